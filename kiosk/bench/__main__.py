@@ -1,0 +1,27 @@
+"""`python -m kiosk.bench NAME [args]`: run one benchmark and print its JSON.
+
+Benchmarks live in `kiosk/bench/<name>.py` and expose `run(argv) -> dict`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+
+BENCHMARKS = ("vision", "events", "recommend", "ui", "startup")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in BENCHMARKS:
+        print(f"usage: python -m kiosk.bench {{{'|'.join(BENCHMARKS)}}} [options]", file=sys.stderr)
+        return 2
+    module = importlib.import_module(f"kiosk.bench.{argv[0]}")
+    result = module.run(argv[1:])
+    print(json.dumps(result, indent=2, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

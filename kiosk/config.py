@@ -1,0 +1,505 @@
+"""Typed, validated settings: one declarative schema, read from a TOML file, then
+`KIOSK_<SECTION>_<KEY>` environment variables, then command-line overrides.
+
+Each section is a frozen dataclass; each field carries its documentation, bounds
+or allowed values in `metadata` (see `setting`). `resources/kiosk.example.toml`
+is checked against this schema by the tests, so the docs cannot drift.
+
+Credentials never live here: boto3's standard chain provides them. The admin PIN
+is stored as a salted hash (`ui.admin_pin_hash`, see `hash_pin`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+import os
+import secrets
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, get_type_hints
+
+import platformdirs
+
+APP_NAME = "kiosk"
+ENV_PREFIX = "KIOSK_"
+
+
+class ConfigError(Exception):
+    """A settings problem an operator can fix; the message names file, key, value
+    and what is allowed."""
+
+
+def setting(
+    default: Any,
+    doc: str,
+    *,
+    min: float | None = None,  # noqa: A002 - mirrors the schema vocabulary
+    max: float | None = None,  # noqa: A002
+    choices: tuple[str, ...] | None = None,
+    secret: bool = False,
+) -> Any:
+    """Declare one setting with its docs and constraints."""
+    meta = {"doc": doc, "min": min, "max": max, "choices": choices, "secret": secret}
+    return field(default=default, metadata=meta)
+
+
+# --------------------------------------------------------------------------- sections
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    language: str = setting("en", "User-interface language.", choices=("en", "ko"))
+    data_dir: str = setting(
+        "", "Folder for the databases (events, catalog manifest, recommender). "
+        "Empty: the platform data folder."
+    )
+    log_dir: str = setting("", "Folder for the rotating log file. Empty: the platform log folder.")
+    log_level: str = setting(
+        "INFO", "Log level.", choices=("DEBUG", "INFO", "WARNING", "ERROR")
+    )
+    kiosk_mode: bool = setting(
+        False, "Exhibit mode: frameless fullscreen, on top, cursor hidden (same as --kiosk)."
+    )
+    idle_timeout_s: float = setting(
+        20.0, "Seconds with nobody in front before the visit ends and attract mode starts.",
+        min=3, max=3600,
+    )
+
+
+@dataclass(frozen=True)
+class CameraSettings:
+    source: str = setting(
+        "0", "Camera: a device index (0, 1, …), a video file, or a folder of images."
+    )
+    backend: str = setting(
+        "auto", "OpenCV capture backend for devices (auto picks DirectShow on Windows).",
+        choices=("auto", "v4l2", "dshow", "msmf", "avfoundation", "gstreamer", "ffmpeg"),
+    )
+    width: int = setting(640, "Requested capture width in pixels.", min=160, max=7680)
+    height: int = setting(480, "Requested capture height in pixels.", min=120, max=4320)
+    fps: float = setting(30.0, "Requested capture rate (frames per second).", min=1, max=240)
+    loop: bool = setting(True, "Loop a video file when it ends.")
+    slideshow_interval_s: float = setting(
+        2.0, "Seconds each image of an image folder is shown.", min=0.05, max=3600
+    )
+    stall_after_s: float = setting(
+        2.0, "No fresh frame for this long: the camera is STALLED.", min=0.2, max=60
+    )
+    lost_after_s: float = setting(
+        5.0, "Stalled for this long (or failed to open): the camera is LOST and is reopened.",
+        min=0.5, max=600,
+    )
+    reopen_backoff_max_s: float = setting(
+        30.0, "Longest wait between reopen attempts (doubles from 0.5 s).", min=0.5, max=3600
+    )
+
+
+@dataclass(frozen=True)
+class VisionSettings:
+    device: str = setting(
+        "auto", "Torch device for the models: auto tries cuda, then mps, then cpu.",
+        choices=("auto", "cuda", "mps", "cpu"),
+    )
+    threads: int = setting(
+        0, "Torch CPU threads for inference. 0: chosen from the machine's cores.", min=0, max=256
+    )
+    detect_width: int = setting(
+        320, "Width the frame is scaled to for face detection (speed/recall trade-off).",
+        min=160, max=1920,
+    )
+    detect_threshold: float = setting(
+        0.8, "Minimum face-detector score.", min=0.05, max=0.999
+    )
+    min_face_px: int = setting(
+        40, "Faces smaller than this (side, in frame pixels) are 'uncertain'.", min=8, max=2000
+    )
+    min_sharpness: float = setting(
+        15.0, "Variance of the Laplacian below which a face crop is too blurred.", min=0, max=10000
+    )
+    min_confidence: float = setting(
+        0.45, "Local emotion confidence below which the reading is uncertain "
+        "(and Rekognition may be asked).", min=0, max=1,
+    )
+    smoothing_s: float = setting(
+        0.4, "Time constant of the exponential smoothing of emotion probabilities.",
+        min=0.01, max=10,
+    )
+    hysteresis: float = setting(
+        0.10, "How much a new emotion must lead the settled one before it takes over.",
+        min=0, max=1,
+    )
+    visit_grace_s: float = setting(
+        3.0, "Seconds a visitor's face may be gone before their visit ends.", min=0, max=600
+    )
+
+
+@dataclass(frozen=True)
+class RekognitionSettings:
+    enabled: bool = setting(
+        False, "Ask Amazon Rekognition DetectFaces when the local model finds no face or "
+        "is unsure. Needs AWS credentials; sends only the face crop."
+    )
+    min_interval_s: float = setting(
+        2.0, "Minimum seconds between two DetectFaces calls.", min=0.1, max=3600
+    )
+    hourly_budget: int = setting(600, "Most DetectFaces calls per hour.", min=0, max=100000)
+    gender_segment: bool = setting(
+        False, "Also ask for GENDER (the AWS sample's `gender/emotion` pseudo-users)."
+    )
+    breaker_failures: int = setting(
+        3, "Consecutive network failures that open the circuit breaker.", min=1, max=100
+    )
+    breaker_cooldown_s: float = setting(
+        60.0, "Seconds the breaker stays open before one trial call.", min=1, max=3600
+    )
+
+
+@dataclass(frozen=True)
+class RecommendSettings:
+    backend: str = setting(
+        "embedded", "Recommender: the embedded one (offline, learns at once) or Amazon "
+        "Personalize (falls back to the embedded one per page).",
+        choices=("embedded", "personalize"),
+    )
+    catalog_dir: str = setting(
+        "", "Catalog folder (`<catalog>/<emotion>/<file>`). Empty: the bundled demo catalog."
+    )
+    page_size: int = setting(3, "Images per page.", min=1, max=25)
+    personalize_after_likes: int = setting(
+        2, "Likes in a visit before 'For you' (personalized) recommendations start.",
+        min=0, max=100,
+    )
+    mode: str = setting(
+        "auto", "auto switches to personalized when ready; emotion/personalized force one.",
+        choices=("auto", "emotion", "personalized"),
+    )
+    max_image_mb: float = setting(
+        20.0, "Catalog images larger than this are skipped.", min=0.1, max=500
+    )
+    cache_images: int = setting(
+        64, "Decoded images kept in memory.", min=4, max=4096
+    )
+
+
+@dataclass(frozen=True)
+class PersonalizeSettings:
+    campaign_arn: str = setting("", "Personalize campaign ARN (or use recommender_arn).")
+    recommender_arn: str = setting("", "Personalize recommender ARN.")
+    filter_arn: str = setting("", "Optional filter ARN, e.g. EXCLUDE/INCLUDE on EMOTION.")
+    filter_param: str = setting(
+        "EMOTION", "Filter placeholder name given the current emotion in filterValues."
+    )
+    context_field: str = setting(
+        "EMOTION", "Contextual-metadata field that carries the emotion in GetRecommendations."
+    )
+    pseudo_users: bool = setting(
+        False, "AWS sample compatibility: ask for `<gender>/<emotion>` or "
+        "`<userId>/<emotion>` pseudo-users."
+    )
+    time_budget_ms: int = setting(
+        800, "Longest wait for GetRecommendations before the embedded recommender answers.",
+        min=50, max=10000,
+    )
+    tracking_id: str = setting("", "Event tracker id for PutEvents. Empty: events stay local.")
+    dataset_arn_users: str = setting("", "Users dataset ARN for PutUsers.")
+    dataset_arn_items: str = setting("", "Items dataset ARN for PutItems.")
+    event_type: str = setting("like", "eventType of a like.")
+
+
+@dataclass(frozen=True)
+class EventsSettings:
+    db_path: str = setting("", "Event queue database. Empty: `events.sqlite3` in the data folder.")
+    max_records: int = setting(
+        200_000, "Most queued records before the oldest are evicted.", min=100, max=10_000_000
+    )
+    max_mb: float = setting(256.0, "Most megabytes on disk for the queue.", min=1, max=100_000)
+    max_backoff_s: float = setting(
+        300.0, "Longest wait between upload retries.", min=1, max=86400
+    )
+    max_requests_per_s: float = setting(
+        100.0, "Upload rate limit (Personalize allows 1,000/s per dataset group).",
+        min=0.1, max=1000,
+    )
+
+
+@dataclass(frozen=True)
+class AwsSettings:
+    region: str = setting("", "AWS region, e.g. us-east-1. Empty: boto3's default chain.")
+    profile: str = setting("", "AWS shared-config profile. Empty: boto3's default chain.")
+    endpoint_rekognition: str = setting("", "Endpoint URL for Rekognition (VPC endpoint, test).")
+    endpoint_personalize_runtime: str = setting("", "Endpoint URL for personalize-runtime.")
+    endpoint_personalize_events: str = setting("", "Endpoint URL for personalize-events.")
+    endpoint_s3: str = setting("", "Endpoint URL for S3.")
+    endpoint_sagemaker_runtime: str = setting("", "Endpoint URL for sagemaker-runtime.")
+    connect_timeout_s: float = setting(2.0, "Connect timeout for AWS calls.", min=0.1, max=60)
+    read_timeout_s: float = setting(2.0, "Read timeout for AWS calls.", min=0.1, max=300)
+
+
+@dataclass(frozen=True)
+class UiSettings:
+    admin_pin_hash: str = setting(
+        "", "Salted hash of the admin PIN (make one with `kiosk-admin pin`). "
+        "Empty: the PIN is 0000 until set.", secret=True,
+    )
+    admin_corner_hold_s: float = setting(
+        5.0, "Seconds to hold the top-left corner to open the PIN pad.", min=1, max=30
+    )
+    show_fps: bool = setting(False, "Show the preview frame rate on screen.")
+
+
+@dataclass(frozen=True)
+class IdentitySettings:
+    enabled: bool = setting(
+        False, "Ask visitors for consent to remember their face (Rekognition collection)."
+    )
+    collection_id: str = setting("", "Rekognition face collection id.")
+    face_match_threshold: float = setting(
+        95.0, "FaceMatchThreshold for SearchFacesByImage.", min=0, max=100
+    )
+    retention_days: int = setting(30, "Days an enrolled face is kept.", min=1, max=3650)
+
+
+SECTIONS: dict[str, type] = {
+    "app": AppSettings,
+    "camera": CameraSettings,
+    "vision": VisionSettings,
+    "rekognition": RekognitionSettings,
+    "recommend": RecommendSettings,
+    "personalize": PersonalizeSettings,
+    "events": EventsSettings,
+    "aws": AwsSettings,
+    "ui": UiSettings,
+    "identity": IdentitySettings,
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    app: AppSettings = field(default_factory=AppSettings)
+    camera: CameraSettings = field(default_factory=CameraSettings)
+    vision: VisionSettings = field(default_factory=VisionSettings)
+    rekognition: RekognitionSettings = field(default_factory=RekognitionSettings)
+    recommend: RecommendSettings = field(default_factory=RecommendSettings)
+    personalize: PersonalizeSettings = field(default_factory=PersonalizeSettings)
+    events: EventsSettings = field(default_factory=EventsSettings)
+    aws: AwsSettings = field(default_factory=AwsSettings)
+    ui: UiSettings = field(default_factory=UiSettings)
+    identity: IdentitySettings = field(default_factory=IdentitySettings)
+    source_file: str = ""  # the TOML file read, if any (for messages)
+
+    # ------------------------------------------------------------------ derived paths
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.app.data_dir or platformdirs.user_data_dir(APP_NAME)).expanduser()
+
+    @property
+    def log_dir(self) -> Path:
+        return Path(self.app.log_dir or platformdirs.user_log_dir(APP_NAME)).expanduser()
+
+    @property
+    def events_db(self) -> Path:
+        return Path(self.events.db_path).expanduser() if self.events.db_path else (
+            self.data_dir / "events.sqlite3"
+        )
+
+    @property
+    def aws_events_enabled(self) -> bool:
+        return bool(self.personalize.tracking_id)
+
+    def with_overrides(self, overrides: Mapping[str, Any], origin: str) -> Settings:
+        """Apply `section.key -> raw value` overrides, validating each."""
+        return _apply(self, overrides, origin)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def default_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "kiosk.toml"
+
+
+def load_settings(
+    config_file: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """File (`config_file`, else `$KIOSK_CONFIG`, else the platform config file if it
+    exists), then environment, then `overrides` (from the command line)."""
+    env = os.environ if env is None else env
+    path: Path | None = None
+    if config_file:
+        path = Path(config_file)
+    elif env.get("KIOSK_CONFIG"):
+        path = Path(env["KIOSK_CONFIG"])
+    elif default_config_path().is_file():
+        path = default_config_path()
+
+    settings = Settings()
+    if path is not None:
+        settings = _apply(settings, _read_toml(path), str(path))
+        settings = dataclasses.replace(settings, source_file=str(path))
+    settings = _apply(settings, _from_env(env), "environment")
+    if overrides:
+        settings = _apply(settings, overrides, "command line")
+    return settings
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: settings file not found; check --config / KIOSK_CONFIG") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read settings file ({exc.strerror})") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    flat: dict[str, Any] = {}
+    for section, values in data.items():
+        if section not in SECTIONS:
+            raise ConfigError(
+                f"{path}: unknown section [{section}]; allowed: {', '.join(SECTIONS)}"
+            )
+        if not isinstance(values, dict):
+            raise ConfigError(f"{path}: [{section}] must be a table of key = value")
+        for key, value in values.items():
+            flat[f"{section}.{key}"] = value
+    return flat
+
+
+def _from_env(env: Mapping[str, str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, value in env.items():
+        if not name.startswith(ENV_PREFIX) or name == "KIOSK_CONFIG":
+            continue
+        rest = name[len(ENV_PREFIX):].lower()
+        section, _, key = rest.partition("_")
+        if section in SECTIONS and key:
+            out[f"{section}.{key}"] = value
+    return out
+
+
+def _apply(settings: Settings, values: Mapping[str, Any], origin: str) -> Settings:
+    changes: dict[str, dict[str, Any]] = {}
+    for dotted, raw in values.items():
+        section, _, key = dotted.partition(".")
+        cls = SECTIONS.get(section)
+        if cls is None:
+            raise ConfigError(
+                f"{origin}: unknown section {section!r} in {dotted!r}; "
+                f"allowed: {', '.join(SECTIONS)}"
+            )
+        spec = {f.name: f for f in fields(cls)}
+        if key not in spec:
+            raise ConfigError(
+                f"{origin}: unknown key {dotted!r}; keys of [{section}]: {', '.join(spec)}"
+            )
+        hint = get_type_hints(cls)[key]
+        value = _coerce(raw, hint, spec[key].metadata, f"{origin}: {dotted}")
+        changes.setdefault(section, {})[key] = value
+    for section, kv in changes.items():
+        settings = dataclasses.replace(
+            settings, **{section: dataclasses.replace(getattr(settings, section), **kv)}
+        )
+    return settings
+
+
+def _coerce(raw: Any, hint: Any, meta: Mapping[str, Any], where: str) -> Any:
+    shown = "<redacted>" if meta.get("secret") else repr(raw)
+    try:
+        if hint is bool:
+            if isinstance(raw, bool):
+                value: Any = raw
+            elif isinstance(raw, str) and raw.strip().lower() in {"1", "true", "yes", "on"}:
+                value = True
+            elif isinstance(raw, str) and raw.strip().lower() in {"0", "false", "no", "off"}:
+                value = False
+            else:
+                raise ValueError("expected true or false")
+        elif hint is int:
+            if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+                raise ValueError("expected a whole number")
+            value = int(str(raw).strip()) if isinstance(raw, str) else int(raw)
+        elif hint is float:
+            if isinstance(raw, bool):
+                raise ValueError("expected a number")
+            value = float(raw)
+        elif hint is str:
+            if not isinstance(raw, str | int | float) or isinstance(raw, bool):
+                raise ValueError("expected a string")
+            value = str(raw)
+        else:  # pragma: no cover - schema only uses the types above
+            raise ValueError(f"unsupported type {hint}")
+    except ValueError as exc:
+        raise ConfigError(f"{where} = {shown}: {exc}") from None
+    lo, hi, choices = meta.get("min"), meta.get("max"), meta.get("choices")
+    if lo is not None and value < lo or hi is not None and value > hi:
+        raise ConfigError(f"{where} = {shown}: must be between {lo} and {hi}")
+    if choices and value not in choices:
+        raise ConfigError(f"{where} = {shown}: allowed values are {', '.join(choices)}")
+    return value
+
+
+# --------------------------------------------------------------------------- output
+
+
+def describe(settings: Settings) -> str:
+    """The effective settings as TOML, secrets redacted (for --print-config)."""
+    lines = []
+    if settings.source_file:
+        lines.append(f"# read from {settings.source_file}")
+    for section, cls in SECTIONS.items():
+        lines.append(f"\n[{section}]")
+        obj = getattr(settings, section)
+        for f in fields(cls):
+            value = getattr(obj, f.name)
+            if f.metadata.get("secret") and value:
+                lines.append(f'{f.name} = "<redacted>"')
+            else:
+                lines.append(f"{f.name} = {_toml_value(value)}")
+    return "\n".join(lines).lstrip("\n") + "\n"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def schema_docs() -> dict[str, dict[str, str]]:
+    """section -> key -> doc, for the example file and its test."""
+    return {
+        s: {f.name: str(f.metadata["doc"]) for f in fields(cls)} for s, cls in SECTIONS.items()
+    }
+
+
+# --------------------------------------------------------------------------- PIN
+
+
+def hash_pin(pin: str, salt: str | None = None) -> str:
+    """`pbkdf2_sha256$<iterations>$<salt>$<hex>`; never store the PIN itself."""
+    salt = salt or secrets.token_hex(8)
+    iterations = 120_000
+    digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt.encode(), iterations).hex()
+    return f"pbkdf2_sha256${iterations}${salt}${digest}"
+
+
+def check_pin(pin: str, stored: str) -> bool:
+    if not stored:
+        return hmac.compare_digest(pin, "0000")
+    try:
+        algo, iterations, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if algo != "pbkdf2_sha256":
+        return False
+    got = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt.encode(), int(iterations)).hex()
+    return hmac.compare_digest(got, digest)

@@ -1,0 +1,168 @@
+"""Small frozen value types passed between the parts of the kiosk.
+
+Everything here is plain Python + numpy: no Qt, no torch, no boto3, so every
+package (camera, vision, recommend, events, ui) can share these types without
+pulling in each other's dependencies.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+
+class Emotion(enum.StrEnum):
+    """Amazon Rekognition's emotion types: the kiosk's one emotion vocabulary."""
+
+    HAPPY = "HAPPY"
+    SAD = "SAD"
+    ANGRY = "ANGRY"
+    CONFUSED = "CONFUSED"
+    DISGUSTED = "DISGUSTED"
+    SURPRISED = "SURPRISED"
+    CALM = "CALM"
+    FEAR = "FEAR"
+
+    @property
+    def folder(self) -> str:
+        """Catalog folder name and item-id segment (`emotions/<folder>/<file>`)."""
+        return self.value.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Emotion:
+        """Accept `happy`, `HAPPY`, ` Happy `; raise ValueError naming the allowed values."""
+        key = text.strip().upper()
+        try:
+            return cls(key)
+        except ValueError:
+            allowed = ", ".join(e.folder for e in cls)
+            raise ValueError(f"unknown emotion {text!r}; allowed: {allowed}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One camera image (BGR, uint8, HxWx3) with its capture sequence number and
+    `time.monotonic()` timestamp."""
+
+    image: np.ndarray = field(repr=False, compare=False)
+    seq: int
+    timestamp: float
+    source: str = ""
+
+    @property
+    def width(self) -> int:
+        return int(self.image.shape[1])
+
+    @property
+    def height(self) -> int:
+        return int(self.image.shape[0])
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """Axis-aligned box in pixel coordinates of the frame it came from."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+    @property
+    def width(self) -> float:
+        return max(0.0, self.x2 - self.x1)
+
+    @property
+    def height(self) -> float:
+        return max(0.0, self.y2 - self.y1)
+
+    @property
+    def area(self) -> float:
+        return self.width * self.height
+
+    @property
+    def center(self) -> tuple[float, float]:
+        return ((self.x1 + self.x2) / 2.0, (self.y1 + self.y2) / 2.0)
+
+    def iou(self, other: Box) -> float:
+        ix = max(0.0, min(self.x2, other.x2) - max(self.x1, other.x1))
+        iy = max(0.0, min(self.y2, other.y2) - max(self.y1, other.y1))
+        inter = ix * iy
+        union = self.area + other.area - inter
+        return inter / union if union > 0 else 0.0
+
+    def scaled(self, sx: float, sy: float | None = None) -> Box:
+        sy = sx if sy is None else sy
+        return Box(self.x1 * sx, self.y1 * sy, self.x2 * sx, self.y2 * sy)
+
+
+@dataclass(frozen=True, slots=True)
+class Face:
+    """A detected face: box, detector score and optional 5 landmarks
+    (eyes, nose, mouth corners) as (x, y) pairs."""
+
+    box: Box
+    score: float
+    landmarks: tuple[tuple[float, float], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EmotionReading:
+    """Probabilities over the 8 Rekognition emotions for one face.
+
+    `source` is "local" (on-device model), "rekognition" (cloud fallback) or
+    "manual" (picked by the visitor on the mood picker). `uncertain` is True when
+    the face was too small/blurred or the confidence too low to act on."""
+
+    emotion: Emotion
+    confidence: float
+    probabilities: Mapping[Emotion, float]
+    source: str = "local"
+    uncertain: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A catalog image. `id` is `emotions/<emotion>/<file>`, the AWS sample's key."""
+
+    id: str
+    emotion: Emotion
+    path: str
+    checksum: str = ""
+    added_at: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of recommendations as shown to a visitor."""
+
+    items: tuple[Item, ...]
+    emotion: Emotion
+    visit_id: str
+    index: int = 0
+    mode: str = "emotion"  # "emotion" (cold start) or "personalized" ("For you")
+    source: str = "embedded"  # "embedded" or "personalize"
+    recommendation_id: str | None = None
+    note: str = ""  # why a fallback happened, for the status screen
+
+    @property
+    def item_ids(self) -> tuple[str, ...]:
+        return tuple(i.id for i in self.items)
+
+
+@dataclass(frozen=True, slots=True)
+class Like:
+    """A visitor's like, stamped at tap time (`event_id` UUID, `sent_at` epoch seconds)."""
+
+    event_id: str
+    sent_at: float
+    visit_id: str
+    item_id: str
+    emotion: Emotion
+    user_id: str | None = None
+    impression: tuple[str, ...] = ()
+    recommendation_id: str | None = None
+    properties: Mapping[str, Any] = field(default_factory=dict)
