@@ -424,11 +424,17 @@ def _coerce(raw: Any, hint: Any, meta: Mapping[str, Any], where: str) -> Any:
         elif hint is int:
             if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
                 raise ValueError("expected a whole number")
-            value = int(str(raw).strip()) if isinstance(raw, str) else int(raw)
+            try:
+                value = int(str(raw).strip()) if isinstance(raw, str) else int(raw)
+            except (TypeError, ValueError):
+                raise ValueError("expected a whole number") from None
         elif hint is float:
             if isinstance(raw, bool):
                 raise ValueError("expected a number")
-            value = float(raw)
+            try:
+                value = float(raw)
+            except (TypeError, ValueError):
+                raise ValueError("expected a number") from None
         elif hint is str:
             if not isinstance(raw, str | int | float) or isinstance(raw, bool):
                 raise ValueError("expected a string")

@@ -1,0 +1,55 @@
+"""Logging: a rotating file in the platform log folder plus stderr.
+
+No secrets and no face data are ever logged: settings are logged only through
+`config.describe` (redacted), and vision code logs boxes and scores, never pixels.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+from pathlib import Path
+
+FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
+LOG_FILE = "kiosk.log"
+
+
+def setup_logging(log_dir: Path, level: str = "INFO", *, to_stderr: bool = True) -> Path | None:
+    """Configure the root logger; returns the log file path (None if it can't be written)."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_kiosk", False):
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
+    formatter = logging.Formatter(FORMAT)
+    path: Path | None = log_dir / LOG_FILE
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        file_handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=5 * 1024 * 1024, backupCount=5, encoding="utf-8"
+        )
+        file_handler.setFormatter(formatter)
+        file_handler._kiosk = True  # type: ignore[attr-defined]
+        root.addHandler(file_handler)
+    except OSError as exc:
+        path = None
+        print(f"kiosk: cannot write the log folder {log_dir} ({exc.strerror}); "
+              "logging to stderr only — set [app] log_dir", file=sys.stderr)
+    if to_stderr:
+        stream = logging.StreamHandler(sys.stderr)
+        stream.setFormatter(formatter)
+        stream._kiosk = True  # type: ignore[attr-defined]
+        root.addHandler(stream)
+    for noisy in ("botocore", "boto3", "urllib3", "PIL"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    return path
+
+
+def close_logging() -> None:
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_kiosk", False):
+            root.removeHandler(handler)
+            handler.close()

@@ -1,0 +1,99 @@
+"""A serial background worker that reports back through Qt signals.
+
+`SerialWorker` owns one Python thread (named `kiosk-<name>`) and a FIFO of jobs.
+`submit(fn, *args, on_result=..., on_error=...)` returns at once; the job runs on
+the worker thread and its result (or exception) comes back on the GUI thread
+through the `finished` signal, which calls the given callback. Exceptions are
+caught at the thread boundary (superqt's returned/errored pattern) and logged.
+
+Signals:
+    finished(object callback, object result): internal, delivered queued to the
+        owner's thread; the callback is invoked there.
+    errored(str job_name, str message): any job that raised, for status display.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+_STOP = object()
+
+
+class SerialWorker(QObject):
+    finished = Signal(object, object)
+    errored = Signal(str, str)
+
+    def __init__(self, name: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._loop, name=f"kiosk-{name}", daemon=True)
+        self._stopping = threading.Event()
+        self.finished.connect(self._deliver)
+        self.busy_ms = 0.0  # duration of the last job, for the status screen
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def submit(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_result: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        if self._stopping.is_set():
+            log.debug("%s: job %s dropped during shutdown", self.name, _name(fn))
+            return
+        self._jobs.put((fn, args, on_result, on_error))
+
+    def stop(self, timeout: float = 3.0) -> bool:
+        """Finish the job in progress, drop the rest, join within `timeout`."""
+        self._stopping.set()
+        self._jobs.put(_STOP)
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+        if self._thread.is_alive():
+            log.warning("worker %s did not stop within %.1f s", self.name, timeout)
+            return False
+        return True
+
+    def _loop(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is _STOP or self._stopping.is_set():
+                return
+            fn, args, on_result, on_error = job
+            started = time.perf_counter()
+            try:
+                result = fn(*args)
+            except Exception as exc:
+                log.exception("worker %s: %s failed", self.name, _name(fn))
+                self.errored.emit(_name(fn), str(exc))
+                if on_error is not None:
+                    self.finished.emit(on_error, exc)
+            else:
+                if on_result is not None:
+                    self.finished.emit(on_result, result)
+            finally:
+                self.busy_ms = (time.perf_counter() - started) * 1000.0
+
+    @Slot(object, object)
+    def _deliver(self, callback: Callable[[Any], None], value: Any) -> None:
+        try:
+            callback(value)
+        except Exception:
+            log.exception("worker %s: callback %s failed", self.name, _name(callback))
+
+
+def _name(fn: Callable[..., Any]) -> str:
+    return getattr(fn, "__qualname__", getattr(fn, "__name__", repr(fn)))

@@ -1,0 +1,147 @@
+"""Settings: file → environment → command line, validation messages, redaction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk import config
+from kiosk.__main__ import main
+from kiosk.config import ConfigError, check_pin, describe, hash_pin, load_settings
+from kiosk.tools.example_config import render
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_without_any_file() -> None:
+    s = load_settings(env={})
+    assert s.camera.source == "0"
+    assert s.recommend.page_size == 3
+    assert s.recommend.backend == "embedded"
+    assert s.source_file == ""
+    assert not s.aws_events_enabled  # AWS stays off until configured
+
+
+def test_precedence_file_then_env_then_flags(tmp_path: Path) -> None:
+    path = write(tmp_path, '[camera]\nsource = "file.mp4"\nfps = 12\n[vision]\nthreads = 1\n')
+    s = load_settings(
+        path,
+        env={"KIOSK_CAMERA_SOURCE": "env.mp4", "KIOSK_VISION_THREADS": "3"},
+        overrides={"vision.threads": "4"},
+    )
+    assert s.camera.source == "env.mp4"  # env beats file
+    assert s.camera.fps == 12.0  # file beats default
+    assert s.vision.threads == 4  # flag beats env
+    assert s.source_file == str(path)
+
+
+def test_kiosk_config_env_names_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "[recommend]\npage_size = 6\n")
+    assert load_settings(env={"KIOSK_CONFIG": str(path)}).recommend.page_size == 6
+
+
+def test_platform_config_file_is_read(tmp_path: Path) -> None:
+    # conftest points XDG_CONFIG_HOME into tmp_path
+    default = config.default_config_path()
+    default.parent.mkdir(parents=True)
+    default.write_text("[app]\nlanguage = 'ko'\n", encoding="utf-8")
+    assert load_settings(env={}).app.language == "ko"
+
+
+@pytest.mark.parametrize(
+    ("text", "fragments"),
+    [
+        ("[vision]\nthreads = -2\n", ["vision.threads", "-2", "between 0 and 256"]),
+        ("[app]\nlanguage = 'fr'\n", ["app.language", "'fr'", "en, ko"]),
+        ("[camera]\nfps = 'fast'\n", ["camera.fps", "'fast'", "number"]),
+        ("[camera]\nsorce = '1'\n", ["camera.sorce", "unknown key", "source"]),
+        ("[cameras]\nsource = '1'\n", ["[cameras]", "unknown section", "camera"]),
+        ("[recommend]\npage_size = 2.5\n", ["recommend.page_size", "whole number"]),
+        ("[camera\nsource=1", ["not valid TOML"]),
+    ],
+)
+def test_bad_file_names_file_key_value_and_allowed(
+    tmp_path: Path, text: str, fragments: list[str]
+) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as err:
+        load_settings(path, env={})
+    message = str(err.value)
+    assert str(path) in message
+    for fragment in fragments:
+        assert fragment in message
+
+
+def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_settings(tmp_path / "nope.toml", env={})
+
+
+def test_bad_env_value_names_the_environment() -> None:
+    with pytest.raises(ConfigError, match=r"environment: rekognition.enabled = 'maybe'"):
+        load_settings(env={"KIOSK_REKOGNITION_ENABLED": "maybe"})
+
+
+def test_bool_and_number_coercion_from_strings() -> None:
+    s = load_settings(env={"KIOSK_REKOGNITION_ENABLED": "yes", "KIOSK_CAMERA_FPS": "15"})
+    assert s.rekognition.enabled is True
+    assert s.camera.fps == 15.0
+
+
+def test_print_config_redacts_secrets(capsys: pytest.CaptureFixture[str]) -> None:
+    stored = hash_pin("2468")
+    s = load_settings(env={}, overrides={"ui.admin_pin_hash": stored})
+    text = describe(s)
+    assert stored not in text
+    assert 'admin_pin_hash = "<redacted>"' in text
+    assert main(["--print-config", "--set", f"ui.admin_pin_hash={stored}"]) == 0
+    assert stored not in capsys.readouterr().out
+
+
+def test_bad_secret_value_is_not_echoed() -> None:
+    with pytest.raises(ConfigError) as err:
+        load_settings(env={}, overrides={"ui.admin_pin_hash": 1.5j})  # type: ignore[dict-item]
+    assert "<redacted>" in str(err.value)
+
+
+def test_main_reports_settings_error_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "[vision]\ndevice = 'tpu'\n")
+    assert main(["--config", str(path), "--print-config"]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and "vision.device" in err and "cuda" in err
+
+
+def test_flags_become_settings(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--print-config", "--camera", "clip.mp4", "--kiosk", "--language", "ko"]) == 0
+    out = capsys.readouterr().out
+    assert 'source = "clip.mp4"' in out
+    assert "kiosk_mode = true" in out
+    assert 'language = "ko"' in out
+
+
+def test_pin_hash_round_trip() -> None:
+    stored = hash_pin("1234")
+    assert "1234" not in stored
+    assert check_pin("1234", stored)
+    assert not check_pin("4321", stored)
+    assert check_pin("0000", "")  # factory PIN until one is set
+    assert not check_pin("1234", "garbage")
+
+
+def test_example_file_documents_every_key_and_is_current() -> None:
+    shipped = (Path(__file__).resolve().parents[1] / "resources" / "kiosk.example.toml")
+    assert shipped.read_text(encoding="utf-8") == render(), (
+        "resources/kiosk.example.toml is stale: run python -m kiosk.tools.example_config"
+    )
+    parsed = load_settings(shipped, env={})  # the example itself is valid
+    assert parsed == load_settings(env={}).__class__(source_file=str(shipped))
+    for section, keys in config.schema_docs().items():
+        for key in keys:
+            assert f"\n{key} = " in shipped.read_text(encoding="utf-8"), f"{section}.{key}"
