@@ -1,0 +1,343 @@
+"""The capture loop: one long-lived thread that keeps only the newest frame and
+judges the camera's health with an explicit state machine.
+
+States (reported to `on_state` callbacks from the capture thread):
+
+- OPENING: first open in progress, no frame yet;
+- LIVE: fresh frames arrive;
+- STALLED: no new frame (or only identical content) for `stall_after_s`;
+- LOST: opening failed, a read failed, or STALLED for `lost_after_s`. The source is
+  closed and reopened with exponential backoff until frames flow again (LIVE).
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import random
+import threading
+import time
+import zlib
+from collections import deque
+from collections.abc import Callable
+
+import numpy as np
+
+from kiosk.camera.errors import SourceEnded
+from kiosk.camera.sources import FrameSource
+from kiosk.config import CameraSettings
+from kiosk.domain import Frame
+
+__all__ = ["CameraState", "Capture", "StateCallback", "backoff_delay", "content_key"]
+
+log = logging.getLogger(__name__)
+
+StateCallback = Callable[["CameraState", str], None]
+_FPS_WINDOW_S = 2.0
+_JITTER = 0.25  # a reopen waits between 75 % and 100 % of the backoff step
+
+
+class CameraState(enum.Enum):
+    OPENING = "opening"
+    LIVE = "live"
+    STALLED = "stalled"
+    LOST = "lost"
+
+
+def backoff_delay(
+    attempt: int, initial_s: float, max_s: float, rng: random.Random | None = None
+) -> float:
+    """Wait before reopen number `attempt` (0-based): doubling from `initial_s`,
+    capped at `max_s`, jittered downwards so kiosks do not retry in lock-step."""
+    step = min(max_s, initial_s * 2.0 ** min(attempt, 60))
+    return step * (1.0 - _JITTER * (rng or random).random())
+
+
+def content_key(image: np.ndarray) -> tuple[tuple[int, ...], int]:
+    """A cheap exact fingerprint: CRC of a ~64x48 subsample. A live sensor's noise
+    makes it differ between any two real frames, even of a still scene."""
+    h, w = image.shape[:2]
+    sample = np.ascontiguousarray(image[:: max(1, h // 48), :: max(1, w // 64)])
+    return image.shape, zlib.crc32(sample.data)
+
+
+class Capture:
+    """Reads `source` on the daemon thread "kiosk-capture"; consumers take the
+    newest frame with `latest()` or block with `wait_newer(seq, timeout)`.
+
+    Frames are `domain.Frame` with `seq` 1, 2, 3, … and a `clock()` timestamp;
+    their images are read-only. `clock` is injectable, and `step()` runs one loop
+    iteration synchronously, so tests can drive the state machine without a thread."""
+
+    def __init__(
+        self,
+        source: FrameSource,
+        *,
+        stall_after_s: float = 2.0,
+        lost_after_s: float = 5.0,
+        reopen_backoff_max_s: float = 30.0,
+        reopen_backoff_initial_s: float = 0.5,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.source = source
+        self.stall_after_s = stall_after_s
+        self.lost_after_s = lost_after_s
+        self.backoff_max_s = reopen_backoff_max_s
+        self.backoff_initial_s = reopen_backoff_initial_s
+        self._clock = clock
+        self._rng = rng or random.Random()
+        self._cond = threading.Condition()  # guards the frame slot and fps window
+        self._latest: Frame | None = None
+        self._seq = 0
+        self._times: deque[float] = deque()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._callbacks: list[StateCallback] = []
+        self._state = CameraState.OPENING
+        self._message = ""
+        self._announced = False
+        # Loop-private (capture thread or step() caller only):
+        self._is_open = False
+        self._ended = False
+        self._attempt = 0
+        self._next_open_at = float("-inf")
+        self._opened_at = 0.0
+        self._last_new_at = 0.0
+        self._last_dup_at = float("-inf")
+        self._last_key: tuple[tuple[int, ...], int] | None = None
+        self._stalled_since = 0.0
+        self.last_backoff_s = 0.0
+
+    @classmethod
+    def from_settings(
+        cls,
+        source: FrameSource,
+        settings: CameraSettings,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+    ) -> Capture:
+        return cls(
+            source,
+            stall_after_s=settings.stall_after_s,
+            lost_after_s=settings.lost_after_s,
+            reopen_backoff_max_s=settings.reopen_backoff_max_s,
+            clock=clock,
+            rng=rng,
+        )
+
+    # ------------------------------------------------------------------ consumers
+
+    @property
+    def state(self) -> CameraState:
+        return self._state
+
+    @property
+    def message(self) -> str:
+        """Why the camera is in its state (e.g. "camera 0 not found")."""
+        return self._message
+
+    def latest(self) -> Frame | None:
+        """The newest frame, without waiting (None before the first one)."""
+        with self._cond:
+            return self._latest
+
+    def wait_newer(self, after_seq: int, timeout: float | None = None) -> Frame | None:
+        """The newest frame with `seq > after_seq`, waiting up to `timeout` seconds;
+        None on timeout or once capture stops."""
+
+        def ready() -> bool:
+            return (self._latest is not None and self._latest.seq > after_seq) or (
+                self._stop.is_set()
+            )
+
+        with self._cond:
+            self._cond.wait_for(ready, timeout)
+            frame = self._latest
+        return frame if frame is not None and frame.seq > after_seq else None
+
+    def fps(self) -> float:
+        """Frames per second published over the last ~2 s (decays to 0 when stalled)."""
+        now = self._clock()
+        with self._cond:
+            while self._times and self._times[0] < now - _FPS_WINDOW_S:
+                self._times.popleft()
+            if len(self._times) < 2:
+                return 0.0
+            span = max(now - self._times[0], self._times[-1] - self._times[0])
+            return (len(self._times) - 1) / span if span > 0 else 0.0
+
+    def on_state(self, callback: StateCallback) -> Callable[[], None]:
+        """Call `callback(state, message)` on each change, from the capture thread.
+        Keep it short (hand over to your own thread). Returns an unsubscribe function."""
+        self._callbacks.append(callback)
+
+        def unsubscribe() -> None:
+            if callback in self._callbacks:
+                self._callbacks.remove(callback)
+
+        return unsubscribe
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self) -> None:
+        """Start the capture thread. Never raises for a missing camera: that is LOST."""
+        if self._thread is not None and self._thread.is_alive():
+            raise RuntimeError("capture is already running")
+        self._stop.clear()
+        self._announced, self._ended, self._attempt = False, False, 0
+        self._next_open_at = float("-inf")
+        self._thread = threading.Thread(target=self._run, name="kiosk-capture", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 1.0) -> bool:
+        """Stop the thread (and close the source); False if it did not end in time
+        (a driver blocked inside read — the daemon thread closes it when it returns)."""
+        self._stop.set()
+        with self._cond:
+            self._cond.notify_all()
+        thread = self._thread
+        if thread is None:
+            self._close()
+            return True
+        thread.join(timeout)
+        if thread.is_alive():
+            log.warning("capture thread did not stop within %.2f s", timeout)
+            return False
+        self._thread = None
+        return True
+
+    def __enter__(self) -> Capture:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set():
+                try:
+                    delay = self.step()
+                except Exception as exc:  # the loop must outlive any bug in a source
+                    log.exception("capture loop error")
+                    delay = self._lose(self._clock(), f"{self.source.name}: {exc}")
+                if delay > 0:
+                    self._stop.wait(delay)
+        finally:
+            self._close()
+            with self._cond:
+                self._cond.notify_all()
+
+    # ------------------------------------------------------------------ state machine
+
+    def step(self) -> float:
+        """One loop iteration; returns how long to wait before the next one."""
+        now = self._clock()
+        if not self._announced:
+            self._announced = True
+            self._set_state(CameraState.OPENING, f"opening {self.source.name}", announce=True)
+        if self._ended:
+            return 3600.0
+        if not self._is_open:
+            return self._try_open(now)
+        try:
+            image = self.source.read()
+        except SourceEnded as exc:
+            self._ended = True
+            self._close()
+            self._set_state(CameraState.LOST, str(exc))
+            return 3600.0
+        except Exception as exc:
+            return self._lose(now, str(exc) or f"{self.source.name} read failed")
+        if image is not None:
+            key = content_key(image) if self.source.expect_sensor_noise else None
+            if key is None or key != self._last_key:
+                self._last_key = key
+                self._publish(image, now)
+                return 0.0
+            self._last_dup_at = now
+        return self._watchdog(now)
+
+    def _try_open(self, now: float) -> float:
+        if now < self._next_open_at:
+            return self._next_open_at - now
+        try:
+            self.source.open()
+        except Exception as exc:
+            self._close()
+            return self._lose(now, str(exc) or f"{self.source.name} could not be opened")
+        self._is_open = True
+        # _last_key survives a reopen: a "new" frame equal to the last one is stale.
+        self._opened_at = self._last_new_at = now
+        return 0.0
+
+    def _watchdog(self, now: float) -> float:
+        idle = now - self._last_new_at
+        state = self._state
+        if state in (CameraState.OPENING, CameraState.LIVE) and idle >= self.stall_after_s:
+            self._stalled_since = now
+            self._set_state(CameraState.STALLED, self._stall_reason(idle))
+        elif state is CameraState.STALLED and now - self._stalled_since >= self.lost_after_s:
+            return self._lose(now, f"{self._stall_reason(idle)}; reopening {self.source.name}")
+        elif state is CameraState.LOST and now - self._opened_at >= (
+            self.stall_after_s + self.lost_after_s
+        ):
+            return self._lose(now, f"{self._stall_reason(idle)} after reopening")
+        poll = 0.25 / max(self.source.nominal_fps, 1.0)
+        return min(max(poll, 0.001), 0.02)
+
+    def _stall_reason(self, idle: float) -> str:
+        if self._last_dup_at >= self._last_new_at:
+            return f"{self.source.name} picture frozen (identical frames) for {idle:.1f} s"
+        return f"no frames from {self.source.name} for {idle:.1f} s"
+
+    def _lose(self, now: float, message: str) -> float:
+        """Close the source, go LOST and schedule the next open with backoff."""
+        self._close()
+        delay = backoff_delay(self._attempt, self.backoff_initial_s, self.backoff_max_s, self._rng)
+        self._attempt += 1
+        self.last_backoff_s = delay
+        self._next_open_at = now + delay
+        if self._state is CameraState.LOST:
+            log.info("%s; next try in %.1f s", message, delay)
+        self._set_state(CameraState.LOST, message)
+        return delay
+
+    def _publish(self, image: np.ndarray, now: float) -> None:
+        view = image.view()
+        view.flags.writeable = False
+        with self._cond:
+            self._seq += 1
+            self._latest = Frame(view, self._seq, now, self.source.name)
+            self._times.append(now)
+            while self._times[0] < now - _FPS_WINDOW_S:
+                self._times.popleft()
+            self._cond.notify_all()
+        self._last_new_at = now
+        if self._state is not CameraState.LIVE:
+            self._attempt = 0
+            h, w = image.shape[:2]
+            self._set_state(CameraState.LIVE, f"{self.source.name} live ({w}x{h})")
+
+    def _set_state(self, state: CameraState, message: str, *, announce: bool = False) -> None:
+        changed = announce or state is not self._state
+        self._state, self._message = state, message
+        if not changed:
+            return
+        quiet = state in (CameraState.LIVE, CameraState.OPENING)
+        level = logging.INFO if quiet else logging.WARNING
+        log.log(level, "camera %s: %s", state.value, message)
+        for callback in list(self._callbacks):
+            try:
+                callback(state, message)
+            except Exception:
+                log.exception("camera state callback failed")
+
+    def _close(self) -> None:
+        self._is_open = False
+        try:
+            self.source.close()
+        except Exception:
+            log.exception("closing %s failed", self.source.name)

@@ -1,0 +1,334 @@
+"""Camera sources behind one protocol: a device, a video file, a folder of images.
+
+`Capture` drives a `FrameSource` from its thread: `open()`, then `read()` in a
+loop (None means "no frame right now", never "end"), `close()` when the camera is
+lost or capture stops. A source may be opened again after `close()`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import cv2
+import numpy as np
+
+from kiosk.camera.errors import CameraError, SourceEnded
+from kiosk.camera.fake import FakeSource
+from kiosk.config import CameraSettings
+
+__all__ = [
+    "BACKENDS",
+    "IMAGE_SUFFIXES",
+    "DeviceSource",
+    "FakeSource",
+    "FrameSource",
+    "ImageFolderSource",
+    "VideoFileSource",
+    "backend_id",
+    "source_from_setting",
+]
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], float]
+
+BACKENDS: dict[str, int] = {
+    "any": cv2.CAP_ANY,
+    "v4l2": cv2.CAP_V4L2,
+    "dshow": cv2.CAP_DSHOW,
+    "msmf": cv2.CAP_MSMF,
+    "avfoundation": cv2.CAP_AVFOUNDATION,
+    "gstreamer": cv2.CAP_GSTREAMER,
+    "ffmpeg": cv2.CAP_FFMPEG,
+}
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp")
+_DEVICE_READ_TIMEOUT_MS = 1000  # a dead camera must not block the capture loop for long
+
+
+@runtime_checkable
+class FrameSource(Protocol):
+    """Where frames come from. Images are BGR uint8 HxWx3 and must not be mutated.
+
+    `expect_sensor_noise` is True for live cameras: two identical frames then mean
+    the driver is repeating a stale frame (OpenCV does that after an unplug), so
+    Capture treats identical content as no frame at all."""
+
+    name: str
+    nominal_fps: float
+    expect_sensor_noise: bool
+
+    def open(self) -> None:
+        """Open the source; raise CameraError with an operator-friendly message."""
+
+    def read(self) -> np.ndarray | None:
+        """The next frame, or None when there is none right now."""
+
+    def close(self) -> None:
+        """Release the source; safe to call when not open."""
+
+
+def backend_id(name: str, platform: str = sys.platform) -> int:
+    """OpenCV's CAP_* id for a `camera.backend` name; auto = DirectShow on Windows."""
+    key = name.strip().lower()
+    if key == "auto":
+        return cv2.CAP_DSHOW if platform.startswith("win") else cv2.CAP_ANY
+    if key not in BACKENDS:
+        allowed = ", ".join(["auto", *BACKENDS])
+        raise CameraError(f"unknown camera backend {name!r}; allowed: {allowed}")
+    return BACKENDS[key]
+
+
+def as_bgr(image: np.ndarray) -> np.ndarray:
+    """Gray or BGRA images as BGR uint8 (some drivers and PNGs give those)."""
+    if image.ndim == 2:
+        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    if image.ndim == 3 and image.shape[2] == 4:
+        return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+    return image
+
+
+class DeviceSource:
+    """A camera by index through OpenCV, with the configured backend and size."""
+
+    expect_sensor_noise = True
+
+    def __init__(
+        self, index: int, backend: str = "auto", width: int = 640, height: int = 480,
+        fps: float = 30.0,
+    ) -> None:
+        self.index = index
+        self.backend = backend
+        self.api = backend_id(backend)
+        self.width, self.height, self.nominal_fps = width, height, float(fps)
+        self.name = f"camera {index}"
+        self._cap: cv2.VideoCapture | None = None
+
+    def open(self) -> None:
+        self.close()
+        try:
+            cap = cv2.VideoCapture(self.index, self.api)
+            opened = cap.isOpened()
+        except cv2.error as exc:
+            raise CameraError(f"camera {self.index} could not be opened ({exc})") from None
+        if not opened:
+            cap.release()
+            raise CameraError(
+                f"camera {self.index} not found (backend {self.backend}); check that it is "
+                "plugged in, not used by another program, and camera.source"
+            )
+        cap.set(cv2.CAP_PROP_FRAME_WIDTH, self.width)
+        cap.set(cv2.CAP_PROP_FRAME_HEIGHT, self.height)
+        cap.set(cv2.CAP_PROP_FPS, self.nominal_fps)
+        cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)  # newest frame, not a driver backlog
+        cap.set(cv2.CAP_PROP_READ_TIMEOUT_MSEC, _DEVICE_READ_TIMEOUT_MS)  # where supported
+        got = cap.get(cv2.CAP_PROP_FPS)
+        if 0 < got <= 1000:
+            self.nominal_fps = float(got)
+        self._cap = cap
+        log.info(
+            "%s opened: %dx%d at %.1f fps", self.name,
+            int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)),
+            self.nominal_fps,
+        )
+
+    def read(self) -> np.ndarray | None:
+        if self._cap is None:
+            raise CameraError(f"{self.name} is not open")
+        try:
+            ok, image = self._cap.read()
+        except cv2.error as exc:
+            raise CameraError(f"{self.name} read failed ({exc})") from None
+        return as_bgr(image) if ok and image is not None else None
+
+    def close(self) -> None:
+        if self._cap is not None:
+            self._cap.release()
+            self._cap = None
+
+
+class VideoFileSource:
+    """A video file played at its own frame rate (paced on a monotonic clock).
+
+    When it falls behind it skips frames (up to `max_catch_up`) to stay in real
+    time. At the end it loops, or raises SourceEnded when `loop` is off."""
+
+    expect_sensor_noise = False  # a still scene in a file repeats exactly
+
+    def __init__(
+        self, path: str | Path, loop: bool = True, *, clock: Clock = time.monotonic,
+        max_catch_up: int = 5,
+    ) -> None:
+        self.path = Path(path)
+        self.loop = loop
+        self.name = self.path.name
+        self.nominal_fps = 30.0
+        self._clock = clock
+        self._max_catch_up = max_catch_up
+        self._cap: cv2.VideoCapture | None = None
+        self._t0 = 0.0  # clock time of frame slot 0
+        self._played = 0  # slots played (shown or skipped) since _t0
+        self._frames_since_start = 0
+
+    def open(self) -> None:
+        self.close()
+        if not self.path.is_file():
+            raise CameraError(f"video file not found: {self.path}")
+        cap = cv2.VideoCapture(str(self.path))
+        if not cap.isOpened():
+            cap.release()
+            raise CameraError(f"cannot play {self.path}: not a video OpenCV can decode")
+        fps = cap.get(cv2.CAP_PROP_FPS)
+        self.nominal_fps = float(fps) if 0 < fps <= 1000 else 30.0
+        self._cap = cap
+        self._t0, self._played = self._clock(), 0
+        self._frames_since_start = 0
+
+    def read(self) -> np.ndarray | None:
+        if self._cap is None:
+            raise CameraError(f"{self.name} is not open")
+        now = self._clock()
+        slot = int((now - self._t0) * self.nominal_fps + 1e-6)  # the frame due now
+        if slot < self._played:
+            return None
+        behind = slot - self._played
+        if behind > self._max_catch_up:  # paused for long (debugger, suspend): resync
+            self._t0, self._played, behind = now, 0, 0
+        for _ in range(behind):
+            if not self._cap.grab():
+                break
+        image = self._next_image()
+        self._played += behind + 1
+        return image
+
+    def _next_image(self) -> np.ndarray:
+        assert self._cap is not None
+        ok, image = self._cap.read()
+        if ok and image is not None:
+            self._frames_since_start += 1
+            return as_bgr(image)
+        if self._frames_since_start == 0:
+            raise CameraError(f"cannot read frames from {self.path}: the file has no video frames")
+        if not self.loop:
+            raise SourceEnded(f"{self.name} ended (camera.loop is off)")
+        # Seeking is unreliable for some codecs; reopening always rewinds.
+        self._cap.release()
+        self._cap = cv2.VideoCapture(str(self.path))
+        self._frames_since_start = 0
+        ok, image = self._cap.read()
+        if not ok or image is None:
+            raise CameraError(f"cannot read frames from {self.path} after rewinding")
+        self._frames_since_start = 1
+        return as_bgr(image)
+
+    def close(self) -> None:
+        if self._cap is not None:
+            self._cap.release()
+            self._cap = None
+
+
+class ImageFolderSource:
+    """A slideshow of the folder's images (sorted by name), each shown for
+    `interval_s` and repeated at `fps` meanwhile. Unreadable images are skipped
+    with one warning naming the file."""
+
+    expect_sensor_noise = False
+
+    def __init__(
+        self, path: str | Path, interval_s: float = 2.0, *, fps: float = 10.0,
+        clock: Clock = time.monotonic,
+    ) -> None:
+        self.path = Path(path)
+        self.interval_s = interval_s
+        self.nominal_fps = float(fps)
+        self.name = f"images in {self.path.name or self.path}"
+        self._clock = clock
+        self._files: list[Path] = []
+        self._bad: set[Path] = set()
+        self._index = -1
+        self._current: np.ndarray | None = None
+        self._shown_at = 0.0
+        self._next_emit = 0.0
+
+    @property
+    def current_file(self) -> Path | None:
+        return self._files[self._index] if self._current is not None else None
+
+    def open(self) -> None:
+        if not self.path.is_dir():
+            raise CameraError(f"image folder not found: {self.path}")
+        self._files = sorted(
+            p for p in self.path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()
+        )
+        if not self._files:
+            kinds = "/".join(IMAGE_SUFFIXES)
+            raise CameraError(f"image folder {self.path} has no images ({kinds})")
+        self._index, self._current = -1, None
+
+    def read(self) -> np.ndarray | None:
+        if not self._files:
+            raise CameraError(f"{self.name} is not open")
+        now = self._clock()
+        if self._current is None or now - self._shown_at >= self.interval_s:
+            self._advance(now)
+        elif now < self._next_emit:
+            return None
+        self._next_emit = max(self._next_emit + 1.0 / self.nominal_fps, now)
+        return self._current
+
+    def _advance(self, now: float) -> None:
+        for _ in range(len(self._files)):
+            self._index = (self._index + 1) % len(self._files)
+            path = self._files[self._index]
+            if path in self._bad:
+                continue
+            image = _load_image(path)
+            if image is None:
+                log.warning("skipping unreadable image %s", path)
+                self._bad.add(path)
+                continue
+            image.flags.writeable = False
+            self._current, self._shown_at, self._next_emit = image, now, now
+            return
+        self._current = None
+        raise CameraError(f"no readable images in {self.path} (all {len(self._files)} failed)")
+
+    def close(self) -> None:
+        self._files, self._current, self._index = [], None, -1
+
+
+def _load_image(path: Path) -> np.ndarray | None:
+    """Decode through numpy so non-ASCII paths work on Windows too."""
+    try:
+        data = np.fromfile(path, dtype=np.uint8)
+        image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
+    except (OSError, cv2.error):
+        return None
+    return None if image is None else as_bgr(image)
+
+
+def source_from_setting(text: str, settings: CameraSettings | None = None) -> FrameSource:
+    """`camera.source` as a source: a device index, a folder of images, or a video file."""
+    settings = settings or CameraSettings()
+    value = text.strip()
+    if value.isdigit():
+        return DeviceSource(
+            int(value), settings.backend, settings.width, settings.height, settings.fps
+        )
+    if not value:
+        raise CameraError(
+            "camera.source is empty; use a device index (0), a video file or a folder of images"
+        )
+    path = Path(value).expanduser()
+    if path.is_dir():
+        return ImageFolderSource(path, settings.slideshow_interval_s)
+    if path.is_file():
+        return VideoFileSource(path, settings.loop)
+    raise CameraError(
+        f"camera.source {value!r}: no such file or folder ({path.resolve()}); "
+        "use a device index (0, 1, …), a video file or a folder of images"
+    )

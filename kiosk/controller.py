@@ -1,0 +1,333 @@
+"""The visit flow: who is in front, what they feel, which page they see.
+
+`KioskController` sits between the workers and the window. It runs on the GUI
+thread and never blocks: back-end work (ranking, image decoding, recording likes)
+is submitted to the `kiosk-recommend` SerialWorker, vision arrives as signals, and
+the preview polls the capture's newest frame on a timer.
+
+Flow:
+* a face appears → a visit starts (its id is the Personalize sessionId);
+* the settled emotion changes → a fresh page for that emotion;
+* Next → the next page (no repeats within the visit); Like → committed to the
+  event queue, learned at once, confirmed on screen; a second tap is ignored;
+* nobody in front and no touch for `idle_timeout_s` → the visit ends, vision
+  state is reset and the attract screen shows;
+* camera lost, or "Choose my mood" → the mood picker; a picked mood drives the
+  same recommendations as a detected one.
+
+The view is duck-typed (see `View`): the window, adapted by `kiosk.ui.adapter`.
+
+Signals:
+    exit_requested(int code): the admin panel asked to exit (0) or restart (3).
+    page_shown(float seconds): time from the emotion change to its grid (benchmark).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from kiosk.config import Settings
+from kiosk.domain import Emotion, EmotionReading, Page
+from kiosk.workers.backend import KioskBackend, LikeResult, PageResult
+from kiosk.workers.runner import SerialWorker
+
+log = logging.getLogger(__name__)
+
+RESTART_EXIT_CODE = 3
+
+
+class View(Protocol):
+    def show_frame(self, image_bgr: Any, boxes: list[tuple[float, float, float, float, bool]]
+                   ) -> None: ...
+    def show_emotion(self, reading: EmotionReading | None) -> None: ...
+    def show_page(self, page: Page, images: dict[str, Any]) -> None: ...
+    def set_mode(self, mode: str, personalization_ready: bool) -> None: ...
+    def set_camera_state(self, state: str, message: str) -> None: ...
+    def show_attract(self, images: list[Any]) -> None: ...
+    def wake(self) -> None: ...
+    def show_like_confirmed(self, item_id: str) -> None: ...
+    def show_like_failed(self, item_id: str, message: str) -> None: ...
+    def set_status(self, status: dict[str, Any]) -> None: ...
+    def show_message(self, text: str) -> None: ...
+
+
+class KioskController(QObject):
+    exit_requested = Signal(int)
+    page_shown = Signal(float)
+
+    def __init__(
+        self,
+        settings: Settings,
+        view: View,
+        worker: SerialWorker,
+        backend: KioskBackend,
+        *,
+        latest_frame: Callable[[], Any] | None = None,
+        reset_vision: Callable[[], None] | None = None,
+        extra_status: Callable[[], dict[str, Any]] | None = None,
+        wake_uploader: Callable[[], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.view = view
+        self.worker = worker
+        self.backend = backend
+        self._latest_frame = latest_frame
+        self._reset_vision = reset_vision
+        self._extra_status = extra_status
+        self._wake_uploader = wake_uploader
+        self._clock = clock
+
+        self.visit_id: str | None = None
+        self.emotion: Emotion | None = None
+        self.manual = False  # the visitor picked their mood by hand
+        self.mode = settings.recommend.mode
+        self.page: Page | None = None
+        self.attract = False
+        self.camera_state = "OPENING"
+        self._liked: set[str] = set()
+        self._request = 0
+        self._emotion_changed_at: float | None = None
+        self._last_activity = clock()
+        self._last_seq = -1
+        self._boxes: list[tuple[float, float, float, float, bool]] = []
+        self._attract_images: list[Any] = []
+
+        self.preview_timer = QTimer(self)
+        self.preview_timer.setObjectName("preview")
+        self.preview_timer.setInterval(max(10, int(1000 / max(1.0, settings.camera.fps))))
+        self.preview_timer.timeout.connect(self._show_preview)
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setObjectName("idle")
+        self.idle_timer.setInterval(500)
+        self.idle_timer.timeout.connect(self._check_idle)
+        self.status_timer = QTimer(self)
+        self.status_timer.setObjectName("status")
+        self.status_timer.setInterval(2000)
+        self.status_timer.timeout.connect(self.refresh_status)
+
+    # ------------------------------------------------------------------ life cycle
+
+    def start(self) -> None:
+        if self._latest_frame is not None:
+            self.preview_timer.start()
+        self.idle_timer.start()
+        self.status_timer.start()
+        self.worker.submit(self.backend.attract_images, 12, on_result=self._on_attract_images)
+        self._enter_attract()
+        self.refresh_status()
+
+    def stop(self) -> None:
+        for timer in (self.preview_timer, self.idle_timer, self.status_timer):
+            timer.stop()
+
+    # ------------------------------------------------------------------ vision
+
+    @Slot(object)
+    def on_vision_result(self, result: Any) -> None:
+        self._boxes = [
+            (t.box.x1, t.box.y1, t.box.width, t.box.height, t.id == result.primary_track_id)
+            for t in result.tracks if t.visible
+        ]
+        if result.faces:
+            self._touch()
+            if self.attract:
+                self._wake()
+        if result.visit_ended and result.ended_visit_id and result.ended_visit_id == self.visit_id:
+            log.info("visit %s ended (face gone)", self.visit_id)
+            if not self.manual:
+                self._end_visit(keep_screen=True)
+        if result.visit_started and result.visit_id and not self.manual:
+            self._begin_visit(result.visit_id)
+        reading: EmotionReading | None = result.reading
+        if self.manual or result.visit_id is None or result.visit_id != self.visit_id:
+            return
+        if reading is not None and reading.emotion != self.emotion:
+            self._set_emotion(reading)
+        elif reading is not None:
+            self.view.show_emotion(reading)
+
+    @Slot(str, str)
+    def on_camera_state(self, state: str, message: str) -> None:
+        self.camera_state = state
+        self.view.set_camera_state(state, message)
+
+    @Slot(str)
+    def on_vision_failed(self, message: str) -> None:
+        self.view.set_camera_state("LOST", message)
+        self.view.show_message(message)
+
+    # ------------------------------------------------------------------ visitor input
+
+    @Slot()
+    def on_user_activity(self) -> None:
+        self._touch()
+        if self.attract:
+            self._wake()
+
+    @Slot(str)
+    def on_mood_picked(self, value: str) -> None:
+        self._touch()
+        emotion = Emotion.parse(value)
+        if self.visit_id is None:
+            self._begin_visit(uuid.uuid4().hex)
+        self.manual = True
+        self._wake()
+        self._set_emotion(EmotionReading(emotion, 1.0, {emotion: 1.0}, source="manual"))
+
+    @Slot()
+    def on_next(self) -> None:
+        self._touch()
+        if self.visit_id is not None and self.emotion is not None:
+            self._request_page()
+
+    @Slot(str)
+    def on_mode(self, mode: str) -> None:
+        self._touch()
+        if mode not in ("auto", "emotion", "personalized"):
+            return
+        self.mode = mode
+        if self.visit_id is not None and self.emotion is not None:
+            self._request_page()
+
+    @Slot(str)
+    def on_like(self, item_id: str) -> None:
+        self._touch()
+        page = self.page
+        if page is None or item_id not in page.item_ids or item_id in self._liked:
+            return  # not on screen, or a second tap: counted once
+        self._liked.add(item_id)
+        tapped_at = time.time()
+        user_id = None
+        self.worker.submit(
+            self.backend.like, page, item_id, tapped_at, user_id,
+            on_result=self._on_liked,
+            on_error=lambda exc, item_id=item_id: self._on_like_failed(item_id, exc),
+        )
+
+    @Slot(str)
+    def on_admin_action(self, action: str) -> None:
+        log.info("admin action: %s", action)
+        if action == "exit":
+            self.exit_requested.emit(0)
+        elif action == "restart":
+            self.exit_requested.emit(RESTART_EXIT_CODE)
+        elif action == "reload_catalog":
+            self.worker.submit(self.backend.rescan, on_result=self._on_rescanned)
+        elif action == "flush_events":
+            if self._wake_uploader is not None:
+                self._wake_uploader()
+            self.view.show_message("Uploading queued events now")
+            self.refresh_status()
+
+    # ------------------------------------------------------------------ internals
+
+    def _begin_visit(self, visit_id: str) -> None:
+        if self.visit_id is not None and self.visit_id != visit_id:
+            self._end_visit(keep_screen=True)
+        log.info("visit %s started", visit_id)
+        self.visit_id = visit_id
+        self.emotion = None
+        self.page = None
+        self._liked.clear()
+
+    def _end_visit(self, keep_screen: bool) -> None:
+        if self.visit_id is not None:
+            self.worker.submit(self.backend.end_visit, self.visit_id)
+        self.visit_id = None
+        self.emotion = None
+        self.page = None
+        self.manual = False
+        self._liked.clear()
+        self._request += 1  # pages still in flight belong to the old visit
+        if not keep_screen:
+            self.view.show_emotion(None)
+
+    def _set_emotion(self, reading: EmotionReading) -> None:
+        self.emotion = reading.emotion
+        self._emotion_changed_at = self._clock()
+        self.view.show_emotion(reading)
+        self._request_page()
+
+    def _request_page(self) -> None:
+        assert self.visit_id is not None and self.emotion is not None
+        self._request += 1
+        self.worker.submit(
+            self.backend.page, self._request, self.visit_id, self.emotion, None, self.mode,
+            self.settings.recommend.page_size, on_result=self._on_page,
+        )
+
+    def _on_page(self, result: PageResult) -> None:
+        if result.request != self._request or result.page.visit_id != self.visit_id:
+            return  # stale: the emotion or the visitor changed meanwhile
+        self.page = result.page
+        self.view.show_page(result.page, result.images)
+        self.view.set_mode(self.mode if self.mode != "auto" else result.page.mode,
+                           result.personalization_ready)
+        if self._emotion_changed_at is not None:
+            self.page_shown.emit(self._clock() - self._emotion_changed_at)
+            self._emotion_changed_at = None
+
+    def _on_liked(self, result: LikeResult) -> None:
+        self.view.show_like_confirmed(result.item_id)
+        if self.page is not None:
+            self.view.set_mode(self.mode if self.mode != "auto" else self.page.mode,
+                               result.personalization_ready)
+
+    def _on_like_failed(self, item_id: str, exc: BaseException) -> None:
+        self._liked.discard(item_id)
+        log.error("like of %s not recorded: %s", item_id, exc)
+        self.view.show_like_failed(item_id, str(exc))
+
+    def _on_rescanned(self, report: Any) -> None:
+        self.view.show_message(f"Catalog reloaded: {report}")
+        self.refresh_status()
+
+    def _on_attract_images(self, images: list[Any]) -> None:
+        self._attract_images = images
+        if self.attract:
+            self.view.show_attract(images)
+
+    def _touch(self) -> None:
+        self._last_activity = self._clock()
+
+    def _wake(self) -> None:
+        if self.attract:
+            self.attract = False
+            self.view.wake()
+
+    def _enter_attract(self) -> None:
+        self._end_visit(keep_screen=False)
+        if self._reset_vision is not None:
+            self._reset_vision()
+        self.attract = True
+        self.view.show_attract(self._attract_images)
+
+    def _check_idle(self) -> None:
+        idle_for = self._clock() - self._last_activity
+        if not self.attract and idle_for >= self.settings.app.idle_timeout_s:
+            log.info("nobody for %.0f s: attract mode", idle_for)
+            self._enter_attract()
+
+    def _show_preview(self) -> None:
+        if self._latest_frame is None:
+            return
+        frame = self._latest_frame()
+        if frame is None or frame.seq == self._last_seq:
+            return
+        self._last_seq = frame.seq
+        self.view.show_frame(frame.image, self._boxes)
+
+    @Slot()
+    def refresh_status(self) -> None:
+        extra = self._extra_status() if self._extra_status is not None else {}
+        self.worker.submit(self.backend.status,
+                           on_result=lambda s: self.view.set_status({**s, **extra}))

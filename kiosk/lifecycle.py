@@ -1,0 +1,50 @@
+"""Ordered, bounded shutdown: clean-ups run in reverse order of registration.
+
+Each clean-up gets a time budget; one that overruns or raises is logged and the
+rest still run (Picard's register_cleanup/run_cleanup pattern).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+log = logging.getLogger(__name__)
+
+
+class Cleanups:
+    def __init__(self) -> None:
+        self._items: list[tuple[str, Callable[[], object], float]] = []
+
+    def register(self, name: str, fn: Callable[[], object], timeout_s: float = 3.0) -> None:
+        self._items.append((name, fn, timeout_s))
+
+    def run(self) -> list[str]:
+        """Run every clean-up, newest first; returns the names that failed or timed out."""
+        failed: list[str] = []
+        while self._items:
+            name, fn, timeout_s = self._items.pop()
+            started = time.monotonic()
+            errors: list[BaseException] = []
+
+            def call(fn: Callable[[], object] = fn, errors: list[BaseException] = errors) -> None:
+                try:
+                    fn()
+                except BaseException as exc:  # noqa: BLE001 - reported below
+                    errors.append(exc)
+
+            runner = threading.Thread(target=call, name=f"kiosk-cleanup-{name}", daemon=True)
+            runner.start()
+            runner.join(timeout_s)
+            took = time.monotonic() - started
+            if runner.is_alive():
+                log.warning("shutdown: %s did not finish within %.1f s; moving on", name, timeout_s)
+                failed.append(name)
+            elif errors:
+                log.error("shutdown: %s failed: %s", name, errors[0])
+                failed.append(name)
+            else:
+                log.debug("shutdown: %s done in %.3f s", name, took)
+        return failed

@@ -1,0 +1,209 @@
+"""`kiosk --self-test`: check what the kiosk needs, without showing a window.
+
+Each check prints one line: PASS, WARN (works, but look at it) or FAIL (the kiosk
+cannot do its job), with what to do. Exit status 0 when nothing failed, else 1.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from kiosk import __version__
+from kiosk.config import Settings
+from kiosk.domain import Emotion
+from kiosk.resources import resource_path, resources_root
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    status: str  # PASS, WARN, FAIL
+    detail: str
+
+
+def run_self_test(settings: Settings, out: TextIO | None = None, camera_timeout_s: float = 8.0
+                  ) -> int:
+    out = out or sys.stdout
+    out.write(f"kiosk {__version__} self-test\n")
+    checks: list[Callable[[Settings], Check]] = [
+        check_settings,
+        check_resources,
+        check_models,
+        check_catalog,
+        lambda s: check_folder("data folder", s.data_dir),
+        lambda s: check_folder("log folder", s.log_dir),
+        check_events_db,
+        check_aws,
+        lambda s: check_camera(s, camera_timeout_s),
+    ]
+    results = []
+    for check in checks:
+        started = time.perf_counter()
+        try:
+            result = check(settings)
+        except Exception as exc:  # a check that crashes is a failed check
+            result = Check(getattr(check, "__name__", "check"), "FAIL", f"{type(exc).__name__}: {exc}")
+        took = time.perf_counter() - started
+        results.append(result)
+        out.write(f"[{result.status}] {result.name}: {result.detail} ({took:.2f} s)\n")
+        out.flush()
+    failed = [r for r in results if r.status == "FAIL"]
+    warned = [r for r in results if r.status == "WARN"]
+    verdict = "FAILED" if failed else "PASSED"
+    out.write(f"self-test {verdict}: {len(results) - len(failed) - len(warned)} passed, "
+              f"{len(warned)} warnings, {len(failed)} failed\n")
+    return 1 if failed else 0
+
+
+def check_settings(settings: Settings) -> Check:
+    origin = settings.source_file or "built-in defaults (no settings file)"
+    return Check("settings", "PASS", f"valid; read from {origin}")
+
+
+def check_resources(settings: Settings) -> Check:
+    missing = []
+    for parts in (("models", "retinaface_mobilenet025.pt"), ("models", "mini_xception_fer2013.pt"),
+                  ("translations", "kiosk_ko.qm"), ("catalog",)):
+        if not resource_path(*parts, must_exist=False).exists():
+            missing.append("/".join(parts))
+    if missing:
+        return Check("resources", "FAIL", f"missing in {resources_root()}: {', '.join(missing)}; "
+                     "reinstall the kiosk")
+    return Check("resources", "PASS", f"models, translations and catalog in {resources_root()}")
+
+
+def check_models(settings: Settings) -> Check:
+    import numpy as np
+
+    from kiosk.vision.detector import FaceDetector
+    from kiosk.vision.device import configure_threads
+    from kiosk.vision.emotion_model import EmotionClassifier
+
+    threads = configure_threads(settings.vision.threads)
+    started = time.perf_counter()
+    detector = FaceDetector.from_settings(settings.vision)
+    classifier = EmotionClassifier.from_settings(settings.vision)
+    detector.warmup(settings.camera.height, settings.camera.width)
+    classifier.warmup()
+    load_s = time.perf_counter() - started
+    frame = np.zeros((settings.camera.height, settings.camera.width, 3), np.uint8)
+    started = time.perf_counter()
+    detector.detect(frame)
+    detect_ms = (time.perf_counter() - started) * 1000
+    return Check("models", "PASS", f"face detector and emotion model loaded on {detector.device} "
+                 f"({threads} threads) in {load_s:.2f} s; one detection {detect_ms:.1f} ms")
+
+
+def check_catalog(settings: Settings) -> Check:
+    root = Path(settings.recommend.catalog_dir) if settings.recommend.catalog_dir else (
+        resource_path("catalog", must_exist=False)
+    )
+    if not root.is_dir():
+        return Check("catalog", "FAIL", f"catalog folder {root} not found; set [recommend] "
+                     "catalog_dir or reinstall")
+    counts = {}
+    for emotion in Emotion:
+        folder = root / emotion.folder
+        counts[emotion.folder] = sum(
+            1 for p in folder.glob("*") if p.suffix.lower() in {".jpg", ".jpeg", ".png", ".webp"}
+        ) if folder.is_dir() else 0
+    empty = [e for e, n in counts.items() if n == 0]
+    total = sum(counts.values())
+    if total == 0:
+        return Check("catalog", "FAIL", f"no images in {root}/<emotion>/; import some with "
+                     "kiosk-admin catalog import")
+    status = "WARN" if empty else "PASS"
+    detail = f"{total} images in {root}"
+    if empty:
+        detail += f"; no images for: {', '.join(empty)}"
+    return Check("catalog", status, detail)
+
+
+def check_folder(name: str, folder: Path) -> Check:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".selftest-", delete=True) as tmp:
+            tmp.write(b"kiosk self-test")
+            tmp.flush()
+            os.fsync(tmp.fileno())
+    except OSError as exc:
+        return Check(name, "FAIL", f"{folder} is not writable ({exc.strerror}); fix its "
+                     "permissions or free disk space, or point the setting elsewhere")
+    free_mb = _free_mb(folder)
+    if free_mb < 200:
+        return Check(name, "WARN", f"{folder} writable but only {free_mb:.0f} MB free")
+    return Check(name, "PASS", f"{folder} writable, {free_mb / 1024:.1f} GB free")
+
+
+def check_events_db(settings: Settings) -> Check:
+    from kiosk.events.queue import EventQueue
+
+    queue = EventQueue.from_settings(settings)
+    try:
+        status = queue.status()
+    finally:
+        queue.close()
+    pending = status.get("pending", 0)
+    dead = status.get("dead", 0)
+    state = "WARN" if dead else "PASS"
+    return Check("event queue", state, f"{settings.events_db}: {pending} pending, {dead} dead letters")
+
+
+def check_aws(settings: Settings) -> Check:
+    wanted = [name for name, on in (
+        ("Rekognition fallback", settings.rekognition.enabled),
+        ("Personalize recommendations", settings.recommend.backend == "personalize"),
+        ("Personalize events", settings.aws_events_enabled),
+        ("identity", settings.identity.enabled),
+    ) if on]
+    if not wanted:
+        return Check("AWS", "PASS", "not configured: the kiosk runs fully offline")
+    import boto3
+
+    session = boto3.Session(profile_name=settings.aws.profile or None,
+                            region_name=settings.aws.region or None)
+    if session.get_credentials() is None:
+        return Check("AWS", "WARN", f"{', '.join(wanted)} enabled but no AWS credentials found "
+                     "(boto3's standard chain); these features will stay offline")
+    region = settings.aws.region or session.region_name or "?"
+    return Check("AWS", "PASS", f"{', '.join(wanted)} enabled; credentials present; region "
+                 f"{region} (not contacted by the self-test)")
+
+
+def check_camera(settings: Settings, timeout_s: float) -> Check:
+    from kiosk.camera import CameraError, Capture, CameraState, source_from_setting
+
+    try:
+        source = source_from_setting(settings.camera.source, settings.camera)
+    except CameraError as exc:
+        return Check("camera", "FAIL", str(exc))
+    capture = Capture.from_settings(source, settings.camera)
+    capture.start()
+    try:
+        frame = capture.wait_newer(-1, timeout=timeout_s)
+        state, message = capture.state, capture.message
+    finally:
+        capture.stop(3.0)
+    if frame is None or state is not CameraState.LIVE and state is not CameraState.OPENING:
+        return Check("camera", "FAIL", f"{message or 'no frame'} (source {settings.camera.source!r}); "
+                     "check the cable or [camera] source — the kiosk still runs with the mood picker")
+    return Check("camera", "PASS", f"{source.name}: {frame.width}x{frame.height} frame received")
+
+
+def _free_mb(folder: Path) -> float:
+    stat = os.statvfs(folder) if hasattr(os, "statvfs") else None
+    if stat is None:  # pragma: no cover - Windows
+        import shutil
+
+        return shutil.disk_usage(folder).free / 1e6
+    return stat.f_bavail * stat.f_frsize / 1e6

@@ -1,0 +1,236 @@
+"""Render every kiosk screen to PNG, offscreen, for the README and design review.
+
+    python -m kiosk.tools.screenshots --out DIR [--faces DIR] [--catalog DIR]
+
+Feeds the window what the wiring would: a camera frame (a real face photo from
+../shared/data/faces padded into 640×480, with its face box), a HAPPY 0.87
+reading and a page of three catalog images (`resources/catalog/happy/*.jpg`,
+or drawn placeholders when the catalog is not there yet).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import random
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter, QRadialGradient
+from PySide6.QtWidgets import QApplication
+
+from kiosk.domain import Emotion, EmotionReading, Item, Page
+from kiosk.resources import resource_path
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_FACES = REPO.parent / "shared" / "data" / "faces"
+FRAME_W, FRAME_H = 640, 480
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", required=True, type=Path, help="folder for the PNGs")
+    parser.add_argument("--faces", type=Path, default=DEFAULT_FACES, help="labeled faces folder")
+    parser.add_argument("--catalog", type=Path, default=None, help="catalog folder")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parse(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    args.out.mkdir(parents=True, exist_ok=True)
+    written = render_all(app, args.out, args.faces, args.catalog)
+    for path in written:
+        print(path)
+    return 0
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def fake_frame(faces_dir: Path) -> tuple[QImage, tuple[float, float, float, float]]:
+    """(QImage 640×480, face box x, y, w, h): a happy face padded into a camera frame."""
+    face = QImage()
+    labels = faces_dir / "labels.csv"
+    if labels.is_file():
+        for line in labels.read_text(encoding="utf-8").splitlines()[1:]:
+            rel, _, emotion = line.partition(",")
+            if emotion.strip() == "happy":
+                face = QImage(str(faces_dir / rel))
+                if not face.isNull():
+                    break
+    frame = QImage(FRAME_W, FRAME_H, QImage.Format.Format_RGB32)
+    p = QPainter(frame)
+    room = QLinearGradient(QPointF(0, 0), QPointF(0, FRAME_H))
+    room.setColorAt(0.0, QColor("#6b6f76"))
+    room.setColorAt(1.0, QColor("#34373c"))
+    p.fillRect(frame.rect(), room)
+    side = 400
+    target = QRectF((FRAME_W - side) / 2, (FRAME_H - side) / 2 + 20, side, side)
+    if not face.isNull():
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        p.drawImage(target, face.convertToFormat(QImage.Format.Format_RGB32))
+    else:
+        p.setBrush(QColor("#d9b38c"))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.drawEllipse(target.adjusted(80, 40, -80, -40))
+    p.end()
+    # The labeled crops are tight around the face: its box is most of the crop.
+    box = (target.x() + side * 0.16, target.y() + side * 0.14, side * 0.68, side * 0.76)
+    return frame, box
+
+
+def placeholder_art(emotion: str, index: int, size: int = 900) -> QImage:
+    """A drawn stand-in for a catalog image (soft shapes in the emotion's colours)."""
+    from kiosk.ui import theme
+
+    base = theme.accent_for(Emotion.parse(emotion))
+    rnd = random.Random(hash((emotion, index)) & 0xFFFF)
+    img = QImage(size, size, QImage.Format.Format_RGB32)
+    p = QPainter(img)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    sky = QLinearGradient(QPointF(0, 0), QPointF(0, size))
+    sky.setColorAt(0.0, base.lighter(150 - index * 10))
+    sky.setColorAt(1.0, base.darker(180 + index * 30))
+    p.fillRect(img.rect(), sky)
+    sun = QRadialGradient(QPointF(size * rnd.uniform(0.25, 0.75), size * 0.35), size * 0.3)
+    sun.setColorAt(0.0, QColor(255, 255, 240, 230))
+    sun.setColorAt(1.0, QColor(255, 255, 240, 0))
+    p.fillRect(img.rect(), sun)
+    p.setPen(Qt.PenStyle.NoPen)
+    for layer in range(3):
+        color = base.darker(140 + layer * 45)
+        p.setBrush(color)
+        top = size * (0.55 + layer * 0.12)
+        points = [QPointF(0, size)]
+        for i in range(9):
+            x = size * i / 8
+            y = top + math.sin(i * 1.3 + index + layer) * size * 0.05 + rnd.uniform(-20, 20)
+            points.append(QPointF(x, y))
+        points.append(QPointF(size, size))
+        p.drawPolygon(points)
+    p.setBrush(QColor(255, 255, 255, 40))
+    for _ in range(6):
+        r = rnd.uniform(10, 40)
+        p.drawEllipse(QRectF(rnd.uniform(0, size), rnd.uniform(0, size * 0.4), r, r))
+    p.end()
+    return img
+
+
+def catalog_images(catalog: Path | None, emotion: str, count: int) -> list[tuple[str, QImage]]:
+    """`count` decoded images of one emotion (drawn placeholders fill any gap)."""
+    root = catalog or resource_path("catalog", must_exist=False)
+    files = sorted((root / emotion).glob("*.jpg"))[:count] if (root / emotion).is_dir() else []
+    out: list[tuple[str, QImage]] = []
+    for path in files:
+        img = QImage(str(path))
+        if not img.isNull():
+            out.append((f"emotions/{emotion}/{path.name}", img))
+    for i in range(len(out), count):
+        out.append((f"emotions/{emotion}/placeholder-{i}.jpg", placeholder_art(emotion, i)))
+    return out
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def render_all(
+    app: QCoreApplication, out: Path, faces_dir: Path, catalog: Path | None
+) -> list[Path]:
+    """Render every screen to `out/*.png`; returns the files written."""
+    from kiosk.ui.i18n import install_translator
+    from kiosk.ui.main_window import MainWindow
+    frame, box = fake_frame(faces_dir)
+    probs = {e: 0.02 for e in Emotion}
+    probs[Emotion.HAPPY] = 0.87
+    reading = EmotionReading(Emotion.HAPPY, 0.87, probs)
+    pics = catalog_images(catalog, "happy", 3)
+    items = tuple(Item(id=i, emotion=Emotion.HAPPY, path=i) for i, _ in pics)
+    page = Page(items=items, emotion=Emotion.HAPPY, visit_id="demo")
+    images = dict(pics)
+    attract_pics = [img for e in ("happy", "calm", "surprised") for _, img in
+                    catalog_images(catalog, e, 2)]
+    written: list[Path] = []
+
+    def settle() -> None:
+        for _ in range(5):
+            app.processEvents()
+
+    def shot(window: MainWindow, name: str) -> None:
+        settle()
+        path = out / f"{name}.png"
+        window.grab().save(str(path))
+        written.append(path)
+
+    def build(width: int, height: int) -> MainWindow:
+        window = MainWindow(page_size=3)
+        window.resize(width, height)
+        window.show()
+        window.set_privacy({"cloud_fallback": True, "identity": False})
+        window.set_camera_state("LIVE", "")
+        window.set_mode("emotion", personalization_ready=False)
+        window.show_frame(frame, [(box, True)])
+        window.show_emotion(reading)
+        window.show_page(page, images)
+        settle()
+        return window
+
+    window = build(1920, 1080)
+    window.show_attract(attract_pics)
+    shot(window, "attract")
+    window.wake()
+    window.show_emotion(reading)
+    window.show_page(page, images)
+    window.show_frame(frame, [(box, True)])
+    liked = window.main.grid.cards()[1]
+    liked.like_button.click()
+    liked.stop_animations()
+    window.show_like_confirmed(liked.item_id)
+    shot(window, "main")
+    window.open_mood_picker()
+    shot(window, "mood_picker")
+    window.open_pin_pad()
+    window.pin.press_digit("1")
+    window.pin.press_digit("2")
+    shot(window, "pin_pad")
+    window.pin.reset()
+    for digit in "0000":  # the default PIN while none is set
+        window.pin.press_digit(digit)
+    window.pin.submit()
+    window.set_status({
+        "camera_state": "LIVE", "camera_fps": 29.8, "model_device": "cpu",
+        "inference_ms": 18.4, "online": True, "queue_depth": 3, "dead_letters": 0,
+        "catalog_counts": {e.value: 12 for e in Emotion}, "crash_count": 0,
+        "backend": "embedded",
+    })
+    shot(window, "admin_panel")
+    window.admin.close_button.click()
+    window.set_camera_state("LOST", "")
+    shot(window, "camera_lost")
+    window.close()
+    window.deleteLater()
+
+    portrait = build(1080, 1920)
+    portrait.wake()
+    shot(portrait, "main_portrait")
+    portrait.close()
+    portrait.deleteLater()
+
+    install_translator(app, "ko")
+    korean = build(1920, 1080)
+    korean.wake()
+    shot(korean, "main_ko")
+    korean.show_attract(attract_pics)
+    shot(korean, "attract_ko")
+    korean.close()
+    korean.deleteLater()
+    install_translator(app, "en")
+    return written
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

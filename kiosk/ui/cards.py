@@ -1,0 +1,293 @@
+"""Recommendation cards: an image with a big Like, laid out as a row or a column.
+
+A Like is optimistic: the first tap fills the heart, plays a short pop and
+disables the button at once, so a double tap cannot count twice; the wiring
+later confirms (`set_like_state("confirmed")`) or reverts it ("idle").
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QEasingCurve, QRectF, QSize, Qt, QVariantAnimation, Signal
+from PySide6.QtGui import (
+    QFont,
+    QHideEvent,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPixmap,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import QGridLayout, QSizePolicy, QWidget
+
+from kiosk.ui import icons, theme
+from kiosk.ui.widgets import TouchButton
+
+LIKE_STATES = ("idle", "pending", "confirmed")
+
+
+class ImageCard(QWidget):
+    """One recommended image with its Like button.
+
+    Signals:
+        like_clicked(str item_id): emitted once, on the first tap of Like.
+    """
+
+    like_clicked = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._item_id = ""
+        self._image = QImage()
+        self._pixmap: QPixmap | None = None
+        self._pixmap_size = QSize()
+        self._metrics = theme.Metrics()
+        self._state = "idle"
+        self._burst = 0.0  # 0..1 progress of the heart burst over the image
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.like_button = TouchButton(
+            "", icon=icons.heart_icon(False), variant="secondary", size="big", parent=self
+        )
+        self.like_button.setObjectName("like-button")
+        self.like_button.set_dim_when_disabled(False)
+        self.like_button.clicked.connect(self._on_like)
+        self._anim = QVariantAnimation(self)
+        self._anim.setObjectName("like-pop")
+        self._anim.setStartValue(0.0)
+        self._anim.setEndValue(1.0)
+        self._anim.setDuration(520)
+        self._anim.setEasingCurve(QEasingCurve.Type.OutCubic)
+        self._anim.valueChanged.connect(self._on_anim)
+        self._anim.finished.connect(self._on_anim_finished)
+        self.retranslate()
+
+    # ------------------------------------------------------------------ API
+
+    @property
+    def item_id(self) -> str:
+        return self._item_id
+
+    def like_state(self) -> str:
+        return self._state
+
+    def set_item(self, item_id: str, image: QImage | None) -> None:
+        self._anim.stop()
+        self._burst = 0.0
+        self._item_id = item_id
+        self._image = image if image is not None else QImage()
+        self._pixmap = None
+        self.set_like_state("idle")
+        self.update()
+
+    def set_like_state(self, state: str) -> None:
+        if state not in LIKE_STATES:
+            raise ValueError(f"like state {state!r}; allowed: {', '.join(LIKE_STATES)}")
+        self._state = state
+        liked = state != "idle"
+        self.like_button.setEnabled(not liked and bool(self._item_id))
+        self.like_button.set_variant("primary" if liked else "secondary")
+        self.like_button.set_accent(theme.LIKE)
+        self.like_button.set_icon(
+            icons.heart_icon(liked), theme.ON_ACCENT if liked else theme.LIKE
+        )
+        self.retranslate()
+
+    def set_metrics(self, metrics: theme.Metrics) -> None:
+        self._metrics = metrics
+        self._pixmap = None
+        self._place_button()
+
+    def retranslate(self) -> None:
+        self.like_button.setText(self.tr("Liked") if self._state != "idle" else self.tr("Like"))
+
+    def stop_animations(self) -> None:
+        self._anim.stop()
+        self._burst = 0.0
+        self.like_button.set_icon_scale(1.0)
+
+    # ------------------------------------------------------------------ like
+
+    def _on_like(self) -> None:
+        if self._state != "idle" or not self._item_id:
+            return
+        self.set_like_state("pending")
+        self._anim.stop()
+        self._anim.start()
+        self.like_clicked.emit(self._item_id)
+
+    def _on_anim(self, value: object) -> None:
+        t = float(value)  # type: ignore[arg-type]
+        self._burst = t
+        self.like_button.set_icon_scale(1.0 + 0.45 * math.sin(math.pi * t))
+        self.update()
+
+    def _on_anim_finished(self) -> None:
+        self._burst = 0.0
+        self.like_button.set_icon_scale(1.0)
+        self.update()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.stop_animations()
+        super().hideEvent(event)
+
+    # ------------------------------------------------------------------ layout
+
+    def _horizontal(self) -> bool:
+        return self.width() > self.height() * 1.55
+
+    def _image_rect(self) -> QRectF:
+        m = self._metrics
+        pad = m.px(14)
+        r = QRectF(self.rect()).adjusted(pad, pad, -pad, -pad)
+        bh = self.like_button.height()
+        if self._horizontal():
+            return QRectF(r.left(), r.top(), r.width() * 0.62, r.height())
+        return QRectF(r.left(), r.top(), r.width(), r.height() - bh - pad)
+
+    def _place_button(self) -> None:
+        m = self._metrics
+        pad = m.px(14)
+        h = m.big_button_h
+        if self._horizontal():
+            img = self._image_rect()
+            left = int(img.right()) + pad
+            w = self.width() - left - pad
+            self.like_button.setGeometry(left, (self.height() - h) // 2, w, h)
+        else:
+            self.like_button.setGeometry(pad, self.height() - h - pad, self.width() - 2 * pad, h)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._pixmap = None
+        self._place_button()
+
+    # ------------------------------------------------------------------ painting
+
+    def _cover_pixmap(self, size: QSize) -> QPixmap:
+        if self._pixmap is None or self._pixmap_size != size:
+            scaled = self._image.scaled(
+                size,
+                Qt.AspectRatioMode.KeepAspectRatioByExpanding,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+            x = (scaled.width() - size.width()) // 2
+            y = (scaled.height() - size.height()) // 2
+            self._pixmap = QPixmap.fromImage(scaled.copy(x, y, size.width(), size.height()))
+            self._pixmap_size = size
+        return self._pixmap
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        m = self._metrics
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(theme.SURFACE)
+        p.drawRoundedRect(QRectF(self.rect()), m.radius, m.radius)
+
+        img = self._image_rect()
+        inner_radius = max(1, m.radius - m.px(10))
+        clip = QPainterPath()
+        clip.addRoundedRect(img, inner_radius, inner_radius)
+        p.save()
+        p.setClipPath(clip)
+        if self._image.isNull():
+            p.fillRect(img, theme.SURFACE_2)
+            p.setPen(theme.TEXT_MUTED)
+            p.setFont(theme.font(m.headline, QFont.Weight.Bold))
+            p.drawText(img, int(Qt.AlignmentFlag.AlignCenter), "…")
+        else:
+            size = QSize(max(1, round(img.width())), max(1, round(img.height())))
+            p.drawPixmap(img.topLeft(), self._cover_pixmap(size))
+        p.restore()
+
+        if self._burst > 0.0:
+            side = min(img.width(), img.height()) * (0.3 + 0.25 * self._burst)
+            p.setOpacity(max(0.0, 1.0 - self._burst) * 0.95)
+            heart = QRectF(img.center().x() - side / 2, img.center().y() - side / 2, side, side)
+            icons.draw_heart(p, heart, theme.LIKE, True)
+            p.setOpacity(1.0)
+        p.end()
+
+
+class CardGrid(QWidget):
+    """The page's cards: one row in landscape, a column (or 2 columns for more
+    than three) in portrait. Card widgets are reused from page to page.
+
+    Signals:
+        like_requested(str item_id)
+    """
+
+    like_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._cards: list[ImageCard] = []
+        self._count = 0
+        self._portrait = False
+        self._metrics = theme.Metrics()
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def cards(self) -> list[ImageCard]:
+        """The visible cards, in page order."""
+        return self._cards[: self._count]
+
+    def card(self, item_id: str) -> ImageCard | None:
+        for card in self.cards():
+            if card.item_id == item_id:
+                return card
+        return None
+
+    def set_items(self, items: list[tuple[str, QImage | None]]) -> None:
+        while len(self._cards) < len(items):
+            card = ImageCard(self)
+            card.set_metrics(self._metrics)
+            card.like_clicked.connect(self.like_requested)
+            self._cards.append(card)
+        for card, (item_id, image) in zip(self._cards, items, strict=False):
+            card.set_item(item_id, image)
+        self._count = len(items)
+        self._relayout()
+
+    def set_placeholders(self, count: int) -> None:
+        """Empty cards while a page is on its way."""
+        self.set_items([("", None)] * count)
+
+    def set_portrait(self, portrait: bool) -> None:
+        if portrait != self._portrait:
+            self._portrait = portrait
+            self._relayout()
+
+    def set_metrics(self, metrics: theme.Metrics) -> None:
+        self._metrics = metrics
+        self._grid.setSpacing(metrics.gap)
+
+    def stop_animations(self) -> None:
+        for card in self._cards:
+            card.stop_animations()
+
+    def columns(self) -> int:
+        n = max(1, self._count)
+        if self._portrait:
+            return 1 if n <= 3 else 2 if n <= 8 else 3
+        return n if n <= 4 else math.ceil(math.sqrt(n * 1.8))
+
+    def _relayout(self) -> None:
+        for card in self._cards:
+            self._grid.removeWidget(card)
+        cols = self.columns()
+        for r in range(self._grid.rowCount()):
+            self._grid.setRowStretch(r, 0)
+        for c in range(self._grid.columnCount()):
+            self._grid.setColumnStretch(c, 0)
+        for i, card in enumerate(self._cards):
+            if i < self._count:
+                self._grid.addWidget(card, i // cols, i % cols)
+                self._grid.setRowStretch(i // cols, 1)
+                self._grid.setColumnStretch(i % cols, 1)
+                card.show()
+            else:
+                card.hide()

@@ -1,0 +1,183 @@
+"""Exhibit (kiosk) mode: frameless, fullscreen, on top, no cursor, no escape keys,
+screen kept awake where the platform allows, and the hidden admin gesture.
+
+What Qt cannot do: Alt+Tab and Alt+F4 are handled by the window manager
+before Qt sees them on most desktops; the filter swallows them when they do
+arrive, and refuses window-manager close requests. Lock the session down with
+the OS (a kiosk user, a single-app compositor such as cage, or Windows
+Assigned Access). On Linux, Qt has no screen-saver API: the systemd unit runs
+`xset s off -dpms` (X11) or the compositor's idle setting handles DPMS.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QMouseEvent, QWindow
+from PySide6.QtWidgets import QWidget
+
+log = logging.getLogger(__name__)
+
+CORNER_DP = 80.0
+
+_BLOCKED_KEYS: tuple[tuple[Qt.KeyboardModifier, Qt.Key], ...] = (
+    (Qt.KeyboardModifier.AltModifier, Qt.Key.Key_F4),
+    (Qt.KeyboardModifier.AltModifier, Qt.Key.Key_Tab),
+    (Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_W),
+    (Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_Q),
+    (Qt.KeyboardModifier.NoModifier, Qt.Key.Key_Escape),
+    (Qt.KeyboardModifier.NoModifier, Qt.Key.Key_F11),
+)
+
+
+def is_blocked_key(event: QKeyEvent) -> bool:
+    """True for the key combinations that would leave or close the kiosk."""
+    mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    key = event.key()
+    for need, blocked in _BLOCKED_KEYS:
+        if key != blocked:
+            continue
+        if need == Qt.KeyboardModifier.NoModifier or mods & need:
+            return True
+    return key == Qt.Key.Key_Backtab and bool(mods & Qt.KeyboardModifier.AltModifier)
+
+
+class ExhibitGuard(QObject):
+    """Application event filter that swallows escape keys and refuses
+    window-manager close requests for `window` (a program `close()` still works)."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.setObjectName("exhibit-guard")
+        self._window = window
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        etype = event.type()
+        if etype in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride, QEvent.Type.KeyRelease):
+            if isinstance(event, QKeyEvent) and is_blocked_key(event):
+                event.accept()
+                return True
+        elif etype == QEvent.Type.Close and obj is self._window and event.spontaneous():
+            if isinstance(event, QCloseEvent):
+                event.ignore()
+            log.info("exhibit mode: ignored a close request from the window manager")
+            return True
+        return False
+
+
+def keep_screen_awake(platform: str = sys.platform) -> bool:
+    """Ask the OS to keep the display on; True where that was done.
+
+    Windows: SetThreadExecutionState(ES_CONTINUOUS | ES_DISPLAY_REQUIRED |
+    ES_SYSTEM_REQUIRED). Linux: nothing here (the systemd unit / xset handles
+    DPMS). macOS: run the kiosk under `caffeinate -d`."""
+    if platform == "win32":
+        try:
+            import ctypes
+
+            es_continuous, es_system, es_display = 0x80000000, 0x00000001, 0x00000002
+            windll = ctypes.windll  # type: ignore[attr-defined,unused-ignore]
+            result = windll.kernel32.SetThreadExecutionState(
+                es_continuous | es_system | es_display
+            )
+            return bool(result)
+        except (AttributeError, OSError) as exc:
+            log.warning("could not keep the screen awake: %s", exc)
+            return False
+    log.info("screen keep-awake is left to the OS on %s (systemd unit / xset -dpms)", platform)
+    return False
+
+
+def apply_exhibit_mode(window: QWidget, *, keep_awake: bool = True) -> ExhibitGuard:
+    """Frameless fullscreen on top, blank cursor, escape keys swallowed; returns the
+    installed guard (parented to the window, so it goes with it)."""
+    window.setWindowFlags(
+        window.windowFlags()
+        | Qt.WindowType.FramelessWindowHint
+        | Qt.WindowType.WindowStaysOnTopHint
+    )
+    window.setCursor(Qt.CursorShape.BlankCursor)
+    guard = ExhibitGuard(window)
+    app = QGuiApplication.instance()
+    if app is not None:
+        app.installEventFilter(guard)
+    if keep_awake:
+        keep_screen_awake()
+    window.showFullScreen()
+    return guard
+
+
+class CornerHold(QObject):
+    """The hidden admin gesture: a press held for `hold_s` inside the top-left
+    `CORNER_DP` × `CORNER_DP` corner of `window`. No hover or visual hint.
+
+    Signals:
+        triggered(): the hold completed; the release that follows is swallowed.
+    """
+
+    triggered = Signal()
+
+    def __init__(
+        self, window: QWidget, hold_s: float, dp: Callable[[], float] | None = None
+    ) -> None:
+        super().__init__(window)
+        self.setObjectName("corner-hold")
+        self._window = window
+        self._dp = dp or (lambda: 1.0)
+        self._swallow_release = False
+        self._timer = QTimer(self)
+        self._timer.setObjectName("corner-hold-timer")
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(max(1, round(hold_s * 1000)))
+        self._timer.timeout.connect(self._fire)
+
+    def set_hold_s(self, hold_s: float) -> None:
+        self._timer.setInterval(max(1, round(hold_s * 1000)))
+
+    def is_holding(self) -> bool:
+        return self._timer.isActive()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def corner(self) -> QRect:
+        side = round(CORNER_DP * self._dp())
+        return QRect(0, 0, side, side)
+
+    def _ours(self, obj: QObject) -> bool:
+        if isinstance(obj, QWidget):
+            return obj.window() is self._window
+        if isinstance(obj, QWindow):
+            return obj is self._window.windowHandle()
+        return False
+
+    def _fire(self) -> None:
+        self._swallow_release = True
+        self.triggered.emit()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        etype = event.type()
+        if etype not in (
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.MouseButtonRelease,
+            QEvent.Type.MouseMove,
+        ) or not isinstance(event, QMouseEvent) or not self._ours(obj):
+            return False
+        local: QPoint = self._window.mapFromGlobal(event.globalPosition().toPoint())
+        inside = self.corner().contains(local)
+        if etype == QEvent.Type.MouseButtonPress:
+            if inside and not self._timer.isActive():
+                self._swallow_release = False
+                self._timer.start()
+        elif etype == QEvent.Type.MouseMove:
+            if not inside:
+                self._timer.stop()
+        else:
+            self._timer.stop()
+            if self._swallow_release:
+                self._swallow_release = False
+                return True
+        return False

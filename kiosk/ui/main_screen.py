@@ -1,0 +1,438 @@
+"""The main screen: live preview, the read emotion, the privacy notice, the page
+of recommendations with Like buttons, the Emotion / For you toggle and Next.
+
+Landscape: a sidebar (preview, emotion, privacy, "Choose my mood") beside the
+header, cards and Next. Portrait: header, then preview beside emotion and
+privacy, the cards as a column, and a bottom row with "Choose my mood" and Next.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen, QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from kiosk.domain import Emotion, EmotionReading, Page
+from kiosk.ui import icons, texts, theme
+from kiosk.ui.camera_view import CameraView, FaceBoxes
+from kiosk.ui.cards import CardGrid
+from kiosk.ui.icons import FaceIcon
+from kiosk.ui.privacy import PrivacyNotice
+from kiosk.ui.widgets import SegmentedControl, TouchButton
+
+CAMERA_OFF_STATES = frozenset({"LOST", "DISABLED", "OFF", "CLOSED"})
+NEXT_DEBOUNCE_S = 0.4
+
+
+def _label(parent: QWidget, name: str) -> QLabel:
+    label = QLabel(parent)
+    label.setObjectName(name)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    return label
+
+
+class EmotionBadge(QWidget):
+    """The settled emotion: drawn face, name in the accent colour, confidence and a bar."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._metrics = theme.Metrics()
+        self._reading: EmotionReading | None = None
+        self._camera_off = False
+        self.face = FaceIcon(self)
+        self.name = _label(self, "emotion-name")
+        self.detail = _label(self, "emotion-detail")
+        text = QVBoxLayout()
+        text.setSpacing(0)
+        text.addStretch(1)
+        text.addWidget(self.name)
+        text.addWidget(self.detail)
+        text.addStretch(1)
+        self._layout = QHBoxLayout(self)
+        self._layout.addWidget(self.face, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._layout.addLayout(text, 1)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.retranslate()
+
+    def set_reading(self, reading: EmotionReading | None) -> None:
+        self._reading = reading
+        self.retranslate()
+
+    def set_camera_off(self, off: bool) -> None:
+        self._camera_off = off
+        self.retranslate()
+
+    def set_metrics(self, m: theme.Metrics) -> None:
+        self._metrics = m
+        pad = m.px(22)
+        self._layout.setContentsMargins(pad, pad, pad, pad + m.px(10))
+        self._layout.setSpacing(m.px(20))
+        self.face.set_side(m.px(96))
+        self.name.setFont(theme.font(m.title, QFont.Weight.Bold))
+        self.detail.setFont(theme.font(m.body))
+        self.setFixedHeight(m.px(96) + 2 * pad + m.px(10))
+        self.retranslate()
+
+    def accent(self) -> QColor:
+        r = self._reading
+        return theme.accent_for(r.emotion) if r is not None else QColor(theme.TEXT)
+
+    def retranslate(self) -> None:
+        r = self._reading
+        self.face.set_emotion(r.emotion if r is not None else None)
+        if r is None:
+            self.name.setText(self.tr("Looking for you…"))
+            self.detail.setText(
+                self.tr("Or choose your mood below") if self._camera_off
+                else self.tr("Look at the camera")
+            )
+        else:
+            self.name.setText(texts.emotion_name(r.emotion))
+            if r.source == "manual":
+                self.detail.setText(self.tr("Your choice"))
+            elif r.uncertain:
+                self.detail.setText(self.tr("Not sure yet"))
+            else:
+                self.detail.setText(
+                    self.tr("%1 confidence").replace("%1", texts.percent(r.confidence))
+                )
+        name_color = self.accent() if r is not None else theme.TEXT
+        self.name.setStyleSheet(f"color: {name_color.name()}; background: transparent;")
+        self.detail.setStyleSheet(f"color: {theme.TEXT_MUTED.name()}; background: transparent;")
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        m = self._metrics
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        rect = QRectF(self.rect()).adjusted(1, 1, -1, -1)
+        p.setPen(QPen(theme.OUTLINE, max(1.0, m.scale * 2)))
+        p.setBrush(theme.SURFACE)
+        p.drawRoundedRect(rect, m.radius * 0.75, m.radius * 0.75)
+        r = self._reading
+        if r is not None and r.source != "manual":
+            inset = m.px(22)
+            bar_h = m.px(8)
+            track = QRectF(rect.left() + inset, rect.bottom() - inset * 0.75 - bar_h,
+                           rect.width() - 2 * inset, bar_h)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(theme.SURFACE_2)
+            p.drawRoundedRect(track, bar_h / 2, bar_h / 2)
+            fill = QRectF(track)
+            fill.setWidth(track.width() * max(0.0, min(1.0, r.confidence)))
+            p.setBrush(self.accent())
+            p.drawRoundedRect(fill, bar_h / 2, bar_h / 2)
+        p.end()
+
+
+class MainScreen(QWidget):
+    """Signals:
+    next_clicked(): the visitor tapped Next (debounced: one per 0.4 s).
+    like_requested(str item_id): first tap of a card's Like.
+    mode_selected(str): "emotion" or "personalized" from the toggle.
+    mood_clicked(): "Choose my mood".
+    message(str): something to tell the visitor in a toast.
+    """
+
+    next_clicked = Signal()
+    like_requested = Signal(str)
+    mode_selected = Signal(str)
+    mood_clicked = Signal()
+    message = Signal(str)
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        page_size: int = 3,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(parent)
+        self._clock = clock
+        self._page_size = page_size
+        self._page: Page | None = None
+        self._reading: EmotionReading | None = None
+        self._mode = "emotion"
+        self._ready = False
+        self._camera_off = False
+        self._portrait: bool | None = None
+        self._last_next = -1e9
+        self._metrics = theme.Metrics()
+
+        self.camera = CameraView(self, clock=clock)
+        self.badge = EmotionBadge(self)
+        self.privacy = PrivacyNotice(self)
+        self.headline = _label(self, "headline")
+        self.subline = _label(self, "subline")
+        self.mode_toggle = SegmentedControl(self)
+        self.mode_toggle.add_segment("emotion", "")
+        self.mode_toggle.add_segment("personalized", "", icons.draw_sparkle)
+        self.mode_toggle.set_current("emotion")
+        self.mode_toggle.selected.connect(self._on_mode)
+        self.grid = CardGrid(self)
+        self.grid.like_requested.connect(self.like_requested)
+        self.grid.set_placeholders(page_size)
+        self.next_button = TouchButton(
+            "", icon=icons.chevron_icon("right"), variant="primary", size="big",
+            icon_after=True, parent=self,
+        )
+        self.next_button.setObjectName("next-button")
+        self.next_button.clicked.connect(self._on_next)
+        self.mood_button = TouchButton(
+            "", icon=icons.face_icon(Emotion.HAPPY), variant="secondary", parent=self
+        )
+        self.mood_button.setObjectName("mood-button")
+        self.mood_button.clicked.connect(self.mood_clicked)
+        self._body: QWidget | None = None
+        self._root = QVBoxLayout(self)
+        self._root.setContentsMargins(0, 0, 0, 0)
+        self._apply_accent()
+        self.retranslate()
+        self._relayout(portrait=False)
+
+    # ------------------------------------------------------------------ API
+
+    def show_frame(self, image: QImage, face_boxes: FaceBoxes) -> None:
+        self.camera.show_frame(image, face_boxes)
+
+    def show_emotion(self, reading: EmotionReading | None) -> None:
+        self._reading = reading
+        self.badge.set_reading(reading)
+        self._apply_accent()
+        self._refresh_header()
+
+    def show_page(self, page: Page, images: Mapping[str, QImage]) -> None:
+        self._page = page
+        self.grid.set_items([(item.id, images.get(item.id)) for item in page.items])
+        if page.mode in ("emotion", "personalized"):
+            self._mode = page.mode
+            self.mode_toggle.set_current(page.mode)
+        self._apply_accent()
+        self._refresh_header()
+
+    def clear_page(self) -> None:
+        """Forget the page (a new visit): placeholder cards until the next one."""
+        self._page = None
+        self.grid.set_placeholders(self._page_size)
+        self._apply_accent()
+        self._refresh_header()
+
+    def page(self) -> Page | None:
+        return self._page
+
+    def set_mode(self, mode: str, personalization_ready: bool) -> None:
+        self._ready = personalization_ready
+        if mode in ("emotion", "personalized"):
+            self._mode = mode
+        self.mode_toggle.set_current(self._mode)
+        self.mode_toggle.button("personalized").set_icon(
+            icons.draw_sparkle if personalization_ready else icons.draw_lock
+        )
+        self._apply_accent()
+
+    def set_camera_state(self, state: str, message: str) -> None:
+        off = state.upper() in CAMERA_OFF_STATES
+        self._camera_off = off
+        if off:
+            self.camera.set_unavailable(message or self.tr("The camera is unavailable."))
+        elif state.upper() == "OPENING":
+            self.camera.set_unavailable(message or self.tr("Starting the camera…"))
+        else:
+            self.camera.set_unavailable(None)
+        self.privacy.set_camera_active(not off)
+        self.badge.set_camera_off(off)
+
+    def set_privacy(self, flags: Mapping[str, object]) -> None:
+        self.privacy.set_flags(flags)
+
+    def set_like_state(self, item_id: str, state: str) -> bool:
+        card = self.grid.card(item_id)
+        if card is None:
+            return False
+        card.set_like_state(state)
+        return True
+
+    def stop_animations(self) -> None:
+        self.grid.stop_animations()
+
+    # ------------------------------------------------------------------ behaviour
+
+    def _on_next(self) -> None:
+        now = self._clock()
+        if now - self._last_next < NEXT_DEBOUNCE_S:
+            return
+        self._last_next = now
+        self.next_clicked.emit()
+
+    def _on_mode(self, key: str) -> None:
+        if key == "personalized" and not self._ready:
+            self.mode_toggle.set_current(self._mode)
+            self.message.emit(self.tr("Like a few images first, then “For you” opens up."))
+            return
+        self._mode = key
+        self._apply_accent()
+        self.mode_selected.emit(key)
+
+    def accent(self) -> QColor:
+        page = self._page
+        if self._mode == "personalized" and (page is None or page.mode == "personalized"):
+            return QColor(theme.FOR_YOU_ACCENT)
+        if self._page is not None:
+            return theme.accent_for(self._page.emotion)
+        if self._reading is not None:
+            return theme.accent_for(self._reading.emotion)
+        return QColor(theme.NEUTRAL_ACCENT)
+
+    def _apply_accent(self) -> None:
+        accent = self.accent()
+        self.next_button.set_accent(accent)
+        self.mode_toggle.set_accent(accent)
+        reading = self._reading
+        self.camera.set_accent(
+            theme.accent_for(reading.emotion) if reading is not None else accent
+        )
+
+    def _refresh_header(self) -> None:
+        page = self._page
+        if page is None:
+            self.headline.setText(self.tr("Finding images for you…"))
+            self.subline.setText(self.tr("This takes only a moment."))
+        elif page.mode == "personalized":
+            self.headline.setText(self.tr("For you"))
+            self.subline.setText(self.tr("Picked from what you liked. Tap Like on your favourites."))  # noqa: E501
+        else:
+            manual = self._reading is not None and self._reading.source == "manual"
+            self.headline.setText(
+                texts.because_you_chose(page.emotion) if manual
+                else texts.because_you_look(page.emotion)
+            )
+            self.subline.setText(self.tr("Tap Like on the images you love, or Next for more."))
+
+    def retranslate(self) -> None:
+        self.mode_toggle.button("emotion").setText(self.tr("Emotion"))
+        self.mode_toggle.button("personalized").setText(self.tr("For you"))
+        self.next_button.setText(self.tr("Next"))
+        self.mood_button.setText(self.tr("Choose my mood"))
+        self.badge.retranslate()
+        self.privacy.retranslate()
+        for card in self.grid.cards():
+            card.retranslate()
+        if self._camera_off and self.camera.is_unavailable():
+            self.camera.set_unavailable(self.tr("The camera is unavailable."))
+        self._refresh_header()
+
+    # ------------------------------------------------------------------ layout
+
+    def set_metrics(self, m: theme.Metrics) -> None:
+        self._metrics = m
+        self.headline.setFont(theme.font(m.headline, QFont.Weight.Bold))
+        self.headline.setStyleSheet(f"color: {theme.TEXT.name()}; background: transparent;")
+        self.subline.setFont(theme.font(m.body))
+        self.subline.setStyleSheet(f"color: {theme.TEXT_MUTED.name()}; background: transparent;")
+        self._relayout(portrait=self._portrait or False, force=True)
+
+    def set_portrait(self, portrait: bool) -> None:
+        self._relayout(portrait, force=False)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._size_fixed_parts()
+
+    def _size_fixed_parts(self) -> None:
+        m = self._metrics
+        width = self.window().width()  # this page may be hidden and not yet resized
+        if self._portrait:
+            w = int(min(width * 0.42, m.px(480)))
+        else:
+            w = int(min(width * 0.27, m.px(560)))
+        self.camera.setFixedSize(w, w * 3 // 4)
+        if not self._portrait:
+            self.badge.setFixedWidth(w)
+            self.privacy.setFixedWidth(w)
+            self.mood_button.setFixedWidth(w)
+            self.next_button.setFixedWidth(max(m.px(380), self.next_button.sizeHint().width()))
+        else:
+            self.badge.setMinimumWidth(0)
+            self.badge.setMaximumWidth(16_777_215)
+            self.privacy.setMinimumWidth(0)
+            self.privacy.setMaximumWidth(16_777_215)
+            self.mood_button.setMinimumWidth(0)
+            self.mood_button.setMaximumWidth(16_777_215)
+            self.next_button.setMinimumWidth(0)
+            self.next_button.setMaximumWidth(16_777_215)
+
+    def _relayout(self, portrait: bool, force: bool = False) -> None:
+        if portrait == self._portrait and not force:
+            return
+        self._portrait = portrait
+        m = self._metrics
+        # Build the new arrangement on a fresh body widget: adding the parts to its
+        # layouts reparents them there, and the old body is then dropped empty.
+        old, body = self._body, QWidget(self)
+        self._body = body
+        self.grid.set_portrait(portrait)
+        self.mode_toggle.setSizePolicy(
+            QSizePolicy.Policy.Expanding if portrait else QSizePolicy.Policy.Fixed,
+            QSizePolicy.Policy.Fixed,
+        )
+        header_text = QVBoxLayout()
+        header_text.setSpacing(m.px(8))
+        header_text.addWidget(self.headline)
+        header_text.addWidget(self.subline)
+
+        root: QBoxLayout
+        if portrait:
+            root = QVBoxLayout(body)
+            root.addLayout(header_text)
+            top = QHBoxLayout()
+            top.setSpacing(m.gap)
+            top.addWidget(self.camera, 0, Qt.AlignmentFlag.AlignTop)
+            info = QVBoxLayout()
+            info.setSpacing(m.gap)
+            info.addWidget(self.badge)
+            info.addWidget(self.privacy)
+            info.addStretch(1)
+            top.addLayout(info, 1)
+            root.addLayout(top)
+            toggle_row = QHBoxLayout()
+            toggle_row.addWidget(self.mode_toggle, 1)
+            root.addLayout(toggle_row)
+            root.addWidget(self.grid, 1)
+            bottom = QHBoxLayout()
+            bottom.setSpacing(m.gap)
+            bottom.addWidget(self.mood_button, 2)
+            bottom.addWidget(self.next_button, 3)
+            root.addLayout(bottom)
+        else:
+            root = QHBoxLayout(body)
+            side = QVBoxLayout()
+            side.setSpacing(m.gap)
+            side.addWidget(self.camera)
+            side.addWidget(self.badge)
+            side.addWidget(self.privacy)
+            side.addStretch(1)
+            side.addWidget(self.mood_button)
+            root.addLayout(side)
+            content = QVBoxLayout()
+            content.setSpacing(m.gap)
+            header = QHBoxLayout()
+            header.addLayout(header_text, 1)
+            header.addWidget(self.mode_toggle, 0, Qt.AlignmentFlag.AlignTop)
+            content.addLayout(header)
+            content.addWidget(self.grid, 1)
+            bottom = QHBoxLayout()
+            bottom.addStretch(1)
+            bottom.addWidget(self.next_button)
+            content.addLayout(bottom)
+            root.addLayout(content, 1)
+        root.setContentsMargins(m.margin, m.margin, m.margin, m.margin)
+        root.setSpacing(m.margin if not portrait else m.gap)
+        self._root.addWidget(body)
+        if old is not None:
+            self._root.removeWidget(old)
+            old.hide()
+            old.deleteLater()
+        self._size_fixed_parts()

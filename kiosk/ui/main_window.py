@@ -1,0 +1,357 @@
+"""The kiosk's one window: a stack of screens driven only through slots and signals.
+
+The wiring (kiosk.app) calls the slots on the GUI thread with data its workers
+already prepared (decoded QImages, readings, pages); the window does no I/O and
+starts no threads. Screens: attract → main ⇄ mood picker, and the hidden
+corner gesture → PIN pad → admin panel.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QHideEvent,
+    QImage,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QShowEvent,
+)
+from PySide6.QtWidgets import QApplication, QLayout, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.config import Settings
+from kiosk.domain import EmotionReading, Page
+from kiosk.ui import theme
+from kiosk.ui.admin_panel import AdminPanel
+from kiosk.ui.attract import AttractScreen
+from kiosk.ui.camera_view import FaceBoxes
+from kiosk.ui.exhibit import CornerHold
+from kiosk.ui.main_screen import CAMERA_OFF_STATES, MainScreen
+from kiosk.ui.mood_picker import MoodPicker
+from kiosk.ui.pin_pad import PinPad
+from kiosk.ui.widgets import Toast
+
+SCREENS = ("attract", "main", "mood", "pin", "admin")
+ADMIN_IDLE_S = 90.0
+ACTIVITY_THROTTLE_S = 0.25
+_ACTIVITY_EVENTS = frozenset({
+    QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress,
+})
+
+
+class MainWindow(QWidget):
+    """The kiosk UI.
+
+    Slots (call on the GUI thread):
+        show_frame(image: QImage, face_boxes: list[tuple[box, bool is_primary]])
+            box: QRectF/QRect, (x, y, w, h) or domain.Box, in image pixels.
+        show_emotion(reading: EmotionReading | None)
+        show_page(page: Page, images: Mapping[str item_id, QImage])
+        set_mode(mode: str, personalization_ready: bool)
+        set_camera_state(state_name: str, message: str)
+        set_privacy(text_flags: Mapping[str, bool])   # cloud_fallback, identity
+        show_attract(images: Sequence[QImage]);  wake()
+        set_status(status: Mapping[str, Any])      # see kiosk.ui.admin_panel
+        show_like_confirmed(item_id: str);  show_like_failed(item_id: str, message: str)
+        show_message(text: str)
+
+    Signals:
+        next_requested()
+        like_requested(str item_id)       once per card, however often it is tapped
+        mode_requested(str)               "emotion" | "personalized" (toggle); "auto" is
+                                          reserved for the wiring's own use and never
+                                          emitted by the visitor-facing toggle
+        mood_picked(str emotion)          Emotion value, e.g. "HAPPY"
+        mood_picker_requested()           the visitor opened the mood picker
+        admin_action_requested(str)       "exit" | "restart" | "reload_catalog" | "flush_events"
+        user_activity()                   any touch/press/key in the window (≤ 4 per s)
+    """
+
+    next_requested = Signal()
+    like_requested = Signal(str)
+    mode_requested = Signal(str)
+    mood_picked = Signal(str)
+    mood_picker_requested = Signal()
+    admin_action_requested = Signal(str)
+    user_activity = Signal()
+
+    def __init__(
+        self,
+        *,
+        page_size: int = 3,
+        admin_pin_hash: str = "",
+        corner_hold_s: float = 5.0,
+        show_fps: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("kiosk-main-window")
+        self.setWindowTitle("Kiosk")
+        self._clock = clock
+        self._metrics = theme.Metrics()
+        self._camera_off = False
+        self._return_to = "attract"
+        self._mood_return = "main"
+        self._metrics_applied = False
+        self._last_activity = -1e9
+        self._pending_attract = False
+
+        self.attract = AttractScreen(self, clock=clock)
+        self.main = MainScreen(self, page_size=page_size, clock=clock)
+        self.main.camera.set_show_fps(show_fps)
+        self.mood = MoodPicker(self)
+        self.pin = PinPad(admin_pin_hash, self, clock=clock)
+        self.admin = AdminPanel(self)
+        self.stack = QStackedWidget(self)
+        self._screens: dict[str, QWidget] = {
+            "attract": self.attract, "main": self.main, "mood": self.mood,
+            "pin": self.pin, "admin": self.admin,
+        }
+        for name in SCREENS:
+            self.stack.addWidget(self._screens[name])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        # The window's size is the screen's: never push size hints to the platform.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        layout.addWidget(self.stack)
+        self.toast = Toast(self)
+
+        self._admin_idle = QTimer(self)
+        self._admin_idle.setObjectName("admin-idle-timer")
+        self._admin_idle.setSingleShot(True)
+        self._admin_idle.setInterval(round(ADMIN_IDLE_S * 1000))
+        self._admin_idle.timeout.connect(self._leave_admin)
+
+        self.corner_hold = CornerHold(self, corner_hold_s, dp=lambda: self._metrics.dp)
+        self.corner_hold.triggered.connect(self.open_pin_pad)
+
+        self._connect()
+        self.stack.setCurrentWidget(self.attract)
+        self.setAutoFillBackground(False)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **kwargs: Any) -> MainWindow:
+        return cls(
+            page_size=settings.recommend.page_size,
+            admin_pin_hash=settings.ui.admin_pin_hash,
+            corner_hold_s=settings.ui.admin_corner_hold_s,
+            show_fps=settings.ui.show_fps,
+            **kwargs,
+        )
+
+    def _connect(self) -> None:
+        self.main.next_clicked.connect(self.next_requested)
+        self.main.like_requested.connect(self.like_requested)
+        self.main.mode_selected.connect(self.mode_requested)
+        self.main.mood_clicked.connect(self.open_mood_picker)
+        self.main.message.connect(self.show_message)
+        self.attract.touched.connect(self.wake)
+        self.attract.mood_clicked.connect(self.open_mood_picker)
+        self.mood.picked.connect(self._on_mood_picked)
+        self.mood.back.connect(self._mood_back)
+        self.pin.accepted.connect(self._open_admin)
+        self.pin.cancelled.connect(self._leave_admin)
+        self.admin.action_requested.connect(self.admin_action_requested)
+        self.admin.close_requested.connect(self._leave_admin)
+
+    # ------------------------------------------------------------------ slots
+
+    def show_frame(self, image: QImage, face_boxes: FaceBoxes = ()) -> None:
+        self.main.show_frame(image, face_boxes)
+
+    def show_emotion(self, reading: EmotionReading | None) -> None:
+        self.main.show_emotion(reading)
+
+    def show_page(self, page: Page, images: Mapping[str, QImage]) -> None:
+        self.main.show_page(page, images)
+
+    def set_mode(self, mode: str, personalization_ready: bool) -> None:
+        self.main.set_mode(mode, personalization_ready)
+
+    def set_camera_state(self, state_name: str, message: str) -> None:
+        off = state_name.upper() in CAMERA_OFF_STATES
+        self._camera_off = off
+        self.main.set_camera_state(state_name, message)
+        self.attract.set_camera_available(not off)
+        self.mood.set_camera_off(off)
+        if off and self.current_screen() == "main":
+            self._show("mood")
+
+    def set_privacy(self, text_flags: Mapping[str, object]) -> None:
+        self.main.set_privacy(text_flags)
+        self.attract.privacy.set_flags(text_flags)
+
+    def show_attract(self, images: Sequence[QImage]) -> None:
+        """Idle: the slideshow, and a fresh start for the next visitor."""
+        self.attract.set_images(images)
+        self.main.clear_page()
+        self.main.show_emotion(None)
+        if self.current_screen() in ("pin", "admin"):
+            self._pending_attract = True  # go there when the operator is done
+            self._return_to = "attract"
+            return
+        self._show("attract")
+
+    def wake(self) -> None:
+        """Someone is here: leave the attract screen (to the mood picker when the
+        camera is off). Does nothing on the other screens."""
+        if self.current_screen() == "attract":
+            self._show("mood" if self._camera_off else "main")
+
+    def set_status(self, status: Mapping[str, Any]) -> None:
+        self.admin.set_status(status)
+
+    def show_like_confirmed(self, item_id: str) -> None:
+        self.main.set_like_state(item_id, "confirmed")
+
+    def show_like_failed(self, item_id: str, message: str) -> None:
+        self.main.set_like_state(item_id, "idle")
+        self.show_message(message or self.tr("Your like could not be saved. Please try again."))
+
+    def show_message(self, text: str) -> None:
+        self.toast.set_metrics(self._metrics)
+        self.toast.show_text(text)
+
+    # ------------------------------------------------------------------ navigation
+
+    def current_screen(self) -> str:
+        current = self.stack.currentWidget()
+        return next((n for n, w in self._screens.items() if w is current), "attract")
+
+    def _show(self, name: str) -> None:
+        if name != "attract":
+            self.attract.stop()
+        if name not in ("pin", "admin"):
+            self._admin_idle.stop()
+        self.stack.setCurrentWidget(self._screens[name])
+        if name == "attract" and self.isVisible():
+            self.attract.start()
+
+    def open_mood_picker(self) -> None:
+        here = self.current_screen()
+        if here in ("attract", "main"):
+            self._mood_return = here
+        self._show("mood")
+        self.mood_picker_requested.emit()
+
+    def _on_mood_picked(self, emotion: str) -> None:
+        self.main.clear_page()
+        self._show("main")
+        self.mood_picked.emit(emotion)
+
+    def _mood_back(self) -> None:
+        back = self._mood_return
+        self._show("attract" if back == "attract" and not self._camera_off else "main")
+
+    def open_pin_pad(self) -> None:
+        here = self.current_screen()
+        if here in ("pin", "admin"):
+            return
+        self._return_to = here
+        self.pin.reset()
+        self._show("pin")
+        self._admin_idle.start()
+
+    def _open_admin(self) -> None:
+        self._show("admin")
+        self._admin_idle.start()
+
+    def _leave_admin(self) -> None:
+        self._admin_idle.stop()
+        self.pin.reset()
+        target = "attract" if self._pending_attract else self._return_to
+        self._pending_attract = False
+        self._show(target if target in SCREENS else "main")
+
+    # ------------------------------------------------------------------ events
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() in _ACTIVITY_EVENTS and self._is_ours(obj):
+            now = self._clock()
+            if self.current_screen() in ("pin", "admin"):
+                self._admin_idle.start()
+            if now - self._last_activity >= ACTIVITY_THROTTLE_S:
+                self._last_activity = now
+                self.user_activity.emit()
+        return False
+
+    def _is_ours(self, obj: QObject) -> bool:
+        if isinstance(obj, QWidget):
+            return obj.window() is self
+        handle = self.windowHandle()
+        return handle is not None and obj is handle
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.apply_metrics()
+        # Hidden stack pages get no resize event until shown: tell them now.
+        portrait = self.height() > self.width()
+        self.main.set_portrait(portrait)
+        self.mood.set_portrait(portrait)
+
+    def apply_metrics(self) -> None:
+        """Re-derive every size from the window size and screen density."""
+        m = theme.metrics_for_widget(self)
+        if m == self._metrics and self._metrics_applied:
+            return
+        self._metrics = m
+        self._metrics_applied = True
+        for widget in self.findChildren(QWidget):
+            setter = getattr(widget, "set_metrics", None)
+            if callable(setter):
+                setter(m)
+
+    def metrics(self) -> theme.Metrics:
+        return self._metrics
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        for screen in (self.attract, self.main, self.mood, self.pin, self.admin):
+            screen.retranslate()
+
+    def _set_app_filters(self, on: bool) -> None:
+        """Watch the whole application's input (touches reach child widgets first)
+        only while shown."""
+        app = QApplication.instance()
+        if app is None:
+            return
+        for watcher in (self.corner_hold, self):
+            app.removeEventFilter(watcher)
+            if on:
+                app.installEventFilter(watcher)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._set_app_filters(True)
+        self.apply_metrics()
+        if self.current_screen() == "attract":
+            self.attract.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._set_app_filters(False)
+        self.stop_timers()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.stop_timers()
+        super().closeEvent(event)
+
+    def stop_timers(self) -> None:
+        """Stop every timer and animation (hide, close, shutdown)."""
+        self.attract.stop()
+        self.corner_hold.stop()
+        self._admin_idle.stop()
+        self.toast.hide()
+        self.main.stop_animations()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.fillRect(self.rect(), theme.BG)
+        p.end()

@@ -1,0 +1,131 @@
+"""The privacy notice shown whenever the camera is being analysed.
+
+It says what is analysed (the facial expression, on this device), that no
+image is stored, and whether face crops may go to Amazon Rekognition, in plain
+words a shopper reads in a glance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
+
+from kiosk.ui import theme
+from kiosk.ui.icons import Painter, draw_lock
+
+
+class IconBox(QWidget):
+    """A fixed square painting one drawn icon."""
+
+    def __init__(self, icon: Painter, color: QColor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._icon = icon
+        self._color = QColor(color)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+
+    def set_side(self, side: int) -> None:
+        self.setFixedSize(side, side)
+
+    def sizeHint(self) -> QSize:
+        return self.size()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        self._icon(p, QRectF(self.rect()), self._color)
+        p.end()
+
+
+class PrivacyNotice(QWidget):
+    """Lock icon + what happens to the visitor's face. `compact` drops the
+    background card (for the attract screen's overlay)."""
+
+    def __init__(self, parent: QWidget | None = None, *, compact: bool = False) -> None:
+        super().__init__(parent)
+        self._compact = compact
+        self._cloud = False
+        self._identity = False
+        self._active = True
+        self._metrics = theme.Metrics()
+        self._icon = IconBox(draw_lock, theme.TEXT_MUTED, self)
+        self.label = QLabel(self)
+        self.label.setObjectName("privacy-text")
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self._layout = QHBoxLayout(self)
+        self._layout.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
+        self._layout.addWidget(self.label, 1)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.set_metrics(self._metrics)
+        self.retranslate()
+
+    def set_flags(self, flags: Mapping[str, object]) -> None:
+        self._cloud = bool(flags.get("cloud_fallback", False))
+        self._identity = bool(flags.get("identity", False))
+        self.retranslate()
+
+    def set_camera_active(self, active: bool) -> None:
+        self._active = active
+        self.retranslate()
+
+    def text(self) -> str:
+        return self.label.text()
+
+    def set_metrics(self, metrics: theme.Metrics) -> None:
+        self._metrics = metrics
+        pad = 0 if self._compact else metrics.px(22)
+        self._layout.setContentsMargins(pad, pad, pad, pad)
+        self._layout.setSpacing(metrics.px(16))
+        self._icon.set_side(metrics.px(30))
+        self.label.setFont(theme.font(metrics.small))
+        self.label.setStyleSheet(f"color: {theme.TEXT_MUTED.name()}; background: transparent;")
+        self._fit_height()
+
+    def retranslate(self) -> None:
+        if not self._active:
+            self.label.setText(self.tr("The camera is off. Nothing is analysed."))
+            self._fit_height()
+            return
+        lines = [
+            self.tr("Your facial expression is read on this device to pick images."),
+            self.tr("No image is stored."),
+        ]
+        if self._cloud:
+            lines.append(self.tr("When the device is unsure, a face crop may be sent to Amazon Rekognition (AWS) for analysis."))  # noqa: E501
+        else:
+            lines.append(self.tr("Nothing is sent to the cloud."))
+        if self._identity:
+            lines.append(self.tr("We remember your face only if you agree."))
+        self.label.setText(" ".join(lines))
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow to the wrapped text's height (nested box layouts do not do it reliably)."""
+        margins = self._layout.contentsMargins()
+        text_w = (self.width() - margins.left() - margins.right()
+                  - self._icon.width() - self._layout.spacing())
+        if text_w <= 0:
+            return
+        need = self.label.heightForWidth(text_w) + margins.top() + margins.bottom()
+        if need > 0 and need != self.height():
+            self.setFixedHeight(need)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self._compact:
+            return
+        m = self._metrics
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setPen(QPen(theme.OUTLINE, max(1.0, m.scale * 2)))
+        p.setBrush(theme.SURFACE)
+        r = QRectF(self.rect()).adjusted(1, 1, -1, -1)
+        p.drawRoundedRect(r, m.radius * 0.75, m.radius * 0.75)
+        p.end()

@@ -1,0 +1,53 @@
+"""Helpers for tests of the UI (and of the wiring that drives it): a fake clock,
+solid images, sample pages and readings. No pytest import, so any test can use them."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QImage
+
+from kiosk.domain import Emotion, EmotionReading, Item, Page
+
+COLORS = ("#c0392b", "#27ae60", "#2980b9", "#8e44ad", "#f39c12", "#16a085")
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand (pass it as `clock=`)."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def solid_image(color: str, width: int = 320, height: int = 240) -> QImage:
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor(color))
+    return image
+
+
+def make_page(
+    n: int = 3, emotion: Emotion = Emotion.HAPPY, mode: str = "emotion"
+) -> tuple[Page, dict[str, QImage]]:
+    """A page of `n` items and a decoded image for each."""
+    items = tuple(
+        Item(id=f"emotions/{emotion.folder}/img{i}.jpg", emotion=emotion, path=f"img{i}.jpg")
+        for i in range(n)
+    )
+    images = {item.id: solid_image(COLORS[i % len(COLORS)]) for i, item in enumerate(items)}
+    return Page(items=items, emotion=emotion, visit_id="v1", mode=mode), images
+
+
+def make_reading(
+    emotion: Emotion = Emotion.HAPPY,
+    confidence: float = 0.87,
+    *,
+    source: str = "local",
+    uncertain: bool = False,
+) -> EmotionReading:
+    probs = {e: 0.0 for e in Emotion}
+    probs[emotion] = confidence
+    return EmotionReading(emotion, confidence, probs, source=source, uncertain=uncertain)

@@ -1,0 +1,317 @@
+"""Touch building blocks: a painted pill button, a segmented control, a toast.
+
+Every interactive element is a `QAbstractButton` of at least 48 dp on each
+side (see `theme.Metrics.touch`), with a pressed look but no hover look: a
+touchscreen has no hover. Widgets that size themselves from the window take a
+`set_metrics(Metrics)` call, which `MainWindow` makes on every resize.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QHideEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+)
+from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QHBoxLayout, QSizePolicy, QWidget
+
+from kiosk.ui import theme
+from kiosk.ui.icons import Painter
+
+
+class TouchButton(QAbstractButton):
+    """A rounded, painted button with an optional drawn icon.
+
+    `variant`: "primary" (accent fill), "secondary" (raised surface), "ghost"
+    (outline only), "danger" (red outline: Exit) or "segment" (inside a
+    `SegmentedControl`). `size`: "normal"
+    or "big" (the Next button, the PIN digits)."""
+
+    def __init__(
+        self,
+        text: str = "",
+        *,
+        icon: Painter | None = None,
+        variant: str = "secondary",
+        size: str = "normal",
+        accent: QColor | None = None,
+        icon_after: bool = False,
+        text_role: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setText(text)
+        self._icon = icon
+        self._icon_after = icon_after
+        self._text_role = text_role or ("title" if size == "big" else "body")
+        self._icon_color: QColor | None = None
+        self._variant = variant
+        self._size = size
+        self._accent = QColor(accent) if accent is not None else QColor(theme.NEUTRAL_ACCENT)
+        self._metrics = theme.Metrics()
+        self._icon_scale = 1.0
+        self._radius: int | None = None
+        self._dim_disabled = True
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self._apply_font()
+
+    # ------------------------------------------------------------------ styling
+
+    def set_metrics(self, metrics: theme.Metrics) -> None:
+        self._metrics = metrics
+        self._apply_font()
+        self.updateGeometry()
+        self.update()
+
+    def set_accent(self, color: QColor) -> None:
+        self._accent = QColor(color)
+        self.update()
+
+    def set_icon(self, icon: Painter | None, color: QColor | None = None) -> None:
+        self._icon = icon
+        self._icon_color = QColor(color) if color is not None else None
+        self.update()
+
+    def set_variant(self, variant: str) -> None:
+        self._variant = variant
+        self.update()
+
+    def set_icon_scale(self, scale: float) -> None:
+        """Grow or shrink the icon (the Like 'pop' animation)."""
+        self._icon_scale = scale
+        self.update()
+
+    def set_dim_when_disabled(self, dim: bool) -> None:
+        """False: a disabled button keeps its look (a Like that is done, not unavailable)."""
+        self._dim_disabled = dim
+        self.update()
+
+    def set_radius(self, radius: int | None) -> None:
+        """Corner radius in pixels; None: a pill."""
+        self._radius = radius
+        self.update()
+
+    def _apply_font(self) -> None:
+        m = self._metrics
+        size = m.title if self._text_role == "title" else m.body
+        self.setFont(theme.font(size, QFont.Weight.DemiBold))
+
+    def _height(self) -> int:
+        m = self._metrics
+        return m.big_button_h if self._size == "big" else m.button_h
+
+    def sizeHint(self) -> QSize:
+        h = self._height()
+        fm = QFontMetrics(self.font())
+        w = fm.horizontalAdvance(self.text()) + h  # half a height of padding each side
+        if self._icon is not None and self.text():
+            w += int(self.font().pixelSize() * 1.6)
+        return QSize(max(w, h), h)
+
+    def minimumSizeHint(self) -> QSize:
+        side = max(self._metrics.min_touch, self._height())
+        return QSize(side, side)
+
+    # ------------------------------------------------------------------ painting
+
+    def _colors(self) -> tuple[QColor | None, QColor, QColor | None]:
+        """(fill, foreground, outline) for the current state."""
+        if self._variant == "primary" or (self._variant == "segment" and self.isChecked()):
+            fill: QColor | None = QColor(self._accent)
+            fg = QColor(theme.ON_ACCENT)
+            outline: QColor | None = None
+        elif self._variant == "segment":
+            fill, fg, outline = None, QColor(theme.TEXT_MUTED), None
+        elif self._variant == "ghost":
+            fill, fg, outline = None, QColor(theme.TEXT), QColor(theme.OUTLINE)
+        elif self._variant == "danger":
+            fill, fg, outline = None, QColor(theme.DANGER), QColor(theme.DANGER)
+        else:
+            fill, fg, outline = QColor(theme.SURFACE_2), QColor(theme.TEXT), QColor(theme.OUTLINE)
+        if self.isDown():
+            if fill is None:
+                fill = QColor(theme.SURFACE_2)
+            fill = fill.darker(125) if self._variant == "primary" else fill.lighter(135)
+        return fill, fg, outline
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        if not self.isEnabled() and self._dim_disabled:
+            p.setOpacity(0.38)
+        fill, fg, outline = self._colors()
+        rect = QRectF(self.rect()).adjusted(1.5, 1.5, -1.5, -1.5)
+        radius = rect.height() / 2 if self._radius is None else float(self._radius)
+        p.setPen(QPen(outline, max(1.0, self._metrics.scale * 2)) if outline else Qt.PenStyle.NoPen)
+        p.setBrush(fill if fill is not None else Qt.BrushStyle.NoBrush)
+        p.drawRoundedRect(rect, radius, radius)
+
+        text = self.text()
+        fm = QFontMetrics(self.font())
+        icon_side = self.font().pixelSize() * 1.25 if text else rect.height() * 0.5
+        gap = self.font().pixelSize() * 0.45 if (text and self._icon) else 0.0
+        padding = min(rect.height() * 0.6, self._metrics.px(64))
+        avail = rect.width() - padding - (icon_side + gap if self._icon else 0)
+        shown = fm.elidedText(text, Qt.TextElideMode.ElideRight, max(0, int(avail)))
+        text_w = fm.horizontalAdvance(shown) if text else 0
+        total = text_w + (icon_side + gap if self._icon else 0)
+        x = rect.center().x() - total / 2
+        text_x = x + (icon_side + gap if self._icon is not None and not self._icon_after else 0)
+        if self._icon is not None:
+            icon_x = text_x + text_w + gap if self._icon_after else x
+            side = icon_side * self._icon_scale
+            icon_rect = QRectF(
+                icon_x + icon_side / 2 - side / 2, rect.center().y() - side / 2, side, side
+            )
+            self._icon(p, icon_rect, self._icon_color or fg)
+        if text:
+            p.setPen(fg)
+            p.setFont(self.font())
+            p.drawText(
+                QRectF(text_x, rect.top(), text_w + 2, rect.height()),
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                shown,
+            )
+        p.end()
+
+
+class SegmentedControl(QWidget):
+    """A pill of mutually exclusive segments (the Emotion / For you toggle).
+
+    Signals:
+        selected(str key): the visitor tapped a segment that was not current.
+    """
+
+    selected = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(True)
+        self._buttons: dict[str, TouchButton] = {}
+        self._accent = QColor(theme.NEUTRAL_ACCENT)
+        self._metrics = theme.Metrics()
+        self._layout = QHBoxLayout(self)
+        self._layout.setSpacing(0)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+
+    def add_segment(self, key: str, text: str, icon: Painter | None = None) -> TouchButton:
+        button = TouchButton(text, icon=icon, variant="segment", accent=self._accent, parent=self)
+        button.setCheckable(True)
+        button.setObjectName(f"segment-{key}")
+        button.clicked.connect(lambda _=False, k=key: self._on_clicked(k))
+        self._group.addButton(button)
+        self._buttons[key] = button
+        self._layout.addWidget(button)
+        return button
+
+    def button(self, key: str) -> TouchButton:
+        return self._buttons[key]
+
+    def current(self) -> str | None:
+        for key, button in self._buttons.items():
+            if button.isChecked():
+                return key
+        return None
+
+    def set_current(self, key: str) -> None:
+        """Show `key` as current without emitting `selected`."""
+        if key in self._buttons:
+            self._buttons[key].setChecked(True)
+
+    def set_accent(self, color: QColor) -> None:
+        self._accent = QColor(color)
+        for button in self._buttons.values():
+            button.set_accent(color)
+        self.update()
+
+    def set_metrics(self, metrics: theme.Metrics) -> None:
+        self._metrics = metrics
+        pad = metrics.px(6)
+        self._layout.setContentsMargins(pad, pad, pad, pad)
+        self.updateGeometry()
+
+    def _on_clicked(self, key: str) -> None:
+        self.selected.emit(key)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        rect = QRectF(self.rect()).adjusted(1, 1, -1, -1)
+        p.setPen(QPen(theme.OUTLINE, max(1.0, self._metrics.scale * 2)))
+        p.setBrush(theme.SURFACE_2)
+        p.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
+        p.end()
+
+
+class Toast(QWidget):
+    """A short message floating above the bottom of its parent, gone after a few seconds."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._metrics = theme.Metrics()
+        self._timer = QTimer(self)
+        self._timer.setObjectName("toast-timer")
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.hide)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        self.hide()
+
+    def text(self) -> str:
+        return self._text
+
+    def set_metrics(self, metrics: theme.Metrics) -> None:
+        self._metrics = metrics
+        if self.isVisible():
+            self._place()
+
+    def show_text(self, text: str, duration_ms: int = 3500) -> None:
+        self._text = text
+        self._place()
+        self.show()
+        self.raise_()
+        self.update()
+        self._timer.start(duration_ms)
+
+    def _place(self) -> None:
+        parent = self.parentWidget()
+        if parent is None:
+            return
+        m = self._metrics
+        f = theme.font(m.body, QFont.Weight.DemiBold)
+        fm = QFontMetrics(f)
+        max_w = int(parent.width() * 0.8)
+        text_rect = fm.boundingRect(
+            0, 0, max_w - 2 * m.margin, 10_000, int(Qt.TextFlag.TextWordWrap), self._text
+        )
+        w = min(max_w, text_rect.width() + 2 * m.margin)
+        h = text_rect.height() + m.gap * 2
+        self.setGeometry((parent.width() - w) // 2, parent.height() - h - m.margin * 3, w, h)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._timer.stop()
+        super().hideEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        m = self._metrics
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        rect = QRectF(self.rect()).adjusted(1, 1, -1, -1)
+        p.setPen(QPen(theme.OUTLINE, max(1.0, m.scale * 2)))
+        p.setBrush(theme.SURFACE_2)
+        p.drawRoundedRect(rect, m.radius, m.radius)
+        p.setPen(theme.TEXT)
+        p.setFont(theme.font(m.body, QFont.Weight.DemiBold))
+        p.drawText(
+            rect.adjusted(m.margin, 0, -m.margin, 0),
+            int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
+            self._text,
+        )
+        p.end()

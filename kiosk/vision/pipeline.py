@@ -1,0 +1,373 @@
+"""One camera frame in, one `VisionResult` out: detection, tracking, the primary
+visitor, quality gate, emotion, smoothing, visits and the Rekognition fallback.
+
+`VisionPipeline` starts no threads of its own for the local work: the Qt inference
+worker calls `process()` on its thread, one frame at a time. Only the primary
+visitor's face is classified; every frame is detected. The optional Rekognition
+fallback never blocks `process()`: the face crop is encoded on the calling thread,
+the call runs through `submit` (by default a one-thread executor named
+"kiosk-rekognition" that the pipeline owns; `close()` stops it), and its answer is
+folded into the same smoother on the first `process()` after it arrives.
+
+Rekognition is asked, at most one call at a time and within its own rate limit:
+
+* when the primary face is visible but its reading has stayed uncertain (small,
+  blurred, or below `min_confidence`) for `fallback_after_s` (1 s), with its crop;
+  again after each further `fallback_after_s` of uncertainty;
+* when the detector lost the primary face `no_face_after_s` (0.2 s, so a one-frame
+  dropout costs nothing) to `recent_face_s` (1 s) ago, with the crop of the last box
+  where it was seen in the current frame; once per loss.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_futures
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+import numpy as np
+
+from kiosk.config import VisionSettings
+from kiosk.domain import Box, EmotionReading, Face, Frame
+from kiosk.vision.errors import VisionError
+from kiosk.vision.quality import QualityGate
+from kiosk.vision.rekognition import RekognitionResult, encode_face_crop
+from kiosk.vision.smoothing import TrackSmoothers
+from kiosk.vision.tracking import IouTracker, Track
+from kiosk.vision.visits import VisitTracker
+
+log = logging.getLogger(__name__)
+
+FallbackJob = Callable[[], RekognitionResult | None]
+Submit = Callable[[FallbackJob], Future[RekognitionResult | None]]
+
+
+class Detector(Protocol):
+    def detect(self, image_bgr: np.ndarray, /) -> list[Face]: ...
+
+
+class Classifier(Protocol):
+    def classify(self, image_bgr: np.ndarray, box: Box, /) -> EmotionReading: ...
+
+
+class Fallback(Protocol):
+    """What the pipeline needs of `RekognitionFallback`."""
+
+    def ready(self) -> bool: ...
+    def analyze(self, face_crop_jpeg: bytes, /) -> RekognitionResult | None: ...
+    def cancel(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class TrackInfo:
+    id: int
+    box: Box
+    visible: bool = True
+
+
+@dataclass(frozen=True)
+class VisionResult:
+    """What the kiosk knows after one frame.
+
+    `reading`: the settled (smoothed) emotion of the visit's primary visitor, kept
+    through short detector dropouts while the visit lasts, None before the first
+    certain reading. `raw_reading`: this frame's local reading of the primary face
+    (None when not classified). `uncertain`: the primary face is visible but could
+    not be read (`uncertain_reason`: "too small", "too blurred", "low confidence").
+    `visit_ended`/`ended_visit_id` report a visit that ended in this frame; both
+    flags can be set when a new visit starts in the same frame. `latency`: detect_ms,
+    classify_ms (quality gate + model), total_ms. `source`: where the settled
+    reading last came from ("local"/"rekognition"), None without one. `gender`:
+    Rekognition's answer for this visit, only with `gender_segment`."""
+
+    frame_seq: int
+    timestamp: float
+    faces: tuple[Face, ...]
+    tracks: tuple[TrackInfo, ...]
+    primary_track_id: int | None
+    primary_box: Box | None
+    reading: EmotionReading | None
+    raw_reading: EmotionReading | None
+    uncertain: bool
+    visit_id: str | None
+    visit_started: bool
+    visit_ended: bool
+    latency: Mapping[str, float] = field(default_factory=dict)
+    source: str | None = None
+    uncertain_reason: str = ""
+    ended_visit_id: str | None = None
+    gender: str | None = None
+    fallback_pending: bool = False
+
+
+@dataclass(slots=True)
+class _Pending:
+    future: Future[RekognitionResult | None]
+    track_id: int | None
+    generation: int
+
+
+class VisionPipeline:
+    """Per-frame vision for the kiosk (see the module docstring)."""
+
+    def __init__(
+        self,
+        detector: Detector,
+        classifier: Classifier,
+        settings: VisionSettings | None = None,
+        *,
+        fallback: Fallback | None = None,
+        submit: Submit | None = None,
+        tracker: IouTracker | None = None,
+        fallback_after_s: float = 1.0,
+        recent_face_s: float = 1.0,
+        no_face_after_s: float = 0.2,
+    ) -> None:
+        self.settings = settings or VisionSettings()
+        self._detector = detector
+        self._classifier = classifier
+        self._fallback = fallback
+        self._submit = submit
+        self._executor: ThreadPoolExecutor | None = None
+        self._tracker = tracker or IouTracker()
+        self._quality = QualityGate(self.settings.min_face_px, self.settings.min_sharpness)
+        self._smoothers = TrackSmoothers(self.settings.smoothing_s, self.settings.hysteresis)
+        self._visits = VisitTracker(self.settings.visit_grace_s)
+        self.fallback_after_s = fallback_after_s
+        self.recent_face_s = recent_face_s
+        self.no_face_after_s = no_face_after_s
+        self._pending: _Pending | None = None
+        self._generation = 0
+        self._closed = False
+        # The visit's state (reset by _clear_visit_state):
+        self._primary_id: int | None = None
+        self._renamed: dict[int, int] = {}  # expired track id -> the track that took over
+        self._uncertain_since: float | None = None
+        self._last_box: Box | None = None
+        self._last_seen: float | None = None
+        self._gender: str | None = None
+        self._asked_for_loss = False  # Rekognition already asked since the face was lost
+
+    # ------------------------------------------------------------------ public
+
+    @property
+    def visit_id(self) -> str | None:
+        return self._visits.visit_id
+
+    @property
+    def fallback_pending(self) -> bool:
+        return self._pending is not None and not self._pending.future.done()
+
+    def process(self, frame: Frame) -> VisionResult:
+        """Detect, track, classify the primary face and update the visit."""
+        t0 = time.perf_counter()
+        ts = frame.timestamp
+        faces = tuple(self._detector.detect(frame.image))
+        detect_ms = (time.perf_counter() - t0) * 1000.0
+
+        tracks = self._tracker.update(faces, ts, (frame.width, frame.height))
+        visit = self._visits.update(self._follow_primary(), ts)
+        if visit.ended:
+            self._clear_visit_state()
+            self._follow_primary()  # a new visit may start with this very frame
+        primary = self._tracker.primary
+        visible = primary is not None and primary.visible
+        self._collect_fallback(ts)
+
+        raw: EmotionReading | None = None
+        reason = ""
+        classify_ms = 0.0
+        if primary is not None and visible:
+            t1 = time.perf_counter()
+            raw, reason = self._classify(frame, primary)
+            classify_ms = (time.perf_counter() - t1) * 1000.0
+            self._last_box, self._last_seen = primary.box, ts
+            self._asked_for_loss = False
+            if raw is not None and not raw.uncertain:
+                self._smoothers.for_track(primary.id).update(raw, ts)
+                self._uncertain_since = None
+            elif self._uncertain_since is None:
+                self._uncertain_since = ts
+        self._maybe_ask_fallback(frame, primary if visible else None, bool(reason))
+
+        alive = {t.id for t in tracks}
+        if self._primary_id is not None:
+            alive.add(self._primary_id)  # its state may be handed to the next track
+        self._smoothers.keep_only(alive)
+        smoother = self._smoothers.get(self._primary_id) if self._primary_id is not None else None
+        reading = smoother.reading() if smoother is not None else None
+        return VisionResult(
+            frame_seq=frame.seq,
+            timestamp=ts,
+            faces=faces,
+            tracks=tuple(TrackInfo(t.id, t.box, t.visible) for t in tracks),
+            primary_track_id=primary.id if primary is not None else None,
+            primary_box=primary.box if primary is not None else None,
+            reading=reading,
+            raw_reading=raw,
+            uncertain=bool(reason),
+            visit_id=visit.visit_id,
+            visit_started=visit.started,
+            visit_ended=visit.ended,
+            latency={
+                "detect_ms": detect_ms,
+                "classify_ms": classify_ms,
+                "total_ms": (time.perf_counter() - t0) * 1000.0,
+            },
+            source=reading.source if reading is not None else None,
+            uncertain_reason=reason,
+            ended_visit_id=visit.ended_visit_id,
+            gender=self._gender,
+            fallback_pending=self.fallback_pending,
+        )
+
+    def reset(self) -> str | None:
+        """Forget tracks, emotions and the visit (e.g. after the admin screen); a
+        Rekognition answer still in flight is dropped. Returns the ended visit's id."""
+        self._tracker.reset()
+        ended = self._visits.end()
+        self._clear_visit_state()
+        return ended
+
+    def drain(self, timeout: float | None = None) -> bool:
+        """Wait until no Rekognition call is in flight (tests, shutdown)."""
+        if self._pending is None:
+            return True
+        done, _ = wait_futures([self._pending.future], timeout=timeout)
+        return bool(done)
+
+    def close(self, timeout: float = 3.0) -> None:
+        """Stop the fallback: cancel its backoff waits, wait up to `timeout` for a call
+        in flight, and shut the executor down. Idempotent; `process` still works,
+        without the fallback."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._fallback is not None:
+            self._fallback.cancel()
+        finished = self.drain(timeout)
+        if self._executor is not None:
+            if not finished:
+                log.warning("Rekognition call still running after %.1f s; not waiting", timeout)
+            self._executor.shutdown(wait=finished, cancel_futures=True)
+            self._executor = None
+
+    # ------------------------------------------------------------------ steps
+
+    def _clear_visit_state(self) -> None:
+        self._smoothers.clear()
+        self._primary_id = None
+        self._renamed = {}
+        self._uncertain_since = None
+        self._last_box = None
+        self._last_seen = None
+        self._gender = None
+        self._asked_for_loss = False
+        self._generation += 1  # a fallback answer for the old visit is dropped
+
+    def _follow_primary(self) -> bool:
+        """Note primary changes; return whether the primary face is visible now.
+
+        A visitor re-detected as a fresh track (their old track expired, or was not
+        seen in this frame) keeps their smoothed emotion: the state moves to the new
+        primary track. A primary taken over by another face that is seen alongside
+        the old one is another person, with a state of their own."""
+        primary = self._tracker.primary
+        if primary is None:
+            return False
+        if primary.id != self._primary_id:
+            old = self._primary_id
+            old_track = self._tracker.get(old) if old is not None else None
+            if (
+                old is not None
+                and (old_track is None or not old_track.visible)
+                and self._smoothers.move(old, primary.id)
+            ):
+                self._renamed[old] = primary.id
+            self._primary_id = primary.id
+            self._uncertain_since = None
+            self._asked_for_loss = False
+        return primary.visible
+
+    def _classify(self, frame: Frame, primary: Track) -> tuple[EmotionReading | None, str]:
+        quality = self._quality.check(frame.image, primary.box)
+        if not quality.ok:
+            return None, quality.reason
+        raw = self._classifier.classify(frame.image, primary.box)
+        if raw.uncertain:
+            return raw, "uncertain"
+        if raw.confidence < self.settings.min_confidence:
+            return replace(raw, uncertain=True), "low confidence"
+        return raw, ""
+
+    def _maybe_ask_fallback(
+        self, frame: Frame, visible_primary: Track | None, uncertain: bool
+    ) -> None:
+        if self._fallback is None or self._closed or self._pending is not None:
+            return
+        ts = frame.timestamp
+        box: Box | None = None
+        if visible_primary is not None:
+            since = self._uncertain_since
+            if uncertain and since is not None and ts - since >= self.fallback_after_s:
+                box = visible_primary.box
+        elif (
+            self._last_box is not None
+            and self._last_seen is not None
+            and not self._asked_for_loss
+        ):
+            gone = ts - self._last_seen
+            if self.no_face_after_s <= gone < self.recent_face_s:
+                box = self._last_box
+        if box is None or not self._fallback.ready():
+            return
+        try:
+            jpeg = encode_face_crop(frame.image, box)
+        except VisionError as exc:
+            log.debug("no crop for Rekognition: %s", exc)
+            return
+        job = functools.partial(self._fallback.analyze, jpeg)
+        future = self._submitter()(job)
+        self._pending = _Pending(future, self._primary_id, self._generation)
+        # Ask again only after another `fallback_after_s` of uncertainty, or once per loss.
+        if visible_primary is not None:
+            self._uncertain_since = ts
+        else:
+            self._asked_for_loss = True
+
+    def _submitter(self) -> Submit:
+        if self._submit is not None:
+            return self._submit
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix="kiosk-rekognition"
+            )
+        return self._executor.submit
+
+    def _collect_fallback(self, ts: float) -> None:
+        pending = self._pending
+        if pending is None or not pending.future.done():
+            return
+        self._pending = None
+        if pending.future.cancelled() or pending.generation != self._generation:
+            return
+        try:
+            result = pending.future.result()
+        except Exception:  # analyze() never raises; a stand-in might
+            log.exception("Rekognition fallback failed")
+            return
+        if result is None or pending.track_id is None:
+            return
+        track_id = pending.track_id
+        while track_id in self._renamed:
+            track_id = self._renamed[track_id]
+        if track_id != self._primary_id and self._tracker.get(track_id) is None:
+            return  # that face is gone and nobody took its place
+        self._smoothers.for_track(track_id).update(result.reading, ts)
+        if result.gender is not None:
+            self._gender = result.gender

@@ -1,0 +1,441 @@
+"""Amazon Rekognition as a second opinion when the on-device model is unsure.
+
+`RekognitionFallback` calls `DetectFaces` on a JPEG of the face crop only (see
+`encode_face_crop`; the whole frame never leaves the kiosk) and turns the answer
+into an `EmotionReading` with source "rekognition". It never raises: every
+failure is logged and becomes None, with `last_error` / `last_outcome` saying why.
+
+Policy, so a network problem or a busy account never costs more than it must:
+
+* rate limit: at least `min_interval_s` between calls and at most `hourly_budget`
+  requests in any sliding hour (retries count: each one is billed);
+* retries: throttling and 5xx answers are retried up to twice with exponential
+  backoff, waiting on a `threading.Event` so `cancel()` stops at once; image and
+  parameter errors (InvalidImageFormat, ImageTooLarge, InvalidParameter) and
+  other client errors are never retried;
+* circuit breaker: after `breaker_failures` consecutive network failures
+  (connection refused, timeouts, 5xx after retries) the breaker opens for
+  `breaker_cooldown_s`; then one trial call is let through, which closes it on
+  any answer from the service or opens it again on another network failure.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+
+from kiosk.aws import error_code
+from kiosk.config import AwsSettings, RekognitionSettings
+from kiosk.domain import Box, Emotion, EmotionReading
+from kiosk.vision.errors import VisionError
+from kiosk.vision.quality import crop
+
+log = logging.getLogger(__name__)
+
+HOUR_S = 3600.0
+NEVER_RETRY = frozenset(
+    {"InvalidImageFormatException", "ImageTooLargeException", "InvalidParameterException"}
+)
+THROTTLE_CODES = frozenset(
+    {
+        "ThrottlingException",
+        "Throttling",
+        "ProvisionedThroughputExceededException",
+        "TooManyRequestsException",
+        "LimitExceededException",
+        "SlowDown",
+    }
+)
+SERVER_CODES = frozenset(
+    {
+        "InternalServerError",
+        "InternalServerException",
+        "InternalFailure",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+        "RequestTimeout",
+        "RequestTimeoutException",
+    }
+)
+
+
+class BreakerState(enum.Enum):
+    CLOSED = "closed"  # calls go through
+    OPEN = "open"  # calls refused until the cooldown has passed
+    HALF_OPEN = "half-open"  # one trial call in flight
+
+
+@dataclass(frozen=True, slots=True)
+class RekognitionResult:
+    """One DetectFaces answer: the emotion reading and, when asked for
+    (`gender_segment`), the API's gender value ("Male"/"Female") and its confidence."""
+
+    reading: EmotionReading
+    gender: str | None = None
+    gender_confidence: float | None = None
+
+
+def encode_face_crop(
+    image_bgr: np.ndarray,
+    box: Box,
+    margin: float = 0.25,
+    max_side: int = 480,
+    *,
+    min_side: int = 80,
+    quality: int = 90,
+) -> bytes:
+    """JPEG of the face `box` grown by `margin` (of its size) on each side, clipped to
+    the frame, scaled so its longest side is at most `max_side` and its shorter side
+    at least `min_side` where that fits. Only the face region, never the whole frame.
+    Raises VisionError when the box lies outside the frame."""
+    mx, my = box.width * margin, box.height * margin
+    patch = crop(image_bgr, Box(box.x1 - mx, box.y1 - my, box.x2 + mx, box.y2 + my))
+    if patch.size == 0:
+        raise VisionError(f"face box {box} lies outside the {image_bgr.shape[1]}x"
+                          f"{image_bgr.shape[0]} frame; nothing to send")
+    h, w = patch.shape[:2]
+    scale = 1.0
+    if max(h, w) > max_side:
+        scale = max_side / max(h, w)
+    elif min(h, w) < min_side:
+        scale = min(min_side / min(h, w), max_side / max(h, w))
+    if scale != 1.0:
+        size = (max(1, round(w * scale)), max(1, round(h * scale)))
+        interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+        patch = cv2.resize(patch, size, interpolation=interpolation)
+    ok, buf = cv2.imencode(".jpg", np.ascontiguousarray(patch),
+                           [cv2.IMWRITE_JPEG_QUALITY, quality])
+    if not ok:
+        raise VisionError("could not encode the face crop as JPEG")
+    return bytes(buf.tobytes())
+
+
+def reading_from_face_detail(detail: dict[str, Any]) -> EmotionReading | None:
+    """The emotion of highest confidence (the API does not promise an order) and all
+    8 confidences (0-100) as probabilities summing to 1; None when it has none."""
+    confidences: dict[Emotion, float] = {}
+    for entry in detail.get("Emotions") or []:
+        try:
+            emotion = Emotion(str(entry.get("Type", "")))
+        except ValueError:  # "UNKNOWN" or a type added after this release
+            continue
+        value = max(0.0, float(entry.get("Confidence", 0.0)))
+        confidences[emotion] = max(value, confidences.get(emotion, 0.0))
+    if not confidences:
+        return None
+    top = max((e for e in Emotion if e in confidences), key=confidences.__getitem__)
+    total = sum(confidences.values())
+    if total > 0:
+        probabilities = {e: confidences.get(e, 0.0) / total for e in Emotion}
+    else:
+        probabilities = {e: (1.0 if e == top else 0.0) for e in Emotion}
+    return EmotionReading(
+        emotion=top,
+        confidence=probabilities[top],
+        probabilities=probabilities,
+        source="rekognition",
+    )
+
+
+class RekognitionFallback:
+    """DetectFaces with rate limit, retries and a circuit breaker (module docstring).
+
+    Thread-safe: `analyze` runs on a worker thread while `ready()` and the status
+    properties are read from the inference thread."""
+
+    def __init__(
+        self,
+        client: Any,
+        settings: RekognitionSettings | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        backoff_s: float = 0.5,
+        max_retries: int = 2,
+    ) -> None:
+        self._client = client
+        self.settings = settings or RekognitionSettings()
+        self._clock = clock
+        self.backoff_s = backoff_s
+        self.max_retries = max_retries
+        self._lock = threading.Lock()
+        self._cancel = threading.Event()
+        self._calls: deque[float] = deque()
+        self._last_start: float | None = None
+        self._state = BreakerState.CLOSED
+        self._failures = 0
+        self._opened_at = 0.0
+        self._last_error: str | None = None
+        self._last_outcome = "idle"
+        self._last_gender: str | None = None
+        self._logged_code: str | None = None
+
+    # ------------------------------------------------------------------ status
+
+    @property
+    def last_error(self) -> str | None:
+        """The latest failure ("ThrottlingException: ..."), None after a success."""
+        return self._last_error
+
+    @property
+    def last_outcome(self) -> str:
+        """What the latest `analyze` did: ok, no face, rate limited, budget used,
+        breaker open, cancelled, or error."""
+        return self._last_outcome
+
+    @property
+    def breaker_state(self) -> BreakerState:
+        return self._state
+
+    @property
+    def breaker_open(self) -> bool:
+        return self._state is not BreakerState.CLOSED
+
+    @property
+    def calls_this_hour(self) -> int:
+        with self._lock:
+            self._prune(self._clock())
+            return len(self._calls)
+
+    @property
+    def last_gender(self) -> str | None:
+        return self._last_gender
+
+    def status(self) -> dict[str, Any]:
+        """A snapshot for the status screen."""
+        return {
+            "breaker": self._state.value,
+            "breaker_open": self.breaker_open,
+            "calls_this_hour": self.calls_this_hour,
+            "hourly_budget": self.settings.hourly_budget,
+            "last_outcome": self._last_outcome,
+            "last_error": self._last_error,
+        }
+
+    # ------------------------------------------------------------------ policy
+
+    def ready(self) -> bool:
+        """Would a call be let through now? (No side effects; for the pipeline, so it
+        does not encode and queue crops that would be refused.)"""
+        with self._lock:
+            return self._refusal(self._clock()) is None
+
+    def cancel(self) -> None:
+        """Stop: a backoff wait ends at once and later calls are refused."""
+        self._cancel.set()
+
+    def _prune(self, now: float) -> None:
+        while self._calls and now - self._calls[0] >= HOUR_S:
+            self._calls.popleft()
+
+    def _refusal(self, now: float) -> str | None:
+        if self._cancel.is_set():
+            return "cancelled"
+        if self._state is BreakerState.HALF_OPEN:
+            return "breaker open (trial call in flight)"
+        if (
+            self._state is BreakerState.OPEN
+            and now - self._opened_at < self.settings.breaker_cooldown_s
+        ):
+            return "breaker open"
+        if (
+            self._last_start is not None
+            and now - self._last_start < self.settings.min_interval_s
+        ):
+            return "rate limited"
+        self._prune(now)
+        if len(self._calls) >= self.settings.hourly_budget:
+            return "hourly budget used"
+        return None
+
+    def _admit(self) -> str | None:
+        with self._lock:
+            now = self._clock()
+            refusal = self._refusal(now)
+            if refusal is not None:
+                self._last_outcome = refusal
+                return refusal
+            if self._state is BreakerState.OPEN:
+                self._state = BreakerState.HALF_OPEN
+                log.info("Rekognition: breaker cooldown over, trying one call")
+            self._last_start = now
+            return None
+
+    def _take_budget(self) -> bool:
+        with self._lock:
+            now = self._clock()
+            self._prune(now)
+            if len(self._calls) >= self.settings.hourly_budget:
+                return False
+            self._calls.append(now)
+            return True
+
+    def _reachable(self) -> None:
+        """The service answered (success or a client error): close the breaker."""
+        with self._lock:
+            if self._state is not BreakerState.CLOSED:
+                log.info("Rekognition: reachable again, breaker closed")
+            self._state = BreakerState.CLOSED
+            self._failures = 0
+
+    def _network_failure(self) -> None:
+        with self._lock:
+            self._failures += 1
+            if self._state is BreakerState.HALF_OPEN or (
+                self._failures >= self.settings.breaker_failures
+            ):
+                if self._state is BreakerState.CLOSED:
+                    log.warning(
+                        "Rekognition: %d network failures in a row, pausing calls for %.0f s",
+                        self._failures, self.settings.breaker_cooldown_s,
+                    )
+                self._state = BreakerState.OPEN
+                self._opened_at = self._clock()
+
+    def _end_trial(self) -> None:
+        """A trial call ended without telling whether the service is up."""
+        with self._lock:
+            if self._state is BreakerState.HALF_OPEN:
+                self._state = BreakerState.OPEN
+                self._opened_at = self._clock()
+
+    # ------------------------------------------------------------------ calls
+
+    def detect(self, face_crop_jpeg: bytes) -> EmotionReading | None:
+        """The emotion of the face in the JPEG, or None (see `last_outcome`)."""
+        result = self.analyze(face_crop_jpeg)
+        return result.reading if result is not None else None
+
+    def analyze(self, face_crop_jpeg: bytes) -> RekognitionResult | None:
+        """DetectFaces on the JPEG face crop: emotion (and gender when configured)."""
+        if self._admit() is not None:
+            return None
+        try:
+            response = self._call_with_retries(face_crop_jpeg)
+        except Exception as exc:  # never raised to the caller: log and report
+            self._fail(exc, f"unexpected {type(exc).__name__}: {exc}")
+            self._end_trial()
+            return None
+        if response is None:
+            self._end_trial()
+            return None
+        return self._parse(response)
+
+    def _call_with_retries(self, jpeg: bytes) -> dict[str, Any] | None:
+        from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
+        from botocore.exceptions import ConnectionError as BotoConnectionError
+
+        attributes = ["EMOTIONS"] + (["GENDER"] if self.settings.gender_segment else [])
+        for attempt in range(self.max_retries + 1):
+            if attempt > 0:
+                delay = self.backoff_s * (2 ** (attempt - 1))
+                if self._cancel.wait(delay):
+                    self._last_outcome = "cancelled"
+                    return None
+            if not self._take_budget():
+                self._last_outcome = "hourly budget used"
+                return None
+            try:
+                response: dict[str, Any] = self._client.detect_faces(
+                    Image={"Bytes": jpeg}, Attributes=attributes
+                )
+                return response
+            except ClientError as exc:
+                code = error_code(exc)
+                status = int(
+                    exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0
+                )
+                throttled = code in THROTTLE_CODES or status == 429
+                server = code in SERVER_CODES or status >= 500
+                if code in NEVER_RETRY or not (throttled or server):
+                    self._fail(exc, f"{code}: {_message(exc)}")
+                    self._reachable()
+                    return None
+                if attempt < self.max_retries:
+                    log.debug("Rekognition: %s, retry %d", code, attempt + 1)
+                    continue
+                self._fail(exc, f"{code}: {_message(exc)} (after {attempt} retries)")
+                if server:
+                    self._network_failure()
+                else:
+                    self._reachable()  # throttled: the service is up, just busy
+                return None
+            except (BotoConnectionError, HTTPClientError, TimeoutError, ConnectionError) as exc:
+                self._fail(exc, f"network: {type(exc).__name__}: {exc}")
+                self._network_failure()
+                return None
+            except BotoCoreError as exc:  # no credentials, bad region, ...
+                self._fail(exc, f"{type(exc).__name__}: {exc}")
+                return None
+        return None  # pragma: no cover - the loop always returns
+
+    def _parse(self, response: dict[str, Any]) -> RekognitionResult | None:
+        self._reachable()
+        details = response.get("FaceDetails") or []
+        if not details:
+            self._succeed("no face")
+            return None
+        detail = max(details, key=_box_area)
+        reading = reading_from_face_detail(detail)
+        if reading is None:
+            self._succeed("no emotions")
+            return None
+        gender = confidence = None
+        if self.settings.gender_segment and isinstance(detail.get("Gender"), dict):
+            gender = detail["Gender"].get("Value")
+            confidence = float(detail["Gender"].get("Confidence", 0.0))
+            self._last_gender = gender
+        self._succeed("ok")
+        return RekognitionResult(reading, gender, confidence)
+
+    def _succeed(self, outcome: str) -> None:
+        self._last_outcome = outcome
+        self._last_error = None
+        self._logged_code = None
+
+    def _fail(self, exc: BaseException, message: str) -> None:
+        self._last_outcome = "error"
+        self._last_error = message
+        code = error_code(exc)
+        # The first of a run of identical failures is a warning; repeats are debug.
+        level = logging.DEBUG if code == self._logged_code else logging.WARNING
+        self._logged_code = code
+        log.log(level, "Rekognition DetectFaces failed: %s", message)
+
+
+def make_fallback(
+    settings: RekognitionSettings, aws: AwsSettings, **kwargs: Any
+) -> RekognitionFallback | None:
+    """The fallback for the configured account, or None when Rekognition is disabled."""
+    if not settings.enabled:
+        return None
+    from kiosk.aws import make_client
+
+    try:
+        client = make_client("rekognition", aws)
+    except Exception as exc:
+        raise VisionError(
+            f"cannot set up Amazon Rekognition ({type(exc).__name__}: {exc}); check [aws] "
+            "region/profile, or set [rekognition] enabled = false"
+        ) from exc
+    return RekognitionFallback(client, settings, **kwargs)
+
+
+def _box_area(detail: dict[str, Any]) -> float:
+    box = detail.get("BoundingBox") or {}
+    return float(box.get("Width", 0.0)) * float(box.get("Height", 0.0))
+
+
+def _message(exc: Exception) -> str:
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        return str(response.get("Error", {}).get("Message", "")) or str(exc)
+    return str(exc)

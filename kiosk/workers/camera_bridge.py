@@ -1,0 +1,51 @@
+"""Qt bridge for the capture thread: camera state changes become a signal.
+
+The capture thread (kiosk.camera.Capture) keeps only the newest frame; the GUI
+polls `latest()` for the preview (cheap, non-blocking), so frames never queue up
+in the event loop.
+
+Signals:
+    state_changed(str state_name, str message): OPENING/LIVE/STALLED/LOST, emitted
+        from the capture thread and delivered queued on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Signal
+
+from kiosk.camera import CameraState, Capture
+from kiosk.domain import Frame
+
+log = logging.getLogger(__name__)
+
+
+class CameraBridge(QObject):
+    state_changed = Signal(str, str)
+
+    def __init__(self, capture: Capture, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.capture = capture
+        self._unsubscribe = capture.on_state(self._on_state)
+
+    def start(self) -> None:
+        self.capture.start()
+
+    def stop(self, timeout: float = 3.0) -> bool:
+        self._unsubscribe()
+        return self.capture.stop(timeout)
+
+    def latest(self) -> Frame | None:
+        return self.capture.latest()
+
+    @property
+    def state(self) -> CameraState:
+        return self.capture.state
+
+    def fps(self) -> float:
+        return self.capture.fps()
+
+    def _on_state(self, state: CameraState, message: str) -> None:
+        log.info("camera %s: %s", state.name, message)
+        self.state_changed.emit(state.name, message)

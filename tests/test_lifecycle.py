@@ -1,0 +1,34 @@
+"""Shutdown clean-ups: reverse order, bounded, failures don't stop the rest."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from kiosk.lifecycle import Cleanups
+
+
+def test_reverse_order_and_failures_reported(caplog: pytest.LogCaptureFixture) -> None:
+    order: list[str] = []
+    c = Cleanups()
+    c.register("camera", lambda: order.append("camera"))
+    c.register("broken", lambda: 1 / 0)
+    c.register("ui", lambda: order.append("ui"))
+    assert c.run() == ["broken"]
+    assert order == ["ui", "camera"]
+    assert "broken failed" in caplog.text
+
+
+def test_overrunning_cleanup_is_abandoned_after_its_budget() -> None:
+    release = threading.Event()
+    done: list[str] = []
+    c = Cleanups()
+    c.register("after", lambda: done.append("after"))
+    c.register("hangs", lambda: release.wait(5), timeout_s=0.05)
+    assert c.run() == ["hangs"]
+    assert done == ["after"]
+    release.set()  # let the abandoned daemon thread finish before the leak guard looks
+    for t in threading.enumerate():
+        if t.name == "kiosk-cleanup-hangs":
+            t.join(1)

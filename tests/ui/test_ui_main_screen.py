@@ -1,0 +1,171 @@
+"""The main screen: page of cards, Next, Like, mode toggle, emotion, preview, privacy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QRectF, Qt
+from pytestqt.qtbot import QtBot
+
+from kiosk.domain import Box, Emotion
+from kiosk.ui.main_window import MainWindow
+from kiosk.ui.testing import FakeClock, make_page, solid_image
+from kiosk.ui.testing import make_reading as reading
+
+
+def test_show_page_fills_one_card_per_item(window: MainWindow) -> None:
+    page, images = make_page(3)
+    window.wake()
+    window.show_page(page, images)
+    cards = window.main.grid.cards()
+    assert [c.item_id for c in cards] == list(page.item_ids)
+    assert all(c.isVisible() for c in cards)
+    assert window.main.grid.columns() == 3  # a row in landscape
+    assert window.main.headline.text() == "Because you look happy"
+
+    small, small_images = make_page(2, Emotion.CALM)
+    window.show_page(small, small_images)
+    assert len(window.main.grid.cards()) == 2
+    assert window.main.headline.text() == "Because you look calm"
+
+
+def test_page_size_is_configurable_and_portrait_stacks(make_window: Any) -> None:
+    win = make_window(1080, 1920, page_size=5)
+    assert len(win.main.grid.cards()) == 5  # placeholders before the first page
+    page, images = make_page(5)
+    win.show_page(page, images)
+    assert win.main.grid.columns() == 2
+    three, three_images = make_page(3)
+    win.show_page(three, three_images)
+    assert win.main.grid.columns() == 1  # a column in portrait
+
+
+def test_next_click_emits_next_requested(
+    window: MainWindow, qtbot: QtBot, clock: FakeClock
+) -> None:
+    window.wake()
+    with qtbot.waitSignal(window.next_requested, timeout=1000):
+        qtbot.mouseClick(window.main.next_button, Qt.MouseButton.LeftButton)
+    # A bounce within 0.4 s is ignored; a later tap counts.
+    seen: list[bool] = []
+    window.next_requested.connect(lambda: seen.append(True))
+    qtbot.mouseClick(window.main.next_button, Qt.MouseButton.LeftButton)
+    assert seen == []
+    clock.advance(0.5)
+    qtbot.mouseClick(window.main.next_button, Qt.MouseButton.LeftButton)
+    assert seen == [True]
+
+
+def test_like_emits_once_on_double_tap_then_confirms(window: MainWindow, qtbot: QtBot) -> None:
+    page, images = make_page(3)
+    window.wake()
+    window.show_page(page, images)
+    card = window.main.grid.cards()[1]
+    liked: list[str] = []
+    window.like_requested.connect(liked.append)
+    qtbot.mouseClick(card.like_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(card.like_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseDClick(card.like_button, Qt.MouseButton.LeftButton)
+    assert liked == [page.items[1].id]
+    assert card.like_state() == "pending"
+    assert card.like_button.text() == "Liked"
+    assert not card.like_button.isEnabled()
+    window.show_like_confirmed(page.items[1].id)
+    assert card.like_state() == "confirmed"
+    assert window.main.grid.cards()[0].like_state() == "idle"
+
+
+def test_like_failure_reverts_and_tells_the_visitor(window: MainWindow, qtbot: QtBot) -> None:
+    page, images = make_page(3)
+    window.wake()
+    window.show_page(page, images)
+    card = window.main.grid.cards()[0]
+    qtbot.mouseClick(card.like_button, Qt.MouseButton.LeftButton)
+    window.show_like_failed(card.item_id, "Could not save, try again")
+    assert card.like_state() == "idle"
+    assert card.like_button.isEnabled()
+    assert window.toast.isVisible()
+    assert window.toast.text() == "Could not save, try again"
+    with qtbot.waitSignal(window.like_requested, timeout=1000) as blocker:
+        qtbot.mouseClick(card.like_button, Qt.MouseButton.LeftButton)
+    assert blocker.args == [card.item_id]
+
+
+def test_mode_toggle_emits_and_locks_until_ready(window: MainWindow, qtbot: QtBot) -> None:
+    window.wake()
+    window.set_mode("emotion", personalization_ready=False)
+    seen: list[str] = []
+    window.mode_requested.connect(seen.append)
+    for_you = window.main.mode_toggle.button("personalized")
+    qtbot.mouseClick(for_you, Qt.MouseButton.LeftButton)
+    assert seen == []
+    assert window.main.mode_toggle.current() == "emotion"
+    assert window.toast.isVisible()
+
+    window.set_mode("emotion", personalization_ready=True)
+    with qtbot.waitSignal(window.mode_requested, timeout=1000) as blocker:
+        qtbot.mouseClick(for_you, Qt.MouseButton.LeftButton)
+    assert blocker.args == ["personalized"]
+    with qtbot.waitSignal(window.mode_requested, timeout=1000) as blocker:
+        qtbot.mouseClick(window.main.mode_toggle.button("emotion"), Qt.MouseButton.LeftButton)
+    assert blocker.args == ["emotion"]
+
+    page, images = make_page(3, mode="personalized")
+    window.show_page(page, images)
+    assert window.main.headline.text() == "For you"
+    assert window.main.mode_toggle.current() == "personalized"
+
+
+def test_show_emotion_label_icon_and_confidence(window: MainWindow) -> None:
+    badge = window.main.badge
+    window.show_emotion(None)
+    assert badge.name.text() == "Looking for you…"
+    assert badge.face.emotion() is None
+    window.show_emotion(reading(Emotion.HAPPY, 0.87))
+    assert badge.name.text() == "Happy"
+    assert badge.detail.text() == "87 % confidence"
+    assert badge.face.emotion() == Emotion.HAPPY
+    window.show_emotion(reading(Emotion.SAD, 0.5, uncertain=True))
+    assert badge.detail.text() == "Not sure yet"
+    window.show_emotion(reading(Emotion.CALM, 1.0, source="manual"))
+    assert badge.detail.text() == "Your choice"
+    page, images = make_page(3, Emotion.CALM)
+    window.show_page(page, images)
+    assert window.main.headline.text() == "Because you feel calm"
+
+
+def test_preview_is_mirrored_cached_and_creates_no_widgets(window: MainWindow) -> None:
+    window.wake()
+    camera = window.main.camera
+    frame = solid_image("#445566", 640, 480)
+    before = len(window.findChildren(object))
+    for _ in range(50):
+        window.show_frame(frame, [((0, 0, 100, 100), True), (Box(500, 0, 640, 80), False)])
+    assert len(window.findChildren(object)) == before
+    assert not camera.has_cached_pixmap()  # nothing scaled until a paint
+    camera.repaint()
+    assert camera.has_cached_pixmap()
+    primary, other = camera.boxes()
+    assert primary == (QRectF(0, 0, 100, 100), True)
+    # A box at the frame's left edge shows at the preview's right edge (selfie view).
+    rect = camera.widget_rect(primary[0])
+    assert abs(rect.right() - camera.width()) < 1.0
+    assert camera.widget_rect(other[0]).left() < 1.0
+
+
+def test_privacy_notice_reflects_flags_and_camera(window: MainWindow) -> None:
+    window.wake()
+    window.set_privacy({"cloud_fallback": True, "identity": False})
+    text = window.main.privacy.text()
+    assert "facial expression" in text and "on this device" in text
+    assert "No image is stored" in text
+    assert "Amazon Rekognition" in text
+    assert window.main.privacy.isVisible()
+    assert "Amazon Rekognition" in window.attract.privacy.text()
+    window.set_privacy({"cloud_fallback": False, "identity": True})
+    text = window.main.privacy.text()
+    assert "Nothing is sent to the cloud" in text and "only if you agree" in text
+    window.set_camera_state("LOST", "")
+    assert "Nothing is analysed" in window.main.privacy.text()
+    window.set_camera_state("LIVE", "")
+    assert "No image is stored" in window.main.privacy.text()

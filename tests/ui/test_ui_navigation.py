@@ -1,0 +1,109 @@
+"""Screens and their transitions: attract, mood picker, camera loss, toasts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt
+from pytestqt.qtbot import QtBot
+
+from kiosk.domain import Emotion
+from kiosk.ui import attract
+from kiosk.ui.main_window import MainWindow
+from kiosk.ui.testing import FakeClock, make_page, solid_image
+
+
+def test_starts_on_the_attract_screen_with_its_slideshow_running(window: MainWindow) -> None:
+    assert window.current_screen() == "attract"
+    assert window.attract.is_running()
+
+
+def test_attract_touch_emits_user_activity_and_wakes(window: MainWindow, qtbot: QtBot) -> None:
+    window.show_attract([solid_image("#336699"), solid_image("#993366")])
+    assert window.current_screen() == "attract"
+    assert window.attract.image_count() == 2
+    with qtbot.waitSignal(window.user_activity, timeout=1000):
+        qtbot.mouseClick(window.attract, Qt.MouseButton.LeftButton, pos=QPoint(960, 300))
+    assert window.current_screen() == "main"
+    assert not window.attract.is_running()  # no timer burns CPU behind the main screen
+
+
+def test_ken_burns_moves_slowly_and_advances_slides(window: MainWindow, clock: FakeClock) -> None:
+    window.show_attract([solid_image("#336699"), solid_image("#993366")])
+    start_index, start_t = window.attract.slide_at()
+    clock.advance(attract.SLIDE_S / 2)
+    index, t = window.attract.slide_at()
+    assert index == start_index and t > start_t
+    clock.advance(attract.SLIDE_S)
+    assert window.attract.slide_at()[0] == start_index + 1
+    window.attract.repaint()  # paints a cross-fade or a slide without error
+    # The visible part of a slide changes continuously: something moves, nothing jumps.
+    burns = attract.KenBurns(0)
+    from PySide6.QtCore import QSize
+
+    a = burns.source_rect(QSize(1920, 1080), 0.50)
+    b = burns.source_rect(QSize(1920, 1080), 0.51)
+    assert a != b
+    assert abs(a.x() - b.x()) < 5 and abs(a.width() - b.width()) < 5
+
+
+def test_wake_and_show_attract_reset_the_visit(window: MainWindow) -> None:
+    page, images = make_page(3)
+    window.wake()
+    window.show_page(page, images)
+    window.show_attract([])
+    assert window.current_screen() == "attract"
+    assert window.main.page() is None
+    assert all(card.item_id == "" for card in window.main.grid.cards())
+    window.wake()
+    assert window.current_screen() == "main"
+    window.wake()  # idempotent
+    assert window.current_screen() == "main"
+
+
+def test_lost_camera_shows_mood_picker_and_picking_emits(window: MainWindow, qtbot: QtBot) -> None:
+    window.wake()
+    window.set_camera_state("LOST", "Camera disconnected")
+    assert window.current_screen() == "mood"
+    assert "camera is unavailable" in window.mood.subtitle.text()
+    assert window.main.camera.is_unavailable()
+    with qtbot.waitSignal(window.mood_picked, timeout=1000) as blocker:
+        qtbot.mouseClick(window.mood.tile(Emotion.SURPRISED), Qt.MouseButton.LeftButton)
+    assert blocker.args == ["SURPRISED"]
+    assert window.current_screen() == "main"
+    # Attract → wake with the camera still off goes straight to the picker.
+    window.show_attract([])
+    window.wake()
+    assert window.current_screen() == "mood"
+    window.set_camera_state("LIVE", "")
+    assert not window.main.camera.is_unavailable()
+
+
+def test_choose_my_mood_button_and_back(window: MainWindow, qtbot: QtBot) -> None:
+    with qtbot.waitSignal(window.mood_picker_requested, timeout=1000):
+        qtbot.mouseClick(window.attract.mood_button, Qt.MouseButton.LeftButton)
+    assert window.current_screen() == "mood"
+    assert len(window.mood.tiles) == 8
+    qtbot.mouseClick(window.mood.back_button, Qt.MouseButton.LeftButton)
+    assert window.current_screen() == "attract"
+    window.wake()
+    qtbot.mouseClick(window.main.mood_button, Qt.MouseButton.LeftButton)
+    assert window.current_screen() == "mood"
+    qtbot.mouseClick(window.mood.back_button, Qt.MouseButton.LeftButton)
+    assert window.current_screen() == "main"
+
+
+def test_any_touch_emits_user_activity(window: MainWindow, qtbot: QtBot, clock: FakeClock) -> None:
+    window.wake()
+    with qtbot.waitSignal(window.user_activity, timeout=1000):
+        qtbot.mousePress(window.main.grid, Qt.MouseButton.LeftButton)
+    qtbot.mouseRelease(window.main.grid, Qt.MouseButton.LeftButton)
+
+
+def test_message_toast_hides_and_its_timer_stops_on_close(make_window: Any) -> None:
+    win: MainWindow = make_window()
+    win.show_message("Hello")
+    assert win.toast.isVisible() and win.toast.text() == "Hello"
+    win.close()
+    assert not win.toast.isVisible()
+    assert not win.attract.is_running()

@@ -1,0 +1,173 @@
+"""Emotion smoothing (time-based EMA + hysteresis) and the face quality gate."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from kiosk.domain import Box, Emotion, EmotionReading
+from kiosk.vision.quality import QualityGate, sharpness
+from kiosk.vision.smoothing import EmotionSmoother, TrackSmoothers
+
+FPS = 15.0
+
+
+def reading(probs: dict[Emotion, float], *, uncertain: bool = False) -> EmotionReading:
+    full = {e: probs.get(e, 0.0) for e in Emotion}
+    total = sum(full.values())
+    full = {e: v / total for e, v in full.items()}
+    top = max(full, key=full.__getitem__)
+    return EmotionReading(top, full[top], full, uncertain=uncertain)
+
+
+def peaked(emotion: Emotion, p: float = 0.8) -> EmotionReading:
+    rest = (1.0 - p) / 7
+    return reading({e: (p if e == emotion else rest) for e in Emotion})
+
+
+def noisy_happy(rng: np.random.Generator) -> EmotionReading:
+    """HAPPY dominant on average, but the top class of single frames flips often."""
+    base = {e: 0.03 for e in Emotion}
+    base[Emotion.HAPPY] = 0.50
+    base[Emotion.SURPRISED] = 0.25
+    noise = rng.uniform(-0.2, 0.2, size=len(Emotion))
+    return reading({e: max(0.0, base[e] + n) for e, n in zip(Emotion, noise, strict=True)})
+
+
+def test_first_certain_reading_settles_at_once() -> None:
+    smoother = EmotionSmoother(0.4, 0.1)
+    assert smoother.emotion is None and smoother.reading() is None
+    assert smoother.update(peaked(Emotion.CALM), 0.0)
+    assert smoother.emotion is Emotion.CALM
+    assert smoother.confidence == pytest.approx(0.8)
+    assert sum(smoother.probabilities.values()) == pytest.approx(1.0)
+
+
+def test_steady_noisy_face_never_flickers() -> None:
+    rng = np.random.default_rng(1234)
+    smoother = EmotionSmoother(0.4, 0.1)
+    readings = [noisy_happy(rng) for _ in range(int(FPS * 60))]  # one minute at 15 fps
+    assert sum(r.emotion is not Emotion.HAPPY for r in readings) > 50  # raw frames do flip
+    changes = sum(smoother.update(r, i / FPS) for i, r in enumerate(readings))
+    assert changes == 1  # only the initial settle
+    assert smoother.emotion is Emotion.HAPPY
+
+
+@pytest.mark.parametrize("fps", [10.0, 15.0, 30.0])
+def test_real_change_settles_within_a_second(fps: float) -> None:
+    smoother = EmotionSmoother(0.4, 0.1)
+    t = 0.0
+    for i in range(int(fps * 2)):
+        t = i / fps
+        smoother.update(peaked(Emotion.HAPPY), t)
+    assert smoother.emotion is Emotion.HAPPY
+    change_at = t + 1 / fps
+    settled_at = None
+    for i in range(int(fps * 2)):
+        now = change_at + i / fps
+        if smoother.update(peaked(Emotion.SAD), now):
+            settled_at = now
+            break
+    assert smoother.emotion is Emotion.SAD
+    assert settled_at is not None and settled_at - change_at <= 1.0
+    # ... but not instantly: a single odd frame is not a change.
+    assert settled_at - change_at > 0.1
+
+
+def test_single_outlier_frame_does_not_change_the_settled_emotion() -> None:
+    smoother = EmotionSmoother(0.4, 0.1)
+    for i in range(30):
+        smoother.update(peaked(Emotion.HAPPY), i / FPS)
+    assert not smoother.update(peaked(Emotion.ANGRY, 0.99), 30 / FPS)
+    assert smoother.emotion is Emotion.HAPPY
+
+
+def test_alpha_depends_on_time_not_frame_count() -> None:
+    a, b = EmotionSmoother(0.4, 0.1), EmotionSmoother(0.4, 0.1)
+    a.update(peaked(Emotion.HAPPY), 0.0)
+    b.update(peaked(Emotion.HAPPY), 0.0)
+    for i in range(1, 11):  # 10 fps for 1 s
+        a.update(peaked(Emotion.SAD), i / 10)
+    for i in range(1, 31):  # 30 fps for 1 s
+        b.update(peaked(Emotion.SAD), i / 30)
+    assert a.probabilities[Emotion.SAD] == pytest.approx(b.probabilities[Emotion.SAD])
+    expected = 0.8 - (0.8 - 0.2 / 7) * math.exp(-1.0 / 0.4)
+    assert a.probabilities[Emotion.SAD] == pytest.approx(expected)
+
+
+def test_uncertain_readings_do_not_move_the_state() -> None:
+    smoother = EmotionSmoother(0.4, 0.1)
+    smoother.update(peaked(Emotion.HAPPY), 0.0)
+    before = smoother.probabilities
+    for i in range(1, 60):
+        sad = peaked(Emotion.SAD, 0.95)
+        uncertain = EmotionReading(sad.emotion, sad.confidence, sad.probabilities, uncertain=True)
+        assert not smoother.update(uncertain, i / FPS)
+    assert smoother.emotion is Emotion.HAPPY
+    assert smoother.probabilities == before
+
+
+def test_uncertain_first_reading_does_not_settle() -> None:
+    smoother = EmotionSmoother()
+    sad = peaked(Emotion.SAD)
+    smoother.update(EmotionReading(sad.emotion, 0.8, sad.probabilities, uncertain=True), 0.0)
+    assert smoother.emotion is None
+
+
+def test_same_timestamp_readings_both_count() -> None:
+    smoother = EmotionSmoother(0.4, 0.1)
+    smoother.update(peaked(Emotion.HAPPY), 1.0)
+    smoother.update(peaked(Emotion.SAD), 1.0)
+    assert smoother.probabilities[Emotion.SAD] > 0.2 / 7 + 1e-6
+
+
+def test_reading_reports_smoothed_state_and_source() -> None:
+    smoother = EmotionSmoother()
+    r = peaked(Emotion.SURPRISED)
+    smoother.update(EmotionReading(r.emotion, r.confidence, r.probabilities, "rekognition"), 0.0)
+    out = smoother.reading()
+    assert out is not None
+    assert out.emotion is Emotion.SURPRISED and out.source == "rekognition"
+    assert not out.uncertain
+    assert set(out.probabilities) == set(Emotion)
+
+
+def test_track_smoothers_are_per_track_and_can_move() -> None:
+    smoothers = TrackSmoothers()
+    smoothers.for_track(1).update(peaked(Emotion.HAPPY), 0.0)
+    smoothers.for_track(2).update(peaked(Emotion.SAD), 0.0)
+    assert smoothers.get(1).emotion is Emotion.HAPPY  # type: ignore[union-attr]
+    assert smoothers.move(1, 3) and 1 not in smoothers
+    assert smoothers.get(3).emotion is Emotion.HAPPY  # type: ignore[union-attr]
+    smoothers.keep_only({3})
+    assert 2 not in smoothers and 3 in smoothers
+
+
+# --------------------------------------------------------------------------- quality
+
+
+def textured(h: int = 240, w: int = 320) -> np.ndarray:
+    return np.random.default_rng(0).integers(0, 256, size=(h, w, 3), dtype=np.uint8)
+
+
+def test_quality_gate_accepts_a_sharp_large_face() -> None:
+    q = QualityGate(40, 15.0).check(textured(), Box(100, 50, 200, 150))
+    assert q.ok and q.reason == "" and q.sharpness > 15.0
+
+
+def test_quality_gate_flags_small_faces() -> None:
+    q = QualityGate(40, 15.0).check(textured(), Box(10, 10, 40, 60))  # 30 px wide
+    assert q.too_small and not q.ok and q.reason == "too small"
+
+
+def test_quality_gate_flags_blurred_faces() -> None:
+    flat = np.full((240, 320, 3), 128, np.uint8)
+    flat[:, 160:] = 130  # one soft edge: almost no high frequencies
+    q = QualityGate(40, 15.0).check(flat, Box(100, 50, 220, 170))
+    assert q.too_blurred and q.reason == "too blurred"
+
+
+def test_sharpness_of_box_outside_the_frame_is_zero() -> None:
+    assert sharpness(textured(), Box(1000, 1000, 1100, 1100)) == 0.0
