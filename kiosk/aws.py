@@ -2,7 +2,7 @@
 
 Credentials come only from boto3's standard chain (environment, shared files,
 instance roles). Retries are left to the callers (they know which errors are
-permanent), so botocore's own retry is limited to one attempt here.
+permanent), so botocore makes exactly one attempt per call here.
 """
 
 from __future__ import annotations
@@ -30,12 +30,12 @@ def make_client(service: str, aws: AwsSettings, **config_overrides: Any) -> Any:
     config = Config(
         connect_timeout=aws.connect_timeout_s,
         read_timeout=aws.read_timeout_s,
-        retries={"max_attempts": 1, "mode": "standard"},
+        retries={"total_max_attempts": 1, "mode": "standard"},
         **config_overrides,
     )
     endpoint = getattr(aws, _ENDPOINT_KEYS[service], "") if service in _ENDPOINT_KEYS else ""
     return session.client(
-        service,  # type: ignore[call-overload]
+        service,
         endpoint_url=endpoint or None,
         config=config,
         region_name=aws.region or session.region_name or "us-east-1",

@@ -125,6 +125,10 @@ class KioskController(QObject):
         self._enter_attract()
         self.refresh_status()
 
+    def recover(self) -> None:
+        """After an unexpected error: drop the visit and show the attract screen."""
+        self._enter_attract()
+
     def stop(self) -> None:
         for timer in (self.preview_timer, self.idle_timer, self.status_timer):
             timer.stop()
@@ -323,6 +327,8 @@ class KioskController(QObject):
         frame = self._latest_frame()
         if frame is None or frame.seq == self._last_seq:
             return
+        if self._last_seq < 0:
+            log.info("first frame shown")
         self._last_seq = frame.seq
         self.view.show_frame(frame.image, self._boxes)
 

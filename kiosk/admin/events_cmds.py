@@ -1,0 +1,131 @@
+"""`kiosk-admin events status | flush | export FILE | retry-dead`: the operator's view of
+the event queue.
+
+Each command reads the settings from `args.settings` (the admin cli sets it from
+`--config`) and is dispatched through `args.func(args) -> exit code`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from kiosk.config import Settings
+from kiosk.events.errors import EventsError
+from kiosk.events.queue import EventQueue
+from kiosk.events.records import RecordKind
+from kiosk.events.uploader import Uploader
+
+
+def register(subparsers: Any) -> None:
+    """Add the `events` command group to the admin cli's subparsers."""
+    events = subparsers.add_parser(
+        "events", help="the queue of likes waiting to reach Amazon Personalize",
+        description="Inspect and operate the local event queue.",
+    )
+    sub = events.add_subparsers(dest="events_command", metavar="COMMAND", required=True)
+
+    status = sub.add_parser("status", help="print the queue's state as JSON")
+    status.set_defaults(func=cmd_status)
+
+    flush = sub.add_parser("flush", help="upload everything queued now")
+    flush.add_argument("--timeout", type=float, default=60.0,
+                       help="seconds to wait for the queue to drain (default 60)")
+    flush.set_defaults(func=cmd_flush)
+
+    export = sub.add_parser("export", help="write the dead letters as JSON lines")
+    export.add_argument("file", help="output file ('-' for standard output)")
+    export.add_argument("--pending", action="store_true",
+                        help="also write the records still waiting to be sent")
+    export.set_defaults(func=cmd_export)
+
+    retry = sub.add_parser("retry-dead", help="queue the dead letters again")
+    retry.add_argument("--error", metavar="CODE",
+                       help="only those refused with this error code")
+    retry.add_argument("--kind", choices=[k.value for k in RecordKind],
+                       help="only records of this kind")
+    retry.set_defaults(func=cmd_retry_dead)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = getattr(args, "settings", None)
+    return settings if isinstance(settings, Settings) else Settings()
+
+
+def _open(args: argparse.Namespace) -> EventQueue:
+    return EventQueue.from_settings(_settings(args))
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, sort_keys=True))
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    try:
+        with _open(args) as queue:
+            status = queue.status()
+    except EventsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    status["upload_configured"] = {
+        "events": bool(settings.personalize.tracking_id),
+        "users": bool(settings.personalize.dataset_arn_users),
+        "items": bool(settings.personalize.dataset_arn_items),
+    }
+    _print_json(status)
+    return 0
+
+
+def cmd_flush(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    try:
+        with _open(args) as queue:
+            uploader = Uploader.from_settings(queue, settings)
+            if not uploader.enabled:
+                print("error: nothing to upload to: set personalize.tracking_id (and "
+                      "dataset_arn_users / dataset_arn_items for users and items)",
+                      file=sys.stderr)
+                return 2
+            uploader.start()
+            try:
+                drained = uploader.flush(args.timeout)
+            finally:
+                uploader.stop(timeout=settings.aws.read_timeout_s + 1.0)
+            status = uploader.status().to_dict()
+    except EventsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    status["drained"] = drained
+    _print_json(status)
+    if not drained:
+        print(f"not everything was sent: {status['last_error'] or 'timed out'}",
+              file=sys.stderr)
+    return 0 if drained else 1
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    try:
+        with _open(args) as queue:
+            written = queue.export(sys.stdout if args.file == "-" else args.file,
+                                   pending=args.pending)
+    except (EventsError, OSError) as exc:
+        print(f"error: cannot export: {exc}", file=sys.stderr)
+        return 1
+    if args.file != "-":
+        print(f"{written} record(s) written to {args.file}", file=sys.stderr)
+    return 0
+
+
+def cmd_retry_dead(args: argparse.Namespace) -> int:
+    try:
+        with _open(args) as queue:
+            moved = queue.retry_dead(code=args.error, kind=args.kind)
+    except EventsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{moved} dead letter(s) queued again; they are sent by the running kiosk "
+          "or by `kiosk-admin events flush`", file=sys.stderr)
+    return 0

@@ -1,0 +1,432 @@
+"""The uploader: a background thread that drains the event queue into Amazon Personalize.
+
+One call per batch (≤ 10 rows of one operation; PutEvents: one session and user), oldest
+first, at most `max_requests_per_s` calls a second. Rows are deleted only after the call
+succeeded, so a crash in between resends the same event ids, which Personalize ignores.
+
+Failures:
+- throttling and 5xx: retried with exponential backoff and full jitter up to
+  `max_backoff_s`; a batch answered with 5xx `max_server_errors` times is dead-lettered;
+- connection errors and timeouts: OFFLINE; retried with the same backoff but capped at
+  `offline_retry_s`, so the queue drains promptly once the network is back (a new
+  record or `notify_online()` also lets the next try start early);
+- credential or permission errors: BLOCKED (an operator must fix them); retried at the
+  same capped backoff, rows kept;
+- `InvalidInputException`, `ResourceNotFoundException` and other 4xx: the rows go to the
+  dead-letter table with the error (a batch refused as invalid is split so one bad row
+  does not take nine good ones with it).
+
+The loop waits on a `threading.Event` (new record, flush, stop), never sleeps blindly.
+Listeners get an `UploaderStatus` on the uploader thread when something changes (at most
+every `status_interval_s` while a drain is progressing), and a last STOPPED one on the
+thread that calls `stop()`.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from kiosk.aws import error_code, is_transient, make_client
+from kiosk.config import AwsSettings, Settings
+from kiosk.events.errors import EventsError
+from kiosk.events.queue import Batch, EventQueue
+from kiosk.events.records import Targets, build_request
+
+log = logging.getLogger(__name__)
+
+PERMANENT_CODES = frozenset({
+    "InvalidInputException", "ResourceNotFoundException", "ValidationException",
+    "SerializationException", "ParamValidationError",
+})
+BLOCKED_CODES = frozenset({
+    "NoCredentialsError", "PartialCredentialsError", "CredentialRetrievalError",
+    "ProfileNotFound", "NoRegionError", "UnrecognizedClientException",
+    "InvalidSignatureException", "SignatureDoesNotMatch", "ExpiredToken",
+    "ExpiredTokenException", "InvalidClientTokenId", "AccessDenied", "AccessDeniedException",
+    "MissingAuthenticationTokenException", "IncompleteSignature",
+})
+RETRY_CODES = frozenset({"ResourceInUseException"})  # the dataset is busy: try again later
+
+
+class UploaderState(enum.StrEnum):
+    STOPPED = "stopped"
+    IDLE = "idle"  # nothing to send
+    SENDING = "sending"
+    BACKOFF = "backoff"  # throttled or server errors; waiting to retry
+    OFFLINE = "offline"  # connection failures; probing at a short interval
+    BLOCKED = "blocked"  # credentials or permissions; an operator must act
+
+
+@dataclass(frozen=True, slots=True)
+class UploaderStatus:
+    """A snapshot for the status screen and `kiosk-admin events status`. `online` is None
+    until a call has been tried."""
+
+    state: UploaderState
+    online: bool | None
+    last_error: str | None
+    last_error_at: float | None
+    last_success_at: float | None
+    pending: int
+    pending_by_kind: dict[str, int] = field(default_factory=dict)
+    dead: int = 0
+    sent_total: int = 0
+    evicted_total: int = 0
+    disk_full: str | None = None
+    retry_in_s: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["state"] = self.state.value
+        return out
+
+
+class RateLimiter:
+    """At most `rate` calls a second, evenly spaced (a token bucket of depth one), so no
+    one-second window ever holds more than `rate` calls."""
+
+    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.interval = 1.0 / rate
+        self._clock = clock
+        self._next = 0.0
+
+    def reserve(self) -> float:
+        """Take the next slot; returns how long to wait before using it."""
+        now = self._clock()
+        at = max(now, self._next)
+        self._next = at + self.interval
+        return at - now
+
+
+class Uploader:
+    """Drains `queue` on the daemon thread "kiosk-uploader"; `start`, `flush`, `stop`.
+
+    `client` (a boto3 personalize-events client) is made from `aws` on the uploader
+    thread when not given. Callbacks added with `add_listener` receive `UploaderStatus`."""
+
+    def __init__(
+        self,
+        queue: EventQueue,
+        targets: Targets,
+        *,
+        aws: AwsSettings | None = None,
+        client: Any = None,
+        max_backoff_s: float = 300.0,
+        max_requests_per_s: float = 100.0,
+        base_backoff_s: float = 0.5,
+        offline_retry_s: float = 10.0,
+        idle_poll_s: float = 30.0,
+        max_server_errors: int = 20,
+        status_interval_s: float = 0.25,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.queue = queue
+        self.targets = targets
+        self.kinds = targets.sendable()
+        self._aws = aws or AwsSettings()
+        self._client = client
+        self._owns_client = client is None
+        self.max_backoff_s = max_backoff_s
+        self.base_backoff_s = base_backoff_s
+        self.offline_retry_s = min(offline_retry_s, max_backoff_s)
+        self.idle_poll_s = idle_poll_s
+        self.max_server_errors = max_server_errors
+        self.status_interval_s = status_interval_s
+        self._limiter = RateLimiter(max_requests_per_s)
+        self._rng = rng or random.Random()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._cond = threading.Condition()
+        self._flush_asked = 0
+        self._flush_answered = 0
+        self._flush_result = False
+        self._listeners: list[Callable[[UploaderStatus], None]] = []
+        self._state = UploaderState.STOPPED
+        self._online: bool | None = None
+        self._last_error: str | None = None
+        self._last_error_at: float | None = None
+        self._last_success_at: float | None = None
+        self._failures = 0
+        self._retry_at = 0.0
+        self._last_emit = 0.0
+
+    @classmethod
+    def from_settings(cls, queue: EventQueue, settings: Settings, **kwargs: Any) -> Uploader:
+        p = settings.personalize
+        kwargs.setdefault("max_backoff_s", settings.events.max_backoff_s)
+        kwargs.setdefault("max_requests_per_s", settings.events.max_requests_per_s)
+        return cls(queue, Targets(p.tracking_id, p.dataset_arn_users, p.dataset_arn_items),
+                   aws=settings.aws, **kwargs)
+
+    @property
+    def enabled(self) -> bool:
+        """False when nothing is configured to upload (no tracking id, no dataset ARNs)."""
+        return bool(self.kinds)
+
+    # ------------------------------------------------------------------ control
+
+    def start(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        if not self.enabled:
+            log.info("uploader: nothing configured (personalize.tracking_id empty); "
+                     "events stay in the local queue")
+            return
+        self._stop.clear()
+        self.queue.add_listener(self.wake)
+        self._set_state(UploaderState.IDLE)
+        self._thread = threading.Thread(target=self._run, name="kiosk-uploader", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> bool:
+        """Stop the thread (an in-flight call finishes or times out first); True when it
+        ended within `timeout`."""
+        self.queue.remove_listener(self.wake)
+        self._stop.set()
+        self._wake.set()
+        thread, stopped = self._thread, True
+        if thread is not None:
+            thread.join(timeout)
+            stopped = not thread.is_alive()
+            if not stopped:
+                log.warning("uploader: still busy after %.1f s; left as a daemon thread", timeout)
+        with self._cond:
+            self._flush_answered = self._flush_asked
+            self._flush_result = False
+            self._cond.notify_all()
+        if stopped:
+            self._thread = None
+            self._close_client()
+            self._set_state(UploaderState.STOPPED)
+        return stopped
+
+    def wake(self) -> None:
+        """Something new is queued: send it unless a retry wait is running."""
+        self._wake.set()
+
+    def notify_online(self) -> None:
+        """Another part of the kiosk reached AWS: retry now instead of at the next probe."""
+        if self._state in (UploaderState.OFFLINE, UploaderState.BLOCKED):
+            self._retry_at = 0.0
+        self._wake.set()
+
+    def flush(self, timeout: float = 30.0) -> bool:
+        """Send everything now, skipping any retry wait. True when nothing sendable was
+        left; False on timeout, when a call failed (see `status().last_error`) or when the
+        uploader is not running."""
+        if self._thread is None or not self._thread.is_alive():
+            return False
+        with self._cond:
+            self._flush_asked += 1
+            ticket = self._flush_asked
+            self._wake.set()
+            done = self._cond.wait_for(lambda: self._flush_answered >= ticket, timeout)
+            return bool(done and self._flush_result)
+
+    def add_listener(self, callback: Callable[[UploaderStatus], None]) -> None:
+        self._listeners.append(callback)
+
+    def status(self) -> UploaderStatus:
+        counts = self.queue.counts()
+        retry = self._retry_at - time.monotonic()
+        return UploaderStatus(
+            state=self._state,
+            online=self._online,
+            last_error=self._last_error,
+            last_error_at=self._last_error_at,
+            last_success_at=self._last_success_at,
+            pending=counts.pending_total,
+            pending_by_kind=dict(counts.pending),
+            dead=counts.dead,
+            sent_total=counts.sent_total,
+            evicted_total=counts.evicted_total,
+            disk_full=self.queue.disk_full or None,
+            retry_in_s=round(retry, 3) if retry > 0 and self._failures else None,
+        )
+
+    # ------------------------------------------------------------------ the loop
+
+    def _run(self) -> None:
+        try:
+            self._loop()
+        except Exception as exc:  # thread boundary: report, never die silently
+            log.exception("uploader stopped by an unexpected error")
+            self._fail(f"uploader crashed: {exc!r}")
+            self._set_state(UploaderState.STOPPED)
+        finally:
+            self._answer_flush(False)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            ticket = self._flush_asked  # a flush asked after this is answered by a later pass
+            flushing = self._flush_answered < ticket
+            wait = self._retry_at - time.monotonic()
+            if wait > 0 and not flushing:
+                self._wake.wait(wait)
+                continue
+            if self._client is None and not self._make_client():
+                self._answer_flush(False, ticket)
+                continue
+            try:
+                batch = self.queue.next_batch(self.kinds)
+                if batch is None:
+                    self._answer_flush(True, ticket)
+                    self._set_state(UploaderState.IDLE)
+                    if not self._wake.wait(self.idle_poll_s):
+                        self.queue.refresh_counts()  # another process may have queued rows
+                    continue
+                self._set_state(UploaderState.SENDING)
+                progressed = self._send(batch)
+            except EventsError as exc:  # the queue itself failed (locked, disk full)
+                log.error("uploader: %s", exc)
+                self._fail(str(exc))
+                self._backoff(UploaderState.BACKOFF, self._online)
+                progressed = False
+            if not progressed:
+                self._answer_flush(False, ticket)
+
+    def _make_client(self) -> bool:
+        try:
+            self._client = make_client("personalize-events", self._aws)
+            return True
+        except Exception as exc:  # botocore ProfileNotFound, NoRegionError, …
+            self._on_error(None, exc)
+            return False
+
+    def _send(self, batch: Batch) -> bool:
+        """One call for the batch; True when it made progress (sent or dead-lettered)."""
+        try:
+            method, params = build_request(
+                batch.operation, self.targets, batch.bodies, batch.session_id, batch.user_id
+            )
+        except (ValueError, TypeError, KeyError) as exc:  # a row no call can carry
+            self.queue.dead_letter(batch.ids, type(exc).__name__, f"cannot build request: {exc}")
+            return True
+        wait = self._limiter.reserve()
+        if wait > 0 and self._stop.wait(wait):
+            return False
+        try:
+            getattr(self._client, method)(**params)
+        except Exception as exc:
+            return self._on_error(batch, exc)
+        self.queue.ack(batch.ids)
+        self._on_success()
+        return True
+
+    def _on_success(self) -> None:
+        self._failures = 0
+        self._retry_at = 0.0
+        self._online = True
+        self._last_success_at = time.time()
+        self._emit()
+
+    def _on_error(self, batch: Batch | None, exc: Exception) -> bool:
+        """Classify a failed call; True when the rows were dealt with (dead-lettered)."""
+        code = error_code(exc)
+        status = _http_status(exc)  # None: no answer from the service
+        self._fail(f"{code}: {exc}")
+        if code in BLOCKED_CODES or status in (401, 403):
+            self._backoff(UploaderState.BLOCKED, True if status is not None else None)
+            return False
+        if code in RETRY_CODES or is_transient(exc):
+            if batch is not None and status is not None and status >= 500:
+                self._count_server_error(batch, code)
+            online = status is not None
+            self._backoff(UploaderState.BACKOFF if online else UploaderState.OFFLINE, online)
+            return False
+        if batch is None or (status is None and code not in PERMANENT_CODES):
+            log.error("uploader: unexpected error %s", code, exc_info=exc)
+            self._backoff(UploaderState.BACKOFF, self._online)
+            return False
+        # permanent: the service answered and refused these records
+        self._online = True
+        if code == "InvalidInputException" and len(batch) > 1:
+            return self._split(batch)
+        self.queue.dead_letter(batch.ids, code, str(exc))
+        self._failures = 0
+        self._emit(force=True)
+        return True
+
+    def _count_server_error(self, batch: Batch, code: str) -> None:
+        """A batch the service keeps failing on is not retried forever."""
+        if self.queue.note_attempt(batch.ids) >= self.max_server_errors:
+            self.queue.dead_letter(
+                batch.ids, code, f"{self._last_error} ({self.max_server_errors} server errors)"
+            )
+
+    def _split(self, batch: Batch) -> bool:
+        """Send a refused batch one row at a time, so only the invalid rows go dead."""
+        log.info("uploader: batch of %d refused as invalid; sending one by one", len(batch))
+        for row in batch.rows:
+            if self._stop.is_set() or not self._send(Batch(batch.operation, (row,))):
+                return False
+        return True
+
+    def _backoff(self, state: UploaderState, online: bool | None) -> None:
+        self._failures += 1
+        cap = self.offline_retry_s if state in (UploaderState.OFFLINE, UploaderState.BLOCKED) \
+            else self.max_backoff_s
+        ceiling = min(cap, self.base_backoff_s * 2 ** min(self._failures - 1, 32))
+        delay = max(self.base_backoff_s / 2, self._rng.uniform(0, ceiling))
+        self._retry_at = time.monotonic() + delay
+        if online is not None:
+            self._online = online
+        log.info("uploader: %s; retry in %.2f s", self._last_error, delay)
+        self._set_state(state)
+
+    def _fail(self, message: str) -> None:
+        self._last_error = message
+        self._last_error_at = time.time()
+
+    # ------------------------------------------------------------------ reporting
+
+    def _answer_flush(self, result: bool, ticket: int | None = None) -> None:
+        with self._cond:
+            upto = self._flush_asked if ticket is None else ticket
+            if self._flush_answered < upto:
+                self._flush_answered = upto
+                self._flush_result = result
+                self._cond.notify_all()
+
+    def _set_state(self, state: UploaderState) -> None:
+        changed = state != self._state
+        self._state = state
+        if changed:
+            self._emit(force=True)
+
+    def _emit(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if not self._listeners or (not force and now - self._last_emit < self.status_interval_s):
+            return
+        self._last_emit = now
+        snapshot = self.status()
+        for callback in list(self._listeners):
+            try:
+                callback(snapshot)
+            except Exception:
+                log.exception("uploader status listener %r failed", callback)
+
+    def _close_client(self) -> None:
+        if self._owns_client and self._client is not None:
+            close = getattr(self._client, "close", None)
+            if callable(close):
+                close()
+            self._client = None
+
+
+def _http_status(exc: BaseException) -> int | None:
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        return int(status) if status else None
+    return None
+

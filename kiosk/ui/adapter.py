@@ -1,0 +1,77 @@
+"""Adapts the controller's plain data (numpy images) to the window's Qt slots.
+
+The controller and workers never import QtGui (import contract); images travel
+as numpy arrays (camera frames BGR, catalog images RGB) and become QImages here,
+on the GUI thread (a copy of ~1 ms for a 640x480 frame, so each QImage owns its
+pixels and the producer may reuse its array).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from PySide6.QtGui import QImage
+
+from kiosk.domain import EmotionReading, Page
+from kiosk.ui.main_window import MainWindow
+
+
+def bgr_to_qimage(image: np.ndarray) -> QImage:
+    return _to_qimage(image, QImage.Format.Format_BGR888)
+
+
+def rgb_to_qimage(image: np.ndarray) -> QImage:
+    return _to_qimage(image, QImage.Format.Format_RGB888)
+
+
+def _to_qimage(image: np.ndarray, fmt: QImage.Format) -> QImage:
+    if image.ndim == 2:
+        image = np.repeat(image[:, :, None], 3, axis=2)
+    array = np.ascontiguousarray(image[:, :, :3], dtype=np.uint8)
+    height, width = array.shape[:2]
+    qimage = QImage(array.data, width, height, array.strides[0], fmt)
+    return qimage.copy()  # own the pixels: the array may be reused by its producer
+
+
+class ViewAdapter:
+    """Implements `kiosk.controller.View` on top of `MainWindow`."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+
+    def show_frame(self, image_bgr: np.ndarray,
+                   boxes: Sequence[tuple[float, float, float, float, bool]]) -> None:
+        self.window.show_frame(bgr_to_qimage(image_bgr),
+                               [((x, y, w, h), primary) for x, y, w, h, primary in boxes])
+
+    def show_emotion(self, reading: EmotionReading | None) -> None:
+        self.window.show_emotion(reading)
+
+    def show_page(self, page: Page, images: Mapping[str, np.ndarray]) -> None:
+        self.window.show_page(page, {k: rgb_to_qimage(v) for k, v in images.items()})
+
+    def set_mode(self, mode: str, personalization_ready: bool) -> None:
+        self.window.set_mode(mode, personalization_ready)
+
+    def set_camera_state(self, state: str, message: str) -> None:
+        self.window.set_camera_state(state, message)
+
+    def show_attract(self, images: Sequence[np.ndarray]) -> None:
+        self.window.show_attract([rgb_to_qimage(i) for i in images])
+
+    def wake(self) -> None:
+        self.window.wake()
+
+    def show_like_confirmed(self, item_id: str) -> None:
+        self.window.show_like_confirmed(item_id)
+
+    def show_like_failed(self, item_id: str, message: str) -> None:
+        self.window.show_like_failed(item_id, message)
+
+    def set_status(self, status: dict[str, Any]) -> None:
+        self.window.set_status(status)
+
+    def show_message(self, text: str) -> None:
+        self.window.show_message(text)

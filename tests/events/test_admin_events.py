@@ -1,0 +1,119 @@
+"""`kiosk-admin events status | flush | export FILE | retry-dead`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.admin.events_cmds import register
+from kiosk.config import Settings, load_settings
+from kiosk.domain import Emotion, Like
+from kiosk.events.queue import EventQueue
+from kiosk.events.testing import FakePersonalizeEvents, Mode
+
+from .conftest import TRACKING_ID
+
+
+def _run(argv: list[str], settings: Settings) -> int:
+    parser = argparse.ArgumentParser(prog="kiosk-admin")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    args.settings = settings
+    result: int = args.func(args)
+    return result
+
+
+def _settings(db: Path, **extra: Any) -> Settings:
+    return load_settings(overrides={"events.db_path": str(db), **extra})
+
+
+def _online(db: Path, url: str) -> Settings:
+    return _settings(db, **{
+        "personalize.tracking_id": TRACKING_ID, "aws.region": "us-east-1",
+        "aws.endpoint_personalize_events": url,
+        "aws.connect_timeout_s": 1.0, "aws.read_timeout_s": 1.0,
+    })
+
+
+@pytest.fixture
+def filled(db_path: Path, new_like: Callable[..., Like]) -> list[str]:
+    with EventQueue(db_path) as q:
+        likes = [new_like() for _ in range(3)]
+        rows = [q.record_like(x) for x in likes]
+        q.record_user("user-1", Emotion.HAPPY)
+        q.dead_letter(rows[:1], "InvalidInputException", "bad item")
+    return [x.event_id for x in likes]
+
+
+def test_status_prints_json(
+    db_path: Path, filled: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(["events", "status"], _settings(db_path)) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["pending"] == 3
+    assert status["pending_by_kind"] == {"event": 2, "impression": 0, "user": 1, "item": 0}
+    assert status["dead"] == 1 and status["dead_by_error"] == {"InvalidInputException": 1}
+    assert status["upload_configured"] == {"events": False, "users": False, "items": False}
+    assert status["path"] == str(db_path)
+
+
+def test_export_writes_dead_letters(
+    db_path: Path, tmp_path: Path, filled: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "export" / "dead.jsonl"
+    out.parent.mkdir()
+    assert _run(["events", "export", str(out)], _settings(db_path)) == 0
+    lines = [json.loads(x) for x in out.read_text().splitlines()]
+    assert [x["recordId"] for x in lines] == filled[:1]
+    assert "1 record(s) written" in capsys.readouterr().err
+
+    assert _run(["events", "export", "-", "--pending"], _settings(db_path)) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 4
+
+
+def test_export_to_a_missing_folder_fails_cleanly(
+    db_path: Path, tmp_path: Path, filled: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(["events", "export", str(tmp_path / "no" / "x.jsonl")], _settings(db_path)) == 1
+    assert "cannot export" in capsys.readouterr().err
+
+
+def test_retry_dead_requeues(db_path: Path, filled: list[str]) -> None:
+    assert _run(["events", "retry-dead", "--error", "InvalidInputException"],
+                _settings(db_path)) == 0
+    with EventQueue(db_path) as q:
+        assert q.counts().dead == 0 and q.counts().pending_total == 4
+
+
+def test_flush_without_a_tracking_id_says_what_to_set(
+    db_path: Path, filled: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(["events", "flush"], _settings(db_path)) == 2
+    assert "personalize.tracking_id" in capsys.readouterr().err
+
+
+def test_flush_uploads_and_reports(
+    db_path: Path, filled: list[str], endpoint: FakePersonalizeEvents,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert _run(["events", "flush", "--timeout", "10"], _online(db_path, endpoint.url)) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["drained"] is True and status["online"] is True
+    assert sorted(endpoint.accepted_event_ids) == sorted(filled[1:])
+    assert status["pending_by_kind"]["user"] == 1  # no users dataset configured
+
+
+def test_flush_offline_fails_with_the_error(
+    db_path: Path, filled: list[str], endpoint: FakePersonalizeEvents,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    endpoint.set_mode(Mode.REFUSE)
+    assert _run(["events", "flush", "--timeout", "10"], _online(db_path, endpoint.url)) == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["online"] is False
+    assert "EndpointConnectionError" in captured.err

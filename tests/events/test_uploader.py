@@ -1,0 +1,344 @@
+"""End-to-end drains through botocore into the local fake endpoint: grouping and order,
+offline → online, 500 and throttling retries, a stalled call, dead letters, restarts,
+the rate limit and the thread's lifecycle."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from kiosk.domain import Emotion, Like
+from kiosk.events.errors import EventsError
+from kiosk.events.queue import EventQueue
+from kiosk.events.records import Targets
+from kiosk.events.testing import FakePersonalizeEvents, Mode
+from kiosk.events.uploader import RateLimiter, Uploader, UploaderState
+
+from .conftest import TRACKING_ID, USERS_ARN, StatusWatch
+
+
+def _record(queue: EventQueue, likes: list[Like]) -> list[str]:
+    for like in likes:
+        queue.record_like(like)
+    return [x.event_id for x in likes]
+
+
+def test_drains_grouped_by_session_at_most_ten_in_order(
+    queue: EventQueue, endpoint: FakePersonalizeEvents,
+    make_uploader: Callable[..., Uploader], new_like: Callable[..., Like],
+) -> None:
+    groups: list[tuple[str, str | None]] = [("A", None), ("B", "user-b"), ("A", "user-a"),
+                                            ("C", None)]
+    order: dict[tuple[str, str | None], list[str]] = {}
+    for n in range(47):  # 30 interleaved across four groups, then 17 more for ("A", None)
+        visit, user = groups[n % 4] if n < 30 else groups[0]
+        like = new_like(visit, user_id=user)
+        queue.record_like(like)
+        order.setdefault((visit, user), []).append(like.event_id)
+    uploader = make_uploader()
+    uploader.start()
+    assert uploader.flush(10.0)
+
+    sent: dict[tuple[str, str | None], list[str]] = {}
+    for call in endpoint.calls():
+        body = call.body
+        assert call.operation == "PutEvents" and call.signed
+        assert body["trackingId"] == TRACKING_ID
+        assert 1 <= len(body["eventList"]) <= 10
+        key = (body["sessionId"], body.get("userId"))
+        sent.setdefault(key, []).extend(call.event_ids)
+    # every group complete, each in recording order (a resend after a timeout on a busy
+    # machine would repeat ids, which Personalize ignores; the order is what matters)
+    assert {k: list(dict.fromkeys(v)) for k, v in sent.items()} == order
+    assert set(endpoint.accepted_event_ids) == {i for ids in order.values() for i in ids}
+    status = uploader.status()
+    assert (status.state, status.online, status.pending, status.sent_total) == (
+        UploaderState.IDLE, True, 0, 47)
+    assert json.dumps(status.to_dict())  # JSON-ready for the admin command
+
+
+def test_offline_then_online_drains_without_a_flush(
+    queue: EventQueue, endpoint: FakePersonalizeEvents,
+    make_uploader: Callable[..., Uploader], new_like: Callable[..., Like],
+) -> None:
+    endpoint.set_mode(Mode.REFUSE)
+    uploader = make_uploader()
+    seen = StatusWatch(uploader)
+    uploader.start()
+    ids = _record(queue, [new_like() for _ in range(3)])
+    assert seen.wait(lambda s: s.state is UploaderState.OFFLINE and s.online is False)
+    status = uploader.status()
+    assert status.pending == 3 and "EndpointConnectionError" in (status.last_error or "")
+    assert not endpoint.calls()
+
+    endpoint.set_mode(Mode.SUCCEED)
+    assert endpoint.wait_accepted(ids, timeout=10.0)
+    assert seen.wait(lambda s: s.online is True and s.pending == 0)
+
+
+def test_new_record_while_offline_does_not_skip_the_backoff(
+    queue: EventQueue, endpoint: FakePersonalizeEvents,
+    make_uploader: Callable[..., Uploader], new_like: Callable[..., Like],
+) -> None:
+    endpoint.set_mode(Mode.REFUSE)
+    uploader = make_uploader(offline_retry_s=30.0, base_backoff_s=20.0, max_backoff_s=30.0)
+    seen = StatusWatch(uploader)
+    uploader.start()
+    queue.record_like(new_like())
+    assert seen.wait(lambda s: s.state is UploaderState.OFFLINE)
+    endpoint.set_mode(Mode.SUCCEED)
+    queue.record_like(new_like())  # wakes the thread, which goes back to waiting
+    assert not endpoint.wait_for(lambda e: bool(e.calls()), timeout=0.3)
+    uploader.notify_online()  # another part of the kiosk reached AWS: try now
+    assert endpoint.wait_for(lambda e: len(e.accepted_event_ids) == 2, timeout=10.0)
+
+
+def test_server_errors_and_throttling_are_retried_with_the_same_ids(
+    queue: EventQueue, endpoint: FakePersonalizeEvents,
+    make_uploader: Callable[..., Uploader], new_like: Callable[..., Like],
+) -> None:
+    endpoint.script(Mode.ERROR_500, Mode.THROTTLE, Mode.ERROR_500)
+    ids = _record(queue, [new_like() for _ in range(2)])
+    uploader = make_uploader()
+    seen = StatusWatch(uploader)
+    uploader.start()
+    assert endpoint.wait_accepted(ids, timeout=10.0)
+    calls = endpoint.calls()
+    assert [c.mode for c in calls] == [Mode.ERROR_500, Mode.THROTTLE, Mode.ERROR_500,
+                                       Mode.SUCCEED]
+    assert all(c.event_ids == ids for c in calls)
+    assert seen.wait(lambda s: s.state is UploaderState.BACKOFF and s.online is True)
+    assert seen.wait(lambda s: s.pending == 0 and s.sent_total == 2)
+    assert queue.counts().dead == 0
+
+
+def test_backoff_grows_and_is_capped(
+    queue: EventQueue, endpoint: FakePersonalizeEvents,
+    make_uploader: Callable[..., Uploader], new_like: Callable[..., Like],
+) -> None:
+    endpoint.set_mode(Mode.THROTTLE)
+    queue.record_like(new_like())
+    # exactly one HTTP attempt per call, so every retry seen is the uploader's own
+    client = boto3.client(
+        "personalize-events", region_name="us-east-1", endpoint_url=endpoint.url,
+        config=Config(retries={"total_max_attempts": 1}, connect_timeout=1, read_timeout=1),
+    )
+    uploader = make_uploader(client=client, base_backoff_s=0.02, max_backoff_s=0.1)
+    seen = StatusWatch(uploader)
+    started = time.monotonic()
+    uploader.start()
+    assert endpoint.wait_for(lambda e: len(e.calls()) >= 8, timeout=10.0)
+    elapsed = time.monotonic() - started
+    assert elapsed >= 7 * 0.01  # never faster than half the base backoff: no tight loop
+    assert uploader.stop()
+    assert all(c.event_ids == endpoint.calls()[0].event_ids for c in endpoint.calls())
+    retries = [s.retry_in_s for s in seen.seen if s.retry_in_s is not None]
+    assert retries and max(retries) <= 0.1
+    assert uploader.status().pending == 1
+
+
+def test_stalled_call_times_out_and_is_resent(
+    queue: EventQueue, endpoint: FakePersonalizeEvents,
+    make_uploader: Callable[..., Uploader], new_like: Callable[..., Like],
+) -> None:
+    # two stalls: kiosk.aws's client config may let botocore retry a timeout once itself
+    endpoint.script(Mode.STALL, Mode.STALL)
+    ids = _record(queue, [new_like()])
+    uploader = make_uploader(timeout_s=0.3)
+    seen = StatusWatch(uploader)
+    uploader.start()
+    assert endpoint.wait_accepted(ids, timeout=10.0)
+    endpoint.release_stalled()
+    calls = endpoint.calls()
+    assert [c.mode for c in calls][:2] == [Mode.STALL, Mode.STALL]
+    assert calls[-1].mode is Mode.SUCCEED and all(c.event_ids == ids for c in calls)
+    assert seen.wait(lambda s: s.state is UploaderState.OFFLINE
+                     and "ReadTimeout" in (s.last_error or ""))
+    assert seen.wait(lambda s: s.pending == 0 and s.online is True)
+
+
+def test_invalid_input_dead_letters_only_the_bad_like(
+    queue: EventQueue, tmp_path: Path,
+    make_uploader: Callable[..., Uploader], new_like: Callable[..., Like],
+) -> None:
+    with FakePersonalizeEvents(reject=lambda e: e.get("itemId") == "bad") as strict:
+        likes = [new_like(item="good-1"), new_like(item="bad"), new_like(item="good-2")]
+        _record(queue, likes)
+        uploader = make_uploader(url=strict.url)
+        uploader.start()
+        assert uploader.flush(10.0)
+        assert sorted(strict.accepted_event_ids) == sorted([likes[0].event_id,
+                                                            likes[2].event_id])
+        uploader.stop()
+    status = uploader.status()
+    assert (status.pending, status.dead, status.sent_total) == (0, 1, 2)
+    out = tmp_path / "dead.jsonl"
+    assert queue.export(out) == 1
+    line = json.loads(out.read_text())
+    assert line["recordId"] == likes[1].event_id
+    assert line["error"]["code"] == "InvalidInputException"
+
+
+def test_resource_not_found_dead_letters_then_retry_dead_delivers(
+    queue: EventQueue, endpoint: FakePersonalizeEvents,
+    make_uploader: Callable[..., Uploader], new_like: Callable[..., Like],
+) -> None:
+    endpoint.set_mode(Mode.NOT_FOUND)
+    ids = _record(queue, [new_like() for _ in range(3)])
+    uploader = make_uploader()
+    uploader.start()
+    assert uploader.flush(10.0)
+    assert len(endpoint.calls()) == 1  # not split: the tracker itself is missing
+    assert uploader.status().dead == 3
+    assert queue.dead_summary() == {"ResourceNotFoundException": 3}
+
+    endpoint.set_mode(Mode.SUCCEED)  # the operator fixed the tracking id
+    assert queue.retry_dead() == 3
+    assert uploader.flush(10.0)
+    assert endpoint.accepted_event_ids == ids
+    assert uploader.status().dead == 0
+
+
+def test_restart_resumes_where_it_stopped(
+    db_path: Path, endpoint: FakePersonalizeEvents,
+    make_uploader: Callable[..., Uploader], new_like: Callable[..., Like],
+) -> None:
+    endpoint.set_mode(Mode.ERROR_500)
+    endpoint.script(Mode.SUCCEED)  # the first call gets through, then the service fails
+    first = EventQueue(db_path)
+    ids = _record(first, [new_like() for _ in range(25)])
+    uploader = make_uploader(q=first)
+    uploader.start()
+    assert endpoint.wait_for(lambda e: len(e.calls()) >= 2, timeout=10.0)
+    assert uploader.stop()
+    first.close()
+
+    endpoint.set_mode(Mode.SUCCEED)
+    second = EventQueue(db_path)
+    try:
+        assert second.counts().pending_total == 15
+        resumed = make_uploader(q=second)
+        resumed.start()
+        assert resumed.flush(10.0)
+        assert sorted(endpoint.accepted_event_ids) == sorted(ids)  # each exactly once
+        assert second.counts().sent_total == 25
+        resumed.stop()
+    finally:
+        second.close()
+
+
+def test_only_configured_kinds_are_uploaded(
+    queue: EventQueue, endpoint: FakePersonalizeEvents,
+    make_uploader: Callable[..., Uploader], new_like: Callable[..., Like],
+) -> None:
+    queue.record_like(new_like())
+    queue.record_user("user-1", Emotion.CALM)
+    uploader = make_uploader(targets=Targets(dataset_arn_users=USERS_ARN))
+    uploader.start()
+    assert uploader.flush(10.0)
+    assert [c.operation for c in endpoint.calls()] == ["PutUsers"]
+    assert queue.counts().pending == {"event": 1, "impression": 0, "user": 0, "item": 0}
+
+
+def test_rate_limiter_spaces_calls_evenly() -> None:
+    now = [10.0]
+    limiter = RateLimiter(1000.0, clock=lambda: now[0])
+    waits = [limiter.reserve() for _ in range(5)]
+    assert waits == [0.0, 0.001, 0.002, 0.003, 0.004] or all(
+        abs(a - b) < 1e-9 for a, b in zip(waits, [0.0, 0.001, 0.002, 0.003, 0.004], strict=True))
+    now[0] = 20.0
+    assert limiter.reserve() == 0.0
+
+
+def test_uploader_respects_the_request_rate(
+    queue: EventQueue, endpoint: FakePersonalizeEvents,
+    make_uploader: Callable[..., Uploader], new_like: Callable[..., Like],
+) -> None:
+    _record(queue, [new_like(f"visit-{n}") for n in range(11)])  # 11 calls
+    uploader = make_uploader(max_requests_per_s=50.0)
+    uploader.start()
+    started = time.monotonic()
+    assert uploader.flush(10.0)
+    assert time.monotonic() - started >= 10 / 50.0
+    assert len(endpoint.calls()) == 11
+
+
+def test_lifecycle_flush_without_thread_and_stop(
+    queue: EventQueue, make_uploader: Callable[..., Uploader], new_like: Callable[..., Like],
+) -> None:
+    uploader = make_uploader()
+    assert not uploader.flush(0.1)  # not started
+    uploader.start()
+    names = [t.name for t in threading.enumerate()]
+    assert "kiosk-uploader" in names
+    assert uploader.stop(timeout=5.0)
+    assert uploader.stop(timeout=5.0)  # idempotent
+    assert uploader.status().state is UploaderState.STOPPED
+    assert "kiosk-uploader" not in [t.name for t in threading.enumerate()]
+    queue.record_like(new_like())  # no listener left behind
+
+
+def test_not_configured_means_not_started(queue: EventQueue) -> None:
+    uploader = Uploader(queue, Targets())
+    assert not uploader.enabled
+    uploader.start()
+    assert uploader.status().state is UploaderState.STOPPED
+
+
+def test_disk_full_shows_in_status(
+    queue: EventQueue, make_uploader: Callable[..., Uploader]
+) -> None:
+    uploader = make_uploader()
+    queue._disk_full = "cannot save to the event queue: the disk is full"
+    assert uploader.status().disk_full == queue.disk_full
+
+
+
+def test_a_row_no_call_can_carry_is_dead_lettered_not_blocking(
+    queue: EventQueue, db_path: Path, endpoint: FakePersonalizeEvents,
+    make_uploader: Callable[..., Uploader], new_like: Callable[..., Like],
+) -> None:
+    with sqlite3.connect(db_path) as conn:  # a damaged row at the head of the queue
+        conn.execute(
+            "INSERT INTO records (kind, record_id, grp, session_id, created_at, body) VALUES"
+            " ('event', 'broken', ?, 'visit-x', 1.0, '{\"eventType\": \"like\"}')",
+            ("events\x1fvisit-x\x1f",),
+        )
+    queue.refresh_counts()
+    ids = _record(queue, [new_like()])
+    uploader = make_uploader()
+    uploader.start()
+    assert uploader.flush(10.0)
+    assert endpoint.accepted_event_ids == ids
+    assert queue.dead_summary() == {"KeyError": 1}
+
+
+def test_queue_errors_back_off_instead_of_ending_the_thread(
+    queue: EventQueue, endpoint: FakePersonalizeEvents, monkeypatch: pytest.MonkeyPatch,
+    make_uploader: Callable[..., Uploader], new_like: Callable[..., Like],
+) -> None:
+    real = queue.next_batch
+    failures = [EventsError("event queue: database is locked")]
+
+    def flaky(kinds: Any, limit: int = 10) -> Any:
+        if failures:
+            raise failures.pop()
+        return real(kinds, limit)
+
+    monkeypatch.setattr(queue, "next_batch", flaky)
+    ids = _record(queue, [new_like()])
+    uploader = make_uploader()
+    seen = StatusWatch(uploader)
+    uploader.start()
+    assert endpoint.wait_accepted(ids, timeout=10.0)
+    assert seen.wait(lambda s: "database is locked" in (s.last_error or ""))
+    assert seen.wait(lambda s: s.pending == 0 and s.state is UploaderState.IDLE)

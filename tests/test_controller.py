@@ -1,0 +1,275 @@
+"""The visit flow, with a fake view, a synchronous worker and a fake back end."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk.config import Settings, load_settings
+from kiosk.controller import RESTART_EXIT_CODE, KioskController
+from kiosk.domain import Box, Emotion, EmotionReading, Face, Item, Page
+from kiosk.vision.pipeline import TrackInfo, VisionResult
+from kiosk.workers.backend import LikeResult, PageResult
+
+
+class SyncWorker:
+    """Runs jobs at once on the calling thread (Picard's FakeThreadPool idea)."""
+
+    def submit(self, fn: Callable[..., Any], *args: Any,
+               on_result: Callable[[Any], None] | None = None,
+               on_error: Callable[[BaseException], None] | None = None) -> None:
+        try:
+            result = fn(*args)
+        except Exception as exc:
+            if on_error is not None:
+                on_error(exc)
+            return
+        if on_result is not None:
+            on_result(result)
+
+
+class FakeBackend:
+    def __init__(self) -> None:
+        self.pages: list[tuple[str, Emotion, str]] = []
+        self.likes: list[tuple[str, str]] = []
+        self.ended: list[str] = []
+        self.fail_like = False
+        self.ready_after = 2
+        self.counter = 0
+
+    def attract_images(self, n: int) -> list[np.ndarray]:
+        return [np.zeros((4, 4, 3), np.uint8)] * n
+
+    def page(self, request: int, visit_id: str, emotion: Emotion, user_id: str | None,
+             mode: str, page_size: int) -> PageResult:
+        self.pages.append((visit_id, emotion, mode))
+        items = []
+        for _ in range(page_size):
+            self.counter += 1
+            items.append(Item(f"emotions/{emotion.folder}/{self.counter}.jpg", emotion, "x"))
+        page = Page(tuple(items), emotion, visit_id,
+                    mode="personalized" if self._ready(visit_id) and mode != "emotion" else "emotion")
+        return PageResult(page, {i.id: np.zeros((4, 4, 3), np.uint8) for i in items},
+                          self._ready(visit_id), request)
+
+    def _ready(self, visit_id: str) -> bool:
+        return sum(1 for v, _ in self.likes if v == visit_id) >= self.ready_after
+
+    def like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None) -> LikeResult:
+        if self.fail_like:
+            raise OSError("database or disk is full")
+        self.likes.append((page.visit_id, item_id))
+        return LikeResult(item_id, "evt", self._ready(page.visit_id))
+
+    def end_visit(self, visit_id: str) -> None:
+        self.ended.append(visit_id)
+
+    def status(self) -> dict[str, Any]:
+        return {"queue_depth": len(self.likes)}
+
+    def rescan(self) -> str:
+        return "96 items"
+
+
+class FakeView:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[Any, ...]]] = []
+
+    def __getattr__(self, name: str) -> Callable[..., None]:
+        def record(*args: Any) -> None:
+            self.calls.append((name, args))
+        return record
+
+    def last(self, name: str) -> tuple[Any, ...]:
+        return [args for n, args in self.calls if n == name][-1]
+
+    def count(self, name: str) -> int:
+        return sum(1 for n, _ in self.calls if n == name)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def reading(emotion: Emotion, confidence: float = 0.9) -> EmotionReading:
+    return EmotionReading(emotion, confidence, {emotion: confidence})
+
+
+def result(visit: str | None, emotion: Emotion | None, *, started: bool = False,
+           ended: str | None = None, face: bool = True) -> VisionResult:
+    box = Box(100, 100, 200, 200)
+    return VisionResult(
+        frame_seq=1, timestamp=0.0,
+        faces=(Face(box, 0.99),) if face else (),
+        tracks=(TrackInfo(1, box),) if face else (),
+        primary_track_id=1 if face else None, primary_box=box if face else None,
+        reading=reading(emotion) if emotion else None, raw_reading=None, uncertain=False,
+        visit_id=visit, visit_started=started, visit_ended=ended is not None,
+        ended_visit_id=ended,
+    )
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return load_settings(env={}, overrides={"app.idle_timeout_s": "10"})
+
+
+@pytest.fixture
+def parts(qtbot: QtBot, settings: Settings):  # type: ignore[no-untyped-def]
+    view, backend, clock = FakeView(), FakeBackend(), Clock()
+    controller = KioskController(settings, view, SyncWorker(), backend,  # type: ignore[arg-type]
+                                 clock=clock)
+    controller.start()
+    yield controller, view, backend, clock
+    controller.stop()
+
+
+def test_starts_in_attract_with_catalog_images(parts: Any) -> None:
+    controller, view, _, _ = parts
+    assert controller.attract
+    assert len(view.last("show_attract")[0]) == 12
+
+
+def test_visitor_arrives_emotion_settles_grid_fills(parts: Any) -> None:
+    controller, view, backend, _ = parts
+    controller.on_vision_result(result("v1", None, started=True))
+    assert view.count("wake") == 1 and not controller.attract
+    assert backend.pages == []  # no emotion yet, no page
+    controller.on_vision_result(result("v1", Emotion.HAPPY))
+    assert backend.pages == [("v1", Emotion.HAPPY, "auto")]
+    page = view.last("show_page")[0]
+    assert page.emotion is Emotion.HAPPY and len(page.items) == 3
+    # the same emotion again does not re-rank
+    controller.on_vision_result(result("v1", Emotion.HAPPY))
+    assert len(backend.pages) == 1
+    # a real change does
+    controller.on_vision_result(result("v1", Emotion.SAD))
+    assert backend.pages[-1] == ("v1", Emotion.SAD, "auto")
+
+
+def test_next_pages_and_like_counts_once(parts: Any) -> None:
+    controller, view, backend, _ = parts
+    controller.on_vision_result(result("v1", Emotion.CALM, started=True))
+    first = view.last("show_page")[0]
+    controller.on_next()
+    second = view.last("show_page")[0]
+    assert set(first.item_ids).isdisjoint(second.item_ids)
+    item = second.item_ids[0]
+    controller.on_like(item)
+    controller.on_like(item)  # double tap
+    assert backend.likes == [("v1", item)]
+    assert view.last("show_like_confirmed") == (item,)
+    controller.on_like("emotions/calm/not-on-screen.jpg")
+    assert len(backend.likes) == 1
+
+
+def test_personalization_switches_mode_when_ready(parts: Any) -> None:
+    controller, view, backend, _ = parts
+    controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
+    page = view.last("show_page")[0]
+    controller.on_like(page.item_ids[0])
+    assert view.last("set_mode") == ("emotion", False)
+    controller.on_like(page.item_ids[1])
+    assert view.last("set_mode") == ("emotion", True)  # ready: the next page is "For you"
+    controller.on_next()
+    assert view.last("show_page")[0].mode == "personalized"
+    assert view.last("set_mode") == ("personalized", True)
+    controller.on_mode("emotion")  # forced
+    assert backend.pages[-1][2] == "emotion"
+    assert view.last("set_mode")[0] == "emotion"
+
+
+def test_failed_like_is_reported_and_can_be_retried(parts: Any) -> None:
+    controller, view, backend, _ = parts
+    controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
+    item = view.last("show_page")[0].item_ids[0]
+    backend.fail_like = True
+    controller.on_like(item)
+    assert view.last("show_like_failed")[0] == item
+    assert "disk is full" in view.last("show_like_failed")[1]
+    backend.fail_like = False
+    controller.on_like(item)
+    assert backend.likes == [("v1", item)]
+
+
+def test_visitor_leaves_then_attract_after_idle(parts: Any) -> None:
+    controller, view, backend, clock = parts
+    controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
+    controller.on_vision_result(result(None, None, ended="v1", face=False))
+    assert backend.ended == ["v1"]
+    assert not controller.attract  # the grid stays a moment
+    clock.now += 9
+    controller._check_idle()
+    assert not controller.attract
+    clock.now += 2
+    controller._check_idle()
+    assert controller.attract
+    assert view.last("show_emotion") == (None,)
+    # a new visitor gets a new visit and a fresh ranking
+    controller.on_vision_result(result("v2", Emotion.HAPPY, started=True))
+    assert backend.pages[-1][0] == "v2"
+
+
+def test_touch_keeps_the_visit_alive(parts: Any) -> None:
+    controller, _, _, clock = parts
+    controller.on_mood_picked("SAD")
+    for _ in range(5):
+        clock.now += 8
+        controller.on_user_activity()
+        controller._check_idle()
+    assert not controller.attract
+
+
+def test_camera_lost_and_mood_picker_drives_recommendations(parts: Any) -> None:
+    controller, view, backend, _ = parts
+    controller.on_camera_state("LOST", "camera 0 not found")
+    assert view.last("set_camera_state") == ("LOST", "camera 0 not found")
+    controller.on_mood_picked("surprised")
+    assert backend.pages[-1][1] is Emotion.SURPRISED
+    assert view.last("show_emotion")[0].source == "manual"
+    # camera emotions don't override a mood picked by hand during that visit
+    controller.on_vision_result(result("v9", Emotion.ANGRY, started=True))
+    assert backend.pages[-1][1] is Emotion.SURPRISED
+
+
+def test_stale_page_is_dropped(parts: Any) -> None:
+    controller, view, _, _ = parts
+    controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
+    shown = view.count("show_page")
+    stale = PageResult(Page((), Emotion.HAPPY, "v1"), {}, False, request=-5)
+    controller._on_page(stale)
+    assert view.count("show_page") == shown
+
+
+def test_admin_actions(parts: Any, qtbot: QtBot) -> None:
+    controller, view, _, _ = parts
+    with qtbot.waitSignal(controller.exit_requested) as blocker:
+        controller.on_admin_action("restart")
+    assert blocker.args == [RESTART_EXIT_CODE]
+    controller.on_admin_action("reload_catalog")
+    assert "96 items" in view.last("show_message")[0]
+    controller.refresh_status()
+    assert "queue_depth" in view.last("set_status")[0]
+
+
+def test_preview_shows_only_new_frames(qtbot: QtBot, settings: Settings) -> None:
+    from kiosk.domain import Frame
+
+    frames = [Frame(np.zeros((4, 4, 3), np.uint8), seq=1, timestamp=0.0)]
+    view = FakeView()
+    controller = KioskController(settings, view, SyncWorker(), FakeBackend(),  # type: ignore[arg-type]
+                                 latest_frame=lambda: frames[-1])
+    controller._show_preview()
+    controller._show_preview()
+    assert view.count("show_frame") == 1
+    frames.append(Frame(np.zeros((4, 4, 3), np.uint8), seq=2, timestamp=0.1))
+    controller._show_preview()
+    assert view.count("show_frame") == 2
