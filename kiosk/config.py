@@ -263,6 +263,20 @@ class IdentitySettings:
     retention_days: int = setting(30, "Days an enrolled face is kept.", min=1, max=3650)
 
 
+@dataclass(frozen=True)
+class SyncSettings:
+    url: str = setting(
+        "", "s3://BUCKET/PREFIX mirrored into the catalog by the in-app periodic sync. "
+        "Empty: no periodic sync (`kiosk-admin catalog sync` still works)."
+    )
+    interval_min: float = setting(
+        0.0, "Minutes between periodic syncs. 0: off.", min=0, max=10080
+    )
+    max_kbps: float = setting(
+        0.0, "Download cap in kilobytes per second. 0: no cap.", min=0, max=1_000_000
+    )
+
+
 SECTIONS: dict[str, type] = {
     "app": AppSettings,
     "camera": CameraSettings,
@@ -274,6 +288,7 @@ SECTIONS: dict[str, type] = {
     "aws": AwsSettings,
     "ui": UiSettings,
     "identity": IdentitySettings,
+    "sync": SyncSettings,
 }
 
 
@@ -289,6 +304,7 @@ class Settings:
     aws: AwsSettings = field(default_factory=AwsSettings)
     ui: UiSettings = field(default_factory=UiSettings)
     identity: IdentitySettings = field(default_factory=IdentitySettings)
+    sync: SyncSettings = field(default_factory=SyncSettings)
     source_file: str = ""  # the TOML file read, if any (for messages)
 
     # ------------------------------------------------------------------ derived paths

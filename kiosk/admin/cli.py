@@ -17,6 +17,8 @@ COMMAND_MODULES = (
     "kiosk.admin.pin_cmds",
     "kiosk.admin.vision_cmds",
     "kiosk.admin.events_cmds",
+    "kiosk.admin.catalog_cmds",
+    "kiosk.admin.generate_cmds",
 )
 
 

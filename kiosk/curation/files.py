@@ -1,0 +1,116 @@
+"""Crash-safe file writes for the catalog and the pending pool.
+
+A file appears under its final name only when it is complete and on disk: the
+bytes go to a hidden temporary name in the same folder (`.<name>.<random>.part`,
+which the catalog scan skips because of the leading dot), are flushed and
+fsynced, and the temporary file is renamed over the final name with
+`os.replace` (atomic on POSIX and Windows within one file system). Any failure
+removes the temporary file, so a full disk never leaves half an image behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from kiosk.curation.errors import CurationError, DiskFullError, is_disk_full
+
+PART_SUFFIX = ".part"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+MAX_STEM = 80
+
+
+def temp_name(dest: Path) -> Path:
+    """A hidden, unique temporary path beside `dest`."""
+    return dest.with_name(f".{dest.name}.{secrets.token_hex(4)}{PART_SUFFIX}")
+
+
+def write_bytes_atomic(dest: Path, data: bytes, *, what: str) -> None:
+    """Write `data` to `dest` all-or-nothing; `what` names the action in errors."""
+    with _atomic(dest, what) as out:
+        out.write(data)
+
+
+def copy_atomic(src: Path, dest: Path, *, what: str) -> None:
+    """Copy `src` to `dest` all-or-nothing."""
+    with src.open("rb") as fh, _atomic(dest, what) as out:
+        shutil.copyfileobj(fh, out, 1024 * 1024)
+
+
+@contextlib.contextmanager
+def _atomic(dest: Path, what: str) -> Iterator[BinaryIO]:
+    tmp = temp_name(dest)
+    try:
+        with tmp.open("xb") as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        tmp.replace(dest)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if is_disk_full(exc):
+            raise DiskFullError(dest.parent, what) from exc
+        raise CurationError(f"cannot {what}: {dest}: {exc.strerror or exc}") from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    fsync_dir(dest.parent)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename durable (POSIX); a no-op where folders cannot be opened."""
+    if os.name == "nt":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def sweep_parts(folder: Path, older_than_s: float = 3600.0, prefix: str = ".") -> int:
+    """Delete temporary files left by a crash (`<prefix>….part`, older than the limit)."""
+    removed = 0
+    cutoff = time.time() - older_than_s
+    with contextlib.suppress(OSError):
+        for path in folder.iterdir():
+            if not (path.name.startswith(prefix) and path.name.endswith(PART_SUFFIX)):
+                continue
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime <= cutoff:
+                    path.unlink()
+                    removed += 1
+    return removed
+
+
+def safe_stem(name: str) -> str:
+    """A file-name stem that is safe in a path, an S3 key and a Personalize item id."""
+    stem = _UNSAFE.sub("-", Path(name).stem).strip(".-_")
+    return stem[:MAX_STEM].rstrip(".-_") or "image"
+
+
+def unique_path(folder: Path, stem: str, ext: str, tag: str) -> Path:
+    """`folder/stem.ext`, or with `-tag` (then a counter) when that name is taken."""
+    candidate = folder / f"{stem}{ext}"
+    if not candidate.exists():
+        return candidate
+    candidate = folder / f"{stem}-{tag}{ext}"
+    n = 2
+    while candidate.exists():
+        candidate = folder / f"{stem}-{tag}-{n}{ext}"
+        n += 1
+    return candidate

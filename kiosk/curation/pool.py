@@ -1,0 +1,469 @@
+"""The pending pool: images waiting for an operator's review before they go live.
+
+Imported and generated images land in `<data_dir>/pending/` (one file per image,
+named by its id) with a SQLite index (`pool.sqlite3`: id, source name, emotion,
+checksum, size, width × height, added_at, origin `import` or `generate`, and a
+JSON `meta` such as the prompt of a generated image).
+
+An image is taken only when it is a complete JPEG, PNG or WebP that Pillow can
+decode, within the size limits, and not a duplicate (sha256) of an image already
+pending or live in the catalog. Approving copies it into `<catalog>/<emotion>/`
+without ever showing a partial file (see `files`), drops it from the pool,
+rescans the catalog and queues a PutItems record, so Amazon Personalize learns
+the new item. Every step is safe to repeat after a crash: an approval that
+finds its file already in the catalog finishes the job instead of copying again.
+
+Thread-safe (one connection guarded by a lock); several processes (the kiosk
+and `kiosk-admin`) may share the pool through SQLite's locking.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from kiosk.config import Settings
+from kiosk.curation import files
+from kiosk.curation.errors import CurationError, NotFoundError, RejectedImage
+from kiosk.curation.locations import pending_dir
+from kiosk.domain import Emotion, Item
+from kiosk.events.errors import EventsError
+from kiosk.events.queue import EventQueue
+from kiosk.recommend.catalog import MAX_PIXELS, Catalog, decode_checked, item_id
+from kiosk.recommend.errors import CatalogError
+
+log = logging.getLogger(__name__)
+
+FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
+ORIGINS = ("import", "generate")
+MIN_SIDE = 256
+MAX_SIDE = 12_000
+INDEX_NAME = "pool.sqlite3"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS pending (
+    id TEXT PRIMARY KEY,
+    file TEXT NOT NULL,            -- name inside the pool folder
+    source_name TEXT NOT NULL,     -- the imported file's name, or the generated name
+    emotion TEXT NOT NULL,         -- emotion folder (lower case)
+    checksum TEXT NOT NULL UNIQUE, -- sha256 hex
+    size INTEGER NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    added_at REAL NOT NULL,
+    origin TEXT NOT NULL,
+    meta TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS pending_added ON pending (added_at);
+"""
+_COLUMNS = "id, file, source_name, emotion, checksum, size, width, height, added_at, origin, meta"
+
+
+@dataclass(frozen=True, slots=True)
+class PendingImage:
+    """One image waiting for review; `path` is its file in the pool folder."""
+
+    id: str
+    path: str
+    source_name: str
+    emotion: Emotion
+    checksum: str
+    size: int
+    width: int
+    height: int
+    added_at: float
+    origin: str
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "path": self.path, "source_name": self.source_name,
+            "emotion": self.emotion.folder, "checksum": self.checksum, "size": self.size,
+            "width": self.width, "height": self.height, "added_at": self.added_at,
+            "origin": self.origin, "meta": dict(self.meta),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    source: str
+    reason: str  # RejectedImage.reason
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    added: tuple[PendingImage, ...] = ()
+    rejected: tuple[Rejection, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    """An approved image: now `item` in the catalog. `queued`: a PutItems record is
+    waiting in the event queue. `warnings`: follow-ups that did not work (the
+    approval itself stands)."""
+
+    pending_id: str
+    item: Item
+    queued: bool
+    warnings: tuple[str, ...] = ()
+
+
+class PendingPool:
+    """See the module docstring. `queue` None: approvals queue no PutItems record."""
+
+    def __init__(
+        self,
+        root: str | Path,
+        catalog: Catalog,
+        queue: EventQueue | None = None,
+        *,
+        max_image_mb: float = 20.0,
+        min_side: int = MIN_SIDE,
+        max_side: int = MAX_SIDE,
+        max_pixels: int = MAX_PIXELS,
+    ) -> None:
+        self.root = Path(root).expanduser()
+        self.catalog = catalog
+        self.queue = queue
+        self.max_bytes = int(max_image_mb * 1024 * 1024)
+        self.min_side, self.max_side, self.max_pixels = min_side, max_side, max_pixels
+        self._lock = threading.RLock()
+        self._live: dict[str, str] | None = None  # catalog checksums during a batch import
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(
+                str(self.root / INDEX_NAME), timeout=10.0, check_same_thread=False
+            )
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise CurationError(
+                f"cannot open the pending pool in {self.root}: {exc}; check that the data "
+                "folder (app.data_dir) is writable"
+            ) from exc
+        files.sweep_parts(self.root)
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, catalog: Catalog, queue: EventQueue | None = None
+    ) -> PendingPool:
+        return cls(
+            pending_dir(settings), catalog, queue, max_image_mb=settings.recommend.max_image_mb
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> PendingPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ import
+
+    def import_files(self, paths: Iterable[str | Path], emotion: Emotion | str) -> ImportReport:
+        """Import each file; a bad one is reported and the rest go on."""
+        added: list[PendingImage] = []
+        rejected: list[Rejection] = []
+        with self._live_checksums_cached():
+            for path in paths:
+                try:
+                    added.append(self.add_file(path, emotion))
+                except RejectedImage as exc:
+                    rejected.append(Rejection(str(path), exc.reason, str(exc)))
+        return ImportReport(tuple(added), tuple(rejected))
+
+    def add_file(self, path: str | Path, emotion: Emotion | str) -> PendingImage:
+        path = Path(path)
+        emo = _emotion(emotion)
+        try:
+            if path.stat().st_size > self.max_bytes:
+                raise RejectedImage("too_large", f"{path}: {self._too_big(path.stat().st_size)}")
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise RejectedImage("unreadable", f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise RejectedImage("unreadable", f"{path}: is a folder, not an image") from None
+        except OSError as exc:
+            raise RejectedImage("unreadable", f"{path}: cannot read ({exc.strerror})") from None
+        return self.add_bytes(data, emo, path.name, origin="import")
+
+    def add_bytes(
+        self,
+        data: bytes,
+        emotion: Emotion | str,
+        source_name: str,
+        *,
+        origin: str = "import",
+        meta: Mapping[str, Any] | None = None,
+    ) -> PendingImage:
+        """Validate and store one image; raises RejectedImage (or DiskFullError)."""
+        if origin not in ORIGINS:
+            raise ValueError(f"origin {origin!r}; allowed: {', '.join(ORIGINS)}")
+        emo = _emotion(emotion)
+        fmt, width, height = self._validate(data, source_name)
+        checksum = hashlib.sha256(data).hexdigest()
+        with self._lock:
+            self._check_duplicate(checksum, source_name)
+            key = self._new_id(checksum)
+            name = f"{key}{FORMATS[fmt]}"
+            files.write_bytes_atomic(self.root / name, data, what="add the image to the pool")
+            row = (key, name, source_name, emo.folder, checksum, len(data), width, height,
+                   time.time(), origin, json.dumps(dict(meta or {}), ensure_ascii=False))
+            try:
+                with self._db:
+                    self._db.execute(
+                        f"INSERT INTO pending ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", row
+                    )
+            except sqlite3.Error as exc:
+                with contextlib.suppress(OSError):
+                    (self.root / name).unlink()
+                raise CurationError(f"cannot record {source_name} in the pool: {exc}") from exc
+        entry = self._entry(row)
+        log.info("pool: %s added as %s (%s, %d×%d, %s)", source_name, key, emo.folder,
+                 width, height, origin)
+        return entry
+
+    def _validate(self, data: bytes, source: str) -> tuple[str, int, int]:
+        if not data:
+            raise RejectedImage("unreadable", f"{source}: empty file")
+        if len(data) > self.max_bytes:
+            raise RejectedImage("too_large", f"{source}: {self._too_big(len(data))}")
+        try:
+            with Image.open(io.BytesIO(data)) as probe:
+                fmt, width, height = str(probe.format), probe.width, probe.height
+        except Exception as exc:  # Pillow raises many types for bad data
+            raise RejectedImage(
+                "unreadable", f"{source}: not an image Pillow can read ({type(exc).__name__})"
+            ) from None
+        if fmt not in FORMATS:
+            raise RejectedImage("unsupported", f"{source}: {fmt} images are not shown by the "
+                                "kiosk; convert it to JPEG, PNG or WebP")
+        if min(width, height) < self.min_side:
+            raise RejectedImage("too_small", f"{source}: {width}×{height} pixels is too small "
+                                f"(each side must be at least {self.min_side})")
+        if width * height > self.max_pixels or max(width, height) > self.max_side:
+            raise RejectedImage(
+                "too_large", f"{source}: {width}×{height} pixels is too large (at most "
+                f"{self.max_side} per side and {self.max_pixels:,} pixels); scale it down")
+        try:
+            decode_checked(data).close()
+        except CatalogError as exc:
+            raise RejectedImage("unreadable", f"{source}: {exc}") from None
+        return fmt, width, height
+
+    def _too_big(self, size: int) -> str:
+        return (f"{size / 1024 / 1024:.1f} MB is larger than the limit of "
+                f"{self.max_bytes / 1024 / 1024:.1f} MB (recommend.max_image_mb)")
+
+    def _check_duplicate(self, checksum: str, source: str) -> None:
+        row = self._db.execute(
+            "SELECT id FROM pending WHERE checksum = ?", (checksum,)
+        ).fetchone()
+        if row is not None:
+            raise RejectedImage("duplicate", f"{source}: already waiting for review as {row[0]}")
+        live = self._catalog_item_with(checksum)
+        if live is not None:
+            raise RejectedImage("duplicate", f"{source}: already in the catalog as {live}")
+
+    def _catalog_item_with(self, checksum: str) -> str | None:
+        live = self._live if self._live is not None else self._live_checksums()
+        return live.get(checksum)
+
+    def _live_checksums(self) -> dict[str, str]:
+        return {item.checksum: item.id for item in self.catalog.items(enabled=None)}
+
+    @contextlib.contextmanager
+    def _live_checksums_cached(self) -> Iterator[None]:
+        """Read the catalog's checksums once for a batch of imports."""
+        with self._lock:
+            self._live = self._live_checksums()
+            try:
+                yield
+            finally:
+                self._live = None
+
+    def _new_id(self, checksum: str) -> str:
+        for length in (12, 16, 24, 64):
+            key = checksum[:length]
+            if self._db.execute("SELECT 1 FROM pending WHERE id = ?", (key,)).fetchone() is None:
+                return key
+        raise CurationError("pool id collision")  # pragma: no cover - sha256 prefixes
+
+    # ------------------------------------------------------------------ queries
+
+    def entries(self, emotion: Emotion | None = None) -> list[PendingImage]:
+        """Pending images, oldest first."""
+        sql, args = f"SELECT {_COLUMNS} FROM pending", []
+        if emotion is not None:
+            sql += " WHERE emotion = ?"
+            args.append(emotion.folder)
+        with self._lock:
+            rows = self._db.execute(sql + " ORDER BY added_at, id", args).fetchall()
+        return [self._entry(r) for r in rows]
+
+    def get(self, key: str) -> PendingImage:
+        """The pending image with this id, or a unique prefix of it (4+ characters)."""
+        key = key.strip().lower()
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_COLUMNS} FROM pending WHERE id = ? OR (length(?) >= 4 AND id LIKE ?)",
+                (key, key, key.replace("%", "").replace("_", "") + "%"),
+            ).fetchall()
+        exact = [r for r in rows if r[0] == key]
+        if exact or len(rows) == 1:
+            return self._entry((exact or rows)[0])
+        if rows:
+            raise NotFoundError(f"{key!r} matches {len(rows)} pending images; give more of the id")
+        raise NotFoundError(f"no pending image {key!r}; see `kiosk-admin catalog list`")
+
+    def thumbnails(
+        self, max_side: int = 512, emotion: Emotion | None = None
+    ) -> list[tuple[PendingImage, np.ndarray]]:
+        """Pending images with an RGB uint8 thumbnail each (longest side `max_side`),
+        for the curation screen: decode on a worker, `rgb_to_qimage` on the GUI thread.
+        An image that cannot be read any more gets a 1×1 grey placeholder."""
+        out = []
+        for entry in self.entries(emotion):
+            try:
+                with Image.open(entry.path) as image:
+                    image.draft("RGB", (max_side, max_side))  # JPEG: decode at a lower scale
+                    rgb = image.convert("RGB")
+                rgb.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+                array = np.asarray(rgb, dtype=np.uint8)
+            except (OSError, ValueError) as exc:
+                log.warning("pool: cannot read %s for a thumbnail: %s", entry.path, exc)
+                array = np.full((1, 1, 3), 128, np.uint8)
+            out.append((entry, array))
+        return out
+
+    def __len__(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM pending").fetchone()[0])
+
+    # ------------------------------------------------------------------ decisions
+
+    def approve(self, key: str) -> Approval:
+        """Move a pending image into the live catalog (see the module docstring)."""
+        with self._lock:
+            return self._approve(key)
+
+    def _approve(self, key: str) -> Approval:
+        entry = self.get(key)
+        folder = self.catalog.root / entry.emotion.folder
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CurationError(f"cannot create the catalog folder {folder}: {exc.strerror}; "
+                                "check recommend.catalog_dir") from None
+        src = Path(entry.path)
+        if not src.is_file():
+            raise CurationError(f"the pool file of {entry.id} is missing ({src}); reject it "
+                                "and import the image again")
+        dest = self._approved_path(entry, folder)
+        if not dest.exists():
+            other = self._catalog_item_with(entry.checksum)
+            if other is not None:
+                raise CurationError(f"{entry.id} is already in the catalog as {other}; "
+                                    "reject the pending copy")
+            files.copy_atomic(src, dest, what=f"approve {entry.id} into {folder}")
+        self._forget(entry)
+        key_id = item_id(entry.emotion, dest.name)
+        item, warnings = self._refresh_catalog(key_id)
+        queued = False
+        if item is None:
+            item = Item(key_id, entry.emotion, str(dest), entry.checksum, time.time())
+        elif self.queue is not None:
+            try:
+                self.queue.record_item(item)
+                queued = True
+            except EventsError as exc:
+                warnings.append(f"the PutItems record was not queued: {exc}")
+        log.info("pool: approved %s as %s%s", entry.id, item.id,
+                 "" if queued else " (no PutItems record queued)")
+        return Approval(entry.id, item, queued, tuple(warnings))
+
+    def reject(self, key: str) -> PendingImage:
+        """Drop a pending image for good."""
+        entry = self.get(key)
+        self._forget(entry)
+        log.info("pool: rejected %s (%s)", entry.id, entry.source_name)
+        return entry
+
+    def retag(self, key: str, emotion: Emotion | str) -> PendingImage:
+        """Change the emotion of a pending image."""
+        emo = _emotion(emotion)
+        entry = self.get(key)
+        with self._lock, self._db:
+            self._db.execute("UPDATE pending SET emotion = ? WHERE id = ?", (emo.folder, entry.id))
+        return self.get(entry.id)
+
+    def _approved_path(self, entry: PendingImage, folder: Path) -> Path:
+        """The catalog file for `entry`: its own name, or an existing identical file
+        (a crash after the copy), or the name with the id appended when taken."""
+        ext = Path(entry.path).suffix
+        stem = files.safe_stem(entry.source_name)
+        for candidate in (folder / f"{stem}{ext}", folder / f"{stem}-{entry.id}{ext}"):
+            if candidate.is_file() and _sha256(candidate) == entry.checksum:
+                return candidate
+        return files.unique_path(folder, stem, ext, entry.id)
+
+    def _forget(self, entry: PendingImage) -> None:
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM pending WHERE id = ?", (entry.id,))
+        with contextlib.suppress(FileNotFoundError):
+            Path(entry.path).unlink()
+
+    def _refresh_catalog(self, key: str) -> tuple[Item | None, list[str]]:
+        try:
+            self.catalog.rescan()
+        except CatalogError as exc:
+            return None, [f"the catalog could not be rescanned: {exc}"]
+        item = self.catalog.get(key)
+        if item is not None:
+            return item, []
+        reasons = [s.reason for s in self.catalog.skipped if key.endswith("/" + s.path)]
+        why = reasons[0] if reasons else "disabled or filtered"
+        return None, [f"the catalog did not take {key}: {why}"]
+
+    def _entry(self, row: tuple[Any, ...]) -> PendingImage:
+        key, name, source, emotion, checksum, size, width, height, added, origin, meta = row
+        return PendingImage(
+            id=key, path=str(self.root / name), source_name=source,
+            emotion=Emotion.parse(emotion), checksum=checksum, size=int(size),
+            width=int(width), height=int(height), added_at=float(added), origin=origin,
+            meta=json.loads(meta or "{}"),
+        )
+
+
+def _emotion(value: Emotion | str) -> Emotion:
+    if isinstance(value, Emotion):
+        return value
+    try:
+        return Emotion.parse(value)
+    except ValueError as exc:
+        raise RejectedImage("unknown_emotion", str(exc)) from None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -1,0 +1,285 @@
+"""The pending pool: validation on import, atomic approval, PutItems on approval, retag."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.curation import files
+from kiosk.curation.errors import CurationError, DiskFullError, NotFoundError, RejectedImage
+from kiosk.curation.pool import PendingPool
+from kiosk.domain import Emotion
+from kiosk.events.queue import EventQueue
+from kiosk.events.records import RecordKind
+from kiosk.recommend.catalog import Catalog
+
+from .conftest import all_files, image_bytes, visible_files
+
+
+def _images(folder: Path) -> list[str]:
+    """Every file but the pool's own database files, hidden temporaries included."""
+    return [n for n in all_files(folder) if not n.startswith("pool.sqlite3")]
+
+
+# --------------------------------------------------------------------------- import
+
+
+def test_import_stores_the_image_with_its_metadata(pool: PendingPool, write_image: Any) -> None:
+    path = write_image("Sunrise Over Sea.jpg", width=400, height=300)
+    entry = pool.add_file(path, "Happy")
+    assert entry.emotion is Emotion.HAPPY
+    assert (entry.width, entry.height, entry.origin) == (400, 300, "import")
+    assert entry.source_name == "Sunrise Over Sea.jpg"
+    assert entry.size == path.stat().st_size and len(entry.checksum) == 64
+    assert Path(entry.path).read_bytes() == path.read_bytes()
+    assert entry.id == entry.checksum[:12]
+    assert [e.id for e in pool.entries()] == [entry.id]
+    assert pool.get(entry.id[:6]) == entry  # a unique prefix is enough
+    assert _images(pool.root) == [Path(entry.path).name]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason", "words"),
+    [
+        (b"", "unreadable", "empty file"),
+        (b"this is not an image at all", "unreadable", "not an image"),
+        (image_bytes(400, 300)[:1500], "unreadable", "unreadable image"),  # truncated JPEG
+        (image_bytes(400, 300, fmt="GIF"), "unsupported", "JPEG, PNG or WebP"),
+        (image_bytes(200, 150), "too_small", "at least 256"),
+        (image_bytes(2000, 300, fmt="PNG"), "too_large", "scale it down"),
+    ],
+    ids=["empty", "garbage", "truncated", "gif", "tiny", "huge"],
+)
+def test_bad_images_are_rejected_with_a_clear_reason(
+    settings: Any, catalog: Catalog, tmp_path: Path, content: bytes, reason: str, words: str
+) -> None:
+    path = tmp_path / "bad.jpg"
+    path.write_bytes(content)
+    with PendingPool(tmp_path / "pending", catalog, max_pixels=500_000) as pool:
+        with pytest.raises(RejectedImage) as info:
+            pool.add_file(path, Emotion.SAD)
+        assert info.value.reason == reason
+        assert words in str(info.value) and "bad.jpg" in str(info.value)
+        assert pool.entries() == [] and _images(pool.root) == []
+
+
+def test_files_over_the_byte_limit_are_not_even_read(catalog: Catalog, tmp_path: Path,
+                                                      write_image: Any) -> None:
+    path = write_image(width=600, height=600, fmt="PNG")
+    with (PendingPool(tmp_path / "pending", catalog, max_image_mb=0.001) as pool,
+          pytest.raises(RejectedImage, match="larger than the limit") as info):
+        pool.add_file(path, Emotion.CALM)
+    assert info.value.reason == "too_large"
+
+
+def test_missing_files_folders_and_unknown_emotions(pool: PendingPool, write_image: Any,
+                                                   tmp_path: Path) -> None:
+    with pytest.raises(RejectedImage, match="no such file"):
+        pool.add_file(tmp_path / "nope.jpg", Emotion.CALM)
+    with pytest.raises(RejectedImage, match="is a folder"):
+        pool.add_file(tmp_path, Emotion.CALM)
+    with pytest.raises(RejectedImage, match="unknown emotion 'joyful'; allowed: happy") as info:
+        pool.add_file(write_image(), "joyful")
+    assert info.value.reason == "unknown_emotion"
+    assert pool.entries() == []
+
+
+def test_duplicates_by_checksum_against_the_pool_and_the_catalog(
+    pool: PendingPool, catalog: Catalog, catalog_root: Path, write_image: Any, tmp_path: Path
+) -> None:
+    first = write_image("a.jpg", seed=1)
+    entry = pool.add_file(first, Emotion.HAPPY)
+    renamed = tmp_path / "same-bytes-other-name.jpg"
+    shutil.copy(first, renamed)
+    with pytest.raises(RejectedImage, match=f"already waiting for review as {entry.id}") as info:
+        pool.add_file(renamed, Emotion.SAD)
+    assert info.value.reason == "duplicate"
+
+    live = catalog_root / "calm" / "live.jpg"
+    live.write_bytes(image_bytes(seed=2))
+    catalog.rescan()
+    copy = tmp_path / "copy-of-live.jpg"
+    shutil.copy(live, copy)
+    with pytest.raises(RejectedImage, match=r"already in the catalog as emotions/calm/live\.jpg"):
+        pool.add_file(copy, Emotion.CALM)
+
+
+def test_import_files_reports_each_file(pool: PendingPool, write_image: Any,
+                                        tmp_path: Path) -> None:
+    good = [write_image(), write_image()]
+    bad = tmp_path / "broken.png"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n broken")
+    report = pool.import_files([good[0], bad, good[1], good[0]], Emotion.FEAR)
+    assert [e.source_name for e in report.added] == [good[0].name, good[1].name]
+    assert [(r.source, r.reason) for r in report.rejected] == [
+        (str(bad), "unreadable"), (str(good[0]), "duplicate")]
+
+
+def test_a_full_disk_during_import_leaves_nothing(pool: PendingPool, write_image: Any,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(DiskFullError, match=r"disk holding .* is full"):
+        pool.add_file(write_image(), Emotion.HAPPY)
+    assert pool.entries() == [] and _images(pool.root) == []
+
+
+# --------------------------------------------------------------------------- approve
+
+
+def test_approve_moves_the_image_live_and_queues_put_items(
+    pool: PendingPool, catalog: Catalog, catalog_root: Path, queue: EventQueue, write_image: Any
+) -> None:
+    src = write_image("Morning Light!.JPG")
+    entry = pool.add_file(src, Emotion.HAPPY)
+    done = pool.approve(entry.id)
+
+    assert done.item.id == "emotions/happy/Morning-Light.jpg"
+    assert done.queued and done.warnings == ()
+    live = catalog_root / "happy" / "Morning-Light.jpg"
+    assert live.read_bytes() == src.read_bytes()
+    assert all_files(catalog_root / "happy") == ["Morning-Light.jpg"]  # no temporary left
+    assert catalog.get(done.item.id) is not None
+    assert catalog.get(done.item.id).checksum == entry.checksum  # type: ignore[union-attr]
+    assert pool.entries() == [] and not Path(entry.path).exists()
+
+    batch = queue.next_batch([RecordKind.ITEM])
+    assert batch is not None and batch.operation == "PutItems" and len(batch) == 1
+    body = batch.rows[0].body
+    assert body["itemId"] == "emotions/happy/Morning-Light.jpg"
+    props = json.loads(body["properties"])
+    assert props["emotion"] == "HAPPY"
+    assert abs(props["creationTimestamp"] - done.item.added_at) < 2
+
+
+def test_approve_keeps_existing_names_and_finishes_after_a_crash(
+    pool: PendingPool, catalog_root: Path, write_image: Any, queue: EventQueue
+) -> None:
+    (catalog_root / "sad" / "rain.jpg").write_bytes(image_bytes(seed=10))
+    entry = pool.add_file(write_image("rain.jpg", seed=11), Emotion.SAD)
+    done = pool.approve(entry.id)
+    assert done.item.id == f"emotions/sad/rain-{entry.id}.jpg"
+    assert (catalog_root / "sad" / "rain.jpg").read_bytes() == image_bytes(seed=10)
+
+    # A crash after the copy but before the pool forgot the image: approving again
+    # finishes the job instead of making a second copy.
+    again = pool.add_file(write_image("drizzle.jpg", seed=12), Emotion.SAD)
+    shutil.copy(again.path, catalog_root / "sad" / "drizzle.jpg")
+    redo = pool.approve(again.id)
+    assert redo.item.id == "emotions/sad/drizzle.jpg"
+    assert visible_files(catalog_root / "sad") == sorted(
+        ["rain.jpg", f"rain-{entry.id}.jpg", "drizzle.jpg"])
+
+
+@pytest.mark.parametrize("where", ["write", "fsync", "rename"])
+def test_a_failing_write_leaves_no_partial_file_and_keeps_the_pool_entry(
+    pool: PendingPool, catalog: Catalog, catalog_root: Path, queue: EventQueue,
+    write_image: Any, monkeypatch: pytest.MonkeyPatch, where: str,
+) -> None:
+    entry = pool.add_file(write_image("storm.jpg", width=640, height=480), Emotion.ANGRY)
+    original = Path(entry.path).read_bytes()
+    enospc = OSError(errno.ENOSPC, "No space left on device")
+
+    if where == "write":
+        def half_then_full(src: Any, dst: Any, length: int = 0) -> None:
+            dst.write(src.read(len(original) // 2))
+            raise enospc
+
+        monkeypatch.setattr(shutil, "copyfileobj", half_then_full)
+    elif where == "fsync":
+        monkeypatch.setattr(os, "fsync", lambda fd: (_ for _ in ()).throw(enospc))
+    else:
+        real_replace = os.replace
+
+        def failing_replace(src: Any, dst: Any) -> None:
+            if str(dst).startswith(str(catalog_root)):
+                raise enospc
+            real_replace(src, dst)
+
+        monkeypatch.setattr(os, "replace", failing_replace)
+
+    with pytest.raises(DiskFullError) as info:
+        pool.approve(entry.id)
+    message = str(info.value)
+    assert "is full" in message and "nothing already in the catalog" in message
+    assert all_files(catalog_root / "angry") == []  # not even a hidden temporary
+    assert [e.id for e in pool.entries()] == [entry.id]
+    assert Path(entry.path).read_bytes() == original
+    assert catalog.items(Emotion.ANGRY) == []
+    assert queue.next_batch([RecordKind.ITEM]) is None
+
+    monkeypatch.undo()  # the disk has room again: the same approval now works
+    assert pool.approve(entry.id).item.id == "emotions/angry/storm.jpg"
+
+
+def test_approve_unknown_id_and_missing_pool_file(pool: PendingPool, write_image: Any) -> None:
+    with pytest.raises(NotFoundError, match="no pending image 'ffffff'"):
+        pool.approve("ffffff")
+    entry = pool.add_file(write_image(), Emotion.CALM)
+    Path(entry.path).unlink()
+    with pytest.raises(CurationError, match=r"pool file .* is missing"):
+        pool.approve(entry.id)
+
+
+def test_approve_without_a_queue_still_goes_live(catalog: Catalog, tmp_path: Path,
+                                                 write_image: Any) -> None:
+    with PendingPool(tmp_path / "pending", catalog) as pool:
+        done = pool.approve(pool.add_file(write_image("x.png", fmt="PNG"), "calm").id)
+    assert not done.queued and done.item.id == "emotions/calm/x.png"
+
+
+# --------------------------------------------------------------------------- reject, retag
+
+
+def test_reject_and_retag_pending_images(pool: PendingPool, write_image: Any) -> None:
+    a = pool.add_file(write_image(), Emotion.HAPPY)
+    b = pool.add_file(write_image(), Emotion.HAPPY)
+    assert pool.retag(b.id, "surprised").emotion is Emotion.SURPRISED
+    assert [e.id for e in pool.entries(Emotion.SURPRISED)] == [b.id]
+    with pytest.raises(RejectedImage, match="unknown emotion"):
+        pool.retag(b.id, "bored")
+    rejected = pool.reject(a.id)
+    assert not Path(rejected.path).exists()
+    assert [e.id for e in pool.entries()] == [b.id] and len(pool) == 1
+
+
+def test_stale_temporaries_are_swept(tmp_path: Path) -> None:
+    folder = tmp_path / "f"
+    folder.mkdir()
+    stale = folder / ".a.jpg.1234.part"
+    stale.write_bytes(b"x")
+    os.utime(stale, (1, 1))
+    fresh = folder / ".b.jpg.5678.part"
+    fresh.write_bytes(b"x")
+    assert files.sweep_parts(folder) == 1
+    assert all_files(folder) == [".b.jpg.5678.part"]
+    assert files.safe_stem("../../etc/passwd") == "passwd"
+    assert files.safe_stem(".hidden file (1).jpg") == "hidden-file-1"
+    assert files.safe_stem("???.png") == "image"
+
+
+def test_the_catalog_scan_never_sees_temporaries(catalog: Catalog, catalog_root: Path) -> None:
+    folder = catalog_root / "happy"
+    (folder / "done.jpg").write_bytes(image_bytes(seed=90))
+    (folder / ".done2.jpg.1a2b3c4d.part").write_bytes(image_bytes(seed=91)[:500])
+    (folder / ".s3sync-x.jpg.1a2b3c4d.part").write_bytes(image_bytes(seed=92)[:500])
+    report = catalog.rescan()
+    assert [i.id for i in catalog.items()] == ["emotions/happy/done.jpg"]
+    assert report.skipped == ()
+
+
+def test_thumbnails_for_the_curation_screen(pool: PendingPool, write_image: Any) -> None:
+    wide = pool.add_file(write_image(width=1200, height=600), Emotion.HAPPY)
+    tall = pool.add_file(write_image(width=300, height=400, fmt="PNG"), Emotion.SAD)
+    Path(tall.path).write_bytes(b"gone bad")
+    thumbs = pool.thumbnails(max_side=256)
+    assert [(e.id, a.shape, a.dtype.name) for e, a in thumbs] == [
+        (wide.id, (128, 256, 3), "uint8"), (tall.id, (1, 1, 3), "uint8")]
