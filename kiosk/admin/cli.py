@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "kiosk.admin.events_cmds",
     "kiosk.admin.catalog_cmds",
     "kiosk.admin.generate_cmds",
+    "kiosk.admin.identity_cmds",
 )
 
 

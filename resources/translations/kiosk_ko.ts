@@ -133,6 +133,41 @@
     </message>
 </context>
 <context>
+    <name>CurationScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/curation_screen.py" line="272"/>
+        <source>Review new images</source>
+        <translation>새 이미지 검토</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/curation_screen.py" line="273"/>
+        <source>%1 waiting</source>
+        <translation>%1개 대기 중</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/curation_screen.py" line="275"/>
+        <source>No images are waiting for review.
+Import images with kiosk-admin catalog import, or make new ones with kiosk-admin generate.</source>
+        <translation>검토를 기다리는 이미지가 없어요.
+kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate로 새로 만들어 보세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/curation_screen.py" line="278"/>
+        <source>Close</source>
+        <translation>닫기</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/curation_screen.py" line="279"/>
+        <source>Approve</source>
+        <translation>승인</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/curation_screen.py" line="279"/>
+        <source>Reject</source>
+        <translation>거절</translation>
+    </message>
+</context>
+<context>
     <name>Emotion</name>
     <message>
         <location filename="../../kiosk/ui/texts.py" line="21"/>
@@ -466,6 +501,129 @@
         <location filename="../../kiosk/ui/privacy.py" line="102"/>
         <source>We remember your face only if you agree.</source>
         <translation>동의하신 경우에만 얼굴을 기억해요.</translation>
+    </message>
+</context>
+<context>
+    <name>ConsentOverlay</name>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="259"/>
+        <source>Yes, remember me</source>
+        <translation>네, 기억해 주세요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="260"/>
+        <source>No, thanks</source>
+        <translation>아니요, 괜찮아요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="261"/>
+        <source>More info</source>
+        <translation>자세히 보기</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="262"/>
+        <source>Back</source>
+        <translation>뒤로</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="263"/>
+        <source>Delete now</source>
+        <translation>지금 삭제</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="264"/>
+        <source>Keep</source>
+        <translation>그대로 두기</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="265"/>
+        <source>OK</source>
+        <translation>확인</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="266"/>
+        <source>Forget me</source>
+        <translation>저를 잊어 주세요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="268"/>
+        <source>Welcome back!</source>
+        <translation>다시 오셨군요!</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="270"/>
+        <source>See you next time!</source>
+        <translation>다음에 또 만나요!</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="272"/>
+        <source>What remembering means</source>
+        <translation>얼굴을 기억한다는 것은</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="274"/>
+        <source>What we keep: a face vector (numbers that describe your face, not a picture) in this store&apos;s Amazon Rekognition collection (AWS), with a random ID. No image of you is ever saved.</source>
+        <translation>보관하는 것: 얼굴 특징 벡터(사진이 아니라 얼굴을 나타내는 숫자)를 임의의 ID와 함께 이 매장의 Amazon Rekognition 컬렉션(AWS)에 보관해요. 사진은 절대 저장하지 않아요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="278"/>
+        <source>How to be forgotten: when the kiosk recognises you, tap &quot;Forget me&quot; and your face is deleted at once. Staff can also delete it.</source>
+        <translation>삭제하는 방법: 키오스크가 알아보면 &quot;저를 잊어 주세요&quot;를 누르세요. 얼굴이 바로 삭제돼요. 직원에게 삭제를 요청할 수도 있어요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="280"/>
+        <source>If you say No, or do not answer, nothing is kept.</source>
+        <translation>&apos;아니요&apos;를 누르거나 답하지 않으면 아무것도 보관하지 않아요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="283"/>
+        <source>Forget me?</source>
+        <translation>저를 잊을까요?</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="284"/>
+        <source>Your face and what this kiosk learned about you will be deleted now. Your visit goes on without them.</source>
+        <translation>얼굴과 이 키오스크가 알게 된 취향을 지금 삭제해요. 이용은 그대로 계속할 수 있어요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="287"/>
+        <source>Done — your face has been deleted</source>
+        <translation>완료 — 얼굴을 삭제했어요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="289"/>
+        <source>Your details on this kiosk are gone. The cloud copy is deleted as soon as the kiosk is back online.</source>
+        <translation>이 키오스크의 정보는 삭제했어요. 클라우드의 정보는 키오스크가 다시 연결되는 즉시 삭제돼요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="292"/>
+        <source>Nothing about you is kept any more.</source>
+        <translation>이제 고객님에 대한 정보는 남아 있지 않아요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="294"/>
+        <source>Remember you next time?</source>
+        <translation>다음에도 알아봐도 될까요?</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="295"/>
+        <source>May this kiosk remember your face, so it can pick images for you when you come back? If you say No, or do not answer, nothing is kept.</source>
+        <translation>다시 오셨을 때 맞춤 이미지를 골라 드리도록 이 키오스크가 얼굴을 기억해도 될까요? &apos;아니요&apos;를 누르거나 답하지 않으면 아무것도 보관하지 않아요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="304"/>
+        <source>How long: it is deleted automatically after 1 day.</source>
+        <translation>보관 기간: 1일 후 자동으로 삭제돼요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="305"/>
+        <source>How long: it is deleted automatically after %1 days.</source>
+        <translation>보관 기간: %1일 후 자동으로 삭제돼요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="311"/>
+        <source>No answer in %1 s means No.</source>
+        <translation>%1초 안에 답하지 않으면 &apos;아니요&apos;로 처리해요.</translation>
     </message>
 </context>
 </TS>

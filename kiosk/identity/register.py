@@ -1,0 +1,309 @@
+"""The local identity register: which user ids this kiosk enrolled, under which
+Rekognition face ids, and when. It is what makes retention and "forget me"
+enforceable: the collection itself has no enrolment dates.
+
+SQLite at `<data_dir>/identity.sqlite3` (file mode 0600). Two tables, and no image,
+crop or face vector anywhere, only ids and times (a test checks the schema):
+
+* `enrolments(user_id, face_id, enrolled_at, last_seen_at)`;
+* `pending_deletions(face_id, user_id, requested_at, reason)`: faces that must leave
+  the collection (purged or forgotten). Removing an enrolment moves it here in the
+  same transaction, so a face is never lost track of when DeleteFaces fails
+  (offline); the service retries them and drops each row once the collection
+  confirms. A pending user id is never used again, even if the collection still
+  matches it.
+
+Times are epoch seconds. A connection per operation keeps it safe to use from the
+identity worker, the purge schedule and `kiosk-admin` at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import Settings
+from kiosk.identity.errors import RegisterError
+
+log = logging.getLogger(__name__)
+
+FILENAME = "identity.sqlite3"
+DAY_S = 86_400.0
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS enrolments (
+    user_id TEXT PRIMARY KEY,
+    face_id TEXT NOT NULL UNIQUE,
+    enrolled_at REAL NOT NULL,
+    last_seen_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS enrolments_enrolled_at ON enrolments (enrolled_at);
+CREATE TABLE IF NOT EXISTS pending_deletions (
+    face_id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    requested_at REAL NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS pending_deletions_user ON pending_deletions (user_id);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolment:
+    user_id: str
+    face_id: str
+    enrolled_at: float
+    last_seen_at: float
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "user_id": self.user_id,
+            "face_id": self.face_id,
+            "enrolled_at": _iso(self.enrolled_at),
+            "last_seen_at": _iso(self.last_seen_at),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PendingDeletion:
+    face_id: str
+    user_id: str
+    requested_at: float
+    reason: str  # "retention" or "forget"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "face_id": self.face_id,
+            "user_id": self.user_id,
+            "requested_at": _iso(self.requested_at),
+            "reason": self.reason,
+        }
+
+
+class IdentityRegister:
+    """Thread-safe register of enrolments and pending deletions (module docstring)."""
+
+    def __init__(
+        self, path: str | Path, *, clock: Callable[[], float] = time.time,
+        busy_timeout_s: float = 10.0,
+    ) -> None:
+        self.path = Path(path).expanduser()
+        self._clock = clock
+        self._busy_timeout_s = busy_timeout_s
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise RegisterError(
+                f"cannot create the folder for the identity register {self.path}: "
+                f"{exc.strerror}; check app.data_dir"
+            ) from None
+        new = not self.path.exists()
+        with self._connect() as conn:
+            conn.executescript(_SCHEMA)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if new:
+            with contextlib.suppress(OSError):  # best effort (Windows ignores most bits)
+                self.path.chmod(0o600)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **kwargs: Any) -> IdentityRegister:
+        return cls(register_path(settings), **kwargs)
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        """One connection and one transaction (committed on success)."""
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=self._busy_timeout_s)
+        except sqlite3.Error as exc:
+            raise RegisterError(f"cannot open the identity register {self.path}: {exc}; "
+                                "check the folder's permissions") from None
+        try:
+            with conn:
+                yield conn
+        except sqlite3.DatabaseError as exc:
+            raise RegisterError(f"identity register {self.path}: {exc}") from exc
+        finally:
+            conn.close()
+
+    # ------------------------------------------------------------------ enrolments
+
+    def add(self, user_id: str, face_id: str, enrolled_at: float | None = None) -> Enrolment:
+        now = self._clock() if enrolled_at is None else enrolled_at
+        with self._connect() as conn:
+            conn.execute(
+                "INSERT INTO enrolments (user_id, face_id, enrolled_at, last_seen_at)"
+                " VALUES (?, ?, ?, ?)",
+                (user_id, face_id, now, now),
+            )
+        return Enrolment(user_id, face_id, now, now)
+
+    def adopt(self, user_id: str, face_id: str) -> Enrolment:
+        """Record a matched face this register did not know (enrolled by another kiosk on
+        the same collection, or before the register was reset): its retention counts
+        from now, the earliest this kiosk knows of it."""
+        now = self._clock()
+        with self._connect() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO enrolments (user_id, face_id, enrolled_at, last_seen_at)"
+                " VALUES (?, ?, ?, ?)",
+                (user_id, face_id, now, now),
+            )
+        return self.get(user_id) or Enrolment(user_id, face_id, now, now)
+
+    def get(self, user_id: str) -> Enrolment | None:
+        with self._connect() as conn:
+            row = conn.execute(
+                "SELECT user_id, face_id, enrolled_at, last_seen_at FROM enrolments"
+                " WHERE user_id = ?", (user_id,),
+            ).fetchone()
+        return Enrolment(*row) if row else None
+
+    def touch(self, user_id: str, when: float | None = None) -> bool:
+        """Note that the visitor came back (a match)."""
+        with self._connect() as conn:
+            cur = conn.execute(
+                "UPDATE enrolments SET last_seen_at = ? WHERE user_id = ?",
+                (self._clock() if when is None else when, user_id),
+            )
+        return cur.rowcount > 0
+
+    def enrolments(self) -> list[Enrolment]:
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT user_id, face_id, enrolled_at, last_seen_at FROM enrolments"
+                " ORDER BY enrolled_at, user_id"
+            ).fetchall()
+        return [Enrolment(*r) for r in rows]
+
+    def count_expired(self, older_than_days: float, now: float | None = None) -> int:
+        """How many enrolments are older than the cutoff (one indexed query)."""
+        cutoff = self._cutoff(older_than_days, now)
+        with self._connect() as conn:
+            row = conn.execute(
+                "SELECT COUNT(*) FROM enrolments WHERE enrolled_at < ?", (cutoff,)
+            ).fetchone()
+        return int(row[0])
+
+    def purge_older_than(self, days: float, now: float | None = None) -> list[Enrolment]:
+        """Remove the enrolments made more than `days` ago and return them; their faces
+        become pending deletions (same transaction) until the collection confirms."""
+        cutoff = self._cutoff(days, now)
+        with self._connect() as conn:
+            rows = [Enrolment(*r) for r in conn.execute(
+                "SELECT user_id, face_id, enrolled_at, last_seen_at FROM enrolments"
+                " WHERE enrolled_at < ? ORDER BY enrolled_at", (cutoff,),
+            ).fetchall()]
+            self._move_to_pending(conn, rows, "retention")
+        return rows
+
+    def forget(self, user_id: str, extra_face_ids: Iterable[str] = ()) -> list[str]:
+        """Remove the user's enrolment at once; return every face id of theirs that must
+        leave the collection (now pending deletion, with `extra_face_ids`, e.g. the face
+        a search matched)."""
+        with self._connect() as conn:
+            rows = [Enrolment(*r) for r in conn.execute(
+                "SELECT user_id, face_id, enrolled_at, last_seen_at FROM enrolments"
+                " WHERE user_id = ?", (user_id,),
+            ).fetchall()]
+            self._move_to_pending(conn, rows, "forget")
+            now = self._clock()
+            for face_id in extra_face_ids:
+                conn.execute(
+                    "INSERT OR IGNORE INTO pending_deletions"
+                    " (face_id, user_id, requested_at, reason) VALUES (?, ?, ?, 'forget')",
+                    (face_id, user_id, now),
+                )
+            faces = conn.execute(
+                "SELECT face_id FROM pending_deletions WHERE user_id = ? ORDER BY face_id",
+                (user_id,),
+            ).fetchall()
+        return [str(f[0]) for f in faces]
+
+    def _move_to_pending(
+        self, conn: sqlite3.Connection, rows: list[Enrolment], reason: str
+    ) -> None:
+        now = self._clock()
+        for row in rows:
+            conn.execute("DELETE FROM enrolments WHERE user_id = ?", (row.user_id,))
+            conn.execute(
+                "INSERT OR IGNORE INTO pending_deletions (face_id, user_id, requested_at, reason)"
+                " VALUES (?, ?, ?, ?)",
+                (row.face_id, row.user_id, now, reason),
+            )
+
+    # ------------------------------------------------------------------ pending deletions
+
+    def pending(self, face_ids: Iterable[str] | None = None) -> list[PendingDeletion]:
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT face_id, user_id, requested_at, reason FROM pending_deletions"
+                " ORDER BY requested_at, face_id"
+            ).fetchall()
+        out = [PendingDeletion(*r) for r in rows]
+        if face_ids is not None:
+            wanted = set(face_ids)
+            out = [p for p in out if p.face_id in wanted]
+        return out
+
+    def has_pending(self) -> bool:
+        with self._connect() as conn:
+            return conn.execute("SELECT 1 FROM pending_deletions LIMIT 1").fetchone() is not None
+
+    def is_forgotten(self, user_id: str) -> bool:
+        """The user id was purged or forgotten and must not be used again."""
+        with self._connect() as conn:
+            return conn.execute(
+                "SELECT 1 FROM pending_deletions WHERE user_id = ? LIMIT 1", (user_id,)
+            ).fetchone() is not None
+
+    def deletion_confirmed(self, face_ids: Iterable[str]) -> int:
+        """The collection no longer holds these faces: drop their pending rows."""
+        ids = list(face_ids)
+        if not ids:
+            return 0
+        with self._connect() as conn:
+            cur = conn.executemany(
+                "DELETE FROM pending_deletions WHERE face_id = ?", [(f,) for f in ids]
+            )
+        return cur.rowcount
+
+    # ------------------------------------------------------------------ export
+
+    def export(self) -> dict[str, Any]:
+        """Everything held, for `kiosk-admin identity export`."""
+        return {
+            "register": str(self.path),
+            "enrolments": [e.as_json() for e in self.enrolments()],
+            "pending_deletions": [p.as_json() for p in self.pending()],
+        }
+
+    def columns(self) -> dict[str, dict[str, str]]:
+        """table -> column -> declared type (the schema, for checks)."""
+        with self._connect() as conn:
+            tables = [r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )]
+            return {
+                t: {str(c[1]): str(c[2]) for c in conn.execute(f"PRAGMA table_info({t})")}
+                for t in tables
+            }
+
+    def _cutoff(self, days: float, now: float | None) -> float:
+        if days < 0:
+            raise ValueError("days must be zero or more")
+        return (self._clock() if now is None else now) - days * DAY_S
+
+
+def register_path(settings: Settings) -> Path:
+    return settings.data_dir / FILENAME
+
+
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds")

@@ -1,0 +1,373 @@
+"""Returning-visitor identity through an Amazon Rekognition face collection.
+
+`IdentityService.identify` runs on the identity worker thread, once per consenting
+visit, with a JPEG of the face crop only (`encode_face_crop`; the frame never leaves
+the kiosk and no image is ever written to disk):
+
+1. `SearchFacesByImage` (MaxFaces=1, QualityFilter=AUTO, the configured
+   FaceMatchThreshold); a match's `ExternalImageId` is the visitor's user id;
+2. otherwise `IndexFaces` (MaxFaces=1, QualityFilter=AUTO, DEFAULT attributes only)
+   with a new random user id as `ExternalImageId`; the face id goes into the local
+   register and a PutUsers record is queued through the injected `record_user`
+   (the AWS sample's createUser step), with a gender only when the operator enabled
+   the gender segment and it is known. A face that the quality filter rejects is not
+   enrolled, and the visit stays anonymous.
+
+It never raises: every failure becomes an anonymous `IdentityResult` whose `reason`
+says why ("offline", "throttled", "no face", "low quality: LOW_SHARPNESS", ...);
+throttling is retried with a bounded backoff (`kiosk.identity.calls`). No call is
+made without a valid `LookupGrant` (see `kiosk.identity.consent`), re-checked before
+the IndexFaces that would enrol.
+
+Deletion (`forget`, `purge`, `purge_expired`): the register first moves the rows to
+its pending deletions, then `DeleteFaces` removes the faces; a face stays pending
+(and is retried by the next `purge_expired`) until the collection confirms it is
+gone. `on_forget` hooks receive the user ids whose data must go (recommender
+history, queued events) when a visitor is forgotten or purged.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from kiosk.aws import error_code, make_client
+from kiosk.config import Settings
+from kiosk.domain import Box, Emotion
+from kiosk.identity.calls import Cancelled, RekognitionCalls
+from kiosk.identity.consent import LookupGrant
+from kiosk.identity.errors import IdentityConfigError, RegisterError
+from kiosk.identity.register import IdentityRegister, register_path
+from kiosk.identity.results import ForgetResult, IdentityResult, PurgeReport
+from kiosk.vision.errors import VisionError
+from kiosk.vision.rekognition import encode_face_crop
+
+log = logging.getLogger(__name__)
+
+RecordUser = Callable[[str, Emotion, Mapping[str, Any] | None], object]
+ForgetHook = Callable[[Sequence[str]], object]
+
+
+@dataclass
+class _Outcome:
+    last: str = "idle"
+    error: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+class IdentityService:
+    """Identify, enrol, forget and purge (module docstring). Thread-safe: boto3
+    clients are, and the register opens a connection per operation."""
+
+    def __init__(
+        self,
+        register: IdentityRegister,
+        *,
+        collection_id: str,
+        client: Any = None,
+        client_factory: Callable[[], Any] | None = None,
+        face_match_threshold: float = 95.0,
+        retention_days: int = 30,
+        record_user: RecordUser | None = None,
+        gender_segment: bool = False,
+        on_forget: Iterable[ForgetHook] = (),
+        max_retries: int = 2,
+        backoff_s: float = 0.5,
+        max_backoff_s: float = 4.0,
+        new_user_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+    ) -> None:
+        self.register = register
+        self.collection_id = collection_id
+        self.face_match_threshold = float(face_match_threshold)
+        self.retention_days = retention_days
+        self.gender_segment = gender_segment
+        self._calls = RekognitionCalls(client, client_factory, max_retries=max_retries,
+                                       backoff_s=backoff_s, max_backoff_s=max_backoff_s)
+        self._record_user = record_user
+        self._on_forget = list(on_forget)
+        self._new_user_id = new_user_id
+        self._outcome = _Outcome()
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        record_user: RecordUser | None,
+        *,
+        client: Any = None,
+        client_factory: Callable[[], Any] | None = None,
+        register: IdentityRegister | None = None,
+        **kwargs: Any,
+    ) -> IdentityService:
+        """The service for `[identity]`; the Rekognition client is made on first use
+        (on the worker thread) from `[aws]`. Allowed with identity disabled so
+        faces enrolled earlier are still purged."""
+        ident = settings.identity
+        if ident.enabled and not ident.collection_id:
+            raise IdentityConfigError(
+                "identity.enabled is on but identity.collection_id is empty; create a "
+                "collection (`aws rekognition create-collection --collection-id NAME`) and "
+                "set [identity] collection_id, or turn identity off"
+            )
+        return cls(
+            register or IdentityRegister.from_settings(settings),
+            collection_id=ident.collection_id,
+            client=client,
+            client_factory=client_factory or (lambda: make_client("rekognition", settings.aws)),
+            face_match_threshold=ident.face_match_threshold,
+            retention_days=ident.retention_days,
+            record_user=record_user,
+            gender_segment=settings.rekognition.gender_segment,
+            **kwargs,
+        )
+
+    # ------------------------------------------------------------------ status
+
+    @property
+    def last_outcome(self) -> str:
+        return self._outcome.last
+
+    def status(self) -> dict[str, Any]:
+        """A snapshot for the status screen (no AWS call)."""
+        try:
+            enrolled: int | str = len(self.register.enrolments())
+            pending: int | str = len(self.register.pending())
+        except RegisterError as exc:
+            enrolled = pending = f"unavailable: {exc}"
+        return {
+            "collection_id": self.collection_id,
+            "enrolled": enrolled,
+            "pending_deletions": pending,
+            "retention_days": self.retention_days,
+            "last_outcome": self._outcome.last,
+            "last_error": self._calls.last_error or self._outcome.error,
+            "outcomes": dict(self._outcome.counts),
+        }
+
+    def add_forget_hook(self, hook: ForgetHook) -> None:
+        self._on_forget.append(hook)
+
+    def cancel(self) -> None:
+        """Shutdown: a backoff wait ends at once and later calls are refused."""
+        self._calls.cancel()
+
+    def close(self) -> None:
+        self._calls.close()
+
+    # ------------------------------------------------------------------ identify
+
+    def identify_in_frame(
+        self,
+        image_bgr: np.ndarray,
+        box: Box,
+        emotion: Emotion,
+        *,
+        grant: LookupGrant | None,
+        gender: str | None = None,
+    ) -> IdentityResult:
+        """`identify` on the crop of `box` (the primary face) in the frame, encoded here
+        on the worker thread. The JPEG lives only in memory."""
+        if grant is None or not grant.valid:
+            return self._done(IdentityResult(None, reason="no consent"))
+        try:
+            jpeg = encode_face_crop(image_bgr, box)
+        except VisionError as exc:
+            log.debug("identity: no crop: %s", exc)
+            return self._done(IdentityResult(None, reason="no face"))
+        return self.identify(jpeg, emotion, grant=grant, gender=gender)
+
+    def identify(
+        self,
+        face_crop_jpeg: bytes,
+        emotion: Emotion,
+        *,
+        grant: LookupGrant | None,
+        gender: str | None = None,
+    ) -> IdentityResult:
+        """Find the visitor in the collection, or enrol them (module docstring).
+        Makes no call at all unless `grant` is valid (the visit's consent is GRANTED)."""
+        if grant is None or not grant.valid:
+            return self._done(IdentityResult(None, reason="no consent"))
+        if not face_crop_jpeg:
+            return self._done(IdentityResult(None, reason="no face"))
+        if not self.collection_id:
+            return self._done(IdentityResult(None, reason="no collection configured"))
+        try:
+            result = self._identify(face_crop_jpeg, emotion, grant, gender)
+        except Cancelled:
+            result = IdentityResult(None, reason="cancelled")
+        except RegisterError as exc:
+            log.error("identity: %s; the visit stays anonymous", exc)
+            result = IdentityResult(None, reason="register unavailable")
+            self._outcome.error = str(exc)
+        except Exception as exc:  # never raised to the worker: the visit stays anonymous
+            result = IdentityResult(None, reason=self._calls.failure(exc, "lookup"))
+        return self._done(result)
+
+    def _identify(
+        self, jpeg: bytes, emotion: Emotion, grant: LookupGrant, gender: str | None
+    ) -> IdentityResult:
+        from botocore.exceptions import ClientError
+
+        try:
+            found = self._calls(
+                "search_faces_by_image",
+                CollectionId=self.collection_id,
+                Image={"Bytes": jpeg},
+                MaxFaces=1,
+                FaceMatchThreshold=self.face_match_threshold,
+                QualityFilter="AUTO",
+            )
+        except ClientError as exc:
+            if error_code(exc) == "InvalidParameterException":
+                # No face found in the crop (or filtered out as too poor to search).
+                return IdentityResult(None, reason="no face")
+            raise
+        for match in found.get("FaceMatches") or []:
+            face = match.get("Face") or {}
+            user_id, face_id = face.get("ExternalImageId"), face.get("FaceId")
+            similarity = float(match.get("Similarity", 0.0))
+            if not user_id or not face_id or similarity < self.face_match_threshold:
+                continue
+            if self.register.is_forgotten(user_id):
+                log.info("identity: matched a face that is being deleted; deleting it again")
+                self._delete(self.register.forget(user_id, [face_id]))
+                break  # never reuse a forgotten id: enrol afresh (consent was given)
+            if self.register.get(user_id) is None:
+                log.warning("identity: matched face not in this kiosk's register (another "
+                            "kiosk or a reset register); its retention counts from now")
+                self.register.adopt(user_id, face_id)
+            else:
+                self.register.touch(user_id)
+            log.debug("identity: matched user %s (similarity %.1f)", user_id, similarity)
+            return IdentityResult(user_id, matched=True, reason="matched",
+                                  face_id=face_id, similarity=similarity)
+
+        if not grant.valid:  # the visit ended (or consent went) during the search
+            return IdentityResult(None, reason="no consent")
+        user_id = self._new_user_id()
+        indexed = self._calls(
+            "index_faces",
+            CollectionId=self.collection_id,
+            Image={"Bytes": jpeg},
+            ExternalImageId=user_id,
+            MaxFaces=1,
+            QualityFilter="AUTO",
+            DetectionAttributes=["DEFAULT"],
+        )
+        records = indexed.get("FaceRecords") or []
+        face_ids = [r["Face"]["FaceId"] for r in records if (r.get("Face") or {}).get("FaceId")]
+        if not face_ids:
+            reasons = sorted({
+                reason for face in indexed.get("UnindexedFaces") or []
+                for reason in face.get("Reasons") or []
+            })
+            why = ", ".join(reasons) or "no face"
+            log.info("identity: face not enrolled (%s); the visit stays anonymous", why)
+            return IdentityResult(None, reason=f"low quality: {why}")
+        face_id = face_ids[0]
+        try:
+            self.register.add(user_id, face_id)
+        except RegisterError:
+            # A face the register cannot account for must not stay in the collection.
+            self._delete_untracked(face_ids)
+            raise
+        if len(face_ids) > 1:  # MaxFaces=1 makes this impossible; never keep extras
+            self._delete_untracked(face_ids[1:])
+        self._queue_user(user_id, emotion, gender)
+        log.debug("identity: enrolled user %s", user_id)
+        return IdentityResult(user_id, enrolled=True, reason="enrolled", face_id=face_id)
+
+    def _queue_user(self, user_id: str, emotion: Emotion, gender: str | None) -> None:
+        if self._record_user is None:
+            return
+        properties = {"gender": gender} if self.gender_segment and gender else None
+        try:
+            self._record_user(user_id, emotion, properties)
+        except Exception as exc:  # identity still works; Personalize lacks the user row
+            log.warning("identity: new user not queued for PutUsers: %s", exc)
+
+    # ------------------------------------------------------------------ forget / purge
+
+    def forget(self, user_id: str, face_ids: Iterable[str] = ()) -> ForgetResult:
+        """Delete the visitor's faces from the collection and their local data at once.
+        `face_ids`: faces known from the lookup (the matched face), added to the
+        register's. The local rows go now; a face the collection could not delete
+        (offline) stays pending and is retried by `purge_expired`."""
+        known = tuple(face_ids)
+        try:
+            faces = self.register.forget(user_id, known)
+        except RegisterError as exc:
+            # Still delete what is known: the collection matters more than the register.
+            log.error("identity: forget: %s", exc)
+            deleted, pending, _ = (self._calls.delete_faces(self.collection_id, known)
+                                   if known and self.collection_id else ([], list(known), ""))
+            self._run_hooks([user_id])
+            return ForgetResult(user_id, known, tuple(deleted), tuple(pending), str(exc))
+        deleted, pending, error = self._delete(faces)
+        self._run_hooks([user_id])
+        log.info("identity: forgot a visitor (%d face(s) deleted, %d pending)",
+                 len(deleted), len(pending))
+        self._outcome.last = "forgotten" if not pending else "forgotten (deletion pending)"
+        return ForgetResult(user_id, tuple(faces), tuple(deleted), tuple(pending), error)
+
+    def purge(self, older_than_days: float) -> PurgeReport:
+        """Remove enrolments older than `older_than_days` from the register and their
+        faces from the collection, and retry any deletion still pending."""
+        purged = self.register.purge_older_than(older_than_days)
+        pending = [p.face_id for p in self.register.pending()]
+        deleted, left, error = self._delete(pending)
+        if purged:
+            self._run_hooks([e.user_id for e in purged])
+            log.info("identity: purged %d enrolment(s) older than %g days",
+                     len(purged), older_than_days)
+        return PurgeReport(tuple(purged), tuple(deleted), tuple(left), error)
+
+    def purge_expired(self) -> PurgeReport:
+        """The scheduled purge with the configured retention. Idempotent and cheap:
+        two indexed queries, and no AWS call (no client made) when nothing is due."""
+        if self.register.count_expired(self.retention_days) == 0 and not (
+            self.register.has_pending()
+        ):
+            return PurgeReport(checked_only=True)
+        return self.purge(self.retention_days)
+
+    def _delete(self, face_ids: Sequence[str]) -> tuple[list[str], list[str], str]:
+        """DeleteFaces; the faces the collection confirms gone leave the register's
+        pending list. Returns (deleted, still pending, error)."""
+        if face_ids and not self.collection_id:
+            return [], list(face_ids), "identity.collection_id is empty; cannot delete faces"
+        deleted, pending, error = self._calls.delete_faces(self.collection_id, face_ids)
+        self.register.deletion_confirmed(deleted)
+        return deleted, pending, error
+
+    def _delete_untracked(self, face_ids: Sequence[str]) -> None:
+        try:
+            self._calls("delete_faces", CollectionId=self.collection_id, FaceIds=list(face_ids))
+        except Exception as exc:
+            log.error("identity: could not delete %d unregistered face(s) from collection %s "
+                      "(%s); delete them by hand", len(face_ids), self.collection_id, exc)
+
+    def _run_hooks(self, user_ids: Sequence[str]) -> None:
+        for hook in self._on_forget:
+            try:
+                hook(list(user_ids))
+            except Exception:
+                log.exception("identity: a forget hook failed")
+
+    def _done(self, result: IdentityResult) -> IdentityResult:
+        key = result.reason.split(":")[0] or "unknown"
+        self._outcome.last = result.reason
+        self._outcome.counts[key] = self._outcome.counts.get(key, 0) + 1
+        return result
+
+
+def should_schedule_purge(settings: Settings) -> bool:
+    """Run `purge_expired` hourly when identity is on, and also when it was turned
+    off but faces enrolled earlier may still be held (the register exists)."""
+    return settings.identity.enabled or register_path(settings).exists()

@@ -1,0 +1,120 @@
+"""The local register: ids and dates only, retention by enrolment date, forget moves a
+visitor's faces to pending deletions in one step."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import Settings
+from kiosk.identity.errors import RegisterError
+from kiosk.identity.register import IdentityRegister, register_path
+
+from .conftest import Clock, face_id
+
+
+def test_the_schema_holds_no_images(register: IdentityRegister) -> None:
+    schema = register.columns()
+    assert set(schema) == {"enrolments", "pending_deletions"}
+    assert set(schema["enrolments"]) == {"user_id", "face_id", "enrolled_at", "last_seen_at"}
+    for table, columns in schema.items():
+        for name, declared in columns.items():
+            assert declared.upper() in ("TEXT", "REAL"), (table, name, declared)
+            assert not any(word in name for word in ("image", "crop", "jpeg", "vector", "blob"))
+
+
+def test_no_blob_is_ever_stored(register: IdentityRegister) -> None:
+    register.add("u1", face_id())
+    register.forget("u1")
+    with sqlite3.connect(register.path) as conn:
+        for table in ("enrolments", "pending_deletions"):
+            types = conn.execute(
+                f"SELECT DISTINCT typeof(user_id), typeof(face_id) FROM {table}"
+            ).fetchall()
+            assert all("blob" not in row for row in types)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_the_register_file_is_private(register: IdentityRegister) -> None:
+    assert register.path.stat().st_mode & 0o077 == 0
+
+
+def test_add_get_touch(register: IdentityRegister, clock: Clock) -> None:
+    fid = face_id()
+    added = register.add("u1", fid)
+    assert register.get("u1") == added and added.enrolled_at == clock.now
+    clock.advance_days(2)
+    assert register.touch("u1")
+    row = register.get("u1")
+    assert row is not None and row.last_seen_at == clock.now
+    assert row.enrolled_at == added.enrolled_at
+    assert register.get("nobody") is None and not register.touch("nobody")
+
+
+def test_purge_older_than_returns_and_removes_only_old_rows(
+    register: IdentityRegister, clock: Clock
+) -> None:
+    old, new = face_id(), face_id()
+    register.add("old", old)
+    clock.advance_days(31)
+    register.add("new", new)
+    assert register.count_expired(30) == 1
+    purged = register.purge_older_than(30)
+    assert [(r.user_id, r.face_id) for r in purged] == [("old", old)]
+    assert [e.user_id for e in register.enrolments()] == ["new"]
+    assert [(p.face_id, p.reason) for p in register.pending()] == [(old, "retention")]
+    assert register.is_forgotten("old") and not register.is_forgotten("new")
+    assert register.purge_older_than(30) == []  # idempotent
+
+
+def test_a_touch_does_not_extend_retention(register: IdentityRegister, clock: Clock) -> None:
+    register.add("u1", face_id())
+    clock.advance_days(29)
+    register.touch("u1")
+    clock.advance_days(2)
+    assert [r.user_id for r in register.purge_older_than(30)] == ["u1"]
+
+
+def test_forget_removes_the_enrolment_at_once(register: IdentityRegister) -> None:
+    fid, extra = face_id(), face_id()
+    register.add("u1", fid)
+    register.add("u2", face_id())
+    faces = register.forget("u1", [extra])
+    assert sorted(faces) == sorted([fid, extra])
+    assert register.get("u1") is None and register.get("u2") is not None
+    assert register.is_forgotten("u1")
+    assert register.deletion_confirmed(faces) == 2
+    assert register.pending() == [] and not register.has_pending()
+
+
+def test_export_lists_everything_held(register: IdentityRegister) -> None:
+    register.add("u1", "f1")
+    register.add("u2", "f2")
+    register.forget("u2")
+    data = register.export()
+    json.dumps(data)  # JSON-ready
+    assert [e["user_id"] for e in data["enrolments"]] == ["u1"]
+    assert data["enrolments"][0]["enrolled_at"].endswith("+00:00")
+    assert [(p["face_id"], p["reason"]) for p in data["pending_deletions"]] == [("f2", "forget")]
+
+
+def test_negative_days_are_refused(register: IdentityRegister) -> None:
+    with pytest.raises(ValueError):
+        register.purge_older_than(-1)
+
+
+def test_path_follows_the_data_dir(tmp_path: Path) -> None:
+    settings = Settings().with_overrides({"app.data_dir": str(tmp_path / "d")}, "test")
+    assert register_path(settings) == tmp_path / "d" / "identity.sqlite3"
+    assert IdentityRegister.from_settings(settings).path.is_file()
+
+
+def test_an_unreadable_register_says_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "identity.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(RegisterError, match=str(path)):
+        IdentityRegister(path)
