@@ -59,15 +59,87 @@ class LikeResult:
 
 
 class KioskBackend:
-    def __init__(self, recommender: Recommender, queue: Queue | None,
-                 image_size: tuple[int, int] = (640, 640), event_type: str = "like") -> None:
-        self.recommender = recommender
+    """Recommendations, likes and status for the GUI, run on one worker thread.
+
+    Built empty on the GUI thread (`from_settings`); `open()` — the worker's first
+    job — rescans the catalog and opens the databases, so start-up never blocks
+    the window. A page left without a like is queued as an impression-only event
+    when the next page replaces it or the visit ends."""
+
+    def __init__(self, recommender: Recommender | None = None, queue: Queue | None = None,
+                 image_size: tuple[int, int] = (640, 640), uploader: Any = None,
+                 opener: Any = None) -> None:
+        self.recommender: Recommender = recommender  # type: ignore[assignment]
         self.queue = queue
+        self.uploader = uploader
         self.image_size = image_size
-        self.event_type = event_type
+        self._opener = opener
+        self._unliked_page: Page | None = None
+        self.open_error = ""
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> KioskBackend:
+        def opener(backend: KioskBackend) -> None:
+            from kiosk.events.queue import EventQueue
+            from kiosk.events.uploader import Uploader
+            from kiosk.recommend.service import RecommendationService
+
+            backend.recommender = RecommendationService(settings)
+            try:
+                backend.queue = EventQueue.from_settings(settings)
+            except Exception as exc:  # likes still work on screen; status shows why
+                backend.open_error = f"event queue unavailable: {exc}"
+                log.error("%s", backend.open_error)
+                return
+            uploader = Uploader.from_settings(backend.queue, settings)
+            if uploader.enabled:
+                uploader.start()
+                backend.uploader = uploader
+
+        return cls(opener=opener)
+
+    def open(self) -> None:
+        if self._opener is not None and self.recommender is None:
+            self._opener(self)
+
+    def close(self) -> None:
+        if self.uploader is not None:
+            self.uploader.stop(3.0)
+        self._flush_impression()
+        if self.queue is not None:
+            close = getattr(self.queue, "close", None)
+            if close is not None:
+                close()
+        if self.recommender is not None:
+            self.recommender.close()
+
+    def wake_uploader(self) -> None:
+        """Thread-safe: ask the uploader to try now (admin "flush events")."""
+        if self.uploader is not None:
+            self.uploader.notify_online()
+
+    def attract_images(self, count: int, size: tuple[int, int] = (960, 960)) -> list[np.ndarray]:
+        """A spread of catalog images for the attract slideshow, emotions interleaved."""
+        items = self.recommender.items()  # type: ignore[attr-defined]
+        by_emotion: dict[Emotion, list[Any]] = {}
+        for item in items:
+            by_emotion.setdefault(item.emotion, []).append(item)
+        picked: list[Any] = []
+        while len(picked) < count and any(by_emotion.values()):
+            for group in by_emotion.values():
+                if group and len(picked) < count:
+                    picked.append(group.pop(0))
+        out = []
+        for item in picked:
+            try:
+                out.append(self.recommender.image(item.id, size))
+            except Exception as exc:
+                log.warning("attract: cannot show %s: %s", item.id, exc)
+        return out
 
     def page(self, request: int, visit_id: str, emotion: Emotion, user_id: str | None,
              mode: str, page_size: int) -> PageResult:
+        self._flush_impression()
         page = self.recommender.page(visit_id, emotion, user_id, mode, page_size)
         images: dict[str, np.ndarray] = {}
         for item in page.items:
@@ -81,6 +153,7 @@ class KioskBackend:
                         index=page.index, mode=page.mode, source=page.source,
                         recommendation_id=page.recommendation_id, note=page.note)
         self.recommender.impression(page)
+        self._unliked_page = page if page.items else None
         return PageResult(page, images, self.recommender.personalization_ready(visit_id), request)
 
     def like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None) -> LikeResult:
@@ -96,6 +169,8 @@ class KioskBackend:
             recommendation_id=page.recommendation_id,
             properties={"emotion": page.emotion.value},
         )
+        if self._unliked_page is not None and self._unliked_page.visit_id == page.visit_id:
+            self._unliked_page = None  # its impression rides on the like
         if self.queue is not None:
             started = time.perf_counter()
             self.queue.record_like(like)
@@ -106,12 +181,42 @@ class KioskBackend:
                           self.recommender.personalization_ready(page.visit_id))
 
     def end_visit(self, visit_id: str) -> None:
+        self._flush_impression()
         self.recommender.end_visit(visit_id)
 
+    def _flush_impression(self) -> None:
+        page, self._unliked_page = self._unliked_page, None
+        if page is None or self.queue is None:
+            return
+        try:
+            self.queue.record_impression(
+                page.visit_id, page.item_ids, emotion=page.emotion,
+                recommendation_id=page.recommendation_id,
+            )
+        except Exception as exc:  # an impression is nice to have; a like is a promise
+            log.warning("impression of page %d not queued: %s", page.index, exc)
+
     def status(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"recommend": self.recommender.status()}
+        """Flat keys for the admin panel, plus the parts' own snapshots."""
+        out: dict[str, Any] = {}
+        if self.open_error:
+            out["backend_error"] = self.open_error
+        if self.recommender is not None:
+            rec = self.recommender.status()
+            out["recommend"] = rec
+            out["catalog_counts"] = rec.get("items_by_emotion", {})
         if self.queue is not None:
-            out["events"] = self.queue.status()
+            events = self.queue.status()
+            out["queue_depth"] = events.get("pending", 0)
+            out["dead_letters"] = events.get("dead", 0)
+            if events.get("disk_full"):
+                out["disk_full"] = events["disk_full"]
+        if self.uploader is not None:
+            up = self.uploader.status().to_dict()
+            out["online"] = bool(up.get("online"))
+            out["uploader"] = up.get("state")
+        else:
+            out["online"] = "offline mode (AWS not configured)"
         return out
 
     def rescan(self) -> Any:

@@ -1,0 +1,388 @@
+"""The image catalog: `<root>/<emotion>/<file>` on disk, mirrored by a SQLite manifest.
+
+Item ids are `emotions/<emotion>/<file>`, the key the AWS sample used in S3 and
+Amazon Personalize, so a fleet of kiosks can share one items dataset.
+
+`rescan()` keeps the manifest (`catalog.sqlite3` in the data folder) in step with
+the folder. It is incremental: a file whose size and modification time match the
+manifest is not read again, so start-up stays fast with thousands of images. New
+or changed files are read once: checksummed (sha256), validated by decoding them
+with Pillow (`verify()` then a full `load()`), and their content features
+(`features.image_features`) computed and stored. Unreadable and oversized files
+are skipped with a log line naming the file and counted for the status screen;
+they are remembered too, so an unchanged bad file is not decoded again.
+
+An operator can disable an item (`set_enabled`); a rescan keeps that choice.
+Thread-safe: one connection guarded by a lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import sqlite3
+import threading
+import time
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from kiosk.domain import Emotion, Item
+from kiosk.recommend import features as feats
+from kiosk.recommend.errors import CatalogError
+
+log = logging.getLogger(__name__)
+
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
+MAX_PIXELS = 64_000_000  # larger images are "oversized" whatever their file size
+ID_PREFIX = "emotions"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS items (
+    id TEXT PRIMARY KEY,
+    emotion TEXT NOT NULL,
+    path TEXT NOT NULL,          -- relative to the catalog root: <emotion>/<file>
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    checksum TEXT NOT NULL,      -- sha256 hex of the file
+    added_at REAL NOT NULL,      -- epoch seconds the id first appeared
+    enabled INTEGER NOT NULL DEFAULT 1,
+    width INTEGER NOT NULL DEFAULT 0,
+    height INTEGER NOT NULL DEFAULT 0,
+    features BLOB,
+    features_version INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS items_emotion ON items (emotion, enabled);
+CREATE TABLE IF NOT EXISTS skipped (
+    path TEXT PRIMARY KEY,       -- relative to the catalog root
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    reason TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedFile:
+    """A catalog file that is not shown, and why (for the status screen)."""
+
+    path: str  # relative to the catalog root
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RescanReport:
+    """What one rescan changed."""
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    unchanged: int = 0
+    skipped: tuple[SkippedFile, ...] = ()
+    ignored_folders: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+@dataclass(slots=True)
+class _Scan:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def item_id(emotion: Emotion, filename: str) -> str:
+    """`emotions/<emotion>/<file>`: the item key shared with S3 and Personalize."""
+    return f"{ID_PREFIX}/{emotion.folder}/{filename}"
+
+
+class Catalog:
+    """The manifest of the images under `root`, stored in `db_path`."""
+
+    def __init__(self, root: str | Path, db_path: str | Path, *, max_image_mb: float = 20.0):
+        self.root = Path(root).expanduser()
+        self.db_path = Path(db_path).expanduser()
+        self.max_image_bytes = int(max_image_mb * 1024 * 1024)
+        self._lock = threading.RLock()
+        self._skipped: tuple[SkippedFile, ...] = ()
+        self._last_report: RescanReport | None = None
+        try:
+            self.db_path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(self.db_path), check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise CatalogError(
+                f"cannot open the catalog manifest {self.db_path}: {exc}; "
+                "check that the data folder is writable"
+            ) from exc
+
+    # ------------------------------------------------------------------ scanning
+
+    def rescan(self) -> RescanReport:
+        """Bring the manifest in step with the folder: add, update, remove, skip."""
+        start = time.perf_counter()
+        if not self.root.is_dir():
+            raise CatalogError(
+                f"catalog folder {self.root} does not exist; set recommend.catalog_dir "
+                "to a folder with one sub-folder per emotion (happy, sad, …)"
+            )
+        with self._lock:
+            known = {
+                row[0]: (row[1], row[2], row[3], row[4])
+                for row in self._db.execute(
+                    "SELECT id, size, mtime_ns, checksum, features_version FROM items"
+                )
+            }
+            bad = {
+                row[0]: (row[1], row[2], row[3])
+                for row in self._db.execute("SELECT path, size, mtime_ns, reason FROM skipped")
+            }
+            scan = _Scan()
+            seen: set[str] = set()
+            seen_bad: set[str] = set()
+            ignored = []
+            for folder in sorted(p for p in self.root.iterdir() if p.is_dir()):
+                if folder.name.startswith("."):
+                    continue
+                try:
+                    emotion = Emotion.parse(folder.name)
+                except ValueError:
+                    ignored.append(folder.name)
+                    log.warning(
+                        "catalog: ignoring folder %s: not an emotion (allowed: %s)",
+                        folder, ", ".join(e.folder for e in Emotion),
+                    )
+                    continue
+                if folder.name != emotion.folder:
+                    ignored.append(folder.name)
+                    log.warning(
+                        "catalog: ignoring folder %s: emotion folders are lower case (%s)",
+                        folder, emotion.folder,
+                    )
+                    continue
+                for path in _image_files(folder):
+                    rel = f"{emotion.folder}/{path.name}"
+                    key = item_id(emotion, path.name)
+                    seen.add(key)
+                    try:
+                        stat = path.stat()
+                    except OSError as exc:
+                        self._skip(scan, rel, path, f"unreadable ({exc.strerror})")
+                        seen_bad.add(rel)
+                        continue
+                    old = known.get(key)
+                    if (
+                        old is not None and old[0] == stat.st_size and old[1] == stat.st_mtime_ns
+                        and old[3] == feats.FEATURE_VERSION
+                    ):
+                        scan.unchanged += 1
+                        continue
+                    prior_bad = bad.get(rel)
+                    if prior_bad and prior_bad[:2] == (stat.st_size, stat.st_mtime_ns):
+                        seen_bad.add(rel)
+                        self._skip(scan, rel, path, prior_bad[2])
+                        continue
+                    if self._import(scan, key, emotion, rel, path, stat, old):
+                        continue
+                    seen_bad.add(rel)
+            removed = sorted(set(known) - seen)
+            # Files that turned bad leave the manifest too: they are not shown any more.
+            removed += sorted(k for k in set(known) & seen if _rel(k) in seen_bad)
+            for key in removed:
+                self._db.execute("DELETE FROM items WHERE id = ?", (key,))
+            for rel in set(bad) - seen_bad:
+                self._db.execute("DELETE FROM skipped WHERE path = ?", (rel,))
+            self._db.commit()
+            self._skipped = tuple(scan.skipped)
+            report = RescanReport(
+                added=tuple(scan.added),
+                updated=tuple(scan.updated),
+                removed=tuple(removed),
+                unchanged=scan.unchanged,
+                skipped=tuple(scan.skipped),
+                ignored_folders=tuple(ignored),
+                seconds=time.perf_counter() - start,
+            )
+            self._last_report = report
+        log.info(
+            "catalog %s: %d added, %d updated, %d removed, %d unchanged, %d skipped (%.2f s)",
+            self.root, len(report.added), len(report.updated), len(report.removed),
+            report.unchanged, len(report.skipped), report.seconds,
+        )
+        return report
+
+    def _import(
+        self, scan: _Scan, key: str, emotion: Emotion, rel: str, path: Path,
+        stat: os.stat_result, old: tuple[int, int, str, int] | None,
+    ) -> bool:
+        size, mtime_ns = stat.st_size, stat.st_mtime_ns
+        if size > self.max_image_bytes:
+            mb = size / 1024 / 1024
+            self._skip(scan, rel, path, f"oversized ({mb:.1f} MB > "
+                       f"{self.max_image_bytes / 1024 / 1024:.1f} MB)", size, mtime_ns)
+            return False
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self._skip(scan, rel, path, f"unreadable ({exc.strerror})")
+            return False
+        checksum = hashlib.sha256(data).hexdigest()
+        if old is not None and old[2] == checksum and old[3] == feats.FEATURE_VERSION:
+            # Touched but not changed: only the file's stamp moves on.
+            self._db.execute(
+                "UPDATE items SET size = ?, mtime_ns = ? WHERE id = ?", (size, mtime_ns, key)
+            )
+            scan.unchanged += 1
+            return True
+        try:
+            image = decode_checked(data)
+        except CatalogError as exc:
+            self._skip(scan, rel, path, str(exc), size, mtime_ns)
+            return False
+        vector = feats.image_features(image)
+        self._db.execute(
+            """INSERT INTO items (id, emotion, path, size, mtime_ns, checksum, added_at, enabled,
+                                  width, height, features, features_version)
+               VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+               ON CONFLICT (id) DO UPDATE SET
+                   path = excluded.path, size = excluded.size, mtime_ns = excluded.mtime_ns,
+                   checksum = excluded.checksum, width = excluded.width,
+                   height = excluded.height, features = excluded.features,
+                   features_version = excluded.features_version""",
+            (key, emotion.folder, rel, size, mtime_ns, checksum, time.time(), image.width,
+             image.height, feats.to_blob(vector), feats.FEATURE_VERSION),
+        )
+        (scan.updated if old is not None else scan.added).append(key)
+        return True
+
+    def _skip(
+        self, scan: _Scan, rel: str, path: Path, reason: str, size: int = -1, mtime_ns: int = -1
+    ) -> None:
+        log.warning("catalog: skipping %s: %s", path, reason)
+        scan.skipped.append(SkippedFile(rel, reason))
+        self._db.execute(
+            "INSERT OR REPLACE INTO skipped (path, size, mtime_ns, reason) VALUES (?, ?, ?, ?)",
+            (rel, size, mtime_ns, reason),
+        )
+
+    # ------------------------------------------------------------------ queries
+
+    def items(self, emotion: Emotion | None = None, enabled: bool | None = True) -> list[Item]:
+        """Items sorted by id; `emotion` None: all emotions; `enabled` None: both states."""
+        sql = "SELECT id, emotion, path, checksum, added_at FROM items"
+        where: list[str] = []
+        args: list[str | int] = []
+        if emotion is not None:
+            where.append("emotion = ?")
+            args.append(emotion.folder)
+        if enabled is not None:
+            where.append("enabled = ?")
+            args.append(int(enabled))
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY id"
+        with self._lock:
+            rows = self._db.execute(sql, args).fetchall()
+        return [self._item(*row) for row in rows]
+
+    def get(self, key: str) -> Item | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id, emotion, path, checksum, added_at FROM items WHERE id = ?", (key,)
+            ).fetchone()
+        return self._item(*row) if row else None
+
+    def features(self, ids: list[str] | tuple[str, ...]) -> np.ndarray:
+        """Feature vectors (len(ids) × FEATURE_DIM) in the order of `ids`; zeros if unknown."""
+        with self._lock:
+            rows = dict(self._db.execute("SELECT id, features FROM items").fetchall())
+        out = np.zeros((len(ids), feats.FEATURE_DIM), np.float32)
+        for i, key in enumerate(ids):
+            out[i] = feats.from_blob(rows.get(key))
+        return out
+
+    def set_enabled(self, key: str, enabled: bool) -> bool:
+        """Show or hide one item (kept across rescans). False if the id is unknown."""
+        with self._lock:
+            cur = self._db.execute(
+                "UPDATE items SET enabled = ? WHERE id = ?", (int(enabled), key)
+            )
+            self._db.commit()
+        return cur.rowcount > 0
+
+    def counts(self) -> dict[str, int]:
+        """Enabled items per emotion folder (every emotion present, zeros included)."""
+        out = {e.folder: 0 for e in Emotion}
+        with self._lock:
+            for emotion, n in self._db.execute(
+                "SELECT emotion, COUNT(*) FROM items WHERE enabled = 1 GROUP BY emotion"
+            ):
+                out[emotion] = int(n)
+        return out
+
+    @property
+    def skipped(self) -> tuple[SkippedFile, ...]:
+        """Files skipped by the last rescan."""
+        return self._skipped
+
+    @property
+    def last_report(self) -> RescanReport | None:
+        return self._last_report
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def _item(self, key: str, emotion: str, rel: str, checksum: str, added_at: float) -> Item:
+        return Item(
+            id=key, emotion=Emotion.parse(emotion), path=str(self.root / rel),
+            checksum=checksum, added_at=float(added_at),
+        )
+
+
+def decode_checked(data: bytes) -> Image.Image:
+    """Decode image bytes fully, or raise CatalogError saying why they cannot be shown."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                if probe.width * probe.height > MAX_PIXELS:
+                    raise CatalogError(
+                        f"oversized ({probe.width}×{probe.height} pixels > {MAX_PIXELS:,})"
+                    )
+                probe.verify()
+            image = Image.open(io.BytesIO(data))
+            image.load()
+    except CatalogError:
+        raise
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        raise CatalogError(f"oversized ({exc})") from None
+    except Exception as exc:  # Pillow raises many types for bad data
+        raise CatalogError(f"unreadable image ({type(exc).__name__}: {exc})") from None
+    return image
+
+
+def _image_files(folder: Path) -> Iterator[Path]:
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        if path.suffix.lower() in IMAGE_SUFFIXES:
+            yield path
+        else:
+            log.debug("catalog: ignoring %s: not a jpg/png/webp file", path)
+
+
+def _rel(key: str) -> str:
+    return key.split("/", 1)[1] if key.startswith(ID_PREFIX + "/") else key

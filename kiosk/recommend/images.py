@@ -1,0 +1,111 @@
+"""Decoded, scaled catalog images for the grid, with a bounded LRU cache.
+
+The Qt image worker calls `ImageCache.get` from a worker thread (decoding a
+768-pixel JPEG takes milliseconds, too long for the GUI thread) and converts the
+returned RGB array to a QImage; nothing here imports Qt. Thread-safe: two threads
+asking for the same image may both decode it, but the cache stays consistent.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from kiosk.domain import Item
+from kiosk.recommend.errors import CatalogError
+
+log = logging.getLogger(__name__)
+
+FIT_MODES = ("cover", "contain")
+
+
+class ImageCache:
+    """Decode + scale images to a target size, keeping the last `max_items` in memory.
+
+    `get(item, (w, h))` returns a read-only HxWx3 uint8 RGB array. With `fit="cover"`
+    (the grid's square tiles) the image fills the box and is centre-cropped; with
+    "contain" it fits inside the box, keeping its aspect ratio.
+    """
+
+    def __init__(self, max_items: int = 64):
+        if max_items < 1:
+            raise ValueError("max_items must be at least 1")
+        self.max_items = max_items
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[tuple[str, str, int, int, str], np.ndarray] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def get(
+        self, item: Item | str | Path, size: tuple[int, int] | None = None, fit: str = "cover"
+    ) -> np.ndarray:
+        """The image of `item` (an Item or a file path) scaled to `size` (width, height);
+        `size` None: full resolution. Raises CatalogError if the file cannot be decoded."""
+        if fit not in FIT_MODES:
+            raise ValueError(f"fit must be one of {FIT_MODES}, not {fit!r}")
+        path, stamp = (item.path, item.checksum) if isinstance(item, Item) else (str(item), "")
+        width, height = size if size is not None else (0, 0)
+        if size is not None and (width < 1 or height < 1):
+            raise ValueError(f"size must be positive, not {size}")
+        key = (path, stamp, width, height, fit)
+        with self._lock:
+            cached = self._entries.get(key)
+            if cached is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return cached
+            self.misses += 1
+        array = decode_scaled(path, size, fit)
+        with self._lock:
+            self._entries[key] = array
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_items:
+                self._entries.popitem(last=False)
+        return array
+
+    def get_bytes(self, item: Item | str | Path) -> bytes:
+        """The file's encoded bytes (not cached: the OS cache does that well)."""
+        path = item.path if isinstance(item, Item) else str(item)
+        try:
+            return Path(path).read_bytes()
+        except OSError as exc:
+            raise CatalogError(f"cannot read image {path}: {exc.strerror}") from exc
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+    def stats(self) -> dict[str, int]:
+        with self._lock:
+            return {"size": len(self._entries), "max": self.max_items,
+                    "hits": self.hits, "misses": self.misses}
+
+
+def decode_scaled(path: str | Path, size: tuple[int, int] | None, fit: str = "cover") -> np.ndarray:
+    """Decode one image file to RGB and scale it (high-quality downsampling)."""
+    try:
+        with Image.open(path) as opened:
+            if size is not None and opened.format == "JPEG":
+                # Let libjpeg decode at a reduced scale when the target is much smaller.
+                opened.draft("RGB", (size[0] * 2, size[1] * 2))
+            image = ImageOps.exif_transpose(opened)
+            image = image.convert("RGB")
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise CatalogError(f"cannot decode image {path}: {exc}") from exc
+    if size is not None:
+        if fit == "cover":
+            image = ImageOps.fit(image, size, Image.Resampling.LANCZOS)
+        else:
+            image = ImageOps.contain(image, size, Image.Resampling.LANCZOS)
+    array = np.asarray(image, dtype=np.uint8).copy()
+    array.flags.writeable = False
+    return array

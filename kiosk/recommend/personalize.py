@@ -1,0 +1,329 @@
+"""Amazon Personalize as the recommender, with the embedded one as the safety net.
+
+Each page asks `GetRecommendations` (campaign or recommender ARN) for the visitor
+(`userId`: the recognised user, else the visit's session id) with the emotion as
+contextual metadata (`context={"EMOTION": "HAPPY"}`, field configurable) and, when
+a filter is configured, as a filter value (`filterValues={"EMOTION": "\\"HAPPY\\""}`:
+Personalize wants string values quoted; upper case, as PutItems stores it). For operators coming from the AWS sample,
+`pseudo_users` asks for `<gender>/<emotion>` (emotion tab) and `<userId>/<emotion>`
+("For you") pseudo-users instead.
+
+The call runs on a one-thread executor and is awaited at most `time_budget_ms`. On a
+timeout, an error, throttling or no network, the embedded recommender answers that
+page; `Page.note` and `status()` say why, and Personalize is left alone for a
+backoff that doubles per failure (`backoff_initial_s` … `backoff_max_s`), so a
+dead network does not cost a timeout on every page. Items Personalize knows but the
+local catalog does not are dropped; items already shown in the visit are skipped;
+a short page is filled by the embedded recommender. The returned
+`recommendationId` is kept on the page for the like events.
+
+The caller keeps feeding likes and impressions to the embedded recommender, so it
+stays warm for the pages it has to answer.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import enum
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from kiosk.aws import error_code, is_transient
+from kiosk.config import PersonalizeSettings
+from kiosk.domain import Emotion, Item, Page
+from kiosk.recommend.embedded import MODES, EmbeddedRecommender
+
+log = logging.getLogger(__name__)
+
+MAX_RESULTS = 500  # GetRecommendations' numResults limit
+
+
+class PersonalizeState(enum.Enum):
+    """Where the Personalize link stands."""
+
+    READY = "ready"  # no failure since the last success: every page asks Personalize
+    BACKING_OFF = "backing_off"  # failed recently: the embedded recommender answers
+    BUSY = "busy"  # an earlier call that ran past its budget has not returned yet
+
+
+class PersonalizeRecommender:
+    """Pages from Amazon Personalize, falling back to `fallback` page by page."""
+
+    def __init__(
+        self,
+        settings: PersonalizeSettings,
+        fallback: EmbeddedRecommender,
+        *,
+        client: Any = None,
+        client_factory: Callable[[], Any] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        backoff_initial_s: float = 5.0,
+        backoff_max_s: float = 300.0,
+    ):
+        if not (settings.campaign_arn or settings.recommender_arn):
+            raise ValueError("set personalize.campaign_arn or personalize.recommender_arn")
+        self.settings = settings
+        self.fallback = fallback
+        self._client = client
+        self._client_factory = client_factory
+        self._clock = clock
+        self._backoff_initial_s = backoff_initial_s
+        self._backoff_max_s = backoff_max_s
+        self._lock = threading.Lock()
+        self._executor: cf.ThreadPoolExecutor | None = None
+        self._inflight: cf.Future[dict[str, Any]] | None = None
+        self._failures = 0
+        self._retry_at = 0.0
+        self._last_error = ""
+        self._last_fallback = ""
+        self._calls = 0
+        self._fallbacks = 0
+        self._closed = False
+
+    # ------------------------------------------------------------------ pages
+
+    def page(
+        self,
+        visit_id: str,
+        emotion: Emotion,
+        user_id: str | None = None,
+        mode: str = "auto",
+        page_size: int | None = None,
+        gender: str | None = None,
+    ) -> Page:
+        """The next page for the visit: from Personalize if it answers in time."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        size = page_size or self.fallback.page_size
+        index, shown = self.fallback.prepare_visit(visit_id, emotion, user_id)
+        personalized = mode == "personalized" or (
+            mode == "auto" and (bool(user_id) or self.fallback.personalization_ready(visit_id))
+        )
+        with self._lock:
+            reason = self._blocked_reason()
+            if reason:
+                future = None
+            else:
+                request = self.request(visit_id, emotion, user_id, personalized, gender,
+                                       min(MAX_RESULTS, max(25, len(shown) + 3 * size)))
+                future = self._submit(request)
+        if future is None:
+            return self._fallback_page(visit_id, emotion, index, size, mode, reason)
+        budget_s = self.settings.time_budget_ms / 1000.0
+        try:
+            response = future.result(timeout=budget_s)
+        except cf.TimeoutError:
+            reason = self._failed(f"timed out after {self.settings.time_budget_ms} ms", None)
+            return self._fallback_page(visit_id, emotion, index, size, mode, reason)
+        except Exception as exc:  # boto3/botocore raise many types; all mean "not now"
+            reason = self._failed(_describe(exc), exc)
+            return self._fallback_page(visit_id, emotion, index, size, mode, reason)
+        self._succeeded()
+        return self._personalize_page(
+            response, visit_id, emotion, index, size, shown, personalized
+        )
+
+    def request(
+        self,
+        visit_id: str,
+        emotion: Emotion,
+        user_id: str | None,
+        personalized: bool,
+        gender: str | None,
+        num_results: int,
+    ) -> dict[str, Any]:
+        """The GetRecommendations parameters for one page."""
+        s = self.settings
+        if s.pseudo_users:
+            # The AWS sample's pseudo-users: one per (gender, emotion) for the emotion
+            # tab, one per (user, emotion) for "For you".
+            who = (user_id or visit_id) if personalized else (gender or "unknown").lower()
+            user = f"{who}/{emotion.folder}"
+        else:
+            user = user_id or visit_id
+        params: dict[str, Any] = {"userId": user, "numResults": num_results}
+        if s.recommender_arn:
+            params["recommenderArn"] = s.recommender_arn
+        else:
+            params["campaignArn"] = s.campaign_arn
+        if s.context_field:
+            params["context"] = {s.context_field: emotion.value}
+        if s.filter_arn:
+            params["filterArn"] = s.filter_arn
+            params["filterValues"] = {s.filter_param: json.dumps(emotion.value)}
+        return params
+
+    def _personalize_page(
+        self,
+        response: dict[str, Any],
+        visit_id: str,
+        emotion: Emotion,
+        index: int,
+        size: int,
+        shown: frozenset[str],
+        personalized: bool,
+    ) -> Page:
+        items: list[Item] = []
+        taken: set[str] = set()
+        unknown = 0
+        for entry in response.get("itemList", []):
+            item = self.fallback.item(str(entry.get("itemId", "")))
+            if item is None:
+                unknown += 1
+                continue
+            if item.id in shown or item.id in taken:
+                continue
+            items.append(item)
+            taken.add(item.id)
+            if len(items) == size:
+                break
+        notes = []
+        if unknown:
+            log.info("personalize: dropped %d recommended items not in the local catalog",
+                     unknown)
+            notes.append(f"{unknown} items not in the local catalog dropped")
+        if len(items) < size:
+            mode = "personalized" if personalized else "emotion"
+            extra, _ = self.fallback.rank(visit_id, size - len(items), mode,
+                                          exclude=[i.id for i in items])
+            if extra:
+                notes.append(f"{len(extra)} filled in by the embedded recommender")
+            items += extra
+        self.fallback.mark_shown(visit_id, [i.id for i in items])
+        return Page(
+            items=tuple(items), emotion=emotion, visit_id=visit_id, index=index,
+            mode="personalized" if personalized else "emotion", source="personalize",
+            recommendation_id=response.get("recommendationId"), note="; ".join(notes),
+        )
+
+    def _fallback_page(
+        self, visit_id: str, emotion: Emotion, index: int, size: int, mode: str, reason: str
+    ) -> Page:
+        items, personalized = self.fallback.rank(visit_id, size, mode)
+        self.fallback.mark_shown(visit_id, [i.id for i in items])
+        note = f"Personalize {reason}; embedded recommender used"
+        with self._lock:
+            self._fallbacks += 1
+            self._last_fallback = note
+        return Page(
+            items=tuple(items), emotion=emotion, visit_id=visit_id, index=index,
+            mode="personalized" if personalized else "emotion", source="embedded", note=note,
+        )
+
+    # ------------------------------------------------------------------ the call
+
+    def _submit(self, request: dict[str, Any]) -> cf.Future[dict[str, Any]]:
+        if self._executor is None:
+            self._executor = cf.ThreadPoolExecutor(1, thread_name_prefix="kiosk-personalize")
+        self._calls += 1
+        future = self._executor.submit(self._call, request)
+        self._inflight = future
+        return future
+
+    def _call(self, request: dict[str, Any]) -> dict[str, Any]:
+        if self._client is None:
+            if self._client_factory is None:
+                raise RuntimeError("no personalize-runtime client")
+            self._client = self._client_factory()
+        return dict(self._client.get_recommendations(**request))
+
+    def _blocked_reason(self) -> str:
+        if self._closed:
+            return "closed"
+        if self._inflight is not None and not self._inflight.done():
+            return "still busy with an earlier request"
+        now = self._clock()
+        if now < self._retry_at:
+            return f"paused after: {self._last_error} (retry in {self._retry_at - now:.0f} s)"
+        return ""
+
+    def _failed(self, reason: str, exc: BaseException | None) -> str:
+        with self._lock:
+            self._failures += 1
+            delay = min(self._backoff_max_s,
+                        self._backoff_initial_s * 2 ** (self._failures - 1))
+            self._retry_at = self._clock() + delay
+            self._last_error = reason
+        transient = exc is None or is_transient(exc)
+        log.log(
+            logging.WARNING if transient else logging.ERROR,
+            "personalize: GetRecommendations %s; using the embedded recommender, "
+            "retrying in %.0f s", reason, delay,
+        )
+        return reason
+
+    def _succeeded(self) -> None:
+        with self._lock:
+            if self._failures:
+                log.info("personalize: GetRecommendations answers again")
+            self._failures = 0
+            self._retry_at = 0.0
+
+    # ------------------------------------------------------------------ status
+
+    @property
+    def state(self) -> PersonalizeState:
+        with self._lock:
+            if self._inflight is not None and not self._inflight.done():
+                return PersonalizeState.BUSY
+            if self._failures:
+                return PersonalizeState.BACKING_OFF
+            return PersonalizeState.READY
+
+    def status(self) -> dict[str, Any]:
+        state = self.state
+        with self._lock:
+            return {
+                "state": state.value,
+                "target": self.settings.recommender_arn or self.settings.campaign_arn,
+                "calls": self._calls,
+                "fallbacks": self._fallbacks,
+                "consecutive_failures": self._failures,
+                "last_error": self._last_error or None,
+                "last_fallback": self._last_fallback or None,
+                "retry_in_s": round(max(0.0, self._retry_at - self._clock()), 1)
+                if self._failures else 0.0,
+            }
+
+    def close(self, wait_s: float = 2.0) -> None:
+        """Stop the executor; wait at most `wait_s` for a call still in flight."""
+        with self._lock:
+            self._closed = True
+            executor, inflight = self._executor, self._inflight
+            self._executor = None
+        if executor is None:
+            return
+        executor.shutdown(wait=False, cancel_futures=True)
+        if inflight is not None and not inflight.done():
+            done, _ = cf.wait([inflight], timeout=wait_s)
+            if not done:
+                log.warning("personalize: a GetRecommendations call still runs at shutdown")
+                return
+        executor.shutdown(wait=True)
+
+
+def _describe(exc: BaseException) -> str:
+    """A short reason for the status screen: what failed, in an operator's words."""
+    from botocore.exceptions import (
+        ConnectTimeoutError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        ReadTimeoutError,
+    )
+
+    code = error_code(exc)
+    if isinstance(exc, EndpointConnectionError | ConnectionError):
+        return f"unreachable, no network ({code})"
+    if isinstance(exc, ConnectTimeoutError | ReadTimeoutError | TimeoutError):
+        return f"timed out ({code})"
+    if isinstance(exc, NoCredentialsError):
+        return "has no AWS credentials (NoCredentialsError)"
+    if code in {"ThrottlingException", "Throttling", "TooManyRequestsException"}:
+        return f"throttled ({code})"
+    response = getattr(exc, "response", None)
+    message = response.get("Error", {}).get("Message", "") if isinstance(response, dict) else ""
+    return f"failed: {code}" + (f" ({message})" if message else "")

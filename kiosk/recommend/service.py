@@ -1,0 +1,280 @@
+"""`RecommendationService`: the one facade the UI's recommendation worker uses.
+
+Built from `Settings`, it owns the catalog (rescanned at start), the image cache,
+the embedded recommender and, when `recommend.backend = "personalize"`, the Amazon
+Personalize client that falls back to the embedded recommender page by page.
+
+Call it from worker threads, never from the GUI thread: a page may wait up to
+`personalize.time_budget_ms` for Personalize, an image decode takes milliseconds
+and a rescan reads new files. All methods are thread-safe.
+
+The worker shows a page, then reports it with `impression(page)` (only the items
+it could actually display); `page(..., record_impression=True)` does both at once.
+A like is learnt at once by `like(...)`; the worker builds the `Like` event for the
+upload queue itself (from the page: impression list, recommendationId).
+
+Public API (matches `kiosk.workers.backend.Recommender`):
+`page`, `next_page`, `impression`, `like`, `personalization_ready`, `end_visit`,
+`image`, `items`, `rescan`, `status`, `close` (and use as a context manager).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kiosk.config import Settings
+from kiosk.domain import Emotion, Item, Page
+from kiosk.recommend.catalog import Catalog, RescanReport
+from kiosk.recommend.embedded import MODES, EmbeddedRecommender, RankerParams
+from kiosk.recommend.errors import RecommendError
+from kiosk.recommend.images import ImageCache
+from kiosk.recommend.personalize import PersonalizeRecommender
+
+log = logging.getLogger(__name__)
+
+CATALOG_DB = "catalog.sqlite3"
+RECOMMENDER_DB = "recommender.sqlite3"
+
+
+@dataclass
+class _VisitInfo:
+    emotion: Emotion
+    user_id: str | None
+    gender: str | None
+
+
+class RecommendationService:
+    """Catalog + image cache + recommender behind one thread-safe object."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        catalog_dir: str | Path | None = None,
+        personalize_client: Any = None,
+        seed: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        scan: bool = True,
+    ):
+        self.settings = settings
+        rs = settings.recommend
+        if catalog_dir is None:
+            if rs.catalog_dir:
+                catalog_dir = rs.catalog_dir
+            else:
+                from kiosk.resources import catalog_root
+
+                catalog_dir = catalog_root()
+        data = settings.data_dir
+        self._lock = threading.RLock()
+        self._visits: OrderedDict[str, _VisitInfo] = OrderedDict()
+        self._last_fallback: str | None = None
+        self._last_fallback_at: float | None = None
+        self._closed = False
+        self.catalog = Catalog(catalog_dir, data / CATALOG_DB, max_image_mb=rs.max_image_mb)
+        self.cache = ImageCache(rs.cache_images)
+        self.embedded = EmbeddedRecommender(
+            data / RECOMMENDER_DB,
+            params=RankerParams(personalize_after_likes=rs.personalize_after_likes),
+            page_size=rs.page_size,
+            seed=seed,
+        )
+        self.personalize: PersonalizeRecommender | None = None
+        self._backend_note = ""
+        if rs.backend == "personalize":
+            ps = settings.personalize
+            if ps.campaign_arn or ps.recommender_arn:
+                from kiosk.aws import make_client
+
+                self.personalize = PersonalizeRecommender(
+                    ps, self.embedded, client=personalize_client, clock=clock,
+                    client_factory=lambda: make_client("personalize-runtime", settings.aws),
+                )
+            else:
+                self._backend_note = (
+                    "backend is personalize but neither personalize.campaign_arn nor "
+                    "personalize.recommender_arn is set: using the embedded recommender"
+                )
+                log.warning("recommend: %s", self._backend_note)
+        if scan:
+            self.rescan()
+        else:
+            self._reload()
+
+    # ------------------------------------------------------------------ catalog
+
+    def rescan(self) -> RescanReport:
+        """Bring the catalog in step with its folder and rank over the result."""
+        report = self.catalog.rescan()
+        self._reload()
+        return report
+
+    def _reload(self) -> None:
+        items = self.catalog.items()
+        self.embedded.set_catalog(items, self.catalog.features([i.id for i in items]))
+
+    def items(self, emotion: Emotion | None = None) -> list[Item]:
+        return self.catalog.items(emotion)
+
+    def image(
+        self, item: Item | str, size: tuple[int, int] | None = None, fit: str = "cover"
+    ) -> np.ndarray:
+        """Decoded RGB pixels of an item (or item id), scaled; from the cache if there."""
+        if isinstance(item, str):
+            found = self.embedded.item(item) or self.catalog.get(item)
+            if found is None:
+                raise RecommendError(f"unknown item {item!r}")
+            item = found
+        return self.cache.get(item, size, fit)
+
+    # ------------------------------------------------------------------ pages
+
+    def page(
+        self,
+        visit_id: str,
+        emotion: Emotion,
+        user_id: str | None = None,
+        mode: str | None = None,
+        page_size: int | None = None,
+        *,
+        gender: str | None = None,
+        record_impression: bool = False,
+    ) -> Page:
+        """The page to show now. The same visit in the same emotion continues its
+        ranking (no repeats); a new visit, emotion or recognised user starts afresh.
+
+        `mode`: auto/emotion/personalized (None: the `recommend.mode` setting);
+        `page_size` None: `recommend.page_size`; `gender` feeds the Personalize
+        pseudo-users of the AWS sample."""
+        with self._lock:
+            info = self._visits.get(visit_id)
+            if info is None:
+                info = _VisitInfo(emotion, user_id, gender)
+                self._visits[visit_id] = info
+                while len(self._visits) > 256:
+                    self._visits.popitem(last=False)
+            else:
+                info.emotion = emotion
+                info.user_id = user_id or info.user_id
+                info.gender = gender or info.gender
+            self._visits.move_to_end(visit_id)
+        return self._produce(visit_id, info, mode, page_size, record_impression)
+
+    def next_page(
+        self,
+        visit_id: str,
+        mode: str | None = None,
+        page_size: int | None = None,
+        *,
+        record_impression: bool = False,
+    ) -> Page:
+        """The next page of the visit's current ranking (the Next button)."""
+        with self._lock:
+            info = self._visits.get(visit_id)
+        if info is None:
+            raise RecommendError(f"unknown visit {visit_id!r}: ask for page() first")
+        return self._produce(visit_id, info, mode, page_size, record_impression)
+
+    def _produce(
+        self,
+        visit_id: str,
+        info: _VisitInfo,
+        mode: str | None,
+        page_size: int | None,
+        record_impression: bool,
+    ) -> Page:
+        mode = mode or self.settings.recommend.mode
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        emotion = info.emotion
+        # No service lock while Personalize may take its time budget: likes and images
+        # asked for from other threads meanwhile are not held up.
+        if self.personalize is not None:
+            page = self.personalize.page(visit_id, emotion, info.user_id, mode, page_size,
+                                         gender=info.gender)
+        else:
+            page = self.embedded.page(visit_id, emotion, info.user_id, mode, page_size)
+        with self._lock:
+            if page.source == "embedded" and page.note:
+                self._last_fallback, self._last_fallback_at = page.note, time.time()
+        if record_impression:
+            self.impression(page)
+        return page
+
+    # ------------------------------------------------------------------ feedback
+
+    def impression(self, page: Page) -> None:
+        """The page's items were displayed (counted once per visit and item)."""
+        self.embedded.record_impression(page.visit_id, page.emotion, page.item_ids)
+
+    def like(
+        self, visit_id: str, emotion: Emotion, item_id: str, user_id: str | None = None
+    ) -> None:
+        """Learn from a like at once: the next page already reflects it."""
+        with self._lock:
+            info = self._visits.get(visit_id)
+            user_id = user_id or (info.user_id if info else None)
+        self.embedded.record_like(visit_id, emotion, item_id, user_id)
+
+    def personalization_ready(self, visit_id: str) -> bool:
+        return self.embedded.personalization_ready(visit_id)
+
+    def end_visit(self, visit_id: str) -> None:
+        """The visitor left: forget the visit and save its counts."""
+        with self._lock:
+            self._visits.pop(visit_id, None)
+            self.embedded.end_visit(visit_id)
+
+    # ------------------------------------------------------------------ status
+
+    def status(self) -> dict[str, Any]:
+        """What the status screen shows: catalog counts, skipped files, backend, fallbacks."""
+        report = self.catalog.last_report
+        skipped = self.catalog.skipped
+        personalize = self.personalize.status() if self.personalize else None
+        counts = self.catalog.counts()
+        return {
+            "backend": "personalize" if self.personalize else "embedded",
+            "backend_note": self._backend_note or None,
+            "catalog_dir": str(self.catalog.root),
+            "items": sum(counts.values()),
+            "items_by_emotion": counts,
+            "skipped": len(skipped),
+            "skipped_files": [f"{s.path}: {s.reason}" for s in skipped[:50]],
+            "last_rescan": None if report is None else {
+                "added": len(report.added), "updated": len(report.updated),
+                "removed": len(report.removed), "unchanged": report.unchanged,
+                "seconds": round(report.seconds, 3),
+            },
+            "last_fallback": self._last_fallback,
+            "last_fallback_at": self._last_fallback_at,
+            "personalize": personalize,
+            "cache": self.cache.stats(),
+            "visits": len(self._visits),
+        }
+
+    def close(self) -> None:
+        """Stop Personalize calls, save the counts, close the databases (idempotent)."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        if self.personalize is not None:
+            self.personalize.close()
+        self.embedded.close()
+        self.catalog.close()
+
+    def __enter__(self) -> RecommendationService:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

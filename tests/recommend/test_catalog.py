@@ -1,0 +1,188 @@
+"""Catalog rescans: added, changed, removed, corrupt, oversized and ignored files."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from kiosk.domain import Emotion
+from kiosk.recommend import catalog as catalog_mod
+from kiosk.recommend.catalog import Catalog
+from kiosk.recommend.errors import CatalogError
+from kiosk.recommend.features import FEATURE_DIM
+
+
+@pytest.fixture
+def catalog(catalog_dir: Path, data_dir: Path) -> Any:
+    cat = Catalog(catalog_dir, data_dir / "catalog.sqlite3")
+    yield cat
+    cat.close()
+
+
+def _bump_mtime(path: Path) -> None:
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+
+
+def test_first_scan_adds_every_image_with_sample_ids(catalog: Catalog, catalog_dir: Path) -> None:
+    report = catalog.rescan()
+    assert len(report.added) == 16 and not report.skipped and not report.removed
+    items = catalog.items()
+    assert len(items) == 16
+    happy = catalog.items(Emotion.HAPPY)
+    assert [i.id for i in happy] == ["emotions/happy/happy-1.jpg", "emotions/happy/happy-2.png"]
+    assert all(i.emotion is Emotion.HAPPY for i in happy)
+    assert Path(happy[0].path) == catalog_dir / "happy" / "happy-1.jpg"
+    assert len(happy[0].checksum) == 64
+    assert catalog.counts() == {e.folder: 2 for e in Emotion}
+
+
+def test_features_are_stored_normalised_and_tell_images_apart(catalog: Catalog) -> None:
+    catalog.rescan()
+    ids = [i.id for i in catalog.items()]
+    feats = catalog.features(ids)
+    assert feats.shape == (16, FEATURE_DIM)
+    np.testing.assert_allclose(np.linalg.norm(feats, axis=1), 1.0, rtol=1e-5)
+    happy, sad = feats[ids.index("emotions/happy/happy-1.jpg")], feats[ids.index(
+        "emotions/sad/sad-1.jpg")]
+    assert float(happy @ sad) < 0.999
+    assert not catalog.features(["emotions/happy/nope.jpg"]).any()
+
+
+def test_rescan_is_incremental(catalog: Catalog, catalog_dir: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    catalog.rescan()
+
+    def no_decode(data: bytes) -> None:
+        raise AssertionError("an unchanged file was decoded again")
+
+    monkeypatch.setattr(catalog_mod, "decode_checked", no_decode)
+    report = catalog.rescan()
+    assert report.unchanged == 16 and not report.changed
+    # Touched but not modified: read for its checksum, not decoded.
+    _bump_mtime(catalog_dir / "happy" / "happy-1.jpg")
+    report = catalog.rescan()
+    assert report.unchanged == 16 and not report.changed
+
+
+def test_added_changed_and_removed_files(catalog: Catalog, catalog_dir: Path,
+                                         write_image: Any) -> None:
+    catalog.rescan()
+    old = catalog.get("emotions/sad/sad-1.jpg")
+    assert old is not None
+    old_features = catalog.features([old.id])
+    write_image(catalog_dir / "calm" / "new.webp", 200)
+    write_image(catalog_dir / "sad" / "sad-1.jpg", 300, stripes=9)
+    _bump_mtime(catalog_dir / "sad" / "sad-1.jpg")
+    (catalog_dir / "fear" / "fear-2.png").unlink()
+
+    report = catalog.rescan()
+
+    assert report.added == ("emotions/calm/new.webp",)
+    assert report.updated == ("emotions/sad/sad-1.jpg",)
+    assert report.removed == ("emotions/fear/fear-2.png",)
+    new = catalog.get("emotions/sad/sad-1.jpg")
+    assert new is not None and new.checksum != old.checksum
+    assert new.added_at == old.added_at  # an update keeps its age
+    assert not np.allclose(catalog.features([new.id]), old_features)
+    assert catalog.get("emotions/fear/fear-2.png") is None
+    assert catalog.counts()["calm"] == 3 and catalog.counts()["fear"] == 1
+
+
+def test_corrupt_files_are_skipped_with_a_log_line(catalog: Catalog, catalog_dir: Path,
+                                                   caplog: pytest.LogCaptureFixture,
+                                                   write_image: Any) -> None:
+    catalog.rescan()
+    bad = catalog_dir / "angry" / "broken.jpg"
+    bad.write_bytes(b"\xff\xd8\xff\xe0 this is not a jpeg at all")
+    good_jpeg = (catalog_dir / "happy" / "happy-1.jpg").read_bytes()
+    truncated = catalog_dir / "happy" / "happy-1.jpg"
+    truncated.write_bytes(good_jpeg[: len(good_jpeg) // 2])  # a good file turns bad
+    _bump_mtime(truncated)
+
+    with caplog.at_level(logging.WARNING, logger="kiosk.recommend.catalog"):
+        report = catalog.rescan()
+
+    skipped = {s.path: s.reason for s in report.skipped}
+    assert set(skipped) == {"angry/broken.jpg", "happy/happy-1.jpg"}
+    assert all("unreadable" in r for r in skipped.values())
+    assert "emotions/happy/happy-1.jpg" in report.removed
+    assert catalog.get("emotions/angry/broken.jpg") is None
+    assert catalog.get("emotions/happy/happy-1.jpg") is None
+    assert str(bad) in caplog.text and str(truncated) in caplog.text
+    assert len(catalog.skipped) == 2
+    # Still counted on the next scan, without decoding again; fixed files come back.
+    assert len(catalog.rescan().skipped) == 2
+    write_image(truncated, 10)
+    _bump_mtime(truncated)
+    report = catalog.rescan()
+    assert report.added == ("emotions/happy/happy-1.jpg",)
+    assert [s.path for s in report.skipped] == ["angry/broken.jpg"]
+
+
+def test_oversized_files_are_skipped_unread(catalog_dir: Path, data_dir: Path,
+                                            write_image: Any,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    big = write_image(catalog_dir / "surprised" / "huge.png", 30, size=400, stripes=40)
+    limit_mb = (big.stat().st_size - 1) / 1024 / 1024
+    cat = Catalog(catalog_dir, data_dir / "c.sqlite3", max_image_mb=limit_mb)
+    try:
+        report = cat.rescan()
+        assert [s.path for s in report.skipped] == ["surprised/huge.png"]
+        assert report.skipped[0].reason.startswith("oversized")
+        assert cat.counts()["surprised"] == 2
+    finally:
+        cat.close()
+
+
+def test_unknown_folders_and_other_files_are_ignored(catalog: Catalog, catalog_dir: Path,
+                                                     caplog: pytest.LogCaptureFixture,
+                                                     write_image: Any) -> None:
+    write_image(catalog_dir / "joy" / "x.jpg", 50)
+    write_image(catalog_dir / "Happy" / "y.jpg", 50)
+    (catalog_dir / "happy" / "notes.txt").write_text("not an image")
+    write_image(catalog_dir / "happy" / ".hidden.jpg", 50)
+    (catalog_dir / "README.md").write_text("top-level files are fine")
+    with caplog.at_level(logging.WARNING, logger="kiosk.recommend.catalog"):
+        report = catalog.rescan()
+    assert set(report.ignored_folders) == {"joy", "Happy"}
+    assert "joy" in caplog.text and "not an emotion" in caplog.text
+    assert len(catalog.items()) == 16 and not report.skipped
+
+
+def test_disabled_items_stay_disabled_across_rescans(catalog: Catalog) -> None:
+    catalog.rescan()
+    assert catalog.set_enabled("emotions/calm/calm-1.jpg", False)
+    assert not catalog.set_enabled("emotions/calm/unknown.jpg", False)
+    catalog.rescan()
+    assert "emotions/calm/calm-1.jpg" not in [i.id for i in catalog.items()]
+    assert "emotions/calm/calm-1.jpg" in [i.id for i in catalog.items(enabled=None)]
+    assert [i.id for i in catalog.items(enabled=False)] == ["emotions/calm/calm-1.jpg"]
+    assert catalog.counts()["calm"] == 1
+
+
+def test_manifest_survives_reopening(catalog_dir: Path, data_dir: Path) -> None:
+    first = Catalog(catalog_dir, data_dir / "catalog.sqlite3")
+    first.rescan()
+    ids = [i.id for i in first.items()]
+    first.close()
+    again = Catalog(catalog_dir, data_dir / "catalog.sqlite3")
+    try:
+        assert [i.id for i in again.items()] == ids  # known before any rescan
+        assert again.rescan().unchanged == 16
+    finally:
+        again.close()
+
+
+def test_missing_catalog_folder_is_a_catalog_error(data_dir: Path, tmp_path: Path) -> None:
+    cat = Catalog(tmp_path / "nowhere", data_dir / "c.sqlite3")
+    try:
+        with pytest.raises(CatalogError, match="does not exist"):
+            cat.rescan()
+    finally:
+        cat.close()

@@ -1,0 +1,228 @@
+"""Amazon Personalize backend through botocore's Stubber: request shapes, pseudo-users,
+recommendationId, unknown items, throttling, slow answers, no network and backoff."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import EndpointConnectionError
+from botocore.stub import Stubber
+
+from kiosk.config import PersonalizeSettings
+from kiosk.domain import Emotion
+from kiosk.recommend.embedded import EmbeddedRecommender
+from kiosk.recommend.personalize import PersonalizeRecommender, PersonalizeState
+
+CAMPAIGN = "arn:aws:personalize:us-east-1:123456789012:campaign/kiosk-images"
+RECOMMENDER = "arn:aws:personalize:us-east-1:123456789012:recommender/kiosk-top-picks"
+FILTER = "arn:aws:personalize:us-east-1:123456789012:filter/emotion"
+HAPPY = Emotion.HAPPY
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def embedded(synthetic_items: Any) -> Iterator[EmbeddedRecommender]:
+    items, feats, _ = synthetic_items(per_emotion=12, clusters=2, seed=2)
+    rec = EmbeddedRecommender(seed=4)
+    rec.set_catalog(items, feats)
+    yield rec
+    rec.close()
+
+
+@pytest.fixture
+def client() -> Any:
+    return boto3.client("personalize-runtime", region_name="us-east-1")
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+def settings(**changes: Any) -> PersonalizeSettings:
+    return replace(PersonalizeSettings(), **{"campaign_arn": CAMPAIGN, **changes})
+
+
+def answer(*ids: str, rid: str = "rec-1") -> dict[str, Any]:
+    return {"itemList": [{"itemId": i, "score": 0.5} for i in ids], "recommendationId": rid}
+
+
+def happy(*nums: int) -> list[str]:
+    return [f"emotions/happy/{n:03d}.jpg" for n in nums]
+
+
+def make(embedded: EmbeddedRecommender, client: Any, clock: FakeClock,
+         **changes: Any) -> PersonalizeRecommender:
+    return PersonalizeRecommender(settings(**changes), embedded, client=client, clock=clock)
+
+
+def test_request_shape_context_and_quoted_filter_values(embedded: Any, client: Any,
+                                                        clock: FakeClock) -> None:
+    rec = make(embedded, client, clock, filter_arn=FILTER)
+    with Stubber(client) as stub:
+        stub.add_response("get_recommendations", answer(*happy(5, 6, 7), rid="rid-42"), {
+            "campaignArn": CAMPAIGN, "userId": "visit-1", "numResults": 25,
+            "context": {"EMOTION": "HAPPY"},
+            "filterArn": FILTER, "filterValues": {"EMOTION": '"HAPPY"'},
+        })
+        page = rec.page("visit-1", HAPPY)
+        stub.assert_no_pending_responses()
+    rec.close()
+    assert page.source == "personalize" and page.recommendation_id == "rid-42"
+    assert page.item_ids == tuple(happy(5, 6, 7))
+    assert page.mode == "emotion" and page.index == 0 and page.note == ""
+
+
+def test_recommender_arn_user_id_and_custom_field_names(embedded: Any, client: Any,
+                                                         clock: FakeClock) -> None:
+    rec = make(embedded, client, clock, recommender_arn=RECOMMENDER, campaign_arn="",
+               context_field="MOOD", filter_arn=FILTER, filter_param="MOOD_NAME")
+    with Stubber(client) as stub:
+        stub.add_response("get_recommendations", answer(*happy(1, 2, 3)), {
+            "recommenderArn": RECOMMENDER, "userId": "member-9", "numResults": 25,
+            "context": {"MOOD": "SAD"}, "filterArn": FILTER,
+            "filterValues": {"MOOD_NAME": '"SAD"'},
+        })
+        page = rec.page("visit-2", Emotion.SAD, user_id="member-9")
+        stub.assert_no_pending_responses()
+    rec.close()
+    assert page.mode == "personalized"  # a known user gets "For you"
+
+
+@pytest.mark.parametrize(
+    ("user_id", "gender", "mode", "expected"),
+    [
+        (None, "Female", "auto", "female/happy"),
+        (None, None, "auto", "unknown/happy"),
+        ("u42", "Male", "auto", "u42/happy"),
+        ("u42", "Male", "emotion", "male/happy"),
+    ],
+)
+def test_pseudo_users_of_the_aws_sample(embedded: Any, client: Any, clock: FakeClock,
+                                        user_id: str | None, gender: str | None, mode: str,
+                                        expected: str) -> None:
+    rec = make(embedded, client, clock, pseudo_users=True)
+    with Stubber(client) as stub:
+        stub.add_response("get_recommendations", answer(*happy(1, 2, 3)), {
+            "campaignArn": CAMPAIGN, "userId": expected, "numResults": 25,
+            "context": {"EMOTION": "HAPPY"},
+        })
+        rec.page("v", HAPPY, user_id=user_id, mode=mode, gender=gender)
+        stub.assert_no_pending_responses()
+    rec.close()
+
+
+def test_unknown_and_already_shown_items_are_dropped_and_short_pages_filled(
+    embedded: Any, client: Any, clock: FakeClock
+) -> None:
+    rec = make(embedded, client, clock)
+    with Stubber(client) as stub:
+        stub.add_response("get_recommendations", answer(*happy(1, 2, 3)))
+        stub.add_response("get_recommendations", answer(
+            "emotions/happy/gone.jpg", happy(2)[0], "items/not-ours", *happy(4), rid="r2"))
+        first = rec.page("v", HAPPY)
+        second = rec.page("v", HAPPY)
+    rec.close()
+    assert first.item_ids == tuple(happy(1, 2, 3))
+    assert second.index == 1 and second.recommendation_id == "r2"
+    assert second.item_ids[0] == happy(4)[0] and len(second.items) == 3
+    assert not set(second.item_ids) & set(first.item_ids)  # no repeats in a visit
+    assert "2 items not in the local catalog dropped" in second.note
+    assert "2 filled in by the embedded recommender" in second.note
+
+
+def test_throttling_falls_back_and_backs_off(embedded: Any, client: Any,
+                                             clock: FakeClock) -> None:
+    rec = make(embedded, client, clock)
+    with Stubber(client) as stub:
+        stub.add_client_error("get_recommendations", service_error_code="ThrottlingException",
+                              service_message="Rate exceeded", http_status_code=400)
+        page = rec.page("v", HAPPY)
+        assert page.source == "embedded" and len(page.items) == 3
+        assert "throttled (ThrottlingException)" in page.note
+        assert rec.state is PersonalizeState.BACKING_OFF
+        # Within the backoff Personalize is not asked at all (the stub has no answer left).
+        paused = rec.page("v", HAPPY)
+        assert paused.source == "embedded" and "retry in 5 s" in paused.note
+        assert rec.status()["calls"] == 1 and rec.status()["fallbacks"] == 2
+        # After the backoff it is asked again, and a success resets the failures.
+        clock.now += 5.1
+        stub.add_response("get_recommendations", answer(*happy(9, 10, 11)))
+        again = rec.page("v", HAPPY)
+        stub.assert_no_pending_responses()
+    rec.close()
+    assert again.source == "personalize"
+    assert rec.state is PersonalizeState.READY and rec.status()["consecutive_failures"] == 0
+    assert not set(page.item_ids) & set(paused.item_ids) & set(again.item_ids)
+
+
+def test_backoff_doubles_per_failure(embedded: Any, client: Any, clock: FakeClock) -> None:
+    rec = make(embedded, client, clock)
+    with Stubber(client) as stub:
+        stub.add_client_error("get_recommendations", "ResourceNotFoundException",
+                              "campaign not found", 404)
+        stub.add_client_error("get_recommendations", "InternalServerError", "", 500)
+        first = rec.page("v", HAPPY)
+        assert "failed: ResourceNotFoundException (campaign not found)" in first.note
+        clock.now += 5.1
+        rec.page("v", HAPPY)
+        assert rec.status()["retry_in_s"] == 10.0
+        assert rec.status()["last_error"] == "failed: InternalServerError"
+    rec.close()
+
+
+def test_no_network_falls_back(embedded: Any, clock: FakeClock) -> None:
+    class Offline:
+        def get_recommendations(self, **_: Any) -> dict[str, Any]:
+            raise EndpointConnectionError(endpoint_url="https://personalize-runtime")
+
+    rec = PersonalizeRecommender(settings(), embedded, client=Offline(), clock=clock)
+    page = rec.page("v", HAPPY)
+    rec.close()
+    assert page.source == "embedded" and "no network" in page.note
+
+
+def test_a_slow_answer_falls_back_within_the_budget(embedded: Any, clock: FakeClock) -> None:
+    release = threading.Event()
+    calls = []
+
+    class Slow:
+        def get_recommendations(self, **params: Any) -> dict[str, Any]:
+            calls.append(params)
+            release.wait(10)
+            return answer(*happy(1, 2, 3))
+
+    rec = PersonalizeRecommender(settings(time_budget_ms=50), embedded, client=Slow(),
+                                 clock=clock)
+    try:
+        started = time.perf_counter()
+        page = rec.page("v", HAPPY)
+        elapsed = time.perf_counter() - started
+        assert page.source == "embedded" and "timed out after 50 ms" in page.note
+        assert elapsed < 1.0
+        assert rec.state is PersonalizeState.BUSY
+        clock.now += 60  # even past the backoff, one slow call at a time
+        busy = rec.page("v", HAPPY)
+        assert "still busy" in busy.note and len(calls) == 1
+    finally:
+        release.set()
+        rec.close()
+    assert rec.state is not PersonalizeState.BUSY
+
+
+def test_needs_a_campaign_or_recommender(embedded: Any) -> None:
+    with pytest.raises(ValueError, match="campaign_arn"):
+        PersonalizeRecommender(PersonalizeSettings(), embedded)
