@@ -368,7 +368,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(f"{path}: settings file not found; check --config / KIOSK_CONFIG") from None
+        raise ConfigError(
+            f"{path}: settings file not found; check --config / KIOSK_CONFIG"
+        ) from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read settings file ({exc.strerror})") from None
     try:
@@ -460,7 +462,7 @@ def _coerce(raw: Any, hint: Any, meta: Mapping[str, Any], where: str) -> Any:
     except ValueError as exc:
         raise ConfigError(f"{where} = {shown}: {exc}") from None
     lo, hi, choices = meta.get("min"), meta.get("max"), meta.get("choices")
-    if lo is not None and value < lo or hi is not None and value > hi:
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
         raise ConfigError(f"{where} = {shown}: must be between {lo} and {hi}")
     if choices and value not in choices:
         raise ConfigError(f"{where} = {shown}: allowed values are {', '.join(choices)}")

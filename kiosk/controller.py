@@ -24,6 +24,7 @@ Signals:
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 import uuid
@@ -72,6 +73,7 @@ class KioskController(QObject):
         reset_vision: Callable[[], None] | None = None,
         extra_status: Callable[[], dict[str, Any]] | None = None,
         wake_uploader: Callable[[], None] | None = None,
+        identity: Any = None,
         clock: Callable[[], float] = time.monotonic,
         parent: QObject | None = None,
     ) -> None:
@@ -84,6 +86,7 @@ class KioskController(QObject):
         self._reset_vision = reset_vision
         self._extra_status = extra_status
         self._wake_uploader = wake_uploader
+        self.identity = identity  # kiosk.consent_flow.ConsentFlow, or None (identity off)
         self._clock = clock
 
         self.visit_id: str | None = None
@@ -132,11 +135,15 @@ class KioskController(QObject):
     def stop(self) -> None:
         for timer in (self.preview_timer, self.idle_timer, self.status_timer):
             timer.stop()
+        if self.identity is not None:
+            self.identity.stop()
 
     # ------------------------------------------------------------------ vision
 
     @Slot(object)
     def on_vision_result(self, result: Any) -> None:
+        if self.identity is not None:
+            self.identity.observe(result)
         self._boxes = [
             (t.box.x1, t.box.y1, t.box.width, t.box.height, t.id == result.primary_track_id)
             for t in result.tracks if t.visible
@@ -210,11 +217,11 @@ class KioskController(QObject):
             return  # not on screen, or a second tap: counted once
         self._liked.add(item_id)
         tapped_at = time.time()
-        user_id = None
+        user_id = self.user_id
         self.worker.submit(
             self.backend.like, page, item_id, tapped_at, user_id,
             on_result=self._on_liked,
-            on_error=lambda exc, item_id=item_id: self._on_like_failed(item_id, exc),
+            on_error=functools.partial(self._on_like_failed, item_id),
         )
 
     @Slot(str)
@@ -232,6 +239,17 @@ class KioskController(QObject):
             self.view.show_message("Uploading queued events now")
             self.refresh_status()
 
+    @property
+    def user_id(self) -> str | None:
+        """The visit's user id: only with identity on, consent given and a match/enrolment."""
+        return self.identity.user_id if self.identity is not None else None
+
+    @Slot(str)
+    def on_user_changed(self, user_id: str) -> None:
+        """Identity found (or forgot) the visitor: re-rank with (or without) their id."""
+        if self.visit_id is not None and self.emotion is not None:
+            self._request_page()
+
     # ------------------------------------------------------------------ internals
 
     def _begin_visit(self, visit_id: str) -> None:
@@ -239,6 +257,8 @@ class KioskController(QObject):
             self._end_visit(keep_screen=True)
         log.info("visit %s started", visit_id)
         self.visit_id = visit_id
+        if self.identity is not None:
+            self.identity.visit_began(visit_id)
         self.emotion = None
         self.page = None
         self._liked.clear()
@@ -246,6 +266,8 @@ class KioskController(QObject):
     def _end_visit(self, keep_screen: bool) -> None:
         if self.visit_id is not None:
             self.worker.submit(self.backend.end_visit, self.visit_id)
+            if self.identity is not None:
+                self.identity.visit_ended()
         self.visit_id = None
         self.emotion = None
         self.page = None
@@ -256,6 +278,8 @@ class KioskController(QObject):
             self.view.show_emotion(None)
 
     def _set_emotion(self, reading: EmotionReading) -> None:
+        log.info("emotion settled: %s (%.0f %%, %s)", reading.emotion.value,
+                 reading.confidence * 100, reading.source)
         self.emotion = reading.emotion
         self._emotion_changed_at = self._clock()
         self.view.show_emotion(reading)
@@ -265,7 +289,7 @@ class KioskController(QObject):
         assert self.visit_id is not None and self.emotion is not None
         self._request += 1
         self.worker.submit(
-            self.backend.page, self._request, self.visit_id, self.emotion, None, self.mode,
+            self.backend.page, self._request, self.visit_id, self.emotion, self.user_id, self.mode,
             self.settings.recommend.page_size, on_result=self._on_page,
         )
 
@@ -273,9 +297,14 @@ class KioskController(QObject):
         if result.request != self._request or result.page.visit_id != self.visit_id:
             return  # stale: the emotion or the visitor changed meanwhile
         self.page = result.page
+        log.info("page %d shown: %s, %s, %d items%s", result.page.index,
+                 result.page.emotion.value, result.page.mode, len(result.page.items),
+                 f" ({result.page.note})" if result.page.note else "")
         self.view.show_page(result.page, result.images)
         self.view.set_mode(self.mode if self.mode != "auto" else result.page.mode,
                            result.personalization_ready)
+        if self.identity is not None:
+            self.identity.page_shown(self.manual)
         if self._emotion_changed_at is not None:
             self.page_shown.emit(self._clock() - self._emotion_changed_at)
             self._emotion_changed_at = None

@@ -1,7 +1,10 @@
 """Ordered, bounded shutdown: clean-ups run in reverse order of registration.
 
 Each clean-up gets a time budget; one that overruns or raises is logged and the
-rest still run (Picard's register_cleanup/run_cleanup pattern).
+rest still run (Picard's register_cleanup/run_cleanup pattern). Clean-ups that
+touch Qt objects (timers, widgets) are registered with `inline=True` and run on
+the calling (GUI) thread; they must be quick. The others run on a helper thread
+so a stuck driver or network call cannot hold the shutdown beyond its budget.
 """
 
 from __future__ import annotations
@@ -16,23 +19,31 @@ log = logging.getLogger(__name__)
 
 class Cleanups:
     def __init__(self) -> None:
-        self._items: list[tuple[str, Callable[[], object], float]] = []
+        self._items: list[tuple[str, Callable[[], object], float, bool]] = []
 
-    def register(self, name: str, fn: Callable[[], object], timeout_s: float = 3.0) -> None:
-        self._items.append((name, fn, timeout_s))
+    def register(self, name: str, fn: Callable[[], object], timeout_s: float = 3.0,
+                 *, inline: bool = False) -> None:
+        self._items.append((name, fn, timeout_s, inline))
 
     def run(self) -> list[str]:
         """Run every clean-up, newest first; returns the names that failed or timed out."""
         failed: list[str] = []
         while self._items:
-            name, fn, timeout_s = self._items.pop()
+            name, fn, timeout_s, inline = self._items.pop()
             started = time.monotonic()
             errors: list[BaseException] = []
+            if inline:
+                try:
+                    fn()
+                except Exception as exc:
+                    log.error("shutdown: %s failed: %s", name, exc)
+                    failed.append(name)
+                continue
 
             def call(fn: Callable[[], object] = fn, errors: list[BaseException] = errors) -> None:
                 try:
                     fn()
-                except BaseException as exc:  # noqa: BLE001 - reported below
+                except BaseException as exc:
                     errors.append(exc)
 
             runner = threading.Thread(target=call, name=f"kiosk-cleanup-{name}", daemon=True)

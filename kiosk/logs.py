@@ -28,7 +28,7 @@ def setup_logging(log_dir: Path, level: str = "INFO", *, to_stderr: bool = True)
     try:
         log_dir.mkdir(parents=True, exist_ok=True)
         file_handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=5 * 1024 * 1024, backupCount=5, encoding="utf-8"
+            log_dir / LOG_FILE, maxBytes=5 * 1024 * 1024, backupCount=5, encoding="utf-8"
         )
         file_handler.setFormatter(formatter)
         file_handler._kiosk = True  # type: ignore[attr-defined]

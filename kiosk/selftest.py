@@ -52,7 +52,8 @@ def run_self_test(settings: Settings, out: TextIO | None = None, camera_timeout_
         try:
             result = check(settings)
         except Exception as exc:  # a check that crashes is a failed check
-            result = Check(getattr(check, "__name__", "check"), "FAIL", f"{type(exc).__name__}: {exc}")
+            name = getattr(check, "__name__", "check")
+            result = Check(name, "FAIL", f"{type(exc).__name__}: {exc}")
         took = time.perf_counter() - started
         results.append(result)
         out.write(f"[{result.status}] {result.name}: {result.detail} ({took:.2f} s)\n")
@@ -156,7 +157,8 @@ def check_events_db(settings: Settings) -> Check:
     pending = status.get("pending", 0)
     dead = status.get("dead", 0)
     state = "WARN" if dead else "PASS"
-    return Check("event queue", state, f"{settings.events_db}: {pending} pending, {dead} dead letters")
+    detail = f"{settings.events_db}: {pending} pending, {dead} dead letters"
+    return Check("event queue", state, detail)
 
 
 def check_aws(settings: Settings) -> Check:
@@ -181,7 +183,7 @@ def check_aws(settings: Settings) -> Check:
 
 
 def check_camera(settings: Settings, timeout_s: float) -> Check:
-    from kiosk.camera import CameraError, Capture, CameraState, source_from_setting
+    from kiosk.camera import CameraError, CameraState, Capture, source_from_setting
 
     try:
         source = source_from_setting(settings.camera.source, settings.camera)
@@ -194,9 +196,9 @@ def check_camera(settings: Settings, timeout_s: float) -> Check:
         state, message = capture.state, capture.message
     finally:
         capture.stop(3.0)
-    if frame is None or state is not CameraState.LIVE and state is not CameraState.OPENING:
-        return Check("camera", "FAIL", f"{message or 'no frame'} (source {settings.camera.source!r}); "
-                     "check the cable or [camera] source — the kiosk still runs with the mood picker")
+    if frame is None or (state is not CameraState.LIVE and state is not CameraState.OPENING):
+        reason = message or f"no frame from camera source {settings.camera.source!r}"
+        return Check("camera", "FAIL", f"{reason} — the kiosk still runs, with the mood picker")
     return Check("camera", "PASS", f"{source.name}: {frame.width}x{frame.height} frame received")
 
 

@@ -42,7 +42,7 @@ def _no_leaked_threads() -> Iterator[None]:
     leaked = []
     for thread in set(threading.enumerate()) - before:
         thread.join(timeout=2.0)  # bounded: a stopping thread gets a moment to finish
-        if thread.is_alive() and not thread.daemon or thread.is_alive() and _is_ours(thread):
+        if (thread.is_alive() and not thread.daemon) or (thread.is_alive() and _is_ours(thread)):
             leaked.append(thread.name)
     if leaked:
         pytest.fail(f"test left threads running: {leaked}")
@@ -79,7 +79,8 @@ def _no_leaked_qt_timers(request: pytest.FixtureRequest) -> Iterator[None]:
 def faces_dir() -> Path:
     """The real labeled faces in ../shared/data/faces (skip when absent)."""
     if not (SHARED_FACES / "labels.csv").is_file():
-        pytest.skip(f"real faces not available: {SHARED_FACES} is missing (../shared beside the repo)")
+        pytest.skip(f"real faces not available: {SHARED_FACES} is missing "
+                    "(../shared beside the repo)")
     return SHARED_FACES
 
 

@@ -51,8 +51,9 @@ class FakeBackend:
         for _ in range(page_size):
             self.counter += 1
             items.append(Item(f"emotions/{emotion.folder}/{self.counter}.jpg", emotion, "x"))
+        personalized = self._ready(visit_id) and mode != "emotion"
         page = Page(tuple(items), emotion, visit_id,
-                    mode="personalized" if self._ready(visit_id) and mode != "emotion" else "emotion")
+                    mode="personalized" if personalized else "emotion")
         return PageResult(page, {i.id: np.zeros((4, 4, 3), np.uint8) for i in items},
                           self._ready(visit_id), request)
 

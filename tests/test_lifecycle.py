@@ -32,3 +32,12 @@ def test_overrunning_cleanup_is_abandoned_after_its_budget() -> None:
     for t in threading.enumerate():
         if t.name == "kiosk-cleanup-hangs":
             t.join(1)
+
+
+def test_inline_cleanups_run_on_the_calling_thread() -> None:
+    threads: list[str] = []
+    c = Cleanups()
+    c.register("qt timer", lambda: threads.append(threading.current_thread().name), inline=True)
+    c.register("worker", lambda: threads.append(threading.current_thread().name))
+    assert c.run() == []
+    assert threads == ["kiosk-cleanup-worker", threading.current_thread().name]

@@ -9,7 +9,7 @@ import sys
 from kiosk.config import hash_pin
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("pin", help="hash an admin PIN for the settings file")
     p.add_argument("--stdin", action="store_true", help="read the PIN from standard input")
     p.set_defaults(handler=_pin)

@@ -4,9 +4,9 @@ Each page asks `GetRecommendations` (campaign or recommender ARN) for the visito
 (`userId`: the recognised user, else the visit's session id) with the emotion as
 contextual metadata (`context={"EMOTION": "HAPPY"}`, field configurable) and, when
 a filter is configured, as a filter value (`filterValues={"EMOTION": "\\"HAPPY\\""}`:
-Personalize wants string values quoted; upper case, as PutItems stores it). For operators coming from the AWS sample,
-`pseudo_users` asks for `<gender>/<emotion>` (emotion tab) and `<userId>/<emotion>`
-("For you") pseudo-users instead.
+Personalize wants string values quoted; upper case, as PutItems stores it). For
+operators coming from the AWS sample, `pseudo_users` asks for `<gender>/<emotion>`
+(emotion tab) and `<userId>/<emotion>` ("For you") pseudo-users instead.
 
 The call runs on a one-thread executor and is awaited at most `time_budget_ms`. On a
 timeout, an error, throttling or no network, the embedded recommender answers that

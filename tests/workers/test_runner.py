@@ -26,7 +26,9 @@ def test_runs_off_the_gui_thread_and_delivers_on_it(worker: SerialWorker, qtbot:
         return threading.current_thread().name
 
     with qtbot.waitSignal(worker.finished, timeout=2000):
-        worker.submit(job, on_result=lambda name: seen.append((name, threading.current_thread().name)))
+        worker.submit(
+            job, on_result=lambda name: seen.append((name, threading.current_thread().name))
+        )
     assert seen == [("kiosk-test", gui)]
 
 

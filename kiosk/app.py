@@ -1,0 +1,255 @@
+"""Composition root: builds every part from the settings, wires the signals, owns
+start-up and the ordered, bounded shutdown.
+
+Start-up order: Qt application and translations → window → workers (recommend
+back end opened on its thread; camera capture; vision, which loads the models on
+its own thread) → controller. Nothing slow runs on the GUI thread: the window is
+up within a fraction of a second and fills in as the parts report ready.
+Shutdown runs the registered clean-ups in reverse order, each with a time budget.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import traceback
+from types import TracebackType
+from typing import Any
+
+from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication
+
+from kiosk import __version__
+from kiosk.config import Settings
+from kiosk.controller import KioskController
+from kiosk.lifecycle import Cleanups
+from kiosk.ui.adapter import ViewAdapter
+from kiosk.ui.exhibit import apply_exhibit_mode
+from kiosk.ui.i18n import install_translator
+from kiosk.ui.main_window import MainWindow
+from kiosk.watchdog import SystemdWatchdog
+from kiosk.workers.backend import KioskBackend
+from kiosk.workers.camera_bridge import CameraBridge
+from kiosk.workers.runner import SerialWorker
+from kiosk.workers.vision_worker import VisionWorker, default_pipeline_factory
+
+log = logging.getLogger(__name__)
+
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+
+def _qt_message(kind: QtMsgType, context: Any, message: str) -> None:
+    logging.getLogger("qt").log(_QT_LEVELS.get(kind, logging.WARNING), "%s", message)
+
+
+class Kiosk:
+    """All the running parts of one kiosk, built from `settings`."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.cleanups = Cleanups()
+        self.crashes = 0
+        self.camera: CameraBridge | None = None
+        self.vision: VisionWorker | None = None
+        self.camera_error = ""
+        self.vision_device = ""
+        self.uploader: Any = None
+
+        self.window = MainWindow.from_settings(settings)
+        self.window.set_privacy({
+            "cloud_fallback": settings.rekognition.enabled,
+            "identity": settings.identity.enabled,
+        })
+        self.worker = SerialWorker("recommend")
+        self.backend = KioskBackend.from_settings(settings)
+        self._build_camera()
+        self.identity_worker: SerialWorker | None = None
+        self.identity_service: Any = None
+        self.consent_flow = self._build_identity()
+        self.controller = KioskController(
+            settings, ViewAdapter(self.window), self.worker, self.backend,
+            latest_frame=self.camera.latest if self.camera else None,
+            reset_vision=self.vision.request_reset if self.vision else None,
+            extra_status=self.status,
+            wake_uploader=self.backend.wake_uploader,
+            identity=self.consent_flow,
+        )
+        self._wire()
+        self.watchdog = SystemdWatchdog()
+
+    def _build_camera(self) -> None:
+        from kiosk.camera import CameraError, Capture, source_from_setting
+
+        try:
+            source = source_from_setting(self.settings.camera.source, self.settings.camera)
+        except CameraError as exc:
+            self.camera_error = str(exc)
+            log.error("camera unavailable: %s", exc)
+            return
+        self.camera = CameraBridge(Capture.from_settings(source, self.settings.camera))
+        self.vision = VisionWorker(self.camera.capture, default_pipeline_factory(self.settings))
+
+    def _build_identity(self) -> Any:
+        """The opt-in identity flow, or None. Built when identity is on, and also when
+        it was turned off but enrolled faces may remain (so they are still purged)."""
+        from kiosk.consent_flow import ConsentFlow
+        from kiosk.identity.consent import VisitConsent
+        from kiosk.identity.service import IdentityService, should_schedule_purge
+        from kiosk.ui.consent import attach_consent
+
+        s = self.settings
+        if not should_schedule_purge(s):
+            return None
+
+        def record_user(*args: Any, **kwargs: Any) -> Any:
+            queue = self.backend.queue
+            if queue is None:
+                raise RuntimeError("event queue unavailable")
+            return queue.record_user(*args, **kwargs)
+
+        self.identity_service = IdentityService.from_settings(s, record_user=record_user)
+        self.identity_worker = SerialWorker("identity")
+        overlay = attach_consent(self.window)
+        flow = ConsentFlow(
+            VisitConsent(enabled=s.identity.enabled), self.identity_service, self.identity_worker,
+            overlay, retention_days=s.identity.retention_days,
+            latest_frame=lambda: self.camera.latest() if self.camera else None,
+        )
+        overlay.answered.connect(flow.on_answer)
+        overlay.forget_requested.connect(flow.on_forget)
+        return flow
+
+    def _wire(self) -> None:
+        w, c = self.window, self.controller
+        w.next_requested.connect(c.on_next)
+        w.like_requested.connect(c.on_like)
+        w.mode_requested.connect(c.on_mode)
+        w.mood_picked.connect(c.on_mood_picked)
+        w.user_activity.connect(c.on_user_activity)
+        w.admin_action_requested.connect(c.on_admin_action)
+        c.exit_requested.connect(self._exit)
+        if self.consent_flow is not None:
+            self.consent_flow.user_changed.connect(c.on_user_changed)
+        if self.camera is not None:
+            self.camera.state_changed.connect(c.on_camera_state)
+        if self.vision is not None:
+            self.vision.result.connect(c.on_vision_result)
+            self.vision.failed.connect(c.on_vision_failed)
+            self.vision.ready.connect(self._on_vision_ready)
+
+    def start(self) -> None:
+        s = self.settings
+        if s.app.kiosk_mode:
+            apply_exhibit_mode(self.window)
+        else:
+            self.window.resize(1280, 800)
+            self.window.show()
+        self.worker.start()
+        self.worker.submit(self.backend.open)
+        self.cleanups.register("recommend worker", lambda: self._stop_backend(), 8.0)
+        if self.camera is not None and self.vision is not None:
+            self.camera.start()
+            self.cleanups.register("camera", lambda: self.camera and self.camera.stop(3.0), 4.0)
+            self.vision.start()
+            self.cleanups.register("vision", lambda: self.vision and self.vision.stop(3.0), 5.0)
+        else:
+            self.controller.on_camera_state("LOST", self.camera_error)
+        if self.identity_worker is not None and self.consent_flow is not None:
+            self.identity_worker.start()
+            self.cleanups.register("identity worker", self._stop_identity, 5.0)
+            self.consent_flow.start()
+        self.controller.start()
+        self.cleanups.register("controller", self.controller.stop, inline=True)
+        self.watchdog.start()
+        self.cleanups.register("watchdog", self.watchdog.stop, inline=True)
+        log.info("kiosk %s started (%s)", __version__,
+                 "exhibit mode" if s.app.kiosk_mode else "windowed")
+
+    def _stop_backend(self) -> None:
+        done = threading.Event()
+        self.worker.submit(self.backend.close, on_result=lambda _: done.set())
+        # the close job runs after any job in flight; the worker then stops
+        self.worker.stop(6.0)
+
+    def _stop_identity(self) -> None:
+        self.identity_service.cancel()  # ends any backoff wait at once
+        if self.identity_worker is not None:
+            self.identity_worker.stop(3.0)
+        self.identity_service.close()
+
+    def shutdown(self) -> None:
+        log.info("shutting down")
+        failed = self.cleanups.run()
+        if failed:
+            log.warning("shutdown: %s did not stop cleanly", ", ".join(failed))
+
+    def status(self) -> dict[str, Any]:
+        """GUI-thread part of the status (cheap attribute reads only)."""
+        out: dict[str, Any] = {"crash_count": self.crashes, "model_device": self.vision_device}
+        if self.camera is not None:
+            out["camera_state"] = self.camera.state.name
+            out["camera_fps"] = round(self.camera.fps(), 1)
+        else:
+            out["camera_state"] = f"LOST ({self.camera_error})"
+        if self.vision is not None and self.vision.last_latency:
+            out["inference_ms"] = round(self.vision.last_latency.get("total_ms", 0.0), 1)
+        return out
+
+    def on_crash(self, exc: BaseException) -> None:
+        """An uncaught exception on the GUI thread: log it, count it, and go back to
+        the attract screen so the next visitor starts clean."""
+        self.crashes += 1
+        log.critical("uncaught exception (#%d): %s\n%s", self.crashes, exc,
+                     "".join(traceback.format_exception(exc)))
+        try:
+            self.controller.recover()
+        except Exception:
+            log.exception("could not return to the attract screen")
+
+    def _on_vision_ready(self, device: str) -> None:
+        self.vision_device = device
+
+    def _exit(self, code: int) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.exit(code)
+
+
+def run_app(settings: Settings, quit_after: float | None = None) -> int:
+    qInstallMessageHandler(_qt_message)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("kiosk")
+    app.setApplicationVersion(__version__)
+    install_translator(app, settings.app.language)
+    kiosk = Kiosk(settings)
+
+    previous_hook = sys.excepthook
+
+    def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None
+                   ) -> None:
+        kiosk.on_crash(exc.with_traceback(tb))
+
+    sys.excepthook = excepthook
+    threading.excepthook = lambda args: log.critical(
+        "uncaught exception in thread %s: %s\n%s",
+        args.thread.name if args.thread else "?", args.exc_value,
+        "".join(traceback.format_exception(args.exc_type, args.exc_value, args.exc_traceback)),
+    )
+    kiosk.start()
+    if quit_after is not None:
+        QTimer.singleShot(int(quit_after * 1000), app.quit)
+    try:
+        code = app.exec()
+    finally:
+        kiosk.shutdown()
+        sys.excepthook = previous_hook
+        kiosk.window.close()
+    return int(code)

@@ -1,0 +1,210 @@
+"""`python -m kiosk.bench startup`: start to first camera frame, and peak memory.
+
+Starts the kiosk as an operator would (`--windowed --quit-after N --camera VIDEO`)
+on Qt's offscreen platform, once from the source install (`python -m kiosk`) and
+once from the bundle (`dist/kiosk/kiosk`) when it has been built, each `--runs`
+times. Each run gets an empty settings file and its own data and log folders,
+so the operator's settings and data are never touched.
+
+- `first_frame_s`: wall time from spawning the process to the app's log line
+  `first frame shown` (logger `kiosk.controller`, INFO, written when the preview
+  shows its first camera frame), read from its stderr as it happens.
+- `peak_rss_mb`: the process's peak resident memory (VmHWM from /proc while it
+  runs, and `ru_maxrss` from wait4 when it exits; the larger of the two).
+
+Both are medians/maxima over the runs (`runs` lists each one). The camera is a
+generated video: real faces from ../shared/data/faces when that folder exists
+(so the emotion model runs too), otherwise a drawn face. Targets from issue #7:
+≤ 2 s and ≤ 400 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import selectors
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[2]
+BUNDLE = REPO / "dist" / "kiosk" / ("kiosk.exe" if sys.platform == "win32" else "kiosk")
+SHARED_FACES = REPO.parent / "shared" / "data" / "faces" / "images"
+FIRST_FRAME = "first frame shown"
+TARGETS = {"first_frame_s": 2.0, "peak_rss_mb": 400.0}
+
+
+def write_test_video(path: str | Path, seconds: float = 6.0, fps: int = 15,
+                     faces_dir: Path | None = SHARED_FACES) -> Path:
+    """A 640x480 MJPG video of faces for `--camera`; returns the path written.
+
+    Real face photos from `faces_dir` when it exists, else a drawn face. Falls back
+    to a folder of JPEG frames (also a valid `--camera`) when OpenCV cannot write
+    video here."""
+    import cv2
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    faces = sorted(faces_dir.glob("*.jpg"))[:12] if faces_dir and faces_dir.is_dir() else []
+    count = max(1, int(seconds * fps))
+    frames = [_frame(i, faces, cv2) for i in range(count)]
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), fps, (640, 480))
+    if writer.isOpened():
+        for frame in frames:
+            writer.write(frame)
+        writer.release()
+        if path.is_file() and path.stat().st_size > 0:
+            return path
+    folder = path.with_suffix("")
+    folder.mkdir(exist_ok=True)
+    for i, frame in enumerate(frames[: 2 * fps]):
+        cv2.imwrite(str(folder / f"frame{i:04d}.jpg"), frame)
+    return folder
+
+
+def _frame(index: int, faces: list[Path], cv2: Any) -> np.ndarray:
+    canvas = np.full((480, 640, 3), 96, np.uint8)
+    shift = int(8 * np.sin(index / 5))
+    if faces:
+        face = cv2.imread(str(faces[(index // 15) % len(faces)]))
+        if face is not None:
+            face = cv2.resize(face, (300, 300))
+            canvas[90:390, 170 + shift:470 + shift] = face
+            return canvas
+    center = (320 + shift, 240)
+    cv2.ellipse(canvas, center, (110, 140), 0, 0, 360, (150, 180, 220), -1)
+    for dx in (-45, 45):
+        cv2.circle(canvas, (center[0] + dx, 200), 14, (40, 40, 40), -1)
+    cv2.ellipse(canvas, (center[0], 290), (50, 25), 0, 0, 180, (40, 40, 80), 6)
+    return canvas
+
+
+def _vm_hwm_mb(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def measure(command: list[str], camera: Path, quit_after: float, timeout_s: float = 120.0,
+            cwd: Path = REPO) -> dict[str, Any]:
+    """One run of `command` (the kiosk) with an isolated environment (Linux: /proc, wait4)."""
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
+        home = Path(tmp)
+        (home / "kiosk.toml").write_text("")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+        env.update(
+            QT_QPA_PLATFORM="offscreen",
+            KIOSK_CONFIG=str(home / "kiosk.toml"),
+            XDG_DATA_HOME=str(home / "data"),
+            XDG_STATE_HOME=str(home / "state"),
+            XDG_CONFIG_HOME=str(home / "config"),
+            XDG_CACHE_HOME=str(home / "cache"),
+        )
+        args = [*command, "--windowed", "--quit-after", str(quit_after),
+                "--camera", str(camera), "--data-dir", str(home / "data")]
+        started = time.perf_counter()
+        proc = subprocess.Popen(args, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        assert proc.stderr is not None
+        os.set_blocking(proc.stderr.fileno(), False)
+        first_frame: float | None = None
+        hwm, maxrss = 0.0, 0.0
+        buffer = b""
+        tail: list[str] = []
+        code: int | None = None
+        killed = False
+        with selectors.DefaultSelector() as sel:
+            sel.register(proc.stderr, selectors.EVENT_READ)
+            while code is None:
+                if sel.select(timeout=0.05):
+                    buffer += proc.stderr.read() or b""
+                *lines, buffer = buffer.split(b"\n")
+                for raw in lines:
+                    line = raw.decode("utf-8", "replace")
+                    tail = [*tail[-19:], line]
+                    if first_frame is None and FIRST_FRAME in line:
+                        first_frame = time.perf_counter() - started
+                hwm = max(hwm, _vm_hwm_mb(proc.pid) or 0.0)
+                if not killed and time.perf_counter() - started > timeout_s:
+                    proc.kill()
+                    killed = True
+                # reap it ourselves: wait4 gives this child's own ru_maxrss
+                pid, status, usage = os.wait4(proc.pid, 0 if killed else os.WNOHANG)
+                if pid:
+                    code = os.waitstatus_to_exitcode(status)
+                    maxrss = usage.ru_maxrss / 1024  # KiB on Linux
+        proc.returncode = code
+        rest = (buffer + (proc.stderr.read() or b"")).decode("utf-8", "replace")
+        proc.stderr.close()
+    tail = [*tail, *rest.splitlines()][-20:]
+    run: dict[str, Any] = {
+        "first_frame_s": round(first_frame, 3) if first_frame is not None else None,
+        "peak_rss_mb": round(max(hwm, maxrss), 1),
+        "exit_code": code,
+        "wall_s": round(time.perf_counter() - started, 2),
+    }
+    if first_frame is None or code != 0:
+        run["log_tail"] = tail
+    return run
+
+
+def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    times = [r["first_frame_s"] for r in runs if r["first_frame_s"] is not None]
+    out: dict[str, Any] = {
+        "first_frame_s": round(statistics.median(times), 3) if times else None,
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+        "runs": runs,
+    }
+    out["meets_targets"] = bool(
+        times and out["first_frame_s"] <= TARGETS["first_frame_s"]
+        and out["peak_rss_mb"] <= TARGETS["peak_rss_mb"]
+        and len(times) == len(runs)
+    )
+    return out
+
+
+def run(argv: list[str]) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(prog="python -m kiosk.bench startup")
+    parser.add_argument("--runs", type=int, default=3, help="runs per variant (median)")
+    parser.add_argument("--quit-after", type=float, default=6.0,
+                        help="seconds each run lasts (the peak includes steady inference)")
+    parser.add_argument("--camera", type=Path, help="video or image folder (default: generated)")
+    parser.add_argument("--bundle", type=Path, default=BUNDLE, help="the built bundle's program")
+    parser.add_argument("--only", choices=("source", "bundle"), help="measure one variant")
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-camera-") as tmp:
+        camera = args.camera or write_test_video(Path(tmp) / "camera.avi")
+        variants: dict[str, list[str] | None] = {
+            "source": [sys.executable, "-m", "kiosk"],
+            "bundle": [str(args.bundle)] if args.bundle.is_file() else None,
+        }
+        result: dict[str, Any] = {
+            "targets": TARGETS,
+            "camera": "generated: " + ("real faces" if SHARED_FACES.is_dir() else "drawn face")
+            if args.camera is None else str(args.camera),
+            "quit_after_s": args.quit_after,
+        }
+        for name, command in variants.items():
+            if command is None:
+                result[name] = None
+                result[f"{name}_reason"] = f"{args.bundle} not built; run `make package` first"
+            elif args.only and name != args.only:
+                result[name] = None
+                result[f"{name}_reason"] = f"not measured (--only {args.only})"
+            else:
+                runs = [measure(command, camera, args.quit_after) for _ in range(args.runs)]
+                result[name] = summarize(runs)
+    return result

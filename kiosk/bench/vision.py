@@ -1,0 +1,149 @@
+"""`python -m kiosk.bench vision`: latency of one vision step (detect + classify).
+
+The frame is 640x480 with one real face (the first `happy` photo of
+../shared/data/faces, 200 px tall, on a gray background); without the shared data a
+synthetic frame is used and `note` says so (the detector then finds nothing, so the
+classifier is timed on a fixed box). Each of `--frames` iterations times `detect`,
+then `classify` of the best face; p50/p95 are over those iterations, after
+`--warmup` untimed ones. `cuda` is measured the same way when a GPU is present.
+
+`--sweep` adds a table over detect widths (640, 480, 320, 256) and CPU threads
+(1, 2): latency, and detection recall on all labelled photos placed in 640x480 frames
+at three face sizes (photo 300, 160 and 100 px tall: close, middle, far).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import torch
+
+from kiosk.config import VisionSettings
+from kiosk.domain import Box
+from kiosk.resources import resource_path
+from kiosk.vision.detector import MODEL_FILE as DETECTOR_FILE
+from kiosk.vision.detector import FaceDetector
+from kiosk.vision.device import configure_threads
+from kiosk.vision.emotion_model import MODEL_FILE as EMOTION_FILE
+from kiosk.vision.emotion_model import EmotionClassifier
+from kiosk.vision.evaluate import frame_from_face, read_image
+
+FACES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "faces"
+SWEEP_WIDTHS = (640, 480, 320, 256)
+SWEEP_THREADS = (1, 2)
+RECALL_PHOTO_HEIGHTS = (300, 160, 100)
+
+
+def _labelled(faces_dir: Path) -> list[tuple[Path, str]]:
+    with (faces_dir / "labels.csv").open(newline="") as f:
+        return [(faces_dir / r["image"], r["emotion"]) for r in csv.DictReader(f)]
+
+
+def test_frame(faces_dir: Path) -> tuple[np.ndarray, str]:
+    """640x480 frame with one real face, or a synthetic one (with a note)."""
+    if (faces_dir / "labels.csv").is_file():
+        path = next(p for p, label in _labelled(faces_dir) if label == "happy")
+        return frame_from_face(read_image(path), photo_height=200), f"real face: {path.name}"
+    frame = np.full((480, 640, 3), 114, np.uint8)
+    cv2.ellipse(frame, (320, 240), (70, 95), 0, 0, 360, (150, 170, 200), -1)
+    return frame, f"synthetic frame: {faces_dir} not found, no real face available"
+
+
+def _pct(values: list[float]) -> dict[str, float]:
+    arr = np.asarray(values)
+    return {"p50": round(float(np.percentile(arr, 50)), 3),
+            "p95": round(float(np.percentile(arr, 95)), 3)}
+
+
+def measure(detector: FaceDetector, classifier: EmotionClassifier, frame: np.ndarray,
+            frames: int, warmup: int, threads: int) -> dict[str, Any]:
+    """Time `frames` detect + classify steps on `frame`."""
+    fallback_box = Box(250, 140, 390, 330)
+    detect_ms, classify_ms, total_ms = [], [], []
+    faces_found = 0
+    for i in range(warmup + frames):
+        t0 = time.perf_counter()
+        faces = detector.detect(frame)
+        t1 = time.perf_counter()
+        classifier.classify(frame, faces[0].box if faces else fallback_box)
+        t2 = time.perf_counter()
+        if i >= warmup:
+            detect_ms.append((t1 - t0) * 1000)
+            classify_ms.append((t2 - t1) * 1000)
+            total_ms.append((t2 - t0) * 1000)
+            faces_found += bool(faces)
+    return {
+        "detect_ms": _pct(detect_ms), "classify_ms": _pct(classify_ms),
+        "total_ms": _pct(total_ms),
+        "fps": round(1000.0 / statistics.fmean(total_ms), 1),
+        "threads": threads, "detect_width": detector.detect_width,
+        "frames": frames, "face_found_ratio": faces_found / frames,
+    }
+
+
+def detection_recall(detector: FaceDetector, faces_dir: Path) -> dict[str, float]:
+    """Share of the labelled photos with a face found, per photo height in the frame."""
+    images = [read_image(p) for p, _ in _labelled(faces_dir)]
+    out = {}
+    for height in RECALL_PHOTO_HEIGHTS:
+        found = sum(bool(detector.detect(frame_from_face(im, photo_height=height)))
+                    for im in images)
+        out[f"photo_{height}px"] = round(found / len(images), 3)
+    return out
+
+
+def run(argv: list[str]) -> dict[str, Any]:
+    defaults = VisionSettings()
+    parser = argparse.ArgumentParser(prog="python -m kiosk.bench vision")
+    parser.add_argument("--detect-width", type=int, default=defaults.detect_width)
+    parser.add_argument("--threads", type=int, default=defaults.threads,
+                        help="torch CPU threads (0: min(physical cores, 4))")
+    parser.add_argument("--frames", type=int, default=200)
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--faces", type=Path, default=FACES)
+    parser.add_argument("--sweep", action="store_true",
+                        help="also measure every detect width x thread count, with recall")
+    args = parser.parse_args(argv)
+
+    det_path = resource_path("models", DETECTOR_FILE)
+    emo_path = resource_path("models", EMOTION_FILE)
+    frame, note = test_frame(args.faces)
+    threads = configure_threads(args.threads)
+    threshold = defaults.detect_threshold
+    detector = FaceDetector(det_path, detect_width=args.detect_width, threshold=threshold)
+    classifier = EmotionClassifier(emo_path)
+    result: dict[str, Any] = {
+        "note": note,
+        "target_total_p95_ms": 15.0,
+        "cpu": measure(detector, classifier, frame, args.frames, args.warmup, threads),
+        "cuda": None,
+    }
+    if torch.cuda.is_available():
+        gpu_det = FaceDetector(det_path, device="cuda", detect_width=args.detect_width,
+                               threshold=threshold)
+        gpu_cls = EmotionClassifier(emo_path, device="cuda")
+        result["cuda"] = measure(gpu_det, gpu_cls, frame, args.frames, args.warmup, threads)
+        result["cuda"]["device"] = torch.cuda.get_device_name(0)
+    if args.sweep:
+        has_faces = (args.faces / "labels.csv").is_file()
+        table = []
+        for width in SWEEP_WIDTHS:
+            det = FaceDetector(det_path, detect_width=width, threshold=threshold)
+            row: dict[str, Any] = {"detect_width": width}
+            for n in SWEEP_THREADS:
+                configure_threads(n)
+                m = measure(det, classifier, frame, args.frames, args.warmup, n)
+                row[f"threads_{n}"] = {k: m[k] for k in ("detect_ms", "classify_ms",
+                                                         "total_ms", "fps")}
+            configure_threads(args.threads)
+            row["recall"] = detection_recall(det, args.faces) if has_faces else None
+            table.append(row)
+        result["sweep"] = table
+    return result

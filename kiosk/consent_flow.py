@@ -1,0 +1,156 @@
+"""Opt-in identity for one visit: ask, look up once, carry the user id, forget.
+
+`ConsentFlow` ties the per-visit consent state (kiosk.identity.consent), the
+identity service (Rekognition collection + local register, on its own
+`kiosk-identity` worker thread) and the on-screen consent card together. With
+identity off (the default) it never asks and never calls the collection.
+
+* After the first page of a camera visit, with a primary face visible, the
+  visitor is asked; no answer means no. The decision is for this visit only.
+* "Yes": one lookup (SearchFacesByImage, else IndexFaces + a queued PutUsers)
+  with the primary face crop of the newest frame, encoded on the worker thread.
+  A match or an enrolment gives the visit a user id: `user_changed` fires and
+  the controller re-ranks with it; "Forget me" is offered.
+* "Forget me": the face and the local data go at once; the rest of the visit is
+  anonymous.
+* Expired enrolments are purged hourly (and once at start).
+
+Signals:
+    user_changed(str user_id): "" when the visit became anonymous again.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from kiosk.domain import Emotion
+from kiosk.identity.consent import ConsentState, LookupGrant, VisitConsent
+from kiosk.workers.runner import SerialWorker
+
+log = logging.getLogger(__name__)
+
+PURGE_INTERVAL_MS = 3600 * 1000
+
+
+class Prompt(Protocol):
+    def ask(self, retention_days: int) -> None: ...
+    def offer_forget(self, matched: bool = True) -> None: ...
+    def show_forgotten(self, pending: bool = False) -> None: ...
+    def close_prompt(self) -> None: ...
+
+
+class ConsentFlow(QObject):
+    user_changed = Signal(str)
+
+    def __init__(
+        self,
+        consent: VisitConsent,
+        service: Any,
+        worker: SerialWorker | Any,
+        prompt: Prompt,
+        *,
+        retention_days: int,
+        latest_frame: Callable[[], Any],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.consent = consent
+        self.service = service
+        self.worker = worker
+        self.prompt = prompt
+        self.retention_days = retention_days
+        self._latest_frame = latest_frame
+        self._last_result: Any = None
+        self.purge_timer = QTimer(self)
+        self.purge_timer.setObjectName("identity-purge")
+        self.purge_timer.setInterval(PURGE_INTERVAL_MS)
+        self.purge_timer.timeout.connect(self.purge_now)
+
+    @property
+    def user_id(self) -> str | None:
+        return self.consent.user_id
+
+    def start(self) -> None:
+        if self.service is not None:
+            self.purge_now()
+            self.purge_timer.start()
+
+    def stop(self) -> None:
+        self.purge_timer.stop()
+        self.prompt.close_prompt()
+
+    # ------------------------------------------------------------------ visits
+
+    def visit_began(self, visit_id: str) -> None:
+        self.consent.begin(visit_id)
+
+    def visit_ended(self) -> None:
+        self.consent.end()
+        self.prompt.close_prompt()
+
+    def observe(self, result: Any) -> None:
+        """The latest vision result (its primary face is what a lookup would use)."""
+        self._last_result = result
+
+    def page_shown(self, manual: bool) -> None:
+        """Ask once per camera visit, after its first page, with a face in view."""
+        r = self._last_result
+        if manual or r is None or r.primary_box is None or not self.consent.should_ask():
+            return
+        self.consent.ask()
+        self.prompt.ask(self.retention_days)
+
+    # ------------------------------------------------------------------ answers
+
+    @Slot(str)
+    def on_answer(self, answer: str, emotion: Emotion | None = None) -> None:
+        state = self.consent.answer(answer)
+        log.info("identity consent: %s", state.value)
+        if state is not ConsentState.GRANTED or self.service is None:
+            return
+        r = self._last_result
+        frame = self._latest_frame()
+        if r is None or r.primary_box is None or frame is None:
+            log.info("identity: no face in view after consent; the visit stays anonymous")
+            return
+        grant = self.consent.claim_lookup(r.primary_track_id)
+        if grant is None:
+            return
+        mood = emotion or (r.reading.emotion if r.reading is not None else Emotion.CALM)
+        self.worker.submit(
+            functools.partial(self.service.identify_in_frame, grant=grant, gender=r.gender),
+            frame.image, r.primary_box, mood,
+            on_result=functools.partial(self._on_identified, grant),
+        )
+
+    def _on_identified(self, grant: LookupGrant, result: Any) -> None:
+        if not self.consent.resolve(grant, result):
+            return  # the visit ended or consent was withdrawn meanwhile
+        log.info("identity: %s", result.reason)
+        if result.identified:
+            self.prompt.offer_forget(matched=result.matched)
+            self.user_changed.emit(result.user_id)
+
+    @Slot()
+    def on_forget(self) -> None:
+        result, user_id = self.consent.result, self.consent.user_id
+        self.consent.withdraw()
+        self.user_changed.emit("")
+        if user_id is None or self.service is None:
+            self.prompt.show_forgotten(pending=False)
+            return
+        faces = (result.face_id,) if result is not None and result.face_id else ()
+        self.worker.submit(
+            self.service.forget, user_id, faces,
+            on_result=lambda f: self.prompt.show_forgotten(pending=not f.complete),
+        )
+
+    @Slot()
+    def purge_now(self) -> None:
+        if self.service is not None:
+            self.worker.submit(self.service.purge_expired)

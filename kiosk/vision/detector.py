@@ -1,0 +1,155 @@
+"""Face detection on camera frames with the bundled RetinaFace MobileNet-0.25.
+
+The frame is scaled to `detect_width` pixels wide (aspect kept) before the network
+sees it: the detection cost grows with the pixel count, and at a kiosk the visitor
+is close, so faces are large. Smaller widths are faster and lose small (distant)
+faces; `kiosk.bench.vision` measures the trade-off. Boxes and landmarks come back
+in the original frame's pixels, sorted by score; a box may reach past the frame
+edge when the face does.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import cv2
+import numpy as np
+import torch
+
+from kiosk.config import VisionSettings
+from kiosk.domain import Box, Face
+from kiosk.vision.device import load_weights, select_device
+from kiosk.vision.retinaface import (
+    BGR_MEAN,
+    CFG_MNET,
+    RetinaFace,
+    decode_boxes,
+    decode_landmarks,
+    prior_boxes,
+)
+
+log = logging.getLogger(__name__)
+
+MODEL_FILE = "retinaface_mobilenet025.pt"
+
+
+def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float) -> list[int]:
+    """Greedy non-maximum suppression; indices of the kept boxes, best first.
+
+    `boxes` is (N, 4) as x1, y1, x2, y2 (continuous coordinates, no +1)."""
+    x1, y1, x2, y2 = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
+    areas = np.clip(x2 - x1, 0, None) * np.clip(y2 - y1, 0, None)
+    order = np.argsort(-scores, kind="stable")
+    keep: list[int] = []
+    while order.size:
+        i = int(order[0])
+        keep.append(i)
+        rest = order[1:]
+        iw = np.clip(np.minimum(x2[i], x2[rest]) - np.maximum(x1[i], x1[rest]), 0, None)
+        ih = np.clip(np.minimum(y2[i], y2[rest]) - np.maximum(y1[i], y1[rest]), 0, None)
+        inter = iw * ih
+        union = areas[i] + areas[rest] - inter
+        iou = np.where(union > 0, inter / np.maximum(union, 1e-12), 0.0)
+        order = rest[iou <= iou_threshold]
+    return keep
+
+
+def as_bgr(image: np.ndarray) -> np.ndarray:
+    """Accept BGR (HxWx3), grayscale (HxW or HxWx1) or BGRA uint8; return contiguous BGR."""
+    if not isinstance(image, np.ndarray) or image.dtype != np.uint8:
+        raise ValueError("expected a uint8 numpy image")
+    if image.ndim == 2 or (image.ndim == 3 and image.shape[2] == 1):
+        return cv2.cvtColor(image.reshape(image.shape[:2]), cv2.COLOR_GRAY2BGR)
+    if image.ndim == 3 and image.shape[2] == 4:
+        return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+    if image.ndim == 3 and image.shape[2] == 3:
+        return np.ascontiguousarray(image)
+    raise ValueError(f"expected an HxWx3 BGR image, got shape {image.shape}")
+
+
+class FaceDetector:
+    """Finds faces and their five landmarks in BGR frames.
+
+    Loads the weights once; not meant to be shared between threads (one inference
+    thread owns it)."""
+
+    def __init__(
+        self,
+        model_path: Path | str,
+        *,
+        device: torch.device | str = "cpu",
+        detect_width: int = 320,
+        threshold: float = 0.8,
+        nms_iou: float = 0.4,
+        max_faces: int = 50,
+    ) -> None:
+        self.model_path = Path(model_path)
+        self.device = torch.device(device)
+        self.detect_width = int(detect_width)
+        self.threshold = float(threshold)
+        self.nms_iou = float(nms_iou)
+        self.max_faces = int(max_faces)
+        self.model = load_weights(RetinaFace(CFG_MNET), self.model_path, self.device)
+        self._mean = torch.tensor(BGR_MEAN, dtype=torch.float32, device=self.device).view(3, 1, 1)
+        self._priors: dict[tuple[int, int], torch.Tensor] = {}
+        log.info("face detector loaded from %s on %s (detect width %d)",
+                 self.model_path, self.device, self.detect_width)
+
+    @classmethod
+    def from_settings(cls, vision: VisionSettings, model_path: Path | str | None = None
+                      ) -> FaceDetector:
+        """Build from `[vision]` settings; the bundled model unless `model_path` is given."""
+        if model_path is None:
+            from kiosk.resources import resource_path
+
+            model_path = resource_path("models", MODEL_FILE, must_exist=False)
+        return cls(model_path, device=select_device(vision.device),
+                   detect_width=vision.detect_width, threshold=vision.detect_threshold)
+
+    def _input_size(self, height: int, width: int) -> tuple[int, int]:
+        scale = self.detect_width / width
+        return max(1, round(height * scale)), self.detect_width
+
+    def _priors_for(self, height: int, width: int) -> torch.Tensor:
+        key = (height, width)
+        if key not in self._priors:
+            self._priors[key] = prior_boxes(height, width, CFG_MNET, self.device)
+        return self._priors[key]
+
+    def detect(self, image_bgr: np.ndarray) -> list[Face]:
+        """Faces in `image_bgr` scoring at least `threshold`, best first."""
+        image = as_bgr(image_bgr)
+        height, width = image.shape[:2]
+        in_h, in_w = self._input_size(height, width)
+        interp = cv2.INTER_AREA if in_w < width else cv2.INTER_LINEAR
+        resized = cv2.resize(image, (in_w, in_h), interpolation=interp)
+        with torch.inference_mode():
+            x = torch.from_numpy(resized).to(self.device).permute(2, 0, 1).float()
+            x = (x - self._mean).unsqueeze(0)
+            loc, conf, ldm = self.model(x)
+            scores = conf[0, :, 1]
+            keep = scores >= self.threshold
+            if not bool(keep.any()):
+                return []
+            priors = self._priors_for(in_h, in_w)[keep]
+            boxes = decode_boxes(loc[0][keep], priors, CFG_MNET.variance)
+            points = decode_landmarks(ldm[0][keep], priors, CFG_MNET.variance)
+            scale = torch.tensor([width, height], dtype=torch.float32, device=self.device)
+            boxes_np = (boxes.view(-1, 2, 2) * scale).view(-1, 4).cpu().numpy()
+            points_np = (points * scale).cpu().numpy()
+            scores_np = scores[keep].cpu().numpy()
+        faces = []
+        for i in nms(boxes_np, scores_np, self.nms_iou)[: self.max_faces]:
+            b = boxes_np[i]
+            faces.append(Face(
+                box=Box(float(b[0]), float(b[1]), float(b[2]), float(b[3])),
+                score=float(scores_np[i]),
+                landmarks=tuple((float(x), float(y)) for x, y in points_np[i]),
+            ))
+        return faces
+
+    def warmup(self, height: int = 480, width: int = 640) -> None:
+        """Run once on a blank frame so the first real frame is not slow
+        (allocations, kernel selection, prior boxes for the usual size)."""
+        self.detect(np.zeros((height, width, 3), np.uint8))

@@ -1,0 +1,137 @@
+"""Where the models run: the torch device, the CPU thread count, and loading a
+bundled state_dict onto that device.
+
+`VisionSettings.device` is `auto|cuda|mps|cpu`; `auto` prefers CUDA, then Apple's
+MPS, then the CPU. An explicit device that this machine lacks falls back to the
+CPU with a warning rather than stopping the kiosk: a slower kiosk beats a dark one.
+
+`VisionSettings.threads = 0` means "pick for me": the number of physical cores
+this process may use, capped at 4, because the two small models stop scaling
+beyond that and the UI and capture threads need cores too.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from kiosk.vision.errors import ModelFileError
+
+log = logging.getLogger(__name__)
+
+MAX_AUTO_THREADS = 4
+
+
+def select_device(setting: str = "auto") -> torch.device:
+    """The torch device for `setting` (`auto`, `cuda`, `mps` or `cpu`)."""
+    choice = setting.strip().lower()
+    cuda_ok = torch.cuda.is_available()
+    mps_ok = _mps_available()
+    if choice == "auto":
+        if cuda_ok:
+            return torch.device("cuda")
+        if mps_ok:
+            return torch.device("mps")
+        return torch.device("cpu")
+    if choice == "cuda" and not cuda_ok:
+        log.warning("vision.device = cuda but no CUDA device is available; using the CPU")
+        return torch.device("cpu")
+    if choice == "mps" and not mps_ok:
+        log.warning("vision.device = mps but MPS is not available; using the CPU")
+        return torch.device("cpu")
+    if choice not in {"cuda", "mps", "cpu"}:
+        raise ValueError(f"unknown vision device {setting!r}; allowed: auto, cuda, mps, cpu")
+    return torch.device(choice)
+
+
+def _mps_available() -> bool:
+    backend = getattr(torch.backends, "mps", None)
+    return bool(backend is not None and backend.is_available())
+
+
+def physical_cores() -> int:
+    """Physical cores usable by this process (logical CPUs when that is unknown)."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        usable = os.cpu_count() or 1
+    physical = _physical_cores_from_os()
+    if physical is None:
+        return max(1, usable)
+    logical = os.cpu_count() or usable
+    # With SMT each core shows up several times; scale the usable CPUs down the same way.
+    per_core = max(1, logical // physical)
+    return max(1, min(physical, usable // per_core or 1))
+
+
+def _physical_cores_from_os() -> int | None:
+    try:
+        import psutil  # optional: present on many machines, not a dependency
+
+        count = psutil.cpu_count(logical=False)
+        if count:
+            return int(count)
+    except ImportError:
+        pass
+    cpuinfo = Path("/proc/cpuinfo")
+    if not cpuinfo.is_file():
+        return None
+    cores: set[tuple[str, str]] = set()
+    physical_id = core_id = ""
+    for line in [*cpuinfo.read_text(errors="replace").splitlines(), ""]:
+        key, _, value = line.partition(":")
+        key = key.strip()
+        if key == "physical id":
+            physical_id = value.strip()
+        elif key == "core id":
+            core_id = value.strip()
+        elif not key:
+            if core_id:
+                cores.add((physical_id, core_id))
+            physical_id = core_id = ""
+    return len(cores) or None
+
+
+def resolve_threads(setting: int = 0) -> int:
+    """Thread count for `setting`: itself when positive, else min(physical cores, 4)."""
+    if setting > 0:
+        return setting
+    return max(1, min(physical_cores(), MAX_AUTO_THREADS))
+
+
+def configure_threads(setting: int = 0) -> int:
+    """Set torch's intra-op CPU threads from the setting and return the count used.
+
+    Process-wide: torch has one intra-op pool, shared by both models."""
+    threads = resolve_threads(setting)
+    if torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
+        log.info("torch CPU threads: %d", threads)
+    return threads
+
+
+def load_weights(model: nn.Module, path: Path, device: torch.device | str = "cpu") -> nn.Module:
+    """Load the state_dict in `path` into `model` (strictly), move it to `device` and put
+    it in inference mode. Any problem with the file becomes a `ModelFileError` naming it."""
+    path = Path(path)
+    if not path.is_file():
+        raise ModelFileError(path, "not found")
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # zip, pickle and I/O errors all mean "unreadable"
+        raise ModelFileError(path, f"unreadable or corrupt ({type(exc).__name__}: {exc})") from exc
+    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+        raise ModelFileError(path, "is not a torch state_dict")
+    try:
+        model.load_state_dict(state, strict=True)
+    except RuntimeError as exc:
+        first = str(exc).strip().splitlines()[0:2]
+        raise ModelFileError(
+            path, f"does not fit the {type(model).__name__} network ({' '.join(first)})"
+        ) from exc
+    model.eval().requires_grad_(False)
+    return model.to(device)

@@ -1,0 +1,145 @@
+"""The run record counts restarts and unclean exits across processes."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk import crashlog
+from kiosk.crashlog import CrashLog
+
+
+class Clock:
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_first_start_counts_nothing(tmp_path: Path) -> None:
+    info = CrashLog(tmp_path, Clock()).record_start()
+    assert (info.restarts_last_hour, info.unclean_exits_last_hour) == (0, 0)
+    assert not info.crash_loop
+    assert (tmp_path / crashlog.FILE_NAME).is_file()
+
+
+def test_clean_restarts_are_restarts_not_crashes(tmp_path: Path) -> None:
+    clock = Clock()
+    for _ in range(3):
+        run = CrashLog(tmp_path, clock)
+        run.record_start()
+        clock.now += 60
+        run.mark_clean_exit()
+    info = CrashLog(tmp_path, clock).record_start()
+    assert (info.restarts_last_hour, info.unclean_exits_last_hour) == (3, 0)
+
+
+def test_unmarked_runs_are_unclean_exits(tmp_path: Path, caplog: pytest.LogCaptureFixture
+                                         ) -> None:
+    clock = Clock()
+    for _ in range(2):
+        CrashLog(tmp_path, clock).record_start()  # never marked clean: it "crashed"
+        clock.now += 30
+    with caplog.at_level(logging.WARNING, "kiosk.crashlog"):
+        info = CrashLog(tmp_path, clock).record_start()
+    assert info.restarts_last_hour == 2
+    # the first was noticed by the second start, the second by this one
+    assert info.unclean_exits_last_hour == 2
+    assert info.last_unclean_start == clock.now - 30
+    assert "without an orderly shutdown" in caplog.text
+    assert not info.crash_loop
+
+
+def test_crash_loop_is_logged_as_an_error(tmp_path: Path, caplog: pytest.LogCaptureFixture
+                                          ) -> None:
+    clock = Clock()
+    for _ in range(crashlog.LOOP_THRESHOLD):
+        CrashLog(tmp_path, clock).record_start()
+        clock.now += 20
+    with caplog.at_level(logging.INFO, "kiosk.crashlog"):
+        info = CrashLog(tmp_path, clock).record_start()
+    assert info.crash_loop
+    assert info.summary().startswith("CRASH LOOP")
+    assert info.as_status() == {"restarts_last_hour": 3, "unclean_exits_last_hour": 3,
+                                "crash_loop": True}
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert errors and "crash loop" in errors[0].getMessage()
+
+
+def test_old_runs_leave_the_window_and_the_file(tmp_path: Path) -> None:
+    clock = Clock()
+    CrashLog(tmp_path, clock).record_start()  # unclean, long ago
+    clock.now += 10
+    CrashLog(tmp_path, clock).record_start()  # notices it now
+    clock.now += 2 * crashlog.WINDOW_S
+    info = CrashLog(tmp_path, clock).record_start()
+    assert info.restarts_last_hour == 0
+    assert info.unclean_exits_last_hour == 1  # the second run, noticed just now
+    assert info.unclean_exits_total == 2
+    clock.now += crashlog.KEEP_S + 1
+    CrashLog(tmp_path, clock).record_start()
+    runs = json.loads((tmp_path / crashlog.FILE_NAME).read_text())["runs"]
+    assert len(runs) == 1  # everything older than KEEP_S was dropped
+
+
+def test_a_long_run_that_crashes_counts_when_noticed(tmp_path: Path) -> None:
+    clock = Clock()
+    CrashLog(tmp_path, clock).record_start()
+    clock.now += 3 * 24 * 3600  # ran for three days, then died
+    info = CrashLog(tmp_path, clock).record_start()
+    assert (info.restarts_last_hour, info.unclean_exits_last_hour) == (0, 1)
+
+
+def test_corrupt_or_unwritable_record_never_stops_the_kiosk(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / crashlog.FILE_NAME).write_text("{not json")
+    with caplog.at_level(logging.WARNING, "kiosk.crashlog"):
+        info = CrashLog(tmp_path, Clock()).record_start()
+    assert info.unclean_exits_last_hour == 0
+    assert "unreadable" in caplog.text
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with caplog.at_level(logging.WARNING, "kiosk.crashlog"):
+        run = CrashLog(blocker / "sub", Clock())  # parent is a file: cannot be created
+        assert run.record_start().restarts_last_hour == 0
+        run.mark_clean_exit()
+    assert "cannot write the run record" in caplog.text
+
+
+def test_mark_clean_exit_without_start_is_a_no_op(tmp_path: Path) -> None:
+    crashlog.mark_clean_exit()
+    CrashLog(tmp_path).mark_clean_exit()
+    assert not (tmp_path / crashlog.FILE_NAME).exists()
+
+
+CHILD = """
+import os, sys
+from kiosk import crashlog
+info = crashlog.record_start(sys.argv[1])
+print(info.restarts_last_hour, info.unclean_exits_last_hour, flush=True)
+if sys.argv[2] == "clean":
+    crashlog.mark_clean_exit()
+else:
+    os._exit(3)  # dies without an orderly shutdown, like a hard crash
+"""
+
+
+def test_across_real_processes(tmp_path: Path) -> None:
+    def start(how: str) -> str:
+        done = subprocess.run([sys.executable, "-c", CHILD, str(tmp_path), how],
+                              capture_output=True, text=True, timeout=60,
+                              cwd=Path(__file__).resolve().parents[1])
+        assert done.returncode == (0 if how == "clean" else 3), done.stderr
+        return done.stdout.strip()
+
+    assert start("crash") == "0 0"
+    assert start("crash") == "1 1"
+    assert start("clean") == "2 2"
+    assert start("clean") == "3 2"
