@@ -71,10 +71,14 @@ def render_frame(bg: np.ndarray, face: np.ndarray | None, t: float, rng: np.rand
 
 
 def write_face_video(path: str | Path, faces_dir: Path, script: Sequence[Segment],
-                     fps: int = 15, size: tuple[int, int] = (640, 480), seed: int = 0) -> Path:
-    """Write the scripted video (MJPG in .avi, which the headless OpenCV can write)."""
+                     fps: int = 15, size: tuple[int, int] = (640, 480), seed: int = 0,
+                     chosen: dict[str, Path] | None = None) -> Path:
+    """Write the scripted video (MJPG in .avi, which the headless OpenCV can write).
+    `chosen` pins the photo used for a label (else one is drawn at random)."""
     path = Path(path)
     table = faces_by_label(faces_dir)
+    for label, photo in (chosen or {}).items():
+        table[label] = [photo]
     rng = np.random.default_rng(seed)
     bg = background(*size)
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), fps, size)
