@@ -51,11 +51,15 @@ class KenBurns:
         self.p0 = (rnd.uniform(-1, 1), rnd.uniform(-1, 1))
         self.p1 = (rnd.uniform(-1, 1), rnd.uniform(-1, 1))
 
-    def source_rect(self, size: QSize, t: float) -> QRectF:
-        """The part of a cover-scaled image (of `size`) to show at progress t (0..1)."""
+    def source_rect(self, size: QSize, t: float, view: QSize | None = None) -> QRectF:
+        """The part of a cover-scaled image (of `size`) to show at progress t (0..1)
+        in a `view` of that size or smaller (default: the whole image). The part
+        has the view's aspect ratio, so the picture is never stretched."""
         e = t * t * (3 - 2 * t)  # smoothstep: no jolt at the ends
         zoom = self.z0 + (self.z1 - self.z0) * e
-        w, h = size.width() / zoom, size.height() / zoom
+        vw = min(size.width(), (view or size).width())
+        vh = min(size.height(), (view or size).height())
+        w, h = vw / zoom, vh / zoom
         px = self.p0[0] + (self.p1[0] - self.p0[0]) * e
         py = self.p0[1] + (self.p1[1] - self.p0[1]) * e
         x = (size.width() - w) / 2 * (1 + px)
@@ -237,7 +241,7 @@ class AttractScreen(QWidget):
 
     def _draw_slide(self, p: QPainter, index: int, t: float, opacity: float) -> None:
         pix = self._pixmap(index)
-        src = KenBurns(index).source_rect(pix.size(), t)
+        src = KenBurns(index).source_rect(pix.size(), t, self.size())
         p.setOpacity(opacity)
         p.drawPixmap(QRectF(self.rect()), pix, src)
         p.setOpacity(1.0)

@@ -198,26 +198,33 @@ class KioskBackend:
             log.warning("impression of page %d not queued: %s", page.index, exc)
 
     def status(self) -> dict[str, Any]:
-        """Flat keys for the admin panel, plus the parts' own snapshots."""
+        """Flat keys for the admin panel (see kiosk.ui.admin_panel): what an operator
+        needs at a glance; details stay in the logs and `kiosk-admin … status`."""
         out: dict[str, Any] = {}
         if self.open_error:
-            out["backend_error"] = self.open_error
+            out["problem"] = self.open_error
         if self.recommender is not None:
             rec = self.recommender.status()
-            out["recommend"] = rec
             out["catalog_counts"] = rec.get("items_by_emotion", {})
+            out["recommender"] = rec.get("backend", "embedded")
+            if rec.get("skipped"):
+                out["skipped images"] = rec["skipped"]
+            if rec.get("last_fallback"):
+                out["last Personalize fallback"] = rec["last_fallback"]
         if self.queue is not None:
             events = self.queue.status()
             out["queue_depth"] = events.get("pending", 0)
             out["dead_letters"] = events.get("dead", 0)
             if events.get("disk_full"):
-                out["disk_full"] = events["disk_full"]
+                out["disk"] = events["disk_full"]
         if self.uploader is not None:
             up = self.uploader.status().to_dict()
             out["online"] = bool(up.get("online"))
             out["uploader"] = up.get("state")
+            if up.get("last_error"):
+                out["last upload error"] = up["last_error"]
         else:
-            out["online"] = "offline mode (AWS not configured)"
+            out["uploads"] = "off (Personalize not configured)"
         return out
 
     def rescan(self) -> Any:

@@ -107,3 +107,17 @@ def test_message_toast_hides_and_its_timer_stops_on_close(make_window: Any) -> N
     win.close()
     assert not win.toast.isVisible()
     assert not win.attract.is_running()
+
+
+def test_ken_burns_keeps_the_view_aspect_ratio() -> None:
+    """A square catalog image on a 16:9 screen is cropped, never stretched."""
+    from PySide6.QtCore import QSize
+
+    from kiosk.ui.attract import KenBurns
+
+    image, view = QSize(1960, 1960), QSize(1920, 1080)
+    for t in (0.0, 0.5, 1.0):
+        rect = KenBurns(3).source_rect(image, t, view)
+        assert abs(rect.width() / rect.height() - 1920 / 1080) < 1e-6
+        assert rect.left() >= 0 and rect.top() >= 0
+        assert rect.right() <= image.width() + 1e-6 and rect.bottom() <= image.height() + 1e-6

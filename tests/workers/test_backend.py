@@ -1,0 +1,67 @@
+"""KioskBackend on the real recommendation service and event queue (demo catalog)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import load_settings
+from kiosk.domain import Emotion
+from kiosk.workers.backend import KioskBackend
+
+
+@pytest.fixture
+def backend(tmp_path: Path) -> Iterator[KioskBackend]:
+    settings = load_settings(env={}, overrides={"app.data_dir": str(tmp_path / "data")})
+    b = KioskBackend.from_settings(settings)
+    b.image_size = (64, 64)
+    b.open()
+    yield b
+    b.close()
+
+
+def kinds(b: KioskBackend) -> dict[str, int]:
+    assert b.queue is not None
+    return {k: n for k, n in b.queue.status()["pending_by_kind"].items() if n}
+
+
+def test_page_has_decoded_images_and_no_uploader_offline(backend: KioskBackend) -> None:
+    result = backend.page(1, "v1", Emotion.HAPPY, None, "auto", 3)
+    assert result.request == 1 and len(result.page.items) == 3
+    for item in result.page.items:
+        assert result.images[item.id].shape == (64, 64, 3)
+    assert backend.uploader is None  # AWS not configured: nothing is uploaded
+    status = backend.status()
+    assert status["catalog_counts"]["happy"] == 12
+    assert status["uploads"].startswith("off")
+
+
+def test_like_is_committed_with_the_page_context(backend: KioskBackend) -> None:
+    page = backend.page(1, "v1", Emotion.SAD, None, "auto", 3).page
+    result = backend.like(page, page.item_ids[1], tapped_at=1_700_000_000.0, user_id=None)
+    assert result.item_id == page.item_ids[1]
+    assert kinds(backend) == {"event": 1}  # the liked page's impression rides on the like
+    assert backend.queue is not None
+    rows = backend.queue.next_batch(["event"])
+    assert rows is not None
+    body = rows.bodies[0]
+    assert body["itemId"] == page.item_ids[1]
+    assert body["impression"] == list(page.item_ids)
+    assert '"emotion": "SAD"' in body["properties"]
+    assert rows.session_id == "v1"
+
+
+def test_page_left_without_like_becomes_an_impression(backend: KioskBackend) -> None:
+    backend.page(1, "v1", Emotion.CALM, None, "auto", 3)
+    backend.page(2, "v1", Emotion.CALM, None, "auto", 3)  # Next
+    assert kinds(backend) == {"impression": 1}
+    backend.end_visit("v1")  # the second page was left too
+    assert kinds(backend) == {"impression": 2}
+
+
+def test_attract_images_interleave_emotions(backend: KioskBackend) -> None:
+    images = backend.attract_images(8, size=(32, 32))
+    assert len(images) == 8
+    assert all(i.shape == (32, 32, 3) for i in images)
