@@ -9,6 +9,12 @@ from kiosk.config import ConfigError, describe, load_settings
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["admin"]:
+        # `kiosk admin …` = `kiosk-admin …`, so a bundle-only machine has the operator tools
+        from kiosk.admin.cli import main as admin_main
+
+        return admin_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings(args.config, overrides=overrides_from_args(args))

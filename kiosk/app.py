@@ -11,6 +11,8 @@ Shutdown runs the registered clean-ups in reverse order, each with a time budget
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import sys
 import threading
 import traceback
@@ -20,7 +22,7 @@ from typing import Any
 from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
-from kiosk import __version__
+from kiosk import __version__, crashlog
 from kiosk.config import Settings
 from kiosk.controller import KioskController
 from kiosk.lifecycle import Cleanups
@@ -56,6 +58,7 @@ class Kiosk:
         self.settings = settings
         self.cleanups = Cleanups()
         self.crashes = 0
+        self.history: crashlog.CrashInfo | None = None  # restarts/unclean exits, last hour
         self.camera: CameraBridge | None = None
         self.vision: VisionWorker | None = None
         self.camera_error = ""
@@ -184,15 +187,19 @@ class Kiosk:
             self.identity_worker.stop(3.0)
         self.identity_service.close()
 
-    def shutdown(self) -> None:
+    def shutdown(self) -> list[str]:
+        """Run the clean-ups; returns the names of those that did not finish."""
         log.info("shutting down")
         failed = self.cleanups.run()
         if failed:
             log.warning("shutdown: %s did not stop cleanly", ", ".join(failed))
+        return failed
 
     def status(self) -> dict[str, Any]:
         """GUI-thread part of the status (cheap attribute reads only)."""
         out: dict[str, Any] = {"crash_count": self.crashes, "model_device": self.vision_device}
+        if self.history is not None:
+            out.update(self.history.as_status())
         if self.camera is not None:
             out["camera_state"] = self.camera.state.name
             out["camera_fps"] = round(self.camera.fps(), 1)
@@ -232,8 +239,26 @@ def preload_native_modules() -> None:
     import torch  # noqa: F401
 
 
+def _quit_on_sigterm(app: QApplication) -> QTimer:
+    """SIGTERM (systemctl stop, logout) and SIGINT quit through the orderly shutdown.
+    Python runs signal handlers only between bytecodes, so a no-op timer wakes the
+    interpreter regularly while Qt's event loop sits in C++."""
+    def handler(signum: int, frame: object) -> None:
+        log.info("signal %d: quitting", signum)
+        app.quit()
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+    timer = QTimer()
+    timer.setObjectName("signal-wakeup")
+    timer.timeout.connect(lambda: None)
+    timer.start(500)
+    return timer
+
+
 def run_app(settings: Settings, quit_after: float | None = None) -> int:
     qInstallMessageHandler(_qt_message)
+    history = crashlog.record_start(settings.data_dir)
     preload_native_modules()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -241,6 +266,8 @@ def run_app(settings: Settings, quit_after: float | None = None) -> int:
     app.setApplicationVersion(__version__)
     install_translator(app, settings.app.language)
     kiosk = Kiosk(settings)
+    kiosk.history = history
+    wakeup = _quit_on_sigterm(app)
 
     previous_hook = sys.excepthook
 
@@ -257,10 +284,19 @@ def run_app(settings: Settings, quit_after: float | None = None) -> int:
     kiosk.start()
     if quit_after is not None:
         QTimer.singleShot(int(quit_after * 1000), app.quit)
+    code = 1
     try:
         code = app.exec()
     finally:
-        kiosk.shutdown()
+        wakeup.stop()
+        stuck = kiosk.shutdown()
         sys.excepthook = previous_hook
         kiosk.window.close()
+        crashlog.mark_clean_exit(code)
+    if stuck:
+        # A thread is stuck in native code (a camera driver, torch): letting the
+        # interpreter finalize around it aborts in C++. Everything that matters is
+        # committed and the logs are flushed, so leave now with the real status.
+        logging.shutdown()
+        os._exit(code)
     return int(code)

@@ -12,7 +12,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="kiosk",
         description="Touchscreen kiosk: reads the visitor's emotion on-device and "
-        "recommends images for it.",
+        "recommends images for it. `kiosk admin …` runs the operator's commands "
+        "(the same as kiosk-admin).",
     )
     p.add_argument("--config", metavar="FILE", help="settings file (TOML); else $KIOSK_CONFIG, "
                    "else the platform config folder")

@@ -181,7 +181,7 @@ class RecommendSettings:
         20.0, "Catalog images larger than this are skipped.", min=0.1, max=500
     )
     cache_images: int = setting(
-        64, "Decoded images kept in memory.", min=4, max=4096
+        32, "Decoded images kept in memory (about 1.2 MB each).", min=4, max=4096
     )
 
 

@@ -124,7 +124,7 @@ class KioskController(QObject):
             self.preview_timer.start()
         self.idle_timer.start()
         self.status_timer.start()
-        self.worker.submit(self.backend.attract_images, 12, on_result=self._on_attract_images)
+        self.worker.submit(self.backend.attract_images, 8, on_result=self._on_attract_images)
         self._enter_attract()
         self.refresh_status()
 

@@ -136,7 +136,7 @@ def parts(qtbot: QtBot, settings: Settings):  # type: ignore[no-untyped-def]
 def test_starts_in_attract_with_catalog_images(parts: Any) -> None:
     controller, view, _, _ = parts
     assert controller.attract
-    assert len(view.last("show_attract")[0]) == 12
+    assert len(view.last("show_attract")[0]) == 8
 
 
 def test_visitor_arrives_emotion_settles_grid_fills(parts: Any) -> None:

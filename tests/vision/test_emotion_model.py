@@ -43,20 +43,28 @@ def detector() -> FaceDetector:
 
 
 @pytest.fixture(scope="module")
-def sample() -> list[tuple[Path, str]]:
+def labelled() -> list[tuple[Path, str]]:
+    """All labelled photos (244): a 60-photo sample swings accuracy by +-8 points."""
     if not (FACES / "labels.csv").is_file():
         pytest.skip(f"real faces not available: {FACES} is missing (../shared beside the repo)")
     with (FACES / "labels.csv").open(newline="") as f:
-        rows = [(FACES / r["image"], r["emotion"]) for r in csv.DictReader(f)]
-    return rows[::SAMPLE_EVERY]
+        return [(FACES / r["image"], r["emotion"]) for r in csv.DictReader(f)]
+
+
+@pytest.fixture(scope="module")
+def sample(labelled: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    return labelled[::SAMPLE_EVERY]
 
 
 @pytest.mark.faces
 def test_accuracy_floor_on_real_faces(
-    classifier: EmotionClassifier, detector: FaceDetector, sample: list
+    classifier: EmotionClassifier, detector: FaceDetector, labelled: list
 ) -> None:
+    """Each photo 300 px tall in a 640x480 frame, detected, then classified. Seen when
+    written: accuracy 0.434, macro-F1 0.377, happy recall 0.80 (FER2013-level model;
+    disgust is almost never predicted)."""
     truth, predicted = [], []
-    for path, label in sample:
+    for path, label in labelled:
         frame = frame_from_face(cv2.imread(str(path), cv2.IMREAD_COLOR))
         faces = detector.detect(frame)
         truth.append(label)
