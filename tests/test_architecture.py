@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "kiosk"
-ALLOWED = {"ui", "app.py", "tools"}
+ALLOWED = {"ui", "app.py", "tools", "bench"}  # bench/tools drive the whole app
 GUI_MODULES = ("PySide6.QtWidgets", "PySide6.QtGui")
 
 
