@@ -7,7 +7,7 @@ classifier is timed on a fixed box). Each of `--frames` iterations times `detect
 then `classify` of the best face; p50/p95 are over those iterations, after
 `--warmup` untimed ones. `cuda` is measured the same way when a GPU is present.
 
-`--sweep` adds a table over detect widths (640, 480, 320, 256) and CPU threads
+`--sweep` adds a table over detect widths (640, 480, 384, 320, 256) and CPU threads
 (1, 2): latency, and detection recall on all labelled photos placed in 640x480 frames
 at three face sizes (photo 300, 160 and 100 px tall: close, middle, far).
 """
@@ -36,7 +36,7 @@ from kiosk.vision.emotion_model import EmotionClassifier
 from kiosk.vision.evaluate import frame_from_face, read_image
 
 FACES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "faces"
-SWEEP_WIDTHS = (640, 480, 320, 256)
+SWEEP_WIDTHS = (640, 480, 384, 320, 256)
 SWEEP_THREADS = (1, 2)
 RECALL_PHOTO_HEIGHTS = (300, 160, 100)
 
@@ -110,6 +110,10 @@ def run(argv: list[str]) -> dict[str, Any]:
     parser.add_argument("--faces", type=Path, default=FACES)
     parser.add_argument("--sweep", action="store_true",
                         help="also measure every detect width x thread count, with recall")
+    parser.add_argument("--no-recall", action="store_true",
+                        help="sweep latency only (recall takes most of the sweep's time)")
+    parser.add_argument("--widths", type=int, nargs="+", default=list(SWEEP_WIDTHS),
+                        help="detect widths of the sweep (default: %(default)s)")
     args = parser.parse_args(argv)
 
     det_path = resource_path("models", DETECTOR_FILE)
@@ -132,9 +136,9 @@ def run(argv: list[str]) -> dict[str, Any]:
         result["cuda"] = measure(gpu_det, gpu_cls, frame, args.frames, args.warmup, threads)
         result["cuda"]["device"] = torch.cuda.get_device_name(0)
     if args.sweep:
-        has_faces = (args.faces / "labels.csv").is_file()
+        has_faces = (args.faces / "labels.csv").is_file() and not args.no_recall
         table = []
-        for width in SWEEP_WIDTHS:
+        for width in args.widths:
             det = FaceDetector(det_path, detect_width=width, threshold=threshold)
             row: dict[str, Any] = {"detect_width": width}
             for n in SWEEP_THREADS:

@@ -1,5 +1,5 @@
-"""Where the models run: the torch device, the CPU thread count, and loading a
-bundled state_dict onto that device.
+"""Where and how the models run: the torch device, the CPU thread count, loading a
+bundled state_dict onto that device, and folding BatchNorm for inference.
 
 `VisionSettings.device` is `auto|cuda|mps|cpu`; `auto` prefers CUDA, then Apple's
 MPS, then the CPU. An explicit device that this machine lacks falls back to the
@@ -135,3 +135,33 @@ def load_weights(model: nn.Module, path: Path, device: torch.device | str = "cpu
         ) from exc
     model.eval().requires_grad_(False)
     return model.to(device)
+
+
+def fold_batchnorm(conv: nn.Conv2d, bn: nn.Module) -> nn.Conv2d:
+    """A conv computing `bn(conv(x))` in inference mode (running statistics frozen).
+
+    The networks are many small convs each followed by a BatchNorm pass over the
+    whole feature map; folding saves that pass (same outputs up to float rounding)."""
+    if not isinstance(bn, nn.BatchNorm2d):
+        raise TypeError(f"expected a BatchNorm2d after the conv, got {type(bn).__name__}")
+    if bn.running_mean is None or bn.running_var is None:
+        raise ValueError("BatchNorm without running statistics cannot be folded")
+    fused = nn.Conv2d(
+        conv.in_channels, conv.out_channels, conv.kernel_size,  # type: ignore[arg-type]
+        conv.stride, conv.padding, conv.dilation, conv.groups,  # type: ignore[arg-type]
+        bias=True, device=conv.weight.device,
+    )
+    with torch.no_grad():
+        scale = bn.weight / torch.sqrt(bn.running_var + bn.eps)
+        bias = conv.bias if conv.bias is not None else torch.zeros_like(bn.running_mean)
+        fused.weight.copy_(conv.weight * scale.view(-1, 1, 1, 1))
+        fused.bias.copy_((bias - bn.running_mean) * scale + bn.bias)  # type: ignore[union-attr]
+    return fused.eval().requires_grad_(False)
+
+
+def channels_last(model: nn.Module, device: torch.device) -> nn.Module:
+    """Store conv weights NHWC on CPU and CUDA (faster for these small convs; camera
+    frames are HWC already). Left as is elsewhere (MPS support varies)."""
+    if device.type in {"cpu", "cuda"}:
+        model.to(memory_format=torch.channels_last)  # type: ignore[call-overload]
+    return model

@@ -28,7 +28,7 @@ import torch
 
 from kiosk.config import VisionSettings
 from kiosk.domain import Box, Emotion, EmotionReading
-from kiosk.vision.device import load_weights, select_device
+from kiosk.vision.device import channels_last, load_weights, select_device
 from kiosk.vision.errors import VisionError
 from kiosk.vision.mini_xception import FER_LABELS, INPUT_SIZE, MiniXception
 
@@ -110,7 +110,9 @@ class EmotionClassifier:
     def __init__(self, model_path: Path | str, *, device: torch.device | str = "cpu") -> None:
         self.model_path = Path(model_path)
         self.device = torch.device(device)
-        self.model = load_weights(MiniXception(), self.model_path, self.device)
+        model = load_weights(MiniXception(), self.model_path, self.device)
+        assert isinstance(model, MiniXception)
+        self.model = channels_last(model.fuse_batchnorm(), self.device)
         log.info("emotion model loaded from %s on %s", self.model_path, self.device)
 
     @classmethod
@@ -128,7 +130,8 @@ class EmotionClassifier:
         `FER_LABELS` order."""
         x = torch.from_numpy(np.ascontiguousarray(faces, dtype=np.float32))
         with torch.inference_mode():
-            out = self.model(x.to(self.device).unsqueeze(1))
+            x = x.to(self.device).unsqueeze(1).contiguous(memory_format=torch.channels_last)
+            out = self.model(x)
             return out.float().cpu().numpy()
 
     def classify(self, image_bgr: np.ndarray, box: Box) -> EmotionReading:

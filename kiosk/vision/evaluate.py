@@ -38,6 +38,8 @@ GROUP_OF = {label: group for group, labels in GROUPS.items() for label in labels
 
 def read_image(path: Path) -> np.ndarray:
     """BGR uint8 image from a file; ValueError naming the file when it cannot be read."""
+    if not Path(path).is_file():
+        raise ValueError(f"{path}: no such file")
     image = cv2.imread(str(path), cv2.IMREAD_COLOR)
     if image is None:
         raise ValueError(f"{path}: not a readable image")

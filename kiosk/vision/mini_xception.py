@@ -29,6 +29,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from kiosk.vision.device import fold_batchnorm
+
 FER_LABELS: tuple[str, ...] = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
 INPUT_SIZE = 64
 KERAS_BN_EPS = 1e-3
@@ -71,11 +73,11 @@ class XceptionBlock(nn.Module):
     def __init__(self, in_channels: int, out_channels: int) -> None:
         super().__init__()
         self.shortcut = nn.Conv2d(in_channels, out_channels, 1, stride=2, bias=False)
-        self.shortcut_bn = _bn(out_channels)
+        self.shortcut_bn: nn.Module = _bn(out_channels)
         self.sep1 = SeparableConv2d(in_channels, out_channels)
-        self.bn1 = _bn(out_channels)
+        self.bn1: nn.Module = _bn(out_channels)
         self.sep2 = SeparableConv2d(out_channels, out_channels)
-        self.bn2 = _bn(out_channels)
+        self.bn2: nn.Module = _bn(out_channels)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         residual = self.shortcut_bn(self.shortcut(x))
@@ -93,9 +95,9 @@ class MiniXception(nn.Module):
     def __init__(self, num_classes: int = len(FER_LABELS)) -> None:
         super().__init__()
         self.conv1 = nn.Conv2d(1, 8, 3, bias=False)
-        self.bn1 = _bn(8)
+        self.bn1: nn.Module = _bn(8)
         self.conv2 = nn.Conv2d(8, 8, 3, bias=False)
-        self.bn2 = _bn(8)
+        self.bn2: nn.Module = _bn(8)
         blocks = []
         channels = 8
         for out in self.BLOCK_CHANNELS:
@@ -103,6 +105,19 @@ class MiniXception(nn.Module):
             channels = out
         self.blocks = nn.Sequential(*blocks)
         self.classifier = nn.Conv2d(channels, num_classes, 3, padding=1, bias=True)
+
+    def fuse_batchnorm(self) -> MiniXception:
+        """Fold every BatchNorm into the conv before it, in place (inference only; the
+        state_dict changes shape, so call it after loading the weights)."""
+        self.conv1, self.bn1 = fold_batchnorm(self.conv1, self.bn1), nn.Identity()
+        self.conv2, self.bn2 = fold_batchnorm(self.conv2, self.bn2), nn.Identity()
+        for block in self.blocks:
+            assert isinstance(block, XceptionBlock)
+            block.shortcut = fold_batchnorm(block.shortcut, block.shortcut_bn)
+            block.sep1.pointwise = fold_batchnorm(block.sep1.pointwise, block.bn1)
+            block.sep2.pointwise = fold_batchnorm(block.sep2.pointwise, block.bn2)
+            block.shortcut_bn, block.bn1, block.bn2 = nn.Identity(), nn.Identity(), nn.Identity()
+        return self
 
     def logits(self, x: torch.Tensor) -> torch.Tensor:
         """Pre-softmax class scores (N, 7)."""

@@ -13,7 +13,7 @@ import torch
 from kiosk.config import VisionSettings
 from kiosk.domain import Box
 from kiosk.vision.detector import MODEL_FILE, FaceDetector, nms
-from kiosk.vision.device import configure_threads, resolve_threads, select_device
+from kiosk.vision.device import configure_threads, load_weights, resolve_threads, select_device
 from kiosk.vision.errors import ModelFileError, VisionError
 from kiosk.vision.evaluate import frame_from_face
 from kiosk.vision.retinaface import RetinaFace, prior_boxes
@@ -109,6 +109,14 @@ def test_priors_match_network_outputs() -> None:
             loc, conf, ldm = net(torch.zeros(1, 3, h, w))
         assert loc.shape[1] == conf.shape[1] == ldm.shape[1] == prior_boxes(h, w).shape[0]
         assert torch.allclose(conf.sum(-1), torch.ones(1, conf.shape[1]))
+
+
+def test_folded_batchnorm_gives_the_same_outputs(detector: FaceDetector) -> None:
+    plain = load_weights(RetinaFace(), MODELS / MODEL_FILE)
+    x = torch.rand(1, 3, 96, 128) * 255 - 117
+    with torch.inference_mode():
+        for a, b in zip(detector.model(x), plain(x), strict=True):
+            assert torch.allclose(a, b, rtol=1e-4, atol=1e-4)
 
 
 def test_nms_keeps_best_of_overlapping_boxes() -> None:

@@ -14,6 +14,7 @@ import torch
 from kiosk.domain import Box, Emotion
 from kiosk.vision.detector import MODEL_FILE as DETECTOR_FILE
 from kiosk.vision.detector import FaceDetector
+from kiosk.vision.device import load_weights
 from kiosk.vision.emotion_model import (
     EMOTION_TO_FER,
     FER_TO_EMOTION,
@@ -24,7 +25,7 @@ from kiosk.vision.emotion_model import (
 )
 from kiosk.vision.errors import ModelFileError, VisionError
 from kiosk.vision.evaluate import classify_images, evaluate, frame_from_face, metrics
-from kiosk.vision.mini_xception import FER_LABELS, keras_same_max_pool
+from kiosk.vision.mini_xception import FER_LABELS, MiniXception, keras_same_max_pool
 
 REPO = Path(__file__).resolve().parents[2]
 MODELS = REPO / "resources" / "models"
@@ -122,6 +123,13 @@ def test_keras_same_max_pool_pads_bottom_right() -> None:
     x = torch.arange(16.0).view(1, 1, 4, 4)  # out 2, total pad 1: all at bottom/right
     assert keras_same_max_pool(x).flatten().tolist() == [10.0, 11.0, 14.0, 15.0]
     assert keras_same_max_pool(-torch.ones(1, 1, 5, 5)).max().item() == -1.0
+
+
+def test_folded_batchnorm_gives_the_same_probabilities(classifier: EmotionClassifier) -> None:
+    plain = load_weights(MiniXception(), MODELS / MODEL_FILE)
+    x = torch.rand(4, 1, 64, 64) * 2 - 1
+    with torch.inference_mode():
+        assert torch.allclose(classifier.model(x), plain(x), atol=1e-5)
 
 
 def test_missing_and_corrupt_weights_name_the_file(tmp_path: Path) -> None:
