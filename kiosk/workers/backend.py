@@ -119,8 +119,12 @@ class KioskBackend:
         if self.uploader is not None:
             self.uploader.notify_online()
 
-    def attract_images(self, count: int, size: tuple[int, int] = (960, 960)) -> list[np.ndarray]:
-        """A spread of catalog images for the attract slideshow, emotions interleaved."""
+    def attract_images(self, count: int, size: tuple[int, int] = (800, 800)) -> list[np.ndarray]:
+        """A spread of catalog images for the attract slideshow, emotions interleaved.
+        Decoded outside the page-image cache: they are shown once, converted and
+        dropped, and must not push the visitor's pages out of the cache."""
+        from kiosk.recommend.images import decode_scaled
+
         items = self.recommender.items()  # type: ignore[attr-defined]
         by_emotion: dict[Emotion, list[Any]] = {}
         for item in items:
@@ -133,7 +137,7 @@ class KioskBackend:
         out = []
         for item in picked:
             try:
-                out.append(self.recommender.image(item.id, size))
+                out.append(decode_scaled(item.path, size))
             except Exception as exc:
                 log.warning("attract: cannot show %s: %s", item.id, exc)
         return out
