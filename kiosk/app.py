@@ -137,6 +137,8 @@ class Kiosk:
         w.mood_picked.connect(c.on_mood_picked)
         w.user_activity.connect(c.on_user_activity)
         w.admin_action_requested.connect(c.on_admin_action)
+        w.approve_requested.connect(c.on_approve)
+        w.reject_requested.connect(c.on_reject)
         c.exit_requested.connect(self._exit)
         if self.consent_flow is not None:
             self.consent_flow.user_changed.connect(c.on_user_changed)
@@ -164,6 +166,7 @@ class Kiosk:
             self.cleanups.register("vision", lambda: self.vision and self.vision.stop(3.0), 5.0)
         else:
             self.controller.on_camera_state("LOST", self.camera_error)
+        self._start_periodic_sync()
         if self.identity_worker is not None and self.consent_flow is not None:
             self.identity_worker.start()
             self.cleanups.register("identity worker", self._stop_identity, 5.0)
@@ -180,6 +183,38 @@ class Kiosk:
         self.worker.submit(self.backend.close, on_result=lambda _: done.set())
         # the close job runs after any job in flight; the worker then stops
         self.worker.stop(6.0)
+
+    def _start_periodic_sync(self) -> None:
+        """`[sync] url` + `interval_min`: mirror the fleet's S3 catalog in the background
+        (thread `kiosk-s3sync`); a run that changed files triggers a rescan."""
+        s = self.settings.sync
+        if not s.url or s.interval_min <= 0:
+            return
+        from kiosk.curation.periodic import PeriodicSync
+        from kiosk.curation.s3sync import S3Sync
+
+        holder: dict[str, Any] = {}
+
+        def run_once(stop: threading.Event) -> Any:
+            if "sync" not in holder:  # its SQLite state belongs to the sync thread
+                limit = int(s.max_kbps * 1024) or None
+                holder["sync"] = S3Sync.from_settings(self.settings, max_bytes_per_s=limit)
+            return holder["sync"].sync(s.url, stop=stop)
+
+        def on_result(report: Any) -> None:
+            log.info("catalog sync from %s: %s", s.url, report)
+            if getattr(report, "changed", False):
+                self.worker.submit(self.backend.rescan)
+
+        periodic = PeriodicSync(run_once, s.interval_min * 60, on_result=on_result)  # logs failures
+        periodic.start()
+
+        def stop() -> None:
+            periodic.stop(10.0)
+            if "sync" in holder:
+                holder["sync"].close()
+
+        self.cleanups.register("catalog sync", stop, 12.0)
 
     def _stop_identity(self) -> None:
         self.identity_service.cancel()  # ends any backoff wait at once

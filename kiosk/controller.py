@@ -56,6 +56,8 @@ class View(Protocol):
     def show_like_failed(self, item_id: str, message: str) -> None: ...
     def set_status(self, status: dict[str, Any]) -> None: ...
     def show_message(self, text: str) -> None: ...
+    def show_curation(self, items: list[tuple[str, Any, Any]]) -> None: ...
+    def show_curation_error(self, item_id: str, message: str) -> None: ...
 
 
 class KioskController(QObject):
@@ -225,6 +227,20 @@ class KioskController(QObject):
         )
 
     @Slot(str)
+    def on_approve(self, key: str) -> None:
+        self.worker.submit(self.backend.approve, key, on_result=self.view.show_curation,
+                           on_error=functools.partial(self._on_curation_error, key))
+
+    @Slot(str)
+    def on_reject(self, key: str) -> None:
+        self.worker.submit(self.backend.reject, key, on_result=self.view.show_curation,
+                           on_error=functools.partial(self._on_curation_error, key))
+
+    def _on_curation_error(self, key: str, exc: BaseException) -> None:
+        log.error("curation of %s failed: %s", key, exc)
+        self.view.show_curation_error(key, str(exc))
+
+    @Slot(str)
     def on_admin_action(self, action: str) -> None:
         log.info("admin action: %s", action)
         if action == "exit":
@@ -233,6 +249,9 @@ class KioskController(QObject):
             self.exit_requested.emit(RESTART_EXIT_CODE)
         elif action == "reload_catalog":
             self.worker.submit(self.backend.rescan, on_result=self._on_rescanned)
+        elif action == "review_images":
+            self.worker.submit(self.backend.pending_thumbnails, on_result=self.view.show_curation,
+                               on_error=lambda exc: self.view.show_message(str(exc)))
         elif action == "flush_events":
             if self._wake_uploader is not None:
                 self._wake_uploader()

@@ -75,3 +75,10 @@ class ViewAdapter:
 
     def show_message(self, text: str) -> None:
         self.window.show_message(text)
+
+    def show_curation(self, items: Sequence[tuple[str, Any, np.ndarray]]) -> None:
+        self.window.show_curation([(key, emotion, rgb_to_qimage(thumb))
+                                   for key, emotion, thumb in items])
+
+    def show_curation_error(self, item_id: str, message: str) -> None:
+        self.window.show_curation_error(item_id, message)

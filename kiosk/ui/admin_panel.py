@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVB
 from kiosk.ui import theme
 from kiosk.ui.widgets import TouchButton
 
-ACTIONS = ("exit", "restart", "reload_catalog", "flush_events")
+ACTIONS = ("exit", "restart", "reload_catalog", "flush_events", "review_images")
 KNOWN_KEYS = frozenset({
     "camera_state", "camera_fps", "model_device", "inference_ms", "online",
     "queue_depth", "dead_letters", "catalog_counts", "crash_count",
@@ -90,7 +90,8 @@ def _num(value: Any, fmt: str = "{:.0f}") -> str:
 
 class AdminPanel(QWidget):
     """Signals:
-    action_requested(str): "exit", "restart", "reload_catalog" or "flush_events".
+    action_requested(str): "exit", "restart", "reload_catalog", "flush_events" or
+        "review_images" (the pending pool, approved or rejected by touch).
     close_requested(): Close.
     """
 
@@ -149,6 +150,7 @@ class AdminPanel(QWidget):
         self.buttons["restart"].setText(self.tr("Restart"))
         self.buttons["reload_catalog"].setText(self.tr("Reload catalog"))
         self.buttons["flush_events"].setText(self.tr("Flush events"))
+        self.buttons["review_images"].setText(self.tr("Review images"))
         self.close_button.setText(self.tr("Close"))
         self._refresh()
 

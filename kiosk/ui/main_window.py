@@ -30,13 +30,14 @@ from kiosk.ui import theme
 from kiosk.ui.admin_panel import AdminPanel
 from kiosk.ui.attract import AttractScreen
 from kiosk.ui.camera_view import FaceBoxes
+from kiosk.ui.curation_screen import CurationScreen, PendingItem
 from kiosk.ui.exhibit import CornerHold
 from kiosk.ui.main_screen import CAMERA_OFF_STATES, MainScreen
 from kiosk.ui.mood_picker import MoodPicker
 from kiosk.ui.pin_pad import PinPad
 from kiosk.ui.widgets import Toast
 
-SCREENS = ("attract", "main", "mood", "pin", "admin")
+SCREENS = ("attract", "main", "mood", "pin", "admin", "curation")
 ADMIN_IDLE_S = 90.0
 ACTIVITY_THROTTLE_S = 0.25
 _ACTIVITY_EVENTS = frozenset({
@@ -69,6 +70,8 @@ class MainWindow(QWidget):
         mood_picked(str emotion)          Emotion value, e.g. "HAPPY"
         mood_picker_requested()           the visitor opened the mood picker
         admin_action_requested(str)       "exit" | "restart" | "reload_catalog" | "flush_events"
+                                          | "review_images"
+        approve_requested(str), reject_requested(str)   a pending image id (curation)
         user_activity()                   any touch/press/key in the window (≤ 4 per s)
     """
 
@@ -78,6 +81,8 @@ class MainWindow(QWidget):
     mood_picked = Signal(str)
     mood_picker_requested = Signal()
     admin_action_requested = Signal(str)
+    approve_requested = Signal(str)
+    reject_requested = Signal(str)
     user_activity = Signal()
 
     def __init__(
@@ -108,10 +113,11 @@ class MainWindow(QWidget):
         self.mood = MoodPicker(self)
         self.pin = PinPad(admin_pin_hash, self, clock=clock)
         self.admin = AdminPanel(self)
+        self.curation = CurationScreen(self)
         self.stack = QStackedWidget(self)
         self._screens: dict[str, QWidget] = {
             "attract": self.attract, "main": self.main, "mood": self.mood,
-            "pin": self.pin, "admin": self.admin,
+            "pin": self.pin, "admin": self.admin, "curation": self.curation,
         }
         for name in SCREENS:
             self.stack.addWidget(self._screens[name])
@@ -159,6 +165,11 @@ class MainWindow(QWidget):
         self.pin.cancelled.connect(self._leave_admin)
         self.admin.action_requested.connect(self.admin_action_requested)
         self.admin.close_requested.connect(self._leave_admin)
+        self.curation.approve_requested.connect(self.approve_requested)
+        self.curation.reject_requested.connect(self.reject_requested)
+        self.curation.approve_requested.connect(self._admin_idle.start)
+        self.curation.reject_requested.connect(self._admin_idle.start)
+        self.curation.close_requested.connect(self._open_admin)
 
     # ------------------------------------------------------------------ slots
 
@@ -258,6 +269,16 @@ class MainWindow(QWidget):
         self._show("pin")
         self._admin_idle.start()
 
+    def show_curation(self, items: Sequence[PendingItem]) -> None:
+        """The pending pool for review (from the admin panel); refreshes in place."""
+        self.curation.set_pending(items)
+        if self.current_screen() in ("admin", "curation"):
+            self._show("curation")
+            self._admin_idle.start()
+
+    def show_curation_error(self, item_id: str, message: str) -> None:
+        self.curation.set_item_error(item_id, message)
+
     def _open_admin(self) -> None:
         self._show("admin")
         self._admin_idle.start()
@@ -315,7 +336,8 @@ class MainWindow(QWidget):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
-        for screen in (self.attract, self.main, self.mood, self.pin, self.admin):
+        for screen in (self.attract, self.main, self.mood, self.pin, self.admin,
+                       self.curation):
             screen.retranslate()
 
     def _set_app_filters(self, on: bool) -> None:

@@ -75,8 +75,10 @@ class KioskBackend:
         self.uploader = uploader
         self.image_size = image_size
         self._opener = opener
+        self._settings: Any = None
         self._unliked_page: Page | None = None
         self.open_error = ""
+        self.pool: Any = None  # kiosk.curation.pool.PendingPool, opened on demand
 
     @classmethod
     def from_settings(cls, settings: Any) -> KioskBackend:
@@ -86,6 +88,7 @@ class KioskBackend:
             from kiosk.recommend.service import RecommendationService
 
             backend.recommender = RecommendationService(settings)
+            backend._settings = settings
             try:
                 backend.queue = EventQueue.from_settings(settings)
             except Exception as exc:  # likes still work on screen; status shows why
@@ -103,7 +106,34 @@ class KioskBackend:
         if self._opener is not None and self.recommender is None:
             self._opener(self)
 
+    # ------------------------------------------------------------------ curation
+
+    def _pending_pool(self) -> Any:
+        if self.pool is None:
+            from kiosk.curation.pool import PendingPool
+
+            catalog = self.recommender.catalog  # type: ignore[attr-defined]
+            self.pool = PendingPool.from_settings(self._settings, catalog, self.queue)  # type: ignore[arg-type]
+        return self.pool
+
+    def pending_thumbnails(self, max_side: int = 512) -> list[tuple[str, Any, np.ndarray]]:
+        """The pending pool as (id, emotion, RGB thumbnail) for the review screen."""
+        return [(entry.id, entry.emotion, thumb)
+                for entry, thumb in self._pending_pool().thumbnails(max_side)]
+
+    def approve(self, key: str) -> list[tuple[str, Any, np.ndarray]]:
+        """Approve into the live catalog (atomic copy, PutItems queued), rank over it."""
+        self._pending_pool().approve(key)
+        self.recommender.rescan()
+        return self.pending_thumbnails()
+
+    def reject(self, key: str) -> list[tuple[str, Any, np.ndarray]]:
+        self._pending_pool().reject(key)
+        return self.pending_thumbnails()
+
     def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
         if self.uploader is not None:
             self.uploader.stop(3.0)
         self._flush_impression()

@@ -4,102 +4,107 @@
 <context>
     <name>AdminPanel</name>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="147"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="148"/>
         <source>Admin</source>
         <translation>관리자</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="148"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="149"/>
         <source>Exit</source>
         <translation>종료</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="149"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="150"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="150"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="151"/>
         <source>Reload catalog</source>
         <translation>카탈로그 새로고침</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="151"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="152"/>
         <source>Flush events</source>
         <translation>이벤트 바로 전송</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="152"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="153"/>
+        <source>Review images</source>
+        <translation>이미지 검토</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="154"/>
         <source>Close</source>
         <translation>닫기</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="160"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="162"/>
         <source>Camera</source>
         <translation>카메라</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="161"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="163"/>
         <source>%1 fps</source>
         <translation>%1 fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="165"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="167"/>
         <source>Model</source>
         <translation>모델</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="166"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="168"/>
         <source>%1 ms per face</source>
         <translation>얼굴당 %1 ms</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="170"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="172"/>
         <source>Network</source>
         <translation>네트워크</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="171"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="173"/>
         <source>Online</source>
         <translation>온라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="171"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="173"/>
         <source>Offline</source>
         <translation>오프라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="176"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="178"/>
         <source>Event queue</source>
         <translation>이벤트 대기열</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="177"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="179"/>
         <source>%1 waiting</source>
         <translation>%1개 대기 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="178"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="180"/>
         <source>%1 dead letters</source>
         <translation>전송 실패 %1개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="188"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="190"/>
         <source>Catalog</source>
         <translation>카탈로그</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="188"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="190"/>
         <source>%1 images</source>
         <translation>이미지 %1개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="192"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="194"/>
         <source>Crashes</source>
         <translation>비정상 종료</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="194"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="196"/>
         <source>Other</source>
         <translation>기타</translation>
     </message>
@@ -107,29 +112,152 @@
 <context>
     <name>AttractScreen</name>
     <message>
-        <location filename="../../kiosk/ui/attract.py" line="178"/>
+        <location filename="../../kiosk/ui/attract.py" line="182"/>
         <source>Step closer — we&apos;ll pick images for your mood</source>
         <translation>가까이 와 보세요 — 기분에 맞는 이미지를 골라 드릴게요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/attract.py" line="179"/>
+        <location filename="../../kiosk/ui/attract.py" line="183"/>
         <source>Look at the screen for a moment, or tap to start.</source>
         <translation>잠시 화면을 바라보시거나, 화면을 눌러 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/attract.py" line="181"/>
+        <location filename="../../kiosk/ui/attract.py" line="185"/>
         <source>Tell us your mood — we&apos;ll pick images for it</source>
         <translation>지금 기분을 알려 주세요 — 어울리는 이미지를 골라 드릴게요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/attract.py" line="182"/>
+        <location filename="../../kiosk/ui/attract.py" line="186"/>
         <source>Tap anywhere to start.</source>
         <translation>아무 곳이나 눌러 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/attract.py" line="183"/>
+        <location filename="../../kiosk/ui/attract.py" line="187"/>
         <source>Choose my mood</source>
         <translation>기분 직접 고르기</translation>
+    </message>
+</context>
+<context>
+    <name>ConsentOverlay</name>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="259"/>
+        <source>Yes, remember me</source>
+        <translation>네, 기억해 주세요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="260"/>
+        <source>No, thanks</source>
+        <translation>아니요, 괜찮아요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="261"/>
+        <source>More info</source>
+        <translation>자세히 보기</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="262"/>
+        <source>Back</source>
+        <translation>뒤로</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="263"/>
+        <source>Delete now</source>
+        <translation>지금 삭제</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="264"/>
+        <source>Keep</source>
+        <translation>그대로 두기</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="265"/>
+        <source>OK</source>
+        <translation>확인</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="266"/>
+        <source>Forget me</source>
+        <translation>저를 잊어 주세요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="268"/>
+        <source>Welcome back!</source>
+        <translation>다시 오셨군요!</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="270"/>
+        <source>See you next time!</source>
+        <translation>다음에 또 만나요!</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="272"/>
+        <source>What remembering means</source>
+        <translation>얼굴을 기억한다는 것은</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="274"/>
+        <source>What we keep: a face vector (numbers that describe your face, not a picture) in this store&apos;s Amazon Rekognition collection (AWS), with a random ID. No image of you is ever saved.</source>
+        <translation>보관하는 것: 얼굴 특징 벡터(사진이 아니라 얼굴을 나타내는 숫자)를 임의의 ID와 함께 이 매장의 Amazon Rekognition 컬렉션(AWS)에 보관해요. 사진은 절대 저장하지 않아요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="278"/>
+        <source>How to be forgotten: when the kiosk recognises you, tap &quot;Forget me&quot; and your face is deleted at once. Staff can also delete it.</source>
+        <translation>삭제하는 방법: 키오스크가 알아보면 &quot;저를 잊어 주세요&quot;를 누르세요. 얼굴이 바로 삭제돼요. 직원에게 삭제를 요청할 수도 있어요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="280"/>
+        <source>If you say No, or do not answer, nothing is kept.</source>
+        <translation>&apos;아니요&apos;를 누르거나 답하지 않으면 아무것도 보관하지 않아요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="283"/>
+        <source>Forget me?</source>
+        <translation>저를 잊을까요?</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="284"/>
+        <source>Your face and what this kiosk learned about you will be deleted now. Your visit goes on without them.</source>
+        <translation>얼굴과 이 키오스크가 알게 된 취향을 지금 삭제해요. 이용은 그대로 계속할 수 있어요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="287"/>
+        <source>Done — your face has been deleted</source>
+        <translation>완료 — 얼굴을 삭제했어요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="289"/>
+        <source>Your details on this kiosk are gone. The cloud copy is deleted as soon as the kiosk is back online.</source>
+        <translation>이 키오스크의 정보는 삭제했어요. 클라우드의 정보는 키오스크가 다시 연결되는 즉시 삭제돼요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="292"/>
+        <source>Nothing about you is kept any more.</source>
+        <translation>이제 고객님에 대한 정보는 남아 있지 않아요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="294"/>
+        <source>Remember you next time?</source>
+        <translation>다음에도 알아봐도 될까요?</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="295"/>
+        <source>May this kiosk remember your face, so it can pick images for you when you come back? If you say No, or do not answer, nothing is kept.</source>
+        <translation>다시 오셨을 때 맞춤 이미지를 골라 드리도록 이 키오스크가 얼굴을 기억해도 될까요? &apos;아니요&apos;를 누르거나 답하지 않으면 아무것도 보관하지 않아요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="304"/>
+        <source>How long: it is deleted automatically after 1 day.</source>
+        <translation>보관 기간: 1일 후 자동으로 삭제돼요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="305"/>
+        <source>How long: it is deleted automatically after %1 days.</source>
+        <translation>보관 기간: %1일 후 자동으로 삭제돼요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="311"/>
+        <source>No answer in %1 s means No.</source>
+        <translation>%1초 안에 답하지 않으면 &apos;아니요&apos;로 처리해요.</translation>
     </message>
 </context>
 <context>
@@ -404,7 +532,7 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="215"/>
+        <location filename="../../kiosk/ui/main_window.py" line="226"/>
         <source>Your like could not be saved. Please try again.</source>
         <translation>좋아요를 저장하지 못했어요. 다시 눌러 주세요.</translation>
     </message>
@@ -501,129 +629,6 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
         <location filename="../../kiosk/ui/privacy.py" line="102"/>
         <source>We remember your face only if you agree.</source>
         <translation>동의하신 경우에만 얼굴을 기억해요.</translation>
-    </message>
-</context>
-<context>
-    <name>ConsentOverlay</name>
-    <message>
-        <location filename="../../kiosk/ui/consent.py" line="259"/>
-        <source>Yes, remember me</source>
-        <translation>네, 기억해 주세요</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/consent.py" line="260"/>
-        <source>No, thanks</source>
-        <translation>아니요, 괜찮아요</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/consent.py" line="261"/>
-        <source>More info</source>
-        <translation>자세히 보기</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/consent.py" line="262"/>
-        <source>Back</source>
-        <translation>뒤로</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/consent.py" line="263"/>
-        <source>Delete now</source>
-        <translation>지금 삭제</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/consent.py" line="264"/>
-        <source>Keep</source>
-        <translation>그대로 두기</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/consent.py" line="265"/>
-        <source>OK</source>
-        <translation>확인</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/consent.py" line="266"/>
-        <source>Forget me</source>
-        <translation>저를 잊어 주세요</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/consent.py" line="268"/>
-        <source>Welcome back!</source>
-        <translation>다시 오셨군요!</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/consent.py" line="270"/>
-        <source>See you next time!</source>
-        <translation>다음에 또 만나요!</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/consent.py" line="272"/>
-        <source>What remembering means</source>
-        <translation>얼굴을 기억한다는 것은</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/consent.py" line="274"/>
-        <source>What we keep: a face vector (numbers that describe your face, not a picture) in this store&apos;s Amazon Rekognition collection (AWS), with a random ID. No image of you is ever saved.</source>
-        <translation>보관하는 것: 얼굴 특징 벡터(사진이 아니라 얼굴을 나타내는 숫자)를 임의의 ID와 함께 이 매장의 Amazon Rekognition 컬렉션(AWS)에 보관해요. 사진은 절대 저장하지 않아요.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/consent.py" line="278"/>
-        <source>How to be forgotten: when the kiosk recognises you, tap &quot;Forget me&quot; and your face is deleted at once. Staff can also delete it.</source>
-        <translation>삭제하는 방법: 키오스크가 알아보면 &quot;저를 잊어 주세요&quot;를 누르세요. 얼굴이 바로 삭제돼요. 직원에게 삭제를 요청할 수도 있어요.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/consent.py" line="280"/>
-        <source>If you say No, or do not answer, nothing is kept.</source>
-        <translation>&apos;아니요&apos;를 누르거나 답하지 않으면 아무것도 보관하지 않아요.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/consent.py" line="283"/>
-        <source>Forget me?</source>
-        <translation>저를 잊을까요?</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/consent.py" line="284"/>
-        <source>Your face and what this kiosk learned about you will be deleted now. Your visit goes on without them.</source>
-        <translation>얼굴과 이 키오스크가 알게 된 취향을 지금 삭제해요. 이용은 그대로 계속할 수 있어요.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/consent.py" line="287"/>
-        <source>Done — your face has been deleted</source>
-        <translation>완료 — 얼굴을 삭제했어요</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/consent.py" line="289"/>
-        <source>Your details on this kiosk are gone. The cloud copy is deleted as soon as the kiosk is back online.</source>
-        <translation>이 키오스크의 정보는 삭제했어요. 클라우드의 정보는 키오스크가 다시 연결되는 즉시 삭제돼요.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/consent.py" line="292"/>
-        <source>Nothing about you is kept any more.</source>
-        <translation>이제 고객님에 대한 정보는 남아 있지 않아요.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/consent.py" line="294"/>
-        <source>Remember you next time?</source>
-        <translation>다음에도 알아봐도 될까요?</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/consent.py" line="295"/>
-        <source>May this kiosk remember your face, so it can pick images for you when you come back? If you say No, or do not answer, nothing is kept.</source>
-        <translation>다시 오셨을 때 맞춤 이미지를 골라 드리도록 이 키오스크가 얼굴을 기억해도 될까요? &apos;아니요&apos;를 누르거나 답하지 않으면 아무것도 보관하지 않아요.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/consent.py" line="304"/>
-        <source>How long: it is deleted automatically after 1 day.</source>
-        <translation>보관 기간: 1일 후 자동으로 삭제돼요.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/consent.py" line="305"/>
-        <source>How long: it is deleted automatically after %1 days.</source>
-        <translation>보관 기간: %1일 후 자동으로 삭제돼요.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/consent.py" line="311"/>
-        <source>No answer in %1 s means No.</source>
-        <translation>%1초 안에 답하지 않으면 &apos;아니요&apos;로 처리해요.</translation>
     </message>
 </context>
 </TS>

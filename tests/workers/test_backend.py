@@ -65,3 +65,35 @@ def test_attract_images_interleave_emotions(backend: KioskBackend) -> None:
     images = backend.attract_images(8, size=(32, 32))
     assert len(images) == 8
     assert all(i.shape == (32, 32, 3) for i in images)
+
+
+def test_review_and_approve_a_pending_image(tmp_path: Path) -> None:
+    """The admin panel's review: thumbnails, approve → live catalog + PutItems queued."""
+    import shutil
+
+    from PIL import Image
+
+    from kiosk.curation.pool import PendingPool
+    from kiosk.resources import catalog_root
+
+    catalog = tmp_path / "catalog"
+    shutil.copytree(catalog_root() / "calm", catalog / "calm")
+    settings = load_settings(env={}, overrides={
+        "app.data_dir": str(tmp_path / "data"), "recommend.catalog_dir": str(catalog)})
+    b = KioskBackend.from_settings(settings)
+    b.open()
+    try:
+        new = tmp_path / "sunrise.png"
+        Image.new("RGB", (640, 480), (250, 180, 90)).save(new)
+        pool = b._pending_pool()
+        assert isinstance(pool, PendingPool)
+        entry = pool.add_file(new, Emotion.HAPPY)
+        thumbs = b.pending_thumbnails(max_side=64)
+        assert [(key, emotion) for key, emotion, _ in thumbs] == [(entry.id, Emotion.HAPPY)]
+        assert max(thumbs[0][2].shape[:2]) == 64
+        assert b.approve(entry.id) == []  # the pool is empty again
+        assert (catalog / "happy" / "sunrise.png").is_file()
+        assert b.status()["catalog_counts"]["happy"] == 1  # ranked over at once
+        assert kinds(b) == {"item": 1}  # PutItems queued
+    finally:
+        b.close()
