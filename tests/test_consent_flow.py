@@ -100,7 +100,7 @@ def test_yes_looks_up_once_and_the_user_id_flows_into_pages_and_likes(parts: Any
 
 
 def test_no_or_timeout_makes_no_collection_call(parts: Any) -> None:
-    controller, flow, service, prompt, backend = parts
+    controller, flow, service, _prompt, backend = parts
     controller.on_vision_result(result("v1", Emotion.SAD, started=True))
     flow.on_answer("timeout")
     controller.on_like(controller.page.item_ids[0])
@@ -119,7 +119,7 @@ def test_forget_me_deletes_and_the_visit_becomes_anonymous(parts: Any) -> None:
 
 
 def test_consent_ends_with_the_visit(parts: Any) -> None:
-    controller, flow, service, prompt, backend = parts
+    controller, flow, _service, prompt, backend = parts
     controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
     flow.on_answer("yes")
     controller.on_vision_result(result(None, None, ended="v1", face=False))
