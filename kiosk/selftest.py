@@ -18,6 +18,7 @@ from typing import TextIO
 
 from kiosk import __version__
 from kiosk.config import Settings
+from kiosk.diskspace import free_mb
 from kiosk.domain import Emotion
 from kiosk.resources import resource_path, resources_root
 
@@ -140,10 +141,10 @@ def check_folder(name: str, folder: Path) -> Check:
     except OSError as exc:
         return Check(name, "FAIL", f"{folder} is not writable ({exc.strerror}); fix its "
                      "permissions or free disk space, or point the setting elsewhere")
-    free_mb = _free_mb(folder)
-    if free_mb < 200:
-        return Check(name, "WARN", f"{folder} writable but only {free_mb:.0f} MB free")
-    return Check(name, "PASS", f"{folder} writable, {free_mb / 1024:.1f} GB free")
+    free = free_mb(folder) or 0.0
+    if free < 200:
+        return Check(name, "WARN", f"{folder} writable but only {free:.0f} MB free")
+    return Check(name, "PASS", f"{folder} writable, {free / 1024:.1f} GB free")
 
 
 def check_events_db(settings: Settings) -> Check:
@@ -200,12 +201,3 @@ def check_camera(settings: Settings, timeout_s: float) -> Check:
         reason = message or f"no frame from camera source {settings.camera.source!r}"
         return Check("camera", "FAIL", f"{reason} — the kiosk still runs, with the mood picker")
     return Check("camera", "PASS", f"{source.name}: {frame.width}x{frame.height} frame received")
-
-
-def _free_mb(folder: Path) -> float:
-    stat = os.statvfs(folder) if hasattr(os, "statvfs") else None
-    if stat is None:  # pragma: no cover - Windows
-        import shutil
-
-        return shutil.disk_usage(folder).free / 1e6
-    return stat.f_bavail * stat.f_frsize / 1e6

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import errno
-import shutil
 from pathlib import Path
+
+from kiosk.diskspace import free_mb
 
 DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
 
@@ -33,7 +34,7 @@ class DiskFullError(CurationError):
 
     def __init__(self, path: Path, what: str) -> None:
         self.path = path
-        free = _free_mb(path)
+        free = free_mb(path)
         shown = f"{free:.0f} MB free" if free is not None else "free space unknown"
         super().__init__(
             f"cannot {what}: the disk holding {path} is full ({shown}). Free some space "
@@ -51,12 +52,3 @@ class GenerationError(CurationError):
 
 def is_disk_full(exc: BaseException) -> bool:
     return isinstance(exc, OSError) and exc.errno in DISK_FULL_ERRNOS
-
-
-def _free_mb(path: Path) -> float | None:
-    for candidate in (path, *path.parents):
-        try:
-            return shutil.disk_usage(candidate).free / 1e6
-        except OSError:
-            continue
-    return None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
+
+from kiosk.diskspace import free_mb
 
 
 class EventsError(Exception):
@@ -23,7 +24,7 @@ class DiskFullError(EventsError):
 
     def __init__(self, path: Path, detail: str = "") -> None:
         self.path = path
-        self.free_mb = _free_mb(path)
+        self.free_mb = free_mb(path)
         free = f"{self.free_mb:.0f} MB free" if self.free_mb is not None else "free space unknown"
         message = (
             f"cannot save to the event queue {path}: the disk is full ({free}). "
@@ -33,12 +34,3 @@ class DiskFullError(EventsError):
         if detail:
             message += f" [{detail}]"
         super().__init__(message)
-
-
-def _free_mb(path: Path) -> float | None:
-    for candidate in (path, *path.parents):
-        try:
-            return shutil.disk_usage(candidate).free / 1e6
-        except OSError:
-            continue
-    return None
