@@ -118,6 +118,11 @@ class Kiosk:
             return queue.record_user(*args, **kwargs)
 
         self.identity_service = IdentityService.from_settings(s, record_user=record_user)
+        # "Forget me" and the retention purge also remove the person's likes in the
+        # recommender and anything of theirs still waiting for upload (recommend thread).
+        self.identity_service.add_forget_hook(
+            lambda user_ids: self.worker.submit(self.backend.forget_users, list(user_ids))
+        )
         self.identity_worker = SerialWorker("identity")
         overlay = attach_consent(self.window)
         flow = ConsentFlow(

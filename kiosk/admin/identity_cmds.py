@@ -72,9 +72,32 @@ def rekognition_client(settings: Settings) -> Any:
 
 
 def _service(settings: Settings) -> IdentityService:
-    return IdentityService.from_settings(
+    service = IdentityService.from_settings(
         settings, None, client_factory=lambda: rekognition_client(settings)
     )
+    service.add_forget_hook(lambda user_ids: forget_local_data(settings, list(user_ids)))
+    return service
+
+
+def forget_local_data(settings: Settings, user_ids: list[str]) -> int:
+    """What the running kiosk's forget hook does, from the command line: the users'
+    like history in the recommender and their records still queued for upload."""
+    from kiosk.events.queue import EventQueue
+    from kiosk.recommend.embedded import EmbeddedRecommender
+    from kiosk.recommend.service import RECOMMENDER_DB
+
+    removed = 0
+    if settings.events_db.exists():
+        with EventQueue.from_settings(settings) as queue:
+            removed += queue.forget_users(user_ids)
+    recommender_db = settings.data_dir / RECOMMENDER_DB
+    if recommender_db.exists():
+        recommender = EmbeddedRecommender(recommender_db)
+        try:
+            removed += recommender.forget_users(user_ids)
+        finally:
+            recommender.close()
+    return removed
 
 
 def _print_json(data: Any, out: Any = None) -> None:

@@ -358,6 +358,26 @@ class EventQueue:
         batch = tuple(_row(r) for r in rows)
         return Batch(batch[0].kind.operation, batch) if batch else None
 
+    def forget_users(self, user_ids: Iterable[str]) -> int:
+        """"Forget me" / retention: delete the queued and dead-lettered records that
+        carry these user ids (their likes and their PutUsers record), so nothing of
+        theirs is uploaded later. Returns the number of rows deleted."""
+        ids = sorted({u for u in user_ids if u})
+        if not ids:
+            return 0
+        marks = ",".join("?" * len(ids))
+        with self._write(durable=True) as conn:
+            kinds = [str(r[0]) for r in conn.execute(
+                f"DELETE FROM records WHERE user_id IN ({marks}) RETURNING kind", ids
+            ).fetchall()]
+            dead = conn.execute(f"DELETE FROM dead WHERE user_id IN ({marks})", ids).rowcount
+        with self._lock:
+            self._forget(kinds)
+        self.refresh_counts()
+        log.info("forgot %d queued and %d dead-lettered records of %d user(s)",
+                 len(kinds), dead, len(ids))
+        return len(kinds) + int(dead)
+
     def ack(self, ids: Iterable[int]) -> int:
         """Delivered: delete the rows and count them as sent."""
         id_list = list(ids)

@@ -153,7 +153,9 @@ def user_record(
     body: dict[str, Any] = {"userId": _require_id(user_id, "userId")}
     if props:
         body["properties"] = props
-    return Record(RecordKind.USER, str(uuid.uuid4()), body)
+    # user_id is kept in its column (not for grouping: PutUsers batches any users)
+    # so that "Forget me" can find the record before it is uploaded.
+    return Record(RecordKind.USER, str(uuid.uuid4()), body, user_id=user_id)
 
 
 def item_record(

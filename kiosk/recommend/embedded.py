@@ -666,6 +666,25 @@ class EmbeddedRecommender:
         if pending >= self.params.flush_every:
             self.flush()
 
+    def forget_users(self, user_ids: Sequence[str]) -> int:
+        """"Forget me" / retention: drop these users' like history (the anonymous
+        per-item counts stay: they identify nobody). Returns the rows deleted."""
+        ids = {u for u in user_ids if u}
+        if not ids:
+            return 0
+        with self._lock:
+            self._pending_users = [row for row in self._pending_users if row[0] not in ids]
+            for visit in self._visits.values():
+                if visit.user_id in ids:
+                    visit.user_id = None
+                    visit.history = []
+            marks = ",".join("?" * len(ids))
+            with self._db:
+                deleted = self._db.execute(
+                    f"DELETE FROM user_likes WHERE user_id IN ({marks})", sorted(ids)
+                ).rowcount
+        return int(deleted)
+
     def flush(self) -> None:
         """Write the pending counts to SQLite (one transaction)."""
         with self._lock:

@@ -225,6 +225,14 @@ class RecommendationService:
             user_id = user_id or (info.user_id if info else None)
         self.embedded.record_like(visit_id, emotion, item_id, user_id)
 
+    def forget_users(self, user_ids: list[str]) -> int:
+        """Drop these users' like history ("Forget me", retention purge)."""
+        with self._lock:
+            for info in self._visits.values():
+                if info.user_id in user_ids:
+                    info.user_id = None
+        return self.embedded.forget_users(user_ids)
+
     def personalization_ready(self, visit_id: str) -> bool:
         return self.embedded.personalization_ready(visit_id)
 

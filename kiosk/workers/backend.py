@@ -215,6 +215,14 @@ class KioskBackend:
         return LikeResult(item_id, like.event_id,
                           self.recommender.personalization_ready(page.visit_id))
 
+    def forget_users(self, user_ids: list[str]) -> int:
+        """Identity's "Forget me" and retention purge: the users' likes in the
+        recommender and their records still waiting in the upload queue go too."""
+        removed = self.recommender.forget_users(user_ids)  # type: ignore[attr-defined]
+        if self.queue is not None:
+            removed += self.queue.forget_users(user_ids)  # type: ignore[attr-defined]
+        return int(removed)
+
     def end_visit(self, visit_id: str) -> None:
         self._flush_impression()
         self.recommender.end_visit(visit_id)

@@ -151,3 +151,36 @@ def test_enabled_without_a_collection_is_a_settings_error(
     IdentityRegister.from_settings(settings)
     assert run(settings, "identity", "forget", "x") == 2
     assert "collection_id" in capsys.readouterr().err
+
+
+def test_forget_from_the_command_line_also_drops_local_likes_and_queued_records(
+    settings: Settings, held: Any, stubbed: Stubber, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk.domain import Emotion, Like
+    from kiosk.events.queue import EventQueue
+    from kiosk.recommend.embedded import EmbeddedRecommender
+    from kiosk.recommend.service import RECOMMENDER_DB
+
+    _register, old = held
+    with EventQueue.from_settings(settings) as queue:
+        queue.record_like(Like("e1", 1.0, "visit", "emotions/happy/a.jpg", Emotion.HAPPY,
+                               user_id="old-1"))
+        queue.record_user("old-1", Emotion.HAPPY)
+        queue.record_like(Like("e2", 2.0, "other", "emotions/happy/b.jpg", Emotion.HAPPY))
+    recommender = EmbeddedRecommender(settings.data_dir / RECOMMENDER_DB)
+    recommender.record_like("visit", Emotion.HAPPY, "emotions/happy/a.jpg", "old-1")
+    recommender.close()
+    recommender = EmbeddedRecommender(settings.data_dir / RECOMMENDER_DB)
+    assert recommender._user_history("old-1") == ["emotions/happy/a.jpg"]  # held before
+    recommender.close()
+
+    stubbed.add_response("delete_faces", {"DeletedFaces": [old[0]]},
+                         {"CollectionId": COLLECTION, "FaceIds": [old[0]]})
+    assert run(settings, "identity", "forget", "old-1") == 0
+    with EventQueue.from_settings(settings) as queue:
+        assert queue.status()["pending"] == 1  # only the anonymous like is left
+    recommender = EmbeddedRecommender(settings.data_dir / RECOMMENDER_DB)
+    try:
+        assert recommender._user_history("old-1") == []
+    finally:
+        recommender.close()

@@ -97,3 +97,21 @@ def test_review_and_approve_a_pending_image(tmp_path: Path) -> None:
         assert kinds(b) == {"item": 1}  # PutItems queued
     finally:
         b.close()
+
+
+def test_forget_users_removes_their_likes_and_queued_records(backend: KioskBackend) -> None:
+    """Identity's "Forget me": the person's like history and their records still
+    waiting for upload go; other visitors' records stay."""
+    page = backend.page(1, "v1", Emotion.HAPPY, "user-a", "auto", 3).page
+    backend.like(page, page.item_ids[0], tapped_at=1.0, user_id="user-a")
+    other = backend.page(2, "v2", Emotion.HAPPY, "user-b", "auto", 3).page
+    backend.like(other, other.item_ids[0], tapped_at=2.0, user_id="user-b")
+    assert backend.queue is not None
+    backend.queue.record_user("user-a", Emotion.HAPPY)
+    backend.recommender.embedded.flush()  # type: ignore[attr-defined]
+    assert backend.forget_users(["user-a"]) >= 3  # 1 like event, 1 PutUsers, 1 history row
+    assert kinds(backend) == {"event": 1}
+    batch = backend.queue.next_batch(["event"])
+    assert batch is not None and batch.user_id == "user-b"
+    history = backend.recommender.embedded._user_history  # type: ignore[attr-defined]
+    assert history("user-a") == [] and history("user-b") == [other.item_ids[0]]
