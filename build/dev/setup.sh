@@ -18,7 +18,8 @@ libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-
 libx11-xcb1 libxcb-xfixes0 fonts-noto-cjk"
 want="$QT_LIBS"
 [ "$GUI" = 1 ] && want="$want $XCB_LIBS"
-"$PYTHON" -m venv --help >/dev/null 2>&1 || want="$want python3-venv"
+# Debian splits venv's pip bootstrap (ensurepip) into python3-venv
+[ -x .venv/bin/python ] || "$PYTHON" -c "import ensurepip" >/dev/null 2>&1 || want="$want python3-venv"
 missing=""
 if command -v dpkg >/dev/null 2>&1; then
   for pkg in $want; do
