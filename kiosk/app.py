@@ -202,7 +202,7 @@ class Kiosk:
 
         def run_once(stop: threading.Event) -> Any:
             if "sync" not in holder:  # its SQLite state belongs to the sync thread
-                limit = int(s.max_kbps * 1024) or None
+                limit = int(s.max_kbps * 1000) or None  # as `catalog sync --max-kbps`
                 holder["sync"] = S3Sync.from_settings(self.settings, max_bytes_per_s=limit)
             return holder["sync"].sync(s.url, stop=stop)
 
