@@ -163,7 +163,7 @@ class Kiosk:
             self.window.show()
         self.worker.start()
         self.worker.submit(self.backend.open)
-        self.cleanups.register("recommend worker", lambda: self._stop_backend(), 8.0)
+        self.cleanups.register("recommend worker", self._stop_backend, 8.0)
         if self.camera is not None and self.vision is not None:
             self.camera.start()
             self.cleanups.register("camera", lambda: self.camera and self.camera.stop(3.0), 4.0)
@@ -184,10 +184,8 @@ class Kiosk:
                  "exhibit mode" if s.app.kiosk_mode else "windowed")
 
     def _stop_backend(self) -> None:
-        done = threading.Event()
-        self.worker.submit(self.backend.close, on_result=lambda _: done.set())
-        # the close job runs after any job in flight; the worker then stops
-        self.worker.stop(6.0)
+        # close on the worker's thread, after the job in flight (pending jobs are dropped)
+        self.worker.stop(6.0, last=self.backend.close)
 
     def _start_periodic_sync(self) -> None:
         """`[sync] url` + `interval_min`: mirror the fleet's S3 catalog in the background

@@ -94,5 +94,16 @@ def test_camera_lost_mood_picker_drives_recommendations(
         qtbot.waitUntil(lambda: controller.page is not None, timeout=20000)
         assert controller.page is not None and controller.page.emotion is Emotion.CALM
         assert window.current_screen() == "main"
+        shown = controller.page.item_ids
     finally:
-        kiosk.shutdown()
+        assert kiosk.shutdown() == []
+    # the back end was closed on its worker: the page's impressions reached the disk
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "data" / "recommender.sqlite3")
+    try:
+        rows = db.execute("SELECT item_id, impressions FROM stats WHERE emotion = 'calm'"
+                          ).fetchall()
+    finally:
+        db.close()
+    assert {item for item, n in rows if n > 0} >= set(shown)

@@ -202,8 +202,7 @@ class KioskBackend:
             user_id=user_id,
             impression=page.item_ids,
             recommendation_id=page.recommendation_id,
-            properties={"emotion": page.emotion.value},
-        )
+        )  # the record adds {"emotion": …} to the properties itself
         if self._unliked_page is not None and self._unliked_page.visit_id == page.visit_id:
             self._unliked_page = None  # its impression rides on the like
         if self.queue is not None:

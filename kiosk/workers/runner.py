@@ -56,9 +56,18 @@ class SerialWorker(QObject):
             return
         self._jobs.put((fn, args, on_result, on_error))
 
-    def stop(self, timeout: float = 3.0) -> bool:
-        """Finish the job in progress, drop the rest, join within `timeout`."""
-        self._stopping.set()
+    def stop(self, timeout: float = 3.0, last: Callable[[], Any] | None = None) -> bool:
+        """Finish the job in progress, drop the queued ones, run `last` (a final
+        clean-up on the worker's own thread, e.g. closing its databases), and join
+        within `timeout`."""
+        while True:
+            try:
+                self._jobs.get_nowait()
+            except queue.Empty:
+                break
+        self._stopping.set()  # after the drain: from here on submit() refuses
+        if last is not None:
+            self._jobs.put((last, (), None, None))
         self._jobs.put(_STOP)
         if self._thread.is_alive():
             self._thread.join(timeout)
@@ -70,7 +79,7 @@ class SerialWorker(QObject):
     def _loop(self) -> None:
         while True:
             job = self._jobs.get()
-            if job is _STOP or self._stopping.is_set():
+            if job is _STOP:
                 return
             fn, args, on_result, on_error = job
             started = time.perf_counter()

@@ -65,7 +65,15 @@ def test_stop_is_prompt_and_drops_queued_jobs(qtbot: QtBot) -> None:
     w.submit(release.wait, 5)
     for i in range(5):
         w.submit(ran.append, i)
+    closed: list[str] = []
+    stopped = threading.Thread(
+        target=lambda: w.stop(2.0, last=lambda: closed.append(threading.current_thread().name))
+    )
+    stopped.start()  # stop() drops the queued jobs while the first one still runs
+    w._stopping.wait(2.0)
     release.set()
-    assert w.stop(2.0)
+    stopped.join(3.0)
+    assert ran == []  # queued jobs were dropped ...
+    assert closed == ["kiosk-stopper"]  # ... but the final clean-up ran, on the worker
     w.submit(ran.append, 99)  # after stop: ignored, not an error
     assert 99 not in ran
