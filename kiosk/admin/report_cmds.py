@@ -9,7 +9,6 @@ of a period, from the analytics database of the kiosk's data folder.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -31,27 +30,20 @@ def register(subparsers: Any) -> None:
                         help="write buckets.csv, by_emotion.csv, top_items.csv, totals.csv "
                              "and report.html into DIR")
     report.add_argument("--json", action="store_true", help="print the numbers as JSON")
-    report.add_argument("--data-dir", dest="report_data_dir", metavar="DIR",
-                        help="the data folder the kiosk used (default: from the settings)")
     report.set_defaults(func=cmd_report)
 
 
-def settings_of(args: argparse.Namespace, data_dir_attr: str) -> Settings:
-    """The admin settings, with this command's own `--data-dir` applied."""
+def settings_of(args: argparse.Namespace) -> Settings:
+    """The settings the admin cli loaded (`--config`, `--data-dir`), else the defaults."""
     settings = getattr(args, "settings", None)
-    settings = settings if isinstance(settings, Settings) else Settings()
-    data_dir = getattr(args, data_dir_attr, None)
-    if data_dir:
-        settings = dataclasses.replace(
-            settings, app=dataclasses.replace(settings.app, data_dir=str(data_dir)))
-    return settings
+    return settings if isinstance(settings, Settings) else Settings()
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     from kiosk.analytics import AnalyticsError, AnalyticsStore
     from kiosk.analytics.report import build_report, parse_since
 
-    settings = settings_of(args, "report_data_dir")
+    settings = settings_of(args)
     try:
         since = parse_since(args.since)
     except ValueError as exc:
