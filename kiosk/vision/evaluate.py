@@ -21,7 +21,8 @@ import numpy as np
 
 from kiosk.domain import Box, Face
 from kiosk.vision.detector import FaceDetector
-from kiosk.vision.emotion_model import EMOTION_TO_FER, EmotionClassifier
+from kiosk.vision.emotion_model import EMOTION_TO_FER
+from kiosk.vision.ensemble import EmotionEnsemble
 from kiosk.vision.mini_xception import FER_LABELS
 
 log = logging.getLogger(__name__)
@@ -139,7 +140,7 @@ def read_labels(labels_csv: Path) -> list[tuple[Path, str]]:
 
 
 def evaluate(labels_csv: Path, detector: FaceDetector,
-             classifier: EmotionClassifier) -> dict[str, Any]:
+             classifier: EmotionEnsemble) -> dict[str, Any]:
     """Detection rate and emotion metrics (7 FER classes and 4 coarse groups) on a
     labelled CSV. The highest-scoring face of each image is the one classified."""
     rows = read_labels(labels_csv)
@@ -173,7 +174,7 @@ def evaluate(labels_csv: Path, detector: FaceDetector,
 
 
 def classify_images(paths: Iterable[Path], detector: FaceDetector,
-                    classifier: EmotionClassifier) -> list[dict[str, Any]]:
+                    classifier: EmotionEnsemble) -> list[dict[str, Any]]:
     """Per image: the faces found (best first) with their emotions; the top-level
     `emotion` and `probabilities` are those of the best face (None when no face)."""
     out = []
