@@ -94,7 +94,7 @@ class CameraSettings:
         min=0.5, max=600,
     )
     reopen_backoff_max_s: float = setting(
-        30.0, "Longest wait between reopen attempts (doubles from 0.5 s).", min=0.5, max=3600
+        5.0, "Longest wait between reopen attempts (doubles from 0.5 s).", min=0.5, max=3600
     )
 
 
