@@ -175,8 +175,10 @@ class KioskController(QObject):
 
     @Slot(str)
     def on_vision_failed(self, message: str) -> None:
+        # The camera tile says so in the visitor's words; the detail is for the log
+        # and the admin panel (via the camera state's message), not for a toast.
+        log.error("vision stopped: %s", message)
         self.view.set_camera_state("LOST", message)
-        self.view.show_message(message)
 
     # ------------------------------------------------------------------ visitor input
 

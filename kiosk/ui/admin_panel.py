@@ -7,6 +7,8 @@
     online: bool               queue_depth: int        dead_letters: int
     catalog_counts: Mapping[str, int] (per emotion) or int (total)
     crash_count: int
+    camera_detail: str (the camera's technical reason)
+    last_problem: str (the last error kept from a visitor's toast)
 
 Any other key is listed under "Other" as `key: value`.
 """
@@ -20,13 +22,14 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from kiosk.ui import theme
+from kiosk.ui import notices, theme
 from kiosk.ui.widgets import TouchButton
 
 ACTIONS = ("exit", "restart", "reload_catalog", "flush_events", "review_images")
 KNOWN_KEYS = frozenset({
     "camera_state", "camera_fps", "model_device", "inference_ms", "online",
-    "queue_depth", "dead_letters", "catalog_counts", "crash_count",
+    "queue_depth", "dead_letters", "catalog_counts", "crash_count", "camera_detail",
+    "last_problem",
 })
 
 
@@ -158,9 +161,11 @@ class AdminPanel(QWidget):
         s = self._status
         na = "—"
         camera_state = str(s.get("camera_state", na))
+        fps = self.tr("%1 fps").replace("%1", _num(s.get("camera_fps"), "{:.1f}"))
+        camera_detail = str(s.get("camera_detail") or "")  # the technical reason
         self.tiles["camera"].set_values(
             self.tr("Camera"), camera_state,
-            self.tr("%1 fps").replace("%1", _num(s.get("camera_fps"), "{:.1f}")),
+            f"{fps}\n{camera_detail}" if camera_detail else fps,
             alert=camera_state.upper() in ("LOST", "STALLED"),
         )
         self.tiles["model"].set_values(
@@ -191,7 +196,12 @@ class AdminPanel(QWidget):
             alert=counts is not None and total == 0,
         )
         crashes = int(s.get("crash_count", 0) or 0)
-        self.tiles["crashes"].set_values(self.tr("Crashes"), str(crashes), alert=crashes > 0)
+        problem = str(s.get("last_problem") or "")  # kept from visitors, shown here
+        self.tiles["crashes"].set_values(
+            self.tr("Crashes"), str(crashes),
+            notices.last_problem_caption().replace("%1", problem) if problem else "",
+            alert=crashes > 0,
+        )
         other = [f"{k}: {v}" for k, v in s.items() if k not in KNOWN_KEYS]
         self.tiles["other"].set_values(self.tr("Other"), "", "\n".join(other) or na)
 

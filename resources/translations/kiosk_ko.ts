@@ -561,6 +561,34 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
     </message>
 </context>
 <context>
+    <name>Notices</name>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="25"/>
+        <source>Starting the camera…</source>
+        <translation>카메라를 켜는 중이에요…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="29"/>
+        <source>Your like could not be saved. Please try again.</source>
+        <translation>좋아요를 저장하지 못했어요. 다시 눌러 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="33"/>
+        <source>Something went wrong. Please try again.</source>
+        <translation>잠시 문제가 생겼어요. 다시 시도해 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="38"/>
+        <source>The camera is taking a break. You can pick your mood instead.</source>
+        <translation>카메라가 잠시 쉬고 있어요. 대신 지금 기분을 골라 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="44"/>
+        <source>Last problem: %1</source>
+        <translation>마지막 문제: %1</translation>
+    </message>
+</context>
+<context>
     <name>PinPad</name>
     <message>
         <location filename="../../kiosk/ui/pin_pad.py" line="225"/>

@@ -141,7 +141,8 @@ def s3_endpoint() -> Iterator[str]:
 def test_s3_synced_odd_files_are_skipped_by_the_catalog_with_the_reason(
     s3_endpoint: str, catalog_root: Path, data_dir: Path
 ) -> None:
-    s3 = make_client("s3", AwsSettings(region="us-east-1", endpoint_s3=s3_endpoint))
+    s3 = make_client("s3", AwsSettings(region="us-east-1", endpoint_s3=s3_endpoint,
+                                       read_timeout_s=30.0))
     bucket = f"kiosk-{uuid.uuid4().hex[:12]}"
     s3.create_bucket(Bucket=bucket)
     for name, data in odd_bytes().items():
