@@ -66,9 +66,12 @@ class Kiosk:
         self.uploader: Any = None
 
         self.window = MainWindow.from_settings(settings)
-        self.window.set_privacy({
+        self.window.set_privacy({  # what is sent, to whom, when (kiosk.ui.privacy)
             "cloud_fallback": settings.rekognition.enabled,
             "identity": settings.identity.enabled,
+            "retention_days": settings.identity.retention_days,
+            "personalize_recommend": settings.recommend.backend == "personalize",
+            "personalize_events": settings.aws_events_enabled,
         })
         self.worker = SerialWorker("recommend")
         self.backend = KioskBackend.from_settings(settings)
@@ -137,6 +140,7 @@ class Kiosk:
         )
         overlay.answered.connect(flow.on_answer)
         overlay.forget_requested.connect(flow.on_forget)
+        self.backend.user_filter = flow.usable_user_id  # a forgotten id is never used again
         return flow
 
     def _wire(self) -> None:
