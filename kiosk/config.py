@@ -475,6 +475,9 @@ def check_settings(settings: Settings) -> None:
         problem = endpoint_url_problem(url)
         if problem:
             problems.append(f"aws.{key} = {url!r}: {problem}")
+    fleet_url = settings.fleet.endpoint_url
+    if endpoint_url_problem(fleet_url):
+        problems.append(f"fleet.endpoint_url = {fleet_url!r}: {endpoint_url_problem(fleet_url)}")
     if settings.identity.enabled and not settings.identity.collection_id.strip():
         problems.append("identity.enabled = true needs identity.collection_id (the Rekognition "
                         "face collection); set it, or set identity.enabled = false")

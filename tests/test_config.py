@@ -156,6 +156,7 @@ def test_example_file_documents_every_key_and_is_current() -> None:
     ("[aws]\nendpoint_personalize_runtime = 'ftp://host'\n",
      ["aws.endpoint_personalize_runtime", "http or https"]),
     ("[aws]\nendpoint_s3 = 'http://'\n", ["aws.endpoint_s3", "no host name"]),
+    ("[fleet]\nendpoint_url = 'monitoring.local'\n", ["fleet.endpoint_url", "needs a scheme"]),
     ("[identity]\nenabled = true\n", ["identity.collection_id", "identity.enabled = false"]),
     ("[recommend]\nbackend = 'personalize'\n",
      ["personalize.campaign_arn", "personalize.recommender_arn", "'embedded'"]),

@@ -23,16 +23,19 @@ ENDPOINT_KEYS = {
 }
 
 
-def make_client(service: str, aws: AwsSettings, **config_overrides: Any) -> Any:
+def make_client(service: str, aws: AwsSettings, *, endpoint_url: str = "",
+                **config_overrides: Any) -> Any:
     """A boto3 client for `service` with the configured region, profile, endpoint
-    and timeouts. Imported lazily so an offline kiosk never loads boto3.
+    (`endpoint_url` when given, e.g. `[fleet] endpoint_url`) and timeouts. Imported
+    lazily so an offline kiosk never loads boto3.
 
     Raises AwsError for an endpoint URL without an http(s) scheme or host."""
     key = ENDPOINT_KEYS.get(service)
-    endpoint = str(getattr(aws, key, "") or "") if key else ""
+    name = "endpoint_url" if endpoint_url else f"aws.{key}"
+    endpoint = endpoint_url or (str(getattr(aws, key, "") or "") if key else "")
     problem = endpoint_url_problem(endpoint) if endpoint else None
     if problem:
-        raise AwsError(f"aws.{key} = {endpoint!r}: {problem}")
+        raise AwsError(f"{name} = {endpoint!r}: {problem}")
 
     import boto3
     from botocore.config import Config
