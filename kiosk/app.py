@@ -23,7 +23,7 @@ from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from kiosk import __version__, crashlog
-from kiosk.config import Settings
+from kiosk.config import Settings, settings_notes
 from kiosk.controller import KioskController
 from kiosk.lifecycle import Cleanups
 from kiosk.ui.adapter import ViewAdapter
@@ -66,9 +66,12 @@ class Kiosk:
         self.uploader: Any = None
 
         self.window = MainWindow.from_settings(settings)
-        self.window.set_privacy({
+        self.window.set_privacy({  # what is sent, to whom, when (kiosk.ui.privacy)
             "cloud_fallback": settings.rekognition.enabled,
             "identity": settings.identity.enabled,
+            "retention_days": settings.identity.retention_days,
+            "personalize_recommend": settings.recommend.backend == "personalize",
+            "personalize_events": settings.aws_events_enabled,
         })
         self.worker = SerialWorker("recommend")
         self.backend = KioskBackend.from_settings(settings)
@@ -110,6 +113,7 @@ class Kiosk:
         it was turned off but enrolled faces may remain (so they are still purged)."""
         from kiosk.consent_flow import ConsentFlow
         from kiosk.identity.consent import VisitConsent
+        from kiosk.identity.errors import IdentityError
         from kiosk.identity.service import IdentityService, should_schedule_purge
         from kiosk.ui.consent import attach_consent
 
@@ -123,7 +127,11 @@ class Kiosk:
                 raise RuntimeError("event queue unavailable")
             return queue.record_user(*args, **kwargs)
 
-        self.identity_service = IdentityService.from_settings(s, record_user=record_user)
+        try:  # an AWS feature that cannot start never takes the local kiosk down
+            self.identity_service = IdentityService.from_settings(s, record_user=record_user)
+        except IdentityError as exc:
+            log.error("identity off: %s", exc)
+            return None
         # "Forget me" and the retention purge also remove the person's likes in the
         # recommender and anything of theirs still waiting for upload (recommend thread).
         self.identity_service.add_forget_hook(
@@ -140,6 +148,7 @@ class Kiosk:
         if self.analytics is not None:
             overlay.answered.connect(self.analytics.consent)
         overlay.forget_requested.connect(flow.on_forget)
+        self.backend.user_filter = flow.usable_user_id  # a forgotten id is never used again
         return flow
 
     def _build_analytics(self) -> Any:
@@ -157,6 +166,13 @@ class Kiosk:
             return
         from kiosk.analytics.taps import record_vision_result
 
+        if self.settings.fleet.enabled:  # stops after analytics: its last bucket is queued
+            from kiosk.fleet.publisher import FleetPublisher
+
+            publisher = FleetPublisher.from_settings(self.settings)
+            rec.add_bucket_listener(publisher.on_bucket)
+            publisher.start()
+            self.cleanups.register("fleet metrics", lambda: publisher.stop(3.0), 4.0)
         rec.started()
         self.window.mood_picked.connect(lambda _value: rec.mood_picked())
         if self.camera is not None and self.vision is not None:
@@ -184,7 +200,13 @@ class Kiosk:
             queue_depth=counts.pending_total if counts is not None else None,
             dead_letters=counts.dead if counts is not None else None,
             disk_free_mb=free_mb(self.settings.data_dir),
+            uploads_failing=self._uploads_failing(),
         )
+
+    def _uploads_failing(self) -> bool:
+        uploader: Any = self.backend.uploader  # status(): attribute reads, in-memory counts
+        return uploader is not None and uploader.status().state.value in (
+            "backoff", "offline", "blocked")
 
     def _wire(self) -> None:
         w, c = self.window, self.controller
@@ -358,6 +380,8 @@ def run_app(settings: Settings, quit_after: float | None = None) -> int:
     app.setApplicationName("kiosk")
     app.setApplicationVersion(__version__)
     install_translator(app, settings.app.language)
+    for note in settings_notes(settings):
+        log.warning("settings: %s", note)
     kiosk = Kiosk(settings)
     kiosk.history = history
     wakeup = _quit_on_sigterm(app)
