@@ -47,6 +47,7 @@ class PrivacyNotice(QWidget):
         self._compact = compact
         self._cloud = False
         self._identity = False
+        self._analytics = False  # audience analytics on: say visits are only counted
         self._active = True
         self._metrics = theme.Metrics()
         self._icon = IconBox(draw_lock, theme.TEXT_MUTED, self)
@@ -66,6 +67,7 @@ class PrivacyNotice(QWidget):
     def set_flags(self, flags: Mapping[str, object]) -> None:
         self._cloud = bool(flags.get("cloud_fallback", False))
         self._identity = bool(flags.get("identity", False))
+        self._analytics = bool(flags.get("analytics", False))
         self.retranslate()
 
     def set_camera_active(self, active: bool) -> None:
@@ -94,6 +96,8 @@ class PrivacyNotice(QWidget):
             self.tr("Your facial expression is read on this device to pick images."),
             self.tr("No image is stored."),
         ]
+        if self._analytics:
+            lines.append(self.tr("Visits are counted only as totals, never one by one."))
         if self._cloud:
             lines.append(self.tr("When the device is unsure, a face crop may be sent to Amazon Rekognition (AWS) for analysis."))  # noqa: E501
         else:
