@@ -28,8 +28,8 @@ from kiosk.config import Settings
 from kiosk.domain import EmotionReading, Page
 from kiosk.ui import theme
 from kiosk.ui.admin_panel import AdminPanel
-from kiosk.ui.audience_view import AudienceView
 from kiosk.ui.attract import AttractScreen
+from kiosk.ui.audience_view import AudienceView
 from kiosk.ui.camera_view import FaceBoxes
 from kiosk.ui.curation_screen import CurationScreen, PendingItem
 from kiosk.ui.exhibit import CornerHold
