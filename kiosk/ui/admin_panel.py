@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVB
 from kiosk.ui import notices, theme
 from kiosk.ui.widgets import TouchButton
 
-ACTIONS = ("exit", "restart", "reload_catalog", "flush_events", "review_images")
+ACTIONS = ("exit", "restart", "reload_catalog", "flush_events", "review_images", "audience")
 KNOWN_KEYS = frozenset({
     "camera_state", "camera_fps", "model_device", "inference_ms", "online",
     "queue_depth", "dead_letters", "catalog_counts", "crash_count", "camera_detail",
@@ -93,8 +93,9 @@ def _num(value: Any, fmt: str = "{:.0f}") -> str:
 
 class AdminPanel(QWidget):
     """Signals:
-    action_requested(str): "exit", "restart", "reload_catalog", "flush_events" or
-        "review_images" (the pending pool, approved or rejected by touch).
+    action_requested(str): "exit", "restart", "reload_catalog", "flush_events",
+        "review_images" (the pending pool, approved or rejected by touch) or "audience"
+        (today's audience analytics).
     close_requested(): Close.
     """
 
@@ -154,6 +155,7 @@ class AdminPanel(QWidget):
         self.buttons["reload_catalog"].setText(self.tr("Reload catalog"))
         self.buttons["flush_events"].setText(self.tr("Flush events"))
         self.buttons["review_images"].setText(self.tr("Review images"))
+        self.buttons["audience"].setText(self.tr("Audience"))
         self.close_button.setText(self.tr("Close"))
         self._refresh()
 

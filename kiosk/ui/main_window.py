@@ -30,6 +30,7 @@ from kiosk.domain import EmotionReading, Page
 from kiosk.ui import notices, theme
 from kiosk.ui.admin_panel import AdminPanel
 from kiosk.ui.attract import AttractScreen
+from kiosk.ui.audience_view import AudienceView
 from kiosk.ui.camera_view import FaceBoxes
 from kiosk.ui.curation_screen import CurationScreen, PendingItem
 from kiosk.ui.exhibit import CornerHold
@@ -39,8 +40,8 @@ from kiosk.ui.pin_pad import PinPad
 from kiosk.ui.touch_guard import SETTLE_S, TouchGuard
 from kiosk.ui.widgets import Toast
 
-SCREENS = ("attract", "main", "mood", "pin", "admin", "curation")
-OPERATOR_SCREENS = frozenset({"admin", "curation"})  # toasts there may be technical
+SCREENS = ("attract", "main", "mood", "pin", "admin", "curation", "audience")
+OPERATOR_SCREENS = frozenset({"admin", "curation", "audience"})  # toasts may be technical
 ADMIN_IDLE_S = 90.0
 ACTIVITY_THROTTLE_S = 0.25
 log = logging.getLogger(__name__)
@@ -124,10 +125,12 @@ class MainWindow(QWidget):
         self.pin = PinPad(admin_pin_hash, self, clock=clock)
         self.admin = AdminPanel(self)
         self.curation = CurationScreen(self)
+        self.audience = AudienceView(self)
         self.stack = QStackedWidget(self)
         self._screens: dict[str, QWidget] = {
             "attract": self.attract, "main": self.main, "mood": self.mood,
             "pin": self.pin, "admin": self.admin, "curation": self.curation,
+            "audience": self.audience,
         }
         for name in SCREENS:
             self.stack.addWidget(self._screens[name])
@@ -183,6 +186,7 @@ class MainWindow(QWidget):
         self.curation.approve_requested.connect(self._admin_idle.start)
         self.curation.reject_requested.connect(self._admin_idle.start)
         self.curation.close_requested.connect(self._open_admin)
+        self.audience.close_requested.connect(self._open_admin)
 
     # ------------------------------------------------------------------ slots
 
@@ -317,6 +321,13 @@ class MainWindow(QWidget):
         self.curation.set_pending(items)
         if self.current_screen() in ("admin", "curation"):
             self._show("curation")
+            self._admin_idle.start()
+
+    def show_audience(self, report: Mapping[str, Any]) -> None:
+        """Today's audience numbers (from the admin panel's Audience button)."""
+        self.audience.set_report(report)
+        if self.current_screen() in ("admin", "audience"):
+            self._show("audience")
             self._admin_idle.start()
 
     def show_curation_error(self, item_id: str, message: str) -> None:
