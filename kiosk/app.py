@@ -157,6 +157,13 @@ class Kiosk:
             return
         from kiosk.analytics.taps import record_vision_result
 
+        if self.settings.fleet.enabled:  # stops after analytics: its last bucket is queued
+            from kiosk.fleet.publisher import FleetPublisher
+
+            publisher = FleetPublisher.from_settings(self.settings)
+            rec.add_bucket_listener(publisher.on_bucket)
+            publisher.start()
+            self.cleanups.register("fleet metrics", lambda: publisher.stop(3.0), 4.0)
         rec.started()
         self.window.mood_picked.connect(lambda _value: rec.mood_picked())
         if self.camera is not None and self.vision is not None:
@@ -184,7 +191,13 @@ class Kiosk:
             queue_depth=counts.pending_total if counts is not None else None,
             dead_letters=counts.dead if counts is not None else None,
             disk_free_mb=free_mb(self.settings.data_dir),
+            uploads_failing=self._uploads_failing(),
         )
+
+    def _uploads_failing(self) -> bool:
+        uploader: Any = self.backend.uploader  # status(): attribute reads, in-memory counts
+        return uploader is not None and uploader.status().state.value in (
+            "backoff", "offline", "blocked")
 
     def _wire(self) -> None:
         w, c = self.window, self.controller

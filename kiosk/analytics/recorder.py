@@ -163,10 +163,13 @@ class Recorder:
             self._camera_since = now
 
     def gauges(self, *, fps: float | None = None, queue_depth: int | None = None,
-               dead_letters: int | None = None, disk_free_mb: float | None = None) -> None:
-        """A periodic sample of the kiosk's health (any subset)."""
+               dead_letters: int | None = None, disk_free_mb: float | None = None,
+               uploads_failing: bool = False) -> None:
+        """A periodic sample of the kiosk's health (any subset); `uploads_failing`: the
+        event uploader is backing off, offline or blocked."""
         with self._lock:
             o = self._roll()
+            o.stats.uploads_failing += int(uploads_failing)
             if fps is not None and len(o.fps) < MAX_SAMPLES:
                 o.fps.append(float(fps))
             if queue_depth is not None:
