@@ -23,7 +23,7 @@ from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from kiosk import __version__, crashlog, restart
-from kiosk.config import Settings
+from kiosk.config import Settings, settings_notes
 from kiosk.controller import KioskController
 from kiosk.lifecycle import Cleanups
 from kiosk.ui.adapter import ViewAdapter
@@ -66,9 +66,12 @@ class Kiosk:
         self.uploader: Any = None
 
         self.window = MainWindow.from_settings(settings)
-        self.window.set_privacy({
+        self.window.set_privacy({  # what is sent, to whom, when (kiosk.ui.privacy)
             "cloud_fallback": settings.rekognition.enabled,
             "identity": settings.identity.enabled,
+            "retention_days": settings.identity.retention_days,
+            "personalize_recommend": settings.recommend.backend == "personalize",
+            "personalize_events": settings.aws_events_enabled,
         })
         self.worker = SerialWorker("recommend")
         self.backend = KioskBackend.from_settings(settings)
@@ -110,6 +113,7 @@ class Kiosk:
         it was turned off but enrolled faces may remain (so they are still purged)."""
         from kiosk.consent_flow import ConsentFlow
         from kiosk.identity.consent import VisitConsent
+        from kiosk.identity.errors import IdentityError
         from kiosk.identity.service import IdentityService, should_schedule_purge
         from kiosk.ui.consent import attach_consent
 
@@ -123,7 +127,11 @@ class Kiosk:
                 raise RuntimeError("event queue unavailable")
             return queue.record_user(*args, **kwargs)
 
-        self.identity_service = IdentityService.from_settings(s, record_user=record_user)
+        try:  # an AWS feature that cannot start never takes the local kiosk down
+            self.identity_service = IdentityService.from_settings(s, record_user=record_user)
+        except IdentityError as exc:
+            log.error("identity off: %s", exc)
+            return None
         # "Forget me" and the retention purge also remove the person's likes in the
         # recommender and anything of theirs still waiting for upload (recommend thread).
         self.identity_service.add_forget_hook(
@@ -140,6 +148,7 @@ class Kiosk:
         if self.analytics is not None:
             overlay.answered.connect(self.analytics.consent)
         overlay.forget_requested.connect(flow.on_forget)
+        self.backend.user_filter = flow.usable_user_id  # a forgotten id is never used again
         return flow
 
     def _build_analytics(self) -> Any:
@@ -372,6 +381,8 @@ def run_app(settings: Settings, quit_after: float | None = None) -> int:
     app.setApplicationName("kiosk")
     app.setApplicationVersion(__version__)
     install_translator(app, settings.app.language)
+    for note in settings_notes(settings):
+        log.warning("settings: %s", note)
     kiosk = Kiosk(settings)
     kiosk.history = history
     wakeup = _quit_on_sigterm(app)

@@ -69,7 +69,14 @@ def run_self_test(settings: Settings, out: TextIO | None = None, camera_timeout_
 
 
 def check_settings(settings: Settings) -> Check:
+    from kiosk.config import check_settings as check_cross_field
+    from kiosk.config import settings_notes
+
     origin = settings.source_file or "built-in defaults (no settings file)"
+    check_cross_field(settings)  # load_settings ran it already; a ConfigError here is a FAIL
+    notes = settings_notes(settings)
+    if notes:
+        return Check("settings", "WARN", f"read from {origin}; " + "; ".join(notes))
     return Check("settings", "PASS", f"valid; read from {origin}")
 
 

@@ -351,122 +351,127 @@
 <context>
     <name>ConsentOverlay</name>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="265"/>
+        <location filename="../../kiosk/ui/consent.py" line="275"/>
         <source>Yes, remember me</source>
         <translation>네, 기억해 주세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="266"/>
+        <location filename="../../kiosk/ui/consent.py" line="276"/>
         <source>No, thanks</source>
         <translation>아니요, 괜찮아요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="267"/>
+        <location filename="../../kiosk/ui/consent.py" line="277"/>
         <source>More info</source>
         <translation>자세히 보기</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="268"/>
+        <location filename="../../kiosk/ui/consent.py" line="278"/>
         <source>Back</source>
         <translation>뒤로</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="269"/>
+        <location filename="../../kiosk/ui/consent.py" line="279"/>
         <source>Delete now</source>
         <translation>지금 삭제</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="270"/>
+        <location filename="../../kiosk/ui/consent.py" line="280"/>
         <source>Keep</source>
         <translation>그대로 두기</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="271"/>
+        <location filename="../../kiosk/ui/consent.py" line="281"/>
         <source>OK</source>
         <translation>확인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="272"/>
+        <location filename="../../kiosk/ui/consent.py" line="282"/>
         <source>Forget me</source>
         <translation>저를 잊어 주세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="274"/>
+        <location filename="../../kiosk/ui/consent.py" line="284"/>
+        <source>Sorry, that did not work this time. Nothing is remembered.</source>
+        <translation>죄송해요, 이번에는 되지 않았어요. 아무것도 기억하지 않아요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="287"/>
         <source>Welcome back!</source>
         <translation>다시 오셨군요!</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="276"/>
+        <location filename="../../kiosk/ui/consent.py" line="289"/>
         <source>See you next time!</source>
         <translation>다음에 또 만나요!</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="278"/>
+        <location filename="../../kiosk/ui/consent.py" line="291"/>
         <source>What remembering means</source>
         <translation>얼굴을 기억한다는 것은</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="280"/>
+        <location filename="../../kiosk/ui/consent.py" line="293"/>
         <source>What we keep: a face vector (numbers that describe your face, not a picture) in this store&apos;s Amazon Rekognition collection (AWS), with a random ID. No image of you is ever saved.</source>
         <translation>보관하는 것: 얼굴 특징 벡터(사진이 아니라 얼굴을 나타내는 숫자)를 임의의 ID와 함께 이 매장의 Amazon Rekognition 컬렉션(AWS)에 보관해요. 사진은 절대 저장하지 않아요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="284"/>
+        <location filename="../../kiosk/ui/consent.py" line="297"/>
         <source>How to be forgotten: when the kiosk recognises you, tap &quot;Forget me&quot; and your face is deleted at once. Staff can also delete it.</source>
         <translation>삭제하는 방법: 키오스크가 알아보면 &quot;저를 잊어 주세요&quot;를 누르세요. 얼굴이 바로 삭제돼요. 직원에게 삭제를 요청할 수도 있어요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="286"/>
+        <location filename="../../kiosk/ui/consent.py" line="299"/>
         <source>If you say No, or do not answer, nothing is kept.</source>
         <translation>&apos;아니요&apos;를 누르거나 답하지 않으면 아무것도 보관하지 않아요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="289"/>
+        <location filename="../../kiosk/ui/consent.py" line="302"/>
         <source>Forget me?</source>
         <translation>저를 잊을까요?</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="290"/>
+        <location filename="../../kiosk/ui/consent.py" line="303"/>
         <source>Your face and what this kiosk learned about you will be deleted now. Your visit goes on without them.</source>
         <translation>얼굴과 이 키오스크가 알게 된 취향을 지금 삭제해요. 이용은 그대로 계속할 수 있어요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="293"/>
+        <location filename="../../kiosk/ui/consent.py" line="306"/>
         <source>Done — your face has been deleted</source>
         <translation>완료 — 얼굴을 삭제했어요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="295"/>
+        <location filename="../../kiosk/ui/consent.py" line="308"/>
         <source>Your details on this kiosk are gone. The cloud copy is deleted as soon as the kiosk is back online.</source>
         <translation>이 키오스크의 정보는 삭제했어요. 클라우드의 정보는 키오스크가 다시 연결되는 즉시 삭제돼요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="298"/>
+        <location filename="../../kiosk/ui/consent.py" line="311"/>
         <source>Nothing about you is kept any more.</source>
         <translation>이제 고객님에 대한 정보는 남아 있지 않아요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="300"/>
+        <location filename="../../kiosk/ui/consent.py" line="313"/>
         <source>Remember you next time?</source>
         <translation>다음에도 알아봐도 될까요?</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="301"/>
+        <location filename="../../kiosk/ui/consent.py" line="314"/>
         <source>May this kiosk remember your face, so it can pick images for you when you come back? If you say No, or do not answer, nothing is kept.</source>
         <translation>다시 오셨을 때 맞춤 이미지를 골라 드리도록 이 키오스크가 얼굴을 기억해도 될까요? &apos;아니요&apos;를 누르거나 답하지 않으면 아무것도 보관하지 않아요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="310"/>
+        <location filename="../../kiosk/ui/consent.py" line="323"/>
         <source>How long: it is deleted automatically after 1 day.</source>
         <translation>보관 기간: 1일 후 자동으로 삭제돼요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="311"/>
+        <location filename="../../kiosk/ui/consent.py" line="324"/>
         <source>How long: it is deleted automatically after %1 days.</source>
         <translation>보관 기간: %1일 후 자동으로 삭제돼요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="317"/>
+        <location filename="../../kiosk/ui/consent.py" line="330"/>
         <source>No answer in %1 s means No.</source>
         <translation>%1초 안에 답하지 않으면 &apos;아니요&apos;로 처리해요.</translation>
     </message>
@@ -817,34 +822,46 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>PrivacyNotice</name>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="90"/>
+        <location filename="../../kiosk/ui/privacy.py" line="107"/>
         <source>The camera is off. Nothing is analysed.</source>
         <translation>카메라가 꺼져 있어요. 아무것도 분석하지 않아요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="94"/>
+        <location filename="../../kiosk/ui/privacy.py" line="111"/>
         <source>Your facial expression is read on this device to pick images.</source>
         <translation>이미지를 고르기 위해 이 기기 안에서 표정을 분석해요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="95"/>
+        <location filename="../../kiosk/ui/privacy.py" line="112"/>
         <source>No image is stored.</source>
         <translation>사진은 저장하지 않아요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="98"/>
+        <location filename="../../kiosk/ui/privacy.py" line="115"/>
         <source>When the device is unsure, a face crop may be sent to Amazon Rekognition (AWS) for analysis.</source>
         <translation>분석이 확실하지 않을 때는 얼굴 부분 이미지를 Amazon Rekognition(AWS)으로 보내 분석할 수 있어요.</translation>
     </message>
-    <message>
-        <location filename="../../kiosk/ui/privacy.py" line="100"/>
-        <source>Nothing is sent to the cloud.</source>
-        <translation>클라우드로는 아무것도 보내지 않아요.</translation>
+    <message numerus="yes">
+        <location filename="../../kiosk/ui/privacy.py" line="117"/>
+        <source>Only if you agree to be remembered, a face crop is sent once to Amazon Rekognition (AWS), which keeps a face vector (not a picture) for %n day(s).</source>
+        <translation>
+            <numerusform>기억에 동의하신 경우에만 얼굴 사진 한 장을 Amazon Rekognition(AWS)으로 한 번 보내고, 그곳에 얼굴 벡터(사진이 아니에요)를 %n일 동안 보관해요.</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="102"/>
-        <source>We remember your face only if you agree.</source>
-        <translation>동의하신 경우에만 얼굴을 기억해요.</translation>
+        <location filename="../../kiosk/ui/privacy.py" line="119"/>
+        <source>To pick images, your mood and a random ID are sent to Amazon Personalize (AWS).</source>
+        <translation>이미지를 고르기 위해 기분과 임의의 ID를 Amazon Personalize(AWS)로 보내요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/privacy.py" line="121"/>
+        <source>Your likes and the images shown are sent to Amazon Personalize (AWS) with a random ID.</source>
+        <translation>좋아요와 보여 드린 이미지는 임의의 ID와 함께 Amazon Personalize(AWS)로 보내요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/privacy.py" line="123"/>
+        <source>Nothing is sent to the cloud.</source>
+        <translation>클라우드로는 아무것도 보내지 않아요.</translation>
     </message>
 </context>
 </TS>

@@ -171,7 +171,8 @@ def test_privacy_notice_reflects_flags_and_camera(window: MainWindow) -> None:
     assert "Amazon Rekognition" in window.attract.privacy.text()
     window.set_privacy({"cloud_fallback": False, "identity": True})
     text = window.main.privacy.text()
-    assert "Nothing is sent to the cloud" in text and "only if you agree" in text
+    # identity sends a face crop once consent is given: never "nothing is sent"
+    assert "Nothing is sent to the cloud" not in text and "Only if you agree" in text
     window.set_camera_state("LOST", "")
     assert "Nothing is analysed" in window.main.privacy.text()
     window.set_camera_state("LIVE", "")
