@@ -69,6 +69,7 @@ class Kiosk:
         self.window.set_privacy({  # what is sent, to whom, when (kiosk.ui.privacy)
             "cloud_fallback": settings.rekognition.enabled,
             "identity": settings.identity.enabled,
+            "analytics": settings.analytics.enabled,
             "retention_days": settings.identity.retention_days,
             "personalize_recommend": settings.recommend.backend == "personalize",
             "personalize_events": settings.aws_events_enabled,
@@ -189,6 +190,23 @@ class Kiosk:
         self.cleanups.register("analytics", lambda: rec.stop(3.0), 4.0)
         self.cleanups.register("analytics gauges", self._gauge_timer.stop, inline=True)
 
+    def _on_admin_action(self, action: str) -> None:
+        """The admin panel's Audience button: today's report, read on the recommend
+        worker's thread, shown on the GUI thread."""
+        if action != "audience":
+            return
+        if self.analytics is None or self.analytics.store is None:
+            self.window.show_message("Audience analytics are off ([analytics] enabled)")
+            return
+        from kiosk.analytics.report import build_report, start_of_today
+
+        rec = self.analytics
+        self.worker.submit(
+            lambda: build_report(rec.store, start_of_today(), extra=[rec.snapshot()]),
+            on_result=self.window.show_audience,
+            on_error=lambda exc: self.window.show_message(f"Audience: {exc}"),
+        )
+
     def _sample_gauges(self) -> None:
         """GUI thread, cheap reads only (in-memory counts, one statvfs)."""
         from kiosk.diskspace import free_mb
@@ -219,6 +237,7 @@ class Kiosk:
         w.approve_requested.connect(c.on_approve)
         w.reject_requested.connect(c.on_reject)
         c.exit_requested.connect(self._exit)
+        w.admin_action_requested.connect(self._on_admin_action)
         if self.consent_flow is not None:
             self.consent_flow.user_changed.connect(c.on_user_changed)
         if self.camera is not None:

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from kiosk.ui import admin_status, theme
 from kiosk.ui.widgets import TouchButton
 
-ACTIONS = ("exit", "restart", "reload_catalog", "flush_events", "review_images")
+ACTIONS = ("exit", "restart", "reload_catalog", "flush_events", "review_images", "audience")
 KNOWN_KEYS = admin_status.TILE_KEYS  # kept for callers of the old name
 
 
@@ -63,6 +63,9 @@ class StatusTile(QWidget):
         self._layout.addWidget(self.detail)
         self._layout.addStretch(1)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    def set_values(self, caption: str, value: str, detail: str = "", alert: bool = False) -> None:
+        self.set_text(admin_status.TileText(caption, value, detail, alert))
 
     def set_text(self, text: admin_status.TileText) -> None:
         self.caption.setText(text.caption)
@@ -98,7 +101,8 @@ class AdminPanel(QWidget):
     """Signals:
     action_requested(str): "exit" (after the operator confirmed), "restart",
         "reload_catalog", "flush_events", "review_images" (the pending pool, approved
-        or rejected by touch), or the name of an action added with `add_action`.
+        or rejected by touch), "audience" (today's audience analytics), or the name of
+        an action added with `add_action`.
     close_requested(): Close.
     """
 
@@ -218,7 +222,7 @@ class AdminPanel(QWidget):
         return {
             "exit": self.tr("Exit"), "restart": self.tr("Restart"),
             "reload_catalog": self.tr("Reload catalog"), "flush_events": self.tr("Flush events"),
-            "review_images": self.tr("Review images"),
+            "review_images": self.tr("Review images"), "audience": self.tr("Audience"),
         }[action]
 
     def _on_action(self, action: str) -> None:

@@ -29,6 +29,7 @@ from kiosk.domain import EmotionReading, Page
 from kiosk.ui import theme
 from kiosk.ui.admin_panel import AdminPanel
 from kiosk.ui.attract import AttractScreen
+from kiosk.ui.audience_view import AudienceView
 from kiosk.ui.camera_view import FaceBoxes
 from kiosk.ui.curation_screen import CurationScreen, PendingItem
 from kiosk.ui.exhibit import CornerHold
@@ -38,7 +39,7 @@ from kiosk.ui.pin_pad import PinPad
 from kiosk.ui.touch_guard import SETTLE_S, TouchGuard
 from kiosk.ui.widgets import Toast
 
-SCREENS = ("attract", "main", "mood", "pin", "admin", "curation")
+SCREENS = ("attract", "main", "mood", "pin", "admin", "curation", "audience")
 ADMIN_IDLE_S = 90.0
 ACTIVITY_THROTTLE_S = 0.25
 _ACTIVITY_EVENTS = frozenset({
@@ -120,10 +121,12 @@ class MainWindow(QWidget):
         self.admin = AdminPanel(self)
         self.admin.set_factory_pin(self.pin.is_factory_pin())
         self.curation = CurationScreen(self)
+        self.audience = AudienceView(self)
         self.stack = QStackedWidget(self)
         self._screens: dict[str, QWidget] = {
             "attract": self.attract, "main": self.main, "mood": self.mood,
             "pin": self.pin, "admin": self.admin, "curation": self.curation,
+            "audience": self.audience,
         }
         for name in SCREENS:
             self.stack.addWidget(self._screens[name])
@@ -179,6 +182,7 @@ class MainWindow(QWidget):
         self.curation.approve_requested.connect(self._admin_idle.start)
         self.curation.reject_requested.connect(self._admin_idle.start)
         self.curation.close_requested.connect(self._open_admin)
+        self.audience.close_requested.connect(self._open_admin)
 
     # ------------------------------------------------------------------ slots
 
@@ -285,11 +289,18 @@ class MainWindow(QWidget):
             self._show("curation")
             self._admin_idle.start()
 
+    def show_audience(self, report: Mapping[str, Any]) -> None:
+        """Today's audience numbers (from the admin panel's Audience button)."""
+        self.audience.set_report(report)
+        if self.current_screen() in ("admin", "audience"):
+            self._show("audience")
+            self._admin_idle.start()
+
     def show_curation_error(self, item_id: str, message: str) -> None:
         self.curation.set_item_error(item_id, message)
 
     def _open_admin(self) -> None:
-        if self.current_screen() != "curation":
+        if self.current_screen() not in ("curation", "audience"):
             self.admin.reset()  # a fresh panel, no question or notice from last time
         self._show("admin")
         self._admin_idle.start()

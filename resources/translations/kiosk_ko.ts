@@ -230,92 +230,97 @@
 <context>
     <name>AdminPanel</name>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="272"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="273"/>
         <source>Admin</source>
         <translation>관리자</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="219"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="220"/>
         <source>Exit</source>
         <translation>종료</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="219"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="220"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="220"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="221"/>
         <source>Reload catalog</source>
         <translation>카탈로그 새로고침</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="220"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="221"/>
         <source>Flush events</source>
         <translation>이벤트 바로 전송</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="221"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="222"/>
         <source>Review images</source>
         <translation>이미지 검토</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="256"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="222"/>
+        <source>Audience</source>
+        <translation>관객</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="257"/>
         <source>Uploads are not configured, so nothing is sent: the events stay on this kiosk. Set [personalize] tracking_id to send them.</source>
         <translation>업로드가 설정되지 않아 아무것도 전송하지 않습니다. 이벤트는 이 키오스크에 보관됩니다. 전송하려면 [personalize] tracking_id를 설정하세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="260"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="261"/>
         <source>Offline: the queued events are sent when the network is back.</source>
         <translation>오프라인입니다. 대기 중인 이벤트는 네트워크가 돌아오면 전송됩니다.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="261"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="262"/>
         <source>Uploading the queued events now.</source>
         <translation>대기 중인 이벤트를 지금 업로드합니다.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="263"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="264"/>
         <source>Restarting the kiosk…</source>
         <translation>키오스크를 다시 시작하는 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="264"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="265"/>
         <source>Reloading the catalog…</source>
         <translation>카탈로그를 다시 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="265"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="266"/>
         <source>Opening the images waiting for review…</source>
         <translation>검토를 기다리는 이미지를 여는 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="266"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="267"/>
         <source>Closing the kiosk…</source>
         <translation>키오스크를 종료하는 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="274"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="275"/>
         <source>The staff PIN is still the factory PIN 0000: anyone can open this panel. Set your own with kiosk-admin pin.</source>
         <translation>직원 PIN이 아직 공장 초기값 0000입니다. 누구나 이 화면을 열 수 있습니다. kiosk-admin pin으로 새 PIN을 설정하세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="279"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="280"/>
         <source>Close</source>
         <translation>닫기</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="281"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="282"/>
         <source>Exit the kiosk? The screen stays dark until it is started again.</source>
         <translation>키오스크를 종료할까요? 다시 시작할 때까지 화면이 꺼진 상태로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="283"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="284"/>
         <source>Keep running</source>
         <translation>계속 실행</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="284"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="285"/>
         <source>Exit now</source>
         <translation>지금 종료</translation>
     </message>
@@ -346,6 +351,120 @@
         <location filename="../../kiosk/ui/attract.py" line="187"/>
         <source>Choose my mood</source>
         <translation>기분 직접 고르기</translation>
+    </message>
+</context>
+<context>
+    <name>AudienceView</name>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="156"/>
+        <source>Audience today</source>
+        <translation>오늘의 관객</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="157"/>
+        <source>Back</source>
+        <translation>뒤로</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="177"/>
+        <source>Counted on this kiosk only, without images or per-person records. Emotions, like rates and items cover at least %1 visits; smaller groups are merged or left out.</source>
+        <translation>이 키오스크 안에서만 집계하며 이미지나 개인별 기록은 남기지 않습니다. 감정, 좋아요 비율, 이미지는 최소 %1회 방문을 묶어 보여 주며, 그보다 작은 묶음은 합치거나 제외합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="180"/>
+        <source>Visits</source>
+        <translation>방문</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="181"/>
+        <source>%1 passers-by</source>
+        <translation>지나간 사람 %1명</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="185"/>
+        <source>Attention</source>
+        <translation>관심</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="186"/>
+        <source>%1 stayed</source>
+        <translation>%1명 머묾</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="189"/>
+        <source>Dwell time</source>
+        <translation>머문 시간</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="189"/>
+        <source>%1 s</source>
+        <translation>%1초</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="191"/>
+        <source>90 % under %1 s</source>
+        <translation>90%가 %1초 미만</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="194"/>
+        <source>Likes</source>
+        <translation>좋아요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="195"/>
+        <source>%1 pages, %2 % liked</source>
+        <translation>%1페이지, %2% 좋아요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="198"/>
+        <source>Mood picker</source>
+        <translation>기분 선택</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="199"/>
+        <source>Consent %1 yes, %2 no</source>
+        <translation>동의 %1, 거절 %2</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="203"/>
+        <source>Camera live</source>
+        <translation>카메라 작동</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="204"/>
+        <source>%1 crashes</source>
+        <translation>오류 %1회</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="208"/>
+        <source>Visits by hour</source>
+        <translation>시간대별 방문</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="208"/>
+        <source>No visits yet</source>
+        <translation>아직 방문이 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="213"/>
+        <source>Emotions</source>
+        <translation>감정</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="214"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="220"/>
+        <source>Not enough visits yet</source>
+        <translation>아직 방문이 충분하지 않습니다</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="219"/>
+        <source>Like rate by emotion</source>
+        <translation>감정별 좋아요 비율</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="224"/>
+        <source>Top items: %1</source>
+        <translation>인기 이미지: %1</translation>
     </message>
 </context>
 <context>
@@ -748,7 +867,7 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="235"/>
+        <location filename="../../kiosk/ui/main_window.py" line="239"/>
         <source>Your like could not be saved. Please try again.</source>
         <translation>좋아요를 저장하지 못했어요. 다시 눌러 주세요.</translation>
     </message>
@@ -822,44 +941,49 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>PrivacyNotice</name>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="107"/>
+        <location filename="../../kiosk/ui/privacy.py" line="109"/>
         <source>The camera is off. Nothing is analysed.</source>
         <translation>카메라가 꺼져 있어요. 아무것도 분석하지 않아요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="111"/>
+        <location filename="../../kiosk/ui/privacy.py" line="113"/>
         <source>Your facial expression is read on this device to pick images.</source>
         <translation>이미지를 고르기 위해 이 기기 안에서 표정을 분석해요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="112"/>
+        <location filename="../../kiosk/ui/privacy.py" line="114"/>
         <source>No image is stored.</source>
         <translation>사진은 저장하지 않아요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="115"/>
+        <location filename="../../kiosk/ui/privacy.py" line="117"/>
+        <source>Visits are counted only as totals, never one by one.</source>
+        <translation>방문은 개인별 기록 없이 합계로만 집계됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/privacy.py" line="119"/>
         <source>When the device is unsure, a face crop may be sent to Amazon Rekognition (AWS) for analysis.</source>
         <translation>분석이 확실하지 않을 때는 얼굴 부분 이미지를 Amazon Rekognition(AWS)으로 보내 분석할 수 있어요.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kiosk/ui/privacy.py" line="117"/>
+        <location filename="../../kiosk/ui/privacy.py" line="121"/>
         <source>Only if you agree to be remembered, a face crop is sent once to Amazon Rekognition (AWS), which keeps a face vector (not a picture) for %n day(s).</source>
         <translation>
             <numerusform>기억에 동의하신 경우에만 얼굴 사진 한 장을 Amazon Rekognition(AWS)으로 한 번 보내고, 그곳에 얼굴 벡터(사진이 아니에요)를 %n일 동안 보관해요.</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="119"/>
+        <location filename="../../kiosk/ui/privacy.py" line="123"/>
         <source>To pick images, your mood and a random ID are sent to Amazon Personalize (AWS).</source>
         <translation>이미지를 고르기 위해 기분과 임의의 ID를 Amazon Personalize(AWS)로 보내요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="121"/>
+        <location filename="../../kiosk/ui/privacy.py" line="125"/>
         <source>Your likes and the images shown are sent to Amazon Personalize (AWS) with a random ID.</source>
         <translation>좋아요와 보여 드린 이미지는 임의의 ID와 함께 Amazon Personalize(AWS)로 보내요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="123"/>
+        <location filename="../../kiosk/ui/privacy.py" line="127"/>
         <source>Nothing is sent to the cloud.</source>
         <translation>클라우드로는 아무것도 보내지 않아요.</translation>
     </message>
