@@ -665,3 +665,11 @@ def check_pin(pin: str, stored: str) -> bool:
         return False
     got = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt.encode(), int(iterations)).hex()
     return hmac.compare_digest(got, digest)
+
+
+FACTORY_PIN = "0000"
+
+
+def is_factory_pin(stored: str) -> bool:
+    """True while the admin PIN is still the factory 0000 (unset, or set to 0000)."""
+    return check_pin(FACTORY_PIN, stored)

@@ -124,6 +124,7 @@ class MainWindow(QWidget):
         self.mood = MoodPicker(self)
         self.pin = PinPad(admin_pin_hash, self, clock=clock)
         self.admin = AdminPanel(self)
+        self.admin.set_factory_pin(self.pin.is_factory_pin())
         self.curation = CurationScreen(self)
         self.audience = AudienceView(self)
         self.stack = QStackedWidget(self)
@@ -334,6 +335,8 @@ class MainWindow(QWidget):
         self.curation.set_item_error(item_id, message)
 
     def _open_admin(self) -> None:
+        if self.current_screen() not in ("curation", "audience"):
+            self.admin.reset()  # a fresh panel, no question or notice from last time
         self._show("admin")
         self._admin_idle.start()
 

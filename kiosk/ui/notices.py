@@ -38,7 +38,3 @@ def camera_off() -> VisitorText:
     return VisitorText(translate("Notices", "The camera is taking a break. You can pick your "
                                             "mood instead."))
 
-
-def last_problem_caption() -> str:
-    """Admin panel: the caption before the detail of the last visitor-facing problem."""
-    return translate("Notices", "Last problem: %1")

@@ -83,7 +83,9 @@ def test_a_failed_like_shows_a_sentence_and_keeps_the_detail_for_the_operator(
                      else "Your like could not be saved. Please try again.")
     assert DB_DETAIL in caplog.text
     win.set_status({"crash_count": 0})
-    assert DB_DETAIL in win.admin.tiles["crashes"].detail.text()
+    other = win.admin.tiles["other"].detail.text()
+    assert DB_DETAIL in other
+    assert other.startswith("마지막 문제: " if language == "ko" else "Last problem: ")
 
 
 def test_raw_messages_are_replaced_on_visitor_screens_only(make_window: Any) -> None:
