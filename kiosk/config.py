@@ -25,11 +25,13 @@ from typing import Any, get_type_hints
 
 import platformdirs
 
+from kiosk.errors import KioskError
+
 APP_NAME = "kiosk"
 ENV_PREFIX = "KIOSK_"
 
 
-class ConfigError(Exception):
+class ConfigError(KioskError):
     """A settings problem an operator can fix; the message names file, key, value
     and what is allowed."""
 

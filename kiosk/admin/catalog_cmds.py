@@ -21,7 +21,7 @@ from typing import Any
 
 from kiosk.config import Settings
 from kiosk.curation import live
-from kiosk.curation.errors import CurationError
+from kiosk.curation.errors import CurationError, DiskFullError
 from kiosk.curation.locations import open_catalog
 from kiosk.curation.pool import PendingPool
 from kiosk.curation.s3sync import S3Sync
@@ -205,7 +205,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
             for key in args.ids:
                 try:
                     done = pool.approve(key)
-                except CurationError as exc:
+                except (CurationError, DiskFullError) as exc:
                     failed += 1
                     results.append({"id": key, "error": str(exc)})
                     lines.append(f"not approved {key}: {exc}")
@@ -229,7 +229,7 @@ def cmd_reject(args: argparse.Namespace) -> int:
             for key in args.ids:
                 try:
                     entry = pool.reject(key)
-                except CurationError as exc:
+                except (CurationError, DiskFullError) as exc:
                     failed += 1
                     results.append({"id": key, "error": str(exc)})
                     lines.append(f"not rejected {key}: {exc}")

@@ -32,7 +32,7 @@ from typing import IO, Any
 from kiosk.config import Settings
 from kiosk.domain import Emotion, Item, Like
 from kiosk.events import schema
-from kiosk.events.errors import DiskFullError, EventsError, SchemaError
+from kiosk.events.errors import KEPT, DiskFullError, EventsError, SchemaError
 from kiosk.events.records import (
     DEFAULT_IMPRESSION_EVENT_TYPE,
     MAX_BATCH,
@@ -229,7 +229,8 @@ class EventQueue:
 
     def _translate(self, exc: sqlite3.Error) -> EventsError:
         if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "full" in str(exc):
-            error = DiskFullError(self.path, str(exc))
+            error = DiskFullError(self.path, "save to the event queue", kept=KEPT,
+                                  detail=str(exc))
             if not self._disk_full:
                 log.error("%s", error)
             self._disk_full = str(error)
