@@ -227,6 +227,11 @@ class EventsSettings:
         100.0, "Upload rate limit (Personalize allows 1,000/s per dataset group).",
         min=0.1, max=1000,
     )
+    max_event_age_days: float = setting(
+        30.0, "Transient upload failures (5xx, throttling, timeouts, no network) are "
+        "retried until a record is this old; then it goes to the dead letters as "
+        "EventTooOld (`kiosk-admin events retry-dead` queues it again).", min=1, max=3650,
+    )
 
 
 @dataclass(frozen=True)
