@@ -22,7 +22,12 @@ Faults:
   named in the log and in `problem`), every row still readable is copied into a fresh
   queue, and work goes on; with `recover=False` it raises `CorruptQueueError`;
 - a row whose stored data cannot be read is moved to the dead letters (code
-  `CorruptRow`) instead of stopping the uploader.
+  `CorruptRow`) instead of stopping the uploader;
+- `record(..., spool=True)` (impressions, PutItems of an approved image): when the
+  lock outlasts the retries, the record is appended (fsync'd) to `<queue>.spool`
+  instead, and queued from there at the next open or the next successful write, so
+  nothing accepted is dropped. Likes are not spooled: a like that cannot be saved is
+  refused visibly.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import contextlib
 import json
 import logging
 import math
+import os
 import sqlite3
 import threading
 import time
@@ -59,6 +65,7 @@ from kiosk.events.records import (
 log = logging.getLogger(__name__)
 
 MB = 1024 * 1024
+LOCK_WAIT_S = 20.0  # default bound on retrying a write while another process holds the lock
 WAL_LIMIT_BYTES = 4 * MB
 _COLUMNS = "id, kind, record_id, session_id, user_id, created_at, body, attempts"
 _SQLITE_BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
@@ -153,7 +160,7 @@ class EventQueue:
         impression_event_type: str = DEFAULT_IMPRESSION_EVENT_TYPE,
         synchronous: str = "FULL",
         busy_timeout_s: float = 2.0,
-        lock_wait_s: float = 20.0,
+        lock_wait_s: float | None = None,
         recover: bool = False,
         on_connect: Callable[[sqlite3.Connection], None] | None = None,
     ) -> None:
@@ -164,7 +171,7 @@ class EventQueue:
         self.impression_event_type = impression_event_type
         self._synchronous = synchronous.upper()
         self._busy_timeout_s = busy_timeout_s
-        self.lock_wait_s = lock_wait_s
+        self.lock_wait_s = LOCK_WAIT_S if lock_wait_s is None else lock_wait_s
         self._recover_enabled = recover
         self._on_connect = on_connect
         self._gen = 0  # bumped when a damaged file is replaced: threads reconnect
@@ -195,6 +202,63 @@ class EventQueue:
             self.close()
             raise
         self.refresh_counts()
+        self._ingest_spool()
+
+    @property
+    def spool_path(self) -> Path:
+        """Where records wait that a lock kept out of the database (JSON lines)."""
+        return self.path.with_name(self.path.name + ".spool")
+
+    def _spool(self, record: Record, error: Exception) -> None:
+        line = json.dumps({
+            "kind": record.kind.value, "record_id": record.record_id, "body": record.body,
+            "session_id": record.session_id, "user_id": record.user_id,
+            "created_at": record.created_at,
+        }, ensure_ascii=False)
+        try:
+            with self.spool_path.open("a", encoding="utf-8") as fh:
+                fh.write(line + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            raise EventsError(f"{error}; keeping it in {self.spool_path} failed too "
+                              f"({exc.strerror})") from None
+        log.warning("event queue: %s %s kept in %s (%s); it is queued at the next start",
+                    record.kind.value, record.record_id, self.spool_path, error)
+
+    def _ingest_spool(self) -> int:
+        """Queue the records a lock kept in the spool file; returns how many."""
+        if not self.spool_path.exists():
+            return 0
+        taking = self.spool_path.with_name(f"{self.spool_path.name}.{os.getpid()}")
+        try:
+            self.spool_path.replace(taking)
+            lines = taking.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            log.warning("event queue: cannot read the spool %s: %s", self.spool_path, exc)
+            return 0
+        records = []
+        for line in lines:
+            try:
+                raw = json.loads(line)
+                records.append(Record(RecordKind(raw["kind"]), str(raw["record_id"]),
+                                      raw["body"], str(raw.get("session_id") or ""),
+                                      raw.get("user_id"), float(raw["created_at"])))
+            except (ValueError, KeyError, TypeError) as exc:
+                log.error("event queue: unreadable spool line skipped (%s): %.200s", exc, line)
+        try:
+            for record in records:
+                self.record(record, _from_spool=True)
+        except KioskError as exc:  # still locked or full: keep the whole spool for later
+            log.warning("event queue: spool not queued yet: %s", exc)
+            with contextlib.suppress(OSError), self.spool_path.open("a", encoding="utf-8") as fh:
+                fh.write("".join(f"{line}\n" for line in lines))
+            taking.unlink(missing_ok=True)
+            return 0
+        taking.unlink(missing_ok=True)
+        if records:
+            log.info("event queue: %d record(s) from the spool queued", len(records))
+        return len(records)
 
     def _open_checked(self) -> None:
         """Connect, check the file's integrity and bring the schema up to date."""
@@ -395,10 +459,11 @@ class EventQueue:
         recommendation_id: str | None = None,
         event_id: str | None = None,
         sent_at: float | None = None,
+        spool: bool = True,
     ) -> int:
         """A page shown and left without a like (a liked page's impression rides on the
-        like itself). Evicted first when the queue is full."""
-        return self.record(impression_record(
+        like itself). Evicted first when the queue is full; spooled under a lock."""
+        return self.record(spool=spool, record=impression_record(
             visit_id, impression, emotion=emotion, user_id=user_id,
             recommendation_id=recommendation_id, event_type=self.impression_event_type,
             event_id=event_id, sent_at=sent_at,
@@ -409,13 +474,17 @@ class EventQueue:
     ) -> int:
         return self.record(user_record(user_id, emotion, properties))
 
-    def record_item(self, item: Item, properties: Mapping[str, Any] | None = None) -> int:
-        return self.record(item_record(item, properties))
+    def record_item(self, item: Item, properties: Mapping[str, Any] | None = None,
+                    *, spool: bool = True) -> int:
+        """PutItems for a catalog item; spooled under a lock (see the module docstring)."""
+        return self.record(item_record(item, properties), spool=spool)
 
-    def record(self, record: Record) -> int:
+    def record(self, record: Record, *, spool: bool = False, _from_spool: bool = False
+               ) -> int:
         """Commit one record durably; returns its row id. Raises DiskFullError,
         QueueBusyError (still locked after `lock_wait_s`), CorruptQueueError or
-        EventsError; when it raises, nothing was written."""
+        EventsError; when it raises, nothing was written. With `spool`, a record the
+        lock kept out is kept in the spool file instead (returns 0)."""
         body = json.dumps(record.body, separators=(",", ":"), ensure_ascii=False)
 
         def insert() -> tuple[int, bool]:
@@ -434,7 +503,13 @@ class EventQueue:
                 ).fetchone()
                 return int(row[0]), False
 
-        row_id, inserted = self._retrying(f"save a {record.kind.value}", insert)
+        try:
+            row_id, inserted = self._retrying(f"save a {record.kind.value}", insert)
+        except QueueBusyError as exc:
+            if not spool:
+                raise
+            self._spool(record, exc)
+            return 0
         self._disk_full = ""
         if inserted:
             with self._lock:
@@ -447,6 +522,8 @@ class EventQueue:
         else:
             log.info("event queue: %s %s already queued as row %d",
                      record.kind.value, record.record_id, row_id)
+        if not _from_spool and self.spool_path.exists():
+            self._ingest_spool()
         return row_id
 
     # ------------------------------------------------------------------ listeners

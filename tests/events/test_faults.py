@@ -242,3 +242,23 @@ def test_uploader_survives_an_unexpected_error(
     assert seen.wait(lambda s: s.sent_total == 1 and s.pending == 0)
     assert uploader.status().state is not UploaderState.STOPPED
     assert "boom" in (uploader.status().last_error or "")
+
+
+def test_impression_under_a_lasting_lock_is_kept_and_queued_later(
+    db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with EventQueue(db_path, busy_timeout_s=0.05, lock_wait_s=0.2) as q:
+        other = sqlite3.connect(db_path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            with caplog.at_level(logging.WARNING):
+                assert q.record_impression("v1", ["a", "b"], event_id="imp-1") == 0
+            assert q.spool_path.is_file() and "imp-1" in q.spool_path.read_text()
+            assert "queued at the next start" in caplog.text
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+    with EventQueue(db_path) as q:  # the next start takes it in
+        batch = q.next_batch(ALL)
+        assert batch is not None and batch.rows[0].record_id == "imp-1"
+        assert not q.spool_path.exists()
