@@ -200,6 +200,10 @@ def test_a_locked_queue_never_delays_a_page(tmp_path: Path) -> None:
     finally:
         other.execute("ROLLBACK")
         other.close()
-    fn(page)
+    # the lock outlasted its bound: the impression waits in the spool, and the next
+    # write (or start) queues it
+    assert queue.spool_path.is_file()
+    queue.record_user("user-1", Emotion.SAD)
     assert queue.refresh_counts().pending.get("impression") == 1
+    assert not queue.spool_path.exists()
     queue.close()
