@@ -53,6 +53,8 @@ class MainWindow(QWidget):
             box: QRectF/QRect, (x, y, w, h) or domain.Box, in image pixels.
         show_emotion(reading: EmotionReading | None)
         show_page(page: Page, images: Mapping[str item_id, QImage])
+        show_waiting(reason: str)   # "", "no_face", "unsure", "slow", "failed"
+        open_mood_picker()
         set_mode(mode: str, personalization_ready: bool)
         set_camera_state(state_name: str, message: str)
         set_privacy(text_flags: Mapping[str, bool])   # cloud_fallback, identity
@@ -184,6 +186,10 @@ class MainWindow(QWidget):
 
     def set_mode(self, mode: str, personalization_ready: bool) -> None:
         self.main.set_mode(mode, personalization_ready)
+
+    def show_waiting(self, reason: str) -> None:
+        """Why the main screen has no page yet (see `MainScreen.show_waiting`)."""
+        self.main.show_waiting(reason)
 
     def set_camera_state(self, state_name: str, message: str) -> None:
         off = state_name.upper() in CAMERA_OFF_STATES

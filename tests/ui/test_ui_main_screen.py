@@ -112,7 +112,7 @@ def test_mode_toggle_emits_and_locks_until_ready(window: MainWindow, qtbot: QtBo
 
     page, images = make_page(3, mode="personalized")
     window.show_page(page, images)
-    assert window.main.headline.text() == "For you"
+    assert window.main.headline.text() == f"For you · {page.emotion.name.title()}"
     assert window.main.mode_toggle.current() == "personalized"
 
 
