@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "kiosk.admin.catalog_cmds",
     "kiosk.admin.generate_cmds",
     "kiosk.admin.identity_cmds",
+    "kiosk.admin.report_cmds",
 )
 
 
