@@ -331,7 +331,7 @@ def on_screen(qtbot: QtBot, settings: Settings):  # type: ignore[no-untyped-def]
     from kiosk.ui.adapter import ViewAdapter
     from kiosk.ui.main_window import MainWindow
 
-    window = MainWindow.from_settings(settings)
+    window = MainWindow.from_settings(settings, touch_settle_s=0.0)  # taps at once
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()
