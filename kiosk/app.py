@@ -22,7 +22,7 @@ from typing import Any
 from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
-from kiosk import __version__, crashlog
+from kiosk import __version__, crashlog, restart
 from kiosk.config import Settings, settings_notes
 from kiosk.controller import KioskController
 from kiosk.lifecycle import Cleanups
@@ -340,7 +340,8 @@ class Kiosk:
 
     def status(self) -> dict[str, Any]:
         """GUI-thread part of the status (cheap attribute reads only)."""
-        out: dict[str, Any] = {"crash_count": self.crashes, "model_device": self.vision_device}
+        out: dict[str, Any] = {"crash_count": self.crashes, "model_device": self.vision_device,
+                               "uploads_configured": self.settings.aws_events_enabled}
         if self.history is not None:
             out.update(self.history.as_status())
         if self.camera is not None:
@@ -440,6 +441,8 @@ def run_app(settings: Settings, quit_after: float | None = None) -> int:
         sys.excepthook = previous_hook
         kiosk.window.close()
         crashlog.mark_clean_exit(code)
+    # Restart from the admin panel without systemd: start again instead of going dark.
+    restart.restart_in_place_if_unsupervised(code)
     if stuck:
         # A thread is stuck in native code (a camera driver, torch): letting the
         # interpreter finalize around it aborts in C++. Everything that matters is

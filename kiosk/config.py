@@ -109,7 +109,7 @@ class CameraSettings:
         min=0.5, max=600,
     )
     reopen_backoff_max_s: float = setting(
-        30.0, "Longest wait between reopen attempts (doubles from 0.5 s).", min=0.5, max=3600
+        5.0, "Longest wait between reopen attempts (doubles from 0.5 s).", min=0.5, max=3600
     )
 
 
@@ -665,3 +665,11 @@ def check_pin(pin: str, stored: str) -> bool:
         return False
     got = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt.encode(), int(iterations)).hex()
     return hmac.compare_digest(got, digest)
+
+
+FACTORY_PIN = "0000"
+
+
+def is_factory_pin(stored: str) -> bool:
+    """True while the admin PIN is still the factory 0000 (unset, or set to 0000)."""
+    return check_pin(FACTORY_PIN, stored)

@@ -2,116 +2,332 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko_KR">
 <context>
-    <name>AdminPanel</name>
+    <name>Admin</name>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="149"/>
-        <source>Admin</source>
-        <translation>관리자</translation>
+        <location filename="../../kiosk/ui/admin_status.py" line="75"/>
+        <source>Starting</source>
+        <translation>시작하는 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="150"/>
-        <source>Exit</source>
-        <translation>종료</translation>
+        <location filename="../../kiosk/ui/admin_status.py" line="76"/>
+        <source>Live</source>
+        <translation>작동 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="151"/>
-        <source>Restart</source>
-        <translation>다시 시작</translation>
+        <location filename="../../kiosk/ui/admin_status.py" line="77"/>
+        <source>Stalled</source>
+        <translation>멈춤</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="152"/>
-        <source>Reload catalog</source>
-        <translation>카탈로그 새로고침</translation>
+        <location filename="../../kiosk/ui/admin_status.py" line="78"/>
+        <source>Not found</source>
+        <translation>찾을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="153"/>
-        <source>Flush events</source>
-        <translation>이벤트 바로 전송</translation>
+        <location filename="../../kiosk/ui/admin_status.py" line="79"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="80"/>
+        <source>Off</source>
+        <translation>꺼짐</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="154"/>
-        <source>Review images</source>
-        <translation>이미지 검토</translation>
+        <location filename="../../kiosk/ui/admin_status.py" line="81"/>
+        <source>Closed</source>
+        <translation>닫힘</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="155"/>
-        <source>Audience</source>
-        <translation>관객</translation>
+        <location filename="../../kiosk/ui/admin_status.py" line="93"/>
+        <source>Processor (CPU)</source>
+        <translation>프로세서(CPU)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="156"/>
-        <source>Close</source>
-        <translation>닫기</translation>
+        <location filename="../../kiosk/ui/admin_status.py" line="94"/>
+        <source>Graphics card (CUDA)</source>
+        <translation>그래픽 카드(CUDA)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="164"/>
-        <source>Camera</source>
-        <translation>카메라</translation>
+        <location filename="../../kiosk/ui/admin_status.py" line="95"/>
+        <source>Apple graphics (MPS)</source>
+        <translation>애플 그래픽(MPS)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="165"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="99"/>
+        <source>%1 threads</source>
+        <translation>스레드 %1개</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="106"/>
         <source>%1 fps</source>
         <translation>%1 fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="169"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="111"/>
+        <source>Camera</source>
+        <translation>카메라</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="121"/>
         <source>Model</source>
         <translation>모델</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="170"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="122"/>
+        <source>Loading…</source>
+        <translation>불러오는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="123"/>
         <source>%1 ms per face</source>
         <translation>얼굴당 %1 ms</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="174"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="130"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="142"/>
         <source>Network</source>
         <translation>네트워크</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="175"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="131"/>
+        <source>Not needed</source>
+        <translation>필요 없음</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="132"/>
+        <source>AWS is not configured: the kiosk works offline</source>
+        <translation>AWS가 설정되지 않았습니다. 키오스크는 오프라인으로 작동합니다</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="138"/>
         <source>Online</source>
         <translation>온라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="175"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="140"/>
         <source>Offline</source>
         <translation>오프라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="180"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="149"/>
+        <source>kept for later: uploads not configured</source>
+        <translation>보관 중: 업로드가 설정되지 않음</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="152"/>
+        <source>kept for later: offline, sent when the network is back</source>
+        <translation>보관 중: 오프라인, 네트워크가 돌아오면 전송</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="154"/>
+        <source>kept for later: AWS refused the credentials (see the log)</source>
+        <translation>보관 중: AWS가 자격 증명을 거부함(로그 참고)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="156"/>
+        <source>kept for later: AWS is busy, retrying soon</source>
+        <translation>보관 중: AWS가 바쁨, 곧 다시 시도</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="158"/>
+        <source>everything is sent</source>
+        <translation>모두 전송됨</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="159"/>
+        <source>being sent now</source>
+        <translation>지금 전송 중</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="168"/>
+        <source>%1 could not be sent (dead letters)</source>
+        <translation>%1건 전송 실패(전송 불가 이벤트)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="171"/>
         <source>Event queue</source>
         <translation>이벤트 대기열</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="181"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="172"/>
         <source>%1 waiting</source>
-        <translation>%1개 대기 중</translation>
+        <translation>%1건 대기 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="182"/>
-        <source>%1 dead letters</source>
-        <translation>전송 실패 %1개</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="192"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="192"/>
         <source>Catalog</source>
         <translation>카탈로그</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="192"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="193"/>
         <source>%1 images</source>
         <translation>이미지 %1개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="196"/>
-        <source>Crashes</source>
-        <translation>비정상 종료</translation>
+        <location filename="../../kiosk/ui/admin_status.py" line="204"/>
+        <source>Restarts in the last hour: %1</source>
+        <translation>지난 1시간 동안 재시작: %1회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="198"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="210"/>
+        <source>Unclean exits in the last hour: %1</source>
+        <translation>지난 1시간 동안 비정상 종료: %1회</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="215"/>
+        <source>Restarting again and again: look at the log</source>
+        <translation>재시작이 반복되고 있습니다. 로그를 확인하세요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="217"/>
+        <source>Crashes</source>
+        <translation>오류로 인한 중단</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="227"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="228"/>
+        <source>Recommendations</source>
+        <translation>추천</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="229"/>
+        <source>Problem</source>
+        <translation>문제</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="230"/>
+        <source>Images skipped</source>
+        <translation>건너뛴 이미지</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="235"/>
+        <source>Last problem</source>
+        <translation>마지막 문제</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="231"/>
+        <source>Last Personalize fallback</source>
+        <translation>마지막 Personalize 대체 응답</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="232"/>
+        <source>Last upload error</source>
+        <translation>마지막 업로드 오류</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="233"/>
+        <source>Disk</source>
+        <translation>디스크</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="236"/>
+        <source>on this device</source>
+        <translation>이 기기에서</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="237"/>
+        <source>Amazon Personalize</source>
+        <translation>Amazon Personalize</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="254"/>
         <source>Other</source>
         <translation>기타</translation>
+    </message>
+</context>
+<context>
+    <name>AdminPanel</name>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="273"/>
+        <source>Admin</source>
+        <translation>관리자</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="220"/>
+        <source>Exit</source>
+        <translation>종료</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="220"/>
+        <source>Restart</source>
+        <translation>다시 시작</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="221"/>
+        <source>Reload catalog</source>
+        <translation>카탈로그 새로고침</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="221"/>
+        <source>Flush events</source>
+        <translation>이벤트 바로 전송</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="222"/>
+        <source>Review images</source>
+        <translation>이미지 검토</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="222"/>
+        <source>Audience</source>
+        <translation>관객</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="257"/>
+        <source>Uploads are not configured, so nothing is sent: the events stay on this kiosk. Set [personalize] tracking_id to send them.</source>
+        <translation>업로드가 설정되지 않아 아무것도 전송하지 않습니다. 이벤트는 이 키오스크에 보관됩니다. 전송하려면 [personalize] tracking_id를 설정하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="261"/>
+        <source>Offline: the queued events are sent when the network is back.</source>
+        <translation>오프라인입니다. 대기 중인 이벤트는 네트워크가 돌아오면 전송됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="262"/>
+        <source>Uploading the queued events now.</source>
+        <translation>대기 중인 이벤트를 지금 업로드합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="264"/>
+        <source>Restarting the kiosk…</source>
+        <translation>키오스크를 다시 시작하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="265"/>
+        <source>Reloading the catalog…</source>
+        <translation>카탈로그를 다시 불러오는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="266"/>
+        <source>Opening the images waiting for review…</source>
+        <translation>검토를 기다리는 이미지를 여는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="267"/>
+        <source>Closing the kiosk…</source>
+        <translation>키오스크를 종료하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="275"/>
+        <source>The staff PIN is still the factory PIN 0000: anyone can open this panel. Set your own with kiosk-admin pin.</source>
+        <translation>직원 PIN이 아직 공장 초기값 0000입니다. 누구나 이 화면을 열 수 있습니다. kiosk-admin pin으로 새 PIN을 설정하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="280"/>
+        <source>Close</source>
+        <translation>닫기</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="282"/>
+        <source>Exit the kiosk? The screen stays dark until it is started again.</source>
+        <translation>키오스크를 종료할까요? 다시 시작할 때까지 화면이 꺼진 상태로 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="284"/>
+        <source>Keep running</source>
+        <translation>계속 실행</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="285"/>
+        <source>Exit now</source>
+        <translation>지금 종료</translation>
     </message>
 </context>
 <context>
@@ -656,7 +872,7 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="238"/>
+        <location filename="../../kiosk/ui/main_window.py" line="239"/>
         <source>Your like could not be saved. Please try again.</source>
         <translation>좋아요를 저장하지 못했어요. 다시 눌러 주세요.</translation>
     </message>
@@ -685,39 +901,67 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
     </message>
 </context>
 <context>
+    <name>Notices</name>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="25"/>
+        <source>Starting the camera…</source>
+        <translation>카메라를 켜는 중이에요…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="29"/>
+        <source>Your like could not be saved. Please try again.</source>
+        <translation>좋아요를 저장하지 못했어요. 다시 눌러 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="33"/>
+        <source>Something went wrong. Please try again.</source>
+        <translation>잠시 문제가 생겼어요. 다시 시도해 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="38"/>
+        <source>The camera is taking a break. You can pick your mood instead.</source>
+        <translation>카메라가 잠시 쉬고 있어요. 대신 지금 기분을 골라 주세요.</translation>
+    </message>
+</context>
+<context>
     <name>PinPad</name>
     <message>
-        <location filename="../../kiosk/ui/pin_pad.py" line="226"/>
+        <location filename="../../kiosk/ui/pin_pad.py" line="242"/>
         <source>Too many wrong tries. Try again in %1 s.</source>
         <translation>잘못 입력한 횟수가 너무 많아요. %1초 후에 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin_pad.py" line="231"/>
+        <location filename="../../kiosk/ui/pin_pad.py" line="247"/>
         <source>Wrong PIN. %1 tries left.</source>
         <translation>PIN이 틀렸어요. %1번 더 시도할 수 있어요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin_pad.py" line="232"/>
+        <location filename="../../kiosk/ui/pin_pad.py" line="249"/>
+        <source>Enter the staff PIN (still the factory PIN: change it)</source>
+        <translation>직원 PIN을 입력하세요(아직 공장 초기값입니다. 바꿔 주세요)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pin_pad.py" line="250"/>
         <source>Enter the staff PIN</source>
         <translation>직원 PIN을 입력해 주세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin_pad.py" line="235"/>
+        <location filename="../../kiosk/ui/pin_pad.py" line="253"/>
         <source>Staff access</source>
         <translation>직원 전용</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin_pad.py" line="236"/>
+        <location filename="../../kiosk/ui/pin_pad.py" line="254"/>
         <source>Clear</source>
         <translation>지우기</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin_pad.py" line="237"/>
+        <location filename="../../kiosk/ui/pin_pad.py" line="255"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin_pad.py" line="238"/>
+        <location filename="../../kiosk/ui/pin_pad.py" line="256"/>
         <source>Unlock</source>
         <translation>잠금 해제</translation>
     </message>
