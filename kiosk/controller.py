@@ -41,6 +41,7 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from kiosk import restart
 from kiosk.config import Settings
 from kiosk.domain import Emotion, EmotionReading, Page
 from kiosk.workers.backend import KioskBackend, LikeResult, PageResult
@@ -48,7 +49,7 @@ from kiosk.workers.runner import SerialWorker
 
 log = logging.getLogger(__name__)
 
-RESTART_EXIT_CODE = 3
+RESTART_EXIT_CODE = restart.RESTART_EXIT_CODE
 WAIT_EXPLAIN_S = 4.0
 """Seconds the main screen may say "Finding images for you…" before it says why not."""
 WAITING_REASONS = ("", "no_face", "unsure", "slow", "failed")
@@ -222,8 +223,10 @@ class KioskController(QObject):
 
     @Slot(str)
     def on_vision_failed(self, message: str) -> None:
+        # The camera tile says so in the visitor's words; the detail is for the log
+        # and the admin panel (via the camera state's message), not for a toast.
+        log.error("vision stopped: %s", message)
         self.view.set_camera_state("LOST", message)
-        self.view.show_message(message)
 
     # ------------------------------------------------------------------ visitor input
 
@@ -306,7 +309,7 @@ class KioskController(QObject):
         elif action == "flush_events":
             if self._wake_uploader is not None:
                 self._wake_uploader()
-            self.view.show_message("Uploading queued events now")
+            # the admin panel itself says what happens (also when uploads are off)
             self.refresh_status()
 
     @property

@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen, QR
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.domain import Emotion, EmotionReading, Page
-from kiosk.ui import icons, texts, theme
+from kiosk.ui import icons, notices, texts, theme
 from kiosk.ui.camera_view import CameraView, FaceBoxes
 from kiosk.ui.cards import CardGrid
 from kiosk.ui.icons import FaceIcon
@@ -160,6 +160,8 @@ class MainScreen(QWidget):
         self._ready = False
         self._waiting = ""
         self._camera_off = False
+        self._camera_state = "OPENING"
+        self.camera_detail = ""  # the technical reason, for the admin panel
         self._portrait: bool | None = None
         self._last_next = -1e9
         self._metrics = theme.Metrics()
@@ -242,12 +244,15 @@ class MainScreen(QWidget):
         self._apply_accent()
 
     def set_camera_state(self, state: str, message: str) -> None:
+        """`message` is technical (for the admin panel, kept in `camera_detail`);
+        the tile shows a short translated line instead."""
         off = state.upper() in CAMERA_OFF_STATES
         self._camera_off = off
+        self._camera_state, self.camera_detail = state, message
         if off:
-            self.camera.set_unavailable(message or self.tr("The camera is unavailable."))
+            self.camera.set_unavailable(notices.camera_off())
         elif state.upper() == "OPENING":
-            self.camera.set_unavailable(message or self.tr("Starting the camera…"))
+            self.camera.set_unavailable(notices.camera_starting())
         else:
             self.camera.set_unavailable(None)
         self.privacy.set_camera_active(not off)
@@ -349,8 +354,8 @@ class MainScreen(QWidget):
         self.privacy.retranslate()
         for card in self.grid.cards():
             card.retranslate()
-        if self._camera_off and self.camera.is_unavailable():
-            self.camera.set_unavailable(self.tr("The camera is unavailable."))
+        if self.camera.is_unavailable():  # its line in the new language
+            self.set_camera_state(self._camera_state, self.camera_detail)
         self._refresh_header()
 
     # ------------------------------------------------------------------ layout

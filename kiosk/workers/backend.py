@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -79,6 +80,9 @@ class KioskBackend:
         self._unliked_page: Page | None = None
         self.open_error = ""
         self.pool: Any = None  # kiosk.curation.pool.PendingPool, opened on demand
+        # Identity's "Forget me" gate: a forgotten user id becomes None right before use,
+        # so a page or like queued before the tap never sends it (kiosk.consent_flow).
+        self.user_filter: Callable[[str | None], str | None] = _same_user
 
     @classmethod
     def from_settings(cls, settings: Any) -> KioskBackend:
@@ -175,6 +179,7 @@ class KioskBackend:
     def page(self, request: int, visit_id: str, emotion: Emotion, user_id: str | None,
              mode: str, page_size: int) -> PageResult:
         self._flush_impression()
+        user_id = self.user_filter(user_id)
         page = self.recommender.page(visit_id, emotion, user_id, mode, page_size)
         images: dict[str, np.ndarray] = {}
         for item in page.items:
@@ -193,6 +198,7 @@ class KioskBackend:
 
     def like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None) -> LikeResult:
         """Commit the like durably first (it is a promise), then learn from it."""
+        user_id = self.user_filter(user_id)
         like = Like(
             event_id=str(uuid.uuid4()),
             sent_at=tapped_at,
@@ -270,3 +276,7 @@ class KioskBackend:
 
     def rescan(self) -> Any:
         return self.recommender.rescan()
+
+
+def _same_user(user_id: str | None) -> str | None:
+    return user_id

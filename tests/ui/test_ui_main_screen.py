@@ -89,7 +89,9 @@ def test_like_failure_reverts_and_tells_the_visitor(window: MainWindow, qtbot: Q
     assert card.like_state() == "idle"
     assert card.like_button.isEnabled()
     assert window.toast.isVisible()
-    assert window.toast.text() == "Could not save, try again"
+    # The reason is the operator's (log, admin panel); the visitor reads a sentence.
+    assert window.toast.text() == "Your like could not be saved. Please try again."
+    assert window.last_problem.endswith("Could not save, try again")
     with qtbot.waitSignal(window.like_requested, timeout=1000) as blocker:
         qtbot.mouseClick(card.like_button, Qt.MouseButton.LeftButton)
     assert blocker.args == [card.item_id]
@@ -171,7 +173,8 @@ def test_privacy_notice_reflects_flags_and_camera(window: MainWindow) -> None:
     assert "Amazon Rekognition" in window.attract.privacy.text()
     window.set_privacy({"cloud_fallback": False, "identity": True})
     text = window.main.privacy.text()
-    assert "Nothing is sent to the cloud" in text and "only if you agree" in text
+    # identity sends a face crop once consent is given: never "nothing is sent"
+    assert "Nothing is sent to the cloud" not in text and "Only if you agree" in text
     window.set_camera_state("LOST", "")
     assert "Nothing is analysed" in window.main.privacy.text()
     window.set_camera_state("LIVE", "")
