@@ -383,6 +383,15 @@ class KioskController(QObject):
     def _on_page(self, result: PageResult) -> None:
         if result.request != self._request or result.page.visit_id != self.visit_id:
             return  # stale: the emotion or the visitor changed meanwhile
+        if not result.page.items:
+            # Nothing to show (no images for this mood, or none could be read): keep
+            # the page on screen, if any, else say so; Next or another mood tries again.
+            log.warning("no images to show for %s (%s)", result.page.emotion.value,
+                        result.page.note or "empty page")
+            if self.page is None or self.page.emotion is not result.page.emotion:
+                self.page = None
+                self._set_waiting("failed")
+            return
         self._waiting_since = None
         self._set_waiting("")
         self.page = result.page

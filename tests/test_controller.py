@@ -325,6 +325,24 @@ def test_a_page_that_fails_says_why_and_next_retries(parts: Any) -> None:
     assert view.last("show_waiting") == ("",)
 
 
+def test_a_mood_with_no_images_says_so_instead_of_an_empty_grid(parts: Any) -> None:
+    controller, view, backend, _ = parts
+    real_page = backend.page
+
+    def empty(*args: Any) -> PageResult:
+        done = real_page(*args)
+        return PageResult(Page((), done.page.emotion, done.page.visit_id), {}, False,
+                          done.request)
+
+    backend.page = empty
+    controller.on_mood_picked("DISGUSTED")
+    assert view.count("show_page") == 0 and controller.page is None
+    assert view.last("show_waiting") == ("failed",)
+    backend.page = real_page
+    controller.on_mood_picked("CALM")
+    assert controller.page is not None and view.last("show_waiting") == ("",)
+
+
 @pytest.fixture
 def on_screen(qtbot: QtBot, settings: Settings):  # type: ignore[no-untyped-def]
     """The controller driving the real window (through the real adapter)."""
