@@ -23,8 +23,8 @@ from typing import Any
 from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
-from kiosk import __version__, crashlog
-from kiosk.config import Settings
+from kiosk import __version__, crashlog, restart
+from kiosk.config import Settings, settings_notes
 from kiosk.controller import KioskController
 from kiosk.lifecycle import Cleanups
 from kiosk.ui.adapter import ViewAdapter
@@ -67,9 +67,13 @@ class Kiosk:
         self.uploader: Any = None
 
         self.window = MainWindow.from_settings(settings)
-        self.window.set_privacy({
+        self.window.set_privacy({  # what is sent, to whom, when (kiosk.ui.privacy)
             "cloud_fallback": settings.rekognition.enabled,
             "identity": settings.identity.enabled,
+            "analytics": settings.analytics.enabled,
+            "retention_days": settings.identity.retention_days,
+            "personalize_recommend": settings.recommend.backend == "personalize",
+            "personalize_events": settings.aws_events_enabled,
         })
         self.worker = SerialWorker("recommend")
         self.events_worker = SerialWorker("events")  # likes never wait behind pages
@@ -114,6 +118,7 @@ class Kiosk:
         it was turned off but enrolled faces may remain (so they are still purged)."""
         from kiosk.consent_flow import ConsentFlow
         from kiosk.identity.consent import VisitConsent
+        from kiosk.identity.errors import IdentityError
         from kiosk.identity.service import IdentityService, should_schedule_purge
         from kiosk.ui.consent import attach_consent
 
@@ -127,7 +132,11 @@ class Kiosk:
                 raise RuntimeError("event queue unavailable")
             return queue.record_user(*args, **kwargs)
 
-        self.identity_service = IdentityService.from_settings(s, record_user=record_user)
+        try:  # an AWS feature that cannot start never takes the local kiosk down
+            self.identity_service = IdentityService.from_settings(s, record_user=record_user)
+        except IdentityError as exc:
+            log.error("identity off: %s", exc)
+            return None
         # "Forget me" and the retention purge also remove the person's likes in the
         # recommender and anything of theirs still waiting for upload (recommend thread).
         self.identity_service.add_forget_hook(
@@ -144,6 +153,7 @@ class Kiosk:
         if self.analytics is not None:
             overlay.answered.connect(self.analytics.consent)
         overlay.forget_requested.connect(flow.on_forget)
+        self.backend.user_filter = flow.usable_user_id  # a forgotten id is never used again
         return flow
 
     def _build_analytics(self) -> Any:
@@ -161,6 +171,19 @@ class Kiosk:
             return
         from kiosk.analytics.taps import record_vision_result
 
+        if self.settings.fleet.enabled:  # stops after analytics: its last bucket is queued
+            from kiosk.fleet.publisher import FleetPublisher
+
+            fleet: list[FleetPublisher] = []
+
+            def open_fleet() -> None:  # on the analytics thread: opens metrics.sqlite3
+                publisher = FleetPublisher.from_settings(self.settings)
+                publisher.start()
+                fleet.append(publisher)
+                rec.add_bucket_listener(publisher.on_bucket)
+
+            rec.call_on_thread(open_fleet)
+            self.cleanups.register("fleet metrics", lambda: [p.stop(3.0) for p in fleet], 4.0)
         rec.started()
         self.window.mood_picked.connect(lambda _value: rec.mood_picked())
         if self.camera is not None and self.vision is not None:
@@ -177,6 +200,28 @@ class Kiosk:
         self.cleanups.register("analytics", lambda: rec.stop(3.0), 4.0)
         self.cleanups.register("analytics gauges", self._gauge_timer.stop, inline=True)
 
+    def _on_admin_action(self, action: str) -> None:
+        """The admin panel's Audience button: today's report, read on the recommend
+        worker's thread, shown on the GUI thread."""
+        if action != "audience":
+            return
+        if self.analytics is None:
+            self.window.show_message("Audience analytics are off ([analytics] enabled)")
+            return
+        from kiosk.analytics.report import build_report, start_of_today
+
+        rec = self.analytics
+        def today() -> dict[str, Any]:
+            if rec.store is None:
+                raise RuntimeError("the analytics database is not open (see the log)")
+            return build_report(rec.store, start_of_today(), extra=[rec.snapshot()])
+
+        self.worker.submit(
+            today,
+            on_result=self.window.show_audience,
+            on_error=lambda exc: self.window.show_message(f"Audience: {exc}"),
+        )
+
     def _sample_gauges(self) -> None:
         """GUI thread, cheap reads only (in-memory counts, one statvfs)."""
         from kiosk.diskspace import free_mb
@@ -188,7 +233,13 @@ class Kiosk:
             queue_depth=counts.pending_total if counts is not None else None,
             dead_letters=counts.dead if counts is not None else None,
             disk_free_mb=free_mb(self.settings.data_dir),
+            uploads_failing=self._uploads_failing(),
         )
+
+    def _uploads_failing(self) -> bool:
+        uploader: Any = self.backend.uploader  # status(): attribute reads, in-memory counts
+        return uploader is not None and uploader.status().state.value in (
+            "backoff", "offline", "blocked")
 
     def _wire(self) -> None:
         w, c = self.window, self.controller
@@ -201,6 +252,7 @@ class Kiosk:
         w.approve_requested.connect(c.on_approve)
         w.reject_requested.connect(c.on_reject)
         c.exit_requested.connect(self._exit)
+        w.admin_action_requested.connect(self._on_admin_action)
         if self.consent_flow is not None:
             self.consent_flow.user_changed.connect(c.on_user_changed)
         if self.camera is not None:
@@ -318,7 +370,8 @@ class Kiosk:
 
     def status(self) -> dict[str, Any]:
         """GUI-thread part of the status (cheap attribute reads only)."""
-        out: dict[str, Any] = {"crash_count": self.crashes, "model_device": self.vision_device}
+        out: dict[str, Any] = {"crash_count": self.crashes, "model_device": self.vision_device,
+                               "uploads_configured": self.settings.aws_events_enabled}
         if self.history is not None:
             out.update(self.history.as_status())
         if self.camera is not None:
@@ -388,6 +441,8 @@ def run_app(settings: Settings, quit_after: float | None = None) -> int:
     app.setApplicationName("kiosk")
     app.setApplicationVersion(__version__)
     install_translator(app, settings.app.language)
+    for note in settings_notes(settings):
+        log.warning("settings: %s", note)
     kiosk = Kiosk(settings)
     kiosk.history = history
     wakeup = _quit_on_sigterm(app)
@@ -416,6 +471,8 @@ def run_app(settings: Settings, quit_after: float | None = None) -> int:
         sys.excepthook = previous_hook
         kiosk.window.close()
         crashlog.mark_clean_exit(code)
+    # Restart from the admin panel without systemd: start again instead of going dark.
+    restart.restart_in_place_if_unsupervised(code)
     if stuck:
         # A thread is stuck in native code (a camera driver, torch): letting the
         # interpreter finalize around it aborts in C++. Everything that matters is

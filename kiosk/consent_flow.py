@@ -11,8 +11,16 @@ identity off (the default) it never asks and never calls the collection.
   with the primary face crop of the newest frame, encoded on the worker thread.
   A match or an enrolment gives the visit a user id: `user_changed` fires and
   the controller re-ranks with it; "Forget me" is offered.
-* "Forget me": the face and the local data go at once; the rest of the visit is
-  anonymous.
+* A lookup that did not work (offline, throttled, no usable face, ...) says so
+  briefly on screen; the visit stays anonymous.
+* "Forget me": the id is retired at once on the GUI thread (no page or like job
+  still queued can use it: `VisitConsent.usable_user_id`), then the face and the
+  local data go; the rest of the visit is anonymous.
+* Another person taking the primary place (the primary face track changes, or the
+  vision result says `primary_changed`) ends the identity state: the card or the
+  "Forget me" bar goes, the user id is dropped, and the new person is asked anew.
+  A visitor whose track is lost and found again counts as a new person too: the
+  safe side for privacy.
 * Expired enrolments are purged hourly (and once at start).
 
 Signals:
@@ -41,6 +49,7 @@ class Prompt(Protocol):
     def ask(self, retention_days: int) -> None: ...
     def offer_forget(self, matched: bool = True) -> None: ...
     def show_forgotten(self, pending: bool = False) -> None: ...
+    def show_lookup_failed(self) -> None: ...
     def close_prompt(self) -> None: ...
 
 
@@ -66,6 +75,7 @@ class ConsentFlow(QObject):
         self.retention_days = retention_days
         self._latest_frame = latest_frame
         self._last_result: Any = None
+        self._person_track: int | None = None  # the face the consent state is about
         self.purge_timer = QTimer(self)
         self.purge_timer.setObjectName("identity-purge")
         self.purge_timer.setInterval(PURGE_INTERVAL_MS)
@@ -74,6 +84,10 @@ class ConsentFlow(QObject):
     @property
     def user_id(self) -> str | None:
         return self.consent.user_id
+
+    def usable_user_id(self, user_id: str | None) -> str | None:
+        """`user_id` unless forgotten meanwhile; thread-safe (for the recommend thread)."""
+        return self.consent.usable_user_id(user_id)
 
     def start(self) -> None:
         if self.service is not None:
@@ -88,21 +102,42 @@ class ConsentFlow(QObject):
 
     def visit_began(self, visit_id: str) -> None:
         self.consent.begin(visit_id)
+        self._person_track = None
 
     def visit_ended(self) -> None:
         self.consent.end()
+        self._person_track = None
         self.prompt.close_prompt()
 
     def observe(self, result: Any) -> None:
-        """The latest vision result (its primary face is what a lookup would use)."""
+        """The latest vision result (its primary face is what a lookup would use).
+        A different primary face than the one the consent is about ends the
+        identity state (module docstring)."""
         self._last_result = result
+        track = getattr(result, "primary_track_id", None)
+        switched = bool(getattr(result, "primary_changed", False))
+        if self._person_track is not None and track is not None and track != self._person_track:
+            switched = True
+        if switched and self._person_track is not None:
+            self._end_person()
+
+    def _end_person(self) -> None:
+        had_user = self.consent.user_id is not None
+        engaged = self.consent.person_changed()
+        self._person_track = None
+        if engaged:
+            log.info("identity: another person is in front of the kiosk; identity state ended")
+            self.prompt.close_prompt()
+        if had_user:
+            self.user_changed.emit("")
 
     def page_shown(self, manual: bool) -> None:
-        """Ask once per camera visit, after its first page, with a face in view."""
+        """Ask once per camera visit and person, after a page, with a face in view."""
         r = self._last_result
         if manual or r is None or r.primary_box is None or not self.consent.should_ask():
             return
         self.consent.ask()
+        self._person_track = r.primary_track_id
         self.prompt.ask(self.retention_days)
 
     # ------------------------------------------------------------------ answers
@@ -117,6 +152,7 @@ class ConsentFlow(QObject):
         frame = self._latest_frame()
         if r is None or r.primary_box is None or frame is None:
             log.info("identity: no face in view after consent; the visit stays anonymous")
+            self.prompt.show_lookup_failed()
             return
         grant = self.consent.claim_lookup(r.primary_track_id)
         if grant is None:
@@ -135,10 +171,14 @@ class ConsentFlow(QObject):
         if result.identified:
             self.prompt.offer_forget(matched=result.matched)
             self.user_changed.emit(result.user_id)
+        elif result.reason not in ("no consent", "cancelled"):
+            self.prompt.show_lookup_failed()  # the visitor must not believe they are known
 
     @Slot()
     def on_forget(self) -> None:
         result, user_id = self.consent.result, self.consent.user_id
+        if user_id is not None:
+            self.consent.retire(user_id)  # before anything else: no queued job may use it
         self.consent.withdraw()
         self.user_changed.emit("")
         if user_id is None or self.service is None:

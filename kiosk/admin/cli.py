@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "kiosk.admin.generate_cmds",
     "kiosk.admin.identity_cmds",
     "kiosk.admin.report_cmds",
+    "kiosk.admin.fleet_cmds",
 )
 
 

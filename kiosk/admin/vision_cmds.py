@@ -1,6 +1,16 @@
 """`kiosk-admin classify IMAGE...` and `kiosk-admin eval LABELS_CSV`: run the on-device
 face detector and emotion model on image files and print JSON.
 
+`classify` takes files and folders (a folder stands for the images directly in
+it) and reports per file: an image that cannot be used (missing, empty,
+truncated, too large, a sliver, not an image) gets an `error` entry in the JSON
+and a line on stderr naming it, and the others are still classified. The exit
+status is 1 when any file failed, 0 otherwise.
+
+`eval-video VIDEO TIMELINE_JSON` runs the whole vision path (Rekognition off) over a
+video at its own timestamps and prints what the shopper would have seen, scored
+against the timeline (see `kiosk.vision.video_eval`).
+
 `eval` reads an `image,emotion` CSV (FER labels: angry, disgust, fear, happy, sad,
 surprise, neutral; paths relative to the CSV) and prints detection rate, accuracy,
 macro-F1, per-class recall and confusion matrices (7 classes and 4 coarse groups).
@@ -20,13 +30,19 @@ from kiosk.vision.errors import VisionError
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("classify", help="detect faces and read their emotions in image files")
-    p.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
+    p.add_argument("images", nargs="+", type=Path, metavar="IMAGE",
+                   help="image files, or folders of them")
     p.add_argument("--detect-width", type=int, help="override [vision] detect_width")
     p.set_defaults(handler=_classify)
     p = sub.add_parser("eval", help="measure the detector and emotion model on labelled photos")
     p.add_argument("labels_csv", type=Path, metavar="LABELS_CSV")
     p.add_argument("--detect-width", type=int, help="override [vision] detect_width")
     p.set_defaults(handler=_eval)
+    p = sub.add_parser("eval-video", help="score the settled emotion over a labelled video")
+    p.add_argument("video", type=Path, metavar="VIDEO")
+    p.add_argument("timeline", type=Path, metavar="TIMELINE_JSON")
+    p.add_argument("--detect-width", type=int, help="override [vision] detect_width")
+    p.set_defaults(handler=_eval_video)
 
 
 def _models(args: argparse.Namespace) -> tuple[Any, Any]:
@@ -44,16 +60,29 @@ def _models(args: argparse.Namespace) -> tuple[Any, Any]:
 
 
 def _classify(args: argparse.Namespace) -> int:
+    from kiosk.imaging import IMAGE_SUFFIXES, expand_image_args
     from kiosk.vision.evaluate import classify_images
 
+    paths = expand_image_args(args.images)
+    folders = [p for p in paths if p.is_dir()]  # folders with no images in them
+    files = [p for p in paths if not p.is_dir()]
     try:
         detector, classifier = _models(args)
-        result = classify_images(args.images, detector, classifier)
+        results = classify_images(files, detector, classifier) if files else []
     except (VisionError, ValueError) as exc:
         print(f"kiosk-admin classify: {exc}", file=sys.stderr)
         return 1
-    print(json.dumps(result, indent=2))
-    return 0
+    kinds = ", ".join(IMAGE_SUFFIXES)
+    results += [{"image": str(p), "kind": "folder",
+                 "error": f"{p}: a folder with no images in it ({kinds})"} for p in folders]
+    print(json.dumps(results, indent=2))
+    failed = [r for r in results if "error" in r]
+    for entry in failed:
+        print(f"kiosk-admin classify: {entry['error']}", file=sys.stderr)
+    if failed:
+        print(f"kiosk-admin classify: {len(failed)} of {len(results)} images failed",
+              file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _eval(args: argparse.Namespace) -> int:
@@ -67,6 +96,27 @@ def _eval(args: argparse.Namespace) -> int:
         result = evaluate(args.labels_csv, detector, classifier)
     except (VisionError, ValueError) as exc:
         print(f"kiosk-admin eval: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+def _eval_video(args: argparse.Namespace) -> int:
+    from kiosk.vision.pipeline import VisionPipeline
+    from kiosk.vision.video_eval import evaluate_video, load_timeline
+
+    try:
+        timeline = load_timeline(args.timeline)
+        if not args.video.is_file():
+            raise ValueError(f"{args.video}: no such file")
+        detector, classifier = _models(args)
+        pipeline = VisionPipeline(detector, classifier, args.settings.vision)
+        try:
+            result = evaluate_video(args.video, timeline, pipeline)
+        finally:
+            pipeline.close()
+    except (VisionError, ValueError) as exc:
+        print(f"kiosk-admin eval-video: {exc}", file=sys.stderr)
         return 1
     print(json.dumps(result, indent=2))
     return 0

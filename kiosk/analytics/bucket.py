@@ -122,6 +122,7 @@ class BucketStats:
     crashes: int = 0
     restarts: int = 0
     suppressed_visits: int = 0  # visits whose mix was dropped for k-anonymity
+    uploads_failing: int = 0  # health samples that found the event uploader failing
 
     @property
     def end(self) -> float:
@@ -168,6 +169,7 @@ class BucketStats:
             "crashes": self.crashes,
             "restarts": self.restarts,
             "suppressed_visits": self.suppressed_visits,
+            "uploads_failing": self.uploads_failing,
         }
 
 

@@ -98,6 +98,7 @@ def summarize(buckets: list[BucketStats], mixes: list[Mix], since: float, until:
         "crashes": sum(b.crashes for b in buckets),
         "restarts": sum(b.restarts for b in buckets),
         "suppressed_visits": sum(b.suppressed_visits for b in buckets),
+        "uploads_failing": sum(b.uploads_failing for b in buckets),
     }
     by_hour = {str(h): 0 for h in range(24)}
     for b in buckets:

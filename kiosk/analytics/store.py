@@ -28,7 +28,7 @@ from kiosk.analytics.bucket import BucketStats, Mix, merge_histograms
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = (
     """
     CREATE TABLE IF NOT EXISTS buckets (
@@ -52,11 +52,14 @@ _SCHEMA = (
     """,
     "CREATE INDEX IF NOT EXISTS mix_by_start ON mix (start)",
 )
+_MIGRATIONS = {  # version reached -> statements from the previous one
+    2: ("ALTER TABLE buckets ADD COLUMN uploads_failing INTEGER NOT NULL DEFAULT 0",),
+}
 _BUCKET_COLS = (
     "start", "span_s", "visits", "engaged", "dwell_hist", "dwell_sum_s", "pages", "likes",
     "mood_picks", "consent_yes", "consent_no", "camera_s", "fps_mean", "vision_p95_ms",
     "queue_depth", "queue_delta", "dead_letters", "disk_free_mb", "crashes", "restarts",
-    "suppressed_visits",
+    "suppressed_visits", "uploads_failing",
 )
 
 
@@ -84,9 +87,14 @@ class AnalyticsStore:
             if found > SCHEMA_VERSION:
                 raise AnalyticsError(f"{self.path} is version {found}, newer than this kiosk "
                                      f"({SCHEMA_VERSION}); update the kiosk or move it aside")
+            conn.execute("BEGIN IMMEDIATE")
             for statement in _SCHEMA:
                 conn.execute(statement)
+            for version in range(max(found, 1) + 1, SCHEMA_VERSION + 1):
+                for statement in _MIGRATIONS[version]:
+                    conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             self.close()
             raise AnalyticsError(f"the analytics database {self.path} cannot be opened ({exc});"
@@ -199,7 +207,7 @@ def _to_row(b: BucketStats) -> tuple[Any, ...]:
         b.start, b.span_s, b.visits, b.engaged, _j(b.dwell_hist), b.dwell_sum_s, b.pages,
         b.likes, b.mood_picks, b.consent_yes, b.consent_no, _j(b.camera_s), b.fps_mean,
         b.vision_p95_ms, b.queue_depth, b.queue_delta, b.dead_letters, b.disk_free_mb,
-        b.crashes, b.restarts, b.suppressed_visits,
+        b.crashes, b.restarts, b.suppressed_visits, b.uploads_failing,
     )
 
 
@@ -211,7 +219,7 @@ def _from_row(r: Any) -> BucketStats:
         consent_no=int(r[10]), camera_s={k: float(v) for k, v in json.loads(r[11]).items()},
         fps_mean=r[12], vision_p95_ms=r[13], queue_depth=r[14], queue_delta=int(r[15]),
         dead_letters=r[16], disk_free_mb=r[17], crashes=int(r[18]), restarts=int(r[19]),
-        suppressed_visits=int(r[20]),
+        suppressed_visits=int(r[20]), uploads_failing=int(r[21]),
     )
 
 
@@ -234,6 +242,7 @@ def _merge(a: BucketStats, b: BucketStats) -> BucketStats:
         disk_free_mb=_min(a.disk_free_mb, b.disk_free_mb), crashes=a.crashes + b.crashes,
         restarts=a.restarts + b.restarts,
         suppressed_visits=a.suppressed_visits + b.suppressed_visits,
+        uploads_failing=a.uploads_failing + b.uploads_failing,
     )
 
 

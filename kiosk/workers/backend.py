@@ -102,6 +102,9 @@ class KioskBackend:
         self.pool: Any = None  # kiosk.curation.pool.PendingPool, opened on demand
         # runs an event write (impressions) on the events worker; inline by default
         self.defer_event: Callable[..., None] = lambda fn, *args: fn(*args)
+        # Identity's "Forget me" gate: a forgotten user id becomes None right before use,
+        # so a page or like queued before the tap never sends it (kiosk.consent_flow).
+        self.user_filter: Callable[[str | None], str | None] = _same_user
 
     @classmethod
     def from_settings(cls, settings: Any) -> KioskBackend:
@@ -218,6 +221,7 @@ class KioskBackend:
     def page(self, request: int, visit_id: str, emotion: Emotion, user_id: str | None,
              mode: str, page_size: int) -> PageResult:
         self._flush_impression()
+        user_id = self.user_filter(user_id)
         page = self.recommender.page(visit_id, emotion, user_id, mode, page_size)
         images: dict[str, np.ndarray] = {}
         for item in page.items:
@@ -246,6 +250,7 @@ class KioskBackend:
         if self.queue is None:
             raise EventsError(self.open_error or "likes cannot be saved: the event queue "
                               "is not open")
+        user_id = self.user_filter(user_id)
         like = Like(
             event_id=str(uuid.uuid4()),
             sent_at=tapped_at,
@@ -338,3 +343,7 @@ class KioskBackend:
 
     def rescan(self) -> Any:
         return self.recommender.rescan()
+
+
+def _same_user(user_id: str | None) -> str | None:
+    return user_id

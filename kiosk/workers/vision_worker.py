@@ -116,6 +116,7 @@ def default_pipeline_factory(settings: Any) -> PipelineFactory:
         from kiosk.vision.detector import FaceDetector
         from kiosk.vision.device import configure_threads
         from kiosk.vision.emotion_model import EmotionClassifier
+        from kiosk.vision.errors import VisionError
         from kiosk.vision.rekognition import make_fallback
 
         def check() -> None:  # loading takes seconds on a busy machine: stop between steps
@@ -132,7 +133,11 @@ def default_pipeline_factory(settings: Any) -> PipelineFactory:
         check()
         classifier.warmup()
         check()
-        fallback = make_fallback(settings.rekognition, settings.aws)
+        try:  # an AWS feature that cannot start never takes local vision down
+            fallback = make_fallback(settings.rekognition, settings.aws)
+        except VisionError as exc:
+            log.error("Rekognition fallback off: %s", exc)
+            fallback = None
         pipeline = VisionPipeline(detector, classifier, settings.vision, fallback=fallback)
         device = str(detector.device)
         if device == "cpu":

@@ -15,7 +15,7 @@ from kiosk.identity.consent import ConsentState, VisitConsent
 from kiosk.ui.consent import ConsentOverlay, attach_consent
 from kiosk.ui.i18n import install_translator
 from kiosk.ui.main_window import MainWindow
-from kiosk.ui.testing import FakeClock, make_page, make_reading
+from kiosk.ui.testing import FakeClock, make_page, make_reading, settle
 
 
 @pytest.fixture
@@ -48,6 +48,7 @@ def overlay(window: MainWindow, fake_clock: FakeClock) -> Iterator[ConsentOverla
 
 def _click(qtbot: QtBot, button: QWidget) -> None:
     assert button.isVisible(), button.objectName()
+    settle(button.window())  # a card that has just appeared ignores taps for a moment
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
@@ -169,6 +170,21 @@ def test_the_done_message_closes_by_itself(
     overlay: ConsentOverlay, fake_clock: FakeClock
 ) -> None:
     overlay.show_forgotten()
+    fake_clock.advance(60)
+    overlay.tick()
+    assert overlay.mode() == "hidden" and not overlay._timer.isActive()
+
+
+def test_a_lookup_that_did_not_work_says_so_briefly_on_the_preview(
+    window: MainWindow, overlay: ConsentOverlay, fake_clock: FakeClock
+) -> None:
+    overlay.show_lookup_failed()
+    assert overlay.mode() == "failed" and overlay.bar.isVisible()
+    assert "did not work this time" in overlay.bar_text.text()
+    assert not overlay.forget_button.isVisible()  # nothing to forget
+    assert not overlay.card.isVisible()  # no scrim: the visitor keeps browsing
+    camera = window.main.camera
+    assert QRect(camera.mapTo(window, QPoint(0, 0)), camera.size()).contains(overlay.geometry())
     fake_clock.advance(60)
     overlay.tick()
     assert overlay.mode() == "hidden" and not overlay._timer.isActive()
