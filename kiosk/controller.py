@@ -355,6 +355,10 @@ class KioskController(QObject):
         self._request += 1  # pages still in flight belong to the old visit
         self._set_waiting("")
         self._waiting_since = None
+        # The next visitor starts from the configured mode, with "For you" locked
+        # until their own likes open it (a lock they can see, not a dead toggle).
+        self.mode = self.settings.recommend.mode
+        self.view.set_mode(self.mode if self.mode != "auto" else "emotion", False)
         if not keep_screen:
             self.view.show_emotion(None)
 

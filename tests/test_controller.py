@@ -407,6 +407,23 @@ def test_on_screen_a_for_you_page_says_which_mood_it_answers(on_screen: Any) -> 
     assert window.main.headline.text() == "For you · Sad"
 
 
+def test_the_next_visitor_starts_with_for_you_locked_and_the_default_mode(parts: Any) -> None:
+    controller, view, backend, clock = parts
+    controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
+    page = view.last("show_page")[0]
+    controller.on_like(page.item_ids[0])
+    controller.on_like(page.item_ids[1])
+    controller.on_mode("personalized")
+    assert view.last("set_mode") == ("personalized", True)
+    controller.on_vision_result(result(None, None, ended="v1", face=False))
+    clock.now += 11
+    controller._check_idle()
+    assert controller.attract
+    assert view.last("set_mode") == ("emotion", False)  # locked again, shown as such
+    controller.on_vision_result(result("v2", Emotion.CALM, started=True))
+    assert backend.pages[-1] == ("v2", Emotion.CALM, "auto")
+
+
 def test_touch_keeps_the_visit_alive(parts: Any) -> None:
     controller, _, _, clock = parts
     controller.on_mood_picked("SAD")
