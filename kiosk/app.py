@@ -170,10 +170,16 @@ class Kiosk:
         if self.settings.fleet.enabled:  # stops after analytics: its last bucket is queued
             from kiosk.fleet.publisher import FleetPublisher
 
-            publisher = FleetPublisher.from_settings(self.settings)
-            rec.add_bucket_listener(publisher.on_bucket)
-            publisher.start()
-            self.cleanups.register("fleet metrics", lambda: publisher.stop(3.0), 4.0)
+            fleet: list[FleetPublisher] = []
+
+            def open_fleet() -> None:  # on the analytics thread: opens metrics.sqlite3
+                publisher = FleetPublisher.from_settings(self.settings)
+                publisher.start()
+                fleet.append(publisher)
+                rec.add_bucket_listener(publisher.on_bucket)
+
+            rec.call_on_thread(open_fleet)
+            self.cleanups.register("fleet metrics", lambda: [p.stop(3.0) for p in fleet], 4.0)
         rec.started()
         self.window.mood_picked.connect(lambda _value: rec.mood_picked())
         if self.camera is not None and self.vision is not None:
@@ -195,14 +201,19 @@ class Kiosk:
         worker's thread, shown on the GUI thread."""
         if action != "audience":
             return
-        if self.analytics is None or self.analytics.store is None:
+        if self.analytics is None:
             self.window.show_message("Audience analytics are off ([analytics] enabled)")
             return
         from kiosk.analytics.report import build_report, start_of_today
 
         rec = self.analytics
+        def today() -> dict[str, Any]:
+            if rec.store is None:
+                raise RuntimeError("the analytics database is not open (see the log)")
+            return build_report(rec.store, start_of_today(), extra=[rec.snapshot()])
+
         self.worker.submit(
-            lambda: build_report(rec.store, start_of_today(), extra=[rec.snapshot()]),
+            today,
             on_result=self.window.show_audience,
             on_error=lambda exc: self.window.show_message(f"Audience: {exc}"),
         )

@@ -232,6 +232,8 @@ OTHER_CAPTIONS: dict[str, Callable[[], str]] = {
     "last Personalize fallback": lambda: translate("Admin", "Last Personalize fallback"),
     "last upload error": lambda: translate("Admin", "Last upload error"),
     "disk": lambda: translate("Admin", "Disk"),
+    # what a visitor's toast left out (MainWindow keeps it from the screen)
+    "last_problem": lambda: translate("Admin", "Last problem"),
 }
 OTHER_VALUES: dict[str, Callable[[], str]] = {
     "embedded": lambda: translate("Admin", "on this device"),

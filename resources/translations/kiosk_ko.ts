@@ -197,6 +197,11 @@
         <translation>건너뛴 이미지</translation>
     </message>
     <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="235"/>
+        <source>Last problem</source>
+        <translation>마지막 문제</translation>
+    </message>
+    <message>
         <location filename="../../kiosk/ui/admin_status.py" line="231"/>
         <source>Last Personalize fallback</source>
         <translation>마지막 Personalize 대체 응답</translation>
@@ -840,8 +845,48 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
     </message>
     <message>
         <location filename="../../kiosk/ui/main_screen.py" line="306"/>
-        <source>Picked from what you liked. Tap Like on your favourites.</source>
-        <translation>좋아요를 누르신 이미지를 바탕으로 골랐어요. 마음에 드는 이미지에 좋아요를 눌러 주세요.</translation>
+        <source>For you · %1</source>
+        <translation>맞춤 추천 · %1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="306"/>
+        <source>Picked from what you liked, to suit this mood.</source>
+        <translation>좋아요를 누르신 이미지를 바탕으로 지금 기분에 맞게 골랐어요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="306"/>
+        <source>Step closer — we&apos;ll pick images for your mood</source>
+        <translation>가까이 와 보세요 — 기분에 맞는 이미지를 골라 드릴게요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="306"/>
+        <source>Or tap “Choose my mood”.</source>
+        <translation>또는 “기분 직접 고르기”를 눌러 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="306"/>
+        <source>Still reading your mood…</source>
+        <translation>기분을 읽고 있어요…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="306"/>
+        <source>Look at the camera, or tap “Choose my mood”.</source>
+        <translation>카메라를 바라보시거나 “기분 직접 고르기”를 눌러 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="306"/>
+        <source>This is taking longer than usual. Tap Next to try again.</source>
+        <translation>평소보다 오래 걸리고 있어요. 다음을 눌러 다시 시도해 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="306"/>
+        <source>These images could not be shown</source>
+        <translation>이미지를 보여 드리지 못했어요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="306"/>
+        <source>Tap Next to try again, or choose another mood.</source>
+        <translation>다음을 눌러 다시 시도하시거나 다른 기분을 골라 주세요.</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/main_screen.py" line="313"/>
@@ -893,6 +938,29 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
         <location filename="../../kiosk/ui/mood_picker.py" line="130"/>
         <source>Tap your mood and we&apos;ll pick images for it.</source>
         <translation>기분을 누르시면 어울리는 이미지를 골라 드릴게요.</translation>
+    </message>
+</context>
+<context>
+    <name>Notices</name>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="25"/>
+        <source>Starting the camera…</source>
+        <translation>카메라를 켜는 중이에요…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="29"/>
+        <source>Your like could not be saved. Please try again.</source>
+        <translation>좋아요를 저장하지 못했어요. 다시 눌러 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="33"/>
+        <source>Something went wrong. Please try again.</source>
+        <translation>잠시 문제가 생겼어요. 다시 시도해 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="38"/>
+        <source>The camera is taking a break. You can pick your mood instead.</source>
+        <translation>카메라가 잠시 쉬고 있어요. 대신 지금 기분을 골라 주세요.</translation>
     </message>
 </context>
 <context>
