@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.config import Settings, load_settings
 from kiosk.controller import RESTART_EXIT_CODE, KioskController
-from kiosk.domain import Box, Emotion, EmotionReading, Face, Item, Page
+from kiosk.domain import Box, Emotion, EmotionReading, Face, Item, Like, Page
 from kiosk.vision.pipeline import TrackInfo, VisionResult
 from kiosk.workers.backend import LikeResult, PageResult
 
@@ -61,11 +61,15 @@ class FakeBackend:
     def _ready(self, visit_id: str) -> bool:
         return sum(1 for v, _ in self.likes if v == visit_id) >= self.ready_after
 
-    def like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None) -> LikeResult:
+    def commit_like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None
+                    ) -> Like:
         if self.fail_like:
             raise OSError("database or disk is full")
         self.likes.append((page.visit_id, item_id))
-        return LikeResult(item_id, "evt", self._ready(page.visit_id))
+        return Like("evt", tapped_at, page.visit_id, item_id, page.emotion, user_id)
+
+    def learn_like(self, like: Like) -> LikeResult:
+        return LikeResult(like.item_id, like.event_id, self._ready(like.visit_id))
 
     def end_visit(self, visit_id: str) -> None:
         self.ended.append(visit_id)
