@@ -191,7 +191,8 @@ class KioskBackend:
         if len(shown) != len(page.items):
             page = Page(items=shown, emotion=page.emotion, visit_id=page.visit_id,
                         index=page.index, mode=page.mode, source=page.source,
-                        recommendation_id=page.recommendation_id, note=page.note)
+                        recommendation_id=page.recommendation_id, note=page.note,
+                        recommended=page.recommended)
         self.recommender.impression(page)
         self._unliked_page = page if page.items else None
         return PageResult(page, images, self.recommender.personalization_ready(visit_id), request)
@@ -207,7 +208,7 @@ class KioskBackend:
             emotion=page.emotion,
             user_id=user_id,
             impression=page.item_ids,
-            recommendation_id=page.recommendation_id,
+            recommendation_id=page.recommendation_id_for(item_id),
         )  # the record adds {"emotion": …} to the properties itself
         if self._unliked_page is not None and self._unliked_page.visit_id == page.visit_id:
             self._unliked_page = None  # its impression rides on the like
