@@ -84,6 +84,7 @@ class PersonalizeRecommender:
         self._retry_at = 0.0
         self._last_error = ""
         self._last_fallback = ""
+        self._last_success_at: float | None = None  # time.time() of the latest answer
         self._calls = 0
         self._fallbacks = 0
         self._closed = False
@@ -270,6 +271,7 @@ class PersonalizeRecommender:
                 log.info("personalize: GetRecommendations answers again")
             self._failures = 0
             self._retry_at = 0.0
+            self._last_success_at = time.time()
 
     # ------------------------------------------------------------------ status
 
@@ -293,6 +295,7 @@ class PersonalizeRecommender:
                 "consecutive_failures": self._failures,
                 "last_error": self._last_error or None,
                 "last_fallback": self._last_fallback or None,
+                "last_success_at": self._last_success_at,
                 "retry_in_s": round(max(0.0, self._retry_at - self._clock()), 1)
                 if self._failures else 0.0,
             }

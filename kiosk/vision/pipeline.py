@@ -166,6 +166,11 @@ class VisionPipeline:
         return self._visits.visit_id
 
     @property
+    def fallback(self) -> Fallback | None:
+        """The Rekognition fallback, if any (for its status line)."""
+        return self._fallback
+
+    @property
     def fallback_pending(self) -> bool:
         return self._pending is not None and not self._pending.future.done()
 

@@ -216,6 +216,23 @@ class RekognitionFallback:
             "last_error": self._last_error,
         }
 
+    def summary(self) -> str:
+        """One line for the admin panel (cheap: memory only): reachable or paused by the
+        breaker, calls used against the hourly budget, the latest error."""
+        used, budget = self.calls_this_hour, self.settings.hourly_budget
+        if self._breaker.is_open:
+            state = f"paused by the breaker (retry in {self._breaker.retry_in_s():.0f} s)"
+        elif self._last_error is not None:
+            state = "answering with errors"
+        else:
+            state = "reachable" if self._last_outcome != "idle" else "not called yet"
+        line = f"{state}; {used}/{budget} calls this hour"
+        if used >= budget:
+            line += " (budget used)"
+        if self._last_error:
+            line += f"; last error: {self._last_error}"
+        return line
+
     # ------------------------------------------------------------------ policy
 
     def ready(self) -> bool:

@@ -257,8 +257,9 @@ class KioskBackend:
             out["recommender"] = rec.get("backend", "embedded")
             if rec.get("skipped"):
                 out["skipped images"] = rec["skipped"]
-            if rec.get("last_fallback"):
-                out["last Personalize fallback"] = rec["last_fallback"]
+            if rec.get("last_fallback") and _newer(rec.get("last_fallback_at"), (
+                    rec.get("personalize") or {}).get("last_success_at")):
+                out["last Personalize fallback"] = rec["last_fallback"]  # until it recovers
         if self.queue is not None:
             events = self.queue.status()
             out["queue_depth"] = events.get("pending", 0)
@@ -269,8 +270,9 @@ class KioskBackend:
             up = self.uploader.status().to_dict()
             out["online"] = bool(up.get("online"))
             out["uploader"] = up.get("state")
-            if up.get("last_error"):
-                out["last upload error"] = up["last_error"]
+            if up.get("last_error") and _newer(up.get("last_error_at"),
+                                               up.get("last_success_at")):
+                out["last upload error"] = up["last_error"]  # cleared by the next success
         else:
             out["uploads"] = "off (Personalize not configured)"
         return out
@@ -281,3 +283,8 @@ class KioskBackend:
 
 def _same_user(user_id: str | None) -> str | None:
     return user_id
+
+
+def _newer(problem_at: float | None, success_at: float | None) -> bool:
+    """A problem line is shown until a success comes after it (epoch seconds)."""
+    return success_at is None or (problem_at is not None and problem_at > success_at)

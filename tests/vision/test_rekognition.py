@@ -488,3 +488,22 @@ def test_an_unwritable_budget_file_keeps_counting(tmp_path: Any) -> None:
     log.add()
     log.add()
     assert len(log) == 2
+
+
+def test_the_admin_summary_says_reachable_paused_and_budget(client: Any,
+                                                            stubber: Stubber) -> None:
+    clock = FakeClock()
+    fallback = make(client, clock, breaker_failures=1, breaker_cooldown_s=60.0,
+                    hourly_budget=4)
+    assert fallback.summary() == "not called yet; 0/4 calls this hour"
+    stubber.add_response("detect_faces", {"FaceDetails": [HAPPY_FACE]})
+    fallback.detect(JPEG)
+    assert fallback.summary() == "reachable; 1/4 calls this hour"
+    for _ in range(3):
+        stubber.add_client_error("detect_faces", "InternalServerError", "down", 500)
+    clock.now += 5.0
+    fallback.detect(JPEG)
+    line = fallback.summary()
+    # one call and two retries, all billed: the budget is used up too
+    assert line.startswith("paused by the breaker (retry in 60 s); 4/4 calls this hour")
+    assert "(budget used)" in line and "last error: InternalServerError" in line
