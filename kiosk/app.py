@@ -22,7 +22,7 @@ from typing import Any
 from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
-from kiosk import __version__, crashlog
+from kiosk import __version__, crashlog, restart
 from kiosk.config import Settings, settings_notes
 from kiosk.controller import KioskController
 from kiosk.lifecycle import Cleanups
@@ -69,6 +69,7 @@ class Kiosk:
         self.window.set_privacy({  # what is sent, to whom, when (kiosk.ui.privacy)
             "cloud_fallback": settings.rekognition.enabled,
             "identity": settings.identity.enabled,
+            "analytics": settings.analytics.enabled,
             "retention_days": settings.identity.retention_days,
             "personalize_recommend": settings.recommend.backend == "personalize",
             "personalize_events": settings.aws_events_enabled,
@@ -169,10 +170,16 @@ class Kiosk:
         if self.settings.fleet.enabled:  # stops after analytics: its last bucket is queued
             from kiosk.fleet.publisher import FleetPublisher
 
-            publisher = FleetPublisher.from_settings(self.settings)
-            rec.add_bucket_listener(publisher.on_bucket)
-            publisher.start()
-            self.cleanups.register("fleet metrics", lambda: publisher.stop(3.0), 4.0)
+            fleet: list[FleetPublisher] = []
+
+            def open_fleet() -> None:  # on the analytics thread: opens metrics.sqlite3
+                publisher = FleetPublisher.from_settings(self.settings)
+                publisher.start()
+                fleet.append(publisher)
+                rec.add_bucket_listener(publisher.on_bucket)
+
+            rec.call_on_thread(open_fleet)
+            self.cleanups.register("fleet metrics", lambda: [p.stop(3.0) for p in fleet], 4.0)
         rec.started()
         self.window.mood_picked.connect(lambda _value: rec.mood_picked())
         if self.camera is not None and self.vision is not None:
@@ -188,6 +195,28 @@ class Kiosk:
         rec.start()
         self.cleanups.register("analytics", lambda: rec.stop(3.0), 4.0)
         self.cleanups.register("analytics gauges", self._gauge_timer.stop, inline=True)
+
+    def _on_admin_action(self, action: str) -> None:
+        """The admin panel's Audience button: today's report, read on the recommend
+        worker's thread, shown on the GUI thread."""
+        if action != "audience":
+            return
+        if self.analytics is None:
+            self.window.show_message("Audience analytics are off ([analytics] enabled)")
+            return
+        from kiosk.analytics.report import build_report, start_of_today
+
+        rec = self.analytics
+        def today() -> dict[str, Any]:
+            if rec.store is None:
+                raise RuntimeError("the analytics database is not open (see the log)")
+            return build_report(rec.store, start_of_today(), extra=[rec.snapshot()])
+
+        self.worker.submit(
+            today,
+            on_result=self.window.show_audience,
+            on_error=lambda exc: self.window.show_message(f"Audience: {exc}"),
+        )
 
     def _sample_gauges(self) -> None:
         """GUI thread, cheap reads only (in-memory counts, one statvfs)."""
@@ -219,6 +248,7 @@ class Kiosk:
         w.approve_requested.connect(c.on_approve)
         w.reject_requested.connect(c.on_reject)
         c.exit_requested.connect(self._exit)
+        w.admin_action_requested.connect(self._on_admin_action)
         if self.consent_flow is not None:
             self.consent_flow.user_changed.connect(c.on_user_changed)
         if self.camera is not None:
@@ -310,7 +340,8 @@ class Kiosk:
 
     def status(self) -> dict[str, Any]:
         """GUI-thread part of the status (cheap attribute reads only)."""
-        out: dict[str, Any] = {"crash_count": self.crashes, "model_device": self.vision_device}
+        out: dict[str, Any] = {"crash_count": self.crashes, "model_device": self.vision_device,
+                               "uploads_configured": self.settings.aws_events_enabled}
         if self.history is not None:
             out.update(self.history.as_status())
         if self.camera is not None:
@@ -416,6 +447,8 @@ def run_app(settings: Settings, quit_after: float | None = None) -> int:
         sys.excepthook = previous_hook
         kiosk.window.close()
         crashlog.mark_clean_exit(code)
+    # Restart from the admin panel without systemd: start again instead of going dark.
+    restart.restart_in_place_if_unsupervised(code)
     if stuck:
         # A thread is stuck in native code (a camera driver, torch): letting the
         # interpreter finalize around it aborts in C++. Everything that matters is

@@ -80,7 +80,9 @@ class AppSettings:
         False, "Exhibit mode: frameless fullscreen, on top, cursor hidden (same as --kiosk)."
     )
     idle_timeout_s: float = setting(
-        20.0, "Seconds with nobody in front before the visit ends and attract mode starts.",
+        20.0, "Seconds with no face in view and no touch before the visit ends (its likes "
+        "and 'For you' are forgotten) and the attract screen shows. A shopper who looks "
+        "away or steps back for less than this is the same visit.",
         min=3, max=3600,
     )
 
@@ -109,7 +111,7 @@ class CameraSettings:
         min=0.5, max=600,
     )
     reopen_backoff_max_s: float = setting(
-        30.0, "Longest wait between reopen attempts (doubles from 0.5 s).", min=0.5, max=3600
+        5.0, "Longest wait between reopen attempts (doubles from 0.5 s).", min=0.5, max=3600
     )
 
 
@@ -148,7 +150,9 @@ class VisionSettings:
         min=0, max=1,
     )
     visit_grace_s: float = setting(
-        3.0, "Seconds a visitor's face may be gone before their visit ends.", min=0, max=600
+        3.0, "Seconds a face may be out of view and keep its smoothed emotion; a face "
+        "that returns later is read afresh. The visit itself lasts until "
+        "[app] idle_timeout_s.", min=0, max=600
     )
 
 
@@ -665,3 +669,11 @@ def check_pin(pin: str, stored: str) -> bool:
         return False
     got = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt.encode(), int(iterations)).hex()
     return hmac.compare_digest(got, digest)
+
+
+FACTORY_PIN = "0000"
+
+
+def is_factory_pin(stored: str) -> bool:
+    """True while the admin PIN is still the factory 0000 (unset, or set to 0000)."""
+    return check_pin(FACTORY_PIN, stored)

@@ -145,7 +145,8 @@ def test_consent_ends_with_the_visit(parts: Any) -> None:
     controller.on_vision_result(result(None, None, ended="v1", face=False))
     assert "close" in prompt.calls and controller.user_id is None
     controller.on_vision_result(result("v2", Emotion.HAPPY, started=True))
-    assert prompt.calls.count("ask 30") == 2  # the next visitor is asked afresh
+    controller.on_next()  # the shop visit goes on (idle_timeout_s); its next page asks
+    assert prompt.calls.count("ask 30") == 2  # the next face is asked afresh
     assert backend.users[-1] is None
 
 

@@ -16,8 +16,9 @@ class CurationError(Exception):
 
 class RejectedImage(CurationError):
     """An image was not taken into the pending pool. `reason` is a short code
-    (`unreadable`, `unsupported`, `too_small`, `too_large`, `duplicate`,
-    `unknown_emotion`) for scripts; the message is for people."""
+    (`unreadable`, `unsupported`, `too_small`, `too_large`, `bad_shape` (a sliver,
+    see `kiosk.imaging.MAX_ASPECT`), `duplicate`, `unknown_emotion`) for scripts;
+    the message is for people."""
 
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)

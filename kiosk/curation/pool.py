@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import json
 import logging
 import sqlite3
@@ -33,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PIL import Image
 
 from kiosk.config import Settings
 from kiosk.curation import files
@@ -42,7 +40,8 @@ from kiosk.curation.locations import pending_dir
 from kiosk.domain import Emotion, Item
 from kiosk.events.errors import EventsError
 from kiosk.events.queue import EventQueue
-from kiosk.recommend.catalog import MAX_PIXELS, Catalog, decode_checked, item_id
+from kiosk.imaging import MAX_PIXELS, ImageError, ImagePolicy, load_image, probe
+from kiosk.recommend.catalog import Catalog, item_id
 from kiosk.recommend.errors import CatalogError
 
 log = logging.getLogger(__name__)
@@ -241,31 +240,32 @@ class PendingPool:
         return entry
 
     def _validate(self, data: bytes, source: str) -> tuple[str, int, int]:
+        """Format and size of an image the pool accepts, under the one image policy
+        (header limits before decoding, then a checked full decode)."""
         if not data:
             raise RejectedImage("unreadable", f"{source}: empty file")
         if len(data) > self.max_bytes:
             raise RejectedImage("too_large", f"{source}: {self._too_big(len(data))}")
+        policy = ImagePolicy(max_pixels=self.max_pixels)
         try:
-            with Image.open(io.BytesIO(data)) as probe:
-                fmt, width, height = str(probe.format), probe.width, probe.height
-        except Exception as exc:  # Pillow raises many types for bad data
-            raise RejectedImage(
-                "unreadable", f"{source}: not an image Pillow can read ({type(exc).__name__})"
-            ) from None
+            info = probe(data, name=source, policy=policy)
+        except ImageError as exc:
+            raise _rejected(exc, source, self.max_side, self.max_pixels) from None
+        fmt, width, height = info.format, info.width, info.height
         if fmt not in FORMATS:
             raise RejectedImage("unsupported", f"{source}: {fmt} images are not shown by the "
                                 "kiosk; convert it to JPEG, PNG or WebP")
         if min(width, height) < self.min_side:
             raise RejectedImage("too_small", f"{source}: {width}×{height} pixels is too small "
                                 f"(each side must be at least {self.min_side})")
-        if width * height > self.max_pixels or max(width, height) > self.max_side:
+        if max(width, height) > self.max_side:
             raise RejectedImage(
                 "too_large", f"{source}: {width}×{height} pixels is too large (at most "
                 f"{self.max_side} per side and {self.max_pixels:,} pixels); scale it down")
         try:
-            decode_checked(data).close()
-        except CatalogError as exc:
-            raise RejectedImage("unreadable", f"{source}: {exc}") from None
+            load_image(data, name=source, policy=policy).close()
+        except ImageError as exc:
+            raise _rejected(exc, source, self.max_side, self.max_pixels) from None
         return fmt, width, height
 
     def _too_big(self, size: int) -> str:
@@ -341,14 +341,11 @@ class PendingPool:
         An image that cannot be read any more gets a 1×1 grey placeholder."""
         out = []
         for entry in self.entries(emotion):
-            try:
-                with Image.open(entry.path) as image:
-                    image.draft("RGB", (max_side, max_side))  # JPEG: decode at a lower scale
-                    rgb = image.convert("RGB")
-                rgb.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+            try:  # upright (EXIF), transparency on white, JPEGs decoded at a lower scale
+                rgb = load_image(entry.path, max_side=max_side)
                 array = np.asarray(rgb, dtype=np.uint8)
-            except (OSError, ValueError) as exc:
-                log.warning("pool: cannot read %s for a thumbnail: %s", entry.path, exc)
+            except ImageError as exc:
+                log.warning("pool: cannot show a thumbnail: %s", exc)
                 array = np.full((1, 1, 3), 128, np.uint8)
             out.append((entry, array))
         return out
@@ -467,3 +464,15 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1024 * 1024), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _rejected(exc: ImageError, source: str, max_side: int, max_pixels: int) -> RejectedImage:
+    """The pool's reason code and message for an image the policy refused."""
+    if exc.kind == "too_large":
+        return RejectedImage("too_large", f"{exc}; at most {max_side} per side and "
+                             f"{max_pixels:,} pixels")
+    if exc.kind == "aspect":
+        return RejectedImage("bad_shape", str(exc))
+    if exc.kind == "not_image":
+        return RejectedImage("unreadable", f"{source}: not an image Pillow can read")
+    return RejectedImage("unreadable", f"{source}: unreadable image: {exc.detail}")

@@ -7,7 +7,7 @@ Amazon Personalize, so a fleet of kiosks can share one items dataset.
 the folder. It is incremental: a file whose size and modification time match the
 manifest is not read again, so start-up stays fast with thousands of images. New
 or changed files are read once: checksummed (sha256), validated by decoding them
-with Pillow (`verify()` then a full `load()`), and their content features
+under the one image policy (`kiosk.imaging.load_image`), and their content features
 (`features.image_features`) computed and stored. Unreadable and oversized files
 are skipped with a log line naming the file and counted for the status screen;
 they are remembered too, so an unchanged bad file is not decoded again.
@@ -19,13 +19,11 @@ Thread-safe: one connection guarded by a lock.
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import os
 import sqlite3
 import threading
 import time
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,13 +32,13 @@ import numpy as np
 from PIL import Image
 
 from kiosk.domain import Emotion, Item
+from kiosk.imaging import ImageError, load_image
 from kiosk.recommend import features as feats
 from kiosk.recommend.errors import CatalogError
 
 log = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
-MAX_PIXELS = 64_000_000  # larger images are "oversized" whatever their file size
 ID_PREFIX = "emotions"
 
 _SCHEMA = """
@@ -247,7 +245,7 @@ class Catalog:
             scan.unchanged += 1
             return True
         try:
-            image = decode_checked(data)
+            image = decode_checked(data, str(path))
         except CatalogError as exc:
             self._skip(scan, rel, path, str(exc), size, mtime_ns)
             return False
@@ -352,26 +350,16 @@ class Catalog:
         )
 
 
-def decode_checked(data: bytes) -> Image.Image:
-    """Decode image bytes fully, or raise CatalogError saying why they cannot be shown."""
+def decode_checked(data: bytes, name: str = "image") -> Image.Image:
+    """Decode image bytes fully under the one image policy (`kiosk.imaging`: size
+    and shape limits before decoding, truncation check, EXIF orientation,
+    transparency on white) as an RGB image, or raise CatalogError saying why
+    they cannot be shown: "oversized (…)", "wrong shape (…)" or "unreadable (…)"."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
-                if probe.width * probe.height > MAX_PIXELS:
-                    raise CatalogError(
-                        f"oversized ({probe.width}×{probe.height} pixels > {MAX_PIXELS:,})"
-                    )
-                probe.verify()
-            image = Image.open(io.BytesIO(data))
-            image.load()
-    except CatalogError:
-        raise
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
-        raise CatalogError(f"oversized ({exc})") from None
-    except Exception as exc:  # Pillow raises many types for bad data
-        raise CatalogError(f"unreadable image ({type(exc).__name__}: {exc})") from None
-    return image
+        return load_image(data, name=name)
+    except ImageError as exc:
+        label = {"too_large": "oversized", "aspect": "wrong shape"}.get(exc.kind, "unreadable")
+        raise CatalogError(f"{label} ({exc.detail})") from None
 
 
 def _image_files(folder: Path) -> Iterator[Path]:

@@ -80,6 +80,10 @@ class CameraView(QWidget):
     def is_unavailable(self) -> bool:
         return self._unavailable is not None
 
+    def unavailable_text(self) -> str | None:
+        """The placeholder's line (None while the picture shows)."""
+        return self._unavailable
+
     def set_accent(self, color: QColor) -> None:
         self._accent = QColor(color)
         self.update()

@@ -8,6 +8,7 @@ corner gesture → PIN pad → admin panel.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -26,9 +27,10 @@ from PySide6.QtWidgets import QApplication, QLayout, QStackedWidget, QVBoxLayout
 
 from kiosk.config import Settings
 from kiosk.domain import EmotionReading, Page
-from kiosk.ui import theme
+from kiosk.ui import notices, theme
 from kiosk.ui.admin_panel import AdminPanel
 from kiosk.ui.attract import AttractScreen
+from kiosk.ui.audience_view import AudienceView
 from kiosk.ui.camera_view import FaceBoxes
 from kiosk.ui.curation_screen import CurationScreen, PendingItem
 from kiosk.ui.exhibit import CornerHold
@@ -38,9 +40,12 @@ from kiosk.ui.pin_pad import PinPad
 from kiosk.ui.touch_guard import SETTLE_S, TouchGuard
 from kiosk.ui.widgets import Toast
 
-SCREENS = ("attract", "main", "mood", "pin", "admin", "curation")
+SCREENS = ("attract", "main", "mood", "pin", "admin", "curation", "audience")
+OPERATOR_SCREENS = frozenset({"admin", "curation", "audience"})  # toasts may be technical
 ADMIN_IDLE_S = 90.0
 ACTIVITY_THROTTLE_S = 0.25
+log = logging.getLogger(__name__)
+
 _ACTIVITY_EVENTS = frozenset({
     QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress,
 })
@@ -54,6 +59,8 @@ class MainWindow(QWidget):
             box: QRectF/QRect, (x, y, w, h) or domain.Box, in image pixels.
         show_emotion(reading: EmotionReading | None)
         show_page(page: Page, images: Mapping[str item_id, QImage])
+        show_waiting(reason: str)   # "", "no_face", "unsure", "slow", "failed"
+        open_mood_picker()
         set_mode(mode: str, personalization_ready: bool)
         set_camera_state(state_name: str, message: str)
         set_privacy(text_flags: Mapping[str, bool])   # cloud_fallback, identity
@@ -106,6 +113,7 @@ class MainWindow(QWidget):
         self._clock = clock
         self._metrics = theme.Metrics()
         self._camera_off = False
+        self.last_problem = ""  # the last detail kept from a visitor (admin panel)
         self._return_to = "attract"
         self._mood_return = "main"
         self._metrics_applied = False
@@ -118,11 +126,14 @@ class MainWindow(QWidget):
         self.mood = MoodPicker(self)
         self.pin = PinPad(admin_pin_hash, self, clock=clock)
         self.admin = AdminPanel(self)
+        self.admin.set_factory_pin(self.pin.is_factory_pin())
         self.curation = CurationScreen(self)
+        self.audience = AudienceView(self)
         self.stack = QStackedWidget(self)
         self._screens: dict[str, QWidget] = {
             "attract": self.attract, "main": self.main, "mood": self.mood,
             "pin": self.pin, "admin": self.admin, "curation": self.curation,
+            "audience": self.audience,
         }
         for name in SCREENS:
             self.stack.addWidget(self._screens[name])
@@ -164,7 +175,7 @@ class MainWindow(QWidget):
         self.main.like_requested.connect(self.like_requested)
         self.main.mode_selected.connect(self.mode_requested)
         self.main.mood_clicked.connect(self.open_mood_picker)
-        self.main.message.connect(self.show_message)
+        self.main.message.connect(self.show_notice)
         self.attract.touched.connect(self.wake)
         self.attract.mood_clicked.connect(self.open_mood_picker)
         self.mood.picked.connect(self._on_mood_picked)
@@ -178,6 +189,7 @@ class MainWindow(QWidget):
         self.curation.approve_requested.connect(self._admin_idle.start)
         self.curation.reject_requested.connect(self._admin_idle.start)
         self.curation.close_requested.connect(self._open_admin)
+        self.audience.close_requested.connect(self._open_admin)
 
     # ------------------------------------------------------------------ slots
 
@@ -192,6 +204,10 @@ class MainWindow(QWidget):
 
     def set_mode(self, mode: str, personalization_ready: bool) -> None:
         self.main.set_mode(mode, personalization_ready)
+
+    def show_waiting(self, reason: str) -> None:
+        """Why the main screen has no page yet (see `MainScreen.show_waiting`)."""
+        self.main.show_waiting(reason)
 
     def set_camera_state(self, state_name: str, message: str) -> None:
         off = state_name.upper() in CAMERA_OFF_STATES
@@ -224,18 +240,48 @@ class MainWindow(QWidget):
             self._show("mood" if self._camera_off else "main")
 
     def set_status(self, status: Mapping[str, Any]) -> None:
-        self.admin.set_status(status)
+        """The admin panel's status, plus the technical details visitors are spared:
+        the camera's reason (`camera_detail`) and the last problem (`last_problem`)."""
+        merged = dict(status)
+        if self.main.camera_detail and "camera_detail" not in merged:
+            merged["camera_detail"] = self.main.camera_detail
+        if self.last_problem:
+            merged.setdefault("last_problem", self.last_problem)
+        self.admin.set_status(merged)
 
     def show_like_confirmed(self, item_id: str) -> None:
         self.main.set_like_state(item_id, "confirmed")
 
     def show_like_failed(self, item_id: str, message: str) -> None:
+        """`message` is the technical reason (log, admin panel) unless it is a
+        `notices.VisitorText`; the visitor reads a short translated sentence."""
         self.main.set_like_state(item_id, "idle")
-        self.show_message(message or self.tr("Your like could not be saved. Please try again."))
+        if isinstance(message, notices.VisitorText):
+            self.show_notice(message)
+            return
+        if message:
+            self._record_problem(f"like of {item_id}: {message}")
+        self.show_notice(notices.like_not_saved())
 
     def show_message(self, text: str) -> None:
+        """A toast from the back end. On the operator's screens (admin, review) it
+        is shown as is; on a visitor screen only `notices.VisitorText` is, and any
+        other text (an exception, a path, a config key) becomes a short translated
+        sentence while the text itself goes to the log and the admin panel."""
+        if isinstance(text, notices.VisitorText) or self.current_screen() in OPERATOR_SCREENS:
+            self.show_notice(text)
+            return
+        self._record_problem(text)
+        self.show_notice(notices.something_went_wrong())
+
+    def show_notice(self, text: str) -> None:
+        """Show `text` in the toast as is (it must be visitor-friendly)."""
         self.toast.set_metrics(self._metrics)
         self.toast.show_text(text)
+
+    def _record_problem(self, detail: str) -> None:
+        log.warning("not shown to the visitor: %s", detail)
+        self.last_problem = detail
 
     # ------------------------------------------------------------------ navigation
 
@@ -284,10 +330,19 @@ class MainWindow(QWidget):
             self._show("curation")
             self._admin_idle.start()
 
+    def show_audience(self, report: Mapping[str, Any]) -> None:
+        """Today's audience numbers (from the admin panel's Audience button)."""
+        self.audience.set_report(report)
+        if self.current_screen() in ("admin", "audience"):
+            self._show("audience")
+            self._admin_idle.start()
+
     def show_curation_error(self, item_id: str, message: str) -> None:
         self.curation.set_item_error(item_id, message)
 
     def _open_admin(self) -> None:
+        if self.current_screen() not in ("curation", "audience"):
+            self.admin.reset()  # a fresh panel, no question or notice from last time
         self._show("admin")
         self._admin_idle.start()
 

@@ -57,6 +57,7 @@ class PrivacyNotice(QWidget):
         self._compact = compact
         self._cloud = False
         self._identity = False
+        self._analytics = False  # audience analytics on: say visits are only counted
         self._retention_days = 30
         self._recommend = False
         self._events = False
@@ -79,6 +80,7 @@ class PrivacyNotice(QWidget):
     def set_flags(self, flags: Mapping[str, object]) -> None:
         self._cloud = bool(flags.get("cloud_fallback", False))
         self._identity = bool(flags.get("identity", False))
+        self._analytics = bool(flags.get("analytics", False))
         days = flags.get("retention_days", 30)
         self._retention_days = max(1, int(days)) if isinstance(days, int | float) else 30
         self._recommend = bool(flags.get("personalize_recommend", False))
@@ -111,6 +113,8 @@ class PrivacyNotice(QWidget):
             self.tr("Your facial expression is read on this device to pick images."),
             self.tr("No image is stored."),
         ]
+        if self._analytics:
+            lines.append(self.tr("Visits are counted only as totals, never one by one."))
         if self._cloud:
             lines.append(self.tr("When the device is unsure, a face crop may be sent to Amazon Rekognition (AWS) for analysis."))  # noqa: E501
         if self._identity:

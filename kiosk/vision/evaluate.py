@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from kiosk.domain import Box, Face
+from kiosk.imaging import ImageError, load_bgr
 from kiosk.vision.detector import FaceDetector
 from kiosk.vision.emotion_model import EMOTION_TO_FER, EmotionClassifier
 from kiosk.vision.mini_xception import FER_LABELS
@@ -37,13 +38,13 @@ GROUP_OF = {label: group for group, labels in GROUPS.items() for label in labels
 
 
 def read_image(path: Path) -> np.ndarray:
-    """BGR uint8 image from a file; ValueError naming the file when it cannot be read."""
-    if not Path(path).is_file():
-        raise ValueError(f"{path}: no such file")
-    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
-    if image is None:
-        raise ValueError(f"{path}: not a readable image")
-    return image
+    """BGR uint8 image from a file under the one image policy (`kiosk.imaging`:
+    size limits, truncation check, EXIF orientation, transparency on white);
+    ValueError naming the file and why when it cannot be used."""
+    try:
+        return load_bgr(Path(path))
+    except ImageError as exc:
+        raise ValueError(str(exc)) from exc
 
 
 def frame_from_face(image: np.ndarray, size: tuple[int, int] = (640, 480),
@@ -175,10 +176,18 @@ def evaluate(labels_csv: Path, detector: FaceDetector,
 def classify_images(paths: Iterable[Path], detector: FaceDetector,
                     classifier: EmotionClassifier) -> list[dict[str, Any]]:
     """Per image: the faces found (best first) with their emotions; the top-level
-    `emotion` and `probabilities` are those of the best face (None when no face)."""
-    out = []
+    `emotion` and `probabilities` are those of the best face (None when no face).
+    An image that cannot be used gets `{"image", "error", "kind"}` instead (kind as
+    in `kiosk.imaging.KINDS`), and the others are still classified."""
+    out: list[dict[str, Any]] = []
     for path in paths:
-        image = read_image(Path(path))
+        try:
+            image = read_image(Path(path))
+        except ValueError as exc:
+            cause = exc.__cause__
+            kind = cause.kind if isinstance(cause, ImageError) else "unreadable"
+            out.append({"image": str(path), "error": str(exc), "kind": kind})
+            continue
         faces, was_retried = detect_with_retry(detector, image)
         readings = classifier.classify_batch(image, [f.box for f in faces])
         per_face = [{

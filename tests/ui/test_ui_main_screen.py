@@ -89,7 +89,9 @@ def test_like_failure_reverts_and_tells_the_visitor(window: MainWindow, qtbot: Q
     assert card.like_state() == "idle"
     assert card.like_button.isEnabled()
     assert window.toast.isVisible()
-    assert window.toast.text() == "Could not save, try again"
+    # The reason is the operator's (log, admin panel); the visitor reads a sentence.
+    assert window.toast.text() == "Your like could not be saved. Please try again."
+    assert window.last_problem.endswith("Could not save, try again")
     with qtbot.waitSignal(window.like_requested, timeout=1000) as blocker:
         qtbot.mouseClick(card.like_button, Qt.MouseButton.LeftButton)
     assert blocker.args == [card.item_id]
@@ -117,7 +119,7 @@ def test_mode_toggle_emits_and_locks_until_ready(window: MainWindow, qtbot: QtBo
 
     page, images = make_page(3, mode="personalized")
     window.show_page(page, images)
-    assert window.main.headline.text() == "For you"
+    assert window.main.headline.text() == f"For you · {page.emotion.name.title()}"
     assert window.main.mode_toggle.current() == "personalized"
 
 
