@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import hmac
+import math
 import os
 import secrets
 import tomllib
@@ -39,11 +40,13 @@ from typing import Any, get_type_hints
 
 import platformdirs
 
+from kiosk.errors import KioskError
+
 APP_NAME = "kiosk"
 ENV_PREFIX = "KIOSK_"
 
 
-class ConfigError(Exception):
+class ConfigError(KioskError):
     """A settings problem an operator can fix; the message names file, key, value
     and what is allowed."""
 
@@ -242,6 +245,11 @@ class EventsSettings:
     max_requests_per_s: float = setting(
         100.0, "Upload rate limit (Personalize allows 1,000/s per dataset group).",
         min=0.1, max=1000,
+    )
+    max_event_age_days: float = setting(
+        30.0, "Transient upload failures (5xx, throttling, timeouts, no network) are "
+        "retried until a record is this old; then it goes to the dead letters as "
+        "EventTooOld (`kiosk-admin events retry-dead` queues it again).", min=1, max=3650,
     )
 
 
@@ -516,7 +524,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read settings file ({exc.strerror})") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = tomllib.loads(read_text_bytes(raw))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     flat: dict[str, Any] = {}
@@ -530,6 +538,18 @@ def _read_toml(path: Path) -> dict[str, Any]:
         for key, value in values.items():
             flat[f"{section}.{key}"] = value
     return flat
+
+
+def read_text_bytes(raw: bytes) -> str:
+    """Decode a text file the kiosk reads (settings, CSV labels, prompts, manifests):
+    UTF-8, with or without the byte-order mark Windows Notepad writes. Raises
+    UnicodeDecodeError for other encodings."""
+    return raw.decode("utf-8-sig")
+
+
+def read_text(path: str | Path) -> str:
+    """`path`'s text as `read_text_bytes` decodes it; OSError as from `open`."""
+    return read_text_bytes(Path(path).read_bytes())
 
 
 def _from_env(env: Mapping[str, str]) -> dict[str, str]:
@@ -595,6 +615,8 @@ def _coerce(raw: Any, hint: Any, meta: Mapping[str, Any], where: str) -> Any:
                 value = float(raw)
             except (TypeError, ValueError):
                 raise ValueError("expected a number") from None
+            if math.isnan(value):
+                raise ValueError("expected a number, not NaN")
         elif hint is str:
             if not isinstance(raw, str | int | float) or isinstance(raw, bool):
                 raise ValueError("expected a string")

@@ -2,8 +2,9 @@
 
 `KioskController` sits between the workers and the window. It runs on the GUI
 thread and never blocks: back-end work (ranking, image decoding, recording likes)
-is submitted to the `kiosk-recommend` SerialWorker, vision arrives as signals, and
-the preview polls the capture's newest frame on a timer.
+is submitted to the `kiosk-recommend` SerialWorker, likes are committed on the
+`kiosk-events` one (so a like never waits behind a page or a network call), vision
+arrives as signals, and the preview polls the capture's newest frame on a timer.
 
 Flow:
 * a face appears → a visit starts (its id is the Personalize sessionId);
@@ -16,8 +17,9 @@ Flow:
 * nobody in view and no touch for `idle_timeout_s` → the visit ends (likes and
   "For you" are forgotten), vision state is reset and the attract screen shows;
 * Next → the next page (no repeats within the visit); with no emotion yet →
-  the mood picker; Like → committed to the event queue, learned at once,
-  confirmed on screen; a second tap is ignored;
+  the mood picker; Like → the card shows "Saving…" until the event queue commit
+  returns, then "Liked" (or the like is reported not saved and can be tapped
+  again), then it is learned; a second tap is ignored;
 * no page after `WAIT_EXPLAIN_S` on the main screen → the view is told why
   (`show_waiting`: nobody in view, mood not read yet, slow, or failed);
 * camera lost, or "Choose my mood" → the mood picker; a picked mood drives the
@@ -43,7 +45,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from kiosk import restart
 from kiosk.config import Settings
-from kiosk.domain import Emotion, EmotionReading, Page
+from kiosk.domain import Emotion, EmotionReading, Like, Page
 from kiosk.workers.backend import KioskBackend, LikeResult, PageResult
 from kiosk.workers.runner import SerialWorker
 
@@ -93,6 +95,7 @@ class KioskController(QObject):
         extra_status: Callable[[], dict[str, Any]] | None = None,
         wake_uploader: Callable[[], None] | None = None,
         identity: Any = None,
+        events_worker: SerialWorker | None = None,
         clock: Callable[[], float] = time.monotonic,
         parent: QObject | None = None,
     ) -> None:
@@ -100,6 +103,7 @@ class KioskController(QObject):
         self.settings = settings
         self.view = view
         self.worker = worker
+        self.events_worker = events_worker or worker  # commits likes
         self.backend = backend
         self._latest_frame = latest_frame
         self._reset_vision = reset_vision
@@ -274,9 +278,9 @@ class KioskController(QObject):
         self._liked.add(item_id)
         tapped_at = time.time()
         user_id = self.user_id
-        self.worker.submit(
-            self.backend.like, page, item_id, tapped_at, user_id,
-            on_result=self._on_liked,
+        self.events_worker.submit(
+            self.backend.commit_like, page, item_id, tapped_at, user_id,
+            on_result=self._on_like_committed,
             on_error=functools.partial(self._on_like_failed, item_id),
         )
 
@@ -351,6 +355,10 @@ class KioskController(QObject):
         self._request += 1  # pages still in flight belong to the old visit
         self._set_waiting("")
         self._waiting_since = None
+        # The next visitor starts from the configured mode, with "For you" locked
+        # until their own likes open it (a lock they can see, not a dead toggle).
+        self.mode = self.settings.recommend.mode
+        self.view.set_mode(self.mode if self.mode != "auto" else "emotion", False)
         if not keep_screen:
             self.view.show_emotion(None)
 
@@ -407,8 +415,12 @@ class KioskController(QObject):
             self.page_shown.emit(self._clock() - self._emotion_changed_at)
             self._emotion_changed_at = None
 
+    def _on_like_committed(self, like: Like) -> None:
+        """The like is durable: only now does the card say "Liked"; then learn it."""
+        self.view.show_like_confirmed(like.item_id)
+        self.worker.submit(self.backend.learn_like, like, on_result=self._on_liked)
+
     def _on_liked(self, result: LikeResult) -> None:
-        self.view.show_like_confirmed(result.item_id)
         if self.page is not None:
             self.view.set_mode(self.mode if self.mode != "auto" else self.page.mode,
                                result.personalization_ready)

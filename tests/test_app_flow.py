@@ -112,6 +112,7 @@ def test_camera_lost_mood_picker_drives_recommendations(
 
 
 
+@pytest.mark.timeout(300)  # real models frame by frame: minutes on a busy 2-core machine
 def test_a_shopper_who_steps_away_and_returns_is_the_same_visit(
     qtbot: QtBot, tmp_path: Path, faces_dir: Path
 ) -> None:

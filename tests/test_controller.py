@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.config import Settings, load_settings
 from kiosk.controller import RESTART_EXIT_CODE, KioskController
-from kiosk.domain import Box, Emotion, EmotionReading, Face, Item, Page
+from kiosk.domain import Box, Emotion, EmotionReading, Face, Item, Like, Page
 from kiosk.vision.pipeline import TrackInfo, VisionResult
 from kiosk.workers.backend import LikeResult, PageResult
 
@@ -61,11 +61,15 @@ class FakeBackend:
     def _ready(self, visit_id: str) -> bool:
         return sum(1 for v, _ in self.likes if v == visit_id) >= self.ready_after
 
-    def like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None) -> LikeResult:
+    def commit_like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None
+                    ) -> Like:
         if self.fail_like:
             raise OSError("database or disk is full")
         self.likes.append((page.visit_id, item_id))
-        return LikeResult(item_id, "evt", self._ready(page.visit_id))
+        return Like("evt", tapped_at, page.visit_id, item_id, page.emotion, user_id)
+
+    def learn_like(self, like: Like) -> LikeResult:
+        return LikeResult(like.item_id, like.event_id, self._ready(like.visit_id))
 
     def end_visit(self, visit_id: str) -> None:
         self.ended.append(visit_id)
@@ -401,6 +405,23 @@ def test_on_screen_a_for_you_page_says_which_mood_it_answers(on_screen: Any) -> 
     assert backend.pages[-1] == ("v1", Emotion.SAD, "personalized")
     assert controller.page.emotion is Emotion.SAD and controller.page.mode == "personalized"
     assert window.main.headline.text() == "For you · Sad"
+
+
+def test_the_next_visitor_starts_with_for_you_locked_and_the_default_mode(parts: Any) -> None:
+    controller, view, backend, clock = parts
+    controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
+    page = view.last("show_page")[0]
+    controller.on_like(page.item_ids[0])
+    controller.on_like(page.item_ids[1])
+    controller.on_mode("personalized")
+    assert view.last("set_mode") == ("personalized", True)
+    controller.on_vision_result(result(None, None, ended="v1", face=False))
+    clock.now += 11
+    controller._check_idle()
+    assert controller.attract
+    assert view.last("set_mode") == ("emotion", False)  # locked again, shown as such
+    controller.on_vision_result(result("v2", Emotion.CALM, started=True))
+    assert backend.pages[-1] == ("v2", Emotion.CALM, "auto")
 
 
 def test_touch_keeps_the_visit_alive(parts: Any) -> None:

@@ -804,6 +804,11 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
         <translation>좋아요 완료</translation>
     </message>
     <message>
+        <location filename="../../kiosk/ui/cards.py" line="114"/>
+        <source>Saving…</source>
+        <translation>저장 중…</translation>
+    </message>
+    <message>
         <location filename="../../kiosk/ui/cards.py" line="103"/>
         <source>Like</source>
         <translation>좋아요</translation>
