@@ -319,6 +319,9 @@ class KioskBackend:
             out["problem"] = self.open_error
         if self.recommender is not None:
             rec = self.recommender.status()
+            if rec.get("storage_problem"):  # full disk or read-only data folder
+                out["problem"] = "; ".join(p for p in (out.get("problem"),
+                                                       rec["storage_problem"]) if p)
             out["catalog_counts"] = rec.get("items_by_emotion", {})
             out["recommender"] = rec.get("backend", "embedded")
             if rec.get("skipped"):
