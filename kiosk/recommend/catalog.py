@@ -19,7 +19,6 @@ Thread-safe: one connection guarded by a lock.
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import logging
 import os
@@ -408,14 +407,12 @@ def storage_problem(path: Path, exc: BaseException, what: str) -> str:
     """An operator sentence for a database that cannot be written: a full disk (with
     the space left) or a folder that is not writable."""
     from kiosk.diskspace import free_mb
+    from kiosk.errors import DiskFullError, is_disk_full
 
     free = free_mb(path)
-    text = str(exc).lower()
-    if (free is not None and free < 1.0) or "full" in text or (
-            isinstance(exc, OSError) and exc.errno == errno.ENOSPC):
-        shown = f"{free:.0f} MB free" if free is not None else "free space unknown"
-        return (f"cannot write {what} {path}: the disk holding it is full ({shown}); free "
-                "some space on that disk")
+    if (free is not None and free < 1.0) or "full" in str(exc).lower() or is_disk_full(exc):
+        return str(DiskFullError(path, f"write {what}", kept="what is already in it is "
+                                 "still used."))
     return (f"cannot write {what} {path} ({exc}); check that the data folder is writable "
             "(app.data_dir)")
 

@@ -126,7 +126,12 @@ class KioskBackend:
     def open(self, events: bool = True) -> None:
         """Open the recommender (and with `events`, the queue too, on this thread)."""
         if self._opener is not None and self.recommender is None:
-            self._opener(self)
+            try:
+                self._opener(self)
+            except Exception as exc:  # the admin panel says why no page comes
+                self.open_error = "; ".join(
+                    p for p in (self.open_error, f"recommendations unavailable: {exc}") if p)
+                raise
         if events:
             self.open_events()
 
