@@ -381,6 +381,12 @@ class Kiosk:
             out["camera_state"] = f"LOST ({self.camera_error})"
         if self.vision is not None and self.vision.last_latency:
             out["inference_ms"] = round(self.vision.last_latency.get("total_ms", 0.0), 1)
+        # AWS features at a glance (memory reads only): reachable, breaker, budget, owed
+        fallback = getattr(getattr(self.vision, "pipeline", None), "fallback", None)
+        if fallback is not None:
+            out["Rekognition"] = fallback.summary()
+        if self.identity_service is not None:
+            out["identity"] = self.identity_service.summary()
         return out
 
     def on_crash(self, exc: BaseException) -> None:

@@ -126,7 +126,12 @@ class KioskBackend:
     def open(self, events: bool = True) -> None:
         """Open the recommender (and with `events`, the queue too, on this thread)."""
         if self._opener is not None and self.recommender is None:
-            self._opener(self)
+            try:
+                self._opener(self)
+            except Exception as exc:  # the admin panel says why no page comes
+                self.open_error = "; ".join(
+                    p for p in (self.open_error, f"recommendations unavailable: {exc}") if p)
+                raise
         if events:
             self.open_events()
 
@@ -233,7 +238,8 @@ class KioskBackend:
         if len(shown) != len(page.items):
             page = Page(items=shown, emotion=page.emotion, visit_id=page.visit_id,
                         index=page.index, mode=page.mode, source=page.source,
-                        recommendation_id=page.recommendation_id, note=page.note)
+                        recommendation_id=page.recommendation_id, note=page.note,
+                        recommended=page.recommended)
         self.recommender.impression(page)
         self._unliked_page = page if page.items else None
         return PageResult(page, images, self.recommender.personalization_ready(visit_id), request)
@@ -259,7 +265,7 @@ class KioskBackend:
             emotion=page.emotion,
             user_id=user_id,
             impression=page.item_ids,
-            recommendation_id=page.recommendation_id,
+            recommendation_id=page.recommendation_id_for(item_id),
         )  # the record adds {"emotion": …} to the properties itself
         started = time.perf_counter()
         self.queue.record_like(like)
@@ -318,12 +324,16 @@ class KioskBackend:
             out["problem"] = self.open_error
         if self.recommender is not None:
             rec = self.recommender.status()
+            if rec.get("storage_problem"):  # full disk or read-only data folder
+                out["problem"] = "; ".join(p for p in (out.get("problem"),
+                                                       rec["storage_problem"]) if p)
             out["catalog_counts"] = rec.get("items_by_emotion", {})
             out["recommender"] = rec.get("backend", "embedded")
             if rec.get("skipped"):
                 out["skipped images"] = rec["skipped"]
-            if rec.get("last_fallback"):
-                out["last Personalize fallback"] = rec["last_fallback"]
+            if rec.get("last_fallback") and _newer(rec.get("last_fallback_at"), (
+                    rec.get("personalize") or {}).get("last_success_at")):
+                out["last Personalize fallback"] = rec["last_fallback"]  # until it recovers
         if self.queue is not None:  # counts kept in memory: never waits on a lock
             counts = self.queue.counts()
             out["queue_depth"] = counts.pending_total
@@ -335,8 +345,9 @@ class KioskBackend:
             up = self.uploader.status().to_dict()
             out["online"] = bool(up.get("online"))
             out["uploader"] = up.get("state")
-            if up.get("last_error"):
-                out["last upload error"] = up["last_error"]
+            if up.get("last_error") and _newer(up.get("last_error_at"),
+                                               up.get("last_success_at")):
+                out["last upload error"] = up["last_error"]  # cleared by the next success
         else:
             out["uploads"] = "off (Personalize not configured)"
         return out
@@ -347,3 +358,8 @@ class KioskBackend:
 
 def _same_user(user_id: str | None) -> str | None:
     return user_id
+
+
+def _newer(problem_at: float | None, success_at: float | None) -> bool:
+    """A problem line is shown until a success comes after it (epoch seconds)."""
+    return success_at is None or (problem_at is not None and problem_at > success_at)
