@@ -289,6 +289,11 @@ class KioskBackend:
             removed += self.queue.forget_users(user_ids)  # type: ignore[attr-defined]
         return int(removed)
 
+    def discard_page(self, page: Page) -> None:
+        """The screen never drew `page` (superseded while it loaded): no impression."""
+        if self._unliked_page is page:
+            self._unliked_page = None
+
     def end_visit(self, visit_id: str) -> None:
         self._flush_impression()
         self.recommender.end_visit(visit_id)
