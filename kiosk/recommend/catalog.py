@@ -19,7 +19,6 @@ Thread-safe: one connection guarded by a lock.
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import logging
 import os
@@ -125,7 +124,7 @@ class Catalog:
             self._db.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             problem = storage_problem(self.db_path, exc, "the catalog manifest")
-            read_only = _open_read_only(self.db_path)
+            read_only = open_read_only(self.db_path)
             if read_only is None:
                 raise CatalogError(problem) from exc
             self._db = read_only
@@ -408,26 +407,24 @@ def storage_problem(path: Path, exc: BaseException, what: str) -> str:
     """An operator sentence for a database that cannot be written: a full disk (with
     the space left) or a folder that is not writable."""
     from kiosk.diskspace import free_mb
+    from kiosk.errors import DiskFullError, is_disk_full
 
     free = free_mb(path)
-    text = str(exc).lower()
-    if (free is not None and free < 1.0) or "full" in text or (
-            isinstance(exc, OSError) and exc.errno == errno.ENOSPC):
-        shown = f"{free:.0f} MB free" if free is not None else "free space unknown"
-        return (f"cannot write {what} {path}: the disk holding it is full ({shown}); free "
-                "some space on that disk")
+    if (free is not None and free < 1.0) or "full" in str(exc).lower() or is_disk_full(exc):
+        return str(DiskFullError(path, f"write {what}", kept="what is already in it is "
+                                 "still used."))
     return (f"cannot write {what} {path} ({exc}); check that the data folder is writable "
             "(app.data_dir)")
 
 
-def _open_read_only(path: Path) -> sqlite3.Connection | None:
+def open_read_only(path: Path, table: str = "items") -> sqlite3.Connection | None:
     """The database as it is on disk, read-only (no lock files written), or None."""
     if not path.is_file():
         return None
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True,
                                check_same_thread=False)
-        conn.execute("SELECT count(*) FROM items").fetchone()
+        conn.execute(f"SELECT count(*) FROM {table}").fetchone()
     except sqlite3.Error:
         return None
     return conn

@@ -19,19 +19,12 @@ from kiosk.config import PersonalizeSettings
 from kiosk.domain import Emotion
 from kiosk.recommend.embedded import EmbeddedRecommender
 from kiosk.recommend.personalize import PersonalizeRecommender, PersonalizeState
+from kiosk.testing import FakeClock
 
 CAMPAIGN = "arn:aws:personalize:us-east-1:123456789012:campaign/kiosk-images"
 RECOMMENDER = "arn:aws:personalize:us-east-1:123456789012:recommender/kiosk-top-picks"
 FILTER = "arn:aws:personalize:us-east-1:123456789012:filter/emotion"
 HAPPY = Emotion.HAPPY
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture

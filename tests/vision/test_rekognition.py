@@ -23,6 +23,7 @@ from botocore.stub import Stubber
 
 from kiosk.config import AwsSettings, RekognitionSettings
 from kiosk.domain import Box, Emotion
+from kiosk.testing import FakeClock
 from kiosk.vision.errors import VisionError
 from kiosk.vision.rekognition import (
     BreakerState,
@@ -33,14 +34,6 @@ from kiosk.vision.rekognition import (
 from kiosk.vision.rekognition_budget import CallLog
 
 JPEG = b"\xff\xd8\xff\xe0fake-face-crop\xff\xd9"
-
-
-class FakeClock:
-    def __init__(self, now: float = 1000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def settings(**overrides: Any) -> RekognitionSettings:

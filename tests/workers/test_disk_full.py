@@ -55,7 +55,7 @@ def test_catalog_on_a_full_disk_keeps_its_items_and_says_why(
     _disk_full(monkeypatch)
     catalog = Catalog(root, db)
     try:
-        assert "the disk holding it is full" in catalog.read_only
+        assert "is full" in catalog.read_only and "catalog manifest" in catalog.read_only
         assert len(catalog.items()) == count  # pages can still be made
         assert catalog.rescan().unchanged == count  # no write attempted, no error
     finally:
@@ -98,7 +98,18 @@ def test_backend_pages_from_what_is_on_disk_and_names_the_full_disk(
         result = backend.page(1, "v1", Emotion.HAPPY, None, "emotion", 3)
         assert len(result.page.items) == 3
         problem = backend.status()["problem"]
-        assert "the disk holding it is full" in problem and "catalog manifest" in problem
+        assert "is full" in problem and "catalog manifest" in problem
         assert "recommender database" in problem
     finally:
         backend.close()
+
+
+def test_no_catalog_at_all_is_named_on_the_admin_panel(tmp_path: Path) -> None:
+    settings = load_settings(env={}, overrides={
+        "app.data_dir": str(tmp_path / "data"),
+        "recommend.catalog_dir": str(tmp_path / "missing"),
+    })
+    backend = KioskBackend.from_settings(settings)
+    with pytest.raises(Exception, match="missing"):
+        backend.open(events=False)
+    assert "recommendations unavailable" in backend.status()["problem"]
