@@ -353,6 +353,9 @@ class KioskBackend:
             if up.get("last_error") and _newer(up.get("last_error_at"),
                                                up.get("last_success_at")):
                 out["last upload error"] = up["last_error"]  # cleared by the next success
+        elif self.queue is None and self._settings is not None and getattr(
+                self._settings, "aws_events_enabled", False):
+            out["uploads"] = "off (the event queue cannot be opened; see problem)"
         else:
             out["uploads"] = "off (Personalize not configured)"
         return out
