@@ -1,7 +1,8 @@
 """Composition root: builds every part from the settings, wires the signals, owns
 start-up and the ordered, bounded shutdown.
 
-Start-up order: Qt application and translations → window → workers (recommend
+Start-up order: Qt application and translations → window → workers (event queue
+opened on the events thread, then the uploader built and started here; recommend
 back end opened on its thread; camera capture; vision, which loads the models on
 its own thread) → controller. Nothing slow runs on the GUI thread: the window is
 up within a fraction of a second and fills in as the parts report ready.
@@ -75,7 +76,9 @@ class Kiosk:
             "personalize_events": settings.aws_events_enabled,
         })
         self.worker = SerialWorker("recommend")
+        self.events_worker = SerialWorker("events")  # likes never wait behind pages
         self.backend = KioskBackend.from_settings(settings)
+        self.backend.defer_event = self.events_worker.submit
         self._build_camera()
         self.analytics = self._build_analytics()
         self.identity_worker: SerialWorker | None = None
@@ -93,6 +96,7 @@ class Kiosk:
             extra_status=self.status,
             wake_uploader=self.backend.wake_uploader,
             identity=self.consent_flow,
+            events_worker=self.events_worker,
         )
         self._wire()
         self.watchdog = SystemdWatchdog()
@@ -265,9 +269,14 @@ class Kiosk:
         else:
             self.window.resize(1280, 800)
             self.window.show()
+        self.events_worker.start()
+        self.events_worker.submit(self.backend.open_events, on_result=self._start_uploader)
+        # stopped after the recommend worker (clean-ups run in reverse), so the last
+        # page's impression still reaches it; its queued likes are saved, not dropped
+        self.cleanups.register("events worker", self._stop_events, 25.0)
         self._start_analytics()
         self.worker.start()
-        self.worker.submit(self.backend.open)
+        self.worker.submit(self.backend.open, False)
         self.cleanups.register("recommend worker", self._stop_backend, 8.0)
         if self.camera is not None and self.vision is not None:
             self.camera.start()
@@ -291,6 +300,27 @@ class Kiosk:
     def _stop_backend(self) -> None:
         # close on the worker's thread, after the job in flight (pending jobs are dropped)
         self.worker.stop(6.0, last=self.backend.close)
+
+    def _start_uploader(self, queue: Any) -> None:
+        """GUI thread, once the queue is open: build and start the uploader (its own
+        thread) with its own stop budget, registered after the events worker so it
+        stops first."""
+        if queue is None or self.uploader is not None:
+            return
+        from kiosk.events.uploader import Uploader
+
+        uploader = Uploader.from_settings(queue, self.settings)
+        if not uploader.enabled:
+            log.info("uploads off: personalize.tracking_id and dataset ARNs are empty")
+            return
+        uploader.start()
+        self.uploader = self.backend.uploader = uploader
+        self.cleanups.register("uploader", lambda: uploader.stop(4.0), 5.0)
+
+    def _stop_events(self) -> None:
+        # save every like still queued (a lock is retried within its bound), then
+        # close the queue on its own thread
+        self.events_worker.stop(22.0, last=self.backend.close_events, drain=True)
 
     def _start_periodic_sync(self) -> None:
         """`[sync] url` + `interval_min`: mirror the fleet's S3 catalog in the background
@@ -351,6 +381,12 @@ class Kiosk:
             out["camera_state"] = f"LOST ({self.camera_error})"
         if self.vision is not None and self.vision.last_latency:
             out["inference_ms"] = round(self.vision.last_latency.get("total_ms", 0.0), 1)
+        # AWS features at a glance (memory reads only): reachable, breaker, budget, owed
+        fallback = getattr(getattr(self.vision, "pipeline", None), "fallback", None)
+        if fallback is not None:
+            out["Rekognition"] = fallback.summary()
+        if self.identity_service is not None:
+            out["identity"] = self.identity_service.summary()
         return out
 
     def on_crash(self, exc: BaseException) -> None:

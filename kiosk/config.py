@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import hmac
+import math
 import os
 import secrets
 import tomllib
@@ -39,11 +40,13 @@ from typing import Any, get_type_hints
 
 import platformdirs
 
+from kiosk.errors import KioskError
+
 APP_NAME = "kiosk"
 ENV_PREFIX = "KIOSK_"
 
 
-class ConfigError(Exception):
+class ConfigError(KioskError):
     """A settings problem an operator can fix; the message names file, key, value
     and what is allowed."""
 
@@ -80,7 +83,9 @@ class AppSettings:
         False, "Exhibit mode: frameless fullscreen, on top, cursor hidden (same as --kiosk)."
     )
     idle_timeout_s: float = setting(
-        20.0, "Seconds with nobody in front before the visit ends and attract mode starts.",
+        20.0, "Seconds with no face in view and no touch before the visit ends (its likes "
+        "and 'For you' are forgotten) and the attract screen shows. A shopper who looks "
+        "away or steps back for less than this is the same visit.",
         min=3, max=3600,
     )
 
@@ -148,7 +153,9 @@ class VisionSettings:
         min=0, max=1,
     )
     visit_grace_s: float = setting(
-        3.0, "Seconds a visitor's face may be gone before their visit ends.", min=0, max=600
+        3.0, "Seconds a face may be out of view and keep its smoothed emotion; a face "
+        "that returns later is read afresh. The visit itself lasts until "
+        "[app] idle_timeout_s.", min=0, max=600
     )
 
 
@@ -238,6 +245,11 @@ class EventsSettings:
     max_requests_per_s: float = setting(
         100.0, "Upload rate limit (Personalize allows 1,000/s per dataset group).",
         min=0.1, max=1000,
+    )
+    max_event_age_days: float = setting(
+        30.0, "Transient upload failures (5xx, throttling, timeouts, no network) are "
+        "retried until a record is this old; then it goes to the dead letters as "
+        "EventTooOld (`kiosk-admin events retry-dead` queues it again).", min=1, max=3650,
     )
 
 
@@ -512,7 +524,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read settings file ({exc.strerror})") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = tomllib.loads(read_text_bytes(raw))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     flat: dict[str, Any] = {}
@@ -526,6 +538,18 @@ def _read_toml(path: Path) -> dict[str, Any]:
         for key, value in values.items():
             flat[f"{section}.{key}"] = value
     return flat
+
+
+def read_text_bytes(raw: bytes) -> str:
+    """Decode a text file the kiosk reads (settings, CSV labels, prompts, manifests):
+    UTF-8, with or without the byte-order mark Windows Notepad writes. Raises
+    UnicodeDecodeError for other encodings."""
+    return raw.decode("utf-8-sig")
+
+
+def read_text(path: str | Path) -> str:
+    """`path`'s text as `read_text_bytes` decodes it; OSError as from `open`."""
+    return read_text_bytes(Path(path).read_bytes())
 
 
 def _from_env(env: Mapping[str, str]) -> dict[str, str]:
@@ -591,6 +615,8 @@ def _coerce(raw: Any, hint: Any, meta: Mapping[str, Any], where: str) -> Any:
                 value = float(raw)
             except (TypeError, ValueError):
                 raise ValueError("expected a number") from None
+            if math.isnan(value):
+                raise ValueError("expected a number, not NaN")
         elif hint is str:
             if not isinstance(raw, str | int | float) or isinstance(raw, bool):
                 raise ValueError("expected a string")

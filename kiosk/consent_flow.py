@@ -21,7 +21,10 @@ identity off (the default) it never asks and never calls the collection.
   "Forget me" bar goes, the user id is dropped, and the new person is asked anew.
   A visitor whose track is lost and found again counts as a new person too: the
   safe side for privacy.
-* Expired enrolments are purged hourly (and once at start).
+* Expired enrolments are purged hourly (and once at start). A deletion the
+  collection could not confirm (offline), or an enrolment to reconcile, is retried
+  while the kiosk runs with the shared backoff (`kiosk.aws.Backoff`: 5 s doubling
+  to 5 min, full jitter), so "as soon as the kiosk is back online" holds.
 
 Signals:
     user_changed(str user_id): "" when the visit became anonymous again.
@@ -36,6 +39,7 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from kiosk.aws import Backoff
 from kiosk.domain import Emotion
 from kiosk.identity.consent import ConsentState, LookupGrant, VisitConsent
 from kiosk.workers.runner import SerialWorker
@@ -43,6 +47,7 @@ from kiosk.workers.runner import SerialWorker
 log = logging.getLogger(__name__)
 
 PURGE_INTERVAL_MS = 3600 * 1000
+RETRY_BACKOFF = Backoff(base_s=5.0, cap_s=300.0, floor_s=1.0)
 
 
 class Prompt(Protocol):
@@ -80,6 +85,12 @@ class ConsentFlow(QObject):
         self.purge_timer.setObjectName("identity-purge")
         self.purge_timer.setInterval(PURGE_INTERVAL_MS)
         self.purge_timer.timeout.connect(self.purge_now)
+        self.retry_timer = QTimer(self)  # pending deletions / orphans, with backoff
+        self.retry_timer.setObjectName("identity-retry")
+        self.retry_timer.setSingleShot(True)
+        self.retry_timer.timeout.connect(self.purge_now)
+        self.retry_backoff = RETRY_BACKOFF
+        self._retry_failures = 0
 
     @property
     def user_id(self) -> str | None:
@@ -96,6 +107,7 @@ class ConsentFlow(QObject):
 
     def stop(self) -> None:
         self.purge_timer.stop()
+        self.retry_timer.stop()
         self.prompt.close_prompt()
 
     # ------------------------------------------------------------------ visits
@@ -185,12 +197,30 @@ class ConsentFlow(QObject):
             self.prompt.show_forgotten(pending=False)
             return
         faces = (result.face_id,) if result is not None and result.face_id else ()
-        self.worker.submit(
-            self.service.forget, user_id, faces,
-            on_result=lambda f: self.prompt.show_forgotten(pending=not f.complete),
-        )
+        self.worker.submit(self.service.forget, user_id, faces, on_result=self._on_forgotten)
+
+    def _on_forgotten(self, result: Any) -> None:
+        self.prompt.show_forgotten(pending=not result.complete)
+        if not result.complete:
+            self._schedule_retry()
 
     @Slot()
     def purge_now(self) -> None:
+        """The scheduled purge; it also retries pending deletions and reconciles."""
         if self.service is not None:
-            self.worker.submit(self.service.purge_expired)
+            self.worker.submit(self.service.purge_expired, on_result=self._on_purged)
+
+    def _on_purged(self, report: Any) -> None:
+        owed = getattr(self.service, "owed", {}) or {}
+        if report is not None and (report.pending or report.error or any(owed.values())):
+            self._schedule_retry()
+        else:
+            self._retry_failures = 0
+
+    def _schedule_retry(self) -> None:
+        """Another try after the shared backoff (one timer: never more than one due)."""
+        self._retry_failures += 1
+        delay = self.retry_backoff.delay(self._retry_failures)
+        if not self.retry_timer.isActive():
+            log.info("identity: deletion pending; retrying in %.0f s", delay)
+            self.retry_timer.start(max(1, round(delay * 1000)))

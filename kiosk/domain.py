@@ -145,12 +145,20 @@ class Page:
     index: int = 0
     mode: str = "emotion"  # "emotion" (cold start) or "personalized" ("For you")
     source: str = "embedded"  # "embedded" or "personalize"
-    recommendation_id: str | None = None
+    recommendation_id: str | None = None  # Personalize's, when some items came from it
     note: str = ""  # why a fallback happened, for the status screen
+    # The items that came from the Personalize answer `recommendation_id` names (not the
+    # ones the embedded recommender filled in): only their likes carry the id.
+    recommended: frozenset[str] = frozenset()
 
     @property
     def item_ids(self) -> tuple[str, ...]:
         return tuple(i.id for i in self.items)
+
+    def recommendation_id_for(self, item_id: str) -> str | None:
+        """The recommendationId a like of `item_id` carries: only for an item of that
+        Personalize answer, else None."""
+        return self.recommendation_id if item_id in self.recommended else None
 
 
 @dataclass(frozen=True, slots=True)

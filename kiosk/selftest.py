@@ -185,18 +185,32 @@ def check_folder(name: str, folder: Path) -> Check:
 
 
 def check_events_db(settings: Settings) -> Check:
+    """The queue opens, SQLite's full integrity check passes, and its counts."""
+    from kiosk.errors import KioskError
     from kiosk.events.queue import EventQueue
 
-    queue = EventQueue.from_settings(settings)
+    name = "event queue"
     try:
-        status = queue.status()
+        queue = EventQueue.from_settings(settings, recover=False)
+    except KioskError as exc:
+        return Check(name, "FAIL", f"{exc}")
+    try:
+        problems = queue.integrity_problems()
+        status = queue.status() if not problems else {}
+    except KioskError as exc:
+        problems = [str(exc)]
     finally:
         queue.close()
+    if problems:
+        return Check(name, "FAIL", (
+            f"{settings.events_db} is damaged (integrity check: {'; '.join(problems[:3])}); "
+            "the kiosk moves it aside and starts a fresh queue at its next start, keeping "
+            "every record it can still read"))
     pending = status.get("pending", 0)
     dead = status.get("dead", 0)
     state = "WARN" if dead else "PASS"
-    detail = f"{settings.events_db}: {pending} pending, {dead} dead letters"
-    return Check("event queue", state, detail)
+    detail = f"{settings.events_db}: integrity ok, {pending} pending, {dead} dead letters"
+    return Check(name, state, detail)
 
 
 def check_aws(settings: Settings) -> Check:

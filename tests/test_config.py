@@ -147,6 +147,60 @@ def test_example_file_documents_every_key_and_is_current() -> None:
             assert f"\n{key} = " in shipped.read_text(encoding="utf-8"), f"{section}.{key}"
 
 
+def _bounded_float_keys() -> list[str]:
+    import dataclasses
+    from typing import get_type_hints
+
+    keys = []
+    for section, cls in config.SECTIONS.items():
+        hints = get_type_hints(cls)
+        for f in dataclasses.fields(cls):
+            if hints[f.name] is float and (f.metadata.get("min") is not None
+                                           or f.metadata.get("max") is not None):
+                keys.append(f"{section}.{f.name}")
+    return keys
+
+
+def test_nan_is_refused_for_every_bounded_float() -> None:
+    keys = _bounded_float_keys()
+    assert "events.max_mb" in keys and "events.max_backoff_s" in keys
+    for key in keys:
+        for raw in ("nan", "NaN", float("nan")):
+            with pytest.raises(ConfigError, match=rf"{key} = .*NaN"):
+                load_settings(env={}, overrides={key: raw})
+        with pytest.raises(ConfigError, match=key):
+            load_settings(env={}, overrides={key: "inf"})
+
+
+def test_nan_in_a_file_and_the_environment_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "[events]\nmax_mb = nan\n")
+    with pytest.raises(ConfigError, match=r"events.max_mb = nan: expected a number, not NaN"):
+        load_settings(path, env={})
+    with pytest.raises(ConfigError, match=r"environment: events.max_backoff_s"):
+        load_settings(env={"KIOSK_EVENTS_MAX_BACKOFF_S": "nan"})
+
+
+def test_toml_with_a_utf8_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_bytes("\ufeff[recommend]\npage_size = 5\n".encode())
+    assert load_settings(path, env={}).recommend.page_size == 5
+
+
+def test_text_files_with_a_bom_are_read_everywhere(tmp_path: Path) -> None:
+    """Prompts (kiosk-admin generate) and labels CSVs (classify --labels) read BOM files."""
+    from kiosk.curation.generate import default_prompts_path, load_prompts
+
+    prompts = tmp_path / "prompts.toml"
+    prompts.write_bytes(b"\xef\xbb\xbf" + default_prompts_path().read_bytes())
+    assert load_prompts(prompts) == load_prompts(default_prompts_path())
+    assert config.read_text_bytes(b"\xef\xbb\xbfa,b\n") == "a,b\n"
+    from kiosk.vision.evaluate import read_labels
+
+    labels = tmp_path / "labels.csv"
+    labels.write_bytes("\ufeffimage,emotion\na.png,happy\n".encode())
+    assert read_labels(labels) == [(tmp_path / "a.png", "happy")]
+
+
 # --------------------------------------------------------------------------- cross-field rules
 
 

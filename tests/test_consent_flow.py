@@ -15,7 +15,7 @@ from kiosk.consent_flow import ConsentFlow
 from kiosk.controller import KioskController
 from kiosk.domain import Emotion, Frame, Page
 from kiosk.identity.consent import VisitConsent
-from kiosk.identity.results import ForgetResult, IdentityResult
+from kiosk.identity.results import ForgetResult, IdentityResult, PurgeReport
 from kiosk.vision.pipeline import VisionResult
 from kiosk.workers.backend import KioskBackend
 from tests.test_controller import FakeBackend, FakeView, SyncWorker, result
@@ -25,6 +25,8 @@ class FakeService:
     def __init__(self) -> None:
         self.calls: list[str] = []
         self.answers: list[IdentityResult] = []
+        self.offline = False  # DeleteFaces cannot reach the collection
+        self.owed: dict[str, int] = {}
 
     def identify_in_frame(self, image: Any, box: Any, emotion: Emotion, *, grant: Any,
                           gender: str | None = None) -> IdentityResult:
@@ -36,10 +38,18 @@ class FakeService:
 
     def forget(self, user_id: str, faces: tuple[str, ...]) -> ForgetResult:
         self.calls.append(f"forget {user_id} {faces}")
+        if self.offline:
+            self.owed = {"pending_deletions": len(faces)}
+            return ForgetResult(user_id, faces, (), faces)
         return ForgetResult(user_id, faces, faces, ())
 
-    def purge_expired(self) -> None:
+    def purge_expired(self) -> PurgeReport:
         self.calls.append("purge")
+        if self.offline and self.owed:
+            return PurgeReport(pending=("face-1",), error="offline")
+        deleted = ("face-1",) if self.owed else ()
+        self.owed = {}
+        return PurgeReport(deleted=deleted, checked_only=not deleted)
 
 
 class FakePrompt:
@@ -73,9 +83,10 @@ class Pages(FakeBackend):
         self.users.append(user_id)
         return super().page(request, visit_id, emotion, user_id, mode, page_size)
 
-    def like(self, page: Any, item_id: str, tapped_at: float, user_id: str | None) -> Any:
+    def commit_like(self, page: Any, item_id: str, tapped_at: float, user_id: str | None
+                    ) -> Any:
         self.like_users.append(user_id)
-        return super().like(page, item_id, tapped_at, user_id)
+        return super().commit_like(page, item_id, tapped_at, user_id)
 
 
 @pytest.fixture
@@ -135,7 +146,8 @@ def test_consent_ends_with_the_visit(parts: Any) -> None:
     controller.on_vision_result(result(None, None, ended="v1", face=False))
     assert "close" in prompt.calls and controller.user_id is None
     controller.on_vision_result(result("v2", Emotion.HAPPY, started=True))
-    assert prompt.calls.count("ask 30") == 2  # the next visitor is asked afresh
+    controller.on_next()  # the shop visit goes on (idle_timeout_s); its next page asks
+    assert prompt.calls.count("ask 30") == 2  # the next face is asked afresh
     assert backend.users[-1] is None
 
 
@@ -243,3 +255,26 @@ def test_a_page_queued_before_forget_me_never_uses_the_forgotten_id(parts: Any) 
     backend.page(1, "v1", Emotion.HAPPY, "user-7", "auto", 3)  # the job queued before it
     assert recorder.users == [None]
     assert flow.usable_user_id("someone-else") == "someone-else"
+
+
+def test_a_pending_deletion_is_retried_with_backoff_while_running(parts: Any) -> None:
+    """Issue 18: "as soon as the kiosk is back online", not at the next start."""
+    controller, flow, service, prompt, _backend = parts
+    controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
+    flow.on_answer("yes")
+    service.offline = True
+    flow.on_forget()
+    assert prompt.calls[-1] == "forgotten"
+    assert flow.retry_timer.isActive()
+    first = flow.retry_timer.interval()
+    assert 1000 <= first <= 5000  # the shared backoff's first ceiling (5 s), jittered
+    flow.retry_timer.stop()
+    flow.retry_timer.timeout.emit()  # the timer fires: still offline
+    assert service.calls[-1] == "purge" and flow.retry_timer.isActive()
+    assert flow.retry_timer.interval() <= 10_000  # the ceiling doubled
+    service.offline = False  # back online
+    flow.retry_timer.stop()
+    flow.retry_timer.timeout.emit()
+    assert service.calls.count("purge") == 2
+    assert not flow.retry_timer.isActive()  # done: no more tries
+    assert flow._retry_failures == 0

@@ -7,11 +7,12 @@ from typing import Any
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import Settings, load_settings
 from kiosk.controller import RESTART_EXIT_CODE, KioskController
-from kiosk.domain import Box, Emotion, EmotionReading, Face, Item, Page
+from kiosk.domain import Box, Emotion, EmotionReading, Face, Item, Like, Page
 from kiosk.vision.pipeline import TrackInfo, VisionResult
 from kiosk.workers.backend import LikeResult, PageResult
 
@@ -60,11 +61,15 @@ class FakeBackend:
     def _ready(self, visit_id: str) -> bool:
         return sum(1 for v, _ in self.likes if v == visit_id) >= self.ready_after
 
-    def like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None) -> LikeResult:
+    def commit_like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None
+                    ) -> Like:
         if self.fail_like:
             raise OSError("database or disk is full")
         self.likes.append((page.visit_id, item_id))
-        return LikeResult(item_id, "evt", self._ready(page.visit_id))
+        return Like("evt", tapped_at, page.visit_id, item_id, page.emotion, user_id)
+
+    def learn_like(self, like: Like) -> LikeResult:
+        return LikeResult(like.item_id, like.event_id, self._ready(like.visit_id))
 
     def end_visit(self, visit_id: str) -> None:
         self.ended.append(visit_id)
@@ -205,18 +210,218 @@ def test_visitor_leaves_then_attract_after_idle(parts: Any) -> None:
     controller, view, backend, clock = parts
     controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
     controller.on_vision_result(result(None, None, ended="v1", face=False))
-    assert backend.ended == ["v1"]
-    assert not controller.attract  # the grid stays a moment
+    assert backend.ended == []  # gone from view is not gone: the visit waits for idle
+    assert controller.visit_id == "v1" and not controller.attract
     clock.now += 9
     controller._check_idle()
     assert not controller.attract
     clock.now += 2
     controller._check_idle()
     assert controller.attract
+    assert backend.ended == ["v1"] and controller.visit_id is None
     assert view.last("show_emotion") == (None,)
     # a new visitor gets a new visit and a fresh ranking
     controller.on_vision_result(result("v2", Emotion.HAPPY, started=True))
     assert backend.pages[-1][0] == "v2"
+
+
+def test_a_shopper_who_steps_away_briefly_keeps_the_visit_likes_and_for_you(
+    parts: Any,
+) -> None:
+    """Vision's face grace (3 s) runs out while the shopper steps back for 5 s: the
+    visit, its likes and "For you" stay; only idle_timeout_s with nobody ends it."""
+    controller, view, backend, clock = parts
+    controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
+    page = view.last("show_page")[0]
+    controller.on_like(page.item_ids[0])
+    controller.on_like(page.item_ids[1])
+    assert view.last("set_mode") == ("emotion", True)
+    clock.now += 1
+    controller.on_vision_result(result("v1", None, face=False))
+    clock.now += 3
+    controller.on_vision_result(result(None, None, ended="v1", face=False))
+    clock.now += 2
+    controller._check_idle()
+    controller.on_vision_result(result("v2", None, started=True))  # back, read afresh
+    controller.on_vision_result(result("v2", Emotion.HAPPY))
+    assert controller.visit_id == "v1" and backend.ended == []
+    controller.on_like(page.item_ids[0])  # still counted once
+    assert len(backend.likes) == 2
+    controller.on_next()
+    assert backend.pages[-1][0] == "v1"
+    assert view.last("show_page")[0].mode == "personalized"
+    # a touch keeps the visit while the face is out of view
+    controller.on_vision_result(result(None, None, ended="v2", face=False))
+    for _ in range(3):
+        clock.now += 8
+        controller.on_user_activity()
+        controller._check_idle()
+    assert controller.visit_id == "v1"
+    clock.now += 10
+    controller._check_idle()
+    assert controller.attract and backend.ended == ["v1"]
+
+
+def test_face_leaving_clears_the_box_and_the_card_says_looking(
+    qtbot: QtBot, settings: Settings,
+) -> None:
+    from kiosk.domain import Frame
+
+    seq = iter(range(1, 100))
+    view = FakeView()
+    controller = KioskController(
+        settings, view, SyncWorker(), FakeBackend(),  # type: ignore[arg-type]
+        latest_frame=lambda: Frame(np.zeros((4, 4, 3), np.uint8), seq=next(seq), timestamp=0.0),
+    )
+    controller.on_vision_result(result("v1", Emotion.SAD, started=True))
+    controller._show_preview()
+    assert len(view.last("show_frame")[1]) == 1
+    shown = view.count("show_emotion")
+    # the face is gone, but vision still holds the smoothed reading (its grace)
+    gone = result("v1", Emotion.SAD, face=False)
+    controller.on_vision_result(gone)
+    controller.on_vision_result(gone)
+    controller._show_preview()
+    assert view.last("show_frame")[1] == []
+    assert [args for n, args in view.calls if n == "show_emotion"][shown:] == [(None,)]
+    controller.on_vision_result(result("v1", Emotion.SAD))  # back within the grace
+    assert view.last("show_emotion")[0].emotion is Emotion.SAD
+
+
+def test_next_with_no_mood_yet_opens_the_mood_picker(parts: Any) -> None:
+    controller, view, backend, _ = parts
+    controller.on_user_activity()  # woken by a touch, nobody in view
+    assert not controller.attract
+    controller.on_next()
+    assert view.count("open_mood_picker") == 1 and backend.pages == []
+
+
+def test_a_wait_that_lasts_explains_itself(parts: Any) -> None:
+    controller, view, _, clock = parts
+    controller.on_user_activity()
+    clock.now += 2
+    controller._check_idle()
+    assert view.count("show_waiting") == 0  # a moment of "Finding images" is fine
+    clock.now += 3
+    controller._check_idle()
+    assert view.last("show_waiting") == ("no_face",)
+    controller.on_vision_result(result("v1", None, started=True))
+    controller._check_idle()
+    assert view.last("show_waiting") == ("unsure",)
+    controller.on_vision_result(result("v1", Emotion.CALM))
+    assert view.last("show_waiting") == ("",) and controller.page is not None
+
+
+def test_a_page_that_fails_says_why_and_next_retries(parts: Any) -> None:
+    controller, view, backend, _ = parts
+    real_page = backend.page
+
+    def broken(*args: Any) -> PageResult:
+        raise OSError("catalog folder unreadable")
+
+    backend.page = broken
+    controller.on_mood_picked("CALM")
+    assert controller.page is None
+    assert view.last("show_waiting") == ("failed",)
+    backend.page = real_page
+    controller.on_next()
+    assert controller.page is not None and controller.page.emotion is Emotion.CALM
+    assert view.last("show_waiting") == ("",)
+
+
+def test_a_mood_with_no_images_says_so_instead_of_an_empty_grid(parts: Any) -> None:
+    controller, view, backend, _ = parts
+    real_page = backend.page
+
+    def empty(*args: Any) -> PageResult:
+        done = real_page(*args)
+        return PageResult(Page((), done.page.emotion, done.page.visit_id), {}, False,
+                          done.request)
+
+    backend.page = empty
+    controller.on_mood_picked("DISGUSTED")
+    assert view.count("show_page") == 0 and controller.page is None
+    assert view.last("show_waiting") == ("failed",)
+    backend.page = real_page
+    controller.on_mood_picked("CALM")
+    assert controller.page is not None and view.last("show_waiting") == ("",)
+
+
+@pytest.fixture
+def on_screen(qtbot: QtBot, settings: Settings):  # type: ignore[no-untyped-def]
+    """The controller driving the real window (through the real adapter)."""
+    from kiosk.ui.adapter import ViewAdapter
+    from kiosk.ui.main_window import MainWindow
+
+    window = MainWindow.from_settings(settings, touch_settle_s=0.0)  # taps at once
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    backend, clock = FakeBackend(), Clock()
+    controller = KioskController(settings, ViewAdapter(window), SyncWorker(),  # type: ignore[arg-type]
+                                 backend, clock=clock)
+    for signal, slot in ((window.next_requested, controller.on_next),
+                         (window.like_requested, controller.on_like),
+                         (window.mode_requested, controller.on_mode),
+                         (window.mood_picked, controller.on_mood_picked)):
+        signal.connect(slot)  # as kiosk.app wires them
+    controller.start()
+    controller.on_camera_state("LIVE", "")
+    yield controller, window, backend, clock
+    controller.stop()
+    window.main.stop_animations()
+    window.attract.stop()
+    window.close()
+
+
+def test_on_screen_nobody_in_view_is_explained_and_next_reaches_a_page(on_screen: Any,
+                                                                         qtbot: QtBot) -> None:
+    controller, window, _, clock = on_screen
+    controller.on_user_activity()  # the tap on attract that woke the kiosk
+    assert window.current_screen() == "main"
+    assert window.main.headline.text() == "Finding images for you…"
+    clock.now += 5
+    controller._check_idle()
+    assert window.main.headline.text() != "Finding images for you…"
+    assert "Choose my mood" in window.main.subline.text()
+    qtbot.mouseClick(window.main.next_button, Qt.MouseButton.LeftButton)
+    assert window.current_screen() == "mood"
+    qtbot.mouseClick(window.mood.tile(Emotion.CALM), Qt.MouseButton.LeftButton)
+    assert window.current_screen() == "main"
+    assert controller.page is not None and window.main.page() is controller.page
+
+
+def test_on_screen_a_for_you_page_says_which_mood_it_answers(on_screen: Any) -> None:
+    controller, window, backend, _ = on_screen
+    controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
+    page = controller.page
+    controller.on_like(page.item_ids[0])
+    controller.on_like(page.item_ids[1])
+    controller.on_mode("personalized")
+    assert controller.page.mode == "personalized"
+    assert window.main.headline.text() == "For you · Happy"
+    controller.on_mood_picked("SAD")
+    assert backend.pages[-1] == ("v1", Emotion.SAD, "personalized")
+    assert controller.page.emotion is Emotion.SAD and controller.page.mode == "personalized"
+    assert window.main.headline.text() == "For you · Sad"
+
+
+def test_the_next_visitor_starts_with_for_you_locked_and_the_default_mode(parts: Any) -> None:
+    controller, view, backend, clock = parts
+    controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
+    page = view.last("show_page")[0]
+    controller.on_like(page.item_ids[0])
+    controller.on_like(page.item_ids[1])
+    controller.on_mode("personalized")
+    assert view.last("set_mode") == ("personalized", True)
+    controller.on_vision_result(result(None, None, ended="v1", face=False))
+    clock.now += 11
+    controller._check_idle()
+    assert controller.attract
+    assert view.last("set_mode") == ("emotion", False)  # locked again, shown as such
+    controller.on_vision_result(result("v2", Emotion.CALM, started=True))
+    assert backend.pages[-1] == ("v2", Emotion.CALM, "auto")
 
 
 def test_touch_keeps_the_visit_alive(parts: Any) -> None:

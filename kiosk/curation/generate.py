@@ -66,7 +66,7 @@ def load_prompts(path: str | Path | None = None) -> dict[Emotion, Prompt]:
     """The prompt of every emotion; GenerationError names the file and what is wrong."""
     path = Path(path) if path is not None else default_prompts_path()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise GenerationError(f"cannot read the prompts file {path}: {exc.strerror}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -38,7 +38,7 @@ from kiosk.curation import files
 from kiosk.curation.errors import CurationError, NotFoundError, RejectedImage
 from kiosk.curation.locations import pending_dir
 from kiosk.domain import Emotion, Item
-from kiosk.events.errors import EventsError
+from kiosk.errors import KioskError
 from kiosk.events.queue import EventQueue
 from kiosk.imaging import MAX_PIXELS, ImageError, ImagePolicy, load_image, probe
 from kiosk.recommend.catalog import Catalog, item_id
@@ -388,9 +388,11 @@ class PendingPool:
             item = Item(key_id, entry.emotion, str(dest), entry.checksum, time.time())
         elif self.queue is not None:
             try:
-                self.queue.record_item(item)
+                if self.queue.record_item(item) == 0:  # a lock kept it in the spool
+                    warnings.append("the event queue is locked: the PutItems record is "
+                                    "kept and queued at the next start")
                 queued = True
-            except EventsError as exc:
+            except KioskError as exc:
                 warnings.append(f"the PutItems record was not queued: {exc}")
         log.info("pool: approved %s as %s%s", entry.id, item.id,
                  "" if queued else " (no PutItems record queued)")

@@ -42,7 +42,7 @@ from typing import Any
 from kiosk.aws import Backoff, Cancelled, error_code, make_client, retry_call
 from kiosk.config import Settings
 from kiosk.curation import files
-from kiosk.curation.errors import DiskFullError, SyncError, is_disk_full
+from kiosk.curation.errors import KEPT, DiskFullError, SyncError, is_disk_full
 from kiosk.curation.locations import catalog_root, sync_state_db
 from kiosk.domain import Emotion
 from kiosk.recommend.catalog import IMAGE_SUFFIXES
@@ -370,7 +370,7 @@ class S3Sync:
         except OSError as exc:
             _unlink(tmp)
             if is_disk_full(exc):
-                raise DiskFullError(local.parent, f"download {obj.key}") from exc
+                raise DiskFullError(local.parent, f"download {obj.key}", kept=KEPT) from exc
             run.failed.append(SyncFailure(obj.key, f"cannot write {local}: {exc.strerror}"))
             return False
         except ClientError as exc:

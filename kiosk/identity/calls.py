@@ -129,6 +129,7 @@ class RekognitionCalls:
     def _answered(self) -> None:
         self.breaker.record_success()
         self.last_ok_at = time.time()
+        self.last_error = ""  # a stale error line clears once the service answers
 
     def delete_faces(
         self, collection_id: str, face_ids: Sequence[str]

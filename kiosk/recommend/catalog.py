@@ -18,6 +18,7 @@ Thread-safe: one connection guarded by a lock.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -114,6 +115,7 @@ class Catalog:
         self._lock = threading.RLock()
         self._skipped: tuple[SkippedFile, ...] = ()
         self._last_report: RescanReport | None = None
+        self.read_only = ""  # why the manifest cannot be written (full disk, read-only)
         try:
             self.db_path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(self.db_path), check_same_thread=False)
@@ -121,15 +123,40 @@ class Catalog:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
-            raise CatalogError(
-                f"cannot open the catalog manifest {self.db_path}: {exc}; "
-                "check that the data folder is writable"
-            ) from exc
+            problem = storage_problem(self.db_path, exc, "the catalog manifest")
+            read_only = _open_read_only(self.db_path)
+            if read_only is None:
+                raise CatalogError(problem) from exc
+            self._db = read_only
+            self.read_only = problem
+            log.error("%s; showing the images already in it, without rescanning", problem)
 
     # ------------------------------------------------------------------ scanning
 
     def rescan(self) -> RescanReport:
-        """Bring the manifest in step with the folder: add, update, remove, skip."""
+        """Bring the manifest in step with the folder: add, update, remove, skip. When
+        the manifest cannot be written (full disk, read-only folder) it is left as it
+        is, the cause goes to `read_only` and the log, and its items stay available."""
+        if self.read_only:
+            return self._unchanged()
+        try:
+            return self._rescan()
+        except sqlite3.OperationalError as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.rollback()
+            self.read_only = storage_problem(self.db_path, exc, "the catalog manifest")
+            log.error("%s; showing the images already in it, without rescanning",
+                      self.read_only)
+            return self._unchanged()
+
+    def _unchanged(self) -> RescanReport:
+        with self._lock:
+            count = int(self._db.execute("SELECT count(*) FROM items").fetchone()[0])
+        report = RescanReport(unchanged=count)
+        self._last_report = report
+        return report
+
+    def _rescan(self) -> RescanReport:
         start = time.perf_counter()
         if not self.root.is_dir():
             raise CatalogError(
@@ -374,3 +401,30 @@ def _image_files(folder: Path) -> Iterator[Path]:
 
 def _rel(key: str) -> str:
     return key.split("/", 1)[1] if key.startswith(ID_PREFIX + "/") else key
+
+
+def storage_problem(path: Path, exc: BaseException, what: str) -> str:
+    """An operator sentence for a database that cannot be written: a full disk (with
+    the space left) or a folder that is not writable."""
+    from kiosk.diskspace import free_mb
+    from kiosk.errors import DiskFullError, is_disk_full
+
+    free = free_mb(path)
+    if (free is not None and free < 1.0) or "full" in str(exc).lower() or is_disk_full(exc):
+        return str(DiskFullError(path, f"write {what}", kept="what is already in it is "
+                                 "still used."))
+    return (f"cannot write {what} {path} ({exc}); check that the data folder is writable "
+            "(app.data_dir)")
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection | None:
+    """The database as it is on disk, read-only (no lock files written), or None."""
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True,
+                               check_same_thread=False)
+        conn.execute("SELECT count(*) FROM items").fetchone()
+    except sqlite3.Error:
+        return None
+    return conn

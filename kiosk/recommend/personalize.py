@@ -16,7 +16,9 @@ doubles per failure, `backoff_initial_s` … `backoff_max_s`), so a dead network
 does not cost a timeout on every page. Failures are sorted by `kiosk.aws.classify`.
 Items Personalize knows but the local catalog does not are dropped; items already
 shown in the visit are skipped; a short page is filled by the embedded recommender. The returned
-`recommendationId` is kept on the page for the like events.
+`recommendationId` is kept on the page with the items it covers (`Page.recommended`):
+only likes of those items carry it, never the filled-in ones, and a page the
+embedded recommender made alone after an empty answer carries none.
 
 The caller keeps feeding likes and impressions to the embedded recommender, so it
 stays warm for the pages it has to answer.
@@ -82,6 +84,7 @@ class PersonalizeRecommender:
         self._retry_at = 0.0
         self._last_error = ""
         self._last_fallback = ""
+        self._last_success_at: float | None = None  # time.time() of the latest answer
         self._calls = 0
         self._fallbacks = 0
         self._closed = False
@@ -196,10 +199,15 @@ class PersonalizeRecommender:
                 notes.append(f"{len(extra)} filled in by the embedded recommender")
             items += extra
         self.fallback.mark_shown(visit_id, [i.id for i in items])
+        # Only items of this answer carry its recommendationId (not the filled-in ones,
+        # and no id at all for a page the embedded recommender made alone).
+        answered = frozenset(taken)
+        recommendation_id = str(response.get("recommendationId") or "") or None
         return Page(
             items=tuple(items), emotion=emotion, visit_id=visit_id, index=index,
             mode="personalized" if personalized else "emotion", source="personalize",
-            recommendation_id=response.get("recommendationId"), note="; ".join(notes),
+            recommendation_id=recommendation_id if answered else None, note="; ".join(notes),
+            recommended=answered if recommendation_id else frozenset(),
         )
 
     def _fallback_page(
@@ -263,6 +271,7 @@ class PersonalizeRecommender:
                 log.info("personalize: GetRecommendations answers again")
             self._failures = 0
             self._retry_at = 0.0
+            self._last_success_at = time.time()
 
     # ------------------------------------------------------------------ status
 
@@ -286,6 +295,7 @@ class PersonalizeRecommender:
                 "consecutive_failures": self._failures,
                 "last_error": self._last_error or None,
                 "last_fallback": self._last_fallback or None,
+                "last_success_at": self._last_success_at,
                 "retry_in_s": round(max(0.0, self._retry_at - self._clock()), 1)
                 if self._failures else 0.0,
             }

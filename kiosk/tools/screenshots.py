@@ -57,7 +57,7 @@ def fake_frame(faces_dir: Path) -> tuple[QImage, tuple[float, float, float, floa
     face = QImage()
     labels = faces_dir / "labels.csv"
     if labels.is_file():
-        for line in labels.read_text(encoding="utf-8").splitlines()[1:]:
+        for line in labels.read_text(encoding="utf-8-sig").splitlines()[1:]:
             rel, _, emotion = line.partition(",")
             if emotion.strip() == "happy":
                 face = QImage(str(faces_dir / rel))

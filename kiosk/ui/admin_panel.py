@@ -75,6 +75,8 @@ class StatusTile(QWidget):
         self.detail.setVisible(bool(text.detail))
         color = theme.DANGER if text.alert else theme.TEXT
         self.value.setStyleSheet(f"color: {color.name()};")
+        if self.width() > 0:
+            self.fit_height()
 
     def set_metrics(self, m: theme.Metrics) -> None:
         self._metrics = m
@@ -86,6 +88,17 @@ class StatusTile(QWidget):
         self.value.setFont(theme.font(m.title, QFont.Weight.Bold))
         self.detail.setFont(theme.font(m.caption))
         self.detail.setStyleSheet(f"color: {theme.TEXT_MUTED.name()};")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_height()
+
+    def fit_height(self, width: int | None = None) -> None:
+        """Ask for the height the wrapped texts need at `width` (default: the current
+        width): grid rows do not ask their widgets' height-for-width."""
+        need = self.heightForWidth(self.width() if width is None else width)
+        if need > 0 and need != self.minimumHeight():
+            self.setMinimumHeight(need)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         m = self._metrics
@@ -295,6 +308,20 @@ class AdminPanel(QWidget):
     def _refresh(self) -> None:
         for key, tile in self.tiles.items():
             tile.set_text(admin_status.TILES[key](self._status))
+        self._fit_tiles()
+
+    def _fit_tiles(self) -> None:
+        """Give each tile the height its wrapped text needs at its column width (grid
+        rows do not ask their widgets' height-for-width)."""
+        cols = max(1, self._tile_columns)
+        m = self._metrics
+        column_w = (self.width() - 2 * m.margin - (cols - 1) * m.gap) / cols
+        if column_w <= 0:
+            return
+        for i, tile in enumerate(self.tiles.values()):
+            _row, col = divmod(i, cols)
+            span = cols - col if i == len(self.tiles) - 1 else 1
+            tile.fit_height(int(column_w * span + (span - 1) * m.gap))
 
     def set_metrics(self, m: theme.Metrics) -> None:
         self._metrics = m
@@ -318,6 +345,7 @@ class AdminPanel(QWidget):
         super().resizeEvent(event)
         self._place_tiles()
         self._place_buttons()
+        self._fit_tiles()
 
     def _place_tiles(self) -> None:
         """Four tiles a row in landscape, two in portrait."""

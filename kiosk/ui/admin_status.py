@@ -102,9 +102,10 @@ def device_name(raw: str) -> str:
 
 def camera_tile(s: Mapping[str, Any]) -> TileText:
     raw = str(s.get("camera_state", "") or "")
-    state, _, reason = raw.partition(" (")  # "LOST (camera 0 not found …)"
+    state, _, reason = raw.partition(" (")  # "LOST (camera 0 not found (…))"
+    reason = reason[:-1] if reason.endswith(")") else reason
     detail = [translate("Admin", "%1 fps").replace("%1", num(s.get("camera_fps"), "{:.1f}"))]
-    extra = str(s.get("camera_detail", "") or reason.rstrip(")"))
+    extra = str(s.get("camera_detail", "") or reason)
     if extra:
         detail.append(extra)
     return TileText(

@@ -158,6 +158,7 @@ class MainScreen(QWidget):
         self._reading: EmotionReading | None = None
         self._mode = "emotion"
         self._ready = False
+        self._waiting = ""
         self._camera_off = False
         self._camera_state = "OPENING"
         self.camera_detail = ""  # the technical reason, for the admin panel
@@ -214,6 +215,12 @@ class MainScreen(QWidget):
             self._mode = page.mode
             self.mode_toggle.set_current(page.mode)
         self._apply_accent()
+        self._refresh_header()
+
+    def show_waiting(self, reason: str) -> None:
+        """Why there is no page yet, shown while there is none: "" (finding images),
+        "no_face" (nobody in view), "unsure" (mood not read yet), "slow", "failed"."""
+        self._waiting = reason
         self._refresh_header()
 
     def clear_page(self) -> None:
@@ -304,18 +311,39 @@ class MainScreen(QWidget):
     def _refresh_header(self) -> None:
         page = self._page
         if page is None:
-            self.headline.setText(self.tr("Finding images for you…"))
-            self.subline.setText(self.tr("This takes only a moment."))
-        elif page.mode == "personalized":
-            self.headline.setText(self.tr("For you"))
-            self.subline.setText(self.tr("Picked from what you liked. Tap Like on your favourites."))  # noqa: E501
-        else:
-            manual = self._reading is not None and self._reading.source == "manual"
+            headline, subline = self._waiting_texts()
+            self.headline.setText(headline)
+            self.subline.setText(subline)
+            return
+        if page.mode == "personalized":
+            # A "For you" page answers the current mood too, and says so.
             self.headline.setText(
-                texts.because_you_chose(page.emotion) if manual
-                else texts.because_you_look(page.emotion)
+                self.tr("For you · %1").replace("%1", texts.emotion_name(page.emotion))
             )
-            self.subline.setText(self.tr("Tap Like on the images you love, or Next for more."))
+            self.subline.setText(self.tr("Picked from what you liked, to suit this mood."))
+            return
+        manual = self._reading is not None and self._reading.source == "manual"
+        self.headline.setText(
+            texts.because_you_chose(page.emotion) if manual
+            else texts.because_you_look(page.emotion)
+        )
+        self.subline.setText(self.tr("Tap Like on the images you love, or Next for more."))
+
+    def _waiting_texts(self) -> tuple[str, str]:
+        reason = self._waiting
+        if reason == "no_face":
+            return (self.tr("Step closer — we'll pick images for your mood"),
+                    self.tr("Or tap “Choose my mood”."))
+        if reason == "unsure":
+            return (self.tr("Still reading your mood…"),
+                    self.tr("Look at the camera, or tap “Choose my mood”."))
+        if reason == "slow":
+            return (self.tr("Finding images for you…"),
+                    self.tr("This is taking longer than usual. Tap Next to try again."))
+        if reason == "failed":
+            return (self.tr("These images could not be shown"),
+                    self.tr("Tap Next to try again, or choose another mood."))
+        return self.tr("Finding images for you…"), self.tr("This takes only a moment.")
 
     def retranslate(self) -> None:
         self.mode_toggle.button("emotion").setText(self.tr("Emotion"))

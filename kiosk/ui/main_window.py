@@ -23,7 +23,14 @@ from PySide6.QtGui import (
     QResizeEvent,
     QShowEvent,
 )
-from PySide6.QtWidgets import QApplication, QLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLayout,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.config import Settings
 from kiosk.domain import EmotionReading, Page
@@ -37,9 +44,11 @@ from kiosk.ui.exhibit import CornerHold
 from kiosk.ui.main_screen import CAMERA_OFF_STATES, MainScreen
 from kiosk.ui.mood_picker import MoodPicker
 from kiosk.ui.pin_pad import PinPad
+from kiosk.ui.privacy import PrivacyNotice
 from kiosk.ui.touch_guard import SETTLE_S, TouchGuard
 from kiosk.ui.widgets import Toast
 
+OWN_PRIVACY_NOTICE = frozenset({"attract", "main"})
 SCREENS = ("attract", "main", "mood", "pin", "admin", "curation", "audience")
 OPERATOR_SCREENS = frozenset({"admin", "curation", "audience"})  # toasts may be technical
 ADMIN_IDLE_S = 90.0
@@ -59,6 +68,8 @@ class MainWindow(QWidget):
             box: QRectF/QRect, (x, y, w, h) or domain.Box, in image pixels.
         show_emotion(reading: EmotionReading | None)
         show_page(page: Page, images: Mapping[str item_id, QImage])
+        show_waiting(reason: str)   # "", "no_face", "unsure", "slow", "failed"
+        open_mood_picker()
         set_mode(mode: str, personalization_ready: bool)
         set_camera_state(state_name: str, message: str)
         set_privacy(text_flags: Mapping[str, bool])   # cloud_fallback, identity
@@ -139,7 +150,17 @@ class MainWindow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         # The window's size is the screen's: never push size hints to the platform.
         layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
-        layout.addWidget(self.stack)
+        layout.addWidget(self.stack, 1)
+        # The screens without a notice of their own (mood picker, PIN pad, admin, review…)
+        # show this one: the notice is on screen wherever the camera is analysed.
+        self._footer = QWidget(self)
+        self._footer.setObjectName("privacy-footer")
+        self._footer.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self._footer_layout = QVBoxLayout(self._footer)
+        self.privacy = PrivacyNotice(self._footer, compact=True)  # one quiet line
+        self.privacy.setObjectName("window-privacy")
+        self._footer_layout.addWidget(self.privacy)
+        layout.addWidget(self._footer)
         self.toast = Toast(self)
 
         self._admin_idle = QTimer(self)
@@ -152,10 +173,11 @@ class MainWindow(QWidget):
         self.corner_hold.triggered.connect(self.open_pin_pad)
         # A screen that has just appeared takes no touch that began before it.
         self.touch_guard = TouchGuard(self, settle_s=touch_settle_s, clock=clock)
-        self.stack.currentChanged.connect(lambda _index: self.touch_guard.screen_changed())
+        self.stack.currentChanged.connect(self._on_screen_changed)
 
         self._connect()
         self.stack.setCurrentWidget(self.attract)
+        self._footer.hide()  # attract has its own notice
         self.setAutoFillBackground(False)
 
     @classmethod
@@ -203,11 +225,17 @@ class MainWindow(QWidget):
     def set_mode(self, mode: str, personalization_ready: bool) -> None:
         self.main.set_mode(mode, personalization_ready)
 
+    def show_waiting(self, reason: str) -> None:
+        """Why the main screen has no page yet (see `MainScreen.show_waiting`)."""
+        self.main.show_waiting(reason)
+
     def set_camera_state(self, state_name: str, message: str) -> None:
         off = state_name.upper() in CAMERA_OFF_STATES
         self._camera_off = off
         self.main.set_camera_state(state_name, message)
         self.attract.set_camera_available(not off)
+        self.privacy.set_camera_active(not off)
+        self._fit_footer()
         self.mood.set_camera_off(off)
         if off and self.current_screen() == "main":
             self._show("mood")
@@ -215,6 +243,8 @@ class MainWindow(QWidget):
     def set_privacy(self, text_flags: Mapping[str, object]) -> None:
         self.main.set_privacy(text_flags)
         self.attract.privacy.set_flags(text_flags)
+        self.privacy.set_flags(text_flags)
+        self._fit_footer()
 
     def show_attract(self, images: Sequence[QImage]) -> None:
         """Idle: the slideshow, and a fresh start for the next visitor."""
@@ -292,6 +322,23 @@ class MainWindow(QWidget):
         if name == "attract" and self.isVisible():
             self.attract.start()
 
+    def _on_screen_changed(self, _index: int) -> None:
+        self.touch_guard.screen_changed()
+        # main and attract carry their own notice; every other screen shows the footer
+        self._footer.setVisible(self.current_screen() not in OWN_PRIVACY_NOTICE)
+        self._fit_footer()
+
+    def _fit_footer(self) -> None:
+        """The footer takes exactly the height its wrapped notice needs at this width
+        (left to the layout, a tall screen's minimum height would squeeze it to half
+        the window for a moment)."""
+        if self._footer.isHidden() or self.width() <= 0:
+            return
+        notice_layout = self.privacy.layout()
+        if notice_layout is not None:
+            notice_layout.invalidate()  # resized while hidden: stale until redone
+        self._footer.setFixedHeight(max(1, self._footer.heightForWidth(self.width())))
+
     def open_mood_picker(self) -> None:
         here = self.current_screen()
         if here in ("attract", "main"):
@@ -367,6 +414,7 @@ class MainWindow(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self.apply_metrics()
+        self._fit_footer()
         # Hidden stack pages get no resize event until shown: tell them now.
         portrait = self.height() > self.width()
         self.main.set_portrait(portrait)
@@ -379,6 +427,7 @@ class MainWindow(QWidget):
             return
         self._metrics = m
         self._metrics_applied = True
+        self._footer_layout.setContentsMargins(m.margin, m.gap // 2, m.margin, m.gap // 2)
         for widget in self.findChildren(QWidget):
             setter = getattr(widget, "set_metrics", None)
             if callable(setter):
@@ -393,6 +442,8 @@ class MainWindow(QWidget):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
+        self.privacy.retranslate()
+        self._fit_footer()
         for screen in (self.attract, self.main, self.mood, self.pin, self.admin,
                        self.curation):
             screen.retranslate()

@@ -127,7 +127,7 @@ def metrics(truth: Sequence[str], predicted: Sequence[str | None],
 def read_labels(labels_csv: Path) -> list[tuple[Path, str]]:
     """(image path, FER label) rows of an `image,emotion` CSV; paths relative to it."""
     rows = []
-    with Path(labels_csv).open(newline="", encoding="utf-8") as f:
+    with Path(labels_csv).open(newline="", encoding="utf-8-sig") as f:
         reader = csv.DictReader(f)
         if not {"image", "emotion"} <= set(reader.fieldnames or ()):
             raise ValueError(f"{labels_csv}: expected the columns image,emotion")

@@ -8,7 +8,9 @@ failure is logged and becomes None, with `last_error` / `last_outcome` saying wh
 Policy, so a network problem or a busy account never costs more than it must:
 
 * rate limit: at least `min_interval_s` between calls and at most `hourly_budget`
-  requests in any sliding hour (retries count: each one is billed);
+  requests in any sliding hour (retries count: each one is billed). The hour's
+  calls are kept on disk (`kiosk.vision.rekognition_budget`), so a restart loop
+  cannot overspend, and running out is logged once per hour;
 * retries: throttling and 5xx answers are retried up to twice with the shared
   backoff (`kiosk.aws.Backoff`: exponential, full jitter), waiting on a
   `threading.Event` so `cancel()` stops at once; image and parameter errors
@@ -27,9 +29,9 @@ Errors are classified by `kiosk.aws.classify`, the kiosk's one classifier.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +55,7 @@ from kiosk.config import AwsSettings, RekognitionSettings
 from kiosk.domain import Box, Emotion, EmotionReading
 from kiosk.vision.errors import VisionError
 from kiosk.vision.quality import crop
+from kiosk.vision.rekognition_budget import CallLog
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +153,7 @@ class RekognitionFallback:
         clock: Callable[[], float] = time.monotonic,
         backoff_s: float = 0.5,
         max_retries: int = 2,
+        budget_path: str | os.PathLike[str] | None = None,
     ) -> None:
         self._client = client
         self.settings = settings or RekognitionSettings()
@@ -158,7 +162,8 @@ class RekognitionFallback:
         self.max_retries = max_retries
         self._lock = threading.Lock()
         self._cancel = threading.Event()
-        self._calls: deque[float] = deque()
+        self._calls = CallLog(budget_path, clock=clock)
+        self._budget_logged = False
         self._last_start: float | None = None
         self._backoff = Backoff(base_s=backoff_s, cap_s=max(backoff_s, 8.0))
         self._breaker = CircuitBreaker(
@@ -194,7 +199,6 @@ class RekognitionFallback:
     @property
     def calls_this_hour(self) -> int:
         with self._lock:
-            self._prune(self._clock())
             return len(self._calls)
 
     @property
@@ -212,6 +216,23 @@ class RekognitionFallback:
             "last_error": self._last_error,
         }
 
+    def summary(self) -> str:
+        """One line for the admin panel (cheap: memory only): reachable or paused by the
+        breaker, calls used against the hourly budget, the latest error."""
+        used, budget = self.calls_this_hour, self.settings.hourly_budget
+        if self._breaker.is_open:
+            state = f"paused by the breaker (retry in {self._breaker.retry_in_s():.0f} s)"
+        elif self._last_error is not None:
+            state = "answering with errors"
+        else:
+            state = "reachable" if self._last_outcome != "idle" else "not called yet"
+        line = f"{state}; {used}/{budget} calls this hour"
+        if used >= budget:
+            line += " (budget used)"
+        if self._last_error:
+            line += f"; last error: {self._last_error}"
+        return line
+
     # ------------------------------------------------------------------ policy
 
     def ready(self) -> bool:
@@ -224,10 +245,6 @@ class RekognitionFallback:
         """Stop: a backoff wait ends at once and later calls are refused."""
         self._cancel.set()
 
-    def _prune(self, now: float) -> None:
-        while self._calls and now - self._calls[0] >= HOUR_S:
-            self._calls.popleft()
-
     def _refusal(self, now: float) -> str | None:
         if self._cancel.is_set():
             return "cancelled"
@@ -239,10 +256,18 @@ class RekognitionFallback:
             and now - self._last_start < self.settings.min_interval_s
         ):
             return "rate limited"
-        self._prune(now)
         if len(self._calls) >= self.settings.hourly_budget:
+            self._log_budget_used()
             return "hourly budget used"
+        self._budget_logged = False
         return None
+
+    def _log_budget_used(self) -> None:
+        if not self._budget_logged:
+            self._budget_logged = True
+            log.warning("Rekognition: hourly budget of %d DetectFaces calls used; the next "
+                        "call is possible in %.0f s (rekognition.hourly_budget)",
+                        self.settings.hourly_budget, self._calls.seconds_until_free())
 
     def _admit(self) -> str | None:
         with self._lock:
@@ -258,11 +283,10 @@ class RekognitionFallback:
 
     def _take_budget(self) -> bool:
         with self._lock:
-            now = self._clock()
-            self._prune(now)
             if len(self._calls) >= self.settings.hourly_budget:
+                self._log_budget_used()
                 return False
-            self._calls.append(now)
+            self._calls.add()
             return True
 
     # ------------------------------------------------------------------ calls

@@ -78,7 +78,7 @@ class Timeline:
 def load_timeline(path: Path) -> Timeline:
     """Read and check a timeline JSON; ValueError naming the file and the problem."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise ValueError(f"{path}: cannot read the timeline ({exc.strerror})") from None
     except json.JSONDecodeError as exc:

@@ -56,11 +56,13 @@ class SerialWorker(QObject):
             return
         self._jobs.put((fn, args, on_result, on_error))
 
-    def stop(self, timeout: float = 3.0, last: Callable[[], Any] | None = None) -> bool:
-        """Finish the job in progress, drop the queued ones, run `last` (a final
+    def stop(self, timeout: float = 3.0, last: Callable[[], Any] | None = None,
+             drain: bool = False) -> bool:
+        """Finish the job in progress, drop the queued ones (with `drain`, run them:
+        jobs that were promised, like saving a tapped like), run `last` (a final
         clean-up on the worker's own thread, e.g. closing its databases), and join
         within `timeout`."""
-        while True:
+        while not drain:
             try:
                 self._jobs.get_nowait()
             except queue.Empty:

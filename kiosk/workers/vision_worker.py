@@ -118,6 +118,7 @@ def default_pipeline_factory(settings: Any) -> PipelineFactory:
         from kiosk.vision.emotion_model import EmotionClassifier
         from kiosk.vision.errors import VisionError
         from kiosk.vision.rekognition import make_fallback
+        from kiosk.vision.rekognition_budget import FILE_NAME as BUDGET_FILE
 
         def check() -> None:  # loading takes seconds on a busy machine: stop between steps
             if stop.is_set():
@@ -134,7 +135,8 @@ def default_pipeline_factory(settings: Any) -> PipelineFactory:
         classifier.warmup()
         check()
         try:  # an AWS feature that cannot start never takes local vision down
-            fallback = make_fallback(settings.rekognition, settings.aws)
+            fallback = make_fallback(settings.rekognition, settings.aws,
+                                     budget_path=settings.data_dir / BUDGET_FILE)
         except VisionError as exc:
             log.error("Rekognition fallback off: %s", exc)
             fallback = None

@@ -804,6 +804,11 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
         <translation>좋아요 완료</translation>
     </message>
     <message>
+        <location filename="../../kiosk/ui/cards.py" line="114"/>
+        <source>Saving…</source>
+        <translation>저장 중…</translation>
+    </message>
+    <message>
         <location filename="../../kiosk/ui/cards.py" line="103"/>
         <source>Like</source>
         <translation>좋아요</translation>
@@ -845,8 +850,48 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
     </message>
     <message>
         <location filename="../../kiosk/ui/main_screen.py" line="306"/>
-        <source>Picked from what you liked. Tap Like on your favourites.</source>
-        <translation>좋아요를 누르신 이미지를 바탕으로 골랐어요. 마음에 드는 이미지에 좋아요를 눌러 주세요.</translation>
+        <source>For you · %1</source>
+        <translation>맞춤 추천 · %1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="306"/>
+        <source>Picked from what you liked, to suit this mood.</source>
+        <translation>좋아요를 누르신 이미지를 바탕으로 지금 기분에 맞게 골랐어요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="306"/>
+        <source>Step closer — we&apos;ll pick images for your mood</source>
+        <translation>가까이 와 보세요 — 기분에 맞는 이미지를 골라 드릴게요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="306"/>
+        <source>Or tap “Choose my mood”.</source>
+        <translation>또는 “기분 직접 고르기”를 눌러 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="306"/>
+        <source>Still reading your mood…</source>
+        <translation>기분을 읽고 있어요…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="306"/>
+        <source>Look at the camera, or tap “Choose my mood”.</source>
+        <translation>카메라를 바라보시거나 “기분 직접 고르기”를 눌러 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="306"/>
+        <source>This is taking longer than usual. Tap Next to try again.</source>
+        <translation>평소보다 오래 걸리고 있어요. 다음을 눌러 다시 시도해 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="306"/>
+        <source>These images could not be shown</source>
+        <translation>이미지를 보여 드리지 못했어요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="306"/>
+        <source>Tap Next to try again, or choose another mood.</source>
+        <translation>다음을 눌러 다시 시도하시거나 다른 기분을 골라 주세요.</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/main_screen.py" line="313"/>

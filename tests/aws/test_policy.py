@@ -35,14 +35,7 @@ from kiosk.aws import (
 )
 from kiosk.config import AwsSettings
 from kiosk.errors import KioskError
-
-
-class FakeClock:
-    def __init__(self, now: float = 1000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
+from kiosk.testing import FakeClock
 
 
 class RecordingStop(threading.Event):

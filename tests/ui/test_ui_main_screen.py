@@ -71,11 +71,27 @@ def test_like_emits_once_on_double_tap_then_confirms(window: MainWindow, qtbot: 
     qtbot.mouseDClick(card.like_button, Qt.MouseButton.LeftButton)
     assert liked == [page.items[1].id]
     assert card.like_state() == "pending"
-    assert card.like_button.text() == "Liked"
+    assert card.like_button.text() == "Saving…"  # not "Liked" before the commit returns
     assert not card.like_button.isEnabled()
     window.show_like_confirmed(page.items[1].id)
     assert card.like_state() == "confirmed"
+    assert card.like_button.text() == "Liked"
     assert window.main.grid.cards()[0].like_state() == "idle"
+
+
+def test_placeholder_cards_offer_no_like(window: MainWindow, qtbot: QtBot) -> None:
+    """Before the first page arrives the cards are placeholders: no Like to tap."""
+    cards = window.main.grid.cards()
+    assert cards and all(not c.item_id for c in cards)
+    liked: list[str] = []
+    window.like_requested.connect(liked.append)
+    for card in cards:
+        assert card.like_button.isHidden()
+        qtbot.mouseClick(card.like_button, Qt.MouseButton.LeftButton)
+    assert liked == []
+    window.show_page(*make_page(3))
+    assert all(not c.like_button.isHidden() and c.like_button.isEnabled()
+               for c in window.main.grid.cards())
 
 
 def test_like_failure_reverts_and_tells_the_visitor(window: MainWindow, qtbot: QtBot) -> None:
@@ -119,7 +135,7 @@ def test_mode_toggle_emits_and_locks_until_ready(window: MainWindow, qtbot: QtBo
 
     page, images = make_page(3, mode="personalized")
     window.show_page(page, images)
-    assert window.main.headline.text() == "For you"
+    assert window.main.headline.text() == f"For you · {page.emotion.name.title()}"
     assert window.main.mode_toggle.current() == "personalized"
 
 
