@@ -44,6 +44,8 @@ def test_shutdown_queues_the_last_bucket(qtbot: QtBot, tmp_path: Path,
         kiosk.window.mood_picked.emit("calm")
         qtbot.waitUntil(lambda: kiosk.analytics.snapshot().mood_picks == 1, timeout=5000)
         qtbot.waitUntil(lambda: kiosk.analytics.store is not None, timeout=10000)
+        # the back end (catalog scan, the picked mood's page) is done before shutdown
+        qtbot.waitUntil(lambda: kiosk.controller.page is not None, timeout=90000)
     finally:
         assert kiosk.shutdown() == []
     assert opened_on == ["kiosk-analytics"]
