@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.config import Settings, load_settings
 from kiosk.controller import RESTART_EXIT_CODE, KioskController
 from kiosk.domain import Box, Emotion, EmotionReading, Face, Item, Like, Page
+from kiosk.testing import FakeClock
 from kiosk.vision.pipeline import TrackInfo, VisionResult
 from kiosk.workers.backend import LikeResult, PageResult
 
@@ -97,14 +98,6 @@ class FakeView:
         return sum(1 for n, _ in self.calls if n == name)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def reading(emotion: Emotion, confidence: float = 0.9) -> EmotionReading:
     return EmotionReading(emotion, confidence, {emotion: confidence})
 
@@ -130,7 +123,7 @@ def settings() -> Settings:
 
 @pytest.fixture
 def parts(qtbot: QtBot, settings: Settings):  # type: ignore[no-untyped-def]
-    view, backend, clock = FakeView(), FakeBackend(), Clock()
+    view, backend, clock = FakeView(), FakeBackend(), FakeClock()
     controller = KioskController(settings, view, SyncWorker(), backend,  # type: ignore[arg-type]
                                  clock=clock)
     controller.start()
@@ -358,7 +351,7 @@ def on_screen(qtbot: QtBot, settings: Settings):  # type: ignore[no-untyped-def]
     window.resize(1280, 800)
     window.show()
     qtbot.waitExposed(window)
-    backend, clock = FakeBackend(), Clock()
+    backend, clock = FakeBackend(), FakeClock()
     controller = KioskController(settings, ViewAdapter(window), SyncWorker(),  # type: ignore[arg-type]
                                  backend, clock=clock)
     for signal, slot in ((window.next_requested, controller.on_next),
