@@ -147,6 +147,11 @@ class KioskController(QObject):
         self.camera_state = "OPENING"
         self._liked: set[str] = set()
         self._request = 0
+        # One page request at a time: Next taps while a page loads are answered by that
+        # page; other reasons to re-rank (mood, mode, identity) ask once it is back,
+        # and the superseded page is discarded without an impression (issue 18).
+        self._in_flight: int | None = None
+        self._again = False
         self._vision_visit: str | None = None  # vision's visit feeding this one
         self._face_in_view = False
         self._waiting_since: float | None = None  # awake on main, no page yet
@@ -281,6 +286,9 @@ class KioskController(QObject):
         """The next page; with no mood to answer yet, the mood picker (never nothing)."""
         self._touch()
         if self.visit_id is not None and self.emotion is not None:
+            if self._in_flight is not None:
+                log.debug("Next while a page loads: the page on its way answers it")
+                return
             self._request_page()
         else:
             log.info("Next with no mood yet: the mood picker")
@@ -379,6 +387,7 @@ class KioskController(QObject):
         self.manual = False
         self._liked.clear()
         self._request += 1  # pages still in flight belong to the old visit
+        self._again = False
         self._set_waiting("")
         self._waiting_since = None
         # The next visitor starts from the configured mode, with "For you" locked
@@ -398,7 +407,11 @@ class KioskController(QObject):
 
     def _request_page(self) -> None:
         assert self.visit_id is not None and self.emotion is not None
+        if self._in_flight is not None:
+            self._again = True  # asked for once the page on its way is back
+            return
         self._request += 1
+        self._in_flight = self._request
         if self._waiting_since is None or self._waiting == "failed":
             self._waiting_since = self._clock()
         self._set_waiting("")
@@ -408,14 +421,29 @@ class KioskController(QObject):
             on_error=functools.partial(self._on_page_failed, self._request),
         )
 
+    def _page_back(self, request: int) -> bool:
+        """A page request ended; True when another was wanted meanwhile (now asked)."""
+        if request == self._in_flight:
+            self._in_flight = None
+        if self._again and self._in_flight is None:
+            self._again = False
+            if self.visit_id is not None and self.emotion is not None:
+                self._request_page()
+                return True
+        return False
+
     def _on_page_failed(self, request: int, exc: BaseException) -> None:
-        if request != self._request:
+        if self._page_back(request) or request != self._request:
             return  # an older request: a newer one is on its way
         log.error("no page for %s: %s", self.emotion.value if self.emotion else "-", exc)
         self._set_waiting("failed")
 
     def _on_page(self, result: PageResult) -> None:
-        if result.request != self._request or result.page.visit_id != self.visit_id:
+        superseded = result.request != self._request or result.page.visit_id != self.visit_id
+        if superseded or self._again:
+            # Never drawn: no impression for it (the discard runs before the next page).
+            self.worker.submit(self.backend.discard_page, result.page)
+        if self._page_back(result.request) or superseded:
             return  # stale: the emotion or the visitor changed meanwhile
         if not result.page.items:
             # Nothing to show (no images for this mood, or none could be read): keep

@@ -88,6 +88,9 @@ class FakeBackend(Backend):
     def end_visit(self, visit_id: str) -> None:
         self.ended.append(visit_id)
 
+    def discard_page(self, page: Page) -> None:
+        self.discarded = [*getattr(self, "discarded", []), page]
+
     def status(self) -> dict[str, Any]:
         return {"queue_depth": len(self.likes)}
 

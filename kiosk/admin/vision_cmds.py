@@ -14,6 +14,8 @@ against the timeline (see `kiosk.vision.video_eval`).
 `eval` reads an `image,emotion` CSV (FER labels: angry, disgust, fear, happy, sad,
 surprise, neutral; paths relative to the CSV) and prints detection rate, accuracy,
 macro-F1, per-class recall and confusion matrices (7 classes and 4 coarse groups).
+Images that cannot be used are measured without, listed under `unreadable`, named on
+stderr, and make the exit status 1.
 Both use the `[vision]` settings (device, threads, detect width, threshold).
 """
 
@@ -98,7 +100,9 @@ def _eval(args: argparse.Namespace) -> int:
         print(f"kiosk-admin eval: {exc}", file=sys.stderr)
         return 1
     print(json.dumps(result, indent=2))
-    return 0
+    for entry in result["unreadable"]:  # measured without them; say so and exit 1
+        print(f"kiosk-admin eval: skipped {entry['error']}", file=sys.stderr)
+    return 1 if result["unreadable"] else 0
 
 
 def _eval_video(args: argparse.Namespace) -> int:

@@ -41,7 +41,7 @@ from kiosk.domain import Emotion, Item
 from kiosk.errors import KioskError
 from kiosk.events.queue import EventQueue
 from kiosk.imaging import MAX_PIXELS, ImageError, ImagePolicy, load_image, probe
-from kiosk.recommend.catalog import Catalog, item_id
+from kiosk.recommend.catalog import Catalog, item_id, open_read_only, storage_problem
 from kiosk.recommend.errors import CatalogError
 
 log = logging.getLogger(__name__)
@@ -142,6 +142,7 @@ class PendingPool:
         self.min_side, self.max_side, self.max_pixels = min_side, max_side, max_pixels
         self._lock = threading.RLock()
         self._live: dict[str, str] | None = None  # catalog checksums during a batch import
+        self.read_only = ""  # why the pool cannot change (full disk, read-only folder)
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(
@@ -150,11 +151,20 @@ class PendingPool:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
-            raise CurationError(
-                f"cannot open the pending pool in {self.root}: {exc}; check that the data "
-                "folder (app.data_dir) is writable"
-            ) from exc
+            # listing keeps working from the index as it is on disk; changes are refused
+            problem = storage_problem(self.root / INDEX_NAME, exc, "the pending pool")
+            read_only = open_read_only(self.root / INDEX_NAME, "pending")
+            if read_only is None:
+                raise CurationError(problem) from exc
+            self._db, self.read_only = read_only, problem
+            log.error("%s; the pool can be listed but not changed", problem)
+            return
         files.sweep_parts(self.root)
+
+    def _writable(self) -> None:
+        """Refuse a change with the plain cause when the pool is read-only."""
+        if self.read_only:
+            raise CurationError(self.read_only)
 
     @classmethod
     def from_settings(
@@ -178,6 +188,7 @@ class PendingPool:
 
     def import_files(self, paths: Iterable[str | Path], emotion: Emotion | str) -> ImportReport:
         """Import each file; a bad one is reported and the rest go on."""
+        self._writable()
         added: list[PendingImage] = []
         rejected: list[Rejection] = []
         with self._live_checksums_cached():
@@ -213,6 +224,7 @@ class PendingPool:
         meta: Mapping[str, Any] | None = None,
     ) -> PendingImage:
         """Validate and store one image; raises RejectedImage (or DiskFullError)."""
+        self._writable()
         if origin not in ORIGINS:
             raise ValueError(f"origin {origin!r}; allowed: {', '.join(ORIGINS)}")
         emo = _emotion(emotion)
@@ -358,6 +370,7 @@ class PendingPool:
 
     def approve(self, key: str) -> Approval:
         """Move a pending image into the live catalog (see the module docstring)."""
+        self._writable()
         with self._lock:
             return self._approve(key)
 
@@ -400,6 +413,7 @@ class PendingPool:
 
     def reject(self, key: str) -> PendingImage:
         """Drop a pending image for good."""
+        self._writable()
         entry = self.get(key)
         self._forget(entry)
         log.info("pool: rejected %s (%s)", entry.id, entry.source_name)
@@ -407,6 +421,7 @@ class PendingPool:
 
     def retag(self, key: str, emotion: Emotion | str) -> PendingImage:
         """Change the emotion of a pending image."""
+        self._writable()
         emo = _emotion(emotion)
         entry = self.get(key)
         with self._lock, self._db:

@@ -124,7 +124,7 @@ class Catalog:
             self._db.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             problem = storage_problem(self.db_path, exc, "the catalog manifest")
-            read_only = _open_read_only(self.db_path)
+            read_only = open_read_only(self.db_path)
             if read_only is None:
                 raise CatalogError(problem) from exc
             self._db = read_only
@@ -417,14 +417,14 @@ def storage_problem(path: Path, exc: BaseException, what: str) -> str:
             "(app.data_dir)")
 
 
-def _open_read_only(path: Path) -> sqlite3.Connection | None:
+def open_read_only(path: Path, table: str = "items") -> sqlite3.Connection | None:
     """The database as it is on disk, read-only (no lock files written), or None."""
     if not path.is_file():
         return None
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True,
                                check_same_thread=False)
-        conn.execute("SELECT count(*) FROM items").fetchone()
+        conn.execute(f"SELECT count(*) FROM {table}").fetchone()
     except sqlite3.Error:
         return None
     return conn

@@ -142,6 +142,7 @@ class PrivacyNotice(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_height()
+        self._layout.setGeometry(self.rect())  # a layout resized while hidden is stale
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if self._compact:

@@ -142,13 +142,20 @@ def read_labels(labels_csv: Path) -> list[tuple[Path, str]]:
 def evaluate(labels_csv: Path, detector: FaceDetector,
              classifier: EmotionClassifier) -> dict[str, Any]:
     """Detection rate and emotion metrics (7 FER classes and 4 coarse groups) on a
-    labelled CSV. The highest-scoring face of each image is the one classified."""
+    labelled CSV. The highest-scoring face of each image is the one classified.
+    Images that cannot be used are left out of the metrics and listed under
+    `unreadable` (`{"image", "error"}`), so one bad file does not lose the run."""
     rows = read_labels(labels_csv)
     truth: list[str] = []
     predicted: list[str | None] = []
+    unreadable: list[dict[str, str]] = []
     retried = 0
     for path, label in rows:
-        image = read_image(path)
+        try:
+            image = read_image(path)
+        except ValueError as exc:
+            unreadable.append({"image": str(path), "error": str(exc)})
+            continue
         faces, was_retried = detect_with_retry(detector, image)
         retried += was_retried
         truth.append(label)
@@ -163,7 +170,8 @@ def evaluate(labels_csv: Path, detector: FaceDetector,
     group_truth = [GROUP_OF[t] for t in truth]
     group_pred = [None if p is None else GROUP_OF[p] for p in predicted]
     result |= {
-        "detection_rate": detected / len(rows) if rows else 0.0,
+        "detection_rate": detected / len(truth) if truth else 0.0,
+        "unreadable": unreadable,
         "retried_with_padding": retried,
         "labels": list(FER_LABELS),
         "model": {"emotion": classifier.model_name, "detector": detector.model_path.name,

@@ -289,6 +289,11 @@ class KioskBackend:
             removed += self.queue.forget_users(user_ids)  # type: ignore[attr-defined]
         return int(removed)
 
+    def discard_page(self, page: Page) -> None:
+        """The screen never drew `page` (superseded while it loaded): no impression."""
+        if self._unliked_page is page:
+            self._unliked_page = None
+
     def end_visit(self, visit_id: str) -> None:
         self._flush_impression()
         self.recommender.end_visit(visit_id)
@@ -348,6 +353,9 @@ class KioskBackend:
             if up.get("last_error") and _newer(up.get("last_error_at"),
                                                up.get("last_success_at")):
                 out["last upload error"] = up["last_error"]  # cleared by the next success
+        elif self.queue is None and self._settings is not None and getattr(
+                self._settings, "aws_events_enabled", False):
+            out["uploads"] = "off (the event queue cannot be opened; see problem)"
         else:
             out["uploads"] = "off (Personalize not configured)"
         return out

@@ -196,3 +196,28 @@ def test_approve_exits_1_when_the_putitems_record_is_lost(
     monkeypatch.setattr(EventQueue, "record_item", full)
     code, out, _ = run("catalog", "approve", key)
     assert code == 1 and "no PutItems record queued" in out and "is full" in out
+
+
+def test_full_disk_keeps_read_only_commands_working(
+    run: Any, write_image: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a full data disk `catalog list` still lists (from the files as they are) and
+    changes are refused with the plain cause, exit 1."""
+    import sqlite3
+
+    write_image("beach.jpg")
+    assert run("catalog", "import", str(tmp_path / "incoming"), "--emotion", "calm")[0] == 0
+    real_connect = sqlite3.connect
+
+    def full(database: Any, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        if str(database) == ":memory:" or "mode=ro" in str(database):
+            return real_connect(database, *args, **kwargs)
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(sqlite3, "connect", full)
+    code, out, err = run("catalog", "list")
+    assert code == 0, err
+    assert "beach.jpg" in out and "1 image(s) waiting for review" in out
+    write_image("clouds.jpg")
+    code, out, err = run("catalog", "import", str(tmp_path / "incoming"), "--emotion", "calm")
+    assert code == 1 and "is full" in err and "pending pool" in err

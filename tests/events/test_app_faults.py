@@ -107,7 +107,7 @@ def test_damaged_queue_is_moved_aside_and_likes_are_saved(folders: tuple[Path, P
         liked = app.expect("LIKED").split()
         assert liked[1] == pending[1] and liked[2] == "Liked"
         assert "moved aside" in app.expect("PROBLEM")
-        app.expect("EXITED")
+        assert app.expect("EXITED") == "EXITED 0"  # every clean-up finished in its budget
     finally:
         app.finish()
     aside = list(data.glob("events.sqlite3.damaged-*"))

@@ -19,6 +19,11 @@ class NoFaces:
     """Detector and classifier stand-in (the real ones take seconds to load): what
     is tested here is decoding and per-file reporting; it records what it saw."""
 
+    model_name = "fake"
+    model_path = Path("fake.pt")
+    detect_width = 640
+    threshold = 0.5
+
     def __init__(self) -> None:
         self.shapes: list[tuple[int, ...]] = []
 
@@ -100,3 +105,19 @@ def test_a_truncated_face_is_reported_not_classified(
     assert truncated["kind"] == "truncated" and "emotion" not in truncated
     assert nothing["kind"] == "empty"
     assert "cut.jpg: the file is cut short" in err
+
+
+def test_eval_measures_without_unreadable_images_and_names_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fake_models: NoFaces
+) -> None:
+    make_odd_files(tmp_path, ("plain.jpg", "gray.png", "truncated.png", "bomb.png"))
+    labels = tmp_path / "labels.csv"
+    labels.write_text("image,emotion\nplain.jpg,happy\ntruncated.png,sad\n"
+                      "gray.png,neutral\nbomb.png,angry\n", encoding="utf-8")
+    code = main(["eval", str(labels)])
+    out, err = capsys.readouterr()
+    result = json.loads(out)
+    assert code == 1
+    assert result["n"] == 2 and result["detection_rate"] == 0.0
+    assert [Path(u["image"]).name for u in result["unreadable"]] == ["truncated.png", "bomb.png"]
+    assert "skipped" in err and "truncated.png: the file is cut short" in err

@@ -137,14 +137,17 @@ def test_card_is_confirmed_only_after_the_commit_returns(
 def test_queue_that_cannot_be_opened_refuses_likes_visibly(tmp_path: Path) -> None:
     blocker = tmp_path / "data"
     blocker.write_text("a file where the data folder should be")
-    settings = load_settings(env={}, overrides={"app.data_dir": str(blocker)})
+    settings = load_settings(env={}, overrides={"app.data_dir": str(blocker),
+                                                 "personalize.tracking_id": "tracker"})
     backend = KioskBackend.from_settings(settings)
     assert backend.open_events() is None
     assert "likes cannot be saved" in backend.open_error
     page = Page((Item("emotions/happy/a.jpg", Emotion.HAPPY, "x"),), Emotion.HAPPY, "v1")
     with pytest.raises(EventsError, match="likes cannot be saved"):
         backend.commit_like(page, "emotions/happy/a.jpg", 1.0, None)
-    assert "likes cannot be saved" in backend.status()["problem"]
+    status = backend.status()
+    assert "likes cannot be saved" in status["problem"]
+    assert "event queue cannot be opened" in status["uploads"]  # not "not configured"
 
 
 def test_damaged_queue_is_replaced_and_the_operator_told(tmp_path: Path) -> None:
