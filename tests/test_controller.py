@@ -45,6 +45,7 @@ class FakeBackend(Backend):
         self.pages: list[tuple[str, Emotion, str]] = []
         self.likes: list[tuple[str, str]] = []
         self.ended: list[str] = []
+        self.discarded: list[Page] = []  # pages superseded before they were drawn
         self.fail_like = False
         self.ready_after = 2
         self.counter = 0
@@ -85,11 +86,11 @@ class FakeBackend(Backend):
     def learn_like(self, like: Like) -> LikeResult:
         return LikeResult(like.item_id, like.event_id, self._ready(like.visit_id))
 
+    def discard_page(self, page: Page) -> None:
+        self.discarded.append(page)
+
     def end_visit(self, visit_id: str) -> None:
         self.ended.append(visit_id)
-
-    def discard_page(self, page: Page) -> None:
-        self.discarded = [*getattr(self, "discarded", []), page]
 
     def status(self) -> dict[str, Any]:
         return {"queue_depth": len(self.likes)}
