@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk import __version__, crashlog, restart
 from kiosk.config import Settings, settings_notes
-from kiosk.controller import KioskController
+from kiosk.controller import KioskController, View
 from kiosk.lifecycle import Cleanups
 from kiosk.ui.adapter import ViewAdapter
 from kiosk.ui.exhibit import apply_exhibit_mode
@@ -84,7 +84,7 @@ class Kiosk:
         self.identity_worker: SerialWorker | None = None
         self.identity_service: Any = None
         self.consent_flow = self._build_identity()
-        view: Any = ViewAdapter(self.window)
+        view: View = ViewAdapter(self.window)
         if self.analytics is not None:  # counts pages and likes as they reach the screen
             from kiosk.analytics.taps import RecordingView
 
