@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk import __version__, crashlog, restart
 from kiosk.config import Settings, settings_notes
-from kiosk.controller import KioskController
+from kiosk.controller import KioskController, View
 from kiosk.lifecycle import Cleanups
 from kiosk.ui.adapter import ViewAdapter
 from kiosk.ui.exhibit import apply_exhibit_mode
@@ -34,6 +34,7 @@ from kiosk.ui.main_window import MainWindow
 from kiosk.watchdog import SystemdWatchdog
 from kiosk.workers.backend import KioskBackend
 from kiosk.workers.camera_bridge import CameraBridge
+from kiosk.workers.problems import WorkerProblems
 from kiosk.workers.runner import SerialWorker
 from kiosk.workers.vision_worker import VisionWorker, default_pipeline_factory
 
@@ -84,7 +85,7 @@ class Kiosk:
         self.identity_worker: SerialWorker | None = None
         self.identity_service: Any = None
         self.consent_flow = self._build_identity()
-        view: Any = ViewAdapter(self.window)
+        view: View = ViewAdapter(self.window)
         if self.analytics is not None:  # counts pages and likes as they reach the screen
             from kiosk.analytics.taps import RecordingView
 
@@ -98,6 +99,7 @@ class Kiosk:
             identity=self.consent_flow,
             events_worker=self.events_worker,
         )
+        self.problems = WorkerProblems()  # workers' errors -> admin panel "Last problem"
         self._wire()
         self.watchdog = SystemdWatchdog()
 
@@ -261,6 +263,14 @@ class Kiosk:
             self.vision.result.connect(c.on_vision_result)
             self.vision.failed.connect(c.on_vision_failed)
             self.vision.ready.connect(self._on_vision_ready)
+        # Every thread's errors reach the operator (the tracebacks are in the log).
+        self.problems.watch_jobs("recommend", self.worker)
+        self.problems.watch_jobs("events", self.events_worker)
+        if self.identity_worker is not None:
+            self.problems.watch_jobs("identity", self.identity_worker)
+        if self.vision is not None:
+            self.problems.watch_frames("vision", self.vision)
+        self.problems.reported.connect(self._on_worker_problem)
 
     def start(self) -> None:
         s = self.settings
@@ -401,6 +411,10 @@ class Kiosk:
             self.controller.recover()
         except Exception:
             log.exception("could not return to the attract screen")
+
+    def _on_worker_problem(self, line: str) -> None:
+        """GUI thread: the newest worker error is the admin panel's "Last problem"."""
+        self.window.last_problem = line
 
     def _on_vision_ready(self, device: str) -> None:
         self.vision_device = device

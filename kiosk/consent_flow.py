@@ -42,7 +42,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from kiosk.aws import Backoff
 from kiosk.domain import Emotion
 from kiosk.identity.consent import ConsentState, LookupGrant, VisitConsent
-from kiosk.workers.runner import SerialWorker
+from kiosk.workers.runner import Jobs
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ class ConsentFlow(QObject):
         self,
         consent: VisitConsent,
         service: Any,
-        worker: SerialWorker | Any,
+        worker: Jobs,
         prompt: Prompt,
         *,
         retention_days: int,

@@ -39,15 +39,18 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from kiosk import restart
 from kiosk.config import Settings
 from kiosk.domain import Emotion, EmotionReading, Like, Page
-from kiosk.workers.backend import KioskBackend, LikeResult, PageResult
-from kiosk.workers.runner import SerialWorker
+from kiosk.workers.backend import LikeResult, PageResult
+from kiosk.workers.runner import Jobs
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +82,30 @@ class View(Protocol):
     def open_mood_picker(self) -> None: ...
 
 
+class Backend(Protocol):
+    """What the controller asks of the back end: `kiosk.workers.backend.KioskBackend`,
+    or a test's fake (mypy checks both against this). Every method runs on a worker
+    thread (`commit_like` on the events worker, the rest on the recommend worker), never
+    on the GUI thread; errors arrive through the worker's `on_error`.
+
+    Images are decoded arrays, (height, width, 3) uint8. Thumbnails for the curation
+    screen are (item id, emotion, RGB thumbnail)."""
+
+    def attract_images(self, count: int) -> list[np.ndarray]: ...
+    def page(self, request: int, visit_id: str, emotion: Emotion, user_id: str | None,
+             mode: str, page_size: int) -> PageResult: ...
+    def commit_like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None
+                    ) -> Like: ...
+    def learn_like(self, like: Like) -> LikeResult: ...
+    def discard_page(self, page: Page) -> None: ...
+    def end_visit(self, visit_id: str) -> None: ...
+    def status(self) -> dict[str, Any]: ...
+    def rescan(self) -> object: ...
+    def pending_thumbnails(self) -> list[tuple[str, Any, np.ndarray]]: ...
+    def approve(self, key: str) -> list[tuple[str, Any, np.ndarray]]: ...
+    def reject(self, key: str) -> list[tuple[str, Any, np.ndarray]]: ...
+
+
 class KioskController(QObject):
     exit_requested = Signal(int)
     page_shown = Signal(float)
@@ -87,15 +114,15 @@ class KioskController(QObject):
         self,
         settings: Settings,
         view: View,
-        worker: SerialWorker,
-        backend: KioskBackend,
+        worker: Jobs,
+        backend: Backend,
         *,
         latest_frame: Callable[[], Any] | None = None,
         reset_vision: Callable[[], None] | None = None,
         extra_status: Callable[[], dict[str, Any]] | None = None,
         wake_uploader: Callable[[], None] | None = None,
         identity: Any = None,
-        events_worker: SerialWorker | None = None,
+        events_worker: Jobs | None = None,
         clock: Callable[[], float] = time.monotonic,
         parent: QObject | None = None,
     ) -> None:

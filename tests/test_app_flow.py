@@ -149,7 +149,7 @@ def test_a_shopper_who_steps_away_and_returns_is_the_same_visit(
     backend = KioskBackend.from_settings(settings)
     backend.open()
     now = [0.0]
-    controller = KioskController(settings, ViewAdapter(window), SyncWorker(),  # type: ignore[arg-type]
+    controller = KioskController(settings, ViewAdapter(window), SyncWorker(),
                                  backend, clock=lambda: now[0])
     controller.on_camera_state("LIVE", "")
     seen: list[tuple[float, str | None, str | None, int, bool, str]] = []

@@ -97,7 +97,7 @@ def parts(qtbot: QtBot) -> Any:
     frame = Frame(np.zeros((480, 640, 3), np.uint8), seq=1, timestamp=0.0)
     flow = ConsentFlow(VisitConsent(enabled=True), service, SyncWorker(), prompt,
                        retention_days=30, latest_frame=lambda: frame)
-    controller = KioskController(settings, view, SyncWorker(), backend,  # type: ignore[arg-type]
+    controller = KioskController(settings, view, SyncWorker(), backend,
                                  identity=flow)
     flow.user_changed.connect(controller.on_user_changed)
     yield controller, flow, service, prompt, backend

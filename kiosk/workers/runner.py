@@ -19,13 +19,28 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 log = logging.getLogger(__name__)
 
 _STOP = object()
+
+
+class Jobs(Protocol):
+    """Where GUI-thread code sends work: a `SerialWorker`, or a test's synchronous
+    stand-in. `submit` returns at once (it may run `fn` before returning, as a test's
+    worker does); `on_result(result)` or `on_error(exception)` is then called on the
+    GUI thread. Controllers depend on this, not on `SerialWorker`."""
+
+    def submit(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_result: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None: ...
 
 
 class SerialWorker(QObject):

@@ -422,20 +422,12 @@ def test_face_crop_outside_the_frame_raises() -> None:
 # --------------------------------------------------------------------------- budget on disk
 
 
-class WallClock:
-    def __init__(self, now: float = 1_700_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_the_hourly_budget_survives_a_restart(client: Any, stubber: Stubber,
                                               tmp_path: Any,
                                               caplog: pytest.LogCaptureFixture) -> None:
     """Issue 18: 5 calls, restart, 5 more in the same hour must not happen."""
     path = tmp_path / "rekognition_budget.json"
-    clock, wall = FakeClock(0.0), WallClock()
+    clock, wall = FakeClock(0.0), FakeClock(1_700_000_000.0)
     first = RekognitionFallback(client, settings(hourly_budget=3, min_interval_s=1.0),
                                 clock=clock, backoff_s=0.0, budget_path=path)
     first._calls = CallLog(path, clock=clock, wall_clock=wall)

@@ -89,7 +89,7 @@ def rig(qtbot: QtBot) -> Iterator[tuple[KioskController, HeldWorker, Recommender
     worker, recommender, queue, view = HeldWorker(), Recommender(), Queue(), FakeView()
     backend = KioskBackend(recommender=recommender, queue=queue)  # type: ignore[arg-type]
     backend.defer_event = lambda fn, *args: fn(*args)  # impressions inline for the test
-    controller = KioskController(load_settings(env={}), view, worker, backend)  # type: ignore[arg-type]
+    controller = KioskController(load_settings(env={}), view, worker, backend)
     yield controller, worker, recommender, queue, view
     controller.stop()
 
