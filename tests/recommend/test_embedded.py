@@ -30,7 +30,7 @@ def make(world: Any, path: str | Path = ":memory:", seed: int = 3, **params: Any
 
 
 def first_pages(rec: EmbeddedRecommender, emotion: Emotion, n: int, tag: str) -> list[str]:
-    shown = []
+    shown: list[str] = []
     for v in range(n):
         shown += rec.page(f"{tag}-{v}", emotion).item_ids
         rec.end_visit(f"{tag}-{v}")

@@ -33,6 +33,13 @@ FACES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "faces"
 SAMPLE_EVERY = 4
 
 
+def read_color(path: Path) -> np.ndarray:
+    """A face image as BGR uint8; fails the test with the path if OpenCV cannot read it."""
+    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    assert image is not None, f"cannot read {path}"
+    return image
+
+
 @pytest.fixture(scope="module")
 def classifier() -> EmotionClassifier:
     return EmotionClassifier(MODELS / MODEL_FILE)
@@ -66,7 +73,7 @@ def test_accuracy_floor_on_real_faces(
     disgust is almost never predicted)."""
     truth, predicted = [], []
     for path, label in labelled:
-        frame = frame_from_face(cv2.imread(str(path), cv2.IMREAD_COLOR))
+        frame = frame_from_face(read_color(path))
         faces = detector.detect(frame)
         truth.append(label)
         predicted.append(
@@ -83,7 +90,7 @@ def test_accuracy_floor_on_real_faces(
 def test_probabilities_cover_eight_emotions(
     classifier: EmotionClassifier, detector: FaceDetector, sample: list
 ) -> None:
-    frame = frame_from_face(cv2.imread(str(sample[0][0]), cv2.IMREAD_COLOR))
+    frame = frame_from_face(read_color(sample[0][0]))
     box = detector.detect(frame)[0].box
     reading = classifier.classify(frame, box)
     assert set(reading.probabilities) == set(Emotion)
