@@ -33,19 +33,20 @@ def service(data_dir: Path, catalog_dir: Path) -> Iterator[RecommendationService
 
 
 def test_pages_likes_and_the_personalization_switch(service: RecommendationService) -> None:
-    first = service.page("v1", HAPPY)
-    assert len(first.items) == 3 and first.mode == "emotion" and first.index == 0
+    first = service.page("v1", HAPPY, page_size=1)  # the pool has two happy images
+    assert len(first.items) == 1 and first.mode == "emotion" and first.index == 0
     assert first.items[0].emotion is HAPPY
     service.impression(first)
     service.like("v1", HAPPY, first.item_ids[0])
-    second = service.next_page("v1", record_impression=True)
+    second = service.next_page("v1", page_size=1, record_impression=True)
     assert second.index == 1 and not set(second.item_ids) & set(first.item_ids)
-    service.like("v1", HAPPY, second.item_ids[1])
+    assert second.items[0].emotion is HAPPY
+    service.like("v1", HAPPY, second.item_ids[0])
     assert service.personalization_ready("v1")
     assert service.page("v1", HAPPY).mode == "personalized"  # same emotion: continues
     assert service.next_page("v1", "emotion").mode == "emotion"
     assert service.embedded.stats(first.item_ids[0], HAPPY) == (1, 1)
-    assert service.embedded.stats(second.item_ids[1], HAPPY) == (1, 1)
+    assert service.embedded.stats(second.item_ids[0], HAPPY) == (1, 1)
 
 
 def test_protocol_call_shapes_of_the_worker(service: RecommendationService) -> None:
@@ -60,9 +61,13 @@ def test_protocol_call_shapes_of_the_worker(service: RecommendationService) -> N
 
 
 def test_same_emotion_continues_new_emotion_restarts(service: RecommendationService) -> None:
-    a = service.page("v", Emotion.CALM)
-    b = service.page("v", Emotion.CALM)
+    a = service.page("v", Emotion.CALM, page_size=1)
+    b = service.page("v", Emotion.CALM, page_size=1)
     assert b.index == 1 and not set(a.item_ids) & set(b.item_ids)
+    # A page larger than the pool (two calm images): both, topped up from neighbours.
+    full = service.page("v2", Emotion.CALM)
+    assert {i.emotion for i in full.items} - {Emotion.CALM} <= {Emotion.HAPPY, Emotion.SAD}
+    assert sum(i.emotion is Emotion.CALM for i in full.items) == 2
     c = service.page("v", Emotion.FEAR)
     assert c.index == 0 and c.emotion is Emotion.FEAR
     service.end_visit("v")
