@@ -307,6 +307,32 @@ class EmbeddedRecommender:
         k = self._index.get(key)
         return self._items[k] if k is not None else None
 
+    def spread(self, emotions: Sequence[Emotion], count: int) -> list[Item]:
+        """Up to `count` items of these emotions' folders, emotions interleaved in
+        the given order, each folder in catalog order skipping near-duplicates of
+        items already picked (taken only once nothing else is left)."""
+        with self._lock:
+            queues = [list(np.flatnonzero(self._folder == EMOTION_INDEX[e])) for e in emotions]
+            picked: list[int] = []
+            feats = self._features if self._features.shape[1] else None
+            limit = self.params.near_duplicate_cos
+            for strict in (True, False):
+                while len(picked) < count and any(queues):
+                    for queue in queues:
+                        while queue and len(picked) < count:
+                            k = int(queue.pop(0))
+                            if k in picked:
+                                continue
+                            if strict and feats is not None and picked and bool(
+                                (feats[picked] @ feats[k] >= limit).any()
+                            ):
+                                continue
+                            picked.append(k)
+                            break
+                queues = [list(np.flatnonzero(self._folder == EMOTION_INDEX[e]))
+                          for e in emotions]
+            return [self._items[k] for k in picked]
+
     # ------------------------------------------------------------------ ranking
 
     def page(
@@ -392,10 +418,14 @@ class EmbeddedRecommender:
 
     def off_emotion_budget(self, visit_id: str, k: int, personalized: bool) -> int:
         """How many of the next `k` images may come from outside the emotion's pool
-        (for pages another backend proposes); 0 for an unknown visit."""
+        (for pages another backend proposes; a pool smaller than a page needs the
+        rest); 0 for an unknown visit."""
         with self._lock:
             visit = self._visits.get(visit_id)
-            return 0 if visit is None else self._budget(visit, k, personalized)
+            if visit is None:
+                return 0
+            pool = int(np.count_nonzero(self._folder == EMOTION_INDEX[visit.emotion]))
+            return max(self._budget(visit, k, personalized), min(k, k - pool))
 
     def _budget(self, visit: _Visit, k: int, personalized: bool) -> int:
         """Off-pool images allowed on a page of k, so that after it at most the

@@ -10,7 +10,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from kiosk.config import Settings, load_settings
+from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.domain import Emotion
 from kiosk.recommend.errors import RecommendError
 from kiosk.recommend.service import RecommendationService
@@ -169,3 +169,24 @@ def test_bundled_catalog_is_the_default(data_dir: Path) -> None:
     with RecommendationService(settings, scan=False) as svc:
         assert svc.catalog.root.name == "catalog"
         assert svc.catalog.root.parent.name == "resources"
+
+
+def test_attract_loop_shows_pleasant_emotions_by_default(data_dir: Path,
+                                                         catalog_dir: Path) -> None:
+    pleasant = {Emotion.HAPPY, Emotion.CALM, Emotion.SURPRISED}
+    with RecommendationService(make_settings(data_dir, catalog_dir), seed=1) as svc:
+        items = svc.attract_items(8)
+        assert {i.emotion for i in items} == pleasant and len(items) == 6  # 2 per folder
+        assert [i.emotion for i in items[:3]] == [Emotion.HAPPY, Emotion.CALM,
+                                                  Emotion.SURPRISED]  # interleaved
+    settings = make_settings(data_dir, catalog_dir,
+                             **{"recommend.attract_emotions": " Sad, fear "})
+    with RecommendationService(settings, seed=1) as svc:
+        assert {i.emotion for i in svc.attract_items(8)} == {Emotion.SAD, Emotion.FEAR}
+
+
+def test_a_bad_attract_emotion_names_the_key(data_dir: Path, catalog_dir: Path) -> None:
+    settings = make_settings(data_dir, catalog_dir,
+                             **{"recommend.attract_emotions": "happy,glee"})
+    with pytest.raises(ConfigError, match=r"recommend.attract_emotions.*'glee'.*allowed"):
+        RecommendationService(settings, seed=1)
