@@ -22,7 +22,7 @@ import numpy as np
 
 from kiosk.recommend.features import normalize
 
-NEAR_DUPLICATE_COS = 0.985
+NEAR_DUPLICATE_COS = 0.99
 _CHUNK = 512
 
 
