@@ -1,10 +1,13 @@
 # The two commands in the README:
 #   make run    set up .venv (idempotent) and start the kiosk in a window
+#               (ARGS="--kiosk" for exhibit mode; TORCH_INDEX_URL: see build/dev/setup.sh)
 #   make test   set up .venv (idempotent) and run the whole test suite
 .PHONY: setup setup-gui run test lint package screenshots bench clean
 
 PY := .venv/bin/python
 ARGS ?=
+# A window unless ARGS asks for exhibit mode (argparse refuses --windowed with --kiosk).
+WINDOW := $(if $(filter --kiosk,$(ARGS)),,--windowed)
 
 setup:
 	bash build/dev/setup.sh
@@ -13,7 +16,7 @@ setup-gui:
 	bash build/dev/setup.sh --gui
 
 run: setup-gui
-	$(PY) -m kiosk --windowed $(ARGS)
+	$(PY) -m kiosk $(WINDOW) $(ARGS)
 
 test: setup
 	bash build/dev/test.sh

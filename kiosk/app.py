@@ -73,11 +73,17 @@ class Kiosk:
         self.worker = SerialWorker("recommend")
         self.backend = KioskBackend.from_settings(settings)
         self._build_camera()
+        self.analytics = self._build_analytics()
         self.identity_worker: SerialWorker | None = None
         self.identity_service: Any = None
         self.consent_flow = self._build_identity()
+        view: Any = ViewAdapter(self.window)
+        if self.analytics is not None:  # counts pages and likes as they reach the screen
+            from kiosk.analytics.taps import RecordingView
+
+            view = RecordingView(view, self.analytics)
         self.controller = KioskController(
-            settings, ViewAdapter(self.window), self.worker, self.backend,
+            settings, view, self.worker, self.backend,
             latest_frame=self.camera.latest if self.camera else None,
             reset_vision=self.vision.request_reset if self.vision else None,
             extra_status=self.status,
@@ -131,8 +137,67 @@ class Kiosk:
             latest_frame=lambda: self.camera.latest() if self.camera else None,
         )
         overlay.answered.connect(flow.on_answer)
+        if self.analytics is not None:
+            overlay.answered.connect(self.analytics.consent)
         overlay.forget_requested.connect(flow.on_forget)
         return flow
+
+    def _build_analytics(self) -> Any:
+        """The audience-analytics recorder (`[analytics]`), or None when turned off."""
+        if not self.settings.analytics.enabled:
+            return None
+        from kiosk.analytics import Recorder
+
+        return Recorder.from_settings(self.settings)
+
+    def _start_analytics(self) -> None:
+        """Record on the "kiosk-analytics" thread; sample the gauges every 10 s."""
+        rec = self.analytics
+        if rec is None:
+            return
+        from kiosk.analytics.taps import record_vision_result
+
+        if self.settings.fleet.enabled:  # stops after analytics: its last bucket is queued
+            from kiosk.fleet.publisher import FleetPublisher
+
+            publisher = FleetPublisher.from_settings(self.settings)
+            rec.add_bucket_listener(publisher.on_bucket)
+            publisher.start()
+            self.cleanups.register("fleet metrics", lambda: publisher.stop(3.0), 4.0)
+        rec.started()
+        self.window.mood_picked.connect(lambda _value: rec.mood_picked())
+        if self.camera is not None and self.vision is not None:
+            rec.camera_state(self.camera.state.name)
+            self.camera.state_changed.connect(lambda state, _msg: rec.camera_state(state))
+            self.vision.result.connect(lambda result: record_vision_result(rec, result))
+        else:
+            rec.camera_state("LOST")
+        self._gauge_timer = QTimer()
+        self._gauge_timer.setObjectName("analytics-gauges")
+        self._gauge_timer.timeout.connect(self._sample_gauges)
+        self._gauge_timer.start(10_000)
+        rec.start()
+        self.cleanups.register("analytics", lambda: rec.stop(3.0), 4.0)
+        self.cleanups.register("analytics gauges", self._gauge_timer.stop, inline=True)
+
+    def _sample_gauges(self) -> None:
+        """GUI thread, cheap reads only (in-memory counts, one statvfs)."""
+        from kiosk.diskspace import free_mb
+
+        queue: Any = self.backend.queue  # opened on the recommend thread; None until then
+        counts = queue.counts() if queue is not None else None
+        self.analytics.gauges(
+            fps=self.camera.fps() if self.camera is not None else None,
+            queue_depth=counts.pending_total if counts is not None else None,
+            dead_letters=counts.dead if counts is not None else None,
+            disk_free_mb=free_mb(self.settings.data_dir),
+            uploads_failing=self._uploads_failing(),
+        )
+
+    def _uploads_failing(self) -> bool:
+        uploader: Any = self.backend.uploader  # status(): attribute reads, in-memory counts
+        return uploader is not None and uploader.status().state.value in (
+            "backoff", "offline", "blocked")
 
     def _wire(self) -> None:
         w, c = self.window, self.controller
@@ -161,6 +226,7 @@ class Kiosk:
         else:
             self.window.resize(1280, 800)
             self.window.show()
+        self._start_analytics()
         self.worker.start()
         self.worker.submit(self.backend.open)
         self.cleanups.register("recommend worker", self._stop_backend, 8.0)
@@ -251,6 +317,8 @@ class Kiosk:
         """An uncaught exception on the GUI thread: log it, count it, and go back to
         the attract screen so the next visitor starts clean."""
         self.crashes += 1
+        if self.analytics is not None:
+            self.analytics.crashed()
         log.critical("uncaught exception (#%d): %s\n%s", self.crashes, exc,
                      "".join(traceback.format_exception(exc)))
         try:

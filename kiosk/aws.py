@@ -20,9 +20,11 @@ _ENDPOINT_KEYS = {
 }
 
 
-def make_client(service: str, aws: AwsSettings, **config_overrides: Any) -> Any:
+def make_client(service: str, aws: AwsSettings, *, endpoint_url: str = "",
+                **config_overrides: Any) -> Any:
     """A boto3 client for `service` with the configured region, profile, endpoint
-    and timeouts. Imported lazily so an offline kiosk never loads boto3."""
+    (`endpoint_url` when given, e.g. `[fleet] endpoint_url`) and timeouts. Imported
+    lazily so an offline kiosk never loads boto3."""
     import boto3
     from botocore.config import Config
 
@@ -33,7 +35,8 @@ def make_client(service: str, aws: AwsSettings, **config_overrides: Any) -> Any:
         retries={"total_max_attempts": 1, "mode": "standard"},
         **config_overrides,
     )
-    endpoint = getattr(aws, _ENDPOINT_KEYS[service], "") if service in _ENDPOINT_KEYS else ""
+    endpoint = endpoint_url or (
+        getattr(aws, _ENDPOINT_KEYS[service], "") if service in _ENDPOINT_KEYS else "")
     return session.client(
         service,
         endpoint_url=endpoint or None,

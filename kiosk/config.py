@@ -289,6 +289,50 @@ class SyncSettings:
     )
 
 
+@dataclass(frozen=True)
+class AnalyticsSettings:
+    enabled: bool = setting(
+        True, "Count the audience in time buckets on this kiosk (no per-person rows, no "
+        "images; see the README's Audience analytics)."
+    )
+    bucket_min: int = setting(5, "Minutes per analytics bucket.", min=1, max=60)
+    k_anonymity: int = setting(
+        5, "An emotion mix, like rates or item counts from fewer visits than this are "
+        "merged into a longer bucket, or suppressed.", min=2, max=1000,
+    )
+    max_merge_h: float = setting(
+        24.0, "Longest span a too-small mix is merged over before it is suppressed.",
+        min=0.1, max=168,
+    )
+    attention_s: float = setting(
+        4.0, "A visit at least this long counts as attention (shorter: passer-by).",
+        min=0.5, max=600,
+    )
+    retention_days: int = setting(90, "Days of buckets kept.", min=1, max=3650)
+    db_path: str = setting(
+        "", "Analytics database. Empty: `analytics.sqlite3` in the data folder."
+    )
+
+
+@dataclass(frozen=True)
+class FleetSettings:
+    enabled: bool = setting(
+        False, "Publish this kiosk's health and audience aggregates to Amazon CloudWatch "
+        "(PutMetricData, through a durable queue). Needs AWS credentials."
+    )
+    namespace: str = setting("Kiosk/Fleet", "CloudWatch namespace of the metrics.")
+    site: str = setting("default", "Site dimension (store or venue) of this kiosk.")
+    kiosk_id: str = setting("", "KioskId dimension. Empty: this machine's host name.")
+    profile: str = setting(
+        "default", "Which metrics: default (health and audience) or lean (the alarms' seven).",
+        choices=("default", "lean"),
+    )
+    endpoint_url: str = setting("", "Endpoint URL for CloudWatch (VPC endpoint, test).")
+    db_path: str = setting(
+        "", "Metric queue database. Empty: `metrics.sqlite3` in the data folder."
+    )
+
+
 SECTIONS: dict[str, type] = {
     "app": AppSettings,
     "camera": CameraSettings,
@@ -301,6 +345,8 @@ SECTIONS: dict[str, type] = {
     "ui": UiSettings,
     "identity": IdentitySettings,
     "sync": SyncSettings,
+    "analytics": AnalyticsSettings,
+    "fleet": FleetSettings,
 }
 
 
@@ -317,6 +363,8 @@ class Settings:
     ui: UiSettings = field(default_factory=UiSettings)
     identity: IdentitySettings = field(default_factory=IdentitySettings)
     sync: SyncSettings = field(default_factory=SyncSettings)
+    analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)
+    fleet: FleetSettings = field(default_factory=FleetSettings)
     source_file: str = ""  # the TOML file read, if any (for messages)
 
     # ------------------------------------------------------------------ derived paths
@@ -333,6 +381,16 @@ class Settings:
         return Path(self.events.db_path).expanduser() if self.events.db_path else (
             self.data_dir / "events.sqlite3"
         )
+
+    @property
+    def analytics_db(self) -> Path:
+        path = self.analytics.db_path
+        return Path(path).expanduser() if path else self.data_dir / "analytics.sqlite3"
+
+    @property
+    def metrics_db(self) -> Path:
+        path = self.fleet.db_path
+        return Path(path).expanduser() if path else self.data_dir / "metrics.sqlite3"
 
     @property
     def aws_events_enabled(self) -> bool:

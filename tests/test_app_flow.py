@@ -61,7 +61,8 @@ def test_visitor_arrives_pages_likes_and_leaves(running: Kiosk, qtbot: QtBot) ->
     assert first is not None and first.emotion is Emotion.HAPPY
     assert len(window.main.grid.cards()) == 3
 
-    # Next pages, without repeats
+    # Next pages, without repeats (once the screen has settled: see kiosk.ui.touch_guard)
+    qtbot.waitUntil(window.touch_guard.settled, timeout=2000)
     qtbot.mouseClick(window.main.next_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: controller.page is not first, timeout=5000)
     second = controller.page
@@ -90,6 +91,7 @@ def test_camera_lost_mood_picker_drives_recommendations(
         window, controller = kiosk.window, kiosk.controller
         window.wake()
         assert window.current_screen() == "mood"
+        qtbot.waitUntil(window.touch_guard.settled, timeout=2000)  # a new screen settles
         qtbot.mouseClick(window.mood.tile(Emotion.CALM), Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: controller.page is not None, timeout=20000)
         assert controller.page is not None and controller.page.emotion is Emotion.CALM

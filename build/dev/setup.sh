@@ -2,14 +2,68 @@
 # Idempotent setup of the development environment in .venv at the repository root.
 #   build/dev/setup.sh          # runtime + dev tools (tests)
 #   build/dev/setup.sh --gui    # also the X11/xcb libraries and CJK font for a real screen
-# Installs torch==2.13.0 (CPU) before anything else can ask for torch, so pip never
-# pulls a multi-gigabyte CUDA build. Re-running only does what is missing.
+#   build/dev/setup.sh --torch-plan   # only print what would be done about torch
+# Installs torch==2.13.0 before anything else can ask for torch, from TORCH_INDEX_URL:
+#   unset (default)  the CPU build: https://download.pytorch.org/whl/cpu on Linux (PyPI's
+#                    Linux wheel pulls gigabytes of CUDA libraries), PyPI elsewhere
+#   TORCH_INDEX_URL=https://download.pytorch.org/whl/cu128   a CUDA build for an NVIDIA GPU
+#   TORCH_INDEX_URL=pypi                                     PyPI's own wheel
+# A torch 2.13.0 already in .venv is kept when TORCH_INDEX_URL is unset; with it set, it is
+# replaced when its build (+cpu, +cu128, …) is not the one asked for.
+# Re-running only does what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 GUI=0
-[ "${1:-}" = "--gui" ] && GUI=1
+PLAN=0
+for arg in "$@"; do
+  case "$arg" in
+    --gui) GUI=1 ;;
+    --torch-plan) PLAN=1 ;;
+    *) echo "setup: unknown option $arg (known: --gui, --torch-plan)" >&2; exit 2 ;;
+  esac
+done
 PYTHON="${PYTHON:-python3}"
+TORCH_VERSION=2.13.0
+
+# --- which torch: the index, and the build (local version) it serves -------------------
+torch_explicit=1
+if [ -z "${TORCH_INDEX_URL:-}" ]; then
+  torch_explicit=0
+  if [ "$(uname -s)" = Linux ]; then TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
+  else TORCH_INDEX_URL=pypi; fi
+fi
+torch_build=""   # cpu, cu128, rocm6.4, …: the last path part of a download.pytorch.org index
+case "$TORCH_INDEX_URL" in
+  pypi|https://pypi.org/simple|https://pypi.org/simple/) TORCH_INDEX_URL=pypi ;;
+  http://*|https://*|file://*)
+    case "$TORCH_INDEX_URL" in */whl/*) torch_build="${TORCH_INDEX_URL%/}"; torch_build="${torch_build##*/}" ;; esac ;;
+  *) echo "setup: TORCH_INDEX_URL=$TORCH_INDEX_URL is not a URL; use e.g." \
+          "https://download.pytorch.org/whl/cpu, https://download.pytorch.org/whl/cu128 or pypi" >&2
+     exit 2 ;;
+esac
+torch_wanted() {  # $1: the installed torch version ("" when none); 0 when it will do
+  local have="$1" base local_part
+  base="${have%%+*}"
+  local_part=""
+  [ "$have" != "$base" ] && local_part="${have#*+}"
+  [ "$base" = "$TORCH_VERSION" ] || return 1
+  [ "$torch_explicit" = 0 ] && return 0
+  [ "$local_part" = "$torch_build" ]
+}
+torch_install_args() {
+  local spec="torch==$TORCH_VERSION"
+  [ -n "$torch_build" ] && spec="$spec+$torch_build"
+  if [ "$TORCH_INDEX_URL" = pypi ]; then echo "$spec"
+  else echo "$spec --index-url $TORCH_INDEX_URL"; fi
+}
+if [ "$PLAN" = 1 ]; then
+  have=""
+  [ -x .venv/bin/python ] && have=$(.venv/bin/python -c 'import torch; print(torch.__version__)' 2>/dev/null || true)
+  if torch_wanted "$have"; then echo "torch: keep $have"
+  else echo "torch: pip install $(torch_install_args)"; fi
+  exit 0
+fi
 
 # --- Debian libraries Qt needs (installed only when missing) ---------------------
 QT_LIBS="libgl1 libegl1 libglib2.0-0 libfontconfig1 libxkbcommon0 libdbus-1-3 fonts-dejavu-core"
@@ -37,9 +91,11 @@ fi
 # --- virtual environment ------------------------------------------------------------
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 PY=.venv/bin/python
-if ! $PY -c 'import torch, sys; sys.exit(torch.__version__.split("+")[0] != "2.13.0")' 2>/dev/null; then
-  echo "setup: installing torch==2.13.0 (CPU) first"
-  $PY -m pip install -q --disable-pip-version-check torch==2.13.0
+have=$($PY -c 'import torch; print(torch.__version__)' 2>/dev/null || true)
+if ! torch_wanted "$have"; then
+  echo "setup: installing $(torch_install_args) first"
+  # shellcheck disable=SC2046  # the arguments are split on purpose
+  $PY -m pip install -q --disable-pip-version-check $(torch_install_args)
 fi
 stamp=.venv/.kiosk-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then

@@ -9,6 +9,7 @@ PY=.venv/bin/python
 echo "== ruff";          $PY -m ruff check kiosk tests
 echo "== mypy";          $PY -m mypy
 echo "== import-linter"; .venv/bin/lint-imports
+echo "== cfn-lint";      .venv/bin/cfn-lint build/aws/*.yaml
 if [ "${KIOSK_SKIP_PACKAGE:-0}" != 1 ]; then
   echo "== package";     bash build/dev/package.sh
 fi

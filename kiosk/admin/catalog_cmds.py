@@ -121,6 +121,8 @@ def _run(args: argparse.Namespace, body: Callable[[], int]) -> int:
         return body()
     except OPERATOR_ERRORS as exc:
         _error(str(exc))
+        if args.json:  # standard output stays JSON for scripts
+            print(json.dumps({"error": str(exc)}, ensure_ascii=False))
         return 1
 
 

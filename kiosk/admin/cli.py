@@ -1,7 +1,14 @@
 """`kiosk-admin`: the operator's command line.
 
 Each command group lives in its own module with `register(subparsers)`; the
-handlers receive the parsed args with `args.settings` already loaded.
+handlers receive the parsed args with `args.settings` already loaded. To add a
+group, write its module and name it in `COMMAND_MODULES`.
+
+Global options, accepted before or after the command (`kiosk-admin --data-dir D
+events status` = `kiosk-admin events status --data-dir D`):
+    --config FILE   the settings file (else $KIOSK_CONFIG, else the platform file)
+    --data-dir DIR  the data folder, over the file and the environment (= app.data_dir)
+Exit codes: 0 done, 1 something did not work, 2 bad arguments or settings.
 """
 
 from __future__ import annotations
@@ -9,6 +16,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from collections.abc import Iterator
+from typing import Any
 
 from kiosk import __version__
 from kiosk.config import ConfigError, load_settings
@@ -20,24 +29,51 @@ COMMAND_MODULES = (
     "kiosk.admin.catalog_cmds",
     "kiosk.admin.generate_cmds",
     "kiosk.admin.identity_cmds",
+    "kiosk.admin.report_cmds",
+    "kiosk.admin.fleet_cmds",
 )
+
+
+def _add_global_options(parser: argparse.ArgumentParser, default: Any) -> None:
+    """--config and --data-dir; `default` is None on the main parser and SUPPRESS on a
+    command's, so a value given after the command wins and none given keeps the first."""
+    taken = set(parser._option_string_actions)
+    if "--config" not in taken:
+        parser.add_argument("--config", metavar="FILE", default=default,
+                            help="settings file (TOML); else $KIOSK_CONFIG, else the "
+                            "platform config folder")
+    if "--data-dir" not in taken:
+        parser.add_argument("--data-dir", dest="data_dir", metavar="DIR", default=default,
+                            help="data folder (databases, pending pool); over the settings")
+
+
+def _command_parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """Every parser below `parser`: command groups and their commands."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                yield child
+                yield from _command_parsers(child)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk-admin", description="Operate a kiosk.")
-    parser.add_argument("--config", metavar="FILE", help="settings file (TOML)")
+    _add_global_options(parser, None)
     parser.add_argument("--version", action="version", version=f"kiosk-admin {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
+    for child in _command_parsers(parser):
+        _add_global_options(child, argparse.SUPPRESS)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    overrides = {"app.data_dir": args.data_dir} if args.data_dir else None
     try:
-        args.settings = load_settings(args.config)
+        args.settings = load_settings(args.config, overrides=overrides)
     except ConfigError as exc:
         print(f"kiosk-admin: settings error: {exc}", file=sys.stderr)
         return 2

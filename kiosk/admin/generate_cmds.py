@@ -54,6 +54,12 @@ def _count(text: str) -> int:
     return value
 
 
+def _error(args: argparse.Namespace, text: str) -> None:
+    print(f"error: {text}", file=sys.stderr)
+    if args.json:  # standard output stays JSON for scripts
+        print(json.dumps({"error": text}, ensure_ascii=False))
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     settings = getattr(args, "settings", None)
     settings = settings if isinstance(settings, Settings) else Settings()
@@ -62,7 +68,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
                           guidance=args.guidance, seed=args.seed,
                           negative_prompt=args.negative_prompt)
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(args, str(exc))
         return 2
 
     def progress(index: int, result: PendingImage | ImageFailure) -> None:
@@ -83,7 +89,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
             report = generator.generate(args.emotion, args.count, args.endpoint, options,
                                         progress=progress)
     except OPERATOR_ERRORS as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(args, str(exc))
         return 1
     finally:
         if catalog is not None:

@@ -1,12 +1,15 @@
-"""`kiosk-admin pin`: make the salted hash for `[ui] admin_pin_hash`."""
+"""`kiosk-admin pin`: make the salted hash for `[ui] admin_pin_hash`, and say which
+settings file it belongs in (the one the kiosk reads: --config, else $KIOSK_CONFIG,
+else the platform config folder)."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 import sys
+from pathlib import Path
 
-from kiosk.config import hash_pin
+from kiosk.config import Settings, default_config_path, hash_pin
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,6 +29,18 @@ def _pin(args: argparse.Namespace) -> int:
     if not pin.isdigit() or not 4 <= len(pin) <= 12:
         print("kiosk-admin: a PIN is 4 to 12 digits", file=sys.stderr)
         return 1
-    print("Put this line in the [ui] section of kiosk.toml:")
+    config = _config_file(args)
+    print(f"Put this line in the [ui] section of {config}:")
     print(f'admin_pin_hash = "{hash_pin(pin)}"')
+    if not config.is_file():
+        print(f"({config} does not exist yet: create it with a [ui] line above this one, "
+              "or put the line in the file you pass to kiosk with --config)")
     return 0
+
+
+def _config_file(args: argparse.Namespace) -> Path:
+    """The settings file the kiosk reads with the same --config / $KIOSK_CONFIG."""
+    settings = getattr(args, "settings", None)
+    if isinstance(settings, Settings) and settings.source_file:
+        return Path(settings.source_file).expanduser().resolve()
+    return default_config_path()

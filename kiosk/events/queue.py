@@ -539,7 +539,8 @@ class EventQueue:
 
     def counts(self) -> QueueCounts:
         with self._lock:
-            pending = {k.value: max(0, self._pending.get(k.value, 0)) for k in RecordKind}
+            pending = {k.value: max(0, self._pending.get(k.value, 0)) for k in RecordKind
+                       if k is not RecordKind.METRIC or self._pending.get(k.value)}
             return QueueCounts(
                 pending=pending,
                 dead=max(0, self._dead),

@@ -48,6 +48,7 @@ class RecordKind(enum.StrEnum):
     IMPRESSION = "impression"  # a page shown without an interaction
     USER = "user"
     ITEM = "item"
+    METRIC = "metric"  # CloudWatch datums of the fleet metrics queue (kiosk.fleet)
 
     @property
     def operation(self) -> str:
@@ -59,6 +60,7 @@ _OPERATIONS = {
     RecordKind.IMPRESSION: "PutEvents",
     RecordKind.USER: "PutUsers",
     RecordKind.ITEM: "PutItems",
+    RecordKind.METRIC: "PutMetricData",
 }
 
 

@@ -3,14 +3,22 @@
 `python -m kiosk.tools.face_video OUT.avi --faces DIR --script happy:4,none:2,sad:4`
 places a face photo of the given label (from `DIR/labels.csv`) into a 640x480
 "camera" frame with a soft background, gentle head motion and sensor noise, for
-the given seconds per segment; `none` is an empty scene (the visitor left).
-Used by the UI tests, `python -m kiosk.bench ui` and the packaging smoke runs.
+the given seconds per segment; `none` is an empty scene (the visitor left). A
+segment may pin its photo: `sad:4:images/Dwarakish_2.jpg` (path relative to DIR),
+e.g. to show the same person changing expression.
+
+`--timeline OUT.json` also writes the ground truth `kiosk-admin eval-video` reads:
+``{"fps": F, "segments": [{"start_s", "end_s", "label", "image"}]}`` with
+`label` "absent" (and `image` null) for an empty scene.
+Used by the UI tests, `python -m kiosk.bench ui`, `eval-video` and the packaging
+smoke runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import math
 import sys
 from collections.abc import Sequence
@@ -23,15 +31,28 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Segment:
-    label: str | None  # FER label (happy, sad, …) or None for an empty scene
+    """`label`: FER label (happy, sad, …) or None for an empty scene; `image`: the
+    photo to show, relative to the faces folder (None: drawn at random)."""
+
+    label: str | None
     seconds: float
+    image: str | None = None
 
 
 def parse_script(text: str) -> list[Segment]:
+    """`label:seconds[:image],…` -> segments (`none` or an empty label: no face).
+    ValueError naming the part that is not of that form."""
     out = []
     for part in text.split(","):
-        label, _, seconds = part.strip().partition(":")
-        out.append(Segment(None if label in ("none", "") else label, float(seconds or 3)))
+        label, _, rest = part.strip().partition(":")
+        seconds, _, image = rest.partition(":")
+        try:
+            duration = float(seconds or 3)
+        except ValueError:
+            raise ValueError(f"script part {part!r}: expected label:seconds[:image]") from None
+        if duration <= 0:
+            raise ValueError(f"script part {part!r}: seconds must be positive")
+        out.append(Segment(None if label in ("none", "") else label, duration, image or None))
     return out
 
 
@@ -72,10 +93,14 @@ def render_frame(bg: np.ndarray, face: np.ndarray | None, t: float, rng: np.rand
 
 def write_face_video(path: str | Path, faces_dir: Path, script: Sequence[Segment],
                      fps: int = 15, size: tuple[int, int] = (640, 480), seed: int = 0,
-                     chosen: dict[str, Path] | None = None) -> Path:
+                     chosen: dict[str, Path] | None = None,
+                     timeline: str | Path | None = None) -> Path:
     """Write the scripted video (MJPG in .avi, which the headless OpenCV can write).
-    `chosen` pins the photo used for a label (else one is drawn at random)."""
+    `chosen` pins the photo used for a label, a segment's `image` pins its own (else
+    one is drawn at random). `timeline`: also write the ground-truth JSON there
+    (segment times are those of the frames written: frame i is at i / fps)."""
     path = Path(path)
+    rows: list[dict[str, object]] = []
     table = faces_by_label(faces_dir)
     for label, photo in (chosen or {}).items():
         table[label] = [photo]
@@ -85,23 +110,45 @@ def write_face_video(path: str | Path, faces_dir: Path, script: Sequence[Segment
     if not writer.isOpened():
         raise RuntimeError(f"cannot write video {path}")
     t = 0.0
+    n = 0
     try:
         for segment in script:
             face = None
+            shown: Path | None = None
             if segment.label is not None:
                 choices = table.get(segment.label)
                 if not choices:
                     raise ValueError(f"no face labeled {segment.label!r} in {faces_dir}")
-                image = cv2.imread(str(choices[int(rng.integers(len(choices)))]))
+                shown = choices[int(rng.integers(len(choices)))]
+                if segment.image is not None:
+                    shown = faces_dir / segment.image
+                image = cv2.imread(str(shown))
                 if image is None:
-                    raise ValueError(f"cannot read a {segment.label} face in {faces_dir}")
+                    raise ValueError(f"cannot read the {segment.label} face {shown}")
                 face = image
+            start = n
             for _ in range(max(1, round(segment.seconds * fps))):
                 writer.write(render_frame(bg, face, t, rng))
-                t += 1.0 / fps
+                n += 1
+                t = n / fps
+            rows.append({
+                "start_s": round(start / fps, 6), "end_s": round(n / fps, 6),
+                "label": segment.label or "absent",
+                "image": None if shown is None else _relative(shown, faces_dir),
+            })
     finally:
         writer.release()
+    if timeline is not None:
+        Path(timeline).write_text(json.dumps({"fps": fps, "segments": rows}, indent=1) + "\n",
+                                  encoding="utf-8")
     return path
+
+
+def _relative(photo: Path, faces_dir: Path) -> str:
+    try:
+        return photo.relative_to(faces_dir).as_posix()
+    except ValueError:
+        return str(photo)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,9 +158,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--script", default="happy:5,none:2,sad:5,none:3")
     parser.add_argument("--fps", type=int, default=15)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--timeline", type=Path, help="also write the ground-truth JSON here")
     args = parser.parse_args(argv)
-    out = write_face_video(args.out, args.faces, parse_script(args.script), args.fps,
-                           seed=args.seed)
+    try:
+        script = parse_script(args.script)
+    except ValueError as exc:
+        parser.error(str(exc))
+    out = write_face_video(args.out, args.faces, script, args.fps, seed=args.seed,
+                           timeline=args.timeline)
     print(out)
     return 0
 

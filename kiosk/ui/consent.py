@@ -17,6 +17,8 @@ overlay is hidden or closed.
 Signals:
     answered(str): "yes", "no" or "timeout" (emitted once per `ask`, after hiding).
     forget_requested(): the visitor confirmed "Forget me".
+    mode_changed(str): the overlay now shows another mode (one of MODES); the
+        window's touch guard treats it as a screen change.
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ class ConsentOverlay(QWidget):
 
     answered = Signal(str)
     forget_requested = Signal()
+    mode_changed = Signal(str)
 
     def __init__(
         self,
@@ -232,7 +235,10 @@ class ConsentOverlay(QWidget):
         self._timer.start()
 
     def _show_mode(self, mode: str) -> None:
+        changed = mode != self._mode
         self._mode = mode
+        if changed:
+            self.mode_changed.emit(mode)
         visible = {
             "ask": (self.info_button, self.no_button, self.yes_button),
             "info": (self.back_button, self.no_button, self.yes_button),
@@ -426,6 +432,9 @@ def attach_consent(
     size and metrics (MainWindow hands `set_metrics` to every child) and language."""
     overlay = ConsentOverlay(window, timeout_s=timeout_s, clock=clock)
     window.installEventFilter(overlay)
+    guard = getattr(window, "touch_guard", None)
+    if guard is not None:  # a card appearing or going is a screen change
+        overlay.mode_changed.connect(lambda _mode: guard.screen_changed())
     camera = getattr(getattr(window, "main", None), "camera", None)
     if isinstance(camera, QWidget):
         overlay.offer_anchor = lambda: _area_in(window, camera)

@@ -35,6 +35,7 @@ from kiosk.ui.exhibit import CornerHold
 from kiosk.ui.main_screen import CAMERA_OFF_STATES, MainScreen
 from kiosk.ui.mood_picker import MoodPicker
 from kiosk.ui.pin_pad import PinPad
+from kiosk.ui.touch_guard import SETTLE_S, TouchGuard
 from kiosk.ui.widgets import Toast
 
 SCREENS = ("attract", "main", "mood", "pin", "admin", "curation")
@@ -73,6 +74,9 @@ class MainWindow(QWidget):
                                           | "review_images"
         approve_requested(str), reject_requested(str)   a pending image id (curation)
         user_activity()                   any touch/press/key in the window (≤ 4 per s)
+
+    Every screen change starts the touch guard (`kiosk.ui.touch_guard`): a release
+    without its press, and presses in the first `touch_settle_s` seconds, are ignored.
     """
 
     next_requested = Signal()
@@ -93,6 +97,7 @@ class MainWindow(QWidget):
         corner_hold_s: float = 5.0,
         show_fps: bool = False,
         clock: Callable[[], float] = time.monotonic,
+        touch_settle_s: float = SETTLE_S,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -136,6 +141,9 @@ class MainWindow(QWidget):
 
         self.corner_hold = CornerHold(self, corner_hold_s, dp=lambda: self._metrics.dp)
         self.corner_hold.triggered.connect(self.open_pin_pad)
+        # A screen that has just appeared takes no touch that began before it.
+        self.touch_guard = TouchGuard(self, settle_s=touch_settle_s, clock=clock)
+        self.stack.currentChanged.connect(lambda _index: self.touch_guard.screen_changed())
 
         self._connect()
         self.stack.setCurrentWidget(self.attract)
@@ -346,7 +354,9 @@ class MainWindow(QWidget):
         app = QApplication.instance()
         if app is None:
             return
-        for watcher in (self.corner_hold, self):
+        # The last installed filter runs first: the corner hold and the activity
+        # watch see every touch, then the touch guard may swallow it.
+        for watcher in (self.touch_guard, self, self.corner_hold):
             app.removeEventFilter(watcher)
             if on:
                 app.installEventFilter(watcher)

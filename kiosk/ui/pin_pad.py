@@ -161,7 +161,8 @@ class PinPad(QWidget):
         return self._clock() < self._locked_until
 
     def seconds_left(self) -> int:
-        return max(0, math.ceil(self._locked_until - self._clock()))
+        # rounded first: 60.000000001 s of float noise is still "60 s"
+        return max(0, math.ceil(round(self._locked_until - self._clock(), 3)))
 
     def reset(self) -> None:
         """Clear the entry and message (not the lock-out)."""

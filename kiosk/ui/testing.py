@@ -3,6 +3,8 @@ solid images, sample pages and readings. No pytest import, so any test can use t
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtGui import QColor, QImage
 
 from kiosk.domain import Emotion, EmotionReading, Item, Page
@@ -21,6 +23,15 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+def settle(window: Any) -> None:
+    """Move the window's FakeClock past the touch guard's settle time after its last
+    screen change (a tap right after a change is ignored, as on the kiosk)."""
+    guard = window.touch_guard
+    assert isinstance(guard.clock, FakeClock), "settle() needs a window on a FakeClock"
+    if not guard.settled():
+        guard.clock.advance(guard.remaining_s() + 0.001)
 
 
 def solid_image(color: str, width: int = 320, height: int = 240) -> QImage:

@@ -15,7 +15,7 @@ from kiosk.identity.consent import ConsentState, VisitConsent
 from kiosk.ui.consent import ConsentOverlay, attach_consent
 from kiosk.ui.i18n import install_translator
 from kiosk.ui.main_window import MainWindow
-from kiosk.ui.testing import FakeClock, make_page, make_reading
+from kiosk.ui.testing import FakeClock, make_page, make_reading, settle
 
 
 @pytest.fixture
@@ -48,6 +48,7 @@ def overlay(window: MainWindow, fake_clock: FakeClock) -> Iterator[ConsentOverla
 
 def _click(qtbot: QtBot, button: QWidget) -> None:
     assert button.isVisible(), button.objectName()
+    settle(button.window())  # a card that has just appeared ignores taps for a moment
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 

@@ -11,10 +11,11 @@ from pytestqt.qtbot import QtBot
 from kiosk.config import hash_pin
 from kiosk.ui import pin_pad
 from kiosk.ui.main_window import MainWindow
-from kiosk.ui.testing import FakeClock
+from kiosk.ui.testing import FakeClock, settle
 
 
 def enter(qtbot: QtBot, window: MainWindow, pin: str) -> None:
+    settle(window)  # the pad has just appeared: give the touch guard its settle time
     for digit in pin:
         qtbot.mouseClick(window.pin.digit_buttons[digit], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(window.pin.ok_button, Qt.MouseButton.LeftButton)
@@ -47,6 +48,7 @@ def test_right_pin_opens_admin(make_window: Any, qtbot: QtBot) -> None:
     assert window.current_screen() == "pin"
     enter(qtbot, window, "2468")
     assert window.current_screen() == "admin"
+    settle(window)
     qtbot.mouseClick(window.admin.close_button, Qt.MouseButton.LeftButton)
     assert window.current_screen() == "main"  # back where the operator came from
 
@@ -95,6 +97,7 @@ def test_admin_buttons_emit_actions(window: MainWindow, qtbot: QtBot, action: st
     window.open_pin_pad()
     enter(qtbot, window, "0000")
     with qtbot.waitSignal(window.admin_action_requested, timeout=1000) as blocker:
+        settle(window)
         qtbot.mouseClick(window.admin.buttons[action], Qt.MouseButton.LeftButton)
     assert blocker.args == [action]
 
@@ -124,5 +127,6 @@ def test_idle_attract_waits_while_the_operator_works(window: MainWindow, qtbot: 
     enter(qtbot, window, "0000")
     window.show_attract([])
     assert window.current_screen() == "admin"
+    settle(window)
     qtbot.mouseClick(window.admin.close_button, Qt.MouseButton.LeftButton)
     assert window.current_screen() == "attract"

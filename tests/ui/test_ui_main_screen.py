@@ -9,13 +9,14 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.domain import Box, Emotion
 from kiosk.ui.main_window import MainWindow
-from kiosk.ui.testing import FakeClock, make_page, solid_image
+from kiosk.ui.testing import FakeClock, make_page, settle, solid_image
 from kiosk.ui.testing import make_reading as reading
 
 
 def test_show_page_fills_one_card_per_item(window: MainWindow) -> None:
     page, images = make_page(3)
     window.wake()
+    settle(window)
     window.show_page(page, images)
     cards = window.main.grid.cards()
     assert [c.item_id for c in cards] == list(page.item_ids)
@@ -44,6 +45,7 @@ def test_next_click_emits_next_requested(
     window: MainWindow, qtbot: QtBot, clock: FakeClock
 ) -> None:
     window.wake()
+    settle(window)
     with qtbot.waitSignal(window.next_requested, timeout=1000):
         qtbot.mouseClick(window.main.next_button, Qt.MouseButton.LeftButton)
     # A bounce within 0.4 s is ignored; a later tap counts.
@@ -59,6 +61,7 @@ def test_next_click_emits_next_requested(
 def test_like_emits_once_on_double_tap_then_confirms(window: MainWindow, qtbot: QtBot) -> None:
     page, images = make_page(3)
     window.wake()
+    settle(window)
     window.show_page(page, images)
     card = window.main.grid.cards()[1]
     liked: list[str] = []
@@ -78,6 +81,7 @@ def test_like_emits_once_on_double_tap_then_confirms(window: MainWindow, qtbot: 
 def test_like_failure_reverts_and_tells_the_visitor(window: MainWindow, qtbot: QtBot) -> None:
     page, images = make_page(3)
     window.wake()
+    settle(window)
     window.show_page(page, images)
     card = window.main.grid.cards()[0]
     qtbot.mouseClick(card.like_button, Qt.MouseButton.LeftButton)
@@ -93,6 +97,7 @@ def test_like_failure_reverts_and_tells_the_visitor(window: MainWindow, qtbot: Q
 
 def test_mode_toggle_emits_and_locks_until_ready(window: MainWindow, qtbot: QtBot) -> None:
     window.wake()
+    settle(window)
     window.set_mode("emotion", personalization_ready=False)
     seen: list[str] = []
     window.mode_requested.connect(seen.append)
@@ -136,6 +141,7 @@ def test_show_emotion_label_icon_and_confidence(window: MainWindow) -> None:
 
 def test_preview_is_mirrored_cached_and_creates_no_widgets(window: MainWindow) -> None:
     window.wake()
+    settle(window)
     camera = window.main.camera
     frame = solid_image("#445566", 640, 480)
     before = len(window.findChildren(object))
@@ -155,6 +161,7 @@ def test_preview_is_mirrored_cached_and_creates_no_widgets(window: MainWindow) -
 
 def test_privacy_notice_reflects_flags_and_camera(window: MainWindow) -> None:
     window.wake()
+    settle(window)
     window.set_privacy({"cloud_fallback": True, "identity": False})
     text = window.main.privacy.text()
     assert "facial expression" in text and "on this device" in text

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.domain import Emotion
 from kiosk.ui import attract
 from kiosk.ui.main_window import MainWindow
-from kiosk.ui.testing import FakeClock, make_page, solid_image
+from kiosk.ui.testing import FakeClock, make_page, settle, solid_image
 
 
 def test_starts_on_the_attract_screen_with_its_slideshow_running(window: MainWindow) -> None:
@@ -67,6 +67,7 @@ def test_lost_camera_shows_mood_picker_and_picking_emits(window: MainWindow, qtb
     assert window.current_screen() == "mood"
     assert "camera is unavailable" in window.mood.subtitle.text()
     assert window.main.camera.is_unavailable()
+    settle(window)
     with qtbot.waitSignal(window.mood_picked, timeout=1000) as blocker:
         qtbot.mouseClick(window.mood.tile(Emotion.SURPRISED), Qt.MouseButton.LeftButton)
     assert blocker.args == ["SURPRISED"]
@@ -84,11 +85,14 @@ def test_choose_my_mood_button_and_back(window: MainWindow, qtbot: QtBot) -> Non
         qtbot.mouseClick(window.attract.mood_button, Qt.MouseButton.LeftButton)
     assert window.current_screen() == "mood"
     assert len(window.mood.tiles) == 8
+    settle(window)
     qtbot.mouseClick(window.mood.back_button, Qt.MouseButton.LeftButton)
     assert window.current_screen() == "attract"
     window.wake()
+    settle(window)
     qtbot.mouseClick(window.main.mood_button, Qt.MouseButton.LeftButton)
     assert window.current_screen() == "mood"
+    settle(window)
     qtbot.mouseClick(window.mood.back_button, Qt.MouseButton.LeftButton)
     assert window.current_screen() == "main"
 

@@ -1,0 +1,87 @@
+"""`kiosk-admin report [--since 7d] [--out DIR] [--json]`: the audience and health numbers
+of a period, from the analytics database of the kiosk's data folder.
+
+`--json` prints `{"totals": {...}, "buckets": [...], ...}` (see
+`kiosk.analytics.report`); `--out DIR` writes CSV tables and a self-contained
+`report.html` with charts. Without either, a short summary is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import Settings
+
+
+def register(subparsers: Any) -> None:
+    """Add the `report` command to the admin cli's subparsers."""
+    report = subparsers.add_parser(
+        "report", help="audience and health numbers of a period (JSON, CSV, HTML charts)",
+        description="Summarize the kiosk's local audience analytics.",
+    )
+    report.add_argument("--since", default="7d", metavar="WHEN",
+                        help="start: a duration ago (7d, 24h, 90m, 2w) or a date "
+                             "(2026-11-30, local time); default 7d")
+    report.add_argument("--out", metavar="DIR", type=Path,
+                        help="write buckets.csv, by_emotion.csv, top_items.csv, totals.csv "
+                             "and report.html into DIR")
+    report.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    report.set_defaults(func=cmd_report)
+
+
+def settings_of(args: argparse.Namespace) -> Settings:
+    """The settings the admin cli loaded (`--config`, `--data-dir`), else the defaults."""
+    settings = getattr(args, "settings", None)
+    return settings if isinstance(settings, Settings) else Settings()
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from kiosk.analytics import AnalyticsError, AnalyticsStore
+    from kiosk.analytics.report import build_report, parse_since
+
+    settings = settings_of(args)
+    try:
+        since = parse_since(args.since)
+    except ValueError as exc:
+        print(f"kiosk-admin report: {exc}", file=sys.stderr)
+        return 2
+    path = settings.analytics_db
+    if not path.is_file():
+        print(f"kiosk-admin report: no analytics database at {path}; run the kiosk first, or "
+              "point --data-dir / --config at the data folder it used", file=sys.stderr)
+        return 1
+    try:
+        store = AnalyticsStore(path, k=settings.analytics.k_anonymity)
+    except AnalyticsError as exc:
+        print(f"kiosk-admin report: {exc}", file=sys.stderr)
+        return 1
+    try:
+        report = build_report(store, since)
+    finally:
+        store.close()
+    if args.out is not None:
+        from kiosk.analytics.export import write_csv, write_html
+
+        try:
+            files = [*write_csv(report, args.out), write_html(report, args.out)]
+        except OSError as exc:
+            print(f"kiosk-admin report: cannot write into {args.out}: {exc.strerror}",
+                  file=sys.stderr)
+            return 1
+        if not args.json:
+            for f in files:
+                print(f"wrote {f}")
+    if args.json:
+        json.dump(report, sys.stdout, indent=2)
+        print()
+    elif args.out is None:
+        t = report["totals"]
+        print(f"{report['since']} to {report['until']}: {t['visits']} visits "
+              f"({t['engaged']} engaged), {t['pages']} pages, {t['likes']} likes, "
+              f"dwell p50 {t['dwell_p50_s']} s, camera LIVE {t['camera_live_pct']} %, "
+              f"{t['crashes']} crashes")
+    return 0

@@ -1,0 +1,347 @@
+"""The recorder: counts what the kiosk sees into time buckets without blocking anyone.
+
+Every `note_*`/`visit_*` method is O(1) work under a lock, with no I/O, so the GUI
+thread may call it from a slot. When a bucket's time is up it is closed in memory (by
+the next call or by the "kiosk-analytics" thread, whichever comes first) and the
+thread writes it to the `AnalyticsStore`, then hands it to the bucket listeners (the
+CloudWatch publisher).
+
+Privacy by construction:
+- visit ids live only in memory, to pair a visit's start with its end and to count
+  distinct visits; they are never written;
+- a visit adds its dwell to a histogram bin, never a row of its own;
+- the emotion mix, pages and likes by emotion and liked items (`Mix`) are written
+  only when they cover at least `k` visits; a smaller mix is merged with the next
+  buckets until it does, and dropped (counted as `suppressed_visits`) after
+  `max_merge_s` or at shutdown.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from kiosk.analytics.bucket import BucketStats, Mix, percentile
+from kiosk.analytics.store import AnalyticsError, AnalyticsStore
+
+log = logging.getLogger(__name__)
+
+BucketListener = Callable[[BucketStats, "Mix | None"], None]
+MAX_SAMPLES = 20_000  # latency/fps samples kept per bucket (about 1 MB at worst)
+
+
+@dataclass
+class _Open:
+    """The bucket being filled, with its in-memory-only helpers."""
+
+    stats: BucketStats
+    mix: Mix
+    visitors: set[str] = field(default_factory=set)
+    fps: list[float] = field(default_factory=list)
+    latency: list[float] = field(default_factory=list)
+    queue_first: int | None = None
+    queue_last: int | None = None
+
+
+class Recorder:
+    """Thread-safe bucket recorder; see the module docstring.
+
+    `clock` gives epoch seconds (buckets align to multiples of `bucket_s`)."""
+
+    def __init__(
+        self,
+        store: AnalyticsStore | None,
+        *,
+        bucket_s: float = 300.0,
+        k: int = 5,
+        max_merge_s: float = 86400.0,
+        attention_s: float = 4.0,
+        retention_days: float = 90.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self.bucket_s = float(bucket_s)
+        self.k = int(k)
+        self.max_merge_s = float(max_merge_s)
+        self.attention_s = float(attention_s)
+        self.retention_days = float(retention_days)
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._closed: list[tuple[BucketStats, Mix | None]] = []
+        self._visits: dict[str, float] = {}  # visit id -> start (memory only)
+        self._visit_emotion: dict[str, str] = {}
+        self._carry: Mix | None = None
+        self._carry_visitors: set[str] = set()
+        self._camera_state: str | None = None
+        self._camera_since = 0.0
+        self._listeners: list[BucketListener] = []
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._last_purge = 0.0
+        self.write_errors = 0
+        self._open = self._new(self._align(clock()))
+
+    @classmethod
+    def from_settings(cls, settings: object, **kwargs: object) -> Recorder:
+        """The recorder of `settings.analytics`, with its store opened (or None with a
+        logged reason, so the kiosk runs on without analytics)."""
+        a = settings.analytics  # type: ignore[attr-defined]
+        store: AnalyticsStore | None
+        try:
+            store = AnalyticsStore(settings.analytics_db, k=a.k_anonymity)  # type: ignore[attr-defined]
+        except AnalyticsError as exc:
+            log.error("audience analytics off: %s", exc)
+            store = None
+        return cls(store, bucket_s=a.bucket_min * 60.0, k=a.k_anonymity,
+                   max_merge_s=a.max_merge_h * 3600.0, attention_s=a.attention_s,
+                   retention_days=a.retention_days, **kwargs)  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------------ notes (any thread)
+
+    def visit_started(self, visit_id: str) -> None:
+        with self._lock:
+            o = self._roll()
+            self._visits.setdefault(visit_id, self._clock())
+            o.visitors.add(visit_id)
+
+    def visit_ended(self, visit_id: str) -> None:
+        with self._lock:
+            o = self._roll()
+            started = self._visits.pop(visit_id, None)
+            self._visit_emotion.pop(visit_id, None)
+            if started is not None:
+                o.stats.add_visit(self._clock() - started, self.attention_s)
+
+    def emotion_settled(self, visit_id: str, emotion: str) -> None:
+        """A visit's settled emotion changed (counted once per change, not per frame)."""
+        with self._lock:
+            o = self._roll()
+            if self._visit_emotion.get(visit_id) == emotion:
+                return
+            self._visit_emotion[visit_id] = emotion
+            o.visitors.add(visit_id)
+            o.mix.emotions[emotion] = o.mix.emotions.get(emotion, 0) + 1
+
+    def page_shown(self, visit_id: str, emotion: str) -> None:
+        with self._lock:
+            o = self._roll()
+            o.stats.pages += 1
+            o.visitors.add(visit_id)
+            o.mix.pages_by_emotion[emotion] = o.mix.pages_by_emotion.get(emotion, 0) + 1
+
+    def liked(self, visit_id: str, emotion: str, item_id: str) -> None:
+        with self._lock:
+            o = self._roll()
+            o.stats.likes += 1
+            o.visitors.add(visit_id)
+            o.mix.likes_by_emotion[emotion] = o.mix.likes_by_emotion.get(emotion, 0) + 1
+            o.mix.items[item_id] = o.mix.items.get(item_id, 0) + 1
+
+    def mood_picked(self) -> None:
+        with self._lock:
+            self._roll().stats.mood_picks += 1
+
+    def consent(self, answer: str) -> None:
+        """The identity overlay's answer: "yes" or anything else (counted as no)."""
+        with self._lock:
+            o = self._roll()
+            if answer.strip().lower() in ("yes", "true", "accept", "accepted"):
+                o.stats.consent_yes += 1
+            else:
+                o.stats.consent_no += 1
+
+    def camera_state(self, state: str) -> None:
+        with self._lock:
+            self._roll()
+            now = self._clock()
+            self._account_camera(now)
+            self._camera_state = state.split(" ", 1)[0].upper()
+            self._camera_since = now
+
+    def gauges(self, *, fps: float | None = None, queue_depth: int | None = None,
+               dead_letters: int | None = None, disk_free_mb: float | None = None,
+               uploads_failing: bool = False) -> None:
+        """A periodic sample of the kiosk's health (any subset); `uploads_failing`: the
+        event uploader is backing off, offline or blocked."""
+        with self._lock:
+            o = self._roll()
+            o.stats.uploads_failing += int(uploads_failing)
+            if fps is not None and len(o.fps) < MAX_SAMPLES:
+                o.fps.append(float(fps))
+            if queue_depth is not None:
+                if o.queue_first is None:
+                    o.queue_first = queue_depth
+                o.queue_last = queue_depth
+                o.stats.queue_depth = max(o.stats.queue_depth or 0, int(queue_depth))
+            if dead_letters is not None:
+                o.stats.dead_letters = int(dead_letters)
+            if disk_free_mb is not None:
+                old = o.stats.disk_free_mb
+                o.stats.disk_free_mb = disk_free_mb if old is None else min(old, disk_free_mb)
+
+    def vision_latency(self, ms: float) -> None:
+        with self._lock:
+            o = self._roll()
+            if len(o.latency) < MAX_SAMPLES:
+                o.latency.append(float(ms))
+
+    def crashed(self) -> None:
+        with self._lock:
+            self._roll().stats.crashes += 1
+
+    def started(self, unclean_previous_exit: bool = False) -> None:
+        """The app started (a restart); `unclean_previous_exit` counts as a crash too."""
+        with self._lock:
+            o = self._roll()
+            o.stats.restarts += 1
+            o.stats.crashes += int(unclean_previous_exit)
+
+    def snapshot(self) -> BucketStats:
+        """A copy of the open bucket's counters (the mix is not included: it is not yet
+        k-anonymous)."""
+        with self._lock:
+            o = self._roll()
+            return replace(o.stats, dwell_hist=list(o.stats.dwell_hist),
+                           camera_s=dict(o.stats.camera_s))
+
+    # ------------------------------------------------------------------ listeners
+
+    def add_bucket_listener(self, callback: BucketListener) -> None:
+        """`callback(bucket, mix_or_None)` on the analytics thread after each write."""
+        self._listeners.append(callback)
+
+    # ------------------------------------------------------------------ thread
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="kiosk-analytics", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> bool:
+        """Close the open bucket (visits in progress end now; a mix below k is dropped),
+        write everything and end the thread. True when done within `timeout`."""
+        self._stop.set()
+        self._wake.set()
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join(timeout)
+            if thread.is_alive():
+                log.warning("analytics: still writing after %.1f s", timeout)
+                return False
+        self.close_all()
+        if self.store is not None:
+            self.store.close()
+        return True
+
+    def close_all(self) -> None:
+        """Close the open bucket now and write it with everything pending (shutdown)."""
+        with self._lock:
+            now = self._clock()
+            for _visit_id, started in list(self._visits.items()):
+                self._open.stats.add_visit(now - started, self.attention_s)
+            self._visits.clear()
+            self._close_open(min(now, self._open.stats.end), final=True)
+        self.write_pending()
+
+    def write_pending(self) -> int:
+        """Close a bucket whose time is up, then write the closed ones (the analytics
+        thread does this; tests and the bench call it directly). Returns how many."""
+        with self._lock:
+            self._roll()
+            closed, self._closed = self._closed, []
+        for bucket, mix in closed:
+            if self.store is not None:
+                try:
+                    self.store.write(bucket, mix)
+                except AnalyticsError as exc:
+                    self.write_errors += 1
+                    log.error("analytics: bucket at %.0f not written: %s", bucket.start, exc)
+            for callback in list(self._listeners):
+                try:
+                    callback(bucket, mix)
+                except Exception:
+                    log.exception("analytics bucket listener %r failed", callback)
+        return len(closed)
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set():
+                with self._lock:
+                    self._roll()
+                    wait = self._open.stats.end - self._clock() + 0.05
+                self.write_pending()
+                self._maybe_purge()
+                self._wake.wait(max(0.05, min(wait, 60.0)))
+                self._wake.clear()
+        except Exception:  # thread boundary: log, the kiosk runs on without analytics
+            log.exception("analytics thread stopped by an unexpected error")
+
+    def _maybe_purge(self) -> None:
+        now = self._clock()
+        if self.store is None or now - self._last_purge < 3600:
+            return
+        self._last_purge = now
+        try:
+            self.store.purge(self.retention_days, now)
+        except AnalyticsError as exc:
+            log.error("analytics: retention purge failed: %s", exc)
+
+    # ------------------------------------------------------------------ internals (locked)
+
+    def _align(self, t: float) -> float:
+        return t - (t % self.bucket_s)
+
+    def _new(self, start: float) -> _Open:
+        return _Open(BucketStats(start, self.bucket_s), Mix(start, start + self.bucket_s))
+
+    def _roll(self) -> _Open:
+        now = self._clock()
+        skipped = 0
+        while now >= self._open.stats.end:
+            end = self._open.stats.end
+            self._close_open(end, final=False)
+            skipped += 1
+            # every bucket of a quiet stretch is written (camera time, heartbeats); after
+            # a day (a suspended machine) the recorder jumps to now
+            self._open = self._new(end if skipped < 288 else self._align(now))
+            self._camera_since = max(self._camera_since, self._open.stats.start)
+            self._wake.set()
+        return self._open
+
+    def _account_camera(self, until: float) -> None:
+        if self._camera_state is not None and until > self._camera_since:
+            cam = self._open.stats.camera_s
+            cam[self._camera_state] = cam.get(self._camera_state, 0.0) + until - self._camera_since
+            self._camera_since = until
+
+    def _close_open(self, at: float, final: bool) -> None:
+        o = self._open
+        self._account_camera(at)
+        s = o.stats
+        s.fps_mean = sum(o.fps) / len(o.fps) if o.fps else None
+        s.vision_p95_ms = percentile(o.latency, 0.95)
+        if o.queue_first is not None and o.queue_last is not None:
+            s.queue_delta = o.queue_last - o.queue_first
+        mix, visitors = o.mix, set(o.visitors)
+        if self._carry is not None:
+            self._carry.merge(mix)
+            mix, visitors = self._carry, self._carry_visitors | visitors
+        mix.visits = len(visitors)
+        written: Mix | None = None
+        self._carry, self._carry_visitors = None, set()
+        if mix.visits >= self.k:
+            written = mix
+        elif mix.empty:
+            pass
+        elif final or mix.end - mix.start >= self.max_merge_s:
+            s.suppressed_visits += mix.visits
+            log.info("analytics: mix of %d visit(s) below k=%d suppressed", mix.visits, self.k)
+        else:
+            self._carry, self._carry_visitors = mix, visitors
+        self._closed.append((s, written))

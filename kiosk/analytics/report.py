@@ -1,0 +1,138 @@
+"""The numbers of a period: totals, bucket rows, and the k-anonymous mixes summed.
+
+`build_report` reads an `AnalyticsStore` and returns one JSON-ready dict, the shape
+`kiosk-admin report --json` prints and the CSV, HTML and the Audience view are made of:
+
+    {"since": ISO, "until": ISO, "k": 5,
+     "totals": {"visits", "engaged", "passers_by", "pages", "likes", "like_rate",
+                "dwell_p50_s", "dwell_p90_s", "mood_picks", "consent_yes", "consent_no",
+                "camera_live_pct", "fps_mean", "vision_p95_ms", "queue_depth",
+                "dead_letters", "crashes", "restarts", "suppressed_visits"},
+     "buckets": [BucketStats.as_row() + "time": ISO, …],
+     "visits_by_hour": {"0".."23": n}, "emotion_mix": {EMOTION: n},
+     "emotion_by_hour": {"0".."23": {EMOTION: n}}, "like_rate_by_emotion": {EMOTION: rate},
+     "top_items": [{"item": id, "likes": n}, …], "camera_s": {STATE: seconds}}
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from kiosk.analytics.bucket import (
+    CAMERA_STATES,
+    BucketStats,
+    Mix,
+    histogram_percentile,
+    merge_histograms,
+)
+from kiosk.analytics.store import AnalyticsStore
+
+_UNITS = {"m": 60.0, "h": 3600.0, "d": 86400.0, "w": 7 * 86400.0}
+
+
+def parse_since(text: str, now: float | None = None) -> float:
+    """`7d`, `24h`, `90m`, `2w` (ago), or an ISO date/time (local time when it has no
+    offset); returns epoch seconds. Raises ValueError naming the accepted forms."""
+    now = time.time() if now is None else now
+    value = text.strip()
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([mhdw])", value.lower())
+    if match:
+        return now - float(match.group(1)) * _UNITS[match.group(2)]
+    try:
+        return datetime.fromisoformat(value).timestamp()
+    except ValueError:
+        raise ValueError(f"--since {text!r}: use a duration such as 7d, 24h, 90m, 2w, "
+                         "or a date such as 2026-11-30 or 2026-11-30T09:00") from None
+
+
+def start_of_today(now: float | None = None) -> float:
+    local = datetime.fromtimestamp(time.time() if now is None else now)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+
+
+def build_report(store: AnalyticsStore, since: float, until: float | None = None,
+                 extra: list[BucketStats] | None = None) -> dict[str, Any]:
+    """The report of `[since, until)`; `extra` adds unsaved buckets (the open one)."""
+    until = time.time() if until is None else until
+    buckets = store.buckets(since, until) + list(extra or [])
+    mixes = store.mixes(since, until)
+    return summarize(buckets, mixes, since, until, store.k)
+
+
+def summarize(buckets: list[BucketStats], mixes: list[Mix], since: float, until: float,
+              k: int) -> dict[str, Any]:
+    visits = sum(b.visits for b in buckets)
+    pages = sum(b.pages for b in buckets)
+    likes = sum(b.likes for b in buckets)
+    hist = merge_histograms(b.dwell_hist for b in buckets)
+    camera: dict[str, float] = {s: 0.0 for s in CAMERA_STATES}
+    for b in buckets:
+        for state, seconds in b.camera_s.items():
+            camera[state] = camera.get(state, 0.0) + seconds
+    camera_total = sum(camera.values())
+    fps = [b.fps_mean for b in buckets if b.fps_mean is not None]
+    latest = [b for b in buckets if b.dead_letters is not None]
+    totals: dict[str, Any] = {
+        "visits": visits,
+        "engaged": sum(b.engaged for b in buckets),
+        "passers_by": visits - sum(b.engaged for b in buckets),
+        "pages": pages,
+        "likes": likes,
+        "like_rate": round(likes / pages, 4) if pages else None,
+        "dwell_p50_s": _r(histogram_percentile(hist, 0.5)),
+        "dwell_p90_s": _r(histogram_percentile(hist, 0.9)),
+        "mood_picks": sum(b.mood_picks for b in buckets),
+        "consent_yes": sum(b.consent_yes for b in buckets),
+        "consent_no": sum(b.consent_no for b in buckets),
+        "camera_live_pct": _r(100 * camera.get("LIVE", 0.0) / camera_total)
+        if camera_total else None,
+        "fps_mean": _r(sum(fps) / len(fps)) if fps else None,
+        "vision_p95_ms": _r(max((b.vision_p95_ms for b in buckets
+                                 if b.vision_p95_ms is not None), default=None)),
+        "queue_depth": max((b.queue_depth for b in buckets if b.queue_depth is not None),
+                           default=None),
+        "dead_letters": latest[-1].dead_letters if latest else None,
+        "crashes": sum(b.crashes for b in buckets),
+        "restarts": sum(b.restarts for b in buckets),
+        "suppressed_visits": sum(b.suppressed_visits for b in buckets),
+        "uploads_failing": sum(b.uploads_failing for b in buckets),
+    }
+    by_hour = {str(h): 0 for h in range(24)}
+    for b in buckets:
+        by_hour[str(datetime.fromtimestamp(b.start).hour)] += b.visits
+    total_mix = Mix(since, until)
+    emotion_by_hour: dict[str, dict[str, int]] = {str(h): {} for h in range(24)}
+    for m in mixes:
+        total_mix.merge(m)
+        hour = emotion_by_hour[str(datetime.fromtimestamp(m.start).hour)]
+        for emotion, n in m.emotions.items():
+            hour[emotion] = hour.get(emotion, 0) + n
+    like_rate = {
+        e: round(total_mix.likes_by_emotion.get(e, 0) / n, 4)
+        for e, n in sorted(total_mix.pages_by_emotion.items()) if n
+    }
+    top = sorted(total_mix.items.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+    return {
+        "since": _iso(since),
+        "until": _iso(until),
+        "k": k,
+        "totals": totals,
+        "buckets": [{"time": _iso(b.start), **b.as_row()} for b in buckets],
+        "visits_by_hour": by_hour,
+        "emotion_mix": dict(sorted(total_mix.emotions.items())),
+        "emotion_by_hour": emotion_by_hour,
+        "like_rate_by_emotion": like_rate,
+        "top_items": [{"item": item, "likes": n} for item, n in top],
+        "camera_s": {s: round(v, 1) for s, v in camera.items()},
+    }
+
+
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, tz=UTC).isoformat(timespec="seconds")
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 2)

@@ -1,0 +1,254 @@
+"""The analytics database: closed buckets and k-anonymous mixes in SQLite (WAL).
+
+Tables (schema version in `PRAGMA user_version`):
+- `buckets`: one row per closed bucket, keyed by its start (epoch seconds); the
+  numbers of `BucketStats` (dwell as a histogram, camera seconds per state as JSON).
+  A bucket written twice (two processes, a restart within one bucket) adds up.
+- `mix`: emotion mix, pages and likes by emotion and liked items over `[start, end)`,
+  written only when it covers at least k visits (the recorder enforces it; the store
+  refuses smaller ones too, so no code path can write one).
+
+Only the analytics thread writes; `kiosk-admin report` and the admin panel's
+Audience view read through their own connections.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from kiosk.analytics.bucket import BucketStats, Mix, merge_histograms
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 2
+_SCHEMA = (
+    """
+    CREATE TABLE IF NOT EXISTS buckets (
+        start REAL PRIMARY KEY, span_s REAL NOT NULL,
+        visits INTEGER NOT NULL, engaged INTEGER NOT NULL,
+        dwell_hist TEXT NOT NULL, dwell_sum_s REAL NOT NULL,
+        pages INTEGER NOT NULL, likes INTEGER NOT NULL, mood_picks INTEGER NOT NULL,
+        consent_yes INTEGER NOT NULL, consent_no INTEGER NOT NULL,
+        camera_s TEXT NOT NULL, fps_mean REAL, vision_p95_ms REAL,
+        queue_depth INTEGER, queue_delta INTEGER NOT NULL, dead_letters INTEGER,
+        disk_free_mb REAL, crashes INTEGER NOT NULL, restarts INTEGER NOT NULL,
+        suppressed_visits INTEGER NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS mix (
+        start REAL NOT NULL, end REAL NOT NULL, visits INTEGER NOT NULL,
+        emotions TEXT NOT NULL, pages_by_emotion TEXT NOT NULL,
+        likes_by_emotion TEXT NOT NULL, items TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS mix_by_start ON mix (start)",
+)
+_MIGRATIONS = {  # version reached -> statements from the previous one
+    2: ("ALTER TABLE buckets ADD COLUMN uploads_failing INTEGER NOT NULL DEFAULT 0",),
+}
+_BUCKET_COLS = (
+    "start", "span_s", "visits", "engaged", "dwell_hist", "dwell_sum_s", "pages", "likes",
+    "mood_picks", "consent_yes", "consent_no", "camera_s", "fps_mean", "vision_p95_ms",
+    "queue_depth", "queue_delta", "dead_letters", "disk_free_mb", "crashes", "restarts",
+    "suppressed_visits", "uploads_failing",
+)
+
+
+class AnalyticsError(Exception):
+    """The analytics database cannot be opened or written; the message says what to do."""
+
+
+class AnalyticsStore:
+    """Read and write buckets and mixes in `path`; one connection per thread."""
+
+    def __init__(self, path: str | Path, k: int = 5) -> None:
+        self.path = Path(path).expanduser()
+        self.k = int(k)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._conns: list[sqlite3.Connection] = []
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise AnalyticsError(f"cannot create the folder of {self.path}: {exc.strerror}; "
+                                 "check analytics.db_path / app.data_dir") from None
+        conn = self._conn()
+        try:
+            found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if found > SCHEMA_VERSION:
+                raise AnalyticsError(f"{self.path} is version {found}, newer than this kiosk "
+                                     f"({SCHEMA_VERSION}); update the kiosk or move it aside")
+            conn.execute("BEGIN IMMEDIATE")
+            for statement in _SCHEMA:
+                conn.execute(statement)
+            for version in range(max(found, 1) + 1, SCHEMA_VERSION + 1):
+                for statement in _MIGRATIONS[version]:
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise AnalyticsError(f"the analytics database {self.path} cannot be opened ({exc});"
+                                 " move the file aside to start an empty one") from None
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            return conn
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=10.0, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.Error as exc:
+            raise AnalyticsError(f"cannot open the analytics database {self.path}: {exc}; "
+                                 "check the folder's permissions and free space") from None
+        with self._lock:
+            self._conns.append(conn)
+        self._local.conn = conn
+        return conn
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        conn = self._conn()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise AnalyticsError(f"analytics database {self.path}: {exc}") from exc
+
+    def close(self) -> None:
+        with self._lock:
+            conns, self._conns = self._conns, []
+        for conn in conns:
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()
+        self._local = threading.local()
+
+    # ------------------------------------------------------------------ writing
+
+    def write(self, bucket: BucketStats, mix: Mix | None = None) -> None:
+        """Commit a closed bucket (added to any row already there for its start) and,
+        when it covers at least k visits, a mix. Raises AnalyticsError."""
+        if mix is not None and mix.visits < self.k:
+            raise ValueError(f"a mix of {mix.visits} visits is below k={self.k}")
+        with self._tx() as conn:
+            old = conn.execute(
+                f"SELECT {', '.join(_BUCKET_COLS)} FROM buckets WHERE start = ?", (bucket.start,)
+            ).fetchone()
+            merged = _merge(_from_row(old), bucket) if old else bucket
+            values = _to_row(merged)
+            conn.execute(
+                f"INSERT OR REPLACE INTO buckets ({', '.join(_BUCKET_COLS)})"
+                f" VALUES ({', '.join('?' * len(_BUCKET_COLS))})", values,
+            )
+            if mix is not None and not mix.empty:
+                conn.execute(
+                    "INSERT INTO mix VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (mix.start, mix.end, mix.visits, _j(mix.emotions),
+                     _j(mix.pages_by_emotion), _j(mix.likes_by_emotion), _j(mix.items)),
+                )
+
+    def purge(self, retention_days: float, now: float | None = None) -> int:
+        """Delete buckets and mixes older than the retention; returns rows deleted."""
+        cutoff = (time.time() if now is None else now) - retention_days * 86400.0
+        with self._tx() as conn:
+            n = conn.execute("DELETE FROM buckets WHERE start < ?", (cutoff,)).rowcount
+            n += conn.execute("DELETE FROM mix WHERE end <= ?", (cutoff,)).rowcount
+        if n:
+            log.info("analytics: %d rows older than %.0f days deleted", n, retention_days)
+        return int(n)
+
+    # ------------------------------------------------------------------ reading
+
+    def buckets(self, since: float = 0.0, until: float | None = None) -> list[BucketStats]:
+        """Buckets starting in `[since, until)`, oldest first."""
+        rows = self._conn().execute(
+            f"SELECT {', '.join(_BUCKET_COLS)} FROM buckets WHERE start >= ? AND start < ?"
+            " ORDER BY start", (since, until if until is not None else float("inf")),
+        ).fetchall()
+        return [_from_row(r) for r in rows]
+
+    def mixes(self, since: float = 0.0, until: float | None = None) -> list[Mix]:
+        """Mixes that end after `since` and start before `until`, oldest first."""
+        rows = self._conn().execute(
+            "SELECT start, end, visits, emotions, pages_by_emotion, likes_by_emotion, items"
+            " FROM mix WHERE end > ? AND start < ? ORDER BY start",
+            (since, until if until is not None else float("inf")),
+        ).fetchall()
+        return [Mix(float(r[0]), float(r[1]), int(r[2]), json.loads(r[3]), json.loads(r[4]),
+                    json.loads(r[5]), json.loads(r[6])) for r in rows]
+
+
+# ---------------------------------------------------------------------- rows
+
+
+def _j(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def _to_row(b: BucketStats) -> tuple[Any, ...]:
+    return (
+        b.start, b.span_s, b.visits, b.engaged, _j(b.dwell_hist), b.dwell_sum_s, b.pages,
+        b.likes, b.mood_picks, b.consent_yes, b.consent_no, _j(b.camera_s), b.fps_mean,
+        b.vision_p95_ms, b.queue_depth, b.queue_delta, b.dead_letters, b.disk_free_mb,
+        b.crashes, b.restarts, b.suppressed_visits, b.uploads_failing,
+    )
+
+
+def _from_row(r: Any) -> BucketStats:
+    return BucketStats(
+        start=float(r[0]), span_s=float(r[1]), visits=int(r[2]), engaged=int(r[3]),
+        dwell_hist=merge_histograms([json.loads(r[4])]), dwell_sum_s=float(r[5]),
+        pages=int(r[6]), likes=int(r[7]), mood_picks=int(r[8]), consent_yes=int(r[9]),
+        consent_no=int(r[10]), camera_s={k: float(v) for k, v in json.loads(r[11]).items()},
+        fps_mean=r[12], vision_p95_ms=r[13], queue_depth=r[14], queue_delta=int(r[15]),
+        dead_letters=r[16], disk_free_mb=r[17], crashes=int(r[18]), restarts=int(r[19]),
+        suppressed_visits=int(r[20]), uploads_failing=int(r[21]),
+    )
+
+
+def _merge(a: BucketStats, b: BucketStats) -> BucketStats:
+    """Two partial rows of the same bucket (a restart within it): counts add, gauges
+    keep the worse (latency, lowest disk) or the later value."""
+    camera = dict(a.camera_s)
+    for k, v in b.camera_s.items():
+        camera[k] = camera.get(k, 0.0) + v
+    return BucketStats(
+        start=a.start, span_s=max(a.span_s, b.span_s), visits=a.visits + b.visits,
+        engaged=a.engaged + b.engaged, dwell_hist=merge_histograms([a.dwell_hist, b.dwell_hist]),
+        dwell_sum_s=a.dwell_sum_s + b.dwell_sum_s, pages=a.pages + b.pages,
+        likes=a.likes + b.likes, mood_picks=a.mood_picks + b.mood_picks,
+        consent_yes=a.consent_yes + b.consent_yes, consent_no=a.consent_no + b.consent_no,
+        camera_s=camera, fps_mean=b.fps_mean if b.fps_mean is not None else a.fps_mean,
+        vision_p95_ms=_max(a.vision_p95_ms, b.vision_p95_ms),
+        queue_depth=_max(a.queue_depth, b.queue_depth), queue_delta=a.queue_delta + b.queue_delta,
+        dead_letters=b.dead_letters if b.dead_letters is not None else a.dead_letters,
+        disk_free_mb=_min(a.disk_free_mb, b.disk_free_mb), crashes=a.crashes + b.crashes,
+        restarts=a.restarts + b.restarts,
+        suppressed_visits=a.suppressed_visits + b.suppressed_visits,
+        uploads_failing=a.uploads_failing + b.uploads_failing,
+    )
+
+
+def _max(a: Any, b: Any) -> Any:
+    return b if a is None else a if b is None else max(a, b)
+
+
+def _min(a: Any, b: Any) -> Any:
+    return b if a is None else a if b is None else min(a, b)

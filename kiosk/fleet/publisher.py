@@ -1,0 +1,122 @@
+"""The durable path from a closed bucket to CloudWatch.
+
+`FleetPublisher.on_bucket` (called on the analytics thread) commits the bucket's datums
+as one `metric` row in `metrics.sqlite3`: the event queue's code (WAL, bounded,
+dead letters, `kiosk-admin events …` tooling) in a file of its own, so metrics can
+never crowd out likes. `MetricsUploader` is the events uploader with another call:
+up to 10 rows (≤ 1,000 datums, well under 1 MB) per PutMetricData, oldest first, the
+same rate limit, backoff with jitter, OFFLINE probing and dead-letter rules. Rows
+older than CloudWatch's two weeks are dead-lettered as `Expired` instead of sent.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from typing import Any
+
+from kiosk.analytics.bucket import BucketStats, Mix
+from kiosk.aws import make_client
+from kiosk.config import AwsSettings, Settings
+from kiosk.events.errors import EventsError
+from kiosk.events.queue import Batch, EventQueue
+from kiosk.events.records import Record, RecordKind, Targets
+from kiosk.events.uploader import Uploader
+from kiosk.fleet.metrics import MAX_AGE_S, bucket_datums, default_kiosk_id, to_api
+
+log = logging.getLogger(__name__)
+
+
+def metric_record(datums: list[dict[str, Any]], created_at: float) -> Record:
+    """One queued row: a bucket's datums (JSON-ready)."""
+    return Record(RecordKind.METRIC, str(uuid.uuid4()), {"datums": datums},
+                  created_at=created_at)
+
+
+class MetricsUploader(Uploader):
+    """Drains the metrics queue into PutMetricData on `namespace` (thread
+    "kiosk-uploader", like the events one; see `kiosk.events.uploader`)."""
+
+    def __init__(self, queue: EventQueue, namespace: str, *, endpoint_url: str = "",
+                 aws: AwsSettings | None = None, **kwargs: Any) -> None:
+        super().__init__(queue, Targets(), aws=aws, **kwargs)
+        self.kinds = (RecordKind.METRIC,)
+        self.namespace = namespace
+        self.endpoint_url = endpoint_url
+
+    def _make_client(self) -> bool:
+        try:
+            self._client = make_client("cloudwatch", self._aws, endpoint_url=self.endpoint_url)
+            return True
+        except Exception as exc:  # botocore ProfileNotFound, NoRegionError, …
+            self._on_error(None, exc)
+            return False
+
+    def _send(self, batch: Batch) -> bool:
+        now = time.time()
+        expired = [r.id for r in batch.rows if now - r.created_at > MAX_AGE_S]
+        if expired:
+            self.queue.dead_letter(expired, "Expired",
+                                   "older than two weeks: CloudWatch no longer accepts it")
+            return True
+        try:
+            data = [to_api(d) for row in batch.rows for d in row.body["datums"]]
+        except (KeyError, TypeError, ValueError) as exc:
+            self.queue.dead_letter(batch.ids, type(exc).__name__, f"bad metric row: {exc}")
+            return True
+        wait = self._limiter.reserve()
+        if wait > 0 and self._stop.wait(wait):
+            return False
+        try:
+            self._client.put_metric_data(Namespace=self.namespace, MetricData=data)
+        except Exception as exc:
+            return self._on_error(batch, exc)
+        self.queue.ack(batch.ids)
+        self._on_success()
+        return True
+
+
+class FleetPublisher:
+    """Queues each bucket's datums and runs the metrics uploader."""
+
+    def __init__(self, queue: EventQueue, uploader: MetricsUploader, *, site: str,
+                 kiosk_id: str, profile: str = "default") -> None:
+        self.queue = queue
+        self.uploader = uploader
+        self.site = site
+        self.kiosk_id = kiosk_id
+        self.profile = profile
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **uploader_kwargs: Any) -> FleetPublisher:
+        f = settings.fleet
+        queue = EventQueue(settings.metrics_db, max_records=100_000, max_bytes=64 * 1024 * 1024,
+                           synchronous="NORMAL")
+        uploader_kwargs.setdefault("max_backoff_s", settings.events.max_backoff_s)
+        uploader_kwargs.setdefault("max_requests_per_s", 10.0)
+        uploader = MetricsUploader(queue, f.namespace, endpoint_url=f.endpoint_url,
+                                   aws=settings.aws, **uploader_kwargs)
+        return cls(queue, uploader, site=f.site, kiosk_id=f.kiosk_id or default_kiosk_id(),
+                   profile=f.profile)
+
+    def on_bucket(self, bucket: BucketStats, mix: Mix | None = None) -> None:
+        """A closed bucket (analytics thread): commit its datums; the uploader is woken."""
+        datums = bucket_datums(bucket, self.site, self.kiosk_id, self.profile)
+        if not datums:
+            return
+        try:
+            self.queue.record(metric_record(datums, bucket.start))
+        except EventsError as exc:
+            log.error("fleet metrics of the bucket at %.0f not queued: %s", bucket.start, exc)
+
+    def start(self) -> None:
+        self.uploader.start()
+
+    def stop(self, timeout: float = 3.0) -> bool:
+        stopped = self.uploader.stop(timeout)
+        self.queue.close()
+        return stopped
+
+    def status(self) -> dict[str, Any]:
+        return self.uploader.status().to_dict()

@@ -1,0 +1,303 @@
+"""Measure what the shopper sees: the settled emotion over time on a labelled video.
+
+The work behind `kiosk-admin eval-video VIDEO TIMELINE_JSON`. Every frame of the
+video goes through the kiosk's own `VisionPipeline` (detector, tracking, primary
+visitor, quality gate, emotion model(s), smoothing, visits; Rekognition off) with
+the frame's own timestamp ``index / fps``: no wall clock and no Qt, so a run is
+deterministic and as fast as the models allow.
+
+The timeline is ``{"fps": F, "segments": [{"start_s", "end_s", "label", "image"}]}``
+(what `kiosk.tools.face_video --timeline` writes); `label` is a FER label or
+``"absent"``. A frame belongs to the segment holding its timestamp; each frame
+stands for ``1 / fps`` seconds. Metrics (all times in seconds):
+
+* `on_screen_accuracy`: share of face time whose settled emotion, mapped back to
+  its FER label, equals the segment's label (no settled emotion yet = wrong).
+* `settle_s` {p50, p95}: per face segment, from its start to the first frame
+  whose settled emotion equals its label; a segment that never gets there counts
+  as its whole length (`unsettled_segments` says how many).
+* `flips_per_10s`: changes of the settled emotion inside face segments per 10 s
+  of face time, not counting the first change of a segment that follows a face
+  segment with another label or person (that change is the wanted update).
+* `visit_start_s` / `visit_end_s` {p50, p95}: delay from a face appearing after
+  an absence (or the video start) to the visit starting, and from the face
+  leaving (for absences at least `visit_grace_s` long) to the visit ending.
+* `false_visits`: visits that started with no face on screen, or a second time
+  during one stretch of face segments not broken by an absence.
+* `per_label`: the same accuracy and settle figures per label.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from kiosk.domain import Frame
+from kiosk.vision.emotion_model import EMOTION_TO_FER
+from kiosk.vision.mini_xception import FER_LABELS
+from kiosk.vision.pipeline import VisionPipeline, VisionResult
+
+log = logging.getLogger(__name__)
+
+ABSENT = "absent"
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineSegment:
+    start_s: float
+    end_s: float
+    label: str  # a FER label or "absent"
+    image: str | None = None
+
+    @property
+    def face(self) -> bool:
+        return self.label != ABSENT
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    fps: float
+    segments: tuple[TimelineSegment, ...]
+
+    def segment_at(self, t: float) -> int | None:
+        """Index of the segment holding time `t` (start inclusive), None outside all."""
+        for i, seg in enumerate(self.segments):
+            if seg.start_s - 1e-9 <= t < seg.end_s - 1e-9:
+                return i
+        return None
+
+
+def load_timeline(path: Path) -> Timeline:
+    """Read and check a timeline JSON; ValueError naming the file and the problem."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read the timeline ({exc.strerror})") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: not JSON ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
+        raise ValueError(f'{path}: expected {{"fps": F, "segments": [...]}}')
+    fps = data.get("fps")
+    if not isinstance(fps, int | float) or fps <= 0:
+        raise ValueError(f"{path}: fps must be a positive number, not {fps!r}")
+    segments: list[TimelineSegment] = []
+    allowed = (*FER_LABELS, ABSENT)
+    for i, raw in enumerate(data["segments"]):
+        try:
+            seg = TimelineSegment(float(raw["start_s"]), float(raw["end_s"]),
+                                  str(raw["label"]).lower(), raw.get("image"))
+        except (KeyError, TypeError, ValueError):
+            raise ValueError(f"{path}: segment {i} needs start_s, end_s and label") from None
+        if seg.label not in allowed:
+            raise ValueError(f"{path}: segment {i} label {seg.label!r} is not one of "
+                             f"{', '.join(allowed)}")
+        if seg.end_s <= seg.start_s or (segments and seg.start_s < segments[-1].end_s - 1e-6):
+            raise ValueError(f"{path}: segment {i} must end after it starts and not "
+                             "overlap the one before")
+        segments.append(seg)
+    if not segments:
+        raise ValueError(f"{path}: no segments")
+    return Timeline(float(fps), tuple(segments))
+
+
+def read_frames(video: Path, fps: float) -> Iterator[Frame]:
+    """Frames of `video` stamped ``index / fps`` (the timeline's clock, not the wall's).
+    ValueError when the file cannot be opened or holds no frame."""
+    if not Path(video).is_file():
+        raise ValueError(f"{video}: no such file")
+    cap = cv2.VideoCapture(str(video))
+    if not cap.isOpened():
+        raise ValueError(f"{video}: OpenCV cannot open this video")
+    try:
+        own_fps = cap.get(cv2.CAP_PROP_FPS)
+        if own_fps and abs(own_fps - fps) > 0.01 * fps:
+            log.warning("%s plays at %.2f fps, the timeline says %.2f; using the timeline's",
+                        video, own_fps, fps)
+        seq = 0
+        while True:
+            ok, image = cap.read()
+            if not ok:
+                break
+            yield Frame(image=image, seq=seq, timestamp=seq / fps, source=str(video))
+            seq += 1
+        if seq == 0:
+            raise ValueError(f"{video}: no frame could be decoded")
+    finally:
+        cap.release()
+
+
+@dataclass(frozen=True, slots=True)
+class FrameRecord:
+    """What the evaluation keeps of one `VisionResult`: the settled FER label (None
+    before one), visit start/end flags."""
+
+    t: float
+    shown: str | None
+    visit_started: bool
+    visit_ended: bool
+
+
+def record(result: VisionResult) -> FrameRecord:
+    shown = EMOTION_TO_FER.get(result.reading.emotion) if result.reading is not None else None
+    return FrameRecord(result.timestamp, shown, result.visit_started, result.visit_ended)
+
+
+def run_pipeline(pipeline: VisionPipeline, frames: Iterator[Frame],
+                 on_frame: Callable[[VisionResult], None] | None = None) -> list[FrameRecord]:
+    """Process every frame in order; return what was shown at each."""
+    out = []
+    for frame in frames:
+        result = pipeline.process(frame)
+        if on_frame is not None:
+            on_frame(result)
+        out.append(record(result))
+    return out
+
+
+def _pct(values: Sequence[float]) -> dict[str, float | None]:
+    if not values:
+        return {"p50": None, "p95": None}
+    arr = np.asarray(values, dtype=float)
+    return {"p50": round(float(np.percentile(arr, 50)), 3),
+            "p95": round(float(np.percentile(arr, 95)), 3)}
+
+
+def score(timeline: Timeline, records: Sequence[FrameRecord], visit_grace_s: float
+          ) -> dict[str, Any]:
+    """The metrics of the module docstring from per-frame records."""
+    dt = 1.0 / timeline.fps
+    segs = timeline.segments
+    by_seg: list[list[FrameRecord]] = [[] for _ in segs]
+    outside: list[FrameRecord] = []
+    for rec in records:
+        i = timeline.segment_at(rec.t)
+        (outside if i is None else by_seg[i]).append(rec)
+
+    face_time = correct_time = 0.0
+    flips = 0
+    settle: list[float] = []
+    unsettled = 0
+    per_label: dict[str, dict[str, Any]] = {}
+    for i, (seg, recs) in enumerate(zip(segs, by_seg, strict=True)):
+        if not seg.face or not recs:
+            continue
+        row = per_label.setdefault(seg.label, {"segments": 0, "face_s": 0.0, "correct_s": 0.0,
+                                               "settle": [], "unsettled": 0})
+        row["segments"] += 1
+        good = sum(r.shown == seg.label for r in recs)
+        face_time += len(recs) * dt
+        correct_time += good * dt
+        row["face_s"] += len(recs) * dt
+        row["correct_s"] += good * dt
+        first = next((r.t for r in recs if r.shown == seg.label), None)
+        if first is None:
+            unsettled += 1
+            row["unsettled"] += 1
+            value = seg.end_s - seg.start_s
+        else:
+            value = max(0.0, first - seg.start_s)
+        settle.append(value)
+        row["settle"].append(value)
+        flips += _flips(recs, expect_change=_expects_change(segs, i))
+
+    visit_start, visit_end, false_visits = _visits(timeline, by_seg, outside, visit_grace_s)
+    labels = {}
+    for label in sorted(per_label, key=lambda x: FER_LABELS.index(x)):
+        row = per_label[label]
+        labels[label] = {
+            "segments": row["segments"],
+            "face_s": round(row["face_s"], 3),
+            "on_screen_accuracy": round(row["correct_s"] / row["face_s"], 4)
+            if row["face_s"] else None,
+            "settle_s": _pct(row["settle"]),
+            "unsettled_segments": row["unsettled"],
+        }
+    return {
+        "frames": len(records),
+        "fps": timeline.fps,
+        "face_s": round(face_time, 3),
+        "on_screen_accuracy": round(correct_time / face_time, 4) if face_time else None,
+        "settle_s": _pct(settle),
+        "unsettled_segments": unsettled,
+        "flips": flips,
+        "flips_per_10s": round(10.0 * flips / face_time, 3) if face_time else None,
+        "visit_start_s": _pct(visit_start),
+        "visit_end_s": _pct(visit_end),
+        "false_visits": false_visits,
+        "per_label": labels,
+    }
+
+
+def _expects_change(segs: Sequence[TimelineSegment], i: int) -> bool:
+    """Whether segment i follows a face segment showing another label or person."""
+    if i == 0 or not segs[i - 1].face:
+        return False
+    prev, cur = segs[i - 1], segs[i]
+    return prev.label != cur.label or prev.image != cur.image
+
+
+def _flips(recs: Sequence[FrameRecord], *, expect_change: bool) -> int:
+    flips = 0
+    last = recs[0].shown
+    free = expect_change
+    for rec in recs[1:]:
+        if rec.shown is not None and last is not None and rec.shown != last:
+            if free:
+                free = False
+            else:
+                flips += 1
+        if rec.shown is not None:
+            last = rec.shown
+    return flips
+
+
+def _visits(timeline: Timeline, by_seg: Sequence[Sequence[FrameRecord]],
+            outside: Sequence[FrameRecord], grace_s: float
+            ) -> tuple[list[float], list[float], int]:
+    segs = timeline.segments
+    starts: list[float] = []
+    ends: list[float] = []
+    false_visits = sum(r.visit_started for r in outside)
+    run_started = False  # a visit already started in this stretch of face segments
+    for i, (seg, recs) in enumerate(zip(segs, by_seg, strict=True)):
+        if not seg.face:
+            false_visits += sum(r.visit_started for r in recs)
+            run_started = False
+            after_face = i > 0 and segs[i - 1].face
+            if after_face and seg.end_s - seg.start_s >= grace_s:
+                ended = next((r.t for r in recs if r.visit_ended), None)
+                if ended is not None:
+                    ends.append(ended - seg.start_s)
+                else:
+                    ends.append(seg.end_s - seg.start_s)
+            continue
+        new_stretch = i == 0 or not segs[i - 1].face
+        for rec in recs:
+            if not rec.visit_started:
+                continue
+            if new_stretch and not run_started:
+                starts.append(rec.t - seg.start_s)
+            else:
+                false_visits += 1
+            run_started = True
+    return starts, ends, false_visits
+
+
+def evaluate_video(video: Path, timeline: Timeline, pipeline: VisionPipeline
+                   ) -> dict[str, Any]:
+    """Run `pipeline` over `video` at the timeline's clock and score it."""
+    records = run_pipeline(pipeline, read_frames(video, timeline.fps))
+    result = score(timeline, records, pipeline.settings.visit_grace_s)
+    last_end = timeline.segments[-1].end_s
+    video_s = len(records) / timeline.fps
+    if abs(video_s - last_end) > 2.0 / timeline.fps:
+        result["note"] = (f"the video lasts {video_s:.2f} s but the timeline ends at "
+                          f"{last_end:.2f} s")
+    return result

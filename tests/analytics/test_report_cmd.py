@@ -1,0 +1,63 @@
+"""`kiosk-admin report`: JSON shape, CSV tables and the self-contained HTML page."""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from kiosk.admin.cli import main
+from kiosk.analytics import AnalyticsStore, BucketStats, Mix
+
+
+def seed(data: Path) -> None:
+    now = time.time()
+    start = now - (now % 300) - 3600
+    store = AnalyticsStore(data / "analytics.sqlite3", k=5)
+    for i in range(3):
+        b = BucketStats(start + 300 * i, 300, pages=4, likes=2, camera_s={"LIVE": 300.0})
+        for dwell in (2.0, 6.0, 12.0):
+            b.add_visit(dwell, 4.0)
+        store.write(b)
+    store.write(BucketStats(start + 900, 300),
+                Mix(start, start + 900, visits=9, emotions={"HAPPY": 6, "SAD": 3},
+                    pages_by_emotion={"HAPPY": 8, "SAD": 4}, likes_by_emotion={"HAPPY": 6},
+                    items={"emotions/happy/a.jpg": 4, "emotions/happy/b.jpg": 2}))
+    store.close()
+
+
+def test_json_has_totals_and_buckets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    seed(tmp_path / "data")
+    assert main(["report", "--since", "2h", "--json", "--data-dir", str(tmp_path / "data")]) == 0
+    report = json.loads(capsys.readouterr().out)
+    t = report["totals"]
+    assert (t["visits"], t["engaged"], t["pages"], t["likes"]) == (9, 6, 12, 6)
+    assert t["camera_live_pct"] == 100.0
+    assert len(report["buckets"]) == 4 and report["buckets"][0]["visits"] == 3
+    assert report["like_rate_by_emotion"] == {"HAPPY": 0.75, "SAD": 0.0}
+    assert report["top_items"][0] == {"item": "emotions/happy/a.jpg", "likes": 4}
+
+
+def test_out_writes_csv_and_html_with_charts(tmp_path: Path) -> None:
+    seed(tmp_path / "data")
+    out = tmp_path / "out"
+    assert main(["report", "--out", str(out), "--data-dir", str(tmp_path / "data")]) == 0
+    with (out / "buckets.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert [r["visits"] for r in rows] == ["3", "3", "3", "0"]
+    page = (out / "report.html").read_text()
+    assert page.count("data:image/png;base64,") == 6  # six charts, embedded
+    assert "src='http" not in page and "<script" not in page  # self-contained
+    assert "emotions/happy/a.jpg" in (out / "top_items.csv").read_text()
+
+
+def test_missing_database_and_bad_since(tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--data-dir", str(tmp_path / "none")]) == 1
+    assert "no analytics database" in capsys.readouterr().err
+    seed(tmp_path / "data")
+    assert main(["report", "--since", "yesterday", "--data-dir", str(tmp_path / "data")]) == 2
+    assert "use a duration such as 7d" in capsys.readouterr().err

@@ -1,0 +1,111 @@
+"""`kiosk-admin`'s global options and output contract, through the real parser.
+
+--config and --data-dir are honoured by every command, before or after its name;
+`pin` says which settings file its line belongs in; a command that offers --json keeps
+standard output JSON even when it fails.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.admin.cli import build_parser
+from kiosk.admin.cli import main as admin_main
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Any:
+    """`run(*argv) -> (exit code, stdout, stderr)`."""
+
+    def call(*argv: str) -> tuple[int, str, str]:
+        code = admin_main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return call
+
+
+def _config(tmp_path: Path, data_dir: Path) -> Path:
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[app]\ndata_dir = "{data_dir.as_posix()}"\n'
+                      f'[recommend]\ncatalog_dir = "{(tmp_path / "cat").as_posix()}"\n')
+    return config
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_data_dir_is_honoured_before_or_after_the_command(run: Any, tmp_path: Path,
+                                                          where: str) -> None:
+    from_file, wanted = tmp_path / "from-file", tmp_path / "wanted"
+    config = _config(tmp_path, from_file)
+    flags = ["--config", str(config), "--data-dir", str(wanted)]
+    for command in (["events", "status"], ["catalog", "list", "--json"]):
+        argv = [*flags, *command] if where == "before" else [*command, *flags]
+        code, out, err = run(*argv)
+        assert code == 0, err
+        json.loads(out)
+    assert (wanted / "events.sqlite3").is_file()
+    assert (wanted / "pending").is_dir()
+    assert not from_file.exists()
+
+
+def test_every_command_accepts_the_global_options() -> None:
+    parser = build_parser()
+    leaves = [["pin"], ["events", "status"], ["catalog", "rescan"], ["identity", "export"],
+              ["eval", "labels.csv"], ["generate", "--emotion", "calm", "--endpoint", "e"]]
+    for leaf in leaves:
+        args = parser.parse_args([*leaf, "--config", "k.toml", "--data-dir", "d"])
+        assert (args.config, args.data_dir) == ("k.toml", "d"), leaf
+        args = parser.parse_args(["--config", "k.toml", *leaf])
+        assert (args.config, args.data_dir) == ("k.toml", None), leaf
+
+
+def test_a_config_file_given_after_the_command_is_read(run: Any, tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text("[vision]\nthreads = -2\n")
+    code, _, err = run("events", "status", "--config", str(config))
+    assert code == 2
+    assert "bad.toml" in err and "vision.threads" in err
+
+
+def test_pin_names_the_settings_file_it_belongs_in(run: Any, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    config = _config(tmp_path, tmp_path / "d")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("2468\n"))
+    code, out, _ = run("pin", "--stdin", "--config", str(config))
+    assert code == 0
+    assert f"[ui] section of {config.resolve()}:" in out
+    assert "does not exist" not in out
+
+    default = tmp_path / "xdg-config" / "kiosk" / "kiosk.toml"  # conftest's XDG_CONFIG_HOME
+    monkeypatch.setattr(sys, "stdin", io.StringIO("2468\n"))
+    code, out, _ = run("pin", "--stdin")
+    assert code == 0
+    assert f"[ui] section of {default}:" in out
+    assert f"{default} does not exist yet" in out
+
+
+def test_json_commands_keep_standard_output_json_when_they_fail(run: Any,
+                                                                tmp_path: Path) -> None:
+    config = _config(tmp_path, tmp_path / "d")
+    code, out, err = run("--config", str(config), "catalog", "sync", "s3://x/y", "--json")
+    assert code == 1
+    assert "bucket" in json.loads(out)["error"] and "bucket" in err
+    code, out, err = run("--config", str(config), "generate", "--emotion", "calm",
+                         "--endpoint", "e", "--width", "7", "--json")
+    assert code == 2
+    assert "width 7" in json.loads(out)["error"]
+
+
+def test_python_dash_m_kiosk_admin_runs_the_admin_cli() -> None:
+    done = subprocess.run([sys.executable, "-m", "kiosk.admin", "--version"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("kiosk-admin ")

@@ -1,0 +1,166 @@
+"""`eval-video`: timeline parsing, the metrics, and whole runs on written videos."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kiosk.admin.cli import main as admin_main
+from kiosk.config import VisionSettings
+from kiosk.domain import Box, Emotion, EmotionReading, Face
+from kiosk.tools.face_video import Segment, parse_script, write_face_video
+from kiosk.vision.pipeline import VisionPipeline
+from kiosk.vision.video_eval import (
+    FrameRecord,
+    Timeline,
+    TimelineSegment,
+    evaluate_video,
+    load_timeline,
+    read_frames,
+    score,
+)
+
+FPS = 10.0
+
+
+def timeline(*segs: tuple[float, float, str] | tuple[float, float, str, str]) -> Timeline:
+    return Timeline(FPS, tuple(TimelineSegment(*s) for s in segs))
+
+
+def records(shown: list[str | None], starts: tuple[int, ...] = (), ends: tuple[int, ...] = ()
+            ) -> list[FrameRecord]:
+    return [FrameRecord(i / FPS, s, i in starts, i in ends) for i, s in enumerate(shown)]
+
+
+def test_accuracy_and_settle_count_time_before_the_first_settle_as_wrong() -> None:
+    tl = timeline((0, 1, "happy"), (1, 2, "sad", "b.jpg"))
+    shown = [None, None] + ["happy"] * 8 + ["happy"] * 3 + ["sad"] * 7
+    out = score(tl, records(shown, starts=(0,)), visit_grace_s=3.0)
+    assert out["on_screen_accuracy"] == pytest.approx(15 / 20)
+    assert out["per_label"]["happy"]["settle_s"]["p50"] == pytest.approx(0.2)
+    assert out["per_label"]["sad"]["settle_s"]["p50"] == pytest.approx(0.3)
+    assert out["flips"] == 0  # happy -> sad at a label change is the wanted update
+    assert out["visit_start_s"]["p50"] == 0.0 and out["false_visits"] == 0
+
+
+def test_a_segment_that_never_settles_counts_its_whole_length() -> None:
+    out = score(timeline((0, 2, "fear")), records(["sad"] * 20), visit_grace_s=3.0)
+    assert out["on_screen_accuracy"] == 0.0
+    assert out["settle_s"]["p95"] == pytest.approx(2.0)
+    assert out["unsettled_segments"] == 1
+
+
+def test_flips_on_a_steady_face_are_counted_per_10_s() -> None:
+    shown = ["happy"] * 5 + ["sad"] * 5 + ["happy"] * 10
+    out = score(timeline((0, 2, "happy")), records(shown), visit_grace_s=3.0)
+    assert out["flips"] == 2
+    assert out["flips_per_10s"] == pytest.approx(10.0)
+
+
+def test_visit_end_delay_and_false_visits() -> None:
+    tl = timeline((0, 1, "happy"), (1, 5, "absent"), (5, 6, "happy"))
+    shown = ["happy"] * 10 + [None] * 40 + ["happy"] * 10
+    # The visit ends 3 s after the face left; a stray visit starts with nobody there,
+    # and the next face's visit starts one frame late.
+    recs = records(shown, starts=(0, 45, 51), ends=(40,))
+    out = score(tl, recs, visit_grace_s=3.0)
+    assert out["visit_end_s"]["p50"] == pytest.approx(3.0)
+    assert out["visit_start_s"]["p95"] == pytest.approx(0.095)  # of 0.0 and 0.1 s
+    assert out["false_visits"] == 1
+
+
+def test_load_timeline_rejects_bad_files_with_the_reason(tmp_path: Path) -> None:
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"fps": 15, "segments": [
+        {"start_s": 0, "end_s": 1, "label": "happy"},
+        {"start_s": 1, "end_s": 2, "label": "smug"}]}))
+    with pytest.raises(ValueError, match="smug"):
+        load_timeline(path)
+    path.write_text(json.dumps({"fps": 0, "segments": []}))
+    with pytest.raises(ValueError, match="fps"):
+        load_timeline(path)
+    path.write_text("{")
+    with pytest.raises(ValueError, match="not JSON"):
+        load_timeline(path)
+    with pytest.raises(ValueError, match="cannot read"):
+        load_timeline(tmp_path / "missing.json")
+
+
+def test_parse_script_pins_images_and_rejects_nonsense() -> None:
+    assert parse_script("happy:2:images/a.jpg,none:1") == [
+        Segment("happy", 2.0, "images/a.jpg"), Segment(None, 1.0)]
+    with pytest.raises(ValueError, match="seconds"):
+        parse_script("happy:soon")
+
+
+class BoxDetector:
+    """Finds one fixed box whenever the frame is not the plain background."""
+
+    def detect(self, image_bgr: np.ndarray) -> list[Face]:
+        return [Face(Box(200, 120, 440, 360), 0.99)] if image_bgr.std() > 30 else []
+
+
+class MeanClassifier:
+    """HAPPY on bright faces, SAD on dark ones: enough to follow a scripted video."""
+
+    def classify(self, image_bgr: np.ndarray, box: Box) -> EmotionReading:
+        emotion = Emotion.HAPPY if image_bgr[200:280, 280:360].mean() > 100 else Emotion.SAD
+        return EmotionReading(emotion, 0.9, {emotion: 0.9, Emotion.CALM: 0.1})
+
+
+@pytest.mark.faces
+def test_timeline_matches_the_frames_written(tmp_path: Path, faces_dir: Path) -> None:
+    script = [Segment(None, 0.5), Segment("happy", 1.0), Segment(None, 0.4)]
+    video = write_face_video(tmp_path / "v.avi", faces_dir, script, fps=10,
+                             timeline=tmp_path / "v.json")
+    tl = load_timeline(tmp_path / "v.json")
+    assert [s.label for s in tl.segments] == ["absent", "happy", "absent"]
+    assert tl.segments[1].image is not None and (faces_dir / tl.segments[1].image).is_file()
+    frames = list(read_frames(video, tl.fps))
+    assert len(frames) == 19 and frames[-1].timestamp == pytest.approx(1.8)
+
+
+@pytest.mark.faces
+def test_evaluate_video_runs_the_pipeline_on_the_video_clock(
+    tmp_path: Path, faces_dir: Path
+) -> None:
+    script = [Segment(None, 0.5), Segment("happy", 1.5), Segment(None, 3.5)]
+    video = write_face_video(tmp_path / "v.avi", faces_dir, script, fps=10,
+                             timeline=tmp_path / "v.json")
+    tl = load_timeline(tmp_path / "v.json")
+    settings = VisionSettings(visit_grace_s=3.0)
+    pipeline = VisionPipeline(BoxDetector(), MeanClassifier(), settings)  # type: ignore[arg-type]
+    out = evaluate_video(video, tl, pipeline)
+    assert out["frames"] == 55
+    assert out["visit_start_s"]["p50"] == 0.0  # the first face frame starts the visit
+    # The grace runs from the last frame with the face (0.1 s before the absence).
+    assert out["visit_end_s"]["p50"] == pytest.approx(2.9)
+    assert out["false_visits"] == 0 and "note" not in out
+
+
+@pytest.mark.faces
+@pytest.mark.slow
+def test_eval_video_command_on_a_real_face(
+    tmp_path: Path, faces_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    photo = "images/Michael_Sheehan_0001.jpg"  # a clear smile
+    write_face_video(tmp_path / "v.avi", faces_dir, [Segment("happy", 1.0, photo)], fps=10,
+                     timeline=tmp_path / "v.json")
+    assert admin_main(["eval-video", str(tmp_path / "v.avi"), str(tmp_path / "v.json")]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["frames"] == 10
+    assert out["on_screen_accuracy"] >= 0.8
+    assert out["settle_s"]["p95"] <= 0.2
+
+
+def test_eval_video_command_names_a_missing_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"fps": 15, "segments": [
+        {"start_s": 0, "end_s": 1, "label": "happy"}]}))
+    assert admin_main(["eval-video", str(tmp_path / "nope.avi"), str(path)]) == 1
+    assert "nope.avi: no such file" in capsys.readouterr().err
