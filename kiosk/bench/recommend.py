@@ -294,7 +294,8 @@ def _static_pages(
     if name == "random":
         order = rng.choice(len(world.items), args.pages * size, replace=False)
         return [order[i * size:(i + 1) * size] for i in range(args.pages)]
-    pages, position = [], {}
+    pages: list[np.ndarray] = []
+    position: dict[int, int] = {}
     for e in emotions:  # each emotion's folder in its (fixed) file order, continued
         at = position.get(e, 0)
         pages.append(world.by_folder[e][at:at + size])
