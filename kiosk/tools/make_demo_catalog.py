@@ -113,7 +113,7 @@ def generate(out: Path, per_emotion: int = 24, seed: int = 2024, size: int = 640
             data, vector = candidate(emotion, index)
             index += 1
             centred = features.normalize(vector - mean)
-            if kept and index <= 4 * per_emotion and float(
+            if kept and index <= 10 * per_emotion and float(
                 np.max(np.asarray(kept) @ centred)
             ) >= distinct:
                 continue  # a near-duplicate of one kept: try the next candidate
