@@ -1,7 +1,8 @@
 """Composition root: builds every part from the settings, wires the signals, owns
 start-up and the ordered, bounded shutdown.
 
-Start-up order: Qt application and translations → window → workers (recommend
+Start-up order: Qt application and translations → window → workers (event queue
+opened on the events thread, then the uploader built and started here; recommend
 back end opened on its thread; camera capture; vision, which loads the models on
 its own thread) → controller. Nothing slow runs on the GUI thread: the window is
 up within a fraction of a second and fills in as the parts report ready.
@@ -22,9 +23,9 @@ from typing import Any
 from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
-from kiosk import __version__, crashlog
-from kiosk.config import Settings
-from kiosk.controller import KioskController
+from kiosk import __version__, crashlog, restart
+from kiosk.config import Settings, settings_notes
+from kiosk.controller import KioskController, View
 from kiosk.lifecycle import Cleanups
 from kiosk.ui.adapter import ViewAdapter
 from kiosk.ui.exhibit import apply_exhibit_mode
@@ -33,6 +34,7 @@ from kiosk.ui.main_window import MainWindow
 from kiosk.watchdog import SystemdWatchdog
 from kiosk.workers.backend import KioskBackend
 from kiosk.workers.camera_bridge import CameraBridge
+from kiosk.workers.problems import WorkerProblems
 from kiosk.workers.runner import SerialWorker
 from kiosk.workers.vision_worker import VisionWorker, default_pipeline_factory
 
@@ -66,18 +68,24 @@ class Kiosk:
         self.uploader: Any = None
 
         self.window = MainWindow.from_settings(settings)
-        self.window.set_privacy({
+        self.window.set_privacy({  # what is sent, to whom, when (kiosk.ui.privacy)
             "cloud_fallback": settings.rekognition.enabled,
             "identity": settings.identity.enabled,
+            "analytics": settings.analytics.enabled,
+            "retention_days": settings.identity.retention_days,
+            "personalize_recommend": settings.recommend.backend == "personalize",
+            "personalize_events": settings.aws_events_enabled,
         })
         self.worker = SerialWorker("recommend")
+        self.events_worker = SerialWorker("events")  # likes never wait behind pages
         self.backend = KioskBackend.from_settings(settings)
+        self.backend.defer_event = self.events_worker.submit
         self._build_camera()
         self.analytics = self._build_analytics()
         self.identity_worker: SerialWorker | None = None
         self.identity_service: Any = None
         self.consent_flow = self._build_identity()
-        view: Any = ViewAdapter(self.window)
+        view: View = ViewAdapter(self.window)
         if self.analytics is not None:  # counts pages and likes as they reach the screen
             from kiosk.analytics.taps import RecordingView
 
@@ -89,7 +97,9 @@ class Kiosk:
             extra_status=self.status,
             wake_uploader=self.backend.wake_uploader,
             identity=self.consent_flow,
+            events_worker=self.events_worker,
         )
+        self.problems = WorkerProblems()  # workers' errors -> admin panel "Last problem"
         self._wire()
         self.watchdog = SystemdWatchdog()
 
@@ -110,6 +120,7 @@ class Kiosk:
         it was turned off but enrolled faces may remain (so they are still purged)."""
         from kiosk.consent_flow import ConsentFlow
         from kiosk.identity.consent import VisitConsent
+        from kiosk.identity.errors import IdentityError
         from kiosk.identity.service import IdentityService, should_schedule_purge
         from kiosk.ui.consent import attach_consent
 
@@ -123,7 +134,11 @@ class Kiosk:
                 raise RuntimeError("event queue unavailable")
             return queue.record_user(*args, **kwargs)
 
-        self.identity_service = IdentityService.from_settings(s, record_user=record_user)
+        try:  # an AWS feature that cannot start never takes the local kiosk down
+            self.identity_service = IdentityService.from_settings(s, record_user=record_user)
+        except IdentityError as exc:
+            log.error("identity off: %s", exc)
+            return None
         # "Forget me" and the retention purge also remove the person's likes in the
         # recommender and anything of theirs still waiting for upload (recommend thread).
         self.identity_service.add_forget_hook(
@@ -140,6 +155,7 @@ class Kiosk:
         if self.analytics is not None:
             overlay.answered.connect(self.analytics.consent)
         overlay.forget_requested.connect(flow.on_forget)
+        self.backend.user_filter = flow.usable_user_id  # a forgotten id is never used again
         return flow
 
     def _build_analytics(self) -> Any:
@@ -160,10 +176,16 @@ class Kiosk:
         if self.settings.fleet.enabled:  # stops after analytics: its last bucket is queued
             from kiosk.fleet.publisher import FleetPublisher
 
-            publisher = FleetPublisher.from_settings(self.settings)
-            rec.add_bucket_listener(publisher.on_bucket)
-            publisher.start()
-            self.cleanups.register("fleet metrics", lambda: publisher.stop(3.0), 4.0)
+            fleet: list[FleetPublisher] = []
+
+            def open_fleet() -> None:  # on the analytics thread: opens metrics.sqlite3
+                publisher = FleetPublisher.from_settings(self.settings)
+                publisher.start()
+                fleet.append(publisher)
+                rec.add_bucket_listener(publisher.on_bucket)
+
+            rec.call_on_thread(open_fleet)
+            self.cleanups.register("fleet metrics", lambda: [p.stop(3.0) for p in fleet], 4.0)
         rec.started()
         self.window.mood_picked.connect(lambda _value: rec.mood_picked())
         if self.camera is not None and self.vision is not None:
@@ -179,6 +201,28 @@ class Kiosk:
         rec.start()
         self.cleanups.register("analytics", lambda: rec.stop(3.0), 4.0)
         self.cleanups.register("analytics gauges", self._gauge_timer.stop, inline=True)
+
+    def _on_admin_action(self, action: str) -> None:
+        """The admin panel's Audience button: today's report, read on the recommend
+        worker's thread, shown on the GUI thread."""
+        if action != "audience":
+            return
+        if self.analytics is None:
+            self.window.show_message("Audience analytics are off ([analytics] enabled)")
+            return
+        from kiosk.analytics.report import build_report, start_of_today
+
+        rec = self.analytics
+        def today() -> dict[str, Any]:
+            if rec.store is None:
+                raise RuntimeError("the analytics database is not open (see the log)")
+            return build_report(rec.store, start_of_today(), extra=[rec.snapshot()])
+
+        self.worker.submit(
+            today,
+            on_result=self.window.show_audience,
+            on_error=lambda exc: self.window.show_message(f"Audience: {exc}"),
+        )
 
     def _sample_gauges(self) -> None:
         """GUI thread, cheap reads only (in-memory counts, one statvfs)."""
@@ -210,6 +254,7 @@ class Kiosk:
         w.approve_requested.connect(c.on_approve)
         w.reject_requested.connect(c.on_reject)
         c.exit_requested.connect(self._exit)
+        w.admin_action_requested.connect(self._on_admin_action)
         if self.consent_flow is not None:
             self.consent_flow.user_changed.connect(c.on_user_changed)
         if self.camera is not None:
@@ -218,6 +263,14 @@ class Kiosk:
             self.vision.result.connect(c.on_vision_result)
             self.vision.failed.connect(c.on_vision_failed)
             self.vision.ready.connect(self._on_vision_ready)
+        # Every thread's errors reach the operator (the tracebacks are in the log).
+        self.problems.watch_jobs("recommend", self.worker)
+        self.problems.watch_jobs("events", self.events_worker)
+        if self.identity_worker is not None:
+            self.problems.watch_jobs("identity", self.identity_worker)
+        if self.vision is not None:
+            self.problems.watch_frames("vision", self.vision)
+        self.problems.reported.connect(self._on_worker_problem)
 
     def start(self) -> None:
         s = self.settings
@@ -226,9 +279,14 @@ class Kiosk:
         else:
             self.window.resize(1280, 800)
             self.window.show()
+        self.events_worker.start()
+        self.events_worker.submit(self.backend.open_events, on_result=self._start_uploader)
+        # stopped after the recommend worker (clean-ups run in reverse), so the last
+        # page's impression still reaches it; its queued likes are saved, not dropped
+        self.cleanups.register("events worker", self._stop_events, 25.0)
         self._start_analytics()
         self.worker.start()
-        self.worker.submit(self.backend.open)
+        self.worker.submit(self.backend.open, False)
         self.cleanups.register("recommend worker", self._stop_backend, 8.0)
         if self.camera is not None and self.vision is not None:
             self.camera.start()
@@ -252,6 +310,27 @@ class Kiosk:
     def _stop_backend(self) -> None:
         # close on the worker's thread, after the job in flight (pending jobs are dropped)
         self.worker.stop(6.0, last=self.backend.close)
+
+    def _start_uploader(self, queue: Any) -> None:
+        """GUI thread, once the queue is open: build and start the uploader (its own
+        thread) with its own stop budget, registered after the events worker so it
+        stops first."""
+        if queue is None or self.uploader is not None:
+            return
+        from kiosk.events.uploader import Uploader
+
+        uploader = Uploader.from_settings(queue, self.settings)
+        if not uploader.enabled:
+            log.info("uploads off: personalize.tracking_id and dataset ARNs are empty")
+            return
+        uploader.start()
+        self.uploader = self.backend.uploader = uploader
+        self.cleanups.register("uploader", lambda: uploader.stop(4.0), 5.0)
+
+    def _stop_events(self) -> None:
+        # save every like still queued (a lock is retried within its bound), then
+        # close the queue on its own thread
+        self.events_worker.stop(22.0, last=self.backend.close_events, drain=True)
 
     def _start_periodic_sync(self) -> None:
         """`[sync] url` + `interval_min`: mirror the fleet's S3 catalog in the background
@@ -301,7 +380,8 @@ class Kiosk:
 
     def status(self) -> dict[str, Any]:
         """GUI-thread part of the status (cheap attribute reads only)."""
-        out: dict[str, Any] = {"crash_count": self.crashes, "model_device": self.vision_device}
+        out: dict[str, Any] = {"crash_count": self.crashes, "model_device": self.vision_device,
+                               "uploads_configured": self.settings.aws_events_enabled}
         if self.history is not None:
             out.update(self.history.as_status())
         if self.camera is not None:
@@ -311,6 +391,12 @@ class Kiosk:
             out["camera_state"] = f"LOST ({self.camera_error})"
         if self.vision is not None and self.vision.last_latency:
             out["inference_ms"] = round(self.vision.last_latency.get("total_ms", 0.0), 1)
+        # AWS features at a glance (memory reads only): reachable, breaker, budget, owed
+        fallback = getattr(getattr(self.vision, "pipeline", None), "fallback", None)
+        if fallback is not None:
+            out["Rekognition"] = fallback.summary()
+        if self.identity_service is not None:
+            out["identity"] = self.identity_service.summary()
         return out
 
     def on_crash(self, exc: BaseException) -> None:
@@ -325,6 +411,10 @@ class Kiosk:
             self.controller.recover()
         except Exception:
             log.exception("could not return to the attract screen")
+
+    def _on_worker_problem(self, line: str) -> None:
+        """GUI thread: the newest worker error is the admin panel's "Last problem"."""
+        self.window.last_problem = line
 
     def _on_vision_ready(self, device: str) -> None:
         self.vision_device = device
@@ -371,6 +461,8 @@ def run_app(settings: Settings, quit_after: float | None = None) -> int:
     app.setApplicationName("kiosk")
     app.setApplicationVersion(__version__)
     install_translator(app, settings.app.language)
+    for note in settings_notes(settings):
+        log.warning("settings: %s", note)
     kiosk = Kiosk(settings)
     kiosk.history = history
     wakeup = _quit_on_sigterm(app)
@@ -399,6 +491,8 @@ def run_app(settings: Settings, quit_after: float | None = None) -> int:
         sys.excepthook = previous_hook
         kiosk.window.close()
         crashlog.mark_clean_exit(code)
+    # Restart from the admin panel without systemd: start again instead of going dark.
+    restart.restart_in_place_if_unsupervised(code)
     if stuck:
         # A thread is stuck in native code (a camera driver, torch): letting the
         # interpreter finalize around it aborts in C++. Everything that matters is

@@ -7,6 +7,20 @@ is checked against this schema by the tests, so the docs cannot drift.
 
 Credentials never live here: boto3's standard chain provides them. The admin PIN
 is stored as a salted hash (`ui.admin_pin_hash`, see `hash_pin`).
+
+Policy for names the schema does not know: an unknown section or key in the file,
+a `KIOSK_<SECTION>_<KEY>` variable whose section exists but whose key does not, and
+an unknown command-line override are errors (`ConfigError` naming the origin and
+the allowed keys): a typo must never leave a setting silently at its default.
+Environment variables whose second word is not a section (`KIOSK_CONFIG`,
+`KIOSK_HOME`, ...) are not settings and are ignored.
+
+Rules that span fields (`check_settings`) run at the end of `load_settings`, so the
+app, `--self-test` and `kiosk-admin` refuse the same contradictions with the same
+message: an endpoint URL without an http(s) scheme and host, identity on without a
+collection id, the Personalize back end without a campaign or recommender ARN.
+`settings_notes` lists what is allowed but worth saying (both ARNs set: which one is
+used), for the start-up log and the self-test.
 """
 
 from __future__ import annotations
@@ -14,9 +28,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import hmac
+import math
 import os
 import secrets
 import tomllib
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -24,11 +40,13 @@ from typing import Any, get_type_hints
 
 import platformdirs
 
+from kiosk.errors import KioskError
+
 APP_NAME = "kiosk"
 ENV_PREFIX = "KIOSK_"
 
 
-class ConfigError(Exception):
+class ConfigError(KioskError):
     """A settings problem an operator can fix; the message names file, key, value
     and what is allowed."""
 
@@ -65,7 +83,9 @@ class AppSettings:
         False, "Exhibit mode: frameless fullscreen, on top, cursor hidden (same as --kiosk)."
     )
     idle_timeout_s: float = setting(
-        20.0, "Seconds with nobody in front before the visit ends and attract mode starts.",
+        20.0, "Seconds with no face in view and no touch before the visit ends (its likes "
+        "and 'For you' are forgotten) and the attract screen shows. A shopper who looks "
+        "away or steps back for less than this is the same visit.",
         min=3, max=3600,
     )
 
@@ -94,7 +114,7 @@ class CameraSettings:
         min=0.5, max=600,
     )
     reopen_backoff_max_s: float = setting(
-        30.0, "Longest wait between reopen attempts (doubles from 0.5 s).", min=0.5, max=3600
+        5.0, "Longest wait between reopen attempts (doubles from 0.5 s).", min=0.5, max=3600
     )
 
 
@@ -133,7 +153,9 @@ class VisionSettings:
         min=0, max=1,
     )
     visit_grace_s: float = setting(
-        3.0, "Seconds a visitor's face may be gone before their visit ends.", min=0, max=600
+        3.0, "Seconds a face may be out of view and keep its smoothed emotion; a face "
+        "that returns later is read afresh. The visit itself lasts until "
+        "[app] idle_timeout_s.", min=0, max=600
     )
 
 
@@ -235,6 +257,11 @@ class EventsSettings:
     max_requests_per_s: float = setting(
         100.0, "Upload rate limit (Personalize allows 1,000/s per dataset group).",
         min=0.1, max=1000,
+    )
+    max_event_age_days: float = setting(
+        30.0, "Transient upload failures (5xx, throttling, timeouts, no network) are "
+        "retried until a record is this old; then it goes to the dead letters as "
+        "EventTooOld (`kiosk-admin events retry-dead` queues it again).", min=1, max=3650,
     )
 
 
@@ -431,7 +458,72 @@ def load_settings(
     settings = _apply(settings, _from_env(env), "environment")
     if overrides:
         settings = _apply(settings, overrides, "command line")
+    check_settings(settings)
     return settings
+
+
+# --------------------------------------------------------------------------- cross-field rules
+
+ENDPOINT_KEYS = (
+    "endpoint_rekognition", "endpoint_personalize_runtime", "endpoint_personalize_events",
+    "endpoint_s3", "endpoint_sagemaker_runtime",
+)
+
+
+def endpoint_url_problem(url: str) -> str | None:
+    """What is wrong with an endpoint URL, or None when it is a usable http(s) URL
+    (`https://host[:port][/path]`). Empty means "AWS's default" and is fine."""
+    if not url:
+        return None
+    if any(ch.isspace() for ch in url):
+        return "must not contain spaces"
+    parsed = urllib.parse.urlsplit(url)
+    if parsed.scheme not in ("http", "https"):
+        return (f"needs a scheme, e.g. 'https://{url}' or 'http://{url}'"
+                if "://" not in url else "scheme must be http or https")
+    if not parsed.hostname:
+        return "has no host name; write it as https://HOST[:PORT]"
+    try:
+        parsed.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        return "has an invalid port"
+    return None
+
+
+def check_settings(settings: Settings) -> None:
+    """Rules that span fields; raises ConfigError listing every problem found."""
+    where = settings.source_file or "settings"
+    problems: list[str] = []
+    for key in ENDPOINT_KEYS:
+        url = getattr(settings.aws, key)
+        problem = endpoint_url_problem(url)
+        if problem:
+            problems.append(f"aws.{key} = {url!r}: {problem}")
+    fleet_url = settings.fleet.endpoint_url
+    if endpoint_url_problem(fleet_url):
+        problems.append(f"fleet.endpoint_url = {fleet_url!r}: {endpoint_url_problem(fleet_url)}")
+    if settings.identity.enabled and not settings.identity.collection_id.strip():
+        problems.append("identity.enabled = true needs identity.collection_id (the Rekognition "
+                        "face collection); set it, or set identity.enabled = false")
+    p = settings.personalize
+    if settings.recommend.backend == "personalize" and not (
+        p.campaign_arn.strip() or p.recommender_arn.strip()
+    ):
+        problems.append("recommend.backend = 'personalize' needs personalize.campaign_arn or "
+                        "personalize.recommender_arn; set one, or set recommend.backend = "
+                        "'embedded'")
+    if problems:
+        raise ConfigError(f"{where}: " + "; ".join(problems))
+
+
+def settings_notes(settings: Settings) -> list[str]:
+    """Allowed but worth telling the operator (start-up log, self-test WARN lines)."""
+    notes: list[str] = []
+    p = settings.personalize
+    if settings.recommend.backend == "personalize" and p.campaign_arn and p.recommender_arn:
+        notes.append(f"both personalize.campaign_arn and personalize.recommender_arn are set: "
+                     f"the recommender {p.recommender_arn} is used, the campaign is ignored")
+    return notes
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -444,7 +536,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read settings file ({exc.strerror})") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = tomllib.loads(read_text_bytes(raw))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     flat: dict[str, Any] = {}
@@ -458,6 +550,18 @@ def _read_toml(path: Path) -> dict[str, Any]:
         for key, value in values.items():
             flat[f"{section}.{key}"] = value
     return flat
+
+
+def read_text_bytes(raw: bytes) -> str:
+    """Decode a text file the kiosk reads (settings, CSV labels, prompts, manifests):
+    UTF-8, with or without the byte-order mark Windows Notepad writes. Raises
+    UnicodeDecodeError for other encodings."""
+    return raw.decode("utf-8-sig")
+
+
+def read_text(path: str | Path) -> str:
+    """`path`'s text as `read_text_bytes` decodes it; OSError as from `open`."""
+    return read_text_bytes(Path(path).read_bytes())
 
 
 def _from_env(env: Mapping[str, str]) -> dict[str, str]:
@@ -523,6 +627,8 @@ def _coerce(raw: Any, hint: Any, meta: Mapping[str, Any], where: str) -> Any:
                 value = float(raw)
             except (TypeError, ValueError):
                 raise ValueError("expected a number") from None
+            if math.isnan(value):
+                raise ValueError("expected a number, not NaN")
         elif hint is str:
             if not isinstance(raw, str | int | float) or isinstance(raw, bool):
                 raise ValueError("expected a string")
@@ -597,3 +703,11 @@ def check_pin(pin: str, stored: str) -> bool:
         return False
     got = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt.encode(), int(iterations)).hex()
     return hmac.compare_digest(got, digest)
+
+
+FACTORY_PIN = "0000"
+
+
+def is_factory_pin(stored: str) -> bool:
+    """True while the admin PIN is still the factory 0000 (unset, or set to 0000)."""
+    return check_pin(FACTORY_PIN, stored)

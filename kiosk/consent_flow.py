@@ -11,9 +11,20 @@ identity off (the default) it never asks and never calls the collection.
   with the primary face crop of the newest frame, encoded on the worker thread.
   A match or an enrolment gives the visit a user id: `user_changed` fires and
   the controller re-ranks with it; "Forget me" is offered.
-* "Forget me": the face and the local data go at once; the rest of the visit is
-  anonymous.
-* Expired enrolments are purged hourly (and once at start).
+* A lookup that did not work (offline, throttled, no usable face, ...) says so
+  briefly on screen; the visit stays anonymous.
+* "Forget me": the id is retired at once on the GUI thread (no page or like job
+  still queued can use it: `VisitConsent.usable_user_id`), then the face and the
+  local data go; the rest of the visit is anonymous.
+* Another person taking the primary place (the primary face track changes, or the
+  vision result says `primary_changed`) ends the identity state: the card or the
+  "Forget me" bar goes, the user id is dropped, and the new person is asked anew.
+  A visitor whose track is lost and found again counts as a new person too: the
+  safe side for privacy.
+* Expired enrolments are purged hourly (and once at start). A deletion the
+  collection could not confirm (offline), or an enrolment to reconcile, is retried
+  while the kiosk runs with the shared backoff (`kiosk.aws.Backoff`: 5 s doubling
+  to 5 min, full jitter), so "as soon as the kiosk is back online" holds.
 
 Signals:
     user_changed(str user_id): "" when the visit became anonymous again.
@@ -28,19 +39,22 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from kiosk.aws import Backoff
 from kiosk.domain import Emotion
 from kiosk.identity.consent import ConsentState, LookupGrant, VisitConsent
-from kiosk.workers.runner import SerialWorker
+from kiosk.workers.runner import Jobs
 
 log = logging.getLogger(__name__)
 
 PURGE_INTERVAL_MS = 3600 * 1000
+RETRY_BACKOFF = Backoff(base_s=5.0, cap_s=300.0, floor_s=1.0)
 
 
 class Prompt(Protocol):
     def ask(self, retention_days: int) -> None: ...
     def offer_forget(self, matched: bool = True) -> None: ...
     def show_forgotten(self, pending: bool = False) -> None: ...
+    def show_lookup_failed(self) -> None: ...
     def close_prompt(self) -> None: ...
 
 
@@ -51,7 +65,7 @@ class ConsentFlow(QObject):
         self,
         consent: VisitConsent,
         service: Any,
-        worker: SerialWorker | Any,
+        worker: Jobs,
         prompt: Prompt,
         *,
         retention_days: int,
@@ -66,14 +80,25 @@ class ConsentFlow(QObject):
         self.retention_days = retention_days
         self._latest_frame = latest_frame
         self._last_result: Any = None
+        self._person_track: int | None = None  # the face the consent state is about
         self.purge_timer = QTimer(self)
         self.purge_timer.setObjectName("identity-purge")
         self.purge_timer.setInterval(PURGE_INTERVAL_MS)
         self.purge_timer.timeout.connect(self.purge_now)
+        self.retry_timer = QTimer(self)  # pending deletions / orphans, with backoff
+        self.retry_timer.setObjectName("identity-retry")
+        self.retry_timer.setSingleShot(True)
+        self.retry_timer.timeout.connect(self.purge_now)
+        self.retry_backoff = RETRY_BACKOFF
+        self._retry_failures = 0
 
     @property
     def user_id(self) -> str | None:
         return self.consent.user_id
+
+    def usable_user_id(self, user_id: str | None) -> str | None:
+        """`user_id` unless forgotten meanwhile; thread-safe (for the recommend thread)."""
+        return self.consent.usable_user_id(user_id)
 
     def start(self) -> None:
         if self.service is not None:
@@ -82,27 +107,49 @@ class ConsentFlow(QObject):
 
     def stop(self) -> None:
         self.purge_timer.stop()
+        self.retry_timer.stop()
         self.prompt.close_prompt()
 
     # ------------------------------------------------------------------ visits
 
     def visit_began(self, visit_id: str) -> None:
         self.consent.begin(visit_id)
+        self._person_track = None
 
     def visit_ended(self) -> None:
         self.consent.end()
+        self._person_track = None
         self.prompt.close_prompt()
 
     def observe(self, result: Any) -> None:
-        """The latest vision result (its primary face is what a lookup would use)."""
+        """The latest vision result (its primary face is what a lookup would use).
+        A different primary face than the one the consent is about ends the
+        identity state (module docstring)."""
         self._last_result = result
+        track = getattr(result, "primary_track_id", None)
+        switched = bool(getattr(result, "primary_changed", False))
+        if self._person_track is not None and track is not None and track != self._person_track:
+            switched = True
+        if switched and self._person_track is not None:
+            self._end_person()
+
+    def _end_person(self) -> None:
+        had_user = self.consent.user_id is not None
+        engaged = self.consent.person_changed()
+        self._person_track = None
+        if engaged:
+            log.info("identity: another person is in front of the kiosk; identity state ended")
+            self.prompt.close_prompt()
+        if had_user:
+            self.user_changed.emit("")
 
     def page_shown(self, manual: bool) -> None:
-        """Ask once per camera visit, after its first page, with a face in view."""
+        """Ask once per camera visit and person, after a page, with a face in view."""
         r = self._last_result
         if manual or r is None or r.primary_box is None or not self.consent.should_ask():
             return
         self.consent.ask()
+        self._person_track = r.primary_track_id
         self.prompt.ask(self.retention_days)
 
     # ------------------------------------------------------------------ answers
@@ -117,6 +164,7 @@ class ConsentFlow(QObject):
         frame = self._latest_frame()
         if r is None or r.primary_box is None or frame is None:
             log.info("identity: no face in view after consent; the visit stays anonymous")
+            self.prompt.show_lookup_failed()
             return
         grant = self.consent.claim_lookup(r.primary_track_id)
         if grant is None:
@@ -135,22 +183,44 @@ class ConsentFlow(QObject):
         if result.identified:
             self.prompt.offer_forget(matched=result.matched)
             self.user_changed.emit(result.user_id)
+        elif result.reason not in ("no consent", "cancelled"):
+            self.prompt.show_lookup_failed()  # the visitor must not believe they are known
 
     @Slot()
     def on_forget(self) -> None:
         result, user_id = self.consent.result, self.consent.user_id
+        if user_id is not None:
+            self.consent.retire(user_id)  # before anything else: no queued job may use it
         self.consent.withdraw()
         self.user_changed.emit("")
         if user_id is None or self.service is None:
             self.prompt.show_forgotten(pending=False)
             return
         faces = (result.face_id,) if result is not None and result.face_id else ()
-        self.worker.submit(
-            self.service.forget, user_id, faces,
-            on_result=lambda f: self.prompt.show_forgotten(pending=not f.complete),
-        )
+        self.worker.submit(self.service.forget, user_id, faces, on_result=self._on_forgotten)
+
+    def _on_forgotten(self, result: Any) -> None:
+        self.prompt.show_forgotten(pending=not result.complete)
+        if not result.complete:
+            self._schedule_retry()
 
     @Slot()
     def purge_now(self) -> None:
+        """The scheduled purge; it also retries pending deletions and reconciles."""
         if self.service is not None:
-            self.worker.submit(self.service.purge_expired)
+            self.worker.submit(self.service.purge_expired, on_result=self._on_purged)
+
+    def _on_purged(self, report: Any) -> None:
+        owed = getattr(self.service, "owed", {}) or {}
+        if report is not None and (report.pending or report.error or any(owed.values())):
+            self._schedule_retry()
+        else:
+            self._retry_failures = 0
+
+    def _schedule_retry(self) -> None:
+        """Another try after the shared backoff (one timer: never more than one due)."""
+        self._retry_failures += 1
+        delay = self.retry_backoff.delay(self._retry_failures)
+        if not self.retry_timer.isActive():
+            log.info("identity: deletion pending; retrying in %.0f s", delay)
+            self.retry_timer.start(max(1, round(delay * 1000)))

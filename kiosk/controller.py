@@ -2,16 +2,26 @@
 
 `KioskController` sits between the workers and the window. It runs on the GUI
 thread and never blocks: back-end work (ranking, image decoding, recording likes)
-is submitted to the `kiosk-recommend` SerialWorker, vision arrives as signals, and
-the preview polls the capture's newest frame on a timer.
+is submitted to the `kiosk-recommend` SerialWorker, likes are committed on the
+`kiosk-events` one (so a like never waits behind a page or a network call), vision
+arrives as signals, and the preview polls the capture's newest frame on a timer.
 
 Flow:
 * a face appears → a visit starts (its id is the Personalize sessionId);
-* the settled emotion changes → a fresh page for that emotion;
-* Next → the next page (no repeats within the visit); Like → committed to the
-  event queue, learned at once, confirmed on screen; a second tap is ignored;
-* nobody in front and no touch for `idle_timeout_s` → the visit ends, vision
-  state is reset and the attract screen shows;
+* the settled emotion changes → a fresh page for that emotion (in "For you" too);
+* the face leaves → its box goes and the emotion card says the kiosk is looking
+  for the visitor; the page, the likes and "For you" stay;
+* the face returns, or the screen is touched, within `[app] idle_timeout_s` →
+  the same visit goes on (vision may have started a new reading for the face:
+  `vision.visit_grace_s` only bounds how long a smoothed emotion is kept);
+* nobody in view and no touch for `idle_timeout_s` → the visit ends (likes and
+  "For you" are forgotten), vision state is reset and the attract screen shows;
+* Next → the next page (no repeats within the visit); with no emotion yet →
+  the mood picker; Like → the card shows "Saving…" until the event queue commit
+  returns, then "Liked" (or the like is reported not saved and can be tapped
+  again), then it is learned; a second tap is ignored;
+* no page after `WAIT_EXPLAIN_S` on the main screen → the view is told why
+  (`show_waiting`: nobody in view, mood not read yet, slow, or failed);
 * camera lost, or "Choose my mood" → the mood picker; a picked mood drives the
   same recommendations as a detected one.
 
@@ -29,18 +39,28 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from kiosk import restart
 from kiosk.config import Settings
-from kiosk.domain import Emotion, EmotionReading, Page
-from kiosk.workers.backend import KioskBackend, LikeResult, PageResult
-from kiosk.workers.runner import SerialWorker
+from kiosk.domain import Emotion, EmotionReading, Like, Page
+from kiosk.workers.backend import LikeResult, PageResult
+from kiosk.workers.runner import Jobs
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
-RESTART_EXIT_CODE = 3
+RESTART_EXIT_CODE = restart.RESTART_EXIT_CODE
+WAIT_EXPLAIN_S = 4.0
+"""Seconds the main screen may say "Finding images for you…" before it says why not."""
+WAITING_REASONS = ("", "no_face", "unsure", "slow", "failed")
+"""`View.show_waiting` reasons: "" none (a page is on screen or just asked for);
+"no_face" nobody in view; "unsure" a face, but no mood read yet; "slow" the page
+was asked for long ago; "failed" the page could not be made (Next retries)."""
 
 
 class View(Protocol):
@@ -58,6 +78,32 @@ class View(Protocol):
     def show_message(self, text: str) -> None: ...
     def show_curation(self, items: list[tuple[str, Any, Any]]) -> None: ...
     def show_curation_error(self, item_id: str, message: str) -> None: ...
+    def show_waiting(self, reason: str) -> None: ...
+    def open_mood_picker(self) -> None: ...
+
+
+class Backend(Protocol):
+    """What the controller asks of the back end: `kiosk.workers.backend.KioskBackend`,
+    or a test's fake (mypy checks both against this). Every method runs on a worker
+    thread (`commit_like` on the events worker, the rest on the recommend worker), never
+    on the GUI thread; errors arrive through the worker's `on_error`.
+
+    Images are decoded arrays, (height, width, 3) uint8. Thumbnails for the curation
+    screen are (item id, emotion, RGB thumbnail)."""
+
+    def attract_images(self, count: int) -> list[np.ndarray]: ...
+    def page(self, request: int, visit_id: str, emotion: Emotion, user_id: str | None,
+             mode: str, page_size: int) -> PageResult: ...
+    def commit_like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None
+                    ) -> Like: ...
+    def learn_like(self, like: Like) -> LikeResult: ...
+    def discard_page(self, page: Page) -> None: ...
+    def end_visit(self, visit_id: str) -> None: ...
+    def status(self) -> dict[str, Any]: ...
+    def rescan(self) -> object: ...
+    def pending_thumbnails(self) -> list[tuple[str, Any, np.ndarray]]: ...
+    def approve(self, key: str) -> list[tuple[str, Any, np.ndarray]]: ...
+    def reject(self, key: str) -> list[tuple[str, Any, np.ndarray]]: ...
 
 
 class KioskController(QObject):
@@ -68,14 +114,15 @@ class KioskController(QObject):
         self,
         settings: Settings,
         view: View,
-        worker: SerialWorker,
-        backend: KioskBackend,
+        worker: Jobs,
+        backend: Backend,
         *,
         latest_frame: Callable[[], Any] | None = None,
         reset_vision: Callable[[], None] | None = None,
         extra_status: Callable[[], dict[str, Any]] | None = None,
         wake_uploader: Callable[[], None] | None = None,
         identity: Any = None,
+        events_worker: Jobs | None = None,
         clock: Callable[[], float] = time.monotonic,
         parent: QObject | None = None,
     ) -> None:
@@ -83,6 +130,7 @@ class KioskController(QObject):
         self.settings = settings
         self.view = view
         self.worker = worker
+        self.events_worker = events_worker or worker  # commits likes
         self.backend = backend
         self._latest_frame = latest_frame
         self._reset_vision = reset_vision
@@ -100,6 +148,15 @@ class KioskController(QObject):
         self.camera_state = "OPENING"
         self._liked: set[str] = set()
         self._request = 0
+        # One page request at a time: Next taps while a page loads are answered by that
+        # page; other reasons to re-rank (mood, mode, identity) ask once it is back,
+        # and the superseded page is discarded without an impression (issue 18).
+        self._in_flight: int | None = None
+        self._again = False
+        self._vision_visit: str | None = None  # vision's visit feeding this one
+        self._face_in_view = False
+        self._waiting_since: float | None = None  # awake on main, no page yet
+        self._waiting = ""
         self._emotion_changed_at: float | None = None
         self._last_activity = clock()
         self._last_seq = -1
@@ -146,37 +203,66 @@ class KioskController(QObject):
     def on_vision_result(self, result: Any) -> None:
         if self.identity is not None:
             self.identity.observe(result)
+        # Boxes only for faces in this very frame: no stale box on an empty picture.
         self._boxes = [
             (t.box.x1, t.box.y1, t.box.width, t.box.height, t.id == result.primary_track_id)
             for t in result.tracks if t.visible
-        ]
+        ] if result.faces else []
         if result.faces:
             self._touch()
             if self.attract:
                 self._wake()
-        if result.visit_ended and result.ended_visit_id and result.ended_visit_id == self.visit_id:
-            log.info("visit %s ended (face gone)", self.visit_id)
-            if not self.manual:
-                self._end_visit(keep_screen=True)
-        if result.visit_started and result.visit_id and not self.manual:
-            self._begin_visit(result.visit_id)
+        if result.visit_ended and result.ended_visit_id == self._vision_visit:
+            # Vision lost the face for longer than its grace: the visit goes on (it
+            # ends only with the attract screen); a returning face is read afresh.
+            log.info("face of visit %s gone; the visit stays until idle", self.visit_id)
+            self._vision_visit = None
+            if self.identity is not None:
+                # Consent and a recognised identity belong to the face that gave it:
+                # whoever appears next is asked afresh (likes and pages stay).
+                self.identity.visit_ended()
+        if result.visit_started and result.visit_id:
+            if self.visit_id is None:
+                self._begin_visit(result.visit_id)
+            elif self._vision_visit is None:
+                log.info("visitor back in view: visit %s goes on", self.visit_id)
+                if self.identity is not None:
+                    self.identity.visit_began(self.visit_id)
+            self._vision_visit = result.visit_id
+        in_view = self._primary_in_view(result)
+        camera_visit = self.visit_id is not None and not self.manual
+        if camera_visit and not in_view and self._face_in_view:
+            self.view.show_emotion(None)  # "Looking for you…", not a stale reading
+        self._face_in_view = in_view
         reading: EmotionReading | None = result.reading
-        if self.manual or result.visit_id is None or result.visit_id != self.visit_id:
+        if (not camera_visit or not in_view or result.visit_id is None
+                or result.visit_id != self._vision_visit):
             return
         if reading is not None and reading.emotion != self.emotion:
             self._set_emotion(reading)
         elif reading is not None:
             self.view.show_emotion(reading)
 
+    @staticmethod
+    def _primary_in_view(result: Any) -> bool:
+        """Is the visitor's (primary) face in this frame?"""
+        if not result.faces or result.primary_track_id is None:
+            return False
+        return any(t.id == result.primary_track_id and t.visible for t in result.tracks)
+
     @Slot(str, str)
     def on_camera_state(self, state: str, message: str) -> None:
         self.camera_state = state
+        if state.upper() in ("STALLED", "LOST", "DISABLED", "OFF", "CLOSED"):
+            self._boxes = []
         self.view.set_camera_state(state, message)
 
     @Slot(str)
     def on_vision_failed(self, message: str) -> None:
+        # The camera tile says so in the visitor's words; the detail is for the log
+        # and the admin panel (via the camera state's message), not for a toast.
+        log.error("vision stopped: %s", message)
         self.view.set_camera_state("LOST", message)
-        self.view.show_message(message)
 
     # ------------------------------------------------------------------ visitor input
 
@@ -198,9 +284,16 @@ class KioskController(QObject):
 
     @Slot()
     def on_next(self) -> None:
+        """The next page; with no mood to answer yet, the mood picker (never nothing)."""
         self._touch()
         if self.visit_id is not None and self.emotion is not None:
+            if self._in_flight is not None:
+                log.debug("Next while a page loads: the page on its way answers it")
+                return
             self._request_page()
+        else:
+            log.info("Next with no mood yet: the mood picker")
+            self.view.open_mood_picker()
 
     @Slot(str)
     def on_mode(self, mode: str) -> None:
@@ -220,9 +313,9 @@ class KioskController(QObject):
         self._liked.add(item_id)
         tapped_at = time.time()
         user_id = self.user_id
-        self.worker.submit(
-            self.backend.like, page, item_id, tapped_at, user_id,
-            on_result=self._on_liked,
+        self.events_worker.submit(
+            self.backend.commit_like, page, item_id, tapped_at, user_id,
+            on_result=self._on_like_committed,
             on_error=functools.partial(self._on_like_failed, item_id),
         )
 
@@ -255,7 +348,7 @@ class KioskController(QObject):
         elif action == "flush_events":
             if self._wake_uploader is not None:
                 self._wake_uploader()
-            self.view.show_message("Uploading queued events now")
+            # the admin panel itself says what happens (also when uploads are off)
             self.refresh_status()
 
     @property
@@ -284,15 +377,24 @@ class KioskController(QObject):
 
     def _end_visit(self, keep_screen: bool) -> None:
         if self.visit_id is not None:
+            log.info("visit %s ended", self.visit_id)
             self.worker.submit(self.backend.end_visit, self.visit_id)
             if self.identity is not None:
                 self.identity.visit_ended()
         self.visit_id = None
+        self._vision_visit = None
         self.emotion = None
         self.page = None
         self.manual = False
         self._liked.clear()
         self._request += 1  # pages still in flight belong to the old visit
+        self._again = False
+        self._set_waiting("")
+        self._waiting_since = None
+        # The next visitor starts from the configured mode, with "For you" locked
+        # until their own likes open it (a lock they can see, not a dead toggle).
+        self.mode = self.settings.recommend.mode
+        self.view.set_mode(self.mode if self.mode != "auto" else "emotion", False)
         if not keep_screen:
             self.view.show_emotion(None)
 
@@ -306,15 +408,55 @@ class KioskController(QObject):
 
     def _request_page(self) -> None:
         assert self.visit_id is not None and self.emotion is not None
+        if self._in_flight is not None:
+            self._again = True  # asked for once the page on its way is back
+            return
         self._request += 1
+        self._in_flight = self._request
+        if self._waiting_since is None or self._waiting == "failed":
+            self._waiting_since = self._clock()
+        self._set_waiting("")
         self.worker.submit(
             self.backend.page, self._request, self.visit_id, self.emotion, self.user_id, self.mode,
             self.settings.recommend.page_size, on_result=self._on_page,
+            on_error=functools.partial(self._on_page_failed, self._request),
         )
 
+    def _page_back(self, request: int) -> bool:
+        """A page request ended; True when another was wanted meanwhile (now asked)."""
+        if request == self._in_flight:
+            self._in_flight = None
+        if self._again and self._in_flight is None:
+            self._again = False
+            if self.visit_id is not None and self.emotion is not None:
+                self._request_page()
+                return True
+        return False
+
+    def _on_page_failed(self, request: int, exc: BaseException) -> None:
+        if self._page_back(request) or request != self._request:
+            return  # an older request: a newer one is on its way
+        log.error("no page for %s: %s", self.emotion.value if self.emotion else "-", exc)
+        self._set_waiting("failed")
+
     def _on_page(self, result: PageResult) -> None:
-        if result.request != self._request or result.page.visit_id != self.visit_id:
+        superseded = result.request != self._request or result.page.visit_id != self.visit_id
+        if superseded or self._again:
+            # Never drawn: no impression for it (the discard runs before the next page).
+            self.worker.submit(self.backend.discard_page, result.page)
+        if self._page_back(result.request) or superseded:
             return  # stale: the emotion or the visitor changed meanwhile
+        if not result.page.items:
+            # Nothing to show (no images for this mood, or none could be read): keep
+            # the page on screen, if any, else say so; Next or another mood tries again.
+            log.warning("no images to show for %s (%s)", result.page.emotion.value,
+                        result.page.note or "empty page")
+            if self.page is None or self.page.emotion is not result.page.emotion:
+                self.page = None
+                self._set_waiting("failed")
+            return
+        self._waiting_since = None
+        self._set_waiting("")
         self.page = result.page
         log.info("page %d shown: %s, %s, %d items%s", result.page.index,
                  result.page.emotion.value, result.page.mode, len(result.page.items),
@@ -328,8 +470,12 @@ class KioskController(QObject):
             self.page_shown.emit(self._clock() - self._emotion_changed_at)
             self._emotion_changed_at = None
 
+    def _on_like_committed(self, like: Like) -> None:
+        """The like is durable: only now does the card say "Liked"; then learn it."""
+        self.view.show_like_confirmed(like.item_id)
+        self.worker.submit(self.backend.learn_like, like, on_result=self._on_liked)
+
     def _on_liked(self, result: LikeResult) -> None:
-        self.view.show_like_confirmed(result.item_id)
         if self.page is not None:
             self.view.set_mode(self.mode if self.mode != "auto" else self.page.mode,
                                result.personalization_ready)
@@ -354,7 +500,28 @@ class KioskController(QObject):
     def _wake(self) -> None:
         if self.attract:
             self.attract = False
+            self._waiting_since = self._clock()
             self.view.wake()
+
+    def _set_waiting(self, reason: str) -> None:
+        if reason != self._waiting:
+            self._waiting = reason
+            self.view.show_waiting(reason)
+
+    def _check_waiting(self) -> None:
+        """A loading state that lasts explains itself (and never lasts silently)."""
+        since = self._waiting_since
+        if self.attract or self.page is not None or since is None or self._waiting == "failed":
+            return
+        if self._clock() - since < WAIT_EXPLAIN_S:
+            return
+        if self.emotion is not None:
+            reason = "slow"
+        elif self._face_in_view:
+            reason = "unsure"
+        else:
+            reason = "no_face"
+        self._set_waiting(reason)
 
     def _enter_attract(self) -> None:
         self._end_visit(keep_screen=False)
@@ -366,8 +533,10 @@ class KioskController(QObject):
     def _check_idle(self) -> None:
         idle_for = self._clock() - self._last_activity
         if not self.attract and idle_for >= self.settings.app.idle_timeout_s:
-            log.info("nobody for %.0f s: attract mode", idle_for)
+            log.info("nobody in view and no touch for %.0f s: the visit ends, attract mode",
+                     idle_for)
             self._enter_attract()
+        self._check_waiting()
 
     def _show_preview(self) -> None:
         if self._latest_frame is None:

@@ -145,8 +145,11 @@ class Page:
     index: int = 0
     mode: str = "emotion"  # "emotion" (cold start) or "personalized" ("For you")
     source: str = "embedded"  # "embedded" or "personalize"
-    recommendation_id: str | None = None
+    recommendation_id: str | None = None  # Personalize's, when some items came from it
     note: str = ""  # why a fallback happened, for the status screen
+    # The items that came from the Personalize answer `recommendation_id` names (not the
+    # ones the embedded recommender filled in): only their likes carry the id.
+    recommended: frozenset[str] = frozenset()
 
     @property
     def item_ids(self) -> tuple[str, ...]:
@@ -158,6 +161,11 @@ class Page:
         "For you" taste that left the mood); empty when the page answers the emotion
         alone. A headline can say so when this is not empty."""
         return tuple(i for i in self.items if i.emotion != self.emotion)
+
+    def recommendation_id_for(self, item_id: str) -> str | None:
+        """The recommendationId a like of `item_id` carries: only for an item of that
+        Personalize answer, else None."""
+        return self.recommendation_id if item_id in self.recommended else None
 
 
 @dataclass(frozen=True, slots=True)

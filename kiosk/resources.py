@@ -9,8 +9,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from kiosk.errors import KioskError
 
-class ResourceError(Exception):
+
+class ResourceError(KioskError):
     """A bundled file is missing: the install is incomplete."""
 
 

@@ -109,3 +109,87 @@ def test_camera_lost_mood_picker_drives_recommendations(
     finally:
         db.close()
     assert {item for item, n in rows if n > 0} >= set(shown)
+
+
+
+@pytest.mark.timeout(300)  # real models frame by frame: minutes on a busy 2-core machine
+def test_a_shopper_who_steps_away_and_returns_is_the_same_visit(
+    qtbot: QtBot, tmp_path: Path, faces_dir: Path
+) -> None:
+    """Real models on real faces, in video time (no wall clock, so a busy machine does
+    not change the outcome), driving the controller and the real window: two likes,
+    3 s out of view (longer than vision's 1 s face grace), back: the same visit with
+    its likes; while away, no box and the card looks for the visitor. Only
+    idle_timeout_s with nobody in view ends the visit."""
+    import cv2
+
+    from kiosk.controller import KioskController
+    from kiosk.domain import Frame
+    from kiosk.ui.adapter import ViewAdapter
+    from kiosk.ui.main_window import MainWindow
+    from kiosk.vision.detector import FaceDetector
+    from kiosk.vision.emotion_model import EmotionClassifier
+    from kiosk.vision.pipeline import VisionPipeline
+    from kiosk.workers.backend import KioskBackend
+
+    from .test_controller import SyncWorker
+
+    script = [Segment(None, 0.3), Segment("happy", 2.5), Segment(None, 3.0),
+              Segment("happy", 2.5), Segment(None, 6.0)]
+    video = write_face_video(tmp_path / "away.avi", faces_dir, script,
+                             chosen={"happy": faces_dir / HAPPY})
+    settings = load_settings(env={}, overrides={
+        "app.data_dir": str(tmp_path / "data"), "app.idle_timeout_s": "5",
+        "vision.visit_grace_s": "1",
+    })
+    pipeline = VisionPipeline(FaceDetector.from_settings(settings.vision),
+                              EmotionClassifier.from_settings(settings.vision), settings.vision)
+    window = MainWindow.from_settings(settings)
+    qtbot.addWidget(window)
+    backend = KioskBackend.from_settings(settings)
+    backend.open()
+    now = [0.0]
+    controller = KioskController(settings, ViewAdapter(window), SyncWorker(),
+                                 backend, clock=lambda: now[0])
+    controller.on_camera_state("LIVE", "")
+    seen: list[tuple[float, str | None, str | None, int, bool, str]] = []
+    cap = cv2.VideoCapture(str(video))
+    fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
+    index = 0
+    try:
+        controller.start()
+        while True:
+            ok, image = cap.read()
+            if not ok:
+                break
+            index += 1
+            if index % 10:
+                continue  # 3 frames a second are plenty for this story
+            now[0] = index / fps
+            controller.on_vision_result(pipeline.process(Frame(image, index, now[0])))
+            controller._check_idle()
+            if controller.page is not None and not controller._liked:
+                for item in controller.page.item_ids[:2]:
+                    controller.on_like(item)
+            seen.append((now[0], controller.visit_id, controller._vision_visit,
+                         len(controller._liked), controller.attract,
+                         window.main.badge.name.text()))
+            if 3.4 < now[0] < 4.8:  # out of view, past vision's grace
+                assert controller._boxes == []
+    finally:
+        cap.release()
+        controller.stop()
+        backend.close()
+        window.close()
+
+    visits = {v for _, v, _, _, attract, _ in seen if v is not None}
+    faces = [f for _, _, f, _, _, _ in seen if f is not None]
+    assert len(visits) == 1, seen  # one shop visit ...
+    assert len(dict.fromkeys(faces)) == 2, seen  # ... across two stretches in view
+    away = [row for row in seen if 3.4 < row[0] < 5.0]
+    assert away and all(v in visits and liked == 2 and badge == "Looking for you…"
+                        for _, v, _, liked, _, badge in away), away
+    back = [row for row in seen if 6.5 < row[0] < 8.0]
+    assert back and all(v in visits and liked == 2 and not attract
+                        for _, v, _, liked, attract, _ in back), back
+    assert seen[-1][1] is None and seen[-1][4]  # nobody for 5 s: over, attract screen

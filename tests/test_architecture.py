@@ -38,3 +38,16 @@ def test_the_guard_sees_a_violation(tmp_path: Path) -> None:
     sample = tmp_path / "bad.py"
     sample.write_text("from PySide6.QtGui import QImage\nimport PySide6.QtWidgets\n")
     assert imported_modules(sample) >= {"PySide6.QtGui", "PySide6.QtWidgets"}
+
+
+def test_one_fake_clock_for_every_test() -> None:
+    """Tests share `kiosk.testing.FakeClock` (Qt-free) instead of defining their own."""
+    root = PACKAGE.parent
+    homes = []
+    for path in [*PACKAGE.rglob("*.py"), *(root / "tests").rglob("*.py")]:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        if any(isinstance(n, ast.ClassDef) and n.name == "FakeClock" for n in ast.walk(tree)):
+            homes.append(path.relative_to(root).as_posix())
+    assert homes == ["kiosk/testing.py"], (
+        f"FakeClock is defined in {homes}; import it from kiosk.testing instead"
+    )

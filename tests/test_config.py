@@ -145,3 +145,134 @@ def test_example_file_documents_every_key_and_is_current() -> None:
     for section, keys in config.schema_docs().items():
         for key in keys:
             assert f"\n{key} = " in shipped.read_text(encoding="utf-8"), f"{section}.{key}"
+
+
+def _bounded_float_keys() -> list[str]:
+    import dataclasses
+    from typing import get_type_hints
+
+    keys = []
+    for section, cls in config.SECTIONS.items():
+        hints = get_type_hints(cls)
+        for f in dataclasses.fields(cls):
+            if hints[f.name] is float and (f.metadata.get("min") is not None
+                                           or f.metadata.get("max") is not None):
+                keys.append(f"{section}.{f.name}")
+    return keys
+
+
+def test_nan_is_refused_for_every_bounded_float() -> None:
+    keys = _bounded_float_keys()
+    assert "events.max_mb" in keys and "events.max_backoff_s" in keys
+    for key in keys:
+        for raw in ("nan", "NaN", float("nan")):
+            with pytest.raises(ConfigError, match=rf"{key} = .*NaN"):
+                load_settings(env={}, overrides={key: raw})
+        with pytest.raises(ConfigError, match=key):
+            load_settings(env={}, overrides={key: "inf"})
+
+
+def test_nan_in_a_file_and_the_environment_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "[events]\nmax_mb = nan\n")
+    with pytest.raises(ConfigError, match=r"events.max_mb = nan: expected a number, not NaN"):
+        load_settings(path, env={})
+    with pytest.raises(ConfigError, match=r"environment: events.max_backoff_s"):
+        load_settings(env={"KIOSK_EVENTS_MAX_BACKOFF_S": "nan"})
+
+
+def test_toml_with_a_utf8_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_bytes("\ufeff[recommend]\npage_size = 5\n".encode())
+    assert load_settings(path, env={}).recommend.page_size == 5
+
+
+def test_text_files_with_a_bom_are_read_everywhere(tmp_path: Path) -> None:
+    """Prompts (kiosk-admin generate) and labels CSVs (classify --labels) read BOM files."""
+    from kiosk.curation.generate import default_prompts_path, load_prompts
+
+    prompts = tmp_path / "prompts.toml"
+    prompts.write_bytes(b"\xef\xbb\xbf" + default_prompts_path().read_bytes())
+    assert load_prompts(prompts) == load_prompts(default_prompts_path())
+    assert config.read_text_bytes(b"\xef\xbb\xbfa,b\n") == "a,b\n"
+    from kiosk.vision.evaluate import read_labels
+
+    labels = tmp_path / "labels.csv"
+    labels.write_bytes("\ufeffimage,emotion\na.png,happy\n".encode())
+    assert read_labels(labels) == [(tmp_path / "a.png", "happy")]
+
+
+# --------------------------------------------------------------------------- cross-field rules
+
+
+@pytest.mark.parametrize(("text", "needles"), [
+    ("[aws]\nendpoint_rekognition = '127.0.0.1:8766'\n",
+     ["aws.endpoint_rekognition", "needs a scheme", "http://127.0.0.1:8766"]),
+    ("[aws]\nendpoint_personalize_runtime = 'ftp://host'\n",
+     ["aws.endpoint_personalize_runtime", "http or https"]),
+    ("[aws]\nendpoint_s3 = 'http://'\n", ["aws.endpoint_s3", "no host name"]),
+    ("[fleet]\nendpoint_url = 'monitoring.local'\n", ["fleet.endpoint_url", "needs a scheme"]),
+    ("[identity]\nenabled = true\n", ["identity.collection_id", "identity.enabled = false"]),
+    ("[recommend]\nbackend = 'personalize'\n",
+     ["personalize.campaign_arn", "personalize.recommender_arn", "'embedded'"]),
+])
+def test_rules_that_span_fields_fail_at_load_time(
+    tmp_path: Path, text: str, needles: list[str]
+) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_settings(path, env={})
+    message = str(info.value)
+    assert str(path) in message
+    for needle in needles:
+        assert needle in message
+
+
+def test_cross_field_rules_also_apply_to_env_and_flags() -> None:
+    with pytest.raises(ConfigError, match="endpoint_rekognition"):
+        load_settings(env={"KIOSK_AWS_ENDPOINT_REKOGNITION": "localhost:4566"})
+    with pytest.raises(ConfigError, match="collection_id"):
+        load_settings(env={}, overrides={"identity.enabled": "true"})
+
+
+def test_valid_endpoints_and_a_complete_identity_section_load(tmp_path: Path) -> None:
+    path = write(tmp_path, "[aws]\nendpoint_rekognition = 'http://127.0.0.1:8766'\n"
+                 "endpoint_s3 = 'https://s3.example.com/base'\n"
+                 "[identity]\nenabled = true\ncollection_id = 'kiosk-faces'\n")
+    s = load_settings(path, env={})
+    assert s.aws.endpoint_rekognition == "http://127.0.0.1:8766"
+    assert s.identity.collection_id == "kiosk-faces"
+    assert config.settings_notes(s) == []
+
+
+def test_both_personalize_arns_say_which_is_used(tmp_path: Path) -> None:
+    path = write(tmp_path, "[recommend]\nbackend = 'personalize'\n[personalize]\n"
+                 "campaign_arn = 'arn:aws:personalize:eu-west-1:1:campaign/c'\n"
+                 "recommender_arn = 'arn:aws:personalize:eu-west-1:1:recommender/r'\n")
+    notes = config.settings_notes(load_settings(path, env={}))
+    assert len(notes) == 1
+    assert "recommender arn:aws:personalize:eu-west-1:1:recommender/r is used" in notes[0]
+    assert "campaign is ignored" in notes[0]
+
+
+@pytest.mark.parametrize("argv", [["--self-test"], ["--print-config"]])
+def test_self_test_and_app_refuse_the_same_contradiction(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+) -> None:
+    path = write(tmp_path, "[identity]\nenabled = true\n")
+    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
+    assert main(["--config", str(path), *argv]) == 2
+    err = capsys.readouterr().err
+    assert "settings error" in err and "identity.collection_id" in err
+    assert "Traceback" not in err
+
+
+def test_kiosk_admin_refuses_the_same_contradiction(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk.admin.cli import main as admin_main
+
+    path = write(tmp_path, "[recommend]\nbackend = 'personalize'\n")
+    code = admin_main(["--config", str(path), "events", "status"])
+    assert code != 0
+    assert "personalize.campaign_arn" in capsys.readouterr().err

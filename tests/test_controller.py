@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import Settings, load_settings
-from kiosk.controller import RESTART_EXIT_CODE, KioskController
-from kiosk.domain import Box, Emotion, EmotionReading, Face, Item, Page
+from kiosk.controller import RESTART_EXIT_CODE, Backend, KioskController, View
+from kiosk.domain import Box, Emotion, EmotionReading, Face, Item, Like, Page
+from kiosk.testing import FakeClock
 from kiosk.vision.pipeline import TrackInfo, VisionResult
 from kiosk.workers.backend import LikeResult, PageResult
+
+if TYPE_CHECKING:
+    from kiosk.ui.main_window import MainWindow
 
 
 class SyncWorker:
@@ -32,21 +37,32 @@ class SyncWorker:
             on_result(result)
 
 
-class FakeBackend:
+class FakeBackend(Backend):
+    """The controller's `Backend` over made-up items: pages count up, likes are kept in
+    memory, and a visit is ready for "For you" after `ready_after` likes."""
+
     def __init__(self) -> None:
         self.pages: list[tuple[str, Emotion, str]] = []
         self.likes: list[tuple[str, str]] = []
         self.ended: list[str] = []
+        self.discarded: list[Page] = []  # pages superseded before they were drawn
         self.fail_like = False
         self.ready_after = 2
         self.counter = 0
+        self.pending: list[str] = []  # curation keys awaiting review
+        self.page_error: Exception | None = None  # raised by page() while set
+        self.empty_pages = False  # page() answers with no items (an empty mood)
 
-    def attract_images(self, n: int) -> list[np.ndarray]:
-        return [np.zeros((4, 4, 3), np.uint8)] * n
+    def attract_images(self, count: int) -> list[np.ndarray]:
+        return [np.zeros((4, 4, 3), np.uint8)] * count
 
     def page(self, request: int, visit_id: str, emotion: Emotion, user_id: str | None,
              mode: str, page_size: int) -> PageResult:
+        if self.page_error is not None:
+            raise self.page_error
         self.pages.append((visit_id, emotion, mode))
+        if self.empty_pages:
+            return PageResult(Page((), emotion, visit_id), {}, False, request)
         items = []
         for _ in range(page_size):
             self.counter += 1
@@ -60,11 +76,18 @@ class FakeBackend:
     def _ready(self, visit_id: str) -> bool:
         return sum(1 for v, _ in self.likes if v == visit_id) >= self.ready_after
 
-    def like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None) -> LikeResult:
+    def commit_like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None
+                    ) -> Like:
         if self.fail_like:
             raise OSError("database or disk is full")
         self.likes.append((page.visit_id, item_id))
-        return LikeResult(item_id, "evt", self._ready(page.visit_id))
+        return Like("evt", tapped_at, page.visit_id, item_id, page.emotion, user_id)
+
+    def learn_like(self, like: Like) -> LikeResult:
+        return LikeResult(like.item_id, like.event_id, self._ready(like.visit_id))
+
+    def discard_page(self, page: Page) -> None:
+        self.discarded.append(page)
 
     def end_visit(self, visit_id: str) -> None:
         self.ended.append(visit_id)
@@ -75,29 +98,86 @@ class FakeBackend:
     def rescan(self) -> str:
         return "96 items"
 
+    def pending_thumbnails(self) -> list[tuple[str, Any, np.ndarray]]:
+        return [(key, Emotion.HAPPY, np.zeros((4, 4, 3), np.uint8)) for key in self.pending]
 
-class FakeView:
+    def approve(self, key: str) -> list[tuple[str, Any, np.ndarray]]:
+        self.pending.remove(key)
+        return self.pending_thumbnails()
+
+    def reject(self, key: str) -> list[tuple[str, Any, np.ndarray]]:
+        self.pending.remove(key)
+        return self.pending_thumbnails()
+
+
+class FakeView(View):
+    """The controller's `View`, recording each call as (method name, args).
+
+    It subclasses the protocol, so mypy rejects a missing method or a wrong signature,
+    and a call the protocol does not have fails with AttributeError (no catch-all)."""
+
     def __init__(self) -> None:
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
 
-    def __getattr__(self, name: str) -> Callable[..., None]:
-        def record(*args: Any) -> None:
-            self.calls.append((name, args))
-        return record
+    def _record(self, name: str, *args: Any) -> None:
+        self.calls.append((name, args))
+
+    def show_frame(self, image_bgr: Any, boxes: list[tuple[float, float, float, float, bool]]
+                   ) -> None:
+        self._record("show_frame", image_bgr, boxes)
+
+    def show_emotion(self, reading: EmotionReading | None) -> None:
+        self._record("show_emotion", reading)
+
+    def show_page(self, page: Page, images: dict[str, Any]) -> None:
+        self._record("show_page", page, images)
+
+    def set_mode(self, mode: str, personalization_ready: bool) -> None:
+        self._record("set_mode", mode, personalization_ready)
+
+    def set_camera_state(self, state: str, message: str) -> None:
+        self._record("set_camera_state", state, message)
+
+    def show_attract(self, images: list[Any]) -> None:
+        self._record("show_attract", images)
+
+    def wake(self) -> None:
+        self._record("wake")
+
+    def show_like_confirmed(self, item_id: str) -> None:
+        self._record("show_like_confirmed", item_id)
+
+    def show_like_failed(self, item_id: str, message: str) -> None:
+        self._record("show_like_failed", item_id, message)
+
+    def set_status(self, status: dict[str, Any]) -> None:
+        self._record("set_status", status)
+
+    def show_message(self, text: str) -> None:
+        self._record("show_message", text)
+
+    def show_curation(self, items: list[tuple[str, Any, Any]]) -> None:
+        self._record("show_curation", items)
+
+    def show_curation_error(self, item_id: str, message: str) -> None:
+        self._record("show_curation_error", item_id, message)
+
+    def show_waiting(self, reason: str) -> None:
+        self._record("show_waiting", reason)
+
+    def open_mood_picker(self) -> None:
+        self._record("open_mood_picker")
 
     def last(self, name: str) -> tuple[Any, ...]:
+        """The arguments of the last call of `name` (IndexError if it was never called)."""
         return [args for n, args in self.calls if n == name][-1]
 
     def count(self, name: str) -> int:
         return sum(1 for n, _ in self.calls if n == name)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+Parts = tuple[KioskController, FakeView, FakeBackend, FakeClock]
+"""What the `parts` fixture yields."""
 
 
 def reading(emotion: Emotion, confidence: float = 0.9) -> EmotionReading:
@@ -124,22 +204,22 @@ def settings() -> Settings:
 
 
 @pytest.fixture
-def parts(qtbot: QtBot, settings: Settings):  # type: ignore[no-untyped-def]
-    view, backend, clock = FakeView(), FakeBackend(), Clock()
-    controller = KioskController(settings, view, SyncWorker(), backend,  # type: ignore[arg-type]
+def parts(qtbot: QtBot, settings: Settings) -> Iterator[Parts]:
+    view, backend, clock = FakeView(), FakeBackend(), FakeClock()
+    controller = KioskController(settings, view, SyncWorker(), backend,
                                  clock=clock)
     controller.start()
     yield controller, view, backend, clock
     controller.stop()
 
 
-def test_starts_in_attract_with_catalog_images(parts: Any) -> None:
+def test_starts_in_attract_with_catalog_images(parts: Parts) -> None:
     controller, view, _, _ = parts
     assert controller.attract
     assert len(view.last("show_attract")[0]) == 8
 
 
-def test_visitor_arrives_emotion_settles_grid_fills(parts: Any) -> None:
+def test_visitor_arrives_emotion_settles_grid_fills(parts: Parts) -> None:
     controller, view, backend, _ = parts
     controller.on_vision_result(result("v1", None, started=True))
     assert view.count("wake") == 1 and not controller.attract
@@ -156,7 +236,7 @@ def test_visitor_arrives_emotion_settles_grid_fills(parts: Any) -> None:
     assert backend.pages[-1] == ("v1", Emotion.SAD, "auto")
 
 
-def test_next_pages_and_like_counts_once(parts: Any) -> None:
+def test_next_pages_and_like_counts_once(parts: Parts) -> None:
     controller, view, backend, _ = parts
     controller.on_vision_result(result("v1", Emotion.CALM, started=True))
     first = view.last("show_page")[0]
@@ -172,7 +252,7 @@ def test_next_pages_and_like_counts_once(parts: Any) -> None:
     assert len(backend.likes) == 1
 
 
-def test_personalization_switches_mode_when_ready(parts: Any) -> None:
+def test_personalization_switches_mode_when_ready(parts: Parts) -> None:
     controller, view, backend, _ = parts
     controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
     page = view.last("show_page")[0]
@@ -188,7 +268,7 @@ def test_personalization_switches_mode_when_ready(parts: Any) -> None:
     assert view.last("set_mode")[0] == "emotion"
 
 
-def test_failed_like_is_reported_and_can_be_retried(parts: Any) -> None:
+def test_failed_like_is_reported_and_can_be_retried(parts: Parts) -> None:
     controller, view, backend, _ = parts
     controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
     item = view.last("show_page")[0].item_ids[0]
@@ -201,25 +281,219 @@ def test_failed_like_is_reported_and_can_be_retried(parts: Any) -> None:
     assert backend.likes == [("v1", item)]
 
 
-def test_visitor_leaves_then_attract_after_idle(parts: Any) -> None:
+def test_visitor_leaves_then_attract_after_idle(parts: Parts) -> None:
     controller, view, backend, clock = parts
     controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
     controller.on_vision_result(result(None, None, ended="v1", face=False))
-    assert backend.ended == ["v1"]
-    assert not controller.attract  # the grid stays a moment
+    assert backend.ended == []  # gone from view is not gone: the visit waits for idle
+    assert controller.visit_id == "v1" and not controller.attract
     clock.now += 9
     controller._check_idle()
     assert not controller.attract
     clock.now += 2
     controller._check_idle()
     assert controller.attract
+    assert backend.ended == ["v1"] and controller.visit_id is None
     assert view.last("show_emotion") == (None,)
     # a new visitor gets a new visit and a fresh ranking
     controller.on_vision_result(result("v2", Emotion.HAPPY, started=True))
     assert backend.pages[-1][0] == "v2"
 
 
-def test_touch_keeps_the_visit_alive(parts: Any) -> None:
+def test_a_shopper_who_steps_away_briefly_keeps_the_visit_likes_and_for_you(
+    parts: Parts,
+) -> None:
+    """Vision's face grace (3 s) runs out while the shopper steps back for 5 s: the
+    visit, its likes and "For you" stay; only idle_timeout_s with nobody ends it."""
+    controller, view, backend, clock = parts
+    controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
+    page = view.last("show_page")[0]
+    controller.on_like(page.item_ids[0])
+    controller.on_like(page.item_ids[1])
+    assert view.last("set_mode") == ("emotion", True)
+    clock.now += 1
+    controller.on_vision_result(result("v1", None, face=False))
+    clock.now += 3
+    controller.on_vision_result(result(None, None, ended="v1", face=False))
+    clock.now += 2
+    controller._check_idle()
+    controller.on_vision_result(result("v2", None, started=True))  # back, read afresh
+    controller.on_vision_result(result("v2", Emotion.HAPPY))
+    assert controller.visit_id == "v1" and backend.ended == []
+    controller.on_like(page.item_ids[0])  # still counted once
+    assert len(backend.likes) == 2
+    controller.on_next()
+    assert backend.pages[-1][0] == "v1"
+    assert view.last("show_page")[0].mode == "personalized"
+    # a touch keeps the visit while the face is out of view
+    controller.on_vision_result(result(None, None, ended="v2", face=False))
+    for _ in range(3):
+        clock.now += 8
+        controller.on_user_activity()
+        controller._check_idle()
+    assert controller.visit_id == "v1"
+    clock.now += 10
+    controller._check_idle()
+    assert controller.attract and backend.ended == ["v1"]
+
+
+def test_face_leaving_clears_the_box_and_the_card_says_looking(
+    qtbot: QtBot, settings: Settings,
+) -> None:
+    from kiosk.domain import Frame
+
+    seq = iter(range(1, 100))
+    view = FakeView()
+    controller = KioskController(
+        settings, view, SyncWorker(), FakeBackend(),
+        latest_frame=lambda: Frame(np.zeros((4, 4, 3), np.uint8), seq=next(seq), timestamp=0.0),
+    )
+    controller.on_vision_result(result("v1", Emotion.SAD, started=True))
+    controller._show_preview()
+    assert len(view.last("show_frame")[1]) == 1
+    shown = view.count("show_emotion")
+    # the face is gone, but vision still holds the smoothed reading (its grace)
+    gone = result("v1", Emotion.SAD, face=False)
+    controller.on_vision_result(gone)
+    controller.on_vision_result(gone)
+    controller._show_preview()
+    assert view.last("show_frame")[1] == []
+    assert [args for n, args in view.calls if n == "show_emotion"][shown:] == [(None,)]
+    controller.on_vision_result(result("v1", Emotion.SAD))  # back within the grace
+    assert view.last("show_emotion")[0].emotion is Emotion.SAD
+
+
+def test_next_with_no_mood_yet_opens_the_mood_picker(parts: Parts) -> None:
+    controller, view, backend, _ = parts
+    controller.on_user_activity()  # woken by a touch, nobody in view
+    assert not controller.attract
+    controller.on_next()
+    assert view.count("open_mood_picker") == 1 and backend.pages == []
+
+
+def test_a_wait_that_lasts_explains_itself(parts: Parts) -> None:
+    controller, view, _, clock = parts
+    controller.on_user_activity()
+    clock.now += 2
+    controller._check_idle()
+    assert view.count("show_waiting") == 0  # a moment of "Finding images" is fine
+    clock.now += 3
+    controller._check_idle()
+    assert view.last("show_waiting") == ("no_face",)
+    controller.on_vision_result(result("v1", None, started=True))
+    controller._check_idle()
+    assert view.last("show_waiting") == ("unsure",)
+    controller.on_vision_result(result("v1", Emotion.CALM))
+    assert view.last("show_waiting") == ("",) and controller.page is not None
+
+
+def test_a_page_that_fails_says_why_and_next_retries(parts: Parts) -> None:
+    controller, view, backend, _ = parts
+    backend.page_error = OSError("catalog folder unreadable")
+    controller.on_mood_picked("CALM")
+    assert controller.page is None
+    assert view.last("show_waiting") == ("failed",)
+    backend.page_error = None
+    controller.on_next()
+    assert controller.page is not None and controller.page.emotion is Emotion.CALM
+    assert view.last("show_waiting") == ("",)
+
+
+def test_a_mood_with_no_images_says_so_instead_of_an_empty_grid(parts: Parts) -> None:
+    controller, view, backend, _ = parts
+    backend.empty_pages = True
+    controller.on_mood_picked("DISGUSTED")
+    assert view.count("show_page") == 0 and controller.page is None
+    assert view.last("show_waiting") == ("failed",)
+    backend.empty_pages = False
+    controller.on_mood_picked("CALM")
+    assert controller.page is not None and view.last("show_waiting") == ("",)
+
+
+OnScreen = tuple[KioskController, "MainWindow", FakeBackend, FakeClock]
+"""What the `on_screen` fixture yields: the controller driving the real window."""
+
+
+@pytest.fixture
+def on_screen(qtbot: QtBot, settings: Settings) -> Iterator[OnScreen]:
+    """The controller driving the real window (through the real adapter)."""
+    from kiosk.ui.adapter import ViewAdapter
+    from kiosk.ui.main_window import MainWindow
+
+    window = MainWindow.from_settings(settings, touch_settle_s=0.0)  # taps at once
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    backend, clock = FakeBackend(), FakeClock()
+    controller = KioskController(settings, ViewAdapter(window), SyncWorker(),
+                                 backend, clock=clock)
+    for signal, slot in ((window.next_requested, controller.on_next),
+                         (window.like_requested, controller.on_like),
+                         (window.mode_requested, controller.on_mode),
+                         (window.mood_picked, controller.on_mood_picked)):
+        signal.connect(slot)  # as kiosk.app wires them
+    controller.start()
+    controller.on_camera_state("LIVE", "")
+    yield controller, window, backend, clock
+    controller.stop()
+    window.main.stop_animations()
+    window.attract.stop()
+    window.close()
+
+
+def test_on_screen_nobody_in_view_is_explained_and_next_reaches_a_page(on_screen: OnScreen,
+                                                                         qtbot: QtBot) -> None:
+    controller, window, _, clock = on_screen
+    controller.on_user_activity()  # the tap on attract that woke the kiosk
+    assert window.current_screen() == "main"
+    assert window.main.headline.text() == "Finding images for you…"
+    clock.now += 5
+    controller._check_idle()
+    assert window.main.headline.text() != "Finding images for you…"
+    assert "Choose my mood" in window.main.subline.text()
+    qtbot.mouseClick(window.main.next_button, Qt.MouseButton.LeftButton)
+    assert window.current_screen() == "mood"
+    qtbot.mouseClick(window.mood.tile(Emotion.CALM), Qt.MouseButton.LeftButton)
+    assert window.current_screen() == "main"
+    assert controller.page is not None and window.main.page() is controller.page
+
+
+def test_on_screen_a_for_you_page_says_which_mood_it_answers(on_screen: OnScreen) -> None:
+    controller, window, backend, _ = on_screen
+    controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
+    page = controller.page
+    assert page is not None
+    controller.on_like(page.item_ids[0])
+    controller.on_like(page.item_ids[1])
+    controller.on_mode("personalized")
+    assert controller.page is not None and controller.page.mode == "personalized"
+    assert window.main.headline.text() == "For you · Happy"
+    controller.on_mood_picked("SAD")
+    assert backend.pages[-1] == ("v1", Emotion.SAD, "personalized")
+    assert controller.page is not None and controller.page.emotion is Emotion.SAD
+    assert controller.page.mode == "personalized"
+    assert window.main.headline.text() == "For you · Sad"
+
+
+def test_the_next_visitor_starts_with_for_you_locked_and_the_default_mode(parts: Parts) -> None:
+    controller, view, backend, clock = parts
+    controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
+    page = view.last("show_page")[0]
+    controller.on_like(page.item_ids[0])
+    controller.on_like(page.item_ids[1])
+    controller.on_mode("personalized")
+    assert view.last("set_mode") == ("personalized", True)
+    controller.on_vision_result(result(None, None, ended="v1", face=False))
+    clock.now += 11
+    controller._check_idle()
+    assert controller.attract
+    assert view.last("set_mode") == ("emotion", False)  # locked again, shown as such
+    controller.on_vision_result(result("v2", Emotion.CALM, started=True))
+    assert backend.pages[-1] == ("v2", Emotion.CALM, "auto")
+
+
+def test_touch_keeps_the_visit_alive(parts: Parts) -> None:
     controller, _, _, clock = parts
     controller.on_mood_picked("SAD")
     for _ in range(5):
@@ -229,7 +503,7 @@ def test_touch_keeps_the_visit_alive(parts: Any) -> None:
     assert not controller.attract
 
 
-def test_camera_lost_and_mood_picker_drives_recommendations(parts: Any) -> None:
+def test_camera_lost_and_mood_picker_drives_recommendations(parts: Parts) -> None:
     controller, view, backend, _ = parts
     controller.on_camera_state("LOST", "camera 0 not found")
     assert view.last("set_camera_state") == ("LOST", "camera 0 not found")
@@ -241,7 +515,7 @@ def test_camera_lost_and_mood_picker_drives_recommendations(parts: Any) -> None:
     assert backend.pages[-1][1] is Emotion.SURPRISED
 
 
-def test_stale_page_is_dropped(parts: Any) -> None:
+def test_stale_page_is_dropped(parts: Parts) -> None:
     controller, view, _, _ = parts
     controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
     shown = view.count("show_page")
@@ -250,7 +524,7 @@ def test_stale_page_is_dropped(parts: Any) -> None:
     assert view.count("show_page") == shown
 
 
-def test_admin_actions(parts: Any, qtbot: QtBot) -> None:
+def test_admin_actions(parts: Parts, qtbot: QtBot) -> None:
     controller, view, _, _ = parts
     with qtbot.waitSignal(controller.exit_requested) as blocker:
         controller.on_admin_action("restart")
@@ -266,7 +540,7 @@ def test_preview_shows_only_new_frames(qtbot: QtBot, settings: Settings) -> None
 
     frames = [Frame(np.zeros((4, 4, 3), np.uint8), seq=1, timestamp=0.0)]
     view = FakeView()
-    controller = KioskController(settings, view, SyncWorker(), FakeBackend(),  # type: ignore[arg-type]
+    controller = KioskController(settings, view, SyncWorker(), FakeBackend(),
                                  latest_frame=lambda: frames[-1])
     controller._show_preview()
     controller._show_preview()

@@ -12,25 +12,20 @@ import pytest
 
 from kiosk import crashlog
 from kiosk.crashlog import CrashLog
+from kiosk.testing import FakeClock
 
-
-class Clock:
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
+EPOCH = 1_800_000_000.0  # wall-clock seconds the fake clock starts at
 
 
 def test_first_start_counts_nothing(tmp_path: Path) -> None:
-    info = CrashLog(tmp_path, Clock()).record_start()
+    info = CrashLog(tmp_path, FakeClock(EPOCH)).record_start()
     assert (info.restarts_last_hour, info.unclean_exits_last_hour) == (0, 0)
     assert not info.crash_loop
     assert (tmp_path / crashlog.FILE_NAME).is_file()
 
 
 def test_clean_restarts_are_restarts_not_crashes(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = FakeClock(EPOCH)
     for _ in range(3):
         run = CrashLog(tmp_path, clock)
         run.record_start()
@@ -42,7 +37,7 @@ def test_clean_restarts_are_restarts_not_crashes(tmp_path: Path) -> None:
 
 def test_unmarked_runs_are_unclean_exits(tmp_path: Path, caplog: pytest.LogCaptureFixture
                                          ) -> None:
-    clock = Clock()
+    clock = FakeClock(EPOCH)
     for _ in range(2):
         CrashLog(tmp_path, clock).record_start()  # never marked clean: it "crashed"
         clock.now += 30
@@ -58,7 +53,7 @@ def test_unmarked_runs_are_unclean_exits(tmp_path: Path, caplog: pytest.LogCaptu
 
 def test_crash_loop_is_logged_as_an_error(tmp_path: Path, caplog: pytest.LogCaptureFixture
                                           ) -> None:
-    clock = Clock()
+    clock = FakeClock(EPOCH)
     for _ in range(crashlog.LOOP_THRESHOLD):
         CrashLog(tmp_path, clock).record_start()
         clock.now += 20
@@ -73,7 +68,7 @@ def test_crash_loop_is_logged_as_an_error(tmp_path: Path, caplog: pytest.LogCapt
 
 
 def test_old_runs_leave_the_window_and_the_file(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = FakeClock(EPOCH)
     CrashLog(tmp_path, clock).record_start()  # unclean, long ago
     clock.now += 10
     CrashLog(tmp_path, clock).record_start()  # notices it now
@@ -89,7 +84,7 @@ def test_old_runs_leave_the_window_and_the_file(tmp_path: Path) -> None:
 
 
 def test_a_long_run_that_crashes_counts_when_noticed(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = FakeClock(EPOCH)
     CrashLog(tmp_path, clock).record_start()
     clock.now += 3 * 24 * 3600  # ran for three days, then died
     info = CrashLog(tmp_path, clock).record_start()
@@ -101,13 +96,13 @@ def test_corrupt_or_unwritable_record_never_stops_the_kiosk(
 ) -> None:
     (tmp_path / crashlog.FILE_NAME).write_text("{not json")
     with caplog.at_level(logging.WARNING, "kiosk.crashlog"):
-        info = CrashLog(tmp_path, Clock()).record_start()
+        info = CrashLog(tmp_path, FakeClock(EPOCH)).record_start()
     assert info.unclean_exits_last_hour == 0
     assert "unreadable" in caplog.text
     blocker = tmp_path / "file"
     blocker.write_text("x")
     with caplog.at_level(logging.WARNING, "kiosk.crashlog"):
-        run = CrashLog(blocker / "sub", Clock())  # parent is a file: cannot be created
+        run = CrashLog(blocker / "sub", FakeClock(EPOCH))  # parent is a file: cannot be created
         assert run.record_start().restarts_last_hour == 0
         run.mark_clean_exit()
     assert "cannot write the run record" in caplog.text

@@ -44,8 +44,10 @@ def test_self_test_passes_with_a_video_and_fails_without_a_camera(
                         timeout=120)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "self-test PASSED" in ok.stdout
-    for name in ("settings", "resources", "models", "catalog", "data folder", "camera"):
+    for name in ("settings", "resources", "catalog", "data folder", "camera"):
         assert f"[PASS] {name}" in ok.stdout
+    # the models load; their timing WARNs on a machine slower than the frame budget
+    assert "[PASS] models" in ok.stdout or "[WARN] models" in ok.stdout
     bad = subprocess.run([*base, "--camera", str(tmp_path / "missing.avi")],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 1

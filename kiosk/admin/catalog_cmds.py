@@ -21,17 +21,16 @@ from typing import Any
 
 from kiosk.config import Settings
 from kiosk.curation import live
-from kiosk.curation.errors import CurationError
+from kiosk.curation.errors import CurationError, DiskFullError
 from kiosk.curation.locations import open_catalog
 from kiosk.curation.pool import PendingPool
 from kiosk.curation.s3sync import S3Sync
 from kiosk.domain import Emotion
-from kiosk.events.errors import EventsError
+from kiosk.errors import KioskError
 from kiosk.events.queue import EventQueue
 from kiosk.recommend.catalog import IMAGE_SUFFIXES, Catalog
-from kiosk.recommend.errors import RecommendError
 
-OPERATOR_ERRORS = (CurationError, RecommendError, EventsError)
+OPERATOR_ERRORS = (KioskError,)
 
 
 def emotion_arg(text: str) -> Emotion:
@@ -207,7 +206,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
             for key in args.ids:
                 try:
                     done = pool.approve(key)
-                except CurationError as exc:
+                except (CurationError, DiskFullError) as exc:
                     failed += 1
                     results.append({"id": key, "error": str(exc)})
                     lines.append(f"not approved {key}: {exc}")
@@ -215,6 +214,8 @@ def cmd_approve(args: argparse.Namespace) -> int:
                 results.append({"id": done.pending_id, "item_id": done.item.id,
                                 "path": done.item.path, "queued": done.queued,
                                 "warnings": list(done.warnings)})
+                if not done.queued and pool.queue is not None:
+                    failed += 1  # live, but Personalize would never hear of it
                 note = "PutItems queued" if done.queued else "no PutItems record queued"
                 lines.append(f"approved {done.pending_id} → {done.item.id} ({note})")
                 lines += [f"  warning: {w}" for w in done.warnings]
@@ -231,7 +232,7 @@ def cmd_reject(args: argparse.Namespace) -> int:
             for key in args.ids:
                 try:
                     entry = pool.reject(key)
-                except CurationError as exc:
+                except (CurationError, DiskFullError) as exc:
                     failed += 1
                     results.append({"id": key, "error": str(exc)})
                     lines.append(f"not rejected {key}: {exc}")

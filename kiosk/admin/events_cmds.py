@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from kiosk.config import Settings
-from kiosk.events.errors import EventsError
+from kiosk.errors import KioskError
 from kiosk.events.queue import EventQueue
 from kiosk.events.records import RecordKind
 from kiosk.events.uploader import Uploader
@@ -55,7 +55,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _open(args: argparse.Namespace) -> EventQueue:
-    return EventQueue.from_settings(_settings(args))
+    """The queue, never moved aside from here (the kiosk may have it open): a damaged
+    file is reported (CorruptQueueError) and replaced by the kiosk's next start."""
+    return EventQueue.from_settings(_settings(args), recover=False)
 
 
 def _print_json(data: Any) -> None:
@@ -67,7 +69,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     try:
         with _open(args) as queue:
             status = queue.status()
-    except EventsError as exc:
+    except KioskError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     status["upload_configured"] = {
@@ -95,7 +97,7 @@ def cmd_flush(args: argparse.Namespace) -> int:
             finally:
                 uploader.stop(timeout=settings.aws.read_timeout_s + 1.0)
             status = uploader.status().to_dict()
-    except EventsError as exc:
+    except KioskError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     status["drained"] = drained
@@ -111,7 +113,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         with _open(args) as queue:
             written = queue.export(sys.stdout if args.file == "-" else args.file,
                                    pending=args.pending)
-    except (EventsError, OSError) as exc:
+    except (KioskError, OSError) as exc:
         print(f"error: cannot export: {exc}", file=sys.stderr)
         return 1
     if args.file != "-":
@@ -123,7 +125,7 @@ def cmd_retry_dead(args: argparse.Namespace) -> int:
     try:
         with _open(args) as queue:
             moved = queue.retry_dead(code=args.error, kind=args.kind)
-    except EventsError as exc:
+    except KioskError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"{moved} dead letter(s) queued again; they are sent by the running kiosk "

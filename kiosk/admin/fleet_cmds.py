@@ -1,5 +1,6 @@
 """`kiosk-admin fleet status [--json]`: one line per kiosk from CloudWatch, and
-`kiosk-admin fleet queue`: this kiosk's queue of metrics waiting to be sent.
+`kiosk-admin fleet queue`: this kiosk's queue of metrics waiting to be sent, and
+`kiosk-admin fleet retry-dead [--error CODE]`: its dead letters queued again.
 
 Reads `[fleet] namespace` and `endpoint_url` and `[aws]` from the settings (`--config`).
 """
@@ -28,6 +29,9 @@ def register(subparsers: Any) -> None:
     status.set_defaults(func=cmd_status)
     queue = sub.add_parser("queue", help="this kiosk's metrics queue as JSON")
     queue.set_defaults(func=cmd_queue)
+    retry = sub.add_parser("retry-dead", help="queue this kiosk's dead-lettered metrics again")
+    retry.add_argument("--error", metavar="CODE", help="only those refused with this code")
+    retry.set_defaults(func=cmd_retry_dead)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -48,6 +52,8 @@ def cmd_status(args: argparse.Namespace, client: Any = None) -> int:
         lines = fleet_status(client, namespace)
     except FleetError as exc:
         print(f"kiosk-admin fleet status: {exc}", file=sys.stderr)
+        if args.json:  # stdout stays JSON
+            print(json.dumps({"error": str(exc)}, ensure_ascii=False))
         return 1
     if args.json:
         json.dump({"namespace": namespace, "kiosks": [line.to_dict() for line in lines]},
@@ -74,4 +80,20 @@ def cmd_queue(args: argparse.Namespace) -> int:
         print(f"kiosk-admin fleet queue: {exc}", file=sys.stderr)
         return 1
     print()
+    return 0
+
+
+def cmd_retry_dead(args: argparse.Namespace) -> int:
+    from kiosk.events.errors import EventsError
+    from kiosk.events.queue import EventQueue
+
+    settings = _settings(args)
+    try:
+        with EventQueue(settings.metrics_db) as queue:
+            moved = queue.retry_dead(code=args.error)
+    except EventsError as exc:
+        print(f"kiosk-admin fleet retry-dead: {exc}", file=sys.stderr)
+        return 1
+    print(f"{moved} dead-lettered metric batch(es) queued again; the kiosk sends them "
+          "at its next try")
     return 0

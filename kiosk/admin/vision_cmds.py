@@ -1,6 +1,12 @@
 """`kiosk-admin classify IMAGE...` and `kiosk-admin eval LABELS_CSV`: run the on-device
 face detector and emotion model on image files and print JSON.
 
+`classify` takes files and folders (a folder stands for the images directly in
+it) and reports per file: an image that cannot be used (missing, empty,
+truncated, too large, a sliver, not an image) gets an `error` entry in the JSON
+and a line on stderr naming it, and the others are still classified. The exit
+status is 1 when any file failed, 0 otherwise.
+
 `eval-video VIDEO TIMELINE_JSON` runs the whole vision path (Rekognition off) over a
 video at its own timestamps and prints what the shopper would have seen, scored
 against the timeline (see `kiosk.vision.video_eval`).
@@ -8,6 +14,8 @@ against the timeline (see `kiosk.vision.video_eval`).
 `eval` reads an `image,emotion` CSV (FER labels: angry, disgust, fear, happy, sad,
 surprise, neutral; paths relative to the CSV) and prints detection rate, accuracy,
 macro-F1, per-class recall and confusion matrices (7 classes and 4 coarse groups).
+Images that cannot be used are measured without, listed under `unreadable`, named on
+stderr, and make the exit status 1.
 Both use the `[vision]` settings (device, threads, detect width, threshold).
 """
 
@@ -24,7 +32,8 @@ from kiosk.vision.errors import VisionError
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("classify", help="detect faces and read their emotions in image files")
-    p.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
+    p.add_argument("images", nargs="+", type=Path, metavar="IMAGE",
+                   help="image files, or folders of them")
     p.add_argument("--detect-width", type=int, help="override [vision] detect_width")
     p.set_defaults(handler=_classify)
     p = sub.add_parser("eval", help="measure the detector and emotion model on labelled photos")
@@ -53,16 +62,29 @@ def _models(args: argparse.Namespace) -> tuple[Any, Any]:
 
 
 def _classify(args: argparse.Namespace) -> int:
+    from kiosk.imaging import IMAGE_SUFFIXES, expand_image_args
     from kiosk.vision.evaluate import classify_images
 
+    paths = expand_image_args(args.images)
+    folders = [p for p in paths if p.is_dir()]  # folders with no images in them
+    files = [p for p in paths if not p.is_dir()]
     try:
         detector, classifier = _models(args)
-        result = classify_images(args.images, detector, classifier)
+        results = classify_images(files, detector, classifier) if files else []
     except (VisionError, ValueError) as exc:
         print(f"kiosk-admin classify: {exc}", file=sys.stderr)
         return 1
-    print(json.dumps(result, indent=2))
-    return 0
+    kinds = ", ".join(IMAGE_SUFFIXES)
+    results += [{"image": str(p), "kind": "folder",
+                 "error": f"{p}: a folder with no images in it ({kinds})"} for p in folders]
+    print(json.dumps(results, indent=2))
+    failed = [r for r in results if "error" in r]
+    for entry in failed:
+        print(f"kiosk-admin classify: {entry['error']}", file=sys.stderr)
+    if failed:
+        print(f"kiosk-admin classify: {len(failed)} of {len(results)} images failed",
+              file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _eval(args: argparse.Namespace) -> int:
@@ -78,7 +100,9 @@ def _eval(args: argparse.Namespace) -> int:
         print(f"kiosk-admin eval: {exc}", file=sys.stderr)
         return 1
     print(json.dumps(result, indent=2))
-    return 0
+    for entry in result["unreadable"]:  # measured without them; say so and exit 1
+        print(f"kiosk-admin eval: skipped {entry['error']}", file=sys.stderr)
+    return 1 if result["unreadable"] else 0
 
 
 def _eval_video(args: argparse.Namespace) -> int:

@@ -23,9 +23,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from kiosk.analytics.bucket import BucketStats, Mix, percentile
 from kiosk.analytics.store import AnalyticsError, AnalyticsStore
+from kiosk.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +57,7 @@ class Recorder:
         self,
         store: AnalyticsStore | None,
         *,
+        open_store: Callable[[], AnalyticsStore] | None = None,
         bucket_s: float = 300.0,
         k: int = 5,
         max_merge_s: float = 86400.0,
@@ -63,6 +66,9 @@ class Recorder:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.store = store
+        self._open_store = open_store
+        self._open_lock = threading.Lock()
+        self._on_start: list[Callable[[], None]] = []
         self.bucket_s = float(bucket_s)
         self.k = int(k)
         self.max_merge_s = float(max_merge_s)
@@ -86,19 +92,15 @@ class Recorder:
         self._open = self._new(self._align(clock()))
 
     @classmethod
-    def from_settings(cls, settings: object, **kwargs: object) -> Recorder:
-        """The recorder of `settings.analytics`, with its store opened (or None with a
-        logged reason, so the kiosk runs on without analytics)."""
-        a = settings.analytics  # type: ignore[attr-defined]
-        store: AnalyticsStore | None
-        try:
-            store = AnalyticsStore(settings.analytics_db, k=a.k_anonymity)  # type: ignore[attr-defined]
-        except AnalyticsError as exc:
-            log.error("audience analytics off: %s", exc)
-            store = None
-        return cls(store, bucket_s=a.bucket_min * 60.0, k=a.k_anonymity,
+    def from_settings(cls, settings: Settings, **kwargs: Any) -> Recorder:
+        """The recorder of `settings.analytics`. Its store is opened on the analytics
+        thread (or at the first write), never on the caller's thread; when it cannot be
+        opened the reason is logged and the kiosk runs on without analytics."""
+        a, path = settings.analytics, settings.analytics_db
+        return cls(None, open_store=lambda: AnalyticsStore(path, k=a.k_anonymity),
+                   bucket_s=a.bucket_min * 60.0, k=a.k_anonymity,
                    max_merge_s=a.max_merge_h * 3600.0, attention_s=a.attention_s,
-                   retention_days=a.retention_days, **kwargs)  # type: ignore[arg-type]
+                   retention_days=a.retention_days, **kwargs)
 
     # ------------------------------------------------------------------ notes (any thread)
 
@@ -210,6 +212,11 @@ class Recorder:
 
     # ------------------------------------------------------------------ listeners
 
+    def call_on_thread(self, callback: Callable[[], None]) -> None:
+        """Run `callback` on the analytics thread when it starts (after the store is
+        opened): slow set-up such as opening another database."""
+        self._on_start.append(callback)
+
     def add_bucket_listener(self, callback: BucketListener) -> None:
         """`callback(bucket, mix_or_None)` on the analytics thread after each write."""
         self._listeners.append(callback)
@@ -252,6 +259,7 @@ class Recorder:
     def write_pending(self) -> int:
         """Close a bucket whose time is up, then write the closed ones (the analytics
         thread does this; tests and the bench call it directly). Returns how many."""
+        self._ensure_store()
         with self._lock:
             self._roll()
             closed, self._closed = self._closed, []
@@ -269,7 +277,23 @@ class Recorder:
                     log.exception("analytics bucket listener %r failed", callback)
         return len(closed)
 
+    def _ensure_store(self) -> None:
+        with self._open_lock:
+            if self.store is not None or self._open_store is None:
+                return
+            opener, self._open_store = self._open_store, None
+            try:
+                self.store = opener()
+            except AnalyticsError as exc:
+                log.error("audience analytics are not saved: %s", exc)
+
     def _run(self) -> None:
+        self._ensure_store()
+        for callback in self._on_start:
+            try:
+                callback()
+            except Exception:
+                log.exception("analytics start-up job %r failed", callback)
         try:
             while not self._stop.is_set():
                 with self._lock:

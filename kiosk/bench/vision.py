@@ -42,7 +42,7 @@ RECALL_PHOTO_HEIGHTS = (300, 160, 100)
 
 
 def _labelled(faces_dir: Path) -> list[tuple[Path, str]]:
-    with (faces_dir / "labels.csv").open(newline="") as f:
+    with (faces_dir / "labels.csv").open(newline="", encoding="utf-8-sig") as f:
         return [(faces_dir / r["image"], r["emotion"]) for r in csv.DictReader(f)]
 
 

@@ -8,6 +8,9 @@ States (reported to `on_state` callbacks from the capture thread):
 - STALLED: no new frame (or only identical content) for `stall_after_s`;
 - LOST: opening failed, a read failed, or STALLED for `lost_after_s`. The source is
   closed and reopened with exponential backoff until frames flow again (LIVE).
+  A source with a `fingerprint()` (folder contents, a video file's stat, a Linux
+  device node) is polled every `PROBE_S` while LOST: when it changes (the files
+  or the camera came back) the source is reopened at once, not after the backoff.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ log = logging.getLogger(__name__)
 StateCallback = Callable[["CameraState", str], None]
 _FPS_WINDOW_S = 2.0
 _JITTER = 0.25  # a reopen waits between 75 % and 100 % of the backoff step
+PROBE_S = 0.5  # while LOST, how often a source's fingerprint is looked at
 
 
 class CameraState(enum.Enum):
@@ -75,7 +79,7 @@ class Capture:
         *,
         stall_after_s: float = 2.0,
         lost_after_s: float = 5.0,
-        reopen_backoff_max_s: float = 30.0,
+        reopen_backoff_max_s: float = 5.0,
         reopen_backoff_initial_s: float = 0.5,
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
@@ -107,6 +111,8 @@ class Capture:
         self._last_dup_at = float("-inf")
         self._last_key: tuple[tuple[int, ...], int] | None = None
         self._stalled_since = 0.0
+        self._lost_fingerprint: object = None
+        self._next_probe_at = float("-inf")
         self.last_backoff_s = 0.0
 
     @classmethod
@@ -262,7 +268,9 @@ class Capture:
 
     def _try_open(self, now: float) -> float:
         if now < self._next_open_at:
-            return self._next_open_at - now
+            if now < self._next_probe_at or not self._source_changed(now):
+                return min(self._next_open_at, self._next_probe_at) - now
+            log.info("%s changed while lost; reopening now", self.source.name)
         try:
             self.source.open()
         except Exception as exc:
@@ -293,9 +301,27 @@ class Capture:
             return f"{self.source.name} picture frozen (identical frames) for {idle:.1f} s"
         return f"no frames from {self.source.name} for {idle:.1f} s"
 
+    def _fingerprint(self) -> object:
+        probe = getattr(self.source, "fingerprint", None)
+        if probe is None:
+            return None
+        try:
+            return probe()
+        except Exception:  # a probe is a hint; it must never break the loop
+            log.debug("fingerprint of %s failed", self.source.name, exc_info=True)
+            return None
+
+    def _source_changed(self, now: float) -> bool:
+        """True when the source's fingerprint differs from when it was lost."""
+        self._next_probe_at = now + PROBE_S
+        current = self._fingerprint()
+        return current is not None and current != self._lost_fingerprint
+
     def _lose(self, now: float, message: str) -> float:
         """Close the source, go LOST and schedule the next open with backoff."""
         self._close()
+        self._lost_fingerprint = self._fingerprint()
+        self._next_probe_at = now + PROBE_S
         delay = backoff_delay(self._attempt, self.backoff_initial_s, self.backoff_max_s, self._rng)
         self._attempt += 1
         self.last_backoff_s = delay

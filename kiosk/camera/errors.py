@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from kiosk.errors import KioskError
 
-class CameraError(Exception):
+
+class CameraError(KioskError):
     """A camera problem an operator can fix (unplugged, wrong index, missing or
     unreadable file). The message names the camera or file and what to check."""
 

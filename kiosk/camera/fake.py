@@ -33,7 +33,9 @@ class FakeSource:
     - `disappear()` / `come_back()`: open and read raise CameraError.
 
     Observability: `open_attempts` (clock times of every open call), `opens`,
-    `closes`, `reads`, `is_open`. `interval_s` > 0 paces frames on `clock`."""
+    `closes`, `reads`, `is_open`. `interval_s` > 0 paces frames on `clock`.
+    `watchable=True` gives it a `fingerprint()` (present or gone), as a folder, a
+    file or a Linux device has, so Capture notices a comeback without waiting."""
 
     def __init__(
         self,
@@ -44,8 +46,10 @@ class FakeSource:
         interval_s: float = 0.0,
         expect_sensor_noise: bool = True,
         clock: Callable[[], float] = time.monotonic,
+        watchable: bool = False,
     ) -> None:
         self.name = name
+        self.watchable = watchable
         self.nominal_fps = nominal_fps
         self.expect_sensor_noise = expect_sensor_noise
         self.interval_s = interval_s
@@ -122,6 +126,13 @@ class FakeSource:
             if image is not None:
                 self._last = image
             return image
+
+    def fingerprint(self) -> object:
+        """"here" or "gone" when watchable; None (unknown) otherwise."""
+        if not self.watchable:
+            return None
+        with self._lock:
+            return "gone" if self._gone else "here"
 
     def close(self) -> None:
         with self._lock:

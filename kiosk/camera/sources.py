@@ -19,7 +19,9 @@ import numpy as np
 
 from kiosk.camera.errors import CameraError, SourceEnded
 from kiosk.camera.fake import FakeSource
+from kiosk.camera.folder import ImageFolderSource
 from kiosk.config import CameraSettings
+from kiosk.imaging import DEFAULT_POLICY, IMAGE_SUFFIXES, ImageError, conform_frame
 
 __all__ = [
     "BACKENDS",
@@ -46,7 +48,6 @@ BACKENDS: dict[str, int] = {
     "gstreamer": cv2.CAP_GSTREAMER,
     "ffmpeg": cv2.CAP_FFMPEG,
 }
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp")
 _DEVICE_READ_TIMEOUT_MS = 1000  # a dead camera must not block the capture loop for long
 
 
@@ -56,7 +57,11 @@ class FrameSource(Protocol):
 
     `expect_sensor_noise` is True for live cameras: two identical frames then mean
     the driver is repeating a stale frame (OpenCV does that after an unplug), so
-    Capture treats identical content as no frame at all."""
+    Capture treats identical content as no frame at all.
+
+    Optional: `fingerprint() -> object`, a cheap, never-raising summary of whether
+    and how the source is there (None: unknown). While LOST, Capture reopens as
+    soon as it changes, so a source that comes back is LIVE within a second."""
 
     name: str
     nominal_fps: float
@@ -83,13 +88,14 @@ def backend_id(name: str, platform: str = sys.platform) -> int:
     return BACKENDS[key]
 
 
-def as_bgr(image: np.ndarray) -> np.ndarray:
-    """Gray or BGRA images as BGR uint8 (some drivers and PNGs give those)."""
-    if image.ndim == 2:
-        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
-    if image.ndim == 3 and image.shape[2] == 4:
-        return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
-    return image
+def as_bgr(image: np.ndarray, name: str = "camera") -> np.ndarray:
+    """A driver's or a video's frame under the image policy: BGR uint8, at most
+    `FRAME_MAX_SIDE` on the long side; CameraError naming `name` for a frame the
+    policy refuses (a 4000×1 sliver, a 20000×20000 monster)."""
+    try:
+        return conform_frame(image, name)
+    except ImageError as exc:
+        raise CameraError(str(exc)) from None
 
 
 class DeviceSource:
@@ -143,12 +149,19 @@ class DeviceSource:
             ok, image = self._cap.read()
         except cv2.error as exc:
             raise CameraError(f"{self.name} read failed ({exc})") from None
-        return as_bgr(image) if ok and image is not None else None
+        return as_bgr(image, self.name) if ok and image is not None else None
 
     def close(self) -> None:
         if self._cap is not None:
             self._cap.release()
             self._cap = None
+
+    def fingerprint(self) -> object:
+        """Whether the device node exists (Linux); None elsewhere (unknown), so
+        Capture relies on its backoff there. Never raises."""
+        if not sys.platform.startswith("linux"):
+            return None
+        return Path(f"/dev/video{self.index}").exists()
 
 
 class VideoFileSource:
@@ -182,6 +195,14 @@ class VideoFileSource:
         if not cap.isOpened():
             cap.release()
             raise CameraError(f"cannot play {self.path}: not a video OpenCV can decode")
+        width = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH))
+        height = int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
+        if width > 0 and height > 0:  # refused before a single frame is decoded
+            try:
+                DEFAULT_POLICY.check_size(self.name, width, height)
+            except ImageError as exc:
+                cap.release()
+                raise CameraError(str(exc)) from None
         fps = cap.get(cv2.CAP_PROP_FPS)
         self.nominal_fps = float(fps) if 0 < fps <= 1000 else 30.0
         self._cap = cap
@@ -210,7 +231,7 @@ class VideoFileSource:
         ok, image = self._cap.read()
         if ok and image is not None:
             self._frames_since_start += 1
-            return as_bgr(image)
+            return as_bgr(image, self.name)
         if self._frames_since_start == 0:
             raise CameraError(f"cannot read frames from {self.path}: the file has no video frames")
         if not self.loop:
@@ -223,92 +244,20 @@ class VideoFileSource:
         if not ok or image is None:
             raise CameraError(f"cannot read frames from {self.path} after rewinding")
         self._frames_since_start = 1
-        return as_bgr(image)
+        return as_bgr(image, self.name)
 
     def close(self) -> None:
         if self._cap is not None:
             self._cap.release()
             self._cap = None
 
-
-class ImageFolderSource:
-    """A slideshow of the folder's images (sorted by name), each shown for
-    `interval_s` and repeated at `fps` meanwhile. Unreadable images are skipped
-    with one warning naming the file."""
-
-    expect_sensor_noise = False
-
-    def __init__(
-        self, path: str | Path, interval_s: float = 2.0, *, fps: float = 10.0,
-        clock: Clock = time.monotonic,
-    ) -> None:
-        self.path = Path(path)
-        self.interval_s = interval_s
-        self.nominal_fps = float(fps)
-        self.name = f"images in {self.path.name or self.path}"
-        self._clock = clock
-        self._files: list[Path] = []
-        self._bad: set[Path] = set()
-        self._index = -1
-        self._current: np.ndarray | None = None
-        self._shown_at = 0.0
-        self._next_emit = 0.0
-
-    @property
-    def current_file(self) -> Path | None:
-        return self._files[self._index] if self._current is not None else None
-
-    def open(self) -> None:
-        if not self.path.is_dir():
-            raise CameraError(f"image folder not found: {self.path}")
-        self._files = sorted(
-            p for p in self.path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()
-        )
-        if not self._files:
-            kinds = "/".join(IMAGE_SUFFIXES)
-            raise CameraError(f"image folder {self.path} has no images ({kinds})")
-        self._index, self._current = -1, None
-
-    def read(self) -> np.ndarray | None:
-        if not self._files:
-            raise CameraError(f"{self.name} is not open")
-        now = self._clock()
-        if self._current is None or now - self._shown_at >= self.interval_s:
-            self._advance(now)
-        elif now < self._next_emit:
+    def fingerprint(self) -> object:
+        """The file's size and modification time (None while it is missing)."""
+        try:
+            st = self.path.stat()
+        except OSError:
             return None
-        self._next_emit = max(self._next_emit + 1.0 / self.nominal_fps, now)
-        return self._current
-
-    def _advance(self, now: float) -> None:
-        for _ in range(len(self._files)):
-            self._index = (self._index + 1) % len(self._files)
-            path = self._files[self._index]
-            if path in self._bad:
-                continue
-            image = _load_image(path)
-            if image is None:
-                log.warning("skipping unreadable image %s", path)
-                self._bad.add(path)
-                continue
-            image.flags.writeable = False
-            self._current, self._shown_at, self._next_emit = image, now, now
-            return
-        self._current = None
-        raise CameraError(f"no readable images in {self.path} (all {len(self._files)} failed)")
-
-    def close(self) -> None:
-        self._files, self._current, self._index = [], None, -1
-
-
-def _load_image(path: Path) -> np.ndarray | None:
-    """Decode through numpy so non-ASCII paths work on Windows too."""
-    try:
-        data = np.fromfile(path, dtype=np.uint8)
-        image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
-    except (OSError, cv2.error):
-        return None
-    return None if image is None else as_bgr(image)
+        return st.st_size, st.st_mtime_ns
 
 
 def source_from_setting(text: str, settings: CameraSettings | None = None) -> FrameSource:

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from kiosk.curation.errors import CurationError, DiskFullError, is_disk_full
+from kiosk.curation.errors import KEPT, CurationError, DiskFullError, is_disk_full
 
 PART_SUFFIX = ".part"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -57,7 +57,7 @@ def _atomic(dest: Path, what: str) -> Iterator[BinaryIO]:
         with contextlib.suppress(OSError):
             tmp.unlink()
         if is_disk_full(exc):
-            raise DiskFullError(dest.parent, what) from exc
+            raise DiskFullError(dest.parent, what, kept=KEPT) from exc
         raise CurationError(f"cannot {what}: {dest}: {exc.strerror or exc}") from exc
     except BaseException:
         with contextlib.suppress(OSError):

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.aws import error_code, is_transient, make_client
+from kiosk.aws import Backoff, Cancelled, ErrorKind, error_code, make_client, retry_call
 from kiosk.config import Settings
 from kiosk.curation.errors import CurationError, DiskFullError, GenerationError, RejectedImage
 from kiosk.curation.pool import PendingImage, PendingPool
@@ -66,7 +66,7 @@ def load_prompts(path: str | Path | None = None) -> dict[Emotion, Prompt]:
     """The prompt of every emotion; GenerationError names the file and what is wrong."""
     path = Path(path) if path is not None else default_prompts_path()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise GenerationError(f"cannot read the prompts file {path}: {exc.strerror}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -162,6 +162,7 @@ class Generator:
         self.prompts = dict(prompts)
         self.throttle_retries = max(0, throttle_retries)
         self.backoff_s = max(0.0, backoff_s)
+        self.backoff = Backoff(base_s=self.backoff_s, cap_s=max(self.backoff_s, 30.0))
         self._stop = stop or threading.Event()
 
     @classmethod
@@ -265,24 +266,28 @@ class Generator:
     def _invoke(self, endpoint: str, body: Mapping[str, Any]) -> list[bytes]:
         from botocore.exceptions import BotoCoreError, ClientError
 
-        attempt = 0
-        while True:
-            try:
-                response = self.client.invoke_endpoint(
-                    EndpointName=endpoint, ContentType=CONTENT_TYPE, Accept=ACCEPT,
-                    Body=json.dumps(body).encode("utf-8"),
-                )
-                return _decode(response["Body"].read())
-            except ClientError as exc:
-                code = error_code(exc)
-                if is_transient(exc) and attempt < self.throttle_retries:
-                    attempt += 1
-                    if self._stop.wait(self.backoff_s * 2 ** (attempt - 1)):
-                        raise _Failure(code, "stopped while waiting to retry") from None
-                    continue
-                raise _Failure(code, _client_message(endpoint, code, exc)) from None
-            except BotoCoreError as exc:
-                raise _Failure(type(exc).__name__, f"{exc}") from None
+        def invoke() -> list[bytes]:
+            response = self.client.invoke_endpoint(
+                EndpointName=endpoint, ContentType=CONTENT_TYPE, Accept=ACCEPT,
+                Body=json.dumps(body).encode("utf-8"),
+            )
+            return _decode(response["Body"].read())
+
+        # Throttling and 5xx: the shared backoff (kiosk.aws). Not timeouts: an image
+        # takes up to INVOKE_TIMEOUT_S, and a retry would double a dead endpoint's cost.
+        try:
+            return retry_call(invoke, backoff=self.backoff, retries=self.throttle_retries,
+                              stop=self._stop, retry_on=(ErrorKind.THROTTLED, ErrorKind.SERVER),
+                              what=f"generate: {endpoint}")
+        except Cancelled as exc:
+            cause = exc.__cause__
+            code = error_code(cause) if cause is not None else "Cancelled"
+            raise _Failure(code, "stopped while waiting to retry") from None
+        except ClientError as exc:
+            code = error_code(exc)
+            raise _Failure(code, _client_message(endpoint, code, exc)) from None
+        except BotoCoreError as exc:
+            raise _Failure(type(exc).__name__, f"{exc}") from None
 
 
 class _Failure(Exception):

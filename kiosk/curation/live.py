@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.curation import files
-from kiosk.curation.errors import CurationError, DiskFullError, NotFoundError, is_disk_full
+from kiosk.curation.errors import KEPT, CurationError, DiskFullError, NotFoundError, is_disk_full
 from kiosk.domain import Emotion, Item
 from kiosk.events.errors import EventsError
 from kiosk.events.queue import EventQueue
@@ -76,7 +76,7 @@ def retag_item(
         src.replace(dest)
     except OSError as exc:
         if is_disk_full(exc):
-            raise DiskFullError(folder, f"move {old.id}") from exc
+            raise DiskFullError(folder, f"move {old.id}", kept=KEPT) from exc
         raise CurationError(f"cannot move {src} to {folder}: {exc.strerror}") from None
     files.fsync_dir(folder)
     files.fsync_dir(src.parent)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import json
 import logging
 import sqlite3
@@ -33,16 +32,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PIL import Image
 
 from kiosk.config import Settings
 from kiosk.curation import files
 from kiosk.curation.errors import CurationError, NotFoundError, RejectedImage
 from kiosk.curation.locations import pending_dir
 from kiosk.domain import Emotion, Item
-from kiosk.events.errors import EventsError
+from kiosk.errors import KioskError
 from kiosk.events.queue import EventQueue
-from kiosk.recommend.catalog import MAX_PIXELS, Catalog, decode_checked, item_id
+from kiosk.imaging import MAX_PIXELS, ImageError, ImagePolicy, load_image, probe
+from kiosk.recommend.catalog import Catalog, item_id, open_read_only, storage_problem
 from kiosk.recommend.errors import CatalogError
 
 log = logging.getLogger(__name__)
@@ -143,6 +142,7 @@ class PendingPool:
         self.min_side, self.max_side, self.max_pixels = min_side, max_side, max_pixels
         self._lock = threading.RLock()
         self._live: dict[str, str] | None = None  # catalog checksums during a batch import
+        self.read_only = ""  # why the pool cannot change (full disk, read-only folder)
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(
@@ -151,11 +151,20 @@ class PendingPool:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
-            raise CurationError(
-                f"cannot open the pending pool in {self.root}: {exc}; check that the data "
-                "folder (app.data_dir) is writable"
-            ) from exc
+            # listing keeps working from the index as it is on disk; changes are refused
+            problem = storage_problem(self.root / INDEX_NAME, exc, "the pending pool")
+            read_only = open_read_only(self.root / INDEX_NAME, "pending")
+            if read_only is None:
+                raise CurationError(problem) from exc
+            self._db, self.read_only = read_only, problem
+            log.error("%s; the pool can be listed but not changed", problem)
+            return
         files.sweep_parts(self.root)
+
+    def _writable(self) -> None:
+        """Refuse a change with the plain cause when the pool is read-only."""
+        if self.read_only:
+            raise CurationError(self.read_only)
 
     @classmethod
     def from_settings(
@@ -179,6 +188,7 @@ class PendingPool:
 
     def import_files(self, paths: Iterable[str | Path], emotion: Emotion | str) -> ImportReport:
         """Import each file; a bad one is reported and the rest go on."""
+        self._writable()
         added: list[PendingImage] = []
         rejected: list[Rejection] = []
         with self._live_checksums_cached():
@@ -214,6 +224,7 @@ class PendingPool:
         meta: Mapping[str, Any] | None = None,
     ) -> PendingImage:
         """Validate and store one image; raises RejectedImage (or DiskFullError)."""
+        self._writable()
         if origin not in ORIGINS:
             raise ValueError(f"origin {origin!r}; allowed: {', '.join(ORIGINS)}")
         emo = _emotion(emotion)
@@ -241,31 +252,32 @@ class PendingPool:
         return entry
 
     def _validate(self, data: bytes, source: str) -> tuple[str, int, int]:
+        """Format and size of an image the pool accepts, under the one image policy
+        (header limits before decoding, then a checked full decode)."""
         if not data:
             raise RejectedImage("unreadable", f"{source}: empty file")
         if len(data) > self.max_bytes:
             raise RejectedImage("too_large", f"{source}: {self._too_big(len(data))}")
+        policy = ImagePolicy(max_pixels=self.max_pixels)
         try:
-            with Image.open(io.BytesIO(data)) as probe:
-                fmt, width, height = str(probe.format), probe.width, probe.height
-        except Exception as exc:  # Pillow raises many types for bad data
-            raise RejectedImage(
-                "unreadable", f"{source}: not an image Pillow can read ({type(exc).__name__})"
-            ) from None
+            info = probe(data, name=source, policy=policy)
+        except ImageError as exc:
+            raise _rejected(exc, source, self.max_side, self.max_pixels) from None
+        fmt, width, height = info.format, info.width, info.height
         if fmt not in FORMATS:
             raise RejectedImage("unsupported", f"{source}: {fmt} images are not shown by the "
                                 "kiosk; convert it to JPEG, PNG or WebP")
         if min(width, height) < self.min_side:
             raise RejectedImage("too_small", f"{source}: {width}×{height} pixels is too small "
                                 f"(each side must be at least {self.min_side})")
-        if width * height > self.max_pixels or max(width, height) > self.max_side:
+        if max(width, height) > self.max_side:
             raise RejectedImage(
                 "too_large", f"{source}: {width}×{height} pixels is too large (at most "
                 f"{self.max_side} per side and {self.max_pixels:,} pixels); scale it down")
         try:
-            decode_checked(data).close()
-        except CatalogError as exc:
-            raise RejectedImage("unreadable", f"{source}: {exc}") from None
+            load_image(data, name=source, policy=policy).close()
+        except ImageError as exc:
+            raise _rejected(exc, source, self.max_side, self.max_pixels) from None
         return fmt, width, height
 
     def _too_big(self, size: int) -> str:
@@ -341,14 +353,11 @@ class PendingPool:
         An image that cannot be read any more gets a 1×1 grey placeholder."""
         out = []
         for entry in self.entries(emotion):
-            try:
-                with Image.open(entry.path) as image:
-                    image.draft("RGB", (max_side, max_side))  # JPEG: decode at a lower scale
-                    rgb = image.convert("RGB")
-                rgb.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+            try:  # upright (EXIF), transparency on white, JPEGs decoded at a lower scale
+                rgb = load_image(entry.path, max_side=max_side)
                 array = np.asarray(rgb, dtype=np.uint8)
-            except (OSError, ValueError) as exc:
-                log.warning("pool: cannot read %s for a thumbnail: %s", entry.path, exc)
+            except ImageError as exc:
+                log.warning("pool: cannot show a thumbnail: %s", exc)
                 array = np.full((1, 1, 3), 128, np.uint8)
             out.append((entry, array))
         return out
@@ -361,6 +370,7 @@ class PendingPool:
 
     def approve(self, key: str) -> Approval:
         """Move a pending image into the live catalog (see the module docstring)."""
+        self._writable()
         with self._lock:
             return self._approve(key)
 
@@ -391,9 +401,11 @@ class PendingPool:
             item = Item(key_id, entry.emotion, str(dest), entry.checksum, time.time())
         elif self.queue is not None:
             try:
-                self.queue.record_item(item)
+                if self.queue.record_item(item) == 0:  # a lock kept it in the spool
+                    warnings.append("the event queue is locked: the PutItems record is "
+                                    "kept and queued at the next start")
                 queued = True
-            except EventsError as exc:
+            except KioskError as exc:
                 warnings.append(f"the PutItems record was not queued: {exc}")
         log.info("pool: approved %s as %s%s", entry.id, item.id,
                  "" if queued else " (no PutItems record queued)")
@@ -401,6 +413,7 @@ class PendingPool:
 
     def reject(self, key: str) -> PendingImage:
         """Drop a pending image for good."""
+        self._writable()
         entry = self.get(key)
         self._forget(entry)
         log.info("pool: rejected %s (%s)", entry.id, entry.source_name)
@@ -408,6 +421,7 @@ class PendingPool:
 
     def retag(self, key: str, emotion: Emotion | str) -> PendingImage:
         """Change the emotion of a pending image."""
+        self._writable()
         emo = _emotion(emotion)
         entry = self.get(key)
         with self._lock, self._db:
@@ -467,3 +481,15 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1024 * 1024), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _rejected(exc: ImageError, source: str, max_side: int, max_pixels: int) -> RejectedImage:
+    """The pool's reason code and message for an image the policy refused."""
+    if exc.kind == "too_large":
+        return RejectedImage("too_large", f"{exc}; at most {max_side} per side and "
+                             f"{max_pixels:,} pixels")
+    if exc.kind == "aspect":
+        return RejectedImage("bad_shape", str(exc))
+    if exc.kind == "not_image":
+        return RejectedImage("unreadable", f"{source}: not an image Pillow can read")
+    return RejectedImage("unreadable", f"{source}: unreadable image: {exc.detail}")

@@ -39,10 +39,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kiosk.aws import error_code, make_client
+from kiosk.aws import Backoff, Cancelled, error_code, make_client, retry_call
 from kiosk.config import Settings
 from kiosk.curation import files
-from kiosk.curation.errors import DiskFullError, SyncError, is_disk_full
+from kiosk.curation.errors import KEPT, DiskFullError, SyncError, is_disk_full
 from kiosk.curation.locations import catalog_root, sync_state_db
 from kiosk.domain import Emotion
 from kiosk.recommend.catalog import IMAGE_SUFFIXES
@@ -190,6 +190,9 @@ class S3Sync:
             raise SyncError(f"cannot open the sync state {state_path}: {exc}; check that "
                             "the data folder (app.data_dir) is writable") from exc
         self._lock = threading.Lock()  # one run at a time
+        self.retries = 2  # transient failures (throttling, 5xx, network) per listing/file
+        self.backoff = Backoff(base_s=1.0, cap_s=20.0)
+        self._stop = threading.Event()
 
     @classmethod
     def from_settings(cls, settings: Settings, *, max_bytes_per_s: int | None = None) -> S3Sync:
@@ -215,9 +218,14 @@ class S3Sync:
         loc = parse_s3_url(source) if isinstance(source, str) else source
         started = time.perf_counter()
         with self._lock:
-            remote, ignored, run = self._list(loc)
-            self._sweep_temp()
+            self._stop = stop if stop is not None else threading.Event()
             stopped = False
+            try:
+                remote, ignored, run = self._list(loc)
+            except Cancelled:  # stopped before or while listing: nothing touched
+                remote, ignored, run, stopped = {}, [], _Run(), True
+            if not stopped:
+                self._sweep_temp()
             for rel in sorted(remote):
                 if stop is not None and stop.is_set():
                     stopped = True
@@ -242,31 +250,36 @@ class S3Sync:
         return report
 
     def _list(self, loc: S3Location) -> tuple[dict[str, _Remote], list[str], _Run]:
+        """The prefix's objects. Raises SyncError, or Cancelled when stopped."""
         from botocore.exceptions import BotoCoreError, ClientError
 
         remote: dict[str, _Remote] = {}
         ignored: list[str] = []
         run = _Run()
         try:
-            for obj in self._objects(loc):
-                key = str(obj["Key"])
-                rel = self._local_rel(loc, key, ignored, run)
-                if rel is None:
-                    continue
-                if rel in remote:
-                    run.failed.append(SyncFailure(key, f"same file as {remote[rel].key}; skipped"))
-                    continue
-                size = int(obj.get("Size", 0))
-                if size > self.max_image_bytes:
-                    run.failed.append(SyncFailure(key, f"{size / 1024 / 1024:.2f} MB is larger "
-                                                  "than recommend.max_image_mb; not downloaded"))
-                    continue
-                remote[rel] = _Remote(key, str(obj.get("ETag", "")).strip('"'), size)
+            # The whole listing is retried on a transient failure (it is cheap).
+            listing = retry_call(lambda: list(self._objects(loc)), backoff=self.backoff,
+                                 retries=self.retries, stop=self._stop,
+                                 what=f"s3 sync: list {loc.url}")
         except ClientError as exc:
             raise SyncError(_listing_message(loc, exc)) from None
         except BotoCoreError as exc:
             raise SyncError(f"cannot list {loc.url}: {exc}; check the network, "
                             "aws.endpoint_s3 and the AWS credentials") from None
+        for obj in listing:
+            key = str(obj["Key"])
+            rel = self._local_rel(loc, key, ignored, run)
+            if rel is None:
+                continue
+            if rel in remote:
+                run.failed.append(SyncFailure(key, f"same file as {remote[rel].key}; skipped"))
+                continue
+            size = int(obj.get("Size", 0))
+            if size > self.max_image_bytes:
+                run.failed.append(SyncFailure(key, f"{size / 1024 / 1024:.2f} MB is larger "
+                                              "than recommend.max_image_mb; not downloaded"))
+                continue
+            remote[rel] = _Remote(key, str(obj.get("ETag", "")).strip('"'), size)
         return remote, ignored, run
 
     def _objects(self, loc: S3Location) -> Iterator[dict[str, Any]]:
@@ -333,13 +346,22 @@ class S3Sync:
                               f"{files.PART_SUFFIX}")
         try:
             local.parent.mkdir(parents=True, exist_ok=True)
-            with tmp.open("wb") as fh:
-                self.client.download_fileobj(loc.bucket, obj.key, fh, Config=self.transfer)
-                fh.flush()
-                os.fsync(fh.fileno())
+
+            def fetch() -> None:  # each attempt starts the file afresh
+                with tmp.open("wb") as fh:
+                    self.client.download_fileobj(loc.bucket, obj.key, fh, Config=self.transfer)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+
+            retry_call(fetch, backoff=self.backoff, retries=self.retries, stop=self._stop,
+                       what=f"s3 sync: download {obj.key}")
             if tmp.stat().st_size != obj.size:
                 raise _Changed()
             tmp.replace(local)
+        except Cancelled:
+            _unlink(tmp)
+            run.failed.append(SyncFailure(obj.key, "stopped before the download finished"))
+            return False
         except _Changed:
             _unlink(tmp)
             run.failed.append(SyncFailure(obj.key, "changed while downloading; the next sync "
@@ -348,7 +370,7 @@ class S3Sync:
         except OSError as exc:
             _unlink(tmp)
             if is_disk_full(exc):
-                raise DiskFullError(local.parent, f"download {obj.key}") from exc
+                raise DiskFullError(local.parent, f"download {obj.key}", kept=KEPT) from exc
             run.failed.append(SyncFailure(obj.key, f"cannot write {local}: {exc.strerror}"))
             return False
         except ClientError as exc:

@@ -12,6 +12,22 @@ database file; the WAL adds at most its 4 MB size limit): when over, the oldest
 impressions-only records go first, then the oldest of everything else, each pass
 logged and counted. A full disk raises `DiskFullError` and shows in `status()`;
 what was committed stays.
+
+Faults:
+- another process holding the write lock: a write waits at most `busy_timeout_s` per
+  try and is retried until `lock_wait_s` has passed, then `QueueBusyError` (the caller
+  shows the like as not saved; nothing is half-written);
+- a damaged file (truncated, bad header, bad pages; found by `PRAGMA quick_check` at
+  open or by any later query): with `recover=True` the file is moved aside (kept,
+  named in the log and in `problem`), every row still readable is copied into a fresh
+  queue, and work goes on; with `recover=False` it raises `CorruptQueueError`;
+- a row whose stored data cannot be read is moved to the dead letters (code
+  `CorruptRow`) instead of stopping the uploader;
+- `record(..., spool=True)` (impressions, PutItems of an approved image): when the
+  lock outlasts the retries, the record is appended (fsync'd) to `<queue>.spool`
+  instead, and queued from there at the next open or the next successful write, so
+  nothing accepted is dropped. Likes are not spooled: a like that cannot be saved is
+  refused visibly.
 """
 
 from __future__ import annotations
@@ -20,6 +36,7 @@ import contextlib
 import json
 import logging
 import math
+import os
 import sqlite3
 import threading
 import time
@@ -31,8 +48,9 @@ from typing import IO, Any
 
 from kiosk.config import Settings
 from kiosk.domain import Emotion, Item, Like
+from kiosk.errors import DiskFullError, KioskError
 from kiosk.events import schema
-from kiosk.events.errors import DiskFullError, EventsError, SchemaError
+from kiosk.events.errors import KEPT, CorruptQueueError, EventsError, QueueBusyError, SchemaError
 from kiosk.events.records import (
     DEFAULT_IMPRESSION_EVENT_TYPE,
     MAX_BATCH,
@@ -47,8 +65,12 @@ from kiosk.events.records import (
 log = logging.getLogger(__name__)
 
 MB = 1024 * 1024
+LOCK_WAIT_S = 20.0  # default bound on retrying a write while another process holds the lock
 WAL_LIMIT_BYTES = 4 * MB
 _COLUMNS = "id, kind, record_id, session_id, user_id, created_at, body, attempts"
+_SQLITE_BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
+_SQLITE_CORRUPT = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
+CORRUPT_ROW = "CorruptRow"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +85,7 @@ class QueuedRow:
     created_at: float
     body: Mapping[str, Any]
     attempts: int = 0
+    retry_at: float = 0.0  # Unix time before which no new try should start
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +111,21 @@ class Batch:
     @property
     def bodies(self) -> list[Mapping[str, Any]]:
         return [r.body for r in self.rows]
+
+    @property
+    def attempts(self) -> int:
+        """Failed tries so far (the most of any row)."""
+        return max(r.attempts for r in self.rows)
+
+    @property
+    def retry_at(self) -> float:
+        """Unix time before which the batch should not be tried again (0: now)."""
+        return max(r.retry_at for r in self.rows)
+
+    @property
+    def oldest(self) -> float:
+        """Unix time the oldest row was recorded."""
+        return min(r.created_at for r in self.rows)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -121,7 +159,9 @@ class EventQueue:
         event_type: str = "like",
         impression_event_type: str = DEFAULT_IMPRESSION_EVENT_TYPE,
         synchronous: str = "FULL",
-        busy_timeout_s: float = 10.0,
+        busy_timeout_s: float = 2.0,
+        lock_wait_s: float | None = None,
+        recover: bool = False,
         on_connect: Callable[[sqlite3.Connection], None] | None = None,
     ) -> None:
         self.path = Path(path).expanduser()
@@ -131,7 +171,12 @@ class EventQueue:
         self.impression_event_type = impression_event_type
         self._synchronous = synchronous.upper()
         self._busy_timeout_s = busy_timeout_s
+        self.lock_wait_s = LOCK_WAIT_S if lock_wait_s is None else lock_wait_s
+        self._recover_enabled = recover
         self._on_connect = on_connect
+        self._gen = 0  # bumped when a damaged file is replaced: threads reconnect
+        self._closing = threading.Event()
+        self.problem = ""  # what an operator should know (a damaged file moved aside)
         self._local = threading.local()
         self._lock = threading.RLock()
         self._conns: list[sqlite3.Connection] = []
@@ -146,15 +191,92 @@ class EventQueue:
         except OSError as exc:
             raise EventsError(f"cannot create the folder for the event queue {self.path}: "
                               f"{exc.strerror}; check events.db_path / app.data_dir") from None
-        conn = self._conn()
         try:
-            schema.migrate(conn)
-        except sqlite3.DatabaseError as exc:
+            self._open_checked()
+        except CorruptQueueError as exc:
+            if not recover:
+                self.close()
+                raise
+            self._replace_damaged(exc)
+        except BaseException:
             self.close()
-            raise SchemaError(f"the event queue {self.path} cannot be opened ({exc}); "
-                              "move the file aside to start an empty queue") from None
-        self._page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+            raise
         self.refresh_counts()
+        self._ingest_spool()
+
+    @property
+    def spool_path(self) -> Path:
+        """Where records wait that a lock kept out of the database (JSON lines)."""
+        return self.path.with_name(self.path.name + ".spool")
+
+    def _spool(self, record: Record, error: Exception) -> None:
+        line = json.dumps({
+            "kind": record.kind.value, "record_id": record.record_id, "body": record.body,
+            "session_id": record.session_id, "user_id": record.user_id,
+            "created_at": record.created_at,
+        }, ensure_ascii=False)
+        try:
+            with self.spool_path.open("a", encoding="utf-8") as fh:
+                fh.write(line + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            raise EventsError(f"{error}; keeping it in {self.spool_path} failed too "
+                              f"({exc.strerror})") from None
+        log.warning("event queue: %s %s kept in %s (%s); it is queued at the next start",
+                    record.kind.value, record.record_id, self.spool_path, error)
+
+    def _ingest_spool(self) -> int:
+        """Queue the records a lock kept in the spool file; returns how many."""
+        if not self.spool_path.exists():
+            return 0
+        taking = self.spool_path.with_name(f"{self.spool_path.name}.{os.getpid()}")
+        try:
+            self.spool_path.replace(taking)
+            lines = taking.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            log.warning("event queue: cannot read the spool %s: %s", self.spool_path, exc)
+            return 0
+        records = []
+        for line in lines:
+            try:
+                raw = json.loads(line)
+                records.append(Record(RecordKind(raw["kind"]), str(raw["record_id"]),
+                                      raw["body"], str(raw.get("session_id") or ""),
+                                      raw.get("user_id"), float(raw["created_at"])))
+            except (ValueError, KeyError, TypeError) as exc:
+                log.error("event queue: unreadable spool line skipped (%s): %.200s", exc, line)
+        try:
+            for record in records:
+                self.record(record, _from_spool=True)
+        except KioskError as exc:  # still locked or full: keep the whole spool for later
+            log.warning("event queue: spool not queued yet: %s", exc)
+            with contextlib.suppress(OSError), self.spool_path.open("a", encoding="utf-8") as fh:
+                fh.write("".join(f"{line}\n" for line in lines))
+            taking.unlink(missing_ok=True)
+            return 0
+        taking.unlink(missing_ok=True)
+        if records:
+            log.info("event queue: %d record(s) from the spool queued", len(records))
+        return len(records)
+
+    def _open_checked(self) -> None:
+        """Connect, check the file's integrity and bring the schema up to date."""
+        try:
+            conn = self._conn()
+            row = conn.execute("PRAGMA quick_check(1)").fetchone()
+            if row is None or str(row[0]).lower() != "ok":
+                raise CorruptQueueError(self._corrupt_message(f"quick_check: {row and row[0]}"))
+            schema.migrate(conn)
+            self._page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+        except SchemaError:
+            raise
+        except sqlite3.DatabaseError as exc:
+            raise self._translate(exc) from None
+
+    def _corrupt_message(self, detail: object) -> str:
+        return (f"the event queue {self.path} is damaged ({detail}); move the file aside "
+                "to start an empty queue (the kiosk does this itself and keeps the old file)")
 
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: Any) -> EventQueue:
@@ -163,14 +285,14 @@ class EventQueue:
             max_records=settings.events.max_records,
             max_bytes=int(settings.events.max_mb * MB),
             event_type=settings.personalize.event_type,
-            **kwargs,
+            **({"recover": True} | kwargs),
         )
 
     # ------------------------------------------------------------------ connections
 
     def _conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is not None and not self._closed:
+        if conn is not None and not self._closed and self._local.gen == self._gen:
             return conn
         with self._lock:
             if self._closed:
@@ -190,17 +312,14 @@ class EventQueue:
                                 self.path, mode)
                 conn.execute(f"PRAGMA synchronous={self._synchronous}")
                 conn.execute(f"PRAGMA journal_size_limit={WAL_LIMIT_BYTES}")
-            except sqlite3.OperationalError as exc:
-                conn.close()
-                raise self._translate(exc) from None
             except sqlite3.DatabaseError as exc:
                 conn.close()
-                raise SchemaError(f"the event queue {self.path} cannot be read ({exc}); "
-                                  "move the file aside to start an empty queue") from None
+                raise self._translate(exc) from None
             if self._on_connect is not None:
                 self._on_connect(conn)
             self._conns.append(conn)
             self._local.conn = conn
+            self._local.gen = self._gen
             return conn
 
     @contextlib.contextmanager
@@ -220,23 +339,96 @@ class EventQueue:
                     with contextlib.suppress(sqlite3.Error):
                         conn.execute("ROLLBACK")
                 raise
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:
             raise self._translate(exc) from exc
         finally:
             if relaxed:
                 with contextlib.suppress(sqlite3.Error):
                     conn.execute(f"PRAGMA synchronous={self._synchronous}")
 
-    def _translate(self, exc: sqlite3.Error) -> EventsError:
-        if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "full" in str(exc):
-            error = DiskFullError(self.path, str(exc))
+    def _translate(self, exc: sqlite3.Error) -> KioskError:
+        """The package error for a SQLite failure: DiskFullError, QueueBusyError,
+        CorruptQueueError or EventsError."""
+        code = int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+        text = str(exc).lower()
+        if code == sqlite3.SQLITE_FULL or "full" in text:
+            error = DiskFullError(self.path, "save to the event queue", kept=KEPT,
+                                  detail=str(exc))
             if not self._disk_full:
                 log.error("%s", error)
             self._disk_full = str(error)
             return error
+        if code in _SQLITE_BUSY or "locked" in text or "busy" in text:
+            return QueueBusyError(
+                f"the event queue {self.path} is locked by another program ({exc}); "
+                "close any tool that has it open (an sqlite3 shell, a backup, a second "
+                "kiosk); nothing was lost")
+        if code in _SQLITE_CORRUPT or "malformed" in text or "not a database" in text:
+            return CorruptQueueError(self._corrupt_message(exc))
         return EventsError(f"event queue {self.path}: {exc}")
 
+    def _retrying(self, what: str, fn: Callable[[], Any]) -> Any:
+        """Run a write, retrying while another process holds the lock (each try waits
+        up to `busy_timeout_s`) until `lock_wait_s` has passed; a damaged file is
+        replaced once (when `recover`) and the write tried again."""
+        deadline = time.monotonic() + self.lock_wait_s
+        tries = 0
+        recovered = False
+        while True:
+            try:
+                return fn()
+            except QueueBusyError:
+                tries += 1
+                if time.monotonic() >= deadline or self._closing.is_set():
+                    log.error("event queue: could not %s: still locked after %d tries in "
+                              "%.0f s", what, tries, self.lock_wait_s)
+                    raise
+                if tries == 1:
+                    log.warning("event queue %s is locked by another program; retrying "
+                                "to %s for up to %.0f s", self.path, what, self.lock_wait_s)
+                self._closing.wait(min(0.05 * 2 ** tries, 0.5))
+            except CorruptQueueError as exc:
+                if recovered or not self._recover_enabled:
+                    raise
+                self._replace_damaged(exc)
+                recovered = True
+
+    # ------------------------------------------------------------------ damage
+
+    def _replace_damaged(self, exc: Exception) -> None:
+        """Move the damaged file (and its -wal/-shm) aside, open a fresh queue in its
+        place and copy every row that can still be read into it."""
+        with self._lock:
+            self._gen += 1
+            conns, self._conns = self._conns, []
+            for conn in conns:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.close()
+            stamp = datetime.now(tz=UTC).strftime("%Y%m%dT%H%M%S")
+            aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+            n = 1
+            while aside.exists():
+                n += 1
+                aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{n}")
+            try:
+                self.path.replace(aside)
+                for suffix in ("-wal", "-shm"):
+                    side = self.path.with_name(self.path.name + suffix)
+                    if side.exists():
+                        side.replace(aside.with_name(aside.name + suffix))
+            except OSError as move_error:
+                raise CorruptQueueError(
+                    f"{exc}; moving it aside failed ({move_error.strerror}): move "
+                    f"{self.path} away by hand") from None
+            self._open_checked()
+            saved = _salvage(aside, self._conn())
+        self.refresh_counts()
+        self.problem = (f"the event queue was damaged ({exc}); it was moved aside to "
+                        f"{aside} and a fresh queue opened ({saved} records saved from it)")
+        log.error("%s", self.problem)
+
     def close(self) -> None:
+        self._closing.set()
         with self._lock:
             self._closed = True
             conns, self._conns = self._conns, []
@@ -267,10 +459,11 @@ class EventQueue:
         recommendation_id: str | None = None,
         event_id: str | None = None,
         sent_at: float | None = None,
+        spool: bool = True,
     ) -> int:
         """A page shown and left without a like (a liked page's impression rides on the
-        like itself). Evicted first when the queue is full."""
-        return self.record(impression_record(
+        like itself). Evicted first when the queue is full; spooled under a lock."""
+        return self.record(spool=spool, record=impression_record(
             visit_id, impression, emotion=emotion, user_id=user_id,
             recommendation_id=recommendation_id, event_type=self.impression_event_type,
             event_id=event_id, sent_at=sent_at,
@@ -281,25 +474,42 @@ class EventQueue:
     ) -> int:
         return self.record(user_record(user_id, emotion, properties))
 
-    def record_item(self, item: Item, properties: Mapping[str, Any] | None = None) -> int:
-        return self.record(item_record(item, properties))
+    def record_item(self, item: Item, properties: Mapping[str, Any] | None = None,
+                    *, spool: bool = True) -> int:
+        """PutItems for a catalog item; spooled under a lock (see the module docstring)."""
+        return self.record(item_record(item, properties), spool=spool)
 
-    def record(self, record: Record) -> int:
+    def record(self, record: Record, *, spool: bool = False, _from_spool: bool = False
+               ) -> int:
+        """Commit one record durably; returns its row id. Raises DiskFullError,
+        QueueBusyError (still locked after `lock_wait_s`), CorruptQueueError or
+        EventsError; when it raises, nothing was written. With `spool`, a record the
+        lock kept out is kept in the spool file instead (returns 0)."""
         body = json.dumps(record.body, separators=(",", ":"), ensure_ascii=False)
-        inserted = True
-        with self._write() as conn:
-            row = conn.execute(
-                "INSERT INTO records (kind, record_id, grp, session_id, user_id, created_at, body)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (record_id) DO NOTHING RETURNING id",
-                (record.kind.value, record.record_id, record.group, record.session_id,
-                 record.user_id, record.created_at, body),
-            ).fetchone()
-            if row is None:
-                inserted = False
+
+        def insert() -> tuple[int, bool]:
+            with self._write() as conn:
+                row = conn.execute(
+                    "INSERT INTO records (kind, record_id, grp, session_id, user_id,"
+                    " created_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (record_id) DO NOTHING RETURNING id",
+                    (record.kind.value, record.record_id, record.group, record.session_id,
+                     record.user_id, record.created_at, body),
+                ).fetchone()
+                if row is not None:
+                    return int(row[0]), True
                 row = conn.execute(
                     "SELECT id FROM records WHERE record_id = ?", (record.record_id,)
                 ).fetchone()
-        row_id = int(row[0])
+                return int(row[0]), False
+
+        try:
+            row_id, inserted = self._retrying(f"save a {record.kind.value}", insert)
+        except QueueBusyError as exc:
+            if not spool:
+                raise
+            self._spool(record, exc)
+            return 0
         self._disk_full = ""
         if inserted:
             with self._lock:
@@ -312,6 +522,8 @@ class EventQueue:
         else:
             log.info("event queue: %s %s already queued as row %d",
                      record.kind.value, record.record_id, row_id)
+        if not _from_spool and self.spool_path.exists():
+            self._ingest_spool()
         return row_id
 
     # ------------------------------------------------------------------ listeners
@@ -342,21 +554,37 @@ class EventQueue:
         if not names:
             return None
         marks = ",".join("?" * len(names))
-        conn = self._conn()
-        try:
-            first = conn.execute(
-                f"SELECT grp FROM records WHERE kind IN ({marks}) ORDER BY id LIMIT 1", names
-            ).fetchone()
-            if first is None:
-                return None
-            rows = conn.execute(
-                f"SELECT {_COLUMNS} FROM records WHERE grp = ? AND kind IN ({marks})"
-                " ORDER BY id LIMIT ?", (first[0], *names, max(1, min(limit, MAX_BATCH))),
-            ).fetchall()
-        except sqlite3.OperationalError as exc:
-            raise self._translate(exc) from exc
-        batch = tuple(_row(r) for r in rows)
-        return Batch(batch[0].kind.operation, batch) if batch else None
+        for _ in range(100):  # each pass dead-letters at least one unreadable row
+            try:
+                conn = self._conn()
+                first = conn.execute(
+                    f"SELECT grp FROM records WHERE kind IN ({marks}) ORDER BY id LIMIT 1",
+                    names,
+                ).fetchone()
+                if first is None:
+                    return None
+                rows = conn.execute(
+                    f"SELECT {_COLUMNS}, retry_at FROM records WHERE grp = ? AND kind IN"
+                    f" ({marks}) ORDER BY id LIMIT ?",
+                    (first[0], *names, max(1, min(limit, MAX_BATCH))),
+                ).fetchall()
+            except sqlite3.DatabaseError as exc:
+                error = self._translate(exc)
+                if isinstance(error, CorruptQueueError) and self._recover_enabled:
+                    self._replace_damaged(error)
+                    continue
+                raise error from exc
+            good, bad = [], []
+            for raw in rows:
+                try:
+                    good.append(_row(raw[:8], float(raw[8] or 0.0)))
+                except (ValueError, TypeError, KeyError) as exc:
+                    bad.append((int(raw[0]), f"{type(exc).__name__}: {exc}"))
+            if not bad:
+                return Batch(good[0].kind.operation, tuple(good)) if good else None
+            for row_id, why in bad:
+                self.dead_letter([row_id], CORRUPT_ROW, f"stored record cannot be read ({why})")
+        return None
 
     def forget_users(self, user_ids: Iterable[str]) -> int:
         """"Forget me" / retention: delete the queued and dead-lettered records that
@@ -414,18 +642,40 @@ class EventQueue:
                         len(kinds), code, message, _id_span(id_list))
         return len(kinds)
 
-    def note_attempt(self, ids: Iterable[int]) -> int:
-        """Count a server-side failure against the rows; returns their highest count."""
+    def note_attempt(self, ids: Iterable[int], retry_at: float = 0.0) -> int:
+        """Count a failed try against the rows and keep when the next may start (Unix
+        time), so a restart keeps the backoff; returns their highest count."""
         id_list = list(ids)
         if not id_list:
             return 0
         marks = ",".join("?" * len(id_list))
         with self._write(durable=False) as conn:
             row = conn.execute(
-                f"UPDATE records SET attempts = attempts + 1 WHERE id IN ({marks})"
-                " RETURNING attempts", id_list,
+                f"UPDATE records SET attempts = attempts + 1, retry_at = ? WHERE id IN ({marks})"
+                " RETURNING attempts", (retry_at, *id_list),
             ).fetchall()
         return max((int(r[0]) for r in row), default=0)
+
+    def retry_transient_dead(self) -> int:
+        """Queue again the dead letters an outage put there (5xx, throttling, timeouts,
+        refused connections; older kiosks dead-lettered after 20 server errors): they
+        were never refused by Personalize. Returns the number queued again."""
+        codes = sorted(TRANSIENT_DEAD_CODES)
+        marks = ",".join("?" * len(codes))
+        where = f"error_code IN ({marks}) OR error_message LIKE '%server errors)'"
+        with self._write() as conn:
+            moved = conn.execute(
+                f"INSERT OR IGNORE INTO records ({_COLUMNS}, grp)"
+                f" SELECT id, kind, record_id, session_id, user_id, created_at, body, 0, grp"
+                f" FROM dead WHERE {where}", codes,
+            ).rowcount
+            conn.execute(f"DELETE FROM dead WHERE {where}", codes)
+        self.refresh_counts()
+        if moved:
+            log.warning("event queue: %d dead letter(s) from a transient outage queued again",
+                        moved)
+            self._notify()
+        return int(moved)
 
     def retry_dead(self, code: str | None = None, kind: RecordKind | str | None = None) -> int:
         """Move dead letters (optionally only one error code or kind) back into the queue,
@@ -526,11 +776,16 @@ class EventQueue:
     # ------------------------------------------------------------------ status
 
     def refresh_counts(self) -> QueueCounts:
-        """Recount from the database (another process may have changed it)."""
-        conn = self._conn()
-        pending = dict(conn.execute("SELECT kind, count(*) FROM records GROUP BY kind").fetchall())
-        dead = int(conn.execute("SELECT count(*) FROM dead").fetchone()[0])
-        totals = dict(conn.execute("SELECT name, value FROM counters").fetchall())
+        """Recount from the database (another process may have changed it). Raises the
+        package's errors (see `_translate`), never a raw sqlite3 one."""
+        try:
+            conn = self._conn()
+            pending = dict(
+                conn.execute("SELECT kind, count(*) FROM records GROUP BY kind").fetchall())
+            dead = int(conn.execute("SELECT count(*) FROM dead").fetchone()[0])
+            totals = dict(conn.execute("SELECT name, value FROM counters").fetchall())
+        except sqlite3.DatabaseError as exc:
+            raise self._translate(exc) from exc
         with self._lock:
             self._pending = {str(k): int(v) for k, v in pending.items()}
             self._dead = dead
@@ -564,20 +819,37 @@ class EventQueue:
     def status(self) -> dict[str, Any]:
         """A JSON-ready snapshot for the admin command and the status screen."""
         counts = self.refresh_counts()
+        try:
+            dead_by_error = self.dead_summary()
+            used = self.used_bytes()
+            version = schema.version(self._conn())
+        except sqlite3.DatabaseError as exc:
+            raise self._translate(exc) from exc
         return {
             "path": str(self.path),
             "pending": counts.pending_total,
             "pending_by_kind": dict(counts.pending),
             "dead": counts.dead,
-            "dead_by_error": self.dead_summary(),
+            "dead_by_error": dead_by_error,
             "sent_total": counts.sent_total,
             "evicted_total": counts.evicted_total,
-            "used_bytes": self.used_bytes(),
+            "used_bytes": used,
             "max_bytes": self.max_bytes,
             "max_records": self.max_records,
             "disk_full": self._disk_full or None,
-            "schema_version": schema.version(self._conn()),
+            "schema_version": version,
+            "problem": self.problem or None,
         }
+
+    def integrity_problems(self, limit: int = 10) -> list[str]:
+        """SQLite's full `PRAGMA integrity_check` of the file: [] when sound, else up to
+        `limit` problems as SQLite words them (the self-test shows them)."""
+        try:
+            rows = self._conn().execute(f"PRAGMA integrity_check({int(limit)})").fetchall()
+        except sqlite3.DatabaseError as exc:
+            return [str(exc)]
+        found = [str(r[0]) for r in rows]
+        return [] if found == ["ok"] else found
 
     # ------------------------------------------------------------------ export
 
@@ -625,12 +897,112 @@ class EventQueue:
 # ---------------------------------------------------------------------- helpers
 
 
-def _row(raw: Sequence[Any]) -> QueuedRow:
+TRANSIENT_DEAD_CODES = frozenset({
+    "ThrottlingException", "Throttling", "TooManyRequestsException", "LimitExceededException",
+    "RequestTimeout", "RequestTimeoutException", "ServiceUnavailable",
+    "ServiceUnavailableException", "InternalServerError", "InternalServerException",
+    "InternalFailure", "SlowDown", "ResourceInUseException", "EndpointConnectionError",
+    "ConnectTimeoutError", "ReadTimeoutError", "ConnectionError", "ConnectionClosedError",
+    "TimeoutError",
+})  # error codes of dead letters that an outage, not Personalize, put there
+
+
+def _row(raw: Sequence[Any], retry_at: float = 0.0) -> QueuedRow:
+    """A stored row; ValueError/TypeError/KeyError when its data cannot be read."""
+    body = json.loads(raw[6])
+    if not isinstance(body, dict):
+        raise ValueError(f"body is {type(body).__name__}, not an object")
     return QueuedRow(
         id=int(raw[0]), kind=RecordKind(raw[1]), record_id=str(raw[2]),
         session_id=str(raw[3] or ""), user_id=raw[4], created_at=float(raw[5]),
-        body=json.loads(raw[6]), attempts=int(raw[7]),
+        body=body, attempts=int(raw[7]),
+        retry_at=retry_at,
     )
+
+
+SALVAGE_PROBES = 1_000_000  # most row ids looked up one by one in a damaged file
+_MAGIC = b"SQLite format 3\x00"
+
+
+def _salvage(damaged: Path, target: sqlite3.Connection) -> int:
+    """Copy the rows still readable in `damaged` (records, dead letters, counters) into
+    `target`; returns the number of records and dead letters saved.
+
+    Works on a scratch copy whose header is made to match the file as it is (page
+    count, rollback journal), so a truncated file still opens; a table that cannot be
+    scanned is read row by row, newest id first, skipping the damaged pages."""
+    scratch = damaged.with_name(damaged.name + ".salvage")
+    try:
+        raw = bytearray(damaged.read_bytes())
+        if raw[:16] != _MAGIC:
+            return 0  # the header is gone: nothing can be found
+        page_size = int.from_bytes(raw[16:18], "big") or 65536
+        raw += b"\0" * (-len(raw) % page_size)
+        raw[28:32] = (len(raw) // page_size).to_bytes(4, "big")
+        raw[18] = raw[19] = 1  # rollback journal: no -wal/-shm needed
+        scratch.write_bytes(raw)
+        source = sqlite3.connect(str(scratch), isolation_level=None)
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("event queue salvage: cannot read %s: %s", damaged, exc)
+        return 0
+    saved = 0
+    try:
+        top = _max_id(source)
+        for table, columns in (
+            ("records", f"{_COLUMNS}, grp"),
+            ("dead", f"{_COLUMNS}, grp, error_code, error_message, failed_at"),
+        ):
+            rows = _readable_rows(source, table, columns, top)
+            marks = ",".join("?" * len(columns.split(",")))
+            target.execute("BEGIN IMMEDIATE")
+            for row in rows:
+                with contextlib.suppress(sqlite3.Error):
+                    target.execute(f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({marks})",
+                                   row)
+                    saved += 1
+            target.execute("COMMIT")
+        with contextlib.suppress(sqlite3.Error):
+            for name, value in source.execute("SELECT name, value FROM counters").fetchall():
+                target.execute("UPDATE counters SET value = ? WHERE name = ?", (value, name))
+    finally:
+        source.close()
+        with contextlib.suppress(OSError):
+            scratch.unlink()
+    return saved
+
+
+def _max_id(source: sqlite3.Connection) -> int:
+    for sql in ("SELECT seq FROM sqlite_sequence WHERE name = 'records'",
+                "SELECT max(id) FROM records"):
+        with contextlib.suppress(sqlite3.Error):
+            row = source.execute(sql).fetchone()
+            if row and row[0]:
+                return int(row[0])
+    return 0
+
+
+def _readable_rows(source: sqlite3.Connection, table: str, columns: str, top: int
+                   ) -> list[Any]:
+    """Every row of `table` that can be read: a scan, else one lookup per id."""
+    found: dict[int, Any] = {}
+    try:
+        for raw in source.execute(f"SELECT {columns} FROM {table} ORDER BY id"):
+            found[int(raw[0])] = raw
+        return list(found.values())
+    except sqlite3.Error as exc:
+        log.warning("event queue salvage: %s scan stopped after %d rows (%s); looking "
+                    "rows up one by one", table, len(found), exc)
+    for row_id in range(top, max(0, top - SALVAGE_PROBES), -1):
+        if row_id in found:
+            continue
+        try:
+            raw = source.execute(f"SELECT {columns} FROM {table} WHERE id = ?",
+                                 (row_id,)).fetchone()
+        except sqlite3.Error:
+            continue
+        if raw is not None:
+            found[row_id] = raw
+    return [found[k] for k in sorted(found)]
 
 
 def _delete(conn: sqlite3.Connection, table: str, ids: list[int]) -> list[str]:

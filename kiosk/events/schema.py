@@ -9,6 +9,10 @@ Tables:
 - `dead`: rows a permanent error refused, with the error; `retry_dead` moves them
   back under their original `id`, so they keep their place in the order.
 - `counters`: totals that survive restarts (`sent`, `evicted`, `dead`).
+
+`records.attempts` counts failed upload tries of a row and `records.retry_at` (Unix
+time, 0: now) is when the next try may start, so the backoff survives a restart
+exactly as the attempt count does.
 """
 
 from __future__ import annotations
@@ -59,6 +63,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
         "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
         "INSERT INTO counters (name, value) VALUES ('sent', 0), ('evicted', 0), ('dead', 0)",
+    ),
+    # 2 -> 3: the backoff survives restarts with the attempt count
+    (
+        "ALTER TABLE records ADD COLUMN retry_at REAL NOT NULL DEFAULT 0",
     ),
 )
 LATEST = len(MIGRATIONS)

@@ -5,11 +5,14 @@ first, at most `max_requests_per_s` calls a second. Rows are deleted only after 
 succeeded, so a crash in between resends the same event ids, which Personalize ignores.
 
 Failures:
-- throttling and 5xx: retried with exponential backoff and full jitter up to
-  `max_backoff_s`; a batch answered with 5xx `max_server_errors` times is dead-lettered;
-- connection errors and timeouts: OFFLINE; retried with the same backoff but capped at
-  `offline_retry_s`, so the queue drains promptly once the network is back (a new
-  record or `notify_online()` also lets the next try start early);
+- throttling, 5xx, timeouts and refused connections are transient: retried with
+  exponential backoff and full jitter up to `max_backoff_s` (connection failures:
+  OFFLINE, capped at `offline_retry_s`, so the queue drains promptly once the network
+  is back; `notify_online()` also lets the next try start early) for as long as the
+  batch's oldest record is younger than `max_event_age_s`; only then does it go to the
+  dead letters (code `EventTooOld`). Each failed try is stored with the rows (attempt
+  count and the time the next try may start), so a restart neither resets nor skips
+  the backoff. Dead letters an outage made (older kiosks did) are queued again at start;
 - credential or permission errors: BLOCKED (an operator must fix them); retried at the
   same capped backoff, rows kept;
 - `InvalidInputException`, `ResourceNotFoundException` and other 4xx: the rows go to the
@@ -17,6 +20,8 @@ Failures:
   does not take nine good ones with it).
 
 The loop waits on a `threading.Event` (new record, flush, stop), never sleeps blindly.
+No error ends the thread: a queue that fails (locked, damaged, disk full) or any
+unexpected exception is logged, shown in the status and retried after a backoff.
 Listeners get an `UploaderStatus` on the uploader thread when something changes (at most
 every `status_interval_s` while a drain is progressing), and a last STOPPED one on the
 thread that calls `stop()`.
@@ -35,7 +40,7 @@ from typing import Any
 
 from kiosk.aws import error_code, is_transient, make_client
 from kiosk.config import AwsSettings, Settings
-from kiosk.events.errors import EventsError
+from kiosk.errors import KioskError
 from kiosk.events.queue import Batch, EventQueue
 from kiosk.events.records import Targets, build_request
 
@@ -53,6 +58,8 @@ BLOCKED_CODES = frozenset({
     "MissingAuthenticationTokenException", "IncompleteSignature",
 })
 RETRY_CODES = frozenset({"ResourceInUseException"})  # the dataset is busy: try again later
+TOO_OLD = "EventTooOld"
+DAY_S = 86400.0
 
 
 class UploaderState(enum.StrEnum):
@@ -123,7 +130,7 @@ class Uploader:
         base_backoff_s: float = 0.5,
         offline_retry_s: float = 10.0,
         idle_poll_s: float = 30.0,
-        max_server_errors: int = 20,
+        max_event_age_s: float = 30 * DAY_S,
         status_interval_s: float = 0.25,
         rng: random.Random | None = None,
     ) -> None:
@@ -137,7 +144,7 @@ class Uploader:
         self.base_backoff_s = base_backoff_s
         self.offline_retry_s = min(offline_retry_s, max_backoff_s)
         self.idle_poll_s = idle_poll_s
-        self.max_server_errors = max_server_errors
+        self.max_event_age_s = max_event_age_s
         self.status_interval_s = status_interval_s
         self._limiter = RateLimiter(max_requests_per_s)
         self._rng = rng or random.Random()
@@ -156,6 +163,7 @@ class Uploader:
         self._last_success_at: float | None = None
         self._failures = 0
         self._retry_at = 0.0
+        self._skip_stored_wait = False  # notify_online(): try now despite a stored backoff
         self._last_emit = 0.0
 
     @classmethod
@@ -163,6 +171,7 @@ class Uploader:
         p = settings.personalize
         kwargs.setdefault("max_backoff_s", settings.events.max_backoff_s)
         kwargs.setdefault("max_requests_per_s", settings.events.max_requests_per_s)
+        kwargs.setdefault("max_event_age_s", settings.events.max_event_age_days * DAY_S)
         return cls(queue, Targets(p.tracking_id, p.dataset_arn_users, p.dataset_arn_items),
                    aws=settings.aws, **kwargs)
 
@@ -216,6 +225,7 @@ class Uploader:
         """Another part of the kiosk reached AWS: retry now instead of at the next probe."""
         if self._state in (UploaderState.OFFLINE, UploaderState.BLOCKED):
             self._retry_at = 0.0
+            self._skip_stored_wait = True
         self._wake.set()
 
     def flush(self, timeout: float = 30.0) -> bool:
@@ -256,13 +266,16 @@ class Uploader:
 
     def _run(self) -> None:
         try:
+            self._requeue_outage_dead_letters()
             self._loop()
-        except Exception as exc:  # thread boundary: report, never die silently
-            log.exception("uploader stopped by an unexpected error")
-            self._fail(f"uploader crashed: {exc!r}")
-            self._set_state(UploaderState.STOPPED)
         finally:
             self._answer_flush(False)
+
+    def _requeue_outage_dead_letters(self) -> None:
+        try:
+            self.queue.retry_transient_dead()
+        except Exception as exc:  # the loop reports a failing queue itself
+            log.warning("uploader: could not re-queue outage dead letters: %s", exc)
 
     def _loop(self) -> None:
         while not self._stop.is_set():
@@ -273,26 +286,42 @@ class Uploader:
             if wait > 0 and not flushing:
                 self._wake.wait(wait)
                 continue
-            if self._client is None and not self._make_client():
-                self._answer_flush(False, ticket)
-                continue
             try:
-                batch = self.queue.next_batch(self.kinds)
-                if batch is None:
-                    self._answer_flush(True, ticket)
-                    self._set_state(UploaderState.IDLE)
-                    if not self._wake.wait(self.idle_poll_s):
-                        self.queue.refresh_counts()  # another process may have queued rows
-                    continue
-                self._set_state(UploaderState.SENDING)
-                progressed = self._send(batch)
-            except EventsError as exc:  # the queue itself failed (locked, disk full)
+                progressed = self._pass(ticket, flushing)
+            except KioskError as exc:  # the queue itself failed (locked, damaged, disk full)
                 log.error("uploader: %s", exc)
                 self._fail(str(exc))
                 self._backoff(UploaderState.BACKOFF, self._online)
                 progressed = False
+            except Exception as exc:  # thread boundary: report, back off, never die
+                log.exception("uploader: unexpected error; retrying after a backoff")
+                self._fail(f"unexpected error: {exc!r}")
+                self._backoff(UploaderState.BACKOFF, self._online)
+                progressed = False
             if not progressed:
                 self._answer_flush(False, ticket)
+
+    def _pass(self, ticket: int, flushing: bool) -> bool:
+        """One step: make the client, take the next batch, wait out its stored backoff
+        or send it. True when it made progress (or had nothing to do)."""
+        if self._client is None and not self._make_client():
+            return False
+        batch = self.queue.next_batch(self.kinds)
+        if batch is None:
+            self._answer_flush(True, ticket)
+            self._set_state(UploaderState.IDLE)
+            if not self._wake.wait(self.idle_poll_s):
+                self.queue.refresh_counts()  # another process may have queued rows
+            return True
+        stored_wait = min(batch.retry_at - time.time(), self.max_backoff_s)
+        if stored_wait > 0 and not (flushing or self._skip_stored_wait):  # from a restart
+            self._failures = max(self._failures, batch.attempts)
+            self._retry_at = time.monotonic() + stored_wait
+            self._set_state(UploaderState.BACKOFF)
+            return True
+        self._skip_stored_wait = False
+        self._set_state(UploaderState.SENDING)
+        return self._send(batch)
 
     def _make_client(self) -> bool:
         try:
@@ -338,9 +367,9 @@ class Uploader:
             self._backoff(UploaderState.BLOCKED, True if status is not None else None)
             return False
         if code in RETRY_CODES or is_transient(exc):
-            if batch is not None and status is not None and status >= 500:
-                self._count_server_error(batch, code)
             online = status is not None
+            if batch is not None:
+                return self._retry_later(batch, code, online)
             self._backoff(UploaderState.BACKOFF if online else UploaderState.OFFLINE, online)
             return False
         if batch is None or (status is None and code not in PERMANENT_CODES):
@@ -356,12 +385,22 @@ class Uploader:
         self._emit(force=True)
         return True
 
-    def _count_server_error(self, batch: Batch, code: str) -> None:
-        """A batch the service keeps failing on is not retried forever."""
-        if self.queue.note_attempt(batch.ids) >= self.max_server_errors:
+    def _retry_later(self, batch: Batch, code: str, online: bool) -> bool:
+        """A transient failure: keep the rows with their attempt count and next try
+        time, or dead-letter them once too old for Personalize; True when they went."""
+        age = time.time() - batch.oldest
+        if age > self.max_event_age_s:
             self.queue.dead_letter(
-                batch.ids, code, f"{self._last_error} ({self.max_server_errors} server errors)"
-            )
+                batch.ids, TOO_OLD, f"still failing after {age / DAY_S:.1f} days, older "
+                f"than events.max_event_age_days; last error {self._last_error}")
+            self._failures = 0
+            self._emit(force=True)
+            return True
+        self._failures = max(self._failures, batch.attempts)
+        delay = self._backoff(UploaderState.BACKOFF if online else UploaderState.OFFLINE,
+                              online)
+        self.queue.note_attempt(batch.ids, retry_at=time.time() + delay)
+        return False
 
     def _split(self, batch: Batch) -> bool:
         """Send a refused batch one row at a time, so only the invalid rows go dead."""
@@ -371,7 +410,8 @@ class Uploader:
                 return False
         return True
 
-    def _backoff(self, state: UploaderState, online: bool | None) -> None:
+    def _backoff(self, state: UploaderState, online: bool | None) -> float:
+        """Wait before the next try (exponential, full jitter, capped); returns seconds."""
         self._failures += 1
         cap = self.offline_retry_s if state in (UploaderState.OFFLINE, UploaderState.BLOCKED) \
             else self.max_backoff_s
@@ -382,6 +422,7 @@ class Uploader:
             self._online = online
         log.info("uploader: %s; retry in %.2f s", self._last_error, delay)
         self._set_state(state)
+        return delay
 
     def _fail(self, message: str) -> None:
         self._last_error = message

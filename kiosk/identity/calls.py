@@ -2,21 +2,35 @@
 worker thread, so boto3 never loads on the GUI thread), bounded retries, and short
 failure reasons with a log line an operator can act on.
 
-Throttling and 5xx answers are retried `max_retries` times with exponential backoff
-(capped at `max_backoff_s`), waiting on a `threading.Event` so `cancel()` ends a wait
-at once. Connection failures are not retried: a visitor is not kept waiting, and the
-visit simply stays anonymous. Parameters (the face crop's bytes) are never logged.
+The policy is the kiosk's one AWS call policy (`kiosk.aws`): throttling and 5xx
+answers are retried `max_retries` times with the shared full-jitter backoff (capped
+at `max_backoff_s`), waiting on a `threading.Event` so `cancel()` ends a wait at
+once. Connection failures are not retried: a visitor is not kept waiting, and the
+visit simply stays anonymous. A circuit breaker (`kiosk.aws.CircuitBreaker`) stops
+calling after `breaker_failures` network failures in a row for `breaker_cooldown_s`,
+so a dead network costs a visitor no timeout at all; calls refused by it raise
+`Paused`. Parameters (the face crop's bytes) are never logged.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from kiosk.aws import error_code
-from kiosk.vision.rekognition import SERVER_CODES, THROTTLE_CODES
+from kiosk.aws import (
+    Backoff,
+    Cancelled,
+    CircuitBreaker,
+    ErrorKind,
+    classify,
+    error_code,
+    http_status,
+    retry_call,
+)
+from kiosk.identity.errors import IdentityError
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +44,13 @@ _HINTS = {
 }
 
 
-class Cancelled(Exception):
-    """`cancel()` was called: shutting down."""
+RETRY_KINDS = frozenset({ErrorKind.THROTTLED, ErrorKind.SERVER})
+
+__all__ = ["Cancelled", "Paused", "RekognitionCalls"]
+
+
+class Paused(IdentityError):
+    """The circuit breaker refuses calls: Rekognition was unreachable just now."""
 
 
 class RekognitionCalls:
@@ -43,6 +62,9 @@ class RekognitionCalls:
         max_retries: int = 2,
         backoff_s: float = 0.5,
         max_backoff_s: float = 4.0,
+        breaker_failures: int = 3,
+        breaker_cooldown_s: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if client is None and client_factory is None:
             raise ValueError("give a Rekognition client or a client_factory")
@@ -53,7 +75,11 @@ class RekognitionCalls:
         self._factory = client_factory
         self._lock = threading.Lock()
         self._cancel = threading.Event()
+        self.backoff = Backoff(base_s=backoff_s, cap_s=max(backoff_s, max_backoff_s))
+        self.breaker = CircuitBreaker("identity (Rekognition)", failures=breaker_failures,
+                                      cooldown_s=breaker_cooldown_s, clock=clock)
         self.last_error = ""
+        self.last_ok_at: float | None = None  # time.time() of the last answer from the service
 
     def client(self) -> Any:
         with self._lock:
@@ -75,26 +101,35 @@ class RekognitionCalls:
 
     def __call__(self, operation: str, **params: Any) -> dict[str, Any]:
         """One API call with bounded retries of throttling and 5xx answers; other
-        errors are raised (botocore's) for the caller to turn into a `reason`."""
-        from botocore.exceptions import ClientError
+        errors are raised (botocore's) for the caller to turn into a `reason`.
+        Raises `Cancelled` after `cancel()` and `Paused` while the breaker is open."""
+        refusal = self.breaker.admit()
+        if refusal is not None:
+            raise Paused(f"Rekognition {refusal} (retry in {self.breaker.retry_in_s():.0f} s)")
+        try:
+            response: dict[str, Any] = retry_call(
+                lambda: getattr(self.client(), operation)(**params),
+                backoff=self.backoff, retries=self.max_retries, stop=self._cancel,
+                retry_on=RETRY_KINDS, what=f"identity {operation}",
+            )
+        except Cancelled:
+            self.breaker.release_trial()
+            raise
+        except Exception as exc:
+            if classify(exc).unreachable:
+                self.breaker.record_failure()
+            elif http_status(exc) is not None:
+                self._answered()
+            else:
+                self.breaker.release_trial()
+            raise
+        self._answered()
+        return response
 
-        for attempt in range(self.max_retries + 1):
-            if self._cancel.is_set():
-                raise Cancelled
-            if attempt > 0:
-                delay = min(self.backoff_s * (2 ** (attempt - 1)), self.max_backoff_s)
-                if self._cancel.wait(delay):
-                    raise Cancelled
-            try:
-                response: dict[str, Any] = getattr(self.client(), operation)(**params)
-                return response
-            except ClientError as exc:
-                if attempt < self.max_retries and retryable(exc):
-                    log.info("identity: %s answered %s; retry %d", operation,
-                             error_code(exc), attempt + 1)
-                    continue
-                raise
-        raise AssertionError("unreachable")  # pragma: no cover
+    def _answered(self) -> None:
+        self.breaker.record_success()
+        self.last_ok_at = time.time()
+        self.last_error = ""  # a stale error line clears once the service answers
 
     def delete_faces(
         self, collection_id: str, face_ids: Sequence[str]
@@ -127,6 +162,10 @@ class RekognitionCalls:
                 error = "cancelled"
                 pending.extend(chunk)
                 continue
+            except Paused as exc:
+                error = self.failure(exc, "delete")
+                pending.extend(chunk)
+                continue
             except Exception as exc:
                 error = self.failure(exc, "delete")
                 pending.extend(chunk)
@@ -146,50 +185,34 @@ class RekognitionCalls:
         return deleted, pending, error
 
     def failure(self, exc: BaseException, what: str) -> str:
-        """A short reason for a result ("offline", "throttled", "error: <code>"), and
-        a log line an operator can act on."""
-        from botocore.exceptions import (
-            BotoCoreError,
-            ClientError,
-            HTTPClientError,
-            NoCredentialsError,
-        )
-        from botocore.exceptions import ConnectionError as BotoConnectionError
-
-        # EndpointConnectionError and ConnectTimeoutError are botocore ConnectionErrors;
-        # ReadTimeoutError and ConnectionClosedError are HTTPClientErrors.
-        if isinstance(exc, BotoConnectionError | HTTPClientError | ConnectionError | TimeoutError):
+        """A short reason for a result ("offline", "throttled", "service unavailable",
+        "paused", "no AWS credentials", "error: <code>"), and a log line an operator
+        can act on."""
+        if isinstance(exc, Paused):
+            reason = "paused"
+            log.info("identity %s: %s", what, exc)
+            self.last_error = f"{what}: {reason}"
+            return reason
+        kind = classify(exc)
+        code = error_code(exc)
+        if kind is ErrorKind.OFFLINE:
             reason = "offline"
             log.warning("identity %s: Rekognition unreachable (%s)", what, type(exc).__name__)
-        elif isinstance(exc, ClientError):
-            code = error_code(exc)
-            if code in THROTTLE_CODES or status_of(exc) == 429:
-                reason = "throttled"
-            elif code in SERVER_CODES or status_of(exc) >= 500:
-                reason = "service unavailable"
-            else:
-                reason = f"error: {code}"
+        elif kind is ErrorKind.THROTTLED:
+            reason = "throttled"
+        elif kind is ErrorKind.SERVER:
+            reason = "service unavailable"
+        elif kind is ErrorKind.REFUSED and http_status(exc) is None:
+            reason = "no AWS credentials"
+            log.error("identity %s: %s; set up AWS credentials for the kiosk", what, code)
+        else:
+            reason = f"error: {code}"
+        if kind in (ErrorKind.THROTTLED, ErrorKind.SERVER) or (
+            reason.startswith("error") and http_status(exc) is not None
+        ):
             log.warning("identity %s: %s (after up to %d retries)%s", what, code,
                         self.max_retries, _HINTS.get(code, ""))
-        elif isinstance(exc, NoCredentialsError):
-            reason = "no AWS credentials"
-            log.error("identity %s: no AWS credentials; set them up for the kiosk", what)
-        elif isinstance(exc, BotoCoreError):
-            reason = f"error: {type(exc).__name__}"
-            log.error("identity %s: %s", what, exc)
-        else:
-            reason = f"error: {type(exc).__name__}"
-            log.error("identity %s failed", what, exc_info=exc)
+        elif reason.startswith("error"):
+            log.error("identity %s failed: %s", what, code, exc_info=exc)
         self.last_error = f"{what}: {reason}"
         return reason
-
-
-def status_of(exc: Any) -> int:
-    response = getattr(exc, "response", None) or {}
-    return int(response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
-
-
-def retryable(exc: Any) -> bool:
-    code = error_code(exc)
-    status = status_of(exc)
-    return code in THROTTLE_CODES or code in SERVER_CODES or status == 429 or status >= 500

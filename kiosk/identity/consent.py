@@ -15,6 +15,16 @@ reach the face collection. With identity disabled nothing is ever asked.
 The grant is read on the identity worker thread while the controller may end the
 visit: the state is guarded by a lock, and `LookupGrant.valid` is re-checked by the
 service right before each collection call.
+
+Two promises hold across visits and threads:
+
+* `person_changed()`: another person took the primary place in the same visit.
+  The identity state ends as if the visit had (new consent, no "Forget me" for
+  someone else, any lookup in flight is void).
+* `retire(user_id)` ("Forget me"): the id is never handed out again in this
+  process; `usable_user_id` (called on the recommend thread right before a page or
+  like uses an id) turns a retired id into None, so a job queued before the tap
+  cannot send it.
 """
 
 from __future__ import annotations
@@ -66,6 +76,7 @@ class VisitConsent:
         self._state = ConsentState.NOT_ASKED
         self._grant: LookupGrant | None = None
         self._result: IdentityResult | None = None
+        self._retired: set[str] = set()  # forgotten ids: never used again
 
     # ------------------------------------------------------------------ state
 
@@ -93,7 +104,16 @@ class VisitConsent:
         with self._lock:
             if self._state is not ConsentState.GRANTED or self._result is None:
                 return None
-            return self._result.user_id
+            user_id = self._result.user_id
+            return None if user_id in self._retired else user_id
+
+    def usable_user_id(self, user_id: str | None) -> str | None:
+        """`user_id` unless it was forgotten ("Forget me") meanwhile. Thread-safe: the
+        recommend thread calls it right before a request or a record uses the id."""
+        if user_id is None:
+            return None
+        with self._lock:
+            return None if user_id in self._retired else user_id
 
     @property
     def track_id(self) -> int | None:
@@ -145,6 +165,20 @@ class VisitConsent:
                 "timeout": ConsentState.TIMED_OUT,
             }[answer]
             return self._state
+
+    def person_changed(self) -> bool:
+        """Another person is now the primary face of this visit: the identity state
+        ends (back to NOT_ASKED, grant and result dropped). True when there was
+        something to end (a question, a decision or an identity)."""
+        with self._lock:
+            engaged = self._state is not ConsentState.NOT_ASKED or self._grant is not None
+            self._reset(self._visit_id)
+            return engaged
+
+    def retire(self, user_id: str) -> None:
+        """"Forget me" for `user_id`: never hand it out again (module docstring)."""
+        with self._lock:
+            self._retired.add(user_id)
 
     def withdraw(self) -> None:
         """"Forget me": the rest of the visit is anonymous and nothing is looked up again."""

@@ -2,7 +2,7 @@
 Rekognition face ids, and when. It is what makes retention and "forget me"
 enforceable: the collection itself has no enrolment dates.
 
-SQLite at `<data_dir>/identity.sqlite3` (file mode 0600). Two tables, and no image,
+SQLite at `<data_dir>/identity.sqlite3` (file mode 0600). Three tables, and no image,
 crop or face vector anywhere, only ids and times (a test checks the schema):
 
 * `enrolments(user_id, face_id, enrolled_at, last_seen_at)`;
@@ -11,7 +11,14 @@ crop or face vector anywhere, only ids and times (a test checks the schema):
   same transaction, so a face is never lost track of when DeleteFaces fails
   (offline); the service retries them and drops each row once the collection
   confirms. A pending user id is never used again, even if the collection still
-  matches it.
+  matches it;
+* `pending_enrolments(user_id, requested_at)`: an IndexFaces call was sent with this
+  user id as its ExternalImageId and its outcome is not known yet (written before the
+  call). The row goes when the answer comes; after a timeout it stays, and the
+  service reconciles it later (lists the collection for faces with that
+  ExternalImageId and deletes them), so a face the service indexed after the client
+  gave up is never left in the collection without a local record. Such an id is
+  never used again either.
 
 Times are epoch seconds. A connection per operation keeps it safe to use from the
 identity worker, the purge schedule and `kiosk-admin` at once.
@@ -36,7 +43,7 @@ log = logging.getLogger(__name__)
 
 FILENAME = "identity.sqlite3"
 DAY_S = 86_400.0
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: pending_enrolments (created on open; version 1 files upgrade)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS enrolments (
     user_id TEXT PRIMARY KEY,
@@ -52,6 +59,10 @@ CREATE TABLE IF NOT EXISTS pending_deletions (
     reason TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS pending_deletions_user ON pending_deletions (user_id);
+CREATE TABLE IF NOT EXISTS pending_enrolments (
+    user_id TEXT PRIMARY KEY,
+    requested_at REAL NOT NULL
+);
 """
 
 
@@ -135,6 +146,7 @@ class IdentityRegister:
     # ------------------------------------------------------------------ enrolments
 
     def add(self, user_id: str, face_id: str, enrolled_at: float | None = None) -> Enrolment:
+        """Record an enrolment (and settle its pending enrolment, same transaction)."""
         now = self._clock() if enrolled_at is None else enrolled_at
         with self._connect() as conn:
             conn.execute(
@@ -142,7 +154,43 @@ class IdentityRegister:
                 " VALUES (?, ?, ?, ?)",
                 (user_id, face_id, now, now),
             )
+            conn.execute("DELETE FROM pending_enrolments WHERE user_id = ?", (user_id,))
         return Enrolment(user_id, face_id, now, now)
+
+    # ------------------------------------------------------------------ pending enrolments
+
+    def intend(self, user_id: str) -> None:
+        """IndexFaces is about to be sent with `user_id` as its ExternalImageId."""
+        with self._connect() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO pending_enrolments (user_id, requested_at) VALUES (?, ?)",
+                (user_id, self._clock()),
+            )
+
+    def intent_settled(self, user_ids: Iterable[str]) -> int:
+        """The outcome is known (no face was indexed, or it was deleted): drop the rows."""
+        ids = [(u,) for u in user_ids]
+        if not ids:
+            return 0
+        with self._connect() as conn:
+            cur = conn.executemany("DELETE FROM pending_enrolments WHERE user_id = ?", ids)
+        return cur.rowcount
+
+    def unsettled(self, older_than_s: float = 0.0) -> list[tuple[str, float]]:
+        """(user_id, requested_at) of IndexFaces calls with no known outcome, sent more
+        than `older_than_s` ago."""
+        cutoff = self._clock() - older_than_s
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT user_id, requested_at FROM pending_enrolments WHERE requested_at <= ?"
+                " ORDER BY requested_at", (cutoff,),
+            ).fetchall()
+        return [(str(r[0]), float(r[1])) for r in rows]
+
+    def has_unsettled(self) -> bool:
+        with self._connect() as conn:
+            return conn.execute(
+                "SELECT 1 FROM pending_enrolments LIMIT 1").fetchone() is not None
 
     def adopt(self, user_id: str, face_id: str) -> Enrolment:
         """Record a matched face this register did not know (enrolled by another kiosk on
@@ -257,10 +305,13 @@ class IdentityRegister:
             return conn.execute("SELECT 1 FROM pending_deletions LIMIT 1").fetchone() is not None
 
     def is_forgotten(self, user_id: str) -> bool:
-        """The user id was purged or forgotten and must not be used again."""
+        """The user id was purged or forgotten, or its enrolment's outcome is unknown:
+        it must not be used again."""
         with self._connect() as conn:
             return conn.execute(
-                "SELECT 1 FROM pending_deletions WHERE user_id = ? LIMIT 1", (user_id,)
+                "SELECT 1 FROM pending_deletions WHERE user_id = ?"
+                " UNION ALL SELECT 1 FROM pending_enrolments WHERE user_id = ? LIMIT 1",
+                (user_id, user_id),
             ).fetchone() is not None
 
     def deletion_confirmed(self, face_ids: Iterable[str]) -> int:
@@ -282,6 +333,9 @@ class IdentityRegister:
             "register": str(self.path),
             "enrolments": [e.as_json() for e in self.enrolments()],
             "pending_deletions": [p.as_json() for p in self.pending()],
+            "pending_enrolments": [
+                {"user_id": u, "requested_at": _iso(t)} for u, t in self.unsettled()
+            ],
         }
 
     def columns(self) -> dict[str, dict[str, str]]:

@@ -21,9 +21,18 @@ the IndexFaces that would enrol.
 
 Deletion (`forget`, `purge`, `purge_expired`): the register first moves the rows to
 its pending deletions, then `DeleteFaces` removes the faces; a face stays pending
-(and is retried by the next `purge_expired`) until the collection confirms it is
-gone. `on_forget` hooks receive the user ids whose data must go (recommender
-history, queued events) when a visitor is forgotten or purged.
+(and is retried by the next `purge_expired`, which `ConsentFlow` schedules with the
+shared backoff while the kiosk runs) until the collection confirms it is gone.
+
+Orphans: the user id is written to the register's pending enrolments before
+IndexFaces goes out. When the answer never comes (a client timeout, a 5xx: the
+service may still have indexed the face), the row stays, and `reconcile` (part of
+`purge_expired`) lists the collection for faces with that ExternalImageId, once the
+call is `ORPHAN_AGE_S` old, and deletes them; a face can never sit in the collection
+without a local record that `identity export`, purge and retention can see.
+
+`on_forget` hooks receive the user ids whose data must go (recommender history,
+queued events) when a visitor is forgotten or purged.
 """
 
 from __future__ import annotations
@@ -36,10 +45,10 @@ from typing import Any
 
 import numpy as np
 
-from kiosk.aws import error_code, make_client
+from kiosk.aws import ErrorKind, classify, error_code, http_status, make_client
 from kiosk.config import Settings
 from kiosk.domain import Box, Emotion
-from kiosk.identity.calls import Cancelled, RekognitionCalls
+from kiosk.identity.calls import Cancelled, Paused, RekognitionCalls
 from kiosk.identity.consent import LookupGrant
 from kiosk.identity.errors import IdentityConfigError, RegisterError
 from kiosk.identity.register import IdentityRegister, register_path
@@ -48,6 +57,8 @@ from kiosk.vision.errors import VisionError
 from kiosk.vision.rekognition import encode_face_crop
 
 log = logging.getLogger(__name__)
+
+ORPHAN_AGE_S = 60.0  # an IndexFaces call this old has surely finished on the service side
 
 RecordUser = Callable[[str, Emotion, Mapping[str, Any] | None], object]
 ForgetHook = Callable[[Sequence[str]], object]
@@ -92,6 +103,8 @@ class IdentityService:
         self._on_forget = list(on_forget)
         self._new_user_id = new_user_id
         self._outcome = _Outcome()
+        self._owed: dict[str, int] = {}
+        self._count_owed()
 
     @classmethod
     def from_settings(
@@ -143,11 +156,45 @@ class IdentityService:
             "collection_id": self.collection_id,
             "enrolled": enrolled,
             "pending_deletions": pending,
+            "unsettled_enrolments": self._owed.get("unsettled_enrolments", 0),
+            "breaker": self._calls.breaker.state.value,
             "retention_days": self.retention_days,
             "last_outcome": self._outcome.last,
             "last_error": self._calls.last_error or self._outcome.error,
             "outcomes": dict(self._outcome.counts),
         }
+
+    def summary(self) -> str:
+        """One line for the admin panel (cheap: memory only): reachable, paused by the
+        breaker or failing, and the deletions still owed to the collection."""
+        breaker = self._calls.breaker
+        if breaker.is_open:
+            state = f"paused by the breaker (retry in {breaker.retry_in_s():.0f} s)"
+        elif self._calls.last_error:
+            state = f"last call failed ({self._calls.last_error})"
+        elif self._calls.last_ok_at is not None:
+            state = "reachable"
+        else:
+            state = "not called yet"
+        owed = self.owed
+        parts = [state]
+        if owed.get("pending_deletions"):
+            parts.append(f"{owed['pending_deletions']} deletion(s) pending")
+        if owed.get("unsettled_enrolments"):
+            parts.append(f"{owed['unsettled_enrolments']} enrolment(s) to reconcile")
+        return "; ".join(parts)
+
+    @property
+    def owed(self) -> dict[str, int]:
+        """Counts of deletions and unsettled enrolments, as of the latest operation."""
+        return dict(self._owed)
+
+    def _count_owed(self) -> None:
+        try:
+            self._owed = {"pending_deletions": len(self.register.pending()),
+                          "unsettled_enrolments": len(self.register.unsettled())}
+        except RegisterError as exc:
+            log.warning("identity: %s", exc)
 
     def add_forget_hook(self, hook: ForgetHook) -> None:
         self._on_forget.append(hook)
@@ -251,18 +298,29 @@ class IdentityService:
         if not grant.valid:  # the visit ended (or consent went) during the search
             return IdentityResult(None, reason="no consent")
         user_id = self._new_user_id()
-        indexed = self._calls(
-            "index_faces",
-            CollectionId=self.collection_id,
-            Image={"Bytes": jpeg},
-            ExternalImageId=user_id,
-            MaxFaces=1,
-            QualityFilter="AUTO",
-            DetectionAttributes=["DEFAULT"],
-        )
+        self.register.intend(user_id)  # before the call: an orphan can always be found
+        try:
+            indexed = self._calls(
+                "index_faces",
+                CollectionId=self.collection_id,
+                Image={"Bytes": jpeg},
+                ExternalImageId=user_id,
+                MaxFaces=1,
+                QualityFilter="AUTO",
+                DetectionAttributes=["DEFAULT"],
+            )
+        except Exception as exc:
+            if _answered_without_indexing(exc):
+                self.register.intent_settled([user_id])
+            else:  # no answer: the face may be in the collection; `reconcile` finds it
+                log.warning("identity: IndexFaces outcome unknown (%s); the enrolment is "
+                            "reconciled later", error_code(exc))
+                self._count_owed()
+            raise
         records = indexed.get("FaceRecords") or []
         face_ids = [r["Face"]["FaceId"] for r in records if (r.get("Face") or {}).get("FaceId")]
         if not face_ids:
+            self.register.intent_settled([user_id])
             reasons = sorted({
                 reason for face in indexed.get("UnindexedFaces") or []
                 for reason in face.get("Reasons") or []
@@ -332,10 +390,55 @@ class IdentityService:
         """The scheduled purge with the configured retention. Idempotent and cheap:
         two indexed queries, and no AWS call (no client made) when nothing is due."""
         if self.register.count_expired(self.retention_days) == 0 and not (
-            self.register.has_pending()
+            self.register.has_pending() or self.register.unsettled(ORPHAN_AGE_S)
         ):
             return PurgeReport(checked_only=True)
-        return self.purge(self.retention_days)
+        report = self.purge(self.retention_days)
+        orphans, error = self.reconcile()
+        if not orphans and not error:
+            return report
+        return PurgeReport(report.purged, report.deleted + orphans, report.pending,
+                           report.error or error)
+
+    def reconcile(self, older_than_s: float = ORPHAN_AGE_S) -> tuple[tuple[str, ...], str]:
+        """Settle IndexFaces calls whose outcome is unknown (module docstring): list the
+        collection for faces with those ExternalImageIds and delete them. Returns (the
+        face ids deleted, an error); an id stays unsettled until that worked."""
+        wanted = {u for u, _ in self.register.unsettled(older_than_s)}
+        if not wanted or not self.collection_id:
+            return (), ""
+        found: dict[str, list[str]] = {}
+        token = ""
+        try:
+            while True:
+                page = self._calls("list_faces", CollectionId=self.collection_id,
+                                   MaxResults=4096, **({"NextToken": token} if token else {}))
+                for face in page.get("Faces") or []:
+                    external = face.get("ExternalImageId")
+                    if external in wanted and face.get("FaceId"):
+                        found.setdefault(str(external), []).append(str(face["FaceId"]))
+                token = str(page.get("NextToken") or "")
+                if not token:
+                    break
+        except Cancelled:
+            return (), "cancelled"
+        except Exception as exc:
+            if error_code(exc) == "ResourceNotFoundException":  # no collection: no orphans
+                self.register.intent_settled(wanted)
+                return (), ""
+            return (), self._calls.failure(exc, "reconcile")
+        faces = [f for ids in found.values() for f in ids]
+        deleted, pending, error = (self._calls.delete_faces(self.collection_id, faces)
+                                   if faces else ([], [], ""))
+        gone = set(deleted)
+        settled = [u for u in wanted if all(f in gone for f in found.get(u, []))]
+        self.register.intent_settled(settled)
+        self._count_owed()
+        if faces:
+            log.warning("identity: deleted %d orphaned face(s) that IndexFaces created after "
+                        "the kiosk stopped waiting (%d still pending)", len(deleted),
+                        len(pending))
+        return tuple(deleted), error
 
     def _delete(self, face_ids: Sequence[str]) -> tuple[list[str], list[str], str]:
         """DeleteFaces; the faces the collection confirms gone leave the register's
@@ -344,6 +447,7 @@ class IdentityService:
             return [], list(face_ids), "identity.collection_id is empty; cannot delete faces"
         deleted, pending, error = self._calls.delete_faces(self.collection_id, face_ids)
         self.register.deletion_confirmed(deleted)
+        self._count_owed()
         return deleted, pending, error
 
     def _delete_untracked(self, face_ids: Sequence[str]) -> None:
@@ -371,3 +475,14 @@ def should_schedule_purge(settings: Settings) -> bool:
     """Run `purge_expired` hourly when identity is on, and also when it was turned
     off but faces enrolled earlier may still be held (the register exists)."""
     return settings.identity.enabled or register_path(settings).exists()
+
+
+def _answered_without_indexing(exc: BaseException) -> bool:
+    """IndexFaces failed with an answer that means no face was indexed (a 4xx: bad
+    image, no collection, no permission); a timeout, 5xx or cancel leaves it unknown."""
+    if isinstance(exc, Paused):  # the breaker refused: nothing was sent
+        return True
+    kind = classify(exc)
+    if kind is ErrorKind.THROTTLED:
+        return True
+    return http_status(exc) is not None and kind in (ErrorKind.PERMANENT, ErrorKind.REFUSED)

@@ -7,7 +7,7 @@ Amazon Personalize, so a fleet of kiosks can share one items dataset.
 the folder. It is incremental: a file whose size and modification time match the
 manifest is not read again, so start-up stays fast with thousands of images. New
 or changed files are read once: checksummed (sha256), validated by decoding them
-with Pillow (`verify()` then a full `load()`), and their content features
+under the one image policy (`kiosk.imaging.load_image`), and their content features
 (`features.image_features`) computed and stored. Unreadable and oversized files
 are skipped with a log line naming the file and counted for the status screen;
 they are remembered too, so an unchanged bad file is not decoded again.
@@ -18,14 +18,13 @@ Thread-safe: one connection guarded by a lock.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import io
 import logging
 import os
 import sqlite3
 import threading
 import time
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,13 +33,13 @@ import numpy as np
 from PIL import Image
 
 from kiosk.domain import Emotion, Item
+from kiosk.imaging import ImageError, load_image
 from kiosk.recommend import features as feats
 from kiosk.recommend.errors import CatalogError
 
 log = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
-MAX_PIXELS = 64_000_000  # larger images are "oversized" whatever their file size
 ID_PREFIX = "emotions"
 
 _SCHEMA = """
@@ -116,6 +115,7 @@ class Catalog:
         self._lock = threading.RLock()
         self._skipped: tuple[SkippedFile, ...] = ()
         self._last_report: RescanReport | None = None
+        self.read_only = ""  # why the manifest cannot be written (full disk, read-only)
         try:
             self.db_path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(self.db_path), check_same_thread=False)
@@ -123,15 +123,40 @@ class Catalog:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
-            raise CatalogError(
-                f"cannot open the catalog manifest {self.db_path}: {exc}; "
-                "check that the data folder is writable"
-            ) from exc
+            problem = storage_problem(self.db_path, exc, "the catalog manifest")
+            read_only = open_read_only(self.db_path)
+            if read_only is None:
+                raise CatalogError(problem) from exc
+            self._db = read_only
+            self.read_only = problem
+            log.error("%s; showing the images already in it, without rescanning", problem)
 
     # ------------------------------------------------------------------ scanning
 
     def rescan(self) -> RescanReport:
-        """Bring the manifest in step with the folder: add, update, remove, skip."""
+        """Bring the manifest in step with the folder: add, update, remove, skip. When
+        the manifest cannot be written (full disk, read-only folder) it is left as it
+        is, the cause goes to `read_only` and the log, and its items stay available."""
+        if self.read_only:
+            return self._unchanged()
+        try:
+            return self._rescan()
+        except sqlite3.OperationalError as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.rollback()
+            self.read_only = storage_problem(self.db_path, exc, "the catalog manifest")
+            log.error("%s; showing the images already in it, without rescanning",
+                      self.read_only)
+            return self._unchanged()
+
+    def _unchanged(self) -> RescanReport:
+        with self._lock:
+            count = int(self._db.execute("SELECT count(*) FROM items").fetchone()[0])
+        report = RescanReport(unchanged=count)
+        self._last_report = report
+        return report
+
+    def _rescan(self) -> RescanReport:
         start = time.perf_counter()
         if not self.root.is_dir():
             raise CatalogError(
@@ -247,7 +272,7 @@ class Catalog:
             scan.unchanged += 1
             return True
         try:
-            image = decode_checked(data)
+            image = decode_checked(data, str(path))
         except CatalogError as exc:
             self._skip(scan, rel, path, str(exc), size, mtime_ns)
             return False
@@ -352,26 +377,16 @@ class Catalog:
         )
 
 
-def decode_checked(data: bytes) -> Image.Image:
-    """Decode image bytes fully, or raise CatalogError saying why they cannot be shown."""
+def decode_checked(data: bytes, name: str = "image") -> Image.Image:
+    """Decode image bytes fully under the one image policy (`kiosk.imaging`: size
+    and shape limits before decoding, truncation check, EXIF orientation,
+    transparency on white) as an RGB image, or raise CatalogError saying why
+    they cannot be shown: "oversized (…)", "wrong shape (…)" or "unreadable (…)"."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
-                if probe.width * probe.height > MAX_PIXELS:
-                    raise CatalogError(
-                        f"oversized ({probe.width}×{probe.height} pixels > {MAX_PIXELS:,})"
-                    )
-                probe.verify()
-            image = Image.open(io.BytesIO(data))
-            image.load()
-    except CatalogError:
-        raise
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
-        raise CatalogError(f"oversized ({exc})") from None
-    except Exception as exc:  # Pillow raises many types for bad data
-        raise CatalogError(f"unreadable image ({type(exc).__name__}: {exc})") from None
-    return image
+        return load_image(data, name=name)
+    except ImageError as exc:
+        label = {"too_large": "oversized", "aspect": "wrong shape"}.get(exc.kind, "unreadable")
+        raise CatalogError(f"{label} ({exc.detail})") from None
 
 
 def _image_files(folder: Path) -> Iterator[Path]:
@@ -386,3 +401,30 @@ def _image_files(folder: Path) -> Iterator[Path]:
 
 def _rel(key: str) -> str:
     return key.split("/", 1)[1] if key.startswith(ID_PREFIX + "/") else key
+
+
+def storage_problem(path: Path, exc: BaseException, what: str) -> str:
+    """An operator sentence for a database that cannot be written: a full disk (with
+    the space left) or a folder that is not writable."""
+    from kiosk.diskspace import free_mb
+    from kiosk.errors import DiskFullError, is_disk_full
+
+    free = free_mb(path)
+    if (free is not None and free < 1.0) or "full" in str(exc).lower() or is_disk_full(exc):
+        return str(DiskFullError(path, f"write {what}", kept="what is already in it is "
+                                 "still used."))
+    return (f"cannot write {what} {path} ({exc}); check that the data folder is writable "
+            "(app.data_dir)")
+
+
+def open_read_only(path: Path, table: str = "items") -> sqlite3.Connection | None:
+    """The database as it is on disk, read-only (no lock files written), or None."""
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True,
+                               check_same_thread=False)
+        conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+    except sqlite3.Error:
+        return None
+    return conn

@@ -206,6 +206,7 @@ class EmbeddedRecommender:
         self._like_totals: dict[str, int] = {}
         self._kernels: OrderedDict[int, np.ndarray] = OrderedDict()
         self._version = 0
+        self.read_only = ""  # why the database cannot be written (full disk, read-only)
         try:
             if str(db_path) != ":memory:":
                 Path(db_path).parent.mkdir(parents=True, exist_ok=True)
@@ -217,10 +218,13 @@ class EmbeddedRecommender:
                 self._colikes.setdefault(a, {})[b] = int(n)
                 self._colikes.setdefault(b, {})[a] = int(n)
         except (OSError, sqlite3.Error) as exc:
-            raise RecommendError(
-                f"cannot open the recommender database {db_path}: {exc}; "
-                "check that the data folder is writable"
-            ) from exc
+            from kiosk.recommend.catalog import storage_problem
+
+            self.read_only = storage_problem(Path(db_path), exc, "the recommender database")
+            log.error("%s; learning from likes in memory only until the next start",
+                      self.read_only)
+            self._db = sqlite3.connect(":memory:", check_same_thread=False)
+            self._db.executescript(_SCHEMA)
         self.set_catalog([])
 
     # ------------------------------------------------------------------ catalog

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from kiosk.errors import KioskError
 
-class RecommendError(Exception):
+
+class RecommendError(KioskError):
     """Base of every error raised by `kiosk.recommend`; the message says what an operator
     can do about it."""
 

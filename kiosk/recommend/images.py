@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from kiosk.domain import Item
+from kiosk.imaging import ImageError, load_image
 from kiosk.recommend.errors import CatalogError
 
 log = logging.getLogger(__name__)
@@ -91,16 +92,15 @@ class ImageCache:
 
 
 def decode_scaled(path: str | Path, size: tuple[int, int] | None, fit: str = "cover") -> np.ndarray:
-    """Decode one image file to RGB and scale it (high-quality downsampling)."""
+    """Decode one image file under the one image policy (`kiosk.imaging`: limits,
+    truncation check, EXIF orientation, transparency on white) and scale it
+    (high-quality downsampling). Raises CatalogError naming the file."""
     try:
-        with Image.open(path) as opened:
-            if size is not None and opened.format == "JPEG":
-                # Let libjpeg decode at a reduced scale when the target is much smaller.
-                opened.draft("RGB", (size[0] * 2, size[1] * 2))
-            image = ImageOps.exif_transpose(opened)
-            image = image.convert("RGB")
-    except (OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise CatalogError(f"cannot decode image {path}: {exc}") from exc
+        # libjpeg may decode at a reduced scale when the target is much smaller.
+        draft = 2 * max(size) if size is not None else None
+        image = load_image(path, draft_side=draft)
+    except ImageError as exc:
+        raise CatalogError(f"cannot decode image {exc}") from exc
     if size is not None:
         if fit == "cover":
             image = ImageOps.fit(image, size, Image.Resampling.LANCZOS)

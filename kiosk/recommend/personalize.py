@@ -10,15 +10,18 @@ operators coming from the AWS sample, `pseudo_users` asks for `<gender>/<emotion
 
 The call runs on a one-thread executor and is awaited at most `time_budget_ms`. On a
 timeout, an error, throttling or no network, the embedded recommender answers that
-page; `Page.note` and `status()` say why, and Personalize is left alone for a
-backoff that doubles per failure (`backoff_initial_s` … `backoff_max_s`), so a
-dead network does not cost a timeout on every page. Items Personalize knows but the
-local catalog does not are dropped; items already shown in the visit are skipped;
-items outside the emotion's folder are kept only within the embedded recommender's
-off-pool budget (`RankerParams.explore_share` / `personal_share`, neighbouring
-emotions only), with or without a filter ARN; a short page is filled by the
-embedded recommender, which keeps the same bounds. The returned
-`recommendationId` is kept on the page for the like events.
+page; `Page.note` and `status()` say why, and Personalize is left alone for the
+kiosk's shared backoff (`kiosk.aws.Backoff`: full jitter under a ceiling that
+doubles per failure, `backoff_initial_s` … `backoff_max_s`), so a dead network
+does not cost a timeout on every page. Failures are sorted by `kiosk.aws.classify`.
+Items Personalize knows but the local catalog does not are dropped; items already
+shown in the visit are skipped; items outside the emotion's folder are kept only
+within the embedded recommender's off-pool budget (`RankerParams.explore_share` /
+`personal_share`, neighbouring emotions only), with or without a filter ARN; a short
+page is filled by the embedded recommender, which keeps the same bounds. The returned
+`recommendationId` is kept on the page with the items it covers (`Page.recommended`):
+only likes of those items carry it, never the filled-in ones, and a page the
+embedded recommender made alone after an empty answer carries none.
 
 The caller keeps feeding likes and impressions to the embedded recommender, so it
 stays warm for the pages it has to answer.
@@ -35,7 +38,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from kiosk.aws import error_code, is_transient
+from kiosk.aws import Backoff, ErrorKind, classify, error_code
 from kiosk.config import PersonalizeSettings
 from kiosk.domain import Emotion, Item, Page
 from kiosk.recommend.embedded import ADJACENT, MODES, EmbeddedRecommender
@@ -74,8 +77,9 @@ class PersonalizeRecommender:
         self._client = client
         self._client_factory = client_factory
         self._clock = clock
-        self._backoff_initial_s = backoff_initial_s
-        self._backoff_max_s = backoff_max_s
+        self._backoff = Backoff(base_s=backoff_initial_s,
+                                cap_s=max(backoff_initial_s, backoff_max_s),
+                                floor_s=min(1.0, backoff_initial_s))
         self._lock = threading.Lock()
         self._executor: cf.ThreadPoolExecutor | None = None
         self._inflight: cf.Future[dict[str, Any]] | None = None
@@ -83,6 +87,7 @@ class PersonalizeRecommender:
         self._retry_at = 0.0
         self._last_error = ""
         self._last_fallback = ""
+        self._last_success_at: float | None = None  # time.time() of the latest answer
         self._calls = 0
         self._fallbacks = 0
         self._closed = False
@@ -206,10 +211,15 @@ class PersonalizeRecommender:
                 notes.append(f"{len(extra)} filled in by the embedded recommender")
             items += extra
         self.fallback.mark_shown(visit_id, [i.id for i in items])
+        # Only items of this answer carry its recommendationId (not the filled-in ones,
+        # and no id at all for a page the embedded recommender made alone).
+        answered = frozenset(taken)
+        recommendation_id = str(response.get("recommendationId") or "") or None
         return Page(
             items=tuple(items), emotion=emotion, visit_id=visit_id, index=index,
             mode="personalized" if personalized else "emotion", source="personalize",
-            recommendation_id=response.get("recommendationId"), note="; ".join(notes),
+            recommendation_id=recommendation_id if answered else None, note="; ".join(notes),
+            recommended=answered if recommendation_id else frozenset(),
         )
 
     def _fallback_page(
@@ -256,11 +266,10 @@ class PersonalizeRecommender:
     def _failed(self, reason: str, exc: BaseException | None) -> str:
         with self._lock:
             self._failures += 1
-            delay = min(self._backoff_max_s,
-                        self._backoff_initial_s * 2 ** (self._failures - 1))
+            delay = self._backoff.delay(self._failures)
             self._retry_at = self._clock() + delay
             self._last_error = reason
-        transient = exc is None or is_transient(exc)
+        transient = exc is None or classify(exc).transient
         log.log(
             logging.WARNING if transient else logging.ERROR,
             "personalize: GetRecommendations %s; using the embedded recommender, "
@@ -274,6 +283,7 @@ class PersonalizeRecommender:
                 log.info("personalize: GetRecommendations answers again")
             self._failures = 0
             self._retry_at = 0.0
+            self._last_success_at = time.time()
 
     # ------------------------------------------------------------------ status
 
@@ -297,6 +307,7 @@ class PersonalizeRecommender:
                 "consecutive_failures": self._failures,
                 "last_error": self._last_error or None,
                 "last_fallback": self._last_fallback or None,
+                "last_success_at": self._last_success_at,
                 "retry_in_s": round(max(0.0, self._retry_at - self._clock()), 1)
                 if self._failures else 0.0,
             }
@@ -320,21 +331,17 @@ class PersonalizeRecommender:
 
 def _describe(exc: BaseException) -> str:
     """A short reason for the status screen: what failed, in an operator's words."""
-    from botocore.exceptions import (
-        ConnectTimeoutError,
-        EndpointConnectionError,
-        NoCredentialsError,
-        ReadTimeoutError,
-    )
+    from botocore.exceptions import NoCredentialsError
 
     code = error_code(exc)
-    if isinstance(exc, EndpointConnectionError | ConnectionError):
+    kind = classify(exc)
+    if kind is ErrorKind.OFFLINE:
+        if isinstance(exc, TimeoutError) or "Timeout" in code:
+            return f"timed out ({code})"
         return f"unreachable, no network ({code})"
-    if isinstance(exc, ConnectTimeoutError | ReadTimeoutError | TimeoutError):
-        return f"timed out ({code})"
     if isinstance(exc, NoCredentialsError):
         return "has no AWS credentials (NoCredentialsError)"
-    if code in {"ThrottlingException", "Throttling", "TooManyRequestsException"}:
+    if kind is ErrorKind.THROTTLED:
         return f"throttled ({code})"
     response = getattr(exc, "response", None)
     message = response.get("Error", {}).get("Message", "") if isinstance(response, dict) else ""

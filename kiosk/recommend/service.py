@@ -303,6 +303,9 @@ class RecommendationService:
             "personalize": personalize,
             "cache": self.cache.stats(),
             "visits": len(self._visits),
+            "storage_problem": "; ".join(
+                p for p in (self.catalog.read_only, getattr(self.embedded, "read_only", ""))
+                if p) or None,
         }
 
     def close(self) -> None:

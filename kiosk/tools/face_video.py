@@ -58,7 +58,7 @@ def parse_script(text: str) -> list[Segment]:
 
 def faces_by_label(faces_dir: Path) -> dict[str, list[Path]]:
     table: dict[str, list[Path]] = {}
-    with (faces_dir / "labels.csv").open(newline="", encoding="utf-8") as fh:
+    with (faces_dir / "labels.csv").open(newline="", encoding="utf-8-sig") as fh:
         for row in csv.DictReader(fh):
             table.setdefault(row["emotion"], []).append(faces_dir / row["image"])
     return table

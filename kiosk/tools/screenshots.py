@@ -5,18 +5,23 @@
 Feeds the window what the wiring would: a camera frame (a real face photo from
 ../shared/data/faces padded into 640×480, with its face box), a HAPPY 0.87
 reading and a page of three catalog images (`resources/catalog/happy/*.jpg`,
-or drawn placeholders when the catalog is not there yet).
+or drawn placeholders when the catalog is not there yet), with the built-in
+settings (offline). The main screen at 1920×1080, 1080×1920, 1366×768 and
+1280×800, the other screens at 1920×1080, and Korean; any elided or clipped
+text is logged as a warning.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import math
 import os
 import random
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter, QRadialGradient
@@ -24,6 +29,8 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.domain import Emotion, EmotionReading, Item, Page
 from kiosk.resources import resource_path
+
+log = logging.getLogger(__name__)
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_FACES = REPO.parent / "shared" / "data" / "faces"
@@ -40,6 +47,7 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     args.out.mkdir(parents=True, exist_ok=True)
@@ -57,7 +65,7 @@ def fake_frame(faces_dir: Path) -> tuple[QImage, tuple[float, float, float, floa
     face = QImage()
     labels = faces_dir / "labels.csv"
     if labels.is_file():
-        for line in labels.read_text(encoding="utf-8").splitlines()[1:]:
+        for line in labels.read_text(encoding="utf-8-sig").splitlines()[1:]:
             rel, _, emotion = line.partition(",")
             if emotion.strip() == "happy":
                 face = QImage(str(faces_dir / rel))
@@ -137,55 +145,76 @@ def catalog_images(catalog: Path | None, emotion: str, count: int) -> list[tuple
 
 # --------------------------------------------------------------------------- rendering
 
+RESOLUTIONS = ((1920, 1080), (1080, 1920), (1366, 768), (1280, 800))
+DEFAULT_PRIVACY = {"cloud_fallback": False, "identity": False}  # the built-in defaults
+
+
+class Demo:
+    """What the wiring would feed the window: a camera frame with its face box, a
+    HAPPY 0.87 reading, a page of three catalog images and attract images."""
+
+    def __init__(self, faces_dir: Path, catalog: Path | None) -> None:
+        self.frame, self.box = fake_frame(faces_dir)
+        probs = {e: 0.02 for e in Emotion}
+        probs[Emotion.HAPPY] = 0.87
+        self.reading = EmotionReading(Emotion.HAPPY, 0.87, probs)
+        pics = catalog_images(catalog, "happy", 3)
+        items = tuple(Item(id=i, emotion=Emotion.HAPPY, path=i) for i, _ in pics)
+        self.page = Page(items=items, emotion=Emotion.HAPPY, visit_id="demo")
+        self.images = dict(pics)
+        self.attract = [img for e in ("happy", "calm", "surprised") for _, img in
+                        catalog_images(catalog, e, 2)]
+
+
+def demo_window(width: int, height: int, demo: Demo) -> Any:
+    """A shown MainWindow of that size on the main screen, as a visitor sees it with
+    the built-in settings (offline: nothing goes to the cloud)."""
+    from kiosk.ui.main_window import MainWindow
+
+    window = MainWindow(page_size=3)
+    window.resize(width, height)
+    window.show()
+    window.set_privacy(DEFAULT_PRIVACY)
+    window.set_camera_state("LIVE", "")
+    window.set_mode("emotion", personalization_ready=False)
+    window.wake()
+    window.show_frame(demo.frame, [(demo.box, True)])
+    window.show_emotion(demo.reading)
+    window.show_page(demo.page, demo.images)
+    return window
+
 
 def render_all(
     app: QCoreApplication, out: Path, faces_dir: Path, catalog: Path | None
 ) -> list[Path]:
-    """Render every screen to `out/*.png`; returns the files written."""
+    """Render every screen to `out/*.png`; returns the files written. Any text that
+    is elided or clipped is logged as a warning (`kiosk.ui.text_fit`)."""
     from kiosk.ui.i18n import install_translator
-    from kiosk.ui.main_window import MainWindow
-    frame, box = fake_frame(faces_dir)
-    probs = {e: 0.02 for e in Emotion}
-    probs[Emotion.HAPPY] = 0.87
-    reading = EmotionReading(Emotion.HAPPY, 0.87, probs)
-    pics = catalog_images(catalog, "happy", 3)
-    items = tuple(Item(id=i, emotion=Emotion.HAPPY, path=i) for i, _ in pics)
-    page = Page(items=items, emotion=Emotion.HAPPY, visit_id="demo")
-    images = dict(pics)
-    attract_pics = [img for e in ("happy", "calm", "surprised") for _, img in
-                    catalog_images(catalog, e, 2)]
+    from kiosk.ui.text_fit import text_problems
+
+    demo = Demo(faces_dir, catalog)
     written: list[Path] = []
 
     def settle() -> None:
         for _ in range(5):
             app.processEvents()
 
-    def shot(window: MainWindow, name: str) -> None:
+    def shot(window: Any, name: str) -> None:
         settle()
+        for problem in text_problems(window):
+            log.warning("%s: %s", name, problem)
         path = out / f"{name}.png"
         window.grab().save(str(path))
         written.append(path)
 
-    def build(width: int, height: int) -> MainWindow:
-        window = MainWindow(page_size=3)
-        window.resize(width, height)
-        window.show()
-        window.set_privacy({"cloud_fallback": True, "identity": False})
-        window.set_camera_state("LIVE", "")
-        window.set_mode("emotion", personalization_ready=False)
-        window.show_frame(frame, [(box, True)])
-        window.show_emotion(reading)
-        window.show_page(page, images)
-        settle()
-        return window
+    def close(window: Any) -> None:
+        window.close()
+        window.deleteLater()
 
-    window = build(1920, 1080)
-    window.show_attract(attract_pics)
+    window = demo_window(1920, 1080, demo)
+    window.show_attract(demo.attract)
     shot(window, "attract")
     window.wake()
-    window.show_emotion(reading)
-    window.show_page(page, images)
-    window.show_frame(frame, [(box, True)])
     liked = window.main.grid.cards()[1]
     liked.like_button.click()
     liked.stop_animations()
@@ -202,33 +231,36 @@ def render_all(
         window.pin.press_digit(digit)
     window.pin.submit()
     window.set_status({
-        "camera_state": "LIVE", "camera_fps": 29.8, "model_device": "cpu",
+        "camera_state": "LIVE", "camera_fps": 29.8, "model_device": "cpu, 4 threads",
         "inference_ms": 18.4, "online": True, "queue_depth": 3, "dead_letters": 0,
         "catalog_counts": {e.value: 12 for e in Emotion}, "crash_count": 0,
-        "backend": "embedded",
+        "uploads_configured": False, "recommender": "embedded", "restarts_last_hour": 0,
     })
     shot(window, "admin_panel")
     window.admin.close_button.click()
     window.set_camera_state("LOST", "")
     shot(window, "camera_lost")
-    window.close()
-    window.deleteLater()
+    close(window)
 
-    portrait = build(1080, 1920)
-    portrait.wake()
-    shot(portrait, "main_portrait")
-    portrait.close()
-    portrait.deleteLater()
+    for width, height in RESOLUTIONS[1:]:
+        other = demo_window(width, height, demo)
+        shot(other, "main_portrait" if height > width else f"main_{width}x{height}")
+        close(other)
 
     install_translator(app, "ko")
-    korean = build(1920, 1080)
-    korean.wake()
-    shot(korean, "main_ko")
-    korean.show_attract(attract_pics)
-    shot(korean, "attract_ko")
-    korean.close()
-    korean.deleteLater()
-    install_translator(app, "en")
+    try:
+        korean = demo_window(1920, 1080, demo)
+        shot(korean, "main_ko")
+        korean.open_mood_picker()
+        shot(korean, "mood_picker_ko")
+        korean.show_attract(demo.attract)
+        shot(korean, "attract_ko")
+        close(korean)
+        portrait = demo_window(1080, 1920, demo)
+        shot(portrait, "main_portrait_ko")
+        close(portrait)
+    finally:
+        install_translator(app, "en")
     return written
 
 

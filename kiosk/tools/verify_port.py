@@ -101,7 +101,7 @@ print(json.dumps(status))
 
 def sample_images(faces_dir: Path, n: int) -> list[tuple[Path, str]]:
     """`n` labelled images, taken round-robin over the classes (deterministic)."""
-    with (faces_dir / "labels.csv").open(newline="") as f:
+    with (faces_dir / "labels.csv").open(newline="", encoding="utf-8-sig") as f:
         rows = [(faces_dir / r["image"], r["emotion"]) for r in csv.DictReader(f)]
     by_class: dict[str, list[tuple[Path, str]]] = {}
     for row in sorted(rows):

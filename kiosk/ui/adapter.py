@@ -82,3 +82,9 @@ class ViewAdapter:
 
     def show_curation_error(self, item_id: str, message: str) -> None:
         self.window.show_curation_error(item_id, message)
+
+    def show_waiting(self, reason: str) -> None:
+        self.window.show_waiting(reason)
+
+    def open_mood_picker(self) -> None:
+        self.window.open_mood_picker()

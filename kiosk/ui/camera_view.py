@@ -80,6 +80,10 @@ class CameraView(QWidget):
     def is_unavailable(self) -> bool:
         return self._unavailable is not None
 
+    def unavailable_text(self) -> str | None:
+        """The placeholder's line (None while the picture shows)."""
+        return self._unavailable
+
     def set_accent(self, color: QColor) -> None:
         self._accent = QColor(color)
         self.update()
@@ -108,12 +112,21 @@ class CameraView(QWidget):
         return s, (self.width() - iw * s) / 2, (self.height() - ih * s) / 2
 
     def _scaled_pixmap(self) -> QPixmap:
+        """The visible part of the frame, scaled to the widget and mirrored.
+
+        Only the centre crop that covers the widget is scaled (never the whole frame
+        expanded around it), so an extreme frame shape costs what the widget costs."""
         key = (self._frame_serial, self.width(), self.height())
         if self._pixmap is None or self._pixmap_key != key:
             assert self._frame is not None
-            scaled = self._frame.scaled(
-                self.size(),
-                Qt.AspectRatioMode.KeepAspectRatioByExpanding,
+            s, _, _ = self._mapping()
+            iw, ih = self._frame.width(), self._frame.height()
+            cw = min(iw, max(1, round(self.width() / s)))
+            ch = min(ih, max(1, round(self.height() / s)))
+            visible = self._frame.copy((iw - cw) // 2, (ih - ch) // 2, cw, ch)
+            scaled = visible.scaled(
+                max(1, self.width()), max(1, self.height()),
+                Qt.AspectRatioMode.IgnoreAspectRatio,
                 Qt.TransformationMode.SmoothTransformation,
             ).flipped(Qt.Orientation.Horizontal)
             self._pixmap = QPixmap.fromImage(scaled)

@@ -1,8 +1,14 @@
 """Recommendation cards: an image with a big Like, laid out as a row or a column.
 
-A Like is optimistic: the first tap fills the heart, plays a short pop and
-disables the button at once, so a double tap cannot count twice; the wiring
-later confirms (`set_like_state("confirmed")`) or reverts it ("idle").
+A Like has three states, each visibly different:
+- "idle": an outlined heart and "Like"; tappable;
+- "pending": the first tap plays a short pop and shows "Saving…" with the heart
+  still outlined and the button disabled, so a double tap cannot count twice;
+- "confirmed": a filled heart and "Liked", set only once the event queue has
+  committed the like (`set_like_state("confirmed")`); a failed save reverts to
+  "idle" so the visitor can tap again.
+A card without an item (a placeholder while the first page is on its way) shows
+no Like button at all: nothing that cannot act is offered.
 """
 
 from __future__ import annotations
@@ -85,8 +91,12 @@ class ImageCard(QWidget):
         if state not in LIKE_STATES:
             raise ValueError(f"like state {state!r}; allowed: {', '.join(LIKE_STATES)}")
         self._state = state
-        liked = state != "idle"
-        self.like_button.setEnabled(not liked and bool(self._item_id))
+        liked = state == "confirmed"
+        has_item = bool(self._item_id)
+        self.like_button.setVisible(has_item)
+        self.like_button.setEnabled(state == "idle" and has_item)
+        # pending: dimmed and outlined, so it never reads as "Liked"
+        self.like_button.set_dim_when_disabled(state == "pending")
         self.like_button.set_variant("primary" if liked else "secondary")
         self.like_button.set_accent(theme.LIKE)
         self.like_button.set_icon(
@@ -100,7 +110,9 @@ class ImageCard(QWidget):
         self._place_button()
 
     def retranslate(self) -> None:
-        self.like_button.setText(self.tr("Liked") if self._state != "idle" else self.tr("Like"))
+        texts = {"idle": self.tr("Like"), "pending": self.tr("Saving…"),
+                 "confirmed": self.tr("Liked")}
+        self.like_button.setText(texts[self._state])
 
     def stop_animations(self) -> None:
         self._anim.stop()

@@ -11,7 +11,10 @@ window with a scrim while it asks, and only the bar's own area in "offer" mode. 
 only shows and reports: the controller owns the decision (`VisitConsent`) and runs
 the deletion on a worker.
 
-Modes: hidden, ask, info, offer, confirm, forgotten. Every timer stops whenever the
+A lookup that did not work (`show_lookup_failed`) says so in the same bar for a few
+seconds, so a visitor who said Yes never believes they are remembered when they are not.
+
+Modes: hidden, ask, info, offer, confirm, forgotten, failed. Every timer stops whenever the
 overlay is hidden or closed.
 
 Signals:
@@ -37,8 +40,9 @@ from kiosk.ui.widgets import TouchButton
 DEFAULT_TIMEOUT_S = 15.0
 CONFIRM_TIMEOUT_S = 20.0
 FORGOTTEN_SHOW_S = 8.0
+FAILED_SHOW_S = 6.0
 TICK_MS = 250
-MODES = ("hidden", "ask", "info", "offer", "confirm", "forgotten")
+MODES = ("hidden", "ask", "info", "offer", "confirm", "forgotten", "failed")
 _MODAL = frozenset({"ask", "info", "confirm", "forgotten"})
 
 
@@ -169,6 +173,11 @@ class ConsentOverlay(QWidget):
         self._start_countdown(FORGOTTEN_SHOW_S)
         self._show_mode("forgotten")
 
+    def show_lookup_failed(self) -> None:
+        """Say briefly, in the bar, that remembering did not work this time."""
+        self._start_countdown(FAILED_SHOW_S)
+        self._show_mode("failed")
+
     def close_prompt(self) -> None:
         """Hide whatever is shown and stop the timers; emits nothing (a visit that ends
         mid-question has no answer, which means No)."""
@@ -190,7 +199,7 @@ class ConsentOverlay(QWidget):
             self._finish("timeout")
         elif self._mode == "confirm":
             self.offer_forget(self._matched)  # no answer: keep, as it was
-        elif self._mode == "forgotten":
+        elif self._mode in ("forgotten", "failed"):
             self.close_prompt()
 
     # ------------------------------------------------------------------ answers
@@ -251,7 +260,8 @@ class ConsentOverlay(QWidget):
             button.setEnabled(True)
         self.countdown.setVisible(mode in ("ask", "info"))
         self.card.setVisible(mode in _MODAL)
-        self.bar.setVisible(mode == "offer")
+        self.bar.setVisible(mode in ("offer", "failed"))
+        self.forget_button.setVisible(mode == "offer")
         self.retranslate()
         if mode == "hidden":
             self.hide()
@@ -270,7 +280,10 @@ class ConsentOverlay(QWidget):
         self.keep_button.setText(self.tr("Keep"))
         self.ok_button.setText(self.tr("OK"))
         self.forget_button.setText(self.tr("Forget me"))
-        if self._matched:
+        if mode == "failed":
+            self.bar_text.setText(self.tr("Sorry, that did not work this time. "
+                                          "Nothing is remembered."))
+        elif self._matched:
             self.bar_text.setText(self.tr("Welcome back!"))
         else:
             self.bar_text.setText(self.tr("See you next time!"))
@@ -348,7 +361,7 @@ class ConsentOverlay(QWidget):
         parent = self.parentWidget()
         if parent is None:
             return
-        if self._mode == "offer":
+        if self._mode in ("offer", "failed"):
             self._place_bar(parent)
             return
         m = self._metrics

@@ -134,6 +134,7 @@ class PendingTile(QWidget):
         self.approve_button.setText(approve)
         self.reject_button.setText(reject)
         self.emotion_label.setText(texts.emotion_name(self.emotion))
+        self._fit_buttons()
 
     def set_busy(self, busy: bool) -> None:
         self.approve_button.setEnabled(not busy)
@@ -160,13 +161,19 @@ class PendingTile(QWidget):
         )
         self.error_label.setFont(theme.font(m.small))
         self.error_label.setStyleSheet(f"color: {theme.DANGER.name()}; background: transparent;")
+        self._fit_buttons()
+
+    def _fit_buttons(self) -> None:
+        """Never narrower than their text (no "Appro…"), in any language."""
+        m = self._metrics
         for button in (self.approve_button, self.reject_button):
             button.set_metrics(m)
-            button.setMinimumSize(m.touch(120), m.button_h)
+            button.setMinimumSize(max(m.touch(120), button.sizeHint().width()), m.button_h)
 
     def minimum_width(self) -> int:
         m = self._metrics
-        return 2 * m.touch(120) + m.px(12) + 2 * m.px(16)
+        buttons = sum(b.minimumWidth() for b in (self.approve_button, self.reject_button))
+        return buttons + m.px(12) + 2 * m.px(16)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         m = self._metrics

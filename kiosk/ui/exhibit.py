@@ -1,6 +1,10 @@
 """Exhibit (kiosk) mode: frameless, fullscreen, on top, no cursor, no escape keys,
 screen kept awake where the platform allows, and the hidden admin gesture.
 
+Without a window manager nobody honours "stay on top": `StayOnTop`
+(kiosk.ui.stay_on_top) re-raises and refocuses the window when it is covered,
+deactivated or minimised, and every few seconds while shown.
+
 What Qt cannot do: Alt+Tab and Alt+F4 are handled by the window manager
 before Qt sees them on most desktops; the filter swallows them when they do
 arrive, and refuses window-manager close requests. Lock the session down with
@@ -18,6 +22,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QMouseEvent, QWindow
 from PySide6.QtWidgets import QWidget
+
+from kiosk.ui.stay_on_top import StayOnTop
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +59,7 @@ class ExhibitGuard(QObject):
         super().__init__(window)
         self.setObjectName("exhibit-guard")
         self._window = window
+        self.on_top: StayOnTop | None = None  # set by apply_exhibit_mode
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         etype = event.type()
@@ -91,9 +98,11 @@ def keep_screen_awake(platform: str = sys.platform) -> bool:
     return False
 
 
-def apply_exhibit_mode(window: QWidget, *, keep_awake: bool = True) -> ExhibitGuard:
-    """Frameless fullscreen on top, blank cursor, escape keys swallowed; returns the
-    installed guard (parented to the window, so it goes with it)."""
+def apply_exhibit_mode(window: QWidget, *, keep_awake: bool = True,
+                       stay_on_top: bool = True) -> ExhibitGuard:
+    """Frameless fullscreen on top, blank cursor, escape keys swallowed, re-raised
+    when covered; returns the installed guard (parented to the window, so it goes
+    with it; its `on_top` is the StayOnTop watcher, or None)."""
     window.setWindowFlags(
         window.windowFlags()
         | Qt.WindowType.FramelessWindowHint
@@ -111,6 +120,8 @@ def apply_exhibit_mode(window: QWidget, *, keep_awake: bool = True) -> ExhibitGu
         # Without a window manager (a bare X session) fullscreen is only a hint:
         # cover the screen explicitly so the kiosk never comes up as a small window.
         window.setGeometry(screen.geometry())
+    if stay_on_top:
+        guard.on_top = StayOnTop(window)
     window.showFullScreen()
     return guard
 

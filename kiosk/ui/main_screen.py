@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen, QR
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.domain import Emotion, EmotionReading, Page
-from kiosk.ui import icons, texts, theme
+from kiosk.ui import icons, notices, texts, theme
 from kiosk.ui.camera_view import CameraView, FaceBoxes
 from kiosk.ui.cards import CardGrid
 from kiosk.ui.icons import FaceIcon
@@ -158,7 +158,10 @@ class MainScreen(QWidget):
         self._reading: EmotionReading | None = None
         self._mode = "emotion"
         self._ready = False
+        self._waiting = ""
         self._camera_off = False
+        self._camera_state = "OPENING"
+        self.camera_detail = ""  # the technical reason, for the admin panel
         self._portrait: bool | None = None
         self._last_next = -1e9
         self._metrics = theme.Metrics()
@@ -214,6 +217,12 @@ class MainScreen(QWidget):
         self._apply_accent()
         self._refresh_header()
 
+    def show_waiting(self, reason: str) -> None:
+        """Why there is no page yet, shown while there is none: "" (finding images),
+        "no_face" (nobody in view), "unsure" (mood not read yet), "slow", "failed"."""
+        self._waiting = reason
+        self._refresh_header()
+
     def clear_page(self) -> None:
         """Forget the page (a new visit): placeholder cards until the next one."""
         self._page = None
@@ -235,12 +244,15 @@ class MainScreen(QWidget):
         self._apply_accent()
 
     def set_camera_state(self, state: str, message: str) -> None:
+        """`message` is technical (for the admin panel, kept in `camera_detail`);
+        the tile shows a short translated line instead."""
         off = state.upper() in CAMERA_OFF_STATES
         self._camera_off = off
+        self._camera_state, self.camera_detail = state, message
         if off:
-            self.camera.set_unavailable(message or self.tr("The camera is unavailable."))
+            self.camera.set_unavailable(notices.camera_off())
         elif state.upper() == "OPENING":
-            self.camera.set_unavailable(message or self.tr("Starting the camera…"))
+            self.camera.set_unavailable(notices.camera_starting())
         else:
             self.camera.set_unavailable(None)
         self.privacy.set_camera_active(not off)
@@ -299,18 +311,39 @@ class MainScreen(QWidget):
     def _refresh_header(self) -> None:
         page = self._page
         if page is None:
-            self.headline.setText(self.tr("Finding images for you…"))
-            self.subline.setText(self.tr("This takes only a moment."))
-        elif page.mode == "personalized":
-            self.headline.setText(self.tr("For you"))
-            self.subline.setText(self.tr("Picked from what you liked. Tap Like on your favourites."))  # noqa: E501
-        else:
-            manual = self._reading is not None and self._reading.source == "manual"
+            headline, subline = self._waiting_texts()
+            self.headline.setText(headline)
+            self.subline.setText(subline)
+            return
+        if page.mode == "personalized":
+            # A "For you" page answers the current mood too, and says so.
             self.headline.setText(
-                texts.because_you_chose(page.emotion) if manual
-                else texts.because_you_look(page.emotion)
+                self.tr("For you · %1").replace("%1", texts.emotion_name(page.emotion))
             )
-            self.subline.setText(self.tr("Tap Like on the images you love, or Next for more."))
+            self.subline.setText(self.tr("Picked from what you liked, to suit this mood."))
+            return
+        manual = self._reading is not None and self._reading.source == "manual"
+        self.headline.setText(
+            texts.because_you_chose(page.emotion) if manual
+            else texts.because_you_look(page.emotion)
+        )
+        self.subline.setText(self.tr("Tap Like on the images you love, or Next for more."))
+
+    def _waiting_texts(self) -> tuple[str, str]:
+        reason = self._waiting
+        if reason == "no_face":
+            return (self.tr("Step closer — we'll pick images for your mood"),
+                    self.tr("Or tap “Choose my mood”."))
+        if reason == "unsure":
+            return (self.tr("Still reading your mood…"),
+                    self.tr("Look at the camera, or tap “Choose my mood”."))
+        if reason == "slow":
+            return (self.tr("Finding images for you…"),
+                    self.tr("This is taking longer than usual. Tap Next to try again."))
+        if reason == "failed":
+            return (self.tr("These images could not be shown"),
+                    self.tr("Tap Next to try again, or choose another mood."))
+        return self.tr("Finding images for you…"), self.tr("This takes only a moment.")
 
     def retranslate(self) -> None:
         self.mode_toggle.button("emotion").setText(self.tr("Emotion"))
@@ -321,8 +354,8 @@ class MainScreen(QWidget):
         self.privacy.retranslate()
         for card in self.grid.cards():
             card.retranslate()
-        if self._camera_off and self.camera.is_unavailable():
-            self.camera.set_unavailable(self.tr("The camera is unavailable."))
+        if self.camera.is_unavailable():  # its line in the new language
+            self.set_camera_state(self._camera_state, self.camera_detail)
         self._refresh_header()
 
     # ------------------------------------------------------------------ layout

@@ -8,6 +8,7 @@ corner gesture → PIN pad → admin panel.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -22,25 +23,38 @@ from PySide6.QtGui import (
     QResizeEvent,
     QShowEvent,
 )
-from PySide6.QtWidgets import QApplication, QLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLayout,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.config import Settings
 from kiosk.domain import EmotionReading, Page
-from kiosk.ui import theme
+from kiosk.ui import notices, theme
 from kiosk.ui.admin_panel import AdminPanel
 from kiosk.ui.attract import AttractScreen
+from kiosk.ui.audience_view import AudienceView
 from kiosk.ui.camera_view import FaceBoxes
 from kiosk.ui.curation_screen import CurationScreen, PendingItem
 from kiosk.ui.exhibit import CornerHold
 from kiosk.ui.main_screen import CAMERA_OFF_STATES, MainScreen
 from kiosk.ui.mood_picker import MoodPicker
 from kiosk.ui.pin_pad import PinPad
+from kiosk.ui.privacy import PrivacyNotice
 from kiosk.ui.touch_guard import SETTLE_S, TouchGuard
 from kiosk.ui.widgets import Toast
 
-SCREENS = ("attract", "main", "mood", "pin", "admin", "curation")
+OWN_PRIVACY_NOTICE = frozenset({"attract", "main"})
+SCREENS = ("attract", "main", "mood", "pin", "admin", "curation", "audience")
+OPERATOR_SCREENS = frozenset({"admin", "curation", "audience"})  # toasts may be technical
 ADMIN_IDLE_S = 90.0
 ACTIVITY_THROTTLE_S = 0.25
+log = logging.getLogger(__name__)
+
 _ACTIVITY_EVENTS = frozenset({
     QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress,
 })
@@ -54,6 +68,8 @@ class MainWindow(QWidget):
             box: QRectF/QRect, (x, y, w, h) or domain.Box, in image pixels.
         show_emotion(reading: EmotionReading | None)
         show_page(page: Page, images: Mapping[str item_id, QImage])
+        show_waiting(reason: str)   # "", "no_face", "unsure", "slow", "failed"
+        open_mood_picker()
         set_mode(mode: str, personalization_ready: bool)
         set_camera_state(state_name: str, message: str)
         set_privacy(text_flags: Mapping[str, bool])   # cloud_fallback, identity
@@ -106,6 +122,7 @@ class MainWindow(QWidget):
         self._clock = clock
         self._metrics = theme.Metrics()
         self._camera_off = False
+        self.last_problem = ""  # the last detail kept from a visitor (admin panel)
         self._return_to = "attract"
         self._mood_return = "main"
         self._metrics_applied = False
@@ -118,11 +135,14 @@ class MainWindow(QWidget):
         self.mood = MoodPicker(self)
         self.pin = PinPad(admin_pin_hash, self, clock=clock)
         self.admin = AdminPanel(self)
+        self.admin.set_factory_pin(self.pin.is_factory_pin())
         self.curation = CurationScreen(self)
+        self.audience = AudienceView(self)
         self.stack = QStackedWidget(self)
         self._screens: dict[str, QWidget] = {
             "attract": self.attract, "main": self.main, "mood": self.mood,
             "pin": self.pin, "admin": self.admin, "curation": self.curation,
+            "audience": self.audience,
         }
         for name in SCREENS:
             self.stack.addWidget(self._screens[name])
@@ -130,7 +150,17 @@ class MainWindow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         # The window's size is the screen's: never push size hints to the platform.
         layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
-        layout.addWidget(self.stack)
+        layout.addWidget(self.stack, 1)
+        # The screens without a notice of their own (mood picker, PIN pad, admin, review…)
+        # show this one: the notice is on screen wherever the camera is analysed.
+        self._footer = QWidget(self)
+        self._footer.setObjectName("privacy-footer")
+        self._footer.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self._footer_layout = QVBoxLayout(self._footer)
+        self.privacy = PrivacyNotice(self._footer, compact=True)  # one quiet line
+        self.privacy.setObjectName("window-privacy")
+        self._footer_layout.addWidget(self.privacy)
+        layout.addWidget(self._footer)
         self.toast = Toast(self)
 
         self._admin_idle = QTimer(self)
@@ -143,10 +173,11 @@ class MainWindow(QWidget):
         self.corner_hold.triggered.connect(self.open_pin_pad)
         # A screen that has just appeared takes no touch that began before it.
         self.touch_guard = TouchGuard(self, settle_s=touch_settle_s, clock=clock)
-        self.stack.currentChanged.connect(lambda _index: self.touch_guard.screen_changed())
+        self.stack.currentChanged.connect(self._on_screen_changed)
 
         self._connect()
         self.stack.setCurrentWidget(self.attract)
+        self._footer.hide()  # attract has its own notice
         self.setAutoFillBackground(False)
 
     @classmethod
@@ -164,7 +195,7 @@ class MainWindow(QWidget):
         self.main.like_requested.connect(self.like_requested)
         self.main.mode_selected.connect(self.mode_requested)
         self.main.mood_clicked.connect(self.open_mood_picker)
-        self.main.message.connect(self.show_message)
+        self.main.message.connect(self.show_notice)
         self.attract.touched.connect(self.wake)
         self.attract.mood_clicked.connect(self.open_mood_picker)
         self.mood.picked.connect(self._on_mood_picked)
@@ -178,6 +209,7 @@ class MainWindow(QWidget):
         self.curation.approve_requested.connect(self._admin_idle.start)
         self.curation.reject_requested.connect(self._admin_idle.start)
         self.curation.close_requested.connect(self._open_admin)
+        self.audience.close_requested.connect(self._open_admin)
 
     # ------------------------------------------------------------------ slots
 
@@ -193,11 +225,17 @@ class MainWindow(QWidget):
     def set_mode(self, mode: str, personalization_ready: bool) -> None:
         self.main.set_mode(mode, personalization_ready)
 
+    def show_waiting(self, reason: str) -> None:
+        """Why the main screen has no page yet (see `MainScreen.show_waiting`)."""
+        self.main.show_waiting(reason)
+
     def set_camera_state(self, state_name: str, message: str) -> None:
         off = state_name.upper() in CAMERA_OFF_STATES
         self._camera_off = off
         self.main.set_camera_state(state_name, message)
         self.attract.set_camera_available(not off)
+        self.privacy.set_camera_active(not off)
+        self._fit_footer()
         self.mood.set_camera_off(off)
         if off and self.current_screen() == "main":
             self._show("mood")
@@ -205,6 +243,8 @@ class MainWindow(QWidget):
     def set_privacy(self, text_flags: Mapping[str, object]) -> None:
         self.main.set_privacy(text_flags)
         self.attract.privacy.set_flags(text_flags)
+        self.privacy.set_flags(text_flags)
+        self._fit_footer()
 
     def show_attract(self, images: Sequence[QImage]) -> None:
         """Idle: the slideshow, and a fresh start for the next visitor."""
@@ -224,18 +264,48 @@ class MainWindow(QWidget):
             self._show("mood" if self._camera_off else "main")
 
     def set_status(self, status: Mapping[str, Any]) -> None:
-        self.admin.set_status(status)
+        """The admin panel's status, plus the technical details visitors are spared:
+        the camera's reason (`camera_detail`) and the last problem (`last_problem`)."""
+        merged = dict(status)
+        if self.main.camera_detail and "camera_detail" not in merged:
+            merged["camera_detail"] = self.main.camera_detail
+        if self.last_problem:
+            merged.setdefault("last_problem", self.last_problem)
+        self.admin.set_status(merged)
 
     def show_like_confirmed(self, item_id: str) -> None:
         self.main.set_like_state(item_id, "confirmed")
 
     def show_like_failed(self, item_id: str, message: str) -> None:
+        """`message` is the technical reason (log, admin panel) unless it is a
+        `notices.VisitorText`; the visitor reads a short translated sentence."""
         self.main.set_like_state(item_id, "idle")
-        self.show_message(message or self.tr("Your like could not be saved. Please try again."))
+        if isinstance(message, notices.VisitorText):
+            self.show_notice(message)
+            return
+        if message:
+            self._record_problem(f"like of {item_id}: {message}")
+        self.show_notice(notices.like_not_saved())
 
     def show_message(self, text: str) -> None:
+        """A toast from the back end. On the operator's screens (admin, review) it
+        is shown as is; on a visitor screen only `notices.VisitorText` is, and any
+        other text (an exception, a path, a config key) becomes a short translated
+        sentence while the text itself goes to the log and the admin panel."""
+        if isinstance(text, notices.VisitorText) or self.current_screen() in OPERATOR_SCREENS:
+            self.show_notice(text)
+            return
+        self._record_problem(text)
+        self.show_notice(notices.something_went_wrong())
+
+    def show_notice(self, text: str) -> None:
+        """Show `text` in the toast as is (it must be visitor-friendly)."""
         self.toast.set_metrics(self._metrics)
         self.toast.show_text(text)
+
+    def _record_problem(self, detail: str) -> None:
+        log.warning("not shown to the visitor: %s", detail)
+        self.last_problem = detail
 
     # ------------------------------------------------------------------ navigation
 
@@ -251,6 +321,23 @@ class MainWindow(QWidget):
         self.stack.setCurrentWidget(self._screens[name])
         if name == "attract" and self.isVisible():
             self.attract.start()
+
+    def _on_screen_changed(self, _index: int) -> None:
+        self.touch_guard.screen_changed()
+        # main and attract carry their own notice; every other screen shows the footer
+        self._footer.setVisible(self.current_screen() not in OWN_PRIVACY_NOTICE)
+        self._fit_footer()
+
+    def _fit_footer(self) -> None:
+        """The footer takes exactly the height its wrapped notice needs at this width
+        (left to the layout, a tall screen's minimum height would squeeze it to half
+        the window for a moment)."""
+        if self._footer.isHidden() or self.width() <= 0:
+            return
+        notice_layout = self.privacy.layout()
+        if notice_layout is not None:
+            notice_layout.invalidate()  # resized while hidden: stale until redone
+        self._footer.setFixedHeight(max(1, self._footer.heightForWidth(self.width())))
 
     def open_mood_picker(self) -> None:
         here = self.current_screen()
@@ -284,10 +371,19 @@ class MainWindow(QWidget):
             self._show("curation")
             self._admin_idle.start()
 
+    def show_audience(self, report: Mapping[str, Any]) -> None:
+        """Today's audience numbers (from the admin panel's Audience button)."""
+        self.audience.set_report(report)
+        if self.current_screen() in ("admin", "audience"):
+            self._show("audience")
+            self._admin_idle.start()
+
     def show_curation_error(self, item_id: str, message: str) -> None:
         self.curation.set_item_error(item_id, message)
 
     def _open_admin(self) -> None:
+        if self.current_screen() not in ("curation", "audience"):
+            self.admin.reset()  # a fresh panel, no question or notice from last time
         self._show("admin")
         self._admin_idle.start()
 
@@ -318,6 +414,7 @@ class MainWindow(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self.apply_metrics()
+        self._fit_footer()
         # Hidden stack pages get no resize event until shown: tell them now.
         portrait = self.height() > self.width()
         self.main.set_portrait(portrait)
@@ -330,6 +427,7 @@ class MainWindow(QWidget):
             return
         self._metrics = m
         self._metrics_applied = True
+        self._footer_layout.setContentsMargins(m.margin, m.gap // 2, m.margin, m.gap // 2)
         for widget in self.findChildren(QWidget):
             setter = getattr(widget, "set_metrics", None)
             if callable(setter):
@@ -344,6 +442,8 @@ class MainWindow(QWidget):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
+        self.privacy.retranslate()
+        self._fit_footer()
         for screen in (self.attract, self.main, self.mood, self.pin, self.admin,
                        self.curation):
             screen.retranslate()

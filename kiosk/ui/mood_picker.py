@@ -48,6 +48,12 @@ class MoodTile(QAbstractButton):
         side = self._metrics.touch(150)
         return QSize(side, side)
 
+    def clipped_texts(self) -> list[str]:
+        """The name when it would be elided at the current size (kiosk.ui.text_fit)."""
+        room = self.width() - 4 - self._metrics.gap
+        fits = QFontMetrics(self.font()).horizontalAdvance(self.text()) <= room
+        return [] if fits else [self.text()]
+
     def paintEvent(self, event: QPaintEvent) -> None:
         m = self._metrics
         accent = theme.accent_for(self.emotion)

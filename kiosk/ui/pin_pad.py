@@ -1,24 +1,29 @@
 """The staff PIN pad behind the hidden corner gesture.
 
-Big digits, the entry shown only as dots, checked with `kiosk.config.check_pin`
-against the stored salted hash. Five wrong PINs lock the pad for 60 s; the lock
+Big digits (touch, or the keyboard's digits, Backspace, Enter and Escape), the
+entry shown only as dots, checked with `kiosk.config.check_pin` against the stored
+salted hash. While the PIN is still the factory 0000 the pad says so and logs a
+warning. Five wrong PINs lock the pad for 60 s; the lock
 survives closing and reopening the pad (it lives on this widget, which the
 window keeps), and the countdown timer runs only while the pad is shown.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QHideEvent, QPainter, QPaintEvent, QPen, QShowEvent
+from PySide6.QtGui import QFont, QHideEvent, QKeyEvent, QPainter, QPaintEvent, QPen, QShowEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from kiosk.config import check_pin
+from kiosk.config import check_pin, is_factory_pin
 from kiosk.ui import icons, theme
 from kiosk.ui.widgets import TouchButton
+
+log = logging.getLogger(__name__)
 
 MAX_DIGITS = 8
 MAX_TRIES = 5
@@ -81,6 +86,7 @@ class PinPad(QWidget):
     ) -> None:
         super().__init__(parent)
         self._pin_hash = pin_hash
+        self._factory = False
         self._clock = clock
         self._entry = ""
         self._wrong = 0
@@ -140,7 +146,8 @@ class PinPad(QWidget):
         outer.addLayout(self._column)
         outer.addStretch(1)
         self._outer = outer
-        self.retranslate()
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the keyboard's digits type too
+        self.set_pin_hash(pin_hash)
 
     def _digit(self, digit: str) -> TouchButton:
         button = TouchButton(digit, variant="secondary", size="big", parent=self)
@@ -153,6 +160,15 @@ class PinPad(QWidget):
 
     def set_pin_hash(self, pin_hash: str) -> None:
         self._pin_hash = pin_hash
+        self._factory = is_factory_pin(pin_hash)
+        if self._factory:
+            log.warning("the staff PIN is still the factory 0000: set your own with "
+                        "`kiosk-admin pin` and put the hash in [ui] admin_pin_hash")
+        self.retranslate()
+
+    def is_factory_pin(self) -> bool:
+        """True while the PIN is the factory 0000 (the admin panel warns about it)."""
+        return self._factory
 
     def entry_length(self) -> int:
         return len(self._entry)
@@ -229,6 +245,8 @@ class PinPad(QWidget):
         if self._error == "wrong":
             left = MAX_TRIES - self._wrong
             return self.tr("Wrong PIN. %1 tries left.").replace("%1", str(left))
+        if self._factory:
+            return self.tr("Enter the staff PIN (still the factory PIN: change it)")
         return self.tr("Enter the staff PIN")
 
     def retranslate(self) -> None:
@@ -254,11 +272,31 @@ class PinPad(QWidget):
         for button in (self.cancel_button, self.ok_button):
             button.set_radius(m.radius)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Digits (main row or keypad), Backspace, Delete (clear), Enter, Escape."""
+        key = event.key()
+        text = event.text()
+        if len(text) == 1 and text.isdigit() and text.isascii():
+            self.press_digit(text)
+        elif key == Qt.Key.Key_Backspace:
+            self.backspace()
+        elif key == Qt.Key.Key_Delete:
+            self.clear()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.submit()
+        elif key == Qt.Key.Key_Escape:
+            self._on_cancel()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
     def showEvent(self, event: QShowEvent) -> None:
         if self.is_locked():
             self._timer.start()
         self._refresh()
         super().showEvent(event)
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def hideEvent(self, event: QHideEvent) -> None:
         self._timer.stop()

@@ -1,8 +1,18 @@
 """The privacy notice shown whenever the camera is being analysed.
 
 It says what is analysed (the facial expression, on this device), that no
-image is stored, and whether face crops may go to Amazon Rekognition, in plain
-words a shopper reads in a glance.
+image is stored, and what is sent to whom and when, for every combination of
+settings, in plain words a shopper reads in a glance:
+
+* `cloud_fallback` (Rekognition fallback): when the device is unsure, a face crop
+  may go to Amazon Rekognition;
+* `identity` (with `retention_days`): only if the visitor agrees, a face crop goes
+  once to Amazon Rekognition, which keeps a face vector for N days;
+* `personalize_recommend`: to pick images, the mood and a random ID go to Amazon
+  Personalize;
+* `personalize_events`: likes and the images shown go to Amazon Personalize with a
+  random ID;
+* none of them: nothing is sent to the cloud.
 """
 
 from __future__ import annotations
@@ -47,6 +57,10 @@ class PrivacyNotice(QWidget):
         self._compact = compact
         self._cloud = False
         self._identity = False
+        self._analytics = False  # audience analytics on: say visits are only counted
+        self._retention_days = 30
+        self._recommend = False
+        self._events = False
         self._active = True
         self._metrics = theme.Metrics()
         self._icon = IconBox(draw_lock, theme.TEXT_MUTED, self)
@@ -66,6 +80,11 @@ class PrivacyNotice(QWidget):
     def set_flags(self, flags: Mapping[str, object]) -> None:
         self._cloud = bool(flags.get("cloud_fallback", False))
         self._identity = bool(flags.get("identity", False))
+        self._analytics = bool(flags.get("analytics", False))
+        days = flags.get("retention_days", 30)
+        self._retention_days = max(1, int(days)) if isinstance(days, int | float) else 30
+        self._recommend = bool(flags.get("personalize_recommend", False))
+        self._events = bool(flags.get("personalize_events", False))
         self.retranslate()
 
     def set_camera_active(self, active: bool) -> None:
@@ -94,12 +113,18 @@ class PrivacyNotice(QWidget):
             self.tr("Your facial expression is read on this device to pick images."),
             self.tr("No image is stored."),
         ]
+        if self._analytics:
+            lines.append(self.tr("Visits are counted only as totals, never one by one."))
         if self._cloud:
             lines.append(self.tr("When the device is unsure, a face crop may be sent to Amazon Rekognition (AWS) for analysis."))  # noqa: E501
-        else:
-            lines.append(self.tr("Nothing is sent to the cloud."))
         if self._identity:
-            lines.append(self.tr("We remember your face only if you agree."))
+            lines.append(self.tr("Only if you agree to be remembered, a face crop is sent once to Amazon Rekognition (AWS), which keeps a face vector (not a picture) for %n day(s).", "", self._retention_days))  # noqa: E501
+        if self._recommend:
+            lines.append(self.tr("To pick images, your mood and a random ID are sent to Amazon Personalize (AWS)."))  # noqa: E501
+        if self._events:
+            lines.append(self.tr("Your likes and the images shown are sent to Amazon Personalize (AWS) with a random ID."))  # noqa: E501
+        if not (self._cloud or self._identity or self._recommend or self._events):
+            lines.append(self.tr("Nothing is sent to the cloud."))
         self.label.setText(" ".join(lines))
         self._fit_height()
 
@@ -117,6 +142,7 @@ class PrivacyNotice(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_height()
+        self._layout.setGeometry(self.rect())  # a layout resized while hidden is stale
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if self._compact:

@@ -1,5 +1,8 @@
-"""Helpers for tests of the UI (and of the wiring that drives it): a fake clock,
-solid images, sample pages and readings. No pytest import, so any test can use them."""
+"""Helpers for tests of the UI (and of the wiring that drives it): solid images, sample
+pages and readings, and `settle`. No pytest import, so any test can use them.
+
+`FakeClock` lives in the Qt-free `kiosk.testing` (domain tests use it without Qt); it is
+re-exported here so UI tests keep one import line."""
 
 from __future__ import annotations
 
@@ -8,21 +11,11 @@ from typing import Any
 from PySide6.QtGui import QColor, QImage
 
 from kiosk.domain import Emotion, EmotionReading, Item, Page
+from kiosk.testing import FakeClock
+
+__all__ = ["COLORS", "FakeClock", "make_page", "make_reading", "settle", "solid_image"]
 
 COLORS = ("#c0392b", "#27ae60", "#2980b9", "#8e44ad", "#f39c12", "#16a085")
-
-
-class FakeClock:
-    """A monotonic clock the test moves by hand (pass it as `clock=`)."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def settle(window: Any) -> None:

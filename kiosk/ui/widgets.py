@@ -140,6 +140,24 @@ class TouchButton(QAbstractButton):
             fill = fill.darker(125) if self._variant == "primary" else fill.lighter(135)
         return fill, fg, outline
 
+    def _text_room(self) -> tuple[float, float, float]:
+        """(icon side, icon-text gap, width left for the text) at the current size."""
+        rect = QRectF(self.rect()).adjusted(1.5, 1.5, -1.5, -1.5)
+        text = self.text()
+        icon_side = self.font().pixelSize() * 1.25 if text else rect.height() * 0.5
+        gap = self.font().pixelSize() * 0.45 if (text and self._icon) else 0.0
+        padding = min(rect.height() * 0.6, self._metrics.px(64))
+        avail = rect.width() - padding - (icon_side + gap if self._icon else 0)
+        return icon_side, gap, avail
+
+    def clipped_texts(self) -> list[str]:
+        """The text when it would be elided at the current size (see kiosk.ui.text_fit)."""
+        text = self.text()
+        if not text:
+            return []
+        return [text] if QFontMetrics(self.font()).horizontalAdvance(text) > int(
+            self._text_room()[2]) else []
+
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -154,10 +172,7 @@ class TouchButton(QAbstractButton):
 
         text = self.text()
         fm = QFontMetrics(self.font())
-        icon_side = self.font().pixelSize() * 1.25 if text else rect.height() * 0.5
-        gap = self.font().pixelSize() * 0.45 if (text and self._icon) else 0.0
-        padding = min(rect.height() * 0.6, self._metrics.px(64))
-        avail = rect.width() - padding - (icon_side + gap if self._icon else 0)
+        icon_side, gap, avail = self._text_room()
         shown = fm.elidedText(text, Qt.TextElideMode.ElideRight, max(0, int(avail)))
         text_w = fm.horizontalAdvance(shown) if text else 0
         total = text_w + (icon_side + gap if self._icon else 0)
@@ -298,6 +313,16 @@ class Toast(QWidget):
     def hideEvent(self, event: QHideEvent) -> None:
         self._timer.stop()
         super().hideEvent(event)
+
+    def clipped_texts(self) -> list[str]:
+        """The message when it does not fit the toast (see kiosk.ui.text_fit)."""
+        m = self._metrics
+        fm = QFontMetrics(theme.font(m.body, QFont.Weight.DemiBold))
+        width = self.width() - 2 - 2 * m.margin
+        need = fm.boundingRect(0, 0, max(1, width), 100_000, int(Qt.TextFlag.TextWordWrap),
+                               self._text)
+        fits = need.width() <= width + 1 and need.height() <= self.height() - 2
+        return [] if fits or not self._text else [self._text]
 
     def paintEvent(self, event: QPaintEvent) -> None:
         m = self._metrics

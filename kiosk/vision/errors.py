@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kiosk.errors import KioskError
 
-class VisionError(Exception):
+
+class VisionError(KioskError):
     """Base class of every error raised by `kiosk.vision`."""
 
 

@@ -15,8 +15,13 @@ Rekognition is asked, at most one call at a time and within its own rate limit:
   blurred, or below `min_confidence`) for `fallback_after_s` (1 s), with its crop;
   again after each further `fallback_after_s` of uncertainty;
 * when the detector lost the primary face `no_face_after_s` (0.2 s, so a one-frame
-  dropout costs nothing) to `recent_face_s` (1 s) ago, with the crop of the last box
-  where it was seen in the current frame; once per loss.
+  dropout costs nothing) to `recent_face_s` (1 s) ago, with the crop of the last
+  frame in which it was detected (never the current frame: the visitor may have
+  left, and a crop of the background says nothing about anybody); once per loss.
+
+An answer is folded in only while the face it was asked about (or the track it was
+handed to) is in view and the visit is the same: a visitor who left or whose visit
+ended never gets an emotion settled for them.
 """
 
 from __future__ import annotations
@@ -150,6 +155,7 @@ class VisionPipeline:
         self._uncertain_since: float | None = None
         self._last_box: Box | None = None
         self._last_seen: float | None = None
+        self._last_image: np.ndarray | None = None  # the last frame with the primary face
         self._gender: str | None = None
         self._asked_for_loss = False  # Rekognition already asked since the face was lost
 
@@ -158,6 +164,11 @@ class VisionPipeline:
     @property
     def visit_id(self) -> str | None:
         return self._visits.visit_id
+
+    @property
+    def fallback(self) -> Fallback | None:
+        """The Rekognition fallback, if any (for its status line)."""
+        return self._fallback
 
     @property
     def fallback_pending(self) -> bool:
@@ -187,6 +198,7 @@ class VisionPipeline:
             raw, reason = self._classify(frame, primary)
             classify_ms = (time.perf_counter() - t1) * 1000.0
             self._last_box, self._last_seen = primary.box, ts
+            self._last_image = frame.image
             self._asked_for_loss = False
             if raw is not None and not raw.uncertain:
                 self._smoothers.for_track(primary.id).update(raw, ts)
@@ -266,6 +278,7 @@ class VisionPipeline:
         self._uncertain_since = None
         self._last_box = None
         self._last_seen = None
+        self._last_image = None
         self._gender = None
         self._asked_for_loss = False
         self._generation += 1  # a fallback answer for the old visit is dropped
@@ -312,6 +325,7 @@ class VisionPipeline:
             return
         ts = frame.timestamp
         box: Box | None = None
+        image = frame.image
         if visible_primary is not None:
             since = self._uncertain_since
             if uncertain and since is not None and ts - since >= self.fallback_after_s:
@@ -322,12 +336,12 @@ class VisionPipeline:
             and not self._asked_for_loss
         ):
             gone = ts - self._last_seen
-            if self.no_face_after_s <= gone < self.recent_face_s:
-                box = self._last_box
+            if self.no_face_after_s <= gone < self.recent_face_s and self._last_image is not None:
+                box, image = self._last_box, self._last_image  # a frame with the face in it
         if box is None or not self._fallback.ready():
             return
         try:
-            jpeg = encode_face_crop(frame.image, box)
+            jpeg = encode_face_crop(image, box)
         except VisionError as exc:
             log.debug("no crop for Rekognition: %s", exc)
             return
@@ -366,8 +380,10 @@ class VisionPipeline:
         track_id = pending.track_id
         while track_id in self._renamed:
             track_id = self._renamed[track_id]
-        if track_id != self._primary_id and self._tracker.get(track_id) is None:
-            return  # that face is gone and nobody took its place
+        track = self._tracker.get(track_id)
+        if track is None or not track.visible:
+            log.debug("Rekognition answer dropped: the face it was about is not in view")
+            return  # that face is gone (or not seen now): settle nothing for nobody
         self._smoothers.for_track(track_id).update(result.reading, ts)
         if result.gender is not None:
             self._gender = result.gender

@@ -8,24 +8,30 @@ failure is logged and becomes None, with `last_error` / `last_outcome` saying wh
 Policy, so a network problem or a busy account never costs more than it must:
 
 * rate limit: at least `min_interval_s` between calls and at most `hourly_budget`
-  requests in any sliding hour (retries count: each one is billed);
-* retries: throttling and 5xx answers are retried up to twice with exponential
-  backoff, waiting on a `threading.Event` so `cancel()` stops at once; image and
-  parameter errors (InvalidImageFormat, ImageTooLarge, InvalidParameter) and
-  other client errors are never retried;
-* circuit breaker: after `breaker_failures` consecutive network failures
-  (connection refused, timeouts, 5xx after retries) the breaker opens for
-  `breaker_cooldown_s`; then one trial call is let through, which closes it on
-  any answer from the service or opens it again on another network failure.
+  requests in any sliding hour (retries count: each one is billed). The hour's
+  calls are kept on disk (`kiosk.vision.rekognition_budget`), so a restart loop
+  cannot overspend, and running out is logged once per hour;
+* retries: throttling and 5xx answers are retried up to twice with the shared
+  backoff (`kiosk.aws.Backoff`: exponential, full jitter), waiting on a
+  `threading.Event` so `cancel()` stops at once; image and parameter errors
+  (InvalidImageFormat, ImageTooLarge, InvalidParameter) and other client errors
+  are never retried; connection failures are not retried either (a visitor is
+  waiting; the breaker deals with a dead network);
+* circuit breaker (`kiosk.aws.CircuitBreaker`): after `breaker_failures`
+  consecutive network failures (connection refused, timeouts, 5xx after retries)
+  the breaker opens for `breaker_cooldown_s`; then one trial call is let through,
+  which closes it on any answer from the service or opens it again on another
+  network failure.
+
+Errors are classified by `kiosk.aws.classify`, the kiosk's one classifier.
 """
 
 from __future__ import annotations
 
-import enum
 import logging
+import os
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -33,11 +39,23 @@ from typing import Any
 import cv2
 import numpy as np
 
-from kiosk.aws import error_code
+from kiosk.aws import (
+    Backoff,
+    BreakerState,
+    Cancelled,
+    CircuitBreaker,
+    ErrorKind,
+    classify,
+    error_code,
+    error_message,
+    http_status,
+    retry_call,
+)
 from kiosk.config import AwsSettings, RekognitionSettings
 from kiosk.domain import Box, Emotion, EmotionReading
 from kiosk.vision.errors import VisionError
 from kiosk.vision.quality import crop
+from kiosk.vision.rekognition_budget import CallLog
 
 log = logging.getLogger(__name__)
 
@@ -45,33 +63,8 @@ HOUR_S = 3600.0
 NEVER_RETRY = frozenset(
     {"InvalidImageFormatException", "ImageTooLargeException", "InvalidParameterException"}
 )
-THROTTLE_CODES = frozenset(
-    {
-        "ThrottlingException",
-        "Throttling",
-        "ProvisionedThroughputExceededException",
-        "TooManyRequestsException",
-        "LimitExceededException",
-        "SlowDown",
-    }
-)
-SERVER_CODES = frozenset(
-    {
-        "InternalServerError",
-        "InternalServerException",
-        "InternalFailure",
-        "ServiceUnavailable",
-        "ServiceUnavailableException",
-        "RequestTimeout",
-        "RequestTimeoutException",
-    }
-)
+RETRY_KINDS = frozenset({ErrorKind.THROTTLED, ErrorKind.SERVER})  # not OFFLINE: no waiting
 
-
-class BreakerState(enum.Enum):
-    CLOSED = "closed"  # calls go through
-    OPEN = "open"  # calls refused until the cooldown has passed
-    HALF_OPEN = "half-open"  # one trial call in flight
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +153,7 @@ class RekognitionFallback:
         clock: Callable[[], float] = time.monotonic,
         backoff_s: float = 0.5,
         max_retries: int = 2,
+        budget_path: str | os.PathLike[str] | None = None,
     ) -> None:
         self._client = client
         self.settings = settings or RekognitionSettings()
@@ -168,11 +162,14 @@ class RekognitionFallback:
         self.max_retries = max_retries
         self._lock = threading.Lock()
         self._cancel = threading.Event()
-        self._calls: deque[float] = deque()
+        self._calls = CallLog(budget_path, clock=clock)
+        self._budget_logged = False
         self._last_start: float | None = None
-        self._state = BreakerState.CLOSED
-        self._failures = 0
-        self._opened_at = 0.0
+        self._backoff = Backoff(base_s=backoff_s, cap_s=max(backoff_s, 8.0))
+        self._breaker = CircuitBreaker(
+            "Rekognition", failures=self.settings.breaker_failures,
+            cooldown_s=self.settings.breaker_cooldown_s, clock=clock,
+        )
         self._last_error: str | None = None
         self._last_outcome = "idle"
         self._last_gender: str | None = None
@@ -193,16 +190,15 @@ class RekognitionFallback:
 
     @property
     def breaker_state(self) -> BreakerState:
-        return self._state
+        return self._breaker.state
 
     @property
     def breaker_open(self) -> bool:
-        return self._state is not BreakerState.CLOSED
+        return self._breaker.is_open
 
     @property
     def calls_this_hour(self) -> int:
         with self._lock:
-            self._prune(self._clock())
             return len(self._calls)
 
     @property
@@ -212,13 +208,30 @@ class RekognitionFallback:
     def status(self) -> dict[str, Any]:
         """A snapshot for the status screen."""
         return {
-            "breaker": self._state.value,
+            "breaker": self._breaker.state.value,
             "breaker_open": self.breaker_open,
             "calls_this_hour": self.calls_this_hour,
             "hourly_budget": self.settings.hourly_budget,
             "last_outcome": self._last_outcome,
             "last_error": self._last_error,
         }
+
+    def summary(self) -> str:
+        """One line for the admin panel (cheap: memory only): reachable or paused by the
+        breaker, calls used against the hourly budget, the latest error."""
+        used, budget = self.calls_this_hour, self.settings.hourly_budget
+        if self._breaker.is_open:
+            state = f"paused by the breaker (retry in {self._breaker.retry_in_s():.0f} s)"
+        elif self._last_error is not None:
+            state = "answering with errors"
+        else:
+            state = "reachable" if self._last_outcome != "idle" else "not called yet"
+        line = f"{state}; {used}/{budget} calls this hour"
+        if used >= budget:
+            line += " (budget used)"
+        if self._last_error:
+            line += f"; last error: {self._last_error}"
+        return line
 
     # ------------------------------------------------------------------ policy
 
@@ -232,80 +245,49 @@ class RekognitionFallback:
         """Stop: a backoff wait ends at once and later calls are refused."""
         self._cancel.set()
 
-    def _prune(self, now: float) -> None:
-        while self._calls and now - self._calls[0] >= HOUR_S:
-            self._calls.popleft()
-
     def _refusal(self, now: float) -> str | None:
         if self._cancel.is_set():
             return "cancelled"
-        if self._state is BreakerState.HALF_OPEN:
-            return "breaker open (trial call in flight)"
-        if (
-            self._state is BreakerState.OPEN
-            and now - self._opened_at < self.settings.breaker_cooldown_s
-        ):
-            return "breaker open"
+        refusal = self._breaker.refusal()
+        if refusal is not None:
+            return refusal
         if (
             self._last_start is not None
             and now - self._last_start < self.settings.min_interval_s
         ):
             return "rate limited"
-        self._prune(now)
         if len(self._calls) >= self.settings.hourly_budget:
+            self._log_budget_used()
             return "hourly budget used"
+        self._budget_logged = False
         return None
+
+    def _log_budget_used(self) -> None:
+        if not self._budget_logged:
+            self._budget_logged = True
+            log.warning("Rekognition: hourly budget of %d DetectFaces calls used; the next "
+                        "call is possible in %.0f s (rekognition.hourly_budget)",
+                        self.settings.hourly_budget, self._calls.seconds_until_free())
 
     def _admit(self) -> str | None:
         with self._lock:
             now = self._clock()
             refusal = self._refusal(now)
+            if refusal is None:
+                refusal = self._breaker.admit()
             if refusal is not None:
                 self._last_outcome = refusal
                 return refusal
-            if self._state is BreakerState.OPEN:
-                self._state = BreakerState.HALF_OPEN
-                log.info("Rekognition: breaker cooldown over, trying one call")
             self._last_start = now
             return None
 
     def _take_budget(self) -> bool:
         with self._lock:
-            now = self._clock()
-            self._prune(now)
             if len(self._calls) >= self.settings.hourly_budget:
+                self._log_budget_used()
                 return False
-            self._calls.append(now)
+            self._calls.add()
             return True
-
-    def _reachable(self) -> None:
-        """The service answered (success or a client error): close the breaker."""
-        with self._lock:
-            if self._state is not BreakerState.CLOSED:
-                log.info("Rekognition: reachable again, breaker closed")
-            self._state = BreakerState.CLOSED
-            self._failures = 0
-
-    def _network_failure(self) -> None:
-        with self._lock:
-            self._failures += 1
-            if self._state is BreakerState.HALF_OPEN or (
-                self._failures >= self.settings.breaker_failures
-            ):
-                if self._state is BreakerState.CLOSED:
-                    log.warning(
-                        "Rekognition: %d network failures in a row, pausing calls for %.0f s",
-                        self._failures, self.settings.breaker_cooldown_s,
-                    )
-                self._state = BreakerState.OPEN
-                self._opened_at = self._clock()
-
-    def _end_trial(self) -> None:
-        """A trial call ended without telling whether the service is up."""
-        with self._lock:
-            if self._state is BreakerState.HALF_OPEN:
-                self._state = BreakerState.OPEN
-                self._opened_at = self._clock()
 
     # ------------------------------------------------------------------ calls
 
@@ -322,63 +304,52 @@ class RekognitionFallback:
             response = self._call_with_retries(face_crop_jpeg)
         except Exception as exc:  # never raised to the caller: log and report
             self._fail(exc, f"unexpected {type(exc).__name__}: {exc}")
-            self._end_trial()
+            self._breaker.release_trial()
             return None
         if response is None:
-            self._end_trial()
+            self._breaker.release_trial()
             return None
         return self._parse(response)
 
     def _call_with_retries(self, jpeg: bytes) -> dict[str, Any] | None:
-        from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
-        from botocore.exceptions import ConnectionError as BotoConnectionError
-
         attributes = ["EMOTIONS"] + (["GENDER"] if self.settings.gender_segment else [])
-        for attempt in range(self.max_retries + 1):
-            if attempt > 0:
-                delay = self.backoff_s * (2 ** (attempt - 1))
-                if self._cancel.wait(delay):
-                    self._last_outcome = "cancelled"
-                    return None
+
+        def take_budget(attempt: int) -> None:
             if not self._take_budget():
-                self._last_outcome = "hourly budget used"
-                return None
-            try:
-                response: dict[str, Any] = self._client.detect_faces(
-                    Image={"Bytes": jpeg}, Attributes=attributes
-                )
-                return response
-            except ClientError as exc:
-                code = error_code(exc)
-                status = int(
-                    exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0
-                )
-                throttled = code in THROTTLE_CODES or status == 429
-                server = code in SERVER_CODES or status >= 500
-                if code in NEVER_RETRY or not (throttled or server):
-                    self._fail(exc, f"{code}: {_message(exc)}")
-                    self._reachable()
-                    return None
-                if attempt < self.max_retries:
-                    log.debug("Rekognition: %s, retry %d", code, attempt + 1)
-                    continue
-                self._fail(exc, f"{code}: {_message(exc)} (after {attempt} retries)")
-                if server:
-                    self._network_failure()
-                else:
-                    self._reachable()  # throttled: the service is up, just busy
-                return None
-            except (BotoConnectionError, HTTPClientError, TimeoutError, ConnectionError) as exc:
-                self._fail(exc, f"network: {type(exc).__name__}: {exc}")
-                self._network_failure()
-                return None
-            except BotoCoreError as exc:  # no credentials, bad region, ...
+                raise _BudgetUsed
+
+        def call() -> dict[str, Any]:
+            return dict(self._client.detect_faces(Image={"Bytes": jpeg}, Attributes=attributes))
+
+        try:
+            return retry_call(
+                call, backoff=self._backoff, retries=self.max_retries, stop=self._cancel,
+                retry_on=RETRY_KINDS, before_attempt=take_budget, what="Rekognition DetectFaces",
+            )
+        except Cancelled:
+            self._last_outcome = "cancelled"
+            return None
+        except _BudgetUsed:
+            self._last_outcome = "hourly budget used"
+            return None
+        except Exception as exc:
+            kind = classify(exc)
+            code = error_code(exc)
+            if kind.unreachable:
+                detail = (f"network: {type(exc).__name__}: {exc}" if kind is ErrorKind.OFFLINE
+                          else f"{code}: {error_message(exc)} (after {self.max_retries} retries)")
+                self._fail(exc, detail)
+                self._breaker.record_failure()
+            elif http_status(exc) is not None:  # the service answered: it is up
+                suffix = f" (after {self.max_retries} retries)" if kind in RETRY_KINDS else ""
+                self._fail(exc, f"{code}: {error_message(exc)}{suffix}")
+                self._breaker.record_success()
+            else:  # no credentials, bad region, ...: no verdict about the service
                 self._fail(exc, f"{type(exc).__name__}: {exc}")
-                return None
-        return None  # pragma: no cover - the loop always returns
+            return None
 
     def _parse(self, response: dict[str, Any]) -> RekognitionResult | None:
-        self._reachable()
+        self._breaker.record_success()
         details = response.get("FaceDetails") or []
         if not details:
             self._succeed("no face")
@@ -434,8 +405,5 @@ def _box_area(detail: dict[str, Any]) -> float:
     return float(box.get("Width", 0.0)) * float(box.get("Height", 0.0))
 
 
-def _message(exc: Exception) -> str:
-    response = getattr(exc, "response", None)
-    if isinstance(response, dict):
-        return str(response.get("Error", {}).get("Message", "")) or str(exc)
-    return str(exc)
+class _BudgetUsed(Exception):
+    """The hourly budget ran out before an attempt (a retry is billed too)."""

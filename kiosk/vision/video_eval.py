@@ -40,6 +40,7 @@ import cv2
 import numpy as np
 
 from kiosk.domain import Frame
+from kiosk.imaging import ImageError, conform_frame
 from kiosk.vision.emotion_model import EMOTION_TO_FER
 from kiosk.vision.mini_xception import FER_LABELS
 from kiosk.vision.pipeline import VisionPipeline, VisionResult
@@ -77,7 +78,7 @@ class Timeline:
 def load_timeline(path: Path) -> Timeline:
     """Read and check a timeline JSON; ValueError naming the file and the problem."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise ValueError(f"{path}: cannot read the timeline ({exc.strerror})") from None
     except json.JSONDecodeError as exc:
@@ -125,6 +126,10 @@ def read_frames(video: Path, fps: float) -> Iterator[Frame]:
             ok, image = cap.read()
             if not ok:
                 break
+            try:  # the camera's image policy: limits, BGR uint8, at most 1920 px
+                image = conform_frame(image, str(video))
+            except ImageError as exc:
+                raise ValueError(str(exc)) from None
             yield Frame(image=image, seq=seq, timestamp=seq / fps, source=str(video))
             seq += 1
         if seq == 0:

@@ -1,10 +1,16 @@
-"""Visit lifecycle: from the moment a visitor's face appears until they have left.
+"""Vision's visits: one stretch of a face in view, for the emotion reading.
 
-A visit starts when a primary face is seen and ends once no primary face has been
-seen for `grace_s` seconds (turning away or a detector dropout shorter than that
-keeps the visit). Each visit gets a fresh random id (`uuid4().hex`) that is used as
-the Personalize `sessionId`; nothing else identifies the person, and nothing of a
-visit is kept after it ends.
+A vision visit starts when a primary face is seen and ends once no primary face has
+been seen for `grace_s` seconds (`vision.visit_grace_s`, 3 s: turning away or a
+detector dropout shorter than that keeps it, with its smoothed emotion). A face seen
+after that starts a new vision visit and is read afresh. Each gets a fresh random id
+(`uuid4().hex`); nothing else identifies the person.
+
+The shopper's visit (its likes, "For you", the Personalize `sessionId`) is longer:
+`kiosk.controller` adopts the first vision visit's id and keeps the visit through
+later vision visits until nobody has been in view or touched the screen for
+`app.idle_timeout_s` (20 s), so a shopper who looks away or steps back briefly is
+the same visit.
 """
 
 from __future__ import annotations

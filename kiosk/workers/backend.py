@@ -1,22 +1,32 @@
-"""The kiosk's back end as one object the recommend worker thread drives.
+"""The kiosk's back end as one object two worker threads drive.
 
-`KioskBackend` composes the recommendation service, the event queue and the
-uploader. Every method may block (SQLite with fsync, image decoding, Personalize
-calls) and is only ever called on the `kiosk-recommend` worker thread, in order,
-so a like is committed and learned before the next page is ranked.
+`KioskBackend` composes the recommendation service and the event queue. Every
+method may block. Two serial workers call it, each on its own state:
+
+- `kiosk-recommend`: `open`, `page`, `learn_like`, `end_visit`, `status`, curation —
+  ranking, image decoding and Personalize calls;
+- `kiosk-events`: `open_events`, `commit_like` and the impressions — SQLite writes
+  with fsync, which may wait on another process's lock.
+
+So recording a like never queues behind a page or a network call, and a locked
+queue never delays a page. The uploader is built by the composition root
+(`kiosk.app`) once `open_events` has opened the queue.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 
 from kiosk.domain import Emotion, Like, Page
+from kiosk.events.errors import EventsError
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +50,7 @@ class Queue(Protocol):
     def record_impression(self, *args: Any, **kwargs: Any) -> int: ...
     def record_user(self, *args: Any, **kwargs: Any) -> int: ...
     def status(self) -> dict[str, Any]: ...
+    def counts(self) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -60,51 +71,86 @@ class LikeResult:
 
 
 class KioskBackend:
-    """Recommendations, likes and status for the GUI, run on one worker thread.
+    """Recommendations, likes and status for the GUI, run on two worker threads (see
+    the module docstring).
 
-    Built empty on the GUI thread (`from_settings`); `open()` — the worker's first
-    job — rescans the catalog and opens the databases, so start-up never blocks
-    the window. A page left without a like is queued as an impression-only event
-    when the next page replaces it or the visit ends."""
+    Built empty on the GUI thread (`from_settings`); `open()` — the recommend
+    worker's first job — rescans the catalog, `open_events()` — the events worker's
+    first job — opens the queue, so start-up never blocks the window. A page left
+    without a like is queued as an impression-only event (on the events thread, via
+    `defer_event`) when the next page replaces it or the visit ends.
+
+    A queue that cannot be opened leaves `queue` None and `open_error` set: likes are
+    then refused (`commit_like` raises) so the screen never says "Liked" for a like
+    that was not saved."""
 
     def __init__(self, recommender: Recommender | None = None, queue: Queue | None = None,
                  image_size: tuple[int, int] = (640, 640), uploader: Any = None,
-                 opener: Any = None) -> None:
+                 opener: Any = None, events_opener: Callable[[], Queue] | None = None,
+                 ) -> None:
         self.recommender: Recommender = recommender  # type: ignore[assignment]
         self.queue = queue
         self.uploader = uploader
         self.image_size = image_size
         self._opener = opener
+        self._events_opener = events_opener
         self._settings: Any = None
         self._unliked_page: Page | None = None
+        self._liked_pages: set[tuple[str, int]] = set()  # touched on the events thread
+        self._liked_lock = threading.Lock()
         self.open_error = ""
         self.pool: Any = None  # kiosk.curation.pool.PendingPool, opened on demand
+        # runs an event write (impressions) on the events worker; inline by default
+        self.defer_event: Callable[..., None] = lambda fn, *args: fn(*args)
+        # Identity's "Forget me" gate: a forgotten user id becomes None right before use,
+        # so a page or like queued before the tap never sends it (kiosk.consent_flow).
+        self.user_filter: Callable[[str | None], str | None] = _same_user
 
     @classmethod
     def from_settings(cls, settings: Any) -> KioskBackend:
         def opener(backend: KioskBackend) -> None:
-            from kiosk.events.queue import EventQueue
-            from kiosk.events.uploader import Uploader
             from kiosk.recommend.service import RecommendationService
 
             backend.recommender = RecommendationService(settings)
             backend._settings = settings
-            try:
-                backend.queue = EventQueue.from_settings(settings)
-            except Exception as exc:  # likes still work on screen; status shows why
-                backend.open_error = f"event queue unavailable: {exc}"
-                log.error("%s", backend.open_error)
-                return
-            uploader = Uploader.from_settings(backend.queue, settings)
-            if uploader.enabled:
-                uploader.start()
-                backend.uploader = uploader
 
-        return cls(opener=opener)
+        def events_opener() -> Queue:
+            from kiosk.events.queue import EventQueue
 
-    def open(self) -> None:
+            return EventQueue.from_settings(settings)
+
+        backend = cls(opener=opener, events_opener=events_opener)
+        backend._settings = settings
+        return backend
+
+    def open(self, events: bool = True) -> None:
+        """Open the recommender (and with `events`, the queue too, on this thread)."""
         if self._opener is not None and self.recommender is None:
-            self._opener(self)
+            try:
+                self._opener(self)
+            except Exception as exc:  # the admin panel says why no page comes
+                self.open_error = "; ".join(
+                    p for p in (self.open_error, f"recommendations unavailable: {exc}") if p)
+                raise
+        if events:
+            self.open_events()
+
+    def open_events(self) -> Queue | None:
+        """Open the event queue (a damaged file is moved aside and a fresh one opened);
+        returns it, or None with `open_error` set when it cannot be opened at all."""
+        if self.queue is not None or self._events_opener is None:
+            return self.queue
+        try:
+            self.queue = self._events_opener()
+        except Exception as exc:  # likes are refused visibly; status shows why
+            self.open_error = (f"likes cannot be saved: the event queue cannot be opened "
+                               f"({exc})")
+            log.error("%s", self.open_error)
+            return None
+        problem = getattr(self.queue, "problem", "")
+        if problem:
+            self.open_error = problem
+        return self.queue
 
     # ------------------------------------------------------------------ curation
 
@@ -132,17 +178,22 @@ class KioskBackend:
         return self.pending_thumbnails()
 
     def close(self) -> None:
+        """Recommend-thread clean-up: the pool, the last page's impression (handed to
+        the events thread) and the recommender. `close_events` closes the queue."""
         if self.pool is not None:
             self.pool.close()
+        self._flush_impression()
+        if self.recommender is not None:
+            self.recommender.close()
+
+    def close_events(self) -> None:
+        """Events-thread clean-up, after the uploader stopped: close the queue."""
         if self.uploader is not None:
             self.uploader.stop(3.0)
-        self._flush_impression()
         if self.queue is not None:
             close = getattr(self.queue, "close", None)
             if close is not None:
                 close()
-        if self.recommender is not None:
-            self.recommender.close()
 
     def wake_uploader(self) -> None:
         """Thread-safe: ask the uploader to try now (admin "flush events")."""
@@ -178,6 +229,7 @@ class KioskBackend:
     def page(self, request: int, visit_id: str, emotion: Emotion, user_id: str | None,
              mode: str, page_size: int) -> PageResult:
         self._flush_impression()
+        user_id = self.user_filter(user_id)
         page = self.recommender.page(visit_id, emotion, user_id, mode, page_size)
         images: dict[str, np.ndarray] = {}
         for item in page.items:
@@ -189,13 +241,25 @@ class KioskBackend:
         if len(shown) != len(page.items):
             page = Page(items=shown, emotion=page.emotion, visit_id=page.visit_id,
                         index=page.index, mode=page.mode, source=page.source,
-                        recommendation_id=page.recommendation_id, note=page.note)
+                        recommendation_id=page.recommendation_id, note=page.note,
+                        recommended=page.recommended)
         self.recommender.impression(page)
         self._unliked_page = page if page.items else None
         return PageResult(page, images, self.recommender.personalization_ready(visit_id), request)
 
     def like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None) -> LikeResult:
-        """Commit the like durably first (it is a promise), then learn from it."""
+        """`commit_like` then `learn_like` on the calling thread (tools and tests)."""
+        return self.learn_like(self.commit_like(page, item_id, tapped_at, user_id))
+
+    def commit_like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None
+                    ) -> Like:
+        """Events thread: commit the like durably (it is a promise) and return it.
+        Raises EventsError when the queue is unavailable, locked past its retries or
+        the disk is full; then nothing was saved and the screen must not say "Liked"."""
+        if self.queue is None:
+            raise EventsError(self.open_error or "likes cannot be saved: the event queue "
+                              "is not open")
+        user_id = self.user_filter(user_id)
         like = Like(
             event_id=str(uuid.uuid4()),
             sent_at=tapped_at,
@@ -204,18 +268,21 @@ class KioskBackend:
             emotion=page.emotion,
             user_id=user_id,
             impression=page.item_ids,
-            recommendation_id=page.recommendation_id,
+            recommendation_id=page.recommendation_id_for(item_id),
         )  # the record adds {"emotion": …} to the properties itself
-        if self._unliked_page is not None and self._unliked_page.visit_id == page.visit_id:
-            self._unliked_page = None  # its impression rides on the like
-        if self.queue is not None:
-            started = time.perf_counter()
-            self.queue.record_like(like)
-            log.debug("like %s committed in %.1f ms", like.event_id,
-                      (time.perf_counter() - started) * 1000)
-        self.recommender.like(page.visit_id, page.emotion, item_id, user_id)
-        return LikeResult(item_id, like.event_id,
-                          self.recommender.personalization_ready(page.visit_id))
+        started = time.perf_counter()
+        self.queue.record_like(like)
+        with self._liked_lock:  # its page's impression rides on the like
+            self._liked_pages.add((page.visit_id, page.index))
+        log.debug("like %s committed in %.1f ms", like.event_id,
+                  (time.perf_counter() - started) * 1000)
+        return like
+
+    def learn_like(self, like: Like) -> LikeResult:
+        """Recommend thread: learn from a committed like."""
+        self.recommender.like(like.visit_id, like.emotion, like.item_id, like.user_id)
+        return LikeResult(like.item_id, like.event_id,
+                          self.recommender.personalization_ready(like.visit_id))
 
     def forget_users(self, user_ids: list[str]) -> int:
         """Identity's "Forget me" and retention purge: the users' likes in the
@@ -225,13 +292,29 @@ class KioskBackend:
             removed += self.queue.forget_users(user_ids)  # type: ignore[attr-defined]
         return int(removed)
 
+    def discard_page(self, page: Page) -> None:
+        """The screen never drew `page` (superseded while it loaded): no impression."""
+        if self._unliked_page is page:
+            self._unliked_page = None
+
     def end_visit(self, visit_id: str) -> None:
         self._flush_impression()
         self.recommender.end_visit(visit_id)
 
     def _flush_impression(self) -> None:
         page, self._unliked_page = self._unliked_page, None
-        if page is None or self.queue is None:
+        if page is not None:
+            self.defer_event(self.record_impression, page)
+
+    def record_impression(self, page: Page) -> None:
+        """Events thread: queue `page` as shown and left, unless a like on it (which
+        carries the impression) was committed before."""
+        with self._liked_lock:
+            key = (page.visit_id, page.index)
+            if key in self._liked_pages:
+                self._liked_pages.discard(key)
+                return
+        if self.queue is None:
             return
         try:
             self.queue.record_impression(
@@ -249,27 +332,45 @@ class KioskBackend:
             out["problem"] = self.open_error
         if self.recommender is not None:
             rec = self.recommender.status()
+            if rec.get("storage_problem"):  # full disk or read-only data folder
+                out["problem"] = "; ".join(p for p in (out.get("problem"),
+                                                       rec["storage_problem"]) if p)
             out["catalog_counts"] = rec.get("items_by_emotion", {})
             out["recommender"] = rec.get("backend", "embedded")
             if rec.get("skipped"):
                 out["skipped images"] = rec["skipped"]
-            if rec.get("last_fallback"):
-                out["last Personalize fallback"] = rec["last_fallback"]
-        if self.queue is not None:
-            events = self.queue.status()
-            out["queue_depth"] = events.get("pending", 0)
-            out["dead_letters"] = events.get("dead", 0)
-            if events.get("disk_full"):
-                out["disk"] = events["disk_full"]
+            if rec.get("last_fallback") and _newer(rec.get("last_fallback_at"), (
+                    rec.get("personalize") or {}).get("last_success_at")):
+                out["last Personalize fallback"] = rec["last_fallback"]  # until it recovers
+        if self.queue is not None:  # counts kept in memory: never waits on a lock
+            counts = self.queue.counts()
+            out["queue_depth"] = counts.pending_total
+            out["dead_letters"] = counts.dead
+            disk_full = getattr(self.queue, "disk_full", "")
+            if disk_full:
+                out["disk"] = disk_full
         if self.uploader is not None:
             up = self.uploader.status().to_dict()
             out["online"] = bool(up.get("online"))
             out["uploader"] = up.get("state")
-            if up.get("last_error"):
-                out["last upload error"] = up["last_error"]
+            if up.get("last_error") and _newer(up.get("last_error_at"),
+                                               up.get("last_success_at")):
+                out["last upload error"] = up["last_error"]  # cleared by the next success
+        elif self.queue is None and self._settings is not None and getattr(
+                self._settings, "aws_events_enabled", False):
+            out["uploads"] = "off (the event queue cannot be opened; see problem)"
         else:
             out["uploads"] = "off (Personalize not configured)"
         return out
 
     def rescan(self) -> Any:
         return self.recommender.rescan()
+
+
+def _same_user(user_id: str | None) -> str | None:
+    return user_id
+
+
+def _newer(problem_at: float | None, success_at: float | None) -> bool:
+    """A problem line is shown until a success comes after it (epoch seconds)."""
+    return success_at is None or (problem_at is not None and problem_at > success_at)

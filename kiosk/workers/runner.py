@@ -19,13 +19,28 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 log = logging.getLogger(__name__)
 
 _STOP = object()
+
+
+class Jobs(Protocol):
+    """Where GUI-thread code sends work: a `SerialWorker`, or a test's synchronous
+    stand-in. `submit` returns at once (it may run `fn` before returning, as a test's
+    worker does); `on_result(result)` or `on_error(exception)` is then called on the
+    GUI thread. Controllers depend on this, not on `SerialWorker`."""
+
+    def submit(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_result: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None: ...
 
 
 class SerialWorker(QObject):
@@ -56,11 +71,13 @@ class SerialWorker(QObject):
             return
         self._jobs.put((fn, args, on_result, on_error))
 
-    def stop(self, timeout: float = 3.0, last: Callable[[], Any] | None = None) -> bool:
-        """Finish the job in progress, drop the queued ones, run `last` (a final
+    def stop(self, timeout: float = 3.0, last: Callable[[], Any] | None = None,
+             drain: bool = False) -> bool:
+        """Finish the job in progress, drop the queued ones (with `drain`, run them:
+        jobs that were promised, like saving a tapped like), run `last` (a final
         clean-up on the worker's own thread, e.g. closing its databases), and join
         within `timeout`."""
-        while True:
+        while not drain:
             try:
                 self._jobs.get_nowait()
             except queue.Empty:

@@ -116,7 +116,9 @@ def default_pipeline_factory(settings: Any) -> PipelineFactory:
         from kiosk.vision.detector import FaceDetector
         from kiosk.vision.device import configure_threads
         from kiosk.vision.emotion_model import EmotionClassifier
+        from kiosk.vision.errors import VisionError
         from kiosk.vision.rekognition import make_fallback
+        from kiosk.vision.rekognition_budget import FILE_NAME as BUDGET_FILE
 
         def check() -> None:  # loading takes seconds on a busy machine: stop between steps
             if stop.is_set():
@@ -132,7 +134,12 @@ def default_pipeline_factory(settings: Any) -> PipelineFactory:
         check()
         classifier.warmup()
         check()
-        fallback = make_fallback(settings.rekognition, settings.aws)
+        try:  # an AWS feature that cannot start never takes local vision down
+            fallback = make_fallback(settings.rekognition, settings.aws,
+                                     budget_path=settings.data_dir / BUDGET_FILE)
+        except VisionError as exc:
+            log.error("Rekognition fallback off: %s", exc)
+            fallback = None
         pipeline = VisionPipeline(detector, classifier, settings.vision, fallback=fallback)
         device = str(detector.device)
         if device == "cpu":

@@ -2,111 +2,332 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko_KR">
 <context>
-    <name>AdminPanel</name>
+    <name>Admin</name>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="148"/>
-        <source>Admin</source>
-        <translation>관리자</translation>
+        <location filename="../../kiosk/ui/admin_status.py" line="75"/>
+        <source>Starting</source>
+        <translation>시작하는 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="149"/>
-        <source>Exit</source>
-        <translation>종료</translation>
+        <location filename="../../kiosk/ui/admin_status.py" line="76"/>
+        <source>Live</source>
+        <translation>작동 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="150"/>
-        <source>Restart</source>
-        <translation>다시 시작</translation>
+        <location filename="../../kiosk/ui/admin_status.py" line="77"/>
+        <source>Stalled</source>
+        <translation>멈춤</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="151"/>
-        <source>Reload catalog</source>
-        <translation>카탈로그 새로고침</translation>
+        <location filename="../../kiosk/ui/admin_status.py" line="78"/>
+        <source>Not found</source>
+        <translation>찾을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="152"/>
-        <source>Flush events</source>
-        <translation>이벤트 바로 전송</translation>
+        <location filename="../../kiosk/ui/admin_status.py" line="79"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="80"/>
+        <source>Off</source>
+        <translation>꺼짐</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="153"/>
-        <source>Review images</source>
-        <translation>이미지 검토</translation>
+        <location filename="../../kiosk/ui/admin_status.py" line="81"/>
+        <source>Closed</source>
+        <translation>닫힘</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="154"/>
-        <source>Close</source>
-        <translation>닫기</translation>
+        <location filename="../../kiosk/ui/admin_status.py" line="93"/>
+        <source>Processor (CPU)</source>
+        <translation>프로세서(CPU)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="162"/>
-        <source>Camera</source>
-        <translation>카메라</translation>
+        <location filename="../../kiosk/ui/admin_status.py" line="94"/>
+        <source>Graphics card (CUDA)</source>
+        <translation>그래픽 카드(CUDA)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="163"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="95"/>
+        <source>Apple graphics (MPS)</source>
+        <translation>애플 그래픽(MPS)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="99"/>
+        <source>%1 threads</source>
+        <translation>스레드 %1개</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="106"/>
         <source>%1 fps</source>
         <translation>%1 fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="167"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="111"/>
+        <source>Camera</source>
+        <translation>카메라</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="121"/>
         <source>Model</source>
         <translation>모델</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="168"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="122"/>
+        <source>Loading…</source>
+        <translation>불러오는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="123"/>
         <source>%1 ms per face</source>
         <translation>얼굴당 %1 ms</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="172"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="130"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="142"/>
         <source>Network</source>
         <translation>네트워크</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="173"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="131"/>
+        <source>Not needed</source>
+        <translation>필요 없음</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="132"/>
+        <source>AWS is not configured: the kiosk works offline</source>
+        <translation>AWS가 설정되지 않았습니다. 키오스크는 오프라인으로 작동합니다</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="138"/>
         <source>Online</source>
         <translation>온라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="173"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="140"/>
         <source>Offline</source>
         <translation>오프라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="178"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="149"/>
+        <source>kept for later: uploads not configured</source>
+        <translation>보관 중: 업로드가 설정되지 않음</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="152"/>
+        <source>kept for later: offline, sent when the network is back</source>
+        <translation>보관 중: 오프라인, 네트워크가 돌아오면 전송</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="154"/>
+        <source>kept for later: AWS refused the credentials (see the log)</source>
+        <translation>보관 중: AWS가 자격 증명을 거부함(로그 참고)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="156"/>
+        <source>kept for later: AWS is busy, retrying soon</source>
+        <translation>보관 중: AWS가 바쁨, 곧 다시 시도</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="158"/>
+        <source>everything is sent</source>
+        <translation>모두 전송됨</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="159"/>
+        <source>being sent now</source>
+        <translation>지금 전송 중</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="168"/>
+        <source>%1 could not be sent (dead letters)</source>
+        <translation>%1건 전송 실패(전송 불가 이벤트)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="171"/>
         <source>Event queue</source>
         <translation>이벤트 대기열</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="179"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="172"/>
         <source>%1 waiting</source>
-        <translation>%1개 대기 중</translation>
+        <translation>%1건 대기 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="180"/>
-        <source>%1 dead letters</source>
-        <translation>전송 실패 %1개</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="190"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="192"/>
         <source>Catalog</source>
         <translation>카탈로그</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="190"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="193"/>
         <source>%1 images</source>
         <translation>이미지 %1개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="194"/>
-        <source>Crashes</source>
-        <translation>비정상 종료</translation>
+        <location filename="../../kiosk/ui/admin_status.py" line="204"/>
+        <source>Restarts in the last hour: %1</source>
+        <translation>지난 1시간 동안 재시작: %1회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="196"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="210"/>
+        <source>Unclean exits in the last hour: %1</source>
+        <translation>지난 1시간 동안 비정상 종료: %1회</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="215"/>
+        <source>Restarting again and again: look at the log</source>
+        <translation>재시작이 반복되고 있습니다. 로그를 확인하세요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="217"/>
+        <source>Crashes</source>
+        <translation>오류로 인한 중단</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="227"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="228"/>
+        <source>Recommendations</source>
+        <translation>추천</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="229"/>
+        <source>Problem</source>
+        <translation>문제</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="230"/>
+        <source>Images skipped</source>
+        <translation>건너뛴 이미지</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="235"/>
+        <source>Last problem</source>
+        <translation>마지막 문제</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="231"/>
+        <source>Last Personalize fallback</source>
+        <translation>마지막 Personalize 대체 응답</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="232"/>
+        <source>Last upload error</source>
+        <translation>마지막 업로드 오류</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="233"/>
+        <source>Disk</source>
+        <translation>디스크</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="236"/>
+        <source>on this device</source>
+        <translation>이 기기에서</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="237"/>
+        <source>Amazon Personalize</source>
+        <translation>Amazon Personalize</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="254"/>
         <source>Other</source>
         <translation>기타</translation>
+    </message>
+</context>
+<context>
+    <name>AdminPanel</name>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="273"/>
+        <source>Admin</source>
+        <translation>관리자</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="220"/>
+        <source>Exit</source>
+        <translation>종료</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="220"/>
+        <source>Restart</source>
+        <translation>다시 시작</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="221"/>
+        <source>Reload catalog</source>
+        <translation>카탈로그 새로고침</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="221"/>
+        <source>Flush events</source>
+        <translation>이벤트 바로 전송</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="222"/>
+        <source>Review images</source>
+        <translation>이미지 검토</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="222"/>
+        <source>Audience</source>
+        <translation>관객</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="257"/>
+        <source>Uploads are not configured, so nothing is sent: the events stay on this kiosk. Set [personalize] tracking_id to send them.</source>
+        <translation>업로드가 설정되지 않아 아무것도 전송하지 않습니다. 이벤트는 이 키오스크에 보관됩니다. 전송하려면 [personalize] tracking_id를 설정하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="261"/>
+        <source>Offline: the queued events are sent when the network is back.</source>
+        <translation>오프라인입니다. 대기 중인 이벤트는 네트워크가 돌아오면 전송됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="262"/>
+        <source>Uploading the queued events now.</source>
+        <translation>대기 중인 이벤트를 지금 업로드합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="264"/>
+        <source>Restarting the kiosk…</source>
+        <translation>키오스크를 다시 시작하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="265"/>
+        <source>Reloading the catalog…</source>
+        <translation>카탈로그를 다시 불러오는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="266"/>
+        <source>Opening the images waiting for review…</source>
+        <translation>검토를 기다리는 이미지를 여는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="267"/>
+        <source>Closing the kiosk…</source>
+        <translation>키오스크를 종료하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="275"/>
+        <source>The staff PIN is still the factory PIN 0000: anyone can open this panel. Set your own with kiosk-admin pin.</source>
+        <translation>직원 PIN이 아직 공장 초기값 0000입니다. 누구나 이 화면을 열 수 있습니다. kiosk-admin pin으로 새 PIN을 설정하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="280"/>
+        <source>Close</source>
+        <translation>닫기</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="282"/>
+        <source>Exit the kiosk? The screen stays dark until it is started again.</source>
+        <translation>키오스크를 종료할까요? 다시 시작할 때까지 화면이 꺼진 상태로 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="284"/>
+        <source>Keep running</source>
+        <translation>계속 실행</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_panel.py" line="285"/>
+        <source>Exit now</source>
+        <translation>지금 종료</translation>
     </message>
 </context>
 <context>
@@ -138,124 +359,243 @@
     </message>
 </context>
 <context>
-    <name>ConsentOverlay</name>
+    <name>AudienceView</name>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="259"/>
-        <source>Yes, remember me</source>
-        <translation>네, 기억해 주세요</translation>
+        <location filename="../../kiosk/ui/audience_view.py" line="156"/>
+        <source>Audience today</source>
+        <translation>오늘의 관객</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="260"/>
-        <source>No, thanks</source>
-        <translation>아니요, 괜찮아요</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/consent.py" line="261"/>
-        <source>More info</source>
-        <translation>자세히 보기</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/consent.py" line="262"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="157"/>
         <source>Back</source>
         <translation>뒤로</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="263"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="177"/>
+        <source>Counted on this kiosk only, without images or per-person records. Emotions, like rates and items cover at least %1 visits; smaller groups are merged or left out.</source>
+        <translation>이 키오스크 안에서만 집계하며 이미지나 개인별 기록은 남기지 않습니다. 감정, 좋아요 비율, 이미지는 최소 %1회 방문을 묶어 보여 주며, 그보다 작은 묶음은 합치거나 제외합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="180"/>
+        <source>Visits</source>
+        <translation>방문</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="181"/>
+        <source>%1 passers-by</source>
+        <translation>지나간 사람 %1명</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="185"/>
+        <source>Attention</source>
+        <translation>관심</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="186"/>
+        <source>%1 stayed</source>
+        <translation>%1명 머묾</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="189"/>
+        <source>Dwell time</source>
+        <translation>머문 시간</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="189"/>
+        <source>%1 s</source>
+        <translation>%1초</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="191"/>
+        <source>90 % under %1 s</source>
+        <translation>90%가 %1초 미만</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="194"/>
+        <source>Likes</source>
+        <translation>좋아요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="195"/>
+        <source>%1 pages, %2 % liked</source>
+        <translation>%1페이지, %2% 좋아요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="198"/>
+        <source>Mood picker</source>
+        <translation>기분 선택</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="199"/>
+        <source>Consent %1 yes, %2 no</source>
+        <translation>동의 %1, 거절 %2</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="203"/>
+        <source>Camera live</source>
+        <translation>카메라 작동</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="204"/>
+        <source>%1 crashes</source>
+        <translation>오류 %1회</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="208"/>
+        <source>Visits by hour</source>
+        <translation>시간대별 방문</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="208"/>
+        <source>No visits yet</source>
+        <translation>아직 방문이 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="213"/>
+        <source>Emotions</source>
+        <translation>감정</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="214"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="220"/>
+        <source>Not enough visits yet</source>
+        <translation>아직 방문이 충분하지 않습니다</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="219"/>
+        <source>Like rate by emotion</source>
+        <translation>감정별 좋아요 비율</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="224"/>
+        <source>Top items: %1</source>
+        <translation>인기 이미지: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ConsentOverlay</name>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="275"/>
+        <source>Yes, remember me</source>
+        <translation>네, 기억해 주세요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="276"/>
+        <source>No, thanks</source>
+        <translation>아니요, 괜찮아요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="277"/>
+        <source>More info</source>
+        <translation>자세히 보기</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="278"/>
+        <source>Back</source>
+        <translation>뒤로</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="279"/>
         <source>Delete now</source>
         <translation>지금 삭제</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="264"/>
+        <location filename="../../kiosk/ui/consent.py" line="280"/>
         <source>Keep</source>
         <translation>그대로 두기</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="265"/>
+        <location filename="../../kiosk/ui/consent.py" line="281"/>
         <source>OK</source>
         <translation>확인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="266"/>
+        <location filename="../../kiosk/ui/consent.py" line="282"/>
         <source>Forget me</source>
         <translation>저를 잊어 주세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="268"/>
+        <location filename="../../kiosk/ui/consent.py" line="284"/>
+        <source>Sorry, that did not work this time. Nothing is remembered.</source>
+        <translation>죄송해요, 이번에는 되지 않았어요. 아무것도 기억하지 않아요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/consent.py" line="287"/>
         <source>Welcome back!</source>
         <translation>다시 오셨군요!</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="270"/>
+        <location filename="../../kiosk/ui/consent.py" line="289"/>
         <source>See you next time!</source>
         <translation>다음에 또 만나요!</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="272"/>
+        <location filename="../../kiosk/ui/consent.py" line="291"/>
         <source>What remembering means</source>
         <translation>얼굴을 기억한다는 것은</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="274"/>
+        <location filename="../../kiosk/ui/consent.py" line="293"/>
         <source>What we keep: a face vector (numbers that describe your face, not a picture) in this store&apos;s Amazon Rekognition collection (AWS), with a random ID. No image of you is ever saved.</source>
         <translation>보관하는 것: 얼굴 특징 벡터(사진이 아니라 얼굴을 나타내는 숫자)를 임의의 ID와 함께 이 매장의 Amazon Rekognition 컬렉션(AWS)에 보관해요. 사진은 절대 저장하지 않아요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="278"/>
+        <location filename="../../kiosk/ui/consent.py" line="297"/>
         <source>How to be forgotten: when the kiosk recognises you, tap &quot;Forget me&quot; and your face is deleted at once. Staff can also delete it.</source>
         <translation>삭제하는 방법: 키오스크가 알아보면 &quot;저를 잊어 주세요&quot;를 누르세요. 얼굴이 바로 삭제돼요. 직원에게 삭제를 요청할 수도 있어요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="280"/>
+        <location filename="../../kiosk/ui/consent.py" line="299"/>
         <source>If you say No, or do not answer, nothing is kept.</source>
         <translation>&apos;아니요&apos;를 누르거나 답하지 않으면 아무것도 보관하지 않아요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="283"/>
+        <location filename="../../kiosk/ui/consent.py" line="302"/>
         <source>Forget me?</source>
         <translation>저를 잊을까요?</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="284"/>
+        <location filename="../../kiosk/ui/consent.py" line="303"/>
         <source>Your face and what this kiosk learned about you will be deleted now. Your visit goes on without them.</source>
         <translation>얼굴과 이 키오스크가 알게 된 취향을 지금 삭제해요. 이용은 그대로 계속할 수 있어요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="287"/>
+        <location filename="../../kiosk/ui/consent.py" line="306"/>
         <source>Done — your face has been deleted</source>
         <translation>완료 — 얼굴을 삭제했어요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="289"/>
+        <location filename="../../kiosk/ui/consent.py" line="308"/>
         <source>Your details on this kiosk are gone. The cloud copy is deleted as soon as the kiosk is back online.</source>
         <translation>이 키오스크의 정보는 삭제했어요. 클라우드의 정보는 키오스크가 다시 연결되는 즉시 삭제돼요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="292"/>
+        <location filename="../../kiosk/ui/consent.py" line="311"/>
         <source>Nothing about you is kept any more.</source>
         <translation>이제 고객님에 대한 정보는 남아 있지 않아요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="294"/>
+        <location filename="../../kiosk/ui/consent.py" line="313"/>
         <source>Remember you next time?</source>
         <translation>다음에도 알아봐도 될까요?</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="295"/>
+        <location filename="../../kiosk/ui/consent.py" line="314"/>
         <source>May this kiosk remember your face, so it can pick images for you when you come back? If you say No, or do not answer, nothing is kept.</source>
         <translation>다시 오셨을 때 맞춤 이미지를 골라 드리도록 이 키오스크가 얼굴을 기억해도 될까요? &apos;아니요&apos;를 누르거나 답하지 않으면 아무것도 보관하지 않아요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="304"/>
+        <location filename="../../kiosk/ui/consent.py" line="323"/>
         <source>How long: it is deleted automatically after 1 day.</source>
         <translation>보관 기간: 1일 후 자동으로 삭제돼요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="305"/>
+        <location filename="../../kiosk/ui/consent.py" line="324"/>
         <source>How long: it is deleted automatically after %1 days.</source>
         <translation>보관 기간: %1일 후 자동으로 삭제돼요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/consent.py" line="311"/>
+        <location filename="../../kiosk/ui/consent.py" line="330"/>
         <source>No answer in %1 s means No.</source>
         <translation>%1초 안에 답하지 않으면 &apos;아니요&apos;로 처리해요.</translation>
     </message>
@@ -464,6 +804,11 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
         <translation>좋아요 완료</translation>
     </message>
     <message>
+        <location filename="../../kiosk/ui/cards.py" line="114"/>
+        <source>Saving…</source>
+        <translation>저장 중…</translation>
+    </message>
+    <message>
         <location filename="../../kiosk/ui/cards.py" line="103"/>
         <source>Like</source>
         <translation>좋아요</translation>
@@ -505,8 +850,48 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
     </message>
     <message>
         <location filename="../../kiosk/ui/main_screen.py" line="306"/>
-        <source>Picked from what you liked. Tap Like on your favourites.</source>
-        <translation>좋아요를 누르신 이미지를 바탕으로 골랐어요. 마음에 드는 이미지에 좋아요를 눌러 주세요.</translation>
+        <source>For you · %1</source>
+        <translation>맞춤 추천 · %1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="306"/>
+        <source>Picked from what you liked, to suit this mood.</source>
+        <translation>좋아요를 누르신 이미지를 바탕으로 지금 기분에 맞게 골랐어요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="306"/>
+        <source>Step closer — we&apos;ll pick images for your mood</source>
+        <translation>가까이 와 보세요 — 기분에 맞는 이미지를 골라 드릴게요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="306"/>
+        <source>Or tap “Choose my mood”.</source>
+        <translation>또는 “기분 직접 고르기”를 눌러 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="306"/>
+        <source>Still reading your mood…</source>
+        <translation>기분을 읽고 있어요…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="306"/>
+        <source>Look at the camera, or tap “Choose my mood”.</source>
+        <translation>카메라를 바라보시거나 “기분 직접 고르기”를 눌러 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="306"/>
+        <source>This is taking longer than usual. Tap Next to try again.</source>
+        <translation>평소보다 오래 걸리고 있어요. 다음을 눌러 다시 시도해 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="306"/>
+        <source>These images could not be shown</source>
+        <translation>이미지를 보여 드리지 못했어요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="306"/>
+        <source>Tap Next to try again, or choose another mood.</source>
+        <translation>다음을 눌러 다시 시도하시거나 다른 기분을 골라 주세요.</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/main_screen.py" line="313"/>
@@ -532,7 +917,7 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="226"/>
+        <location filename="../../kiosk/ui/main_window.py" line="239"/>
         <source>Your like could not be saved. Please try again.</source>
         <translation>좋아요를 저장하지 못했어요. 다시 눌러 주세요.</translation>
     </message>
@@ -561,39 +946,67 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
     </message>
 </context>
 <context>
+    <name>Notices</name>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="25"/>
+        <source>Starting the camera…</source>
+        <translation>카메라를 켜는 중이에요…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="29"/>
+        <source>Your like could not be saved. Please try again.</source>
+        <translation>좋아요를 저장하지 못했어요. 다시 눌러 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="33"/>
+        <source>Something went wrong. Please try again.</source>
+        <translation>잠시 문제가 생겼어요. 다시 시도해 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="38"/>
+        <source>The camera is taking a break. You can pick your mood instead.</source>
+        <translation>카메라가 잠시 쉬고 있어요. 대신 지금 기분을 골라 주세요.</translation>
+    </message>
+</context>
+<context>
     <name>PinPad</name>
     <message>
-        <location filename="../../kiosk/ui/pin_pad.py" line="225"/>
+        <location filename="../../kiosk/ui/pin_pad.py" line="242"/>
         <source>Too many wrong tries. Try again in %1 s.</source>
         <translation>잘못 입력한 횟수가 너무 많아요. %1초 후에 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin_pad.py" line="230"/>
+        <location filename="../../kiosk/ui/pin_pad.py" line="247"/>
         <source>Wrong PIN. %1 tries left.</source>
         <translation>PIN이 틀렸어요. %1번 더 시도할 수 있어요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin_pad.py" line="231"/>
+        <location filename="../../kiosk/ui/pin_pad.py" line="249"/>
+        <source>Enter the staff PIN (still the factory PIN: change it)</source>
+        <translation>직원 PIN을 입력하세요(아직 공장 초기값입니다. 바꿔 주세요)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pin_pad.py" line="250"/>
         <source>Enter the staff PIN</source>
         <translation>직원 PIN을 입력해 주세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin_pad.py" line="234"/>
+        <location filename="../../kiosk/ui/pin_pad.py" line="253"/>
         <source>Staff access</source>
         <translation>직원 전용</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin_pad.py" line="235"/>
+        <location filename="../../kiosk/ui/pin_pad.py" line="254"/>
         <source>Clear</source>
         <translation>지우기</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin_pad.py" line="236"/>
+        <location filename="../../kiosk/ui/pin_pad.py" line="255"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin_pad.py" line="237"/>
+        <location filename="../../kiosk/ui/pin_pad.py" line="256"/>
         <source>Unlock</source>
         <translation>잠금 해제</translation>
     </message>
@@ -601,34 +1014,51 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>PrivacyNotice</name>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="90"/>
+        <location filename="../../kiosk/ui/privacy.py" line="109"/>
         <source>The camera is off. Nothing is analysed.</source>
         <translation>카메라가 꺼져 있어요. 아무것도 분석하지 않아요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="94"/>
+        <location filename="../../kiosk/ui/privacy.py" line="113"/>
         <source>Your facial expression is read on this device to pick images.</source>
         <translation>이미지를 고르기 위해 이 기기 안에서 표정을 분석해요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="95"/>
+        <location filename="../../kiosk/ui/privacy.py" line="114"/>
         <source>No image is stored.</source>
         <translation>사진은 저장하지 않아요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="98"/>
+        <location filename="../../kiosk/ui/privacy.py" line="117"/>
+        <source>Visits are counted only as totals, never one by one.</source>
+        <translation>방문은 개인별 기록 없이 합계로만 집계됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/privacy.py" line="119"/>
         <source>When the device is unsure, a face crop may be sent to Amazon Rekognition (AWS) for analysis.</source>
         <translation>분석이 확실하지 않을 때는 얼굴 부분 이미지를 Amazon Rekognition(AWS)으로 보내 분석할 수 있어요.</translation>
     </message>
-    <message>
-        <location filename="../../kiosk/ui/privacy.py" line="100"/>
-        <source>Nothing is sent to the cloud.</source>
-        <translation>클라우드로는 아무것도 보내지 않아요.</translation>
+    <message numerus="yes">
+        <location filename="../../kiosk/ui/privacy.py" line="121"/>
+        <source>Only if you agree to be remembered, a face crop is sent once to Amazon Rekognition (AWS), which keeps a face vector (not a picture) for %n day(s).</source>
+        <translation>
+            <numerusform>기억에 동의하신 경우에만 얼굴 사진 한 장을 Amazon Rekognition(AWS)으로 한 번 보내고, 그곳에 얼굴 벡터(사진이 아니에요)를 %n일 동안 보관해요.</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="102"/>
-        <source>We remember your face only if you agree.</source>
-        <translation>동의하신 경우에만 얼굴을 기억해요.</translation>
+        <location filename="../../kiosk/ui/privacy.py" line="123"/>
+        <source>To pick images, your mood and a random ID are sent to Amazon Personalize (AWS).</source>
+        <translation>이미지를 고르기 위해 기분과 임의의 ID를 Amazon Personalize(AWS)로 보내요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/privacy.py" line="125"/>
+        <source>Your likes and the images shown are sent to Amazon Personalize (AWS) with a random ID.</source>
+        <translation>좋아요와 보여 드린 이미지는 임의의 ID와 함께 Amazon Personalize(AWS)로 보내요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/privacy.py" line="127"/>
+        <source>Nothing is sent to the cloud.</source>
+        <translation>클라우드로는 아무것도 보내지 않아요.</translation>
     </message>
 </context>
 </TS>

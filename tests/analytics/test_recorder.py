@@ -10,28 +10,21 @@ import pytest
 from kiosk.analytics import AnalyticsStore, BucketStats, Mix, Recorder
 from kiosk.analytics.bucket import histogram_percentile
 from kiosk.analytics.report import build_report, parse_since
+from kiosk.testing import FakeClock
 
 T0 = 1_800_000_000.0 - (1_800_000_000.0 % 300)  # a bucket boundary
 
 
-class Clock:
-    def __init__(self, t: float = T0) -> None:
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
-
-
 def make(tmp_path: Path, k: int = 5, max_merge_s: float = 3600.0
-         ) -> tuple[Recorder, AnalyticsStore, Clock]:
-    clock = Clock()
+         ) -> tuple[Recorder, AnalyticsStore, FakeClock]:
+    clock = FakeClock(T0)
     store = AnalyticsStore(tmp_path / "analytics.sqlite3", k=k)
     rec = Recorder(store, bucket_s=300, k=k, max_merge_s=max_merge_s, attention_s=4.0,
                    clock=clock)
     return rec, store, clock
 
 
-def visit(rec: Recorder, clock: Clock, vid: str, dwell: float, emotion: str = "HAPPY",
+def visit(rec: Recorder, clock: FakeClock, vid: str, dwell: float, emotion: str = "HAPPY",
           pages: int = 1, like: str | None = None) -> None:
     rec.visit_started(vid)
     rec.emotion_settled(vid, emotion)
@@ -40,7 +33,7 @@ def visit(rec: Recorder, clock: Clock, vid: str, dwell: float, emotion: str = "H
         rec.page_shown(vid, emotion)
     if like:
         rec.liked(vid, emotion, like)
-    clock.t += dwell
+    clock.now += dwell
     rec.visit_ended(vid)
 
 
@@ -48,7 +41,7 @@ def test_counts_dwell_and_attention_in_one_bucket(tmp_path: Path) -> None:
     rec, store, clock = make(tmp_path)
     for i, dwell in enumerate([1.0, 2.0, 6.0, 10.0, 30.0, 50.0]):
         visit(rec, clock, f"v{i}", dwell, like="emotions/happy/a.jpg" if i % 2 else None)
-    clock.t = T0 + 300  # the bucket is over
+    clock.now = T0 + 300  # the bucket is over
     rec.write_pending()
     rec.mood_picked()
     [bucket] = store.buckets()
@@ -79,10 +72,10 @@ def test_no_visit_id_or_single_visit_time_reaches_the_database(tmp_path: Path) -
 def test_small_mix_is_merged_into_a_longer_bucket_until_k(tmp_path: Path) -> None:
     rec, store, clock = make(tmp_path, k=5)
     for b in range(3):  # 2 visits per bucket: 2, 4, 6 -> written at the third
-        clock.t = T0 + 300 * b + 1
+        clock.now = T0 + 300 * b + 1
         visit(rec, clock, f"a{b}", 5.0, emotion="SAD")
         visit(rec, clock, f"b{b}", 5.0, emotion="HAPPY")
-    clock.t = T0 + 900
+    clock.now = T0 + 900
     rec.write_pending()
     buckets = store.buckets()
     assert [b.visits for b in buckets] == [2, 2, 2]  # visit counts are never suppressed
@@ -94,9 +87,9 @@ def test_small_mix_is_merged_into_a_longer_bucket_until_k(tmp_path: Path) -> Non
 def test_small_mix_is_suppressed_after_the_longest_merge(tmp_path: Path) -> None:
     rec, store, clock = make(tmp_path, k=5, max_merge_s=600)
     for b in range(2):
-        clock.t = T0 + 300 * b + 1
+        clock.now = T0 + 300 * b + 1
         visit(rec, clock, f"v{b}", 5.0, like="emotions/sad/x.jpg")
-    clock.t = T0 + 600
+    clock.now = T0 + 600
     rec.write_pending()
     assert store.mixes() == []
     assert [b.suppressed_visits for b in store.buckets()] == [0, 2]
@@ -114,15 +107,15 @@ def test_camera_uptime_gauges_and_restart_in_the_same_bucket(tmp_path: Path) -> 
     rec, store, clock = make(tmp_path)
     rec.started(unclean_previous_exit=True)
     rec.camera_state("OPENING")
-    clock.t += 10
+    clock.now += 10
     rec.camera_state("LIVE")
     for fps, q in [(14.0, 3), (16.0, 5), (15.0, 9)]:
         rec.gauges(fps=fps, queue_depth=q, dead_letters=1, disk_free_mb=900.0 + q)
     for ms in range(1, 101):
         rec.vision_latency(float(ms))
-    clock.t += 50
+    clock.now += 50
     rec.camera_state("LOST (unplugged)")
-    clock.t += 40
+    clock.now += 40
     rec.crashed()
     rec.close_all()  # shutdown mid-bucket
     [b] = store.buckets()
@@ -141,9 +134,9 @@ def test_camera_uptime_gauges_and_restart_in_the_same_bucket(tmp_path: Path) -> 
 
 def test_camera_time_is_split_at_bucket_boundaries(tmp_path: Path) -> None:
     rec, store, clock = make(tmp_path)
-    clock.t = T0 + 200
+    clock.now = T0 + 200
     rec.camera_state("LIVE")
-    clock.t = T0 + 700
+    clock.now = T0 + 700
     rec.write_pending()
     rec.close_all()
     assert [b.camera_s.get("LIVE") for b in store.buckets()] == [100.0, 300.0, 100.0]

@@ -10,20 +10,7 @@ from typing import Any
 import pytest
 
 from kiosk.camera.capture import CameraState, Capture
-
-
-class FakeClock:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> float:
-        self.now += seconds
-        return self.now
+from kiosk.testing import FakeClock
 
 
 class StateLog:

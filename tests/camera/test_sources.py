@@ -22,6 +22,7 @@ from kiosk.camera.sources import (
     source_from_setting,
 )
 from kiosk.config import CameraSettings
+from kiosk.testing import FakeClock
 
 VIDEO_FPS = 10.0
 VIDEO_LEVELS = (20, 80, 140, 200, 250)  # one gray level per frame, easy to tell apart
@@ -93,16 +94,8 @@ def test_every_source_satisfies_the_protocol(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------- video file
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 50.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_video_plays_at_its_own_rate_and_loops(video_path: Path) -> None:
-    clock = Clock()
+    clock = FakeClock(50.0)
     source = VideoFileSource(video_path, loop=True, clock=clock)
     source.open()
     assert source.nominal_fps == pytest.approx(VIDEO_FPS)
@@ -119,7 +112,7 @@ def test_video_plays_at_its_own_rate_and_loops(video_path: Path) -> None:
 
 
 def test_video_skips_frames_to_catch_up_with_real_time(video_path: Path) -> None:
-    clock = Clock()
+    clock = FakeClock(50.0)
     source = VideoFileSource(video_path, clock=clock)
     source.open()
     assert level_of(source.read()) == VIDEO_LEVELS[0]
@@ -133,7 +126,7 @@ def test_video_skips_frames_to_catch_up_with_real_time(video_path: Path) -> None
 
 
 def test_video_without_loop_reports_its_end(video_path: Path) -> None:
-    clock = Clock()
+    clock = FakeClock(50.0)
     source = VideoFileSource(video_path, loop=False, clock=clock)
     source.open()
     for _ in VIDEO_LEVELS:
@@ -191,7 +184,7 @@ def test_image_folder_slideshow_skips_and_names_a_corrupt_image(
     image_folder: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING, logger="kiosk.camera")
-    clock = Clock()
+    clock = FakeClock(50.0)
     source = ImageFolderSource(image_folder, interval_s=1.0, fps=4.0, clock=clock)
     source.open()
     shown = []
@@ -208,7 +201,7 @@ def test_image_folder_slideshow_skips_and_names_a_corrupt_image(
 
 
 def test_image_folder_repeats_the_image_at_its_frame_rate(image_folder: Path) -> None:
-    clock = Clock()
+    clock = FakeClock(50.0)
     source = ImageFolderSource(image_folder, interval_s=2.0, fps=4.0, clock=clock)
     source.open()
     first = source.read()

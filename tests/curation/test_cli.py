@@ -148,3 +148,76 @@ def test_modules_register_their_commands() -> None:
     generate_cmds.register(sub)
     args = parser.parse_args(["catalog", "sync", "s3://b-1/emotions", "--max-kbps", "500"])
     assert args.func is catalog_cmds.cmd_sync and args.max_kbps == 500
+
+
+def test_approve_under_a_locked_queue_keeps_the_putitems_record(
+    run: Any, write_image: Any, tmp_path: Path, data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Nothing accepted is dropped: the record waits in the spool, queued next start."""
+    import sqlite3
+
+    import kiosk.events.queue as queue_module
+
+    write_image("beach.jpg")
+    code, _, _ = run("catalog", "import", str(tmp_path / "incoming"), "--emotion", "calm")
+    assert code == 0
+    code, out, _ = run("catalog", "list", "--json")
+    key = _json(out)[0]["id"]
+    with EventQueue(data_dir / "events.sqlite3"):
+        pass
+    monkeypatch.setattr(queue_module, "LOCK_WAIT_S", 0.3)
+    other = sqlite3.connect(data_dir / "events.sqlite3", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        code, out, _ = run("catalog", "approve", key)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert code == 0 and "PutItems record is kept and queued at the next start" in out
+    with EventQueue(data_dir / "events.sqlite3") as queue:
+        batch = queue.next_batch([RecordKind.ITEM])
+    assert batch is not None and batch.rows[0].body["itemId"] == "emotions/calm/beach.jpg"
+
+
+def test_approve_exits_1_when_the_putitems_record_is_lost(
+    run: Any, write_image: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kiosk.errors import DiskFullError
+
+    write_image("beach.jpg")
+    run("catalog", "import", str(tmp_path / "incoming"), "--emotion", "calm")
+    code, out, _ = run("catalog", "list", "--json")
+    key = _json(out)[0]["id"]
+
+    def full(self: Any, *args: Any, **kwargs: Any) -> int:
+        raise DiskFullError(tmp_path, "save to the event queue")
+
+    monkeypatch.setattr(EventQueue, "record_item", full)
+    code, out, _ = run("catalog", "approve", key)
+    assert code == 1 and "no PutItems record queued" in out and "is full" in out
+
+
+def test_full_disk_keeps_read_only_commands_working(
+    run: Any, write_image: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a full data disk `catalog list` still lists (from the files as they are) and
+    changes are refused with the plain cause, exit 1."""
+    import sqlite3
+
+    write_image("beach.jpg")
+    assert run("catalog", "import", str(tmp_path / "incoming"), "--emotion", "calm")[0] == 0
+    real_connect = sqlite3.connect
+
+    def full(database: Any, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        if str(database) == ":memory:" or "mode=ro" in str(database):
+            return real_connect(database, *args, **kwargs)
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(sqlite3, "connect", full)
+    code, out, err = run("catalog", "list")
+    assert code == 0, err
+    assert "beach.jpg" in out and "1 image(s) waiting for review" in out
+    write_image("clouds.jpg")
+    code, out, err = run("catalog", "import", str(tmp_path / "incoming"), "--emotion", "calm")
+    assert code == 1 and "is full" in err and "pending pool" in err

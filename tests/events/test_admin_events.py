@@ -117,3 +117,52 @@ def test_flush_offline_fails_with_the_error(
     captured = capsys.readouterr()
     assert json.loads(captured.out)["online"] is False
     assert "EndpointConnectionError" in captured.err
+
+
+def _scribble(db_path: Path, n_likes: int, new_like: Callable[..., Like]) -> None:
+    with EventQueue(db_path, synchronous="NORMAL") as q:
+        for _ in range(n_likes):
+            q.record_like(new_like())
+        page = q._page_size
+    with db_path.open("r+b") as fh:  # damage pages in the middle, header intact
+        fh.seek(page * 3)
+        fh.write(b"\xff" * page * 4)
+
+
+def test_self_test_runs_the_integrity_check(
+    db_path: Path, new_like: Callable[..., Like]
+) -> None:
+    from kiosk.selftest import check_events_db
+
+    settings = _settings(db_path)
+    with EventQueue(db_path) as q:
+        q.record_like(new_like())
+    ok = check_events_db(settings)
+    assert ok.status == "PASS" and "integrity ok, 1 pending" in ok.detail
+    _scribble(db_path, 300, new_like)
+    bad = check_events_db(settings)
+    assert bad.status == "FAIL" and "damaged" in bad.detail
+    assert not list(db_path.parent.glob("*.damaged-*"))  # the self-test moves nothing
+
+
+def test_admin_reports_a_damaged_queue_and_leaves_it_in_place(
+    db_path: Path, new_like: Callable[..., Like], capsys: pytest.CaptureFixture[str]
+) -> None:
+    db_path.parent.mkdir(parents=True)
+    db_path.write_bytes(b"SQLite format 3\x00" + b"\x07" * 5000)
+    assert _run(["events", "status"], _settings(db_path)) == 1
+    assert "damaged" in capsys.readouterr().err
+    assert not list(db_path.parent.glob("*.damaged-*"))
+
+
+def test_admin_reports_a_full_disk_with_exit_1(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk.errors import DiskFullError
+
+    def full(*args: Any, **kwargs: Any) -> int:
+        raise DiskFullError(db_path, "save to the event queue")
+
+    monkeypatch.setattr(EventQueue, "retry_dead", full)
+    assert _run(["events", "retry-dead"], _settings(db_path)) == 1
+    assert "is full" in capsys.readouterr().err

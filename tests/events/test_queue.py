@@ -56,7 +56,7 @@ def test_migrates_a_version_1_database_keeping_rows(db_path: Path) -> None:
     conn.close()
     with EventQueue(db_path) as q:
         status = q.status()
-        assert status["schema_version"] == 2
+        assert status["schema_version"] == schema.LATEST
         assert status["pending_by_kind"]["user"] == 1
         assert status["sent_total"] == 0
 

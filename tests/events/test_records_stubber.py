@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -234,7 +235,7 @@ def test_retryable_errors_keep_the_rows(
     stubbed: Any, code: str, status: int, state: UploaderState
 ) -> None:
     queue, stub, factory = stubbed
-    queue.record_like(Like("e1", SENT_AT, "v", "i", Emotion.SAD))
+    queue.record_like(Like("e1", time.time(), "v", "i", Emotion.SAD))
     stub.add_client_error("put_events", service_error_code=code, http_status_code=status)
     stub.add_response("put_events", {})
     uploader = factory()
@@ -264,17 +265,31 @@ def test_invalid_batch_is_split_so_only_the_bad_row_dies(stubbed: Any) -> None:
     stub.assert_no_pending_responses()
 
 
-def test_server_errors_are_not_retried_forever(stubbed: Any) -> None:
+def test_server_errors_are_retried_until_the_event_is_too_old(stubbed: Any) -> None:
+    """Transient failures never dead-letter a like Personalize would still take; one
+    older than events.max_event_age_days goes to the dead letters as EventTooOld."""
     queue, stub, factory = stubbed
-    queue.record_like(Like("e1", SENT_AT, "v", "i", Emotion.SAD))
+    queue.record_like(Like("fresh", time.time(), "v", "i", Emotion.SAD))
     for _ in range(3):
         stub.add_client_error("put_events", service_error_code="InternalFailure",
                               http_status_code=500)
-    uploader = factory(max_server_errors=3)
+    stub.add_response("put_events", {})
+    uploader = factory(base_backoff_s=0.01, max_backoff_s=0.02, max_event_age_s=3600.0)
     seen = StatusWatch(uploader)
     uploader.start()
+    assert seen.wait(lambda s: s.sent_total == 1 and s.pending == 0)
+    assert queue.counts().dead == 0
+    stub.assert_no_pending_responses()
+    assert uploader.stop()
+
+    queue.record_like(Like("stale", time.time() - 7200, "v2", "i", Emotion.SAD))
+    stub.add_client_error("put_events", service_error_code="InternalFailure",
+                          http_status_code=500)
+    again = factory(base_backoff_s=0.01, max_backoff_s=0.02, max_event_age_s=3600.0)
+    seen = StatusWatch(again)
+    again.start()
     assert seen.wait(lambda s: s.dead == 1 and s.pending == 0)
-    assert queue.dead_summary() == {"InternalFailure": 1}
+    assert queue.dead_summary() == {"EventTooOld": 1}
     stub.assert_no_pending_responses()
 
 

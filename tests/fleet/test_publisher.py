@@ -136,13 +136,15 @@ def test_offline_then_drain_against_moto(tmp_path: Path) -> None:
         for s in starts:
             pub.on_bucket(bucket(s, visits=int((now - s) // 3600)))
         assert not pub.uploader.flush(5.0)  # nothing listens: OFFLINE, rows kept
-        assert pub.status()["state"] == "offline" and pub.status()["pending"] == 3
+        assert pub.status()["state"] == "offline"
+        assert pub.queue.refresh_counts().pending_total == 3  # the database's count
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
         server.start()
         pub.uploader.notify_online()
         # a flush answers False when a try failed (the server may still be starting)
         assert any(pub.uploader.flush(10.0) for _ in range(5))
-        assert pub.status()["pending"] == 0 and pub.status()["sent_total"] == 3
+        counts = pub.queue.refresh_counts()
+        assert counts.pending_total == 0 and counts.sent_total == 3
         cw = boto3.client("cloudwatch", endpoint_url=url, region_name="us-east-1")
         result = cw.get_metric_data(
             MetricDataQueries=[{"Id": "v", "MetricStat": {"Metric": {

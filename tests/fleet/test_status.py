@@ -98,3 +98,21 @@ def test_errors_become_fleet_errors() -> None:
     with Stubber(client) as stub, pytest.raises(FleetError, match="Throttling"):
         stub.add_client_error("list_metrics", "Throttling", "slow down", http_status_code=400)
         fleet_status(client, "Kiosk/Fleet", now=NOW)
+
+
+def test_queue_and_retry_dead_commands(tmp_path: Any, capsys: pytest.CaptureFixture[str]
+                                       ) -> None:
+    from kiosk.admin.cli import main
+    from kiosk.events.queue import EventQueue
+    from kiosk.fleet.publisher import metric_record
+
+    with EventQueue(tmp_path / "metrics.sqlite3") as queue:
+        row = queue.record(metric_record([{"MetricName": "Heartbeat", "Value": 1.0}], NOW))
+        queue.dead_letter([row], "InvalidParameterValue", "bad")
+    assert main(["fleet", "queue", "--data-dir", str(tmp_path)]) == 0
+    assert json.loads(capsys.readouterr().out)["dead"] == 1
+    assert main(["fleet", "retry-dead", "--data-dir", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.startswith("1 dead-lettered")
+    with EventQueue(tmp_path / "metrics.sqlite3") as queue:
+        assert queue.counts().pending == {"event": 0, "impression": 0, "user": 0, "item": 0,
+                                          "metric": 1}

@@ -175,6 +175,21 @@ def test_the_done_message_closes_by_itself(
     assert overlay.mode() == "hidden" and not overlay._timer.isActive()
 
 
+def test_a_lookup_that_did_not_work_says_so_briefly_on_the_preview(
+    window: MainWindow, overlay: ConsentOverlay, fake_clock: FakeClock
+) -> None:
+    overlay.show_lookup_failed()
+    assert overlay.mode() == "failed" and overlay.bar.isVisible()
+    assert "did not work this time" in overlay.bar_text.text()
+    assert not overlay.forget_button.isVisible()  # nothing to forget
+    assert not overlay.card.isVisible()  # no scrim: the visitor keeps browsing
+    camera = window.main.camera
+    assert QRect(camera.mapTo(window, QPoint(0, 0)), camera.size()).contains(overlay.geometry())
+    fake_clock.advance(60)
+    overlay.tick()
+    assert overlay.mode() == "hidden" and not overlay._timer.isActive()
+
+
 @pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1080, 1920), (1280, 800)])
 def test_every_button_is_a_big_touch_target(
     qtbot: QtBot, window: MainWindow, fake_clock: FakeClock, width: int, height: int

@@ -19,7 +19,8 @@ from .conftest import Clock, face_id
 
 def test_the_schema_holds_no_images(register: IdentityRegister) -> None:
     schema = register.columns()
-    assert set(schema) == {"enrolments", "pending_deletions"}
+    assert set(schema) == {"enrolments", "pending_deletions", "pending_enrolments"}
+    assert set(schema["pending_enrolments"]) == {"user_id", "requested_at"}
     assert set(schema["enrolments"]) == {"user_id", "face_id", "enrolled_at", "last_seen_at"}
     for table, columns in schema.items():
         for name, declared in columns.items():

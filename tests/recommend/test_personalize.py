@@ -3,6 +3,7 @@ recommendationId, unknown items, throttling, slow answers, no network and backof
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -18,19 +19,12 @@ from kiosk.config import PersonalizeSettings
 from kiosk.domain import Emotion
 from kiosk.recommend.embedded import EmbeddedRecommender
 from kiosk.recommend.personalize import PersonalizeRecommender, PersonalizeState
+from kiosk.testing import FakeClock
 
 CAMPAIGN = "arn:aws:personalize:us-east-1:123456789012:campaign/kiosk-images"
 RECOMMENDER = "arn:aws:personalize:us-east-1:123456789012:recommender/kiosk-top-picks"
 FILTER = "arn:aws:personalize:us-east-1:123456789012:filter/emotion"
 HAPPY = Emotion.HAPPY
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -142,6 +136,58 @@ def test_unknown_and_already_shown_items_are_dropped_and_short_pages_filled(
     assert not set(second.item_ids) & set(first.item_ids)  # no repeats in a visit
     assert "2 items not in the local catalog dropped" in second.note
     assert "2 filled in by the embedded recommender" in second.note
+    # only the item of the answer carries its recommendationId (issue 18)
+    assert second.recommended == frozenset(happy(4))
+    assert second.recommendation_id_for(happy(4)[0]) == "r2"
+    assert all(second.recommendation_id_for(i) is None for i in second.item_ids[1:])
+
+
+def test_a_page_the_embedded_recommender_made_alone_carries_no_recommendation_id(
+    embedded: Any, client: Any, clock: FakeClock
+) -> None:
+    rec = make(embedded, client, clock)
+    with Stubber(client) as stub:
+        stub.add_response("get_recommendations", answer(rid="empty-1"))  # an empty answer
+        stub.add_response("get_recommendations", answer("items/not-ours", rid="foreign-1"))
+        empty = rec.page("v", HAPPY)
+        foreign = rec.page("v", HAPPY)
+    rec.close()
+    for page in (empty, foreign):
+        assert len(page.items) == 3 and page.recommendation_id is None
+        assert page.recommended == frozenset()
+        assert all(page.recommendation_id_for(i) is None for i in page.item_ids)
+
+
+def test_a_like_carries_the_recommendation_id_only_for_an_answered_item(
+    embedded: Any, client: Any, clock: FakeClock
+) -> None:
+    from kiosk.workers.backend import KioskBackend
+
+    class Queue:
+        def __init__(self) -> None:
+            self.likes: list[Any] = []
+
+        def record_like(self, like: Any) -> int:
+            self.likes.append(like)
+            return 1
+
+    rec = make(embedded, client, clock)
+    with Stubber(client) as stub:
+        stub.add_response("get_recommendations", answer(*happy(5), rid="r9"))
+        page = rec.page("v", HAPPY)
+    rec.close()
+    class Learner:  # the recommend service's like side, not under test here
+        def like(self, *args: Any) -> None:
+            pass
+
+        def personalization_ready(self, visit_id: str) -> bool:
+            return False
+
+    queue = Queue()
+    backend = KioskBackend(recommender=Learner(), queue=queue)  # type: ignore[arg-type]
+    for item_id in page.item_ids:
+        backend.like(page, item_id, 1.0, None)
+    assert [like.recommendation_id for like in queue.likes] == ["r9", None, None]
 
 
 def test_throttling_falls_back_and_backs_off(embedded: Any, client: Any,
@@ -156,7 +202,9 @@ def test_throttling_falls_back_and_backs_off(embedded: Any, client: Any,
         assert rec.state is PersonalizeState.BACKING_OFF
         # Within the backoff Personalize is not asked at all (the stub has no answer left).
         paused = rec.page("v", HAPPY)
-        assert paused.source == "embedded" and "retry in 5 s" in paused.note
+        # the shared backoff: full jitter between 1 s and the first ceiling (5 s)
+        assert paused.source == "embedded"
+        assert re.search(r"retry in [1-5] s", paused.note), paused.note
         assert rec.status()["calls"] == 1 and rec.status()["fallbacks"] == 2
         # After the backoff it is asked again, and a success resets the failures.
         clock.now += 5.1
@@ -179,7 +227,7 @@ def test_backoff_doubles_per_failure(embedded: Any, client: Any, clock: FakeCloc
         assert "failed: ResourceNotFoundException (campaign not found)" in first.note
         clock.now += 5.1
         rec.page("v", HAPPY)
-        assert rec.status()["retry_in_s"] == 10.0
+        assert 1.0 <= rec.status()["retry_in_s"] <= 10.0  # the ceiling doubled to 10 s
         assert rec.status()["last_error"] == "failed: InternalServerError"
     rec.close()
 

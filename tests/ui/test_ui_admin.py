@@ -92,7 +92,7 @@ def test_five_wrong_pins_lock_the_pad_for_60_s(
     assert window.current_screen() == "admin"
 
 
-@pytest.mark.parametrize("action", ["exit", "restart", "reload_catalog", "flush_events"])
+@pytest.mark.parametrize("action", ["restart", "reload_catalog", "flush_events"])
 def test_admin_buttons_emit_actions(window: MainWindow, qtbot: QtBot, action: str) -> None:
     window.open_pin_pad()
     enter(qtbot, window, "0000")
@@ -107,18 +107,21 @@ def test_admin_panel_shows_status(window: MainWindow) -> None:
         "camera_state": "LOST", "camera_fps": 0.0, "model_device": "cuda",
         "inference_ms": 7.6, "online": False, "queue_depth": 12, "dead_letters": 2,
         "catalog_counts": {"HAPPY": 10, "SAD": 5}, "crash_count": 1, "backend": "personalize",
+        "uploads_configured": True,
     })
     tiles = window.admin.tiles
-    assert tiles["camera"].value.text() == "LOST"
+    assert tiles["camera"].value.text() == "Not found"
     assert tiles["camera"].detail.text() == "0.0 fps"
-    assert tiles["model"].value.text() == "cuda"
+    assert tiles["model"].value.text() == "Graphics card (CUDA)"
     assert tiles["model"].detail.text() == "8 ms per face"
     assert tiles["network"].value.text() == "Offline"
     assert tiles["events"].value.text() == "12 waiting"
-    assert tiles["events"].detail.text() == "2 dead letters"
+    assert "2 could not be sent" in tiles["events"].detail.text()
+    assert "offline" in tiles["events"].detail.text()
     assert tiles["catalog"].value.text() == "15 images"
+    assert tiles["catalog"].detail.text() == "Happy 10 · Sad 5"
     assert tiles["crashes"].value.text() == "1"
-    assert "backend: personalize" in tiles["other"].detail.text()
+    assert "Recommendations: Amazon Personalize" in tiles["other"].detail.text()
 
 
 def test_idle_attract_waits_while_the_operator_works(window: MainWindow, qtbot: QtBot) -> None:

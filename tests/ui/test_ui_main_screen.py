@@ -71,11 +71,27 @@ def test_like_emits_once_on_double_tap_then_confirms(window: MainWindow, qtbot: 
     qtbot.mouseDClick(card.like_button, Qt.MouseButton.LeftButton)
     assert liked == [page.items[1].id]
     assert card.like_state() == "pending"
-    assert card.like_button.text() == "Liked"
+    assert card.like_button.text() == "Saving…"  # not "Liked" before the commit returns
     assert not card.like_button.isEnabled()
     window.show_like_confirmed(page.items[1].id)
     assert card.like_state() == "confirmed"
+    assert card.like_button.text() == "Liked"
     assert window.main.grid.cards()[0].like_state() == "idle"
+
+
+def test_placeholder_cards_offer_no_like(window: MainWindow, qtbot: QtBot) -> None:
+    """Before the first page arrives the cards are placeholders: no Like to tap."""
+    cards = window.main.grid.cards()
+    assert cards and all(not c.item_id for c in cards)
+    liked: list[str] = []
+    window.like_requested.connect(liked.append)
+    for card in cards:
+        assert card.like_button.isHidden()
+        qtbot.mouseClick(card.like_button, Qt.MouseButton.LeftButton)
+    assert liked == []
+    window.show_page(*make_page(3))
+    assert all(not c.like_button.isHidden() and c.like_button.isEnabled()
+               for c in window.main.grid.cards())
 
 
 def test_like_failure_reverts_and_tells_the_visitor(window: MainWindow, qtbot: QtBot) -> None:
@@ -89,7 +105,9 @@ def test_like_failure_reverts_and_tells_the_visitor(window: MainWindow, qtbot: Q
     assert card.like_state() == "idle"
     assert card.like_button.isEnabled()
     assert window.toast.isVisible()
-    assert window.toast.text() == "Could not save, try again"
+    # The reason is the operator's (log, admin panel); the visitor reads a sentence.
+    assert window.toast.text() == "Your like could not be saved. Please try again."
+    assert window.last_problem.endswith("Could not save, try again")
     with qtbot.waitSignal(window.like_requested, timeout=1000) as blocker:
         qtbot.mouseClick(card.like_button, Qt.MouseButton.LeftButton)
     assert blocker.args == [card.item_id]
@@ -117,7 +135,7 @@ def test_mode_toggle_emits_and_locks_until_ready(window: MainWindow, qtbot: QtBo
 
     page, images = make_page(3, mode="personalized")
     window.show_page(page, images)
-    assert window.main.headline.text() == "For you"
+    assert window.main.headline.text() == f"For you · {page.emotion.name.title()}"
     assert window.main.mode_toggle.current() == "personalized"
 
 
@@ -171,7 +189,8 @@ def test_privacy_notice_reflects_flags_and_camera(window: MainWindow) -> None:
     assert "Amazon Rekognition" in window.attract.privacy.text()
     window.set_privacy({"cloud_fallback": False, "identity": True})
     text = window.main.privacy.text()
-    assert "Nothing is sent to the cloud" in text and "only if you agree" in text
+    # identity sends a face crop once consent is given: never "nothing is sent"
+    assert "Nothing is sent to the cloud" not in text and "Only if you agree" in text
     window.set_camera_state("LOST", "")
     assert "Nothing is analysed" in window.main.privacy.text()
     window.set_camera_state("LIVE", "")

@@ -106,7 +106,7 @@ def test_any_touch_emits_user_activity(window: MainWindow, qtbot: QtBot, clock: 
 
 def test_message_toast_hides_and_its_timer_stops_on_close(make_window: Any) -> None:
     win: MainWindow = make_window()
-    win.show_message("Hello")
+    win.show_notice("Hello")
     assert win.toast.isVisible() and win.toast.text() == "Hello"
     win.close()
     assert not win.toast.isVisible()

@@ -237,6 +237,43 @@ def test_fallback_on_a_lost_face_uses_the_last_box_only_shortly() -> None:
     rig.pipeline.close()
 
 
+def test_fallback_on_a_lost_face_sends_the_last_frame_with_the_face() -> None:
+    """Issue 18: the crop must come from a frame with a detection, not the background."""
+    fallback = FakeFallback(None)
+    rig = Rig(fallback)
+    rig.step(1.0, [CENTRE])
+    rig.image = FLAT  # the visitor left: the current frame is plain background
+    rig.step(0.3, [])
+    assert len(fallback.jpegs) == 1
+    crop = cv2.imdecode(np.frombuffer(fallback.jpegs[0], np.uint8), cv2.IMREAD_GRAYSCALE)
+    assert crop is not None and float(crop.std()) > 20.0  # the textured face, not flat grey
+    rig.pipeline.close()
+
+
+def test_an_answer_about_a_face_that_left_settles_nothing() -> None:
+    fallback = FakeFallback(surprised())
+    held: list[tuple[Future[Any], Callable[[], Any]]] = []
+
+    def manual_submit(job: Callable[[], Any]) -> Future[Any]:
+        future: Future[Any] = Future()
+        held.append((future, job))
+        return future
+
+    rig = Rig(fallback, submit=manual_submit)
+    rig.step(1.0, [CENTRE])
+    rig.classifier.reading = peaked(Emotion.SAD, 0.3)
+    rig.step(1.5)
+    assert len(held) == 1
+    rig.step(0.3, [])  # the visitor leaves while Rekognition thinks (visit not over yet)
+    future, job = held[0]
+    future.set_result(job())
+    result = rig.step(boxes=[])
+    assert result.visit_id is not None  # still within the visit's grace ...
+    assert result.source != "rekognition"  # ... but nothing settled for nobody
+    assert result.reading is None or result.reading.emotion is not Emotion.SURPRISED
+    rig.pipeline.close()
+
+
 def test_fallback_not_asked_when_it_is_not_ready() -> None:
     fallback = FakeFallback(surprised())
     fallback.is_ready = False

@@ -23,6 +23,7 @@ from botocore.stub import Stubber
 
 from kiosk.config import AwsSettings, RekognitionSettings
 from kiosk.domain import Box, Emotion
+from kiosk.testing import FakeClock
 from kiosk.vision.errors import VisionError
 from kiosk.vision.rekognition import (
     BreakerState,
@@ -30,16 +31,9 @@ from kiosk.vision.rekognition import (
     encode_face_crop,
     make_fallback,
 )
+from kiosk.vision.rekognition_budget import CallLog
 
 JPEG = b"\xff\xd8\xff\xe0fake-face-crop\xff\xd9"
-
-
-class FakeClock:
-    def __init__(self, now: float = 1000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def settings(**overrides: Any) -> RekognitionSettings:
@@ -423,3 +417,78 @@ def test_face_crop_is_clipped_scaled_down_and_up() -> None:
 def test_face_crop_outside_the_frame_raises() -> None:
     with pytest.raises(VisionError):
         encode_face_crop(_image(), Box(5000, 5000, 5100, 5100))
+
+
+# --------------------------------------------------------------------------- budget on disk
+
+
+def test_the_hourly_budget_survives_a_restart(client: Any, stubber: Stubber,
+                                              tmp_path: Any,
+                                              caplog: pytest.LogCaptureFixture) -> None:
+    """Issue 18: 5 calls, restart, 5 more in the same hour must not happen."""
+    path = tmp_path / "rekognition_budget.json"
+    clock, wall = FakeClock(0.0), FakeClock(1_700_000_000.0)
+    first = RekognitionFallback(client, settings(hourly_budget=3, min_interval_s=1.0),
+                                clock=clock, backoff_s=0.0, budget_path=path)
+    first._calls = CallLog(path, clock=clock, wall_clock=wall)
+    for _ in range(3):
+        stubber.add_response("detect_faces", {"FaceDetails": [HAPPY_FACE]})
+        assert first.detect(JPEG) is not None
+        clock.now += 60.0
+        wall.now += 60.0
+    # "restart": a new process, a new monotonic clock, ten minutes later
+    wall.now += 600.0
+    clock2 = FakeClock(5.0)
+    second = RekognitionFallback(client, settings(hourly_budget=3, min_interval_s=1.0),
+                                 clock=clock2, backoff_s=0.0)
+    second._calls = CallLog(path, clock=clock2, wall_clock=wall)
+    assert second.calls_this_hour == 3
+    with caplog.at_level("WARNING", logger="kiosk.vision.rekognition"):
+        assert not second.ready()
+        assert second.detect(JPEG) is None and second.last_outcome == "hourly budget used"
+        assert second.detect(JPEG) is None
+    warnings = [r for r in caplog.records if "hourly budget of 3" in r.getMessage()]
+    assert len(warnings) == 1  # logged once, not per frame
+    # the first call leaves the window an hour after it was made
+    wall.now += 3600.0 - 780.0
+    clock2.now += 3600.0 - 780.0
+    third = CallLog(path, clock=clock2, wall_clock=wall)
+    assert len(third) == 2
+    stubber.assert_no_pending_responses()
+
+
+def test_an_unreadable_budget_file_costs_only_the_memory(tmp_path: Any) -> None:
+    path = tmp_path / "rekognition_budget.json"
+    path.write_text("not json", encoding="utf-8")
+    log = CallLog(path, clock=FakeClock(0.0))
+    assert len(log) == 0
+    log.add()
+    assert len(CallLog(path, clock=FakeClock(0.0))) == 1  # rewritten, readable again
+
+
+def test_an_unwritable_budget_file_keeps_counting(tmp_path: Any) -> None:
+    folder = tmp_path / "not-a-folder"
+    folder.write_text("a file where the folder should be", encoding="utf-8")
+    log = CallLog(folder / "rekognition_budget.json", clock=FakeClock(0.0))
+    log.add()
+    log.add()
+    assert len(log) == 2
+
+
+def test_the_admin_summary_says_reachable_paused_and_budget(client: Any,
+                                                            stubber: Stubber) -> None:
+    clock = FakeClock()
+    fallback = make(client, clock, breaker_failures=1, breaker_cooldown_s=60.0,
+                    hourly_budget=4)
+    assert fallback.summary() == "not called yet; 0/4 calls this hour"
+    stubber.add_response("detect_faces", {"FaceDetails": [HAPPY_FACE]})
+    fallback.detect(JPEG)
+    assert fallback.summary() == "reachable; 1/4 calls this hour"
+    for _ in range(3):
+        stubber.add_client_error("detect_faces", "InternalServerError", "down", 500)
+    clock.now += 5.0
+    fallback.detect(JPEG)
+    line = fallback.summary()
+    # one call and two retries, all billed: the budget is used up too
+    assert line.startswith("paused by the breaker (retry in 60 s); 4/4 calls this hour")
+    assert "(budget used)" in line and "last error: InternalServerError" in line

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import re
 
+from kiosk.testing import FakeClock
 from kiosk.vision.visits import VisitTracker
-
-
-class FakeClock:
-    def __init__(self, now: float = 100.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_visit_starts_with_a_face_and_keeps_its_id() -> None:

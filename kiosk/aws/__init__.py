@@ -1,0 +1,45 @@
+"""One AWS call policy for the whole kiosk.
+
+Every package that talks to AWS (Rekognition fallback, identity, Personalize,
+image generation, S3 sync, the event uploader) uses the same four pieces:
+
+* `kiosk.aws.client` - `make_client`: settings to a boto3 client, one attempt per call;
+* `kiosk.aws.classify` - `classify`: any exception to an `ErrorKind` (permanent,
+  throttled, server, offline, refused);
+* `kiosk.aws.backoff` - `Backoff`: exponential backoff with full jitter, a wait that a
+  stop event ends at once, and `retry_call` for inline retries;
+* `kiosk.aws.breaker` - `CircuitBreaker`: stop calling a service that does not answer,
+  one trial call after a cooldown.
+
+`kiosk.aws.errors` holds `AwsError` (a `KioskError`) and `Cancelled`. Each package still
+turns failures into its own error class with a message a store operator can act on.
+"""
+
+from kiosk.aws.backoff import Backoff, retry_call
+from kiosk.aws.breaker import BreakerState, CircuitBreaker
+from kiosk.aws.classify import (
+    ErrorKind,
+    classify,
+    error_code,
+    error_message,
+    http_status,
+    is_transient,
+)
+from kiosk.aws.client import make_client
+from kiosk.aws.errors import AwsError, Cancelled
+
+__all__ = [
+    "AwsError",
+    "Backoff",
+    "BreakerState",
+    "Cancelled",
+    "CircuitBreaker",
+    "ErrorKind",
+    "classify",
+    "error_code",
+    "error_message",
+    "http_status",
+    "is_transient",
+    "make_client",
+    "retry_call",
+]

@@ -1,0 +1,82 @@
+"""Restart from the admin panel: leave it to the supervisor, or restart in place.
+
+The admin panel's Restart ends the event loop with exit status `RESTART_EXIT_CODE`
+after the orderly shutdown. Under a supervisor that restarts a failed kiosk
+(the systemd unit `build/systemd/kiosk.service`: `Restart=on-failure`; Windows Shell
+Launcher) the process just exits with that status. Without one (started by hand,
+from the desktop autostart entry, or `make run`) exiting would leave a dark screen,
+so the process replaces itself with a fresh copy of the same command (`os.execv`).
+
+Detection: systemd sets `INVOCATION_ID` for the processes of a service. Set
+`KIOSK_SUPERVISED=1` where another supervisor restarts the kiosk on a non-zero
+exit, or `KIOSK_SUPERVISED=0` to always restart in place.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+
+log = logging.getLogger(__name__)
+
+RESTART_EXIT_CODE = 3
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+def supervised(env: Mapping[str, str] | None = None) -> bool:
+    """True when a supervisor restarts the kiosk after it exits (see the module doc)."""
+    env = os.environ if env is None else env
+    forced = env.get("KIOSK_SUPERVISED", "").strip().lower()
+    if forced in _TRUE:
+        return True
+    if forced in _FALSE:
+        return False
+    return bool(env.get("INVOCATION_ID"))
+
+
+def restart_argv(
+    argv: Sequence[str] | None = None,
+    executable: str | None = None,
+    frozen: bool | None = None,
+) -> list[str]:
+    """The command line that starts this kiosk again with the same arguments: the
+    bundle's executable when frozen, else `python -m kiosk …` (which also covers the
+    `kiosk` console script)."""
+    argv = list(sys.argv if argv is None else argv)
+    executable = executable or sys.executable
+    frozen = bool(getattr(sys, "frozen", False)) if frozen is None else frozen
+    if frozen:
+        return [executable, *argv[1:]]
+    return [executable, "-m", "kiosk", *argv[1:]]
+
+
+def restart_in_place_if_unsupervised(
+    code: int,
+    *,
+    env: Mapping[str, str] | None = None,
+    execv: Callable[[str, list[str]], object] = os.execv,
+    argv: Sequence[str] | None = None,
+) -> bool:
+    """After the orderly shutdown: with `code == RESTART_EXIT_CODE` and no supervisor,
+    replace this process with a fresh kiosk (does not return when it works). Returns
+    False when nothing was done (another code, or a supervisor restarts us)."""
+    if code != RESTART_EXIT_CODE or supervised(env):
+        return False
+    command = restart_argv(argv)
+    log.info("restarting in place (no supervisor): %s", " ".join(command))
+    for handler in logging.getLogger().handlers:  # the new process reopens the log files
+        handler.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    try:
+        execv(command[0], command)
+    except OSError as exc:  # the exit status still tells a supervisor to restart
+        log.error("could not restart in place: %s", exc)
+        return False
+    return True

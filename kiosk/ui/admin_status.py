@@ -1,0 +1,268 @@
+"""The admin panel's wording: a status dictionary turned into translated tile texts.
+
+The wiring sends plain keys (see `kiosk.ui.admin_panel`); here each known key gets
+a translated caption and its known values translated words ("LIVE" → "Live",
+"cpu, 2 threads" → "Processor (CPU) · 2 threads"). Free text that comes from the
+outside world (an error message from AWS, a file path) is shown as it is, after a
+translated caption. A key not listed here is shown as `key: value`; add it to
+`OTHER_CAPTIONS` to give it a translated caption.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+
+from kiosk.domain import Emotion
+from kiosk.ui import texts
+
+translate = QCoreApplication.translate  # context "Admin" (literal, for lupdate)
+
+
+NA = "—"
+
+# Keys with a tile of their own (everything else is listed under "Other").
+TILE_KEYS = frozenset(
+    {
+        "camera_state",
+        "camera_fps",
+        "camera_detail",
+        "model_device",
+        "inference_ms",
+        "online",
+        "queue_depth",
+        "dead_letters",
+        "catalog_counts",
+        "crash_count",
+        "uploads",
+        "uploads_configured",
+        "uploader",
+        "restarts_last_hour",
+        "unclean_exits_last_hour",
+        "crash_loop",
+    }
+)
+
+
+@dataclass(frozen=True)
+class TileText:
+    caption: str
+    value: str
+    detail: str = ""
+    alert: bool = False
+
+
+def num(value: Any, fmt: str = "{:.0f}") -> str:
+    try:
+        return fmt.format(float(value))
+    except (TypeError, ValueError):
+        return NA
+
+
+def uploads_configured(status: Mapping[str, Any]) -> bool:
+    """False when the status says the event upload is not configured."""
+    if "uploads_configured" in status:
+        return bool(status["uploads_configured"])
+    return "uploads" not in status  # older back ends: "uploads": "off (…)"
+
+
+def camera_state_name(state: str) -> str:
+    names = {
+        "OPENING": translate("Admin", "Starting"),
+        "LIVE": translate("Admin", "Live"),
+        "STALLED": translate("Admin", "Stalled"),
+        "LOST": translate("Admin", "Not found"),
+        "DISABLED": translate("Admin", "Off"),
+        "OFF": translate("Admin", "Off"),
+        "CLOSED": translate("Admin", "Closed"),
+    }
+    return names.get(state.upper(), state)
+
+
+def device_name(raw: str) -> str:
+    """'cpu, 2 threads' → 'Processor (CPU) · 2 threads'; 'cuda:0' → 'Graphics card (CUDA)'."""
+    m = re.match(r"\s*([a-zA-Z]+)[^,]*(?:,\s*(\d+)\s*threads?)?", raw)
+    if not m:
+        return raw or NA
+    kind = m.group(1).lower()
+    names = {
+        "cpu": translate("Admin", "Processor (CPU)"),
+        "cuda": translate("Admin", "Graphics card (CUDA)"),
+        "mps": translate("Admin", "Apple graphics (MPS)"),
+    }
+    name = names.get(kind, raw)
+    if m.group(2):
+        name += " · " + translate("Admin", "%1 threads").replace("%1", m.group(2))
+    return name
+
+
+def camera_tile(s: Mapping[str, Any]) -> TileText:
+    raw = str(s.get("camera_state", "") or "")
+    state, _, reason = raw.partition(" (")  # "LOST (camera 0 not found (…))"
+    reason = reason[:-1] if reason.endswith(")") else reason
+    detail = [translate("Admin", "%1 fps").replace("%1", num(s.get("camera_fps"), "{:.1f}"))]
+    extra = str(s.get("camera_detail", "") or reason)
+    if extra:
+        detail.append(extra)
+    return TileText(
+        translate("Admin", "Camera"),
+        camera_state_name(state) if state else NA,
+        "\n".join(detail),
+        alert=state.upper() in ("LOST", "STALLED"),
+    )
+
+
+def model_tile(s: Mapping[str, Any]) -> TileText:
+    device = str(s.get("model_device", "") or "")
+    return TileText(
+        translate("Admin", "Model"),
+        device_name(device) if device else translate("Admin", "Loading…"),
+        translate("Admin", "%1 ms per face").replace("%1", num(s.get("inference_ms"))),
+    )
+
+
+def network_tile(s: Mapping[str, Any]) -> TileText:
+    if not uploads_configured(s):
+        return TileText(
+            translate("Admin", "Network"),
+            translate("Admin", "Not needed"),
+            translate("Admin", "AWS is not configured: the kiosk works offline"),
+        )
+    online = s.get("online")
+    value = (
+        NA
+        if online is None
+        else translate("Admin", "Online")
+        if online
+        else translate("Admin", "Offline")
+    )
+    return TileText(translate("Admin", "Network"), value, alert=online is False)
+
+
+def queue_reason(s: Mapping[str, Any]) -> str:
+    """Why the events in the queue are waiting."""
+    depth = int(s.get("queue_depth", 0) or 0)
+    if not uploads_configured(s):
+        return translate("Admin", "kept for later: uploads not configured")
+    state = str(s.get("uploader", "") or "")
+    if s.get("online") is False or state == "offline":
+        return translate("Admin", "kept for later: offline, sent when the network is back")
+    if state == "blocked":
+        return translate("Admin", "kept for later: AWS refused the credentials (see the log)")
+    if state == "backoff":
+        return translate("Admin", "kept for later: AWS is busy, retrying soon")
+    if depth == 0:
+        return translate("Admin", "everything is sent")
+    return translate("Admin", "being sent now")
+
+
+def events_tile(s: Mapping[str, Any]) -> TileText:
+    dead = int(s.get("dead_letters", 0) or 0)
+    depth = s.get("queue_depth")
+    lines = [queue_reason(s)]
+    if dead:
+        lines.append(
+            translate("Admin", "%1 could not be sent (dead letters)").replace("%1", str(dead))
+        )
+    return TileText(
+        translate("Admin", "Event queue"),
+        translate("Admin", "%1 waiting").replace("%1", NA if depth is None else str(int(depth))),
+        "\n".join(lines),
+        alert=dead > 0,
+    )
+
+
+def catalog_tile(s: Mapping[str, Any]) -> TileText:
+    counts = s.get("catalog_counts")
+    parts: list[str] = []
+    if isinstance(counts, Mapping):
+        total = sum(int(v) for v in counts.values())
+        for key, n in counts.items():
+            try:
+                name = texts.emotion_name(Emotion.parse(str(key)))
+            except (ValueError, KeyError):
+                name = str(key)
+            parts.append(f"{name} {int(n)}")
+    else:
+        total = int(counts) if counts is not None else 0
+    return TileText(
+        translate("Admin", "Catalog"),
+        translate("Admin", "%1 images").replace("%1", str(total)),
+        " · ".join(parts),
+        alert=counts is not None and total == 0,
+    )
+
+
+def crashes_tile(s: Mapping[str, Any]) -> TileText:
+    crashes = int(s.get("crash_count", 0) or 0)
+    lines = []
+    if "restarts_last_hour" in s:
+        lines.append(
+            translate("Admin", "Restarts in the last hour: %1").replace(
+                "%1", str(s.get("restarts_last_hour", 0))
+            )
+        )
+    if s.get("unclean_exits_last_hour"):
+        lines.append(
+            translate("Admin", "Unclean exits in the last hour: %1").replace(
+                "%1", str(s["unclean_exits_last_hour"])
+            )
+        )
+    if s.get("crash_loop"):
+        lines.append(translate("Admin", "Restarting again and again: look at the log"))
+    return TileText(
+        translate("Admin", "Crashes"),
+        str(crashes),
+        "\n".join(lines),
+        alert=crashes > 0 or bool(s.get("crash_loop")),
+    )
+
+
+# Captions for keys listed under "Other"; values are shown as they come unless
+# `OTHER_VALUES` translates them.
+OTHER_CAPTIONS: dict[str, Callable[[], str]] = {
+    "recommender": lambda: translate("Admin", "Recommendations"),
+    "backend": lambda: translate("Admin", "Recommendations"),
+    "problem": lambda: translate("Admin", "Problem"),
+    "skipped images": lambda: translate("Admin", "Images skipped"),
+    "last Personalize fallback": lambda: translate("Admin", "Last Personalize fallback"),
+    "last upload error": lambda: translate("Admin", "Last upload error"),
+    "disk": lambda: translate("Admin", "Disk"),
+    # what a visitor's toast left out (MainWindow keeps it from the screen)
+    "last_problem": lambda: translate("Admin", "Last problem"),
+}
+OTHER_VALUES: dict[str, Callable[[], str]] = {
+    "embedded": lambda: translate("Admin", "on this device"),
+    "personalize": lambda: translate("Admin", "Amazon Personalize"),
+}
+
+
+def other_lines(s: Mapping[str, Any]) -> list[str]:
+    lines = []
+    for key, value in s.items():
+        if key in TILE_KEYS:
+            continue
+        caption = OTHER_CAPTIONS.get(key)
+        shown_value = OTHER_VALUES.get(str(value))
+        text = shown_value() if shown_value is not None else str(value)
+        lines.append(f"{caption() if caption else key}: {text}")
+    return lines
+
+
+def other_tile(s: Mapping[str, Any]) -> TileText:
+    return TileText(translate("Admin", "Other"), "", "\n".join(other_lines(s)) or NA)
+
+
+TILES: dict[str, Callable[[Mapping[str, Any]], TileText]] = {
+    "camera": camera_tile,
+    "model": model_tile,
+    "network": network_tile,
+    "events": events_tile,
+    "catalog": catalog_tile,
+    "crashes": crashes_tile,
+    "other": other_tile,
+}

@@ -1,0 +1,40 @@
+"""What visitors read when something goes wrong: short, friendly, translated.
+
+Technical detail (an exception, a file path, a config key, "camera 0 not found
+(backend auto)…") never reaches a visitor screen. The wording here is what they
+see instead; the detail goes to the log and to the admin panel ("Camera" tile
+and "Last problem"). Text meant for visitors is marked by wrapping it in
+`VisitorText`; `MainWindow.show_message` replaces anything else with
+`something_went_wrong()` while a visitor screen is showing.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+translate = QCoreApplication.translate
+
+class VisitorText(str):
+    """A string written for visitors (translated, no internals): shown as is."""
+
+    __slots__ = ()
+
+
+def camera_starting() -> VisitorText:
+    """The camera tile while the camera opens."""
+    return VisitorText(translate("Notices", "Starting the camera…"))
+
+
+def like_not_saved() -> VisitorText:
+    return VisitorText(translate("Notices", "Your like could not be saved. Please try again."))
+
+
+def something_went_wrong() -> VisitorText:
+    return VisitorText(translate("Notices", "Something went wrong. Please try again."))
+
+
+def camera_off() -> VisitorText:
+    """The camera tile (and a toast) while the camera is lost or off."""
+    return VisitorText(translate("Notices", "The camera is taking a break. You can pick your "
+                                            "mood instead."))
+

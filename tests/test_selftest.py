@@ -1,0 +1,29 @@
+"""`kiosk --self-test` checks that need no camera or models: the factory PIN and the
+detection time against the frame budget."""
+
+from __future__ import annotations
+
+from kiosk.config import hash_pin, load_settings
+from kiosk.selftest import check_admin_pin, detection_verdict
+
+
+def test_the_factory_pin_warns_until_changed() -> None:
+    unset = check_admin_pin(load_settings(env={}))
+    assert unset.status == "WARN"
+    assert "0000" in unset.detail and "kiosk-admin pin" in unset.detail
+    zeros = check_admin_pin(load_settings(env={}, overrides={
+        "ui.admin_pin_hash": hash_pin("0000")}))
+    assert zeros.status == "WARN"  # hashed, but still 0000
+    own = check_admin_pin(load_settings(env={}, overrides={
+        "ui.admin_pin_hash": hash_pin("2468")}))
+    assert own.status == "PASS"
+
+
+def test_a_detection_slower_than_the_frame_budget_warns_naming_both() -> None:
+    status, detail = detection_verdict(786.0, 30.0)
+    assert status == "WARN"
+    assert "786.0 ms" in detail and "33.3 ms" in detail and "30 fps" in detail
+    status, detail = detection_verdict(12.5, 30.0)
+    assert status == "PASS"
+    assert "12.5 ms" in detail and "33.3 ms" in detail
+    assert detection_verdict(40.0, 15.0)[0] == "PASS"  # 66.7 ms budget at 15 fps

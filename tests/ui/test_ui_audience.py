@@ -1,0 +1,93 @@
+"""The admin panel's Audience screen: reached from the panel, readable at the four
+screen sizes and in Korean, Back returns to the panel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
+
+from kiosk.analytics.bucket import BucketStats, Mix
+from kiosk.analytics.report import summarize
+from kiosk.ui.main_window import MainWindow
+from kiosk.ui.testing import settle
+
+T0 = 1_800_000_000.0
+
+
+def report() -> dict[str, Any]:
+    buckets = []
+    for i in range(6):
+        b = BucketStats(T0 + 3600 * i, 300, pages=6, likes=2, mood_picks=1, consent_yes=1,
+                        camera_s={"LIVE": 290.0, "LOST": 10.0})
+        for dwell in (2.0, 7.0, 25.0):
+            b.add_visit(dwell, 4.0)
+        buckets.append(b)
+    mixes = [Mix(T0, T0 + 7200, visits=9, emotions={"HAPPY": 5, "SAD": 3, "CALM": 2},
+                 pages_by_emotion={"HAPPY": 20, "SAD": 10, "CALM": 6},
+                 likes_by_emotion={"HAPPY": 8, "SAD": 2, "CALM": 2},
+                 items={"emotions/happy/sunrise.jpg": 5, "emotions/sad/rain.jpg": 2})]
+    return summarize(buckets, mixes, T0, T0 + 86400, 5)
+
+
+def open_audience(window: MainWindow, qtbot: QtBot) -> None:
+    window.wake()
+    window._open_admin()
+    settle(window)
+    qtbot.mouseClick(window.admin.buttons["audience"], Qt.MouseButton.LeftButton)
+    window.show_audience(report())  # what the app sends back from its worker
+    QCoreApplication.processEvents()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1080, 1920), (1366, 768),
+                                               (1280, 800)])
+def test_readable_at_the_four_sizes(make_window: Any, qtbot: QtBot, width: int,
+                                    height: int) -> None:
+    window: MainWindow = make_window(width, height)
+    with qtbot.waitSignal(window.admin_action_requested) as asked:
+        open_audience(window, qtbot)
+    assert asked.args == ["audience"]
+    assert window.current_screen() == "audience"
+    view = window.audience
+    assert view.tiles["visits"].value.text() == "18"
+    assert view.tiles["attention"].value.text() == "67 %"
+    assert "sunrise.jpg (5)" in view.top_items.text()
+    hint = view.minimumSizeHint()
+    assert hint.width() <= width and hint.height() <= height, (hint, width, height)
+    for label in view.findChildren(QLabel):  # nothing clipped: every label gets its height
+        if label.isVisibleTo(view) and label.text():
+            assert label.height() >= label.fontMetrics().height(), label.text()
+    for chart in view.charts.values():
+        assert chart.isVisibleTo(view) and chart.height() >= 100 and chart.values
+        assert chart.geometry().bottom() <= view.height()
+    assert view.back_button.geometry().bottom() <= view.height()
+    portrait = height > width
+    charts = list(view.charts.values())
+    assert (charts[0].y() < charts[1].y()) == portrait  # stacked on a portrait screen
+    settle(window)  # the screen just changed: the touch guard's settle time
+    qtbot.mouseClick(view.back_button, Qt.MouseButton.LeftButton)
+    assert window.current_screen() == "admin"
+
+
+def test_korean(make_window: Any, qtbot: QtBot, korean: None) -> None:
+    window: MainWindow = make_window(1366, 768)
+    open_audience(window, qtbot)
+    view = window.audience
+    assert view.title.text() != "Audience today" and view.title.text()
+    assert window.admin.buttons["audience"].text() != "Audience"
+    assert view.charts["emotions"].labels[0] != "Happy"  # emotion names translated
+    assert view.minimumSizeHint().height() <= 768
+
+
+def test_empty_day_shows_no_data_text(make_window: Any, qtbot: QtBot) -> None:
+    window: MainWindow = make_window(1280, 800)
+    window.wake()
+    window._open_admin()
+    window.show_audience(summarize([], [], T0, T0 + 60, 5))
+    assert window.current_screen() == "audience"
+    assert window.audience.tiles["visits"].value.text() == "0"
+    assert window.audience.charts["emotions"].values == []
+    window.audience.charts["emotions"].grab()  # paints the empty text without error

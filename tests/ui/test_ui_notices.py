@@ -1,0 +1,109 @@
+"""Visitors never see internals: the camera tile and toasts show a short translated
+sentence, while the technical detail goes to the log and the admin panel."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QCoreApplication
+
+from kiosk.ui import notices
+from kiosk.ui.i18n import install_translator
+from kiosk.ui.main_window import MainWindow
+
+CAMERA_DETAIL = ("camera 0 not found (backend auto); check that it is plugged in, not used "
+                 "by another program, and camera.source")
+DB_DETAIL = ("database is locked: /var/lib/kiosk/events.sqlite3; check events.max_mb "
+             "(sqlite3.OperationalError)")
+INTERNALS = ("camera.source", "backend auto", "sqlite3", "/var/lib", "events.max_mb")
+
+
+def visible_camera_line(win: MainWindow) -> str:
+    text = win.main.camera.unavailable_text()
+    assert text is not None
+    return text
+
+
+def assert_no_internals(text: str) -> None:
+    for word in INTERNALS:
+        assert word not in text, f"{word!r} shown to a visitor: {text!r}"
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_camera_tile_is_friendly_and_the_admin_panel_has_the_detail(
+    make_window: Any, language: str, request: pytest.FixtureRequest
+) -> None:
+    if language == "ko":
+        request.getfixturevalue("korean")
+    win = make_window()
+    win.set_camera_state("LOST", CAMERA_DETAIL)
+    line = visible_camera_line(win)
+    assert_no_internals(line)
+    if language == "ko":
+        assert line == "카메라가 잠시 쉬고 있어요. 대신 지금 기분을 골라 주세요."
+    else:
+        assert line == "The camera is taking a break. You can pick your mood instead."
+    win.set_status({"camera_state": "LOST", "camera_fps": 0.0})
+    assert CAMERA_DETAIL in win.admin.tiles["camera"].detail.text()
+    win.set_camera_state("OPENING", "opening camera 0")
+    assert visible_camera_line(win) in ("Starting the camera…", "카메라를 켜는 중이에요…")
+    win.set_camera_state("LIVE", "camera 0 live (640x480)")
+    assert win.main.camera.unavailable_text() is None
+
+
+def test_camera_line_follows_a_language_switch(make_window: Any, qapp: Any) -> None:
+    win = make_window()
+    win.set_camera_state("LOST", CAMERA_DETAIL)
+    try:
+        assert install_translator(qapp, "ko")
+        QCoreApplication.processEvents()
+        assert visible_camera_line(win).startswith("카메라가")
+    finally:
+        install_translator(qapp, "en")
+        QCoreApplication.processEvents()
+    assert visible_camera_line(win).startswith("The camera")
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_a_failed_like_shows_a_sentence_and_keeps_the_detail_for_the_operator(
+    make_window: Any, language: str, request: pytest.FixtureRequest,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    if language == "ko":
+        request.getfixturevalue("korean")
+    win = make_window()
+    win._show("main")
+    with caplog.at_level(logging.WARNING, logger="kiosk.ui.main_window"):
+        win.show_like_failed("emotions/happy/a.jpg", DB_DETAIL)
+    toast = win.toast.text()
+    assert_no_internals(toast)
+    assert toast == ("좋아요를 저장하지 못했어요. 다시 눌러 주세요." if language == "ko"
+                     else "Your like could not be saved. Please try again.")
+    assert DB_DETAIL in caplog.text
+    win.set_status({"crash_count": 0})
+    other = win.admin.tiles["other"].detail.text()
+    assert DB_DETAIL in other
+    assert other.startswith("마지막 문제: " if language == "ko" else "Last problem: ")
+
+
+def test_raw_messages_are_replaced_on_visitor_screens_only(make_window: Any) -> None:
+    win = make_window()
+    for screen in ("attract", "main", "mood"):
+        win._show(screen)
+        win.show_message(f"disk I/O error: {DB_DETAIL}")
+        assert win.toast.text() == "Something went wrong. Please try again.", screen
+    win._show("admin")
+    win.show_message("Catalog reloaded: 3 added")
+    assert win.toast.text() == "Catalog reloaded: 3 added"  # the operator sees it all
+
+
+def test_visitor_text_is_shown_as_written(make_window: Any) -> None:
+    win = make_window()
+    win._show("main")
+    win.show_message(notices.VisitorText("Likes are paused for a moment."))
+    assert win.toast.text() == "Likes are paused for a moment."
+    win.show_like_failed("x", notices.VisitorText("Likes are off on this kiosk today."))
+    assert win.toast.text() == "Likes are off on this kiosk today."
+    assert win.last_problem == ""

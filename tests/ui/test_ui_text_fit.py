@@ -1,0 +1,169 @@
+"""No button, label or toast is elided or clipped on any screen, at the four supported
+resolutions, in English and Korean; and the privacy notice shows wherever the camera
+is analysed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QPoint, QRect
+from PySide6.QtWidgets import QApplication
+
+from kiosk.domain import Emotion
+from kiosk.ui.consent import ConsentOverlay, attach_consent
+from kiosk.ui.i18n import install_translator
+from kiosk.ui.main_window import MainWindow
+from kiosk.ui.privacy import PrivacyNotice
+from kiosk.ui.testing import make_page, make_reading, solid_image
+from kiosk.ui.text_fit import text_problems
+
+RESOLUTIONS = [(1920, 1080), (1080, 1920), (1366, 768), (1280, 800)]
+STATUS: dict[str, Any] = {
+    "camera_state": "LOST (camera 0 not found (backend auto))", "camera_fps": 0.0,
+    "model_device": "cpu, 2 threads", "inference_ms": 786.0, "online": False,
+    "queue_depth": 1234, "dead_letters": 12,
+    "catalog_counts": {e.value: 24 for e in Emotion}, "crash_count": 3,
+    "restarts_last_hour": 2, "unclean_exits_last_hour": 1, "crash_loop": True,
+    "uploads_configured": True, "uploader": "offline", "recommender": "personalize",
+    "last upload error": "EndpointConnectionError: could not connect",
+}
+
+
+def _settle(window: MainWindow) -> None:
+    for _ in range(4):
+        QCoreApplication.processEvents()
+    window.repaint()
+
+
+def _states(window: MainWindow, overlay: ConsentOverlay) -> Iterator[str]:
+    """Walk the window through every screen and state; yield a name at each."""
+    window.set_privacy({"cloud_fallback": True, "identity": True})
+    window.set_camera_state("LIVE", "")
+    window.show_attract([solid_image("#336699")])
+    yield "attract"
+    window.set_camera_state("LOST", "")
+    yield "attract, camera off"
+    window.wake()
+    yield "mood picker, camera off"
+    window.set_camera_state("LIVE", "")
+    window.wake()
+    window.show_emotion(None)
+    window.main.clear_page()
+    yield "main, looking"
+    page, images = make_page(3, Emotion.CONFUSED)
+    window.show_emotion(make_reading(Emotion.CONFUSED, 0.87))
+    window.show_page(page, images)
+    yield "main, emotion page"
+    window.set_mode("emotion", personalization_ready=True)
+    window.show_page(*make_page(3, Emotion.DISGUSTED, mode="personalized"))
+    yield "main, for you"
+    window.show_emotion(make_reading(Emotion.SURPRISED, 1.0, source="manual"))
+    window.show_message("Your like could not be saved. Please try again.")
+    yield "main, toast"
+    window.toast.hide()
+    window.set_camera_state("LOST", "")
+    window.wake()
+    window.open_mood_picker()
+    yield "mood picker"
+    window.set_camera_state("LIVE", "")
+    window.open_mood_picker()
+    yield "mood picker, camera on"
+    window.open_pin_pad()
+    for digit in "12":
+        window.pin.press_digit(digit)
+    yield "PIN pad"
+    window.pin.submit()
+    yield "PIN pad, wrong PIN"
+    for digit in "0000":
+        window.pin.press_digit(digit)
+    window.pin.submit()
+    window.set_status(STATUS)
+    yield "admin"
+    window.admin.buttons["flush_events"].click()
+    yield "admin, flush notice"
+    window.admin.buttons["exit"].click()
+    yield "admin, exit question"
+    window.admin.confirm_cancel.click()
+    window.show_curation([(f"pending/{e.folder}/{i}.jpg", e, solid_image("#553322"))
+                          for i, e in enumerate(list(Emotion)[:5])])
+    yield "review"
+    window.curation.close_requested.emit()
+    window.show_audience({})
+    yield "audience, nothing counted yet"
+    window.audience.close_requested.emit()
+    window.admin.close_button.click()
+    window.wake()
+    for ask in ("ask", "info"):
+        overlay.ask(retention_days=30)
+        if ask == "info":
+            overlay.info_button.click()
+        yield f"consent card, {ask}"
+    overlay.close_prompt()
+    overlay.offer_forget(matched=True)
+    yield "consent bar, forget me"
+    overlay.forget_button.click()
+    yield "consent card, confirm"
+    overlay.show_forgotten(pending=True)
+    yield "consent card, forgotten"
+    overlay.close_prompt()
+
+
+@pytest.fixture(params=["en", "ko"])
+def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
+    assert install_translator(qapp, request.param)
+    yield request.param
+    install_translator(qapp, "en")
+
+
+@pytest.mark.parametrize(("width", "height"), RESOLUTIONS, ids=lambda v: str(v))
+def test_no_text_is_elided_or_clipped_on_any_screen(
+    make_window: Callable[..., MainWindow], language: str, width: int, height: int
+) -> None:
+    window = make_window(width, height)
+    window.retranslate()
+    overlay = attach_consent(window, clock=window.touch_guard.clock)
+    problems: list[str] = []
+    seen: list[str] = []
+    for state in _states(window, overlay):
+        _settle(window)
+        seen.append(state)
+        problems += [f"{state}: {p}" for p in text_problems(window)]
+    assert len(seen) >= 20
+    assert not problems, f"{width}x{height} {language}:\n" + "\n".join(problems)
+
+
+def _notices(window: MainWindow) -> list[PrivacyNotice]:
+    return [n for n in window.findChildren(PrivacyNotice) if n.isVisibleTo(window)]
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1080, 1920)],
+                         ids=lambda v: str(v))
+def test_the_privacy_notice_shows_wherever_the_camera_is_analysed(
+    make_window: Callable[..., MainWindow], width: int, height: int
+) -> None:
+    window = make_window(width, height)
+    window.set_camera_state("LIVE", "")
+    opened: dict[str, Callable[[], None]] = {
+        "attract": lambda: window.show_attract([]),
+        "main": window.wake,
+        "mood": window.open_mood_picker,
+        "pin": window.open_pin_pad,
+        "admin": lambda: (window.pin.press_digit("0"), window.pin.press_digit("0"),
+                          window.pin.press_digit("0"), window.pin.press_digit("0"),
+                          window.pin.submit()),
+        "curation": lambda: window.show_curation([]),
+        "audience": lambda: (window.curation.close_requested.emit(),
+                             window.show_audience({})),
+    }
+    for screen, open_it in opened.items():
+        open_it()
+        _settle(window)
+        assert window.current_screen() == screen
+        shown = _notices(window)
+        assert len(shown) == 1, f"{screen}: {len(shown)} privacy notices"
+        assert "read on this device" in shown[0].text(), screen
+        notice = shown[0]
+        where = QRect(notice.mapTo(window, QPoint(0, 0)), notice.size())
+        assert notice.height() > 0 and window.rect().contains(where), screen
