@@ -157,6 +157,21 @@ class VisionSettings:
         "that returns later is read afresh. The visit itself lasts until "
         "[app] idle_timeout_s.", min=0, max=600
     )
+    switch_similarity: float = setting(
+        0.6, "Frame-to-frame appearance similarity of the primary face below which it "
+        "is taken for another person (fresh track and emotion). 0: never.", min=0, max=1,
+    )
+    emotion_models: str = setting(
+        "both", "Local emotion model(s): both (averaged), mini-xception or face-api.",
+        choices=("both", "mini-xception", "face-api"),
+    )
+    calibrate: bool = setting(
+        True, "Apply the per-class calibration shipped for the chosen model(s)."
+    )
+    fold_rare_below: float = setting(
+        0.5, "Disgust or fear below this confidence is shown as the next likeliest "
+        "emotion (0: always shown as read).", min=0, max=1,
+    )
 
 
 @dataclass(frozen=True)
