@@ -157,6 +157,21 @@ class VisionSettings:
         "that returns later is read afresh. The visit itself lasts until "
         "[app] idle_timeout_s.", min=0, max=600
     )
+    switch_similarity: float = setting(
+        0.6, "Frame-to-frame appearance similarity of the primary face below which it "
+        "is taken for another person (fresh track and emotion). 0: never.", min=0, max=1,
+    )
+    emotion_models: str = setting(
+        "both", "Local emotion model(s): both (averaged), mini-xception or face-api.",
+        choices=("both", "mini-xception", "face-api"),
+    )
+    calibrate: bool = setting(
+        True, "Apply the per-class calibration shipped for the chosen model(s)."
+    )
+    fold_rare_below: float = setting(
+        0.5, "Disgust or fear below this confidence is shown as the next likeliest "
+        "emotion (0: always shown as read).", min=0, max=1,
+    )
 
 
 @dataclass(frozen=True)
@@ -198,6 +213,18 @@ class RecommendSettings:
     mode: str = setting(
         "auto", "auto switches to personalized when ready; emotion/personalized force one.",
         choices=("auto", "emotion", "personalized"),
+    )
+    explore_share: float = setting(
+        0.0, "Most share of Emotion-mode images taken from neighbouring emotions to "
+        "explore (0: every image from the detected emotion's folder).", min=0.0, max=0.25,
+    )
+    personal_share: float = setting(
+        0.25, "Most share of 'For you' images that may leave the current emotion's folder "
+        "for a neighbouring one when the visitor's taste points there.", min=0.0, max=0.33,
+    )
+    attract_emotions: str = setting(
+        "happy,calm,surprised", "Emotion folders the attract slideshow shows, comma-"
+        "separated (e.g. happy,calm,surprised); empty: every emotion."
     )
     max_image_mb: float = setting(
         20.0, "Catalog images larger than this are skipped.", min=0.1, max=500

@@ -105,12 +105,12 @@ def check_models(settings: Settings) -> Check:
 
     from kiosk.vision.detector import FaceDetector
     from kiosk.vision.device import configure_threads
-    from kiosk.vision.emotion_model import EmotionClassifier
+    from kiosk.vision.ensemble import EmotionEnsemble
 
     threads = configure_threads(settings.vision.threads)
     started = time.perf_counter()
     detector = FaceDetector.from_settings(settings.vision)
-    classifier = EmotionClassifier.from_settings(settings.vision)
+    classifier = EmotionEnsemble.from_settings(settings.vision)
     detector.warmup(settings.camera.height, settings.camera.width)
     classifier.warmup()
     load_s = time.perf_counter() - started

@@ -52,6 +52,8 @@ def cmd_status(args: argparse.Namespace, client: Any = None) -> int:
         lines = fleet_status(client, namespace)
     except FleetError as exc:
         print(f"kiosk-admin fleet status: {exc}", file=sys.stderr)
+        if args.json:  # stdout stays JSON
+            print(json.dumps({"error": str(exc)}, ensure_ascii=False))
         return 1
     if args.json:
         json.dump({"namespace": namespace, "kiosks": [line.to_dict() for line in lines]},

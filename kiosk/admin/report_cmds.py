@@ -39,6 +39,14 @@ def settings_of(args: argparse.Namespace) -> Settings:
     return settings if isinstance(settings, Settings) else Settings()
 
 
+def _fail(args: argparse.Namespace, message: str, code: int) -> int:
+    """The error on stderr; with --json also `{"error": …}` on stdout (stdout stays JSON)."""
+    print(f"kiosk-admin report: {message}", file=sys.stderr)
+    if getattr(args, "json", False):
+        print(json.dumps({"error": message}, ensure_ascii=False))
+    return code
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from kiosk.analytics import AnalyticsError, AnalyticsStore
     from kiosk.analytics.report import build_report, parse_since
@@ -47,18 +55,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         since = parse_since(args.since)
     except ValueError as exc:
-        print(f"kiosk-admin report: {exc}", file=sys.stderr)
-        return 2
+        return _fail(args, str(exc), 2)
     path = settings.analytics_db
     if not path.is_file():
-        print(f"kiosk-admin report: no analytics database at {path}; run the kiosk first, or "
-              "point --data-dir / --config at the data folder it used", file=sys.stderr)
-        return 1
+        return _fail(args, f"no analytics database at {path}; run the kiosk first, or point "
+                     "--data-dir / --config at the data folder it used", 1)
     try:
         store = AnalyticsStore(path, k=settings.analytics.k_anonymity)
     except AnalyticsError as exc:
-        print(f"kiosk-admin report: {exc}", file=sys.stderr)
-        return 1
+        return _fail(args, str(exc), 1)
     try:
         report = build_report(store, since)
     finally:
@@ -69,9 +74,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         try:
             files = [*write_csv(report, args.out), write_html(report, args.out)]
         except OSError as exc:
-            print(f"kiosk-admin report: cannot write into {args.out}: {exc.strerror}",
-                  file=sys.stderr)
-            return 1
+            return _fail(args, f"cannot write into {args.out}: {exc.strerror}", 1)
         if not args.json:
             for f in files:
                 print(f"wrote {f}")

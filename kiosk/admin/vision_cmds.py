@@ -52,13 +52,13 @@ def _models(args: argparse.Namespace) -> tuple[Any, Any]:
 
     from kiosk.vision.detector import FaceDetector
     from kiosk.vision.device import configure_threads
-    from kiosk.vision.emotion_model import EmotionClassifier
+    from kiosk.vision.ensemble import EmotionEnsemble
 
     vision = args.settings.vision
     if args.detect_width:
         vision = dataclasses.replace(vision, detect_width=args.detect_width)
     configure_threads(vision.threads)
-    return FaceDetector.from_settings(vision), EmotionClassifier.from_settings(vision)
+    return FaceDetector.from_settings(vision), EmotionEnsemble.from_settings(vision)
 
 
 def _classify(args: argparse.Namespace) -> int:

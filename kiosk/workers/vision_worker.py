@@ -115,7 +115,7 @@ def default_pipeline_factory(settings: Any) -> PipelineFactory:
     def build(stop: threading.Event) -> tuple[VisionPipeline, str]:
         from kiosk.vision.detector import FaceDetector
         from kiosk.vision.device import configure_threads
-        from kiosk.vision.emotion_model import EmotionClassifier
+        from kiosk.vision.ensemble import EmotionEnsemble
         from kiosk.vision.errors import VisionError
         from kiosk.vision.rekognition import make_fallback
         from kiosk.vision.rekognition_budget import FILE_NAME as BUDGET_FILE
@@ -128,7 +128,7 @@ def default_pipeline_factory(settings: Any) -> PipelineFactory:
         check()
         detector = FaceDetector.from_settings(settings.vision)
         check()
-        classifier = EmotionClassifier.from_settings(settings.vision)
+        classifier = EmotionEnsemble.from_settings(settings.vision)
         check()
         detector.warmup(settings.camera.height, settings.camera.width)
         check()

@@ -61,3 +61,10 @@ def test_missing_database_and_bad_since(tmp_path: Path,
     seed(tmp_path / "data")
     assert main(["report", "--since", "yesterday", "--data-dir", str(tmp_path / "data")]) == 2
     assert "use a duration such as 7d" in capsys.readouterr().err
+
+
+def test_json_errors_keep_stdout_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--json", "--data-dir", str(tmp_path / "none")]) == 1
+    out = capsys.readouterr()
+    assert "no analytics database" in json.loads(out.out)["error"]
+    assert "no analytics database" in out.err

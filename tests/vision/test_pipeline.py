@@ -338,3 +338,33 @@ def test_reset_forgets_the_visit(rig: Rig) -> None:
     assert rig.pipeline.visit_id is None
     result = rig.step(boxes=[])
     assert result.reading is None and result.visit_id is None and result.tracks == ()
+
+
+def test_another_face_in_the_same_box_gets_a_fresh_track_and_emotion() -> None:
+    detector, classifier = FakeDetector(), FakeClassifier()
+    detector.boxes = [CENTRE]
+    pipeline = VisionPipeline(detector, classifier, VisionSettings())  # type: ignore[arg-type]
+    other = np.random.default_rng(99).integers(0, 256, size=(H, W, 3), dtype=np.uint8)
+    first = None
+    for i in range(6):
+        first = pipeline.process(Frame(TEXTURED, i, i / FPS))
+    assert first is not None and first.reading is not None
+    assert first.reading.emotion is Emotion.HAPPY and pipeline.switches == 0
+    classifier.reading = peaked(Emotion.SAD)
+    after = pipeline.process(Frame(other, 6, 6 / FPS))
+    # A fresh smoother: the new person's first reading shows at once, no happy decay.
+    assert pipeline.switches == 1
+    assert after.primary_track_id != first.primary_track_id
+    assert after.reading is not None and after.reading.emotion is Emotion.SAD
+    assert after.visit_id == first.visit_id  # presence never broke: same visit
+
+
+def test_the_same_face_moving_keeps_its_track() -> None:
+    detector, classifier = FakeDetector(), FakeClassifier()
+    pipeline = VisionPipeline(detector, classifier, VisionSettings())  # type: ignore[arg-type]
+    ids = set()
+    for i in range(8):
+        detector.boxes = [Box(CENTRE.x1 + 2 * i, CENTRE.y1 + i, CENTRE.x2 + 2 * i,
+                              CENTRE.y2 + i)]
+        ids.add(pipeline.process(Frame(TEXTURED, i, i / FPS)).primary_track_id)
+    assert len(ids) == 1 and pipeline.switches == 0

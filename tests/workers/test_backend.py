@@ -35,7 +35,7 @@ def test_page_has_decoded_images_and_no_uploader_offline(backend: KioskBackend) 
         assert result.images[item.id].shape == (64, 64, 3)
     assert backend.uploader is None  # AWS not configured: nothing is uploaded
     status = backend.status()
-    assert status["catalog_counts"]["happy"] == 12
+    assert status["catalog_counts"]["happy"] == 24  # the demo catalog
     assert status["uploads"].startswith("off")
 
 

