@@ -165,14 +165,14 @@ def test_evaluate_and_classify_images(
     labels = tmp_path / "labels.csv"
     rows = sample[:8]
     labels.write_text("image,emotion\n" + "".join(f"{p},{lab}\n" for p, lab in rows))
-    result = evaluate(labels, detector, classifier)
+    result = evaluate(labels, detector, classifier)  # type: ignore[arg-type]  # duck-typed
     for key in ("detection_rate", "accuracy", "accuracy_on_detected", "macro_f1",
                 "per_class_recall", "confusion", "groups", "n", "model", "labels"):
         assert key in result
     assert result["n"] == 8 and len(result["confusion"]["matrix"]) == 7
     assert set(result["groups"]["per_class_recall"]) <= {"positive", "neutral", "negative",
                                                          "surprise"}
-    out = classify_images([rows[0][0]], detector, classifier)
+    out = classify_images([rows[0][0]], detector, classifier)  # type: ignore[arg-type]
     assert out[0]["faces"] >= 1 and out[0]["source"] == "local"
     assert out[0]["emotion"] in {e.value for e in Emotion}
     assert len(out[0]["boxes"]) == out[0]["faces"]
