@@ -18,7 +18,7 @@ import sys
 import threading
 import traceback
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
@@ -37,6 +37,9 @@ from kiosk.workers.camera_bridge import CameraBridge
 from kiosk.workers.problems import WorkerProblems
 from kiosk.workers.runner import SerialWorker
 from kiosk.workers.vision_worker import VisionWorker, default_pipeline_factory
+
+if TYPE_CHECKING:
+    from kiosk.consent_flow import ConsentFlow
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +118,7 @@ class Kiosk:
         self.camera = CameraBridge(Capture.from_settings(source, self.settings.camera))
         self.vision = VisionWorker(self.camera.capture, default_pipeline_factory(self.settings))
 
-    def _build_identity(self) -> Any:
+    def _build_identity(self) -> ConsentFlow | None:
         """The opt-in identity flow, or None. Built when identity is on, and also when
         it was turned off but enrolled faces may remain (so they are still purged)."""
         from kiosk.consent_flow import ConsentFlow

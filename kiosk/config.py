@@ -214,6 +214,18 @@ class RecommendSettings:
         "auto", "auto switches to personalized when ready; emotion/personalized force one.",
         choices=("auto", "emotion", "personalized"),
     )
+    explore_share: float = setting(
+        0.0, "Most share of Emotion-mode images taken from neighbouring emotions to "
+        "explore (0: every image from the detected emotion's folder).", min=0.0, max=0.25,
+    )
+    personal_share: float = setting(
+        0.25, "Most share of 'For you' images that may leave the current emotion's folder "
+        "for a neighbouring one when the visitor's taste points there.", min=0.0, max=0.33,
+    )
+    attract_emotions: str = setting(
+        "happy,calm,surprised", "Emotion folders the attract slideshow shows, comma-"
+        "separated (e.g. happy,calm,surprised); empty: every emotion."
+    )
     max_image_mb: float = setting(
         20.0, "Catalog images larger than this are skipped.", min=0.1, max=500
     )

@@ -52,6 +52,9 @@ from kiosk.workers.runner import Jobs
 if TYPE_CHECKING:
     import numpy as np
 
+    from kiosk.consent_flow import ConsentFlow
+    from kiosk.vision.pipeline import VisionResult
+
 log = logging.getLogger(__name__)
 
 RESTART_EXIT_CODE = restart.RESTART_EXIT_CODE
@@ -64,19 +67,19 @@ was asked for long ago; "failed" the page could not be made (Next retries)."""
 
 
 class View(Protocol):
-    def show_frame(self, image_bgr: Any, boxes: list[tuple[float, float, float, float, bool]]
+    def show_frame(self, image_bgr: np.ndarray, boxes: list[tuple[float, float, float, float, bool]]
                    ) -> None: ...
     def show_emotion(self, reading: EmotionReading | None) -> None: ...
-    def show_page(self, page: Page, images: dict[str, Any]) -> None: ...
+    def show_page(self, page: Page, images: dict[str, np.ndarray]) -> None: ...
     def set_mode(self, mode: str, personalization_ready: bool) -> None: ...
     def set_camera_state(self, state: str, message: str) -> None: ...
-    def show_attract(self, images: list[Any]) -> None: ...
+    def show_attract(self, images: list[np.ndarray]) -> None: ...
     def wake(self) -> None: ...
     def show_like_confirmed(self, item_id: str) -> None: ...
     def show_like_failed(self, item_id: str, message: str) -> None: ...
     def set_status(self, status: dict[str, Any]) -> None: ...
     def show_message(self, text: str) -> None: ...
-    def show_curation(self, items: list[tuple[str, Any, Any]]) -> None: ...
+    def show_curation(self, items: list[tuple[str, Any, np.ndarray]]) -> None: ...
     def show_curation_error(self, item_id: str, message: str) -> None: ...
     def show_waiting(self, reason: str) -> None: ...
     def open_mood_picker(self) -> None: ...
@@ -121,7 +124,7 @@ class KioskController(QObject):
         reset_vision: Callable[[], None] | None = None,
         extra_status: Callable[[], dict[str, Any]] | None = None,
         wake_uploader: Callable[[], None] | None = None,
-        identity: Any = None,
+        identity: ConsentFlow | None = None,
         events_worker: Jobs | None = None,
         clock: Callable[[], float] = time.monotonic,
         parent: QObject | None = None,
@@ -161,7 +164,7 @@ class KioskController(QObject):
         self._last_activity = clock()
         self._last_seq = -1
         self._boxes: list[tuple[float, float, float, float, bool]] = []
-        self._attract_images: list[Any] = []
+        self._attract_images: list[np.ndarray] = []
 
         self.preview_timer = QTimer(self)
         self.preview_timer.setObjectName("preview")
@@ -200,7 +203,7 @@ class KioskController(QObject):
     # ------------------------------------------------------------------ vision
 
     @Slot(object)
-    def on_vision_result(self, result: Any) -> None:
+    def on_vision_result(self, result: VisionResult) -> None:
         if self.identity is not None:
             self.identity.observe(result)
         # Boxes only for faces in this very frame: no stale box on an empty picture.
@@ -244,7 +247,7 @@ class KioskController(QObject):
             self.view.show_emotion(reading)
 
     @staticmethod
-    def _primary_in_view(result: Any) -> bool:
+    def _primary_in_view(result: VisionResult) -> bool:
         """Is the visitor's (primary) face in this frame?"""
         if not result.faces or result.primary_track_id is None:
             return False
@@ -485,11 +488,11 @@ class KioskController(QObject):
         log.error("like of %s not recorded: %s", item_id, exc)
         self.view.show_like_failed(item_id, str(exc))
 
-    def _on_rescanned(self, report: Any) -> None:
+    def _on_rescanned(self, report: object) -> None:
         self.view.show_message(f"Catalog reloaded: {report}")
         self.refresh_status()
 
-    def _on_attract_images(self, images: list[Any]) -> None:
+    def _on_attract_images(self, images: list[np.ndarray]) -> None:
         self._attract_images = images
         if self.attract:
             self.view.show_attract(images)

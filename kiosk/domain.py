@@ -155,6 +155,13 @@ class Page:
     def item_ids(self) -> tuple[str, ...]:
         return tuple(i.id for i in self.items)
 
+    @property
+    def off_emotion(self) -> tuple[Item, ...]:
+        """The items from outside the page's emotion folder (bounded exploration, or
+        "For you" taste that left the mood); empty when the page answers the emotion
+        alone. A headline can say so when this is not empty."""
+        return tuple(i for i in self.items if i.emotion != self.emotion)
+
     def recommendation_id_for(self, item_id: str) -> str | None:
         """The recommendationId a like of `item_id` carries: only for an item of that
         Personalize answer, else None."""

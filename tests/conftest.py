@@ -81,7 +81,7 @@ def _no_leaked_qt_objects(request: pytest.FixtureRequest) -> Iterator[None]:
 
     def tracking_start(self: QTimer, *args: object) -> None:
         started.append(self)
-        original_start(self, *args)  # type: ignore[arg-type]
+        original_start(self, *args)
 
     app = QCoreApplication.instance()
     windows_before = (

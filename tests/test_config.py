@@ -105,7 +105,7 @@ def test_print_config_redacts_secrets(capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_bad_secret_value_is_not_echoed() -> None:
     with pytest.raises(ConfigError) as err:
-        load_settings(env={}, overrides={"ui.admin_pin_hash": 1.5j})  # type: ignore[dict-item]
+        load_settings(env={}, overrides={"ui.admin_pin_hash": 1.5j})
     assert "<redacted>" in str(err.value)
 
 

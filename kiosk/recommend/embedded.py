@@ -2,27 +2,42 @@
 
 Ranking a page for (visit, emotion):
 
-1. **Emotion (cold start).** Thompson sampling: each item's like rate in the
-   current emotion is drawn from Beta(likes + S·m, impressions − likes + S·(1 − m)).
-   The prior rate m favours the emotion's own folder (`prior_match`), a little the
-   neighbouring emotions' folders (`prior_adjacent`, see `ADJACENT`) and hardly the
-   rest (`prior_other`); it is then scaled by how well the item's look-alikes in its
-   folder did with visitors in this emotion (kernel-weighted likes/impressions over
-   the catalog's colour/texture features), so what visitors liked spreads at once to
-   similar images, new ones included. Items with few impressions get a new-item
-   bonus. Sampling is the exploration: an item with few impressions sometimes
-   outranks today's favourite.
-2. **Personalized ("For you").** Once the visitor has liked `personalize_after_likes`
+1. **The emotion's pool.** A page comes from the current emotion's folder (its
+   *pool*). Learning re-ranks inside the pool and never moves another folder's
+   images above it: with a store's real like rate (a few percent), pages passed over
+   without a like lower every image of the pool alike, so they must not be compared
+   with images of pools nobody has tried. Outside the pool there is only a bounded
+   share (`explore_share` in Emotion mode, default 0; `personal_share` in "For you",
+   default 0.25), only from the neighbouring emotions (`ADJACENT`), and counted over
+   the visit's pages in this emotion: after any page, at most that share of the
+   images shown so far left the pool. `Page.off_emotion` lists the images that did.
+   A pool smaller than a page is topped up from the neighbours (then the rest).
+2. **Emotion (cold start).** Thompson sampling inside the pool: each item's like
+   rate in the current emotion is drawn from Beta(likes + S·m, impressions − likes +
+   S·(1 − m)). Look-alike groups (near-duplicates, `kiosk.recommend.variety`) pool
+   their likes and impressions, so trying one member counts as trying the look. The
+   prior rate m is the pool's own like rate with visitors in this emotion (shrunk
+   towards `prior_match`) scaled by how the item's look-alikes in its folder did
+   (kernel-weighted likes/impressions over the catalog's colour/texture features),
+   so what visitors liked spreads at once to similar images, new ones included.
+   Draws are then divided by the pool's rate: a score says how an item compares
+   with its own pool, which is what stays true when almost nobody likes anything.
+   Items with few impressions get a new-item bonus.
+3. **Personalized ("For you").** Once the visitor has liked `personalize_after_likes`
    items (this visit, plus earlier visits of a recognised `user_id`), their taste is
-   blended in:
+   added to the score:
    * content: each item's look-alike like rate among what this visitor has seen
      (same kernel), shrunk towards `taste_prior_rate`. Liked images pull similar
      ones up, images passed over push theirs down;
    * co-likes: items other visitors liked in the same visit as the visitor's likes,
      normalised by popularity (item-to-item collaborative filtering).
-3. A page avoids items that look alike (a small MMR-style diversity penalty), so
-   each page teaches more about the visitor.
-4. Items already shown in this visit are excluded until the whole pool has been
+   Neighbouring emotions' images compete at `prior_adjacent / prior_match` of their
+   pool score, within the `personal_share` budget.
+4. **Variety.** No two near-duplicates on one page, none of the previous page's
+   looks again where the pool allows (relaxed, in that order, only when the pool
+   has too few distinct looks), and a small MMR-style penalty for items that look
+   alike.
+5. Items already shown in this visit are excluded until the whole pool has been
    shown; then a new cycle starts. A new emotion or a new visitor starts a fresh
    ranking (the visitor's likes are kept: taste belongs to the person).
 
@@ -32,8 +47,8 @@ for the look-alike model (a visitor's own taste would bias the population's rate
 Counts are written behind to SQLite (`recommender.sqlite3`: per item × emotion
 likes/impressions, sparse co-likes, per-user likes) and flushed at the end of a
 visit, every `flush_every` updates and on `close()`. Ranking is vectorised numpy
-without BLAS calls (their thread start-up costs more than the arithmetic here):
-about a millisecond for 10,000 items. Thread-safe (one lock).
+over the pool and its neighbours only: about a millisecond for 10,000 items.
+Thread-safe (one lock).
 """
 
 from __future__ import annotations
@@ -44,17 +59,18 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from kiosk.domain import Emotion, Item, Page
+from kiosk.recommend import variety
 from kiosk.recommend.errors import RecommendError
-from kiosk.recommend.features import normalize
 
 log = logging.getLogger(__name__)
+_ALL = slice(None)
 
 EMOTIONS: tuple[Emotion, ...] = tuple(Emotion)
 EMOTION_INDEX = {e: i for i, e in enumerate(EMOTIONS)}
@@ -104,10 +120,13 @@ class RankerParams:
     """Tuning of the embedded recommender (defaults tuned with `kiosk.bench recommend`)."""
 
     personalize_after_likes: int = 2
-    prior_strength: float = 12.0 # pseudo-impressions behind an item's prior like rate
+    prior_strength: float = 12.0  # pseudo-impressions behind an item's prior like rate
     prior_match: float = 0.35  # prior like rate of the emotion's own folder
-    prior_adjacent: float = 0.1  # ... of a neighbouring emotion's folder
-    prior_other: float = 0.04  # ... of any other folder
+    prior_adjacent: float = 0.1  # ... of a neighbouring emotion's folder (its weight
+    prior_other: float = 0.04  # ... of any other folder              against the pool)
+    explore_share: float = 0.0  # most share of Emotion-mode images from neighbours
+    personal_share: float = 0.25  # most share of "For you" images outside the pool
+    near_duplicate_cos: float = variety.NEAR_DUPLICATE_COS  # look-alike threshold
     folder_weight: float = 30.0  # pseudo-impressions of the prior vs a folder's counts
     lookalike_weight: float = 8.0  # pseudo-impressions of the folder rate vs look-alikes
     lookalike_share: float = 0.5  # what a look-alike's impression is worth vs the item's own
@@ -120,6 +139,12 @@ class RankerParams:
     taste_prior_rate: float = 0.2  # like rate assumed for looks the visitor has not seen
     taste_prior_weight: float = 1.0  # how many seen items that assumption is worth
     diversity: float = 0.1  # penalty for items of one page looking alike
+
+    def __post_init__(self) -> None:
+        for name in ("explore_share", "personal_share"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"RankerParams.{name} must be within 0..1, not {value}")
     user_history: int = 50  # earlier likes of a recognised user taken into account
     flush_every: int = 50  # pending count updates that trigger a write
     max_visits: int = 256  # visit states kept in memory (oldest dropped)
@@ -148,6 +173,8 @@ class _Visit:
     pooled: set[str] = field(default_factory=set)  # ... of which fed the look-alike model
     last_page: tuple[str, ...] = ()
     page_index: int = 0
+    served: int = 0  # images on this emotion's pages so far (for the off-pool budget)
+    served_off: int = 0  # ... of which from outside the emotion's pool
     evidence: _Evidence | None = None
     colikes: _Evidence | None = None  # co-like sums of the taste items, built lazily
 
@@ -218,7 +245,11 @@ class EmbeddedRecommender:
             self._folder_mask = (self._folder[None, :] == np.arange(n_e)[:, None]).astype(
                 np.float32
             )
-            self._features = _center(features, n)
+            self._features = variety.centre(features, n)
+            self._group = variety.groups(
+                self._features, self._folder, self.params.near_duplicate_cos
+            )
+            self._n_groups = int(self._group.max()) + 1 if n else 0
             # counts[kind, emotion, item]; kinds: likes, impressions, pooled likes/impressions
             counts = np.zeros((4, n_e, n))
             for key, emotion, *values in self._db.execute(
@@ -245,6 +276,12 @@ class EmbeddedRecommender:
                 prior[e, np.isin(self._folder, near)] = p.prior_adjacent
                 prior[e, self._folder == e] = p.prior_match
             self._prior = prior
+            # fit[e, item]: weight of the item's pool score on e's pages (1 in e's pool)
+            self._fit = prior / p.prior_match
+            near_mask = np.zeros((n_e, n), dtype=bool)
+            for e, emotion in enumerate(EMOTIONS):
+                near_mask[e] = np.isin(self._folder, [EMOTION_INDEX[a] for a in ADJACENT[emotion]])
+            self._near = near_mask
             self._rebuild_lookalikes()
 
     def _rebuild_lookalikes(self) -> None:
@@ -273,6 +310,32 @@ class EmbeddedRecommender:
     def item(self, key: str) -> Item | None:
         k = self._index.get(key)
         return self._items[k] if k is not None else None
+
+    def spread(self, emotions: Sequence[Emotion], count: int) -> list[Item]:
+        """Up to `count` items of these emotions' folders, emotions interleaved in
+        the given order, each folder in catalog order skipping near-duplicates of
+        items already picked (taken only once nothing else is left)."""
+        with self._lock:
+            queues = [list(np.flatnonzero(self._folder == EMOTION_INDEX[e])) for e in emotions]
+            picked: list[int] = []
+            feats = self._features if self._features.shape[1] else None
+            limit = self.params.near_duplicate_cos
+            for strict in (True, False):
+                while len(picked) < count and any(queues):
+                    for queue in queues:
+                        while queue and len(picked) < count:
+                            k = int(queue.pop(0))
+                            if k in picked:
+                                continue
+                            if strict and feats is not None and picked and bool(
+                                (feats[picked] @ feats[k] >= limit).any()
+                            ):
+                                continue
+                            picked.append(k)
+                            break
+                queues = [list(np.flatnonzero(self._folder == EMOTION_INDEX[e]))
+                          for e in emotions]
+            return [self._items[k] for k in picked]
 
     # ------------------------------------------------------------------ ranking
 
@@ -305,11 +368,15 @@ class EmbeddedRecommender:
             return visit.page_index, frozenset(visit.shown)
 
     def rank(
-        self, visit_id: str, k: int, mode: str = "auto", exclude: Iterable[str] = ()
+        self, visit_id: str, k: int, mode: str = "auto", exclude: Iterable[str] = (),
+        on_page: Sequence[str] = (),
     ) -> tuple[list[Item], bool]:
         """The best `k` items for a prepared visit, and whether its taste was blended in.
 
-        No side effects, except that a new cycle starts when the pool is exhausted."""
+        Mostly from the emotion's pool; see the module docstring for the bounded share
+        that may leave it. `on_page`: items another backend already put on this page
+        (excluded, and counted against the off-pool budget). No side effects, except
+        that a new cycle starts when the pool is exhausted."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         with self._lock:
@@ -321,29 +388,55 @@ class EmbeddedRecommender:
             if n == 0 or k < 1:
                 return [], personalized
             excluded = np.zeros(n, dtype=bool)
-            excluded[[self._index[i] for i in exclude if i in self._index]] = True
+            placed = [self._index[i] for i in on_page if i in self._index]
+            excluded[[self._index[i] for i in exclude if i in self._index] + placed] = True
             k = min(k, n - int(excluded.sum()))
             if k <= 0:
                 return [], personalized
-            blocked = excluded.copy()
-            blocked[[self._index[i] for i in visit.shown if i in self._index]] = True
-            if n - int(blocked.sum()) >= k:
-                scores = self._scores(visit, personalized, blocked, k)
-                chosen = self._pick(scores, blocked, k)
+            e = EMOTION_INDEX[visit.emotion]
+            own = (self._folder == e) & ~excluded
+            placed_off = int(np.count_nonzero(self._folder[placed] != e)) if placed else 0
+            budget = max(0, self._budget(visit, k + len(placed), personalized) - placed_off)
+            n_own = int(own.sum())
+            if n_own < k:  # a pool smaller than a page: top up from the neighbours, then all
+                budget = k - n_own
+                off = self._near[e] & ~excluded
+                if int(off.sum()) < budget:
+                    off = ~own & ~excluded
             else:
-                scores = self._scores(visit, personalized)
-                # Pool exhausted: show what is left, then start a new cycle, avoiding the
-                # page just shown where the catalog is large enough.
-                rest = np.flatnonzero(~blocked)
-                first = rest[np.argsort(-scores[rest], kind="stable")]
-                visit.shown = set()
-                again = excluded.copy()
-                again[first] = True
-                recent = [self._index[i] for i in visit.last_page if i in self._index]
-                if n - int(again.sum()) - len(recent) >= k - first.size:
-                    again[recent] = True
-                chosen = np.concatenate([first, self._pick(scores, again, k - first.size)])
+                off = self._near[e] & ~excluded if budget else np.zeros(n, dtype=bool)
+            shown = np.zeros(n, dtype=bool)
+            shown[[self._index[i] for i in visit.shown if i in self._index]] = True
+            last = [self._index[i] for i in visit.last_page if i in self._index]
+            scores = self._scores(visit, personalized, own | off)
+            tiers = [np.flatnonzero(own & ~shown)]
+            if tiers[0].size < k:  # the pool runs out on this page: a new cycle starts
+                visit.shown = {self._ids[int(i)] for i in np.flatnonzero(shown & ~own)}
+                tiers.append(np.flatnonzero(own & shown))
+            off_rows = np.flatnonzero(off & ~shown)
+            if off_rows.size < budget:
+                off_rows = np.flatnonzero(off)
+            explore = budget if not personalized and n_own >= k else 0
+            chosen = self._select(scores, tiers, off_rows, budget, explore, k, last)
             return [self._items[int(c)] for c in chosen], personalized
+
+    def off_emotion_budget(self, visit_id: str, k: int, personalized: bool) -> int:
+        """How many of the next `k` images may come from outside the emotion's pool
+        (for pages another backend proposes; a pool smaller than a page needs the
+        rest); 0 for an unknown visit."""
+        with self._lock:
+            visit = self._visits.get(visit_id)
+            if visit is None:
+                return 0
+            pool = int(np.count_nonzero(self._folder == EMOTION_INDEX[visit.emotion]))
+            return max(self._budget(visit, k, personalized), min(k, k - pool))
+
+    def _budget(self, visit: _Visit, k: int, personalized: bool) -> int:
+        """Off-pool images allowed on a page of k, so that after it at most the
+        share's fraction of the visit's images in this emotion left the pool."""
+        share = self.params.personal_share if personalized else self.params.explore_share
+        allowed = math.floor(share * (visit.served + k) + 1e-9) - visit.served_off
+        return max(0, min(k, allowed))
 
     def mark_shown(self, visit_id: str, item_ids: Sequence[str]) -> None:
         """Record that a page with these items was produced for the visit."""
@@ -354,6 +447,11 @@ class EmbeddedRecommender:
             visit.shown.update(item_ids)
             visit.last_page = tuple(item_ids)
             visit.page_index += 1
+            visit.served += len(item_ids)
+            visit.served_off += sum(
+                1 for i in item_ids
+                if (item := self.item(i)) is not None and item.emotion != visit.emotion
+            )
 
     def expected_rates(self, emotion: Emotion) -> dict[str, float]:
         """Posterior mean like rate of every item in `emotion` (for tests and the admin)."""
@@ -361,98 +459,170 @@ class EmbeddedRecommender:
             a, b = self._beta(EMOTION_INDEX[emotion])
             return dict(zip(self._ids, (a / (a + b)).tolist(), strict=True))
 
-    def _beta(self, e: int) -> tuple[np.ndarray, np.ndarray]:
-        """Beta parameters of every item's like rate in emotion e."""
+    def _beta(
+        self, e: int, rows: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Beta parameters of the like rate in emotion e of every item (or of `rows`);
+        look-alike groups share their counts."""
         p = self.params
-        likes, imps = self._likes[e], self._imps[e]
-        # The prior mean: each folder's pooled like rate with visitors in this emotion
-        # (shrunk towards the configured prior), scaled by how the item's same-folder
-        # look-alikes did relative to their folder (the item's own counts left out:
-        # they enter the Beta directly).
+        pick = slice(None) if rows is None else rows
+        likes = self._grouped(self._likes[e])[pick]
+        imps = self._grouped(self._imps[e])[pick]
+        prior = self._prior_rate(e, pick)
+        return likes + p.prior_strength * prior, imps - likes + p.prior_strength * (1 - prior)
+
+    def _grouped(self, values: np.ndarray) -> np.ndarray:
+        """Per item: the sum of `values` over its look-alike group (itself if alone)."""
+        if not self._n_groups or self._n_groups == len(self._ids):
+            return values
+        return np.bincount(self._group, values, minlength=self._n_groups)[self._group]
+
+    def _folder_rate(self, e: int, pick: slice | np.ndarray = _ALL) -> np.ndarray:
+        """Per item (of `pick`): its folder's pooled like rate with visitors in
+        emotion e, shrunk towards the configured prior."""
+        p = self.params
         fl = np.bincount(self._folder, self._plikes[e], minlength=len(EMOTIONS))
         fi = np.bincount(self._folder, self._pimps[e], minlength=len(EMOTIONS))
-        fixed = self._prior[e]
-        folder_rate = (fl[self._folder] + p.folder_weight * fixed) / (
-            fi[self._folder] + p.folder_weight
+        folder = self._folder[pick]
+        return (fl[folder] + p.folder_weight * self._prior[e, pick]) / (
+            fi[folder] + p.folder_weight
         )
+
+    def _prior_rate(self, e: int, pick: slice | np.ndarray = _ALL) -> np.ndarray:
+        """The prior mean: the folder's rate scaled by how the item's same-folder
+        look-alikes did relative to their folder (the item's own counts left out:
+        they enter the Beta directly, and so do its group's)."""
+        p = self.params
+        folder_rate = self._folder_rate(e, pick)
         share = p.lookalike_share
-        look_num = share * np.maximum(self._look_num[e] - self._plikes[e], 0.0)
-        look_den = share * np.maximum(self._look_den[e] - self._pimps[e], 0.0)
+        own_likes = self._grouped(self._plikes[e])[pick]
+        own_imps = self._grouped(self._pimps[e])[pick]
+        look_num = share * np.maximum(self._look_num[e, pick] - own_likes, 0.0)
+        look_den = share * np.maximum(self._look_den[e, pick] - own_imps, 0.0)
         lift = (look_num + p.lookalike_weight * folder_rate) / (
             (look_den + p.lookalike_weight) * folder_rate
         )
-        prior = np.clip(folder_rate * lift, 1e-3, 0.95)
-        return likes + p.prior_strength * prior, imps - likes + p.prior_strength * (1 - prior)
+        return np.clip(folder_rate * lift, 1e-3, 0.95)
 
-    def _scores(
-        self,
-        visit: _Visit,
-        personalized: bool,
-        blocked: np.ndarray | None = None,
-        k: int = 0,
-    ) -> np.ndarray:
-        """One Thompson draw of every item's score (-inf where it cannot matter).
+    def _scores(self, visit: _Visit, personalized: bool, candidates: np.ndarray) -> np.ndarray:
+        """One Thompson draw of every candidate's score (-inf elsewhere).
 
-        With `blocked` and `k`, only items that could reach the top k are drawn: an item
-        whose optimistic bound (mean + 4 sd) is below the k-th best pessimistic bound
-        (mean − 3 sd) would lose anyway. That skips most off-emotion items and keeps
-        ranking fast on large catalogs without changing which items win."""
+        The draw is divided by the item's folder rate and weighted by how well the
+        folder fits the emotion (`_fit`): pools are compared by configuration, never
+        by learnt counts, so a low like rate in one pool cannot hand its pages to
+        another."""
         p = self.params
-        a, b = self._beta(EMOTION_INDEX[visit.emotion])
-        fresh = self._recent * np.clip(
-            1.0 - self._seen / max(p.new_item_impressions, 1), 0.0, 1.0
-        )
-        gain = 1.0 + p.new_item_bonus * fresh
-        extra = np.zeros(len(self._ids))
+        e = EMOTION_INDEX[visit.emotion]
+        rows = np.flatnonzero(candidates)
+        scores = np.full(len(self._ids), -np.inf)
+        if rows.size == 0:
+            return scores
+        a, b = self._beta(e, rows)
+        rate = self._folder_rate(e, rows)
+        seen = self._grouped(self._seen)[rows]
+        fresh = self._recent[rows] * np.clip(1.0 - seen / max(p.new_item_impressions, 1), 0, 1)
+        gain = (1.0 + p.new_item_bonus * fresh) * self._fit[e, rows] * p.prior_match
+        value = self._rng.beta(a, b) / rate * gain
         if personalized and visit.taste:
             if self._features.shape[1] and p.content_weight:
                 evidence = self._evidence(visit)
-                rate = (evidence.num + p.taste_prior_weight * p.taste_prior_rate) / (
-                    evidence.den + p.taste_prior_weight
+                taste = (evidence.num[rows] + p.taste_prior_weight * p.taste_prior_rate) / (
+                    evidence.den[rows] + p.taste_prior_weight
                 )
-                extra += p.content_weight * (rate - p.taste_prior_rate)
+                value += p.content_weight * (taste - p.taste_prior_rate)
             if p.colike_weight:
-                extra += p.colike_weight * self._colike(visit)
-        if blocked is None or k < 1:
-            return self._rng.beta(a, b) * gain + extra
-        total = a + b
-        mean = a / total
-        sd = np.sqrt(a * b / (total * total * (total + 1.0)))
-        low = np.maximum(mean - 3.0 * sd, 0.0) * gain + extra
-        low[blocked] = -np.inf
-        # The k-th best pessimistic bound, looked for among the clearly positive ones
-        # (numpy's selection is slow on the many ties at zero).
-        contenders = low[low > 0.0]
-        if contenders.size >= k:
-            threshold = np.partition(contenders, contenders.size - k)[contenders.size - k]
-            high = np.minimum(mean + 4.0 * sd, 1.0) * gain + extra
-            draw = np.flatnonzero((high >= threshold) & ~blocked)
-        else:
-            draw = np.flatnonzero(~blocked)
-        scores = np.full(len(self._ids), -np.inf)
-        scores[draw] = self._rng.beta(a[draw], b[draw]) * gain[draw] + extra[draw]
+                value += p.colike_weight * self._colike(visit)[rows]
+        scores[rows] = value
         return scores
 
-    def _pick(self, scores: np.ndarray, blocked: np.ndarray, k: int) -> np.ndarray:
-        """The k best unblocked items, best first, penalising look-alikes on one page."""
-        open_ = np.flatnonzero(~blocked & (scores > -np.inf))
-        if open_.size < k:  # everything left, best first
-            open_ = np.flatnonzero(~blocked)
-        local = scores[open_]
-        if self.params.diversity <= 0 or k == 1 or self._features.shape[1] == 0:
-            return open_[_top(local, k)]
-        pool = open_[_top(local, min(open_.size, max(4 * k, 16)))]
-        feats = self._features[pool]
-        base = scores[pool].copy()
-        penalty = np.zeros(pool.size)
+    def _select(
+        self,
+        scores: np.ndarray,
+        tiers: list[np.ndarray],
+        off_rows: np.ndarray,
+        budget: int,
+        explore: int,
+        k: int,
+        last: list[int],
+    ) -> np.ndarray:
+        """Fill a page of k: on-pool tiers in order (the rest of the current cycle,
+        then a new one), at most `budget` off-pool rows, of which `explore` are taken
+        whatever their score (Emotion-mode exploration). Greedy by score minus an MMR
+        penalty; near-duplicates of the page, then of the last page, are skipped
+        while other candidates remain."""
+        width = max(8 * k, 32)
+        pools = [t[_top(scores[t], min(t.size, width))] for t in tiers if t.size]
+        off = off_rows[:0]
+        if budget:
+            off = off_rows[_top(scores[off_rows], min(off_rows.size, width))]
+        feats = self._features if self._features.shape[1] else None
+        limit = self.params.near_duplicate_cos
         chosen: list[int] = []
-        for _ in range(k):
-            j = int(np.argmax(base - penalty))
-            chosen.append(j)
-            base[j] = -np.inf
-            sim = np.clip(np.einsum("nd,d->n", feats, feats[j]), 0.0, None)
-            penalty = np.maximum(penalty, self.params.diversity * sim)
-        return pool[chosen]
+        penalty: dict[int, float] = {}
+        cands = np.concatenate([*pools, off]) if pools or off.size else np.zeros(0, np.int64)
+        off_set = set(off.tolist())
+
+        def clash(c: int, against: list[int]) -> bool:
+            if feats is None or not against:
+                return False
+            return bool((feats[against] @ feats[c] >= limit).any())
+
+        def take(c: int) -> None:
+            chosen.append(c)
+            if feats is not None and self.params.diversity > 0:
+                sims = np.clip(feats[cands] @ feats[c], 0.0, None)
+                for j, s in zip(cands.tolist(), sims.tolist(), strict=True):
+                    penalty[j] = max(penalty.get(j, 0.0), self.params.diversity * s)
+
+        for strict in (2, 1, 0):  # 2: no look of this page or the last; 1: of this page
+            used_off = sum(1 for c in chosen if c in off_set)
+            for _ in range(explore - used_off):
+                best = self._best(off, scores, penalty, chosen, strict, last, clash)
+                if best is None:
+                    break
+                take(best)
+            for pool in [*pools, None]:
+                while len(chosen) < k:
+                    used_off = sum(1 for c in chosen if c in off_set)
+                    group = off if pool is None else pool
+                    if pool is None and used_off >= budget:
+                        break
+                    best = self._best(group, scores, penalty, chosen, strict, last, clash)
+                    if pool is not None and used_off < budget:
+                        other = self._best(off, scores, penalty, chosen, strict, last, clash)
+                        if other is not None and (
+                            best is None
+                            or scores[other] - penalty.get(other, 0.0)
+                            > scores[best] - penalty.get(best, 0.0)
+                        ):
+                            best = other
+                    if best is None:
+                        break
+                    take(best)
+                if len(chosen) == k:
+                    return np.array(chosen, np.int64)
+        return np.array(chosen, np.int64)
+
+    @staticmethod
+    def _best(
+        rows: np.ndarray, scores: np.ndarray, penalty: dict[int, float], chosen: list[int],
+        strict: int, last: list[int], clash: Callable[[int, list[int]], bool],
+    ) -> int | None:
+        """The best row not chosen yet that respects the variety rules of `strict`."""
+        best, best_value = None, -np.inf
+        taken = set(chosen)
+        for c in rows.tolist():
+            if c in taken:
+                continue
+            value = scores[c] - penalty.get(c, 0.0)
+            if best is not None and value <= best_value:
+                continue
+            if strict >= 1 and clash(c, chosen):
+                continue
+            if strict >= 2 and clash(c, last):
+                continue
+            best, best_value = c, value
+        return best
 
     def _kernel(self, k: int) -> np.ndarray:
         """Similarity of every item to item k: max(0, cos)^p (cached for recent items)."""
@@ -747,22 +917,6 @@ def _power(x: np.ndarray, p: float) -> np.ndarray:
             out *= x
         return out
     return np.power(x, p)
-
-
-def _center(features: np.ndarray | None, n: int) -> np.ndarray:
-    """Centre the feature vectors on the catalog mean and re-normalise, so cosine
-    similarity measures what sets images apart rather than what they all share."""
-    if features is None or features.size == 0 or n == 0:
-        return np.zeros((n, 0), np.float32)
-    if features.shape[0] != n:
-        raise ValueError(f"features has {features.shape[0]} rows for {n} items")
-    f = np.asarray(features, dtype=np.float32)
-    present = np.abs(f).sum(axis=1) > 0
-    if not present.any():
-        return np.zeros((n, f.shape[1]), np.float32)
-    centred = f - f[present].mean(axis=0)
-    centred[~present] = 0.0
-    return normalize(centred)
 
 
 def _emotion_index(folder: str) -> int | None:

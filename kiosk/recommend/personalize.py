@@ -15,7 +15,10 @@ kiosk's shared backoff (`kiosk.aws.Backoff`: full jitter under a ceiling that
 doubles per failure, `backoff_initial_s` … `backoff_max_s`), so a dead network
 does not cost a timeout on every page. Failures are sorted by `kiosk.aws.classify`.
 Items Personalize knows but the local catalog does not are dropped; items already
-shown in the visit are skipped; a short page is filled by the embedded recommender. The returned
+shown in the visit are skipped; items outside the emotion's folder are kept only
+within the embedded recommender's off-pool budget (`RankerParams.explore_share` /
+`personal_share`, neighbouring emotions only), with or without a filter ARN; a short
+page is filled by the embedded recommender, which keeps the same bounds. The returned
 `recommendationId` is kept on the page with the items it covers (`Page.recommended`):
 only likes of those items carry it, never the filled-in ones, and a page the
 embedded recommender made alone after an empty answer carries none.
@@ -38,7 +41,7 @@ from typing import Any
 from kiosk.aws import Backoff, ErrorKind, classify, error_code
 from kiosk.config import PersonalizeSettings
 from kiosk.domain import Emotion, Item, Page
-from kiosk.recommend.embedded import MODES, EmbeddedRecommender
+from kiosk.recommend.embedded import ADJACENT, MODES, EmbeddedRecommender
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +177,9 @@ class PersonalizeRecommender:
     ) -> Page:
         items: list[Item] = []
         taken: set[str] = set()
-        unknown = 0
+        unknown = outside = 0
+        budget = self.fallback.off_emotion_budget(visit_id, size, personalized)
+        near = ADJACENT[emotion]
         for entry in response.get("itemList", []):
             item = self.fallback.item(str(entry.get("itemId", "")))
             if item is None:
@@ -182,6 +187,11 @@ class PersonalizeRecommender:
                 continue
             if item.id in shown or item.id in taken:
                 continue
+            if item.emotion != emotion:
+                if budget <= 0 or item.emotion not in near:
+                    outside += 1
+                    continue
+                budget -= 1
             items.append(item)
             taken.add(item.id)
             if len(items) == size:
@@ -191,10 +201,12 @@ class PersonalizeRecommender:
             log.info("personalize: dropped %d recommended items not in the local catalog",
                      unknown)
             notes.append(f"{unknown} items not in the local catalog dropped")
+        if outside:
+            notes.append(f"{outside} items outside the {emotion.folder} pool skipped")
         if len(items) < size:
             mode = "personalized" if personalized else "emotion"
             extra, _ = self.fallback.rank(visit_id, size - len(items), mode,
-                                          exclude=[i.id for i in items])
+                                          on_page=[i.id for i in items])
             if extra:
                 notes.append(f"{len(extra)} filled in by the embedded recommender")
             items += extra

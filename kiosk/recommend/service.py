@@ -15,7 +15,8 @@ upload queue itself (from the page: impression list, recommendationId).
 
 Public API (matches `kiosk.workers.backend.Recommender`):
 `page`, `next_page`, `impression`, `like`, `personalization_ready`, `end_visit`,
-`image`, `items`, `rescan`, `status`, `close` (and use as a context manager).
+`image`, `items`, `attract_items`, `rescan`, `status`, `close` (and use as a
+context manager).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from kiosk.config import Settings
+from kiosk.config import ConfigError, Settings
 from kiosk.domain import Emotion, Item, Page
 from kiosk.recommend.catalog import Catalog, RescanReport
 from kiosk.recommend.embedded import MODES, EmbeddedRecommender, RankerParams
@@ -50,6 +51,26 @@ class _VisitInfo:
     emotion: Emotion
     user_id: str | None
     gender: str | None
+
+
+def parse_emotions(text: str, key: str) -> tuple[Emotion, ...]:
+    """Emotion folders from a comma-separated setting (empty: all of them).
+
+    Raises ConfigError naming the key, the bad word and the allowed values."""
+    out: list[Emotion] = []
+    for word in (w.strip() for w in text.split(",")):
+        if not word:
+            continue
+        try:
+            emotion = Emotion.parse(word)
+        except ValueError:
+            allowed = ", ".join(e.folder for e in Emotion)
+            raise ConfigError(
+                f"{key} = {text!r}: {word!r} is not an emotion; allowed: {allowed}"
+            ) from None
+        if emotion not in out:
+            out.append(emotion)
+    return tuple(out) or tuple(Emotion)
 
 
 class RecommendationService:
@@ -75,6 +96,7 @@ class RecommendationService:
 
                 catalog_dir = catalog_root()
         data = settings.data_dir
+        self.attract_emotions = parse_emotions(rs.attract_emotions, "recommend.attract_emotions")
         self._lock = threading.RLock()
         self._visits: OrderedDict[str, _VisitInfo] = OrderedDict()
         self._last_fallback: str | None = None
@@ -84,7 +106,11 @@ class RecommendationService:
         self.cache = ImageCache(rs.cache_images)
         self.embedded = EmbeddedRecommender(
             data / RECOMMENDER_DB,
-            params=RankerParams(personalize_after_likes=rs.personalize_after_likes),
+            params=RankerParams(
+                personalize_after_likes=rs.personalize_after_likes,
+                explore_share=rs.explore_share,
+                personal_share=rs.personal_share,
+            ),
             page_size=rs.page_size,
             seed=seed,
         )
@@ -124,6 +150,15 @@ class RecommendationService:
 
     def items(self, emotion: Emotion | None = None) -> list[Item]:
         return self.catalog.items(emotion)
+
+    def attract_items(self, count: int) -> list[Item]:
+        """Up to `count` images for the attract slideshow: from the
+        `recommend.attract_emotions` folders (pleasant ones by default), emotions
+        interleaved, no two near-duplicates while distinct images remain."""
+        items = self.embedded.spread(self.attract_emotions, count)
+        if not items:  # none of those folders has images: show what there is
+            items = self.embedded.spread(tuple(Emotion), count)
+        return items
 
     def image(
         self, item: Item | str, size: tuple[int, int] | None = None, fit: str = "cover"

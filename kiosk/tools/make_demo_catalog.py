@@ -1,44 +1,33 @@
-"""Generate the bundled demo catalog: procedural art, 12+ images per emotion.
+"""Generate the bundled demo catalog: procedural art, 24 distinct images per emotion.
 
-    python -m kiosk.tools.make_demo_catalog [--out resources/catalog] [--per-emotion 12]
-                                            [--seed N] [--size 768] [--quality 88]
+    python -m kiosk.tools.make_demo_catalog [--out resources/catalog] [--per-emotion 24]
+                                            [--seed N] [--size 640] [--quality 84]
 
-Each emotion has its own visual language (palette, shapes, motion), and every
-image varies composition, palette and counts with its own seed, so the pictures of
-one emotion are related but distinct:
-
-| emotion    | language                                                               |
-|------------|------------------------------------------------------------------------|
-| happy      | warm saturated sunbursts, a glowing sun, balls bouncing along arcs     |
-| sad        | cool desaturated blues, falling rain, a low horizon, a pale low moon   |
-| angry      | black and reds, jagged shards bursting out, zigzag cracks              |
-| calm       | soft pastel skies, gentle layered waves, a soft sun                    |
-| surprised  | a spiky burst, speed lines, confetti flung out, high contrast          |
-| fear       | near-black fog, looming spires, bare reaching branches, a vignette     |
-| disgusted  | murky greens and browns, oozing blobs, bubbles and drips               |
-| confused   | mismatched colour fields, spirals, tangled lines                       |
+Each emotion has its own palette and several motifs (`kiosk.tools.demo_art.MOTIFS`,
+taken in turn), and every image varies composition, palette and counts with its own
+seed. A candidate that is a near-duplicate of an image already kept (the
+recommender's threshold, `kiosk.recommend.variety`, on the saved JPEG's features)
+is skipped, so no two images of the catalog look alike to the recommender.
 
 Images are drawn at twice the size and downscaled (smooth anti-aliased edges),
-then saved as JPEG. Only numpy and Pillow are used; the output is deterministic for
-a given seed. The art is part of the project and shares its license.
+then saved as JPEG. The output is deterministic for a given seed. The art is part
+of the project and shares its license.
 """
 
 from __future__ import annotations
 
 import argparse
-import colorsys
-import math
+import io
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image
 
 from kiosk.domain import Emotion
-
-RGB = tuple[int, int, int]
-Art = Callable[[np.random.Generator, int], Image.Image]
+from kiosk.recommend import features, variety
+from kiosk.tools.demo_art import MOTIFS
 
 README = """# Demo catalog
 
@@ -48,638 +37,34 @@ README = """# Demo catalog
 them. Item ids are `emotions/<emotion>/<file>`, as in the AWS sample.
 
 They are procedural art made by `python -m kiosk.tools.make_demo_catalog`
-(seed {seed}, {size}×{size} JPEG, quality {quality}): each emotion has its own palette,
-shapes and motion language, and each image its own composition:
+(seed {seed}, {size}×{size} JPEG, quality {quality}). Each emotion has its own
+palette and several scenes, each image its own composition:
 
-- **happy**: warm saturated sunbursts, a glowing sun, balls bouncing along arcs
-- **sad**: cool desaturated blues, falling rain, a low horizon, a pale low moon
-- **angry**: black and reds, jagged shards bursting out, zigzag cracks
-- **calm**: soft pastel skies, gentle layered waves, a soft sun
-- **surprised**: a spiky burst, speed lines, confetti flung out, high contrast
-- **fear**: near-black fog, looming spires, bare reaching branches, a vignette
-- **disgusted**: murky greens and browns, oozing blobs, bubbles and drips
-- **confused**: mismatched colour fields, spirals, tangled lines
+- **happy**: a sunburst over hills with bouncing balls; balloons; a flower meadow;
+  citrus slices on a bright table; kites among clouds
+- **sad**: rain on a moonlit sea; a rainy window; a lone bare tree; an umbrella
+  on a wet night street; a wilted flower in a glass
+- **angry**: shards bursting from a hot core; an erupting volcano; flames; red
+  lightning storm
+- **calm**: pastel waves under a soft sun; stacked stones by still water; misty
+  mountain ranges; a lily pond from above
+- **surprised**: a spiky burst with confetti; fireworks over a skyline; a gift
+  box bursting open; a pop-art exclamation mark
+- **fear**: fog, spires and bare branches; a big moon with bats; a dark corridor;
+  a spider web
+- **disgusted**: oozing slime; a murky swamp; mould colonies in a dish; sludge
+  dripping from pipes
+- **confused**: clashing colour fields with spirals; a tilted maze; shapes adrift;
+  interfering rings
+
+No two images are near-duplicates by the recommender's own threshold
+(`kiosk/recommend/variety.py`; the generator skips candidates that come too close,
+and `tests/recommend/test_demo_catalog.py` checks every pair).
 
 Regenerate with `python -m kiosk.tools.make_demo_catalog --out resources/catalog`.
 
 License: the same as the project's (these images are generated by its code).
 """
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def hsv(h: float, s: float, v: float) -> RGB:
-    """A colour from hue in degrees, saturation and value in 0..1."""
-    r, g, b = colorsys.hsv_to_rgb((h % 360) / 360.0, min(max(s, 0), 1), min(max(v, 0), 1))
-    return round(r * 255), round(g * 255), round(b * 255)
-
-
-def jitter(rng: np.random.Generator, color: RGB, hue: float = 8, sat: float = 0.06,
-           val: float = 0.06) -> RGB:
-    h, s, v = colorsys.rgb_to_hsv(*(c / 255 for c in color))
-    return hsv(h * 360 + rng.uniform(-hue, hue), s + rng.uniform(-sat, sat),
-               v + rng.uniform(-val, val))
-
-
-def gradient(size: int, stops: Sequence[tuple[float, RGB]], angle: float = 90.0,
-             center: tuple[float, float] | None = None) -> np.ndarray:
-    """A float32 HxWx3 (0..1) gradient: linear along `angle` (degrees, 90 = top to
-    bottom) or radial from `center` (fractions of the size) when given."""
-    y, x = np.mgrid[0:size, 0:size].astype(np.float32) / (size - 1)
-    if center is not None:
-        t = np.hypot(x - center[0], y - center[1]) / math.sqrt(2)
-    else:
-        a = math.radians(angle)
-        t = (x - 0.5) * math.cos(a) + (y - 0.5) * math.sin(a)
-        span = abs(math.cos(a)) + abs(math.sin(a))
-        t = t / span + 0.5
-    t = np.clip(t, 0.0, 1.0)
-    pos = np.array([p for p, _ in stops], np.float32)
-    cols = np.array([c for _, c in stops], np.float32) / 255.0
-    out = np.empty((size, size, 3), np.float32)
-    for ch in range(3):
-        out[..., ch] = np.interp(t, pos, cols[:, ch])
-    return out
-
-
-def to_image(array: np.ndarray) -> Image.Image:
-    return Image.fromarray((np.clip(array, 0, 1) * 255 + 0.5).astype(np.uint8), "RGB").convert(
-        "RGBA"
-    )
-
-
-def layer(size: int) -> tuple[Image.Image, ImageDraw.ImageDraw]:
-    img = Image.new("RGBA", (size, size), (0, 0, 0, 0))
-    return img, ImageDraw.Draw(img)
-
-
-def over(base: Image.Image, top: Image.Image, blur: float = 0.0) -> Image.Image:
-    """Composite `top` onto `base`, blurring it first (premultiplied: no dark fringes)."""
-    if blur:
-        top = top.convert("RGBa").filter(ImageFilter.GaussianBlur(blur)).convert("RGBA")
-    return Image.alpha_composite(base, top)
-
-
-def vignette(base: Image.Image, strength: float, color: RGB = (0, 0, 0),
-             power: float = 2.0) -> Image.Image:
-    size = base.width
-    y, x = np.mgrid[0:size, 0:size].astype(np.float32) / (size - 1)
-    r = np.hypot(x - 0.5, y - 0.5) / math.sqrt(0.5)
-    alpha = np.clip(r**power * strength, 0, 1)
-    top = np.zeros((size, size, 4), np.uint8)
-    top[..., :3] = color
-    top[..., 3] = (alpha * 255).astype(np.uint8)
-    return Image.alpha_composite(base, Image.fromarray(top, "RGBA"))
-
-
-def smooth_path(rng: np.random.Generator, size: int, n: int, start: tuple[float, float],
-                step: float, turn: float) -> list[tuple[float, float]]:
-    """A wandering, looping curve: a random walk with inertia that steers back inside."""
-    x, y = start
-    a = rng.uniform(0, 2 * math.pi)
-    da = 0.0
-    pts = []
-    for _ in range(n):
-        da = 0.92 * da + rng.normal(0, turn)
-        dx, dy = 0.5 * size - x, 0.5 * size - y
-        if math.hypot(dx, dy) > 0.38 * size:  # near the edge: turn towards the middle
-            target = math.atan2(dy, dx)
-            a += 0.15 * math.atan2(math.sin(target - a), math.cos(target - a))
-        a += da
-        x += math.cos(a) * step
-        y += math.sin(a) * step
-        pts.append((x, y))
-    return pts
-
-
-def alpha(color: RGB, a: float) -> tuple[int, int, int, int]:
-    return (*color, int(max(0, min(1, a)) * 255))
-
-
-# --------------------------------------------------------------------------- emotions
-
-
-def happy(rng: np.random.Generator, s: int) -> Image.Image:
-    if rng.random() < 0.35:
-        return balloons(rng, s)
-    warm = rng.uniform(-12, 12)
-    sky = gradient(s, [(0.0, hsv(48 + warm, 0.55, 1.0)), (0.55, hsv(32 + warm, 0.75, 1.0)),
-                       (1.0, hsv(10 + warm, 0.75, 0.97))],
-                   center=(cx := rng.uniform(0.25, 0.75), cy := rng.uniform(0.2, 0.45)))
-    base = to_image(sky)
-    # Sunburst rays: alternating lighter wedges from the sun.
-    rays, d = layer(s)
-    n = int(rng.integers(14, 24))
-    offset = rng.uniform(0, 2 * math.pi)
-    sx, sy = cx * s, cy * s
-    for i in range(n):
-        a0 = offset + 2 * math.pi * i / n
-        a1 = a0 + math.pi / n
-        far = 2 * s
-        d.polygon([(sx, sy), (sx + far * math.cos(a0), sy + far * math.sin(a0)),
-                   (sx + far * math.cos(a1), sy + far * math.sin(a1))],
-                  fill=alpha(hsv(50 + warm, 0.35, 1.0), 0.28))
-    base = over(base, rays, blur=s * 0.004)
-    # The sun with a glow.
-    r = s * rng.uniform(0.09, 0.14)
-    glow, d = layer(s)
-    d.ellipse([sx - 2.2 * r, sy - 2.2 * r, sx + 2.2 * r, sy + 2.2 * r],
-              fill=alpha(hsv(55 + warm, 0.3, 1.0), 0.55))
-    base = over(base, glow, blur=r * 0.6)
-    sun, d = layer(s)
-    d.ellipse([sx - r, sy - r, sx + r, sy + r], fill=alpha(hsv(52 + warm, 0.25, 1.0), 1.0))
-    base = over(base, sun)
-    # Rolling hills at the bottom.
-    hills, d = layer(s)
-    for k in range(int(rng.integers(2, 4))):
-        h0 = s * (0.78 + 0.07 * k)
-        amp, freq, ph = s * rng.uniform(0.03, 0.07), rng.uniform(1.0, 2.2), rng.uniform(0, 6)
-        pts = [(x, h0 + amp * math.sin(freq * 2 * math.pi * x / s + ph))
-               for x in range(0, s + 8, 8)]
-        green = hsv(95 + 25 * k + warm, 0.65, 0.8 - 0.08 * k)
-        d.polygon([*pts, (s, s), (0, s)], fill=alpha(green, 1))
-    base = over(base, hills)
-    # Balls bouncing along arcs: a dotted trail of their hops, then the ball itself.
-    balls, d = layer(s)
-    lanes = rng.permutation(4)[: int(rng.integers(2, 4))]
-    for lane in lanes:
-        color = hsv(float(rng.choice([355, 190, 320, 280, 170, 20])) + rng.uniform(-8, 8),
-                    0.8, 1.0)
-        rad = s * rng.uniform(0.03, 0.055)
-        ground = rng.uniform(0.8, 0.9) * s
-        hop_len, hop_h = rng.uniform(0.1, 0.17) * s, rng.uniform(0.12, 0.3) * s
-        hops = rng.uniform(2.2, 3.4)
-        direction = float(rng.choice([-1, 1]))
-        x0 = (0.08 + 0.08 * lane) * s if direction > 0 else (0.92 - 0.08 * lane) * s
-        def at(t: float, x0: float = x0, step: float = direction * hop_len,
-               hop_h: float = hop_h, top: float = ground - rad) -> tuple[float, float]:
-            frac, k = t % 1.0, int(t)
-            return x0 + step * t, top - hop_h * 0.75**k * 4 * frac * (1 - frac)
-
-        for j in range(int(hops * 10)):
-            tx, ty = at(j / 10)
-            dot = rad * (0.1 + 0.14 * j / (hops * 10))
-            d.ellipse([tx - dot, ty - dot, tx + dot, ty + dot],
-                      fill=alpha((255, 255, 255), 0.2 + 0.5 * j / (hops * 10)))
-        bx, by = at(hops)
-        shadow = rad * (1.0 - 0.5 * (ground - rad - by) / hop_h)
-        d.ellipse([bx - shadow, ground - shadow * 0.2, bx + shadow, ground + shadow * 0.2],
-                  fill=alpha((60, 90, 30), 0.35))
-        d.ellipse([bx - rad, by - rad, bx + rad, by + rad], fill=alpha(color, 1.0))
-        d.ellipse([bx - rad * 0.55, by - rad * 0.65, bx - rad * 0.05, by - rad * 0.2],
-                  fill=alpha((255, 255, 255), 0.75))
-    return over(base, balls)
-
-
-def balloons(rng: np.random.Generator, s: int) -> Image.Image:
-    """Happy, variant: balloons rising through a sunburst from a corner."""
-    warm = rng.uniform(-15, 15)
-    cx, cy = float(rng.choice([0.05, 0.95])), rng.uniform(0.0, 0.15)
-    base = to_image(gradient(s, [(0.0, hsv(50 + warm, 0.45, 1.0)), (0.6, hsv(30 + warm, 0.7, 1.0)),
-                                 (1.0, hsv(345 + warm, 0.55, 0.95))], center=(cx, cy)))
-    rays, d = layer(s)
-    n = int(rng.integers(12, 20))
-    for i in range(n):
-        a0 = 2 * math.pi * i / n
-        a1 = a0 + math.pi / n
-        d.polygon([(cx * s, cy * s), (cx * s + 2 * s * math.cos(a0), cy * s + 2 * s * math.sin(a0)),
-                   (cx * s + 2 * s * math.cos(a1), cy * s + 2 * s * math.sin(a1))],
-                  fill=alpha(hsv(48 + warm, 0.3, 1.0), 0.22))
-    base = over(base, rays, blur=s * 0.004)
-    flock, d = layer(s)
-    count = int(rng.integers(5, 10))
-    for _ in range(count):
-        rx = s * rng.uniform(0.045, 0.085)
-        ry = rx * 1.2
-        x = rng.uniform(0.12, 0.88) * s
-        y = rng.uniform(0.15, 0.75) * s
-        color = hsv(float(rng.choice([355, 20, 45, 190, 320, 280])) + rng.uniform(-8, 8),
-                    rng.uniform(0.7, 0.9), 1.0)
-        sway = rng.uniform(-0.06, 0.06) * s
-        string = [(x + sway * math.sin(t / 8) * (t / 40), y + ry + t * s * 0.006)
-                  for t in range(0, 41)]
-        d.line(string, fill=alpha((120, 80, 60), 0.7), width=max(2, int(s * 0.002)))
-        knot = y + ry * 1.12
-        d.polygon([(x, y + ry * 0.95), (x - rx * 0.15, knot), (x + rx * 0.15, knot)],
-                  fill=alpha(color, 1))
-        d.ellipse([x - rx, y - ry, x + rx, y + ry], fill=alpha(color, 0.97))
-        d.ellipse([x - rx * 0.55, y - ry * 0.65, x - rx * 0.15, y - ry * 0.15],
-                  fill=alpha((255, 255, 255), 0.55))
-    base = over(base, flock)
-    sparkle, d = layer(s)
-    for _ in range(int(rng.integers(20, 40))):
-        x, y, r = rng.uniform(0, 1) * s, rng.uniform(0, 1) * s, s * rng.uniform(0.002, 0.006)
-        d.ellipse([x - r, y - r, x + r, y + r], fill=alpha((255, 255, 235), 0.8))
-    return over(base, sparkle, blur=1)
-
-
-def sad(rng: np.random.Generator, s: int) -> Image.Image:
-    if rng.random() < 0.4:
-        return rainy_window(rng, s)
-    hue = rng.uniform(205, 225)
-    horizon = rng.uniform(0.66, 0.8)
-    sky = gradient(s, [(0.0, hsv(hue, 0.35, 0.32)), (horizon, hsv(hue - 5, 0.2, 0.62)),
-                       (1.0, hsv(hue, 0.3, 0.25))])
-    base = to_image(sky)
-    # A pale moon low in the sky, with a blurred halo and its reflection.
-    mx, my, mr = rng.uniform(0.2, 0.8) * s, (horizon - rng.uniform(0.12, 0.25)) * s, s * 0.05
-    halo, d = layer(s)
-    d.ellipse([mx - 3 * mr, my - 3 * mr, mx + 3 * mr, my + 3 * mr],
-              fill=alpha(hsv(hue, 0.1, 0.9), 0.25))
-    base = over(base, halo, blur=mr)
-    moon, d = layer(s)
-    d.ellipse([mx - mr, my - mr, mx + mr, my + mr], fill=alpha(hsv(hue, 0.08, 0.88), 0.9))
-    base = over(base, moon, blur=2)
-    # Low horizon: a flat sea with faint lines and the moon's broken reflection.
-    sea, d = layer(s)
-    hy = horizon * s
-    d.rectangle([0, hy, s, s], fill=alpha(hsv(hue + 5, 0.35, 0.28), 1.0))
-    for _ in range(40):
-        y = rng.uniform(hy + 4, s)
-        w = rng.uniform(0.05, 0.25) * s * (y - hy) / (s - hy)
-        x = mx + rng.normal(0, s * 0.02)
-        d.line([(x - w / 2, y), (x + w / 2, y)], fill=alpha(hsv(hue, 0.08, 0.8), 0.35), width=3)
-    for _ in range(60):
-        y = rng.uniform(hy, s)
-        x = rng.uniform(0, s)
-        d.line([(x, y), (x + rng.uniform(20, 120), y)], fill=alpha(hsv(hue, 0.25, 0.45), 0.3),
-               width=2)
-    base = over(base, sea, blur=1.5)
-    # Hills far away, on the horizon.
-    hills, d = layer(s)
-    pts = [(x, hy - s * 0.03 * (1 + math.sin(x / s * 7 + rng.uniform(0, 6))) * rng.uniform(0.6, 1))
-           for x in range(0, s + 16, 16)]
-    d.polygon([*pts, (s, hy + 2), (0, hy + 2)], fill=alpha(hsv(hue + 10, 0.3, 0.3), 0.9))
-    base = over(base, hills, blur=2)
-    # Falling rain: long thin slanted streaks.
-    rain, d = layer(s)
-    slant = rng.uniform(-0.25, 0.1)
-    for _ in range(int(rng.integers(220, 380))):
-        x, y = rng.uniform(-0.2, 1.1) * s, rng.uniform(-0.1, 1.0) * s
-        ln = rng.uniform(0.04, 0.12) * s
-        d.line([(x, y), (x + slant * ln, y + ln)], fill=alpha(hsv(hue, 0.08, 0.9),
-                                                              rng.uniform(0.2, 0.5)), width=3)
-    base = over(base, rain, blur=1)
-    return vignette(base, 0.45, hsv(hue, 0.5, 0.1))
-
-
-def rainy_window(rng: np.random.Generator, s: int) -> Image.Image:
-    """Sad, variant: blurred city lights behind a window pane covered in raindrops."""
-    hue = rng.uniform(200, 230)
-    base = to_image(gradient(s, [(0.0, hsv(hue, 0.35, 0.3)), (1.0, hsv(hue + 10, 0.3, 0.18))]))
-    bokeh, d = layer(s)
-    for _ in range(int(rng.integers(25, 45))):
-        x, y = rng.uniform(0, 1) * s, rng.uniform(0.3, 1.0) * s
-        r = rng.uniform(0.02, 0.07) * s
-        warm = rng.random() < 0.2
-        color = hsv(rng.uniform(30, 45) if warm else hue + rng.uniform(-15, 15),
-                    0.35 if warm else 0.2, rng.uniform(0.45, 0.75))
-        d.ellipse([x - r, y - r, x + r, y + r], fill=alpha(color, rng.uniform(0.25, 0.55)))
-    base = over(base, bokeh, blur=s * 0.012)
-    drops, d = layer(s)
-    for _ in range(int(rng.integers(70, 120))):
-        x, y = rng.uniform(0, 1) * s, rng.uniform(0, 1) * s
-        r = s * rng.uniform(0.004, 0.014)
-        if rng.random() < 0.3:  # a drop running down, leaving a trail
-            d.line([(x, y - r * rng.uniform(4, 14)), (x, y)], fill=alpha(hsv(hue, 0.1, 0.8), 0.18),
-                   width=max(2, int(r * 0.8)))
-        d.ellipse([x - r, y - r * 1.1, x + r, y + r * 1.1], fill=alpha(hsv(hue, 0.3, 0.15), 0.55))
-        d.ellipse([x - r * 0.75, y - r * 0.85, x + r * 0.6, y + r * 0.7],
-                  fill=alpha(hsv(hue, 0.15, 0.55), 0.6))
-        d.ellipse([x - r * 0.45, y - r * 0.6, x - r * 0.05, y - r * 0.2],
-                  fill=alpha((235, 240, 250), 0.7))
-    base = over(base, drops, blur=1)
-    return vignette(base, 0.6, hsv(hue, 0.5, 0.08))
-
-
-def angry(rng: np.random.Generator, s: int) -> Image.Image:
-    cx, cy = rng.uniform(0.3, 0.7), rng.uniform(0.35, 0.65)
-    bg = gradient(s, [(0.0, hsv(rng.uniform(0, 8), 0.95, 0.55)), (0.35, hsv(355, 0.95, 0.25)),
-                      (1.0, (8, 2, 4))], center=(cx, cy))
-    base = to_image(bg)
-    px, py = cx * s, cy * s
-    # A hot core.
-    core, d = layer(s)
-    d.ellipse([px - s * 0.1, py - s * 0.1, px + s * 0.1, py + s * 0.1],
-              fill=alpha(hsv(25, 0.9, 1.0), 0.8))
-    base = over(base, core, blur=s * 0.05)
-    # Jagged shards flung outward from the core.
-    shards, d = layer(s)
-    for _ in range(int(rng.integers(26, 44))):
-        a = rng.uniform(0, 2 * math.pi)
-        r0 = rng.uniform(0.05, 0.5) * s
-        ln = rng.uniform(0.12, 0.45) * s
-        wid = rng.uniform(0.02, 0.07) * s
-        x0, y0 = px + r0 * math.cos(a), py + r0 * math.sin(a)
-        tip = (x0 + ln * math.cos(a), y0 + ln * math.sin(a))
-        side = (math.cos(a + math.pi / 2) * wid, math.sin(a + math.pi / 2) * wid)
-        kink = rng.uniform(0.3, 0.7)
-        mid = (x0 + ln * kink * math.cos(a) + side[0] * rng.uniform(0.5, 1.5),
-               y0 + ln * kink * math.sin(a) + side[1] * rng.uniform(0.5, 1.5))
-        back = (x0 - side[0] * 0.6, y0 - side[1] * 0.6)
-        shade = rng.random()
-        if shade < 0.45:
-            color = hsv(rng.uniform(352, 368), 0.9, rng.uniform(0.55, 0.95))
-        elif shade < 0.75:
-            color = hsv(0, 0.0, rng.uniform(0.02, 0.1))
-        else:
-            color = hsv(rng.uniform(10, 30), 0.95, 1.0)
-        d.polygon([back, mid, tip, (x0 + side[0] * 0.3, y0 + side[1] * 0.3)],
-                  fill=alpha(color, rng.uniform(0.75, 1.0)))
-    base = over(base, shards)
-    # Zigzag cracks of light.
-    cracks, d = layer(s)
-    for _ in range(int(rng.integers(3, 6))):
-        a = rng.uniform(0, 2 * math.pi)
-        x, y = px, py
-        pts = [(x, y)]
-        for _ in range(int(rng.integers(6, 11))):
-            a += rng.uniform(-0.9, 0.9)
-            step = rng.uniform(0.04, 0.1) * s
-            x, y = x + step * math.cos(a), y + step * math.sin(a)
-            pts.append((x, y))
-        d.line(pts, fill=alpha(hsv(rng.uniform(30, 50), 0.7, 1.0), 0.95),
-               width=int(s * rng.uniform(0.005, 0.009)))
-    base = over(over(base, cracks, blur=s * 0.012), cracks)
-    return vignette(base, 0.8, (0, 0, 0), power=2.5)
-
-
-def calm(rng: np.random.Generator, s: int) -> Image.Image:
-    top = hsv(rng.uniform(200, 280), 0.22, 0.97)
-    mid = hsv(rng.uniform(10, 40), 0.22, 1.0)
-    low = hsv(rng.uniform(150, 190), 0.25, 0.92)
-    base = to_image(gradient(s, [(0.0, top), (0.55, mid), (1.0, low)], angle=rng.uniform(80, 100)))
-    # A soft sun.
-    sx, sy, r = rng.uniform(0.2, 0.8) * s, rng.uniform(0.2, 0.45) * s, rng.uniform(0.07, 0.12) * s
-    sun, d = layer(s)
-    sun_color = hsv(rng.uniform(15, 45), 0.4, 1.0)
-    d.ellipse([sx - 1.8 * r, sy - 1.8 * r, sx + 1.8 * r, sy + 1.8 * r], fill=alpha(sun_color, 0.25))
-    base = over(base, sun, blur=r * 0.6)
-    sun, d = layer(s)
-    d.ellipse([sx - r, sy - r, sx + r, sy + r], fill=alpha(sun_color, 0.95))
-    base = over(base, sun, blur=r * 0.06)
-    # A couple of long soft clouds.
-    clouds, d = layer(s)
-    for _ in range(int(rng.integers(2, 4))):
-        cx, cy = rng.uniform(0, 1) * s, rng.uniform(0.1, 0.45) * s
-        w, h = rng.uniform(0.25, 0.5) * s, rng.uniform(0.03, 0.06) * s
-        d.ellipse([cx - w, cy - h, cx + w, cy + h], fill=alpha((255, 255, 255), 0.35))
-    base = over(base, clouds, blur=s * 0.02)
-    # Gentle layered waves, lighter and slower towards the back.
-    n = int(rng.integers(4, 7))
-    wave_hue = rng.uniform(170, 215)
-    for k in range(n):
-        waves, d = layer(s)
-        y0 = s * (0.55 + 0.4 * k / n)
-        amp = s * rng.uniform(0.012, 0.03) * (1 + k / n)
-        freq, ph = rng.uniform(0.8, 1.8), rng.uniform(0, 2 * math.pi)
-        pts = [(x, y0 + amp * math.sin(2 * math.pi * freq * x / s + ph))
-               for x in range(0, s + 8, 8)]
-        color = hsv(wave_hue + 6 * k, 0.18 + 0.06 * k, 0.97 - 0.06 * k)
-        d.polygon([*pts, (s, s), (0, s)], fill=alpha(color, 0.85))
-        base = over(base, waves, blur=2)
-    return base
-
-
-def surprised(rng: np.random.Generator, s: int) -> Image.Image:
-    bg_hue = float(rng.choice([275, 200, 330, 230, 170, 15])) + rng.uniform(-10, 10)
-    cx, cy = rng.uniform(0.3, 0.7), rng.uniform(0.3, 0.7)
-    base = to_image(gradient(s, [(0.0, hsv(bg_hue, 0.6, 0.95)), (0.7, hsv(bg_hue + 20, 0.9, 0.45)),
-                                 (1.0, hsv(bg_hue + 30, 0.95, 0.25))], center=(cx, cy)))
-    px, py = cx * s, cy * s
-    # Speed lines rushing out of the centre.
-    lines, d = layer(s)
-    for _ in range(int(rng.integers(60, 100))):
-        a = rng.uniform(0, 2 * math.pi)
-        r0, r1 = rng.uniform(0.2, 0.45) * s, rng.uniform(0.6, 1.0) * s
-        w = rng.uniform(0.003, 0.012) * s
-        a0, a1 = a - w / r1, a + w / r1
-        d.polygon([(px + r0 * math.cos(a), py + r0 * math.sin(a)),
-                   (px + r1 * math.cos(a0), py + r1 * math.sin(a0)),
-                   (px + r1 * math.cos(a1), py + r1 * math.sin(a1))],
-                  fill=alpha((255, 255, 255), rng.uniform(0.25, 0.6)))
-    base = over(base, lines)
-    if rng.random() < 0.5:  # pop rings around the burst
-        rings, d = layer(s)
-        for k in range(int(rng.integers(2, 4))):
-            rr = s * (0.33 + 0.09 * k)
-            d.ellipse([px - rr, py - rr, px + rr, py + rr],
-                      outline=alpha((255, 255, 255), 0.55 - 0.12 * k), width=int(s * 0.008))
-        base = over(base, rings)
-    # The burst: a spiky star with an outline and an inner star.
-    burst, d = layer(s)
-    spikes = int(rng.integers(10, 22))
-    r_out, r_in = rng.uniform(0.2, 0.32) * s, rng.uniform(0.1, 0.16) * s
-    rot = rng.uniform(0, 2 * math.pi)
-    def star(ro: float, ri: float) -> list[tuple[float, float]]:
-        pts = []
-        for i in range(2 * spikes):
-            rr = (ro * rng.uniform(0.85, 1.1)) if i % 2 == 0 else ri
-            a = rot + math.pi * i / spikes
-            pts.append((px + rr * math.cos(a), py + rr * math.sin(a)))
-        return pts
-    outer = star(r_out, r_in)
-    d.polygon(outer, fill=alpha((20, 10, 30), 1.0))
-    d.polygon(star(r_out * 0.93, r_in * 0.9), fill=alpha(hsv(rng.uniform(45, 58), 0.95, 1.0), 1))
-    d.polygon(star(r_out * 0.55, r_in * 0.55), fill=alpha(hsv(rng.uniform(10, 30), 0.9, 1.0), 1))
-    d.ellipse([px - r_in * 0.35, py - r_in * 0.35, px + r_in * 0.35, py + r_in * 0.35],
-              fill=alpha((255, 255, 240), 1))
-    base = over(base, burst)
-    # Confetti flung outward: rectangles and dots in vivid colours.
-    confetti, d = layer(s)
-    palette = [hsv(h, 0.85, 1.0) for h in (0, 50, 120, 190, 300, 30)]
-    for _ in range(int(rng.integers(110, 170))):
-        a = rng.uniform(0, 2 * math.pi)
-        rr = (0.32 + abs(rng.normal(0, 0.22))) * s
-        x, y = px + rr * math.cos(a), py + rr * math.sin(a)
-        color = palette[int(rng.integers(len(palette)))]
-        size = rng.uniform(0.008, 0.02) * s
-        if rng.random() < 0.6:
-            t = rng.uniform(0, math.pi)
-            dx, dy = math.cos(t) * size, math.sin(t) * size
-            ex, ey = -dy * 0.45, dx * 0.45
-            d.polygon([(x - dx - ex, y - dy - ey), (x + dx - ex, y + dy - ey),
-                       (x + dx + ex, y + dy + ey), (x - dx + ex, y - dy + ey)],
-                      fill=alpha(color, 1))
-        else:
-            d.ellipse([x - size * 0.6, y - size * 0.6, x + size * 0.6, y + size * 0.6],
-                      fill=alpha(color, 1))
-    return over(base, confetti)
-
-
-def fear(rng: np.random.Generator, s: int) -> Image.Image:
-    hue = rng.uniform(160, 260)
-    glow_y = rng.uniform(0.45, 0.7)
-    base = to_image(gradient(s, [(0.0, hsv(hue, 0.45, 0.05)), (glow_y, hsv(hue, 0.28, 0.3)),
-                                 (1.0, hsv(hue, 0.4, 0.05))]))
-    # A cold glow low in the fog, behind everything.
-    lx, ly = rng.uniform(0.3, 0.7) * s, glow_y * s
-    light, d = layer(s)
-    r = s * rng.uniform(0.18, 0.3)
-    d.ellipse([lx - r, ly - r * 0.7, lx + r, ly + r * 0.7],
-              fill=alpha(hsv(hue + rng.uniform(-20, 40), 0.3, 0.6), 0.55))
-    base = over(base, light, blur=r * 0.45)
-    # Looming spires in three depths: the far ones paler with fog, the near ones black.
-    for depth, (val, fog_alpha) in enumerate(((0.2, 0.8), (0.1, 0.9), (0.02, 1.0))):
-        shapes, d = layer(s)
-        for _ in range(int(rng.integers(2, 5))):
-            side = float(rng.choice([-1, 1]))
-            x0 = (0.5 + side * rng.uniform(0.1, 0.55)) * s
-            w = rng.uniform(0.05, 0.12) * s * (1 + depth * 0.6)
-            h = rng.uniform(0.35, 0.6) * s * (1 + depth * 0.35)
-            lean = -side * rng.uniform(0.02, 0.12) * s * (1 + depth)
-            pts = [(x0 - w, s), (x0 - w * 0.35 + lean * 0.5, s - h * 0.6),
-                   (x0 - w * 0.1 + lean, s - h), (x0 + w * 0.3 + lean * 0.55, s - h * 0.55),
-                   (x0 + w, s)]
-            d.polygon(pts, fill=alpha(hsv(hue, 0.3, val), fog_alpha))
-        base = over(base, shapes, blur=3 - depth)
-        if depth < 2:  # fog drifting between the layers
-            fog, d = layer(s)
-            y = rng.uniform(0.6, 0.9) * s
-            d.rectangle([0, y, s, s], fill=alpha(hsv(hue, 0.15, 0.4), 0.18))
-            base = over(base, fog, blur=s * 0.04)
-    # Bare branches reaching in from the top and the sides.
-    branches, d = layer(s)
-
-    def branch(x: float, y: float, a: float, ln: float, w: float, depth: int) -> None:
-        if depth == 0 or ln < s * 0.01:
-            return
-        x1, y1 = x + ln * math.cos(a), y + ln * math.sin(a)
-        d.line([(x, y), (x1, y1)], fill=alpha((3, 3, 5), 1), width=max(2, int(w)))
-        for _ in range(int(rng.integers(2, 4))):
-            branch(x1, y1, a + rng.uniform(-0.75, 0.75), ln * rng.uniform(0.55, 0.78), w * 0.65,
-                   depth - 1)
-
-    for _ in range(int(rng.integers(1, 3))):
-        where = rng.random()
-        if where < 0.35:
-            x, y, a = 0.0, rng.uniform(0.05, 0.35) * s, rng.uniform(-0.3, 0.2)
-        elif where < 0.7:
-            x, y, a = float(s), rng.uniform(0.05, 0.35) * s, math.pi + rng.uniform(-0.2, 0.3)
-        else:
-            x, y, a = rng.uniform(0.15, 0.85) * s, 0.0, math.pi / 2 + rng.uniform(-0.4, 0.4)
-        branch(x, y, a, s * rng.uniform(0.2, 0.28), s * 0.02, 7)
-    base = over(base, branches, blur=0.8)
-    # Two eyes in the dark, sometimes.
-    if rng.random() < 0.5:
-        eyes, d = layer(s)
-        ex, ey, gap = rng.uniform(0.25, 0.75) * s, rng.uniform(0.55, 0.8) * s, s * 0.03
-        for dx in (-gap, gap):
-            d.ellipse([ex + dx - s * 0.011, ey - s * 0.005, ex + dx + s * 0.011, ey + s * 0.005],
-                      fill=alpha(hsv(rng.uniform(40, 60), 0.85, 1.0), 0.9))
-        base = over(over(base, eyes, blur=s * 0.008), eyes)
-    return vignette(base, 1.1, (0, 0, 0), power=1.8)
-
-
-def disgusted(rng: np.random.Generator, s: int) -> Image.Image:
-    hue = rng.uniform(55, 95)
-    base = to_image(gradient(s, [(0.0, hsv(hue - 25, 0.55, 0.38)), (0.5, hsv(hue, 0.6, 0.3)),
-                                 (1.0, hsv(hue - 35, 0.65, 0.18))], angle=rng.uniform(60, 120)))
-    # Oozing blobs: a metaball field thresholded softly.
-    low = 192
-    y, x = np.mgrid[0:low, 0:low].astype(np.float32) / low
-    field = np.zeros((low, low), np.float32)
-    for _ in range(int(rng.integers(6, 12))):
-        bx, by = rng.uniform(0.1, 0.9), rng.uniform(0.1, 0.9)
-        r = rng.uniform(0.035, 0.09)
-        field += r**2 / ((x - bx) ** 2 + (y - by) ** 2 + 1e-4)
-    for _ in range(int(rng.integers(3, 6))):  # drips hanging from the blobs
-        bx, by = rng.uniform(0.15, 0.85), rng.uniform(0.3, 0.7)
-        for k in range(int(rng.integers(5, 10))):
-            field += 0.0009 * (1 - k / 12) / ((x - bx) ** 2 + (y - by - 0.028 * k) ** 2 + 1e-4)
-    mask = np.clip((field - 1.0) * 6.0, 0, 1)
-    edge = np.clip(1 - np.abs(field - 1.0) * 8, 0, 1)
-    gloss = np.clip((np.roll(field, (4, 4), axis=(0, 1)) - 2.2) * 1.5, 0, 1) * mask * 0.45
-
-    def up(a: np.ndarray) -> Image.Image:
-        return Image.fromarray((a * 255).astype(np.uint8)).resize((s, s), Image.Resampling.BICUBIC)
-
-    mask_img, edge_img, gloss_img = up(mask), up(edge), up(gloss)
-    shade = gradient(s, [(0.0, hsv(hue + 10, 0.75, 0.75)), (1.0, hsv(hue - 15, 0.8, 0.45))],
-                     angle=rng.uniform(45, 135))
-    blob = to_image(shade)
-    blob.putalpha(mask_img)
-    base = Image.alpha_composite(base, blob)
-    rim = Image.new("RGBA", (s, s), alpha(hsv(hue + 20, 0.5, 0.95), 1))
-    rim.putalpha(edge_img.point(lambda v: int(v * 0.5)))
-    base = Image.alpha_composite(base, rim)
-    shine = Image.new("RGBA", (s, s), alpha(hsv(hue + 25, 0.35, 1.0), 1))
-    shine.putalpha(gloss_img.filter(ImageFilter.GaussianBlur(s * 0.01)))
-    base = Image.alpha_composite(base, shine)
-    # Bubbles with highlights.
-    bubbles, d = layer(s)
-    for _ in range(int(rng.integers(25, 45))):
-        bx, by = rng.uniform(0, 1) * s, rng.uniform(0, 1) * s
-        r = s * rng.uniform(0.006, 0.03)
-        d.ellipse([bx - r, by - r, bx + r, by + r], outline=alpha(hsv(hue + 15, 0.4, 0.8), 0.7),
-                  width=max(2, int(r * 0.18)), fill=alpha(hsv(hue, 0.6, 0.5), 0.35))
-        d.ellipse([bx - r * 0.5, by - r * 0.6, bx - r * 0.1, by - r * 0.2],
-                  fill=alpha((240, 240, 200), 0.6))
-    base = over(base, bubbles)
-    # Murky brown stains.
-    stains, d = layer(s)
-    for _ in range(int(rng.integers(4, 8))):
-        bx, by = rng.uniform(0, 1) * s, rng.uniform(0, 1) * s
-        r = s * rng.uniform(0.05, 0.15)
-        d.ellipse([bx - r, by - r * 0.7, bx + r, by + r * 0.7],
-                  fill=alpha(hsv(rng.uniform(25, 40), 0.7, 0.25), 0.35))
-    base = over(base, stains, blur=s * 0.03)
-    return vignette(base, 0.5, hsv(hue - 30, 0.7, 0.1))
-
-
-def confused(rng: np.random.Generator, s: int) -> Image.Image:
-    # Mismatched colour fields split along a tilted line.
-    h1, h2 = rng.uniform(0, 360), 0.0
-    h2 = h1 + rng.uniform(110, 180)
-    a = gradient(s, [(0.0, hsv(h1, 0.55, 0.95)), (1.0, hsv(h1 + 40, 0.7, 0.75))], angle=20)
-    b = gradient(s, [(0.0, hsv(h2, 0.6, 0.6)), (1.0, hsv(h2 - 30, 0.5, 0.9))], angle=200)
-    y, x = np.mgrid[0:s, 0:s].astype(np.float32) / s
-    tilt = rng.uniform(-0.8, 0.8)
-    wob = 0.04 * np.sin(x * rng.uniform(6, 14) + rng.uniform(0, 6))
-    split = (y - 0.5 - tilt * (x - 0.5) + wob)[..., None]
-    base = to_image(np.where(split > 0, a, b))
-    # A third odd patch.
-    patch, d = layer(s)
-    px, py, r = rng.uniform(0.2, 0.8) * s, rng.uniform(0.2, 0.8) * s, rng.uniform(0.15, 0.25) * s
-    d.rectangle([px - r, py - r, px + r, py + r],
-                fill=alpha(hsv(h1 + rng.uniform(60, 100), 0.5, 0.85), 0.6))
-    base = over(base, patch.rotate(rng.uniform(0, 90), center=(px, py)), blur=2)
-    # Spirals of clashing colours.
-    spirals, d = layer(s)
-    for _ in range(int(rng.integers(2, 4))):
-        cx, cy = rng.uniform(0.15, 0.85) * s, rng.uniform(0.15, 0.85) * s
-        turns = rng.uniform(2.5, 4.5)
-        rmax = rng.uniform(0.1, 0.2) * s
-        direction = rng.choice([-1, 1])
-        pts = []
-        for i in range(400):
-            t = i / 399
-            ang = direction * turns * 2 * math.pi * t
-            pts.append((cx + rmax * t * math.cos(ang), cy + rmax * t * math.sin(ang)))
-        d.line(pts, fill=alpha(hsv(rng.uniform(0, 360), 0.8, rng.uniform(0.2, 1.0)), 0.95),
-               width=int(s * rng.uniform(0.006, 0.012)), joint="curve")
-    base = over(base, spirals)
-    # Tangled lines wandering across everything, in clashing colours.
-    tangle, d = layer(s)
-    for _ in range(int(rng.integers(3, 5))):
-        pts = smooth_path(rng, s, 320, (rng.uniform(0.25, 0.75) * s, rng.uniform(0.25, 0.75) * s),
-                          s * 0.01, 0.07)
-        d.line(pts, fill=alpha(hsv(rng.uniform(0, 360), 0.85, rng.uniform(0.2, 1.0)), 0.9),
-               width=int(s * rng.uniform(0.006, 0.011)), joint="curve")
-    return over(base, tangle)
-
-
-ARTISTS: dict[Emotion, Art] = {
-    Emotion.HAPPY: happy,
-    Emotion.SAD: sad,
-    Emotion.ANGRY: angry,
-    Emotion.CALM: calm,
-    Emotion.SURPRISED: surprised,
-    Emotion.FEAR: fear,
-    Emotion.DISGUSTED: disgusted,
-    Emotion.CONFUSED: confused,
-}
 
 
 # --------------------------------------------------------------------------- output
@@ -688,23 +73,53 @@ ARTISTS: dict[Emotion, Art] = {
 def render(emotion: Emotion, index: int, seed: int, size: int = 768) -> Image.Image:
     """One image, drawn at twice `size` and downscaled."""
     rng = np.random.default_rng([seed, list(Emotion).index(emotion), index])
-    art = ARTISTS[emotion](rng, size * 2).convert("RGB")
+    motifs = MOTIFS[emotion]
+    art = motifs[index % len(motifs)](rng, size * 2).convert("RGB")
     return art.resize((size, size), Image.Resampling.LANCZOS)
 
 
-def generate(out: Path, per_emotion: int = 12, seed: int = 2024, size: int = 768,
-             quality: int = 88, emotions: Sequence[Emotion] | None = None) -> list[Path]:
-    """Write `<out>/<emotion>/<emotion>-NN.jpg` and `<out>/README.md`."""
+def generate(out: Path, per_emotion: int = 24, seed: int = 2024, size: int = 640,
+             quality: int = 84, emotions: Sequence[Emotion] | None = None,
+             distinct: float = variety.NEAR_DUPLICATE_COS - 0.003) -> list[Path]:
+    """Write `<out>/<emotion>/<emotion>-NN.jpg` and `<out>/README.md`.
+
+    Candidates are rendered in index order and one whose catalog features (of the
+    saved JPEG, centred as the recommender does) come within `distinct` of an image
+    already kept is skipped, so the catalog holds no near-duplicates by the
+    recommender's own threshold (with a small margin)."""
+    chosen = list(emotions or list(Emotion))
+    cache: dict[tuple[Emotion, int], tuple[bytes, np.ndarray]] = {}
+
+    def candidate(emotion: Emotion, index: int) -> tuple[bytes, np.ndarray]:
+        if (emotion, index) not in cache:
+            buf = io.BytesIO()
+            render(emotion, index, seed, size).save(buf, "JPEG", quality=quality,
+                                                    optimize=True, progressive=True)
+            data = buf.getvalue()
+            cache[(emotion, index)] = (data, features.image_features(Image.open(io.BytesIO(data))))
+        return cache[(emotion, index)]
+
+    first = [candidate(e, i)[1] for e in chosen for i in range(per_emotion)]
+    mean = np.mean(first, axis=0) if first else np.zeros(features.FEATURE_DIM, np.float32)
     written = []
-    for emotion in emotions or list(Emotion):
+    for emotion in chosen:
         folder = out / emotion.folder
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.glob(f"{emotion.folder}-*.jpg"):
             old.unlink()
-        for i in range(per_emotion):
-            path = folder / f"{emotion.folder}-{i + 1:02d}.jpg"
-            render(emotion, i, seed, size).save(path, "JPEG", quality=quality, optimize=True,
-                                                progressive=True)
+        kept: list[np.ndarray] = []
+        index = 0
+        while len(kept) < per_emotion:
+            data, vector = candidate(emotion, index)
+            index += 1
+            centred = features.normalize(vector - mean)
+            if kept and index <= 10 * per_emotion and float(
+                np.max(np.asarray(kept) @ centred)
+            ) >= distinct:
+                continue  # a near-duplicate of one kept: try the next candidate
+            kept.append(centred)
+            path = folder / f"{emotion.folder}-{len(kept):02d}.jpg"
+            path.write_bytes(data)
             written.append(path)
     (out / "README.md").write_text(
         README.format(count=len(written), per=per_emotion, seed=seed, size=size,
@@ -718,10 +133,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kiosk.tools.make_demo_catalog",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=Path("resources/catalog"))
-    parser.add_argument("--per-emotion", type=int, default=12)
+    parser.add_argument("--per-emotion", type=int, default=24)
     parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--size", type=int, default=768)
-    parser.add_argument("--quality", type=int, default=88)
+    parser.add_argument("--size", type=int, default=640)
+    parser.add_argument("--quality", type=int, default=84)
     parser.add_argument("--only", action="append", default=None,
                         help="only this emotion (repeatable)")
     args = parser.parse_args(argv)

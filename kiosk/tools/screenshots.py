@@ -132,7 +132,8 @@ def placeholder_art(emotion: str, index: int, size: int = 900) -> QImage:
 def catalog_images(catalog: Path | None, emotion: str, count: int) -> list[tuple[str, QImage]]:
     """`count` decoded images of one emotion (drawn placeholders fill any gap)."""
     root = catalog or resource_path("catalog", must_exist=False)
-    files = sorted((root / emotion).glob("*.jpg"))[:count] if (root / emotion).is_dir() else []
+    files = sorted((root / emotion).glob("*.jpg")) if (root / emotion).is_dir() else []
+    files = files[:: max(1, len(files) // max(1, count))][:count]  # spread: varied motifs
     out: list[tuple[str, QImage]] = []
     for path in files:
         img = QImage(str(path))
@@ -214,7 +215,10 @@ def render_all(
     window = demo_window(1920, 1080, demo)
     window.show_attract(demo.attract)
     shot(window, "attract")
-    window.wake()
+    window.wake()  # the attract screen cleared the visit: the next visitor's reading
+    window.show_frame(demo.frame, [(demo.box, True)])
+    window.show_emotion(demo.reading)
+    window.show_page(demo.page, demo.images)
     liked = window.main.grid.cards()[1]
     liked.like_button.click()
     liked.stop_animations()

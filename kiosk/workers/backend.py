@@ -206,15 +206,18 @@ class KioskBackend:
         dropped, and must not push the visitor's pages out of the cache."""
         from kiosk.recommend.images import decode_scaled
 
-        items = self.recommender.items()  # type: ignore[attr-defined]
-        by_emotion: dict[Emotion, list[Any]] = {}
-        for item in items:
-            by_emotion.setdefault(item.emotion, []).append(item)
-        picked: list[Any] = []
-        while len(picked) < count and any(by_emotion.values()):
-            for group in by_emotion.values():
-                if group and len(picked) < count:
-                    picked.append(group.pop(0))
+        spread = getattr(self.recommender, "attract_items", None)
+        if spread is not None:  # recommend.attract_emotions (pleasant ones by default)
+            picked: list[Any] = list(spread(count))
+        else:
+            by_emotion: dict[Emotion, list[Any]] = {}
+            for item in self.recommender.items():  # type: ignore[attr-defined]
+                by_emotion.setdefault(item.emotion, []).append(item)
+            picked = []
+            while len(picked) < count and any(by_emotion.values()):
+                for group in by_emotion.values():
+                    if group and len(picked) < count:
+                        picked.append(group.pop(0))
         out = []
         for item in picked:
             try:

@@ -13,10 +13,18 @@ from kiosk.camera.capture import CameraState, Capture, backoff_delay, content_ke
 from kiosk.camera.errors import SourceEnded
 from kiosk.camera.fake import FakeSource, numbered_frame
 from kiosk.config import CameraSettings
+from kiosk.domain import Frame
 
 OPENING, LIVE, STALLED, LOST = (
     CameraState.OPENING, CameraState.LIVE, CameraState.STALLED, CameraState.LOST
 )
+
+
+def newest(capture: Capture) -> Frame:
+    """The capture's newest frame; fails the test when there is none yet."""
+    frame = capture.latest()
+    assert frame is not None, "no frame published yet"
+    return frame
 
 
 def make(source: FakeSource, clock, states, **kw) -> Capture:
@@ -77,7 +85,7 @@ def test_stall_goes_stalled_then_lost_then_reopens_live(clock, states) -> None:
     reopen(capture, clock)
     assert source.opens == 2 and capture.state is LIVE
     assert states.states == [OPENING, LIVE, STALLED, LOST, LIVE]
-    assert capture.latest().seq == 2  # seq keeps counting across a reopen
+    assert newest(capture).seq == 2  # seq keeps counting across a reopen
 
 
 def test_frames_returning_within_stall_time_stay_live(clock, states) -> None:
@@ -107,12 +115,12 @@ def test_frozen_identical_frames_count_as_stalled(clock, states) -> None:
     source = FakeSource()
     capture = make(source, clock, states)
     capture.step(), capture.step()
-    seq = capture.latest().seq
+    seq = newest(capture).seq
     source.freeze()  # the driver keeps handing out the last frame (OpenCV after an unplug)
     run_for(capture, clock, 2.0)
     assert capture.state is STALLED
     assert "picture frozen (identical frames) for 2.0 s" in capture.message
-    assert capture.latest().seq == seq  # stale copies are not published as new frames
+    assert newest(capture).seq == seq  # stale copies are not published as new frames
     assert source.reads > 20
     run_for(capture, clock, 5.0)
     assert capture.state is LOST and source.closes == 1
@@ -120,7 +128,7 @@ def test_frozen_identical_frames_count_as_stalled(clock, states) -> None:
     assert capture.state is LOST  # still the same stale picture after reopening
     source.unfreeze()
     capture.step()
-    assert capture.state is LIVE and capture.latest().seq == seq + 1
+    assert capture.state is LIVE and newest(capture).seq == seq + 1
 
 
 def test_repeats_are_fine_for_sources_without_sensor_noise(clock, states) -> None:
@@ -128,7 +136,7 @@ def test_repeats_are_fine_for_sources_without_sensor_noise(clock, states) -> Non
     source = FakeSource([still], expect_sensor_noise=False)
     capture = make(source, clock, states)
     run_for(capture, clock, 10.0)
-    assert states.states == [OPENING, LIVE] and capture.latest().seq == 99
+    assert states.states == [OPENING, LIVE] and newest(capture).seq == 99
 
 
 def test_missing_at_start_is_lost_not_an_exception(clock, states) -> None:
@@ -233,14 +241,14 @@ def test_end_of_file_is_lost_without_reopen(clock, states) -> None:
     capture = make(source, clock, states)
     run_for(capture, clock, 60.0, tick=1.0)
     assert capture.state is LOST and capture.message == "clip.avi ended (camera.loop is off)"
-    assert source.opens == 1 and capture.latest().seq == 3
+    assert source.opens == 1 and newest(capture).seq == 3
 
 
 def test_frames_are_read_only_views(clock, states) -> None:
     image = numbered_frame(0)
     capture = make(FakeSource([image]), clock, states)
     capture.step(), capture.step()
-    frame = capture.latest()
+    frame = newest(capture)
     assert not frame.image.flags.writeable
     assert image.flags.writeable  # the source's own array is untouched
     with pytest.raises(ValueError):

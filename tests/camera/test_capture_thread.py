@@ -11,6 +11,7 @@ import numpy as np
 
 from kiosk.camera.capture import CameraState
 from kiosk.camera.fake import FakeSource, numbered_frame
+from kiosk.domain import Frame
 
 FAST = {"stall_after_s": 0.05, "lost_after_s": 0.05, "reopen_backoff_initial_s": 0.01}
 
@@ -60,7 +61,7 @@ def test_a_late_consumer_gets_the_newest_not_the_oldest(make_capture) -> None:
 def test_timestamps_and_seq_are_monotonic(make_capture) -> None:
     capture = make_capture(FakeSource())
     capture.start()
-    frames = []
+    frames: list[Frame] = []
     last = 0
     while len(frames) < 50:
         frame = capture.wait_newer(last, timeout=1.0)

@@ -77,7 +77,8 @@ def test_folder_whose_files_vanish_for_5_s_is_live_within_a_second_of_their_retu
         shutil.move(path, eleven / path.name)
     took = seconds_until(capture, clock, LIVE, 3.0)
     assert took <= PROBE_S + 0.2, "waited for the backoff instead of noticing the files"
-    assert capture.latest() is not None and capture.latest().image.shape == (48, 64, 3)
+    frame = capture.latest()
+    assert frame is not None and frame.image.shape == (48, 64, 3)
 
 
 def test_reopen_retries_files_that_had_failed(eleven: Path, clock, states,
@@ -136,6 +137,7 @@ def test_folder_camera_skips_every_odd_file_naming_it(
         image = source.read()
         assert image is not None and image.dtype == np.uint8 and not image.flags.writeable
         assert max(image.shape[:2]) <= FRAME_MAX_SIDE
+        assert source.current_file is not None
         shown.append(source.current_file.name)
         clock.now += 1.0
     assert sorted(shown) == sorted([*GOOD, "zz_big.jpg"])
@@ -156,7 +158,8 @@ def test_exif_rotated_image_is_upright_in_the_folder_camera(tmp_path: Path, cloc
     make_odd_files(tmp_path / "one", ("exif_rotated.jpg",))
     source = ImageFolderSource(tmp_path / "one", clock=clock)
     source.open()
-    assert source.read().shape == (256, 320, 3)  # stored 320 tall, shown landscape
+    image = source.read()
+    assert image is not None and image.shape == (256, 320, 3)  # stored 320 tall, shown landscape
 
 
 @pytest.mark.parametrize(("shape", "match"), [

@@ -211,7 +211,8 @@ def test_image_folder_repeats_the_image_at_its_frame_rate(image_folder: Path) ->
     clock.now += 0.15
     assert source.read() is first  # same picture again, 4 times a second
     clock.now += 2.0
-    assert int(source.read().mean()) == 120  # next image after the interval
+    image = source.read()
+    assert image is not None and int(image.mean()) == 120  # next image after the interval
 
 
 def test_image_folder_errors(tmp_path: Path) -> None:

@@ -242,7 +242,8 @@ def test_retryable_errors_keep_the_rows(
     seen = StatusWatch(uploader)
     uploader.start()
     assert seen.wait(lambda s: s.state is state)
-    assert seen.wait(lambda s: s.state is UploaderState.IDLE and s.pending == 0 and s.sent_total)
+    assert seen.wait(lambda s: s.state is UploaderState.IDLE and s.pending == 0
+                     and s.sent_total > 0)
     assert queue.counts().dead == 0
     stub.assert_no_pending_responses()
 

@@ -158,7 +158,7 @@ def test_throttling_is_retried_with_backoff_then_succeeds(
                       search_params(jpeg))
     service = make_service(backoff_s=0.5, max_retries=2)
     waits = FakeWaits()
-    service._calls._cancel = waits
+    service._calls._cancel = waits  # type: ignore[assignment]  # records, never waits
     result = service.identify(jpeg, Emotion.HAPPY, grant=grant)
     assert result.user_id == "user-known"
     # the shared backoff: full jitter under an exponential ceiling, bounded by max_retries

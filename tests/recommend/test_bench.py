@@ -1,14 +1,25 @@
-"""`python -m kiosk.bench recommend` on a small simulated world (shape of the JSON)."""
+"""`python -m kiosk.bench recommend` on a small simulated store (shape of the JSON)."""
 
 from __future__ import annotations
 
 from kiosk.bench import recommend
 
 
-def test_bench_reports_like_rates_and_latency() -> None:
-    result = recommend.run(["--items", "800", "--visits", "40", "--pages", "3"])
-    rates = result["like_rate_by_page"]
-    assert set(rates) == {"random", "emotion_static", "embedded"}
-    assert all(len(r) == 3 and all(0.0 <= x <= 1.0 for x in r) for r in rates.values())
-    assert set(result["rank_ms"]) >= {"p50", "p99"}
-    assert result["rank_ms"]["p50"] > 0 and result["n_items"] == 800
+def test_bench_reports_the_store_numbers() -> None:
+    result = recommend.run(["--items", "800", "--visits", "60", "--pages", "3",
+                            "--seeds", "1,2", "--hard"])
+    assert result["setting"] == "hard" and result["seeds"] == [1, 2]
+    assert result["world"]["base"] == recommend.HARD["base"]
+    for run in result["runs"].values():
+        rates = run["like_rate_by_page"]
+        assert set(rates) == {"random", "emotion_static", "embedded"}
+        assert all(len(r) == 3 and all(0.0 <= x <= 1.0 for x in r) for r in rates.values())
+        assert run["rank_ms"]["p50"] > 0 and run["rank_ms"]["calls"] == 180
+        assert run["catalog_near_duplicate_pairs"] > 0  # the world has look-alikes...
+        assert run["near_duplicate_pairs_per_page"] == 0  # ...that pages never pair
+        assert run["on_emotion_share"]["emotion"] >= 0.95
+    summary = result["summary"]
+    assert set(summary["on_emotion_share"]) == {"emotion", "personalized"}
+    assert summary["targets"]["no_near_duplicate_pairs"] is True
+    assert summary["targets"]["on_emotion_share_emotion_at_least_0_95"] is True
+    assert {"page3_lift", "rank_p99_ms", "near_duplicate_pairs_per_page"} <= set(summary)

@@ -8,12 +8,13 @@ import numpy as np
 from PIL import Image
 
 from kiosk.domain import Emotion
+from kiosk.recommend import features, variety
 from kiosk.recommend.catalog import Catalog
 from kiosk.resources import catalog_root
-from kiosk.tools import make_demo_catalog
+from kiosk.tools import demo_art, make_demo_catalog
 
 
-def test_bundled_catalog_has_12_decodable_images_per_emotion(data_dir: Path) -> None:
+def test_bundled_catalog_has_24_distinct_images_per_emotion(data_dir: Path) -> None:
     root = catalog_root()
     cat = Catalog(root, data_dir / "catalog.sqlite3")
     try:
@@ -21,14 +22,34 @@ def test_bundled_catalog_has_12_decodable_images_per_emotion(data_dir: Path) -> 
         assert not report.skipped and not report.ignored_folders
         counts = cat.counts()
         assert set(counts) == {e.folder for e in Emotion}
-        assert min(counts.values()) >= 12
-        # Distinct images: no two files share a checksum.
-        assert len({i.checksum for i in cat.items()}) == len(cat.items())
+        assert min(counts.values()) >= 24
+        items = cat.items()
+        # Distinct files, and no two look alike by the recommender's own threshold.
+        assert len({i.checksum for i in items}) == len(items)
+        centred = variety.centre(cat.features([i.id for i in items]), len(items))
+        pairs = variety.near_duplicate_pairs(centred)
+        assert pairs == [], [(items[a].id, items[b].id) for a, b in pairs]
+        # The threshold is calibrated on this catalog: re-cropped copies are caught.
+        caught = 0
+        picks = [i for i in items if i.id.endswith(("-01.jpg", "-02.jpg"))]
+        for item in picks:
+            with Image.open(item.path) as img:
+                w, h = img.size
+                crop = img.convert("RGB").crop((w // 20, h // 20, w - w // 20, h - h // 20))
+            vector = features.image_features(crop)
+            mean = cat.features([i.id for i in items]).mean(axis=0)
+            copy = features.normalize(vector - mean)
+            caught += float(copy @ centred[items.index(item)]) >= variety.NEAR_DUPLICATE_COS
+        assert caught >= 0.85 * len(picks)
     finally:
         cat.close()
     assert (root / "README.md").is_file()
     total = sum(p.stat().st_size for p in root.rglob("*.jpg"))
-    assert total <= 8.5 * 1024 * 1024
+    assert total <= 7 * 1024 * 1024  # the repository stays small to clone
+
+
+def test_every_emotion_has_several_scenes() -> None:
+    assert all(len(demo_art.MOTIFS[e]) >= 4 for e in Emotion)
 
 
 def test_generator_is_deterministic_and_emotions_look_different(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@ no repeats, fresh rankings and persistence (fixed random seeds)."""
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ def make(world: Any, path: str | Path = ":memory:", seed: int = 3, **params: Any
 
 
 def first_pages(rec: EmbeddedRecommender, emotion: Emotion, n: int, tag: str) -> list[str]:
-    shown = []
+    shown: list[str] = []
     for v in range(n):
         shown += rec.page(f"{tag}-{v}", emotion).item_ids
         rec.end_visit(f"{tag}-{v}")
@@ -42,8 +41,7 @@ def test_cold_start_pages_match_the_emotion(world: Any) -> None:
     shown = first_pages(rec, Emotion.SAD, 100, "v")
     folders = Counter(i.split("/")[1] for i in shown)
     assert folders["sad"] / len(shown) > 0.9
-    near = sum(folders[e.folder] for e in ADJACENT[Emotion.SAD])
-    assert near >= len(shown) - folders["sad"] - near  # exploring mostly next door
+    assert folders["sad"] == len(shown)  # no exploration outside the pool by default
     page = rec.page("x", Emotion.SAD)
     assert len(page.items) == 3 and page.mode == "emotion" and page.source == "embedded"
     assert page.index == 0 and page.emotion is Emotion.SAD and page.visit_id == "x"
@@ -147,25 +145,34 @@ def test_co_likes_lift_items_liked_together(world: Any) -> None:
 
 def test_no_repeats_until_the_pool_is_exhausted(world: Any) -> None:
     rec = make(world)
-    n = rec.item_count  # 96
+    n = 12  # the happy pool
     seen: list[str] = []
     for p in range(n // 3):
         page = rec.page("v", HAPPY)
         assert page.index == p and len(page.items) == 3
         seen += page.item_ids
-    assert len(set(seen)) == n  # every item once
+    assert len(set(seen)) == n and all("/happy/" in i for i in seen)  # every item once
     again = rec.page("v", HAPPY)  # a new cycle
     assert len(again.items) == 3 and not set(again.item_ids) & set(seen[-3:])
 
 
-def test_pool_exhaustion_mid_page(world: Any, synthetic_items: Any) -> None:
-    items, feats, _ = synthetic_items(per_emotion=1, clusters=1)
+def test_pool_exhaustion_mid_page(synthetic_items: Any) -> None:
+    items, feats, _ = synthetic_items(per_emotion=7, clusters=7)
     rec = EmbeddedRecommender(seed=1, page_size=3)
-    rec.set_catalog(items, feats)  # 8 items: pages of 3, 3, then 2 left + 1 of a new cycle
+    rec.set_catalog(items, feats)  # 7 happy: pages of 3, 3, then 1 left + 2 of a new cycle
     pages = [rec.page("v", HAPPY).item_ids for _ in range(3)]
     assert len(set(pages[0] + pages[1])) == 6
-    assert len(set(pages[2])) == 3
-    assert len(set(pages[0] + pages[1] + pages[2])) == 8
+    assert len(set(pages[2])) == 3 and not set(pages[2]) & set(pages[1])
+    assert len(set(pages[0] + pages[1] + pages[2])) == 7
+
+
+def test_a_pool_smaller_than_a_page_is_topped_up_from_neighbours(synthetic_items: Any) -> None:
+    items, feats, _ = synthetic_items(per_emotion=1, clusters=1)
+    rec = EmbeddedRecommender(seed=1, page_size=3)
+    rec.set_catalog(items, feats)
+    page = rec.page("v", HAPPY)
+    assert len(page.items) == 3 and "emotions/happy/000.jpg" in page.item_ids
+    assert {i.emotion for i in page.off_emotion} <= ADJACENT[HAPPY]
 
 
 def test_new_emotion_or_visitor_starts_a_fresh_ranking(world: Any) -> None:
@@ -232,17 +239,18 @@ def test_empty_catalog_gives_empty_pages() -> None:
     assert page.items == () and page.mode == "emotion"
 
 
-def test_ranking_10000_items_is_fast(synthetic_items: Any) -> None:
+def test_ranking_10000_items_stays_in_the_pool(synthetic_items: Any) -> None:
+    # Speed is measured by `python -m kiosk.bench recommend` (rank_ms), not here.
     items, feats, _ = synthetic_items(per_emotion=1250, clusters=12, dim=48)
     rec = EmbeddedRecommender(seed=0)
     rec.set_catalog(items, feats)
-    times = []
-    for p in range(40):
-        t0 = time.perf_counter()
+    seen: set[str] = set()
+    for p in range(20):
         page = rec.page("v", HAPPY)
-        times.append(time.perf_counter() - t0)
+        assert len(page.items) == 3 and not page.off_emotion
+        assert not seen & set(page.item_ids)
+        seen |= set(page.item_ids)
         rec.record_impression("v", HAPPY, page.item_ids)
         if p in (2, 5):
             rec.record_like("v", HAPPY, page.item_ids[0])
-    assert len(items) == 10_000
-    assert float(np.median(times)) < 0.010  # ~1 ms typical; generous for busy CI machines
+    assert len(items) == 10_000 and rec.page("v", HAPPY).mode == "personalized"

@@ -274,3 +274,43 @@ def test_a_slow_answer_falls_back_within_the_budget(embedded: Any, clock: FakeCl
 def test_needs_a_campaign_or_recommender(embedded: Any) -> None:
     with pytest.raises(ValueError, match="campaign_arn"):
         PersonalizeRecommender(PersonalizeSettings(), embedded)
+
+
+@pytest.mark.parametrize("filter_arn", ["", FILTER])
+def test_items_outside_the_emotion_are_bounded_like_the_embedded_ones(
+    embedded: Any, client: Any, clock: FakeClock, filter_arn: str
+) -> None:
+    # Personalize answers sad, angry and fear images for a happy visitor: without a
+    # filter (or with one that lets them through) they are skipped in Emotion mode
+    # (explore_share 0), and the page is filled from the happy pool.
+    rec = make(embedded, client, clock, filter_arn=filter_arn)
+    odd = ["emotions/sad/001.jpg", "emotions/angry/002.jpg", "emotions/fear/003.jpg"]
+    with Stubber(client) as stub:
+        stub.add_response("get_recommendations", answer(*odd, *happy(5)))
+        page = rec.page("v", HAPPY, mode="emotion")
+        # "For you": at most a quarter of the visit's images leave the pool, and only
+        # to neighbouring emotions (surprised, calm), never to sad or angry.
+        for n in range(4):
+            stub.add_response("get_recommendations", answer(
+                f"emotions/surprised/{n:03d}.jpg", f"emotions/calm/{n:03d}.jpg",
+                f"emotions/angry/{n:03d}.jpg", *happy(6 + 3 * n, 7 + 3 * n, 8 + 3 * n)))
+        personal = [rec.page("v2", HAPPY, mode="personalized") for _ in range(4)]
+    rec.close()
+    assert page.item_ids[0] == happy(5)[0] and page.off_emotion == ()
+    assert all(i.emotion is HAPPY for i in page.items) and len(page.items) == 3
+    assert "3 items outside the happy pool skipped" in page.note
+    off = [i for p in personal for i in p.off_emotion]
+    assert 1 <= len(off) <= 0.25 * 12
+    assert {i.emotion for i in off} <= {Emotion.SURPRISED, Emotion.CALM}
+
+
+def test_the_fallback_keeps_the_emotion_too(embedded: Any, clock: FakeClock) -> None:
+    broken = boto3.client("personalize-runtime", region_name="us-east-1")
+    rec = make(embedded, broken, clock)
+    with Stubber(broken) as stub:
+        stub.add_client_error("get_recommendations", "ThrottlingException")
+        first = rec.page("v", Emotion.SAD)
+    pages = [first] + [rec.page("v", Emotion.SAD) for _ in range(5)]  # backing off
+    rec.close()
+    assert all(p.source == "embedded" for p in pages)
+    assert all(i.emotion is Emotion.SAD for p in pages for i in p.items)

@@ -11,7 +11,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from kiosk.config import Settings, load_settings
+from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.domain import Emotion
 from kiosk.recommend.errors import RecommendError
 from kiosk.recommend.service import RecommendationService
@@ -34,19 +34,20 @@ def service(data_dir: Path, catalog_dir: Path) -> Iterator[RecommendationService
 
 
 def test_pages_likes_and_the_personalization_switch(service: RecommendationService) -> None:
-    first = service.page("v1", HAPPY)
-    assert len(first.items) == 3 and first.mode == "emotion" and first.index == 0
+    first = service.page("v1", HAPPY, page_size=1)  # the pool has two happy images
+    assert len(first.items) == 1 and first.mode == "emotion" and first.index == 0
     assert first.items[0].emotion is HAPPY
     service.impression(first)
     service.like("v1", HAPPY, first.item_ids[0])
-    second = service.next_page("v1", record_impression=True)
+    second = service.next_page("v1", page_size=1, record_impression=True)
     assert second.index == 1 and not set(second.item_ids) & set(first.item_ids)
-    service.like("v1", HAPPY, second.item_ids[1])
+    assert second.items[0].emotion is HAPPY
+    service.like("v1", HAPPY, second.item_ids[0])
     assert service.personalization_ready("v1")
     assert service.page("v1", HAPPY).mode == "personalized"  # same emotion: continues
     assert service.next_page("v1", "emotion").mode == "emotion"
     assert service.embedded.stats(first.item_ids[0], HAPPY) == (1, 1)
-    assert service.embedded.stats(second.item_ids[1], HAPPY) == (1, 1)
+    assert service.embedded.stats(second.item_ids[0], HAPPY) == (1, 1)
 
 
 def test_protocol_call_shapes_of_the_worker(service: RecommendationService) -> None:
@@ -61,9 +62,13 @@ def test_protocol_call_shapes_of_the_worker(service: RecommendationService) -> N
 
 
 def test_same_emotion_continues_new_emotion_restarts(service: RecommendationService) -> None:
-    a = service.page("v", Emotion.CALM)
-    b = service.page("v", Emotion.CALM)
+    a = service.page("v", Emotion.CALM, page_size=1)
+    b = service.page("v", Emotion.CALM, page_size=1)
     assert b.index == 1 and not set(a.item_ids) & set(b.item_ids)
+    # A page larger than the pool (two calm images): both, topped up from neighbours.
+    full = service.page("v2", Emotion.CALM)
+    assert {i.emotion for i in full.items} - {Emotion.CALM} <= {Emotion.HAPPY, Emotion.SAD}
+    assert sum(i.emotion is Emotion.CALM for i in full.items) == 2
     c = service.page("v", Emotion.FEAR)
     assert c.index == 0 and c.emotion is Emotion.FEAR
     service.end_visit("v")
@@ -169,3 +174,24 @@ def test_bundled_catalog_is_the_default(data_dir: Path) -> None:
     with RecommendationService(settings, scan=False) as svc:
         assert svc.catalog.root.name == "catalog"
         assert svc.catalog.root.parent.name == "resources"
+
+
+def test_attract_loop_shows_pleasant_emotions_by_default(data_dir: Path,
+                                                         catalog_dir: Path) -> None:
+    pleasant = {Emotion.HAPPY, Emotion.CALM, Emotion.SURPRISED}
+    with RecommendationService(make_settings(data_dir, catalog_dir), seed=1) as svc:
+        items = svc.attract_items(8)
+        assert {i.emotion for i in items} == pleasant and len(items) == 6  # 2 per folder
+        assert [i.emotion for i in items[:3]] == [Emotion.HAPPY, Emotion.CALM,
+                                                  Emotion.SURPRISED]  # interleaved
+    settings = make_settings(data_dir, catalog_dir,
+                             **{"recommend.attract_emotions": " Sad, fear "})
+    with RecommendationService(settings, seed=1) as svc:
+        assert {i.emotion for i in svc.attract_items(8)} == {Emotion.SAD, Emotion.FEAR}
+
+
+def test_a_bad_attract_emotion_names_the_key(data_dir: Path, catalog_dir: Path) -> None:
+    settings = make_settings(data_dir, catalog_dir,
+                             **{"recommend.attract_emotions": "happy,glee"})
+    with pytest.raises(ConfigError, match=r"recommend.attract_emotions.*'glee'.*allowed"):
+        RecommendationService(settings, seed=1)

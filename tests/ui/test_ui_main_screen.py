@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QObject, QRectF, Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk.domain import Box, Emotion
@@ -162,10 +162,10 @@ def test_preview_is_mirrored_cached_and_creates_no_widgets(window: MainWindow) -
     settle(window)
     camera = window.main.camera
     frame = solid_image("#445566", 640, 480)
-    before = len(window.findChildren(object))
+    before = len(window.findChildren(QObject))
     for _ in range(50):
         window.show_frame(frame, [((0, 0, 100, 100), True), (Box(500, 0, 640, 80), False)])
-    assert len(window.findChildren(object)) == before
+    assert len(window.findChildren(QObject)) == before
     assert not camera.has_cached_pixmap()  # nothing scaled until a paint
     camera.repaint()
     assert camera.has_cached_pixmap()

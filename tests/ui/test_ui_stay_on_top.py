@@ -5,6 +5,7 @@ without a window manager: nobody but the program itself raises a window."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ from kiosk.ui.stay_on_top import StayOnTop
 
 
 @pytest.fixture
-def kiosk(make_window: Any, qtbot: QtBot) -> tuple[MainWindow, StayOnTop]:
+def kiosk(make_window: Any, qtbot: QtBot) -> Iterator[tuple[MainWindow, StayOnTop]]:
     window: MainWindow = make_window()
     on_top = StayOnTop(window, check_s=0.05, settle_ms=0)
     window.activateWindow()
@@ -70,7 +71,12 @@ def test_the_kiosk_s_own_dialog_keeps_the_focus(
     window, on_top = kiosk
     raised: list[int] = []
     real = on_top._raise_all
-    monkeypatch.setattr(on_top, "_raise_all", lambda: (raised.append(1), real()))
+
+    def counting_raise() -> None:
+        raised.append(1)
+        real()
+
+    monkeypatch.setattr(on_top, "_raise_all", counting_raise)
     dialog = QDialog(window)
     dialog.show()
     dialog.activateWindow()

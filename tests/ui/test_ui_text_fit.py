@@ -110,6 +110,18 @@ def _states(window: MainWindow, overlay: ConsentOverlay) -> Iterator[str]:
     overlay.close_prompt()
 
 
+def enter_pin(window: MainWindow, digits: str) -> None:
+    """Type `digits` on the PIN pad and submit (opens the admin panel for the right PIN)."""
+    for digit in digits:
+        window.pin.press_digit(digit)
+    window.pin.submit()
+
+
+def open_audience(window: MainWindow) -> None:
+    window.curation.close_requested.emit()
+    window.show_audience({})
+
+
 @pytest.fixture(params=["en", "ko"])
 def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
     assert install_translator(qapp, request.param)
@@ -150,12 +162,9 @@ def test_the_privacy_notice_shows_wherever_the_camera_is_analysed(
         "main": window.wake,
         "mood": window.open_mood_picker,
         "pin": window.open_pin_pad,
-        "admin": lambda: (window.pin.press_digit("0"), window.pin.press_digit("0"),
-                          window.pin.press_digit("0"), window.pin.press_digit("0"),
-                          window.pin.submit()),
+        "admin": lambda: enter_pin(window, "0000"),
         "curation": lambda: window.show_curation([]),
-        "audience": lambda: (window.curation.close_requested.emit(),
-                             window.show_audience({})),
+        "audience": lambda: open_audience(window),
     }
     for screen, open_it in opened.items():
         open_it()

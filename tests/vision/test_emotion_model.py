@@ -33,6 +33,13 @@ FACES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "faces"
 SAMPLE_EVERY = 4
 
 
+def read_color(path: Path) -> np.ndarray:
+    """A face image as BGR uint8; fails the test with the path if OpenCV cannot read it."""
+    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    assert image is not None, f"cannot read {path}"
+    return image
+
+
 @pytest.fixture(scope="module")
 def classifier() -> EmotionClassifier:
     return EmotionClassifier(MODELS / MODEL_FILE)
@@ -66,7 +73,7 @@ def test_accuracy_floor_on_real_faces(
     disgust is almost never predicted)."""
     truth, predicted = [], []
     for path, label in labelled:
-        frame = frame_from_face(cv2.imread(str(path), cv2.IMREAD_COLOR))
+        frame = frame_from_face(read_color(path))
         faces = detector.detect(frame)
         truth.append(label)
         predicted.append(
@@ -83,7 +90,7 @@ def test_accuracy_floor_on_real_faces(
 def test_probabilities_cover_eight_emotions(
     classifier: EmotionClassifier, detector: FaceDetector, sample: list
 ) -> None:
-    frame = frame_from_face(cv2.imread(str(sample[0][0]), cv2.IMREAD_COLOR))
+    frame = frame_from_face(read_color(sample[0][0]))
     box = detector.detect(frame)[0].box
     reading = classifier.classify(frame, box)
     assert set(reading.probabilities) == set(Emotion)
@@ -158,14 +165,14 @@ def test_evaluate_and_classify_images(
     labels = tmp_path / "labels.csv"
     rows = sample[:8]
     labels.write_text("image,emotion\n" + "".join(f"{p},{lab}\n" for p, lab in rows))
-    result = evaluate(labels, detector, classifier)
+    result = evaluate(labels, detector, classifier)  # type: ignore[arg-type]  # duck-typed
     for key in ("detection_rate", "accuracy", "accuracy_on_detected", "macro_f1",
                 "per_class_recall", "confusion", "groups", "n", "model", "labels"):
         assert key in result
     assert result["n"] == 8 and len(result["confusion"]["matrix"]) == 7
     assert set(result["groups"]["per_class_recall"]) <= {"positive", "neutral", "negative",
                                                          "surprise"}
-    out = classify_images([rows[0][0]], detector, classifier)
+    out = classify_images([rows[0][0]], detector, classifier)  # type: ignore[arg-type]
     assert out[0]["faces"] >= 1 and out[0]["source"] == "local"
     assert out[0]["emotion"] in {e.value for e in Emotion}
     assert len(out[0]["boxes"]) == out[0]["faces"]

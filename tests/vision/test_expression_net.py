@@ -36,6 +36,13 @@ MODELS = REPO / "resources" / "models"
 REFERENCE = Path(__file__).parent / "data" / "faceapi_reference.json"
 
 
+def read_color(path: Path) -> np.ndarray:
+    """An image as BGR uint8; fails the test with the path if OpenCV cannot read it."""
+    image = cv2.imread(str(path))
+    assert image is not None, f"cannot read {path}"
+    return image
+
+
 @pytest.fixture(scope="module")
 def net() -> FaceExpressionNet:
     model = load_weights(FaceExpressionNet(), MODELS / FACE_API_FILE)
@@ -47,7 +54,7 @@ def net() -> FaceExpressionNet:
 def test_port_matches_face_api_tfjs_on_real_crops(net: FaceExpressionNet, faces_dir: Path
                                                   ) -> None:
     cases = json.loads(REFERENCE.read_text())["cases"]
-    x = np.stack([prepare_input(cv2.imread(str(faces_dir / c["image"])), Box(*c["box"]))
+    x = np.stack([prepare_input(read_color(faces_dir / c["image"]), Box(*c["box"]))
                   for c in cases])
     with torch.inference_mode():
         ours = net(torch.from_numpy(x)).numpy()
@@ -132,12 +139,13 @@ def test_ensemble_reads_a_real_smile_with_one_pass_per_model(faces_dir: Path) ->
     for member in ensemble.members:
         predict = member.predict
 
-        def counting(batch: np.ndarray, predict=predict) -> np.ndarray:  # type: ignore[no-untyped-def]
+        def counting(batch: np.ndarray, predict=predict) -> np.ndarray:
             calls.append(len(batch))
             return predict(batch)
 
         member.predict = counting  # type: ignore[method-assign]
     image = cv2.imread(str(faces_dir / "images" / "Michael_Sheehan_0001.jpg"))
+    assert image is not None, "cannot read the sample face"
     h, w = image.shape[:2]
     boxes = [Box(0.15 * w, 0.1 * h, 0.85 * w, 0.95 * h), Box(0.2 * w, 0.15 * h, 0.8 * w, 0.9 * h)]
     readings = ensemble.classify_batch(image, boxes)

@@ -343,7 +343,7 @@ def test_reset_forgets_the_visit(rig: Rig) -> None:
 def test_another_face_in_the_same_box_gets_a_fresh_track_and_emotion() -> None:
     detector, classifier = FakeDetector(), FakeClassifier()
     detector.boxes = [CENTRE]
-    pipeline = VisionPipeline(detector, classifier, VisionSettings())  # type: ignore[arg-type]
+    pipeline = VisionPipeline(detector, classifier, VisionSettings())
     other = np.random.default_rng(99).integers(0, 256, size=(H, W, 3), dtype=np.uint8)
     first = None
     for i in range(6):
@@ -361,7 +361,7 @@ def test_another_face_in_the_same_box_gets_a_fresh_track_and_emotion() -> None:
 
 def test_the_same_face_moving_keeps_its_track() -> None:
     detector, classifier = FakeDetector(), FakeClassifier()
-    pipeline = VisionPipeline(detector, classifier, VisionSettings())  # type: ignore[arg-type]
+    pipeline = VisionPipeline(detector, classifier, VisionSettings())
     ids = set()
     for i in range(8):
         detector.boxes = [Box(CENTRE.x1 + 2 * i, CENTRE.y1 + i, CENTRE.x2 + 2 * i,

@@ -54,7 +54,7 @@ def test_a_segment_that_never_settles_counts_its_whole_length() -> None:
 
 
 def test_flips_on_a_steady_face_are_counted_per_10_s() -> None:
-    shown = ["happy"] * 5 + ["sad"] * 5 + ["happy"] * 10
+    shown: list[str | None] = [*["happy"] * 5, *["sad"] * 5, *["happy"] * 10]
     out = score(timeline((0, 2, "happy")), records(shown), visit_grace_s=3.0)
     assert out["flips"] == 2
     assert out["flips_per_10s"] == pytest.approx(10.0)
@@ -132,7 +132,7 @@ def test_evaluate_video_runs_the_pipeline_on_the_video_clock(
                              timeline=tmp_path / "v.json")
     tl = load_timeline(tmp_path / "v.json")
     settings = VisionSettings(visit_grace_s=3.0)
-    pipeline = VisionPipeline(BoxDetector(), MeanClassifier(), settings)  # type: ignore[arg-type]
+    pipeline = VisionPipeline(BoxDetector(), MeanClassifier(), settings)
     out = evaluate_video(video, tl, pipeline)
     assert out["frames"] == 55
     assert out["visit_start_s"]["p50"] == 0.0  # the first face frame starts the visit

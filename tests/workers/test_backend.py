@@ -9,6 +9,7 @@ import pytest
 
 from kiosk.config import load_settings
 from kiosk.domain import Emotion
+from kiosk.events.queue import EventQueue
 from kiosk.workers.backend import KioskBackend
 
 
@@ -34,7 +35,7 @@ def test_page_has_decoded_images_and_no_uploader_offline(backend: KioskBackend) 
         assert result.images[item.id].shape == (64, 64, 3)
     assert backend.uploader is None  # AWS not configured: nothing is uploaded
     status = backend.status()
-    assert status["catalog_counts"]["happy"] == 12
+    assert status["catalog_counts"]["happy"] == 24  # the demo catalog
     assert status["uploads"].startswith("off")
 
 
@@ -43,7 +44,7 @@ def test_like_is_committed_with_the_page_context(backend: KioskBackend) -> None:
     result = backend.like(page, page.item_ids[1], tapped_at=1_700_000_000.0, user_id=None)
     assert result.item_id == page.item_ids[1]
     assert kinds(backend) == {"event": 1}  # the liked page's impression rides on the like
-    assert backend.queue is not None
+    assert isinstance(backend.queue, EventQueue)
     rows = backend.queue.next_batch(["event"])
     assert rows is not None
     body = rows.bodies[0]
@@ -111,6 +112,7 @@ def test_forget_users_removes_their_likes_and_queued_records(backend: KioskBacke
     backend.recommender.embedded.flush()  # type: ignore[attr-defined]
     assert backend.forget_users(["user-a"]) >= 3  # 1 like event, 1 PutUsers, 1 history row
     assert kinds(backend) == {"event": 1}
+    assert isinstance(backend.queue, EventQueue)
     batch = backend.queue.next_batch(["event"])
     assert batch is not None and batch.user_id == "user-b"
     history = backend.recommender.embedded._user_history  # type: ignore[attr-defined]

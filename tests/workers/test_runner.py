@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -11,7 +12,7 @@ from kiosk.workers.runner import SerialWorker
 
 
 @pytest.fixture
-def worker(qtbot: QtBot):  # type: ignore[no-untyped-def]
+def worker(qtbot: QtBot) -> Iterator[SerialWorker]:
     w = SerialWorker("test")
     w.start()
     yield w
