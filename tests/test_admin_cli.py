@@ -43,6 +43,10 @@ def test_data_dir_is_honoured_before_or_after_the_command(run: Any, tmp_path: Pa
                                                           where: str) -> None:
     from_file, wanted = tmp_path / "from-file", tmp_path / "wanted"
     config = _config(tmp_path, from_file)
+    from kiosk.events.queue import EventQueue
+
+    wanted.mkdir()
+    EventQueue(wanted / "events.sqlite3").close()  # the kiosk's queue (status never makes one)
     flags = ["--config", str(config), "--data-dir", str(wanted)]
     for command in (["events", "status"], ["catalog", "list", "--json"]):
         argv = [*flags, *command] if where == "before" else [*command, *flags]
@@ -90,6 +94,19 @@ def test_pin_names_the_settings_file_it_belongs_in(run: Any, tmp_path: Path,
     assert code == 0
     assert f"[ui] section of {default}:" in out
     assert f"{default} does not exist yet" in out
+
+
+def test_pin_without_a_terminal_points_to_stdin(run: Any,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import getpass
+
+    def no_terminal(prompt: str = "") -> str:
+        raise EOFError
+
+    monkeypatch.setattr(getpass, "getpass", no_terminal)
+    code, out, err = run("pin")
+    assert code == 1 and out == ""
+    assert "kiosk-admin pin --stdin" in err and "Traceback" not in err
 
 
 def test_json_commands_keep_standard_output_json_when_they_fail(run: Any,

@@ -28,6 +28,8 @@ def register(subparsers: Any) -> None:
     sub = events.add_subparsers(dest="events_command", metavar="COMMAND", required=True)
 
     status = sub.add_parser("status", help="print the queue's state as JSON")
+    status.add_argument("--json", action="store_true",
+                        help="accepted for symmetry with other commands: the output is JSON")
     status.set_defaults(func=cmd_status)
 
     flush = sub.add_parser("flush", help="upload everything queued now")
@@ -54,10 +56,22 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings if isinstance(settings, Settings) else Settings()
 
 
+class NoQueueError(KioskError):
+    """The data folder has no event queue (a mistyped --data-dir, or a kiosk never run)."""
+
+
 def _open(args: argparse.Namespace) -> EventQueue:
     """The queue, never moved aside from here (the kiosk may have it open): a damaged
-    file is reported (CorruptQueueError) and replaced by the kiosk's next start."""
-    return EventQueue.from_settings(_settings(args), recover=False)
+    file is reported (CorruptQueueError) and replaced by the kiosk's next start.
+
+    Raises NoQueueError when the file does not exist: an operator command never creates
+    an empty queue in a folder the kiosk does not use."""
+    settings = _settings(args)
+    if not settings.events_db.is_file():
+        raise NoQueueError(
+            f"no event queue at {settings.events_db}; check --data-dir / --config "
+            "(the kiosk creates the queue on its first start)")
+    return EventQueue.from_settings(settings, recover=False)
 
 
 def _print_json(data: Any) -> None:
@@ -90,7 +104,7 @@ def cmd_flush(args: argparse.Namespace) -> int:
                 print("error: nothing to upload to: set personalize.tracking_id (and "
                       "dataset_arn_users / dataset_arn_items for users and items)",
                       file=sys.stderr)
-                return 2
+                return 1
             uploader.start()
             try:
                 drained = uploader.flush(args.timeout)

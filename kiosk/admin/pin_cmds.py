@@ -22,8 +22,14 @@ def _pin(args: argparse.Namespace) -> int:
     if args.stdin:
         pin = sys.stdin.readline().strip()
     else:
-        pin = getpass.getpass("New admin PIN (4–12 digits): ")
-        if getpass.getpass("Repeat: ") != pin:
+        try:
+            pin = getpass.getpass("New admin PIN (4–12 digits): ")
+            repeat = getpass.getpass("Repeat: ")
+        except (EOFError, KeyboardInterrupt):
+            print("\nkiosk-admin: no PIN was typed; to pipe one in, use "
+                  "`kiosk-admin pin --stdin`", file=sys.stderr)
+            return 1
+        if repeat != pin:
             print("kiosk-admin: the PINs differ", file=sys.stderr)
             return 1
     if not pin.isdigit() or not 4 <= len(pin) <= 12:

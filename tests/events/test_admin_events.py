@@ -93,8 +93,27 @@ def test_retry_dead_requeues(db_path: Path, filled: list[str]) -> None:
 def test_flush_without_a_tracking_id_says_what_to_set(
     db_path: Path, filled: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _run(["events", "flush"], _settings(db_path)) == 2
+    assert _run(["events", "flush"], _settings(db_path)) == 1  # 2 is for bad arguments
     assert "personalize.tracking_id" in capsys.readouterr().err
+
+
+def test_status_accepts_json_like_the_other_commands(
+    db_path: Path, filled: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(["events", "status", "--json"], _settings(db_path)) == 0
+    assert json.loads(capsys.readouterr().out)["pending"] == 3
+
+
+@pytest.mark.parametrize("command", [["status"], ["export", "-"], ["retry-dead"], ["flush"]])
+def test_a_folder_without_a_queue_is_named_not_filled_with_a_new_one(
+    tmp_path: Path, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    typo = tmp_path / "typo" / "events.sqlite3"
+    settings = _settings(typo, **{"personalize.tracking_id": TRACKING_ID})
+    assert _run(["events", *command], settings) == 1
+    err = capsys.readouterr().err
+    assert f"no event queue at {typo}" in err and "--data-dir" in err
+    assert not typo.exists()
 
 
 def test_flush_uploads_and_reports(
@@ -163,6 +182,7 @@ def test_admin_reports_a_full_disk_with_exit_1(
     def full(*args: Any, **kwargs: Any) -> int:
         raise DiskFullError(db_path, "save to the event queue")
 
+    EventQueue(db_path).close()
     monkeypatch.setattr(EventQueue, "retry_dead", full)
     assert _run(["events", "retry-dead"], _settings(db_path)) == 1
     assert "is full" in capsys.readouterr().err
