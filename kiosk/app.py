@@ -28,7 +28,7 @@ from kiosk.config import Settings, settings_notes
 from kiosk.controller import KioskController, View
 from kiosk.lifecycle import Cleanups
 from kiosk.ui.adapter import ViewAdapter
-from kiosk.ui.exhibit import apply_exhibit_mode
+from kiosk.ui.exhibit import apply_exhibit_mode, show_windowed
 from kiosk.ui.i18n import install_translator
 from kiosk.ui.main_window import MainWindow
 from kiosk.watchdog import SystemdWatchdog
@@ -280,8 +280,7 @@ class Kiosk:
         if s.app.kiosk_mode:
             apply_exhibit_mode(self.window)
         else:
-            self.window.resize(1280, 800)
-            self.window.show()
+            show_windowed(self.window)
         self.events_worker.start()
         self.events_worker.submit(self.backend.open_events, on_result=self._start_uploader)
         # stopped after the recommend worker (clean-ups run in reverse), so the last

@@ -118,6 +118,14 @@ def camera_tile(s: Mapping[str, Any]) -> TileText:
 
 def model_tile(s: Mapping[str, Any]) -> TileText:
     device = str(s.get("model_device", "") or "")
+    camera_state = str(s.get("camera_state", "") or "").partition(" (")[0].upper()
+    if not device and camera_state in ("LOST", "DISABLED", "OFF", "CLOSED"):
+        # the models load with the first picture: without a camera they never will
+        return TileText(
+            translate("Admin", "Model"),
+            translate("Admin", "Not loaded"),
+            translate("Admin", "The models load when the camera gives pictures"),
+        )
     return TileText(
         translate("Admin", "Model"),
         device_name(device) if device else translate("Admin", "Loading…"),

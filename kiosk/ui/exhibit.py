@@ -98,6 +98,20 @@ def keep_screen_awake(platform: str = sys.platform) -> bool:
     return False
 
 
+def show_windowed(window: QWidget, width: int = 1280, height: int = 800) -> QRect:
+    """Show `window` at `width` x `height` px, shrunk to the screen's available area and
+    centred on it, so no part (the privacy notice, Next) lies off a smaller or portrait
+    screen when no window manager places it. Returns the geometry it was given."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    area = screen.availableGeometry() if screen is not None else QRect(0, 0, width, height)
+    size_w, size_h = min(width, area.width()), min(height, area.height())
+    rect = QRect(0, 0, size_w, size_h)
+    rect.moveCenter(area.center())
+    window.setGeometry(rect)
+    window.show()
+    return rect
+
+
 def apply_exhibit_mode(window: QWidget, *, keep_awake: bool = True,
                        stay_on_top: bool = True) -> ExhibitGuard:
     """Frameless fullscreen on top, blank cursor, escape keys swallowed, re-raised

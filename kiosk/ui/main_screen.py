@@ -12,7 +12,16 @@ import time
 from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen, QResizeEvent
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QImage,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.domain import Emotion, EmotionReading, Page
@@ -46,6 +55,12 @@ class EmotionBadge(QWidget):
         self.face = FaceIcon(self)
         self.name = _label(self, "emotion-name")
         self.detail = _label(self, "emotion-detail")
+        for label in (self.name, self.detail):
+            # one line, shrunk to fit (see _fit_text): the card has a fixed height, so a
+            # wrapped second line ("Looking for you…" in a narrow column) would be clipped
+            label.setWordWrap(False)
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setMinimumWidth(0)
         text = QVBoxLayout()
         text.setSpacing(0)
         text.addStretch(1)
@@ -103,7 +118,26 @@ class EmotionBadge(QWidget):
         name_color = self.accent() if r is not None else theme.TEXT
         self.name.setStyleSheet(f"color: {name_color.name()}; background: transparent;")
         self.detail.setStyleSheet(f"color: {theme.TEXT_MUTED.name()}; background: transparent;")
+        self._fit_text()
         self.update()
+
+    def _fit_text(self) -> None:
+        """Shrink the name and detail fonts (down to 55 %) until each line fits."""
+        m = self._metrics
+        for label, size, weight in ((self.name, m.title, QFont.Weight.Bold),
+                                    (self.detail, m.body, QFont.Weight.Normal)):
+            width = label.width()
+            font = theme.font(size, weight)
+            if width > 0:
+                floor = max(1, int(font.pixelSize() * 0.55)) if font.pixelSize() > 0 else 0
+                while (QFontMetrics(font).horizontalAdvance(label.text()) > width
+                       and font.pixelSize() > floor):
+                    font.setPixelSize(font.pixelSize() - 1)
+            label.setFont(font)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_text()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         m = self._metrics
@@ -257,6 +291,7 @@ class MainScreen(QWidget):
             self.camera.set_unavailable(None)
         self.privacy.set_camera_active(not off)
         self.badge.set_camera_off(off)
+        self._refresh_header()  # "Step closer" would ask for what the camera cannot see
 
     def set_privacy(self, flags: Mapping[str, object]) -> None:
         self.privacy.set_flags(flags)
@@ -331,6 +366,9 @@ class MainScreen(QWidget):
 
     def _waiting_texts(self) -> tuple[str, str]:
         reason = self._waiting
+        if reason == "no_face" and self._camera_off:
+            return (self.tr("Tell us your mood — we'll pick images for it"),
+                    self.tr("Tap “Choose my mood”."))
         if reason == "no_face":
             return (self.tr("Step closer — we'll pick images for your mood"),
                     self.tr("Or tap “Choose my mood”."))

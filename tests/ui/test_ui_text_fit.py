@@ -52,6 +52,10 @@ def _states(window: MainWindow, overlay: ConsentOverlay) -> Iterator[str]:
     window.show_emotion(None)
     window.main.clear_page()
     yield "main, looking"
+    window.set_camera_state("LOST", "")
+    window.main.show_waiting("no_face")
+    yield "main, looking, camera off"
+    window.set_camera_state("LIVE", "")
     page, images = make_page(3, Emotion.CONFUSED)
     window.show_emotion(make_reading(Emotion.CONFUSED, 0.87))
     window.show_page(page, images)
@@ -176,3 +180,35 @@ def test_the_privacy_notice_shows_wherever_the_camera_is_analysed(
         notice = shown[0]
         where = QRect(notice.mapTo(window, QPoint(0, 0)), notice.size())
         assert notice.height() > 0 and window.rect().contains(where), screen
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+@pytest.mark.parametrize("size", [(1366, 768), (1280, 800), (1080, 1920)])
+def test_the_emotion_card_shows_looking_for_you_on_one_whole_line(
+    qtbot: Any, language: str, size: tuple[int, int]
+) -> None:
+    """The card has a fixed height: "Looking for you…" wrapped onto two lines was cut at
+    the top and bottom (seen at 1366x768, English and Korean); it shrinks to fit instead."""
+    from PySide6.QtGui import QFontMetrics
+
+    app = QApplication.instance()
+    assert app is not None
+    if language == "ko":
+        assert install_translator(app, "ko")
+    try:
+        window = MainWindow()
+        qtbot.addWidget(window)
+        window.resize(*size)
+        window.show()
+        for camera in ("LIVE", "LOST"):
+            window.set_camera_state(camera, "")
+            window.wake()
+            window.show_emotion(None)
+            _settle(window)
+            badge = window.main.badge
+            for label in (badge.name, badge.detail):
+                one_line = QFontMetrics(label.font()).horizontalAdvance(label.text())
+                assert one_line <= label.width(), (language, size, camera, label.text())
+                assert badge.rect().contains(label.geometry()), (language, size, camera)
+    finally:
+        install_translator(app, "en")
