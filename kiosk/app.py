@@ -102,7 +102,9 @@ class Kiosk:
             identity=self.consent_flow,
             events_worker=self.events_worker,
         )
-        self.problems = WorkerProblems()  # workers' errors -> admin panel "Last problem"
+        # workers' errors -> admin panel "Last problem"; owned by the window, so it is
+        # deleted on the GUI thread with it (never by a garbage collection on a worker thread)
+        self.problems = WorkerProblems(parent=self.window)
         self._wire()
         self.watchdog = SystemdWatchdog()
 
