@@ -262,7 +262,7 @@ class PendingPool:
         try:
             info = probe(data, name=source, policy=policy)
         except ImageError as exc:
-            raise _rejected(exc, source, self.max_side, self.max_pixels) from None
+            raise _rejected(exc, source) from None
         fmt, width, height = info.format, info.width, info.height
         if fmt not in FORMATS:
             raise RejectedImage("unsupported", f"{source}: {fmt} images are not shown by the "
@@ -277,7 +277,7 @@ class PendingPool:
         try:
             load_image(data, name=source, policy=policy).close()
         except ImageError as exc:
-            raise _rejected(exc, source, self.max_side, self.max_pixels) from None
+            raise _rejected(exc, source) from None
         return fmt, width, height
 
     def _too_big(self, size: int) -> str:
@@ -483,13 +483,12 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _rejected(exc: ImageError, source: str, max_side: int, max_pixels: int) -> RejectedImage:
+def _rejected(exc: ImageError, source: str) -> RejectedImage:
     """The pool's reason code and message for an image the policy refused."""
-    if exc.kind == "too_large":
-        return RejectedImage("too_large", f"{exc}; at most {max_side} per side and "
-                             f"{max_pixels:,} pixels")
+    if exc.kind == "too_large":  # the policy's message already names its limits
+        return RejectedImage("too_large", str(exc))
     if exc.kind == "aspect":
         return RejectedImage("bad_shape", str(exc))
     if exc.kind == "not_image":
-        return RejectedImage("unreadable", f"{source}: not an image Pillow can read")
+        return RejectedImage("unreadable", str(exc))  # the same words as classify
     return RejectedImage("unreadable", f"{source}: unreadable image: {exc.detail}")

@@ -239,9 +239,9 @@ class PinPad(QWidget):
 
     def _status_text(self, locked: bool) -> str:
         if locked:
+            # a no-break space keeps "60 s" together when the line wraps
             return self.tr("Too many wrong tries. Try again in %1 s.").replace(
-                "%1", str(self.seconds_left())
-            )
+                "%1 ", "%1\u00a0").replace("%1", str(self.seconds_left()))
         if self._error == "wrong":
             left = MAX_TRIES - self._wrong
             return self.tr("Wrong PIN. %1 tries left.").replace("%1", str(left))

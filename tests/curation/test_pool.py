@@ -66,6 +66,8 @@ def test_bad_images_are_rejected_with_a_clear_reason(
             pool.add_file(path, Emotion.SAD)
         assert info.value.reason == reason
         assert words in str(info.value) and "bad.jpg" in str(info.value)
+        assert str(info.value).count("at most") <= 1  # a limit is stated once
+        assert "Pillow" not in str(info.value)  # the same words as `classify`
         assert pool.entries() == [] and _images(pool.root) == []
 
 

@@ -77,7 +77,7 @@ def test_five_wrong_pins_lock_the_pad_for_60_s(
     for _ in range(pin_pad.MAX_TRIES):
         enter(qtbot, window, "9999")
     assert window.pin.is_locked()
-    assert "Try again in 60 s" in window.pin.status.text()
+    assert "Try again in 60\u00a0s" in window.pin.status.text()  # kept on one line
     assert not window.pin.ok_button.isEnabled()
     enter(qtbot, window, "0000")  # ignored while locked
     assert window.current_screen() == "pin"
