@@ -343,6 +343,9 @@ class PendingPool:
             return self._entry((exact or rows)[0])
         if rows:
             raise NotFoundError(f"{key!r} matches {len(rows)} pending images; give more of the id")
+        if len(key) < 4:
+            raise NotFoundError(f"no pending image {key!r}: give the id or at least its "
+                                "first 4 characters; see `kiosk-admin catalog list`")
         raise NotFoundError(f"no pending image {key!r}; see `kiosk-admin catalog list`")
 
     def thumbnails(

@@ -41,6 +41,8 @@ def test_import_stores_the_image_with_its_metadata(pool: PendingPool, write_imag
     assert entry.id == entry.checksum[:12]
     assert [e.id for e in pool.entries()] == [entry.id]
     assert pool.get(entry.id[:6]) == entry  # a unique prefix is enough
+    with pytest.raises(NotFoundError, match="at least its first 4 characters"):
+        pool.get(entry.id[:2])
     assert _images(pool.root) == [Path(entry.path).name]
 
 
