@@ -40,6 +40,8 @@ def test_report_after_a_real_visit(qtbot: QtBot, tmp_path: Path, faces_dir: Path
         qtbot.waitUntil(lambda: controller.page is not None, timeout=90000)
         assert controller.page is not None and controller.page.emotion is Emotion.HAPPY
         card = kiosk.window.main.grid.cards()[0]
+        # a tap right after the screen changed is ignored (kiosk.ui.touch_guard)
+        qtbot.waitUntil(kiosk.window.touch_guard.settled, timeout=2000)
         qtbot.mouseClick(card.like_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: kiosk.analytics.snapshot().likes == 1, timeout=5000)
         qtbot.waitUntil(lambda: kiosk.analytics.snapshot().visits >= 1, timeout=20000)
