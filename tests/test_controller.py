@@ -89,7 +89,7 @@ class FakeBackend(Backend):
     def discard_page(self, page: Page) -> None:
         self.discarded.append(page)
 
-    def end_visit(self, visit_id: str) -> None:
+    def end_visit(self, visit_id: str, shown: Page | None) -> None:
         self.ended.append(visit_id)
 
     def status(self) -> dict[str, Any]:

@@ -297,7 +297,13 @@ class KioskBackend:
         if self._unliked_page is page:
             self._unliked_page = None
 
-    def end_visit(self, visit_id: str) -> None:
+    def end_visit(self, visit_id: str, shown: Page | None) -> None:
+        """The visit ended with `shown` on screen (None: no page was drawn). A page
+        computed after it (still loading when the visit ended) gets no impression."""
+        left = self._unliked_page
+        if left is not None and (shown is None or
+                                 (shown.visit_id, shown.index) != (left.visit_id, left.index)):
+            self._unliked_page = None
         self._flush_impression()
         self.recommender.end_visit(visit_id)
 

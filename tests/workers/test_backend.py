@@ -56,10 +56,23 @@ def test_like_is_committed_with_the_page_context(backend: KioskBackend) -> None:
 
 def test_page_left_without_like_becomes_an_impression(backend: KioskBackend) -> None:
     backend.page(1, "v1", Emotion.CALM, None, "auto", 3)
-    backend.page(2, "v1", Emotion.CALM, None, "auto", 3)  # Next
+    second = backend.page(2, "v1", Emotion.CALM, None, "auto", 3).page  # Next
     assert kinds(backend) == {"impression": 1}
-    backend.end_visit("v1")  # the second page was left too
+    backend.end_visit("v1", second)  # the second page was left too
     assert kinds(backend) == {"impression": 2}
+
+
+def test_a_page_still_loading_when_the_visit_ends_is_no_impression(
+    backend: KioskBackend,
+) -> None:
+    first = backend.page(1, "v1", Emotion.CALM, None, "auto", 3).page
+    backend.page(2, "v1", Emotion.CALM, None, "auto", 3)  # Next, never drawn: visit ended
+    assert kinds(backend) == {"impression": 1}  # the first page, left for the second
+    backend.end_visit("v1", first)
+    assert kinds(backend) == {"impression": 1}
+    backend.page(1, "v2", Emotion.CALM, None, "auto", 3)  # drawn? the visit ended first
+    backend.end_visit("v2", None)
+    assert kinds(backend) == {"impression": 1}
 
 
 def test_attract_images_interleave_emotions(backend: KioskBackend) -> None:
