@@ -663,24 +663,16 @@ class EventQueue:
         codes = sorted(TRANSIENT_DEAD_CODES)
         marks = ",".join("?" * len(codes))
         where = f"error_code IN ({marks}) OR error_message LIKE '%server errors)'"
-        with self._write() as conn:
-            moved = conn.execute(
-                f"INSERT OR IGNORE INTO records ({_COLUMNS}, grp)"
-                f" SELECT id, kind, record_id, session_id, user_id, created_at, body, 0, grp"
-                f" FROM dead WHERE {where}", codes,
-            ).rowcount
-            conn.execute(f"DELETE FROM dead WHERE {where}", codes)
-        self.refresh_counts()
+        moved = self._move_dead(where, codes)
         if moved:
             log.warning("event queue: %d dead letter(s) from a transient outage queued again",
                         moved)
             self._notify()
         return int(moved)
 
-    def retry_dead(self, code: str | None = None, kind: RecordKind | str | None = None) -> int:
-        """Move dead letters (optionally only one error code or kind) back into the queue,
-        in their original place in the order."""
-        where, params = _dead_filter(code, kind)
+    def _move_dead(self, where: str, params: Sequence[object]) -> int:
+        """Move the dead letters matching `where` back into the queue, in their original
+        place in the order (one transaction); returns how many moved."""
         with self._write() as conn:
             moved = conn.execute(
                 f"INSERT OR IGNORE INTO records ({_COLUMNS}, grp)"
@@ -689,6 +681,13 @@ class EventQueue:
             ).rowcount
             conn.execute(f"DELETE FROM dead WHERE {where}", params)
         self.refresh_counts()
+        return int(moved)
+
+    def retry_dead(self, code: str | None = None, kind: RecordKind | str | None = None) -> int:
+        """Move dead letters (optionally only one error code or kind) back into the queue,
+        in their original place in the order."""
+        where, params = _dead_filter(code, kind)
+        moved = self._move_dead(where, params)
         if moved:
             log.info("event queue: %d dead letter(s) queued again", moved)
             self._notify()
