@@ -14,7 +14,11 @@ The frame is 640x480 with one real face (the first `happy` photo of
 synthetic frame is used and `note` says so (the detector then finds nothing, so the
 classifier is timed on a fixed box). Each of `--frames` iterations times `detect`,
 then `classify` of the best face; p50/p95 are over those iterations, after
-`--warmup` untimed ones. `cuda` is measured the same way when a GPU is present.
+`--warmup` untimed ones (after the models' own warm-up, as the kiosk does).
+`total_ms` is wall time; `cpu_total_ms` is the process CPU time of the same steps
+(all of torch's threads: spinning threads on a crowded machine show up here), and
+`cpu_ref_ratio` is its p50 over `reference.cpu_min_ms`, the figure that compares
+across machines. `cuda` is measured the same way when a GPU is present.
 
 `--sweep` adds a table over detect widths (640, 480, 384, 320, 256) and CPU threads
 (1, 2): latency, and detection recall on all labelled photos placed in 640x480 frames
@@ -34,6 +38,7 @@ import cv2
 import numpy as np
 import torch
 
+from kiosk.bench import reference
 from kiosk.config import VisionSettings
 from kiosk.domain import Box
 from kiosk.resources import resource_path
@@ -74,22 +79,26 @@ def measure(detector: FaceDetector, classifier: EmotionEnsemble, frame: np.ndarr
             frames: int, warmup: int, threads: int) -> dict[str, Any]:
     """Time `frames` detect + classify steps on `frame`."""
     fallback_box = Box(250, 140, 390, 330)
-    detect_ms, classify_ms, total_ms = [], [], []
+    detect_ms, classify_ms, total_ms, cpu_ms = [], [], [], []
     faces_found = 0
     for i in range(warmup + frames):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         faces = detector.detect(frame)
         t1 = time.perf_counter()
         classifier.classify(frame, faces[0].box if faces else fallback_box)
         t2 = time.perf_counter()
+        c2 = time.process_time()
         if i >= warmup:
             detect_ms.append((t1 - t0) * 1000)
             classify_ms.append((t2 - t1) * 1000)
             total_ms.append((t2 - t0) * 1000)
+            cpu_ms.append((c2 - c0) * 1000)
             faces_found += bool(faces)
     return {
         "detect_ms": _pct(detect_ms), "classify_ms": _pct(classify_ms),
         "total_ms": _pct(total_ms),
+        "cpu_total_ms": {"min": round(min(cpu_ms), 3), **_pct(cpu_ms)},
         "fps": round(1000.0 / statistics.fmean(total_ms), 1),
         "threads": threads, "detect_width": detector.detect_width,
         "frames": frames, "face_found_ratio": faces_found / frames,
@@ -168,6 +177,8 @@ def run(argv: list[str]) -> dict[str, Any]:
     detector = FaceDetector(det_path, detect_width=args.detect_width, threshold=threshold)
     classifier = EmotionEnsemble.from_settings(VisionSettings(device="cpu",
                                                               emotion_models=args.models))
+    detector.warmup(*frame.shape[:2])
+    classifier.warmup()
     cpu = measure(detector, classifier, frame, args.frames, args.warmup, threads)
     result: dict[str, Any] = {
         "note": note,
@@ -176,12 +187,17 @@ def run(argv: list[str]) -> dict[str, Any]:
         "cpu": cpu,
         "cuda": None,
         "cpu_model": _cpu_model(),
+        "reference": reference.measure(),
     }
+    result["cpu_ref_ratio"] = round(cpu["cpu_total_ms"]["p50"]
+                                    / result["reference"]["cpu_min_ms"], 3)
     if args.device in ("auto", "cuda") and torch.cuda.is_available():
         gpu_det = FaceDetector(det_path, device="cuda", detect_width=args.detect_width,
                                threshold=threshold)
         gpu_cls = EmotionEnsemble.from_settings(VisionSettings(device="cuda",
                                                                emotion_models=args.models))
+        gpu_det.warmup(*frame.shape[:2])
+        gpu_cls.warmup()
         result["cuda"] = measure(gpu_det, gpu_cls, frame, args.frames, args.warmup, threads)
         result["cuda"]["device"] = torch.cuda.get_device_name(0)
     if not args.no_peer:

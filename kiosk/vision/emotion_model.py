@@ -30,6 +30,7 @@ from kiosk.config import VisionSettings
 from kiosk.domain import Box, Emotion, EmotionReading
 from kiosk.vision.device import channels_last, load_weights, select_device
 from kiosk.vision.errors import VisionError
+from kiosk.vision.frozen import FrozenForward
 from kiosk.vision.mini_xception import FER_LABELS, INPUT_SIZE, MiniXception
 
 log = logging.getLogger(__name__)
@@ -113,6 +114,7 @@ class EmotionClassifier:
         model = load_weights(MiniXception(), self.model_path, self.device)
         assert isinstance(model, MiniXception)
         self.model = channels_last(model.fuse_batchnorm(), self.device)
+        self._forward = FrozenForward(self.model, self.device)
         log.info("emotion model loaded from %s on %s", self.model_path, self.device)
 
     @classmethod
@@ -131,7 +133,7 @@ class EmotionClassifier:
         x = torch.from_numpy(np.ascontiguousarray(faces, dtype=np.float32))
         with torch.inference_mode():
             x = x.to(self.device).unsqueeze(1).contiguous(memory_format=torch.channels_last)
-            out = self.model(x)
+            out = self._forward(x)
             return out.float().cpu().numpy()
 
     def classify(self, image_bgr: np.ndarray, box: Box) -> EmotionReading:
@@ -146,5 +148,8 @@ class EmotionClassifier:
         return [to_reading(p) for p in self.predict_fer(faces)]
 
     def warmup(self) -> None:
-        """One forward pass on a blank face, so the first visitor is not slow."""
+        """Trace for one face and run a forward pass on a blank one, so the first
+        visitor is not slow."""
+        example = torch.zeros((1, 1, INPUT_SIZE, INPUT_SIZE), device=self.device)
+        self._forward.prepare(example.contiguous(memory_format=torch.channels_last))
         self.predict_fer(np.zeros((1, INPUT_SIZE, INPUT_SIZE), np.float32))

@@ -37,6 +37,7 @@ from kiosk.vision.errors import ModelFileError
 from kiosk.vision.expression_net import EXPRESSION_LABELS, TO_FER, FaceExpressionNet
 from kiosk.vision.expression_net import INPUT_SIZE as FACE_API_SIZE
 from kiosk.vision.expression_net import prepare_input as face_api_input
+from kiosk.vision.frozen import FrozenForward
 from kiosk.vision.mini_xception import FER_LABELS
 from kiosk.vision.mini_xception import INPUT_SIZE as MINI_XCEPTION_SIZE
 
@@ -85,6 +86,7 @@ class FaceApiMember:
         self.device = device
         model = load_weights(FaceExpressionNet(), model_path, device)
         self.model = channels_last(model, device)
+        self._forward = FrozenForward(self.model, device)
 
     def prepare(self, image_bgr: np.ndarray, box: Box) -> np.ndarray:
         return face_api_input(image_bgr, box)
@@ -93,7 +95,7 @@ class FaceApiMember:
         x = torch.from_numpy(np.ascontiguousarray(batch, dtype=np.float32))
         with torch.inference_mode():
             x = x.to(self.device).contiguous(memory_format=torch.channels_last)
-            probs = self.model(x).float().cpu().numpy()
+            probs = self._forward(x).float().cpu().numpy()
         return probs[:, _FACE_API_TO_FER]
 
     def blank(self) -> np.ndarray:
@@ -215,9 +217,11 @@ class EmotionEnsemble:
         return [to_reading(p) for p in self.probs(image_bgr, boxes)]
 
     def warmup(self) -> None:
-        """One forward pass per model on a blank face, so the first visitor is not slow."""
+        """Two forward passes per model on a blank face (the second makes the frozen
+        trace for one face), so the first visitor is not slow."""
         for member in self.members:
-            member.predict(member.blank()[None])
+            for _ in range(2):
+                member.predict(member.blank()[None])
 
     def describe(self) -> Mapping[str, object]:
         return {"models": self.models, "calibration": list(self.calibration.bias),

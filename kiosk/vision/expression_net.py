@@ -78,10 +78,11 @@ class DenseBlock4(nn.Module):
         if self.first:
             x = F.pad(x, (0, 1, 0, 1))
         out1 = F.relu(self.conv0(x))
-        out2 = self.conv1(out1)
-        out3 = self.conv2(F.relu(out1 + out2))
-        out4 = self.conv3(F.relu(out1 + out2 + out3))
-        return F.relu(out1 + out2 + out3 + out4)
+        # Running sums: out1 + out2 (+ out3 (+ out4)), each added once, same rounding.
+        total = out1 + self.conv1(out1)
+        total = total + self.conv2(F.relu(total))
+        total = total + self.conv3(F.relu(total))
+        return F.relu(total)
 
 
 class FaceExpressionNet(nn.Module):

@@ -7,6 +7,7 @@ from kiosk.bench import reference
 
 def test_reference_workload_is_deterministic_and_timed() -> None:
     assert reference.workload() == reference.workload()
-    out = reference.measure(repeats=2)
-    assert out["workload"] == reference.VERSION and out["repeats"] == 2
+    out = reference.measure(repeats=3)
+    assert out["workload"] == reference.VERSION and out["repeats"] == 3
     assert 0 < out["p50_ms"] <= out["p95_ms"]
+    assert 0 < out["cpu_min_ms"] <= out["cpu_p50_ms"] <= out["cpu_p95_ms"]

@@ -1,0 +1,106 @@
+"""Run a network for inference through a frozen TorchScript trace of it.
+
+The kiosk's three networks are many small convs (the detector ~60 per frame, the
+two emotion models ~40 each); at these sizes a good share of a forward pass is
+Python: `nn.Module.__call__`, functional wrappers and argument parsing around each
+kernel. A frozen trace runs the same kernels from TorchScript's C++ interpreter
+and removes common subexpressions. Measured with `time.thread_time` on one thread
+(`python -m kiosk.bench vision` reports the step): detector 320x240 about 27 % less
+CPU, mini-Xception about 30 %, faceExpressionNet about 35 %; outputs within 4e-5
+of the eager module (the same kernels; summation order may differ).
+
+A trace fixes the input's shape, so one is made per shape (batch included), and
+only for a shape seen twice: a camera stream repeats one frame size, while an
+evaluation over photos of many sizes would otherwise pay a trace per photo.
+`prepare(example)` traces a shape at once (warm-up). At most `max_shapes` traces
+are kept (least recently used goes). Only CPU and CUDA are traced; elsewhere (MPS),
+or when tracing fails (a torch without TorchScript), the eager module runs, with
+one warning. `torch.jit.trace` warns that it is deprecated in recent torch; that
+warning is silenced here only, and the eager fallback keeps a future torch working.
+
+Not thread-safe: one inference thread owns an instance, like the network itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections import OrderedDict
+from typing import Any
+
+import torch
+from torch import nn
+
+log = logging.getLogger(__name__)
+
+TRACED_DEVICES = frozenset({"cpu", "cuda"})
+# The first calls of a TorchScript module profile and optimise its graph.
+_PROFILING_RUNS = 2
+
+
+class FrozenForward:
+    """`model(x)` for inference (no autograd), through a frozen trace per input shape.
+
+    `model` must be in eval mode and its forward must take one tensor; outputs are
+    what the model returns (a tensor or a tuple of tensors)."""
+
+    def __init__(self, model: nn.Module, device: torch.device | str, *, enabled: bool = True,
+                 max_shapes: int = 4) -> None:
+        self.model = model
+        self.device = torch.device(device)
+        self.enabled = enabled and self.device.type in TRACED_DEVICES
+        self.max_shapes = max(1, int(max_shapes))
+        self._traced: OrderedDict[tuple[int, ...], torch.jit.ScriptModule] = OrderedDict()
+        self._seen: set[tuple[int, ...]] = set()
+
+    @property
+    def traced_shapes(self) -> list[tuple[int, ...]]:
+        """Input shapes that run through a frozen trace, least recently used first."""
+        return list(self._traced)
+
+    def __call__(self, x: torch.Tensor) -> Any:
+        shape = tuple(x.shape)
+        with torch.inference_mode():
+            traced = self._traced.get(shape)
+            if traced is not None:
+                self._traced.move_to_end(shape)
+                return traced(x)
+            if self.enabled and shape in self._seen:
+                traced = self._trace(x)
+                if traced is not None:
+                    return traced(x)
+            elif self.enabled and len(self._seen) < 64:
+                self._seen.add(shape)
+            return self.model(x)
+
+    def prepare(self, example: torch.Tensor) -> bool:
+        """Trace for `example`'s shape now (so the first real frame is not slowed by it);
+        True when that shape now runs traced."""
+        if not self.enabled:
+            return False
+        if tuple(example.shape) in self._traced:
+            return True
+        return self._trace(example) is not None
+
+    def _trace(self, example: torch.Tensor) -> torch.jit.ScriptModule | None:
+        shape = tuple(example.shape)
+        try:
+            # Traced outside inference mode: inference tensors cannot be saved in a graph.
+            with torch.inference_mode(False), torch.no_grad(), warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                warnings.simplefilter("ignore", torch.jit.TracerWarning)
+                sample = example.clone()
+                traced = torch.jit.trace(self.model, sample, check_trace=False)
+                frozen = torch.jit.freeze(traced.eval())
+                for _ in range(_PROFILING_RUNS):
+                    frozen(sample)
+        except Exception as exc:  # no TorchScript in this torch, or an op it cannot trace
+            log.warning("frozen inference unavailable for %s (%s: %s); running eagerly",
+                        type(self.model).__name__, type(exc).__name__, exc)
+            self.enabled = False
+            return None
+        self._traced[shape] = frozen
+        while len(self._traced) > self.max_shapes:
+            self._traced.popitem(last=False)
+        log.info("%s traced for input %s on %s", type(self.model).__name__, shape, self.device)
+        return frozen
