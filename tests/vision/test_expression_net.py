@@ -83,6 +83,28 @@ def test_pad_and_resize_follow_face_api() -> None:
     assert out[:, :, 0].tolist() == [[0.0, 2.0], [8.0, 10.0]]
 
 
+def test_resize_bilinear_tf_is_exactly_the_tf_formula_on_a_uint8_crop() -> None:
+    """The fast path (gather, then convert) equals the formula on a float image, bit
+    for bit, up- and downscaling, odd sizes included."""
+    rng = np.random.default_rng(5)
+    for h, w in ((203, 187), (60, 75), (112, 112)):
+        crop = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+        img = crop.astype(np.float32)
+        ys = np.arange(112) * (h / 112)
+        xs = np.arange(112) * (w / 112)
+        y0 = np.minimum(np.floor(ys).astype(int), h - 1)
+        x0 = np.minimum(np.floor(xs).astype(int), w - 1)
+        y1, x1 = np.minimum(y0 + 1, h - 1), np.minimum(x0 + 1, w - 1)
+        fy = (ys - y0).astype(np.float32)[:, None, None]
+        fx = (xs - x0).astype(np.float32)[None, :, None]
+        top = img[y0][:, x0] + (img[y0][:, x1] - img[y0][:, x0]) * fx
+        bottom = img[y1][:, x0] + (img[y1][:, x1] - img[y1][:, x0]) * fx
+        expected = top + (bottom - top) * fy
+        out = resize_bilinear_tf(crop, 112)
+        assert out.dtype == np.float32 and out.shape == (112, 112, 3)
+        assert np.array_equal(out, expected)
+
+
 def test_fold_rare_moves_weak_disgust_to_the_next_emotion() -> None:
     p = np.zeros(7)
     p[FER_LABELS.index("disgust")] = 0.4
