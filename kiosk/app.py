@@ -24,8 +24,10 @@ from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from kiosk import __version__, crashlog, restart
+from kiosk.camera.capture import CameraState
 from kiosk.config import Settings, settings_notes
 from kiosk.controller import KioskController, View
+from kiosk.domain import AdminAction
 from kiosk.lifecycle import Cleanups
 from kiosk.ui.adapter import ViewAdapter
 from kiosk.ui.exhibit import apply_exhibit_mode, show_windowed
@@ -194,11 +196,11 @@ class Kiosk:
         rec.started()
         self.window.mood_picked.connect(lambda _value: rec.mood_picked())
         if self.camera is not None and self.vision is not None:
-            rec.camera_state(self.camera.state.name)
+            rec.camera_state(self.camera.state)
             self.camera.state_changed.connect(lambda state, _msg: rec.camera_state(state))
             self.vision.result.connect(lambda result: record_vision_result(rec, result))
         else:
-            rec.camera_state("LOST")
+            rec.camera_state(CameraState.LOST)
         self._gauge_timer = QTimer()
         self._gauge_timer.setObjectName("analytics-gauges")
         self._gauge_timer.timeout.connect(self._sample_gauges)
@@ -210,7 +212,7 @@ class Kiosk:
     def _on_admin_action(self, action: str) -> None:
         """The admin panel's Audience button: today's report, read on the recommend
         worker's thread, shown on the GUI thread."""
-        if action != "audience":
+        if action != AdminAction.AUDIENCE:
             return
         if self.analytics is None:
             self.window.show_message("Audience analytics are off ([analytics] enabled)")
@@ -298,7 +300,7 @@ class Kiosk:
             self.vision.start()
             self.cleanups.register("vision", lambda: self.vision and self.vision.stop(3.0), 5.0)
         else:
-            self.controller.on_camera_state("LOST", self.camera_error)
+            self.controller.on_camera_state(CameraState.LOST, self.camera_error)
         self._start_periodic_sync()
         if self.identity_worker is not None and self.consent_flow is not None:
             self.identity_worker.start()
@@ -389,10 +391,10 @@ class Kiosk:
         if self.history is not None:
             out.update(self.history.as_status())
         if self.camera is not None:
-            out["camera_state"] = self.camera.state.name
+            out["camera_state"] = self.camera.state.value
             out["camera_fps"] = round(self.camera.fps(), 1)
         else:
-            out["camera_state"] = f"LOST ({self.camera_error})"
+            out["camera_state"] = f"{CameraState.LOST} ({self.camera_error})"
         if self.vision is not None and self.vision.last_latency:
             out["inference_ms"] = round(self.vision.last_latency.get("total_ms", 0.0), 1)
         # AWS features at a glance (memory reads only): reachable, breaker, budget, owed

@@ -10,9 +10,10 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from kiosk.camera.capture import CameraState
 from kiosk.config import Settings, load_settings
 from kiosk.controller import RESTART_EXIT_CODE, Backend, KioskController, View
-from kiosk.domain import Box, Emotion, EmotionReading, Face, Item, Like, Page
+from kiosk.domain import Box, Emotion, EmotionReading, Face, Item, Like, Page, RecommendMode
 from kiosk.testing import FakeClock
 from kiosk.vision.pipeline import TrackInfo, VisionResult
 from kiosk.workers.backend import LikeResult, PageResult
@@ -132,10 +133,10 @@ class FakeView(View):
     def show_page(self, page: Page, images: dict[str, Any]) -> None:
         self._record("show_page", page, images)
 
-    def set_mode(self, mode: str, personalization_ready: bool) -> None:
+    def set_mode(self, mode: RecommendMode, personalization_ready: bool) -> None:
         self._record("set_mode", mode, personalization_ready)
 
-    def set_camera_state(self, state: str, message: str) -> None:
+    def set_camera_state(self, state: CameraState, message: str) -> None:
         self._record("set_camera_state", state, message)
 
     def show_attract(self, images: list[Any]) -> None:
