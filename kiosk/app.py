@@ -35,6 +35,7 @@ from kiosk.ui.i18n import install_translator
 from kiosk.ui.main_window import MainWindow
 from kiosk.watchdog import SystemdWatchdog
 from kiosk.workers.backend import KioskBackend
+from kiosk.workers.bridge import ThreadBridge
 from kiosk.workers.camera_bridge import CameraBridge
 from kiosk.workers.problems import WorkerProblems
 from kiosk.workers.runner import SerialWorker
@@ -42,6 +43,8 @@ from kiosk.workers.vision_worker import VisionWorker, default_pipeline_factory
 
 if TYPE_CHECKING:
     from kiosk.consent_flow import ConsentFlow
+    from kiosk.curation.periodic import PeriodicSync
+    from kiosk.curation.s3sync import S3Sync, SyncReport
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +110,10 @@ class Kiosk:
         # workers' errors -> admin panel "Last problem"; owned by the window, so it is
         # deleted on the GUI thread with it (never by a garbage collection on a worker thread)
         self.problems = WorkerProblems(parent=self.window)
+        # the periodic S3 catalog sync: built here, started in start(), own budget
+        self.sync_bridge = ThreadBridge("catalog sync", parent=self.window)
+        self._s3sync: S3Sync | None = None  # opened on the sync thread
+        self.periodic_sync = self._build_periodic_sync()
         self._wire()
         self.watchdog = SystemdWatchdog()
 
@@ -275,6 +282,7 @@ class Kiosk:
         self.problems.watch_jobs("events", self.events_worker)
         if self.identity_worker is not None:
             self.problems.watch_jobs("identity", self.identity_worker)
+        self.problems.watch_jobs("catalog sync", self.sync_bridge)
         if self.vision is not None:
             self.problems.watch_frames("vision", self.vision)
         self.problems.reported.connect(self._on_worker_problem)
@@ -301,7 +309,9 @@ class Kiosk:
             self.cleanups.register("vision", lambda: self.vision and self.vision.stop(3.0), 5.0)
         else:
             self.controller.on_camera_state(CameraState.LOST, self.camera_error)
-        self._start_periodic_sync()
+        if self.periodic_sync is not None:
+            self.periodic_sync.start()
+            self.cleanups.register("catalog sync", self._stop_periodic_sync, 12.0)
         if self.identity_worker is not None and self.consent_flow is not None:
             self.identity_worker.start()
             self.cleanups.register("identity worker", self._stop_identity, 5.0)
@@ -338,37 +348,47 @@ class Kiosk:
         # close the queue on its own thread
         self.events_worker.stop(22.0, last=self.backend.close_events, drain=True)
 
-    def _start_periodic_sync(self) -> None:
+    def _build_periodic_sync(self) -> PeriodicSync | None:
         """`[sync] url` + `interval_min`: mirror the fleet's S3 catalog in the background
-        (thread `kiosk-s3sync`); a run that changed files triggers a rescan."""
+        (thread `kiosk-s3sync`, `kiosk.curation.periodic`). Its results and errors come
+        back to the GUI thread through `sync_bridge` (a finished run that changed files
+        asks the recommend worker to rescan; a failed one is the operator's "Last
+        problem"). None when no sync is configured."""
         s = self.settings.sync
         if not s.url or s.interval_min <= 0:
-            return
+            return None
         from kiosk.curation.periodic import PeriodicSync
-        from kiosk.curation.s3sync import S3Sync
 
-        holder: dict[str, Any] = {}
+        bridge = self.sync_bridge
+        return PeriodicSync(self._sync_once, s.interval_min * 60,
+                            on_result=bridge.on_result(self._on_synced),
+                            on_error=bridge.on_error("catalog sync"))
 
-        def run_once(stop: threading.Event) -> Any:
-            if "sync" not in holder:  # its SQLite state belongs to the sync thread
-                limit = int(s.max_kbps * 1000) or None  # as `catalog sync --max-kbps`
-                holder["sync"] = S3Sync.from_settings(self.settings, max_bytes_per_s=limit)
-            return holder["sync"].sync(s.url, stop=stop)
+    def _sync_once(self, stop: threading.Event) -> SyncReport:
+        """Sync thread: one run of the S3 sync (its SQLite state is opened here, on
+        first use, and closed by `_stop_periodic_sync` once the thread has ended)."""
+        s = self.settings.sync
+        if self._s3sync is None:
+            from kiosk.curation.s3sync import S3Sync
 
-        def on_result(report: Any) -> None:
-            log.info("catalog sync from %s: %s", s.url, report)
-            if getattr(report, "changed", False):
-                self.worker.submit(self.backend.rescan)
+            limit = int(s.max_kbps * 1000) or None  # as `catalog sync --max-kbps`
+            self._s3sync = S3Sync.from_settings(self.settings, max_bytes_per_s=limit)
+        return self._s3sync.sync(s.url, stop=stop)
 
-        periodic = PeriodicSync(run_once, s.interval_min * 60, on_result=on_result)  # logs failures
-        periodic.start()
+    def _on_synced(self, report: SyncReport) -> None:
+        """GUI thread: a sync run finished; new or removed files mean a rescan."""
+        log.info("catalog sync from %s: %s", self.settings.sync.url, report)
+        if report.changed:
+            self.worker.submit(self.backend.rescan)
 
-        def stop() -> None:
-            periodic.stop(10.0)
-            if "sync" in holder:
-                holder["sync"].close()
-
-        self.cleanups.register("catalog sync", stop, 12.0)
+    def _stop_periodic_sync(self) -> None:
+        """Stop the schedule (a run in flight ends between two files), then close the
+        sync state. Budget: 10 s join inside the 12 s clean-up."""
+        if self.periodic_sync is not None and not self.periodic_sync.stop(10.0):
+            return  # still running: leave its state to the thread (the process exits)
+        if self._s3sync is not None:
+            self._s3sync.close()
+            self._s3sync = None
 
     def _stop_identity(self) -> None:
         self.identity_service.cancel()  # ends any backoff wait at once
