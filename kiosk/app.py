@@ -29,6 +29,7 @@ from kiosk.config import Settings, settings_notes
 from kiosk.controller import KioskController, View
 from kiosk.domain import AdminAction
 from kiosk.lifecycle import Cleanups
+from kiosk.status import AppStatus, KioskStatus, QueueStatus
 from kiosk.ui.adapter import ViewAdapter
 from kiosk.ui.exhibit import apply_exhibit_mode, show_windowed
 from kiosk.ui.i18n import install_translator
@@ -102,7 +103,7 @@ class Kiosk:
             settings, view, self.worker, self.backend,
             latest_frame=self.camera.latest if self.camera else None,
             reset_vision=self.vision.request_reset if self.vision else None,
-            extra_status=self.status,
+            app_status=self.app_status,
             wake_uploader=self.backend.wake_uploader,
             identity=self.consent_flow,
             events_worker=self.events_worker,
@@ -242,12 +243,12 @@ class Kiosk:
         """GUI thread, cheap reads only (in-memory counts, one statvfs)."""
         from kiosk.diskspace import free_mb
 
-        queue: Any = self.backend.queue  # opened on the recommend thread; None until then
-        counts = queue.counts() if queue is not None else None
+        queue = self.backend.queue  # opened on the events thread; None until then
+        counts = QueueStatus.of(queue) if queue is not None else None
         self.analytics.gauges(
             fps=self.camera.fps() if self.camera is not None else None,
-            queue_depth=counts.pending_total if counts is not None else None,
-            dead_letters=counts.dead if counts is not None else None,
+            queue_depth=counts.depth if counts is not None else None,
+            dead_letters=counts.dead_letters if counts is not None else None,
             disk_free_mb=free_mb(self.settings.data_dir),
             uploads_failing=self._uploads_failing(),
         )
@@ -404,26 +405,29 @@ class Kiosk:
             log.warning("shutdown: %s did not stop cleanly", ", ".join(failed))
         return failed
 
-    def status(self) -> dict[str, Any]:
-        """GUI-thread part of the status (cheap attribute reads only)."""
-        out: dict[str, Any] = {"crash_count": self.crashes, "model_device": self.vision_device,
-                               "uploads_configured": self.settings.aws_events_enabled}
-        if self.history is not None:
-            out.update(self.history.as_status())
-        if self.camera is not None:
-            out["camera_state"] = self.camera.state.value
-            out["camera_fps"] = round(self.camera.fps(), 1)
-        else:
-            out["camera_state"] = f"{CameraState.LOST} ({self.camera_error})"
-        if self.vision is not None and self.vision.last_latency:
-            out["inference_ms"] = round(self.vision.last_latency.get("total_ms", 0.0), 1)
-        # AWS features at a glance (memory reads only): reachable, breaker, budget, owed
-        fallback = getattr(getattr(self.vision, "pipeline", None), "fallback", None)
-        if fallback is not None:
-            out["Rekognition"] = fallback.summary()
-        if self.identity_service is not None:
-            out["identity"] = self.identity_service.summary()
-        return out
+    def app_status(self) -> AppStatus:
+        """GUI-thread part of the status (cheap attribute reads only; `kiosk.status`)."""
+        vision = self.vision
+        fallback = vision.pipeline.fallback if vision is not None and vision.pipeline else None
+        latency = vision.last_latency if vision is not None else None
+        return AppStatus(
+            crash_count=self.crashes, model_device=self.vision_device,
+            uploads_configured=self.settings.aws_events_enabled,
+            history=self.history.as_status() if self.history is not None else {},
+            camera_state=(self.camera.state.value if self.camera is not None
+                          else f"{CameraState.LOST} ({self.camera_error})"),
+            camera_fps=round(self.camera.fps(), 1) if self.camera is not None else None,
+            inference_ms=round(latency.get("total_ms", 0.0), 1) if latency else None,
+            # AWS features at a glance (memory reads only): reachable, breaker, budget, owed
+            rekognition=fallback.summary() if fallback is not None else "",
+            identity=(self.identity_service.summary() if self.identity_service is not None
+                      else ""),
+        )
+
+    def status(self) -> KioskStatus:
+        """A status snapshot from the GUI thread (the back end's part read here too:
+        memory reads only), for tests and tools; the panel's own comes every 2 s."""
+        return KioskStatus(self.backend.status(), self.app_status())
 
     def on_crash(self, exc: BaseException) -> None:
         """An uncaught exception on the GUI thread: log it, count it, and go back to

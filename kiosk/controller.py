@@ -47,6 +47,7 @@ from kiosk import restart
 from kiosk.camera.capture import CameraState
 from kiosk.config import Settings
 from kiosk.domain import AdminAction, Emotion, EmotionReading, Frame, Like, Page, RecommendMode
+from kiosk.status import AppStatus, BackendStatus, KioskStatus
 from kiosk.workers.backend import LikeResult, PageResult
 from kiosk.workers.runner import Jobs
 
@@ -78,7 +79,7 @@ class View(Protocol):
     def wake(self) -> None: ...
     def show_like_confirmed(self, item_id: str) -> None: ...
     def show_like_failed(self, item_id: str, message: str) -> None: ...
-    def set_status(self, status: dict[str, Any]) -> None: ...
+    def set_status(self, status: KioskStatus) -> None: ...
     def show_message(self, text: str) -> None: ...
     def show_curation(self, items: list[tuple[str, Any, np.ndarray]]) -> None: ...
     def show_curation_error(self, item_id: str, message: str) -> None: ...
@@ -103,7 +104,7 @@ class Backend(Protocol):
     def learn_like(self, like: Like) -> LikeResult: ...
     def discard_page(self, page: Page) -> None: ...
     def end_visit(self, visit_id: str, shown: Page | None) -> None: ...
-    def status(self) -> dict[str, Any]: ...
+    def status(self) -> BackendStatus: ...
     def rescan(self) -> object: ...
     def pending_thumbnails(self) -> list[tuple[str, Any, np.ndarray]]: ...
     def approve(self, key: str) -> list[tuple[str, Any, np.ndarray]]: ...
@@ -123,7 +124,7 @@ class KioskController(QObject):
         *,
         latest_frame: Callable[[], Frame | None] | None = None,
         reset_vision: Callable[[], None] | None = None,
-        extra_status: Callable[[], dict[str, Any]] | None = None,
+        app_status: Callable[[], AppStatus] | None = None,
         wake_uploader: Callable[[], None] | None = None,
         identity: ConsentFlow | None = None,
         events_worker: Jobs | None = None,
@@ -138,7 +139,7 @@ class KioskController(QObject):
         self.backend = backend
         self._latest_frame = latest_frame
         self._reset_vision = reset_vision
-        self._extra_status = extra_status
+        self._app_status = app_status
         self._wake_uploader = wake_uploader
         self.identity = identity  # kiosk.consent_flow.ConsentFlow, or None (identity off)
         self._clock = clock
@@ -569,6 +570,8 @@ class KioskController(QObject):
 
     @Slot()
     def refresh_status(self) -> None:
-        extra = self._extra_status() if self._extra_status is not None else {}
+        """Every 2 s: the back end's part (recommend thread) joined with the app's part
+        (read now, on the GUI thread) into one `KioskStatus` for the admin panel."""
+        app = self._app_status() if self._app_status is not None else AppStatus()
         self.worker.submit(self.backend.status,
-                           on_result=lambda s: self.view.set_status({**s, **extra}))
+                           on_result=lambda part: self.view.set_status(KioskStatus(part, app)))

@@ -44,7 +44,7 @@ def test_worker_errors_reach_the_admin_panel(kiosk: Kiosk, qtbot: QtBot) -> None
                     timeout=30000)
     assert kiosk.problems.count >= 2
     assert "events: fail failed" in kiosk.window.last_problem
-    kiosk.window.set_status(kiosk.status())
+    kiosk.window.set_status(kiosk.status().as_dict())
     other = "\n".join(admin_status.other_lines(kiosk.window.admin.status()))
     assert "Last problem: " in other and "database or disk is full" in other
 

@@ -16,6 +16,7 @@ from PySide6.QtGui import QImage
 
 from kiosk.camera.capture import CameraState
 from kiosk.domain import EmotionReading, Page, RecommendMode
+from kiosk.status import KioskStatus
 from kiosk.ui.main_window import MainWindow
 
 
@@ -71,8 +72,8 @@ class ViewAdapter:
     def show_like_failed(self, item_id: str, message: str) -> None:
         self.window.show_like_failed(item_id, message)
 
-    def set_status(self, status: dict[str, Any]) -> None:
-        self.window.set_status(status)
+    def set_status(self, status: KioskStatus) -> None:
+        self.window.set_status(status.as_dict())
 
     def show_message(self, text: str) -> None:
         self.window.show_message(text)
