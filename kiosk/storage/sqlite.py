@@ -129,9 +129,33 @@ def connect(
     schema (see `open_store`). `what` names the store in error messages.
 
     Raises a `StoreError` subclass or `DiskFullError`."""
-    path = Path(path).expanduser()
+    return _connect(Path(path).expanduser(), what, None, read_only=read_only,
+                    busy_timeout_s=busy_timeout_s, require_wal=require_wal,
+                    synchronous=synchronous, isolation_level=isolation_level)
+
+
+def _connect(
+    path: Path,
+    what: str,
+    schema: Schema | None,
+    *,
+    read_only: bool,
+    busy_timeout_s: float,
+    require_wal: bool,
+    synchronous: Synchronous,
+    isolation_level: IsolationLevel,
+) -> sqlite3.Connection:
+    """`connect`; with a `schema`, a file newer than it is refused before anything
+    (the journal mode included) is written to it."""
     if read_only:
-        return _connect_read_only(path, what, busy_timeout_s, isolation_level)
+        conn = _connect_read_only(path, what, busy_timeout_s, isolation_level)
+        if schema is not None:
+            try:
+                _check_not_newer(conn, path, schema)
+            except BaseException:
+                conn.close()
+                raise
+        return conn
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -147,6 +171,8 @@ def connect(
     except sqlite3.Error as exc:
         raise translate(exc, path, what) from None
     try:
+        if schema is not None:
+            _check_not_newer(conn, path, schema)
         mode = str(conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]).lower()
         if mode != "wal":
             message = (f"the folder of {what} {path} cannot hold a write-ahead log "
@@ -183,17 +209,15 @@ def open_store(
     file is left as it was, or at the last complete step, when one is raised."""
     path = Path(path).expanduser()
     new = not path.exists()
-    conn = connect(path, schema.what, read_only=read_only, busy_timeout_s=busy_timeout_s,
-                   require_wal=require_wal, synchronous=synchronous,
-                   isolation_level=isolation_level)
-    try:
-        if read_only:
-            _check_not_newer(conn, path, schema)
-        else:
+    conn = _connect(path, schema.what, schema, read_only=read_only,
+                    busy_timeout_s=busy_timeout_s, require_wal=require_wal,
+                    synchronous=synchronous, isolation_level=isolation_level)
+    if not read_only:
+        try:
             migrate(conn, schema, path)
-    except BaseException:
-        conn.close()
-        raise
+        except BaseException:
+            conn.close()
+            raise
     if new and file_mode is not None and not read_only:
         with contextlib.suppress(OSError):
             path.chmod(file_mode)

@@ -162,8 +162,8 @@ def test_a_step_another_process_applied_meanwhile_is_not_applied_twice(db: Path)
 
 
 def test_a_newer_file_is_refused_and_left_untouched(db: Path) -> None:
-    conn = open_store(db, SCHEMA)
-    conn.execute("INSERT INTO notes (text) VALUES ('from the future')")
+    _legacy(db)  # a rollback-journal file: even its journal mode must stay as it is
+    conn = sqlite3.connect(db)
     conn.execute("PRAGMA user_version = 7")
     conn.close()
     before = db.read_bytes()
