@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.config import load_settings
 from kiosk.controller import KioskController
-from kiosk.domain import Emotion, Item, Like, Page
+from kiosk.domain import Emotion, Item, Like, Page, RecommendMode
 from kiosk.events.errors import EventsError
 from kiosk.events.queue import EventQueue
 from kiosk.workers.backend import KioskBackend, LikeResult, PageResult
@@ -146,8 +146,8 @@ def test_queue_that_cannot_be_opened_refuses_likes_visibly(tmp_path: Path) -> No
     with pytest.raises(EventsError, match="likes cannot be saved"):
         backend.commit_like(page, "emotions/happy/a.jpg", 1.0, None)
     status = backend.status()
-    assert "likes cannot be saved" in status["problem"]
-    assert "event queue cannot be opened" in status["uploads"]  # not "not configured"
+    assert "likes cannot be saved" in status.problem
+    assert "event queue cannot be opened" in status.uploads_off  # not "not configured"
 
 
 def test_damaged_queue_is_replaced_and_the_operator_told(tmp_path: Path) -> None:
@@ -163,7 +163,7 @@ def test_damaged_queue_is_replaced_and_the_operator_told(tmp_path: Path) -> None
         like = backend.commit_like(page, "emotions/happy/a.jpg", 1.0, None)
         assert like.item_id == "emotions/happy/a.jpg"
         assert queue.counts().pending_total == 1
-        assert "moved aside" in backend.status()["problem"]
+        assert "moved aside" in backend.status().problem
         assert list(data.glob("events.sqlite3.damaged-*"))
     finally:
         backend.close_events()
@@ -194,8 +194,8 @@ def test_a_locked_queue_never_delays_a_page(tmp_path: Path) -> None:
     other = sqlite3.connect(db, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:
-        backend.page(1, "v1", Emotion.SAD, None, "auto", 1)
-        backend.page(2, "v1", Emotion.SAD, None, "auto", 1)  # Next: the first is left
+        backend.page(1, "v1", Emotion.SAD, None, RecommendMode.AUTO, 1)
+        backend.page(2, "v1", Emotion.SAD, None, RecommendMode.AUTO, 1)  # Next: the first is left
         assert len(deferred) == 1  # handed over, not written on this thread
         fn, page = deferred[0]
         fn(page)  # on the events thread: waits within its bound, logs, never raises
