@@ -15,8 +15,10 @@ evaluation over photos of many sizes would otherwise pay a trace per photo.
 `prepare(example)` traces a shape at once (warm-up). At most `max_shapes` traces
 are kept (least recently used goes). Only CPU and CUDA are traced; elsewhere (MPS),
 or when tracing fails (a torch without TorchScript), the eager module runs, with
-one warning. `torch.jit.trace` warns that it is deprecated in recent torch; that
-warning is silenced here only, and the eager fallback keeps a future torch working.
+one warning. `torch.jit.trace` and `freeze` warn that they are deprecated in recent
+torch; those warnings are silenced around the trace only (one trace at a time in the
+process, as `warnings.catch_warnings` is not thread-safe), and the eager fallback
+keeps a future torch without TorchScript working.
 
 Not thread-safe: one inference thread owns an instance, like the network itself.
 """
@@ -24,6 +26,7 @@ Not thread-safe: one inference thread owns an instance, like the network itself.
 from __future__ import annotations
 
 import logging
+import threading
 import warnings
 from collections import OrderedDict
 from typing import Any
@@ -36,6 +39,9 @@ log = logging.getLogger(__name__)
 TRACED_DEVICES = frozenset({"cpu", "cuda"})
 # The first calls of a TorchScript module profile and optimise its graph.
 _PROFILING_RUNS = 2
+# catch_warnings swaps the process-wide filters: two traces at once would restore
+# each other's filters.
+_TRACE_LOCK = threading.Lock()
 
 
 class FrozenForward:
@@ -86,9 +92,9 @@ class FrozenForward:
         shape = tuple(example.shape)
         try:
             # Traced outside inference mode: inference tensors cannot be saved in a graph.
-            with torch.inference_mode(False), torch.no_grad(), warnings.catch_warnings():
+            with (_TRACE_LOCK, torch.inference_mode(False), torch.no_grad(),
+                  warnings.catch_warnings()):
                 warnings.simplefilter("ignore", DeprecationWarning)
-                warnings.simplefilter("ignore", torch.jit.TracerWarning)
                 sample = example.clone()
                 traced = torch.jit.trace(self.model, sample, check_trace=False)
                 frozen = torch.jit.freeze(traced.eval())

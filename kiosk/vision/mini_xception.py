@@ -24,6 +24,7 @@ surprise, neutral.
 from __future__ import annotations
 
 import math
+import operator
 
 import torch
 import torch.nn.functional as F
@@ -44,9 +45,12 @@ def keras_same_max_pool(x: torch.Tensor, kernel: int = 3, stride: int = 2) -> to
     """Max-pool like Keras `MaxPooling2D(padding='same')`: output ceil(n/stride), padding
     split floor/ceil between top-left and bottom-right, padded values never win."""
     pads: list[int] = []
-    for size in (x.shape[-1], x.shape[-2]):  # F.pad order: last dim first
-        out = math.ceil(int(size) / stride)
-        total = max((out - 1) * stride + kernel - int(size), 0)
+    for dim in (x.shape[-1], x.shape[-2]):  # F.pad order: last dim first
+        # operator.index: a plain int, also for a traced size (where int() warns; the
+        # frozen trace is made per input shape, so the padding is rightly a constant).
+        size = operator.index(dim)
+        out = math.ceil(size / stride)
+        total = max((out - 1) * stride + kernel - size, 0)
         pads += [total // 2, total - total // 2]
     if any(pads):
         x = F.pad(x, pads, value=float("-inf"))
