@@ -23,6 +23,12 @@ Faults:
   queue, and work goes on; with `recover=False` it raises `CorruptQueueError`;
 - a row whose stored data cannot be read is moved to the dead letters (code
   `CorruptRow`) instead of stopping the uploader;
+- a read-only data folder (at start, or a write refused as read-only later): the
+  file is read as it is (`kiosk.events.readonly`), `read_only` says why, every
+  record raises `QueueReadOnlyError` (a like is refused visibly) and the upload side
+  keeps working: acks, dead letters and failed tries are kept in memory for this run,
+  so nothing is offered twice; the next start with a writable folder sends what this
+  run sent again (same event ids);
 - `record(..., spool=True)` (impressions, PutItems of an approved image): when the
   lock outlasts the retries, the record is appended (fsync'd) to `<queue>.spool`
   instead, and queued from there at the next open or the next successful write, so
@@ -50,7 +56,23 @@ from kiosk.config import Settings
 from kiosk.domain import Emotion, Item, Like
 from kiosk.errors import DiskFullError, KioskError
 from kiosk.events import schema
-from kiosk.events.errors import KEPT, CorruptQueueError, EventsError, QueueBusyError, SchemaError
+from kiosk.events.errors import (
+    KEPT,
+    CorruptQueueError,
+    EventsError,
+    QueueBusyError,
+    QueueReadOnlyError,
+    SchemaError,
+)
+from kiosk.events.readonly import (
+    Ledger,
+    Snapshot,
+    close_quietly,
+    is_read_only_error,
+    open_snapshot,
+    read_only_message,
+    write_problem,
+)
 from kiosk.events.records import (
     DEFAULT_IMPRESSION_EVENT_TYPE,
     MAX_BATCH,
@@ -186,15 +208,21 @@ class EventQueue:
         self._pending: dict[str, int] = {}
         self._dead = 0
         self._totals: dict[str, int] = {}
+        self.read_only = ""  # why nothing can be saved (a read-only data folder), or ""
+        self._snapshot: Snapshot | None = None  # how a read-only file is read
+        self._ledger = Ledger()  # what this run did that could not be written
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise EventsError(f"cannot create the folder for the event queue {self.path}: "
                               f"{exc.strerror}; check events.db_path / app.data_dir") from None
         try:
+            cannot_write = write_problem(self.path.parent)
+            if cannot_write:
+                self._open_read_only(cannot_write)
             self._open_checked()
         except CorruptQueueError as exc:
-            if not recover:
+            if not recover or self.read_only:
                 self.close()
                 raise
             self._replace_damaged(exc)
@@ -230,6 +258,10 @@ class EventQueue:
         """Queue the records a lock kept in the spool file; returns how many."""
         if not self.spool_path.exists():
             return 0
+        if self.read_only:
+            log.warning("event queue: the spool %s stays for a start with a writable "
+                        "folder", self.spool_path)
+            return 0
         taking = self.spool_path.with_name(f"{self.spool_path.name}.{os.getpid()}")
         try:
             self.spool_path.replace(taking)
@@ -260,6 +292,23 @@ class EventQueue:
             log.info("event queue: %d record(s) from the spool queued", len(records))
         return len(records)
 
+    def _open_read_only(self, why: str) -> None:
+        """The folder cannot be written (`why`: "Read-only file system", …): read the
+        file as it is, or refuse when there is none."""
+        if not self.path.is_file():
+            raise QueueReadOnlyError(
+                f"cannot create the event queue {self.path} ({why}): likes cannot be "
+                "saved. Make the data folder writable (check the disk and how it is "
+                "mounted; app.data_dir) and restart the kiosk")
+        try:
+            self._snapshot = open_snapshot(self.path)
+        except (sqlite3.Error, OSError) as exc:
+            raise QueueReadOnlyError(
+                f"{read_only_message(self.path, why)}; but it cannot be read either "
+                f"({exc})") from None
+        self.read_only = read_only_message(self.path, why)
+        log.error("%s [reading it %s]", self.read_only, self._snapshot.how)
+
     def _open_checked(self) -> None:
         """Connect, check the file's integrity and bring the schema up to date."""
         try:
@@ -267,7 +316,13 @@ class EventQueue:
             row = conn.execute("PRAGMA quick_check(1)").fetchone()
             if row is None or str(row[0]).lower() != "ok":
                 raise CorruptQueueError(self._corrupt_message(f"quick_check: {row and row[0]}"))
-            schema.migrate(conn)
+            if self._snapshot is None:
+                schema.migrate(conn)
+            elif schema.version(conn) != schema.LATEST:
+                raise SchemaError(
+                    f"the event queue {self.path} is version {schema.version(conn)} (this "
+                    f"kiosk reads {schema.LATEST}) and its folder is read-only, so it cannot "
+                    "be upgraded; make the folder writable and restart the kiosk")
             self._page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
         except SchemaError:
             raise
@@ -297,6 +352,8 @@ class EventQueue:
         with self._lock:
             if self._closed:
                 raise EventsError(f"the event queue {self.path} is closed")
+            if self._snapshot is not None:
+                return self._keep(self._read_only_conn(self._snapshot))
             try:
                 conn = sqlite3.connect(
                     str(self.path), timeout=self._busy_timeout_s,
@@ -315,12 +372,23 @@ class EventQueue:
             except sqlite3.DatabaseError as exc:
                 conn.close()
                 raise self._translate(exc) from None
-            if self._on_connect is not None:
-                self._on_connect(conn)
-            self._conns.append(conn)
-            self._local.conn = conn
-            self._local.gen = self._gen
-            return conn
+            return self._keep(conn)
+
+    def _read_only_conn(self, snapshot: Snapshot) -> sqlite3.Connection:
+        try:
+            return snapshot.connect(self._busy_timeout_s)
+        except sqlite3.Error as exc:
+            raise EventsError(f"cannot read the event queue {self.path} ({exc}); "
+                              f"{self.read_only}") from None
+
+    def _keep(self, conn: sqlite3.Connection) -> sqlite3.Connection:
+        """Register a new connection as this thread's (caller holds `_lock`)."""
+        if self._on_connect is not None:
+            self._on_connect(conn)
+        self._conns.append(conn)
+        self._local.conn = conn
+        self._local.gen = self._gen
+        return conn
 
     @contextlib.contextmanager
     def _write(self, durable: bool = True) -> Iterator[sqlite3.Connection]:
@@ -351,6 +419,8 @@ class EventQueue:
         CorruptQueueError or EventsError."""
         code = int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
         text = str(exc).lower()
+        if is_read_only_error(exc):
+            return self._went_read_only(exc)
         if code == sqlite3.SQLITE_FULL or "full" in text:
             error = DiskFullError(self.path, "save to the event queue", kept=KEPT,
                                   detail=str(exc))
@@ -366,6 +436,15 @@ class EventQueue:
         if code in _SQLITE_CORRUPT or "malformed" in text or "not a database" in text:
             return CorruptQueueError(self._corrupt_message(exc))
         return EventsError(f"event queue {self.path}: {exc}")
+
+    def _went_read_only(self, exc: sqlite3.Error) -> QueueReadOnlyError:
+        """A write was refused because the file cannot be written: from now on nothing
+        is saved and the upload side keeps its acks in memory (logged once)."""
+        if not self.read_only:
+            self.read_only = read_only_message(
+                self.path, write_problem(self.path.parent) or exc)
+            log.error("%s [%s]", self.read_only, exc)
+        return QueueReadOnlyError(self.read_only)
 
     def _retrying(self, what: str, fn: Callable[[], Any]) -> Any:
         """Run a write, retrying while another process holds the lock (each try waits
@@ -388,7 +467,7 @@ class EventQueue:
                                 "to %s for up to %.0f s", self.path, what, self.lock_wait_s)
                 self._closing.wait(min(0.05 * 2 ** tries, 0.5))
             except CorruptQueueError as exc:
-                if recovered or not self._recover_enabled:
+                if recovered or not self._recover_enabled or self.read_only:
                     raise
                 self._replace_damaged(exc)
                 recovered = True
@@ -432,9 +511,9 @@ class EventQueue:
         with self._lock:
             self._closed = True
             conns, self._conns = self._conns, []
-        for conn in conns:
-            with contextlib.suppress(sqlite3.Error):
-                conn.close()
+        close_quietly(conns)
+        if self._snapshot is not None:
+            self._snapshot.close()
 
     def __enter__(self) -> EventQueue:
         return self
@@ -485,6 +564,8 @@ class EventQueue:
         QueueBusyError (still locked after `lock_wait_s`), CorruptQueueError or
         EventsError; when it raises, nothing was written. With `spool`, a record the
         lock kept out is kept in the spool file instead (returns 0)."""
+        if self.read_only:
+            raise QueueReadOnlyError(self.read_only)
         body = json.dumps(record.body, separators=(",", ":"), ensure_ascii=False)
 
         def insert() -> tuple[int, bool]:
@@ -553,31 +634,24 @@ class EventQueue:
         names = [RecordKind(k).value for k in kinds]
         if not names:
             return None
-        marks = ",".join("?" * len(names))
         for _ in range(100):  # each pass dead-letters at least one unreadable row
             try:
-                conn = self._conn()
-                first = conn.execute(
-                    f"SELECT grp FROM records WHERE kind IN ({marks}) ORDER BY id LIMIT 1",
-                    names,
-                ).fetchone()
-                if first is None:
-                    return None
-                rows = conn.execute(
-                    f"SELECT {_COLUMNS}, retry_at FROM records WHERE grp = ? AND kind IN"
-                    f" ({marks}) ORDER BY id LIMIT ?",
-                    (first[0], *names, max(1, min(limit, MAX_BATCH))),
-                ).fetchall()
+                rows = self._oldest_group(names, max(1, min(limit, MAX_BATCH)))
             except sqlite3.DatabaseError as exc:
                 error = self._translate(exc)
-                if isinstance(error, CorruptQueueError) and self._recover_enabled:
+                if (isinstance(error, CorruptQueueError) and self._recover_enabled
+                        and not self.read_only):
                     self._replace_damaged(error)
                     continue
                 raise error from exc
+            if not rows:
+                return None
             good, bad = [], []
             for raw in rows:
                 try:
-                    good.append(_row(raw[:8], float(raw[8] or 0.0)))
+                    attempts, retry_at = self._ledger.overlay(
+                        int(raw[0]), int(raw[7]), float(raw[8] or 0.0))
+                    good.append(_row((*raw[:7], attempts), retry_at))
                 except (ValueError, TypeError, KeyError) as exc:
                     bad.append((int(raw[0]), f"{type(exc).__name__}: {exc}"))
             if not bad:
@@ -585,6 +659,49 @@ class EventQueue:
             for row_id, why in bad:
                 self.dead_letter([row_id], CORRUPT_ROW, f"stored record cannot be read ({why})")
         return None
+
+    def _oldest_group(self, names: list[str], limit: int) -> list[Any]:
+        """The raw rows (`_COLUMNS`, retry_at) of the oldest pending group of `names`,
+        leaving out rows this run already sent or refused without writing it down."""
+        conn = self._conn()
+        marks = ",".join("?" * len(names))
+        skip = self._ledger.handled()
+        if not skip:
+            first = conn.execute(
+                f"SELECT grp, id FROM records WHERE kind IN ({marks}) ORDER BY id LIMIT 1",
+                names,
+            ).fetchone()
+            if first is None:
+                return []
+            return conn.execute(
+                f"SELECT {_COLUMNS}, retry_at FROM records WHERE grp = ? AND kind IN"
+                f" ({marks}) ORDER BY id LIMIT ?", (first[0], *names, limit),
+            ).fetchall()
+        floor = min(skip) - 1  # every row below it is still to be offered
+        first = next((row for row in conn.execute(
+            f"SELECT grp, id FROM records WHERE kind IN ({marks}) AND id > ? ORDER BY id",
+            (*names, floor)) if int(row[1]) not in skip), None)
+        if first is None:
+            return []
+        rows: list[Any] = []
+        for raw in conn.execute(
+                f"SELECT {_COLUMNS}, retry_at FROM records WHERE grp = ? AND kind IN"
+                f" ({marks}) AND id >= ? ORDER BY id", (first[0], *names, first[1])):
+            if int(raw[0]) not in skip:
+                rows.append(raw)
+                if len(rows) >= limit:
+                    break
+        return rows
+
+    def _kinds_of(self, ids: list[int]) -> list[tuple[int, str]]:
+        """(id, kind) of the pending rows among `ids` (a read: works read-only)."""
+        marks = ",".join("?" * len(ids))
+        try:
+            rows = self._conn().execute(
+                f"SELECT id, kind FROM records WHERE id IN ({marks})", ids).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise self._translate(exc) from exc
+        return [(int(i), str(k)) for i, k in rows]
 
     def forget_users(self, user_ids: Iterable[str]) -> int:
         """"Forget me" / retention: delete the queued and dead-lettered records that
@@ -594,6 +711,14 @@ class EventQueue:
         if not ids:
             return 0
         marks = ",".join("?" * len(ids))
+        if self.read_only:  # never uploaded in this run; the file keeps them
+            rows = self._conn().execute(
+                f"SELECT id, kind FROM records WHERE user_id IN ({marks})", ids).fetchall()
+            self._ledger.mark_dead(rows, "Forgotten", "forgotten while read-only")
+            self.refresh_counts()
+            raise QueueReadOnlyError(
+                f"{len(rows)} queued record(s) of {len(ids)} forgotten user(s) are held back "
+                f"for this run but cannot be deleted: {self.read_only}")
         with self._write(durable=True) as conn:
             kinds = [str(r[0]) for r in conn.execute(
                 f"DELETE FROM records WHERE user_id IN ({marks}) RETURNING kind", ids
@@ -611,9 +736,19 @@ class EventQueue:
         id_list = list(ids)
         if not id_list:
             return 0
-        with self._write(durable=False) as conn:
-            kinds = _delete(conn, "records", id_list)
-            _bump(conn, "sent", len(kinds))
+
+        def delete() -> list[str]:
+            with self._write(durable=False) as conn:
+                kinds = _delete(conn, "records", id_list)
+                _bump(conn, "sent", len(kinds))
+            return kinds
+
+        try:
+            kinds = [] if self.read_only else self._retrying("record a delivery", delete)
+        except QueueReadOnlyError:
+            kinds = []
+        if self.read_only:
+            kinds = self._ledger.mark_sent(self._kinds_of(id_list))
         with self._lock:
             self._forget(kinds)
             self._totals["sent"] = self._totals.get("sent", 0) + len(kinds)
@@ -625,21 +760,33 @@ class EventQueue:
         if not id_list:
             return 0
         marks = ",".join("?" * len(id_list))
-        with self._write(durable=False) as conn:
-            conn.execute(
-                f"INSERT OR REPLACE INTO dead ({_COLUMNS}, grp, error_code, error_message,"
-                f" failed_at) SELECT {_COLUMNS}, grp, ?, ?, ? FROM records WHERE id IN ({marks})",
-                (code, message[:2000], time.time(), *id_list),
-            )
-            kinds = _delete(conn, "records", id_list)
-            _bump(conn, "dead", len(kinds))
+
+        def move() -> list[str]:
+            with self._write(durable=False) as conn:
+                conn.execute(
+                    f"INSERT OR REPLACE INTO dead ({_COLUMNS}, grp, error_code, error_message,"
+                    f" failed_at) SELECT {_COLUMNS}, grp, ?, ?, ? FROM records"
+                    f" WHERE id IN ({marks})", (code, message[:2000], time.time(), *id_list),
+                )
+                kinds = _delete(conn, "records", id_list)
+                _bump(conn, "dead", len(kinds))
+            return kinds
+
+        try:
+            kinds = [] if self.read_only else self._retrying("keep a dead letter", move)
+        except QueueReadOnlyError:
+            kinds = []
+        if self.read_only:  # held back for this run; queued again at the next start
+            kinds = self._ledger.mark_dead(self._kinds_of(id_list), code, message)
         with self._lock:
             self._forget(kinds)
             self._dead += len(kinds)
             self._totals["dead"] = self._totals.get("dead", 0) + len(kinds)
         if kinds:
-            log.warning("event queue: %d record(s) moved to dead letters (%s: %s); rows %s",
-                        len(kinds), code, message, _id_span(id_list))
+            where = ("held back for this run (read-only folder)" if self.read_only
+                     else "moved to dead letters")
+            log.warning("event queue: %d record(s) %s (%s: %s); rows %s",
+                        len(kinds), where, code, message, _id_span(id_list))
         return len(kinds)
 
     def note_attempt(self, ids: Iterable[int], retry_at: float = 0.0) -> int:
@@ -649,17 +796,33 @@ class EventQueue:
         if not id_list:
             return 0
         marks = ",".join("?" * len(id_list))
-        with self._write(durable=False) as conn:
-            row = conn.execute(
-                f"UPDATE records SET attempts = attempts + 1, retry_at = ? WHERE id IN ({marks})"
-                " RETURNING attempts", (retry_at, *id_list),
-            ).fetchall()
-        return max((int(r[0]) for r in row), default=0)
+
+        def update() -> list[Any]:
+            with self._write(durable=False) as conn:
+                return conn.execute(
+                    f"UPDATE records SET attempts = attempts + 1, retry_at = ?"
+                    f" WHERE id IN ({marks}) RETURNING attempts", (retry_at, *id_list),
+                ).fetchall()
+
+        try:
+            if not self.read_only:
+                return max((int(r[0]) for r in self._retrying("count a failed try", update)),
+                           default=0)
+        except QueueReadOnlyError:
+            pass
+        try:
+            stored = self._conn().execute(
+                f"SELECT id, attempts FROM records WHERE id IN ({marks})", id_list).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise self._translate(exc) from exc
+        return self._ledger.note_try(stored, retry_at)
 
     def retry_transient_dead(self) -> int:
         """Queue again the dead letters an outage put there (5xx, throttling, timeouts,
         refused connections; older kiosks dead-lettered after 20 server errors): they
         were never refused by Personalize. Returns the number queued again."""
+        if self.read_only:
+            return 0
         codes = sorted(TRANSIENT_DEAD_CODES)
         marks = ",".join("?" * len(codes))
         where = f"error_code IN ({marks}) OR error_message LIKE '%server errors)'"
@@ -785,6 +948,12 @@ class EventQueue:
             totals = dict(conn.execute("SELECT name, value FROM counters").fetchall())
         except sqlite3.DatabaseError as exc:
             raise self._translate(exc) from exc
+        if self._ledger:  # what this run did without writing it down
+            for kind, n in self._ledger.pending_delta().items():
+                pending[kind] = pending.get(kind, 0) - n
+            sent, refused = self._ledger.counts()
+            dead += refused
+            totals["sent"] = totals.get("sent", 0) + sent
         with self._lock:
             self._pending = {str(k): int(v) for k, v in pending.items()}
             self._dead = dead
@@ -836,6 +1005,7 @@ class EventQueue:
             "max_bytes": self.max_bytes,
             "max_records": self.max_records,
             "disk_full": self._disk_full or None,
+            "read_only": self.read_only or None,
             "schema_version": version,
             "problem": self.problem or None,
         }

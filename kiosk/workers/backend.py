@@ -355,6 +355,9 @@ class KioskBackend:
             disk_full = getattr(self.queue, "disk_full", "")
             if disk_full:
                 out["disk"] = disk_full
+            read_only = getattr(self.queue, "read_only", "")
+            if read_only and read_only not in out.get("problem", ""):  # uploads go on
+                out["problem"] = "; ".join(p for p in (out.get("problem"), read_only) if p)
         if self.uploader is not None:
             up = self.uploader.status().to_dict()
             out["online"] = bool(up.get("online"))
