@@ -1,6 +1,7 @@
 """The analytics database: closed buckets and k-anonymous mixes in SQLite (WAL).
 
-Tables (schema version in `PRAGMA user_version`):
+Tables (opened by `kiosk.storage.sqlite`; schema version in `PRAGMA user_version`,
+1: the two tables, 2: `buckets.uploads_failing`):
 - `buckets`: one row per closed bucket, keyed by its start (epoch seconds); the
   numbers of `BucketStats` (dwell as a histogram, camera seconds per state as JSON).
   A bucket written twice (two processes, a restart within one bucket) adds up.
@@ -25,36 +26,33 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.analytics.bucket import BucketStats, Mix, merge_histograms
+from kiosk.errors import KioskError
+from kiosk.storage.sqlite import Schema, connect, open_store
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
-_SCHEMA = (
-    """
-    CREATE TABLE IF NOT EXISTS buckets (
-        start REAL PRIMARY KEY, span_s REAL NOT NULL,
-        visits INTEGER NOT NULL, engaged INTEGER NOT NULL,
-        dwell_hist TEXT NOT NULL, dwell_sum_s REAL NOT NULL,
-        pages INTEGER NOT NULL, likes INTEGER NOT NULL, mood_picks INTEGER NOT NULL,
-        consent_yes INTEGER NOT NULL, consent_no INTEGER NOT NULL,
-        camera_s TEXT NOT NULL, fps_mean REAL, vision_p95_ms REAL,
-        queue_depth INTEGER, queue_delta INTEGER NOT NULL, dead_letters INTEGER,
-        disk_free_mb REAL, crashes INTEGER NOT NULL, restarts INTEGER NOT NULL,
-        suppressed_visits INTEGER NOT NULL
-    )
-    """,
-    """
-    CREATE TABLE IF NOT EXISTS mix (
-        start REAL NOT NULL, end REAL NOT NULL, visits INTEGER NOT NULL,
-        emotions TEXT NOT NULL, pages_by_emotion TEXT NOT NULL,
-        likes_by_emotion TEXT NOT NULL, items TEXT NOT NULL
-    )
-    """,
-    "CREATE INDEX IF NOT EXISTS mix_by_start ON mix (start)",
-)
-_MIGRATIONS = {  # version reached -> statements from the previous one
-    2: ("ALTER TABLE buckets ADD COLUMN uploads_failing INTEGER NOT NULL DEFAULT 0",),
-}
+_V1 = """
+CREATE TABLE IF NOT EXISTS buckets (
+    start REAL PRIMARY KEY, span_s REAL NOT NULL,
+    visits INTEGER NOT NULL, engaged INTEGER NOT NULL,
+    dwell_hist TEXT NOT NULL, dwell_sum_s REAL NOT NULL,
+    pages INTEGER NOT NULL, likes INTEGER NOT NULL, mood_picks INTEGER NOT NULL,
+    consent_yes INTEGER NOT NULL, consent_no INTEGER NOT NULL,
+    camera_s TEXT NOT NULL, fps_mean REAL, vision_p95_ms REAL,
+    queue_depth INTEGER, queue_delta INTEGER NOT NULL, dead_letters INTEGER,
+    disk_free_mb REAL, crashes INTEGER NOT NULL, restarts INTEGER NOT NULL,
+    suppressed_visits INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS mix (
+    start REAL NOT NULL, end REAL NOT NULL, visits INTEGER NOT NULL,
+    emotions TEXT NOT NULL, pages_by_emotion TEXT NOT NULL,
+    likes_by_emotion TEXT NOT NULL, items TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS mix_by_start ON mix (start);
+"""
+_V2 = "ALTER TABLE buckets ADD COLUMN uploads_failing INTEGER NOT NULL DEFAULT 0"
+SCHEMA = Schema("the analytics database", (_V1, _V2),
+                remedy="move the file aside (the kiosk then starts an empty one)")
 _BUCKET_COLS = (
     "start", "span_s", "visits", "engaged", "dwell_hist", "dwell_sum_s", "pages", "likes",
     "mood_picks", "consent_yes", "consent_no", "camera_s", "fps_mean", "vision_p95_ms",
@@ -63,7 +61,7 @@ _BUCKET_COLS = (
 )
 
 
-class AnalyticsError(Exception):
+class AnalyticsError(KioskError):
     """The analytics database cannot be opened or written; the message says what to do."""
 
 
@@ -81,41 +79,28 @@ class AnalyticsStore:
         except OSError as exc:
             raise AnalyticsError(f"cannot create the folder of {self.path}: {exc.strerror}; "
                                  "check analytics.db_path / app.data_dir") from None
-        conn = self._conn()
         try:
-            found = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            if found > SCHEMA_VERSION:
-                raise AnalyticsError(f"{self.path} is version {found}, newer than this kiosk "
-                                     f"({SCHEMA_VERSION}); update the kiosk or move it aside")
-            conn.execute("BEGIN IMMEDIATE")
-            for statement in _SCHEMA:
-                conn.execute(statement)
-            for version in range(max(found, 1) + 1, SCHEMA_VERSION + 1):
-                for statement in _MIGRATIONS[version]:
-                    conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            conn.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            self.close()
-            raise AnalyticsError(f"the analytics database {self.path} cannot be opened ({exc});"
-                                 " move the file aside to start an empty one") from None
+            conn = open_store(self.path, SCHEMA, synchronous="NORMAL")
+        except KioskError as exc:  # StoreError (newer, damaged, read-only), DiskFullError
+            raise AnalyticsError(str(exc)) from exc
+        self._keep(conn)
 
     def _conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is not None:
             return conn
         try:
-            conn = sqlite3.connect(str(self.path), timeout=10.0, isolation_level=None,
-                                   check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-        except sqlite3.Error as exc:
-            raise AnalyticsError(f"cannot open the analytics database {self.path}: {exc}; "
-                                 "check the folder's permissions and free space") from None
+            conn = connect(self.path, SCHEMA.what, synchronous="NORMAL")
+        except KioskError as exc:
+            raise AnalyticsError(str(exc)) from None
+        self._keep(conn)
+        return conn
+
+    def _keep(self, conn: sqlite3.Connection) -> None:
+        """`conn` is this thread's connection, closed by `close`."""
         with self._lock:
             self._conns.append(conn)
         self._local.conn = conn
-        return conn
 
     @contextlib.contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:

@@ -14,7 +14,9 @@ the new item. Every step is safe to repeat after a crash: an approval that
 finds its file already in the catalog finishes the job instead of copying again.
 
 Thread-safe (one connection guarded by a lock); several processes (the kiosk
-and `kiosk-admin`) may share the pool through SQLite's locking.
+and `kiosk-admin`) may share the pool through SQLite's locking. The index is opened
+by `kiosk.storage.sqlite` (schema version 1; on a full or read-only disk it can be
+listed as it is, and changes are refused with the cause).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from kiosk.events.queue import EventQueue
 from kiosk.imaging import MAX_PIXELS, ImageError, ImagePolicy, load_image, probe
 from kiosk.recommend.catalog import Catalog, item_id, open_read_only, storage_problem
 from kiosk.recommend.errors import CatalogError
+from kiosk.storage.sqlite import NewerStoreError, NotADatabaseError, Schema, open_store
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +71,10 @@ CREATE TABLE IF NOT EXISTS pending (
 );
 CREATE INDEX IF NOT EXISTS pending_added ON pending (added_at);
 """
+# version 1 is the index as it was before versions (IF NOT EXISTS: adopted as is)
+SCHEMA = Schema("the pending pool", (_SCHEMA,),
+                remedy="move the file aside (the images waiting in the pool folder are "
+                       "then no longer listed; import them again)")
 _COLUMNS = "id, file, source_name, emotion, checksum, size, width, height, added_at, origin, meta"
 
 
@@ -143,17 +150,16 @@ class PendingPool:
         self._lock = threading.RLock()
         self._live: dict[str, str] | None = None  # catalog checksums during a batch import
         self.read_only = ""  # why the pool cannot change (full disk, read-only folder)
+        index = self.root / INDEX_NAME
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(
-                str(self.root / INDEX_NAME), timeout=10.0, check_same_thread=False
-            )
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(_SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
+            self._db = open_store(index, SCHEMA, isolation_level="DEFERRED")
+        except (NewerStoreError, NotADatabaseError) as exc:  # no safe way to read it
+            raise CurationError(str(exc)) from exc
+        except (OSError, KioskError) as exc:
             # listing keeps working from the index as it is on disk; changes are refused
-            problem = storage_problem(self.root / INDEX_NAME, exc, "the pending pool")
-            read_only = open_read_only(self.root / INDEX_NAME, "pending")
+            problem = storage_problem(index, exc, "the pending pool")
+            read_only = open_read_only(index, "pending", SCHEMA)
             if read_only is None:
                 raise CurationError(problem) from exc
             self._db, self.read_only = read_only, problem

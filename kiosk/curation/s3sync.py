@@ -19,7 +19,8 @@ are ever replaced or deleted; an operator's own files, or a synced file an
 operator has since edited, are left alone (a local file identical to the object
 is adopted). Unknown emotion folders and non-image keys are ignored with a log line.
 A listing that finds no images while the sync owns files deletes nothing unless
-`allow_empty` is set, so a mistyped prefix cannot wipe a kiosk's catalog.
+`allow_empty` is set, so a mistyped prefix cannot wipe a kiosk's catalog. The
+state is opened by `kiosk.storage.sqlite` (schema version 1).
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ import hashlib
 import logging
 import os
 import re
-import sqlite3
 import stat
 import threading
 import time
@@ -45,7 +45,9 @@ from kiosk.curation import files
 from kiosk.curation.errors import KEPT, DiskFullError, SyncError, is_disk_full
 from kiosk.curation.locations import catalog_root, sync_state_db
 from kiosk.domain import Emotion
+from kiosk.errors import KioskError
 from kiosk.recommend.catalog import IMAGE_SUFFIXES
+from kiosk.storage.sqlite import Schema, open_store
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +68,10 @@ CREATE TABLE IF NOT EXISTS files (
     PRIMARY KEY (root, path)
 );
 """
+# version 1 is the state as it was before versions (IF NOT EXISTS: adopted as is)
+SCHEMA = Schema("the sync state", (_SCHEMA,),
+                remedy="move the file aside (the next run then adopts the catalog files "
+                       "identical to the bucket's and leaves the others alone)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,13 +188,9 @@ class S3Sync:
         )
         state_path = Path(state_path).expanduser()
         try:
-            state_path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(state_path), timeout=10.0, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(_SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
-            raise SyncError(f"cannot open the sync state {state_path}: {exc}; check that "
-                            "the data folder (app.data_dir) is writable") from exc
+            self._db = open_store(state_path, SCHEMA, isolation_level="DEFERRED")
+        except KioskError as exc:  # StoreError (newer, damaged, read-only), DiskFullError
+            raise SyncError(str(exc)) from exc
         self._lock = threading.Lock()  # one run at a time
         self.retries = 2  # transient failures (throttling, 5xx, network) per listing/file
         self.backoff = Backoff(base_s=1.0, cap_s=20.0)

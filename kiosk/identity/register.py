@@ -21,7 +21,9 @@ crop or face vector anywhere, only ids and times (a test checks the schema):
   never used again either.
 
 Times are epoch seconds. A connection per operation keeps it safe to use from the
-identity worker, the purge schedule and `kiosk-admin` at once.
+identity worker, the purge schedule and `kiosk-admin` at once. The file is opened by
+`kiosk.storage.sqlite` (WAL, schema version in `user_version`: 1 the enrolments and
+pending deletions, 2 the pending enrolments; a newer file is refused).
 """
 
 from __future__ import annotations
@@ -37,14 +39,15 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import Settings
+from kiosk.errors import KioskError
 from kiosk.identity.errors import RegisterError
+from kiosk.storage.sqlite import Schema, connect, open_store
 
 log = logging.getLogger(__name__)
 
 FILENAME = "identity.sqlite3"
 DAY_S = 86_400.0
-SCHEMA_VERSION = 2  # 2: pending_enrolments (created on open; version 1 files upgrade)
-_SCHEMA = """
+_V1 = """
 CREATE TABLE IF NOT EXISTS enrolments (
     user_id TEXT PRIMARY KEY,
     face_id TEXT NOT NULL UNIQUE,
@@ -59,11 +62,19 @@ CREATE TABLE IF NOT EXISTS pending_deletions (
     reason TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS pending_deletions_user ON pending_deletions (user_id);
+"""
+_V2 = """
 CREATE TABLE IF NOT EXISTS pending_enrolments (
     user_id TEXT PRIMARY KEY,
     requested_at REAL NOT NULL
 );
 """
+# IF NOT EXISTS throughout: files written before the steps existed (version 0 or 1
+# with every table, version 2 as they are) are adopted with their rows.
+SCHEMA = Schema("the identity register", (_V1, _V2),
+                remedy="move the file aside (the kiosk then starts an empty register; "
+                       "faces it enrolled are then adopted or orphaned, see `kiosk-admin "
+                       "identity orphans`)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,19 +120,10 @@ class IdentityRegister:
         self._clock = clock
         self._busy_timeout_s = busy_timeout_s
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise RegisterError(
-                f"cannot create the folder for the identity register {self.path}: "
-                f"{exc.strerror}; check app.data_dir"
-            ) from None
-        new = not self.path.exists()
-        with self._connect() as conn:
-            conn.executescript(_SCHEMA)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        if new:
-            with contextlib.suppress(OSError):  # best effort (Windows ignores most bits)
-                self.path.chmod(0o600)
+            open_store(self.path, SCHEMA, busy_timeout_s=busy_timeout_s,
+                       isolation_level="DEFERRED", file_mode=0o600).close()
+        except KioskError as exc:  # StoreError, DiskFullError
+            raise RegisterError(str(exc)) from exc
 
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: Any) -> IdentityRegister:
@@ -131,10 +133,10 @@ class IdentityRegister:
     def _connect(self) -> Iterator[sqlite3.Connection]:
         """One connection and one transaction (committed on success)."""
         try:
-            conn = sqlite3.connect(str(self.path), timeout=self._busy_timeout_s)
-        except sqlite3.Error as exc:
-            raise RegisterError(f"cannot open the identity register {self.path}: {exc}; "
-                                "check the folder's permissions") from None
+            conn = connect(self.path, SCHEMA.what, busy_timeout_s=self._busy_timeout_s,
+                           isolation_level="DEFERRED")
+        except KioskError as exc:
+            raise RegisterError(str(exc)) from None
         try:
             with conn:
                 yield conn

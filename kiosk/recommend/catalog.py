@@ -13,7 +13,9 @@ are skipped with a log line naming the file and counted for the status screen;
 they are remembered too, so an unchanged bad file is not decoded again.
 
 An operator can disable an item (`set_enabled`); a rescan keeps that choice.
-Thread-safe: one connection guarded by a lock.
+Thread-safe: one connection guarded by a lock. The manifest is opened by
+`kiosk.storage.sqlite` (schema version 1; a newer or damaged manifest is refused
+with what to do; on a full or read-only disk it is read as it is).
 """
 
 from __future__ import annotations
@@ -33,9 +35,11 @@ import numpy as np
 from PIL import Image
 
 from kiosk.domain import Emotion, Item
+from kiosk.errors import KioskError
 from kiosk.imaging import ImageError, load_image
 from kiosk.recommend import features as feats
 from kiosk.recommend.errors import CatalogError
+from kiosk.storage.sqlite import NewerStoreError, NotADatabaseError, Schema, open_store
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +69,10 @@ CREATE TABLE IF NOT EXISTS skipped (
     reason TEXT NOT NULL
 );
 """
+# version 1 is the manifest as it was before versions (IF NOT EXISTS: adopted as is)
+SCHEMA = Schema("the catalog manifest", (_SCHEMA,),
+                remedy="move the file aside (the kiosk rebuilds it from the catalog folder; "
+                       "items an operator disabled are shown again)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,12 +125,11 @@ class Catalog:
         self._last_report: RescanReport | None = None
         self.read_only = ""  # why the manifest cannot be written (full disk, read-only)
         try:
-            self.db_path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(self.db_path), check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
+            self._db = open_store(self.db_path, SCHEMA, synchronous="NORMAL",
+                                  isolation_level="DEFERRED")
+        except (NewerStoreError, NotADatabaseError) as exc:  # no safe way to read it
+            raise CatalogError(str(exc)) from exc
+        except KioskError as exc:  # full disk, read-only folder: read what is there
             problem = storage_problem(self.db_path, exc, "the catalog manifest")
             read_only = open_read_only(self.db_path)
             if read_only is None:
@@ -413,18 +420,25 @@ def storage_problem(path: Path, exc: BaseException, what: str) -> str:
     if (free is not None and free < 1.0) or "full" in str(exc).lower() or is_disk_full(exc):
         return str(DiskFullError(path, f"write {what}", kept="what is already in it is "
                                  "still used."))
+    if isinstance(exc, KioskError):  # already a sentence naming the file and the cure
+        return str(exc)
     return (f"cannot write {what} {path} ({exc}); check that the data folder is writable "
             "(app.data_dir)")
 
 
-def open_read_only(path: Path, table: str = "items") -> sqlite3.Connection | None:
-    """The database as it is on disk, read-only (no lock files written), or None."""
+def open_read_only(path: Path, table: str = "items", schema: Schema = SCHEMA
+                   ) -> sqlite3.Connection | None:
+    """The database as it is on disk, read-only (see `kiosk.storage.sqlite`), when it
+    has `table`; None otherwise."""
     if not path.is_file():
         return None
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True,
-                               check_same_thread=False)
+        conn = open_store(path, schema, read_only=True)
+    except KioskError:
+        return None
+    try:
         conn.execute(f"SELECT count(*) FROM {table}").fetchone()
     except sqlite3.Error:
+        conn.close()
         return None
     return conn

@@ -6,6 +6,7 @@ import errno
 import json
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -287,3 +288,51 @@ def test_thumbnails_for_the_curation_screen(pool: PendingPool, write_image: Any)
     thumbs = pool.thumbnails(max_side=256)
     assert [(e.id, a.shape, a.dtype.name) for e, a in thumbs] == [
         (wide.id, (128, 256, 3), "uint8"), (tall.id, (1, 1, 3), "uint8")]
+
+
+# ------------------------------------------------------------------ the index file
+
+
+def _unversioned(index: Path) -> None:
+    """Make `index` what the pool wrote before versions: same table, version 0."""
+    conn = sqlite3.connect(index, isolation_level=None)
+    conn.execute("PRAGMA user_version = 0")
+    conn.close()
+
+
+def test_an_index_from_before_versions_keeps_its_images(
+    tmp_path: Path, catalog: Catalog, write_image: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "pool"
+    with PendingPool(root, catalog) as first:
+        entry = first.add_file(write_image("a.jpg"), "calm")
+    _unversioned(root / "pool.sqlite3")
+
+    real = sqlite3.connect
+
+    def full(database: Any, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        if str(database).startswith("file:") and "mode=ro" in str(database):
+            return real(database, *args, **kwargs)
+        raise sqlite3.OperationalError("database or disk is full")
+
+    with monkeypatch.context() as mp:  # a full disk: listed as it is, not upgraded
+        mp.setattr(sqlite3, "connect", full)
+        with PendingPool(root, catalog) as listed:
+            assert "is full" in listed.read_only
+            assert listed.entries() == [entry]
+    with PendingPool(root, catalog) as again:
+        assert again.entries() == [entry]
+        assert again.retag(entry.id, "happy").emotion is Emotion.HAPPY
+    with sqlite3.connect(root / "pool.sqlite3") as check:
+        assert check.execute("PRAGMA user_version").fetchone()[0] == 1
+    check.close()
+
+
+def test_an_index_from_a_newer_kiosk_is_refused(tmp_path: Path, catalog: Catalog) -> None:
+    root = tmp_path / "pool"
+    PendingPool(root, catalog).close()
+    with sqlite3.connect(root / "pool.sqlite3") as conn:
+        conn.execute("PRAGMA user_version = 4")
+    conn.close()
+    with pytest.raises(CurationError, match=r"the pending pool .* is version 4, newer"):
+        PendingPool(root, catalog)

@@ -4,6 +4,7 @@ the kiosk's own client factory (no mocked boto3 calls)."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 import time
 import uuid
@@ -311,3 +312,43 @@ def test_listing_is_paginated(s3: Any, bucket: str, catalog_root: Path, data_dir
     sync.close()
     assert len(pages) == 3 and len(report.downloaded) == 23
     assert len(visible_files(catalog_root / "calm")) == 23
+
+
+def test_a_state_from_before_versions_keeps_what_the_sync_owns(
+    s3: Any, bucket: str, catalog_root: Path, data_dir: Path
+) -> None:
+    state = data_dir / "s3sync.sqlite3"
+    put(s3, bucket, "emotions/happy/a.jpg", image_bytes(seed=11))
+    first = S3Sync(s3, catalog_root, state)
+    assert first.sync(f"s3://{bucket}/emotions").downloaded == ("happy/a.jpg",)
+    first.close()
+    conn = sqlite3.connect(state, isolation_level=None)
+    conn.execute("PRAGMA user_version = 0")  # what the sync wrote before versions
+    conn.close()
+
+    again = S3Sync(s3, catalog_root, state)
+    try:
+        fetched = count_gets(s3)
+        report = again.sync(f"s3://{bucket}/emotions")
+        assert (report.unchanged, report.downloaded, fetched) == (1, (), [])
+        s3.delete_object(Bucket=bucket, Key="emotions/happy/a.jpg")
+        put(s3, bucket, "emotions/sad/b.jpg", image_bytes(seed=12))
+        # still owned: deleted with its object
+        assert again.sync(f"s3://{bucket}/emotions").deleted == ("happy/a.jpg",)
+    finally:
+        again.close()
+    with sqlite3.connect(state) as check:
+        assert check.execute("PRAGMA user_version").fetchone()[0] == 1
+    check.close()
+
+
+def test_a_state_from_a_newer_kiosk_is_a_sync_error(
+    s3: Any, catalog_root: Path, data_dir: Path
+) -> None:
+    state = data_dir / "s3sync.sqlite3"
+    S3Sync(s3, catalog_root, state).close()
+    with sqlite3.connect(state) as conn:
+        conn.execute("PRAGMA user_version = 2")
+    conn.close()
+    with pytest.raises(SyncError, match="version 2, newer than this kiosk"):
+        S3Sync(s3, catalog_root, state)

@@ -83,7 +83,7 @@ def main(argv: list[str]) -> int:
     state: dict[str, Any] = {"pages": 0, "tapped": [], "done": {}}
 
     def status() -> dict[str, Any]:
-        return kiosk.backend.status()
+        return kiosk.backend.status().as_dict()
 
     def finish() -> None:
         say("STATUS " + json.dumps(status(), default=str))

@@ -119,3 +119,55 @@ def test_an_unreadable_register_says_what_to_do(tmp_path: Path) -> None:
     path.write_bytes(b"this is not a database" * 100)
     with pytest.raises(RegisterError, match=str(path)):
         IdentityRegister(path)
+
+
+# The schema as the register wrote it before `kiosk.storage` (version 2; version 1 had
+# no pending_enrolments, and the first files no version at all).
+_TODAY = """
+CREATE TABLE enrolments (user_id TEXT PRIMARY KEY, face_id TEXT NOT NULL UNIQUE,
+    enrolled_at REAL NOT NULL, last_seen_at REAL NOT NULL);
+CREATE INDEX enrolments_enrolled_at ON enrolments (enrolled_at);
+CREATE TABLE pending_deletions (face_id TEXT PRIMARY KEY, user_id TEXT NOT NULL,
+    requested_at REAL NOT NULL, reason TEXT NOT NULL);
+CREATE INDEX pending_deletions_user ON pending_deletions (user_id);
+"""
+
+
+@pytest.mark.parametrize("version", [0, 1, 2])
+def test_a_register_written_before_versioned_steps_keeps_its_rows(
+    tmp_path: Path, version: int
+) -> None:
+    path = tmp_path / "identity.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(_TODAY)
+        if version == 2:
+            conn.execute("CREATE TABLE pending_enrolments (user_id TEXT PRIMARY KEY,"
+                         " requested_at REAL NOT NULL)")
+            conn.execute("INSERT INTO pending_enrolments VALUES ('u9', 5.0)")
+        conn.execute("INSERT INTO enrolments VALUES ('u1', 'f1', 1.0, 2.0)")
+        conn.execute("INSERT INTO pending_deletions VALUES ('f0', 'u0', 3.0, 'forget')")
+        conn.execute(f"PRAGMA user_version = {version}")
+    conn.close()
+    register = IdentityRegister(path)
+    enrolment = register.get("u1")
+    assert enrolment is not None and (enrolment.face_id, enrolment.enrolled_at) == ("f1", 1.0)
+    assert [(p.face_id, p.reason) for p in register.pending()] == [("f0", "forget")]
+    assert register.unsettled() == ([("u9", 5.0)] if version == 2 else [])
+    register.intend("u2")  # the table added by version 2 is there
+    with sqlite3.connect(path) as check:
+        assert check.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert check.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    check.close()
+
+
+def test_a_register_from_a_newer_kiosk_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "identity.sqlite3"
+    IdentityRegister(path).add("u1", face_id())
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version = 3")
+    conn.close()
+    with pytest.raises(RegisterError, match="version 3, newer than this kiosk"):
+        IdentityRegister(path)
+    with sqlite3.connect(path) as check:
+        assert check.execute("SELECT user_id FROM enrolments").fetchall() == [("u1",)]
+    check.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -186,3 +187,81 @@ def test_missing_catalog_folder_is_a_catalog_error(data_dir: Path, tmp_path: Pat
             cat.rescan()
     finally:
         cat.close()
+
+
+def _unversioned(path: Path) -> None:
+    """Make `path` what the catalog wrote before versions: same tables, version 0,
+    rollback journal."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA user_version = 0")
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+
+
+def test_a_manifest_from_before_versions_keeps_its_rows(
+    catalog_dir: Path, data_dir: Path
+) -> None:
+    db = data_dir / "catalog.sqlite3"
+    first = Catalog(catalog_dir, db)
+    first.rescan()
+    assert first.set_enabled("emotions/calm/calm-1.jpg", False)
+    before = first.items(enabled=None)
+    first.close()
+    _unversioned(db)
+    again = Catalog(catalog_dir, db)
+    try:
+        assert again.items(enabled=None) == before  # ids, checksums, added_at as they were
+        assert [i.id for i in again.items(enabled=False)] == ["emotions/calm/calm-1.jpg"]
+        assert again.rescan().unchanged == 16  # nothing decoded again
+    finally:
+        again.close()
+    with sqlite3.connect(db) as check:
+        assert check.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert check.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    check.close()
+
+
+def test_a_newer_or_damaged_manifest_is_a_catalog_error_naming_it(
+    catalog_dir: Path, data_dir: Path
+) -> None:
+    db = data_dir / "catalog.sqlite3"
+    Catalog(catalog_dir, db).close()
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA user_version = 5")
+    conn.close()
+    with pytest.raises(CatalogError, match="version 5, newer than this kiosk"):
+        Catalog(catalog_dir, db)
+    db.write_bytes(b"garbage " * 1000)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    with pytest.raises(CatalogError, match="not a SQLite database") as caught:
+        Catalog(catalog_dir, db)
+    assert str(db) in str(caught.value)
+
+
+def test_a_manifest_from_before_versions_is_read_on_a_full_disk(
+    catalog_dir: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = data_dir / "catalog.sqlite3"
+    first = Catalog(catalog_dir, db)
+    first.rescan()
+    first.close()
+    _unversioned(db)
+    real = sqlite3.connect
+
+    def full(database: Any, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        if str(database).startswith("file:") and "mode=ro" in str(database):
+            return real(database, *args, **kwargs)
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(sqlite3, "connect", full)
+    catalog = Catalog(catalog_dir, db)
+    try:
+        assert "is full" in catalog.read_only
+        assert len(catalog.items()) == 16  # read as it is, not upgraded
+    finally:
+        catalog.close()
+    monkeypatch.undo()
+    with sqlite3.connect(db) as check:
+        assert check.execute("PRAGMA user_version").fetchone()[0] == 0
+    check.close()

@@ -212,7 +212,7 @@ def test_counts_colikes_and_user_history_persist(world: Any, tmp_path: Path) -> 
     try:
         assert again.stats(a, Emotion.ANGRY) == (1, 1)
         assert again.stats(b, Emotion.ANGRY) == (1, 1)
-        assert again._colikes[a][b] == 1
+        assert again.colikes(a, b) == 1
         # A recognised returning visitor is personalized from the first page.
         assert again.page("next-visit", Emotion.CALM, user_id="u7").mode == "personalized"
         assert not again.personalization_ready("someone-else")

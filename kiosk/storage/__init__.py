@@ -1,0 +1,25 @@
+"""Storage helpers shared by every package that keeps a file: the one way to open a
+SQLite store (`kiosk.storage.sqlite`)."""
+
+from kiosk.storage.sqlite import (
+    NewerStoreError,
+    NotADatabaseError,
+    ReadOnlyStoreError,
+    Schema,
+    Step,
+    StoreBusyError,
+    StoreError,
+    StoreOpenError,
+    WalUnavailableError,
+    connect,
+    migrate,
+    open_store,
+    translate,
+    user_version,
+)
+
+__all__ = [
+    "NewerStoreError", "NotADatabaseError", "ReadOnlyStoreError", "Schema", "Step",
+    "StoreBusyError", "StoreError", "StoreOpenError", "WalUnavailableError", "connect",
+    "migrate", "open_store", "translate", "user_version",
+]
