@@ -94,5 +94,6 @@ def test_backend_refuses_likes_and_names_the_cause_while_uploads_go_on(
                 emotion=Emotion.HAPPY, visit_id="visit-9", index=0)
     with pytest.raises(QueueReadOnlyError):
         backend.commit_like(page, "emotions/happy/a.jpg", 1.0, None)
-    status = backend.status().as_dict()
-    assert "cannot be written" in status["problem"] and status["queue_depth"] == 1
+    status = backend.status()
+    assert "cannot be written" in status.problem
+    assert status.queue is not None and status.queue.depth == 1
