@@ -11,9 +11,11 @@ mount (a read-only remount is refused while a file there is open for writing).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -65,9 +67,20 @@ def tmpfs_command(folder: Path, size_kb: int, argv: Sequence[str]) -> list[str]:
 
 def run_in_tmpfs(folder: Path, size_kb: int, argv: Sequence[str], timeout: float = 120.0
                  ) -> subprocess.CompletedProcess[str]:
+    """Run `argv` with `folder` as a fresh tmpfs; on a timeout the whole process group
+    (the namespace's shell and everything it started) is killed, then it is re-raised."""
     folder.mkdir(parents=True, exist_ok=True)
-    return subprocess.run(tmpfs_command(folder, size_kb, argv), capture_output=True,
-                          text=True, timeout=timeout, env=child_env())
+    command = tmpfs_command(folder, size_kb, argv)
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          env=child_env(), start_new_session=True) as proc:
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise
+    return subprocess.CompletedProcess(command, proc.returncode, out, err)
 
 
 def remount(folder: Path | str, options: str) -> None:
