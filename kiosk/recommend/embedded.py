@@ -210,7 +210,10 @@ class EmbeddedRecommender:
             shown = np.zeros(n, dtype=bool)
             shown[[m.index[i] for i in visit.shown if i in m.index]] = True
             last = [m.index[i] for i in visit.last_page if i in m.index]
-            scores = m.scores(visit, personalized, own | off)
+            # "auto" ranks the pool by this visit's likes from the first one on (the
+            # page stays in the pool until "For you" is ready); "emotion" never does.
+            taste = personalized or (mode == "auto" and bool(visit.liked))
+            scores = m.scores(visit, taste, own | off)
             tiers = [np.flatnonzero(own & ~shown)]
             if tiers[0].size < k:  # the pool runs out on this page: a new cycle starts
                 visit.shown = {m.ids[int(i)] for i in np.flatnonzero(shown & ~own)}
@@ -271,7 +274,7 @@ class EmbeddedRecommender:
                 if key in visit.impressed:
                     continue
                 visit.impressed.add(key)
-                pool = not self._ready(visit)
+                pool = not visit.taste  # taste-ranked pages would bias the population
                 if pool:
                     visit.pooled.add(key)
                 self._count(key, emotion, likes=0, imps=1, pool=pool)
@@ -289,7 +292,7 @@ class EmbeddedRecommender:
             if item_id not in visit.impressed:  # keep likes <= impressions
                 visit.impressed.add(item_id)
                 imps = 1
-                if not self._ready(visit):
+                if not visit.taste:
                     visit.pooled.add(item_id)
             pool = item_id in visit.pooled
             self._count(item_id, emotion, likes=1, imps=imps, pool=pool)
