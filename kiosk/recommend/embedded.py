@@ -77,7 +77,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kiosk.domain import Emotion, Item, Page
+from kiosk.domain import Emotion, Item, Page, RecommendMode
 from kiosk.recommend.errors import RecommendError
 from kiosk.recommend.ranking import (
     ADJACENT,
@@ -168,7 +168,7 @@ class EmbeddedRecommender:
             self.mark_shown(visit_id, [i.id for i in items])
             return Page(
                 items=tuple(items), emotion=emotion, visit_id=visit_id, index=index,
-                mode="personalized" if personalized else "emotion", source="embedded",
+                mode=_page_mode(personalized), source="embedded",
             )
 
     def prepare_visit(
@@ -195,7 +195,8 @@ class EmbeddedRecommender:
             visit = self._visits.get(visit_id)
             if visit is None:
                 raise RecommendError(f"unknown visit {visit_id!r}: call prepare_visit first")
-            personalized = mode == "personalized" or (mode == "auto" and self._ready(visit))
+            personalized = mode == RecommendMode.PERSONALIZED or (
+                mode == RecommendMode.AUTO and self._ready(visit))
             m = self._model
             n = len(m.ids)
             if n == 0 or k < 1:
@@ -223,7 +224,7 @@ class EmbeddedRecommender:
             last = [m.index[i] for i in visit.last_page if i in m.index]
             # "auto" ranks the pool by this visit's likes from the first one on (the
             # page stays in the pool until "For you" is ready); "emotion" never does.
-            taste = personalized or (mode == "auto" and bool(visit.liked))
+            taste = personalized or (mode == RecommendMode.AUTO and bool(visit.liked))
             scores = m.scores(visit, taste, own | off)
             tiers = [np.flatnonzero(own & ~shown)]
             if tiers[0].size < k:  # the pool runs out on this page: a new cycle starts
@@ -420,3 +421,8 @@ class EmbeddedRecommender:
     def close(self) -> None:
         with self._lock:
             self._store.close()
+
+
+def _page_mode(personalized: bool) -> RecommendMode:
+    """What a page says it is: "For you" (PERSONALIZED) or EMOTION."""
+    return RecommendMode.PERSONALIZED if personalized else RecommendMode.EMOTION
