@@ -24,15 +24,19 @@ from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from kiosk import __version__, crashlog, restart
+from kiosk.camera.capture import CameraState
 from kiosk.config import Settings, settings_notes
 from kiosk.controller import KioskController, View
+from kiosk.domain import AdminAction
 from kiosk.lifecycle import Cleanups
+from kiosk.status import AppStatus, KioskStatus, QueueStatus
 from kiosk.ui.adapter import ViewAdapter
 from kiosk.ui.exhibit import apply_exhibit_mode, show_windowed
 from kiosk.ui.i18n import install_translator
 from kiosk.ui.main_window import MainWindow
 from kiosk.watchdog import SystemdWatchdog
 from kiosk.workers.backend import KioskBackend
+from kiosk.workers.bridge import ThreadBridge
 from kiosk.workers.camera_bridge import CameraBridge
 from kiosk.workers.problems import WorkerProblems
 from kiosk.workers.runner import SerialWorker
@@ -40,6 +44,8 @@ from kiosk.workers.vision_worker import VisionWorker, default_pipeline_factory
 
 if TYPE_CHECKING:
     from kiosk.consent_flow import ConsentFlow
+    from kiosk.curation.periodic import PeriodicSync
+    from kiosk.curation.s3sync import S3Sync, SyncReport
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +103,7 @@ class Kiosk:
             settings, view, self.worker, self.backend,
             latest_frame=self.camera.latest if self.camera else None,
             reset_vision=self.vision.request_reset if self.vision else None,
-            extra_status=self.status,
+            app_status=self.app_status,
             wake_uploader=self.backend.wake_uploader,
             identity=self.consent_flow,
             events_worker=self.events_worker,
@@ -105,6 +111,10 @@ class Kiosk:
         # workers' errors -> admin panel "Last problem"; owned by the window, so it is
         # deleted on the GUI thread with it (never by a garbage collection on a worker thread)
         self.problems = WorkerProblems(parent=self.window)
+        # the periodic S3 catalog sync: built here, started in start(), own budget
+        self.sync_bridge = ThreadBridge("catalog sync", parent=self.window)
+        self._s3sync: S3Sync | None = None  # opened on the sync thread
+        self.periodic_sync = self._build_periodic_sync()
         self._wire()
         self.watchdog = SystemdWatchdog()
 
@@ -194,11 +204,11 @@ class Kiosk:
         rec.started()
         self.window.mood_picked.connect(lambda _value: rec.mood_picked())
         if self.camera is not None and self.vision is not None:
-            rec.camera_state(self.camera.state.name)
+            rec.camera_state(self.camera.state)
             self.camera.state_changed.connect(lambda state, _msg: rec.camera_state(state))
             self.vision.result.connect(lambda result: record_vision_result(rec, result))
         else:
-            rec.camera_state("LOST")
+            rec.camera_state(CameraState.LOST)
         self._gauge_timer = QTimer()
         self._gauge_timer.setObjectName("analytics-gauges")
         self._gauge_timer.timeout.connect(self._sample_gauges)
@@ -210,7 +220,7 @@ class Kiosk:
     def _on_admin_action(self, action: str) -> None:
         """The admin panel's Audience button: today's report, read on the recommend
         worker's thread, shown on the GUI thread."""
-        if action != "audience":
+        if action != AdminAction.AUDIENCE:
             return
         if self.analytics is None:
             self.window.show_message("Audience analytics are off ([analytics] enabled)")
@@ -233,12 +243,12 @@ class Kiosk:
         """GUI thread, cheap reads only (in-memory counts, one statvfs)."""
         from kiosk.diskspace import free_mb
 
-        queue: Any = self.backend.queue  # opened on the recommend thread; None until then
-        counts = queue.counts() if queue is not None else None
+        queue = self.backend.queue  # opened on the events thread; None until then
+        counts = QueueStatus.of(queue) if queue is not None else None
         self.analytics.gauges(
             fps=self.camera.fps() if self.camera is not None else None,
-            queue_depth=counts.pending_total if counts is not None else None,
-            dead_letters=counts.dead if counts is not None else None,
+            queue_depth=counts.depth if counts is not None else None,
+            dead_letters=counts.dead_letters if counts is not None else None,
             disk_free_mb=free_mb(self.settings.data_dir),
             uploads_failing=self._uploads_failing(),
         )
@@ -273,6 +283,7 @@ class Kiosk:
         self.problems.watch_jobs("events", self.events_worker)
         if self.identity_worker is not None:
             self.problems.watch_jobs("identity", self.identity_worker)
+        self.problems.watch_jobs("catalog sync", self.sync_bridge)
         if self.vision is not None:
             self.problems.watch_frames("vision", self.vision)
         self.problems.reported.connect(self._on_worker_problem)
@@ -298,8 +309,10 @@ class Kiosk:
             self.vision.start()
             self.cleanups.register("vision", lambda: self.vision and self.vision.stop(3.0), 5.0)
         else:
-            self.controller.on_camera_state("LOST", self.camera_error)
-        self._start_periodic_sync()
+            self.controller.on_camera_state(CameraState.LOST, self.camera_error)
+        if self.periodic_sync is not None:
+            self.periodic_sync.start()
+            self.cleanups.register("catalog sync", self._stop_periodic_sync, 12.0)
         if self.identity_worker is not None and self.consent_flow is not None:
             self.identity_worker.start()
             self.cleanups.register("identity worker", self._stop_identity, 5.0)
@@ -336,37 +349,47 @@ class Kiosk:
         # close the queue on its own thread
         self.events_worker.stop(22.0, last=self.backend.close_events, drain=True)
 
-    def _start_periodic_sync(self) -> None:
+    def _build_periodic_sync(self) -> PeriodicSync | None:
         """`[sync] url` + `interval_min`: mirror the fleet's S3 catalog in the background
-        (thread `kiosk-s3sync`); a run that changed files triggers a rescan."""
+        (thread `kiosk-s3sync`, `kiosk.curation.periodic`). Its results and errors come
+        back to the GUI thread through `sync_bridge` (a finished run that changed files
+        asks the recommend worker to rescan; a failed one is the operator's "Last
+        problem"). None when no sync is configured."""
         s = self.settings.sync
         if not s.url or s.interval_min <= 0:
-            return
+            return None
         from kiosk.curation.periodic import PeriodicSync
-        from kiosk.curation.s3sync import S3Sync
 
-        holder: dict[str, Any] = {}
+        bridge = self.sync_bridge
+        return PeriodicSync(self._sync_once, s.interval_min * 60,
+                            on_result=bridge.on_result(self._on_synced),
+                            on_error=bridge.on_error("catalog sync"))
 
-        def run_once(stop: threading.Event) -> Any:
-            if "sync" not in holder:  # its SQLite state belongs to the sync thread
-                limit = int(s.max_kbps * 1000) or None  # as `catalog sync --max-kbps`
-                holder["sync"] = S3Sync.from_settings(self.settings, max_bytes_per_s=limit)
-            return holder["sync"].sync(s.url, stop=stop)
+    def _sync_once(self, stop: threading.Event) -> SyncReport:
+        """Sync thread: one run of the S3 sync (its SQLite state is opened here, on
+        first use, and closed by `_stop_periodic_sync` once the thread has ended)."""
+        s = self.settings.sync
+        if self._s3sync is None:
+            from kiosk.curation.s3sync import S3Sync
 
-        def on_result(report: Any) -> None:
-            log.info("catalog sync from %s: %s", s.url, report)
-            if getattr(report, "changed", False):
-                self.worker.submit(self.backend.rescan)
+            limit = int(s.max_kbps * 1000) or None  # as `catalog sync --max-kbps`
+            self._s3sync = S3Sync.from_settings(self.settings, max_bytes_per_s=limit)
+        return self._s3sync.sync(s.url, stop=stop)
 
-        periodic = PeriodicSync(run_once, s.interval_min * 60, on_result=on_result)  # logs failures
-        periodic.start()
+    def _on_synced(self, report: SyncReport) -> None:
+        """GUI thread: a sync run finished; new or removed files mean a rescan."""
+        log.info("catalog sync from %s: %s", self.settings.sync.url, report)
+        if report.changed:
+            self.worker.submit(self.backend.rescan)
 
-        def stop() -> None:
-            periodic.stop(10.0)
-            if "sync" in holder:
-                holder["sync"].close()
-
-        self.cleanups.register("catalog sync", stop, 12.0)
+    def _stop_periodic_sync(self) -> None:
+        """Stop the schedule (a run in flight ends between two files), then close the
+        sync state. Budget: 10 s join inside the 12 s clean-up."""
+        if self.periodic_sync is not None and not self.periodic_sync.stop(10.0):
+            return  # still running: leave its state to the thread (the process exits)
+        if self._s3sync is not None:
+            self._s3sync.close()
+            self._s3sync = None
 
     def _stop_identity(self) -> None:
         self.identity_service.cancel()  # ends any backoff wait at once
@@ -382,26 +405,29 @@ class Kiosk:
             log.warning("shutdown: %s did not stop cleanly", ", ".join(failed))
         return failed
 
-    def status(self) -> dict[str, Any]:
-        """GUI-thread part of the status (cheap attribute reads only)."""
-        out: dict[str, Any] = {"crash_count": self.crashes, "model_device": self.vision_device,
-                               "uploads_configured": self.settings.aws_events_enabled}
-        if self.history is not None:
-            out.update(self.history.as_status())
-        if self.camera is not None:
-            out["camera_state"] = self.camera.state.name
-            out["camera_fps"] = round(self.camera.fps(), 1)
-        else:
-            out["camera_state"] = f"LOST ({self.camera_error})"
-        if self.vision is not None and self.vision.last_latency:
-            out["inference_ms"] = round(self.vision.last_latency.get("total_ms", 0.0), 1)
-        # AWS features at a glance (memory reads only): reachable, breaker, budget, owed
-        fallback = getattr(getattr(self.vision, "pipeline", None), "fallback", None)
-        if fallback is not None:
-            out["Rekognition"] = fallback.summary()
-        if self.identity_service is not None:
-            out["identity"] = self.identity_service.summary()
-        return out
+    def app_status(self) -> AppStatus:
+        """GUI-thread part of the status (cheap attribute reads only; `kiosk.status`)."""
+        vision = self.vision
+        fallback = vision.pipeline.fallback if vision is not None and vision.pipeline else None
+        latency = vision.last_latency if vision is not None else None
+        return AppStatus(
+            crash_count=self.crashes, model_device=self.vision_device,
+            uploads_configured=self.settings.aws_events_enabled,
+            history=self.history.as_status() if self.history is not None else {},
+            camera_state=(self.camera.state.value if self.camera is not None
+                          else f"{CameraState.LOST} ({self.camera_error})"),
+            camera_fps=round(self.camera.fps(), 1) if self.camera is not None else None,
+            inference_ms=round(latency.get("total_ms", 0.0), 1) if latency else None,
+            # AWS features at a glance (memory reads only): reachable, breaker, budget, owed
+            rekognition=fallback.summary() if fallback is not None else "",
+            identity=(self.identity_service.summary() if self.identity_service is not None
+                      else ""),
+        )
+
+    def status(self) -> KioskStatus:
+        """A status snapshot from the GUI thread (the back end's part read here too:
+        memory reads only), for tests and tools; the panel's own comes every 2 s."""
+        return KioskStatus(self.backend.status(), self.app_status())
 
     def on_crash(self, exc: BaseException) -> None:
         """An uncaught exception on the GUI thread: log it, count it, and go back to

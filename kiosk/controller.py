@@ -44,8 +44,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from kiosk import restart
+from kiosk.camera.capture import CameraState
 from kiosk.config import Settings
-from kiosk.domain import Emotion, EmotionReading, Like, Page
+from kiosk.domain import AdminAction, Emotion, EmotionReading, Frame, Like, Page, RecommendMode
+from kiosk.status import AppStatus, BackendStatus, KioskStatus
 from kiosk.workers.backend import LikeResult, PageResult
 from kiosk.workers.runner import Jobs
 
@@ -71,13 +73,13 @@ class View(Protocol):
                    ) -> None: ...
     def show_emotion(self, reading: EmotionReading | None) -> None: ...
     def show_page(self, page: Page, images: dict[str, np.ndarray]) -> None: ...
-    def set_mode(self, mode: str, personalization_ready: bool) -> None: ...
-    def set_camera_state(self, state: str, message: str) -> None: ...
+    def set_mode(self, mode: RecommendMode, personalization_ready: bool) -> None: ...
+    def set_camera_state(self, state: CameraState, message: str) -> None: ...
     def show_attract(self, images: list[np.ndarray]) -> None: ...
     def wake(self) -> None: ...
     def show_like_confirmed(self, item_id: str) -> None: ...
     def show_like_failed(self, item_id: str, message: str) -> None: ...
-    def set_status(self, status: dict[str, Any]) -> None: ...
+    def set_status(self, status: KioskStatus) -> None: ...
     def show_message(self, text: str) -> None: ...
     def show_curation(self, items: list[tuple[str, Any, np.ndarray]]) -> None: ...
     def show_curation_error(self, item_id: str, message: str) -> None: ...
@@ -96,13 +98,13 @@ class Backend(Protocol):
 
     def attract_images(self, count: int) -> list[np.ndarray]: ...
     def page(self, request: int, visit_id: str, emotion: Emotion, user_id: str | None,
-             mode: str, page_size: int) -> PageResult: ...
+             mode: RecommendMode, page_size: int) -> PageResult: ...
     def commit_like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None
                     ) -> Like: ...
     def learn_like(self, like: Like) -> LikeResult: ...
     def discard_page(self, page: Page) -> None: ...
     def end_visit(self, visit_id: str, shown: Page | None) -> None: ...
-    def status(self) -> dict[str, Any]: ...
+    def status(self) -> BackendStatus: ...
     def rescan(self) -> object: ...
     def pending_thumbnails(self) -> list[tuple[str, Any, np.ndarray]]: ...
     def approve(self, key: str) -> list[tuple[str, Any, np.ndarray]]: ...
@@ -120,9 +122,9 @@ class KioskController(QObject):
         worker: Jobs,
         backend: Backend,
         *,
-        latest_frame: Callable[[], Any] | None = None,
+        latest_frame: Callable[[], Frame | None] | None = None,
         reset_vision: Callable[[], None] | None = None,
-        extra_status: Callable[[], dict[str, Any]] | None = None,
+        app_status: Callable[[], AppStatus] | None = None,
         wake_uploader: Callable[[], None] | None = None,
         identity: ConsentFlow | None = None,
         events_worker: Jobs | None = None,
@@ -137,7 +139,7 @@ class KioskController(QObject):
         self.backend = backend
         self._latest_frame = latest_frame
         self._reset_vision = reset_vision
-        self._extra_status = extra_status
+        self._app_status = app_status
         self._wake_uploader = wake_uploader
         self.identity = identity  # kiosk.consent_flow.ConsentFlow, or None (identity off)
         self._clock = clock
@@ -145,10 +147,10 @@ class KioskController(QObject):
         self.visit_id: str | None = None
         self.emotion: Emotion | None = None
         self.manual = False  # the visitor picked their mood by hand
-        self.mode = settings.recommend.mode
+        self.mode = RecommendMode(settings.recommend.mode)
         self.page: Page | None = None
         self.attract = False
-        self.camera_state = "OPENING"
+        self.camera_state = CameraState.OPENING
         self._liked: set[str] = set()
         self._request = 0
         # One page request at a time: Next taps while a page loads are answered by that
@@ -255,17 +257,19 @@ class KioskController(QObject):
 
     @Slot(str, str)
     def on_camera_state(self, state: str, message: str) -> None:
-        self.camera_state = state
-        if state.upper() in ("STALLED", "LOST", "DISABLED", "OFF", "CLOSED"):
+        """`state`: a `CameraState` value (the bridge's signal carries it as str)."""
+        camera = CameraState(state)
+        self.camera_state = camera
+        if camera in (CameraState.STALLED, CameraState.LOST):
             self._boxes = []
-        self.view.set_camera_state(state, message)
+        self.view.set_camera_state(camera, message)
 
     @Slot(str)
     def on_vision_failed(self, message: str) -> None:
         # The camera tile says so in the visitor's words; the detail is for the log
         # and the admin panel (via the camera state's message), not for a toast.
         log.error("vision stopped: %s", message)
-        self.view.set_camera_state("LOST", message)
+        self.view.set_camera_state(CameraState.LOST, message)
 
     # ------------------------------------------------------------------ visitor input
 
@@ -300,10 +304,13 @@ class KioskController(QObject):
 
     @Slot(str)
     def on_mode(self, mode: str) -> None:
+        """`mode`: a `RecommendMode` value (the toggle sends "emotion"/"personalized")."""
         self._touch()
-        if mode not in ("auto", "emotion", "personalized"):
+        try:
+            self.mode = RecommendMode(mode)
+        except ValueError:
+            log.warning("unknown recommendation mode %r ignored", mode)
             return
-        self.mode = mode
         if self.visit_id is not None and self.emotion is not None:
             self._request_page()
 
@@ -337,18 +344,24 @@ class KioskController(QObject):
         self.view.show_curation_error(key, str(exc))
 
     @Slot(str)
-    def on_admin_action(self, action: str) -> None:
-        log.info("admin action: %s", action)
-        if action == "exit":
+    def on_admin_action(self, name: str) -> None:
+        """`name`: an `AdminAction` value; the Audience report is `kiosk.app`'s, and an
+        action a deployment added to the panel (`AdminPanel.add_action`) is its own."""
+        log.info("admin action: %s", name)
+        try:
+            action = AdminAction(name)
+        except ValueError:
+            return
+        if action is AdminAction.EXIT:
             self.exit_requested.emit(0)
-        elif action == "restart":
+        elif action is AdminAction.RESTART:
             self.exit_requested.emit(RESTART_EXIT_CODE)
-        elif action == "reload_catalog":
+        elif action is AdminAction.RELOAD_CATALOG:
             self.worker.submit(self.backend.rescan, on_result=self._on_rescanned)
-        elif action == "review_images":
+        elif action is AdminAction.REVIEW_IMAGES:
             self.worker.submit(self.backend.pending_thumbnails, on_result=self.view.show_curation,
                                on_error=lambda exc: self.view.show_message(str(exc)))
-        elif action == "flush_events":
+        elif action is AdminAction.FLUSH_EVENTS:
             if self._wake_uploader is not None:
                 self._wake_uploader()
             # the admin panel itself says what happens (also when uploads are off)
@@ -397,8 +410,8 @@ class KioskController(QObject):
         self._waiting_since = None
         # The next visitor starts from the configured mode, with "For you" locked
         # until their own likes open it (a lock they can see, not a dead toggle).
-        self.mode = self.settings.recommend.mode
-        self.view.set_mode(self.mode if self.mode != "auto" else "emotion", False)
+        self.mode = RecommendMode(self.settings.recommend.mode)
+        self.view.set_mode(self._shown_mode(RecommendMode.EMOTION), False)
         if not keep_screen:
             self.view.show_emotion(None)
 
@@ -466,8 +479,7 @@ class KioskController(QObject):
                  result.page.emotion.value, result.page.mode, len(result.page.items),
                  f" ({result.page.note})" if result.page.note else "")
         self.view.show_page(result.page, result.images)
-        self.view.set_mode(self.mode if self.mode != "auto" else result.page.mode,
-                           result.personalization_ready)
+        self.view.set_mode(self._shown_mode(result.page.mode), result.personalization_ready)
         if self.identity is not None:
             self.identity.page_shown(self.manual)
         if self._emotion_changed_at is not None:
@@ -481,8 +493,7 @@ class KioskController(QObject):
 
     def _on_liked(self, result: LikeResult) -> None:
         if self.page is not None:
-            self.view.set_mode(self.mode if self.mode != "auto" else self.page.mode,
-                               result.personalization_ready)
+            self.view.set_mode(self._shown_mode(self.page.mode), result.personalization_ready)
 
     def _on_like_failed(self, item_id: str, exc: BaseException) -> None:
         self._liked.discard(item_id)
@@ -497,6 +508,10 @@ class KioskController(QObject):
         self._attract_images = images
         if self.attract:
             self.view.show_attract(images)
+
+    def _shown_mode(self, page_mode: str) -> RecommendMode:
+        """The toggle's segment: the mode asked for, or in AUTO what the page is."""
+        return self.mode if self.mode is not RecommendMode.AUTO else RecommendMode(page_mode)
 
     def _touch(self) -> None:
         self._last_activity = self._clock()
@@ -555,6 +570,8 @@ class KioskController(QObject):
 
     @Slot()
     def refresh_status(self) -> None:
-        extra = self._extra_status() if self._extra_status is not None else {}
+        """Every 2 s: the back end's part (recommend thread) joined with the app's part
+        (read now, on the GUI thread) into one `KioskStatus` for the admin panel."""
+        app = self._app_status() if self._app_status is not None else AppStatus()
         self.worker.submit(self.backend.status,
-                           on_result=lambda s: self.view.set_status({**s, **extra}))
+                           on_result=lambda part: self.view.set_status(KioskStatus(part, app)))

@@ -15,6 +15,28 @@ from typing import Any
 import numpy as np
 
 
+class RecommendMode(enum.StrEnum):
+    """How a page is chosen (`[recommend] mode`, the Emotion / For you toggle, `Page.mode`).
+    AUTO is a request only: it becomes PERSONALIZED once the visit is ready for it (a user
+    id or enough likes), else EMOTION; a page always says which of the two it is."""
+
+    AUTO = "auto"
+    EMOTION = "emotion"
+    PERSONALIZED = "personalized"
+
+
+class AdminAction(enum.StrEnum):
+    """The admin panel's buttons, as the window's `admin_action_requested` sends them
+    and `kiosk.controller` / `kiosk.app` act on them (values appear in the log)."""
+
+    EXIT = "exit"
+    RESTART = "restart"
+    RELOAD_CATALOG = "reload_catalog"
+    FLUSH_EVENTS = "flush_events"
+    REVIEW_IMAGES = "review_images"
+    AUDIENCE = "audience"
+
+
 class Emotion(enum.StrEnum):
     """Amazon Rekognition's emotion types: the kiosk's one emotion vocabulary."""
 

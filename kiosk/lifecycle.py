@@ -21,6 +21,10 @@ class Cleanups:
     def __init__(self) -> None:
         self._items: list[tuple[str, Callable[[], object], float, bool]] = []
 
+    def names(self) -> list[str]:
+        """The registered clean-ups' names, in registration order (run in reverse)."""
+        return [name for name, *_ in self._items]
+
     def register(self, name: str, fn: Callable[[], object], timeout_s: float = 3.0,
                  *, inline: bool = False) -> None:
         self._items.append((name, fn, timeout_s, inline))

@@ -10,9 +10,11 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from kiosk.camera.capture import CameraState
 from kiosk.config import Settings, load_settings
 from kiosk.controller import RESTART_EXIT_CODE, Backend, KioskController, View
-from kiosk.domain import Box, Emotion, EmotionReading, Face, Item, Like, Page
+from kiosk.domain import Box, Emotion, EmotionReading, Face, Item, Like, Page, RecommendMode
+from kiosk.status import BackendStatus, KioskStatus, QueueStatus
 from kiosk.testing import FakeClock
 from kiosk.vision.pipeline import TrackInfo, VisionResult
 from kiosk.workers.backend import LikeResult, PageResult
@@ -92,8 +94,8 @@ class FakeBackend(Backend):
     def end_visit(self, visit_id: str, shown: Page | None) -> None:
         self.ended.append(visit_id)
 
-    def status(self) -> dict[str, Any]:
-        return {"queue_depth": len(self.likes)}
+    def status(self) -> BackendStatus:
+        return BackendStatus(queue=QueueStatus(depth=len(self.likes), dead_letters=0))
 
     def rescan(self) -> str:
         return "96 items"
@@ -132,10 +134,10 @@ class FakeView(View):
     def show_page(self, page: Page, images: dict[str, Any]) -> None:
         self._record("show_page", page, images)
 
-    def set_mode(self, mode: str, personalization_ready: bool) -> None:
+    def set_mode(self, mode: RecommendMode, personalization_ready: bool) -> None:
         self._record("set_mode", mode, personalization_ready)
 
-    def set_camera_state(self, state: str, message: str) -> None:
+    def set_camera_state(self, state: CameraState, message: str) -> None:
         self._record("set_camera_state", state, message)
 
     def show_attract(self, images: list[Any]) -> None:
@@ -150,7 +152,7 @@ class FakeView(View):
     def show_like_failed(self, item_id: str, message: str) -> None:
         self._record("show_like_failed", item_id, message)
 
-    def set_status(self, status: dict[str, Any]) -> None:
+    def set_status(self, status: KioskStatus) -> None:
         self._record("set_status", status)
 
     def show_message(self, text: str) -> None:
@@ -525,14 +527,14 @@ def test_stale_page_is_dropped(parts: Parts) -> None:
 
 
 def test_admin_actions(parts: Parts, qtbot: QtBot) -> None:
-    controller, view, _, _ = parts
+    controller, view, backend, _ = parts
     with qtbot.waitSignal(controller.exit_requested) as blocker:
         controller.on_admin_action("restart")
     assert blocker.args == [RESTART_EXIT_CODE]
     controller.on_admin_action("reload_catalog")
     assert "96 items" in view.last("show_message")[0]
     controller.refresh_status()
-    assert "queue_depth" in view.last("set_status")[0]
+    assert view.last("set_status")[0].as_dict()["queue_depth"] == len(backend.likes)
 
 
 def test_preview_shows_only_new_frames(qtbot: QtBot, settings: Settings) -> None:

@@ -41,11 +41,21 @@ _JITTER = 0.25  # a reopen waits between 75 % and 100 % of the backoff step
 PROBE_S = 0.5  # while LOST, how often a source's fingerprint is looked at
 
 
-class CameraState(enum.Enum):
-    OPENING = "opening"
-    LIVE = "live"
-    STALLED = "stalled"
-    LOST = "lost"
+class CameraState(enum.StrEnum):
+    """The capture loop's four states (module docstring). The value is the name: it is
+    what crosses to the admin panel's status, the audience analytics and the logs
+    ("LIVE", "LOST", ...). A camera that was never built (a bad `camera.source`) is
+    reported as LOST with the reason; there is no other state."""
+
+    OPENING = "OPENING"
+    LIVE = "LIVE"
+    STALLED = "STALLED"
+    LOST = "LOST"
+
+    @property
+    def off(self) -> bool:
+        """No picture can be expected: the visitor picks a mood by hand."""
+        return self is CameraState.LOST
 
 
 def backoff_delay(
@@ -354,7 +364,7 @@ class Capture:
             return
         quiet = state in (CameraState.LIVE, CameraState.OPENING)
         level = logging.INFO if quiet else logging.WARNING
-        log.log(level, "camera %s: %s", state.value, message)
+        log.log(level, "camera %s: %s", state.value.lower(), message)
         for callback in list(self._callbacks):
             try:
                 callback(state, message)

@@ -5,6 +5,12 @@ likes/impressions that fed the look-alike model), `colikes` (sparse, a < b: how
 often two items were liked in one visit) and `user_likes` (a recognised user's
 likes, for their taste on a later visit; "forget me" deletes them).
 
+The file is opened through `kiosk.storage.sqlite` (WAL, `synchronous=NORMAL`: a
+power cut may lose the last flush, never corrupt the file) with a versioned schema
+(`SCHEMA`, `PRAGMA user_version`): version 1 is the layout written before the schema
+was versioned, so a file from that code (version 0 with its tables) is adopted with
+its counts. Further changes go in as new steps.
+
 Counts are added in memory (`add_stats`, `add_colike`, `add_user_like`) and
 written in one transaction by `flush`; a failed write keeps them pending and is
 retried by the next flush. When the file cannot be opened (full disk, read-only
@@ -19,9 +25,14 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from kiosk.errors import KioskError
+from kiosk.storage import Schema, migrate, open_store
+
 log = logging.getLogger(__name__)
 
-SCHEMA = """
+WHAT = "the recommender database"
+
+_V1 = """
 CREATE TABLE IF NOT EXISTS stats (
     item_id TEXT NOT NULL,
     emotion TEXT NOT NULL,
@@ -46,6 +57,8 @@ CREATE TABLE IF NOT EXISTS user_likes (
 CREATE INDEX IF NOT EXISTS user_likes_user ON user_likes (user_id, at);
 """
 
+SCHEMA = Schema(WHAT, steps=(_V1,))
+
 StatsRow = tuple[str, str, int, int, int, int]  # item, emotion folder, 4 counts
 
 
@@ -57,21 +70,17 @@ class RecommenderStore:
         self._pending_stats: dict[tuple[str, str], list[int]] = {}
         self._pending_colikes: dict[tuple[str, str], int] = {}
         self._pending_users: list[tuple[str, str, str, float]] = []
+        if str(db_path) == ":memory:":
+            self._db = _memory()
+            return
         try:
-            if str(db_path) != ":memory:":
-                Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(db_path), check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
-            from kiosk.recommend.catalog import storage_problem
-
-            self.read_only = storage_problem(Path(db_path), exc, "the recommender database")
+            self._db = open_store(db_path, SCHEMA, synchronous="NORMAL",
+                                  isolation_level="DEFERRED")
+        except KioskError as exc:  # full disk, read-only folder, newer or damaged file
+            self.read_only = str(exc)
             log.error("%s; learning from likes in memory only until the next start",
                       self.read_only)
-            self._db = sqlite3.connect(":memory:", check_same_thread=False)
-            self._db.executescript(SCHEMA)
+            self._db = _memory()
 
     # ------------------------------------------------------------------ reading
 
@@ -187,3 +196,10 @@ class RecommenderStore:
         """Flush and close the connection."""
         self.flush()
         self._db.close()
+
+
+def _memory() -> sqlite3.Connection:
+    """An in-memory store with the current schema."""
+    conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level="DEFERRED")
+    migrate(conn, SCHEMA, ":memory:")
+    return conn

@@ -27,7 +27,8 @@ from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter, QRadialGradient
 from PySide6.QtWidgets import QApplication
 
-from kiosk.domain import Emotion, EmotionReading, Item, Page
+from kiosk.camera.capture import CameraState
+from kiosk.domain import Emotion, EmotionReading, Item, Page, RecommendMode
 from kiosk.resources import resource_path
 
 log = logging.getLogger(__name__)
@@ -176,8 +177,8 @@ def demo_window(width: int, height: int, demo: Demo) -> Any:
     window.resize(width, height)
     window.show()
     window.set_privacy(DEFAULT_PRIVACY)
-    window.set_camera_state("LIVE", "")
-    window.set_mode("emotion", personalization_ready=False)
+    window.set_camera_state(CameraState.LIVE, "")
+    window.set_mode(RecommendMode.EMOTION, personalization_ready=False)
     window.wake()
     window.show_frame(demo.frame, [(demo.box, True)])
     window.show_emotion(demo.reading)
@@ -242,7 +243,7 @@ def render_all(
     })
     shot(window, "admin_panel")
     window.admin.close_button.click()
-    window.set_camera_state("LOST", "")
+    window.set_camera_state(CameraState.LOST, "")
     shot(window, "camera_lost")
     close(window)
 

@@ -14,7 +14,9 @@ from typing import Any
 import numpy as np
 from PySide6.QtGui import QImage
 
-from kiosk.domain import EmotionReading, Page
+from kiosk.camera.capture import CameraState
+from kiosk.domain import EmotionReading, Page, RecommendMode
+from kiosk.status import KioskStatus
 from kiosk.ui.main_window import MainWindow
 
 
@@ -52,10 +54,10 @@ class ViewAdapter:
     def show_page(self, page: Page, images: Mapping[str, np.ndarray]) -> None:
         self.window.show_page(page, {k: rgb_to_qimage(v) for k, v in images.items()})
 
-    def set_mode(self, mode: str, personalization_ready: bool) -> None:
+    def set_mode(self, mode: RecommendMode, personalization_ready: bool) -> None:
         self.window.set_mode(mode, personalization_ready)
 
-    def set_camera_state(self, state: str, message: str) -> None:
+    def set_camera_state(self, state: CameraState, message: str) -> None:
         self.window.set_camera_state(state, message)
 
     def show_attract(self, images: Sequence[np.ndarray]) -> None:
@@ -70,8 +72,8 @@ class ViewAdapter:
     def show_like_failed(self, item_id: str, message: str) -> None:
         self.window.show_like_failed(item_id, message)
 
-    def set_status(self, status: dict[str, Any]) -> None:
-        self.window.set_status(status)
+    def set_status(self, status: KioskStatus) -> None:
+        self.window.set_status(status.as_dict())
 
     def show_message(self, text: str) -> None:
         self.window.show_message(text)

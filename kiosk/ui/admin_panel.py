@@ -36,10 +36,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.domain import AdminAction
 from kiosk.ui import admin_status, theme
 from kiosk.ui.widgets import TouchButton
 
-ACTIONS = ("exit", "restart", "reload_catalog", "flush_events", "review_images", "audience")
+ACTIONS = tuple(AdminAction)  # the built-in buttons, in this order
 KNOWN_KEYS = admin_status.TILE_KEYS  # kept for callers of the old name
 
 
@@ -112,10 +113,10 @@ class StatusTile(QWidget):
 
 class AdminPanel(QWidget):
     """Signals:
-    action_requested(str): "exit" (after the operator confirmed), "restart",
-        "reload_catalog", "flush_events", "review_images" (the pending pool, approved
-        or rejected by touch), "audience" (today's audience analytics), or the name of
-        an action added with `add_action`.
+    action_requested(str): a `kiosk.domain.AdminAction` value — "exit" (after the
+        operator confirmed), "restart", "reload_catalog", "flush_events",
+        "review_images" (the pending pool, approved or rejected by touch), "audience"
+        (today's audience analytics) — or the name of an action added with `add_action`.
     close_requested(): Close.
     """
 
@@ -233,13 +234,15 @@ class AdminPanel(QWidget):
 
     def _action_label(self, action: str) -> str:
         return {
-            "exit": self.tr("Exit"), "restart": self.tr("Restart"),
-            "reload_catalog": self.tr("Reload catalog"), "flush_events": self.tr("Flush events"),
-            "review_images": self.tr("Review images"), "audience": self.tr("Audience"),
-        }[action]
+            AdminAction.EXIT: self.tr("Exit"), AdminAction.RESTART: self.tr("Restart"),
+            AdminAction.RELOAD_CATALOG: self.tr("Reload catalog"),
+            AdminAction.FLUSH_EVENTS: self.tr("Flush events"),
+            AdminAction.REVIEW_IMAGES: self.tr("Review images"),
+            AdminAction.AUDIENCE: self.tr("Audience"),
+        }[AdminAction(action)]
 
     def _on_action(self, action: str) -> None:
-        if action == "exit":
+        if action == AdminAction.EXIT:
             self._actions.hide()
             self.confirm.show()
             return
@@ -252,8 +255,8 @@ class AdminPanel(QWidget):
 
     def _confirmed_exit(self) -> None:
         self._cancel_confirm()
-        self._show_notice("exit")
-        self.action_requested.emit("exit")
+        self._show_notice(AdminAction.EXIT)
+        self.action_requested.emit(AdminAction.EXIT.value)
 
     def _on_close(self) -> None:
         self.reset()
@@ -267,7 +270,7 @@ class AdminPanel(QWidget):
 
     def _notice_for(self, key: str) -> str:
         s = self._status
-        if key == "flush_events":
+        if key == AdminAction.FLUSH_EVENTS:
             if not admin_status.uploads_configured(s):
                 return self.tr(
                     "Uploads are not configured, so nothing is sent: the events stay on "
@@ -276,12 +279,13 @@ class AdminPanel(QWidget):
             if s.get("online") is False:
                 return self.tr("Offline: the queued events are sent when the network is back.")
             return self.tr("Uploading the queued events now.")
-        return {
-            "restart": self.tr("Restarting the kiosk…"),
-            "reload_catalog": self.tr("Reloading the catalog…"),
-            "review_images": self.tr("Opening the images waiting for review…"),
-            "exit": self.tr("Closing the kiosk…"),
-        }.get(key, "")
+        notices: dict[str, str] = {
+            AdminAction.RESTART: self.tr("Restarting the kiosk…"),
+            AdminAction.RELOAD_CATALOG: self.tr("Reloading the catalog…"),
+            AdminAction.REVIEW_IMAGES: self.tr("Opening the images waiting for review…"),
+            AdminAction.EXIT: self.tr("Closing the kiosk…"),
+        }
+        return notices.get(key, "")
 
     # ------------------------------------------------------------------ display
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
+from kiosk.camera.capture import CameraState
 from kiosk.domain import Emotion
 from kiosk.ui import texts
 
@@ -71,14 +72,12 @@ def uploads_configured(status: Mapping[str, Any]) -> bool:
 
 
 def camera_state_name(state: str) -> str:
-    names = {
-        "OPENING": translate("Admin", "Starting"),
-        "LIVE": translate("Admin", "Live"),
-        "STALLED": translate("Admin", "Stalled"),
-        "LOST": translate("Admin", "Not found"),
-        "DISABLED": translate("Admin", "Off"),
-        "OFF": translate("Admin", "Off"),
-        "CLOSED": translate("Admin", "Closed"),
+    """A `CameraState` value in the operator's words ("LOST" -> "Not found")."""
+    names: dict[str, str] = {
+        CameraState.OPENING: translate("Admin", "Starting"),
+        CameraState.LIVE: translate("Admin", "Live"),
+        CameraState.STALLED: translate("Admin", "Stalled"),
+        CameraState.LOST: translate("Admin", "Not found"),
     }
     return names.get(state.upper(), state)
 
@@ -112,14 +111,14 @@ def camera_tile(s: Mapping[str, Any]) -> TileText:
         translate("Admin", "Camera"),
         camera_state_name(state) if state else NA,
         "\n".join(detail),
-        alert=state.upper() in ("LOST", "STALLED"),
+        alert=state.upper() in (CameraState.LOST, CameraState.STALLED),
     )
 
 
 def model_tile(s: Mapping[str, Any]) -> TileText:
     device = str(s.get("model_device", "") or "")
     camera_state = str(s.get("camera_state", "") or "").partition(" (")[0].upper()
-    if not device and camera_state in ("LOST", "DISABLED", "OFF", "CLOSED"):
+    if not device and camera_state == CameraState.LOST:
         # the models load with the first picture: without a camera they never will
         return TileText(
             translate("Admin", "Model"),

@@ -24,7 +24,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from kiosk.domain import Emotion, EmotionReading, Page
+from kiosk.camera.capture import CameraState
+from kiosk.domain import Emotion, EmotionReading, Page, RecommendMode
 from kiosk.ui import icons, notices, texts, theme
 from kiosk.ui.camera_view import CameraView, FaceBoxes
 from kiosk.ui.cards import CardGrid
@@ -32,8 +33,8 @@ from kiosk.ui.icons import FaceIcon
 from kiosk.ui.privacy import PrivacyNotice
 from kiosk.ui.widgets import SegmentedControl, TouchButton
 
-CAMERA_OFF_STATES = frozenset({"LOST", "DISABLED", "OFF", "CLOSED"})
 NEXT_DEBOUNCE_S = 0.4
+_SHOWN_MODES = (RecommendMode.EMOTION, RecommendMode.PERSONALIZED)  # a toggle segment each
 
 
 def _label(parent: QWidget, name: str) -> QLabel:
@@ -190,11 +191,11 @@ class MainScreen(QWidget):
         self._page_size = page_size
         self._page: Page | None = None
         self._reading: EmotionReading | None = None
-        self._mode = "emotion"
+        self._mode = RecommendMode.EMOTION
         self._ready = False
         self._waiting = ""
         self._camera_off = False
-        self._camera_state = "OPENING"
+        self._camera_state = CameraState.OPENING
         self.camera_detail = ""  # the technical reason, for the admin panel
         self._portrait: bool | None = None
         self._last_next = -1e9
@@ -206,9 +207,9 @@ class MainScreen(QWidget):
         self.headline = _label(self, "headline")
         self.subline = _label(self, "subline")
         self.mode_toggle = SegmentedControl(self)
-        self.mode_toggle.add_segment("emotion", "")
-        self.mode_toggle.add_segment("personalized", "", icons.draw_sparkle)
-        self.mode_toggle.set_current("emotion")
+        self.mode_toggle.add_segment(RecommendMode.EMOTION, "")
+        self.mode_toggle.add_segment(RecommendMode.PERSONALIZED, "", icons.draw_sparkle)
+        self.mode_toggle.set_current(RecommendMode.EMOTION)
         self.mode_toggle.selected.connect(self._on_mode)
         self.grid = CardGrid(self)
         self.grid.like_requested.connect(self.like_requested)
@@ -245,8 +246,8 @@ class MainScreen(QWidget):
     def show_page(self, page: Page, images: Mapping[str, QImage]) -> None:
         self._page = page
         self.grid.set_items([(item.id, images.get(item.id)) for item in page.items])
-        if page.mode in ("emotion", "personalized"):
-            self._mode = page.mode
+        if page.mode in _SHOWN_MODES:
+            self._mode = RecommendMode(page.mode)
             self.mode_toggle.set_current(page.mode)
         self._apply_accent()
         self._refresh_header()
@@ -267,25 +268,27 @@ class MainScreen(QWidget):
     def page(self) -> Page | None:
         return self._page
 
-    def set_mode(self, mode: str, personalization_ready: bool) -> None:
+    def set_mode(self, mode: RecommendMode, personalization_ready: bool) -> None:
+        """Which toggle segment is lit (EMOTION or PERSONALIZED; AUTO changes nothing)
+        and whether "For you" is open."""
         self._ready = personalization_ready
-        if mode in ("emotion", "personalized"):
-            self._mode = mode
+        if mode in _SHOWN_MODES:
+            self._mode = RecommendMode(mode)
         self.mode_toggle.set_current(self._mode)
-        self.mode_toggle.button("personalized").set_icon(
+        self.mode_toggle.button(RecommendMode.PERSONALIZED).set_icon(
             icons.draw_sparkle if personalization_ready else icons.draw_lock
         )
         self._apply_accent()
 
-    def set_camera_state(self, state: str, message: str) -> None:
+    def set_camera_state(self, state: CameraState, message: str) -> None:
         """`message` is technical (for the admin panel, kept in `camera_detail`);
         the tile shows a short translated line instead."""
-        off = state.upper() in CAMERA_OFF_STATES
+        off = state.off
         self._camera_off = off
         self._camera_state, self.camera_detail = state, message
         if off:
             self.camera.set_unavailable(notices.camera_off())
-        elif state.upper() == "OPENING":
+        elif state is CameraState.OPENING:
             self.camera.set_unavailable(notices.camera_starting())
         else:
             self.camera.set_unavailable(None)
@@ -316,17 +319,18 @@ class MainScreen(QWidget):
         self.next_clicked.emit()
 
     def _on_mode(self, key: str) -> None:
-        if key == "personalized" and not self._ready:
+        if key == RecommendMode.PERSONALIZED and not self._ready:
             self.mode_toggle.set_current(self._mode)
             self.message.emit(self.tr("Like a few images first, then “For you” opens up."))
             return
-        self._mode = key
+        self._mode = RecommendMode(key)
         self._apply_accent()
         self.mode_selected.emit(key)
 
     def accent(self) -> QColor:
         page = self._page
-        if self._mode == "personalized" and (page is None or page.mode == "personalized"):
+        if self._mode is RecommendMode.PERSONALIZED and (
+                page is None or page.mode == RecommendMode.PERSONALIZED):
             return QColor(theme.FOR_YOU_ACCENT)
         if self._page is not None:
             return theme.accent_for(self._page.emotion)
@@ -350,7 +354,7 @@ class MainScreen(QWidget):
             self.headline.setText(headline)
             self.subline.setText(subline)
             return
-        if page.mode == "personalized":
+        if page.mode == RecommendMode.PERSONALIZED:
             # A "For you" page answers the current mood too, and says so.
             self.headline.setText(
                 self.tr("For you · %1").replace("%1", texts.emotion_name(page.emotion))
@@ -384,8 +388,8 @@ class MainScreen(QWidget):
         return self.tr("Finding images for you…"), self.tr("This takes only a moment.")
 
     def retranslate(self) -> None:
-        self.mode_toggle.button("emotion").setText(self.tr("Emotion"))
-        self.mode_toggle.button("personalized").setText(self.tr("For you"))
+        self.mode_toggle.button(RecommendMode.EMOTION).setText(self.tr("Emotion"))
+        self.mode_toggle.button(RecommendMode.PERSONALIZED).setText(self.tr("For you"))
         self.next_button.setText(self.tr("Next"))
         self.mood_button.setText(self.tr("Choose my mood"))
         self.badge.retranslate()

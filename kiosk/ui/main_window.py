@@ -8,6 +8,7 @@ corner gesture → PIN pad → admin panel.
 
 from __future__ import annotations
 
+import enum
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -32,8 +33,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.camera.capture import CameraState
 from kiosk.config import Settings
-from kiosk.domain import EmotionReading, Page
+from kiosk.domain import EmotionReading, Page, RecommendMode
 from kiosk.ui import notices, theme
 from kiosk.ui.admin_panel import AdminPanel
 from kiosk.ui.attract import AttractScreen
@@ -41,16 +43,30 @@ from kiosk.ui.audience_view import AudienceView
 from kiosk.ui.camera_view import FaceBoxes
 from kiosk.ui.curation_screen import CurationScreen, PendingItem
 from kiosk.ui.exhibit import CornerHold
-from kiosk.ui.main_screen import CAMERA_OFF_STATES, MainScreen
+from kiosk.ui.main_screen import MainScreen
 from kiosk.ui.mood_picker import MoodPicker
 from kiosk.ui.pin_pad import PinPad
 from kiosk.ui.privacy import PrivacyNotice
 from kiosk.ui.touch_guard import SETTLE_S, TouchGuard
 from kiosk.ui.widgets import Toast
 
-OWN_PRIVACY_NOTICE = frozenset({"attract", "main"})
-SCREENS = ("attract", "main", "mood", "pin", "admin", "curation", "audience")
-OPERATOR_SCREENS = frozenset({"admin", "curation", "audience"})  # toasts may be technical
+
+class Screen(enum.StrEnum):
+    """The window's screens (`MainWindow.current_screen`), in stacking order. The value
+    is the screen widget's key and what the log and the tests read."""
+
+    ATTRACT = "attract"
+    MAIN = "main"
+    MOOD = "mood"
+    PIN = "pin"
+    ADMIN = "admin"
+    CURATION = "curation"
+    AUDIENCE = "audience"
+
+
+OWN_PRIVACY_NOTICE = frozenset({Screen.ATTRACT, Screen.MAIN})
+OPERATOR_SCREENS = frozenset({Screen.ADMIN, Screen.CURATION, Screen.AUDIENCE})  # technical toasts
+OPERATOR_PANELS = frozenset({Screen.PIN, Screen.ADMIN})  # the admin idle timeout runs
 ADMIN_IDLE_S = 90.0
 ACTIVITY_THROTTLE_S = 0.25
 log = logging.getLogger(__name__)
@@ -70,8 +86,8 @@ class MainWindow(QWidget):
         show_page(page: Page, images: Mapping[str item_id, QImage])
         show_waiting(reason: str)   # "", "no_face", "unsure", "slow", "failed"
         open_mood_picker()
-        set_mode(mode: str, personalization_ready: bool)
-        set_camera_state(state_name: str, message: str)
+        set_mode(mode: RecommendMode, personalization_ready: bool)
+        set_camera_state(state: CameraState, message: str)
         set_privacy(text_flags: Mapping[str, bool])   # cloud_fallback, identity
         show_attract(images: Sequence[QImage]);  wake()
         set_status(status: Mapping[str, Any])      # see kiosk.ui.admin_panel
@@ -81,13 +97,13 @@ class MainWindow(QWidget):
     Signals:
         next_requested()
         like_requested(str item_id)       once per card, however often it is tapped
-        mode_requested(str)               "emotion" | "personalized" (toggle); "auto" is
-                                          reserved for the wiring's own use and never
-                                          emitted by the visitor-facing toggle
+        mode_requested(str)               RecommendMode value, "emotion" | "personalized"
+                                          (toggle); "auto" is never emitted by the toggle
         mood_picked(str emotion)          Emotion value, e.g. "HAPPY"
         mood_picker_requested()           the visitor opened the mood picker
-        admin_action_requested(str)       "exit" | "restart" | "reload_catalog" | "flush_events"
-                                          | "review_images"
+        admin_action_requested(str)       AdminAction value ("exit", "restart",
+                                          "reload_catalog", "flush_events",
+                                          "review_images", "audience")
         approve_requested(str), reject_requested(str)   a pending image id (curation)
         user_activity()                   any touch/press/key in the window (≤ 4 per s)
 
@@ -123,8 +139,8 @@ class MainWindow(QWidget):
         self._metrics = theme.Metrics()
         self._camera_off = False
         self.last_problem = ""  # the last detail kept from a visitor (admin panel)
-        self._return_to = "attract"
-        self._mood_return = "main"
+        self._return_to = Screen.ATTRACT
+        self._mood_return = Screen.MAIN
         self._metrics_applied = False
         self._last_activity = -1e9
         self._pending_attract = False
@@ -139,12 +155,12 @@ class MainWindow(QWidget):
         self.curation = CurationScreen(self)
         self.audience = AudienceView(self)
         self.stack = QStackedWidget(self)
-        self._screens: dict[str, QWidget] = {
-            "attract": self.attract, "main": self.main, "mood": self.mood,
-            "pin": self.pin, "admin": self.admin, "curation": self.curation,
-            "audience": self.audience,
+        self._screens: dict[Screen, QWidget] = {
+            Screen.ATTRACT: self.attract, Screen.MAIN: self.main, Screen.MOOD: self.mood,
+            Screen.PIN: self.pin, Screen.ADMIN: self.admin, Screen.CURATION: self.curation,
+            Screen.AUDIENCE: self.audience,
         }
-        for name in SCREENS:
+        for name in Screen:
             self.stack.addWidget(self._screens[name])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -222,23 +238,23 @@ class MainWindow(QWidget):
     def show_page(self, page: Page, images: Mapping[str, QImage]) -> None:
         self.main.show_page(page, images)
 
-    def set_mode(self, mode: str, personalization_ready: bool) -> None:
+    def set_mode(self, mode: RecommendMode, personalization_ready: bool) -> None:
         self.main.set_mode(mode, personalization_ready)
 
     def show_waiting(self, reason: str) -> None:
         """Why the main screen has no page yet (see `MainScreen.show_waiting`)."""
         self.main.show_waiting(reason)
 
-    def set_camera_state(self, state_name: str, message: str) -> None:
-        off = state_name.upper() in CAMERA_OFF_STATES
+    def set_camera_state(self, state: CameraState, message: str) -> None:
+        off = state.off
         self._camera_off = off
-        self.main.set_camera_state(state_name, message)
+        self.main.set_camera_state(state, message)
         self.attract.set_camera_available(not off)
         self.privacy.set_camera_active(not off)
         self._fit_footer()
         self.mood.set_camera_off(off)
-        if off and self.current_screen() == "main":
-            self._show("mood")
+        if off and self.current_screen() is Screen.MAIN:
+            self._show(Screen.MOOD)
 
     def set_privacy(self, text_flags: Mapping[str, object]) -> None:
         self.main.set_privacy(text_flags)
@@ -251,17 +267,17 @@ class MainWindow(QWidget):
         self.attract.set_images(images)
         self.main.clear_page()
         self.main.show_emotion(None)
-        if self.current_screen() in ("pin", "admin"):
+        if self.current_screen() in OPERATOR_PANELS:
             self._pending_attract = True  # go there when the operator is done
-            self._return_to = "attract"
+            self._return_to = Screen.ATTRACT
             return
-        self._show("attract")
+        self._show(Screen.ATTRACT)
 
     def wake(self) -> None:
         """Someone is here: leave the attract screen (to the mood picker when the
         camera is off). Does nothing on the other screens."""
-        if self.current_screen() == "attract":
-            self._show("mood" if self._camera_off else "main")
+        if self.current_screen() is Screen.ATTRACT:
+            self._show(Screen.MOOD if self._camera_off else Screen.MAIN)
 
     def set_status(self, status: Mapping[str, Any]) -> None:
         """The admin panel's status, plus the technical details visitors are spared:
@@ -309,17 +325,17 @@ class MainWindow(QWidget):
 
     # ------------------------------------------------------------------ navigation
 
-    def current_screen(self) -> str:
+    def current_screen(self) -> Screen:
         current = self.stack.currentWidget()
-        return next((n for n, w in self._screens.items() if w is current), "attract")
+        return next((n for n, w in self._screens.items() if w is current), Screen.ATTRACT)
 
-    def _show(self, name: str) -> None:
-        if name != "attract":
+    def _show(self, name: Screen) -> None:
+        if name is not Screen.ATTRACT:
             self.attract.stop()
-        if name not in ("pin", "admin"):
+        if name not in OPERATOR_PANELS:
             self._admin_idle.stop()
         self.stack.setCurrentWidget(self._screens[name])
-        if name == "attract" and self.isVisible():
+        if name is Screen.ATTRACT and self.isVisible():
             self.attract.start()
 
     def _on_screen_changed(self, _index: int) -> None:
@@ -341,65 +357,66 @@ class MainWindow(QWidget):
 
     def open_mood_picker(self) -> None:
         here = self.current_screen()
-        if here in ("attract", "main"):
+        if here in (Screen.ATTRACT, Screen.MAIN):
             self._mood_return = here
-        self._show("mood")
+        self._show(Screen.MOOD)
         self.mood_picker_requested.emit()
 
     def _on_mood_picked(self, emotion: str) -> None:
         self.main.clear_page()
-        self._show("main")
+        self._show(Screen.MAIN)
         self.mood_picked.emit(emotion)
 
     def _mood_back(self) -> None:
         back = self._mood_return
-        self._show("attract" if back == "attract" and not self._camera_off else "main")
+        self._show(Screen.ATTRACT if back is Screen.ATTRACT and not self._camera_off
+                   else Screen.MAIN)
 
     def open_pin_pad(self) -> None:
         here = self.current_screen()
-        if here in ("pin", "admin"):
+        if here in OPERATOR_PANELS:
             return
         self._return_to = here
         self.pin.reset()
-        self._show("pin")
+        self._show(Screen.PIN)
         self._admin_idle.start()
 
     def show_curation(self, items: Sequence[PendingItem]) -> None:
         """The pending pool for review (from the admin panel); refreshes in place."""
         self.curation.set_pending(items)
-        if self.current_screen() in ("admin", "curation"):
-            self._show("curation")
+        if self.current_screen() in (Screen.ADMIN, Screen.CURATION):
+            self._show(Screen.CURATION)
             self._admin_idle.start()
 
     def show_audience(self, report: Mapping[str, Any]) -> None:
         """Today's audience numbers (from the admin panel's Audience button)."""
         self.audience.set_report(report)
-        if self.current_screen() in ("admin", "audience"):
-            self._show("audience")
+        if self.current_screen() in (Screen.ADMIN, Screen.AUDIENCE):
+            self._show(Screen.AUDIENCE)
             self._admin_idle.start()
 
     def show_curation_error(self, item_id: str, message: str) -> None:
         self.curation.set_item_error(item_id, message)
 
     def _open_admin(self) -> None:
-        if self.current_screen() not in ("curation", "audience"):
+        if self.current_screen() not in (Screen.CURATION, Screen.AUDIENCE):
             self.admin.reset()  # a fresh panel, no question or notice from last time
-        self._show("admin")
+        self._show(Screen.ADMIN)
         self._admin_idle.start()
 
     def _leave_admin(self) -> None:
         self._admin_idle.stop()
         self.pin.reset()
-        target = "attract" if self._pending_attract else self._return_to
+        target = Screen.ATTRACT if self._pending_attract else self._return_to
         self._pending_attract = False
-        self._show(target if target in SCREENS else "main")
+        self._show(target)
 
     # ------------------------------------------------------------------ events
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() in _ACTIVITY_EVENTS and self._is_ours(obj):
             now = self._clock()
-            if self.current_screen() in ("pin", "admin"):
+            if self.current_screen() in OPERATOR_PANELS:
                 self._admin_idle.start()
             if now - self._last_activity >= ACTIVITY_THROTTLE_S:
                 self._last_activity = now
@@ -464,7 +481,7 @@ class MainWindow(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         self._set_app_filters(True)
         self.apply_metrics()
-        if self.current_screen() == "attract":
+        if self.current_screen() is Screen.ATTRACT:
             self.attract.start()
 
     def hideEvent(self, event: QHideEvent) -> None:

@@ -27,6 +27,7 @@ import numpy as np
 
 from kiosk.domain import Emotion, Like, Page
 from kiosk.events.errors import EventsError
+from kiosk.status import BackendStatus, QueueStatus
 
 log = logging.getLogger(__name__)
 
@@ -330,44 +331,42 @@ class KioskBackend:
         except Exception as exc:  # an impression is nice to have; a like is a promise
             log.warning("impression of page %d not queued: %s", page.index, exc)
 
-    def status(self) -> dict[str, Any]:
-        """Flat keys for the admin panel (see kiosk.ui.admin_panel): what an operator
-        needs at a glance; details stay in the logs and `kiosk-admin … status`."""
-        out: dict[str, Any] = {}
-        if self.open_error:
-            out["problem"] = self.open_error
+    def status(self) -> BackendStatus:
+        """The back end's part of the admin panel's status (`kiosk.status`): what an
+        operator needs at a glance; details stay in the logs and `kiosk-admin … status`.
+        Memory reads only (the queue's counts are kept in memory)."""
+        problems = [self.open_error] if self.open_error else []
+        catalog: dict[str, int] | None = None
+        recommender, skipped, fallback = "", 0, ""
         if self.recommender is not None:
             rec = self.recommender.status()
             if rec.get("storage_problem"):  # full disk or read-only data folder
-                out["problem"] = "; ".join(p for p in (out.get("problem"),
-                                                       rec["storage_problem"]) if p)
-            out["catalog_counts"] = rec.get("items_by_emotion", {})
-            out["recommender"] = rec.get("backend", "embedded")
-            if rec.get("skipped"):
-                out["skipped images"] = rec["skipped"]
+                problems.append(str(rec["storage_problem"]))
+            catalog = dict(rec.get("items_by_emotion", {}))
+            recommender = str(rec.get("backend", "embedded"))
+            skipped = int(rec.get("skipped") or 0)
             if rec.get("last_fallback") and _newer(rec.get("last_fallback_at"), (
                     rec.get("personalize") or {}).get("last_success_at")):
-                out["last Personalize fallback"] = rec["last_fallback"]  # until it recovers
-        if self.queue is not None:  # counts kept in memory: never waits on a lock
-            counts = self.queue.counts()
-            out["queue_depth"] = counts.pending_total
-            out["dead_letters"] = counts.dead
-            disk_full = getattr(self.queue, "disk_full", "")
-            if disk_full:
-                out["disk"] = disk_full
+                fallback = str(rec["last_fallback"])  # until it recovers
+        online: bool | None = None
+        state = upload_error = uploads_off = ""
         if self.uploader is not None:
-            up = self.uploader.status().to_dict()
-            out["online"] = bool(up.get("online"))
-            out["uploader"] = up.get("state")
-            if up.get("last_error") and _newer(up.get("last_error_at"),
-                                               up.get("last_success_at")):
-                out["last upload error"] = up["last_error"]  # cleared by the next success
+            up = self.uploader.status()
+            online, state = bool(up.online), up.state.value
+            if up.last_error and _newer(up.last_error_at, up.last_success_at):
+                upload_error = up.last_error  # cleared by the next success
         elif self.queue is None and self._settings is not None and getattr(
                 self._settings, "aws_events_enabled", False):
-            out["uploads"] = "off (the event queue cannot be opened; see problem)"
+            uploads_off = "off (the event queue cannot be opened; see problem)"
         else:
-            out["uploads"] = "off (Personalize not configured)"
-        return out
+            uploads_off = "off (Personalize not configured)"
+        return BackendStatus(
+            problem="; ".join(problems), catalog_counts=catalog, recommender=recommender,
+            skipped_images=skipped, last_personalize_fallback=fallback,
+            queue=QueueStatus.of(self.queue) if self.queue is not None else None,
+            online=online, uploader=state, last_upload_error=upload_error,
+            uploads_off=uploads_off,
+        )
 
     def rescan(self) -> Any:
         return self.recommender.rescan()

@@ -5,7 +5,8 @@ polls `latest()` for the preview (cheap, non-blocking), so frames never queue up
 in the event loop.
 
 Signals:
-    state_changed(str state_name, str message): OPENING/LIVE/STALLED/LOST, emitted
+    state_changed(str state, str message): a `CameraState` value (OPENING, LIVE,
+        STALLED, LOST; a plain str on the wire, `CameraState(state)` again), emitted
         from the capture thread and delivered queued on the GUI thread.
 """
 
@@ -47,5 +48,5 @@ class CameraBridge(QObject):
         return self.capture.fps()
 
     def _on_state(self, state: CameraState, message: str) -> None:
-        log.info("camera %s: %s", state.name, message)
-        self.state_changed.emit(state.name, message)
+        log.info("camera %s: %s", state.value, message)
+        self.state_changed.emit(state.value, message)

@@ -1,7 +1,8 @@
 """Errors from the threads that run jobs, brought to the GUI thread for the operator.
 
-The serial workers (`kiosk-recommend`, `kiosk-events`, `kiosk-identity`) emit
-`errored(job, message)` when a job raises, and the vision worker emits `errored(message)`
+The serial workers (`kiosk-recommend`, `kiosk-events`, `kiosk-identity`) and the periodic
+catalog sync's bridge (`kiosk-s3sync`) emit `errored(job, message)` when a job raises
+(all are `kiosk.workers.bridge.ThreadBridge`s), and the vision worker emits `errored(message)`
 when a frame fails; each has already logged the traceback. `WorkerProblems` is the one
 receiver: it lives on the GUI thread, so the queued connections deliver there, and it
 turns each report into one line for the admin panel's "Last problem" (`kiosk.app` sets
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal, Slot
 
 if TYPE_CHECKING:
-    from kiosk.workers.runner import SerialWorker
+    from kiosk.workers.bridge import ThreadBridge
     from kiosk.workers.vision_worker import VisionWorker
 
 
@@ -38,7 +39,7 @@ class WorkerProblems(QObject):
         self.count = 0
         self.last = ""
 
-    def watch_jobs(self, name: str, worker: SerialWorker) -> None:
+    def watch_jobs(self, name: str, worker: ThreadBridge) -> None:
         """Listen to `worker.errored(job, message)`; `name` labels its lines."""
         self._names[id(worker)] = name
         worker.errored.connect(self._on_job_failed)

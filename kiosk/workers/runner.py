@@ -5,6 +5,7 @@
 the worker thread and its result (or exception) comes back on the GUI thread
 through the `finished` signal, which calls the given callback. Exceptions are
 caught at the thread boundary (superqt's returned/errored pattern) and logged.
+The signals are `ThreadBridge`'s (`kiosk.workers.bridge`): the one way back.
 
 Signals:
     finished(object callback, object result): internal, delivered queued to the
@@ -21,7 +22,9 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject
+
+from kiosk.workers.bridge import ThreadBridge, callable_name
 
 log = logging.getLogger(__name__)
 
@@ -43,17 +46,21 @@ class Jobs(Protocol):
     ) -> None: ...
 
 
-class SerialWorker(QObject):
-    finished = Signal(object, object)
-    errored = Signal(str, str)
+_Job = tuple[Callable[..., Any], tuple[Any, ...], Callable[[Any], None] | None,
+             Callable[[BaseException], None] | None]
+"""fn, args, on_result, on_error; `fn` and the callbacks are the submitter's own
+(their argument types are the submitter's business: `Any` on purpose)."""
+
+
+class SerialWorker(ThreadBridge):
+    """One thread, one FIFO of jobs (module docstring); a `ThreadBridge` for its
+    results and errors."""
 
     def __init__(self, name: str, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.name = name
-        self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        super().__init__(name, parent)
+        self._jobs: queue.SimpleQueue[_Job | object] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._loop, name=f"kiosk-{name}", daemon=True)
         self._stopping = threading.Event()
-        self.finished.connect(self._deliver)
         self.busy_ms = 0.0  # duration of the last job, for the status screen
 
     def start(self) -> None:
@@ -71,7 +78,7 @@ class SerialWorker(QObject):
             return
         self._jobs.put((fn, args, on_result, on_error))
 
-    def stop(self, timeout: float = 3.0, last: Callable[[], Any] | None = None,
+    def stop(self, timeout: float = 3.0, last: Callable[[], object] | None = None,
              drain: bool = False) -> bool:
         """Finish the job in progress, drop the queued ones (with `drain`, run them:
         jobs that were promised, like saving a tapped like), run `last` (a final
@@ -96,7 +103,7 @@ class SerialWorker(QObject):
     def _loop(self) -> None:
         while True:
             job = self._jobs.get()
-            if job is _STOP:
+            if job is _STOP or not isinstance(job, tuple):
                 return
             fn, args, on_result, on_error = job
             started = time.perf_counter()
@@ -104,7 +111,7 @@ class SerialWorker(QObject):
                 result = fn(*args)
             except Exception as exc:
                 log.exception("worker %s: %s failed", self.name, _name(fn))
-                self.errored.emit(_name(fn), str(exc))
+                self.report(_name(fn), exc)
                 if on_error is not None:
                     self.finished.emit(on_error, exc)
             else:
@@ -113,13 +120,5 @@ class SerialWorker(QObject):
             finally:
                 self.busy_ms = (time.perf_counter() - started) * 1000.0
 
-    @Slot(object, object)
-    def _deliver(self, callback: Callable[[Any], None], value: Any) -> None:
-        try:
-            callback(value)
-        except Exception:
-            log.exception("worker %s: callback %s failed", self.name, _name(callback))
 
-
-def _name(fn: Callable[..., Any]) -> str:
-    return getattr(fn, "__qualname__", getattr(fn, "__name__", repr(fn)))
+_name = callable_name

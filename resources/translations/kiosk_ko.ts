@@ -4,241 +4,230 @@
 <context>
     <name>Admin</name>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="75"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="77"/>
         <source>Starting</source>
         <translation>시작하는 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="76"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="78"/>
         <source>Live</source>
         <translation>작동 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="77"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="79"/>
         <source>Stalled</source>
         <translation>멈춤</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="78"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="80"/>
         <source>Not found</source>
         <translation>찾을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="79"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="80"/>
-        <source>Off</source>
-        <translation>꺼짐</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="81"/>
-        <source>Closed</source>
-        <translation>닫힘</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="93"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="92"/>
         <source>Processor (CPU)</source>
         <translation>프로세서(CPU)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="94"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="93"/>
         <source>Graphics card (CUDA)</source>
         <translation>그래픽 카드(CUDA)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="95"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="94"/>
         <source>Apple graphics (MPS)</source>
         <translation>애플 그래픽(MPS)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="99"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="98"/>
         <source>%1 threads</source>
         <translation>스레드 %1개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="107"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="106"/>
         <source>%1 fps</source>
         <translation>%1 fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="112"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="111"/>
         <source>Camera</source>
         <translation>카메라</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="125"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="130"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="124"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="129"/>
         <source>Model</source>
         <translation>모델</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="126"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="125"/>
         <source>Not loaded</source>
         <translation>불러오지 않음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="127"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="126"/>
         <source>The models load when the camera gives pictures</source>
         <translation>카메라 영상이 들어오면 모델을 불러옵니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="131"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="130"/>
         <source>Loading…</source>
         <translation>불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="132"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="131"/>
         <source>%1 ms per face</source>
         <translation>얼굴당 %1 ms</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="139"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="151"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="138"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="150"/>
         <source>Network</source>
         <translation>네트워크</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="140"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="139"/>
         <source>Not needed</source>
         <translation>필요 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="141"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="140"/>
         <source>AWS is not configured: the kiosk works offline</source>
         <translation>AWS가 설정되지 않았습니다. 키오스크는 오프라인으로 작동합니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="147"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="146"/>
         <source>Online</source>
         <translation>온라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="149"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="148"/>
         <source>Offline</source>
         <translation>오프라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="158"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="157"/>
         <source>kept for later: uploads not configured</source>
         <translation>보관 중: 업로드가 설정되지 않음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="161"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="160"/>
         <source>kept for later: offline, sent when the network is back</source>
         <translation>보관 중: 오프라인, 네트워크가 돌아오면 전송</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="163"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="162"/>
         <source>kept for later: AWS refused the credentials (see the log)</source>
         <translation>보관 중: AWS가 자격 증명을 거부함(로그 참고)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="165"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="164"/>
         <source>kept for later: AWS is busy, retrying soon</source>
         <translation>보관 중: AWS가 바쁨, 곧 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="167"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="166"/>
         <source>everything is sent</source>
         <translation>모두 전송됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="168"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="167"/>
         <source>being sent now</source>
         <translation>지금 전송 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="177"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="176"/>
         <source>%1 could not be sent (dead letters)</source>
         <translation>%1건 전송 실패(전송 불가 이벤트)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="180"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="179"/>
         <source>Event queue</source>
         <translation>이벤트 대기열</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="181"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="180"/>
         <source>%1 waiting</source>
         <translation>%1건 대기 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="201"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="200"/>
         <source>Catalog</source>
         <translation>카탈로그</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="202"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="201"/>
         <source>%1 images</source>
         <translation>이미지 %1개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="213"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="212"/>
         <source>Restarts in the last hour: %1</source>
         <translation>지난 1시간 동안 재시작: %1회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="219"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="218"/>
         <source>Unclean exits in the last hour: %1</source>
         <translation>지난 1시간 동안 비정상 종료: %1회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="224"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="223"/>
         <source>Restarting again and again: look at the log</source>
         <translation>재시작이 반복되고 있습니다. 로그를 확인하세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="226"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="225"/>
         <source>Crashes</source>
         <translation>오류로 인한 중단</translation>
     </message>
     <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="235"/>
         <location filename="../../kiosk/ui/admin_status.py" line="236"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="237"/>
         <source>Recommendations</source>
         <translation>추천</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="238"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="237"/>
         <source>Problem</source>
         <translation>문제</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="239"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="238"/>
         <source>Images skipped</source>
         <translation>건너뛴 이미지</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="244"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="243"/>
         <source>Last problem</source>
         <translation>마지막 문제</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="240"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="239"/>
         <source>Last Personalize fallback</source>
         <translation>마지막 Personalize 대체 응답</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="241"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="240"/>
         <source>Last upload error</source>
         <translation>마지막 업로드 오류</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="242"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="241"/>
         <source>Disk</source>
         <translation>디스크</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="247"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="246"/>
         <source>on this device</source>
         <translation>이 기기에서</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="248"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="247"/>
         <source>Amazon Personalize</source>
         <translation>Amazon Personalize</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="265"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="264"/>
         <source>Other</source>
         <translation>기타</translation>
     </message>
@@ -246,97 +235,97 @@
 <context>
     <name>AdminPanel</name>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="289"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="293"/>
         <source>Admin</source>
         <translation>관리자</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="236"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="237"/>
         <source>Exit</source>
         <translation>종료</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="236"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="237"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="237"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="238"/>
         <source>Reload catalog</source>
         <translation>카탈로그 새로고침</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="237"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="239"/>
         <source>Flush events</source>
         <translation>이벤트 바로 전송</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="238"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="240"/>
         <source>Review images</source>
         <translation>이미지 검토</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="238"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="241"/>
         <source>Audience</source>
         <translation>관객</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="273"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="276"/>
         <source>Uploads are not configured, so nothing is sent: the events stay on this kiosk. Set [personalize] tracking_id to send them.</source>
         <translation>업로드가 설정되지 않아 아무것도 전송하지 않습니다. 이벤트는 이 키오스크에 보관됩니다. 전송하려면 [personalize] tracking_id를 설정하세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="277"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="280"/>
         <source>Offline: the queued events are sent when the network is back.</source>
         <translation>오프라인입니다. 대기 중인 이벤트는 네트워크가 돌아오면 전송됩니다.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="278"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="281"/>
         <source>Uploading the queued events now.</source>
         <translation>대기 중인 이벤트를 지금 업로드합니다.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="280"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="283"/>
         <source>Restarting the kiosk…</source>
         <translation>키오스크를 다시 시작하는 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="281"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="284"/>
         <source>Reloading the catalog…</source>
         <translation>카탈로그를 다시 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="282"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="285"/>
         <source>Opening the images waiting for review…</source>
         <translation>검토를 기다리는 이미지를 여는 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="283"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="286"/>
         <source>Closing the kiosk…</source>
         <translation>키오스크를 종료하는 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="291"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="295"/>
         <source>The staff PIN is still the factory PIN 0000: anyone can open this panel. Set your own with kiosk-admin pin.</source>
         <translation>직원 PIN이 아직 공장 초기값 0000입니다. 누구나 이 화면을 열 수 있습니다. kiosk-admin pin으로 새 PIN을 설정하세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="296"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="300"/>
         <source>Close</source>
         <translation>닫기</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="298"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="302"/>
         <source>Exit the kiosk? The screen stays dark until it is started again.</source>
         <translation>키오스크를 종료할까요? 다시 시작할 때까지 화면이 꺼진 상태로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="300"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="304"/>
         <source>Keep running</source>
         <translation>계속 실행</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="301"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="305"/>
         <source>Exit now</source>
         <translation>지금 종료</translation>
     </message>
@@ -777,32 +766,32 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>EmotionBadge</name>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="103"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="104"/>
         <source>Looking for you…</source>
         <translation>고객님을 찾고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="105"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="106"/>
         <source>Or choose your mood below</source>
         <translation>아래에서 기분을 직접 고르셔도 돼요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="106"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="107"/>
         <source>Look at the camera</source>
         <translation>카메라를 바라봐 주세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="111"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="112"/>
         <source>Your choice</source>
         <translation>직접 고르신 기분</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="113"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="114"/>
         <source>Not sure yet</source>
         <translation>아직 확실하지 않아요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="116"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="117"/>
         <source>%1 confidence</source>
         <translation>확신도 %1</translation>
     </message>
@@ -828,98 +817,98 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>MainScreen</name>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="321"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="324"/>
         <source>Like a few images first, then “For you” opens up.</source>
         <translation>이미지 몇 개에 좋아요를 누르시면 ‘맞춤 추천’이 열려요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="379"/>
-        <location filename="../../kiosk/ui/main_screen.py" line="384"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="383"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="388"/>
         <source>Finding images for you…</source>
         <translation>이미지를 고르고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="384"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="388"/>
         <source>This takes only a moment.</source>
         <translation>잠시만 기다려 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="388"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="392"/>
         <source>For you</source>
         <translation>맞춤 추천</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="356"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="360"/>
         <source>For you · %1</source>
         <translation>맞춤 추천 · %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="358"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="362"/>
         <source>Picked from what you liked, to suit this mood.</source>
         <translation>좋아요를 누르신 이미지를 바탕으로 지금 기분에 맞게 골랐어요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="370"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="374"/>
         <source>Tell us your mood — we&apos;ll pick images for it</source>
         <translation>지금 기분을 알려 주세요 — 어울리는 이미지를 골라 드릴게요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="371"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="375"/>
         <source>Tap “Choose my mood”.</source>
         <translation>“기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="373"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="377"/>
         <source>Step closer — we&apos;ll pick images for your mood</source>
         <translation>가까이 와 보세요 — 기분에 맞는 이미지를 골라 드릴게요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="374"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="378"/>
         <source>Or tap “Choose my mood”.</source>
         <translation>또는 “기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="376"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="380"/>
         <source>Still reading your mood…</source>
         <translation>기분을 읽고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="377"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="381"/>
         <source>Look at the camera, or tap “Choose my mood”.</source>
         <translation>카메라를 바라보시거나 “기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="380"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="384"/>
         <source>This is taking longer than usual. Tap Next to try again.</source>
         <translation>평소보다 오래 걸리고 있어요. 다음을 눌러 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="382"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="386"/>
         <source>These images could not be shown</source>
         <translation>이미지를 보여 드리지 못했어요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="383"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="387"/>
         <source>Tap Next to try again, or choose another mood.</source>
         <translation>다음을 눌러 다시 시도하시거나 다른 기분을 골라 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="365"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="369"/>
         <source>Tap Like on the images you love, or Next for more.</source>
         <translation>마음에 드는 이미지에 좋아요를 누르거나, 다음을 눌러 더 보세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="387"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="391"/>
         <source>Emotion</source>
         <translation>감정</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="389"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="393"/>
         <source>Next</source>
         <translation>다음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="390"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="394"/>
         <source>Choose my mood</source>
         <translation>기분 직접 고르기</translation>
     </message>
@@ -973,7 +962,7 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>PinPad</name>
     <message>
-        <location filename="../../kiosk/ui/pin_pad.py" line="242"/>
+        <location filename="../../kiosk/ui/pin_pad.py" line="243"/>
         <source>Too many wrong tries. Try again in %1 s.</source>
         <translation>잘못 입력한 횟수가 너무 많아요. %1초 후에 다시 시도해 주세요.</translation>
     </message>

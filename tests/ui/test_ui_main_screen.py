@@ -7,7 +7,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QRectF, Qt
 from pytestqt.qtbot import QtBot
 
-from kiosk.domain import Box, Emotion
+from kiosk.camera.capture import CameraState
+from kiosk.domain import Box, Emotion, RecommendMode
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.testing import FakeClock, make_page, settle, solid_image
 from kiosk.ui.testing import make_reading as reading
@@ -116,7 +117,7 @@ def test_like_failure_reverts_and_tells_the_visitor(window: MainWindow, qtbot: Q
 def test_mode_toggle_emits_and_locks_until_ready(window: MainWindow, qtbot: QtBot) -> None:
     window.wake()
     settle(window)
-    window.set_mode("emotion", personalization_ready=False)
+    window.set_mode(RecommendMode.EMOTION, personalization_ready=False)
     seen: list[str] = []
     window.mode_requested.connect(seen.append)
     for_you = window.main.mode_toggle.button("personalized")
@@ -125,7 +126,7 @@ def test_mode_toggle_emits_and_locks_until_ready(window: MainWindow, qtbot: QtBo
     assert window.main.mode_toggle.current() == "emotion"
     assert window.toast.isVisible()
 
-    window.set_mode("emotion", personalization_ready=True)
+    window.set_mode(RecommendMode.EMOTION, personalization_ready=True)
     with qtbot.waitSignal(window.mode_requested, timeout=1000) as blocker:
         qtbot.mouseClick(for_you, Qt.MouseButton.LeftButton)
     assert blocker.args == ["personalized"]
@@ -191,7 +192,7 @@ def test_privacy_notice_reflects_flags_and_camera(window: MainWindow) -> None:
     text = window.main.privacy.text()
     # identity sends a face crop once consent is given: never "nothing is sent"
     assert "Nothing is sent to the cloud" not in text and "Only if you agree" in text
-    window.set_camera_state("LOST", "")
+    window.set_camera_state(CameraState.LOST, "")
     assert "Nothing is analysed" in window.main.privacy.text()
-    window.set_camera_state("LIVE", "")
+    window.set_camera_state(CameraState.LIVE, "")
     assert "No image is stored" in window.main.privacy.text()

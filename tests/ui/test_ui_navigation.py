@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
+from kiosk.camera.capture import CameraState
 from kiosk.domain import Emotion
 from kiosk.ui import attract
 from kiosk.ui.main_window import MainWindow
@@ -63,7 +64,7 @@ def test_wake_and_show_attract_reset_the_visit(window: MainWindow) -> None:
 
 def test_lost_camera_shows_mood_picker_and_picking_emits(window: MainWindow, qtbot: QtBot) -> None:
     window.wake()
-    window.set_camera_state("LOST", "Camera disconnected")
+    window.set_camera_state(CameraState.LOST, "Camera disconnected")
     assert window.current_screen() == "mood"
     assert "camera is unavailable" in window.mood.subtitle.text()
     assert window.main.camera.is_unavailable()
@@ -76,7 +77,7 @@ def test_lost_camera_shows_mood_picker_and_picking_emits(window: MainWindow, qtb
     window.show_attract([])
     window.wake()
     assert window.current_screen() == "mood"
-    window.set_camera_state("LIVE", "")
+    window.set_camera_state(CameraState.LIVE, "")
     assert not window.main.camera.is_unavailable()
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QWidget
 
+from kiosk.camera.capture import CameraState
 from kiosk.ui.admin_status import model_tile
 from kiosk.ui.exhibit import show_windowed
 from kiosk.ui.main_window import MainWindow
@@ -20,10 +21,10 @@ def test_the_header_asks_for_a_mood_not_a_step_closer_when_the_camera_is_off(
     qtbot.addWidget(window)
     window.main.show_waiting("no_face")
     assert "Step closer" in window.main.headline.text()
-    window.set_camera_state("LOST", "camera 0 not found")
+    window.set_camera_state(CameraState.LOST, "camera 0 not found")
     assert "Step closer" not in window.main.headline.text()
     assert "mood" in window.main.headline.text()
-    window.set_camera_state("LIVE", "")
+    window.set_camera_state(CameraState.LIVE, "")
     assert "Step closer" in window.main.headline.text()
 
 

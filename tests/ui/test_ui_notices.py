@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QCoreApplication
 
+from kiosk.camera.capture import CameraState
 from kiosk.ui import notices
 from kiosk.ui.i18n import install_translator
 from kiosk.ui.main_window import MainWindow
@@ -38,7 +39,7 @@ def test_camera_tile_is_friendly_and_the_admin_panel_has_the_detail(
     if language == "ko":
         request.getfixturevalue("korean")
     win = make_window()
-    win.set_camera_state("LOST", CAMERA_DETAIL)
+    win.set_camera_state(CameraState.LOST, CAMERA_DETAIL)
     line = visible_camera_line(win)
     assert_no_internals(line)
     if language == "ko":
@@ -47,15 +48,15 @@ def test_camera_tile_is_friendly_and_the_admin_panel_has_the_detail(
         assert line == "The camera is taking a break. You can pick your mood instead."
     win.set_status({"camera_state": "LOST", "camera_fps": 0.0})
     assert CAMERA_DETAIL in win.admin.tiles["camera"].detail.text()
-    win.set_camera_state("OPENING", "opening camera 0")
+    win.set_camera_state(CameraState.OPENING, "opening camera 0")
     assert visible_camera_line(win) in ("Starting the camera…", "카메라를 켜는 중이에요…")
-    win.set_camera_state("LIVE", "camera 0 live (640x480)")
+    win.set_camera_state(CameraState.LIVE, "camera 0 live (640x480)")
     assert win.main.camera.unavailable_text() is None
 
 
 def test_camera_line_follows_a_language_switch(make_window: Any, qapp: Any) -> None:
     win = make_window()
-    win.set_camera_state("LOST", CAMERA_DETAIL)
+    win.set_camera_state(CameraState.LOST, CAMERA_DETAIL)
     try:
         assert install_translator(qapp, "ko")
         QCoreApplication.processEvents()

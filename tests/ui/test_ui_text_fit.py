@@ -11,7 +11,8 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, QRect
 from PySide6.QtWidgets import QApplication
 
-from kiosk.domain import Emotion
+from kiosk.camera.capture import CameraState
+from kiosk.domain import Emotion, RecommendMode
 from kiosk.ui.consent import ConsentOverlay, attach_consent
 from kiosk.ui.i18n import install_translator
 from kiosk.ui.main_window import MainWindow
@@ -40,38 +41,38 @@ def _settle(window: MainWindow) -> None:
 def _states(window: MainWindow, overlay: ConsentOverlay) -> Iterator[str]:
     """Walk the window through every screen and state; yield a name at each."""
     window.set_privacy({"cloud_fallback": True, "identity": True})
-    window.set_camera_state("LIVE", "")
+    window.set_camera_state(CameraState.LIVE, "")
     window.show_attract([solid_image("#336699")])
     yield "attract"
-    window.set_camera_state("LOST", "")
+    window.set_camera_state(CameraState.LOST, "")
     yield "attract, camera off"
     window.wake()
     yield "mood picker, camera off"
-    window.set_camera_state("LIVE", "")
+    window.set_camera_state(CameraState.LIVE, "")
     window.wake()
     window.show_emotion(None)
     window.main.clear_page()
     yield "main, looking"
-    window.set_camera_state("LOST", "")
+    window.set_camera_state(CameraState.LOST, "")
     window.main.show_waiting("no_face")
     yield "main, looking, camera off"
-    window.set_camera_state("LIVE", "")
+    window.set_camera_state(CameraState.LIVE, "")
     page, images = make_page(3, Emotion.CONFUSED)
     window.show_emotion(make_reading(Emotion.CONFUSED, 0.87))
     window.show_page(page, images)
     yield "main, emotion page"
-    window.set_mode("emotion", personalization_ready=True)
+    window.set_mode(RecommendMode.EMOTION, personalization_ready=True)
     window.show_page(*make_page(3, Emotion.DISGUSTED, mode="personalized"))
     yield "main, for you"
     window.show_emotion(make_reading(Emotion.SURPRISED, 1.0, source="manual"))
     window.show_message("Your like could not be saved. Please try again.")
     yield "main, toast"
     window.toast.hide()
-    window.set_camera_state("LOST", "")
+    window.set_camera_state(CameraState.LOST, "")
     window.wake()
     window.open_mood_picker()
     yield "mood picker"
-    window.set_camera_state("LIVE", "")
+    window.set_camera_state(CameraState.LIVE, "")
     window.open_mood_picker()
     yield "mood picker, camera on"
     window.open_pin_pad()
@@ -160,7 +161,7 @@ def test_the_privacy_notice_shows_wherever_the_camera_is_analysed(
     make_window: Callable[..., MainWindow], width: int, height: int
 ) -> None:
     window = make_window(width, height)
-    window.set_camera_state("LIVE", "")
+    window.set_camera_state(CameraState.LIVE, "")
     opened: dict[str, Callable[[], None]] = {
         "attract": lambda: window.show_attract([]),
         "main": window.wake,
@@ -200,7 +201,7 @@ def test_the_emotion_card_shows_looking_for_you_on_one_whole_line(
         qtbot.addWidget(window)
         window.resize(*size)
         window.show()
-        for camera in ("LIVE", "LOST"):
+        for camera in (CameraState.LIVE, CameraState.LOST):
             window.set_camera_state(camera, "")
             window.wake()
             window.show_emotion(None)

@@ -17,7 +17,7 @@ from kiosk.domain import Emotion
 from kiosk.resources import resource_path
 from kiosk.ui import theme
 from kiosk.ui.i18n import install_translator
-from kiosk.ui.main_window import SCREENS, MainWindow
+from kiosk.ui.main_window import MainWindow, Screen
 from kiosk.ui.testing import make_page, make_reading
 
 REPO = Path(__file__).resolve().parents[2]
@@ -33,7 +33,7 @@ def test_every_button_is_at_least_48_dp(make_window: Any, width: int, height: in
     window.show_emotion(make_reading())
     min_px = 48 * window.metrics().dp
     checked = 0
-    for name in SCREENS:
+    for name in Screen:
         window._show(name)
         QCoreApplication.processEvents()
         for button in window.findChildren(QAbstractButton):

@@ -15,6 +15,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from kiosk.camera.capture import CameraState
 from kiosk.domain import Emotion
 from kiosk.ui import touch_guard
 from kiosk.ui.consent import attach_consent
@@ -30,7 +31,7 @@ def test_a_second_tap_right_after_choose_my_mood_picks_nothing(
     window: MainWindow, qtbot: QtBot, clock: FakeClock
 ) -> None:
     """No camera: "Choose my mood" then a fast tap where a tile now is must not pick."""
-    window.set_camera_state("LOST", "")
+    window.set_camera_state(CameraState.LOST, "")
     window.show_attract([solid_image("#336699")])
     settle(window)
     picked: list[str] = []

@@ -60,6 +60,9 @@ class FakeFallback:
     def ready(self) -> bool:
         return self.is_ready and not self.cancelled
 
+    def summary(self) -> str:
+        return "reachable (test)"
+
     def analyze(self, face_crop_jpeg: bytes) -> RekognitionResult | None:
         self.threads.append(threading.current_thread().name)
         self.jpegs.append(face_crop_jpeg)

@@ -97,7 +97,7 @@ def test_backend_pages_from_what_is_on_disk_and_names_the_full_disk(
     try:
         result = backend.page(1, "v1", Emotion.HAPPY, None, "emotion", 3)
         assert len(result.page.items) == 3
-        problem = backend.status()["problem"]
+        problem = backend.status().problem
         assert "is full" in problem and "catalog manifest" in problem
         assert "recommender database" in problem
     finally:
@@ -112,4 +112,4 @@ def test_no_catalog_at_all_is_named_on_the_admin_panel(tmp_path: Path) -> None:
     backend = KioskBackend.from_settings(settings)
     with pytest.raises(Exception, match="missing"):
         backend.open(events=False)
-    assert "recommendations unavailable" in backend.status()["problem"]
+    assert "recommendations unavailable" in backend.status().problem

@@ -146,8 +146,8 @@ def test_queue_that_cannot_be_opened_refuses_likes_visibly(tmp_path: Path) -> No
     with pytest.raises(EventsError, match="likes cannot be saved"):
         backend.commit_like(page, "emotions/happy/a.jpg", 1.0, None)
     status = backend.status()
-    assert "likes cannot be saved" in status["problem"]
-    assert "event queue cannot be opened" in status["uploads"]  # not "not configured"
+    assert "likes cannot be saved" in status.problem
+    assert "event queue cannot be opened" in status.uploads_off  # not "not configured"
 
 
 def test_damaged_queue_is_replaced_and_the_operator_told(tmp_path: Path) -> None:
@@ -163,7 +163,7 @@ def test_damaged_queue_is_replaced_and_the_operator_told(tmp_path: Path) -> None
         like = backend.commit_like(page, "emotions/happy/a.jpg", 1.0, None)
         assert like.item_id == "emotions/happy/a.jpg"
         assert queue.counts().pending_total == 1
-        assert "moved aside" in backend.status()["problem"]
+        assert "moved aside" in backend.status().problem
         assert list(data.glob("events.sqlite3.damaged-*"))
     finally:
         backend.close_events()

@@ -1,0 +1,138 @@
+"""The kiosk's status at a glance: one snapshot type for the admin panel, built in one
+place per thread instead of dicts assembled in several.
+
+* `QueueStatus.of(queue)` is the one place that turns the event queue's in-memory
+  counts into what an operator reads (depth, dead letters, a full disk). The admin
+  panel (through `BackendStatus`) and the audience/fleet gauges (`kiosk.app`) both
+  use it.
+* `BackendStatus` is the recommend thread's part (`KioskBackend.status`): catalog,
+  recommender, queue, uploader, problems.
+* `AppStatus` is the GUI thread's part (`Kiosk.app_status`): camera, model, crashes,
+  the cloud features' one-liners.
+* `KioskStatus` joins the two (`KioskController.refresh_status`, every 2 s) and
+  `as_dict()` flattens it into the keys the admin panel reads
+  (`kiosk.ui.admin_status`): "queue_depth", "camera_state", ..., and the free-text
+  lines under "Other" ("last upload error", "Rekognition", ...). Only the keys that
+  apply are present, back-end keys first.
+
+No Qt, no I/O: every field is a memory read, so building a snapshot never waits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class _Counts(Protocol):
+    @property
+    def pending_total(self) -> int: ...
+    @property
+    def dead(self) -> int: ...
+
+
+class CountingQueue(Protocol):
+    """What `QueueStatus.of` reads: `kiosk.events.queue.EventQueue` or a fake."""
+
+    def counts(self) -> _Counts: ...
+
+
+@dataclass(frozen=True)
+class QueueStatus:
+    """The event queue for an operator: rows waiting for upload (`depth`), rows that
+    failed for good (`dead_letters`), and the full-disk line ("" when writes work)."""
+
+    depth: int
+    dead_letters: int
+    disk_full: str = ""
+
+    @classmethod
+    def of(cls, queue: CountingQueue) -> QueueStatus:
+        """From the queue's in-memory counts (never waits on its lock's SQLite)."""
+        counts = queue.counts()
+        return cls(counts.pending_total, counts.dead, str(getattr(queue, "disk_full", "") or ""))
+
+
+@dataclass(frozen=True)
+class BackendStatus:
+    """The recommend thread's part. Empty strings / None: nothing to say."""
+
+    problem: str = ""  # the queue or catalog could not be opened, a full disk, ...
+    catalog_counts: Mapping[str, int] | None = None  # emotion folder -> images
+    recommender: str = ""  # "embedded" or "personalize"
+    skipped_images: int = 0
+    last_personalize_fallback: str = ""  # until a Personalize answer comes after it
+    queue: QueueStatus | None = None  # None: the queue is not open (yet)
+    online: bool | None = None  # the uploader's view; None: no uploader
+    uploader: str = ""  # its state ("idle", "backoff", "offline", ...)
+    last_upload_error: str = ""  # until an upload succeeds after it
+    uploads_off: str = ""  # why nothing is uploaded, when no uploader runs
+
+    def as_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {}
+        if self.problem:
+            out["problem"] = self.problem
+        if self.catalog_counts is not None:
+            out["catalog_counts"] = dict(self.catalog_counts)
+            out["recommender"] = self.recommender
+            if self.skipped_images:
+                out["skipped images"] = self.skipped_images
+            if self.last_personalize_fallback:
+                out["last Personalize fallback"] = self.last_personalize_fallback
+        if self.queue is not None:
+            out["queue_depth"] = self.queue.depth
+            out["dead_letters"] = self.queue.dead_letters
+            if self.queue.disk_full:
+                out["disk"] = self.queue.disk_full
+        if self.uploader:
+            out["online"] = bool(self.online)
+            out["uploader"] = self.uploader
+            if self.last_upload_error:
+                out["last upload error"] = self.last_upload_error
+        elif self.uploads_off:
+            out["uploads"] = self.uploads_off
+        return out
+
+
+@dataclass(frozen=True)
+class AppStatus:
+    """The GUI thread's part (attribute reads only)."""
+
+    crash_count: int = 0
+    model_device: str = ""  # "" until the models are loaded
+    uploads_configured: bool = False
+    camera_state: str = ""  # a CameraState value, or "LOST (<why>)" with no camera
+    camera_fps: float | None = None
+    inference_ms: float | None = None
+    history: Mapping[str, object] = field(default_factory=dict)  # CrashInfo.as_status()
+    rekognition: str = ""  # the fallback's one-liner ("" when off)
+    identity: str = ""  # the identity service's one-liner ("" when off)
+
+    def as_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"crash_count": self.crash_count,
+                                  "model_device": self.model_device,
+                                  "uploads_configured": self.uploads_configured}
+        out.update(self.history)
+        out["camera_state"] = self.camera_state
+        if self.camera_fps is not None:
+            out["camera_fps"] = self.camera_fps
+        if self.inference_ms is not None:
+            out["inference_ms"] = self.inference_ms
+        if self.rekognition:
+            out["Rekognition"] = self.rekognition
+        if self.identity:
+            out["identity"] = self.identity
+        return out
+
+
+@dataclass(frozen=True)
+class KioskStatus:
+    """One snapshot for the admin panel: the back end's part and the app's."""
+
+    backend: BackendStatus
+    app: AppStatus = AppStatus()
+
+    def as_dict(self) -> dict[str, object]:
+        """The admin panel's flat keys (see the module docstring)."""
+        return {**self.backend.as_dict(), **self.app.as_dict()}
