@@ -50,7 +50,12 @@ def test_worker_errors_reach_the_admin_panel(kiosk: Kiosk, qtbot: QtBot) -> None
 
 
 def make_kiosk(qtbot: QtBot, tmp_path: Path, **overrides: str) -> Kiosk:
+    """An app with no camera (unless overridden) and a small catalog: it opens and
+    stops within its budgets even on a loaded machine."""
+    catalog = tmp_path / "catalog" / "happy"
+    catalog.mkdir(parents=True)
     settings = load_settings(env={}, overrides={
+        "recommend.catalog_dir": str(catalog.parent),
         "camera.source": str(tmp_path / "unplugged.avi"),
         "app.data_dir": str(tmp_path / "data"), "app.log_dir": str(tmp_path / "log"),
         **overrides,

@@ -66,7 +66,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kiosk.domain import Emotion, Item, Page
+from kiosk.domain import Emotion, Item, Page, RecommendMode
 from kiosk.recommend.errors import RecommendError
 from kiosk.recommend.ranking import (
     ADJACENT,
@@ -157,7 +157,7 @@ class EmbeddedRecommender:
             self.mark_shown(visit_id, [i.id for i in items])
             return Page(
                 items=tuple(items), emotion=emotion, visit_id=visit_id, index=index,
-                mode="personalized" if personalized else "emotion", source="embedded",
+                mode=_page_mode(personalized), source="embedded",
             )
 
     def prepare_visit(
@@ -184,7 +184,8 @@ class EmbeddedRecommender:
             visit = self._visits.get(visit_id)
             if visit is None:
                 raise RecommendError(f"unknown visit {visit_id!r}: call prepare_visit first")
-            personalized = mode == "personalized" or (mode == "auto" and self._ready(visit))
+            personalized = mode == RecommendMode.PERSONALIZED or (
+                mode == RecommendMode.AUTO and self._ready(visit))
             m = self._model
             n = len(m.ids)
             if n == 0 or k < 1:
@@ -406,3 +407,8 @@ class EmbeddedRecommender:
     def close(self) -> None:
         with self._lock:
             self._store.close()
+
+
+def _page_mode(personalized: bool) -> RecommendMode:
+    """What a page says it is: "For you" (PERSONALIZED) or EMOTION."""
+    return RecommendMode.PERSONALIZED if personalized else RecommendMode.EMOTION

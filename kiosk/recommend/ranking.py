@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kiosk.domain import Emotion, Item
+from kiosk.domain import Emotion, Item, RecommendMode
 from kiosk.recommend import variety
 from kiosk.recommend.visits import Evidence, Visit
 
@@ -27,7 +27,7 @@ _ALL = slice(None)
 
 EMOTIONS: tuple[Emotion, ...] = tuple(Emotion)
 EMOTION_INDEX = {e: i for i, e in enumerate(EMOTIONS)}
-MODES = ("auto", "emotion", "personalized")
+MODES = tuple(RecommendMode)  # "auto", "emotion", "personalized"
 
 # Neighbouring emotions on the valence/arousal circle: their folders get a small prior.
 _NEIGHBOURS = (
