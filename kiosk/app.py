@@ -406,7 +406,9 @@ class Kiosk:
         """Stop the schedule (a run in flight ends between two files), then close the
         sync state. Budget: 10 s join inside the 12 s clean-up."""
         if self.periodic_sync is not None and not self.periodic_sync.stop(10.0):
-            return  # still running: leave its state to the thread (the process exits)
+            # still running (a download stuck in the network): leave its state to the
+            # thread and say so, so the shutdown counts it as not stopped cleanly
+            raise TimeoutError("the catalog sync thread did not stop within 10 s")
         if self._s3sync is not None:
             self._s3sync.close()
             self._s3sync = None
