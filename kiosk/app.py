@@ -1,12 +1,19 @@
 """Composition root: builds every part from the settings, wires the signals, owns
 start-up and the ordered, bounded shutdown.
 
+This module is the one map of what runs: every part that owns a thread is built,
+registered for clean-up with its own budget, and started here (the README's "How it
+works" lists them). Results and errors from those threads come back to the GUI thread
+through `kiosk.workers.bridge.ThreadBridge`s; every `errored` reaches the admin panel's
+"Last problem" (`kiosk.workers.problems`).
+
 Start-up order: Qt application and translations → window → workers (event queue
 opened on the events thread, then the uploader built and started here; recommend
-back end opened on its thread; camera capture; vision, which loads the models on
-its own thread) → controller. Nothing slow runs on the GUI thread: the window is
-up within a fraction of a second and fills in as the parts report ready.
-Shutdown runs the registered clean-ups in reverse order, each with a time budget.
+back end opened on its thread; analytics; camera capture; vision, which loads the
+models on its own thread; the periodic catalog sync; identity) → controller. Nothing
+slow runs on the GUI thread: the window is up within a fraction of a second and fills
+in as the parts report ready. Shutdown runs the registered clean-ups in reverse order,
+each with a time budget.
 """
 
 from __future__ import annotations
@@ -17,17 +24,19 @@ import signal
 import sys
 import threading
 import traceback
+from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from kiosk import __version__, crashlog, restart
 from kiosk.camera.capture import CameraState
 from kiosk.config import Settings, settings_notes
 from kiosk.controller import KioskController, View
-from kiosk.domain import AdminAction
+from kiosk.domain import AdminAction, Emotion
+from kiosk.events.uploader import UploaderState
 from kiosk.lifecycle import Cleanups
 from kiosk.status import AppStatus, KioskStatus, QueueStatus
 from kiosk.ui.adapter import ViewAdapter
@@ -43,9 +52,13 @@ from kiosk.workers.runner import SerialWorker
 from kiosk.workers.vision_worker import VisionWorker, default_pipeline_factory
 
 if TYPE_CHECKING:
+    from kiosk.analytics import Recorder
     from kiosk.consent_flow import ConsentFlow
     from kiosk.curation.periodic import PeriodicSync
     from kiosk.curation.s3sync import S3Sync, SyncReport
+    from kiosk.events.uploader import Uploader
+    from kiosk.identity.service import IdentityService
+    from kiosk.workers.backend import Queue
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +71,7 @@ _QT_LEVELS = {
 }
 
 
-def _qt_message(kind: QtMsgType, context: Any, message: str) -> None:
+def _qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
     logging.getLogger("qt").log(_QT_LEVELS.get(kind, logging.WARNING), "%s", message)
 
 
@@ -74,7 +87,7 @@ class Kiosk:
         self.vision: VisionWorker | None = None
         self.camera_error = ""
         self.vision_device = ""
-        self.uploader: Any = None
+        self.uploader: Uploader | None = None
 
         self.window = MainWindow.from_settings(settings)
         self.window.set_privacy({  # what is sent, to whom, when (kiosk.ui.privacy)
@@ -92,7 +105,7 @@ class Kiosk:
         self._build_camera()
         self.analytics = self._build_analytics()
         self.identity_worker: SerialWorker | None = None
-        self.identity_service: Any = None
+        self.identity_service: IdentityService | None = None
         self.consent_flow = self._build_identity()
         view: View = ViewAdapter(self.window)
         if self.analytics is not None:  # counts pages and likes as they reach the screen
@@ -143,26 +156,28 @@ class Kiosk:
         if not should_schedule_purge(s):
             return None
 
-        def record_user(*args: Any, **kwargs: Any) -> Any:
+        def record_user(user_id: str, emotion: Emotion,
+                        properties: Mapping[str, Any] | None) -> int:  # Any: JSON values
             queue = self.backend.queue
             if queue is None:
                 raise RuntimeError("event queue unavailable")
-            return queue.record_user(*args, **kwargs)
+            return queue.record_user(user_id, emotion, properties)
 
         try:  # an AWS feature that cannot start never takes the local kiosk down
-            self.identity_service = IdentityService.from_settings(s, record_user=record_user)
+            service = IdentityService.from_settings(s, record_user=record_user)
         except IdentityError as exc:
             log.error("identity off: %s", exc)
             return None
+        self.identity_service = service
         # "Forget me" and the retention purge also remove the person's likes in the
         # recommender and anything of theirs still waiting for upload (recommend thread).
-        self.identity_service.add_forget_hook(
+        service.add_forget_hook(
             lambda user_ids: self.worker.submit(self.backend.forget_users, list(user_ids))
         )
         self.identity_worker = SerialWorker("identity")
         overlay = attach_consent(self.window)
         flow = ConsentFlow(
-            VisitConsent(enabled=s.identity.enabled), self.identity_service, self.identity_worker,
+            VisitConsent(enabled=s.identity.enabled), service, self.identity_worker,
             overlay, retention_days=s.identity.retention_days,
             latest_frame=lambda: self.camera.latest() if self.camera else None,
         )
@@ -173,7 +188,7 @@ class Kiosk:
         self.backend.user_filter = flow.usable_user_id  # a forgotten id is never used again
         return flow
 
-    def _build_analytics(self) -> Any:
+    def _build_analytics(self) -> Recorder | None:
         """The audience-analytics recorder (`[analytics]`), or None when turned off."""
         if not self.settings.analytics.enabled:
             return None
@@ -228,7 +243,7 @@ class Kiosk:
         from kiosk.analytics.report import build_report, start_of_today
 
         rec = self.analytics
-        def today() -> dict[str, Any]:
+        def today() -> dict[str, Any]:  # Any: the report's JSON-like values
             if rec.store is None:
                 raise RuntimeError("the analytics database is not open (see the log)")
             return build_report(rec.store, start_of_today(), extra=[rec.snapshot()])
@@ -243,6 +258,8 @@ class Kiosk:
         """GUI thread, cheap reads only (in-memory counts, one statvfs)."""
         from kiosk.diskspace import free_mb
 
+        if self.analytics is None:
+            return
         queue = self.backend.queue  # opened on the events thread; None until then
         counts = QueueStatus.of(queue) if queue is not None else None
         self.analytics.gauges(
@@ -254,9 +271,9 @@ class Kiosk:
         )
 
     def _uploads_failing(self) -> bool:
-        uploader: Any = self.backend.uploader  # status(): attribute reads, in-memory counts
-        return uploader is not None and uploader.status().state.value in (
-            "backoff", "offline", "blocked")
+        uploader = self.uploader  # status(): attribute reads, in-memory counts
+        return uploader is not None and uploader.status().state in (
+            UploaderState.BACKOFF, UploaderState.OFFLINE, UploaderState.BLOCKED)
 
     def _wire(self) -> None:
         w, c = self.window, self.controller
@@ -328,14 +345,17 @@ class Kiosk:
         # close on the worker's thread, after the job in flight (pending jobs are dropped)
         self.worker.stop(6.0, last=self.backend.close)
 
-    def _start_uploader(self, queue: Any) -> None:
+    def _start_uploader(self, queue: Queue | None) -> None:
         """GUI thread, once the queue is open: build and start the uploader (its own
         thread) with its own stop budget, registered after the events worker so it
         stops first."""
         if queue is None or self.uploader is not None:
             return
+        from kiosk.events.queue import EventQueue
         from kiosk.events.uploader import Uploader
 
+        if not isinstance(queue, EventQueue):  # a test's stand-in: nothing to upload
+            return
         uploader = Uploader.from_settings(queue, self.settings)
         if not uploader.enabled:
             log.info("uploads off: personalize.tracking_id and dataset ARNs are empty")
@@ -386,16 +406,20 @@ class Kiosk:
         """Stop the schedule (a run in flight ends between two files), then close the
         sync state. Budget: 10 s join inside the 12 s clean-up."""
         if self.periodic_sync is not None and not self.periodic_sync.stop(10.0):
-            return  # still running: leave its state to the thread (the process exits)
+            # still running (a download stuck in the network): leave its state to the
+            # thread and say so, so the shutdown counts it as not stopped cleanly
+            raise TimeoutError("the catalog sync thread did not stop within 10 s")
         if self._s3sync is not None:
             self._s3sync.close()
             self._s3sync = None
 
     def _stop_identity(self) -> None:
-        self.identity_service.cancel()  # ends any backoff wait at once
+        if self.identity_service is not None:
+            self.identity_service.cancel()  # ends any backoff wait at once
         if self.identity_worker is not None:
             self.identity_worker.stop(3.0)
-        self.identity_service.close()
+        if self.identity_service is not None:
+            self.identity_service.close()
 
     def shutdown(self) -> list[str]:
         """Run the clean-ups; returns the names of those that did not finish."""

@@ -34,20 +34,39 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
-from typing import Any, Protocol
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from kiosk.aws import Backoff
-from kiosk.domain import Emotion
+from kiosk.domain import Box, Emotion, Frame
 from kiosk.identity.consent import ConsentState, LookupGrant, VisitConsent
+from kiosk.identity.results import ForgetResult, IdentityResult, PurgeReport
 from kiosk.workers.runner import Jobs
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from kiosk.vision.pipeline import VisionResult
 
 log = logging.getLogger(__name__)
 
 PURGE_INTERVAL_MS = 3600 * 1000
 RETRY_BACKOFF = Backoff(base_s=5.0, cap_s=300.0, floor_s=1.0)
+
+
+class Identity(Protocol):
+    """What the flow asks of `kiosk.identity.service.IdentityService` (or a test's
+    fake); every call runs on the identity worker's thread."""
+
+    @property
+    def owed(self) -> Mapping[str, int]: ...
+    def identify_in_frame(self, image_bgr: np.ndarray, box: Box, emotion: Emotion, /, *,
+                          grant: LookupGrant | None, gender: str | None = None
+                          ) -> IdentityResult: ...
+    def forget(self, user_id: str, face_ids: tuple[str, ...], /) -> ForgetResult: ...
+    def purge_expired(self) -> PurgeReport: ...
 
 
 class Prompt(Protocol):
@@ -64,12 +83,12 @@ class ConsentFlow(QObject):
     def __init__(
         self,
         consent: VisitConsent,
-        service: Any,
+        service: Identity | None,
         worker: Jobs,
         prompt: Prompt,
         *,
         retention_days: int,
-        latest_frame: Callable[[], Any],
+        latest_frame: Callable[[], Frame | None],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -79,7 +98,7 @@ class ConsentFlow(QObject):
         self.prompt = prompt
         self.retention_days = retention_days
         self._latest_frame = latest_frame
-        self._last_result: Any = None
+        self._last_result: VisionResult | None = None
         self._person_track: int | None = None  # the face the consent state is about
         self.purge_timer = QTimer(self)
         self.purge_timer.setObjectName("identity-purge")
@@ -121,12 +140,13 @@ class ConsentFlow(QObject):
         self._person_track = None
         self.prompt.close_prompt()
 
-    def observe(self, result: Any) -> None:
+    def observe(self, result: VisionResult) -> None:
         """The latest vision result (its primary face is what a lookup would use).
         A different primary face than the one the consent is about ends the
         identity state (module docstring)."""
         self._last_result = result
-        track = getattr(result, "primary_track_id", None)
+        track = result.primary_track_id
+        # vision's own person-switch flag, where a pipeline reports one
         switched = bool(getattr(result, "primary_changed", False))
         if self._person_track is not None and track is not None and track != self._person_track:
             switched = True
@@ -176,7 +196,7 @@ class ConsentFlow(QObject):
             on_result=functools.partial(self._on_identified, grant),
         )
 
-    def _on_identified(self, grant: LookupGrant, result: Any) -> None:
+    def _on_identified(self, grant: LookupGrant, result: IdentityResult) -> None:
         if not self.consent.resolve(grant, result):
             return  # the visit ended or consent was withdrawn meanwhile
         log.info("identity: %s", result.reason)
@@ -199,7 +219,7 @@ class ConsentFlow(QObject):
         faces = (result.face_id,) if result is not None and result.face_id else ()
         self.worker.submit(self.service.forget, user_id, faces, on_result=self._on_forgotten)
 
-    def _on_forgotten(self, result: Any) -> None:
+    def _on_forgotten(self, result: ForgetResult) -> None:
         self.prompt.show_forgotten(pending=not result.complete)
         if not result.complete:
             self._schedule_retry()
@@ -210,8 +230,8 @@ class ConsentFlow(QObject):
         if self.service is not None:
             self.worker.submit(self.service.purge_expired, on_result=self._on_purged)
 
-    def _on_purged(self, report: Any) -> None:
-        owed = getattr(self.service, "owed", {}) or {}
+    def _on_purged(self, report: PurgeReport | None) -> None:
+        owed = self.service.owed if self.service is not None else {}
         if report is not None and (report.pending or report.error or any(owed.values())):
             self._schedule_retry()
         else:

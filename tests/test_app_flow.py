@@ -74,7 +74,7 @@ def test_visitor_arrives_pages_likes_and_leaves(running: Kiosk, qtbot: QtBot) ->
     qtbot.mouseClick(card.like_button, Qt.MouseButton.LeftButton)
     queue = running.backend
     qtbot.waitUntil(lambda: queue.queue is not None and
-                    queue.queue.status()["pending_by_kind"].get("event") == 1, timeout=5000)
+                    queue.queue.counts().pending.get("event") == 1, timeout=5000)
 
     # the visitor leaves: the visit ends and, after the idle time, attract mode starts
     qtbot.waitUntil(lambda: controller.attract, timeout=20000)

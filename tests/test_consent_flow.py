@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.config import load_settings
 from kiosk.consent_flow import ConsentFlow
 from kiosk.controller import KioskController
-from kiosk.domain import Emotion, Frame, Page
+from kiosk.domain import Emotion, Frame, Page, RecommendMode
 from kiosk.identity.consent import VisitConsent
 from kiosk.identity.results import ForgetResult, IdentityResult, PurgeReport
 from kiosk.vision.pipeline import VisionResult
@@ -232,8 +232,8 @@ class Recorder:
 
     def page(self, visit_id: str, emotion: Emotion, user_id: str | None, *_: Any) -> Page:
         self.users.append(user_id)
-        return Page(items=(), emotion=emotion, visit_id=visit_id, index=0, mode="emotion",
-                    source="embedded")
+        return Page(items=(), emotion=emotion, visit_id=visit_id, index=0,
+                    mode=RecommendMode.EMOTION, source="embedded")
 
     def impression(self, page: Page) -> None:
         pass
@@ -252,7 +252,8 @@ def test_a_page_queued_before_forget_me_never_uses_the_forgotten_id(parts: Any) 
     backend = KioskBackend(recommender=recorder)  # type: ignore[arg-type]
     backend.user_filter = flow.usable_user_id
     flow.on_forget()  # the tap: the id is retired on the GUI thread first
-    backend.page(1, "v1", Emotion.HAPPY, "user-7", "auto", 3)  # the job queued before it
+    # the job queued before it
+    backend.page(1, "v1", Emotion.HAPPY, "user-7", RecommendMode.AUTO, 3)
     assert recorder.users == [None]
     assert flow.usable_user_id("someone-else") == "someone-else"
 

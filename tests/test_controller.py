@@ -17,7 +17,7 @@ from kiosk.domain import Box, Emotion, EmotionReading, Face, Item, Like, Page, R
 from kiosk.status import BackendStatus, KioskStatus, QueueStatus
 from kiosk.testing import FakeClock
 from kiosk.vision.pipeline import TrackInfo, VisionResult
-from kiosk.workers.backend import LikeResult, PageResult
+from kiosk.workers.backend import LikeResult, PageResult, Thumbnail
 
 if TYPE_CHECKING:
     from kiosk.ui.main_window import MainWindow
@@ -69,9 +69,9 @@ class FakeBackend(Backend):
         for _ in range(page_size):
             self.counter += 1
             items.append(Item(f"emotions/{emotion.folder}/{self.counter}.jpg", emotion, "x"))
-        personalized = self._ready(visit_id) and mode != "emotion"
-        page = Page(tuple(items), emotion, visit_id,
-                    mode="personalized" if personalized else "emotion")
+        personalized = self._ready(visit_id) and mode != RecommendMode.EMOTION
+        page = Page(tuple(items), emotion, visit_id, mode=RecommendMode.PERSONALIZED
+                    if personalized else RecommendMode.EMOTION)
         return PageResult(page, {i.id: np.zeros((4, 4, 3), np.uint8) for i in items},
                           self._ready(visit_id), request)
 
@@ -100,14 +100,14 @@ class FakeBackend(Backend):
     def rescan(self) -> str:
         return "96 items"
 
-    def pending_thumbnails(self) -> list[tuple[str, Any, np.ndarray]]:
+    def pending_thumbnails(self) -> list[Thumbnail]:
         return [(key, Emotion.HAPPY, np.zeros((4, 4, 3), np.uint8)) for key in self.pending]
 
-    def approve(self, key: str) -> list[tuple[str, Any, np.ndarray]]:
+    def approve(self, key: str) -> list[Thumbnail]:
         self.pending.remove(key)
         return self.pending_thumbnails()
 
-    def reject(self, key: str) -> list[tuple[str, Any, np.ndarray]]:
+    def reject(self, key: str) -> list[Thumbnail]:
         self.pending.remove(key)
         return self.pending_thumbnails()
 
@@ -158,7 +158,7 @@ class FakeView(View):
     def show_message(self, text: str) -> None:
         self._record("show_message", text)
 
-    def show_curation(self, items: list[tuple[str, Any, Any]]) -> None:
+    def show_curation(self, items: list[Thumbnail]) -> None:
         self._record("show_curation", items)
 
     def show_curation_error(self, item_id: str, message: str) -> None:

@@ -203,12 +203,16 @@ def open_store(
 ) -> sqlite3.Connection:
     """Connect to `path` (see `connect`) and bring it to `schema.version`.
 
-    A new file gets `file_mode` (e.g. 0o600 for private data; best effort, Windows
-    ignores most bits). Read-only: no upgrade, an older file is returned as it is
+    A new file is created with `file_mode` (e.g. 0o600 for private data) before
+    anything is written to it, so its `-wal` and `-shm` files, which SQLite creates
+    with the database's mode, are private as well (best effort; Windows ignores most
+    bits). Read-only: no upgrade, an older file is returned as it is
     (check `user_version`). Raises a `StoreError` subclass or `DiskFullError`; the
     file is left as it was, or at the last complete step, when one is raised."""
     path = Path(path).expanduser()
     new = not path.exists()
+    if new and file_mode is not None and not read_only:
+        _create_private(path, file_mode)  # before SQLite writes a byte, -wal and -shm too
     conn = _connect(path, schema.what, schema, read_only=read_only,
                     busy_timeout_s=busy_timeout_s, require_wal=require_wal,
                     synchronous=synchronous, isolation_level=isolation_level)
@@ -275,6 +279,14 @@ def translate(exc: sqlite3.Error, path: str | Path, what: str) -> KioskError:
 
 
 # ---------------------------------------------------------------------- internals
+
+
+def _create_private(path: Path, file_mode: int) -> None:
+    """An empty file at `path` with `file_mode` (SQLite takes an empty file as a new
+    database); errors are left for the connection to report."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, file_mode))
 
 
 def _check_not_newer(conn: sqlite3.Connection, path: Path, schema: Schema) -> int:

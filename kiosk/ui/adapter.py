@@ -9,7 +9,6 @@ pixels and the producer may reuse its array).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import numpy as np
 from PySide6.QtGui import QImage
@@ -18,6 +17,7 @@ from kiosk.camera.capture import CameraState
 from kiosk.domain import EmotionReading, Page, RecommendMode
 from kiosk.status import KioskStatus
 from kiosk.ui.main_window import MainWindow
+from kiosk.workers.backend import Thumbnail
 
 
 def bgr_to_qimage(image: np.ndarray) -> QImage:
@@ -78,7 +78,7 @@ class ViewAdapter:
     def show_message(self, text: str) -> None:
         self.window.show_message(text)
 
-    def show_curation(self, items: Sequence[tuple[str, Any, np.ndarray]]) -> None:
+    def show_curation(self, items: Sequence[Thumbnail]) -> None:
         self.window.show_curation([(key, emotion, rgb_to_qimage(thumb))
                                    for key, emotion, thumb in items])
 

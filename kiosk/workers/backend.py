@@ -19,39 +19,72 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from kiosk.domain import Emotion, Like, Page
+from kiosk.domain import Emotion, Item, Like, Page, RecommendMode
 from kiosk.events.errors import EventsError
 from kiosk.status import BackendStatus, QueueStatus
+
+if TYPE_CHECKING:
+    from kiosk.config import Settings
+    from kiosk.curation.pool import PendingPool
+    from kiosk.events.queue import QueueCounts
+    from kiosk.events.uploader import UploaderStatus
+
+Thumbnail = tuple[str, Emotion, np.ndarray]
+"""A pending image for the review screen: (id, emotion, RGB thumbnail HxWx3 uint8)."""
 
 log = logging.getLogger(__name__)
 
 
 class Recommender(Protocol):
+    """`kiosk.recommend.service.RecommendationService`, or a test's fake."""
+
     def page(self, visit_id: str, emotion: Emotion, user_id: str | None = None,
-             mode: str = "auto", page_size: int | None = None) -> Page: ...
+             mode: str | None = None, page_size: int | None = None) -> Page: ...
     def like(self, visit_id: str, emotion: Emotion, item_id: str,
              user_id: str | None = None) -> None: ...
     def impression(self, page: Page) -> None: ...
     def personalization_ready(self, visit_id: str) -> bool: ...
     def end_visit(self, visit_id: str) -> None: ...
     def image(self, item_id: str, size: tuple[int, int]) -> np.ndarray: ...
+    # Any: the recommender's own JSON-like report (kiosk-admin prints it as it is);
+    # `status()` below picks the few keys the admin panel shows.
     def status(self) -> dict[str, Any]: ...
-    def rescan(self) -> Any: ...
+    def rescan(self) -> object: ...
     def close(self) -> None: ...
+    def items(self, emotion: Emotion | None = None) -> list[Item]: ...
+    def attract_items(self, count: int) -> list[Item]: ...
+    def forget_users(self, user_ids: list[str]) -> int: ...
 
 
 class Queue(Protocol):
+    """`kiosk.events.queue.EventQueue`, or a test's fake."""
+
     def record_like(self, like: Like) -> int: ...
-    def record_impression(self, *args: Any, **kwargs: Any) -> int: ...
-    def record_user(self, *args: Any, **kwargs: Any) -> int: ...
-    def status(self) -> dict[str, Any]: ...
-    def counts(self) -> Any: ...
+    def record_impression(
+        self, visit_id: str, impression: Sequence[str], *, emotion: Emotion | None = None,
+        user_id: str | None = None, recommendation_id: str | None = None,
+        event_id: str | None = None, sent_at: float | None = None, spool: bool = True,
+    ) -> int: ...
+    # Any: user properties are JSON values of the caller's choosing (records.py bounds them)
+    def record_user(self, user_id: str, emotion: Emotion,
+                    properties: Mapping[str, Any] | None = None) -> int: ...
+    def counts(self) -> QueueCounts: ...
+    def forget_users(self, user_ids: Iterable[str]) -> int: ...
+    def close(self) -> None: ...
+
+
+class UploaderControl(Protocol):
+    """What the back end asks of `kiosk.events.uploader.Uploader` (built by kiosk.app)."""
+
+    def status(self) -> UploaderStatus: ...
+    def stop(self, timeout: float = 5.0) -> bool: ...
+    def notify_online(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -86,29 +119,42 @@ class KioskBackend:
     that was not saved."""
 
     def __init__(self, recommender: Recommender | None = None, queue: Queue | None = None,
-                 image_size: tuple[int, int] = (640, 640), uploader: Any = None,
-                 opener: Any = None, events_opener: Callable[[], Queue] | None = None,
+                 image_size: tuple[int, int] = (640, 640),
+                 uploader: UploaderControl | None = None,
+                 opener: Callable[[KioskBackend], None] | None = None,
+                 events_opener: Callable[[], Queue] | None = None,
                  ) -> None:
-        self.recommender: Recommender = recommender  # type: ignore[assignment]
+        self._recommender = recommender  # None until `open()` ran the opener
         self.queue = queue
         self.uploader = uploader
         self.image_size = image_size
         self._opener = opener
         self._events_opener = events_opener
-        self._settings: Any = None
+        self._settings: Settings | None = None
         self._unliked_page: Page | None = None
         self._liked_pages: set[tuple[str, int]] = set()  # touched on the events thread
         self._liked_lock = threading.Lock()
         self.open_error = ""
-        self.pool: Any = None  # kiosk.curation.pool.PendingPool, opened on demand
+        self.pool: PendingPool | None = None  # opened on demand (curation screen)
         # runs an event write (impressions) on the events worker; inline by default
         self.defer_event: Callable[..., None] = lambda fn, *args: fn(*args)
         # Identity's "Forget me" gate: a forgotten user id becomes None right before use,
         # so a page or like queued before the tap never sends it (kiosk.consent_flow).
         self.user_filter: Callable[[str | None], str | None] = _same_user
 
+    @property
+    def recommender(self) -> Recommender:
+        """The recommender; RuntimeError before `open()` built it (recommend thread)."""
+        if self._recommender is None:
+            raise RuntimeError("the recommender is not open yet (KioskBackend.open)")
+        return self._recommender
+
+    @recommender.setter
+    def recommender(self, value: Recommender) -> None:
+        self._recommender = value
+
     @classmethod
-    def from_settings(cls, settings: Any) -> KioskBackend:
+    def from_settings(cls, settings: Settings) -> KioskBackend:
         def opener(backend: KioskBackend) -> None:
             from kiosk.recommend.service import RecommendationService
 
@@ -126,7 +172,7 @@ class KioskBackend:
 
     def open(self, events: bool = True) -> None:
         """Open the recommender (and with `events`, the queue too, on this thread)."""
-        if self._opener is not None and self.recommender is None:
+        if self._opener is not None and self._recommender is None:
             try:
                 self._opener(self)
             except Exception as exc:  # the admin panel says why no page comes
@@ -155,26 +201,32 @@ class KioskBackend:
 
     # ------------------------------------------------------------------ curation
 
-    def _pending_pool(self) -> Any:
+    def _pending_pool(self) -> PendingPool:
         if self.pool is None:
             from kiosk.curation.pool import PendingPool
+            from kiosk.events.queue import EventQueue
+            from kiosk.recommend.service import RecommendationService
 
-            catalog = self.recommender.catalog  # type: ignore[attr-defined]
-            self.pool = PendingPool.from_settings(self._settings, catalog, self.queue)  # type: ignore[arg-type]
+            service = self.recommender
+            if not isinstance(service, RecommendationService) or self._settings is None:
+                raise RuntimeError("image review needs the kiosk's catalog (not available "
+                                   "with this recommender)")
+            queue = self.queue if isinstance(self.queue, EventQueue) else None
+            self.pool = PendingPool.from_settings(self._settings, service.catalog, queue)
         return self.pool
 
-    def pending_thumbnails(self, max_side: int = 512) -> list[tuple[str, Any, np.ndarray]]:
+    def pending_thumbnails(self, max_side: int = 512) -> list[Thumbnail]:
         """The pending pool as (id, emotion, RGB thumbnail) for the review screen."""
         return [(entry.id, entry.emotion, thumb)
                 for entry, thumb in self._pending_pool().thumbnails(max_side)]
 
-    def approve(self, key: str) -> list[tuple[str, Any, np.ndarray]]:
+    def approve(self, key: str) -> list[Thumbnail]:
         """Approve into the live catalog (atomic copy, PutItems queued), rank over it."""
         self._pending_pool().approve(key)
         self.recommender.rescan()
         return self.pending_thumbnails()
 
-    def reject(self, key: str) -> list[tuple[str, Any, np.ndarray]]:
+    def reject(self, key: str) -> list[Thumbnail]:
         self._pending_pool().reject(key)
         return self.pending_thumbnails()
 
@@ -184,17 +236,15 @@ class KioskBackend:
         if self.pool is not None:
             self.pool.close()
         self._flush_impression()
-        if self.recommender is not None:
-            self.recommender.close()
+        if self._recommender is not None:
+            self._recommender.close()
 
     def close_events(self) -> None:
         """Events-thread clean-up, after the uploader stopped: close the queue."""
         if self.uploader is not None:
             self.uploader.stop(3.0)
         if self.queue is not None:
-            close = getattr(self.queue, "close", None)
-            if close is not None:
-                close()
+            self.queue.close()
 
     def wake_uploader(self) -> None:
         """Thread-safe: ask the uploader to try now (admin "flush events")."""
@@ -207,18 +257,8 @@ class KioskBackend:
         dropped, and must not push the visitor's pages out of the cache."""
         from kiosk.recommend.images import decode_scaled
 
-        spread = getattr(self.recommender, "attract_items", None)
-        if spread is not None:  # recommend.attract_emotions (pleasant ones by default)
-            picked: list[Any] = list(spread(count))
-        else:
-            by_emotion: dict[Emotion, list[Any]] = {}
-            for item in self.recommender.items():  # type: ignore[attr-defined]
-                by_emotion.setdefault(item.emotion, []).append(item)
-            picked = []
-            while len(picked) < count and any(by_emotion.values()):
-                for group in by_emotion.values():
-                    if group and len(picked) < count:
-                        picked.append(group.pop(0))
+        # recommend.attract_emotions (pleasant ones by default), interleaved
+        picked = self.recommender.attract_items(count)
         out = []
         for item in picked:
             try:
@@ -228,7 +268,7 @@ class KioskBackend:
         return out
 
     def page(self, request: int, visit_id: str, emotion: Emotion, user_id: str | None,
-             mode: str, page_size: int) -> PageResult:
+             mode: RecommendMode, page_size: int) -> PageResult:
         self._flush_impression()
         user_id = self.user_filter(user_id)
         page = self.recommender.page(visit_id, emotion, user_id, mode, page_size)
@@ -288,9 +328,9 @@ class KioskBackend:
     def forget_users(self, user_ids: list[str]) -> int:
         """Identity's "Forget me" and retention purge: the users' likes in the
         recommender and their records still waiting in the upload queue go too."""
-        removed = self.recommender.forget_users(user_ids)  # type: ignore[attr-defined]
+        removed = self.recommender.forget_users(user_ids)
         if self.queue is not None:
-            removed += self.queue.forget_users(user_ids)  # type: ignore[attr-defined]
+            removed += self.queue.forget_users(user_ids)
         return int(removed)
 
     def discard_page(self, page: Page) -> None:
@@ -338,8 +378,8 @@ class KioskBackend:
         problems = [self.open_error] if self.open_error else []
         catalog: dict[str, int] | None = None
         recommender, skipped, fallback = "", 0, ""
-        if self.recommender is not None:
-            rec = self.recommender.status()
+        if self._recommender is not None:
+            rec = self._recommender.status()
             if rec.get("storage_problem"):  # full disk or read-only data folder
                 problems.append(str(rec["storage_problem"]))
             catalog = dict(rec.get("items_by_emotion", {}))
@@ -371,7 +411,7 @@ class KioskBackend:
             uploads_off=uploads_off,
         )
 
-    def rescan(self) -> Any:
+    def rescan(self) -> object:
         return self.recommender.rescan()
 
 

@@ -35,7 +35,11 @@ class Jobs(Protocol):
     """Where GUI-thread code sends work: a `SerialWorker`, or a test's synchronous
     stand-in. `submit` returns at once (it may run `fn` before returning, as a test's
     worker does); `on_result(result)` or `on_error(exception)` is then called on the
-    GUI thread. Controllers depend on this, not on `SerialWorker`."""
+    GUI thread. Controllers depend on this, not on `SerialWorker`.
+
+    The `Any`s are deliberate: `fn`'s arguments and result are the caller's own types,
+    which a Protocol cannot tie to `on_result` while keeping the keyword callbacks
+    after `*args` (ParamSpec needs `**kwargs`); the caller's callbacks are typed."""
 
     def submit(
         self,

@@ -18,11 +18,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from kiosk.camera import Capture
+from kiosk.config import Settings
 from kiosk.vision.pipeline import VisionPipeline
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ class VisionWorker(QObject):
                 self._reset.clear()
                 self.pipeline.reset()
             try:
-                out: Any = self.pipeline.process(frame)
+                out = self.pipeline.process(frame)
             except Exception as exc:
                 consecutive_errors += 1
                 log.exception("vision failed on frame %d", frame.seq)
@@ -108,7 +108,7 @@ class VisionWorker(QObject):
             self.result.emit(out)
 
 
-def default_pipeline_factory(settings: Any) -> PipelineFactory:
+def default_pipeline_factory(settings: Settings) -> PipelineFactory:
     """Build detector, classifier, fallback and pipeline from the settings, on the
     vision thread (torch loading and warm-up stay off the GUI thread)."""
 

@@ -43,8 +43,10 @@ def test_report_after_a_real_visit(qtbot: QtBot, tmp_path: Path, faces_dir: Path
         # a tap right after the screen changed is ignored (kiosk.ui.touch_guard)
         qtbot.waitUntil(kiosk.window.touch_guard.settled, timeout=2000)
         qtbot.mouseClick(card.like_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: kiosk.analytics.snapshot().likes == 1, timeout=5000)
-        qtbot.waitUntil(lambda: kiosk.analytics.snapshot().visits >= 1, timeout=20000)
+        rec = kiosk.analytics
+        assert rec is not None
+        qtbot.waitUntil(lambda: rec.snapshot().likes == 1, timeout=5000)
+        qtbot.waitUntil(lambda: rec.snapshot().visits >= 1, timeout=20000)
         kiosk._sample_gauges()
     finally:
         assert kiosk.shutdown() == []

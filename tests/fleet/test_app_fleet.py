@@ -39,11 +39,13 @@ def test_shutdown_queues_the_last_bucket(qtbot: QtBot, tmp_path: Path,
     kiosk = Kiosk(settings)
     qtbot.addWidget(kiosk.window)
     kiosk.start()
+    rec = kiosk.analytics
+    assert rec is not None
     try:
         kiosk.window.wake()
         kiosk.window.mood_picked.emit("calm")
-        qtbot.waitUntil(lambda: kiosk.analytics.snapshot().mood_picks == 1, timeout=5000)
-        qtbot.waitUntil(lambda: kiosk.analytics.store is not None, timeout=10000)
+        qtbot.waitUntil(lambda: rec.snapshot().mood_picks == 1, timeout=5000)
+        qtbot.waitUntil(lambda: rec.store is not None, timeout=10000)
         # the back end (catalog scan, the picked mood's page) is done before shutdown
         qtbot.waitUntil(lambda: kiosk.controller.page is not None, timeout=90000)
     finally:

@@ -79,6 +79,8 @@ def test_fresh_file_is_created_at_the_latest_version_with_the_policy(db: Path) -
             conn.execute("INSERT INTO tags VALUES (99, 'dangling')")
         with pytest.raises(sqlite3.IntegrityError, match="empty note"):  # the trigger
             conn.execute("INSERT INTO notes (text) VALUES ('')")
+        for suffix in ("", "-wal", "-shm"):  # private from the first byte, journal included
+            assert Path(f"{db}{suffix}").stat().st_mode & 0o777 == 0o600, suffix
     finally:
         conn.close()
     assert db.stat().st_mode & 0o777 == 0o600

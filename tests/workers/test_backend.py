@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import load_settings
-from kiosk.domain import Emotion
+from kiosk.domain import Emotion, RecommendMode
 from kiosk.events.queue import EventQueue
 from kiosk.workers.backend import KioskBackend
 
@@ -25,11 +25,11 @@ def backend(tmp_path: Path) -> Iterator[KioskBackend]:
 
 def kinds(b: KioskBackend) -> dict[str, int]:
     assert b.queue is not None
-    return {k: n for k, n in b.queue.status()["pending_by_kind"].items() if n}
+    return {k: n for k, n in b.queue.counts().pending.items() if n}
 
 
 def test_page_has_decoded_images_and_no_uploader_offline(backend: KioskBackend) -> None:
-    result = backend.page(1, "v1", Emotion.HAPPY, None, "auto", 3)
+    result = backend.page(1, "v1", Emotion.HAPPY, None, RecommendMode.AUTO, 3)
     assert result.request == 1 and len(result.page.items) == 3
     for item in result.page.items:
         assert result.images[item.id].shape == (64, 64, 3)
@@ -40,7 +40,7 @@ def test_page_has_decoded_images_and_no_uploader_offline(backend: KioskBackend) 
 
 
 def test_like_is_committed_with_the_page_context(backend: KioskBackend) -> None:
-    page = backend.page(1, "v1", Emotion.SAD, None, "auto", 3).page
+    page = backend.page(1, "v1", Emotion.SAD, None, RecommendMode.AUTO, 3).page
     result = backend.like(page, page.item_ids[1], tapped_at=1_700_000_000.0, user_id=None)
     assert result.item_id == page.item_ids[1]
     assert kinds(backend) == {"event": 1}  # the liked page's impression rides on the like
@@ -55,8 +55,8 @@ def test_like_is_committed_with_the_page_context(backend: KioskBackend) -> None:
 
 
 def test_page_left_without_like_becomes_an_impression(backend: KioskBackend) -> None:
-    backend.page(1, "v1", Emotion.CALM, None, "auto", 3)
-    second = backend.page(2, "v1", Emotion.CALM, None, "auto", 3).page  # Next
+    backend.page(1, "v1", Emotion.CALM, None, RecommendMode.AUTO, 3)
+    second = backend.page(2, "v1", Emotion.CALM, None, RecommendMode.AUTO, 3).page  # Next
     assert kinds(backend) == {"impression": 1}
     backend.end_visit("v1", second)  # the second page was left too
     assert kinds(backend) == {"impression": 2}
@@ -65,12 +65,13 @@ def test_page_left_without_like_becomes_an_impression(backend: KioskBackend) -> 
 def test_a_page_still_loading_when_the_visit_ends_is_no_impression(
     backend: KioskBackend,
 ) -> None:
-    first = backend.page(1, "v1", Emotion.CALM, None, "auto", 3).page
-    backend.page(2, "v1", Emotion.CALM, None, "auto", 3)  # Next, never drawn: visit ended
+    first = backend.page(1, "v1", Emotion.CALM, None, RecommendMode.AUTO, 3).page
+    # Next, never drawn: the visit ended
+    backend.page(2, "v1", Emotion.CALM, None, RecommendMode.AUTO, 3)
     assert kinds(backend) == {"impression": 1}  # the first page, left for the second
     backend.end_visit("v1", first)
     assert kinds(backend) == {"impression": 1}
-    backend.page(1, "v2", Emotion.CALM, None, "auto", 3)  # drawn? the visit ended first
+    backend.page(1, "v2", Emotion.CALM, None, RecommendMode.AUTO, 3)  # drawn? the visit ended first
     backend.end_visit("v2", None)
     assert kinds(backend) == {"impression": 1}
 
@@ -116,9 +117,9 @@ def test_review_and_approve_a_pending_image(tmp_path: Path) -> None:
 def test_forget_users_removes_their_likes_and_queued_records(backend: KioskBackend) -> None:
     """Identity's "Forget me": the person's like history and their records still
     waiting for upload go; other visitors' records stay."""
-    page = backend.page(1, "v1", Emotion.HAPPY, "user-a", "auto", 3).page
+    page = backend.page(1, "v1", Emotion.HAPPY, "user-a", RecommendMode.AUTO, 3).page
     backend.like(page, page.item_ids[0], tapped_at=1.0, user_id="user-a")
-    other = backend.page(2, "v2", Emotion.HAPPY, "user-b", "auto", 3).page
+    other = backend.page(2, "v2", Emotion.HAPPY, "user-b", RecommendMode.AUTO, 3).page
     backend.like(other, other.item_ids[0], tapped_at=2.0, user_id="user-b")
     assert backend.queue is not None
     backend.queue.record_user("user-a", Emotion.HAPPY)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from kiosk.config import load_settings
-from kiosk.domain import Emotion
+from kiosk.domain import Emotion, RecommendMode
 from kiosk.recommend.catalog import Catalog
 from kiosk.resources import catalog_root
 from kiosk.workers.backend import KioskBackend
@@ -95,7 +95,7 @@ def test_backend_pages_from_what_is_on_disk_and_names_the_full_disk(
     backend.image_size = (32, 32)
     backend.open(events=False)
     try:
-        result = backend.page(1, "v1", Emotion.HAPPY, None, "emotion", 3)
+        result = backend.page(1, "v1", Emotion.HAPPY, None, RecommendMode.EMOTION, 3)
         assert len(result.page.items) == 3
         problem = backend.status().problem
         assert "is full" in problem and "catalog manifest" in problem

@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.config import load_settings
 from kiosk.controller import KioskController
-from kiosk.domain import Emotion, Item, Like, Page
+from kiosk.domain import Emotion, Item, Like, Page, RecommendMode
 from kiosk.events.errors import EventsError
 from kiosk.events.queue import EventQueue
 from kiosk.workers.backend import KioskBackend, LikeResult, PageResult
@@ -194,8 +194,8 @@ def test_a_locked_queue_never_delays_a_page(tmp_path: Path) -> None:
     other = sqlite3.connect(db, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:
-        backend.page(1, "v1", Emotion.SAD, None, "auto", 1)
-        backend.page(2, "v1", Emotion.SAD, None, "auto", 1)  # Next: the first is left
+        backend.page(1, "v1", Emotion.SAD, None, RecommendMode.AUTO, 1)
+        backend.page(2, "v1", Emotion.SAD, None, RecommendMode.AUTO, 1)  # Next: the first is left
         assert len(deferred) == 1  # handed over, not written on this thread
         fn, page = deferred[0]
         fn(page)  # on the events thread: waits within its bound, logs, never raises
