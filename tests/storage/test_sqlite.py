@@ -189,6 +189,10 @@ def test_a_file_that_is_not_a_database_is_named(db: Path, content: bytes) -> Non
             open_store(db, SCHEMA, read_only=read_only)
         assert str(db) in str(caught.value) and "move the file aside" in str(caught.value)
     assert db.read_bytes() == content  # never overwritten
+    own = Schema("the test store", SCHEMA.steps, remedy="run `kiosk-admin rebuild` on it")
+    for read_only in (False, True):
+        with pytest.raises(NotADatabaseError, match="run `kiosk-admin rebuild` on it"):
+            open_store(db, own, read_only=read_only)
 
 
 def test_read_only_open_never_creates_writes_or_upgrades(db: Path) -> None:
