@@ -389,6 +389,9 @@ class KioskBackend:
             if rec.get("last_fallback") and _newer(rec.get("last_fallback_at"), (
                     rec.get("personalize") or {}).get("last_success_at")):
                 fallback = str(rec["last_fallback"])  # until it recovers
+        read_only = str(getattr(self.queue, "read_only", "") or "")
+        if read_only and read_only not in problems:  # likes refused; uploads go on
+            problems.append(read_only)
         online: bool | None = None
         state = upload_error = uploads_off = ""
         if self.uploader is not None:
