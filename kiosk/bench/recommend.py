@@ -31,7 +31,8 @@ Strategies: `random` (uniform over the catalog, no repeats), `emotion_static` (t
 AWS sample's behaviour: the emotion's folder in a fixed file order) and `embedded`
 (`EmbeddedRecommender` with default settings, fed every impression and like).
 
-Output (per seed, and `summary` over the seeds: the worst of each):
+Output (per seed, and `summary` over the seeds: the worst of each, and
+`page3_lift_by_seed`):
 
 * `like_rate_by_page`: fraction of shown images liked, per page position and
   strategy; `page3_lift`: embedded over emotion_static at page 3;

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Self, cast, get_args
 
 from kiosk.errors import DiskFullError, KioskError
 from kiosk.events import schema
@@ -49,6 +49,7 @@ from kiosk.events.rows import (
     QueueCounts,
 )
 from kiosk.events.salvage import salvage
+from kiosk.storage import sqlite as store
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,10 @@ class QueueConnection:
         self.max_bytes = int(max_bytes)
         self.event_type = event_type
         self.impression_event_type = impression_event_type
-        self._synchronous = synchronous.upper()
+        if synchronous.upper() not in get_args(store.Synchronous):
+            raise ValueError(f"synchronous must be one of {get_args(store.Synchronous)}, "
+                             f"not {synchronous!r}")
+        self._synchronous = cast(store.Synchronous, synchronous.upper())
         self._busy_timeout_s = busy_timeout_s
         self.lock_wait_s = lock_wait_s
         self._recover_enabled = recover
@@ -145,7 +149,7 @@ class QueueConnection:
             if row is None or str(row[0]).lower() != "ok":
                 raise CorruptQueueError(self._corrupt_message(f"quick_check: {row and row[0]}"))
             if self._snapshot is None:
-                schema.migrate(conn)
+                schema.migrate(conn, path=str(self.path))
             elif schema.version(conn) != schema.LATEST:
                 raise SchemaError(
                     f"the event queue {self.path} is version {schema.version(conn)} (this "
@@ -154,6 +158,8 @@ class QueueConnection:
             self._page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
         except SchemaError:
             raise
+        except store.StoreError as exc:
+            raise self._from_store(exc) from None
         except sqlite3.DatabaseError as exc:
             raise self._translate(exc) from None
 
@@ -172,25 +178,30 @@ class QueueConnection:
                 raise EventsError(f"the event queue {self.path} is closed")
             if self._snapshot is not None:
                 return self._keep(self._read_only_conn(self._snapshot))
+            try:  # the kiosk's one SQLite policy (WAL, busy timeout, synchronous)
+                conn = store.connect(self.path, schema.WHAT, busy_timeout_s=self._busy_timeout_s,
+                                     require_wal=False, synchronous=self._synchronous)
+            except store.StoreError as exc:
+                raise self._from_store(exc) from None
             try:
-                conn = sqlite3.connect(
-                    str(self.path), timeout=self._busy_timeout_s,
-                    isolation_level=None, check_same_thread=False,
-                )
-            except sqlite3.Error as exc:
-                raise EventsError(f"cannot open the event queue {self.path}: {exc}; "
-                                  "check the folder's permissions and free space") from None
-            try:
-                mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-                if str(mode).lower() != "wal":
-                    log.warning("event queue %s: WAL unavailable (journal mode %s)",
-                                self.path, mode)
-                conn.execute(f"PRAGMA synchronous={self._synchronous}")
                 conn.execute(f"PRAGMA journal_size_limit={WAL_LIMIT_BYTES}")
             except sqlite3.DatabaseError as exc:
                 conn.close()
                 raise self._translate(exc) from None
             return self._keep(conn)
+
+    def _from_store(self, exc: store.StoreError) -> KioskError:
+        """The package's error for one `kiosk.storage.sqlite` raised while opening: a
+        damaged file is a CorruptQueueError (so it is moved aside and salvaged)."""
+        if isinstance(exc, store.NotADatabaseError):
+            return CorruptQueueError(self._corrupt_message(exc))
+        if isinstance(exc, store.StoreBusyError):
+            return QueueBusyError(f"{exc}; nothing was lost")
+        if isinstance(exc, store.NewerStoreError):
+            return SchemaError(str(exc))
+        if isinstance(exc, store.ReadOnlyStoreError):
+            return QueueReadOnlyError(str(exc))
+        return EventsError(f"cannot open the event queue: {exc}")
 
     def _read_only_conn(self, snapshot: Snapshot) -> sqlite3.Connection:
         try:

@@ -146,7 +146,8 @@ class KioskBackend:
     def recommender(self) -> Recommender:
         """The recommender; RuntimeError before `open()` built it (recommend thread)."""
         if self._recommender is None:
-            raise RuntimeError("the recommender is not open yet (KioskBackend.open)")
+            raise RuntimeError(self.open_error or "the recommender is not open yet "
+                               "(KioskBackend.open runs first on the recommend worker)")
         return self._recommender
 
     @recommender.setter

@@ -315,3 +315,21 @@ def test_concurrent_recorders_and_acker_lose_nothing(
     assert queue.refresh_counts().sent_total == 160
     assert retries[0] > 0 or not starved
     queue.close()
+
+
+def test_queue_opens_through_the_kiosk_sqlite_policy(db_path: Path) -> None:
+    from kiosk.storage import sqlite as store
+
+    with EventQueue(db_path, synchronous="normal") as q:
+        conn = q._conn()
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1  # the policy's
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL, as asked
+    assert schema.SCHEMA.version == schema.LATEST
+    # the same file opens with the shared helper at the same version
+    other = store.open_store(db_path, schema.SCHEMA)
+    try:
+        assert store.user_version(other) == schema.LATEST
+    finally:
+        other.close()
+    with pytest.raises(ValueError, match="synchronous"):
+        EventQueue(db_path, synchronous="sometimes")
