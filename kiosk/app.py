@@ -1,12 +1,19 @@
 """Composition root: builds every part from the settings, wires the signals, owns
 start-up and the ordered, bounded shutdown.
 
+This module is the one map of what runs: every part that owns a thread is built,
+registered for clean-up with its own budget, and started here (the README's "How it
+works" lists them). Results and errors from those threads come back to the GUI thread
+through `kiosk.workers.bridge.ThreadBridge`s; every `errored` reaches the admin panel's
+"Last problem" (`kiosk.workers.problems`).
+
 Start-up order: Qt application and translations → window → workers (event queue
 opened on the events thread, then the uploader built and started here; recommend
-back end opened on its thread; camera capture; vision, which loads the models on
-its own thread) → controller. Nothing slow runs on the GUI thread: the window is
-up within a fraction of a second and fills in as the parts report ready.
-Shutdown runs the registered clean-ups in reverse order, each with a time budget.
+back end opened on its thread; analytics; camera capture; vision, which loads the
+models on its own thread; the periodic catalog sync; identity) → controller. Nothing
+slow runs on the GUI thread: the window is up within a fraction of a second and fills
+in as the parts report ready. Shutdown runs the registered clean-ups in reverse order,
+each with a time budget.
 """
 
 from __future__ import annotations
@@ -399,7 +406,9 @@ class Kiosk:
         """Stop the schedule (a run in flight ends between two files), then close the
         sync state. Budget: 10 s join inside the 12 s clean-up."""
         if self.periodic_sync is not None and not self.periodic_sync.stop(10.0):
-            return  # still running: leave its state to the thread (the process exits)
+            # still running (a download stuck in the network): leave its state to the
+            # thread and say so, so the shutdown counts it as not stopped cleanly
+            raise TimeoutError("the catalog sync thread did not stop within 10 s")
         if self._s3sync is not None:
             self._s3sync.close()
             self._s3sync = None

@@ -165,7 +165,7 @@ class Page:
     emotion: Emotion
     visit_id: str
     index: int = 0
-    mode: str = "emotion"  # "emotion" (cold start) or "personalized" ("For you")
+    mode: RecommendMode = RecommendMode.EMOTION  # EMOTION (cold start) or PERSONALIZED ("For you")
     source: str = "embedded"  # "embedded" or "personalize"
     recommendation_id: str | None = None  # Personalize's, when some items came from it
     note: str = ""  # why a fallback happened, for the status screen

@@ -188,6 +188,7 @@ def check_events_db(settings: Settings) -> Check:
     """The queue opens, SQLite's full integrity check passes, and its counts."""
     from kiosk.errors import KioskError
     from kiosk.events.queue import EventQueue
+    from kiosk.status import QueueStatus
 
     name = "event queue"
     try:
@@ -196,7 +197,7 @@ def check_events_db(settings: Settings) -> Check:
         return Check(name, "FAIL", f"{exc}")
     try:
         problems = queue.integrity_problems()
-        status = queue.status() if not problems else {}
+        counts = QueueStatus.of(queue)  # the admin panel's numbers
     except KioskError as exc:
         problems = [str(exc)]
     finally:
@@ -206,10 +207,9 @@ def check_events_db(settings: Settings) -> Check:
             f"{settings.events_db} is damaged (integrity check: {'; '.join(problems[:3])}); "
             "the kiosk moves it aside and starts a fresh queue at its next start, keeping "
             "every record it can still read"))
-    pending = status.get("pending", 0)
-    dead = status.get("dead", 0)
-    state = "WARN" if dead else "PASS"
-    detail = f"{settings.events_db}: integrity ok, {pending} pending, {dead} dead letters"
+    state = "WARN" if counts.dead_letters else "PASS"
+    detail = (f"{settings.events_db}: integrity ok, {counts.depth} pending, "
+              f"{counts.dead_letters} dead letters")
     return Check(name, state, detail)
 
 

@@ -3,8 +3,8 @@ place per thread instead of dicts assembled in several.
 
 * `QueueStatus.of(queue)` is the one place that turns the event queue's in-memory
   counts into what an operator reads (depth, dead letters, a full disk). The admin
-  panel (through `BackendStatus`) and the audience/fleet gauges (`kiosk.app`) both
-  use it.
+  panel (through `BackendStatus`), the audience/fleet gauges (`kiosk.app`) and
+  `--self-test` (`kiosk.selftest`) all use it.
 * `BackendStatus` is the recommend thread's part (`KioskBackend.status`): catalog,
   recommender, queue, uploader, problems.
 * `AppStatus` is the GUI thread's part (`Kiosk.app_status`): camera, model, crashes,

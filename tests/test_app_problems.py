@@ -186,3 +186,21 @@ def test_a_sync_that_changed_files_rescans_from_the_gui_thread(
         assert rescans == ["kiosk-recommend"]  # the rescan itself runs on its worker
     finally:
         assert app.shutdown() == []
+
+
+def test_a_sync_that_does_not_stop_is_reported_by_the_shutdown(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sync run stuck past its 10 s budget is named by the shutdown (so the process
+    leaves with os._exit instead of finalizing around a running thread)."""
+    monkeypatch.setattr(Kiosk, "_sync_once", lambda self, stop: None)
+    app = make_kiosk(qtbot, tmp_path, **SYNC)
+    sync = app.periodic_sync
+    assert sync is not None
+    app.start()
+    real_stop = sync.stop
+    monkeypatch.setattr(sync, "stop", lambda timeout=10.0: False)  # "still running"
+    try:
+        assert app.shutdown() == ["catalog sync"]
+    finally:
+        assert real_stop(5.0)

@@ -232,8 +232,8 @@ class Recorder:
 
     def page(self, visit_id: str, emotion: Emotion, user_id: str | None, *_: Any) -> Page:
         self.users.append(user_id)
-        return Page(items=(), emotion=emotion, visit_id=visit_id, index=0, mode="emotion",
-                    source="embedded")
+        return Page(items=(), emotion=emotion, visit_id=visit_id, index=0,
+                    mode=RecommendMode.EMOTION, source="embedded")
 
     def impression(self, page: Page) -> None:
         pass

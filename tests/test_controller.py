@@ -69,9 +69,9 @@ class FakeBackend(Backend):
         for _ in range(page_size):
             self.counter += 1
             items.append(Item(f"emotions/{emotion.folder}/{self.counter}.jpg", emotion, "x"))
-        personalized = self._ready(visit_id) and mode != "emotion"
-        page = Page(tuple(items), emotion, visit_id,
-                    mode="personalized" if personalized else "emotion")
+        personalized = self._ready(visit_id) and mode != RecommendMode.EMOTION
+        page = Page(tuple(items), emotion, visit_id, mode=RecommendMode.PERSONALIZED
+                    if personalized else RecommendMode.EMOTION)
         return PageResult(page, {i.id: np.zeros((4, 4, 3), np.uint8) for i in items},
                           self._ready(visit_id), request)
 

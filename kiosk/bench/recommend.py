@@ -31,7 +31,8 @@ Strategies: `random` (uniform over the catalog, no repeats), `emotion_static` (t
 AWS sample's behaviour: the emotion's folder in a fixed file order) and `embedded`
 (`EmbeddedRecommender` with default settings, fed every impression and like).
 
-Output (per seed, and `summary` over the seeds: the worst of each):
+Output (per seed, and `summary` over the seeds: the worst of each, and
+`page3_lift_by_seed`):
 
 * `like_rate_by_page`: fraction of shown images liked, per page position and
   strategy; `page3_lift`: embedded over emotion_static at page 3;
@@ -40,8 +41,13 @@ Output (per seed, and `summary` over the seeds: the worst of each):
   emotion's own folder (the emotion asked for on that page);
 * `near_duplicate_pairs_per_page`: embedded pages' pairs at or above
   `kiosk.recommend.variety.NEAR_DUPLICATE_COS`;
-* `rank_ms`: p50/p99 wall time of one `EmbeddedRecommender.page` call over all
-  items, personalized pages included (`rank_cpu_ms`: the same in CPU time);
+* `page3_lift_ci95`: a 95 % interval for that lift (delta method over visits; the
+  strategies meet the same visitors, so the ratio is taken per visit pair). It
+  does not cover the static order's luck: which images happen to be at positions
+  7–9 of each folder is fixed per seed, so report several seeds;
+* `rank_ms`: p50/p95/p99 wall time of one `EmbeddedRecommender.page` call over all
+  items, personalized pages included; `rank_cpu_ms`: the same calls in CPU time of
+  the calling thread (the cost without the machine's scheduling noise);
 * `targets`: emotion ≥ 0.95, personalized ≥ 0.67, no near-duplicate pairs, page-3
   lift ≥ 1.3, rank p99 ≤ 10 ms.
 
@@ -111,7 +117,7 @@ def run(argv: list[str], params: RankerParams | None = None) -> dict[str, Any]:
         "pages_per_visit": args.pages,
         "page_size": args.page_size,
         "seeds": seeds,
-        "summary": _summary(list(runs.values())),
+        "summary": _summary(list(runs.values()), seeds),
         "runs": runs,
         "seconds": round(time.perf_counter() - started, 1),
     }
@@ -123,12 +129,14 @@ def _one(args: argparse.Namespace, seed: int, params: RankerParams | None) -> di
     rank_ms: list[float] = []
     rank_cpu_ms: list[float] = []
     on = {"emotion": [0, 0], "personalized": [0, 0]}
+    page3: dict[str, np.ndarray] = {}  # per strategy: likes on page 3 of each visit
     pairs = pages_seen = 0
     late = args.visits - max(1, args.visits // 5)
     for name in STRATEGIES:
         visitors = np.random.default_rng(seed + 1)  # the same visitors for everyone
         choices = np.random.default_rng(seed + 2)
         likes = np.zeros(args.pages)
+        page3[name] = np.zeros(args.visits)
         recommender = None
         if name == "embedded":
             recommender = EmbeddedRecommender(":memory:", page_size=args.page_size,
@@ -142,8 +150,10 @@ def _one(args: argparse.Namespace, seed: int, params: RankerParams | None) -> di
                 for page_no, shown in enumerate(_static_pages(world, name, emotions, args,
                                                               choices)):
                     p_like = world.like_probability(emotions[page_no], taste)
-                    likes[page_no] += np.count_nonzero(uniforms[page_no, :shown.size]
-                                                       < p_like[shown])
+                    hits = np.count_nonzero(uniforms[page_no, :shown.size] < p_like[shown])
+                    likes[page_no] += hits
+                    if page_no == 2:
+                        page3[name][v] = hits
                 continue
             visit_id = f"visit-{v}"
             for page_no, e in enumerate(emotions):
@@ -156,6 +166,8 @@ def _one(args: argparse.Namespace, seed: int, params: RankerParams | None) -> di
                 recommender.record_impression(visit_id, emotion, page.item_ids)
                 liked = uniforms[page_no, :shown.size] < world.like_probability(e, taste)[shown]
                 likes[page_no] += np.count_nonzero(liked)
+                if page_no == 2:
+                    page3[name][v] = np.count_nonzero(liked)
                 pairs += variety.page_pairs(world.centred, shown)
                 pages_seen += 1
                 if v >= late:
@@ -169,32 +181,40 @@ def _one(args: argparse.Namespace, seed: int, params: RankerParams | None) -> di
         if recommender is not None:
             recommender.close()
         rates[name] = [round(float(x), 4) for x in likes / (args.visits * args.page_size)]
-    ms = np.array(rank_ms)
     static3 = rates["emotion_static"][2] if args.pages >= 3 else 0.0
     lift = round(rates["embedded"][2] / static3, 2) if static3 else None
     return {
         "like_rate_by_page": rates,
         "page3_lift": lift,
+        "page3_lift_ci95": _ratio_ci(page3["embedded"], page3["emotion_static"])
+        if static3 else None,
         "on_emotion_share": {
             mode: round(hit / total, 4) if total else None for mode, (hit, total) in on.items()
         },
         "on_emotion_pages": {mode: total // args.page_size for mode, (_, total) in on.items()},
         "near_duplicate_pairs_per_page": round(pairs / max(pages_seen, 1), 4),
         "catalog_near_duplicate_pairs": world.dup_pairs,
-        "rank_ms": {
-            "p50": round(float(np.percentile(ms, 50)), 3),
-            "p99": round(float(np.percentile(ms, 99)), 3),
-            "max": round(float(ms.max()), 3),
-            "calls": int(ms.size),
-        },
-        "rank_cpu_ms": {  # CPU time of the same calls: the cost without scheduling noise
-            "p50": round(float(np.percentile(rank_cpu_ms, 50)), 3),
-            "p99": round(float(np.percentile(rank_cpu_ms, 99)), 3),
-        },
+        "rank_ms": _percentiles(rank_ms) | {"max": round(max(rank_ms), 3),
+                                            "calls": len(rank_ms)},
+        "rank_cpu_ms": _percentiles(rank_cpu_ms),  # the same calls, CPU time
     }
 
 
-def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+def _percentiles(values: list[float]) -> dict[str, float]:
+    """p50/p95/p99 of `values` (ms), rounded to µs."""
+    return {f"p{q}": round(float(np.percentile(values, q)), 3) for q in (50, 95, 99)}
+
+
+def _ratio_ci(x: np.ndarray, y: np.ndarray) -> list[float] | None:
+    """95 % interval of sum(x) / sum(y) for paired per-visit counts (delta method)."""
+    if x.size < 2 or y.sum() == 0:
+        return None
+    ratio = x.sum() / y.sum()
+    se = np.std(x - ratio * y, ddof=1) * np.sqrt(x.size) / y.sum()
+    return [round(float(ratio - 1.96 * se), 2), round(float(ratio + 1.96 * se), 2)]
+
+
+def _summary(runs: list[dict[str, Any]], seeds: list[int]) -> dict[str, Any]:
     """The worst of each number over the seeds, and the targets met by all of them."""
     def worst(values: list[float | None], low: bool = True) -> float | None:
         present = [v for v in values if v is not None]
@@ -203,6 +223,7 @@ def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
     emotion = worst([r["on_emotion_share"]["emotion"] for r in runs])
     personal = worst([r["on_emotion_share"]["personalized"] for r in runs])
     lift = worst([r["page3_lift"] for r in runs])
+    lifts = {seed: r["page3_lift"] for seed, r in zip(seeds, runs, strict=True)}
     pairs = worst([r["near_duplicate_pairs_per_page"] for r in runs], low=False)
     p99 = worst([r["rank_ms"]["p99"] for r in runs], low=False)
     cpu99 = worst([r["rank_cpu_ms"]["p99"] for r in runs], low=False)
@@ -210,6 +231,7 @@ def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "on_emotion_share": {"emotion": emotion, "personalized": personal},
         "near_duplicate_pairs_per_page": pairs,
         "page3_lift": lift,
+        "page3_lift_by_seed": lifts,
         "rank_p99_ms": p99,
         "rank_cpu_p99_ms": cpu99,
         "targets": {

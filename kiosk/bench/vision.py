@@ -6,8 +6,10 @@ where the main figures are taken; `cpu` is always measured too.
 
 Peer: in the same run, on the same frame, the pipeline a user would pick instead,
 the `fer` package's `FER().detect_emotions` (installed with what it needs into a
-scratch folder given by `--peer-path`, never a kiosk dependency). `peer_ratio` is
-peer p50 / kiosk CPU p50. When it cannot be imported or run, `peer` says why.
+scratch folder given by `--peer-path` or `$KIOSK_PEER_PATH`, never a kiosk
+dependency), run in a child process (`kiosk.bench.fer_peer`) so TensorFlow never
+loads beside torch. `peer_ratio` is peer p50 / kiosk CPU p50. When fer cannot be
+imported or run, `peer` says why and how to install it.
 
 The frame is 640x480 with one real face (the first `happy` photo of
 ../shared/data/faces, 200 px tall, on a gray background); without the shared data a
@@ -116,35 +118,58 @@ def detection_recall(detector: FaceDetector, faces_dir: Path) -> dict[str, float
     return out
 
 
-def measure_peer(frame: np.ndarray, frames: int, warmup: int, peer_path: Path | None
-                 ) -> dict[str, Any]:
-    """Time fer's own `FER().detect_emotions(frame)`; {"status": "unavailable", "why"}
-    when fer (and its TensorFlow) cannot be imported from `peer_path` or sys.path."""
+PEER_ENV = "KIOSK_PEER_PATH"
+PEER_HOW = ("pip install --target DIR fer tensorflow-cpu 'opencv-contrib-python-headless<5' "
+            "'setuptools<81'; then --peer-path DIR (or KIOSK_PEER_PATH=DIR)")
+
+
+def measure_peer(frame: np.ndarray, frames: int, warmup: int, peer_path: Path | None,
+                 timeout_s: float = 900.0) -> dict[str, Any]:
+    """Time fer's own `FER().detect_emotions(frame)` in a child process
+    (`kiosk.bench.fer_peer`, with `peer_path` first on its PYTHONPATH), so TensorFlow
+    never loads here. {"status": "unavailable", "why", "how"} when fer cannot be
+    imported or run there, or the child fails or exceeds `timeout_s`."""
+    import json
+    import os
+    import subprocess
     import sys
+    import tempfile
 
-    if peer_path is not None:
-        sys.path.insert(0, str(peer_path))
+    import kiosk
+
+    base = {"pipeline": "fer FER().detect_emotions (Haar cascade + TFLite mini-Xception), "
+                        "in a child process"}
+    if peer_path is not None and not peer_path.is_dir():
+        return base | {"status": "unavailable", "why": f"{peer_path}: no such folder",
+                       "how": PEER_HOW}
+    root = Path(kiosk.__file__).resolve().parents[1]
+    env = dict(os.environ)
+    paths = [str(peer_path)] if peer_path is not None else []
+    env["PYTHONPATH"] = os.pathsep.join([*paths, str(root)])
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    with tempfile.TemporaryDirectory(prefix="kiosk-peer-") as tmp:
+        frame_file = Path(tmp) / "frame.npy"
+        np.save(frame_file, frame)
+        cmd = [sys.executable, "-m", "kiosk.bench.fer_peer", str(frame_file),
+               "--frames", str(frames), "--warmup", str(warmup)]
+        try:
+            proc = subprocess.run(cmd, env=env, capture_output=True, text=True,
+                                  timeout=timeout_s, check=False)
+        except subprocess.TimeoutExpired:
+            return base | {"status": "unavailable",
+                           "why": f"the fer child process ran over {timeout_s:.0f} s",
+                           "how": PEER_HOW}
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     try:
-        from fer import FER  # type: ignore[import-not-found,unused-ignore]
-
-        peer = FER()
-        times = []
-        found = 0
-        for i in range(warmup + frames):
-            t0 = time.perf_counter()
-            out = peer.detect_emotions(frame)
-            if i >= warmup:
-                times.append((time.perf_counter() - t0) * 1000)
-                found += bool(out)
-    except Exception as exc:  # ImportError, or TensorFlow failing at run time
-        return {"status": "unavailable", "pipeline": "fer FER().detect_emotions",
-                "why": f"{type(exc).__name__}: {exc}",
-                "how": "pip install --target DIR fer tensorflow-cpu; then --peer-path DIR"}
-    finally:
-        if peer_path is not None and str(peer_path) in sys.path:
-            sys.path.remove(str(peer_path))
-    return {"status": "ok", "pipeline": "fer FER().detect_emotions", "total_ms": _pct(times),
-            "frames": frames, "face_found_ratio": found / frames}
+        result: dict[str, Any] = json.loads(lines[-1])
+    except (IndexError, ValueError):
+        tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        return base | {"status": "unavailable",
+                       "why": f"the fer child process exited {proc.returncode}: {tail}",
+                       "how": PEER_HOW}
+    if result.get("status") != "ok":
+        result["how"] = PEER_HOW
+    return base | result
 
 
 def run(argv: list[str]) -> dict[str, Any]:
@@ -160,7 +185,8 @@ def run(argv: list[str]) -> dict[str, Any]:
     parser.add_argument("--frames", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--faces", type=Path, default=FACES)
-    parser.add_argument("--peer-path", type=Path, help="folder fer was pip-installed into")
+    parser.add_argument("--peer-path", type=Path, default=_env_path(PEER_ENV),
+                        help="folder fer was pip-installed into (default: $KIOSK_PEER_PATH)")
     parser.add_argument("--no-peer", action="store_true", help="skip the fer peer")
     parser.add_argument("--sweep", action="store_true",
                         help="also measure every detect width x thread count, with recall")
@@ -222,6 +248,13 @@ def run(argv: list[str]) -> dict[str, Any]:
             table.append(row)
         result["sweep"] = table
     return result
+
+
+def _env_path(name: str) -> Path | None:
+    import os
+
+    value = os.environ.get(name, "").strip()
+    return Path(value) if value else None
 
 
 def _cpu_model() -> str:

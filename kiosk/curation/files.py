@@ -11,6 +11,7 @@ removes the temporary file, so a full disk never leaves half an image behind.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import secrets
@@ -114,3 +115,12 @@ def unique_path(folder: Path, stem: str, ext: str, tag: str) -> Path:
         candidate = folder / f"{stem}-{tag}-{n}{ext}"
         n += 1
     return candidate
+
+
+def sha256_file(path: Path) -> str:
+    """The sha256 hex digest of the file at `path`, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

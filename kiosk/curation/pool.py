@@ -5,9 +5,9 @@ named by its id) with a SQLite index (`pool.sqlite3`: id, source name, emotion,
 checksum, size, width × height, added_at, origin `import` or `generate`, and a
 JSON `meta` such as the prompt of a generated image).
 
-An image is taken only when it is a complete JPEG, PNG or WebP that Pillow can
-decode, within the size limits, and not a duplicate (sha256) of an image already
-pending or live in the catalog. Approving copies it into `<catalog>/<emotion>/`
+An image is taken only when it passes the intake checks (`intake`: a complete
+JPEG, PNG or WebP within the size limits) and is not a duplicate (sha256) of an
+image already pending or live in the catalog. Approving copies it into `<catalog>/<emotion>/`
 without ever showing a partial file (see `files`), drops it from the pool,
 rescans the catalog and queues a PutItems record, so Amazon Personalize learns
 the new item. Every step is safe to repeat after a crash: an approval that
@@ -38,21 +38,19 @@ import numpy as np
 from kiosk.config import Settings
 from kiosk.curation import files
 from kiosk.curation.errors import CurationError, NotFoundError, RejectedImage
+from kiosk.curation.intake import FORMATS, MAX_SIDE, MIN_SIDE, IntakeLimits, parse_emotion
 from kiosk.curation.locations import pending_dir
 from kiosk.domain import Emotion, Item
 from kiosk.errors import KioskError
 from kiosk.events.queue import EventQueue
-from kiosk.imaging import MAX_PIXELS, ImageError, ImagePolicy, load_image, probe
+from kiosk.imaging import MAX_PIXELS, ImageError, load_image
 from kiosk.recommend.catalog import Catalog, item_id, open_read_only, storage_problem
 from kiosk.recommend.errors import CatalogError
 from kiosk.storage.sqlite import NewerStoreError, NotADatabaseError, Schema, open_store
 
 log = logging.getLogger(__name__)
 
-FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 ORIGINS = ("import", "generate")
-MIN_SIDE = 256
-MAX_SIDE = 12_000
 INDEX_NAME = "pool.sqlite3"
 
 _SCHEMA = """
@@ -145,8 +143,8 @@ class PendingPool:
         self.root = Path(root).expanduser()
         self.catalog = catalog
         self.queue = queue
-        self.max_bytes = int(max_image_mb * 1024 * 1024)
-        self.min_side, self.max_side, self.max_pixels = min_side, max_side, max_pixels
+        self.intake = IntakeLimits(int(max_image_mb * 1024 * 1024), min_side, max_side,
+                                   max_pixels)
         self._lock = threading.RLock()
         self._live: dict[str, str] | None = None  # catalog checksums during a batch import
         self.read_only = ""  # why the pool cannot change (full disk, read-only folder)
@@ -207,18 +205,8 @@ class PendingPool:
 
     def add_file(self, path: str | Path, emotion: Emotion | str) -> PendingImage:
         path = Path(path)
-        emo = _emotion(emotion)
-        try:
-            if path.stat().st_size > self.max_bytes:
-                raise RejectedImage("too_large", f"{path}: {self._too_big(path.stat().st_size)}")
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise RejectedImage("unreadable", f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise RejectedImage("unreadable", f"{path}: is a folder, not an image") from None
-        except OSError as exc:
-            raise RejectedImage("unreadable", f"{path}: cannot read ({exc.strerror})") from None
-        return self.add_bytes(data, emo, path.name, origin="import")
+        emo = parse_emotion(emotion)
+        return self.add_bytes(self.intake.read(path), emo, path.name, origin="import")
 
     def add_bytes(
         self,
@@ -233,8 +221,8 @@ class PendingPool:
         self._writable()
         if origin not in ORIGINS:
             raise ValueError(f"origin {origin!r}; allowed: {', '.join(ORIGINS)}")
-        emo = _emotion(emotion)
-        fmt, width, height = self._validate(data, source_name)
+        emo = parse_emotion(emotion)
+        fmt, width, height = self.intake.check(data, source_name)
         checksum = hashlib.sha256(data).hexdigest()
         with self._lock:
             self._check_duplicate(checksum, source_name)
@@ -256,39 +244,6 @@ class PendingPool:
         log.info("pool: %s added as %s (%s, %d×%d, %s)", source_name, key, emo.folder,
                  width, height, origin)
         return entry
-
-    def _validate(self, data: bytes, source: str) -> tuple[str, int, int]:
-        """Format and size of an image the pool accepts, under the one image policy
-        (header limits before decoding, then a checked full decode)."""
-        if not data:
-            raise RejectedImage("unreadable", f"{source}: empty file")
-        if len(data) > self.max_bytes:
-            raise RejectedImage("too_large", f"{source}: {self._too_big(len(data))}")
-        policy = ImagePolicy(max_pixels=self.max_pixels)
-        try:
-            info = probe(data, name=source, policy=policy)
-        except ImageError as exc:
-            raise _rejected(exc, source) from None
-        fmt, width, height = info.format, info.width, info.height
-        if fmt not in FORMATS:
-            raise RejectedImage("unsupported", f"{source}: {fmt} images are not shown by the "
-                                "kiosk; convert it to JPEG, PNG or WebP")
-        if min(width, height) < self.min_side:
-            raise RejectedImage("too_small", f"{source}: {width}×{height} pixels is too small "
-                                f"(each side must be at least {self.min_side})")
-        if max(width, height) > self.max_side:
-            raise RejectedImage(
-                "too_large", f"{source}: {width}×{height} pixels is too large (at most "
-                f"{self.max_side} per side and {self.max_pixels:,} pixels); scale it down")
-        try:
-            load_image(data, name=source, policy=policy).close()
-        except ImageError as exc:
-            raise _rejected(exc, source) from None
-        return fmt, width, height
-
-    def _too_big(self, size: int) -> str:
-        return (f"{size / 1024 / 1024:.1f} MB is larger than the limit of "
-                f"{self.max_bytes / 1024 / 1024:.1f} MB (recommend.max_image_mb)")
 
     def _check_duplicate(self, checksum: str, source: str) -> None:
         row = self._db.execute(
@@ -431,7 +386,7 @@ class PendingPool:
     def retag(self, key: str, emotion: Emotion | str) -> PendingImage:
         """Change the emotion of a pending image."""
         self._writable()
-        emo = _emotion(emotion)
+        emo = parse_emotion(emotion)
         entry = self.get(key)
         with self._lock, self._db:
             self._db.execute("UPDATE pending SET emotion = ? WHERE id = ?", (emo.folder, entry.id))
@@ -443,7 +398,7 @@ class PendingPool:
         ext = Path(entry.path).suffix
         stem = files.safe_stem(entry.source_name)
         for candidate in (folder / f"{stem}{ext}", folder / f"{stem}-{entry.id}{ext}"):
-            if candidate.is_file() and _sha256(candidate) == entry.checksum:
+            if candidate.is_file() and files.sha256_file(candidate) == entry.checksum:
                 return candidate
         return files.unique_path(folder, stem, ext, entry.id)
 
@@ -473,31 +428,3 @@ class PendingPool:
             width=int(width), height=int(height), added_at=float(added), origin=origin,
             meta=json.loads(meta or "{}"),
         )
-
-
-def _emotion(value: Emotion | str) -> Emotion:
-    if isinstance(value, Emotion):
-        return value
-    try:
-        return Emotion.parse(value)
-    except ValueError as exc:
-        raise RejectedImage("unknown_emotion", str(exc)) from None
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _rejected(exc: ImageError, source: str) -> RejectedImage:
-    """The pool's reason code and message for an image the policy refused."""
-    if exc.kind == "too_large":  # the policy's message already names its limits
-        return RejectedImage("too_large", str(exc))
-    if exc.kind == "aspect":
-        return RejectedImage("bad_shape", str(exc))
-    if exc.kind == "not_image":
-        return RejectedImage("unreadable", str(exc))  # the same words as classify
-    return RejectedImage("unreadable", f"{source}: unreadable image: {exc.detail}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from kiosk.errors import DiskFullError, KioskError
 
 __all__ = ["KEPT", "CorruptQueueError", "DiskFullError", "EventsError", "QueueBusyError",
-           "SchemaError"]
+           "QueueReadOnlyError", "SchemaError"]
 
 # DiskFullError(kept=…) for the queue
 KEPT = ("likes already saved are kept and will still be uploaded (to cap the queue's own "
@@ -27,3 +27,8 @@ class CorruptQueueError(SchemaError):
 
 class QueueBusyError(EventsError):
     """Another process holds the queue's write lock longer than the retries allow."""
+
+
+class QueueReadOnlyError(EventsError):
+    """The queue's folder cannot be written (a read-only mount): nothing new can be
+    saved; what is queued is still uploaded (see `kiosk.events.readonly`)."""

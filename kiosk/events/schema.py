@@ -1,8 +1,9 @@
 """The queue database's schema, versioned with `PRAGMA user_version`.
 
 `MIGRATIONS[n]` takes a database from version n to n + 1; `migrate` applies the
-missing ones in one transaction each, so a crash mid-migration leaves the previous
-version intact. A database newer than this build is refused rather than guessed at.
+missing ones through the kiosk's one SQLite policy (`kiosk.storage.sqlite`, as
+`SCHEMA`), one transaction each, so a crash mid-migration leaves the previous version
+intact. A database newer than this build is refused rather than guessed at.
 
 Tables:
 - `records`: pending rows, oldest first by `id` (the upload and eviction order).
@@ -21,6 +22,8 @@ import logging
 import sqlite3
 
 from kiosk.events.errors import SchemaError
+from kiosk.storage.sqlite import Schema
+from kiosk.storage.sqlite import migrate as migrate_store
 
 log = logging.getLogger(__name__)
 
@@ -70,34 +73,27 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
 )
 LATEST = len(MIGRATIONS)
+WHAT = "the event queue"
+REMEDY = "move the database aside (the kiosk then starts an empty queue)"
+SCHEMA = Schema(WHAT, tuple(";\n".join(step) for step in MIGRATIONS), REMEDY)
 
 
 def version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(conn: sqlite3.Connection, target: int = LATEST) -> int:
-    """Bring the database to `target` (default: the latest); returns the version found.
-    `conn` must be in autocommit mode (`isolation_level=None`)."""
+def migrate(conn: sqlite3.Connection, target: int = LATEST, path: str = "") -> int:
+    """Bring the database to `target` (default: the latest) through the kiosk's one
+    SQLite policy (`kiosk.storage.sqlite.migrate`: one transaction per step); returns
+    the version found. `conn` must be in autocommit mode (`isolation_level=None`).
+    Raises SchemaError for a file newer than this build, never touching it."""
     found = version(conn)
     if found > LATEST:
         raise SchemaError(
-            f"the event queue database is version {found}, newer than this kiosk "
-            f"(knows up to {LATEST}); update the kiosk or move the database aside"
+            f"the event queue database {path} is version {found}, newer than this kiosk "
+            f"(knows up to {LATEST}); update the kiosk or {REMEDY}"
         )
-    for current in range(found, target):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            if version(conn) != current:  # another process migrated meanwhile
-                conn.execute("ROLLBACK")
-                continue
-            for statement in MIGRATIONS[current]:
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {current + 1}")
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        log.info("event queue schema migrated to version %d", current + 1)
+    if found >= target:
+        return found
+    migrate_store(conn, Schema(WHAT, SCHEMA.steps[:target], REMEDY), path or WHAT)
     return found

@@ -13,8 +13,12 @@ Ranking a page for (visit, emotion):
    images shown so far left the pool. `Page.off_emotion` lists the images that did.
    A pool smaller than a page is topped up from the neighbours (then the rest).
 2. **Emotion (cold start).** Thompson sampling inside the pool: each item's like
-   rate in the current emotion is drawn from Beta(likes + S·m, impressions − likes +
-   S·(1 − m)). Look-alike groups (near-duplicates, `kiosk.recommend.variety`) pool
+   rate in the current emotion is drawn from Beta(likes + a, impressions − likes +
+   a·(1 − m)/m), a Beta prior of fixed shape a (`prior_shape`) around the prior
+   rate m: its weight a/m in impressions grows as like rates fall, so at a store's
+   few percent one pass without a like does not sink an item and the draws spread
+   like real items differ (a fixed weight would explore blindly at low rates).
+   Look-alike groups (near-duplicates, `kiosk.recommend.variety`) pool
    their likes and impressions, so trying one member counts as trying the look. The
    prior rate m is the pool's own like rate with visitors in this emotion (shrunk
    towards `prior_match`) scaled by how the item's look-alikes in its folder did
@@ -23,16 +27,22 @@ Ranking a page for (visit, emotion):
    Draws are then divided by the pool's rate: a score says how an item compares
    with its own pool, which is what stays true when almost nobody likes anything.
    Items with few impressions get a new-item bonus.
-3. **Personalized ("For you").** Once the visitor has liked `personalize_after_likes`
-   items (this visit, plus earlier visits of a recognised `user_id`), their taste is
-   added to the score:
-   * content: each item's look-alike like rate among what this visitor has seen
-     (same kernel), shrunk towards `taste_prior_rate`. Liked images pull similar
-     ones up, images passed over push theirs down;
-   * co-likes: items other visitors liked in the same visit as the visitor's likes,
-     normalised by popularity (item-to-item collaborative filtering).
-   Neighbouring emotions' images compete at `prior_adjacent / prior_match` of their
-   pool score, within the `personal_share` budget.
+3. **The visitor's taste.** Their likes (this visit, plus earlier visits of a
+   recognised `user_id`) multiply the score by
+   * a look-alike lift: (similar likes + c) / (similar images seen × pool rate + c),
+     similarity-weighted with the same kernel, c = `taste_shape` (a Gamma-Poisson
+     estimate of how much more this visitor likes that look than the pool's
+     visitors; 1 for looks they have not seen), to the power `content_weight`.
+     One like among a few percent is strong evidence; images passed over count
+     against their look only as much as a like was expected;
+   * 1 + `colike_weight` × co-likes: items other visitors liked in the same visit
+     as the visitor's likes, normalised by popularity (item-to-item collaborative
+     filtering), scaled to 0..1.
+   In "auto" mode this re-ranks the pool from the visit's first like (the page
+   stays an Emotion page); "For you" starts once they have liked
+   `personalize_after_likes` items, and there neighbouring emotions' images compete
+   at `prior_adjacent / prior_match` of their pool score, within the
+   `personal_share` budget. Mode "emotion" (chosen by the visitor) ignores taste.
 4. **Variety.** No two near-duplicates on one page, none of the previous page's
    looks again where the pool allows (relaxed, in that order, only when the pool
    has too few distinct looks), and a small MMR-style penalty for items that look
@@ -42,8 +52,9 @@ Ranking a page for (visit, emotion):
    ranking (the visitor's likes are kept: taste belongs to the person).
 
 Likes and impressions update the in-memory arrays at once, so the next page
-already reflects them. Impressions on personalized pages count for the item but not
-for the look-alike model (a visitor's own taste would bias the population's rates).
+already reflects them. Impressions once a visitor has a taste (a like) count for the
+item but not for the look-alike model (pages ranked by one visitor's taste would
+bias the population's rates).
 Counts are written behind to SQLite (`recommender.sqlite3`: per item × emotion
 likes/impressions, sparse co-likes, per-user likes) and flushed at the end of a
 visit, every `flush_every` updates and on `close()`. Ranking is vectorised numpy
@@ -66,7 +77,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kiosk.domain import Emotion, Item, Page
+from kiosk.domain import Emotion, Item, Page, RecommendMode
 from kiosk.recommend.errors import RecommendError
 from kiosk.recommend.ranking import (
     ADJACENT,
@@ -157,7 +168,7 @@ class EmbeddedRecommender:
             self.mark_shown(visit_id, [i.id for i in items])
             return Page(
                 items=tuple(items), emotion=emotion, visit_id=visit_id, index=index,
-                mode="personalized" if personalized else "emotion", source="embedded",
+                mode=_page_mode(personalized), source="embedded",
             )
 
     def prepare_visit(
@@ -184,7 +195,8 @@ class EmbeddedRecommender:
             visit = self._visits.get(visit_id)
             if visit is None:
                 raise RecommendError(f"unknown visit {visit_id!r}: call prepare_visit first")
-            personalized = mode == "personalized" or (mode == "auto" and self._ready(visit))
+            personalized = mode == RecommendMode.PERSONALIZED or (
+                mode == RecommendMode.AUTO and self._ready(visit))
             m = self._model
             n = len(m.ids)
             if n == 0 or k < 1:
@@ -210,7 +222,10 @@ class EmbeddedRecommender:
             shown = np.zeros(n, dtype=bool)
             shown[[m.index[i] for i in visit.shown if i in m.index]] = True
             last = [m.index[i] for i in visit.last_page if i in m.index]
-            scores = m.scores(visit, personalized, own | off)
+            # "auto" ranks the pool by this visit's likes from the first one on (the
+            # page stays in the pool until "For you" is ready); "emotion" never does.
+            taste = personalized or (mode == RecommendMode.AUTO and bool(visit.liked))
+            scores = m.scores(visit, taste, own | off)
             tiers = [np.flatnonzero(own & ~shown)]
             if tiers[0].size < k:  # the pool runs out on this page: a new cycle starts
                 visit.shown = {m.ids[int(i)] for i in np.flatnonzero(shown & ~own)}
@@ -271,7 +286,7 @@ class EmbeddedRecommender:
                 if key in visit.impressed:
                     continue
                 visit.impressed.add(key)
-                pool = not self._ready(visit)
+                pool = not visit.taste  # taste-ranked pages would bias the population
                 if pool:
                     visit.pooled.add(key)
                 self._count(key, emotion, likes=0, imps=1, pool=pool)
@@ -289,7 +304,7 @@ class EmbeddedRecommender:
             if item_id not in visit.impressed:  # keep likes <= impressions
                 visit.impressed.add(item_id)
                 imps = 1
-                if not self._ready(visit):
+                if not visit.taste:
                     visit.pooled.add(item_id)
             pool = item_id in visit.pooled
             self._count(item_id, emotion, likes=1, imps=imps, pool=pool)
@@ -406,3 +421,8 @@ class EmbeddedRecommender:
     def close(self) -> None:
         with self._lock:
             self._store.close()
+
+
+def _page_mode(personalized: bool) -> RecommendMode:
+    """What a page says it is: "For you" (PERSONALIZED) or EMOTION."""
+    return RecommendMode.PERSONALIZED if personalized else RecommendMode.EMOTION

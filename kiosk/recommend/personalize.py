@@ -40,7 +40,7 @@ from typing import Any
 
 from kiosk.aws import Backoff, ErrorKind, classify, error_code
 from kiosk.config import PersonalizeSettings
-from kiosk.domain import Emotion, Item, Page
+from kiosk.domain import Emotion, Item, Page, RecommendMode
 from kiosk.recommend.embedded import ADJACENT, MODES, EmbeddedRecommender
 
 log = logging.getLogger(__name__)
@@ -108,8 +108,9 @@ class PersonalizeRecommender:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         size = page_size or self.fallback.page_size
         index, shown = self.fallback.prepare_visit(visit_id, emotion, user_id)
-        personalized = mode == "personalized" or (
-            mode == "auto" and (bool(user_id) or self.fallback.personalization_ready(visit_id))
+        personalized = mode == RecommendMode.PERSONALIZED or (
+            mode == RecommendMode.AUTO
+            and (bool(user_id) or self.fallback.personalization_ready(visit_id))
         )
         with self._lock:
             reason = self._blocked_reason()
@@ -204,7 +205,7 @@ class PersonalizeRecommender:
         if outside:
             notes.append(f"{outside} items outside the {emotion.folder} pool skipped")
         if len(items) < size:
-            mode = "personalized" if personalized else "emotion"
+            mode = _page_mode(personalized)
             extra, _ = self.fallback.rank(visit_id, size - len(items), mode,
                                           on_page=[i.id for i in items])
             if extra:
@@ -217,7 +218,7 @@ class PersonalizeRecommender:
         recommendation_id = str(response.get("recommendationId") or "") or None
         return Page(
             items=tuple(items), emotion=emotion, visit_id=visit_id, index=index,
-            mode="personalized" if personalized else "emotion", source="personalize",
+            mode=_page_mode(personalized), source="personalize",
             recommendation_id=recommendation_id if answered else None, note="; ".join(notes),
             recommended=answered if recommendation_id else frozenset(),
         )
@@ -233,7 +234,7 @@ class PersonalizeRecommender:
             self._last_fallback = note
         return Page(
             items=tuple(items), emotion=emotion, visit_id=visit_id, index=index,
-            mode="personalized" if personalized else "emotion", source="embedded", note=note,
+            mode=_page_mode(personalized), source="embedded", note=note,
         )
 
     # ------------------------------------------------------------------ the call
@@ -346,3 +347,8 @@ def _describe(exc: BaseException) -> str:
     response = getattr(exc, "response", None)
     message = response.get("Error", {}).get("Message", "") if isinstance(response, dict) else ""
     return f"failed: {code}" + (f" ({message})" if message else "")
+
+
+def _page_mode(personalized: bool) -> RecommendMode:
+    """What a page says it is: "For you" (PERSONALIZED) or EMOTION."""
+    return RecommendMode.PERSONALIZED if personalized else RecommendMode.EMOTION

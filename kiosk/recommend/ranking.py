@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kiosk.domain import Emotion, Item
+from kiosk.domain import Emotion, Item, RecommendMode
 from kiosk.recommend import variety
 from kiosk.recommend.visits import Evidence, Visit
 
@@ -27,7 +27,7 @@ _ALL = slice(None)
 
 EMOTIONS: tuple[Emotion, ...] = tuple(Emotion)
 EMOTION_INDEX = {e: i for i, e in enumerate(EMOTIONS)}
-MODES = ("auto", "emotion", "personalized")
+MODES = tuple(RecommendMode)  # "auto", "emotion", "personalized"
 
 # Neighbouring emotions on the valence/arousal circle: their folders get a small prior.
 _NEIGHBOURS = (
@@ -48,7 +48,8 @@ class RankerParams:
     """Tuning of the embedded recommender (defaults tuned with `kiosk.bench recommend`)."""
 
     personalize_after_likes: int = 2
-    prior_strength: float = 12.0  # pseudo-impressions behind an item's prior like rate
+    prior_shape: float = 2.0  # Beta a of an item's prior: draws spread about 1/sqrt(a)
+    #                           around the prior rate, whatever the store's like rate
     prior_match: float = 0.35  # prior like rate of the emotion's own folder
     prior_adjacent: float = 0.1  # ... of a neighbouring emotion's folder (its weight
     prior_other: float = 0.04  # ... of any other folder              against the pool)
@@ -61,11 +62,11 @@ class RankerParams:
     new_item_bonus: float = 0.5  # score × (1 + bonus) for an item just added, never shown
     new_item_impressions: int = 10  # the bonus fades out over this many impressions...
     new_item_days: float = 14.0  # ... and over this many days after it was added
-    content_weight: float = 1.0  # weight of the visitor's look-alike like rate
-    colike_weight: float = 0.2  # weight of co-likes by other visitors
+    content_weight: float = 1.0  # exponent of the visitor's look-alike lift (0: off)
+    taste_shape: float = 0.5  # Gamma shape of that lift's prior (mean 1): smaller
+    #                           trusts a visitor's few likes sooner
+    colike_weight: float = 0.5  # score × (1 + weight × co-like score in 0..1)
     similarity_power: float = 3.0  # kernel max(0, cos)^p: only close look-alikes count
-    taste_prior_rate: float = 0.2  # like rate assumed for looks the visitor has not seen
-    taste_prior_weight: float = 1.0  # how many seen items that assumption is worth
     diversity: float = 0.1  # penalty for items of one page looking alike
 
     def __post_init__(self) -> None:
@@ -73,6 +74,10 @@ class RankerParams:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"RankerParams.{name} must be within 0..1, not {value}")
+        for name in ("prior_shape", "taste_shape"):
+            if not getattr(self, name) > 0.0:
+                raise ValueError(f"RankerParams.{name} must be above 0, not "
+                                 f"{getattr(self, name)}")
     user_history: int = 50  # earlier likes of a recognised user taken into account
     flush_every: int = 50  # pending count updates that trigger a write
     max_visits: int = 256  # visit states kept in memory (oldest dropped)
@@ -121,6 +126,15 @@ class RankingModel:
                 counts[:, e, k] = values
         self.likes, self.imps, self.plikes, self.pimps = counts
         self.seen = self.imps.sum(axis=0)
+        # The same counts summed per look-alike group and per folder, kept up to date
+        # by `count`, so that ranking a page does no pass over the whole catalog.
+        def per(labels: np.ndarray, size: int, kinds: np.ndarray) -> np.ndarray:
+            return np.array([[np.bincount(labels, row, minlength=size) for row in kind]
+                             for kind in kinds], dtype=np.float64).reshape(len(kinds), n_e, size)
+
+        self.group_counts = per(self.group, self.n_groups, counts)  # [kind, emotion, group]
+        self.group_seen = np.bincount(self.group, self.seen, minlength=self.n_groups)
+        self.folder_pooled = per(self.folder, n_e, counts[2:])  # [p. likes/imps, e, folder]
         age_days = (time.time() - np.array([i.added_at for i in self.items])) / 86400.0
         self.recent = np.clip(1.0 - age_days / max(p.new_item_days, 1e-9), 0, 1)
         prior = np.full((n_e, n), p.prior_other)
@@ -183,12 +197,17 @@ class RankingModel:
     def count(self, k: int, e: int, *, likes: int, imps: int, pool: bool) -> None:
         """Add to item k's counts in emotion e (ranking sees them at once); `pool`:
         the page was an Emotion-mode one, so the counts feed the look-alike model."""
+        g, f = self.group[k], self.folder[k]
         self.likes[e, k] += likes
         self.imps[e, k] += imps
         self.seen[k] += imps
+        self.group_counts[:2, e, g] += (likes, imps)
+        self.group_seen[g] += imps
         if pool:
             self.plikes[e, k] += likes
             self.pimps[e, k] += imps
+            self.group_counts[2:, e, g] += (likes, imps)
+            self.folder_pooled[:, e, f] += (likes, imps)
             if self.features.shape[1]:
                 kern = self.kernel(k) * self.folder_mask[self.folder[k]]
                 self.look_num[e] += likes * kern
@@ -204,26 +223,24 @@ class RankingModel:
 
     def beta(self, e: int, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Beta parameters of the like rate in emotion e of every item (or of `rows`);
-        look-alike groups share their counts."""
-        p = self.params
+        look-alike groups share their counts. The prior Beta(a, a (1 - m) / m) around
+        the prior rate m has a fixed shape a (`prior_shape`): its pseudo-impressions
+        a / m grow as like rates fall, so at a store's few percent one impression
+        without a like does not sink an item, and its spread stays that of the items'
+        real differences instead of exploring blindly."""
         pick = slice(None) if rows is None else rows
-        likes = self.grouped(self.likes[e])[pick]
-        imps = self.grouped(self.imps[e])[pick]
+        groups = self.group[pick]
+        likes = self.group_counts[0, e, groups]
+        imps = self.group_counts[1, e, groups]
         prior = self.prior_rate(e, pick)
-        return likes + p.prior_strength * prior, imps - likes + p.prior_strength * (1 - prior)
-
-    def grouped(self, values: np.ndarray) -> np.ndarray:
-        """Per item: the sum of `values` over its look-alike group (itself if alone)."""
-        if not self.n_groups or self.n_groups == len(self.ids):
-            return values
-        return np.bincount(self.group, values, minlength=self.n_groups)[self.group]
+        strength = self.params.prior_shape / prior
+        return likes + strength * prior, imps - likes + strength * (1 - prior)
 
     def folder_rate(self, e: int, pick: slice | np.ndarray = _ALL) -> np.ndarray:
         """Per item (of `pick`): its folder's pooled like rate with visitors in
         emotion e, shrunk towards the configured prior."""
         p = self.params
-        fl = np.bincount(self.folder, self.plikes[e], minlength=len(EMOTIONS))
-        fi = np.bincount(self.folder, self.pimps[e], minlength=len(EMOTIONS))
+        fl, fi = self.folder_pooled[:, e]
         folder = self.folder[pick]
         return (fl[folder] + p.folder_weight * self.prior[e, pick]) / (
             fi[folder] + p.folder_weight
@@ -236,8 +253,9 @@ class RankingModel:
         p = self.params
         folder_rate = self.folder_rate(e, pick)
         share = p.lookalike_share
-        own_likes = self.grouped(self.plikes[e])[pick]
-        own_imps = self.grouped(self.pimps[e])[pick]
+        groups = self.group[pick]
+        own_likes = self.group_counts[2, e, groups]
+        own_imps = self.group_counts[3, e, groups]
         look_num = share * np.maximum(self.look_num[e, pick] - own_likes, 0.0)
         look_den = share * np.maximum(self.look_den[e, pick] - own_imps, 0.0)
         lift = (look_num + p.lookalike_weight * folder_rate) / (
@@ -247,8 +265,9 @@ class RankingModel:
 
     # ------------------------------------------------------------------ scores
 
-    def scores(self, visit: Visit, personalized: bool, candidates: np.ndarray) -> np.ndarray:
-        """One Thompson draw of every candidate's score (-inf elsewhere).
+    def scores(self, visit: Visit, taste: bool, candidates: np.ndarray) -> np.ndarray:
+        """One Thompson draw of every candidate's score (-inf elsewhere); `taste`:
+        multiply in the visitor's own taste (`taste_lift`) and co-likes.
 
         The draw is divided by the item's folder rate and weighted by how well the
         folder fits the emotion (`fit`): pools are compared by configuration, never
@@ -262,21 +281,30 @@ class RankingModel:
             return scores
         a, b = self.beta(e, rows)
         rate = self.folder_rate(e, rows)
-        seen = self.grouped(self.seen)[rows]
+        seen = self.group_seen[self.group[rows]]
         fresh = self.recent[rows] * np.clip(1.0 - seen / max(p.new_item_impressions, 1), 0, 1)
         gain = (1.0 + p.new_item_bonus * fresh) * self.fit[e, rows] * p.prior_match
         value = self.rng.beta(a, b) / rate * gain
-        if personalized and visit.taste:
+        if taste and visit.taste:
             if self.features.shape[1] and p.content_weight:
-                evidence = self.evidence(visit)
-                taste = (evidence.num[rows] + p.taste_prior_weight * p.taste_prior_rate) / (
-                    evidence.den[rows] + p.taste_prior_weight
-                )
-                value += p.content_weight * (taste - p.taste_prior_rate)
+                value *= self.taste_lift(visit, rows, rate)
             if p.colike_weight:
-                value += p.colike_weight * self.colike(visit)[rows]
+                value *= 1.0 + p.colike_weight * self.colike(visit)[rows]
         scores[rows] = value
         return scores
+
+    def taste_lift(self, visit: Visit, rows: np.ndarray, rate: np.ndarray) -> np.ndarray:
+        """How much more (or less) likely this visitor is to like each of `rows` than
+        the visitors of its pool (rate: their like rate, per row), from what the
+        visitor liked and passed over among similar images: a Gamma-Poisson estimate
+        (likes + c) / (expected likes + c), similarity-weighted, c = `taste_shape`,
+        raised to `content_weight`. 1 for looks the visitor has not seen."""
+        p = self.params
+        evidence = self.evidence(visit)
+        lift = (evidence.num[rows] + p.taste_shape) / (
+            evidence.den[rows] * rate + p.taste_shape
+        )
+        return lift if p.content_weight == 1.0 else np.power(lift, p.content_weight)
 
     def kernel(self, k: int) -> np.ndarray:
         """Similarity of every item to item k: max(0, cos)^p (cached for recent items)."""

@@ -61,6 +61,7 @@ Step = str | Callable[[sqlite3.Connection], None]
 Synchronous = Literal["OFF", "NORMAL", "FULL", "EXTRA"]
 IsolationLevel = Literal["DEFERRED", "EXCLUSIVE", "IMMEDIATE"] | None  # None: autocommit
 DEFAULT_BUSY_TIMEOUT_S = 10.0
+DEFAULT_REMEDY = "move the file aside (the kiosk then starts an empty one)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +73,7 @@ class Schema:
 
     what: str
     steps: Sequence[Step]
-    remedy: str = "move the file aside (the kiosk then starts an empty one)"
+    remedy: str = DEFAULT_REMEDY
 
     @property
     def version(self) -> int:
@@ -146,9 +147,11 @@ def _connect(
     isolation_level: IsolationLevel,
 ) -> sqlite3.Connection:
     """`connect`; with a `schema`, a file newer than it is refused before anything
-    (the journal mode included) is written to it."""
+    (the journal mode included) is written to it, and a damaged one is named with the
+    schema's remedy."""
+    remedy = schema.remedy if schema is not None else DEFAULT_REMEDY
     if read_only:
-        conn = _connect_read_only(path, what, busy_timeout_s, isolation_level)
+        conn = _connect_read_only(path, what, busy_timeout_s, isolation_level, remedy)
         if schema is not None:
             try:
                 _check_not_newer(conn, path, schema)
@@ -169,7 +172,7 @@ def _connect(
         conn = sqlite3.connect(str(path), timeout=busy_timeout_s,
                                isolation_level=isolation_level, check_same_thread=False)
     except sqlite3.Error as exc:
-        raise translate(exc, path, what) from None
+        raise translate(exc, path, what, remedy) from None
     try:
         if schema is not None:
             _check_not_newer(conn, path, schema)
@@ -185,7 +188,7 @@ def _connect(
     except BaseException as exc:
         conn.close()
         if isinstance(exc, sqlite3.Error):
-            raise translate(exc, path, what) from None
+            raise translate(exc, path, what, remedy) from None
         raise
     return conn
 
@@ -203,12 +206,16 @@ def open_store(
 ) -> sqlite3.Connection:
     """Connect to `path` (see `connect`) and bring it to `schema.version`.
 
-    A new file gets `file_mode` (e.g. 0o600 for private data; best effort, Windows
-    ignores most bits). Read-only: no upgrade, an older file is returned as it is
+    A new file is created with `file_mode` (e.g. 0o600 for private data) before
+    anything is written to it, so its `-wal` and `-shm` files, which SQLite creates
+    with the database's mode, are private as well (best effort; Windows ignores most
+    bits). Read-only: no upgrade, an older file is returned as it is
     (check `user_version`). Raises a `StoreError` subclass or `DiskFullError`; the
     file is left as it was, or at the last complete step, when one is raised."""
     path = Path(path).expanduser()
     new = not path.exists()
+    if new and file_mode is not None and not read_only:
+        _create_private(path, file_mode)  # before SQLite writes a byte, -wal and -shm too
     conn = _connect(path, schema.what, schema, read_only=read_only,
                     busy_timeout_s=busy_timeout_s, require_wal=require_wal,
                     synchronous=synchronous, isolation_level=isolation_level)
@@ -248,8 +255,10 @@ def migrate(conn: sqlite3.Connection, schema: Schema, path: str | Path) -> int:
     return found
 
 
-def translate(exc: sqlite3.Error, path: str | Path, what: str) -> KioskError:
-    """The error to raise for a SQLite failure on `path` (see the module docstring)."""
+def translate(exc: sqlite3.Error, path: str | Path, what: str,
+              remedy: str = DEFAULT_REMEDY) -> KioskError:
+    """The error to raise for a SQLite failure on `path` (see the module docstring);
+    `remedy` is what to do with a damaged file (`Schema.remedy`)."""
     path = Path(path)
     code = int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
     text = str(exc)
@@ -258,8 +267,8 @@ def translate(exc: sqlite3.Error, path: str | Path, what: str) -> KioskError:
                              detail=text)
     if code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
         return NotADatabaseError(
-            f"{what} {path} is not a SQLite database or is damaged ({text}); move the file "
-            "aside (the kiosk then starts an empty one) and keep it for a diagnosis", path)
+            f"{what} {path} is not a SQLite database or is damaged ({text}); {remedy}, and "
+            "keep the file for a diagnosis", path)
     if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
         return StoreBusyError(f"{what} {path} is busy ({text}): another kiosk or kiosk-admin "
                               "process is writing it; try again when it is done", path)
@@ -277,11 +286,19 @@ def translate(exc: sqlite3.Error, path: str | Path, what: str) -> KioskError:
 # ---------------------------------------------------------------------- internals
 
 
+def _create_private(path: Path, file_mode: int) -> None:
+    """An empty file at `path` with `file_mode` (SQLite takes an empty file as a new
+    database); errors are left for the connection to report."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, file_mode))
+
+
 def _check_not_newer(conn: sqlite3.Connection, path: Path, schema: Schema) -> int:
     try:
         found = user_version(conn)
     except sqlite3.Error as exc:
-        raise translate(exc, path, schema.what) from None
+        raise translate(exc, path, schema.what, schema.remedy) from None
     if found > schema.version:
         raise NewerStoreError(
             f"{schema.what} {path} is version {found}, newer than this kiosk (knows up to "
@@ -312,7 +329,7 @@ def _apply(conn: sqlite3.Connection, schema: Schema, current: int, path: Path) -
                     conn.execute("ROLLBACK")
             raise
     except sqlite3.Error as exc:
-        raise translate(exc, path, schema.what) from None
+        raise translate(exc, path, schema.what, schema.remedy) from None
     log.info("%s %s: schema upgraded to version %d", schema.what, path, current + 1)
 
 
@@ -336,7 +353,8 @@ def _has_sql(text: str) -> bool:
 
 
 def _connect_read_only(
-    path: Path, what: str, busy_timeout_s: float, isolation_level: IsolationLevel
+    path: Path, what: str, busy_timeout_s: float, isolation_level: IsolationLevel,
+    remedy: str,
 ) -> sqlite3.Connection:
     if not path.is_file():
         raise StoreOpenError(f"{what} {path} does not exist; check app.data_dir", path)
@@ -347,14 +365,14 @@ def _connect_read_only(
         code = int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
         wal = Path(f"{path}-wal")
         if code != sqlite3.SQLITE_CANTOPEN or (wal.exists() and wal.stat().st_size > 0):
-            raise translate(exc, path, what) from None
+            raise translate(exc, path, what, remedy) from None
     # a WAL file on read-only media without its -shm: nothing waits in a -wal, so the
     # file alone is the whole database
     log.info("%s %s: read-only folder, opened as immutable", what, path)
     try:
         return _open_uri(f"{uri}&immutable=1", busy_timeout_s, isolation_level)
     except sqlite3.Error as exc:
-        raise translate(exc, path, what) from None
+        raise translate(exc, path, what, remedy) from None
 
 
 def _open_uri(uri: str, busy_timeout_s: float, isolation_level: IsolationLevel

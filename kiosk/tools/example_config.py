@@ -11,7 +11,7 @@ import argparse
 import sys
 from dataclasses import MISSING, fields
 
-from kiosk.config import SECTIONS, _toml_value
+from kiosk.config import SECTIONS, toml_value
 from kiosk.resources import resource_path
 
 HEADER = """\
@@ -42,7 +42,7 @@ def render() -> str:
             if limits:
                 out.append("# " + "; ".join(limits))
             default = f.default if f.default is not MISSING else ""
-            out.append(f"{f.name} = {_toml_value(default)}")
+            out.append(f"{f.name} = {toml_value(default)}")
     return "\n".join(out) + "\n"
 
 

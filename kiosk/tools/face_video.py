@@ -77,15 +77,21 @@ def background(width: int, height: int) -> np.ndarray:
 
 def render_frame(bg: np.ndarray, face: np.ndarray | None, t: float, rng: np.random.Generator,
                  face_side: int = 240) -> np.ndarray:
+    """One frame at time `t` (s): `face` (BGR photo, any aspect) scaled to about
+    `face_side` px tall, keeping its aspect ratio as a camera would (a stretched face
+    reads as another expression), drifting gently over `bg`, plus sensor noise."""
     frame = bg.copy()
     if face is not None:
         h, w = frame.shape[:2]
         side = int(face_side * (1.0 + 0.03 * math.sin(t * 0.9)))
-        patch = cv2.resize(face, (side, side), interpolation=cv2.INTER_AREA)
+        fh, fw = face.shape[:2]
+        pw = max(1, round(side * fw / fh))
+        interpolation = cv2.INTER_AREA if side < fh else cv2.INTER_LINEAR
+        patch = cv2.resize(face, (pw, side), interpolation=interpolation)
         cx = int(w / 2 + 25 * math.sin(t * 0.7))
         cy = int(h / 2 - 10 + 8 * math.sin(t * 1.3))
-        x0, y0 = max(0, cx - side // 2), max(0, cy - side // 2)
-        x1, y1 = min(w, x0 + side), min(h, y0 + side)
+        x0, y0 = max(0, cx - pw // 2), max(0, cy - side // 2)
+        x1, y1 = min(w, x0 + pw), min(h, y0 + side)
         frame[y0:y1, x0:x1] = patch[: y1 - y0, : x1 - x0]
     noise = rng.normal(0, 2.0, frame.shape).astype(np.int16)
     return np.clip(frame.astype(np.int16) + noise, 0, 255).astype(np.uint8)

@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtGui import QColor, QImage
 
-from kiosk.domain import Emotion, EmotionReading, Item, Page
+from kiosk.domain import Emotion, EmotionReading, Item, Page, RecommendMode
 from kiosk.testing import FakeClock
 
 __all__ = ["COLORS", "FakeClock", "make_page", "make_reading", "settle", "solid_image"]
@@ -34,7 +34,7 @@ def solid_image(color: str, width: int = 320, height: int = 240) -> QImage:
 
 
 def make_page(
-    n: int = 3, emotion: Emotion = Emotion.HAPPY, mode: str = "emotion"
+    n: int = 3, emotion: Emotion = Emotion.HAPPY, mode: RecommendMode = RecommendMode.EMOTION
 ) -> tuple[Page, dict[str, QImage]]:
     """A page of `n` items and a decoded image for each."""
     items = tuple(

@@ -25,12 +25,22 @@ stands for ``1 / fps`` seconds. Metrics (all times in seconds):
 * `false_visits`: visits that started with no face on screen, or a second time
   during one stretch of face segments not broken by an absence.
 * `per_label`: the same accuracy and settle figures per label.
+* Model error or pipeline delay? Per face segment, `model_read` is the label the
+  emotion model(s) gave most often in its frames, frame by frame before any
+  smoothing (uncertain readings included); a segment whose `model_read` is not its
+  label is *misread* (`misread_segments`): no smoothing can show it right.
+  `settle_s_read_right` {p50, p95} is `settle_s` over the other segments only, the
+  delay the pipeline itself (tracking, switch cue, smoothing, hysteresis) adds.
+  `segments` lists every face segment: label, image, model_read, the share of its
+  frames read right raw (`raw_right`) and shown right (`shown_right`), settle_s
+  (None: never).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,17 +151,21 @@ def read_frames(video: Path, fps: float) -> Iterator[Frame]:
 @dataclass(frozen=True, slots=True)
 class FrameRecord:
     """What the evaluation keeps of one `VisionResult`: the settled FER label (None
-    before one), visit start/end flags."""
+    before one), visit start/end flags, and this frame's own unsmoothed reading of the
+    primary face (`raw`, uncertain ones included; None when it was not classified)."""
 
     t: float
     shown: str | None
     visit_started: bool
     visit_ended: bool
+    raw: str | None = None
 
 
 def record(result: VisionResult) -> FrameRecord:
     shown = EMOTION_TO_FER.get(result.reading.emotion) if result.reading is not None else None
-    return FrameRecord(result.timestamp, shown, result.visit_started, result.visit_ended)
+    raw = result.raw_reading
+    return FrameRecord(result.timestamp, shown, result.visit_started, result.visit_ended,
+                       EMOTION_TO_FER.get(raw.emotion) if raw is not None else None)
 
 
 def run_pipeline(pipeline: VisionPipeline, frames: Iterator[Frame],
@@ -188,7 +202,9 @@ def score(timeline: Timeline, records: Sequence[FrameRecord], visit_grace_s: flo
     face_time = correct_time = 0.0
     flips = 0
     settle: list[float] = []
-    unsettled = 0
+    settle_read_right: list[float] = []
+    unsettled = misread = 0
+    rows: list[dict[str, Any]] = []
     per_label: dict[str, dict[str, Any]] = {}
     for i, (seg, recs) in enumerate(zip(segs, by_seg, strict=True)):
         if not seg.face or not recs:
@@ -210,6 +226,18 @@ def score(timeline: Timeline, records: Sequence[FrameRecord], visit_grace_s: flo
             value = max(0.0, first - seg.start_s)
         settle.append(value)
         row["settle"].append(value)
+        model_read = _model_read(recs, seg.label)
+        if model_read == seg.label:
+            settle_read_right.append(value)
+        else:
+            misread += 1
+        rows.append({
+            "start_s": seg.start_s, "label": seg.label, "image": seg.image,
+            "model_read": model_read,
+            "raw_right": round(sum(r.raw == seg.label for r in recs) / len(recs), 3),
+            "shown_right": round(good / len(recs), 3),
+            "settle_s": None if first is None else round(value, 3),
+        })
         flips += _flips(recs, expect_change=_expects_change(segs, i))
 
     visit_start, visit_end, false_visits = _visits(timeline, by_seg, outside, visit_grace_s)
@@ -231,13 +259,28 @@ def score(timeline: Timeline, records: Sequence[FrameRecord], visit_grace_s: flo
         "on_screen_accuracy": round(correct_time / face_time, 4) if face_time else None,
         "settle_s": _pct(settle),
         "unsettled_segments": unsettled,
+        "misread_segments": misread,
+        "settle_s_read_right": _pct(settle_read_right),
         "flips": flips,
         "flips_per_10s": round(10.0 * flips / face_time, 3) if face_time else None,
         "visit_start_s": _pct(visit_start),
         "visit_end_s": _pct(visit_end),
         "false_visits": false_visits,
         "per_label": labels,
+        "segments": rows,
     }
+
+
+def _model_read(recs: Sequence[FrameRecord], label: str) -> str | None:
+    """The label the model(s) gave most often in `recs` (None: never classified);
+    `label` itself when it ties for most."""
+    counts = Counter(r.raw for r in recs if r.raw is not None)
+    if not counts:
+        return None
+    most = max(counts.values())
+    if counts.get(label, 0) == most:
+        return label
+    return counts.most_common(1)[0][0]
 
 
 def _expects_change(segs: Sequence[TimelineSegment], i: int) -> bool:

@@ -146,7 +146,8 @@ class KioskBackend:
     def recommender(self) -> Recommender:
         """The recommender; RuntimeError before `open()` built it (recommend thread)."""
         if self._recommender is None:
-            raise RuntimeError("the recommender is not open yet (KioskBackend.open)")
+            raise RuntimeError(self.open_error or "the recommender is not open yet "
+                               "(KioskBackend.open runs first on the recommend worker)")
         return self._recommender
 
     @recommender.setter
@@ -388,6 +389,9 @@ class KioskBackend:
             if rec.get("last_fallback") and _newer(rec.get("last_fallback_at"), (
                     rec.get("personalize") or {}).get("last_success_at")):
                 fallback = str(rec["last_fallback"])  # until it recovers
+        read_only = str(getattr(self.queue, "read_only", "") or "")
+        if read_only and read_only not in problems:  # likes refused; uploads go on
+            problems.append(read_only)
         online: bool | None = None
         state = upload_error = uploads_off = ""
         if self.uploader is not None:

@@ -15,7 +15,7 @@ import pytest
 from kiosk.config import load_settings
 from kiosk.domain import Emotion, Item, Like
 from kiosk.events import schema
-from kiosk.events.errors import EventsError, SchemaError
+from kiosk.events.errors import EventsError, QueueBusyError, SchemaError
 from kiosk.events.queue import EventQueue
 from kiosk.events.records import RecordKind
 
@@ -221,22 +221,49 @@ def test_closed_queue_raises(db_path: Path, new_like: Callable[..., Like]) -> No
         q.record_like(new_like())
 
 
+@pytest.mark.parametrize("starved", [False, True], ids=["default-waits", "starved"])
 def test_concurrent_recorders_and_acker_lose_nothing(
-    queue: EventQueue, db_path: Path, new_like: Callable[..., Like]
+    db_path: Path, new_like: Callable[..., Like], starved: bool
 ) -> None:
+    """4 recorders and an acker at once: every like is sent exactly once. A bounded lock
+    wait that runs out is a QueueBusyError with nothing written, which the caller
+    retries (the kiosk: the card goes back to Like). `starved` makes that happen for
+    sure: another connection holds the write lock until a wait has run out, and every
+    wait is cut to its minimum."""
+    queue = EventQueue(db_path, busy_timeout_s=0.05 if starved else 2.0,
+                       lock_wait_s=0.0 if starved else None)
     recorded: list[str] = []
     acked: list[str] = []
     errors: list[BaseException] = []
     lock = threading.Lock()
     done = threading.Event()
     fresh = threading.Event()
+    busy_seen = threading.Event()
+    released = threading.Event()
+    retries = [0]
     queue.add_listener(fresh.set)
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    if starved:
+        holder.execute("BEGIN IMMEDIATE")  # nobody writes until a wait has run out
+    else:
+        released.set()
+
+    def busy() -> None:
+        with lock:
+            retries[0] += 1
+        busy_seen.set()
+        released.wait(30)
 
     def record(worker: int) -> None:
         try:
             for n in range(40):
                 like = new_like(f"visit-{worker}-{n % 3}")
-                queue.record_like(like)
+                while True:
+                    try:
+                        queue.record_like(like)
+                        break
+                    except QueueBusyError:  # not saved: tried again, same event id
+                        busy()
                 with lock:
                     recorded.append(like.event_id)
         except BaseException as exc:
@@ -253,7 +280,11 @@ def test_concurrent_recorders_and_acker_lose_nothing(
                         return
                     fresh.wait(5.0)  # woken by the next record or by `done`
                     continue
-                queue.ack(batch.ids)
+                try:
+                    queue.ack(batch.ids)
+                except QueueBusyError:  # not acked: the same rows come back
+                    busy()
+                    continue
                 acked.extend(r.record_id for r in batch.rows)
         except BaseException as exc:
             errors.append(exc)
@@ -261,15 +292,44 @@ def test_concurrent_recorders_and_acker_lose_nothing(
     workers = [threading.Thread(target=record, args=(w,), name=f"kiosk-test-rec-{w}")
                for w in range(4)]
     acker = threading.Thread(target=drain, name="kiosk-test-acker")
-    acker.start()
-    for t in workers:
-        t.start()
-    for t in workers:
-        t.join(30)
-    done.set()
-    fresh.set()
-    acker.join(30)
+    try:
+        acker.start()
+        for t in workers:
+            t.start()
+        if starved:
+            assert busy_seen.wait(30), "no lock wait ran out while the lock was held"
+            holder.execute("ROLLBACK")
+            released.set()
+        for t in workers:
+            t.join(60)
+        done.set()
+        fresh.set()
+        acker.join(60)
+    finally:
+        released.set()
+        holder.close()
     assert not errors
-    assert sorted(acked) == sorted(recorded) and len(recorded) == 160
+    assert not any(t.is_alive() for t in [*workers, acker])
+    assert sorted(acked) == sorted(recorded) and len(set(recorded)) == 160
     assert _rows(db_path, "SELECT count(*) FROM records") == [(0,)]
     assert queue.refresh_counts().sent_total == 160
+    assert retries[0] > 0 or not starved
+    queue.close()
+
+
+def test_queue_opens_through_the_kiosk_sqlite_policy(db_path: Path) -> None:
+    from kiosk.storage import sqlite as store
+
+    with EventQueue(db_path, synchronous="normal") as q:
+        conn = q._conn()
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1  # the policy's
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL, as asked
+    assert schema.SCHEMA.version == schema.LATEST
+    # the same file opens with the shared helper at the same version
+    other = store.open_store(db_path, schema.SCHEMA)
+    try:
+        assert store.user_version(other) == schema.LATEST
+    finally:
+        other.close()
+    with pytest.raises(ValueError, match="synchronous"):
+        EventQueue(db_path, synchronous="sometimes")

@@ -237,6 +237,7 @@ def test_a_newer_or_damaged_manifest_is_a_catalog_error_naming_it(
     with pytest.raises(CatalogError, match="not a SQLite database") as caught:
         Catalog(catalog_dir, db)
     assert str(db) in str(caught.value)
+    assert "rebuilds it from the catalog folder" in str(caught.value)  # the store's remedy
 
 
 def test_a_manifest_from_before_versions_is_read_on_a_full_disk(

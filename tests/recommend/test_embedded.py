@@ -127,7 +127,9 @@ def test_personalized_pages_follow_the_visitors_look(world: Any) -> None:
                 page = rec.page(visit, HAPPY, mode=mode)
                 hits[mode] += sum(look[i] == 1 for i in page.item_ids)
     assert hits["personalized"] > hits["emotion"] + 15
-    assert hits["personalized"] >= 100  # of 120 shown
+    # Of 120 shown: at most 80 can be unseen happy images of that look (4 per visit),
+    # the rest come from the neighbouring folders within the "For you" share.
+    assert hits["personalized"] >= 90
 
 
 def test_co_likes_lift_items_liked_together(world: Any) -> None:

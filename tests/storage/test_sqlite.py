@@ -79,6 +79,8 @@ def test_fresh_file_is_created_at_the_latest_version_with_the_policy(db: Path) -
             conn.execute("INSERT INTO tags VALUES (99, 'dangling')")
         with pytest.raises(sqlite3.IntegrityError, match="empty note"):  # the trigger
             conn.execute("INSERT INTO notes (text) VALUES ('')")
+        for suffix in ("", "-wal", "-shm"):  # private from the first byte, journal included
+            assert Path(f"{db}{suffix}").stat().st_mode & 0o777 == 0o600, suffix
     finally:
         conn.close()
     assert db.stat().st_mode & 0o777 == 0o600
@@ -187,6 +189,10 @@ def test_a_file_that_is_not_a_database_is_named(db: Path, content: bytes) -> Non
             open_store(db, SCHEMA, read_only=read_only)
         assert str(db) in str(caught.value) and "move the file aside" in str(caught.value)
     assert db.read_bytes() == content  # never overwritten
+    own = Schema("the test store", SCHEMA.steps, remedy="run `kiosk-admin rebuild` on it")
+    for read_only in (False, True):
+        with pytest.raises(NotADatabaseError, match="run `kiosk-admin rebuild` on it"):
+            open_store(db, own, read_only=read_only)
 
 
 def test_read_only_open_never_creates_writes_or_upgrades(db: Path) -> None:

@@ -134,7 +134,7 @@ def test_mode_toggle_emits_and_locks_until_ready(window: MainWindow, qtbot: QtBo
         qtbot.mouseClick(window.main.mode_toggle.button("emotion"), Qt.MouseButton.LeftButton)
     assert blocker.args == ["emotion"]
 
-    page, images = make_page(3, mode="personalized")
+    page, images = make_page(3, mode=RecommendMode.PERSONALIZED)
     window.show_page(page, images)
     assert window.main.headline.text() == f"For you · {page.emotion.name.title()}"
     assert window.main.mode_toggle.current() == "personalized"

@@ -62,7 +62,7 @@ def _states(window: MainWindow, overlay: ConsentOverlay) -> Iterator[str]:
     window.show_page(page, images)
     yield "main, emotion page"
     window.set_mode(RecommendMode.EMOTION, personalization_ready=True)
-    window.show_page(*make_page(3, Emotion.DISGUSTED, mode="personalized"))
+    window.show_page(*make_page(3, Emotion.DISGUSTED, mode=RecommendMode.PERSONALIZED))
     yield "main, for you"
     window.show_emotion(make_reading(Emotion.SURPRISED, 1.0, source="manual"))
     window.show_message("Your like could not be saved. Please try again.")

@@ -1,0 +1,64 @@
+"""Typed, validated settings: one declarative schema, read from a TOML file, then
+`KIOSK_<SECTION>_<KEY>` environment variables, then command-line overrides.
+
+| module | one job |
+|---|---|
+| `schema` | the sections, their fields with docs and bounds, `Settings` and its paths |
+| `loader` | file, environment and overrides into `Settings`; the unknown-name policy |
+| `rules` | rules that span fields, checked at the end of loading; notes worth logging |
+| `output` | the effective settings as TOML (`--print-config`), secrets redacted |
+| `pin` | the admin PIN's salted hash |
+
+Every public name is importable from `kiosk.config`.
+
+Credentials never live here: boto3's standard chain provides them. The admin PIN
+is stored as a salted hash (`ui.admin_pin_hash`, see `hash_pin`).
+"""
+
+from kiosk.config.loader import (
+    apply_values,
+    default_config_path,
+    load_settings,
+    read_text,
+    read_text_bytes,
+)
+from kiosk.config.output import describe, toml_value
+from kiosk.config.pin import FACTORY_PIN, check_pin, hash_pin, is_factory_pin
+from kiosk.config.rules import (
+    ENDPOINT_KEYS,
+    check_settings,
+    endpoint_url_problem,
+    settings_notes,
+)
+from kiosk.config.schema import (
+    APP_NAME,
+    ENV_PREFIX,
+    SECTIONS,
+    AnalyticsSettings,
+    AppSettings,
+    AwsSettings,
+    CameraSettings,
+    ConfigError,
+    EventsSettings,
+    FleetSettings,
+    IdentitySettings,
+    PersonalizeSettings,
+    RecommendSettings,
+    RekognitionSettings,
+    Settings,
+    SyncSettings,
+    UiSettings,
+    VisionSettings,
+    schema_docs,
+    setting,
+)
+
+__all__ = [
+    "APP_NAME", "ENDPOINT_KEYS", "ENV_PREFIX", "FACTORY_PIN", "SECTIONS", "AnalyticsSettings",
+    "AppSettings", "AwsSettings", "CameraSettings", "ConfigError", "EventsSettings",
+    "FleetSettings", "IdentitySettings", "PersonalizeSettings", "RecommendSettings",
+    "RekognitionSettings", "Settings", "SyncSettings", "UiSettings", "VisionSettings",
+    "apply_values", "check_pin", "check_settings", "default_config_path", "describe",
+    "endpoint_url_problem", "hash_pin", "is_factory_pin", "load_settings", "read_text",
+    "read_text_bytes", "schema_docs", "setting", "settings_notes", "toml_value",
+]

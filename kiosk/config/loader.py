@@ -1,0 +1,180 @@
+"""Loading settings: a TOML file, then `KIOSK_<SECTION>_<KEY>` environment variables,
+then command-line overrides, each value coerced to its field's type and checked
+against its bounds or allowed values (`kiosk.config.schema`); the rules that span
+fields (`kiosk.config.rules`) run last.
+
+Policy for names the schema does not know: an unknown section or key in the file,
+a `KIOSK_<SECTION>_<KEY>` variable whose section exists but whose key does not, and
+an unknown command-line override are errors (`ConfigError` naming the origin and
+the allowed keys): a typo must never leave a setting silently at its default.
+Environment variables whose second word is not a section (`KIOSK_CONFIG`,
+`KIOSK_HOME`, ...) are not settings and are ignored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import fields
+from pathlib import Path
+from typing import Any, get_type_hints
+
+import platformdirs
+
+from kiosk.config.rules import check_settings
+from kiosk.config.schema import APP_NAME, ENV_PREFIX, SECTIONS, ConfigError, Settings
+
+
+def default_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "kiosk.toml"
+
+
+def load_settings(
+    config_file: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """File (`config_file`, else `$KIOSK_CONFIG`, else the platform config file if it
+    exists), then environment, then `overrides` (from the command line)."""
+    env = os.environ if env is None else env
+    path: Path | None = None
+    if config_file:
+        path = Path(config_file)
+    elif env.get("KIOSK_CONFIG"):
+        path = Path(env["KIOSK_CONFIG"])
+    elif default_config_path().is_file():
+        path = default_config_path()
+
+    settings = Settings()
+    if path is not None:
+        settings = apply_values(settings, _read_toml(path), str(path))
+        settings = dataclasses.replace(settings, source_file=str(path))
+    settings = apply_values(settings, _from_env(env), "environment")
+    if overrides:
+        settings = apply_values(settings, overrides, "command line")
+    check_settings(settings)
+    return settings
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: settings file not found; check --config / KIOSK_CONFIG"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read settings file ({exc.strerror})") from None
+    try:
+        data = tomllib.loads(read_text_bytes(raw))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    flat: dict[str, Any] = {}
+    for section, values in data.items():
+        if section not in SECTIONS:
+            raise ConfigError(
+                f"{path}: unknown section [{section}]; allowed: {', '.join(SECTIONS)}"
+            )
+        if not isinstance(values, dict):
+            raise ConfigError(f"{path}: [{section}] must be a table of key = value")
+        for key, value in values.items():
+            flat[f"{section}.{key}"] = value
+    return flat
+
+
+def read_text_bytes(raw: bytes) -> str:
+    """Decode a text file the kiosk reads (settings, CSV labels, prompts, manifests):
+    UTF-8, with or without the byte-order mark Windows Notepad writes. Raises
+    UnicodeDecodeError for other encodings."""
+    return raw.decode("utf-8-sig")
+
+
+def read_text(path: str | Path) -> str:
+    """`path`'s text as `read_text_bytes` decodes it; OSError as from `open`."""
+    return read_text_bytes(Path(path).read_bytes())
+
+
+def _from_env(env: Mapping[str, str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, value in env.items():
+        if not name.startswith(ENV_PREFIX) or name == "KIOSK_CONFIG":
+            continue
+        rest = name[len(ENV_PREFIX):].lower()
+        section, _, key = rest.partition("_")
+        if section in SECTIONS and key:
+            out[f"{section}.{key}"] = value
+    return out
+
+
+def apply_values(settings: Settings, values: Mapping[str, Any], origin: str) -> Settings:
+    """`settings` with `section.key -> raw value` applied, each coerced and checked
+    against the schema; ConfigError names `origin`, the key and what is allowed."""
+    changes: dict[str, dict[str, Any]] = {}
+    for dotted, raw in values.items():
+        section, _, key = dotted.partition(".")
+        cls = SECTIONS.get(section)
+        if cls is None:
+            raise ConfigError(
+                f"{origin}: unknown section {section!r} in {dotted!r}; "
+                f"allowed: {', '.join(SECTIONS)}"
+            )
+        spec = {f.name: f for f in fields(cls)}
+        if key not in spec:
+            raise ConfigError(
+                f"{origin}: unknown key {dotted!r}; keys of [{section}]: {', '.join(spec)}"
+            )
+        hint = get_type_hints(cls)[key]
+        value = _coerce(raw, hint, spec[key].metadata, f"{origin}: {dotted}")
+        changes.setdefault(section, {})[key] = value
+    for section, kv in changes.items():
+        settings = dataclasses.replace(
+            settings, **{section: dataclasses.replace(getattr(settings, section), **kv)}
+        )
+    return settings
+
+
+def _coerce(raw: Any, hint: Any, meta: Mapping[str, Any], where: str) -> Any:
+    shown = "<redacted>" if meta.get("secret") else repr(raw)
+    try:
+        if hint is bool:
+            if isinstance(raw, bool):
+                value: Any = raw
+            elif isinstance(raw, str) and raw.strip().lower() in {"1", "true", "yes", "on"}:
+                value = True
+            elif isinstance(raw, str) and raw.strip().lower() in {"0", "false", "no", "off"}:
+                value = False
+            else:
+                raise ValueError("expected true or false")
+        elif hint is int:
+            if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+                raise ValueError("expected a whole number")
+            try:
+                value = int(str(raw).strip()) if isinstance(raw, str) else int(raw)
+            except (TypeError, ValueError):
+                raise ValueError("expected a whole number") from None
+        elif hint is float:
+            if isinstance(raw, bool):
+                raise ValueError("expected a number")
+            try:
+                value = float(raw)
+            except (TypeError, ValueError):
+                raise ValueError("expected a number") from None
+            if math.isnan(value):
+                raise ValueError("expected a number, not NaN")
+        elif hint is str:
+            if not isinstance(raw, str | int | float) or isinstance(raw, bool):
+                raise ValueError("expected a string")
+            value = str(raw)
+        else:  # pragma: no cover - schema only uses the types above
+            raise ValueError(f"unsupported type {hint}")
+    except ValueError as exc:
+        raise ConfigError(f"{where} = {shown}: {exc}") from None
+    lo, hi, choices = meta.get("min"), meta.get("max"), meta.get("choices")
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        raise ConfigError(f"{where} = {shown}: must be between {lo} and {hi}")
+    if choices and value not in choices:
+        raise ConfigError(f"{where} = {shown}: allowed values are {', '.join(choices)}")
+    return value

@@ -1,0 +1,204 @@
+"""The event queue on a read-only data folder: open what is on disk, upload it, remember
+in memory what this run did with it.
+
+A data folder can turn read-only under a kiosk (an SD card or USB disk the kernel
+remounted read-only after I/O errors, a mount made `ro` by mistake). Likes can then
+not be saved, but the events already queued can still be uploaded. SQLite cannot
+open a WAL database read-only in every state of its side files, so `open_snapshot`
+tries, in order:
+
+1. `file:…?mode=ro`: works while the `-shm` index exists (after a crash, or while
+   another process has the queue open); SQLite reads the `-wal` through it;
+2. `file:…?mode=ro&immutable=1` when there is no `-wal` (or an empty one): after a
+   clean shutdown the main file is complete, and nothing can change it on a
+   read-only folder. Never with a non-empty `-wal`: immutable mode ignores the WAL,
+   and the rows committed there would be invisible;
+3. a private copy of the file and its `-wal` in a temporary folder, opened normally
+   (SQLite replays the WAL into it): a `-wal` without its `-shm`.
+
+`Ledger` keeps what the uploader did while acks could not be written (rows sent,
+rows refused for good, failed tries), so nothing is sent twice in one run and the
+counts stay true. It is lost at exit: the next start with a writable folder sends
+those rows again, under the same event ids (see README "Events").
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+SQLITE_READONLY = 8
+SQLITE_CANTOPEN = 14
+
+
+def write_problem(folder: Path) -> str:
+    """'' when a file can be created in `folder`, else why not ("Read-only file
+    system", "Permission denied"). Tries for real: root ignores permission bits, and
+    only the kernel knows whether the mount is read-only."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=".kiosk-write-probe-", dir=folder)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    os.close(fd)
+    Path(name).unlink(missing_ok=True)
+    return ""
+
+
+def is_read_only_error(exc: BaseException) -> bool:
+    """True for a SQLite error that means the file cannot be written (SQLITE_READONLY
+    and its extended codes)."""
+    code = int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+    return code == SQLITE_READONLY or "readonly database" in str(exc).lower()
+
+
+def read_only_message(path: Path, detail: object) -> str:
+    """The operator sentence for a queue whose file cannot be written."""
+    return (f"the event queue {path} cannot be written ({detail}): likes cannot be "
+            "saved; the events already queued are still uploaded. Make the data folder "
+            "writable again (check the disk and how it is mounted; app.data_dir) and "
+            "restart the kiosk")
+
+
+class Snapshot:
+    """How this run reads a queue it cannot write: `connect()` gives one more
+    connection (one per thread); `close()` removes a private copy, if one was made."""
+
+    def __init__(self, path: Path, uri: str, how: str, scratch: Path | None = None) -> None:
+        self.path = path
+        self.uri = uri
+        self.how = how  # for the log: "read-only", "immutable" or "private copy"
+        self._scratch = scratch
+
+    def connect(self, timeout: float) -> sqlite3.Connection:
+        return sqlite3.connect(self.uri, uri=True, timeout=timeout, isolation_level=None,
+                               check_same_thread=False)
+
+    def close(self) -> None:
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
+
+
+def open_snapshot(path: Path) -> Snapshot:
+    """The best way to read `path` on a read-only folder (see the module docstring).
+    Raises sqlite3.Error or OSError when the file cannot be read at all."""
+    base = f"file:{_uri_path(path)}?mode=ro"
+    try:
+        _probe(base)
+        return Snapshot(path, base, "read-only")
+    except sqlite3.Error as exc:
+        if int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF != SQLITE_CANTOPEN:
+            raise
+    wal = path.with_name(path.name + "-wal")
+    if not wal.exists() or wal.stat().st_size == 0:
+        uri = f"{base}&immutable=1"
+        _probe(uri)
+        return Snapshot(path, uri, "immutable")
+    scratch = Path(tempfile.mkdtemp(prefix="kiosk-queue-"))
+    try:
+        copy = scratch / path.name
+        shutil.copyfile(path, copy)
+        shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
+        uri = f"file:{_uri_path(copy)}"
+        _probe(uri)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    log.warning("event queue %s: its -wal has no -shm index on a read-only folder; "
+                "reading a private copy in %s", path, scratch)
+    return Snapshot(path, uri, "private copy", scratch)
+
+
+def _probe(uri: str) -> None:
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    finally:
+        conn.close()
+
+
+def _uri_path(path: Path) -> str:
+    return str(path.resolve()).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+
+
+@dataclass
+class Ledger:
+    """What the uploader did with rows whose ack could not be written, by row id.
+    Thread-safe; kept for this run only."""
+
+    sent: dict[int, str] = field(default_factory=dict)  # id -> kind
+    dead: dict[int, tuple[str, str, str]] = field(default_factory=dict)  # id -> kind, code, msg
+    tries: dict[int, tuple[int, float]] = field(default_factory=dict)  # id -> attempts, retry_at
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __bool__(self) -> bool:
+        return bool(self.sent or self.dead or self.tries)
+
+    def handled(self) -> frozenset[int]:
+        """Row ids that must not be offered again in this run (sent or refused)."""
+        with self._lock:
+            return frozenset(self.sent) | frozenset(self.dead)
+
+    def mark_sent(self, kinds: Iterable[tuple[int, str]]) -> list[str]:
+        """Rows sent; returns the kinds of those not marked before."""
+        with self._lock:
+            fresh = [(i, k) for i, k in kinds if i not in self.sent and i not in self.dead]
+            for row_id, kind in fresh:
+                self.sent[row_id] = kind
+                self.tries.pop(row_id, None)
+            return [k for _, k in fresh]
+
+    def mark_dead(self, kinds: Iterable[tuple[int, str]], code: str, message: str
+                  ) -> list[str]:
+        with self._lock:
+            fresh = [(i, k) for i, k in kinds if i not in self.sent and i not in self.dead]
+            for row_id, kind in fresh:
+                self.dead[row_id] = (kind, code, message)
+                self.tries.pop(row_id, None)
+            return [k for _, k in fresh]
+
+    def note_try(self, stored: Iterable[tuple[int, int]], retry_at: float) -> int:
+        """One more failed try for rows (id, attempts stored in the file); returns the
+        highest count."""
+        top = 0
+        with self._lock:
+            for row_id, attempts in stored:
+                count = max(attempts, self.tries.get(row_id, (0, 0.0))[0]) + 1
+                self.tries[row_id] = (count, retry_at)
+                top = max(top, count)
+        return top
+
+    def overlay(self, row_id: int, attempts: int, retry_at: float) -> tuple[int, float]:
+        """A row's attempts and next-try time, with this run's failed tries."""
+        with self._lock:
+            held = self.tries.get(row_id)
+        return (max(attempts, held[0]), held[1]) if held else (attempts, retry_at)
+
+    def pending_delta(self) -> dict[str, int]:
+        """Rows per kind to take off the file's pending counts."""
+        out: dict[str, int] = {}
+        with self._lock:
+            for kind in [*self.sent.values(), *(d[0] for d in self.dead.values())]:
+                out[kind] = out.get(kind, 0) + 1
+        return out
+
+    def counts(self) -> tuple[int, int]:
+        """(sent, refused) in this run."""
+        with self._lock:
+            return len(self.sent), len(self.dead)
+
+
+def close_quietly(conns: Iterable[sqlite3.Connection]) -> None:
+    for conn in conns:
+        with contextlib.suppress(sqlite3.Error):
+            conn.close()

@@ -1,0 +1,181 @@
+"""The record side of the queue: likes, impressions, users and catalog items committed
+durably (one INSERT, `synchronous=FULL`), and the spool that keeps an impression or a
+PutItems record a lock kept out until the next write or start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from kiosk.domain import Emotion, Item, Like
+from kiosk.errors import KioskError
+from kiosk.events.errors import (
+    EventsError,
+    QueueBusyError,
+    QueueReadOnlyError,
+)
+from kiosk.events.eviction import EvictionMixin
+from kiosk.events.records import (
+    Record,
+    RecordKind,
+    impression_record,
+    item_record,
+    like_record,
+    user_record,
+)
+
+log = logging.getLogger(__name__)
+
+
+class RecordingMixin(EvictionMixin):
+    """`record` and its typed forms; see `kiosk.events.queue`."""
+
+    @property
+    def spool_path(self) -> Path:
+        """Where records wait that a lock kept out of the database (JSON lines)."""
+        return self.path.with_name(self.path.name + ".spool")
+
+    def _spool(self, record: Record, error: Exception) -> None:
+        line = json.dumps({
+            "kind": record.kind.value, "record_id": record.record_id, "body": record.body,
+            "session_id": record.session_id, "user_id": record.user_id,
+            "created_at": record.created_at,
+        }, ensure_ascii=False)
+        try:
+            with self.spool_path.open("a", encoding="utf-8") as fh:
+                fh.write(line + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            raise EventsError(f"{error}; keeping it in {self.spool_path} failed too "
+                              f"({exc.strerror})") from None
+        log.warning("event queue: %s %s kept in %s (%s); it is queued at the next start",
+                    record.kind.value, record.record_id, self.spool_path, error)
+
+    def _ingest_spool(self) -> int:
+        """Queue the records a lock kept in the spool file; returns how many."""
+        if not self.spool_path.exists():
+            return 0
+        if self.read_only:
+            log.warning("event queue: the spool %s stays for a start with a writable "
+                        "folder", self.spool_path)
+            return 0
+        taking = self.spool_path.with_name(f"{self.spool_path.name}.{os.getpid()}")
+        try:
+            self.spool_path.replace(taking)
+            lines = taking.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            log.warning("event queue: cannot read the spool %s: %s", self.spool_path, exc)
+            return 0
+        records = []
+        for line in lines:
+            try:
+                raw = json.loads(line)
+                records.append(Record(RecordKind(raw["kind"]), str(raw["record_id"]),
+                                      raw["body"], str(raw.get("session_id") or ""),
+                                      raw.get("user_id"), float(raw["created_at"])))
+            except (ValueError, KeyError, TypeError) as exc:
+                log.error("event queue: unreadable spool line skipped (%s): %.200s", exc, line)
+        try:
+            for record in records:
+                self.record(record, _from_spool=True)
+        except KioskError as exc:  # still locked or full: keep the whole spool for later
+            log.warning("event queue: spool not queued yet: %s", exc)
+            with contextlib.suppress(OSError), self.spool_path.open("a", encoding="utf-8") as fh:
+                fh.write("".join(f"{line}\n" for line in lines))
+            taking.unlink(missing_ok=True)
+            return 0
+        taking.unlink(missing_ok=True)
+        if records:
+            log.info("event queue: %d record(s) from the spool queued", len(records))
+        return len(records)
+
+    def record_like(self, like: Like) -> int:
+        """Commit a like (its id and tap time come with it); returns the row id. Recording
+        the same event id twice keeps one row. Raises DiskFullError when there is no room."""
+        return self.record(like_record(like, self.event_type))
+
+    def record_impression(
+        self,
+        visit_id: str,
+        impression: Sequence[str],
+        *,
+        emotion: Emotion | None = None,
+        user_id: str | None = None,
+        recommendation_id: str | None = None,
+        event_id: str | None = None,
+        sent_at: float | None = None,
+        spool: bool = True,
+    ) -> int:
+        """A page shown and left without a like (a liked page's impression rides on the
+        like itself). Evicted first when the queue is full; spooled under a lock."""
+        return self.record(spool=spool, record=impression_record(
+            visit_id, impression, emotion=emotion, user_id=user_id,
+            recommendation_id=recommendation_id, event_type=self.impression_event_type,
+            event_id=event_id, sent_at=sent_at,
+        ))
+
+    def record_user(
+        self, user_id: str, emotion: Emotion, properties: Mapping[str, Any] | None = None
+    ) -> int:
+        return self.record(user_record(user_id, emotion, properties))
+
+    def record_item(self, item: Item, properties: Mapping[str, Any] | None = None,
+                    *, spool: bool = True) -> int:
+        """PutItems for a catalog item; spooled under a lock (see the module docstring)."""
+        return self.record(item_record(item, properties), spool=spool)
+
+    def record(self, record: Record, *, spool: bool = False, _from_spool: bool = False
+               ) -> int:
+        """Commit one record durably; returns its row id. Raises DiskFullError,
+        QueueBusyError (still locked after `lock_wait_s`), CorruptQueueError or
+        EventsError; when it raises, nothing was written. With `spool`, a record the
+        lock kept out is kept in the spool file instead (returns 0)."""
+        if self.read_only:
+            raise QueueReadOnlyError(self.read_only)
+        body = json.dumps(record.body, separators=(",", ":"), ensure_ascii=False)
+
+        def insert() -> tuple[int, bool]:
+            with self._write() as conn:
+                row = conn.execute(
+                    "INSERT INTO records (kind, record_id, grp, session_id, user_id,"
+                    " created_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (record_id) DO NOTHING RETURNING id",
+                    (record.kind.value, record.record_id, record.group, record.session_id,
+                     record.user_id, record.created_at, body),
+                ).fetchone()
+                if row is not None:
+                    return int(row[0]), True
+                row = conn.execute(
+                    "SELECT id FROM records WHERE record_id = ?", (record.record_id,)
+                ).fetchone()
+                return int(row[0]), False
+
+        try:
+            row_id, inserted = self._retrying(f"save a {record.kind.value}", insert)
+        except QueueBusyError as exc:
+            if not spool:
+                raise
+            self._spool(record, exc)
+            return 0
+        self._disk_full = ""
+        if inserted:
+            with self._lock:
+                self._pending[record.kind.value] = self._pending.get(record.kind.value, 0) + 1
+            try:
+                self._enforce_bounds()
+            except EventsError as exc:  # the record is committed: report, never undo it
+                log.error("event queue: could not make room after a record: %s", exc)
+            self._notify()
+        else:
+            log.info("event queue: %s %s already queued as row %d",
+                     record.kind.value, record.record_id, row_id)
+        if not _from_spool and self.spool_path.exists():
+            self._ingest_spool()
+        return row_id

@@ -1,0 +1,99 @@
+"""A queue whose writes are refused as read-only while the kiosk runs (SQLite's own
+SQLITE_READONLY, from `PRAGMA query_only`): likes are refused with the cause, the upload
+side goes on with its acks, dead letters and failed tries kept in memory for the run,
+and the file keeps every row for the next start. The genuine read-only mount is in
+test_disk_faults.py."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kiosk.domain import Like
+from kiosk.events.errors import QueueReadOnlyError
+from kiosk.events.queue import EventQueue
+from kiosk.events.records import RecordKind
+from kiosk.workers.backend import KioskBackend
+
+ALL = tuple(RecordKind)
+
+
+def _refuse_writes(queue: EventQueue) -> None:
+    queue._conn().execute("PRAGMA query_only = 1")  # this thread's connection
+
+
+def _stored(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute("SELECT count(*) FROM records").fetchone()[0])
+
+
+def test_write_refused_as_read_only_keeps_uploading_from_memory(
+    queue: EventQueue, db_path: Path, new_like: Callable[..., Like]
+) -> None:
+    likes = [new_like(f"visit-{n % 2}") for n in range(12)]
+    for like in likes:
+        queue.record_like(like)
+    _refuse_writes(queue)
+    with pytest.raises(QueueReadOnlyError, match="cannot be written"):
+        queue.record_like(new_like())
+    assert "readonly" in queue.read_only and queue.status()["read_only"] == queue.read_only
+    with pytest.raises(QueueReadOnlyError):  # refused at once from now on
+        queue.record_like(new_like())
+
+    sent: list[str] = []
+    failing = queue.next_batch(ALL)
+    assert failing is not None
+    assert queue.note_attempt(failing.ids, retry_at=123.0) == 1
+    again = queue.next_batch(ALL)
+    assert again is not None and again.ids == failing.ids  # offered again, tries kept
+    assert again.attempts == 1 and again.retry_at == 123.0
+    assert queue.dead_letter(again.ids[:1], "InvalidInputException", "bad") == 1
+    while (batch := queue.next_batch(ALL)) is not None:
+        assert queue.ack(batch.ids) == len(batch)
+        sent.extend(r.record_id for r in batch.rows)
+    refused = {failing.rows[0].record_id}
+    assert sorted(sent) == sorted({like.event_id for like in likes} - refused)
+    counts = queue.refresh_counts()
+    assert counts.pending_total == 0 and counts.sent_total == 11 and counts.dead == 1
+    assert queue.retry_transient_dead() == 0
+    assert _stored(db_path) == 12  # nothing written: every row is there for the next start
+    queue.close()
+    with EventQueue(db_path) as reopened:
+        assert reopened.read_only == ""
+        assert reopened.refresh_counts().pending_total == 12
+
+
+def test_forget_me_while_read_only_holds_the_users_back_and_says_so(
+    queue: EventQueue, new_like: Callable[..., Like]
+) -> None:
+    queue.record_like(new_like("v1", user_id="u-1"))
+    queue.record_like(new_like("v2", user_id="u-2"))
+    _refuse_writes(queue)
+    with pytest.raises(QueueReadOnlyError):
+        queue.record_like(new_like())
+    with pytest.raises(QueueReadOnlyError, match="1 queued record"):
+        queue.forget_users(["u-1"])
+    batch = queue.next_batch(ALL)
+    assert batch is not None and batch.user_id == "u-2"  # u-1 is never offered
+    queue.ack(batch.ids)
+    assert queue.next_batch(ALL) is None
+
+
+def test_backend_refuses_likes_and_names_the_cause_while_uploads_go_on(
+    queue: EventQueue, new_like: Callable[..., Like]
+) -> None:
+    from kiosk.domain import Emotion, Item, Page
+
+    queue.record_like(new_like())
+    _refuse_writes(queue)
+    backend = KioskBackend(queue=queue)
+    page = Page(items=(Item("emotions/happy/a.jpg", Emotion.HAPPY, "a.jpg"),),
+                emotion=Emotion.HAPPY, visit_id="visit-9", index=0)
+    with pytest.raises(QueueReadOnlyError):
+        backend.commit_like(page, "emotions/happy/a.jpg", 1.0, None)
+    status = backend.status()
+    assert "cannot be written" in status.problem
+    assert status.queue is not None and status.queue.depth == 1
