@@ -26,7 +26,9 @@ HAPPY = "images/Sanjay_Gupta_0001.jpg"  # read as HAPPY by the shipped models (s
 
 @pytest.fixture
 def face_video(tmp_path: Path, faces_dir: Path) -> Path:
-    script = [Segment(None, 0.5), Segment("happy", 5.0), Segment(None, 30.0)]
+    # the face stays long enough for the models to load and warm up (about 10 s on a busy
+    # 2-core machine) before it is first seen
+    script = [Segment(None, 0.5), Segment("happy", 20.0), Segment(None, 30.0)]
     return write_face_video(tmp_path / "visitor.avi", faces_dir, script,
                             chosen={"happy": faces_dir / HAPPY})
 
@@ -77,7 +79,7 @@ def test_visitor_arrives_pages_likes_and_leaves(running: Kiosk, qtbot: QtBot) ->
                     queue.queue.counts().pending.get("event") == 1, timeout=5000)
 
     # the visitor leaves: the visit ends and, after the idle time, attract mode starts
-    qtbot.waitUntil(lambda: controller.attract, timeout=20000)
+    qtbot.waitUntil(lambda: controller.attract, timeout=40000)
     assert window.current_screen() == "attract"
     assert controller.visit_id is None
 
