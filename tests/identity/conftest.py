@@ -1,9 +1,11 @@
 """Fixtures for identity: a register in a temporary folder, a Rekognition client under
 botocore's Stubber (shapes checked against the real model), a client that fails the
-test on any call, a granted visit, a fake PutUsers recorder and a small face JPEG."""
+test on any call, a granted visit, a fake PutUsers recorder, a small face JPEG, a local
+fake Rekognition collection on 127.0.0.1 and the real app pointed at it."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -20,6 +22,8 @@ from kiosk.domain import Emotion
 from kiosk.identity.consent import LookupGrant, VisitConsent
 from kiosk.identity.register import IdentityRegister
 from kiosk.identity.service import IdentityService
+
+from .fake_rekognition import FakeCollection
 
 COLLECTION = "kiosk-visitors"
 
@@ -224,3 +228,36 @@ def silent_endpoint() -> Iterator[str]:
         s.bind(("127.0.0.1", 0))
         s.listen(8)
         yield f"http://127.0.0.1:{s.getsockname()[1]}"
+
+
+@pytest.fixture
+def collection(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeCollection]:
+    """A fake Rekognition face collection served on 127.0.0.1 (dummy credentials)."""
+    for name, value in (("AWS_ACCESS_KEY_ID", "test"), ("AWS_SECRET_ACCESS_KEY", "test")):
+        monkeypatch.setenv(name, value)
+    with FakeCollection() as server:
+        yield server
+
+
+@contextlib.contextmanager
+def identity_app(qtbot: Any, tmp_path: Path, video: Path,
+                 collection: FakeCollection) -> Iterator[Any]:
+    """The real app, started, with identity on against `collection` and `video` looped
+    as its camera; shut down on exit."""
+    from kiosk.app import Kiosk
+    from kiosk.config import load_settings
+
+    settings = load_settings(env={}, overrides={
+        "camera.source": str(video), "camera.loop": "true",
+        "app.data_dir": str(tmp_path / "data"), "app.log_dir": str(tmp_path / "log"),
+        "identity.enabled": "true", "identity.collection_id": "kiosk-test",
+        "aws.region": "us-east-1", "aws.endpoint_rekognition": collection.url,
+        "aws.read_timeout_s": "5",
+    })
+    app = Kiosk(settings)
+    qtbot.addWidget(app.window)
+    app.start()
+    try:
+        yield app
+    finally:
+        app.shutdown()

@@ -16,9 +16,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk
-from kiosk.config import load_settings
 from kiosk.tools.face_video import Segment, write_face_video
 
+from .conftest import identity_app
 from .fake_rekognition import FakeCollection
 
 pytestmark = [pytest.mark.faces, pytest.mark.slow, pytest.mark.timeout(300)]
@@ -27,31 +27,13 @@ HAPPY = "images/Sanjay_Gupta_0001.jpg"  # read as HAPPY by the shipped models
 
 
 @pytest.fixture
-def collection(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeCollection]:
-    for name, value in (("AWS_ACCESS_KEY_ID", "test"), ("AWS_SECRET_ACCESS_KEY", "test")):
-        monkeypatch.setenv(name, value)
-    with FakeCollection() as server:
-        yield server
-
-
-@pytest.fixture
 def kiosk(qtbot: QtBot, tmp_path: Path, faces_dir: Path,
           collection: FakeCollection) -> Iterator[Kiosk]:
     # one visitor who stays: a short clip of one face, looped
     video = write_face_video(tmp_path / "visitor.avi", faces_dir, [Segment("happy", 6.0)],
                              chosen={"happy": faces_dir / HAPPY})
-    settings = load_settings(env={}, overrides={
-        "camera.source": str(video), "camera.loop": "true",
-        "app.data_dir": str(tmp_path / "data"), "app.log_dir": str(tmp_path / "log"),
-        "identity.enabled": "true", "identity.collection_id": "kiosk-test",
-        "aws.region": "us-east-1", "aws.endpoint_rekognition": collection.url,
-        "aws.read_timeout_s": "5",
-    })
-    app = Kiosk(settings)
-    qtbot.addWidget(app.window)
-    app.start()
-    yield app
-    app.shutdown()
+    with identity_app(qtbot, tmp_path, video, collection) as app:
+        yield app
 
 
 def queue_text(kiosk: Kiosk) -> str:

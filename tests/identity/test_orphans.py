@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from botocore.stub import Stubber
 
 from kiosk.aws import make_client
@@ -20,14 +19,6 @@ from kiosk.identity.service import ORPHAN_AGE_S, IdentityService
 
 from .conftest import COLLECTION, NO_MATCH, Clock, index_params, search_params
 from .fake_rekognition import FakeCollection
-
-
-@pytest.fixture
-def collection(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeCollection]:
-    for name, value in (("AWS_ACCESS_KEY_ID", "test"), ("AWS_SECRET_ACCESS_KEY", "test")):
-        monkeypatch.setenv(name, value)
-    with FakeCollection() as server:
-        yield server
 
 
 def service_for(server: FakeCollection, register: IdentityRegister,

@@ -19,9 +19,9 @@ from pytestqt.exceptions import TimeoutError as WaitTimeout
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk
-from kiosk.config import load_settings
 from kiosk.tools.face_video import Segment, write_face_video
 
+from .conftest import identity_app
 from .fake_rekognition import FakeCollection
 
 pytestmark = [pytest.mark.faces, pytest.mark.slow, pytest.mark.timeout(420)]
@@ -32,32 +32,14 @@ TURN_S = 14.0  # each person's turn; the video loops A, B, A, B, ...
 
 
 @pytest.fixture
-def collection(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeCollection]:
-    for name, value in (("AWS_ACCESS_KEY_ID", "test"), ("AWS_SECRET_ACCESS_KEY", "test")):
-        monkeypatch.setenv(name, value)
-    with FakeCollection() as server:
-        yield server
-
-
-@pytest.fixture
 def kiosk(qtbot: QtBot, tmp_path: Path, faces_dir: Path,
           collection: FakeCollection) -> Iterator[Kiosk]:
     # A, then B in A's place with no gap (and A again after B: the video loops)
     video = write_face_video(tmp_path / "switch.avi", faces_dir, [
         Segment("happy", TURN_S, PERSON_A), Segment("happy", TURN_S, PERSON_B),
     ])
-    settings = load_settings(env={}, overrides={
-        "camera.source": str(video), "camera.loop": "true",
-        "app.data_dir": str(tmp_path / "data"), "app.log_dir": str(tmp_path / "log"),
-        "identity.enabled": "true", "identity.collection_id": "kiosk-test",
-        "aws.region": "us-east-1", "aws.endpoint_rekognition": collection.url,
-        "aws.read_timeout_s": "5",
-    })
-    app = Kiosk(settings)
-    qtbot.addWidget(app.window)
-    app.start()
-    yield app
-    app.shutdown()
+    with identity_app(qtbot, tmp_path, video, collection) as app:
+        yield app
 
 
 def click(qtbot: QtBot, kiosk: Kiosk, widget: Any) -> None:
