@@ -27,7 +27,7 @@ from typing import Any
 
 from kiosk.analytics.bucket import BucketStats, Mix, merge_histograms
 from kiosk.errors import KioskError
-from kiosk.storage.sqlite import Schema, connect, open_store
+from kiosk.storage.sqlite import Schema, connect, immediate, open_store
 
 log = logging.getLogger(__name__)
 
@@ -106,14 +106,8 @@ class AnalyticsStore:
     def _tx(self) -> Iterator[sqlite3.Connection]:
         conn = self._conn()
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate(conn):
                 yield conn
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
         except sqlite3.Error as exc:
             raise AnalyticsError(f"analytics database {self.path}: {exc}") from exc
 

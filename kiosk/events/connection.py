@@ -227,15 +227,8 @@ class QueueConnection:
         try:
             if relaxed:
                 conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            with store.immediate(conn):
                 yield conn
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    with contextlib.suppress(sqlite3.Error):
-                        conn.execute("ROLLBACK")
-                raise
         except sqlite3.DatabaseError as exc:
             raise self._translate(exc) from exc
         finally:

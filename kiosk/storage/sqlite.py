@@ -294,6 +294,23 @@ def _create_private(path: Path, file_mode: int) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, file_mode))
 
 
+@contextlib.contextmanager
+def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One `BEGIN IMMEDIATE` transaction on `conn` (a connection in autocommit mode,
+    `isolation_level=None`): committed when the block ends, rolled back when it raises.
+    A failing rollback is suppressed so that the block's own error is the one raised;
+    `sqlite3.Error` from BEGIN or COMMIT propagates for the store to translate."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+        raise
+
+
 def _check_not_newer(conn: sqlite3.Connection, path: Path, schema: Schema) -> int:
     try:
         found = user_version(conn)
@@ -311,10 +328,8 @@ def _apply(conn: sqlite3.Connection, schema: Schema, current: int, path: Path) -
     """Step `current` -> `current + 1` in one IMMEDIATE transaction."""
     step = schema.steps[current]
     try:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(conn):
             if user_version(conn) != current:  # another process upgraded meanwhile
-                conn.execute("ROLLBACK")
                 return
             if isinstance(step, str):
                 for statement in _statements(step):
@@ -322,12 +337,6 @@ def _apply(conn: sqlite3.Connection, schema: Schema, current: int, path: Path) -
             else:
                 step(conn)
             conn.execute(f"PRAGMA user_version = {current + 1}")
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                with contextlib.suppress(sqlite3.Error):
-                    conn.execute("ROLLBACK")
-            raise
     except sqlite3.Error as exc:
         raise translate(exc, path, schema.what, schema.remedy) from None
     log.info("%s %s: schema upgraded to version %d", schema.what, path, current + 1)

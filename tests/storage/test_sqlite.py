@@ -340,3 +340,18 @@ def test_a_full_disk_is_the_kiosks_disk_full_error(tmp_path: Path) -> None:
     assert out.startswith("FULL cannot write the test store"), out
     assert "is full" in out
     assert "READ 1 [('kept',)]" in out  # the failed step left version 1 and its rows
+
+
+def test_immediate_commits_the_block_and_rolls_back_on_error(tmp_path: Path) -> None:
+    from kiosk.storage.sqlite import immediate
+
+    conn = sqlite3.connect(tmp_path / "t.sqlite3", isolation_level=None)
+    conn.execute("CREATE TABLE t (x INTEGER)")
+    with immediate(conn):
+        conn.execute("INSERT INTO t VALUES (1)")
+    with pytest.raises(ValueError, match="block failed"), immediate(conn):
+        conn.execute("INSERT INTO t VALUES (2)")
+        raise ValueError("block failed")
+    assert not conn.in_transaction
+    assert conn.execute("SELECT x FROM t").fetchall() == [(1,)]
+    conn.close()
