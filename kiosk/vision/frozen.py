@@ -16,8 +16,9 @@ evaluation over photos of many sizes would otherwise pay a trace per photo.
 are kept (least recently used goes). Only CPU and CUDA are traced; elsewhere (MPS),
 or when tracing fails (a torch without TorchScript), the eager module runs, with
 one warning. `torch.jit.trace` and `freeze` warn that they are deprecated in recent
-torch; those warnings are silenced around the trace only (one trace at a time in the
-process, as `warnings.catch_warnings` is not thread-safe), and the eager fallback
+torch; a filter added once at import ignores exactly torch.jit's deprecation notices
+(swapping the process-wide filters around each trace with `warnings.catch_warnings`
+is not thread-safe and raced the GUI thread's own filters), and the eager fallback
 keeps a future torch without TorchScript working.
 
 Not thread-safe: one inference thread owns an instance, like the network itself.
@@ -39,9 +40,12 @@ log = logging.getLogger(__name__)
 TRACED_DEVICES = frozenset({"cpu", "cuda"})
 # The first calls of a TorchScript module profile and optimise its graph.
 _PROFILING_RUNS = 2
-# catch_warnings swaps the process-wide filters: two traces at once would restore
-# each other's filters.
+# One trace at a time in the process: TorchScript's tracer keeps global state.
 _TRACE_LOCK = threading.Lock()
+# torch.jit's deprecation notices (trace, trace_method, freeze), and nothing else
+# (the same entry is in pyproject's pytest filterwarnings: pytest resets per test).
+DEPRECATION_MESSAGE = r"`torch\.jit\.\w+` is deprecated"
+warnings.filterwarnings("ignore", message=DEPRECATION_MESSAGE, category=DeprecationWarning)
 
 
 class FrozenForward:
@@ -92,9 +96,7 @@ class FrozenForward:
         shape = tuple(example.shape)
         try:
             # Traced outside inference mode: inference tensors cannot be saved in a graph.
-            with (_TRACE_LOCK, torch.inference_mode(False), torch.no_grad(),
-                  warnings.catch_warnings()):
-                warnings.simplefilter("ignore", DeprecationWarning)
+            with _TRACE_LOCK, torch.inference_mode(False), torch.no_grad():
                 sample = example.clone()
                 traced = torch.jit.trace(self.model, sample, check_trace=False)
                 frozen = torch.jit.freeze(traced.eval())

@@ -125,3 +125,28 @@ def test_detector_warmup_traces_the_usual_frame_size() -> None:
     assert detector._forward.traced_shapes == [(1, 3, 120, 160)]
     # A frame of that size now runs traced and still finds nothing on a blank frame.
     assert detector.detect(np.zeros((480, 640, 3), np.uint8)) == []
+
+
+def test_tracing_leaves_the_process_warning_filters_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Tracing runs on the vision thread; swapping the process-wide filters there
+    (catch_warnings) raced the GUI thread's: pytest's "error" filter made traces fail
+    at random. The filters seen while tracing are the process's own."""
+    import warnings
+
+    from kiosk.vision.frozen import FrozenForward
+
+    before = list(warnings.filters)
+    seen: list[list[object]] = []
+    real_trace = torch.jit.trace
+
+    def recording_trace(*args: object, **kwargs: object) -> object:
+        seen.append(list(warnings.filters))
+        return real_trace(*args, **kwargs)
+
+    monkeypatch.setattr(torch.jit, "trace", recording_trace)
+    frozen = FrozenForward(torch.nn.Linear(4, 2).eval(), device="cpu")
+    assert frozen.prepare(torch.zeros(1, 4))
+    assert seen == [before]
+    assert warnings.filters == before
