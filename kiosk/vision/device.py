@@ -5,9 +5,13 @@ bundled state_dict onto that device, and folding BatchNorm for inference.
 MPS, then the CPU. An explicit device that this machine lacks falls back to the
 CPU with a warning rather than stopping the kiosk: a slower kiosk beats a dark one.
 
-`VisionSettings.threads = 0` means "pick for me": the number of physical cores
-this process may use, capped at 4, because the two small models stop scaling
-beyond that and the UI and capture threads need cores too.
+`VisionSettings.threads = 0` means "pick for me": the physical cores this process
+may use less one (the GUI, capture and recommend threads need a core of their own),
+at least 1 and at most 4, because the two small models stop scaling beyond that.
+Measured on a quiet 2-core machine (`python -m kiosk.bench vision`, both models,
+detect width 320): 1 thread p50/p95 34.6/40.5 ms at 35.6 ms CPU per step, 2 threads
+29.0/42.1 ms at 57.0 ms CPU; on a busy machine 2 threads wait on each other at every
+op (p50 335 ms to 2.1 s against 74 ms for 1 thread), so 2 cores get 1 thread.
 """
 
 from __future__ import annotations
@@ -97,10 +101,11 @@ def _physical_cores_from_os() -> int | None:
 
 
 def resolve_threads(setting: int = 0) -> int:
-    """Thread count for `setting`: itself when positive, else min(physical cores, 4)."""
+    """Thread count for `setting`: itself when positive, else the physical cores less
+    one, clamped to 1..4 (see the module docstring for the measurements)."""
     if setting > 0:
         return setting
-    return max(1, min(physical_cores(), MAX_AUTO_THREADS))
+    return max(1, min(physical_cores() - 1, MAX_AUTO_THREADS))
 
 
 def configure_threads(setting: int = 0) -> int:

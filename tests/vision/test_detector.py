@@ -167,6 +167,16 @@ def test_device_and_threads() -> None:
         assert select_device("cuda") == torch.device("cpu")
     assert 1 <= resolve_threads(0) <= 4
     assert resolve_threads(3) == 3
+
+
+@pytest.mark.parametrize(("cores", "expected"), [(1, 1), (2, 1), (3, 2), (4, 3), (16, 4)])
+def test_auto_threads_leave_a_core_for_the_gui(
+    monkeypatch: pytest.MonkeyPatch, cores: int, expected: int
+) -> None:
+    import kiosk.vision.device as device
+
+    monkeypatch.setattr(device, "physical_cores", lambda: cores)
+    assert device.resolve_threads(0) == expected
     before = torch.get_num_threads()
     try:
         assert configure_threads(1) == 1 and torch.get_num_threads() == 1
