@@ -43,8 +43,6 @@ from kiosk.events.records import (
 from kiosk.events.rows import (
     LOCK_WAIT_S,
     MB,
-    SQLITE_BUSY_CODES,
-    SQLITE_CORRUPT_CODES,
     WAL_LIMIT_BYTES,
     QueueCounts,
 )
@@ -237,25 +235,25 @@ class QueueConnection:
                     conn.execute(f"PRAGMA synchronous={self._synchronous}")
 
     def _translate(self, exc: sqlite3.Error) -> KioskError:
-        """The package error for a SQLite failure: DiskFullError, QueueBusyError,
-        CorruptQueueError or EventsError."""
-        code = int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
-        text = str(exc).lower()
+        """The package error for a SQLite failure, classified by the kiosk's one table
+        (`kiosk.storage.sqlite.translate`) and worded for the queue: DiskFullError,
+        QueueReadOnlyError, QueueBusyError, CorruptQueueError or EventsError."""
         if is_read_only_error(exc):
             return self._went_read_only(exc)
-        if code == sqlite3.SQLITE_FULL or "full" in text:
+        kind = store.translate(exc, self.path, schema.WHAT)
+        if isinstance(kind, DiskFullError):
             error = DiskFullError(self.path, "save to the event queue", kept=KEPT,
                                   detail=str(exc))
             if not self._disk_full:
                 log.error("%s", error)
             self._disk_full = str(error)
             return error
-        if code in SQLITE_BUSY_CODES or "locked" in text or "busy" in text:
+        if isinstance(kind, store.StoreBusyError):
             return QueueBusyError(
                 f"the event queue {self.path} is locked by another program ({exc}); "
                 "close any tool that has it open (an sqlite3 shell, a backup, a second "
                 "kiosk); nothing was lost")
-        if code in SQLITE_CORRUPT_CODES or "malformed" in text or "not a database" in text:
+        if isinstance(kind, store.NotADatabaseError):
             return CorruptQueueError(self._corrupt_message(exc))
         return EventsError(f"event queue {self.path}: {exc}")
 

@@ -35,10 +35,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-log = logging.getLogger(__name__)
+from kiosk.storage import sqlite as store
 
-SQLITE_READONLY = 8
-SQLITE_CANTOPEN = 14
+log = logging.getLogger(__name__)
 
 
 def write_problem(folder: Path) -> str:
@@ -58,7 +57,7 @@ def is_read_only_error(exc: BaseException) -> bool:
     """True for a SQLite error that means the file cannot be written (SQLITE_READONLY
     and its extended codes)."""
     code = int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
-    return code == SQLITE_READONLY or "readonly database" in str(exc).lower()
+    return code == sqlite3.SQLITE_READONLY or "readonly database" in str(exc).lower()
 
 
 def read_only_message(path: Path, detail: object) -> str:
@@ -92,12 +91,12 @@ class Snapshot:
 def open_snapshot(path: Path) -> Snapshot:
     """The best way to read `path` on a read-only folder (see the module docstring).
     Raises sqlite3.Error or OSError when the file cannot be read at all."""
-    base = f"file:{_uri_path(path)}?mode=ro"
+    base = f"{store.file_uri(path)}?mode=ro"
     try:
         _probe(base)
         return Snapshot(path, base, "read-only")
     except sqlite3.Error as exc:
-        if int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF != SQLITE_CANTOPEN:
+        if int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF != sqlite3.SQLITE_CANTOPEN:
             raise
     wal = path.with_name(path.name + "-wal")
     if not wal.exists() or wal.stat().st_size == 0:
@@ -109,7 +108,7 @@ def open_snapshot(path: Path) -> Snapshot:
         copy = scratch / path.name
         shutil.copyfile(path, copy)
         shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
-        uri = f"file:{_uri_path(copy)}"
+        uri = store.file_uri(copy)
         _probe(uri)
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -125,10 +124,6 @@ def _probe(uri: str) -> None:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     finally:
         conn.close()
-
-
-def _uri_path(path: Path) -> str:
-    return str(path.resolve()).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
 
 
 @dataclass

@@ -28,12 +28,6 @@ WAL_LIMIT_BYTES = 4 * MB
 COLUMNS = "id, kind, record_id, session_id, user_id, created_at, body, attempts"
 
 
-SQLITE_BUSY_CODES = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
-
-
-SQLITE_CORRUPT_CODES = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
-
-
 CORRUPT_ROW = "CorruptRow"
 
 
