@@ -24,6 +24,11 @@ class RecommendMode(enum.StrEnum):
     EMOTION = "emotion"
     PERSONALIZED = "personalized"
 
+    @classmethod
+    def of_page(cls, personalized: bool) -> RecommendMode:
+        """What a page says it is: "For you" (PERSONALIZED) or EMOTION."""
+        return cls.PERSONALIZED if personalized else cls.EMOTION
+
 
 class AdminAction(enum.StrEnum):
     """The admin panel's buttons, as the window's `admin_action_requested` sends them

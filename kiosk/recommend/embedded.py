@@ -168,7 +168,7 @@ class EmbeddedRecommender:
             self.mark_shown(visit_id, [i.id for i in items])
             return Page(
                 items=tuple(items), emotion=emotion, visit_id=visit_id, index=index,
-                mode=_page_mode(personalized), source="embedded",
+                mode=RecommendMode.of_page(personalized), source="embedded",
             )
 
     def prepare_visit(
@@ -421,8 +421,3 @@ class EmbeddedRecommender:
     def close(self) -> None:
         with self._lock:
             self._store.close()
-
-
-def _page_mode(personalized: bool) -> RecommendMode:
-    """What a page says it is: "For you" (PERSONALIZED) or EMOTION."""
-    return RecommendMode.PERSONALIZED if personalized else RecommendMode.EMOTION

@@ -205,7 +205,7 @@ class PersonalizeRecommender:
         if outside:
             notes.append(f"{outside} items outside the {emotion.folder} pool skipped")
         if len(items) < size:
-            mode = _page_mode(personalized)
+            mode = RecommendMode.of_page(personalized)
             extra, _ = self.fallback.rank(visit_id, size - len(items), mode,
                                           on_page=[i.id for i in items])
             if extra:
@@ -218,7 +218,7 @@ class PersonalizeRecommender:
         recommendation_id = str(response.get("recommendationId") or "") or None
         return Page(
             items=tuple(items), emotion=emotion, visit_id=visit_id, index=index,
-            mode=_page_mode(personalized), source="personalize",
+            mode=RecommendMode.of_page(personalized), source="personalize",
             recommendation_id=recommendation_id if answered else None, note="; ".join(notes),
             recommended=answered if recommendation_id else frozenset(),
         )
@@ -234,7 +234,7 @@ class PersonalizeRecommender:
             self._last_fallback = note
         return Page(
             items=tuple(items), emotion=emotion, visit_id=visit_id, index=index,
-            mode=_page_mode(personalized), source="embedded", note=note,
+            mode=RecommendMode.of_page(personalized), source="embedded", note=note,
         )
 
     # ------------------------------------------------------------------ the call
@@ -347,8 +347,3 @@ def _describe(exc: BaseException) -> str:
     response = getattr(exc, "response", None)
     message = response.get("Error", {}).get("Message", "") if isinstance(response, dict) else ""
     return f"failed: {code}" + (f" ({message})" if message else "")
-
-
-def _page_mode(personalized: bool) -> RecommendMode:
-    """What a page says it is: "For you" (PERSONALIZED) or EMOTION."""
-    return RecommendMode.PERSONALIZED if personalized else RecommendMode.EMOTION
