@@ -132,7 +132,7 @@ class QueueConnection:
                 "mounted; app.data_dir) and restart the kiosk")
         try:
             self._snapshot = open_snapshot(self.path)
-        except (sqlite3.Error, OSError) as exc:
+        except (store.StoreError, OSError) as exc:
             raise QueueReadOnlyError(
                 f"{read_only_message(self.path, why)}; but it cannot be read either "
                 f"({exc})") from None
@@ -204,7 +204,7 @@ class QueueConnection:
     def _read_only_conn(self, snapshot: Snapshot) -> sqlite3.Connection:
         try:
             return snapshot.connect(self._busy_timeout_s)
-        except sqlite3.Error as exc:
+        except store.StoreError as exc:
             raise EventsError(f"cannot read the event queue {self.path} ({exc}); "
                               f"{self.read_only}") from None
 

@@ -5,7 +5,7 @@ A data folder can turn read-only under a kiosk (an SD card or USB disk the kerne
 remounted read-only after I/O errors, a mount made `ro` by mistake). Likes can then
 not be saved, but the events already queued can still be uploaded. SQLite cannot
 open a WAL database read-only in every state of its side files, so `open_snapshot`
-tries, in order:
+tries, in order (1 and 2 are `kiosk.storage.sqlite`'s read-only mode):
 
 1. `file:…?mode=ro`: works while the `-shm` index exists (after a crash, or while
    another process has the queue open); SQLite reads the `-wal` through it;
@@ -35,6 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.events.schema import WHAT
 from kiosk.storage import sqlite as store
 
 log = logging.getLogger(__name__)
@@ -72,58 +73,47 @@ class Snapshot:
     """How this run reads a queue it cannot write: `connect()` gives one more
     connection (one per thread); `close()` removes a private copy, if one was made."""
 
-    def __init__(self, path: Path, uri: str, how: str, scratch: Path | None = None) -> None:
+    def __init__(self, path: Path, copy: Path | None = None) -> None:
         self.path = path
-        self.uri = uri
-        self.how = how  # for the log: "read-only", "immutable" or "private copy"
-        self._scratch = scratch
+        self._copy = copy  # the private copy read instead of `path` (in its own folder)
+        self.how = "from a private copy" if copy is not None else "read-only"  # for the log
 
     def connect(self, timeout: float) -> sqlite3.Connection:
-        return sqlite3.connect(self.uri, uri=True, timeout=timeout, isolation_level=None,
-                               check_same_thread=False)
+        """One more connection; raises `kiosk.storage.sqlite.StoreError`."""
+        if self._copy is None:
+            return store.connect(self.path, WHAT, read_only=True, busy_timeout_s=timeout)
+        return store.connect(self._copy, WHAT, busy_timeout_s=timeout)  # replays its -wal
 
     def close(self) -> None:
-        if self._scratch is not None:
-            shutil.rmtree(self._scratch, ignore_errors=True)
-            self._scratch = None
+        if self._copy is not None:
+            shutil.rmtree(self._copy.parent, ignore_errors=True)
+            self._copy = None
 
 
 def open_snapshot(path: Path) -> Snapshot:
-    """The best way to read `path` on a read-only folder (see the module docstring).
-    Raises sqlite3.Error or OSError when the file cannot be read at all."""
-    base = f"{store.file_uri(path)}?mode=ro"
+    """The best way to read `path` on a read-only folder (see the module docstring):
+    steps 1 and 2 are `kiosk.storage.sqlite`'s read-only mode, step 3 is tried when it
+    fails with a `-wal` waiting. Raises `kiosk.storage.sqlite.StoreError` or OSError
+    when the file cannot be read at all."""
     try:
-        _probe(base)
-        return Snapshot(path, base, "read-only")
-    except sqlite3.Error as exc:
-        if int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF != sqlite3.SQLITE_CANTOPEN:
+        store.connect(path, WHAT, read_only=True).close()
+        return Snapshot(path)
+    except (store.ReadOnlyStoreError, store.StoreOpenError):
+        wal = path.with_name(path.name + "-wal")
+        if not wal.exists() or wal.stat().st_size == 0:
             raise
-    wal = path.with_name(path.name + "-wal")
-    if not wal.exists() or wal.stat().st_size == 0:
-        uri = f"{base}&immutable=1"
-        _probe(uri)
-        return Snapshot(path, uri, "immutable")
     scratch = Path(tempfile.mkdtemp(prefix="kiosk-queue-"))
+    snapshot = Snapshot(path, scratch / path.name)
     try:
-        copy = scratch / path.name
-        shutil.copyfile(path, copy)
-        shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
-        uri = store.file_uri(copy)
-        _probe(uri)
+        shutil.copyfile(path, scratch / path.name)
+        shutil.copyfile(wal, scratch / wal.name)
+        snapshot.connect(store.DEFAULT_BUSY_TIMEOUT_S).close()
     except BaseException:
-        shutil.rmtree(scratch, ignore_errors=True)
+        snapshot.close()
         raise
     log.warning("event queue %s: its -wal has no -shm index on a read-only folder; "
                 "reading a private copy in %s", path, scratch)
-    return Snapshot(path, uri, "private copy", scratch)
-
-
-def _probe(uri: str) -> None:
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
-    try:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    finally:
-        conn.close()
+    return snapshot
 
 
 @dataclass
