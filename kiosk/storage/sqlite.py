@@ -255,12 +255,6 @@ def migrate(conn: sqlite3.Connection, schema: Schema, path: str | Path) -> int:
     return found
 
 
-def file_uri(path: str | Path) -> str:
-    """`path` as an absolute SQLite `file:` URI (characters URIs reserve escaped), to
-    which query parameters (`?mode=ro`) can be added."""
-    return f"file:{quote(str(Path(path).resolve()))}"
-
-
 def translate(exc: sqlite3.Error, path: str | Path, what: str,
               remedy: str = DEFAULT_REMEDY) -> KioskError:
     """The error to raise for a SQLite failure on `path` (see the module docstring);
@@ -373,7 +367,7 @@ def _connect_read_only(
 ) -> sqlite3.Connection:
     if not path.is_file():
         raise StoreOpenError(f"{what} {path} does not exist; check app.data_dir", path)
-    uri = f"{file_uri(path)}?mode=ro"
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
     try:
         return _open_uri(uri, busy_timeout_s, isolation_level)
     except sqlite3.Error as exc:
