@@ -61,6 +61,7 @@ class Member(Protocol):
     def prepare(self, image_bgr: np.ndarray, box: Box) -> np.ndarray: ...
     def predict(self, batch: np.ndarray) -> np.ndarray: ...
     def blank(self) -> np.ndarray: ...
+    def warmup(self) -> None: ...
 
 
 class MiniXceptionMember:
@@ -77,6 +78,9 @@ class MiniXceptionMember:
 
     def blank(self) -> np.ndarray:
         return np.zeros((MINI_XCEPTION_SIZE, MINI_XCEPTION_SIZE), np.float32)
+
+    def warmup(self) -> None:
+        self.classifier.warmup()
 
 
 class FaceApiMember:
@@ -100,6 +104,12 @@ class FaceApiMember:
 
     def blank(self) -> np.ndarray:
         return np.zeros((3, FACE_API_SIZE, FACE_API_SIZE), np.float32)
+
+    def warmup(self) -> None:
+        """Trace for one face, then one forward pass on a blank one."""
+        example = torch.zeros((1, 3, FACE_API_SIZE, FACE_API_SIZE), device=self.device)
+        self._forward.prepare(example.contiguous(memory_format=torch.channels_last))
+        self.predict(self.blank()[None])
 
 
 @dataclass(frozen=True)
@@ -217,11 +227,10 @@ class EmotionEnsemble:
         return [to_reading(p) for p in self.probs(image_bgr, boxes)]
 
     def warmup(self) -> None:
-        """Two forward passes per model on a blank face (the second makes the frozen
-        trace for one face), so the first visitor is not slow."""
+        """Each model traced for one face and run once on a blank one, so the first
+        visitor is not slow."""
         for member in self.members:
-            for _ in range(2):
-                member.predict(member.blank()[None])
+            member.warmup()
 
     def describe(self) -> Mapping[str, object]:
         return {"models": self.models, "calibration": list(self.calibration.bias),

@@ -11,10 +11,12 @@ import pytest
 import torch
 from torch import nn
 
+from kiosk.config import VisionSettings
+from kiosk.domain import Box
 from kiosk.vision.detector import MODEL_FILE as DETECTOR_FILE
 from kiosk.vision.detector import FaceDetector
 from kiosk.vision.device import channels_last, load_weights
-from kiosk.vision.ensemble import FACE_API_FILE
+from kiosk.vision.ensemble import FACE_API_FILE, EmotionEnsemble, FaceApiMember, MiniXceptionMember
 from kiosk.vision.expression_net import FaceExpressionNet
 from kiosk.vision.frozen import FrozenForward
 from kiosk.vision.mini_xception import MiniXception
@@ -125,6 +127,18 @@ def test_detector_warmup_traces_the_usual_frame_size() -> None:
     assert detector._forward.traced_shapes == [(1, 3, 120, 160)]
     # A frame of that size now runs traced and still finds nothing on a blank frame.
     assert detector.detect(np.zeros((480, 640, 3), np.uint8)) == []
+
+
+def test_ensemble_warmup_traces_one_face_per_model() -> None:
+    ensemble = EmotionEnsemble.from_settings(VisionSettings(device="cpu", emotion_models="both"))
+    mini, face_api = ensemble.members
+    assert isinstance(mini, MiniXceptionMember) and isinstance(face_api, FaceApiMember)
+    ensemble.warmup()
+    assert mini.classifier._forward.traced_shapes == [(1, 1, 64, 64)]
+    assert face_api._forward.traced_shapes == [(1, 3, 112, 112)]
+    # one face now runs traced and still reads as probabilities
+    probs = ensemble.raw_probs(np.zeros((240, 320, 3), np.uint8), [Box(100, 60, 180, 140)])
+    assert probs.shape == (1, 7) and np.allclose(probs.sum(axis=1), 1.0, atol=1e-4)
 
 
 def test_tracing_leaves_the_process_warning_filters_alone(
