@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from kiosk.events.rows import COLUMNS, iso, parse_row
+from kiosk.storage import sqlite as store
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +54,12 @@ def salvage(damaged: Path, target: sqlite3.Connection) -> int:
         ):
             rows = _readable_rows(source, table, columns, top)
             marks = ",".join("?" * len(columns.split(",")))
-            target.execute("BEGIN IMMEDIATE")
-            for row in rows:
-                with contextlib.suppress(sqlite3.Error):
-                    target.execute(f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({marks})",
-                                   row)
-                    saved += 1
-            target.execute("COMMIT")
+            with store.immediate(target):  # a failed COMMIT rolls back: target stays usable
+                for row in rows:
+                    with contextlib.suppress(sqlite3.Error):
+                        target.execute(
+                            f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({marks})", row)
+                        saved += 1
         with contextlib.suppress(sqlite3.Error):
             for name, value in source.execute("SELECT name, value FROM counters").fetchall():
                 target.execute("UPDATE counters SET value = ? WHERE name = ?", (value, name))

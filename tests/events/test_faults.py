@@ -9,8 +9,9 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -19,6 +20,7 @@ from kiosk.domain import Like
 from kiosk.events.errors import CorruptQueueError, QueueBusyError
 from kiosk.events.queue import CORRUPT_ROW, EventQueue
 from kiosk.events.records import RecordKind
+from kiosk.events.salvage import salvage
 from kiosk.events.testing import FakePersonalizeEvents, Mode
 from kiosk.events.uploader import Uploader, UploaderState
 
@@ -262,3 +264,33 @@ def test_impression_under_a_lasting_lock_is_kept_and_queued_later(
         batch = q.next_batch(ALL)
         assert batch is not None and batch.rows[0].record_id == "imp-1"
         assert not q.spool_path.exists()
+
+
+class _CommitFails:
+    """A connection whose COMMIT fails, as on a disk that filled during the salvage."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> sqlite3.Cursor:
+        if sql == "COMMIT":
+            raise sqlite3.OperationalError("database or disk is full")
+        return self.conn.execute(sql, params)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.conn.in_transaction
+
+
+def test_salvage_whose_commit_fails_leaves_the_fresh_queue_usable(
+    tmp_path: Path, db_path: Path, new_like: Callable[..., Like]
+) -> None:
+    _fill(db_path, new_like, 5)
+    with EventQueue(tmp_path / "fresh.sqlite3") as fresh:
+        conn = fresh._conn()
+        with pytest.raises(sqlite3.OperationalError, match="full"):
+            salvage(db_path, cast(sqlite3.Connection, _CommitFails(conn)))
+        assert not conn.in_transaction  # rolled back, not left open
+        assert fresh.refresh_counts().pending_total == 0
+        fresh.record_like(new_like())  # the next write starts its own transaction
+        assert fresh.refresh_counts().pending_total == 1
