@@ -8,8 +8,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, cast
 
 from kiosk.events.connection import QueueConnection
 from kiosk.events.errors import (
@@ -113,6 +113,20 @@ class UploadSideMixin(QueueConnection):
             raise self._translate(exc) from exc
         return [(int(i), str(k)) for i, k in rows]
 
+    def _write_or_hold(
+        self, what: str, write: Callable[[], list[str]], ids: list[int],
+        hold: Callable[[list[tuple[int, str]]], list[str]],
+    ) -> list[str]:
+        """`write()` (retried under another program's lock); on a read-only file, or
+        one that turns read-only now, `hold` keeps the pending rows among `ids` in this
+        run's ledger instead. Returns the kinds of the rows handled."""
+        if not self.read_only:
+            try:
+                return cast(list[str], self._retrying(what, write))
+            except QueueReadOnlyError:
+                pass
+        return hold(self._kinds_of(ids))
+
     def forget_users(self, user_ids: Iterable[str]) -> int:
         """"Forget me" / retention: delete the queued and dead-lettered records that
         carry these user ids (their likes and their PutUsers record), so nothing of
@@ -153,12 +167,8 @@ class UploadSideMixin(QueueConnection):
                 bump(conn, "sent", len(kinds))
             return kinds
 
-        try:
-            kinds = [] if self.read_only else self._retrying("record a delivery", delete)
-        except QueueReadOnlyError:
-            kinds = []
-        if self.read_only:
-            kinds = self._ledger.mark_sent(self._kinds_of(id_list))
+        kinds = self._write_or_hold("record a delivery", delete, id_list,
+                                    self._ledger.mark_sent)
         with self._lock:
             self._forget(kinds)
             self._totals["sent"] = self._totals.get("sent", 0) + len(kinds)
@@ -182,12 +192,9 @@ class UploadSideMixin(QueueConnection):
                 bump(conn, "dead", len(kinds))
             return kinds
 
-        try:
-            kinds = [] if self.read_only else self._retrying("keep a dead letter", move)
-        except QueueReadOnlyError:
-            kinds = []
-        if self.read_only:  # held back for this run; queued again at the next start
-            kinds = self._ledger.mark_dead(self._kinds_of(id_list), code, message)
+        kinds = self._write_or_hold(  # read-only: held back, queued again at the next start
+            "keep a dead letter", move, id_list,
+            lambda rows: self._ledger.mark_dead(rows, code, message))
         with self._lock:
             self._forget(kinds)
             self._dead += len(kinds)

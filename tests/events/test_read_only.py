@@ -82,6 +82,26 @@ def test_forget_me_while_read_only_holds_the_users_back_and_says_so(
     assert queue.next_batch(ALL) is None
 
 
+def test_an_ack_written_as_another_thread_finds_the_file_read_only_still_counts(
+    queue: EventQueue, new_like: Callable[..., Like], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for _ in range(3):
+        queue.record_like(new_like())
+    retrying = queue._retrying
+
+    def written_then_read_only(what: str, fn: Callable[[], object]) -> object:
+        out = retrying(what, fn)  # the delete is committed...
+        queue.read_only = "the recording thread just found the folder read-only"
+        return out
+
+    monkeypatch.setattr(queue, "_retrying", written_then_read_only)
+    batch = queue.next_batch(ALL)
+    assert batch is not None and len(batch) == 3
+    assert queue.ack(batch.ids) == 3  # counted as sent, not held back as still pending
+    counts = queue.counts()
+    assert counts.pending_total == 0 and counts.sent_total == 3
+
+
 def test_backend_refuses_likes_and_names_the_cause_while_uploads_go_on(
     queue: EventQueue, new_like: Callable[..., Like]
 ) -> None:
