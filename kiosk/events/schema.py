@@ -24,6 +24,7 @@ import sqlite3
 from kiosk.events.errors import SchemaError
 from kiosk.storage.sqlite import Schema
 from kiosk.storage.sqlite import migrate as migrate_store
+from kiosk.storage.sqlite import user_version as version  # the file's schema version
 
 log = logging.getLogger(__name__)
 
@@ -76,10 +77,6 @@ LATEST = len(MIGRATIONS)
 WHAT = "the event queue"
 REMEDY = "move the database aside (the kiosk then starts an empty queue)"
 SCHEMA = Schema(WHAT, tuple(";\n".join(step) for step in MIGRATIONS), REMEDY)
-
-
-def version(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
 def migrate(conn: sqlite3.Connection, target: int = LATEST, path: str = "") -> int:
