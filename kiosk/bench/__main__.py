@@ -2,7 +2,8 @@
 
 Benchmarks live in `kiosk/bench/<name>.py` and expose `run(argv) -> dict`. Every
 benchmark's JSON also gets `reference`: the time of one fixed workload on this
-machine (`kiosk.bench.reference`), so figures compare across machines.
+machine (`kiosk.bench.reference`, in a fresh child process), so figures compare
+across machines.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     from kiosk.bench import reference
 
     if "reference" not in result:  # a benchmark may measure it itself, beside its own run
-        result["reference"] = reference.measure()
+        result["reference"] = reference.measure_in_child()
     print(json.dumps(result, indent=2, sort_keys=True))
     return 0
 

@@ -20,12 +20,22 @@ that is the figure to divide by. `workload` names the version,
 which changes whenever the workload does (figures of different versions do not
 compare).
 
-`python -m kiosk.bench NAME` adds it to every benchmark's JSON under `reference`.
+`python -m kiosk.bench NAME` adds it to every benchmark's JSON under `reference`,
+measured by `measure_in_child`: in a fresh Python process that imports only NumPy.
+Measured in the benchmark's own process it depended on what that process had
+loaded and running: the vision bench (torch loaded, its OpenMP threads spinning
+after each op) gave `cpu_min_ms` 18.5 ms where the startup bench gave 10.0 ms on
+the same quiet machine. `in_child` in the JSON says which way it was measured.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -61,3 +71,22 @@ def measure(repeats: int = 21) -> dict[str, Any]:
             "cpu_min_ms": round(min(cpu), 3),
             "cpu_p50_ms": round(float(np.percentile(cpu, 50)), 3),
             "cpu_p95_ms": round(float(np.percentile(cpu, 95)), 3)}
+
+
+def measure_in_child(repeats: int = 21, timeout_s: float = 120.0) -> dict[str, Any]:
+    """`measure(repeats)` in a fresh Python process (nothing but NumPy loaded, no
+    other thread of ours running), with `"in_child": True`; measured here, with
+    `"in_child": False` and `"child_error"`, when the child cannot run."""
+    code = ("import json, kiosk.bench.reference as r; "
+            f"print(json.dumps(r.measure({int(repeats)})))")
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+    try:
+        proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                              text=True, timeout=timeout_s, check=True)
+        out: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError) as exc:
+        return measure(repeats) | {"in_child": False,
+                                   "child_error": f"{type(exc).__name__}: {exc}"[:300]}
+    return out | {"in_child": True}

@@ -22,6 +22,14 @@ then `classify` of the best face; p50/p95 are over those iterations, after
 `cpu_ref_ratio` is its p50 over `reference.cpu_min_ms`, the figure that compares
 across machines. `cuda` is measured the same way when a GPU is present.
 
+`video` times the kiosk's whole `VisionPipeline.process` step over a face video
+(`kiosk.tools.face_video` from ../shared faces: absences, person switches,
+expression changes; `VIDEO_SCRIPT`), once with the default `[vision] scan_every`
+(whole-frame scans every few steps, the face's region in between:
+`kiosk.vision.focus`) and once with `scan_every = 1` (the whole frame every step):
+p50/p95 over all steps, and per kind of step (scan, region, no face). `--no-video`
+skips it. `reference` is measured in a fresh child process.
+
 `--sweep` adds a table over detect widths (640, 480, 384, 320, 256) and CPU threads
 (1, 2): latency, and detection recall on all labelled photos placed in 640x480 frames
 at three face sizes (photo 300, 160 and 100 px tall: close, middle, far).
@@ -107,6 +115,54 @@ def measure(detector: FaceDetector, classifier: EmotionEnsemble, frame: np.ndarr
     }
 
 
+VIDEO_SCRIPT = ("none:1,happy:3,sad:3,none:1,neutral:3,surprise:3:images/George_W_Bush_0003.jpg,"
+                "angry:3")
+VIDEO_FPS = 15
+
+
+def measure_video(detector: FaceDetector, classifier: EmotionEnsemble, faces_dir: Path,
+                  scan_every: int) -> dict[str, Any] | None:
+    """The kiosk's whole `VisionPipeline.process` step over a `face_video` of real
+    faces (`VIDEO_SCRIPT` at `VIDEO_FPS`: absences, person switches, expression
+    changes; deterministic), with `[vision] scan_every`: wall and process CPU
+    p50/p95 over ALL steps (scans, region steps, absences), and per kind of step.
+    None without the shared faces."""
+    import tempfile
+
+    from kiosk.tools.face_video import parse_script, write_face_video
+    from kiosk.vision.pipeline import VisionPipeline
+    from kiosk.vision.video_eval import read_frames
+
+    if not (faces_dir / "labels.csv").is_file():
+        return None
+    settings = VisionSettings(device="cpu", scan_every=scan_every)
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
+        path = write_face_video(Path(tmp) / "v.avi", faces_dir, parse_script(VIDEO_SCRIPT),
+                                fps=VIDEO_FPS, seed=5)
+        frames = list(read_frames(path, VIDEO_FPS))
+    pipeline = VisionPipeline(detector, classifier, settings)
+    wall: dict[str, list[float]] = {"all": [], "scan": [], "region": [], "no_face": []}
+    cpu: list[float] = []
+    try:
+        for frame in frames:
+            c0, t0 = time.process_time(), time.perf_counter()
+            out = pipeline.process(frame)
+            ms = (time.perf_counter() - t0) * 1000.0
+            cpu.append((time.process_time() - c0) * 1000.0)
+            wall["all"].append(ms)
+            kind = "no_face" if out.primary_box is None else "scan" if out.scanned else "region"
+            wall[kind].append(ms)
+    finally:
+        pipeline.close()
+    return {
+        "script": VIDEO_SCRIPT, "fps": VIDEO_FPS, "scan_every": scan_every,
+        "steps": len(frames), "total_ms": _pct(wall["all"]), "cpu_total_ms": _pct(cpu),
+        "by_step": {k: {"steps": len(v), **(_pct(v) if v else {})}
+                    for k, v in wall.items() if k != "all"},
+        "switches": pipeline.switches,
+    }
+
+
 def detection_recall(detector: FaceDetector, faces_dir: Path) -> dict[str, float]:
     """Share of the labelled photos with a face found, per photo height in the frame."""
     images = [read_image(p) for p, _ in _labelled(faces_dir)]
@@ -188,6 +244,8 @@ def run(argv: list[str]) -> dict[str, Any]:
     parser.add_argument("--peer-path", type=Path, default=_env_path(PEER_ENV),
                         help="folder fer was pip-installed into (default: $KIOSK_PEER_PATH)")
     parser.add_argument("--no-peer", action="store_true", help="skip the fer peer")
+    parser.add_argument("--no-video", action="store_true",
+                        help="skip the whole-pipeline run over a face video")
     parser.add_argument("--sweep", action="store_true",
                         help="also measure every detect width x thread count, with recall")
     parser.add_argument("--no-recall", action="store_true",
@@ -206,14 +264,19 @@ def run(argv: list[str]) -> dict[str, Any]:
     detector.warmup(*frame.shape[:2])
     classifier.warmup()
     cpu = measure(detector, classifier, frame, args.frames, args.warmup, threads)
+    video = None
+    if not args.no_video:
+        video = {f"scan_every_{n}": measure_video(detector, classifier, args.faces, n)
+                 for n in (VisionSettings().scan_every, 1)}
     result: dict[str, Any] = {
         "note": note,
         "models": classifier.model_name,
         "target_total_p95_ms": 15.0,
         "cpu": cpu,
+        "video": video,
         "cuda": None,
         "cpu_model": _cpu_model(),
-        "reference": reference.measure(),
+        "reference": reference.measure_in_child(),
     }
     result["cpu_ref_ratio"] = round(cpu["cpu_total_ms"]["p50"]
                                     / result["reference"]["cpu_min_ms"], 3)

@@ -107,6 +107,11 @@ class VisionSettings:
         320, "Width the frame is scaled to for face detection (speed/recall trade-off).",
         min=160, max=1920,
     )
+    scan_every: int = setting(
+        5, "Search the whole frame for faces every this many vision steps; in between "
+        "only around the visitor's face (much faster). 1: the whole frame every step.",
+        min=1, max=100,
+    )
     detect_threshold: float = setting(
         0.8, "Minimum face-detector score.", min=0.05, max=0.999
     )

@@ -17,6 +17,7 @@ quarter less CPU again; `warmup` makes the one for the usual frame size).
 from __future__ import annotations
 
 import logging
+import math
 from pathlib import Path
 
 import cv2
@@ -40,6 +41,8 @@ from kiosk.vision.retinaface import (
 log = logging.getLogger(__name__)
 
 MODEL_FILE = "retinaface_mobilenet025.pt"
+# Input (width, height) of `detect_region` (see kiosk.vision.focus for the measurements).
+ROI_SIZE = (144, 192)
 
 
 def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float) -> list[int]:
@@ -76,6 +79,20 @@ def as_bgr(image: np.ndarray) -> np.ndarray:
     raise ValueError(f"expected an HxWx3 BGR image, got shape {image.shape}")
 
 
+def _shrink(image: np.ndarray, width: int, height: int) -> np.ndarray:
+    """`image` resized to `width` x `height`. OpenCV's area averaging is fast only for
+    whole-number factors (a 432 px crop to 160 px took 1.4 ms against 0.12 ms for 640
+    to 320), so a large reduction averages by the whole factor first, then
+    interpolates the rest bilinearly (0.2 ms)."""
+    h, w = image.shape[:2]
+    factor = min(w // width, h // height)
+    if factor >= 2:
+        image = cv2.resize(image, (w // factor, h // factor), interpolation=cv2.INTER_AREA)
+    if image.shape[1] == width and image.shape[0] == height:
+        return image
+    return cv2.resize(image, (width, height), interpolation=cv2.INTER_LINEAR)
+
+
 class FaceDetector:
     """Finds faces and their five landmarks in BGR frames.
 
@@ -91,6 +108,7 @@ class FaceDetector:
         threshold: float = 0.8,
         nms_iou: float = 0.4,
         max_faces: int = 50,
+        roi_size: tuple[int, int] = ROI_SIZE,
     ) -> None:
         self.model_path = Path(model_path)
         self.device = torch.device(device)
@@ -98,9 +116,11 @@ class FaceDetector:
         self.threshold = float(threshold)
         self.nms_iou = float(nms_iou)
         self.max_faces = int(max_faces)
+        self.roi_size = (int(roi_size[0]), int(roi_size[1]))
         model = load_weights(RetinaFace(CFG_MNET), self.model_path, self.device)
         self.model = channels_last(fuse_conv_bn(model), self.device)
         self._forward = FrozenForward(self.model, self.device)
+        self._mean_bgr = np.array([round(v) for v in BGR_MEAN], np.uint8)
         self._mean = torch.tensor(BGR_MEAN, dtype=torch.float32, device=self.device).view(3, 1, 1)
         self._priors: dict[tuple[int, int], torch.Tensor] = {}
         log.info("face detector loaded from %s on %s (detect width %d)",
@@ -134,6 +154,48 @@ class FaceDetector:
         in_h, in_w = self._input_size(height, width)
         interp = cv2.INTER_AREA if in_w < width else cv2.INTER_LINEAR
         resized = cv2.resize(image, (in_w, in_h), interpolation=interp)
+        return self._faces(resized, (0.0, 0.0), (width, height))
+
+    def detect_region(self, image_bgr: np.ndarray, region: Box) -> list[Face]:
+        """Faces inside `region` (frame pixels; it may reach past the frame edges),
+        best first, in frame pixels.
+
+        The region is scaled, aspect kept, to fit the `roi_size` (width, height)
+        input (the rest, and whatever lies outside the frame, is the detector's mean
+        colour: zeros after the subtraction), so every call runs the network on one
+        input shape, whatever the region's size. `kiosk.vision.focus` asks for a
+        region 1.5 times the tracked face, of the input's aspect: the face then fills
+        about two thirds of the input whatever its size in the frame. Empty when the
+        region holds no pixels of the frame."""
+        image = as_bgr(image_bgr)
+        height, width = image.shape[:2]
+        size_w, size_h = self.roi_size
+        if region.width <= 0 or region.height <= 0:
+            return []
+        x0, y0 = math.floor(region.x1), math.floor(region.y1)
+        cx0, cy0 = max(0, x0), max(0, y0)
+        cx1, cy1 = min(width, math.ceil(region.x2)), min(height, math.ceil(region.y2))
+        if cx1 - cx0 < 2 or cy1 - cy0 < 2:
+            return []
+        scale = min(size_w / region.width, size_h / region.height)
+        crop = image[cy0:cy1, cx0:cx1]
+        rw = min(size_w, max(1, round((cx1 - cx0) * scale)))
+        rh = min(size_h, max(1, round((cy1 - cy0) * scale)))
+        px = min(size_w - rw, max(0, round((cx0 - x0) * scale)))
+        py = min(size_h - rh, max(0, round((cy0 - y0) * scale)))
+        canvas = np.empty((size_h, size_w, 3), np.uint8)
+        canvas[:] = self._mean_bgr
+        canvas[py:py + rh, px:px + rw] = _shrink(crop, rw, rh)
+        # Input pixel (u, v) is frame pixel (cx0 + (u - px) / sx, cy0 + (v - py) / sy).
+        sx, sy = (cx1 - cx0) / rw, (cy1 - cy0) / rh
+        return self._faces(canvas, (cx0 - px * sx, cy0 - py * sy), (size_w * sx, size_h * sy))
+
+    def _faces(self, resized: np.ndarray, offset: tuple[float, float],
+               extent: tuple[float, float]) -> list[Face]:
+        """Run the network on `resized` (the input, HxWx3 BGR uint8); boxes and
+        landmarks come back in frame pixels: ``offset + normalised * extent``, where
+        `extent` is the frame width and height the whole input spans."""
+        in_h, in_w = resized.shape[:2]
         with torch.inference_mode():
             # HWC memory viewed as NCHW: channels-last strides, no copy before the subtraction.
             x = torch.from_numpy(resized).to(self.device).permute(2, 0, 1).unsqueeze(0).float()
@@ -146,10 +208,14 @@ class FaceDetector:
             priors = self._priors_for(in_h, in_w)[keep]
             boxes = decode_boxes(loc[0][keep], priors, CFG_MNET.variance)
             points = decode_landmarks(ldm[0][keep], priors, CFG_MNET.variance)
-            scale = torch.tensor([width, height], dtype=torch.float32, device=self.device)
-            boxes_np = (boxes.view(-1, 2, 2) * scale).view(-1, 4).cpu().numpy()
-            points_np = (points * scale).cpu().numpy()
+            mul = torch.tensor(extent, dtype=torch.float32, device=self.device)
+            boxes_np = (boxes.view(-1, 2, 2) * mul).view(-1, 4).cpu().numpy()
+            points_np = (points * mul).cpu().numpy()
             scores_np = scores[keep].cpu().numpy()
+        if offset != (0.0, 0.0):
+            shift = np.asarray(offset, np.float32)
+            boxes_np = boxes_np + np.tile(shift, 2)
+            points_np = points_np + shift
         faces = []
         for i in nms(boxes_np, scores_np, self.nms_iou)[: self.max_faces]:
             b = boxes_np[i]
@@ -162,9 +228,12 @@ class FaceDetector:
 
     def warmup(self, height: int = 480, width: int = 640) -> None:
         """Run once on a blank frame so the first real frame is not slow
-        (the frozen trace, allocations, kernel selection and prior boxes for the
-        usual size)."""
+        (the frozen traces, allocations, kernel selection and prior boxes for the
+        usual frame size and for `detect_region`'s input)."""
         in_h, in_w = self._input_size(height, width)
-        example = torch.zeros((1, 3, in_h, in_w), device=self.device)
-        self._forward.prepare(example.contiguous(memory_format=torch.channels_last))
-        self.detect(np.zeros((height, width, 3), np.uint8))
+        blank = np.zeros((height, width, 3), np.uint8)
+        for shape in ((in_h, in_w), (self.roi_size[1], self.roi_size[0])):
+            example = torch.zeros((1, 3, *shape), device=self.device)
+            self._forward.prepare(example.contiguous(memory_format=torch.channels_last))
+        self.detect(blank)
+        self.detect_region(blank, Box(0, 0, min(width, height), min(width, height)))

@@ -3,7 +3,10 @@ visitor, quality gate, emotion, smoothing, visits and the Rekognition fallback.
 
 `VisionPipeline` starts no threads of its own for the local work: the Qt inference
 worker calls `process()` on its thread, one frame at a time. Only the primary
-visitor's face is classified; every frame is detected. The optional Rekognition
+visitor's face is classified. With a detector that can search a region
+(`FaceDetector`), the whole frame is searched every `[vision] scan_every` steps and
+in between only around the primary face, and scan steps do not classify
+(`kiosk.vision.focus`). The optional Rekognition
 fallback never blocks `process()`: the face crop is encoded on the calling thread,
 the call runs through `submit` (by default a one-thread executor named
 "kiosk-rekognition" that the pipeline owns; `close()` stops it), and its answer is
@@ -41,6 +44,7 @@ from kiosk.config import VisionSettings
 from kiosk.domain import Box, EmotionReading, Face, Frame
 from kiosk.vision.appearance import signature, similarity
 from kiosk.vision.errors import VisionError
+from kiosk.vision.focus import FocusSchedule, RegionDetector, find_faces
 from kiosk.vision.quality import QualityGate
 from kiosk.vision.rekognition import RekognitionResult, encode_face_crop
 from kiosk.vision.smoothing import TrackSmoothers
@@ -90,7 +94,9 @@ class VisionResult:
     flags can be set when a new visit starts in the same frame. `latency`: detect_ms,
     classify_ms (quality gate + model), total_ms. `source`: where the settled
     reading last came from ("local"/"rekognition"), None without one. `gender`:
-    Rekognition's answer for this visit, only with `gender_segment`."""
+    Rekognition's answer for this visit, only with `gender_segment`. `scanned`: the
+    whole frame was searched for faces (else only the region about the primary face,
+    and `tracks` outside it are as the last scan left them; `kiosk.vision.focus`)."""
 
     frame_seq: int
     timestamp: float
@@ -110,6 +116,7 @@ class VisionResult:
     ended_visit_id: str | None = None
     gender: str | None = None
     fallback_pending: bool = False
+    scanned: bool = True
 
 
 @dataclass(slots=True)
@@ -142,6 +149,8 @@ class VisionPipeline:
         self._submit = submit
         self._executor: ThreadPoolExecutor | None = None
         self._tracker = tracker or IouTracker()
+        self._regions = detector if isinstance(detector, RegionDetector) else None
+        self._focus = FocusSchedule(self.settings.scan_every if self._regions else 1)
         self._quality = QualityGate(self.settings.min_face_px, self.settings.min_sharpness)
         self._smoothers = TrackSmoothers(self.settings.smoothing_s, self.settings.hysteresis)
         self._visits = VisitTracker(self.settings.visit_grace_s)
@@ -182,10 +191,15 @@ class VisionPipeline:
         """Detect, track, classify the primary face and update the visit."""
         t0 = time.perf_counter()
         ts = frame.timestamp
-        faces = tuple(self._detector.detect(frame.image))
+        look = self._focus.plan(self._tracker.primary)
+        if self._regions is None:
+            faces = tuple(self._detector.detect(frame.image))
+        else:
+            faces = tuple(find_faces(self._regions, frame.image, look))
         detect_ms = (time.perf_counter() - t0) * 1000.0
 
-        tracks = self._tracker.update(faces, ts, (frame.width, frame.height))
+        tracks = self._tracker.update(faces, ts, (frame.width, frame.height), look.region)
+        self._focus.observed(look, self._tracker.primary)
         if self._check_switch(frame):
             tracks = self._tracker.tracks
         visit = self._visits.update(self._follow_primary(), ts)
@@ -200,12 +214,13 @@ class VisionPipeline:
         reason = ""
         classify_ms = 0.0
         if primary is not None and visible:
-            t1 = time.perf_counter()
-            raw, reason = self._classify(frame, primary)
-            classify_ms = (time.perf_counter() - t1) * 1000.0
             self._last_box, self._last_seen = primary.box, ts
             self._last_image = frame.image
             self._asked_for_loss = False
+        if primary is not None and visible and look.classify:
+            t1 = time.perf_counter()
+            raw, reason = self._classify(frame, primary)
+            classify_ms = (time.perf_counter() - t1) * 1000.0
             if raw is not None and not raw.uncertain:
                 self._smoothers.for_track(primary.id).update(raw, ts)
                 self._uncertain_since = None
@@ -244,12 +259,14 @@ class VisionPipeline:
             ended_visit_id=visit.ended_visit_id,
             gender=self._gender,
             fallback_pending=self.fallback_pending,
+            scanned=look.scan,
         )
 
     def reset(self) -> str | None:
         """Forget tracks, emotions and the visit (e.g. after the admin screen); a
         Rekognition answer still in flight is dropped. Returns the ended visit's id."""
         self._tracker.reset()
+        self._focus.reset()
         self._signatures.clear()
         ended = self._visits.end()
         self._clear_visit_state()

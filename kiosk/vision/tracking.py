@@ -4,7 +4,9 @@
 box overlap (greedy, highest IoU first, IoU >= `iou_threshold`). A detection that
 matches no track starts a new one; a track that matches nothing coasts on its last
 box and expires after `max_missed` missed frames or `max_missed_s` seconds without
-a match, whichever comes first.
+a match, whichever comes first. When a frame was searched only in a region
+(`kiosk.vision.focus`), tracks outside that region were not looked for and stay as
+they were.
 
 Primary visitor rule
 --------------------
@@ -64,6 +66,13 @@ def primary_score(box: Box, frame_size: tuple[int, int]) -> float:
     return area_fraction * centrality
 
 
+def _looked_at(box: Box, region: Box | None) -> bool:
+    if region is None:
+        return True
+    cx, cy = box.center
+    return region.x1 <= cx <= region.x2 and region.y1 <= cy <= region.y2
+
+
 class IouTracker:
     """Greedy IoU tracker with a sticky primary track (see the module docstring)."""
 
@@ -117,9 +126,14 @@ class IouTracker:
         self._primary_id = None
 
     def update(
-        self, faces: Sequence[Face], timestamp: float, frame_size: tuple[int, int]
+        self, faces: Sequence[Face], timestamp: float, frame_size: tuple[int, int],
+        region: Box | None = None,
     ) -> list[Track]:
-        """Fold one frame's detections in; return the live tracks."""
+        """Fold one frame's detections in; return the live tracks.
+
+        `region`: the detections come from this part of the frame only
+        (`kiosk.vision.focus`); a track whose centre lies outside it was not looked
+        for, so it neither misses nor expires: it stays as it was."""
         self._frame_size = frame_size
         tracks = list(self._tracks.values())
         pairs = sorted(
@@ -148,7 +162,7 @@ class IouTracker:
 
         for ti, track in enumerate(tracks):
             track.age += 1
-            if ti not in matched_tracks:
+            if ti not in matched_tracks and _looked_at(track.box, region):
                 track.misses += 1
                 expired = (
                     track.misses > self.max_missed

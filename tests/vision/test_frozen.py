@@ -124,7 +124,8 @@ def test_devices_other_than_cpu_and_cuda_run_eagerly() -> None:
 def test_detector_warmup_traces_the_usual_frame_size() -> None:
     detector = FaceDetector(MODELS / DETECTOR_FILE, detect_width=160)
     detector.warmup(height=480, width=640)
-    assert detector._forward.traced_shapes == [(1, 3, 120, 160)]
+    roi_w, roi_h = detector.roi_size  # and the region search's input (kiosk.vision.focus)
+    assert detector._forward.traced_shapes == [(1, 3, 120, 160), (1, 3, roi_h, roi_w)]
     # A frame of that size now runs traced and still finds nothing on a blank frame.
     assert detector.detect(np.zeros((480, 640, 3), np.uint8)) == []
 

@@ -1,0 +1,147 @@
+"""Detect-then-track: where the next step looks for faces, and whether it classifies.
+
+A full-frame detection is most of a vision step's cost (RetinaFace on the frame
+scaled to `detect_width`), yet while a visitor stands in front of the kiosk their
+face moves a little from one frame to the next. So, as MediaPipe's face pipelines
+do, the full frame is searched only every `[vision] scan_every` steps (a *scan*);
+in between, only a square region about the primary visitor's tracked face is
+(`margin` times its larger side, centred on it; `FaceDetector.detect_region`
+scales it to a small fixed input, `ROI_SIZE` px, where the face is about half the
+input whatever its size in the frame).
+
+* A scan happens every `scan_every` steps, and at once whenever there is no
+  visible primary face (nobody yet, or the region lost the face last step): a
+  second face, or a face that moved too far for the region, is found within
+  `scan_every` steps.
+* Scan steps do not classify: a scan costs about as much as a region detection and
+  both models together, so a step that did both would be the slowest step by far.
+  The smoother simply gets one sample fewer in `scan_every`; the first reading of a
+  new face comes one step after the scan that found it.
+* Faces found in the region but not inside it (cut by its edge: a neighbour's
+  partial face) are dropped; the next scan sees them whole.
+* Tracks whose box lies outside the region were not looked for: the tracker keeps
+  them as they were at the last scan instead of counting a miss
+  (`IouTracker.update(region=...)`).
+
+`scan_every = 1`, or a detector without `detect_region` (test fakes), searches the
+whole frame and classifies at every step, as before.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from kiosk.domain import Box, Face
+from kiosk.vision.tracking import Track
+
+# Region size over the tracked face's size (at least, in both directions).
+MARGIN = 1.5
+# The region's width over its height: that of `detector.ROI_SIZE` (faces are taller than wide).
+ASPECT = 0.75
+# How far (share of the region's side) a kept face may reach past the region's edge.
+EDGE_TOLERANCE = 0.05
+
+
+@runtime_checkable
+class RegionDetector(Protocol):
+    """A detector that can also search one region of the frame."""
+
+    def detect(self, image_bgr: np.ndarray, /) -> list[Face]: ...
+    def detect_region(self, image_bgr: np.ndarray, region: Box, /) -> list[Face]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Look:
+    """What one step does: search `region` (frame pixels), or the whole frame when
+    None (a scan); and whether it classifies the primary face. `size`: the primary
+    face's (width, height) at the last scan, given to the face found nearest the
+    region's centre (see the module docstring)."""
+
+    region: Box | None
+    classify: bool
+    size: tuple[float, float] | None = None
+
+    @property
+    def scan(self) -> bool:
+        return self.region is None
+
+
+def region_around(box: Box, margin: float = MARGIN, aspect: float = ASPECT) -> Box:
+    """The smallest region of width/height `aspect` holding `box` grown `margin`
+    times, centred on it (it may reach past the frame's edges)."""
+    height = margin * max(box.height, box.width / aspect)
+    half_w, half_h = aspect * height / 2.0, height / 2.0
+    cx, cy = box.center
+    return Box(cx - half_w, cy - half_h, cx + half_w, cy + half_h)
+
+
+def inside(box: Box, region: Box, tolerance: float = EDGE_TOLERANCE) -> bool:
+    """`box` lies within `region`, give or take `tolerance` x the region's side."""
+    pad = tolerance * max(region.width, region.height)
+    return (box.x1 >= region.x1 - pad and box.y1 >= region.y1 - pad
+            and box.x2 <= region.x2 + pad and box.y2 <= region.y2 + pad)
+
+
+class FocusSchedule:
+    """Plans each step's `Look` (module docstring). One inference thread owns it."""
+
+    def __init__(self, scan_every: int = 5, margin: float = MARGIN) -> None:
+        if scan_every < 1:
+            raise ValueError(f"scan_every must be at least 1, got {scan_every}")
+        self.scan_every = int(scan_every)
+        self.margin = float(margin)
+        self._since_scan = 0
+        self._size: tuple[float, float] | None = None
+
+    def reset(self) -> None:
+        """The next step scans."""
+        self._since_scan = self.scan_every
+
+    def plan(self, primary: Track | None) -> Look:
+        """The next step's look, from the primary track as the last step left it."""
+        if self.scan_every == 1:
+            return Look(None, classify=True)
+        following = primary is not None and primary.visible
+        if not following:
+            self._since_scan = 0
+            return Look(None, classify=True)
+        if self._since_scan >= self.scan_every - 1:
+            self._since_scan = 0
+            return Look(None, classify=False)
+        assert primary is not None
+        self._since_scan += 1
+        return Look(region_around(primary.box, self.margin), classify=True, size=self._size)
+
+    def observed(self, look: Look, primary: Track | None) -> None:
+        """After the tracker took the step's faces: a scan that saw the primary face
+        sets the size its region steps give it."""
+        if look.scan:
+            seen = primary is not None and primary.visible
+            self._size = (primary.box.width, primary.box.height) if primary and seen else None
+
+
+def find_faces(detector: RegionDetector, image_bgr: np.ndarray, look: Look) -> list[Face]:
+    """The faces of one step: the whole frame's on a scan, else those inside the
+    region, best first."""
+    if look.region is None:
+        return detector.detect(image_bgr)
+    region = look.region
+    faces = [f for f in detector.detect_region(image_bgr, region) if inside(f.box, region)]
+    if look.size is None or not faces:
+        return faces
+    cx, cy = region.center
+    nearest = min(range(len(faces)), key=lambda i: math.dist(faces[i].box.center, (cx, cy)))
+    face = faces[nearest]
+    faces[nearest] = replace(face, box=resized(face.box, look.size))
+    return faces
+
+
+def resized(box: Box, size: tuple[float, float]) -> Box:
+    """`box` with the (width, height) `size`, same centre."""
+    cx, cy = box.center
+    w, h = size
+    return Box(cx - w / 2.0, cy - h / 2.0, cx + w / 2.0, cy + h / 2.0)
