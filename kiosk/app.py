@@ -9,10 +9,12 @@ through `kiosk.workers.bridge.ThreadBridge`s; every `errored` reaches the admin 
 
 Start-up order: Qt application and translations → window → workers (event queue
 opened on the events thread, then the uploader built and started here; recommend
-back end opened on its thread; analytics; camera capture; vision, which loads the
-models on its own thread; the periodic catalog sync; identity) → controller. Nothing
-slow runs on the GUI thread: the window is up within a fraction of a second and fills
-in as the parts report ready. Shutdown runs the registered clean-ups in reverse order,
+back end opened on its thread; analytics; camera capture; vision, which imports torch
+and loads the models on its own thread; the periodic catalog sync; identity) →
+controller. Nothing slow runs on the GUI thread, and torch is not imported before the
+window shows: the camera preview is up in about a second and the rest fills in as the
+parts report ready (`kiosk.startup` logs the figures). Shutdown runs the registered
+clean-ups in reverse order,
 each with a time budget.
 """
 
@@ -38,6 +40,7 @@ from kiosk.controller import KioskController, View
 from kiosk.domain import AdminAction, Emotion
 from kiosk.events.uploader import UploaderState
 from kiosk.lifecycle import Cleanups
+from kiosk.startup import StartupWatch
 from kiosk.status import AppStatus, KioskStatus, QueueStatus
 from kiosk.ui.adapter import ViewAdapter
 from kiosk.ui.exhibit import apply_exhibit_mode, show_windowed
@@ -130,6 +133,7 @@ class Kiosk:
         self.periodic_sync = self._build_periodic_sync()
         self._wire()
         self.watchdog = SystemdWatchdog()
+        self.startup = StartupWatch(parent=self.window)
 
     def _build_camera(self) -> None:
         from kiosk.camera import CameraError, Capture, source_from_setting
@@ -295,6 +299,8 @@ class Kiosk:
             self.vision.result.connect(c.on_vision_result)
             self.vision.failed.connect(c.on_vision_failed)
             self.vision.ready.connect(self._on_vision_ready)
+            self.vision.ready.connect(lambda _device: self.startup.finish("vision ready"))
+            self.vision.failed.connect(lambda _msg: self.startup.finish("vision failed"))
         # Every thread's errors reach the operator (the tracebacks are in the log).
         self.problems.watch_jobs("recommend", self.worker)
         self.problems.watch_jobs("events", self.events_worker)
@@ -311,6 +317,8 @@ class Kiosk:
             apply_exhibit_mode(self.window)
         else:
             show_windowed(self.window)
+        self.startup.start()
+        self.cleanups.register("start-up watch", self.startup.stop, inline=True)
         self.events_worker.start()
         self.events_worker.submit(self.backend.open_events, on_result=self._start_uploader)
         # stopped after the recommend worker (clean-ups run in reverse), so the last
@@ -327,6 +335,7 @@ class Kiosk:
             self.cleanups.register("vision", lambda: self.vision and self.vision.stop(3.0), 5.0)
         else:
             self.controller.on_camera_state(CameraState.LOST, self.camera_error)
+            self.startup.finish("no camera (so no vision)")
         if self.periodic_sync is not None:
             self.periodic_sync.start()
             self.cleanups.register("catalog sync", self._stop_periodic_sync, 12.0)
@@ -479,16 +488,6 @@ class Kiosk:
             app.exit(code)
 
 
-def preload_native_modules() -> None:
-    """Import torch and OpenCV on the main thread before the event loop runs.
-
-    Importing them loads hundreds of MB of shared libraries while holding the GIL;
-    done later on the vision thread, that froze the GUI for up to ~100 ms at a time.
-    Here it costs the same once, before the window is shown."""
-    import cv2  # noqa: F401
-    import torch  # noqa: F401
-
-
 def _quit_on_sigterm(app: QApplication) -> QTimer:
     """SIGTERM (systemctl stop, logout) and SIGINT quit through the orderly shutdown.
     Python runs signal handlers only between bytecodes, so a no-op timer wakes the
@@ -509,7 +508,6 @@ def _quit_on_sigterm(app: QApplication) -> QTimer:
 def run_app(settings: Settings, quit_after: float | None = None) -> int:
     qInstallMessageHandler(_qt_message)
     history = crashlog.record_start(settings.data_dir)
-    preload_native_modules()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("kiosk")

@@ -113,6 +113,9 @@ def default_pipeline_factory(settings: Settings) -> PipelineFactory:
     vision thread (torch loading and warm-up stay off the GUI thread)."""
 
     def build(stop: threading.Event) -> tuple[VisionPipeline, str]:
+        from kiosk.vision.preload import preload_torch_libraries
+
+        preload_torch_libraries()  # the slow part of `import torch`, without the GIL
         from kiosk.vision.detector import FaceDetector
         from kiosk.vision.device import configure_threads
         from kiosk.vision.ensemble import EmotionEnsemble
