@@ -1,9 +1,10 @@
 """The demo catalog's procedural art: drawing helpers and the motifs of each emotion.
 
-`MOTIFS[emotion]` lists that emotion's scenes; each takes a seeded generator and a
-side in pixels and returns an RGBA image. Each emotion has its own palette, shapes
-and motion language, and several motifs (scenes), so its images differ in subject,
-composition and palette, not only in colour. Only numpy and Pillow are used.
+Each scene takes a seeded generator and a side in pixels and returns an RGBA
+image. Each emotion has its own palette, shapes and motion language; the table of
+every emotion's motifs (these scenes and those of `demo_scenes_light` and
+`demo_scenes_dark`) is `kiosk.tools.demo_motifs.MOTIFS`. Only numpy and Pillow
+are used.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
-
-from kiosk.domain import Emotion
 
 RGB = tuple[int, int, int]
 Art = Callable[[np.random.Generator, int], Image.Image]
@@ -1071,7 +1070,12 @@ def volcano(rng: np.random.Generator, s: int) -> Image.Image:
     """Angry: an erupting volcano against a smoky red sky, lava running down."""
     base = to_image(
         gradient(
-            s, [(0.0, (20, 5, 5)), (0.5, hsv(rng.uniform(0, 15), 0.9, 0.45)), (1.0, (15, 5, 5))]
+            s,
+            [
+                (0.0, (20, 5, 5)),
+                (rng.uniform(0.35, 0.65), hsv(rng.uniform(-15, 30), 0.9, rng.uniform(0.3, 0.6))),
+                (1.0, (15, 5, 5)),
+            ],
         )
     )
     smoke, d = layer(s)
@@ -1502,7 +1506,10 @@ def corridor(rng: np.random.Generator, s: int) -> Image.Image:
             width=3,
         )
     d.rectangle(
-        [vx - w, vy - w * 1.6, vx + w, vy + w * 1.4], fill=alpha(hsv(hue + 20, 0.2, 0.6), 1)
+        [vx - w, vy - w * 1.6, vx + w, vy + w * 1.4],
+        fill=alpha(
+            hsv(hue + rng.uniform(-60, 60), rng.uniform(0.1, 0.5), rng.uniform(0.4, 0.8)), 1
+        ),
     )
     d.rectangle(
         [vx - w * 0.18, vy - w * 0.9, vx + w * 0.18, vy + w * 1.4], fill=alpha((5, 5, 5), 1)
@@ -1608,8 +1615,8 @@ def mould(rng: np.random.Generator, s: int) -> Image.Image:
         gradient(
             s,
             [
-                (0.0, hsv(rng.uniform(45, 60), 0.35, 0.75)),
-                (1.0, hsv(rng.uniform(35, 50), 0.45, 0.5)),
+                (0.0, hsv(rng.uniform(30, 75), rng.uniform(0.2, 0.5), rng.uniform(0.6, 0.85))),
+                (1.0, hsv(rng.uniform(25, 60), 0.45, rng.uniform(0.35, 0.55))),
             ],
             center=(0.5, 0.5),
         )
@@ -1765,15 +1772,3 @@ def rings(rng: np.random.Generator, s: int) -> Image.Image:
     )
     idx = r1.astype(np.int64) + 2 * r2.astype(np.int64)
     return to_image(cols[idx])
-
-
-MOTIFS: dict[Emotion, tuple[Art, ...]] = {
-    Emotion.HAPPY: (happy, balloons, flowers, citrus, kites),
-    Emotion.SAD: (sad, rainy_window, bare_tree, umbrella, wilted),
-    Emotion.ANGRY: (angry, volcano, flames, storm),
-    Emotion.CALM: (calm, stones, mist_hills, lily_pond),
-    Emotion.SURPRISED: (surprised, fireworks, gift, pop_dots),
-    Emotion.FEAR: (fear, bats_moon, corridor, web),
-    Emotion.DISGUSTED: (disgusted, swamp, mould, sludge),
-    Emotion.CONFUSED: (confused, maze, shapes_adrift, rings),
-}
