@@ -32,6 +32,7 @@ from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessag
 from PySide6.QtWidgets import QApplication
 
 from kiosk import __version__, crashlog, restart
+from kiosk.backend import KioskBackend
 from kiosk.camera.capture import CameraState
 from kiosk.config import Settings, settings_notes
 from kiosk.controller import KioskController, View
@@ -43,22 +44,22 @@ from kiosk.ui.adapter import ViewAdapter
 from kiosk.ui.exhibit import apply_exhibit_mode, show_windowed
 from kiosk.ui.i18n import install_translator
 from kiosk.ui.main_window import MainWindow
+from kiosk.vision.factory import pipeline_factory
 from kiosk.watchdog import SystemdWatchdog
-from kiosk.workers.backend import KioskBackend
 from kiosk.workers.bridge import ThreadBridge
 from kiosk.workers.camera_bridge import CameraBridge
 from kiosk.workers.problems import WorkerProblems
 from kiosk.workers.runner import SerialWorker
-from kiosk.workers.vision_worker import VisionWorker, default_pipeline_factory
+from kiosk.workers.vision_worker import VisionWorker
 
 if TYPE_CHECKING:
     from kiosk.analytics import Recorder
+    from kiosk.backend import Queue
     from kiosk.consent_flow import ConsentFlow
     from kiosk.curation.periodic import PeriodicSync
     from kiosk.curation.s3sync import S3Sync, SyncReport
     from kiosk.events.uploader import Uploader
     from kiosk.identity.service import IdentityService
-    from kiosk.workers.backend import Queue
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +142,7 @@ class Kiosk:
             log.error("camera unavailable: %s", exc)
             return
         self.camera = CameraBridge(Capture.from_settings(source, self.settings.camera))
-        self.vision = VisionWorker(self.camera.capture, default_pipeline_factory(self.settings))
+        self.vision = VisionWorker(self.camera.capture, pipeline_factory(self.settings))
 
     def _build_identity(self) -> ConsentFlow | None:
         """The opt-in identity flow, or None. Built when identity is on, and also when

@@ -44,11 +44,11 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from kiosk import restart
+from kiosk.backend import LikeResult, PageResult, Thumbnail
 from kiosk.camera.capture import CameraState
 from kiosk.config import Settings
 from kiosk.domain import AdminAction, Emotion, EmotionReading, Frame, Like, Page, RecommendMode
 from kiosk.status import AppStatus, BackendStatus, KioskStatus
-from kiosk.workers.backend import LikeResult, PageResult, Thumbnail
 from kiosk.workers.runner import Jobs
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ class View(Protocol):
 
 
 class Backend(Protocol):
-    """What the controller asks of the back end: `kiosk.workers.backend.KioskBackend`,
+    """What the controller asks of the back end: `kiosk.backend.KioskBackend`,
     or a test's fake (mypy checks both against this). Every method runs on a worker
     thread (`commit_like` on the events worker, the rest on the recommend worker), never
     on the GUI thread; errors arrive through the worker's `on_error`.

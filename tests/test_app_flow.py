@@ -125,6 +125,7 @@ def test_a_shopper_who_steps_away_and_returns_is_the_same_visit(
     idle_timeout_s with nobody in view ends the visit."""
     import cv2
 
+    from kiosk.backend import KioskBackend
     from kiosk.controller import KioskController
     from kiosk.domain import Frame
     from kiosk.ui.adapter import ViewAdapter
@@ -132,7 +133,6 @@ def test_a_shopper_who_steps_away_and_returns_is_the_same_visit(
     from kiosk.vision.detector import FaceDetector
     from kiosk.vision.emotion_model import EmotionClassifier
     from kiosk.vision.pipeline import VisionPipeline
-    from kiosk.workers.backend import KioskBackend
 
     from .test_controller import SyncWorker
 

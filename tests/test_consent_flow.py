@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
+from kiosk.backend import KioskBackend
 from kiosk.config import load_settings
 from kiosk.consent_flow import ConsentFlow
 from kiosk.controller import KioskController
@@ -17,7 +18,6 @@ from kiosk.domain import Emotion, Frame, Page, RecommendMode
 from kiosk.identity.consent import VisitConsent
 from kiosk.identity.results import ForgetResult, IdentityResult, PurgeReport
 from kiosk.vision.pipeline import VisionResult
-from kiosk.workers.backend import KioskBackend
 from tests.test_controller import FakeBackend, FakeView, SyncWorker, result
 
 

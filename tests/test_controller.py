@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from kiosk.backend import LikeResult, PageResult, Thumbnail
 from kiosk.camera.capture import CameraState
 from kiosk.config import Settings, load_settings
 from kiosk.controller import RESTART_EXIT_CODE, Backend, KioskController, View
@@ -17,7 +18,6 @@ from kiosk.domain import Box, Emotion, EmotionReading, Face, Item, Like, Page, R
 from kiosk.status import BackendStatus, KioskStatus, QueueStatus
 from kiosk.testing import FakeClock
 from kiosk.vision.pipeline import TrackInfo, VisionResult
-from kiosk.workers.backend import LikeResult, PageResult, Thumbnail
 
 if TYPE_CHECKING:
     from kiosk.ui.main_window import MainWindow

@@ -16,12 +16,12 @@ import pytest
 from PySide6.QtCore import QCoreApplication
 from pytestqt.qtbot import QtBot
 
+from kiosk.backend import KioskBackend, LikeResult, PageResult
 from kiosk.config import load_settings
 from kiosk.controller import KioskController
 from kiosk.domain import Emotion, Item, Like, Page, RecommendMode
 from kiosk.events.errors import EventsError
 from kiosk.events.queue import EventQueue
-from kiosk.workers.backend import KioskBackend, LikeResult, PageResult
 from kiosk.workers.runner import SerialWorker
 
 

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
+from kiosk.backend import KioskBackend
 from kiosk.config import load_settings
 from kiosk.controller import KioskController
 from kiosk.domain import Emotion, Item, Page
-from kiosk.workers.backend import KioskBackend
 from tests.test_controller import FakeView, result
 
 
