@@ -72,7 +72,7 @@ class KioskBackend:
         # runs an event write (impressions) on the events worker; inline by default
         self.defer_event: Callable[..., None] = lambda fn, *args: fn(*args)
         # Identity's "Forget me" gate: a forgotten user id becomes None right before use,
-        # so a page or like queued before the tap never sends it (kiosk.consent_flow).
+        # so a page or like queued before the tap never sends it (kiosk.controllers.consent).
         self.user_filter: Callable[[str | None], str | None] = _same_user
 
     @property

@@ -38,7 +38,7 @@ def _to_qimage(image: np.ndarray, fmt: QImage.Format) -> QImage:
 
 
 class ViewAdapter:
-    """Implements `kiosk.controller.View` on top of `MainWindow`."""
+    """Implements `kiosk.controllers.seams.View` on top of `MainWindow`."""
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
