@@ -5,9 +5,11 @@ import-linter contract whole: every top-level module of kiosk is in one of its l
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 import tomllib
 from pathlib import Path
+from types import ModuleType
 
 PACKAGE = Path(__file__).resolve().parents[1] / "kiosk"
 PYPROJECT = PACKAGE.parent / "pyproject.toml"
@@ -111,3 +113,42 @@ def test_the_layer_guard_sees_a_module_in_no_layer(tmp_path: Path) -> None:
         "kiosk.gone is in a layer but does not exist",
         "kiosk.app is in 2 layers",
     ]
+
+
+def qt_free_classes(module: ModuleType) -> list[str]:
+    """Classes defined in `module` that are not QObjects (exceptions, protocols and
+    plain classes alike): `kiosk/workers` holds the Qt bridges only."""
+    from PySide6.QtCore import QObject
+
+    return [name for name, cls in vars(module).items()
+            if isinstance(cls, type) and cls.__module__ == module.__name__
+            and not issubclass(cls, QObject)]
+
+
+def test_every_class_in_workers_is_a_qt_bridge() -> None:
+    modules = sorted(p.stem for p in (PACKAGE / "workers").glob("*.py") if p.stem != "__init__")
+    assert "runner" in modules
+    offenders = [f"kiosk.workers.{m}.{name}" for m in modules
+                 for name in qt_free_classes(importlib.import_module(f"kiosk.workers.{m}"))]
+    assert not offenders, ("classes without Qt belong outside kiosk/workers (kiosk.backend, "
+                           f"kiosk.controllers.seams, a domain package): {offenders}")
+
+
+def test_the_workers_guard_sees_a_plain_class() -> None:
+    from PySide6.QtCore import QObject
+
+    class Bridge(QObject):
+        pass
+
+    class Plain:
+        pass
+
+    class Stop(Exception):
+        pass
+
+    sample = ModuleType("sample")
+    for cls in (Bridge, Plain, Stop, QObject):  # QObject: imported, not defined there
+        if cls is not QObject:
+            cls.__module__ = "sample"
+        setattr(sample, cls.__name__, cls)
+    assert qt_free_classes(sample) == ["Plain", "Stop"]

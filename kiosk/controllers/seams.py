@@ -14,7 +14,7 @@ Images are decoded arrays: camera frames BGR, catalog images and thumbnails RGB,
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from kiosk.backend import LikeResult, PageResult, Thumbnail
 from kiosk.camera.capture import CameraState
@@ -25,22 +25,25 @@ if TYPE_CHECKING:
 
     from kiosk.status import BackendStatus, KioskStatus
 
+T = TypeVar("T")
+
 
 class Jobs(Protocol):
     """Where GUI-thread code sends work: a `SerialWorker`, or a test's synchronous
     stand-in. `submit` returns at once (it may run `fn` before returning, as a test's
-    worker does); `on_result(result)` or `on_error(exception)` is then called on the
+    worker does); `on_result(fn(*args))` or `on_error(exception)` is then called on the
     GUI thread. Controllers depend on this, not on `SerialWorker`.
 
-    The `Any`s are deliberate: `fn`'s arguments and result are the caller's own types,
-    which a Protocol cannot tie to `on_result` while keeping the keyword callbacks
-    after `*args` (ParamSpec needs `**kwargs`); the caller's callbacks are typed."""
+    `on_result` must take what `fn` returns (mypy ties the two through `T`); `fn`'s own
+    arguments are not checked against `args` (a ParamSpec would need `**kwargs`, which
+    the keyword callbacks after `*args` rule out), so pass a `functools.partial` where
+    keywords are needed."""
 
     def submit(
         self,
-        fn: Callable[..., Any],
-        *args: Any,
-        on_result: Callable[[Any], None] | None = None,
+        fn: Callable[..., T],
+        *args: object,
+        on_result: Callable[[T], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
     ) -> None: ...
 

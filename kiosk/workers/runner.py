@@ -21,7 +21,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject
 
@@ -30,6 +30,7 @@ from kiosk.workers.bridge import ThreadBridge, callable_name
 log = logging.getLogger(__name__)
 
 _STOP = object()
+T = TypeVar("T")
 
 _Job = tuple[Callable[..., Any], tuple[Any, ...], Callable[[Any], None] | None,
              Callable[[BaseException], None] | None]
@@ -53,11 +54,12 @@ class SerialWorker(ThreadBridge):
 
     def submit(
         self,
-        fn: Callable[..., Any],
-        *args: Any,
-        on_result: Callable[[Any], None] | None = None,
+        fn: Callable[..., T],
+        *args: object,
+        on_result: Callable[[T], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
     ) -> None:
+        """Queue `fn(*args)` (module docstring); `on_result` takes what `fn` returns."""
         if self._stopping.is_set():
             log.debug("%s: job %s dropped during shutdown", self.name, _name(fn))
             return
