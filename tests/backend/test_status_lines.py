@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk.backend import KioskBackend
 from kiosk.events.uploader import UploaderState, UploaderStatus
-from kiosk.workers.backend import KioskBackend
 
 
 @dataclass

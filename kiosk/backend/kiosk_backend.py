@@ -1,4 +1,4 @@
-"""The kiosk's back end as one object two worker threads drive.
+"""The kiosk's back end as one object two worker threads drive (no Qt).
 
 `KioskBackend` composes the recommendation service and the event queue. Every
 method may block. Two serial workers call it, each on its own state:
@@ -19,89 +19,22 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from kiosk.domain import Emotion, Item, Like, Page, RecommendMode
+from kiosk.backend.results import LikeResult, PageResult, Thumbnail
+from kiosk.backend.seams import Queue, Recommender, UploaderControl
+from kiosk.domain import Emotion, Like, Page, RecommendMode
 from kiosk.events.errors import EventsError
 from kiosk.status import BackendStatus, QueueStatus
 
 if TYPE_CHECKING:
     from kiosk.config import Settings
     from kiosk.curation.pool import PendingPool
-    from kiosk.events.queue import QueueCounts
-    from kiosk.events.uploader import UploaderStatus
-
-Thumbnail = tuple[str, Emotion, np.ndarray]
-"""A pending image for the review screen: (id, emotion, RGB thumbnail HxWx3 uint8)."""
 
 log = logging.getLogger(__name__)
-
-
-class Recommender(Protocol):
-    """`kiosk.recommend.service.RecommendationService`, or a test's fake."""
-
-    def page(self, visit_id: str, emotion: Emotion, user_id: str | None = None,
-             mode: str | None = None, page_size: int | None = None) -> Page: ...
-    def like(self, visit_id: str, emotion: Emotion, item_id: str,
-             user_id: str | None = None) -> None: ...
-    def impression(self, page: Page) -> None: ...
-    def personalization_ready(self, visit_id: str) -> bool: ...
-    def end_visit(self, visit_id: str) -> None: ...
-    def image(self, item_id: str, size: tuple[int, int]) -> np.ndarray: ...
-    # Any: the recommender's own JSON-like report (kiosk-admin prints it as it is);
-    # `status()` below picks the few keys the admin panel shows.
-    def status(self) -> dict[str, Any]: ...
-    def rescan(self) -> object: ...
-    def close(self) -> None: ...
-    def items(self, emotion: Emotion | None = None) -> list[Item]: ...
-    def attract_items(self, count: int) -> list[Item]: ...
-    def forget_users(self, user_ids: list[str]) -> int: ...
-
-
-class Queue(Protocol):
-    """`kiosk.events.queue.EventQueue`, or a test's fake."""
-
-    def record_like(self, like: Like) -> int: ...
-    def record_impression(
-        self, visit_id: str, impression: Sequence[str], *, emotion: Emotion | None = None,
-        user_id: str | None = None, recommendation_id: str | None = None,
-        event_id: str | None = None, sent_at: float | None = None, spool: bool = True,
-    ) -> int: ...
-    # Any: user properties are JSON values of the caller's choosing (records.py bounds them)
-    def record_user(self, user_id: str, emotion: Emotion,
-                    properties: Mapping[str, Any] | None = None) -> int: ...
-    def counts(self) -> QueueCounts: ...
-    def forget_users(self, user_ids: Iterable[str]) -> int: ...
-    def close(self) -> None: ...
-
-
-class UploaderControl(Protocol):
-    """What the back end asks of `kiosk.events.uploader.Uploader` (built by kiosk.app)."""
-
-    def status(self) -> UploaderStatus: ...
-    def stop(self, timeout: float = 5.0) -> bool: ...
-    def notify_online(self) -> None: ...
-
-
-@dataclass(frozen=True)
-class PageResult:
-    """A page and its decoded RGB images (item id -> HxWx3 uint8)."""
-
-    page: Page
-    images: dict[str, np.ndarray]
-    personalization_ready: bool
-    request: int
-
-
-@dataclass(frozen=True)
-class LikeResult:
-    item_id: str
-    event_id: str
-    personalization_ready: bool
 
 
 class KioskBackend:
@@ -139,7 +72,7 @@ class KioskBackend:
         # runs an event write (impressions) on the events worker; inline by default
         self.defer_event: Callable[..., None] = lambda fn, *args: fn(*args)
         # Identity's "Forget me" gate: a forgotten user id becomes None right before use,
-        # so a page or like queued before the tap never sends it (kiosk.consent_flow).
+        # so a page or like queued before the tap never sends it (kiosk.controllers.consent).
         self.user_filter: Callable[[str | None], str | None] = _same_user
 
     @property

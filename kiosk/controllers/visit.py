@@ -1,7 +1,10 @@
 """The visit flow: who is in front, what they feel, which page they see.
 
-`KioskController` sits between the workers and the window. It runs on the GUI
-thread and never blocks: back-end work (ranking, image decoding, recording likes)
+`VisitController` owns the shopper loop: the visit, the emotion, the pages, likes,
+the attract screen, the camera tile and the preview. (The admin panel's actions and
+status are `kiosk.controllers.admin`'s, image review is `kiosk.controllers.curation`'s,
+opt-in identity is `kiosk.controllers.consent`'s.) It runs on the GUI thread and never
+blocks: back-end work (ranking, image decoding, recording likes)
 is submitted to the `kiosk-recommend` SerialWorker, likes are committed on the
 `kiosk-events` one (so a like never waits behind a page or a network call), vision
 arrives as signals, and the preview polls the capture's newest frame on a timer.
@@ -25,10 +28,11 @@ Flow:
 * camera lost, or "Choose my mood" → the mood picker; a picked mood drives the
   same recommendations as a detected one.
 
-The view is duck-typed (see `View`): the window, adapted by `kiosk.ui.adapter`.
+The view and the back end are protocols (`kiosk.controllers.seams`: `VisitView`,
+`VisitBackend`, `Jobs`): the window adapted by `kiosk.ui.adapter`, `KioskBackend` and
+the serial workers, or a test's fakes.
 
 Signals:
-    exit_requested(int code): the admin panel asked to exit (0) or restart (3).
     page_shown(float seconds): time from the emotion change to its grid (benchmark).
 """
 
@@ -39,93 +43,46 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from kiosk import restart
+from kiosk.backend import LikeResult, PageResult
 from kiosk.camera.capture import CameraState
 from kiosk.config import Settings
-from kiosk.domain import AdminAction, Emotion, EmotionReading, Frame, Like, Page, RecommendMode
-from kiosk.status import AppStatus, BackendStatus, KioskStatus
-from kiosk.workers.backend import LikeResult, PageResult, Thumbnail
-from kiosk.workers.runner import Jobs
+from kiosk.controllers.seams import Jobs, VisitBackend, VisitView
+from kiosk.domain import Emotion, EmotionReading, Frame, Like, Page, RecommendMode
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from kiosk.consent_flow import ConsentFlow
+    from kiosk.controllers.consent import ConsentFlow
     from kiosk.vision.pipeline import VisionResult
 
 log = logging.getLogger(__name__)
 
-RESTART_EXIT_CODE = restart.RESTART_EXIT_CODE
 WAIT_EXPLAIN_S = 4.0
 """Seconds the main screen may say "Finding images for you…" before it says why not."""
 WAITING_REASONS = ("", "no_face", "unsure", "slow", "failed")
-"""`View.show_waiting` reasons: "" none (a page is on screen or just asked for);
+"""`VisitView.show_waiting` reasons: "" none (a page is on screen or just asked for);
 "no_face" nobody in view; "unsure" a face, but no mood read yet; "slow" the page
 was asked for long ago; "failed" the page could not be made (Next retries)."""
 
 
-class View(Protocol):
-    def show_frame(self, image_bgr: np.ndarray, boxes: list[tuple[float, float, float, float, bool]]
-                   ) -> None: ...
-    def show_emotion(self, reading: EmotionReading | None) -> None: ...
-    def show_page(self, page: Page, images: dict[str, np.ndarray]) -> None: ...
-    def set_mode(self, mode: RecommendMode, personalization_ready: bool) -> None: ...
-    def set_camera_state(self, state: CameraState, message: str) -> None: ...
-    def show_attract(self, images: list[np.ndarray]) -> None: ...
-    def wake(self) -> None: ...
-    def show_like_confirmed(self, item_id: str) -> None: ...
-    def show_like_failed(self, item_id: str, message: str) -> None: ...
-    def set_status(self, status: KioskStatus) -> None: ...
-    def show_message(self, text: str) -> None: ...
-    def show_curation(self, items: list[Thumbnail]) -> None: ...
-    def show_curation_error(self, item_id: str, message: str) -> None: ...
-    def show_waiting(self, reason: str) -> None: ...
-    def open_mood_picker(self) -> None: ...
+class VisitController(QObject):
+    """The shopper loop (module docstring). Signals: `page_shown(float seconds)`."""
 
-
-class Backend(Protocol):
-    """What the controller asks of the back end: `kiosk.workers.backend.KioskBackend`,
-    or a test's fake (mypy checks both against this). Every method runs on a worker
-    thread (`commit_like` on the events worker, the rest on the recommend worker), never
-    on the GUI thread; errors arrive through the worker's `on_error`.
-
-    Images are decoded arrays, (height, width, 3) uint8. Thumbnails for the curation
-    screen are (item id, emotion, RGB thumbnail)."""
-
-    def attract_images(self, count: int) -> list[np.ndarray]: ...
-    def page(self, request: int, visit_id: str, emotion: Emotion, user_id: str | None,
-             mode: RecommendMode, page_size: int) -> PageResult: ...
-    def commit_like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None
-                    ) -> Like: ...
-    def learn_like(self, like: Like) -> LikeResult: ...
-    def discard_page(self, page: Page) -> None: ...
-    def end_visit(self, visit_id: str, shown: Page | None) -> None: ...
-    def status(self) -> BackendStatus: ...
-    def rescan(self) -> object: ...
-    def pending_thumbnails(self) -> list[Thumbnail]: ...
-    def approve(self, key: str) -> list[Thumbnail]: ...
-    def reject(self, key: str) -> list[Thumbnail]: ...
-
-
-class KioskController(QObject):
-    exit_requested = Signal(int)
     page_shown = Signal(float)
 
     def __init__(
         self,
         settings: Settings,
-        view: View,
+        view: VisitView,
         worker: Jobs,
-        backend: Backend,
+        backend: VisitBackend,
         *,
         latest_frame: Callable[[], Frame | None] | None = None,
         reset_vision: Callable[[], None] | None = None,
-        app_status: Callable[[], AppStatus] | None = None,
-        wake_uploader: Callable[[], None] | None = None,
         identity: ConsentFlow | None = None,
         events_worker: Jobs | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -139,9 +96,7 @@ class KioskController(QObject):
         self.backend = backend
         self._latest_frame = latest_frame
         self._reset_vision = reset_vision
-        self._app_status = app_status
-        self._wake_uploader = wake_uploader
-        self.identity = identity  # kiosk.consent_flow.ConsentFlow, or None (identity off)
+        self.identity = identity  # kiosk.controllers.consent.ConsentFlow, or None (identity off)
         self._clock = clock
 
         self.visit_id: str | None = None
@@ -176,10 +131,6 @@ class KioskController(QObject):
         self.idle_timer.setObjectName("idle")
         self.idle_timer.setInterval(500)
         self.idle_timer.timeout.connect(self._check_idle)
-        self.status_timer = QTimer(self)
-        self.status_timer.setObjectName("status")
-        self.status_timer.setInterval(2000)
-        self.status_timer.timeout.connect(self.refresh_status)
 
     # ------------------------------------------------------------------ life cycle
 
@@ -187,17 +138,15 @@ class KioskController(QObject):
         if self._latest_frame is not None:
             self.preview_timer.start()
         self.idle_timer.start()
-        self.status_timer.start()
         self.worker.submit(self.backend.attract_images, 8, on_result=self._on_attract_images)
         self._enter_attract()
-        self.refresh_status()
 
     def recover(self) -> None:
         """After an unexpected error: drop the visit and show the attract screen."""
         self._enter_attract()
 
     def stop(self) -> None:
-        for timer in (self.preview_timer, self.idle_timer, self.status_timer):
+        for timer in (self.preview_timer, self.idle_timer):
             timer.stop()
         if self.identity is not None:
             self.identity.stop()
@@ -328,44 +277,6 @@ class KioskController(QObject):
             on_result=self._on_like_committed,
             on_error=functools.partial(self._on_like_failed, item_id),
         )
-
-    @Slot(str)
-    def on_approve(self, key: str) -> None:
-        self.worker.submit(self.backend.approve, key, on_result=self.view.show_curation,
-                           on_error=functools.partial(self._on_curation_error, key))
-
-    @Slot(str)
-    def on_reject(self, key: str) -> None:
-        self.worker.submit(self.backend.reject, key, on_result=self.view.show_curation,
-                           on_error=functools.partial(self._on_curation_error, key))
-
-    def _on_curation_error(self, key: str, exc: BaseException) -> None:
-        log.error("curation of %s failed: %s", key, exc)
-        self.view.show_curation_error(key, str(exc))
-
-    @Slot(str)
-    def on_admin_action(self, name: str) -> None:
-        """`name`: an `AdminAction` value; the Audience report is `kiosk.app`'s, and an
-        action a deployment added to the panel (`AdminPanel.add_action`) is its own."""
-        log.info("admin action: %s", name)
-        try:
-            action = AdminAction(name)
-        except ValueError:
-            return
-        if action is AdminAction.EXIT:
-            self.exit_requested.emit(0)
-        elif action is AdminAction.RESTART:
-            self.exit_requested.emit(RESTART_EXIT_CODE)
-        elif action is AdminAction.RELOAD_CATALOG:
-            self.worker.submit(self.backend.rescan, on_result=self._on_rescanned)
-        elif action is AdminAction.REVIEW_IMAGES:
-            self.worker.submit(self.backend.pending_thumbnails, on_result=self.view.show_curation,
-                               on_error=lambda exc: self.view.show_message(str(exc)))
-        elif action is AdminAction.FLUSH_EVENTS:
-            if self._wake_uploader is not None:
-                self._wake_uploader()
-            # the admin panel itself says what happens (also when uploads are off)
-            self.refresh_status()
 
     @property
     def user_id(self) -> str | None:
@@ -500,10 +411,6 @@ class KioskController(QObject):
         log.error("like of %s not recorded: %s", item_id, exc)
         self.view.show_like_failed(item_id, str(exc))
 
-    def _on_rescanned(self, report: object) -> None:
-        self.view.show_message(f"Catalog reloaded: {report}")
-        self.refresh_status()
-
     def _on_attract_images(self, images: list[np.ndarray]) -> None:
         self._attract_images = images
         if self.attract:
@@ -567,11 +474,3 @@ class KioskController(QObject):
             log.info("first frame shown")
         self._last_seq = frame.seq
         self.view.show_frame(frame.image, self._boxes)
-
-    @Slot()
-    def refresh_status(self) -> None:
-        """Every 2 s: the back end's part (recommend thread) joined with the app's part
-        (read now, on the GUI thread) into one `KioskStatus` for the admin panel."""
-        app = self._app_status() if self._app_status is not None else AppStatus()
-        self.worker.submit(self.backend.status,
-                           on_result=lambda part: self.view.set_status(KioskStatus(part, app)))

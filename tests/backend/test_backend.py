@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.backend import KioskBackend
 from kiosk.config import load_settings
 from kiosk.domain import Emotion, RecommendMode
 from kiosk.events.queue import EventQueue
-from kiosk.workers.backend import KioskBackend
 
 
 @pytest.fixture

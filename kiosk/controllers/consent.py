@@ -1,9 +1,11 @@
 """Opt-in identity for one visit: ask, look up once, carry the user id, forget.
 
-`ConsentFlow` ties the per-visit consent state (kiosk.identity.consent), the
-identity service (Rekognition collection + local register, on its own
-`kiosk-identity` worker thread) and the on-screen consent card together. With
-identity off (the default) it never asks and never calls the collection.
+`ConsentFlow` is the consent controller: it owns the question, the lookup, the
+visit's user id, "Forget me" and the retention purge's schedule. It ties the
+per-visit consent state (kiosk.identity.consent), the identity service (Rekognition
+collection + local register, on its own `kiosk-identity` worker thread) and the
+on-screen consent card together. With identity off (the default) it never asks and
+never calls the collection.
 
 * After the first page of a camera visit, with a primary face visible, the
   visitor is asked; no answer means no. The decision is for this visit only.
@@ -40,10 +42,10 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from kiosk.aws import Backoff
+from kiosk.controllers.seams import Jobs
 from kiosk.domain import Box, Emotion, Frame
 from kiosk.identity.consent import ConsentState, LookupGrant, VisitConsent
 from kiosk.identity.results import ForgetResult, IdentityResult, PurgeReport
-from kiosk.workers.runner import Jobs
 
 if TYPE_CHECKING:
     import numpy as np

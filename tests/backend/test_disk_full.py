@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
+from kiosk.backend import KioskBackend
 from kiosk.config import load_settings
 from kiosk.domain import Emotion, RecommendMode
 from kiosk.recommend.catalog import Catalog
 from kiosk.resources import catalog_root
-from kiosk.workers.backend import KioskBackend
 
 _real_connect = sqlite3.connect
 
