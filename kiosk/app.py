@@ -10,7 +10,7 @@ through `kiosk.workers.bridge.ThreadBridge`s; every `errored` reaches the admin 
 Start-up order: Qt application and translations → window → workers (event queue
 opened on the events thread, then the uploader built and started here; recommend
 back end opened on its thread; analytics; camera capture; vision, which loads the
-models on its own thread; the periodic catalog sync; identity) → controller. Nothing
+models on its own thread; the periodic catalog sync; identity) → controllers. Nothing
 slow runs on the GUI thread: the window is up within a fraction of a second and fills
 in as the parts report ready. Shutdown runs the registered clean-ups in reverse order,
 each with a time budget.
