@@ -124,6 +124,29 @@ def alpha(color: RGB, a: float) -> tuple[int, int, int, int]:
     return (*color, int(max(0, min(1, a)) * 255))
 
 
+def sunburst(
+    base: Image.Image, x: float, y: float, n: int, offset: float,
+    fill: tuple[int, int, int, int],
+) -> Image.Image:
+    """Rays of light from (x, y): n wedges, each half a period wide, turned by
+    `offset` radians, softly blurred."""
+    s = base.width
+    rays, d = layer(s)
+    for i in range(n):
+        a0 = offset + 2 * math.pi * i / n
+        a1 = a0 + math.pi / n
+        far = 2 * s
+        d.polygon(
+            [
+                (x, y),
+                (x + far * math.cos(a0), y + far * math.sin(a0)),
+                (x + far * math.cos(a1), y + far * math.sin(a1)),
+            ],
+            fill=fill,
+        )
+    return over(base, rays, blur=s * 0.004)
+
+
 # --------------------------------------------------------------------------- emotions
 
 
@@ -141,23 +164,10 @@ def happy(rng: np.random.Generator, s: int) -> Image.Image:
     )
     base = to_image(sky)
     # Sunburst rays: alternating lighter wedges from the sun.
-    rays, d = layer(s)
     n = int(rng.integers(14, 24))
     offset = rng.uniform(0, 2 * math.pi)
     sx, sy = cx * s, cy * s
-    for i in range(n):
-        a0 = offset + 2 * math.pi * i / n
-        a1 = a0 + math.pi / n
-        far = 2 * s
-        d.polygon(
-            [
-                (sx, sy),
-                (sx + far * math.cos(a0), sy + far * math.sin(a0)),
-                (sx + far * math.cos(a1), sy + far * math.sin(a1)),
-            ],
-            fill=alpha(hsv(50 + warm, 0.35, 1.0), 0.28),
-        )
-    base = over(base, rays, blur=s * 0.004)
+    base = sunburst(base, sx, sy, n, offset, alpha(hsv(50 + warm, 0.35, 1.0), 0.28))
     # The sun with a glow.
     r = s * rng.uniform(0.09, 0.14)
     glow, d = layer(s)
@@ -238,20 +248,8 @@ def balloons(rng: np.random.Generator, s: int) -> Image.Image:
             center=(cx, cy),
         )
     )
-    rays, d = layer(s)
     n = int(rng.integers(12, 20))
-    for i in range(n):
-        a0 = 2 * math.pi * i / n
-        a1 = a0 + math.pi / n
-        d.polygon(
-            [
-                (cx * s, cy * s),
-                (cx * s + 2 * s * math.cos(a0), cy * s + 2 * s * math.sin(a0)),
-                (cx * s + 2 * s * math.cos(a1), cy * s + 2 * s * math.sin(a1)),
-            ],
-            fill=alpha(hsv(48 + warm, 0.3, 1.0), 0.22),
-        )
-    base = over(base, rays, blur=s * 0.004)
+    base = sunburst(base, cx * s, cy * s, n, 0.0, alpha(hsv(48 + warm, 0.3, 1.0), 0.22))
     flock, d = layer(s)
     count = int(rng.integers(5, 10))
     for _ in range(count):
