@@ -3,7 +3,7 @@
     python -m kiosk.tools.make_demo_catalog [--out resources/catalog] [--per-emotion 24]
                                             [--seed N] [--size 640] [--quality 84]
 
-Each emotion has 8 or more motifs (scenes, `kiosk.tools.demo_motifs.MOTIFS`), and
+Each emotion has 8 or more motifs (scenes, `kiosk.tools.demo_art.MOTIFS`), and
 its images are spread over them, at most `PER_MOTIF` (3) of each for 24 images;
 each image varies composition, palette and counts with its own seed. Files are
 named `<emotion>/<emotion>-<motif>-NN.jpg`: the recommender reads the motif from
@@ -31,7 +31,7 @@ from PIL import Image
 
 from kiosk.domain import Emotion
 from kiosk.recommend import features, variety
-from kiosk.tools.demo_motifs import MOTIFS
+from kiosk.tools.demo_art import MOTIFS
 
 README = """# Demo catalog
 

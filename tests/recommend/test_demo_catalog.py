@@ -15,7 +15,7 @@ from kiosk.recommend.catalog import Catalog
 from kiosk.recommend.embedded import EmbeddedRecommender
 from kiosk.resources import catalog_root
 from kiosk.tools import make_demo_catalog
-from kiosk.tools.demo_motifs import MOTIFS, PER_MOTIF
+from kiosk.tools.demo_art import MOTIFS, PER_MOTIF
 
 
 def test_bundled_catalog_has_24_distinct_images_per_emotion(data_dir: Path) -> None:

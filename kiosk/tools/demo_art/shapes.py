@@ -1,8 +1,8 @@
-"""Shape helpers of the demo catalog's art, shared by the scenes of `demo_scenes`.
+"""Shape helpers of the demo catalog's art, shared by the scenes of every emotion.
 
 Each helper draws one kind of shape on a Pillow `ImageDraw` (RGBA layers from
-`demo_art.layer`), at pixel coordinates of a square of side `s`; colours are RGB
-tuples (`demo_art.hsv`) with an alpha in 0..1. Only numpy and Pillow are used.
+`paint.layer`), at pixel coordinates of a square of side `s`; colours are RGB
+tuples (`paint.hsv`) with an alpha in 0..1. Only numpy and Pillow are used.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image, ImageDraw
 
-from kiosk.tools.demo_art import RGB, alpha, layer, over
+from kiosk.tools.demo_art.paint import RGB, alpha, layer, over
 
 Point = tuple[float, float]
 
