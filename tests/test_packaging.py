@@ -308,7 +308,7 @@ logging.basicConfig(level=logging.INFO)
 time.sleep(0.2)
 ballast = bytearray(64 * 1024 * 1024)
 ballast[::4096] = b"x" * len(ballast[::4096])
-logging.getLogger("kiosk.controller").info("first frame shown")
+logging.getLogger("kiosk.controllers.visit").info("first frame shown")
 logging.getLogger("kiosk.startup").info(
     "start-up: vision ready at 3.25 s after launch; longest GUI stall 37 ms at 1.50 s")
 time.sleep(float(sys.argv[sys.argv.index("--quit-after") + 1]))

@@ -7,7 +7,7 @@ times. Each run gets an empty settings file and its own data and log folders,
 so the operator's settings and data are never touched.
 
 - `first_frame_s`: wall time from spawning the process to the app's log line
-  `first frame shown` (logger `kiosk.controller`, INFO, written when the preview
+  `first frame shown` (logger `kiosk.controllers.visit`, INFO, written when the preview
   shows its first camera frame), read from its stderr as it happens.
 - `peak_rss_mb`: the process's peak resident memory (VmHWM from /proc while it
   runs, and `ru_maxrss` from wait4 when it exits; the larger of the two).

@@ -13,11 +13,11 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from PySide6.QtGui import QImage
 
+from kiosk.backend import Thumbnail
 from kiosk.camera.capture import CameraState
 from kiosk.domain import EmotionReading, Page, RecommendMode
 from kiosk.status import KioskStatus
 from kiosk.ui.main_window import MainWindow
-from kiosk.workers.backend import Thumbnail
 
 
 def bgr_to_qimage(image: np.ndarray) -> QImage:
@@ -38,7 +38,7 @@ def _to_qimage(image: np.ndarray, fmt: QImage.Format) -> QImage:
 
 
 class ViewAdapter:
-    """Implements `kiosk.controller.View` on top of `MainWindow`."""
+    """Implements `kiosk.controllers.seams.View` on top of `MainWindow`."""
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
