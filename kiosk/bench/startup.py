@@ -9,8 +9,10 @@ so the operator's settings and data are never touched.
 - `first_frame_s`: wall time from spawning the process to the app's log line
   `first frame shown` (logger `kiosk.controllers.visit`, INFO, written when the preview
   shows its first camera frame), read from its stderr as it happens.
-- `peak_rss_mb`: the process's peak resident memory (VmHWM from /proc while it
-  runs, and `ru_maxrss` from wait4 when it exits; the larger of the two).
+- `peak_rss_mb`: the process's peak resident memory: its VmHWM (a high-water
+  mark) read from /proc every 50 ms while it runs. Not `ru_maxrss` from wait4:
+  Linux carries the parent's resident size at fork into the child's, so under a
+  1 GB pytest process a 100 MB child reported 1 GB.
 - `vision_ready_s` and `max_stall_ms`: from the app's own `start-up:` log line
   (`kiosk.startup`): when the models were loaded and warm, counted from the
   process's start, and the longest GUI event-loop stall from the window's first
@@ -114,7 +116,7 @@ def _vm_hwm_mb(pid: int) -> float | None:
 def measure(command: list[str], camera: Path, quit_after: float, timeout_s: float = 120.0,
             cwd: Path = REPO, compiled: bool = False, steady_s: float | None = None
             ) -> dict[str, Any]:
-    """One run of `command` (the kiosk) with an isolated environment (Linux: /proc, wait4)."""
+    """One run of `command` (the kiosk) with an isolated environment (Linux: /proc)."""
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
         home = Path(tmp)
         (home / "kiosk.toml").write_text("")
@@ -139,7 +141,7 @@ def measure(command: list[str], camera: Path, quit_after: float, timeout_s: floa
         startup: re.Match[str] | None = None
         ended_at = 0.0
         terminated = False
-        hwm, maxrss = 0.0, 0.0
+        hwm = 0.0
         buffer = b""
         tail: list[str] = []
         code: int | None = None
@@ -165,18 +167,16 @@ def measure(command: list[str], camera: Path, quit_after: float, timeout_s: floa
                 if not killed and time.perf_counter() - started > timeout_s:
                     proc.kill()
                     killed = True
-                # reap it ourselves: wait4 gives this child's own ru_maxrss
-                pid, status, usage = os.wait4(proc.pid, 0 if killed else os.WNOHANG)
+                pid, status = os.waitpid(proc.pid, 0 if killed else os.WNOHANG)
                 if pid:
                     code = os.waitstatus_to_exitcode(status)
-                    maxrss = usage.ru_maxrss / 1024  # KiB on Linux
         proc.returncode = code
         rest = (buffer + (proc.stderr.read() or b"")).decode("utf-8", "replace")
         proc.stderr.close()
     tail = [*tail, *rest.splitlines()][-20:]
     run: dict[str, Any] = {
         "first_frame_s": round(first_frame, 3) if first_frame is not None else None,
-        "peak_rss_mb": round(max(hwm, maxrss), 1),
+        "peak_rss_mb": round(hwm, 1),
         "vision_ready_s": float(startup["at"]) if startup and startup["what"] == "vision ready"
         else None,
         "max_stall_ms": int(startup["stall"]) if startup else None,
