@@ -190,3 +190,40 @@ print(json.dumps({"set": ok, "in_heap": one_mb_in_heap()}))
     assert json.loads(_run(code)) == {"set": True, "in_heap": False}
     default = code.replace("ok = tune_malloc()", "ok = True")
     assert json.loads(_run(default)) == {"set": True, "in_heap": True}  # the default
+
+
+class _AttractWindow:
+    """Records what the adapter hands the window's attract slideshow."""
+
+    def __init__(self) -> None:
+        self.shown: list[list[object]] = []
+
+    def show_attract(self, images: list[object]) -> None:
+        self.shown.append(images)
+
+
+def test_attract_images_share_the_controllers_pixels(qtbot: object) -> None:
+    """The slideshow's QImages are views of the arrays the controller keeps (no 15 MB
+    copy), and the adapter keeps those arrays alive while the window shows them."""
+    import gc
+    import weakref
+
+    from kiosk.ui.adapter import ViewAdapter
+
+    window = _AttractWindow()
+    adapter = ViewAdapter(window)  # type: ignore[arg-type]
+    image = np.zeros((40, 60, 3), np.uint8)
+    image[5, 7] = (10, 20, 30)
+    alive = weakref.ref(image)
+    adapter.show_attract([image])
+    qimage = window.shown[0][0]
+    assert qimage.pixelColor(7, 5).getRgb()[:3] == (10, 20, 30)  # type: ignore[attr-defined]
+    image[5, 7] = (200, 100, 50)  # the same pixels, not a copy
+    assert qimage.pixelColor(7, 5).getRgb()[:3] == (200, 100, 50)  # type: ignore[attr-defined]
+    del image
+    gc.collect()
+    assert alive() is not None  # held by the adapter while the window has the QImage
+    adapter.show_attract([np.ones((4, 4, 3), np.uint8)])
+    del window.shown[0], qimage  # the window lets the old QImages go
+    gc.collect()
+    assert alive() is None  # and nothing else holds the old pixels
