@@ -43,7 +43,6 @@ from kiosk.controllers.visit import VisitController
 from kiosk.domain import Emotion
 from kiosk.events.uploader import UploaderState
 from kiosk.lifecycle import Cleanups
-from kiosk.memory import tune_malloc
 from kiosk.startup import StartupWatch
 from kiosk.status import AppStatus, KioskStatus, QueueStatus
 from kiosk.ui.adapter import ViewAdapter
@@ -514,7 +513,6 @@ def _quit_on_sigterm(app: QApplication) -> QTimer:
 
 
 def run_app(settings: Settings, quit_after: float | None = None) -> int:
-    tune_malloc()  # before any thread starts (kiosk.memory)
     qInstallMessageHandler(_qt_message)
     history = crashlog.record_start(settings.data_dir)
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -159,39 +159,6 @@ def test_startup_watch_times_the_real_event_loop(qtbot: object) -> None:
     assert watch.finished and 0.0 <= watch.max_stall_ms < 5000
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
-def test_tune_malloc_fixes_the_mmap_threshold() -> None:
-    """In a child: after tune_malloc a freed 8 MB block no longer raises the
-    threshold, so the next 1 MB block is a fresh mapping again (its address lies
-    outside the main heap, seen in /proc/self/maps)."""
-    code = """
-import ctypes, json
-from kiosk.memory import tune_malloc
-libc = ctypes.CDLL(None)
-libc.malloc.restype = ctypes.c_void_p
-libc.malloc.argtypes = [ctypes.c_size_t]
-libc.free.argtypes = [ctypes.c_void_p]
-def heap_range():
-    for line in open("/proc/self/maps"):
-        if line.rstrip().endswith("[heap]"):
-            lo, hi = (int(x, 16) for x in line.split()[0].split("-"))
-            return lo, hi
-    return 0, 0
-def one_mb_in_heap():
-    libc.free(libc.malloc(8 << 20))  # default glibc: raises the threshold to 8 MB
-    block = libc.malloc(1 << 20)
-    lo, hi = heap_range()
-    inside = lo <= block < hi
-    libc.free(block)
-    return inside
-ok = tune_malloc()
-print(json.dumps({"set": ok, "in_heap": one_mb_in_heap()}))
-"""
-    assert json.loads(_run(code)) == {"set": True, "in_heap": False}
-    default = code.replace("ok = tune_malloc()", "ok = True")
-    assert json.loads(_run(default)) == {"set": True, "in_heap": True}  # the default
-
-
 class _AttractWindow:
     """Records what the adapter hands the window's attract slideshow."""
 
