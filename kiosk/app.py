@@ -9,11 +9,12 @@ through `kiosk.workers.bridge.ThreadBridge`s; every `errored` reaches the admin 
 
 Start-up order: Qt application and translations → window → workers (event queue
 opened on the events thread, then the uploader built and started here; recommend
-back end opened on its thread; analytics; camera capture; vision, which loads the
-models on its own thread; the periodic catalog sync; identity) → controller. Nothing
-slow runs on the GUI thread: the window is up within a fraction of a second and fills
-in as the parts report ready. Shutdown runs the registered clean-ups in reverse order,
-each with a time budget.
+back end opened on its thread; analytics; camera capture; vision, which imports torch
+and loads the models on its own thread; the periodic catalog sync; identity) →
+controllers. Nothing slow runs on the GUI thread, and torch is not imported before
+the window shows: the camera preview is up in about a second and the rest fills in
+as the parts report ready (`kiosk.startup` logs the figures). Shutdown runs the
+registered clean-ups in reverse order, each with a time budget.
 """
 
 from __future__ import annotations
@@ -32,33 +33,38 @@ from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessag
 from PySide6.QtWidgets import QApplication
 
 from kiosk import __version__, crashlog, restart
+from kiosk.backend import KioskBackend
 from kiosk.camera.capture import CameraState
 from kiosk.config import Settings, settings_notes
-from kiosk.controller import KioskController, View
-from kiosk.domain import AdminAction, Emotion
+from kiosk.controllers.admin import AdminController
+from kiosk.controllers.curation import CurationController
+from kiosk.controllers.seams import View
+from kiosk.controllers.visit import VisitController
+from kiosk.domain import Emotion
 from kiosk.events.uploader import UploaderState
 from kiosk.lifecycle import Cleanups
+from kiosk.startup import StartupWatch
 from kiosk.status import AppStatus, KioskStatus, QueueStatus
 from kiosk.ui.adapter import ViewAdapter
 from kiosk.ui.exhibit import apply_exhibit_mode, show_windowed
 from kiosk.ui.i18n import install_translator
 from kiosk.ui.main_window import MainWindow
+from kiosk.vision.factory import pipeline_factory
 from kiosk.watchdog import SystemdWatchdog
-from kiosk.workers.backend import KioskBackend
 from kiosk.workers.bridge import ThreadBridge
 from kiosk.workers.camera_bridge import CameraBridge
 from kiosk.workers.problems import WorkerProblems
 from kiosk.workers.runner import SerialWorker
-from kiosk.workers.vision_worker import VisionWorker, default_pipeline_factory
+from kiosk.workers.vision_worker import VisionWorker
 
 if TYPE_CHECKING:
     from kiosk.analytics import Recorder
-    from kiosk.consent_flow import ConsentFlow
+    from kiosk.backend import Queue
+    from kiosk.controllers.consent import ConsentFlow
     from kiosk.curation.periodic import PeriodicSync
     from kiosk.curation.s3sync import S3Sync, SyncReport
     from kiosk.events.uploader import Uploader
     from kiosk.identity.service import IdentityService
-    from kiosk.workers.backend import Queue
 
 log = logging.getLogger(__name__)
 
@@ -112,14 +118,19 @@ class Kiosk:
             from kiosk.analytics.taps import RecordingView
 
             view = RecordingView(view, self.analytics)
-        self.controller = KioskController(
+        # one controller per flow (kiosk.controllers; the consent flow is built above)
+        self.controller = VisitController(
             settings, view, self.worker, self.backend,
             latest_frame=self.camera.latest if self.camera else None,
             reset_vision=self.vision.request_reset if self.vision else None,
-            app_status=self.app_status,
-            wake_uploader=self.backend.wake_uploader,
             identity=self.consent_flow,
             events_worker=self.events_worker,
+        )
+        self.curation = CurationController(view, self.worker, self.backend)
+        self.admin = AdminController(
+            view, self.worker, self.backend, curation=self.curation,
+            app_status=self.app_status, wake_uploader=self.backend.wake_uploader,
+            audience=self._show_audience,
         )
         # workers' errors -> admin panel "Last problem"; owned by the window, so it is
         # deleted on the GUI thread with it (never by a garbage collection on a worker thread)
@@ -130,6 +141,7 @@ class Kiosk:
         self.periodic_sync = self._build_periodic_sync()
         self._wire()
         self.watchdog = SystemdWatchdog()
+        self.startup = StartupWatch(parent=self.window)
 
     def _build_camera(self) -> None:
         from kiosk.camera import CameraError, Capture, source_from_setting
@@ -141,12 +153,12 @@ class Kiosk:
             log.error("camera unavailable: %s", exc)
             return
         self.camera = CameraBridge(Capture.from_settings(source, self.settings.camera))
-        self.vision = VisionWorker(self.camera.capture, default_pipeline_factory(self.settings))
+        self.vision = VisionWorker(self.camera.capture, pipeline_factory(self.settings))
 
     def _build_identity(self) -> ConsentFlow | None:
         """The opt-in identity flow, or None. Built when identity is on, and also when
         it was turned off but enrolled faces may remain (so they are still purged)."""
-        from kiosk.consent_flow import ConsentFlow
+        from kiosk.controllers.consent import ConsentFlow
         from kiosk.identity.consent import VisitConsent
         from kiosk.identity.errors import IdentityError
         from kiosk.identity.service import IdentityService, should_schedule_purge
@@ -232,11 +244,9 @@ class Kiosk:
         self.cleanups.register("analytics", lambda: rec.stop(3.0), 4.0)
         self.cleanups.register("analytics gauges", self._gauge_timer.stop, inline=True)
 
-    def _on_admin_action(self, action: str) -> None:
-        """The admin panel's Audience button: today's report, read on the recommend
-        worker's thread, shown on the GUI thread."""
-        if action != AdminAction.AUDIENCE:
-            return
+    def _show_audience(self) -> None:
+        """The admin panel's Audience button (dispatched by `AdminController`): today's
+        report, read on the recommend worker's thread, shown on the GUI thread."""
         if self.analytics is None:
             self.window.show_message("Audience analytics are off ([analytics] enabled)")
             return
@@ -282,11 +292,10 @@ class Kiosk:
         w.mode_requested.connect(c.on_mode)
         w.mood_picked.connect(c.on_mood_picked)
         w.user_activity.connect(c.on_user_activity)
-        w.admin_action_requested.connect(c.on_admin_action)
-        w.approve_requested.connect(c.on_approve)
-        w.reject_requested.connect(c.on_reject)
-        c.exit_requested.connect(self._exit)
-        w.admin_action_requested.connect(self._on_admin_action)
+        w.admin_action_requested.connect(self.admin.on_admin_action)
+        w.approve_requested.connect(self.curation.on_approve)
+        w.reject_requested.connect(self.curation.on_reject)
+        self.admin.exit_requested.connect(self._exit)
         if self.consent_flow is not None:
             self.consent_flow.user_changed.connect(c.on_user_changed)
         if self.camera is not None:
@@ -295,6 +304,8 @@ class Kiosk:
             self.vision.result.connect(c.on_vision_result)
             self.vision.failed.connect(c.on_vision_failed)
             self.vision.ready.connect(self._on_vision_ready)
+            self.vision.ready.connect(lambda _device: self.startup.finish("vision ready"))
+            self.vision.failed.connect(lambda _msg: self.startup.finish("vision failed"))
         # Every thread's errors reach the operator (the tracebacks are in the log).
         self.problems.watch_jobs("recommend", self.worker)
         self.problems.watch_jobs("events", self.events_worker)
@@ -311,6 +322,8 @@ class Kiosk:
             apply_exhibit_mode(self.window)
         else:
             show_windowed(self.window)
+        self.startup.start()
+        self.cleanups.register("start-up watch", self.startup.stop, inline=True)
         self.events_worker.start()
         self.events_worker.submit(self.backend.open_events, on_result=self._start_uploader)
         # stopped after the recommend worker (clean-ups run in reverse), so the last
@@ -327,6 +340,7 @@ class Kiosk:
             self.cleanups.register("vision", lambda: self.vision and self.vision.stop(3.0), 5.0)
         else:
             self.controller.on_camera_state(CameraState.LOST, self.camera_error)
+            self.startup.finish("no camera (so no vision)")
         if self.periodic_sync is not None:
             self.periodic_sync.start()
             self.cleanups.register("catalog sync", self._stop_periodic_sync, 12.0)
@@ -336,6 +350,8 @@ class Kiosk:
             self.consent_flow.start()
         self.controller.start()
         self.cleanups.register("controller", self.controller.stop, inline=True)
+        self.admin.start()
+        self.cleanups.register("admin controller", self.admin.stop, inline=True)
         self.watchdog.start()
         self.cleanups.register("watchdog", self.watchdog.stop, inline=True)
         log.info("kiosk %s started (%s)", __version__,
@@ -479,16 +495,6 @@ class Kiosk:
             app.exit(code)
 
 
-def preload_native_modules() -> None:
-    """Import torch and OpenCV on the main thread before the event loop runs.
-
-    Importing them loads hundreds of MB of shared libraries while holding the GIL;
-    done later on the vision thread, that froze the GUI for up to ~100 ms at a time.
-    Here it costs the same once, before the window is shown."""
-    import cv2  # noqa: F401
-    import torch  # noqa: F401
-
-
 def _quit_on_sigterm(app: QApplication) -> QTimer:
     """SIGTERM (systemctl stop, logout) and SIGINT quit through the orderly shutdown.
     Python runs signal handlers only between bytecodes, so a no-op timer wakes the
@@ -509,7 +515,6 @@ def _quit_on_sigterm(app: QApplication) -> QTimer:
 def run_app(settings: Settings, quit_after: float | None = None) -> int:
     qInstallMessageHandler(_qt_message)
     history = crashlog.record_start(settings.data_dir)
-    preload_native_modules()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("kiosk")

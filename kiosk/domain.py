@@ -32,7 +32,7 @@ class RecommendMode(enum.StrEnum):
 
 class AdminAction(enum.StrEnum):
     """The admin panel's buttons, as the window's `admin_action_requested` sends them
-    and `kiosk.controller` / `kiosk.app` act on them (values appear in the log)."""
+    and `kiosk.controllers.admin` dispatches them (values appear in the log)."""
 
     EXIT = "exit"
     RESTART = "restart"

@@ -9,7 +9,7 @@ place per thread instead of dicts assembled in several.
   recommender, queue, uploader, problems.
 * `AppStatus` is the GUI thread's part (`Kiosk.app_status`): camera, model, crashes,
   the cloud features' one-liners.
-* `KioskStatus` joins the two (`KioskController.refresh_status`, every 2 s) and
+* `KioskStatus` joins the two (`AdminController.refresh_status`, every 2 s) and
   `as_dict()` flattens it into the keys the admin panel reads
   (`kiosk.ui.admin_status`): "queue_depth", "camera_state", ..., and the free-text
   lines under "Other" ("last upload error", "Rekognition", ...). Only the keys that

@@ -125,14 +125,14 @@ def test_a_shopper_who_steps_away_and_returns_is_the_same_visit(
     idle_timeout_s with nobody in view ends the visit."""
     import cv2
 
-    from kiosk.controller import KioskController
+    from kiosk.backend import KioskBackend
+    from kiosk.controllers.visit import VisitController
     from kiosk.domain import Frame
     from kiosk.ui.adapter import ViewAdapter
     from kiosk.ui.main_window import MainWindow
     from kiosk.vision.detector import FaceDetector
     from kiosk.vision.emotion_model import EmotionClassifier
     from kiosk.vision.pipeline import VisionPipeline
-    from kiosk.workers.backend import KioskBackend
 
     from .test_controller import SyncWorker
 
@@ -151,7 +151,7 @@ def test_a_shopper_who_steps_away_and_returns_is_the_same_visit(
     backend = KioskBackend.from_settings(settings)
     backend.open()
     now = [0.0]
-    controller = KioskController(settings, ViewAdapter(window), SyncWorker(),
+    controller = VisitController(settings, ViewAdapter(window), SyncWorker(),
                                  backend, clock=lambda: now[0])
     controller.on_camera_state("LIVE", "")
     seen: list[tuple[float, str | None, str | None, int, bool, str]] = []

@@ -10,14 +10,14 @@ import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
+from kiosk.backend import KioskBackend
 from kiosk.config import load_settings
-from kiosk.consent_flow import ConsentFlow
-from kiosk.controller import KioskController
+from kiosk.controllers.consent import ConsentFlow
+from kiosk.controllers.visit import VisitController
 from kiosk.domain import Emotion, Frame, Page, RecommendMode
 from kiosk.identity.consent import VisitConsent
 from kiosk.identity.results import ForgetResult, IdentityResult, PurgeReport
 from kiosk.vision.pipeline import VisionResult
-from kiosk.workers.backend import KioskBackend
 from tests.test_controller import FakeBackend, FakeView, SyncWorker, result
 
 
@@ -97,7 +97,7 @@ def parts(qtbot: QtBot) -> Any:
     frame = Frame(np.zeros((480, 640, 3), np.uint8), seq=1, timestamp=0.0)
     flow = ConsentFlow(VisitConsent(enabled=True), service, SyncWorker(), prompt,
                        retention_days=30, latest_frame=lambda: frame)
-    controller = KioskController(settings, view, SyncWorker(), backend,
+    controller = VisitController(settings, view, SyncWorker(), backend,
                                  identity=flow)
     flow.user_changed.connect(controller.on_user_changed)
     yield controller, flow, service, prompt, backend

@@ -1,4 +1,5 @@
-"""The visit flow, with a fake view, a synchronous worker and a fake back end."""
+"""The visit flow (and the admin actions), with a fake view, a synchronous worker and a
+fake back end."""
 
 from __future__ import annotations
 
@@ -10,14 +11,17 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from kiosk.backend import LikeResult, PageResult, Thumbnail
 from kiosk.camera.capture import CameraState
 from kiosk.config import Settings, load_settings
-from kiosk.controller import RESTART_EXIT_CODE, Backend, KioskController, View
+from kiosk.controllers.admin import RESTART_EXIT_CODE, AdminController
+from kiosk.controllers.curation import CurationController
+from kiosk.controllers.seams import Backend, View
+from kiosk.controllers.visit import VisitController
 from kiosk.domain import Box, Emotion, EmotionReading, Face, Item, Like, Page, RecommendMode
 from kiosk.status import BackendStatus, KioskStatus, QueueStatus
 from kiosk.testing import FakeClock
 from kiosk.vision.pipeline import TrackInfo, VisionResult
-from kiosk.workers.backend import LikeResult, PageResult, Thumbnail
 
 if TYPE_CHECKING:
     from kiosk.ui.main_window import MainWindow
@@ -178,7 +182,7 @@ class FakeView(View):
         return sum(1 for n, _ in self.calls if n == name)
 
 
-Parts = tuple[KioskController, FakeView, FakeBackend, FakeClock]
+Parts = tuple[VisitController, FakeView, FakeBackend, FakeClock]
 """What the `parts` fixture yields."""
 
 
@@ -208,7 +212,7 @@ def settings() -> Settings:
 @pytest.fixture
 def parts(qtbot: QtBot, settings: Settings) -> Iterator[Parts]:
     view, backend, clock = FakeView(), FakeBackend(), FakeClock()
-    controller = KioskController(settings, view, SyncWorker(), backend,
+    controller = VisitController(settings, view, SyncWorker(), backend,
                                  clock=clock)
     controller.start()
     yield controller, view, backend, clock
@@ -346,7 +350,7 @@ def test_face_leaving_clears_the_box_and_the_card_says_looking(
 
     seq = iter(range(1, 100))
     view = FakeView()
-    controller = KioskController(
+    controller = VisitController(
         settings, view, SyncWorker(), FakeBackend(),
         latest_frame=lambda: Frame(np.zeros((4, 4, 3), np.uint8), seq=next(seq), timestamp=0.0),
     )
@@ -412,7 +416,7 @@ def test_a_mood_with_no_images_says_so_instead_of_an_empty_grid(parts: Parts) ->
     assert controller.page is not None and view.last("show_waiting") == ("",)
 
 
-OnScreen = tuple[KioskController, "MainWindow", FakeBackend, FakeClock]
+OnScreen = tuple[VisitController, "MainWindow", FakeBackend, FakeClock]
 """What the `on_screen` fixture yields: the controller driving the real window."""
 
 
@@ -428,7 +432,7 @@ def on_screen(qtbot: QtBot, settings: Settings) -> Iterator[OnScreen]:
     window.show()
     qtbot.waitExposed(window)
     backend, clock = FakeBackend(), FakeClock()
-    controller = KioskController(settings, ViewAdapter(window), SyncWorker(),
+    controller = VisitController(settings, ViewAdapter(window), SyncWorker(),
                                  backend, clock=clock)
     for signal, slot in ((window.next_requested, controller.on_next),
                          (window.like_requested, controller.on_like),
@@ -527,13 +531,15 @@ def test_stale_page_is_dropped(parts: Parts) -> None:
 
 
 def test_admin_actions(parts: Parts, qtbot: QtBot) -> None:
-    controller, view, backend, _ = parts
-    with qtbot.waitSignal(controller.exit_requested) as blocker:
-        controller.on_admin_action("restart")
+    _, view, backend, _ = parts
+    curation = CurationController(view, SyncWorker(), backend)
+    admin = AdminController(view, SyncWorker(), backend, curation=curation)
+    with qtbot.waitSignal(admin.exit_requested) as blocker:
+        admin.on_admin_action("restart")
     assert blocker.args == [RESTART_EXIT_CODE]
-    controller.on_admin_action("reload_catalog")
+    admin.on_admin_action("reload_catalog")
     assert "96 items" in view.last("show_message")[0]
-    controller.refresh_status()
+    admin.refresh_status()
     assert view.last("set_status")[0].as_dict()["queue_depth"] == len(backend.likes)
 
 
@@ -542,7 +548,7 @@ def test_preview_shows_only_new_frames(qtbot: QtBot, settings: Settings) -> None
 
     frames = [Frame(np.zeros((4, 4, 3), np.uint8), seq=1, timestamp=0.0)]
     view = FakeView()
-    controller = KioskController(settings, view, SyncWorker(), FakeBackend(),
+    controller = VisitController(settings, view, SyncWorker(), FakeBackend(),
                                  latest_frame=lambda: frames[-1])
     controller._show_preview()
     controller._show_preview()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kiosk import restart
-from kiosk.controller import RESTART_EXIT_CODE
+from kiosk.controllers.admin import RESTART_EXIT_CODE
 
 
 def test_systemd_or_the_override_means_supervised() -> None:

@@ -43,10 +43,13 @@ Ranking a page for (visit, emotion):
    `personalize_after_likes` items, and there neighbouring emotions' images compete
    at `prior_adjacent / prior_match` of their pool score, within the
    `personal_share` budget. Mode "emotion" (chosen by the visitor) ignores taste.
-4. **Variety.** No two near-duplicates on one page, none of the previous page's
-   looks again where the pool allows (relaxed, in that order, only when the pool
-   has too few distinct looks), and a small MMR-style penalty for items that look
-   alike.
+4. **Variety.** No two near-duplicates and no two images of one motif (the
+   catalog's motif tags, `kiosk.recommend.variety`) on one page, none of the
+   previous page's looks or motifs again where the pool allows (relaxed, in that
+   order, only when the pool has too few distinct looks), and a small MMR-style
+   penalty for items that look alike. When the rest of a cycle holds fewer distinct
+   motifs (new to this page and not on the last) than a page, items already shown
+   may fill in rather than repeat a motif.
 5. Items already shown in this visit are excluded until the whole pool has been
    shown; then a new cycle starts. A new emotion or a new visitor starts a fresh
    ranking (the visitor's likes are kept: taste belongs to the person).
@@ -142,6 +145,16 @@ class EmbeddedRecommender:
         k = self._model.index.get(key)
         return self._model.items[k] if k is not None else None
 
+    def alike(self, item_id: str, others: Iterable[str]) -> bool:
+        """Whether `item_id` may not share a page with `others`: a near-duplicate of
+        one of them or the same motif (`kiosk.recommend.variety`); unknown ids never
+        clash."""
+        with self._lock:
+            m = self._model
+            k = m.index.get(item_id)
+            rows = [m.index[i] for i in others if i in m.index]
+            return k is not None and m.alike(k, rows)
+
     def spread(self, emotions: Sequence[Emotion], count: int) -> list[Item]:
         """Up to `count` items of these emotions' folders, emotions interleaved in
         the given order, each folder in catalog order skipping near-duplicates of
@@ -230,11 +243,14 @@ class EmbeddedRecommender:
             if tiers[0].size < k:  # the pool runs out on this page: a new cycle starts
                 visit.shown = {m.ids[int(i)] for i in np.flatnonzero(shown & ~own)}
                 tiers.append(np.flatnonzero(own & shown))
+            elif m.distinct_looks(tiers[0], last) < k:  # what is left repeats a motif
+                tiers.append(np.flatnonzero(own & shown))  # (of this page or the last):
+                #                                            shown items may fill in
             off_rows = np.flatnonzero(off & ~shown)
             if off_rows.size < budget:
                 off_rows = np.flatnonzero(off)
             explore = budget if not personalized and n_own >= k else 0
-            chosen = m.select(scores, tiers, off_rows, budget, explore, k, last)
+            chosen = m.select(scores, tiers, off_rows, budget, explore, k, last, placed)
             return [m.items[int(c)] for c in chosen], personalized
 
     def off_emotion_budget(self, visit_id: str, k: int, personalized: bool) -> int:

@@ -178,7 +178,7 @@ class PersonalizeRecommender:
     ) -> Page:
         items: list[Item] = []
         taken: set[str] = set()
-        unknown = outside = 0
+        unknown = outside = alike = 0
         budget = self.fallback.off_emotion_budget(visit_id, size, personalized)
         near = ADJACENT[emotion]
         for entry in response.get("itemList", []):
@@ -187,6 +187,9 @@ class PersonalizeRecommender:
                 unknown += 1
                 continue
             if item.id in shown or item.id in taken:
+                continue
+            if self.fallback.alike(item.id, taken):  # one look or motif per page
+                alike += 1
                 continue
             if item.emotion != emotion:
                 if budget <= 0 or item.emotion not in near:
@@ -204,6 +207,8 @@ class PersonalizeRecommender:
             notes.append(f"{unknown} items not in the local catalog dropped")
         if outside:
             notes.append(f"{outside} items outside the {emotion.folder} pool skipped")
+        if alike:
+            notes.append(f"{alike} items like one already on the page skipped")
         if len(items) < size:
             mode = RecommendMode.of_page(personalized)
             extra, _ = self.fallback.rank(visit_id, size - len(items), mode,

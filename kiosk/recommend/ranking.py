@@ -117,6 +117,7 @@ class RankingModel:
         self.folder_mask = (self.folder[None, :] == np.arange(n_e)[:, None]).astype(np.float32)
         self.features = variety.centre(features, n)
         self.group = variety.groups(self.features, self.folder, p.near_duplicate_cos)
+        self.motif = variety.motif_labels(self.items)  # -1: untagged
         self.n_groups = int(self.group.max()) + 1 if n else 0
         # counts[kind, emotion, item]; kinds: likes, impressions, pooled likes/impressions
         counts = np.zeros((4, n_e, n))
@@ -174,8 +175,6 @@ class RankingModel:
         items already picked (taken only once nothing else is left)."""
         queues = [list(np.flatnonzero(self.folder == EMOTION_INDEX[e])) for e in emotions]
         picked: list[int] = []
-        feats = self.features if self.features.shape[1] else None
-        limit = self.params.near_duplicate_cos
         for strict in (True, False):
             while len(picked) < count and any(queues):
                 for queue in queues:
@@ -183,14 +182,42 @@ class RankingModel:
                         k = int(queue.pop(0))
                         if k in picked:
                             continue
-                        if strict and feats is not None and picked and bool(
-                            (feats[picked] @ feats[k] >= limit).any()
-                        ):
+                        if strict and self.alike(k, picked):
                             continue
                         picked.append(k)
                         break
             queues = [list(np.flatnonzero(self.folder == EMOTION_INDEX[e])) for e in emotions]
         return [self.items[k] for k in picked]
+
+    def alike(self, c: int, against: Sequence[int]) -> bool:
+        """Whether item c may not share a page with `against` (rows): a near-duplicate
+        of one of them (`near_duplicate_cos`) or the same motif tag (`variety`)."""
+        if not against:
+            return False
+        rows = np.asarray(against, np.int64)
+        if self.motif[c] != variety.NO_MOTIF and bool((self.motif[rows] == self.motif[c]).any()):
+            return True
+        if not self.features.shape[1]:
+            return False
+        return bool((self.features[rows] @ self.features[c] >= self.params.near_duplicate_cos
+                     ).any())
+
+    def distinct_looks(self, rows: np.ndarray, apart_from: Sequence[int] = ()) -> int:
+        """How many of `rows` could share one page: distinct motifs, each untagged
+        item's look-alike group counting as one motif; rows `alike` to one of
+        `apart_from` (the previous page) are left out."""
+        if len(apart_from) and rows.size:
+            other = np.asarray(apart_from, np.int64)
+            clash = np.isin(self.motif[rows], self.motif[other][self.motif[other] >= 0])
+            if self.features.shape[1]:
+                sim = self.features[rows] @ self.features[other].T
+                clash |= (sim >= self.params.near_duplicate_cos).any(axis=1)
+            rows = rows[~clash]
+        if rows.size == 0:
+            return 0
+        motif = self.motif[rows]
+        keys = np.where(motif != variety.NO_MOTIF, motif, self.group[rows] + len(self.ids))
+        return int(np.unique(keys).size)
 
     # ------------------------------------------------------------------ learning
 
@@ -374,28 +401,27 @@ class RankingModel:
         explore: int,
         k: int,
         last: list[int],
+        placed: Sequence[int] = (),
     ) -> np.ndarray:
         """Fill a page of k: on-pool tiers in order (the rest of the current cycle,
         then a new one), at most `budget` off-pool rows, of which `explore` are taken
         whatever their score (Emotion-mode exploration). Greedy by score minus an MMR
-        penalty; near-duplicates of the page, then of the last page, are skipped
-        while other candidates remain."""
+        penalty; near-duplicates and same-motif items (`alike`) of the page
+        (`placed`: rows another backend already put on it, plus those chosen), then
+        of the last page, are skipped while other candidates remain."""
         width = max(8 * k, 32)
         pools = [t[top(scores[t], min(t.size, width))] for t in tiers if t.size]
         off = off_rows[:0]
         if budget:
             off = off_rows[top(scores[off_rows], min(off_rows.size, width))]
         feats = self.features if self.features.shape[1] else None
-        limit = self.params.near_duplicate_cos
         chosen: list[int] = []
         penalty: dict[int, float] = {}
         cands = np.concatenate([*pools, off]) if pools or off.size else np.zeros(0, np.int64)
         off_set = set(off.tolist())
 
-        def clash(c: int, against: list[int]) -> bool:
-            if feats is None or not against:
-                return False
-            return bool((feats[against] @ feats[c] >= limit).any())
+        def page() -> list[int]:  # what is on the page so far
+            return [*placed, *chosen]
 
         def take(c: int) -> None:
             chosen.append(c)
@@ -407,7 +433,7 @@ class RankingModel:
         for strict in (2, 1, 0):  # 2: no look of this page or the last; 1: of this page
             used_off = sum(1 for c in chosen if c in off_set)
             for _ in range(explore - used_off):
-                best = _best(off, scores, penalty, chosen, strict, last, clash)
+                best = _best(off, scores, penalty, page(), strict, last, self.alike)
                 if best is None:
                     break
                 take(best)
@@ -417,9 +443,9 @@ class RankingModel:
                     group = off if pool is None else pool
                     if pool is None and used_off >= budget:
                         break
-                    best = _best(group, scores, penalty, chosen, strict, last, clash)
+                    best = _best(group, scores, penalty, page(), strict, last, self.alike)
                     if pool is not None and used_off < budget:
-                        other = _best(off, scores, penalty, chosen, strict, last, clash)
+                        other = _best(off, scores, penalty, page(), strict, last, self.alike)
                         if other is not None and (
                             best is None
                             or scores[other] - penalty.get(other, 0.0)
@@ -436,7 +462,7 @@ class RankingModel:
 
 def _best(
     rows: np.ndarray, scores: np.ndarray, penalty: dict[int, float], chosen: list[int],
-    strict: int, last: list[int], clash: Callable[[int, list[int]], bool],
+    strict: int, last: list[int], clash: Callable[[int, Sequence[int]], bool],
 ) -> int | None:
     """The best row not chosen yet that respects the variety rules of `strict`."""
     best, best_value = None, -np.inf

@@ -13,7 +13,7 @@ it could actually display); `page(..., record_impression=True)` does both at onc
 A like is learnt at once by `like(...)`; the worker builds the `Like` event for the
 upload queue itself (from the page: impression list, recommendationId).
 
-Public API (matches `kiosk.workers.backend.Recommender`):
+Public API (matches `kiosk.backend.Recommender`):
 `page`, `next_page`, `impression`, `like`, `personalization_ready`, `end_visit`,
 `image`, `items`, `attract_items`, `rescan`, `status`, `close` (and use as a
 context manager).

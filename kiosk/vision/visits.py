@@ -7,7 +7,7 @@ after that starts a new vision visit and is read afresh. Each gets a fresh rando
 (`uuid4().hex`); nothing else identifies the person.
 
 The shopper's visit (its likes, "For you", the Personalize `sessionId`) is longer:
-`kiosk.controller` adopts the first vision visit's id and keeps the visit through
+`kiosk.controllers.visit` adopts the first vision visit's id and keeps the visit through
 later vision visits until nobody has been in view or touched the screen for
 `app.idle_timeout_s` (20 s), so a shopper who looks away or steps back briefly is
 the same visit.

@@ -6,6 +6,7 @@ the worker thread and its result (or exception) comes back on the GUI thread
 through the `finished` signal, which calls the given callback. Exceptions are
 caught at the thread boundary (superqt's returned/errored pattern) and logged.
 The signals are `ThreadBridge`'s (`kiosk.workers.bridge`): the one way back.
+It satisfies `kiosk.controllers.seams.Jobs`, what the controllers submit work to.
 
 Signals:
     finished(object callback, object result): internal, delivered queued to the
@@ -20,7 +21,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject
 
@@ -29,26 +30,7 @@ from kiosk.workers.bridge import ThreadBridge, callable_name
 log = logging.getLogger(__name__)
 
 _STOP = object()
-
-
-class Jobs(Protocol):
-    """Where GUI-thread code sends work: a `SerialWorker`, or a test's synchronous
-    stand-in. `submit` returns at once (it may run `fn` before returning, as a test's
-    worker does); `on_result(result)` or `on_error(exception)` is then called on the
-    GUI thread. Controllers depend on this, not on `SerialWorker`.
-
-    The `Any`s are deliberate: `fn`'s arguments and result are the caller's own types,
-    which a Protocol cannot tie to `on_result` while keeping the keyword callbacks
-    after `*args` (ParamSpec needs `**kwargs`); the caller's callbacks are typed."""
-
-    def submit(
-        self,
-        fn: Callable[..., Any],
-        *args: Any,
-        on_result: Callable[[Any], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
-    ) -> None: ...
-
+T = TypeVar("T")
 
 _Job = tuple[Callable[..., Any], tuple[Any, ...], Callable[[Any], None] | None,
              Callable[[BaseException], None] | None]
@@ -72,11 +54,12 @@ class SerialWorker(ThreadBridge):
 
     def submit(
         self,
-        fn: Callable[..., Any],
-        *args: Any,
-        on_result: Callable[[Any], None] | None = None,
+        fn: Callable[..., T],
+        *args: object,
+        on_result: Callable[[T], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
     ) -> None:
+        """Queue `fn(*args)` (module docstring); `on_result` takes what `fn` returns."""
         if self._stopping.is_set():
             log.debug("%s: job %s dropped during shutdown", self.name, _name(fn))
             return

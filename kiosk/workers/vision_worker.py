@@ -1,8 +1,9 @@
 """Runs the vision pipeline on its own thread, always on the newest frame.
 
-The thread loads the models (slow: seconds), warms them up, then loops: wait for
-a frame newer than the last one processed, run `VisionPipeline.process`, emit the
-result. A slow model never makes frames queue: the capture keeps only the newest.
+The thread loads the models (slow: seconds; `kiosk.vision.factory` builds them),
+then loops: wait for a frame newer than the last one processed, run
+`VisionPipeline.process`, emit the result. A slow model never makes frames queue:
+the capture keeps only the newest.
 
 Signals:
     ready(str device): models loaded and warmed up ("cpu, 2 threads").
@@ -17,21 +18,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
 from kiosk.camera import Capture
-from kiosk.config import Settings
+from kiosk.vision.factory import LoadStopped, PipelineFactory
 from kiosk.vision.pipeline import VisionPipeline
 
 log = logging.getLogger(__name__)
-
-PipelineFactory = Callable[[threading.Event], tuple[VisionPipeline, str]]
-
-
-class Stopped(Exception):
-    """The worker was stopped while the models were still loading."""
 
 
 class VisionWorker(QObject):
@@ -76,7 +70,7 @@ class VisionWorker(QObject):
             started = time.perf_counter()
             self.pipeline, self.device = self._factory(self._stop)
             log.info("vision ready on %s in %.2f s", self.device, time.perf_counter() - started)
-        except Stopped:
+        except LoadStopped:
             return
         except Exception as exc:
             log.error("vision unavailable: %s", exc)
@@ -106,44 +100,3 @@ class VisionWorker(QObject):
             self.frames += 1
             self.last_latency = dict(out.latency)
             self.result.emit(out)
-
-
-def default_pipeline_factory(settings: Settings) -> PipelineFactory:
-    """Build detector, classifier, fallback and pipeline from the settings, on the
-    vision thread (torch loading and warm-up stay off the GUI thread)."""
-
-    def build(stop: threading.Event) -> tuple[VisionPipeline, str]:
-        from kiosk.vision.detector import FaceDetector
-        from kiosk.vision.device import configure_threads
-        from kiosk.vision.ensemble import EmotionEnsemble
-        from kiosk.vision.errors import VisionError
-        from kiosk.vision.rekognition import make_fallback
-        from kiosk.vision.rekognition_budget import FILE_NAME as BUDGET_FILE
-
-        def check() -> None:  # loading takes seconds on a busy machine: stop between steps
-            if stop.is_set():
-                raise Stopped
-
-        threads = configure_threads(settings.vision.threads)
-        check()
-        detector = FaceDetector.from_settings(settings.vision)
-        check()
-        classifier = EmotionEnsemble.from_settings(settings.vision)
-        check()
-        detector.warmup(settings.camera.height, settings.camera.width)
-        check()
-        classifier.warmup()
-        check()
-        try:  # an AWS feature that cannot start never takes local vision down
-            fallback = make_fallback(settings.rekognition, settings.aws,
-                                     budget_path=settings.data_dir / BUDGET_FILE)
-        except VisionError as exc:
-            log.error("Rekognition fallback off: %s", exc)
-            fallback = None
-        pipeline = VisionPipeline(detector, classifier, settings.vision, fallback=fallback)
-        device = str(detector.device)
-        if device == "cpu":
-            device = f"cpu, {threads} threads"
-        return pipeline, device
-
-    return build

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.backend import KioskBackend
 from kiosk.domain import Like
 from kiosk.events.errors import QueueReadOnlyError
 from kiosk.events.queue import EventQueue
 from kiosk.events.records import RecordKind
-from kiosk.workers.backend import KioskBackend
 
 ALL = tuple(RecordKind)
 

@@ -161,7 +161,7 @@ def test_a_page_the_embedded_recommender_made_alone_carries_no_recommendation_id
 def test_a_like_carries_the_recommendation_id_only_for_an_answered_item(
     embedded: Any, client: Any, clock: FakeClock
 ) -> None:
-    from kiosk.workers.backend import KioskBackend
+    from kiosk.backend import KioskBackend
 
     class Queue:
         def __init__(self) -> None:

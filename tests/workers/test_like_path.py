@@ -16,12 +16,12 @@ import pytest
 from PySide6.QtCore import QCoreApplication
 from pytestqt.qtbot import QtBot
 
+from kiosk.backend import KioskBackend, LikeResult, PageResult
 from kiosk.config import load_settings
-from kiosk.controller import KioskController
+from kiosk.controllers.visit import VisitController
 from kiosk.domain import Emotion, Item, Like, Page, RecommendMode
 from kiosk.events.errors import EventsError
 from kiosk.events.queue import EventQueue
-from kiosk.workers.backend import KioskBackend, LikeResult, PageResult
 from kiosk.workers.runner import SerialWorker
 
 
@@ -80,13 +80,13 @@ class GatedBackend:
 
 
 @pytest.fixture
-def wired(qtbot: QtBot) -> Iterator[tuple[KioskController, View, GatedBackend]]:
+def wired(qtbot: QtBot) -> Iterator[tuple[VisitController, View, GatedBackend]]:
     settings = load_settings(env={})
     view, backend = View(), GatedBackend()
     recommend, events = SerialWorker("recommend"), SerialWorker("events")
     recommend.start()
     events.start()
-    controller = KioskController(settings, view, recommend, backend,  # type: ignore[arg-type]
+    controller = VisitController(settings, view, recommend, backend,  # type: ignore[arg-type]
                                  events_worker=events)
     yield controller, view, backend
     backend.page_gate.set()
@@ -96,7 +96,7 @@ def wired(qtbot: QtBot) -> Iterator[tuple[KioskController, View, GatedBackend]]:
     events.stop(5.0)
 
 
-def _first_page(controller: KioskController, qtbot: QtBot) -> Page:
+def _first_page(controller: VisitController, qtbot: QtBot) -> Page:
     controller.visit_id = "v1"
     controller.emotion = Emotion.HAPPY
     controller.on_next()
@@ -106,7 +106,7 @@ def _first_page(controller: KioskController, qtbot: QtBot) -> Page:
 
 
 def test_like_is_recorded_while_a_page_request_waits(
-    wired: tuple[KioskController, View, GatedBackend], qtbot: QtBot
+    wired: tuple[VisitController, View, GatedBackend], qtbot: QtBot
 ) -> None:
     controller, view, backend = wired
     page = _first_page(controller, qtbot)
@@ -121,7 +121,7 @@ def test_like_is_recorded_while_a_page_request_waits(
 
 
 def test_card_is_confirmed_only_after_the_commit_returns(
-    wired: tuple[KioskController, View, GatedBackend], qtbot: QtBot
+    wired: tuple[VisitController, View, GatedBackend], qtbot: QtBot
 ) -> None:
     controller, view, backend = wired
     page = _first_page(controller, qtbot)

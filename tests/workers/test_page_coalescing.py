@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
+from kiosk.backend import KioskBackend
 from kiosk.config import load_settings
-from kiosk.controller import KioskController
+from kiosk.controllers.visit import VisitController
 from kiosk.domain import Emotion, Item, Page
-from kiosk.workers.backend import KioskBackend
 from tests.test_controller import FakeView, result
 
 
@@ -85,11 +85,11 @@ class Queue:
 
 
 @pytest.fixture
-def rig(qtbot: QtBot) -> Iterator[tuple[KioskController, HeldWorker, Recommender, Queue, Any]]:
+def rig(qtbot: QtBot) -> Iterator[tuple[VisitController, HeldWorker, Recommender, Queue, Any]]:
     worker, recommender, queue, view = HeldWorker(), Recommender(), Queue(), FakeView()
     backend = KioskBackend(recommender=recommender, queue=queue)  # type: ignore[arg-type]
     backend.defer_event = lambda fn, *args: fn(*args)  # impressions inline for the test
-    controller = KioskController(load_settings(env={}), view, worker, backend)
+    controller = VisitController(load_settings(env={}), view, worker, backend)
     yield controller, worker, recommender, queue, view
     controller.stop()
 

@@ -1,0 +1,358 @@
+"""The kiosk's back end as one object two worker threads drive (no Qt).
+
+`KioskBackend` composes the recommendation service and the event queue. Every
+method may block. Two serial workers call it, each on its own state:
+
+- `kiosk-recommend`: `open`, `page`, `learn_like`, `end_visit`, `status`, curation —
+  ranking, image decoding and Personalize calls;
+- `kiosk-events`: `open_events`, `commit_like` and the impressions — SQLite writes
+  with fsync, which may wait on another process's lock.
+
+So recording a like never queues behind a page or a network call, and a locked
+queue never delays a page. The uploader is built by the composition root
+(`kiosk.app`) once `open_events` has opened the queue.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from kiosk.backend.results import LikeResult, PageResult, Thumbnail
+from kiosk.backend.seams import Queue, Recommender, UploaderControl
+from kiosk.domain import Emotion, Like, Page, RecommendMode
+from kiosk.events.errors import EventsError
+from kiosk.status import BackendStatus, QueueStatus
+
+if TYPE_CHECKING:
+    from kiosk.config import Settings
+    from kiosk.curation.pool import PendingPool
+
+log = logging.getLogger(__name__)
+
+
+class KioskBackend:
+    """Recommendations, likes and status for the GUI, run on two worker threads (see
+    the module docstring).
+
+    Built empty on the GUI thread (`from_settings`); `open()` — the recommend
+    worker's first job — rescans the catalog, `open_events()` — the events worker's
+    first job — opens the queue, so start-up never blocks the window. A page left
+    without a like is queued as an impression-only event (on the events thread, via
+    `defer_event`) when the next page replaces it or the visit ends.
+
+    A queue that cannot be opened leaves `queue` None and `open_error` set: likes are
+    then refused (`commit_like` raises) so the screen never says "Liked" for a like
+    that was not saved."""
+
+    def __init__(self, recommender: Recommender | None = None, queue: Queue | None = None,
+                 image_size: tuple[int, int] = (640, 640),
+                 uploader: UploaderControl | None = None,
+                 opener: Callable[[KioskBackend], None] | None = None,
+                 events_opener: Callable[[], Queue] | None = None,
+                 ) -> None:
+        self._recommender = recommender  # None until `open()` ran the opener
+        self.queue = queue
+        self.uploader = uploader
+        self.image_size = image_size
+        self._opener = opener
+        self._events_opener = events_opener
+        self._settings: Settings | None = None
+        self._unliked_page: Page | None = None
+        self._liked_pages: set[tuple[str, int]] = set()  # touched on the events thread
+        self._liked_lock = threading.Lock()
+        self.open_error = ""
+        self.pool: PendingPool | None = None  # opened on demand (curation screen)
+        # runs an event write (impressions) on the events worker; inline by default
+        self.defer_event: Callable[..., None] = lambda fn, *args: fn(*args)
+        # Identity's "Forget me" gate: a forgotten user id becomes None right before use,
+        # so a page or like queued before the tap never sends it (kiosk.controllers.consent).
+        self.user_filter: Callable[[str | None], str | None] = _same_user
+
+    @property
+    def recommender(self) -> Recommender:
+        """The recommender; RuntimeError before `open()` built it (recommend thread)."""
+        if self._recommender is None:
+            raise RuntimeError(self.open_error or "the recommender is not open yet "
+                               "(KioskBackend.open runs first on the recommend worker)")
+        return self._recommender
+
+    @recommender.setter
+    def recommender(self, value: Recommender) -> None:
+        self._recommender = value
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> KioskBackend:
+        def opener(backend: KioskBackend) -> None:
+            from kiosk.recommend.service import RecommendationService
+
+            backend.recommender = RecommendationService(settings)
+            backend._settings = settings
+
+        def events_opener() -> Queue:
+            from kiosk.events.queue import EventQueue
+
+            return EventQueue.from_settings(settings)
+
+        backend = cls(opener=opener, events_opener=events_opener)
+        backend._settings = settings
+        return backend
+
+    def open(self, events: bool = True) -> None:
+        """Open the recommender (and with `events`, the queue too, on this thread)."""
+        if self._opener is not None and self._recommender is None:
+            try:
+                self._opener(self)
+            except Exception as exc:  # the admin panel says why no page comes
+                self.open_error = "; ".join(
+                    p for p in (self.open_error, f"recommendations unavailable: {exc}") if p)
+                raise
+        if events:
+            self.open_events()
+
+    def open_events(self) -> Queue | None:
+        """Open the event queue (a damaged file is moved aside and a fresh one opened);
+        returns it, or None with `open_error` set when it cannot be opened at all."""
+        if self.queue is not None or self._events_opener is None:
+            return self.queue
+        try:
+            self.queue = self._events_opener()
+        except Exception as exc:  # likes are refused visibly; status shows why
+            self.open_error = (f"likes cannot be saved: the event queue cannot be opened "
+                               f"({exc})")
+            log.error("%s", self.open_error)
+            return None
+        problem = getattr(self.queue, "problem", "")
+        if problem:
+            self.open_error = problem
+        return self.queue
+
+    # ------------------------------------------------------------------ curation
+
+    def _pending_pool(self) -> PendingPool:
+        if self.pool is None:
+            from kiosk.curation.pool import PendingPool
+            from kiosk.events.queue import EventQueue
+            from kiosk.recommend.service import RecommendationService
+
+            service = self.recommender
+            if not isinstance(service, RecommendationService) or self._settings is None:
+                raise RuntimeError("image review needs the kiosk's catalog (not available "
+                                   "with this recommender)")
+            queue = self.queue if isinstance(self.queue, EventQueue) else None
+            self.pool = PendingPool.from_settings(self._settings, service.catalog, queue)
+        return self.pool
+
+    def pending_thumbnails(self, max_side: int = 512) -> list[Thumbnail]:
+        """The pending pool as (id, emotion, RGB thumbnail) for the review screen."""
+        return [(entry.id, entry.emotion, thumb)
+                for entry, thumb in self._pending_pool().thumbnails(max_side)]
+
+    def approve(self, key: str) -> list[Thumbnail]:
+        """Approve into the live catalog (atomic copy, PutItems queued), rank over it."""
+        self._pending_pool().approve(key)
+        self.recommender.rescan()
+        return self.pending_thumbnails()
+
+    def reject(self, key: str) -> list[Thumbnail]:
+        self._pending_pool().reject(key)
+        return self.pending_thumbnails()
+
+    def close(self) -> None:
+        """Recommend-thread clean-up: the pool, the last page's impression (handed to
+        the events thread) and the recommender. `close_events` closes the queue."""
+        if self.pool is not None:
+            self.pool.close()
+        self._flush_impression()
+        if self._recommender is not None:
+            self._recommender.close()
+
+    def close_events(self) -> None:
+        """Events-thread clean-up, after the uploader stopped: close the queue."""
+        if self.uploader is not None:
+            self.uploader.stop(3.0)
+        if self.queue is not None:
+            self.queue.close()
+
+    def wake_uploader(self) -> None:
+        """Thread-safe: ask the uploader to try now (admin "flush events")."""
+        if self.uploader is not None:
+            self.uploader.notify_online()
+
+    def attract_images(self, count: int, size: tuple[int, int] = (800, 800)) -> list[np.ndarray]:
+        """A spread of catalog images for the attract slideshow, emotions interleaved.
+        Decoded outside the page-image cache: they are shown once, converted and
+        dropped, and must not push the visitor's pages out of the cache."""
+        from kiosk.recommend.images import decode_scaled
+
+        # recommend.attract_emotions (pleasant ones by default), interleaved
+        picked = self.recommender.attract_items(count)
+        out = []
+        for item in picked:
+            try:
+                out.append(decode_scaled(item.path, size))
+            except Exception as exc:
+                log.warning("attract: cannot show %s: %s", item.id, exc)
+        return out
+
+    def page(self, request: int, visit_id: str, emotion: Emotion, user_id: str | None,
+             mode: RecommendMode, page_size: int) -> PageResult:
+        self._flush_impression()
+        user_id = self.user_filter(user_id)
+        page = self.recommender.page(visit_id, emotion, user_id, mode, page_size)
+        images: dict[str, np.ndarray] = {}
+        for item in page.items:
+            try:
+                images[item.id] = self.recommender.image(item.id, self.image_size)
+            except Exception as exc:  # a broken file must not break the page
+                log.warning("cannot show %s: %s", item.id, exc)
+        shown = tuple(i for i in page.items if i.id in images)
+        if len(shown) != len(page.items):
+            page = Page(items=shown, emotion=page.emotion, visit_id=page.visit_id,
+                        index=page.index, mode=page.mode, source=page.source,
+                        recommendation_id=page.recommendation_id, note=page.note,
+                        recommended=page.recommended)
+        self.recommender.impression(page)
+        self._unliked_page = page if page.items else None
+        return PageResult(page, images, self.recommender.personalization_ready(visit_id), request)
+
+    def like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None) -> LikeResult:
+        """`commit_like` then `learn_like` on the calling thread (tools and tests)."""
+        return self.learn_like(self.commit_like(page, item_id, tapped_at, user_id))
+
+    def commit_like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None
+                    ) -> Like:
+        """Events thread: commit the like durably (it is a promise) and return it.
+        Raises EventsError when the queue is unavailable, locked past its retries or
+        the disk is full; then nothing was saved and the screen must not say "Liked"."""
+        if self.queue is None:
+            raise EventsError(self.open_error or "likes cannot be saved: the event queue "
+                              "is not open")
+        user_id = self.user_filter(user_id)
+        like = Like(
+            event_id=str(uuid.uuid4()),
+            sent_at=tapped_at,
+            visit_id=page.visit_id,
+            item_id=item_id,
+            emotion=page.emotion,
+            user_id=user_id,
+            impression=page.item_ids,
+            recommendation_id=page.recommendation_id_for(item_id),
+        )  # the record adds {"emotion": …} to the properties itself
+        started = time.perf_counter()
+        self.queue.record_like(like)
+        with self._liked_lock:  # its page's impression rides on the like
+            self._liked_pages.add((page.visit_id, page.index))
+        log.debug("like %s committed in %.1f ms", like.event_id,
+                  (time.perf_counter() - started) * 1000)
+        return like
+
+    def learn_like(self, like: Like) -> LikeResult:
+        """Recommend thread: learn from a committed like."""
+        self.recommender.like(like.visit_id, like.emotion, like.item_id, like.user_id)
+        return LikeResult(like.item_id, like.event_id,
+                          self.recommender.personalization_ready(like.visit_id))
+
+    def forget_users(self, user_ids: list[str]) -> int:
+        """Identity's "Forget me" and retention purge: the users' likes in the
+        recommender and their records still waiting in the upload queue go too."""
+        removed = self.recommender.forget_users(user_ids)
+        if self.queue is not None:
+            removed += self.queue.forget_users(user_ids)
+        return int(removed)
+
+    def discard_page(self, page: Page) -> None:
+        """The screen never drew `page` (superseded while it loaded): no impression."""
+        if self._unliked_page is page:
+            self._unliked_page = None
+
+    def end_visit(self, visit_id: str, shown: Page | None) -> None:
+        """The visit ended with `shown` on screen (None: no page was drawn). A page
+        computed after it (still loading when the visit ended) gets no impression."""
+        left = self._unliked_page
+        if left is not None and (shown is None or
+                                 (shown.visit_id, shown.index) != (left.visit_id, left.index)):
+            self._unliked_page = None
+        self._flush_impression()
+        self.recommender.end_visit(visit_id)
+
+    def _flush_impression(self) -> None:
+        page, self._unliked_page = self._unliked_page, None
+        if page is not None:
+            self.defer_event(self.record_impression, page)
+
+    def record_impression(self, page: Page) -> None:
+        """Events thread: queue `page` as shown and left, unless a like on it (which
+        carries the impression) was committed before."""
+        with self._liked_lock:
+            key = (page.visit_id, page.index)
+            if key in self._liked_pages:
+                self._liked_pages.discard(key)
+                return
+        if self.queue is None:
+            return
+        try:
+            self.queue.record_impression(
+                page.visit_id, page.item_ids, emotion=page.emotion,
+                recommendation_id=page.recommendation_id,
+            )
+        except Exception as exc:  # an impression is nice to have; a like is a promise
+            log.warning("impression of page %d not queued: %s", page.index, exc)
+
+    def status(self) -> BackendStatus:
+        """The back end's part of the admin panel's status (`kiosk.status`): what an
+        operator needs at a glance; details stay in the logs and `kiosk-admin … status`.
+        Memory reads only (the queue's counts are kept in memory)."""
+        problems = [self.open_error] if self.open_error else []
+        catalog: dict[str, int] | None = None
+        recommender, skipped, fallback = "", 0, ""
+        if self._recommender is not None:
+            rec = self._recommender.status()
+            if rec.get("storage_problem"):  # full disk or read-only data folder
+                problems.append(str(rec["storage_problem"]))
+            catalog = dict(rec.get("items_by_emotion", {}))
+            recommender = str(rec.get("backend", "embedded"))
+            skipped = int(rec.get("skipped") or 0)
+            if rec.get("last_fallback") and _newer(rec.get("last_fallback_at"), (
+                    rec.get("personalize") or {}).get("last_success_at")):
+                fallback = str(rec["last_fallback"])  # until it recovers
+        read_only = str(getattr(self.queue, "read_only", "") or "")
+        if read_only and read_only not in problems:  # likes refused; uploads go on
+            problems.append(read_only)
+        online: bool | None = None
+        state = upload_error = uploads_off = ""
+        if self.uploader is not None:
+            up = self.uploader.status()
+            online, state = bool(up.online), up.state.value
+            if up.last_error and _newer(up.last_error_at, up.last_success_at):
+                upload_error = up.last_error  # cleared by the next success
+        elif self.queue is None and self._settings is not None and getattr(
+                self._settings, "aws_events_enabled", False):
+            uploads_off = "off (the event queue cannot be opened; see problem)"
+        else:
+            uploads_off = "off (Personalize not configured)"
+        return BackendStatus(
+            problem="; ".join(problems), catalog_counts=catalog, recommender=recommender,
+            skipped_images=skipped, last_personalize_fallback=fallback,
+            queue=QueueStatus.of(self.queue) if self.queue is not None else None,
+            online=online, uploader=state, last_upload_error=upload_error,
+            uploads_off=uploads_off,
+        )
+
+    def rescan(self) -> object:
+        return self.recommender.rescan()
+
+
+def _same_user(user_id: str | None) -> str | None:
+    return user_id
+
+
+def _newer(problem_at: float | None, success_at: float | None) -> bool:
+    """A problem line is shown until a success comes after it (epoch seconds)."""
+    return success_at is None or (problem_at is not None and problem_at > success_at)

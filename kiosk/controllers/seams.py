@@ -1,0 +1,123 @@
+"""What the controllers ask of the rest of the kiosk: protocols, so that they depend on
+no window, worker or back end in particular. The real parts (`kiosk.ui.adapter.ViewAdapter`,
+`kiosk.workers.runner.SerialWorker`, `kiosk.backend.KioskBackend`) and the tests' fakes
+both satisfy them, and mypy checks both (tests are type-checked too).
+
+Each controller names the slice it uses (`VisitView` / `VisitBackend`, `AdminView` /
+`AdminBackend`, `CurationView` / `CurationBackend`); `View` and `Backend` are the whole,
+what the window's adapter and `KioskBackend` implement.
+
+Images are decoded arrays: camera frames BGR, catalog images and thumbnails RGB,
+(height, width, 3) uint8.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from kiosk.backend import LikeResult, PageResult, Thumbnail
+from kiosk.camera.capture import CameraState
+from kiosk.domain import Emotion, EmotionReading, Like, Page, RecommendMode
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from kiosk.status import BackendStatus, KioskStatus
+
+T = TypeVar("T")
+
+
+class Jobs(Protocol):
+    """Where GUI-thread code sends work: a `SerialWorker`, or a test's synchronous
+    stand-in. `submit` returns at once (it may run `fn` before returning, as a test's
+    worker does); `on_result(fn(*args))` or `on_error(exception)` is then called on the
+    GUI thread. Controllers depend on this, not on `SerialWorker`.
+
+    `on_result` must take what `fn` returns (mypy ties the two through `T`); `fn`'s own
+    arguments are not checked against `args` (a ParamSpec would need `**kwargs`, which
+    the keyword callbacks after `*args` rule out), so pass a `functools.partial` where
+    keywords are needed."""
+
+    def submit(
+        self,
+        fn: Callable[..., T],
+        *args: object,
+        on_result: Callable[[T], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None: ...
+
+
+# ---------------------------------------------------------------------- the view
+
+class VisitView(Protocol):
+    """The shopper's screens, as the visit controller drives them."""
+
+    def show_frame(self, image_bgr: np.ndarray, boxes: list[tuple[float, float, float, float, bool]]
+                   ) -> None: ...
+    def show_emotion(self, reading: EmotionReading | None) -> None: ...
+    def show_page(self, page: Page, images: dict[str, np.ndarray]) -> None: ...
+    def set_mode(self, mode: RecommendMode, personalization_ready: bool) -> None: ...
+    def set_camera_state(self, state: CameraState, message: str) -> None: ...
+    def show_attract(self, images: list[np.ndarray]) -> None: ...
+    def wake(self) -> None: ...
+    def show_like_confirmed(self, item_id: str) -> None: ...
+    def show_like_failed(self, item_id: str, message: str) -> None: ...
+    def show_waiting(self, reason: str) -> None: ...
+    def open_mood_picker(self) -> None: ...
+
+
+class AdminView(Protocol):
+    """The admin panel: its status lines and a short message."""
+
+    def set_status(self, status: KioskStatus) -> None: ...
+    def show_message(self, text: str) -> None: ...
+
+
+class CurationView(Protocol):
+    """The image review screen (and a short message for what is not about one image)."""
+
+    def show_message(self, text: str) -> None: ...
+    def show_curation(self, items: list[Thumbnail]) -> None: ...
+    def show_curation_error(self, item_id: str, message: str) -> None: ...
+
+
+class View(VisitView, AdminView, CurationView, Protocol):
+    """The whole window as the controllers see it (`kiosk.ui.adapter.ViewAdapter`)."""
+
+
+# ---------------------------------------------------------------------- the back end
+
+class VisitBackend(Protocol):
+    """Pages and likes. Every method runs on a worker thread, never on the GUI thread
+    (`commit_like` on the events worker, the rest on the recommend worker); errors
+    arrive through the worker's `on_error`."""
+
+    def attract_images(self, count: int) -> list[np.ndarray]: ...
+    def page(self, request: int, visit_id: str, emotion: Emotion, user_id: str | None,
+             mode: RecommendMode, page_size: int) -> PageResult: ...
+    def commit_like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None
+                    ) -> Like: ...
+    def learn_like(self, like: Like) -> LikeResult: ...
+    def discard_page(self, page: Page) -> None: ...
+    def end_visit(self, visit_id: str, shown: Page | None) -> None: ...
+
+
+class AdminBackend(Protocol):
+    """The back end's part of the admin panel's status (recommend worker)."""
+
+    def status(self) -> BackendStatus: ...
+
+
+class CurationBackend(Protocol):
+    """The pending pool and the catalog (recommend worker)."""
+
+    def rescan(self) -> object: ...
+    def pending_thumbnails(self) -> list[Thumbnail]: ...
+    def approve(self, key: str) -> list[Thumbnail]: ...
+    def reject(self, key: str) -> list[Thumbnail]: ...
+
+
+class Backend(VisitBackend, AdminBackend, CurationBackend, Protocol):
+    """The whole back end as the controllers see it: `kiosk.backend.KioskBackend`,
+    or a test's fake (mypy checks both against this)."""

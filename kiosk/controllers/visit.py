@@ -1,0 +1,476 @@
+"""The visit flow: who is in front, what they feel, which page they see.
+
+`VisitController` owns the shopper loop: the visit, the emotion, the pages, likes,
+the attract screen, the camera tile and the preview. (The admin panel's actions and
+status are `kiosk.controllers.admin`'s, image review is `kiosk.controllers.curation`'s,
+opt-in identity is `kiosk.controllers.consent`'s.) It runs on the GUI thread and never
+blocks: back-end work (ranking, image decoding, recording likes)
+is submitted to the `kiosk-recommend` SerialWorker, likes are committed on the
+`kiosk-events` one (so a like never waits behind a page or a network call), vision
+arrives as signals, and the preview polls the capture's newest frame on a timer.
+
+Flow:
+* a face appears → a visit starts (its id is the Personalize sessionId);
+* the settled emotion changes → a fresh page for that emotion (in "For you" too);
+* the face leaves → its box goes and the emotion card says the kiosk is looking
+  for the visitor; the page, the likes and "For you" stay;
+* the face returns, or the screen is touched, within `[app] idle_timeout_s` →
+  the same visit goes on (vision may have started a new reading for the face:
+  `vision.visit_grace_s` only bounds how long a smoothed emotion is kept);
+* nobody in view and no touch for `idle_timeout_s` → the visit ends (likes and
+  "For you" are forgotten), vision state is reset and the attract screen shows;
+* Next → the next page (no repeats within the visit); with no emotion yet →
+  the mood picker; Like → the card shows "Saving…" until the event queue commit
+  returns, then "Liked" (or the like is reported not saved and can be tapped
+  again), then it is learned; a second tap is ignored;
+* no page after `WAIT_EXPLAIN_S` on the main screen → the view is told why
+  (`show_waiting`: nobody in view, mood not read yet, slow, or failed);
+* camera lost, or "Choose my mood" → the mood picker; a picked mood drives the
+  same recommendations as a detected one.
+
+The view and the back end are protocols (`kiosk.controllers.seams`: `VisitView`,
+`VisitBackend`, `Jobs`): the window adapted by `kiosk.ui.adapter`, `KioskBackend` and
+the serial workers, or a test's fakes.
+
+Signals:
+    page_shown(float seconds): time from the emotion change to its grid (benchmark).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from kiosk.backend import LikeResult, PageResult
+from kiosk.camera.capture import CameraState
+from kiosk.config import Settings
+from kiosk.controllers.seams import Jobs, VisitBackend, VisitView
+from kiosk.domain import Emotion, EmotionReading, Frame, Like, Page, RecommendMode
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from kiosk.controllers.consent import ConsentFlow
+    from kiosk.vision.pipeline import VisionResult
+
+log = logging.getLogger(__name__)
+
+WAIT_EXPLAIN_S = 4.0
+"""Seconds the main screen may say "Finding images for you…" before it says why not."""
+WAITING_REASONS = ("", "no_face", "unsure", "slow", "failed")
+"""`VisitView.show_waiting` reasons: "" none (a page is on screen or just asked for);
+"no_face" nobody in view; "unsure" a face, but no mood read yet; "slow" the page
+was asked for long ago; "failed" the page could not be made (Next retries)."""
+
+
+class VisitController(QObject):
+    """The shopper loop (module docstring). Signals: `page_shown(float seconds)`."""
+
+    page_shown = Signal(float)
+
+    def __init__(
+        self,
+        settings: Settings,
+        view: VisitView,
+        worker: Jobs,
+        backend: VisitBackend,
+        *,
+        latest_frame: Callable[[], Frame | None] | None = None,
+        reset_vision: Callable[[], None] | None = None,
+        identity: ConsentFlow | None = None,
+        events_worker: Jobs | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.view = view
+        self.worker = worker
+        self.events_worker = events_worker or worker  # commits likes
+        self.backend = backend
+        self._latest_frame = latest_frame
+        self._reset_vision = reset_vision
+        self.identity = identity  # kiosk.controllers.consent.ConsentFlow, or None (identity off)
+        self._clock = clock
+
+        self.visit_id: str | None = None
+        self.emotion: Emotion | None = None
+        self.manual = False  # the visitor picked their mood by hand
+        self.mode = RecommendMode(settings.recommend.mode)
+        self.page: Page | None = None
+        self.attract = False
+        self.camera_state = CameraState.OPENING
+        self._liked: set[str] = set()
+        self._request = 0
+        # One page request at a time: Next taps while a page loads are answered by that
+        # page; other reasons to re-rank (mood, mode, identity) ask once it is back,
+        # and the superseded page is discarded without an impression (issue 18).
+        self._in_flight: int | None = None
+        self._again = False
+        self._vision_visit: str | None = None  # vision's visit feeding this one
+        self._face_in_view = False
+        self._waiting_since: float | None = None  # awake on main, no page yet
+        self._waiting = ""
+        self._emotion_changed_at: float | None = None
+        self._last_activity = clock()
+        self._last_seq = -1
+        self._boxes: list[tuple[float, float, float, float, bool]] = []
+        self._attract_images: list[np.ndarray] = []
+
+        self.preview_timer = QTimer(self)
+        self.preview_timer.setObjectName("preview")
+        self.preview_timer.setInterval(max(10, int(1000 / max(1.0, settings.camera.fps))))
+        self.preview_timer.timeout.connect(self._show_preview)
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setObjectName("idle")
+        self.idle_timer.setInterval(500)
+        self.idle_timer.timeout.connect(self._check_idle)
+
+    # ------------------------------------------------------------------ life cycle
+
+    def start(self) -> None:
+        if self._latest_frame is not None:
+            self.preview_timer.start()
+        self.idle_timer.start()
+        self.worker.submit(self.backend.attract_images, 8, on_result=self._on_attract_images)
+        self._enter_attract()
+
+    def recover(self) -> None:
+        """After an unexpected error: drop the visit and show the attract screen."""
+        self._enter_attract()
+
+    def stop(self) -> None:
+        for timer in (self.preview_timer, self.idle_timer):
+            timer.stop()
+        if self.identity is not None:
+            self.identity.stop()
+
+    # ------------------------------------------------------------------ vision
+
+    @Slot(object)
+    def on_vision_result(self, result: VisionResult) -> None:
+        if self.identity is not None:
+            self.identity.observe(result)
+        # Boxes only for faces in this very frame: no stale box on an empty picture.
+        self._boxes = [
+            (t.box.x1, t.box.y1, t.box.width, t.box.height, t.id == result.primary_track_id)
+            for t in result.tracks if t.visible
+        ] if result.faces else []
+        if result.faces:
+            self._touch()
+            if self.attract:
+                self._wake()
+        if result.visit_ended and result.ended_visit_id == self._vision_visit:
+            # Vision lost the face for longer than its grace: the visit goes on (it
+            # ends only with the attract screen); a returning face is read afresh.
+            log.info("face of visit %s gone; the visit stays until idle", self.visit_id)
+            self._vision_visit = None
+            if self.identity is not None:
+                # Consent and a recognised identity belong to the face that gave it:
+                # whoever appears next is asked afresh (likes and pages stay).
+                self.identity.visit_ended()
+        if result.visit_started and result.visit_id:
+            if self.visit_id is None:
+                self._begin_visit(result.visit_id)
+            elif self._vision_visit is None:
+                log.info("visitor back in view: visit %s goes on", self.visit_id)
+                if self.identity is not None:
+                    self.identity.visit_began(self.visit_id)
+            self._vision_visit = result.visit_id
+        in_view = self._primary_in_view(result)
+        camera_visit = self.visit_id is not None and not self.manual
+        if camera_visit and not in_view and self._face_in_view:
+            self.view.show_emotion(None)  # "Looking for you…", not a stale reading
+        self._face_in_view = in_view
+        reading: EmotionReading | None = result.reading
+        if (not camera_visit or not in_view or result.visit_id is None
+                or result.visit_id != self._vision_visit):
+            return
+        if reading is not None and reading.emotion != self.emotion:
+            self._set_emotion(reading)
+        elif reading is not None:
+            self.view.show_emotion(reading)
+
+    @staticmethod
+    def _primary_in_view(result: VisionResult) -> bool:
+        """Is the visitor's (primary) face in this frame?"""
+        if not result.faces or result.primary_track_id is None:
+            return False
+        return any(t.id == result.primary_track_id and t.visible for t in result.tracks)
+
+    @Slot(str, str)
+    def on_camera_state(self, state: str, message: str) -> None:
+        """`state`: a `CameraState` value (the bridge's signal carries it as str)."""
+        camera = CameraState(state)
+        self.camera_state = camera
+        if camera in (CameraState.STALLED, CameraState.LOST):
+            self._boxes = []
+        self.view.set_camera_state(camera, message)
+
+    @Slot(str)
+    def on_vision_failed(self, message: str) -> None:
+        # The camera tile says so in the visitor's words; the detail is for the log
+        # and the admin panel (via the camera state's message), not for a toast.
+        log.error("vision stopped: %s", message)
+        self.view.set_camera_state(CameraState.LOST, message)
+
+    # ------------------------------------------------------------------ visitor input
+
+    @Slot()
+    def on_user_activity(self) -> None:
+        self._touch()
+        if self.attract:
+            self._wake()
+
+    @Slot(str)
+    def on_mood_picked(self, value: str) -> None:
+        self._touch()
+        emotion = Emotion.parse(value)
+        if self.visit_id is None:
+            self._begin_visit(uuid.uuid4().hex)
+        self.manual = True
+        self._wake()
+        self._set_emotion(EmotionReading(emotion, 1.0, {emotion: 1.0}, source="manual"))
+
+    @Slot()
+    def on_next(self) -> None:
+        """The next page; with no mood to answer yet, the mood picker (never nothing)."""
+        self._touch()
+        if self.visit_id is not None and self.emotion is not None:
+            if self._in_flight is not None:
+                log.debug("Next while a page loads: the page on its way answers it")
+                return
+            self._request_page()
+        else:
+            log.info("Next with no mood yet: the mood picker")
+            self.view.open_mood_picker()
+
+    @Slot(str)
+    def on_mode(self, mode: str) -> None:
+        """`mode`: a `RecommendMode` value (the toggle sends "emotion"/"personalized")."""
+        self._touch()
+        try:
+            self.mode = RecommendMode(mode)
+        except ValueError:
+            log.warning("unknown recommendation mode %r ignored", mode)
+            return
+        if self.visit_id is not None and self.emotion is not None:
+            self._request_page()
+
+    @Slot(str)
+    def on_like(self, item_id: str) -> None:
+        self._touch()
+        page = self.page
+        if page is None or item_id not in page.item_ids or item_id in self._liked:
+            return  # not on screen, or a second tap: counted once
+        self._liked.add(item_id)
+        tapped_at = time.time()
+        user_id = self.user_id
+        self.events_worker.submit(
+            self.backend.commit_like, page, item_id, tapped_at, user_id,
+            on_result=self._on_like_committed,
+            on_error=functools.partial(self._on_like_failed, item_id),
+        )
+
+    @property
+    def user_id(self) -> str | None:
+        """The visit's user id: only with identity on, consent given and a match/enrolment."""
+        return self.identity.user_id if self.identity is not None else None
+
+    @Slot(str)
+    def on_user_changed(self, user_id: str) -> None:
+        """Identity found (or forgot) the visitor: re-rank with (or without) their id."""
+        if self.visit_id is not None and self.emotion is not None:
+            self._request_page()
+
+    # ------------------------------------------------------------------ internals
+
+    def _begin_visit(self, visit_id: str) -> None:
+        if self.visit_id is not None and self.visit_id != visit_id:
+            self._end_visit(keep_screen=True)
+        log.info("visit %s started", visit_id)
+        self.visit_id = visit_id
+        if self.identity is not None:
+            self.identity.visit_began(visit_id)
+        self.emotion = None
+        self.page = None
+        self._liked.clear()
+
+    def _end_visit(self, keep_screen: bool) -> None:
+        if self.visit_id is not None:
+            log.info("visit %s ended", self.visit_id)
+            # the page on screen: one still loading gets no impression (issue 18)
+            self.worker.submit(self.backend.end_visit, self.visit_id, self.page)
+            if self.identity is not None:
+                self.identity.visit_ended()
+        self.visit_id = None
+        self._vision_visit = None
+        self.emotion = None
+        self.page = None
+        self.manual = False
+        self._liked.clear()
+        self._request += 1  # pages still in flight belong to the old visit
+        self._again = False
+        self._set_waiting("")
+        self._waiting_since = None
+        # The next visitor starts from the configured mode, with "For you" locked
+        # until their own likes open it (a lock they can see, not a dead toggle).
+        self.mode = RecommendMode(self.settings.recommend.mode)
+        self.view.set_mode(self._shown_mode(RecommendMode.EMOTION), False)
+        if not keep_screen:
+            self.view.show_emotion(None)
+
+    def _set_emotion(self, reading: EmotionReading) -> None:
+        log.info("emotion settled: %s (%.0f %%, %s)", reading.emotion.value,
+                 reading.confidence * 100, reading.source)
+        self.emotion = reading.emotion
+        self._emotion_changed_at = self._clock()
+        self.view.show_emotion(reading)
+        self._request_page()
+
+    def _request_page(self) -> None:
+        assert self.visit_id is not None and self.emotion is not None
+        if self._in_flight is not None:
+            self._again = True  # asked for once the page on its way is back
+            return
+        self._request += 1
+        self._in_flight = self._request
+        if self._waiting_since is None or self._waiting == "failed":
+            self._waiting_since = self._clock()
+        self._set_waiting("")
+        self.worker.submit(
+            self.backend.page, self._request, self.visit_id, self.emotion, self.user_id, self.mode,
+            self.settings.recommend.page_size, on_result=self._on_page,
+            on_error=functools.partial(self._on_page_failed, self._request),
+        )
+
+    def _page_back(self, request: int) -> bool:
+        """A page request ended; True when another was wanted meanwhile (now asked)."""
+        if request == self._in_flight:
+            self._in_flight = None
+        if self._again and self._in_flight is None:
+            self._again = False
+            if self.visit_id is not None and self.emotion is not None:
+                self._request_page()
+                return True
+        return False
+
+    def _on_page_failed(self, request: int, exc: BaseException) -> None:
+        if self._page_back(request) or request != self._request:
+            return  # an older request: a newer one is on its way
+        log.error("no page for %s: %s", self.emotion.value if self.emotion else "-", exc)
+        self._set_waiting("failed")
+
+    def _on_page(self, result: PageResult) -> None:
+        superseded = result.request != self._request or result.page.visit_id != self.visit_id
+        if superseded or self._again:
+            # Never drawn: no impression for it (the discard runs before the next page).
+            self.worker.submit(self.backend.discard_page, result.page)
+        if self._page_back(result.request) or superseded:
+            return  # stale: the emotion or the visitor changed meanwhile
+        if not result.page.items:
+            # Nothing to show (no images for this mood, or none could be read): keep
+            # the page on screen, if any, else say so; Next or another mood tries again.
+            log.warning("no images to show for %s (%s)", result.page.emotion.value,
+                        result.page.note or "empty page")
+            if self.page is None or self.page.emotion is not result.page.emotion:
+                self.page = None
+                self._set_waiting("failed")
+            return
+        self._waiting_since = None
+        self._set_waiting("")
+        self.page = result.page
+        log.info("page %d shown: %s, %s, %d items%s", result.page.index,
+                 result.page.emotion.value, result.page.mode, len(result.page.items),
+                 f" ({result.page.note})" if result.page.note else "")
+        self.view.show_page(result.page, result.images)
+        self.view.set_mode(self._shown_mode(result.page.mode), result.personalization_ready)
+        if self.identity is not None:
+            self.identity.page_shown(self.manual)
+        if self._emotion_changed_at is not None:
+            self.page_shown.emit(self._clock() - self._emotion_changed_at)
+            self._emotion_changed_at = None
+
+    def _on_like_committed(self, like: Like) -> None:
+        """The like is durable: only now does the card say "Liked"; then learn it."""
+        self.view.show_like_confirmed(like.item_id)
+        self.worker.submit(self.backend.learn_like, like, on_result=self._on_liked)
+
+    def _on_liked(self, result: LikeResult) -> None:
+        if self.page is not None:
+            self.view.set_mode(self._shown_mode(self.page.mode), result.personalization_ready)
+
+    def _on_like_failed(self, item_id: str, exc: BaseException) -> None:
+        self._liked.discard(item_id)
+        log.error("like of %s not recorded: %s", item_id, exc)
+        self.view.show_like_failed(item_id, str(exc))
+
+    def _on_attract_images(self, images: list[np.ndarray]) -> None:
+        self._attract_images = images
+        if self.attract:
+            self.view.show_attract(images)
+
+    def _shown_mode(self, page_mode: str) -> RecommendMode:
+        """The toggle's segment: the mode asked for, or in AUTO what the page is."""
+        return self.mode if self.mode is not RecommendMode.AUTO else RecommendMode(page_mode)
+
+    def _touch(self) -> None:
+        self._last_activity = self._clock()
+
+    def _wake(self) -> None:
+        if self.attract:
+            self.attract = False
+            self._waiting_since = self._clock()
+            self.view.wake()
+
+    def _set_waiting(self, reason: str) -> None:
+        if reason != self._waiting:
+            self._waiting = reason
+            self.view.show_waiting(reason)
+
+    def _check_waiting(self) -> None:
+        """A loading state that lasts explains itself (and never lasts silently)."""
+        since = self._waiting_since
+        if self.attract or self.page is not None or since is None or self._waiting == "failed":
+            return
+        if self._clock() - since < WAIT_EXPLAIN_S:
+            return
+        if self.emotion is not None:
+            reason = "slow"
+        elif self._face_in_view:
+            reason = "unsure"
+        else:
+            reason = "no_face"
+        self._set_waiting(reason)
+
+    def _enter_attract(self) -> None:
+        self._end_visit(keep_screen=False)
+        if self._reset_vision is not None:
+            self._reset_vision()
+        self.attract = True
+        self.view.show_attract(self._attract_images)
+
+    def _check_idle(self) -> None:
+        idle_for = self._clock() - self._last_activity
+        if not self.attract and idle_for >= self.settings.app.idle_timeout_s:
+            log.info("nobody in view and no touch for %.0f s: the visit ends, attract mode",
+                     idle_for)
+            self._enter_attract()
+        self._check_waiting()
+
+    def _show_preview(self) -> None:
+        if self._latest_frame is None:
+            return
+        frame = self._latest_frame()
+        if frame is None or frame.seq == self._last_seq:
+            return
+        if self._last_seq < 0:
+            log.info("first frame shown")
+        self._last_seq = frame.seq
+        self.view.show_frame(frame.image, self._boxes)

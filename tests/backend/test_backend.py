@@ -1,0 +1,133 @@
+"""KioskBackend on the real recommendation service and event queue (demo catalog)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.backend import KioskBackend
+from kiosk.config import load_settings
+from kiosk.domain import Emotion, RecommendMode
+from kiosk.events.queue import EventQueue
+
+
+@pytest.fixture
+def backend(tmp_path: Path) -> Iterator[KioskBackend]:
+    settings = load_settings(env={}, overrides={"app.data_dir": str(tmp_path / "data")})
+    b = KioskBackend.from_settings(settings)
+    b.image_size = (64, 64)
+    b.open()
+    yield b
+    b.close()
+
+
+def kinds(b: KioskBackend) -> dict[str, int]:
+    assert b.queue is not None
+    return {k: n for k, n in b.queue.counts().pending.items() if n}
+
+
+def test_page_has_decoded_images_and_no_uploader_offline(backend: KioskBackend) -> None:
+    result = backend.page(1, "v1", Emotion.HAPPY, None, RecommendMode.AUTO, 3)
+    assert result.request == 1 and len(result.page.items) == 3
+    for item in result.page.items:
+        assert result.images[item.id].shape == (64, 64, 3)
+    assert backend.uploader is None  # AWS not configured: nothing is uploaded
+    status = backend.status()
+    assert status.catalog_counts is not None and status.catalog_counts["happy"] == 24
+    assert status.uploads_off.startswith("off")
+
+
+def test_like_is_committed_with_the_page_context(backend: KioskBackend) -> None:
+    page = backend.page(1, "v1", Emotion.SAD, None, RecommendMode.AUTO, 3).page
+    result = backend.like(page, page.item_ids[1], tapped_at=1_700_000_000.0, user_id=None)
+    assert result.item_id == page.item_ids[1]
+    assert kinds(backend) == {"event": 1}  # the liked page's impression rides on the like
+    assert isinstance(backend.queue, EventQueue)
+    rows = backend.queue.next_batch(["event"])
+    assert rows is not None
+    body = rows.bodies[0]
+    assert body["itemId"] == page.item_ids[1]
+    assert body["impression"] == list(page.item_ids)
+    assert '"emotion": "SAD"' in body["properties"]
+    assert rows.session_id == "v1"
+
+
+def test_page_left_without_like_becomes_an_impression(backend: KioskBackend) -> None:
+    backend.page(1, "v1", Emotion.CALM, None, RecommendMode.AUTO, 3)
+    second = backend.page(2, "v1", Emotion.CALM, None, RecommendMode.AUTO, 3).page  # Next
+    assert kinds(backend) == {"impression": 1}
+    backend.end_visit("v1", second)  # the second page was left too
+    assert kinds(backend) == {"impression": 2}
+
+
+def test_a_page_still_loading_when_the_visit_ends_is_no_impression(
+    backend: KioskBackend,
+) -> None:
+    first = backend.page(1, "v1", Emotion.CALM, None, RecommendMode.AUTO, 3).page
+    # Next, never drawn: the visit ended
+    backend.page(2, "v1", Emotion.CALM, None, RecommendMode.AUTO, 3)
+    assert kinds(backend) == {"impression": 1}  # the first page, left for the second
+    backend.end_visit("v1", first)
+    assert kinds(backend) == {"impression": 1}
+    backend.page(1, "v2", Emotion.CALM, None, RecommendMode.AUTO, 3)  # drawn? the visit ended first
+    backend.end_visit("v2", None)
+    assert kinds(backend) == {"impression": 1}
+
+
+def test_attract_images_interleave_emotions(backend: KioskBackend) -> None:
+    images = backend.attract_images(8, size=(32, 32))
+    assert len(images) == 8
+    assert all(i.shape == (32, 32, 3) for i in images)
+
+
+def test_review_and_approve_a_pending_image(tmp_path: Path) -> None:
+    """The admin panel's review: thumbnails, approve → live catalog + PutItems queued."""
+    import shutil
+
+    from PIL import Image
+
+    from kiosk.curation.pool import PendingPool
+    from kiosk.resources import catalog_root
+
+    catalog = tmp_path / "catalog"
+    shutil.copytree(catalog_root() / "calm", catalog / "calm")
+    settings = load_settings(env={}, overrides={
+        "app.data_dir": str(tmp_path / "data"), "recommend.catalog_dir": str(catalog)})
+    b = KioskBackend.from_settings(settings)
+    b.open()
+    try:
+        new = tmp_path / "sunrise.png"
+        Image.new("RGB", (640, 480), (250, 180, 90)).save(new)
+        pool = b._pending_pool()
+        assert isinstance(pool, PendingPool)
+        entry = pool.add_file(new, Emotion.HAPPY)
+        thumbs = b.pending_thumbnails(max_side=64)
+        assert [(key, emotion) for key, emotion, _ in thumbs] == [(entry.id, Emotion.HAPPY)]
+        assert max(thumbs[0][2].shape[:2]) == 64
+        assert b.approve(entry.id) == []  # the pool is empty again
+        assert (catalog / "happy" / "sunrise.png").is_file()
+        assert (b.status().catalog_counts or {})["happy"] == 1  # ranked over at once
+        assert kinds(b) == {"item": 1}  # PutItems queued
+    finally:
+        b.close()
+
+
+def test_forget_users_removes_their_likes_and_queued_records(backend: KioskBackend) -> None:
+    """Identity's "Forget me": the person's like history and their records still
+    waiting for upload go; other visitors' records stay."""
+    page = backend.page(1, "v1", Emotion.HAPPY, "user-a", RecommendMode.AUTO, 3).page
+    backend.like(page, page.item_ids[0], tapped_at=1.0, user_id="user-a")
+    other = backend.page(2, "v2", Emotion.HAPPY, "user-b", RecommendMode.AUTO, 3).page
+    backend.like(other, other.item_ids[0], tapped_at=2.0, user_id="user-b")
+    assert backend.queue is not None
+    backend.queue.record_user("user-a", Emotion.HAPPY)
+    backend.recommender.embedded.flush()  # type: ignore[attr-defined]
+    assert backend.forget_users(["user-a"]) >= 3  # 1 like event, 1 PutUsers, 1 history row
+    assert kinds(backend) == {"event": 1}
+    assert isinstance(backend.queue, EventQueue)
+    batch = backend.queue.next_batch(["event"])
+    assert batch is not None and batch.user_id == "user-b"
+    history = backend.recommender.embedded._user_history  # type: ignore[attr-defined]
+    assert history("user-a") == [] and history("user-b") == [other.item_ids[0]]

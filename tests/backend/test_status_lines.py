@@ -1,0 +1,78 @@
+"""The admin panel's problem lines clear after recovery (issue 18): "last upload error"
+and "last Personalize fallback" are shown only until a success comes after them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.backend import KioskBackend
+from kiosk.events.uploader import UploaderState, UploaderStatus
+
+
+@dataclass
+class Recommender:
+    personalize: dict[str, Any] = field(default_factory=dict)
+    last_fallback: str | None = None
+    last_fallback_at: float | None = None
+
+    def status(self) -> dict[str, Any]:
+        return {"backend": "personalize", "items_by_emotion": {}, "personalize": self.personalize,
+                "last_fallback": self.last_fallback, "last_fallback_at": self.last_fallback_at}
+
+
+class Uploader:
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {"online": True}
+
+    def status(self) -> UploaderStatus:
+        return UploaderStatus(state=UploaderState.IDLE, last_error=self.values.get("last_error"),
+                              online=self.values.get("online"), pending=0,
+                              last_error_at=self.values.get("last_error_at"),
+                              last_success_at=self.values.get("last_success_at"))
+
+    def stop(self, timeout: float = 5.0) -> bool:
+        return True
+
+    def notify_online(self) -> None:
+        pass
+
+
+def test_problem_lines_show_until_a_later_success() -> None:
+    rec, uploader = Recommender(), Uploader()
+    backend = KioskBackend(recommender=rec, uploader=uploader)  # type: ignore[arg-type]
+    assert "last upload error" not in backend.status().as_dict()
+
+    uploader.values.update(last_error="ThrottlingException: slow down", last_error_at=100.0,
+                           last_success_at=50.0)
+    rec.last_fallback, rec.last_fallback_at = "Personalize timed out; embedded used", 100.0
+    rec.personalize = {"last_success_at": 50.0}
+    status = backend.status().as_dict()
+    assert status["last upload error"] == "ThrottlingException: slow down"
+    assert status["last Personalize fallback"] == "Personalize timed out; embedded used"
+
+    uploader.values["last_success_at"] = 130.0  # recovered
+    rec.personalize = {"last_success_at": 120.0}
+    status = backend.status().as_dict()
+    assert "last upload error" not in status
+    assert "last Personalize fallback" not in status
+
+
+def test_one_status_snapshot_keeps_the_panel_keys_and_order() -> None:
+    """`KioskStatus.as_dict` is the admin panel's flat dict: back-end keys first, only
+    the keys that apply, the same names the panel reads."""
+    from kiosk.status import AppStatus, BackendStatus, KioskStatus, QueueStatus
+
+    backend = BackendStatus(catalog_counts={"happy": 3}, recommender="embedded",
+                            queue=QueueStatus(depth=4, dead_letters=1, disk_full="disk full"),
+                            online=False, uploader="offline")
+    app = AppStatus(crash_count=2, model_device="cpu", camera_state="LIVE", camera_fps=29.8,
+                    history={"restarts_last_hour": 1}, rekognition="reachable")
+    flat = KioskStatus(backend, app).as_dict()
+    assert list(flat) == ["catalog_counts", "recommender", "queue_depth", "dead_letters", "disk",
+                          "online", "uploader", "crash_count", "model_device",
+                          "uploads_configured", "restarts_last_hour", "camera_state",
+                          "camera_fps", "Rekognition"]
+    assert flat["queue_depth"] == 4 and flat["online"] is False and flat["disk"] == "disk full"
+    idle = KioskStatus(BackendStatus(uploads_off="off (Personalize not configured)")).as_dict()
+    assert idle["uploads"] == "off (Personalize not configured)" and "queue_depth" not in idle

@@ -1,0 +1,50 @@
+"""The vision worker's start: the pipeline is built on its thread by
+`kiosk.vision.factory`, and a kiosk stopping during the load is not a failure."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import cast
+
+import pytest
+from PySide6.QtCore import QCoreApplication
+from pytestqt.qtbot import QtBot
+
+from kiosk.camera import Capture
+from kiosk.config import load_settings
+from kiosk.vision import device, factory
+from kiosk.vision.detector import FaceDetector
+from kiosk.vision.factory import LoadStopped, pipeline_factory
+from kiosk.vision.pipeline import VisionPipeline
+from kiosk.workers.vision_worker import VisionWorker
+
+
+def test_a_stop_during_the_load_ends_it_before_the_models(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    settings = load_settings(env={}, overrides={"app.data_dir": str(tmp_path)})
+    loaded: list[str] = []
+    monkeypatch.setattr(device, "configure_threads", lambda setting: 1)  # no process-wide change
+    monkeypatch.setattr(FaceDetector, "from_settings",
+                        classmethod(lambda cls, s: loaded.append("detector")))
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(LoadStopped):
+        pipeline_factory(settings)(stop)
+    assert loaded == []  # stopped between the steps, before the first model
+
+
+def test_a_worker_stopped_while_loading_reports_no_failure(qtbot: QtBot) -> None:
+    started = threading.Event()
+
+    def stopped_load(stop: threading.Event) -> tuple[VisionPipeline, str]:
+        started.set()
+        raise factory.LoadStopped
+
+    worker = VisionWorker(cast(Capture, object()), stopped_load)
+    failures: list[str] = []
+    worker.failed.connect(failures.append)
+    worker.start()
+    assert worker.stop(5.0)
+    QCoreApplication.processEvents()  # deliver any queued `failed` (there must be none)
+    assert started.is_set() and failures == [] and worker.pipeline is None
