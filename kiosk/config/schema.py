@@ -153,6 +153,10 @@ class VisionSettings:
         0.5, "Disgust or fear below this confidence is shown as the next likeliest "
         "emotion (0: always shown as read).", min=0, max=1,
     )
+    mirror_views: bool = setting(
+        True, "Read the face from the plain and the mirrored crop on alternate frames "
+        "(the smoothing averages the two views; still images get both at once).",
+    )
 
 
 @dataclass(frozen=True)
