@@ -12,7 +12,7 @@ import importlib
 import json
 import sys
 
-BENCHMARKS = ("vision", "events", "recommend", "ui", "startup")
+BENCHMARKS = ("vision", "events", "recommend", "ui", "startup", "memory")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -279,6 +279,11 @@ class VisitController(QObject):
         )
 
     @property
+    def face_in_view(self) -> bool:
+        """Whether the primary visitor's face was in the last vision result."""
+        return self._face_in_view
+
+    @property
     def user_id(self) -> str | None:
         """The visit's user id: only with identity on, consent given and a match/enrolment."""
         return self.identity.user_id if self.identity is not None else None
