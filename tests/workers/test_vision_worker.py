@@ -48,3 +48,33 @@ def test_a_worker_stopped_while_loading_reports_no_failure(qtbot: QtBot) -> None
     assert worker.stop(5.0)
     QCoreApplication.processEvents()  # deliver any queued `failed` (there must be none)
     assert started.is_set() and failures == [] and worker.pipeline is None
+
+
+def test_the_source_lines_imports_left_are_released_once_vision_is_ready(
+        qtbot: QtBot) -> None:
+    """PySide6's import hook reads every imported module's source into linecache
+    (31 MB for torch's modules): the worker drops it once the models are loaded."""
+    import linecache
+
+    class NoFrames:
+        def __init__(self) -> None:
+            self.never = threading.Event()
+
+        def wait_newer(self, seq: int, timeout: float) -> None:
+            self.never.wait(timeout)  # as a camera with no new frame: no busy loop
+
+    class Pipeline:
+        def close(self, timeout: float) -> None:
+            pass
+
+    def load(stop: threading.Event) -> tuple[VisionPipeline, str]:
+        assert linecache.getlines(__file__)  # as an import hook's inspect.getsource does
+        return cast(VisionPipeline, Pipeline()), "cpu, 1 threads"
+
+    linecache.getlines(__file__)
+    assert __file__ in linecache.cache
+    worker = VisionWorker(cast(Capture, NoFrames()), load)
+    with qtbot.waitSignal(worker.ready, timeout=5000):
+        worker.start()
+    assert worker.stop(5.0)
+    assert __file__ not in linecache.cache
