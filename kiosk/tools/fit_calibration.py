@@ -2,12 +2,15 @@
 
     python -m kiosk.tools.fit_calibration [--faces ../shared/data/faces] [--out FILE]
 
-Runs the detector and each local emotion model once on every labelled photo (the
-same crops `kiosk-admin eval` uses), then for each model choice (`both`,
+Runs the detector and each local emotion model on every labelled photo (the same
+crops `kiosk-admin eval` uses), plain and mirrored (the two views the kiosk
+alternates, `[vision] mirror_views`), then for each model choice (`both`,
 `mini-xception`, `face-api`) fits the per-class bias of `kiosk.vision.calibration`
-with grouped 5-fold cross-validation, and tabulates what folding disgust/fear below
-a confidence would do (out-of-fold). Writes the biases with the full report, so the
-file says how it was made. Dev-only; deterministic.
+on both views pooled, with grouped 5-fold cross-validation, scoring a face by the
+average of its two calibrated views; `--plain` fits and scores the plain view only
+(the kiosk with `mirror_views = false`). It tabulates what folding disgust/fear
+below a confidence would do (out-of-fold). Writes the biases with the full report,
+so the file says how it was made. Dev-only; deterministic.
 """
 
 from __future__ import annotations
@@ -21,7 +24,13 @@ from typing import Any
 import numpy as np
 
 from kiosk.config import VisionSettings
-from kiosk.vision.calibration import cross_validate, person_of, rare_table
+from kiosk.vision.calibration import (
+    cross_validate,
+    group_folds,
+    out_of_fold,
+    person_of,
+    rare_table,
+)
 from kiosk.vision.detector import FaceDetector
 from kiosk.vision.ensemble import EmotionEnsemble
 from kiosk.vision.evaluate import detect_with_retry, read_image, read_labels
@@ -34,7 +43,8 @@ RARE_THRESHOLDS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 1.01)
 
 def collect(faces: Path, detector: FaceDetector, ensemble: EmotionEnsemble
             ) -> dict[str, Any]:
-    """Per detected photo: label, person, and each member's FER probabilities."""
+    """Per detected photo: label, person, and each member's FER probabilities of the
+    plain and the mirrored view, (2, N, 7) per member."""
     labels, groups = [], []
     per_member: dict[str, list[np.ndarray]] = {m.name: [] for m in ensemble.members}
     missed = 0
@@ -47,9 +57,10 @@ def collect(faces: Path, detector: FaceDetector, ensemble: EmotionEnsemble
         labels.append(FER_LABELS.index(label))
         groups.append(person_of(path.name))
         for m in ensemble.members:
-            per_member[m.name].append(m.predict(m.prepare(image, found[0].box)[None])[0])
+            x = m.prepare(image, found[0].box)
+            per_member[m.name].append(m.predict(np.stack([x, x[..., ::-1]])))
     return {"labels": np.array(labels), "groups": groups, "missed": missed,
-            "probs": {k: np.stack(v) for k, v in per_member.items()}}
+            "probs": {k: np.stack(v, axis=1) for k, v in per_member.items()}}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--faces", type=Path, default=FACES)
     parser.add_argument("--out", type=Path, default=REPO / "resources" / "models" /
                         "calibration.json")
+    parser.add_argument("--plain", action="store_true",
+                        help="the plain view only (the kiosk with mirror_views = false)")
     args = parser.parse_args(argv)
     if not (args.faces / "labels.csv").is_file():
         parser.error(f"{args.faces}/labels.csv not found")
@@ -65,24 +78,22 @@ def main(argv: list[str] | None = None) -> int:
     detector = FaceDetector.from_settings(vision)
     ensemble = EmotionEnsemble.from_settings(vision)
     data = collect(args.faces, detector, ensemble)
-    probs = data["probs"]
+    probs = {k: v[:1] if args.plain else v for k, v in data["probs"].items()}
     choices = {"both": (probs["mini-xception"] + probs["face-api"]) / 2,
                "mini-xception": probs["mini-xception"], "face-api": probs["face-api"]}
     out: dict[str, Any] = {
         "about": "Per-class log-space bias added to the model probabilities "
                  "(kiosk.vision.ensemble). Fit by python -m kiosk.tools.fit_calibration on "
                  "../shared/data/faces; all figures below are grouped 5-fold out-of-fold.",
+        "views": (["plain"] if args.plain else ["plain", "mirrored"]),
+        "views_about": "fit on these views of every face pooled; a face is scored by the "
+                       "average of its calibrated (and folded) views",
         "labels": list(FER_LABELS), "photos_without_face": data["missed"],
         "calibrations": {},
     }
     for name, p in choices.items():
         fit = cross_validate(p, data["labels"], data["groups"])
-        from kiosk.vision.calibration import apply_bias, fit_bias, group_folds
-
-        oof = np.zeros_like(p)
-        for test in group_folds(data["groups"], 5):
-            train = np.setdiff1d(np.arange(len(p)), test)
-            oof[test] = apply_bias(p[test], fit_bias(p[train], data["labels"][train], fit.l2))
+        oof = out_of_fold(p, data["labels"], group_folds(data["groups"], 5), fit.l2)
         out["calibrations"][name] = {
             "bias": {label: round(float(b), 4) for label, b in zip(FER_LABELS, fit.bias,
                                                                       strict=True)},

@@ -6,6 +6,11 @@ by minimising the mean negative log-likelihood plus ``l2 * |b|^2``; the strength
 `l2` is chosen by grouped K-fold cross-validation (photos of one person never sit
 in both the training and the test fold), by out-of-fold macro-F1. The reported
 figures are out-of-fold: each face is scored by a bias fit without it.
+
+Views: the probabilities may be given per view, (V, N, 7) (the plain and the
+mirrored crop, `kiosk.vision.ensemble`). One bias is then fit on all views pooled,
+applied to each view, and a face is scored by the average of its calibrated (and,
+in `rare_table`, folded) views: what the kiosk's smoother settles to.
 """
 
 from __future__ import annotations
@@ -32,7 +37,10 @@ def person_of(image: str) -> str:
 
 
 def fit_bias(probs: np.ndarray, labels: np.ndarray, l2: float, steps: int = 300) -> np.ndarray:
-    """(7,) bias minimising NLL + l2*|b|^2 of softmax(log p + b) on (N, 7) probs."""
+    """(7,) bias minimising NLL + l2*|b|^2 of softmax(log p + b) on (N, 7) probs, or on
+    (V, N, 7) views pooled (each view a sample with the face's label)."""
+    if probs.ndim == 3:
+        probs, labels = probs.reshape(-1, probs.shape[-1]), np.tile(labels, len(probs))
     logp = torch.from_numpy(np.log(np.clip(probs, 1e-12, 1.0)))
     y = torch.from_numpy(labels.astype(np.int64))
     b = torch.zeros(probs.shape[1], dtype=logp.dtype, requires_grad=True)
@@ -66,13 +74,28 @@ def group_folds(groups: Sequence[str], k: int, seed: int = 0) -> list[np.ndarray
 
 
 def apply_bias(probs: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    """`probs` (..., 7) with the bias added in log space, renormalised."""
     logits = np.log(np.clip(probs, 1e-12, 1.0)) + bias
-    logits -= logits.max(axis=1, keepdims=True)
+    logits -= logits.max(axis=-1, keepdims=True)
     out = np.exp(logits)
-    return out / out.sum(axis=1, keepdims=True)
+    return out / out.sum(axis=-1, keepdims=True)
+
+
+def out_of_fold(probs: np.ndarray, labels: np.ndarray, folds: Sequence[np.ndarray],
+                l2: float) -> np.ndarray:
+    """`probs` ((N, 7) or (V, N, 7)) calibrated fold by fold with a bias fit on the
+    other folds."""
+    oof = np.zeros_like(probs)
+    for test in folds:
+        train = np.setdiff1d(np.arange(len(labels)), test)
+        oof[..., test, :] = apply_bias(probs[..., test, :],
+                                       fit_bias(probs[..., train, :], labels[train], l2))
+    return oof
 
 
 def _scores(labels: np.ndarray, probs: np.ndarray) -> dict[str, Any]:
+    if probs.ndim == 3:
+        probs = probs.mean(axis=0)
     truth = [FER_LABELS[i] for i in labels]
     pred = [FER_LABELS[i] for i in probs.argmax(1)]
     m = metrics(truth, pred, FER_LABELS)
@@ -96,10 +119,7 @@ def cross_validate(probs: np.ndarray, labels: np.ndarray, groups: Sequence[str],
     best: tuple[float, float] | None = None
     oof_best: np.ndarray | None = None
     for l2 in grid:
-        oof = np.zeros_like(probs)
-        for test in folds:
-            train = np.setdiff1d(np.arange(len(labels)), test)
-            oof[test] = apply_bias(probs[test], fit_bias(probs[train], labels[train], l2))
+        oof = out_of_fold(probs, labels, folds, l2)
         s = _scores(labels, oof)
         per_l2[str(l2)] = {"accuracy": s["accuracy"], "macro_f1": s["macro_f1"]}
         if best is None or s["macro_f1"] > best[1]:
@@ -119,14 +139,17 @@ def cross_validate(probs: np.ndarray, labels: np.ndarray, groups: Sequence[str],
 def rare_table(labels: np.ndarray, probs: np.ndarray, thresholds: Sequence[float]
                ) -> list[dict[str, Any]]:
     """For each threshold: out-of-sample accuracy / macro-F1 when disgust and fear
-    below it are folded into the next likeliest emotion, and how many rare calls
-    remain and how many of those are right."""
+    below it are folded into the next likeliest emotion (in each view, before the
+    views are averaged), and how many rare calls remain and how many of those are
+    right."""
     from kiosk.vision.ensemble import fold_rare
 
     rows = []
     rare = {FER_LABELS.index("disgust"), FER_LABELS.index("fear")}
+    views = probs if probs.ndim == 3 else probs[None]
     for t in thresholds:
-        folded = np.stack([fold_rare(p, t) for p in probs]) if t > 0 else probs
+        folded = (np.stack([[fold_rare(p, t) for p in view] for view in views]) if t > 0
+                  else views).mean(axis=0)
         s = _scores(labels, folded)
         pred = folded.argmax(1)
         shown = [i for i, p in enumerate(pred) if p in rare]

@@ -164,7 +164,7 @@ def evaluate(labels_csv: Path, detector: FaceDetector,
             predicted.append(None)
             log.debug("no face found in %s", path)
             continue
-        reading = classifier.classify(image, faces[0].box)
+        reading = classifier.classify_batch(image, [faces[0].box])[0]
         predicted.append(EMOTION_TO_FER[reading.emotion])
     detected = sum(p is not None for p in predicted)
     result = metrics(truth, predicted, FER_LABELS)

@@ -171,7 +171,8 @@ def test_ensemble_reads_a_real_smile_with_one_pass_per_model(faces_dir: Path) ->
     h, w = image.shape[:2]
     boxes = [Box(0.15 * w, 0.1 * h, 0.85 * w, 0.95 * h), Box(0.2 * w, 0.15 * h, 0.8 * w, 0.9 * h)]
     readings = ensemble.classify_batch(image, boxes)
-    assert calls == [2, 2]  # both boxes in one forward pass per model
+    # Both boxes, each plain and mirrored (`mirror_views`), in one forward pass per model.
+    assert calls == [4, 4]
     assert all(r.emotion is Emotion.HAPPY for r in readings)
     assert sum(readings[0].probabilities.values()) == pytest.approx(1.0)
     single = EmotionEnsemble.from_settings(VisionSettings(device="cpu",
