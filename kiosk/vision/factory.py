@@ -9,9 +9,10 @@ No Qt: the worker turns the outcome into its `ready` / `failed` signals.
 
 The frozen traces are kept in the data folder's `cache/traces` (`TRACE_FOLDER`,
 `kiosk.vision.trace_cache`), so only a first start traces. With `pause_gc` (the app's
-choice) no full garbage collection runs in the process during the load, and what it
-made is frozen after it (`kiosk.vision.loading_gc`): full collections over torch's
-objects were the longest stalls of the window while the models loaded.
+choice) no full garbage collection runs in the process during the load, what it made
+is frozen after it, and the switch interval is 1 ms meanwhile (`kiosk.vision.quiet_load`):
+full collections over torch's objects were the longest stalls of the window while the
+models loaded, and the GUI thread waited up to 5 ms for the GIL after each Qt call.
 """
 
 from __future__ import annotations
@@ -39,17 +40,17 @@ class LoadStopped(Exception):
 TRACE_FOLDER = ("cache", "traces")  # under the data folder
 
 
-def pipeline_factory(settings: Settings, *, pause_gc: bool = False) -> PipelineFactory:
+def pipeline_factory(settings: Settings, *, quiet: bool = False) -> PipelineFactory:
     """Build detector, classifier, fallback and pipeline from the settings, on the
-    vision thread (torch loading and warm-up stay off the GUI thread). `pause_gc`:
-    no full garbage collection in the process until the load ends (see above)."""
+    vision thread (torch loading and warm-up stay off the GUI thread). `quiet`:
+    no full garbage collection and a 1 ms switch interval until the load ends (above)."""
 
     def build(stop: threading.Event) -> tuple[VisionPipeline, str]:
-        if not pause_gc:
+        if not quiet:
             return load(stop)
-        from kiosk.vision.loading_gc import no_full_collection
+        from kiosk.vision.quiet_load import no_full_collection, quick_handoffs
 
-        with no_full_collection():
+        with no_full_collection(), quick_handoffs():
             return load(stop)
 
     def load(stop: threading.Event) -> tuple[VisionPipeline, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import sys
 import threading
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from kiosk.vision import device, factory
 from kiosk.vision.detector import MODEL_FILE as DETECTOR_FILE
 from kiosk.vision.detector import FaceDetector
 from kiosk.vision.frozen import FrozenForward
-from kiosk.vision.loading_gc import no_full_collection
+from kiosk.vision.quiet_load import no_full_collection, quick_handoffs
 from kiosk.vision.trace_cache import TraceCache, trace_key
 
 MODELS = Path(__file__).resolve().parents[2] / "resources" / "models"
@@ -163,18 +164,30 @@ def test_only_young_collections_run_during_the_load_and_the_load_is_frozen() -> 
     assert gc.get_threshold() == before  # restored after a failed load too
 
 
-def test_the_factory_pauses_the_collector_only_when_asked(
+def test_the_factory_quiets_the_load_only_when_asked(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     settings = load_settings(env={}, overrides={"app.data_dir": str(tmp_path)})
     seen: list[bool] = []
     monkeypatch.setattr(device, "configure_threads", lambda setting: 1)
 
     def record(cls: object, s: object) -> None:
-        seen.append(gc.get_threshold()[2] > 10**6)
+        seen.append(gc.get_threshold()[2] > 10**6 and sys.getswitchinterval() < 0.002)
         raise factory.LoadStopped
 
     monkeypatch.setattr(FaceDetector, "from_settings", classmethod(record))
-    for pause in (False, True):
+    interval = sys.getswitchinterval()
+    for quiet in (False, True):
         with pytest.raises(factory.LoadStopped):
-            factory.pipeline_factory(settings, pause_gc=pause)(threading.Event())
+            factory.pipeline_factory(settings, quiet=quiet)(threading.Event())
     assert seen == [False, True] and gc.get_threshold()[2] < 10**6
+    assert sys.getswitchinterval() == interval
+
+
+def test_handoffs_are_quick_during_the_load_only() -> None:
+    before = sys.getswitchinterval()
+    with quick_handoffs(0.001):
+        assert sys.getswitchinterval() == pytest.approx(0.001)
+    assert sys.getswitchinterval() == before
+    with pytest.raises(RuntimeError), quick_handoffs(0.001):
+        raise RuntimeError("the load failed")
+    assert sys.getswitchinterval() == before
