@@ -70,3 +70,14 @@ def test_the_ensemble_members_read_the_kiosk_crop() -> None:
     for member in ensemble.members:
         assert np.array_equal(member.prepare(image, box),
                               member.prepare(padded(image), shifted(box)))
+
+
+def test_the_ensemble_reads_a_face_past_the_edge_as_if_the_frame_went_on() -> None:
+    """What `classify` / `classify_batch` (every entry point) return for a face cut by
+    the frame's edge does not depend on where the frame ends."""
+    ensemble = EmotionEnsemble.from_settings(VisionSettings(device="cpu"))
+    image, box = frame(3), Box(95.0, -25.0, 185.0, 90.0)
+    here = ensemble.classify_batch(image, [box])[0]
+    there = ensemble.classify_batch(padded(image), [shifted(box)])[0]
+    assert here.emotion == there.emotion
+    assert here.confidence == pytest.approx(there.confidence, abs=1e-5)
