@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from collections.abc import Iterator
@@ -58,6 +59,23 @@ def _no_leaked_threads() -> Iterator[None]:
 
 def _is_ours(thread: threading.Thread) -> bool:
     return thread.name.startswith("kiosk-")
+
+
+@pytest.fixture(autouse=True)
+def _collector_restored() -> Iterator[None]:
+    """The app holds off full garbage collections while its models load and then
+    freezes what exists (`kiosk.vision.loading_gc`); in the test process that would
+    keep each test's garbage cycles for good, so they are unfrozen after the test, and
+    a test that leaves the collector off or its thresholds changed fails."""
+    thresholds = gc.get_threshold()
+    yield
+    if gc.get_freeze_count():
+        gc.unfreeze()
+    changed = gc.get_threshold() != thresholds or not gc.isenabled()
+    gc.set_threshold(*thresholds)
+    gc.enable()
+    if changed:
+        pytest.fail("test left the garbage collector off or its thresholds changed")
 
 
 @pytest.fixture(autouse=True)

@@ -186,9 +186,11 @@ class KioskBackend:
             self.uploader.notify_online()
 
     def attract_images(self, count: int, size: tuple[int, int] = (800, 800)) -> list[np.ndarray]:
-        """A spread of catalog images for the attract slideshow, emotions interleaved.
-        Decoded outside the page-image cache: they are shown once, converted and
-        dropped, and must not push the visitor's pages out of the cache."""
+        """A spread of catalog images for the attract slideshow, emotions interleaved,
+        cover-cropped to `size`'s aspect and at most `size`, never enlarged (the
+        slideshow scales them to the screen as it paints; the demo catalog's 640x640
+        images stay 640x640, 1.2 MB each). Decoded outside the page-image cache: they
+        must not push the visitor's pages out of it."""
         from kiosk.recommend.images import decode_scaled
 
         # recommend.attract_emotions (pleasant ones by default), interleaved
@@ -196,7 +198,7 @@ class KioskBackend:
         out = []
         for item in picked:
             try:
-                out.append(decode_scaled(item.path, size))
+                out.append(decode_scaled(item.path, size, enlarge=False))
             except Exception as exc:
                 log.warning("attract: cannot show %s: %s", item.id, exc)
         return out

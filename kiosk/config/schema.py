@@ -215,7 +215,13 @@ class RecommendSettings:
         20.0, "Catalog images larger than this are skipped.", min=0.1, max=500
     )
     cache_images: int = setting(
-        32, "Decoded images kept in memory (about 1.2 MB each).", min=4, max=4096
+        32, "Most decoded page images kept in memory (about 1.2 MB each; cache_mb "
+        "bounds them too).", min=4, max=4096
+    )
+    cache_mb: float = setting(
+        8.0, "Most memory the decoded page images kept for reuse may take, in MB (8: "
+        "about two pages of three 640x640 images; pages seldom repeat an image).",
+        min=1.0, max=4096.0,
     )
 
 

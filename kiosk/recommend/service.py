@@ -103,7 +103,7 @@ class RecommendationService:
         self._last_fallback_at: float | None = None
         self._closed = False
         self.catalog = Catalog(catalog_dir, data / CATALOG_DB, max_image_mb=rs.max_image_mb)
-        self.cache = ImageCache(rs.cache_images)
+        self.cache = ImageCache(rs.cache_images, max_bytes=int(rs.cache_mb * 2**20))
         self.embedded = EmbeddedRecommender(
             data / RECOMMENDER_DB,
             params=RankerParams(

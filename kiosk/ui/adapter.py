@@ -5,8 +5,9 @@ as numpy arrays (camera frames BGR, catalog images RGB) and become QImages here,
 on the GUI thread (a copy of ~1 ms for a 640x480 frame, so each QImage owns its
 pixels and the producer may reuse its array). The attract slideshow's images are the
 exception: the controller keeps them unchanged for every return to the slideshow,
-so their QImages share the arrays' pixels (8 × 800×800 RGB: 15 MB not copied), and
-the adapter holds the arrays while the window holds those QImages.
+so their QImages share the arrays' pixels (8 catalog images of at most 800×800 RGB:
+up to 15 MB not copied), and the adapter holds the arrays while the window holds those
+QImages.
 """
 
 from __future__ import annotations

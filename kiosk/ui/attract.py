@@ -105,7 +105,6 @@ class AttractScreen(QWidget):
         self._clock = clock
         self._images: list[QImage] = []
         self._cache: dict[int, QPixmap] = {}
-        self._cache_size = QSize()
         self._started_at = clock()
         self._camera_ok = True
         self._metrics = theme.Metrics()
@@ -209,41 +208,39 @@ class AttractScreen(QWidget):
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.stop()
+        self._cache.clear()  # no slideshow pixmap stays behind the main screen
         super().hideEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self._cache.clear()
         self.headline.setMaximumWidth(int(self.width() * 0.8))
 
     # ------------------------------------------------------------------ painting
 
     def _pixmap(self, index: int) -> QPixmap:
-        size = self.size()
-        if size != self._cache_size:
-            self._cache.clear()
-            self._cache_size = size
+        """Slide `index`'s image as a pixmap at the image's own size (800 px from the
+        back end), not scaled up to the screen first: the paint scales it anyway, as
+        the zoom moves every frame. Three screen-sized pixmaps took 44 MB at 1920x1080;
+        these take 2.4 MB each. Only the two slides of a cross-fade are kept."""
         key = index % len(self._images)
         pix = self._cache.get(key)
         if pix is None:
-            # Cover the screen with headroom for the zoom; keep at most 3 slides.
-            target = QSize(math.ceil(size.width() * 1.02), math.ceil(size.height() * 1.02))
-            pix = QPixmap.fromImage(
-                self._images[key].scaled(
-                    target,
-                    Qt.AspectRatioMode.KeepAspectRatioByExpanding,
-                    Qt.TransformationMode.SmoothTransformation,
-                )
-            )
-            if len(self._cache) >= 3:
+            pix = QPixmap.fromImage(self._images[key])
+            while len(self._cache) >= 2:
                 self._cache.pop(next(iter(self._cache)))
             self._cache[key] = pix
         return pix
 
     def _draw_slide(self, p: QPainter, index: int, t: float, opacity: float) -> None:
         pix = self._pixmap(index)
-        src = KenBurns(index).source_rect(pix.size(), t, self.size())
+        # The motion is planned on the image cover-scaled to the screen (2 % headroom
+        # for the zoom), then read from the unscaled pixmap.
+        target = QSize(math.ceil(self.width() * 1.02), math.ceil(self.height() * 1.02))
+        cover = pix.size().scaled(target, Qt.AspectRatioMode.KeepAspectRatioByExpanding)
+        src = KenBurns(index).source_rect(cover, t, self.size())
+        k = pix.width() / max(1, cover.width())
         p.setOpacity(opacity)
-        p.drawPixmap(QRectF(self.rect()), pix, src)
+        p.drawPixmap(QRectF(self.rect()), pix,
+                     QRectF(src.x() * k, src.y() * k, src.width() * k, src.height() * k))
         p.setOpacity(1.0)
 
     def paintEvent(self, event: QPaintEvent) -> None:

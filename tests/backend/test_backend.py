@@ -82,6 +82,13 @@ def test_attract_images_interleave_emotions(backend: KioskBackend) -> None:
     assert all(i.shape == (32, 32, 3) for i in images)
 
 
+def test_attract_images_are_not_enlarged(backend: KioskBackend) -> None:
+    """The demo catalog's images are 640x640: asked for 800x800 (the default), they
+    stay 640x640 (1.2 MB each, not 1.9 MB of upscaled pixels)."""
+    images = backend.attract_images(4)
+    assert images and all(i.shape == (640, 640, 3) for i in images)
+
+
 def test_review_and_approve_a_pending_image(tmp_path: Path) -> None:
     """The admin panel's review: thumbnails, approve → live catalog + PutItems queued."""
     import shutil

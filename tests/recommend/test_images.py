@@ -71,3 +71,48 @@ def test_errors(tmp_path: Path) -> None:
         cache.get(bad, (10, 10), fit="stretch")
     with pytest.raises(ValueError):
         ImageCache(0)
+
+
+def test_the_cache_is_bounded_in_bytes_too(tmp_path: Path, write_image: Any) -> None:
+    """A page image is 640x640 RGB (1.2 MB): `max_bytes` bounds the memory however
+    many images `max_items` allows; the newest image always stays."""
+    paths = [write_image(tmp_path / f"{i}.jpg", i * 40) for i in range(6)]
+    one = 32 * 32 * 3
+    cache = ImageCache(64, max_bytes=3 * one + 10)
+    for p in paths:
+        cache.get(p, (32, 32))
+        assert cache.nbytes <= 3 * one + 10
+    assert len(cache) == 3 and cache.nbytes == 3 * one
+    assert cache.stats()["bytes"] == 3 * one
+    kept = cache.get(paths[-1], (32, 32))
+    assert cache.stats()["hits"] == 1
+    big = ImageCache(64, max_bytes=one // 2)  # smaller than one image: keeps the newest
+    assert big.get(paths[0], (32, 32)).nbytes == one and len(big) == 1
+    big.get(paths[1], (32, 32))
+    assert len(big) == 1 and big.nbytes == one
+    cache.clear()
+    assert cache.nbytes == 0 and kept.shape == (32, 32, 3)
+    with pytest.raises(ValueError):
+        ImageCache(4, max_bytes=0)
+
+
+def test_the_service_bounds_its_page_images_by_cache_mb(tmp_path: Path) -> None:
+    from kiosk.config import load_settings
+    from kiosk.recommend.service import RecommendationService
+
+    settings = load_settings(env={}, overrides={"app.data_dir": str(tmp_path),
+                                                "recommend.cache_mb": "2.5"})
+    with RecommendationService(settings, scan=False) as service:
+        assert service.cache.max_bytes == int(2.5 * 2**20)
+        assert settings.recommend.cache_mb == 2.5
+    assert load_settings(env={}, overrides={}).recommend.cache_mb == 8.0
+
+
+def test_decode_without_enlarging_keeps_the_aspect(tmp_path: Path, write_image: Any) -> None:
+    from kiosk.recommend.images import decode_scaled
+
+    path = write_image(tmp_path / "a.png", 100, size=64)
+    assert decode_scaled(path, (128, 96), "cover").shape == (96, 128, 3)
+    assert decode_scaled(path, (128, 96), "cover", enlarge=False).shape == (48, 64, 3)
+    assert decode_scaled(path, (128, 96), "contain", enlarge=False).shape == (64, 64, 3)
+    assert decode_scaled(path, (32, 24), "cover", enlarge=False).shape == (24, 32, 3)

@@ -196,3 +196,29 @@ def test_privacy_notice_reflects_flags_and_camera(window: MainWindow) -> None:
     assert "Nothing is analysed" in window.main.privacy.text()
     window.set_camera_state(CameraState.LIVE, "")
     assert "No image is stored" in window.main.privacy.text()
+
+
+def test_page_images_are_decoded_at_the_size_the_cards_show(make_window: Any) -> None:
+    """The back end decodes page images at `KioskBackend.image_size` (640x640), and a
+    card cover-scales its image: the largest card at the supported screen sizes needs
+    a square of 602 px (1080x1920), so 640 is the shown size, not a bigger copy."""
+    import inspect
+
+    from PySide6.QtCore import QCoreApplication
+
+    from kiosk.backend.kiosk_backend import KioskBackend
+
+    side = inspect.signature(KioskBackend).parameters["image_size"].default
+    needed = []
+    for width, height in ((1920, 1080), (1080, 1920), (1366, 768), (1280, 800)):
+        win = make_window(width, height)
+        page, images = make_page(3)
+        win.wake()
+        win.show_page(page, images)
+        QCoreApplication.processEvents()
+        rects = [card._image_rect() for card in win.main.grid.cards()]
+        needed.append(max(max(r.width(), r.height()) for r in rects))
+        win.close()
+    assert side[0] == side[1]
+    assert max(needed) <= side[0]  # never upscaled on screen
+    assert max(needed) >= 0.9 * side[0]  # nor decoded much larger than shown

@@ -48,6 +48,22 @@ def test_ken_burns_moves_slowly_and_advances_slides(window: MainWindow, clock: F
     assert abs(a.x() - b.x()) < 5 and abs(a.width() - b.width()) < 5
 
 
+def test_slideshow_keeps_two_image_sized_pixmaps_and_drops_them_when_hidden(
+        window: MainWindow, clock: FakeClock) -> None:
+    """The slides are painted from pixmaps at the images' own size (800 px), not
+    screen-sized copies (three of ~1960x1960 ARGB took 44 MB at 1920x1080)."""
+    window.show_attract([solid_image(c, 800, 800) for c in ("#336699", "#993366", "#669933")])
+    for _ in range(40):  # three slides, cross-fades included
+        clock.advance(attract.SLIDE_S / 12)
+        window.attract.repaint()
+        cached = list(window.attract._cache.values())
+        assert 1 <= len(cached) <= 2
+        assert all((p.width(), p.height()) == (800, 800) for p in cached)
+    window.wake()
+    assert window.current_screen() == "main"
+    assert window.attract._cache == {}
+
+
 def test_wake_and_show_attract_reset_the_visit(window: MainWindow) -> None:
     page, images = make_page(3)
     window.wake()
