@@ -153,7 +153,8 @@ class Kiosk:
             log.error("camera unavailable: %s", exc)
             return
         self.camera = CameraBridge(Capture.from_settings(source, self.settings.camera))
-        self.vision = VisionWorker(self.camera.capture, pipeline_factory(self.settings))
+        self.vision = VisionWorker(self.camera.capture,
+                                   pipeline_factory(self.settings, quiet=True))
 
     def _build_identity(self) -> ConsentFlow | None:
         """The opt-in identity flow, or None. Built when identity is on, and also when

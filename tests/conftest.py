@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,6 +60,26 @@ def _no_leaked_threads() -> Iterator[None]:
 
 def _is_ours(thread: threading.Thread) -> bool:
     return thread.name.startswith("kiosk-")
+
+
+@pytest.fixture(autouse=True)
+def _collector_restored() -> Iterator[None]:
+    """The app holds off full garbage collections while its models load and then
+    freezes what exists, with a short switch interval (`kiosk.vision.quiet_load`); in
+    the test process that would keep each test's garbage cycles for good, so they are
+    unfrozen after the test, and a test that leaves the collector or the switch
+    interval changed fails."""
+    thresholds, interval = gc.get_threshold(), sys.getswitchinterval()
+    yield
+    if gc.get_freeze_count():
+        gc.unfreeze()
+    changed = (gc.get_threshold() != thresholds or not gc.isenabled()
+               or sys.getswitchinterval() != interval)
+    gc.set_threshold(*thresholds)
+    gc.enable()
+    sys.setswitchinterval(interval)
+    if changed:
+        pytest.fail("test left the garbage collector or the switch interval changed")
 
 
 @pytest.fixture(autouse=True)

@@ -110,7 +110,7 @@ def test_vision_frame_errors_reach_the_admin_panel(
     frames.mkdir()
     assert cv2.imwrite(str(frames / "a.png"), np.full((120, 160, 3), 90, np.uint8))
     monkeypatch.setattr("kiosk.app.pipeline_factory",
-                        lambda settings: lambda stop: (BrokenPipeline(), "cpu (test)"))
+                        lambda settings, **options: lambda stop: (BrokenPipeline(), "cpu (test)"))
     app = make_kiosk(qtbot, tmp_path, **{"camera.source": str(frames)})
     assert app.vision is not None
     app.start()

@@ -150,7 +150,7 @@ class VisionSettings:
         True, "Apply the per-class calibration shipped for the chosen model(s)."
     )
     fold_rare_below: float = setting(
-        0.5, "Disgust or fear below this confidence is shown as the next likeliest "
+        0.0, "Disgust or fear below this confidence is shown as the next likeliest "
         "emotion (0: always shown as read).", min=0, max=1,
     )
     mirror_views: bool = setting(

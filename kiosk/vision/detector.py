@@ -37,6 +37,7 @@ from kiosk.vision.retinaface import (
     fuse_conv_bn,
     prior_boxes,
 )
+from kiosk.vision.trace_cache import TraceCache
 
 log = logging.getLogger(__name__)
 
@@ -226,10 +227,13 @@ class FaceDetector:
             ))
         return faces
 
-    def warmup(self, height: int = 480, width: int = 640) -> None:
+    def warmup(self, height: int = 480, width: int = 640,
+               trace_cache: TraceCache | None = None) -> None:
         """Run once on a blank frame so the first real frame is not slow
         (the frozen traces, allocations, kernel selection and prior boxes for the
-        usual frame size and for `detect_region`'s input)."""
+        usual frame size and for `detect_region`'s input). With `trace_cache` the
+        traces are read from disk when saved by an earlier start, and saved otherwise."""
+        self._forward.cache = trace_cache
         in_h, in_w = self._input_size(height, width)
         blank = np.zeros((height, width, 3), np.uint8)
         for shape in ((in_h, in_w), (self.roi_size[1], self.roi_size[0])):

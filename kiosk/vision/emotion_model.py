@@ -32,6 +32,7 @@ from kiosk.vision.device import channels_last, load_weights, select_device
 from kiosk.vision.errors import VisionError
 from kiosk.vision.frozen import FrozenForward
 from kiosk.vision.mini_xception import FER_LABELS, INPUT_SIZE, MiniXception
+from kiosk.vision.trace_cache import TraceCache
 
 log = logging.getLogger(__name__)
 
@@ -147,9 +148,10 @@ class EmotionClassifier:
         faces = np.stack([preprocess(image_bgr, box) for box in boxes])
         return [to_reading(p) for p in self.predict_fer(faces)]
 
-    def warmup(self) -> None:
-        """Trace for one face and run a forward pass on a blank one, so the first
-        visitor is not slow."""
+    def warmup(self, trace_cache: TraceCache | None = None) -> None:
+        """Trace for one face (or read the trace from `trace_cache`) and run a forward
+        pass on a blank one, so the first visitor is not slow."""
+        self._forward.cache = trace_cache
         example = torch.zeros((1, 1, INPUT_SIZE, INPUT_SIZE), device=self.device)
         self._forward.prepare(example.contiguous(memory_format=torch.channels_last))
         self.predict_fer(np.zeros((1, INPUT_SIZE, INPUT_SIZE), np.float32))

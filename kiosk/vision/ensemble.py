@@ -50,6 +50,7 @@ from kiosk.vision.expression_net import prepare_input as face_api_input
 from kiosk.vision.frozen import FrozenForward
 from kiosk.vision.mini_xception import FER_LABELS
 from kiosk.vision.mini_xception import INPUT_SIZE as MINI_XCEPTION_SIZE
+from kiosk.vision.trace_cache import TraceCache
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ class Member(Protocol):
     def prepare(self, image_bgr: np.ndarray, box: Box) -> np.ndarray: ...
     def predict(self, batch: np.ndarray) -> np.ndarray: ...
     def blank(self) -> np.ndarray: ...
-    def warmup(self) -> None: ...
+    def warmup(self, trace_cache: TraceCache | None = None) -> None: ...
 
 
 class MiniXceptionMember:
@@ -89,8 +90,8 @@ class MiniXceptionMember:
     def blank(self) -> np.ndarray:
         return np.zeros((MINI_XCEPTION_SIZE, MINI_XCEPTION_SIZE), np.float32)
 
-    def warmup(self) -> None:
-        self.classifier.warmup()
+    def warmup(self, trace_cache: TraceCache | None = None) -> None:
+        self.classifier.warmup(trace_cache)
 
 
 class FaceApiMember:
@@ -115,8 +116,10 @@ class FaceApiMember:
     def blank(self) -> np.ndarray:
         return np.zeros((3, FACE_API_SIZE, FACE_API_SIZE), np.float32)
 
-    def warmup(self) -> None:
-        """Trace for one face, then one forward pass on a blank one."""
+    def warmup(self, trace_cache: TraceCache | None = None) -> None:
+        """Trace for one face (or read the trace from `trace_cache`), then one forward
+        pass on a blank one."""
+        self._forward.cache = trace_cache
         example = torch.zeros((1, 3, FACE_API_SIZE, FACE_API_SIZE), device=self.device)
         self._forward.prepare(example.contiguous(memory_format=torch.channels_last))
         self.predict(self.blank()[None])
@@ -260,11 +263,11 @@ class EmotionEnsemble:
         views = (False, True) if self.mirror_views else (False,)
         return [to_reading(p) for p in self.probs(image_bgr, boxes, views)]
 
-    def warmup(self) -> None:
-        """Each model traced for one face and run once on a blank one, so the first
-        visitor is not slow."""
+    def warmup(self, trace_cache: TraceCache | None = None) -> None:
+        """Each model traced for one face (or its trace read from `trace_cache`) and
+        run once on a blank one, so the first visitor is not slow."""
         for member in self.members:
-            member.warmup()
+            member.warmup(trace_cache)
 
     def describe(self) -> Mapping[str, object]:
         return {"models": self.models, "calibration": list(self.calibration.bias),

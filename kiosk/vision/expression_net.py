@@ -15,10 +15,12 @@ TensorFlow's "same" padding puts the odd pixel of a stride-2 conv at the bottom 
 right, so those convs pad (0, 1, 0, 1) explicitly; the stride-1 convs pad 1 all
 round, as torch does.
 
-Preprocessing (`prepare_input`) is face-api's own: the RGB crop of the face box
-(clipped to the frame), padded to a centred square with zeros, resized bilinearly
+Preprocessing is face-api's own (`crop_rgb` then `prepare_rgb`): the RGB crop of
+the face box (clipped to the frame), padded to a centred square with zeros, resized bilinearly
 to 112x112 the way `tf.image.resizeBilinear` does by default (no half-pixel
-centres, no corner alignment), minus the mean RGB, divided by 255.
+centres, no corner alignment), minus the mean RGB, divided by 255. The kiosk
+(`prepare_input`) differs in one place: a box that leaves the frame is not clipped
+but filled with the frame's edge pixels (`box_rgb`), so the face stays centred.
 """
 
 from __future__ import annotations
@@ -124,6 +126,29 @@ def crop_rgb(image_bgr: np.ndarray, box: Box) -> np.ndarray:
     return cv2.cvtColor(patch, code)
 
 
+def box_rgb(image_bgr: np.ndarray, box: Box) -> np.ndarray:
+    """The face box of a BGR (or gray) frame as RGB uint8 where the box says it is:
+    corners rounded down/up to pixels like `crop_rgb`, but where the box leaves the
+    frame the frame's edge pixels are repeated instead of the box being clipped, so
+    the face keeps its place and size in the crop (mini-Xception's `square_crop`
+    does the same). Inside the frame it equals `crop_rgb`. The kiosk's crop:
+    face-api's own clipping shifts a face cut by the frame's edge off the centre of
+    the padded square (grouped 5-fold on ../shared/data/faces, where 201 of 243
+    boxes leave the photo: README "Vision"). ValueError when the box does not
+    overlap the frame."""
+    h, w = image_bgr.shape[:2]
+    x1, y1 = math.floor(box.x1), math.floor(box.y1)
+    x2, y2 = math.ceil(box.x2), math.ceil(box.y2)
+    ix1, iy1, ix2, iy2 = max(0, x1), max(0, y1), min(w, x2), min(h, y2)
+    if ix2 <= ix1 or iy2 <= iy1:
+        raise ValueError(f"face box {box} lies outside the {w}x{h} frame")
+    rgb = crop_rgb(image_bgr, Box(ix1, iy1, ix2, iy2))
+    if (ix1, iy1, ix2, iy2) == (x1, y1, x2, y2):
+        return rgb
+    return cv2.copyMakeBorder(rgb, iy1 - y1, y2 - iy2, ix1 - x1, x2 - ix2,
+                              cv2.BORDER_REPLICATE)
+
+
 def pad_to_square(rgb: np.ndarray) -> np.ndarray:
     """face-api's `padToSquare(..., isCenterImage=true)`: zeros, round(diff / 2) after
     the image and the rest before it, along the shorter side."""
@@ -175,5 +200,7 @@ def prepare_rgb(rgb: np.ndarray) -> np.ndarray:
 
 
 def prepare_input(image_bgr: np.ndarray, box: Box) -> np.ndarray:
-    """Network input for the face in `box` of a BGR frame: (3, 112, 112) float32."""
-    return prepare_rgb(crop_rgb(image_bgr, box))
+    """Network input for the face in `box` of a BGR frame, as the kiosk reads it
+    (`box_rgb`: edge pixels repeated where the box leaves the frame): (3, 112, 112)
+    float32. `prepare_rgb(crop_rgb(...))` is face-api's own, bit for bit."""
+    return prepare_rgb(box_rgb(image_bgr, box))

@@ -6,6 +6,13 @@ detector, emotion ensemble, their warm-up, the Rekognition fallback, then the
 `VisionPipeline`. Loading takes seconds on a busy machine, so the function checks its
 `stop` event between steps and raises `LoadStopped` when the kiosk is shutting down.
 No Qt: the worker turns the outcome into its `ready` / `failed` signals.
+
+The frozen traces are kept in the data folder's `cache/traces` (`TRACE_FOLDER`,
+`kiosk.vision.trace_cache`), so only a first start traces. With `pause_gc` (the app's
+choice) no full garbage collection runs in the process during the load, what it made
+is frozen after it, and the switch interval is 1 ms meanwhile (`kiosk.vision.quiet_load`):
+full collections over torch's objects were the longest stalls of the window while the
+models loaded, and the GUI thread waited up to 5 ms for the GIL after each Qt call.
 """
 
 from __future__ import annotations
@@ -30,11 +37,23 @@ class LoadStopped(Exception):
     """The kiosk stopped while the models were still loading (not an error)."""
 
 
-def pipeline_factory(settings: Settings) -> PipelineFactory:
+TRACE_FOLDER = ("cache", "traces")  # under the data folder
+
+
+def pipeline_factory(settings: Settings, *, quiet: bool = False) -> PipelineFactory:
     """Build detector, classifier, fallback and pipeline from the settings, on the
-    vision thread (torch loading and warm-up stay off the GUI thread)."""
+    vision thread (torch loading and warm-up stay off the GUI thread). `quiet`:
+    no full garbage collection and a 1 ms switch interval until the load ends (above)."""
 
     def build(stop: threading.Event) -> tuple[VisionPipeline, str]:
+        if not quiet:
+            return load(stop)
+        from kiosk.vision.quiet_load import no_full_collection, quick_handoffs
+
+        with no_full_collection(), quick_handoffs():
+            return load(stop)
+
+    def load(stop: threading.Event) -> tuple[VisionPipeline, str]:
         from kiosk.vision.preload import preload_torch_libraries
 
         preload_torch_libraries()  # the slow part of `import torch`, without the GIL
@@ -44,6 +63,7 @@ def pipeline_factory(settings: Settings) -> PipelineFactory:
         from kiosk.vision.errors import VisionError
         from kiosk.vision.rekognition import make_fallback
         from kiosk.vision.rekognition_budget import FILE_NAME as BUDGET_FILE
+        from kiosk.vision.trace_cache import TraceCache
 
         def check() -> None:  # loading takes seconds on a busy machine: stop between steps
             if stop.is_set():
@@ -55,9 +75,10 @@ def pipeline_factory(settings: Settings) -> PipelineFactory:
         check()
         classifier = EmotionEnsemble.from_settings(settings.vision)
         check()
-        detector.warmup(settings.camera.height, settings.camera.width)
+        traces = TraceCache(settings.data_dir.joinpath(*TRACE_FOLDER))
+        detector.warmup(settings.camera.height, settings.camera.width, trace_cache=traces)
         check()
-        classifier.warmup()
+        classifier.warmup(traces)
         check()
         try:  # an AWS feature that cannot start never takes local vision down
             fallback = make_fallback(settings.rekognition, settings.aws,

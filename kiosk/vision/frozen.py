@@ -21,6 +21,11 @@ torch; a filter added once at import ignores exactly torch.jit's deprecation not
 is not thread-safe and raced the GUI thread's own filters), and the eager fallback
 keeps a future torch without TorchScript working.
 
+With a `cache` (`kiosk.vision.trace_cache.TraceCache`), a shape's trace is read from
+disk when a checked one is there and saved after tracing otherwise, so a normal start
+skips `trace` and `freeze` (about 0.5 s of CPU, and the detector's freeze held the GIL
+51-65 ms, a stall of the window loading beside it).
+
 Not thread-safe: one inference thread owns an instance, like the network itself.
 """
 
@@ -34,6 +39,8 @@ from typing import Any
 
 import torch
 from torch import nn
+
+from kiosk.vision.trace_cache import TraceCache
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +59,14 @@ class FrozenForward:
     """`model(x)` for inference (no autograd), through a frozen trace per input shape.
 
     `model` must be in eval mode and its forward must take one tensor; outputs are
-    what the model returns (a tensor or a tuple of tensors)."""
+    what the model returns (a tensor or a tuple of tensors). `cache`, when set, keeps
+    the traces on disk between runs."""
 
     def __init__(self, model: nn.Module, device: torch.device | str, *, enabled: bool = True,
-                 max_shapes: int = 4) -> None:
+                 max_shapes: int = 4, cache: TraceCache | None = None) -> None:
         self.model = model
+        self.cache = cache
+        self.loaded_from_cache = 0  # traces read from `cache` rather than made
         self.device = torch.device(device)
         self.enabled = enabled and self.device.type in TRACED_DEVICES
         self.max_shapes = max(1, int(max_shapes))
@@ -94,12 +104,16 @@ class FrozenForward:
 
     def _trace(self, example: torch.Tensor) -> torch.jit.ScriptModule | None:
         shape = tuple(example.shape)
+        made = False
         try:
             # Traced outside inference mode: inference tensors cannot be saved in a graph.
             with _TRACE_LOCK, torch.inference_mode(False), torch.no_grad():
                 sample = example.clone()
-                traced = torch.jit.trace(self.model, sample, check_trace=False)
-                frozen = torch.jit.freeze(traced.eval())
+                frozen = self.cache.load(self.model, sample) if self.cache else None
+                if frozen is None:
+                    traced = torch.jit.trace(self.model, sample, check_trace=False)
+                    frozen = torch.jit.freeze(traced.eval())
+                    made = True
                 for _ in range(_PROFILING_RUNS):
                     frozen(sample)
         except Exception as exc:  # no TorchScript in this torch, or an op it cannot trace
@@ -110,5 +124,10 @@ class FrozenForward:
         self._traced[shape] = frozen
         while len(self._traced) > self.max_shapes:
             self._traced.popitem(last=False)
-        log.info("%s traced for input %s on %s", type(self.model).__name__, shape, self.device)
+        if made and self.cache is not None:
+            self.cache.save(frozen, self.model, example)
+        if not made:
+            self.loaded_from_cache += 1
+        log.info("%s %s for input %s on %s", type(self.model).__name__,
+                 "traced" if made else "trace loaded", shape, self.device)
         return frozen

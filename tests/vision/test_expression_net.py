@@ -25,8 +25,9 @@ from kiosk.vision.ensemble import (
 from kiosk.vision.errors import ModelFileError
 from kiosk.vision.expression_net import (
     FaceExpressionNet,
+    crop_rgb,
     pad_to_square,
-    prepare_input,
+    prepare_rgb,
     resize_bilinear_tf,
 )
 from kiosk.vision.mini_xception import FER_LABELS
@@ -54,7 +55,7 @@ def net() -> FaceExpressionNet:
 def test_port_matches_face_api_tfjs_on_real_crops(net: FaceExpressionNet, faces_dir: Path
                                                   ) -> None:
     cases = json.loads(REFERENCE.read_text())["cases"]
-    x = np.stack([prepare_input(read_color(faces_dir / c["image"]), Box(*c["box"]))
+    x = np.stack([prepare_rgb(crop_rgb(read_color(faces_dir / c["image"]), Box(*c["box"])))
                   for c in cases])
     with torch.inference_mode():
         ours = net(torch.from_numpy(x)).numpy()

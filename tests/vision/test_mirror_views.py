@@ -11,6 +11,7 @@ from kiosk.domain import Box, Emotion
 from kiosk.vision.calibration import cross_validate, fit_bias, rare_table
 from kiosk.vision.ensemble import EmotionEnsemble
 from kiosk.vision.mini_xception import FER_LABELS
+from kiosk.vision.trace_cache import TraceCache
 
 HAPPY, SAD = FER_LABELS.index("happy"), FER_LABELS.index("sad")
 
@@ -38,7 +39,7 @@ class LeftBrightMember:
     def blank(self) -> np.ndarray:
         return np.zeros((4, 4), np.float32)
 
-    def warmup(self) -> None:
+    def warmup(self, trace_cache: TraceCache | None = None) -> None:
         pass
 
 
