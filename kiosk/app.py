@@ -43,6 +43,7 @@ from kiosk.controllers.visit import VisitController
 from kiosk.domain import Emotion
 from kiosk.events.uploader import UploaderState
 from kiosk.lifecycle import Cleanups
+from kiosk.recommend.pacing import IndexPacer
 from kiosk.startup import StartupWatch
 from kiosk.status import AppStatus, KioskStatus, QueueStatus
 from kiosk.ui.adapter import ViewAdapter
@@ -106,7 +107,10 @@ class Kiosk:
         })
         self.worker = SerialWorker("recommend")
         self.events_worker = SerialWorker("events")  # likes never wait behind pages
-        self.backend = KioskBackend.from_settings(settings)
+        # a first start's catalog indexing yields to the model load until vision is
+        # ready or failed (no camera: at once, in start()); kiosk.recommend.pacing
+        self.index_pacer = IndexPacer()
+        self.backend = KioskBackend.from_settings(settings, pacer=self.index_pacer)
         self.backend.defer_event = self.events_worker.submit
         self._build_camera()
         self.analytics = self._build_analytics()
@@ -293,6 +297,9 @@ class Kiosk:
         w.mode_requested.connect(c.on_mode)
         w.mood_picked.connect(c.on_mood_picked)
         w.user_activity.connect(c.on_user_activity)
+        # a visitor can pick a mood by hand before vision is ready: a touch ends the
+        # indexing's pauses, so that page does not wait on them
+        w.user_activity.connect(self.index_pacer.settle)
         w.admin_action_requested.connect(self.admin.on_admin_action)
         w.approve_requested.connect(self.curation.on_approve)
         w.reject_requested.connect(self.curation.on_reject)
@@ -305,6 +312,7 @@ class Kiosk:
             self.vision.result.connect(c.on_vision_result)
             self.vision.failed.connect(c.on_vision_failed)
             self.vision.ready.connect(self._on_vision_ready)
+            self.vision.failed.connect(self.index_pacer.settle)
             self.vision.ready.connect(lambda _device: self.startup.finish("vision ready"))
             self.vision.failed.connect(lambda _msg: self.startup.finish("vision failed"))
         # Every thread's errors reach the operator (the tracebacks are in the log).
@@ -340,6 +348,7 @@ class Kiosk:
             self.vision.start()
             self.cleanups.register("vision", lambda: self.vision and self.vision.stop(3.0), 5.0)
         else:
+            self.index_pacer.settle()  # no models load: index at full speed
             self.controller.on_camera_state(CameraState.LOST, self.camera_error)
             self.startup.finish("no camera (so no vision)")
         if self.periodic_sync is not None:
@@ -489,6 +498,7 @@ class Kiosk:
 
     def _on_vision_ready(self, device: str) -> None:
         self.vision_device = device
+        self.index_pacer.settle()
 
     def _exit(self, code: int) -> None:
         app = QApplication.instance()

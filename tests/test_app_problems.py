@@ -204,3 +204,32 @@ def test_a_sync_that_does_not_stop_is_reported_by_the_shutdown(
         assert app.shutdown() == ["catalog sync"]
     finally:
         assert real_stop(5.0)
+
+
+def test_without_vision_the_catalog_indexes_at_full_speed(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """No camera, so no models load: the indexing's pauses end at start
+    (kiosk.recommend.pacing); with a camera they end on vision ready or failed."""
+    app = make_kiosk(qtbot, tmp_path)
+    assert app.vision is None and not app.index_pacer.settled
+    app.start()
+    try:
+        assert app.index_pacer.settled
+    finally:
+        assert app.shutdown() == []
+
+
+def test_vision_failing_to_load_ends_the_indexing_pauses(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    import numpy as np
+    from PIL import Image
+
+    frames = tmp_path / "frames"
+    frames.mkdir()
+    Image.fromarray(np.zeros((48, 64, 3), np.uint8)).save(frames / "0001.png")
+    app = make_kiosk(qtbot, tmp_path, **{"camera.source": str(frames)})
+    assert app.vision is not None and not app.index_pacer.settled
+    app.vision.failed.emit("the models could not be loaded")  # not started: wiring only
+    assert app.index_pacer.settled

@@ -33,6 +33,7 @@ from kiosk.status import BackendStatus, QueueStatus
 if TYPE_CHECKING:
     from kiosk.config import Settings
     from kiosk.curation.pool import PendingPool
+    from kiosk.recommend.pacing import IndexPacer
 
 log = logging.getLogger(__name__)
 
@@ -88,11 +89,13 @@ class KioskBackend:
         self._recommender = value
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> KioskBackend:
+    def from_settings(cls, settings: Settings, pacer: IndexPacer | None = None) -> KioskBackend:
+        """`pacer`: the catalog indexing pauses between images until it is settled
+        (vision loaded; `kiosk.recommend.pacing`)."""
         def opener(backend: KioskBackend) -> None:
             from kiosk.recommend.service import RecommendationService
 
-            backend.recommender = RecommendationService(settings)
+            backend.recommender = RecommendationService(settings, pacer=pacer)
             backend._settings = settings
 
         def events_opener() -> Queue:

@@ -39,6 +39,7 @@ from kiosk.errors import KioskError
 from kiosk.imaging import ImageError, load_image
 from kiosk.recommend import features as feats
 from kiosk.recommend.errors import CatalogError
+from kiosk.recommend.pacing import IndexPacer
 from kiosk.storage.sqlite import NewerStoreError, NotADatabaseError, Schema, open_store
 
 log = logging.getLogger(__name__)
@@ -116,8 +117,11 @@ def item_id(emotion: Emotion, filename: str) -> str:
 class Catalog:
     """The manifest of the images under `root`, stored in `db_path`."""
 
-    def __init__(self, root: str | Path, db_path: str | Path, *, max_image_mb: float = 20.0):
+    def __init__(self, root: str | Path, db_path: str | Path, *, max_image_mb: float = 20.0,
+                 pacer: IndexPacer | None = None):
         self.root = Path(root).expanduser()
+        # pauses between decoded images while the models load (kiosk.recommend.pacing)
+        self.pacer = pacer
         self.db_path = Path(db_path).expanduser()
         self.max_image_bytes = int(max_image_mb * 1024 * 1024)
         self._lock = threading.RLock()
@@ -185,6 +189,8 @@ class Catalog:
             seen: set[str] = set()
             seen_bad: set[str] = set()
             ignored = []
+            if self.pacer is not None:
+                self.pacer.start()
             for folder in sorted(p for p in self.root.iterdir() if p.is_dir()):
                 if folder.name.startswith("."):
                     continue
@@ -226,7 +232,10 @@ class Catalog:
                         seen_bad.add(rel)
                         self._skip(scan, rel, path, prior_bad[2])
                         continue
-                    if self._import(scan, key, emotion, rel, path, stat, old):
+                    imported = self._import(scan, key, emotion, rel, path, stat, old)
+                    if self.pacer is not None:
+                        self.pacer.pause()  # returns at once once vision is settled
+                    if imported:
                         continue
                     seen_bad.add(rel)
             removed = sorted(set(known) - seen)

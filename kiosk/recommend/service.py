@@ -38,6 +38,7 @@ from kiosk.recommend.catalog import Catalog, RescanReport
 from kiosk.recommend.embedded import MODES, EmbeddedRecommender, RankerParams
 from kiosk.recommend.errors import RecommendError
 from kiosk.recommend.images import ImageCache
+from kiosk.recommend.pacing import IndexPacer
 from kiosk.recommend.personalize import PersonalizeRecommender
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,7 @@ class RecommendationService:
         seed: int | None = None,
         clock: Callable[[], float] = time.monotonic,
         scan: bool = True,
+        pacer: IndexPacer | None = None,
     ):
         self.settings = settings
         rs = settings.recommend
@@ -102,7 +104,9 @@ class RecommendationService:
         self._last_fallback: str | None = None
         self._last_fallback_at: float | None = None
         self._closed = False
-        self.catalog = Catalog(catalog_dir, data / CATALOG_DB, max_image_mb=rs.max_image_mb)
+        # `pacer`: the indexing yields to the model load (kiosk.recommend.pacing)
+        self.catalog = Catalog(catalog_dir, data / CATALOG_DB, max_image_mb=rs.max_image_mb,
+                               pacer=pacer)
         self.cache = ImageCache(rs.cache_images, max_bytes=int(rs.cache_mb * 2**20))
         self.embedded = EmbeddedRecommender(
             data / RECOMMENDER_DB,

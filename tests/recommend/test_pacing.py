@@ -1,0 +1,133 @@
+"""The catalog indexing yields to the model load until vision is settled (issue #15 §4)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from kiosk.recommend.catalog import Catalog
+from kiosk.recommend.pacing import IndexPacer
+from kiosk.testing import FakeClock
+
+
+class Harness:
+    """A thread CPU clock (`kiosk.testing.FakeClock`) that moves 4 ms per reading, as
+    if each image took 4 ms of CPU, and a wait that records instead of waiting."""
+
+    def __init__(self) -> None:
+        self.clock = FakeClock(0.0)
+        self.waits: list[float] = []
+
+    def cpu(self) -> float:
+        return self.clock.advance(0.004)
+
+    def wait(self, seconds: float) -> bool:
+        self.waits.append(seconds)
+        return False  # the time ran out; nothing settled meanwhile
+
+
+def test_pauses_follow_the_cpu_time_and_stop_once_settled() -> None:
+    clock = Harness()
+    pacer = IndexPacer(ratio=2.0, min_pause_s=0.005, max_pause_s=0.05,
+                       wait=clock.wait, cpu_clock=clock.cpu)
+    pacer.start()
+    pacer.pause()
+    pacer.pause()
+    assert clock.waits == pytest.approx([0.008, 0.008])  # 2 × the 4 ms between readings
+    pacer.settle("cpu")
+    for _ in range(5):
+        pacer.pause()
+    assert len(clock.waits) == 2 and pacer.pauses == 2
+    assert pacer.paused_s == pytest.approx(0.016)
+
+
+def test_pauses_are_clamped_and_bounded_in_all() -> None:
+    clock = Harness()
+    pacer = IndexPacer(ratio=100.0, min_pause_s=0.005, max_pause_s=0.05, limit_s=0.12,
+                       wait=clock.wait, cpu_clock=clock.cpu)
+    pacer.start()
+    for _ in range(10):
+        pacer.pause()
+    # 100 × 4 ms is clamped to 50 ms; the budget of 120 ms ends the pauses
+    assert clock.waits == pytest.approx([0.05, 0.05, 0.02])
+    assert not pacer.settled
+
+
+def test_a_wait_ended_by_settle_ends_the_pausing() -> None:
+    waits: list[float] = []
+
+    def settled_meanwhile(seconds: float) -> bool:
+        waits.append(seconds)
+        return True  # as Event.wait returns when set() came during the wait
+
+    pacer = IndexPacer(wait=settled_meanwhile)
+    pacer.start()
+    pacer.pause()
+    pacer.pause()
+    assert len(waits) == 1 and pacer.settled
+
+
+def test_the_real_wait_returns_at_once_after_settle_from_another_thread() -> None:
+    pacer = IndexPacer(min_pause_s=60.0, max_pause_s=60.0, limit_s=600.0)
+    pacer.start()
+    done = threading.Event()
+
+    def index() -> None:
+        pacer.pause()  # would wait 60 s unless settled
+        done.set()
+
+    thread = threading.Thread(target=index)
+    thread.start()
+    pacer.settle()
+    assert done.wait(10.0), "settle() did not end the pause"
+    thread.join()
+
+
+def test_invalid_settings_are_refused() -> None:
+    with pytest.raises(ValueError):
+        IndexPacer(min_pause_s=0.1, max_pause_s=0.01)
+
+
+def test_catalog_pauses_between_decoded_images_only_before_ready(
+    catalog_dir: Path, data_dir: Path
+) -> None:
+    clock = Harness()
+    pacer = IndexPacer(wait=clock.wait, cpu_clock=clock.cpu)
+    settle_after = 5
+
+    def wait(seconds: float) -> bool:
+        clock.wait(seconds)
+        if len(clock.waits) == settle_after:
+            pacer.settle("vision ready")  # as the GUI thread's slot would, meanwhile
+        return False
+
+    pacer._wait = wait
+    cat = Catalog(catalog_dir, data_dir / "catalog.sqlite3", pacer=pacer)
+    try:
+        report = cat.rescan()
+        assert len(report.added) == 16  # every image indexed
+        assert len(clock.waits) == settle_after  # no pause once vision was ready
+        # a normal start decodes nothing, so it does not pause at all
+        again = IndexPacer(wait=clock.wait, cpu_clock=clock.cpu)
+        cat.pacer = again
+        assert cat.rescan().unchanged == 16 and again.pauses == 0
+    finally:
+        cat.close()
+
+
+def test_catalog_indexes_everything_when_vision_never_becomes_ready(
+    catalog_dir: Path, data_dir: Path
+) -> None:
+    clock = Harness()
+    pacer = IndexPacer(wait=clock.wait, cpu_clock=clock.cpu, limit_s=0.05)
+    cat = Catalog(catalog_dir, data_dir / "catalog.sqlite3", pacer=pacer)
+    try:
+        report = cat.rescan()
+        assert len(report.added) == 16 and len(cat.items()) == 16
+        assert not pacer.settled
+        assert sum(clock.waits) == pytest.approx(0.05)  # the budget, then full speed
+        assert 0 < len(clock.waits) < 16
+    finally:
+        cat.close()
