@@ -6,12 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import QCoreApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk.controllers.admin import STATUS_INTERVAL_MS, AdminController
 from kiosk.controllers.curation import CurationController
 from kiosk.domain import AdminAction
+from kiosk.recommend.catalog import RescanReport
 from kiosk.status import AppStatus
+from kiosk.ui.i18n import install_translator
 
 from .test_controller import FakeBackend, FakeView, SyncWorker
 
@@ -72,8 +75,54 @@ def test_status_joins_the_back_end_and_the_app_and_repeats(admin: Admin) -> None
 def test_a_reloaded_catalog_is_reported_and_refreshes_the_status(admin: Admin) -> None:
     controller, _, view, _, _ = admin
     controller.on_admin_action("reload_catalog")
-    assert view.last("show_message") == ("Catalog reloaded: 96 items",)
+    (text,) = view.last("show_message")
+    assert "RescanReport(" not in text and "seconds" not in text  # counts, not the repr
+    assert text == "Catalog reloaded: 1 added, 0 updated, 1 removed, 3 skipped (see the log)"
     assert view.count("set_status") == 1  # through `catalog_reloaded`
+
+
+def test_the_reload_summary_is_in_korean(admin: Admin, qapp: QCoreApplication) -> None:
+    controller, _, view, _, _ = admin
+    try:
+        assert install_translator(qapp, "ko")
+        controller.on_admin_action("reload_catalog")
+    finally:
+        install_translator(qapp, "en")
+    (text,) = view.last("show_message")
+    assert "RescanReport(" not in text and "Catalog reloaded" not in text
+    assert text == ("카탈로그를 다시 불러왔습니다: 추가 1개, 변경 0개, 삭제 1개, 건너뜀 3개"
+                    " (로그를 확인하세요)")
+
+
+def test_a_clean_reload_does_not_point_at_the_log(admin: Admin,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    controller, _, view, backend, _ = admin
+    monkeypatch.setattr(backend, "rescan", lambda: RescanReport(unchanged=96))
+    controller.on_admin_action("reload_catalog")
+    assert view.last("show_message") == (
+        "Catalog reloaded: 0 added, 0 updated, 0 removed, 0 skipped",)
+
+
+def test_a_failed_reload_says_what_failed_and_what_to_do(
+        admin: Admin, qapp: QCoreApplication, monkeypatch: pytest.MonkeyPatch) -> None:
+    controller, _, view, backend, _ = admin
+
+    def broken() -> RescanReport:
+        raise OSError("catalog folder /srv/catalog is missing")
+
+    monkeypatch.setattr(backend, "rescan", broken)
+    controller.on_admin_action("reload_catalog")
+    assert view.last("show_message") == (
+        "Could not reload the catalog: catalog folder /srv/catalog is missing. "
+        "Check the catalog folder and the log, then try again.",)
+    assert view.count("set_status") == 0  # nothing was reloaded
+    try:
+        assert install_translator(qapp, "ko")
+        controller.on_admin_action("reload_catalog")
+    finally:
+        install_translator(qapp, "en")
+    (text,) = view.last("show_message")
+    assert text.startswith("카탈로그를 다시 불러오지 못했습니다: catalog folder /srv/catalog")
 
 
 def test_approve_and_reject_answer_with_the_rest_of_the_pool(admin: Admin) -> None:

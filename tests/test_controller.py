@@ -19,6 +19,7 @@ from kiosk.controllers.curation import CurationController
 from kiosk.controllers.seams import Backend, View
 from kiosk.controllers.visit import VisitController
 from kiosk.domain import Box, Emotion, EmotionReading, Face, Item, Like, Page, RecommendMode
+from kiosk.recommend.catalog import RescanReport, SkippedFile
 from kiosk.status import BackendStatus, KioskStatus, QueueStatus
 from kiosk.testing import FakeClock
 from kiosk.vision.pipeline import TrackInfo, VisionResult
@@ -101,8 +102,11 @@ class FakeBackend(Backend):
     def status(self) -> BackendStatus:
         return BackendStatus(queue=QueueStatus(depth=len(self.likes), dead_letters=0))
 
-    def rescan(self) -> str:
-        return "96 items"
+    def rescan(self) -> RescanReport:
+        return RescanReport(added=("emotions/happy/new.jpg",),
+                            removed=("emotions/happy/broken-cut.jpg",), unchanged=94,
+                            skipped=(SkippedFile("emotions/sad/x.gif", "unsupported"),) * 3,
+                            seconds=0.0070821)
 
     def pending_thumbnails(self) -> list[Thumbnail]:
         return [(key, Emotion.HAPPY, np.zeros((4, 4, 3), np.uint8)) for key in self.pending]
@@ -538,7 +542,7 @@ def test_admin_actions(parts: Parts, qtbot: QtBot) -> None:
         admin.on_admin_action("restart")
     assert blocker.args == [RESTART_EXIT_CODE]
     admin.on_admin_action("reload_catalog")
-    assert "96 items" in view.last("show_message")[0]
+    assert "1 added" in view.last("show_message")[0]
     admin.refresh_status()
     assert view.last("set_status")[0].as_dict()["queue_depth"] == len(backend.likes)
 

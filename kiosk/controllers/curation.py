@@ -12,8 +12,13 @@ The admin panel's buttons reach it through `kiosk.controllers.admin.AdminControl
 (the one dispatcher of admin actions); the screen's Approve/Reject are wired in
 `kiosk.app`.
 
+The operator reads a short translated summary of a rescan (`reload_summary`: counts,
+never the report's repr) or, when it fails, what failed and what to do
+(`reload_failed`). Their strings are in `resources/translations/kiosk_ko.ts` under
+the context "CurationController" (lupdate reads this file too, see `kiosk.ui.i18n`).
+
 Signals:
-    catalog_reloaded(str report): the rescan finished (the status is then stale).
+    catalog_reloaded(str summary): the rescan finished (the status is then stale).
 """
 
 from __future__ import annotations
@@ -21,11 +26,40 @@ from __future__ import annotations
 import functools
 import logging
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from kiosk.controllers.seams import CurationBackend, CurationView, Jobs
 
 log = logging.getLogger(__name__)
+
+
+def _count(report: object, name: str) -> int:
+    value = getattr(report, name, ())
+    return len(value) if isinstance(value, (tuple, list)) else 0
+
+
+def reload_summary(report: object) -> str:
+    """The operator's line after "Reload catalog", translated (e.g. "Catalog reloaded:
+    0 added, 0 updated, 1 removed, 3 skipped (see the log)").
+
+    `report` is a `kiosk.recommend.catalog.RescanReport` (its `added`, `updated`,
+    `removed`, `skipped` tuples are counted); a missing field counts as 0. Never raises."""
+    text = QCoreApplication.translate(
+        "CurationController", "Catalog reloaded: %1 added, %2 updated, %3 removed, %4 skipped")
+    for i, name in enumerate(("added", "updated", "removed", "skipped"), start=1):
+        text = text.replace(f"%{i}", str(_count(report, name)))
+    if _count(report, "skipped"):
+        text += QCoreApplication.translate("CurationController", " (see the log)")
+    return text
+
+
+def reload_failed(exc: BaseException) -> str:
+    """The operator's line when the rescan raised `exc`: what failed, the reason, and
+    what to do, translated (the reason itself is `str(exc)`, as raised)."""
+    text = QCoreApplication.translate(
+        "CurationController",
+        "Could not reload the catalog: %1. Check the catalog folder and the log, then try again.")
+    return text.replace("%1", str(exc) or type(exc).__name__)
 
 
 class CurationController(QObject):
@@ -47,7 +81,8 @@ class CurationController(QObject):
 
     def reload_catalog(self) -> None:
         """Rescan the catalog folder (admin panel's "Reload catalog")."""
-        self.worker.submit(self.backend.rescan, on_result=self._on_rescanned)
+        self.worker.submit(self.backend.rescan, on_result=self._on_rescanned,
+                           on_error=self._on_rescan_failed)
 
     @Slot(str)
     def on_approve(self, key: str) -> None:
@@ -66,5 +101,11 @@ class CurationController(QObject):
         self.view.show_curation_error(key, str(exc))
 
     def _on_rescanned(self, report: object) -> None:
-        self.view.show_message(f"Catalog reloaded: {report}")
-        self.catalog_reloaded.emit(str(report))
+        log.info("catalog reloaded: %s", report)
+        summary = reload_summary(report)
+        self.view.show_message(summary)
+        self.catalog_reloaded.emit(summary)
+
+    def _on_rescan_failed(self, exc: BaseException) -> None:
+        log.error("catalog reload failed: %s", exc)
+        self.view.show_message(reload_failed(exc))

@@ -1,9 +1,11 @@
 """Loading the UI translation (`resources/translations/kiosk_<language>.qm`).
 
 The source strings are English, so "en" needs no file. The Korean catalogue is
-`kiosk_ko.ts`; after changing UI strings, refresh and compile it with
+`kiosk_ko.ts`; after changing UI strings (kiosk/ui, and the operator's catalog
+messages in kiosk/controllers/curation.py), refresh and compile it with
 
-    .venv/bin/pyside6-lupdate kiosk/ui -ts resources/translations/kiosk_ko.ts
+    .venv/bin/pyside6-lupdate kiosk/ui/*.py kiosk/controllers/curation.py \
+        -ts resources/translations/kiosk_ko.ts
     .venv/bin/pyside6-lrelease resources/translations/kiosk_ko.ts
 
 Hangul needs a CJK font on the machine (Debian: `fonts-noto-cjk`); without one

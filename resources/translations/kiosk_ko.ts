@@ -333,27 +333,27 @@
 <context>
     <name>AttractScreen</name>
     <message>
-        <location filename="../../kiosk/ui/attract.py" line="182"/>
+        <location filename="../../kiosk/ui/attract.py" line="181"/>
         <source>Step closer — we&apos;ll pick images for your mood</source>
         <translation>가까이 와 보세요 — 기분에 맞는 이미지를 골라 드릴게요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/attract.py" line="183"/>
+        <location filename="../../kiosk/ui/attract.py" line="182"/>
         <source>Look at the screen for a moment, or tap to start.</source>
         <translation>잠시 화면을 바라보시거나, 화면을 눌러 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/attract.py" line="185"/>
+        <location filename="../../kiosk/ui/attract.py" line="184"/>
         <source>Tell us your mood — we&apos;ll pick images for it</source>
         <translation>지금 기분을 알려 주세요 — 어울리는 이미지를 골라 드릴게요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/attract.py" line="186"/>
+        <location filename="../../kiosk/ui/attract.py" line="185"/>
         <source>Tap anywhere to start.</source>
         <translation>아무 곳이나 눌러 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/attract.py" line="187"/>
+        <location filename="../../kiosk/ui/attract.py" line="186"/>
         <source>Choose my mood</source>
         <translation>기분 직접 고르기</translation>
     </message>
@@ -598,6 +598,24 @@
         <location filename="../../kiosk/ui/consent.py" line="330"/>
         <source>No answer in %1 s means No.</source>
         <translation>%1초 안에 답하지 않으면 &apos;아니요&apos;로 처리해요.</translation>
+    </message>
+</context>
+<context>
+    <name>CurationController</name>
+    <message>
+        <location filename="../../kiosk/controllers/curation.py" line="46"/>
+        <source>Catalog reloaded: %1 added, %2 updated, %3 removed, %4 skipped</source>
+        <translation>카탈로그를 다시 불러왔습니다: 추가 %1개, 변경 %2개, 삭제 %3개, 건너뜀 %4개</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/curation.py" line="51"/>
+        <source> (see the log)</source>
+        <translation> (로그를 확인하세요)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/curation.py" line="58"/>
+        <source>Could not reload the catalog: %1. Check the catalog folder and the log, then try again.</source>
+        <translation>카탈로그를 다시 불러오지 못했습니다: %1. 카탈로그 폴더와 로그를 확인한 뒤 다시 시도하세요.</translation>
     </message>
 </context>
 <context>
