@@ -560,3 +560,42 @@ def test_preview_shows_only_new_frames(qtbot: QtBot, settings: Settings) -> None
     frames.append(Frame(np.zeros((4, 4, 3), np.uint8), seq=2, timestamp=0.1))
     controller._show_preview()
     assert view.count("show_frame") == 2
+
+
+def test_a_liked_image_that_comes_back_says_liked_and_a_tap_on_it_resolves(parts: Parts) -> None:
+    """A new mood ranks afresh, so an image liked earlier in the visit can come back:
+    its card is shown "Liked", and a tap on it is answered (the card said "Saving…"
+    until the controller confirms) without counting the like twice."""
+    controller, view, backend, _ = parts
+    controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
+    item = view.last("show_page")[0].item_ids[0]
+    controller.on_like(item)
+    assert backend.likes == [("v1", item)]
+    # the next page shows the same image again (as a fresh ranking may)
+    backend.counter = 0
+    controller.on_next()
+    assert item in view.last("show_page")[0].item_ids
+    after_page = [args for name, args in view.calls if name == "show_like_confirmed"]
+    assert after_page[-1] == (item,)
+    calls = len(view.calls)
+    controller.on_like(item)  # the shopper taps its heart
+    assert view.calls[calls:] == [("show_like_confirmed", (item,))]
+    assert backend.likes == [("v1", item)]  # still counted once
+
+
+def test_likes_of_a_past_visit_are_not_shown_as_liked(parts: Parts) -> None:
+    controller, view, backend, clock = parts
+    controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
+    item = view.last("show_page")[0].item_ids[0]
+    controller.on_like(item)
+    controller.on_vision_result(result(None, None, ended="v1", face=False))
+    clock.now += 11
+    controller._check_idle()  # the visit ends after the idle timeout
+    assert controller.visit_id is None
+    backend.counter = 0
+    controller.on_vision_result(result("v2", Emotion.HAPPY, started=True))
+    assert item in view.last("show_page")[0].item_ids
+    shown = len([c for c in view.calls if c[0] == "show_like_confirmed"])
+    assert shown == 1  # only the first visit's own confirmation
+    controller.on_like(item)  # a new visitor's like is a new like
+    assert backend.likes == [("v1", item), ("v2", item)]

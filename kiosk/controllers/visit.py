@@ -106,7 +106,8 @@ class VisitController(QObject):
         self.page: Page | None = None
         self.attract = False
         self.camera_state = CameraState.OPENING
-        self._liked: set[str] = set()
+        self._liked: set[str] = set()  # tapped this visit (being saved, or saved)
+        self._liked_saved: set[str] = set()  # of those, saved
         self._request = 0
         # One page request at a time: Next taps while a page loads are answered by that
         # page; other reasons to re-rank (mood, mode, identity) ask once it is back,
@@ -267,8 +268,15 @@ class VisitController(QObject):
     def on_like(self, item_id: str) -> None:
         self._touch()
         page = self.page
-        if page is None or item_id not in page.item_ids or item_id in self._liked:
-            return  # not on screen, or a second tap: counted once
+        if page is None or item_id not in page.item_ids:
+            return  # not on screen
+        if item_id in self._liked:
+            # Counted once per visit. A like already saved that comes back on a later
+            # page (a new mood ranks afresh) has its card set to "Liked" again; one
+            # still being saved gets that from its own confirmation.
+            if item_id in self._liked_saved:
+                self.view.show_like_confirmed(item_id)
+            return
         self._liked.add(item_id)
         tapped_at = time.time()
         user_id = self.user_id
@@ -306,6 +314,7 @@ class VisitController(QObject):
         self.emotion = None
         self.page = None
         self._liked.clear()
+        self._liked_saved.clear()
 
     def _end_visit(self, keep_screen: bool) -> None:
         if self.visit_id is not None:
@@ -320,6 +329,7 @@ class VisitController(QObject):
         self.page = None
         self.manual = False
         self._liked.clear()
+        self._liked_saved.clear()
         self._request += 1  # pages still in flight belong to the old visit
         self._again = False
         self._set_waiting("")
@@ -395,6 +405,9 @@ class VisitController(QObject):
                  result.page.emotion.value, result.page.mode, len(result.page.items),
                  f" ({result.page.note})" if result.page.note else "")
         self.view.show_page(result.page, result.images)
+        for item_id in result.page.item_ids:
+            if item_id in self._liked_saved:  # liked earlier this visit: say so
+                self.view.show_like_confirmed(item_id)
         self.view.set_mode(self._shown_mode(result.page.mode), result.personalization_ready)
         if self.identity is not None:
             self.identity.page_shown(self.manual)
@@ -404,6 +417,8 @@ class VisitController(QObject):
 
     def _on_like_committed(self, like: Like) -> None:
         """The like is durable: only now does the card say "Liked"; then learn it."""
+        if like.visit_id == self.visit_id:
+            self._liked_saved.add(like.item_id)
         self.view.show_like_confirmed(like.item_id)
         self.worker.submit(self.backend.learn_like, like, on_result=self._on_liked)
 
