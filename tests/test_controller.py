@@ -3,6 +3,7 @@ fake back end."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from kiosk.controllers.seams import Backend, View
 from kiosk.controllers.visit import VisitController
 from kiosk.domain import Box, Emotion, EmotionReading, Face, Item, Like, Page, RecommendMode
 from kiosk.recommend.catalog import RescanReport, SkippedFile
+from kiosk.recommend.errors import CatalogError
 from kiosk.status import BackendStatus, KioskStatus, QueueStatus
 from kiosk.testing import FakeClock
 from kiosk.vision.pipeline import TrackInfo, VisionResult
@@ -407,6 +409,33 @@ def test_a_page_that_fails_says_why_and_next_retries(parts: Parts) -> None:
     controller.on_next()
     assert controller.page is not None and controller.page.emotion is Emotion.CALM
     assert view.last("show_waiting") == ("",)
+
+
+def test_a_known_page_error_is_logged_once_not_on_every_next(
+        parts: Parts, caplog: pytest.LogCaptureFixture) -> None:
+    controller, view, backend, _ = parts
+    caplog.set_level(logging.DEBUG, logger="kiosk.controllers.visit")
+    backend.page_error = CatalogError("catalog folder /tmp/nocat does not exist; "
+                                      "set recommend.catalog_dir to a folder")
+    controller.on_mood_picked("CALM")
+    for _ in range(3):
+        controller.on_next()
+    assert view.last("show_waiting") == ("failed",)  # the visitor text is unchanged
+    visit = [r for r in caplog.records if r.name == "kiosk.controllers.visit"
+             and r.levelno >= logging.WARNING]
+    # one line (the worker logs the ERROR itself), no traceback, not one per Next
+    assert [(r.levelno, "does not exist" in r.getMessage(), r.exc_info) for r in visit] == [
+        (logging.WARNING, True, None)]
+    # an unexpected failure is an ERROR here; after a page that worked, a relapse is news
+    backend.page_error = OSError("catalog folder unreadable")
+    controller.on_next()
+    backend.page_error = None
+    controller.on_next()
+    backend.page_error = OSError("catalog folder unreadable")
+    controller.on_next()
+    errors = [r.getMessage() for r in caplog.records if r.name == "kiosk.controllers.visit"
+              and r.levelno >= logging.ERROR]
+    assert errors == ["no page for CALM: catalog folder unreadable"] * 2
 
 
 def test_a_mood_with_no_images_says_so_instead_of_an_empty_grid(parts: Parts) -> None:

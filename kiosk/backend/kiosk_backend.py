@@ -27,6 +27,7 @@ import numpy as np
 from kiosk.backend.results import LikeResult, PageResult, Thumbnail
 from kiosk.backend.seams import Queue, Recommender, UploaderControl
 from kiosk.domain import Emotion, Like, Page, RecommendMode
+from kiosk.errors import KioskError
 from kiosk.events.errors import EventsError
 from kiosk.status import BackendStatus, QueueStatus
 
@@ -69,6 +70,7 @@ class KioskBackend:
         self._liked_pages: set[tuple[str, int]] = set()  # touched on the events thread
         self._liked_lock = threading.Lock()
         self.open_error = ""
+        self._open_failure: KioskError | None = None  # a known (explained) open failure
         self.pool: PendingPool | None = None  # opened on demand (curation screen)
         # runs an event write (impressions) on the events worker; inline by default
         self.defer_event: Callable[..., None] = lambda fn, *args: fn(*args)
@@ -78,8 +80,12 @@ class KioskBackend:
 
     @property
     def recommender(self) -> Recommender:
-        """The recommender; RuntimeError before `open()` built it (recommend thread)."""
+        """The recommender (recommend thread). Raises `KioskError` (the same message) when
+        `open()` failed with one, e.g. a missing catalog folder: a known condition the
+        worker logs once without a traceback; RuntimeError before `open()` built it."""
         if self._recommender is None:
+            if self._open_failure is not None:
+                raise KioskError(str(self._open_failure))
             raise RuntimeError(self.open_error or "the recommender is not open yet "
                                "(KioskBackend.open runs first on the recommend worker)")
         return self._recommender
@@ -115,7 +121,10 @@ class KioskBackend:
             except Exception as exc:  # the admin panel says why no page comes
                 self.open_error = "; ".join(
                     p for p in (self.open_error, f"recommendations unavailable: {exc}") if p)
+                if isinstance(exc, KioskError):
+                    self._open_failure = exc
                 raise
+            self._open_failure = None
         if events:
             self.open_events()
 

@@ -52,6 +52,7 @@ from kiosk.camera.capture import CameraState
 from kiosk.config import Settings
 from kiosk.controllers.seams import Jobs, VisitBackend, VisitView
 from kiosk.domain import Emotion, EmotionReading, Frame, Like, Page, RecommendMode
+from kiosk.errors import KioskError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -118,6 +119,7 @@ class VisitController(QObject):
         self._face_in_view = False
         self._waiting_since: float | None = None  # awake on main, no page yet
         self._waiting = ""
+        self._page_error = ""  # the last page failure logged; repeats go to DEBUG
         self._emotion_changed_at: float | None = None
         self._last_activity = clock()
         self._last_seq = -1
@@ -379,7 +381,15 @@ class VisitController(QObject):
     def _on_page_failed(self, request: int, exc: BaseException) -> None:
         if self._page_back(request) or request != self._request:
             return  # an older request: a newer one is on its way
-        log.error("no page for %s: %s", self.emotion.value if self.emotion else "-", exc)
+        mood = self.emotion.value if self.emotion else "-"
+        message = str(exc) or type(exc).__name__
+        if message == self._page_error:  # e.g. no catalog folder: logged once already
+            log.debug("no page for %s again: %s", mood, message)
+        elif isinstance(exc, KioskError):  # the worker logged it as an ERROR already
+            log.warning("no page for %s: %s", mood, message)
+        else:
+            log.error("no page for %s: %s", mood, message)
+        self._page_error = message
         self._set_waiting("failed")
 
     def _on_page(self, result: PageResult) -> None:
@@ -400,6 +410,7 @@ class VisitController(QObject):
             return
         self._waiting_since = None
         self._set_waiting("")
+        self._page_error = ""
         self.page = result.page
         log.info("page %d shown: %s, %s, %d items%s", result.page.index,
                  result.page.emotion.value, result.page.mode, len(result.page.items),

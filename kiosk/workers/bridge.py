@@ -10,7 +10,8 @@ operator's "Last problem", `kiosk.workers.problems`) always run on the GUI threa
 Signals:
     finished(object callback, object value): internal; `callback(value)` is then
         called on the bridge's (GUI) thread, a raising callback is logged.
-    errored(str job, str message): a job that raised; its traceback is already logged.
+    errored(str job, str message): a job that raised; already logged (with its traceback
+        unless a `KioskError`, `kiosk.workers.runner`).
 """
 
 from __future__ import annotations

@@ -3,9 +3,10 @@
 The serial workers (`kiosk-recommend`, `kiosk-events`, `kiosk-identity`) and the periodic
 catalog sync's bridge (`kiosk-s3sync`) emit `errored(job, message)` when a job raises
 (all are `kiosk.workers.bridge.ThreadBridge`s), and the vision worker emits `errored(message)`
-when a frame fails; each has already logged the traceback. `WorkerProblems` is the one
-receiver: it lives on the GUI thread, so the queued connections deliver there, and it
-turns each report into one line for the admin panel's "Last problem" (`kiosk.app` sets
+when a frame fails; each has already logged it (a serial worker logs a known `KioskError`
+once, without a traceback: `kiosk.workers.runner`). `WorkerProblems` is the one receiver:
+it lives on the GUI thread, so the queued connections deliver there, and it turns each
+report into one line for the admin panel's "Last problem" (`kiosk.app` sets
 `MainWindow.last_problem` from `reported`).
 
 Signals:

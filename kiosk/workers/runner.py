@@ -4,7 +4,11 @@
 `submit(fn, *args, on_result=..., on_error=...)` returns at once; the job runs on
 the worker thread and its result (or exception) comes back on the GUI thread
 through the `finished` signal, which calls the given callback. Exceptions are
-caught at the thread boundary (superqt's returned/errored pattern) and logged.
+caught at the thread boundary (superqt's returned/errored pattern) and logged:
+an unexpected exception with its traceback, every time; a `kiosk.errors.KioskError`
+(a known condition whose message says what to do, e.g. a missing catalog folder) as
+one ERROR line without a traceback, and not again while the same message repeats
+(DEBUG), until another message comes or a job that failed with it succeeds.
 The signals are `ThreadBridge`'s (`kiosk.workers.bridge`): the one way back.
 It satisfies `kiosk.controllers.seams.Jobs`, what the controllers submit work to.
 
@@ -25,6 +29,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject
 
+from kiosk.errors import KioskError
 from kiosk.workers.bridge import ThreadBridge, callable_name
 
 log = logging.getLogger(__name__)
@@ -48,6 +53,9 @@ class SerialWorker(ThreadBridge):
         self._thread = threading.Thread(target=self._loop, name=f"kiosk-{name}", daemon=True)
         self._stopping = threading.Event()
         self.busy_ms = 0.0  # duration of the last job, for the status screen
+        # the known error last logged, and the jobs that failed with it since (worker thread)
+        self._known_error = ""
+        self._known_jobs: set[str] = set()
 
     def start(self) -> None:
         self._thread.start()
@@ -97,15 +105,33 @@ class SerialWorker(ThreadBridge):
             try:
                 result = fn(*args)
             except Exception as exc:
-                log.exception("worker %s: %s failed", self.name, _name(fn))
+                self._log_failure(_name(fn), exc)
                 self.report(_name(fn), exc)
                 if on_error is not None:
                     self.finished.emit(on_error, exc)
             else:
+                if _name(fn) in self._known_jobs:  # it works again: a relapse is news
+                    self._known_error = ""
+                    self._known_jobs.clear()
                 if on_result is not None:
                     self.finished.emit(on_result, result)
             finally:
                 self.busy_ms = (time.perf_counter() - started) * 1000.0
+
+    def _log_failure(self, job: str, exc: Exception) -> None:
+        """Log a failed job (module docstring): a known error once per message, no
+        traceback; anything else with its traceback."""
+        if not isinstance(exc, KioskError):
+            log.exception("worker %s: %s failed", self.name, job)
+            return
+        message = str(exc) or type(exc).__name__
+        if message == self._known_error:
+            self._known_jobs.add(job)
+            log.debug("worker %s: %s failed again: %s", self.name, job, message)
+            return
+        self._known_error = message
+        self._known_jobs = {job}
+        log.error("worker %s: %s failed: %s", self.name, job, message)
 
 
 _name = callable_name
