@@ -235,12 +235,22 @@ def check_aws(settings: Settings) -> Check:
 
 
 def check_camera(settings: Settings, timeout_s: float) -> Check:
-    from kiosk.camera import CameraError, CameraState, Capture, source_from_setting
+    from kiosk.camera import (
+        CameraError,
+        CameraState,
+        Capture,
+        PendingPathSource,
+        source_from_setting,
+    )
 
     try:
         source = source_from_setting(settings.camera.source, settings.camera)
     except CameraError as exc:
         return Check("camera", "FAIL", str(exc))
+    if isinstance(source, PendingPathSource) and source.fingerprint() is None:
+        # the kiosk would keep retrying it, with the mood picker meanwhile; no wait here
+        return Check("camera", "FAIL", f"{source.missing_message()} — the kiosk still runs, "
+                     "with the mood picker until it appears")
     capture = Capture.from_settings(source, settings.camera)
     capture.start()
     try:

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk
+from kiosk.camera import CameraState
 from kiosk.config import load_settings
 from kiosk.domain import Emotion
 from kiosk.tools.face_video import Segment, write_face_video
@@ -87,10 +88,14 @@ def test_visitor_arrives_pages_likes_and_leaves(running: Kiosk, qtbot: QtBot) ->
 def test_camera_lost_mood_picker_drives_recommendations(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
+    # a camera file that is not there (yet) is retried; meanwhile the mood picker
     kiosk = make_kiosk(qtbot, tmp_path, str(tmp_path / "unplugged.avi"))
     kiosk.start()
     try:
         window, controller = kiosk.window, kiosk.controller
+        qtbot.waitUntil(lambda: controller.camera_state is CameraState.LOST, timeout=5000)
+        assert kiosk.camera is not None
+        assert "unplugged.avi' does not exist (yet)" in kiosk.camera.capture.message
         window.wake()
         assert window.current_screen() == "mood"
         qtbot.waitUntil(window.touch_guard.settled, timeout=2000)  # a new screen settles

@@ -20,7 +20,7 @@ from kiosk.workers.problems import WorkerProblems
 @pytest.fixture
 def kiosk(qtbot: QtBot, tmp_path: Path) -> Iterator[Kiosk]:
     settings = load_settings(env={}, overrides={
-        "camera.source": str(tmp_path / "unplugged.avi"),  # no camera: no vision thread
+        "camera.source": "",  # no camera (an empty source): no vision thread
         "app.data_dir": str(tmp_path / "data"), "app.log_dir": str(tmp_path / "log"),
     })
     app = Kiosk(settings)
@@ -56,7 +56,7 @@ def make_kiosk(qtbot: QtBot, tmp_path: Path, **overrides: str) -> Kiosk:
     catalog.mkdir(parents=True)
     settings = load_settings(env={}, overrides={
         "recommend.catalog_dir": str(catalog.parent),
-        "camera.source": str(tmp_path / "unplugged.avi"),
+        "camera.source": "",  # no camera: a missing path would be retried (a camera)
         "app.data_dir": str(tmp_path / "data"), "app.log_dir": str(tmp_path / "log"),
         **overrides,
     })

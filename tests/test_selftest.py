@@ -3,8 +3,10 @@ detection time against the frame budget."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kiosk.config import hash_pin, load_settings
-from kiosk.selftest import check_admin_pin, detection_verdict
+from kiosk.selftest import check_admin_pin, check_camera, detection_verdict
 
 
 def test_the_factory_pin_warns_until_changed() -> None:
@@ -27,3 +29,14 @@ def test_a_detection_slower_than_the_frame_budget_warns_naming_both() -> None:
     assert status == "PASS"
     assert "12.5 ms" in detail and "33.3 ms" in detail
     assert detection_verdict(40.0, 15.0)[0] == "PASS"  # 66.7 ms budget at 15 fps
+
+
+def test_a_missing_camera_path_fails_at_once_saying_the_kiosk_keeps_trying(
+    tmp_path: Path,
+) -> None:
+    missing = tmp_path / "late.avi"
+    check = check_camera(load_settings(env={}, overrides={"camera.source": str(missing)}),
+                         timeout_s=600.0)  # answered without waiting for a frame
+    assert check.status == "FAIL"
+    assert str(missing) in check.detail and "does not exist (yet)" in check.detail
+    assert "keeps trying" in check.detail and "mood picker" in check.detail

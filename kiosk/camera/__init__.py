@@ -7,6 +7,7 @@ from kiosk.camera.sources import (
     DeviceSource,
     FrameSource,
     ImageFolderSource,
+    PendingPathSource,
     VideoFileSource,
     source_from_setting,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "FakeSource",
     "FrameSource",
     "ImageFolderSource",
+    "PendingPathSource",
     "SourceEnded",
     "VideoFileSource",
     "source_from_setting",

@@ -30,6 +30,7 @@ __all__ = [
     "FakeSource",
     "FrameSource",
     "ImageFolderSource",
+    "PendingPathSource",
     "VideoFileSource",
     "backend_id",
     "source_from_setting",
@@ -260,8 +261,78 @@ class VideoFileSource:
         return st.st_size, st.st_mtime_ns
 
 
+class PendingPathSource:
+    """A `camera.source` path that did not exist at start (a USB stick or a network
+    share that mounts after boot): treated like a camera that is not there yet.
+
+    `open()` raises CameraError naming the path and what to do while nothing is
+    there; once the path exists it becomes an ImageFolderSource (a folder) or a
+    VideoFileSource (a file) for good, and every call goes to that. `fingerprint()`
+    is None while the path is missing, so Capture reopens as soon as it appears
+    (within `PROBE_S`), and otherwise retries with its usual backoff."""
+
+    def __init__(
+        self, path: str | Path, settings: CameraSettings | None = None, *,
+        clock: Clock = time.monotonic,
+    ) -> None:
+        self.path = Path(path)
+        self.settings = settings or CameraSettings()
+        self._clock = clock
+        self.name = self.path.name or str(self.path)
+        self.nominal_fps = 30.0
+        self.expect_sensor_noise = False  # a file or a folder: the inner source's value
+        self.inner: ImageFolderSource | VideoFileSource | None = None
+
+    def missing_message(self) -> str:
+        """The operator's message while the path is missing (retry interval in s)."""
+        return (
+            f"camera.source {str(self.path)!r} does not exist (yet); the kiosk keeps trying "
+            f"every {self.settings.reopen_backoff_max_s:g} s; check the path in [camera] "
+            "source (a video file or a folder of images)"
+        )
+
+    def open(self) -> None:
+        self.close()
+        if self.inner is None:
+            if self.path.is_dir():
+                self.inner = ImageFolderSource(
+                    self.path, self.settings.slideshow_interval_s, clock=self._clock
+                )
+            elif self.path.is_file():
+                self.inner = VideoFileSource(self.path, self.settings.loop, clock=self._clock)
+            else:
+                raise CameraError(self.missing_message())
+            self.name = self.inner.name
+            self.expect_sensor_noise = self.inner.expect_sensor_noise
+            log.info("camera.source %s appeared: %s", self.path, self.name)
+        self.inner.open()
+        self.nominal_fps = self.inner.nominal_fps
+
+    def read(self) -> np.ndarray | None:
+        if self.inner is None:
+            raise CameraError(f"{self.name} is not open")
+        return self.inner.read()
+
+    def close(self) -> None:
+        if self.inner is not None:
+            self.inner.close()
+
+    def fingerprint(self) -> object:
+        """The inner source's fingerprint; None while the path is missing."""
+        if self.inner is not None:
+            return self.inner.fingerprint()
+        try:
+            st = self.path.stat()
+        except OSError:
+            return None
+        return st.st_size, st.st_mtime_ns
+
+
 def source_from_setting(text: str, settings: CameraSettings | None = None) -> FrameSource:
-    """`camera.source` as a source: a device index, a folder of images, or a video file."""
+    """`camera.source` as a source: a device index, a folder of images, or a video file.
+
+    A path that does not exist (yet) gives a PendingPathSource, which Capture retries
+    like an absent camera. Raises CameraError for an empty setting."""
     settings = settings or CameraSettings()
     value = text.strip()
     if value.isdigit():
@@ -277,7 +348,4 @@ def source_from_setting(text: str, settings: CameraSettings | None = None) -> Fr
         return ImageFolderSource(path, settings.slideshow_interval_s)
     if path.is_file():
         return VideoFileSource(path, settings.loop)
-    raise CameraError(
-        f"camera.source {value!r}: no such file or folder ({path.resolve()}); "
-        "use a device index (0, 1, …), a video file or a folder of images"
-    )
+    return PendingPathSource(path, settings)

@@ -20,7 +20,13 @@ import pytest
 from kiosk.camera.capture import PROBE_S, CameraState, Capture
 from kiosk.camera.errors import CameraError
 from kiosk.camera.fake import FakeSource
-from kiosk.camera.sources import ImageFolderSource, VideoFileSource, as_bgr
+from kiosk.camera.sources import (
+    ImageFolderSource,
+    PendingPathSource,
+    VideoFileSource,
+    as_bgr,
+)
+from kiosk.config import CameraSettings
 from kiosk.imaging import FRAME_MAX_SIDE
 from kiosk.imaging.testing import BAD, GOOD, make_odd_files, textured
 
@@ -208,3 +214,51 @@ def test_video_file_that_comes_back_is_live_at_once(tmp_path: Path, clock, state
     assert capture.state is LOST and "video file not found" in capture.message
     aside.rename(path)
     assert seconds_until(capture, clock, LIVE, 2.0) <= PROBE_S + 0.2
+
+
+def write_clip(path: Path) -> None:
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 10.0, (64, 48))
+    for level in (20, 120, 220):
+        writer.write(np.full((48, 64, 3), level, np.uint8))
+    writer.release()
+
+
+@pytest.mark.parametrize("kind", ["video", "folder"])
+def test_a_camera_path_missing_at_start_goes_live_when_it_appears(
+    tmp_path: Path, clock, states, caplog, kind: str
+) -> None:
+    """`--camera /mnt/stick/clip.avi` before the stick is mounted: retried like an absent
+    camera, one WARNING naming the path, LIVE once the file (or folder) is there."""
+    late = tmp_path / ("late.avi" if kind == "video" else "late")
+    source = PendingPathSource(late, CameraSettings(reopen_backoff_max_s=5.0), clock=clock)
+    capture = Capture(source, clock=clock, rng=random.Random(4), reopen_backoff_initial_s=0.5,
+                      reopen_backoff_max_s=5.0)
+    capture.on_state(states)
+    opens = 0
+    real_open = source.open
+
+    def counting_open() -> None:
+        nonlocal opens
+        opens += 1
+        real_open()
+
+    source.open = counting_open  # type: ignore[method-assign]
+    with caplog.at_level(logging.INFO, logger="kiosk.camera"):
+        while opens < 2:
+            clock.advance(0.05)
+            capture.step()
+        run_for(capture, clock, 20.0)  # more retries while it is still missing
+    assert opens > 2 and capture.state is LOST
+    assert "does not exist (yet); the kiosk keeps trying every 5 s" in capture.message
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and str(late) in warnings[0], warnings
+    if kind == "video":
+        aside = tmp_path / "copying.avi"
+        write_clip(aside)
+        aside.rename(late)
+    else:
+        late.mkdir()
+        textured(64, 48, seed=1).save(late / "a.png")
+    assert seconds_until(capture, clock, LIVE, 6.0) <= PROBE_S + 0.2
+    assert isinstance(source.inner, VideoFileSource if kind == "video" else ImageFolderSource)
+    assert capture.latest() is not None

@@ -17,6 +17,7 @@ from kiosk.camera.sources import (
     DeviceSource,
     FrameSource,
     ImageFolderSource,
+    PendingPathSource,
     VideoFileSource,
     backend_id,
     source_from_setting,
@@ -86,7 +87,7 @@ def test_missing_device_is_an_operator_friendly_error() -> None:
 def test_every_source_satisfies_the_protocol(tmp_path: Path) -> None:
     for source in (
         DeviceSource(0), VideoFileSource(tmp_path / "x.avi"), ImageFolderSource(tmp_path),
-        FakeSource(),
+        FakeSource(), PendingPathSource(tmp_path / "later.avi"),
     ):
         assert isinstance(source, FrameSource)
 
@@ -251,9 +252,12 @@ def test_source_from_setting_picks_device_folder_or_file(
     assert isinstance(video, VideoFileSource) and video.loop is False
 
 
-def test_source_from_setting_errors_name_the_missing_file(tmp_path: Path) -> None:
+def test_source_from_setting_keeps_a_missing_path_pending(tmp_path: Path) -> None:
     missing = tmp_path / "visitor-demo.mp4"
-    with pytest.raises(CameraError, match=r"'.*visitor-demo\.mp4': no such file or folder"):
-        source_from_setting(str(missing), CameraSettings())
+    source = source_from_setting(str(missing), CameraSettings(reopen_backoff_max_s=7.0))
+    assert isinstance(source, PendingPathSource) and source.fingerprint() is None
+    with pytest.raises(CameraError, match=r"'.*visitor-demo\.mp4' does not exist \(yet\); "
+                       r"the kiosk keeps trying every 7 s; check the path in \[camera\] source"):
+        source.open()
     with pytest.raises(CameraError, match=r"camera\.source is empty"):
         source_from_setting("  ", CameraSettings())

@@ -21,7 +21,7 @@ def test_shutdown_queues_the_last_bucket(qtbot: QtBot, tmp_path: Path,
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     settings = load_settings(env={}, overrides={
-        "camera.source": str(tmp_path / "unplugged.avi"), "app.data_dir": str(tmp_path / "d"),
+        "camera.source": "", "app.data_dir": str(tmp_path / "d"),
         "app.log_dir": str(tmp_path / "log"), "fleet.enabled": "true",
         "fleet.site": "lobby", "fleet.kiosk_id": "k7", "aws.region": "us-east-1",
         "fleet.endpoint_url": f"http://127.0.0.1:{port}",
