@@ -144,27 +144,48 @@ def detection_verdict(detect_ms: float, fps: float) -> tuple[str, str]:
 
 
 def check_catalog(settings: Settings) -> Check:
+    """Every catalog image is decoded as the catalog will decode it (the one image
+    policy: size limits, truncation, EXIF; `kiosk.recommend.catalog.decode_checked`),
+    so a folder of cut-short or oversized files is not reported as fine: unusable
+    files WARN with a count and the first reason, an emotion with no usable image
+    WARNs, and no usable image at all FAILs."""
+    from kiosk.recommend.catalog import IMAGE_SUFFIXES, CatalogError, decode_checked
+
     root = Path(settings.recommend.catalog_dir) if settings.recommend.catalog_dir else (
         resource_path("catalog", must_exist=False)
     )
     if not root.is_dir():
         return Check("catalog", "FAIL", f"catalog folder {root} not found; set [recommend] "
                      "catalog_dir or reinstall")
-    counts = {}
+    usable: dict[str, int] = {}
+    bad: list[str] = []
     for emotion in Emotion:
         folder = root / emotion.folder
-        counts[emotion.folder] = sum(
-            1 for p in folder.glob("*") if p.suffix.lower() in {".jpg", ".jpeg", ".png", ".webp"}
-        ) if folder.is_dir() else 0
-    empty = [e for e, n in counts.items() if n == 0]
-    total = sum(counts.values())
+        files = sorted(p for p in folder.glob("*") if p.suffix.lower() in IMAGE_SUFFIXES
+                       and p.is_file() and not p.name.startswith(".")) if folder.is_dir() else []
+        usable[emotion.folder] = 0
+        for path in files:
+            try:
+                decode_checked(path.read_bytes(), name=path.name)
+            except (CatalogError, OSError) as exc:
+                bad.append(f"{emotion.folder}/{path.name}: {exc}")
+            else:
+                usable[emotion.folder] += 1
+    empty = [e for e, n in usable.items() if n == 0]
+    total = sum(usable.values())
     if total == 0:
-        return Check("catalog", "FAIL", f"no images in {root}/<emotion>/; import some with "
-                     "kiosk-admin catalog import")
-    status = "WARN" if empty else "PASS"
+        detail = (f"no usable images in {root}/<emotion>/; import some with "
+                  "kiosk-admin catalog import")
+        if bad:
+            detail += f" ({len(bad)} unusable, e.g. {bad[0]})"
+        return Check("catalog", "FAIL", detail)
+    status = "WARN" if empty or bad else "PASS"
     detail = f"{total} images in {root}"
+    if bad:
+        detail += (f"; {len(bad)} unusable and skipped, e.g. {bad[0]}; replace or remove "
+                   "them (kiosk-admin catalog rescan lists each)")
     if empty:
-        detail += f"; no images for: {', '.join(empty)}"
+        detail += f"; no usable images for: {', '.join(empty)}"
     return Check("catalog", status, detail)
 
 

@@ -40,3 +40,41 @@ def test_a_missing_camera_path_fails_at_once_saying_the_kiosk_keeps_trying(
     assert check.status == "FAIL"
     assert str(missing) in check.detail and "does not exist (yet)" in check.detail
     assert "keeps trying" in check.detail and "mood picker" in check.detail
+
+
+def _catalog(root: Path) -> None:
+    from PIL import Image
+
+    from kiosk.domain import Emotion
+
+    for emotion in Emotion:
+        (root / emotion.folder).mkdir(parents=True)
+        Image.new("RGB", (64, 64), (120, 80, 40)).save(root / emotion.folder / "ok.jpg")
+
+
+def test_the_catalog_check_decodes_each_image_and_names_unusable_ones(tmp_path: Path) -> None:
+    from kiosk.selftest import check_catalog
+
+    root = tmp_path / "catalog"
+    _catalog(root)
+    settings = load_settings(env={}, overrides={"recommend.catalog_dir": str(root)})
+    assert check_catalog(settings).status == "PASS"
+    good = (root / "happy" / "ok.jpg").read_bytes()
+    (root / "happy" / "ok.jpg").write_bytes(good[: len(good) // 2])  # cut short
+    (root / "happy" / "notes.jpg").write_bytes("\ufeffnot an image".encode())
+    check = check_catalog(settings)
+    assert check.status == "WARN"
+    assert "2 unusable" in check.detail and "happy/" in check.detail
+    assert "no usable images for: happy" in check.detail
+    assert check.detail.startswith("7 images")  # the other seven emotions
+
+
+def test_a_catalog_of_only_broken_images_fails(tmp_path: Path) -> None:
+    from kiosk.selftest import check_catalog
+
+    root = tmp_path / "catalog"
+    _catalog(root)
+    for path in root.glob("*/ok.jpg"):
+        path.write_bytes(b"")
+    check = check_catalog(load_settings(env={}, overrides={"recommend.catalog_dir": str(root)}))
+    assert check.status == "FAIL" and "no usable images" in check.detail
