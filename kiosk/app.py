@@ -51,6 +51,7 @@ from kiosk.ui.exhibit import apply_exhibit_mode, show_windowed
 from kiosk.ui.i18n import install_translator
 from kiosk.ui.main_window import MainWindow
 from kiosk.vision.factory import pipeline_factory
+from kiosk.vision.source_lines import lighten_pyside_import_hook
 from kiosk.watchdog import SystemdWatchdog
 from kiosk.workers.bridge import ThreadBridge
 from kiosk.workers.camera_bridge import CameraBridge
@@ -528,6 +529,8 @@ def run_app(settings: Settings, quit_after: float | None = None) -> int:
     history = crashlog.record_start(settings.data_dir)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    # once for the process, before any thread imports torch, boto3 or numpy's extras
+    lighten_pyside_import_hook()
     app.setApplicationName("kiosk")
     app.setApplicationVersion(__version__)
     install_translator(app, settings.app.language)

@@ -4,6 +4,7 @@ review (`CurationController`), with the visit tests' fake view, worker and back 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from PySide6.QtCore import QCoreApplication
@@ -81,13 +82,20 @@ def test_a_reloaded_catalog_is_reported_and_refreshes_the_status(admin: Admin) -
     assert view.count("set_status") == 1  # through `catalog_reloaded`
 
 
-def test_the_reload_summary_is_in_korean(admin: Admin, qapp: QCoreApplication) -> None:
-    controller, _, view, _, _ = admin
+@contextmanager
+def korean(qapp: QCoreApplication) -> Iterator[None]:
+    """The Korean translator for the block, English again after it."""
     try:
         assert install_translator(qapp, "ko")
-        controller.on_admin_action("reload_catalog")
+        yield
     finally:
         install_translator(qapp, "en")
+
+
+def test_the_reload_summary_is_in_korean(admin: Admin, qapp: QCoreApplication) -> None:
+    controller, _, view, _, _ = admin
+    with korean(qapp):
+        controller.on_admin_action("reload_catalog")
     (text,) = view.last("show_message")
     assert "RescanReport(" not in text and "Catalog reloaded" not in text
     assert text == ("카탈로그를 다시 불러왔습니다: 추가 1개, 변경 0개, 삭제 1개, 건너뜀 3개"
@@ -116,11 +124,8 @@ def test_a_failed_reload_says_what_failed_and_what_to_do(
         "Could not reload the catalog: catalog folder /srv/catalog is missing. "
         "Check the catalog folder and the log, then try again.",)
     assert view.count("set_status") == 0  # nothing was reloaded
-    try:
-        assert install_translator(qapp, "ko")
+    with korean(qapp):
         controller.on_admin_action("reload_catalog")
-    finally:
-        install_translator(qapp, "en")
     (text,) = view.last("show_message")
     assert text.startswith("카탈로그를 다시 불러오지 못했습니다: catalog folder /srv/catalog")
 

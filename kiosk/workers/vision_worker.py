@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, Signal
 from kiosk.camera import Capture
 from kiosk.vision.factory import LoadStopped, PipelineFactory
 from kiosk.vision.pipeline import VisionPipeline
-from kiosk.vision.source_lines import lighten_pyside_import_hook, release_source_lines
+from kiosk.vision.source_lines import release_source_lines
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,6 @@ class VisionWorker(QObject):
         return True
 
     def _run(self) -> None:
-        lighten_pyside_import_hook()  # before torch's 770 modules go through it
         try:
             started = time.perf_counter()
             self.pipeline, self.device = self._factory(self._stop)

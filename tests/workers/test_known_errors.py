@@ -5,7 +5,6 @@ every failure; an unexpected exception keeps its traceback every time."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,14 +18,6 @@ from kiosk.workers.problems import WorkerProblems
 from kiosk.workers.runner import SerialWorker
 
 RUNNER = "kiosk.workers.runner"
-
-
-@pytest.fixture
-def worker(qtbot: QtBot) -> Iterator[SerialWorker]:
-    w = SerialWorker("recommend")
-    w.start()
-    yield w
-    assert w.stop(2.0)
 
 
 def _errors(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:

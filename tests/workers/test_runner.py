@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
-import pytest
 from pytestqt.qtbot import QtBot
 
 from kiosk.workers.runner import SerialWorker
-
-
-@pytest.fixture
-def worker(qtbot: QtBot) -> Iterator[SerialWorker]:
-    w = SerialWorker("test")
-    w.start()
-    yield w
-    assert w.stop(2.0)
 
 
 def test_runs_off_the_gui_thread_and_delivers_on_it(worker: SerialWorker, qtbot: QtBot) -> None:
