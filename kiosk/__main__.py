@@ -6,10 +6,12 @@ import sys
 
 from kiosk.cli import build_parser, overrides_from_args
 from kiosk.config import ConfigError, describe, load_settings
+from kiosk.logs import quiet_opencv
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    quiet_opencv()  # before anything imports cv2: its warnings bypass the log format
     if argv[:1] == ["admin"]:
         # `kiosk admin …` = `kiosk-admin …`, so a bundle-only machine has the operator tools
         from kiosk.admin.cli import main as admin_main

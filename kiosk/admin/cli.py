@@ -21,6 +21,7 @@ from typing import Any
 
 from kiosk import __version__
 from kiosk.config import ConfigError, load_settings
+from kiosk.logs import quiet_opencv
 
 COMMAND_MODULES = (
     "kiosk.admin.pin_cmds",
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    quiet_opencv()  # before a command imports cv2: its warnings bypass the log format
     parser = build_parser()
     args = parser.parse_args(argv)
     overrides = {"app.data_dir": args.data_dir} if args.data_dir else None
