@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args.settings = load_settings(args.config, overrides=overrides or None)
     except ConfigError as exc:
-        print(f"kiosk-admin: settings error: {exc}", file=sys.stderr)
+        print(f"kiosk-admin: settings error: {exc.located()}", file=sys.stderr)
         return 2
     handler = getattr(args, "handler", None) or getattr(args, "func", None)
     if handler is None:
