@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import argparse
+import logging
 import sys
+from typing import Any
 
 from kiosk.cli import build_parser, overrides_from_args
-from kiosk.config import ConfigError, describe, load_settings
+from kiosk.config import (
+    AppSettings,
+    ConfigError,
+    Settings,
+    describe,
+    load_settings,
+    peek_setting,
+    settings_path,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,11 +27,18 @@ def main(argv: list[str] | None = None) -> int:
 
         return admin_main(argv[1:])
     args = build_parser().parse_args(argv)
+    overrides = overrides_from_args(args)
     try:
-        settings = load_settings(args.config, overrides=overrides_from_args(args))
+        settings = load_settings(args.config, overrides=overrides)
     except ConfigError as exc:
-        print(f"kiosk: settings error: {exc}", file=sys.stderr)
-        return 2
+        if args.print_config or args.self_test or peek_setting(
+                "app.kiosk_mode", args.config, overrides=overrides) is not True:
+            print(f"kiosk: settings error: {exc.located()}", file=sys.stderr)
+            return 2
+        fixed = _out_of_order(args, overrides, exc)
+        if fixed is None:
+            return 0
+        settings = fixed
     if args.print_config:
         sys.stdout.write(describe(settings))
         return 0
@@ -36,6 +54,26 @@ def main(argv: list[str] | None = None) -> int:
     from kiosk.app import run_app
 
     return run_app(settings, quit_after=args.quit_after)
+
+
+def _out_of_order(args: argparse.Namespace, overrides: dict[str, Any], error: ConfigError
+                  ) -> Settings | None:
+    """Exhibit mode with unusable settings: log the problem as one line and show the
+    out-of-order page until the settings file is fixed (its settings are returned)
+    or the kiosk is asked to stop (None). See README "Operating it"."""
+    from kiosk.logs import setup_logging
+
+    log_dir = peek_setting("app.log_dir", args.config, overrides=overrides) or ""
+    setup_logging(Settings(app=AppSettings(log_dir=log_dir)).log_dir)
+    log = logging.getLogger("kiosk")
+    log.error("settings error: %s", error.located())
+    from kiosk.app import wait_for_settings
+
+    language = peek_setting("app.language", args.config, overrides=overrides) or "en"
+    return wait_for_settings(
+        error, lambda: load_settings(args.config, overrides=overrides),
+        watch=settings_path(args.config), language=language, quit_after=args.quit_after,
+    )
 
 
 if __name__ == "__main__":

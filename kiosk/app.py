@@ -25,17 +25,24 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import (
+    QEvent,
+    QMessageLogContext,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtWidgets import QApplication
 
 from kiosk import __version__, crashlog, restart
 from kiosk.backend import KioskBackend
 from kiosk.camera.capture import CameraState
-from kiosk.config import Settings, settings_notes
+from kiosk.config import ConfigError, Settings, settings_notes
 from kiosk.controllers.admin import AdminController
 from kiosk.controllers.curation import CurationController
 from kiosk.controllers.seams import View
@@ -50,6 +57,7 @@ from kiosk.ui.adapter import ViewAdapter
 from kiosk.ui.exhibit import apply_exhibit_mode, show_windowed
 from kiosk.ui.i18n import install_translator
 from kiosk.ui.main_window import MainWindow
+from kiosk.ui.out_of_order import OutOfOrderPage, SettingsWatch
 from kiosk.vision.factory import pipeline_factory
 from kiosk.vision.source_lines import lighten_pyside_import_hook
 from kiosk.watchdog import SystemdWatchdog
@@ -234,7 +242,8 @@ class Kiosk:
 
             rec.call_on_thread(open_fleet)
             self.cleanups.register("fleet metrics", lambda: [p.stop(3.0) for p in fleet], 4.0)
-        rec.started()
+        # a restart only after an unclean end (crash, kill, watchdog), as in the panel
+        rec.started(unclean_previous_exit=bool(self.history and self.history.after_unclean))
         self.window.mood_picked.connect(lambda _value: rec.mood_picked())
         if self.camera is not None and self.vision is not None:
             rec.camera_state(self.camera.state)
@@ -524,6 +533,71 @@ def _quit_on_sigterm(app: QApplication) -> QTimer:
     return timer
 
 
+def wait_for_settings(
+    error: ConfigError,
+    reload: Callable[[], Settings],
+    watch: Path | None,
+    language: str = "en",
+    quit_after: float | None = None,
+) -> Settings | None:
+    """Exhibit mode with settings that cannot be used: show the full-screen "out of
+    order" page (`kiosk.ui.out_of_order`) naming `error`'s file, line and what to do,
+    and wait. Whenever the file `watch` changes, `reload()` is tried: the settings it
+    returns are returned (the caller starts the kiosk with them); a `ConfigError`
+    is logged as one line and shown. Returns None when asked to quit (SIGTERM,
+    SIGINT, `quit_after` seconds): the caller exits 0, so a supervisor does not
+    restart it in a loop. Tells systemd READY=1 and keeps its watchdog fed."""
+    qInstallMessageHandler(_qt_message)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("kiosk")
+    install_translator(app, language)
+    page = OutOfOrderPage()
+    page.set_problem(error)
+    apply_exhibit_mode(page)
+    watchdog = SystemdWatchdog()
+    watchdog.start()
+    wakeup = _quit_on_sigterm(app)
+    fixed: list[Settings] = []
+    watcher: SettingsWatch | None = None
+
+    def on_changed() -> None:
+        try:
+            settings = reload()
+        except ConfigError as exc:
+            log.error("settings error: %s", exc.located())
+            page.set_problem(exc, again=True)
+            return
+        log.info("settings are usable again: starting the kiosk")
+        fixed.append(settings)
+        app.exit(0)
+
+    if watch is not None:
+        watcher = SettingsWatch(watch, parent=page)
+        watcher.changed.connect(on_changed)
+        watcher.start()
+        log.info("out of order until %s is fixed (checked every second)", watch)
+    quit_timer = QTimer(page)
+    quit_timer.setObjectName("out-of-order-quit-after")
+    quit_timer.setSingleShot(True)
+    quit_timer.timeout.connect(app.quit)
+    if quit_after is not None:
+        quit_timer.start(int(quit_after * 1000))
+    try:
+        app.exec()
+    finally:
+        wakeup.stop()
+        quit_timer.stop()
+        if watcher is not None:
+            watcher.stop()
+        watchdog.timer.stop()  # not stop(): STOPPING=1 would tell systemd we are leaving
+        page.close()
+        page.deleteLater()  # with it its guard, its stay-on-top watch and its timers
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        QApplication.removePostedEvents(app, QEvent.Type.Quit)  # app.quit()'s own, if any
+    return fixed[0] if fixed else None
+
+
 def run_app(settings: Settings, quit_after: float | None = None) -> int:
     qInstallMessageHandler(_qt_message)
     history = crashlog.record_start(settings.data_dir)
@@ -556,14 +630,17 @@ def run_app(settings: Settings, quit_after: float | None = None) -> int:
     if quit_after is not None:
         QTimer.singleShot(int(quit_after * 1000), app.quit)
     code = 1
+    ended = False  # the event loop returned: an orderly end (quit, Exit, Restart, SIGTERM)
     try:
         code = app.exec()
+        ended = True
     finally:
         wakeup.stop()
         stuck = kiosk.shutdown()
         sys.excepthook = previous_hook
         kiosk.window.close()
-        crashlog.mark_clean_exit(code)
+        if ended:  # the last step: a kill or a crash before it leaves the run unmarked
+            crashlog.mark_clean_exit(code)
     # Restart from the admin panel without systemd: start again instead of going dark.
     restart.restart_in_place_if_unsupervised(code)
     if stuck:

@@ -5,8 +5,15 @@ process dies; systemd then restarts the kiosk and nobody notices that it has
 been dying every minute. This module keeps a small JSON file in the data folder:
 each start appends a run, an orderly shutdown marks it clean. A run that is
 still unmarked when the next one starts ended uncleanly (crash, watchdog kill,
-SIGKILL, power loss). The counts for the last hour go to the log and the admin
-status.
+SIGKILL, power loss). Only a start that follows such an end is a restart: a
+clean shutdown (SIGTERM, the admin panel's Exit or Restart, closing the window)
+followed by a start is not counted. The counts for the last hour go to the log
+and the admin status.
+
+The clean mark is written last, after the orderly shutdown, atomically (a
+temporary file, fsync, rename, fsync of the folder): a process killed before
+that point, by SIGKILL or a power loss, leaves its run unmarked, and a torn
+write leaves the old record, never half a file.
 
 Usage (the composition root):
 
@@ -22,6 +29,7 @@ diagnostic, never a reason not to start.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import logging
 import os
@@ -47,9 +55,12 @@ Clock = Callable[[], float]
 class CrashInfo:
     """What the previous runs tell about this start.
 
-    `restarts_last_hour`: earlier starts within the last hour (this one excluded).
+    `restarts_last_hour`: starts within the last hour, this one included, that
+    followed a run without an orderly shutdown (a restart after a failure; a start
+    after a clean shutdown is not one).
     `unclean_exits_last_hour`: runs found without an orderly shutdown within the
     last hour (the time of an unclean exit is when the next start noticed it).
+    `after_unclean`: this start follows a run without an orderly shutdown.
     """
 
     restarts_last_hour: int
@@ -57,6 +68,7 @@ class CrashInfo:
     unclean_exits_total: int = 0
     last_unclean_start: float | None = None  # epoch seconds of the last unclean run's start
     path: Path | None = None
+    after_unclean: bool = False
 
     @property
     def crash_loop(self) -> bool:
@@ -97,12 +109,15 @@ class CrashLog:
                 run["clean"] = False
                 run["noticed"] = now
         runs = [r for r in runs if now - float(r.get("started", 0)) <= KEEP_S][-(KEEP_MAX - 1):]
-        restarts = sum(1 for r in runs if now - float(r.get("started", 0)) <= WINDOW_S)
         unclean = [r for r in runs if r.get("clean") is False]
         recent_unclean = [r for r in unclean
                           if now - float(r.get("noticed", r.get("started", 0))) <= WINDOW_S]
         self._run_id = f"{self._pid}-{now:.6f}"
         runs.append({"id": self._run_id, "pid": self._pid, "started": now, "clean": None})
+        # a restart is a start whose previous run ended without an orderly shutdown
+        restarts = sum(1 for before, run in itertools.pairwise(runs)
+                       if before.get("clean") is False
+                       and now - float(run.get("started", 0)) <= WINDOW_S)
         self._save(runs)
         info = CrashInfo(
             restarts_last_hour=restarts,
@@ -110,6 +125,7 @@ class CrashLog:
             unclean_exits_total=len(unclean),
             last_unclean_start=float(unclean[-1]["started"]) if unclean else None,
             path=self.path,
+            after_unclean=len(runs) > 1 and runs[-2].get("clean") is False,
         )
         self._report(info, [r for r in runs if r.get("noticed") == now])
         return info
@@ -168,6 +184,7 @@ class CrashLog:
                     out.flush()
                     os.fsync(out.fileno())
                 Path(tmp).replace(self.path)
+                _fsync_dir(self.path.parent)
             except BaseException:
                 with contextlib.suppress(OSError):
                     Path(tmp).unlink()
@@ -175,6 +192,21 @@ class CrashLog:
         except OSError as exc:
             log.warning("cannot write the run record %s (%s); crash loops will not be "
                         "counted across restarts", self.path, exc.strerror or exc)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable (POSIX; where a folder cannot be opened,
+    as on Windows, the rename is already as durable as the platform makes it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _when(epoch: float) -> str:

@@ -17,6 +17,11 @@ DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSP
 class KioskError(Exception):
     """An error with a message a store operator can act on."""
 
+    logged = False
+    """True when the condition was logged where it was found, once per change of state
+    (e.g. the catalog folder going away): a worker that catches it then logs it at
+    DEBUG only (`kiosk.workers.runner`)."""
+
 
 class DiskFullError(KioskError):
     """A write failed for lack of space on the disk holding `path`; raised by every

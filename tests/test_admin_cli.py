@@ -67,6 +67,8 @@ def test_every_command_accepts_the_global_options() -> None:
         assert (args.config, args.data_dir) == ("k.toml", "d"), leaf
         args = parser.parse_args(["--config", "k.toml", *leaf])
         assert (args.config, args.data_dir) == ("k.toml", None), leaf
+        for argv in ([*leaf, "--catalog", "c"], ["--catalog", "c", *leaf]):
+            assert parser.parse_args(argv).catalog_dir == "c", argv
 
 
 def test_a_config_file_given_after_the_command_is_read(run: Any, tmp_path: Path) -> None:
@@ -126,3 +128,22 @@ def test_python_dash_m_kiosk_admin_runs_the_admin_cli() -> None:
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("kiosk-admin ")
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_catalog_is_the_kiosks_catalog_override(run: Any, tmp_path: Path, where: str) -> None:
+    from kiosk.cli import build_parser as kiosk_parser
+
+    # the same option as the kiosk's, for the same setting
+    assert "--catalog DIR" in kiosk_parser().format_help()
+    assert "--catalog DIR" in build_parser().format_help()
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[app]\ndata_dir = "{(tmp_path / "d").as_posix()}"\n'
+                      f'[recommend]\ncatalog_dir = "{(tmp_path / "from-file").as_posix()}"\n')
+    wanted = tmp_path / "usb"
+    (wanted / "calm").mkdir(parents=True)
+    flags = ["--config", str(config), "--catalog", str(wanted)]
+    command = ["catalog", "rescan", "--json"]
+    code, out, err = run(*(flags + command if where == "before" else command + flags))
+    assert code == 0, err
+    assert json.loads(out)["root"] == str(wanted)

@@ -88,8 +88,12 @@ def test_visitor_arrives_pages_likes_and_leaves(running: Kiosk, qtbot: QtBot) ->
 def test_camera_lost_mood_picker_drives_recommendations(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
-    # a camera file that is not there (yet) is retried; meanwhile the mood picker
-    kiosk = make_kiosk(qtbot, tmp_path, str(tmp_path / "unplugged.avi"))
+    # a camera file that is not there (yet) is retried; meanwhile the mood picker. The
+    # visit must outlast a first start's catalog indexing (6.6 s on a busy 2-core
+    # machine), so not the 3 s idle timeout of the other tests: with nobody in view it
+    # would end the visit, and drop the page, before the index is ready
+    kiosk = make_kiosk(qtbot, tmp_path, str(tmp_path / "unplugged.avi"),
+                       **{"app.idle_timeout_s": "60"})
     kiosk.start()
     try:
         window, controller = kiosk.window, kiosk.controller

@@ -61,8 +61,11 @@ class FakeBackend(Backend):
         self.pending: list[str] = []  # curation keys awaiting review
         self.page_error: Exception | None = None  # raised by page() while set
         self.empty_pages = False  # page() answers with no items (an empty mood)
+        self.attract_calls = 0
+        self.catalog_generation = 1  # check_catalog's answer (it grows when the catalog is back)
 
     def attract_images(self, count: int) -> list[np.ndarray]:
+        self.attract_calls += 1
         return [np.zeros((4, 4, 3), np.uint8)] * count
 
     def page(self, request: int, visit_id: str, emotion: Emotion, user_id: str | None,
@@ -100,6 +103,9 @@ class FakeBackend(Backend):
 
     def end_visit(self, visit_id: str, shown: Page | None) -> None:
         self.ended.append(visit_id)
+
+    def check_catalog(self) -> int:
+        return self.catalog_generation
 
     def status(self) -> BackendStatus:
         return BackendStatus(queue=QueueStatus(depth=len(self.likes), dead_letters=0))
@@ -628,3 +634,25 @@ def test_likes_of_a_past_visit_are_not_shown_as_liked(parts: Parts) -> None:
     assert shown == 1  # only the first visit's own confirmation
     controller.on_like(item)  # a new visitor's like is a new like
     assert backend.likes == [("v1", item), ("v2", item)]
+
+
+def test_the_catalog_coming_back_refills_the_screens_without_a_touch(parts: Parts) -> None:
+    controller, view, backend, _ = parts
+    assert controller.catalog_timer.isActive()
+    controller._check_catalog()  # the first answer: start-up's own images are on screen
+    assert view.count("show_attract") == 1 and backend.attract_calls == 1
+    # the catalog folder is missing: no page for the visitor who picked a mood
+    backend.page_error = CatalogError("catalog folder /media/usb does not exist")
+    controller.on_mood_picked("CALM")
+    assert controller.page is None and view.last("show_waiting") == ("failed",)
+    controller._check_catalog()  # nothing new: nothing asked again
+    assert len(backend.pages) == 0 and backend.attract_calls == 1
+    # it is mounted: the back end's next check opens it (its generation moves on)
+    backend.page_error = None
+    backend.catalog_generation = 2
+    controller._check_catalog()
+    assert controller.page is not None and controller.page.emotion is Emotion.CALM
+    assert view.last("show_waiting") == ("",)
+    assert len(backend.pages) == 1 and backend.attract_calls == 2  # fetched afresh
+    controller._check_catalog()  # once only
+    assert len(backend.pages) == 1 and backend.attract_calls == 2

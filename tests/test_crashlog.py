@@ -1,4 +1,5 @@
-"""The run record counts restarts and unclean exits across processes."""
+"""The run record counts restarts after failures and unclean exits across processes;
+a start after a clean shutdown is not a restart."""
 
 from __future__ import annotations
 
@@ -24,15 +25,39 @@ def test_first_start_counts_nothing(tmp_path: Path) -> None:
     assert (tmp_path / crashlog.FILE_NAME).is_file()
 
 
-def test_clean_restarts_are_restarts_not_crashes(tmp_path: Path) -> None:
+def test_starts_after_clean_shutdowns_are_neither_restarts_nor_crashes(tmp_path: Path
+                                                                        ) -> None:
     clock = FakeClock(EPOCH)
-    for _ in range(3):
+    for code in (0, 3, 0):  # SIGTERM / Exit (0) and the admin panel's Restart (3)
         run = CrashLog(tmp_path, clock)
         run.record_start()
         clock.now += 60
-        run.mark_clean_exit()
+        run.mark_clean_exit(code)
     info = CrashLog(tmp_path, clock).record_start()
-    assert (info.restarts_last_hour, info.unclean_exits_last_hour) == (3, 0)
+    assert (info.restarts_last_hour, info.unclean_exits_last_hour) == (0, 0)
+    assert not info.after_unclean
+    runs = json.loads((tmp_path / crashlog.FILE_NAME).read_text())["runs"]
+    assert [r["clean"] for r in runs] == [True, True, True, None]
+    assert [r.get("code") for r in runs[:3]] == [0, 3, 0]
+
+
+def test_only_the_start_after_an_unclean_end_is_a_restart(tmp_path: Path) -> None:
+    clock = FakeClock(EPOCH)
+    clean = CrashLog(tmp_path, clock)
+    clean.record_start()
+    clean.mark_clean_exit()
+    clock.now += 60
+    CrashLog(tmp_path, clock).record_start()  # killed: never marked
+    clock.now += 60
+    after_crash = CrashLog(tmp_path, clock)
+    info = after_crash.record_start()
+    assert (info.restarts_last_hour, info.unclean_exits_last_hour) == (1, 1)
+    assert info.after_unclean
+    after_crash.mark_clean_exit()
+    clock.now += 60
+    info = CrashLog(tmp_path, clock).record_start()
+    assert (info.restarts_last_hour, info.unclean_exits_last_hour) == (1, 1)  # still that one
+    assert not info.after_unclean
 
 
 def test_unmarked_runs_are_unclean_exits(tmp_path: Path, caplog: pytest.LogCaptureFixture
@@ -74,7 +99,7 @@ def test_old_runs_leave_the_window_and_the_file(tmp_path: Path) -> None:
     CrashLog(tmp_path, clock).record_start()  # notices it now
     clock.now += 2 * crashlog.WINDOW_S
     info = CrashLog(tmp_path, clock).record_start()
-    assert info.restarts_last_hour == 0
+    assert info.restarts_last_hour == 1  # this start, after the second run died
     assert info.unclean_exits_last_hour == 1  # the second run, noticed just now
     assert info.unclean_exits_total == 2
     clock.now += crashlog.KEEP_S + 1
@@ -88,7 +113,7 @@ def test_a_long_run_that_crashes_counts_when_noticed(tmp_path: Path) -> None:
     CrashLog(tmp_path, clock).record_start()
     clock.now += 3 * 24 * 3600  # ran for three days, then died
     info = CrashLog(tmp_path, clock).record_start()
-    assert (info.restarts_last_hour, info.unclean_exits_last_hour) == (0, 1)
+    assert (info.restarts_last_hour, info.unclean_exits_last_hour) == (1, 1)
 
 
 def test_corrupt_or_unwritable_record_never_stops_the_kiosk(
@@ -137,4 +162,31 @@ def test_across_real_processes(tmp_path: Path) -> None:
     assert start("crash") == "0 0"
     assert start("crash") == "1 1"
     assert start("clean") == "2 2"
-    assert start("clean") == "3 2"
+    assert start("clean") == "2 2"  # the start after a clean exit is not a restart
+    assert start("clean") == "2 2"
+
+
+KILLED = """
+import sys
+from kiosk import crashlog
+crashlog.record_start(sys.argv[1])
+print("started", flush=True)
+sys.stdin.readline()  # waits for the SIGKILL
+crashlog.mark_clean_exit()
+"""
+
+
+def test_a_kill_9_leaves_no_clean_mark(tmp_path: Path) -> None:
+    import signal
+
+    with subprocess.Popen([sys.executable, "-c", KILLED, str(tmp_path)],
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                          cwd=Path(__file__).resolve().parents[1]) as proc:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "started"
+        proc.send_signal(signal.SIGKILL)
+        assert proc.wait(timeout=30) == -signal.SIGKILL
+    runs = json.loads((tmp_path / crashlog.FILE_NAME).read_text())["runs"]
+    assert [r["clean"] for r in runs] == [None]
+    info = CrashLog(tmp_path).record_start()
+    assert (info.restarts_last_hour, info.unclean_exits_last_hour) == (1, 1)
+    assert not list(tmp_path.glob(".runs-*"))  # no temporary file left behind

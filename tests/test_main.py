@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -92,3 +93,120 @@ def test_sigterm_shuts_down_in_order(tmp_path: Path, faces_dir: Path) -> None:
     assert "quitting" in rest and "shutting down" in rest
     runs = json.loads((tmp_path / "d" / "runs.json").read_text())["runs"]
     assert runs[-1]["clean"] is True and runs[-1]["code"] == 0, runs[-1]
+
+
+BAD_SETTINGS = "[app]\nlanguage = 'en'\n\n[vision]\nthreads = -2\n"
+
+
+def test_a_bad_settings_file_outside_exhibit_mode_exits_2_naming_the_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kiosk.app
+
+    path = tmp_path / "kiosk.toml"
+    path.write_text(BAD_SETTINGS)
+    monkeypatch.setattr(kiosk.app, "wait_for_settings", lambda *a, **k: pytest.fail("page"))
+    for argv in (["--windowed"], [], ["--kiosk", "--self-test"], ["--kiosk", "--print-config"]):
+        assert main(["--config", str(path), *argv]) == 2
+        err = capsys.readouterr().err
+        assert err == (f"kiosk: settings error: {path}, line 5: vision.threads = -2: "
+                       "must be between 0 and 256\n")
+
+
+@pytest.mark.parametrize("how", [["--kiosk"], ["kiosk_mode = true"]])
+def test_exhibit_mode_shows_the_page_and_starts_on_the_fixed_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: list[str]
+) -> None:
+    import kiosk.app
+    from kiosk.config import ConfigError, Settings
+
+    path = tmp_path / "kiosk.toml"
+    argv = ["--config", str(path), "--set", f"app.log_dir={tmp_path / 'log'}",
+            "--data-dir", str(tmp_path / "d")]
+    if how == ["--kiosk"]:
+        argv.append("--kiosk")
+        path.write_text(BAD_SETTINGS)
+    else:  # exhibit mode from the broken file itself
+        path.write_text(BAD_SETTINGS.replace("[app]\n", "[app]\nkiosk_mode = true\n"))
+    calls: list[tuple[ConfigError, Path | None, str]] = []
+    started: list[Settings] = []
+
+    def page(error: ConfigError, reload: object, watch: Path | None, language: str = "en",
+             quit_after: float | None = None) -> Settings | None:
+        calls.append((error, watch, language))
+        if len(calls) == 1:
+            return None  # SIGTERM while out of order
+        path.write_text("[app]\nkiosk_mode = true\n[vision]\nthreads = 2\n")
+        assert callable(reload)
+        fixed = reload()
+        assert isinstance(fixed, Settings)
+        return fixed
+
+    monkeypatch.setattr(kiosk.app, "wait_for_settings", page)
+    def run_app(settings: Settings, quit_after: float | None = None) -> int:
+        started.append(settings)
+        return 0
+
+    monkeypatch.setattr(kiosk.app, "run_app", run_app)
+    assert main(argv) == 0  # asked to stop: status 0, so systemd does not restart it
+    assert not started
+    assert calls[0][0].line == (5 if how == ["--kiosk"] else 6) and calls[0][1] == path
+    log_text = (tmp_path / "log" / "kiosk.log").read_text()
+    assert f"settings error: {path}, line {calls[0][0].line}: vision.threads = -2" in log_text
+    assert main(argv) == 0
+    assert len(started) == 1 and started[0].vision.threads == 2
+
+
+@pytest.mark.slow
+def test_an_exhibit_kiosk_waits_out_a_bad_file_then_starts(tmp_path: Path) -> None:
+    """The whole path in a real process: out-of-order page, the file is fixed, the
+    kiosk starts on its own, SIGTERM ends it cleanly."""
+    import os
+    import selectors
+    import signal
+    import time
+
+    path = tmp_path / "kiosk.toml"
+    path.write_text(BAD_SETTINGS)
+    catalog = tmp_path / "catalog"  # empty: nothing to index, so the stop is quick
+    catalog.mkdir()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "--kiosk", "--config", str(path), "--camera", "",
+         "--data-dir", str(tmp_path / "d"), "--set", f"app.log_dir={tmp_path / 'log'}",
+         "--catalog", str(catalog), "--quit-after", "90"],
+        stderr=subprocess.PIPE, text=True, env=env, cwd=Path(__file__).resolve().parents[1])
+    assert proc.stderr is not None
+    selector = selectors.DefaultSelector()
+    selector.register(proc.stderr, selectors.EVENT_READ)
+    seen = ""
+
+    def read_until(text: str) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + 60
+        while text not in seen and time.monotonic() < deadline:
+            if selector.select(timeout=1):
+                line = proc.stderr.readline() if proc.stderr is not None else ""
+                if not line:
+                    break
+                seen += line
+        assert text in seen, seen[-3000:]
+
+    try:
+        read_until("out of order until")
+        assert f"settings error: {path}, line 5: vision.threads = -2" in seen
+        path.write_text("[vision]\nthreads = 2\n")
+        read_until("started (exhibit mode)")
+        # not in the first instants: a SIGTERM then can hang Qt's raster paint (seen
+        # on main too, about 1 in 8 runs; see the README's operator notes)
+        read_until(" skipped (")  # the (empty) catalog is scanned
+        proc.send_signal(signal.SIGTERM)
+        rest = proc.communicate(timeout=60)[1]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, rest[-2000:]
+    assert "settings are usable again" in seen
+    runs = json.loads((tmp_path / "d" / "runs.json").read_text())["runs"]
+    assert len(runs) == 1 and runs[0]["clean"] is True

@@ -1,6 +1,11 @@
 """`kiosk-admin catalog import | list | approve | reject | remove | retag | sync | rescan`:
 curate the image catalog.
 
+`--catalog DIR` (a global option, `kiosk.admin.cli`) points every command at another
+catalog folder, as `kiosk --catalog DIR` does for the kiosk. `rescan` prints its report
+(skipped files and ignored folders included) on standard output only: they are not
+logged to standard error as well.
+
 New images wait in the pending pool (`<data_dir>/pending/`) until approved; an
 approval moves the image into `<catalog>/<emotion>/` and queues a PutItems record
 for Amazon Personalize. `sync` mirrors `s3://BUCKET/PREFIX/<emotion>/<file>` into
@@ -40,6 +45,18 @@ def emotion_arg(text: str) -> Emotion:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+class _LiveOrFolder(argparse.Action):
+    """`catalog list --catalog` alone lists the live images (what it meant before
+    every command took `--catalog DIR`); `--catalog DIR` is the catalog folder."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        if values is None:
+            namespace.live = True
+        else:
+            namespace.catalog_dir = values
+
+
 def register(subparsers: Any) -> None:
     """Add the `catalog` command group to the admin cli's subparsers."""
     catalog = subparsers.add_parser(
@@ -59,7 +76,11 @@ def register(subparsers: Any) -> None:
     p = sub.add_parser("list", parents=[common], help="list pending (default) or live images")
     which = p.add_mutually_exclusive_group()
     which.add_argument("--pending", action="store_true", help="images waiting for review")
-    which.add_argument("--catalog", action="store_true", help="images live in the catalog")
+    which.add_argument("--live", action="store_true", help="images live in the catalog")
+    p.add_argument("--catalog", nargs="?", action=_LiveOrFolder, dest="catalog_dir",
+                   default=argparse.SUPPRESS, metavar="DIR",
+                   help="with DIR: the catalog folder, as for every command; alone: "
+                   "the same as --live (its meaning before --live)")
     p.add_argument("--emotion", type=emotion_arg, help="only this emotion")
     p.set_defaults(func=cmd_list)
 
@@ -176,7 +197,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     def body() -> int:
-        if args.catalog:
+        if args.live:
             settings = _settings(args)
             catalog = open_catalog(settings)
             try:
@@ -330,6 +351,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 def cmd_rescan(args: argparse.Namespace) -> int:
     def body() -> int:
         catalog: Catalog = open_catalog(_settings(args))
+        catalog.quiet = True  # skipped files and ignored folders: in the report, once
         try:
             scan = catalog.rescan()
             counts = catalog.counts()
@@ -339,8 +361,11 @@ def cmd_rescan(args: argparse.Namespace) -> int:
                  f" {len(scan.removed)} removed, {scan.unchanged} unchanged, "
                  f"{len(scan.skipped)} skipped"]
         lines += [f"  skipped {s.path}: {s.reason}" for s in scan.skipped]
+        lines += [f"  ignored folder {name}: not an emotion folder "
+                  f"({', '.join(e.folder for e in Emotion)})" for name in scan.ignored_folders]
         lines.append("  " + ", ".join(f"{k} {v}" for k, v in counts.items()))
         _emit(args, {"root": str(catalog.root), "added": list(scan.added),
+                     "ignored_folders": list(scan.ignored_folders),
                      "updated": list(scan.updated), "removed": list(scan.removed),
                      "unchanged": scan.unchanged, "counts": counts,
                      "skipped": [{"path": s.path, "reason": s.reason} for s in scan.skipped]},

@@ -8,6 +8,8 @@ Global options, accepted before or after the command (`kiosk-admin --data-dir D
 events status` = `kiosk-admin events status --data-dir D`):
     --config FILE   the settings file (else $KIOSK_CONFIG, else the platform file)
     --data-dir DIR  the data folder, over the file and the environment (= app.data_dir)
+    --catalog DIR   the catalog folder, over the file and the environment
+                    (= recommend.catalog_dir), as `kiosk --catalog DIR`
 Exit codes: 0 done, 1 something did not work, 2 bad arguments or settings.
 """
 
@@ -35,7 +37,7 @@ COMMAND_MODULES = (
 
 
 def _add_global_options(parser: argparse.ArgumentParser, default: Any) -> None:
-    """--config and --data-dir; `default` is None on the main parser and SUPPRESS on a
+    """--config, --data-dir and --catalog; `default` is None on the main parser and SUPPRESS on a
     command's, so a value given after the command wins and none given keeps the first."""
     taken = set(parser._option_string_actions)
     if "--config" not in taken:
@@ -45,6 +47,10 @@ def _add_global_options(parser: argparse.ArgumentParser, default: Any) -> None:
     if "--data-dir" not in taken:
         parser.add_argument("--data-dir", dest="data_dir", metavar="DIR", default=default,
                             help="data folder (databases, pending pool); over the settings")
+    if "--catalog" not in taken:  # `catalog list` has its own (kiosk.admin.catalog_cmds)
+        parser.add_argument("--catalog", dest="catalog_dir", metavar="DIR", default=default,
+                            help="catalog folder (<catalog>/<emotion>/<file>), as kiosk "
+                            "--catalog; over the settings (recommend.catalog_dir)")
 
 
 def _command_parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
@@ -71,11 +77,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    overrides = {"app.data_dir": args.data_dir} if args.data_dir else None
+    overrides: dict[str, Any] = {}
+    if args.data_dir:
+        overrides["app.data_dir"] = args.data_dir
+    if args.catalog_dir:
+        overrides["recommend.catalog_dir"] = args.catalog_dir
     try:
-        args.settings = load_settings(args.config, overrides=overrides)
+        args.settings = load_settings(args.config, overrides=overrides or None)
     except ConfigError as exc:
-        print(f"kiosk-admin: settings error: {exc}", file=sys.stderr)
+        print(f"kiosk-admin: settings error: {exc.located()}", file=sys.stderr)
         return 2
     handler = getattr(args, "handler", None) or getattr(args, "func", None)
     if handler is None:

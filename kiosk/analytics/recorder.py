@@ -196,10 +196,12 @@ class Recorder:
             self._roll().stats.crashes += 1
 
     def started(self, unclean_previous_exit: bool = False) -> None:
-        """The app started (a restart); `unclean_previous_exit` counts as a crash too."""
+        """The app started. After an unclean end of the previous run (crash, kill,
+        watchdog; `kiosk.crashlog`) that start is a restart and the end a crash; a
+        start after a clean shutdown counts as neither."""
         with self._lock:
             o = self._roll()
-            o.stats.restarts += 1
+            o.stats.restarts += int(unclean_previous_exit)
             o.stats.crashes += int(unclean_previous_exit)
 
     def snapshot(self) -> BucketStats:

@@ -3,14 +3,17 @@
 `KioskBackend` composes the recommendation service and the event queue. Every
 method may block. Two serial workers call it, each on its own state:
 
-- `kiosk-recommend`: `open`, `page`, `learn_like`, `end_visit`, `status`, curation —
-  ranking, image decoding and Personalize calls;
+- `kiosk-recommend`: `open`, `page`, `learn_like`, `end_visit`, `status`,
+  `check_catalog`, curation — ranking, image decoding and Personalize calls;
 - `kiosk-events`: `open_events`, `commit_like` and the impressions — SQLite writes
   with fsync, which may wait on another process's lock.
 
 So recording a like never queues behind a page or a network call, and a locked
-queue never delays a page. The uploader is built by the composition root
-(`kiosk.app`) once `open_events` has opened the queue.
+queue never delays a page. A catalog folder that is missing at start or goes away
+(an unmounted USB stick or share) is noticed by `kiosk.backend.catalog_watch`: pages
+fail with the reason, logged once, and the recommender is opened or rescanned as soon
+as the folder is back, on the next page or the visit controller's check. The uploader
+is built by the composition root (`kiosk.app`) once `open_events` has opened the queue.
 """
 
 from __future__ import annotations
@@ -20,15 +23,18 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from kiosk.backend.catalog_watch import CatalogWatch
 from kiosk.backend.results import LikeResult, PageResult, Thumbnail
 from kiosk.backend.seams import Queue, Recommender, UploaderControl
 from kiosk.domain import Emotion, Like, Page, RecommendMode
 from kiosk.errors import KioskError
 from kiosk.events.errors import EventsError
+from kiosk.recommend.catalog import folder_problem
 from kiosk.status import BackendStatus, QueueStatus
 
 if TYPE_CHECKING:
@@ -51,7 +57,12 @@ class KioskBackend:
 
     A queue that cannot be opened leaves `queue` None and `open_error` set: likes are
     then refused (`commit_like` raises) so the screen never says "Liked" for a like
-    that was not saved."""
+    that was not saved.
+
+    `catalog_watch` (built by `from_settings`) keeps the catalog folder's state: while
+    it is missing or unmounted, pages and the attract images raise a `KioskError`
+    saying so (logged once per change); once it is there, the next page or
+    `check_catalog` opens the recommender (start-up failed) or rescans it."""
 
     def __init__(self, recommender: Recommender | None = None, queue: Queue | None = None,
                  image_size: tuple[int, int] = (640, 640),
@@ -69,8 +80,10 @@ class KioskBackend:
         self._unliked_page: Page | None = None
         self._liked_pages: set[tuple[str, int]] = set()  # touched on the events thread
         self._liked_lock = threading.Lock()
-        self.open_error = ""
+        self.open_error = ""  # the event queue's problem
+        self._recommend_error = ""  # why the recommender could not be opened
         self._open_failure: KioskError | None = None  # a known (explained) open failure
+        self.catalog_watch: CatalogWatch | None = None  # set by from_settings
         self.pool: PendingPool | None = None  # opened on demand (curation screen)
         # runs an event write (impressions) on the events worker; inline by default
         self.defer_event: Callable[..., None] = lambda fn, *args: fn(*args)
@@ -85,8 +98,10 @@ class KioskBackend:
         worker logs once without a traceback; RuntimeError before `open()` built it."""
         if self._recommender is None:
             if self._open_failure is not None:
-                raise KioskError(str(self._open_failure))
-            raise RuntimeError(self.open_error or "the recommender is not open yet "
+                error = KioskError(str(self._open_failure))
+                error.logged = self._open_failure.logged
+                raise error
+            raise RuntimeError(self._recommend_error or "the recommender is not open yet "
                                "(KioskBackend.open runs first on the recommend worker)")
         return self._recommender
 
@@ -111,6 +126,13 @@ class KioskBackend:
 
         backend = cls(opener=opener, events_opener=events_opener)
         backend._settings = settings
+        if settings.recommend.catalog_dir:
+            root = Path(settings.recommend.catalog_dir).expanduser()
+        else:
+            from kiosk.resources import catalog_root
+
+            root = catalog_root()
+        backend.catalog_watch = CatalogWatch(root)
         return backend
 
     def open(self, events: bool = True) -> None:
@@ -119,12 +141,18 @@ class KioskBackend:
             try:
                 self._opener(self)
             except Exception as exc:  # the admin panel says why no page comes
-                self.open_error = "; ".join(
-                    p for p in (self.open_error, f"recommendations unavailable: {exc}") if p)
+                self._recommend_error = f"recommendations unavailable: {exc}"
                 if isinstance(exc, KioskError):
                     self._open_failure = exc
+                    if self.catalog_watch is not None:  # logged here, once; retried
+                        self.catalog_watch.went(str(exc))
+                        self.catalog_watch.retry_failed()
+                        exc.logged = True
                 raise
             self._open_failure = None
+            self._recommend_error = ""
+            if self.catalog_watch is not None:
+                self.catalog_watch.opened(lambda: len(self.recommender.items()))
         if events:
             self.open_events()
 
@@ -144,6 +172,42 @@ class KioskBackend:
         if problem:
             self.open_error = problem
         return self.queue
+
+    # ------------------------------------------------------------------ the catalog folder
+
+    def check_catalog(self) -> int:
+        """Recommend thread, every `catalog_watch.CHECK_S` seconds (the visit
+        controller): notice the catalog folder going or coming back (one stat while
+        all is well); returns `catalog_watch.generation`, which grows each time the
+        catalog becomes usable (0 without a watch). Never raises a `KioskError`: what
+        it finds is logged once per change."""
+        try:
+            self._catalog_ready()
+        except KioskError as exc:
+            if not exc.logged and self.catalog_watch is not None:
+                self.catalog_watch.went(str(exc))
+        return self.catalog_watch.generation if self.catalog_watch is not None else 0
+
+    def _catalog_ready(self) -> None:
+        """Raise `KioskError` while the catalog folder cannot be used (missing, or an
+        empty mount point: `kiosk.recommend.catalog.folder_problem`); once it can,
+        open the recommender that failed to open (paced: `CatalogWatch.due`) or
+        rescan the one that lost its folder."""
+        watch = self.catalog_watch
+        rec = self._recommender
+        if watch is None or (rec is None and self._open_failure is None):
+            return  # no folder to watch, or not opened yet: `recommender` says why
+        problem = folder_problem(watch.root, lambda: len(rec.items()) if rec else 0)
+        if problem:
+            watch.retry_now()  # no folder: open it the moment it is there
+            raise watch.went(problem)
+        if rec is None:
+            if not watch.due():
+                raise watch.went(watch.problem or str(self._open_failure))
+            self.open(False)  # a failure waits longer before the next try
+        elif watch.problem:  # back after going away while open
+            rec.rescan()
+            watch.opened(lambda: len(rec.items()))
 
     # ------------------------------------------------------------------ curation
 
@@ -205,6 +269,7 @@ class KioskBackend:
         must not push the visitor's pages out of it."""
         from kiosk.recommend.images import decode_scaled
 
+        self._catalog_ready()
         # recommend.attract_emotions (pleasant ones by default), interleaved
         picked = self.recommender.attract_items(count)
         out = []
@@ -218,6 +283,7 @@ class KioskBackend:
     def page(self, request: int, visit_id: str, emotion: Emotion, user_id: str | None,
              mode: RecommendMode, page_size: int) -> PageResult:
         self._flush_impression()
+        self._catalog_ready()
         user_id = self.user_filter(user_id)
         page = self.recommender.page(visit_id, emotion, user_id, mode, page_size)
         images: dict[str, np.ndarray] = {}
@@ -323,7 +389,11 @@ class KioskBackend:
         """The back end's part of the admin panel's status (`kiosk.status`): what an
         operator needs at a glance; details stay in the logs and `kiosk-admin … status`.
         Memory reads only (the queue's counts are kept in memory)."""
-        problems = [self.open_error] if self.open_error else []
+        watch = self.catalog_watch
+        gone = watch.problem if watch is not None else ""
+        problems = [p for p in (self._recommend_error, self.open_error) if p]
+        if gone and not any(gone in p for p in problems):  # the folder went while open
+            problems.append(gone)
         catalog: dict[str, int] | None = None
         recommender, skipped, fallback = "", 0, ""
         if self._recommender is not None:
@@ -360,6 +430,9 @@ class KioskBackend:
         )
 
     def rescan(self) -> object:
+        """Rescan the catalog folder (admin "Reload catalog", a sync that changed files);
+        raises `KioskError` while the folder is missing or unmounted."""
+        self._catalog_ready()
         return self.recommender.rescan()
 
 

@@ -18,9 +18,12 @@ is stored as a salted hash (`ui.admin_pin_hash`, see `hash_pin`).
 from kiosk.config.loader import (
     apply_values,
     default_config_path,
+    find_key_line,
     load_settings,
+    peek_setting,
     read_text,
     read_text_bytes,
+    settings_path,
 )
 from kiosk.config.output import describe, toml_value
 from kiosk.config.pin import FACTORY_PIN, check_pin, hash_pin, is_factory_pin
@@ -59,6 +62,7 @@ __all__ = [
     "FleetSettings", "IdentitySettings", "PersonalizeSettings", "RecommendSettings",
     "RekognitionSettings", "Settings", "SyncSettings", "UiSettings", "VisionSettings",
     "apply_values", "check_pin", "check_settings", "default_config_path", "describe",
-    "endpoint_url_problem", "hash_pin", "is_factory_pin", "load_settings", "read_text",
-    "read_text_bytes", "schema_docs", "setting", "settings_notes", "toml_value",
+    "endpoint_url_problem", "find_key_line", "hash_pin", "is_factory_pin", "load_settings",
+    "peek_setting", "read_text", "read_text_bytes", "schema_docs", "setting", "settings_notes",
+    "settings_path", "toml_value",
 ]

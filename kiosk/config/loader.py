@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import fields
@@ -40,49 +41,152 @@ def load_settings(
     """File (`config_file`, else `$KIOSK_CONFIG`, else the platform config file if it
     exists), then environment, then `overrides` (from the command line)."""
     env = os.environ if env is None else env
-    path: Path | None = None
-    if config_file:
-        path = Path(config_file)
-    elif env.get("KIOSK_CONFIG"):
-        path = Path(env["KIOSK_CONFIG"])
-    elif default_config_path().is_file():
-        path = default_config_path()
+    path: Path | None = settings_path(config_file, env)
+    if not config_file and not env.get("KIOSK_CONFIG") and not default_config_path().is_file():
+        path = None
 
     settings = Settings()
+    text = ""
     if path is not None:
-        settings = apply_values(settings, _read_toml(path), str(path))
+        flat, text = _read_toml(path)
+        try:
+            settings = apply_values(settings, flat, str(path))
+        except ConfigError as exc:
+            raise _in_file(exc, path, text) from None
         settings = dataclasses.replace(settings, source_file=str(path))
     settings = apply_values(settings, _from_env(env), "environment")
     if overrides:
         settings = apply_values(settings, overrides, "command line")
-    check_settings(settings)
+    try:
+        check_settings(settings)
+    except ConfigError as exc:
+        if path is None:
+            raise
+        raise _in_file(exc, path, text) from None
     return settings
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def settings_path(config_file: str | os.PathLike[str] | None = None,
+                  env: Mapping[str, str] | None = None) -> Path:
+    """The settings file `load_settings` reads (or would read once it exists):
+    `config_file`, else `$KIOSK_CONFIG`, else the platform config file."""
+    env = os.environ if env is None else env
+    if config_file:
+        return Path(config_file)
+    if env.get("KIOSK_CONFIG"):
+        return Path(env["KIOSK_CONFIG"])
+    return default_config_path()
+
+
+def peek_setting(
+    dotted: str,
+    config_file: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Any:  # Any: the field's type
+    """One setting's value, read as `load_settings` would (command line, then
+    environment, then file) but ignoring every problem elsewhere: for what must be
+    known when the settings as a whole are broken (exhibit mode, language, log
+    folder). None where it is not set, or not readable or valid itself."""
+    env = os.environ if env is None else env
+    section, _, key = dotted.partition(".")
+    cls = SECTIONS[section]
+    spec = {f.name: f for f in fields(cls)}[key]
+    candidates: list[Any] = []
+    if overrides and dotted in overrides:
+        candidates.append(overrides[dotted])
+    env_name = f"{ENV_PREFIX}{section.upper()}_{key.upper()}"
+    if env_name in env:
+        candidates.append(env[env_name])
+    try:
+        data = tomllib.loads(read_text(settings_path(config_file, env)))
+        table = data.get(section)
+        if isinstance(table, dict) and key in table:
+            candidates.append(table[key])
+    except (OSError, ValueError):  # missing, unreadable, not TOML: not known from there
+        pass
+    for raw in candidates[:1]:
+        try:
+            return _coerce(raw, get_type_hints(cls)[key], spec.metadata, dotted)
+        except ConfigError:
+            return None
+    return None
+
+
+def _in_file(exc: ConfigError, path: Path, text: str) -> ConfigError:
+    """`exc` (raised while applying the file's values) with the file and the line of
+    its key."""
+    line = exc.line or (find_key_line(text, exc.key) if exc.key else None)
+    return ConfigError(str(exc), file=str(path), line=line, key=exc.key)
+
+
+_SECTION_RE = re.compile(r"""^\s*\[\s*["']?([A-Za-z0-9_-]+)["']?\s*\]""")
+_KEY_RE = re.compile(r"""^\s*["']?([A-Za-z0-9_.-]+?)["']?\s*=""")
+
+
+def find_key_line(text: str, dotted: str) -> int | None:
+    """1-based line of `section.key` (or of the `[section]` header when `dotted` has no
+    key) in a settings file's `text`; None when it is not written there."""
+    section, _, key = dotted.partition(".")
+    current = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _SECTION_RE.match(line)
+        if header:
+            current = header.group(1)
+            if not key and current == section:
+                return number
+            continue
+        found = _KEY_RE.match(line)
+        if found is None:
+            continue
+        name = found.group(1)
+        if key and ((current == section and name == key) or (not current and name == dotted)):
+            return number
+        if not key and not current and name == section:
+            return number
+    return None
+
+
+_TOML_LINE_RE = re.compile(r"at line (\d+)")
+
+
+def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    """The file's values as `section.key -> value`, and its text."""
+    where = str(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(
-            f"{path}: settings file not found; check --config / KIOSK_CONFIG"
+            f"{path}: settings file not found; check --config / KIOSK_CONFIG", file=where
         ) from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read settings file ({exc.strerror})") from None
+        raise ConfigError(f"{path}: cannot read settings file ({exc.strerror})",
+                          file=where) from None
     try:
-        data = tomllib.loads(read_text_bytes(raw))
+        text = read_text_bytes(raw)
+        data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        found = _TOML_LINE_RE.search(str(exc))
+        if found is not None:
+            line: int | None = int(found.group(1))
+        elif isinstance(exc, UnicodeDecodeError):
+            line = raw[:exc.start].count(b"\n") + 1
+        else:
+            line = None
+        raise ConfigError(f"{path}: not valid TOML: {exc}", file=where, line=line) from None
     flat: dict[str, Any] = {}
     for section, values in data.items():
         if section not in SECTIONS:
             raise ConfigError(
-                f"{path}: unknown section [{section}]; allowed: {', '.join(SECTIONS)}"
+                f"{path}: unknown section [{section}]; allowed: {', '.join(SECTIONS)}",
+                file=where, line=find_key_line(text, section), key=section,
             )
         if not isinstance(values, dict):
-            raise ConfigError(f"{path}: [{section}] must be a table of key = value")
+            raise ConfigError(f"{path}: [{section}] must be a table of key = value",
+                              file=where, line=find_key_line(text, section), key=section)
         for key, value in values.items():
             flat[f"{section}.{key}"] = value
-    return flat
+    return flat, text
 
 
 def read_text_bytes(raw: bytes) -> str:
@@ -119,15 +223,19 @@ def apply_values(settings: Settings, values: Mapping[str, Any], origin: str) -> 
         if cls is None:
             raise ConfigError(
                 f"{origin}: unknown section {section!r} in {dotted!r}; "
-                f"allowed: {', '.join(SECTIONS)}"
+                f"allowed: {', '.join(SECTIONS)}", key=dotted,
             )
         spec = {f.name: f for f in fields(cls)}
         if key not in spec:
             raise ConfigError(
-                f"{origin}: unknown key {dotted!r}; keys of [{section}]: {', '.join(spec)}"
+                f"{origin}: unknown key {dotted!r}; keys of [{section}]: {', '.join(spec)}",
+                key=dotted,
             )
         hint = get_type_hints(cls)[key]
-        value = _coerce(raw, hint, spec[key].metadata, f"{origin}: {dotted}")
+        try:
+            value = _coerce(raw, hint, spec[key].metadata, f"{origin}: {dotted}")
+        except ConfigError as exc:
+            raise ConfigError(str(exc), key=dotted) from None
         changes.setdefault(section, {})[key] = value
     for section, kv in changes.items():
         settings = dataclasses.replace(

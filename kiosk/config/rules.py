@@ -60,8 +60,9 @@ def check_settings(settings: Settings) -> None:
         problems.append("recommend.backend = 'personalize' needs personalize.campaign_arn or "
                         "personalize.recommender_arn; set one, or set recommend.backend = "
                         "'embedded'")
-    if problems:
-        raise ConfigError(f"{where}: " + "; ".join(problems))
+    if problems:  # the first problem's key, so a file's line can be found
+        first = problems[0].split(" ", 1)[0]
+        raise ConfigError(f"{where}: " + "; ".join(problems), key=first)
 
 
 def settings_notes(settings: Settings) -> list[str]:

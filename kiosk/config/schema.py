@@ -24,7 +24,25 @@ ENV_PREFIX = "KIOSK_"
 
 class ConfigError(KioskError):
     """A settings problem an operator can fix; the message names file, key, value
-    and what is allowed."""
+    and what is allowed.
+
+    Where known, `file` is the settings file at fault (None when the problem came
+    from the environment or the command line), `line` its 1-based line number and
+    `key` the `section.key`; `located()` is the message with that line in it."""
+
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
+                 key: str | None = None) -> None:
+        super().__init__(message)
+        self.file = file
+        self.line = line
+        self.key = key
+
+    def located(self) -> str:
+        """The message with the line: "/etc/kiosk.toml, line 5: vision.threads = -2: …"."""
+        text = str(self)
+        if self.file and self.line and text.startswith(f"{self.file}: "):
+            return f"{self.file}, line {self.line}: {text[len(self.file) + 2:]}"
+        return text
 
 
 def setting(

@@ -26,7 +26,11 @@ Flow:
 * no page after `WAIT_EXPLAIN_S` on the main screen → the view is told why
   (`show_waiting`: nobody in view, mood not read yet, slow, or failed);
 * camera lost, or "Choose my mood" → the mood picker; a picked mood drives the
-  same recommendations as a detected one.
+  same recommendations as a detected one;
+* every `CHECK_S` (2 s) the back end checks the catalog folder (`check_catalog`, one
+  stat): when it has become usable again (mounted after start, or back after going
+  away), the attract images are fetched afresh and a visitor left without a page
+  gets one, without anyone touching the screen.
 
 The view and the back end are protocols (`kiosk.controllers.seams`: `VisitView`,
 `VisitBackend`, `Jobs`): the window adapted by `kiosk.ui.adapter`, `KioskBackend` and
@@ -48,6 +52,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from kiosk.backend import LikeResult, PageResult
+from kiosk.backend.catalog_watch import CHECK_S
 from kiosk.camera.capture import CameraState
 from kiosk.config import Settings
 from kiosk.controllers.seams import Jobs, VisitBackend, VisitView
@@ -134,6 +139,12 @@ class VisitController(QObject):
         self.idle_timer.setObjectName("idle")
         self.idle_timer.setInterval(500)
         self.idle_timer.timeout.connect(self._check_idle)
+        self.catalog_timer = QTimer(self)
+        self.catalog_timer.setObjectName("catalog check")
+        self.catalog_timer.setInterval(int(CHECK_S * 1000))
+        self.catalog_timer.timeout.connect(self._check_catalog)
+        self._catalog_generation: int | None = None  # the back end's, last answer
+        self._catalog_checking = False
 
     # ------------------------------------------------------------------ life cycle
 
@@ -141,6 +152,7 @@ class VisitController(QObject):
         if self._latest_frame is not None:
             self.preview_timer.start()
         self.idle_timer.start()
+        self.catalog_timer.start()
         self.worker.submit(self.backend.attract_images, 8, on_result=self._on_attract_images)
         self._enter_attract()
 
@@ -149,7 +161,7 @@ class VisitController(QObject):
         self._enter_attract()
 
     def stop(self) -> None:
-        for timer in (self.preview_timer, self.idle_timer):
+        for timer in (self.preview_timer, self.idle_timer, self.catalog_timer):
             timer.stop()
         if self.identity is not None:
             self.identity.stop()
@@ -383,7 +395,8 @@ class VisitController(QObject):
             return  # an older request: a newer one is on its way
         mood = self.emotion.value if self.emotion else "-"
         message = str(exc) or type(exc).__name__
-        if message == self._page_error:  # e.g. no catalog folder: logged once already
+        if message == self._page_error or (isinstance(exc, KioskError) and exc.logged):
+            # e.g. no catalog folder: logged once already (here, or where it was found)
             log.debug("no page for %s again: %s", mood, message)
         elif isinstance(exc, KioskError):  # the worker logged it as an ERROR already
             log.warning("no page for %s: %s", mood, message)
@@ -441,6 +454,31 @@ class VisitController(QObject):
         self._liked.discard(item_id)
         log.error("like of %s not recorded: %s", item_id, exc)
         self.view.show_like_failed(item_id, str(exc))
+
+    def _check_catalog(self) -> None:
+        """Ask the back end whether the catalog folder came back (one check at a time)."""
+        if self._catalog_checking:
+            return
+        self._catalog_checking = True
+        self.worker.submit(self.backend.check_catalog, on_result=self._on_catalog_checked,
+                           on_error=self._on_catalog_check_failed)
+
+    def _on_catalog_checked(self, generation: int) -> None:
+        """The catalog became usable again (its generation moved on): fetch the attract
+        images afresh and give a visitor still without a page one."""
+        self._catalog_checking = False
+        if generation == self._catalog_generation:
+            return
+        first, self._catalog_generation = self._catalog_generation is None, generation
+        if generation == 0 or (first and self._attract_images):
+            return  # never opened yet, or the start-up's own images are on their way
+        self.worker.submit(self.backend.attract_images, 8, on_result=self._on_attract_images)
+        if (self.visit_id is not None and self.emotion is not None and self.page is None
+                and self._in_flight is None):
+            self._request_page()
+
+    def _on_catalog_check_failed(self, exc: BaseException) -> None:
+        self._catalog_checking = False  # the worker logged it; the next tick tries again
 
     def _on_attract_images(self, images: list[np.ndarray]) -> None:
         self._attract_images = images

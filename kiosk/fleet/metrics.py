@@ -15,7 +15,7 @@ the timestamp of its bucket's start, so history sent late lands where it happene
 | DeadLetters | Count | dead-lettered events | yes |
 | UploadsFailing | Count | health samples with the uploader failing | |
 | Crashes | Count | uncaught errors and unclean exits | |
-| Restarts | Count | starts of the app | yes |
+| Restarts | Count | starts after an unclean end (crash, kill, watchdog) | yes |
 | DiskFreeMB | Megabytes | lowest free space of the data folder | yes |
 | Visits, Engaged | Count | visits; visits of at least attention_s | Visits |
 | DwellP50 | Seconds | median dwell | |

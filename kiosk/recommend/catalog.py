@@ -27,7 +27,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -123,6 +123,9 @@ class Catalog:
         self.root = Path(root).expanduser()
         # pauses between decoded images while the models load (kiosk.recommend.pacing)
         self.pacer = pacer
+        # True: skipped files and ignored folders are logged at DEBUG, not WARNING (the
+        # caller reports them itself: `kiosk-admin catalog rescan`)
+        self.quiet = False
         self.db_path = Path(db_path).expanduser()
         self.max_image_bytes = int(max_image_mb * 1024 * 1024)
         self._lock = threading.RLock()
@@ -168,13 +171,19 @@ class Catalog:
         self._last_report = report
         return report
 
+    def problem(self) -> str:
+        """Why the catalog folder cannot be used now, "" when it can (`folder_problem`,
+        with this manifest's item count)."""
+        return folder_problem(self.root, self._count)
+
+    def _count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM items").fetchone()[0])
+
     def _rescan(self) -> RescanReport:
         start = time.perf_counter()
         if not self.root.is_dir():
-            raise CatalogError(
-                f"catalog folder {self.root} does not exist; set recommend.catalog_dir "
-                "to a folder with one sub-folder per emotion (happy, sad, …)"
-            )
+            raise CatalogError(missing_message(self.root))
         with self._lock:
             known = {
                 row[0]: (row[1], row[2], row[3], row[4])
@@ -199,14 +208,14 @@ class Catalog:
                     emotion = Emotion.parse(folder.name)
                 except ValueError:
                     ignored.append(folder.name)
-                    log.warning(
+                    log.log(self._level,
                         "catalog: ignoring folder %s: not an emotion (allowed: %s)",
                         folder, ", ".join(e.folder for e in Emotion),
                     )
                     continue
                 if folder.name != emotion.folder:
                     ignored.append(folder.name)
-                    log.warning(
+                    log.log(self._level,
                         "catalog: ignoring folder %s: emotion folders are lower case (%s)",
                         folder, emotion.folder,
                     )
@@ -314,12 +323,16 @@ class Catalog:
     def _skip(
         self, scan: _Scan, rel: str, path: Path, reason: str, size: int = -1, mtime_ns: int = -1
     ) -> None:
-        log.warning("catalog: skipping %s: %s", path, reason)
+        log.log(self._level, "catalog: skipping %s: %s", path, reason)
         scan.skipped.append(SkippedFile(rel, reason))
         self._db.execute(
             "INSERT OR REPLACE INTO skipped (path, size, mtime_ns, reason) VALUES (?, ?, ?, ?)",
             (rel, size, mtime_ns, reason),
         )
+
+    @property
+    def _level(self) -> int:
+        return logging.DEBUG if self.quiet else logging.WARNING
 
     # ------------------------------------------------------------------ queries
 
@@ -394,6 +407,37 @@ class Catalog:
             id=key, emotion=Emotion.parse(emotion), path=str(self.root / rel),
             checksum=checksum, added_at=float(added_at),
         )
+
+
+def missing_message(root: Path) -> str:
+    """The operator's sentence for a catalog folder that does not exist."""
+    return (f"catalog folder {root} does not exist; set recommend.catalog_dir to a folder "
+            "with one sub-folder per emotion (happy, sad, …)")
+
+
+def folder_problem(root: Path, listed: Callable[[], int] = lambda: 0) -> str:
+    """Why the catalog folder `root` cannot be used now, "" when it can: it does not
+    exist (or is not a folder, or cannot be listed), or it is empty while the manifest
+    lists `listed()` images, which is what a USB stick or network share that is not
+    mounted looks like (its empty mount point), so the manifest is kept rather than
+    emptied. One stat and the folder's first entry; `listed` is asked only when the
+    folder is empty. An empty folder and an empty manifest (a new catalog) are usable."""
+    try:
+        if not root.is_dir():
+            return missing_message(root)
+        with os.scandir(root) as entries:
+            empty = next(entries, None) is None
+    except OSError as exc:
+        return (f"catalog folder {root} cannot be read ({exc.strerror or exc}); check the "
+                "disk or share it is on, or recommend.catalog_dir")
+    if empty:
+        count = listed()
+        if count:
+            return (f"catalog folder {root} is empty but held {count} images: is the USB "
+                    "stick or network share not mounted? The kiosk keeps the catalog's "
+                    "manifest and uses it again once the images are back (after emptying "
+                    "it on purpose, run `kiosk-admin catalog rescan`)")
+    return ""
 
 
 def decode_checked(data: bytes, name: str = "image") -> Image.Image:

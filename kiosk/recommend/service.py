@@ -36,7 +36,7 @@ from kiosk.config import ConfigError, Settings
 from kiosk.domain import Emotion, Item, Page
 from kiosk.recommend.catalog import Catalog, RescanReport
 from kiosk.recommend.embedded import MODES, EmbeddedRecommender, RankerParams
-from kiosk.recommend.errors import RecommendError
+from kiosk.recommend.errors import CatalogError, RecommendError
 from kiosk.recommend.images import ImageCache
 from kiosk.recommend.pacing import IndexPacer
 from kiosk.recommend.personalize import PersonalizeRecommender
@@ -135,15 +135,26 @@ class RecommendationService:
                     "personalize.recommender_arn is set: using the embedded recommender"
                 )
                 log.warning("recommend: %s", self._backend_note)
-        if scan:
-            self.rescan()
-        else:
-            self._reload()
+        try:
+            if scan:
+                self.rescan()
+            else:
+                self._reload()
+        except BaseException:
+            self.close()  # no half-open databases left behind by a failed open
+            raise
 
     # ------------------------------------------------------------------ catalog
 
     def rescan(self) -> RescanReport:
-        """Bring the catalog in step with its folder and rank over the result."""
+        """Bring the catalog in step with its folder and rank over the result.
+
+        Raises CatalogError, leaving the manifest and the ranking as they are, when the
+        folder is missing, or empty while the manifest lists images (an unmounted USB
+        stick or share: `kiosk.recommend.catalog.folder_problem`)."""
+        problem = self.catalog.problem()
+        if problem:
+            raise CatalogError(problem)
         report = self.catalog.rescan()
         self._reload()
         return report

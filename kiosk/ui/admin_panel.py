@@ -13,7 +13,10 @@
 Any other key is listed under "Other" (`kiosk.ui.admin_status` words every tile;
 add a caption there for a new key). Exit asks for confirmation first; Flush events
 says what happens to the queue (also when uploads are not configured). While the
-PIN is still the factory 0000 a warning line says so.
+PIN is still the factory 0000 a warning line says so. An action's progress and then
+its outcome ("Reloading the catalog…", then "Catalog reloaded: …" or why not:
+`show_result`) take one notice line above the buttons; the tiles scroll when long
+texts leave them too little room, so nothing is drawn over that line or the buttons.
 
 More views (e.g. an audience view) plug in with `add_action`: a button on the
 action row that emits `action_requested(name)`.
@@ -28,9 +31,12 @@ from typing import Any
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QFont, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import (
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
+    QScroller,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -144,6 +150,22 @@ class AdminPanel(QWidget):
         self.notice.hide()
         self.tiles = {key: StatusTile(key, self) for key in admin_status.TILES}
         self._grid = QGridLayout()
+        # the tiles scroll when long texts (a problem, at 1366x768) leave them too
+        # little room: the notice line and the buttons below always keep theirs
+        self._tiles_host = QWidget()
+        self._tiles_host.setObjectName("admin-tiles")
+        host_layout = QVBoxLayout(self._tiles_host)
+        host_layout.setContentsMargins(0, 0, 0, 0)
+        host_layout.addLayout(self._grid)
+        host_layout.addStretch(1)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(self._tiles_host)
+        QScroller.grabGesture(
+            self.scroll_area.viewport(), QScroller.ScrollerGestureType.TouchGesture
+        )
 
         self.buttons: dict[str, TouchButton] = {}
         self._labels: dict[str, Callable[[], str]] = {}
@@ -182,8 +204,7 @@ class AdminPanel(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.addWidget(self.title)
         self._layout.addWidget(self.pin_warning)
-        self._layout.addLayout(self._grid)
-        self._layout.addStretch(1)
+        self._layout.addWidget(self.scroll_area, 1)
         self._layout.addWidget(self.notice)
         self._layout.addWidget(self._actions)
         self._layout.addWidget(self.confirm)
@@ -226,6 +247,15 @@ class AdminPanel(QWidget):
         self._cancel_confirm()
         self._notice_key = ""
         self.notice.hide()
+        self.scroll_area.verticalScrollBar().setValue(0)
+
+    def show_result(self, text: str) -> None:
+        """An action's outcome, already translated (e.g. "Catalog reloaded: 0 added, …"),
+        in the notice line that said what was under way ("Reloading the catalog…"):
+        one place to read, above the buttons, nothing drawn over them."""
+        self._notice_key = ""  # kept as given on a language change
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
 
     def notice_text(self) -> str:
         return self.notice.text() if self.notice.isVisible() else ""
@@ -319,7 +349,8 @@ class AdminPanel(QWidget):
         rows do not ask their widgets' height-for-width)."""
         cols = max(1, self._tile_columns)
         m = self._metrics
-        column_w = (self.width() - 2 * m.margin - (cols - 1) * m.gap) / cols
+        width = self.scroll_area.viewport().width() or self.width() - 2 * m.margin
+        column_w = (width - (cols - 1) * m.gap) / cols
         if column_w <= 0:
             return
         for i, tile in enumerate(self.tiles.values()):
@@ -342,6 +373,13 @@ class AdminPanel(QWidget):
         self.notice.setStyleSheet(f"color: {theme.TEXT.name()};")
         self.confirm_text.setFont(theme.font(m.body, QFont.Weight.DemiBold))
         self.confirm_text.setStyleSheet(f"color: {theme.TEXT.name()};")
+        self.scroll_area.setStyleSheet(
+            "QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }"
+            f" QScrollBar:vertical {{ width: {m.px(20)}px; background: {theme.SURFACE.name()}; }}"
+            f" QScrollBar::handle:vertical {{ background: {theme.OUTLINE.name()};"
+            f" min-height: {m.min_touch}px; border-radius: {m.px(10)}px; }}"
+            " QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical { height: 0; }"
+        )
         self._columns = 0
         self._place_buttons()
 

@@ -98,15 +98,25 @@ def keep_screen_awake(platform: str = sys.platform) -> bool:
     return False
 
 
+def windowed_geometry(area: QRect, width: int = 1280, height: int = 800) -> QRect:
+    """Where a window of `width` x `height` px goes in a screen's available `area`:
+    turned to the area's orientation (a landscape size becomes portrait on a portrait
+    screen, and the reverse), shrunk to fit the area, and centred on it."""
+    if width != height and (area.height() > area.width()) != (height > width):
+        width, height = height, width
+    rect = QRect(0, 0, min(width, area.width()), min(height, area.height()))
+    rect.moveCenter(area.center())
+    return rect
+
+
 def show_windowed(window: QWidget, width: int = 1280, height: int = 800) -> QRect:
-    """Show `window` at `width` x `height` px, shrunk to the screen's available area and
-    centred on it, so no part (the privacy notice, Next) lies off a smaller or portrait
-    screen when no window manager places it. Returns the geometry it was given."""
+    """Show `window` at `width` x `height` px, turned to the screen's orientation,
+    shrunk to its available area and centred on it (`windowed_geometry`), so no part
+    (the privacy notice, Next) lies off a smaller or portrait screen when no window
+    manager places it. Returns the geometry it was given."""
     screen = window.screen() or QGuiApplication.primaryScreen()
     area = screen.availableGeometry() if screen is not None else QRect(0, 0, width, height)
-    size_w, size_h = min(width, area.width()), min(height, area.height())
-    rect = QRect(0, 0, size_w, size_h)
-    rect.moveCenter(area.center())
+    rect = windowed_geometry(area, width, height)
     window.setGeometry(rect)
     window.show()
     return rect

@@ -307,7 +307,12 @@ class MainWindow(QWidget):
         """A toast from the back end. On the operator's screens (admin, review) it
         is shown as is; on a visitor screen only `notices.VisitorText` is, and any
         other text (an exception, a path, a config key) becomes a short translated
-        sentence while the text itself goes to the log and the admin panel."""
+        sentence while the text itself goes to the log and the admin panel. On the
+        admin panel it is the panel's own notice line (e.g. "Catalog reloaded: …"
+        replaces "Reloading the catalog…"), not a toast over the panel's buttons."""
+        if self.current_screen() is Screen.ADMIN:
+            self.admin.show_result(text)
+            return
         if isinstance(text, notices.VisitorText) or self.current_screen() in OPERATOR_SCREENS:
             self.show_notice(text)
             return

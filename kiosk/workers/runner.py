@@ -8,7 +8,8 @@ caught at the thread boundary (superqt's returned/errored pattern) and logged:
 an unexpected exception with its traceback, every time; a `kiosk.errors.KioskError`
 (a known condition whose message says what to do, e.g. a missing catalog folder) as
 one ERROR line without a traceback, and not again while the same message repeats
-(DEBUG), until another message comes or a job that failed with it succeeds.
+(DEBUG), until another message comes or a job that failed with it succeeds; one
+whose raiser has logged it (`KioskError.logged`) only at DEBUG.
 The signals are `ThreadBridge`'s (`kiosk.workers.bridge`): the one way back.
 It satisfies `kiosk.controllers.seams.Jobs`, what the controllers submit work to.
 
@@ -125,6 +126,9 @@ class SerialWorker(ThreadBridge):
             log.exception("worker %s: %s failed", self.name, job)
             return
         message = str(exc) or type(exc).__name__
+        if exc.logged:  # its raiser logged the change of state already
+            log.debug("worker %s: %s failed: %s", self.name, job, message)
+            return
         if message == self._known_error:
             self._known_jobs.add(job)
             log.debug("worker %s: %s failed again: %s", self.name, job, message)

@@ -603,17 +603,17 @@
 <context>
     <name>CurationController</name>
     <message>
-        <location filename="../../kiosk/controllers/curation.py" line="46"/>
+        <location filename="../../kiosk/controllers/curation.py" line="47"/>
         <source>Catalog reloaded: %1 added, %2 updated, %3 removed, %4 skipped</source>
         <translation>카탈로그를 다시 불러왔습니다: 추가 %1개, 변경 %2개, 삭제 %3개, 건너뜀 %4개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/curation.py" line="51"/>
+        <location filename="../../kiosk/controllers/curation.py" line="52"/>
         <source> (see the log)</source>
         <translation> (로그를 확인하세요)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/curation.py" line="58"/>
+        <location filename="../../kiosk/controllers/curation.py" line="59"/>
         <source>Could not reload the catalog: %1. Check the catalog folder and the log, then try again.</source>
         <translation>카탈로그를 다시 불러오지 못했습니다: %1. 카탈로그 폴더와 로그를 확인한 뒤 다시 시도하세요.</translation>
     </message>
@@ -975,6 +975,49 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
         <location filename="../../kiosk/ui/notices.py" line="38"/>
         <source>The camera is taking a break. You can pick your mood instead.</source>
         <translation>카메라가 잠시 쉬고 있어요. 대신 지금 기분을 골라 주세요.</translation>
+    </message>
+</context>
+<context>
+    <name>OutOfOrder</name>
+    <message>
+        <location filename="../../kiosk/ui/out_of_order.py" line="137"/>
+        <source>Out of order</source>
+        <translation>점검 중</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/out_of_order.py" line="138"/>
+        <source>This screen is being looked after. Please come back a little later.</source>
+        <translation>이 화면은 지금 점검 중입니다. 잠시 후에 다시 이용해 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/out_of_order.py" line="146"/>
+        <source>For staff: the settings file %1 has a problem on line %2:</source>
+        <translation>직원용: 설정 파일 %1의 %2번째 줄에 문제가 있습니다:</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/out_of_order.py" line="150"/>
+        <source>For staff: the settings file %1 has a problem:</source>
+        <translation>직원용: 설정 파일 %1에 문제가 있습니다:</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/out_of_order.py" line="154"/>
+        <source>For staff: a setting given to the kiosk (an environment variable KIOSK_… or the command line) has a problem:</source>
+        <translation>직원용: 키오스크에 전달된 설정(환경 변수 KIOSK_… 또는 명령줄)에 문제가 있습니다:</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/out_of_order.py" line="161"/>
+        <source>Correct it and save the file: the kiosk starts by itself within a few seconds. Every setting is explained in kiosk.example.toml.</source>
+        <translation>고친 뒤 파일을 저장하세요. 몇 초 안에 키오스크가 저절로 시작됩니다. 모든 설정은 kiosk.example.toml에 설명되어 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/out_of_order.py" line="166"/>
+        <source>Correct it where the kiosk is started (the systemd unit or the autostart entry), then restart the kiosk.</source>
+        <translation>키오스크를 시작하는 곳(systemd 유닛 또는 자동 시작 항목)에서 고친 뒤 키오스크를 다시 시작하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/out_of_order.py" line="171"/>
+        <source>The file changed at %1 and still has a problem.</source>
+        <translation>파일이 %1에 바뀌었지만 아직 문제가 있습니다.</translation>
     </message>
 </context>
 <context>

@@ -54,7 +54,7 @@ def test_report_after_a_real_visit(qtbot: QtBot, tmp_path: Path, faces_dir: Path
     assert main(["report", "--since", "1h", "--json", "--data-dir", str(data)]) == 0
     report = json.loads(capsys.readouterr().out)
     t = report["totals"]
-    assert (t["likes"], t["restarts"], t["crashes"]) == (1, 1, 0)
+    assert (t["likes"], t["restarts"], t["crashes"]) == (1, 0, 0)  # a first start: no restart
     assert 1 <= t["visits"] <= 2 and t["engaged"] + t["passers_by"] == t["visits"]
     assert t["pages"] >= 1 and t["dwell_p50_s"] is not None and t["dwell_p50_s"] > 0
     assert t["camera_live_pct"] is not None and t["camera_live_pct"] > 50

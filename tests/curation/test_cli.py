@@ -4,6 +4,7 @@ plus retag/remove of live images."""
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -221,3 +222,44 @@ def test_full_disk_keeps_read_only_commands_working(
     write_image("clouds.jpg")
     code, out, err = run("catalog", "import", str(tmp_path / "incoming"), "--emotion", "calm")
     assert code == 1 and "is full" in err and "pending pool" in err
+
+
+def test_rescan_prints_each_skipped_file_once_on_stdout(
+        run: Any, catalog_root: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (catalog_root / "happy" / "sun.jpg").write_bytes(image_bytes(seed=40))
+    (catalog_root / "happy" / "cut.jpg").write_bytes(image_bytes(seed=41)[:300])
+    (catalog_root / "Sunny").mkdir()
+    caplog.set_level(logging.DEBUG, logger="kiosk.recommend.catalog")
+    code, out, err = run("catalog", "rescan")
+    assert code == 0 and err == ""
+    assert out.count("cut.jpg") == 1 and "  skipped happy/cut.jpg: unreadable" in out
+    assert out.count("Sunny") == 1 and "  ignored folder Sunny: not an emotion folder" in out
+    # the log (standard error when run from a shell) does not say it a second time
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    code, out, _ = run("catalog", "rescan", "--json")
+    report = _json(out)
+    assert report["ignored_folders"] == ["Sunny"]
+    assert [s["path"] for s in report["skipped"]] == ["happy/cut.jpg"]
+    # the kiosk's own rescan still logs each skipped file: its log is where staff look
+    caplog.clear()
+    catalog = Catalog(catalog_root, catalog_root.parent / "other.sqlite3")
+    try:
+        catalog.rescan()
+    finally:
+        catalog.close()
+    assert sum("skipping" in r.getMessage() for r in caplog.records
+               if r.levelno == logging.WARNING) == 1
+
+
+def test_list_catalog_alone_still_lists_the_live_images(run: Any, catalog_root: Path,
+                                                         tmp_path: Path) -> None:
+    (catalog_root / "happy" / "sun.jpg").write_bytes(image_bytes(seed=40))
+    for flags in (["--catalog"], ["--live"], ["--live", "--catalog", str(catalog_root)]):
+        code, out, err = run("catalog", "list", *flags)
+        assert code == 0 and "emotions/happy/sun.jpg" in out, (flags, err)
+    other = tmp_path / "other"
+    (other / "sad").mkdir(parents=True)
+    code, out, _ = run("catalog", "list", "--live", "--catalog", str(other))
+    assert code == 0 and "0 image(s) in" in out
+    code, out, _ = run("catalog", "list", "--catalog", str(other))  # the pending pool
+    assert code == 0 and "waiting for review" in out

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk
 from kiosk.config import load_settings
+from kiosk.crashlog import CrashInfo
 
 
 def test_shutdown_queues_the_last_bucket(qtbot: QtBot, tmp_path: Path,
@@ -38,6 +39,9 @@ def test_shutdown_queues_the_last_bucket(qtbot: QtBot, tmp_path: Path,
     monkeypatch.setattr(store_module.AnalyticsStore, "__init__", spy)  # type: ignore[attr-defined]
     kiosk = Kiosk(settings)
     qtbot.addWidget(kiosk.window)
+    # run_app's record: the previous run died, so this start is a restart
+    kiosk.history = CrashInfo(restarts_last_hour=1, unclean_exits_last_hour=1,
+                              after_unclean=True)
     kiosk.start()
     rec = kiosk.analytics
     assert rec is not None

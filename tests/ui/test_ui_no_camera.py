@@ -51,3 +51,52 @@ def test_a_window_is_shrunk_to_the_screen_and_centred(qtbot: Any) -> None:
     assert small.center() == area.center() or QRect(small).adjusted(-1, -1, 1, 1).contains(
         area.center())
     window.close()
+
+
+def test_the_window_follows_the_screen_orientation() -> None:
+    from kiosk.ui.exhibit import windowed_geometry
+
+    portrait = QRect(0, 0, 1080, 1920)
+    assert windowed_geometry(portrait).size().toTuple() == (800, 1280)
+    assert windowed_geometry(portrait).center() == portrait.center()
+    # a portrait screen with a panel: shrunk to the available area, still portrait
+    small = QRect(0, 0, 768, 1326)
+    rect = windowed_geometry(small)
+    assert small.contains(rect) and (rect.width(), rect.height()) == (768, 1280)
+    landscape = QRect(0, 0, 1920, 1080)
+    assert windowed_geometry(landscape).size().toTuple() == (1280, 800)
+    assert windowed_geometry(QRect(0, 0, 1366, 720)).size().toTuple() == (1280, 720)
+    # a size given in portrait turns for a landscape screen too; a square stays square
+    assert windowed_geometry(landscape, 800, 1280).size().toTuple() == (1280, 800)
+    assert windowed_geometry(portrait, 900, 900).size().toTuple() == (900, 900)
+
+
+PORTRAIT_CHILD = """
+from PySide6.QtWidgets import QApplication, QWidget
+from kiosk.ui.exhibit import show_windowed
+app = QApplication([])
+window = QWidget()
+rect = show_windowed(window)
+print(app.primaryScreen().availableGeometry().size().toTuple(), rect.size().toTuple(),
+      window.geometry().size().toTuple(), flush=True)
+"""
+
+
+def test_windowed_on_a_portrait_screen_opens_a_portrait_window(tmp_path: Any) -> None:
+    """A real portrait screen: Qt's offscreen platform with one 1080×1920 screen."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    config = tmp_path / "screens.json"
+    config.write_text(json.dumps({"screens": [{
+        "name": "portrait", "x": 0, "y": 0, "width": 1080, "height": 1920,
+        "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
+    done = subprocess.run([sys.executable, "-c", PORTRAIT_CHILD], capture_output=True,
+                          text=True, timeout=60, env=env,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[0] == "(1080, 1920) (800, 1280) (800, 1280)"

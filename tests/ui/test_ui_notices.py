@@ -96,8 +96,14 @@ def test_raw_messages_are_replaced_on_visitor_screens_only(make_window: Any) -> 
         win.show_message(f"disk I/O error: {DB_DETAIL}")
         assert win.toast.text() == "Something went wrong. Please try again.", screen
     win._show("admin")
+    win.toast.hide()
     win.show_message("Catalog reloaded: 3 added")
-    assert win.toast.text() == "Catalog reloaded: 3 added"  # the operator sees it all
+    # the operator sees it all, in the admin panel's own notice line (not a toast over it)
+    assert win.admin.notice_text() == "Catalog reloaded: 3 added"
+    assert not win.toast.isVisible()
+    win._show("curation")
+    win.show_message("cannot open the pending pool: disk I/O error")
+    assert win.toast.text() == "cannot open the pending pool: disk I/O error"
 
 
 def test_visitor_text_is_shown_as_written(make_window: Any) -> None:

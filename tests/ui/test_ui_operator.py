@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import hash_pin
+from kiosk.errors import KioskError
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.testing import settle
 from kiosk.ui.widgets import TouchButton
@@ -160,3 +161,40 @@ def test_every_admin_text_is_korean(window: MainWindow, qtbot: QtBot) -> None:
     joined = "\n".join(texts)
     for raw in ("LIVE", "restarts_last_hour", "threads", "HAPPY", "embedded"):
         assert raw not in joined
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1080, 1920)])
+def test_reload_catalog_answers_in_the_panels_notice_line_not_over_it(
+        make_window: Any, qtbot: QtBot, size: tuple[int, int]) -> None:
+    from kiosk.controllers.curation import reload_failed, reload_summary
+    from kiosk.recommend.catalog import RescanReport
+    from kiosk.ui.text_fit import text_problems
+
+    window: MainWindow = make_window(*size)
+    open_admin(window)
+    gone = ("catalog folder /media/usb/catalog does not exist; set recommend.catalog_dir to a "
+            "folder with one sub-folder per emotion (happy, sad, …)")
+    window.set_status({**RAW_STATUS, "problem": gone, "last_problem": (
+        f"06:01:08 recommend: KioskBackend.rescan failed: {gone} (30 errors since start)")})
+    tap(qtbot, window.admin.buttons["reload_catalog"])
+    assert window.admin.notice_text() == "Reloading the catalog…"
+    summary = reload_summary(RescanReport(removed=("emotions/happy/x.jpg",), unchanged=95))
+    window.show_message(summary)  # what the curation controller does when it is done
+    # one place to read: the line that said "Reloading…" now says how it went, and no
+    # toast is drawn over the panel's line or its buttons
+    assert window.admin.notice_text() == summary
+    assert not window.toast.isVisible()
+    failure = reload_failed(KioskError(gone))
+    window.show_message(failure)
+    qtbot.waitUntil(lambda: window.admin.notice.height() >= window.admin.notice.heightForWidth(
+        window.admin.notice.width()))
+    assert window.admin.notice_text() == failure and not window.toast.isVisible()
+    # the long status lines scroll; the notice keeps its own room
+    notice = window.admin.notice.geometry()
+    assert not notice.intersects(window.admin.scroll_area.geometry())
+    assert not any(notice.intersects(b.geometry()) for b in window.admin.buttons.values())
+    assert text_problems(window) == []
+    # on a visitor screen a technical message still becomes a short sentence
+    window.admin.close_button.click()
+    window.show_message("catalog folder /x does not exist")
+    assert window.toast.isVisible() and "/x" not in window.toast.text()
