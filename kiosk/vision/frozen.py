@@ -168,7 +168,9 @@ def _trace_and_reload(model: nn.Module, sample: torch.Tensor,
         except BaseException as exc:  # handed to the caller
             failed.append(exc)
 
-    worker = threading.Thread(target=trace, name="kiosk-trace", daemon=True)
+    # not a daemon: the interpreter waits for it at exit instead of ending it inside
+    # torch's C++ (an abort); a trace takes about a second
+    worker = threading.Thread(target=trace, name="kiosk-trace", daemon=False)
     store = _compiled_types()
     before = set(store)
     worker.start()
