@@ -17,10 +17,12 @@ from kiosk.config import (
     peek_setting,
     settings_path,
 )
+from kiosk.logs import quiet_opencv
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    quiet_opencv()  # before anything imports cv2: its warnings bypass the log format
     if argv[:1] == ["admin"]:
         # `kiosk admin …` = `kiosk-admin …`, so a bundle-only machine has the operator tools
         from kiosk.admin.cli import main as admin_main

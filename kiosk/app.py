@@ -241,7 +241,7 @@ class Kiosk:
                 rec.add_bucket_listener(publisher.on_bucket)
 
             rec.call_on_thread(open_fleet)
-            self.cleanups.register("fleet metrics", lambda: [p.stop(3.0) for p in fleet], 4.0)
+            self.cleanups.register("fleet metrics", lambda: all([p.stop(3.0) for p in fleet]), 4.0)
         # a restart only after an unclean end (crash, kill, watchdog), as in the panel
         rec.started(unclean_previous_exit=bool(self.history and self.history.after_unclean))
         self.window.mood_picked.connect(lambda _value: rec.mood_picked())
@@ -377,9 +377,12 @@ class Kiosk:
         log.info("kiosk %s started (%s)", __version__,
                  "exhibit mode" if s.app.kiosk_mode else "windowed")
 
-    def _stop_backend(self) -> None:
-        # close on the worker's thread, after the job in flight (pending jobs are dropped)
-        self.worker.stop(6.0, last=self.backend.close)
+    def _stop_backend(self) -> bool:
+        # a first start's catalog indexing stops after the image in hand (what is indexed
+        # is kept); then close on the worker's thread (pending jobs are dropped). False
+        # when the thread is still busy: the shutdown then counts it as stuck.
+        self.index_pacer.cancel()
+        return self.worker.stop(6.0, last=self.backend.close)
 
     def _start_uploader(self, queue: Queue | None) -> None:
         """GUI thread, once the queue is open: build and start the uploader (its own
@@ -400,10 +403,10 @@ class Kiosk:
         self.uploader = self.backend.uploader = uploader
         self.cleanups.register("uploader", lambda: uploader.stop(4.0), 5.0)
 
-    def _stop_events(self) -> None:
+    def _stop_events(self) -> bool:
         # save every like still queued (a lock is retried within its bound), then
         # close the queue on its own thread
-        self.events_worker.stop(22.0, last=self.backend.close_events, drain=True)
+        return self.events_worker.stop(22.0, last=self.backend.close_events, drain=True)
 
     def _build_periodic_sync(self) -> PeriodicSync | None:
         """`[sync] url` + `interval_min`: mirror the fleet's S3 catalog in the background
@@ -449,13 +452,13 @@ class Kiosk:
             self._s3sync.close()
             self._s3sync = None
 
-    def _stop_identity(self) -> None:
+    def _stop_identity(self) -> bool:
         if self.identity_service is not None:
             self.identity_service.cancel()  # ends any backoff wait at once
-        if self.identity_worker is not None:
-            self.identity_worker.stop(3.0)
+        stopped = self.identity_worker is None or self.identity_worker.stop(3.0)
         if self.identity_service is not None:
             self.identity_service.close()
+        return stopped
 
     def shutdown(self) -> list[str]:
         """Run the clean-ups; returns the names of those that did not finish."""

@@ -8,11 +8,39 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import sys
+from collections.abc import MutableMapping
 from pathlib import Path
 
 FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
 LOG_FILE = "kiosk.log"
+OPENCV_LOG_ENV = "OPENCV_LOG_LEVEL"
+
+
+def quiet_opencv(environ: MutableMapping[str, str] | None = None) -> None:
+    """Limit OpenCV's native logger to errors, unless the operator chose a level.
+
+    OpenCV writes its warnings straight to stderr in its own format, outside this log:
+    every failed open of a missing camera adds `[ WARN:0@…] global cap_v4l.cpp …
+    can't open camera by index` (and an FFmpeg line) per retry. The capture state
+    machine already logs what failed and what to do (`camera lost: camera 0 not
+    found …`), so those lines are only noise in the journal. An `OPENCV_LOG_LEVEL`
+    already in the environment wins (`OPENCV_LOG_LEVEL=DEBUG kiosk …` to debug a
+    driver). OpenCV reads the variable once, when cv2 is imported: call this in an
+    entry point before that; if cv2 is already imported its level is set directly.
+    `environ`: the environment to change (default `os.environ`); never raises.
+    """
+    env = os.environ if environ is None else environ
+    if env.get(OPENCV_LOG_ENV):
+        return
+    env[OPENCV_LOG_ENV] = "ERROR"
+    cv2 = sys.modules.get("cv2")
+    if cv2 is not None:
+        try:
+            cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
+        except AttributeError:  # a cv2 build without the utils.logging binding
+            pass
 
 
 def setup_logging(log_dir: Path, level: str = "INFO", *, to_stderr: bool = True) -> Path | None:

@@ -85,3 +85,97 @@ def test_make_run_passes_args_the_kiosk_parser_accepts(args: str, kiosk_mode: bo
     argv = shlex.split(line.split(" -m kiosk", 1)[1])
     parsed = build_parser().parse_args(argv)
     assert parsed.kiosk_mode is kiosk_mode
+
+
+# --- the kiosk's own install: a content stamp, so a shared .venv is not reinstalled ----
+
+STUB_PYTHON = """#!/bin/sh
+# stands in for .venv/bin/python: torch is there; `-m pip` is recorded, and makes the
+# console script a real editable install would
+here=$(dirname "$0")
+case "$*" in
+  *" pip "*) echo "$*" >> "$here/pip.log"; touch "$here/kiosk" ;;
+  *) echo 2.13.0+cpu ;;
+esac
+"""
+
+
+def _checkout(tmp_path: Path, name: str, venv: Path, pyproject: str) -> Path:
+    """A scratch checkout: the real setup.sh, a pyproject.toml, and `.venv` as a symlink
+    to a shared stand-in virtual environment (as the helpers' worktrees have it)."""
+    root = tmp_path / name
+    (root / "build" / "dev").mkdir(parents=True)
+    shutil.copy(REPO / "build" / "dev" / "setup.sh", root / "build" / "dev" / "setup.sh")
+    (root / "pyproject.toml").write_text(pyproject)
+    (root / ".venv").symlink_to(venv, target_is_directory=True)
+    return root
+
+
+def _setup(root: Path, tmp_path: Path, *args: str) -> str:
+    """Run setup.sh offline: a stand-in `dpkg` says every Debian package is there (so no
+    apt-get), and the stand-in python never reaches a network."""
+    tools = tmp_path / "tools"
+    if not tools.is_dir():
+        tools.mkdir()
+        dpkg = tools / "dpkg"
+        dpkg.write_text("#!/bin/sh\nexit 0\n")
+        dpkg.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k != "TORCH_INDEX_URL"}
+    env["PATH"] = f"{tools}{os.pathsep}{env.get('PATH', '')}"
+    done = subprocess.run(["bash", str(root / "build" / "dev" / "setup.sh"), *args],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout + done.stderr
+
+
+def _pip_runs(venv: Path) -> int:
+    log = venv / "bin" / "pip.log"
+    return len(log.read_text().splitlines()) if log.is_file() else 0
+
+
+@pytest.mark.skipif(shutil.which("sha256sum") is None and shutil.which("shasum") is None,
+                    reason="needs sha256sum or shasum")
+def test_a_shared_venv_is_installed_once_and_again_only_when_pyproject_changes(
+    tmp_path: Path,
+) -> None:
+    venv = tmp_path / "shared-venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").write_text(STUB_PYTHON)
+    (venv / "bin" / "python").chmod(0o755)
+    first = _checkout(tmp_path, "main", venv, "[project]\nname = 'kiosk'\n")
+    assert "kiosk: pip install -e .[dev] (not installed in .venv yet)" in _setup(
+        first, tmp_path, "--kiosk-plan")
+    out = _setup(first, tmp_path)
+    assert "installing kiosk" in out and _pip_runs(venv) == 1
+    assert "-e .[dev]" in (venv / "bin" / "pip.log").read_text()
+
+    # a second checkout sharing the .venv: same content, newer file time (the old stamp
+    # compared times and reinstalled here on every run)
+    other = _checkout(tmp_path, "worktree", venv, "[project]\nname = 'kiosk'\n")
+    future = (venv / ".kiosk-installed").stat().st_mtime + 3600
+    os.utime(other / "pyproject.toml", (future, future))
+    assert _setup(other, tmp_path, "--kiosk-plan").startswith("kiosk: keep (stamp ")
+    out = _setup(other, tmp_path)
+    assert "installing kiosk" not in out and "setup: ready" in out
+    assert _pip_runs(venv) == 1
+    assert _setup(first, tmp_path).count("installing kiosk") == 0 and _pip_runs(venv) == 1
+
+    # what the install depends on changed: installed again, then stamped again
+    (other / "pyproject.toml").write_text("[project]\nname = 'kiosk'\nversion = '2'\n")
+    assert "pyproject.toml (or the torch pin) changed" in _setup(other, tmp_path,
+                                                                 "--kiosk-plan")
+    assert "installing kiosk" in _setup(other, tmp_path) and _pip_runs(venv) == 2
+    assert "installing kiosk" not in _setup(other, tmp_path) and _pip_runs(venv) == 2
+
+
+def test_an_old_time_stamp_or_a_missing_kiosk_command_means_install(tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "kiosk").touch()
+    (venv / ".kiosk-installed").touch()  # what the old setup.sh left: an empty file
+    root = _checkout(tmp_path, "repo", venv, "[project]\nname = 'kiosk'\n")
+    assert "(the stamp is an older setup.sh's (a file time))" in _setup(
+        root, tmp_path, "--kiosk-plan")
+    (venv / "bin" / "kiosk").unlink()
+    assert "(the kiosk command is missing from .venv)" in _setup(root, tmp_path,
+                                                                 "--kiosk-plan")

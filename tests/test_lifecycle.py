@@ -41,3 +41,18 @@ def test_inline_cleanups_run_on_the_calling_thread() -> None:
     c.register("worker", lambda: threads.append(threading.current_thread().name))
     assert c.run() == []
     assert threads == ["kiosk-cleanup-worker", threading.current_thread().name]
+
+
+def test_a_stop_that_returns_false_counts_as_not_stopped(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """`SerialWorker.stop` and friends return False when their thread is still busy: the
+    shutdown must name them (run_app then leaves with os._exit instead of letting the
+    interpreter finalize around a thread inside native code, which aborts)."""
+    c = Cleanups()
+    c.register("fine", lambda: True)
+    c.register("nothing to say", lambda: None)
+    c.register("busy worker", lambda: False)
+    c.register("busy inline", lambda: False, inline=True)
+    assert c.run() == ["busy inline", "busy worker"]
+    assert "busy worker did not stop" in caplog.text

@@ -23,6 +23,7 @@ from typing import Any
 
 from kiosk import __version__
 from kiosk.config import ConfigError, load_settings
+from kiosk.logs import quiet_opencv
 
 COMMAND_MODULES = (
     "kiosk.admin.pin_cmds",
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    quiet_opencv()  # before a command imports cv2: its warnings bypass the log format
     parser = build_parser()
     args = parser.parse_args(argv)
     overrides: dict[str, Any] = {}

@@ -4,6 +4,9 @@ It speaks the service's rest-json protocol well enough for botocore (POST /event
 /users, /items with JSON bodies; errors as HTTP status + `x-amzn-ErrorType`) and can
 succeed, answer 500, throttle, refuse as invalid or not found, stall, or refuse
 connections outright (the listening socket is closed and reopened on the same port).
+While it refuses, the port stays held by a bound socket that does not listen (a connect
+is refused at once), so no other program can take the port in between and a reopen
+cannot fail; with SO_REUSEPORT (Linux, macOS) the hand-over leaves no gap at all.
 Every request is recorded; `accepted_event_ids` are the events answered with 200.
 
     with FakePersonalizeEvents() as endpoint:
@@ -88,6 +91,7 @@ class FakePersonalizeEvents:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._sockets: set[socket.socket] = set()
+        self._holder: socket.socket | None = None  # holds the port while refusing
         self._stopped = False
 
     # ------------------------------------------------------------------ lifecycle
@@ -99,7 +103,7 @@ class FakePersonalizeEvents:
     def start(self) -> FakePersonalizeEvents:
         self._stopped = False
         if self.mode is Mode.REFUSE:
-            self._reserve_port()
+            self._hold_port()
         else:
             self._open()
         return self
@@ -107,6 +111,7 @@ class FakePersonalizeEvents:
     def stop(self) -> None:
         self._stopped = True
         self._close()
+        self._release_port()
 
     def __enter__(self) -> FakePersonalizeEvents:
         return self.start()
@@ -122,7 +127,10 @@ class FakePersonalizeEvents:
         if mode is not Mode.STALL:
             self.release_stalled()
         if mode is Mode.REFUSE:
+            if _REUSE_PORT:  # held before the listener goes: the port is never free
+                self._hold_port()
             self._close()
+            self._hold_port()
         elif self._server is None and not self._stopped:
             self._open()
 
@@ -162,17 +170,38 @@ class FakePersonalizeEvents:
 
     # ------------------------------------------------------------------ serving
 
-    def _reserve_port(self) -> None:
-        if self.port:
-            return
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+    def _hold_port(self) -> None:
+        """Keep `port` (a free one when 0) bound without listening: connects are refused,
+        and nothing else can bind it until `_open` takes it back."""
+        with self._cond:
+            if self._holder is not None:
+                return
+            holder = socket.socket()
+            if _REUSE_PORT:  # shared only with our own listener (and its TIME_WAITs):
+                # without SO_REUSEADDR, another program's bind to it fails
+                holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            else:
+                holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                holder.bind(("127.0.0.1", self.port))
+            except OSError:
+                holder.close()
+                raise
+            self.port = holder.getsockname()[1]
+            self._holder = holder
+
+    def _release_port(self) -> None:
+        with self._cond:
+            holder, self._holder = self._holder, None
+        if holder is not None:
+            holder.close()
 
     def _open(self) -> None:
         with self._cond:
             if self._server is not None:
                 return
+            if not _REUSE_PORT:  # the listener can bind only once the holder lets go
+                self._release_port()
             server = _Server(("127.0.0.1", self.port), _handler_for(self))
             self.port = server.server_address[1]
             self._server = server
@@ -181,6 +210,7 @@ class FakePersonalizeEvents:
                 name="kiosk-fake-endpoint", daemon=True,
             )
             self._thread.start()
+        self._release_port()  # with SO_REUSEPORT both held it for a moment: no gap
 
     def _close(self) -> None:
         with self._cond:
@@ -227,9 +257,13 @@ class FakePersonalizeEvents:
             self._cond.notify_all()
 
 
+_REUSE_PORT = hasattr(socket, "SO_REUSEPORT") and sys.platform != "win32"
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    allow_reuse_port = _REUSE_PORT  # may bind while the refusing holder still has it
 
     def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
         self._workers: list[threading.Thread] = []

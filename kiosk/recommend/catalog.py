@@ -199,9 +199,12 @@ class Catalog:
             seen: set[str] = set()
             seen_bad: set[str] = set()
             ignored = []
+            cancelled = False  # the pacer was cancelled (shutdown): keep what is indexed
             if self.pacer is not None:
                 self.pacer.start()
             for folder in sorted(p for p in self.root.iterdir() if p.is_dir()):
+                if cancelled:
+                    break
                 if folder.name.startswith("."):
                     continue
                 try:
@@ -245,16 +248,24 @@ class Catalog:
                     imported = self._import(scan, key, emotion, rel, path, stat, old)
                     if self.pacer is not None:
                         self.pacer.pause()  # returns at once once vision is settled
-                    if imported:
-                        continue
-                    seen_bad.add(rel)
-            removed = sorted(set(known) - seen)
-            # Files that turned bad leave the manifest too: they are not shown any more.
-            removed += sorted(k for k in set(known) & seen if _rel(k) in seen_bad)
+                        cancelled = self.pacer.cancelled
+                    if not imported:
+                        seen_bad.add(rel)
+                    if cancelled:
+                        break
+            removed: list[str] = []
+            if cancelled:  # files not looked at yet are not gone: remove nothing
+                log.info("catalog: indexing stopped (shutting down) after %d new or changed "
+                         "images; the rest is indexed at the next start",
+                         len(scan.added) + len(scan.updated))
+            else:
+                removed = sorted(set(known) - seen)
+                # Files that turned bad leave the manifest too: they are not shown any more.
+                removed += sorted(k for k in set(known) & seen if _rel(k) in seen_bad)
+                for rel in set(bad) - seen_bad:
+                    self._db.execute("DELETE FROM skipped WHERE path = ?", (rel,))
             for key in removed:
                 self._db.execute("DELETE FROM items WHERE id = ?", (key,))
-            for rel in set(bad) - seen_bad:
-                self._db.execute("DELETE FROM skipped WHERE path = ?", (rel,))
             self._db.commit()
             self._skipped = tuple(scan.skipped)
             report = RescanReport(

@@ -18,8 +18,12 @@ index is complete, a little later on a first start (see the README's "Stalls
 while loading"). A normal start decodes nothing (the manifest is up to date), so
 it never pauses.
 
-Thread-safe: `settle()` from any thread (the GUI thread's vision-ready slot);
-`pause()` on the indexing thread. The wait is a `threading.Event.wait`, so a
+`cancel()` (the kiosk's shutdown) settles it and sets `cancelled`: the indexer stops
+after the image in hand and keeps what it indexed, so a stop during a first start's
+indexing does not wait for the rest of the catalog.
+
+Thread-safe: `settle()` and `cancel()` from any thread (the GUI thread's vision-ready
+slot, the shutdown); `pause()` on the indexing thread. The wait is a `threading.Event.wait`, so a
 settle ends a pause at once.
 """
 
@@ -61,6 +65,7 @@ class IndexPacer:
         self.max_pause_s = max_pause_s
         self.limit_s = limit_s
         self._settled = threading.Event()
+        self._cancelled = threading.Event()
         self._wait = wait if wait is not None else self._settled.wait
         self._cpu = cpu_clock
         self._mark: float | None = None
@@ -74,6 +79,17 @@ class IndexPacer:
     def settle(self, *_why: object) -> None:
         """Stop pausing from now on (any thread; extra arguments are ignored, so it
         can be connected to a `ready(str)` or `failed(str)` signal directly)."""
+        self._settled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        """True once `cancel()` was called: the indexer should stop after this image."""
+        return self._cancelled.is_set()
+
+    def cancel(self) -> None:
+        """The kiosk is shutting down: end any pause at once and ask the indexer to stop
+        (any thread)."""
+        self._cancelled.set()
         self._settled.set()
 
     def start(self) -> None:

@@ -131,3 +131,42 @@ def test_catalog_indexes_everything_when_vision_never_becomes_ready(
         assert 0 < len(clock.waits) < 16
     finally:
         cat.close()
+
+
+def test_cancel_ends_a_pause_at_once_and_is_a_settle() -> None:
+    pacer = IndexPacer(min_pause_s=60.0, max_pause_s=60.0, limit_s=600.0)
+    pacer.start()
+    pacer.cancel()  # the shutdown, before the indexer's next pause
+    pacer.pause()  # would wait 60 s unless settled: returns at once
+    assert pacer.cancelled and pacer.settled and pacer.pauses == 0
+
+
+def test_a_shutdown_stops_the_indexing_and_keeps_what_was_indexed(
+    catalog_dir: Path, data_dir: Path
+) -> None:
+    """kiosk.app cancels the pacer when it stops the recommend worker: a stop during a
+    first start's indexing must not wait for the rest of the catalog (under load that
+    overran the worker's stop budget and the process aborted at exit)."""
+    clock = Harness()
+    pacer = IndexPacer(wait=clock.wait, cpu_clock=clock.cpu)
+    cancel_after = 3
+
+    def wait(seconds: float) -> bool:
+        clock.wait(seconds)
+        if len(clock.waits) == cancel_after:
+            pacer.cancel()  # as the shutdown would, from the GUI thread, meanwhile
+        return False
+
+    pacer._wait = wait
+    cat = Catalog(catalog_dir, data_dir / "catalog.sqlite3", pacer=pacer)
+    try:
+        first = cat.rescan()
+        assert len(first.added) == cancel_after and first.removed == ()
+        assert len(cat.items()) == cancel_after  # committed, not rolled back
+        cat.pacer = IndexPacer(wait=clock.wait, cpu_clock=clock.cpu)
+        cat.pacer.settle()
+        rest = cat.rescan()  # the next start indexes the rest and removes nothing
+        assert len(rest.added) == 16 - cancel_after and rest.unchanged == cancel_after
+        assert rest.removed == () and len(cat.items()) == 16
+    finally:
+        cat.close()
