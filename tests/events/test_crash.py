@@ -6,7 +6,6 @@ mid-flight was sent again with the same event ids."""
 
 from __future__ import annotations
 
-import os
 import queue as queue_module
 import random
 import signal
@@ -56,8 +55,11 @@ class Child:
         return line
 
     def kill(self) -> None:
-        if self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGKILL)
+        # Popen.kill, not poll() + os.kill: the endpoint's thread may be killing and
+        # reaping the same child at this moment (a call in flight), and then poll() says
+        # "running" (the other thread holds the wait lock) while the pid is already gone
+        # (ProcessLookupError under load); Popen.kill ignores a child already reaped
+        self.proc.kill()
         self.proc.wait(10)
 
     def rest(self) -> list[str]:
