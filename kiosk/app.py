@@ -522,10 +522,16 @@ class Kiosk:
 def _quit_on_sigterm(app: QApplication) -> QTimer:
     """SIGTERM (systemctl stop, logout) and SIGINT quit through the orderly shutdown.
     Python runs signal handlers only between bytecodes, so a no-op timer wakes the
-    interpreter regularly while Qt's event loop sits in C++."""
+    interpreter regularly while Qt's event loop sits in C++.
+
+    The quit itself is left to the event loop (a zero timer), not done in the handler:
+    `quit()` does nothing before `exec()` runs, so a SIGTERM during start-up was lost
+    (systemd then killed the kiosk after TimeoutStopSec: an unclean exit), and it
+    closes every window at once, which the handler would do from inside whatever
+    Python code it interrupted, a paint included."""
     def handler(signum: int, frame: object) -> None:
         log.info("signal %d: quitting", signum)
-        app.quit()
+        QTimer.singleShot(0, app.quit)
 
     signal.signal(signal.SIGTERM, handler)
     signal.signal(signal.SIGINT, handler)

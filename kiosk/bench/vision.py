@@ -175,8 +175,9 @@ def detection_recall(detector: FaceDetector, faces_dir: Path) -> dict[str, float
 
 
 PEER_ENV = "KIOSK_PEER_PATH"
-PEER_HOW = ("pip install --target DIR fer tensorflow-cpu 'opencv-contrib-python-headless<5' "
-            "'setuptools<81'; then --peer-path DIR (or KIOSK_PEER_PATH=DIR)")
+PEER_HOW = ("pip install --target DIR --no-deps fer==25.10.3; pip install --target DIR "
+            "tensorflow-cpu 'opencv-contrib-python-headless<5' 'setuptools<81' requests Pillow; "
+            "then --peer-path DIR (or KIOSK_PEER_PATH=DIR)")
 
 
 def measure_peer(frame: np.ndarray, frames: int, warmup: int, peer_path: Path | None,

@@ -36,6 +36,7 @@ from PIL import Image
 
 from kiosk.domain import Emotion, Item
 from kiosk.errors import KioskError
+from kiosk.heap import release_free_heap
 from kiosk.imaging import ImageError, load_image
 from kiosk.recommend import features as feats
 from kiosk.recommend.errors import CatalogError
@@ -277,6 +278,8 @@ class Catalog:
                 seconds=time.perf_counter() - start,
             )
             self._last_report = report
+        if report.added or report.updated:  # images were decoded: see kiosk.heap
+            release_free_heap("indexing the catalog")
         log.info(
             "catalog %s: %d added, %d updated, %d removed, %d unchanged, %d skipped (%.2f s)",
             self.root, len(report.added), len(report.updated), len(report.removed),

@@ -54,6 +54,7 @@ def pipeline_factory(settings: Settings, *, quiet: bool = False) -> PipelineFact
             return load(stop)
 
     def load(stop: threading.Event) -> tuple[VisionPipeline, str]:
+        from kiosk.heap import release_free_heap
         from kiosk.vision.preload import preload_torch_libraries
 
         preload_torch_libraries()  # the slow part of `import torch`, without the GIL
@@ -80,6 +81,7 @@ def pipeline_factory(settings: Settings, *, quiet: bool = False) -> PipelineFact
         check()
         classifier.warmup(traces)
         check()
+        release_free_heap("loading the models")  # above all a first start's tracing
         try:  # an AWS feature that cannot start never takes local vision down
             fallback = make_fallback(settings.rekognition, settings.aws,
                                      budget_path=settings.data_dir / BUDGET_FILE)

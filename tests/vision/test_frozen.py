@@ -165,3 +165,30 @@ def test_tracing_leaves_the_process_warning_filters_alone(
     assert frozen.prepare(torch.zeros(1, 4))
     assert seen == [before]
     assert warnings.filters == before
+
+
+def test_a_fresh_trace_leaves_nothing_in_torchs_process_wide_unit() -> None:
+    """torch.jit.trace/freeze register the module's types and compiled graphs in
+    TorchScript's process-wide compilation unit for good (15.7 MB of heap for the
+    detector's trace); the kiosk runs a reloaded copy and drops them."""
+    from torch._jit_internal import _qualified_name
+    from torch.jit._recursive import concrete_type_store
+    from torch.jit._state import _python_cu
+
+    class Probe(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.conv = nn.Conv2d(1, 2, 3)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return torch.relu(self.conv(x))
+
+    model = Probe().eval()
+    x = torch.randn(1, 1, 8, 8, generator=torch.Generator().manual_seed(3))
+    compiled = len(concrete_type_store.methods_compiled)
+    frozen = FrozenForward(model, "cpu")
+    assert frozen.prepare(x)
+    assert _python_cu.get_class(_qualified_name(Probe)) is None
+    assert len(concrete_type_store.methods_compiled) == compiled
+    with torch.inference_mode():
+        torch.testing.assert_close(frozen(x), model(x), rtol=1e-5, atol=1e-5)
