@@ -79,6 +79,11 @@ class ImageCard(QWidget):
         return self._state
 
     def set_item(self, item_id: str, image: QImage | None) -> None:
+        if item_id != self._item_id and self.like_button.isDown():
+            # A finger is on Like while a new page swaps this card's image: the release
+            # must not like an image the shopper never pressed (Qt emits no clicked for a
+            # release on a button that is no longer down).
+            self.like_button.setDown(False)
         self._anim.stop()
         self._burst = 0.0
         self._item_id = item_id
