@@ -40,6 +40,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.diskspace import fsync_dir
+
 log = logging.getLogger(__name__)
 
 FILE_NAME = "runs.json"
@@ -184,7 +186,7 @@ class CrashLog:
                     out.flush()
                     os.fsync(out.fileno())
                 Path(tmp).replace(self.path)
-                _fsync_dir(self.path.parent)
+                fsync_dir(self.path.parent)
             except BaseException:
                 with contextlib.suppress(OSError):
                     Path(tmp).unlink()
@@ -192,21 +194,6 @@ class CrashLog:
         except OSError as exc:
             log.warning("cannot write the run record %s (%s); crash loops will not be "
                         "counted across restarts", self.path, exc.strerror or exc)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename in `folder` durable (POSIX; where a folder cannot be opened,
-    as on Windows, the rename is already as durable as the platform makes it)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _when(epoch: float) -> str:

@@ -1,7 +1,9 @@
-"""Free space on the disk holding a path (for "disk full" messages and the self-test)."""
+"""The disk under a path: free space (for "disk full" messages and the self-test), and
+making a rename in a folder durable."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -15,3 +17,21 @@ def free_mb(path: Path) -> float | None:
         except OSError:
             continue
     return None
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable (POSIX). A no-op on Windows, where folders cannot
+    be opened and a rename is already as durable as the platform makes it; an OSError
+    (folder gone, a file system without folder fsync) is ignored, as the rename stands."""
+    if os.name == "nt":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

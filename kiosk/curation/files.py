@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from kiosk.curation.errors import KEPT, CurationError, DiskFullError, is_disk_full
+from kiosk.diskspace import fsync_dir
 
 PART_SUFFIX = ".part"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -65,22 +66,6 @@ def _atomic(dest: Path, what: str) -> Iterator[BinaryIO]:
             tmp.unlink()
         raise
     fsync_dir(dest.parent)
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename durable (POSIX); a no-op where folders cannot be opened."""
-    if os.name == "nt":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def sweep_parts(folder: Path, older_than_s: float = 3600.0, prefix: str = ".") -> int:
