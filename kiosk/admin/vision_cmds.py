@@ -9,7 +9,8 @@ status is 1 when any file failed, 0 otherwise.
 
 `eval-video VIDEO TIMELINE_JSON` runs the whole vision path (Rekognition off) over a
 video at its own timestamps and prints what the shopper would have seen, scored
-against the timeline (see `kiosk.vision.video_eval`).
+against the timeline (see `kiosk.vision.video_eval`); `--step-ms MS [--jitter S]
+[--seed N]` replays it as a loaded machine would (`kiosk.vision.loaded_loop`).
 
 `eval` reads an `image,emotion` CSV (FER labels: angry, disgust, fear, happy, sad,
 surprise, neutral; paths relative to the CSV) and prints detection rate, accuracy,
@@ -44,6 +45,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("video", type=Path, metavar="VIDEO")
     p.add_argument("timeline", type=Path, metavar="TIMELINE_JSON")
     p.add_argument("--detect-width", type=int, help="override [vision] detect_width")
+    p.add_argument("--step-ms", type=float, metavar="MS",
+                   help="simulate a loaded machine: a vision step takes MS on average, "
+                   "frames that arrive meanwhile are skipped")
+    p.add_argument("--jitter", type=float, default=0.5,
+                   help="with --step-ms: spread of the step times (sigma of their log; "
+                   "default 0.5)")
+    p.add_argument("--seed", type=int, default=0,
+                   help="with --step-ms: seed of the step times (default 0)")
     p.set_defaults(handler=_eval_video)
 
 
@@ -106,17 +115,21 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _eval_video(args: argparse.Namespace) -> int:
+    from kiosk.vision.loaded_loop import LoadedLoop
     from kiosk.vision.pipeline import VisionPipeline
     from kiosk.vision.video_eval import evaluate_video, load_timeline
 
     try:
+        load = None
+        if args.step_ms is not None:
+            load = LoadedLoop(args.step_ms / 1000.0, args.jitter, args.seed)
         timeline = load_timeline(args.timeline)
         if not args.video.is_file():
             raise ValueError(f"{args.video}: no such file")
         detector, classifier = _models(args)
         pipeline = VisionPipeline(detector, classifier, args.settings.vision)
         try:
-            result = evaluate_video(args.video, timeline, pipeline)
+            result = evaluate_video(args.video, timeline, pipeline, load)
         finally:
             pipeline.close()
     except (VisionError, ValueError) as exc:

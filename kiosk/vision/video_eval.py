@@ -4,7 +4,11 @@ The work behind `kiosk-admin eval-video VIDEO TIMELINE_JSON`. Every frame of the
 video goes through the kiosk's own `VisionPipeline` (detector, tracking, primary
 visitor, quality gate, emotion model(s), smoothing, visits; Rekognition off) with
 the frame's own timestamp ``index / fps``: no wall clock and no Qt, so a run is
-deterministic and as fast as the models allow.
+deterministic and as fast as the models allow. With `--step-ms` (a `LoadedLoop`) only
+the frames a loaded machine's slow, jittery vision loop would take are processed, at
+their own timestamps, each result shown from the end of its step on (seeded, so
+still deterministic; `kiosk.vision.loaded_loop`); the scores are the same, over what
+the screen showed at every frame's time, and `load` says what was simulated.
 
 The timeline is ``{"fps": F, "segments": [{"start_s", "end_s", "label", "image"}]}``
 (what `kiosk.tools.face_video --timeline` writes); `label` is a FER label or
@@ -33,7 +37,7 @@ stands for ``1 / fps`` seconds. Metrics (all times in seconds):
   delay the pipeline itself (tracking, switch cue, smoothing, hysteresis) adds.
   `segments` lists every face segment: label, image, model_read, the share of its
   frames read right raw (`raw_right`) and shown right (`shown_right`), settle_s
-  (None: never).
+  (None: never) and its flips.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ import numpy as np
 from kiosk.domain import Frame
 from kiosk.imaging import ImageError, conform_frame
 from kiosk.vision.emotion_model import EMOTION_TO_FER
+from kiosk.vision.loaded_loop import LoadedLoop, shown_upto
 from kiosk.vision.mini_xception import FER_LABELS
 from kiosk.vision.pipeline import VisionPipeline, VisionResult
 
@@ -180,6 +185,36 @@ def run_pipeline(pipeline: VisionPipeline, frames: Iterator[Frame],
     return out
 
 
+def run_loaded(pipeline: VisionPipeline, frames: Iterator[Frame], fps: float,
+               loop: LoadedLoop) -> tuple[list[FrameRecord], int]:
+    """Process only the frames a slow, jittery loop takes (`kiosk.vision.loaded_loop`),
+    at their own timestamps; return what the screen showed at every frame's time, and
+    how many frames were processed. A frame's `raw` is its own reading, only on the
+    frames the loop took."""
+    steps = loop.steps(fps)
+    index, done = next(steps)
+    processed: list[FrameRecord] = []
+    done_at: list[float] = []
+    n_frames = 0
+    for frame in frames:
+        n_frames += 1
+        if frame.seq == index:
+            processed.append(record(pipeline.process(frame)))
+            done_at.append(done)
+            index, done = next(steps)
+    raw_at = {round(r.t * fps): r.raw for r in processed}
+    out: list[FrameRecord] = []
+    before = 0
+    for j, upto in enumerate(shown_upto(done_at, n_frames, fps)):
+        new = processed[before:upto]
+        current = processed[upto - 1] if upto else None
+        out.append(FrameRecord(j / fps, current.shown if current is not None else None,
+                               any(r.visit_started for r in new),
+                               any(r.visit_ended for r in new), raw_at.get(j)))
+        before = upto
+    return out, len(processed)
+
+
 def _pct(values: Sequence[float]) -> dict[str, float | None]:
     if not values:
         return {"p50": None, "p95": None}
@@ -237,8 +272,9 @@ def score(timeline: Timeline, records: Sequence[FrameRecord], visit_grace_s: flo
             "raw_right": round(sum(r.raw == seg.label for r in recs) / len(recs), 3),
             "shown_right": round(good / len(recs), 3),
             "settle_s": None if first is None else round(value, 3),
+            "flips": _flips(recs, expect_change=_expects_change(segs, i)),
         })
-        flips += _flips(recs, expect_change=_expects_change(segs, i))
+        flips += rows[-1]["flips"]
 
     visit_start, visit_end, false_visits = _visits(timeline, by_seg, outside, visit_grace_s)
     labels = {}
@@ -338,11 +374,20 @@ def _visits(timeline: Timeline, by_seg: Sequence[Sequence[FrameRecord]],
     return starts, ends, false_visits
 
 
-def evaluate_video(video: Path, timeline: Timeline, pipeline: VisionPipeline
-                   ) -> dict[str, Any]:
-    """Run `pipeline` over `video` at the timeline's clock and score it."""
-    records = run_pipeline(pipeline, read_frames(video, timeline.fps))
+def evaluate_video(video: Path, timeline: Timeline, pipeline: VisionPipeline,
+                   load: LoadedLoop | None = None) -> dict[str, Any]:
+    """Run `pipeline` over `video` at the timeline's clock and score it; with `load`,
+    as a loaded machine would (only the frames its slow loop takes)."""
+    frames = read_frames(video, timeline.fps)
+    processed = None
+    if load is None:
+        records = run_pipeline(pipeline, frames)
+    else:
+        records, processed = run_loaded(pipeline, frames, timeline.fps, load)
     result = score(timeline, records, pipeline.settings.visit_grace_s)
+    if load is not None:
+        result["load"] = {**load.describe(),
+                          "processed_frames": processed}
     last_end = timeline.segments[-1].end_s
     video_s = len(records) / timeline.fps
     if abs(video_s - last_end) > 2.0 / timeline.fps:
