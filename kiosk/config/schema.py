@@ -151,6 +151,16 @@ class VisionSettings:
         0.10, "How much a new emotion must lead the settled one before it takes over.",
         min=0, max=1,
     )
+    hold_s: float = setting(
+        0.2, "Seconds of readings in which a new emotion must keep that lead before it "
+        "takes over (a new visitor's first emotion is shown at once). 0: at once.",
+        min=0, max=10,
+    )
+    max_reading_s: float = setting(
+        0.15, "Most seconds one emotion reading counts for in the smoothing: on a busy "
+        "machine, with fewer readings, one reading cannot swing the emotion.",
+        min=0.04, max=10,
+    )
     visit_grace_s: float = setting(
         3.0, "Seconds a face may be out of view and keep its smoothed emotion; a face "
         "that returns later is read afresh. The visit itself lasts until "

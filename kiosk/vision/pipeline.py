@@ -152,7 +152,10 @@ class VisionPipeline:
         self._regions = detector if isinstance(detector, RegionDetector) else None
         self._focus = FocusSchedule(self.settings.scan_every if self._regions else 1)
         self._quality = QualityGate(self.settings.min_face_px, self.settings.min_sharpness)
-        self._smoothers = TrackSmoothers(self.settings.smoothing_s, self.settings.hysteresis)
+        self._smoothers = TrackSmoothers(
+            self.settings.smoothing_s, self.settings.hysteresis,
+            hold_s=self.settings.hold_s, max_dt_s=self.settings.max_reading_s,
+        )
         self._visits = VisitTracker(self.settings.visit_grace_s)
         self.fallback_after_s = fallback_after_s
         self.recent_face_s = recent_face_s
@@ -435,6 +438,7 @@ class VisionPipeline:
         if track is None or not track.visible:
             log.debug("Rekognition answer dropped: the face it was about is not in view")
             return  # that face is gone (or not seen now): settle nothing for nobody
-        self._smoothers.for_track(track_id).update(result.reading, ts)
+        # One answer stands for the uncertain second before it (smoothing's `guarded`).
+        self._smoothers.for_track(track_id).update(result.reading, ts, guarded=False)
         if result.gender is not None:
             self._gender = result.gender

@@ -6,10 +6,31 @@ the frame rate: ``alpha = 1 - exp(-dt / smoothing_s)``, so the same setting beha
 alike at 10 and at 30 fps. The settled emotion changes only when another emotion
 leads it by at least `hysteresis` in smoothed probability, so noise around a
 dominant emotion never flips the screen, while a real change (with the defaults,
-0.4 s and 0.10) settles in about a third of a second.
+0.4 s, 0.10 and the 0.2 s hold below) settles in about half a second.
+
+Two guards keep a slow, irregular stream of readings (a busy machine: the vision
+loop takes a few hundred milliseconds a step, unevenly, and skips the frames in
+between) from flipping the screen on an uncertain face:
+
+* `max_dt_s` caps the time one reading counts for. Each reading is one noisy look at
+  the face (and, with mirror views, alternately the plain and the mirrored one), so
+  its weight must not grow with the gap before it: uncapped, one reading after a
+  0.5 s gap moved the average 71 % of the way to itself, and a face the models are
+  unsure of flipped between its two likeliest emotions with nearly every reading.
+  Up to the cap (`[vision] max_reading_s`, 0.15 s: about 7 readings a second or
+  more) the average stays time-based; beyond it one reading moves it at most 31 %.
+* `hold_s` (`[vision] hold_s`, 0.2 s): a challenger takes over only after it has led
+  the settled emotion by the hysteresis in every reading for `hold_s` seconds of
+  reading time (timestamps, not frame counts). A lead that lasts one reading, or
+  that comes and goes, changes nothing. The first settled emotion of a face (a new
+  visitor has a fresh smoother) is shown at once.
+
+The Rekognition fallback's answer is exempt from both (`update(..., guarded=False)`):
+it is asked only after a second with no certain local reading, so it stands for that
+whole second, and its rate limit already keeps it from flickering the screen.
 
 Readings marked `uncertain` (small or blurred face, low confidence) are ignored:
-they neither move the average nor the settled emotion.
+they neither move the average nor the settled emotion, nor break a challenger's hold.
 """
 
 from __future__ import annotations
@@ -23,24 +44,32 @@ EMOTIONS: tuple[Emotion, ...] = tuple(Emotion)
 
 
 class EmotionSmoother:
-    """Time-based EMA over the 8 emotion probabilities, with hysteresis.
+    """Time-based EMA over the 8 emotion probabilities, with hysteresis and a hold.
 
     `min_dt_s` is the least time one reading counts for, so two readings with the
     same timestamp (a local one and a Rekognition one folded in the same frame)
-    both count, each like one frame at 30 fps."""
+    both count, each like one frame at 30 fps; `max_dt_s` the most (module
+    docstring). `hold_s`: how long a challenger must lead before it takes over."""
 
     def __init__(
-        self, smoothing_s: float = 0.4, hysteresis: float = 0.10, *, min_dt_s: float = 1 / 30
+        self, smoothing_s: float = 0.4, hysteresis: float = 0.10, *,
+        hold_s: float = 0.2, max_dt_s: float = 0.15, min_dt_s: float = 1 / 30,
     ) -> None:
         if smoothing_s <= 0:
             raise ValueError("smoothing_s must be positive")
+        if hold_s < 0 or not max_dt_s >= min_dt_s:
+            raise ValueError("hold_s must be >= 0 and max_dt_s >= min_dt_s")
         self.smoothing_s = smoothing_s
         self.hysteresis = hysteresis
+        self.hold_s = hold_s
+        self.max_dt_s = max_dt_s
         self.min_dt_s = min_dt_s
         self._probs: dict[Emotion, float] | None = None
         self._settled: Emotion | None = None
         self._last_ts: float | None = None
         self._source: str | None = None
+        self._challenger: Emotion | None = None
+        self._leads_since = 0.0  # reading time the challenger has led from
 
     # ------------------------------------------------------------------ state
 
@@ -86,11 +115,18 @@ class EmotionSmoother:
         self._settled = None
         self._last_ts = None
         self._source = None
+        self._challenger = None
 
     # ------------------------------------------------------------------ update
 
-    def update(self, reading: EmotionReading, timestamp: float) -> bool:
-        """Fold one reading in; return True when the settled emotion changed."""
+    def update(self, reading: EmotionReading, timestamp: float, *, guarded: bool = True
+               ) -> bool:
+        """Fold one reading in; return True when the settled emotion changed.
+
+        `guarded=False` is for a reading that stands for all the time since the last
+        one (the Rekognition fallback's answer, asked only after a second without a
+        certain local reading, at most one per `min_interval_s`): it is weighed by that
+        whole time and needs no hold, as before the guards."""
         if reading.uncertain:
             return False
         observed = _normalized(reading.probabilities, reading.emotion)
@@ -98,6 +134,8 @@ class EmotionSmoother:
             self._probs = observed
         else:
             dt = max(self.min_dt_s, timestamp - self._last_ts)
+            if guarded:
+                dt = min(self.max_dt_s, dt)
             alpha = 1.0 - math.exp(-dt / self.smoothing_s)
             self._probs = {
                 e: (1.0 - alpha) * self._probs[e] + alpha * observed[e] for e in EMOTIONS
@@ -109,20 +147,29 @@ class EmotionSmoother:
         if self._settled is None:
             self._settled = top
             return True
-        if top != self._settled and (
-            self._probs[top] - self._probs[self._settled] >= self.hysteresis
+        if top == self._settled or (
+            self._probs[top] - self._probs[self._settled] < self.hysteresis
         ):
-            self._settled = top
-            return True
-        return False
+            self._challenger = None  # the lead is broken: a later one starts afresh
+            return False
+        if top != self._challenger:
+            self._challenger, self._leads_since = top, timestamp
+        held = timestamp - self._leads_since >= self.hold_s - 1e-9  # float sums of times
+        if guarded and not held:
+            return False
+        self._settled, self._challenger = top, None
+        return True
 
 
 class TrackSmoothers:
-    """One `EmotionSmoother` per track id, created on first use."""
+    """One `EmotionSmoother` per track id, created on first use (keyword arguments
+    are passed on to each)."""
 
-    def __init__(self, smoothing_s: float = 0.4, hysteresis: float = 0.10) -> None:
+    def __init__(self, smoothing_s: float = 0.4, hysteresis: float = 0.10,
+                 **options: float) -> None:
         self.smoothing_s = smoothing_s
         self.hysteresis = hysteresis
+        self.options = options
         self._by_track: dict[int, EmotionSmoother] = {}
 
     def __contains__(self, track_id: object) -> bool:
@@ -134,7 +181,7 @@ class TrackSmoothers:
     def for_track(self, track_id: int) -> EmotionSmoother:
         smoother = self._by_track.get(track_id)
         if smoother is None:
-            smoother = EmotionSmoother(self.smoothing_s, self.hysteresis)
+            smoother = EmotionSmoother(self.smoothing_s, self.hysteresis, **self.options)
             self._by_track[track_id] = smoother
         return smoother
 

@@ -13,6 +13,7 @@ import pytest
 from kiosk.admin.cli import main as admin_main
 from kiosk.config import VisionSettings
 from kiosk.domain import Box, Emotion, EmotionReading, Face, Frame
+from kiosk.tools.face_video import parse_script, write_face_video
 from kiosk.vision.loaded_loop import LoadedLoop, shown_upto
 from kiosk.vision.pipeline import VisionPipeline
 from kiosk.vision.video_eval import Timeline, TimelineSegment, run_loaded, score
@@ -96,12 +97,34 @@ def flips_per_10s(settings: VisionSettings, load: LoadedLoop | None) -> float:
     return float(out["flips_per_10s"])
 
 
-def test_an_unsure_face_flips_under_load() -> None:
-    # The bug this simulation reproduces: every frame, the EMA averages the two views;
-    # a few late readings, each weighed by the long gap before it, swing the state.
+# The old smoothing: no hold, a reading counts for all the time since the last one.
+OLD = VisionSettings(hold_s=0.0, max_reading_s=10.0, scan_every=1)
+
+
+def test_an_unsure_face_flips_under_load_only_without_the_hold_and_the_cap() -> None:
     load = LoadedLoop(0.4, 0.5, seed=3)
-    assert flips_per_10s(VisionSettings(scan_every=1), None) == 0.0
-    assert flips_per_10s(VisionSettings(scan_every=1), load) > 5.0
+    assert flips_per_10s(OLD, None) == 0.0  # every frame: the EMA averages the views
+    assert flips_per_10s(OLD, load) > 5.0  # few, late readings: each swings the state
+    assert flips_per_10s(VisionSettings(scan_every=1), load) <= 1.0
+
+
+@pytest.mark.faces
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_a_steady_unsure_real_face_under_simulated_load(
+    tmp_path: Path, faces_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A sad face read SAD or HAPPY frame by frame, about half each: under this load the
+    # old smoothing flipped its settled emotion 23 times in these 20 s (now 0).
+    script = parse_script("none:1,sad:20:images/Dwarakish_77.jpg")
+    write_face_video(tmp_path / "u.avi", faces_dir, script, fps=15, seed=1,
+                     timeline=tmp_path / "u.json")
+    args = ["eval-video", str(tmp_path / "u.avi"), str(tmp_path / "u.json"),
+            "--step-ms", "400", "--seed", "0"]
+    assert admin_main(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["load"]["processed_frames"] < out["frames"] / 3
+    assert out["flips_per_10s"] <= 1.0, out["segments"]
 
 
 def test_eval_video_refuses_a_bad_step_time(

@@ -145,6 +145,120 @@ def test_track_smoothers_are_per_track_and_can_move() -> None:
     assert 2 not in smoothers and 3 in smoothers
 
 
+# ------------------------------------------------------------- a busy machine's readings
+
+
+def two_way(lead: Emotion, other: Emotion, p: float = 0.6) -> EmotionReading:
+    """A reading unsure between two emotions, `lead` slightly ahead."""
+    return reading({lead: p, other: 1.0 - p})
+
+
+def loaded_times(n: int, seed: int = 7) -> list[float]:
+    """Timestamps of a slow, jittery vision loop: 0.2-0.9 s apart."""
+    gaps = np.random.default_rng(seed).uniform(0.2, 0.9, size=n)
+    return [float(t) for t in np.cumsum(gaps)]
+
+
+def test_an_uncertain_face_read_at_irregular_long_gaps_does_not_flip() -> None:
+    # Mirror views alternate the two likeliest emotions of an unsure face; on a busy
+    # machine the readings come 0.2-0.9 s apart. Uncapped, each reading after a long
+    # gap swung the average to itself and the settled emotion flipped nearly every time.
+    smoother = EmotionSmoother(0.4, 0.1, hold_s=0.3, max_dt_s=0.1)
+    times = loaded_times(120)
+    flips = 0
+    for i, t in enumerate(times):
+        r = two_way(Emotion.SAD, Emotion.CALM) if i % 2 else two_way(Emotion.CALM, Emotion.SAD)
+        flips += smoother.update(r, t)
+    assert flips == 1  # the first settle only
+
+
+def test_one_reading_after_a_long_gap_cannot_swing_the_average() -> None:
+    smoother = EmotionSmoother(0.4, 0.1, max_dt_s=0.1)
+    for i in range(20):
+        smoother.update(peaked(Emotion.HAPPY), i / FPS)
+    smoother.update(peaked(Emotion.SAD), 20 / FPS + 2.0)  # 2 s later
+    alpha = 1.0 - math.exp(-0.1 / 0.4)  # counted as 0.1 s, not 2 s
+    expected = (1 - alpha) * (0.2 / 7) + alpha * 0.8
+    assert smoother.probabilities[Emotion.SAD] == pytest.approx(expected, abs=1e-6)
+    assert smoother.emotion is Emotion.HAPPY
+
+
+def test_a_challenger_that_leads_only_briefly_does_not_take_over() -> None:
+    smoother = EmotionSmoother(0.4, 0.1, hold_s=0.3)
+    for k in range(30):
+        smoother.update(peaked(Emotion.HAPPY), k / 20)
+    k = 30
+    changed = False
+    led = 0  # readings in which SAD led by the hysteresis: 0.1 s of lead, not 0.3
+    while led < 3:
+        changed |= smoother.update(peaked(Emotion.SAD, 0.95), k / 20)
+        probs = smoother.probabilities
+        led += probs[Emotion.SAD] - probs[Emotion.HAPPY] >= 0.1
+        k += 1
+    for _ in range(30):
+        changed |= smoother.update(peaked(Emotion.HAPPY), k / 20)
+        k += 1
+    assert not changed and smoother.emotion is Emotion.HAPPY
+
+
+def test_a_challenger_that_keeps_its_lead_for_the_hold_takes_over() -> None:
+    smoother = EmotionSmoother(0.4, 0.1, hold_s=0.3)
+    for k in range(30):
+        smoother.update(peaked(Emotion.HAPPY), k / 20)
+    lead_from = changed_at = None
+    for k in range(30, 100):
+        t = k / 20
+        if smoother.update(peaked(Emotion.SAD), t):
+            changed_at = t
+            break
+        probs = smoother.probabilities
+        if lead_from is None and probs[Emotion.SAD] - probs[Emotion.HAPPY] >= 0.1:
+            lead_from = t
+    assert lead_from is not None and changed_at is not None
+    assert changed_at - lead_from == pytest.approx(0.3)  # reading time, not frames
+    assert changed_at - 1.5 <= 1.0 and smoother.emotion is Emotion.SAD
+
+
+def test_the_hold_counts_reading_time_not_readings() -> None:
+    # Two readings 0.4 s apart are a 0.3 s hold, however few they are.
+    smoother = EmotionSmoother(0.4, 0.1, hold_s=0.3, max_dt_s=10.0)  # the hold alone
+    smoother.update(peaked(Emotion.HAPPY), 0.0)
+    smoother.update(reading({Emotion.SAD: 0.9, Emotion.HAPPY: 0.1}), 1.0)
+    assert smoother.emotion is Emotion.HAPPY  # leads, from now
+    assert smoother.update(reading({Emotion.SAD: 0.9, Emotion.HAPPY: 0.1}), 1.4)
+    assert smoother.emotion is Emotion.SAD
+
+
+def test_a_new_visitors_first_emotion_is_not_held_back() -> None:
+    smoothers = TrackSmoothers(0.4, 0.1, hold_s=0.3, max_dt_s=0.1)
+    assert smoothers.for_track(5).update(peaked(Emotion.SURPRISED), 10.0)
+    assert smoothers.get(5).emotion is Emotion.SURPRISED  # type: ignore[union-attr]
+
+
+def test_uncertain_readings_do_not_break_a_hold() -> None:
+    smoother = EmotionSmoother(0.4, 0.1, hold_s=0.3, max_dt_s=10.0)  # the hold alone
+    smoother.update(peaked(Emotion.HAPPY), 0.0)
+    sad = reading({Emotion.SAD: 0.9, Emotion.HAPPY: 0.1})
+    smoother.update(sad, 1.0)
+    unsure = EmotionReading(Emotion.HAPPY, 0.9, peaked(Emotion.HAPPY, 0.9).probabilities,
+                            uncertain=True)
+    smoother.update(unsure, 1.2)
+    assert smoother.update(sad, 1.3)
+
+
+def test_a_fallback_answer_after_an_uncertain_second_still_settles_at_once() -> None:
+    # Rekognition is asked after a second without a certain local reading: its one
+    # answer stands for that second (guarded=False), unlike a late local reading.
+    local, fallback = (EmotionSmoother(0.4, 0.1, hold_s=0.3, max_dt_s=0.1) for _ in "ab")
+    for smoother in (local, fallback):
+        for i in range(20):
+            smoother.update(peaked(Emotion.HAPPY), i / FPS)
+    surprised = peaked(Emotion.SURPRISED, 0.9)
+    assert not local.update(surprised, 20 / FPS + 1.2)
+    assert fallback.update(surprised, 20 / FPS + 1.2, guarded=False)
+    assert fallback.emotion is Emotion.SURPRISED
+
+
 # --------------------------------------------------------------------------- quality
 
 
