@@ -104,7 +104,7 @@ def check_models(settings: Settings) -> Check:
     import numpy as np
 
     from kiosk.vision.detector import FaceDetector
-    from kiosk.vision.device import configure_threads
+    from kiosk.vision.device import configure_threads, threads_text
     from kiosk.vision.ensemble import EmotionEnsemble
 
     threads = configure_threads(settings.vision.threads)
@@ -121,8 +121,8 @@ def check_models(settings: Settings) -> Check:
         detector.detect(frame)
         timings.append((time.perf_counter() - started) * 1000)
     detect_ms = sorted(timings)[len(timings) // 2]
-    loaded = (f"face detector and emotion model loaded on {detector.device} ({threads} threads) "
-              f"in {load_s:.2f} s")
+    loaded = (f"face detector and emotion model loaded on {detector.device} "
+              f"({threads_text(threads)}) in {load_s:.2f} s")
     status, timing = detection_verdict(detect_ms, settings.camera.fps)
     return Check("models", status, f"{loaded}; {timing}")
 

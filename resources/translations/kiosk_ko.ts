@@ -39,7 +39,12 @@
         <translation>애플 그래픽(MPS)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="98"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="99"/>
+        <source>%1 thread</source>
+        <translation>스레드 %1개</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="100"/>
         <source>%1 threads</source>
         <translation>스레드 %1개</translation>
     </message>
