@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from kiosk import __version__
 from kiosk.config import Settings, is_factory_pin
@@ -46,6 +46,8 @@ def run_self_test(settings: Settings, out: TextIO | None = None, camera_timeout_
         lambda s: check_folder("log folder", s.log_dir),
         check_events_db,
         check_aws,
+        check_fleet,
+        check_sync,
         lambda s: check_camera(s, camera_timeout_s),
     ]
     results = []
@@ -240,6 +242,8 @@ def check_aws(settings: Settings) -> Check:
         ("Personalize recommendations", settings.recommend.backend == "personalize"),
         ("Personalize events", settings.aws_events_enabled),
         ("identity", settings.identity.enabled),
+        ("fleet metrics", settings.fleet.enabled),
+        ("catalog sync", bool(settings.sync.url)),
     ) if on]
     if not wanted:
         return Check("AWS", "PASS", "not configured: the kiosk runs fully offline")
@@ -252,7 +256,22 @@ def check_aws(settings: Settings) -> Check:
                      "(boto3's standard chain); these features will stay offline")
     region = settings.aws.region or session.region_name or "?"
     return Check("AWS", "PASS", f"{', '.join(wanted)} enabled; credentials present; region "
-                 f"{region} (not contacted by the self-test)")
+                 f"{region} (fleet metrics and catalog sync are contacted below; the others "
+                 "are not)")
+
+
+def check_fleet(settings: Settings, client: Any = None) -> Check:
+    """`[fleet]`: the configured CloudWatch endpoint, contacted (`kiosk.fleet.reach`)."""
+    from kiosk.fleet.reach import fleet_reach
+
+    return Check("fleet metrics", *fleet_reach(settings, client))
+
+
+def check_sync(settings: Settings, client: Any = None) -> Check:
+    """`[sync] url`: the bucket and prefix, listed (`kiosk.curation.sync_reach`)."""
+    from kiosk.curation.sync_reach import sync_reach
+
+    return Check("catalog sync", *sync_reach(settings, client))
 
 
 def check_camera(settings: Settings, timeout_s: float) -> Check:
