@@ -278,7 +278,7 @@ class Kiosk:
         self.worker.submit(
             today,
             on_result=self.window.show_audience,
-            on_error=lambda exc: self.window.show_message(f"Audience: {exc}"),
+            on_error=lambda exc: self.window.show_operator_result(f"Audience: {exc}", True),
         )
 
     def _sample_gauges(self) -> None:

@@ -279,6 +279,7 @@ def check_camera(settings: Settings, timeout_s: float) -> Check:
         CameraError,
         CameraState,
         Capture,
+        DeviceSource,
         PendingPathSource,
         source_from_setting,
     )
@@ -289,6 +290,10 @@ def check_camera(settings: Settings, timeout_s: float) -> Check:
         return Check("camera", "FAIL", str(exc))
     if isinstance(source, PendingPathSource) and source.fingerprint() is None:
         # the kiosk would keep retrying it, with the mood picker meanwhile; no wait here
+        return Check("camera", "FAIL", f"{source.missing_message()} — the kiosk still runs, "
+                     "with the mood picker until it appears")
+    if isinstance(source, DeviceSource) and source.missing_message():
+        # no such device: nothing to wait for (only a device that is there may be slow)
         return Check("camera", "FAIL", f"{source.missing_message()} — the kiosk still runs, "
                      "with the mood picker until it appears")
     capture = Capture.from_settings(source, settings.camera)
