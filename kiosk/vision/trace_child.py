@@ -1,0 +1,172 @@
+"""A first start's frozen traces, made by a child process instead of the kiosk itself.
+
+Tracing leaves memory behind in the process that traces, even with the tracer's types
+released and the heap trimmed (`kiosk.vision.frozen`, `kiosk.heap`): measured on the
+2-core machine (source install, `smaps_rollup` and `mallinfo2` at the steady state), a
+start that traced held 12 MB more anonymous memory than one that loaded the same traces
+(about 5 MB more of the C heap in use, the rest free but resident in its arenas), and
+peaked that much higher. So when the trace folder holds no trace yet (a first start, or
+after the cache was cleared), the vision thread starts this child at once: it builds the
+same detector and emotion models from the same settings and saves their traces, while
+the kiosk imports torch and builds its own models beside it; the kiosk then waits for it
+and loads the traces as a normal start does. The memory of tracing goes with the child.
+
+The child is the kiosk's own program with a hidden first argument: `python -m kiosk
+--build-traces` from the source, `kiosk --build-traces` in the bundle. It reads the
+kiosk's settings, pickled, on its standard input (the same code made them), writes its
+log to a temporary file that the parent copies into its own log when it fails, and
+exits 0 once it saved the traces. Nothing is needed from outside the machine.
+
+The wait is interruptible: a stop (the kiosk shutting down) kills the child at once.
+When the child cannot start, fails, or leaves a trace unsaved, the kiosk traces what is
+missing itself, as before (one WARNING). No Qt.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.config import Settings
+
+log = logging.getLogger(__name__)
+
+SUFFIX = ".pt"  # kiosk.vision.trace_cache.SUFFIX (that module imports torch; this one must not)
+FLAG = "--build-traces"  # the kiosk program's hidden first argument (kiosk.__main__)
+POLL_S = 0.05  # how often the wait looks at the child between stop checks
+TAIL_LINES = 12  # lines of the child's log copied into the kiosk's when it fails
+
+
+def needs_traces(folder: Path) -> bool:
+    """True when `folder` holds no saved trace (a first start, or a cleared cache)."""
+    try:
+        return not any(folder.glob(f"*{SUFFIX}"))
+    except OSError:
+        return True
+
+
+def child_command() -> list[str]:
+    """The kiosk's own program with `FLAG`: the bundle's executable, or this Python
+    running the kiosk package from the source."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, FLAG]
+    return [sys.executable, "-m", "kiosk", FLAG]
+
+
+class TraceChild:
+    """One child process making the traces for `settings` (see the module docstring).
+
+    `command` is `child_command()` by default (tests pass another)."""
+
+    def __init__(self, settings: Settings, command: list[str] | None = None) -> None:
+        self.settings = settings
+        self.command = command or child_command()
+        self.process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+        self._started = 0.0
+
+    def start(self) -> bool:
+        """Start the child; False (logged) when it cannot be started."""
+        env = dict(os.environ)
+        if not getattr(sys, "frozen", False):  # `-m kiosk` finds this very package
+            root = str(Path(__file__).resolve().parents[2])
+            env["PYTHONPATH"] = os.pathsep.join(
+                p for p in (root, env.get("PYTHONPATH", "")) if p)
+        self._log = tempfile.TemporaryFile(prefix="kiosk-traces-")  # noqa: SIM115 - closed by kill/_tail
+        self._started = time.perf_counter()
+        try:
+            self.process = subprocess.Popen(
+                self.command, stdin=subprocess.PIPE, stdout=self._log, stderr=self._log,
+                env=env, close_fds=True)
+            assert self.process.stdin is not None
+            with self.process.stdin:
+                self.process.stdin.write(pickle.dumps(self.settings))
+        except (OSError, ValueError) as exc:  # no such program, a closed pipe
+            log.warning("could not start the process that makes the frozen traces (%s); "
+                        "the kiosk traces them itself", exc)
+            self.kill()
+            return False
+        return True
+
+    def wait(self, stop: threading.Event) -> bool:
+        """Wait for the child to end; True when it saved the traces. When `stop` is set
+        meanwhile the child is killed at once and False is returned."""
+        proc = self.process
+        if proc is None:
+            return False
+        code = proc.poll()
+        while code is None:
+            if stop.wait(POLL_S):
+                self.kill()
+                log.info("stopped the process making the frozen traces (shutting down)")
+                return False
+            code = proc.poll()
+        seconds = time.perf_counter() - self._started
+        tail = self._tail()
+        if code == 0:
+            log.info("frozen traces made by a child process in %.2f s", seconds)
+            return True
+        log.warning("the process making the frozen traces exited with %s after %.2f s; the "
+                    "kiosk traces them itself. Its last lines:\n%s", code, seconds, tail)
+        return False
+
+    def kill(self) -> None:
+        """End the child now (if it runs) and close its log (idempotent)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def _tail(self) -> str:
+        if self._log is None:
+            return ""
+        self._log.seek(0)
+        lines = self._log.read().decode("utf-8", "replace").splitlines()[-TAIL_LINES:]
+        self._log.close()
+        self._log = None
+        return "\n".join(f"  {line}" for line in lines)
+
+
+def build_traces(settings: Settings) -> int:
+    """Build the models as the kiosk does and save their traces for its camera size;
+    the number of traces saved by this call."""
+    from kiosk.vision.detector import FaceDetector
+    from kiosk.vision.device import configure_threads
+    from kiosk.vision.ensemble import EmotionEnsemble
+    from kiosk.vision.factory import TRACE_FOLDER
+    from kiosk.vision.trace_cache import TraceCache
+
+    configure_threads(settings.vision.threads)
+    traces = TraceCache(settings.data_dir.joinpath(*TRACE_FOLDER))
+    detector = FaceDetector.from_settings(settings.vision)
+    detector.warmup(settings.camera.height, settings.camera.width, trace_cache=traces)
+    classifier = EmotionEnsemble.from_settings(settings.vision)
+    classifier.warmup(traces)
+    return len(list(traces.folder.glob(f"*{SUFFIX}")))
+
+
+def child_main(source: IO[bytes] | None = None) -> int:
+    """The child's entry point (`FLAG`): settings from `source` (standard input);
+    exit status 0 when traces were saved, 1 otherwise."""
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s trace-child %(name)s: %(message)s")
+    data = (source or sys.stdin.buffer).read()
+    try:
+        settings = pickle.loads(data)  # written by the parent kiosk process
+        saved = build_traces(settings)
+    except Exception:
+        log.exception("could not make the frozen traces")
+        return 1
+    log.info("%d frozen traces in %s", saved, settings.data_dir)
+    return 0 if saved else 1
