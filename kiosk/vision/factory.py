@@ -27,10 +27,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kiosk.vision.pipeline import VisionPipeline
+from kiosk.vision.trace_child import TRACE_FOLDER, TraceChild, needs_traces
 
 if TYPE_CHECKING:
     from kiosk.config import Settings
-    from kiosk.vision.trace_child import TraceChild
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,6 @@ class LoadStopped(Exception):
     """The kiosk stopped while the models were still loading (not an error)."""
 
 
-TRACE_FOLDER = ("cache", "traces")  # under the data folder
 
 
 def pipeline_factory(settings: Settings, *, quiet: bool = False,
@@ -61,10 +60,8 @@ def pipeline_factory(settings: Settings, *, quiet: bool = False,
             return load(stop)
 
     def load(stop: threading.Event) -> tuple[VisionPipeline, str]:
-        from kiosk.vision.trace_child import TraceChild, needs_traces
-
         child = None
-        if trace_in_child and needs_traces(settings.data_dir.joinpath(*TRACE_FOLDER)):
+        if trace_in_child and needs_traces(settings):
             child = TraceChild(settings)  # started before torch: it works beside this load
             if not child.start():
                 child = None

@@ -10,6 +10,8 @@ after the cache was cleared), the vision thread starts this child at once: it bu
 same detector and emotion models from the same settings and saves their traces, while
 the kiosk imports torch and builds its own models beside it; the kiosk then waits for it
 and loads the traces as a normal start does. The memory of tracing goes with the child.
+Once it saved them all the child leaves a mark (`done_mark`), so a start that was
+stopped before that (with some traces saved) has the child make the rest.
 
 The child is the kiosk's own program with a hidden first argument: `python -m kiosk
 --build-traces` from the source, `kiosk --build-traces` in the bundle. It reads the
@@ -24,6 +26,7 @@ missing itself, as before (one WARNING). No Qt.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import pickle
@@ -35,23 +38,42 @@ import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from kiosk import __version__
+
 if TYPE_CHECKING:
     from kiosk.config import Settings
 
 log = logging.getLogger(__name__)
 
 SUFFIX = ".pt"  # kiosk.vision.trace_cache.SUFFIX (that module imports torch; this one must not)
+TRACE_FOLDER = ("cache", "traces")  # under the data folder
+DONE_PREFIX = "done-"  # the child's mark that the traces are all there (`done_mark`)
 FLAG = "--build-traces"  # the kiosk program's hidden first argument (kiosk.__main__)
 POLL_S = 0.05  # how often the wait looks at the child between stop checks
 TAIL_LINES = 12  # lines of the child's log copied into the kiosk's when it fails
 
 
-def needs_traces(folder: Path) -> bool:
-    """True when `folder` holds no saved trace (a first start, or a cleared cache)."""
-    try:
-        return not any(folder.glob(f"*{SUFFIX}"))
-    except OSError:
-        return True
+def trace_folder(settings: Settings) -> Path:
+    """Where the kiosk keeps its frozen traces."""
+    return settings.data_dir.joinpath(*TRACE_FOLDER)
+
+
+def done_mark(settings: Settings) -> str:
+    """The name of the file a child leaves once it saved every trace for these
+    settings: what the traces depend on and a start can know before importing torch
+    (the kiosk's version and program, the vision settings, the camera's size)."""
+    h = hashlib.sha256()
+    for part in (__version__, sys.executable, repr(settings.vision),
+                 f"{settings.camera.width}x{settings.camera.height}"):
+        h.update(part.encode())
+        h.update(b"\0")
+    return f"{DONE_PREFIX}{h.hexdigest()[:20]}"
+
+
+def needs_traces(settings: Settings) -> bool:
+    """True until a child saved every trace for these settings (a first start, a start
+    after one stopped during it, new settings or a new kiosk, a cleared cache)."""
+    return not (trace_folder(settings) / done_mark(settings)).is_file()
 
 
 def child_command() -> list[str]:
@@ -144,16 +166,25 @@ def build_traces(settings: Settings) -> int:
     from kiosk.vision.detector import FaceDetector
     from kiosk.vision.device import configure_threads
     from kiosk.vision.ensemble import EmotionEnsemble
-    from kiosk.vision.factory import TRACE_FOLDER
     from kiosk.vision.trace_cache import TraceCache
 
     configure_threads(settings.vision.threads)
-    traces = TraceCache(settings.data_dir.joinpath(*TRACE_FOLDER))
+    traces = TraceCache(trace_folder(settings))
     detector = FaceDetector.from_settings(settings.vision)
     detector.warmup(settings.camera.height, settings.camera.width, trace_cache=traces)
     classifier = EmotionEnsemble.from_settings(settings.vision)
     classifier.warmup(traces)
     return len(list(traces.folder.glob(f"*{SUFFIX}")))
+
+
+def mark_done(settings: Settings) -> None:
+    """Leave `done_mark` (and drop the marks of other settings)."""
+    folder = trace_folder(settings)
+    mark = folder / done_mark(settings)
+    for old in folder.glob(f"{DONE_PREFIX}*"):
+        if old != mark:
+            old.unlink(missing_ok=True)
+    mark.touch()
 
 
 def child_main(source: IO[bytes] | None = None) -> int:
@@ -165,8 +196,10 @@ def child_main(source: IO[bytes] | None = None) -> int:
     try:
         settings = pickle.loads(data)  # written by the parent kiosk process
         saved = build_traces(settings)
+        if saved:
+            mark_done(settings)
     except Exception:
         log.exception("could not make the frozen traces")
         return 1
-    log.info("%d frozen traces in %s", saved, settings.data_dir)
+    log.info("%d frozen traces in %s", saved, trace_folder(settings))
     return 0 if saved else 1

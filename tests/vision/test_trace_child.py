@@ -26,11 +26,23 @@ STUCK = [sys.executable, "-c", "import sys, threading; sys.stdin.buffer.read(); 
          "threading.Event().wait()"]
 
 
-def test_only_a_folder_without_a_saved_trace_needs_them(tmp_path: Path) -> None:
+def test_traces_are_needed_until_a_child_saved_them_all_for_these_settings(
+        tmp_path: Path) -> None:
     assert trace_child.SUFFIX == trace_cache.SUFFIX
-    assert needs_traces(tmp_path / "missing") and needs_traces(tmp_path)
-    (tmp_path / "RetinaFace-1x3x240x320-cpu-0123.pt").write_bytes(b"")
-    assert not needs_traces(tmp_path)
+    assert trace_child.TRACE_FOLDER == factory.TRACE_FOLDER
+    settings = load_settings(env={}, overrides={"app.data_dir": str(tmp_path)})
+    folder = trace_child.trace_folder(settings)
+    assert needs_traces(settings)
+    folder.mkdir(parents=True)
+    (folder / "RetinaFace-1x3x240x320-cpu-0123.pt").write_bytes(b"")
+    assert needs_traces(settings)  # a start stopped after one trace: the child goes on
+    trace_child.mark_done(settings)
+    assert not needs_traces(settings)
+    other = load_settings(env={}, overrides={"app.data_dir": str(tmp_path),
+                                             "camera.width": 1280, "camera.height": 720})
+    assert needs_traces(other)  # another frame size: other traces
+    trace_child.mark_done(other)
+    assert not needs_traces(other) and needs_traces(settings)  # one mark is kept
 
 
 def test_a_stop_kills_the_child_instead_of_waiting_for_it(tmp_path: Path) -> None:
@@ -100,8 +112,8 @@ def test_the_kiosk_loads_the_childs_traces_without_tracing(
     settings = load_settings(env={}, overrides={"app.data_dir": str(tmp_path)})
     child = TraceChild(settings)
     assert child.start() and child.wait(threading.Event())
-    folder = tmp_path.joinpath(*factory.TRACE_FOLDER)
-    assert not needs_traces(folder)
+    folder = trace_child.trace_folder(settings)
+    assert not needs_traces(settings)
     traced: list[int] = []
     monkeypatch.setattr(torch.jit, "trace", lambda *a, **k: traced.append(1))
     cache = trace_cache.TraceCache(folder)
