@@ -19,17 +19,20 @@ kiosk's settings, pickled, on its standard input (the same code made them), writ
 log to a temporary file that the parent copies into its own log when it fails, and
 exits 0 once it saved the traces. Nothing is needed from outside the machine.
 
-The wait is interruptible: a stop (the kiosk shutting down) kills the child at once.
+The wait is interruptible: a stop (the kiosk shutting down) kills the child at once,
+and on Linux the child dies with the kiosk's vision thread (`die_with_parent`).
 When the child cannot start, fails, or leaves a trace unsaved, the kiosk traces what is
 missing itself, as before (one WARNING). No Qt.
 """
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import logging
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import tempfile
@@ -47,6 +50,8 @@ log = logging.getLogger(__name__)
 
 SUFFIX = ".pt"  # kiosk.vision.trace_cache.SUFFIX (that module imports torch; this one must not)
 TRACE_FOLDER = ("cache", "traces")  # under the data folder
+PARENT_ENV = "KIOSK_TRACE_PARENT"  # the kiosk's pid, for the child (`die_with_parent`)
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 DONE_PREFIX = "done-"  # the child's mark that the traces are all there (`done_mark`)
 FLAG = "--build-traces"  # the kiosk program's hidden first argument (kiosk.__main__)
 POLL_S = 0.05  # how often the wait looks at the child between stop checks
@@ -98,7 +103,7 @@ class TraceChild:
 
     def start(self) -> bool:
         """Start the child; False (logged) when it cannot be started."""
-        env = dict(os.environ)
+        env = {**os.environ, PARENT_ENV: str(os.getpid())}
         if not getattr(sys, "frozen", False):  # `-m kiosk` finds this very package
             root = str(Path(__file__).resolve().parents[2])
             env["PYTHONPATH"] = os.pathsep.join(
@@ -187,9 +192,29 @@ def mark_done(settings: Settings) -> None:
     mark.touch()
 
 
+def die_with_parent() -> bool:
+    """Linux: have the kernel kill this child when the kiosk's thread that started it
+    ends (`PR_SET_PDEATHSIG`), so a kiosk killed or left with `os._exit` leaves no
+    child tracing on; exits at once when that kiosk is already gone. False where this
+    cannot be set (another system)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return False
+    if prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        return False
+    parent = os.environ.get(PARENT_ENV, "")
+    if parent.isdigit() and os.getppid() != int(parent):
+        os._exit(1)  # the kiosk ended before the request above was in place
+    return True
+
+
 def child_main(source: IO[bytes] | None = None) -> int:
     """The child's entry point (`FLAG`): settings from `source` (standard input);
     exit status 0 when traces were saved, 1 otherwise."""
+    die_with_parent()
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s trace-child %(name)s: %(message)s")
     data = (source or sys.stdin.buffer).read()

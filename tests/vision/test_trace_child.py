@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import signal
 import sys
 import threading
@@ -69,6 +70,21 @@ def test_a_failed_child_is_logged_with_its_last_lines(
     with caplog.at_level(logging.WARNING, "kiosk.vision.trace_child"):
         assert not missing.start()
     assert "the kiosk traces them itself" in caplog.text
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
+def test_the_child_asks_to_die_with_the_kiosk() -> None:
+    import subprocess
+
+    code = ("import ctypes, os; from kiosk.vision.trace_child import die_with_parent; "
+            "assert die_with_parent(); v = ctypes.c_int(); "
+            "ctypes.CDLL(None).prctl(2, ctypes.byref(v), 0, 0, 0); print(v.value)")
+    env = {**os.environ, trace_child.PARENT_ENV: str(os.getpid())}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, check=True).stdout
+    assert int(out) == signal.SIGKILL  # PR_GET_PDEATHSIG; 0 when nothing was asked
+    gone = {**os.environ, trace_child.PARENT_ENV: "1"}  # not its parent: it leaves
+    assert subprocess.run([sys.executable, "-c", code], env=gone).returncode == 1
 
 
 def test_settings_that_cannot_be_read_fail_the_child() -> None:
