@@ -19,6 +19,7 @@ registered clean-ups in reverse order, each with a time budget.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import signal
@@ -127,10 +128,11 @@ class Kiosk:
         self.identity_service: IdentityService | None = None
         self.consent_flow = self._build_identity()
         view: View = ViewAdapter(self.window)
-        if self.analytics is not None:  # counts pages and likes as they reach the screen
-            from kiosk.analytics.taps import RecordingView
+        if self.analytics is not None:  # pages as they reach the screen, likes once saved
+            from kiosk.analytics.taps import RecordingView, record_like
 
             view = RecordingView(view, self.analytics)
+            self.backend.like_listeners.append(functools.partial(record_like, self.analytics))
         # one controller per flow (kiosk.controllers; the consent flow is built above)
         self.controller = VisitController(
             settings, view, self.worker, self.backend,
@@ -277,7 +279,7 @@ class Kiosk:
         self.worker.submit(
             today,
             on_result=self.window.show_audience,
-            on_error=lambda exc: self.window.show_message(f"Audience: {exc}"),
+            on_error=lambda exc: self.window.show_operator_result(f"Audience: {exc}", True),
         )
 
     def _sample_gauges(self) -> None:

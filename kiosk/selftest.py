@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from kiosk import __version__
 from kiosk.config import Settings, is_factory_pin
@@ -46,6 +46,8 @@ def run_self_test(settings: Settings, out: TextIO | None = None, camera_timeout_
         lambda s: check_folder("log folder", s.log_dir),
         check_events_db,
         check_aws,
+        check_fleet,
+        check_sync,
         lambda s: check_camera(s, camera_timeout_s),
     ]
     results = []
@@ -104,7 +106,7 @@ def check_models(settings: Settings) -> Check:
     import numpy as np
 
     from kiosk.vision.detector import FaceDetector
-    from kiosk.vision.device import configure_threads
+    from kiosk.vision.device import configure_threads, threads_text
     from kiosk.vision.ensemble import EmotionEnsemble
 
     threads = configure_threads(settings.vision.threads)
@@ -121,8 +123,8 @@ def check_models(settings: Settings) -> Check:
         detector.detect(frame)
         timings.append((time.perf_counter() - started) * 1000)
     detect_ms = sorted(timings)[len(timings) // 2]
-    loaded = (f"face detector and emotion model loaded on {detector.device} ({threads} threads) "
-              f"in {load_s:.2f} s")
+    loaded = (f"face detector and emotion model loaded on {detector.device} "
+              f"({threads_text(threads)}) in {load_s:.2f} s")
     status, timing = detection_verdict(detect_ms, settings.camera.fps)
     return Check("models", status, f"{loaded}; {timing}")
 
@@ -240,6 +242,8 @@ def check_aws(settings: Settings) -> Check:
         ("Personalize recommendations", settings.recommend.backend == "personalize"),
         ("Personalize events", settings.aws_events_enabled),
         ("identity", settings.identity.enabled),
+        ("fleet metrics", settings.fleet.enabled),
+        ("catalog sync", bool(settings.sync.url)),
     ) if on]
     if not wanted:
         return Check("AWS", "PASS", "not configured: the kiosk runs fully offline")
@@ -252,7 +256,22 @@ def check_aws(settings: Settings) -> Check:
                      "(boto3's standard chain); these features will stay offline")
     region = settings.aws.region or session.region_name or "?"
     return Check("AWS", "PASS", f"{', '.join(wanted)} enabled; credentials present; region "
-                 f"{region} (not contacted by the self-test)")
+                 f"{region} (fleet metrics and catalog sync are contacted below; the others "
+                 "are not)")
+
+
+def check_fleet(settings: Settings, client: Any = None) -> Check:
+    """`[fleet]`: the configured CloudWatch endpoint, contacted (`kiosk.fleet.reach`)."""
+    from kiosk.fleet.reach import fleet_reach
+
+    return Check("fleet metrics", *fleet_reach(settings, client))
+
+
+def check_sync(settings: Settings, client: Any = None) -> Check:
+    """`[sync] url`: the bucket and prefix, listed (`kiosk.curation.sync_reach`)."""
+    from kiosk.curation.sync_reach import sync_reach
+
+    return Check("catalog sync", *sync_reach(settings, client))
 
 
 def check_camera(settings: Settings, timeout_s: float) -> Check:
@@ -260,6 +279,7 @@ def check_camera(settings: Settings, timeout_s: float) -> Check:
         CameraError,
         CameraState,
         Capture,
+        DeviceSource,
         PendingPathSource,
         source_from_setting,
     )
@@ -270,6 +290,10 @@ def check_camera(settings: Settings, timeout_s: float) -> Check:
         return Check("camera", "FAIL", str(exc))
     if isinstance(source, PendingPathSource) and source.fingerprint() is None:
         # the kiosk would keep retrying it, with the mood picker meanwhile; no wait here
+        return Check("camera", "FAIL", f"{source.missing_message()} — the kiosk still runs, "
+                     "with the mood picker until it appears")
+    if isinstance(source, DeviceSource) and source.missing_message():
+        # no such device: nothing to wait for (only a device that is there may be slow)
         return Check("camera", "FAIL", f"{source.missing_message()} — the kiosk still runs, "
                      "with the mood picker until it appears")
     capture = Capture.from_settings(source, settings.camera)

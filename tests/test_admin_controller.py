@@ -76,9 +76,10 @@ def test_status_joins_the_back_end_and_the_app_and_repeats(admin: Admin) -> None
 def test_a_reloaded_catalog_is_reported_and_refreshes_the_status(admin: Admin) -> None:
     controller, _, view, _, _ = admin
     controller.on_admin_action("reload_catalog")
-    (text,) = view.last("show_message")
+    (text, failed) = view.last("show_operator_result")
     assert "RescanReport(" not in text and "seconds" not in text  # counts, not the repr
     assert text == "Catalog reloaded: 1 added, 0 updated, 1 removed, 3 skipped (see the log)"
+    assert not failed
     assert view.count("set_status") == 1  # through `catalog_reloaded`
 
 
@@ -96,7 +97,8 @@ def test_the_reload_summary_is_in_korean(admin: Admin, qapp: QCoreApplication) -
     controller, _, view, _, _ = admin
     with korean(qapp):
         controller.on_admin_action("reload_catalog")
-    (text,) = view.last("show_message")
+    (text, failed) = view.last("show_operator_result")
+    assert not failed
     assert "RescanReport(" not in text and "Catalog reloaded" not in text
     assert text == ("카탈로그를 다시 불러왔습니다: 추가 1개, 변경 0개, 삭제 1개, 건너뜀 3개"
                     " (로그를 확인하세요)")
@@ -107,8 +109,8 @@ def test_a_clean_reload_does_not_point_at_the_log(admin: Admin,
     controller, _, view, backend, _ = admin
     monkeypatch.setattr(backend, "rescan", lambda: RescanReport(unchanged=96))
     controller.on_admin_action("reload_catalog")
-    assert view.last("show_message") == (
-        "Catalog reloaded: 0 added, 0 updated, 0 removed, 0 skipped",)
+    assert view.last("show_operator_result") == (
+        "Catalog reloaded: 0 added, 0 updated, 0 removed, 0 skipped", False)
 
 
 def test_a_failed_reload_says_what_failed_and_what_to_do(
@@ -120,13 +122,14 @@ def test_a_failed_reload_says_what_failed_and_what_to_do(
 
     monkeypatch.setattr(backend, "rescan", broken)
     controller.on_admin_action("reload_catalog")
-    assert view.last("show_message") == (
+    assert view.last("show_operator_result") == (
         "Could not reload the catalog: catalog folder /srv/catalog is missing. "
-        "Check the catalog folder and the log, then try again.",)
+        "Check the catalog folder and the log, then try again.", True)
     assert view.count("set_status") == 0  # nothing was reloaded
     with korean(qapp):
         controller.on_admin_action("reload_catalog")
-    (text,) = view.last("show_message")
+    (text, failed) = view.last("show_operator_result")
+    assert failed
     assert text.startswith("카탈로그를 다시 불러오지 못했습니다: catalog folder /srv/catalog")
 
 
@@ -158,5 +161,5 @@ def test_a_pool_that_cannot_open_is_a_message(admin: Admin, monkeypatch: pytest.
 
     monkeypatch.setattr(backend, "pending_thumbnails", broken)
     curation.open_review()
-    assert view.last("show_message") == ("image review needs the kiosk's catalog",)
+    assert view.last("show_operator_result") == ("image review needs the kiosk's catalog", True)
     assert view.count("show_curation") == 0

@@ -174,6 +174,9 @@ class FakeView(View):
     def show_message(self, text: str) -> None:
         self._record("show_message", text)
 
+    def show_operator_result(self, text: str, failed: bool) -> None:
+        self._record("show_operator_result", text, failed)
+
     def show_curation(self, items: list[Thumbnail]) -> None:
         self._record("show_curation", items)
 
@@ -577,7 +580,7 @@ def test_admin_actions(parts: Parts, qtbot: QtBot) -> None:
         admin.on_admin_action("restart")
     assert blocker.args == [RESTART_EXIT_CODE]
     admin.on_admin_action("reload_catalog")
-    assert "1 added" in view.last("show_message")[0]
+    assert "1 added" in view.last("show_operator_result")[0]
     admin.refresh_status()
     assert view.last("set_status")[0].as_dict()["queue_depth"] == len(backend.likes)
 

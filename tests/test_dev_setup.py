@@ -179,3 +179,44 @@ def test_an_old_time_stamp_or_a_missing_kiosk_command_means_install(tmp_path: Pa
     (venv / "bin" / "kiosk").unlink()
     assert "(the kiosk command is missing from .venv)" in _setup(root, tmp_path,
                                                                  "--kiosk-plan")
+
+
+NO_TORCH_PYTHON = """#!/bin/sh
+here=$(dirname "$0")
+case "$*" in
+  *" pip "*) echo "$*" >> "$here/pip.log"; touch "$here/kiosk" ;;
+  *) exit 1 ;;
+esac
+"""
+
+
+def _closed_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_an_index_that_does_not_answer_falls_back_to_pips_own_sources_for_the_same_build(
+    tmp_path: Path,
+) -> None:
+    """download.pytorch.org without DNS made pip retry it for every dependency of torch
+    (about a minute) and fail where no other source held the wheel; now the same build is
+    asked of pip's configured sources (PyPI, a mirror, find-links) at once."""
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").write_text(NO_TORCH_PYTHON)
+    (venv / "bin" / "python").chmod(0o755)
+    root = _checkout(tmp_path, "repo", venv, "[project]\nname = 'kiosk'\n")
+    _setup(root, tmp_path, "--kiosk-plan")  # creates the stand-in dpkg
+    env = {k: v for k, v in os.environ.items() if k != "TORCH_INDEX_URL"}
+    env["PATH"] = f"{tmp_path / 'tools'}{os.pathsep}{env.get('PATH', '')}"
+    env["TORCH_INDEX_URL"] = f"http://127.0.0.1:{_closed_port()}/whl/cpu"
+    done = subprocess.run(["bash", str(root / "build" / "dev" / "setup.sh")],
+                          capture_output=True, text=True, env=env, timeout=60)
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out
+    assert "does not answer; installing torch==2.13.0+cpu from pip's configured sources" in out
+    first = (venv / "bin" / "pip.log").read_text().splitlines()[0]
+    assert first.endswith("install -q --disable-pip-version-check torch==2.13.0+cpu"), first
+    assert "--index-url" not in first

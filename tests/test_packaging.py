@@ -352,3 +352,24 @@ def test_startup_bench_reports_a_missing_bundle(tmp_path: Path) -> None:
                   "--camera", str(tmp_path)])
     assert result["bundle"] is None and "not built" in result["bundle_reason"]
     assert result["source"] is None and "--only bundle" in result["source_reason"]
+
+
+def test_systemd_unit_documents_a_file_the_bundle_ships() -> None:
+    docs = read_unit(UNIT)["Unit"]["Documentation"]
+    shipped = {f"_internal/{folder}/{Path(doc).name}".replace("/./", "/")
+               for doc, folder in spec_constants()["SHIPPED_DOCS"].items()
+               if (REPO / doc).is_file()}
+    for uri in (u for line in docs for u in line.split()):
+        assert uri.startswith("file:///opt/kiosk/"), uri  # the bundle's folder, as ExecStart
+        assert uri.removeprefix("file:///opt/kiosk/") in shipped, (uri, shipped)
+    if BUNDLE.is_file():  # built: the file is there
+        for uri in docs:
+            assert (BUNDLE.parent / uri.removeprefix("file:///opt/kiosk/")).is_file(), uri
+
+
+def test_systemd_unit_does_not_restart_what_a_restart_cannot_fix() -> None:
+    service = read_unit(UNIT)["Service"]
+    assert service["RestartPreventExitStatus"] == ["2"]  # bad command line / settings
+    from kiosk.restart import RESTART_EXIT_CODE
+
+    assert str(RESTART_EXIT_CODE) not in service["RestartPreventExitStatus"][0].split()

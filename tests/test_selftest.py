@@ -3,7 +3,10 @@ detection time against the frame budget."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+
+import pytest
 
 from kiosk.config import hash_pin, load_settings
 from kiosk.selftest import check_admin_pin, check_camera, detection_verdict
@@ -78,3 +81,47 @@ def test_a_catalog_of_only_broken_images_fails(tmp_path: Path) -> None:
         path.write_bytes(b"")
     check = check_catalog(load_settings(env={}, overrides={"recommend.catalog_dir": str(root)}))
     assert check.status == "FAIL" and "no usable images" in check.detail
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="device nodes are Linux's")
+def test_a_camera_device_that_does_not_exist_fails_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`--camera 7` with no /dev/video7: FAIL at once, naming the node and what to do,
+    without starting a capture (which would wait `timeout_s` for a frame)."""
+    from kiosk.camera import Capture
+
+    index = next(i for i in range(7, 200) if not Path(f"/dev/video{i}").exists())
+
+    def no_capture(*args: object, **kwargs: object) -> Capture:
+        raise AssertionError("the self-test waited for a camera that does not exist")
+
+    monkeypatch.setattr(Capture, "from_settings", no_capture)
+    check = check_camera(load_settings(env={}, overrides={"camera.source": str(index)}),
+                         timeout_s=600.0)
+    assert check.status == "FAIL"
+    assert f"camera {index} not found: /dev/video{index} does not exist" in check.detail
+    assert "plugged in" in check.detail and "[camera] source" in check.detail
+    assert "mood picker" in check.detail
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="device nodes are Linux's")
+def test_a_camera_device_that_is_there_is_waited_for(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+) -> None:
+    """A node that exists may be a camera slow to give its first frame: the check does
+    start a capture for it (here a fake, answering at once)."""
+    from kiosk.camera import Capture, DeviceSource, FakeSource
+
+    monkeypatch.setattr(DeviceSource, "node", lambda self: tmp_path)  # "it exists"
+    started: list[object] = []
+    real = Capture.from_settings
+
+    def fake_capture(source: object, settings: object, **kwargs: object) -> Capture:
+        started.append(source)
+        return real(FakeSource(), settings)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Capture, "from_settings", fake_capture)
+    check = check_camera(load_settings(env={}, overrides={"camera.source": "7"}), timeout_s=30)
+    assert len(started) == 1 and isinstance(started[0], DeviceSource)
+    assert check.status == "PASS", check.detail

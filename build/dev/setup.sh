@@ -128,10 +128,31 @@ fi
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 PY=.venv/bin/python
 have=$($PY -c "$TORCH_VERSION_OF" 2>/dev/null || true)
+index_reachable() {  # 0 when $TORCH_INDEX_URL answers within 10 s (pypi: always)
+  [ "$TORCH_INDEX_URL" = pypi ] && return 0
+  case "$TORCH_INDEX_URL" in file://*) return 0 ;; esac
+  "$PYTHON" - "$TORCH_INDEX_URL" <<'PYEOF' >/dev/null 2>&1
+import sys, urllib.request
+urllib.request.urlopen(sys.argv[1].rstrip("/") + "/torch/", timeout=10).close()
+PYEOF
+}
 if ! torch_wanted "$have"; then
-  echo "setup: installing $(torch_install_args) first"
-  # shellcheck disable=SC2046  # the arguments are split on purpose
-  $PY -m pip install -q --disable-pip-version-check $(torch_install_args)
+  if index_reachable; then
+    echo "setup: installing $(torch_install_args) first"
+    # shellcheck disable=SC2046  # the arguments are split on purpose
+    $PY -m pip install -q --disable-pip-version-check $(torch_install_args)
+  else
+    # Offline or behind a proxy that blocks download.pytorch.org: pip's own sources
+    # (PyPI, a mirror, a find-links folder of wheels) may still hold this exact build.
+    spec="torch==$TORCH_VERSION"
+    [ -n "$torch_build" ] && spec="$spec+$torch_build"
+    echo "setup: $TORCH_INDEX_URL does not answer; installing $spec from pip's configured sources"
+    if ! $PY -m pip install -q --disable-pip-version-check "$spec"; then
+      echo "setup: could not install $spec. Make $TORCH_INDEX_URL reachable, put the wheel in a" \
+           "folder and set PIP_FIND_LINKS to it, or set TORCH_INDEX_URL=pypi for PyPI's own build." >&2
+      exit 1
+    fi
+  fi
 fi
 why=$(kiosk_install_reason)
 if [ -n "$why" ]; then

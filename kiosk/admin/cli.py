@@ -10,13 +10,15 @@ events status` = `kiosk-admin events status --data-dir D`):
     --data-dir DIR  the data folder, over the file and the environment (= app.data_dir)
     --catalog DIR   the catalog folder, over the file and the environment
                     (= recommend.catalog_dir), as `kiosk --catalog DIR`
-Exit codes: 0 done, 1 something did not work, 2 bad arguments or settings.
+Exit codes: 0 done, 1 something did not work, 2 bad arguments or settings, 141 the
+reader of the output went away (`kiosk-admin … | head`: quietly, no traceback).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -75,7 +77,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+BROKEN_PIPE_EXIT = 141  # 128 + SIGPIPE, as a shell reports a command `head` cut short
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; its exit code (module docstring)."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # a closed pipe shows here at the latest, not at exit
+    except BrokenPipeError:
+        _discard_stdout()
+        return BROKEN_PIPE_EXIT
+    return code
+
+
+def _discard_stdout() -> None:
+    """The reader closed the pipe: what is left for stdout goes to devnull, so flushing it
+    at exit raises nothing (the Python docs' recipe for SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no file descriptor (a test's capture): nothing to flush
+        pass
+
+
+def _main(argv: list[str] | None) -> int:
     quiet_opencv()  # before a command imports cv2: its warnings bypass the log format
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -68,28 +68,51 @@ def cmd_status(args: argparse.Namespace, client: Any = None) -> int:
     return 0
 
 
+def _no_queue(settings: Settings) -> str | None:
+    """Why there is no metrics queue to read, or None when its file is there. Read-only
+    commands never create it (an empty file in a folder the kiosk does not use)."""
+    path = settings.metrics_db
+    if path.is_file():
+        return None
+    if not settings.fleet.enabled:
+        return (f"no metrics queue at {path}: [fleet] enabled = false in these settings, so "
+                "this kiosk does not publish metrics (check --config / --data-dir)")
+    return (f"no metrics queue at {path} yet; the kiosk creates it at its first start with "
+            "[fleet] enabled = true (check --config / --data-dir)")
+
+
 def cmd_queue(args: argparse.Namespace) -> int:
     from kiosk.events.errors import EventsError
-    from kiosk.events.queue import EventQueue
+    from kiosk.fleet.publisher import open_metrics_queue
 
     settings = _settings(args)
+    problem = _no_queue(settings)
+    if problem:
+        print(f"kiosk-admin fleet queue: {problem}", file=sys.stderr)
+        return 1
     try:
-        with EventQueue(settings.metrics_db) as queue:
-            json.dump(queue.status(), sys.stdout, indent=2)
+        with open_metrics_queue(settings) as queue:
+            status = queue.status()
     except EventsError as exc:
         print(f"kiosk-admin fleet queue: {exc}", file=sys.stderr)
         return 1
+    status["fleet_enabled"] = settings.fleet.enabled
+    json.dump(status, sys.stdout, indent=2)
     print()
     return 0
 
 
 def cmd_retry_dead(args: argparse.Namespace) -> int:
     from kiosk.events.errors import EventsError
-    from kiosk.events.queue import EventQueue
+    from kiosk.fleet.publisher import open_metrics_queue
 
     settings = _settings(args)
+    problem = _no_queue(settings)
+    if problem:
+        print(f"kiosk-admin fleet retry-dead: {problem}", file=sys.stderr)
+        return 1
     try:
-        with EventQueue(settings.metrics_db) as queue:
+        with open_metrics_queue(settings) as queue:
             moved = queue.retry_dead(code=args.error)
     except EventsError as exc:
         print(f"kiosk-admin fleet retry-dead: {exc}", file=sys.stderr)

@@ -82,9 +82,21 @@ def cmd_report(args: argparse.Namespace) -> int:
         json.dump(report, sys.stdout, indent=2)
         print()
     elif args.out is None:
-        t = report["totals"]
-        print(f"{report['since']} to {report['until']}: {t['visits']} visits "
-              f"({t['engaged']} engaged), {t['pages']} pages, {t['likes']} likes, "
-              f"dwell p50 {t['dwell_p50_s']} s, camera LIVE {t['camera_live_pct']} %, "
-              f"{t['crashes']} crashes")
+        print(summary_line(report))
     return 0
+
+
+def summary_line(report: dict[str, Any]) -> str:
+    """The one-line summary; a number with nothing to measure says why, never "None"."""
+    t = report["totals"]
+    dwell = ("dwell p50 -- (no finished visits)" if t["dwell_p50_s"] is None
+             else f"dwell p50 {t['dwell_p50_s']:g} s")
+    live = ("camera LIVE -- (no camera time recorded)" if t["camera_live_pct"] is None
+            else f"camera LIVE {t['camera_live_pct']:g} %")
+    return (f"{report['since']} to {report['until']}: {_n(t['visits'], 'visit')} "
+            f"({t['engaged']} engaged), {_n(t['pages'], 'page')}, {_n(t['likes'], 'like')}, "
+            f"{dwell}, {live}, {_n(t['crashes'], 'crash', 'crashes')}")
+
+
+def _n(count: int, one: str, many: str = "") -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"

@@ -251,6 +251,7 @@ class Recorder:
     def close_all(self) -> None:
         """Close the open bucket now and write it with everything pending (shutdown)."""
         with self._lock:
+            self._roll()  # a bucket whose time is up is closed once, here, not again below
             now = self._clock()
             for _visit_id, started in list(self._visits.items()):
                 self._open.stats.add_visit(now - started, self.attention_s)

@@ -1,12 +1,15 @@
 """Where the recorder listens: thin taps on signals the kiosk already has.
 
-- `RecordingView` wraps the controller's view: a page put on screen and a like
-  confirmed on screen are counted exactly when the visitor sees them, with no change
-  to the controller.
+- `RecordingView` wraps the controller's view: a page put on screen is counted exactly
+  when the visitor sees it, with no change to the controller.
+- `record_like` counts a like once, when it is accepted: the back end calls it with
+  the `Like` it has just queued durably (`KioskBackend.like_listeners`, on the events
+  thread). Not from the view: a card is confirmed "Liked" again when a saved like is
+  tapped again or comes back on a later page, which is no new like.
 - `record_vision_result` reads one vision result: visit start and end, the settled
   emotion, the vision latency.
 
-Both run on the GUI thread and only call the recorder's O(1) methods.
+They only call the recorder's O(1), thread-safe methods.
 """
 
 from __future__ import annotations
@@ -17,27 +20,24 @@ from kiosk.analytics.recorder import Recorder
 
 
 class RecordingView:
-    """Forwards everything to `view`; counts `show_page` and `show_like_confirmed`."""
+    """Forwards everything to `view`; counts `show_page` (likes: `record_like`)."""
 
     def __init__(self, view: Any, recorder: Recorder) -> None:
         self._view = view
         self._recorder = recorder
-        self._page: Any = None
 
     def show_page(self, page: Any, images: Any) -> None:
         self._view.show_page(page, images)
-        self._page = page
         if page.items:
             self._recorder.page_shown(page.visit_id, _name(page.emotion))
 
-    def show_like_confirmed(self, item_id: str) -> None:
-        self._view.show_like_confirmed(item_id)
-        page = self._page
-        if page is not None and item_id in page.item_ids:
-            self._recorder.liked(page.visit_id, _name(page.emotion), item_id)
-
     def __getattr__(self, name: str) -> Any:
         return getattr(self._view, name)
+
+
+def record_like(recorder: Recorder, like: Any) -> None:
+    """One accepted `kiosk.domain.Like` (durably queued) into the recorder."""
+    recorder.liked(like.visit_id, _name(like.emotion), like.item_id)
 
 
 def record_vision_result(recorder: Recorder, result: Any) -> None:

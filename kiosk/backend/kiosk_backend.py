@@ -90,6 +90,9 @@ class KioskBackend:
         # Identity's "Forget me" gate: a forgotten user id becomes None right before use,
         # so a page or like queued before the tap never sends it (kiosk.controllers.consent).
         self.user_filter: Callable[[str | None], str | None] = _same_user
+        # called with each like once it is durably queued (events thread): the audience
+        # analytics count a like here, once, never from what the screen shows
+        self.like_listeners: list[Callable[[Like], None]] = []
 
     @property
     def recommender(self) -> Recommender:
@@ -331,6 +334,11 @@ class KioskBackend:
             self._liked_pages.add((page.visit_id, page.index))
         log.debug("like %s committed in %.1f ms", like.event_id,
                   (time.perf_counter() - started) * 1000)
+        for listener in list(self.like_listeners):
+            try:
+                listener(like)
+            except Exception:  # the like is saved: a listener's failure must not unsay it
+                log.exception("like listener %r failed", listener)
         return like
 
     def learn_like(self, like: Like) -> LikeResult:

@@ -11,6 +11,12 @@ States (reported to `on_state` callbacks from the capture thread):
   A source with a `fingerprint()` (folder contents, a video file's stat, a Linux
   device node) is polled every `PROBE_S` while LOST: when it changes (the files
   or the camera came back) the source is reopened at once, not after the backoff.
+
+The log says each loss once, as a WARNING naming the source, why, and what to do; the
+retries are DEBUG, a retry that fails for another reason INFO, and while the camera stays
+lost a WARNING reminds of it after 1 min, then 2, 4, … up to every hour
+(`REMIND_FIRST_S`, `REMIND_MAX_S`); the camera coming back is one INFO line with how long
+it was lost.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import enum
 import logging
 import random
+import re
 import threading
 import time
 import zlib
@@ -39,6 +46,8 @@ StateCallback = Callable[["CameraState", str], None]
 _FPS_WINDOW_S = 2.0
 _JITTER = 0.25  # a reopen waits between 75 % and 100 % of the backoff step
 PROBE_S = 0.5  # while LOST, how often a source's fingerprint is looked at
+REMIND_FIRST_S = 60.0  # a camera still lost is logged again after this long, then
+REMIND_MAX_S = 3600.0  # after twice as long each time, up to this
 
 
 class CameraState(enum.StrEnum):
@@ -124,6 +133,10 @@ class Capture:
         self._lost_fingerprint: object = None
         self._next_probe_at = float("-inf")
         self.last_backoff_s = 0.0
+        self._lost_since: float | None = None  # when the current loss began
+        self._lost_reason = ""  # the loss's reason as last logged (numbers masked)
+        self._remind_every = REMIND_FIRST_S
+        self._next_remind_at = float("inf")
 
     @classmethod
     def from_settings(
@@ -337,9 +350,29 @@ class Capture:
         self.last_backoff_s = delay
         self._next_open_at = now + delay
         if self._state is CameraState.LOST:
-            log.info("%s; next try in %.1f s", message, delay)
+            self._log_retry(now, message, delay)
+        else:
+            self._lost_since, self._lost_reason = now, _reason_key(message)
+            self._remind_every = REMIND_FIRST_S
+            self._next_remind_at = now + REMIND_FIRST_S
         self._set_state(CameraState.LOST, message)
         return delay
+
+    def _log_retry(self, now: float, message: str, delay: float) -> None:
+        """A reopen failed again: DEBUG, unless the reason changed (INFO) or a reminder
+        is due (WARNING, then twice as late each time up to `REMIND_MAX_S`)."""
+        reason = _reason_key(message)
+        if reason != self._lost_reason:
+            self._lost_reason = reason
+            log.info("camera still lost, now: %s; next try in %.1f s", message, delay)
+        elif now >= self._next_remind_at:
+            lost_for = now - (self._lost_since if self._lost_since is not None else now)
+            log.warning("camera still lost after %s: %s%s", _duration(lost_for), message,
+                        _what_to_do(message))
+            self._remind_every = min(REMIND_MAX_S, self._remind_every * 2)
+            self._next_remind_at = now + self._remind_every
+        else:
+            log.debug("%s; next try in %.1f s", message, delay)
 
     def _publish(self, image: np.ndarray, now: float) -> None:
         view = image.view()
@@ -355,16 +388,25 @@ class Capture:
         if self._state is not CameraState.LIVE:
             self._attempt = 0
             h, w = image.shape[:2]
-            self._set_state(CameraState.LIVE, f"{self.source.name} live ({w}x{h})")
+            back = ""
+            if self._lost_since is not None:
+                back = f" (back after {_duration(now - self._lost_since)} lost)"
+                self._lost_since, self._next_remind_at = None, float("inf")
+            self._set_state(CameraState.LIVE, f"{self.source.name} live ({w}x{h})", note=back)
 
-    def _set_state(self, state: CameraState, message: str, *, announce: bool = False) -> None:
+    def _set_state(self, state: CameraState, message: str, *, announce: bool = False,
+                   note: str = "") -> None:
+        """`note`: said in the log only (the callbacks get `message`)."""
         changed = announce or state is not self._state
         self._state, self._message = state, message
         if not changed:
             return
-        quiet = state in (CameraState.LIVE, CameraState.OPENING)
-        level = logging.INFO if quiet else logging.WARNING
-        log.log(level, "camera %s: %s", state.value.lower(), message)
+        if state is CameraState.LOST and not self._ended:
+            log.warning("camera lost: %s%s", message, _what_to_do(message))
+        else:
+            quiet = state in (CameraState.LIVE, CameraState.OPENING)
+            level = logging.INFO if quiet else logging.WARNING
+            log.log(level, "camera %s: %s%s", state.value.lower(), message, note)
         for callback in list(self._callbacks):
             try:
                 callback(state, message)
@@ -377,3 +419,28 @@ class Capture:
             self.source.close()
         except Exception:
             log.exception("closing %s failed", self.source.name)
+
+
+def _what_to_do(message: str) -> str:
+    """What the operator can do about a loss, unless its message says it already."""
+    parts = []
+    if "check" not in message:
+        parts.append("check the camera (cable, power, another program using it) and "
+                     "[camera] source")
+    if "keeps trying" not in message:
+        parts.append("the kiosk keeps retrying, with the mood picker meanwhile")
+    return "".join(f"; {p}" for p in parts)
+
+
+def _reason_key(message: str) -> str:
+    """A loss's reason without its numbers ("no frames … for 7.3 s" is one reason)."""
+    return re.sub(r"\d+(\.\d+)?", "#", message)
+
+
+def _duration(seconds: float) -> str:
+    """ "45 s", "12 min", "3.5 h": how long a loss lasted, for the log."""
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"

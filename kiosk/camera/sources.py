@@ -157,12 +157,24 @@ class DeviceSource:
             self._cap.release()
             self._cap = None
 
+    def node(self) -> Path | None:
+        """The device node (`/dev/videoN`) on Linux; None elsewhere (no node to look at)."""
+        return Path(f"/dev/video{self.index}") if sys.platform.startswith("linux") else None
+
+    def missing_message(self) -> str:
+        """Why the camera is known to be absent (its node does not exist), or "" when
+        it may be there (the node exists, or there is no node to look at)."""
+        node = self.node()
+        if node is None or node.exists():
+            return ""
+        return (f"camera {self.index} not found: {node} does not exist; check that the "
+                "camera is plugged in (ls /dev/video*) and the index in [camera] source")
+
     def fingerprint(self) -> object:
         """Whether the device node exists (Linux); None elsewhere (unknown), so
         Capture relies on its backoff there. Never raises."""
-        if not sys.platform.startswith("linux"):
-            return None
-        return Path(f"/dev/video{self.index}").exists()
+        node = self.node()
+        return None if node is None else node.exists()
 
 
 class VideoFileSource:

@@ -77,7 +77,7 @@ class CurationController(QObject):
     def open_review(self) -> None:
         """Show the pending pool (admin panel's "Review images")."""
         self.worker.submit(self.backend.pending_thumbnails, on_result=self.view.show_curation,
-                           on_error=lambda exc: self.view.show_message(str(exc)))
+                           on_error=lambda exc: self.view.show_operator_result(str(exc), True))
 
     def reload_catalog(self) -> None:
         """Rescan the catalog folder (admin panel's "Reload catalog")."""
@@ -103,9 +103,9 @@ class CurationController(QObject):
     def _on_rescanned(self, report: object) -> None:
         log.info("catalog reloaded: %s", report)
         summary = reload_summary(report)
-        self.view.show_message(summary)
+        self.view.show_operator_result(summary, False)
         self.catalog_reloaded.emit(summary)
 
     def _on_rescan_failed(self, exc: BaseException) -> None:
         log.error("catalog reload failed: %s", exc)
-        self.view.show_message(reload_failed(exc))
+        self.view.show_operator_result(reload_failed(exc), True)

@@ -78,6 +78,9 @@ class CurationView(Protocol):
     """The image review screen (and a short message for what is not about one image)."""
 
     def show_message(self, text: str) -> None: ...
+    def show_operator_result(self, text: str, failed: bool) -> None:
+        """The outcome of an action the operator started (e.g. "Catalog reloaded: …"),
+        translated; it may come back after the operator closed the panel."""
     def show_curation(self, items: list[Thumbnail]) -> None: ...
     def show_curation_error(self, item_id: str, message: str) -> None: ...
 

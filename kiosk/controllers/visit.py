@@ -26,7 +26,11 @@ Flow:
 * no page after `WAIT_EXPLAIN_S` on the main screen → the view is told why
   (`show_waiting`: nobody in view, mood not read yet, slow, or failed);
 * camera lost, or "Choose my mood" → the mood picker; a picked mood drives the
-  same recommendations as a detected one;
+  same recommendations as a detected one, and belongs to whoever picked it: the
+  face in view then (vision's visit), or, with nobody in view, the first face that
+  arrives within `MANUAL_ADOPT_S` of a touch (the camera now sees the picker). While
+  that face stays, or nobody is seen, the choice holds; a different face (the picker's
+  ended, a new one started) is a newcomer: the camera reads their mood afresh;
 * every `CHECK_S` (2 s) the back end checks the catalog folder (`check_catalog`, one
   stat): when it has become usable again (mounted after start, or back after going
   away), the attract images are fetched afresh and a visitor left without a page
@@ -73,6 +77,10 @@ WAITING_REASONS = ("", "no_face", "unsure", "slow", "failed")
 """`VisitView.show_waiting` reasons: "" none (a page is on screen or just asked for);
 "no_face" nobody in view; "unsure" a face, but no mood read yet; "slow" the page
 was asked for long ago; "failed" the page could not be made (Next retries)."""
+MANUAL_ADOPT_S = 15.0
+"""Seconds after the last touch within which a face that arrives after a mood was
+picked with nobody in view is taken to be the picker's (the camera sees them now);
+a face arriving later is a newcomer, read by the camera."""
 
 
 class VisitController(QObject):
@@ -108,6 +116,7 @@ class VisitController(QObject):
         self.visit_id: str | None = None
         self.emotion: Emotion | None = None
         self.manual = False  # the visitor picked their mood by hand
+        self._manual_face: str | None = None  # vision's visit of the picker (None: unseen)
         self.mode = RecommendMode(settings.recommend.mode)
         self.page: Page | None = None
         self.attract = False
@@ -127,6 +136,7 @@ class VisitController(QObject):
         self._page_error = ""  # the last page failure logged; repeats go to DEBUG
         self._emotion_changed_at: float | None = None
         self._last_activity = clock()
+        self._last_tap = float("-inf")  # the last touch of the screen (not a face)
         self._last_seq = -1
         self._boxes: list[tuple[float, float, float, float, bool]] = []
         self._attract_images: list[np.ndarray] = []
@@ -191,6 +201,8 @@ class VisitController(QObject):
                 # whoever appears next is asked afresh (likes and pages stay).
                 self.identity.visit_ended()
         if result.visit_started and result.visit_id:
+            if self.manual and result.visit_id != self._manual_face:
+                self._face_after_pick(result.visit_id)
             if self.visit_id is None:
                 self._begin_visit(result.visit_id)
             elif self._vision_visit is None:
@@ -211,6 +223,21 @@ class VisitController(QObject):
             self._set_emotion(reading)
         elif reading is not None:
             self.view.show_emotion(reading)
+
+    def _face_after_pick(self, vision_visit: str) -> None:
+        """A face arrived that is not the one in view when the mood was picked: the
+        picker, seen at last (nobody was in view, a touch just now), or a newcomer,
+        whose mood the camera reads (the picked one is not theirs)."""
+        if self._manual_face is None and self._clock() - self._last_tap <= MANUAL_ADOPT_S:
+            log.info("a face arrived just after a mood was picked unseen: the picker's")
+            self._manual_face = vision_visit
+            return
+        log.info("a new face after a picked mood: the camera reads the newcomer's mood")
+        self.manual = False
+        self._manual_face = None
+        self.emotion = None
+        self._emotion_changed_at = None
+        self.view.show_emotion(None)  # not the picker's "Your choice"
 
     @staticmethod
     def _primary_in_view(result: VisionResult) -> bool:
@@ -239,24 +266,25 @@ class VisitController(QObject):
 
     @Slot()
     def on_user_activity(self) -> None:
-        self._touch()
+        self._tap()
         if self.attract:
             self._wake()
 
     @Slot(str)
     def on_mood_picked(self, value: str) -> None:
-        self._touch()
+        self._tap()
         emotion = Emotion.parse(value)
         if self.visit_id is None:
             self._begin_visit(uuid.uuid4().hex)
         self.manual = True
+        self._manual_face = self._vision_visit  # None: picked with nobody in view
         self._wake()
         self._set_emotion(EmotionReading(emotion, 1.0, {emotion: 1.0}, source="manual"))
 
     @Slot()
     def on_next(self) -> None:
         """The next page; with no mood to answer yet, the mood picker (never nothing)."""
-        self._touch()
+        self._tap()
         if self.visit_id is not None and self.emotion is not None:
             if self._in_flight is not None:
                 log.debug("Next while a page loads: the page on its way answers it")
@@ -269,7 +297,7 @@ class VisitController(QObject):
     @Slot(str)
     def on_mode(self, mode: str) -> None:
         """`mode`: a `RecommendMode` value (the toggle sends "emotion"/"personalized")."""
-        self._touch()
+        self._tap()
         try:
             self.mode = RecommendMode(mode)
         except ValueError:
@@ -280,7 +308,7 @@ class VisitController(QObject):
 
     @Slot(str)
     def on_like(self, item_id: str) -> None:
-        self._touch()
+        self._tap()
         page = self.page
         if page is None or item_id not in page.item_ids:
             return  # not on screen
@@ -342,6 +370,7 @@ class VisitController(QObject):
         self.emotion = None
         self.page = None
         self.manual = False
+        self._manual_face = None
         self._liked.clear()
         self._liked_saved.clear()
         self._request += 1  # pages still in flight belong to the old visit
@@ -491,6 +520,11 @@ class VisitController(QObject):
 
     def _touch(self) -> None:
         self._last_activity = self._clock()
+
+    def _tap(self) -> None:
+        """The screen was touched (activity, and who picked a mood is near)."""
+        self._touch()
+        self._last_tap = self._last_activity
 
     def _wake(self) -> None:
         if self.attract:

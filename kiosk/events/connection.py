@@ -38,6 +38,7 @@ from kiosk.events.readonly import (
 )
 from kiosk.events.records import (
     DEFAULT_IMPRESSION_EVENT_TYPE,
+    EVENT_KINDS,
     RecordKind,
 )
 from kiosk.events.rows import (
@@ -69,8 +70,12 @@ class QueueConnection:
         lock_wait_s: float = LOCK_WAIT_S,
         recover: bool = False,
         on_connect: Callable[[sqlite3.Connection], None] | None = None,
+        name: str = "event queue",
+        kinds: tuple[RecordKind, ...] = EVENT_KINDS,
     ) -> None:
         self.path = Path(path).expanduser()
+        self.name = name  # in log lines and messages: "event queue", "metrics queue"
+        self.kinds = kinds  # what it holds: its counts list these, and any other found
         self.max_records = int(max_records)
         self.max_bytes = int(max_bytes)
         self.event_type = event_type
@@ -106,7 +111,7 @@ class QueueConnection:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise EventsError(f"cannot create the folder for the event queue {self.path}: "
+            raise EventsError(f"cannot create the folder for the {self.name} {self.path}: "
                               f"{exc.strerror}; check events.db_path / app.data_dir") from None
         try:
             cannot_write = write_problem(self.path.parent)
@@ -127,7 +132,7 @@ class QueueConnection:
         file as it is, or refuse when there is none."""
         if not self.path.is_file():
             raise QueueReadOnlyError(
-                f"cannot create the event queue {self.path} ({why}): likes cannot be "
+                f"cannot create the {self.name} {self.path} ({why}): likes cannot be "
                 "saved. Make the data folder writable (check the disk and how it is "
                 "mounted; app.data_dir) and restart the kiosk")
         try:
@@ -147,10 +152,10 @@ class QueueConnection:
             if row is None or str(row[0]).lower() != "ok":
                 raise CorruptQueueError(self._corrupt_message(f"quick_check: {row and row[0]}"))
             if self._snapshot is None:
-                schema.migrate(conn, path=str(self.path))
+                schema.migrate(conn, path=str(self.path), what=f"the {self.name}")
             elif schema.version(conn) != schema.LATEST:
                 raise SchemaError(
-                    f"the event queue {self.path} is version {schema.version(conn)} (this "
+                    f"the {self.name} {self.path} is version {schema.version(conn)} (this "
                     f"kiosk reads {schema.LATEST}) and its folder is read-only, so it cannot "
                     "be upgraded; make the folder writable and restart the kiosk")
             self._page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
@@ -162,7 +167,7 @@ class QueueConnection:
             raise self._translate(exc) from None
 
     def _corrupt_message(self, detail: object) -> str:
-        return (f"the event queue {self.path} is damaged ({detail}); move the file aside "
+        return (f"the {self.name} {self.path} is damaged ({detail}); move the file aside "
                 "to start an empty queue (the kiosk does this itself and keeps the old file)")
 
     # ------------------------------------------------------------------ connections
@@ -173,11 +178,12 @@ class QueueConnection:
             return conn
         with self._lock:
             if self._closed:
-                raise EventsError(f"the event queue {self.path} is closed")
+                raise EventsError(f"the {self.name} {self.path} is closed")
             if self._snapshot is not None:
                 return self._keep(self._read_only_conn(self._snapshot))
             try:  # the kiosk's one SQLite policy (WAL, busy timeout, synchronous)
-                conn = store.connect(self.path, schema.WHAT, busy_timeout_s=self._busy_timeout_s,
+                conn = store.connect(self.path, f"the {self.name}",
+                                     busy_timeout_s=self._busy_timeout_s,
                                      require_wal=False, synchronous=self._synchronous)
             except store.StoreError as exc:
                 raise self._from_store(exc) from None
@@ -199,13 +205,13 @@ class QueueConnection:
             return SchemaError(str(exc))
         if isinstance(exc, store.ReadOnlyStoreError):
             return QueueReadOnlyError(str(exc))
-        return EventsError(f"cannot open the event queue: {exc}")
+        return EventsError(f"cannot open the {self.name}: {exc}")
 
     def _read_only_conn(self, snapshot: Snapshot) -> sqlite3.Connection:
         try:
             return snapshot.connect(self._busy_timeout_s)
         except store.StoreError as exc:
-            raise EventsError(f"cannot read the event queue {self.path} ({exc}); "
+            raise EventsError(f"cannot read the {self.name} {self.path} ({exc}); "
                               f"{self.read_only}") from None
 
     def _keep(self, conn: sqlite3.Connection) -> sqlite3.Connection:
@@ -240,9 +246,9 @@ class QueueConnection:
         QueueReadOnlyError, QueueBusyError, CorruptQueueError or EventsError."""
         if is_read_only_error(exc):
             return self._went_read_only(exc)
-        kind = store.translate(exc, self.path, schema.WHAT)
+        kind = store.translate(exc, self.path, f"the {self.name}")
         if isinstance(kind, DiskFullError):
-            error = DiskFullError(self.path, "save to the event queue", kept=KEPT,
+            error = DiskFullError(self.path, f"save to the {self.name}", kept=KEPT,
                                   detail=str(exc))
             if not self._disk_full:
                 log.error("%s", error)
@@ -250,12 +256,12 @@ class QueueConnection:
             return error
         if isinstance(kind, store.StoreBusyError):
             return QueueBusyError(
-                f"the event queue {self.path} is locked by another program ({exc}); "
+                f"the {self.name} {self.path} is locked by another program ({exc}); "
                 "close any tool that has it open (an sqlite3 shell, a backup, a second "
                 "kiosk); nothing was lost")
         if isinstance(kind, store.NotADatabaseError):
             return CorruptQueueError(self._corrupt_message(exc))
-        return EventsError(f"event queue {self.path}: {exc}")
+        return EventsError(f"{self.name} {self.path}: {exc}")
 
     def _went_read_only(self, exc: sqlite3.Error) -> QueueReadOnlyError:
         """A write was refused because the file cannot be written: from now on nothing
@@ -279,12 +285,12 @@ class QueueConnection:
             except QueueBusyError:
                 tries += 1
                 if time.monotonic() >= deadline or self._closing.is_set():
-                    log.error("event queue: could not %s: still locked after %d tries in "
-                              "%.0f s", what, tries, self.lock_wait_s)
+                    log.error("%s: could not %s: still locked after %d tries in "
+                              "%.0f s", self.name, what, tries, self.lock_wait_s)
                     raise
                 if tries == 1:
-                    log.warning("event queue %s is locked by another program; retrying "
-                                "to %s for up to %.0f s", self.path, what, self.lock_wait_s)
+                    log.warning("%s %s is locked by another program; retrying to %s for "
+                                "up to %.0f s", self.name, self.path, what, self.lock_wait_s)
                 self._closing.wait(min(0.05 * 2 ** tries, 0.5))
             except CorruptQueueError as exc:
                 if recovered or not self._recover_enabled or self.read_only:
@@ -322,7 +328,7 @@ class QueueConnection:
             self._open_checked()
             saved = salvage(aside, self._conn())
         self.refresh_counts()
-        self.problem = (f"the event queue was damaged ({exc}); it was moved aside to "
+        self.problem = (f"the {self.name} was damaged ({exc}); it was moved aside to "
                         f"{aside} and a fresh queue opened ({saved} records saved from it)")
         log.error("%s", self.problem)
 
@@ -358,7 +364,7 @@ class QueueConnection:
             try:
                 callback()
             except Exception:
-                log.exception("event queue listener %r failed", callback)
+                log.exception("%s listener %r failed", self.name, callback)
 
     # ------------------------------------------------------------------ counts
 
@@ -388,7 +394,7 @@ class QueueConnection:
     def counts(self) -> QueueCounts:
         with self._lock:
             pending = {k.value: max(0, self._pending.get(k.value, 0)) for k in RecordKind
-                       if k is not RecordKind.METRIC or self._pending.get(k.value)}
+                       if k in self.kinds or self._pending.get(k.value)}
             return QueueCounts(
                 pending=pending,
                 dead=max(0, self._dead),

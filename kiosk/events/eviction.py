@@ -89,7 +89,7 @@ class EvictionMixin(QueueConnection):
                 evicted_total = self._totals["evicted"]
             shown = event_ids if len(event_ids) <= 10 else [*event_ids[:5], "…", *event_ids[-5:]]
             log.warning(
-                "event queue full (%s): evicted %d record(s) %s, event ids %s; %d evicted so far",
+                "%s full (%s): evicted %d record(s) %s, event ids %s; %d evicted so far", self.name,
                 reason, total, removed, shown, evicted_total,
             )
         return total

@@ -49,6 +49,8 @@ from kiosk.events import schema
 from kiosk.events.recording import RecordingMixin
 from kiosk.events.records import (
     DEFAULT_IMPRESSION_EVENT_TYPE,
+    EVENT_KINDS,
+    RecordKind,
 )
 from kiosk.events.rows import (
     CORRUPT_ROW,
@@ -89,13 +91,15 @@ class EventQueue(RecordingMixin, UploadSideMixin):
         lock_wait_s: float | None = None,
         recover: bool = False,
         on_connect: Callable[[sqlite3.Connection], None] | None = None,
+        name: str = "event queue",
+        kinds: tuple[RecordKind, ...] = EVENT_KINDS,
     ) -> None:
         super().__init__(
             path, max_records=max_records, max_bytes=max_bytes, event_type=event_type,
             impression_event_type=impression_event_type, synchronous=synchronous,
             busy_timeout_s=busy_timeout_s,
             lock_wait_s=LOCK_WAIT_S if lock_wait_s is None else lock_wait_s,
-            recover=recover, on_connect=on_connect,
+            recover=recover, on_connect=on_connect, name=name, kinds=kinds,
         )
         self._open()
         self.refresh_counts()

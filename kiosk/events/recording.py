@@ -55,7 +55,7 @@ class RecordingMixin(EvictionMixin):
         except OSError as exc:
             raise EventsError(f"{error}; keeping it in {self.spool_path} failed too "
                               f"({exc.strerror})") from None
-        log.warning("event queue: %s %s kept in %s (%s); it is queued at the next start",
+        log.warning("%s: %s %s kept in %s (%s); it is queued at the next start", self.name,
                     record.kind.value, record.record_id, self.spool_path, error)
 
     def _ingest_spool(self) -> int:
@@ -63,15 +63,15 @@ class RecordingMixin(EvictionMixin):
         if not self.spool_path.exists():
             return 0
         if self.read_only:
-            log.warning("event queue: the spool %s stays for a start with a writable "
-                        "folder", self.spool_path)
+            log.warning("%s: the spool %s stays for a start with a writable "
+                        "folder", self.name, self.spool_path)
             return 0
         taking = self.spool_path.with_name(f"{self.spool_path.name}.{os.getpid()}")
         try:
             self.spool_path.replace(taking)
             lines = taking.read_text(encoding="utf-8").splitlines()
         except OSError as exc:
-            log.warning("event queue: cannot read the spool %s: %s", self.spool_path, exc)
+            log.warning("%s: cannot read the spool %s: %s", self.name, self.spool_path, exc)
             return 0
         records = []
         for line in lines:
@@ -81,19 +81,19 @@ class RecordingMixin(EvictionMixin):
                                       raw["body"], str(raw.get("session_id") or ""),
                                       raw.get("user_id"), float(raw["created_at"])))
             except (ValueError, KeyError, TypeError) as exc:
-                log.error("event queue: unreadable spool line skipped (%s): %.200s", exc, line)
+                log.error("%s: unreadable spool line skipped (%s): %.200s", self.name, exc, line)
         try:
             for record in records:
                 self.record(record, _from_spool=True)
         except KioskError as exc:  # still locked or full: keep the whole spool for later
-            log.warning("event queue: spool not queued yet: %s", exc)
+            log.warning("%s: spool not queued yet: %s", self.name, exc)
             with contextlib.suppress(OSError), self.spool_path.open("a", encoding="utf-8") as fh:
                 fh.write("".join(f"{line}\n" for line in lines))
             taking.unlink(missing_ok=True)
             return 0
         taking.unlink(missing_ok=True)
         if records:
-            log.info("event queue: %d record(s) from the spool queued", len(records))
+            log.info("%s: %d record(s) from the spool queued", self.name, len(records))
         return len(records)
 
     def record_like(self, like: Like) -> int:
@@ -171,10 +171,10 @@ class RecordingMixin(EvictionMixin):
             try:
                 self._enforce_bounds()
             except EventsError as exc:  # the record is committed: report, never undo it
-                log.error("event queue: could not make room after a record: %s", exc)
+                log.error("%s: could not make room after a record: %s", self.name, exc)
             self._notify()
         else:
-            log.info("event queue: %s %s already queued as row %d",
+            log.info("%s: %s %s already queued as row %d", self.name,
                      record.kind.value, record.record_id, row_id)
         if not _from_spool and self.spool_path.exists():
             self._ingest_spool()

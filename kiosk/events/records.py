@@ -55,6 +55,9 @@ class RecordKind(enum.StrEnum):
         return _OPERATIONS[self]
 
 
+EVENT_KINDS = (RecordKind.EVENT, RecordKind.IMPRESSION, RecordKind.USER, RecordKind.ITEM)
+"""What the event queue holds (the fleet's metrics queue holds `METRIC` rows only)."""
+
 _OPERATIONS = {
     RecordKind.EVENT: "PutEvents",
     RecordKind.IMPRESSION: "PutEvents",

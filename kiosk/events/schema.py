@@ -79,18 +79,20 @@ REMEDY = "move the database aside (the kiosk then starts an empty queue)"
 SCHEMA = Schema(WHAT, tuple(";\n".join(step) for step in MIGRATIONS), REMEDY)
 
 
-def migrate(conn: sqlite3.Connection, target: int = LATEST, path: str = "") -> int:
+def migrate(conn: sqlite3.Connection, target: int = LATEST, path: str = "",
+            what: str = WHAT) -> int:
     """Bring the database to `target` (default: the latest) through the kiosk's one
     SQLite policy (`kiosk.storage.sqlite.migrate`: one transaction per step); returns
     the version found. `conn` must be in autocommit mode (`isolation_level=None`).
-    Raises SchemaError for a file newer than this build, never touching it."""
+    `what` names the queue in messages ("the metrics queue"). Raises SchemaError for a
+    file newer than this build, never touching it."""
     found = version(conn)
     if found > LATEST:
         raise SchemaError(
-            f"the event queue database {path} is version {found}, newer than this kiosk "
+            f"{what} database {path} is version {found}, newer than this kiosk "
             f"(knows up to {LATEST}); update the kiosk or {REMEDY}"
         )
     if found >= target:
         return found
-    migrate_store(conn, Schema(WHAT, SCHEMA.steps[:target], REMEDY), path or WHAT)
+    migrate_store(conn, Schema(what, SCHEMA.steps[:target], REMEDY), path or what)
     return found

@@ -202,7 +202,7 @@ class UploadSideMixin(QueueConnection):
         if kinds:
             where = ("held back for this run (read-only folder)" if self.read_only
                      else "moved to dead letters")
-            log.warning("event queue: %d record(s) %s (%s: %s); rows %s",
+            log.warning("%s: %d record(s) %s (%s: %s); rows %s", self.name,
                         len(kinds), where, code, message, id_span(id_list))
         return len(kinds)
 
@@ -245,7 +245,7 @@ class UploadSideMixin(QueueConnection):
         where = f"error_code IN ({marks}) OR error_message LIKE '%server errors)'"
         moved = self._move_dead(where, codes)
         if moved:
-            log.warning("event queue: %d dead letter(s) from a transient outage queued again",
+            log.warning("%s: %d dead letter(s) from a transient outage queued again", self.name,
                         moved)
             self._notify()
         return int(moved)
@@ -269,6 +269,6 @@ class UploadSideMixin(QueueConnection):
         where, params = dead_filter(code, kind)
         moved = self._move_dead(where, params)
         if moved:
-            log.info("event queue: %d dead letter(s) queued again", moved)
+            log.info("%s: %d dead letter(s) queued again", self.name, moved)
             self._notify()
         return int(moved)

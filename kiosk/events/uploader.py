@@ -44,8 +44,6 @@ from kiosk.errors import KioskError
 from kiosk.events.queue import Batch, EventQueue
 from kiosk.events.records import Targets, build_request
 
-log = logging.getLogger(__name__)
-
 PERMANENT_CODES = frozenset({
     "InvalidInputException", "ResourceNotFoundException", "ValidationException",
     "SerializationException", "ParamValidationError",
@@ -116,7 +114,13 @@ class Uploader:
     """Drains `queue` on the daemon thread "kiosk-uploader"; `start`, `flush`, `stop`.
 
     `client` (a boto3 personalize-events client) is made from `aws` on the uploader
-    thread when not given. Callbacks added with `add_listener` receive `UploaderStatus`."""
+    thread when not given. Callbacks added with `add_listener` receive `UploaderStatus`.
+    A subclass for another queue names itself (`name`, `thread_name`, `logger_name`), so
+    its log lines and thread are never taken for the event uploader's."""
+
+    name = "uploader"  # the log lines' prefix
+    thread_name = "kiosk-uploader"
+    logger_name = __name__
 
     def __init__(
         self,
@@ -147,6 +151,7 @@ class Uploader:
         self.max_event_age_s = max_event_age_s
         self.status_interval_s = status_interval_s
         self._limiter = RateLimiter(max_requests_per_s)
+        self._log = logging.getLogger(self.logger_name)
         self._rng = rng or random.Random()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -186,13 +191,14 @@ class Uploader:
         if self._thread is not None and self._thread.is_alive():
             return
         if not self.enabled:
-            log.info("uploader: nothing configured (personalize.tracking_id empty); "
-                     "events stay in the local queue")
+            self._log.info("%s: nothing configured (personalize.tracking_id empty); "
+                           "events stay in the local queue", self.name)
             return
         self._stop.clear()
         self.queue.add_listener(self.wake)
         self._set_state(UploaderState.IDLE)
-        self._thread = threading.Thread(target=self._run, name="kiosk-uploader", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=self.thread_name,
+                                        daemon=True)
         self._thread.start()
 
     def stop(self, timeout: float = 5.0) -> bool:
@@ -206,7 +212,8 @@ class Uploader:
             thread.join(timeout)
             stopped = not thread.is_alive()
             if not stopped:
-                log.warning("uploader: still busy after %.1f s; left as a daemon thread", timeout)
+                self._log.warning("%s: still busy after %.1f s; left as a daemon thread",
+                                  self.name, timeout)
         with self._cond:
             self._flush_answered = self._flush_asked
             self._flush_result = False
@@ -275,7 +282,7 @@ class Uploader:
         try:
             self.queue.retry_transient_dead()
         except Exception as exc:  # the loop reports a failing queue itself
-            log.warning("uploader: could not re-queue outage dead letters: %s", exc)
+            self._log.warning("%s: could not re-queue outage dead letters: %s", self.name, exc)
 
     def _loop(self) -> None:
         while not self._stop.is_set():
@@ -289,12 +296,12 @@ class Uploader:
             try:
                 progressed = self._pass(ticket, flushing)
             except KioskError as exc:  # the queue itself failed (locked, damaged, disk full)
-                log.error("uploader: %s", exc)
+                self._log.error("%s: %s", self.name, exc)
                 self._fail(str(exc))
                 self._backoff(UploaderState.BACKOFF, self._online)
                 progressed = False
             except Exception as exc:  # thread boundary: report, back off, never die
-                log.exception("uploader: unexpected error; retrying after a backoff")
+                self._log.exception("%s: unexpected error; retrying after a backoff", self.name)
                 self._fail(f"unexpected error: {exc!r}")
                 self._backoff(UploaderState.BACKOFF, self._online)
                 progressed = False
@@ -373,7 +380,7 @@ class Uploader:
             self._backoff(UploaderState.BACKOFF if online else UploaderState.OFFLINE, online)
             return False
         if batch is None or (status is None and code not in PERMANENT_CODES):
-            log.error("uploader: unexpected error %s", code, exc_info=exc)
+            self._log.error("%s: unexpected error %s", self.name, code, exc_info=exc)
             self._backoff(UploaderState.BACKOFF, self._online)
             return False
         # permanent: the service answered and refused these records
@@ -404,7 +411,8 @@ class Uploader:
 
     def _split(self, batch: Batch) -> bool:
         """Send a refused batch one row at a time, so only the invalid rows go dead."""
-        log.info("uploader: batch of %d refused as invalid; sending one by one", len(batch))
+        self._log.info("%s: batch of %d refused as invalid; sending one by one", self.name,
+                       len(batch))
         for row in batch.rows:
             if self._stop.is_set() or not self._send(Batch(batch.operation, (row,))):
                 return False
@@ -420,7 +428,7 @@ class Uploader:
         self._retry_at = time.monotonic() + delay
         if online is not None:
             self._online = online
-        log.info("uploader: %s; retry in %.2f s", self._last_error, delay)
+        self._log.info("%s: %s; retry in %.2f s", self.name, self._last_error, delay)
         self._set_state(state)
         return delay
 
@@ -454,7 +462,7 @@ class Uploader:
             try:
                 callback(snapshot)
             except Exception:
-                log.exception("uploader status listener %r failed", callback)
+                self._log.exception("%s status listener %r failed", self.name, callback)
 
     def _close_client(self) -> None:
         if self._owns_client and self._client is not None:

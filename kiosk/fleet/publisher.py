@@ -2,11 +2,13 @@
 
 `FleetPublisher.on_bucket` (called on the analytics thread) commits the bucket's datums
 as one `metric` row in `metrics.sqlite3`: the event queue's code (WAL, bounded,
-dead letters, `kiosk-admin events …` tooling) in a file of its own, so metrics can
-never crowd out likes. `MetricsUploader` is the events uploader with another call:
-up to 10 rows (≤ 1,000 datums, well under 1 MB) per PutMetricData, oldest first, the
-same rate limit, backoff with jitter, OFFLINE probing and dead-letter rules. Rows
-older than CloudWatch's two weeks are dead-lettered as `Expired` instead of sent.
+dead letters) in a file of its own, so metrics can never crowd out likes. It is the
+"metrics queue" in log lines and messages, and `kiosk-admin fleet queue` shows it.
+`MetricsUploader` is the events uploader with another call and its own names (thread
+"kiosk-metrics-uploader", "metrics uploader: …" lines): up to 10 rows (≤ 1,000
+datums, well under 1 MB) per PutMetricData, oldest first, the same rate limit, backoff
+with jitter, OFFLINE probing and dead-letter rules. Rows older than CloudWatch's two
+weeks are dead-lettered as `Expired` instead of sent.
 """
 
 from __future__ import annotations
@@ -34,9 +36,26 @@ def metric_record(datums: list[dict[str, Any]], created_at: float) -> Record:
                   created_at=created_at)
 
 
+METRICS_QUEUE = "metrics queue"  # its name in log lines and messages
+
+
+def open_metrics_queue(settings: Settings, **kwargs: Any) -> EventQueue:
+    """The metrics queue (`[fleet] db_path`, else `metrics.sqlite3`), bounded apart from
+    the event queue. Opening creates the file: a read-only caller checks it exists
+    first. Raises EventsError."""
+    return EventQueue(settings.metrics_db, max_records=100_000, max_bytes=64 * 1024 * 1024,
+                      synchronous="NORMAL", name=METRICS_QUEUE, kinds=(RecordKind.METRIC,),
+                      **kwargs)
+
+
 class MetricsUploader(Uploader):
     """Drains the metrics queue into PutMetricData on `namespace` (thread
-    "kiosk-uploader", like the events one; see `kiosk.events.uploader`)."""
+    "kiosk-metrics-uploader", the events uploader's loop; see `kiosk.events.uploader`).
+    It logs as "metrics uploader: …" under this module's logger."""
+
+    name = "metrics uploader"
+    thread_name = "kiosk-metrics-uploader"
+    logger_name = __name__
 
     def __init__(self, queue: EventQueue, namespace: str, *, endpoint_url: str = "",
                  aws: AwsSettings | None = None, **kwargs: Any) -> None:
@@ -91,8 +110,7 @@ class FleetPublisher:
     @classmethod
     def from_settings(cls, settings: Settings, **uploader_kwargs: Any) -> FleetPublisher:
         f = settings.fleet
-        queue = EventQueue(settings.metrics_db, max_records=100_000, max_bytes=64 * 1024 * 1024,
-                           synchronous="NORMAL")
+        queue = open_metrics_queue(settings)
         uploader_kwargs.setdefault("max_backoff_s", settings.events.max_backoff_s)
         uploader_kwargs.setdefault("max_requests_per_s", 10.0)
         uploader = MetricsUploader(queue, f.namespace, endpoint_url=f.endpoint_url,

@@ -95,6 +95,9 @@ class ViewAdapter:
     def show_message(self, text: str) -> None:
         self.window.show_message(text)
 
+    def show_operator_result(self, text: str, failed: bool) -> None:
+        self.window.show_operator_result(text, failed)
+
     def show_curation(self, items: Sequence[Thumbnail]) -> None:
         self.window.show_curation([(key, emotion, rgb_to_qimage(thumb))
                                    for key, emotion, thumb in items])

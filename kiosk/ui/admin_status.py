@@ -83,7 +83,8 @@ def camera_state_name(state: str) -> str:
 
 
 def device_name(raw: str) -> str:
-    """'cpu, 2 threads' → 'Processor (CPU) · 2 threads'; 'cuda:0' → 'Graphics card (CUDA)'."""
+    """'cpu, 2 threads' → 'Processor (CPU) · 2 threads' ('cpu, 1 thread' → '… · 1 thread');
+    'cuda:0' → 'Graphics card (CUDA)'."""
     m = re.match(r"\s*([a-zA-Z]+)[^,]*(?:,\s*(\d+)\s*threads?)?", raw)
     if not m:
         return raw or NA
@@ -95,7 +96,9 @@ def device_name(raw: str) -> str:
     }
     name = names.get(kind, raw)
     if m.group(2):
-        name += " · " + translate("Admin", "%1 threads").replace("%1", m.group(2))
+        threads = (translate("Admin", "%1 thread") if int(m.group(2)) == 1
+                   else translate("Admin", "%1 threads"))
+        name += " · " + threads.replace("%1", m.group(2))
     return name
 
 

@@ -9,6 +9,10 @@ A Like has three states, each visibly different:
   "idle" so the visitor can tap again.
 A card without an item (a placeholder while the first page is on its way) shows
 no Like button at all: nothing that cannot act is offered.
+
+An image from outside the mood the page answers (`Page.off_emotion`: "For you" taste,
+or exploration) says so in a small caption over its corner (`set_off_mood`): "Also
+for you" on a "For you" page, "Another mood" on an Emotion page.
 """
 
 from __future__ import annotations
@@ -26,8 +30,9 @@ from PySide6.QtGui import (
     QPixmap,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QGridLayout, QSizePolicy, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
+from kiosk.domain import RecommendMode
 from kiosk.ui import icons, theme
 from kiosk.ui.widgets import TouchButton
 
@@ -67,6 +72,14 @@ class ImageCard(QWidget):
         self._anim.setEasingCurve(QEasingCurve.Type.OutCubic)
         self._anim.valueChanged.connect(self._on_anim)
         self._anim.finished.connect(self._on_anim_finished)
+        self._off_mood: RecommendMode | None = None  # the page's mode, for an off-mood image
+        self.caption = QLabel(self)
+        self.caption.setObjectName("off-mood-caption")
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.caption.hide()
+        self._style_caption()
         self.retranslate()
 
     # ------------------------------------------------------------------ API
@@ -89,8 +102,19 @@ class ImageCard(QWidget):
         self._item_id = item_id
         self._image = image if image is not None else QImage()
         self._pixmap = None
+        self._off_mood = None
         self.set_like_state("idle")
         self.update()
+
+    def set_off_mood(self, page_mode: RecommendMode | None) -> None:
+        """This image is not of the mood its page answers (`page_mode`: the page's
+        mode, which picks the caption's words), or None: it is."""
+        self._off_mood = page_mode
+        self.retranslate()
+
+    def caption_text(self) -> str:
+        """The off-mood caption as shown ("" when there is none)."""
+        return self.caption.text() if not self.caption.isHidden() else ""
 
     def set_like_state(self, state: str) -> None:
         if state not in LIKE_STATES:
@@ -112,12 +136,23 @@ class ImageCard(QWidget):
     def set_metrics(self, metrics: theme.Metrics) -> None:
         self._metrics = metrics
         self._pixmap = None
+        self._style_caption()
         self._place_button()
 
     def retranslate(self) -> None:
         texts = {"idle": self.tr("Like"), "pending": self.tr("Saving…"),
                  "confirmed": self.tr("Liked")}
         self.like_button.setText(texts[self._state])
+        if self._off_mood is None or not self._item_id:
+            self.caption.setText("")
+            self.caption.hide()
+            return
+        self.caption.setText(
+            self.tr("Also for you") if self._off_mood is RecommendMode.PERSONALIZED
+            else self.tr("Another mood")
+        )
+        self.caption.show()
+        self._place_caption()
 
     def stop_animations(self) -> None:
         self._anim.stop()
@@ -175,9 +210,37 @@ class ImageCard(QWidget):
         else:
             self.like_button.setGeometry(pad, self.height() - h - pad, self.width() - 2 * pad, h)
 
+    def _style_caption(self) -> None:
+        m = self._metrics
+        self.caption.setFont(theme.font(m.caption, QFont.Weight.DemiBold))
+        pad_v, pad_h = m.px(6), m.px(14)
+        self.caption.setStyleSheet(
+            f"color: {theme.TEXT.name()}; background: rgba(15, 18, 24, 200);"
+            f" border-radius: {m.px(16)}px; padding: {pad_v}px {pad_h}px;"
+        )
+        self._place_caption()
+
+    def _place_caption(self) -> None:
+        """Over the image's top-left corner, within the image (words wrap if narrow)."""
+        if self.caption.isHidden():
+            return
+        img = self._image_rect()
+        inset = self._metrics.px(12)
+        room = max(1, int(img.width()) - 2 * inset)
+        self.caption.setWordWrap(False)
+        hint = self.caption.sizeHint()
+        if hint.width() > room:
+            self.caption.setWordWrap(True)
+            hint.setWidth(room)
+            hint.setHeight(self.caption.heightForWidth(room))
+        self.caption.setGeometry(int(img.left()) + inset, int(img.top()) + inset,
+                                 hint.width(), hint.height())
+        self.caption.raise_()
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._pixmap = None
         self._place_button()
+        self._place_caption()
 
     # ------------------------------------------------------------------ painting
 

@@ -246,6 +246,9 @@ class MainScreen(QWidget):
     def show_page(self, page: Page, images: Mapping[str, QImage]) -> None:
         self._page = page
         self.grid.set_items([(item.id, images.get(item.id)) for item in page.items])
+        off = {item.id for item in page.off_emotion}  # said on the card, not hidden
+        for card in self.grid.cards():
+            card.set_off_mood(RecommendMode(page.mode) if card.item_id in off else None)
         if page.mode in _SHOWN_MODES:
             self._mode = RecommendMode(page.mode)
             self.mode_toggle.set_current(page.mode)

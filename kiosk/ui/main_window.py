@@ -93,6 +93,7 @@ class MainWindow(QWidget):
         set_status(status: Mapping[str, Any])      # see kiosk.ui.admin_panel
         show_like_confirmed(item_id: str);  show_like_failed(item_id: str, message: str)
         show_message(text: str)
+        show_operator_result(text: str, failed: bool)   # an admin action's outcome
 
     Signals:
         next_requested()
@@ -318,6 +319,23 @@ class MainWindow(QWidget):
             return
         self._record_problem(text)
         self.show_notice(notices.something_went_wrong())
+
+    def show_operator_result(self, text: str, failed: bool = False) -> None:
+        """The outcome of an action the operator started ("Catalog reloaded: …", or
+        why not), translated. On the admin panel it is the panel's notice line, on the
+        other operator screens a toast. When the operator has closed the panel before it
+        came back, a visitor may be in front: nothing is shown (no "Something went
+        wrong" for a normal action); it is logged, and a failure is kept as the last
+        problem, which the panel shows when it is opened again."""
+        screen = self.current_screen()
+        if screen is Screen.ADMIN:
+            self.admin.show_result(text)
+        elif screen in OPERATOR_SCREENS:
+            self.show_notice(text)
+        elif failed:
+            self._record_problem(text)
+        else:
+            log.info("admin action finished after the panel closed: %s", text)
 
     def show_notice(self, text: str) -> None:
         """Show `text` in the toast as is (it must be visitor-friendly)."""

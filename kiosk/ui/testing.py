@@ -34,12 +34,16 @@ def solid_image(color: str, width: int = 320, height: int = 240) -> QImage:
 
 
 def make_page(
-    n: int = 3, emotion: Emotion = Emotion.HAPPY, mode: RecommendMode = RecommendMode.EMOTION
+    n: int = 3, emotion: Emotion = Emotion.HAPPY, mode: RecommendMode = RecommendMode.EMOTION,
+    *, off: int = 0,
 ) -> tuple[Page, dict[str, QImage]]:
-    """A page of `n` items and a decoded image for each."""
+    """A page of `n` items and a decoded image for each; the last `off` of them are of
+    another emotion than the page's (`Page.off_emotion`)."""
+    moods = list(Emotion)
+    other = moods[(moods.index(emotion) + 1) % len(moods)]
     items = tuple(
-        Item(id=f"emotions/{emotion.folder}/img{i}.jpg", emotion=emotion, path=f"img{i}.jpg")
-        for i in range(n)
+        Item(id=f"emotions/{e.folder}/img{i}.jpg", emotion=e, path=f"img{i}.jpg")
+        for i in range(n) for e in [other if i >= n - off else emotion]
     )
     images = {item.id: solid_image(COLORS[i % len(COLORS)]) for i, item in enumerate(items)}
     return Page(items=items, emotion=emotion, visit_id="v1", mode=mode), images

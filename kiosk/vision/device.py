@@ -108,6 +108,12 @@ def resolve_threads(setting: int = 0) -> int:
     return max(1, min(physical_cores() - 1, MAX_AUTO_THREADS))
 
 
+def threads_text(n: int) -> str:
+    """"1 thread", "4 threads": the device line of the logs, the self-test and the admin
+    panel (which translates it: `kiosk.ui.admin_status.device_name`)."""
+    return f"{n} thread" if n == 1 else f"{n} threads"
+
+
 def configure_threads(setting: int = 0) -> int:
     """Set torch's intra-op CPU threads from the setting and return the count used.
 

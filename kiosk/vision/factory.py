@@ -78,7 +78,7 @@ def pipeline_factory(settings: Settings, *, quiet: bool = False,
 
         preload_torch_libraries()  # the slow part of `import torch`, without the GIL
         from kiosk.vision.detector import FaceDetector
-        from kiosk.vision.device import configure_threads
+        from kiosk.vision.device import configure_threads, threads_text
         from kiosk.vision.ensemble import EmotionEnsemble
         from kiosk.vision.errors import VisionError
         from kiosk.vision.rekognition import make_fallback
@@ -113,7 +113,7 @@ def pipeline_factory(settings: Settings, *, quiet: bool = False,
         pipeline = VisionPipeline(detector, classifier, settings.vision, fallback=fallback)
         device = str(detector.device)
         if device == "cpu":
-            device = f"cpu, {threads} threads"
+            device = f"cpu, {threads_text(threads)}"
         return pipeline, device
 
     return build

@@ -39,7 +39,12 @@
         <translation>애플 그래픽(MPS)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="98"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="99"/>
+        <source>%1 thread</source>
+        <translation>스레드 %1개</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="100"/>
         <source>%1 threads</source>
         <translation>스레드 %1개</translation>
     </message>
@@ -235,97 +240,97 @@
 <context>
     <name>AdminPanel</name>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="293"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="323"/>
         <source>Admin</source>
         <translation>관리자</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="237"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="267"/>
         <source>Exit</source>
         <translation>종료</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="237"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="267"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="238"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="268"/>
         <source>Reload catalog</source>
         <translation>카탈로그 새로고침</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="239"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="269"/>
         <source>Flush events</source>
         <translation>이벤트 바로 전송</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="240"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="270"/>
         <source>Review images</source>
         <translation>이미지 검토</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="241"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="271"/>
         <source>Audience</source>
         <translation>관객</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="276"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="306"/>
         <source>Uploads are not configured, so nothing is sent: the events stay on this kiosk. Set [personalize] tracking_id to send them.</source>
         <translation>업로드가 설정되지 않아 아무것도 전송하지 않습니다. 이벤트는 이 키오스크에 보관됩니다. 전송하려면 [personalize] tracking_id를 설정하세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="280"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="310"/>
         <source>Offline: the queued events are sent when the network is back.</source>
         <translation>오프라인입니다. 대기 중인 이벤트는 네트워크가 돌아오면 전송됩니다.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="281"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="311"/>
         <source>Uploading the queued events now.</source>
         <translation>대기 중인 이벤트를 지금 업로드합니다.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="283"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="313"/>
         <source>Restarting the kiosk…</source>
         <translation>키오스크를 다시 시작하는 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="284"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="314"/>
         <source>Reloading the catalog…</source>
         <translation>카탈로그를 다시 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="285"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="315"/>
         <source>Opening the images waiting for review…</source>
         <translation>검토를 기다리는 이미지를 여는 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="286"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="316"/>
         <source>Closing the kiosk…</source>
         <translation>키오스크를 종료하는 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="295"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="325"/>
         <source>The staff PIN is still the factory PIN 0000: anyone can open this panel. Set your own with kiosk-admin pin.</source>
         <translation>직원 PIN이 아직 공장 초기값 0000입니다. 누구나 이 화면을 열 수 있습니다. kiosk-admin pin으로 새 PIN을 설정하세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="300"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="330"/>
         <source>Close</source>
         <translation>닫기</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="302"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="332"/>
         <source>Exit the kiosk? The screen stays dark until it is started again.</source>
         <translation>키오스크를 종료할까요? 다시 시작할 때까지 화면이 꺼진 상태로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="304"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="334"/>
         <source>Keep running</source>
         <translation>계속 실행</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="305"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="335"/>
         <source>Exit now</source>
         <translation>지금 종료</translation>
     </message>
@@ -817,116 +822,126 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>ImageCard</name>
     <message>
-        <location filename="../../kiosk/ui/cards.py" line="114"/>
+        <location filename="../../kiosk/ui/cards.py" line="144"/>
         <source>Liked</source>
         <translation>좋아요 완료</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/cards.py" line="113"/>
+        <location filename="../../kiosk/ui/cards.py" line="143"/>
         <source>Saving…</source>
         <translation>저장 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/cards.py" line="113"/>
+        <location filename="../../kiosk/ui/cards.py" line="143"/>
         <source>Like</source>
         <translation>좋아요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/cards.py" line="151"/>
+        <source>Also for you</source>
+        <translation>이것도 맞춤 추천</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/cards.py" line="152"/>
+        <source>Another mood</source>
+        <translation>다른 기분</translation>
     </message>
 </context>
 <context>
     <name>MainScreen</name>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="324"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="327"/>
         <source>Like a few images first, then “For you” opens up.</source>
         <translation>이미지 몇 개에 좋아요를 누르시면 ‘맞춤 추천’이 열려요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="383"/>
-        <location filename="../../kiosk/ui/main_screen.py" line="388"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="386"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="391"/>
         <source>Finding images for you…</source>
         <translation>이미지를 고르고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="388"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="391"/>
         <source>This takes only a moment.</source>
         <translation>잠시만 기다려 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="392"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="395"/>
         <source>For you</source>
         <translation>맞춤 추천</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="360"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="363"/>
         <source>For you · %1</source>
         <translation>맞춤 추천 · %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="362"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="365"/>
         <source>Picked from what you liked, to suit this mood.</source>
         <translation>좋아요를 누르신 이미지를 바탕으로 지금 기분에 맞게 골랐어요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="374"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="377"/>
         <source>Tell us your mood — we&apos;ll pick images for it</source>
         <translation>지금 기분을 알려 주세요 — 어울리는 이미지를 골라 드릴게요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="375"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="378"/>
         <source>Tap “Choose my mood”.</source>
         <translation>“기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="377"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="380"/>
         <source>Step closer — we&apos;ll pick images for your mood</source>
         <translation>가까이 와 보세요 — 기분에 맞는 이미지를 골라 드릴게요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="378"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="381"/>
         <source>Or tap “Choose my mood”.</source>
         <translation>또는 “기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="380"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="383"/>
         <source>Still reading your mood…</source>
         <translation>기분을 읽고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="381"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="384"/>
         <source>Look at the camera, or tap “Choose my mood”.</source>
         <translation>카메라를 바라보시거나 “기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="384"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="387"/>
         <source>This is taking longer than usual. Tap Next to try again.</source>
         <translation>평소보다 오래 걸리고 있어요. 다음을 눌러 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="386"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="389"/>
         <source>These images could not be shown</source>
         <translation>이미지를 보여 드리지 못했어요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="387"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="390"/>
         <source>Tap Next to try again, or choose another mood.</source>
         <translation>다음을 눌러 다시 시도하시거나 다른 기분을 골라 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="369"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="372"/>
         <source>Tap Like on the images you love, or Next for more.</source>
         <translation>마음에 드는 이미지에 좋아요를 누르거나, 다음을 눌러 더 보세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="391"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="394"/>
         <source>Emotion</source>
         <translation>감정</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="393"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="396"/>
         <source>Next</source>
         <translation>다음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="394"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="397"/>
         <source>Choose my mood</source>
         <translation>기분 직접 고르기</translation>
     </message>

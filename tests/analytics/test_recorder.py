@@ -188,3 +188,15 @@ def test_thread_writes_closed_buckets_and_stops(tmp_path: Path) -> None:
     assert rec.stop(5.0)
     assert [b.visits for b in written] == [1]
     assert AnalyticsStore(tmp_path / "analytics.sqlite3").buckets()[0].visits == 1
+
+
+def test_shutdown_just_after_a_bucket_ends_writes_that_bucket_once(tmp_path: Path) -> None:
+    # the thread closes a bucket up to 50 ms after its end; a shutdown in between used
+    # to close it twice (its likes and pages counted twice)
+    rec, store, clock = make(tmp_path)
+    rec.page_shown("v1", "HAPPY")
+    rec.liked("v1", "HAPPY", "emotions/happy/0.jpg")
+    clock.advance(300.01)
+    rec.close_all()
+    assert (sum(b.pages for b in store.buckets()), sum(b.likes for b in store.buckets())) == (1, 1)
+    store.close()

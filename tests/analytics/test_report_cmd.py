@@ -68,3 +68,26 @@ def test_json_errors_keep_stdout_json(tmp_path: Path, capsys: pytest.CaptureFixt
     out = capsys.readouterr()
     assert "no analytics database" in json.loads(out.out)["error"]
     assert "no analytics database" in out.err
+
+
+def test_summary_says_what_is_missing_instead_of_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a period with a page but no finished visit and no camera time
+    store = AnalyticsStore(tmp_path / "analytics.sqlite3", k=5)
+    now = time.time()
+    store.write(BucketStats(now - (now % 300) - 600, 300, pages=1, likes=1, crashes=1), None)
+    store.close()
+    assert main(["report", "--since", "1h", "--data-dir", str(tmp_path)]) == 0
+    line = capsys.readouterr().out
+    assert "None" not in line
+    assert "0 visits (0 engaged), 1 page, 1 like, dwell p50 -- (no finished visits), " \
+           "camera LIVE -- (no camera time recorded), 1 crash" in line
+
+
+def test_summary_prints_measured_numbers(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    seed(tmp_path)
+    assert main(["report", "--since", "2h", "--data-dir", str(tmp_path)]) == 0
+    line = capsys.readouterr().out
+    assert "12 pages, 6 likes, dwell p50 " in line and " s, camera LIVE 100 %, 0 crashes" in line

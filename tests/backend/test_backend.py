@@ -10,6 +10,7 @@ import pytest
 from kiosk.backend import KioskBackend
 from kiosk.config import load_settings
 from kiosk.domain import Emotion, RecommendMode
+from kiosk.events.errors import EventsError
 from kiosk.events.queue import EventQueue
 
 
@@ -138,3 +139,22 @@ def test_forget_users_removes_their_likes_and_queued_records(backend: KioskBacke
     assert batch is not None and batch.user_id == "user-b"
     history = backend.recommender.embedded._user_history  # type: ignore[attr-defined]
     assert history("user-a") == [] and history("user-b") == [other.item_ids[0]]
+
+
+def test_like_listeners_hear_each_saved_like_once(backend: KioskBackend) -> None:
+    heard: list[str] = []
+
+    def broken(_like: object) -> None:
+        raise RuntimeError("listener bug")
+
+    backend.like_listeners.extend([broken, lambda like: heard.append(like.item_id)])
+    page = backend.page(1, "v1", Emotion.SAD, None, RecommendMode.AUTO, 3).page
+    like = backend.commit_like(page, page.item_ids[0], 1_700_000_000.0, None)  # still saved
+    assert heard == [like.item_id] and kinds(backend) == {"event": 1}
+    queue, backend.queue = backend.queue, None
+    try:
+        with pytest.raises(EventsError):
+            backend.commit_like(page, page.item_ids[1], 1_700_000_001.0, None)
+    finally:
+        backend.queue = queue
+    assert heard == [like.item_id]  # a like that was not saved is not heard

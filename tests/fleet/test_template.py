@@ -9,8 +9,10 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from kiosk.fleet.metrics import METRICS
 
@@ -26,10 +28,31 @@ def test_cfn_lint_passes() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+class _CfnLoader(yaml.SafeLoader):
+    """YAML with CloudFormation's short tags kept as {"!Tag": value}."""
+
+
+def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    return {f"!{suffix}": value}
+
+
+_CfnLoader.add_multi_constructor("!", _tag)
+
+
+def template() -> dict[str, Any]:
+    return yaml.load(TEMPLATE.read_text(), Loader=_CfnLoader)
+
+
 def test_dashboard_body_is_json_after_substitution() -> None:
-    text = TEMPLATE.read_text()
-    body = text.split("DashboardBody: !Sub |\n", 1)[1].split("\nOutputs:", 1)[0]
-    filled = re.sub(r"\$\{[^}]+\}", "X", body)
+    body = template()["Resources"]["FleetDashboard"]["Properties"]["DashboardBody"]["!Sub"][0]
+    filled = re.sub(r"\$\{Period\}", "300", body)
+    filled = re.sub(r"\$\{[^}]+\}", "X", filled)
     dashboard = json.loads(filled)
     searched = {re.search(r'MetricName=\\?"(\w+)', w["properties"]["metrics"][0][0]["expression"])
                 .group(1) for w in dashboard["widgets"] if w["type"] == "metric"}  # type: ignore[union-attr]
@@ -45,3 +68,34 @@ def test_alarms_and_policy_cover_the_issue() -> None:
         assert metric in METRICS
     assert "cloudwatch:namespace: !Ref Namespace" in text
     assert text.count("Action: cloudwatch:PutMetricData") == 1
+
+
+BUCKET_PERIOD = {"!FindInMap": ["Buckets", {"!Ref": "BucketMinutes"}, "Seconds"]}
+
+
+def test_alarm_periods_follow_the_kiosks_bucket_length() -> None:
+    """Every alarm's period is one analytics bucket, from a parameter whose default is
+    the kiosk's `[analytics] bucket_min` (a 5-minute period would see a kiosk with
+    15-minute buckets as silent two periods out of three: NoHeartbeat for a healthy
+    kiosk)."""
+    from kiosk.config.schema import AnalyticsSettings
+
+    t = template()
+    param = t["Parameters"]["BucketMinutes"]
+    assert param["Default"] == AnalyticsSettings().bucket_min
+    assert "[analytics] bucket_min" in param["Description"]
+    buckets = t["Mappings"]["Buckets"]
+    assert sorted(int(k) for k in buckets) == sorted(param["AllowedValues"])
+    for minutes, row in buckets.items():
+        assert row == {"Seconds": int(minutes) * 60, "PerHour": 60 // int(minutes)}
+        assert 60 % int(minutes) == 0
+    alarms = {name: r["Properties"] for name, r in t["Resources"].items()
+              if r["Type"] == "AWS::CloudWatch::Alarm"}
+    assert len(alarms) == 6
+    for name, alarm in alarms.items():
+        assert [m["Period"] for m in alarm["Metrics"]] == [BUCKET_PERIOD], name
+    hour = {"!FindInMap": ["Buckets", {"!Ref": "BucketMinutes"}, "PerHour"]}
+    growing = alarms["QueueGrowingAlarm"]
+    assert growing["EvaluationPeriods"] == growing["DatapointsToAlarm"] == hour
+    sub = t["Resources"]["FleetDashboard"]["Properties"]["DashboardBody"]["!Sub"]
+    assert sub[1] == {"Period": BUCKET_PERIOD} and ", 300" not in sub[0]

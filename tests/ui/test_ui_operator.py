@@ -179,13 +179,13 @@ def test_reload_catalog_answers_in_the_panels_notice_line_not_over_it(
     tap(qtbot, window.admin.buttons["reload_catalog"])
     assert window.admin.notice_text() == "Reloading the catalog…"
     summary = reload_summary(RescanReport(removed=("emotions/happy/x.jpg",), unchanged=95))
-    window.show_message(summary)  # what the curation controller does when it is done
+    window.show_operator_result(summary)  # what the curation controller does when done
     # one place to read: the line that said "Reloading…" now says how it went, and no
     # toast is drawn over the panel's line or its buttons
     assert window.admin.notice_text() == summary
     assert not window.toast.isVisible()
     failure = reload_failed(KioskError(gone))
-    window.show_message(failure)
+    window.show_operator_result(failure, failed=True)
     qtbot.waitUntil(lambda: window.admin.notice.height() >= window.admin.notice.heightForWidth(
         window.admin.notice.width()))
     assert window.admin.notice_text() == failure and not window.toast.isVisible()

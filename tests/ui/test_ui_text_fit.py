@@ -62,8 +62,11 @@ def _states(window: MainWindow, overlay: ConsentOverlay) -> Iterator[str]:
     window.show_page(page, images)
     yield "main, emotion page"
     window.set_mode(RecommendMode.EMOTION, personalization_ready=True)
-    window.show_page(*make_page(3, Emotion.DISGUSTED, mode=RecommendMode.PERSONALIZED))
-    yield "main, for you"
+    window.show_page(*make_page(3, Emotion.DISGUSTED, mode=RecommendMode.PERSONALIZED, off=1))
+    yield "main, for you (one image of another mood)"
+    window.show_page(*make_page(4, Emotion.DISGUSTED, off=2))
+    yield "main, emotion page, four images (two of another mood)"
+    window.show_page(*make_page(3, Emotion.DISGUSTED, mode=RecommendMode.PERSONALIZED, off=1))
     window.show_emotion(make_reading(Emotion.SURPRISED, 1.0, source="manual"))
     window.show_message("Your like could not be saved. Please try again.")
     yield "main, toast"
