@@ -254,6 +254,21 @@ def test_both_personalize_arns_say_which_is_used(tmp_path: Path) -> None:
     assert "campaign is ignored" in notes[0]
 
 
+def test_a_fleet_bucket_the_cloudformation_template_cannot_match_is_pointed_out(
+    tmp_path: Path,
+) -> None:
+    """fleet.yaml's BucketMinutes takes the divisors of 60 only; a kiosk publishing 7-min
+    buckets would have no matching alarm period (NoHeartbeat for a healthy kiosk)."""
+    path = write(tmp_path, "[fleet]\nenabled = true\n[analytics]\nbucket_min = 7\n")
+    notes = config.settings_notes(load_settings(path, env={}))
+    assert len(notes) == 1
+    assert "analytics.bucket_min = 7 does not divide an hour" in notes[0]
+    assert "1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60" in notes[0]
+    for fine in ("[fleet]\nenabled = true\n[analytics]\nbucket_min = 15\n",
+                 "[analytics]\nbucket_min = 7\n"):  # fleet off: any bucket will do
+        assert config.settings_notes(load_settings(write(tmp_path, fine), env={})) == []
+
+
 @pytest.mark.parametrize("argv", [["--self-test"], ["--print-config"]])
 def test_self_test_and_app_refuse_the_same_contradiction(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,

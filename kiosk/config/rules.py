@@ -72,4 +72,10 @@ def settings_notes(settings: Settings) -> list[str]:
     if settings.recommend.backend == "personalize" and p.campaign_arn and p.recommender_arn:
         notes.append(f"both personalize.campaign_arn and personalize.recommender_arn are set: "
                      f"the recommender {p.recommender_arn} is used, the campaign is ignored")
+    bucket = settings.analytics.bucket_min
+    if settings.fleet.enabled and 60 % bucket:
+        fits = ", ".join(str(m) for m in range(1, 61) if 60 % m == 0)
+        notes.append(f"analytics.bucket_min = {bucket} does not divide an hour: the fleet "
+                     f"template build/aws/fleet.yaml (BucketMinutes) takes {fits}, and its "
+                     f"alarms' period must equal bucket_min; choose one of those")
     return notes

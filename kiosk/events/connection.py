@@ -34,6 +34,7 @@ from kiosk.events.readonly import (
     is_read_only_error,
     open_snapshot,
     read_only_message,
+    what_is_lost,
     write_problem,
 )
 from kiosk.events.records import (
@@ -132,16 +133,16 @@ class QueueConnection:
         file as it is, or refuse when there is none."""
         if not self.path.is_file():
             raise QueueReadOnlyError(
-                f"cannot create the {self.name} {self.path} ({why}): likes cannot be "
-                "saved. Make the data folder writable (check the disk and how it is "
-                "mounted; app.data_dir) and restart the kiosk")
+                f"cannot create the {self.name} {self.path} ({why}): "
+                f"{what_is_lost(self.name)}. Make the data folder writable (check the "
+                "disk and how it is mounted; app.data_dir) and restart the kiosk")
         try:
-            self._snapshot = open_snapshot(self.path)
+            self._snapshot = open_snapshot(self.path, self.name)
         except (store.StoreError, OSError) as exc:
             raise QueueReadOnlyError(
-                f"{read_only_message(self.path, why)}; but it cannot be read either "
+                f"{read_only_message(self.path, why, self.name)}; but it cannot be read either "
                 f"({exc})") from None
-        self.read_only = read_only_message(self.path, why)
+        self.read_only = read_only_message(self.path, why, self.name)
         log.error("%s [reading it %s]", self.read_only, self._snapshot.how)
 
     def _open_checked(self) -> None:
@@ -268,7 +269,7 @@ class QueueConnection:
         is saved and the upload side keeps its acks in memory (logged once)."""
         if not self.read_only:
             self.read_only = read_only_message(
-                self.path, write_problem(self.path.parent) or exc)
+                self.path, write_problem(self.path.parent) or exc, self.name)
             log.error("%s [%s]", self.read_only, exc)
         return QueueReadOnlyError(self.read_only)
 
@@ -326,7 +327,7 @@ class QueueConnection:
                     f"{exc}; moving it aside failed ({move_error.strerror}): move "
                     f"{self.path} away by hand") from None
             self._open_checked()
-            saved = salvage(aside, self._conn())
+            saved = salvage(aside, self._conn(), self.name)
         self.refresh_counts()
         self.problem = (f"the {self.name} was damaged ({exc}); it was moved aside to "
                         f"{aside} and a fresh queue opened ({saved} records saved from it)")

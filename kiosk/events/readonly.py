@@ -61,10 +61,16 @@ def is_read_only_error(exc: BaseException) -> bool:
     return code == sqlite3.SQLITE_READONLY or "readonly database" in str(exc).lower()
 
 
-def read_only_message(path: Path, detail: object) -> str:
-    """The operator sentence for a queue whose file cannot be written."""
-    return (f"the event queue {path} cannot be written ({detail}): likes cannot be "
-            "saved; the events already queued are still uploaded. Make the data folder "
+def what_is_lost(name: str) -> str:
+    """What a queue that cannot be written stops keeping, for the operator."""
+    return "likes cannot be saved" if name == "event queue" else "nothing new can be queued"
+
+
+def read_only_message(path: Path, detail: object, name: str = "event queue") -> str:
+    """The operator sentence for a queue whose file cannot be written. `name`: the
+    queue's name in messages ("event queue", or the fleet's "metrics queue")."""
+    return (f"the {name} {path} cannot be written ({detail}): {what_is_lost(name)}; "
+            "what is already queued is still uploaded. Make the data folder "
             "writable again (check the disk and how it is mounted; app.data_dir) and "
             "restart the kiosk")
 
@@ -90,7 +96,7 @@ class Snapshot:
             self._copy = None
 
 
-def open_snapshot(path: Path) -> Snapshot:
+def open_snapshot(path: Path, name: str = "event queue") -> Snapshot:
     """The best way to read `path` on a read-only folder (see the module docstring):
     steps 1 and 2 are `kiosk.storage.sqlite`'s read-only mode, step 3 is tried when it
     fails with a `-wal` waiting. Raises `kiosk.storage.sqlite.StoreError` or OSError
@@ -111,8 +117,8 @@ def open_snapshot(path: Path) -> Snapshot:
     except BaseException:
         snapshot.close()
         raise
-    log.warning("event queue %s: its -wal has no -shm index on a read-only folder; "
-                "reading a private copy in %s", path, scratch)
+    log.warning("%s %s: its -wal has no -shm index on a read-only folder; "
+                "reading a private copy in %s", name, path, scratch)
     return snapshot
 
 

@@ -24,9 +24,11 @@ SALVAGE_PROBES = 1_000_000  # most row ids looked up one by one in a damaged fil
 _MAGIC = b"SQLite format 3\x00"
 
 
-def salvage(damaged: Path, target: sqlite3.Connection) -> int:
+def salvage(damaged: Path, target: sqlite3.Connection,
+            queue_name: str = "event queue") -> int:
     """Copy the rows still readable in `damaged` (records, dead letters, counters) into
-    `target`; returns the number of records and dead letters saved.
+    `target`; returns the number of records and dead letters saved. `queue_name`
+    names the queue in log lines ("event queue", "metrics queue").
 
     Works on a scratch copy whose header is made to match the file as it is (page
     count, rollback journal), so a truncated file still opens; a table that cannot be
@@ -43,7 +45,7 @@ def salvage(damaged: Path, target: sqlite3.Connection) -> int:
         scratch.write_bytes(raw)
         source = sqlite3.connect(str(scratch), isolation_level=None)
     except (OSError, sqlite3.Error) as exc:
-        log.warning("event queue salvage: cannot read %s: %s", damaged, exc)
+        log.warning("%s salvage: cannot read %s: %s", queue_name, damaged, exc)
         return 0
     saved = 0
     try:
@@ -52,7 +54,7 @@ def salvage(damaged: Path, target: sqlite3.Connection) -> int:
             ("records", f"{COLUMNS}, grp"),
             ("dead", f"{COLUMNS}, grp, error_code, error_message, failed_at"),
         ):
-            rows = _readable_rows(source, table, columns, top)
+            rows = _readable_rows(source, table, columns, top, queue_name)
             marks = ",".join("?" * len(columns.split(",")))
             with store.immediate(target):  # a failed COMMIT rolls back: target stays usable
                 for row in rows:
@@ -80,8 +82,8 @@ def _max_id(source: sqlite3.Connection) -> int:
     return 0
 
 
-def _readable_rows(source: sqlite3.Connection, table: str, columns: str, top: int
-                   ) -> list[Any]:
+def _readable_rows(source: sqlite3.Connection, table: str, columns: str, top: int,
+                   queue_name: str) -> list[Any]:
     """Every row of `table` that can be read: a scan, else one lookup per id."""
     found: dict[int, Any] = {}
     try:
@@ -89,8 +91,8 @@ def _readable_rows(source: sqlite3.Connection, table: str, columns: str, top: in
             found[int(raw[0])] = raw
         return list(found.values())
     except sqlite3.Error as exc:
-        log.warning("event queue salvage: %s scan stopped after %d rows (%s); looking "
-                    "rows up one by one", table, len(found), exc)
+        log.warning("%s salvage: %s scan stopped after %d rows (%s); looking "
+                    "rows up one by one", queue_name, table, len(found), exc)
     for row_id in range(top, max(0, top - SALVAGE_PROBES), -1):
         if row_id in found:
             continue

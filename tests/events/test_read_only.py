@@ -117,3 +117,19 @@ def test_backend_refuses_likes_and_names_the_cause_while_uploads_go_on(
     status = backend.status()
     assert "cannot be written" in status.problem
     assert status.queue is not None and status.queue.depth == 1
+
+
+def test_a_metrics_queue_that_cannot_be_written_speaks_of_itself_not_of_likes(
+    tmp_path: Path, new_like: Callable[..., Like]
+) -> None:
+    """The fleet's metrics queue is an EventQueue named "metrics queue": its read-only
+    sentence told the operator "likes cannot be saved" under the event queue's name."""
+    with EventQueue(tmp_path / "metrics.sqlite3", name="metrics queue") as metrics:
+        metrics.record_like(new_like())
+        _refuse_writes(metrics)
+        with pytest.raises(QueueReadOnlyError) as refused:
+            metrics.record_like(new_like())
+    message = str(refused.value)
+    assert message.startswith(f"the metrics queue {tmp_path / 'metrics.sqlite3'} cannot be "
+                              "written")
+    assert "nothing new can be queued" in message and "likes" not in message
