@@ -18,10 +18,15 @@ from kiosk.config import (
     settings_path,
 )
 from kiosk.logs import quiet_opencv
+from kiosk.vision.trace_child import FLAG as TRACE_FLAG
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == [TRACE_FLAG]:  # hidden: a first start's traces (kiosk.vision.trace_child)
+        from kiosk.vision.trace_child import child_main
+
+        return child_main()
     quiet_opencv()  # before anything imports cv2: its warnings bypass the log format
     if argv[:1] == ["admin"]:
         # `kiosk admin …` = `kiosk-admin …`, so a bundle-only machine has the operator tools

@@ -169,7 +169,8 @@ class Kiosk:
             return
         self.camera = CameraBridge(Capture.from_settings(source, self.settings.camera))
         self.vision = VisionWorker(self.camera.capture,
-                                   pipeline_factory(self.settings, quiet=True))
+                                   pipeline_factory(self.settings, quiet=True,
+                                                    trace_in_child=True))
 
     def _build_identity(self) -> ConsentFlow | None:
         """The opt-in identity flow, or None. Built when identity is on, and also when

@@ -128,7 +128,8 @@ class Catalog:
         self.quiet = False
         self.db_path = Path(db_path).expanduser()
         self.max_image_bytes = int(max_image_mb * 1024 * 1024)
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the manifest's connection
+        self._rescanning = threading.Lock()  # one rescan at a time (its pauses free _lock)
         self._skipped: tuple[SkippedFile, ...] = ()
         self._last_report: RescanReport | None = None
         self.read_only = ""  # why the manifest cannot be written (full disk, read-only)
@@ -184,7 +185,7 @@ class Catalog:
         start = time.perf_counter()
         if not self.root.is_dir():
             raise CatalogError(missing_message(self.root))
-        with self._lock:
+        with self._rescanning, self._lock:
             known = {
                 row[0]: (row[1], row[2], row[3], row[4])
                 for row in self._db.execute(
@@ -247,7 +248,7 @@ class Catalog:
                         continue
                     imported = self._import(scan, key, emotion, rel, path, stat, old)
                     if self.pacer is not None:
-                        self.pacer.pause()  # returns at once once vision is settled
+                        self._pause(self.pacer)  # returns at once once vision is settled
                         cancelled = self.pacer.cancelled
                     if not imported:
                         seen_bad.add(rel)
@@ -286,6 +287,16 @@ class Catalog:
             report.unchanged, len(report.skipped), report.seconds,
         )
         return report
+
+    def _pause(self, pacer: IndexPacer) -> None:
+        """The pacer's pause between two images, without the manifest's lock: another
+        thread's read (`items`, `counts`, `get`) is not held up for the pause. Rescans
+        stay one at a time (`_rescanning`)."""
+        self._lock.release()
+        try:
+            pacer.pause()
+        finally:
+            self._lock.acquire()
 
     def _import(
         self, scan: _Scan, key: str, emotion: Emotion, rel: str, path: Path,

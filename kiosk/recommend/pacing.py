@@ -24,7 +24,8 @@ indexing does not wait for the rest of the catalog.
 
 Thread-safe: `settle()` and `cancel()` from any thread (the GUI thread's vision-ready
 slot, the shutdown); `pause()` on the indexing thread. The wait is a `threading.Event.wait`, so a
-settle ends a pause at once.
+settle ends a pause at once. The catalog pauses without its manifest's lock, so another
+thread's read of the catalog never waits for a pause (`Catalog._pause`).
 """
 
 from __future__ import annotations

@@ -13,6 +13,10 @@ choice) no full garbage collection runs in the process during the load, what it 
 is frozen after it, and the switch interval is 1 ms meanwhile (`kiosk.vision.quiet_load`):
 full collections over torch's objects were the longest stalls of the window while the
 models loaded, and the GUI thread waited up to 5 ms for the GIL after each Qt call.
+With `trace_in_child` (the app's choice) a start that finds no saved trace has a child
+process make them (`kiosk.vision.trace_child`) while this thread imports torch and builds
+the models, waits for it (a stop kills it at once) and loads them: tracing here would
+leave about 12 MB behind in the kiosk's memory.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kiosk.vision.pipeline import VisionPipeline
+from kiosk.vision.trace_child import TRACE_FOLDER, TraceChild, needs_traces
 
 if TYPE_CHECKING:
     from kiosk.config import Settings
@@ -37,13 +42,14 @@ class LoadStopped(Exception):
     """The kiosk stopped while the models were still loading (not an error)."""
 
 
-TRACE_FOLDER = ("cache", "traces")  # under the data folder
 
 
-def pipeline_factory(settings: Settings, *, quiet: bool = False) -> PipelineFactory:
+def pipeline_factory(settings: Settings, *, quiet: bool = False,
+                     trace_in_child: bool = False) -> PipelineFactory:
     """Build detector, classifier, fallback and pipeline from the settings, on the
     vision thread (torch loading and warm-up stay off the GUI thread). `quiet`:
-    no full garbage collection and a 1 ms switch interval until the load ends (above)."""
+    no full garbage collection and a 1 ms switch interval until the load ends;
+    `trace_in_child`: missing traces are made by a child process (above)."""
 
     def build(stop: threading.Event) -> tuple[VisionPipeline, str]:
         if not quiet:
@@ -54,6 +60,19 @@ def pipeline_factory(settings: Settings, *, quiet: bool = False) -> PipelineFact
             return load(stop)
 
     def load(stop: threading.Event) -> tuple[VisionPipeline, str]:
+        child = None
+        if trace_in_child and needs_traces(settings):
+            child = TraceChild(settings)  # started before torch: it works beside this load
+            if not child.start():
+                child = None
+        try:
+            return load_models(stop, child)
+        finally:
+            if child is not None:
+                child.kill()  # a stop or a failure before its end: it is not waited for
+
+    def load_models(stop: threading.Event, child: TraceChild | None
+                    ) -> tuple[VisionPipeline, str]:
         from kiosk.heap import release_free_heap
         from kiosk.vision.preload import preload_torch_libraries
 
@@ -77,6 +96,9 @@ def pipeline_factory(settings: Settings, *, quiet: bool = False) -> PipelineFact
         classifier = EmotionEnsemble.from_settings(settings.vision)
         check()
         traces = TraceCache(settings.data_dir.joinpath(*TRACE_FOLDER))
+        if child is not None:
+            child.wait(stop)  # what it did not save is traced below, as without it
+            check()
         detector.warmup(settings.camera.height, settings.camera.width, trace_cache=traces)
         check()
         classifier.warmup(traces)

@@ -170,3 +170,30 @@ def test_a_shutdown_stops_the_indexing_and_keeps_what_was_indexed(
         assert rest.removed == () and len(cat.items()) == 16
     finally:
         cat.close()
+
+
+def test_a_pause_does_not_hold_the_manifest_from_other_threads(
+    catalog_dir: Path, data_dir: Path
+) -> None:
+    """The pauses used to keep the catalog's lock: a read from another thread (an item,
+    the counts) waited behind every pause of a first start's indexing."""
+    clock = Harness()
+    pacer = IndexPacer(wait=clock.wait, cpu_clock=clock.cpu)
+    read: list[int] = []
+
+    def wait(seconds: float) -> bool:
+        clock.wait(seconds)
+        if len(clock.waits) == 2:  # during the second pause, another thread reads
+            reader = threading.Thread(target=lambda: read.append(sum(cat.counts().values())))
+            reader.start()
+            reader.join(30.0)  # a bound for the old code, where it waits for the rescan
+            assert not reader.is_alive(), "the read waited for the indexing's pause"
+        return False
+
+    pacer._wait = wait
+    cat = Catalog(catalog_dir, data_dir / "catalog.sqlite3", pacer=pacer)
+    try:
+        report = cat.rescan()
+        assert read == [2] and len(report.added) == 16  # the two indexed so far
+    finally:
+        cat.close()
