@@ -370,6 +370,9 @@ def cmd_rescan(args: argparse.Namespace) -> int:
                      "unchanged": scan.unchanged, "counts": counts,
                      "skipped": [{"path": s.path, "reason": s.reason} for s in scan.skipped]},
               lines)
+        if catalog.read_only:  # indexed in memory only: the manifest on disk is unchanged
+            _error(f"the manifest was not saved: {catalog.read_only}")
+            return 1
         return 0
 
     return _run(args, body)

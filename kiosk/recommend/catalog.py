@@ -15,7 +15,9 @@ they are remembered too, so an unchanged bad file is not decoded again.
 An operator can disable an item (`set_enabled`); a rescan keeps that choice.
 Thread-safe: one connection guarded by a lock. The manifest is opened by
 `kiosk.storage.sqlite` (schema version 1; a newer or damaged manifest is refused
-with what to do; on a full or read-only disk it is read as it is).
+with what to do). On a full disk or a read-only data folder the manifest is copied
+into memory (or started there when there is none yet) and indexed there for the run:
+the images are still shown, `read_only` says why and that the index lives in memory.
 """
 
 from __future__ import annotations
@@ -41,7 +43,13 @@ from kiosk.imaging import ImageError, load_image
 from kiosk.recommend import features as feats
 from kiosk.recommend.errors import CatalogError
 from kiosk.recommend.pacing import IndexPacer
-from kiosk.storage.sqlite import NewerStoreError, NotADatabaseError, Schema, open_store
+from kiosk.storage.sqlite import (
+    NewerStoreError,
+    NotADatabaseError,
+    Schema,
+    migrate,
+    open_store,
+)
 
 log = logging.getLogger(__name__)
 
@@ -133,37 +141,62 @@ class Catalog:
         self._skipped: tuple[SkippedFile, ...] = ()
         self._last_report: RescanReport | None = None
         self.read_only = ""  # why the manifest cannot be written (full disk, read-only)
+        self.in_memory = False  # True: the manifest lives in memory for this run
         try:
             self._db = open_store(self.db_path, SCHEMA, synchronous="NORMAL",
                                   isolation_level="DEFERRED")
         except (NewerStoreError, NotADatabaseError) as exc:  # no safe way to read it
             raise CatalogError(str(exc)) from exc
-        except KioskError as exc:  # full disk, read-only folder: read what is there
-            problem = storage_problem(self.db_path, exc, "the catalog manifest")
-            read_only = open_read_only(self.db_path)
-            if read_only is None:
-                raise CatalogError(problem) from exc
-            self._db = read_only
-            self.read_only = problem
-            log.error("%s; showing the images already in it, without rescanning", problem)
+        except KioskError as exc:  # full disk, read-only folder: index in memory
+            self._db = self._go_to_memory(open_read_only(self.db_path), exc)
 
     # ------------------------------------------------------------------ scanning
 
     def rescan(self) -> RescanReport:
         """Bring the manifest in step with the folder: add, update, remove, skip. When
-        the manifest cannot be written (full disk, read-only folder) it is left as it
-        is, the cause goes to `read_only` and the log, and its items stay available."""
-        if self.read_only:
-            return self._unchanged()
+        the manifest cannot be written (full disk, read-only folder) what it holds is
+        copied into memory and the rescan goes on there, for this run: the images are
+        shown, the cause goes to `read_only` and the log."""
         try:
             return self._rescan()
         except sqlite3.OperationalError as exc:
             with contextlib.suppress(sqlite3.Error):
                 self._db.rollback()
-            self.read_only = storage_problem(self.db_path, exc, "the catalog manifest")
-            log.error("%s; showing the images already in it, without rescanning",
-                      self.read_only)
+            if self.in_memory:  # out of memory: keep what is indexed
+                log.error("catalog: indexing in memory failed (%s); showing the %d images "
+                          "indexed so far", exc, self._count())
+                return self._unchanged()
+            with self._lock:
+                self._db = self._go_to_memory(self._db, exc)
+        try:
+            return self._rescan()
+        except sqlite3.OperationalError as exc:
+            log.error("catalog: indexing in memory failed (%s); showing the %d images "
+                      "indexed so far", exc, self._count())
             return self._unchanged()
+
+    def _go_to_memory(self, source: sqlite3.Connection | None, exc: BaseException
+                      ) -> sqlite3.Connection:
+        """A manifest in memory holding what `source` (the file, read-only, or None when
+        there is none) holds; `source` is closed. Sets `read_only` and logs it once."""
+        problem = storage_problem(self.db_path, exc, "the catalog manifest")
+        self.read_only = (f"{problem.rstrip('. ')}; the catalog is indexed in memory for "
+                          "this run (again at every start until the data folder can be "
+                          "written)")
+        self.in_memory = True
+        log.error("%s", self.read_only)
+        memory = sqlite3.connect(":memory:", isolation_level="DEFERRED",
+                                 check_same_thread=False)
+        if source is not None:
+            try:
+                source.backup(memory)
+            except sqlite3.Error as err:  # unreadable now: start from an empty index
+                log.warning("catalog: cannot copy the manifest %s into memory (%s); "
+                            "indexing every image again", self.db_path, err)
+            finally:
+                source.close()
+        migrate(memory, SCHEMA, self.db_path)  # a copy from before versions, or empty
+        return memory
 
     def _unchanged(self) -> RescanReport:
         with self._lock:

@@ -113,3 +113,26 @@ def test_no_catalog_at_all_is_named_on_the_admin_panel(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="missing"):
         backend.open(events=False)
     assert "recommendations unavailable" in backend.status().problem
+
+
+def test_a_first_start_on_a_full_disk_shows_pages_from_a_catalog_indexed_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No manifest yet and none can be created: before, every page was empty ("These
+    images could not be shown"); now the catalog is indexed in memory for the run."""
+    settings = load_settings(env={}, overrides={
+        "app.data_dir": str(tmp_path / "data"),
+        "recommend.catalog_dir": str(_small_catalog(tmp_path)),
+    })
+    _disk_full(monkeypatch)
+    backend = KioskBackend.from_settings(settings)
+    backend.image_size = (32, 32)
+    backend.open(events=False)
+    try:
+        result = backend.page(1, "v1", Emotion.HAPPY, None, RecommendMode.EMOTION, 3)
+        assert len(result.page.items) == 3
+        problem = backend.status().problem
+        assert "is full" in problem and "catalog is indexed in memory for this run" in problem
+    finally:
+        backend.close()
+    assert not (tmp_path / "data" / "catalog.sqlite3").exists()

@@ -222,6 +222,8 @@ def test_full_disk_keeps_read_only_commands_working(
     write_image("clouds.jpg")
     code, out, err = run("catalog", "import", str(tmp_path / "incoming"), "--emotion", "calm")
     assert code == 1 and "is full" in err and "pending pool" in err
+    code, out, err = run("catalog", "rescan")  # indexed in memory only: not saved
+    assert code == 1 and "manifest was not saved" in err and "is full" in err
 
 
 def test_rescan_prints_each_skipped_file_once_on_stdout(
