@@ -274,7 +274,7 @@ class Kiosk:
         def today() -> dict[str, Any]:  # Any: the report's JSON-like values
             if rec.store is None:
                 raise RuntimeError("the analytics database is not open (see the log)")
-            return build_report(rec.store, start_of_today(), extra=[rec.snapshot()])
+            return build_report(rec.store, start_of_today(), extra=[rec.unsaved()])
 
         self.worker.submit(
             today,

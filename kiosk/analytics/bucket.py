@@ -173,6 +173,39 @@ class BucketStats:
         }
 
 
+# The fields of `BucketStats` that only add up within a bucket (a store row of the same
+# start adds them too): what the recorder may write before the bucket closes.
+COUNT_FIELDS = ("visits", "engaged", "dwell_sum_s", "pages", "likes", "mood_picks",
+                "consent_yes", "consent_no", "crashes", "restarts", "uploads_failing")
+
+
+def counts_only(b: BucketStats) -> BucketStats:
+    """A copy of `b`'s counts (`COUNT_FIELDS` and the dwell histogram), gauges left
+    empty: what an early write of an open bucket holds."""
+    out = BucketStats(b.start, b.span_s, dwell_hist=list(b.dwell_hist))
+    for name in COUNT_FIELDS:
+        setattr(out, name, getattr(b, name))
+    return out
+
+
+def minus_counts(b: BucketStats, saved: BucketStats) -> BucketStats:
+    """`b` (gauges and all) less the counts of `saved`, an earlier `counts_only` copy
+    of the same bucket: the part not yet written."""
+    out = BucketStats(b.start, b.span_s, dwell_hist=[
+        n - m for n, m in zip(b.dwell_hist, saved.dwell_hist, strict=True)],
+        camera_s=dict(b.camera_s), fps_mean=b.fps_mean, vision_p95_ms=b.vision_p95_ms,
+        queue_depth=b.queue_depth, queue_delta=b.queue_delta, dead_letters=b.dead_letters,
+        disk_free_mb=b.disk_free_mb, suppressed_visits=b.suppressed_visits)
+    for name in COUNT_FIELDS:
+        setattr(out, name, getattr(b, name) - getattr(saved, name))
+    return out
+
+
+def has_counts(b: BucketStats) -> bool:
+    """Whether any count of `b` is not zero."""
+    return any(getattr(b, name) for name in COUNT_FIELDS) or any(b.dwell_hist)
+
+
 def merge_histograms(hists: Iterable[Sequence[int]]) -> list[int]:
     out = [0] * (len(DWELL_EDGES) + 1)
     for hist in hists:

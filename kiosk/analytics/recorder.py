@@ -25,7 +25,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from kiosk.analytics.bucket import BucketStats, Mix, percentile
+from kiosk.analytics.bucket import (
+    BucketStats,
+    Mix,
+    counts_only,
+    has_counts,
+    minus_counts,
+    percentile,
+)
 from kiosk.analytics.store import AnalyticsError, AnalyticsStore
 from kiosk.config import Settings
 
@@ -46,6 +53,7 @@ class _Open:
     latency: list[float] = field(default_factory=list)
     queue_first: int | None = None
     queue_last: int | None = None
+    saved: BucketStats | None = None  # counts already written early (`save_counts`)
 
 
 class Recorder:
@@ -76,7 +84,9 @@ class Recorder:
         self.retention_days = float(retention_days)
         self._clock = clock
         self._lock = threading.Lock()
-        self._closed: list[tuple[BucketStats, Mix | None]] = []
+        # closed buckets to write: (bucket, mix or None, counts already written early)
+        self._closed: list[tuple[BucketStats, Mix | None, BucketStats | None]] = []
+        self._early: list[BucketStats] = []  # counts of the open bucket, to write now
         self._visits: dict[str, float] = {}  # visit id -> start (memory only)
         self._visit_emotion: dict[str, str] = {}
         self._carry: Mix | None = None
@@ -142,6 +152,8 @@ class Recorder:
             o.visitors.add(visit_id)
             o.mix.likes_by_emotion[emotion] = o.mix.likes_by_emotion.get(emotion, 0) + 1
             o.mix.items[item_id] = o.mix.items.get(item_id, 0) + 1
+            self._save_counts()  # a like is worth saving now: the thread writes it
+        self._wake.set()
 
     def mood_picked(self) -> None:
         with self._lock:
@@ -203,6 +215,9 @@ class Recorder:
             o = self._roll()
             o.stats.restarts += int(unclean_previous_exit)
             o.stats.crashes += int(unclean_previous_exit)
+            if unclean_previous_exit:  # saved at once: this run may not last a bucket
+                self._save_counts()
+        self._wake.set()
 
     def snapshot(self) -> BucketStats:
         """A copy of the open bucket's counters (the mix is not included: it is not yet
@@ -211,6 +226,19 @@ class Recorder:
             o = self._roll()
             return replace(o.stats, dwell_hist=list(o.stats.dwell_hist),
                            camera_s=dict(o.stats.camera_s))
+
+    def unsaved(self) -> BucketStats:
+        """`snapshot()` less the counts already in the store (early writes): what a
+        report of the store adds for the open bucket, without counting anything twice."""
+        with self._lock:
+            o = self._roll()
+            snap = replace(o.stats, dwell_hist=list(o.stats.dwell_hist),
+                           camera_s=dict(o.stats.camera_s))
+            written = o.saved
+            for counts in self._early:  # queued, not written yet
+                if written is not None and counts.start == snap.start:
+                    written = minus_counts(written, counts)
+        return snap if written is None else minus_counts(snap, written)
 
     # ------------------------------------------------------------------ listeners
 
@@ -259,17 +287,34 @@ class Recorder:
             self._close_open(min(now, self._open.stats.end), final=True)
         self.write_pending()
 
+    def save_counts(self) -> None:
+        """Write the open bucket's counts gained since its last early write now, to the
+        store only (the listeners get the whole bucket when it closes), so a kiosk
+        that crashes before the bucket's end still reports its visits, likes, crashes
+        and restarts. The analytics thread does this each minute and after a like or a
+        start after a crash; when the bucket closes only the rest is written (the
+        store adds rows of the same start), so nothing is counted twice."""
+        with self._lock:
+            self._roll()
+            self._save_counts()
+        self.write_pending()
+
     def write_pending(self) -> int:
         """Close a bucket whose time is up, then write the closed ones (the analytics
-        thread does this; tests and the bench call it directly). Returns how many."""
+        thread does this; tests and the bench call it directly). Returns how many
+        closed buckets were written; early counts (`save_counts`) are written first."""
         self._ensure_store()
         with self._lock:
             self._roll()
+            early, self._early = self._early, []
             closed, self._closed = self._closed, []
-        for bucket, mix in closed:
+        for counts in early:
+            self._write_early(counts)
+        for bucket, mix, saved in closed:
             if self.store is not None:
+                rest = bucket if saved is None else minus_counts(bucket, saved)
                 try:
-                    self.store.write(bucket, mix)
+                    self.store.write(rest, mix)
                 except AnalyticsError as exc:
                     self.write_errors += 1
                     log.error("analytics: bucket at %.0f not written: %s", bucket.start, exc)
@@ -279,6 +324,30 @@ class Recorder:
                 except Exception:
                     log.exception("analytics bucket listener %r failed", callback)
         return len(closed)
+
+    def _write_early(self, counts: BucketStats) -> None:
+        """Write early counts; when that fails they are given back to their bucket,
+        which then writes them when it closes."""
+        if self.store is None:
+            self._unsave(counts)
+            return
+        try:
+            self.store.write(counts)
+        except AnalyticsError as exc:
+            self.write_errors += 1
+            log.error("analytics: counts of the bucket at %.0f not written yet: %s",
+                      counts.start, exc)
+            self._unsave(counts)
+
+    def _unsave(self, counts: BucketStats) -> None:
+        with self._lock:
+            if self._open.stats.start == counts.start and self._open.saved is not None:
+                self._open.saved = minus_counts(self._open.saved, counts)
+                return
+            for i, (bucket, mix, saved) in enumerate(self._closed):
+                if bucket.start == counts.start and saved is not None:
+                    self._closed[i] = (bucket, mix, minus_counts(saved, counts))
+                    return
 
     def _ensure_store(self) -> None:
         with self._open_lock:
@@ -301,6 +370,7 @@ class Recorder:
             while not self._stop.is_set():
                 with self._lock:
                     self._roll()
+                    self._save_counts()  # at most each minute (the wait below)
                     wait = self._open.stats.end - self._clock() + 0.05
                 self.write_pending()
                 self._maybe_purge()
@@ -320,6 +390,14 @@ class Recorder:
             log.error("analytics: retention purge failed: %s", exc)
 
     # ------------------------------------------------------------------ internals (locked)
+
+    def _save_counts(self) -> None:
+        """Queue the open bucket's counts gained since its last early write (locked)."""
+        o = self._open
+        counts = o.stats if o.saved is None else minus_counts(o.stats, o.saved)
+        if has_counts(counts):
+            self._early.append(counts_only(counts))
+            o.saved = counts_only(o.stats)
 
     def _align(self, t: float) -> float:
         return t - (t % self.bucket_s)
@@ -371,4 +449,4 @@ class Recorder:
             log.info("analytics: mix of %d visit(s) below k=%d suppressed", mix.visits, self.k)
         else:
             self._carry, self._carry_visitors = mix, visitors
-        self._closed.append((s, written))
+        self._closed.append((s, written, o.saved))
