@@ -159,6 +159,9 @@ class FakeView(View):
     def show_attract(self, images: list[Any]) -> None:
         self._record("show_attract", images)
 
+    def drop_attract(self) -> None:
+        self._record("drop_attract")
+
     def wake(self) -> None:
         self._record("wake")
 
@@ -238,6 +241,41 @@ def test_starts_in_attract_with_catalog_images(parts: Parts) -> None:
     controller, view, _, _ = parts
     assert controller.attract
     assert len(view.last("show_attract")[0]) == 8
+
+
+def test_the_attract_images_are_let_go_during_a_visit_and_back_before_it_ends(
+        parts: Parts) -> None:
+    """A visit's pages are decoded without the slideshow's 8 images held beside them
+    (9.4 MB for the demo catalog); they are fetched again `ATTRACT_PREFETCH_S` before
+    the idle timeout, so the attract screen shows slides at once. Old code kept them."""
+    from kiosk.controllers.visit import ATTRACT_PREFETCH_S
+
+    controller, view, backend, clock = parts
+    assert backend.attract_calls == 1 and len(controller._attract_images) == 8
+    controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
+    assert not controller.attract and view.count("drop_attract") == 1
+    assert controller._attract_images == []
+    idle = controller.settings.app.idle_timeout_s
+    clock.now += idle - ATTRACT_PREFETCH_S - 0.5  # nobody in view since
+    controller._check_idle()
+    assert backend.attract_calls == 1  # not yet
+    clock.now += 1.0
+    controller._check_idle()
+    assert backend.attract_calls == 2 and len(controller._attract_images) == 8
+    assert not controller.attract
+    clock.now += ATTRACT_PREFETCH_S
+    controller._check_idle()
+    assert controller.attract and len(view.last("show_attract")[0]) == 8
+    assert backend.attract_calls == 2  # the prefetched ones, not another decode
+
+
+def test_attract_images_that_come_during_a_visit_are_not_kept(parts: Parts) -> None:
+    controller, view, backend, _ = parts
+    controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
+    shown = view.count("show_attract")
+    controller._on_attract_images(backend.attract_images(8))  # e.g. the start-up's, late
+    assert controller._attract_images == []
+    assert view.count("show_attract") == shown
 
 
 def test_visitor_arrives_emotion_settles_grid_fills(parts: Parts) -> None:
@@ -640,10 +678,11 @@ def test_likes_of_a_past_visit_are_not_shown_as_liked(parts: Parts) -> None:
 
 
 def test_the_catalog_coming_back_refills_the_screens_without_a_touch(parts: Parts) -> None:
-    controller, view, backend, _ = parts
+    controller, view, backend, clock = parts
     assert controller.catalog_timer.isActive()
+    shown = view.count("show_attract")
     controller._check_catalog()  # the first answer: start-up's own images are on screen
-    assert view.count("show_attract") == 1 and backend.attract_calls == 1
+    assert view.count("show_attract") == shown and backend.attract_calls == 1
     # the catalog folder is missing: no page for the visitor who picked a mood
     backend.page_error = CatalogError("catalog folder /media/usb does not exist")
     controller.on_mood_picked("CALM")
@@ -656,6 +695,11 @@ def test_the_catalog_coming_back_refills_the_screens_without_a_touch(parts: Part
     controller._check_catalog()
     assert controller.page is not None and controller.page.emotion is Emotion.CALM
     assert view.last("show_waiting") == ("",)
-    assert len(backend.pages) == 1 and backend.attract_calls == 2  # fetched afresh
+    # the attract images are not needed during the visit: fetched afresh before it ends
+    assert len(backend.pages) == 1 and backend.attract_calls == 1
     controller._check_catalog()  # once only
-    assert len(backend.pages) == 1 and backend.attract_calls == 2
+    assert len(backend.pages) == 1 and backend.attract_calls == 1
+    clock.now += controller.settings.app.idle_timeout_s
+    controller._check_idle()
+    assert controller.attract and backend.attract_calls == 2
+    assert len(view.last("show_attract")[0]) == 8

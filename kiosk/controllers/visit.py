@@ -34,7 +34,12 @@ Flow:
 * every `CHECK_S` (2 s) the back end checks the catalog folder (`check_catalog`, one
   stat): when it has become usable again (mounted after start, or back after going
   away), the attract images are fetched afresh and a visitor left without a page
-  gets one, without anyone touching the screen.
+  gets one, without anyone touching the screen;
+* the attract slideshow's images (8 decoded catalog images, 9.4 MB for the demo's
+  640x640 ones) are held only around the attract screen: let go when a visitor
+  wakes it (`VisitView.drop_attract`), fetched again `ATTRACT_PREFETCH_S` before
+  the idle timeout would bring it back, so a visit's pages are decoded in the memory
+  they took, and the slideshow is ready when the visit ends.
 
 The view and the back end are protocols (`kiosk.controllers.seams`: `VisitView`,
 `VisitBackend`, `Jobs`): the window adapted by `kiosk.ui.adapter`, `KioskBackend` and
@@ -77,6 +82,9 @@ WAITING_REASONS = ("", "no_face", "unsure", "slow", "failed")
 """`VisitView.show_waiting` reasons: "" none (a page is on screen or just asked for);
 "no_face" nobody in view; "unsure" a face, but no mood read yet; "slow" the page
 was asked for long ago; "failed" the page could not be made (Next retries)."""
+ATTRACT_PREFETCH_S = 5.0
+"""Seconds before `[app] idle_timeout_s` runs out at which the attract images are
+fetched again (decoding 8 takes about 0.1 s of the recommend worker)."""
 MANUAL_ADOPT_S = 15.0
 """Seconds after the last touch within which a face that arrives after a mood was
 picked with nobody in view is taken to be the picker's (the camera sees them now);
@@ -139,7 +147,9 @@ class VisitController(QObject):
         self._last_tap = float("-inf")  # the last touch of the screen (not a face)
         self._last_seq = -1
         self._boxes: list[tuple[float, float, float, float, bool]] = []
-        self._attract_images: list[np.ndarray] = []
+        self._attract_images: list[np.ndarray] = []  # only around the attract screen
+        self._attract_fetching = False
+        self._attract_fetched = False  # a fetch has come back since start (kept or not)
 
         self.preview_timer = QTimer(self)
         self.preview_timer.setObjectName("preview")
@@ -163,7 +173,6 @@ class VisitController(QObject):
             self.preview_timer.start()
         self.idle_timer.start()
         self.catalog_timer.start()
-        self.worker.submit(self.backend.attract_images, 8, on_result=self._on_attract_images)
         self._enter_attract()
 
     def recover(self) -> None:
@@ -499,9 +508,11 @@ class VisitController(QObject):
         if generation == self._catalog_generation:
             return
         first, self._catalog_generation = self._catalog_generation is None, generation
-        if generation == 0 or (first and self._attract_images):
+        if generation == 0 or (first and (self._attract_fetching or self._attract_fetched)):
             return  # never opened yet, or the start-up's own images are on their way
-        self.worker.submit(self.backend.attract_images, 8, on_result=self._on_attract_images)
+        self._attract_images = []  # of the catalog before: fetched afresh when needed
+        if self.attract or self._attract_due():
+            self._fetch_attract(again=True)
         if (self.visit_id is not None and self.emotion is not None and self.page is None
                 and self._in_flight is None):
             self._request_page()
@@ -509,10 +520,33 @@ class VisitController(QObject):
     def _on_catalog_check_failed(self, exc: BaseException) -> None:
         self._catalog_checking = False  # the worker logged it; the next tick tries again
 
+    def _fetch_attract(self, again: bool = False) -> None:
+        """Ask for the attract images unless a fetch is on its way (`again`: the
+        catalog changed, so one on its way may be of the old one: ask anyway)."""
+        if self._attract_fetching and not again:
+            return
+        self._attract_fetching = True
+        self.worker.submit(self.backend.attract_images, 8, on_result=self._on_attract_images,
+                           on_error=self._on_attract_failed)
+
+    def _attract_due(self) -> bool:
+        """Not on the attract screen, but it is less than `ATTRACT_PREFETCH_S` away."""
+        idle_for = self._clock() - self._last_activity
+        return (not self.attract
+                and idle_for >= self.settings.app.idle_timeout_s - ATTRACT_PREFETCH_S)
+
     def _on_attract_images(self, images: list[np.ndarray]) -> None:
+        self._attract_fetching = False
+        self._attract_fetched = self._attract_fetched or bool(images)
+        if not (self.attract or self._attract_due()):
+            log.debug("attract images not kept: a visit is on (fetched again before it ends)")
+            return
         self._attract_images = images
         if self.attract:
             self.view.show_attract(images)
+
+    def _on_attract_failed(self, exc: BaseException) -> None:
+        self._attract_fetching = False  # the worker logged it; the next attract asks again
 
     def _shown_mode(self, page_mode: str) -> RecommendMode:
         """The toggle's segment: the mode asked for, or in AUTO what the page is."""
@@ -531,6 +565,8 @@ class VisitController(QObject):
             self.attract = False
             self._waiting_since = self._clock()
             self.view.wake()
+            self._attract_images = []  # fetched again shortly before the visit ends
+            self.view.drop_attract()
 
     def _set_waiting(self, reason: str) -> None:
         if reason != self._waiting:
@@ -558,6 +594,8 @@ class VisitController(QObject):
             self._reset_vision()
         self.attract = True
         self.view.show_attract(self._attract_images)
+        if not self._attract_images:
+            self._fetch_attract()  # shown when they come
 
     def _check_idle(self) -> None:
         idle_for = self._clock() - self._last_activity
@@ -565,6 +603,8 @@ class VisitController(QObject):
             log.info("nobody in view and no touch for %.0f s: the visit ends, attract mode",
                      idle_for)
             self._enter_attract()
+        elif not self._attract_images and self._attract_due():
+            self._fetch_attract()  # ready when the idle timeout brings the attract screen
         self._check_waiting()
 
     def _show_preview(self) -> None:

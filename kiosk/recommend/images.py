@@ -134,11 +134,22 @@ def decode_scaled(path: str | Path, size: tuple[int, int] | None, fit: str = "co
         grow = (max if fit == "cover" else min)(size[0] / image.width, size[1] / image.height)
         if grow > 1:
             size = (max(1, round(size[0] / grow)), max(1, round(size[1] / grow)))
-    if size is not None:
+    if size is not None and image.size != tuple(size):  # at that size already: no copy
         if fit == "cover":
             image = ImageOps.fit(image, size, Image.Resampling.LANCZOS)
         else:
             image = ImageOps.contain(image, size, Image.Resampling.LANCZOS)
-    array = np.asarray(image, dtype=np.uint8).copy()
+    return _frozen_pixels(image)
+
+
+def _frozen_pixels(image: Image.Image) -> np.ndarray:
+    """The image's pixels as a read-only HxWx3 uint8 array, copied once.
+
+    `np.asarray` already copies (Pillow hands numpy its bytes), and a read-only array
+    over those bytes is what the cache and the window share; a second `.copy()` made
+    every page image exist three times at once while it was decoded."""
+    array = np.asarray(image, dtype=np.uint8)
+    if array.flags.writeable:  # a Pillow that shares its own buffer: keep ours apart
+        array = array.copy()
     array.flags.writeable = False
     return array

@@ -2,12 +2,15 @@
 
 The controller and workers never import QtGui (import contract); images travel
 as numpy arrays (camera frames BGR, catalog images RGB) and become QImages here,
-on the GUI thread (a copy of ~1 ms for a 640x480 frame, so each QImage owns its
-pixels and the producer may reuse its array). The attract slideshow's images are the
-exception: the controller keeps them unchanged for every return to the slideshow,
-so their QImages share the arrays' pixels (8 catalog images of at most 800×800 RGB:
-up to 15 MB not copied), and the adapter holds the arrays while the window holds those
-QImages.
+on the GUI thread. Camera frames are copied (~1 ms for a 640x480 frame), so each
+QImage owns its pixels and the producer may reuse its array. Catalog images are not:
+they come read-only from the back end (`kiosk.recommend.images`) and are never changed,
+so their QImages share the arrays' pixels. A page's images (3 × 640×640 RGB, 1.2 MB
+each) are then held once, by the page-image cache and the cards together, not twice;
+PySide6's QImage keeps a reference to the buffer it was made from, so an array lives
+as long as a QImage over it. The attract slideshow's arrays are also held by the
+adapter while the window holds their QImages (8 catalog images of at most 800×800 RGB:
+up to 15 MB not copied).
 """
 
 from __future__ import annotations
@@ -30,6 +33,14 @@ def bgr_to_qimage(image: np.ndarray) -> QImage:
 
 def rgb_to_qimage(image: np.ndarray) -> QImage:
     return _to_qimage(image, QImage.Format.Format_RGB888)
+
+
+def shared_rgb_qimage(image: np.ndarray) -> QImage:
+    """A QImage over a read-only RGB array's own pixels (no copy); a writable array,
+    which its producer may change, is copied."""
+    if image.flags.writeable:
+        return rgb_to_qimage(image)
+    return _shared_qimage(_pixels(image), QImage.Format.Format_RGB888)
 
 
 def _to_qimage(image: np.ndarray, fmt: QImage.Format) -> QImage:
@@ -66,7 +77,7 @@ class ViewAdapter:
         self.window.show_emotion(reading)
 
     def show_page(self, page: Page, images: Mapping[str, np.ndarray]) -> None:
-        self.window.show_page(page, {k: rgb_to_qimage(v) for k, v in images.items()})
+        self.window.show_page(page, {k: shared_rgb_qimage(v) for k, v in images.items()})
 
     def set_mode(self, mode: RecommendMode, personalization_ready: bool) -> None:
         self.window.set_mode(mode, personalization_ready)
@@ -79,6 +90,10 @@ class ViewAdapter:
         self.window.show_attract(
             [_shared_qimage(p, QImage.Format.Format_RGB888) for p in pixels])
         self._attract_pixels = pixels  # the window now holds these QImages, not the old
+
+    def drop_attract(self) -> None:
+        self.window.drop_attract()
+        self._attract_pixels = []  # the window holds no QImage over them any more
 
     def wake(self) -> None:
         self.window.wake()

@@ -89,7 +89,7 @@ class MainWindow(QWidget):
         set_mode(mode: RecommendMode, personalization_ready: bool)
         set_camera_state(state: CameraState, message: str)
         set_privacy(text_flags: Mapping[str, bool])   # cloud_fallback, identity
-        show_attract(images: Sequence[QImage]);  wake()
+        show_attract(images: Sequence[QImage]);  wake();  drop_attract()
         set_status(status: Mapping[str, Any])      # see kiosk.ui.admin_panel
         show_like_confirmed(item_id: str);  show_like_failed(item_id: str, message: str)
         show_message(text: str)
@@ -273,6 +273,13 @@ class MainWindow(QWidget):
             self._return_to = Screen.ATTRACT
             return
         self._show(Screen.ATTRACT)
+
+    def drop_attract(self) -> None:
+        """Let go of the slideshow's images while the attract screen is not shown (the
+        next `show_attract` brings them again); on it, or on the way back to it from
+        an operator panel, they stay."""
+        if self.current_screen() is not Screen.ATTRACT and not self._pending_attract:
+            self.attract.set_images([])
 
     def wake(self) -> None:
         """Someone is here: leave the attract screen (to the mood picker when the

@@ -116,3 +116,25 @@ def test_decode_without_enlarging_keeps_the_aspect(tmp_path: Path, write_image: 
     assert decode_scaled(path, (128, 96), "cover", enlarge=False).shape == (48, 64, 3)
     assert decode_scaled(path, (128, 96), "contain", enlarge=False).shape == (64, 64, 3)
     assert decode_scaled(path, (32, 24), "cover", enlarge=False).shape == (24, 32, 3)
+
+
+
+@pytest.mark.parametrize("fit", ["cover", "contain"])
+def test_a_page_image_at_its_own_size_is_not_copied_again(
+        tmp_path: Path, write_image: Any, fit: str) -> None:
+    """The demo catalog's 640x640 images are shown at 640x640: one Pillow image (the
+    decode) and one array (numpy over Pillow's bytes). Old code also made a scaled
+    copy at the same size (1.6 MB: Pillow keeps RGB in 4 bytes a pixel) and copied
+    the array (1.2 MB), both while the decode's own buffers were still held."""
+    from PIL import Image
+
+    from kiosk.recommend.images import decode_scaled
+
+    path = write_image(tmp_path / "page.jpg", 30, size=640)
+    before = Image.core.get_stats()["new_count"]
+    array = decode_scaled(path, (640, 640), fit)
+    assert Image.core.get_stats()["new_count"] - before == 1
+    assert array.shape == (640, 640, 3) and not array.flags.writeable
+    assert not array.flags.owndata  # a view of the bytes Pillow handed numpy
+    smaller = decode_scaled(path, (320, 320), fit)  # a real scale still happens
+    assert smaller.shape == (320, 320, 3)
