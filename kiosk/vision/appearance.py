@@ -3,7 +3,8 @@
 A new person stepping into the visitor's place (little or no gap, boxes
 overlapping) keeps the IoU tracker's track, and with it the previous person's
 smoothed emotion. The cue used here is the appearance of the face crop from one
-frame to the next: a 16x16 grayscale thumbnail of the box, zero-mean and
+frame to the next: a 16x16 grayscale thumbnail of the face placed by its eyes
+(else of its box), zero-mean and
 unit-norm (so overall brightness and contrast do not count), compared by cosine
 similarity.
 
@@ -12,9 +13,25 @@ frames: a head turn or an expression builds up over many frames, so consecutive
 thumbnails stay close, while a different face in the same box changes hairline,
 face shape, skin and background at once. Measured with the real detector on a
 10-segment `face_video` switch video (10 fps, 20 s, `python -m kiosk.tools.face_video`):
-same-person frame-to-frame similarity min 0.85, 1st percentile 0.90, 5th 0.97;
-across the 9 switches (two of them the same person changing expression) -0.11 to
-0.38. `[vision] switch_similarity` = 0.6 sits in the gap with room on both sides.
+same-person frame-to-frame similarity min 0.85, 1st percentile 0.90, 5th 0.97.
+
+A loaded machine compares looks 0.4-1 s apart (`kiosk.vision.loaded_loop`), and its
+boxes come from whole-frame scans and region steps in turn (`kiosk.vision.focus`), so
+the box around one face shifts more. Measured on the shared faces (2026-12-01):
+each photo drawn as `face_video` draws it (drift, noise, JPEG), whole-frame boxes at
+the default detect width, box thumbnails 0.4 s and 1.0 s apart: a steady face (296
+pairs) min 0.74 (p1 0.80), two different people (230 pairs) median 0.18, p99 0.61,
+max 0.65 (4 at or above 0.6); two photos of one person (another expression or shot,
+102 pairs) look as unlike as two people (median 0.14), so such a change also gets a
+fresh reading, which costs little. In the pipeline under load (`eval-video
+--step-ms 400`, switch videos A, C and X, seeds 0 and 1) the box thumbnails overlap:
+a steady face fell to 0.44-0.67 between a scan box and a region box, while C's
+switch to another person scored 0.64 and was missed. Placing the thumbnail by the
+eyes (`eye_box`, from the detector's landmarks) instead of the box removes the box
+jitter: on the same runs steady faces score >= 0.755, switches to another person
+<= 0.41 (an expression change of one person up to 0.59), so 0.6 sits in a wide gap.
+Also measured, on box crops: an equalised thumbnail, a 32x32 or 8x8 one, LBP
+histograms and an 8-bin gradient-orientation grid: none separated better.
 A jump of the box alone would miss a switch where both faces sit in the same
 place, and an identity embedding would cost a third network per frame.
 """
@@ -22,6 +39,7 @@ place, and an identity embedding would cost a third network per frame.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import cv2
 import numpy as np
@@ -31,9 +49,26 @@ from kiosk.domain import Box
 SIDE = 16
 
 
-def signature(image_bgr: np.ndarray, box: Box) -> np.ndarray | None:
-    """(256,) float32 unit vector describing the face in `box`, None when the box
-    holds no pixels or no contrast."""
+def eye_box(landmarks: Sequence[tuple[float, float]]) -> Box | None:
+    """The face's box placed by its eyes (the detector's first two landmarks):
+    1.2 eye distances either side of their midpoint, 0.9 above and 1.9 below it.
+    None without two distinct eyes."""
+    if len(landmarks) < 2:
+        return None
+    (lx, ly), (rx, ry) = landmarks[0], landmarks[1]
+    d = math.hypot(rx - lx, ry - ly)
+    if d < 2:
+        return None
+    ex, ey = (lx + rx) / 2, (ly + ry) / 2
+    return Box(ex - 1.2 * d, ey - 0.9 * d, ex + 1.2 * d, ey + 1.9 * d)
+
+
+def signature(image_bgr: np.ndarray, box: Box,
+              landmarks: Sequence[tuple[float, float]] = ()) -> np.ndarray | None:
+    """(256,) float32 unit vector describing the face in `box` (placed by its eyes
+    when `landmarks` has them, `eye_box`), None when it holds no pixels or no
+    contrast."""
+    box = eye_box(landmarks) or box
     h, w = image_bgr.shape[:2]
     x1, y1 = max(0, math.floor(box.x1)), max(0, math.floor(box.y1))
     x2, y2 = min(w, math.ceil(box.x2)), min(h, math.ceil(box.y2))

@@ -328,7 +328,7 @@ class VisionPipeline:
         threshold = self.settings.switch_similarity
         if primary is None or not primary.visible:
             return False
-        sig = signature(frame.image, primary.box)
+        sig = signature(frame.image, primary.box, primary.face.landmarks)
         if sig is None:
             return False
         before = self._signatures.get(primary.id)

@@ -14,8 +14,10 @@ module that defines one of the network's layers (the kiosk's own; torch's come w
 its version), the device, the shape and the weights as loaded (every tensor of the
 state_dict, so the weights file and the batch-norm folding are both covered). The
 whole key is also stored inside the file and must match when it is read back. A file
-is written to a temporary name and renamed, so a crash leaves no half file; saving a
-network's new trace removes its older ones.
+is serialized in memory, then written by Python to a temporary name and renamed, so a
+crash leaves no half file and a full disk is an OSError, not torch's writer aborting
+the process; saving a network's new trace removes its older ones and any temporary
+file a killed process left.
 
 An unreadable file, or one whose stored key differs, is logged with one WARNING and
 ignored, and the caller traces anew and overwrites it. Comparing a loaded trace with
@@ -27,6 +29,7 @@ thread owns an instance.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import marshal
 import os
@@ -120,11 +123,20 @@ class TraceCache:
         path = self.path(model, tuple(example.shape), example.device, key)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
+            for stale in self.folder.glob(f".{path.stem}.*.tmp"):
+                stale.unlink(missing_ok=True)  # left by a process killed while saving
+            # Serialized in memory, written by Python: torch's own file writer throws a
+            # C++ exception from a destructor when the disk fills up, which aborts the
+            # whole process (SIGABRT, "unexpected pos … vs …"), before any handler here.
+            buffer = io.BytesIO()
+            torch.jit.save(module, buffer, _extra_files={KEY_ENTRY: key})
             fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=self.folder)
-            os.close(fd)
             tmp = Path(name)
             try:
-                torch.jit.save(module, str(tmp), _extra_files={KEY_ENTRY: key})
+                with os.fdopen(fd, "wb") as out:
+                    out.write(buffer.getbuffer())
+                    out.flush()
+                    os.fsync(out.fileno())
                 tmp.replace(path)
             finally:
                 tmp.unlink(missing_ok=True)

@@ -23,6 +23,12 @@ stands for ``1 / fps`` seconds. Metrics (all times in seconds):
 * `flips_per_10s`: changes of the settled emotion inside face segments per 10 s
   of face time, not counting the first change of a segment that follows a face
   segment with another label or person (that change is the wanted update).
+* `switches_expected` / `switches_missed` / `false_switches`: right after a face
+  segment showing another person (the photo's name less its ``_NNNN``) the primary
+  face should get a new track (the person-switch check, `kiosk.vision.appearance`);
+  a segment where it did not is a missed switch. Any other new primary track inside
+  a face stretch (after an expression change of the same person, or a second one
+  in a segment) is a false switch. Each segment row's `new_tracks` says how many.
 * `visit_start_s` / `visit_end_s` {p50, p95}: delay from a face appearing after
   an absence (or the video start) to the visit starting, and from the face
   leaving (for absences at least `visit_grace_s` long) to the visit ending.
@@ -164,13 +170,15 @@ class FrameRecord:
     visit_started: bool
     visit_ended: bool
     raw: str | None = None
+    track: int | None = None
 
 
 def record(result: VisionResult) -> FrameRecord:
     shown = EMOTION_TO_FER.get(result.reading.emotion) if result.reading is not None else None
     raw = result.raw_reading
     return FrameRecord(result.timestamp, shown, result.visit_started, result.visit_ended,
-                       EMOTION_TO_FER.get(raw.emotion) if raw is not None else None)
+                       EMOTION_TO_FER.get(raw.emotion) if raw is not None else None,
+                       result.primary_track_id)
 
 
 def run_pipeline(pipeline: VisionPipeline, frames: Iterator[Frame],
@@ -210,7 +218,8 @@ def run_loaded(pipeline: VisionPipeline, frames: Iterator[Frame], fps: float,
         current = processed[upto - 1] if upto else None
         out.append(FrameRecord(j / fps, current.shown if current is not None else None,
                                any(r.visit_started for r in new),
-                               any(r.visit_ended for r in new), raw_at.get(j)))
+                               any(r.visit_ended for r in new), raw_at.get(j),
+                               current.track if current is not None else None))
         before = upto
     return out, len(processed)
 
@@ -241,9 +250,11 @@ def score(timeline: Timeline, records: Sequence[FrameRecord], visit_grace_s: flo
     unsettled = misread = 0
     rows: list[dict[str, Any]] = []
     per_label: dict[str, dict[str, Any]] = {}
+    switches = {"expected": 0, "missed": 0, "false": 0}
     for i, (seg, recs) in enumerate(zip(segs, by_seg, strict=True)):
         if not seg.face or not recs:
             continue
+        new_tracks = _switch_tally(segs, by_seg, i, switches)
         row = per_label.setdefault(seg.label, {"segments": 0, "face_s": 0.0, "correct_s": 0.0,
                                                "settle": [], "unsettled": 0})
         row["segments"] += 1
@@ -273,6 +284,7 @@ def score(timeline: Timeline, records: Sequence[FrameRecord], visit_grace_s: flo
             "shown_right": round(good / len(recs), 3),
             "settle_s": None if first is None else round(value, 3),
             "flips": _flips(recs, expect_change=_expects_change(segs, i)),
+            "new_tracks": new_tracks,
         })
         flips += rows[-1]["flips"]
 
@@ -299,6 +311,9 @@ def score(timeline: Timeline, records: Sequence[FrameRecord], visit_grace_s: flo
         "settle_s_read_right": _pct(settle_read_right),
         "flips": flips,
         "flips_per_10s": round(10.0 * flips / face_time, 3) if face_time else None,
+        "switches_expected": switches["expected"],
+        "switches_missed": switches["missed"],
+        "false_switches": switches["false"],
         "visit_start_s": _pct(visit_start),
         "visit_end_s": _pct(visit_end),
         "false_visits": false_visits,
@@ -317,6 +332,32 @@ def _model_read(recs: Sequence[FrameRecord], label: str) -> str | None:
     if counts.get(label, 0) == most:
         return label
     return counts.most_common(1)[0][0]
+
+
+def person(image: str | None) -> str | None:
+    """Who a timeline photo shows: its file name less the trailing ``_NNNN`` (the
+    shared faces are named ``Name_0001.jpg``, ``Name_0002.jpg``, ...)."""
+    if image is None:
+        return None
+    return Path(image).stem.rsplit("_", 1)[0]
+
+
+def _switch_tally(segs: Sequence[TimelineSegment], by_seg: Sequence[Sequence[FrameRecord]],
+                  i: int, tally: dict[str, int]) -> int:
+    """Count the person-switch check's calls for face segment i into `tally`; return
+    how many primary tracks it shows that the segment before it did not. Right after
+    another face segment one new track is wanted when the person changed (none:
+    `missed`) and none when the same person only changed expression; any further new
+    track is a `false` switch (after an absence the first new track is the new visit)."""
+    before = {r.track for r in by_seg[i - 1]} if i > 0 and segs[i - 1].face else set()
+    new = len({r.track for r in by_seg[i] if r.track is not None} - before)
+    follows_face = i > 0 and segs[i - 1].face
+    wanted = 1 if not follows_face or person(segs[i - 1].image) != person(segs[i].image) else 0
+    if follows_face and wanted:
+        tally["expected"] += 1
+        tally["missed"] += new == 0
+    tally["false"] += max(0, new - wanted)
+    return new
 
 
 def _expects_change(segs: Sequence[TimelineSegment], i: int) -> bool:

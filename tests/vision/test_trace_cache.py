@@ -191,3 +191,33 @@ def test_handoffs_are_quick_during_the_load_only() -> None:
     with pytest.raises(RuntimeError), quick_handoffs(0.001):
         raise RuntimeError("the load failed")
     assert sys.getswitchinterval() == before
+
+
+def test_a_full_disk_is_a_warning_not_an_aborted_process(tmp_path: Path) -> None:
+    """torch.jit.save to a file on a full disk threw from a C++ destructor: SIGABRT
+    ("unexpected pos … vs …"), the kiosk and its trace child died on every start and
+    left a .tmp file each time. Now the bytes are written by Python: an OSError."""
+    from tests.events.tmpfs import require_unshare, run_in_tmpfs
+
+    require_unshare()
+    child = Path(__file__).with_name("trace_full_disk_child.py")
+    data = tmp_path / "data"
+    done = run_in_tmpfs(data, 256, [sys.executable, str(child), str(data)])
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "could not save the trace" in done.stdout and "No space left" in done.stdout
+    assert "not saved" in done.stdout
+    assert "left: []" in done.stdout  # no half file, no temporary file
+
+
+def test_a_temporary_file_a_killed_save_left_is_removed(tmp_path: Path) -> None:
+    model = _Affine().eval()
+    example = torch.ones(1, 3)
+    cache = TraceCache(tmp_path / "traces")
+    stale = cache.folder / f".{cache.path(model, (1, 3), example.device).stem}.abc123.tmp"
+    cache.folder.mkdir(parents=True)
+    stale.write_bytes(b"half a trace")
+    with torch.no_grad():
+        module = torch.jit.freeze(torch.jit.trace(model, example))
+    saved = cache.save(module, model, example)
+    assert saved is not None and saved.is_file()
+    assert sorted(p.name for p in cache.folder.iterdir()) == [saved.name]

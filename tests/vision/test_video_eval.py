@@ -208,3 +208,21 @@ def test_person_switches_every_4_s_settle_within_a_second(
     assert out["settle_s"]["p95"] <= 1.0, out["segments"]
     assert out["flips_per_10s"] <= 1.0
     assert out["false_visits"] == 0 and out["visit_start_s"]["p95"] <= 0.2
+
+
+def test_switches_are_counted_by_person_missed_and_false() -> None:
+    # Anna, then Brian (another person), then Brian again (another photo), 1 s each.
+    tl = timeline((0, 1, "sad", "images/Anna_0001.jpg"), (1, 2, "happy", "images/Brian_0001.jpg"),
+                  (2, 3, "sad", "images/Brian_0002.jpg"))
+    shown = ["sad"] * 30
+
+    def with_tracks(tracks: list[int]) -> list[FrameRecord]:
+        return [FrameRecord(i / FPS, s, i == 0, False, None, t)
+                for i, (s, t) in enumerate(zip(shown, tracks, strict=True))]
+
+    missed = score(tl, with_tracks([1] * 20 + [2] * 10), visit_grace_s=3.0)
+    assert (missed["switches_expected"], missed["switches_missed"]) == (1, 1)
+    assert missed["false_switches"] == 1  # Brian's new photo is the same person
+    assert [r["new_tracks"] for r in missed["segments"]] == [1, 0, 1]
+    right = score(tl, with_tracks([1] * 10 + [2] * 20), visit_grace_s=3.0)
+    assert (right["switches_missed"], right["false_switches"]) == (0, 0)
