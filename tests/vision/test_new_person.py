@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from kiosk.domain import Box, Frame
-from tests.vision.test_pipeline import CENTRE, FPS, H, SIDE, TEXTURED, W, Rig
+from tests.vision.test_pipeline import CENTRE, FPS, SIDE, TEXTURED, H, Rig, W
 
 OTHER = np.random.default_rng(99).integers(0, 256, size=(H, W, 3), dtype=np.uint8)
 
