@@ -18,11 +18,19 @@ from kiosk.config import (
     settings_path,
 )
 from kiosk.logs import quiet_opencv
+from kiosk.pipes import quiet_when_reader_leaves
 from kiosk.vision.trace_child import FLAG as TRACE_FLAG
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    """Run the kiosk or one of its flags' jobs; the exit code. Every path that prints
+    (--self-test, --print-config, `kiosk admin …`) ends quietly with 141 when the reader
+    of its output went away (`kiosk --self-test | head -2`); argparse's --help and
+    --version drop a failed write themselves."""
+    return quiet_when_reader_leaves(lambda: _main(sys.argv[1:] if argv is None else argv))
+
+
+def _main(argv: list[str]) -> int:
     if argv[:1] == [TRACE_FLAG]:  # hidden: a first start's traces (kiosk.vision.trace_child)
         from kiosk.vision.trace_child import child_main
 

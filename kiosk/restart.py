@@ -10,6 +10,12 @@ so the process replaces itself with a fresh copy of the same command (`os.execv`
 Detection: systemd sets `INVOCATION_ID` for the processes of a service. Set
 `KIOSK_SUPERVISED=1` where another supervisor restarts the kiosk on a non-zero
 exit, or `KIOSK_SUPERVISED=0` to always restart in place.
+
+A process restarted in place keeps its id and its start time (the OS sees one process),
+so before the exec it leaves `KIOSK_RESTARTED_AT=<pid>:<time.monotonic()>` in its
+environment (a system-wide clock, the same after the exec): `kiosk.startup` counts its
+start-up figures from that moment, not from the first launch (`restarted_at`). A child
+process inherits the variable with another id and ignores it.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable, Mapping, Sequence
 
 log = logging.getLogger(__name__)
@@ -24,6 +31,30 @@ log = logging.getLogger(__name__)
 RESTART_EXIT_CODE = 3
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
+
+
+RESTARTED_AT_ENV = "KIOSK_RESTARTED_AT"
+
+
+def restart_mark(pid: int | None = None, now: float | None = None) -> str:
+    """The value of `RESTARTED_AT_ENV` for a restart in place of process `pid` now."""
+    pid = os.getpid() if pid is None else pid
+    return f"{pid}:{time.monotonic() if now is None else now!r}"
+
+
+def restarted_at(env: Mapping[str, str] | None = None, pid: int | None = None
+                 ) -> float | None:
+    """When (`time.monotonic()`) process `pid` (this one) was restarted in place, from
+    its environment; None for a process started afresh, or a child that inherited the
+    mark of its parent."""
+    env = os.environ if env is None else env
+    pid_text, _, at = env.get(RESTARTED_AT_ENV, "").partition(":")
+    try:
+        if int(pid_text) == (os.getpid() if pid is None else pid):
+            return float(at)
+    except ValueError:
+        pass
+    return None
 
 
 def supervised(env: Mapping[str, str] | None = None) -> bool:
@@ -74,9 +105,12 @@ def restart_in_place_if_unsupervised(
             stream.flush()
         except (OSError, ValueError, AttributeError):
             pass
+    os.environ[RESTARTED_AT_ENV] = restart_mark()  # the fresh copy counts from here
     try:
         execv(command[0], command)
     except OSError as exc:  # the exit status still tells a supervisor to restart
         log.error("could not restart in place: %s", exc)
         return False
+    finally:  # reached only when this process was not replaced (an error, a test)
+        os.environ.pop(RESTARTED_AT_ENV, None)
     return True

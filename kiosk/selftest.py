@@ -284,6 +284,10 @@ def check_camera(settings: Settings, timeout_s: float) -> Check:
         source_from_setting,
     )
 
+    if not settings.camera.source.strip():  # README: no camera for the run, on purpose
+        return Check("camera", "PASS", "no camera configured ([camera] source is empty): "
+                     "the kiosk runs with the mood picker only; set [camera] source to a "
+                     "device index, a video file or a folder of images to use one")
     try:
         source = source_from_setting(settings.camera.source, settings.camera)
     except CameraError as exc:

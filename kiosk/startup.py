@@ -12,7 +12,9 @@ A stall is the gap between two ticks less the interval; as in `python -m kiosk.b
 ui`, the first `SKIP_TICKS` gaps (the window's first layout and paint) are not
 counted. Seconds count from the
 process's start (Linux: /proc, so the interpreter's own start is included),
-elsewhere from the import of this module. `python -m kiosk.bench startup` reads the
+elsewhere from the import of this module; after the admin panel's Restart in place
+(`kiosk.restart`: the same process, exec'd) from the restart, and the line says
+"after restart" instead of "after launch". `python -m kiosk.bench startup` reads the
 line; an operator can read it in the log.
 """
 
@@ -24,6 +26,8 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
+
+from kiosk.restart import restarted_at
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +47,22 @@ def _process_age_s() -> float | None:
         return None
 
 
+def age_and_origin(now: float, restarted: float | None) -> tuple[float | None, str]:
+    """(seconds since start-up began, "restart" or "launch") at `now` (monotonic): since
+    the restart in place at `restarted` (monotonic, `kiosk.restart.restarted_at`), else
+    since the process started."""
+    if restarted is not None and restarted <= now:
+        return now - restarted, "restart"
+    return _process_age_s(), "launch"
+
+
 _IMPORTED = time.monotonic()
-_AGE_AT_IMPORT = _process_age_s()
+_AGE_AT_IMPORT, ORIGIN = age_and_origin(_IMPORTED, restarted_at())
 
 
 def since_launch() -> float:
-    """Seconds since the process started (see the module docstring)."""
+    """Seconds since the process started, or was restarted in place (`ORIGIN`; see the
+    module docstring)."""
     base = _AGE_AT_IMPORT if _AGE_AT_IMPORT is not None else 0.0
     return base + time.monotonic() - _IMPORTED
 
@@ -104,8 +118,8 @@ class StartupWatch(QObject):
         self._tick()
         self._timer.stop()
         self._limit.stop()
-        log.info("%s %s at %.2f s after launch; longest GUI stall %.0f ms at %.2f s",
-                 LOG_PREFIX, what, since_launch(), self.max_stall_ms, self.stall_at_s)
+        log.info("%s %s at %.2f s after %s; longest GUI stall %.0f ms at %.2f s",
+                 LOG_PREFIX, what, since_launch(), ORIGIN, self.max_stall_ms, self.stall_at_s)
 
     def stop(self) -> None:
         """Shutdown before start-up ended: stop the timers without logging."""

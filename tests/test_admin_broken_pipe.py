@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.admin.cli import BROKEN_PIPE_EXIT
 from kiosk.analytics import AnalyticsStore, BucketStats
+from kiosk.pipes import BROKEN_PIPE_EXIT
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -50,3 +50,26 @@ def test_a_failed_exec_falls_back_to_the_exit_status() -> None:
 
     assert not restart.restart_in_place_if_unsupervised(
         RESTART_EXIT_CODE, env={}, execv=execv, argv=["kiosk"])
+
+
+def test_a_restart_in_place_leaves_its_moment_for_the_fresh_copy_only() -> None:
+    """The exec'd kiosk is the same process (same id, same start time): the mark in its
+    environment is what lets it count its start-up from the restart (kiosk.startup)."""
+    import os
+    import time
+
+    seen: list[str | None] = []
+    before = time.monotonic()
+    restart.restart_in_place_if_unsupervised(
+        RESTART_EXIT_CODE, env={}, argv=["kiosk"],
+        execv=lambda path, args: seen.append(os.environ.get(restart.RESTARTED_AT_ENV)))
+    assert seen[0] is not None and seen[0].startswith(f"{os.getpid()}:")
+    at = restart.restarted_at({restart.RESTARTED_AT_ENV: seen[0]})
+    assert at is not None and before <= at <= time.monotonic()
+    # not replaced (a fake execv): the mark does not stay behind for this process
+    assert restart.RESTARTED_AT_ENV not in os.environ
+    # a child inherits the variable with another id and ignores it; junk is ignored
+    assert restart.restarted_at({restart.RESTARTED_AT_ENV: seen[0]},
+                                pid=os.getpid() + 1) is None
+    assert restart.restarted_at({restart.RESTARTED_AT_ENV: "junk"}) is None
+    assert restart.restarted_at({}) is None

@@ -45,6 +45,16 @@ def test_a_missing_camera_path_fails_at_once_saying_the_kiosk_keeps_trying(
     assert "keeps trying" in check.detail and "mood picker" in check.detail
 
 
+@pytest.mark.parametrize("source", ["", "  "])
+def test_no_camera_on_purpose_passes_saying_the_mood_picker_only(source: str) -> None:
+    """README: an empty camera.source means no camera for the run; the self-test must
+    not FAIL such a kiosk (and so exit 1) when everything else passes."""
+    check = check_camera(load_settings(env={}, overrides={"camera.source": source}),
+                         timeout_s=600.0)  # nothing to wait for
+    assert check.status == "PASS"
+    assert "no camera configured" in check.detail and "mood picker only" in check.detail
+
+
 def _catalog(root: Path) -> None:
     from PIL import Image
 

@@ -151,6 +151,42 @@ def test_startup_watch_logs_the_longest_stall_once(
     assert watch.finished
 
 
+RESTARTED_CHILD = """
+import logging, os, sys
+from kiosk import restart
+if sys.argv[2:] != ["again"]:  # the first run: the admin panel's Restart, no supervisor
+    restart.restart_in_place_if_unsupervised(
+        restart.RESTART_EXIT_CODE, env={},
+        execv=lambda path, args: os.execv(sys.executable, [sys.executable, "-c", sys.argv[1],
+                                                           sys.argv[1], "again"]))
+    sys.exit("the restart in place did not exec")
+logging.basicConfig(level=logging.INFO, stream=sys.stdout, format="%(message)s")
+from kiosk.startup import StartupWatch
+StartupWatch().finish("vision ready")
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="exec keeps the pid on POSIX")
+def test_a_kiosk_restarted_in_place_counts_its_start_up_from_the_restart() -> None:
+    """The admin panel's Restart without a supervisor execs the same process (same id,
+    same start time in /proc): the start-up line counts from the restart and says so,
+    instead of "34.66 s after launch" counted from the first launch."""
+    done = subprocess.run([sys.executable, "-c", RESTARTED_CHILD, RESTARTED_CHILD],
+                          capture_output=True, text=True, timeout=120, cwd=REPO,
+                          env={**_env(), "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    line = next(x for x in done.stdout.splitlines() if x.startswith("start-up:"))
+    assert " s after restart; " in line, line
+
+
+def test_a_fresh_process_counts_from_its_launch() -> None:
+    from kiosk import startup
+
+    assert startup.age_and_origin(10.0, None)[1] == "launch"
+    assert startup.age_and_origin(10.0, 12.0)[1] == "launch"  # a mark from the future: junk
+    assert startup.age_and_origin(10.0, 6.5) == (3.5, "restart")
+
+
 def test_startup_watch_times_the_real_event_loop(qtbot: object) -> None:
     watch = StartupWatch()
     watch.start()

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -26,6 +25,7 @@ from typing import Any
 from kiosk import __version__
 from kiosk.config import ConfigError, load_settings
 from kiosk.logs import quiet_opencv
+from kiosk.pipes import quiet_when_reader_leaves
 
 COMMAND_MODULES = (
     "kiosk.admin.pin_cmds",
@@ -77,29 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-BROKEN_PIPE_EXIT = 141  # 128 + SIGPIPE, as a shell reports a command `head` cut short
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run one command; its exit code (module docstring)."""
-    try:
-        code = _main(argv)
-        sys.stdout.flush()  # a closed pipe shows here at the latest, not at exit
-    except BrokenPipeError:
-        _discard_stdout()
-        return BROKEN_PIPE_EXIT
-    return code
-
-
-def _discard_stdout() -> None:
-    """The reader closed the pipe: what is left for stdout goes to devnull, so flushing it
-    at exit raises nothing (the Python docs' recipe for SIGPIPE)."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):  # no file descriptor (a test's capture): nothing to flush
-        pass
+    return quiet_when_reader_leaves(lambda: _main(argv))
 
 
 def _main(argv: list[str] | None) -> int:
