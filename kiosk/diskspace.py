@@ -1,5 +1,5 @@
-"""The disk under a path: free space (for "disk full" messages and the self-test), and
-making a rename in a folder durable."""
+"""The disk under a path: free space (for "disk full" messages and the self-test),
+whether it looks full, and making a rename in a folder durable."""
 
 from __future__ import annotations
 
@@ -17,6 +17,19 @@ def free_mb(path: Path) -> float | None:
         except OSError:
             continue
     return None
+
+
+FULL_BELOW_MB = 1.0
+"""Less free space than this (MB) and the disk is taken as full: the cause of a write
+that failed with only a vague error (SQLite's "disk I/O error" when it cannot grow its
+-wal or -shm file on a full disk)."""
+
+
+def looks_full(path: Path) -> bool:
+    """True when the disk of `path` has less than FULL_BELOW_MB free (False when it
+    cannot be examined)."""
+    free = free_mb(path)
+    return free is not None and free < FULL_BELOW_MB
 
 
 def fsync_dir(folder: Path) -> None:

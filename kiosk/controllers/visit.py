@@ -30,7 +30,8 @@ Flow:
   face in view then (vision's visit), or, with nobody in view, the first face that
   arrives within `MANUAL_ADOPT_S` of a touch (the camera now sees the picker). While
   that face stays, or nobody is seen, the choice holds; a different face (the picker's
-  ended, a new one started) is a newcomer: the camera reads their mood afresh;
+  ended, a new one started; or another person stepped straight into the picker's
+  place, `VisionResult.new_person`) is a newcomer: the camera reads their mood afresh;
 * every `CHECK_S` (2 s) the back end checks the catalog folder (`check_catalog`, one
   stat): when it has become usable again (mounted after start, or back after going
   away), the attract images are fetched afresh and a visitor left without a page
@@ -219,6 +220,11 @@ class VisitController(QObject):
                 if self.identity is not None:
                     self.identity.visit_began(self.visit_id)
             self._vision_visit = result.visit_id
+        elif (result.new_person and self.manual and result.visit_id is not None
+                and result.visit_id == self._vision_visit):
+            # Someone stepped straight into the picker's place (no empty frames, so
+            # vision's visit goes on): the picker's face has gone; this is a newcomer.
+            self._newcomer_after_pick()
         in_view = self._primary_in_view(result)
         camera_visit = self.visit_id is not None and not self.manual
         if camera_visit and not in_view and self._face_in_view:
@@ -241,6 +247,10 @@ class VisitController(QObject):
             log.info("a face arrived just after a mood was picked unseen: the picker's")
             self._manual_face = vision_visit
             return
+        self._newcomer_after_pick()
+
+    def _newcomer_after_pick(self) -> None:
+        """Not the picker: the camera reads this newcomer's mood, not the picked one."""
         log.info("a new face after a picked mood: the camera reads the newcomer's mood")
         self.manual = False
         self._manual_face = None

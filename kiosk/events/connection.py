@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self, cast, get_args
 
-from kiosk.errors import DiskFullError, KioskError
+from kiosk.errors import DiskFullError, KioskError, is_disk_full
 from kiosk.events import schema
 from kiosk.events.errors import (
     KEPT,
@@ -112,6 +112,9 @@ class QueueConnection:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
+            if is_disk_full(exc):
+                raise DiskFullError(self.path.parent, f"create the folder for the {self.name}",
+                                    kept=KEPT, detail=str(exc)) from None
             raise EventsError(f"cannot create the folder for the {self.name} {self.path}: "
                               f"{exc.strerror}; check events.db_path / app.data_dir") from None
         try:

@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.domain import Emotion, Item, Like
-from kiosk.errors import KioskError
+from kiosk.errors import KioskError, is_disk_full
 from kiosk.events.errors import (
+    KEPT,
+    DiskFullError,
     EventsError,
     QueueBusyError,
     QueueReadOnlyError,
@@ -53,6 +55,10 @@ class RecordingMixin(EvictionMixin):
                 fh.flush()
                 os.fsync(fh.fileno())
         except OSError as exc:
+            if is_disk_full(exc):
+                raise DiskFullError(self.spool_path, f"keep the {record.kind.value} while "
+                                    f"the {self.name} is locked", kept=KEPT,
+                                    detail=str(error)) from None
             raise EventsError(f"{error}; keeping it in {self.spool_path} failed too "
                               f"({exc.strerror})") from None
         log.warning("%s: %s %s kept in %s (%s); it is queued at the next start", self.name,

@@ -524,11 +524,10 @@ def _rel(key: str) -> str:
 def storage_problem(path: Path, exc: BaseException, what: str) -> str:
     """An operator sentence for a database that cannot be written: a full disk (with
     the space left) or a folder that is not writable."""
-    from kiosk.diskspace import free_mb
+    from kiosk.diskspace import looks_full
     from kiosk.errors import DiskFullError, is_disk_full
 
-    free = free_mb(path)
-    if (free is not None and free < 1.0) or "full" in str(exc).lower() or is_disk_full(exc):
+    if looks_full(path) or "full" in str(exc).lower() or is_disk_full(exc):
         return str(DiskFullError(path, f"write {what}", kept="what is already in it is "
                                  "still used."))
     if isinstance(exc, KioskError):  # already a sentence naming the file and the cure

@@ -28,7 +28,8 @@ pending pool, the sync state, the identity register and the analytics database):
   (`NotADatabaseError`), a file or folder that cannot be written
   (`ReadOnlyStoreError`), one that cannot be opened or created (`StoreOpenError`),
   one another process holds longer than the busy timeout (`StoreBusyError`). A full
-  disk is the kiosk's one `DiskFullError`. `translate` gives the same classes for
+  disk is the kiosk's one `DiskFullError`: SQLITE_FULL, or an I/O error while the disk
+  has less than `kiosk.diskspace.FULL_BELOW_MB` free. `translate` gives the same classes for
   errors raised later by a store's own statements.
 * **Read-only mode** (`read_only=True`, for listing what a full or read-only disk
   holds, or for reports): never creates, writes or upgrades the file; a file older
@@ -53,6 +54,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
 
+from kiosk.diskspace import looks_full
 from kiosk.errors import DiskFullError, KioskError
 
 log = logging.getLogger(__name__)
@@ -262,7 +264,9 @@ def translate(exc: sqlite3.Error, path: str | Path, what: str,
     path = Path(path)
     code = int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
     text = str(exc)
-    if code == sqlite3.SQLITE_FULL or "database or disk is full" in text:
+    if code == sqlite3.SQLITE_FULL or "database or disk is full" in text or (
+            (code == sqlite3.SQLITE_IOERR or "disk I/O error" in text) and looks_full(path)):
+        # a full disk also shows as an I/O error (a -wal or -shm file that cannot grow)
         return DiskFullError(path, f"write {what}", kept="what was saved before is kept.",
                              detail=text)
     if code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):

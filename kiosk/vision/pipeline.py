@@ -96,7 +96,11 @@ class VisionResult:
     reading last came from ("local"/"rekognition"), None without one. `gender`:
     Rekognition's answer for this visit, only with `gender_segment`. `scanned`: the
     whole frame was searched for faces (else only the region about the primary face,
-    and `tracks` outside it are as the last scan left them; `kiosk.vision.focus`)."""
+    and `tracks` outside it are as the last scan left them; `kiosk.vision.focus`).
+    `new_person`: in this frame another person took the primary's place while the
+    visit goes on (a switch or a takeover, see `VisionPipeline._check_switch` and
+    `_follow_primary`); never for the same visitor re-detected, nor on the frame a
+    visit starts (`visit_started` says that)."""
 
     frame_seq: int
     timestamp: float
@@ -117,6 +121,7 @@ class VisionResult:
     gender: str | None = None
     fallback_pending: bool = False
     scanned: bool = True
+    new_person: bool = False
 
 
 @dataclass(slots=True)
@@ -174,6 +179,7 @@ class VisionPipeline:
         self._asked_for_loss = False  # Rekognition already asked since the face was lost
         self._signatures: dict[int, np.ndarray] = {}  # track id -> last visible look
         self.switches = 0  # primary faces taken over by another person (see _check_switch)
+        self._new_person = False  # this frame: another person took the primary's place
 
     # ------------------------------------------------------------------ public
 
@@ -194,6 +200,7 @@ class VisionPipeline:
         """Detect, track, classify the primary face and update the visit."""
         t0 = time.perf_counter()
         ts = frame.timestamp
+        self._new_person = False
         look = self._focus.plan(self._tracker.primary)
         if self._regions is None:
             faces = tuple(self._detector.detect(frame.image))
@@ -263,6 +270,7 @@ class VisionPipeline:
             gender=self._gender,
             fallback_pending=self.fallback_pending,
             scanned=look.scan,
+            new_person=self._new_person and not visit.started,
         )
 
     def reset(self) -> str | None:
@@ -335,6 +343,7 @@ class VisionPipeline:
         del self._signatures[primary.id]
         self._signatures[new.id] = sig
         self.switches += 1
+        self._new_person = True
         return True
 
     def _follow_primary(self) -> bool:
@@ -350,11 +359,9 @@ class VisionPipeline:
         if primary.id != self._primary_id:
             old = self._primary_id
             old_track = self._tracker.get(old) if old is not None else None
-            if (
-                old is not None
-                and (old_track is None or not old_track.visible)
-                and self._smoothers.move(old, primary.id)
-            ):
+            if old_track is not None and old_track.visible:
+                self._new_person = True  # taken over: the old face is still there
+            elif old is not None and self._smoothers.move(old, primary.id):
                 self._renamed[old] = primary.id
             self._primary_id = primary.id
             self._uncertain_since = None

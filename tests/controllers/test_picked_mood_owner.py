@@ -4,6 +4,7 @@ face stays (or nobody is seen), and a newcomer's mood is read by the camera agai
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -12,6 +13,7 @@ from kiosk.config import load_settings
 from kiosk.controllers.visit import MANUAL_ADOPT_S, VisitController
 from kiosk.domain import Emotion
 from kiosk.testing import FakeClock
+from kiosk.vision.pipeline import VisionResult
 from tests.test_controller import FakeBackend, FakeView, Parts, SyncWorker, result
 
 
@@ -102,3 +104,59 @@ def test_a_face_long_after_an_unseen_pick_is_a_newcomer(parts: Parts) -> None:
     assert controller.visit_id is not None  # the visit itself goes on until idle
     controller.on_vision_result(result("b", Emotion.HAPPY, started=True))
     assert not controller.manual and backend.pages[-1][1] is Emotion.HAPPY
+
+
+def swapped(visit: str, emotion: Emotion | None) -> VisionResult:
+    """A frame in which another person took the primary's place, no empty frame
+    between them: vision's visit goes on (`VisionResult.new_person`)."""
+    return replace(result(visit, emotion), new_person=True)
+
+
+def test_a_newcomer_stepping_straight_in_is_read_by_the_camera(parts: Parts) -> None:
+    """The tester's video: A in view picks Sad; B steps straight into A's place (no
+    empty frame, so vision's visit goes on): B's own mood drives the page, not A's
+    "Sad · Your choice". Old code kept Sad for B's whole 40 s."""
+    controller, view, backend, clock = parts
+    controller.on_vision_result(result("a", Emotion.HAPPY, started=True))
+    controller.on_mood_picked("SAD")
+    for _ in range(5):
+        clock.now += 5
+        controller.on_vision_result(result("a", Emotion.CALM))  # A stays: A's choice
+    assert controller.manual and backend.pages[-1][1] is Emotion.SAD
+    controller.on_vision_result(swapped("a", None))  # B's fresh smoother: no mood yet
+    assert not controller.manual and controller.emotion is None
+    assert view.last("show_emotion") == (None,)  # not A's "Your choice"
+    controller.on_next()  # no mood of B's yet: the picker, not another page of Sad
+    assert view.count("open_mood_picker") == 1 and backend.pages[-1][1] is Emotion.SAD
+    clock.now += 1
+    controller.on_vision_result(result("a", Emotion.HAPPY))
+    assert backend.pages[-1][1] is Emotion.HAPPY
+    assert view.last("show_emotion")[0].source != "manual"
+    assert controller.visit_id is not None  # one visit all along (pages, likes stay)
+
+
+def test_a_newcomer_who_picks_keeps_their_own_choice(parts: Parts) -> None:
+    """B stepped straight in after A's pick, and picks for themselves: B's choice holds
+    while B stays; a third person stepping straight in is read by the camera again."""
+    controller, _, backend, clock = parts
+    controller.on_vision_result(result("a", None, started=True))
+    controller.on_mood_picked("SAD")
+    controller.on_vision_result(swapped("a", Emotion.ANGRY))
+    assert not controller.manual and backend.pages[-1][1] is Emotion.ANGRY
+    controller.on_mood_picked("CALM")
+    for _ in range(5):
+        clock.now += 5
+        controller.on_vision_result(result("a", Emotion.ANGRY))
+    assert controller.manual and backend.pages[-1][1] is Emotion.CALM
+    controller.on_vision_result(swapped("a", Emotion.SURPRISED))
+    assert not controller.manual and backend.pages[-1][1] is Emotion.SURPRISED
+
+
+def test_a_switch_without_a_pick_leaves_the_camera_visit_alone(parts: Parts) -> None:
+    controller, view, backend, _ = parts
+    controller.on_vision_result(result("a", Emotion.HAPPY, started=True))
+    visit = controller.visit_id
+    controller.on_vision_result(swapped("a", Emotion.SAD))
+    assert controller.visit_id == visit and not controller.manual
+    assert backend.pages[-1][1] is Emotion.SAD
+    assert view.last("show_emotion")[0].emotion is Emotion.SAD

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -128,6 +128,58 @@ def test_full_disk_is_reported_and_nothing_committed_is_lost(
         q.record_like(resumed)
         assert q.disk_full == "" and q.status()["disk_full"] is None
         assert _ids(db_path) == [*saved[len(batch):], resumed.event_id]
+
+
+@pytest.mark.parametrize("free_mb", [0.2, 5000.0])
+def test_a_disk_io_error_on_a_full_disk_says_the_disk_is_full(
+    db_path: Path, new_like: Callable[..., Like], monkeypatch: pytest.MonkeyPatch,
+    free_mb: float
+) -> None:
+    """On a full disk SQLite may say only "disk I/O error" (a -wal or -shm file that
+    cannot grow): the queue says what analytics and the catalog say, that the disk is
+    full, how much is free and what to do; with room on the disk it stays an I/O error."""
+    import contextlib
+
+    import kiosk.diskspace
+    from kiosk.events.errors import EventsError
+    from kiosk.storage import sqlite as store
+
+    @contextlib.contextmanager
+    def failing_write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+        error = sqlite3.OperationalError("disk I/O error")
+        error.sqlite_errorcode = sqlite3.SQLITE_IOERR_WRITE
+        raise error
+        yield conn  # a generator, as store.immediate; never reached
+
+    with EventQueue(db_path) as q:
+        q.record_like(new_like())
+        monkeypatch.setattr(kiosk.diskspace, "free_mb", lambda path: free_mb)
+        monkeypatch.setattr(store, "immediate", failing_write)
+        with pytest.raises(EventsError if free_mb > 1 else DiskFullError) as raised:
+            q.record_like(new_like())
+        if free_mb > 1:
+            assert not isinstance(raised.value, DiskFullError)
+            assert "disk I/O error" in str(raised.value) and q.disk_full == ""
+        else:
+            message = str(raised.value)
+            assert f"the disk holding {db_path} is full" in message, message
+            assert "events.max_mb" in message and "disk I/O error" in message
+            assert q.status()["disk_full"] == message
+
+
+def test_no_room_for_the_queues_folder_says_the_disk_is_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    def no_space(self: Path, *args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+
+    monkeypatch.setattr(Path, "mkdir", no_space)
+    with pytest.raises(DiskFullError) as raised:
+        EventQueue(tmp_path / "new" / "events.sqlite3")
+    assert f"the disk holding {tmp_path / 'new'} is full" in str(raised.value)
 
 
 def test_disk_full_error_message_names_the_file(tmp_path: Path) -> None:

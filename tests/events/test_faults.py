@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import pytest
 
@@ -264,6 +264,36 @@ def test_impression_under_a_lasting_lock_is_kept_and_queued_later(
         batch = q.next_batch(ALL)
         assert batch is not None and batch.rows[0].record_id == "imp-1"
         assert not q.spool_path.exists()
+
+
+def test_a_full_disk_under_a_lasting_lock_says_the_disk_is_full(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The spool that keeps an impression out of a locked queue cannot be written for
+    lack of space: the error says the disk is full, not a bare "No space left"."""
+    import errno
+    import os
+
+    from kiosk.errors import DiskFullError
+
+    real_open = Path.open
+
+    def no_space(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self.name.endswith(".spool"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+        return real_open(self, *args, **kwargs)
+
+    with EventQueue(db_path, busy_timeout_s=0.05, lock_wait_s=0.2) as q:
+        other = sqlite3.connect(db_path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        monkeypatch.setattr(Path, "open", no_space)
+        try:
+            with pytest.raises(DiskFullError) as raised:
+                q.record_impression("v1", ["a", "b"], event_id="imp-1")
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+    assert f"the disk holding {q.spool_path} is full" in str(raised.value)
 
 
 class _CommitFails:

@@ -270,6 +270,36 @@ def test_translate_maps_full_and_readonly() -> None:
     assert isinstance(error, ReadOnlyStoreError) and "are writable" in str(error)
 
 
+def _io_error() -> sqlite3.OperationalError:
+    error = sqlite3.OperationalError("disk I/O error")
+    error.sqlite_errorcode = sqlite3.SQLITE_IOERR_WRITE
+    return error
+
+
+def test_an_io_error_on_a_full_disk_is_the_kiosks_disk_full_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite says only "disk I/O error" when a full disk stops its -wal or -shm file
+    from growing: with the disk (nearly) full that is a DiskFullError, as SQLITE_FULL."""
+    import kiosk.diskspace
+
+    monkeypatch.setattr(kiosk.diskspace, "free_mb", lambda path: 0.2)
+    error = store.translate(_io_error(), tmp_path / "db", "the test store")
+    assert isinstance(error, DiskFullError)
+    assert "is full" in str(error) and str(tmp_path / "db") in str(error)
+    assert "disk I/O error" in str(error)  # SQLite's own words stay, in brackets
+
+
+def test_an_io_error_with_room_on_the_disk_stays_an_io_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kiosk.diskspace
+
+    monkeypatch.setattr(kiosk.diskspace, "free_mb", lambda path: 5000.0)
+    error = store.translate(_io_error(), tmp_path / "db", "the test store")
+    assert not isinstance(error, DiskFullError) and "disk I/O error" in str(error)
+
+
 # ------------------------------------------------- real read-only and full disks
 
 _CHILD = textwrap.dedent("""

@@ -1,0 +1,69 @@
+"""`VisionResult.new_person`: set on the frame another person takes the primary's
+place while the visit goes on (a switch or a takeover), never for the same visitor
+re-detected. The controller uses it to let a picked mood go (test_picked_mood_owner)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from kiosk.domain import Box, Frame
+from tests.vision.test_pipeline import CENTRE, FPS, SIDE, TEXTURED, H, Rig, W
+
+OTHER = np.random.default_rng(99).integers(0, 256, size=(H, W, 3), dtype=np.uint8)
+
+
+@pytest.fixture
+def rig() -> Iterator[Rig]:
+    r = Rig()
+    yield r
+    r.pipeline.close()
+
+
+def test_a_switch_in_the_same_box_is_a_new_person_on_that_frame_only(rig: Rig) -> None:
+    first = rig.step(boxes=[CENTRE])
+    assert first.visit_started and not first.new_person  # a visit start says so itself
+    assert not any(rig.step().new_person for _ in range(10))
+    rig.image = OTHER  # someone else stepped straight into the same place
+    swapped = rig.step()
+    assert rig.pipeline.switches == 1
+    assert swapped.new_person and swapped.visit_id == first.visit_id
+    assert not swapped.visit_started
+    assert not any(rig.step().new_person for _ in range(10))
+
+
+def test_a_re_detected_visitor_is_not_a_new_person(rig: Rig) -> None:
+    rig.step(1.0, [CENTRE])
+    first_id = rig.step().primary_track_id
+    rig.step(1.5, [])  # the track expires (1 s), the visit does not (3 s)
+    moved = Box(CENTRE.x1 + 150, CENTRE.y1, CENTRE.x2 + 150, CENTRE.y2)  # a new track
+    results = [rig.step(boxes=[moved]) for _ in range(10)]
+    assert results[0].primary_track_id not in (None, first_id)
+    assert not any(r.new_person or r.visit_started for r in results)
+
+
+def test_a_face_taking_over_the_primary_is_a_new_person(rig: Rig) -> None:
+    side = rig.step(1.0, [SIDE])
+    assert side.primary_box == SIDE
+    taken = rig.step(boxes=[SIDE, CENTRE])  # a much larger, central face: takes over
+    assert taken.primary_box == CENTRE and taken.new_person
+    assert taken.visit_id == side.visit_id
+    assert not rig.step().new_person
+
+
+def test_a_passer_by_beside_the_visitor_is_not_a_new_person(rig: Rig) -> None:
+    rig.step(1.0, [CENTRE])
+    results = [rig.step(boxes=[CENTRE, SIDE]) for _ in range(10)]
+    assert all(r.primary_box == CENTRE and not r.new_person for r in results)
+
+
+def test_a_frame_with_a_moving_visitor_is_not_a_new_person() -> None:
+    r = Rig()
+    for i in range(8):
+        r.detector.boxes = [Box(CENTRE.x1 + 2 * i, CENTRE.y1 + i, CENTRE.x2 + 2 * i,
+                                CENTRE.y2 + i)]
+        r.seq += 1
+        r.t += 1 / FPS
+        assert not r.pipeline.process(Frame(TEXTURED, r.seq, r.t)).new_person
