@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import types
 from typing import Any
 
 import numpy as np
@@ -180,16 +179,13 @@ def test_a_person_switch_ends_the_identity_state(parts: Any) -> None:
     assert not any(c.startswith("forget") for c in service.calls)
 
 
-def test_the_primary_changed_flag_of_the_vision_result_also_ends_it(parts: Any) -> None:
-    """Vision's person-switch detection (same track id, another person) is honoured."""
+def test_the_new_person_flag_of_the_vision_result_also_ends_it(parts: Any) -> None:
+    """Vision's person-switch detection (same track id, another person:
+    `VisionResult.new_person`) is honoured; the old hook read a field vision never had."""
     controller, flow, _service, prompt, _backend = parts
     controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
     flow.on_answer("yes")
-    same_track = result("v1", Emotion.HAPPY)
-    switched = types.SimpleNamespace(
-        **{f.name: getattr(same_track, f.name) for f in dataclasses.fields(same_track)},
-        primary_changed=True,
-    )
+    switched = dataclasses.replace(result("v1", Emotion.HAPPY), new_person=True)
     controller.on_vision_result(switched)
     assert controller.user_id is None and prompt.calls[-2:] == ["close", "ask 30"]
 

@@ -19,7 +19,7 @@ never calls the collection.
   still queued can use it: `VisitConsent.usable_user_id`), then the face and the
   local data go; the rest of the visit is anonymous.
 * Another person taking the primary place (the primary face track changes, or the
-  vision result says `primary_changed`) ends the identity state: the card or the
+  vision result says `new_person`) ends the identity state: the card or the
   "Forget me" bar goes, the user id is dropped, and the new person is asked anew.
   A visitor whose track is lost and found again counts as a new person too: the
   safe side for privacy.
@@ -148,8 +148,9 @@ class ConsentFlow(QObject):
         identity state (module docstring)."""
         self._last_result = result
         track = result.primary_track_id
-        # vision's own person-switch flag, where a pipeline reports one
-        switched = bool(getattr(result, "primary_changed", False))
+        # vision's own person-switch flag (`VisionResult.new_person`: another person
+        # took the primary's place, whatever the track ids say)
+        switched = result.new_person
         if self._person_track is not None and track is not None and track != self._person_track:
             switched = True
         if switched and self._person_track is not None:
