@@ -35,6 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.diskspace import free_mb, looks_full
 from kiosk.events.schema import WHAT
 from kiosk.storage import sqlite as store
 
@@ -69,10 +70,16 @@ def what_is_lost(name: str) -> str:
 def read_only_message(path: Path, detail: object, name: str = "event queue") -> str:
     """The operator sentence for a queue whose file cannot be written. `name`: the
     queue's name in messages ("event queue", or the fleet's "metrics queue")."""
-    return (f"the {name} {path} cannot be written ({detail}): {what_is_lost(name)}; "
-            "what is already queued is still uploaded. Make the data folder "
-            "writable again (check the disk and how it is mounted; app.data_dir) and "
-            "restart the kiosk")
+    lead = (f"the {name} {path} cannot be written ({detail}): {what_is_lost(name)}; "
+            "what is already queued is still uploaded. ")
+    text = str(detail)
+    if "No space left" in text or ("Read-only" not in text and looks_full(path.parent)):
+        free = free_mb(path.parent)
+        room = f" ({free:.1f} MB free)" if free is not None else ""
+        return (f"{lead}The disk holding {path.parent} is full{room}: free space on it "
+                "(old logs, exports, other files) and restart the kiosk")
+    return (f"{lead}Make the data folder writable again (check the disk and how it is "
+            "mounted; app.data_dir) and restart the kiosk")
 
 
 class Snapshot:

@@ -133,3 +133,17 @@ def test_a_metrics_queue_that_cannot_be_written_speaks_of_itself_not_of_likes(
     assert message.startswith(f"the metrics queue {tmp_path / 'metrics.sqlite3'} cannot be "
                               "written")
     assert "nothing new can be queued" in message and "likes" not in message
+
+
+def test_a_queue_that_cannot_be_written_for_lack_of_space_says_the_disk_is_full(
+    tmp_path: Path,
+) -> None:
+    """A full disk makes the start-up write probe fail with ENOSPC and the queue opens
+    read-only; the sentence told the operator to make the folder writable."""
+    from kiosk.events.readonly import read_only_message
+
+    full = read_only_message(tmp_path / "events.sqlite3", "No space left on device")
+    assert f"The disk holding {tmp_path} is full (" in full and "MB free)" in full
+    assert "free space on it" in full and "writable again" not in full
+    read_only = read_only_message(tmp_path / "events.sqlite3", "Read-only file system")
+    assert "Make the data folder writable again" in read_only and "is full" not in read_only
