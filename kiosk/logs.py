@@ -18,6 +18,16 @@ LOG_FILE = "kiosk.log"
 OPENCV_LOG_ENV = "OPENCV_LOG_LEVEL"
 
 
+def duration_text(seconds: float) -> str:
+    """A span for an operator to read: "45 s" below 2 min, "12 min" below 2 h, else
+    "3.5 h" (camera losses in the log, heartbeat ages in `kiosk-admin fleet`)."""
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
 def quiet_opencv(environ: MutableMapping[str, str] | None = None) -> None:
     """Limit OpenCV's native logger to errors, unless the operator chose a level.
 

@@ -37,6 +37,7 @@ from kiosk.camera.errors import SourceEnded
 from kiosk.camera.sources import FrameSource
 from kiosk.config import CameraSettings
 from kiosk.domain import Frame
+from kiosk.logs import duration_text
 
 __all__ = ["CameraState", "Capture", "StateCallback", "backoff_delay", "content_key"]
 
@@ -367,7 +368,7 @@ class Capture:
             log.info("camera still lost, now: %s; next try in %.1f s", message, delay)
         elif now >= self._next_remind_at:
             lost_for = now - (self._lost_since if self._lost_since is not None else now)
-            log.warning("camera still lost after %s: %s%s", _duration(lost_for), message,
+            log.warning("camera still lost after %s: %s%s", duration_text(lost_for), message,
                         _what_to_do(message))
             self._remind_every = min(REMIND_MAX_S, self._remind_every * 2)
             self._next_remind_at = now + self._remind_every
@@ -390,7 +391,7 @@ class Capture:
             h, w = image.shape[:2]
             back = ""
             if self._lost_since is not None:
-                back = f" (back after {_duration(now - self._lost_since)} lost)"
+                back = f" (back after {duration_text(now - self._lost_since)} lost)"
                 self._lost_since, self._next_remind_at = None, float("inf")
             self._set_state(CameraState.LIVE, f"{self.source.name} live ({w}x{h})", note=back)
 
@@ -435,12 +436,3 @@ def _what_to_do(message: str) -> str:
 def _reason_key(message: str) -> str:
     """A loss's reason without its numbers ("no frames … for 7.3 s" is one reason)."""
     return re.sub(r"\d+(\.\d+)?", "#", message)
-
-
-def _duration(seconds: float) -> str:
-    """ "45 s", "12 min", "3.5 h": how long a loss lasted, for the log."""
-    if seconds < 120:
-        return f"{seconds:.0f} s"
-    if seconds < 7200:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"

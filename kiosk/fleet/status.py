@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from kiosk.aws import error_code
+from kiosk.logs import duration_text
 
 PERIOD_S = 300
 MAX_QUERIES = 500  # GetMetricData's limit per call
@@ -56,7 +57,8 @@ class KioskLine:
         return asdict(self)
 
     def text(self) -> str:
-        age = "never" if self.heartbeat_age_s is None else _age(self.heartbeat_age_s)
+        age = ("never" if self.heartbeat_age_s is None
+               else f"{duration_text(self.heartbeat_age_s)} ago")
         camera = "?" if self.camera_live_pct is None else f"LIVE {self.camera_live_pct:.0f}%"
         queue = (f"{self.queue_depth:.0f}" if self.queue_depth is not None else
                  f"{self.queue_growth:+.0f}/5min" if self.queue_growth is not None else "?")
@@ -159,14 +161,6 @@ def _reduce(how: str, stamps: list[float], vals: list[float], now: float, today:
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
-
-
-def _age(seconds: float) -> str:
-    if seconds < 120:
-        return f"{seconds:.0f} s ago"
-    if seconds < 7200:
-        return f"{seconds / 60:.0f} min ago"
-    return f"{seconds / 3600:.1f} h ago"
 
 
 def _n(value: float | None) -> str:

@@ -64,3 +64,11 @@ def test_an_operators_level_wins_and_an_imported_cv2_is_set_directly() -> None:
         assert cv2.utils.logging.getLogLevel() == cv2.utils.logging.LOG_LEVEL_ERROR
     finally:
         cv2.utils.logging.setLogLevel(before)
+
+
+def test_durations_read_as_seconds_minutes_or_hours() -> None:
+    """One formatter for the camera-loss log lines and the fleet's heartbeat ages."""
+    from kiosk.logs import duration_text
+
+    assert [duration_text(s) for s in (0, 45.4, 119, 120, 719, 7199, 7200, 12600)] == [
+        "0 s", "45 s", "119 s", "2 min", "12 min", "120 min", "2.0 h", "3.5 h"]
