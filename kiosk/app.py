@@ -473,6 +473,11 @@ class Kiosk:
             log.warning("shutdown: %s did not stop cleanly", ", ".join(failed))
         return failed
 
+    def load_left_running(self) -> bool:
+        """The shutdown left vision's model load running (stopped during it: see
+        `VisionWorker.stop`), so the process must end without finalizing."""
+        return self.vision is not None and self.vision.abandoned
+
     def app_status(self) -> AppStatus:
         """GUI-thread part of the status (cheap attribute reads only; `kiosk.status`)."""
         vision = self.vision
@@ -657,10 +662,11 @@ def run_app(settings: Settings, quit_after: float | None = None) -> int:
             crashlog.mark_clean_exit(code)
     # Restart from the admin panel without systemd: start again instead of going dark.
     restart.restart_in_place_if_unsupervised(code)
-    if stuck:
-        # A thread is stuck in native code (a camera driver, torch): letting the
-        # interpreter finalize around it aborts in C++. Everything that matters is
-        # committed and the logs are flushed, so leave now with the real status.
+    if stuck or kiosk.load_left_running():
+        # A thread is stuck in native code (a camera driver, torch), or the model load
+        # was left on purpose (a stop during `import torch`): letting the interpreter
+        # finalize around it aborts in C++. Everything that matters is committed and
+        # the logs are flushed, so leave now with the real status.
         logging.shutdown()
         os._exit(code)
     return int(code)
