@@ -140,6 +140,7 @@ class Kiosk:
             reset_vision=self.vision.request_reset if self.vision else None,
             identity=self.consent_flow,
             events_worker=self.events_worker,
+            vision_loads=self.vision is not None,
         )
         self.curation = CurationController(view, self.worker, self.backend)
         self.admin = AdminController(
@@ -242,6 +243,7 @@ class Kiosk:
                 publisher.start()
                 fleet.append(publisher)
                 rec.add_bucket_listener(publisher.on_bucket)
+                rec.add_counts_listener(publisher.on_counts)  # a restart leaves at once
 
             rec.call_on_thread(open_fleet)
             self.cleanups.register("fleet metrics", lambda: all([p.stop(3.0) for p in fleet]), 4.0)
@@ -324,6 +326,7 @@ class Kiosk:
         if self.vision is not None:
             self.vision.result.connect(c.on_vision_result)
             self.vision.failed.connect(c.on_vision_failed)
+            self.vision.ready.connect(c.on_vision_ready)
             self.vision.ready.connect(self._on_vision_ready)
             self.vision.failed.connect(self.index_pacer.settle)
             self.vision.ready.connect(lambda _device: self.startup.finish("vision ready"))
