@@ -243,6 +243,7 @@ class Kiosk:
                 publisher.start()
                 fleet.append(publisher)
                 rec.add_bucket_listener(publisher.on_bucket)
+                rec.add_counts_listener(publisher.on_counts)  # a restart leaves at once
 
             rec.call_on_thread(open_fleet)
             self.cleanups.register("fleet metrics", lambda: all([p.stop(3.0) for p in fleet]), 4.0)

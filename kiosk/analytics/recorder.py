@@ -42,6 +42,7 @@ from kiosk.config import Settings
 log = logging.getLogger(__name__)
 
 BucketListener = Callable[[BucketStats, "Mix | None"], None]
+CountsListener = Callable[[BucketStats], None]
 MAX_SAMPLES = 20_000  # latency/fps samples kept per bucket (about 1 MB at worst)
 
 
@@ -100,6 +101,7 @@ class Recorder:
         self._camera_state: str | None = None
         self._camera_since = 0.0
         self._listeners: list[BucketListener] = []
+        self._early_listeners: list[CountsListener] = []
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -270,6 +272,14 @@ class Recorder:
         """`callback(bucket, mix_or_None)` on the analytics thread after each write."""
         self._listeners.append(callback)
 
+    def add_counts_listener(self, callback: CountsListener) -> None:
+        """`callback(counts)` on the analytics thread after each early write of an open
+        bucket's counts (`save_counts`): the counts gained since the previous early
+        write (`counts_only`, gauges empty), including the restart and crash of a start
+        after an unclean end, which this run may not live to see closed. The whole
+        bucket still reaches the bucket listeners when it closes."""
+        self._early_listeners.append(callback)
+
     # ------------------------------------------------------------------ thread
 
     def start(self) -> None:
@@ -330,6 +340,11 @@ class Recorder:
             closed, self._closed = self._closed, []
         for counts in early:
             self._write_early(counts)
+            for listener in list(self._early_listeners):
+                try:
+                    listener(counts)
+                except Exception:
+                    log.exception("analytics counts listener %r failed", listener)
         for bucket, mix, saved in closed:
             if self.store is not None:
                 rest = bucket if saved is None else minus_counts(bucket, saved)

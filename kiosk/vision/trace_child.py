@@ -17,7 +17,9 @@ The child is the kiosk's own program with a hidden first argument: `python -m ki
 --build-traces` from the source, `kiosk --build-traces` in the bundle. It reads the
 kiosk's settings, pickled, on its standard input (the same code made them), writes its
 log to a temporary file that the parent copies into its own log when it fails, and
-exits 0 once it saved the traces. Nothing is needed from outside the machine.
+exits 0 once it saved the traces. It runs at niceness `NICE` (10), so on a busy small
+machine the kiosk's window and preview get the cores first. Nothing is needed from
+outside the machine.
 
 The wait is interruptible: a stop (the kiosk shutting down) kills the child at once,
 and on Linux the child dies with the kiosk's vision thread (`die_with_parent`).
@@ -277,10 +279,27 @@ def die_with_parent() -> bool:
     return True
 
 
+NICE = 10  # the child's niceness: the kiosk's window and preview come first on a busy CPU
+NICE_ENV = "KIOSK_TRACE_NICE"  # for measuring: another niceness for the child
+
+
+def yield_cpu() -> int:
+    """Lower this process's CPU priority by `NICE` (or `$KIOSK_TRACE_NICE`): on a small
+    machine the child competes with the kiosk's GUI thread for the cores while the
+    window shows its first frames. Returns the niceness now (0 when it cannot be set)."""
+    text = os.environ.get(NICE_ENV, "")
+    step = int(text) if text.strip().lstrip("-").isdigit() else NICE
+    try:
+        return os.nice(step)
+    except (OSError, AttributeError):  # not allowed, or no os.nice (Windows)
+        return 0
+
+
 def child_main(source: IO[bytes] | None = None) -> int:
     """The child's entry point (`FLAG`): `{"settings": Settings, "folder": str}` from
     `source` (standard input); exit status 0 when traces were saved, 1 otherwise."""
     die_with_parent()
+    yield_cpu()
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s trace-child %(name)s: %(message)s")
     data = (source or sys.stdin.buffer).read()

@@ -195,3 +195,13 @@ def test_the_child_saves_where_the_kiosk_looks(tmp_path: Path) -> None:
     assert not needs_traces(settings, elsewhere) and needs_traces(settings)
     assert list(elsewhere.glob("*.pt"))  # detector and emotion models
     assert not trace_child.trace_folder(settings).exists()
+
+
+def test_the_child_gives_the_cpu_to_the_kiosk_first() -> None:
+    import subprocess
+
+    code = "from kiosk.vision.trace_child import yield_cpu; print(yield_cpu())"
+    env = {k: v for k, v in os.environ.items() if k != trace_child.NICE_ENV}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, check=True).stdout
+    assert int(out) == min(19, os.nice(0) + trace_child.NICE)
