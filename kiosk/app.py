@@ -253,6 +253,9 @@ class Kiosk:
         if self.camera is not None and self.vision is not None:
             rec.camera_state(self.camera.state)
             self.camera.state_changed.connect(lambda state, _msg: rec.camera_state(state))
+            # before the result's own notes: the controller (wired first) links an unseen
+            # picker to their face as it reads the result, then the recorder reads it
+            self.controller.picker_seen.connect(rec.same_person)
             self.vision.result.connect(lambda result: record_vision_result(rec, result))
         else:
             rec.camera_state(CameraState.LOST)

@@ -12,6 +12,8 @@ Privacy by construction:
 - a visit is a person: when another person steps straight into the place of the one
   in view (`person_changed`, vision's `new_person`: vision's visit id goes on), the
   first person's visit ends there and the newcomer's is a visit of its own;
+  and one person is one visit: a mood picked with nobody in view, then the picker's
+  face (`same_person`, the visit flow's `picker_seen`) count once;
 - a visit adds its dwell to a histogram bin, never a row of its own;
 - the emotion mix, pages and likes by emotion and liked items (`Mix`) are written
   only when they cover at least `k` visits; a smaller mix is merged with the next
@@ -96,6 +98,8 @@ class Recorder:
         # vision visit id -> people who took its place so far (memory only): notes for
         # that id are the latest person's, keyed "<id>#<n>" (`person_changed`)
         self._switched: dict[str, int] = {}
+        # vision visit id -> the visit its face is the person of (`same_person`)
+        self._alias: dict[str, str] = {}
         self._carry: Mix | None = None
         self._carry_visitors: set[str] = set()
         self._camera_state: str | None = None
@@ -134,6 +138,14 @@ class Recorder:
             o = self._roll()
             self._end_person(o, self._person(visit_id))
             self._switched.pop(visit_id, None)
+            self._alias.pop(visit_id, None)
+
+    def same_person(self, visit_id: str, vision_visit: str) -> None:
+        """The face of vision's visit `vision_visit` is the person of visit `visit_id`
+        (who picked a mood with nobody in view; `VisitController.picker_seen`): notes
+        for either count as one person. Call it before `visit_started(vision_visit)`."""
+        with self._lock:
+            self._alias[vision_visit] = self._person(visit_id)
 
     def person_changed(self, visit_id: str) -> None:
         """Another person took the place of visit `visit_id`'s (vision's `new_person`:
@@ -314,6 +326,7 @@ class Recorder:
                 self._open.stats.add_visit(now - started, self.attention_s)
             self._visits.clear()
             self._switched.clear()
+            self._alias.clear()
             self._close_open(min(now, self._open.stats.end), final=True)
         self.write_pending()
 
@@ -427,9 +440,12 @@ class Recorder:
     # ------------------------------------------------------------------ internals (locked)
 
     def _person(self, visit_id: str) -> str:
-        """The key of the person now behind `visit_id` (locked; see `person_changed`)."""
+        """The key of the person now behind `visit_id` (locked; see `person_changed` and
+        `same_person`)."""
         switched = self._switched.get(visit_id)
-        return visit_id if switched is None else f"{visit_id}#{switched}"
+        if switched is not None:
+            return f"{visit_id}#{switched}"
+        return self._alias.get(visit_id, visit_id)
 
     def _end_person(self, o: _Open, key: str) -> None:
         """That person's visit ends now: its dwell goes into the histogram (locked)."""

@@ -51,6 +51,9 @@ the serial workers, or a test's fakes.
 
 Signals:
     page_shown(float seconds): time from the emotion change to its grid (benchmark).
+    picker_seen(str visit_id, str vision_visit): the face of vision's visit
+        `vision_visit` is taken to be the person who picked a mood unseen in visit
+        `visit_id` (audience analytics count them as one person).
 """
 
 from __future__ import annotations
@@ -101,9 +104,11 @@ attract screen offers the mood picker until vision is ready."""
 
 
 class VisitController(QObject):
-    """The shopper loop (module docstring). Signals: `page_shown(float seconds)`."""
+    """The shopper loop (module docstring). Signals: `page_shown(float seconds)`,
+    `picker_seen(str visit_id, str vision_visit)`."""
 
     page_shown = Signal(float)
+    picker_seen = Signal(str, str)
 
     def __init__(
         self,
@@ -261,6 +266,8 @@ class VisitController(QObject):
         if self._manual_face is None and self._clock() - self._last_tap <= MANUAL_ADOPT_S:
             log.info("a face arrived just after a mood was picked unseen: the picker's")
             self._manual_face = vision_visit
+            if self.visit_id is not None:
+                self.picker_seen.emit(self.visit_id, vision_visit)
             return
         self._newcomer_after_pick()
 

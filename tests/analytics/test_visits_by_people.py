@@ -82,3 +82,37 @@ def test_one_person_stays_one_visit_and_nothing_is_left_behind(tmp_path: Path) -
     assert bucket.visits == 2
     [mix] = rec.store.mixes() if rec.store else []
     assert mix.visits == 2 and mix.emotions == {"HAPPY": 1, "SAD": 1}
+
+
+def test_a_mood_picked_unseen_and_the_pickers_face_are_one_person(qtbot: QtBot,
+                                                                  tmp_path: Path) -> None:
+    """Nobody in view picks a mood (the visit flow's own visit id), then their face
+    arrives within `MANUAL_ADOPT_S` of the touch (vision's visit id): one person.
+    Before, the emotion mix counted two visitors (k-anonymity over-counted)."""
+    clock = FakeClock(1_800_000_000.0)
+    rec = Recorder(AnalyticsStore(tmp_path / "a.sqlite3", k=1), bucket_s=300, k=1,
+                   attention_s=4.0, clock=clock)
+    settings = load_settings(env={}, overrides={"app.idle_timeout_s": "60"})
+    controller = VisitController(settings, RecordingView(FakeView(), rec), SyncWorker(),
+                                 FakeBackend(), clock=clock)
+    controller.picker_seen.connect(rec.same_person)  # as the app wires it
+    controller.start()
+
+    def see(r: VisionResult) -> None:  # the controller first, as the app connects them
+        controller.on_vision_result(r)
+        record_vision_result(rec, r)
+
+    controller.on_mood_picked("CALM")  # nobody in view
+    clock.advance(3)
+    see(result("v", Emotion.HAPPY, started=True))  # the picker's face
+    assert controller.manual  # the flow took it to be the picker's
+    controller.on_next()
+    clock.advance(5)
+    see(result(None, None, ended="v", face=False))
+    controller.stop()
+    rec.close_all()
+    assert rec._alias == {}
+    [bucket] = rec.store.buckets() if rec.store else []
+    assert bucket.visits == 1 and bucket.engaged == 1
+    [mix] = rec.store.mixes() if rec.store else []
+    assert mix.visits == 1
