@@ -19,6 +19,14 @@ Privacy by construction:
   only when they cover at least `k` visits; a smaller mix is merged with the next
   buckets until it does, and dropped (counted as `suppressed_visits`) after
   `max_merge_s` or at shutdown.
+
+Clock jumps: bucket times are wall-clock (epoch) times, but every duration (dwell, camera
+seconds) is measured on the monotonic clock, so a step of the wall clock (NTP's first
+sync on a kiosk without a real-time clock, a clock set by hand, a resume from suspend)
+never makes a negative dwell nor fills the gap with time that never happened. When the
+wall clock moves against the monotonic one by more than `JUMP_S`, the open bucket is
+closed at the jump (its camera time ends there) and counting goes on in the bucket of
+the new time; visits in progress go on, their dwell still monotonic.
 """
 
 from __future__ import annotations
@@ -46,6 +54,7 @@ log = logging.getLogger(__name__)
 BucketListener = Callable[[BucketStats, "Mix | None"], None]
 CountsListener = Callable[[BucketStats], None]
 MAX_SAMPLES = 20_000  # latency/fps samples kept per bucket (about 1 MB at worst)
+JUMP_S = 5.0  # the wall clock moved this far against the monotonic clock: a jump
 
 
 @dataclass
@@ -65,7 +74,10 @@ class _Open:
 class Recorder:
     """Thread-safe bucket recorder; see the module docstring.
 
-    `clock` gives epoch seconds (buckets align to multiples of `bucket_s`)."""
+    `clock` gives epoch seconds (buckets align to multiples of `bucket_s`); `monotonic`
+    measures durations. By default `monotonic` is `time.monotonic` with the real
+    `time.time`, and `clock` itself with any other clock (a test's fake time is both,
+    unless the test passes its own monotonic clock to step the wall clock against)."""
 
     def __init__(
         self,
@@ -78,6 +90,7 @@ class Recorder:
         attention_s: float = 4.0,
         retention_days: float = 90.0,
         clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] | None = None,
     ) -> None:
         self.store = store
         self._open_store = open_store
@@ -89,11 +102,16 @@ class Recorder:
         self.attention_s = float(attention_s)
         self.retention_days = float(retention_days)
         self._clock = clock
+        if monotonic is None:
+            monotonic = time.monotonic if clock is time.time else clock
+        self._monotonic = monotonic
+        self._offset = clock() - monotonic()  # wall minus monotonic; moves at a jump
+        self.clock_jumps = 0
         self._lock = threading.Lock()
         # closed buckets to write: (bucket, mix or None, counts already written early)
         self._closed: list[tuple[BucketStats, Mix | None, BucketStats | None]] = []
         self._early: list[BucketStats] = []  # counts of the open bucket, to write now
-        self._visits: dict[str, float] = {}  # visit id -> start (memory only)
+        self._visits: dict[str, float] = {}  # visit id -> monotonic start (memory only)
         self._visit_emotion: dict[str, str] = {}
         # vision visit id -> people who took its place so far (memory only): notes for
         # that id are the latest person's, keyed "<id>#<n>" (`person_changed`)
@@ -130,7 +148,7 @@ class Recorder:
         with self._lock:
             o = self._roll()
             key = self._person(visit_id)
-            self._visits.setdefault(key, self._clock())
+            self._visits.setdefault(key, self._monotonic())
             o.visitors.add(key)
 
     def visit_ended(self, visit_id: str) -> None:
@@ -157,7 +175,7 @@ class Recorder:
             self._end_person(o, self._person(visit_id))
             self._switched[visit_id] = self._switched.get(visit_id, 0) + 1
             key = self._person(visit_id)
-            self._visits[key] = self._clock()
+            self._visits[key] = self._monotonic()
             o.visitors.add(key)
 
     def emotion_settled(self, visit_id: str, emotion: str) -> None:
@@ -321,9 +339,9 @@ class Recorder:
         """Close the open bucket now and write it with everything pending (shutdown)."""
         with self._lock:
             self._roll()  # a bucket whose time is up is closed once, here, not again below
-            now = self._clock()
+            now, mono = self._clock(), self._monotonic()
             for _visit_id, started in list(self._visits.items()):
-                self._open.stats.add_visit(now - started, self.attention_s)
+                self._open.stats.add_visit(max(0.0, mono - started), self.attention_s)
             self._visits.clear()
             self._switched.clear()
             self._alias.clear()
@@ -452,7 +470,7 @@ class Recorder:
         started = self._visits.pop(key, None)
         self._visit_emotion.pop(key, None)
         if started is not None:
-            o.stats.add_visit(self._clock() - started, self.attention_s)
+            o.stats.add_visit(max(0.0, self._monotonic() - started), self.attention_s)
 
     def _save_counts(self) -> None:
         """Queue the open bucket's counts gained since its last early write (locked)."""
@@ -469,7 +487,11 @@ class Recorder:
         return _Open(BucketStats(start, self.bucket_s), Mix(start, start + self.bucket_s))
 
     def _roll(self) -> _Open:
-        now = self._clock()
+        now, mono = self._clock(), self._monotonic()
+        offset = now - mono
+        if abs(offset - self._offset) > JUMP_S:
+            self._clock_jumped(mono + self._offset, now)
+        self._offset = offset  # also follows a slow slew (NTP adjusting the rate)
         skipped = 0
         while now >= self._open.stats.end:
             end = self._open.stats.end
@@ -481,6 +503,25 @@ class Recorder:
             self._camera_since = max(self._camera_since, self._open.stats.start)
             self._wake.set()
         return self._open
+
+    def _clock_jumped(self, before: float, now: float) -> None:
+        """The wall clock stepped from `before` (the wall time the monotonic clock says
+        it is) to `now` (locked): the buckets up to `before` are closed as lived (the
+        open one at `before`), and counting goes on in the bucket of `now`. Nothing of
+        the gap is counted: no camera seconds, no empty buckets."""
+        self.clock_jumps += 1
+        log.warning("analytics: the wall clock jumped %+.0f s (from %s to %s UTC); the "
+                    "bucket open at the jump is closed there and counting goes on from "
+                    "the new time", now - before, _utc(before), _utc(now))
+        while before >= self._open.stats.end:  # the kiosk lived up to `before`
+            end = self._open.stats.end
+            self._close_open(end, final=False)
+            self._open = self._new(end)
+            self._camera_since = max(self._camera_since, end)
+        self._close_open(max(before, self._open.stats.start), final=False)
+        self._open = self._new(self._align(now))
+        self._camera_since = now
+        self._wake.set()
 
     def _account_camera(self, until: float) -> None:
         if self._camera_state is not None and until > self._camera_since:
@@ -513,3 +554,7 @@ class Recorder:
         else:
             self._carry, self._carry_visitors = mix, visitors
         self._closed.append((s, written, o.saved))
+
+
+def _utc(epoch: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(epoch))
