@@ -283,12 +283,15 @@ class Kiosk:
             self.window.show_message("Audience analytics are off ([analytics] enabled)")
             return
         from kiosk.analytics.report import build_report, start_of_today
+        from kiosk.config.timezone import store_zone
 
         rec = self.analytics
         def today() -> dict[str, Any]:  # Any: the report's JSON-like values
             if rec.store is None:
                 raise RuntimeError("the analytics database is not open (see the log)")
-            return build_report(rec.store, start_of_today(), extra=[rec.unsaved()])
+            zone = store_zone(self.settings.analytics.timezone)
+            return build_report(rec.store, start_of_today(zone=zone), extra=[rec.unsaved()],
+                                zone=zone)
 
         self.worker.submit(
             today,
