@@ -53,6 +53,10 @@ from kiosk.vision.visits import VisitTracker
 
 log = logging.getLogger(__name__)
 
+# A new face's first readings are averaged plainly, without the hold (see
+# `EmotionSmoother`'s `warmup`): one wrong first look does not stand for seconds.
+FIRST_READINGS = 3
+
 FallbackJob = Callable[[], RekognitionResult | None]
 Submit = Callable[[FallbackJob], Future[RekognitionResult | None]]
 
@@ -160,6 +164,7 @@ class VisionPipeline:
         self._smoothers = TrackSmoothers(
             self.settings.smoothing_s, self.settings.hysteresis,
             hold_s=self.settings.hold_s, max_dt_s=self.settings.max_reading_s,
+            warmup=FIRST_READINGS,
         )
         self._visits = VisitTracker(self.settings.visit_grace_s)
         self.fallback_after_s = fallback_after_s
