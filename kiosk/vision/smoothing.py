@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 from kiosk.domain import Emotion, EmotionReading
 
@@ -185,7 +186,7 @@ class TrackSmoothers:
     are passed on to each)."""
 
     def __init__(self, smoothing_s: float = 0.4, hysteresis: float = 0.10,
-                 **options: float) -> None:
+                 **options: Any) -> None:
         self.smoothing_s = smoothing_s
         self.hysteresis = hysteresis
         self.options = options
