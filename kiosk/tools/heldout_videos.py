@@ -14,9 +14,10 @@ listing them with their kind and half:
   4 s each, two or three people per video, 10 or 15 fps.
 
 Seeds start at 101, none of them used for the README's figures (0-41). Each kind is
-split in two halves by position: even ones `tune`, odd ones `heldout`. Choose
-settings on `tune` and report `heldout`. The videos are not committed (about
-60 MB); the same command writes the same files.
+split in two halves, `tune` and `heldout`, by position (the switches so that each
+half has five 10 fps videos and some 15 and 25 fps ones). Choose settings on `tune`
+and report `heldout`. The videos are not committed (about 95 MB); the same command
+writes the same files.
 """
 
 from __future__ import annotations
@@ -85,7 +86,9 @@ def specs() -> list[VideoSpec]:
     switch_fps = (10, 10, 15, 25) * 5
     for i, fps in enumerate(switch_fps):
         gaps = fps == 25
-        out.append(VideoSpec(f"switch{i:02d}", "switch", "tune" if i % 2 == 0 else "heldout",
+        # Halves alike: each gets five 10 fps videos and the 15 and 25 fps ones shared.
+        tune = i % 4 in ((0, 2) if (i // 4) % 2 == 0 else (1, 3))
+        out.append(VideoSpec(f"switch{i:02d}", "switch", "tune" if tune else "heldout",
                              fps, seed, switch_script(seed, gaps)))
         seed += 1
     for i in range(6):

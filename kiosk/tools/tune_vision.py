@@ -6,6 +6,8 @@ scoring (`kiosk.vision.video_eval`) on every video for each setting, every frame
 with `--step-ms 400` at seeds 0 and 1, and prints one JSON line per (video, run,
 setting). Without `--grid` only the configured defaults are scored; `--set
 hold_s=0.1 --set switch_similarity=0.5` scores one other setting too.
+`python -m kiosk.tools.tune_vision --summary FILE.jsonl` sums such lines up per
+half, kind of video, run and setting (`summarize`).
 
 The detector's and models' answers do not depend on the smoothing or the switch
 settings, only on the frame and the box (and the mirror view), so they are computed
@@ -39,6 +41,9 @@ KEYS = ("on_screen_accuracy", "settle_s", "settle_s_read_right", "misread_segmen
         "switches_missed", "false_switches", "false_visits")
 
 # One setting changed at a time around the defaults, and a few pairs.
+SEGMENT_KEYS = ("label", "image", "model_read", "raw_right", "shown_right", "settle_s", "flips",
+                "new_tracks")
+
 GRID: tuple[dict[str, Any], ...] = (
     {"hold_s": 0.0}, {"hold_s": 0.1}, {"hold_s": 0.3},
     {"max_reading_s": 0.1}, {"max_reading_s": 0.25},
@@ -124,22 +129,69 @@ def score_video(entry: dict[str, Any], folder: Path, detector: Any, ensemble: An
             yield {"video": entry["name"], "kind": entry["kind"], "half": entry["half"],
                    "fps": entry["fps"],
                    "run": "every" if load is None else f"load{load.seed}",
-                   "set": changed(settings, base), **{k: result[k] for k in KEYS}}
+                   "set": changed(settings, base), **{k: result[k] for k in KEYS},
+                   "segments": [{k: row[k] for k in SEGMENT_KEYS} for row in result["segments"]]}
     store.parent.mkdir(exist_ok=True)
     store.write_bytes(pickle.dumps(cache))
+
+
+def summarize(lines: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per (half, kind, run, setting) over its videos: mean and least
+    accuracy, how many videos reach 0.6; the mean of the videos' settle p50 and p95
+    (and of settle_s_read_right p95, with its largest), how many videos settle within
+    1.0 s at p95; misread segments; flips per 10 s (mean, largest); switches."""
+    groups: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
+    for line in lines:
+        key = (line["half"], line["kind"], line["run"], json.dumps(line["set"], sort_keys=True))
+        groups.setdefault(key, []).append(line)
+
+    def mean(values: Sequence[float | None]) -> float | None:
+        kept = [v for v in values if v is not None]
+        return round(float(np.mean(kept)), 3) if kept else None
+
+    rows = []
+    for (half, kind, run, setting), group in sorted(groups.items()):
+        acc = [g["on_screen_accuracy"] for g in group]
+        p95 = [g["settle_s"]["p95"] for g in group]
+        right95 = [g["settle_s_read_right"]["p95"] for g in group
+                   if g["settle_s_read_right"]["p95"] is not None]
+        flips = [g["flips_per_10s"] for g in group]
+        rows.append({
+            "half": half, "kind": kind, "run": run, "set": json.loads(setting),
+            "videos": len(group), "accuracy_mean": mean(acc), "accuracy_min": min(acc),
+            "videos_accuracy_ge_0.6": sum(a >= 0.6 for a in acc),
+            "settle_p50_mean": mean([g["settle_s"]["p50"] for g in group]),
+            "settle_p95_mean": mean(p95), "videos_settle_p95_le_1": sum(p <= 1.0 for p in p95),
+            "read_right_p95_mean": mean(right95),
+            "read_right_p95_max": max(right95, default=None),
+            "misread": sum(g["misread_segments"] for g in group),
+            "flips_per_10s_mean": mean(flips), "flips_per_10s_max": max(flips),
+            "switches_missed": sum(g["switches_missed"] for g in group),
+            "switches_expected": sum(g["switches_expected"] for g in group),
+            "false_switches": sum(g["false_switches"] for g in group),
+        })
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("folder", type=Path)
+    parser.add_argument("folder", type=Path, help="the videos' folder (with --summary: "
+                        "a file of this tool's lines)")
     parser.add_argument("--grid", action="store_true", help="score the whole GRID too")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="also score the defaults with this [vision] setting changed")
     parser.add_argument("--half", choices=("tune", "heldout"), help="only this half")
     parser.add_argument("--only", nargs="*", help="only these videos (by name)")
     parser.add_argument("--out", type=Path, help="also append the lines to this file")
+    parser.add_argument("--summary", action="store_true",
+                        help="FOLDER is a file of this tool's lines: print `summarize` of it")
     args = parser.parse_args(argv)
+    if args.summary:
+        with args.folder.open(encoding="utf-8") as fh:
+            for row in summarize([json.loads(line) for line in fh if line.strip()]):
+                print(json.dumps(row))
+        return 0
     manifest_path = args.folder / "manifest.json"
     if not manifest_path.is_file():
         parser.error(f"{manifest_path}: no manifest; write the videos with "
