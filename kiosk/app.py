@@ -43,7 +43,13 @@ from PySide6.QtWidgets import QApplication
 from kiosk import __version__, crashlog, restart
 from kiosk.backend import KioskBackend
 from kiosk.camera.capture import CameraState
-from kiosk.config import ConfigError, Settings, settings_notes
+from kiosk.config import (
+    ConfigError,
+    Settings,
+    default_config_path,
+    load_settings,
+    settings_notes,
+)
 from kiosk.controllers.admin import AdminController
 from kiosk.controllers.curation import CurationController
 from kiosk.controllers.seams import View
@@ -59,6 +65,7 @@ from kiosk.ui.exhibit import apply_exhibit_mode, show_windowed
 from kiosk.ui.i18n import install_translator
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.out_of_order import OutOfOrderPage, SettingsWatch
+from kiosk.ui.settings_check import SettingsCheck
 from kiosk.vision.factory import pipeline_factory
 from kiosk.vision.source_lines import lighten_pyside_import_hook
 from kiosk.watchdog import SystemdWatchdog
@@ -140,6 +147,7 @@ class Kiosk:
             reset_vision=self.vision.request_reset if self.vision else None,
             identity=self.consent_flow,
             events_worker=self.events_worker,
+            vision_loads=self.vision is not None,
         )
         self.curation = CurationController(view, self.worker, self.backend)
         self.admin = AdminController(
@@ -150,6 +158,10 @@ class Kiosk:
         # workers' errors -> admin panel "Last problem"; owned by the window, so it is
         # deleted on the GUI thread with it (never by a garbage collection on a worker thread)
         self.problems = WorkerProblems(parent=self.window)
+        # an edit to the settings file is checked at once, not first at the next start
+        self.settings_check = SettingsCheck(
+            Path(settings.source_file) if settings.source_file else default_config_path(),
+            load_settings, parent=self.window)
         # the periodic S3 catalog sync: built here, started in start(), own budget
         self.sync_bridge = ThreadBridge("catalog sync", parent=self.window)
         self._s3sync: S3Sync | None = None  # opened on the sync thread
@@ -242,6 +254,7 @@ class Kiosk:
                 publisher.start()
                 fleet.append(publisher)
                 rec.add_bucket_listener(publisher.on_bucket)
+                rec.add_counts_listener(publisher.on_counts)  # a restart leaves at once
 
             rec.call_on_thread(open_fleet)
             self.cleanups.register("fleet metrics", lambda: all([p.stop(3.0) for p in fleet]), 4.0)
@@ -251,6 +264,9 @@ class Kiosk:
         if self.camera is not None and self.vision is not None:
             rec.camera_state(self.camera.state)
             self.camera.state_changed.connect(lambda state, _msg: rec.camera_state(state))
+            # before the result's own notes: the controller (wired first) links an unseen
+            # picker to their face as it reads the result, then the recorder reads it
+            self.controller.picker_seen.connect(rec.same_person)
             self.vision.result.connect(lambda result: record_vision_result(rec, result))
         else:
             rec.camera_state(CameraState.LOST)
@@ -269,12 +285,15 @@ class Kiosk:
             self.window.show_message("Audience analytics are off ([analytics] enabled)")
             return
         from kiosk.analytics.report import build_report, start_of_today
+        from kiosk.config.timezone import store_zone
 
         rec = self.analytics
         def today() -> dict[str, Any]:  # Any: the report's JSON-like values
             if rec.store is None:
                 raise RuntimeError("the analytics database is not open (see the log)")
-            return build_report(rec.store, start_of_today(), extra=[rec.unsaved()])
+            zone = store_zone(self.settings.analytics.timezone)
+            return build_report(rec.store, start_of_today(zone=zone), extra=[rec.unsaved()],
+                                zone=zone)
 
         self.worker.submit(
             today,
@@ -324,6 +343,7 @@ class Kiosk:
         if self.vision is not None:
             self.vision.result.connect(c.on_vision_result)
             self.vision.failed.connect(c.on_vision_failed)
+            self.vision.ready.connect(c.on_vision_ready)
             self.vision.ready.connect(self._on_vision_ready)
             self.vision.failed.connect(self.index_pacer.settle)
             self.vision.ready.connect(lambda _device: self.startup.finish("vision ready"))
@@ -337,6 +357,7 @@ class Kiosk:
         if self.vision is not None:
             self.problems.watch_frames("vision", self.vision)
         self.problems.reported.connect(self._on_worker_problem)
+        self.settings_check.problem.connect(self._on_worker_problem)
 
     def start(self) -> None:
         s = self.settings
@@ -346,6 +367,8 @@ class Kiosk:
             show_windowed(self.window)
         self.startup.start()
         self.cleanups.register("start-up watch", self.startup.stop, inline=True)
+        self.settings_check.start()
+        self.cleanups.register("settings check", self.settings_check.stop, inline=True)
         self.events_worker.start()
         self.events_worker.submit(self.backend.open_events, on_result=self._start_uploader)
         # stopped after the recommend worker (clean-ups run in reverse), so the last
@@ -470,6 +493,11 @@ class Kiosk:
         if failed:
             log.warning("shutdown: %s did not stop cleanly", ", ".join(failed))
         return failed
+
+    def load_left_running(self) -> bool:
+        """The shutdown left vision's model load running (stopped during it: see
+        `VisionWorker.stop`), so the process must end without finalizing."""
+        return self.vision is not None and self.vision.abandoned
 
     def app_status(self) -> AppStatus:
         """GUI-thread part of the status (cheap attribute reads only; `kiosk.status`)."""
@@ -655,10 +683,11 @@ def run_app(settings: Settings, quit_after: float | None = None) -> int:
             crashlog.mark_clean_exit(code)
     # Restart from the admin panel without systemd: start again instead of going dark.
     restart.restart_in_place_if_unsupervised(code)
-    if stuck:
-        # A thread is stuck in native code (a camera driver, torch): letting the
-        # interpreter finalize around it aborts in C++. Everything that matters is
-        # committed and the logs are flushed, so leave now with the real status.
+    if stuck or kiosk.load_left_running():
+        # A thread is stuck in native code (a camera driver, torch), or the model load
+        # was left on purpose (a stop during `import torch`): letting the interpreter
+        # finalize around it aborts in C++. Everything that matters is committed and
+        # the logs are flushed, so leave now with the real status.
         logging.shutdown()
         os._exit(code)
     return int(code)
