@@ -30,7 +30,9 @@ def test_the_set_is_split_in_halves_of_each_kind_on_seeds_not_tuned_on() -> None
         assert sum(v.half == "heldout" for v in of_kind) == count // 2
     switches = [v for v in videos if v.kind == "switch"]
     assert {v.fps for v in switches} == {10, 15, 25}
-    assert any("none:1,happy" in v.script or ",none:1," in v.script for v in switches)
+    assert all((",none:1," in v.script) == (v.fps == 25) for v in switches)  # gaps
+    for half in ("tune", "heldout"):
+        assert {v.fps for v in switches if v.half == half} == {10, 15, 25}
     for video in videos:
         faces = [s for s in parse_script(video.script) if s.label is not None]
         if video.kind == "switch":
