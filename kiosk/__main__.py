@@ -53,6 +53,8 @@ def _main(argv: list[str]) -> int:
         fixed = _out_of_order(args, overrides, exc)
         if fixed is None:
             return 0
+        if isinstance(fixed, int):
+            return fixed
         settings = fixed
     if args.print_config:
         sys.stdout.write(describe(settings))
@@ -66,22 +68,43 @@ def _main(argv: list[str]) -> int:
 
         return run_self_test(settings)
 
+    code = _no_display()
+    if code is not None:
+        return code
     from kiosk.app import run_app
 
     return run_app(settings, quit_after=args.quit_after)
 
 
+def _no_display() -> int | None:
+    """None when there is a display for Qt (waited for when it is set but not up yet,
+    `kiosk.display`); else the exit status after one ERROR line naming what is missing
+    and what to do: 2 when a setting is missing (a restart cannot fix it; the systemd
+    unit does not restart on 2), 1 when the server did not come within the wait."""
+    from kiosk.display import wait_for_display
+
+    problem = wait_for_display()
+    if problem is None:
+        return None
+    logging.getLogger("kiosk").error("no display to show the kiosk on: %s", problem.message)
+    return 1 if problem.may_come else 2
+
+
 def _out_of_order(args: argparse.Namespace, overrides: dict[str, Any], error: ConfigError
-                  ) -> Settings | None:
+                  ) -> Settings | int | None:
     """Exhibit mode with unusable settings: log the problem as one line and show the
     out-of-order page until the settings file is fixed (its settings are returned)
-    or the kiosk is asked to stop (None). See README "Operating it"."""
+    or the kiosk is asked to stop (None); an exit status when there is no display to
+    show the page on (`_no_display`). See README "Operating it"."""
     from kiosk.logs import setup_logging
 
     log_dir = peek_setting("app.log_dir", args.config, overrides=overrides) or ""
     setup_logging(Settings(app=AppSettings(log_dir=log_dir)).log_dir)
     log = logging.getLogger("kiosk")
     log.error("settings error: %s", error.located())
+    code = _no_display()
+    if code is not None:
+        return code
     from kiosk.app import wait_for_settings
 
     language = peek_setting("app.language", args.config, overrides=overrides) or "en"

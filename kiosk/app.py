@@ -140,6 +140,7 @@ class Kiosk:
             reset_vision=self.vision.request_reset if self.vision else None,
             identity=self.consent_flow,
             events_worker=self.events_worker,
+            vision_loads=self.vision is not None,
         )
         self.curation = CurationController(view, self.worker, self.backend)
         self.admin = AdminController(
@@ -242,6 +243,7 @@ class Kiosk:
                 publisher.start()
                 fleet.append(publisher)
                 rec.add_bucket_listener(publisher.on_bucket)
+                rec.add_counts_listener(publisher.on_counts)  # a restart leaves at once
 
             rec.call_on_thread(open_fleet)
             self.cleanups.register("fleet metrics", lambda: all([p.stop(3.0) for p in fleet]), 4.0)
@@ -251,6 +253,9 @@ class Kiosk:
         if self.camera is not None and self.vision is not None:
             rec.camera_state(self.camera.state)
             self.camera.state_changed.connect(lambda state, _msg: rec.camera_state(state))
+            # before the result's own notes: the controller (wired first) links an unseen
+            # picker to their face as it reads the result, then the recorder reads it
+            self.controller.picker_seen.connect(rec.same_person)
             self.vision.result.connect(lambda result: record_vision_result(rec, result))
         else:
             rec.camera_state(CameraState.LOST)
@@ -324,6 +329,7 @@ class Kiosk:
         if self.vision is not None:
             self.vision.result.connect(c.on_vision_result)
             self.vision.failed.connect(c.on_vision_failed)
+            self.vision.ready.connect(c.on_vision_ready)
             self.vision.ready.connect(self._on_vision_ready)
             self.vision.failed.connect(self.index_pacer.settle)
             self.vision.ready.connect(lambda _device: self.startup.finish("vision ready"))
@@ -470,6 +476,11 @@ class Kiosk:
         if failed:
             log.warning("shutdown: %s did not stop cleanly", ", ".join(failed))
         return failed
+
+    def load_left_running(self) -> bool:
+        """The shutdown left vision's model load running (stopped during it: see
+        `VisionWorker.stop`), so the process must end without finalizing."""
+        return self.vision is not None and self.vision.abandoned
 
     def app_status(self) -> AppStatus:
         """GUI-thread part of the status (cheap attribute reads only; `kiosk.status`)."""
@@ -655,10 +666,11 @@ def run_app(settings: Settings, quit_after: float | None = None) -> int:
             crashlog.mark_clean_exit(code)
     # Restart from the admin panel without systemd: start again instead of going dark.
     restart.restart_in_place_if_unsupervised(code)
-    if stuck:
-        # A thread is stuck in native code (a camera driver, torch): letting the
-        # interpreter finalize around it aborts in C++. Everything that matters is
-        # committed and the logs are flushed, so leave now with the real status.
+    if stuck or kiosk.load_left_running():
+        # A thread is stuck in native code (a camera driver, torch), or the model load
+        # was left on purpose (a stop during `import torch`): letting the interpreter
+        # finalize around it aborts in C++. Everything that matters is committed and
+        # the logs are flushed, so leave now with the real status.
         logging.shutdown()
         os._exit(code)
     return int(code)

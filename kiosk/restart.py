@@ -72,15 +72,24 @@ def restart_argv(
     argv: Sequence[str] | None = None,
     executable: str | None = None,
     frozen: bool | None = None,
+    orig_argv: Sequence[str] | None = None,
 ) -> list[str]:
-    """The command line that starts this kiosk again with the same arguments: the
-    bundle's executable when frozen, else `python -m kiosk …` (which also covers the
-    `kiosk` console script)."""
+    """The command line that starts this kiosk again the way it was started: the
+    bundle's executable when frozen; else the interpreter's own command line
+    (`sys.orig_argv`: the `kiosk` console script stays that script, `python -m kiosk`
+    stays that, in the same working folder); else (a kiosk started from `python -c`,
+    or an interpreter without `orig_argv`) `python -m kiosk` with `argv`'s arguments.
+    Before, a kiosk started as `.venv/bin/kiosk` came back as `python -m kiosk`,
+    which imports the package from the working folder: another checkout's code when
+    the shell stood in one."""
     argv = list(sys.argv if argv is None else argv)
     executable = executable or sys.executable
     frozen = bool(getattr(sys, "frozen", False)) if frozen is None else frozen
     if frozen:
         return [executable, *argv[1:]]
+    orig = list(getattr(sys, "orig_argv", []) if orig_argv is None else orig_argv)
+    if len(orig) >= 2 and "-c" not in orig[1:]:
+        return [executable, *orig[1:]]
     return [executable, "-m", "kiosk", *argv[1:]]
 
 
@@ -90,13 +99,14 @@ def restart_in_place_if_unsupervised(
     env: Mapping[str, str] | None = None,
     execv: Callable[[str, list[str]], object] = os.execv,
     argv: Sequence[str] | None = None,
+    orig_argv: Sequence[str] | None = None,
 ) -> bool:
     """After the orderly shutdown: with `code == RESTART_EXIT_CODE` and no supervisor,
     replace this process with a fresh kiosk (does not return when it works). Returns
     False when nothing was done (another code, or a supervisor restarts us)."""
     if code != RESTART_EXIT_CODE or supervised(env):
         return False
-    command = restart_argv(argv)
+    command = restart_argv(argv, orig_argv=orig_argv)
     log.info("restarting in place (no supervisor): %s", " ".join(command))
     for handler in logging.getLogger().handlers:  # the new process reopens the log files
         handler.flush()

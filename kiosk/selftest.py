@@ -49,6 +49,7 @@ def run_self_test(settings: Settings, out: TextIO | None = None, camera_timeout_
         check_fleet,
         check_sync,
         lambda s: check_camera(s, camera_timeout_s),
+        check_display,
     ]
     results = []
     for check in checks:
@@ -272,6 +273,19 @@ def check_sync(settings: Settings, client: Any = None) -> Check:
     from kiosk.curation.sync_reach import sync_reach
 
     return Check("catalog sync", *sync_reach(settings, client))
+
+
+def check_display(settings: Settings) -> Check:
+    """The screen the kiosk would draw on (`kiosk.display`): WARN, not FAIL, without
+    one, as the self-test is often run over SSH, where there is none."""
+    from kiosk.display import display_problem
+
+    problem = display_problem()
+    platform = os.environ.get("QT_QPA_PLATFORM", "") or "Qt's default"
+    if problem is None:
+        return Check("display", "PASS", f"available for {platform}")
+    return Check("display", "WARN", f"none here ({problem.message}); fine over SSH, but "
+                 "the kiosk itself exits without one")
 
 
 def check_camera(settings: Settings, timeout_s: float) -> Check:

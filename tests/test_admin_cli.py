@@ -105,10 +105,31 @@ def test_pin_without_a_terminal_points_to_stdin(run: Any,
     def no_terminal(prompt: str = "") -> str:
         raise EOFError
 
+    class Terminal:
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Terminal())
     monkeypatch.setattr(getpass, "getpass", no_terminal)
     code, out, err = run("pin")
     assert code == 1 and out == ""
     assert "kiosk-admin pin --stdin" in err and "Traceback" not in err
+
+
+def test_a_piped_pin_is_read_without_stdin_flag(run: Any,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from kiosk.config.pin import check_pin
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("4321\n"))  # echo 4321 | kiosk-admin pin
+    code, out, err = run("pin")
+    assert code == 0, err
+    stored = out.split('admin_pin_hash = "', 1)[1].split('"', 1)[0]
+    assert check_pin("4321", stored)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    code, out, err = run("pin")
+    assert code == 1 and "no PIN on standard input" in err
 
 
 def test_json_commands_keep_standard_output_json_when_they_fail(run: Any,

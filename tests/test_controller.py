@@ -157,6 +157,9 @@ class FakeView(View):
     def set_camera_state(self, state: CameraState, message: str) -> None:
         self._record("set_camera_state", state, message)
 
+    def set_vision_ready(self, ready: bool) -> None:
+        self._record("set_vision_ready", ready)
+
     def show_attract(self, images: list[Any]) -> None:
         self._record("show_attract", images)
 

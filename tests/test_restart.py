@@ -15,8 +15,19 @@ def test_systemd_or_the_override_means_supervised() -> None:
 
 def test_the_restart_command_repeats_the_arguments() -> None:
     argv = ["/venv/bin/kiosk", "--kiosk", "--camera", "1"]
-    assert restart.restart_argv(argv, "/venv/bin/python", frozen=False) == [
+    assert restart.restart_argv(argv, "/venv/bin/python", frozen=False, orig_argv=[]) == [
         "/venv/bin/python", "-m", "kiosk", "--kiosk", "--camera", "1"]
+    # started as the console script: it comes back as that script, not as `-m kiosk`,
+    # which would import the package from the working folder (another checkout's)
+    script = ["/venv/bin/python", "/venv/bin/kiosk", "--kiosk", "--camera", "1"]
+    assert restart.restart_argv(argv, "/venv/bin/python", frozen=False,
+                                orig_argv=script) == script
+    module = ["/venv/bin/python", "-X", "faulthandler", "-m", "kiosk", "--kiosk"]
+    assert restart.restart_argv(argv, "/venv/bin/python", frozen=False,
+                                orig_argv=module) == module
+    from_c = ["/venv/bin/python", "-c", "import kiosk.__main__", "--kiosk"]
+    assert restart.restart_argv(argv, "/venv/bin/python", frozen=False,
+                                orig_argv=from_c)[:3] == ["/venv/bin/python", "-m", "kiosk"]
     assert restart.restart_argv(["/opt/kiosk/kiosk", "--kiosk"], "/opt/kiosk/kiosk",
                                 frozen=True) == ["/opt/kiosk/kiosk", "--kiosk"]
 
@@ -25,7 +36,7 @@ def test_restart_without_a_supervisor_execs_a_fresh_kiosk() -> None:
     calls: list[tuple[str, list[str]]] = []
     done = restart.restart_in_place_if_unsupervised(
         RESTART_EXIT_CODE, env={}, execv=lambda path, args: calls.append((path, args)),
-        argv=["kiosk", "--windowed"])
+        argv=["kiosk", "--windowed"], orig_argv=[])
     assert done is True
     assert len(calls) == 1
     path, args = calls[0]

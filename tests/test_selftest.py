@@ -135,3 +135,16 @@ def test_a_camera_device_that_is_there_is_waited_for(
     check = check_camera(load_settings(env={}, overrides={"camera.source": "7"}), timeout_s=30)
     assert len(started) == 1 and isinstance(started[0], DeviceSource)
     assert check.status == "PASS", check.detail
+
+
+def test_the_display_check_warns_without_failing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kiosk import display
+    from kiosk.selftest import check_display
+
+    monkeypatch.setattr(display.sys, "platform", "linux")
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    check = check_display(load_settings(env={}))
+    assert check.status == "WARN" and "DISPLAY is not set" in check.detail
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert check_display(load_settings(env={})).status == "PASS"

@@ -14,13 +14,20 @@ from kiosk.config import Settings, default_config_path, hash_pin
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("pin", help="hash an admin PIN for the settings file")
-    p.add_argument("--stdin", action="store_true", help="read the PIN from standard input")
+    p.add_argument("--stdin", action="store_true",
+                   help="read the PIN from standard input (the default when it is not a terminal)")
     p.set_defaults(handler=_pin)
 
 
 def _pin(args: argparse.Namespace) -> int:
-    if args.stdin:
+    # A PIN piped in (`echo 4321 | kiosk-admin pin`) is read as with --stdin: asking
+    # twice on a pipe read the PIN, then found no repeat and said none was typed.
+    if args.stdin or not sys.stdin.isatty():
         pin = sys.stdin.readline().strip()
+        if not pin:
+            print("kiosk-admin: no PIN on standard input (`echo 1234 | kiosk-admin pin`)",
+                  file=sys.stderr)
+            return 1
     else:
         try:
             pin = getpass.getpass("New admin PIN (4–12 digits): ")

@@ -6,8 +6,9 @@
   the `Like` it has just queued durably (`KioskBackend.like_listeners`, on the events
   thread). Not from the view: a card is confirmed "Liked" again when a saved like is
   tapped again or comes back on a later page, which is no new like.
-- `record_vision_result` reads one vision result: visit start and end, the settled
-  emotion, the vision latency.
+- `record_vision_result` reads one vision result: visit start and end, another
+  person in the place of the one in view (`new_person`: a visit of its own), the
+  settled emotion, the vision latency.
 
 They only call the recorder's O(1), thread-safe methods.
 """
@@ -46,6 +47,8 @@ def record_vision_result(recorder: Recorder, result: Any) -> None:
         recorder.visit_ended(result.ended_visit_id)
     if result.visit_started and result.visit_id:
         recorder.visit_started(result.visit_id)
+    elif getattr(result, "new_person", False) and result.visit_id:
+        recorder.person_changed(result.visit_id)  # a newcomer is a visit of their own
     if result.reading is not None and result.visit_id:
         recorder.emotion_settled(result.visit_id, _name(result.reading.emotion))
     total = result.latency.get("total_ms") if result.latency else None

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from kiosk.recommend.pacing import IndexPacer
 
 log = logging.getLogger(__name__)
+IMPRESSION_REMINDER = 100  # pages whose impression was lost between two WARNINGs
 
 
 class KioskBackend:
@@ -79,6 +80,7 @@ class KioskBackend:
         self._settings: Settings | None = None
         self._unliked_page: Page | None = None
         self._liked_pages: set[tuple[str, int]] = set()  # touched on the events thread
+        self._impressions_lost = 0  # impressions not queued since the last one that was
         self._liked_lock = threading.Lock()
         self.open_error = ""  # the event queue's problem
         self._recommend_error = ""  # why the recommender could not be opened
@@ -391,7 +393,18 @@ class KioskBackend:
                 recommendation_id=page.recommendation_id,
             )
         except Exception as exc:  # an impression is nice to have; a like is a promise
-            log.warning("impression of page %d not queued: %s", page.index, exc)
+            self._impressions_lost += 1
+            lost = self._impressions_lost
+            # A queue that cannot be written (read-only or full data folder) fails every
+            # page: say it once, then every IMPRESSION_REMINDER pages, not on each one.
+            level = (logging.WARNING if lost == 1 or lost % IMPRESSION_REMINDER == 0
+                     else logging.DEBUG)
+            log.log(level, "impression of page %d not queued (%d since the last one that "
+                    "was): %s", page.index, lost, exc)
+            return
+        if self._impressions_lost:
+            log.info("impressions are queued again (%d were not)", self._impressions_lost)
+            self._impressions_lost = 0
 
     def status(self) -> BackendStatus:
         """The back end's part of the admin panel's status (`kiosk.status`): what an

@@ -25,6 +25,9 @@ Flow:
   again), then it is learned; a second tap is ignored;
 * no page after `WAIT_EXPLAIN_S` on the main screen → the view is told why
   (`show_waiting`: nobody in view, mood not read yet, slow, or failed);
+* vision's models still loading `VISION_GRACE_S` after start (a first start under
+  load), or failed → the attract screen offers the mood picker ("Tell us your mood"),
+  and a touch opens it, until vision is ready (`VisitView.set_vision_ready`);
 * camera lost, or "Choose my mood" → the mood picker; a picked mood drives the
   same recommendations as a detected one, and belongs to whoever picked it: the
   face in view then (vision's visit), or, with nobody in view, the first face that
@@ -51,6 +54,9 @@ the serial workers, or a test's fakes.
 
 Signals:
     page_shown(float seconds): time from the emotion change to its grid (benchmark).
+    picker_seen(str visit_id, str vision_visit): the face of vision's visit
+        `vision_visit` is taken to be the person who picked a mood unseen in visit
+        `visit_id` (audience analytics count them as one person).
 """
 
 from __future__ import annotations
@@ -94,12 +100,19 @@ MANUAL_ADOPT_S = 15.0
 """Seconds after the last touch within which a face that arrives after a mood was
 picked with nobody in view is taken to be the picker's (the camera sees them now);
 a face arriving later is a newcomer, read by the camera."""
+VISION_GRACE_S = 10.0
+"""Seconds from start during which the attract screen invites visitors to step closer
+while vision's models load (ready in 2-6.3 s on a normal start, so no text flickers);
+if they are still loading after that (a first start under load takes 30-42 s), the
+attract screen offers the mood picker until vision is ready."""
 
 
 class VisitController(QObject):
-    """The shopper loop (module docstring). Signals: `page_shown(float seconds)`."""
+    """The shopper loop (module docstring). Signals: `page_shown(float seconds)`,
+    `picker_seen(str visit_id, str vision_visit)`."""
 
     page_shown = Signal(float)
+    picker_seen = Signal(str, str)
 
     def __init__(
         self,
@@ -112,6 +125,7 @@ class VisitController(QObject):
         reset_vision: Callable[[], None] | None = None,
         identity: ConsentFlow | None = None,
         events_worker: Jobs | None = None,
+        vision_loads: bool = False,
         clock: Callable[[], float] = time.monotonic,
         parent: QObject | None = None,
     ) -> None:
@@ -125,6 +139,11 @@ class VisitController(QObject):
         self._reset_vision = reset_vision
         self.identity = identity  # kiosk.controllers.consent.ConsentFlow, or None (identity off)
         self._clock = clock
+        # vision's models: "loading" (until on_vision_ready/on_vision_failed), "ready",
+        # "failed", or "none" (no camera, so no vision: the camera state says so)
+        self.vision_state = "loading" if vision_loads else "none"
+        self._vision_ready_shown = True  # what the view was last told
+        self._started_at = clock()
 
         self.visit_id: str | None = None
         self.emotion: Emotion | None = None
@@ -177,6 +196,7 @@ class VisitController(QObject):
     # ------------------------------------------------------------------ life cycle
 
     def start(self) -> None:
+        self._started_at = self._clock()
         if self._latest_frame is not None:
             self.preview_timer.start()
         self.idle_timer.start()
@@ -253,6 +273,8 @@ class VisitController(QObject):
         if self._manual_face is None and self._clock() - self._last_tap <= MANUAL_ADOPT_S:
             log.info("a face arrived just after a mood was picked unseen: the picker's")
             self._manual_face = vision_visit
+            if self.visit_id is not None:
+                self.picker_seen.emit(self.visit_id, vision_visit)
             return
         self._newcomer_after_pick()
 
@@ -286,7 +308,26 @@ class VisitController(QObject):
         # The camera tile says so in the visitor's words; the detail is for the log
         # and the admin panel (via the camera state's message), not for a toast.
         log.error("vision stopped: %s", message)
+        self.vision_state = "failed"
         self.view.set_camera_state(CameraState.LOST, message)
+        # for good: a camera that reports LIVE later still reads no moods
+        self._show_vision_ready(False)
+
+    @Slot(str)
+    def on_vision_ready(self, device: str) -> None:
+        self.vision_state = "ready"
+        self._show_vision_ready(True)
+
+    def _show_vision_ready(self, ready: bool) -> None:
+        if ready != self._vision_ready_shown:
+            self._vision_ready_shown = ready
+            self.view.set_vision_ready(ready)
+
+    def _check_vision_grace(self) -> None:
+        """Models still loading after `VISION_GRACE_S`: offer the mood picker."""
+        if (self.vision_state == "loading"
+                and self._clock() - self._started_at >= VISION_GRACE_S):
+            self._show_vision_ready(False)
 
     # ------------------------------------------------------------------ visitor input
 
@@ -638,6 +679,7 @@ class VisitController(QObject):
             self._enter_attract()
         elif not self._attract_images and self._attract_due():
             self._fetch_attract()  # ready when the idle timeout brings the attract screen
+        self._check_vision_grace()
         self._check_waiting()
 
     def _show_preview(self) -> None:

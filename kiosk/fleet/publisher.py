@@ -9,6 +9,15 @@ dead letters) in a file of its own, so metrics can never crowd out likes. It is 
 datums, well under 1 MB) per PutMetricData, oldest first, the same rate limit, backoff
 with jitter, OFFLINE probing and dead-letter rules. Rows older than CloudWatch's two
 weeks are dead-lettered as `Expired` instead of sent.
+
+A bucket normally leaves once, when it closes. A run that starts after an unclean end
+(or notes a crash) may not live to see its bucket close — a crash-looping kiosk never
+does — so `FleetPublisher.on_counts` queues the early counts that hold a restart or a
+crash at once (Heartbeat 1, Restarts, Crashes and the other counts gained so far), and
+`on_bucket` later sends the bucket less what went early. Sums per bucket (Restarts,
+Crashes, Visits: the dashboard, `kiosk-admin fleet status`) stay exact; such a bucket
+has two Heartbeat datapoints, which the alarms' per-kiosk MAX reads as one (see
+build/aws/fleet.yaml).
 """
 
 from __future__ import annotations
@@ -18,7 +27,7 @@ import time
 import uuid
 from typing import Any
 
-from kiosk.analytics.bucket import BucketStats, Mix
+from kiosk.analytics.bucket import BucketStats, Mix, minus_counts
 from kiosk.aws import make_client
 from kiosk.config import AwsSettings, Settings
 from kiosk.events.errors import EventsError
@@ -106,6 +115,8 @@ class FleetPublisher:
         self.site = site
         self.kiosk_id = kiosk_id
         self.profile = profile
+        # bucket start -> early counts already queued for it (this run only)
+        self._sent_early: dict[float, list[BucketStats]] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings, **uploader_kwargs: Any) -> FleetPublisher:
@@ -119,14 +130,36 @@ class FleetPublisher:
                    profile=f.profile)
 
     def on_bucket(self, bucket: BucketStats, mix: Mix | None = None) -> None:
-        """A closed bucket (analytics thread): commit its datums; the uploader is woken."""
+        """A closed bucket (analytics thread): commit its datums, less the counts that
+        `on_counts` already queued for it; the uploader is woken."""
+        rest = bucket
+        for sent in self._sent_early.pop(bucket.start, []):
+            rest = minus_counts(rest, sent)
+        for start in [s for s in self._sent_early if s < bucket.start]:
+            del self._sent_early[start]  # a bucket that never reached this listener
+        self._record(rest)
+
+    def on_counts(self, counts: BucketStats) -> None:
+        """Early counts of the open bucket (analytics thread, `Recorder.add_counts_listener`):
+        queued at once when they hold a restart or a crash, so that a kiosk which dies
+        before the bucket closes (a crash loop) still reports its heartbeat, restarts
+        and crashes; other early counts wait for the bucket's close."""
+        if not (counts.restarts or counts.crashes):
+            return
+        if self._record(counts):
+            self._sent_early.setdefault(counts.start, []).append(counts)
+
+    def _record(self, bucket: BucketStats) -> bool:
+        """Commit `bucket`'s datums as one row; False when none was queued."""
         datums = bucket_datums(bucket, self.site, self.kiosk_id, self.profile)
         if not datums:
-            return
+            return False
         try:
             self.queue.record(metric_record(datums, bucket.start))
         except EventsError as exc:
             log.error("fleet metrics of the bucket at %.0f not queued: %s", bucket.start, exc)
+            return False
+        return True
 
     def start(self) -> None:
         self.uploader.start()

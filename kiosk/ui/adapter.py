@@ -85,6 +85,9 @@ class ViewAdapter:
     def set_camera_state(self, state: CameraState, message: str) -> None:
         self.window.set_camera_state(state, message)
 
+    def set_vision_ready(self, ready: bool) -> None:
+        self.window.set_vision_ready(ready)
+
     def show_attract(self, images: Sequence[np.ndarray]) -> None:
         pixels = [_pixels(i) for i in images]
         self.window.show_attract(

@@ -107,6 +107,7 @@ class AttractScreen(QWidget):
         self._cache: dict[int, QPixmap] = {}
         self._started_at = clock()
         self._camera_ok = True
+        self._vision_ok = True  # the camera can read moods (models loaded)
         self._metrics = theme.Metrics()
         self._timer = QTimer(self)
         self._timer.setObjectName("attract-frame-timer")
@@ -170,6 +171,12 @@ class AttractScreen(QWidget):
         self.privacy.set_camera_active(ok)
         self.retranslate()
 
+    def set_vision_ready(self, ok: bool) -> None:
+        """False while the models that read moods are not ready (loading, or failed):
+        the texts invite to the mood picker, as without a camera."""
+        self._vision_ok = ok
+        self.retranslate()
+
     def slide_at(self, now: float | None = None) -> tuple[int, float]:
         """(slide index, progress 0..1) at `now` (default: the clock)."""
         elapsed = max(0.0, (self._clock() if now is None else now) - self._started_at)
@@ -177,7 +184,7 @@ class AttractScreen(QWidget):
         return index, (elapsed % SLIDE_S) / SLIDE_S
 
     def retranslate(self) -> None:
-        if self._camera_ok:
+        if self._camera_ok and self._vision_ok:
             self.headline.setText(self.tr("Step closer — we'll pick images for your mood"))
             self.subline.setText(self.tr("Look at the screen for a moment, or tap to start."))
         else:

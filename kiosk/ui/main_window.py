@@ -139,6 +139,7 @@ class MainWindow(QWidget):
         self._clock = clock
         self._metrics = theme.Metrics()
         self._camera_off = False
+        self._vision_ready = True  # False: moods cannot be read yet (set_vision_ready)
         self.last_problem = ""  # the last detail kept from a visitor (admin panel)
         self._return_to = Screen.ATTRACT
         self._mood_return = Screen.MAIN
@@ -257,6 +258,17 @@ class MainWindow(QWidget):
         if off and self.current_screen() is Screen.MAIN:
             self._show(Screen.MOOD)
 
+    def set_vision_ready(self, ready: bool) -> None:
+        """False while the camera cannot read moods (models still loading after a short
+        grace, or failed): the attract screen invites to the mood picker instead of
+        "Step closer", and a touch opens the picker (`VisitView.set_vision_ready`)."""
+        self._vision_ready = ready
+        self.attract.set_vision_ready(ready)
+
+    def _mood_only(self) -> bool:
+        """Only the mood picker works now: no camera, or no mood reading yet."""
+        return self._camera_off or not self._vision_ready
+
     def set_privacy(self, text_flags: Mapping[str, object]) -> None:
         self.main.set_privacy(text_flags)
         self.attract.privacy.set_flags(text_flags)
@@ -283,9 +295,9 @@ class MainWindow(QWidget):
 
     def wake(self) -> None:
         """Someone is here: leave the attract screen (to the mood picker when the
-        camera is off). Does nothing on the other screens."""
+        camera is off or cannot read moods yet). Does nothing on the other screens."""
         if self.current_screen() is Screen.ATTRACT:
-            self._show(Screen.MOOD if self._camera_off else Screen.MAIN)
+            self._show(Screen.MOOD if self._mood_only() else Screen.MAIN)
 
     def set_status(self, status: Mapping[str, Any]) -> None:
         """The admin panel's status, plus the technical details visitors are spared:

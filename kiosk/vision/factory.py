@@ -8,7 +8,9 @@ detector, emotion ensemble, their warm-up, the Rekognition fallback, then the
 No Qt: the worker turns the outcome into its `ready` / `failed` signals.
 
 The frozen traces are kept in the data folder's `cache/traces` (`TRACE_FOLDER`,
-`kiosk.vision.trace_cache`), so only a first start traces. With `pause_gc` (the app's
+`kiosk.vision.trace_cache`), so only a first start traces; when that folder cannot take
+them (read-only, a full disk), in the user's cache folder instead
+(`kiosk.vision.trace_child.choose_trace_folder`). With `pause_gc` (the app's
 choice) no full garbage collection runs in the process during the load, what it made
 is frozen after it, and the switch interval is 1 ms meanwhile (`kiosk.vision.quiet_load`):
 full collections over torch's objects were the longest stalls of the window while the
@@ -24,10 +26,11 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.vision.pipeline import VisionPipeline
-from kiosk.vision.trace_child import TRACE_FOLDER, TraceChild, needs_traces
+from kiosk.vision.trace_child import TraceChild, choose_trace_folder, needs_traces
 
 if TYPE_CHECKING:
     from kiosk.config import Settings
@@ -61,17 +64,19 @@ def pipeline_factory(settings: Settings, *, quiet: bool = False,
 
     def load(stop: threading.Event) -> tuple[VisionPipeline, str]:
         child = None
-        if trace_in_child and needs_traces(settings):
-            child = TraceChild(settings)  # started before torch: it works beside this load
+        folder = choose_trace_folder(settings)
+        if trace_in_child and folder is not None and needs_traces(settings, folder):
+            # started before torch: it works beside this load
+            child = TraceChild(settings, folder=folder)
             if not child.start():
                 child = None
         try:
-            return load_models(stop, child)
+            return load_models(stop, child, folder)
         finally:
             if child is not None:
                 child.kill()  # a stop or a failure before its end: it is not waited for
 
-    def load_models(stop: threading.Event, child: TraceChild | None
+    def load_models(stop: threading.Event, child: TraceChild | None, folder: Path | None
                     ) -> tuple[VisionPipeline, str]:
         from kiosk.heap import release_free_heap
         from kiosk.vision.preload import preload_torch_libraries
@@ -95,7 +100,7 @@ def pipeline_factory(settings: Settings, *, quiet: bool = False,
         check()
         classifier = EmotionEnsemble.from_settings(settings.vision)
         check()
-        traces = TraceCache(settings.data_dir.joinpath(*TRACE_FOLDER))
+        traces = TraceCache(folder) if folder is not None else None
         if child is not None:
             child.wait(stop)  # what it did not save is traced below, as without it
             check()

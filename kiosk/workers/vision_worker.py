@@ -11,6 +11,16 @@ Signals:
         file and what to do); the kiosk carries on with the mood picker.
     result(object VisionResult): one per processed frame.
     errored(str message): a frame failed; the loop carries on.
+
+A stop while the models load (`import torch` alone takes seconds on a busy machine,
+and no Python-level stop can break into it) does not wait for the load: `stop` gives
+the load `LOAD_STOP_WAIT_S` to end itself at one of its checks between steps, and
+otherwise leaves it (`abandoned`, logged once) and returns True. The load can hold
+nothing worth saving, but a thread still inside torch's native code must not see the
+interpreter finalize around it, so the app then leaves with `os._exit` once its
+clean-ups are done (`kiosk.app.run_app`), as for a stuck thread, and a trace child
+dies with the process (`kiosk.vision.trace_child`). A load that ends after such a stop
+closes what it built and emits nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +37,9 @@ from kiosk.vision.pipeline import VisionPipeline
 from kiosk.vision.source_lines import release_source_lines
 
 log = logging.getLogger(__name__)
+
+LOAD_STOP_WAIT_S = 0.2
+"""Seconds a stop during the model load waits for it to end at one of its checks."""
 
 
 class VisionWorker(QObject):
@@ -48,6 +61,8 @@ class VisionWorker(QObject):
         self.device = ""
         self.frames = 0
         self.last_latency: dict[str, float] = {}
+        self._loading = True  # until the factory has returned or raised
+        self.abandoned = False  # stopped while loading: the load was left running
 
     def start(self) -> None:
         self._thread.start()
@@ -58,6 +73,13 @@ class VisionWorker(QObject):
 
     def stop(self, timeout: float = 3.0) -> bool:
         self._stop.set()
+        if self._loading and self._thread.is_alive():
+            self._thread.join(min(timeout, LOAD_STOP_WAIT_S))
+            if self._thread.is_alive() and self._loading:
+                self.abandoned = True
+                log.info("vision: stopped while the models were loading; the load is "
+                         "left to end with the process")
+                return True
         self._thread.join(timeout)
         if self._thread.is_alive():
             log.warning("vision thread did not stop within %.1f s", timeout)
@@ -69,15 +91,22 @@ class VisionWorker(QObject):
     def _run(self) -> None:
         try:
             started = time.perf_counter()
-            self.pipeline, self.device = self._factory(self._stop)
-            log.info("vision ready on %s in %.2f s", self.device, time.perf_counter() - started)
-            release_source_lines()  # what imports left in linecache before that
+            pipeline, device = self._factory(self._stop)
         except LoadStopped:
             return
         except Exception as exc:
-            log.error("vision unavailable: %s", exc)
-            self.failed.emit(str(exc))
+            if not self._stop.is_set():
+                log.error("vision unavailable: %s", exc)
+                self.failed.emit(str(exc))
             return
+        finally:
+            self._loading = False
+        if self._stop.is_set():  # stopped (and perhaps left) while loading
+            pipeline.close(1.0)
+            return
+        self.pipeline, self.device = pipeline, device
+        log.info("vision ready on %s in %.2f s", self.device, time.perf_counter() - started)
+        release_source_lines()  # what imports left in linecache before that
         self.ready.emit(self.device)
         last_seq = -1
         consecutive_errors = 0

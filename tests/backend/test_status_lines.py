@@ -3,8 +3,11 @@ and "last Personalize fallback" are shown only until a success comes after them.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
+
+import pytest
 
 from kiosk.backend import KioskBackend
 from kiosk.events.uploader import UploaderState, UploaderStatus
@@ -76,3 +79,42 @@ def test_one_status_snapshot_keeps_the_panel_keys_and_order() -> None:
     assert flat["queue_depth"] == 4 and flat["online"] is False and flat["disk"] == "disk full"
     idle = KioskStatus(BackendStatus(uploads_off="off (Personalize not configured)")).as_dict()
     assert idle["uploads"] == "off (Personalize not configured)" and "queue_depth" not in idle
+
+
+class _BrokenQueue:
+    """A queue on a read-only data folder: every write fails, until `fixed`."""
+
+    def __init__(self) -> None:
+        self.fixed = False
+        self.impressions = 0
+
+    def record_impression(self, *args: object, **kwargs: object) -> int:
+        if not self.fixed:
+            raise OSError("the event queue cannot be written (Read-only file system)")
+        self.impressions += 1
+        return 1
+
+
+def test_lost_impressions_are_said_once_then_as_reminders(
+        caplog: pytest.LogCaptureFixture) -> None:
+    from kiosk.backend import kiosk_backend
+    from kiosk.domain import Emotion, Page
+
+    queue = _BrokenQueue()
+    backend = KioskBackend(recommender=Recommender(), queue=queue)  # type: ignore[arg-type]
+    pages = 2 * kiosk_backend.IMPRESSION_REMINDER + 5
+    with caplog.at_level(logging.DEBUG, "kiosk.backend.kiosk_backend"):
+        for n in range(pages):
+            backend.record_impression(Page(items=(), emotion=Emotion.HAPPY, visit_id="v",
+                                           index=n))
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 3  # the first page, then every IMPRESSION_REMINDER pages
+    assert "Read-only file system" in warnings[0].getMessage()
+    assert f"({2 * kiosk_backend.IMPRESSION_REMINDER} since" in warnings[-1].getMessage()
+    caplog.clear()
+    queue.fixed = True
+    with caplog.at_level(logging.INFO, "kiosk.backend.kiosk_backend"):
+        backend.record_impression(Page(items=(), emotion=Emotion.HAPPY, visit_id="v",
+                                       index=pages))
+    assert queue.impressions == 1
+    assert f"queued again ({pages} were not)" in caplog.text

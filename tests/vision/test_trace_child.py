@@ -30,7 +30,7 @@ STUCK = [sys.executable, "-c", "import sys, threading; sys.stdin.buffer.read(); 
 def test_traces_are_needed_until_a_child_saved_them_all_for_these_settings(
         tmp_path: Path) -> None:
     assert trace_child.SUFFIX == trace_cache.SUFFIX
-    assert trace_child.TRACE_FOLDER == factory.TRACE_FOLDER
+    assert trace_child.TRACE_FOLDER == ("cache", "traces")
     settings = load_settings(env={}, overrides={"app.data_dir": str(tmp_path)})
     folder = trace_child.trace_folder(settings)
     assert needs_traces(settings)
@@ -138,3 +138,70 @@ def test_the_kiosk_loads_the_childs_traces_without_tracing(
     classifier = EmotionEnsemble.from_settings(settings.vision)
     classifier.warmup(cache)
     assert traced == [] and detector._forward.loaded_from_cache == 2
+
+
+def test_a_data_folder_that_cannot_take_traces_sends_them_to_the_users_cache(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be")  # like read-only: no mkdir
+    settings = load_settings(env={}, overrides={"app.data_dir": str(blocker)})
+    with caplog.at_level(logging.WARNING, "kiosk.vision.trace_child"):
+        folder = trace_child.choose_trace_folder(settings)
+    assert folder == tmp_path / "xdg-cache" / "kiosk" / "traces"  # conftest's XDG_CACHE_HOME
+    assert folder.is_dir() and not list(folder.iterdir())  # the probe file is gone
+    assert str(trace_child.trace_folder(settings)) in caplog.text and str(folder) in caplog.text
+
+
+def test_a_full_data_disk_sends_the_traces_to_the_users_cache(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    settings = load_settings(env={}, overrides={"app.data_dir": str(data)})
+    monkeypatch.setattr(trace_child, "free_mb",
+                        lambda path: 3.0 if str(path).startswith(str(data)) else 9e3)
+    assert trace_child.cannot_hold_traces(trace_child.trace_folder(settings)).startswith(
+        "3 MB free")
+    assert trace_child.choose_trace_folder(settings) == trace_child.fallback_trace_folder()
+    monkeypatch.setattr(trace_child, "free_mb", lambda path: 9e3)
+    assert trace_child.choose_trace_folder(settings) == trace_child.trace_folder(settings)
+
+
+def test_with_nowhere_to_keep_traces_no_child_traces_them_in_vain(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    settings = load_settings(env={}, overrides={"app.data_dir": str(blocker)})
+    with caplog.at_level(logging.WARNING, "kiosk.vision.trace_child"):
+        assert trace_child.choose_trace_folder(settings) is None
+    assert "at every start" in caplog.text
+    monkeypatch.setattr(trace_child, "child_command", lambda: STUCK)
+    monkeypatch.setattr(device, "configure_threads", lambda setting: 1)
+    started: list[TraceChild] = []
+    monkeypatch.setattr(TraceChild, "start", lambda self: started.append(self) or True)
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(factory.LoadStopped):
+        factory.pipeline_factory(settings, trace_in_child=True)(stop)
+    assert started == []  # its traces could not be kept: the kiosk traces once, itself
+
+
+@pytest.mark.slow
+def test_the_child_saves_where_the_kiosk_looks(tmp_path: Path) -> None:
+    settings = load_settings(env={}, overrides={"app.data_dir": str(tmp_path / "data")})
+    elsewhere = tmp_path / "elsewhere"
+    child = TraceChild(settings, folder=elsewhere)
+    assert child.start() and child.wait(threading.Event())
+    assert not needs_traces(settings, elsewhere) and needs_traces(settings)
+    assert list(elsewhere.glob("*.pt"))  # detector and emotion models
+    assert not trace_child.trace_folder(settings).exists()
+
+
+def test_the_child_gives_the_cpu_to_the_kiosk_first() -> None:
+    import subprocess
+
+    code = "from kiosk.vision.trace_child import yield_cpu; print(yield_cpu())"
+    env = {k: v for k, v in os.environ.items() if k != trace_child.NICE_ENV}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, check=True).stdout
+    assert int(out) == min(19, os.nice(0) + trace_child.NICE)
