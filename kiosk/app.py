@@ -43,7 +43,13 @@ from PySide6.QtWidgets import QApplication
 from kiosk import __version__, crashlog, restart
 from kiosk.backend import KioskBackend
 from kiosk.camera.capture import CameraState
-from kiosk.config import ConfigError, Settings, settings_notes
+from kiosk.config import (
+    ConfigError,
+    Settings,
+    default_config_path,
+    load_settings,
+    settings_notes,
+)
 from kiosk.controllers.admin import AdminController
 from kiosk.controllers.curation import CurationController
 from kiosk.controllers.seams import View
@@ -59,6 +65,7 @@ from kiosk.ui.exhibit import apply_exhibit_mode, show_windowed
 from kiosk.ui.i18n import install_translator
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.out_of_order import OutOfOrderPage, SettingsWatch
+from kiosk.ui.settings_check import SettingsCheck
 from kiosk.vision.factory import pipeline_factory
 from kiosk.vision.source_lines import lighten_pyside_import_hook
 from kiosk.watchdog import SystemdWatchdog
@@ -151,6 +158,10 @@ class Kiosk:
         # workers' errors -> admin panel "Last problem"; owned by the window, so it is
         # deleted on the GUI thread with it (never by a garbage collection on a worker thread)
         self.problems = WorkerProblems(parent=self.window)
+        # an edit to the settings file is checked at once, not first at the next start
+        self.settings_check = SettingsCheck(
+            Path(settings.source_file) if settings.source_file else default_config_path(),
+            load_settings, parent=self.window)
         # the periodic S3 catalog sync: built here, started in start(), own budget
         self.sync_bridge = ThreadBridge("catalog sync", parent=self.window)
         self._s3sync: S3Sync | None = None  # opened on the sync thread
@@ -231,7 +242,7 @@ class Kiosk:
         rec = self.analytics
         if rec is None:
             return
-        from kiosk.analytics.taps import record_vision_result
+        from kiosk.analytics.taps import record_vision_result, record_visits
 
         if self.settings.fleet.enabled:  # stops after analytics: its last bucket is queued
             from kiosk.fleet.publisher import FleetPublisher
@@ -250,12 +261,10 @@ class Kiosk:
         # a restart only after an unclean end (crash, kill, watchdog), as in the panel
         rec.started(unclean_previous_exit=bool(self.history and self.history.after_unclean))
         self.window.mood_picked.connect(lambda _value: rec.mood_picked())
+        record_visits(rec, self.controller)  # a visit is the shopper's, not vision's
         if self.camera is not None and self.vision is not None:
             rec.camera_state(self.camera.state)
             self.camera.state_changed.connect(lambda state, _msg: rec.camera_state(state))
-            # before the result's own notes: the controller (wired first) links an unseen
-            # picker to their face as it reads the result, then the recorder reads it
-            self.controller.picker_seen.connect(rec.same_person)
             self.vision.result.connect(lambda result: record_vision_result(rec, result))
         else:
             rec.camera_state(CameraState.LOST)
@@ -274,12 +283,15 @@ class Kiosk:
             self.window.show_message("Audience analytics are off ([analytics] enabled)")
             return
         from kiosk.analytics.report import build_report, start_of_today
+        from kiosk.config.timezone import store_zone
 
         rec = self.analytics
         def today() -> dict[str, Any]:  # Any: the report's JSON-like values
             if rec.store is None:
                 raise RuntimeError("the analytics database is not open (see the log)")
-            return build_report(rec.store, start_of_today(), extra=[rec.unsaved()])
+            zone = store_zone(self.settings.analytics.timezone)
+            return build_report(rec.store, start_of_today(zone=zone), extra=[rec.unsaved()],
+                                zone=zone)
 
         self.worker.submit(
             today,
@@ -343,6 +355,7 @@ class Kiosk:
         if self.vision is not None:
             self.problems.watch_frames("vision", self.vision)
         self.problems.reported.connect(self._on_worker_problem)
+        self.settings_check.problem.connect(self._on_worker_problem)
 
     def start(self) -> None:
         s = self.settings
@@ -352,6 +365,8 @@ class Kiosk:
             show_windowed(self.window)
         self.startup.start()
         self.cleanups.register("start-up watch", self.startup.stop, inline=True)
+        self.settings_check.start()
+        self.cleanups.register("settings check", self.settings_check.stop, inline=True)
         self.events_worker.start()
         self.events_worker.submit(self.backend.open_events, on_result=self._start_uploader)
         # stopped after the recommend worker (clean-ups run in reverse), so the last

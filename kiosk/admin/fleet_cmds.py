@@ -41,28 +41,37 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def cmd_status(args: argparse.Namespace, client: Any = None) -> int:
     from kiosk.aws import make_client
+    from kiosk.config.timezone import store_zone, zone_label
     from kiosk.fleet.status import FleetError, fleet_status
 
     settings = _settings(args)
     namespace = args.namespace or settings.fleet.namespace
+    try:  # checked when the settings were loaded; a missing tz database shows here too
+        zone = store_zone(settings.analytics.timezone)
+    except ValueError as exc:
+        print(f"kiosk-admin fleet status: analytics.timezone: {exc}", file=sys.stderr)
+        if args.json:
+            print(json.dumps({"error": str(exc)}, ensure_ascii=False))
+        return 2
     try:
         if client is None:
             client = make_client("cloudwatch", settings.aws,
                                  endpoint_url=settings.fleet.endpoint_url)
-        lines = fleet_status(client, namespace)
+        lines = fleet_status(client, namespace, zone=zone)
     except FleetError as exc:
         print(f"kiosk-admin fleet status: {exc}", file=sys.stderr)
         if args.json:  # stdout stays JSON
             print(json.dumps({"error": str(exc)}, ensure_ascii=False))
         return 1
     if args.json:
-        json.dump({"namespace": namespace, "kiosks": [line.to_dict() for line in lines]},
-                  sys.stdout, indent=2)
+        json.dump({"namespace": namespace, "timezone": zone_label(zone),
+                   "kiosks": [line.to_dict() for line in lines]}, sys.stdout, indent=2)
         print()
     elif not lines:
         print(f"no kiosk has sent a heartbeat to {namespace!r} yet "
               "(is [fleet] enabled on the kiosks, with the same namespace?)")
     else:
+        print(f"today: since midnight {zone_label(zone)} ([analytics] timezone)")
         for line in lines:
             print(line.text())
     return 0

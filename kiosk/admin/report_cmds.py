@@ -3,7 +3,8 @@ of a period, from the analytics database of the kiosk's data folder.
 
 `--json` prints `{"totals": {...}, "buckets": [...], ...}` (see
 `kiosk.analytics.report`); `--out DIR` writes CSV tables and a self-contained
-`report.html` with charts. Without either, a short summary is printed.
+`report.html` with charts. Without either, a short summary is printed. Days and hours
+are the store's (`[analytics] timezone`), whoever runs it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def register(subparsers: Any) -> None:
     )
     report.add_argument("--since", default="7d", metavar="WHEN",
                         help="start: a duration ago (7d, 24h, 90m, 2w) or a date "
-                             "(2026-11-30, local time); default 7d")
+                             "(2026-11-30, in [analytics] timezone); default 7d")
     report.add_argument("--out", metavar="DIR", type=Path,
                         help="write buckets.csv, by_emotion.csv, top_items.csv, totals.csv "
                              "and report.html into DIR")
@@ -50,10 +51,15 @@ def _fail(args: argparse.Namespace, message: str, code: int) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from kiosk.analytics import AnalyticsError, AnalyticsStore
     from kiosk.analytics.report import build_report, parse_since
+    from kiosk.config.timezone import store_zone
 
     settings = settings_of(args)
+    try:  # checked when the settings were loaded; a missing tz database shows here too
+        zone = store_zone(settings.analytics.timezone)
+    except ValueError as exc:
+        return _fail(args, f"analytics.timezone: {exc}", 2)
     try:
-        since = parse_since(args.since)
+        since = parse_since(args.since, zone=zone)
     except ValueError as exc:
         return _fail(args, str(exc), 2)
     path = settings.analytics_db
@@ -65,7 +71,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     except AnalyticsError as exc:
         return _fail(args, str(exc), 1)
     try:
-        report = build_report(store, since)
+        report = build_report(store, since, zone=zone)
     finally:
         store.close()
     if args.out is not None:
@@ -93,7 +99,8 @@ def summary_line(report: dict[str, Any]) -> str:
              else f"dwell p50 {t['dwell_p50_s']:g} s")
     live = ("camera LIVE -- (no camera time recorded)" if t["camera_live_pct"] is None
             else f"camera LIVE {t['camera_live_pct']:g} %")
-    return (f"{report['since']} to {report['until']}: {_n(t['visits'], 'visit')} "
+    return (f"{report['since']} to {report['until']} (hours in {report['timezone']}): "
+            f"{_n(t['visits'], 'visit')} "
             f"({t['engaged']} engaged), {_n(t['pages'], 'page')}, {_n(t['likes'], 'like')}, "
             f"{dwell}, {live}, {_n(t['crashes'], 'crash', 'crashes')}")
 

@@ -77,7 +77,8 @@ def write_html(report: dict[str, Any], out: Path, title: str = "Kiosk audience")
         ".grid{display:flex;flex-wrap:wrap;gap:1em}.grid img{max-width:560px;width:100%}"
         "</style>",
         f"<h1>{html.escape(title)}</h1>",
-        f"<p>{html.escape(report['since'])} to {html.escape(report['until'])} (UTC). "
+        f"<p>{html.escape(report['since'])} to {html.escape(report['until'])} (UTC); "
+        f"hours of day and bucket times in {html.escape(_zone(report))}. "
         f"Emotion mix, like rates and items cover at least k = {report['k']} visits each; "
         f"smaller groups were merged or suppressed ({t['suppressed_visits']} visits).</p>",
         "<h2>Totals</h2>", _table(["name", "value"], list(t.items())),
@@ -97,7 +98,7 @@ def write_html(report: dict[str, Any], out: Path, title: str = "Kiosk audience")
         _table(["emotion", "like rate"], list(report["like_rate_by_emotion"].items())),
         "<h2>Top items</h2>",
         _table(["item", "likes"], [(i["item"], i["likes"]) for i in report["top_items"]]),
-        "<h2>Visits by hour</h2>",
+        f"<h2>Visits by hour ({html.escape(_zone(report))})</h2>",
         _table(["hour", "visits"], list(report["visits_by_hour"].items())),
         "</html>",
     ]
@@ -118,11 +119,12 @@ def render_charts(report: dict[str, Any]) -> dict[str, str]:
         return {}
     charts: dict[str, str] = {}
     hours = [int(h) for h in report["visits_by_hour"]]
+    zone = _zone(report)
     draws: list[tuple[str, Callable[[Any], None]]] = [
-        ("Visits per hour of day", lambda ax: ax.bar(
+        (f"Visits per hour of day ({zone})", lambda ax: ax.bar(
             hours, list(report["visits_by_hour"].values()), color="#3b6ea8")),
-        ("Dwell time (s) per bucket, p50 and p90", lambda ax: _dwell(ax, report)),
-        ("Emotion mix over the day", lambda ax: _emotion_by_hour(ax, report)),
+        (f"Dwell time (s) per bucket, p50 and p90 ({zone})", lambda ax: _dwell(ax, report)),
+        (f"Emotion mix over the day ({zone})", lambda ax: _emotion_by_hour(ax, report)),
         ("Like rate by emotion", lambda ax: _bars(ax, report["like_rate_by_emotion"])),
         ("Top items (likes)", lambda ax: _top_items(ax, report)),
         ("Camera uptime (hours per state)", lambda ax: _bars(
@@ -151,7 +153,8 @@ def _bars(ax: Any, values: dict[str, float]) -> None:
 
 def _dwell(ax: Any, report: dict[str, Any]) -> None:
     rows = [r for r in report["buckets"] if r["visits"]]
-    times = [datetime.fromtimestamp(r["start"]) for r in rows]
+    # the store's wall-clock times, as matplotlib draws naive datetimes
+    times = [datetime.fromisoformat(r["local_time"]).replace(tzinfo=None) for r in rows]
     ax.plot(times, [r["dwell_p50_s"] for r in rows], ".-", label="p50")
     ax.plot(times, [r["dwell_p90_s"] for r in rows], ".-", label="p90")
     ax.legend()
@@ -175,6 +178,10 @@ def _top_items(ax: Any, report: dict[str, Any]) -> None:
     items = report["top_items"][::-1]
     ax.barh([i["item"].split("/", 1)[-1] for i in items], [i["likes"] for i in items],
             color="#f28705")
+
+
+def _zone(report: dict[str, Any]) -> str:
+    return str(report.get("timezone") or "local time")
 
 
 def _table(header: list[str], rows: list[tuple[Any, Any]]) -> str:

@@ -9,16 +9,23 @@ CloudWatch publisher).
 Privacy by construction:
 - visit ids live only in memory, to pair a visit's start with its end and to count
   distinct visits; they are never written;
-- a visit is a person: when another person steps straight into the place of the one
-  in view (`person_changed`, vision's `new_person`: vision's visit id goes on), the
-  first person's visit ends there and the newcomer's is a visit of its own;
-  and one person is one visit: a mood picked with nobody in view, then the picker's
-  face (`same_person`, the visit flow's `picker_seen`) count once;
+- a visit is a person: the visits are the visit flow's (`kiosk.analytics.taps.
+  record_visits`), which go on through a look-away, and end when another person steps
+  straight into the visitor's place (vision's `new_person`); the dwell is the
+  visitor's time at the kiosk, not the idle wait after them;
 - a visit adds its dwell to a histogram bin, never a row of its own;
 - the emotion mix, pages and likes by emotion and liked items (`Mix`) are written
   only when they cover at least `k` visits; a smaller mix is merged with the next
   buckets until it does, and dropped (counted as `suppressed_visits`) after
   `max_merge_s` or at shutdown.
+
+Clock jumps: bucket times are wall-clock (epoch) times, but every duration (dwell, camera
+seconds) is measured on the monotonic clock, so a step of the wall clock (NTP's first
+sync on a kiosk without a real-time clock, a clock set by hand, a resume from suspend)
+never makes a negative dwell nor fills the gap with time that never happened. When the
+wall clock moves against the monotonic one by more than `JUMP_S`, the open bucket is
+closed at the jump (its camera time ends there) and counting goes on in the bucket of
+the new time; visits in progress go on, their dwell still monotonic.
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ log = logging.getLogger(__name__)
 BucketListener = Callable[[BucketStats, "Mix | None"], None]
 CountsListener = Callable[[BucketStats], None]
 MAX_SAMPLES = 20_000  # latency/fps samples kept per bucket (about 1 MB at worst)
+JUMP_S = 5.0  # the wall clock moved this far against the monotonic clock: a jump
 
 
 @dataclass
@@ -65,7 +73,10 @@ class _Open:
 class Recorder:
     """Thread-safe bucket recorder; see the module docstring.
 
-    `clock` gives epoch seconds (buckets align to multiples of `bucket_s`)."""
+    `clock` gives epoch seconds (buckets align to multiples of `bucket_s`); `monotonic`
+    measures durations. By default `monotonic` is `time.monotonic` with the real
+    `time.time`, and `clock` itself with any other clock (a test's fake time is both,
+    unless the test passes its own monotonic clock to step the wall clock against)."""
 
     def __init__(
         self,
@@ -78,6 +89,7 @@ class Recorder:
         attention_s: float = 4.0,
         retention_days: float = 90.0,
         clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] | None = None,
     ) -> None:
         self.store = store
         self._open_store = open_store
@@ -89,17 +101,17 @@ class Recorder:
         self.attention_s = float(attention_s)
         self.retention_days = float(retention_days)
         self._clock = clock
+        if monotonic is None:
+            monotonic = time.monotonic if clock is time.time else clock
+        self._monotonic = monotonic
+        self._offset = clock() - monotonic()  # wall minus monotonic; moves at a jump
+        self.clock_jumps = 0
         self._lock = threading.Lock()
         # closed buckets to write: (bucket, mix or None, counts already written early)
         self._closed: list[tuple[BucketStats, Mix | None, BucketStats | None]] = []
         self._early: list[BucketStats] = []  # counts of the open bucket, to write now
-        self._visits: dict[str, float] = {}  # visit id -> start (memory only)
+        self._visits: dict[str, float] = {}  # visit id -> monotonic start (memory only)
         self._visit_emotion: dict[str, str] = {}
-        # vision visit id -> people who took its place so far (memory only): notes for
-        # that id are the latest person's, keyed "<id>#<n>" (`person_changed`)
-        self._switched: dict[str, int] = {}
-        # vision visit id -> the visit its face is the person of (`same_person`)
-        self._alias: dict[str, str] = {}
         self._carry: Mix | None = None
         self._carry_visitors: set[str] = set()
         self._camera_state: str | None = None
@@ -129,60 +141,42 @@ class Recorder:
     def visit_started(self, visit_id: str) -> None:
         with self._lock:
             o = self._roll()
-            key = self._person(visit_id)
-            self._visits.setdefault(key, self._clock())
-            o.visitors.add(key)
+            self._visits.setdefault(visit_id, self._monotonic())
+            o.visitors.add(visit_id)
 
-    def visit_ended(self, visit_id: str) -> None:
+    def visit_ended(self, visit_id: str, dwell_s: float | None = None) -> None:
+        """Visit `visit_id` ended; its dwell is `dwell_s` (the visit flow's: up to the
+        visitor's last face or touch), else the time since `visit_started`."""
         with self._lock:
             o = self._roll()
-            self._end_person(o, self._person(visit_id))
-            self._switched.pop(visit_id, None)
-            self._alias.pop(visit_id, None)
-
-    def same_person(self, visit_id: str, vision_visit: str) -> None:
-        """The face of vision's visit `vision_visit` is the person of visit `visit_id`
-        (who picked a mood with nobody in view; `VisitController.picker_seen`): notes
-        for either count as one person. Call it before `visit_started(vision_visit)`."""
-        with self._lock:
-            self._alias[vision_visit] = self._person(visit_id)
-
-    def person_changed(self, visit_id: str) -> None:
-        """Another person took the place of visit `visit_id`'s (vision's `new_person`:
-        no empty frame between them, so vision's visit id goes on). One person is one
-        visit: the one before ends here (their dwell is counted) and the newcomer's
-        visit starts; what is noted for `visit_id` from now on is the newcomer's."""
-        with self._lock:
-            o = self._roll()
-            self._end_person(o, self._person(visit_id))
-            self._switched[visit_id] = self._switched.get(visit_id, 0) + 1
-            key = self._person(visit_id)
-            self._visits[key] = self._clock()
-            o.visitors.add(key)
+            started = self._visits.pop(visit_id, None)
+            self._visit_emotion.pop(visit_id, None)
+            if started is not None:
+                dwell = self._monotonic() - started if dwell_s is None else dwell_s
+                o.stats.add_visit(max(0.0, dwell), self.attention_s)
 
     def emotion_settled(self, visit_id: str, emotion: str) -> None:
         """A visit's settled emotion changed (counted once per change, not per frame)."""
         with self._lock:
             o = self._roll()
-            key = self._person(visit_id)
-            if self._visit_emotion.get(key) == emotion:
+            if self._visit_emotion.get(visit_id) == emotion:
                 return
-            self._visit_emotion[key] = emotion
-            o.visitors.add(key)
+            self._visit_emotion[visit_id] = emotion
+            o.visitors.add(visit_id)
             o.mix.emotions[emotion] = o.mix.emotions.get(emotion, 0) + 1
 
     def page_shown(self, visit_id: str, emotion: str) -> None:
         with self._lock:
             o = self._roll()
             o.stats.pages += 1
-            o.visitors.add(self._person(visit_id))
+            o.visitors.add(visit_id)
             o.mix.pages_by_emotion[emotion] = o.mix.pages_by_emotion.get(emotion, 0) + 1
 
     def liked(self, visit_id: str, emotion: str, item_id: str) -> None:
         with self._lock:
             o = self._roll()
             o.stats.likes += 1
-            o.visitors.add(self._person(visit_id))
+            o.visitors.add(visit_id)
             o.mix.likes_by_emotion[emotion] = o.mix.likes_by_emotion.get(emotion, 0) + 1
             o.mix.items[item_id] = o.mix.items.get(item_id, 0) + 1
             self._save_counts()  # a like is worth saving now: the thread writes it
@@ -321,12 +315,10 @@ class Recorder:
         """Close the open bucket now and write it with everything pending (shutdown)."""
         with self._lock:
             self._roll()  # a bucket whose time is up is closed once, here, not again below
-            now = self._clock()
+            now, mono = self._clock(), self._monotonic()
             for _visit_id, started in list(self._visits.items()):
-                self._open.stats.add_visit(now - started, self.attention_s)
+                self._open.stats.add_visit(max(0.0, mono - started), self.attention_s)
             self._visits.clear()
-            self._switched.clear()
-            self._alias.clear()
             self._close_open(min(now, self._open.stats.end), final=True)
         self.write_pending()
 
@@ -439,21 +431,6 @@ class Recorder:
 
     # ------------------------------------------------------------------ internals (locked)
 
-    def _person(self, visit_id: str) -> str:
-        """The key of the person now behind `visit_id` (locked; see `person_changed` and
-        `same_person`)."""
-        switched = self._switched.get(visit_id)
-        if switched is not None:
-            return f"{visit_id}#{switched}"
-        return self._alias.get(visit_id, visit_id)
-
-    def _end_person(self, o: _Open, key: str) -> None:
-        """That person's visit ends now: its dwell goes into the histogram (locked)."""
-        started = self._visits.pop(key, None)
-        self._visit_emotion.pop(key, None)
-        if started is not None:
-            o.stats.add_visit(self._clock() - started, self.attention_s)
-
     def _save_counts(self) -> None:
         """Queue the open bucket's counts gained since its last early write (locked)."""
         o = self._open
@@ -469,7 +446,11 @@ class Recorder:
         return _Open(BucketStats(start, self.bucket_s), Mix(start, start + self.bucket_s))
 
     def _roll(self) -> _Open:
-        now = self._clock()
+        now, mono = self._clock(), self._monotonic()
+        offset = now - mono
+        if abs(offset - self._offset) > JUMP_S:
+            self._clock_jumped(mono + self._offset, now)
+        self._offset = offset  # also follows a slow slew (NTP adjusting the rate)
         skipped = 0
         while now >= self._open.stats.end:
             end = self._open.stats.end
@@ -481,6 +462,25 @@ class Recorder:
             self._camera_since = max(self._camera_since, self._open.stats.start)
             self._wake.set()
         return self._open
+
+    def _clock_jumped(self, before: float, now: float) -> None:
+        """The wall clock stepped from `before` (the wall time the monotonic clock says
+        it is) to `now` (locked): the buckets up to `before` are closed as lived (the
+        open one at `before`), and counting goes on in the bucket of `now`. Nothing of
+        the gap is counted: no camera seconds, no empty buckets."""
+        self.clock_jumps += 1
+        log.warning("analytics: the wall clock jumped %+.0f s (from %s to %s UTC); the "
+                    "bucket open at the jump is closed there and counting goes on from "
+                    "the new time", now - before, _utc(before), _utc(now))
+        while before >= self._open.stats.end:  # the kiosk lived up to `before`
+            end = self._open.stats.end
+            self._close_open(end, final=False)
+            self._open = self._new(end)
+            self._camera_since = max(self._camera_since, end)
+        self._close_open(max(before, self._open.stats.start), final=False)
+        self._open = self._new(self._align(now))
+        self._camera_since = now
+        self._wake.set()
 
     def _account_camera(self, until: float) -> None:
         if self._camera_state is not None and until > self._camera_since:
@@ -513,3 +513,7 @@ class Recorder:
         else:
             self._carry, self._carry_visitors = mix, visitors
         self._closed.append((s, written, o.saved))
+
+
+def _utc(epoch: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(epoch))

@@ -3,7 +3,7 @@
 `build_report` reads an `AnalyticsStore` and returns one JSON-ready dict, the shape
 `kiosk-admin report --json` prints and the CSV, HTML and the Audience view are made of:
 
-    {"since": ISO, "until": ISO, "k": 5,
+    {"since": ISO, "until": ISO, "timezone": "Asia/Seoul", "k": 5,
      "totals": {"visits", "engaged", "passers_by", "pages", "likes", "like_rate",
                 "dwell_p50_s", "dwell_p90_s", "mood_picks", "consent_yes", "consent_no",
                 "camera_live_pct", "fps_mean", "vision_p95_ms", "queue_depth",
@@ -12,13 +12,17 @@
      "visits_by_hour": {"0".."23": n}, "emotion_mix": {EMOTION: n},
      "emotion_by_hour": {"0".."23": {EMOTION: n}}, "like_rate_by_emotion": {EMOTION: rate},
      "top_items": [{"item": id, "likes": n}, …], "camera_s": {STATE: seconds}}
+
+Times ("since", "until", a bucket's "time") are UTC ISO; the hours of day
+("visits_by_hour", "emotion_by_hour") and a bucket's "local_time" are in the store's
+zone ("timezone": `[analytics] timezone`, see `kiosk.config.timezone`), whoever runs it.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from kiosk.analytics.bucket import (
@@ -29,41 +33,51 @@ from kiosk.analytics.bucket import (
     merge_histograms,
 )
 from kiosk.analytics.store import AnalyticsStore
+from kiosk.config.timezone import store_zone, zone_label
 
 _UNITS = {"m": 60.0, "h": 3600.0, "d": 86400.0, "w": 7 * 86400.0}
 
 
-def parse_since(text: str, now: float | None = None) -> float:
-    """`7d`, `24h`, `90m`, `2w` (ago), or an ISO date/time (local time when it has no
-    offset); returns epoch seconds. Raises ValueError naming the accepted forms."""
+def parse_since(text: str, now: float | None = None, zone: tzinfo | None = None) -> float:
+    """`7d`, `24h`, `90m`, `2w` (ago), or an ISO date/time (in `zone`, the store's, when
+    it has no offset; default: the system's); returns epoch seconds. Raises ValueError
+    naming the accepted forms."""
     now = time.time() if now is None else now
     value = text.strip()
     match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([mhdw])", value.lower())
     if match:
         return now - float(match.group(1)) * _UNITS[match.group(2)]
     try:
-        return datetime.fromisoformat(value).timestamp()
+        when = datetime.fromisoformat(value)
     except ValueError:
         raise ValueError(f"--since {text!r}: use a duration such as 7d, 24h, 90m, 2w, "
                          "or a date such as 2026-11-30 or 2026-11-30T09:00") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=store_zone() if zone is None else zone)
+    return when.timestamp()
 
 
-def start_of_today(now: float | None = None) -> float:
-    local = datetime.fromtimestamp(time.time() if now is None else now)
+def start_of_today(now: float | None = None, zone: tzinfo | None = None) -> float:
+    """Midnight of today in `zone` (the store's; default: the system's)."""
+    zone = store_zone() if zone is None else zone
+    local = datetime.fromtimestamp(time.time() if now is None else now, zone)
     return local.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
 
 
 def build_report(store: AnalyticsStore, since: float, until: float | None = None,
-                 extra: list[BucketStats] | None = None) -> dict[str, Any]:
-    """The report of `[since, until)`; `extra` adds unsaved buckets (the open one)."""
+                 extra: list[BucketStats] | None = None,
+                 zone: tzinfo | None = None) -> dict[str, Any]:
+    """The report of `[since, until)`; `extra` adds unsaved buckets (the open one);
+    hours of day in `zone` (the store's; default: the system's)."""
     until = time.time() if until is None else until
     buckets = store.buckets(since, until) + list(extra or [])
     mixes = store.mixes(since, until)
-    return summarize(buckets, mixes, since, until, store.k)
+    return summarize(buckets, mixes, since, until, store.k, zone)
 
 
 def summarize(buckets: list[BucketStats], mixes: list[Mix], since: float, until: float,
-              k: int) -> dict[str, Any]:
+              k: int, zone: tzinfo | None = None) -> dict[str, Any]:
+    zone = store_zone() if zone is None else zone
     visits = sum(b.visits for b in buckets)
     pages = sum(b.pages for b in buckets)
     likes = sum(b.likes for b in buckets)
@@ -102,12 +116,12 @@ def summarize(buckets: list[BucketStats], mixes: list[Mix], since: float, until:
     }
     by_hour = {str(h): 0 for h in range(24)}
     for b in buckets:
-        by_hour[str(datetime.fromtimestamp(b.start).hour)] += b.visits
+        by_hour[str(datetime.fromtimestamp(b.start, zone).hour)] += b.visits
     total_mix = Mix(since, until)
     emotion_by_hour: dict[str, dict[str, int]] = {str(h): {} for h in range(24)}
     for m in mixes:
         total_mix.merge(m)
-        hour = emotion_by_hour[str(datetime.fromtimestamp(m.start).hour)]
+        hour = emotion_by_hour[str(datetime.fromtimestamp(m.start, zone).hour)]
         for emotion, n in m.emotions.items():
             hour[emotion] = hour.get(emotion, 0) + n
     like_rate = {
@@ -118,9 +132,11 @@ def summarize(buckets: list[BucketStats], mixes: list[Mix], since: float, until:
     return {
         "since": _iso(since),
         "until": _iso(until),
+        "timezone": zone_label(zone),
         "k": k,
         "totals": totals,
-        "buckets": [{"time": _iso(b.start), **b.as_row()} for b in buckets],
+        "buckets": [{"time": _iso(b.start), "local_time": _local(b.start, zone), **b.as_row()}
+                    for b in buckets],
         "visits_by_hour": by_hour,
         "emotion_mix": dict(sorted(total_mix.emotions.items())),
         "emotion_by_hour": emotion_by_hour,
@@ -132,6 +148,11 @@ def summarize(buckets: list[BucketStats], mixes: list[Mix], since: float, until:
 
 def _iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, tz=UTC).isoformat(timespec="seconds")
+
+
+def _local(epoch: float, zone: tzinfo) -> str:
+    """ISO time in the store's zone, with its offset (2026-12-01T22:00:00+09:00)."""
+    return datetime.fromtimestamp(epoch, zone).isoformat(timespec="seconds")
 
 
 def _r(value: float | None) -> float | None:

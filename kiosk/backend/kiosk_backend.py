@@ -28,13 +28,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from kiosk.backend.catalog_watch import CatalogWatch
+from kiosk.backend.catalog_watch import RELOAD, RESCAN, CatalogWatch
 from kiosk.backend.results import LikeResult, PageResult, Thumbnail
 from kiosk.backend.seams import Queue, Recommender, UploaderControl
 from kiosk.domain import Emotion, Like, Page, RecommendMode
 from kiosk.errors import KioskError
 from kiosk.events.errors import EventsError
-from kiosk.recommend.catalog import folder_problem
+from kiosk.recommend.catalog import folder_problem, folder_stamp
 from kiosk.status import BackendStatus, QueueStatus
 
 if TYPE_CHECKING:
@@ -143,6 +143,8 @@ class KioskBackend:
     def open(self, events: bool = True) -> None:
         """Open the recommender (and with `events`, the queue too, on this thread)."""
         if self._opener is not None and self._recommender is None:
+            watch = self.catalog_watch
+            stamp = folder_stamp(watch.root) if watch is not None else ()
             try:
                 self._opener(self)
             except Exception as exc:  # the admin panel says why no page comes
@@ -156,8 +158,9 @@ class KioskBackend:
                 raise
             self._open_failure = None
             self._recommend_error = ""
-            if self.catalog_watch is not None:
-                self.catalog_watch.opened(lambda: len(self.recommender.items()))
+            if watch is not None:
+                watch.opened(lambda: len(self.recommender.items()))
+                watch.baseline(stamp, _manifest_version(self._recommender))
         if events:
             self.open_events()
 
@@ -184,10 +187,13 @@ class KioskBackend:
         """Recommend thread, every `catalog_watch.CHECK_S` seconds (the visit
         controller): notice the catalog folder going or coming back (one stat while
         all is well); returns `catalog_watch.generation`, which grows each time the
-        catalog becomes usable (0 without a watch). Never raises a `KioskError`: what
-        it finds is logged once per change."""
+        catalog becomes usable or changed (0 without a watch). While it is usable,
+        a changed folder is rescanned and a manifest another process changed is
+        reloaded (`CatalogWatch.changes`). Never raises a `KioskError`: what it finds
+        is logged once per change."""
         try:
             self._catalog_ready()
+            self._watch_changes()
         except KioskError as exc:
             if not exc.logged and self.catalog_watch is not None:
                 self.catalog_watch.went(str(exc))
@@ -211,8 +217,40 @@ class KioskBackend:
                 raise watch.went(watch.problem or str(self._open_failure))
             self.open(False)  # a failure waits longer before the next try
         elif watch.problem:  # back after going away while open
-            rec.rescan()
+            self._rescan_watched(rec)
             watch.opened(lambda: len(rec.items()))
+
+    def _watch_changes(self) -> None:
+        """Rescan a folder that changed, reload a manifest another process changed
+        (paced by `CatalogWatch.changes`; one listing, a few stats and one PRAGMA when
+        nothing changed)."""
+        watch, rec = self.catalog_watch, self._recommender
+        if watch is None or rec is None or watch.problem:
+            return
+        todo = watch.changes(folder_stamp(watch.root), _manifest_version(rec))
+        if todo == RESCAN:
+            if getattr(self._rescan_watched(rec), "changed", True):
+                watch.changed()
+        elif todo == RELOAD:
+            manifest = _manifest_version(rec)
+            reload = getattr(rec, "reload", None)
+            if reload is not None:
+                reload()
+            else:  # a recommender without a manifest of its own
+                rec.rescan()
+            watch.baseline(None, manifest)
+            watch.changed()
+
+    def _rescan_watched(self, rec: Recommender) -> object:
+        """`rec.rescan()`, the watch's baseline taken before it (a change made while it
+        runs is rescanned at a later check)."""
+        watch = self.catalog_watch
+        if watch is None:
+            return rec.rescan()
+        stamp, manifest = folder_stamp(watch.root), _manifest_version(rec)
+        report = rec.rescan()
+        watch.baseline(stamp, manifest)
+        return report
 
     # ------------------------------------------------------------------ curation
 
@@ -238,7 +276,7 @@ class KioskBackend:
     def approve(self, key: str) -> list[Thumbnail]:
         """Approve into the live catalog (atomic copy, PutItems queued), rank over it."""
         self._pending_pool().approve(key)
-        self.recommender.rescan()
+        self._rescan_watched(self.recommender)
         return self.pending_thumbnails()
 
     def reject(self, key: str) -> list[Thumbnail]:
@@ -297,6 +335,8 @@ class KioskBackend:
                 images[item.id] = self.recommender.image(item.id, self.image_size)
             except Exception as exc:  # a broken file must not break the page
                 log.warning("cannot show %s: %s", item.id, exc)
+                if self.catalog_watch is not None and not Path(item.path).exists():
+                    self.catalog_watch.stale()  # the folder changed: the next check rescans
         shown = tuple(i for i in page.items if i.id in images)
         if len(shown) != len(page.items):
             page = Page(items=shown, emotion=page.emotion, visit_id=page.visit_id,
@@ -454,7 +494,20 @@ class KioskBackend:
         """Rescan the catalog folder (admin "Reload catalog", a sync that changed files);
         raises `KioskError` while the folder is missing or unmounted."""
         self._catalog_ready()
-        return self.recommender.rescan()
+        return self._rescan_watched(self.recommender)
+
+
+def _manifest_version(rec: Recommender | None) -> int | None:
+    """The recommender's manifest version (`RecommendationService.manifest_version`);
+    None when it has none or it cannot be read now."""
+    version = getattr(rec, "manifest_version", None)
+    if version is None:
+        return None
+    try:
+        return int(version())
+    except Exception as exc:  # a locked or closed manifest: looked at again next check
+        log.debug("catalog manifest version not read: %s", exc)
+        return None
 
 
 def _same_user(user_id: str | None) -> str | None:

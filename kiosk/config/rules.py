@@ -1,7 +1,8 @@
 """Rules that span fields, checked at the end of `load_settings`, so the app,
 `--self-test` and `kiosk-admin` refuse the same contradictions with the same message:
 an endpoint URL without an http(s) scheme and host, identity on without a collection
-id, the Personalize back end without a campaign or recommender ARN.
+id, the Personalize back end without a campaign or recommender ARN, a time zone that
+is not in the tz database.
 `settings_notes` lists what is allowed but worth saying (both ARNs set: which one is
 used), for the start-up log and the self-test.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import urllib.parse
 
 from kiosk.config.schema import ConfigError, Settings
+from kiosk.config.timezone import zone_problem
 
 ENDPOINT_KEYS = (
     "endpoint_rekognition", "endpoint_personalize_runtime", "endpoint_personalize_events",
@@ -53,6 +55,9 @@ def check_settings(settings: Settings) -> None:
     if settings.identity.enabled and not settings.identity.collection_id.strip():
         problems.append("identity.enabled = true needs identity.collection_id (the Rekognition "
                         "face collection); set it, or set identity.enabled = false")
+    zone = settings.analytics.timezone
+    if zone_problem(zone):
+        problems.append(f"analytics.timezone = {zone!r}: {zone_problem(zone)}")
     p = settings.personalize
     if settings.recommend.backend == "personalize" and not (
         p.campaign_arn.strip() or p.recommender_arn.strip()

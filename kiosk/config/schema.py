@@ -370,6 +370,11 @@ class AnalyticsSettings:
         min=0.5, max=600,
     )
     retention_days: int = setting(90, "Days of buckets kept.", min=1, max=3650)
+    timezone: str = setting(
+        "", "The store's time zone, an IANA name such as Asia/Seoul: the days and hours of "
+        "kiosk-admin report (JSON, CSV, report.html), the Audience screen and kiosk-admin "
+        "fleet status's 'today'. Empty: this machine's local zone."
+    )
     db_path: str = setting(
         "", "Analytics database. Empty: `analytics.sqlite3` in the data folder."
     )

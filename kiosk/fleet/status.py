@@ -4,8 +4,8 @@ ListMetrics on the namespace finds the kiosks (their `Site`/`KioskId` pairs of t
 Heartbeat metric); GetMetricData (≤ 500 queries a call, 5-minute periods over the last
 24 hours, newest first) reads, per kiosk: the last heartbeat, camera LIVE share, queue
 depth (or growth in the lean profile), dead letters, crashes and restarts today and
-visits today ("today": since local midnight). Errors become `FleetError` with a
-message an operator can act on.
+visits today ("today": since midnight in `[analytics] timezone`, the store's zone).
+Errors become `FleetError` with a message an operator can act on.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from kiosk.aws import error_code
+from kiosk.config.timezone import store_zone
 from kiosk.logs import duration_text
 
 PERIOD_S = 300
@@ -69,11 +70,13 @@ class KioskLine:
 
 
 def fleet_status(client: Any, namespace: str, now: float | None = None,
-                 today_start: float | None = None) -> list[KioskLine]:
-    """One `KioskLine` per kiosk that ever sent a heartbeat, sorted by site and id."""
+                 today_start: float | None = None, zone: tzinfo | None = None
+                 ) -> list[KioskLine]:
+    """One `KioskLine` per kiosk that ever sent a heartbeat, sorted by site and id;
+    "today" is since midnight in `zone` (`[analytics] timezone`; default: the system's)."""
     now = time.time() if now is None else now
     if today_start is None:
-        local = datetime.fromtimestamp(now)
+        local = datetime.fromtimestamp(now, store_zone() if zone is None else zone)
         today_start = local.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
     try:
         kiosks = sorted(_kiosks(client, namespace))

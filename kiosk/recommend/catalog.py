@@ -31,7 +31,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import numpy as np
 from PIL import Image
@@ -53,6 +53,7 @@ from kiosk.storage.sqlite import (
 
 log = logging.getLogger(__name__)
 
+SHOWN_NAMES = 3  # names per kind in a `RescanReport`'s log line
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
 ID_PREFIX = "emotions"
 
@@ -108,6 +109,23 @@ class RescanReport:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.removed)
+
+    def __str__(self) -> str:
+        """Counts and at most `SHOWN_NAMES` names per kind, for a log line: a catalog
+        swapped for another removes every id, which is no log line (`repr` has them all)."""
+        parts = []
+        for kind in ("added", "updated", "removed"):
+            ids: tuple[str, ...] = getattr(self, kind)
+            text = f"{len(ids)} {kind}"
+            if ids:
+                names = ", ".join(PurePosixPath(i).name for i in ids[:SHOWN_NAMES])
+                more = f", … {len(ids) - SHOWN_NAMES} more" if len(ids) > SHOWN_NAMES else ""
+                text += f" ({names}{more})"
+            parts.append(text)
+        parts.append(f"{self.unchanged} unchanged, {len(self.skipped)} skipped")
+        if self.ignored_folders:
+            parts.append(f"{len(self.ignored_folders)} folders ignored")
+        return ", ".join(parts) + f" ({self.seconds:.2f} s)"
 
 
 @dataclass(slots=True)
@@ -209,6 +227,13 @@ class Catalog:
         """Why the catalog folder cannot be used now, "" when it can (`folder_problem`,
         with this manifest's item count)."""
         return folder_problem(self.root, self._count)
+
+    def manifest_version(self) -> int:
+        """SQLite's `PRAGMA data_version` of the manifest: it moves on when another
+        process (`kiosk-admin catalog approve | rescan | remove`) commits to it, never
+        for this connection's own commits; constant for a manifest held in memory."""
+        with self._lock:
+            return int(self._db.execute("PRAGMA data_version").fetchone()[0])
 
     def _count(self) -> int:
         with self._lock:
@@ -493,6 +518,30 @@ def folder_problem(root: Path, listed: Callable[[], int] = lambda: 0) -> str:
                     "manifest and uses it again once the images are back (after emptying "
                     "it on purpose, run `kiosk-admin catalog rescan`)")
     return ""
+
+
+FolderStamp = tuple[tuple[str, int, int, int], ...]
+
+
+def folder_stamp(root: Path) -> FolderStamp:
+    """What a change to the catalog folder changes, cheaply: (name, device, inode,
+    mtime) of `root` and of each of its sub-folders — one listing and a stat per
+    folder, no image read. Adding, removing or renaming an image moves its folder's
+    mtime; a folder swapped for another (`mv cat_new cat`) or a remount changes the
+    inode or device. An image overwritten in place changes none of them (a card that
+    cannot be shown, or Reload catalog, rescans). () when `root` cannot be read."""
+    try:
+        st = root.stat()
+        out = [("", st.st_dev, st.st_ino, st.st_mtime_ns)]
+        with os.scandir(root) as entries:
+            for entry in entries:
+                if entry.name.startswith(".") or not entry.is_dir():
+                    continue
+                s = entry.stat()
+                out.append((entry.name, s.st_dev, s.st_ino, s.st_mtime_ns))
+    except OSError:
+        return ()
+    return tuple(sorted(out))
 
 
 def decode_checked(data: bytes, name: str = "image") -> Image.Image:

@@ -51,7 +51,9 @@ Ranking a page for (visit, emotion):
    motifs (new to this page and not on the last) than a page, items already shown
    may fill in rather than repeat a motif.
 5. Items already shown in this visit are excluded until the whole pool has been
-   shown; then a new cycle starts. A new emotion or a new visitor starts a fresh
+   shown; then a new cycle starts (only once every item of the pool was on a page:
+   when the variety rules let a shown item fill in while an unseen look-alike waits,
+   the unseen one still comes first on the next page). A new emotion or a new visitor starts a fresh
    ranking (the visitor's likes are kept: taste belongs to the person).
 
 Likes and impressions update the in-memory arrays at once, so the next page
@@ -240,8 +242,8 @@ class EmbeddedRecommender:
             taste = personalized or (mode == RecommendMode.AUTO and bool(visit.liked))
             scores = m.scores(visit, taste, own | off)
             tiers = [np.flatnonzero(own & ~shown)]
-            if tiers[0].size < k:  # the pool runs out on this page: a new cycle starts
-                visit.shown = {m.ids[int(i)] for i in np.flatnonzero(shown & ~own)}
+            runs_out = tiers[0].size < k
+            if runs_out:  # the pool runs out on this page: shown items fill in
                 tiers.append(np.flatnonzero(own & shown))
             elif m.distinct_looks(tiers[0], last) < k:  # what is left repeats a motif
                 tiers.append(np.flatnonzero(own & shown))  # (of this page or the last):
@@ -251,6 +253,11 @@ class EmbeddedRecommender:
                 off_rows = np.flatnonzero(off)
             explore = budget if not personalized and n_own >= k else 0
             chosen = m.select(scores, tiers, off_rows, budget, explore, k, last, placed)
+            if runs_out and np.isin(tiers[0], chosen).all():
+                # The rest of the cycle is on this page: a new cycle starts. Not before:
+                # an unseen item the variety rules kept off this page (a look already on
+                # it) stays ahead of the shown ones on the next page.
+                visit.shown = {m.ids[int(i)] for i in np.flatnonzero(shown & ~own)}
             return [m.items[int(c)] for c in chosen], personalized
 
     def off_emotion_budget(self, visit_id: str, k: int, personalized: bool) -> int:

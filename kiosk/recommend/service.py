@@ -16,7 +16,7 @@ upload queue itself (from the page: impression list, recommendationId).
 Public API (matches `kiosk.backend.Recommender`):
 `page`, `next_page`, `impression`, `like`, `personalization_ready`, `end_visit`,
 `image`, `items`, `attract_items`, `rescan`, `status`, `close` (and use as a
-context manager).
+context manager); `reload` and `manifest_version` for the back end's catalog watch.
 """
 
 from __future__ import annotations
@@ -158,6 +158,17 @@ class RecommendationService:
         report = self.catalog.rescan()
         self._reload()
         return report
+
+    def reload(self) -> None:
+        """Rank over the manifest as it is now, without reading the folder: another
+        process changed it (`kiosk-admin catalog approve | rescan | remove`, seen by
+        `manifest_version`)."""
+        self._reload()
+
+    def manifest_version(self) -> int:
+        """Moves on when another process commits to the manifest
+        (`Catalog.manifest_version`)."""
+        return self.catalog.manifest_version()
 
     def _reload(self) -> None:
         items = self.catalog.items()

@@ -121,6 +121,7 @@ class AudienceView(QWidget):
         self._report: dict[str, Any] = {}
         self.title = QLabel(self)
         self.title.setObjectName("audience-title")
+        self.title.setWordWrap(True)  # a long zone name (America/Los_Angeles) on a portrait screen
         self.note = QLabel(self)
         self.note.setWordWrap(True)
         self.tiles = {key: StatusTile(f"audience-{key}", self) for key in
@@ -153,7 +154,6 @@ class AudienceView(QWidget):
         self._refresh()
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("Audience today"))
         self.back_button.setText(self.tr("Back"))
         self._refresh()
 
@@ -172,6 +172,9 @@ class AudienceView(QWidget):
         r = self._report
         t: Mapping[str, Any] = r.get("totals", {})
         na = "—"
+        zone = str(r.get("timezone") or "")  # the store's: [analytics] timezone
+        self.title.setText(self.tr("Audience today (%1)").replace("%1", zone) if zone
+                           else self.tr("Audience today"))
         visits = int(t.get("visits") or 0)
         self.note.setText(self.tr(
             "Counted on this kiosk only, without images or per-person records. Emotions, "

@@ -366,9 +366,14 @@
 <context>
     <name>AudienceView</name>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="156"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="177"/>
         <source>Audience today</source>
         <translation>오늘의 관객</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_view.py" line="176"/>
+        <source>Audience today (%1)</source>
+        <translation>오늘의 관객 (%1)</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/audience_view.py" line="157"/>

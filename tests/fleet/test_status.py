@@ -82,12 +82,14 @@ def test_one_line_per_kiosk() -> None:
 
 def test_command_json_and_access_denied(capsys: pytest.CaptureFixture[str]) -> None:
     client = boto3.client("cloudwatch", region_name="us-east-1")
-    args = argparse.Namespace(settings=Settings(), json=True, namespace=None)
+    settings = Settings().with_overrides({"analytics.timezone": "Asia/Seoul"}, "test")
+    args = argparse.Namespace(settings=settings, json=True, namespace=None)
     with Stubber(client) as stub:
         stub.add_response("list_metrics", {"Metrics": []},
                           {"Namespace": "Kiosk/Fleet", "MetricName": "Heartbeat"})
         assert cmd_status(args, client=client) == 0
-        assert json.loads(capsys.readouterr().out) == {"namespace": "Kiosk/Fleet", "kiosks": []}
+        assert json.loads(capsys.readouterr().out) == {
+            "namespace": "Kiosk/Fleet", "timezone": "Asia/Seoul", "kiosks": []}
         stub.add_client_error("list_metrics", "AccessDenied", "no", http_status_code=403)
         assert cmd_status(args, client=client) == 1
         assert "cloudwatch:ListMetrics and cloudwatch:GetMetricData" in capsys.readouterr().err

@@ -4,6 +4,7 @@ screen sizes and in Korean, Back returns to the panel."""
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt
@@ -30,7 +31,8 @@ def report() -> dict[str, Any]:
                  pages_by_emotion={"HAPPY": 20, "SAD": 10, "CALM": 6},
                  likes_by_emotion={"HAPPY": 8, "SAD": 2, "CALM": 2},
                  items={"emotions/happy/sunrise.jpg": 5, "emotions/sad/rain.jpg": 2})]
-    return summarize(buckets, mixes, T0, T0 + 86400, 5)
+    # a long zone name: the title says whose "today" it is and must still fit
+    return summarize(buckets, mixes, T0, T0 + 86400, 5, ZoneInfo("America/Los_Angeles"))
 
 
 def open_audience(window: MainWindow, qtbot: QtBot) -> None:
@@ -55,6 +57,7 @@ def test_readable_at_the_four_sizes(make_window: Any, qtbot: QtBot, width: int,
     assert view.tiles["visits"].value.text() == "18"
     assert view.tiles["attention"].value.text() == "67 %"
     assert "sunrise.jpg (5)" in view.top_items.text()
+    assert view.title.text() == "Audience today (America/Los_Angeles)"
     hint = view.minimumSizeHint()
     assert hint.width() <= width and hint.height() <= height, (hint, width, height)
     for label in view.findChildren(QLabel):  # nothing clipped: every label gets its height
@@ -76,7 +79,7 @@ def test_korean(make_window: Any, qtbot: QtBot, korean: None) -> None:
     window: MainWindow = make_window(1366, 768)
     open_audience(window, qtbot)
     view = window.audience
-    assert view.title.text() != "Audience today" and view.title.text()
+    assert view.title.text() == "오늘의 관객 (America/Los_Angeles)"
     assert window.admin.buttons["audience"].text() != "Audience"
     assert view.charts["emotions"].labels[0] != "Happy"  # emotion names translated
     assert view.minimumSizeHint().height() <= 768

@@ -1,0 +1,201 @@
+"""Catalog changes reach the running kiosk without Admin → Reload: a catalog folder
+swapped for another or with images added, a manifest another process changed
+(`kiosk-admin catalog approve`), and a card whose file vanished
+(`kiosk.backend.catalog_watch`: `CatalogWatch.changes`, driven by `check_catalog`)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.backend import KioskBackend
+from kiosk.backend.catalog_watch import RESCAN_GAP_S
+from kiosk.config import load_settings
+from kiosk.domain import Emotion, RecommendMode
+from kiosk.recommend.catalog import Catalog, RescanReport
+from kiosk.recommend.service import CATALOG_DB
+from kiosk.resources import catalog_root
+
+
+def fill(root: Path, first: int, count: int) -> set[str]:
+    """Copy demo images `first` … `first + count - 1` of each emotion into `root`;
+    returns their item ids."""
+    ids = set()
+    for folder in sorted(p for p in catalog_root().iterdir() if p.is_dir()):
+        (root / folder.name).mkdir(parents=True, exist_ok=True)
+        for image in sorted(folder.glob("*.jpg"))[first:first + count]:
+            shutil.copy2(image, root / folder.name / image.name)
+            ids.add(f"emotions/{folder.name}/{image.name}")
+    return ids
+
+
+@pytest.fixture
+def cat(tmp_path: Path) -> Path:
+    return tmp_path / "catalog"
+
+
+@pytest.fixture
+def clock() -> list[float]:
+    return [100.0]
+
+
+@pytest.fixture
+def backend(tmp_path: Path, cat: Path, clock: list[float]) -> Iterator[KioskBackend]:
+    settings = load_settings(env={}, overrides={
+        "app.data_dir": str(tmp_path / "data"), "recommend.catalog_dir": str(cat)})
+    b = KioskBackend.from_settings(settings)
+    b.image_size = (32, 32)
+    assert b.catalog_watch is not None
+    b.catalog_watch._clock = lambda: clock[0]
+    yield b
+    b.close()
+
+
+def shown(b: KioskBackend) -> set[str]:
+    return {i.id for i in b.recommender.items()}
+
+
+def page_ids(b: KioskBackend, visit: str, emotion: Emotion = Emotion.HAPPY) -> list[str]:
+    result = b.page(1, visit, emotion, None, RecommendMode.EMOTION, 3)
+    return [i.id for i in result.page.items]
+
+
+def test_a_catalog_folder_swapped_for_another_is_rescanned(
+        backend: KioskBackend, cat: Path, tmp_path: Path, clock: list[float],
+        caplog: pytest.LogCaptureFixture) -> None:
+    old = fill(cat, 0, 2)
+    backend.open(events=False)
+    generation = backend.check_catalog()
+    assert shown(backend) == old
+    new_dir = tmp_path / "cat_new"
+    new = fill(new_dir, 3, 2)
+    reused = sorted((cat / "happy").iterdir())[0]  # an old name, a new image
+    shutil.copy2(sorted((catalog_root() / "happy").iterdir())[5],
+                 new_dir / "happy" / reused.name)
+    new.add(f"emotions/happy/{reused.name}")
+    caplog.set_level(logging.INFO)
+    cat.rename(tmp_path / "cat_old")
+    new_dir.rename(cat)
+
+    assert backend.check_catalog() == generation  # noticed; rescanned once it settled
+    clock[0] += 2.0
+    assert backend.check_catalog() == generation + 1  # the screens fetch afresh
+    assert shown(backend) == new
+    assert set(page_ids(backend, "v1")) <= new
+    assert [m for m in caplog.messages if "rescanning" in m] == [
+        f"catalog folder {cat} changed: rescanning it"]
+    clock[0] += 2.0
+    assert backend.check_catalog() == generation + 1  # nothing new: nothing done
+    assert backend.status().catalog_counts == {e.folder: 2 + (e is Emotion.HAPPY)
+                                               for e in Emotion}
+
+
+def test_images_added_to_an_emotion_folder_reach_the_pages(
+        backend: KioskBackend, cat: Path, clock: list[float]) -> None:
+    old = fill(cat, 0, 2)
+    backend.open(events=False)
+    backend.check_catalog()
+    added = sorted(catalog_root().joinpath("happy").glob("*.jpg"))[10]
+    shutil.copy2(added, cat / "happy" / added.name)
+    for _ in range(2):
+        backend.check_catalog()
+        clock[0] += 2.0
+    assert shown(backend) == old | {f"emotions/happy/{added.name}"}
+
+
+def test_a_folder_still_changing_waits_and_rescans_are_paced(
+        backend: KioskBackend, cat: Path, clock: list[float]) -> None:
+    fill(cat, 0, 1)
+    backend.open(events=False)
+    backend.check_catalog()
+    rescans: list[float] = []
+    rescan = backend.recommender.rescan
+
+    def counting() -> object:
+        rescans.append(clock[0])
+        return rescan()
+
+    backend.recommender.rescan = counting  # type: ignore[method-assign]
+    demo = sorted(catalog_root().joinpath("sad").glob("*.jpg"))
+    for n in range(3):  # a copy going on: a file at every check
+        shutil.copy2(demo[5 + n], cat / "sad" / demo[5 + n].name)
+        backend.check_catalog()
+        clock[0] += 2.0
+    assert rescans == []  # not indexed half-way
+    backend.check_catalog()
+    assert rescans == [clock[0]]
+    shutil.copy2(demo[9], cat / "sad" / demo[9].name)  # more, soon after
+    start = clock[0]
+    while clock[0] < start + 2 * RESCAN_GAP_S:
+        clock[0] += 2.0
+        backend.check_catalog()
+    assert rescans[1:] == [start + RESCAN_GAP_S]  # the next one waits out the gap
+    assert len(backend.recommender.items(Emotion.SAD)) == 5
+
+
+def test_a_manifest_changed_by_another_program_is_reloaded(
+        backend: KioskBackend, cat: Path, tmp_path: Path, clock: list[float],
+        caplog: pytest.LogCaptureFixture) -> None:
+    """`kiosk-admin catalog approve` copies the image in and rescans in its own
+    process: the kiosk ranks over it at its next check, without reading the folder."""
+    old = fill(cat, 0, 2)
+    backend.open(events=False)
+    generation = backend.check_catalog()
+    other = Catalog(cat, tmp_path / "data" / CATALOG_DB)  # kiosk-admin's connection
+    try:
+        image = sorted(catalog_root().joinpath("calm").glob("*.jpg"))[7]
+        shutil.copy2(image, cat / "calm" / image.name)
+        assert other.rescan().added == (f"emotions/calm/{image.name}",)
+        caplog.set_level(logging.INFO)
+        assert backend.check_catalog() == generation + 1  # at once: no need to settle
+        assert shown(backend) == old | {f"emotions/calm/{image.name}"}
+        assert any("manifest changed by another program" in m for m in caplog.messages)
+
+        hidden = sorted(old)[0]
+        clock[0] += RESCAN_GAP_S
+        assert other.set_enabled(hidden, False)  # the operator hides one
+        clock[0] += RESCAN_GAP_S
+        backend.check_catalog()
+        assert hidden not in shown(backend)
+    finally:
+        other.close()
+
+
+def test_a_card_whose_file_vanished_rescans(
+        backend: KioskBackend, cat: Path, clock: list[float],
+        caplog: pytest.LogCaptureFixture) -> None:
+    """A share whose folder times do not move (or an image overwritten in place): the
+    page that cannot show a file asks the next check for a rescan."""
+    fill(cat, 0, 3)
+    backend.open(events=False)
+    backend.check_catalog()
+    folder = cat / "happy"
+    times = folder.stat()
+    for image in list(folder.iterdir())[:2]:
+        image.unlink()
+    os.utime(folder, ns=(times.st_atime_ns, times.st_mtime_ns))  # the folder looks the same
+    backend.check_catalog()
+    assert len(backend.recommender.items(Emotion.HAPPY)) == 3  # not noticed yet
+    caplog.set_level(logging.INFO)
+    assert len(page_ids(backend, "v1")) == 1
+    clock[0] += 2.0
+    backend.check_catalog()
+    assert len(backend.recommender.items(Emotion.HAPPY)) == 1
+    assert any("lost a file a page wanted: rescanning" in m for m in caplog.messages)
+    assert len(page_ids(backend, "v2")) == 1 + 2  # the one left, topped up from neighbours
+
+
+def test_a_rescan_report_logs_counts_and_a_few_names() -> None:
+    removed = tuple(f"emotions/happy/happy-old-{n:03d}.jpg" for n in range(191))
+    report = RescanReport(added=("emotions/calm/new-calm-1.jpg",), removed=removed,
+                          unchanged=2, seconds=3.79)
+    text = str(report)
+    assert text.startswith("1 added (new-calm-1.jpg), 0 updated, 191 removed "
+                           "(happy-old-000.jpg, happy-old-001.jpg, happy-old-002.jpg, "
+                           "… 188 more), 2 unchanged, 0 skipped")
+    assert len(text) < 200 and "happy-old-003" not in text
