@@ -242,7 +242,7 @@ class Kiosk:
         rec = self.analytics
         if rec is None:
             return
-        from kiosk.analytics.taps import record_vision_result
+        from kiosk.analytics.taps import record_vision_result, record_visits
 
         if self.settings.fleet.enabled:  # stops after analytics: its last bucket is queued
             from kiosk.fleet.publisher import FleetPublisher
@@ -261,12 +261,10 @@ class Kiosk:
         # a restart only after an unclean end (crash, kill, watchdog), as in the panel
         rec.started(unclean_previous_exit=bool(self.history and self.history.after_unclean))
         self.window.mood_picked.connect(lambda _value: rec.mood_picked())
+        record_visits(rec, self.controller)  # a visit is the shopper's, not vision's
         if self.camera is not None and self.vision is not None:
             rec.camera_state(self.camera.state)
             self.camera.state_changed.connect(lambda state, _msg: rec.camera_state(state))
-            # before the result's own notes: the controller (wired first) links an unseen
-            # picker to their face as it reads the result, then the recorder reads it
-            self.controller.picker_seen.connect(rec.same_person)
             self.vision.result.connect(lambda result: record_vision_result(rec, result))
         else:
             rec.camera_state(CameraState.LOST)

@@ -9,11 +9,10 @@ CloudWatch publisher).
 Privacy by construction:
 - visit ids live only in memory, to pair a visit's start with its end and to count
   distinct visits; they are never written;
-- a visit is a person: when another person steps straight into the place of the one
-  in view (`person_changed`, vision's `new_person`: vision's visit id goes on), the
-  first person's visit ends there and the newcomer's is a visit of its own;
-  and one person is one visit: a mood picked with nobody in view, then the picker's
-  face (`same_person`, the visit flow's `picker_seen`) count once;
+- a visit is a person: the visits are the visit flow's (`kiosk.analytics.taps.
+  record_visits`), which go on through a look-away, and end when another person steps
+  straight into the visitor's place (vision's `new_person`); the dwell is the
+  visitor's time at the kiosk, not the idle wait after them;
 - a visit adds its dwell to a histogram bin, never a row of its own;
 - the emotion mix, pages and likes by emotion and liked items (`Mix`) are written
   only when they cover at least `k` visits; a smaller mix is merged with the next
@@ -113,11 +112,6 @@ class Recorder:
         self._early: list[BucketStats] = []  # counts of the open bucket, to write now
         self._visits: dict[str, float] = {}  # visit id -> monotonic start (memory only)
         self._visit_emotion: dict[str, str] = {}
-        # vision visit id -> people who took its place so far (memory only): notes for
-        # that id are the latest person's, keyed "<id>#<n>" (`person_changed`)
-        self._switched: dict[str, int] = {}
-        # vision visit id -> the visit its face is the person of (`same_person`)
-        self._alias: dict[str, str] = {}
         self._carry: Mix | None = None
         self._carry_visitors: set[str] = set()
         self._camera_state: str | None = None
@@ -147,60 +141,42 @@ class Recorder:
     def visit_started(self, visit_id: str) -> None:
         with self._lock:
             o = self._roll()
-            key = self._person(visit_id)
-            self._visits.setdefault(key, self._monotonic())
-            o.visitors.add(key)
+            self._visits.setdefault(visit_id, self._monotonic())
+            o.visitors.add(visit_id)
 
-    def visit_ended(self, visit_id: str) -> None:
+    def visit_ended(self, visit_id: str, dwell_s: float | None = None) -> None:
+        """Visit `visit_id` ended; its dwell is `dwell_s` (the visit flow's: up to the
+        visitor's last face or touch), else the time since `visit_started`."""
         with self._lock:
             o = self._roll()
-            self._end_person(o, self._person(visit_id))
-            self._switched.pop(visit_id, None)
-            self._alias.pop(visit_id, None)
-
-    def same_person(self, visit_id: str, vision_visit: str) -> None:
-        """The face of vision's visit `vision_visit` is the person of visit `visit_id`
-        (who picked a mood with nobody in view; `VisitController.picker_seen`): notes
-        for either count as one person. Call it before `visit_started(vision_visit)`."""
-        with self._lock:
-            self._alias[vision_visit] = self._person(visit_id)
-
-    def person_changed(self, visit_id: str) -> None:
-        """Another person took the place of visit `visit_id`'s (vision's `new_person`:
-        no empty frame between them, so vision's visit id goes on). One person is one
-        visit: the one before ends here (their dwell is counted) and the newcomer's
-        visit starts; what is noted for `visit_id` from now on is the newcomer's."""
-        with self._lock:
-            o = self._roll()
-            self._end_person(o, self._person(visit_id))
-            self._switched[visit_id] = self._switched.get(visit_id, 0) + 1
-            key = self._person(visit_id)
-            self._visits[key] = self._monotonic()
-            o.visitors.add(key)
+            started = self._visits.pop(visit_id, None)
+            self._visit_emotion.pop(visit_id, None)
+            if started is not None:
+                dwell = self._monotonic() - started if dwell_s is None else dwell_s
+                o.stats.add_visit(max(0.0, dwell), self.attention_s)
 
     def emotion_settled(self, visit_id: str, emotion: str) -> None:
         """A visit's settled emotion changed (counted once per change, not per frame)."""
         with self._lock:
             o = self._roll()
-            key = self._person(visit_id)
-            if self._visit_emotion.get(key) == emotion:
+            if self._visit_emotion.get(visit_id) == emotion:
                 return
-            self._visit_emotion[key] = emotion
-            o.visitors.add(key)
+            self._visit_emotion[visit_id] = emotion
+            o.visitors.add(visit_id)
             o.mix.emotions[emotion] = o.mix.emotions.get(emotion, 0) + 1
 
     def page_shown(self, visit_id: str, emotion: str) -> None:
         with self._lock:
             o = self._roll()
             o.stats.pages += 1
-            o.visitors.add(self._person(visit_id))
+            o.visitors.add(visit_id)
             o.mix.pages_by_emotion[emotion] = o.mix.pages_by_emotion.get(emotion, 0) + 1
 
     def liked(self, visit_id: str, emotion: str, item_id: str) -> None:
         with self._lock:
             o = self._roll()
             o.stats.likes += 1
-            o.visitors.add(self._person(visit_id))
+            o.visitors.add(visit_id)
             o.mix.likes_by_emotion[emotion] = o.mix.likes_by_emotion.get(emotion, 0) + 1
             o.mix.items[item_id] = o.mix.items.get(item_id, 0) + 1
             self._save_counts()  # a like is worth saving now: the thread writes it
@@ -343,8 +319,6 @@ class Recorder:
             for _visit_id, started in list(self._visits.items()):
                 self._open.stats.add_visit(max(0.0, mono - started), self.attention_s)
             self._visits.clear()
-            self._switched.clear()
-            self._alias.clear()
             self._close_open(min(now, self._open.stats.end), final=True)
         self.write_pending()
 
@@ -456,21 +430,6 @@ class Recorder:
             log.error("analytics: retention purge failed: %s", exc)
 
     # ------------------------------------------------------------------ internals (locked)
-
-    def _person(self, visit_id: str) -> str:
-        """The key of the person now behind `visit_id` (locked; see `person_changed` and
-        `same_person`)."""
-        switched = self._switched.get(visit_id)
-        if switched is not None:
-            return f"{visit_id}#{switched}"
-        return self._alias.get(visit_id, visit_id)
-
-    def _end_person(self, o: _Open, key: str) -> None:
-        """That person's visit ends now: its dwell goes into the histogram (locked)."""
-        started = self._visits.pop(key, None)
-        self._visit_emotion.pop(key, None)
-        if started is not None:
-            o.stats.add_visit(max(0.0, self._monotonic() - started), self.attention_s)
 
     def _save_counts(self) -> None:
         """Queue the open bucket's counts gained since its last early write (locked)."""

@@ -6,9 +6,13 @@
   the `Like` it has just queued durably (`KioskBackend.like_listeners`, on the events
   thread). Not from the view: a card is confirmed "Liked" again when a saved like is
   tapped again or comes back on a later page, which is no new like.
-- `record_vision_result` reads one vision result: visit start and end, another
-  person in the place of the one in view (`new_person`: a visit of its own), the
-  settled emotion, the vision latency.
+- `record_visits` counts the visit flow's visits (`VisitController.visit_began`,
+  `visit_ended`, `emotion_changed`): the visit the shopper has, which goes on through
+  a look-away (vision's own visits end after `vision.visit_grace_s`, so one shopper
+  who looked away 4 times counted as 5 visits, and alone met `k_anonymity` 5), and
+  ends when another person steps straight in (a visit of their own). Its mood is the
+  one the pages answer, read or picked.
+- `record_vision_result` reads one vision result: the vision latency.
 
 They only call the recorder's O(1), thread-safe methods.
 """
@@ -41,16 +45,16 @@ def record_like(recorder: Recorder, like: Any) -> None:
     recorder.liked(like.visit_id, _name(like.emotion), like.item_id)
 
 
+def record_visits(recorder: Recorder, controller: Any) -> None:
+    """Count the visits of `controller` (a `kiosk.controllers.visit.VisitController`)."""
+    controller.visit_began.connect(recorder.visit_started)
+    controller.visit_ended.connect(recorder.visit_ended)
+    controller.emotion_changed.connect(recorder.emotion_settled)
+
+
 def record_vision_result(recorder: Recorder, result: Any) -> None:
-    """One `kiosk.vision.pipeline.VisionResult` into the recorder."""
-    if result.visit_ended and result.ended_visit_id:
-        recorder.visit_ended(result.ended_visit_id)
-    if result.visit_started and result.visit_id:
-        recorder.visit_started(result.visit_id)
-    elif getattr(result, "new_person", False) and result.visit_id:
-        recorder.person_changed(result.visit_id)  # a newcomer is a visit of their own
-    if result.reading is not None and result.visit_id:
-        recorder.emotion_settled(result.visit_id, _name(result.reading.emotion))
+    """One `kiosk.vision.pipeline.VisionResult` into the recorder (visits and their
+    moods come from the visit flow: `record_visits`)."""
     total = result.latency.get("total_ms") if result.latency else None
     if total is not None:
         recorder.vision_latency(float(total))

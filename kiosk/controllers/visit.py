@@ -32,9 +32,13 @@ Flow:
   same recommendations as a detected one, and belongs to whoever picked it: the
   face in view then (vision's visit), or, with nobody in view, the first face that
   arrives within `MANUAL_ADOPT_S` of a touch (the camera now sees the picker). While
-  that face stays, or nobody is seen, the choice holds; a different face (the picker's
-  ended, a new one started; or another person stepped straight into the picker's
-  place, `VisionResult.new_person`) is a newcomer: the camera reads their mood afresh;
+  that face stays, comes back after a look-away looking like itself
+  (`VisionResult.returning`), or nobody is seen, the choice holds; another face (the
+  picker's ended and a new one, not known to be theirs, started) is a newcomer: the
+  camera reads their mood afresh;
+* another person steps straight into the visitor's place (no empty moment, so
+  vision's visit goes on: `VisionResult.new_person`) → the visit ends (its page,
+  likes and "For you" stay its own) and the newcomer's begins, read by the camera;
 * every `CHECK_S` (2 s) the back end checks the catalog folder (`check_catalog`, one
   stat): when it has become usable again (mounted after start, or back after going
   away), the attract images are fetched afresh and a visitor left without a page
@@ -43,23 +47,30 @@ Flow:
   640x640 ones) are held only around the attract screen: let go when a visitor
   wakes it (`VisitView.drop_attract`), fetched again `ATTRACT_PREFETCH_S` before
   the idle timeout would bring it back, so a visit's pages are decoded in the memory
-  they took, and the slideshow is ready when the visit ends.
+  they took, and the slideshow is ready when the visit ends. A fetch still queued
+  when a visitor wakes the screen is not decoded at all: on a first start the
+  start-up's fetch waits behind the catalog indexing, and decoding it then, as the
+  first pages are made, raised the start's peak memory by about 8 MB (issue #15).
 
 The view and the back end are protocols (`kiosk.controllers.seams`: `VisitView`,
 `VisitBackend`, `Jobs`): the window adapted by `kiosk.ui.adapter`, `KioskBackend` and
 the serial workers, or a test's fakes.
 
-Signals:
+Signals (audience analytics count these visits: `kiosk.analytics.taps.record_visits`):
     page_shown(float seconds): time from the emotion change to its grid (benchmark).
-    picker_seen(str visit_id, str vision_visit): the face of vision's visit
-        `vision_visit` is taken to be the person who picked a mood unseen in visit
-        `visit_id` (audience analytics count them as one person).
+    visit_began(str visit_id): a visit (one person) began.
+    visit_ended(str visit_id, float dwell_s): it ended (idle timeout, or another
+        person stepped straight in); `dwell_s` runs from its start to the last time
+        the visitor was seen or touched the screen (not the idle wait after them).
+    emotion_changed(str visit_id, str emotion): the visit's mood (read or picked)
+        changed (an `Emotion` value).
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -105,10 +116,12 @@ attract screen offers the mood picker until vision is ready."""
 
 class VisitController(QObject):
     """The shopper loop (module docstring). Signals: `page_shown(float seconds)`,
-    `picker_seen(str visit_id, str vision_visit)`."""
+    `visit_began(str)`, `visit_ended(str, float)`, `emotion_changed(str, str)`."""
 
     page_shown = Signal(float)
-    picker_seen = Signal(str, str)
+    visit_began = Signal(str)
+    visit_ended = Signal(str, float)
+    emotion_changed = Signal(str, str)
 
     def __init__(
         self,
@@ -142,6 +155,7 @@ class VisitController(QObject):
         self._started_at = clock()
 
         self.visit_id: str | None = None
+        self._visit_began_at = clock()
         self.emotion: Emotion | None = None
         self.manual = False  # the visitor picked their mood by hand
         self._manual_face: str | None = None  # vision's visit of the picker (None: unseen)
@@ -170,6 +184,9 @@ class VisitController(QObject):
         self._attract_images: list[np.ndarray] = []  # only around the attract screen
         self._attract_fetching = False
         self._attract_fetched = False  # a fetch has come back since start (kept or not)
+        # set by a fetch, cleared when a visitor wakes the screen; read by the fetch's
+        # job on the recommend worker, which then skips the decode (`_attract_job`)
+        self._attract_wanted = threading.Event()
 
         self.preview_timer = QTimer(self)
         self.preview_timer.setObjectName("preview")
@@ -232,7 +249,7 @@ class VisitController(QObject):
                 self.identity.visit_ended()
         if result.visit_started and result.visit_id:
             if self.manual and result.visit_id != self._manual_face:
-                self._face_after_pick(result.visit_id)
+                self._face_after_pick(result.visit_id, result.returning)
             if self.visit_id is None:
                 self._begin_visit(result.visit_id)
             elif self._vision_visit is None:
@@ -240,11 +257,11 @@ class VisitController(QObject):
                 if self.identity is not None:
                     self.identity.visit_began(self.visit_id)
             self._vision_visit = result.visit_id
-        elif (result.new_person and self.manual and result.visit_id is not None
+        elif (result.new_person and self.visit_id is not None and result.visit_id is not None
                 and result.visit_id == self._vision_visit):
-            # Someone stepped straight into the picker's place (no empty frames, so
-            # vision's visit goes on): the picker's face has gone; this is a newcomer.
-            self._newcomer_after_pick()
+            # Someone stepped straight into the visitor's place (no empty frames, so
+            # vision's visit goes on): a newcomer, with a visit of their own.
+            self._next_person(result.visit_id)
         in_view = self._primary_in_view(result)
         camera_visit = self.visit_id is not None and not self.manual
         if camera_visit and not in_view and self._face_in_view:
@@ -259,17 +276,30 @@ class VisitController(QObject):
         elif reading is not None:
             self.view.show_emotion(reading)
 
-    def _face_after_pick(self, vision_visit: str) -> None:
+    def _face_after_pick(self, vision_visit: str, returning: bool) -> None:
         """A face arrived that is not the one in view when the mood was picked: the
-        picker, seen at last (nobody was in view, a touch just now), or a newcomer,
-        whose mood the camera reads (the picked one is not theirs)."""
+        picker back after a look-away (vision: `returning`, it looks like the picker's
+        face before the gap), the picker seen at last (nobody was in view, a touch
+        just now), or a newcomer, whose mood the camera reads (not theirs)."""
+        if self._manual_face is not None and returning:
+            log.info("the picker's face is back after a look-away: their choice holds")
+            self._manual_face = vision_visit
+            return
         if self._manual_face is None and self._clock() - self._last_tap <= MANUAL_ADOPT_S:
             log.info("a face arrived just after a mood was picked unseen: the picker's")
             self._manual_face = vision_visit
-            if self.visit_id is not None:
-                self.picker_seen.emit(self.visit_id, vision_visit)
             return
         self._newcomer_after_pick()
+
+    def _next_person(self, vision_visit: str) -> None:
+        """Another person took the visitor's place: the visit ends (its page gets its
+        impression, its likes and "For you" stay its own) and the newcomer's begins,
+        read by the camera, with "For you" locked until their own likes open it."""
+        log.info("another person stepped into the visitor's place: a visit of their own")
+        self._end_visit(keep_screen=False)
+        self._begin_visit(uuid.uuid4().hex)
+        self._vision_visit = vision_visit
+        self._waiting_since = self._clock()  # "Finding images for you…" says why, if long
 
     def _newcomer_after_pick(self) -> None:
         """Not the picker: the camera reads this newcomer's mood, not the picked one."""
@@ -411,6 +441,8 @@ class VisitController(QObject):
             self._end_visit(keep_screen=True)
         log.info("visit %s started", visit_id)
         self.visit_id = visit_id
+        self._visit_began_at = self._clock()
+        self.visit_began.emit(visit_id)
         if self.identity is not None:
             self.identity.visit_began(visit_id)
         self.emotion = None
@@ -425,6 +457,9 @@ class VisitController(QObject):
             self.worker.submit(self.backend.end_visit, self.visit_id, self.page)
             if self.identity is not None:
                 self.identity.visit_ended()
+            # the visitor's time here: up to their last face or touch, not the idle wait
+            self.visit_ended.emit(self.visit_id,
+                                  max(0.0, self._last_activity - self._visit_began_at))
         self.visit_id = None
         self._vision_visit = None
         self.emotion = None
@@ -449,6 +484,8 @@ class VisitController(QObject):
                  reading.confidence * 100, reading.source)
         self.emotion = reading.emotion
         self._emotion_changed_at = self._clock()
+        if self.visit_id is not None:
+            self.emotion_changed.emit(self.visit_id, reading.emotion.value)
         self.view.show_emotion(reading)
         self._request_page()
 
@@ -574,11 +611,20 @@ class VisitController(QObject):
     def _fetch_attract(self, again: bool = False) -> None:
         """Ask for the attract images unless a fetch is on its way (`again`: the
         catalog changed, so one on its way may be of the old one: ask anyway)."""
+        self._attract_wanted.set()  # wanted again: one on its way is decoded after all
         if self._attract_fetching and not again:
             return
         self._attract_fetching = True
-        self.worker.submit(self.backend.attract_images, 8, on_result=self._on_attract_images,
+        self.worker.submit(self._attract_job, 8, on_result=self._on_attract_images,
                            on_error=self._on_attract_failed)
+
+    def _attract_job(self, count: int) -> list[np.ndarray] | None:
+        """On the recommend worker: the attract images, or None without decoding any
+        when a visitor woke the screen after the fetch was asked for (the job waited
+        behind others, such as a first start's catalog indexing)."""
+        if not self._attract_wanted.is_set():
+            return None
+        return self.backend.attract_images(count)
 
     def _attract_due(self) -> bool:
         """Not on the attract screen, but it is less than `ATTRACT_PREFETCH_S` away."""
@@ -586,8 +632,14 @@ class VisitController(QObject):
         return (not self.attract
                 and idle_for >= self.settings.app.idle_timeout_s - ATTRACT_PREFETCH_S)
 
-    def _on_attract_images(self, images: list[np.ndarray]) -> None:
+    def _on_attract_images(self, images: list[np.ndarray] | None) -> None:
         self._attract_fetching = False
+        if images is None:  # not decoded: a visit began while the job waited
+            log.debug("attract images not decoded: a visit began before the worker got "
+                      "to them (fetched again before it ends)")
+            if self.attract or self._attract_due():  # wanted again meanwhile
+                self._fetch_attract()
+            return
         self._attract_fetched = self._attract_fetched or bool(images)
         if not (self.attract or self._attract_due()):
             log.debug("attract images not kept: a visit is on (fetched again before it ends)")
@@ -617,6 +669,7 @@ class VisitController(QObject):
             self._waiting_since = self._clock()
             self.view.wake()
             self._attract_images = []  # fetched again shortly before the visit ends
+            self._attract_wanted.clear()  # a fetch still queued is not decoded
             self.view.drop_attract()
 
     def _set_waiting(self, reason: str) -> None:

@@ -100,7 +100,12 @@ class VisionResult:
     `new_person`: in this frame another person took the primary's place while the
     visit goes on (a switch or a takeover, see `VisionPipeline._check_switch` and
     `_follow_primary`); never for the same visitor re-detected, nor on the frame a
-    visit starts (`visit_started` says that)."""
+    visit starts (`visit_started` says that). `returning`: on the frame a visit
+    starts, the face looks like the last primary face seen before it (appearance
+    similarity at least `switch_similarity`, `kiosk.vision.appearance`): the same
+    person back after a look-away. Only a yes is trusted: different people scored
+    at most 0.41-0.65 there, but one person in another pose or expression can look as
+    unlike themselves as another person, so False means "not known to be them"."""
 
     frame_seq: int
     timestamp: float
@@ -122,6 +127,7 @@ class VisionResult:
     fallback_pending: bool = False
     scanned: bool = True
     new_person: bool = False
+    returning: bool = False
 
 
 @dataclass(slots=True)
@@ -180,6 +186,9 @@ class VisionPipeline:
         self._signatures: dict[int, np.ndarray] = {}  # track id -> last visible look
         self.switches = 0  # primary faces taken over by another person (see _check_switch)
         self._new_person = False  # this frame: another person took the primary's place
+        # the primary face's last look, kept across visits until `reset` (`returning`)
+        self._last_look: np.ndarray | None = None
+        self._looks_back = False  # this frame: the primary looks like the last look before
 
     # ------------------------------------------------------------------ public
 
@@ -201,6 +210,7 @@ class VisionPipeline:
         t0 = time.perf_counter()
         ts = frame.timestamp
         self._new_person = False
+        self._looks_back = False
         look = self._focus.plan(self._tracker.primary)
         if self._regions is None:
             faces = tuple(self._detector.detect(frame.image))
@@ -271,6 +281,7 @@ class VisionPipeline:
             fallback_pending=self.fallback_pending,
             scanned=look.scan,
             new_person=self._new_person and not visit.started,
+            returning=self._looks_back and visit.started,
         )
 
     def reset(self) -> str | None:
@@ -279,6 +290,7 @@ class VisionPipeline:
         self._tracker.reset()
         self._focus.reset()
         self._signatures.clear()
+        self._last_look = None
         ended = self._visits.end()
         self._clear_visit_state()
         return ended
@@ -333,6 +345,9 @@ class VisionPipeline:
             return False
         before = self._signatures.get(primary.id)
         self._signatures[primary.id] = sig
+        last, self._last_look = self._last_look, sig
+        self._looks_back = (last is not None and threshold > 0
+                            and similarity(last, sig) >= threshold)
         if before is None or threshold <= 0 or similarity(before, sig) >= threshold:
             return False
         new = self._tracker.restart(primary.id, frame.timestamp)

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.config import load_settings
 from kiosk.controllers.visit import MANUAL_ADOPT_S, VisitController
-from kiosk.domain import Emotion
+from kiosk.domain import Emotion, RecommendMode
 from kiosk.testing import FakeClock
 from kiosk.vision.pipeline import VisionResult
 from tests.test_controller import FakeBackend, FakeView, Parts, SyncWorker, result
@@ -49,6 +49,32 @@ def test_a_newcomer_after_a_picked_mood_is_read_by_the_camera(parts: Parts) -> N
     controller.on_vision_result(result("b", Emotion.ANGRY))
     assert backend.pages[-1][1] is Emotion.ANGRY
     assert view.last("show_emotion")[0].source != "manual"
+
+
+def test_the_picker_back_after_a_glance_away_keeps_their_choice(parts: Parts) -> None:
+    """The tester's case: A in view picks Sad, looks away 6 s (vision's visit ends
+    after its 3 s grace) with their last touch > 15 s ago, and looks back; vision
+    says the face looks like the one before the gap (`returning`): Sad holds. Old
+    code: "a new face after a picked mood", the camera read A's mood again."""
+    controller, view, backend, clock = parts
+    controller.on_vision_result(result("a", Emotion.HAPPY, started=True))
+    controller.on_mood_picked("SAD")
+    clock.now += 20
+    controller.on_vision_result(result("a", Emotion.HAPPY))
+    controller.on_vision_result(result(None, None, face=False))
+    clock.now += 3
+    controller.on_vision_result(result(None, None, ended="a", face=False))
+    clock.now += 3
+    back = replace(result("a2", Emotion.HAPPY, started=True), returning=True)
+    controller.on_vision_result(back)
+    controller.on_vision_result(result("a2", Emotion.HAPPY))
+    assert controller.manual and backend.pages[-1][1] is Emotion.SAD
+    assert view.last("show_emotion")[0].source == "manual"
+    # not known to be A (another person, or A in another pose): the camera reads them
+    controller.on_vision_result(result(None, None, ended="a2", face=False))
+    clock.now += 5
+    controller.on_vision_result(result("c", Emotion.HAPPY, started=True))
+    assert not controller.manual and backend.pages[-1][1] is Emotion.HAPPY
 
 
 def test_a_newcomer_with_the_same_mood_gets_a_page_of_their_own(parts: Parts) -> None:
@@ -132,7 +158,6 @@ def test_a_newcomer_stepping_straight_in_is_read_by_the_camera(parts: Parts) -> 
     controller.on_vision_result(result("a", Emotion.HAPPY))
     assert backend.pages[-1][1] is Emotion.HAPPY
     assert view.last("show_emotion")[0].source != "manual"
-    assert controller.visit_id is not None  # one visit all along (pages, likes stay)
 
 
 def test_a_newcomer_who_picks_keeps_their_own_choice(parts: Parts) -> None:
@@ -152,11 +177,62 @@ def test_a_newcomer_who_picks_keeps_their_own_choice(parts: Parts) -> None:
     assert not controller.manual and backend.pages[-1][1] is Emotion.SURPRISED
 
 
-def test_a_switch_without_a_pick_leaves_the_camera_visit_alone(parts: Parts) -> None:
-    controller, view, backend, _ = parts
-    controller.on_vision_result(result("a", Emotion.HAPPY, started=True))
-    visit = controller.visit_id
-    controller.on_vision_result(swapped("a", Emotion.SAD))
-    assert controller.visit_id == visit and not controller.manual
-    assert backend.pages[-1][1] is Emotion.SAD
-    assert view.last("show_emotion")[0].emotion is Emotion.SAD
+def test_a_newcomer_stepping_straight_in_gets_a_visit_of_their_own(parts: Parts) -> None:
+    """The tester's case: A liked two images and opened "For you"; B steps straight
+    into A's place (vision's visit goes on). A's visit ends there (its page gets its
+    impression) and B's begins: B's page is ranked for B's visit, by B's mood, with
+    none of A's likes and "For you" locked. Old code kept A's visit for B: B's next
+    page was "For you", picked from A's likes."""
+    controller, view, backend, clock = parts
+    controller.on_vision_result(result("a", Emotion.SAD, started=True))
+    a = controller.visit_id
+    assert a is not None and controller.page is not None
+    for item in controller.page.item_ids[:2]:
+        controller.on_like(item)
+    controller.on_mode("personalized")
+    assert backend.pages[-1] == (a, Emotion.SAD, "personalized")
+    clock.now += 1
+    controller.on_vision_result(swapped("a", None))  # B: a fresh smoother, no mood yet
+    b = controller.visit_id
+    assert b is not None and b != a and backend.ended == [a]
+    assert controller.emotion is None and view.last("show_emotion") == (None,)
+    assert view.last("set_mode") == (RecommendMode.EMOTION, False)  # "For you" locked
+    controller.on_vision_result(result("a", Emotion.SAD))  # B read as sad too
+    assert backend.pages[-1][:2] == (b, Emotion.SAD)
+    assert controller.page is not None  # not "For you" picked from A's likes
+    assert controller.page.mode == RecommendMode.EMOTION
+    controller.on_like(controller.page.item_ids[0])
+    assert backend.likes[-1][0] == b  # B's like is B's visit's
+
+
+def test_visits_follow_the_person_not_the_look_away(parts: Parts) -> None:
+    """What audience analytics count (`visit_began`/`visit_ended`): a shopper who
+    looks away (vision ends its visit after its grace, a new one when they look back)
+    is one visit, with a dwell up to the last time they were seen, not the idle wait;
+    another person stepping straight in is a second visit."""
+    controller, _, _, clock = parts
+    began: list[str] = []
+    ended: list[tuple[str, float]] = []
+    moods: list[tuple[str, str]] = []
+    controller.visit_began.connect(began.append)
+    controller.visit_ended.connect(lambda v, d: ended.append((v, d)))
+    controller.emotion_changed.connect(lambda v, e: moods.append((v, e)))
+    for n in range(5):  # seen 7 s, away 5 s (vision's visit ends after 3 s), 5 times
+        controller.on_vision_result(result(f"v{n}", Emotion.HAPPY, started=True))
+        clock.now += 7
+        controller.on_vision_result(result(f"v{n}", Emotion.HAPPY))
+        clock.now += 3
+        controller.on_vision_result(result(None, None, ended=f"v{n}", face=False))
+        clock.now += 2
+    assert len(began) == 1 and ended == [] and moods == [(began[0], "HAPPY")]
+    controller.on_vision_result(result("v5", Emotion.HAPPY, started=True))
+    clock.now += 2
+    controller.on_vision_result(swapped("v5", Emotion.SAD))  # B steps straight in
+    assert len(began) == 2 and ended == [(began[0], pytest.approx(62.0))]
+    clock.now += 5
+    controller.on_vision_result(result("v5", Emotion.SAD))
+    controller.on_vision_result(result(None, None, ended="v5", face=False))
+    clock.now += 200
+    controller._check_idle()  # the idle timeout ends B's visit: 5 s, not 205
+    assert ended[1] == (began[1], pytest.approx(5.0))
+    assert moods[1:] == [(began[1], "SAD")]

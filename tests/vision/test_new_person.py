@@ -67,3 +67,24 @@ def test_a_frame_with_a_moving_visitor_is_not_a_new_person() -> None:
         r.seq += 1
         r.t += 1 / FPS
         assert not r.pipeline.process(Frame(TEXTURED, r.seq, r.t)).new_person
+
+
+def test_a_face_back_after_a_look_away_is_returning_only_when_it_looks_the_same(
+        rig: Rig) -> None:
+    """`returning`: after a gap longer than the visit grace (vision's visit ended), the
+    face that starts the next visit is compared with the last face before the gap."""
+    first = rig.step(1.0, [CENTRE])
+    assert not first.returning  # nobody before
+    gone = rig.step(6.0, [])  # a 6 s glance away: vision's visit ends (3 s grace)
+    assert gone.visit_id is None
+    back = rig.step(boxes=[CENTRE])  # the same face looks back
+    assert back.visit_started and back.returning and not back.new_person
+    assert not rig.step().returning  # said on the visit's first frame only
+    rig.step(6.0, [])
+    rig.image = OTHER  # someone else arrives
+    other = rig.step(boxes=[CENTRE])
+    assert other.visit_started and not other.returning
+    rig.step(6.0, [])
+    rig.pipeline.reset()  # the kiosk's visit ended (attract): nobody to come back
+    rig.image = TEXTURED
+    assert not rig.step(boxes=[CENTRE]).returning
