@@ -57,8 +57,9 @@ def test_visitor_arrives_pages_likes_and_leaves(running: Kiosk, qtbot: QtBot) ->
     window, controller = running.window, running.controller
     assert window.current_screen() == "attract"
 
-    # a visitor arrives: the emotion settles and the grid fills
-    qtbot.waitUntil(lambda: controller.page is not None, timeout=20000)
+    # a visitor arrives: the emotion settles and the grid fills (a first start: the models
+    # load, traced by a child, and the catalog is indexed; up to a minute on a busy machine)
+    qtbot.waitUntil(lambda: controller.page is not None, timeout=60000)
     assert window.current_screen() == "main"
     first = controller.page
     assert first is not None and first.emotion is Emotion.HAPPY
@@ -104,7 +105,7 @@ def test_camera_lost_mood_picker_drives_recommendations(
         assert window.current_screen() == "mood"
         qtbot.waitUntil(window.touch_guard.settled, timeout=2000)  # a new screen settles
         qtbot.mouseClick(window.mood.tile(Emotion.CALM), Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: controller.page is not None, timeout=20000)
+        qtbot.waitUntil(lambda: controller.page is not None, timeout=60000)
         assert controller.page is not None and controller.page.emotion is Emotion.CALM
         assert window.current_screen() == "main"
         shown = controller.page.item_ids

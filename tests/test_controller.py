@@ -3,6 +3,7 @@ fake back end."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -279,6 +280,71 @@ def test_attract_images_that_come_during_a_visit_are_not_kept(parts: Parts) -> N
     controller._on_attract_images(backend.attract_images(8))  # e.g. the start-up's, late
     assert controller._attract_images == []
     assert view.count("show_attract") == shown
+
+
+class QueuedWorker:
+    """Keeps jobs until `run()`, as the recommend worker does while it is busy (a
+    first start's catalog indexing holds it for seconds)."""
+
+    def __init__(self) -> None:
+        self.jobs: list[tuple[Callable[[], Any], Callable[[Any], None] | None]] = []
+
+    def submit(self, fn: Callable[..., Any], *args: Any,
+               on_result: Callable[[Any], None] | None = None,
+               on_error: Callable[[BaseException], None] | None = None) -> None:
+        self.jobs.append((functools.partial(fn, *args), on_result))
+
+    def run(self) -> None:
+        while self.jobs:
+            fn, on_result = self.jobs.pop(0)
+            value = fn()
+            if on_result is not None:
+                on_result(value)
+
+
+def test_a_queued_attract_fetch_is_not_decoded_once_a_visit_began(
+        qtbot: QtBot, settings: Settings) -> None:
+    """On a first start the start-up's attract fetch waits behind the catalog indexing;
+    a visitor who woke the screen meanwhile does not see the slideshow, so its 8 images
+    are not decoded (they raised the start's peak memory by about 8 MB as the first
+    pages were made). Old code decoded them and threw them away. Before the visit ends
+    they are fetched, and decoded, again."""
+    from kiosk.controllers.visit import ATTRACT_PREFETCH_S
+
+    view, backend, clock, worker = FakeView(), FakeBackend(), FakeClock(), QueuedWorker()
+    controller = VisitController(settings, view, worker, backend, clock=clock)
+    controller.start()
+    try:
+        assert len(worker.jobs) == 1  # the start-up's attract fetch, queued
+        controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
+        assert not controller.attract
+        worker.run()
+        assert backend.attract_calls == 0 and controller._attract_images == []
+        assert view.last("show_page")[0].emotion is Emotion.HAPPY  # the page still came
+        clock.now += settings.app.idle_timeout_s - ATTRACT_PREFETCH_S + 0.5
+        controller._check_idle()  # the prefetch before the visit ends is decoded
+        worker.run()
+        assert backend.attract_calls == 1 and len(controller._attract_images) == 8
+    finally:
+        controller.stop()
+
+
+def test_a_skipped_attract_fetch_is_asked_again_when_the_attract_screen_is_back(
+        qtbot: QtBot, settings: Settings) -> None:
+    """A visit that began and ended while the fetch waited: the slideshow gets images."""
+    view, backend, clock, worker = FakeView(), FakeBackend(), FakeClock(), QueuedWorker()
+    controller = VisitController(settings, view, worker, backend, clock=clock)
+    controller.start()
+    try:
+        controller.on_vision_result(result("v1", None, started=True))
+        clock.now += settings.app.idle_timeout_s + 1
+        controller._check_idle()
+        assert controller.attract
+        worker.run()
+        assert backend.attract_calls == 1
+        assert len(view.last("show_attract")[0]) == 8
+    finally:
+        controller.stop()
 
 
 def test_visitor_arrives_emotion_settles_grid_fills(parts: Parts) -> None:

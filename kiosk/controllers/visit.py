@@ -47,7 +47,10 @@ Flow:
   640x640 ones) are held only around the attract screen: let go when a visitor
   wakes it (`VisitView.drop_attract`), fetched again `ATTRACT_PREFETCH_S` before
   the idle timeout would bring it back, so a visit's pages are decoded in the memory
-  they took, and the slideshow is ready when the visit ends.
+  they took, and the slideshow is ready when the visit ends. A fetch still queued
+  when a visitor wakes the screen is not decoded at all: on a first start the
+  start-up's fetch waits behind the catalog indexing, and decoding it then, as the
+  first pages are made, raised the start's peak memory by about 8 MB (issue #15).
 
 The view and the back end are protocols (`kiosk.controllers.seams`: `VisitView`,
 `VisitBackend`, `Jobs`): the window adapted by `kiosk.ui.adapter`, `KioskBackend` and
@@ -67,6 +70,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -180,6 +184,9 @@ class VisitController(QObject):
         self._attract_images: list[np.ndarray] = []  # only around the attract screen
         self._attract_fetching = False
         self._attract_fetched = False  # a fetch has come back since start (kept or not)
+        # set by a fetch, cleared when a visitor wakes the screen; read by the fetch's
+        # job on the recommend worker, which then skips the decode (`_attract_job`)
+        self._attract_wanted = threading.Event()
 
         self.preview_timer = QTimer(self)
         self.preview_timer.setObjectName("preview")
@@ -604,11 +611,20 @@ class VisitController(QObject):
     def _fetch_attract(self, again: bool = False) -> None:
         """Ask for the attract images unless a fetch is on its way (`again`: the
         catalog changed, so one on its way may be of the old one: ask anyway)."""
+        self._attract_wanted.set()  # wanted again: one on its way is decoded after all
         if self._attract_fetching and not again:
             return
         self._attract_fetching = True
-        self.worker.submit(self.backend.attract_images, 8, on_result=self._on_attract_images,
+        self.worker.submit(self._attract_job, 8, on_result=self._on_attract_images,
                            on_error=self._on_attract_failed)
+
+    def _attract_job(self, count: int) -> list[np.ndarray] | None:
+        """On the recommend worker: the attract images, or None without decoding any
+        when a visitor woke the screen after the fetch was asked for (the job waited
+        behind others, such as a first start's catalog indexing)."""
+        if not self._attract_wanted.is_set():
+            return None
+        return self.backend.attract_images(count)
 
     def _attract_due(self) -> bool:
         """Not on the attract screen, but it is less than `ATTRACT_PREFETCH_S` away."""
@@ -616,8 +632,14 @@ class VisitController(QObject):
         return (not self.attract
                 and idle_for >= self.settings.app.idle_timeout_s - ATTRACT_PREFETCH_S)
 
-    def _on_attract_images(self, images: list[np.ndarray]) -> None:
+    def _on_attract_images(self, images: list[np.ndarray] | None) -> None:
         self._attract_fetching = False
+        if images is None:  # not decoded: a visit began while the job waited
+            log.debug("attract images not decoded: a visit began before the worker got "
+                      "to them (fetched again before it ends)")
+            if self.attract or self._attract_due():  # wanted again meanwhile
+                self._fetch_attract()
+            return
         self._attract_fetched = self._attract_fetched or bool(images)
         if not (self.attract or self._attract_due()):
             log.debug("attract images not kept: a visit is on (fetched again before it ends)")
@@ -647,6 +669,7 @@ class VisitController(QObject):
             self._waiting_since = self._clock()
             self.view.wake()
             self._attract_images = []  # fetched again shortly before the visit ends
+            self._attract_wanted.clear()  # a fetch still queued is not decoded
             self.view.drop_attract()
 
     def _set_waiting(self, reason: str) -> None:

@@ -53,6 +53,10 @@ from kiosk.vision.visits import VisitTracker
 
 log = logging.getLogger(__name__)
 
+# A new face's first readings are averaged plainly, without the hold (see
+# `EmotionSmoother`'s `warmup`): one wrong first look does not stand for seconds.
+FIRST_READINGS = 3
+
 FallbackJob = Callable[[], RekognitionResult | None]
 Submit = Callable[[FallbackJob], Future[RekognitionResult | None]]
 
@@ -166,6 +170,7 @@ class VisionPipeline:
         self._smoothers = TrackSmoothers(
             self.settings.smoothing_s, self.settings.hysteresis,
             hold_s=self.settings.hold_s, max_dt_s=self.settings.max_reading_s,
+            warmup=FIRST_READINGS,
         )
         self._visits = VisitTracker(self.settings.visit_grace_s)
         self.fallback_after_s = fallback_after_s
@@ -237,7 +242,9 @@ class VisionPipeline:
             self._last_box, self._last_seen = primary.box, ts
             self._last_image = frame.image
             self._asked_for_loss = False
-        if primary is not None and visible and look.classify:
+        # A scan step does not classify (`kiosk.vision.focus`), unless it found another
+        # person in the primary's place: their fresh smoother has nothing to show yet.
+        if primary is not None and visible and (look.classify or self._new_person):
             t1 = time.perf_counter()
             raw, reason = self._classify(frame, primary)
             classify_ms = (time.perf_counter() - t1) * 1000.0
@@ -249,10 +256,10 @@ class VisionPipeline:
         self._maybe_ask_fallback(frame, primary if visible else None, bool(reason))
 
         alive = {t.id for t in tracks}
+        if self._primary_id is not None:
+            alive.add(self._primary_id)  # its state (and look) may go to the next track
         for gone in [i for i in self._signatures if i not in alive]:
             del self._signatures[gone]
-        if self._primary_id is not None:
-            alive.add(self._primary_id)  # its state may be handed to the next track
         self._smoothers.keep_only(alive)
         smoother = self._smoothers.get(self._primary_id) if self._primary_id is not None else None
         reading = smoother.reading() if smoother is not None else None
@@ -366,8 +373,11 @@ class VisionPipeline:
 
         A visitor re-detected as a fresh track (their old track expired, or was not
         seen in this frame) keeps their smoothed emotion: the state moves to the new
-        primary track. A primary taken over by another face that is seen alongside
-        the old one is another person, with a state of their own."""
+        primary track, unless the new face looks unlike the old one's last look (the
+        switch check's test): then another person came (after a gap longer than the
+        tracker keeps a track, or elsewhere in the picture) and gets a fresh state. A
+        primary taken over by another face that is seen alongside the old one is
+        another person, with a state of their own."""
         primary = self._tracker.primary
         if primary is None:
             return False
@@ -376,12 +386,28 @@ class VisionPipeline:
             old_track = self._tracker.get(old) if old is not None else None
             if old_track is not None and old_track.visible:
                 self._new_person = True  # taken over: the old face is still there
+            elif old is not None and self._another_look(old, primary.id):
+                self._new_person = True  # someone else came back: a fresh reading
+                self.switches += 1
             elif old is not None and self._smoothers.move(old, primary.id):
                 self._renamed[old] = primary.id
             self._primary_id = primary.id
             self._uncertain_since = None
             self._asked_for_loss = False
         return primary.visible
+
+    def _another_look(self, old_id: int, new_id: int) -> bool:
+        """The face of track `new_id` looks unlike the last look of the primary track
+        `old_id` it follows (gone or out of view): another person, not the visitor
+        re-detected (`_check_switch`'s test, across the gap)."""
+        before, now = self._signatures.get(old_id), self._signatures.get(new_id)
+        threshold = self.settings.switch_similarity
+        if before is None or now is None or threshold <= 0:
+            return False
+        if similarity(before, now) >= threshold:
+            return False
+        log.debug("primary face %d is someone else than face %d before it", new_id, old_id)
+        return True
 
     def _classify(self, frame: Frame, primary: Track) -> tuple[EmotionReading | None, str]:
         quality = self._quality.check(frame.image, primary.box)

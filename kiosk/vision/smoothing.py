@@ -25,6 +25,13 @@ between) from flipping the screen on an uncertain face:
   that comes and goes, changes nothing. The first settled emotion of a face (a new
   visitor has a fresh smoother) is shown at once.
 
+Both guards wait for a face's `warmup` readings (the pipeline's `FIRST_READINGS`, 3):
+until then the average is the plain mean of the readings so far and a lead by the
+hysteresis takes over at once. A fresh face's first reading is shown at once, and
+under load one wrong first look (a borderline face, the mirror view the models
+like less) used to stand for three or four more readings, 1.5 s and more, before
+the capped readings and the hold let the right emotion through.
+
 The Rekognition fallback's answer is exempt from both (`update(..., guarded=False)`):
 it is asked only after a second with no certain local reading, so it stands for that
 whole second, and its rate limit already keeps it from flickering the screen.
@@ -37,6 +44,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 from kiosk.domain import Emotion, EmotionReading
 
@@ -49,11 +57,13 @@ class EmotionSmoother:
     `min_dt_s` is the least time one reading counts for, so two readings with the
     same timestamp (a local one and a Rekognition one folded in the same frame)
     both count, each like one frame at 30 fps; `max_dt_s` the most (module
-    docstring). `hold_s`: how long a challenger must lead before it takes over."""
+    docstring). `hold_s`: how long a challenger must lead before it takes over.
+    `warmup`: the first readings after a reset that are averaged plainly, no hold."""
 
     def __init__(
         self, smoothing_s: float = 0.4, hysteresis: float = 0.10, *,
         hold_s: float = 0.2, max_dt_s: float = 0.15, min_dt_s: float = 1 / 30,
+        warmup: int = 0,
     ) -> None:
         if smoothing_s <= 0:
             raise ValueError("smoothing_s must be positive")
@@ -64,6 +74,8 @@ class EmotionSmoother:
         self.hold_s = hold_s
         self.max_dt_s = max_dt_s
         self.min_dt_s = min_dt_s
+        self.warmup = warmup
+        self._count = 0  # certain readings folded in since the last reset
         self._probs: dict[Emotion, float] | None = None
         self._settled: Emotion | None = None
         self._last_ts: float | None = None
@@ -116,6 +128,7 @@ class EmotionSmoother:
         self._last_ts = None
         self._source = None
         self._challenger = None
+        self._count = 0
 
     # ------------------------------------------------------------------ update
 
@@ -130,8 +143,15 @@ class EmotionSmoother:
         if reading.uncertain:
             return False
         observed = _normalized(reading.probabilities, reading.emotion)
+        self._count += 1
+        young = guarded and self._count <= self.warmup
         if self._probs is None or self._last_ts is None:
             self._probs = observed
+        elif young:  # a fresh face's first readings: their plain mean, no hold
+            weight = 1.0 / self._count
+            self._probs = {
+                e: (1.0 - weight) * self._probs[e] + weight * observed[e] for e in EMOTIONS
+            }
         else:
             dt = max(self.min_dt_s, timestamp - self._last_ts)
             if guarded:
@@ -155,7 +175,7 @@ class EmotionSmoother:
         if top != self._challenger:
             self._challenger, self._leads_since = top, timestamp
         held = timestamp - self._leads_since >= self.hold_s - 1e-9  # float sums of times
-        if guarded and not held:
+        if guarded and not held and not young:
             return False
         self._settled, self._challenger = top, None
         return True
@@ -166,7 +186,7 @@ class TrackSmoothers:
     are passed on to each)."""
 
     def __init__(self, smoothing_s: float = 0.4, hysteresis: float = 0.10,
-                 **options: float) -> None:
+                 **options: Any) -> None:
         self.smoothing_s = smoothing_s
         self.hysteresis = hysteresis
         self.options = options

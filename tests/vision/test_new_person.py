@@ -9,10 +9,40 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from kiosk.domain import Box, Frame
-from tests.vision.test_pipeline import CENTRE, FPS, SIDE, TEXTURED, H, Rig, W
+from kiosk.config import VisionSettings
+from kiosk.domain import Box, Emotion, Face, Frame
+from kiosk.vision.pipeline import VisionPipeline
+from tests.vision.test_pipeline import (
+    CENTRE,
+    FPS,
+    SIDE,
+    TEXTURED,
+    FakeClassifier,
+    H,
+    Rig,
+    W,
+    peaked,
+)
 
 OTHER = np.random.default_rng(99).integers(0, 256, size=(H, W, 3), dtype=np.uint8)
+
+
+class RegionFake:
+    """A detector that can search a region: one face at CENTRE, wherever it looks;
+    `scans` lists the steps (1-based) that searched the whole frame."""
+
+    def __init__(self) -> None:
+        self.scans: list[int] = []
+        self.calls = 0
+
+    def detect(self, image_bgr: np.ndarray) -> list[Face]:
+        self.calls += 1
+        self.scans.append(self.calls)
+        return [Face(CENTRE, 0.99)]
+
+    def detect_region(self, image_bgr: np.ndarray, region: Box) -> list[Face]:
+        self.calls += 1
+        return [Face(CENTRE, 0.99)]
 
 
 @pytest.fixture
@@ -39,9 +69,51 @@ def test_a_re_detected_visitor_is_not_a_new_person(rig: Rig) -> None:
     first_id = rig.step().primary_track_id
     rig.step(1.5, [])  # the track expires (1 s), the visit does not (3 s)
     moved = Box(CENTRE.x1 + 150, CENTRE.y1, CENTRE.x2 + 150, CENTRE.y2)  # a new track
+    rig.image = np.roll(TEXTURED, 150, axis=1)  # the same face, 150 px to the right
     results = [rig.step(boxes=[moved]) for _ in range(10)]
     assert results[0].primary_track_id not in (None, first_id)
     assert not any(r.new_person or r.visit_started for r in results)
+
+
+def test_another_person_after_the_track_expired_is_a_new_person_read_afresh(rig: Rig) -> None:
+    # A gap longer than the tracker keeps a track (1 s; 15 frames at 25 fps is 0.6 s)
+    # but shorter than the visit's grace: the new track used to inherit the previous
+    # person's smoothed emotion (a re-detected visitor's), so the newcomer's own
+    # emotion waited for the hold and the hysteresis.
+    first = rig.step(1.0, [CENTRE])
+    assert first.reading is not None and first.reading.emotion is Emotion.HAPPY
+    rig.step(1.5, [])
+    rig.image = OTHER
+    rig.classifier.reading = peaked(Emotion.SAD, 0.9)
+    back = rig.step(boxes=[CENTRE])
+    assert back.visit_id == first.visit_id and back.new_person
+    assert back.reading is not None and back.reading.emotion is Emotion.SAD
+    assert rig.pipeline.switches == 1
+    assert not rig.step().new_person
+
+
+def test_a_switch_found_by_a_scan_step_is_read_on_that_step() -> None:
+    # Detect-then-track: every fifth step scans the whole frame and does not classify.
+    # A new person first seen by such a scan used to wait a step for their reading
+    # (under load about 0.4 s, with nothing shown: their fresh smoother was empty).
+    detector = RegionFake()
+    pipeline = VisionPipeline(detector, FakeClassifier(), VisionSettings())
+    classifier = pipeline._classifier
+    assert isinstance(classifier, FakeClassifier)
+    t = 0.0
+    results = []
+    for seq in range(1, 9):  # a scan, four region steps, then the periodic scan
+        t += 0.4
+        image = TEXTURED if seq < 6 else OTHER
+        if seq == 6:
+            classifier.reading = peaked(Emotion.SAD, 0.9)
+        results.append(pipeline.process(Frame(image, seq, t)))
+    pipeline.close()
+    assert detector.scans == [1, 6]
+    swapped = results[5]
+    assert swapped.scanned and swapped.new_person
+    assert swapped.raw_reading is not None
+    assert swapped.reading is not None and swapped.reading.emotion is Emotion.SAD
 
 
 def test_a_face_taking_over_the_primary_is_a_new_person(rig: Rig) -> None:

@@ -162,6 +162,10 @@ def test_small_and_blurred_faces_do_not_move_the_state(rig: Rig) -> None:
     rig.step(1.0, [CENTRE])
     calls = len(rig.classifier.boxes)
     rig.classifier.reading = peaked(Emotion.SAD, 0.99)
+    rig.image = TEXTURED.copy()  # the same face, stepped back (so it looks alike)
+    face = TEXTURED[int(CENTRE.y1):int(CENTRE.y2), int(CENTRE.x1):int(CENTRE.x2)]
+    rig.image[int(TINY.y1):int(TINY.y2), int(TINY.x1):int(TINY.x2)] = cv2.resize(
+        face, (int(TINY.width), int(TINY.height)), interpolation=cv2.INTER_AREA)
     small = rig.step(2.0, [TINY])
     assert small.uncertain and small.uncertain_reason == "too small"
     assert small.reading is not None and small.reading.emotion is Emotion.HAPPY
@@ -187,6 +191,7 @@ def test_re_detected_visitor_keeps_the_emotion(rig: Rig) -> None:
     first_id = rig.step().primary_track_id
     rig.step(1.5, [])  # the track expires (1 s), the visit does not (3 s)
     moved = Box(CENTRE.x1 + 150, CENTRE.y1, CENTRE.x2 + 150, CENTRE.y2)  # new track
+    rig.image = np.roll(TEXTURED, 150, axis=1)  # the same face, moved with the box
     rig.classifier.reading = peaked(Emotion.SAD, 0.3)  # uncertain: state can't come from here
     result = rig.step(boxes=[moved])
     assert result.primary_track_id not in (None, first_id)

@@ -285,3 +285,32 @@ def test_quality_gate_flags_blurred_faces() -> None:
 
 def test_sharpness_of_box_outside_the_frame_is_zero() -> None:
     assert sharpness(textured(), Box(1000, 1000, 1100, 1100)) == 0.0
+
+
+def test_a_fresh_faces_first_readings_are_averaged_without_the_hold() -> None:
+    # Under load (readings 0.4 s apart) a wrong first look used to stand for three or
+    # four readings: each later one counted for at most max_dt_s, and then had to
+    # lead for hold_s. Within `warmup` readings the mean of them decides.
+    def run(warmup: int) -> list[Emotion | None]:
+        smoother = EmotionSmoother(0.4, 0.1, hold_s=0.2, max_dt_s=0.15, warmup=warmup)
+        shown = []
+        for k, emotion in enumerate([Emotion.CALM, Emotion.SURPRISED, Emotion.SURPRISED]):
+            smoother.update(peaked(emotion, 0.8 if k else 0.6), 0.4 * k)
+            shown.append(smoother.emotion)
+        return shown
+
+    assert run(0) == [Emotion.CALM] * 3  # the old smoother
+    assert run(3) == [Emotion.CALM, Emotion.SURPRISED, Emotion.SURPRISED]
+
+
+def test_after_the_warmup_the_hold_and_the_cap_apply_again() -> None:
+    smoother = EmotionSmoother(0.4, 0.1, hold_s=0.2, max_dt_s=0.15, warmup=3)
+    for k in range(3):
+        smoother.update(peaked(Emotion.HAPPY), 0.4 * k)
+    assert smoother.emotion is Emotion.HAPPY
+    # One sure SAD reading after a long gap: capped, and it would need the hold.
+    assert not smoother.update(peaked(Emotion.SAD, 0.99), 3.0)
+    assert smoother.emotion is Emotion.HAPPY
+    smoother.reset()  # a reset face is fresh again
+    smoother.update(peaked(Emotion.HAPPY, 0.6), 4.0)
+    assert smoother.update(peaked(Emotion.SAD, 0.9), 4.4)
