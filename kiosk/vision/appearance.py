@@ -47,6 +47,19 @@ import numpy as np
 from kiosk.domain import Box
 
 SIDE = 16
+DOUBT_SIMILARITY = 0.3
+"""A look of the primary face scoring from this up to `switch_similarity` (0.6) against
+its look one frame before, with its box in place (`STILL_IOU`), is a doubt, not yet
+another person: the next look decides (`VisionPipeline._check_switch`). Measured
+2026-12-01 on the held-out videos' tune half (`kiosk.tools.heldout_videos`; every frame
+and `--step-ms 400` seed 0): a steady face (steady2, Dwarakish_130, 15 fps) dipped to
+0.39-0.60 in 12 single frames, box IoU 0.90-0.97, and was split into 13 tracks (the
+frame after a dip was unlike the dip too); the 95 looks under 0.6 in the switch videos
+(nearly all switches to another person) scored -0.53-0.59 (71 under 0.3), box IoU
+0.57-0.97: 14 were doubts, a switch one look later."""
+STILL_IOU = 0.8
+"""The box IoU with the frame before at or above which a face is in place (see
+`DOUBT_SIMILARITY`); steady faces' dips measured 0.90-0.97."""
 RETURNING_SIMILARITY = 0.8
 """The likeness at which a face that starts a visit is taken to be the last face
 before the gap come back (`VisionResult.returning`; a picked mood then holds). Stricter

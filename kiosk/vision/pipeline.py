@@ -42,7 +42,13 @@ import numpy as np
 
 from kiosk.config import VisionSettings
 from kiosk.domain import Box, EmotionReading, Face, Frame
-from kiosk.vision.appearance import RETURNING_SIMILARITY, signature, similarity
+from kiosk.vision.appearance import (
+    DOUBT_SIMILARITY,
+    RETURNING_SIMILARITY,
+    STILL_IOU,
+    signature,
+    similarity,
+)
 from kiosk.vision.errors import VisionError
 from kiosk.vision.focus import FocusSchedule, RegionDetector, find_faces
 from kiosk.vision.quality import QualityGate
@@ -189,6 +195,8 @@ class VisionPipeline:
         self._gender: str | None = None
         self._asked_for_loss = False  # Rekognition already asked since the face was lost
         self._signatures: dict[int, np.ndarray] = {}  # track id -> last visible look
+        self._doubted: set[int] = set()  # tracks whose last look was a doubt (_check_switch)
+        self._seen: tuple[int, Box] | None = None  # the primary seen in the last frame, its box
         self.switches = 0  # primary faces taken over by another person (see _check_switch)
         self._new_person = False  # this frame: another person took the primary's place
         # the primary face's last look, kept across visits until `reset` (`returning`)
@@ -227,6 +235,8 @@ class VisionPipeline:
         self._focus.observed(look, self._tracker.primary)
         if self._check_switch(frame):
             tracks = self._tracker.tracks
+        seen = self._tracker.primary
+        self._seen = (seen.id, seen.box) if seen is not None and seen.visible else None
         visit = self._visits.update(self._follow_primary(), ts)
         if visit.ended:
             self._clear_visit_state()
@@ -260,6 +270,7 @@ class VisionPipeline:
             alive.add(self._primary_id)  # its state (and look) may go to the next track
         for gone in [i for i in self._signatures if i not in alive]:
             del self._signatures[gone]
+        self._doubted &= alive
         self._smoothers.keep_only(alive)
         smoother = self._smoothers.get(self._primary_id) if self._primary_id is not None else None
         reading = smoother.reading() if smoother is not None else None
@@ -297,6 +308,8 @@ class VisionPipeline:
         self._tracker.reset()
         self._focus.reset()
         self._signatures.clear()
+        self._doubted.clear()
+        self._seen = None
         self._last_look = None
         ended = self._visits.end()
         self._clear_visit_state()
@@ -342,7 +355,13 @@ class VisionPipeline:
     def _check_switch(self, frame: Frame) -> bool:
         """A visible primary face that looks unlike itself one visible frame ago is
         another person (`kiosk.vision.appearance`): give it a fresh track, so it gets
-        a fresh smoothing state instead of the previous person's emotion."""
+        a fresh smoothing state instead of the previous person's emotion.
+
+        A look only somewhat unlike (at least `DOUBT_SIMILARITY`) of a face seen in the
+        last frame in about the same place (box IoU at least `STILL_IOU`) is a doubt:
+        the look before is kept and the next look decides, so a steady face whose look
+        dips for one frame keeps its track; a look-alike taking the place costs one
+        look more. A face that was gone, or whose box jumped, is not doubted."""
         primary = self._tracker.primary
         threshold = self.settings.switch_similarity
         if primary is None or not primary.visible:
@@ -351,22 +370,33 @@ class VisionPipeline:
         if sig is None:
             return False
         before = self._signatures.get(primary.id)
-        self._signatures[primary.id] = sig
         last, self._last_look = self._last_look, sig
         self._looks_back = (last is not None and threshold > 0
                             and similarity(last, sig) >= RETURNING_SIMILARITY)
-        if before is None or threshold <= 0 or similarity(before, sig) >= threshold:
+        doubted = primary.id in self._doubted
+        self._doubted.discard(primary.id)
+        alike = similarity(before, sig) if before is not None else 1.0
+        if threshold <= 0 or alike >= threshold:
+            self._signatures[primary.id] = sig
+            return False
+        if not doubted and alike >= DOUBT_SIMILARITY and self._in_place(primary):
+            self._doubted.add(primary.id)  # the look before stays the reference
             return False
         new = self._tracker.restart(primary.id, frame.timestamp)
         if new is None:
             return False
         log.debug("primary face %d looks like someone else now: track %d", primary.id, new.id)
         self._smoothers.drop(primary.id)  # not handed over: this is someone else
-        del self._signatures[primary.id]
+        self._signatures.pop(primary.id, None)
         self._signatures[new.id] = sig
         self.switches += 1
         self._new_person = True
         return True
+
+    def _in_place(self, primary: Track) -> bool:
+        """`primary` was seen in the last frame, its box about where it is now."""
+        return (self._seen is not None and self._seen[0] == primary.id
+                and self._seen[1].iou(primary.box) >= STILL_IOU)
 
     def _follow_primary(self) -> bool:
         """Note primary changes; return whether the primary face is visible now.
