@@ -168,7 +168,8 @@ class VisionSettings:
     )
     switch_similarity: float = setting(
         0.6, "Frame-to-frame appearance similarity of the primary face below which it "
-        "is taken for another person (fresh track and emotion). 0: never.", min=0, max=1,
+        "is taken for another person (fresh track and emotion); a face in place scoring "
+        "0.3 or more only if its next look is as unlike. 0: never.", min=0, max=1,
     )
     emotion_models: str = setting(
         "both", "Local emotion model(s): both (averaged), mini-xception or face-api.",
