@@ -47,6 +47,15 @@ import numpy as np
 from kiosk.domain import Box
 
 SIDE = 16
+RETURNING_SIMILARITY = 0.8
+"""The likeness at which a face that starts a visit is taken to be the last face
+before the gap come back (`VisionResult.returning`; a picked mood then holds). Stricter
+than `switch_similarity` (0.6): a wrong yes gives a stranger the picker's mood, a
+wrong no only has the camera read the mood again. Measured 2026-12-01 (`face_video`,
+5 fps, the real detector, a 4 s gap, 6 people): the same photo back 0.92-0.99; another
+person 0.64 (Dwarakish_70 -> HrithikRoshan_222, above 0.6), else -0.02-0.30 (5 pairs);
+with the 230 pairs above (max 0.65), 0.8 is clear of other people, while a steady face
+can fall to 0.755, so a returning face that turned its head is read afresh."""
 
 
 def eye_box(landmarks: Sequence[tuple[float, float]]) -> Box | None:

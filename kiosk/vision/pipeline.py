@@ -42,7 +42,7 @@ import numpy as np
 
 from kiosk.config import VisionSettings
 from kiosk.domain import Box, EmotionReading, Face, Frame
-from kiosk.vision.appearance import signature, similarity
+from kiosk.vision.appearance import RETURNING_SIMILARITY, signature, similarity
 from kiosk.vision.errors import VisionError
 from kiosk.vision.focus import FocusSchedule, RegionDetector, find_faces
 from kiosk.vision.quality import QualityGate
@@ -106,10 +106,10 @@ class VisionResult:
     `_follow_primary`); never for the same visitor re-detected, nor on the frame a
     visit starts (`visit_started` says that). `returning`: on the frame a visit
     starts, the face looks like the last primary face seen before it (appearance
-    similarity at least `switch_similarity`, `kiosk.vision.appearance`): the same
-    person back after a look-away. Only a yes is trusted: different people scored
-    at most 0.41-0.65 there, but one person in another pose or expression can look as
-    unlike themselves as another person, so False means "not known to be them"."""
+    similarity at least `kiosk.vision.appearance.RETURNING_SIMILARITY`, 0.8): the same
+    person back after a look-away. Only a yes is trusted: different people scored at
+    most 0.65, but one person in another pose or expression can look as unlike
+    themselves as another person, so False means "not known to be them"."""
 
     frame_seq: int
     timestamp: float
@@ -354,7 +354,7 @@ class VisionPipeline:
         self._signatures[primary.id] = sig
         last, self._last_look = self._last_look, sig
         self._looks_back = (last is not None and threshold > 0
-                            and similarity(last, sig) >= threshold)
+                            and similarity(last, sig) >= RETURNING_SIMILARITY)
         if before is None or threshold <= 0 or similarity(before, sig) >= threshold:
             return False
         new = self._tracker.restart(primary.id, frame.timestamp)

@@ -160,3 +160,14 @@ def test_a_face_back_after_a_look_away_is_returning_only_when_it_looks_the_same(
     rig.pipeline.reset()  # the kiosk's visit ended (attract): nobody to come back
     rig.image = TEXTURED
     assert not rig.step(boxes=[CENTRE]).returning
+
+
+def test_a_face_only_somewhat_alike_is_not_returning(rig: Rig) -> None:
+    """Half the look of the face before the gap (similarity about 0.7: over the switch
+    threshold 0.6, under `RETURNING_SIMILARITY` 0.8) is not taken for it: a stranger
+    as alike as the 0.64 pair measured would otherwise keep the picker's mood."""
+    rig.step(1.0, [CENTRE])
+    rig.step(6.0, [])
+    rig.image = ((TEXTURED.astype(np.uint16) + OTHER) // 2).astype(np.uint8)
+    half = rig.step(boxes=[CENTRE])
+    assert half.visit_started and not half.returning
