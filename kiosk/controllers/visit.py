@@ -156,6 +156,7 @@ class VisitController(QObject):
 
         self.visit_id: str | None = None
         self._visit_began_at = clock()
+        self._end_counted: str | None = None  # the visit whose visit_ended was emitted
         self.emotion: Emotion | None = None
         self.manual = False  # the visitor picked their mood by hand
         self._manual_face: str | None = None  # vision's visit of the picker (None: unseen)
@@ -220,6 +221,9 @@ class VisitController(QObject):
     def stop(self) -> None:
         for timer in (self.preview_timer, self.idle_timer, self.catalog_timer):
             timer.stop()
+        # a visit open at shutdown: the analytics (stopped after this) count its dwell
+        # up to the visitor's last face or touch, as any visit's, not up to now
+        self._count_visit_end()
         if self.identity is not None:
             self.identity.stop()
 
@@ -457,9 +461,7 @@ class VisitController(QObject):
             self.worker.submit(self.backend.end_visit, self.visit_id, self.page)
             if self.identity is not None:
                 self.identity.visit_ended()
-            # the visitor's time here: up to their last face or touch, not the idle wait
-            self.visit_ended.emit(self.visit_id,
-                                  max(0.0, self._last_activity - self._visit_began_at))
+            self._count_visit_end()
         self.visit_id = None
         self._vision_visit = None
         self.emotion = None
@@ -478,6 +480,15 @@ class VisitController(QObject):
         self.view.set_mode(self._shown_mode(RecommendMode.EMOTION), False)
         if not keep_screen:
             self.view.show_emotion(None)
+
+    def _count_visit_end(self) -> None:
+        """`visit_ended` for the visit on now, once (at its end, or at `stop`): the
+        visitor's time here, up to their last face or touch, not the idle wait."""
+        if self.visit_id is None or self.visit_id == self._end_counted:
+            return
+        self._end_counted = self.visit_id
+        self.visit_ended.emit(self.visit_id,
+                              max(0.0, self._last_activity - self._visit_began_at))
 
     def _set_emotion(self, reading: EmotionReading) -> None:
         log.info("emotion settled: %s (%.0f %%, %s)", reading.emotion.value,
