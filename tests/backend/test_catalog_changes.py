@@ -190,6 +190,28 @@ def test_a_card_whose_file_vanished_rescans(
     assert len(page_ids(backend, "v2")) == 1 + 2  # the one left, topped up from neighbours
 
 
+def test_an_image_pulled_from_the_folder_leaves_the_pages_at_once(
+        backend: KioskBackend, cat: Path, clock: list[float],
+        caplog: pytest.LogCaptureFixture) -> None:
+    """`rm` of a shown image (or `kiosk-admin catalog remove`): before, the next pages
+    still showed it from the page-image cache until the paced rescan (12 s)."""
+    fill(cat, 0, 3)
+    backend.open(events=False)
+    backend.check_catalog()
+    shown_first = page_ids(backend, "v1")  # decoded and cached
+    pulled = shown_first[0]
+    (cat / pulled.removeprefix("emotions/")).unlink()
+    caplog.set_level(logging.INFO)
+    again = backend.page(1, "v2", Emotion.HAPPY, None, RecommendMode.EMOTION, 3)
+    assert pulled not in [i.id for i in again.page.items] and pulled not in again.images
+    assert len(again.page.items) == len(again.images) >= 1
+    for _ in range(2):  # the folder changed: rescanned once it settled
+        clock[0] += 2.0
+        backend.check_catalog()
+    assert pulled not in shown(backend)
+    assert any("rescanning it" in m for m in caplog.messages)
+
+
 def test_a_rescan_report_logs_counts_and_a_few_names() -> None:
     removed = tuple(f"emotions/happy/happy-old-{n:03d}.jpg" for n in range(191))
     report = RescanReport(added=("emotions/calm/new-calm-1.jpg",), removed=removed,
