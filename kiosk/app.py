@@ -356,6 +356,7 @@ class Kiosk:
             self.problems.watch_frames("vision", self.vision)
         self.problems.reported.connect(self._on_worker_problem)
         self.settings_check.problem.connect(self._on_worker_problem)
+        self.settings_check.fixed.connect(self._on_settings_fixed)
 
     def start(self) -> None:
         s = self.settings
@@ -533,6 +534,11 @@ class Kiosk:
             self.controller.recover()
         except Exception:
             log.exception("could not return to the attract screen")
+
+    def _on_settings_fixed(self) -> None:
+        """GUI thread: a settings mistake shown as "Last problem" was corrected."""
+        if self.window.last_problem.startswith("settings error:"):
+            self.window.last_problem = ""
 
     def _on_worker_problem(self, line: str) -> None:
         """GUI thread: the newest worker error is the admin panel's "Last problem"."""
