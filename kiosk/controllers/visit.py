@@ -325,7 +325,7 @@ class VisitController(QObject):
         """`state`: a `CameraState` value (the bridge's signal carries it as str)."""
         camera = CameraState(state)
         self.camera_state = camera
-        if camera in (CameraState.STALLED, CameraState.LOST):
+        if camera.off or camera is CameraState.STALLED:
             self._boxes = []
         self.view.set_camera_state(camera, message)
 
