@@ -21,6 +21,8 @@ from kiosk.logs import quiet_opencv
 from kiosk.pipes import quiet_when_reader_leaves
 from kiosk.vision.trace_child import FLAG as TRACE_FLAG
 
+DISPLAY_WAIT_S = 60.0  # a display that is set but not up yet is waited for this long
+
 
 def main(argv: list[str] | None = None) -> int:
     """Run the kiosk or one of its flags' jobs; the exit code. Every path that prints
@@ -83,11 +85,18 @@ def _no_display() -> int | None:
     unit does not restart on 2), 1 when the server did not come within the wait."""
     from kiosk.display import wait_for_display
 
-    problem = wait_for_display()
+    problem = wait_for_display(DISPLAY_WAIT_S)
     if problem is None:
         return None
-    logging.getLogger("kiosk").error("no display to show the kiosk on: %s", problem.message)
-    return 1 if problem.may_come else 2
+    if not problem.may_come:
+        logging.getLogger("kiosk").error("no display to show the kiosk on: %s", problem.message)
+        return 2
+    logging.getLogger("kiosk").error(
+        "no display to show the kiosk on: %s after %.0f s; check that the display server "
+        "(the X server or the Wayland compositor) runs and that DISPLAY / WAYLAND_DISPLAY "
+        "name it (`echo $DISPLAY` in the session); under systemd the unit tries again",
+        problem.message, DISPLAY_WAIT_S)
+    return 1
 
 
 def _out_of_order(args: argparse.Namespace, overrides: dict[str, Any], error: ConfigError

@@ -173,6 +173,9 @@ class Kiosk:
     def _build_camera(self) -> None:
         from kiosk.camera import CameraError, Capture, source_from_setting
 
+        if not self.settings.camera.source.strip():  # README: no camera, on purpose
+            log.info("no camera configured: the mood picker only")
+            return
         try:
             source = source_from_setting(self.settings.camera.source, self.settings.camera)
         except CameraError as exc:
@@ -356,6 +359,7 @@ class Kiosk:
             self.problems.watch_frames("vision", self.vision)
         self.problems.reported.connect(self._on_worker_problem)
         self.settings_check.problem.connect(self._on_worker_problem)
+        self.settings_check.fixed.connect(self._on_settings_fixed)
 
     def start(self) -> None:
         s = self.settings
@@ -383,7 +387,7 @@ class Kiosk:
             self.cleanups.register("vision", lambda: self.vision and self.vision.stop(3.0), 5.0)
         else:
             self.index_pacer.settle()  # no models load: index at full speed
-            self.controller.on_camera_state(CameraState.LOST, self.camera_error)
+            self.controller.on_camera_state(*self._no_camera_state())
             self.startup.finish("no camera (so no vision)")
         if self.periodic_sync is not None:
             self.periodic_sync.start()
@@ -497,6 +501,20 @@ class Kiosk:
         `VisionWorker.stop`), so the process must end without finalizing."""
         return self.vision is not None and self.vision.abandoned
 
+    def _no_camera_state(self) -> tuple[CameraState, str]:
+        """Without a camera built: LOST with the reason (a bad `camera.source`), or NONE
+        (an empty one: no camera on purpose, not a fault)."""
+        if self.camera_error:
+            return CameraState.LOST, self.camera_error
+        return CameraState.NONE, ""
+
+    def _camera_state_text(self) -> str:
+        """The status's `camera_state`: "LIVE", "LOST (<why>)", "NONE", …"""
+        if self.camera is not None:
+            return self.camera.state.value
+        state, why = self._no_camera_state()
+        return f"{state} ({why})" if why else state.value
+
     def app_status(self) -> AppStatus:
         """GUI-thread part of the status (cheap attribute reads only; `kiosk.status`)."""
         vision = self.vision
@@ -506,8 +524,7 @@ class Kiosk:
             crash_count=self.crashes, model_device=self.vision_device,
             uploads_configured=self.settings.aws_events_enabled,
             history=self.history.as_status() if self.history is not None else {},
-            camera_state=(self.camera.state.value if self.camera is not None
-                          else f"{CameraState.LOST} ({self.camera_error})"),
+            camera_state=self._camera_state_text(),
             camera_fps=round(self.camera.fps(), 1) if self.camera is not None else None,
             inference_ms=round(latency.get("total_ms", 0.0), 1) if latency else None,
             # AWS features at a glance (memory reads only): reachable, breaker, budget, owed
@@ -533,6 +550,11 @@ class Kiosk:
             self.controller.recover()
         except Exception:
             log.exception("could not return to the attract screen")
+
+    def _on_settings_fixed(self) -> None:
+        """GUI thread: a settings mistake shown as "Last problem" was corrected."""
+        if self.window.last_problem.startswith("settings error:"):
+            self.window.last_problem = ""
 
     def _on_worker_problem(self, line: str) -> None:
         """GUI thread: the newest worker error is the admin panel's "Last problem"."""

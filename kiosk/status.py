@@ -102,7 +102,7 @@ class AppStatus:
     crash_count: int = 0
     model_device: str = ""  # "" until the models are loaded
     uploads_configured: bool = False
-    camera_state: str = ""  # a CameraState value, or "LOST (<why>)" with no camera
+    camera_state: str = ""  # a CameraState value; "LOST (<why>)" for a bad camera.source
     camera_fps: float | None = None
     inference_ms: float | None = None
     history: Mapping[str, object] = field(default_factory=dict)  # CrashInfo.as_status()

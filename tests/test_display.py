@@ -110,3 +110,19 @@ def test_the_kiosk_exits_2_without_a_display_instead_of_aborting(
     code = main(["--kiosk", "--data-dir", str(tmp_path / "data"), "--camera", ""])
     assert code == 2
     assert "no display to show the kiosk on: DISPLAY is not set" in capfd.readouterr().err
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the check is Linux's")
+def test_a_display_that_never_came_says_what_to_check(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, x_socket_dir: Path,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    import kiosk.__main__ as entry
+
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+    monkeypatch.setenv("DISPLAY", ":77")  # no server there
+    monkeypatch.setattr(entry, "DISPLAY_WAIT_S", 0.0)
+    code = main(["--kiosk", "--data-dir", str(tmp_path / "data"), "--camera", ""])
+    assert code == 1  # the unit tries again
+    err = capfd.readouterr().err
+    assert "the X display :77 does not answer" in err
+    assert "check that the display server" in err and "echo $DISPLAY" in err

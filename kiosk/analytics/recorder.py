@@ -200,7 +200,11 @@ class Recorder:
             self._roll()
             now = self._clock()
             self._account_camera(now)
-            self._camera_state = state.split(" ", 1)[0].upper()
+            name = state.split(" ", 1)[0].upper()
+            # NONE: no camera on purpose (an empty [camera] source): no camera time at all,
+            # so CameraLive is not reported (not 0 %: the fleet's CameraNotLive alarm
+            # would fire for a kiosk that never had a camera)
+            self._camera_state = None if name == "NONE" else name
             self._camera_since = now
 
     def gauges(self, *, fps: float | None = None, queue_depth: int | None = None,

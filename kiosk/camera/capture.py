@@ -55,17 +55,19 @@ class CameraState(enum.StrEnum):
     """The capture loop's four states (module docstring). The value is the name: it is
     what crosses to the admin panel's status, the audience analytics and the logs
     ("LIVE", "LOST", ...). A camera that was never built (a bad `camera.source`) is
-    reported as LOST with the reason; there is no other state."""
+    reported as LOST with the reason. NONE is never a capture loop's: it is the app's
+    word for no camera on purpose (an empty `camera.source`), not a fault."""
 
     OPENING = "OPENING"
     LIVE = "LIVE"
     STALLED = "STALLED"
     LOST = "LOST"
+    NONE = "NONE"
 
     @property
     def off(self) -> bool:
         """No picture can be expected: the visitor picks a mood by hand."""
-        return self is CameraState.LOST
+        return self in (CameraState.LOST, CameraState.NONE)
 
 
 def backoff_delay(

@@ -56,8 +56,9 @@ def check_settings(settings: Settings) -> None:
         problems.append("identity.enabled = true needs identity.collection_id (the Rekognition "
                         "face collection); set it, or set identity.enabled = false")
     zone = settings.analytics.timezone
-    if zone_problem(zone):
-        problems.append(f"analytics.timezone = {zone!r}: {zone_problem(zone)}")
+    zone_trouble = zone_problem(zone)
+    if zone_trouble:
+        problems.append(f"analytics.timezone = {zone!r}: {zone_trouble}")
     p = settings.personalize
     if settings.recommend.backend == "personalize" and not (
         p.campaign_arn.strip() or p.recommender_arn.strip()

@@ -156,6 +156,7 @@ class VisitController(QObject):
 
         self.visit_id: str | None = None
         self._visit_began_at = clock()
+        self._end_counted: str | None = None  # the visit whose visit_ended was emitted
         self.emotion: Emotion | None = None
         self.manual = False  # the visitor picked their mood by hand
         self._manual_face: str | None = None  # vision's visit of the picker (None: unseen)
@@ -220,6 +221,9 @@ class VisitController(QObject):
     def stop(self) -> None:
         for timer in (self.preview_timer, self.idle_timer, self.catalog_timer):
             timer.stop()
+        # a visit open at shutdown: the analytics (stopped after this) count its dwell
+        # up to the visitor's last face or touch, as any visit's, not up to now
+        self._count_visit_end()
         if self.identity is not None:
             self.identity.stop()
 
@@ -289,26 +293,25 @@ class VisitController(QObject):
             log.info("a face arrived just after a mood was picked unseen: the picker's")
             self._manual_face = vision_visit
             return
-        self._newcomer_after_pick()
+        self._newcomer_after_pick(vision_visit)
 
-    def _next_person(self, vision_visit: str) -> None:
+    def _next_person(self, vision_visit: str,
+                     why: str = "another person stepped into the visitor's place") -> None:
         """Another person took the visitor's place: the visit ends (its page gets its
         impression, its likes and "For you" stay its own) and the newcomer's begins,
         read by the camera, with "For you" locked until their own likes open it."""
-        log.info("another person stepped into the visitor's place: a visit of their own")
+        log.info("%s: a visit of their own", why)
         self._end_visit(keep_screen=False)
         self._begin_visit(uuid.uuid4().hex)
         self._vision_visit = vision_visit
         self._waiting_since = self._clock()  # "Finding images for you…" says why, if long
 
-    def _newcomer_after_pick(self) -> None:
-        """Not the picker: the camera reads this newcomer's mood, not the picked one."""
-        log.info("a new face after a picked mood: the camera reads the newcomer's mood")
-        self.manual = False
-        self._manual_face = None
-        self.emotion = None
-        self._emotion_changed_at = None
-        self.view.show_emotion(None)  # not the picker's "Your choice"
+    def _newcomer_after_pick(self, vision_visit: str) -> None:
+        """Not the picker: a newcomer, with a visit of their own (as `_next_person`):
+        the picker's page gets its impression, their likes and "For you" stay theirs,
+        and the camera reads the newcomer's mood. Before, the newcomer went on in the
+        picker's visit and was shown "For you" pages made from the picker's likes."""
+        self._next_person(vision_visit, "a new face after a picked mood, not the picker's")
 
     @staticmethod
     def _primary_in_view(result: VisionResult) -> bool:
@@ -322,7 +325,7 @@ class VisitController(QObject):
         """`state`: a `CameraState` value (the bridge's signal carries it as str)."""
         camera = CameraState(state)
         self.camera_state = camera
-        if camera in (CameraState.STALLED, CameraState.LOST):
+        if camera.off or camera is CameraState.STALLED:
             self._boxes = []
         self.view.set_camera_state(camera, message)
 
@@ -457,9 +460,7 @@ class VisitController(QObject):
             self.worker.submit(self.backend.end_visit, self.visit_id, self.page)
             if self.identity is not None:
                 self.identity.visit_ended()
-            # the visitor's time here: up to their last face or touch, not the idle wait
-            self.visit_ended.emit(self.visit_id,
-                                  max(0.0, self._last_activity - self._visit_began_at))
+            self._count_visit_end()
         self.visit_id = None
         self._vision_visit = None
         self.emotion = None
@@ -478,6 +479,15 @@ class VisitController(QObject):
         self.view.set_mode(self._shown_mode(RecommendMode.EMOTION), False)
         if not keep_screen:
             self.view.show_emotion(None)
+
+    def _count_visit_end(self) -> None:
+        """`visit_ended` for the visit on now, once (at its end, or at `stop`): the
+        visitor's time here, up to their last face or touch, not the idle wait."""
+        if self.visit_id is None or self.visit_id == self._end_counted:
+            return
+        self._end_counted = self.visit_id
+        self.visit_ended.emit(self.visit_id,
+                              max(0.0, self._last_activity - self._visit_began_at))
 
     def _set_emotion(self, reading: EmotionReading) -> None:
         log.info("emotion settled: %s (%.0f %%, %s)", reading.emotion.value,

@@ -18,6 +18,10 @@ Thread-safe: one connection guarded by a lock. The manifest is opened by
 with what to do). On a full disk or a read-only data folder the manifest is copied
 into memory (or started there when there is none yet) and indexed there for the run:
 the images are still shown, `read_only` says why and that the index lives in memory.
+A read-only mount that SQLite opens as writable (an earlier run's `-wal` and `-shm`
+left there) is found at the open (`kiosk.storage.sqlite.write_refused`) and goes to
+memory the same way: read from the file, its `PRAGMA data_version` would move on at
+every look, and the kiosk's catalog watch would reload a manifest nobody changed.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ from kiosk.storage.sqlite import (
     Schema,
     migrate,
     open_store,
+    write_refused,
 )
 
 log = logging.getLogger(__name__)
@@ -167,6 +172,10 @@ class Catalog:
             raise CatalogError(str(exc)) from exc
         except KioskError as exc:  # full disk, read-only folder: index in memory
             self._db = self._go_to_memory(open_read_only(self.db_path), exc)
+        else:  # a read-only mount with an earlier run's -wal/-shm opens "writable"
+            refused = write_refused(self._db, self.db_path, SCHEMA.what)
+            if refused is not None:  # and its data_version would move at every look
+                self._db = self._go_to_memory(self._db, refused)
 
     # ------------------------------------------------------------------ scanning
 

@@ -31,7 +31,9 @@ class ImageCache:
     no byte bound). The newest image is always kept, even one larger than
     `max_bytes`, so a page never decodes its own images twice.
 
-    `get(item, (w, h))` returns a read-only HxWx3 uint8 RGB array. With `fit="cover"`
+    `get(item, (w, h))` returns a read-only HxWx3 uint8 RGB array; a cached one only
+    while its file is still there (one stat: an image pulled from the catalog folder
+    is not shown again from the cache, the decode names the missing file). With `fit="cover"`
     (the grid's square tiles) the image fills the box and is centre-cropped; with
     "contain" it fits inside the box, keeping its aspect ratio.
 
@@ -67,10 +69,16 @@ class ImageCache:
         key = (path, stamp, width, height, fit)
         with self._lock:
             cached = self._entries.get(key)
-            if cached is not None:
-                self._entries.move_to_end(key)
+        if cached is not None and Path(path).exists():  # one stat: a pulled file is not served
+            with self._lock:
+                if key in self._entries:
+                    self._entries.move_to_end(key)
                 self.hits += 1
-                return cached
+            return cached
+        with self._lock:
+            if cached is not None:  # gone since (rm, kiosk-admin catalog remove): dropped
+                gone = self._entries.pop(key, None)
+                self._bytes -= gone.nbytes if gone is not None else 0
             self.misses += 1
         array = decode_scaled(path, size, fit)
         with self._lock:

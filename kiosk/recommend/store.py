@@ -14,7 +14,9 @@ its counts. Further changes go in as new steps.
 Counts are added in memory (`add_stats`, `add_colike`, `add_user_like`) and
 written in one transaction by `flush`; a failed write keeps them pending and is
 retried by the next flush. When the file cannot be opened (full disk, read-only
-folder) the store lives in memory until the next start and `read_only` says why.
+folder) the store lives in memory until the next start and `read_only` says why; so
+does a file on a read-only mount that SQLite opened as writable (an earlier run's
+`-wal` and `-shm` left there: `kiosk.storage.sqlite.write_refused`), with its counts.
 Not thread-safe on its own: `EmbeddedRecommender` holds one lock around it.
 """
 
@@ -26,7 +28,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from kiosk.errors import KioskError
-from kiosk.storage import Schema, migrate, open_store
+from kiosk.storage import Schema, migrate, open_store, write_refused
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +83,13 @@ class RecommenderStore:
             log.error("%s; learning from likes in memory only until the next start",
                       self.read_only)
             self._db = _memory()
+            return
+        refused = write_refused(self._db, db_path, WHAT)
+        if refused is not None:  # a read-only mount with an earlier run's -wal/-shm
+            self.read_only = str(refused)
+            log.error("%s; learning from likes in memory only until the next start (the "
+                      "counts saved before are kept)", self.read_only)
+            self._db = _copy_to_memory(self._db)
 
     # ------------------------------------------------------------------ reading
 
@@ -196,6 +205,22 @@ class RecommenderStore:
         """Flush and close the connection."""
         self.flush()
         self._db.close()
+
+
+def _copy_to_memory(source: sqlite3.Connection) -> sqlite3.Connection:
+    """An in-memory store holding what `source` holds (empty when it cannot be read);
+    `source` is closed."""
+    memory = sqlite3.connect(":memory:", check_same_thread=False, isolation_level="DEFERRED")
+    try:
+        source.backup(memory)
+    except sqlite3.Error as exc:
+        log.warning("recommender: cannot copy the counts into memory (%s); starting empty", exc)
+        memory.close()
+        return _memory()
+    finally:
+        source.close()
+    migrate(memory, SCHEMA, ":memory:")
+    return memory
 
 
 def _memory() -> sqlite3.Connection:

@@ -16,10 +16,11 @@ from kiosk.storage.sqlite import (
     open_store,
     translate,
     user_version,
+    write_refused,
 )
 
 __all__ = [
     "NewerStoreError", "NotADatabaseError", "ReadOnlyStoreError", "Schema", "Step",
     "StoreBusyError", "StoreError", "StoreOpenError", "WalUnavailableError", "connect",
-    "migrate", "open_store", "translate", "user_version",
+    "migrate", "open_store", "translate", "user_version", "write_refused",
 ]

@@ -315,6 +315,36 @@ def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise
 
 
+def write_refused(conn: sqlite3.Connection, path: str | Path, what: str
+                  ) -> ReadOnlyStoreError | None:
+    """Why `conn` cannot write its file (`ReadOnlyStoreError`), or None when it can,
+    or when another process is writing it now (not waited for). On a read-only mount
+    where an earlier run left the `-wal` and `-shm` files (a kill, a power cut), SQLite
+    opens the file as if it could write it and refuses only the first write; meanwhile
+    it re-reads the file at every read, so `PRAGMA data_version` moves on although
+    nothing changed. A stand-in write (the schema version set to itself, rolled back)
+    asks now. `conn` must not be inside a transaction."""
+    timeout = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
+    saved = conn.isolation_level
+    conn.isolation_level = None  # explicit BEGIN/ROLLBACK below
+    try:
+        conn.execute("PRAGMA busy_timeout = 0")
+        with contextlib.suppress(_RolledBack), immediate(conn):
+            conn.execute(f"PRAGMA user_version = {user_version(conn)}")
+            raise _RolledBack
+    except sqlite3.Error as exc:
+        error = translate(exc, path, what)
+        return error if isinstance(error, ReadOnlyStoreError) else None
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {timeout}")
+        conn.isolation_level = saved
+    return None
+
+
+class _RolledBack(Exception):
+    """`write_refused`'s stand-in write is never committed."""
+
+
 def _check_not_newer(conn: sqlite3.Connection, path: Path, schema: Schema) -> int:
     try:
         found = user_version(conn)

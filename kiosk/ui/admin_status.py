@@ -78,6 +78,7 @@ def camera_state_name(state: str) -> str:
         CameraState.LIVE: translate("Admin", "Live"),
         CameraState.STALLED: translate("Admin", "Stalled"),
         CameraState.LOST: translate("Admin", "Not found"),
+        CameraState.NONE: translate("Admin", "Off — none configured"),
     }
     return names.get(state.upper(), state)
 
@@ -106,6 +107,9 @@ def camera_tile(s: Mapping[str, Any]) -> TileText:
     raw = str(s.get("camera_state", "") or "")
     state, _, reason = raw.partition(" (")  # "LOST (camera 0 not found (…))"
     reason = reason[:-1] if reason.endswith(")") else reason
+    if state.upper() == CameraState.NONE:  # no camera on purpose: not a fault
+        return TileText(translate("Admin", "Camera"), camera_state_name(state),
+                        translate("Admin", "[camera] source is empty: the mood picker only"))
     detail = [translate("Admin", "%1 fps").replace("%1", num(s.get("camera_fps"), "{:.1f}"))]
     extra = str(s.get("camera_detail", "") or reason)
     if extra:
@@ -121,6 +125,12 @@ def camera_tile(s: Mapping[str, Any]) -> TileText:
 def model_tile(s: Mapping[str, Any]) -> TileText:
     device = str(s.get("model_device", "") or "")
     camera_state = str(s.get("camera_state", "") or "").partition(" (")[0].upper()
+    if not device and camera_state == CameraState.NONE:
+        return TileText(
+            translate("Admin", "Model"),
+            translate("Admin", "Not loaded"),
+            translate("Admin", "Not needed without a camera"),
+        )
     if not device and camera_state == CameraState.LOST:
         # the models load with the first picture: without a camera they never will
         return TileText(

@@ -289,7 +289,9 @@ class MainScreen(QWidget):
         off = state.off
         self._camera_off = off
         self._camera_state, self.camera_detail = state, message
-        if off:
+        if state is CameraState.NONE:
+            self.camera.set_unavailable(notices.no_camera())
+        elif off:
             self.camera.set_unavailable(notices.camera_off())
         elif state is CameraState.OPENING:
             self.camera.set_unavailable(notices.camera_starting())

@@ -254,7 +254,8 @@ class MainWindow(QWidget):
         self.attract.set_camera_available(not off)
         self.privacy.set_camera_active(not off)
         self._fit_footer()
-        self.mood.set_camera_off(off)
+        # no camera on purpose (NONE) is no fault: the picker just invites a choice
+        self.mood.set_camera_off(state is CameraState.LOST)
         if off and self.current_screen() is Screen.MAIN:
             self._show(Screen.MOOD)
 

@@ -121,6 +121,8 @@ class MoodPicker(QWidget):
         self.retranslate()
 
     def set_camera_off(self, off: bool) -> None:
+        """`off`: a camera that is configured but lost (its fault text); not for a
+        kiosk with no camera on purpose, where the usual invitation is true."""
         self._camera_off = off
         self.retranslate()
 

@@ -33,6 +33,11 @@ def something_went_wrong() -> VisitorText:
     return VisitorText(translate("Notices", "Something went wrong. Please try again."))
 
 
+def no_camera() -> VisitorText:
+    """The camera tile of a kiosk with no camera on purpose (no fault to apologise for)."""
+    return VisitorText(translate("Notices", "No camera here: you choose your mood."))
+
+
 def camera_off() -> VisitorText:
     """The camera tile (and a toast) while the camera is lost or off."""
     return VisitorText(translate("Notices", "The camera is taking a break. You can pick your "

@@ -11,7 +11,8 @@ GUI thread) and reads the file (a small TOML file, a millisecond or two):
   restart would show the "out of order" page until it is fixed, and the admin panel's
   "Last problem";
 * a good file: one INFO line that the change takes effect at the next restart (the
-  admin panel's Restart);
+  admin panel's Restart), or that the file is back to what the kiosk runs with; a
+  mistake reported before is then no longer the admin panel's "Last problem";
 * a file removed: one WARNING that the next start uses the defaults.
 """
 
@@ -34,9 +35,11 @@ class SettingsCheck(QObject):
 
     Signals:
         problem(str): a line for the admin panel's "Last problem" (a mistake found).
+        fixed(): the file is good again after a mistake was reported.
     """
 
     problem = Signal(str)
+    fixed = Signal()
 
     def __init__(self, path: Path, load: Callable[[Path], object],
                  parent: QObject | None = None, interval_ms: int = 1000) -> None:
@@ -45,6 +48,14 @@ class SettingsCheck(QObject):
         self._load = load
         self.watch = SettingsWatch(path, interval_ms=interval_ms, parent=self)
         self.watch.changed.connect(self.check)
+        self._started_with = self._content()  # what the kiosk runs with (None: no file)
+        self._reported = False
+
+    def _content(self) -> bytes | None:
+        try:
+            return self.path.read_bytes()
+        except OSError:
+            return None
 
     def start(self) -> None:
         self.watch.start()
@@ -65,7 +76,15 @@ class SettingsCheck(QObject):
                       "with, but a restart would show the out-of-order page until the file "
                       "is fixed", exc.located())
             self.problem.emit(f"settings error: {exc.located()}")
+            self._reported = True
             return "error"
+        if self._reported:
+            self._reported = False
+            self.fixed.emit()
+        if self._content() == self._started_with:
+            log.info("the settings file %s is valid and back to what the kiosk runs with",
+                     self.path)
+            return "ok"
         log.info("the settings file %s changed and is valid: the change takes effect at the "
                  "next restart (admin panel: Restart)", self.path)
         return "ok"

@@ -24,6 +24,21 @@
         <translation>찾을 수 없음</translation>
     </message>
     <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="81"/>
+        <source>Off — none configured</source>
+        <translation>꺼짐 — 설정된 카메라 없음</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="112"/>
+        <source>[camera] source is empty: the mood picker only</source>
+        <translation>[camera] source가 비어 있습니다: 기분 선택만 사용</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="132"/>
+        <source>Not needed without a camera</source>
+        <translation>카메라가 없으면 필요 없음</translation>
+    </message>
+    <message>
         <location filename="../../kiosk/ui/admin_status.py" line="92"/>
         <source>Processor (CPU)</source>
         <translation>프로세서(CPU)</translation>
@@ -993,6 +1008,11 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
     </message>
     <message>
         <location filename="../../kiosk/ui/notices.py" line="38"/>
+        <source>No camera here: you choose your mood.</source>
+        <translation>이 키오스크에는 카메라가 없어요: 기분을 직접 골라 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="43"/>
         <source>The camera is taking a break. You can pick your mood instead.</source>
         <translation>카메라가 잠시 쉬고 있어요. 대신 지금 기분을 골라 주세요.</translation>
     </message>

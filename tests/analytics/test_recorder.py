@@ -200,3 +200,18 @@ def test_shutdown_just_after_a_bucket_ends_writes_that_bucket_once(tmp_path: Pat
     rec.close_all()
     assert (sum(b.pages for b in store.buckets()), sum(b.likes for b in store.buckets())) == (1, 1)
     store.close()
+
+
+def test_no_camera_on_purpose_reports_no_camera_time(tmp_path: Path) -> None:
+    """An empty [camera] source (state NONE): no camera share at all, so the fleet's
+    CameraLive is not sent (0 % would fire CameraNotLive for a kiosk that has none)."""
+    from kiosk.fleet.metrics import METRICS
+
+    rec, store, clock = make(tmp_path)
+    rec.camera_state("NONE")
+    visit(rec, clock, "v1", 20.0)
+    clock.now = T0 + 300
+    rec.write_pending()
+    [bucket] = store.buckets()
+    assert bucket.camera_s == {} and bucket.camera_live_pct is None
+    assert METRICS["CameraLive"][1](bucket) is None

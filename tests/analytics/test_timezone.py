@@ -6,7 +6,9 @@ under TZ=Asia/Seoul and {"5": 21} under TZ=America/Los_Angeles, and report.html 
 from __future__ import annotations
 
 import json
+import sys
 import time
+import zoneinfo
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +19,7 @@ import pytest
 from kiosk.admin.cli import main
 from kiosk.analytics import AnalyticsStore, BucketStats
 from kiosk.analytics.report import parse_since, start_of_today
-from kiosk.config import ConfigError, load_settings
+from kiosk.config import ConfigError, load_settings, timezone
 
 T13 = datetime(2026, 12, 1, 13, 0, tzinfo=UTC).timestamp()  # 22:00 in Seoul, 05:00 in LA
 
@@ -92,3 +94,31 @@ def test_a_zone_that_does_not_exist_is_refused_at_load(tmp_path: Path,
     assert caught.value.line == 5  # the line of the key in the file
     assert main(["--config", str(config), "report"]) == 2
     assert "analytics.timezone" in capsys.readouterr().err
+
+
+def test_a_misspelt_zone_is_told_without_listing_the_tz_database(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A saved settings file is checked on the GUI thread (`kiosk.ui.settings_check`):
+    a misspelt zone must not open every file of /usr/share/zoneinfo
+    (`available_timezones`, called twice per check before: 50-90 ms here, far more on
+    a cold SD card)."""
+    def listing() -> set[str]:
+        raise AssertionError("the whole tz database was listed")
+
+    monkeypatch.setattr(zoneinfo, "available_timezones", listing)
+    monkeypatch.setattr(timezone, "available_timezones", listing, raising=False)
+    problem = timezone.zone_problem("Asia/Seol")
+    assert problem is not None and "not an IANA time zone" in problem
+
+
+def test_no_tz_database_says_install_tzdata(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "tzdata", None)  # no Python tzdata package either
+    old = zoneinfo.TZPATH
+    zoneinfo.reset_tzpath([str(tmp_path)])  # an empty database folder
+    try:
+        problem = timezone.zone_problem("Asia/Seol")
+    finally:
+        zoneinfo.reset_tzpath(old)
+    assert problem is not None and "no time-zone database found" in problem
+    assert "tzdata" in problem

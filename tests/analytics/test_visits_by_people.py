@@ -145,3 +145,24 @@ def test_a_mood_picked_unseen_and_the_pickers_face_are_one_person(
     [mix] = k.rec.store.mixes() if k.rec.store else []
     assert mix.visits == 1 and mix.emotions == {"CALM": 1}
     assert mix.pages_by_emotion == {"CALM": 2}
+
+
+def test_a_visit_open_at_shutdown_counts_up_to_the_visitors_last_face(
+        kiosk: Callable[[int], Kiosk]) -> None:
+    """A shutdown (a nightly restart, an update) while a visit is still open, its
+    visitor gone 15 s before: its dwell runs to their last face, as any visit's. The
+    app's clean-ups stop the visit flow before the analytics. Old code: 20 s (the
+    recorder closed the open visit at the shutdown)."""
+    k = kiosk(1)
+    k.see(result("v", Emotion.HAPPY, started=True))
+    k.clock.advance(5)
+    k.see(result("v", Emotion.HAPPY))
+    k.see(result(None, None, ended="v", face=False))  # the visitor leaves
+    k.idle(15)  # under the 60 s idle timeout: the visit is still on
+    assert k.controller.visit_id is not None
+    k.controller.stop()
+    k.controller.stop()  # twice (the fixture does it again): counted once
+    assert k.rec.stop(5.0)
+    [bucket] = AnalyticsStore(k.data / "analytics.sqlite3", k=1).buckets()
+    assert (bucket.visits, bucket.engaged) == (1, 1)
+    assert bucket.dwell_sum_s == pytest.approx(5.0)

@@ -190,6 +190,28 @@ def test_a_card_whose_file_vanished_rescans(
     assert len(page_ids(backend, "v2")) == 1 + 2  # the one left, topped up from neighbours
 
 
+def test_an_image_pulled_from_the_folder_leaves_the_pages_at_once(
+        backend: KioskBackend, cat: Path, clock: list[float],
+        caplog: pytest.LogCaptureFixture) -> None:
+    """`rm` of a shown image (or `kiosk-admin catalog remove`): before, the next pages
+    still showed it from the page-image cache until the paced rescan (12 s)."""
+    fill(cat, 0, 3)
+    backend.open(events=False)
+    backend.check_catalog()
+    shown_first = page_ids(backend, "v1")  # decoded and cached
+    pulled = shown_first[0]
+    (cat / pulled.removeprefix("emotions/")).unlink()
+    caplog.set_level(logging.INFO)
+    again = backend.page(1, "v2", Emotion.HAPPY, None, RecommendMode.EMOTION, 3)
+    assert pulled not in [i.id for i in again.page.items] and pulled not in again.images
+    assert len(again.page.items) == len(again.images) >= 1
+    for _ in range(2):  # the folder changed: rescanned once it settled
+        clock[0] += 2.0
+        backend.check_catalog()
+    assert pulled not in shown(backend)
+    assert any("rescanning it" in m for m in caplog.messages)
+
+
 def test_a_rescan_report_logs_counts_and_a_few_names() -> None:
     removed = tuple(f"emotions/happy/happy-old-{n:03d}.jpg" for n in range(191))
     report = RescanReport(added=("emotions/calm/new-calm-1.jpg",), removed=removed,
@@ -199,3 +221,74 @@ def test_a_rescan_report_logs_counts_and_a_few_names() -> None:
                            "(happy-old-000.jpg, happy-old-001.jpg, happy-old-002.jpg, "
                            "… 188 more), 2 unchanged, 0 skipped")
     assert len(text) < 200 and "happy-old-003" not in text
+
+
+# In a child whose data folder is a tmpfs (tests/events/tmpfs.py): a kiosk run killed
+# there (its -wal and -shm stay), the folder made read-only, a kiosk opened over it.
+_READ_ONLY_CHILD = r"""
+import json, logging, os, sqlite3, sys
+from pathlib import Path
+from tests.events.tmpfs import remount
+from kiosk.backend import KioskBackend
+from kiosk.backend.catalog_watch import RESCAN_GAP_S
+from kiosk.config import load_settings
+from kiosk.domain import Emotion, RecommendMode
+
+data, cat = Path(sys.argv[1]), sys.argv[2]
+settings = load_settings(env={}, overrides={"app.data_dir": str(data),
+                                            "recommend.catalog_dir": cat})
+pid = os.fork()
+if pid == 0:  # the earlier run, killed
+    first = KioskBackend.from_settings(settings)
+    first.open(events=False)
+    first.page(1, "v0", Emotion.HAPPY, None, RecommendMode.EMOTION, 3)
+    first.recommender.end_visit("v0")
+    for name in ("catalog.sqlite3", "recommender.sqlite3"):  # as the tester found them:
+        sqlite3.connect(data / name).execute("PRAGMA wal_checkpoint(TRUNCATE)")  # -wal empty
+    os._exit(0)
+os.waitpid(pid, 0)
+remount(data, "ro")
+messages = []
+handler = logging.Handler()
+handler.emit = lambda record: messages.append(record.getMessage())
+logging.getLogger().addHandler(handler)
+logging.getLogger().setLevel(logging.INFO)
+now = [100.0]
+b = KioskBackend.from_settings(settings)
+b.image_size = (32, 32)
+b.catalog_watch._clock = lambda: now[0]
+b.open(events=False)
+generation = b.check_catalog()
+for n in range(4):
+    b.page(1, f"v{n + 1}", Emotion.HAPPY, None, RecommendMode.EMOTION, 3)
+    now[0] += RESCAN_GAP_S
+    last = b.check_catalog()
+b.recommender.end_visit("v4")  # its counts are saved (in memory: the file cannot be)
+print(json.dumps({"generations": [generation, last], "messages": messages,
+                  "counts_kept": b.recommender.embedded.read_only}))
+"""
+
+
+def test_a_read_only_data_folder_is_not_reloaded_at_every_check(tmp_path: Path) -> None:
+    """The tester's read-only bind mount of a used data folder: the manifest was
+    'changed by another program' at every paced check (13 reloads in 140 s), each
+    followed by 'cannot save counts'. Nobody changed it: no reload, no failed save."""
+    import json
+    import sys
+
+    from tests.events.tmpfs import require_unshare, run_in_tmpfs
+
+    require_unshare()
+    cat = tmp_path / "catalog"
+    fill(cat, 0, 2)
+    data = tmp_path / "data"
+    proc = run_in_tmpfs(data, 8192, [sys.executable, "-c", _READ_ONLY_CHILD, str(data),
+                                     str(cat)])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    seen = json.loads(proc.stdout.strip().splitlines()[-1])
+    messages: list[str] = seen["messages"]
+    assert not [m for m in messages if "manifest changed by another program" in m]
+    assert not [m for m in messages if "cannot save counts" in m]
+    assert seen["generations"][0] == seen["generations"][1]  # the screens keep their images
+    assert any("indexed in memory for this run" in m for m in messages)  # said once, clearly
+    assert "writable" in seen["counts_kept"]  # the admin panel says why likes stay in memory

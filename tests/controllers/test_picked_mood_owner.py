@@ -236,3 +236,28 @@ def test_visits_follow_the_person_not_the_look_away(parts: Parts) -> None:
     controller._check_idle()  # the idle timeout ends B's visit: 5 s, not 205
     assert ended[1] == (began[1], pytest.approx(5.0))
     assert moods[1:] == [(began[1], "SAD")]
+
+
+def test_a_newcomer_after_a_pick_gets_a_visit_of_their_own(parts: Parts) -> None:
+    """The fresh tester's case: A picks Calm unseen, likes two images and opens "For
+    you"; 18.8 s after A's last touch a face arrives (not adopted as A's: over
+    MANUAL_ADOPT_S). Old code: the camera read the newcomer, but in A's visit, and the
+    newcomer was shown "For you" pages made from A's likes."""
+    controller, view, backend, clock = parts
+    controller.on_user_activity()
+    controller.on_mood_picked("CALM")
+    a = controller.visit_id
+    assert a is not None and controller.page is not None
+    for item in controller.page.item_ids[:2]:
+        controller.on_like(item)
+    controller.on_mode("personalized")
+    clock.now += MANUAL_ADOPT_S + 3.8
+    controller._check_idle()
+    controller.on_vision_result(result("b", Emotion.SURPRISED, started=True))
+    b = controller.visit_id
+    assert b is not None and b != a and backend.ended == [a]
+    assert not controller.manual
+    assert view.last("set_mode") == (RecommendMode.EMOTION, False)  # "For you" locked
+    controller.on_vision_result(result("b", Emotion.SURPRISED))
+    assert backend.pages[-1][:2] == (b, Emotion.SURPRISED)
+    assert controller.page is not None and controller.page.mode == RecommendMode.EMOTION

@@ -31,7 +31,7 @@ def main(argv: list[str]) -> int:
     settings = load_settings(env={}, overrides={
         "app.data_dir": data_dir, "app.log_dir": str(Path(data_dir) / "log"),
         "recommend.catalog_dir": catalog_dir,
-        "camera.source": "",  # no camera, LOST: the mood picker
+        "camera.source": "",  # no camera (NONE): the mood picker
     })
     setup_logging(settings.log_dir, "INFO", to_stderr=False)
     app = QApplication(sys.argv[:1])

@@ -69,7 +69,7 @@ def main(argv: list[str]) -> int:
     overrides = {
         "app.data_dir": str(data), "app.log_dir": log_dir,
         "recommend.catalog_dir": catalog,
-        "camera.source": "",  # no camera, LOST: the mood picker
+        "camera.source": "",  # no camera (NONE): the mood picker
     }
     if mode == "readonly":
         overrides |= {"personalize.tracking_id": "disk-tracker",

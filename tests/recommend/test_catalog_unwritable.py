@@ -17,7 +17,7 @@ from tests.events.tmpfs import require_unshare, run_in_tmpfs
 # In the child: make the data folder read-only or full, open the catalog, print what it
 # shows. Before the fix, a first start there raised CatalogError ("cannot be created").
 _CHILD = r"""
-import json, os, sys
+import json, os, sqlite3, sys
 from pathlib import Path
 from tests.events.tmpfs import remount
 from kiosk.recommend.catalog import Catalog
@@ -27,6 +27,15 @@ if fault == "seeded-ro":  # a manifest from an earlier run, then the folder turn
     first = Catalog(root, data / "catalog.sqlite3")
     first.rescan()
     first.close()
+    fault = "ro"
+if fault == "killed-ro":  # an earlier run killed: its -wal and -shm stay, then read-only
+    pid = os.fork()
+    if pid == 0:
+        Catalog(root, data / "catalog.sqlite3").rescan()
+        sqlite3.connect(data / "catalog.sqlite3").execute(  # an empty -wal, as a tester
+            "PRAGMA wal_checkpoint(TRUNCATE)")                # found it
+        os._exit(0)
+    os.waitpid(pid, 0)
     fault = "ro"
 if fault == "ro":
     remount(data, "ro")
@@ -40,6 +49,7 @@ else:  # full: fill the tmpfs to the last byte
 catalog = Catalog(root, data / "catalog.sqlite3")
 report = catalog.rescan()
 out = {"items": len(catalog.items()), "counts": catalog.counts(),
+       "versions": [catalog.manifest_version() for _ in range(3)],
        "added": len(report.added), "unchanged": report.unchanged,
        "read_only": catalog.read_only, "in_memory": catalog.in_memory,
        "files": sorted(p.name for p in data.iterdir() if p.name != "filler.bin")}
@@ -63,6 +73,7 @@ def _small_catalog(target: Path) -> tuple[Path, int]:
     ("ro", "writable"),
     ("full", "is full"),
     ("seeded-ro", "writable"),
+    ("killed-ro", "writable"),
 ])
 def test_an_unwritable_data_folder_still_shows_the_catalog(
     tmp_path: Path, fault: str, cause: str
@@ -78,7 +89,11 @@ def test_an_unwritable_data_folder_still_shows_the_catalog(
     assert cause in seen["read_only"] and "catalog manifest" in seen["read_only"]
     assert "indexed in memory for this run" in seen["read_only"]
     assert "indexed in memory for this run" in proc.stderr  # one clear log line
-    if fault == "seeded-ro":  # the manifest on disk is used: nothing decoded again
+    # nobody changes it: the kiosk's catalog watch must not see another program's
+    # commit (before, a read-only mount with a killed run's -wal/-shm was read from
+    # the file, "writable", and its PRAGMA data_version moved on at every look)
+    assert len(set(seen["versions"])) == 1
+    if fault.endswith("-ro"):  # the manifest on disk is used: nothing decoded again
         assert (seen["added"], seen["unchanged"]) == (0, count)
         assert seen["files"][0] == "catalog.sqlite3"
     else:

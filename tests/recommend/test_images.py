@@ -73,6 +73,20 @@ def test_errors(tmp_path: Path) -> None:
         ImageCache(0)
 
 
+def test_a_cached_image_whose_file_is_gone_is_not_served(
+        tmp_path: Path, write_image: Any) -> None:
+    """An operator pulled it (`rm`, `kiosk-admin catalog remove`): before, the page
+    cache kept showing it until it was pushed out (3 more pages over 12 s)."""
+    path = write_image(tmp_path / "pulled.jpg", 90)
+    cache = ImageCache(8)
+    cache.get(path, (16, 16))
+    assert cache.get(path, (16, 16)).shape == (16, 16, 3) and cache.hits == 1
+    path.unlink()
+    with pytest.raises(CatalogError, match=r"pulled\.jpg"):
+        cache.get(path, (16, 16))
+    assert (len(cache), cache.nbytes) == (0, 0)
+
+
 def test_the_cache_is_bounded_in_bytes_too(tmp_path: Path, write_image: Any) -> None:
     """A page image is 640x640 RGB (1.2 MB): `max_bytes` bounds the memory however
     many images `max_items` allows; the newest image always stays."""

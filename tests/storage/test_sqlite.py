@@ -26,6 +26,7 @@ from kiosk.storage.sqlite import (
     connect,
     open_store,
     user_version,
+    write_refused,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -243,6 +244,30 @@ def test_a_held_write_lock_is_busy_after_the_timeout(db: Path) -> None:
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_write_refused_asks_with_a_write_it_rolls_back(db: Path) -> None:
+    conn = open_store(db, SCHEMA, busy_timeout_s=3.0, isolation_level="DEFERRED")
+    conn.execute("INSERT INTO notes (text) VALUES ('kept')")
+    conn.commit()
+    assert write_refused(conn, db, "the test store") is None
+    assert (user_version(conn), conn.isolation_level) == (3, "DEFERRED")
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 3000  # put back
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # kiosk-admin writing now: writable, not waited for
+    try:
+        assert write_refused(conn, db, "the test store") is None
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    conn.close()
+    reader = sqlite3.connect(f"file:{db}?mode=ro", uri=True, isolation_level=None)
+    refused = write_refused(reader, db, "the test store")
+    assert isinstance(refused, ReadOnlyStoreError) and "writable" in str(refused)
+    reader.close()
+    check = sqlite3.connect(db)
+    assert check.execute("SELECT text FROM notes").fetchall() == [("kept",)]
+    check.close()
 
 
 def test_an_uncreatable_folder_is_named(tmp_path: Path) -> None:

@@ -27,9 +27,16 @@ def test_an_edit_with_a_mistake_is_reported_while_running(
         assert problems and "kiosk.toml, line 2" in problems[0]
         assert "runs on with the settings it started with" in caplog.text
         caplog.clear()
+        fixed: list[bool] = []
+        check.fixed.connect(lambda: fixed.append(True))
         path.write_text("[app]\nidle_timeout_s = 10\n")
         check.watch.check()
         assert "changed and is valid" in caplog.text and len(problems) == 1
+        assert fixed == [True]  # the admin panel's "Last problem" goes
+        caplog.clear()
+        path.write_text("[app]\nidle_timeout_s = 30\n")  # what the kiosk started with
+        check.watch.check()
+        assert "back to what the kiosk runs with" in caplog.text and fixed == [True]
         caplog.clear()
         path.unlink()
         check.watch.check()
@@ -50,8 +57,11 @@ def test_the_running_kiosk_watches_its_settings_file(
     try:
         assert kiosk.settings_check.path == path
         assert kiosk.settings_check.watch.timer.isActive()
-        path.write_text(path.read_text() + "[vision]\nthreads = -2\n")
+        good = path.read_text()
+        path.write_text(good + "[vision]\nthreads = -2\n")
         qtbot.waitUntil(lambda: "vision.threads" in kiosk.window.last_problem, timeout=5000)
+        path.write_text(good)  # fixed: no longer the "Last problem"
+        qtbot.waitUntil(lambda: kiosk.window.last_problem == "", timeout=5000)
     finally:
         assert kiosk.shutdown() == []
     assert not kiosk.settings_check.watch.timer.isActive()

@@ -9,7 +9,7 @@ from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QWidget
 
 from kiosk.camera.capture import CameraState
-from kiosk.ui.admin_status import model_tile
+from kiosk.ui.admin_status import camera_tile, model_tile
 from kiosk.ui.exhibit import show_windowed
 from kiosk.ui.main_window import MainWindow
 
@@ -26,6 +26,38 @@ def test_the_header_asks_for_a_mood_not_a_step_closer_when_the_camera_is_off(
     assert "mood" in window.main.headline.text()
     window.set_camera_state(CameraState.LIVE, "")
     assert "Step closer" in window.main.headline.text()
+
+
+def test_no_camera_on_purpose_is_no_fault_for_the_visitor(window: MainWindow) -> None:
+    """An empty `camera.source` (NONE): the picker invites a choice, the camera tile
+    says there is none; a configured camera that is lost keeps its fault texts."""
+    window.main.show_waiting("no_face")
+    window.set_camera_state(CameraState.NONE, "")
+    assert window.mood.subtitle.text() == "Tap your mood and we'll pick images for it."
+    assert window.main.camera.unavailable_text() == "No camera here: you choose your mood."
+    assert "mood" in window.main.headline.text()  # the mood picker only, as with LOST
+    window.set_camera_state(CameraState.LOST, "camera 0 not found")
+    assert "unavailable right now" in window.mood.subtitle.text()
+    assert "taking a break" in (window.main.camera.unavailable_text() or "")
+
+
+def test_no_camera_on_purpose_in_korean(window: MainWindow, korean: None) -> None:
+    window.set_camera_state(CameraState.NONE, "")
+    window.retranslate()
+    assert window.mood.subtitle.text() == "기분을 누르시면 어울리는 이미지를 골라 드릴게요."
+    assert "카메라가 없어요" in (window.main.camera.unavailable_text() or "")
+    tile = camera_tile({"camera_state": "NONE"})
+    assert (tile.caption, tile.value) == ("카메라", "꺼짐 — 설정된 카메라 없음")
+
+
+def test_the_camera_tile_is_neutral_without_a_camera_on_purpose() -> None:
+    none = camera_tile({"camera_state": "NONE", "camera_fps": None})
+    assert none.value == "Off — none configured" and not none.alert
+    assert "mood picker only" in none.detail and "fps" not in none.detail
+    lost = camera_tile({"camera_state": "LOST (camera 0 not found)", "camera_fps": 0.0})
+    assert lost.value == "Not found" and lost.alert and "camera 0 not found" in lost.detail
+    model = model_tile({"camera_state": "NONE"})
+    assert model.value == "Not loaded" and model.detail == "Not needed without a camera"
 
 
 def test_the_model_tile_says_the_models_wait_for_the_camera() -> None:

@@ -178,7 +178,12 @@ def test_with_nowhere_to_keep_traces_no_child_traces_them_in_vain(
     monkeypatch.setattr(trace_child, "child_command", lambda: STUCK)
     monkeypatch.setattr(device, "configure_threads", lambda setting: 1)
     started: list[TraceChild] = []
-    monkeypatch.setattr(TraceChild, "start", lambda self: started.append(self) or True)
+
+    def start(self: TraceChild) -> bool:
+        started.append(self)
+        return True
+
+    monkeypatch.setattr(TraceChild, "start", start)
     stop = threading.Event()
     stop.set()
     with pytest.raises(factory.LoadStopped):
