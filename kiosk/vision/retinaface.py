@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -225,18 +226,21 @@ def prior_boxes(
 
 
 def decode_boxes(
-    loc: torch.Tensor, priors: torch.Tensor, variance: tuple[float, float]
-) -> torch.Tensor:
-    """Box offsets (P, 4) -> corners (x1, y1, x2, y2), normalised like the priors."""
-    centers = priors[:, :2] + loc[:, :2] * variance[0] * priors[:, 2:]
-    sizes = priors[:, 2:] * torch.exp(loc[:, 2:] * variance[1])
-    top_left = centers - sizes / 2
-    return torch.cat([top_left, top_left + sizes], dim=1)
+    loc: np.ndarray, priors: np.ndarray, variance: tuple[float, float]
+) -> np.ndarray:
+    """Box offsets (P, 4) -> corners (x1, y1, x2, y2), normalised like the priors
+    (float32 arrays; NumPy, because the detector keeps only a few priors and torch's
+    per-op overhead on such small arrays cost more than the arithmetic)."""
+    centers = priors[:, :2] + loc[:, :2] * np.float32(variance[0]) * priors[:, 2:]
+    sizes = priors[:, 2:] * np.exp(loc[:, 2:] * np.float32(variance[1]))
+    top_left = centers - sizes / np.float32(2)
+    return np.concatenate([top_left, top_left + sizes], axis=1)
 
 
 def decode_landmarks(
-    pre: torch.Tensor, priors: torch.Tensor, variance: tuple[float, float]
-) -> torch.Tensor:
-    """Landmark offsets (P, 10) -> five (x, y) points (P, 5, 2), normalised like the priors."""
-    offsets = pre.view(-1, 5, 2)
-    return priors[:, None, :2] + offsets * variance[0] * priors[:, None, 2:]
+    pre: np.ndarray, priors: np.ndarray, variance: tuple[float, float]
+) -> np.ndarray:
+    """Landmark offsets (P, 10) -> five (x, y) points (P, 5, 2), normalised like the
+    priors (float32 arrays, as `decode_boxes`)."""
+    offsets = pre.reshape(-1, 5, 2)
+    return priors[:, None, :2] + offsets * np.float32(variance[0]) * priors[:, None, 2:]

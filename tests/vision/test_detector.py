@@ -16,7 +16,13 @@ from kiosk.vision.detector import MODEL_FILE, FaceDetector, nms
 from kiosk.vision.device import configure_threads, load_weights, resolve_threads, select_device
 from kiosk.vision.errors import ModelFileError, VisionError
 from kiosk.vision.evaluate import frame_from_face
-from kiosk.vision.retinaface import RetinaFace, prior_boxes
+from kiosk.vision.retinaface import (
+    CFG_MNET,
+    RetinaFace,
+    decode_boxes,
+    decode_landmarks,
+    prior_boxes,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 MODELS = REPO / "resources" / "models"
@@ -109,6 +115,25 @@ def test_priors_match_network_outputs() -> None:
             loc, conf, ldm = net(torch.zeros(1, 3, h, w))
         assert loc.shape[1] == conf.shape[1] == ldm.shape[1] == prior_boxes(h, w).shape[0]
         assert torch.allclose(conf.sum(-1), torch.ones(1, conf.shape[1]))
+
+
+def test_decoding_in_numpy_gives_the_reference_corners_and_points() -> None:
+    """The detector decodes the kept priors in NumPy; the formulas are the original
+    code's (biubug6 `box_utils.decode` / `decode_landm`), written here in torch."""
+    gen = torch.Generator().manual_seed(3)
+    priors = prior_boxes(96, 128)[::7]
+    loc = torch.randn(priors.shape[0], 4, generator=gen)
+    pre = torch.randn(priors.shape[0], 10, generator=gen)
+    v0, v1 = CFG_MNET.variance
+    centers = priors[:, :2] + loc[:, :2] * v0 * priors[:, 2:]
+    sizes = priors[:, 2:] * torch.exp(loc[:, 2:] * v1)
+    expected_boxes = torch.cat([centers - sizes / 2, centers + sizes / 2], dim=1)
+    expected_points = priors[:, None, :2] + pre.view(-1, 5, 2) * v0 * priors[:, None, 2:]
+    boxes = decode_boxes(loc.numpy(), priors.numpy(), CFG_MNET.variance)
+    points = decode_landmarks(pre.numpy(), priors.numpy(), CFG_MNET.variance)
+    assert boxes.dtype == points.dtype == np.float32
+    np.testing.assert_allclose(boxes, expected_boxes.numpy(), rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(points, expected_points.numpy(), rtol=1e-6, atol=1e-6)
 
 
 def test_folded_batchnorm_gives_the_same_outputs(detector: FaceDetector) -> None:
