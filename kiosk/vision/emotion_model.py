@@ -28,6 +28,7 @@ import torch
 
 from kiosk.config import VisionSettings
 from kiosk.domain import Box, Emotion, EmotionReading
+from kiosk.vision.conv_kernels import pin_conv_kernels
 from kiosk.vision.device import channels_last, load_weights, select_device
 from kiosk.vision.errors import VisionError
 from kiosk.vision.frozen import FrozenForward
@@ -114,7 +115,8 @@ class EmotionClassifier:
         self.device = torch.device(device)
         model = load_weights(MiniXception(), self.model_path, self.device)
         assert isinstance(model, MiniXception)
-        self.model = channels_last(model.fuse_batchnorm(), self.device)
+        self.model = pin_conv_kernels(channels_last(model.fuse_batchnorm(), self.device),
+                                      self.device)
         self._forward = FrozenForward(self.model, self.device)
         log.info("emotion model loaded from %s on %s", self.model_path, self.device)
 
