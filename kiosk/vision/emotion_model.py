@@ -57,8 +57,9 @@ UNMODELLED: tuple[Emotion, ...] = tuple(e for e in Emotion if e not in EMOTION_T
 
 
 def square_crop(gray: np.ndarray, box: Box) -> np.ndarray:
-    """Square patch of side max(w, h) centred on `box`, edge-padded outside the image.
-    VisionError when the box does not overlap the image at all."""
+    """Square patch of side max(w, h) centred on `box`, edge-padded outside the image
+    (gray, or with the image's channels). VisionError when the box does not overlap
+    the image at all."""
     h, w = gray.shape[:2]
     side = max(1, round(max(box.width, box.height)))
     cx, cy = box.center
@@ -78,11 +79,12 @@ def square_crop(gray: np.ndarray, box: Box) -> np.ndarray:
 def preprocess(image_bgr: np.ndarray, box: Box) -> np.ndarray:
     """Model input for one face: (64, 64) float32 in [-1, 1]."""
     if image_bgr.ndim == 2 or (image_bgr.ndim == 3 and image_bgr.shape[2] == 1):
-        gray = image_bgr.reshape(image_bgr.shape[:2])
+        patch = square_crop(image_bgr.reshape(image_bgr.shape[:2]), box)
     else:
+        # Cropped, then converted: the same pixels (a per-pixel conversion) for a
+        # fraction of the frame's conversion.
         code = cv2.COLOR_BGRA2GRAY if image_bgr.shape[2] == 4 else cv2.COLOR_BGR2GRAY
-        gray = cv2.cvtColor(image_bgr, code)
-    patch = square_crop(gray, box)
+        patch = cv2.cvtColor(square_crop(image_bgr, box), code)
     interp = cv2.INTER_AREA if patch.shape[0] > INPUT_SIZE else cv2.INTER_LINEAR
     face = cv2.resize(patch, (INPUT_SIZE, INPUT_SIZE), interpolation=interp)
     return face.astype(np.float32) * (2.0 / 255.0) - 1.0

@@ -178,14 +178,25 @@ def resize_bilinear_tf(image: np.ndarray, size: int) -> np.ndarray:
     y0, y1, fy = axis(h)
     x0, x1, fx = axis(w)
     # Gather the four neighbours first and convert only them (the crop can be many
-    # times the output); the arithmetic is the same, so the result is bit-identical.
-    rows0, rows1 = image[y0], image[y1]
-    a, b = rows0[:, x0].astype(np.float32), rows0[:, x1].astype(np.float32)
-    c, d = rows1[:, x0].astype(np.float32), rows1[:, x1].astype(np.float32)
+    # times the output). Then TF's arithmetic, top = a + (b - a) * fx (and bottom
+    # from c, d), out = top + (bottom - top) * fy, each operation in place:
+    # bit-identical to it, about a third less CPU than a new array per operation.
     wx = fx[None, :, None]
-    top = a + (b - a) * wx
-    bottom = c + (d - c) * wx
-    return top + (bottom - top) * fy[:, None, None]
+    rows0, rows1 = np.take(image, y0, axis=0), np.take(image, y1, axis=0)
+    top = np.take(rows0, x0, axis=1).astype(np.float32)
+    step = np.take(rows0, x1, axis=1).astype(np.float32)
+    step -= top
+    step *= wx
+    top += step
+    bottom = np.take(rows1, x0, axis=1).astype(np.float32)
+    step = np.take(rows1, x1, axis=1).astype(np.float32)
+    step -= bottom
+    step *= wx
+    bottom += step
+    bottom -= top
+    bottom *= fy[:, None, None]
+    top += bottom
+    return top
 
 
 def prepare_rgb(rgb: np.ndarray) -> np.ndarray:
