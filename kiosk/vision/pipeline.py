@@ -25,6 +25,16 @@ Rekognition is asked, at most one call at a time and within its own rate limit:
 An answer is folded in only while the face it was asked about (or the track it was
 handed to) is in view and the visit is the same: a visitor who left or whose visit
 ended never gets an emotion settled for them.
+
+A visit is carried on by its visitor's face only. A face seen beside the primary
+during the visit (a bystander) does not become primary when the visitor leaves: the
+visit ends after `visit_grace_s` without the visitor, as with nobody in view, and
+the bystander, still there, then starts a visit of its own, as a newcomer arriving
+after the grace does, with `new_person` set: not that visitor back, for sure. Before, the bystander took the primary's place when the
+visitor's track expired and kept the visit open for as long as they stayed; the
+visitor back within the grace is now re-detected as themselves. A bystander who
+takes the place of a primary still in view (a much larger face, see
+`kiosk.vision.tracking`) is another person stepping in, as before.
 """
 
 from __future__ import annotations
@@ -109,8 +119,9 @@ class VisionResult:
     and `tracks` outside it are as the last scan left them; `kiosk.vision.focus`).
     `new_person`: in this frame another person took the primary's place while the
     visit goes on (a switch or a takeover, see `VisionPipeline._check_switch` and
-    `_follow_primary`); never for the same visitor re-detected, nor on the frame a
-    visit starts (`visit_started` says that). `returning`: on the frame a visit
+    `_follow_primary`); never for the same visitor re-detected. On the frame a visit
+    starts (`visit_started`) only when its face was seen beside the visitor of the
+    visit that just ended (a bystander who stayed): certainly not that visitor back. `returning`: on the frame a visit
     starts, the face looks like the last primary face seen before it (appearance
     similarity at least `kiosk.vision.appearance.RETURNING_SIMILARITY`, 0.8): the same
     person back after a look-away. Only a yes is trusted: different people scored at
@@ -197,6 +208,8 @@ class VisionPipeline:
         self._signatures: dict[int, np.ndarray] = {}  # track id -> last visible look
         self._doubted: set[int] = set()  # tracks whose last look was a doubt (_check_switch)
         self._seen: tuple[int, Box] | None = None  # the primary seen in the last frame, its box
+        self._bystanders: set[int] = set()  # tracks seen beside this visit's primary
+        self._others: set[int] = set()  # the bystanders of the visit that ended last
         self.switches = 0  # primary faces taken over by another person (see _check_switch)
         self._new_person = False  # this frame: another person took the primary's place
         # the primary face's last look, kept across visits until `reset` (`returning`)
@@ -231,7 +244,8 @@ class VisionPipeline:
             faces = tuple(find_faces(self._regions, frame.image, look))
         detect_ms = (time.perf_counter() - t0) * 1000.0
 
-        tracks = self._tracker.update(faces, ts, (frame.width, frame.height), look.region)
+        tracks = self._tracker.update(faces, ts, (frame.width, frame.height), look.region,
+                                      self._bystanders)
         self._focus.observed(look, self._tracker.primary)
         if self._check_switch(frame):
             tracks = self._tracker.tracks
@@ -243,6 +257,13 @@ class VisionPipeline:
             self._follow_primary()  # a new visit may start with this very frame
         primary = self._tracker.primary
         visible = primary is not None and primary.visible
+        # A visit started by a face seen beside the last visitor: someone else for sure.
+        other_start = visit.started and primary is not None and primary.id in self._others
+        if visit.started:
+            self._others.clear()
+        if primary is not None and visible and self._visits.active:
+            self._bystanders.update(
+                t.id for t in self._tracker.tracks if t.visible and t.id != primary.id)
         self._collect_fallback(ts)
 
         raw: EmotionReading | None = None
@@ -271,6 +292,8 @@ class VisionPipeline:
         for gone in [i for i in self._signatures if i not in alive]:
             del self._signatures[gone]
         self._doubted &= alive
+        self._bystanders &= alive
+        self._others &= alive
         self._smoothers.keep_only(alive)
         smoother = self._smoothers.get(self._primary_id) if self._primary_id is not None else None
         reading = smoother.reading() if smoother is not None else None
@@ -298,7 +321,7 @@ class VisionPipeline:
             gender=self._gender,
             fallback_pending=self.fallback_pending,
             scanned=look.scan,
-            new_person=self._new_person and not visit.started,
+            new_person=(self._new_person and not visit.started) or other_start,
             returning=self._looks_back and visit.started,
         )
 
@@ -313,6 +336,7 @@ class VisionPipeline:
         self._last_look = None
         ended = self._visits.end()
         self._clear_visit_state()
+        self._others.clear()
         return ended
 
     def drain(self, timeout: float | None = None) -> bool:
@@ -350,6 +374,8 @@ class VisionPipeline:
         self._last_image = None
         self._gender = None
         self._asked_for_loss = False
+        self._others = self._bystanders  # the next visit may be theirs
+        self._bystanders = set()
         self._generation += 1  # a fallback answer for the old visit is dropped
 
     def _check_switch(self, frame: Frame) -> bool:
