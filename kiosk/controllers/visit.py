@@ -39,6 +39,10 @@ Flow:
 * another person steps straight into the visitor's place (no empty moment, so
   vision's visit goes on: `VisionResult.new_person`) → the visit ends (its page,
   likes and "For you" stay its own) and the newcomer's begins, read by the camera;
+  so does a face vision saw beside the visitor that is still there when vision's
+  visit of the visitor ends (`new_person` on the frame its own vision visit starts);
+* only the visitor's (primary) face counts as someone in view: a bystander in the
+  background keeps neither the visit nor its dwell going;
 * every `CHECK_S` (2 s) the back end checks the catalog folder (`check_catalog`, one
   stat): when it has become usable again (mounted after start, or back after going
   away), the attract images are fetched afresh and a visitor left without a page
@@ -238,7 +242,7 @@ class VisitController(QObject):
             (t.box.x1, t.box.y1, t.box.width, t.box.height, t.id == result.primary_track_id)
             for t in result.tracks if t.visible
         ] if result.faces else []
-        if result.faces:
+        if self._primary_in_view(result):  # the visitor's face, not any face in view
             self._touch()
             if self.attract:
                 self._wake()
@@ -256,6 +260,10 @@ class VisitController(QObject):
                 self._face_after_pick(result.visit_id, result.returning)
             if self.visit_id is None:
                 self._begin_visit(result.visit_id)
+            elif self._vision_visit is None and result.new_person:
+                # vision saw this face beside the visitor, who left: not them back
+                self._next_person(result.visit_id,
+                                  "a face seen beside the visitor stayed after they left")
             elif self._vision_visit is None:
                 log.info("visitor back in view: visit %s goes on", self.visit_id)
                 if self.identity is not None:
