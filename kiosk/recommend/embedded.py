@@ -260,6 +260,39 @@ class EmbeddedRecommender:
                 visit.shown = {m.ids[int(i)] for i in np.flatnonzero(shown & ~own)}
             return [m.items[int(c)] for c in chosen], personalized
 
+    def replace(
+        self, visit_id: str, kept: Sequence[str], gone: Sequence[str], mode: str = "auto",
+        exclude: Iterable[str] = (),
+    ) -> list[Item]:
+        """Stand-ins for the cards of the visit's last page that cannot be shown (`gone`:
+        a file pulled from the catalog folder before the rescan noticed), up to one each,
+        so the page is completed at once instead of shown short. Ranked as the page was
+        (the same variety rules against `kept`, the cards still on it, and against the
+        page before; the same off-pool budget), never one of `gone` or `exclude`
+        (earlier stand-ins that could not be shown either); the page keeps its index,
+        and the stand-ins count as shown on it."""
+        with self._lock:
+            visit = self._visits.get(visit_id)
+            if visit is None or not gone:
+                return []
+            off = sum(1 for i in gone if (item := self.item(i)) is not None
+                      and item.emotion != visit.emotion)
+            visit.served = max(0, visit.served - len(gone))  # counted again below
+            visit.served_off = max(0, visit.served_off - off)
+            page_ids = (*kept, *gone)
+            visit.last_page = visit.page_before  # the rules look at the page before
+            try:
+                items, _ = self.rank(visit_id, len(gone), mode, exclude={*gone, *exclude},
+                                     on_page=kept)
+            finally:
+                visit.last_page = page_ids
+            added = [i.id for i in items]
+            visit.shown.update((*kept, *added))  # a new cycle may have begun in `rank`
+            visit.last_page = (*kept, *added)
+            visit.served += len(added)
+            visit.served_off += sum(1 for i in items if i.emotion != visit.emotion)
+            return items
+
     def off_emotion_budget(self, visit_id: str, k: int, personalized: bool) -> int:
         """How many of the next `k` images may come from outside the emotion's pool
         (for pages another backend proposes; a pool smaller than a page needs the
@@ -282,6 +315,7 @@ class EmbeddedRecommender:
             if visit is None:
                 return
             visit.shown.update(item_ids)
+            visit.page_before = visit.last_page
             visit.last_page = tuple(item_ids)
             visit.page_index += 1
             visit.served += len(item_ids)
