@@ -248,16 +248,24 @@ class EmbeddedRecommender:
             elif m.distinct_looks(tiers[0], last) < k:  # what is left repeats a motif
                 tiers.append(np.flatnonzero(own & shown))  # (of this page or the last):
                 #                                            shown items may fill in
-            off_rows = np.flatnonzero(off & ~shown)
-            if off_rows.size < budget:
-                off_rows = np.flatnonzero(off)
+            # Off-pool images (fillers of a small pool, exploration, "For you" taste)
+            # go unseen-first too, in a cycle of their own: shown ones fill in only
+            # after the unseen ones, when those are fewer than the budget.
+            off_tiers = [np.flatnonzero(off & ~shown)]
+            if off_tiers[0].size < budget:
+                off_tiers.append(np.flatnonzero(off & shown))
             explore = budget if not personalized and n_own >= k else 0
-            chosen = m.select(scores, tiers, off_rows, budget, explore, k, last, placed)
+            chosen = m.select(scores, tiers, off_tiers, budget, explore, k, last, placed)
             if runs_out and np.isin(tiers[0], chosen).all():
                 # The rest of the cycle is on this page: a new cycle starts. Not before:
                 # an unseen item the variety rules kept off this page (a look already on
                 # it) stays ahead of the shown ones on the next page.
                 visit.shown = {m.ids[int(i)] for i in np.flatnonzero(shown & ~own)}
+            taken_off = bool(np.isin(chosen, np.flatnonzero(off)).any())
+            if taken_off and np.isin(off_tiers[0], chosen).all():
+                # Every unseen off-pool image is on this page: their cycle starts again
+                # (this page's are marked shown again by `mark_shown`).
+                visit.shown -= {m.ids[int(i)] for i in np.flatnonzero(off & shown)}
             return [m.items[int(c)] for c in chosen], personalized
 
     def replace(
