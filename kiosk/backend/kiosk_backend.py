@@ -31,7 +31,7 @@ import numpy as np
 from kiosk.backend.catalog_watch import RELOAD, RESCAN, CatalogWatch
 from kiosk.backend.results import LikeResult, PageResult, Thumbnail
 from kiosk.backend.seams import Queue, Recommender, UploaderControl
-from kiosk.domain import Emotion, Like, Page, RecommendMode
+from kiosk.domain import Emotion, Item, Like, Page, RecommendMode
 from kiosk.errors import KioskError
 from kiosk.events.errors import EventsError
 from kiosk.recommend.catalog import folder_problem, folder_stamp
@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 IMPRESSION_REMINDER = 100  # pages whose impression was lost between two WARNINGs
+REPLACE_ROUNDS = 3  # stand-ins asked for a page's unshowable cards, at most (each round
+#                     replaces the stand-ins that could not be shown either)
 
 
 class KioskBackend:
@@ -330,22 +332,46 @@ class KioskBackend:
         user_id = self.user_filter(user_id)
         page = self.recommender.page(visit_id, emotion, user_id, mode, page_size)
         images: dict[str, np.ndarray] = {}
-        for item in page.items:
-            try:
-                images[item.id] = self.recommender.image(item.id, self.image_size)
-            except Exception as exc:  # a broken file must not break the page
-                log.warning("cannot show %s: %s", item.id, exc)
-                if self.catalog_watch is not None and not Path(item.path).exists():
-                    self.catalog_watch.stale()  # the folder changed: the next check rescans
-        shown = tuple(i for i in page.items if i.id in images)
-        if len(shown) != len(page.items):
+        items = list(page.items)
+        gone: list[str] = []
+        for attempt in range(REPLACE_ROUNDS + 1):
+            for item in items:
+                if item.id not in images and item.id not in gone:
+                    self._decode(item, images, gone)
+            missing = [i for i, item in enumerate(items) if item.id not in images]
+            if not missing or attempt == REPLACE_ROUNDS:
+                break
+            # A card whose image cannot be shown (a file pulled before the paced rescan
+            # saw it): the page is completed at once with the next candidates, in place.
+            current = Page(items=tuple(items), emotion=page.emotion, visit_id=page.visit_id)
+            stand_ins = self.recommender.replace(current, list(gone), mode)
+            if not stand_ins:
+                break
+            for i, item in zip(missing, stand_ins, strict=False):
+                items[i] = item
+        shown = tuple(i for i in items if i.id in images)
+        if shown != page.items:
+            if len(shown) < len(page.items):
+                log.info("page %d of %s: %d of %d cards could be shown", page.index,
+                         emotion.value, len(shown), len(page.items))
             page = Page(items=shown, emotion=page.emotion, visit_id=page.visit_id,
                         index=page.index, mode=page.mode, source=page.source,
                         recommendation_id=page.recommendation_id, note=page.note,
-                        recommended=page.recommended)
+                        recommended=page.recommended & {i.id for i in shown})
         self.recommender.impression(page)
         self._unliked_page = page if page.items else None
         return PageResult(page, images, self.recommender.personalization_ready(visit_id), request)
+
+    def _decode(self, item: Item, images: dict[str, np.ndarray], gone: list[str]) -> None:
+        """Decode a card's image into `images`, or add its id to `gone`: a broken or
+        vanished file must not break the page (a vanished one asks for a rescan)."""
+        try:
+            images[item.id] = self.recommender.image(item.id, self.image_size)
+        except Exception as exc:
+            log.warning("cannot show %s: %s", item.id, exc)
+            gone.append(item.id)
+            if self.catalog_watch is not None and not Path(item.path).exists():
+                self.catalog_watch.stale()  # the folder changed: the next check rescans
 
     def like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None) -> LikeResult:
         """`commit_like` then `learn_like` on the calling thread (tools and tests)."""

@@ -426,7 +426,7 @@ class VisitController(QObject):
         self.events_worker.submit(
             self.backend.commit_like, page, item_id, tapped_at, user_id,
             on_result=self._on_like_committed,
-            on_error=functools.partial(self._on_like_failed, item_id),
+            on_error=functools.partial(self._on_like_failed, page.visit_id, item_id),
         )
 
     @property
@@ -485,6 +485,9 @@ class VisitController(QObject):
         # until their own likes open it (a lock they can see, not a dead toggle).
         self.mode = RecommendMode(self.settings.recommend.mode)
         self.view.set_mode(self._shown_mode(RecommendMode.EMOTION), False)
+        # A notice for the visitor ("Your like could not be saved…") is theirs: the
+        # next person, or the attract screen, does not see it.
+        self.view.clear_visitor_notice()
         if not keep_screen:
             self.view.show_emotion(None)
 
@@ -584,17 +587,26 @@ class VisitController(QObject):
             self._emotion_changed_at = None
 
     def _on_like_committed(self, like: Like) -> None:
-        """The like is durable: only now does the card say "Liked"; then learn it."""
+        """The like is durable: only now does the card say "Liked"; then learn it. A
+        like of a visit that has ended meanwhile is learnt, but its "Liked" is not shown
+        on the next visitor's screen (their card of that image is theirs)."""
         if like.visit_id == self.visit_id:
             self._liked_saved.add(like.item_id)
-        self.view.show_like_confirmed(like.item_id)
+            self.view.show_like_confirmed(like.item_id)
         self.worker.submit(self.backend.learn_like, like, on_result=self._on_liked)
 
     def _on_liked(self, result: LikeResult) -> None:
         if self.page is not None:
             self.view.set_mode(self._shown_mode(self.page.mode), result.personalization_ready)
 
-    def _on_like_failed(self, item_id: str, exc: BaseException) -> None:
+    def _on_like_failed(self, visit_id: str, item_id: str, exc: BaseException) -> None:
+        """The like was not saved: its visitor is told ("try again"); once their visit
+        has ended (a newcomer, the attract screen) nobody is: the notice belongs to the
+        visitor who tapped, and the failure is in the log."""
+        if visit_id != self.visit_id:
+            log.error("like of %s (visit %s, ended since) not recorded: %s", item_id,
+                      visit_id, exc)
+            return
         self._liked.discard(item_id)
         log.error("like of %s not recorded: %s", item_id, exc)
         self.view.show_like_failed(item_id, str(exc))

@@ -107,6 +107,9 @@ class ViewAdapter:
     def show_like_failed(self, item_id: str, message: str) -> None:
         self.window.show_like_failed(item_id, message)
 
+    def clear_visitor_notice(self) -> None:
+        self.window.clear_visitor_notice()
+
     def set_status(self, status: KioskStatus) -> None:
         self.window.set_status(status.as_dict())
 

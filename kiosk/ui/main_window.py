@@ -362,6 +362,13 @@ class MainWindow(QWidget):
         self.toast.set_metrics(self._metrics)
         self.toast.show_text(text)
 
+    def clear_visitor_notice(self) -> None:
+        """The visit ended (a newcomer, the attract screen): a toast on a visitor screen
+        was for the visitor who left, so it goes at once rather than at its timeout. An
+        operator's toast (admin, review, audience screens) stays."""
+        if self.toast.isVisible() and self.current_screen() not in OPERATOR_SCREENS:
+            self.toast.hide()
+
     def _record_problem(self, detail: str) -> None:
         log.warning("not shown to the visitor: %s", detail)
         self.last_problem = detail
