@@ -302,9 +302,10 @@ class KioskBackend:
             self.queue.close()
 
     def wake_uploader(self) -> None:
-        """Thread-safe: ask the uploader to try now (admin "flush events")."""
+        """Thread-safe: ask the uploader to try now, whatever its backoff (admin
+        "flush events")."""
         if self.uploader is not None:
-            self.uploader.notify_online()
+            self.uploader.retry_now()
 
     def attract_images(self, count: int, size: tuple[int, int] = (800, 800)) -> list[np.ndarray]:
         """A spread of catalog images for the attract slideshow, emotions interleaved,
@@ -497,10 +498,11 @@ class KioskBackend:
         if read_only and read_only not in problems:  # likes refused; uploads go on
             problems.append(read_only)
         online: bool | None = None
+        retry_in_s: float | None = None
         state = upload_error = uploads_off = ""
         if self.uploader is not None:
             up = self.uploader.status()
-            online, state = bool(up.online), up.state.value
+            online, state, retry_in_s = bool(up.online), up.state.value, up.retry_in_s
             if up.last_error and _newer(up.last_error_at, up.last_success_at):
                 upload_error = up.last_error  # cleared by the next success
         elif self.queue is None and self._settings is not None and getattr(
@@ -513,7 +515,7 @@ class KioskBackend:
             skipped_images=skipped, last_personalize_fallback=fallback,
             queue=QueueStatus.of(self.queue) if self.queue is not None else None,
             online=online, uploader=state, last_upload_error=upload_error,
-            uploads_off=uploads_off,
+            retry_in_s=retry_in_s, uploads_off=uploads_off,
         )
 
     def rescan(self) -> object:
