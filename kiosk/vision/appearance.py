@@ -61,14 +61,28 @@ STILL_IOU = 0.8
 """The box IoU with the frame before at or above which a face is in place (see
 `DOUBT_SIMILARITY`); steady faces' dips measured 0.90-0.97."""
 RETURNING_SIMILARITY = 0.8
-"""The likeness at which a face that starts a visit is taken to be the last face
-before the gap come back (`VisionResult.returning`; a picked mood then holds). Stricter
-than `switch_similarity` (0.6): a wrong yes gives a stranger the picker's mood, a
-wrong no only has the camera read the mood again. Measured 2026-12-01 (`face_video`,
+"""The likeness at which a face after a gap is taken to be the last face before it
+come back (`looks_back`): a face that starts a visit (`VisionResult.returning`; a
+picked mood then holds), and a face that follows the lost primary within the visit
+(it keeps the smoothed emotion; below this it is another person: a fresh reading and
+`new_person`, until 2026-12-01 only below `switch_similarity`). Stricter than
+`switch_similarity` (0.6), which compares looks one frame apart: a wrong yes gives a
+stranger the previous shopper's mood, a wrong no has the camera read the mood again
+(and, within the visit, starts the face a visit of its own). Measured 2026-12-01 (`face_video`,
 5 fps, the real detector, a 4 s gap, 6 people): the same photo back 0.92-0.99; another
 person 0.64 (Dwarakish_70 -> HrithikRoshan_222, above 0.6), else -0.02-0.30 (5 pairs);
 with the 230 pairs above (max 0.65), 0.8 is clear of other people, while a steady face
 can fall to 0.755, so a returning face that turned its head is read afresh."""
+
+
+def looks_back(before: np.ndarray | None, now: np.ndarray | None) -> bool:
+    """Is the face whose look is `now` the face of the look `before` come back after a
+    gap (out of view, or its track lost)? Yes only at `RETURNING_SIMILARITY` or more;
+    without both looks, no. The one test for "the same person again": the visit that
+    starts (`VisionResult.returning`) and the track that follows a lost primary
+    within the visit (it keeps the smoothed emotion only on a yes) both use it."""
+    return (before is not None and now is not None
+            and similarity(before, now) >= RETURNING_SIMILARITY)
 
 
 def eye_box(landmarks: Sequence[tuple[float, float]]) -> Box | None:

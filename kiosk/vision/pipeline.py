@@ -44,8 +44,8 @@ from kiosk.config import VisionSettings
 from kiosk.domain import Box, EmotionReading, Face, Frame
 from kiosk.vision.appearance import (
     DOUBT_SIMILARITY,
-    RETURNING_SIMILARITY,
     STILL_IOU,
+    looks_back,
     signature,
     similarity,
 )
@@ -371,8 +371,7 @@ class VisionPipeline:
             return False
         before = self._signatures.get(primary.id)
         last, self._last_look = self._last_look, sig
-        self._looks_back = (last is not None and threshold > 0
-                            and similarity(last, sig) >= RETURNING_SIMILARITY)
+        self._looks_back = threshold > 0 and looks_back(last, sig)
         doubted = primary.id in self._doubted
         self._doubted.discard(primary.id)
         alike = similarity(before, sig) if before is not None else 1.0
@@ -403,9 +402,10 @@ class VisionPipeline:
 
         A visitor re-detected as a fresh track (their old track expired, or was not
         seen in this frame) keeps their smoothed emotion: the state moves to the new
-        primary track, unless the new face looks unlike the old one's last look (the
-        switch check's test): then another person came (after a gap longer than the
-        tracker keeps a track, or elsewhere in the picture) and gets a fresh state. A
+        primary track, unless the new face is not known to look like the old one's
+        last look (`_another_look`, `returning`'s test): then another person came
+        (after a gap longer than the tracker keeps a track, or elsewhere in the
+        picture) and gets a fresh state. A
         primary taken over by another face that is seen alongside the old one is
         another person, with a state of their own."""
         primary = self._tracker.primary
@@ -427,14 +427,16 @@ class VisionPipeline:
         return primary.visible
 
     def _another_look(self, old_id: int, new_id: int) -> bool:
-        """The face of track `new_id` looks unlike the last look of the primary track
+        """The face of track `new_id` is not known to be the face of the primary track
         `old_id` it follows (gone or out of view): another person, not the visitor
-        re-detected (`_check_switch`'s test, across the gap)."""
+        re-detected. The test is `returning`'s (`looks_back`, 0.8), not the switch
+        check's 0.6 for looks one frame apart: across a gap two different people
+        scored up to 0.65, and at 0.6 such a one inherited the previous shopper's
+        smoothed emotion."""
         before, now = self._signatures.get(old_id), self._signatures.get(new_id)
-        threshold = self.settings.switch_similarity
-        if before is None or now is None or threshold <= 0:
+        if before is None or now is None or self.settings.switch_similarity <= 0:
             return False
-        if similarity(before, now) >= threshold:
+        if looks_back(before, now):
             return False
         log.debug("primary face %d is someone else than face %d before it", new_id, old_id)
         return True
