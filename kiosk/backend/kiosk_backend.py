@@ -44,8 +44,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 IMPRESSION_REMINDER = 100  # pages whose impression was lost between two WARNINGs
-REPLACE_ROUNDS = 3  # stand-ins asked for a page's unshowable cards, at most (each round
-#                     replaces the stand-ins that could not be shown either)
+REPLACE_LIMIT = 64  # unshowable images a page looks past for stand-ins, at most (a
+#                    pulled file fails at its stat: a mass removal costs milliseconds)
 
 
 class KioskBackend:
@@ -335,12 +335,12 @@ class KioskBackend:
         images: dict[str, np.ndarray] = {}
         items = list(page.items)
         gone: list[str] = []
-        for attempt in range(REPLACE_ROUNDS + 1):
+        while True:
             for item in items:
                 if item.id not in images and item.id not in gone:
                     self._decode(item, images, gone)
             missing = [i for i, item in enumerate(items) if item.id not in images]
-            if not missing or attempt == REPLACE_ROUNDS:
+            if not missing or len(gone) >= REPLACE_LIMIT:
                 break
             # A card whose image cannot be shown (a file pulled before the paced rescan
             # saw it): the page is completed at once with the next candidates, in place.
