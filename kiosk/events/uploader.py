@@ -6,13 +6,17 @@ succeeded, so a crash in between resends the same event ids, which Personalize i
 
 Failures:
 - throttling, 5xx, timeouts and refused connections are transient: retried with
-  exponential backoff and full jitter up to `max_backoff_s` (connection failures:
-  OFFLINE, capped at `offline_retry_s`, so the queue drains promptly once the network
-  is back; `notify_online()` also lets the next try start early) for as long as the
-  batch's oldest record is younger than `max_event_age_s`; only then does it go to the
-  dead letters (code `EventTooOld`). Each failed try is stored with the rows (attempt
-  count and the time the next try may start), so a restart neither resets nor skips
-  the backoff. Dead letters an outage made (older kiosks did) are queued again at start;
+  exponential backoff and full jitter up to `max_backoff_s` for as long as the batch's
+  oldest record is younger than `max_event_age_s`; only then does it go to the dead
+  letters (code `EventTooOld`). Connection failures (OFFLINE) are not the service
+  being busy: they are probed every `offline_retry_s` at most, on a count of their own,
+  and neither grow the rows' attempt count nor the service backoff, so the first try
+  after the network returns waits at most `offline_retry_s` and a 500 then starts the
+  backoff afresh. `notify_online()` lets the next try start early; `retry_now()` (the
+  admin panel's Flush events) tries at once whatever the state. Each failed try is
+  stored with the rows (attempt count and the time the next try may start), so a
+  restart neither resets nor skips the backoff. Dead letters an outage made (older
+  kiosks did) are queued again at start;
 - credential or permission errors: BLOCKED (an operator must fix them); retried at the
   same capped backoff, rows kept;
 - `InvalidInputException`, `ResourceNotFoundException` and other 4xx: the rows go to the
@@ -129,7 +133,7 @@ class Uploader:
         *,
         aws: AwsSettings | None = None,
         client: Any = None,
-        max_backoff_s: float = 300.0,
+        max_backoff_s: float = 60.0,
         max_requests_per_s: float = 100.0,
         base_backoff_s: float = 0.5,
         offline_retry_s: float = 10.0,
@@ -166,9 +170,10 @@ class Uploader:
         self._last_error: str | None = None
         self._last_error_at: float | None = None
         self._last_success_at: float | None = None
-        self._failures = 0
+        self._failures = 0  # service failures in a row (throttling, 5xx): the backoff
+        self._offline_tries = 0  # connection failures in a row: the offline probe
         self._retry_at = 0.0
-        self._skip_stored_wait = False  # notify_online(): try now despite a stored backoff
+        self._skip_stored_wait = False  # notify_online() / retry_now(): try now
         self._last_emit = 0.0
 
     @classmethod
@@ -231,8 +236,13 @@ class Uploader:
     def notify_online(self) -> None:
         """Another part of the kiosk reached AWS: retry now instead of at the next probe."""
         if self._state in (UploaderState.OFFLINE, UploaderState.BLOCKED):
-            self._retry_at = 0.0
             self._skip_stored_wait = True
+        self._wake.set()
+
+    def retry_now(self) -> None:
+        """The operator asked (admin panel "Flush events"): try the next batch at once,
+        whatever the state and any retry wait; a failure backs off as usual again."""
+        self._skip_stored_wait = True
         self._wake.set()
 
     def flush(self, timeout: float = 30.0) -> bool:
@@ -266,7 +276,8 @@ class Uploader:
             sent_total=counts.sent_total,
             evicted_total=counts.evicted_total,
             disk_full=self.queue.disk_full or None,
-            retry_in_s=round(retry, 3) if retry > 0 and self._failures else None,
+            retry_in_s=(round(retry, 3) if retry > 0 and (self._failures or self._offline_tries)
+                        else None),
         )
 
     # ------------------------------------------------------------------ the loop
@@ -290,11 +301,12 @@ class Uploader:
             ticket = self._flush_asked  # a flush asked after this is answered by a later pass
             flushing = self._flush_answered < ticket
             wait = self._retry_at - time.monotonic()
-            if wait > 0 and not flushing:
+            if wait > 0 and not (flushing or self._skip_stored_wait):
                 self._wake.wait(wait)
                 continue
+            now, self._skip_stored_wait = self._skip_stored_wait, False
             try:
-                progressed = self._pass(ticket, flushing)
+                progressed = self._pass(ticket, flushing or now)
             except KioskError as exc:  # the queue itself failed (locked, damaged, disk full)
                 self._log.error("%s: %s", self.name, exc)
                 self._fail(str(exc))
@@ -308,9 +320,10 @@ class Uploader:
             if not progressed:
                 self._answer_flush(False, ticket)
 
-    def _pass(self, ticket: int, flushing: bool) -> bool:
+    def _pass(self, ticket: int, now: bool) -> bool:
         """One step: make the client, take the next batch, wait out its stored backoff
-        or send it. True when it made progress (or had nothing to do)."""
+        (unless `now`: a flush) or send it. True when it made progress (or had nothing
+        to do)."""
         if self._client is None and not self._make_client():
             return False
         batch = self.queue.next_batch(self.kinds)
@@ -321,12 +334,11 @@ class Uploader:
                 self.queue.refresh_counts()  # another process may have queued rows
             return True
         stored_wait = min(batch.retry_at - time.time(), self.max_backoff_s)
-        if stored_wait > 0 and not (flushing or self._skip_stored_wait):  # from a restart
+        if stored_wait > 0 and not now:  # from a restart
             self._failures = max(self._failures, batch.attempts)
             self._retry_at = time.monotonic() + stored_wait
             self._set_state(UploaderState.BACKOFF)
             return True
-        self._skip_stored_wait = False
         self._set_state(UploaderState.SENDING)
         return self._send(batch)
 
@@ -360,6 +372,7 @@ class Uploader:
 
     def _on_success(self) -> None:
         self._failures = 0
+        self._offline_tries = 0
         self._retry_at = 0.0
         self._online = True
         self._last_success_at = time.time()
@@ -403,10 +416,11 @@ class Uploader:
             self._failures = 0
             self._emit(force=True)
             return True
-        self._failures = max(self._failures, batch.attempts)
+        if online:  # the service answered: it is busy, count the try against the rows
+            self._failures = max(self._failures, batch.attempts)
         delay = self._backoff(UploaderState.BACKOFF if online else UploaderState.OFFLINE,
                               online)
-        self.queue.note_attempt(batch.ids, retry_at=time.time() + delay)
+        self.queue.note_attempt(batch.ids, retry_at=time.time() + delay, count=online)
         return False
 
     def _split(self, batch: Batch) -> bool:
@@ -419,11 +433,19 @@ class Uploader:
         return True
 
     def _backoff(self, state: UploaderState, online: bool | None) -> float:
-        """Wait before the next try (exponential, full jitter, capped); returns seconds."""
-        self._failures += 1
+        """Wait before the next try (exponential, full jitter, capped); returns seconds.
+        Connection failures count apart from the service's answers (`_offline_tries`)."""
+        if state is UploaderState.OFFLINE:
+            self._offline_tries += 1
+            tries = self._offline_tries
+        else:
+            self._failures += 1
+            tries = self._failures
+        if online:
+            self._offline_tries = 0
         cap = self.offline_retry_s if state in (UploaderState.OFFLINE, UploaderState.BLOCKED) \
             else self.max_backoff_s
-        ceiling = min(cap, self.base_backoff_s * 2 ** min(self._failures - 1, 32))
+        ceiling = min(cap, self.base_backoff_s * 2 ** min(tries - 1, 32))
         delay = max(self.base_backoff_s / 2, self._rng.uniform(0, ceiling))
         self._retry_at = time.monotonic() + delay
         if online is not None:

@@ -5,6 +5,7 @@ the rate limit and the thread's lifecycle."""
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
 import threading
 import time
@@ -341,4 +342,60 @@ def test_queue_errors_back_off_instead_of_ending_the_thread(
     uploader.start()
     assert endpoint.wait_accepted(ids, timeout=10.0)
     assert seen.wait(lambda s: "database is locked" in (s.last_error or ""))
+    assert seen.wait(lambda s: s.pending == 0 and s.state is UploaderState.IDLE)
+
+
+class _Ceiling(random.Random):
+    """Full jitter at its top: every backoff is its ceiling, so a test can read it."""
+
+    def uniform(self, a: float, b: float) -> float:
+        return b
+
+
+def _attempts(db_path: Path) -> list[int]:
+    with sqlite3.connect(db_path) as conn:
+        return [int(r[0]) for r in conn.execute("SELECT attempts FROM records ORDER BY id")]
+
+
+def test_refused_connections_neither_count_as_tries_nor_grow_the_service_backoff(
+    queue: EventQueue, db_path: Path, endpoint: FakePersonalizeEvents,
+    make_uploader: Callable[..., Uploader], new_like: Callable[..., Like],
+) -> None:
+    # the tester's run: ~40 s of refused connections took the rows to attempts=10, and
+    # the first 500 after them was retried in 177 s (a backoff grown by the outage)
+    _record(queue, [new_like()])
+    uploader = make_uploader(base_backoff_s=10.0, max_backoff_s=60.0, offline_retry_s=10.0,
+                             rng=_Ceiling())
+    endpoint.set_mode(Mode.REFUSE)
+    uploader.start()
+    for _ in range(6):  # each flush is one try at once, ignoring the wait
+        assert not uploader.flush(10.0)
+    status = uploader.status()
+    assert status.state is UploaderState.OFFLINE and status.retry_in_s is not None
+    assert status.retry_in_s <= 10.0  # probed at offline_retry_s
+    assert _attempts(db_path) == [0]  # the service never saw these tries
+
+    endpoint.set_mode(Mode.THROTTLE)
+    assert not uploader.flush(10.0)
+    status = uploader.status()
+    assert status.state is UploaderState.BACKOFF and status.online is True
+    assert status.retry_in_s is not None and status.retry_in_s <= 10.0  # base, not 60
+    assert _attempts(db_path) == [1]
+
+
+def test_retry_now_tries_at_once_during_a_service_backoff(
+    queue: EventQueue, endpoint: FakePersonalizeEvents,
+    make_uploader: Callable[..., Uploader], new_like: Callable[..., Like],
+) -> None:
+    # admin panel "Flush events" after a 500: before, nothing went out until the
+    # scheduled retry (notify_online only acted while OFFLINE or BLOCKED)
+    endpoint.script(Mode.ERROR_500)
+    ids = _record(queue, [new_like()])
+    uploader = make_uploader(base_backoff_s=120.0, max_backoff_s=300.0, rng=_Ceiling())
+    seen = StatusWatch(uploader)
+    uploader.start()
+    assert seen.wait(lambda s: s.state is UploaderState.BACKOFF)
+    assert (uploader.status().retry_in_s or 0) > 60
+    uploader.retry_now()
+    assert endpoint.wait_accepted(ids, timeout=10.0)
     assert seen.wait(lambda s: s.pending == 0 and s.state is UploaderState.IDLE)
