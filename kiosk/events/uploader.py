@@ -17,6 +17,10 @@ Failures:
   stored with the rows (attempt count and the time the next try may start), so a
   restart neither resets nor skips the backoff. Dead letters an outage made (older
   kiosks did) are queued again at start;
+- a read timeout (the call went out, no answer in `aws.read_timeout_s`; the service may
+  well have taken the events) doubles the time the next try waits for its answer, up to
+  `max_read_timeout_s` (a new client; logged once per step and shown as
+  `slow_endpoint`), so a slow endpoint drains instead of being sent the same batch forever;
 - credential or permission errors: BLOCKED (an operator must fix them); retried at the
   same capped backoff, rows kept;
 - `InvalidInputException`, `ResourceNotFoundException` and other 4xx: the rows go to the
@@ -39,7 +43,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from kiosk.aws import error_code, is_transient, make_client
@@ -60,6 +64,7 @@ BLOCKED_CODES = frozenset({
     "MissingAuthenticationTokenException", "IncompleteSignature",
 })
 RETRY_CODES = frozenset({"ResourceInUseException"})  # the dataset is busy: try again later
+READ_TIMEOUT_CODES = frozenset({"ReadTimeoutError", "ReadTimeout"})
 TOO_OLD = "EventTooOld"
 DAY_S = 86400.0
 
@@ -90,6 +95,7 @@ class UploaderStatus:
     evicted_total: int = 0
     disk_full: str | None = None
     retry_in_s: float | None = None
+    slow_endpoint: str | None = None  # the read timeout had to grow (see the module doc)
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -141,11 +147,15 @@ class Uploader:
         max_event_age_s: float = 30 * DAY_S,
         status_interval_s: float = 0.25,
         rng: random.Random | None = None,
+        max_read_timeout_s: float = 30.0,
     ) -> None:
         self.queue = queue
         self.targets = targets
         self.kinds = targets.sendable()
         self._aws = aws or AwsSettings()
+        self._configured_read_timeout_s = self._aws.read_timeout_s
+        self.max_read_timeout_s = max(max_read_timeout_s, self._aws.read_timeout_s)
+        self._slow_endpoint: str | None = None
         self._client = client
         self._owns_client = client is None
         self.max_backoff_s = max_backoff_s
@@ -258,6 +268,11 @@ class Uploader:
             done = self._cond.wait_for(lambda: self._flush_answered >= ticket, timeout)
             return bool(done and self._flush_result)
 
+    @property
+    def read_timeout_s(self) -> float:
+        """How long a call waits for its answer now (grown after read timeouts)."""
+        return self._aws.read_timeout_s
+
     def add_listener(self, callback: Callable[[UploaderStatus], None]) -> None:
         self._listeners.append(callback)
 
@@ -278,6 +293,7 @@ class Uploader:
             disk_full=self.queue.disk_full or None,
             retry_in_s=(round(retry, 3) if retry > 0 and (self._failures or self._offline_tries)
                         else None),
+            slow_endpoint=self._slow_endpoint,
         )
 
     # ------------------------------------------------------------------ the loop
@@ -383,6 +399,8 @@ class Uploader:
         code = error_code(exc)
         status = _http_status(exc)  # None: no answer from the service
         self._fail(f"{code}: {exc}")
+        if code in READ_TIMEOUT_CODES:
+            self._wait_longer()
         if code in BLOCKED_CODES or status in (401, 403):
             self._backoff(UploaderState.BLOCKED, True if status is not None else None)
             return False
@@ -422,6 +440,21 @@ class Uploader:
                               online)
         self.queue.note_attempt(batch.ids, retry_at=time.time() + delay, count=online)
         return False
+
+    def _wait_longer(self) -> None:
+        """A call timed out waiting for its answer: the next waits twice as long (a new
+        client), up to `max_read_timeout_s`."""
+        now = self._aws.read_timeout_s
+        if now >= self.max_read_timeout_s:
+            return
+        longer = min(self.max_read_timeout_s, now * 2)
+        self._aws = replace(self._aws, read_timeout_s=longer)
+        self._slow_endpoint = (
+            f"the endpoint is slower than aws.read_timeout_s "
+            f"({self._configured_read_timeout_s:g} s): waiting up to {longer:g} s for an answer")
+        self._log.warning("%s: %s", self.name, self._slow_endpoint)
+        if self._owns_client:
+            self._close_client()  # the next pass makes one with the longer timeout
 
     def _split(self, batch: Batch) -> bool:
         """Send a refused batch one row at a time, so only the invalid rows go dead."""

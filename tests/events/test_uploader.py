@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.exceptions
 import pytest
 from botocore.config import Config
 
+from kiosk.config import AwsSettings
 from kiosk.domain import Emotion, Like
 from kiosk.events.errors import EventsError
 from kiosk.events.queue import EventQueue
@@ -24,7 +26,7 @@ from kiosk.events.records import Targets
 from kiosk.events.testing import FakePersonalizeEvents, Mode
 from kiosk.events.uploader import RateLimiter, Uploader, UploaderState
 
-from .conftest import TRACKING_ID, USERS_ARN, StatusWatch
+from .conftest import TRACKING_ID, USERS_ARN, StatusWatch, fast_aws
 
 
 def _record(queue: EventQueue, likes: list[Like]) -> list[str]:
@@ -399,3 +401,37 @@ def test_retry_now_tries_at_once_during_a_service_backoff(
     uploader.retry_now()
     assert endpoint.wait_accepted(ids, timeout=10.0)
     assert seen.wait(lambda s: s.pending == 0 and s.state is UploaderState.IDLE)
+
+
+def test_a_slow_endpoint_drains_as_the_read_timeout_grows(
+    queue: EventQueue, new_like: Callable[..., Like],
+) -> None:
+    # the tester's endpoint answered after 4 s with a 2 s read timeout: every try timed
+    # out client-side after the service took the events, and the batch was sent forever
+    ids = _record(queue, [new_like() for _ in range(2)])
+    with FakePersonalizeEvents(Mode.SLOW, slow_s=0.6) as endpoint:
+        uploader = Uploader(queue, Targets(TRACKING_ID), aws=fast_aws(endpoint.url, 0.2),
+                            base_backoff_s=0.01, offline_retry_s=0.05, status_interval_s=0.0,
+                            max_read_timeout_s=30.0, rng=random.Random(7))
+        seen = StatusWatch(uploader)
+        uploader.start()
+        try:
+            assert seen.wait(lambda s: s.pending == 0 and s.sent_total == 2, timeout=10.0)
+        finally:
+            assert uploader.stop()
+        calls = endpoint.calls()
+    assert len(calls) >= 3 and all(c.event_ids == ids for c in calls)  # 0.2 s, 0.4 s, 0.8 s
+    assert uploader.read_timeout_s >= 0.8
+    assert "slower than aws.read_timeout_s (0.2 s)" in (uploader.status().slow_endpoint or "")
+
+
+def test_the_read_timeout_grows_to_its_cap_and_no_further(queue: EventQueue) -> None:
+    uploader = Uploader(queue, Targets(TRACKING_ID), aws=AwsSettings(read_timeout_s=2.0),
+                        client=object(), max_read_timeout_s=30.0)
+    timeout = botocore.exceptions.ReadTimeoutError(endpoint_url="http://127.0.0.1:9")
+    grown = []
+    for _ in range(6):
+        uploader._on_error(None, timeout)
+        grown.append(uploader.read_timeout_s)
+    assert grown == [4.0, 8.0, 16.0, 30.0, 30.0, 30.0]
+    assert "waiting up to 30 s" in (uploader.status().slow_endpoint or "")
