@@ -30,11 +30,12 @@ A visit is carried on by its visitor's face only. A face seen beside the primary
 during the visit (a bystander) does not become primary when the visitor leaves: the
 visit ends after `visit_grace_s` without the visitor, as with nobody in view, and
 the bystander, still there, then starts a visit of its own, as a newcomer arriving
-after the grace does, with `new_person` set: not that visitor back, for sure. Before, the bystander took the primary's place when the
-visitor's track expired and kept the visit open for as long as they stayed; the
-visitor back within the grace is now re-detected as themselves. A bystander who
-takes the place of a primary still in view (a much larger face, see
-`kiosk.vision.tracking`) is another person stepping in, as before.
+after the grace does, with `new_person` set: not that visitor back, for sure.
+Before, the bystander took the primary's place when the visitor's track expired
+and kept the visit open for as long as they stayed; the visitor back within the
+grace is now re-detected as themselves. A bystander who takes the place of a
+primary still in view (a much larger face, see `kiosk.vision.tracking`) is another
+person stepping in, as before.
 """
 
 from __future__ import annotations
@@ -121,10 +122,11 @@ class VisionResult:
     visit goes on (a switch or a takeover, see `VisionPipeline._check_switch` and
     `_follow_primary`); never for the same visitor re-detected. On the frame a visit
     starts (`visit_started`) only when its face was seen beside the visitor of the
-    visit that just ended (a bystander who stayed): certainly not that visitor back. `returning`: on the frame a visit
-    starts, the face looks like the last primary face seen before it (appearance
-    similarity at least `kiosk.vision.appearance.RETURNING_SIMILARITY`, 0.8): the same
-    person back after a look-away. Only a yes is trusted: different people scored at
+    visit that just ended (a bystander who stayed): certainly not that visitor back.
+    `returning`: on the frame a visit starts, the face looks like the last primary
+    face seen before it (appearance similarity at least
+    `kiosk.vision.appearance.RETURNING_SIMILARITY`, 0.8): the same person back after a
+    look-away. Only a yes is trusted: different people scored at
     most 0.65, but one person in another pose or expression can look as unlike
     themselves as another person, so False means "not known to be them"."""
 
