@@ -169,6 +169,9 @@ class FakeView(View):
     def wake(self) -> None:
         self._record("wake")
 
+    def set_page_leaving(self, leaving: bool) -> None:
+        self._record("set_page_leaving", leaving)
+
     def show_like_confirmed(self, item_id: str) -> None:
         self._record("show_like_confirmed", item_id)
 

@@ -109,7 +109,7 @@ def cmd_flush(args: argparse.Namespace) -> int:
             try:
                 drained = uploader.flush(args.timeout)
             finally:
-                uploader.stop(timeout=settings.aws.read_timeout_s + 1.0)
+                uploader.stop(timeout=uploader.read_timeout_s + 1.0)
             status = uploader.status().to_dict()
     except KioskError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -44,8 +44,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 IMPRESSION_REMINDER = 100  # pages whose impression was lost between two WARNINGs
-REPLACE_ROUNDS = 3  # stand-ins asked for a page's unshowable cards, at most (each round
-#                     replaces the stand-ins that could not be shown either)
+REPLACE_LIMIT = 64  # unshowable images a page looks past for stand-ins, at most (a
+#                    pulled file fails at its stat: a mass removal costs milliseconds)
 
 
 class KioskBackend:
@@ -302,9 +302,10 @@ class KioskBackend:
             self.queue.close()
 
     def wake_uploader(self) -> None:
-        """Thread-safe: ask the uploader to try now (admin "flush events")."""
+        """Thread-safe: ask the uploader to try now, whatever its backoff (admin
+        "flush events")."""
         if self.uploader is not None:
-            self.uploader.notify_online()
+            self.uploader.retry_now()
 
     def attract_images(self, count: int, size: tuple[int, int] = (800, 800)) -> list[np.ndarray]:
         """A spread of catalog images for the attract slideshow, emotions interleaved,
@@ -334,12 +335,12 @@ class KioskBackend:
         images: dict[str, np.ndarray] = {}
         items = list(page.items)
         gone: list[str] = []
-        for attempt in range(REPLACE_ROUNDS + 1):
+        while True:
             for item in items:
                 if item.id not in images and item.id not in gone:
                     self._decode(item, images, gone)
             missing = [i for i, item in enumerate(items) if item.id not in images]
-            if not missing or attempt == REPLACE_ROUNDS:
+            if not missing or len(gone) >= REPLACE_LIMIT:
                 break
             # A card whose image cannot be shown (a file pulled before the paced rescan
             # saw it): the page is completed at once with the next candidates, in place.
@@ -497,10 +498,11 @@ class KioskBackend:
         if read_only and read_only not in problems:  # likes refused; uploads go on
             problems.append(read_only)
         online: bool | None = None
+        retry_in_s: float | None = None
         state = upload_error = uploads_off = ""
         if self.uploader is not None:
             up = self.uploader.status()
-            online, state = bool(up.online), up.state.value
+            online, state, retry_in_s = bool(up.online), up.state.value, up.retry_in_s
             if up.last_error and _newer(up.last_error_at, up.last_success_at):
                 upload_error = up.last_error  # cleared by the next success
         elif self.queue is None and self._settings is not None and getattr(
@@ -513,7 +515,7 @@ class KioskBackend:
             skipped_images=skipped, last_personalize_fallback=fallback,
             queue=QueueStatus.of(self.queue) if self.queue is not None else None,
             online=online, uploader=state, last_upload_error=upload_error,
-            uploads_off=uploads_off,
+            retry_in_s=retry_in_s, uploads_off=uploads_off,
         )
 
     def rescan(self) -> object:

@@ -67,6 +67,10 @@ class VisitView(Protocol):
     def drop_attract(self) -> None:
         """Let go of the attract images (off screen until the next `show_attract`)."""
     def wake(self) -> None: ...
+    def set_page_leaving(self, leaving: bool) -> None:
+        """True: the page on screen is being replaced (Next, a new mood, the toggle, the
+        picker, a new visitor): its Like buttons take no taps, visibly, until the next
+        `show_page`. False: no new page came, the one on screen takes likes again."""
     def show_like_confirmed(self, item_id: str) -> None: ...
     def show_like_failed(self, item_id: str, message: str) -> None: ...
     def clear_visitor_notice(self) -> None:

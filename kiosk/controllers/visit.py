@@ -12,6 +12,12 @@ arrives as signals, and the preview polls the capture's newest frame on a timer.
 Flow:
 * a face appears → a visit starts (its id is the Personalize sessionId);
 * the settled emotion changes → a fresh page for that emotion (in "For you" too);
+  for a shopper using the grid, once the new mood has held a while and their finger
+  is away (`kiosk.controllers.mood_hold`); the badge shows the mood of the page on
+  screen, so a new mood shows on both when its page is drawn;
+* a page is asked for while one is on screen → that page's Like buttons close until
+  the new one is drawn (or the old one stays: none came), so no like is saved for an
+  image that leaves before it could say "Liked";
 * the face leaves → its box goes and the emotion card says the kiosk is looking
   for the visitor; the page, the likes and "For you" stay;
 * the face returns, or the screen is touched, within `[app] idle_timeout_s` →
@@ -86,6 +92,7 @@ from kiosk.backend import LikeResult, PageResult
 from kiosk.backend.catalog_watch import CHECK_S
 from kiosk.camera.capture import CameraState
 from kiosk.config import Settings
+from kiosk.controllers.mood_hold import MoodHold
 from kiosk.controllers.seams import Jobs, VisitBackend, VisitView
 from kiosk.domain import Emotion, EmotionReading, Frame, Like, Page, RecommendMode
 from kiosk.errors import KioskError
@@ -182,6 +189,14 @@ class VisitController(QObject):
         self._waiting = ""
         self._page_error = ""  # the last page failure logged; repeats go to DEBUG
         self._emotion_changed_at: float | None = None
+        # a new mood held back from the page of a shopper using the grid
+        self._mood_hold = MoodHold(clock)
+        # the newest reading of the page's mood not shown yet: the badge says the mood
+        # the page on screen answers, so a new mood shows when its page is drawn
+        self._unshown_reading: EmotionReading | None = None
+        # the page on screen is being replaced (a page was asked for): its cards take
+        # no likes, so none is saved for an image that then leaves unconfirmed
+        self._page_leaving = False
         self._last_activity = clock()
         self._last_tap = float("-inf")  # the last touch of the screen (not a face)
         self._visitor_seen_at = float("-inf")  # the last result with the primary in view
@@ -285,10 +300,25 @@ class VisitController(QObject):
         if (not camera_visit or not in_view or result.visit_id is None
                 or result.visit_id != self._vision_visit):
             return
-        if reading is not None and reading.emotion != self.emotion:
+        if reading is None:
+            return
+        if reading.emotion == self.emotion:
+            self._mood_hold.reset()  # a misread that did not last: the page stays
+            self._show_reading(reading)
+        elif not self._mood_hold.holds(reading.emotion, first=self.emotion is None
+                                       or self.page is None, last_tap=self._last_tap):
             self._set_emotion(reading)
-        elif reading is not None:
-            self.view.show_emotion(reading)
+
+    def _show_reading(self, reading: EmotionReading) -> None:
+        """The badge shows the mood the page on screen answers, never another beside
+        its headline ("Because you look a little sad" beside "Happy 42 %"): a new
+        mood's reading waits for its page (`_on_page`)."""
+        page = self.page
+        if page is not None and page.emotion is not reading.emotion:
+            self._unshown_reading = reading
+            return
+        self._unshown_reading = None
+        self.view.show_emotion(reading)
 
     def _someone_else_came(self, result: VisionResult) -> bool:
         """A face starts vision's visit after the visitor's ended (out of view longer
@@ -431,6 +461,11 @@ class VisitController(QObject):
         page = self.page
         if page is None or item_id not in page.item_ids:
             return  # not on screen
+        if self._page_leaving:
+            # the view closed the page's Like buttons already; a tap queued before
+            # that is not saved either: its card leaves before it could say "Liked"
+            log.info("Like of %s while its page is being replaced: not saved", item_id)
+            return
         if item_id in self._liked:
             # Counted once per visit. A like already saved that comes back on a later
             # page (a new mood ranks afresh) has its card set to "Liked" again; one
@@ -480,6 +515,7 @@ class VisitController(QObject):
         self._liked_saved.clear()
 
     def _end_visit(self, keep_screen: bool) -> None:
+        self._leave_page()  # the ended visit's page is not the next person's to like
         if self.visit_id is not None:
             log.info("visit %s ended", self.visit_id)
             # the page on screen: one still loading gets no impression (issue 18)
@@ -493,6 +529,9 @@ class VisitController(QObject):
         self.page = None
         self.manual = False
         self._manual_face = None
+        self._mood_hold.reset()
+        self._unshown_reading = None
+        self._page_leaving = False  # no page of this controller's: the view's stays closed
         self._liked.clear()
         self._liked_saved.clear()
         self._request += 1  # pages still in flight belong to the old visit
@@ -522,14 +561,16 @@ class VisitController(QObject):
         log.info("emotion settled: %s (%.0f %%, %s)", reading.emotion.value,
                  reading.confidence * 100, reading.source)
         self.emotion = reading.emotion
+        self._mood_hold.reset()
         self._emotion_changed_at = self._clock()
         if self.visit_id is not None:
             self.emotion_changed.emit(self.visit_id, reading.emotion.value)
-        self.view.show_emotion(reading)
+        self._show_reading(reading)
         self._request_page()
 
     def _request_page(self) -> None:
         assert self.visit_id is not None and self.emotion is not None
+        self._leave_page()
         if self._in_flight is not None:
             self._again = True  # asked for once the page on its way is back
             return
@@ -543,6 +584,23 @@ class VisitController(QObject):
             self.settings.recommend.page_size, on_result=self._on_page,
             on_error=functools.partial(self._on_page_failed, self._request),
         )
+
+    def _leave_page(self) -> None:
+        """The page on screen is about to be replaced (Next, a new mood, the toggle,
+        the picker, identity, a new visitor): its Like buttons close until the next
+        page is drawn, or the old one turns out to stay (`_keep_page`). Before, a Like
+        tapped on the old page after Next was saved, and its "Liked" then had no card
+        to show on: a like the shopper never saw confirmed."""
+        if self.page is not None and not self._page_leaving:
+            self._page_leaving = True
+            self.view.set_page_leaving(True)
+
+    def _keep_page(self) -> None:
+        """No new page came (it failed, or had no images): the one on screen stays,
+        and takes likes again."""
+        if self._page_leaving:
+            self._page_leaving = False
+            self.view.set_page_leaving(False)
 
     def _page_back(self, request: int) -> bool:
         """A page request ended; True when another was wanted meanwhile (now asked)."""
@@ -568,6 +626,7 @@ class VisitController(QObject):
         else:
             log.error("no page for %s: %s", mood, message)
         self._page_error = message
+        self._keep_page()
         self._set_waiting("failed")
 
     def _on_page(self, result: PageResult) -> None:
@@ -584,16 +643,24 @@ class VisitController(QObject):
                         result.page.note or "empty page")
             if self.page is None or self.page.emotion is not result.page.emotion:
                 self.page = None
+                self._page_leaving = False  # none to like: the view's stays closed
                 self._set_waiting("failed")
+            else:
+                self._keep_page()
             return
         self._waiting_since = None
         self._set_waiting("")
         self._page_error = ""
         self.page = result.page
+        self._page_leaving = False  # the view's new page takes likes
         log.info("page %d shown: %s, %s, %d items%s", result.page.index,
                  result.page.emotion.value, result.page.mode, len(result.page.items),
                  f" ({result.page.note})" if result.page.note else "")
         self.view.show_page(result.page, result.images)
+        unshown = self._unshown_reading
+        if unshown is not None and unshown.emotion is result.page.emotion:
+            self._unshown_reading = None
+            self.view.show_emotion(unshown)  # the new mood, beside its page
         for item_id in result.page.item_ids:
             if item_id in self._liked_saved:  # liked earlier this visit: say so
                 self.view.show_like_confirmed(item_id)

@@ -101,6 +101,9 @@ class ViewAdapter:
     def wake(self) -> None:
         self.window.wake()
 
+    def set_page_leaving(self, leaving: bool) -> None:
+        self.window.set_page_leaving(leaving)
+
     def show_like_confirmed(self, item_id: str) -> None:
         self.window.show_like_confirmed(item_id)
 

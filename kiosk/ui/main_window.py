@@ -310,6 +310,10 @@ class MainWindow(QWidget):
             merged.setdefault("last_problem", self.last_problem)
         self.admin.set_status(merged)
 
+    def set_page_leaving(self, leaving: bool) -> None:
+        """The page is being replaced: its Like buttons close (`MainScreen.set_page_leaving`)."""
+        self.main.set_page_leaving(leaving)
+
     def show_like_confirmed(self, item_id: str) -> None:
         self.main.set_like_state(item_id, "confirmed")
 

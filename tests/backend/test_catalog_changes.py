@@ -250,6 +250,20 @@ def test_a_page_whose_image_was_pulled_is_completed_at_once(
     assert not set(next_ids) & set(ids)  # the stand-in counts as shown
 
 
+def test_a_page_looks_past_many_pulled_images(backend: KioskBackend, cat: Path) -> None:
+    """Most of a folder pulled at once (9 of 12 happy images, the rescan not due
+    yet): the page still has 3 cards, all of files that are there."""
+    fill(cat, 0, 12)
+    backend.open(events=False)
+    backend.check_catalog()
+    for image in sorted((cat / "happy").iterdir())[:9]:
+        image.unlink()
+    for request in (1, 2):
+        result = backend.page(request, "v1", Emotion.HAPPY, None, RecommendMode.EMOTION, 3)
+        assert len(result.page.items) == len(result.images) == 3
+        assert all(Path(i.path).exists() for i in result.page.items)
+
+
 def _like(visit: str, item_id: str) -> Like:
     return Like("e", 0.0, visit, item_id, Emotion.HAPPY, None)
 
