@@ -425,7 +425,8 @@ class KioskBackend:
         return int(removed)
 
     def discard_page(self, page: Page) -> None:
-        """The screen never drew `page` (superseded while it loaded): no impression."""
+        """The screen never drew `page` (superseded while it loaded), or the shopper
+        passed it over at once (`kiosk.controllers.visit.GLANCE_S`): no impression."""
         if self._unliked_page is page:
             self._unliked_page = None
 

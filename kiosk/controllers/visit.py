@@ -25,7 +25,8 @@ Flow:
   `vision.visit_grace_s` only bounds how long a smoothed emotion is kept);
 * nobody in view and no touch for `idle_timeout_s` → the visit ends (likes and
   "For you" are forgotten), vision state is reset and the attract screen shows;
-* Next → the next page (no repeats within the visit); with no emotion yet →
+* Next → the next page (no repeats within the visit; a page passed over within
+  `GLANCE_S` of being drawn gets no impression-only event); with no emotion yet →
   the mood picker; Like → the card shows "Saving…" until the event queue commit
   returns, then "Liked" (or the like is reported not saved and can be tapped
   again), then it is learned; a second tap is ignored;
@@ -114,6 +115,11 @@ MANUAL_ADOPT_S = 15.0
 """Seconds after the last touch within which a face that arrives after a mood was
 picked with nobody in view is taken to be the picker's (the camera sees them now);
 a face arriving later is a newcomer, read by the camera."""
+GLANCE_S = 1.0
+"""A page the shopper replaces with Next within this many seconds of it being drawn
+(rapid taps: such pages are on screen about 0.4 s) was passed over, not looked at: it
+is not queued as an impression-only event. Personalize reads an impression as items
+shown and not chosen, so a flashed page would count as three rejections."""
 VISION_GRACE_S = 10.0
 """Seconds from start during which the attract screen invites visitors to step closer
 while vision's models load (ready in 2-6.3 s on a normal start, so no text flickers);
@@ -193,6 +199,7 @@ class VisitController(QObject):
         # the page on screen is being replaced (a page was asked for): its cards take
         # no likes, so none is saved for an image that then leaves unconfirmed
         self._page_leaving = False
+        self._page_drawn_at = float("-inf")  # when the page on screen was drawn
         self._last_activity = clock()
         self._last_tap = float("-inf")  # the last touch of the screen (not a face)
         self._last_seq = -1
@@ -412,6 +419,10 @@ class VisitController(QObject):
             if self._in_flight is not None:
                 log.debug("Next while a page loads: the page on its way answers it")
                 return
+            if self.page is not None and self._clock() - self._page_drawn_at < GLANCE_S:
+                # passed over, not looked at: no impression (runs before the next page)
+                log.debug("page %d passed over with Next: no impression", self.page.index)
+                self.worker.submit(self.backend.discard_page, self.page)
             self._request_page()
         else:
             log.info("Next with no mood yet: the mood picker")
@@ -626,6 +637,7 @@ class VisitController(QObject):
         self._set_waiting("")
         self._page_error = ""
         self.page = result.page
+        self._page_drawn_at = self._clock()
         self._page_leaving = False  # the view's new page takes likes
         log.info("page %d shown: %s, %s, %d items%s", result.page.index,
                  result.page.emotion.value, result.page.mode, len(result.page.items),

@@ -4,10 +4,12 @@ brief mood misread does not replace the page of a shopper using the grid (findin
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
+from kiosk.backend import KioskBackend
 from kiosk.config import Settings, load_settings
 from kiosk.controllers.mood_hold import EMOTION_HOLD_S, GRID_IN_USE_S, TOUCH_QUIET_S
 from kiosk.controllers.visit import VisitController
@@ -168,3 +170,54 @@ def test_the_badge_shows_a_new_mood_with_its_page(queued: Queued) -> None:
     worker.run()
     assert view.last("show_emotion")[0].emotion is Emotion.SAD
     assert view.last("show_page")[0].emotion is Emotion.SAD
+
+
+def test_a_page_passed_over_at_once_gets_no_impression(queued: Queued) -> None:
+    """Finding 8: rapid Next taps put pages on screen for about 0.4 s, and each was
+    queued as an impression-only event (items shown, not chosen). Now a page replaced
+    by Next within GLANCE_S of being drawn is discarded first (no impression); one
+    looked at longer keeps its impression."""
+    from kiosk.controllers.visit import GLANCE_S
+
+    controller, _, backend, clock, worker = queued
+    clock.advance(5.0)
+    looked_at = controller.page
+    controller.on_next()
+    worker.run()
+    assert looked_at not in backend.discarded
+    flashed = controller.page
+    clock.advance(0.4)
+    controller.on_next()
+    worker.run_one()  # before the next page is made (which queues the one left)
+    assert backend.discarded == [flashed]
+    worker.run()
+    clock.advance(GLANCE_S)
+    controller.on_next()
+    worker.run()
+    assert backend.discarded == [flashed]
+
+
+def test_rapid_next_queues_no_impression_for_the_pages_flashed_past(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    """The same on the real back end and queue (demo catalog): of four pages, the one
+    looked at for 5 s is queued as an impression when Next leaves it; the two on
+    screen 0.4 s are not (old code: 3 impressions)."""
+    settings = load_settings(env={}, overrides={"app.data_dir": str(tmp_path / "data"),
+                                                "app.idle_timeout_s": "60"})
+    backend = KioskBackend.from_settings(settings)
+    backend.image_size = (64, 64)
+    backend.open()
+    view, clock = FakeView(), FakeClock()
+    controller = VisitController(settings, view, SyncWorker(), backend, clock=clock)
+    controller.start()
+    try:
+        controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
+        for wait in (5.0, 0.4, 0.4):
+            clock.advance(wait)
+            controller.on_next()
+        assert controller.page is not None and controller.page.index == 3
+        assert backend.queue is not None
+        assert backend.queue.counts().pending.get("impression", 0) == 1
+    finally:
+        controller.stop()
+        backend.close()
