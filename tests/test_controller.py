@@ -219,7 +219,8 @@ def reading(emotion: Emotion, confidence: float = 0.9) -> EmotionReading:
 
 
 def result(visit: str | None, emotion: Emotion | None, *, started: bool = False,
-           ended: str | None = None, face: bool = True) -> VisionResult:
+           ended: str | None = None, face: bool = True, returning: bool = False
+           ) -> VisionResult:
     box = Box(100, 100, 200, 200)
     return VisionResult(
         frame_seq=1, timestamp=0.0,
@@ -228,7 +229,7 @@ def result(visit: str | None, emotion: Emotion | None, *, started: bool = False,
         primary_track_id=1 if face else None, primary_box=box if face else None,
         reading=reading(emotion) if emotion else None, raw_reading=None, uncertain=False,
         visit_id=visit, visit_started=started, visit_ended=ended is not None,
-        ended_visit_id=ended,
+        ended_visit_id=ended, returning=returning,
     )
 
 
@@ -513,7 +514,8 @@ def test_a_shopper_who_steps_away_briefly_keeps_the_visit_likes_and_for_you(
     controller.on_vision_result(result(None, None, ended="v1", face=False))
     clock.now += 2
     controller._check_idle()
-    controller.on_vision_result(result("v2", None, started=True))  # back, read afresh
+    # back, read afresh; vision: the face looks like theirs before the gap
+    controller.on_vision_result(result("v2", None, started=True, returning=True))
     controller.on_vision_result(result("v2", Emotion.HAPPY))
     assert controller.visit_id == "v1" and backend.ended == []
     controller.on_like(page.item_ids[0])  # still counted once

@@ -22,7 +22,11 @@ Flow:
   for the visitor; the page, the likes and "For you" stay;
 * the face returns, or the screen is touched, within `[app] idle_timeout_s` →
   the same visit goes on (vision may have started a new reading for the face:
-  `vision.visit_grace_s` only bounds how long a smoothed emotion is kept);
+  `vision.visit_grace_s` only bounds how long a smoothed emotion is kept); a face
+  back after that grace counts as the visitor's only when it looks like their face
+  before the gap (`VisionResult.returning`) or the screen was touched while they
+  were out of view: any other face is a newcomer, with a visit of their own (as
+  below), when the camera tells faces apart (`vision.switch_similarity` > 0);
 * nobody in view and no touch for `idle_timeout_s` → the visit ends (likes and
   "For you" are forgotten), vision state is reset and the attract screen shows;
 * Next → the next page (no repeats within the visit; a page passed over within
@@ -206,6 +210,7 @@ class VisitController(QObject):
         self._page_drawn_at = float("-inf")  # when the page on screen was drawn
         self._last_activity = clock()
         self._last_tap = float("-inf")  # the last touch of the screen (not a face)
+        self._visitor_seen_at = float("-inf")  # the last result with the primary in view
         self._last_seq = -1
         self._boxes: list[tuple[float, float, float, float, bool]] = []
         self._attract_images: list[np.ndarray] = []  # only around the attract screen
@@ -282,10 +287,9 @@ class VisitController(QObject):
                 self._face_after_pick(result.visit_id, result.returning)
             if self.visit_id is None:
                 self._begin_visit(result.visit_id)
-            elif self._vision_visit is None and result.new_person:
-                # vision saw this face beside the visitor, who left: not them back
+            elif self._vision_visit is None and self._someone_else_came(result):
                 self._next_person(result.visit_id,
-                                  "a face seen beside the visitor stayed after they left")
+                                  "a face not known to be the visitor's came after they left")
             elif self._vision_visit is None:
                 log.info("visitor back in view: visit %s goes on", self.visit_id)
                 if self.identity is not None:
@@ -297,6 +301,8 @@ class VisitController(QObject):
             # vision's visit goes on): a newcomer, with a visit of their own.
             self._next_person(result.visit_id)
         in_view = self._primary_in_view(result)
+        if in_view:
+            self._visitor_seen_at = self._clock()
         camera_visit = self.visit_id is not None and not self.manual
         if camera_visit and not in_view and self._face_in_view:
             self.view.show_emotion(None)  # "Looking for you…", not a stale reading
@@ -324,6 +330,28 @@ class VisitController(QObject):
             return
         self._unshown_reading = None
         self.view.show_emotion(reading)
+
+    def _someone_else_came(self, result: VisionResult) -> bool:
+        """A face starts vision's visit after the visitor's ended (out of view longer
+        than `vision.visit_grace_s`), and it is not known to be theirs: it does not look
+        like their face before the gap (`VisionResult.returning`, 0.8), and nobody
+        touched the screen while they were out of view (the toucher's face is theirs, as
+        for a picked mood, within `MANUAL_ADOPT_S`). Within the grace, vision asks the
+        same of a face that follows the visitor's lost track (`new_person`); before,
+        past it any face went on in the visit and saw "For you" pages made from the
+        previous shopper's likes. A picked mood's owner is `_face_after_pick`'s to
+        decide; with the switch check off the camera cannot tell faces apart, except a
+        face vision saw beside the visitor (a bystander who stayed: `new_person` on
+        the frame its vision visit starts)."""
+        if self.manual:
+            return False
+        if result.new_person:  # vision saw this face beside the visitor: not them back
+            return True
+        if self.settings.vision.switch_similarity <= 0 or result.returning:
+            return False
+        touched_unseen = (self._last_tap > self._visitor_seen_at
+                          and self._clock() - self._last_tap <= MANUAL_ADOPT_S)
+        return not touched_unseen
 
     def _face_after_pick(self, vision_visit: str, returning: bool) -> None:
         """A face arrived that is not the one in view when the mood was picked: the

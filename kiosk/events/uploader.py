@@ -27,6 +27,12 @@ Failures:
   dead-letter table with the error (a batch refused as invalid is split so one bad row
   does not take nine good ones with it).
 
+Two uploaders of one queue (the kiosk's and `kiosk-admin events flush`) never send at
+the same time: each claims the queue's upload lease before it takes a batch and lets it
+go when idle or waiting to retry; the other waits for it (`kiosk.events.upload_lease`).
+With `record_status` (the kiosk's) the state, last error and next try are written to the
+queue, so `kiosk-admin events status` shows them.
+
 The loop waits on a `threading.Event` (new record, flush, stop), never sleeps blindly.
 No error ends the thread: a queue that fails (locked, damaged, disk full) or any
 unexpected exception is logged, shown in the status and retried after a backoff.
@@ -39,9 +45,12 @@ from __future__ import annotations
 
 import enum
 import logging
+import os
 import random
+import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
@@ -67,6 +76,9 @@ RETRY_CODES = frozenset({"ResourceInUseException"})  # the dataset is busy: try 
 READ_TIMEOUT_CODES = frozenset({"ReadTimeoutError", "ReadTimeout"})
 TOO_OLD = "EventTooOld"
 DAY_S = 86400.0
+LEASE_POLL_S = 0.5  # how often an uploader looks again while another one sends
+LEASE_MARGIN_S = 5.0  # a lease outlasts the longest call by this much
+RECORD_INTERVAL_S = 5.0  # the status written to the queue while a drain progresses
 
 
 class UploaderState(enum.StrEnum):
@@ -148,6 +160,7 @@ class Uploader:
         status_interval_s: float = 0.25,
         rng: random.Random | None = None,
         max_read_timeout_s: float = 30.0,
+        record_status: bool = True,
     ) -> None:
         self.queue = queue
         self.targets = targets
@@ -185,6 +198,11 @@ class Uploader:
         self._retry_at = 0.0
         self._skip_stored_wait = False  # notify_online() / retry_now(): try now
         self._last_emit = 0.0
+        self._record_status = record_status
+        self._last_record = 0.0
+        self.holder = f"pid {os.getpid()} on {socket.gethostname()} ({uuid.uuid4().hex[:6]})"
+        self._leased = False
+        self._waiting_for: str | None = None  # the other uploader holding the lease
 
     @classmethod
     def from_settings(cls, queue: EventQueue, settings: Settings, **kwargs: Any) -> Uploader:
@@ -304,6 +322,8 @@ class Uploader:
             self._loop()
         finally:
             self._answer_flush(False)
+            self._let_go()
+            self._write_status(force=True, state=UploaderState.STOPPED)
 
     def _requeue_outage_dead_letters(self) -> None:
         try:
@@ -318,6 +338,7 @@ class Uploader:
             flushing = self._flush_answered < ticket
             wait = self._retry_at - time.monotonic()
             if wait > 0 and not (flushing or self._skip_stored_wait):
+                self._let_go()
                 self._wake.wait(wait)
                 continue
             now, self._skip_stored_wait = self._skip_stored_wait, False
@@ -342,8 +363,12 @@ class Uploader:
         to do)."""
         if self._client is None and not self._make_client():
             return False
+        if not self._claim():
+            self._wake.wait(LEASE_POLL_S)
+            return True
         batch = self.queue.next_batch(self.kinds)
         if batch is None:
+            self._let_go()
             self._answer_flush(True, ticket)
             self._set_state(UploaderState.IDLE)
             if not self._wake.wait(self.idle_poll_s):
@@ -357,6 +382,24 @@ class Uploader:
             return True
         self._set_state(UploaderState.SENDING)
         return self._send(batch)
+
+    def _claim(self) -> bool:
+        """Take or renew the upload lease; False while another uploader holds it."""
+        ttl = self._aws.connect_timeout_s + self._aws.read_timeout_s + LEASE_MARGIN_S
+        other = self.queue.claim_upload(self.name, self.holder, ttl)
+        if other is None:
+            self._leased, self._waiting_for = True, None
+            return True
+        if other != self._waiting_for:
+            self._log.info("%s: another uploader (%s) is sending from this queue; waiting "
+                           "for it", self.name, other)
+        self._waiting_for = other
+        return False
+
+    def _let_go(self) -> None:
+        if self._leased:
+            self._leased = False
+            self.queue.release_upload(self.name, self.holder)
 
     def _make_client(self) -> bool:
         try:
@@ -390,9 +433,10 @@ class Uploader:
         self._failures = 0
         self._offline_tries = 0
         self._retry_at = 0.0
-        self._online = True
+        was_online, self._online = self._online, True
         self._last_success_at = time.time()
         self._emit()
+        self._write_status(force=not was_online)
 
     def _on_error(self, batch: Batch | None, exc: Exception) -> bool:
         """Classify a failed call; True when the rows were dealt with (dead-lettered)."""
@@ -485,6 +529,7 @@ class Uploader:
             self._online = online
         self._log.info("%s: %s; retry in %.2f s", self.name, self._last_error, delay)
         self._set_state(state)
+        self._write_status(force=True)
         return delay
 
     def _fail(self, message: str) -> None:
@@ -506,6 +551,28 @@ class Uploader:
         self._state = state
         if changed:
             self._emit(force=True)
+            self._write_status(force=True)
+
+    def _write_status(self, force: bool = False, state: UploaderState | None = None) -> None:
+        """Keep the status in the queue for `kiosk-admin events status` (with
+        `record_status`; from the uploader thread only, at most every
+        RECORD_INTERVAL_S unless `force`)."""
+        if not self._record_status or threading.current_thread() is not self._thread:
+            return
+        now = time.monotonic()
+        if not force and now - self._last_record < RECORD_INTERVAL_S:
+            return
+        self._last_record = now
+        retry = self._retry_at - now
+        self.queue.record_uploader_status(self.name, self.holder, {
+            "state": (state or self._state).value,
+            "online": self._online,
+            "last_error": self._last_error,
+            "last_error_at": self._last_error_at,
+            "last_success_at": self._last_success_at,
+            "retry_at": time.time() + retry if retry > 0 and state is None else None,
+            "slow_endpoint": self._slow_endpoint,
+        })
 
     def _emit(self, force: bool = False) -> None:
         now = time.monotonic()

@@ -30,6 +30,14 @@ switch to another person scored 0.64 and was missed. Placing the thumbnail by th
 eyes (`eye_box`, from the detector's landmarks) instead of the box removes the box
 jitter: on the same runs steady faces score >= 0.755, switches to another person
 <= 0.41 (an expression change of one person up to 0.59), so 0.6 sits in a wide gap.
+Not for every pair: in a fresh tester's video (2026-12-01, `face_video` script
+`happy:8,sad:8,none:3,surprise:8,happy:6,...`, seed 0, 15 fps) the direct switch from
+Luiz_Inacio_Lula_da_Silva_0023 to Laura_Bush_0008 scored 0.69 (every frame) and 0.72
+(every third), box IoU 0.84, the eye distance 84 -> 95 px, while that video's steady
+faces scored 0.88-1.0: the switch is missed and the second person goes on in the
+first one's visit. A likeness this high overlaps steady faces under load (0.755), so
+raising the threshold would split steady visitors; telling such pairs apart needs
+another cue (an identity embedding, or a scale jump with a second look).
 Also measured, on box crops: an equalised thumbnail, a 32x32 or 8x8 one, LBP
 histograms and an 8-bin gradient-orientation grid: none separated better.
 A jump of the box alone would miss a switch where both faces sit in the same

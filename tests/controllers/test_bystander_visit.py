@@ -66,13 +66,31 @@ def test_a_bystander_who_stays_gets_a_visit_of_their_own(parts: Parts) -> None:
     assert controller.visit_id not in (None, first)
     assert backend_ended(parts) == [first]
     assert backend.pages[-1][1] is Emotion.SAD
-    # a face not known to be someone else after the grace still goes on in the visit
+    # their face back after a look-away (vision: `returning`) goes on in their visit
     second = controller.visit_id
     clock.now += 3
     controller.on_vision_result(result(None, None, ended="b", face=False))
-    controller.on_vision_result(result("c", Emotion.SAD, started=True))
+    controller.on_vision_result(replace(result("c", Emotion.SAD, started=True),
+                                        returning=True))
     assert controller.visit_id == second
 
 
 def backend_ended(parts: Parts) -> list[str]:
     return list(parts[2].ended)
+
+
+def test_a_bystander_is_not_taken_for_the_visitor_by_a_touch(parts: Parts) -> None:
+    # A touch while the visitor is out of view makes the next face theirs (the toucher),
+    # unless vision saw that face beside the visitor: then it is not them.
+    controller, _, _, clock = parts
+    controller.on_vision_result(result("a", Emotion.HAPPY, started=True))
+    first = controller.visit_id
+    clock.now += 1
+    controller.on_vision_result(bystander_only("a"))
+    controller.on_user_activity()
+    clock.now += 2
+    controller.on_vision_result(bystander_only(None, ended="a"))
+    controller.on_vision_result(replace(result("b", Emotion.SAD, started=True),
+                                        new_person=True))
+    assert controller.visit_id not in (None, first)
+    assert backend_ended(parts) == [first]
