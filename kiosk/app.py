@@ -254,6 +254,8 @@ class Kiosk:
 
             def open_fleet() -> None:  # on the analytics thread: opens metrics.sqlite3
                 publisher = FleetPublisher.from_settings(self.settings)
+                if rec.store is not None:  # before the thread's first write of this run
+                    publisher.publish_unsent(rec.store, rec.snapshot().start, rec.bucket_s)
                 publisher.start()
                 fleet.append(publisher)
                 rec.add_bucket_listener(publisher.on_bucket)

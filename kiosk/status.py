@@ -67,6 +67,7 @@ class BackendStatus:
     online: bool | None = None  # the uploader's view; None: no uploader
     uploader: str = ""  # its state ("idle", "backoff", "offline", ...)
     last_upload_error: str = ""  # until an upload succeeds after it
+    retry_in_s: float | None = None  # when the uploader tries again; None: not waiting
     uploads_off: str = ""  # why nothing is uploaded, when no uploader runs
 
     def as_dict(self) -> dict[str, object]:
@@ -90,6 +91,8 @@ class BackendStatus:
             out["uploader"] = self.uploader
             if self.last_upload_error:
                 out["last upload error"] = self.last_upload_error
+            if self.retry_in_s is not None:
+                out["retry_in_s"] = self.retry_in_s
         elif self.uploads_off:
             out["uploads"] = self.uploads_off
         return out

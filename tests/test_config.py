@@ -135,6 +135,30 @@ def test_pin_hash_round_trip() -> None:
     assert not check_pin("1234", "garbage")
 
 
+@pytest.mark.parametrize("written", ['"1234"', "1234", '"garbage"', '"pbkdf2_sha256$12$salt$abc"',
+                                     '"pbkdf2_sha256$x$salt$' + "0" * 64 + '"'])
+def test_a_pin_written_instead_of_its_hash_is_a_settings_error_that_hides_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], written: str
+) -> None:
+    # Fresh tester, round 6: `admin_pin_hash = "1234"` loaded, the self-test said PASS,
+    # and the pad then refused every PIN: five tries locked staff out of the panel.
+    path = write(tmp_path, f"[ui]\nadmin_pin_hash = {written}\n")
+    with pytest.raises(ConfigError) as err:
+        load_settings(path, env={})
+    message = str(err.value)
+    assert "ui.admin_pin_hash" in message and "kiosk-admin pin" in message
+    assert "1234" not in message and "garbage" not in message  # never echo a PIN
+    assert main(["--config", str(path), "--self-test"]) == 2
+    assert "kiosk-admin pin" in capsys.readouterr().err
+
+
+def test_a_pin_hash_with_spaces_around_it_still_opens_the_panel() -> None:
+    stored = hash_pin("2468")
+    s = load_settings(env={}, overrides={"ui.admin_pin_hash": f" {stored} "})
+    assert check_pin("2468", s.ui.admin_pin_hash)
+    assert not check_pin("1234", "pbkdf2_sha256$abc$salt$" + "0" * 64)  # no ValueError
+
+
 def test_example_file_documents_every_key_and_is_current() -> None:
     shipped = (Path(__file__).resolve().parents[1] / "resources" / "kiosk.example.toml")
     assert shipped.read_text(encoding="utf-8") == render(), (

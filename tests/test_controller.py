@@ -169,11 +169,17 @@ class FakeView(View):
     def wake(self) -> None:
         self._record("wake")
 
+    def set_page_leaving(self, leaving: bool) -> None:
+        self._record("set_page_leaving", leaving)
+
     def show_like_confirmed(self, item_id: str) -> None:
         self._record("show_like_confirmed", item_id)
 
     def show_like_failed(self, item_id: str, message: str) -> None:
         self._record("show_like_failed", item_id, message)
+
+    def clear_visitor_notice(self) -> None:
+        self._record("clear_visitor_notice")
 
     def set_status(self, status: KioskStatus) -> None:
         self._record("set_status", status)
@@ -213,7 +219,8 @@ def reading(emotion: Emotion, confidence: float = 0.9) -> EmotionReading:
 
 
 def result(visit: str | None, emotion: Emotion | None, *, started: bool = False,
-           ended: str | None = None, face: bool = True) -> VisionResult:
+           ended: str | None = None, face: bool = True, returning: bool = False
+           ) -> VisionResult:
     box = Box(100, 100, 200, 200)
     return VisionResult(
         frame_seq=1, timestamp=0.0,
@@ -222,7 +229,7 @@ def result(visit: str | None, emotion: Emotion | None, *, started: bool = False,
         primary_track_id=1 if face else None, primary_box=box if face else None,
         reading=reading(emotion) if emotion else None, raw_reading=None, uncertain=False,
         visit_id=visit, visit_started=started, visit_ended=ended is not None,
-        ended_visit_id=ended,
+        ended_visit_id=ended, returning=returning,
     )
 
 
@@ -284,22 +291,33 @@ def test_attract_images_that_come_during_a_visit_are_not_kept(parts: Parts) -> N
 
 class QueuedWorker:
     """Keeps jobs until `run()`, as the recommend worker does while it is busy (a
-    first start's catalog indexing holds it for seconds)."""
+    first start's catalog indexing holds it for seconds); a job's error goes to its
+    `on_error`, as the real worker sends it."""
 
     def __init__(self) -> None:
-        self.jobs: list[tuple[Callable[[], Any], Callable[[Any], None] | None]] = []
+        self.jobs: list[tuple[Callable[[], Any], Callable[[Any], None] | None,
+                              Callable[[BaseException], None] | None]] = []
 
     def submit(self, fn: Callable[..., Any], *args: Any,
                on_result: Callable[[Any], None] | None = None,
                on_error: Callable[[BaseException], None] | None = None) -> None:
-        self.jobs.append((functools.partial(fn, *args), on_result))
+        self.jobs.append((functools.partial(fn, *args), on_result, on_error))
 
     def run(self) -> None:
         while self.jobs:
-            fn, on_result = self.jobs.pop(0)
+            self.run_one()
+
+    def run_one(self) -> None:
+        fn, on_result, on_error = self.jobs.pop(0)
+        try:
             value = fn()
-            if on_result is not None:
-                on_result(value)
+        except Exception as exc:
+            if on_error is None:
+                raise
+            on_error(exc)
+            return
+        if on_result is not None:
+            on_result(value)
 
 
 def test_a_queued_attract_fetch_is_not_decoded_once_a_visit_began(
@@ -409,6 +427,57 @@ def test_failed_like_is_reported_and_can_be_retried(parts: Parts) -> None:
     assert backend.likes == [("v1", item)]
 
 
+def test_a_like_answer_after_its_visit_ended_is_not_shown_to_the_next_person(
+        qtbot: QtBot, settings: Settings) -> None:
+    """The like's commit comes back (failed, or saved) after a newcomer took the
+    visitor's place: the newcomer reads no "Your like could not be saved" and sees no
+    "Liked" on their own card of that image. Old code showed both on their screen."""
+    view, backend, clock, events = FakeView(), FakeBackend(), FakeClock(), QueuedWorker()
+    controller = VisitController(settings, view, SyncWorker(), backend, clock=clock,
+                                 events_worker=events)
+    controller.start()
+    try:
+        controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
+        first = view.last("show_page")[0].item_ids
+        controller.on_like(first[0])  # both answered only once the newcomer is here
+        controller.on_like(first[1])
+        controller._next_person("v2")
+        controller.on_vision_result(result("v2", Emotion.HAPPY))
+        assert controller.visit_id not in (None, "v1") and controller.page is not None
+        backend.fail_like = True  # a read-only data disk
+        events.run_one()
+        backend.fail_like = False
+        events.run_one()  # saved, but after its visit ended
+        assert view.count("show_like_failed") == 0
+        assert view.count("show_like_confirmed") == 0
+    finally:
+        controller.stop()
+
+
+def test_a_visitor_notice_is_cleared_when_the_next_person_comes(on_screen: OnScreen) -> None:
+    """Read-only data disk: "Your like could not be saved. Please try again." is for the
+    visitor who tapped; a newcomer stepping into their place (and the attract screen)
+    does not read it. Old code left the toast up for its 3.5 s."""
+    from kiosk.ui import notices
+
+    controller, window, backend, _ = on_screen
+    controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
+    page = controller.page
+    assert page is not None
+    backend.fail_like = True
+    controller.on_like(page.item_ids[0])
+    assert window.toast.isVisible() and window.toast.text() == notices.like_not_saved()
+    controller._next_person("v2")
+    assert not window.toast.isVisible()
+    controller.on_like(page.item_ids[0])  # ignored: not on screen any more
+    controller.on_vision_result(result("v2", Emotion.SAD))
+    assert controller.page is not None
+    controller.on_like(controller.page.item_ids[0])
+    assert window.toast.isVisible()  # the newcomer's own failure is theirs to read
+    controller._enter_attract()  # idle: the attract screen
+    assert window.current_screen() == "attract" and not window.toast.isVisible()
+
+
 def test_visitor_leaves_then_attract_after_idle(parts: Parts) -> None:
     controller, view, backend, clock = parts
     controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
@@ -445,7 +514,8 @@ def test_a_shopper_who_steps_away_briefly_keeps_the_visit_likes_and_for_you(
     controller.on_vision_result(result(None, None, ended="v1", face=False))
     clock.now += 2
     controller._check_idle()
-    controller.on_vision_result(result("v2", None, started=True))  # back, read afresh
+    # back, read afresh; vision: the face looks like theirs before the gap
+    controller.on_vision_result(result("v2", None, started=True, returning=True))
     controller.on_vision_result(result("v2", Emotion.HAPPY))
     assert controller.visit_id == "v1" and backend.ended == []
     controller.on_like(page.item_ids[0])  # still counted once

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from typing import Any
 
 from kiosk.config import Settings
@@ -27,7 +28,11 @@ def register(subparsers: Any) -> None:
     )
     sub = events.add_subparsers(dest="events_command", metavar="COMMAND", required=True)
 
-    status = sub.add_parser("status", help="print the queue's state as JSON")
+    status = sub.add_parser(
+        "status", help="print the queue's state and the kiosk's uploads as JSON",
+        description="The queue's counts, and what the kiosk's uploader recorded last: "
+        "uploader_state, online, last_error(_at), last_success_at, retry_in_s, "
+        "uploader_recorded_at (null: no kiosk has uploaded from this queue).")
     status.add_argument("--json", action="store_true",
                         help="accepted for symmetry with other commands: the output is JSON")
     status.set_defaults(func=cmd_status)
@@ -83,6 +88,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     try:
         with _open(args) as queue:
             status = queue.status()
+            status.update(_uploads(queue.uploader_record(Uploader.name)))
     except KioskError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -95,11 +101,31 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _uploads(record: dict[str, Any] | None) -> dict[str, Any]:
+    """The kiosk uploader's last recorded status as `events flush` prints it, so remote
+    IT tells "waiting" (retry_in_s) from "failing" (last_error after last_success_at)."""
+    rec = record or {}
+    retry_at = rec.get("retry_at")
+    now = time.time()
+    return {
+        "uploader_state": rec.get("state"),
+        "online": rec.get("online"),
+        "last_error": rec.get("last_error"),
+        "last_error_at": rec.get("last_error_at"),
+        "last_success_at": rec.get("last_success_at"),
+        "retry_in_s": (round(retry_at - now, 1) if isinstance(retry_at, (int, float))
+                       and retry_at > now else None),
+        "slow_endpoint": rec.get("slow_endpoint"),
+        "uploader_recorded_at": rec.get("recorded_at"),
+        "uploading_now": rec.get("uploading_now"),
+    }
+
+
 def cmd_flush(args: argparse.Namespace) -> int:
     settings = _settings(args)
     try:
         with _open(args) as queue:
-            uploader = Uploader.from_settings(queue, settings)
+            uploader = Uploader.from_settings(queue, settings, record_status=False)
             if not uploader.enabled:
                 print("error: nothing to upload to: set personalize.tracking_id (and "
                       "dataset_arn_users / dataset_arn_items for users and items)",
@@ -109,7 +135,7 @@ def cmd_flush(args: argparse.Namespace) -> int:
             try:
                 drained = uploader.flush(args.timeout)
             finally:
-                uploader.stop(timeout=settings.aws.read_timeout_s + 1.0)
+                uploader.stop(timeout=uploader.read_timeout_s + 1.0)
             status = uploader.status().to_dict()
     except KioskError as exc:
         print(f"error: {exc}", file=sys.stderr)

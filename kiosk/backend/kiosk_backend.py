@@ -31,7 +31,7 @@ import numpy as np
 from kiosk.backend.catalog_watch import RELOAD, RESCAN, CatalogWatch
 from kiosk.backend.results import LikeResult, PageResult, Thumbnail
 from kiosk.backend.seams import Queue, Recommender, UploaderControl
-from kiosk.domain import Emotion, Like, Page, RecommendMode
+from kiosk.domain import Emotion, Item, Like, Page, RecommendMode
 from kiosk.errors import KioskError
 from kiosk.events.errors import EventsError
 from kiosk.recommend.catalog import folder_problem, folder_stamp
@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 IMPRESSION_REMINDER = 100  # pages whose impression was lost between two WARNINGs
+REPLACE_LIMIT = 64  # unshowable images a page looks past for stand-ins, at most (a
+#                    pulled file fails at its stat: a mass removal costs milliseconds)
 
 
 class KioskBackend:
@@ -300,9 +302,10 @@ class KioskBackend:
             self.queue.close()
 
     def wake_uploader(self) -> None:
-        """Thread-safe: ask the uploader to try now (admin "flush events")."""
+        """Thread-safe: ask the uploader to try now, whatever its backoff (admin
+        "flush events")."""
         if self.uploader is not None:
-            self.uploader.notify_online()
+            self.uploader.retry_now()
 
     def attract_images(self, count: int, size: tuple[int, int] = (800, 800)) -> list[np.ndarray]:
         """A spread of catalog images for the attract slideshow, emotions interleaved,
@@ -330,22 +333,46 @@ class KioskBackend:
         user_id = self.user_filter(user_id)
         page = self.recommender.page(visit_id, emotion, user_id, mode, page_size)
         images: dict[str, np.ndarray] = {}
-        for item in page.items:
-            try:
-                images[item.id] = self.recommender.image(item.id, self.image_size)
-            except Exception as exc:  # a broken file must not break the page
-                log.warning("cannot show %s: %s", item.id, exc)
-                if self.catalog_watch is not None and not Path(item.path).exists():
-                    self.catalog_watch.stale()  # the folder changed: the next check rescans
-        shown = tuple(i for i in page.items if i.id in images)
-        if len(shown) != len(page.items):
+        items = list(page.items)
+        gone: list[str] = []
+        while True:
+            for item in items:
+                if item.id not in images and item.id not in gone:
+                    self._decode(item, images, gone)
+            missing = [i for i, item in enumerate(items) if item.id not in images]
+            if not missing or len(gone) >= REPLACE_LIMIT:
+                break
+            # A card whose image cannot be shown (a file pulled before the paced rescan
+            # saw it): the page is completed at once with the next candidates, in place.
+            current = Page(items=tuple(items), emotion=page.emotion, visit_id=page.visit_id)
+            stand_ins = self.recommender.replace(current, list(gone), mode)
+            if not stand_ins:
+                break
+            for i, item in zip(missing, stand_ins, strict=False):
+                items[i] = item
+        shown = tuple(i for i in items if i.id in images)
+        if shown != page.items:
+            if len(shown) < len(page.items):
+                log.info("page %d of %s: %d of %d cards could be shown", page.index,
+                         emotion.value, len(shown), len(page.items))
             page = Page(items=shown, emotion=page.emotion, visit_id=page.visit_id,
                         index=page.index, mode=page.mode, source=page.source,
                         recommendation_id=page.recommendation_id, note=page.note,
-                        recommended=page.recommended)
+                        recommended=page.recommended & {i.id for i in shown})
         self.recommender.impression(page)
         self._unliked_page = page if page.items else None
         return PageResult(page, images, self.recommender.personalization_ready(visit_id), request)
+
+    def _decode(self, item: Item, images: dict[str, np.ndarray], gone: list[str]) -> None:
+        """Decode a card's image into `images`, or add its id to `gone`: a broken or
+        vanished file must not break the page (a vanished one asks for a rescan)."""
+        try:
+            images[item.id] = self.recommender.image(item.id, self.image_size)
+        except Exception as exc:
+            log.warning("cannot show %s: %s", item.id, exc)
+            gone.append(item.id)
+            if self.catalog_watch is not None and not Path(item.path).exists():
+                self.catalog_watch.stale()  # the folder changed: the next check rescans
 
     def like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None) -> LikeResult:
         """`commit_like` then `learn_like` on the calling thread (tools and tests)."""
@@ -398,7 +425,8 @@ class KioskBackend:
         return int(removed)
 
     def discard_page(self, page: Page) -> None:
-        """The screen never drew `page` (superseded while it loaded): no impression."""
+        """The screen never drew `page` (superseded while it loaded), or the shopper
+        passed it over at once (`kiosk.controllers.visit.GLANCE_S`): no impression."""
         if self._unliked_page is page:
             self._unliked_page = None
 
@@ -471,10 +499,11 @@ class KioskBackend:
         if read_only and read_only not in problems:  # likes refused; uploads go on
             problems.append(read_only)
         online: bool | None = None
+        retry_in_s: float | None = None
         state = upload_error = uploads_off = ""
         if self.uploader is not None:
             up = self.uploader.status()
-            online, state = bool(up.online), up.state.value
+            online, state, retry_in_s = bool(up.online), up.state.value, up.retry_in_s
             if up.last_error and _newer(up.last_error_at, up.last_success_at):
                 upload_error = up.last_error  # cleared by the next success
         elif self.queue is None and self._settings is not None and getattr(
@@ -487,7 +516,7 @@ class KioskBackend:
             skipped_images=skipped, last_personalize_fallback=fallback,
             queue=QueueStatus.of(self.queue) if self.queue is not None else None,
             online=online, uploader=state, last_upload_error=upload_error,
-            uploads_off=uploads_off,
+            retry_in_s=retry_in_s, uploads_off=uploads_off,
         )
 
     def rescan(self) -> object:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 
 FACTORY_PIN = "0000"
+_HASH = re.compile(r"pbkdf2_sha256\$(?P<iterations>[0-9]{1,9})\$(?P<salt>[^$\s]+)\$[0-9a-f]{64}")
 
 
 def hash_pin(pin: str, salt: str | None = None) -> str:
@@ -21,16 +23,33 @@ def hash_pin(pin: str, salt: str | None = None) -> str:
 def check_pin(pin: str, stored: str) -> bool:
     """True when `pin` matches the `stored` hash (compared in constant time); an empty
     hash accepts only the factory PIN."""
+    stored = stored.strip()
     if not stored:
         return hmac.compare_digest(pin, FACTORY_PIN)
     try:
         algo, iterations, salt, digest = stored.split("$")
     except ValueError:
         return False
-    if algo != "pbkdf2_sha256":
+    if algo != "pbkdf2_sha256" or pin_hash_problem(stored):
         return False
     got = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt.encode(), int(iterations)).hex()
     return hmac.compare_digest(got, digest)
+
+
+def pin_hash_problem(stored: str) -> str | None:
+    """Why `stored` cannot be an admin PIN hash made by `hash_pin`, or None (also for
+    the empty factory setting). A PIN written as itself ("1234") would otherwise lock
+    every PIN out of the admin panel. The message never repeats the value: it may be
+    the PIN."""
+    if not stored:
+        return None
+    match = _HASH.fullmatch(stored.strip())
+    if match is None or int(match["iterations"]) < 1000:
+        return ("not a PIN hash made by `kiosk-admin pin` (one looks like "
+                "pbkdf2_sha256$120000$<salt>$<64 hex digits>; never write the PIN itself): "
+                "run `kiosk-admin pin`, and paste the line it prints, or remove the line to "
+                "go back to the factory PIN 0000")
+    return None
 
 
 def is_factory_pin(stored: str) -> bool:

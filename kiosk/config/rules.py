@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import urllib.parse
 
+from kiosk.config.pin import pin_hash_problem
 from kiosk.config.schema import ConfigError, Settings
 from kiosk.config.timezone import zone_problem
 
@@ -59,6 +60,9 @@ def check_settings(settings: Settings) -> None:
     zone_trouble = zone_problem(zone)
     if zone_trouble:
         problems.append(f"analytics.timezone = {zone!r}: {zone_trouble}")
+    pin_trouble = pin_hash_problem(settings.ui.admin_pin_hash)
+    if pin_trouble:
+        problems.append(f"ui.admin_pin_hash = (not shown): {pin_trouble}")
     p = settings.personalize
     if settings.recommend.backend == "personalize" and not (
         p.campaign_arn.strip() or p.recommender_arn.strip()

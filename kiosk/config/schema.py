@@ -287,7 +287,9 @@ class EventsSettings:
     )
     max_mb: float = setting(256.0, "Most megabytes on disk for the queue.", min=1, max=100_000)
     max_backoff_s: float = setting(
-        300.0, "Longest wait between upload retries.", min=1, max=86400
+        60.0, "Longest wait between upload retries while AWS answers with throttling or "
+        "server errors (no network: probed every 10 s, whatever this says).",
+        min=1, max=86400
     )
     max_requests_per_s: float = setting(
         100.0, "Upload rate limit (Personalize allows 1,000/s per dataset group).",

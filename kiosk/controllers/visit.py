@@ -12,14 +12,25 @@ arrives as signals, and the preview polls the capture's newest frame on a timer.
 Flow:
 * a face appears → a visit starts (its id is the Personalize sessionId);
 * the settled emotion changes → a fresh page for that emotion (in "For you" too);
+  for a shopper using the grid, once the new mood has held a while and their finger
+  is away (`kiosk.controllers.mood_hold`); the badge shows the mood of the page on
+  screen, so a new mood shows on both when its page is drawn;
+* a page is asked for while one is on screen → that page's Like buttons close until
+  the new one is drawn (or the old one stays: none came), so no like is saved for an
+  image that leaves before it could say "Liked";
 * the face leaves → its box goes and the emotion card says the kiosk is looking
   for the visitor; the page, the likes and "For you" stay;
 * the face returns, or the screen is touched, within `[app] idle_timeout_s` →
   the same visit goes on (vision may have started a new reading for the face:
-  `vision.visit_grace_s` only bounds how long a smoothed emotion is kept);
+  `vision.visit_grace_s` only bounds how long a smoothed emotion is kept); a face
+  back after that grace counts as the visitor's only when it looks like their face
+  before the gap (`VisionResult.returning`) or the screen was touched while they
+  were out of view: any other face is a newcomer, with a visit of their own (as
+  below), when the camera tells faces apart (`vision.switch_similarity` > 0);
 * nobody in view and no touch for `idle_timeout_s` → the visit ends (likes and
   "For you" are forgotten), vision state is reset and the attract screen shows;
-* Next → the next page (no repeats within the visit); with no emotion yet →
+* Next → the next page (no repeats within the visit; a page passed over within
+  `GLANCE_S` of being drawn gets no impression-only event); with no emotion yet →
   the mood picker; Like → the card shows "Saving…" until the event queue commit
   returns, then "Liked" (or the like is reported not saved and can be tapped
   again), then it is learned; a second tap is ignored;
@@ -39,6 +50,10 @@ Flow:
 * another person steps straight into the visitor's place (no empty moment, so
   vision's visit goes on: `VisionResult.new_person`) → the visit ends (its page,
   likes and "For you" stay its own) and the newcomer's begins, read by the camera;
+  so does a face vision saw beside the visitor that is still there when vision's
+  visit of the visitor ends (`new_person` on the frame its own vision visit starts);
+* only the visitor's (primary) face counts as someone in view: a bystander in the
+  background keeps neither the visit nor its dwell going;
 * every `CHECK_S` (2 s) the back end checks the catalog folder (`check_catalog`, one
   stat): when it has become usable again (mounted after start, or back after going
   away), the attract images are fetched afresh and a visitor left without a page
@@ -82,6 +97,7 @@ from kiosk.backend import LikeResult, PageResult
 from kiosk.backend.catalog_watch import CHECK_S
 from kiosk.camera.capture import CameraState
 from kiosk.config import Settings
+from kiosk.controllers.mood_hold import MoodHold
 from kiosk.controllers.seams import Jobs, VisitBackend, VisitView
 from kiosk.domain import Emotion, EmotionReading, Frame, Like, Page, RecommendMode
 from kiosk.errors import KioskError
@@ -107,6 +123,11 @@ MANUAL_ADOPT_S = 15.0
 """Seconds after the last touch within which a face that arrives after a mood was
 picked with nobody in view is taken to be the picker's (the camera sees them now);
 a face arriving later is a newcomer, read by the camera."""
+GLANCE_S = 1.0
+"""A page the shopper replaces with Next within this many seconds of it being drawn
+(rapid taps: such pages are on screen about 0.4 s) was passed over, not looked at: it
+is not queued as an impression-only event. Personalize reads an impression as items
+shown and not chosen, so a flashed page would count as three rejections."""
 VISION_GRACE_S = 10.0
 """Seconds from start during which the attract screen invites visitors to step closer
 while vision's models load (ready in 2-6.3 s on a normal start, so no text flickers);
@@ -178,8 +199,18 @@ class VisitController(QObject):
         self._waiting = ""
         self._page_error = ""  # the last page failure logged; repeats go to DEBUG
         self._emotion_changed_at: float | None = None
+        # a new mood held back from the page of a shopper using the grid
+        self._mood_hold = MoodHold(clock)
+        # the newest reading of the page's mood not shown yet: the badge says the mood
+        # the page on screen answers, so a new mood shows when its page is drawn
+        self._unshown_reading: EmotionReading | None = None
+        # the page on screen is being replaced (a page was asked for): its cards take
+        # no likes, so none is saved for an image that then leaves unconfirmed
+        self._page_leaving = False
+        self._page_drawn_at = float("-inf")  # when the page on screen was drawn
         self._last_activity = clock()
         self._last_tap = float("-inf")  # the last touch of the screen (not a face)
+        self._visitor_seen_at = float("-inf")  # the last result with the primary in view
         self._last_seq = -1
         self._boxes: list[tuple[float, float, float, float, bool]] = []
         self._attract_images: list[np.ndarray] = []  # only around the attract screen
@@ -238,7 +269,7 @@ class VisitController(QObject):
             (t.box.x1, t.box.y1, t.box.width, t.box.height, t.id == result.primary_track_id)
             for t in result.tracks if t.visible
         ] if result.faces else []
-        if result.faces:
+        if self._primary_in_view(result):  # the visitor's face, not any face in view
             self._touch()
             if self.attract:
                 self._wake()
@@ -256,6 +287,9 @@ class VisitController(QObject):
                 self._face_after_pick(result.visit_id, result.returning)
             if self.visit_id is None:
                 self._begin_visit(result.visit_id)
+            elif self._vision_visit is None and self._someone_else_came(result):
+                self._next_person(result.visit_id,
+                                  "a face not known to be the visitor's came after they left")
             elif self._vision_visit is None:
                 log.info("visitor back in view: visit %s goes on", self.visit_id)
                 if self.identity is not None:
@@ -267,6 +301,8 @@ class VisitController(QObject):
             # vision's visit goes on): a newcomer, with a visit of their own.
             self._next_person(result.visit_id)
         in_view = self._primary_in_view(result)
+        if in_view:
+            self._visitor_seen_at = self._clock()
         camera_visit = self.visit_id is not None and not self.manual
         if camera_visit and not in_view and self._face_in_view:
             self.view.show_emotion(None)  # "Looking for you…", not a stale reading
@@ -275,10 +311,47 @@ class VisitController(QObject):
         if (not camera_visit or not in_view or result.visit_id is None
                 or result.visit_id != self._vision_visit):
             return
-        if reading is not None and reading.emotion != self.emotion:
+        if reading is None:
+            return
+        if reading.emotion == self.emotion:
+            self._mood_hold.reset()  # a misread that did not last: the page stays
+            self._show_reading(reading)
+        elif not self._mood_hold.holds(reading.emotion, first=self.emotion is None
+                                       or self.page is None, last_tap=self._last_tap):
             self._set_emotion(reading)
-        elif reading is not None:
-            self.view.show_emotion(reading)
+
+    def _show_reading(self, reading: EmotionReading) -> None:
+        """The badge shows the mood the page on screen answers, never another beside
+        its headline ("Because you look a little sad" beside "Happy 42 %"): a new
+        mood's reading waits for its page (`_on_page`)."""
+        page = self.page
+        if page is not None and page.emotion is not reading.emotion:
+            self._unshown_reading = reading
+            return
+        self._unshown_reading = None
+        self.view.show_emotion(reading)
+
+    def _someone_else_came(self, result: VisionResult) -> bool:
+        """A face starts vision's visit after the visitor's ended (out of view longer
+        than `vision.visit_grace_s`), and it is not known to be theirs: it does not look
+        like their face before the gap (`VisionResult.returning`, 0.8), and nobody
+        touched the screen while they were out of view (the toucher's face is theirs, as
+        for a picked mood, within `MANUAL_ADOPT_S`). Within the grace, vision asks the
+        same of a face that follows the visitor's lost track (`new_person`); before,
+        past it any face went on in the visit and saw "For you" pages made from the
+        previous shopper's likes. A picked mood's owner is `_face_after_pick`'s to
+        decide; with the switch check off the camera cannot tell faces apart, except a
+        face vision saw beside the visitor (a bystander who stayed: `new_person` on
+        the frame its vision visit starts)."""
+        if self.manual:
+            return False
+        if result.new_person:  # vision saw this face beside the visitor: not them back
+            return True
+        if self.settings.vision.switch_similarity <= 0 or result.returning:
+            return False
+        touched_unseen = (self._last_tap > self._visitor_seen_at
+                          and self._clock() - self._last_tap <= MANUAL_ADOPT_S)
+        return not touched_unseen
 
     def _face_after_pick(self, vision_visit: str, returning: bool) -> None:
         """A face arrived that is not the one in view when the mood was picked: the
@@ -382,6 +455,10 @@ class VisitController(QObject):
             if self._in_flight is not None:
                 log.debug("Next while a page loads: the page on its way answers it")
                 return
+            if self.page is not None and self._clock() - self._page_drawn_at < GLANCE_S:
+                # passed over, not looked at: no impression (runs before the next page)
+                log.debug("page %d passed over with Next: no impression", self.page.index)
+                self.worker.submit(self.backend.discard_page, self.page)
             self._request_page()
         else:
             log.info("Next with no mood yet: the mood picker")
@@ -405,6 +482,11 @@ class VisitController(QObject):
         page = self.page
         if page is None or item_id not in page.item_ids:
             return  # not on screen
+        if self._page_leaving:
+            # the view closed the page's Like buttons already; a tap queued before
+            # that is not saved either: its card leaves before it could say "Liked"
+            log.info("Like of %s while its page is being replaced: not saved", item_id)
+            return
         if item_id in self._liked:
             # Counted once per visit. A like already saved that comes back on a later
             # page (a new mood ranks afresh) has its card set to "Liked" again; one
@@ -418,7 +500,7 @@ class VisitController(QObject):
         self.events_worker.submit(
             self.backend.commit_like, page, item_id, tapped_at, user_id,
             on_result=self._on_like_committed,
-            on_error=functools.partial(self._on_like_failed, item_id),
+            on_error=functools.partial(self._on_like_failed, page.visit_id, item_id),
         )
 
     @property
@@ -454,6 +536,7 @@ class VisitController(QObject):
         self._liked_saved.clear()
 
     def _end_visit(self, keep_screen: bool) -> None:
+        self._leave_page()  # the ended visit's page is not the next person's to like
         if self.visit_id is not None:
             log.info("visit %s ended", self.visit_id)
             # the page on screen: one still loading gets no impression (issue 18)
@@ -467,6 +550,9 @@ class VisitController(QObject):
         self.page = None
         self.manual = False
         self._manual_face = None
+        self._mood_hold.reset()
+        self._unshown_reading = None
+        self._page_leaving = False  # no page of this controller's: the view's stays closed
         self._liked.clear()
         self._liked_saved.clear()
         self._request += 1  # pages still in flight belong to the old visit
@@ -477,6 +563,9 @@ class VisitController(QObject):
         # until their own likes open it (a lock they can see, not a dead toggle).
         self.mode = RecommendMode(self.settings.recommend.mode)
         self.view.set_mode(self._shown_mode(RecommendMode.EMOTION), False)
+        # A notice for the visitor ("Your like could not be saved…") is theirs: the
+        # next person, or the attract screen, does not see it.
+        self.view.clear_visitor_notice()
         if not keep_screen:
             self.view.show_emotion(None)
 
@@ -493,14 +582,16 @@ class VisitController(QObject):
         log.info("emotion settled: %s (%.0f %%, %s)", reading.emotion.value,
                  reading.confidence * 100, reading.source)
         self.emotion = reading.emotion
+        self._mood_hold.reset()
         self._emotion_changed_at = self._clock()
         if self.visit_id is not None:
             self.emotion_changed.emit(self.visit_id, reading.emotion.value)
-        self.view.show_emotion(reading)
+        self._show_reading(reading)
         self._request_page()
 
     def _request_page(self) -> None:
         assert self.visit_id is not None and self.emotion is not None
+        self._leave_page()
         if self._in_flight is not None:
             self._again = True  # asked for once the page on its way is back
             return
@@ -514,6 +605,23 @@ class VisitController(QObject):
             self.settings.recommend.page_size, on_result=self._on_page,
             on_error=functools.partial(self._on_page_failed, self._request),
         )
+
+    def _leave_page(self) -> None:
+        """The page on screen is about to be replaced (Next, a new mood, the toggle,
+        the picker, identity, a new visitor): its Like buttons close until the next
+        page is drawn, or the old one turns out to stay (`_keep_page`). Before, a Like
+        tapped on the old page after Next was saved, and its "Liked" then had no card
+        to show on: a like the shopper never saw confirmed."""
+        if self.page is not None and not self._page_leaving:
+            self._page_leaving = True
+            self.view.set_page_leaving(True)
+
+    def _keep_page(self) -> None:
+        """No new page came (it failed, or had no images): the one on screen stays,
+        and takes likes again."""
+        if self._page_leaving:
+            self._page_leaving = False
+            self.view.set_page_leaving(False)
 
     def _page_back(self, request: int) -> bool:
         """A page request ended; True when another was wanted meanwhile (now asked)."""
@@ -539,6 +647,7 @@ class VisitController(QObject):
         else:
             log.error("no page for %s: %s", mood, message)
         self._page_error = message
+        self._keep_page()
         self._set_waiting("failed")
 
     def _on_page(self, result: PageResult) -> None:
@@ -555,16 +664,25 @@ class VisitController(QObject):
                         result.page.note or "empty page")
             if self.page is None or self.page.emotion is not result.page.emotion:
                 self.page = None
+                self._page_leaving = False  # none to like: the view's stays closed
                 self._set_waiting("failed")
+            else:
+                self._keep_page()
             return
         self._waiting_since = None
         self._set_waiting("")
         self._page_error = ""
         self.page = result.page
+        self._page_drawn_at = self._clock()
+        self._page_leaving = False  # the view's new page takes likes
         log.info("page %d shown: %s, %s, %d items%s", result.page.index,
                  result.page.emotion.value, result.page.mode, len(result.page.items),
                  f" ({result.page.note})" if result.page.note else "")
         self.view.show_page(result.page, result.images)
+        unshown = self._unshown_reading
+        if unshown is not None and unshown.emotion is result.page.emotion:
+            self._unshown_reading = None
+            self.view.show_emotion(unshown)  # the new mood, beside its page
         for item_id in result.page.item_ids:
             if item_id in self._liked_saved:  # liked earlier this visit: say so
                 self.view.show_like_confirmed(item_id)
@@ -576,17 +694,26 @@ class VisitController(QObject):
             self._emotion_changed_at = None
 
     def _on_like_committed(self, like: Like) -> None:
-        """The like is durable: only now does the card say "Liked"; then learn it."""
+        """The like is durable: only now does the card say "Liked"; then learn it. A
+        like of a visit that has ended meanwhile is learnt, but its "Liked" is not shown
+        on the next visitor's screen (their card of that image is theirs)."""
         if like.visit_id == self.visit_id:
             self._liked_saved.add(like.item_id)
-        self.view.show_like_confirmed(like.item_id)
+            self.view.show_like_confirmed(like.item_id)
         self.worker.submit(self.backend.learn_like, like, on_result=self._on_liked)
 
     def _on_liked(self, result: LikeResult) -> None:
         if self.page is not None:
             self.view.set_mode(self._shown_mode(self.page.mode), result.personalization_ready)
 
-    def _on_like_failed(self, item_id: str, exc: BaseException) -> None:
+    def _on_like_failed(self, visit_id: str, item_id: str, exc: BaseException) -> None:
+        """The like was not saved: its visitor is told ("try again"); once their visit
+        has ended (a newcomer, the attract screen) nobody is: the notice belongs to the
+        visitor who tapped, and the failure is in the log."""
+        if visit_id != self.visit_id:
+            log.error("like of %s (visit %s, ended since) not recorded: %s", item_id,
+                      visit_id, exc)
+            return
         self._liked.discard(item_id)
         log.error("like of %s not recorded: %s", item_id, exc)
         self.view.show_like_failed(item_id, str(exc))

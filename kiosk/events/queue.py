@@ -63,6 +63,7 @@ from kiosk.events.rows import (
     QueuedRow,
 )
 from kiosk.events.salvage import export_rows
+from kiosk.events.upload_lease import UploadLeaseMixin
 from kiosk.events.upload_side import UploadSideMixin
 
 __all__ = ["CORRUPT_ROW", "LOCK_WAIT_S", "MB", "TRANSIENT_DEAD_CODES", "WAL_LIMIT_BYTES",
@@ -71,7 +72,7 @@ __all__ = ["CORRUPT_ROW", "LOCK_WAIT_S", "MB", "TRANSIENT_DEAD_CODES", "WAL_LIMI
 log = logging.getLogger(__name__)
 
 
-class EventQueue(RecordingMixin, UploadSideMixin):
+class EventQueue(RecordingMixin, UploadSideMixin, UploadLeaseMixin):
     """Thread-safe durable queue; see the module docstring. Listeners added with
     `add_listener` are called (on the recording thread) after each new record.
 

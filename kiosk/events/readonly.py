@@ -165,15 +165,16 @@ class Ledger:
                 self.tries.pop(row_id, None)
             return [k for _, k in fresh]
 
-    def note_try(self, stored: Iterable[tuple[int, int]], retry_at: float) -> int:
-        """One more failed try for rows (id, attempts stored in the file); returns the
-        highest count."""
+    def note_try(self, stored: Iterable[tuple[int, int]], retry_at: float,
+                 count: bool = True) -> int:
+        """One more failed try for rows (id, attempts stored in the file), or with
+        `count` False only the next try's time; returns the highest count."""
         top = 0
         with self._lock:
             for row_id, attempts in stored:
-                count = max(attempts, self.tries.get(row_id, (0, 0.0))[0]) + 1
-                self.tries[row_id] = (count, retry_at)
-                top = max(top, count)
+                tries = max(attempts, self.tries.get(row_id, (0, 0.0))[0]) + int(count)
+                self.tries[row_id] = (tries, retry_at)
+                top = max(top, tries)
         return top
 
     def overlay(self, row_id: int, attempts: int, retry_at: float) -> tuple[int, float]:

@@ -9,9 +9,10 @@ import contextlib
 import json
 import logging
 import os
-from collections.abc import Mapping, Sequence
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from kiosk.domain import Emotion, Item, Like
 from kiosk.errors import KioskError, is_disk_full
@@ -33,6 +34,9 @@ from kiosk.events.records import (
 )
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Also = Callable[[sqlite3.Connection], None]
 
 
 class RecordingMixin(EvictionMixin):
@@ -137,12 +141,30 @@ class RecordingMixin(EvictionMixin):
         """PutItems for a catalog item; spooled under a lock (see the module docstring)."""
         return self.record(item_record(item, properties), spool=spool)
 
-    def record(self, record: Record, *, spool: bool = False, _from_spool: bool = False
-               ) -> int:
+    def transact(self, what: str, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """`fn(conn)` in one IMMEDIATE transaction on this file, retried while another
+        program holds the lock: a caller's own table kept with the queue's rows (the
+        fleet's ledger). `what` names it in log lines. Raises QueueReadOnlyError,
+        DiskFullError or EventsError (then nothing of `fn` was committed)."""
+        if self.read_only:
+            raise QueueReadOnlyError(self.read_only)
+
+        def run() -> T:
+            with self._write() as conn:
+                return fn(conn)
+
+        result: T = self._retrying(what, run)
+        return result
+
+    def record(self, record: Record, *, spool: bool = False, also: Also | None = None,
+               _from_spool: bool = False) -> int:
         """Commit one record durably; returns its row id. Raises DiskFullError,
         QueueBusyError (still locked after `lock_wait_s`), CorruptQueueError or
         EventsError; when it raises, nothing was written. With `spool`, a record the
-        lock kept out is kept in the spool file instead (returns 0)."""
+        lock kept out is kept in the spool file instead (returns 0). `also(conn)` runs
+        in the same transaction when the record is new (not for a record id already
+        queued, nor a spooled record): a caller's bookkeeping of what it queued (the
+        fleet's ledger), committed with the row or not at all."""
         if self.read_only:
             raise QueueReadOnlyError(self.read_only)
         body = json.dumps(record.body, separators=(",", ":"), ensure_ascii=False)
@@ -157,6 +179,8 @@ class RecordingMixin(EvictionMixin):
                      record.user_id, record.created_at, body),
                 ).fetchone()
                 if row is not None:
+                    if also is not None:
+                        also(conn)
                     return int(row[0]), True
                 row = conn.execute(
                     "SELECT id FROM records WHERE record_id = ?", (record.record_id,)

@@ -10,6 +10,9 @@ Tables:
 - `dead`: rows a permanent error refused, with the error; `retry_dead` moves them
   back under their original `id`, so they keep their place in the order.
 - `counters`: totals that survive restarts (`sent`, `evicted`, `dead`).
+- `uploader`: per uploader name, who may send now (a lease, so the kiosk and
+  `kiosk-admin events flush` never send the same batch at once) and the kiosk
+  uploader's last status for `kiosk-admin events status` (`kiosk.events.upload_lease`).
 
 `records.attempts` counts failed upload tries of a row and `records.retry_at` (Unix
 time, 0: now) is when the next try may start, so the backoff survives a restart
@@ -71,6 +74,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 2 -> 3: the backoff survives restarts with the attempt count
     (
         "ALTER TABLE records ADD COLUMN retry_at REAL NOT NULL DEFAULT 0",
+    ),
+    # 3 -> 4: the upload lease and the uploader's last status (kiosk.events.upload_lease)
+    (
+        """
+        CREATE TABLE uploader (
+            name         TEXT PRIMARY KEY,
+            holder       TEXT NOT NULL DEFAULT '',
+            lease_until  REAL NOT NULL DEFAULT 0,
+            status       TEXT NOT NULL DEFAULT '',
+            written_at   REAL NOT NULL DEFAULT 0
+        ) WITHOUT ROWID
+        """,
     ),
 )
 LATEST = len(MIGRATIONS)

@@ -2,12 +2,14 @@
 
 It speaks the service's rest-json protocol well enough for botocore (POST /events,
 /users, /items with JSON bodies; errors as HTTP status + `x-amzn-ErrorType`) and can
-succeed, answer 500, throttle, refuse as invalid or not found, stall, or refuse
-connections outright (the listening socket is closed and reopened on the same port).
+succeed, answer 500, throttle, refuse as invalid or not found, stall, answer slowly
+(takes the events, answers OK after `slow_s`: a client's read timeout ends first), or
+refuse connections outright (the listening socket is closed and reopened on the same port).
 While it refuses, the port stays held by a bound socket that does not listen (a connect
 is refused at once), so no other program can take the port in between and a reopen
 cannot fail; with SO_REUSEPORT (Linux, macOS) the hand-over leaves no gap at all.
-Every request is recorded; `accepted_event_ids` are the events answered with 200.
+Every request is recorded; `accepted_event_ids` are the events answered with 200 (or
+taken in SLOW mode, whether or not the client waited for the answer).
 
     with FakePersonalizeEvents() as endpoint:
         aws = AwsSettings(endpoint_personalize_events=endpoint.url, ...)
@@ -41,6 +43,7 @@ class Mode(enum.StrEnum):
     NOT_FOUND = "not_found"  # 404 ResourceNotFoundException
     STALL = "stall"  # read the request, never answer (until released or stopped)
     REFUSE = "refuse"  # nothing listens: connection refused
+    SLOW = "slow"  # takes the events, answers OK after `slow_s` (sooner when released)
 
 
 _ERRORS = {
@@ -77,11 +80,13 @@ class FakePersonalizeEvents:
         reject: Callable[[dict[str, Any]], bool] | None = None,
         on_request: Callable[[Received], None] | None = None,
         stall_limit_s: float = 30.0,
+        slow_s: float = 4.0,
     ) -> None:
         self.mode = Mode(mode)
         self.reject = reject
         self.on_request = on_request
         self.stall_limit_s = stall_limit_s
+        self.slow_s = slow_s
         self.port = 0
         self.received: list[Received] = []
         self.accepted_event_ids: list[str] = []
@@ -124,7 +129,7 @@ class FakePersonalizeEvents:
         mode = Mode(mode)
         with self._cond:
             self.mode = mode
-        if mode is not Mode.STALL:
+        if mode not in (Mode.STALL, Mode.SLOW):
             self.release_stalled()
         if mode is Mode.REFUSE:
             if _REUSE_PORT:  # held before the listener goes: the port is never free
@@ -252,7 +257,7 @@ class FakePersonalizeEvents:
     def _record(self, received: Received) -> None:
         with self._cond:
             self.received.append(received)
-            if received.mode is Mode.SUCCEED:
+            if received.mode in (Mode.SUCCEED, Mode.SLOW):
                 self.accepted_event_ids.extend(received.event_ids)
             self._cond.notify_all()
 
@@ -327,6 +332,8 @@ def _handler_for(endpoint: FakePersonalizeEvents) -> type[BaseHTTPRequestHandler
                 release.wait(endpoint.stall_limit_s)
                 self.close_connection = True
                 return
+            if mode is Mode.SLOW:
+                release.wait(endpoint.slow_s)
             if mode in _ERRORS:
                 status, code, message = _ERRORS[mode]
                 self._reply(status, {"message": message}, code)

@@ -206,9 +206,10 @@ class UploadSideMixin(QueueConnection):
                         len(kinds), where, code, message, id_span(id_list))
         return len(kinds)
 
-    def note_attempt(self, ids: Iterable[int], retry_at: float = 0.0) -> int:
+    def note_attempt(self, ids: Iterable[int], retry_at: float = 0.0, count: bool = True) -> int:
         """Count a failed try against the rows and keep when the next may start (Unix
-        time), so a restart keeps the backoff; returns their highest count."""
+        time), so a restart keeps the backoff; returns their highest count. `count`
+        False (no connection: the service never saw the try) keeps only the time."""
         id_list = list(ids)
         if not id_list:
             return 0
@@ -217,8 +218,9 @@ class UploadSideMixin(QueueConnection):
         def update() -> list[Any]:
             with self._write(durable=False) as conn:
                 return conn.execute(
-                    f"UPDATE records SET attempts = attempts + 1, retry_at = ?"
-                    f" WHERE id IN ({marks}) RETURNING attempts", (retry_at, *id_list),
+                    f"UPDATE records SET attempts = attempts + ?, retry_at = ?"
+                    f" WHERE id IN ({marks}) RETURNING attempts",
+                    (int(count), retry_at, *id_list),
                 ).fetchall()
 
         try:
@@ -232,7 +234,7 @@ class UploadSideMixin(QueueConnection):
                 f"SELECT id, attempts FROM records WHERE id IN ({marks})", id_list).fetchall()
         except sqlite3.DatabaseError as exc:
             raise self._translate(exc) from exc
-        return self._ledger.note_try(stored, retry_at)
+        return self._ledger.note_try(stored, retry_at, count)
 
     def retry_transient_dead(self) -> int:
         """Queue again the dead letters an outage put there (5xx, throttling, timeouts,

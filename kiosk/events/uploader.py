@@ -6,18 +6,32 @@ succeeded, so a crash in between resends the same event ids, which Personalize i
 
 Failures:
 - throttling, 5xx, timeouts and refused connections are transient: retried with
-  exponential backoff and full jitter up to `max_backoff_s` (connection failures:
-  OFFLINE, capped at `offline_retry_s`, so the queue drains promptly once the network
-  is back; `notify_online()` also lets the next try start early) for as long as the
-  batch's oldest record is younger than `max_event_age_s`; only then does it go to the
-  dead letters (code `EventTooOld`). Each failed try is stored with the rows (attempt
-  count and the time the next try may start), so a restart neither resets nor skips
-  the backoff. Dead letters an outage made (older kiosks did) are queued again at start;
+  exponential backoff and full jitter up to `max_backoff_s` for as long as the batch's
+  oldest record is younger than `max_event_age_s`; only then does it go to the dead
+  letters (code `EventTooOld`). Connection failures (OFFLINE) are not the service
+  being busy: they are probed every `offline_retry_s` at most, on a count of their own,
+  and neither grow the rows' attempt count nor the service backoff, so the first try
+  after the network returns waits at most `offline_retry_s` and a 500 then starts the
+  backoff afresh. `notify_online()` lets the next try start early; `retry_now()` (the
+  admin panel's Flush events) tries at once whatever the state. Each failed try is
+  stored with the rows (attempt count and the time the next try may start), so a
+  restart neither resets nor skips the backoff. Dead letters an outage made (older
+  kiosks did) are queued again at start;
+- a read timeout (the call went out, no answer in `aws.read_timeout_s`; the service may
+  well have taken the events) doubles the time the next try waits for its answer, up to
+  `max_read_timeout_s` (a new client; logged once per step and shown as
+  `slow_endpoint`), so a slow endpoint drains instead of being sent the same batch forever;
 - credential or permission errors: BLOCKED (an operator must fix them); retried at the
   same capped backoff, rows kept;
 - `InvalidInputException`, `ResourceNotFoundException` and other 4xx: the rows go to the
   dead-letter table with the error (a batch refused as invalid is split so one bad row
   does not take nine good ones with it).
+
+Two uploaders of one queue (the kiosk's and `kiosk-admin events flush`) never send at
+the same time: each claims the queue's upload lease before it takes a batch and lets it
+go when idle or waiting to retry; the other waits for it (`kiosk.events.upload_lease`).
+With `record_status` (the kiosk's) the state, last error and next try are written to the
+queue, so `kiosk-admin events status` shows them.
 
 The loop waits on a `threading.Event` (new record, flush, stop), never sleeps blindly.
 No error ends the thread: a queue that fails (locked, damaged, disk full) or any
@@ -31,11 +45,14 @@ from __future__ import annotations
 
 import enum
 import logging
+import os
 import random
+import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from kiosk.aws import error_code, is_transient, make_client
@@ -56,8 +73,12 @@ BLOCKED_CODES = frozenset({
     "MissingAuthenticationTokenException", "IncompleteSignature",
 })
 RETRY_CODES = frozenset({"ResourceInUseException"})  # the dataset is busy: try again later
+READ_TIMEOUT_CODES = frozenset({"ReadTimeoutError", "ReadTimeout"})
 TOO_OLD = "EventTooOld"
 DAY_S = 86400.0
+LEASE_POLL_S = 0.5  # how often an uploader looks again while another one sends
+LEASE_MARGIN_S = 5.0  # a lease outlasts the longest call by this much
+RECORD_INTERVAL_S = 5.0  # the status written to the queue while a drain progresses
 
 
 class UploaderState(enum.StrEnum):
@@ -86,6 +107,7 @@ class UploaderStatus:
     evicted_total: int = 0
     disk_full: str | None = None
     retry_in_s: float | None = None
+    slow_endpoint: str | None = None  # the read timeout had to grow (see the module doc)
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -129,7 +151,7 @@ class Uploader:
         *,
         aws: AwsSettings | None = None,
         client: Any = None,
-        max_backoff_s: float = 300.0,
+        max_backoff_s: float = 60.0,
         max_requests_per_s: float = 100.0,
         base_backoff_s: float = 0.5,
         offline_retry_s: float = 10.0,
@@ -137,11 +159,16 @@ class Uploader:
         max_event_age_s: float = 30 * DAY_S,
         status_interval_s: float = 0.25,
         rng: random.Random | None = None,
+        max_read_timeout_s: float = 30.0,
+        record_status: bool = True,
     ) -> None:
         self.queue = queue
         self.targets = targets
         self.kinds = targets.sendable()
         self._aws = aws or AwsSettings()
+        self._configured_read_timeout_s = self._aws.read_timeout_s
+        self.max_read_timeout_s = max(max_read_timeout_s, self._aws.read_timeout_s)
+        self._slow_endpoint: str | None = None
         self._client = client
         self._owns_client = client is None
         self.max_backoff_s = max_backoff_s
@@ -166,10 +193,16 @@ class Uploader:
         self._last_error: str | None = None
         self._last_error_at: float | None = None
         self._last_success_at: float | None = None
-        self._failures = 0
+        self._failures = 0  # service failures in a row (throttling, 5xx): the backoff
+        self._offline_tries = 0  # connection failures in a row: the offline probe
         self._retry_at = 0.0
-        self._skip_stored_wait = False  # notify_online(): try now despite a stored backoff
+        self._skip_stored_wait = False  # notify_online() / retry_now(): try now
         self._last_emit = 0.0
+        self._record_status = record_status
+        self._last_record = 0.0
+        self.holder = f"pid {os.getpid()} on {socket.gethostname()} ({uuid.uuid4().hex[:6]})"
+        self._leased = False
+        self._waiting_for: str | None = None  # the other uploader holding the lease
 
     @classmethod
     def from_settings(cls, queue: EventQueue, settings: Settings, **kwargs: Any) -> Uploader:
@@ -231,8 +264,13 @@ class Uploader:
     def notify_online(self) -> None:
         """Another part of the kiosk reached AWS: retry now instead of at the next probe."""
         if self._state in (UploaderState.OFFLINE, UploaderState.BLOCKED):
-            self._retry_at = 0.0
             self._skip_stored_wait = True
+        self._wake.set()
+
+    def retry_now(self) -> None:
+        """The operator asked (admin panel "Flush events"): try the next batch at once,
+        whatever the state and any retry wait; a failure backs off as usual again."""
+        self._skip_stored_wait = True
         self._wake.set()
 
     def flush(self, timeout: float = 30.0) -> bool:
@@ -247,6 +285,11 @@ class Uploader:
             self._wake.set()
             done = self._cond.wait_for(lambda: self._flush_answered >= ticket, timeout)
             return bool(done and self._flush_result)
+
+    @property
+    def read_timeout_s(self) -> float:
+        """How long a call waits for its answer now (grown after read timeouts)."""
+        return self._aws.read_timeout_s
 
     def add_listener(self, callback: Callable[[UploaderStatus], None]) -> None:
         self._listeners.append(callback)
@@ -266,7 +309,9 @@ class Uploader:
             sent_total=counts.sent_total,
             evicted_total=counts.evicted_total,
             disk_full=self.queue.disk_full or None,
-            retry_in_s=round(retry, 3) if retry > 0 and self._failures else None,
+            retry_in_s=(round(retry, 3) if retry > 0 and (self._failures or self._offline_tries)
+                        else None),
+            slow_endpoint=self._slow_endpoint,
         )
 
     # ------------------------------------------------------------------ the loop
@@ -277,6 +322,8 @@ class Uploader:
             self._loop()
         finally:
             self._answer_flush(False)
+            self._let_go()
+            self._write_status(force=True, state=UploaderState.STOPPED)
 
     def _requeue_outage_dead_letters(self) -> None:
         try:
@@ -290,11 +337,13 @@ class Uploader:
             ticket = self._flush_asked  # a flush asked after this is answered by a later pass
             flushing = self._flush_answered < ticket
             wait = self._retry_at - time.monotonic()
-            if wait > 0 and not flushing:
+            if wait > 0 and not (flushing or self._skip_stored_wait):
+                self._let_go()
                 self._wake.wait(wait)
                 continue
+            now, self._skip_stored_wait = self._skip_stored_wait, False
             try:
-                progressed = self._pass(ticket, flushing)
+                progressed = self._pass(ticket, flushing or now)
             except KioskError as exc:  # the queue itself failed (locked, damaged, disk full)
                 self._log.error("%s: %s", self.name, exc)
                 self._fail(str(exc))
@@ -308,27 +357,49 @@ class Uploader:
             if not progressed:
                 self._answer_flush(False, ticket)
 
-    def _pass(self, ticket: int, flushing: bool) -> bool:
+    def _pass(self, ticket: int, now: bool) -> bool:
         """One step: make the client, take the next batch, wait out its stored backoff
-        or send it. True when it made progress (or had nothing to do)."""
+        (unless `now`: a flush) or send it. True when it made progress (or had nothing
+        to do)."""
         if self._client is None and not self._make_client():
             return False
+        if not self._claim():
+            self._wake.wait(LEASE_POLL_S)
+            return True
         batch = self.queue.next_batch(self.kinds)
         if batch is None:
+            self._let_go()
             self._answer_flush(True, ticket)
             self._set_state(UploaderState.IDLE)
             if not self._wake.wait(self.idle_poll_s):
                 self.queue.refresh_counts()  # another process may have queued rows
             return True
         stored_wait = min(batch.retry_at - time.time(), self.max_backoff_s)
-        if stored_wait > 0 and not (flushing or self._skip_stored_wait):  # from a restart
+        if stored_wait > 0 and not now:  # from a restart
             self._failures = max(self._failures, batch.attempts)
             self._retry_at = time.monotonic() + stored_wait
             self._set_state(UploaderState.BACKOFF)
             return True
-        self._skip_stored_wait = False
         self._set_state(UploaderState.SENDING)
         return self._send(batch)
+
+    def _claim(self) -> bool:
+        """Take or renew the upload lease; False while another uploader holds it."""
+        ttl = self._aws.connect_timeout_s + self._aws.read_timeout_s + LEASE_MARGIN_S
+        other = self.queue.claim_upload(self.name, self.holder, ttl)
+        if other is None:
+            self._leased, self._waiting_for = True, None
+            return True
+        if other != self._waiting_for:
+            self._log.info("%s: another uploader (%s) is sending from this queue; waiting "
+                           "for it", self.name, other)
+        self._waiting_for = other
+        return False
+
+    def _let_go(self) -> None:
+        if self._leased:
+            self._leased = False
+            self.queue.release_upload(self.name, self.holder)
 
     def _make_client(self) -> bool:
         try:
@@ -360,16 +431,20 @@ class Uploader:
 
     def _on_success(self) -> None:
         self._failures = 0
+        self._offline_tries = 0
         self._retry_at = 0.0
-        self._online = True
+        was_online, self._online = self._online, True
         self._last_success_at = time.time()
         self._emit()
+        self._write_status(force=not was_online)
 
     def _on_error(self, batch: Batch | None, exc: Exception) -> bool:
         """Classify a failed call; True when the rows were dealt with (dead-lettered)."""
         code = error_code(exc)
         status = _http_status(exc)  # None: no answer from the service
         self._fail(f"{code}: {exc}")
+        if code in READ_TIMEOUT_CODES:
+            self._wait_longer()
         if code in BLOCKED_CODES or status in (401, 403):
             self._backoff(UploaderState.BLOCKED, True if status is not None else None)
             return False
@@ -403,11 +478,27 @@ class Uploader:
             self._failures = 0
             self._emit(force=True)
             return True
-        self._failures = max(self._failures, batch.attempts)
+        if online:  # the service answered: it is busy, count the try against the rows
+            self._failures = max(self._failures, batch.attempts)
         delay = self._backoff(UploaderState.BACKOFF if online else UploaderState.OFFLINE,
                               online)
-        self.queue.note_attempt(batch.ids, retry_at=time.time() + delay)
+        self.queue.note_attempt(batch.ids, retry_at=time.time() + delay, count=online)
         return False
+
+    def _wait_longer(self) -> None:
+        """A call timed out waiting for its answer: the next waits twice as long (a new
+        client), up to `max_read_timeout_s`."""
+        now = self._aws.read_timeout_s
+        if now >= self.max_read_timeout_s:
+            return
+        longer = min(self.max_read_timeout_s, now * 2)
+        self._aws = replace(self._aws, read_timeout_s=longer)
+        self._slow_endpoint = (
+            f"the endpoint is slower than aws.read_timeout_s "
+            f"({self._configured_read_timeout_s:g} s): waiting up to {longer:g} s for an answer")
+        self._log.warning("%s: %s", self.name, self._slow_endpoint)
+        if self._owns_client:
+            self._close_client()  # the next pass makes one with the longer timeout
 
     def _split(self, batch: Batch) -> bool:
         """Send a refused batch one row at a time, so only the invalid rows go dead."""
@@ -419,17 +510,26 @@ class Uploader:
         return True
 
     def _backoff(self, state: UploaderState, online: bool | None) -> float:
-        """Wait before the next try (exponential, full jitter, capped); returns seconds."""
-        self._failures += 1
+        """Wait before the next try (exponential, full jitter, capped); returns seconds.
+        Connection failures count apart from the service's answers (`_offline_tries`)."""
+        if state is UploaderState.OFFLINE:
+            self._offline_tries += 1
+            tries = self._offline_tries
+        else:
+            self._failures += 1
+            tries = self._failures
+        if online:
+            self._offline_tries = 0
         cap = self.offline_retry_s if state in (UploaderState.OFFLINE, UploaderState.BLOCKED) \
             else self.max_backoff_s
-        ceiling = min(cap, self.base_backoff_s * 2 ** min(self._failures - 1, 32))
+        ceiling = min(cap, self.base_backoff_s * 2 ** min(tries - 1, 32))
         delay = max(self.base_backoff_s / 2, self._rng.uniform(0, ceiling))
         self._retry_at = time.monotonic() + delay
         if online is not None:
             self._online = online
         self._log.info("%s: %s; retry in %.2f s", self.name, self._last_error, delay)
         self._set_state(state)
+        self._write_status(force=True)
         return delay
 
     def _fail(self, message: str) -> None:
@@ -451,6 +551,28 @@ class Uploader:
         self._state = state
         if changed:
             self._emit(force=True)
+            self._write_status(force=True)
+
+    def _write_status(self, force: bool = False, state: UploaderState | None = None) -> None:
+        """Keep the status in the queue for `kiosk-admin events status` (with
+        `record_status`; from the uploader thread only, at most every
+        RECORD_INTERVAL_S unless `force`)."""
+        if not self._record_status or threading.current_thread() is not self._thread:
+            return
+        now = time.monotonic()
+        if not force and now - self._last_record < RECORD_INTERVAL_S:
+            return
+        self._last_record = now
+        retry = self._retry_at - now
+        self.queue.record_uploader_status(self.name, self.holder, {
+            "state": (state or self._state).value,
+            "online": self._online,
+            "last_error": self._last_error,
+            "last_error_at": self._last_error_at,
+            "last_success_at": self._last_success_at,
+            "retry_at": time.time() + retry if retry > 0 and state is None else None,
+            "slow_endpoint": self._slow_endpoint,
+        })
 
     def _emit(self, force: bool = False) -> None:
         now = time.monotonic()

@@ -18,6 +18,12 @@ crash at once (Heartbeat 1, Restarts, Crashes and the other counts gained so far
 Crashes, Visits: the dashboard, `kiosk-admin fleet status`) stay exact; such a bucket
 has two Heartbeat datapoints, which the alarms' per-kiosk MAX reads as one (see
 build/aws/fleet.yaml).
+
+A run killed before its bucket closes never sends the visits and likes the analytics
+store saved early for it. Every queued row is entered in the fleet's ledger in the same
+transaction (`kiosk.fleet.ledger`), and at the next start `publish_unsent` queues what
+the store holds beyond the ledger for the buckets the previous run was last seen in,
+once (stamped with their own bucket's start).
 """
 
 from __future__ import annotations
@@ -25,15 +31,19 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from functools import partial
 from typing import Any
 
-from kiosk.analytics.bucket import BucketStats, Mix, minus_counts
+from kiosk.analytics.bucket import BucketStats, Mix, has_counts, minus_counts
+from kiosk.analytics.store import AnalyticsError, AnalyticsStore
 from kiosk.aws import make_client
 from kiosk.config import AwsSettings, Settings
+from kiosk.errors import KioskError
 from kiosk.events.errors import EventsError
 from kiosk.events.queue import Batch, EventQueue
 from kiosk.events.records import Record, RecordKind, Targets
 from kiosk.events.uploader import Uploader
+from kiosk.fleet import ledger
 from kiosk.fleet.metrics import MAX_AGE_S, bucket_datums, default_kiosk_id, to_api
 
 log = logging.getLogger(__name__)
@@ -149,14 +159,53 @@ class FleetPublisher:
         if self._record(counts):
             self._sent_early.setdefault(counts.start, []).append(counts)
 
+    def publish_unsent(self, store: AnalyticsStore, open_start: float, bucket_s: float,
+                       now: float | None = None) -> int:
+        """At a start, before the recorder has written anything of this run (the app
+        calls it from the analytics thread's start-up job, before its first write):
+        queue, once, the counts the analytics store holds beyond the ledger for the
+        buckets the previous run was last seen in (its last ledger entry's bucket and
+        the next one: a run that is killed leaves its last counts there; when that is
+        this run's open bucket too, what is in the store is the previous run's), then
+        mark this run's open bucket. Returns how many rows were queued. Buckets older
+        than CloudWatch takes, and any before the ledger's first entry (a new or
+        replaced metrics queue), are left alone."""
+        now = time.time() if now is None else now
+
+        def mark(conn: Any) -> None:
+            ledger.prune(conn, now - MAX_AGE_S)
+            ledger.mark(conn, open_start)
+
+        try:
+            last = self.queue.transact("read the fleet ledger", ledger.last_start)
+            queued = 0
+            if last is not None:
+                since = max(last, now - MAX_AGE_S)
+                for stored in store.buckets(since, last + 2 * bucket_s):
+                    old = self.queue.transact("read the fleet ledger", partial(
+                        ledger.handed, start=stored.start, span_s=stored.span_s))
+                    rest = ledger.unsent(stored, old)
+                    if has_counts(rest) and self._record(rest):
+                        queued += 1
+                        log.info("fleet: the bucket at %.0f was not sent before the kiosk "
+                                 "stopped; queued now (visits %d, likes %d, pages %d)",
+                                 rest.start, rest.visits, rest.likes, rest.pages)
+            self.queue.transact("mark the fleet ledger", mark)
+        except (KioskError, AnalyticsError) as exc:
+            log.error("fleet: the previous run's unsent buckets not checked: %s", exc)
+            return 0
+        return queued
+
     def _record(self, bucket: BucketStats) -> bool:
-        """Commit `bucket`'s datums as one row; False when none was queued."""
+        """Commit `bucket`'s datums as one row, entered in the ledger in the same
+        transaction; False when none was queued."""
         datums = bucket_datums(bucket, self.site, self.kiosk_id, self.profile)
         if not datums:
             return False
         try:
-            self.queue.record(metric_record(datums, bucket.start))
-        except EventsError as exc:
+            self.queue.record(metric_record(datums, bucket.start),
+                              also=lambda conn: ledger.add(conn, bucket))
+        except (EventsError, KioskError) as exc:
             log.error("fleet metrics of the bucket at %.0f not queued: %s", bucket.start, exc)
             return False
         return True

@@ -248,17 +248,58 @@ class EmbeddedRecommender:
             elif m.distinct_looks(tiers[0], last) < k:  # what is left repeats a motif
                 tiers.append(np.flatnonzero(own & shown))  # (of this page or the last):
                 #                                            shown items may fill in
-            off_rows = np.flatnonzero(off & ~shown)
-            if off_rows.size < budget:
-                off_rows = np.flatnonzero(off)
+            # Off-pool images (fillers of a small pool, exploration, "For you" taste)
+            # go unseen-first too, in a cycle of their own: shown ones fill in only
+            # after the unseen ones, when those are fewer than the budget.
+            off_tiers = [np.flatnonzero(off & ~shown)]
+            if off_tiers[0].size < budget:
+                off_tiers.append(np.flatnonzero(off & shown))
             explore = budget if not personalized and n_own >= k else 0
-            chosen = m.select(scores, tiers, off_rows, budget, explore, k, last, placed)
+            chosen = m.select(scores, tiers, off_tiers, budget, explore, k, last, placed)
             if runs_out and np.isin(tiers[0], chosen).all():
                 # The rest of the cycle is on this page: a new cycle starts. Not before:
                 # an unseen item the variety rules kept off this page (a look already on
                 # it) stays ahead of the shown ones on the next page.
                 visit.shown = {m.ids[int(i)] for i in np.flatnonzero(shown & ~own)}
+            taken_off = bool(np.isin(chosen, np.flatnonzero(off)).any())
+            if taken_off and np.isin(off_tiers[0], chosen).all():
+                # Every unseen off-pool image is on this page: their cycle starts again
+                # (this page's are marked shown again by `mark_shown`).
+                visit.shown -= {m.ids[int(i)] for i in np.flatnonzero(off & shown)}
             return [m.items[int(c)] for c in chosen], personalized
+
+    def replace(
+        self, visit_id: str, kept: Sequence[str], gone: Sequence[str], mode: str = "auto",
+        exclude: Iterable[str] = (),
+    ) -> list[Item]:
+        """Stand-ins for the cards of the visit's last page that cannot be shown (`gone`:
+        a file pulled from the catalog folder before the rescan noticed), up to one each,
+        so the page is completed at once instead of shown short. Ranked as the page was
+        (the same variety rules against `kept`, the cards still on it, and against the
+        page before; the same off-pool budget), never one of `gone` or `exclude`
+        (earlier stand-ins that could not be shown either); the page keeps its index,
+        and the stand-ins count as shown on it."""
+        with self._lock:
+            visit = self._visits.get(visit_id)
+            if visit is None or not gone:
+                return []
+            off = sum(1 for i in gone if (item := self.item(i)) is not None
+                      and item.emotion != visit.emotion)
+            visit.served = max(0, visit.served - len(gone))  # counted again below
+            visit.served_off = max(0, visit.served_off - off)
+            page_ids = (*kept, *gone)
+            visit.last_page = visit.page_before  # the rules look at the page before
+            try:
+                items, _ = self.rank(visit_id, len(gone), mode, exclude={*gone, *exclude},
+                                     on_page=kept)
+            finally:
+                visit.last_page = page_ids
+            added = [i.id for i in items]
+            visit.shown.update((*kept, *added))  # a new cycle may have begun in `rank`
+            visit.last_page = (*kept, *added)
+            visit.served += len(added)
+            visit.served_off += sum(1 for i in items if i.emotion != visit.emotion)
+            return items
 
     def off_emotion_budget(self, visit_id: str, k: int, personalized: bool) -> int:
         """How many of the next `k` images may come from outside the emotion's pool
@@ -282,6 +323,7 @@ class EmbeddedRecommender:
             if visit is None:
                 return
             visit.shown.update(item_ids)
+            visit.page_before = visit.last_page
             visit.last_page = tuple(item_ids)
             visit.page_index += 1
             visit.served += len(item_ids)

@@ -396,7 +396,7 @@ class RankingModel:
         self,
         scores: np.ndarray,
         tiers: list[np.ndarray],
-        off_rows: np.ndarray,
+        off_tiers: list[np.ndarray],
         budget: int,
         explore: int,
         k: int,
@@ -404,24 +404,31 @@ class RankingModel:
         placed: Sequence[int] = (),
     ) -> np.ndarray:
         """Fill a page of k: on-pool tiers in order (the rest of the current cycle,
-        then a new one), at most `budget` off-pool rows, of which `explore` are taken
-        whatever their score (Emotion-mode exploration). Greedy by score minus an MMR
-        penalty; near-duplicates and same-motif items (`alike`) of the page
+        then a new one), at most `budget` off-pool rows, from `off_tiers` in order
+        (those not shown yet in the visit, then the shown ones), of which `explore` are
+        taken whatever their score (Emotion-mode exploration). Greedy by score minus
+        an MMR penalty; near-duplicates and same-motif items (`alike`) of the page
         (`placed`: rows another backend already put on it, plus those chosen), then
         of the last page, are skipped while other candidates remain."""
         width = max(8 * k, 32)
         pools = [t[top(scores[t], min(t.size, width))] for t in tiers if t.size]
-        off = off_rows[:0]
-        if budget:
-            off = off_rows[top(scores[off_rows], min(off_rows.size, width))]
+        offs = [t[top(scores[t], min(t.size, width))] for t in off_tiers if t.size and budget]
         feats = self.features if self.features.shape[1] else None
         chosen: list[int] = []
         penalty: dict[int, float] = {}
-        cands = np.concatenate([*pools, off]) if pools or off.size else np.zeros(0, np.int64)
-        off_set = set(off.tolist())
+        cands = (np.concatenate([*pools, *offs]) if pools or offs
+                 else np.zeros(0, np.int64))
+        off_set = {int(c) for t in offs for c in t.tolist()}
 
         def page() -> list[int]:  # what is on the page so far
             return [*placed, *chosen]
+
+        def best_off(strict: int) -> int | None:  # the first off tier with a candidate
+            for t in offs:
+                best = _best(t, scores, penalty, page(), strict, last, self.alike)
+                if best is not None:
+                    return best
+            return None
 
         def take(c: int) -> None:
             chosen.append(c)
@@ -433,19 +440,21 @@ class RankingModel:
         for strict in (2, 1, 0):  # 2: no look of this page or the last; 1: of this page
             used_off = sum(1 for c in chosen if c in off_set)
             for _ in range(explore - used_off):
-                best = _best(off, scores, penalty, page(), strict, last, self.alike)
+                best = best_off(strict)
                 if best is None:
                     break
                 take(best)
             for pool in [*pools, None]:
                 while len(chosen) < k:
                     used_off = sum(1 for c in chosen if c in off_set)
-                    group = off if pool is None else pool
-                    if pool is None and used_off >= budget:
-                        break
-                    best = _best(group, scores, penalty, page(), strict, last, self.alike)
+                    if pool is None:
+                        if used_off >= budget:
+                            break
+                        best = best_off(strict)
+                    else:
+                        best = _best(pool, scores, penalty, page(), strict, last, self.alike)
                     if pool is not None and used_off < budget:
-                        other = _best(off, scores, penalty, page(), strict, last, self.alike)
+                        other = best_off(strict)
                         if other is not None and (
                             best is None
                             or scores[other] - penalty.get(other, 0.0)

@@ -271,6 +271,17 @@ class RecommendationService:
             self.impression(page)
         return page
 
+    def replace(self, page: Page, gone: list[str], mode: str | None = None) -> list[Item]:
+        """Stand-ins for the cards of `page` (the visit's last) whose images cannot be
+        shown (those in `gone`, every item that could not be shown on it so far: a
+        file pulled before the paced rescan noticed), one each, so the page is
+        completed at once; ranked by the embedded recommender as the page was
+        (`EmbeddedRecommender.replace`). Empty when nothing else may fill in."""
+        mode = mode or self.settings.recommend.mode
+        kept = [i for i in page.item_ids if i not in gone]
+        cards = [i for i in page.item_ids if i in gone]
+        return self.embedded.replace(page.visit_id, kept, cards, mode, exclude=gone)
+
     # ------------------------------------------------------------------ feedback
 
     def impression(self, page: Page) -> None:

@@ -43,6 +43,7 @@ class Visit:
     impressed: set[str] = field(default_factory=set)  # impressions counted this visit
     pooled: set[str] = field(default_factory=set)  # ... of which fed the look-alike model
     last_page: tuple[str, ...] = ()
+    page_before: tuple[str, ...] = ()  # the page before `last_page` (`replace`)
     page_index: int = 0
     served: int = 0  # images on this emotion's pages so far (for the off-pool budget)
     served_off: int = 0  # ... of which from outside the emotion's pool
@@ -57,7 +58,7 @@ class Visit:
     def restart(self) -> None:
         """A fresh ranking for a new emotion or visitor; the likes (taste) stay."""
         self.shown = set()
-        self.last_page = ()
+        self.last_page = self.page_before = ()
         self.page_index = 0
 
     def budget(self, share: float, k: int) -> int:

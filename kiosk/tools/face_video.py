@@ -5,11 +5,14 @@ places a face photo of the given label (from `DIR/labels.csv`) into a 640x480
 "camera" frame with a soft background, gentle head motion and sensor noise, for
 the given seconds per segment; `none` is an empty scene (the visitor left). A
 segment may pin its photo: `sad:4:images/Dwarakish_2.jpg` (path relative to DIR),
-e.g. to show the same person changing expression.
+e.g. to show the same person changing expression. `--bystander images/X.jpg` adds a
+second, smaller face in the background (about 100 px tall, upper left) to every frame,
+empty scenes included: someone who stays in view while visitors come and go.
 
 `--timeline OUT.json` also writes the ground truth `kiosk-admin eval-video` reads:
 ``{"fps": F, "segments": [{"start_s", "end_s", "label", "image"}]}`` with
-`label` "absent" (and `image` null) for an empty scene.
+`label` "absent" (and `image` null) for an empty scene ("absent": no visitor; a
+bystander is named by the top-level `"bystander"`).
 Used by the UI tests, `python -m kiosk.bench ui`, `eval-video` and the packaging
 smoke runs.
 """
@@ -75,12 +78,22 @@ def background(width: int, height: int) -> np.ndarray:
     return base.astype(np.uint8)
 
 
+BYSTANDER_SIDE = 100
+BYSTANDER_CENTRE = (110, 110)
+"""Where the background face sits (x, y): upper left, clear of the visitor's box."""
+
+
 def render_frame(bg: np.ndarray, face: np.ndarray | None, t: float, rng: np.random.Generator,
-                 face_side: int = 240) -> np.ndarray:
+                 face_side: int = 240, bystander: np.ndarray | None = None) -> np.ndarray:
     """One frame at time `t` (s): `face` (BGR photo, any aspect) scaled to about
     `face_side` px tall, keeping its aspect ratio as a camera would (a stretched face
-    reads as another expression), drifting gently over `bg`, plus sensor noise."""
+    reads as another expression), drifting gently over `bg`, plus sensor noise.
+    `bystander`: another photo, `BYSTANDER_SIDE` px tall at `BYSTANDER_CENTRE`, behind
+    the face."""
     frame = bg.copy()
+    if bystander is not None:
+        _paste(frame, bystander, BYSTANDER_SIDE, BYSTANDER_CENTRE[0] + 4 * math.sin(t * 0.5),
+               BYSTANDER_CENTRE[1] + 3 * math.sin(t * 0.8))
     if face is not None:
         h, w = frame.shape[:2]
         side = int(face_side * (1.0 + 0.03 * math.sin(t * 0.9)))
@@ -97,14 +110,28 @@ def render_frame(bg: np.ndarray, face: np.ndarray | None, t: float, rng: np.rand
     return np.clip(frame.astype(np.int16) + noise, 0, 255).astype(np.uint8)
 
 
+def _paste(frame: np.ndarray, photo: np.ndarray, side: int, cx: float, cy: float) -> None:
+    """`photo` scaled to `side` px tall (its aspect kept), centred at (cx, cy)."""
+    h, w = frame.shape[:2]
+    ph, pw = photo.shape[:2]
+    width = max(1, round(side * pw / ph))
+    patch = cv2.resize(photo, (width, side), interpolation=cv2.INTER_AREA)
+    x0, y0 = max(0, int(cx) - width // 2), max(0, int(cy) - side // 2)
+    x1, y1 = min(w, x0 + width), min(h, y0 + side)
+    frame[y0:y1, x0:x1] = patch[: y1 - y0, : x1 - x0]
+
+
 def write_face_video(path: str | Path, faces_dir: Path, script: Sequence[Segment],
                      fps: int = 15, size: tuple[int, int] = (640, 480), seed: int = 0,
                      chosen: dict[str, Path] | None = None,
-                     timeline: str | Path | None = None) -> Path:
+                     timeline: str | Path | None = None,
+                     bystander: str | None = None) -> Path:
     """Write the scripted video (MJPG in .avi, which the headless OpenCV can write).
     `chosen` pins the photo used for a label, a segment's `image` pins its own (else
     one is drawn at random). `timeline`: also write the ground-truth JSON there
-    (segment times are those of the frames written: frame i is at i / fps)."""
+    (segment times are those of the frames written: frame i is at i / fps).
+    `bystander`: a photo (relative to `faces_dir`) drawn small in the background of
+    every frame (`render_frame`); ValueError when it cannot be read."""
     path = Path(path)
     rows: list[dict[str, object]] = []
     table = faces_by_label(faces_dir)
@@ -112,6 +139,12 @@ def write_face_video(path: str | Path, faces_dir: Path, script: Sequence[Segment
         table[label] = [photo]
     rng = np.random.default_rng(seed)
     bg = background(*size)
+    background_face = None
+    if bystander is not None:
+        background_face = cv2.imread(str(faces_dir / bystander))
+        if background_face is None:
+            raise ValueError(f"cannot read the bystander photo {faces_dir / bystander}; "
+                             "give a path relative to --faces, e.g. images/X.jpg")
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), fps, size)
     if not writer.isOpened():
         raise RuntimeError(f"cannot write video {path}")
@@ -134,7 +167,7 @@ def write_face_video(path: str | Path, faces_dir: Path, script: Sequence[Segment
                 face = image
             start = n
             for _ in range(max(1, round(segment.seconds * fps))):
-                writer.write(render_frame(bg, face, t, rng))
+                writer.write(render_frame(bg, face, t, rng, bystander=background_face))
                 n += 1
                 t = n / fps
             rows.append({
@@ -145,8 +178,10 @@ def write_face_video(path: str | Path, faces_dir: Path, script: Sequence[Segment
     finally:
         writer.release()
     if timeline is not None:
-        Path(timeline).write_text(json.dumps({"fps": fps, "segments": rows}, indent=1) + "\n",
-                                  encoding="utf-8")
+        data: dict[str, object] = {"fps": fps, "segments": rows}
+        if bystander is not None:
+            data["bystander"] = bystander
+        Path(timeline).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     return path
 
 
@@ -165,13 +200,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fps", type=int, default=15)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--timeline", type=Path, help="also write the ground-truth JSON here")
+    parser.add_argument("--bystander", metavar="IMAGE",
+                        help="a second, smaller face in the background of every frame "
+                        "(photo path relative to --faces)")
     args = parser.parse_args(argv)
     try:
         script = parse_script(args.script)
     except ValueError as exc:
         parser.error(str(exc))
-    out = write_face_video(args.out, args.faces, script, args.fps, seed=args.seed,
-                           timeline=args.timeline)
+    try:
+        out = write_face_video(args.out, args.faces, script, args.fps, seed=args.seed,
+                               timeline=args.timeline, bystander=args.bystander)
+    except ValueError as exc:
+        parser.error(str(exc))
     print(out)
     return 0
 

@@ -101,11 +101,17 @@ class ViewAdapter:
     def wake(self) -> None:
         self.window.wake()
 
+    def set_page_leaving(self, leaving: bool) -> None:
+        self.window.set_page_leaving(leaving)
+
     def show_like_confirmed(self, item_id: str) -> None:
         self.window.show_like_confirmed(item_id)
 
     def show_like_failed(self, item_id: str, message: str) -> None:
         self.window.show_like_failed(item_id, message)
+
+    def clear_visitor_notice(self) -> None:
+        self.window.clear_visitor_notice()
 
     def set_status(self, status: KioskStatus) -> None:
         self.window.set_status(status.as_dict())

@@ -42,6 +42,7 @@ TILE_KEYS = frozenset(
         "uploads",
         "uploads_configured",
         "uploader",
+        "retry_in_s",
         "restarts_last_hour",
         "unclean_exits_last_hour",
         "crash_loop",
@@ -174,6 +175,10 @@ def queue_reason(s: Mapping[str, Any]) -> str:
     if state == "blocked":
         return translate("Admin", "kept for later: AWS refused the credentials (see the log)")
     if state == "backoff":
+        retry = s.get("retry_in_s")
+        if isinstance(retry, (int, float)) and retry > 0:
+            return translate("Admin", "kept for later: AWS is busy, next try in %1 s").replace(
+                "%1", str(max(1, round(retry))))
         return translate("Admin", "kept for later: AWS is busy, retrying soon")
     if depth == 0:
         return translate("Admin", "everything is sent")

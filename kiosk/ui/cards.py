@@ -7,6 +7,9 @@ A Like has three states, each visibly different:
 - "confirmed": a filled heart and "Liked", set only once the event queue has
   committed the like (`set_like_state("confirmed")`); a failed save reverts to
   "idle" so the visitor can tap again.
+While the page is being replaced (Next, a new mood, …) its Like buttons are closed
+(`CardGrid.set_likes_open(False)`): an idle one is dimmed and takes no tap, so no like
+is saved for an image that leaves before it could say "Liked".
 A card without an item (a placeholder while the first page is on its way) shows
 no Like button at all: nothing that cannot act is offered.
 
@@ -56,6 +59,7 @@ class ImageCard(QWidget):
         self._pixmap_size = QSize()
         self._metrics = theme.Metrics()
         self._state = "idle"
+        self._likes_open = True  # False while the page is being replaced
         self._burst = 0.0  # 0..1 progress of the heart burst over the image
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.like_button = TouchButton(
@@ -123,9 +127,10 @@ class ImageCard(QWidget):
         liked = state == "confirmed"
         has_item = bool(self._item_id)
         self.like_button.setVisible(has_item)
-        self.like_button.setEnabled(state == "idle" and has_item)
-        # pending: dimmed and outlined, so it never reads as "Liked"
-        self.like_button.set_dim_when_disabled(state == "pending")
+        self.like_button.setEnabled(state == "idle" and has_item and self._likes_open)
+        # pending: dimmed and outlined, so it never reads as "Liked"; closed: dimmed
+        self.like_button.set_dim_when_disabled(
+            state == "pending" or (state == "idle" and not self._likes_open))
         self.like_button.set_variant("primary" if liked else "secondary")
         self.like_button.set_accent(theme.LIKE)
         self.like_button.set_icon(
@@ -161,8 +166,17 @@ class ImageCard(QWidget):
 
     # ------------------------------------------------------------------ like
 
+    def set_likes_open(self, likes_open: bool) -> None:
+        """False while the page is being replaced: Like takes no tap (see the module)."""
+        if likes_open != self._likes_open:
+            self._likes_open = likes_open
+            self.set_like_state(self._state)
+
+    def likes_open(self) -> bool:
+        return self._likes_open
+
     def _on_like(self) -> None:
-        if self._state != "idle" or not self._item_id:
+        if self._state != "idle" or not self._item_id or not self._likes_open:
             return
         self.set_like_state("pending")
         self._anim.stop()
@@ -305,6 +319,7 @@ class CardGrid(QWidget):
         super().__init__(parent)
         self._cards: list[ImageCard] = []
         self._count = 0
+        self._likes_open = True
         self._portrait = False
         self._metrics = theme.Metrics()
         self._grid = QGridLayout(self)
@@ -324,6 +339,7 @@ class CardGrid(QWidget):
     def set_items(self, items: list[tuple[str, QImage | None]]) -> None:
         while len(self._cards) < len(items):
             card = ImageCard(self)
+            card.set_likes_open(self._likes_open)
             card.set_metrics(self._metrics)
             card.like_clicked.connect(self.like_requested)
             self._cards.append(card)
@@ -331,6 +347,12 @@ class CardGrid(QWidget):
             card.set_item(item_id, image)
         self._count = len(items)
         self._relayout()
+
+    def set_likes_open(self, likes_open: bool) -> None:
+        """Whether the cards' Like buttons take taps (False: the page is leaving)."""
+        self._likes_open = likes_open
+        for card in self._cards:
+            card.set_likes_open(likes_open)
 
     def set_placeholders(self, count: int) -> None:
         """Empty cards while a page is on its way."""

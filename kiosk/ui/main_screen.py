@@ -245,6 +245,7 @@ class MainScreen(QWidget):
 
     def show_page(self, page: Page, images: Mapping[str, QImage]) -> None:
         self._page = page
+        self.grid.set_likes_open(True)
         self.grid.set_items([(item.id, images.get(item.id)) for item in page.items])
         off = {item.id for item in page.off_emotion}  # said on the card, not hidden
         for card in self.grid.cards():
@@ -264,6 +265,7 @@ class MainScreen(QWidget):
     def clear_page(self) -> None:
         """Forget the page (a new visit): placeholder cards until the next one."""
         self._page = None
+        self.grid.set_likes_open(True)
         self.grid.set_placeholders(self._page_size)
         self._apply_accent()
         self._refresh_header()
@@ -303,6 +305,11 @@ class MainScreen(QWidget):
 
     def set_privacy(self, flags: Mapping[str, object]) -> None:
         self.privacy.set_flags(flags)
+
+    def set_page_leaving(self, leaving: bool) -> None:
+        """The page is being replaced (True): its Like buttons are dimmed and take no
+        taps until the next `show_page`; False: it stays after all, likes reopen."""
+        self.grid.set_likes_open(not leaving)
 
     def set_like_state(self, item_id: str, state: str) -> bool:
         card = self.grid.card(item_id)

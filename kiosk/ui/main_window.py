@@ -310,6 +310,10 @@ class MainWindow(QWidget):
             merged.setdefault("last_problem", self.last_problem)
         self.admin.set_status(merged)
 
+    def set_page_leaving(self, leaving: bool) -> None:
+        """The page is being replaced: its Like buttons close (`MainScreen.set_page_leaving`)."""
+        self.main.set_page_leaving(leaving)
+
     def show_like_confirmed(self, item_id: str) -> None:
         self.main.set_like_state(item_id, "confirmed")
 
@@ -361,6 +365,13 @@ class MainWindow(QWidget):
         """Show `text` in the toast as is (it must be visitor-friendly)."""
         self.toast.set_metrics(self._metrics)
         self.toast.show_text(text)
+
+    def clear_visitor_notice(self) -> None:
+        """The visit ended (a newcomer, the attract screen): a toast on a visitor screen
+        was for the visitor who left, so it goes at once rather than at its timeout. An
+        operator's toast (admin, review, audience screens) stays."""
+        if self.toast.isVisible() and self.current_screen() not in OPERATOR_SCREENS:
+            self.toast.hide()
 
     def _record_problem(self, detail: str) -> None:
         log.warning("not shown to the visitor: %s", detail)

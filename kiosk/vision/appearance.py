@@ -30,6 +30,14 @@ switch to another person scored 0.64 and was missed. Placing the thumbnail by th
 eyes (`eye_box`, from the detector's landmarks) instead of the box removes the box
 jitter: on the same runs steady faces score >= 0.755, switches to another person
 <= 0.41 (an expression change of one person up to 0.59), so 0.6 sits in a wide gap.
+Not for every pair: in a fresh tester's video (2026-12-01, `face_video` script
+`happy:8,sad:8,none:3,surprise:8,happy:6,...`, seed 0, 15 fps) the direct switch from
+Luiz_Inacio_Lula_da_Silva_0023 to Laura_Bush_0008 scored 0.69 (every frame) and 0.72
+(every third), box IoU 0.84, the eye distance 84 -> 95 px, while that video's steady
+faces scored 0.88-1.0: the switch is missed and the second person goes on in the
+first one's visit. A likeness this high overlaps steady faces under load (0.755), so
+raising the threshold would split steady visitors; telling such pairs apart needs
+another cue (an identity embedding, or a scale jump with a second look).
 Also measured, on box crops: an equalised thumbnail, a 32x32 or 8x8 one, LBP
 histograms and an 8-bin gradient-orientation grid: none separated better.
 A jump of the box alone would miss a switch where both faces sit in the same
@@ -61,14 +69,28 @@ STILL_IOU = 0.8
 """The box IoU with the frame before at or above which a face is in place (see
 `DOUBT_SIMILARITY`); steady faces' dips measured 0.90-0.97."""
 RETURNING_SIMILARITY = 0.8
-"""The likeness at which a face that starts a visit is taken to be the last face
-before the gap come back (`VisionResult.returning`; a picked mood then holds). Stricter
-than `switch_similarity` (0.6): a wrong yes gives a stranger the picker's mood, a
-wrong no only has the camera read the mood again. Measured 2026-12-01 (`face_video`,
+"""The likeness at which a face after a gap is taken to be the last face before it
+come back (`looks_back`): a face that starts a visit (`VisionResult.returning`; a
+picked mood then holds), and a face that follows the lost primary within the visit
+(it keeps the smoothed emotion; below this it is another person: a fresh reading and
+`new_person`, until 2026-12-01 only below `switch_similarity`). Stricter than
+`switch_similarity` (0.6), which compares looks one frame apart: a wrong yes gives a
+stranger the previous shopper's mood, a wrong no has the camera read the mood again
+(and, within the visit, starts the face a visit of its own). Measured 2026-12-01 (`face_video`,
 5 fps, the real detector, a 4 s gap, 6 people): the same photo back 0.92-0.99; another
 person 0.64 (Dwarakish_70 -> HrithikRoshan_222, above 0.6), else -0.02-0.30 (5 pairs);
 with the 230 pairs above (max 0.65), 0.8 is clear of other people, while a steady face
 can fall to 0.755, so a returning face that turned its head is read afresh."""
+
+
+def looks_back(before: np.ndarray | None, now: np.ndarray | None) -> bool:
+    """Is the face whose look is `now` the face of the look `before` come back after a
+    gap (out of view, or its track lost)? Yes only at `RETURNING_SIMILARITY` or more;
+    without both looks, no. The one test for "the same person again": the visit that
+    starts (`VisionResult.returning`) and the track that follows a lost primary
+    within the visit (it keeps the smoothed emotion only on a yes) both use it."""
+    return (before is not None and now is not None
+            and similarity(before, now) >= RETURNING_SIMILARITY)
 
 
 def eye_box(landmarks: Sequence[tuple[float, float]]) -> Box | None:

@@ -25,6 +25,17 @@ Rekognition is asked, at most one call at a time and within its own rate limit:
 An answer is folded in only while the face it was asked about (or the track it was
 handed to) is in view and the visit is the same: a visitor who left or whose visit
 ended never gets an emotion settled for them.
+
+A visit is carried on by its visitor's face only. A face seen beside the primary
+during the visit (a bystander) does not become primary when the visitor leaves: the
+visit ends after `visit_grace_s` without the visitor, as with nobody in view, and
+the bystander, still there, then starts a visit of its own, as a newcomer arriving
+after the grace does, with `new_person` set: not that visitor back, for sure.
+Before, the bystander took the primary's place when the visitor's track expired
+and kept the visit open for as long as they stayed; the visitor back within the
+grace is now re-detected as themselves. A bystander who takes the place of a
+primary still in view (a much larger face, see `kiosk.vision.tracking`) is another
+person stepping in, as before.
 """
 
 from __future__ import annotations
@@ -44,8 +55,8 @@ from kiosk.config import VisionSettings
 from kiosk.domain import Box, EmotionReading, Face, Frame
 from kiosk.vision.appearance import (
     DOUBT_SIMILARITY,
-    RETURNING_SIMILARITY,
     STILL_IOU,
+    looks_back,
     signature,
     similarity,
 )
@@ -109,11 +120,13 @@ class VisionResult:
     and `tracks` outside it are as the last scan left them; `kiosk.vision.focus`).
     `new_person`: in this frame another person took the primary's place while the
     visit goes on (a switch or a takeover, see `VisionPipeline._check_switch` and
-    `_follow_primary`); never for the same visitor re-detected, nor on the frame a
-    visit starts (`visit_started` says that). `returning`: on the frame a visit
-    starts, the face looks like the last primary face seen before it (appearance
-    similarity at least `kiosk.vision.appearance.RETURNING_SIMILARITY`, 0.8): the same
-    person back after a look-away. Only a yes is trusted: different people scored at
+    `_follow_primary`); never for the same visitor re-detected. On the frame a visit
+    starts (`visit_started`) only when its face was seen beside the visitor of the
+    visit that just ended (a bystander who stayed): certainly not that visitor back.
+    `returning`: on the frame a visit starts, the face looks like the last primary
+    face seen before it (appearance similarity at least
+    `kiosk.vision.appearance.RETURNING_SIMILARITY`, 0.8): the same person back after a
+    look-away. Only a yes is trusted: different people scored at
     most 0.65, but one person in another pose or expression can look as unlike
     themselves as another person, so False means "not known to be them"."""
 
@@ -197,6 +210,8 @@ class VisionPipeline:
         self._signatures: dict[int, np.ndarray] = {}  # track id -> last visible look
         self._doubted: set[int] = set()  # tracks whose last look was a doubt (_check_switch)
         self._seen: tuple[int, Box] | None = None  # the primary seen in the last frame, its box
+        self._bystanders: set[int] = set()  # tracks seen beside this visit's primary
+        self._others: set[int] = set()  # the bystanders of the visit that ended last
         self.switches = 0  # primary faces taken over by another person (see _check_switch)
         self._new_person = False  # this frame: another person took the primary's place
         # the primary face's last look, kept across visits until `reset` (`returning`)
@@ -231,7 +246,8 @@ class VisionPipeline:
             faces = tuple(find_faces(self._regions, frame.image, look))
         detect_ms = (time.perf_counter() - t0) * 1000.0
 
-        tracks = self._tracker.update(faces, ts, (frame.width, frame.height), look.region)
+        tracks = self._tracker.update(faces, ts, (frame.width, frame.height), look.region,
+                                      self._bystanders)
         self._focus.observed(look, self._tracker.primary)
         if self._check_switch(frame):
             tracks = self._tracker.tracks
@@ -243,6 +259,13 @@ class VisionPipeline:
             self._follow_primary()  # a new visit may start with this very frame
         primary = self._tracker.primary
         visible = primary is not None and primary.visible
+        # A visit started by a face seen beside the last visitor: someone else for sure.
+        other_start = visit.started and primary is not None and primary.id in self._others
+        if visit.started:
+            self._others.clear()
+        if primary is not None and visible and self._visits.active:
+            self._bystanders.update(
+                t.id for t in self._tracker.tracks if t.visible and t.id != primary.id)
         self._collect_fallback(ts)
 
         raw: EmotionReading | None = None
@@ -271,6 +294,8 @@ class VisionPipeline:
         for gone in [i for i in self._signatures if i not in alive]:
             del self._signatures[gone]
         self._doubted &= alive
+        self._bystanders &= alive
+        self._others &= alive
         self._smoothers.keep_only(alive)
         smoother = self._smoothers.get(self._primary_id) if self._primary_id is not None else None
         reading = smoother.reading() if smoother is not None else None
@@ -298,7 +323,7 @@ class VisionPipeline:
             gender=self._gender,
             fallback_pending=self.fallback_pending,
             scanned=look.scan,
-            new_person=self._new_person and not visit.started,
+            new_person=(self._new_person and not visit.started) or other_start,
             returning=self._looks_back and visit.started,
         )
 
@@ -313,6 +338,7 @@ class VisionPipeline:
         self._last_look = None
         ended = self._visits.end()
         self._clear_visit_state()
+        self._others.clear()
         return ended
 
     def drain(self, timeout: float | None = None) -> bool:
@@ -350,6 +376,8 @@ class VisionPipeline:
         self._last_image = None
         self._gender = None
         self._asked_for_loss = False
+        self._others = self._bystanders  # the next visit may be theirs
+        self._bystanders = set()
         self._generation += 1  # a fallback answer for the old visit is dropped
 
     def _check_switch(self, frame: Frame) -> bool:
@@ -371,8 +399,7 @@ class VisionPipeline:
             return False
         before = self._signatures.get(primary.id)
         last, self._last_look = self._last_look, sig
-        self._looks_back = (last is not None and threshold > 0
-                            and similarity(last, sig) >= RETURNING_SIMILARITY)
+        self._looks_back = threshold > 0 and looks_back(last, sig)
         doubted = primary.id in self._doubted
         self._doubted.discard(primary.id)
         alike = similarity(before, sig) if before is not None else 1.0
@@ -403,9 +430,10 @@ class VisionPipeline:
 
         A visitor re-detected as a fresh track (their old track expired, or was not
         seen in this frame) keeps their smoothed emotion: the state moves to the new
-        primary track, unless the new face looks unlike the old one's last look (the
-        switch check's test): then another person came (after a gap longer than the
-        tracker keeps a track, or elsewhere in the picture) and gets a fresh state. A
+        primary track, unless the new face is not known to look like the old one's
+        last look (`_another_look`, `returning`'s test): then another person came
+        (after a gap longer than the tracker keeps a track, or elsewhere in the
+        picture) and gets a fresh state. A
         primary taken over by another face that is seen alongside the old one is
         another person, with a state of their own."""
         primary = self._tracker.primary
@@ -427,14 +455,16 @@ class VisionPipeline:
         return primary.visible
 
     def _another_look(self, old_id: int, new_id: int) -> bool:
-        """The face of track `new_id` looks unlike the last look of the primary track
+        """The face of track `new_id` is not known to be the face of the primary track
         `old_id` it follows (gone or out of view): another person, not the visitor
-        re-detected (`_check_switch`'s test, across the gap)."""
+        re-detected. The test is `returning`'s (`looks_back`, 0.8), not the switch
+        check's 0.6 for looks one frame apart: across a gap two different people
+        scored up to 0.65, and at 0.6 such a one inherited the previous shopper's
+        smoothed emotion."""
         before, now = self._signatures.get(old_id), self._signatures.get(new_id)
-        threshold = self.settings.switch_similarity
-        if before is None or now is None or threshold <= 0:
+        if before is None or now is None or self.settings.switch_similarity <= 0:
             return False
-        if similarity(before, now) >= threshold:
+        if looks_back(before, now):
             return False
         log.debug("primary face %d is someone else than face %d before it", new_id, old_id)
         return True

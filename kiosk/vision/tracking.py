@@ -17,14 +17,17 @@ face in the middle of the picture wins over a small one at the edge. When there 
 no primary, the best-scoring visible track becomes primary. The current primary
 stays primary while its track lives (also while it coasts through a short detector
 dropout) unless a visible track scores more than ``stickiness`` (1.5) times as much:
-a passer-by never steals the screen from the visitor standing in front of it.
+a passer-by never steals the screen from the visitor standing in front of it. A
+caller can bar tracks from becoming primary when there is none (`update`'s
+`barred`: the pipeline bars the faces seen beside the visitor, so a bystander does
+not carry on the visitor's visit).
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from kiosk.domain import Box, Face
@@ -127,13 +130,15 @@ class IouTracker:
 
     def update(
         self, faces: Sequence[Face], timestamp: float, frame_size: tuple[int, int],
-        region: Box | None = None,
+        region: Box | None = None, barred: Collection[int] = (),
     ) -> list[Track]:
         """Fold one frame's detections in; return the live tracks.
 
         `region`: the detections come from this part of the frame only
         (`kiosk.vision.focus`); a track whose centre lies outside it was not looked
-        for, so it neither misses nor expires: it stays as it was."""
+        for, so it neither misses nor expires: it stays as it was. `barred`: track
+        ids that do not become primary when there is none (a current primary is
+        still taken over as the module docstring says)."""
         self._frame_size = frame_size
         tracks = list(self._tracks.values())
         pairs = sorted(
@@ -176,14 +181,15 @@ class IouTracker:
                 new = Track(next(self._ids), face.box, face, timestamp, timestamp)
                 self._tracks[new.id] = new
 
-        self._choose_primary()
+        self._choose_primary(barred)
         return self.tracks
 
-    def _choose_primary(self) -> None:
+    def _choose_primary(self, barred: Collection[int]) -> None:
         visible = [t for t in self._tracks.values() if t.visible]
         current = self.primary
         if current is None:
-            best = max(visible, key=self.score, default=None)
+            free = [t for t in visible if t.id not in barred]
+            best = max(free, key=self.score, default=None)
             self._primary_id = best.id if best is not None else None
             return
         rivals = [t for t in visible if t.id != current.id]

@@ -3,7 +3,9 @@
 A vision visit starts when a primary face is seen and ends once no primary face has
 been seen for `grace_s` seconds (`vision.visit_grace_s`, 3 s: turning away or a
 detector dropout shorter than that keeps it, with its smoothed emotion). A face seen
-after that starts a new vision visit and is read afresh. Each gets a fresh random id
+after that starts a new vision visit and is read afresh. (The primary face: a face
+seen beside the visitor does not become primary while their visit lasts, so it
+does not keep the visit going; `kiosk.vision.pipeline`.) Each gets a fresh random id
 (`uuid4().hex`); nothing else identifies the person.
 
 The shopper's visit (its likes, "For you", the Personalize `sessionId`) is longer:

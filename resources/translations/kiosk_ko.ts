@@ -146,6 +146,11 @@
         <translation>보관 중: AWS가 바쁨, 곧 다시 시도</translation>
     </message>
     <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="178"/>
+        <source>kept for later: AWS is busy, next try in %1 s</source>
+        <translation>보관 중: AWS가 바쁨, %1초 후 다시 시도</translation>
+    </message>
+    <message>
         <location filename="../../kiosk/ui/admin_status.py" line="166"/>
         <source>everything is sent</source>
         <translation>모두 전송됨</translation>

@@ -80,7 +80,7 @@ def test_a_shopper_who_looks_away_is_one_visit(kiosk: Callable[[int], Kiosk],
     that one person ({"HAPPY": 5}) written, as if five people."""
     k = kiosk(5)
     for n in range(5):
-        k.see(result(f"v{n}", Emotion.HAPPY, started=True))
+        k.see(result(f"v{n}", Emotion.HAPPY, started=True, returning=n > 0))
         k.clock.advance(7)
         k.see(result(f"v{n}", Emotion.HAPPY))
         k.clock.advance(3)

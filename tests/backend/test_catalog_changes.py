@@ -10,13 +10,14 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kiosk.backend import KioskBackend
 from kiosk.backend.catalog_watch import RESCAN_GAP_S
 from kiosk.config import load_settings
-from kiosk.domain import Emotion, RecommendMode
+from kiosk.domain import Emotion, Like, Page, RecommendMode
 from kiosk.recommend.catalog import Catalog, RescanReport
 from kiosk.recommend.service import CATALOG_DB
 from kiosk.resources import catalog_root
@@ -182,7 +183,8 @@ def test_a_card_whose_file_vanished_rescans(
     backend.check_catalog()
     assert len(backend.recommender.items(Emotion.HAPPY)) == 3  # not noticed yet
     caplog.set_level(logging.INFO)
-    assert len(page_ids(backend, "v1")) == 1
+    first = page_ids(backend, "v1")  # completed at once from the neighbours
+    assert len(first) == 3 and all((cat / i.removeprefix("emotions/")).exists() for i in first)
     clock[0] += 2.0
     backend.check_catalog()
     assert len(backend.recommender.items(Emotion.HAPPY)) == 1
@@ -212,6 +214,60 @@ def test_an_image_pulled_from_the_folder_leaves_the_pages_at_once(
     assert any("rescanning it" in m for m in caplog.messages)
 
 
+@pytest.mark.parametrize("mode", [RecommendMode.EMOTION, RecommendMode.PERSONALIZED])
+def test_a_page_whose_image_was_pulled_is_completed_at_once(
+        backend: KioskBackend, cat: Path, mode: RecommendMode) -> None:
+    """An image pulled (`rm`, `kiosk-admin catalog remove`) before the paced rescan saw
+    it: the page gets the next candidate in its place, not 2 cards for up to 10 s; the
+    Next page after it is full and repeats none of them. Old code showed 2 cards."""
+    fill(cat, 0, 12)  # a pool of 12: four pages before a repeat
+    backend.open(events=False)
+    backend.check_catalog()
+    if mode is RecommendMode.PERSONALIZED:  # "For you": two likes first
+        liked = backend.page(1, "v1", Emotion.HAPPY, None, RecommendMode.EMOTION, 3)
+        for item in liked.page.items[:2]:
+            backend.learn_like(_like("v1", item.id))
+    before = backend.page(2, "v1", Emotion.HAPPY, None, mode, 3)  # decoded and cached
+    rank = backend.recommender.page  # what the recommender would put on the next page
+    pulled: list[str] = []
+
+    def page_with_a_pulled_image(*args: Any) -> Page:
+        page = rank(*args)
+        pulled.append(page.items[1].id)
+        Path(page.items[1].path).unlink()  # pulled as the page is made
+        return page
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(backend.recommender, "page", page_with_a_pulled_image)
+        result = backend.page(3, "v1", Emotion.HAPPY, None, mode, 3)
+    ids = [i.id for i in result.page.items]
+    assert len(ids) == 3 and set(ids) == set(result.images) and pulled[0] not in ids
+    assert result.page.index == before.page.index + 1
+    assert result.page.mode == before.page.mode == mode
+    after = backend.page(4, "v1", Emotion.HAPPY, None, mode, 3)
+    next_ids = [i.id for i in after.page.items]
+    assert len(next_ids) == 3 and pulled[0] not in next_ids
+    assert not set(next_ids) & set(ids)  # the stand-in counts as shown
+
+
+def test_a_page_looks_past_many_pulled_images(backend: KioskBackend, cat: Path) -> None:
+    """Most of a folder pulled at once (9 of 12 happy images, the rescan not due
+    yet): the page still has 3 cards, all of files that are there."""
+    fill(cat, 0, 12)
+    backend.open(events=False)
+    backend.check_catalog()
+    for image in sorted((cat / "happy").iterdir())[:9]:
+        image.unlink()
+    for request in (1, 2):
+        result = backend.page(request, "v1", Emotion.HAPPY, None, RecommendMode.EMOTION, 3)
+        assert len(result.page.items) == len(result.images) == 3
+        assert all(Path(i.path).exists() for i in result.page.items)
+
+
+def _like(visit: str, item_id: str) -> Like:
+    return Like("e", 0.0, visit, item_id, Emotion.HAPPY, None)
+
+
 def test_a_rescan_report_logs_counts_and_a_few_names() -> None:
     removed = tuple(f"emotions/happy/happy-old-{n:03d}.jpg" for n in range(191))
     report = RescanReport(added=("emotions/calm/new-calm-1.jpg",), removed=removed,
@@ -232,7 +288,7 @@ from tests.events.tmpfs import remount
 from kiosk.backend import KioskBackend
 from kiosk.backend.catalog_watch import RESCAN_GAP_S
 from kiosk.config import load_settings
-from kiosk.domain import Emotion, RecommendMode
+from kiosk.domain import Emotion, Like, Page, RecommendMode
 
 data, cat = Path(sys.argv[1]), sys.argv[2]
 settings = load_settings(env={}, overrides={"app.data_dir": str(data),

@@ -32,13 +32,17 @@ class Uploader:
         return UploaderStatus(state=UploaderState.IDLE, last_error=self.values.get("last_error"),
                               online=self.values.get("online"), pending=0,
                               last_error_at=self.values.get("last_error_at"),
-                              last_success_at=self.values.get("last_success_at"))
+                              last_success_at=self.values.get("last_success_at"),
+                              retry_in_s=self.values.get("retry_in_s"))
 
     def stop(self, timeout: float = 5.0) -> bool:
         return True
 
     def notify_online(self) -> None:
-        pass
+        self.values["asked"] = "notify_online"
+
+    def retry_now(self) -> None:
+        self.values["asked"] = "retry_now"
 
 
 def test_problem_lines_show_until_a_later_success() -> None:
@@ -118,3 +122,14 @@ def test_lost_impressions_are_said_once_then_as_reminders(
                                        index=pages))
     assert queue.impressions == 1
     assert f"queued again ({pages} were not)" in caplog.text
+
+
+def test_flush_events_asks_for_a_try_now_and_the_status_says_when() -> None:
+    # before: the admin panel's Flush called notify_online, which did nothing during a
+    # service backoff, and the status had no time for "retrying soon"
+    uploader = Uploader()
+    backend = KioskBackend(recommender=Recommender(), uploader=uploader)  # type: ignore[arg-type]
+    backend.wake_uploader()
+    assert uploader.values["asked"] == "retry_now"
+    uploader.values["retry_in_s"] = 12.5
+    assert backend.status().as_dict()["retry_in_s"] == 12.5

@@ -218,14 +218,15 @@ def test_visits_follow_the_person_not_the_look_away(parts: Parts) -> None:
     controller.visit_ended.connect(lambda v, d: ended.append((v, d)))
     controller.emotion_changed.connect(lambda v, e: moods.append((v, e)))
     for n in range(5):  # seen 7 s, away 5 s (vision's visit ends after 3 s), 5 times
-        controller.on_vision_result(result(f"v{n}", Emotion.HAPPY, started=True))
+        controller.on_vision_result(result(f"v{n}", Emotion.HAPPY, started=True,
+                                            returning=n > 0))
         clock.now += 7
         controller.on_vision_result(result(f"v{n}", Emotion.HAPPY))
         clock.now += 3
         controller.on_vision_result(result(None, None, ended=f"v{n}", face=False))
         clock.now += 2
     assert len(began) == 1 and ended == [] and moods == [(began[0], "HAPPY")]
-    controller.on_vision_result(result("v5", Emotion.HAPPY, started=True))
+    controller.on_vision_result(result("v5", Emotion.HAPPY, started=True, returning=True))
     clock.now += 2
     controller.on_vision_result(swapped("v5", Emotion.SAD))  # B steps straight in
     assert len(began) == 2 and ended == [(began[0], pytest.approx(62.0))]

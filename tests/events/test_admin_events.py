@@ -15,6 +15,7 @@ from kiosk.config import Settings, load_settings
 from kiosk.domain import Emotion, Like
 from kiosk.events.queue import EventQueue
 from kiosk.events.testing import FakePersonalizeEvents, Mode
+from kiosk.events.uploader import Uploader
 
 from .conftest import TRACKING_ID
 
@@ -186,3 +187,49 @@ def test_admin_reports_a_full_disk_with_exit_1(
     monkeypatch.setattr(EventQueue, "retry_dead", full)
     assert _run(["events", "retry-dead"], _settings(db_path)) == 1
     assert "is full" in capsys.readouterr().err
+
+
+def test_status_shows_what_the_kiosks_uploader_recorded(
+    db_path: Path, queue: EventQueue, endpoint: FakePersonalizeEvents,
+    make_uploader: Callable[..., Uploader], new_like: Callable[..., Like],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # before: `events status` printed only the queue's counts; remote IT could not tell
+    # a kiosk waiting to retry from one failing for hours
+    assert _run(["events", "status"], _settings(db_path)) == 0
+    assert json.loads(capsys.readouterr().out)["uploader_recorded_at"] is None
+
+    endpoint.set_mode(Mode.REFUSE)
+    queue.record_like(new_like())
+    kiosk = make_uploader(offline_retry_s=30.0, base_backoff_s=20.0, max_backoff_s=30.0)
+    kiosk.start()
+    assert not kiosk.flush(10.0)  # answered once the failed try is written down
+    assert _run(["events", "status"], _settings(db_path)) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["uploader_state"] == "offline" and status["online"] is False
+    assert "EndpointConnectionError" in status["last_error"]
+    assert status["last_error_at"] > 0 and status["last_success_at"] is None
+    assert 0 < status["retry_in_s"] <= 30.0
+    assert status["pending"] == 1
+
+    assert kiosk.stop()
+    assert _run(["events", "status"], _settings(db_path)) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["uploader_state"] == "stopped" and status["retry_in_s"] is None
+
+
+def test_flush_from_the_shell_waits_for_the_kiosks_call_instead_of_sending_it_again(
+    db_path: Path, queue: EventQueue, make_uploader: Callable[..., Uploader],
+    new_like: Callable[..., Like], capsys: pytest.CaptureFixture[str],
+) -> None:
+    # before: `events flush` run while the kiosk was uploading sent the same batch at
+    # the same time
+    like = new_like()
+    queue.record_like(like)
+    with FakePersonalizeEvents(Mode.SLOW, slow_s=2.0) as endpoint:
+        kiosk = make_uploader(url=endpoint.url)
+        kiosk.start()
+        assert endpoint.wait_for(lambda e: len(e.calls()) == 1, timeout=10.0)
+        assert _run(["events", "flush", "--timeout", "20"], _online(db_path, endpoint.url)) == 0
+        assert json.loads(capsys.readouterr().out)["drained"] is True
+        assert [c.event_ids for c in endpoint.calls()] == [[like.event_id]]

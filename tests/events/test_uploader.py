@@ -5,6 +5,7 @@ the rate limit and the thread's lifecycle."""
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
 import threading
 import time
@@ -13,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.exceptions
 import pytest
 from botocore.config import Config
 
+from kiosk.config import AwsSettings
 from kiosk.domain import Emotion, Like
 from kiosk.events.errors import EventsError
 from kiosk.events.queue import EventQueue
@@ -23,7 +26,7 @@ from kiosk.events.records import Targets
 from kiosk.events.testing import FakePersonalizeEvents, Mode
 from kiosk.events.uploader import RateLimiter, Uploader, UploaderState
 
-from .conftest import TRACKING_ID, USERS_ARN, StatusWatch
+from .conftest import TRACKING_ID, USERS_ARN, StatusWatch, fast_aws
 
 
 def _record(queue: EventQueue, likes: list[Like]) -> list[str]:
@@ -342,3 +345,93 @@ def test_queue_errors_back_off_instead_of_ending_the_thread(
     assert endpoint.wait_accepted(ids, timeout=10.0)
     assert seen.wait(lambda s: "database is locked" in (s.last_error or ""))
     assert seen.wait(lambda s: s.pending == 0 and s.state is UploaderState.IDLE)
+
+
+class _Ceiling(random.Random):
+    """Full jitter at its top: every backoff is its ceiling, so a test can read it."""
+
+    def uniform(self, a: float, b: float) -> float:
+        return b
+
+
+def _attempts(db_path: Path) -> list[int]:
+    with sqlite3.connect(db_path) as conn:
+        return [int(r[0]) for r in conn.execute("SELECT attempts FROM records ORDER BY id")]
+
+
+def test_refused_connections_neither_count_as_tries_nor_grow_the_service_backoff(
+    queue: EventQueue, db_path: Path, endpoint: FakePersonalizeEvents,
+    make_uploader: Callable[..., Uploader], new_like: Callable[..., Like],
+) -> None:
+    # the tester's run: ~40 s of refused connections took the rows to attempts=10, and
+    # the first 500 after them was retried in 177 s (a backoff grown by the outage)
+    _record(queue, [new_like()])
+    uploader = make_uploader(base_backoff_s=10.0, max_backoff_s=60.0, offline_retry_s=10.0,
+                             rng=_Ceiling())
+    endpoint.set_mode(Mode.REFUSE)
+    uploader.start()
+    for _ in range(6):  # each flush is one try at once, ignoring the wait
+        assert not uploader.flush(10.0)
+    status = uploader.status()
+    assert status.state is UploaderState.OFFLINE and status.retry_in_s is not None
+    assert status.retry_in_s <= 10.0  # probed at offline_retry_s
+    assert _attempts(db_path) == [0]  # the service never saw these tries
+
+    endpoint.set_mode(Mode.THROTTLE)
+    assert not uploader.flush(10.0)
+    status = uploader.status()
+    assert status.state is UploaderState.BACKOFF and status.online is True
+    assert status.retry_in_s is not None and status.retry_in_s <= 10.0  # base, not 60
+    assert _attempts(db_path) == [1]
+
+
+def test_retry_now_tries_at_once_during_a_service_backoff(
+    queue: EventQueue, endpoint: FakePersonalizeEvents,
+    make_uploader: Callable[..., Uploader], new_like: Callable[..., Like],
+) -> None:
+    # admin panel "Flush events" after a 500: before, nothing went out until the
+    # scheduled retry (notify_online only acted while OFFLINE or BLOCKED)
+    endpoint.script(Mode.ERROR_500)
+    ids = _record(queue, [new_like()])
+    uploader = make_uploader(base_backoff_s=120.0, max_backoff_s=300.0, rng=_Ceiling())
+    seen = StatusWatch(uploader)
+    uploader.start()
+    assert seen.wait(lambda s: s.state is UploaderState.BACKOFF)
+    assert (uploader.status().retry_in_s or 0) > 60
+    uploader.retry_now()
+    assert endpoint.wait_accepted(ids, timeout=10.0)
+    assert seen.wait(lambda s: s.pending == 0 and s.state is UploaderState.IDLE)
+
+
+def test_a_slow_endpoint_drains_as_the_read_timeout_grows(
+    queue: EventQueue, new_like: Callable[..., Like],
+) -> None:
+    # the tester's endpoint answered after 4 s with a 2 s read timeout: every try timed
+    # out client-side after the service took the events, and the batch was sent forever
+    ids = _record(queue, [new_like() for _ in range(2)])
+    with FakePersonalizeEvents(Mode.SLOW, slow_s=0.6) as endpoint:
+        uploader = Uploader(queue, Targets(TRACKING_ID), aws=fast_aws(endpoint.url, 0.2),
+                            base_backoff_s=0.01, offline_retry_s=0.05, status_interval_s=0.0,
+                            max_read_timeout_s=30.0, rng=random.Random(7))
+        seen = StatusWatch(uploader)
+        uploader.start()
+        try:
+            assert seen.wait(lambda s: s.pending == 0 and s.sent_total == 2, timeout=10.0)
+        finally:
+            assert uploader.stop()
+        calls = endpoint.calls()
+    assert len(calls) >= 3 and all(c.event_ids == ids for c in calls)  # 0.2 s, 0.4 s, 0.8 s
+    assert uploader.read_timeout_s >= 0.8
+    assert "slower than aws.read_timeout_s (0.2 s)" in (uploader.status().slow_endpoint or "")
+
+
+def test_the_read_timeout_grows_to_its_cap_and_no_further(queue: EventQueue) -> None:
+    uploader = Uploader(queue, Targets(TRACKING_ID), aws=AwsSettings(read_timeout_s=2.0),
+                        client=object(), max_read_timeout_s=30.0)
+    timeout = botocore.exceptions.ReadTimeoutError(endpoint_url="http://127.0.0.1:9")
+    grown = []
+    for _ in range(6):
+        uploader._on_error(None, timeout)
+        grown.append(uploader.read_timeout_s)
+    assert grown == [4.0, 8.0, 16.0, 30.0, 30.0, 30.0]
+    assert "waiting up to 30 s" in (uploader.status().slow_endpoint or "")

@@ -9,6 +9,11 @@ What it models, from the CloudWatch documentation:
   `GROUP BY KioskId, Site` it returns one time series per kiosk, and an alarm on it
   evaluates each series as a contributor of its own (the alarm is in ALARM while any
   contributor is);
+- a metric-math `SUM(id)` of a grouped query (`id`, not returned itself) adds up, per
+  period, the values of the series that have one (a GROUP BY result is an array of
+  time series, which any metric-math function taking an array accepts: "Use Metrics
+  Insights queries with metric math" in the CloudWatch guide); a period where no
+  series has a value has no value;
 - a contributor breaches in a period when its value compares to the threshold, or when
   the period has no value and `TreatMissingData` is `breaching`; it is in ALARM when at
   least `DatapointsToAlarm` of the last `EvaluationPeriods` periods breach.
@@ -33,6 +38,7 @@ QUERY = re.compile(
     r"FROM SCHEMA\(\"\$\{Namespace\}\", KioskId, Site\)"
     r"(?: GROUP BY (?P<group>\w+(?:, \w+)*))?"
     r"(?: ORDER BY (?P<order>AVG|COUNT|MAX|MIN|SUM)\(\) (?:ASC|DESC))?$")
+SUM_OF = re.compile(r"SUM\((?P<id>[a-z]\w*)\)$")
 FUNCTIONS: dict[str, Callable[[Sequence[float]], float]] = {
     "AVG": lambda v: sum(v) / len(v), "COUNT": len, "MAX": max, "MIN": min, "SUM": sum}
 COMPARE: dict[str, Callable[[float, float], bool]] = {
@@ -94,8 +100,18 @@ def evaluate(alarm: Mapping[str, Any], points: Iterable[Point], now: float,
     """The alarm's state at `now` (the end of the last complete bucket)."""
     (query,) = [q for q in alarm["Metrics"] if q.get("ReturnData")]
     expression = _resolve(query["Expression"], params, mappings)
+    summed = SUM_OF.match(expression)
+    if summed:  # metric math over a grouped query: one series, the sum over the groups
+        (query,) = [q for q in alarm["Metrics"] if q["Id"] == summed["id"]]
+        expression = _resolve(query["Expression"], params, mappings)
     period = float(_resolve(query["Period"], params, mappings))
     series = run_query(expression, points, period)
+    if summed:
+        total: dict[float, float] = {}
+        for values in series.values():
+            for t, v in values.items():
+                total[t] = total.get(t, 0.0) + v
+        series = {(): total}  # one series, even with no value at all (all silent)
     n = int(_resolve(alarm["EvaluationPeriods"], params, mappings))
     m = int(_resolve(alarm.get("DatapointsToAlarm", n), params, mappings))
     threshold = float(_resolve(alarm["Threshold"], params, mappings))

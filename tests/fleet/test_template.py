@@ -52,8 +52,12 @@ def template() -> dict[str, Any]:
 def test_dashboard_body_is_json_after_substitution() -> None:
     body = template()["Resources"]["FleetDashboard"]["Properties"]["DashboardBody"]["!Sub"][0]
     filled = re.sub(r"\$\{Period\}", "300", body)
-    filled = re.sub(r"\$\{[^}]+\}", "X", filled)
-    dashboard = json.loads(filled)
+    # ${Missing}: KiosksMissing's ARN after a comma, or nothing (ExpectedKiosks 0)
+    alarms = {}
+    for missing in ("", ', "arn:missing"'):
+        dashboard = json.loads(re.sub(r"\$\{[^}]+\}", "X", filled.replace("${Missing}", missing)))
+        alarms[missing] = dashboard["widgets"][0]["properties"]["alarms"]
+    assert alarms == {"": ["X"] * 6, ', "arn:missing"': ["X"] * 6 + ["arn:missing"]}
     searched = {re.search(r'MetricName=\\?"(\w+)', w["properties"]["metrics"][0][0]["expression"])
                 .group(1) for w in dashboard["widgets"] if w["type"] == "metric"}  # type: ignore[union-attr]
     assert searched <= set(METRICS) and {"Heartbeat", "CameraLive", "Visits"} <= searched
@@ -62,7 +66,7 @@ def test_dashboard_body_is_json_after_substitution() -> None:
 def test_alarms_and_policy_cover_the_issue() -> None:
     text = TEMPLATE.read_text()
     for alarm in ("NoHeartbeatAlarm", "CameraNotLiveAlarm", "DeadLettersAlarm", "CrashLoopAlarm",
-                  "DiskLowAlarm", "QueueGrowingAlarm"):
+                  "DiskLowAlarm", "QueueGrowingAlarm", "KiosksMissingAlarm"):
         assert f"  {alarm}:\n    Type: AWS::CloudWatch::Alarm" in text
     for metric in re.findall(r"SELECT \w+\((\w+)\)", text):
         assert metric in METRICS
@@ -91,11 +95,11 @@ def test_alarm_periods_follow_the_kiosks_bucket_length() -> None:
         assert 60 % int(minutes) == 0
     alarms = {name: r["Properties"] for name, r in t["Resources"].items()
               if r["Type"] == "AWS::CloudWatch::Alarm"}
-    assert len(alarms) == 6
-    for name, alarm in alarms.items():
-        assert [m["Period"] for m in alarm["Metrics"]] == [BUCKET_PERIOD], name
+    assert len(alarms) == 7
+    for name, alarm in alarms.items():  # (KiosksMissing's SUM has no period of its own)
+        assert [m["Period"] for m in alarm["Metrics"] if "Period" in m] == [BUCKET_PERIOD], name
     hour = {"!FindInMap": ["Buckets", {"!Ref": "BucketMinutes"}, "PerHour"]}
     growing = alarms["QueueGrowingAlarm"]
     assert growing["EvaluationPeriods"] == growing["DatapointsToAlarm"] == hour
     sub = t["Resources"]["FleetDashboard"]["Properties"]["DashboardBody"]["!Sub"]
-    assert sub[1] == {"Period": BUCKET_PERIOD} and ", 300" not in sub[0]
+    assert sub[1]["Period"] == BUCKET_PERIOD and ", 300" not in sub[0]

@@ -6,7 +6,10 @@ next page (the tester's catalog: `happy-balloons-01` on 5 of 6 pages while
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
+import pytest
 
 from kiosk.domain import Emotion, Item
 from kiosk.recommend.embedded import EmbeddedRecommender
@@ -45,3 +48,35 @@ def test_no_image_of_the_pool_waits_while_a_shown_one_repeats() -> None:
             seen |= set(page.item_ids) & pool
         starved += seen != pool
     assert starved == 0
+
+
+@pytest.mark.parametrize("looks", [True, False], ids=["features", "no-features"])
+def test_fillers_of_a_small_pool_go_unseen_first_too(looks: bool) -> None:
+    """One happy image, so each page of 3 is topped up with 2 "fillers" from the
+    neighbouring folders (calm, surprised: 6 images). Each filler is shown once before
+    any comes back, none is on two pages in a row, and in any 6 pages all 6 are seen.
+    Before, the fillers' shown marks were never cleared: after the first 3 pages they
+    were picked by score alone. In these 20 visits of 12 pages: with features 6 visits
+    left a filler out of 6 pages in a row; without, a filler was on the next page
+    again 97 times (the tester's finding)."""
+    rng = np.random.default_rng(1)
+    names = [("happy", "happy-1.jpg")]
+    names += [(e, f"{e}-{n}.jpg") for e in ("calm", "surprised", "sad") for n in range(3)]
+    items = [Item(id=f"emotions/{e}/{f}", emotion=Emotion.parse(e), path=f"/nowhere/{e}/{f}")
+             for e, f in names]
+    feats = rng.normal(size=(len(items), 16)).astype(np.float32)
+    feats /= np.linalg.norm(feats, axis=1, keepdims=True)
+    fillers = {i.id for i in items if i.emotion in (Emotion.CALM, Emotion.SURPRISED)}
+    for seed in range(20):
+        rec = EmbeddedRecommender(seed=seed)
+        rec.set_catalog(items, feats if looks else None)
+        pages: list[set[str]] = []
+        for _ in range(12):
+            page = rec.page(f"v{seed}", HAPPY, mode="emotion", page_size=3)
+            rec.record_impression(page.visit_id, HAPPY, page.item_ids)
+            assert "emotions/happy/happy-1.jpg" in page.item_ids
+            pages.append(set(page.item_ids) & fillers)
+            assert len(pages[-1]) == 2
+        assert set().union(*pages[:3]) == fillers, seed
+        assert not any(a & b for a, b in itertools.pairwise(pages)), seed
+        assert all(set().union(*pages[s:s + 6]) == fillers for s in range(7)), seed

@@ -114,3 +114,19 @@ def test_visitor_text_is_shown_as_written(make_window: Any) -> None:
     win.show_like_failed("x", notices.VisitorText("Likes are off on this kiosk today."))
     assert win.toast.text() == "Likes are off on this kiosk today."
     assert win.last_problem == ""
+
+
+def test_a_visit_end_clears_the_visitors_toast_not_the_operators(make_window: Any) -> None:
+    """`clear_visitor_notice` (the visit controller, at each visit's end): the toast a
+    visitor was shown goes at once; one on the operator's review screen stays."""
+    win = make_window()
+    win.show()
+    win._show("main")
+    win.show_like_failed("x", "attempt to write a readonly database")
+    assert win.toast.isVisible() and win.toast.text() == notices.like_not_saved()
+    win.clear_visitor_notice()
+    assert not win.toast.isVisible()
+    win._show("curation")
+    win.show_message("cannot open the pending pool: disk I/O error")
+    win.clear_visitor_notice()  # the idle timeout ended a visit behind the panel
+    assert win.toast.isVisible()

@@ -79,6 +79,11 @@ def test_flush_without_uploads_says_so_and_the_queue_says_why(
     tap(qtbot, window.admin.buttons["flush_events"])
     assert window.admin.notice_text() == "Uploading the queued events now."
 
+    # a retry wait says when the next try goes out (before: "retrying soon", for minutes)
+    window.set_status({**RAW_STATUS, "uploads_configured": True, "online": True,
+                       "uploader": "backoff", "retry_in_s": 41.6})
+    assert "AWS is busy, next try in 42 s" in events.detail.text()
+
 
 def test_the_factory_pin_is_flagged_until_changed(
     make_window: Any, caplog: pytest.LogCaptureFixture

@@ -11,7 +11,13 @@ import pytest
 
 from kiosk.config import VisionSettings
 from kiosk.domain import Box, Emotion, Face, Frame
-from kiosk.vision.appearance import DOUBT_SIMILARITY, STILL_IOU, signature, similarity
+from kiosk.vision.appearance import (
+    DOUBT_SIMILARITY,
+    RETURNING_SIMILARITY,
+    STILL_IOU,
+    signature,
+    similarity,
+)
 from kiosk.vision.pipeline import VisionPipeline
 from tests.vision.test_pipeline import (
     CENTRE,
@@ -91,6 +97,34 @@ def test_another_person_after_the_track_expired_is_a_new_person_read_afresh(rig:
     assert back.reading is not None and back.reading.emotion is Emotion.SAD
     assert rig.pipeline.switches == 1
     assert not rig.step().new_person
+
+
+def test_a_somewhat_alike_person_after_the_track_expired_is_read_afresh(rig: Rig) -> None:
+    # Another person about 0.7 alike (over the switch check's 0.6, under
+    # `RETURNING_SIMILARITY` 0.8; two different people scored up to 0.65) arriving
+    # after a gap within the visit's grace inherited the previous shopper's settled
+    # emotion: the gap was judged at 0.6, the visit's start (`returning`) at 0.8.
+    half = _blend(0.5)
+    assert VisionSettings().switch_similarity <= _likeness(half) < RETURNING_SIMILARITY
+    first = rig.step(1.0, [CENTRE])
+    assert first.reading is not None and first.reading.emotion is Emotion.HAPPY
+    rig.step(1.5, [])  # the track expires (1 s), the visit does not (3 s)
+    rig.image = half
+    rig.classifier.reading = peaked(Emotion.SAD, 0.9)
+    back = rig.step(boxes=[CENTRE])
+    assert back.visit_id == first.visit_id and not back.visit_started
+    assert back.new_person and rig.pipeline.switches == 1
+    assert back.reading is not None and back.reading.emotion is Emotion.SAD
+
+
+def test_the_visitor_back_after_the_track_expired_keeps_the_emotion(rig: Rig) -> None:
+    first = rig.step(1.0, [CENTRE])
+    rig.step(1.5, [])
+    rig.classifier.reading = peaked(Emotion.SAD, 0.9)
+    back = rig.step(boxes=[CENTRE])  # the same look: the visitor re-detected
+    assert back.visit_id == first.visit_id and not back.new_person
+    assert rig.pipeline.switches == 0
+    assert back.reading is not None and back.reading.emotion is Emotion.HAPPY  # held
 
 
 def test_a_switch_found_by_a_scan_step_is_read_on_that_step() -> None:

@@ -46,6 +46,8 @@ class GatedBackend:
         self.page_gate.set()
         self.commit_gate = threading.Event()
         self.commit_gate.set()
+        self.catalog_gate = threading.Event()
+        self.catalog_gate.set()
         self.committed: list[str] = []
         self.learned: list[str] = []
         self.n = 0
@@ -75,6 +77,10 @@ class GatedBackend:
     def end_visit(self, visit_id: str) -> None:
         pass
 
+    def check_catalog(self) -> int:
+        assert self.catalog_gate.wait(30)  # a stat on a slow network mount
+        return 1
+
     def status(self) -> dict[str, Any]:
         return {}
 
@@ -91,6 +97,7 @@ def wired(qtbot: QtBot) -> Iterator[tuple[VisitController, View, GatedBackend]]:
     yield controller, view, backend
     backend.page_gate.set()
     backend.commit_gate.set()
+    backend.catalog_gate.set()
     controller.stop()
     recommend.stop(5.0)
     events.stop(5.0)
@@ -105,18 +112,20 @@ def _first_page(controller: VisitController, qtbot: QtBot) -> Page:
     return controller.page
 
 
-def test_like_is_recorded_while_a_page_request_waits(
+def test_like_is_recorded_while_the_recommend_worker_is_busy(
     wired: tuple[VisitController, View, GatedBackend], qtbot: QtBot
 ) -> None:
+    """(A like on a page being replaced, after Next, is refused instead: its card could
+    not say "Liked"; tests/controllers/test_page_change.py.)"""
     controller, view, backend = wired
     page = _first_page(controller, qtbot)
-    backend.page_gate.clear()  # the next page hangs on "Personalize"
-    controller.on_next()
+    backend.catalog_gate.clear()  # the recommend worker hangs on a slow catalog mount
+    controller._check_catalog()
     controller.on_like(page.item_ids[0])
     qtbot.waitUntil(lambda: "show_like_confirmed" in view.names(), timeout=10000)
-    assert backend.committed == [page.item_ids[0]]  # saved while the page still waits
+    assert backend.committed == [page.item_ids[0]]  # saved while the worker is stuck
     assert backend.learned == []  # learning waits its turn on the recommend thread
-    backend.page_gate.set()
+    backend.catalog_gate.set()
     qtbot.waitUntil(lambda: backend.learned == [page.item_ids[0]], timeout=10000)
 
 

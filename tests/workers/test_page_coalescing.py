@@ -1,5 +1,7 @@
 """Next taps while a page loads (issue 18): coalesced into the page on its way, one
-page request at a time, and a page the screen never drew sends no impression."""
+page request at a time, and a page the screen never drew sends no impression.
+The shopper looks at each drawn page for 5 s (on a fake clock): a page passed over
+within `GLANCE_S` sends none either (tests/controllers/test_page_change.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from kiosk.backend import KioskBackend
 from kiosk.config import load_settings
 from kiosk.controllers.visit import VisitController
 from kiosk.domain import Emotion, Item, Page
+from kiosk.testing import FakeClock
 from tests.test_controller import FakeView, result
 
 
@@ -85,12 +88,14 @@ class Queue:
 
 
 @pytest.fixture
-def rig(qtbot: QtBot) -> Iterator[tuple[VisitController, HeldWorker, Recommender, Queue, Any]]:
+def rig(qtbot: QtBot) -> Iterator[tuple[VisitController, HeldWorker, Recommender, Queue, Any,
+                                         FakeClock]]:
     worker, recommender, queue, view = HeldWorker(), Recommender(), Queue(), FakeView()
+    clock = FakeClock()
     backend = KioskBackend(recommender=recommender, queue=queue)  # type: ignore[arg-type]
     backend.defer_event = lambda fn, *args: fn(*args)  # impressions inline for the test
-    controller = VisitController(load_settings(env={}), view, worker, backend)
-    yield controller, worker, recommender, queue, view
+    controller = VisitController(load_settings(env={}), view, worker, backend, clock=clock)
+    yield controller, worker, recommender, queue, view, clock
     controller.stop()
 
 
@@ -99,15 +104,17 @@ def shown(view: Any) -> list[tuple[str, ...]]:
 
 
 def test_next_taps_while_a_page_loads_are_answered_by_that_page(rig: Any) -> None:
-    controller, worker, recommender, queue, view = rig
+    controller, worker, recommender, queue, view, clock = rig
     controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
     worker.run_all()
     assert len(shown(view)) == 1
+    clock.advance(5.0)  # looked at (`GLANCE_S`)
     for _ in range(3):  # impatient taps while Personalize is slow
         controller.on_next()
     assert worker.names().count("page") == 1  # one request, not three
     worker.run_all()
     assert recommender.pages == 2 and len(shown(view)) == 2
+    clock.advance(5.0)
     controller.on_next()
     worker.run_all()
     # impressions: only for pages that were drawn (the first two; the third is on screen)
@@ -117,9 +124,10 @@ def test_next_taps_while_a_page_loads_are_answered_by_that_page(rig: Any) -> Non
 def test_a_page_superseded_while_loading_is_never_drawn_and_sends_no_impression(
     rig: Any,
 ) -> None:
-    controller, worker, recommender, queue, view = rig
+    controller, worker, recommender, queue, view, clock = rig
     controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
     worker.run_all()
+    clock.advance(5.0)
     controller.on_next()  # page 2 asked ...
     controller.on_mood_picked("SAD")  # ... and the mood changes while it loads
     assert worker.names().count("page") == 1
@@ -129,13 +137,14 @@ def test_a_page_superseded_while_loading_is_never_drawn_and_sends_no_impression(
     drawn = shown(view)
     assert len(drawn) == 2 and recommender.pages == 3
     assert all("/sad/" in i for i in drawn[-1])
+    clock.advance(5.0)
     controller.on_next()
     worker.run_all()
     assert queue.impressions == drawn  # page 2 (never drawn) has no impression
 
 
 def test_a_failed_page_lets_the_next_request_through(rig: Any) -> None:
-    controller, worker, _recommender, _queue, view = rig
+    controller, worker, _recommender, _queue, view, _clock = rig
     controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
     *_, on_error = worker.jobs.pop(0)
     on_error(RuntimeError("catalog gone"))

@@ -1,0 +1,42 @@
+"""A page being replaced takes no likes: its Like buttons close, visibly, until the
+next page is drawn (tester's finding 6: a Like tapped 150 ms after Next was saved for
+an image that left before it could say "Liked")."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from kiosk.domain import Emotion
+from kiosk.ui.main_window import MainWindow
+from kiosk.ui.testing import make_page, settle
+
+
+def test_like_buttons_close_while_the_page_is_replaced(window: MainWindow, qtbot: QtBot
+                                                      ) -> None:
+    page, images = make_page(3)
+    window.wake()
+    settle(window)
+    window.show_page(page, images)
+    liked: list[str] = []
+    window.like_requested.connect(liked.append)
+    first = window.main.grid.cards()[0]
+    qtbot.mouseClick(first.like_button, Qt.MouseButton.LeftButton)
+    assert liked == [page.items[0].id]
+
+    window.set_page_leaving(True)  # Next was tapped: the new page is on its way
+    cards = window.main.grid.cards()
+    assert not any(c.like_button.isEnabled() for c in cards)
+    qtbot.mouseClick(cards[1].like_button, Qt.MouseButton.LeftButton)
+    assert liked == [page.items[0].id]  # no like for the leaving page
+    assert cards[1].like_state() == "idle" and cards[1].like_button.text() == "Like"
+    assert first.like_state() == "pending"  # a like on its way still says "Saving…"
+
+    window.set_page_leaving(False)  # no new page came: the old one takes likes again
+    assert cards[1].like_button.isEnabled()
+    window.set_page_leaving(True)
+    new, new_images = make_page(3, Emotion.CALM)
+    window.show_page(new, new_images)  # the new page takes likes
+    card = window.main.grid.cards()[1]
+    qtbot.mouseClick(card.like_button, Qt.MouseButton.LeftButton)
+    assert liked == [page.items[0].id, new.items[1].id]
