@@ -44,8 +44,8 @@ log = logging.getLogger(__name__)
 MODEL_FILE = "retinaface_mobilenet025.pt"
 # Input (width, height) of `detect_region` (see kiosk.vision.focus for the measurements).
 ROI_SIZE = (144, 192)
-# BGR_MEAN as an OpenCV scalar (B, G, R, unused).
-_MEAN_SCALAR = (*BGR_MEAN, 0.0)
+# BGR_MEAN as an OpenCV scalar: (B, G, R, unused), a float64 4-vector.
+_MEAN_SCALAR = np.array((*BGR_MEAN, 0.0))
 
 
 def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float) -> list[int]:
