@@ -157,11 +157,12 @@ class QueueConnection:
                 raise CorruptQueueError(self._corrupt_message(f"quick_check: {row and row[0]}"))
             if self._snapshot is None:
                 schema.migrate(conn, path=str(self.path), what=f"the {self.name}")
-            elif schema.version(conn) != schema.LATEST:
+            elif not schema.READ_ONLY_OLDEST <= schema.version(conn) <= schema.LATEST:
                 raise SchemaError(
                     f"the {self.name} {self.path} is version {schema.version(conn)} (this "
-                    f"kiosk reads {schema.LATEST}) and its folder is read-only, so it cannot "
-                    "be upgraded; make the folder writable and restart the kiosk")
+                    f"kiosk reads {schema.READ_ONLY_OLDEST} to {schema.LATEST}) and its folder "
+                    "is read-only, so it cannot be upgraded; make the folder writable and "
+                    "restart the kiosk")
             self._page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
         except SchemaError:
             raise

@@ -89,6 +89,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
 )
 LATEST = len(MIGRATIONS)
+# The oldest version a read-only queue (a folder that cannot be written, so no upgrade)
+# is still read as it is: step 3 -> 4 only adds the `uploader` table, which read-only
+# code never writes (`kiosk.events.upload_lease` reads it as absent: no record).
+READ_ONLY_OLDEST = 3
 WHAT = "the event queue"
 REMEDY = "move the database aside (the kiosk then starts an empty queue)"
 SCHEMA = Schema(WHAT, tuple(";\n".join(step) for step in MIGRATIONS), REMEDY)

@@ -5,7 +5,8 @@ and renews it with each claim; another uploader of the same name (the running ki
 `kiosk-admin events flush`) then waits instead of sending the same batch at the same
 time. A lease ends by itself after its `ttl_s` (a crashed or stopped holder never blocks
 the other for longer) and at once with `release_upload`. On a read-only queue no lease
-can be written: the claim always succeeds (nothing to coordinate with but itself).
+can be written: the claim always succeeds (nothing to coordinate with but itself); a
+read-only queue may also be version 3, without the table (`uploader_record`: None).
 
 The status: the kiosk's uploader writes its state, last error and next try there
 (`record_uploader_status`), so `kiosk-admin events status` over SSH tells "waiting"
@@ -80,11 +81,16 @@ class UploadLeaseMixin(QueueConnection):
 
     def uploader_record(self, name: str) -> dict[str, Any] | None:
         """What `name`'s uploader recorded last, with `recorded_at` (Unix time) and the
-        lease's holder while it runs; None when nothing was recorded."""
+        lease's holder while it runs; None when nothing was recorded (also when a
+        read-only version-3 queue has no `uploader` table: nothing was ever recorded)."""
         try:
             row = self._conn().execute(
                 "SELECT status, written_at, holder, lease_until FROM uploader WHERE name = ?",
                 (name,)).fetchone()
+        except sqlite3.OperationalError as exc:
+            if self.read_only and "no such table" in str(exc):
+                return None
+            raise self._translate(exc) from exc
         except sqlite3.DatabaseError as exc:
             raise self._translate(exc) from exc
         if row is None or not row[0]:

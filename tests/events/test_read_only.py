@@ -147,3 +147,53 @@ def test_a_queue_that_cannot_be_written_for_lack_of_space_says_the_disk_is_full(
     assert "free space on it" in full and "writable again" not in full
     read_only = read_only_message(tmp_path / "events.sqlite3", "Read-only file system")
     assert "Make the data folder writable again" in read_only and "is full" not in read_only
+
+
+@pytest.mark.parametrize("name", ["event queue", "metrics queue"])
+def test_a_version_3_queue_in_a_read_only_folder_is_read_and_uploaded(
+    db_path: Path, new_like: Callable[..., Like], monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """Schema 3 -> 4 only adds the `uploader` table, which read-only code never writes:
+    a version-3 queue whose folder cannot be written (so it cannot be upgraded) was
+    refused as a whole ("version 3 (this kiosk reads 4)"), so nothing already queued
+    was uploaded. It is now read as it is; the uploader's record is simply absent."""
+    from kiosk.events import connection
+    from kiosk.events.uploader import Uploader
+
+    likes = [new_like() for _ in range(3)]
+    with EventQueue(db_path, name=name) as queue:
+        for like in likes:
+            queue.record_like(like)
+    with sqlite3.connect(db_path) as conn:  # as a kiosk before today's step 4 left it
+        conn.execute("DROP TABLE uploader")
+        conn.execute("PRAGMA user_version = 3")
+    conn.close()
+    monkeypatch.setattr(connection, "write_problem", lambda folder: "Read-only file system")
+    with EventQueue(db_path, name=name) as old:
+        assert "Read-only file system" in old.read_only
+        assert old.uploader_record(Uploader.name) is None
+        assert old.claim_upload(Uploader.name, "me", 5.0) is None  # nothing to coordinate
+        old.record_uploader_status(Uploader.name, "me", {"state": "idle"})  # never raises
+        batch = old.next_batch(ALL)
+        assert batch is not None
+        assert sorted(r.record_id for r in batch.rows) == sorted(x.event_id for x in likes)
+        assert old.ack(batch.ids) == 3
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3  # untouched
+    conn.close()
+
+
+def test_a_read_only_queue_older_than_version_3_is_refused_with_what_to_do(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk.events.errors import SchemaError
+    from kiosk.events import connection, schema
+
+    db_path.parent.mkdir(parents=True)
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    schema.migrate(conn, target=2)
+    conn.close()
+    monkeypatch.setattr(connection, "write_problem", lambda folder: "Read-only file system")
+    with pytest.raises(SchemaError, match=r"version 2 \(this kiosk reads 3 to 4\).*make the "
+                                          "folder writable"):
+        EventQueue(db_path)
