@@ -29,6 +29,7 @@ once (stamped with their own bucket's start).
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 import uuid
 from functools import partial
@@ -47,6 +48,10 @@ from kiosk.fleet import ledger
 from kiosk.fleet.metrics import MAX_AGE_S, bucket_datums, default_kiosk_id, to_api
 
 log = logging.getLogger(__name__)
+
+# what reading a damaged analytics store or fleet ledger raises: the kiosk's own errors,
+# raw sqlite3 ones (AnalyticsStore.buckets) and bad JSON or values (ledger._load, rows)
+CATCH_UP_ERRORS = (KioskError, AnalyticsError, sqlite3.Error, ValueError, TypeError, OSError)
 
 
 def metric_record(datums: list[dict[str, Any]], created_at: float) -> Record:
@@ -176,12 +181,18 @@ class FleetPublisher:
             ledger.prune(conn, now - MAX_AGE_S)
             ledger.mark(conn, open_start)
 
+        # best effort: a damaged analytics page or ledger entry costs the previous run's
+        # late counts, never this run's fleet metrics (the app starts the publisher next)
+        reading = self.queue.path  # the file being read when something fails
+        queued = 0
         try:
             last = self.queue.transact("read the fleet ledger", ledger.last_start)
-            queued = 0
             if last is not None:
                 since = max(last, now - MAX_AGE_S)
-                for stored in store.buckets(since, last + 2 * bucket_s):
+                reading = store.path
+                stored_buckets = store.buckets(since, last + 2 * bucket_s)
+                reading = self.queue.path
+                for stored in stored_buckets:
                     old = self.queue.transact("read the fleet ledger", partial(
                         ledger.handed, start=stored.start, span_s=stored.span_s))
                     rest = ledger.unsent(stored, old)
@@ -191,9 +202,12 @@ class FleetPublisher:
                                  "stopped; queued now (visits %d, likes %d, pages %d)",
                                  rest.start, rest.visits, rest.likes, rest.pages)
             self.queue.transact("mark the fleet ledger", mark)
-        except (KioskError, AnalyticsError) as exc:
-            log.error("fleet: the previous run's unsent buckets not checked: %s", exc)
-            return 0
+        except CATCH_UP_ERRORS as exc:
+            log.warning("fleet: the previous run's unsent buckets were not checked: %s "
+                        "cannot be read (%s: %s); fleet metrics go on for this run, only "
+                        "counts the previous run did not send are left out. If this repeats, "
+                        "stop the kiosk and move %s aside (a new one is started)",
+                        reading, type(exc).__name__, exc, reading)
         return queued
 
     def _record(self, bucket: BucketStats) -> bool:

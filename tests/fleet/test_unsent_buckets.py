@@ -199,3 +199,45 @@ def test_a_row_and_its_ledger_entry_commit_together(tmp_path: Path) -> None:
         queue.close()
     with pytest.raises(EventsError):
         queue.transact("read", ledger.last_start)  # closed
+
+
+@pytest.mark.parametrize("damage", ["analytics page", "ledger entry", "sqlite error"])
+def test_a_damaged_catch_up_is_skipped_with_a_warning_and_the_run_goes_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch,
+    damage: str,
+) -> None:
+    """`publish_unsent` runs before the app starts the publisher: a damaged analytics
+    row (ValueError from json), a damaged ledger entry (ledger._load) or a raw sqlite3
+    error from AnalyticsStore.buckets escaped it, so one bad page turned the fleet's
+    metrics (heartbeats) off for the whole run. Now: one WARNING naming the file and
+    what to do, 0 rows, and this run's buckets are queued as usual."""
+    run(tmp_path, T0 + 10, 100, visits=3, likes=2)  # killed: bucket 0 left to catch up
+    analytics, metrics = tmp_path / "analytics.sqlite3", tmp_path / "metrics.sqlite3"
+    if damage == "analytics page":
+        with sqlite3.connect(analytics) as db:
+            db.execute("UPDATE buckets SET dwell_hist = '{not json' WHERE start = ?", (T0,))
+        db.close()
+    elif damage == "ledger entry":
+        with sqlite3.connect(metrics) as db:
+            db.execute("UPDATE fleet_ledger SET counts = '{not json'")
+        db.close()
+    else:
+        def malformed(self: AnalyticsStore, *args: object) -> list[BucketStats]:
+            raise sqlite3.DatabaseError("database disk image is malformed")
+
+        monkeypatch.setattr(AnalyticsStore, "buckets", malformed)
+    bad = metrics if damage == "ledger entry" else analytics
+    with caplog.at_level("WARNING", logger="kiosk.fleet.publisher"):
+        assert run(tmp_path, T0 + 400, 50, visits=1) == 0
+    (warning,) = [r for r in caplog.records if r.name == "kiosk.fleet.publisher"]
+    assert warning.levelname == "WARNING"
+    text = warning.getMessage()
+    assert f"{bad} cannot be read" in text and f"move {bad} aside" in text
+    assert "fleet metrics go on for this run" in text
+    queue = EventQueue(metrics, synchronous="NORMAL")  # the publisher can go on
+    try:
+        pub = publisher(queue)
+        pub.on_bucket(BucketStats(T0 + 2 * B, B, pages=4))
+        assert queue.refresh_counts().pending_total == 1
+    finally:
+        queue.close()
