@@ -186,8 +186,8 @@ def test_a_version_3_queue_in_a_read_only_folder_is_read_and_uploaded(
 def test_a_read_only_queue_older_than_version_3_is_refused_with_what_to_do(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kiosk.events.errors import SchemaError
     from kiosk.events import connection, schema
+    from kiosk.events.errors import SchemaError
 
     db_path.parent.mkdir(parents=True)
     conn = sqlite3.connect(db_path, isolation_level=None)
