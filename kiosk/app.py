@@ -421,7 +421,7 @@ class Kiosk:
         if queue is None or self.uploader is not None:
             return
         from kiosk.events.queue import EventQueue
-        from kiosk.events.uploader import Uploader
+        from kiosk.events.uploader import MAX_STOP_WAIT_S, Uploader
 
         if not isinstance(queue, EventQueue):  # a test's stand-in: nothing to upload
             return
@@ -431,7 +431,8 @@ class Kiosk:
             return
         uploader.start()
         self.uploader = self.backend.uploader = uploader
-        self.cleanups.register("uploader", lambda: uploader.stop(4.0), 5.0)
+        # stop() waits for the call in flight and its ack (the current read timeout)
+        self.cleanups.register("uploader", uploader.stop, MAX_STOP_WAIT_S + 1.0)
 
     def _stop_events(self) -> bool:
         # save every like still queued (a lock is retried within its bound), then

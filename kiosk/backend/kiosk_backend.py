@@ -296,8 +296,8 @@ class KioskBackend:
 
     def close_events(self) -> None:
         """Events-thread clean-up, after the uploader stopped: close the queue."""
-        if self.uploader is not None:
-            self.uploader.stop(3.0)
+        if self.uploader is not None:  # its own wait: the call in flight and its ack
+            self.uploader.stop()
         if self.queue is not None:
             self.queue.close()
 

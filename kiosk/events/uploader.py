@@ -21,6 +21,9 @@ Failures:
   well have taken the events) doubles the time the next try waits for its answer, up to
   `max_read_timeout_s` (a new client; logged once per step and shown as
   `slow_endpoint`), so a slow endpoint drains instead of being sent the same batch forever;
+  after `STEP_DOWN_AFTER` calls in a row each answered within half of it, it halves
+  again, down to the configured one (a slow spell does not make every later stalled
+  call wait 30 s);
 - credential or permission errors: BLOCKED (an operator must fix them); retried at the
   same capped backoff, rows kept;
 - `InvalidInputException`, `ResourceNotFoundException` and other 4xx: the rows go to the
@@ -28,8 +31,16 @@ Failures:
   does not take nine good ones with it).
 
 Two uploaders of one queue (the kiosk's and `kiosk-admin events flush`) never send at
-the same time: each claims the queue's upload lease before it takes a batch and lets it
-go when idle or waiting to retry; the other waits for it (`kiosk.events.upload_lease`).
+the same time: each claims the queue's upload lease before it takes a batch, renews it
+before each call (a refused batch split into single rows is several calls; the lease
+lasts one call) and lets it go when idle or waiting to retry; the other waits for it
+(`kiosk.events.upload_lease`). An uploader that finds its lease taken mid-pass (it ran
+out) sends nothing more: the other one sends those rows.
+
+`stop()` waits for the call in flight (connect + the current read timeout) and its
+ack, at most `MAX_STOP_WAIT_S` (the kiosk must stop within systemd's TimeoutStopSec);
+rows of a call still unanswered then are sent again at the next start, with the same
+event ids, which Personalize ignores.
 With `record_status` (the kiosk's) the state, last error and next try are written to the
 queue, so `kiosk-admin events status` shows them.
 
@@ -78,6 +89,9 @@ TOO_OLD = "EventTooOld"
 DAY_S = 86400.0
 LEASE_POLL_S = 0.5  # how often an uploader looks again while another one sends
 LEASE_MARGIN_S = 5.0  # a lease outlasts the longest call by this much
+STEP_DOWN_AFTER = 10  # fast answers in a row before a grown read timeout halves again
+ACK_WAIT_S = 1.0  # what `stop` allows for the ack after the call in flight
+MAX_STOP_WAIT_S = 10.0  # `stop`'s wait at most, however long the read timeout grew
 RECORD_INTERVAL_S = 5.0  # the status written to the queue while a drain progresses
 
 
@@ -169,6 +183,7 @@ class Uploader:
         self._configured_read_timeout_s = self._aws.read_timeout_s
         self.max_read_timeout_s = max(max_read_timeout_s, self._aws.read_timeout_s)
         self._slow_endpoint: str | None = None
+        self._fast_answers = 0  # calls in a row answered within half the read timeout
         self._client = client
         self._owns_client = client is None
         self.max_backoff_s = max_backoff_s
@@ -234,9 +249,18 @@ class Uploader:
                                         daemon=True)
         self._thread.start()
 
-    def stop(self, timeout: float = 5.0) -> bool:
-        """Stop the thread (an in-flight call finishes or times out first); True when it
-        ended within `timeout`."""
+    @property
+    def stop_wait_s(self) -> float:
+        """How long `stop` waits by default: the call in flight (connect + the current
+        read timeout) and its ack, at most MAX_STOP_WAIT_S."""
+        return min(MAX_STOP_WAIT_S,
+                   self._aws.connect_timeout_s + self._aws.read_timeout_s + ACK_WAIT_S)
+
+    def stop(self, timeout: float | None = None) -> bool:
+        """Stop the thread (an in-flight call finishes or times out first, and its rows
+        are acked); True when it ended within `timeout` (None: `stop_wait_s`)."""
+        if timeout is None:
+            timeout = self.stop_wait_s
         self.queue.remove_listener(self.wake)
         self._stop.set()
         self._wake.set()
@@ -384,12 +408,14 @@ class Uploader:
         return self._send(batch)
 
     def _claim(self) -> bool:
-        """Take or renew the upload lease; False while another uploader holds it."""
+        """Take or renew the upload lease (for one call); False while another uploader
+        holds it."""
         ttl = self._aws.connect_timeout_s + self._aws.read_timeout_s + LEASE_MARGIN_S
         other = self.queue.claim_upload(self.name, self.holder, ttl)
         if other is None:
             self._leased, self._waiting_for = True, None
             return True
+        self._leased = False
         if other != self._waiting_for:
             self._log.info("%s: another uploader (%s) is sending from this queue; waiting "
                            "for it", self.name, other)
@@ -421,16 +447,22 @@ class Uploader:
         wait = self._limiter.reserve()
         if wait > 0 and self._stop.wait(wait):
             return False
+        if self._client is None and not self._make_client():  # a new timeout, mid-split
+            return False
+        if not self._claim():  # the lease ran out mid-pass: the other uploader sends these
+            return True
+        started = time.monotonic()
         try:
             getattr(self._client, method)(**params)
         except Exception as exc:
             return self._on_error(batch, exc)
         self.queue.ack(batch.ids)
-        self._on_success()
+        self._on_success(time.monotonic() - started)
         return True
 
-    def _on_success(self) -> None:
+    def _on_success(self, answered_in_s: float = 0.0) -> None:
         self._failures = 0
+        self._wait_shorter(answered_in_s)
         self._offline_tries = 0
         self._retry_at = 0.0
         was_online, self._online = self._online, True
@@ -491,6 +523,7 @@ class Uploader:
         now = self._aws.read_timeout_s
         if now >= self.max_read_timeout_s:
             return
+        self._fast_answers = 0
         longer = min(self.max_read_timeout_s, now * 2)
         self._aws = replace(self._aws, read_timeout_s=longer)
         self._slow_endpoint = (
@@ -500,13 +533,41 @@ class Uploader:
         if self._owns_client:
             self._close_client()  # the next pass makes one with the longer timeout
 
+    def _wait_shorter(self, answered_in_s: float) -> None:
+        """A call answered: after STEP_DOWN_AFTER in a row each within half the grown
+        read timeout, halve it (a new client), down to the configured one."""
+        now = self._aws.read_timeout_s
+        if now <= self._configured_read_timeout_s:
+            return
+        shorter = max(self._configured_read_timeout_s, now / 2)
+        self._fast_answers = self._fast_answers + 1 if answered_in_s < shorter else 0
+        if self._fast_answers < STEP_DOWN_AFTER:
+            return
+        self._fast_answers = 0
+        self._aws = replace(self._aws, read_timeout_s=shorter)
+        if shorter <= self._configured_read_timeout_s:
+            self._slow_endpoint = None
+            self._log.info("%s: the endpoint answers in time again: waiting up to %g s "
+                           "(aws.read_timeout_s)", self.name, shorter)
+        else:
+            self._slow_endpoint = (
+                f"the endpoint is slower than aws.read_timeout_s "
+                f"({self._configured_read_timeout_s:g} s): waiting up to {shorter:g} s "
+                "for an answer")
+            self._log.info("%s: %s", self.name, self._slow_endpoint)
+        if self._owns_client:
+            self._close_client()  # the next pass makes one with the shorter timeout
+
     def _split(self, batch: Batch) -> bool:
-        """Send a refused batch one row at a time, so only the invalid rows go dead."""
+        """Send a refused batch one row at a time, so only the invalid rows go dead;
+        each call renews the lease (`_send`), and a lease found taken ends the split."""
         self._log.info("%s: batch of %d refused as invalid; sending one by one", self.name,
                        len(batch))
         for row in batch.rows:
             if self._stop.is_set() or not self._send(Batch(batch.operation, (row,))):
                 return False
+            if not self._leased:  # another uploader has the queue now: it sends the rest
+                return True
         return True
 
     def _backoff(self, state: UploaderState, online: bool | None) -> float:

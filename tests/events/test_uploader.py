@@ -435,3 +435,134 @@ def test_the_read_timeout_grows_to_its_cap_and_no_further(queue: EventQueue) -> 
         grown.append(uploader.read_timeout_s)
     assert grown == [4.0, 8.0, 16.0, 30.0, 30.0, 30.0]
     assert "waiting up to 30 s" in (uploader.status().slow_endpoint or "")
+
+
+class _RefusesBatches:
+    """A Personalize client that refuses every batch of more than one row as invalid
+    and takes single rows, calling `on_single` after each of those."""
+
+    def __init__(self, on_single: Callable[[], None] = lambda: None) -> None:
+        self.singles: list[str] = []
+        self.on_single = on_single
+
+    def put_events(self, **params: Any) -> dict[str, Any]:
+        events = params["eventList"]
+        if len(events) > 1:
+            raise botocore.exceptions.ClientError(
+                {"Error": {"Code": "InvalidInputException", "Message": "bad row"},
+                 "ResponseMetadata": {"HTTPStatusCode": 400}}, "PutEvents")
+        self.singles.append(events[0]["eventId"])
+        self.on_single()
+        return {}
+
+
+def test_a_split_batch_renews_the_lease_per_call_and_stops_once_it_is_taken(
+    queue: EventQueue, new_like: Callable[..., Like],
+) -> None:
+    """The lease lasts one call (connect + read + 5 s) but was renewed once per pass,
+    while `_split` sends a refused batch one call per row: the lease could run out
+    mid-split and `kiosk-admin events flush` then sent the same rows. Each call now
+    renews it, and a lease found taken ends the split, leaving the rest to the other."""
+    ids = _record(queue, [new_like("visit-1") for _ in range(3)])
+
+    def lease_runs_out_and_flush_takes_it() -> None:
+        queue.release_upload(Uploader.name, uploader.holder)  # as if its ttl had passed
+        assert queue.claim_upload(Uploader.name, "kiosk-admin events flush", 60.0) is None
+
+    client = _RefusesBatches(lease_runs_out_and_flush_takes_it)
+    uploader = Uploader(queue, Targets(TRACKING_ID), client=client, record_status=False)
+    assert uploader._pass(0, now=True)
+    assert client.singles == ids[:1]  # before: all three, while flush sent them too
+    assert queue.refresh_counts().pending_total == 2 and queue.counts().dead == 0
+    assert queue.claim_upload(Uploader.name, uploader.holder, 5.0) == "kiosk-admin events flush"
+
+
+def test_each_call_of_a_split_claims_the_lease_first(
+    queue: EventQueue, new_like: Callable[..., Like], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _record(queue, [new_like("visit-1") for _ in range(3)])
+    order: list[str] = []
+    client = _RefusesBatches(lambda: order.append("call"))
+    claim = queue.claim_upload
+
+    def claiming(name: str, holder: str, ttl_s: float) -> str | None:
+        order.append("claim")
+        return claim(name, holder, ttl_s)
+
+    monkeypatch.setattr(queue, "claim_upload", claiming)
+    uploader = Uploader(queue, Targets(TRACKING_ID), client=client, record_status=False)
+    assert uploader._pass(0, now=True)
+    assert order[-6:] == ["claim", "call"] * 3  # each row's call right after a claim
+    assert queue.refresh_counts().pending_total == 0
+
+
+def test_a_grown_read_timeout_steps_back_down_after_answers_in_time(
+    queue: EventQueue, new_like: Callable[..., Like],
+) -> None:
+    """After read timeouts the wait grew (to 16 s here) and stayed so for the run: every
+    later stalled call waited 16 s, and so did the shutdown. Answers in time step it back
+    down, one halving per STEP_DOWN_AFTER answers, to the configured 2 s."""
+    from kiosk.events.uploader import STEP_DOWN_AFTER
+
+    uploader = Uploader(queue, Targets(TRACKING_ID), aws=AwsSettings(read_timeout_s=2.0),
+                        client=_RefusesBatches(), record_status=False)
+    timeout = botocore.exceptions.ReadTimeoutError(endpoint_url="http://127.0.0.1:9")
+    for _ in range(3):
+        uploader._on_error(None, timeout)
+    assert uploader.read_timeout_s == 16.0
+    _record(queue, [new_like(f"visit-{n}") for n in range(4 * STEP_DOWN_AFTER)])
+    seen = []
+    while queue.refresh_counts().pending_total:
+        assert uploader._pass(0, now=True)
+        seen.append(uploader.read_timeout_s)
+    assert seen[STEP_DOWN_AFTER - 2] == 16.0  # not at the first answer
+    assert sorted(set(seen), reverse=True) == [16.0, 8.0, 4.0, 2.0]
+    assert seen[-1] == 2.0 and uploader.status().slow_endpoint is None
+    uploader._on_error(None, timeout)  # and grows again as before
+    assert uploader.read_timeout_s == 4.0
+
+
+def test_stop_waits_for_the_call_in_flight_at_the_current_read_timeout(
+    queue: EventQueue,
+) -> None:
+    """The kiosk stopped the uploader with a fixed 4 s (the back end 3 s) while a call
+    could wait up to 32 s for its answer: rows sent were not acked before the queue
+    closed. `stop()` now waits connect + read timeout + the ack, at most 10 s."""
+    from kiosk.events.uploader import MAX_STOP_WAIT_S
+
+    uploader = Uploader(queue, Targets(TRACKING_ID), client=object(),
+                        aws=AwsSettings(connect_timeout_s=2.0, read_timeout_s=2.0))
+    assert uploader.stop_wait_s == 5.0
+    uploader._on_error(None, botocore.exceptions.ReadTimeoutError(endpoint_url="x"))
+    assert uploader.stop_wait_s == 7.0
+    for _ in range(4):
+        uploader._on_error(None, botocore.exceptions.ReadTimeoutError(endpoint_url="x"))
+    assert uploader.stop_wait_s == MAX_STOP_WAIT_S == 10.0
+
+    waited: list[float | None] = []
+
+    class Thread:
+        def join(self, timeout: float | None = None) -> None:
+            waited.append(timeout)
+
+        def is_alive(self) -> bool:
+            return False
+
+    uploader._thread = Thread()  # type: ignore[assignment]
+    assert uploader.stop()
+    assert waited == [10.0]
+
+
+def test_the_back_end_closes_the_queue_after_the_uploaders_own_wait(queue: EventQueue) -> None:
+    from kiosk.backend import KioskBackend
+
+    asked: list[float | None] = []
+
+    class Uploader_:
+        def stop(self, timeout: float | None = None) -> bool:
+            asked.append(timeout)
+            return True
+
+    backend = KioskBackend(queue=queue, uploader=Uploader_())  # type: ignore[arg-type]
+    backend.close_events()
+    assert asked == [None]  # before: a fixed 3.0, whatever the read timeout
