@@ -219,8 +219,8 @@ def reading(emotion: Emotion, confidence: float = 0.9) -> EmotionReading:
 
 
 def result(visit: str | None, emotion: Emotion | None, *, started: bool = False,
-           ended: str | None = None, face: bool = True, returning: bool = False
-           ) -> VisionResult:
+           ended: str | None = None, face: bool = True, returning: bool = False,
+           someone_else: bool = False) -> VisionResult:
     box = Box(100, 100, 200, 200)
     return VisionResult(
         frame_seq=1, timestamp=0.0,
@@ -229,7 +229,7 @@ def result(visit: str | None, emotion: Emotion | None, *, started: bool = False,
         primary_track_id=1 if face else None, primary_box=box if face else None,
         reading=reading(emotion) if emotion else None, raw_reading=None, uncertain=False,
         visit_id=visit, visit_started=started, visit_ended=ended is not None,
-        ended_visit_id=ended, returning=returning,
+        ended_visit_id=ended, returning=returning, someone_else=someone_else,
     )
 
 

@@ -23,10 +23,10 @@ Flow:
 * the face returns, or the screen is touched, within `[app] idle_timeout_s` →
   the same visit goes on (vision may have started a new reading for the face:
   `vision.visit_grace_s` only bounds how long a smoothed emotion is kept); a face
-  back after that grace counts as the visitor's only when it looks like their face
-  before the gap (`VisionResult.returning`) or the screen was touched while they
-  were out of view: any other face is a newcomer, with a visit of their own (as
-  below), when the camera tells faces apart (`vision.switch_similarity` > 0);
+  back after that grace that is clearly unlike their face before the gap
+  (`VisionResult.someone_else`, under `vision.switch_similarity`) is a newcomer,
+  with a visit of their own (as below), unless the screen was touched while they
+  were out of view; a face only somewhat like theirs goes on in the visit;
 * nobody in view and no touch for `idle_timeout_s` → the visit ends (likes and
   "For you" are forgotten), vision state is reset and the attract screen shows;
 * Next → the next page (no repeats within the visit; a page passed over within
@@ -317,8 +317,13 @@ class VisitController(QObject):
             self._mood_hold.reset()  # a misread that did not last: the page stays
             self._show_reading(reading)
         elif not self._mood_hold.holds(reading.emotion, first=self.emotion is None
-                                       or self.page is None, last_tap=self._last_tap):
+                                       or self.page is None, last_tap=self._visit_tap()):
             self._set_emotion(reading)
+
+    def _visit_tap(self) -> float:
+        """This visit's last touch of the screen (-inf without one): the previous
+        shopper's last tap is not the newcomer's use of the grid."""
+        return self._last_tap if self._last_tap >= self._visit_began_at else float("-inf")
 
     def _show_reading(self, reading: EmotionReading) -> None:
         """The badge shows the mood the page on screen answers, never another beside
@@ -333,10 +338,14 @@ class VisitController(QObject):
 
     def _someone_else_came(self, result: VisionResult) -> bool:
         """A face starts vision's visit after the visitor's ended (out of view longer
-        than `vision.visit_grace_s`), and it is not known to be theirs: it does not look
-        like their face before the gap (`VisionResult.returning`, 0.8), and nobody
-        touched the screen while they were out of view (the toucher's face is theirs, as
-        for a picked mood, within `MANUAL_ADOPT_S`). Within the grace, vision asks the
+        than `vision.visit_grace_s`), and it is known to be someone else: it is clearly
+        unlike their face before the gap (`VisionResult.someone_else`: under
+        `vision.switch_similarity`, 0.6, the test that splits a visit when a face changes
+        in place), and nobody touched the screen while they were out of view (the
+        toucher's face is theirs, as for a picked mood, within `MANUAL_ADOPT_S`). A face
+        only somewhat like theirs (0.6-0.8) goes on in the visit, read afresh: one
+        person after a head turn can score 0.75, and ending their visit would lose
+        their likes' "For you". Within the grace, vision asks the
         same of a face that follows the visitor's lost track (`new_person`); before,
         past it any face went on in the visit and saw "For you" pages made from the
         previous shopper's likes. A picked mood's owner is `_face_after_pick`'s to
@@ -347,8 +356,8 @@ class VisitController(QObject):
             return False
         if result.new_person:  # vision saw this face beside the visitor: not them back
             return True
-        if self.settings.vision.switch_similarity <= 0 or result.returning:
-            return False
+        if self.settings.vision.switch_similarity <= 0 or not result.someone_else:
+            return False  # not known to be someone else: the visit goes on, read afresh
         touched_unseen = (self._last_tap > self._visitor_seen_at
                           and self._clock() - self._last_tap <= MANUAL_ADOPT_S)
         return not touched_unseen

@@ -128,7 +128,11 @@ class VisionResult:
     `kiosk.vision.appearance.RETURNING_SIMILARITY`, 0.8): the same person back after a
     look-away. Only a yes is trusted: different people scored at
     most 0.65, but one person in another pose or expression can look as unlike
-    themselves as another person, so False means "not known to be them"."""
+    themselves as another person, so False means "not known to be them".
+    `someone_else`: on the frame a visit starts, the face is clearly unlike that last
+    face (similarity under `switch_similarity`, 0.6, the test that splits a visit when
+    a face changes in place): known to be another person. Neither flag (0.6-0.8, or
+    no look to compare): not known either way."""
 
     frame_seq: int
     timestamp: float
@@ -151,6 +155,7 @@ class VisionResult:
     scanned: bool = True
     new_person: bool = False
     returning: bool = False
+    someone_else: bool = False
 
 
 @dataclass(slots=True)
@@ -217,6 +222,7 @@ class VisionPipeline:
         # the primary face's last look, kept across visits until `reset` (`returning`)
         self._last_look: np.ndarray | None = None
         self._looks_back = False  # this frame: the primary looks like the last look before
+        self._unlike_last = False  # this frame: the primary is clearly unlike that look
 
     # ------------------------------------------------------------------ public
 
@@ -239,6 +245,7 @@ class VisionPipeline:
         ts = frame.timestamp
         self._new_person = False
         self._looks_back = False
+        self._unlike_last = False
         look = self._focus.plan(self._tracker.primary)
         if self._regions is None:
             faces = tuple(self._detector.detect(frame.image))
@@ -325,6 +332,7 @@ class VisionPipeline:
             scanned=look.scan,
             new_person=(self._new_person and not visit.started) or other_start,
             returning=self._looks_back and visit.started,
+            someone_else=self._unlike_last and visit.started,
         )
 
     def reset(self) -> str | None:
@@ -400,6 +408,8 @@ class VisionPipeline:
         before = self._signatures.get(primary.id)
         last, self._last_look = self._last_look, sig
         self._looks_back = threshold > 0 and looks_back(last, sig)
+        self._unlike_last = (threshold > 0 and last is not None
+                             and similarity(last, sig) < threshold)
         doubted = primary.id in self._doubted
         self._doubted.discard(primary.id)
         alike = similarity(before, sig) if before is not None else 1.0
@@ -444,9 +454,12 @@ class VisionPipeline:
             old_track = self._tracker.get(old) if old is not None else None
             if old_track is not None and old_track.visible:
                 self._new_person = True  # taken over: the old face is still there
-            elif old is not None and self._another_look(old, primary.id):
-                self._new_person = True  # someone else came back: a fresh reading
-                self.switches += 1
+            elif old is not None and (look := self._another_look(old, primary.id)) != "same":
+                if look == "other":  # someone else came back: a new person, read afresh
+                    self._new_person = True
+                    self.switches += 1
+                # "unsure": not known to be the visitor, not known to be someone else:
+                # the visit goes on, the emotion is read afresh
             elif old is not None and self._smoothers.move(old, primary.id):
                 self._renamed[old] = primary.id
             self._primary_id = primary.id
@@ -454,20 +467,26 @@ class VisionPipeline:
             self._asked_for_loss = False
         return primary.visible
 
-    def _another_look(self, old_id: int, new_id: int) -> bool:
-        """The face of track `new_id` is not known to be the face of the primary track
-        `old_id` it follows (gone or out of view): another person, not the visitor
-        re-detected. The test is `returning`'s (`looks_back`, 0.8), not the switch
-        check's 0.6 for looks one frame apart: across a gap two different people
-        scored up to 0.65, and at 0.6 such a one inherited the previous shopper's
-        smoothed emotion."""
+    def _another_look(self, old_id: int, new_id: int) -> str:
+        """Is the face of track `new_id` the face of the primary track `old_id` it
+        follows (gone or out of view)? "same" at `returning`'s likeness (`looks_back`,
+        0.8): the visitor re-detected keeps their smoothed emotion. "other" below the
+        switch check's `switch_similarity` (0.6), the test that splits a visit when a
+        face changes in place: another person, `new_person`. "unsure" in between: read
+        afresh, but the visit goes on. Across a gap two different people scored up to
+        0.65 (at 0.6 such a one inherited the previous shopper's emotion), while one
+        person after a head turn or under load can score 0.75: ending the visit below
+        0.8 would split shoppers who looked away, losing their "For you". Without both
+        looks, or with the switch check off, "same"."""
         before, now = self._signatures.get(old_id), self._signatures.get(new_id)
-        if before is None or now is None or self.settings.switch_similarity <= 0:
-            return False
-        if looks_back(before, now):
-            return False
-        log.debug("primary face %d is someone else than face %d before it", new_id, old_id)
-        return True
+        threshold = self.settings.switch_similarity
+        if before is None or now is None or threshold <= 0 or looks_back(before, now):
+            return "same"
+        if similarity(before, now) < threshold:
+            log.debug("primary face %d is someone else than face %d before it", new_id, old_id)
+            return "other"
+        log.debug("primary face %d may not be face %d before it: read afresh", new_id, old_id)
+        return "unsure"
 
     def _classify(self, frame: Frame, primary: Track) -> tuple[EmotionReading | None, str]:
         quality = self._quality.check(frame.image, primary.box)

@@ -1,9 +1,10 @@
 """A face that comes after the visitor was out of view longer than vision's grace (so
 vision starts a visit of its own for it) goes on in the visitor's visit only when it
-is known to be theirs: it looks like their face before the gap (`returning`), or the
-screen was touched while they were out of view. Any other face is a newcomer, with a
-visit of their own, so they never see "For you" pages made from the previous
-shopper's likes."""
+is not known to be someone else: a face clearly unlike theirs before the gap
+(`someone_else`) is a newcomer, with a visit of their own, so they never see "For you"
+pages made from the previous shopper's likes, unless the screen was touched while they
+were out of view. A face only somewhat like theirs (neither `returning` nor
+`someone_else`: one person after a head turn can score 0.75) goes on in the visit."""
 
 from __future__ import annotations
 
@@ -60,7 +61,7 @@ def test_another_face_after_the_grace_gets_a_visit_of_its_own(parts: Parts) -> N
     controller, view, backend, clock = parts
     a = a_likes_then_leaves(parts)
     clock.now += 2
-    controller.on_vision_result(result("b", Emotion.SURPRISED, started=True))
+    controller.on_vision_result(result("b", Emotion.SURPRISED, started=True, someone_else=True))
     b = controller.visit_id
     assert b not in (None, a) and backend.ended == [a]
     assert view.last("set_mode") == ("emotion", False)  # For you locked for B
@@ -93,8 +94,22 @@ def test_a_face_after_a_touch_while_nobody_was_in_view_is_the_toucher(parts: Par
     clock.now += 1
     controller.on_next()
     clock.now += 2
-    controller.on_vision_result(result("a2", None, started=True))
+    controller.on_vision_result(result("a2", None, started=True, someone_else=True))
     assert controller.visit_id == a and backend.ended == []
+
+
+def test_a_face_only_somewhat_like_the_visitor_goes_on_in_the_visit(parts: Parts) -> None:
+    """Review of the 0.8 rule: a shopper who liked two images turned to a friend for 4 s
+    and came back at another angle (likeness 0.75: neither `returning`, 0.8, nor
+    `someone_else`, under 0.6). Their visit ended, and their likes' "For you" with it."""
+    controller, view, backend, clock = parts
+    a = a_likes_then_leaves(parts)
+    clock.now += 2
+    controller.on_vision_result(result("a2", None, started=True))
+    controller.on_vision_result(result("a2", Emotion.SAD))
+    assert controller.visit_id == a and backend.ended == []
+    controller.on_next()
+    assert backend.pages[-1][0] == a and view.last("set_mode")[1]  # For you still open
 
 
 def test_without_the_switch_check_any_face_back_goes_on(qtbot: QtBot) -> None:
@@ -105,7 +120,8 @@ def test_without_the_switch_check_any_face_back_goes_on(qtbot: QtBot) -> None:
         controller, _, backend, clock = parts
         a = a_likes_then_leaves(parts)
         clock.now += 2
-        controller.on_vision_result(result("b", Emotion.SURPRISED, started=True))
+        controller.on_vision_result(result("b", Emotion.SURPRISED, started=True,
+                                           someone_else=True))
         assert controller.visit_id == a and backend.ended == []
     finally:
         parts[0].stop()

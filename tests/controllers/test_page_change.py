@@ -15,6 +15,7 @@ from kiosk.controllers.mood_hold import EMOTION_HOLD_S, GRID_IN_USE_S, TOUCH_QUI
 from kiosk.controllers.visit import VisitController
 from kiosk.domain import Emotion
 from kiosk.testing import FakeClock
+from tests.controllers.test_picked_mood_owner import swapped
 from tests.test_controller import FakeBackend, FakeView, QueuedWorker, SyncWorker, result
 
 Queued = tuple[VisitController, FakeView, FakeBackend, FakeClock, QueuedWorker]
@@ -221,3 +222,21 @@ def test_rapid_next_queues_no_impression_for_the_pages_flashed_past(
     finally:
         controller.stop()
         backend.close()
+
+
+def test_the_previous_shoppers_touch_does_not_hold_a_newcomers_mood(queued: Queued) -> None:
+    """Review: A taps Next and walks off; B steps straight in and only looks. B's second
+    mood was held for EMOTION_HOLD_S, by A's tap (one `_last_tap` for the kiosk)."""
+    controller, _, backend, clock, worker = queued
+    controller.on_next()  # A's touch
+    worker.run()
+    clock.advance(1.0)
+    controller.on_vision_result(swapped("v1", Emotion.SAD))  # B steps straight in
+    worker.run()
+    b = controller.visit_id
+    assert b != "v1" and backend.pages[-1][:2] == (b, Emotion.SAD)
+    asked = len(backend.pages)
+    clock.advance(1.0)  # within GRID_IN_USE_S of A's tap; B never touched
+    controller.on_vision_result(result("v1", Emotion.HAPPY))
+    worker.run()
+    assert len(backend.pages) == asked + 1 and backend.pages[-1][:2] == (b, Emotion.HAPPY)
