@@ -289,7 +289,7 @@ class VisitController(QObject):
                 self._begin_visit(result.visit_id)
             elif self._vision_visit is None and self._someone_else_came(result):
                 self._next_person(result.visit_id,
-                                  "a face not known to be the visitor's came after they left")
+                                  "a face unlike the visitor's came after they left")
             elif self._vision_visit is None:
                 log.info("visitor back in view: visit %s goes on", self.visit_id)
                 if self.identity is not None:
