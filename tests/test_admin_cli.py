@@ -98,6 +98,30 @@ def test_pin_names_the_settings_file_it_belongs_in(run: Any, tmp_path: Path,
     assert f"{default} does not exist yet" in out
 
 
+def test_pin_works_where_the_settings_file_is_missing_or_holds_the_pin_itself(
+        run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fresh tester, round 7: `admin_pin_hash = "1234"` is a settings error that says to
+    run `kiosk-admin pin`, and `kiosk-admin --config FILE pin` then refused to run with
+    that same settings error; a --config FILE not created yet was refused too."""
+    import io
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[ui]\nadmin_pin_hash = "1234"\n')
+    monkeypatch.setattr(sys, "stdin", io.StringIO("4321\n"))
+    code, out, err = run("--config", str(bad), "pin")
+    assert code == 0, err
+    assert f"[ui] section of {bad.resolve()}:" in out and 'admin_pin_hash = "pbkdf2' in out
+    missing = tmp_path / "new" / "kiosk.toml"
+    monkeypatch.setattr(sys, "stdin", io.StringIO("4321\n"))
+    code, out, err = run("pin", "--config", str(missing))
+    assert code == 0, err
+    assert f"{missing.resolve()} does not exist yet" in out
+    monkeypatch.setenv("KIOSK_CONFIG", str(missing))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("4321\n"))
+    code, out, err = run("pin")
+    assert code == 0 and f"[ui] section of {missing.resolve()}:" in out
+
+
 def test_pin_without_a_terminal_points_to_stdin(run: Any,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     import getpass

@@ -92,7 +92,11 @@ def _main(argv: list[str] | None) -> int:
     if args.catalog_dir:
         overrides["recommend.catalog_dir"] = args.catalog_dir
     try:
-        args.settings = load_settings(args.config, overrides=overrides or None)
+        # `pin` only makes a hash for the settings file: it must work while that file
+        # is missing, or holds the very mistake a settings error sends you to `pin`
+        # for (`admin_pin_hash = "1234"`).
+        args.settings = (None if getattr(args, "needs_settings", True) is False
+                         else load_settings(args.config, overrides=overrides or None))
     except ConfigError as exc:
         print(f"kiosk-admin: settings error: {exc.located()}", file=sys.stderr)
         return 2

@@ -9,14 +9,14 @@ import getpass
 import sys
 from pathlib import Path
 
-from kiosk.config import Settings, default_config_path, hash_pin
+from kiosk.config import Settings, hash_pin, settings_path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("pin", help="hash an admin PIN for the settings file")
     p.add_argument("--stdin", action="store_true",
                    help="read the PIN from standard input (the default when it is not a terminal)")
-    p.set_defaults(handler=_pin)
+    p.set_defaults(handler=_pin, needs_settings=False)
 
 
 def _pin(args: argparse.Namespace) -> int:
@@ -56,4 +56,4 @@ def _config_file(args: argparse.Namespace) -> Path:
     settings = getattr(args, "settings", None)
     if isinstance(settings, Settings) and settings.source_file:
         return Path(settings.source_file).expanduser().resolve()
-    return default_config_path()
+    return settings_path(getattr(args, "config", None)).expanduser().resolve()

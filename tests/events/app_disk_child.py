@@ -108,10 +108,18 @@ def main(argv: list[str]) -> int:
             if state["pages"] == 1 and mode == "readonly":
                 controller.on_next()
                 return
-        cards = window.main.grid.cards()
+        # Only the page's own cards, and only while their Like buttons are open: while a
+        # page request is in flight they take no tap (2026-12-01), so a tap then did
+        # nothing and the card, still "idle" with no notice, read as a refused like (the
+        # full suite failed so twice; alone it never did).
+        cards = [c for c in window.main.grid.cards() if c.item_id in page.item_ids]
+        if len(cards) < len(page.item_ids):
+            return
         if mode == "full" and "filled" not in state and state["done"]:
             state["filled"] = True  # one like saved before the disk is full
             say(f"FILLED {fill_disk(data)}")
+        if not all(c.likes_open() for c in cards):
+            return  # a page request is in flight: Like takes no tap until its page is drawn
         for card in cards:
             if card.item_id not in state["tapped"] and not any(
                     c.like_state() == "pending" for c in cards):
