@@ -212,11 +212,18 @@ class PinPad(QWidget):
             self.accepted.emit()
             return
         self._wrong += 1
+        # A store should see that someone tried to guess the staff PIN (never the
+        # digits tried: they may be one off the real PIN).
         if self._wrong >= MAX_TRIES:
+            log.warning("admin PIN pad locked for %d s after %d wrong PINs in a row",
+                        LOCKOUT_S, self._wrong)
             self._wrong = 0
             self._locked_until = self._clock() + LOCKOUT_S
             if self.isVisible():
                 self._timer.start()
+        else:
+            log.warning("wrong admin PIN entered (%d of %d tries before the pad locks)",
+                        self._wrong, MAX_TRIES)
         self._error = "wrong"
         self._refresh()
 
@@ -230,7 +237,8 @@ class PinPad(QWidget):
         locked = self.is_locked()
         if not locked and self._timer.isActive():
             self._timer.stop()
-        for button in [*self.digit_buttons.values(), self.ok_button, self.back_button]:
+        for button in [*self.digit_buttons.values(), self.ok_button, self.back_button,
+                       self.clear_button]:
             button.setEnabled(not locked)
         self.dots.set_state(len(self._entry), error=self._error == "wrong")
         self.status.setText(self._status_text(locked))

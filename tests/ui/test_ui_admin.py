@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -71,14 +72,21 @@ def test_wrong_pin_is_rejected(window: MainWindow, qtbot: QtBot) -> None:
 
 
 def test_five_wrong_pins_lock_the_pad_for_60_s(
-    window: MainWindow, qtbot: QtBot, clock: FakeClock
+    window: MainWindow, qtbot: QtBot, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     window.open_pin_pad()
-    for _ in range(pin_pad.MAX_TRIES):
-        enter(qtbot, window, "9999")
+    with caplog.at_level(logging.WARNING, logger="kiosk.ui.pin_pad"):
+        for _ in range(pin_pad.MAX_TRIES):
+            enter(qtbot, window, "9999")
     assert window.pin.is_locked()
     assert "Try again in 60\u00a0s" in window.pin.status.text()  # kept on one line
     assert not window.pin.ok_button.isEnabled()
+    assert not window.pin.clear_button.isEnabled()  # fresh tester 7: Clear stayed lit
+    # a store sees the guessing in the log (fresh tester 7: nothing was logged)
+    lines = [r.getMessage() for r in caplog.records if r.name == "kiosk.ui.pin_pad"]
+    assert sum("wrong admin PIN" in m for m in lines) == pin_pad.MAX_TRIES - 1
+    assert any("locked for 60 s" in m for m in lines)
+    assert not any("9999" in m for m in lines)
     enter(qtbot, window, "0000")  # ignored while locked
     assert window.current_screen() == "pin"
     # Closing and reopening the pad does not lift the lock.
