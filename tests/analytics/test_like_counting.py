@@ -22,23 +22,18 @@ from kiosk.config import load_settings
 from kiosk.controllers.visit import VisitController
 from kiosk.fleet.metrics import bucket_datums
 from kiosk.testing import FakeClock
+from tests.test_controller import QueuedWorker
 
 
-class SyncWorker:
-    """Runs each job at once on the calling thread."""
+class SyncWorker(QueuedWorker):
+    """Runs each job at once on the calling thread (an error with no `on_error` is
+    raised, as `QueuedWorker.run_one` does)."""
 
     def submit(self, fn: Callable[..., Any], *args: Any,
                on_result: Callable[[Any], None] | None = None,
                on_error: Callable[[BaseException], None] | None = None) -> None:
-        try:
-            result = fn(*args)
-        except Exception as exc:
-            if on_error is None:
-                raise
-            on_error(exc)
-            return
-        if on_result is not None:
-            on_result(result)
+        super().submit(fn, *args, on_result=on_result, on_error=on_error)
+        self.run()
 
 
 class ScreenLog:

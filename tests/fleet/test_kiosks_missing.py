@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from botocore.stub import ANY, Stubber
+from botocore.stub import ANY
 
 from kiosk.analytics import BucketStats
 from kiosk.events.queue import EventQueue
 from kiosk.fleet.publisher import FleetPublisher, MetricsUploader
 
 from .alarm_model import Evaluation, Point, evaluate, run_query
+from .stubbed import publish_once
 from .test_alarms import PARAMS, T0, P, beats
 from .test_template import template
 
@@ -106,14 +107,7 @@ def sent_datums(tmp_path: Path, kiosk_id: str, *, restart: bool) -> list[dict[st
     if restart:
         pub.on_counts(BucketStats(start, P, restarts=1, crashes=1))
     pub.on_bucket(BucketStats(start, P, restarts=int(restart), crashes=int(restart)))
-    with Stubber(client) as stub:
-        stub.add_response("put_metric_data", {}, {"Namespace": "Kiosk/Fleet", "MetricData": ANY})
-        pub.start()
-        try:
-            assert pub.uploader.flush(10.0)
-        finally:
-            pub.stop()
-        stub.assert_no_pending_responses()
+    publish_once(pub, client, "Kiosk/Fleet", ANY)
     return [{**d, "Timestamp": d["Timestamp"].timestamp()} for d in sent]
 
 

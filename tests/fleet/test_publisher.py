@@ -20,6 +20,7 @@ from kiosk.config import AwsSettings, load_settings
 from kiosk.events.queue import EventQueue
 from kiosk.fleet.metrics import LEAN, METRICS, bucket_datums
 from kiosk.fleet.publisher import FleetPublisher, MetricsUploader
+from tests.fleet.stubbed import publish_once
 
 NS = "Kiosk/Test"
 
@@ -81,14 +82,7 @@ def test_put_metric_data_batches_rows_oldest_first(queue: EventQueue) -> None:
     for s in starts:
         for d in bucket_datums(bucket(s), "store-1", "k1", "lean"):
             expected.append({**d, "Timestamp": dt(s)})
-    with Stubber(client) as stub:
-        stub.add_response("put_metric_data", {}, {"Namespace": NS, "MetricData": expected})
-        pub.start()
-        try:
-            assert pub.uploader.flush(10.0)
-        finally:
-            pub.stop()
-        stub.assert_no_pending_responses()
+    publish_once(pub, client, NS, expected)
     assert queue.counts().sent_total == 3 and queue.counts().pending_total == 0
 
 

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import boto3
 import pytest
-from botocore.stub import Stubber
 
 from kiosk.analytics import AnalyticsStore, BucketStats, Recorder
 from kiosk.events.errors import EventsError
@@ -22,6 +21,7 @@ from kiosk.events.queue import EventQueue
 from kiosk.fleet import ledger
 from kiosk.fleet.metrics import bucket_datums
 from kiosk.fleet.publisher import FleetPublisher, MetricsUploader, metric_record
+from tests.fleet.stubbed import publish_once
 
 NS = "Kiosk/Fleet"
 B = 300.0
@@ -163,19 +163,12 @@ def test_the_catch_up_row_reaches_put_metric_data(tmp_path: Path) -> None:
         assert pub.publish_unsent(store, T0 + B, B, now=T0 + B + 10) == 1
     finally:
         store.close()
-    (b,) = [x for x in [BucketStats(T0, B, pages=2, likes=1)]]
+    b = BucketStats(T0, B, pages=2, likes=1)
     b.add_visit(3.0, 4.0)
     b.add_visit(3.0, 4.0)
     expected = [{**d, "Timestamp": datetime.fromtimestamp(T0, tz=UTC)}
                 for d in bucket_datums(b, "lab", "k1")]
-    with Stubber(client) as stub:
-        stub.add_response("put_metric_data", {}, {"Namespace": NS, "MetricData": expected})
-        pub.start()
-        try:
-            assert pub.uploader.flush(10.0)
-        finally:
-            pub.stop()
-        stub.assert_no_pending_responses()
+    publish_once(pub, client, NS, expected)
 
 
 def test_a_row_and_its_ledger_entry_commit_together(tmp_path: Path) -> None:
