@@ -14,6 +14,12 @@ start of the source install: 15 MB returned at the end of the catalog indexing
 (395.6 → 380.5 MB resident), 10 MB after the model load when it traced on the vision
 thread (306 → 296 MB; a normal start's load: 290 → 286 MB).
 
+A kiosk left running also trims once at the end of every visit (on the recommend
+thread, `kiosk.backend.KioskBackend.end_visit`): a visit's page decodes and the
+vision thread's short-lived buffers leave free pages in the arenas that a trim gives
+back; at DEBUG each trim logs the resident size it returned. Measured on the bundle
+(README "Memory"): see "A running kiosk's own memory".
+
 No Qt; callable from any thread (ctypes releases the GIL around the call, which takes
 a few milliseconds).
 """
@@ -24,6 +30,7 @@ import ctypes
 import ctypes.util
 import functools
 import logging
+import os
 import sys
 from collections.abc import Callable
 
@@ -51,6 +58,20 @@ def release_free_heap(why: str = "") -> bool:
     trim = _malloc_trim()
     if trim is None:
         return False
+    before = resident_kb()
     released = bool(trim(0))
-    log.debug("free heap pages returned%s: %s", f" after {why}" if why else "", released)
+    after = resident_kb()
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug("free heap pages returned%s: %s (resident %.1f -> %.1f MB)",
+                  f" after {why}" if why else "", released, before / 1024, after / 1024)
     return released
+
+
+def resident_kb() -> int:
+    """This process's resident size in kB (/proc/self/statm), 0 where there is none."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            pages = int(statm.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return pages * (os.sysconf("SC_PAGE_SIZE") // 1024)

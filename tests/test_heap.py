@@ -42,3 +42,16 @@ def test_the_trim_is_found_only_on_linux(monkeypatch: pytest.MonkeyPatch) -> Non
         assert heap._malloc_trim() is None
     finally:
         heap._malloc_trim.cache_clear()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc is Linux's")
+def test_the_resident_size_is_read_from_proc() -> None:
+    assert heap.resident_kb() > 1024  # an interpreter is more than 1 MB
+
+
+def test_a_trim_logs_the_resident_size_it_returned(caplog: pytest.LogCaptureFixture) -> None:
+    if heap._malloc_trim() is None:
+        pytest.skip("no glibc")
+    with caplog.at_level("DEBUG", logger="kiosk.heap"):
+        heap.release_free_heap("a visit")
+    assert "after a visit" in caplog.text and "MB)" in caplog.text and "resident" in caplog.text

@@ -34,6 +34,7 @@ from kiosk.backend.seams import Queue, Recommender, UploaderControl
 from kiosk.domain import Emotion, Item, Like, Page, RecommendMode
 from kiosk.errors import KioskError
 from kiosk.events.errors import EventsError
+from kiosk.heap import release_free_heap
 from kiosk.recommend.catalog import folder_problem, folder_stamp
 from kiosk.status import BackendStatus, QueueStatus
 
@@ -439,6 +440,8 @@ class KioskBackend:
             self._unliked_page = None
         self._flush_impression()
         self.recommender.end_visit(visit_id)
+        # the visit's page decodes are freed now; give their pages back (kiosk.heap)
+        release_free_heap("a visit")
 
     def _flush_impression(self) -> None:
         page, self._unliked_page = self._unliked_page, None

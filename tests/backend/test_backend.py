@@ -158,3 +158,16 @@ def test_like_listeners_hear_each_saved_like_once(backend: KioskBackend) -> None
     finally:
         backend.queue = queue
     assert heard == [like.item_id]  # a like that was not saved is not heard
+
+
+def test_the_end_of_a_visit_gives_the_free_heap_back(
+    backend: KioskBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk.backend import kiosk_backend
+
+    trims: list[str] = []
+    monkeypatch.setattr(kiosk_backend, "release_free_heap", lambda why="": trims.append(why))
+    page = backend.page(1, "v1", Emotion.CALM, None, RecommendMode.AUTO, 3).page
+    assert trims == []  # not per page
+    backend.end_visit("v1", page)
+    assert trims == ["a visit"]
