@@ -43,6 +43,7 @@ from kiosk.ui.audience_view import AudienceView
 from kiosk.ui.camera_view import FaceBoxes
 from kiosk.ui.curation_screen import CurationScreen, PendingItem
 from kiosk.ui.exhibit import CornerHold
+from kiosk.ui.input_filters import InputFilters
 from kiosk.ui.main_screen import MainScreen
 from kiosk.ui.mood_picker import MoodPicker
 from kiosk.ui.pin_pad import PinPad
@@ -191,6 +192,13 @@ class MainWindow(QWidget):
         self.corner_hold.triggered.connect(self.open_pin_pad)
         # A screen that has just appeared takes no touch that began before it.
         self.touch_guard = TouchGuard(self, settle_s=touch_settle_s, clock=clock)
+        # The three watch the application's input through one filter (kiosk.ui.input_filters),
+        # in this order: the corner hold and the activity watch see every touch, then
+        # the touch guard may swallow it (exhibit mode adds its key guard last).
+        self.input_filters = InputFilters(self)
+        self.input_filters.add(self.corner_hold, CornerHold.EVENTS)
+        self.input_filters.add(self, _ACTIVITY_EVENTS)
+        self.input_filters.add(self.touch_guard, TouchGuard.EVENTS)
         self.stack.currentChanged.connect(self._on_screen_changed)
 
         self._connect()
@@ -525,12 +533,9 @@ class MainWindow(QWidget):
         app = QApplication.instance()
         if app is None:
             return
-        # The last installed filter runs first: the corner hold and the activity
-        # watch see every touch, then the touch guard may swallow it.
-        for watcher in (self.touch_guard, self, self.corner_hold):
-            app.removeEventFilter(watcher)
-            if on:
-                app.installEventFilter(watcher)
+        app.removeEventFilter(self.input_filters)
+        if on:
+            app.installEventFilter(self.input_filters)
 
     def showEvent(self, event: QShowEvent) -> None:
         self._set_app_filters(True)
