@@ -169,6 +169,9 @@ class AttractScreen(QWidget):
         self._layout.addLayout(row)
         self._layout.addWidget(self.privacy)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        # every frame covers the whole screen (paintEvent fills it first), so the window
+        # under it is not painted again at each frame
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.retranslate()
 
     # ------------------------------------------------------------------ API

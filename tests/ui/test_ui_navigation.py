@@ -181,3 +181,16 @@ def test_the_glows_alone_move_at_a_slower_frame_rate_than_the_slideshow(
     assert screen.is_running() and screen._timer.interval() == attract.FRAME_MS
     screen.set_images([])
     assert screen._timer.interval() == attract.GLOW_FRAME_MS
+
+
+def test_a_slideshow_frame_does_not_paint_the_window_under_it(
+        window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    painted: list[str] = []
+    real = MainWindow.paintEvent
+    monkeypatch.setattr(MainWindow, "paintEvent",
+                        lambda self, event: (painted.append("window"), real(self, event)))
+    window.show_attract([solid_image("#336699")])
+    window.attract.repaint()
+    assert painted == []  # the frame covers the screen: its background is not filled first
+    image = window.attract.grab().toImage()
+    assert image.pixelColor(image.width() // 2, 2).name() != "#000000"  # painted, not left black
