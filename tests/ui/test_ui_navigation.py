@@ -154,8 +154,12 @@ def test_the_face_row_draws_its_faces_once_per_size(window: MainWindow,
     row = window.attract.faces
     drawn: list[object] = []
     real = icons.draw_face
-    monkeypatch.setattr(icons, "draw_face", lambda p, rect, emotion: (drawn.append(emotion),
-                                                                       real(p, rect, emotion)))
+
+    def counted(p: Any, rect: Any, emotion: Any) -> None:
+        drawn.append(emotion)
+        real(p, rect, emotion)
+
+    monkeypatch.setattr(icons, "draw_face", counted)
     row._strip = None  # as after a resize
     for _ in range(3):
         row.repaint()
@@ -187,8 +191,12 @@ def test_a_slideshow_frame_does_not_paint_the_window_under_it(
         window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
     painted: list[str] = []
     real = MainWindow.paintEvent
-    monkeypatch.setattr(MainWindow, "paintEvent",
-                        lambda self, event: (painted.append("window"), real(self, event)))
+
+    def counted(self: MainWindow, event: Any) -> None:
+        painted.append("window")
+        real(self, event)
+
+    monkeypatch.setattr(MainWindow, "paintEvent", counted)
     window.show_attract([solid_image("#336699")])
     window.attract.repaint()
     assert painted == []  # the frame covers the screen: its background is not filled first
