@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import json
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -51,17 +53,22 @@ def test_the_summary_adds_the_split_and_names_where_the_gui_was() -> None:
     assert out["busiest_other"] == [["kiosk-vision: torch/x.py:1 f", 60]]
 
 
-def test_install_makes_every_startup_watch_tick_reach_the_probe(
-        monkeypatch: pytest.MonkeyPatch, qapp: object) -> None:
-    monkeypatch.setattr(StartupWatch, "_tick", StartupWatch._tick)  # restored after the test
-    probe = StallProbe()
+def test_install_makes_every_startup_watch_tick_and_its_end_reach_the_probe(
+        monkeypatch: pytest.MonkeyPatch, qapp: object, tmp_path: Path) -> None:
+    for name in ("_tick", "finish"):  # restored after the test
+        monkeypatch.setattr(StartupWatch, name, getattr(StartupWatch, name))
+    probe = StallProbe(tmp_path / "out.json")
     install(probe)
     watch = StartupWatch(clock=FakeClock())
     watch.start()
     watch._tick()
     assert probe._beat[0] > 0.0 and probe._beat[1] is not None
     assert watch.ticks == 1  # the watch's own tick still ran
-    watch.stop()
+    watch.finish("vision ready")
+    assert watch.finished
+    assert probe.until_ready is not None and probe.until_ready["gui_cpu_ms"] > 0.0
+    written = json.loads((tmp_path / "out.json").read_text())
+    assert written == {"stalls": [], "until_ready": probe.until_ready}
 
 
 def test_stacks_name_the_innermost_frame_first() -> None:

@@ -98,6 +98,7 @@ class StallProbe:
         self.threshold_s = threshold_ms / 1000.0
         self.poll_s = poll_s
         self.stalls: list[dict[str, Any]] = []
+        self.until_ready: dict[str, float] | None = None
         self._gui_ident = threading.main_thread().ident
         self._gui_tid = threading.main_thread().native_id or os.getpid()
         self._beat: tuple[float, tuple[int, int] | None] = (0.0, None)
@@ -144,9 +145,22 @@ class StallProbe:
         episode["late_s"] += late_s
         self._sample(episode)
 
+    def finished(self) -> None:
+        """GUI thread, when the start-up watch ends: the GUI thread's whole time on a
+        CPU and waiting for one since the process started (`until_ready`)."""
+        stat = schedstat(self._gui_tid)
+        if stat is not None:
+            from kiosk.startup import since_launch
+
+            self.until_ready = {"at_s": round(since_launch(), 2),
+                                "gui_cpu_ms": round(stat[0] / 1e6, 1),
+                                "gui_runq_ms": round(stat[1] / 1e6, 1)}
+        self._write()
+
     def _write(self) -> None:
         if self.out is not None:  # after every stall: the kiosk may end with os._exit
-            self.out.write_text(json.dumps(self.stalls, indent=1))
+            self.out.write_text(json.dumps(
+                {"stalls": self.stalls, "until_ready": self.until_ready}, indent=1))
 
     def _thread_cpu(self) -> dict[int, int]:
         out: dict[int, int] = {}
@@ -231,19 +245,26 @@ def summarize(stalls: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def install(probe: StallProbe) -> None:
-    """Wrap `StartupWatch._tick` so that every heartbeat also reaches `probe`."""
+    """Wrap `StartupWatch._tick` and `finish` so that every heartbeat, and the end of
+    start-up, also reach `probe`."""
     from PySide6.QtCore import Slot
 
     from kiosk.startup import StartupWatch
 
-    original = StartupWatch._tick
+    original_tick, original_finish = StartupWatch._tick, StartupWatch.finish
 
     @Slot()
     def _tick(self: StartupWatch) -> None:
         probe.tick()
-        original(self)
+        original_tick(self)
+
+    def finish(self: StartupWatch, what: str) -> None:
+        if not self.finished:
+            probe.finished()
+        original_finish(self, what)
 
     StartupWatch._tick = _tick  # type: ignore[method-assign]
+    StartupWatch.finish = finish  # type: ignore[method-assign]
 
 
 def main(argv: list[str]) -> int:

@@ -30,7 +30,9 @@ so the operator's settings and data are never touched.
 - `--why` (a diagnostic): the source install runs under `kiosk.bench.stall_probe`,
   and each run adds `stalls` (every GUI stall over 30 ms: how much of it the GUI thread
   ran, waited for a core, or waited otherwise (the GIL), with the stacks sampled) and
-  `why` (their sum, and where the GUI thread and the busiest other thread were).
+  `why` (their sum, where the GUI thread and the busiest other thread were, and
+  `until_ready`: the GUI thread's whole CPU time, and time waiting for a core, from
+  the process's start until the `start-up:` line).
 
 Each run lasts until `--steady` seconds of inference after the `start-up:` line
 (then SIGTERM, the kiosk's orderly shutdown), at most `--quit-after` seconds, so
@@ -251,8 +253,10 @@ def _measure_run(command: list[str], camera: Path, args: argparse.Namespace,
                          steady_s=args.steady, home=home)
         from kiosk.bench.stall_probe import summarize
 
-        result["stalls"] = json.loads(out.read_text()) if out.is_file() else []
+        found = json.loads(out.read_text()) if out.is_file() else {}
+        result["stalls"] = found.get("stalls", [])
         result["why"] = summarize(result["stalls"])
+        result["why"]["until_ready"] = found.get("until_ready")
     return result
 
 
