@@ -110,7 +110,10 @@ def migrate(conn: sqlite3.Connection, target: int = LATEST, path: str = "",
     if found > LATEST:
         raise SchemaError(
             f"{what} database {path} is version {found}, newer than this kiosk "
-            f"(knows up to {LATEST}); update the kiosk or {REMEDY}"
+            f"(knows up to {LATEST}); update the kiosk, or have the newer kiosk rewrite "
+            f"it for this one, keeping its pending records (with this kiosk stopped: "
+            f"kiosk-admin {'events' if what == WHAT else 'fleet'} downgrade --to {LATEST}), "
+            f"or {REMEDY}"
         )
     if found >= target:
         return found
