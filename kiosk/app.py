@@ -55,7 +55,7 @@ from kiosk.controllers.curation import CurationController
 from kiosk.controllers.seams import View
 from kiosk.controllers.visit import VisitController
 from kiosk.domain import Emotion
-from kiosk.events.uploader import UploaderState
+from kiosk.events.uploader import MAX_STOP_WAIT_S, UploaderState
 from kiosk.lifecycle import Cleanups
 from kiosk.recommend.pacing import IndexPacer
 from kiosk.startup import StartupWatch
@@ -262,7 +262,9 @@ class Kiosk:
                 rec.add_counts_listener(publisher.on_counts)  # a restart leaves at once
 
             rec.call_on_thread(open_fleet)
-            self.cleanups.register("fleet metrics", lambda: all([p.stop(3.0) for p in fleet]), 4.0)
+            # stop() waits for a PutMetricData in flight and its ack (the read timeout)
+            self.cleanups.register("fleet metrics", lambda: all([p.stop() for p in fleet]),
+                                   MAX_STOP_WAIT_S + 1.0)
         # a restart only after an unclean end (crash, kill, watchdog), as in the panel
         rec.started(unclean_previous_exit=bool(self.history and self.history.after_unclean))
         self.window.mood_picked.connect(lambda _value: rec.mood_picked())
@@ -421,7 +423,7 @@ class Kiosk:
         if queue is None or self.uploader is not None:
             return
         from kiosk.events.queue import EventQueue
-        from kiosk.events.uploader import MAX_STOP_WAIT_S, Uploader
+        from kiosk.events.uploader import Uploader
 
         if not isinstance(queue, EventQueue):  # a test's stand-in: nothing to upload
             return
