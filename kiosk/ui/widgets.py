@@ -8,7 +8,9 @@ touchscreen has no hover. Widgets that size themselves from the window take a
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
+from collections.abc import Sequence
+
+from PySide6.QtCore import QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -333,6 +335,7 @@ class Toast(QWidget):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self._text = ""
+        self._avoid: list[QRect] = []
         self._metrics = theme.Metrics()
         self._timer = QTimer(self)
         self._timer.setObjectName("toast-timer")
@@ -349,8 +352,13 @@ class Toast(QWidget):
         if self.isVisible():
             self._place()
 
-    def show_text(self, text: str, duration_ms: int = 3500) -> None:
+    def show_text(self, text: str, duration_ms: int = 3500, *,
+                  avoid: Sequence[QRect] = ()) -> None:
+        """Show `text` for `duration_ms`, at the bottom unless that covers one of the
+        `avoid` rectangles (the screen's buttons, in the parent's coordinates): then as
+        low as it goes without covering any."""
         self._text = text
+        self._avoid = list(avoid)
         self._place()
         self.show()
         self.raise_()
@@ -370,7 +378,10 @@ class Toast(QWidget):
         )
         w = min(max_w, text_rect.width() + 2 * m.margin)
         h = text_rect.height() + m.gap * 2
-        self.setGeometry((parent.width() - w) // 2, parent.height() - h - m.margin * 3, w, h)
+        x, y = (parent.width() - w) // 2, parent.height() - h - m.margin * 3
+        free = next((top for top in range(y, -1, -max(1, m.gap // 2))
+                     if not any(QRect(x, top, w, h).intersects(r) for r in self._avoid)), None)
+        self.setGeometry(x, y if free is None else free, w, h)
 
     def hideEvent(self, event: QHideEvent) -> None:
         self._timer.stop()
