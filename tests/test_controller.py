@@ -172,6 +172,12 @@ class FakeView(View):
     def set_page_leaving(self, leaving: bool) -> None:
         self._record("set_page_leaving", leaving)
 
+    def clear_page(self) -> None:
+        self._record("clear_page")
+
+    def show_page_not_changed(self) -> None:
+        self._record("show_page_not_changed")
+
     def show_like_confirmed(self, item_id: str) -> None:
         self._record("show_like_confirmed", item_id)
 

@@ -104,6 +104,12 @@ class ViewAdapter:
     def set_page_leaving(self, leaving: bool) -> None:
         self.window.set_page_leaving(leaving)
 
+    def clear_page(self) -> None:
+        self.window.clear_page()
+
+    def show_page_not_changed(self) -> None:
+        self.window.show_page_not_changed()
+
     def show_like_confirmed(self, item_id: str) -> None:
         self.window.show_like_confirmed(item_id)
 

@@ -1007,7 +1007,12 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
         <translation>좋아요를 저장하지 못했어요. 다시 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="33"/>
+        <location filename="../../kiosk/ui/notices.py" line="35"/>
+        <source>No new images could be shown just now. Please try again in a moment.</source>
+        <translation>지금은 새 이미지를 보여 드리지 못했어요. 잠시 후 다시 시도해 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="40"/>
         <source>Something went wrong. Please try again.</source>
         <translation>잠시 문제가 생겼어요. 다시 시도해 주세요.</translation>
     </message>
