@@ -80,3 +80,26 @@ def test_the_catalog_folder_going_away_reaches_the_screen(qtbot: QtBot, tmp_path
         assert page.visit_id != first.visit_id
     finally:
         assert app.shutdown() == []
+
+
+def test_the_mood_picker_offers_the_moods_the_catalog_has(qtbot: QtBot, tmp_path: Path
+                                                          ) -> None:
+    """Finding 6: a catalog with no confused, disgusted or fear images; the picker
+    offered them anyway, and a picked Scared got other moods' images."""
+    from tests.controllers.test_moods_offered import fill as fill_some
+
+    cat = tmp_path / "catalog"
+    fill_some(cat, {Emotion.HAPPY, Emotion.SAD, Emotion.CALM})
+    settings = load_settings(env={}, overrides={
+        "camera.source": "", "recommend.catalog_dir": str(cat),
+        "app.data_dir": str(tmp_path / "data"), "app.log_dir": str(tmp_path / "log"),
+    })
+    app = Kiosk(settings)
+    qtbot.addWidget(app.window)
+    app.start()
+    try:
+        picker = app.window.mood
+        qtbot.waitUntil(lambda: picker.offered() == [Emotion.HAPPY, Emotion.SAD,
+                                                     Emotion.CALM], timeout=WAIT_MS)
+    finally:
+        assert app.shutdown() == []

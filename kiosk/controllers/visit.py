@@ -778,6 +778,9 @@ class VisitController(QObject):
         if generation == self._catalog_generation:
             return
         first, self._catalog_generation = self._catalog_generation is None, generation
+        if generation:  # opened, back or changed: the picker offers what it has
+            self.worker.submit(self.backend.moods_with_images,
+                               on_result=self.view.set_moods_with_images)
         if generation == 0 or (first and (self._attract_fetching or self._attract_fetched)):
             return  # never opened yet, or the start-up's own images are on their way
         self._attract_images = []  # of the catalog before: fetched afresh when needed

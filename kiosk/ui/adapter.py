@@ -22,7 +22,7 @@ from PySide6.QtGui import QImage
 
 from kiosk.backend import Thumbnail
 from kiosk.camera.capture import CameraState
-from kiosk.domain import EmotionReading, Page, RecommendMode
+from kiosk.domain import Emotion, EmotionReading, Page, RecommendMode
 from kiosk.status import KioskStatus
 from kiosk.ui.main_window import MainWindow
 
@@ -106,6 +106,9 @@ class ViewAdapter:
 
     def clear_page(self) -> None:
         self.window.clear_page()
+
+    def set_moods_with_images(self, moods: frozenset[Emotion]) -> None:
+        self.window.mood.set_moods_with_images(moods)
 
     def show_page_not_changed(self) -> None:
         self.window.show_page_not_changed()
