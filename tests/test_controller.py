@@ -64,6 +64,7 @@ class FakeBackend(Backend):
         self.empty_pages = False  # page() answers with no items (an empty mood)
         self.attract_calls = 0
         self.catalog_generation = 1  # check_catalog's answer (it grows when the catalog is back)
+        self.moods = frozenset(Emotion)  # moods_with_images' answer
 
     def attract_images(self, count: int) -> list[np.ndarray]:
         self.attract_calls += 1
@@ -107,6 +108,9 @@ class FakeBackend(Backend):
 
     def check_catalog(self) -> int:
         return self.catalog_generation
+
+    def moods_with_images(self) -> frozenset[Emotion]:
+        return self.moods
 
     def status(self) -> BackendStatus:
         return BackendStatus(queue=QueueStatus(depth=len(self.likes), dead_letters=0))
@@ -172,6 +176,15 @@ class FakeView(View):
 
     def set_page_leaving(self, leaving: bool) -> None:
         self._record("set_page_leaving", leaving)
+
+    def clear_page(self) -> None:
+        self._record("clear_page")
+
+    def set_moods_with_images(self, moods: frozenset[Emotion]) -> None:
+        self._record("set_moods_with_images", moods)
+
+    def show_page_not_changed(self) -> None:
+        self._record("show_page_not_changed")
 
     def show_like_confirmed(self, item_id: str) -> None:
         self._record("show_like_confirmed", item_id)

@@ -314,6 +314,15 @@ class MainWindow(QWidget):
         """The page is being replaced: its Like buttons close (`MainScreen.set_page_leaving`)."""
         self.main.set_page_leaving(leaving)
 
+    def clear_page(self) -> None:
+        """No page for this visitor (`MainScreen.clear_page`): placeholders, and the
+        header says why."""
+        self.main.clear_page()
+
+    def show_page_not_changed(self) -> None:
+        """The page asked for could not be made: the visitor is told (a toast)."""
+        self.show_notice(notices.page_not_shown())
+
     def show_like_confirmed(self, item_id: str) -> None:
         self.main.set_like_state(item_id, "confirmed")
 

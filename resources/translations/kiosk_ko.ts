@@ -992,22 +992,22 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>MoodPicker</name>
     <message>
-        <location filename="../../kiosk/ui/mood_picker.py" line="133"/>
+        <location filename="../../kiosk/ui/mood_picker.py" line="151"/>
         <source>Back</source>
         <translation>뒤로</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/mood_picker.py" line="134"/>
+        <location filename="../../kiosk/ui/mood_picker.py" line="152"/>
         <source>How are you feeling?</source>
         <translation>지금 기분이 어떠세요?</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/mood_picker.py" line="136"/>
+        <location filename="../../kiosk/ui/mood_picker.py" line="154"/>
         <source>The camera is unavailable right now — just tap your mood.</source>
         <translation>지금은 카메라를 사용할 수 없어요 — 기분을 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/mood_picker.py" line="138"/>
+        <location filename="../../kiosk/ui/mood_picker.py" line="156"/>
         <source>Tap your mood and we&apos;ll pick images for it.</source>
         <translation>기분을 누르시면 어울리는 이미지를 골라 드릴게요.</translation>
     </message>
@@ -1025,17 +1025,22 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
         <translation>좋아요를 저장하지 못했어요. 다시 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="33"/>
+        <location filename="../../kiosk/ui/notices.py" line="35"/>
+        <source>No new images could be shown just now. Please try again in a moment.</source>
+        <translation>지금은 새 이미지를 보여 드리지 못했어요. 잠시 후 다시 시도해 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="40"/>
         <source>Something went wrong. Please try again.</source>
         <translation>잠시 문제가 생겼어요. 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="38"/>
+        <location filename="../../kiosk/ui/notices.py" line="45"/>
         <source>No camera here: you choose your mood.</source>
         <translation>이 키오스크에는 카메라가 없어요: 기분을 직접 골라 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="43"/>
+        <location filename="../../kiosk/ui/notices.py" line="50"/>
         <source>The camera is taking a break. You can pick your mood instead.</source>
         <translation>카메라가 잠시 쉬고 있어요. 대신 지금 기분을 골라 주세요.</translation>
     </message>
