@@ -116,8 +116,8 @@ class ViewAdapter:
     def show_like_confirmed(self, item_id: str) -> None:
         self.window.show_like_confirmed(item_id)
 
-    def show_like_failed(self, item_id: str, message: str) -> None:
-        self.window.show_like_failed(item_id, message)
+    def show_like_failed(self, item_id: str, message: str, lasting: bool = False) -> None:
+        self.window.show_like_failed(item_id, message, lasting)
 
     def clear_visitor_notice(self) -> None:
         self.window.clear_visitor_notice()

@@ -4,258 +4,290 @@
 <context>
     <name>Admin</name>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="78"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="80"/>
         <source>Starting</source>
         <translation>시작하는 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="79"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="81"/>
         <source>Live</source>
         <translation>작동 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="80"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="82"/>
         <source>Stalled</source>
         <translation>멈춤</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="81"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="83"/>
         <source>Not found</source>
         <translation>찾을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="82"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="84"/>
         <source>Off — none configured</source>
         <translation>꺼짐 — 설정된 카메라 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="113"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="115"/>
         <source>[camera] source is empty: the mood picker only</source>
         <translation>[camera] source가 비어 있습니다: 기분 선택만 사용</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="133"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="135"/>
         <source>Not needed without a camera</source>
         <translation>카메라가 없으면 필요 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="95"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="97"/>
         <source>Processor (CPU)</source>
         <translation>프로세서(CPU)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="96"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="98"/>
         <source>Graphics card (CUDA)</source>
         <translation>그래픽 카드(CUDA)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="97"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="99"/>
         <source>Apple graphics (MPS)</source>
         <translation>애플 그래픽(MPS)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="101"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="103"/>
         <source>%1 thread</source>
         <translation>스레드 %1개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="102"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="104"/>
         <source>%1 threads</source>
         <translation>스레드 %1개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="114"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="116"/>
         <source>%1 fps</source>
         <translation>%1 fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="112"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="119"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="114"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="121"/>
         <source>Camera</source>
         <translation>카메라</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="131"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="138"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="143"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="133"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="140"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="145"/>
         <source>Model</source>
         <translation>모델</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="132"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="139"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="134"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="141"/>
         <source>Not loaded</source>
         <translation>불러오지 않음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="140"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="142"/>
         <source>The models load when the camera gives pictures</source>
         <translation>카메라 영상이 들어오면 모델을 불러옵니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="144"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="146"/>
         <source>Loading…</source>
         <translation>불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="145"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="147"/>
         <source>%1 ms per face</source>
         <translation>얼굴당 %1 ms</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="152"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="164"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="154"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="166"/>
         <source>Network</source>
         <translation>네트워크</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="153"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="155"/>
         <source>Not needed</source>
         <translation>필요 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="154"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="156"/>
         <source>AWS is not configured: the kiosk works offline</source>
         <translation>AWS가 설정되지 않았습니다. 키오스크는 오프라인으로 작동합니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="160"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="162"/>
         <source>Online</source>
         <translation>온라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="162"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="164"/>
         <source>Offline</source>
         <translation>오프라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="171"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="173"/>
         <source>kept for later: uploads not configured</source>
         <translation>보관 중: 업로드가 설정되지 않음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="174"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="176"/>
         <source>kept for later: offline, sent when the network is back</source>
         <translation>보관 중: 오프라인, 네트워크가 돌아오면 전송</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="176"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="178"/>
         <source>kept for later: AWS refused the credentials (see the log)</source>
         <translation>보관 중: AWS가 자격 증명을 거부함(로그 참고)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="182"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="184"/>
         <source>kept for later: AWS is busy, retrying soon</source>
         <translation>보관 중: AWS가 바쁨, 곧 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="180"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="182"/>
         <source>kept for later: AWS is busy, next try in %1 s</source>
         <translation>보관 중: AWS가 바쁨, %1초 후 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="184"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="186"/>
         <source>everything is sent</source>
         <translation>모두 전송됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="185"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="187"/>
         <source>being sent now</source>
         <translation>지금 전송 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="194"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="196"/>
         <source>%1 could not be sent (dead letters)</source>
         <translation>%1건 전송 실패(전송 불가 이벤트)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="197"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="199"/>
         <source>Event queue</source>
         <translation>이벤트 대기열</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="198"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="200"/>
         <source>%1 waiting</source>
         <translation>%1건 대기 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="218"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="220"/>
         <source>Catalog</source>
         <translation>카탈로그</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="219"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="221"/>
         <source>%1 images</source>
         <translation>이미지 %1개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="230"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="232"/>
         <source>Restarts in the last hour: %1</source>
         <translation>지난 1시간 동안 재시작: %1회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="236"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="238"/>
         <source>Unclean exits in the last hour: %1</source>
         <translation>지난 1시간 동안 비정상 종료: %1회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="241"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="243"/>
         <source>Restarting again and again: look at the log</source>
         <translation>재시작이 반복되고 있습니다. 로그를 확인하세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="243"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="245"/>
         <source>Crashes</source>
         <translation>오류로 인한 중단</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="253"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="254"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="261"/>
+        <source>%1 free</source>
+        <translation>%1 남음</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="275"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="282"/>
+        <source>Full</source>
+        <translation>가득 참</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="276"/>
+        <source>Likes and visits are not being saved: free some space.</source>
+        <translation>좋아요와 방문 기록이 저장되지 않고 있어요. 공간을 확보해 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="279"/>
+        <source>Space freed</source>
+        <translation>공간 확보됨</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="280"/>
+        <source>Saving resumes with the next like or visit.</source>
+        <translation>다음 좋아요나 방문부터 다시 저장돼요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="283"/>
+        <source>OK</source>
+        <translation>정상</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="289"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="290"/>
         <source>Recommendations</source>
         <translation>추천</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="255"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="291"/>
         <source>Problem</source>
         <translation>문제</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="256"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="292"/>
         <source>Images skipped</source>
         <translation>건너뛴 이미지</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="261"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="297"/>
         <source>Last problem</source>
         <translation>마지막 문제</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="257"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="293"/>
         <source>Last Personalize fallback</source>
         <translation>마지막 Personalize 대체 응답</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="258"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="294"/>
         <source>Last upload error</source>
         <translation>마지막 업로드 오류</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="259"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="269"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="295"/>
         <source>Disk</source>
         <translation>디스크</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="264"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="300"/>
         <source>on this device</source>
         <translation>이 기기에서</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="265"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="301"/>
         <source>Amazon Personalize</source>
         <translation>Amazon Personalize</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="282"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="318"/>
         <source>Other</source>
         <translation>기타</translation>
     </message>
@@ -865,27 +897,27 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>ImageCard</name>
     <message>
-        <location filename="../../kiosk/ui/cards.py" line="149"/>
+        <location filename="../../kiosk/ui/cards.py" line="151"/>
         <source>Liked</source>
         <translation>좋아요 완료</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/cards.py" line="148"/>
+        <location filename="../../kiosk/ui/cards.py" line="150"/>
         <source>Saving…</source>
         <translation>저장 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/cards.py" line="148"/>
+        <location filename="../../kiosk/ui/cards.py" line="150"/>
         <source>Like</source>
         <translation>좋아요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/cards.py" line="156"/>
+        <location filename="../../kiosk/ui/cards.py" line="158"/>
         <source>Also for you</source>
         <translation>이것도 맞춤 추천</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/cards.py" line="157"/>
+        <location filename="../../kiosk/ui/cards.py" line="159"/>
         <source>Another mood</source>
         <translation>다른 기분</translation>
     </message>
@@ -1026,21 +1058,26 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
     </message>
     <message>
         <location filename="../../kiosk/ui/notices.py" line="35"/>
+        <source>Likes can&apos;t be saved right now. Staff have been told.</source>
+        <translation>지금은 좋아요를 저장할 수 없어요. 직원에게 알렸어요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="42"/>
         <source>No new images could be shown just now. Please try again in a moment.</source>
         <translation>지금은 새 이미지를 보여 드리지 못했어요. 잠시 후 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="40"/>
+        <location filename="../../kiosk/ui/notices.py" line="47"/>
         <source>Something went wrong. Please try again.</source>
         <translation>잠시 문제가 생겼어요. 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="45"/>
+        <location filename="../../kiosk/ui/notices.py" line="52"/>
         <source>No camera here: you choose your mood.</source>
         <translation>이 키오스크에는 카메라가 없어요: 기분을 직접 골라 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="50"/>
+        <location filename="../../kiosk/ui/notices.py" line="57"/>
         <source>The camera is taking a break. You can pick your mood instead.</source>
         <translation>카메라가 잠시 쉬고 있어요. 대신 지금 기분을 골라 주세요.</translation>
     </message>
