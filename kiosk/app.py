@@ -521,7 +521,10 @@ class Kiosk:
         return f"{state} ({why})" if why else state.value
 
     def app_status(self) -> AppStatus:
-        """GUI-thread part of the status (cheap attribute reads only; `kiosk.status`)."""
+        """GUI-thread part of the status (cheap attribute reads and one statvfs, as
+        `_sample_gauges`; `kiosk.status`)."""
+        from kiosk.diskspace import free_mb
+
         vision = self.vision
         fallback = vision.pipeline.fallback if vision is not None and vision.pipeline else None
         latency = vision.last_latency if vision is not None else None
@@ -536,6 +539,7 @@ class Kiosk:
             rekognition=fallback.summary() if fallback is not None else "",
             identity=(self.identity_service.summary() if self.identity_service is not None
                       else ""),
+            disk_free_mb=free_mb(self.settings.data_dir),
         )
 
     def status(self) -> KioskStatus:
