@@ -551,12 +551,14 @@ class MainWindow(QWidget):
 
     def _set_app_filters(self, on: bool) -> None:
         """Watch the whole application's input (touches reach child widgets first)
-        only while shown."""
+        only while shown; exhibit mode's key guard watches while hidden too (a
+        minimised window still refuses the window manager's close)."""
         app = QApplication.instance()
         if app is None:
             return
         app.removeEventFilter(self.input_filters)
-        if on:
+        self.input_filters.hidden = not on
+        if on or self.input_filters.while_hidden:
             app.installEventFilter(self.input_filters)
 
     def showEvent(self, event: QShowEvent) -> None:
