@@ -11,7 +11,7 @@ While the page is being replaced (Next, a new mood, …) its Like buttons are cl
 (`CardGrid.set_likes_open(False)`): an idle one is dimmed and takes no tap, so no like
 is saved for an image that leaves before it could say "Liked".
 A card whose image has just been drawn (a new page, the first page of a visit, or one
-card replaced in place) takes no Like tap for `like_guard_s` (0.35 s by default, the
+card replaced in place) on screen takes no Like tap for `like_guard_s` (0.35 s by default, the
 `[ui] like_guard_s` setting): a tap that soon was aimed at what was there before (a
 person needs at least ~0.25 s to see a picture and react; a double tap's second tap
 comes 0.08-0.3 s after the first). Its Like fades in over that time, dimmed and closed
@@ -225,14 +225,12 @@ class ImageCard(QWidget):
         self._place_caption()
 
     def stop_animations(self) -> None:
-        """Stop the pop and the fade-in (hide, close, shutdown); a guard still running
-        is picked up again when the card is shown (`check_guard`)."""
+        """Stop the pop and end the guard (hide, close, shutdown): a card shown again
+        comes with a screen change, which the touch guard settles."""
         self._anim.stop()
         self._burst = 0.0
         self.like_button.set_icon_scale(1.0)
-        self._guard_timer.stop()
-        self._fade.stop()
-        self.like_button.set_opacity(1.0)
+        self._end_guard()
 
     # ------------------------------------------------------------------ like
 
@@ -272,7 +270,11 @@ class ImageCard(QWidget):
 
     def _start_guard(self) -> None:
         self._drawn_at = self._clock()
-        if self._guard_s <= 0.0:
+        parent = self.parentWidget()
+        on_screen = self.isVisible() or (parent is not None and parent.isVisible())
+        if self._guard_s <= 0.0 or not on_screen:
+            # Drawn off screen (the page came while another screen was shown): no finger
+            # was on it, and the screen change that shows it has the touch guard's settle.
             self._end_guard()
             return
         self._guard_until = self._drawn_at + self._guard_s
@@ -309,12 +311,12 @@ class ImageCard(QWidget):
         return False
 
     def showEvent(self, event: QShowEvent) -> None:
+        # a card new to the grid gets its image before it is shown: its guard starts here
         super().showEvent(event)
         if self._guard_until is not None:
             self.check_guard()
             if (self._guard_until is not None
                     and self._fade.state() != QAbstractAnimation.State.Running):
-                self.like_button.set_opacity(_FADE_FROM)
                 self._fade.setDuration(max(1, math.ceil(self.guard_remaining_s() * 1000)))
                 self._fade.start()
 

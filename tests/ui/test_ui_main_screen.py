@@ -83,6 +83,8 @@ def test_like_emits_once_on_double_tap_then_confirms(window: MainWindow, qtbot: 
 
 def test_placeholder_cards_offer_no_like(window: MainWindow, qtbot: QtBot) -> None:
     """Before the first page arrives the cards are placeholders: no Like to tap."""
+    window.wake()
+    settle(window)
     cards = window.main.grid.cards()
     assert cards and all(not c.item_id for c in cards)
     liked: list[str] = []
