@@ -1,6 +1,7 @@
 """`kiosk-admin fleet status [--json]`: one line per kiosk from CloudWatch, and
 `kiosk-admin fleet queue`: this kiosk's queue of metrics waiting to be sent, and
-`kiosk-admin fleet retry-dead [--error CODE]`: its dead letters queued again.
+`kiosk-admin fleet retry-dead [--error CODE]`: its dead letters queued again, and
+`kiosk-admin fleet downgrade [--to N]`: that queue rewritten for an older kiosk.
 
 Reads `[fleet] namespace` and `endpoint_url` and `[aws]` from the settings (`--config`).
 """
@@ -12,6 +13,7 @@ import json
 import sys
 from typing import Any
 
+from kiosk.admin.events_cmds import add_downgrade, run_downgrade
 from kiosk.config import Settings
 
 
@@ -32,6 +34,7 @@ def register(subparsers: Any) -> None:
     retry = sub.add_parser("retry-dead", help="queue this kiosk's dead-lettered metrics again")
     retry.add_argument("--error", metavar="CODE", help="only those refused with this code")
     retry.set_defaults(func=cmd_retry_dead)
+    add_downgrade(sub, "this kiosk's metrics queue", cmd_downgrade)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -129,3 +132,8 @@ def cmd_retry_dead(args: argparse.Namespace) -> int:
     print(f"{moved} dead-lettered metric batch(es) queued again; the kiosk sends them "
           "at its next try")
     return 0
+
+
+def cmd_downgrade(args: argparse.Namespace) -> int:
+    return run_downgrade("fleet downgrade", _settings(args).metrics_db, "the metrics queue",
+                         args.to)
