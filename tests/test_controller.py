@@ -126,7 +126,8 @@ class FakeBackend(Backend):
                             seconds=0.0070821)
 
     def pending_thumbnails(self) -> list[Thumbnail]:
-        return [(key, Emotion.HAPPY, np.zeros((4, 4, 3), np.uint8)) for key in self.pending]
+        return [(key, Emotion.HAPPY, np.zeros((4, 4, 3), np.uint8), f"{key}.jpg")
+                for key in self.pending]
 
     def approve(self, key: str) -> list[Thumbnail]:
         self.pending.remove(key)

@@ -11,10 +11,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kiosk.admin.events_cmds import add_downgrade, run_downgrade
 from kiosk.config import Settings
+
+if TYPE_CHECKING:
+    from kiosk.events.queue import EventQueue
+
+R = TypeVar("R")
 
 
 def register(subparsers: Any) -> None:
@@ -93,20 +99,28 @@ def _no_queue(settings: Settings) -> str | None:
             "[fleet] enabled = true (check --config / --data-dir)")
 
 
-def cmd_queue(args: argparse.Namespace) -> int:
+def _on_queue(command: str, settings: Settings, use: Callable[[EventQueue], R]) -> R | None:
+    """`use(queue)` on this kiosk's metrics queue; None after saying why it could not
+    (`kiosk-admin fleet COMMAND: ...` on stderr: no file, or the queue's error)."""
     from kiosk.events.errors import EventsError
     from kiosk.fleet.publisher import open_metrics_queue
 
-    settings = _settings(args)
     problem = _no_queue(settings)
     if problem:
-        print(f"kiosk-admin fleet queue: {problem}", file=sys.stderr)
-        return 1
+        print(f"kiosk-admin fleet {command}: {problem}", file=sys.stderr)
+        return None
     try:
         with open_metrics_queue(settings) as queue:
-            status = queue.status()
+            return use(queue)
     except EventsError as exc:
-        print(f"kiosk-admin fleet queue: {exc}", file=sys.stderr)
+        print(f"kiosk-admin fleet {command}: {exc}", file=sys.stderr)
+        return None
+
+
+def cmd_queue(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    status = _on_queue("queue", settings, lambda queue: queue.status())
+    if status is None:
         return 1
     status["fleet_enabled"] = settings.fleet.enabled
     json.dump(status, sys.stdout, indent=2)
@@ -115,19 +129,9 @@ def cmd_queue(args: argparse.Namespace) -> int:
 
 
 def cmd_retry_dead(args: argparse.Namespace) -> int:
-    from kiosk.events.errors import EventsError
-    from kiosk.fleet.publisher import open_metrics_queue
-
-    settings = _settings(args)
-    problem = _no_queue(settings)
-    if problem:
-        print(f"kiosk-admin fleet retry-dead: {problem}", file=sys.stderr)
-        return 1
-    try:
-        with open_metrics_queue(settings) as queue:
-            moved = queue.retry_dead(code=args.error)
-    except EventsError as exc:
-        print(f"kiosk-admin fleet retry-dead: {exc}", file=sys.stderr)
+    moved = _on_queue("retry-dead", _settings(args),
+                      lambda queue: queue.retry_dead(code=args.error))
+    if moved is None:
         return 1
     print(f"{moved} dead-lettered metric batch(es) queued again; the kiosk sends them "
           "at its next try")

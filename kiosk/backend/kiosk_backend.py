@@ -279,8 +279,9 @@ class KioskBackend:
         return self.pool
 
     def pending_thumbnails(self, max_side: int = 512) -> list[Thumbnail]:
-        """The pending pool as (id, emotion, RGB thumbnail) for the review screen."""
-        return [(entry.id, entry.emotion, thumb)
+        """The pending pool as (id, emotion, RGB thumbnail, file name) for the review
+        screen."""
+        return [(entry.id, entry.emotion, thumb, entry.source_name)
                 for entry, thumb in self._pending_pool().thumbnails(max_side)]
 
     def approve(self, key: str) -> list[Thumbnail]:

@@ -59,7 +59,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from kiosk.aws import error_code, is_transient, make_client
+from kiosk.aws import error_code, http_status, is_transient, make_client
+from kiosk.aws.classify import REFUSED_CODES
 from kiosk.config import AwsSettings, Settings
 from kiosk.errors import KioskError
 from kiosk.events.queue import Batch, EventQueue
@@ -74,13 +75,7 @@ PERMANENT_CODES = frozenset({
     "InvalidInputException", "ResourceNotFoundException", "ValidationException",
     "SerializationException", "ParamValidationError",
 })
-BLOCKED_CODES = frozenset({
-    "NoCredentialsError", "PartialCredentialsError", "CredentialRetrievalError",
-    "ProfileNotFound", "NoRegionError", "UnrecognizedClientException",
-    "InvalidSignatureException", "SignatureDoesNotMatch", "ExpiredToken",
-    "ExpiredTokenException", "InvalidClientTokenId", "AccessDenied", "AccessDeniedException",
-    "MissingAuthenticationTokenException", "IncompleteSignature",
-})
+BLOCKED_CODES = REFUSED_CODES  # credentials or permissions (kiosk.aws.classify)
 RETRY_CODES = frozenset({"ResourceInUseException"})  # the dataset is busy: try again later
 READ_TIMEOUT_CODES = frozenset({"ReadTimeoutError", "ReadTimeout"})
 TOO_OLD = "EventTooOld"
@@ -430,7 +425,7 @@ class Uploader:
     def _on_error(self, batch: Batch | None, exc: Exception) -> bool:
         """Classify a failed call; True when the rows were dealt with (dead-lettered)."""
         code = error_code(exc)
-        status = _http_status(exc)  # None: no answer from the service
+        status = http_status(exc)  # None: no answer from the service
         self._fail(f"{code}: {exc}")
         if code in READ_TIMEOUT_CODES:
             self._wait_longer()
@@ -579,12 +574,4 @@ class Uploader:
             if callable(close):
                 close()
             self._client = None
-
-
-def _http_status(exc: BaseException) -> int | None:
-    response = getattr(exc, "response", None)
-    if isinstance(response, dict):
-        status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-        return int(status) if status else None
-    return None
 

@@ -132,8 +132,8 @@ class ViewAdapter:
         self.window.show_operator_result(text, failed)
 
     def show_curation(self, items: Sequence[Thumbnail]) -> None:
-        self.window.show_curation([(key, emotion, rgb_to_qimage(thumb))
-                                   for key, emotion, thumb in items])
+        self.window.show_curation([(key, emotion, rgb_to_qimage(thumb), name)
+                                   for key, emotion, thumb, name in items])
 
     def show_curation_error(self, item_id: str, message: str) -> None:
         self.window.show_curation_error(item_id, message)

@@ -45,6 +45,7 @@ from kiosk.ui.camera_view import FaceBoxes
 from kiosk.ui.cards import LIKE_GUARD_S
 from kiosk.ui.curation_screen import CurationScreen, PendingItem
 from kiosk.ui.exhibit import CornerHold
+from kiosk.ui.input_filters import InputFilters
 from kiosk.ui.main_screen import MainScreen
 from kiosk.ui.mood_picker import MoodPicker
 from kiosk.ui.pin_pad import PinPad
@@ -199,6 +200,13 @@ class MainWindow(QWidget):
         self.corner_hold.triggered.connect(self.open_pin_pad)
         # A screen that has just appeared takes no touch that began before it.
         self.touch_guard = TouchGuard(self, settle_s=touch_settle_s, clock=clock)
+        # The three watch the application's input through one filter (kiosk.ui.input_filters),
+        # in this order: the corner hold and the activity watch see every touch, then
+        # the touch guard may swallow it (exhibit mode adds its key guard last).
+        self.input_filters = InputFilters(self)
+        self.input_filters.add(self.corner_hold, CornerHold.EVENTS)
+        self.input_filters.add(self, _ACTIVITY_EVENTS)
+        self.input_filters.add(self.touch_guard, TouchGuard.EVENTS)
         self.stack.currentChanged.connect(self._on_screen_changed)
 
         self._connect()
@@ -549,16 +557,15 @@ class MainWindow(QWidget):
 
     def _set_app_filters(self, on: bool) -> None:
         """Watch the whole application's input (touches reach child widgets first)
-        only while shown."""
+        only while shown; exhibit mode's key guard watches while hidden too (a
+        minimised window still refuses the window manager's close)."""
         app = QApplication.instance()
         if app is None:
             return
-        # The last installed filter runs first: the corner hold and the activity
-        # watch see every touch, then the touch guard may swallow it.
-        for watcher in (self.touch_guard, self, self.corner_hold):
-            app.removeEventFilter(watcher)
-            if on:
-                app.installEventFilter(watcher)
+        app.removeEventFilter(self.input_filters)
+        self.input_filters.hidden = not on
+        if on or self.input_filters.while_hidden:
+            app.installEventFilter(self.input_filters)
 
     def showEvent(self, event: QShowEvent) -> None:
         self._set_app_filters(True)

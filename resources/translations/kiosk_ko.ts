@@ -668,17 +668,32 @@
 <context>
     <name>CurationController</name>
     <message>
-        <location filename="../../kiosk/controllers/curation.py" line="47"/>
+        <location filename="../../kiosk/controllers/curation.py" line="56"/>
+        <source>, … %1 more</source>
+        <translation>, … 외 %1개</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/curation.py" line="70"/>
         <source>Catalog reloaded: %1 added, %2 updated, %3 removed, %4 skipped</source>
         <translation>카탈로그를 다시 불러왔습니다: 추가 %1개, 변경 %2개, 삭제 %3개, 건너뜀 %4개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/curation.py" line="52"/>
-        <source> (see the log)</source>
-        <translation> (로그를 확인하세요)</translation>
+        <location filename="../../kiosk/controllers/curation.py" line="75"/>
+        <source>Skipped (unreadable, too large or badly named; replace or rename them): %1.</source>
+        <translation>건너뛴 파일(읽을 수 없거나 너무 크거나 이름이 맞지 않음: 교체하거나 이름을 바꾸세요): %1.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/curation.py" line="59"/>
+        <location filename="../../kiosk/controllers/curation.py" line="78"/>
+        <source>Folders ignored (emotion folders have lower-case English names: happy, sad, …): %1.</source>
+        <translation>무시한 폴더(감정 폴더 이름은 영어 소문자입니다: happy, sad, …): %1.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/curation.py" line="82"/>
+        <source>Smaller than %2 pixels a side, shown blurry (replace them): %1.</source>
+        <translation>한 변이 %2픽셀보다 작아 흐리게 보이는 이미지(더 큰 이미지로 교체하세요): %1.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/curation.py" line="98"/>
         <source>Could not reload the catalog: %1. Check the catalog folder and the log, then try again.</source>
         <translation>카탈로그를 다시 불러오지 못했습니다: %1. 카탈로그 폴더와 로그를 확인한 뒤 다시 시도하세요.</translation>
     </message>
@@ -686,34 +701,34 @@
 <context>
     <name>CurationScreen</name>
     <message>
-        <location filename="../../kiosk/ui/curation_screen.py" line="279"/>
+        <location filename="../../kiosk/ui/curation_screen.py" line="321"/>
         <source>Review new images</source>
         <translation>새 이미지 검토</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/curation_screen.py" line="280"/>
+        <location filename="../../kiosk/ui/curation_screen.py" line="322"/>
         <source>%1 waiting</source>
         <translation>%1개 대기 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/curation_screen.py" line="282"/>
+        <location filename="../../kiosk/ui/curation_screen.py" line="324"/>
         <source>No images are waiting for review.
 Import images with kiosk-admin catalog import, or make new ones with kiosk-admin generate.</source>
         <translation>검토를 기다리는 이미지가 없어요.
 kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate로 새로 만들어 보세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/curation_screen.py" line="285"/>
+        <location filename="../../kiosk/ui/curation_screen.py" line="327"/>
         <source>Close</source>
         <translation>닫기</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/curation_screen.py" line="286"/>
+        <location filename="../../kiosk/ui/curation_screen.py" line="328"/>
         <source>Approve</source>
         <translation>승인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/curation_screen.py" line="286"/>
+        <location filename="../../kiosk/ui/curation_screen.py" line="328"/>
         <source>Reject</source>
         <translation>거절</translation>
     </message>

@@ -99,7 +99,8 @@ def _states(window: MainWindow, overlay: ConsentOverlay) -> Iterator[str]:
     window.admin.buttons["exit"].click()
     yield "admin, exit question"
     window.admin.confirm_cancel.click()
-    window.show_curation([(f"pending/{e.folder}/{i}.jpg", e, solid_image("#553322"))
+    window.show_curation([(f"{i}a1b2c3d4e5f", e, solid_image("#553322"),
+                           f"행복한 고양이 사진 {i}.jpg" if i else "x" * 80 + ".jpg")
                           for i, e in enumerate(list(Emotion)[:5])])
     yield "review"
     window.curation.close_requested.emit()
