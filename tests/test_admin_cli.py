@@ -217,7 +217,8 @@ def test_catalog_is_the_kiosks_catalog_override(run: Any, tmp_path: Path, where:
     assert json.loads(out)["root"] == str(wanted)
 
 
-@pytest.mark.parametrize(("typed", "pin"), [("１２３４５", "12345"), ("２４６８", "2468"), ("²³²³", "2323")])
+@pytest.mark.parametrize(("typed", "pin"), [
+    ("１２３４５", "12345"), ("２４６８", "2468"), ("²³²³", "2323")])
 def test_a_pin_typed_in_full_width_digits_is_the_pads_pin(
         run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, typed: str, pin: str) -> None:
     """A Korean input method types "１２３４５": str.isdigit took it and the hash was of the
