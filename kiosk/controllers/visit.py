@@ -101,7 +101,7 @@ from kiosk.controllers.mood_hold import MoodHold
 from kiosk.controllers.seams import Jobs, VisitBackend, VisitView
 from kiosk.domain import Emotion, EmotionReading, Frame, Like, Page, RecommendMode
 from kiosk.errors import DiskFullError, KioskError
-from kiosk.events import QueueReadOnlyError
+from kiosk.events import QueueNotOpenError, QueueReadOnlyError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -754,7 +754,8 @@ class VisitController(QObject):
 
     def _on_like_failed(self, visit_id: str, item_id: str, exc: BaseException) -> None:
         """The like was not saved: its visitor is told ("try again", or "Likes can't be
-        saved right now" when a retry cannot help: a full disk, a read-only queue); once their visit
+        saved right now" when a retry cannot help: a full disk, a read-only queue, a queue
+        that did not open at start); once their visit
         has ended (a newcomer, the attract screen) nobody is: the notice belongs to the
         visitor who tapped, and the failure is in the log."""
         if visit_id != self.visit_id:
@@ -763,9 +764,10 @@ class VisitController(QObject):
             return
         self._liked.discard(item_id)
         log.error("like of %s not recorded: %s", item_id, exc)
-        # a full disk or a read-only queue fails every retry: the visitor is not asked to
-        self.view.show_like_failed(item_id, str(exc),
-                                   isinstance(exc, DiskFullError | QueueReadOnlyError))
+        # a full disk, a read-only queue or one that never opened fails every retry: the
+        # visitor is not asked to
+        self.view.show_like_failed(item_id, str(exc), isinstance(
+            exc, DiskFullError | QueueReadOnlyError | QueueNotOpenError))
 
     def _check_catalog(self) -> None:
         """Ask the back end whether the catalog folder came back (one check at a time)."""
