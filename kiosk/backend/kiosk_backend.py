@@ -33,7 +33,7 @@ from kiosk.backend.results import LikeResult, PageResult, Thumbnail
 from kiosk.backend.seams import Queue, Recommender, UploaderControl
 from kiosk.domain import Emotion, Item, Like, Page, RecommendMode
 from kiosk.errors import KioskError
-from kiosk.events.errors import EventsError, QueueNotOpenError
+from kiosk.events.errors import QueueNotOpenError
 from kiosk.recommend.catalog import folder_problem, folder_stamp
 from kiosk.status import BackendStatus, QueueStatus
 
