@@ -55,7 +55,7 @@ from kiosk.controllers.curation import CurationController
 from kiosk.controllers.seams import View
 from kiosk.controllers.visit import VisitController
 from kiosk.domain import Emotion
-from kiosk.events.uploader import UploaderState
+from kiosk.events.uploader import MAX_STOP_WAIT_S, UploaderState
 from kiosk.lifecycle import Cleanups
 from kiosk.recommend.pacing import IndexPacer
 from kiosk.startup import StartupWatch
@@ -262,7 +262,9 @@ class Kiosk:
                 rec.add_counts_listener(publisher.on_counts)  # a restart leaves at once
 
             rec.call_on_thread(open_fleet)
-            self.cleanups.register("fleet metrics", lambda: all([p.stop(3.0) for p in fleet]), 4.0)
+            # stop() waits for a PutMetricData in flight and its ack (the read timeout)
+            self.cleanups.register("fleet metrics", lambda: all([p.stop() for p in fleet]),
+                                   MAX_STOP_WAIT_S + 1.0)
         # a restart only after an unclean end (crash, kill, watchdog), as in the panel
         rec.started(unclean_previous_exit=bool(self.history and self.history.after_unclean))
         self.window.mood_picked.connect(lambda _value: rec.mood_picked())
@@ -421,7 +423,7 @@ class Kiosk:
         if queue is None or self.uploader is not None:
             return
         from kiosk.events.queue import EventQueue
-        from kiosk.events.uploader import MAX_STOP_WAIT_S, Uploader
+        from kiosk.events.uploader import Uploader
 
         if not isinstance(queue, EventQueue):  # a test's stand-in: nothing to upload
             return
@@ -519,7 +521,10 @@ class Kiosk:
         return f"{state} ({why})" if why else state.value
 
     def app_status(self) -> AppStatus:
-        """GUI-thread part of the status (cheap attribute reads only; `kiosk.status`)."""
+        """GUI-thread part of the status (cheap attribute reads and one statvfs, as
+        `_sample_gauges`; `kiosk.status`)."""
+        from kiosk.diskspace import free_mb
+
         vision = self.vision
         fallback = vision.pipeline.fallback if vision is not None and vision.pipeline else None
         latency = vision.last_latency if vision is not None else None
@@ -534,6 +539,7 @@ class Kiosk:
             rekognition=fallback.summary() if fallback is not None else "",
             identity=(self.identity_service.summary() if self.identity_service is not None
                       else ""),
+            disk_free_mb=free_mb(self.settings.data_dir),
         )
 
     def status(self) -> KioskStatus:

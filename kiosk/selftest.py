@@ -151,8 +151,20 @@ def check_catalog(settings: Settings) -> Check:
     policy: size limits, truncation, EXIF; `kiosk.recommend.catalog.decode_checked`),
     so a folder of cut-short or oversized files is not reported as fine: unusable
     files WARN with a count and the first reason, an emotion with no usable image
-    WARNs, and no usable image at all FAILs."""
-    from kiosk.recommend.catalog import IMAGE_SUFFIXES, CatalogError, decode_checked
+    WARNs, and no usable image at all FAILs. The same rules as `kiosk-admin catalog
+    rescan`: a folder that is not an emotion (`Fear/`: lower case only) is named, a new
+    file whose name cannot be an item id is unusable, and images under `MIN_SIDE`
+    pixels (shown upscaled; the import refuses them) WARN with their names."""
+    from kiosk.recommend.catalog import (
+        IMAGE_SUFFIXES,
+        MIN_SIDE,
+        CatalogError,
+        decode_checked,
+        folder_emotion,
+        id_problem,
+        item_id,
+        shown_names,
+    )
 
     root = Path(settings.recommend.catalog_dir) if settings.recommend.catalog_dir else (
         resource_path("catalog", must_exist=False)
@@ -162,6 +174,9 @@ def check_catalog(settings: Settings) -> Check:
                      "catalog_dir or reinstall")
     usable: dict[str, int] = {}
     bad: list[str] = []
+    small: list[str] = []
+    ignored = [f"{p.name}/ ({folder_emotion(p.name)[1]})" for p in sorted(root.iterdir())
+               if p.is_dir() and not p.name.startswith(".") and folder_emotion(p.name)[0] is None]
     for emotion in Emotion:
         folder = root / emotion.folder
         files = sorted(p for p in folder.glob("*") if p.suffix.lower() in IMAGE_SUFFIXES
@@ -169,11 +184,17 @@ def check_catalog(settings: Settings) -> Check:
         usable[emotion.folder] = 0
         for path in files:
             try:
-                decode_checked(path.read_bytes(), name=path.name)
+                problem = id_problem(item_id(emotion, path.name))
+                if problem:  # a live image keeps its id; the self-test cannot tell
+                    raise CatalogError(problem)
+                image = decode_checked(path.read_bytes(), name=path.name)
             except (CatalogError, OSError) as exc:
                 bad.append(f"{emotion.folder}/{path.name}: {exc}")
             else:
                 usable[emotion.folder] += 1
+                if min(image.size) < MIN_SIDE:
+                    small.append(f"{emotion.folder}/{path.name} ({image.width}×{image.height})")
+                image.close()
     empty = [e for e, n in usable.items() if n == 0]
     total = sum(usable.values())
     if total == 0:
@@ -182,11 +203,16 @@ def check_catalog(settings: Settings) -> Check:
         if bad:
             detail += f" ({len(bad)} unusable, e.g. {bad[0]})"
         return Check("catalog", "FAIL", detail)
-    status = "WARN" if empty or bad else "PASS"
+    status = "WARN" if empty or bad or small or ignored else "PASS"
     detail = f"{total} images in {root}"
     if bad:
         detail += (f"; {len(bad)} unusable and skipped, e.g. {bad[0]}; replace or remove "
                    "them (kiosk-admin catalog rescan lists each)")
+    if small:
+        detail += (f"; {len(small)} smaller than {MIN_SIDE} px on a side, shown upscaled "
+                   f"(blurry): {shown_names(small)}; replace them with larger images")
+    if ignored:
+        detail += f"; ignored folders: {shown_names(ignored)}"
     if empty:
         detail += f"; no usable images for: {', '.join(empty)}"
     return Check("catalog", status, detail)

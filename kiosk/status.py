@@ -15,7 +15,8 @@ place per thread instead of dicts assembled in several.
   lines under "Other" ("last upload error", "Rekognition", ...). Only the keys that
   apply are present, back-end keys first.
 
-No Qt, no I/O: every field is a memory read, so building a snapshot never waits.
+No Qt, no I/O but one statvfs (`AppStatus.disk_free_mb`): every other field is a memory
+read, so building a snapshot never waits.
 """
 
 from __future__ import annotations
@@ -111,6 +112,7 @@ class AppStatus:
     history: Mapping[str, object] = field(default_factory=dict)  # CrashInfo.as_status()
     rekognition: str = ""  # the fallback's one-liner ("" when off)
     identity: str = ""  # the identity service's one-liner ("" when off)
+    disk_free_mb: float | None = None  # the data folder's disk (one statvfs), None: unknown
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {"crash_count": self.crash_count,
@@ -126,6 +128,8 @@ class AppStatus:
             out["Rekognition"] = self.rekognition
         if self.identity:
             out["identity"] = self.identity
+        if self.disk_free_mb is not None:
+            out["disk_free_mb"] = round(self.disk_free_mb, 1)
         return out
 
 

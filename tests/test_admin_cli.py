@@ -98,6 +98,29 @@ def test_pin_names_the_settings_file_it_belongs_in(run: Any, tmp_path: Path,
     assert f"{default} does not exist yet" in out
 
 
+@pytest.mark.parametrize(("pin", "why"), [
+    ("0000", "the factory PIN"), ("7777", "one digit repeated"), ("1234", "run in order"),
+    ("98765", "run in order"), ("7890", "run in order"), ("2468", ""), ("1357", ""),
+])
+def test_pin_warns_about_an_easy_pin_and_still_makes_it(
+        run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pin: str, why: str) -> None:
+    """Tester round 8: `echo 0000 | kiosk-admin pin` took the factory PIN without a word."""
+    import io
+
+    from kiosk.config import check_pin
+
+    config = _config(tmp_path, tmp_path / "d")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(pin + "\n"))
+    code, out, err = run("pin", "--stdin", "--config", str(config))
+    assert code == 0
+    stored = out.split('admin_pin_hash = "')[1].split('"')[0]
+    assert check_pin(pin, stored)
+    if why:
+        assert "warning: this PIN is easy to guess" in err and why in err
+    else:
+        assert err == ""
+
+
 def test_pin_works_where_the_settings_file_is_missing_or_holds_the_pin_itself(
         run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Fresh tester, round 7: `admin_pin_hash = "1234"` is a settings error that says to

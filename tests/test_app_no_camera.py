@@ -40,6 +40,9 @@ def test_an_empty_camera_source_is_no_camera_not_a_fault(
         app.window.set_status(status)
         tile = admin_status.camera_tile(app.window.admin.status())
         assert tile.value == "Off — none configured" and not tile.alert
+        # the data disk's free space, read afresh for each status (the Disk tile)
+        assert isinstance(status["disk_free_mb"], float)
+        assert admin_status.disk_tile(app.window.admin.status()).value == "OK"
         assert "unavailable" not in app.window.mood.subtitle.text()
     finally:
         assert app.shutdown() == []

@@ -315,3 +315,35 @@ def test_kiosk_admin_refuses_the_same_contradiction(
     code = admin_main(["--config", str(path), "events", "status"])
     assert code != 0
     assert "personalize.campaign_arn" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("text", "fragments"),
+    [  # tester round 8: `language = ko` said only "Invalid value (at line 2, column 12)"
+        ("[app]\nlanguage = ko\n",
+         ['line 2: language = ko; text values need quotes: language = "ko"']),
+        ("[app]\ndata_dir = /srv/kiosk # here\n",
+         ['line 2: data_dir = /srv/kiosk # here; text values need quotes: '
+          'data_dir = "/srv/kiosk"']),
+        ("[rekognition]\nenabled = True\n",
+         ["line 2: enabled = True; true and false are lower case: enabled = true"]),
+        ("[camera\nsource = 1\n", ["line 1: [camera"]),
+    ],
+)
+def test_a_toml_syntax_error_shows_the_line_and_the_cure(
+    tmp_path: Path, text: str, fragments: list[str]
+) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_settings(write(tmp_path, text), env={})
+    assert "not valid TOML" in str(err.value)
+    for fragment in fragments:
+        assert fragment in str(err.value)
+    assert err.value.line == int(fragments[0].split("line ")[1].split(":")[0])
+
+
+def test_a_toml_syntax_error_never_shows_the_pin_hash(tmp_path: Path) -> None:
+    stored = hash_pin("2468")
+    with pytest.raises(ConfigError) as err:
+        load_settings(write(tmp_path, f"[ui]\nadmin_pin_hash = {stored}\n"), env={})
+    assert "line 2: admin_pin_hash = (not shown)" in str(err.value)
+    assert stored.split("$")[-1] not in str(err.value)

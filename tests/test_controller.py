@@ -21,6 +21,8 @@ from kiosk.controllers.curation import CurationController
 from kiosk.controllers.seams import Backend, View
 from kiosk.controllers.visit import VisitController
 from kiosk.domain import Box, Emotion, EmotionReading, Face, Item, Like, Page, RecommendMode
+from kiosk.errors import DiskFullError
+from kiosk.events import QueueReadOnlyError
 from kiosk.recommend.catalog import RescanReport, SkippedFile
 from kiosk.recommend.errors import CatalogError
 from kiosk.status import BackendStatus, KioskStatus, QueueStatus
@@ -56,7 +58,7 @@ class FakeBackend(Backend):
         self.likes: list[tuple[str, str]] = []
         self.ended: list[str] = []
         self.discarded: list[Page] = []  # pages superseded before they were drawn
-        self.fail_like = False
+        self.fail_like: bool | Exception = False  # True: a plain OSError; or this error
         self.ready_after = 2
         self.counter = 0
         self.pending: list[str] = []  # curation keys awaiting review
@@ -64,6 +66,7 @@ class FakeBackend(Backend):
         self.empty_pages = False  # page() answers with no items (an empty mood)
         self.attract_calls = 0
         self.catalog_generation = 1  # check_catalog's answer (it grows when the catalog is back)
+        self.moods = frozenset(Emotion)  # moods_with_images' answer
 
     def attract_images(self, count: int) -> list[np.ndarray]:
         self.attract_calls += 1
@@ -91,6 +94,8 @@ class FakeBackend(Backend):
 
     def commit_like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None
                     ) -> Like:
+        if isinstance(self.fail_like, Exception):
+            raise self.fail_like
         if self.fail_like:
             raise OSError("database or disk is full")
         self.likes.append((page.visit_id, item_id))
@@ -108,6 +113,9 @@ class FakeBackend(Backend):
     def check_catalog(self) -> int:
         return self.catalog_generation
 
+    def moods_with_images(self) -> frozenset[Emotion]:
+        return self.moods
+
     def status(self) -> BackendStatus:
         return BackendStatus(queue=QueueStatus(depth=len(self.likes), dead_letters=0))
 
@@ -118,7 +126,8 @@ class FakeBackend(Backend):
                             seconds=0.0070821)
 
     def pending_thumbnails(self) -> list[Thumbnail]:
-        return [(key, Emotion.HAPPY, np.zeros((4, 4, 3), np.uint8)) for key in self.pending]
+        return [(key, Emotion.HAPPY, np.zeros((4, 4, 3), np.uint8), f"{key}.jpg")
+                for key in self.pending]
 
     def approve(self, key: str) -> list[Thumbnail]:
         self.pending.remove(key)
@@ -172,11 +181,20 @@ class FakeView(View):
     def set_page_leaving(self, leaving: bool) -> None:
         self._record("set_page_leaving", leaving)
 
+    def clear_page(self) -> None:
+        self._record("clear_page")
+
+    def set_moods_with_images(self, moods: frozenset[Emotion]) -> None:
+        self._record("set_moods_with_images", moods)
+
+    def show_page_not_changed(self) -> None:
+        self._record("show_page_not_changed")
+
     def show_like_confirmed(self, item_id: str) -> None:
         self._record("show_like_confirmed", item_id)
 
-    def show_like_failed(self, item_id: str, message: str) -> None:
-        self._record("show_like_failed", item_id, message)
+    def show_like_failed(self, item_id: str, message: str, lasting: bool = False) -> None:
+        self._record("show_like_failed", item_id, message, lasting)
 
     def clear_visitor_notice(self) -> None:
         self._record("clear_visitor_notice")
@@ -422,9 +440,26 @@ def test_failed_like_is_reported_and_can_be_retried(parts: Parts) -> None:
     controller.on_like(item)
     assert view.last("show_like_failed")[0] == item
     assert "disk is full" in view.last("show_like_failed")[1]
+    assert view.last("show_like_failed")[2] is False  # may pass: "Please try again"
     backend.fail_like = False
     controller.on_like(item)
     assert backend.likes == [("v1", item)]
+
+
+@pytest.mark.parametrize("error", [
+    DiskFullError("/data/events.sqlite3", "save to the event queue"),
+    QueueReadOnlyError("the event queue /data/events.sqlite3 is read-only"),
+], ids=["disk full", "read-only"])
+def test_a_like_that_no_retry_can_save_is_reported_as_lasting(
+        parts: Parts, error: Exception) -> None:
+    """A full disk or a read-only queue fails every retry: the view is told it lasts (it
+    then says "Likes can't be saved right now", not "try again"). Old code: no such flag."""
+    controller, view, backend, _ = parts
+    controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
+    item = view.last("show_page")[0].item_ids[0]
+    backend.fail_like = error
+    controller.on_like(item)
+    assert view.last("show_like_failed") == (item, str(error), True)
 
 
 def test_a_like_answer_after_its_visit_ended_is_not_shown_to_the_next_person(

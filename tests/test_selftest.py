@@ -62,7 +62,7 @@ def _catalog(root: Path) -> None:
 
     for emotion in Emotion:
         (root / emotion.folder).mkdir(parents=True)
-        Image.new("RGB", (64, 64), (120, 80, 40)).save(root / emotion.folder / "ok.jpg")
+        Image.new("RGB", (256, 256), (120, 80, 40)).save(root / emotion.folder / "ok.jpg")
 
 
 def test_the_catalog_check_decodes_each_image_and_names_unusable_ones(tmp_path: Path) -> None:
@@ -80,6 +80,27 @@ def test_the_catalog_check_decodes_each_image_and_names_unusable_ones(tmp_path: 
     assert "2 unusable" in check.detail and "happy/" in check.detail
     assert "no usable images for: happy" in check.detail
     assert check.detail.startswith("7 images")  # the other seven emotions
+
+
+def test_the_catalog_check_names_small_images_and_ignored_folders(tmp_path: Path) -> None:
+    """The rules of `kiosk-admin catalog rescan` (tester round 8: a 32×32 image and a
+    `Fear/` folder passed the self-test without a word)."""
+    from PIL import Image
+
+    from kiosk.selftest import check_catalog
+
+    root = tmp_path / "catalog"
+    _catalog(root)
+    Image.new("RGB", (32, 32), (0, 80, 40)).save(root / "sad" / "tiny.png")
+    (root / "Fear").mkdir()
+    Image.new("RGB", (300, 300), (0, 80, 40)).save(root / "Fear" / "scary.jpg")
+    (root / ".git").mkdir()  # hidden: not named
+    check = check_catalog(load_settings(env={}, overrides={"recommend.catalog_dir": str(root)}))
+    assert check.status == "WARN" and check.detail.startswith("9 images")
+    assert "1 smaller than 256 px on a side" in check.detail
+    assert "sad/tiny.png (32×32)" in check.detail
+    assert "ignored folders: Fear/ (emotion folders are lower case (fear))" in check.detail
+    assert ".git" not in check.detail
 
 
 def test_a_catalog_of_only_broken_images_fails(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ from kiosk.curation.s3sync import S3Sync
 from kiosk.domain import Emotion
 from kiosk.errors import KioskError
 from kiosk.events.queue import EventQueue
-from kiosk.recommend.catalog import IMAGE_SUFFIXES, Catalog
+from kiosk.recommend.catalog import IMAGE_SUFFIXES, MIN_SIDE, Catalog, folder_emotion
 
 OPERATOR_ERRORS = (KioskError,)
 
@@ -124,6 +124,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _opened(args: argparse.Namespace, *, queue: bool = False) -> Iterator[PendingPool]:
     settings = _settings(args)
     catalog = open_catalog(settings)
+    catalog.quiet = True  # bad files are `catalog rescan`'s to report, not every command's
     events = EventQueue.from_settings(settings) if queue else None
     try:
         if catalog.root.is_dir():
@@ -200,14 +201,21 @@ def cmd_list(args: argparse.Namespace) -> int:
         if args.live:
             settings = _settings(args)
             catalog = open_catalog(settings)
+            catalog.quiet = True  # a list, not a rescan report: a pointer to it below
             try:
-                catalog.rescan()
+                scan = catalog.rescan()
                 items = catalog.items(args.emotion, enabled=None)
             finally:
                 catalog.close()
+            lines = [i.id for i in items] + [f"{len(items)} image(s) in {catalog.root}"]
+            notes = [f"{n} {what}" for n, what in (
+                (len(scan.skipped), "skipped"),
+                (len(scan.ignored_folders), "folder(s) ignored"),
+                (len(scan.small), f"under {MIN_SIDE} px")) if n]
+            if notes:
+                lines.append(f"({', '.join(notes)}: see `kiosk-admin catalog rescan`)")
             _emit(args, [{"id": i.id, "emotion": i.emotion.folder, "path": i.path}
-                         for i in items],
-                  [i.id for i in items] + [f"{len(items)} image(s) in {catalog.root}"])
+                         for i in items], lines)
             return 0
         with _opened(args) as pool:
             entries = pool.entries(args.emotion)
@@ -361,14 +369,19 @@ def cmd_rescan(args: argparse.Namespace) -> int:
                  f" {len(scan.removed)} removed, {scan.unchanged} unchanged, "
                  f"{len(scan.skipped)} skipped"]
         lines += [f"  skipped {s.path}: {s.reason}" for s in scan.skipped]
-        lines += [f"  ignored folder {name}: not an emotion folder "
-                  f"({', '.join(e.folder for e in Emotion)})" for name in scan.ignored_folders]
+        lines += [f"  ignored folder {name}: {folder_emotion(name)[1]}"
+                  for name in scan.ignored_folders]
+        lines += [f"  small   {s.path}: {s.width}×{s.height} pixels, under the {MIN_SIDE} a "
+                  "side that catalog import takes; shown upscaled (blurry): replace it with "
+                  "a larger image" for s in scan.small]
         lines.append("  " + ", ".join(f"{k} {v}" for k, v in counts.items()))
         _emit(args, {"root": str(catalog.root), "added": list(scan.added),
                      "ignored_folders": list(scan.ignored_folders),
                      "updated": list(scan.updated), "removed": list(scan.removed),
                      "unchanged": scan.unchanged, "counts": counts,
-                     "skipped": [{"path": s.path, "reason": s.reason} for s in scan.skipped]},
+                     "skipped": [{"path": s.path, "reason": s.reason} for s in scan.skipped],
+                     "small": [{"path": s.path, "width": s.width, "height": s.height}
+                               for s in scan.small]},
               lines)
         if catalog.read_only:  # indexed in memory only: the manifest on disk is unchanged
             _error(f"the manifest was not saved: {catalog.read_only}")

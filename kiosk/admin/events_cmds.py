@@ -1,5 +1,5 @@
-"""`kiosk-admin events status | flush | export FILE | retry-dead`: the operator's view of
-the event queue.
+"""`kiosk-admin events status | flush | export FILE | retry-dead | downgrade`: the
+operator's view of the event queue.
 
 Each command reads the settings from `args.settings` (the admin cli sets it from
 `--config`) and is dispatched through `args.func(args) -> exit code`.
@@ -15,6 +15,7 @@ from typing import Any
 
 from kiosk.config import Settings
 from kiosk.errors import KioskError
+from kiosk.events.downgrade import OLDEST, downgrade
 from kiosk.events.queue import EventQueue
 from kiosk.events.records import RecordKind
 from kiosk.events.uploader import Uploader
@@ -55,6 +56,31 @@ def register(subparsers: Any) -> None:
                        help="only records of this kind")
     retry.set_defaults(func=cmd_retry_dead)
 
+    add_downgrade(sub, "the event queue", cmd_downgrade)
+
+
+def add_downgrade(sub: Any, what: str, func: Any) -> None:
+    """The `downgrade [--to N]` command of `events` and `fleet`."""
+    down = sub.add_parser(
+        "downgrade", help=f"rewrite {what} for an older kiosk (a rollback)",
+        description=f"Before installing an older kiosk, with this one stopped: rewrite {what} "
+        "to the older version, keeping every pending and dead-lettered record (an older "
+        "kiosk refuses a newer file).")
+    down.add_argument("--to", type=int, default=OLDEST, metavar="VERSION",
+                      help=f"the schema version the older kiosk knows (default {OLDEST}, "
+                      "as its 'knows up to' message says)")
+    down.set_defaults(func=func)
+
+
+def run_downgrade(command: str, path: Any, what: str, to: int) -> int:
+    """`kiosk-admin <command>`: downgrade the file at `path`, print what it did."""
+    try:
+        print(downgrade(path, to, what).summary())
+    except KioskError as exc:
+        print(f"kiosk-admin {command}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
 
 def _settings(args: argparse.Namespace) -> Settings:
     settings = getattr(args, "settings", None)
@@ -81,6 +107,11 @@ def _open(args: argparse.Namespace) -> EventQueue:
 
 def _print_json(data: Any) -> None:
     print(json.dumps(data, indent=2, sort_keys=True))
+
+
+def cmd_downgrade(args: argparse.Namespace) -> int:
+    return run_downgrade("events downgrade", _settings(args).events_db, "the event queue",
+                         args.to)
 
 
 def cmd_status(args: argparse.Namespace) -> int:

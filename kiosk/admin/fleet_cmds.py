@@ -1,6 +1,7 @@
 """`kiosk-admin fleet status [--json]`: one line per kiosk from CloudWatch, and
 `kiosk-admin fleet queue`: this kiosk's queue of metrics waiting to be sent, and
-`kiosk-admin fleet retry-dead [--error CODE]`: its dead letters queued again.
+`kiosk-admin fleet retry-dead [--error CODE]`: its dead letters queued again, and
+`kiosk-admin fleet downgrade [--to N]`: that queue rewritten for an older kiosk.
 
 Reads `[fleet] namespace` and `endpoint_url` and `[aws]` from the settings (`--config`).
 """
@@ -10,9 +11,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from kiosk.admin.events_cmds import add_downgrade, run_downgrade
 from kiosk.config import Settings
+
+if TYPE_CHECKING:
+    from kiosk.events.queue import EventQueue
+
+R = TypeVar("R")
 
 
 def register(subparsers: Any) -> None:
@@ -32,6 +40,7 @@ def register(subparsers: Any) -> None:
     retry = sub.add_parser("retry-dead", help="queue this kiosk's dead-lettered metrics again")
     retry.add_argument("--error", metavar="CODE", help="only those refused with this code")
     retry.set_defaults(func=cmd_retry_dead)
+    add_downgrade(sub, "this kiosk's metrics queue", cmd_downgrade)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -90,20 +99,28 @@ def _no_queue(settings: Settings) -> str | None:
             "[fleet] enabled = true (check --config / --data-dir)")
 
 
-def cmd_queue(args: argparse.Namespace) -> int:
+def _on_queue(command: str, settings: Settings, use: Callable[[EventQueue], R]) -> R | None:
+    """`use(queue)` on this kiosk's metrics queue; None after saying why it could not
+    (`kiosk-admin fleet COMMAND: ...` on stderr: no file, or the queue's error)."""
     from kiosk.events.errors import EventsError
     from kiosk.fleet.publisher import open_metrics_queue
 
-    settings = _settings(args)
     problem = _no_queue(settings)
     if problem:
-        print(f"kiosk-admin fleet queue: {problem}", file=sys.stderr)
-        return 1
+        print(f"kiosk-admin fleet {command}: {problem}", file=sys.stderr)
+        return None
     try:
         with open_metrics_queue(settings) as queue:
-            status = queue.status()
+            return use(queue)
     except EventsError as exc:
-        print(f"kiosk-admin fleet queue: {exc}", file=sys.stderr)
+        print(f"kiosk-admin fleet {command}: {exc}", file=sys.stderr)
+        return None
+
+
+def cmd_queue(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    status = _on_queue("queue", settings, lambda queue: queue.status())
+    if status is None:
         return 1
     status["fleet_enabled"] = settings.fleet.enabled
     json.dump(status, sys.stdout, indent=2)
@@ -112,20 +129,15 @@ def cmd_queue(args: argparse.Namespace) -> int:
 
 
 def cmd_retry_dead(args: argparse.Namespace) -> int:
-    from kiosk.events.errors import EventsError
-    from kiosk.fleet.publisher import open_metrics_queue
-
-    settings = _settings(args)
-    problem = _no_queue(settings)
-    if problem:
-        print(f"kiosk-admin fleet retry-dead: {problem}", file=sys.stderr)
-        return 1
-    try:
-        with open_metrics_queue(settings) as queue:
-            moved = queue.retry_dead(code=args.error)
-    except EventsError as exc:
-        print(f"kiosk-admin fleet retry-dead: {exc}", file=sys.stderr)
+    moved = _on_queue("retry-dead", _settings(args),
+                      lambda queue: queue.retry_dead(code=args.error))
+    if moved is None:
         return 1
     print(f"{moved} dead-lettered metric batch(es) queued again; the kiosk sends them "
           "at its next try")
     return 0
+
+
+def cmd_downgrade(args: argparse.Namespace) -> int:
+    return run_downgrade("fleet downgrade", _settings(args).metrics_db, "the metrics queue",
+                         args.to)

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from kiosk.config import Settings, hash_pin, settings_path
+from kiosk.config.pin import weak_pin_reason
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,6 +43,10 @@ def _pin(args: argparse.Namespace) -> int:
     if not pin.isdigit() or not 4 <= len(pin) <= 12:
         print("kiosk-admin: a PIN is 4 to 12 digits", file=sys.stderr)
         return 1
+    weak = weak_pin_reason(pin)
+    if weak:  # still made: the kiosk's PIN pad locks after five wrong PINs
+        print(f"kiosk-admin: warning: this PIN is easy to guess ({weak}); run "
+              "`kiosk-admin pin` again to choose another", file=sys.stderr)
     config = _config_file(args)
     print(f"Put this line in the [ui] section of {config}:")
     print(f'admin_pin_hash = "{hash_pin(pin)}"')

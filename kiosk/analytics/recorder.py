@@ -252,17 +252,22 @@ class Recorder:
 
     def snapshot(self) -> BucketStats:
         """A copy of the open bucket's counters (the mix is not included: it is not yet
-        k-anonymous)."""
+        k-anonymous), the camera's time in its current state up to now included."""
         with self._lock:
             o = self._roll()
+            self._account_camera(self._clock())
             return replace(o.stats, dwell_hist=list(o.stats.dwell_hist),
                            camera_s=dict(o.stats.camera_s))
 
     def unsaved(self) -> BucketStats:
         """`snapshot()` less the counts already in the store (early writes): what a
-        report of the store adds for the open bucket, without counting anything twice."""
+        report of the store adds for the open bucket, without counting anything twice.
+        The camera's time in its current state counts up to now: before, a camera live
+        since the start had no LIVE time until its state changed or the bucket closed,
+        and the audience screen said "Camera live 0 %" in red for the first bucket."""
         with self._lock:
             o = self._roll()
+            self._account_camera(self._clock())
             snap = replace(o.stats, dwell_hist=list(o.stats.dwell_hist),
                            camera_s=dict(o.stats.camera_s))
             written = o.saved

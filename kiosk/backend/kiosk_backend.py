@@ -201,6 +201,14 @@ class KioskBackend:
                 self.catalog_watch.went(str(exc))
         return self.catalog_watch.generation if self.catalog_watch is not None else 0
 
+    def moods_with_images(self) -> frozenset[Emotion]:
+        """Recommend thread: the emotions the catalog has images for (its manifest, so
+        a folder away for a moment changes nothing), for the mood picker; empty while
+        the recommender is not open."""
+        if self._recommender is None:
+            return frozenset()
+        return frozenset(item.emotion for item in self._recommender.items())
+
     def _catalog_ready(self) -> None:
         """Raise `KioskError` while the catalog folder cannot be used (missing, or an
         empty mount point: `kiosk.recommend.catalog.folder_problem`); once it can,
@@ -271,8 +279,9 @@ class KioskBackend:
         return self.pool
 
     def pending_thumbnails(self, max_side: int = 512) -> list[Thumbnail]:
-        """The pending pool as (id, emotion, RGB thumbnail) for the review screen."""
-        return [(entry.id, entry.emotion, thumb)
+        """The pending pool as (id, emotion, RGB thumbnail, file name) for the review
+        screen."""
+        return [(entry.id, entry.emotion, thumb, entry.source_name)
                 for entry, thumb in self._pending_pool().thumbnails(max_side)]
 
     def approve(self, key: str) -> list[Thumbnail]:

@@ -9,8 +9,9 @@ import numpy as np
 
 from kiosk.domain import Emotion, Page
 
-Thumbnail = tuple[str, Emotion, np.ndarray]
-"""A pending image for the review screen: (id, emotion, RGB thumbnail HxWx3 uint8)."""
+Thumbnail = tuple[str, Emotion, np.ndarray, str]
+"""A pending image for the review screen: (id, emotion, RGB thumbnail HxWx3 uint8, the
+imported file's name)."""
 
 
 @dataclass(frozen=True)

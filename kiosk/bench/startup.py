@@ -27,6 +27,13 @@ so the operator's settings and data are never touched.
   installed kiosk does. `--compile` compiles them first (`compileall`, into the
   source tree's `__pycache__` folders, which git ignores) and lets the runs use them.
 
+- `--why` (a diagnostic): the source install runs under `kiosk.bench.stall_probe`,
+  and each run adds `stalls` (every GUI stall over 30 ms: how much of it the GUI thread
+  ran, waited for a core, or waited otherwise (the GIL), with the stacks sampled) and
+  `why` (their sum, where the GUI thread and the busiest other thread were, and
+  `until_ready`: the GUI thread's whole CPU time, and time waiting for a core, from
+  the process's start until the `start-up:` line).
+
 Each run lasts until `--steady` seconds of inference after the `start-up:` line
 (then SIGTERM, the kiosk's orderly shutdown), at most `--quit-after` seconds, so
 the peak includes the loaded models at work.
@@ -42,6 +49,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import re
 import selectors
@@ -231,6 +239,27 @@ def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def _measure_run(command: list[str], camera: Path, args: argparse.Namespace,
+                 home: Path | None, why: bool) -> dict[str, Any]:
+    """One measured run; with `why`, under the stall probe, its stalls added."""
+    if not why:
+        return measure(command, camera, args.quit_after, compiled=args.compile,
+                       steady_s=args.steady, home=home)
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-why-") as tmp:
+        out = Path(tmp) / "stalls.json"
+        probed = [sys.executable, "-m", "kiosk.bench.stall_probe", str(out), "--",
+                  *command[3:]]  # command: python -m kiosk [args]
+        result = measure(probed, camera, args.quit_after, compiled=args.compile,
+                         steady_s=args.steady, home=home)
+        from kiosk.bench.stall_probe import summarize
+
+        found = json.loads(out.read_text()) if out.is_file() else {}
+        result["stalls"] = found.get("stalls", [])
+        result["why"] = summarize(result["stalls"])
+        result["why"]["until_ready"] = found.get("until_ready")
+    return result
+
+
 def run(argv: list[str]) -> dict[str, Any]:
     parser = argparse.ArgumentParser(prog="python -m kiosk.bench startup")
     parser.add_argument("--runs", type=int, default=3, help="runs per variant (median)")
@@ -245,6 +274,10 @@ def run(argv: list[str]) -> dict[str, Any]:
     parser.add_argument("--compile", action="store_true",
                         help="compile the kiosk's modules first, as an installed kiosk has "
                              "them (see `bytecode`)")
+    parser.add_argument("--why", action="store_true",
+                        help="the source install under `kiosk.bench.stall_probe`: each run "
+                             "lists its stalls over 30 ms with what the GUI thread waited for "
+                             "(a diagnostic: the probe costs a little)")
     parser.add_argument("--warm", action="store_true",
                         help="measure normal starts: one unmeasured run builds the data "
                              "folder first")
@@ -285,8 +318,7 @@ def run(argv: list[str]) -> dict[str, Any]:
                     home.mkdir()
                     measure(command, camera, args.quit_after, compiled=args.compile,
                             steady_s=1.0, home=home)
-                runs = [measure(command, camera, args.quit_after, compiled=args.compile,
-                                steady_s=args.steady, home=home)
+                runs = [_measure_run(command, camera, args, home, why=args.why and name == "source")
                         for _ in range(args.runs)]
                 result[name] = summarize(runs)
     return result

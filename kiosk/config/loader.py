@@ -27,6 +27,7 @@ import platformdirs
 
 from kiosk.config.rules import check_settings
 from kiosk.config.schema import APP_NAME, ENV_PREFIX, SECTIONS, ConfigError, Settings
+from kiosk.config.toml_hint import syntax_hint
 
 
 def default_config_path() -> Path:
@@ -148,6 +149,8 @@ def find_key_line(text: str, dotted: str) -> int | None:
 
 
 _TOML_LINE_RE = re.compile(r"at line (\d+)")
+_SECRET_KEYS = frozenset(f.name for cls in SECTIONS.values() for f in fields(cls)
+                         if f.metadata.get("secret"))
 
 
 def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
@@ -173,7 +176,10 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
             line = raw[:exc.start].count(b"\n") + 1
         else:
             line = None
-        raise ConfigError(f"{path}: not valid TOML: {exc}", file=where, line=line) from None
+        hint = (syntax_hint(text, line, str(exc), _SECRET_KEYS)
+                if isinstance(exc, tomllib.TOMLDecodeError) else "")
+        raise ConfigError(f"{path}: not valid TOML: {exc}{hint}", file=where,
+                          line=line) from None
     flat: dict[str, Any] = {}
     for section, values in data.items():
         if section not in SECTIONS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import re
 import secrets
 
@@ -55,3 +56,17 @@ def pin_hash_problem(stored: str) -> str | None:
 def is_factory_pin(stored: str) -> bool:
     """True while the admin PIN is still the factory 0000 (unset, or set to 0000)."""
     return check_pin(FACTORY_PIN, stored)
+
+
+def weak_pin_reason(pin: str) -> str:
+    """Why a PIN of digits is easy to guess, "" when it is not: the factory PIN, one
+    digit repeated (1111), or a run up or down (1234, 9876, 7890). `kiosk-admin pin`
+    warns and still takes it: the choice is the store's."""
+    if pin == FACTORY_PIN:
+        return f"{FACTORY_PIN} is the factory PIN, the first one anybody tries"
+    if len(set(pin)) == 1:
+        return "it is one digit repeated"
+    steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(pin)}
+    if steps in ({1}, {9}):
+        return "its digits run in order"
+    return ""

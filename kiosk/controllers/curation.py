@@ -12,10 +12,12 @@ The admin panel's buttons reach it through `kiosk.controllers.admin.AdminControl
 (the one dispatcher of admin actions); the screen's Approve/Reject are wired in
 `kiosk.app`.
 
-The operator reads a short translated summary of a rescan (`reload_summary`: counts,
-never the report's repr) or, when it fails, what failed and what to do
-(`reload_failed`). Their strings are in `resources/translations/kiosk_ko.ts` under
-the context "CurationController" (lupdate reads this file too, see `kiosk.ui.i18n`).
+The operator reads a short translated summary of a rescan (`reload_summary`: counts and
+the first few skipped files, ignored folders and too-small images by name, never the
+report's repr: staff at a touchscreen cannot read the log) or, when it fails, what
+failed and what to do (`reload_failed`). Their strings are in
+`resources/translations/kiosk_ko.ts` under the context "CurationController" (lupdate
+reads this file too, see `kiosk.ui.i18n`).
 
 Signals:
     catalog_reloaded(str summary): the rescan finished (the status is then stale).
@@ -25,10 +27,13 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from kiosk.controllers.seams import CurationBackend, CurationView, Jobs
+from kiosk.recommend.catalog import MIN_SIDE
 
 log = logging.getLogger(__name__)
 
@@ -38,18 +43,52 @@ def _count(report: object, name: str) -> int:
     return len(value) if isinstance(value, (tuple, list)) else 0
 
 
+SHOWN = 3  # names per kind in the summary; staff at a touchscreen cannot read the log
+
+
+def _names(report: object, name: str, label: Callable[[Any], str]) -> str:
+    """The first `SHOWN` of the report's `name` tuple as `label` gives them, then
+    "… N more" (translated); "" when there are none."""
+    value = getattr(report, name, ())
+    items = list(value) if isinstance(value, (tuple, list)) else []
+    text = ", ".join(label(i) for i in items[:SHOWN])
+    if len(items) > SHOWN:
+        text += QCoreApplication.translate("CurationController", ", … %1 more").replace(
+            "%1", str(len(items) - SHOWN))
+    return text
+
+
 def reload_summary(report: object) -> str:
-    """The operator's line after "Reload catalog", translated (e.g. "Catalog reloaded:
-    0 added, 0 updated, 1 removed, 3 skipped (see the log)").
+    """The operator's line after "Reload catalog", translated: the counts, then the
+    first few files skipped, folders ignored and images too small, by name (e.g.
+    "Catalog reloaded: 0 added, 0 updated, 1 removed, 1 skipped. Skipped (unreadable,
+    too large or badly named; replace or rename them): happy/x.gif.").
 
     `report` is a `kiosk.recommend.catalog.RescanReport` (its `added`, `updated`,
-    `removed`, `skipped` tuples are counted); a missing field counts as 0. Never raises."""
+    `removed`, `skipped` tuples are counted; `skipped`, `ignored_folders` and `small`
+    named); a missing field counts as 0. Never raises."""
     text = QCoreApplication.translate(
         "CurationController", "Catalog reloaded: %1 added, %2 updated, %3 removed, %4 skipped")
     for i, name in enumerate(("added", "updated", "removed", "skipped"), start=1):
         text = text.replace(f"%{i}", str(_count(report, name)))
-    if _count(report, "skipped"):
-        text += QCoreApplication.translate("CurationController", " (see the log)")
+    details = (
+        ("skipped", lambda s: str(getattr(s, "path", s)), QCoreApplication.translate(
+            "CurationController",
+            "Skipped (unreadable, too large or badly named; replace or rename them): %1.")),
+        ("ignored_folders", lambda f: f"{f}/", QCoreApplication.translate(
+            "CurationController",
+            "Folders ignored (emotion folders have lower-case English names: happy, sad, "
+            "…): %1.")),
+        ("small", str, QCoreApplication.translate(
+            "CurationController",
+            "Smaller than %2 pixels a side, shown blurry (replace them): %1.",
+        ).replace("%2", str(MIN_SIDE))),
+    )
+    for name, label, sentence in details:
+        names = _names(report, name, label)
+        if names:
+            text += ". " if text[-1] not in ".:" else " "
+            text += sentence.replace("%1", names)
     return text
 
 

@@ -71,8 +71,20 @@ class VisitView(Protocol):
         """True: the page on screen is being replaced (Next, a new mood, the toggle, the
         picker, a new visitor): its Like buttons take no taps, visibly, until the next
         `show_page`. False: no new page came, the one on screen takes likes again."""
+    def clear_page(self) -> None:
+        """The controller has no page for this visitor (a new visit, or the page asked
+        for could not be made for the mood or mode on screen): placeholder cards, and
+        the header says why (`show_waiting`); the last page, its headline and its likes
+        go."""
+    def show_page_not_changed(self) -> None:
+        """The page asked for could not be made and the one on screen stays (or none
+        was there already): a short notice tells the visitor, so Next is never a dead
+        button."""
     def show_like_confirmed(self, item_id: str) -> None: ...
-    def show_like_failed(self, item_id: str, message: str) -> None: ...
+    def show_like_failed(self, item_id: str, message: str, lasting: bool = False) -> None: ...
+    def set_moods_with_images(self, moods: frozenset[Emotion]) -> None:
+        """The moods the catalog has images for: the mood picker offers only these
+        (all of them while none has: its pages then say they could not be shown)."""
     def clear_visitor_notice(self) -> None:
         """A visit ended: a notice shown to its visitor (a failed like's "try again",
         "something went wrong") goes, so the next person never reads it."""
@@ -118,6 +130,7 @@ class VisitBackend(Protocol):
     def discard_page(self, page: Page) -> None: ...
     def end_visit(self, visit_id: str, shown: Page | None) -> None: ...
     def check_catalog(self) -> int: ...
+    def moods_with_images(self) -> frozenset[Emotion]: ...
 
 
 class AdminBackend(Protocol):

@@ -100,7 +100,8 @@ from kiosk.config import Settings
 from kiosk.controllers.mood_hold import MoodHold
 from kiosk.controllers.seams import Jobs, VisitBackend, VisitView
 from kiosk.domain import Emotion, EmotionReading, Frame, Like, Page, RecommendMode
-from kiosk.errors import KioskError
+from kiosk.errors import DiskFullError, KioskError
+from kiosk.events import QueueReadOnlyError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -193,6 +194,11 @@ class VisitController(QObject):
         # and the superseded page is discarded without an impression (issue 18).
         self._in_flight: int | None = None
         self._again = False
+        # the mood and mode of the newest request, and of the request whose page is on
+        # screen: a failed request for the same keeps that page (`_no_new_page`)
+        self._asked: tuple[Emotion, RecommendMode] | None = None
+        self._shown_ask: tuple[Emotion, RecommendMode] | None = None
+        self._failed_before: int | None = None  # a request made while "failed" showed
         self._vision_visit: str | None = None  # vision's visit feeding this one
         self._face_in_view = False
         self._waiting_since: float | None = None  # awake on main, no page yet
@@ -453,6 +459,7 @@ class VisitController(QObject):
             self._begin_visit(uuid.uuid4().hex)
         self.manual = True
         self._manual_face = self._vision_visit  # None: picked with nobody in view
+        self._shown_ask = None  # the picker left the main screen without its page
         self._wake()
         self._set_emotion(EmotionReading(emotion, 1.0, {emotion: 1.0}, source="manual"))
 
@@ -545,8 +552,13 @@ class VisitController(QObject):
         self._liked_saved.clear()
 
     def _end_visit(self, keep_screen: bool) -> None:
-        self._leave_page()  # the ended visit's page is not the next person's to like
         if self.visit_id is not None:
+            # The ended visit's page, headline and likes are not the next person's:
+            # placeholders until theirs is drawn, or the screen says why none came.
+            # Before, the page stayed (Like buttons dimmed) until the newcomer's page
+            # replaced it, and when none came (the catalog folder unmounted) the
+            # newcomer saw the last shopper's page and "Liked" hearts for minutes.
+            self.view.clear_page()
             log.info("visit %s ended", self.visit_id)
             # the page on screen: one still loading gets no impression (issue 18)
             self.worker.submit(self.backend.end_visit, self.visit_id, self.page)
@@ -561,7 +573,8 @@ class VisitController(QObject):
         self._manual_face = None
         self._mood_hold.reset()
         self._unshown_reading = None
-        self._page_leaving = False  # no page of this controller's: the view's stays closed
+        self._page_leaving = False  # no page on screen (cleared above) to take likes
+        self._shown_ask = None
         self._liked.clear()
         self._liked_saved.clear()
         self._request += 1  # pages still in flight belong to the old visit
@@ -606,6 +619,9 @@ class VisitController(QObject):
             return
         self._request += 1
         self._in_flight = self._request
+        self._asked = (self.emotion, self.mode)
+        # asked while the screen says a page failed: a failure again is said again
+        self._failed_before = self._request if self._waiting == "failed" else None
         if self._waiting_since is None or self._waiting == "failed":
             self._waiting_since = self._clock()
         self._set_waiting("")
@@ -656,8 +672,7 @@ class VisitController(QObject):
         else:
             log.error("no page for %s: %s", mood, message)
         self._page_error = message
-        self._keep_page()
-        self._set_waiting("failed")
+        self._no_new_page(request)
 
     def _on_page(self, result: PageResult) -> None:
         superseded = result.request != self._request or result.page.visit_id != self.visit_id
@@ -667,21 +682,17 @@ class VisitController(QObject):
         if self._page_back(result.request) or superseded:
             return  # stale: the emotion or the visitor changed meanwhile
         if not result.page.items:
-            # Nothing to show (no images for this mood, or none could be read): keep
-            # the page on screen, if any, else say so; Next or another mood tries again.
+            # Nothing to show (no images for this mood, or none could be read, stand-ins
+            # included): as a failed page (`_no_new_page`).
             log.warning("no images to show for %s (%s)", result.page.emotion.value,
                         result.page.note or "empty page")
-            if self.page is None or self.page.emotion is not result.page.emotion:
-                self.page = None
-                self._page_leaving = False  # none to like: the view's stays closed
-                self._set_waiting("failed")
-            else:
-                self._keep_page()
+            self._no_new_page(result.request)
             return
         self._waiting_since = None
         self._set_waiting("")
         self._page_error = ""
         self.page = result.page
+        self._shown_ask = self._asked
         self._page_drawn_at = self._clock()
         self._page_leaving = False  # the view's new page takes likes
         log.info("page %d shown: %s, %s, %d items%s", result.page.index,
@@ -702,6 +713,32 @@ class VisitController(QObject):
             self.page_shown.emit(self._clock() - self._emotion_changed_at)
             self._emotion_changed_at = None
 
+    def _no_new_page(self, request: int) -> None:
+        """The page asked for (`request`, the newest) failed or had no images. The page
+        on screen stays if it answers what was asked (the same mood and mode: Next,
+        identity), and the visitor is told (`show_page_not_changed`); otherwise (a new
+        mood, "For you", a new visitor) it goes: the screen says these images could not
+        be shown, beside the mood asked for, never the last page's headline or likes.
+        A failure right after one already on screen (Next tapped again) is said again.
+        Before, the view kept whatever page it had: a newcomer saw the last shopper's
+        headline and "Liked" hearts beside their own mood, and Next did nothing visible
+        (tester round 8, the catalog folder unmounted)."""
+        again = self._failed_before == request
+        if self.page is not None and self._shown_ask == self._asked:
+            self._keep_page()
+            self._set_waiting("failed")  # not shown over a page; Next asks afresh
+            self.view.show_page_not_changed()
+            return
+        self.page = None
+        self._page_leaving = False
+        self.view.clear_page()
+        unshown, self._unshown_reading = self._unshown_reading, None
+        if unshown is not None:  # the mood asked for, beside "could not be shown"
+            self.view.show_emotion(unshown)
+        self._set_waiting("failed")
+        if again:
+            self.view.show_page_not_changed()
+
     def _on_like_committed(self, like: Like) -> None:
         """The like is durable: only now does the card say "Liked"; then learn it. A
         like of a visit that has ended meanwhile is learnt, but its "Liked" is not shown
@@ -716,7 +753,8 @@ class VisitController(QObject):
             self.view.set_mode(self._shown_mode(self.page.mode), result.personalization_ready)
 
     def _on_like_failed(self, visit_id: str, item_id: str, exc: BaseException) -> None:
-        """The like was not saved: its visitor is told ("try again"); once their visit
+        """The like was not saved: its visitor is told ("try again", or "Likes can't be
+        saved right now" when a retry cannot help: a full disk, a read-only queue); once their visit
         has ended (a newcomer, the attract screen) nobody is: the notice belongs to the
         visitor who tapped, and the failure is in the log."""
         if visit_id != self.visit_id:
@@ -725,7 +763,9 @@ class VisitController(QObject):
             return
         self._liked.discard(item_id)
         log.error("like of %s not recorded: %s", item_id, exc)
-        self.view.show_like_failed(item_id, str(exc))
+        # a full disk or a read-only queue fails every retry: the visitor is not asked to
+        self.view.show_like_failed(item_id, str(exc),
+                                   isinstance(exc, DiskFullError | QueueReadOnlyError))
 
     def _check_catalog(self) -> None:
         """Ask the back end whether the catalog folder came back (one check at a time)."""
@@ -742,6 +782,9 @@ class VisitController(QObject):
         if generation == self._catalog_generation:
             return
         first, self._catalog_generation = self._catalog_generation is None, generation
+        if generation:  # opened, back or changed: the picker offers what it has
+            self.worker.submit(self.backend.moods_with_images,
+                               on_result=self.view.set_moods_with_images)
         if generation == 0 or (first and (self._attract_fetching or self._attract_fetched)):
             return  # never opened yet, or the start-up's own images are on their way
         self._attract_images = []  # of the catalog before: fetched afresh when needed

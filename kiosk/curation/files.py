@@ -17,6 +17,7 @@ import re
 import secrets
 import shutil
 import time
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -25,8 +26,13 @@ from kiosk.curation.errors import KEPT, CurationError, DiskFullError, is_disk_fu
 from kiosk.diskspace import fsync_dir
 
 PART_SUFFIX = ".part"
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-MAX_STEM = 80
+# Replaced in a file name: path separators, and what Windows, exFAT and FAT refuse (a
+# catalog copied to a USB stick); control and format characters go by category below.
+_UNSAFE = re.compile(r'[/\\<>:"|?*]+')
+_DASHES = re.compile(r"-{2,}")
+_SPACES = re.compile(r"\s+")
+_REPLACED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
+MAX_STEM = 80  # characters: `emotions/<emotion>/<stem>-<tag>-<n>.webp` stays far below 256
 
 
 def temp_name(dest: Path) -> Path:
@@ -84,9 +90,24 @@ def sweep_parts(folder: Path, older_than_s: float = 3600.0, prefix: str = ".") -
 
 
 def safe_stem(name: str) -> str:
-    """A file-name stem that is safe in a path, an S3 key and a Personalize item id."""
-    stem = _UNSAFE.sub("-", Path(name).stem).strip(".-_")
-    return stem[:MAX_STEM].rstrip(".-_") or "image"
+    """The readable stem of file name `name` for the catalog: the file's item id is
+    `emotions/<emotion>/<stem><ext>` (a Personalize itemId, at most 256 characters), so
+    a name copied by hand and the same name imported give the same id.
+
+    Unicode is kept (Korean, accents, spaces), NFC-normalised (a Mac writes Hangul
+    decomposed); a path (`/` or `\\`) gives its last part; only what is unsafe is
+    replaced by "-": `<>:"|?*` (refused by Windows and exFAT: a catalog copied to a USB
+    stick), control and invisible format characters. Runs of white space become one
+    space; leading dots (a hidden file), dashes and spaces and trailing dots and spaces
+    (Windows drops them) are stripped; at most `MAX_STEM` characters; "image" when
+    nothing is left."""
+    text = unicodedata.normalize("NFC", name.replace("\\", "/"))
+    stem = Path(text.rsplit("/", 1)[-1]).stem
+    stem = "".join("-" if unicodedata.category(ch) in _REPLACED_CATEGORIES and not ch.isspace()
+                   else ch for ch in stem)
+    stem = _DASHES.sub("-", _UNSAFE.sub("-", _SPACES.sub(" ", stem)))
+    stem = stem.lstrip(".-_ ").rstrip(". ")
+    return stem[:MAX_STEM].rstrip(". ") or "image"
 
 
 def unique_path(folder: Path, stem: str, ext: str, tag: str) -> Path:

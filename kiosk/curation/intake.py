@@ -17,9 +17,11 @@ from pathlib import Path
 from kiosk.curation.errors import RejectedImage
 from kiosk.domain import Emotion
 from kiosk.imaging import MAX_PIXELS, ImageError, ImagePolicy, load_image, probe
+from kiosk.recommend.catalog import MIN_SIDE  # a catalog rescan names smaller live images
+
+__all__ = ["FORMATS", "MAX_SIDE", "MIN_SIDE", "IntakeLimits", "parse_emotion", "rejected"]
 
 FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}  # format -> pool file suffix
-MIN_SIDE = 256
 MAX_SIDE = 12_000
 MB = 1024 * 1024
 
@@ -49,8 +51,9 @@ class IntakeLimits:
             raise RejectedImage("unreadable", f"{path}: cannot read ({exc.strerror})") from None
 
     def check(self, data: bytes, source: str) -> tuple[str, int, int]:
-        """(format, width, height) of an image the pool accepts; RejectedImage naming
-        `source` otherwise."""
+        """(format, width, height) of an image the pool accepts, the size as shown (EXIF
+        orientation applied: a phone's portrait photo stored 800×600 is 600×800);
+        RejectedImage naming `source` otherwise."""
         if not data:
             raise RejectedImage("unreadable", f"{source}: empty file")
         if len(data) > self.max_bytes:
@@ -72,7 +75,8 @@ class IntakeLimits:
                 "too_large", f"{source}: {width}×{height} pixels is too large (at most "
                 f"{self.max_side} per side and {self.max_pixels:,} pixels); scale it down")
         try:
-            load_image(data, name=source, policy=policy).close()
+            with load_image(data, name=source, policy=policy) as image:
+                width, height = image.size  # upright, as the catalog records it
         except ImageError as exc:
             raise rejected(exc, source) from None
         return fmt, width, height

@@ -393,14 +393,17 @@ class PendingPool:
         return self.get(entry.id)
 
     def _approved_path(self, entry: PendingImage, folder: Path) -> Path:
-        """The catalog file for `entry`: its own name, or an existing identical file
-        (a crash after the copy), or the name with the id appended when taken."""
+        """The catalog file for `entry`: its own readable name (`files.safe_stem`: the
+        id a copy by hand of that name gets), or an existing identical file (a crash
+        after the copy), or the name with a short tag (8 hex digits of its checksum,
+        as `live.retag_item` does) appended when taken."""
         ext = Path(entry.path).suffix
         stem = files.safe_stem(entry.source_name)
-        for candidate in (folder / f"{stem}{ext}", folder / f"{stem}-{entry.id}{ext}"):
+        tag = entry.checksum[:8]
+        for candidate in (folder / f"{stem}{ext}", folder / f"{stem}-{tag}{ext}"):
             if candidate.is_file() and files.sha256_file(candidate) == entry.checksum:
                 return candidate
-        return files.unique_path(folder, stem, ext, entry.id)
+        return files.unique_path(folder, stem, ext, tag)
 
     def _forget(self, entry: PendingImage) -> None:
         with self._lock, self._db:

@@ -1,7 +1,10 @@
 """Events: the durable queue (`EventQueue`) and the uploader that drains it into Amazon
 Personalize (`Uploader`). The queue's parts, one job each: `connection` (file,
 connections, errors, a damaged file), `recording` and `eviction`, `upload_side`,
-`salvage` (and export), `readonly` (a read-only data folder), `rows`, `schema`.
+`upload_lease` (who sends now), `upload_status` (what the uploader saw), `salvage` (and
+export), `readonly` (a read-only data folder), `rows`, `schema` (and `downgrade`, for a
+rollback to an older kiosk). The uploader's own parts: `read_timeout` (how long a call
+waits for its answer).
 
 The uploader is imported on first use (`kiosk.events.Uploader`), so code that only
 records likes does not load botocore.

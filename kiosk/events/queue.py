@@ -65,6 +65,7 @@ from kiosk.events.rows import (
 from kiosk.events.salvage import export_rows
 from kiosk.events.upload_lease import UploadLeaseMixin
 from kiosk.events.upload_side import UploadSideMixin
+from kiosk.events.upload_status import UploaderStatusMixin
 
 __all__ = ["CORRUPT_ROW", "LOCK_WAIT_S", "MB", "TRANSIENT_DEAD_CODES", "WAL_LIMIT_BYTES",
            "Batch", "EventQueue", "QueueCounts", "QueuedRow"]
@@ -72,12 +73,13 @@ __all__ = ["CORRUPT_ROW", "LOCK_WAIT_S", "MB", "TRANSIENT_DEAD_CODES", "WAL_LIMI
 log = logging.getLogger(__name__)
 
 
-class EventQueue(RecordingMixin, UploadSideMixin, UploadLeaseMixin):
+class EventQueue(RecordingMixin, UploadSideMixin, UploadLeaseMixin, UploaderStatusMixin):
     """Thread-safe durable queue; see the module docstring. Listeners added with
     `add_listener` are called (on the recording thread) after each new record.
 
     Its parts, one job each: `connection` (file, connections, errors, damage,
-    counts), `recording` (+ `eviction`), `upload_side`, `salvage` (and export)."""
+    counts), `recording` (+ `eviction`), `upload_side`, `upload_lease`, `upload_status`,
+    `salvage` (and export)."""
 
     def __init__(
         self,

@@ -12,7 +12,8 @@ Tables:
 - `counters`: totals that survive restarts (`sent`, `evicted`, `dead`).
 - `uploader`: per uploader name, who may send now (a lease, so the kiosk and
   `kiosk-admin events flush` never send the same batch at once) and the kiosk
-  uploader's last status for `kiosk-admin events status` (`kiosk.events.upload_lease`).
+  uploader's last status for `kiosk-admin events status` (`kiosk.events.upload_lease`,
+  `kiosk.events.upload_status`).
 
 `records.attempts` counts failed upload tries of a row and `records.retry_at` (Unix
 time, 0: now) is when the next try may start, so the backoff survives a restart
@@ -75,7 +76,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
         "ALTER TABLE records ADD COLUMN retry_at REAL NOT NULL DEFAULT 0",
     ),
-    # 3 -> 4: the upload lease and the uploader's last status (kiosk.events.upload_lease)
+    # 3 -> 4: the upload lease and the uploader's last status (upload_lease, upload_status)
     (
         """
         CREATE TABLE uploader (
@@ -91,7 +92,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 LATEST = len(MIGRATIONS)
 # The oldest version a read-only queue (a folder that cannot be written, so no upgrade)
 # is still read as it is: step 3 -> 4 only adds the `uploader` table, which read-only
-# code never writes (`kiosk.events.upload_lease` reads it as absent: no record).
+# code never writes (`kiosk.events.upload_status` reads it as absent: no record).
 READ_ONLY_OLDEST = 3
 WHAT = "the event queue"
 REMEDY = "move the database aside (the kiosk then starts an empty queue)"
@@ -109,7 +110,10 @@ def migrate(conn: sqlite3.Connection, target: int = LATEST, path: str = "",
     if found > LATEST:
         raise SchemaError(
             f"{what} database {path} is version {found}, newer than this kiosk "
-            f"(knows up to {LATEST}); update the kiosk or {REMEDY}"
+            f"(knows up to {LATEST}); update the kiosk, or have the newer kiosk rewrite "
+            f"it for this one, keeping its pending records (with this kiosk stopped: "
+            f"kiosk-admin {'events' if what == WHAT else 'fleet'} downgrade --to {LATEST}), "
+            f"or {REMEDY}"
         )
     if found >= target:
         return found

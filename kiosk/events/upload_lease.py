@@ -1,34 +1,37 @@
-"""Who uploads now, and what the kiosk's uploader last saw: the `uploader` table.
+"""Who uploads from a queue now: the upload lease (the `uploader` table, schema 4).
 
-The lease: an uploader claims it (`claim_upload`) before it reads a batch and sends it,
-and renews it with each claim; another uploader of the same name (the running kiosk and
-`kiosk-admin events flush`) then waits instead of sending the same batch at the same
-time. A lease ends by itself after its `ttl_s` (a crashed or stopped holder never blocks
-the other for longer) and at once with `release_upload`. On a read-only queue no lease
-can be written: the claim always succeeds (nothing to coordinate with but itself); a
-read-only queue may also be version 3, without the table (`uploader_record`: None).
+An uploader claims the lease (`UploadLease.claim`, on the queue `claim_upload`) before
+it reads a batch, and renews it before each call; another uploader of the same name
+(the running kiosk and `kiosk-admin events flush`) then waits instead of sending the
+same batch at the same time. A lease lasts one call (connect + read timeout +
+`LEASE_MARGIN_S`), so a crashed or stopped holder never blocks the other for longer,
+and ends at once with `release_upload` (idle, waiting to retry, stopping). On a
+read-only queue no lease can be written: the claim always succeeds (nothing to
+coordinate with but itself).
 
-The status: the kiosk's uploader writes its state, last error and next try there
-(`record_uploader_status`), so `kiosk-admin events status` over SSH tells "waiting"
-from "failing" without asking the kiosk (`uploader_record`).
+The same table keeps the kiosk uploader's last status (`kiosk.events.upload_status`).
 """
 
 from __future__ import annotations
 
-import json
 import logging
+import os
+import socket
 import sqlite3
 import time
-from typing import Any
+import uuid
 
 from kiosk.errors import KioskError
 from kiosk.events.connection import QueueConnection
 
 log = logging.getLogger(__name__)
 
+LEASE_POLL_S = 0.5  # how often an uploader looks again while another one sends
+LEASE_MARGIN_S = 5.0  # a lease outlasts the longest call by this much
+
 
 class UploadLeaseMixin(QueueConnection):
-    """The `uploader` table's side of the queue; see the module docstring."""
+    """The lease's side of the queue; see the module docstring."""
 
     def claim_upload(self, name: str, holder: str, ttl_s: float) -> str | None:
         """Take or renew the lease for `name`: None when `holder` has it now, else the
@@ -63,42 +66,35 @@ class UploadLeaseMixin(QueueConnection):
         except (KioskError, sqlite3.Error) as exc:  # ends by itself after its ttl
             log.debug("%s: could not release the upload lease: %s", self.name, exc)
 
-    def record_uploader_status(self, name: str, holder: str, status: dict[str, Any]) -> None:
-        """Keep `status` (JSON-ready) as what `name`'s uploader saw last; never raises
-        (a busy or full disk only leaves the previous record)."""
-        if self.read_only:
-            return
-        text = json.dumps(status, sort_keys=True)
-        try:
-            with self._write(durable=False) as conn:
-                conn.execute(
-                    "INSERT INTO uploader (name, holder, status, written_at)"
-                    " VALUES (?, '', ?, ?) ON CONFLICT (name) DO UPDATE SET"
-                    " status = excluded.status, written_at = excluded.written_at",
-                    (name, text, time.time()))
-        except (KioskError, sqlite3.Error) as exc:
-            log.debug("%s: could not record the uploader status: %s", self.name, exc)
 
-    def uploader_record(self, name: str) -> dict[str, Any] | None:
-        """What `name`'s uploader recorded last, with `recorded_at` (Unix time) and the
-        lease's holder while it runs; None when nothing was recorded (also when a
-        read-only version-3 queue has no `uploader` table: nothing was ever recorded)."""
-        try:
-            row = self._conn().execute(
-                "SELECT status, written_at, holder, lease_until FROM uploader WHERE name = ?",
-                (name,)).fetchone()
-        except sqlite3.OperationalError as exc:
-            if self.read_only and "no such table" in str(exc):
-                return None
-            raise self._translate(exc) from exc
-        except sqlite3.DatabaseError as exc:
-            raise self._translate(exc) from exc
-        if row is None or not row[0]:
-            return None
-        try:
-            out: dict[str, Any] = dict(json.loads(row[0]))
-        except (ValueError, TypeError):
-            return None
-        out["recorded_at"] = float(row[1])
-        out["uploading_now"] = str(row[2]) if float(row[3]) > time.time() else None
-        return out
+class UploadLease:
+    """One uploader's hold on `queue`'s lease for `name`: `claim` before each call,
+    `let_go` when idle, waiting or stopping. `holder` names this process in the table
+    (and in the other uploader's "waiting for" line)."""
+
+    def __init__(self, queue: UploadLeaseMixin, name: str, logger: logging.Logger) -> None:
+        self.queue = queue
+        self.name = name
+        self.holder = f"pid {os.getpid()} on {socket.gethostname()} ({uuid.uuid4().hex[:6]})"
+        self.held = False
+        self._log = logger
+        self._waiting_for: str | None = None  # the other uploader holding the lease
+
+    def claim(self, call_s: float) -> bool:
+        """Take or renew the lease for one call of up to `call_s`; False while another
+        uploader holds it (logged once per other holder)."""
+        other = self.queue.claim_upload(self.name, self.holder, call_s + LEASE_MARGIN_S)
+        if other is None:
+            self.held, self._waiting_for = True, None
+            return True
+        self.held = False
+        if other != self._waiting_for:
+            self._log.info("%s: another uploader (%s) is sending from this queue; waiting "
+                           "for it", self.name, other)
+        self._waiting_for = other
+        return False
+
+    def let_go(self) -> None:
+        if self.held:
+            self.held = False
+            self.queue.release_upload(self.name, self.holder)

@@ -19,11 +19,8 @@ Failures:
   kiosks did) are queued again at start;
 - a read timeout (the call went out, no answer in `aws.read_timeout_s`; the service may
   well have taken the events) doubles the time the next try waits for its answer, up to
-  `max_read_timeout_s` (a new client; logged once per step and shown as
-  `slow_endpoint`), so a slow endpoint drains instead of being sent the same batch forever;
-  after `STEP_DOWN_AFTER` calls in a row each answered within half of it, it halves
-  again, down to the configured one (a slow spell does not make every later stalled
-  call wait 30 s);
+  `max_read_timeout_s`, and answers in time step it back down (a new client each step;
+  `kiosk.events.read_timeout`, shown as `slow_endpoint`);
 - credential or permission errors: BLOCKED (an operator must fix them); retried at the
   same capped backoff, rows kept;
 - `InvalidInputException`, `ResourceNotFoundException` and other 4xx: the rows go to the
@@ -42,7 +39,7 @@ ack, at most `MAX_STOP_WAIT_S` (the kiosk must stop within systemd's TimeoutStop
 rows of a call still unanswered then are sent again at the next start, with the same
 event ids, which Personalize ignores.
 With `record_status` (the kiosk's) the state, last error and next try are written to the
-queue, so `kiosk-admin events status` shows them.
+queue, so `kiosk-admin events status` shows them (`kiosk.events.upload_status`).
 
 The loop waits on a `threading.Event` (new record, flush, stop), never sleeps blindly.
 No error ends the thread: a queue that fails (locked, damaged, disk full) or any
@@ -54,79 +51,37 @@ thread that calls `stop()`.
 
 from __future__ import annotations
 
-import enum
 import logging
-import os
 import random
-import socket
 import threading
 import time
-import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
-from kiosk.aws import error_code, is_transient, make_client
+from kiosk.aws import error_code, http_status, is_transient, make_client
+from kiosk.aws.classify import REFUSED_CODES
 from kiosk.config import AwsSettings, Settings
 from kiosk.errors import KioskError
 from kiosk.events.queue import Batch, EventQueue
+from kiosk.events.read_timeout import STEP_DOWN_AFTER, ReadTimeout
 from kiosk.events.records import Targets, build_request
+from kiosk.events.upload_lease import LEASE_POLL_S, UploadLease
+from kiosk.events.upload_status import StatusRecorder, UploaderState, UploaderStatus
+
+__all__ = ["STEP_DOWN_AFTER", "RateLimiter", "Uploader", "UploaderState", "UploaderStatus"]
 
 PERMANENT_CODES = frozenset({
     "InvalidInputException", "ResourceNotFoundException", "ValidationException",
     "SerializationException", "ParamValidationError",
 })
-BLOCKED_CODES = frozenset({
-    "NoCredentialsError", "PartialCredentialsError", "CredentialRetrievalError",
-    "ProfileNotFound", "NoRegionError", "UnrecognizedClientException",
-    "InvalidSignatureException", "SignatureDoesNotMatch", "ExpiredToken",
-    "ExpiredTokenException", "InvalidClientTokenId", "AccessDenied", "AccessDeniedException",
-    "MissingAuthenticationTokenException", "IncompleteSignature",
-})
+BLOCKED_CODES = REFUSED_CODES  # credentials or permissions (kiosk.aws.classify)
 RETRY_CODES = frozenset({"ResourceInUseException"})  # the dataset is busy: try again later
 READ_TIMEOUT_CODES = frozenset({"ReadTimeoutError", "ReadTimeout"})
 TOO_OLD = "EventTooOld"
 DAY_S = 86400.0
-LEASE_POLL_S = 0.5  # how often an uploader looks again while another one sends
-LEASE_MARGIN_S = 5.0  # a lease outlasts the longest call by this much
-STEP_DOWN_AFTER = 10  # fast answers in a row before a grown read timeout halves again
 ACK_WAIT_S = 1.0  # what `stop` allows for the ack after the call in flight
 MAX_STOP_WAIT_S = 10.0  # `stop`'s wait at most, however long the read timeout grew
-RECORD_INTERVAL_S = 5.0  # the status written to the queue while a drain progresses
-
-
-class UploaderState(enum.StrEnum):
-    STOPPED = "stopped"
-    IDLE = "idle"  # nothing to send
-    SENDING = "sending"
-    BACKOFF = "backoff"  # throttled or server errors; waiting to retry
-    OFFLINE = "offline"  # connection failures; probing at a short interval
-    BLOCKED = "blocked"  # credentials or permissions; an operator must act
-
-
-@dataclass(frozen=True, slots=True)
-class UploaderStatus:
-    """A snapshot for the status screen and `kiosk-admin events status`. `online` is None
-    until a call has been tried."""
-
-    state: UploaderState
-    online: bool | None
-    last_error: str | None
-    last_error_at: float | None
-    last_success_at: float | None
-    pending: int
-    pending_by_kind: dict[str, int] = field(default_factory=dict)
-    dead: int = 0
-    sent_total: int = 0
-    evicted_total: int = 0
-    disk_full: str | None = None
-    retry_in_s: float | None = None
-    slow_endpoint: str | None = None  # the read timeout had to grow (see the module doc)
-
-    def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["state"] = self.state.value
-        return out
 
 
 class RateLimiter:
@@ -157,6 +112,8 @@ class Uploader:
     name = "uploader"  # the log lines' prefix
     thread_name = "kiosk-uploader"
     logger_name = __name__
+    service = "personalize-events"  # the boto3 client `_make_client` makes
+    endpoint_url = ""  # "": the configured one (`aws.endpoint_personalize_events`)
 
     def __init__(
         self,
@@ -180,10 +137,6 @@ class Uploader:
         self.targets = targets
         self.kinds = targets.sendable()
         self._aws = aws or AwsSettings()
-        self._configured_read_timeout_s = self._aws.read_timeout_s
-        self.max_read_timeout_s = max(max_read_timeout_s, self._aws.read_timeout_s)
-        self._slow_endpoint: str | None = None
-        self._fast_answers = 0  # calls in a row answered within half the read timeout
         self._client = client
         self._owns_client = client is None
         self.max_backoff_s = max_backoff_s
@@ -194,6 +147,8 @@ class Uploader:
         self.status_interval_s = status_interval_s
         self._limiter = RateLimiter(max_requests_per_s)
         self._log = logging.getLogger(self.logger_name)
+        self._read_timeout = ReadTimeout(self._aws.read_timeout_s, max_read_timeout_s,
+                                         self.name, self._log)
         self._rng = rng or random.Random()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -213,11 +168,14 @@ class Uploader:
         self._retry_at = 0.0
         self._skip_stored_wait = False  # notify_online() / retry_now(): try now
         self._last_emit = 0.0
-        self._record_status = record_status
-        self._last_record = 0.0
-        self.holder = f"pid {os.getpid()} on {socket.gethostname()} ({uuid.uuid4().hex[:6]})"
-        self._leased = False
-        self._waiting_for: str | None = None  # the other uploader holding the lease
+        self._lease = UploadLease(queue, self.name, self._log)
+        self._recorder = StatusRecorder(queue, self.name, self._lease.holder,
+                                        enabled=record_status)
+
+    @property
+    def holder(self) -> str:
+        """This uploader's name in the queue's lease (`kiosk.events.upload_lease`)."""
+        return self._lease.holder
 
     @classmethod
     def from_settings(cls, queue: EventQueue, settings: Settings, **kwargs: Any) -> Uploader:
@@ -335,7 +293,7 @@ class Uploader:
             disk_full=self.queue.disk_full or None,
             retry_in_s=(round(retry, 3) if retry > 0 and (self._failures or self._offline_tries)
                         else None),
-            slow_endpoint=self._slow_endpoint,
+            slow_endpoint=self._read_timeout.slow_endpoint,
         )
 
     # ------------------------------------------------------------------ the loop
@@ -408,28 +366,17 @@ class Uploader:
         return self._send(batch)
 
     def _claim(self) -> bool:
-        """Take or renew the upload lease (for one call); False while another uploader
+        """Take or renew the upload lease for one call; False while another uploader
         holds it."""
-        ttl = self._aws.connect_timeout_s + self._aws.read_timeout_s + LEASE_MARGIN_S
-        other = self.queue.claim_upload(self.name, self.holder, ttl)
-        if other is None:
-            self._leased, self._waiting_for = True, None
-            return True
-        self._leased = False
-        if other != self._waiting_for:
-            self._log.info("%s: another uploader (%s) is sending from this queue; waiting "
-                           "for it", self.name, other)
-        self._waiting_for = other
-        return False
+        return self._lease.claim(self._aws.connect_timeout_s + self._aws.read_timeout_s)
 
     def _let_go(self) -> None:
-        if self._leased:
-            self._leased = False
-            self.queue.release_upload(self.name, self.holder)
+        self._lease.let_go()
 
     def _make_client(self) -> bool:
         try:
-            self._client = make_client("personalize-events", self._aws)
+            self._client = make_client(self.service, self._aws,
+                                       endpoint_url=self.endpoint_url)
             return True
         except Exception as exc:  # botocore ProfileNotFound, NoRegionError, …
             self._on_error(None, exc)
@@ -444,6 +391,11 @@ class Uploader:
         except (ValueError, TypeError, KeyError) as exc:  # a row no call can carry
             self.queue.dead_letter(batch.ids, type(exc).__name__, f"cannot build request: {exc}")
             return True
+        return self._call(batch, method, params)
+
+    def _call(self, batch: Batch, method: str, params: dict[str, Any]) -> bool:
+        """Send `batch` as the client's `method(**params)` when the rate limit and the
+        lease allow, and ack its rows as soon as it answered; True when it made progress."""
         wait = self._limiter.reserve()
         if wait > 0 and self._stop.wait(wait):
             return False
@@ -473,7 +425,7 @@ class Uploader:
     def _on_error(self, batch: Batch | None, exc: Exception) -> bool:
         """Classify a failed call; True when the rows were dealt with (dead-lettered)."""
         code = error_code(exc)
-        status = _http_status(exc)  # None: no answer from the service
+        status = http_status(exc)  # None: no answer from the service
         self._fail(f"{code}: {exc}")
         if code in READ_TIMEOUT_CODES:
             self._wait_longer()
@@ -518,45 +470,19 @@ class Uploader:
         return False
 
     def _wait_longer(self) -> None:
-        """A call timed out waiting for its answer: the next waits twice as long (a new
-        client), up to `max_read_timeout_s`."""
-        now = self._aws.read_timeout_s
-        if now >= self.max_read_timeout_s:
-            return
-        self._fast_answers = 0
-        longer = min(self.max_read_timeout_s, now * 2)
-        self._aws = replace(self._aws, read_timeout_s=longer)
-        self._slow_endpoint = (
-            f"the endpoint is slower than aws.read_timeout_s "
-            f"({self._configured_read_timeout_s:g} s): waiting up to {longer:g} s for an answer")
-        self._log.warning("%s: %s", self.name, self._slow_endpoint)
-        if self._owns_client:
-            self._close_client()  # the next pass makes one with the longer timeout
+        """A call timed out waiting for its answer: the next waits twice as long."""
+        if self._read_timeout.timed_out():
+            self._use_read_timeout()
 
     def _wait_shorter(self, answered_in_s: float) -> None:
-        """A call answered: after STEP_DOWN_AFTER in a row each within half the grown
-        read timeout, halve it (a new client), down to the configured one."""
-        now = self._aws.read_timeout_s
-        if now <= self._configured_read_timeout_s:
-            return
-        shorter = max(self._configured_read_timeout_s, now / 2)
-        self._fast_answers = self._fast_answers + 1 if answered_in_s < shorter else 0
-        if self._fast_answers < STEP_DOWN_AFTER:
-            return
-        self._fast_answers = 0
-        self._aws = replace(self._aws, read_timeout_s=shorter)
-        if shorter <= self._configured_read_timeout_s:
-            self._slow_endpoint = None
-            self._log.info("%s: the endpoint answers in time again: waiting up to %g s "
-                           "(aws.read_timeout_s)", self.name, shorter)
-        else:
-            self._slow_endpoint = (
-                f"the endpoint is slower than aws.read_timeout_s "
-                f"({self._configured_read_timeout_s:g} s): waiting up to {shorter:g} s "
-                "for an answer")
-            self._log.info("%s: %s", self.name, self._slow_endpoint)
+        """A call answered in time: a grown read timeout may step back down."""
+        if self._read_timeout.answered(answered_in_s):
+            self._use_read_timeout()
+
+    def _use_read_timeout(self) -> None:
+        self._aws = replace(self._aws, read_timeout_s=self._read_timeout.seconds)
         if self._owns_client:
-            self._close_client()  # the next pass makes one with the shorter timeout
+            self._close_client()  # the next pass makes one with the new timeout
 
     def _split(self, batch: Batch) -> bool:
         """Send a refused batch one row at a time, so only the invalid rows go dead;
@@ -566,7 +492,7 @@ class Uploader:
         for row in batch.rows:
             if self._stop.is_set() or not self._send(Batch(batch.operation, (row,))):
                 return False
-            if not self._leased:  # another uploader has the queue now: it sends the rest
+            if not self._lease.held:  # another uploader has the queue now: it sends the rest
                 return True
         return True
 
@@ -616,23 +542,18 @@ class Uploader:
 
     def _write_status(self, force: bool = False, state: UploaderState | None = None) -> None:
         """Keep the status in the queue for `kiosk-admin events status` (with
-        `record_status`; from the uploader thread only, at most every
-        RECORD_INTERVAL_S unless `force`)."""
-        if not self._record_status or threading.current_thread() is not self._thread:
+        `record_status`; from the uploader thread only, `StatusRecorder`'s pace)."""
+        if threading.current_thread() is not self._thread or not self._recorder.due(force):
             return
-        now = time.monotonic()
-        if not force and now - self._last_record < RECORD_INTERVAL_S:
-            return
-        self._last_record = now
-        retry = self._retry_at - now
-        self.queue.record_uploader_status(self.name, self.holder, {
+        retry = self._retry_at - time.monotonic()
+        self._recorder.write({
             "state": (state or self._state).value,
             "online": self._online,
             "last_error": self._last_error,
             "last_error_at": self._last_error_at,
             "last_success_at": self._last_success_at,
             "retry_at": time.time() + retry if retry > 0 and state is None else None,
-            "slow_endpoint": self._slow_endpoint,
+            "slow_endpoint": self._read_timeout.slow_endpoint,
         })
 
     def _emit(self, force: bool = False) -> None:
@@ -653,12 +574,4 @@ class Uploader:
             if callable(close):
                 close()
             self._client = None
-
-
-def _http_status(exc: BaseException) -> int | None:
-    response = getattr(exc, "response", None)
-    if isinstance(response, dict):
-        status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-        return int(status) if status else None
-    return None
 

@@ -37,7 +37,6 @@ from typing import Any
 
 from kiosk.analytics.bucket import BucketStats, Mix, has_counts, minus_counts
 from kiosk.analytics.store import AnalyticsError, AnalyticsStore
-from kiosk.aws import make_client
 from kiosk.config import AwsSettings, Settings
 from kiosk.errors import KioskError
 from kiosk.events.errors import EventsError
@@ -80,21 +79,14 @@ class MetricsUploader(Uploader):
     name = "metrics uploader"
     thread_name = "kiosk-metrics-uploader"
     logger_name = __name__
+    service = "cloudwatch"
 
     def __init__(self, queue: EventQueue, namespace: str, *, endpoint_url: str = "",
                  aws: AwsSettings | None = None, **kwargs: Any) -> None:
         super().__init__(queue, Targets(), aws=aws, **kwargs)
         self.kinds = (RecordKind.METRIC,)
         self.namespace = namespace
-        self.endpoint_url = endpoint_url
-
-    def _make_client(self) -> bool:
-        try:
-            self._client = make_client("cloudwatch", self._aws, endpoint_url=self.endpoint_url)
-            return True
-        except Exception as exc:  # botocore ProfileNotFound, NoRegionError, …
-            self._on_error(None, exc)
-            return False
+        self.endpoint_url = endpoint_url  # `[fleet] endpoint_url`
 
     def _send(self, batch: Batch) -> bool:
         now = time.time()
@@ -108,16 +100,8 @@ class MetricsUploader(Uploader):
         except (KeyError, TypeError, ValueError) as exc:
             self.queue.dead_letter(batch.ids, type(exc).__name__, f"bad metric row: {exc}")
             return True
-        wait = self._limiter.reserve()
-        if wait > 0 and self._stop.wait(wait):
-            return False
-        try:
-            self._client.put_metric_data(Namespace=self.namespace, MetricData=data)
-        except Exception as exc:
-            return self._on_error(batch, exc)
-        self.queue.ack(batch.ids)
-        self._on_success()
-        return True
+        return self._call(batch, "put_metric_data",
+                          {"Namespace": self.namespace, "MetricData": data})
 
 
 class FleetPublisher:
@@ -227,9 +211,20 @@ class FleetPublisher:
     def start(self) -> None:
         self.uploader.start()
 
-    def stop(self, timeout: float = 3.0) -> bool:
+    def stop(self, timeout: float | None = None) -> bool:
+        """Stop the uploader: a PutMetricData in flight is waited for (None: the
+        uploader's `stop_wait_s`, connect + read timeout + 1 s, at most 10 s) and its
+        rows are marked sent, so the next start does not send them again (CloudWatch
+        would count them twice). The queue is closed once the uploader has stopped;
+        when it has not, it is left open for that call's ack (the process exit closes
+        it). True when the uploader stopped in time."""
         stopped = self.uploader.stop(timeout)
-        self.queue.close()
+        if stopped:
+            self.queue.close()
+        else:
+            log.warning("fleet: the %s stays open for the metrics uploader's call still "
+                        "in flight; its rows are sent again at the next start unless it "
+                        "answers first", METRICS_QUEUE)
         return stopped
 
     def status(self) -> dict[str, Any]:

@@ -33,7 +33,8 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -61,6 +62,8 @@ log = logging.getLogger(__name__)
 SHOWN_NAMES = 3  # names per kind in a `RescanReport`'s log line
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
 ID_PREFIX = "emotions"
+MAX_ITEM_ID = 256  # characters of an Amazon Personalize itemId (kiosk.events.records.MAX_ID)
+MIN_SIDE = 256  # px: `kiosk-admin catalog import` refuses a smaller side; a rescan names them
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -100,6 +103,20 @@ class SkippedFile:
 
 
 @dataclass(frozen=True, slots=True)
+class SmallImage:
+    """A catalog image with a side under `MIN_SIDE` pixels (as shown, EXIF applied): it
+    is shown, upscaled and blurry on a big screen, and `kiosk-admin catalog import`
+    would have refused it."""
+
+    path: str  # relative to the catalog root
+    width: int
+    height: int
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.width}×{self.height})"
+
+
+@dataclass(frozen=True, slots=True)
 class RescanReport:
     """What one rescan changed."""
 
@@ -110,6 +127,7 @@ class RescanReport:
     skipped: tuple[SkippedFile, ...] = ()
     ignored_folders: tuple[str, ...] = ()
     seconds: float = 0.0
+    small: tuple[SmallImage, ...] = ()  # live images under MIN_SIDE, all of them
 
     @property
     def changed(self) -> bool:
@@ -130,6 +148,8 @@ class RescanReport:
         parts.append(f"{self.unchanged} unchanged, {len(self.skipped)} skipped")
         if self.ignored_folders:
             parts.append(f"{len(self.ignored_folders)} folders ignored")
+        if self.small:
+            parts.append(f"{len(self.small)} under {MIN_SIDE} px")
         return ", ".join(parts) + f" ({self.seconds:.2f} s)"
 
 
@@ -144,6 +164,32 @@ class _Scan:
 def item_id(emotion: Emotion, filename: str) -> str:
     """`emotions/<emotion>/<file>`: the item key shared with S3 and Personalize."""
     return f"{ID_PREFIX}/{emotion.folder}/{filename}"
+
+
+def folder_emotion(name: str) -> tuple[Emotion | None, str]:
+    """The emotion of the catalog's sub-folder `name`, or (None, why it is ignored):
+    not an emotion, or not lower case (`Fear/`). Hidden folders are the caller's."""
+    try:
+        emotion = Emotion.parse(name)
+    except ValueError:
+        return None, f"not an emotion (allowed: {', '.join(e.folder for e in Emotion)})"
+    if name != emotion.folder:
+        return None, f"emotion folders are lower case ({emotion.folder})"
+    return emotion, ""
+
+
+def id_problem(key: str) -> str:
+    """Why `key` (`item_id`'s) cannot be an item id, "" when it can: longer than a
+    Personalize itemId may be, or a file name with control characters (a log line or a
+    CSV row it would break). The file name is the id, so the cure is renaming the file;
+    `kiosk-admin catalog import` names files so that they never have these problems
+    (`kiosk.curation.files.safe_stem`)."""
+    if len(key) > MAX_ITEM_ID:
+        return (f"file name too long for an item id ({len(key)} characters with "
+                f"{ID_PREFIX}/<emotion>/, at most {MAX_ITEM_ID}); rename it shorter")
+    if any(unicodedata.category(ch) == "Cc" for ch in key):
+        return "file name has control characters (tab, new line, …); rename it"
+    return ""
 
 
 class Catalog:
@@ -275,21 +321,10 @@ class Catalog:
                     break
                 if folder.name.startswith("."):
                     continue
-                try:
-                    emotion = Emotion.parse(folder.name)
-                except ValueError:
+                emotion, why = folder_emotion(folder.name)
+                if emotion is None:
                     ignored.append(folder.name)
-                    log.log(self._level,
-                        "catalog: ignoring folder %s: not an emotion (allowed: %s)",
-                        folder, ", ".join(e.folder for e in Emotion),
-                    )
-                    continue
-                if folder.name != emotion.folder:
-                    ignored.append(folder.name)
-                    log.log(self._level,
-                        "catalog: ignoring folder %s: emotion folders are lower case (%s)",
-                        folder, emotion.folder,
-                    )
+                    log.log(self._level, "catalog: ignoring folder %s: %s", folder, why)
                     continue
                 for path in _image_files(folder):
                     rel = f"{emotion.folder}/{path.name}"
@@ -302,6 +337,11 @@ class Catalog:
                         seen_bad.add(rel)
                         continue
                     old = known.get(key)
+                    problem = "" if old is not None else id_problem(key)
+                    if problem:  # a live image keeps its id: a store's history is keyed by it
+                        self._skip(scan, rel, path, problem, stat.st_size, stat.st_mtime_ns)
+                        seen_bad.add(rel)
+                        continue
                     if (
                         old is not None and old[0] == stat.st_size and old[1] == stat.st_mtime_ns
                         and old[3] == feats.FEATURE_VERSION
@@ -335,6 +375,9 @@ class Catalog:
             for key in removed:
                 self._db.execute("DELETE FROM items WHERE id = ?", (key,))
             self._db.commit()
+            small = tuple(SmallImage(rel, int(w), int(h)) for rel, w, h in self._db.execute(
+                "SELECT path, width, height FROM items WHERE width > 0 AND height > 0 "
+                "AND min(width, height) < ? ORDER BY path", (MIN_SIDE,)))
             self._skipped = tuple(scan.skipped)
             report = RescanReport(
                 added=tuple(scan.added),
@@ -344,6 +387,7 @@ class Catalog:
                 skipped=tuple(scan.skipped),
                 ignored_folders=tuple(ignored),
                 seconds=time.perf_counter() - start,
+                small=small,
             )
             self._last_report = report
         if report.added or report.updated:  # images were decoded: see kiosk.heap
@@ -353,6 +397,10 @@ class Catalog:
             self.root, len(report.added), len(report.updated), len(report.removed),
             report.unchanged, len(report.skipped), report.seconds,
         )
+        if report.small:
+            log.log(self._level, "catalog: %d images are smaller than %d px on a side and "
+                    "shown upscaled (blurry): %s; replace them with larger ones",
+                    len(report.small), MIN_SIDE, shown_names(map(str, report.small)))
         return report
 
     def _pause(self, pacer: IndexPacer) -> None:
@@ -496,6 +544,13 @@ class Catalog:
             id=key, emotion=Emotion.parse(emotion), path=str(self.root / rel),
             checksum=checksum, added_at=float(added_at),
         )
+
+
+def shown_names(names: Iterable[str], limit: int = SHOWN_NAMES) -> str:
+    """The first `limit` of `names`, then "… N more"."""
+    names = list(names)
+    more = f", … {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
 
 
 def missing_message(root: Path) -> str:

@@ -22,7 +22,7 @@ from PySide6.QtGui import QImage
 
 from kiosk.backend import Thumbnail
 from kiosk.camera.capture import CameraState
-from kiosk.domain import EmotionReading, Page, RecommendMode
+from kiosk.domain import Emotion, EmotionReading, Page, RecommendMode
 from kiosk.status import KioskStatus
 from kiosk.ui.main_window import MainWindow
 
@@ -104,11 +104,20 @@ class ViewAdapter:
     def set_page_leaving(self, leaving: bool) -> None:
         self.window.set_page_leaving(leaving)
 
+    def clear_page(self) -> None:
+        self.window.clear_page()
+
+    def set_moods_with_images(self, moods: frozenset[Emotion]) -> None:
+        self.window.mood.set_moods_with_images(moods)
+
+    def show_page_not_changed(self) -> None:
+        self.window.show_page_not_changed()
+
     def show_like_confirmed(self, item_id: str) -> None:
         self.window.show_like_confirmed(item_id)
 
-    def show_like_failed(self, item_id: str, message: str) -> None:
-        self.window.show_like_failed(item_id, message)
+    def show_like_failed(self, item_id: str, message: str, lasting: bool = False) -> None:
+        self.window.show_like_failed(item_id, message, lasting)
 
     def clear_visitor_notice(self) -> None:
         self.window.clear_visitor_notice()
@@ -123,8 +132,8 @@ class ViewAdapter:
         self.window.show_operator_result(text, failed)
 
     def show_curation(self, items: Sequence[Thumbnail]) -> None:
-        self.window.show_curation([(key, emotion, rgb_to_qimage(thumb))
-                                   for key, emotion, thumb in items])
+        self.window.show_curation([(key, emotion, rgb_to_qimage(thumb), name)
+                                   for key, emotion, thumb, name in items])
 
     def show_curation_error(self, item_id: str, message: str) -> None:
         self.window.show_curation_error(item_id, message)

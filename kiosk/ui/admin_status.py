@@ -46,6 +46,8 @@ TILE_KEYS = frozenset(
         "restarts_last_hour",
         "unclean_exits_last_hour",
         "crash_loop",
+        "disk",
+        "disk_free_mb",
     }
 )
 
@@ -247,6 +249,40 @@ def crashes_tile(s: Mapping[str, Any]) -> TileText:
     )
 
 
+FREED_MB = 20.0
+"""After a save failed for lack of space, this much free (MB) and the Disk tile says the
+space is back (the queue's own "disk full" line stays until its next save works)."""
+
+
+def _free_text(free: object) -> str:
+    if not isinstance(free, int | float):
+        return NA
+    amount = f"{free / 1000:.1f} GB" if free >= 1000 else f"{free:.0f} MB"
+    return translate("Admin", "%1 free").replace("%1", amount)
+
+
+def disk_tile(s: Mapping[str, Any]) -> TileText:
+    """The data folder's disk: red "Full" while saves fail for lack of space (read
+    afresh every refresh, so it turns back as soon as space is freed)."""
+    free = s.get("disk_free_mb")
+    failed = str(s.get("disk", "") or "")
+    caption = translate("Admin", "Disk")
+    room = _free_text(free)
+    short = isinstance(free, int | float) and free < FREED_MB
+    if failed and (short or free is None):
+        # the message's own "(0 MB free)" is from the failed save: the tile says it now
+        cause = re.sub(r" \((?:\d+ MB free|free space unknown)\)", "", failed)
+        return TileText(caption, translate("Admin", "Full"), "\n".join([
+            room, translate("Admin", "Likes and visits are not being saved: free some space."),
+            cause]), alert=True)
+    if failed:
+        return TileText(caption, translate("Admin", "Space freed"), "\n".join([
+            room, translate("Admin", "Saving resumes with the next like or visit.")]))
+    if isinstance(free, int | float) and free < 1.0:
+        return TileText(caption, translate("Admin", "Full"), room, alert=True)
+    return TileText(caption, translate("Admin", "OK") if free is not None else NA, room)
+
+
 # Captions for keys listed under "Other"; values are shown as they come unless
 # `OTHER_VALUES` translates them.
 OTHER_CAPTIONS: dict[str, Callable[[], str]] = {
@@ -289,5 +325,6 @@ TILES: dict[str, Callable[[Mapping[str, Any]], TileText]] = {
     "events": events_tile,
     "catalog": catalog_tile,
     "crashes": crashes_tile,
+    "disk": disk_tile,
     "other": other_tile,
 }

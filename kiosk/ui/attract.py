@@ -38,6 +38,11 @@ from kiosk.ui.widgets import TouchButton
 SLIDE_S = 9.0
 FADE_S = 1.6
 FRAME_MS = 33
+GLOW_FRAME_MS = 100
+"""Before the catalog's images come (a first start indexes them while the models load)
+only the glows move, a few pixels a second: 10 frames a second show the same motion.
+Each frame fills the window with five gradients on the GUI thread and repaints the
+row of faces, the button and the notice over them."""
 MAX_ZOOM = 1.18
 
 
@@ -68,11 +73,18 @@ class KenBurns:
 
 
 class FaceRow(QWidget):
-    """The eight mood faces in a row: says 'this is about moods' without words."""
+    """The eight mood faces in a row: says 'this is about moods' without words.
+
+    The row is drawn once per size into a pixmap, and a paint copies it: the
+    slideshow behind repaints the row with every frame (30 a second), and drawing the
+    faces took about 330 calls into Qt from Python each time, on the GUI thread,
+    while the models load beside it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._side = 64
+        self._strip: QPixmap | None = None
+        self._strip_key: tuple[int, int, float] = (0, 0, 0.0)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
 
@@ -81,11 +93,25 @@ class FaceRow(QWidget):
         n = len(Emotion)
         self.setFixedSize(n * side + (n - 1) * side // 4, side)
 
+    def strip(self) -> QPixmap:
+        """The faces as drawn at the current size (made when the size changed)."""
+        dpr = self.devicePixelRatioF()
+        key = (self.width(), self.height(), dpr)
+        if self._strip is None or key != self._strip_key:
+            strip = QPixmap(max(1, round(self.width() * dpr)), max(1, round(self.height() * dpr)))
+            strip.setDevicePixelRatio(dpr)
+            strip.fill(Qt.GlobalColor.transparent)
+            p = QPainter(strip)
+            step = self._side + self._side // 4
+            for i, emotion in enumerate(Emotion):
+                icons.draw_face(p, QRectF(i * step, 0, self._side, self._side), emotion)
+            p.end()
+            self._strip, self._strip_key = strip, key
+        return self._strip
+
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
-        step = self._side + self._side // 4
-        for i, emotion in enumerate(Emotion):
-            icons.draw_face(p, QRectF(i * step, 0, self._side, self._side), emotion)
+        p.drawPixmap(0, 0, self.strip())
         p.end()
 
 
@@ -111,7 +137,7 @@ class AttractScreen(QWidget):
         self._metrics = theme.Metrics()
         self._timer = QTimer(self)
         self._timer.setObjectName("attract-frame-timer")
-        self._timer.setInterval(FRAME_MS)
+        self._timer.setInterval(GLOW_FRAME_MS)
         self._timer.timeout.connect(self.update)
 
         self.headline = QLabel(self)
@@ -143,6 +169,9 @@ class AttractScreen(QWidget):
         self._layout.addLayout(row)
         self._layout.addWidget(self.privacy)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        # every frame covers the whole screen (paintEvent fills it first), so the window
+        # under it is not painted again at each frame
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.retranslate()
 
     # ------------------------------------------------------------------ API
@@ -151,7 +180,12 @@ class AttractScreen(QWidget):
         self._images = [img for img in images if not img.isNull()]
         self._cache.clear()
         self._started_at = self._clock()
+        self._timer.setInterval(self.frame_ms())
         self.update()
+
+    def frame_ms(self) -> int:
+        """The frame interval: the slideshow's, or the slower glows' (no images)."""
+        return FRAME_MS if self._images else GLOW_FRAME_MS
 
     def image_count(self) -> int:
         return len(self._images)

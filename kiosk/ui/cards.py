@@ -25,6 +25,7 @@ import math
 from PySide6.QtCore import QEasingCurve, QRectF, QSize, Qt, QVariantAnimation, Signal
 from PySide6.QtGui import (
     QFont,
+    QFontMetrics,
     QHideEvent,
     QImage,
     QPainter,
@@ -67,6 +68,7 @@ class ImageCard(QWidget):
         )
         self.like_button.setObjectName("like-button")
         self.like_button.set_dim_when_disabled(False)
+        self.like_button.set_fit_text(True)  # "좋아요 완료" on a narrow card: never "좋아요…"
         self.like_button.clicked.connect(self._on_like)
         self._anim = QVariantAnimation(self)
         self._anim.setObjectName("like-pop")
@@ -215,7 +217,9 @@ class ImageCard(QWidget):
     def _place_button(self) -> None:
         m = self._metrics
         pad = m.px(14)
-        h = m.big_button_h
+        # a short card (many images on a page): the button keeps to the card, never
+        # below a touch target's side
+        h = max(m.min_touch, min(m.big_button_h, self.height() - 2 * pad))
         if self._horizontal():
             img = self._image_rect()
             left = int(img.right()) + pad
@@ -241,6 +245,7 @@ class ImageCard(QWidget):
         img = self._image_rect()
         inset = self._metrics.px(12)
         room = max(1, int(img.width()) - 2 * inset)
+        self._shrink_caption(room)
         self.caption.setWordWrap(False)
         hint = self.caption.sizeHint()
         if hint.width() > room:
@@ -250,6 +255,20 @@ class ImageCard(QWidget):
         self.caption.setGeometry(int(img.left()) + inset, int(img.top()) + inset,
                                  hint.width(), hint.height())
         self.caption.raise_()
+
+    def _shrink_caption(self, room: int) -> None:
+        """The caption's font, smaller on a narrow image until its longest word fits
+        (down to 60 %: a card of a page of 25 images)."""
+        base = self._metrics.caption
+        pad_h = 2 * self._metrics.px(14)
+        words = self.caption.text().split()
+        size = base
+        for size in range(base, max(9, int(base * 0.6)) - 1, -1):
+            fm = QFontMetrics(theme.font(size, QFont.Weight.DemiBold))
+            if max((fm.horizontalAdvance(w) for w in words), default=0) + pad_h <= room:
+                break
+        if self.caption.font().pixelSize() != size:
+            self.caption.setFont(theme.font(size, QFont.Weight.DemiBold))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._pixmap = None

@@ -2,16 +2,18 @@
 Reject buttons, for the operator at the kiosk.
 
 No disk I/O here: the wiring decodes the images on a worker and hands them over
-with `set_pending([(id, emotion, QImage), …])`, then calls it again after each
-decision. A tap disables that tile's buttons at once (no double approval) until
-the next `set_pending` or `set_item_error`.
+with `set_pending([(id, emotion, QImage, file name), …])`, then calls it again after
+each decision. Each tile names the imported file (elided in the middle when long, the
+whole name in its tooltip) above the pool id that `kiosk-admin catalog` takes. A tap
+disables that tile's buttons at once (no double approval) until the next `set_pending`
+or `set_item_error`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QFont,
     QImage,
@@ -38,7 +40,41 @@ from kiosk.domain import Emotion
 from kiosk.ui import texts, theme
 from kiosk.ui.widgets import TouchButton
 
-PendingItem = tuple[str, Emotion | str, QImage]
+PendingItem = tuple[str, Emotion | str, QImage, str]
+
+
+class ElidedLabel(QLabel):
+    """One line of plain text elided in the middle ("행복한 고…진 1.jpg") to the label's
+    width, never widening its layout; the whole text is its tooltip."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, super().minimumSizeHint().height())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._elide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = self.contentsRect().width()
+        metrics = self.fontMetrics()
+        self.setText(self._full if width <= 0 else metrics.elidedText(
+            self._full, Qt.TextElideMode.ElideMiddle, width))
 
 
 class Thumbnail(QWidget):
@@ -92,10 +128,10 @@ class Thumbnail(QWidget):
 
 
 class PendingTile(QWidget):
-    """One pending image: thumbnail, emotion, id, Approve and Reject (texts set by
-    the screen, so all of them translate in the screen's context)."""
+    """One pending image: thumbnail, the imported file's name, emotion, id, Approve and
+    Reject (texts set by the screen, so all of them translate in the screen's context)."""
 
-    def __init__(self, key: str, emotion: Emotion, image: QImage,
+    def __init__(self, key: str, emotion: Emotion, image: QImage, name: str = "",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.key = key
@@ -103,6 +139,9 @@ class PendingTile(QWidget):
         self.setObjectName(f"pending-{key}")
         self._metrics = theme.Metrics()
         self.thumbnail = Thumbnail(image, self)
+        self.name_label = ElidedLabel(name, self)
+        self.name_label.setObjectName("curation-name")
+        self.name_label.setVisible(bool(name))
         self.emotion_label = QLabel(self)
         self.id_label = QLabel(key, self)
         self.error_label = QLabel(self)
@@ -125,6 +164,7 @@ class PendingTile(QWidget):
         captions.addWidget(self.id_label)
         self._layout = QVBoxLayout(self)
         self._layout.addWidget(self.thumbnail, 1)
+        self._layout.addWidget(self.name_label)
         self._layout.addLayout(captions)
         self._layout.addWidget(self.error_label)
         self._layout.addLayout(buttons)
@@ -155,6 +195,8 @@ class PendingTile(QWidget):
         accent = theme.accent_for(self.emotion)
         self.emotion_label.setFont(theme.font(m.body, QFont.Weight.DemiBold))
         self.emotion_label.setStyleSheet(f"color: {accent.name()}; background: transparent;")
+        self.name_label.setFont(theme.font(m.body))
+        self.name_label.setStyleSheet(f"color: {theme.TEXT.name()}; background: transparent;")
         self.id_label.setFont(theme.font(m.caption))
         self.id_label.setStyleSheet(
             f"color: {theme.TEXT_MUTED.name()}; background: transparent;"
@@ -251,9 +293,9 @@ class CurationScreen(QWidget):
             tile.hide()
             tile.deleteLater()
         self._tiles = []
-        for key, emotion, image in items:
+        for key, emotion, image, name in items:
             emo = emotion if isinstance(emotion, Emotion) else Emotion.parse(emotion)
-            tile = PendingTile(key, emo, image, self._grid_host)
+            tile = PendingTile(key, emo, image, name, self._grid_host)
             tile.set_metrics(self._metrics)
             tile.approve_button.clicked.connect(lambda _=False, t=tile: self._decide(t, True))
             tile.reject_button.clicked.connect(lambda _=False, t=tile: self._decide(t, False))

@@ -23,6 +23,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QMouseEvent, QWindow
 from PySide6.QtWidgets import QWidget
 
+from kiosk.ui.input_filters import InputFilters
 from kiosk.ui.stay_on_top import StayOnTop
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,11 @@ def is_blocked_key(event: QKeyEvent) -> bool:
 
 class ExhibitGuard(QObject):
     """Application event filter that swallows escape keys and refuses
-    window-manager close requests for `window` (a program `close()` still works)."""
+    window-manager close requests for `window` (a program `close()` still works).
+    `EVENTS`: the event types it looks at."""
+
+    EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride,
+                        QEvent.Type.KeyRelease, QEvent.Type.Close})
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
@@ -134,8 +139,11 @@ def apply_exhibit_mode(window: QWidget, *, keep_awake: bool = True,
     )
     window.setCursor(Qt.CursorShape.BlankCursor)
     guard = ExhibitGuard(window)
+    filters = getattr(window, "input_filters", None)
     app = QGuiApplication.instance()
-    if app is not None:
+    if isinstance(filters, InputFilters):
+        filters.add(guard, ExhibitGuard.EVENTS)  # the window's one application filter
+    elif app is not None:
         app.installEventFilter(guard)
     if keep_awake:
         keep_screen_awake()
@@ -152,13 +160,16 @@ def apply_exhibit_mode(window: QWidget, *, keep_awake: bool = True,
 
 class CornerHold(QObject):
     """The hidden admin gesture: a press held for `hold_s` inside the top-left
-    `CORNER_DP` × `CORNER_DP` corner of `window`. No hover or visual hint.
+    `CORNER_DP` × `CORNER_DP` corner of `window`. No hover or visual hint. `EVENTS`:
+    the event types its filter looks at.
 
     Signals:
         triggered(): the hold completed; the release that follows is swallowed.
     """
 
     triggered = Signal()
+    EVENTS = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease,
+                        QEvent.Type.MouseMove})
 
     def __init__(
         self, window: QWidget, hold_s: float, dp: Callable[[], float] | None = None
@@ -200,11 +211,7 @@ class CornerHold(QObject):
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         etype = event.type()
-        if etype not in (
-            QEvent.Type.MouseButtonPress,
-            QEvent.Type.MouseButtonRelease,
-            QEvent.Type.MouseMove,
-        ) or not isinstance(event, QMouseEvent) or not self._ours(obj):
+        if etype not in self.EVENTS or not isinstance(event, QMouseEvent) or not self._ours(obj):
             return False
         local: QPoint = self._window.mapFromGlobal(event.globalPosition().toPoint())
         inside = self.corner().contains(local)

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QHideEvent,
@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QShowEvent,
 )
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QApplication,
     QLayout,
     QSizePolicy,
@@ -43,6 +44,7 @@ from kiosk.ui.audience_view import AudienceView
 from kiosk.ui.camera_view import FaceBoxes
 from kiosk.ui.curation_screen import CurationScreen, PendingItem
 from kiosk.ui.exhibit import CornerHold
+from kiosk.ui.input_filters import InputFilters
 from kiosk.ui.main_screen import MainScreen
 from kiosk.ui.mood_picker import MoodPicker
 from kiosk.ui.pin_pad import PinPad
@@ -66,6 +68,8 @@ class Screen(enum.StrEnum):
 
 OWN_PRIVACY_NOTICE = frozenset({Screen.ATTRACT, Screen.MAIN})
 OPERATOR_SCREENS = frozenset({Screen.ADMIN, Screen.CURATION, Screen.AUDIENCE})  # technical toasts
+NOTICE_MS = 3500  # a toast's time on screen
+LIKE_NOTICE_MS = 6000  # a failed like's notice: long enough to read, in either language
 OPERATOR_PANELS = frozenset({Screen.PIN, Screen.ADMIN})  # the admin idle timeout runs
 ADMIN_IDLE_S = 90.0
 ACTIVITY_THROTTLE_S = 0.25
@@ -191,6 +195,13 @@ class MainWindow(QWidget):
         self.corner_hold.triggered.connect(self.open_pin_pad)
         # A screen that has just appeared takes no touch that began before it.
         self.touch_guard = TouchGuard(self, settle_s=touch_settle_s, clock=clock)
+        # The three watch the application's input through one filter (kiosk.ui.input_filters),
+        # in this order: the corner hold and the activity watch see every touch, then
+        # the touch guard may swallow it (exhibit mode adds its key guard last).
+        self.input_filters = InputFilters(self)
+        self.input_filters.add(self.corner_hold, CornerHold.EVENTS)
+        self.input_filters.add(self, _ACTIVITY_EVENTS)
+        self.input_filters.add(self.touch_guard, TouchGuard.EVENTS)
         self.stack.currentChanged.connect(self._on_screen_changed)
 
         self._connect()
@@ -314,19 +325,33 @@ class MainWindow(QWidget):
         """The page is being replaced: its Like buttons close (`MainScreen.set_page_leaving`)."""
         self.main.set_page_leaving(leaving)
 
+    def clear_page(self) -> None:
+        """No page for this visitor (`MainScreen.clear_page`): placeholders, and the
+        header says why."""
+        self.main.clear_page()
+
+    def show_page_not_changed(self) -> None:
+        """The page asked for could not be made: the visitor is told (a toast)."""
+        self.show_notice(notices.page_not_shown())
+
     def show_like_confirmed(self, item_id: str) -> None:
         self.main.set_like_state(item_id, "confirmed")
 
-    def show_like_failed(self, item_id: str, message: str) -> None:
+    def show_like_failed(self, item_id: str, message: str, lasting: bool = False) -> None:
         """`message` is the technical reason (log, admin panel) unless it is a
-        `notices.VisitorText`; the visitor reads a short translated sentence."""
+        `notices.VisitorText`; the visitor reads a short translated sentence, for
+        `LIKE_NOTICE_MS`: "try again", or, when the cause lasts (`lasting`: a full disk,
+        a read-only queue) and a retry would fail too, that staff have been told."""
         self.main.set_like_state(item_id, "idle")
         if isinstance(message, notices.VisitorText):
-            self.show_notice(message)
+            self.show_notice(message, LIKE_NOTICE_MS)
             return
+        told = notices.likes_unavailable() if lasting else notices.like_not_saved()
         if message:
-            self._record_problem(f"like of {item_id}: {message}")
-        self.show_notice(notices.like_not_saved())
+            log.warning("like of %s not saved (%s); the visitor was told %r", item_id, message,
+                        str(told))
+            self.last_problem = f"like of {item_id}: {message}"
+        self.show_notice(told, LIKE_NOTICE_MS)
 
     def show_message(self, text: str) -> None:
         """A toast from the back end. On the operator's screens (admin, review) it
@@ -361,10 +386,15 @@ class MainWindow(QWidget):
         else:
             log.info("admin action finished after the panel closed: %s", text)
 
-    def show_notice(self, text: str) -> None:
-        """Show `text` in the toast as is (it must be visitor-friendly)."""
+    def show_notice(self, text: str, duration_ms: int = NOTICE_MS) -> None:
+        """Show `text` in the toast as is (it must be visitor-friendly), clear of the
+        current screen's buttons (Next, "Choose my mood", Like: `Toast.show_text`)."""
         self.toast.set_metrics(self._metrics)
-        self.toast.show_text(text)
+        screen = self.stack.currentWidget()
+        shown = screen.findChildren(QAbstractButton) if screen is not None else []
+        buttons = [QRect(b.mapTo(self, QPoint(0, 0)), b.size())
+                   for b in shown if b.isVisibleTo(self)]
+        self.toast.show_text(text, duration_ms, avoid=buttons)
 
     def clear_visitor_notice(self) -> None:
         """The visit ended (a newcomer, the attract screen): a toast on a visitor screen
@@ -525,12 +555,9 @@ class MainWindow(QWidget):
         app = QApplication.instance()
         if app is None:
             return
-        # The last installed filter runs first: the corner hold and the activity
-        # watch see every touch, then the touch guard may swallow it.
-        for watcher in (self.touch_guard, self, self.corner_hold):
-            app.removeEventFilter(watcher)
-            if on:
-                app.installEventFilter(watcher)
+        app.removeEventFilter(self.input_filters)
+        if on:
+            app.installEventFilter(self.input_filters)
 
     def showEvent(self, event: QShowEvent) -> None:
         self._set_app_filters(True)

@@ -93,6 +93,7 @@ class MoodPicker(QWidget):
         self._metrics = theme.Metrics()
         self._camera_off = False
         self._portrait: bool | None = None
+        self._offered = frozenset(Emotion)  # the moods with images (set_moods_with_images)
         self.back_button = TouchButton(
             "", icon=icons.chevron_icon("left"), variant="ghost", parent=self
         )
@@ -126,6 +127,23 @@ class MoodPicker(QWidget):
         self._camera_off = off
         self.retranslate()
 
+    def set_moods_with_images(self, moods: frozenset[Emotion]) -> None:
+        """Offer only the moods the catalog has images for (tester round 8, finding 6:
+        a picked Scared with no fear images gave other moods' images under a Scared
+        headline). While none has (an empty catalog), every mood stays: its page then
+        says it could not be shown."""
+        shown = frozenset(moods) or frozenset(Emotion)
+        if shown == self._offered:
+            return
+        self._offered = shown
+        for tile in self.tiles:
+            tile.setVisible(tile.emotion in shown)
+        self._place_tiles(self._portrait or False, again=True)
+
+    def offered(self) -> list[Emotion]:
+        """The moods the picker offers now, in its order."""
+        return [t.emotion for t in self.tiles if t.emotion in self._offered]
+
     def tile(self, emotion: Emotion) -> MoodTile:
         return next(t for t in self.tiles if t.emotion == emotion)
 
@@ -155,12 +173,13 @@ class MoodPicker(QWidget):
     def set_portrait(self, portrait: bool) -> None:
         self._place_tiles(portrait)
 
-    def _place_tiles(self, portrait: bool) -> None:
-        if portrait == self._portrait:
+    def _place_tiles(self, portrait: bool, again: bool = False) -> None:
+        if portrait == self._portrait and not again:
             return
         self._portrait = portrait
         cols = 2 if portrait else 4
         for tile in self.tiles:
             self._grid.removeWidget(tile)
-        for i, tile in enumerate(self.tiles):
+        offered = [t for t in self.tiles if t.emotion in self._offered]
+        for i, tile in enumerate(offered):
             self._grid.addWidget(tile, i // cols, i % cols)

@@ -29,6 +29,20 @@ def like_not_saved() -> VisitorText:
     return VisitorText(translate("Notices", "Your like could not be saved. Please try again."))
 
 
+def likes_unavailable() -> VisitorText:
+    """A like failed for a cause that a retry cannot fix (the disk is full, the queue
+    read-only): no "try again", which would fail every time."""
+    return VisitorText(translate("Notices", "Likes can't be saved right now. Staff have "
+                                            "been told."))
+
+
+def page_not_shown() -> VisitorText:
+    """Next (or another mood, "For you") could not bring new images: the catalog folder
+    went away, or none of its images could be read."""
+    return VisitorText(translate("Notices", "No new images could be shown just now. "
+                                            "Please try again in a moment."))
+
+
 def something_went_wrong() -> VisitorText:
     return VisitorText(translate("Notices", "Something went wrong. Please try again."))
 

@@ -44,9 +44,11 @@ _GUARDED = _MOUSE_PRESS | _TOUCH_PRESS | _MOUSE_REST | _TOUCH_REST | {_T.TouchCa
 class TouchGuard(QObject):
     """Application event filter for `window` (install it while the window is shown).
 
-    `clock` is monotonic seconds (a fake clock in tests). No signals."""
+    `clock` is monotonic seconds (a fake clock in tests). No signals. `EVENTS`: the
+    event types its filter looks at."""
 
     clock: Callable[[], float]
+    EVENTS = _GUARDED
 
     def __init__(
         self,

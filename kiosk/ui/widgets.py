@@ -8,7 +8,9 @@ touchscreen has no hover. Widgets that size themselves from the window take a
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
+from collections.abc import Sequence
+
+from PySide6.QtCore import QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QHBoxLayout, QSizeP
 
 from kiosk.ui import theme
 from kiosk.ui.icons import Painter
+from kiosk.ui.label_fit import GAP_SHARE, ICON_SHARE, LabelLayout, fit_label
 
 
 class TouchButton(QAbstractButton):
@@ -57,6 +60,8 @@ class TouchButton(QAbstractButton):
         self._icon_scale = 1.0
         self._radius: int | None = None
         self._dim_disabled = True
+        self._fit = False  # shrink / wrap the label to fit instead of eliding it
+        self._fitted: tuple[tuple[object, ...], LabelLayout | None] | None = None
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._apply_font()
@@ -91,6 +96,26 @@ class TouchButton(QAbstractButton):
         """False: a disabled button keeps its look (a Like that is done, not unavailable)."""
         self._dim_disabled = dim
         self.update()
+
+    def set_fit_text(self, fit: bool) -> None:
+        """True: a label too wide for the button is drawn smaller, on two lines or under
+        its icon (`kiosk.ui.label_fit`), never elided (a state word such as "Liked")."""
+        self._fit = fit
+        self.update()
+
+    def fitted_layout(self) -> LabelLayout | None:
+        """How the label is drawn in fit mode at the current size (None: it cannot fit)."""
+        rect = QRectF(self.rect()).adjusted(1.5, 1.5, -1.5, -1.5)
+        padding = min(rect.height() * 0.6, self._metrics.px(64))
+        key = (self.text(), self.font().pixelSize(), rect.width(), rect.height(), padding,
+               self._icon is not None, self._metrics.caption)
+        if self._fitted is None or self._fitted[0] != key:
+            layout = fit_label(self.font(), self.text(), icon=self._icon is not None,
+                               width=rect.width(), height=rect.height(), padding=padding,
+                               tight_padding=min(padding, self._metrics.px(10)),
+                               min_size=max(12, round(self._metrics.caption * 0.7)))
+            self._fitted = (key, layout)
+        return self._fitted[1]
 
     def set_radius(self, radius: int | None) -> None:
         """Corner radius in pixels; None: a pill."""
@@ -155,6 +180,8 @@ class TouchButton(QAbstractButton):
         text = self.text()
         if not text:
             return []
+        if self._fit:
+            return [] if self.fitted_layout() is not None else [text]
         return [text] if QFontMetrics(self.font()).horizontalAdvance(text) > int(
             self._text_room()[2]) else []
 
@@ -171,6 +198,11 @@ class TouchButton(QAbstractButton):
         p.drawRoundedRect(rect, radius, radius)
 
         text = self.text()
+        layout = self.fitted_layout() if self._fit and text else None
+        if layout is not None:
+            self._paint_fitted(p, rect, layout, fg)
+            p.end()
+            return
         fm = QFontMetrics(self.font())
         icon_side, gap, avail = self._text_room()
         shown = fm.elidedText(text, Qt.TextElideMode.ElideRight, max(0, int(avail)))
@@ -194,6 +226,38 @@ class TouchButton(QAbstractButton):
                 shown,
             )
         p.end()
+
+
+    def _paint_fitted(self, p: QPainter, rect: QRectF, layout: LabelLayout, fg: QColor) -> None:
+        font = QFont(self.font())
+        font.setPixelSize(layout.size)
+        fm = QFontMetrics(font)
+        line_h = fm.height()
+        text_w = max(fm.horizontalAdvance(line) for line in layout.lines)
+        text_h = line_h * len(layout.lines)
+        has_icon = self._icon is not None
+        icon_side = layout.size * ICON_SHARE if has_icon else 0.0
+        gap = layout.size * GAP_SHARE if has_icon else 0.0
+        center = rect.center()
+        if layout.stacked:
+            top = center.y() - (icon_side + gap * 0.5 + text_h) / 2
+            icon_center = (center.x(), top + icon_side / 2)
+            text_box = QRectF(center.x() - text_w / 2 - 1, top + icon_side + gap * 0.5,
+                              text_w + 2, text_h)
+        else:
+            left = center.x() - (icon_side + gap + text_w) / 2
+            icon_center = (left + icon_side / 2, center.y())
+            text_box = QRectF(left + icon_side + gap - 1, center.y() - text_h / 2,
+                              text_w + 2, text_h)
+        if self._icon is not None:
+            side = icon_side * self._icon_scale
+            self._icon(p, QRectF(icon_center[0] - side / 2, icon_center[1] - side / 2,
+                                 side, side), self._icon_color or fg)
+        p.setPen(fg)
+        p.setFont(font)
+        for i, line in enumerate(layout.lines):
+            p.drawText(QRectF(text_box.left(), text_box.top() + i * line_h, text_box.width(),
+                              line_h), int(Qt.AlignmentFlag.AlignCenter), line)
 
 
 class SegmentedControl(QWidget):
@@ -271,6 +335,7 @@ class Toast(QWidget):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self._text = ""
+        self._avoid: list[QRect] = []
         self._metrics = theme.Metrics()
         self._timer = QTimer(self)
         self._timer.setObjectName("toast-timer")
@@ -287,8 +352,13 @@ class Toast(QWidget):
         if self.isVisible():
             self._place()
 
-    def show_text(self, text: str, duration_ms: int = 3500) -> None:
+    def show_text(self, text: str, duration_ms: int = 3500, *,
+                  avoid: Sequence[QRect] = ()) -> None:
+        """Show `text` for `duration_ms`, at the bottom unless that covers one of the
+        `avoid` rectangles (the screen's buttons, in the parent's coordinates): then as
+        low as it goes without covering any."""
         self._text = text
+        self._avoid = list(avoid)
         self._place()
         self.show()
         self.raise_()
@@ -308,7 +378,10 @@ class Toast(QWidget):
         )
         w = min(max_w, text_rect.width() + 2 * m.margin)
         h = text_rect.height() + m.gap * 2
-        self.setGeometry((parent.width() - w) // 2, parent.height() - h - m.margin * 3, w, h)
+        x, y = (parent.width() - w) // 2, parent.height() - h - m.margin * 3
+        free = next((top for top in range(y, -1, -max(1, m.gap // 2))
+                     if not any(QRect(x, top, w, h).intersects(r) for r in self._avoid)), None)
+        self.setGeometry(x, y if free is None else free, w, h)
 
     def hideEvent(self, event: QHideEvent) -> None:
         self._timer.stop()

@@ -4,255 +4,290 @@
 <context>
     <name>Admin</name>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="77"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="80"/>
         <source>Starting</source>
         <translation>시작하는 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="78"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="81"/>
         <source>Live</source>
         <translation>작동 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="79"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="82"/>
         <source>Stalled</source>
         <translation>멈춤</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="80"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="83"/>
         <source>Not found</source>
         <translation>찾을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="81"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="84"/>
         <source>Off — none configured</source>
         <translation>꺼짐 — 설정된 카메라 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="112"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="115"/>
         <source>[camera] source is empty: the mood picker only</source>
         <translation>[camera] source가 비어 있습니다: 기분 선택만 사용</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="132"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="135"/>
         <source>Not needed without a camera</source>
         <translation>카메라가 없으면 필요 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="92"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="97"/>
         <source>Processor (CPU)</source>
         <translation>프로세서(CPU)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="93"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="98"/>
         <source>Graphics card (CUDA)</source>
         <translation>그래픽 카드(CUDA)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="94"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="99"/>
         <source>Apple graphics (MPS)</source>
         <translation>애플 그래픽(MPS)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="99"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="103"/>
         <source>%1 thread</source>
         <translation>스레드 %1개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="100"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="104"/>
         <source>%1 threads</source>
         <translation>스레드 %1개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="106"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="116"/>
         <source>%1 fps</source>
         <translation>%1 fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="111"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="114"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="121"/>
         <source>Camera</source>
         <translation>카메라</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="124"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="129"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="133"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="140"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="145"/>
         <source>Model</source>
         <translation>모델</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="125"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="134"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="141"/>
         <source>Not loaded</source>
         <translation>불러오지 않음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="126"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="142"/>
         <source>The models load when the camera gives pictures</source>
         <translation>카메라 영상이 들어오면 모델을 불러옵니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="130"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="146"/>
         <source>Loading…</source>
         <translation>불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="131"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="147"/>
         <source>%1 ms per face</source>
         <translation>얼굴당 %1 ms</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="138"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="150"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="154"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="166"/>
         <source>Network</source>
         <translation>네트워크</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="139"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="155"/>
         <source>Not needed</source>
         <translation>필요 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="140"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="156"/>
         <source>AWS is not configured: the kiosk works offline</source>
         <translation>AWS가 설정되지 않았습니다. 키오스크는 오프라인으로 작동합니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="146"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="162"/>
         <source>Online</source>
         <translation>온라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="148"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="164"/>
         <source>Offline</source>
         <translation>오프라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="157"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="173"/>
         <source>kept for later: uploads not configured</source>
         <translation>보관 중: 업로드가 설정되지 않음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="160"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="176"/>
         <source>kept for later: offline, sent when the network is back</source>
         <translation>보관 중: 오프라인, 네트워크가 돌아오면 전송</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="162"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="178"/>
         <source>kept for later: AWS refused the credentials (see the log)</source>
         <translation>보관 중: AWS가 자격 증명을 거부함(로그 참고)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="164"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="184"/>
         <source>kept for later: AWS is busy, retrying soon</source>
         <translation>보관 중: AWS가 바쁨, 곧 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="178"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="182"/>
         <source>kept for later: AWS is busy, next try in %1 s</source>
         <translation>보관 중: AWS가 바쁨, %1초 후 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="166"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="186"/>
         <source>everything is sent</source>
         <translation>모두 전송됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="167"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="187"/>
         <source>being sent now</source>
         <translation>지금 전송 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="176"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="196"/>
         <source>%1 could not be sent (dead letters)</source>
         <translation>%1건 전송 실패(전송 불가 이벤트)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="179"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="199"/>
         <source>Event queue</source>
         <translation>이벤트 대기열</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="180"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="200"/>
         <source>%1 waiting</source>
         <translation>%1건 대기 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="200"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="220"/>
         <source>Catalog</source>
         <translation>카탈로그</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="201"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="221"/>
         <source>%1 images</source>
         <translation>이미지 %1개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="212"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="232"/>
         <source>Restarts in the last hour: %1</source>
         <translation>지난 1시간 동안 재시작: %1회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="218"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="238"/>
         <source>Unclean exits in the last hour: %1</source>
         <translation>지난 1시간 동안 비정상 종료: %1회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="223"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="243"/>
         <source>Restarting again and again: look at the log</source>
         <translation>재시작이 반복되고 있습니다. 로그를 확인하세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="225"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="245"/>
         <source>Crashes</source>
         <translation>오류로 인한 중단</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="235"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="236"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="261"/>
+        <source>%1 free</source>
+        <translation>%1 남음</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="275"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="282"/>
+        <source>Full</source>
+        <translation>가득 참</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="276"/>
+        <source>Likes and visits are not being saved: free some space.</source>
+        <translation>좋아요와 방문 기록이 저장되지 않고 있어요. 공간을 확보해 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="279"/>
+        <source>Space freed</source>
+        <translation>공간 확보됨</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="280"/>
+        <source>Saving resumes with the next like or visit.</source>
+        <translation>다음 좋아요나 방문부터 다시 저장돼요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="283"/>
+        <source>OK</source>
+        <translation>정상</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="289"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="290"/>
         <source>Recommendations</source>
         <translation>추천</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="237"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="291"/>
         <source>Problem</source>
         <translation>문제</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="238"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="292"/>
         <source>Images skipped</source>
         <translation>건너뛴 이미지</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="243"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="297"/>
         <source>Last problem</source>
         <translation>마지막 문제</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="239"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="293"/>
         <source>Last Personalize fallback</source>
         <translation>마지막 Personalize 대체 응답</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="240"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="294"/>
         <source>Last upload error</source>
         <translation>마지막 업로드 오류</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="241"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="269"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="295"/>
         <source>Disk</source>
         <translation>디스크</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="246"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="300"/>
         <source>on this device</source>
         <translation>이 기기에서</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="247"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="301"/>
         <source>Amazon Personalize</source>
         <translation>Amazon Personalize</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="264"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="318"/>
         <source>Other</source>
         <translation>기타</translation>
     </message>
@@ -358,27 +393,27 @@
 <context>
     <name>AttractScreen</name>
     <message>
-        <location filename="../../kiosk/ui/attract.py" line="181"/>
+        <location filename="../../kiosk/ui/attract.py" line="188"/>
         <source>Step closer — we&apos;ll pick images for your mood</source>
         <translation>가까이 와 보세요 — 기분에 맞는 이미지를 골라 드릴게요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/attract.py" line="182"/>
+        <location filename="../../kiosk/ui/attract.py" line="189"/>
         <source>Look at the screen for a moment, or tap to start.</source>
         <translation>잠시 화면을 바라보시거나, 화면을 눌러 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/attract.py" line="184"/>
+        <location filename="../../kiosk/ui/attract.py" line="191"/>
         <source>Tell us your mood — we&apos;ll pick images for it</source>
         <translation>지금 기분을 알려 주세요 — 어울리는 이미지를 골라 드릴게요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/attract.py" line="185"/>
+        <location filename="../../kiosk/ui/attract.py" line="192"/>
         <source>Tap anywhere to start.</source>
         <translation>아무 곳이나 눌러 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/attract.py" line="186"/>
+        <location filename="../../kiosk/ui/attract.py" line="193"/>
         <source>Choose my mood</source>
         <translation>기분 직접 고르기</translation>
     </message>
@@ -401,103 +436,103 @@
         <translation>뒤로</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="177"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="180"/>
         <source>Counted on this kiosk only, without images or per-person records. Emotions, like rates and items cover at least %1 visits; smaller groups are merged or left out.</source>
         <translation>이 키오스크 안에서만 집계하며 이미지나 개인별 기록은 남기지 않습니다. 감정, 좋아요 비율, 이미지는 최소 %1회 방문을 묶어 보여 주며, 그보다 작은 묶음은 합치거나 제외합니다.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="180"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="183"/>
         <source>Visits</source>
         <translation>방문</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="181"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="184"/>
         <source>%1 passers-by</source>
         <translation>지나간 사람 %1명</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="185"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="188"/>
         <source>Attention</source>
         <translation>관심</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="186"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="189"/>
         <source>%1 stayed</source>
         <translation>%1명 머묾</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="189"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="192"/>
         <source>Dwell time</source>
         <translation>머문 시간</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="189"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="192"/>
         <source>%1 s</source>
         <translation>%1초</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="191"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="194"/>
         <source>90 % under %1 s</source>
         <translation>90%가 %1초 미만</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="194"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="197"/>
         <source>Likes</source>
         <translation>좋아요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="195"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="198"/>
         <source>%1 pages, %2 % liked</source>
         <translation>%1페이지, %2% 좋아요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="198"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="201"/>
         <source>Mood picker</source>
         <translation>기분 선택</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="199"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="202"/>
         <source>Consent %1 yes, %2 no</source>
         <translation>동의 %1, 거절 %2</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="203"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="206"/>
         <source>Camera live</source>
         <translation>카메라 작동</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="204"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="207"/>
         <source>%1 crashes</source>
         <translation>오류 %1회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="208"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="211"/>
         <source>Visits by hour</source>
         <translation>시간대별 방문</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="208"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="211"/>
         <source>No visits yet</source>
         <translation>아직 방문이 없습니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="213"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="216"/>
         <source>Emotions</source>
         <translation>감정</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="214"/>
-        <location filename="../../kiosk/ui/audience_view.py" line="220"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="217"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="223"/>
         <source>Not enough visits yet</source>
         <translation>아직 방문이 충분하지 않습니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="219"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="222"/>
         <source>Like rate by emotion</source>
         <translation>감정별 좋아요 비율</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="224"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="227"/>
         <source>Top items: %1</source>
         <translation>인기 이미지: %1</translation>
     </message>
@@ -633,17 +668,32 @@
 <context>
     <name>CurationController</name>
     <message>
-        <location filename="../../kiosk/controllers/curation.py" line="47"/>
+        <location filename="../../kiosk/controllers/curation.py" line="56"/>
+        <source>, … %1 more</source>
+        <translation>, … 외 %1개</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/curation.py" line="70"/>
         <source>Catalog reloaded: %1 added, %2 updated, %3 removed, %4 skipped</source>
         <translation>카탈로그를 다시 불러왔습니다: 추가 %1개, 변경 %2개, 삭제 %3개, 건너뜀 %4개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/curation.py" line="52"/>
-        <source> (see the log)</source>
-        <translation> (로그를 확인하세요)</translation>
+        <location filename="../../kiosk/controllers/curation.py" line="75"/>
+        <source>Skipped (unreadable, too large or badly named; replace or rename them): %1.</source>
+        <translation>건너뛴 파일(읽을 수 없거나 너무 크거나 이름이 맞지 않음: 교체하거나 이름을 바꾸세요): %1.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/curation.py" line="59"/>
+        <location filename="../../kiosk/controllers/curation.py" line="78"/>
+        <source>Folders ignored (emotion folders have lower-case English names: happy, sad, …): %1.</source>
+        <translation>무시한 폴더(감정 폴더 이름은 영어 소문자입니다: happy, sad, …): %1.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/curation.py" line="82"/>
+        <source>Smaller than %2 pixels a side, shown blurry (replace them): %1.</source>
+        <translation>한 변이 %2픽셀보다 작아 흐리게 보이는 이미지(더 큰 이미지로 교체하세요): %1.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/curation.py" line="98"/>
         <source>Could not reload the catalog: %1. Check the catalog folder and the log, then try again.</source>
         <translation>카탈로그를 다시 불러오지 못했습니다: %1. 카탈로그 폴더와 로그를 확인한 뒤 다시 시도하세요.</translation>
     </message>
@@ -651,34 +701,34 @@
 <context>
     <name>CurationScreen</name>
     <message>
-        <location filename="../../kiosk/ui/curation_screen.py" line="279"/>
+        <location filename="../../kiosk/ui/curation_screen.py" line="321"/>
         <source>Review new images</source>
         <translation>새 이미지 검토</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/curation_screen.py" line="280"/>
+        <location filename="../../kiosk/ui/curation_screen.py" line="322"/>
         <source>%1 waiting</source>
         <translation>%1개 대기 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/curation_screen.py" line="282"/>
+        <location filename="../../kiosk/ui/curation_screen.py" line="324"/>
         <source>No images are waiting for review.
 Import images with kiosk-admin catalog import, or make new ones with kiosk-admin generate.</source>
         <translation>검토를 기다리는 이미지가 없어요.
 kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate로 새로 만들어 보세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/curation_screen.py" line="285"/>
+        <location filename="../../kiosk/ui/curation_screen.py" line="327"/>
         <source>Close</source>
         <translation>닫기</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/curation_screen.py" line="286"/>
+        <location filename="../../kiosk/ui/curation_screen.py" line="328"/>
         <source>Approve</source>
         <translation>승인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/curation_screen.py" line="286"/>
+        <location filename="../../kiosk/ui/curation_screen.py" line="328"/>
         <source>Reject</source>
         <translation>거절</translation>
     </message>
@@ -847,27 +897,27 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>ImageCard</name>
     <message>
-        <location filename="../../kiosk/ui/cards.py" line="144"/>
+        <location filename="../../kiosk/ui/cards.py" line="151"/>
         <source>Liked</source>
         <translation>좋아요 완료</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/cards.py" line="143"/>
+        <location filename="../../kiosk/ui/cards.py" line="150"/>
         <source>Saving…</source>
         <translation>저장 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/cards.py" line="143"/>
+        <location filename="../../kiosk/ui/cards.py" line="150"/>
         <source>Like</source>
         <translation>좋아요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/cards.py" line="151"/>
+        <location filename="../../kiosk/ui/cards.py" line="158"/>
         <source>Also for you</source>
         <translation>이것도 맞춤 추천</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/cards.py" line="152"/>
+        <location filename="../../kiosk/ui/cards.py" line="159"/>
         <source>Another mood</source>
         <translation>다른 기분</translation>
     </message>
@@ -875,98 +925,98 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>MainScreen</name>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="327"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="336"/>
         <source>Like a few images first, then “For you” opens up.</source>
         <translation>이미지 몇 개에 좋아요를 누르시면 ‘맞춤 추천’이 열려요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="386"/>
-        <location filename="../../kiosk/ui/main_screen.py" line="391"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="395"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="400"/>
         <source>Finding images for you…</source>
         <translation>이미지를 고르고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="391"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="400"/>
         <source>This takes only a moment.</source>
         <translation>잠시만 기다려 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="395"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="404"/>
         <source>For you</source>
         <translation>맞춤 추천</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="363"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="372"/>
         <source>For you · %1</source>
         <translation>맞춤 추천 · %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="365"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="374"/>
         <source>Picked from what you liked, to suit this mood.</source>
         <translation>좋아요를 누르신 이미지를 바탕으로 지금 기분에 맞게 골랐어요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="377"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="386"/>
         <source>Tell us your mood — we&apos;ll pick images for it</source>
         <translation>지금 기분을 알려 주세요 — 어울리는 이미지를 골라 드릴게요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="378"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="387"/>
         <source>Tap “Choose my mood”.</source>
         <translation>“기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="380"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="389"/>
         <source>Step closer — we&apos;ll pick images for your mood</source>
         <translation>가까이 와 보세요 — 기분에 맞는 이미지를 골라 드릴게요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="381"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="390"/>
         <source>Or tap “Choose my mood”.</source>
         <translation>또는 “기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="383"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="392"/>
         <source>Still reading your mood…</source>
         <translation>기분을 읽고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="384"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="393"/>
         <source>Look at the camera, or tap “Choose my mood”.</source>
         <translation>카메라를 바라보시거나 “기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="387"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="396"/>
         <source>This is taking longer than usual. Tap Next to try again.</source>
         <translation>평소보다 오래 걸리고 있어요. 다음을 눌러 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="389"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="398"/>
         <source>These images could not be shown</source>
         <translation>이미지를 보여 드리지 못했어요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="390"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="399"/>
         <source>Tap Next to try again, or choose another mood.</source>
         <translation>다음을 눌러 다시 시도하시거나 다른 기분을 골라 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="372"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="381"/>
         <source>Tap Like on the images you love, or Next for more.</source>
         <translation>마음에 드는 이미지에 좋아요를 누르거나, 다음을 눌러 더 보세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="394"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="403"/>
         <source>Emotion</source>
         <translation>감정</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="396"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="405"/>
         <source>Next</source>
         <translation>다음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="397"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="406"/>
         <source>Choose my mood</source>
         <translation>기분 직접 고르기</translation>
     </message>
@@ -974,22 +1024,22 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>MoodPicker</name>
     <message>
-        <location filename="../../kiosk/ui/mood_picker.py" line="131"/>
+        <location filename="../../kiosk/ui/mood_picker.py" line="151"/>
         <source>Back</source>
         <translation>뒤로</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/mood_picker.py" line="132"/>
+        <location filename="../../kiosk/ui/mood_picker.py" line="152"/>
         <source>How are you feeling?</source>
         <translation>지금 기분이 어떠세요?</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/mood_picker.py" line="134"/>
+        <location filename="../../kiosk/ui/mood_picker.py" line="154"/>
         <source>The camera is unavailable right now — just tap your mood.</source>
         <translation>지금은 카메라를 사용할 수 없어요 — 기분을 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/mood_picker.py" line="136"/>
+        <location filename="../../kiosk/ui/mood_picker.py" line="156"/>
         <source>Tap your mood and we&apos;ll pick images for it.</source>
         <translation>기분을 누르시면 어울리는 이미지를 골라 드릴게요.</translation>
     </message>
@@ -1007,17 +1057,27 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
         <translation>좋아요를 저장하지 못했어요. 다시 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="33"/>
+        <location filename="../../kiosk/ui/notices.py" line="35"/>
+        <source>Likes can&apos;t be saved right now. Staff have been told.</source>
+        <translation>지금은 좋아요를 저장할 수 없어요. 직원에게 알렸어요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="42"/>
+        <source>No new images could be shown just now. Please try again in a moment.</source>
+        <translation>지금은 새 이미지를 보여 드리지 못했어요. 잠시 후 다시 시도해 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="47"/>
         <source>Something went wrong. Please try again.</source>
         <translation>잠시 문제가 생겼어요. 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="38"/>
+        <location filename="../../kiosk/ui/notices.py" line="52"/>
         <source>No camera here: you choose your mood.</source>
         <translation>이 키오스크에는 카메라가 없어요: 기분을 직접 골라 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="43"/>
+        <location filename="../../kiosk/ui/notices.py" line="57"/>
         <source>The camera is taking a break. You can pick your mood instead.</source>
         <translation>카메라가 잠시 쉬고 있어요. 대신 지금 기분을 골라 주세요.</translation>
     </message>
@@ -1068,42 +1128,42 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>PinPad</name>
     <message>
-        <location filename="../../kiosk/ui/pin_pad.py" line="243"/>
+        <location filename="../../kiosk/ui/pin_pad.py" line="251"/>
         <source>Too many wrong tries. Try again in %1 s.</source>
         <translation>잘못 입력한 횟수가 너무 많아요. %1초 후에 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin_pad.py" line="247"/>
+        <location filename="../../kiosk/ui/pin_pad.py" line="255"/>
         <source>Wrong PIN. %1 tries left.</source>
         <translation>PIN이 틀렸어요. %1번 더 시도할 수 있어요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin_pad.py" line="249"/>
+        <location filename="../../kiosk/ui/pin_pad.py" line="257"/>
         <source>Enter the staff PIN (still the factory PIN: change it)</source>
         <translation>직원 PIN을 입력하세요(아직 공장 초기값입니다. 바꿔 주세요)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin_pad.py" line="250"/>
+        <location filename="../../kiosk/ui/pin_pad.py" line="258"/>
         <source>Enter the staff PIN</source>
         <translation>직원 PIN을 입력해 주세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin_pad.py" line="253"/>
+        <location filename="../../kiosk/ui/pin_pad.py" line="261"/>
         <source>Staff access</source>
         <translation>직원 전용</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin_pad.py" line="254"/>
+        <location filename="../../kiosk/ui/pin_pad.py" line="262"/>
         <source>Clear</source>
         <translation>지우기</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin_pad.py" line="255"/>
+        <location filename="../../kiosk/ui/pin_pad.py" line="263"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin_pad.py" line="256"/>
+        <location filename="../../kiosk/ui/pin_pad.py" line="264"/>
         <source>Unlock</source>
         <translation>잠금 해제</translation>
     </message>

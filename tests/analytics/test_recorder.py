@@ -143,6 +143,28 @@ def test_camera_time_is_split_at_bucket_boundaries(tmp_path: Path) -> None:
     assert [b.camera_s.get("LIVE") for b in store.buckets()] == [100.0, 300.0, 100.0]
 
 
+def test_the_open_bucket_counts_the_camera_time_up_to_now(tmp_path: Path) -> None:
+    """The audience screen's report adds the open bucket (`unsaved()`): a camera live
+    since the start counts as live (old code: no LIVE time until the state changed or
+    the bucket closed, so "Camera live 0 %" in red after every start)."""
+    rec, store, clock = make(tmp_path)
+    rec.started()
+    rec.camera_state("OPENING")
+    clock.now += 2
+    rec.camera_state("LIVE")
+    clock.now += 58
+    open_bucket = rec.unsaved()
+    assert open_bucket.camera_s == {"OPENING": 2.0, "LIVE": 58.0}
+    report = build_report(store, since=T0 - 1, until=T0 + 300, extra=[open_bucket])
+    assert report["totals"]["camera_live_pct"] == pytest.approx(96.7, abs=0.1)
+    clock.now += 40  # nothing is counted twice: the closed bucket has the same seconds
+    assert rec.snapshot().camera_s == {"OPENING": 2.0, "LIVE": 98.0}
+    rec.close_all()
+    [b] = store.buckets()
+    assert b.camera_s == {"OPENING": 2.0, "LIVE": 98.0}
+    store.close()
+
+
 def test_report_totals_and_like_rate(tmp_path: Path) -> None:
     rec, store, clock = make(tmp_path)
     for i in range(5):

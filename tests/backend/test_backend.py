@@ -112,7 +112,8 @@ def test_review_and_approve_a_pending_image(tmp_path: Path) -> None:
         assert isinstance(pool, PendingPool)
         entry = pool.add_file(new, Emotion.HAPPY)
         thumbs = b.pending_thumbnails(max_side=64)
-        assert [(key, emotion) for key, emotion, _ in thumbs] == [(entry.id, Emotion.HAPPY)]
+        assert [(key, emotion, name) for key, emotion, _, name in thumbs] == [
+            (entry.id, Emotion.HAPPY, "sunrise.png")]
         assert max(thumbs[0][2].shape[:2]) == 64
         assert b.approve(entry.id) == []  # the pool is empty again
         assert (catalog / "happy" / "sunrise.png").is_file()

@@ -230,18 +230,24 @@ def test_rescan_prints_each_skipped_file_once_on_stdout(
         run: Any, catalog_root: Path, caplog: pytest.LogCaptureFixture) -> None:
     (catalog_root / "happy" / "sun.jpg").write_bytes(image_bytes(seed=40))
     (catalog_root / "happy" / "cut.jpg").write_bytes(image_bytes(seed=41)[:300])
+    (catalog_root / "happy" / "tiny.png").write_bytes(image_bytes(32, 32, "PNG", seed=42))
     (catalog_root / "Sunny").mkdir()
+    (catalog_root / "Fear").mkdir()
     caplog.set_level(logging.DEBUG, logger="kiosk.recommend.catalog")
     code, out, err = run("catalog", "rescan")
     assert code == 0 and err == ""
     assert out.count("cut.jpg") == 1 and "  skipped happy/cut.jpg: unreadable" in out
-    assert out.count("Sunny") == 1 and "  ignored folder Sunny: not an emotion folder" in out
+    assert out.count("Sunny") == 1 and "  ignored folder Sunny: not an emotion (allowed:" in out
+    assert "  ignored folder Fear: emotion folders are lower case (fear)" in out
+    # shown (import would have refused it), named with its size and what to do
+    assert out.count("tiny.png") == 1 and "  small   happy/tiny.png: 32×32 pixels" in out
     # the log (standard error when run from a shell) does not say it a second time
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
     code, out, _ = run("catalog", "rescan", "--json")
     report = _json(out)
-    assert report["ignored_folders"] == ["Sunny"]
+    assert report["ignored_folders"] == ["Fear", "Sunny"]
     assert [s["path"] for s in report["skipped"]] == ["happy/cut.jpg"]
+    assert report["small"] == [{"path": "happy/tiny.png", "width": 32, "height": 32}]
     # the kiosk's own rescan still logs each skipped file: its log is where staff look
     caplog.clear()
     catalog = Catalog(catalog_root, catalog_root.parent / "other.sqlite3")
@@ -250,6 +256,8 @@ def test_rescan_prints_each_skipped_file_once_on_stdout(
     finally:
         catalog.close()
     assert sum("skipping" in r.getMessage() for r in caplog.records
+               if r.levelno == logging.WARNING) == 1
+    assert sum("happy/tiny.png (32×32)" in r.getMessage() for r in caplog.records
                if r.levelno == logging.WARNING) == 1
 
 
@@ -265,3 +273,20 @@ def test_list_catalog_alone_still_lists_the_live_images(run: Any, catalog_root: 
     assert code == 0 and "0 image(s) in" in out
     code, out, _ = run("catalog", "list", "--catalog", str(other))  # the pending pool
     assert code == 0 and "waiting for review" in out
+
+
+def test_list_live_points_at_rescan_instead_of_logging_its_warnings(
+        run: Any, catalog_root: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Tester round 8: `catalog list --live` printed the rescan's warnings as if it
+    rescanned; `catalog list` (pending) and import did too."""
+    (catalog_root / "happy" / "sun.jpg").write_bytes(image_bytes(seed=40))
+    (catalog_root / "happy" / "cut.jpg").write_bytes(image_bytes(seed=41)[:300])
+    (catalog_root / "happy" / "tiny.png").write_bytes(image_bytes(32, 32, "PNG", seed=42))
+    caplog.set_level(logging.DEBUG, logger="kiosk.recommend.catalog")
+    code, out, _ = run("catalog", "list", "--live")
+    assert code == 0 and "emotions/happy/sun.jpg" in out
+    assert out.splitlines()[-1] == ("(1 skipped, 1 under 256 px: see "
+                                    "`kiosk-admin catalog rescan`)")
+    code, out, _ = run("catalog", "list")
+    assert code == 0 and "0 image(s) waiting for review" in out
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

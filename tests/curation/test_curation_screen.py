@@ -45,9 +45,9 @@ def screen(qtbot: QtBot) -> Iterator[CurationScreen]:
 
 
 ITEMS = [
-    ("a1b2c3d4e5f6", Emotion.HAPPY, _image("#ffcc00")),
-    ("0f1e2d3c4b5a", "sad", _image("#3366ff", 300, 500)),
-    ("99aa88bb77cc", Emotion.CALM, _image("#33ccaa")),
+    ("a1b2c3d4e5f6", Emotion.HAPPY, _image("#ffcc00"), "행복한 고양이 사진 1.jpg"),
+    ("0f1e2d3c4b5a", "sad", _image("#3366ff", 300, 500), "rain.png"),
+    ("99aa88bb77cc", Emotion.CALM, _image("#33ccaa"), "sea " * 40 + "end.jpg"),
 ]
 
 
@@ -56,16 +56,23 @@ def test_empty_state_then_thumbnails(screen: CurationScreen, qtbot: QtBot) -> No
     assert "No images are waiting for review" in screen.empty_label.text()
     screen.set_pending(ITEMS)
     QCoreApplication.processEvents()
-    assert screen.pending_ids() == [k for k, _, _ in ITEMS]
+    assert screen.pending_ids() == [k for k, *_ in ITEMS]
     assert not screen.empty_label.isVisible() and screen.scroll_area.isVisible()
     assert screen.count_label.text() == "3 waiting"
-    tiles = [screen.tile(k) for k, _, _ in ITEMS]
+    tiles = [screen.tile(k) for k, *_ in ITEMS]
     assert all(t is not None and t.isVisible() for t in tiles)
     assert tiles[1] is not None and tiles[1].emotion is Emotion.SAD
     assert tiles[1].emotion_label.text() == "Sad"
     assert tiles[0] is not None and tiles[0].thumbnail.image().pixelColor(0, 0) == QColor(
         "#ffcc00")
     assert screen.columns() >= 3  # landscape: a row of tiles
+    # the imported file's name, not only the pool id: whole, or elided in the middle
+    assert tiles[0].name_label.text() == "행복한 고양이 사진 1.jpg"
+    assert tiles[0].id_label.text() == "a1b2c3d4e5f6"
+    long_name = tiles[2].name_label  # type: ignore[union-attr]
+    assert long_name.text().startswith("sea ") and long_name.text().endswith("end.jpg")
+    assert "…" in long_name.text() and long_name.toolTip() == ITEMS[2][3]
+    assert long_name.width() <= tiles[2].width()  # type: ignore[union-attr]
     screen.set_pending([])
     assert screen.empty_label.isVisible() and screen.pending_ids() == []
 
@@ -103,7 +110,7 @@ def test_buttons_emit_the_id_once_and_are_touch_sized(screen: CurationScreen,
 
 def test_portrait_uses_fewer_columns(qtbot: QtBot) -> None:
     host, widget = _hosted(qtbot, 1080, 1920)
-    widget.set_pending([(f"{k}{n}", e, i) for n in range(2) for k, e, i in ITEMS])
+    widget.set_pending([(f"{k}{n}", e, i, f) for n in range(2) for k, e, i, f in ITEMS])
     QCoreApplication.processEvents()
     assert 1 <= widget.columns() <= 2
     min_px = 48 * widget.logicalDpiX() / 96

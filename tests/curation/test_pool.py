@@ -47,6 +47,19 @@ def test_import_stores_the_image_with_its_metadata(pool: PendingPool, write_imag
     assert _images(pool.root) == [Path(entry.path).name]
 
 
+def test_import_records_the_size_as_shown(pool: PendingPool, tmp_path: Path) -> None:
+    """A phone photo stored 256×320 with EXIF orientation 6 is shown 320×256; `catalog
+    list` showed the stored size (tester round 8)."""
+    from kiosk.imaging.testing import odd_bytes
+
+    rotated = odd_bytes()["exif_rotated.jpg"]
+    assert rotated is not None
+    path = tmp_path / "phone.jpg"
+    path.write_bytes(rotated)
+    entry = pool.add_file(path, Emotion.HAPPY)
+    assert (entry.width, entry.height) == (320, 256)
+
+
 @pytest.mark.parametrize(
     ("content", "reason", "words"),
     [
@@ -147,11 +160,11 @@ def test_approve_moves_the_image_live_and_queues_put_items(
     entry = pool.add_file(src, Emotion.HAPPY)
     done = pool.approve(entry.id)
 
-    assert done.item.id == "emotions/happy/Morning-Light.jpg"
+    assert done.item.id == "emotions/happy/Morning Light!.jpg"
     assert done.queued and done.warnings == ()
-    live = catalog_root / "happy" / "Morning-Light.jpg"
+    live = catalog_root / "happy" / "Morning Light!.jpg"
     assert live.read_bytes() == src.read_bytes()
-    assert all_files(catalog_root / "happy") == ["Morning-Light.jpg"]  # no temporary left
+    assert all_files(catalog_root / "happy") == ["Morning Light!.jpg"]  # no temporary left
     assert catalog.get(done.item.id) is not None
     assert catalog.get(done.item.id).checksum == entry.checksum  # type: ignore[union-attr]
     assert pool.entries() == [] and not Path(entry.path).exists()
@@ -159,7 +172,7 @@ def test_approve_moves_the_image_live_and_queues_put_items(
     batch = queue.next_batch([RecordKind.ITEM])
     assert batch is not None and batch.operation == "PutItems" and len(batch) == 1
     body = batch.rows[0].body
-    assert body["itemId"] == "emotions/happy/Morning-Light.jpg"
+    assert body["itemId"] == "emotions/happy/Morning Light!.jpg"
     props = json.loads(body["properties"])
     assert props["emotion"] == "HAPPY"
     assert abs(props["creationTimestamp"] - done.item.added_at) < 2
@@ -171,7 +184,7 @@ def test_approve_keeps_existing_names_and_finishes_after_a_crash(
     (catalog_root / "sad" / "rain.jpg").write_bytes(image_bytes(seed=10))
     entry = pool.add_file(write_image("rain.jpg", seed=11), Emotion.SAD)
     done = pool.approve(entry.id)
-    assert done.item.id == f"emotions/sad/rain-{entry.id}.jpg"
+    assert done.item.id == f"emotions/sad/rain-{entry.checksum[:8]}.jpg"
     assert (catalog_root / "sad" / "rain.jpg").read_bytes() == image_bytes(seed=10)
 
     # A crash after the copy but before the pool forgot the image: approving again
@@ -181,7 +194,44 @@ def test_approve_keeps_existing_names_and_finishes_after_a_crash(
     redo = pool.approve(again.id)
     assert redo.item.id == "emotions/sad/drizzle.jpg"
     assert visible_files(catalog_root / "sad") == sorted(
-        ["rain.jpg", f"rain-{entry.id}.jpg", "drizzle.jpg"])
+        ["rain.jpg", f"rain-{entry.checksum[:8]}.jpg", "drizzle.jpg"])
+
+
+def test_approve_keeps_korean_names_as_a_copy_by_hand_would(
+    pool: PendingPool, catalog: Catalog, catalog_root: Path, write_image: Any
+) -> None:
+    """The store's files (tester round 8): `행복한 고양이 사진 1.jpg` went live as `1.jpg`,
+    `강아지.jpg` as `image.jpg`, `고양이.jpg` as `image-5c0f7e23c697.jpg`."""
+    import unicodedata
+
+    names = ["행복한 고양이 사진 1.jpg", "강아지.jpg", unicodedata.normalize("NFD", "고양이.jpg"),
+             "웃는 얼굴 1.jpg", "웃는 얼굴 1.png"]
+    ids = []
+    for seed, name in enumerate(names, start=40):
+        fmt = "PNG" if name.endswith(".png") else "JPEG"
+        ids.append(pool.approve(pool.add_file(write_image(name, seed=seed, fmt=fmt),
+                                              Emotion.HAPPY).id).item.id)
+    assert ids == ["emotions/happy/행복한 고양이 사진 1.jpg", "emotions/happy/강아지.jpg",
+                   "emotions/happy/고양이.jpg", "emotions/happy/웃는 얼굴 1.jpg",
+                   "emotions/happy/웃는 얼굴 1.png"]
+    # a name taken: a short tag, the rest of the name kept
+    again = pool.add_file(write_image("강아지.jpg", seed=50), Emotion.HAPPY)
+    assert pool.approve(again.id).item.id == f"emotions/happy/강아지-{again.checksum[:8]}.jpg"
+    # the same name copied by hand gets the same id (the scan keeps the file's name)
+    (catalog_root / "sad" / "행복한 고양이 사진 1.jpg").write_bytes(image_bytes(seed=51))
+    catalog.rescan()
+    assert catalog.get("emotions/sad/행복한 고양이 사진 1.jpg") is not None
+
+
+def test_safe_stem_replaces_only_what_is_unsafe() -> None:
+    import unicodedata
+
+    assert files.safe_stem(unicodedata.normalize("NFD", "고양이.jpg")) == "고양이"  # NFC
+    assert files.safe_stem("a\tb\x00c\u202ed.jpg") == "a b-c-d"  # control, format chars
+    assert files.safe_stem('C:\\photos\\what? "yes" <1>|*.jpg') == "what- -yes- -1-"
+    assert files.safe_stem("...숨김.jpg") == "숨김"  # no hidden file
+    assert files.safe_stem("끝. .jpg") == "끝"  # Windows drops trailing dots and spaces
+    assert len(files.safe_stem("가" * 300 + ".jpg")) == files.MAX_STEM
 
 
 @pytest.mark.parametrize("where", ["write", "fsync", "rename"])
@@ -267,7 +317,7 @@ def test_stale_temporaries_are_swept(tmp_path: Path) -> None:
     assert files.sweep_parts(folder) == 1
     assert all_files(folder) == [".b.jpg.5678.part"]
     assert files.safe_stem("../../etc/passwd") == "passwd"
-    assert files.safe_stem(".hidden file (1).jpg") == "hidden-file-1"
+    assert files.safe_stem(".hidden file (1).jpg") == "hidden file (1)"
     assert files.safe_stem("???.png") == "image"
 
 

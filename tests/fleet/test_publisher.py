@@ -5,6 +5,7 @@ kept)."""
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -164,3 +165,82 @@ def test_settings_defaults() -> None:
     assert not s.fleet.enabled and s.fleet.namespace == "Kiosk/Fleet"
     assert s.analytics.k_anonymity == 5 and s.analytics.bucket_min == 5
     assert AwsSettings().region == ""
+
+
+class _CallInFlight:
+    """Holds back the answer of a Stubber-backed PutMetricData (after-call: CloudWatch
+    has the data, the kiosk not yet its answer) until `answer` is set, and stands in for
+    the clock of the publisher's stop: its uploader thread's `join(timeout)` lets the
+    answer arrive `answers_after_s` into the stop when the wait is that long, else
+    returns as a wait that ran out first. No sleeping: the test decides when."""
+
+    def __init__(self, client: Any, answers_after_s: float) -> None:
+        self.sent = threading.Event()
+        self.answer = threading.Event()
+        self.answers_after_s = answers_after_s
+        self.waits: list[float | None] = []
+        client.meta.events.register("after-call.cloudwatch.PutMetricData", self._hold)
+
+    def _hold(self, **_: Any) -> None:
+        self.sent.set()
+        self.answer.wait(30.0)
+
+    def patch_join(self, monkeypatch: pytest.MonkeyPatch, thread: threading.Thread) -> None:
+        real_join = thread.join
+
+        def join(timeout: float | None = None) -> None:
+            self.waits.append(timeout)
+            if timeout is None or timeout >= self.answers_after_s:
+                self.answer.set()
+                real_join(30.0)
+
+        monkeypatch.setattr(thread, "join", join)
+
+
+def _stop_during_call(queue: EventQueue, monkeypatch: pytest.MonkeyPatch,
+                      answers_after_s: float) -> tuple[FleetPublisher, _CallInFlight, bool]:
+    """One bucket queued; `pub.stop()` while its PutMetricData waits for its answer."""
+    client = cloudwatch()
+    pub = publisher(queue, client, aws=AwsSettings(connect_timeout_s=2.0, read_timeout_s=2.0))
+    pub.on_bucket(bucket(time.time() - 600))
+    call = _CallInFlight(client, answers_after_s)
+    with Stubber(client) as stub:
+        stub.add_response("put_metric_data", {})
+        pub.start()
+        thread = pub.uploader._thread
+        assert thread is not None and call.sent.wait(30.0)
+        real_join = thread.join
+        call.patch_join(monkeypatch, thread)
+        stopped = pub.stop()
+        call.answer.set()  # the answer comes after the stop gave up waiting
+        real_join(30.0)
+        stub.assert_no_pending_responses()
+    return pub, call, stopped
+
+
+def test_stop_waits_for_the_put_metric_data_in_flight_and_marks_its_row_sent(
+    queue: EventQueue, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The publisher stopped its uploader after a fixed 3 s while a PutMetricData may
+    wait connect + read timeout (2 + 2 s here) for its answer: an answer at 4 s found
+    the queue closed, the row stayed pending and the next start sent it again, counted
+    twice in CloudWatch. `stop()` now waits the uploader's own bound (5 s here)."""
+    pub, call, stopped = _stop_during_call(queue, monkeypatch, answers_after_s=4.0)
+    assert call.waits == [pub.uploader.stop_wait_s] == [5.0]  # before: [3.0]
+    assert stopped
+    with EventQueue(queue.path) as again:
+        counts = again.counts()
+    assert (counts.pending_total, counts.sent_total) == (0, 1)  # before: (1, 0)
+
+
+def test_an_answer_after_the_stop_gave_up_is_still_marked_sent(
+    queue: EventQueue, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past the bound (the 10 s cap, a stalled endpoint) the stop returns False and moves
+    on, but leaves the queue open: a call that answers before the process ends still
+    marks its row sent instead of failing on a closed queue."""
+    _pub, call, stopped = _stop_during_call(queue, monkeypatch, answers_after_s=60.0)
+    assert call.waits == [5.0] and not stopped
+    with EventQueue(queue.path) as again:
+        counts = again.counts()
+    assert (counts.pending_total, counts.sent_total) == (0, 1)  # before: (1, 0)

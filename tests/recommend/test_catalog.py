@@ -282,3 +282,50 @@ def test_a_rescan_that_decoded_images_gives_the_free_heap_back(
     _bump_mtime(catalog_dir / "happy" / "happy-1.jpg")  # read for its checksum only
     catalog.rescan()
     assert calls == ["indexing the catalog"]
+
+
+def test_a_new_file_whose_name_cannot_be_an_item_id_is_skipped_but_live_ids_stay(
+    catalog: Catalog, catalog_dir: Path, write_image: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file name is the item id (a Personalize itemId: at most 256 characters); the
+    import names files within that rule (`safe_stem`), a copy by hand is checked here."""
+    long_name = "x" * 238 + ".jpg"  # emotions/happy/ + 242: 257 characters
+    write_image(catalog_dir / "happy" / long_name, 10)
+    write_image(catalog_dir / "happy" / "tab\there.jpg", 20)
+    write_image(catalog_dir / "happy" / "행복한 고양이 사진 1.jpg", 30)  # fine as it is
+    report = catalog.rescan()
+    skipped = {s.path: s.reason for s in report.skipped}
+    assert set(skipped) == {f"happy/{long_name}", "happy/tab\there.jpg"}
+    assert "too long for an item id (257 characters" in skipped[f"happy/{long_name}"]
+    assert "rename it" in skipped["happy/tab\there.jpg"]
+    assert catalog.get("emotions/happy/행복한 고양이 사진 1.jpg") is not None
+
+    # an image already live under such an id keeps it: a store's history is keyed by it
+    catalog.close()
+    other = Catalog(catalog_dir, catalog_dir.parent / "other.sqlite3")
+    try:
+        monkeypatch.setattr(catalog_mod, "MAX_ITEM_ID", 1000)
+        other.rescan()
+        monkeypatch.undo()
+        report = other.rescan()
+        assert [s.path for s in report.skipped] == ["happy/tab\there.jpg"]  # no control chars
+        assert other.get(f"emotions/happy/{long_name}") is not None
+    finally:
+        other.close()
+
+
+def test_images_under_the_import_minimum_are_shown_and_named(
+    catalog: Catalog, catalog_dir: Path, write_image: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`kiosk-admin catalog import` refuses a side under 256 px; a copy by hand is shown
+    (upscaled), and every rescan names it with its size."""
+    for path in catalog_dir.glob("*/*.*"):
+        write_image(path, 5, size=catalog_mod.MIN_SIDE)
+    write_image(catalog_dir / "sad" / "tiny.png", 40, size=32)
+    with caplog.at_level(logging.WARNING, logger="kiosk.recommend.catalog"):
+        report = catalog.rescan()
+    assert [str(s) for s in report.small] == ["sad/tiny.png (32×32)"]
+    assert catalog.get("emotions/sad/tiny.png") is not None  # still shown
+    assert "1 under 256 px" in str(report)
+    assert "sad/tiny.png (32×32)" in caplog.text and "upscaled" in caplog.text
+    assert [str(s) for s in catalog.rescan().small] == ["sad/tiny.png (32×32)"]  # unchanged

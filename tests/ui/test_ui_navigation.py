@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk.camera.capture import CameraState
 from kiosk.domain import Emotion
-from kiosk.ui import attract
+from kiosk.ui import attract, theme
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.testing import FakeClock, make_page, settle, solid_image
 
@@ -142,3 +143,62 @@ def test_ken_burns_keeps_the_view_aspect_ratio() -> None:
         assert abs(rect.width() / rect.height() - 1920 / 1080) < 1e-6
         assert rect.left() >= 0 and rect.top() >= 0
         assert rect.right() <= image.width() + 1e-6 and rect.bottom() <= image.height() + 1e-6
+
+
+def test_the_face_row_draws_its_faces_once_per_size(window: MainWindow,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The slideshow repaints the row with every frame: the faces are drawn into a
+    pixmap once per size and copied (330 calls into Qt a frame before)."""
+    from kiosk.ui import icons
+
+    row = window.attract.faces
+    drawn: list[object] = []
+    real = icons.draw_face
+
+    def counted(p: Any, rect: Any, emotion: Any) -> None:
+        drawn.append(emotion)
+        real(p, rect, emotion)
+
+    monkeypatch.setattr(icons, "draw_face", counted)
+    row._strip = None  # as after a resize
+    for _ in range(3):
+        row.repaint()
+    assert len(drawn) == len(Emotion)  # one face each, for three paints
+    image = row.grab().toImage()
+    side = row.height()
+    step = side + side // 4
+    for i, emotion in enumerate(Emotion):  # each face's accent colour at its centre-top
+        pixel = image.pixelColor(round((i * step + side / 2) * image.devicePixelRatio()),
+                                 round(side * 0.15 * image.devicePixelRatio()))
+        assert pixel.name() == theme.accent_for(emotion).name(), emotion
+    row.set_side(side + 8)
+    row.repaint()
+    assert len(drawn) == 2 * len(Emotion)  # a new size: drawn again
+
+
+def test_the_glows_alone_move_at_a_slower_frame_rate_than_the_slideshow(
+        window: MainWindow) -> None:
+    screen = window.attract
+    screen.set_images([])
+    assert screen._timer.interval() == attract.GLOW_FRAME_MS > attract.FRAME_MS
+    window.show_attract([solid_image("#336699")])
+    assert screen.is_running() and screen._timer.interval() == attract.FRAME_MS
+    screen.set_images([])
+    assert screen._timer.interval() == attract.GLOW_FRAME_MS
+
+
+def test_a_slideshow_frame_does_not_paint_the_window_under_it(
+        window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    painted: list[str] = []
+    real = MainWindow.paintEvent
+
+    def counted(self: MainWindow, event: Any) -> None:
+        painted.append("window")
+        real(self, event)
+
+    monkeypatch.setattr(MainWindow, "paintEvent", counted)
+    window.show_attract([solid_image("#336699")])
+    window.attract.repaint()
+    assert painted == []  # the frame covers the screen: its background is not filled first
+    image = window.attract.grab().toImage()
+    assert image.pixelColor(image.width() // 2, 2).name() != "#000000"  # painted, not left black

@@ -7,12 +7,14 @@ import logging
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QPoint, QRect, QTimer
 
 from kiosk.camera.capture import CameraState
+from kiosk.domain import Emotion
 from kiosk.ui import notices
 from kiosk.ui.i18n import install_translator
 from kiosk.ui.main_window import MainWindow
+from kiosk.ui.testing import make_page, make_reading
 
 CAMERA_DETAIL = ("camera 0 not found (backend auto); check that it is plugged in, not used "
                  "by another program, and camera.source")
@@ -130,3 +132,48 @@ def test_a_visit_end_clears_the_visitors_toast_not_the_operators(make_window: An
     win.show_message("cannot open the pending pool: disk I/O error")
     win.clear_visitor_notice()  # the idle timeout ended a visit behind the panel
     assert win.toast.isVisible()
+
+
+DISK_FULL = ("cannot save to the event queue: the disk holding /var/lib/kiosk/events.sqlite3 "
+             "is full (0 MB free). Free some space on that disk and try again")
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (1366, 768), (1280, 800)],
+                         ids=lambda v: f"{v[0]}x{v[1]}")
+def test_a_like_no_retry_can_save_says_so_long_enough_and_clear_of_the_buttons(
+    make_window: Any, language: str, size: tuple[int, int], request: pytest.FixtureRequest,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Full disk (tester, round 8): the toast said "Please try again" (every retry failed),
+    for 3.5 s, over "Choose my mood" / Next, and the log said "not shown to the visitor"
+    although it was. Now: no "try again", at least 4 s, no button covered, a true log line."""
+    if language == "ko":
+        request.getfixturevalue("korean")
+    win = make_window(*size)
+    win.wake()
+    win.show_emotion(make_reading(Emotion.HAPPY, 0.9))
+    win.show_page(*make_page(3, Emotion.HAPPY))
+    QCoreApplication.processEvents()
+    item = win.main.grid.cards()[0].item_id
+    with caplog.at_level(logging.WARNING, logger="kiosk.ui.main_window"):
+        win.show_like_failed(item, DISK_FULL, True)
+    toast = win.toast
+    assert toast.isVisible()
+    assert toast.text() == (
+        "지금은 좋아요를 저장할 수 없어요. 직원에게 알렸어요." if language == "ko"
+        else "Likes can't be saved right now. Staff have been told.")
+    assert_no_internals(toast.text())
+    timer = toast.findChild(QTimer, "toast-timer")
+    assert timer is not None and timer.interval() >= 4000
+    shown = toast.geometry()
+    for button in (win.main.next_button, win.main.mood_button,
+                   *(c.like_button for c in win.main.grid.cards())):
+        where = QRect(button.mapTo(win, QPoint(0, 0)), button.size())
+        assert not shown.intersects(where), (button.objectName() or button.text(), shown, where)
+    assert "not shown to the visitor" not in caplog.text
+    assert "the visitor was told" in caplog.text and DISK_FULL in caplog.text
+    assert win.last_problem.endswith(DISK_FULL)
+    # a passing failure still invites a retry
+    win.show_like_failed(item, DB_DETAIL)
+    assert "다시 눌러" in toast.text() if language == "ko" else "try again" in toast.text()

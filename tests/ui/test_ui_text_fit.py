@@ -5,16 +5,21 @@ is analysed."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import fields
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, QRect
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication
 
 from kiosk.camera.capture import CameraState
+from kiosk.config.schema import RecommendSettings
 from kiosk.domain import Emotion, RecommendMode
+from kiosk.ui.cards import LIKE_STATES
 from kiosk.ui.consent import ConsentOverlay, attach_consent
 from kiosk.ui.i18n import install_translator
+from kiosk.ui.label_fit import fit_label
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.privacy import PrivacyNotice
 from kiosk.ui.testing import make_page, make_reading, solid_image
@@ -94,7 +99,8 @@ def _states(window: MainWindow, overlay: ConsentOverlay) -> Iterator[str]:
     window.admin.buttons["exit"].click()
     yield "admin, exit question"
     window.admin.confirm_cancel.click()
-    window.show_curation([(f"pending/{e.folder}/{i}.jpg", e, solid_image("#553322"))
+    window.show_curation([(f"{i}a1b2c3d4e5f", e, solid_image("#553322"),
+                           f"행복한 고양이 사진 {i}.jpg" if i else "x" * 80 + ".jpg")
                           for i, e in enumerate(list(Emotion)[:5])])
     yield "review"
     window.curation.close_requested.emit()
@@ -152,6 +158,64 @@ def test_no_text_is_elided_or_clipped_on_any_screen(
         problems += [f"{state}: {p}" for p in text_problems(window)]
     assert len(seen) >= 20
     assert not problems, f"{width}x{height} {language}:\n" + "\n".join(problems)
+
+
+def _page_sizes() -> range:
+    meta = next(f for f in fields(RecommendSettings) if f.name == "page_size").metadata
+    return range(int(meta["min"]), int(meta["max"]) + 1)
+
+
+@pytest.mark.parametrize(("width", "height"), RESOLUTIONS, ids=lambda v: str(v))
+def test_every_like_label_fits_whole_for_every_page_size(
+    make_window: Callable[..., MainWindow], language: str, width: int, height: int
+) -> None:
+    """Like / Saving… / Liked on every card, for every allowed `[recommend] page_size`
+    (1-25), in English and Korean. Before: "좋아요 완료" (Liked) was elided to "좋아요…" on
+    pages of 4 and 6 images at 1920x1080 (it read as "still saving"), and at 9 or more
+    images even "좋아요" was cut."""
+    window = make_window(width, height)
+    window.retranslate()
+    window.wake()
+    window.show_emotion(make_reading(Emotion.HAPPY, 0.9))
+    problems: list[str] = []
+    sizes = _page_sizes()
+    assert (sizes.start, sizes.stop) == (1, 26)
+    for n in sizes:
+        window.show_page(*make_page(n, Emotion.HAPPY, off=min(n, 2)))
+        for _ in range(3):
+            QCoreApplication.processEvents()
+        cards = window.main.grid.cards()
+        assert len(cards) == n
+        for state in LIKE_STATES:
+            for card in cards:
+                card.set_like_state(state)
+            button = cards[0].like_button
+            if button.clipped_texts():
+                problems.append(f"{n} images, {state} {button.text()!r} in "
+                                f"{button.width()}x{button.height()}")
+            layout = button.fitted_layout()
+            if layout is not None:  # whole words, nothing dropped
+                assert " ".join(layout.lines) == button.text()
+            problems += [f"{n} images, {state}: {p}" for p in text_problems(window)]
+    assert not problems, f"{width}x{height} {language}:\n" + "\n".join(problems)
+
+
+def test_a_label_too_wide_shrinks_then_wraps_then_goes_under_its_icon() -> None:
+    font = QFont()
+    font.setPixelSize(40)
+    wide = QFontMetrics(font).horizontalAdvance("좋아요 완료")
+    roomy = fit_label(font, "좋아요 완료", icon=True, width=wide * 3, height=100, padding=40,
+                      tight_padding=10, min_size=16)
+    assert roomy is not None and roomy.size == 40 and roomy.lines == ("좋아요 완료",)
+    narrow = fit_label(font, "좋아요 완료", icon=True, width=wide * 0.75, height=100,
+                       padding=40, tight_padding=10, min_size=16)
+    assert narrow is not None and narrow.size < 40
+    assert " ".join(narrow.lines) == "좋아요 완료"
+    one_word = fit_label(font, "Saving…", icon=True, width=90, height=90, padding=40,
+                         tight_padding=10, min_size=16)
+    assert one_word is not None and one_word.lines == ("Saving…",)
+    assert fit_label(font, "Saving…", icon=True, width=20, height=20, padding=10,
+                     tight_padding=4, min_size=16) is None
 
 
 def _notices(window: MainWindow) -> list[PrivacyNotice]:

@@ -81,6 +81,9 @@ class GatedBackend:
         assert self.catalog_gate.wait(30)  # a stat on a slow network mount
         return 1
 
+    def moods_with_images(self) -> frozenset[Emotion]:
+        return frozenset(Emotion)
+
     def status(self) -> dict[str, Any]:
         return {}
 

@@ -1,0 +1,112 @@
+"""Rolling a queue file back for an older kiosk build (`kiosk-admin events downgrade`,
+`kiosk-admin fleet downgrade`).
+
+A build refuses a queue newer than it knows (`kiosk.events.schema.migrate`), so after
+a rollback the older kiosk would refuse every like of the run ("likes cannot be saved:
+… is version 4, newer than this kiosk (knows up to 3) …"), and moving the file aside,
+as that message says, leaves its pending events unsent. `downgrade` rewrites the file
+for the older build instead: `DOWNGRADES[n]` takes version n back to n - 1 and keeps
+every pending event, dead letter, stored backoff and total (4 -> 3 drops the
+`uploader` table: the upload lease and the last status, which version 3 never had).
+
+It runs only while no other process has the file open (a running kiosk, `kiosk-admin
+events flush`): leaving the write-ahead log mode, which it asks first, needs the only
+connection. The steps and the version are one transaction, so a failure leaves the
+file as it was. The next start of a newer build upgrades it again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.events.errors import EventsError, QueueBusyError, SchemaError
+from kiosk.events.schema import LATEST, WHAT
+from kiosk.storage import sqlite as store
+
+DOWNGRADES: dict[int, tuple[str, ...]] = {
+    4: ("DROP TABLE IF EXISTS uploader",),  # the upload lease and the uploader's status
+}
+OLDEST = min(DOWNGRADES) - 1  # the oldest version a file can be taken back to
+IN_USE_WAIT_S = 2.0  # how long a busy file is waited for before it counts as in use
+
+
+@dataclass(frozen=True, slots=True)
+class Downgraded:
+    """What `downgrade` found and left: the versions, and the rows it kept."""
+
+    what: str
+    path: Path
+    found: int
+    version: int
+    pending: int
+    dead: int
+
+    def summary(self) -> str:
+        """The line `kiosk-admin … downgrade` prints."""
+        kept = f"{self.pending} pending and {self.dead} dead-lettered record(s)"
+        if self.found == self.version:
+            return (f"{self.what} {self.path} is version {self.found} already: nothing "
+                    f"to do ({kept})")
+        return (f"{self.what} {self.path}: version {self.found} -> {self.version}, {kept} "
+                "kept; install the older kiosk now (a newer one upgrades the file again "
+                "at its next start)")
+
+
+def downgrade(path: str | Path, to: int = OLDEST, what: str = WHAT) -> Downgraded:
+    """Take the queue file at `path` back to version `to` (one already there or older
+    is left alone: `found` says). `what` names it in messages ("the metrics queue").
+    Raises EventsError with what to do: no such file, a version this build
+    does not know (too new, or `to` older than `OLDEST`), the file in use
+    (QueueBusyError: stop the kiosk first) or unreadable."""
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise EventsError(f"{what} {path} does not exist; check --data-dir / --config")
+    if not OLDEST <= to <= LATEST:
+        raise EventsError(f"{what} can be taken back to version {OLDEST} at the oldest "
+                          f"(asked: {to}); move {path} aside for an older kiosk")
+    try:
+        conn = store.connect(path, what, busy_timeout_s=IN_USE_WAIT_S, require_wal=False)
+    except store.StoreError as exc:
+        raise EventsError(str(exc)) from None
+    try:
+        found = store.user_version(conn)
+        if found > LATEST:
+            raise SchemaError(
+                f"{what} {path} is version {found}, newer than this kiosk (knows up to "
+                f"{LATEST}); downgrade it with the kiosk that wrote it")
+        if found > to:
+            _only_connection(conn, path, what)
+            with store.immediate(conn):
+                for version in range(found, to, -1):
+                    for statement in DOWNGRADES[version]:
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {int(to)}")
+            conn.execute("PRAGMA journal_mode=WAL")  # as the kiosk keeps it
+        pending, dead = (int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+                         for table in ("records", "dead"))
+        return Downgraded(what, path, found, min(found, to), pending, dead)
+    except sqlite3.Error as exc:
+        raise EventsError(str(store.translate(exc, path, what))) from None
+    finally:
+        conn.close()
+
+
+def _only_connection(conn: sqlite3.Connection, path: Path, what: str) -> None:
+    """Raise QueueBusyError unless `conn` is the file's only connection: leaving WAL
+    mode is refused ("database is locked") while another one is open."""
+    try:
+        mode = str(conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]).lower()
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        mode = "wal"
+    if mode == "wal":
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("PRAGMA journal_mode=WAL")
+        raise QueueBusyError(
+            f"{what} {path} is in use by another process (the kiosk, or kiosk-admin "
+            "events flush): stop the kiosk first (systemctl --user stop kiosk), then "
+            "run this again")
