@@ -108,6 +108,7 @@ LAURA = "images/Laura_Bush_0008.jpg"
 
 @pytest.mark.faces
 @pytest.mark.slow
+@pytest.mark.timeout(300)  # the real detector and net frame by frame: slow when busy
 def test_a_look_alike_stepping_in_is_a_new_person(faces_dir: Path) -> None:
     player = Player(faces_dir)
     first = player.play(LULA, 5)
@@ -123,6 +124,7 @@ def test_a_look_alike_stepping_in_is_a_new_person(faces_dir: Path) -> None:
 
 @pytest.mark.faces
 @pytest.mark.slow
+@pytest.mark.timeout(300)  # the real detector and net frame by frame: slow when busy
 def test_the_same_person_in_another_photo_after_a_gap_is_the_visitor_back(
         faces_dir: Path) -> None:
     player = Player(faces_dir)
@@ -136,6 +138,7 @@ def test_the_same_person_in_another_photo_after_a_gap_is_the_visitor_back(
 
 @pytest.mark.faces
 @pytest.mark.slow
+@pytest.mark.timeout(300)  # the real detector and net frame by frame: slow when busy
 def test_a_look_alike_after_a_gap_is_someone_else(faces_dir: Path) -> None:
     player = Player(faces_dir)
     player.play(LULA, 3)
