@@ -330,6 +330,11 @@ class UiSettings:
         5.0, "Seconds to hold the top-left corner to open the PIN pad.", min=1, max=30
     )
     show_fps: bool = setting(False, "Show the preview frame rate on screen.")
+    like_guard_s: float = setting(
+        0.35, "Seconds a card's Like takes no tap after its image is drawn (a new page, "
+        "one image replaced), and Next none after a new page: a tap that soon was aimed at "
+        "the page before. The Like fades in meanwhile. 0: off.", min=0, max=2,
+    )
 
 
 @dataclass(frozen=True)

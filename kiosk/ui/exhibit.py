@@ -142,7 +142,9 @@ def apply_exhibit_mode(window: QWidget, *, keep_awake: bool = True,
     filters = getattr(window, "input_filters", None)
     app = QGuiApplication.instance()
     if isinstance(filters, InputFilters):
-        filters.add(guard, ExhibitGuard.EVENTS)  # the window's one application filter
+        # the window's one application filter; for the window's whole life, as the guard's
+        # own filter was (a minimised window still refuses a close request)
+        filters.add(guard, ExhibitGuard.EVENTS, while_hidden=True)
     elif app is not None:
         app.installEventFilter(guard)
     if keep_awake:

@@ -14,6 +14,12 @@ about 1,400 entries into Python a second, 85 % of them the filters.
 and passes only the types some watcher asked for to the watchers, in their order
 (the first one added runs first, as the last one installed would); a watcher that
 returns True ends the chain and the event is swallowed, as with Qt's own chain.
+
+The window installs the filter only while it is shown (`hidden` False). A watcher
+added with `while_hidden=True` (exhibit mode's key guard, which was an application
+filter for the window's whole life) keeps watching while the window is hidden or
+minimised, alone: a window-manager close request then still finds it (`while_hidden`
+says whether the filter must stay installed).
 """
 
 from __future__ import annotations
@@ -29,24 +35,34 @@ class InputFilters(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("input-filters")
-        self._chain: list[tuple[QObject, frozenset[QEvent.Type]]] = []
+        self._chain: list[tuple[QObject, frozenset[QEvent.Type], bool]] = []
         self._types: frozenset[QEvent.Type] = frozenset()
+        self.hidden = False  # the window is hidden: only `while_hidden` watchers run
 
-    def add(self, watcher: QObject, types: Iterable[QEvent.Type]) -> None:
+    def add(self, watcher: QObject, types: Iterable[QEvent.Type], *,
+            while_hidden: bool = False) -> None:
         """`watcher.eventFilter(obj, event)` sees the events of `types`, after the
-        watchers added before it (when they let the event pass)."""
+        watchers added before it (when they let the event pass); also while the window
+        is hidden when `while_hidden`."""
         wanted = frozenset(types)
-        self._chain.append((watcher, wanted))
+        self._chain.append((watcher, wanted, while_hidden))
         self._types = self._types | wanted
 
+    @property
+    def while_hidden(self) -> bool:
+        """Some watcher must keep watching while the window is hidden."""
+        return any(always for _, _, always in self._chain)
+
     def watchers(self) -> list[QObject]:
-        return [watcher for watcher, _ in self._chain]
+        return [watcher for watcher, _, _ in self._chain]
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         etype = event.type()
         if etype not in self._types:
             return False
-        for watcher, types in self._chain:
+        for watcher, types, always in self._chain:
+            if self.hidden and not always:
+                continue
             if etype in types and watcher.eventFilter(obj, event):
                 return True
         return False

@@ -98,3 +98,42 @@ def test_without_the_window_filters_the_key_guard_is_its_own_application_filter(
     assert "ExhibitGuard.eventFilter" in calls
     QCoreApplication.instance().removeEventFilter(guard)  # type: ignore[union-attr]
     plain.close()
+
+
+def test_a_hidden_window_still_refuses_close_requests_and_swallows_escape(
+        make_window: Any, qtbot: QtBot) -> None:
+    """Minimised (a spontaneous hide: Windows' Win+D), the kiosk window is hidden but a
+    window-manager close request (the taskbar's Close) must still be refused: the key
+    guard was an application filter for the window's whole life, not only while shown.
+    The corner hold, the activity watch and the touch guard stay off while hidden."""
+    from PySide6.QtGui import QCloseEvent
+
+    window: MainWindow = make_window()
+    guard = apply_exhibit_mode(window, keep_awake=False, stay_on_top=False)
+    qtbot.waitExposed(window)
+    window.hide()
+    close = QCloseEvent()
+    calls = filter_calls(lambda: QCoreApplication.sendEvent(window, close))
+    assert "ExhibitGuard.eventFilter" in calls  # old code: [] (the filter was removed)
+    escape = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier)
+    calls = filter_calls(lambda: QCoreApplication.sendEvent(window, escape))
+    assert calls[-2:] == ["InputFilters.eventFilter", "ExhibitGuard.eventFilter"]
+    assert "MainWindow.eventFilter" not in calls  # no activity while hidden
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.input_filters.watchers()[-1] is guard
+    calls = filter_calls(lambda: QCoreApplication.sendEvent(window, escape))
+    assert "MainWindow.eventFilter" in calls  # shown again: the whole chain
+    window.close()
+
+
+def test_hidden_filters_run_only_the_watchers_that_watch_while_hidden() -> None:
+    filters = InputFilters()
+    shown_only, always = Swallow(False), Swallow(False)
+    filters.add(shown_only, [QEvent.Type.KeyPress])
+    assert not filters.while_hidden
+    filters.add(always, [QEvent.Type.KeyPress], while_hidden=True)
+    assert filters.while_hidden
+    filters.hidden = True
+    assert filters.eventFilter(QObject(), QEvent(QEvent.Type.KeyPress)) is False
+    assert shown_only.seen == [] and always.seen == [QEvent.Type.KeyPress]
