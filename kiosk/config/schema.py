@@ -171,6 +171,11 @@ class VisionSettings:
         "is taken for another person (fresh track and emotion); a face in place scoring "
         "0.3 or more only if its next look is as unlike. 0: never.", min=0, max=1,
     )
+    identity_check: bool = setting(
+        True, "Where the looks cannot decide whether the face is still the same person "
+        "(a look-alike stepping in, a face back after a gap), ask a face-identity network "
+        "(loaded at its first use, about 25 MB and 25 ms a face). Off: looks only.",
+    )
     emotion_models: str = setting(
         "both", "Local emotion model(s): both (averaged), mini-xception or face-api.",
         choices=("both", "mini-xception", "face-api"),
