@@ -215,3 +215,33 @@ def test_catalog_is_the_kiosks_catalog_override(run: Any, tmp_path: Path, where:
     code, out, err = run(*(flags + command if where == "before" else command + flags))
     assert code == 0, err
     assert json.loads(out)["root"] == str(wanted)
+
+
+@pytest.mark.parametrize(("typed", "pin"), [
+    ("１２３４５", "12345"), ("２４６８", "2468"), ("²³²³", "2323")])
+def test_a_pin_typed_in_full_width_digits_is_the_pads_pin(
+        run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, typed: str, pin: str) -> None:
+    """A Korean input method types "１２３４５": str.isdigit took it and the hash was of the
+    full-width text, which the PIN pad (0-9) can never enter: the operator was locked out."""
+    import io
+
+    from kiosk.config import check_pin
+
+    config = _config(tmp_path, tmp_path / "d")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(typed + "\n"))
+    code, out, _ = run("pin", "--stdin", "--config", str(config))
+    assert code == 0
+    stored = out.split('admin_pin_hash = "')[1].split('"')[0]
+    assert check_pin(pin, stored)  # old code: the hash of "１２３４５", never typed on the pad
+
+
+@pytest.mark.parametrize("typed", ["٢٤٦٨", "12a4", "12 34"])
+def test_digits_the_pad_cannot_type_are_refused_with_a_message(
+        run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, typed: str) -> None:
+    import io
+
+    config = _config(tmp_path, tmp_path / "d")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(typed + "\n"))
+    code, out, err = run("pin", "--stdin", "--config", str(config))
+    assert code == 1 and "admin_pin_hash" not in out  # old code: a hash, or a traceback
+    assert "4 to 12 digits" in err and "Traceback" not in err

@@ -19,6 +19,7 @@ from kiosk.camera import CameraState
 from kiosk.config import load_settings
 from kiosk.domain import Emotion
 from kiosk.tools.face_video import Segment, write_face_video
+from kiosk.ui.testing import wait_likes_open
 
 pytestmark = [pytest.mark.faces, pytest.mark.slow]
 
@@ -72,7 +73,9 @@ def test_visitor_arrives_pages_likes_and_leaves(running: Kiosk, qtbot: QtBot) ->
     second = controller.page
     assert second is not None and set(first.item_ids).isdisjoint(second.item_ids)
 
-    # Like, tapped twice, records exactly one event in the durable queue
+    # Like, tapped twice, records exactly one event in the durable queue (once its card
+    # has been on screen for ui.like_guard_s: see kiosk.ui.cards)
+    wait_likes_open(qtbot, window)
     card = window.main.grid.cards()[0]
     qtbot.mouseClick(card.like_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(card.like_button, Qt.MouseButton.LeftButton)

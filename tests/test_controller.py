@@ -22,7 +22,7 @@ from kiosk.controllers.seams import Backend, View
 from kiosk.controllers.visit import VisitController
 from kiosk.domain import Box, Emotion, EmotionReading, Face, Item, Like, Page, RecommendMode
 from kiosk.errors import DiskFullError
-from kiosk.events import QueueReadOnlyError
+from kiosk.events import QueueNotOpenError, QueueReadOnlyError
 from kiosk.recommend.catalog import RescanReport, SkippedFile
 from kiosk.recommend.errors import CatalogError
 from kiosk.status import BackendStatus, KioskStatus, QueueStatus
@@ -449,7 +449,8 @@ def test_failed_like_is_reported_and_can_be_retried(parts: Parts) -> None:
 @pytest.mark.parametrize("error", [
     DiskFullError("/data/events.sqlite3", "save to the event queue"),
     QueueReadOnlyError("the event queue /data/events.sqlite3 is read-only"),
-], ids=["disk full", "read-only"])
+    QueueNotOpenError("likes cannot be saved: the event queue cannot be opened (newer)"),
+], ids=["disk full", "read-only", "never opened"])
 def test_a_like_that_no_retry_can_save_is_reported_as_lasting(
         parts: Parts, error: Exception) -> None:
     """A full disk or a read-only queue fails every retry: the view is told it lasts (it

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+import unicodedata
 from pathlib import Path
 
 from kiosk.config import Settings, hash_pin, settings_path
@@ -40,8 +41,13 @@ def _pin(args: argparse.Namespace) -> int:
         if repeat != pin:
             print("kiosk-admin: the PINs differ", file=sys.stderr)
             return 1
-    if not pin.isdigit() or not 4 <= len(pin) <= 12:
-        print("kiosk-admin: a PIN is 4 to 12 digits", file=sys.stderr)
+    # Full-width digits (a Korean or Japanese input method: "１２３４") are the PIN pad's
+    # 1234 (NFKC; "²" too); other digits str.isdigit takes ("٣") the pad cannot type:
+    # a hash of them would lock the operator out of the panel.
+    pin = unicodedata.normalize("NFKC", pin)
+    if not (pin.isascii() and pin.isdigit()) or not 4 <= len(pin) <= 12:
+        print("kiosk-admin: a PIN is 4 to 12 digits (0-9, as on the PIN pad)",
+              file=sys.stderr)
         return 1
     weak = weak_pin_reason(pin)
     if weak:  # still made: the kiosk's PIN pad locks after five wrong PINs

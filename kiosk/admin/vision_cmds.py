@@ -115,6 +115,7 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _eval_video(args: argparse.Namespace) -> int:
+    from kiosk.vision.factory import identity_for
     from kiosk.vision.loaded_loop import LoadedLoop
     from kiosk.vision.pipeline import VisionPipeline
     from kiosk.vision.video_eval import evaluate_video, load_timeline
@@ -127,7 +128,8 @@ def _eval_video(args: argparse.Namespace) -> int:
         if not args.video.is_file():
             raise ValueError(f"{args.video}: no such file")
         detector, classifier = _models(args)
-        pipeline = VisionPipeline(detector, classifier, args.settings.vision)
+        pipeline = VisionPipeline(detector, classifier, args.settings.vision,
+                                  identity=identity_for(args.settings.vision))
         try:
             result = evaluate_video(args.video, timeline, pipeline, load)
         finally:

@@ -33,7 +33,7 @@ from kiosk.backend.results import LikeResult, PageResult, Thumbnail
 from kiosk.backend.seams import Queue, Recommender, UploaderControl
 from kiosk.domain import Emotion, Item, Like, Page, RecommendMode
 from kiosk.errors import KioskError
-from kiosk.events.errors import EventsError
+from kiosk.events.errors import QueueNotOpenError
 from kiosk.heap import release_free_heap
 from kiosk.recommend.catalog import folder_problem, folder_stamp
 from kiosk.status import BackendStatus, QueueStatus
@@ -394,8 +394,9 @@ class KioskBackend:
         Raises EventsError when the queue is unavailable, locked past its retries or
         the disk is full; then nothing was saved and the screen must not say "Liked"."""
         if self.queue is None:
-            raise EventsError(self.open_error or "likes cannot be saved: the event queue "
-                              "is not open")
+            # opened once, at start: every later like fails the same (not "try again")
+            raise QueueNotOpenError(self.open_error or "likes cannot be saved: the event "
+                                    "queue is not open")
         user_id = self.user_filter(user_id)
         like = Like(
             event_id=str(uuid.uuid4()),

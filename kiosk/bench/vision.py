@@ -130,6 +130,7 @@ def measure_video(detector: FaceDetector, classifier: EmotionEnsemble, faces_dir
     import tempfile
 
     from kiosk.tools.face_video import parse_script, write_face_video
+    from kiosk.vision.factory import identity_for
     from kiosk.vision.pipeline import VisionPipeline
     from kiosk.vision.video_eval import read_frames
 
@@ -140,7 +141,7 @@ def measure_video(detector: FaceDetector, classifier: EmotionEnsemble, faces_dir
         path = write_face_video(Path(tmp) / "v.avi", faces_dir, parse_script(VIDEO_SCRIPT),
                                 fps=VIDEO_FPS, seed=5)
         frames = list(read_frames(path, VIDEO_FPS))
-    pipeline = VisionPipeline(detector, classifier, settings)
+    pipeline = VisionPipeline(detector, classifier, settings, identity=identity_for(settings))
     wall: dict[str, list[float]] = {"all": [], "scan": [], "region": [], "no_face": []}
     cpu: list[float] = []
     try:

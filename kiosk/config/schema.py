@@ -171,6 +171,11 @@ class VisionSettings:
         "is taken for another person (fresh track and emotion); a face in place scoring "
         "0.3 or more only if its next look is as unlike. 0: never.", min=0, max=1,
     )
+    identity_check: bool = setting(
+        True, "Where the looks cannot decide whether the face is still the same person "
+        "(a look-alike stepping in, a face back after a gap), ask a face-identity network "
+        "(loaded at its first use, about 25 MB and 25 ms a face). Off: looks only.",
+    )
     emotion_models: str = setting(
         "both", "Local emotion model(s): both (averaged), mini-xception or face-api.",
         choices=("both", "mini-xception", "face-api"),
@@ -325,6 +330,11 @@ class UiSettings:
         5.0, "Seconds to hold the top-left corner to open the PIN pad.", min=1, max=30
     )
     show_fps: bool = setting(False, "Show the preview frame rate on screen.")
+    like_guard_s: float = setting(
+        0.35, "Seconds a card's Like takes no tap after its image is drawn (a new page, "
+        "one image replaced), and Next none after a new page: a tap that soon was aimed at "
+        "the page before. The Like fades in meanwhile. 0: off.", min=0, max=2,
+    )
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,10 @@ Flow:
 * the face returns, or the screen is touched, within `[app] idle_timeout_s` →
   the same visit goes on (vision may have started a new reading for the face:
   `vision.visit_grace_s` only bounds how long a smoothed emotion is kept); a face
-  back after that grace that is clearly unlike their face before the gap
-  (`VisionResult.someone_else`, under `vision.switch_similarity`) is a newcomer,
-  with a visit of their own (as below), unless the screen was touched while they
-  were out of view; a face only somewhat like theirs goes on in the visit;
+  back after that grace that is known to be someone else (`VisionResult.someone_else`:
+  face descriptors apart, `kiosk.vision.face_identity`) is a newcomer, with a visit
+  of their own (as below), unless the screen was touched while they were out of
+  view; a face not known either way goes on in the visit;
 * nobody in view and no touch for `idle_timeout_s` → the visit ends (likes and
   "For you" are forgotten), vision state is reset and the attract screen shows;
 * Next → the next page (no repeats within the visit; a page passed over within
@@ -101,7 +101,7 @@ from kiosk.controllers.mood_hold import MoodHold
 from kiosk.controllers.seams import Jobs, VisitBackend, VisitView
 from kiosk.domain import Emotion, EmotionReading, Frame, Like, Page, RecommendMode
 from kiosk.errors import DiskFullError, KioskError
-from kiosk.events import QueueReadOnlyError
+from kiosk.events import QueueNotOpenError, QueueReadOnlyError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -344,14 +344,14 @@ class VisitController(QObject):
 
     def _someone_else_came(self, result: VisionResult) -> bool:
         """A face starts vision's visit after the visitor's ended (out of view longer
-        than `vision.visit_grace_s`), and it is known to be someone else: it is clearly
-        unlike their face before the gap (`VisionResult.someone_else`: under
-        `vision.switch_similarity`, 0.6, the test that splits a visit when a face changes
-        in place), and nobody touched the screen while they were out of view (the
-        toucher's face is theirs, as for a picked mood, within `MANUAL_ADOPT_S`). A face
-        only somewhat like theirs (0.6-0.8) goes on in the visit, read afresh: one
-        person after a head turn can score 0.75, and ending their visit would lose
-        their likes' "For you". Within the grace, vision asks the
+        than `vision.visit_grace_s`), and it is known to be someone else
+        (`VisionResult.someone_else`: its face descriptor over 0.6 from theirs before the
+        gap, `kiosk.vision.face_identity`; with `vision.identity_check` off, looks under
+        `vision.switch_similarity`), and nobody touched the screen while they were out of
+        view (the toucher's face is theirs, as for a picked mood, within
+        `MANUAL_ADOPT_S`). A face not known either way goes on in the visit, read
+        afresh: ending the visit of the same person back in another pose or light
+        would lose their likes' "For you". Within the grace, vision asks the
         same of a face that follows the visitor's lost track (`new_person`); before,
         past it any face went on in the visit and saw "For you" pages made from the
         previous shopper's likes. A picked mood's owner is `_face_after_pick`'s to
@@ -754,7 +754,8 @@ class VisitController(QObject):
 
     def _on_like_failed(self, visit_id: str, item_id: str, exc: BaseException) -> None:
         """The like was not saved: its visitor is told ("try again", or "Likes can't be
-        saved right now" when a retry cannot help: a full disk, a read-only queue); once their visit
+        saved right now" when a retry cannot help: a full disk, a read-only queue, a queue
+        that did not open at start); once their visit
         has ended (a newcomer, the attract screen) nobody is: the notice belongs to the
         visitor who tapped, and the failure is in the log."""
         if visit_id != self.visit_id:
@@ -763,9 +764,10 @@ class VisitController(QObject):
             return
         self._liked.discard(item_id)
         log.error("like of %s not recorded: %s", item_id, exc)
-        # a full disk or a read-only queue fails every retry: the visitor is not asked to
-        self.view.show_like_failed(item_id, str(exc),
-                                   isinstance(exc, DiskFullError | QueueReadOnlyError))
+        # a full disk, a read-only queue or one that never opened fails every retry: the
+        # visitor is not asked to
+        self.view.show_like_failed(item_id, str(exc), isinstance(
+            exc, DiskFullError | QueueReadOnlyError | QueueNotOpenError))
 
     def _check_catalog(self) -> None:
         """Ask the back end whether the catalog folder came back (one check at a time)."""

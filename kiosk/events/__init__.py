@@ -18,6 +18,7 @@ from kiosk.events.errors import (
     CorruptQueueError,
     EventsError,
     QueueBusyError,
+    QueueNotOpenError,
     QueueReadOnlyError,
     SchemaError,
 )
@@ -29,8 +30,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CORRUPT_ROW", "Batch", "CorruptQueueError", "EventQueue", "EventsError", "QueueBusyError",
-    "QueueCounts", "QueueReadOnlyError", "QueuedRow", "Record", "RecordKind", "SchemaError",
-    "Targets", "Uploader", "UploaderState", "UploaderStatus",
+    "QueueCounts", "QueueNotOpenError", "QueueReadOnlyError", "QueuedRow", "Record",
+    "RecordKind", "SchemaError", "Targets", "Uploader", "UploaderState", "UploaderStatus",
 ]
 
 

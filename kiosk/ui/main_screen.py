@@ -8,6 +8,7 @@ privacy, the cards as a column, and a bottom row with "Choose my mood" and Next.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Mapping
 
@@ -28,12 +29,13 @@ from kiosk.camera.capture import CameraState
 from kiosk.domain import Emotion, EmotionReading, Page, RecommendMode
 from kiosk.ui import icons, notices, texts, theme
 from kiosk.ui.camera_view import CameraView, FaceBoxes
-from kiosk.ui.cards import CardGrid
+from kiosk.ui.cards import LIKE_GUARD_S, CardGrid
 from kiosk.ui.icons import FaceIcon
 from kiosk.ui.privacy import PrivacyNotice
 from kiosk.ui.widgets import SegmentedControl, TouchButton
 
 NEXT_DEBOUNCE_S = 0.4
+log = logging.getLogger(__name__)
 _SHOWN_MODES = (RecommendMode.EMOTION, RecommendMode.PERSONALIZED)  # a toggle segment each
 
 
@@ -166,7 +168,9 @@ class EmotionBadge(QWidget):
 
 class MainScreen(QWidget):
     """Signals:
-    next_clicked(): the visitor tapped Next (debounced: one per 0.4 s).
+    next_clicked(): the visitor tapped Next (debounced: one per 0.4 s; and none in the
+        `like_guard_s` after a new page was drawn: that tap was aimed at the page before,
+        and the new page already answers it).
     like_requested(str item_id): first tap of a card's Like.
     mode_selected(str): "emotion" or "personalized" from the toggle.
     mood_clicked(): "Choose my mood".
@@ -185,9 +189,12 @@ class MainScreen(QWidget):
         *,
         page_size: int = 3,
         clock: Callable[[], float] = time.monotonic,
+        like_guard_s: float = LIKE_GUARD_S,
     ) -> None:
         super().__init__(parent)
         self._clock = clock
+        self._guard_s = max(0.0, like_guard_s)
+        self._page_drawn_at = -1e9  # when a page with new images was last drawn
         self._page_size = page_size
         self._page: Page | None = None
         self._reading: EmotionReading | None = None
@@ -211,7 +218,7 @@ class MainScreen(QWidget):
         self.mode_toggle.add_segment(RecommendMode.PERSONALIZED, "", icons.draw_sparkle)
         self.mode_toggle.set_current(RecommendMode.EMOTION)
         self.mode_toggle.selected.connect(self._on_mode)
-        self.grid = CardGrid(self)
+        self.grid = CardGrid(self, clock=clock, guard_s=self._guard_s)
         self.grid.like_requested.connect(self.like_requested)
         self.grid.set_placeholders(page_size)
         self.next_button = TouchButton(
@@ -244,6 +251,9 @@ class MainScreen(QWidget):
         self._refresh_header()
 
     def show_page(self, page: Page, images: Mapping[str, QImage]) -> None:
+        before = [card.item_id for card in self.grid.cards()]
+        if before != [item.id for item in page.items]:
+            self._page_drawn_at = self._clock()  # new images under the finger
         self._page = page
         self.grid.set_likes_open(True)
         self.grid.set_items([(item.id, images.get(item.id)) for item in page.items])
@@ -326,6 +336,14 @@ class MainScreen(QWidget):
     def _on_next(self) -> None:
         now = self._clock()
         if now - self._last_next < NEXT_DEBOUNCE_S:
+            return
+        if now - self._page_drawn_at < self._guard_s:
+            # decided before the new page was there (a double tap, or a tap aimed at
+            # the page a new mood replaced): the new page answers it; another Next
+            # would skip it unseen
+            log.debug("Next tapped %.0f ms after a new page was drawn: not taken "
+                      "(ui.like_guard_s %.2f s)", (now - self._page_drawn_at) * 1000,
+                      self._guard_s)
             return
         self._last_next = now
         self.next_clicked.emit()

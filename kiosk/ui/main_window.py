@@ -42,6 +42,7 @@ from kiosk.ui.admin_panel import AdminPanel
 from kiosk.ui.attract import AttractScreen
 from kiosk.ui.audience_view import AudienceView
 from kiosk.ui.camera_view import FaceBoxes
+from kiosk.ui.cards import LIKE_GUARD_S
 from kiosk.ui.curation_screen import CurationScreen, PendingItem
 from kiosk.ui.exhibit import CornerHold
 from kiosk.ui.input_filters import InputFilters
@@ -114,6 +115,8 @@ class MainWindow(QWidget):
 
     Every screen change starts the touch guard (`kiosk.ui.touch_guard`): a release
     without its press, and presses in the first `touch_settle_s` seconds, are ignored.
+    Every page draw starts the Like guard of its new cards (`kiosk.ui.cards`): a card's
+    Like takes no tap in the first `like_guard_s` seconds after its image was drawn.
     """
 
     next_requested = Signal()
@@ -135,6 +138,7 @@ class MainWindow(QWidget):
         show_fps: bool = False,
         clock: Callable[[], float] = time.monotonic,
         touch_settle_s: float = SETTLE_S,
+        like_guard_s: float = LIKE_GUARD_S,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -152,7 +156,8 @@ class MainWindow(QWidget):
         self._pending_attract = False
 
         self.attract = AttractScreen(self, clock=clock)
-        self.main = MainScreen(self, page_size=page_size, clock=clock)
+        self.main = MainScreen(self, page_size=page_size, clock=clock,
+                               like_guard_s=like_guard_s)
         self.main.camera.set_show_fps(show_fps)
         self.mood = MoodPicker(self)
         self.pin = PinPad(admin_pin_hash, self, clock=clock)
@@ -216,6 +221,7 @@ class MainWindow(QWidget):
             admin_pin_hash=settings.ui.admin_pin_hash,
             corner_hold_s=settings.ui.admin_corner_hold_s,
             show_fps=settings.ui.show_fps,
+            like_guard_s=settings.ui.like_guard_s,
             **kwargs,
         )
 

@@ -13,18 +13,33 @@ from PySide6.QtGui import QColor, QImage
 from kiosk.domain import Emotion, EmotionReading, Item, Page, RecommendMode
 from kiosk.testing import FakeClock
 
-__all__ = ["COLORS", "FakeClock", "make_page", "make_reading", "settle", "solid_image"]
+__all__ = ["COLORS", "FakeClock", "make_page", "make_reading", "settle", "solid_image",
+           "wait_likes_open"]
 
 COLORS = ("#c0392b", "#27ae60", "#2980b9", "#8e44ad", "#f39c12", "#16a085")
 
 
 def settle(window: Any) -> None:
     """Move the window's FakeClock past the touch guard's settle time after its last
-    screen change (a tap right after a change is ignored, as on the kiosk)."""
+    screen change, and past the Like guard of the cards drawn last (a tap right after
+    either is ignored, as on the kiosk); the cards' Likes open."""
     guard = window.touch_guard
     assert isinstance(guard.clock, FakeClock), "settle() needs a window on a FakeClock"
     if not guard.settled():
         guard.clock.advance(guard.remaining_s() + 0.001)
+    grid = window.main.grid
+    left = grid.guard_remaining_s()
+    if left > 0:
+        guard.clock.advance(left + 0.001)
+    grid.check_guards()
+
+
+def wait_likes_open(qtbot: Any, window: Any, timeout_ms: int = 5000) -> None:
+    """Wait (on the real clock) until every card's Like on the main screen takes a tap:
+    a freshly drawn card's Like is closed for `ui.like_guard_s`, as on the kiosk."""
+    cards = window.main.grid.cards
+    qtbot.waitUntil(lambda: all(c.likes_open() for c in cards() if c.item_id),
+                    timeout=timeout_ms)
 
 
 def solid_image(color: str, width: int = 320, height: int = 240) -> QImage:

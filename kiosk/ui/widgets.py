@@ -60,6 +60,7 @@ class TouchButton(QAbstractButton):
         self._icon_scale = 1.0
         self._radius: int | None = None
         self._dim_disabled = True
+        self._opacity = 1.0
         self._fit = False  # shrink / wrap the label to fit instead of eliding it
         self._fitted: tuple[tuple[object, ...], LabelLayout | None] | None = None
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -97,6 +98,14 @@ class TouchButton(QAbstractButton):
         self._dim_disabled = dim
         self.update()
 
+    def set_opacity(self, opacity: float) -> None:
+        """Draw the whole button at this opacity (0..1; a Like fading in after its card
+        was drawn), on top of the disabled dimming."""
+        self._opacity = max(0.0, min(1.0, opacity))
+        self.update()
+
+    def opacity(self) -> float:
+        return self._opacity
     def set_fit_text(self, fit: bool) -> None:
         """True: a label too wide for the button is drawn smaller, on two lines or under
         its icon (`kiosk.ui.label_fit`), never elided (a state word such as "Liked")."""
@@ -188,8 +197,9 @@ class TouchButton(QAbstractButton):
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        if not self.isEnabled() and self._dim_disabled:
-            p.setOpacity(0.38)
+        dim = 0.38 if not self.isEnabled() and self._dim_disabled else 1.0
+        if dim * self._opacity < 1.0:
+            p.setOpacity(dim * self._opacity)
         fill, fg, outline = self._colors()
         rect = QRectF(self.rect()).adjusted(1.5, 1.5, -1.5, -1.5)
         radius = rect.height() / 2 if self._radius is None else float(self._radius)

@@ -125,9 +125,12 @@ def configure_threads(setting: int = 0) -> int:
     return threads
 
 
-def load_weights(model: nn.Module, path: Path, device: torch.device | str = "cpu") -> nn.Module:
+def load_weights(model: nn.Module, path: Path, device: torch.device | str = "cpu", *,
+                 assign: bool = False) -> nn.Module:
     """Load the state_dict in `path` into `model` (strictly), move it to `device` and put
-    it in inference mode. Any problem with the file becomes a `ModelFileError` naming it."""
+    it in inference mode. Any problem with the file becomes a `ModelFileError` naming it.
+    `assign`: the model takes the loaded tensors instead of copying them (build it on
+    the "meta" device, and its weights are never held twice)."""
     path = Path(path)
     if not path.is_file():
         raise ModelFileError(path, "not found")
@@ -138,7 +141,7 @@ def load_weights(model: nn.Module, path: Path, device: torch.device | str = "cpu
     if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
         raise ModelFileError(path, "is not a torch state_dict")
     try:
-        model.load_state_dict(state, strict=True)
+        model.load_state_dict(state, strict=True, assign=assign)
     except RuntimeError as exc:
         first = str(exc).strip().splitlines()[0:2]
         raise ModelFileError(

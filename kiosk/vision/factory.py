@@ -33,7 +33,8 @@ from kiosk.vision.pipeline import VisionPipeline
 from kiosk.vision.trace_child import TraceChild, choose_trace_folder, needs_traces
 
 if TYPE_CHECKING:
-    from kiosk.config import Settings
+    from kiosk.config import Settings, VisionSettings
+    from kiosk.vision.face_identity import FaceIdentity
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,16 @@ PipelineFactory = Callable[[threading.Event], tuple[VisionPipeline, str]]
 
 class LoadStopped(Exception):
     """The kiosk stopped while the models were still loading (not an error)."""
+
+
+def identity_for(vision: VisionSettings) -> FaceIdentity | None:
+    """The face-identity network the pipeline asks where looks cannot decide
+    (`[vision] identity_check`; loaded at its first use), None when off."""
+    if not vision.identity_check:
+        return None
+    from kiosk.vision.face_identity import FaceIdentity
+
+    return FaceIdentity.bundled()
 
 
 
@@ -115,7 +126,8 @@ def pipeline_factory(settings: Settings, *, quiet: bool = False,
         except VisionError as exc:
             log.error("Rekognition fallback off: %s", exc)
             fallback = None
-        pipeline = VisionPipeline(detector, classifier, settings.vision, fallback=fallback)
+        pipeline = VisionPipeline(detector, classifier, settings.vision, fallback=fallback,
+                                  identity=identity_for(settings.vision))
         device = str(detector.device)
         if device == "cpu":
             device = f"cpu, {threads_text(threads)}"

@@ -55,12 +55,14 @@ from kiosk.config import VisionSettings
 from kiosk.domain import Box, EmotionReading, Face, Frame
 from kiosk.vision.appearance import (
     DOUBT_SIMILARITY,
+    LIKE_SIMILARITY,
     STILL_IOU,
     looks_back,
     signature,
     similarity,
 )
 from kiosk.vision.errors import VisionError
+from kiosk.vision.face_identity import Describer, Look, judge
 from kiosk.vision.focus import FocusSchedule, RegionDetector, find_faces
 from kiosk.vision.quality import QualityGate
 from kiosk.vision.rekognition import RekognitionResult, encode_face_crop
@@ -123,16 +125,14 @@ class VisionResult:
     `_follow_primary`); never for the same visitor re-detected. On the frame a visit
     starts (`visit_started`) only when its face was seen beside the visitor of the
     visit that just ended (a bystander who stayed): certainly not that visitor back.
-    `returning`: on the frame a visit starts, the face looks like the last primary
-    face seen before it (appearance similarity at least
-    `kiosk.vision.appearance.RETURNING_SIMILARITY`, 0.8): the same person back after a
-    look-away. Only a yes is trusted: different people scored at
-    most 0.65, but one person in another pose or expression can look as unlike
-    themselves as another person, so False means "not known to be them".
-    `someone_else`: on the frame a visit starts, the face is clearly unlike that last
-    face (similarity under `switch_similarity`, 0.6, the test that splits a visit when
-    a face changes in place): known to be another person. Neither flag (0.6-0.8, or
-    no look to compare): not known either way."""
+    `returning`: on the frame a visit starts, the face is the last primary face seen
+    before it, back after a look-away: their face descriptors at most
+    `kiosk.vision.face_identity.SAME_DISTANCE` (0.5) apart (without descriptors: their
+    looks at least `kiosk.vision.appearance.RETURNING_SIMILARITY`, 0.8, alike).
+    `someone_else`: on the frame a visit starts, the face is known to be another
+    person than that last face: descriptors over `OTHER_DISTANCE` (0.6) apart
+    (without: looks under `switch_similarity`, 0.6). Neither flag (0.5-0.6; looks
+    0.6-0.8; no look to compare): not known either way (`_compare`)."""
 
     frame_seq: int
     timestamp: float
@@ -177,6 +177,7 @@ class VisionPipeline:
         fallback: Fallback | None = None,
         submit: Submit | None = None,
         tracker: IouTracker | None = None,
+        identity: Describer | None = None,
         fallback_after_s: float = 1.0,
         recent_face_s: float = 1.0,
         no_face_after_s: float = 0.2,
@@ -188,6 +189,8 @@ class VisionPipeline:
         self._submit = submit
         self._executor: ThreadPoolExecutor | None = None
         self._tracker = tracker or IouTracker()
+        # face descriptors where the looks cannot decide (`kiosk.vision.face_identity`)
+        self._identity = identity if self.settings.switch_similarity > 0 else None
         self._regions = detector if isinstance(detector, RegionDetector) else None
         self._focus = FocusSchedule(self.settings.scan_every if self._regions else 1)
         self._quality = QualityGate(self.settings.min_face_px, self.settings.min_sharpness)
@@ -212,7 +215,7 @@ class VisionPipeline:
         self._last_image: np.ndarray | None = None  # the last frame with the primary face
         self._gender: str | None = None
         self._asked_for_loss = False  # Rekognition already asked since the face was lost
-        self._signatures: dict[int, np.ndarray] = {}  # track id -> last visible look
+        self._signatures: dict[int, Look] = {}  # track id -> last visible look
         self._doubted: set[int] = set()  # tracks whose last look was a doubt (_check_switch)
         self._seen: tuple[int, Box] | None = None  # the primary seen in the last frame, its box
         self._bystanders: set[int] = set()  # tracks seen beside this visit's primary
@@ -220,9 +223,9 @@ class VisionPipeline:
         self.switches = 0  # primary faces taken over by another person (see _check_switch)
         self._new_person = False  # this frame: another person took the primary's place
         # the primary face's last look, kept across visits until `reset` (`returning`)
-        self._last_look: np.ndarray | None = None
-        self._looks_back = False  # this frame: the primary looks like the last look before
-        self._unlike_last = False  # this frame: the primary is clearly unlike that look
+        self._last_look: Look | None = None
+        # this frame: the primary's look and the last look before it (`returning`)
+        self._gap: tuple[Look, Look] | None = None
 
     # ------------------------------------------------------------------ public
 
@@ -244,8 +247,7 @@ class VisionPipeline:
         t0 = time.perf_counter()
         ts = frame.timestamp
         self._new_person = False
-        self._looks_back = False
-        self._unlike_last = False
+        self._gap = None
         look = self._focus.plan(self._tracker.primary)
         if self._regions is None:
             faces = tuple(self._detector.detect(frame.image))
@@ -264,6 +266,8 @@ class VisionPipeline:
         if visit.ended:
             self._clear_visit_state()
             self._follow_primary()  # a new visit may start with this very frame
+        # a visit's start: is its face the last primary face before it?
+        back = self._compare(*self._gap) if visit.started and self._gap is not None else None
         primary = self._tracker.primary
         visible = primary is not None and primary.visible
         # A visit started by a face seen beside the last visitor: someone else for sure.
@@ -331,8 +335,8 @@ class VisionPipeline:
             fallback_pending=self.fallback_pending,
             scanned=look.scan,
             new_person=(self._new_person and not visit.started) or other_start,
-            returning=self._looks_back and visit.started,
-            someone_else=self._unlike_last and visit.started,
+            returning=back == "same",
+            someone_else=back == "other",
         )
 
     def reset(self) -> str | None:
@@ -393,7 +397,15 @@ class VisionPipeline:
         another person (`kiosk.vision.appearance`): give it a fresh track, so it gets
         a fresh smoothing state instead of the previous person's emotion.
 
-        A look only somewhat unlike (at least `DOUBT_SIMILARITY`) of a face seen in the
+        With face descriptors (`identity`, `kiosk.vision.face_identity`): a look at least
+        `LIKE_SIMILARITY` (0.8) alike is the same face; under `DOUBT_SIMILARITY` (0.3)
+        another person; in between the descriptors of the two looks decide (one
+        person at most `SAME_DISTANCE` apart; else another person), as the looks alone
+        cannot: a direct switch between two look-alike people scored 0.69-0.72, a
+        steady face under load 0.755.
+
+        Without descriptors, a look under `switch_similarity` is another person, but
+        a look only somewhat unlike (at least `DOUBT_SIMILARITY`) of a face seen in the
         last frame in about the same place (box IoU at least `STILL_IOU`) is a doubt:
         the look before is kept and the next look decides, so a steady face whose look
         dips for one frame keeps its track; a look-alike taking the place costs one
@@ -405,18 +417,25 @@ class VisionPipeline:
         sig = signature(frame.image, primary.box, primary.face.landmarks)
         if sig is None:
             return False
+        now = Look(sig, frame.image, primary.box, primary.face.landmarks)
         before = self._signatures.get(primary.id)
-        last, self._last_look = self._last_look, sig
-        self._looks_back = threshold > 0 and looks_back(last, sig)
-        self._unlike_last = (threshold > 0 and last is not None
-                             and similarity(last, sig) < threshold)
+        last, self._last_look = self._last_look, now
+        if last is not None and threshold > 0:
+            self._gap = (last, now)
         doubted = primary.id in self._doubted
         self._doubted.discard(primary.id)
-        alike = similarity(before, sig) if before is not None else 1.0
-        if threshold <= 0 or alike >= threshold:
-            self._signatures[primary.id] = sig
+        alike = similarity(before.signature, sig) if before is not None else 1.0
+        if threshold <= 0 or alike >= (LIKE_SIMILARITY if self._identity else threshold):
+            self._signatures[primary.id] = now
             return False
-        if not doubted and alike >= DOUBT_SIMILARITY and self._in_place(primary):
+        verdict = None  # the descriptors' (None: not asked, or no descriptor)
+        if self._identity is not None and before is not None and alike >= DOUBT_SIMILARITY:
+            verdict = judge(self._identity, before, now)
+        if verdict == "same" or (verdict is None and alike >= threshold):
+            self._signatures[primary.id] = now  # a descriptor made is kept for the next
+            return False
+        if (verdict is None and not doubted and alike >= DOUBT_SIMILARITY
+                and self._in_place(primary)):
             self._doubted.add(primary.id)  # the look before stays the reference
             return False
         new = self._tracker.restart(primary.id, frame.timestamp)
@@ -425,7 +444,7 @@ class VisionPipeline:
         log.debug("primary face %d looks like someone else now: track %d", primary.id, new.id)
         self._smoothers.drop(primary.id)  # not handed over: this is someone else
         self._signatures.pop(primary.id, None)
-        self._signatures[new.id] = sig
+        self._signatures[new.id] = now
         self.switches += 1
         self._new_person = True
         return True
@@ -469,23 +488,34 @@ class VisionPipeline:
 
     def _another_look(self, old_id: int, new_id: int) -> str:
         """Is the face of track `new_id` the face of the primary track `old_id` it
-        follows (gone or out of view)? "same" at `returning`'s likeness (`looks_back`,
-        0.8): the visitor re-detected keeps their smoothed emotion. "other" below the
-        switch check's `switch_similarity` (0.6), the test that splits a visit when a
-        face changes in place: another person, `new_person`. "unsure" in between: read
-        afresh, but the visit goes on. Across a gap two different people scored up to
-        0.65 (at 0.6 such a one inherited the previous shopper's emotion), while one
-        person after a head turn or under load can score 0.75: ending the visit below
-        0.8 would split shoppers who looked away, losing their "For you". Without both
+        follows (gone or out of view)? `_compare` of their last looks; without both
         looks, or with the switch check off, "same"."""
         before, now = self._signatures.get(old_id), self._signatures.get(new_id)
-        threshold = self.settings.switch_similarity
-        if before is None or now is None or threshold <= 0 or looks_back(before, now):
+        if before is None or now is None or self.settings.switch_similarity <= 0:
             return "same"
-        if similarity(before, now) < threshold:
-            log.debug("primary face %d is someone else than face %d before it", new_id, old_id)
+        verdict = self._compare(before, now)
+        if verdict != "same":
+            log.debug("primary face %d is %s than face %d before it", new_id,
+                      "someone else" if verdict == "other" else "maybe another", old_id)
+        return verdict
+
+    def _compare(self, before: Look, now: Look) -> str:
+        """Is the face of look `now` the face of look `before`, seen before a gap?
+        "same", "other" (another person) or "unsure" (read afresh, but the visit goes
+        on). By the face descriptors when there are (`kiosk.vision.face_identity.judge`:
+        one person at most `SAME_DISTANCE` apart, two people over `OTHER_DISTANCE`);
+        else by the looks: "same" at `returning`'s likeness (`looks_back`, 0.8),
+        "other" under the switch check's `switch_similarity` (0.6). Across a gap two
+        different people's looks scored up to 0.65, while one person after a head turn
+        or under load scored 0.75: the looks alone leave a wide "unsure" band."""
+        if self._identity is not None:
+            verdict = judge(self._identity, before, now)
+            if verdict is not None:
+                return verdict
+        if looks_back(before.signature, now.signature):
+            return "same"
+        if similarity(before.signature, now.signature) < self.settings.switch_similarity:
             return "other"
-        log.debug("primary face %d may not be face %d before it: read afresh", new_id, old_id)
         return "unsure"
 
     def _classify(self, frame: Frame, primary: Track) -> tuple[EmotionReading | None, str]:

@@ -14,6 +14,7 @@ from kiosk.app import Kiosk
 from kiosk.config import load_settings
 from kiosk.domain import Emotion
 from kiosk.tools.face_video import Segment, write_face_video
+from kiosk.ui.testing import wait_likes_open
 
 pytestmark = [pytest.mark.faces, pytest.mark.slow]
 
@@ -42,6 +43,7 @@ def test_report_after_a_real_visit(qtbot: QtBot, tmp_path: Path, faces_dir: Path
         card = kiosk.window.main.grid.cards()[0]
         # a tap right after the screen changed is ignored (kiosk.ui.touch_guard)
         qtbot.waitUntil(kiosk.window.touch_guard.settled, timeout=2000)
+        wait_likes_open(qtbot, kiosk.window)  # and a freshly drawn card's Like (ui.cards)
         qtbot.mouseClick(card.like_button, Qt.MouseButton.LeftButton)
         rec = kiosk.analytics
         assert rec is not None

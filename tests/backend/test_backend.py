@@ -172,3 +172,20 @@ def test_the_end_of_a_visit_gives_the_free_heap_back(
     assert trims == []  # not per page
     backend.end_visit("v1", page)
     assert trims == ["a visit"]
+
+
+def test_a_like_with_a_queue_that_never_opened_fails_as_lasting(backend: KioskBackend) -> None:
+    """The queue is opened once, at start: when that failed (a file newer than this build,
+    no room), every like of the run fails the same way, so the error is one the visit
+    controller recognises as lasting (the visitor reads "Likes can't be saved right now",
+    not "Please try again"). Old code: a plain EventsError."""
+    from kiosk.events import QueueNotOpenError
+
+    def refused() -> EventQueue:
+        raise EventsError("the event queue is version 5, newer than this kiosk")
+
+    page = backend.page(1, "v1", Emotion.HAPPY, None, RecommendMode.AUTO, 3).page
+    fresh = KioskBackend(events_opener=refused)
+    assert fresh.open_events() is None
+    with pytest.raises(QueueNotOpenError, match="newer than this kiosk"):
+        fresh.commit_like(page, page.item_ids[0], 1_700_000_000.0, None)

@@ -52,6 +52,8 @@ def main(argv: list[str]) -> int:
             return
         card = kiosk.window.main.grid.cards()[0]
         if "page" not in seen:
+            if not card.likes_open():
+                return  # a freshly drawn card's Like opens after ui.like_guard_s
             seen["page"] = "yes"
             say("PAGE")
             card.like_button.click()

@@ -47,6 +47,7 @@ def queue_text(kiosk: Kiosk) -> str:
 
 def click(qtbot: QtBot, widget: Any) -> None:
     assert widget.isVisible(), widget.objectName()
+    qtbot.waitUntil(widget.isEnabled, timeout=5000)  # a fresh card's Like: ui.like_guard_s
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 

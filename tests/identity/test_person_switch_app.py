@@ -45,6 +45,7 @@ def kiosk(qtbot: QtBot, tmp_path: Path, faces_dir: Path,
 def click(qtbot: QtBot, kiosk: Kiosk, widget: Any) -> None:
     qtbot.waitUntil(kiosk.window.touch_guard.settled, timeout=5000)
     assert widget.isVisible(), widget.objectName()
+    qtbot.waitUntil(widget.isEnabled, timeout=5000)  # a fresh card's Like: ui.like_guard_s
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 

@@ -10,7 +10,7 @@ from kiosk.ui.cards import ImageCard
 
 
 def _card(qtbot: QtBot) -> ImageCard:
-    card = ImageCard()
+    card = ImageCard(guard_s=0)  # about the swap, not the Like guard (test_ui_like_guard)
     qtbot.addWidget(card)
     card.resize(400, 400)
     card.show()

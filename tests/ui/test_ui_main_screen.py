@@ -64,6 +64,7 @@ def test_like_emits_once_on_double_tap_then_confirms(window: MainWindow, qtbot: 
     window.wake()
     settle(window)
     window.show_page(page, images)
+    settle(window)  # past the Like guard of the new cards
     card = window.main.grid.cards()[1]
     liked: list[str] = []
     window.like_requested.connect(liked.append)
@@ -82,6 +83,8 @@ def test_like_emits_once_on_double_tap_then_confirms(window: MainWindow, qtbot: 
 
 def test_placeholder_cards_offer_no_like(window: MainWindow, qtbot: QtBot) -> None:
     """Before the first page arrives the cards are placeholders: no Like to tap."""
+    window.wake()
+    settle(window)
     cards = window.main.grid.cards()
     assert cards and all(not c.item_id for c in cards)
     liked: list[str] = []
@@ -91,6 +94,8 @@ def test_placeholder_cards_offer_no_like(window: MainWindow, qtbot: QtBot) -> No
         qtbot.mouseClick(card.like_button, Qt.MouseButton.LeftButton)
     assert liked == []
     window.show_page(*make_page(3))
+    assert not any(c.like_button.isEnabled() for c in window.main.grid.cards())  # guard
+    settle(window)
     assert all(not c.like_button.isHidden() and c.like_button.isEnabled()
                for c in window.main.grid.cards())
 
@@ -100,6 +105,7 @@ def test_like_failure_reverts_and_tells_the_visitor(window: MainWindow, qtbot: Q
     window.wake()
     settle(window)
     window.show_page(page, images)
+    settle(window)
     card = window.main.grid.cards()[0]
     qtbot.mouseClick(card.like_button, Qt.MouseButton.LeftButton)
     window.show_like_failed(card.item_id, "Could not save, try again")

@@ -18,6 +18,7 @@ def test_like_buttons_close_while_the_page_is_replaced(window: MainWindow, qtbot
     window.wake()
     settle(window)
     window.show_page(page, images)
+    settle(window)  # past the Like guard of the new cards
     liked: list[str] = []
     window.like_requested.connect(liked.append)
     first = window.main.grid.cards()[0]
@@ -36,7 +37,8 @@ def test_like_buttons_close_while_the_page_is_replaced(window: MainWindow, qtbot
     assert cards[1].like_button.isEnabled()
     window.set_page_leaving(True)
     new, new_images = make_page(3, Emotion.CALM)
-    window.show_page(new, new_images)  # the new page takes likes
+    window.show_page(new, new_images)  # the new page takes likes, after its guard
+    settle(window)
     card = window.main.grid.cards()[1]
     qtbot.mouseClick(card.like_button, Qt.MouseButton.LeftButton)
     assert liked == [page.items[0].id, new.items[1].id]

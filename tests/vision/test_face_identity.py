@@ -1,0 +1,219 @@
+"""The pipeline's person decisions with the face-identity descriptor (dlib's face
+ResNet as ported from face-api.js; the port itself: test_recognition_net.py), on
+real faces drawn as `face_video` draws them, with the real detector.
+
+A look-alike stepping straight into the visitor's place (the fresh tester's
+Luiz_Inacio_Lula_da_Silva_0023 -> Laura_Bush_0008: looks 0.69 alike, descriptors
+0.82 apart) is a new person; the same person in another photo after a gap longer
+than the visit's grace (Jennifer_Capriati_0020 -> _0033: looks 0.11 alike,
+descriptors 0.42 apart) is the visitor back, not someone else; the look-alike after
+such a gap is someone else. With the looks alone (before), all three went wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from kiosk.config import VisionSettings
+from kiosk.domain import Box, Emotion, EmotionReading, Frame
+from kiosk.tools.face_video import background, render_frame
+from kiosk.vision.appearance import LIKE_SIMILARITY
+from kiosk.vision.detector import FaceDetector
+from kiosk.vision.face_identity import (
+    MODEL_FILE,
+    FaceIdentity,
+    distance,
+    identity_box,
+)
+from kiosk.vision.pipeline import VisionPipeline, VisionResult
+from tests.vision.test_new_person import _blend, _likeness
+from tests.vision.test_pipeline import CENTRE, TEXTURED, Rig
+
+REPO = Path(__file__).resolve().parents[2]
+MODELS = REPO / "resources" / "models"
+FPS = 15
+
+
+def read_color(path: Path) -> np.ndarray:
+    image = cv2.imread(str(path))
+    assert image is not None, f"cannot read {path}"
+    return image
+
+
+def test_identity_box_is_placed_by_eyes_and_mouth() -> None:
+    box = Box(0, 0, 100, 120)
+    assert identity_box(box) == box  # no landmarks: the detector's box
+    marks = ((40.0, 50.0), (60.0, 50.0), (50.0, 60.0), (42.0, 75.0), (58.0, 75.0))
+    placed = identity_box(box, marks)
+    assert placed.width == pytest.approx(placed.height)
+    assert (placed.x1 + placed.x2) / 2 == pytest.approx(50.0)
+    assert placed.y1 < 50 < 75 < placed.y2
+
+
+def test_the_net_is_loaded_at_its_first_use_only(tmp_path: Path) -> None:
+    identity = FaceIdentity(MODELS / MODEL_FILE)
+    assert not identity.loaded
+    image = np.random.default_rng(1).integers(0, 256, (200, 200, 3), dtype=np.uint8)
+    a = identity.describe(image, Box(20, 20, 180, 180))
+    assert identity.loaded and a is not None and a.shape == (128,)
+    assert distance(a, a) == 0.0
+    assert identity.describe(image, Box(500, 500, 600, 600)) is None  # outside the frame
+
+
+# ---------------------------------------------------------------- decisions
+
+
+class SureClassifier:
+    def classify(self, image_bgr: np.ndarray, box: Box) -> EmotionReading:
+        probs = {e: 0.0 for e in Emotion}
+        probs[Emotion.HAPPY] = 1.0
+        return EmotionReading(Emotion.HAPPY, 1.0, probs)
+
+
+class Player:
+    """Photos drawn as `face_video` draws them, one frame at a time, through a
+    pipeline with the real detector and the real identity net."""
+
+    def __init__(self, faces_dir: Path, identity: bool = True) -> None:
+        settings = VisionSettings()
+        self.faces_dir = faces_dir
+        self.identity = FaceIdentity.bundled() if identity else None
+        self.pipeline = VisionPipeline(FaceDetector.from_settings(settings), SureClassifier(),
+                                       settings, identity=self.identity)
+        self.bg = background(640, 480)
+        self.rng = np.random.default_rng(0)
+        self.n = 0
+        self.t = 0.0
+
+    def play(self, image: str | None, frames: int, fps: float = FPS) -> list[VisionResult]:
+        """`frames` frames of `image` (None: nobody) `1 / fps` s apart."""
+        photo = read_color(self.faces_dir / image) if image else None
+        out = []
+        for _ in range(frames):
+            self.t += 1 / fps
+            frame = render_frame(self.bg, photo, self.t, self.rng)
+            out.append(self.pipeline.process(Frame(frame, self.n, self.t)))
+            self.n += 1
+        return out
+
+
+LULA = "images/Luiz_Inacio_Lula_da_Silva_0023.jpg"
+LAURA = "images/Laura_Bush_0008.jpg"
+
+
+@pytest.mark.faces
+@pytest.mark.slow
+@pytest.mark.timeout(300)  # the real detector and net frame by frame: slow when busy
+def test_a_look_alike_stepping_in_is_a_new_person(faces_dir: Path) -> None:
+    player = Player(faces_dir)
+    first = player.play(LULA, 5)
+    assert first[0].visit_started and player.pipeline.switches == 0
+    second = player.play(LAURA, 5)
+    # looks 0.69 alike (over switch_similarity 0.6: missed before), descriptors 0.82
+    assert player.pipeline.switches == 1
+    assert sum(r.new_person for r in second) == 1 and second[0].new_person
+    assert all(r.visit_id == first[0].visit_id for r in second)
+    # the steady faces asked the net only at the switch: two looks, nothing after
+    assert player.identity is not None and player.identity.calls == 2
+
+
+@pytest.mark.faces
+@pytest.mark.slow
+@pytest.mark.timeout(300)  # the real detector and net frame by frame: slow when busy
+def test_the_same_person_in_another_photo_after_a_gap_is_the_visitor_back(
+        faces_dir: Path) -> None:
+    player = Player(faces_dir)
+    player.play("images/Jennifer_Capriati_0020.jpg", 3)
+    player.play(None, 8, fps=2)  # 4 s, longer than visit_grace_s (3 s): the visit ends
+    back = player.play("images/Jennifer_Capriati_0033.jpg", 2)
+    start = back[0]
+    # looks 0.11 alike: "someone else" before; descriptors 0.42 apart: the same person
+    assert start.visit_started and start.returning and not start.someone_else
+
+
+@pytest.mark.faces
+@pytest.mark.slow
+@pytest.mark.timeout(300)  # the real detector and net frame by frame: slow when busy
+def test_a_look_alike_after_a_gap_is_someone_else(faces_dir: Path) -> None:
+    player = Player(faces_dir)
+    player.play(LULA, 3)
+    player.play(None, 8, fps=2)
+    start = player.play(LAURA, 2)[0]
+    # looks 0.69 alike: "not known either way" before (the visit went on)
+    assert start.visit_started and start.someone_else and not start.returning
+
+
+# ------------------------------------------------ the rule, with a stand-in net
+
+
+class FakeIdentity:
+    """Descriptors by the image shown: `people` maps an image's id to a descriptor;
+    `calls` counts the asks."""
+
+    def __init__(self) -> None:
+        self.people: dict[int, np.ndarray] = {}
+        self.calls = 0
+
+    def describe(self, image_bgr: np.ndarray, box: Box,
+                 landmarks: Sequence[tuple[float, float]] = ()) -> np.ndarray | None:
+        self.calls += 1
+        return self.people.get(id(image_bgr))
+
+
+def _rig_with(identity: FakeIdentity) -> Rig:
+    rig = Rig()
+    rig.pipeline = VisionPipeline(rig.detector, rig.classifier, VisionSettings(),
+                                  identity=identity)
+    return rig
+
+
+def _person(rng: np.random.Generator) -> np.ndarray:
+    v = rng.normal(size=128)
+    return (v / np.linalg.norm(v)).astype(np.float32)
+
+
+def test_a_look_alike_in_place_is_told_apart_by_the_descriptors() -> None:
+    # looks about 0.7 alike (over switch_similarity 0.6: the looks alone keep the track)
+    alike = _blend(0.5)
+    assert VisionSettings().switch_similarity <= _likeness(alike) < LIKE_SIMILARITY
+    identity = FakeIdentity()
+    rng = np.random.default_rng(3)
+    identity.people = {id(TEXTURED): _person(rng), id(alike): _person(rng)}
+    rig = _rig_with(identity)
+    first = rig.step(1.0, [CENTRE])
+    assert identity.calls == 0  # a steady face never asks the net
+    rig.image = alike
+    swapped = rig.step()
+    assert swapped.new_person and rig.pipeline.switches == 1
+    assert swapped.visit_id == first.visit_id and identity.calls == 2
+    rig.pipeline.close()
+
+
+def test_the_same_descriptor_keeps_a_face_whose_look_changed() -> None:
+    changed = _blend(0.5)
+    identity = FakeIdentity()
+    me = _person(np.random.default_rng(4))
+    identity.people = {id(TEXTURED): me, id(changed): me + 0.01}
+    rig = _rig_with(identity)
+    rig.step(1.0, [CENTRE])
+    rig.image = changed
+    results = [rig.step() for _ in range(5)]
+    assert rig.pipeline.switches == 0 and not any(r.new_person for r in results)
+    assert identity.calls == 2  # the changed look is the reference from then on
+    rig.pipeline.close()
+
+
+def test_without_descriptors_the_looks_decide_as_before() -> None:
+    alike = _blend(0.5)
+    identity = FakeIdentity()  # knows nobody: every describe() is None
+    rig = _rig_with(identity)
+    rig.step(1.0, [CENTRE])
+    rig.image = alike
+    rig.step()
+    assert rig.pipeline.switches == 0  # 0.7 alike, over switch_similarity
+    rig.pipeline.close()
