@@ -258,8 +258,11 @@ them; `--plain` for the plain view only).
   (uint8-quantized, dequantized as tfjs does). Licence text from the tarball:
   `LICENSE-face-api.txt`. Network and preprocessing: `kiosk/vision/expression_net.py`.
 - **{recognition_out}**: faceRecognitionNet of face-api.js (MIT, as above, same
-  tarball: `model/face_recognition_model.bin` and its manifest, mostly uint8-quantized,
-  five 64-channel conv kernels float32), which is Davis King's dlib face recognition
+  tarball: `model/face_recognition_model.bin` and its manifest, uint8-quantized but for
+  the eight conv kernels of the 64-channel blocks, float32; the file keeps the other 21
+  kernels and the last linear map as those uint8 values with their scale and min, 6.5 MB
+  instead of 22.5 MB, dequantized at each use as tfjs does, so the descriptors are bit
+  for bit those of the float32 weights), which is Davis King's dlib face recognition
   ResNet (`dlib_face_recognition_resnet_model_v1`, a ResNet-34-like net giving 128-D
   descriptors, trained on about 3 million faces of FaceScrub, VGG-Face and web images),
   converted to tfjs by Vincent Mühler. Davis King released his dlib-models files into

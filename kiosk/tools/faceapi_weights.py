@@ -6,9 +6,11 @@ Dev-only, used by `kiosk.tools.convert_weights` and `kiosk.tools.verify_port`.
 
 The .bin holds the tensors of the manifest one after the other; quantized ones as
 one uint8 per value, restored as ``q * scale + min`` (tfjs' own dequantization),
-the rest as little-endian float32. TensorFlow layouts are turned into torch's:
-conv HWIO -> OIHW, depthwise (kh, kw, C, 1) -> (C, 1, kh, kw), pointwise
-(1, 1, C, O) -> (O, C, 1, 1), dense (in, out) -> (out, in).
+the rest as little-endian float32. faceRecognitionNet keeps its quantized kernels
+as uint8 (`kiosk.vision.recognition_net.QuantizedWeight`), dequantized at run time.
+TensorFlow layouts are turned into torch's: conv HWIO -> OIHW, depthwise
+(kh, kw, C, 1) -> (C, 1, kh, kw), pointwise (1, 1, C, O) -> (O, C, 1, 1), dense
+(in, out) -> (out, in).
 """
 
 from __future__ import annotations
@@ -78,10 +80,25 @@ def read_tarball(tgz: Path, expected_bin_sha256: str = BIN_SHA256, *,
     return files
 
 
-def decode_weights(manifest: bytes, weights: bytes) -> dict[str, np.ndarray]:
-    """tfjs weight name -> float32 array in TensorFlow layout."""
+@dataclass(frozen=True)
+class Quantized:
+    """A uint8-quantized tfjs tensor: `q` (TensorFlow layout) and its per-tensor
+    float32 `scale` and `min`."""
+
+    q: np.ndarray
+    scale: np.float32
+    min: np.float32
+
+    def dequantize(self) -> np.ndarray:
+        """`q * scale + min` in float32 (tfjs' own dequantization; the arithmetic
+        `kiosk.vision.recognition_net.dequantize` repeats in torch)."""
+        return self.q.astype(np.float32) * self.scale + self.min
+
+
+def decode_tensors(manifest: bytes, weights: bytes) -> dict[str, np.ndarray | Quantized]:
+    """tfjs weight name -> float32 array or `Quantized`, in TensorFlow layout."""
     groups = json.loads(manifest)
-    out: dict[str, np.ndarray] = {}
+    out: dict[str, np.ndarray | Quantized] = {}
     offset = 0
     for group in groups:
         for spec in group["weights"]:
@@ -91,18 +108,25 @@ def decode_weights(manifest: bytes, weights: bytes) -> dict[str, np.ndarray]:
             if quant is not None:
                 if quant["dtype"] != "uint8":
                     raise SystemExit(f"{spec['name']}: unsupported quantization {quant}")
-                q = np.frombuffer(weights, np.uint8, n, offset).astype(np.float32)
-                values = q * np.float32(quant["scale"]) + np.float32(quant["min"])
+                q = np.frombuffer(weights, np.uint8, n, offset).reshape(shape)
+                out[spec["name"]] = Quantized(q, np.float32(quant["scale"]),
+                                              np.float32(quant["min"]))
                 offset += n
             else:
                 if spec["dtype"] != "float32":
                     raise SystemExit(f"{spec['name']}: unsupported dtype {spec['dtype']}")
                 values = np.frombuffer(weights, "<f4", n, offset).astype(np.float32)
+                out[spec["name"]] = values.reshape(shape)
                 offset += 4 * n
-            out[spec["name"]] = values.reshape(shape)
     if offset != len(weights):
         raise SystemExit(f"the manifest covers {offset} bytes of a {len(weights)}-byte file")
     return out
+
+
+def decode_weights(manifest: bytes, weights: bytes) -> dict[str, np.ndarray]:
+    """tfjs weight name -> float32 array in TensorFlow layout (quantized ones dequantized)."""
+    return {name: v.dequantize() if isinstance(v, Quantized) else v
+            for name, v in decode_tensors(manifest, weights).items()}
 
 
 def to_state_dict(tf_weights: Mapping[str, np.ndarray]) -> dict[str, torch.Tensor]:
@@ -147,21 +171,37 @@ def read_recognition(tgz: Path) -> NpmFiles:
                         manifest_member=RECOGNITION_MANIFEST_MEMBER)
 
 
-def to_recognition_state_dict(tf_weights: Mapping[str, np.ndarray]) -> dict[str, torch.Tensor]:
+def to_recognition_state_dict(tf_weights: Mapping[str, np.ndarray | Quantized]
+                              ) -> dict[str, torch.Tensor]:
     """tfjs names/layouts -> `FaceRecognitionNet` keys, checked by strict loading:
     `conv64_1/conv2/conv/filters` -> `blocks.conv64_1.conv2.conv.weight`,
-    `.../scale/weights` -> `...scale_weight`, `fc` (256, 128) -> `fc.weight` (128, 256)."""
+    `.../scale/weights` -> `...scale_weight`, `fc` (256, 128) -> `fc.weight` (128, 256).
+    Where the net keeps a weight quantized (`QuantizedWeight`) the source's uint8
+    values go in as they are (`<key>.q`, transposed) with `<key>.scale` and `<key>.min`;
+    elsewhere quantized tensors are dequantized (`Quantized.dequantize`)."""
     from kiosk.vision.recognition_net import FaceRecognitionNet
 
-    def t(a: np.ndarray, *perm: int) -> torch.Tensor:
-        return torch.from_numpy(np.ascontiguousarray(a.transpose(perm)))
+    model = FaceRecognitionNet()
+    keys = set(model.state_dict())
+
+    def put(key: str, a: np.ndarray | Quantized, *perm: int) -> None:
+        if f"{key}.q" not in keys:
+            values = a.dequantize() if isinstance(a, Quantized) else a
+            state[key] = torch.from_numpy(np.ascontiguousarray(values.transpose(perm)))
+            return
+        if not isinstance(a, Quantized):
+            raise SystemExit(f"{key}: the network keeps it uint8-quantized, "
+                             "but the weight file stores it as float32")
+        state[f"{key}.q"] = torch.from_numpy(np.ascontiguousarray(a.q.transpose(perm)))
+        state[f"{key}.scale"] = torch.from_numpy(np.asarray(a.scale, np.float32))
+        state[f"{key}.min"] = torch.from_numpy(np.asarray(a.min, np.float32))
 
     leaves = {"conv/filters": ("conv.weight", (3, 2, 0, 1)), "conv/bias": ("conv.bias", (0,)),
               "scale/weights": ("scale_weight", (0,)), "scale/biases": ("scale_bias", (0,))}
     state: dict[str, torch.Tensor] = {}
     for name, a in tf_weights.items():
         if name == "fc":
-            state["fc.weight"] = t(a, 1, 0)
+            put("fc.weight", a, 1, 0)
             continue
         parts = name.split("/")
         leaf = "/".join(parts[-2:])
@@ -170,14 +210,13 @@ def to_recognition_state_dict(tf_weights: Mapping[str, np.ndarray]) -> dict[str,
         key, perm = leaves[leaf]
         owner = parts[:-2]  # [block] for conv32_down, [block, conv1|conv2] for the rest
         prefix = owner[0] if len(owner) == 1 else f"blocks.{'.'.join(owner)}"
-        state[f"{prefix}.{key}"] = t(a, *perm)
-    model = FaceRecognitionNet()
+        put(f"{prefix}.{key}", a, *perm)
     model.load_state_dict(state, strict=True)
     return {k: v.detach().clone().contiguous() for k, v in model.state_dict().items()}
 
 
 def convert_recognition(files: NpmFiles) -> dict[str, torch.Tensor]:
-    return to_recognition_state_dict(decode_weights(files.manifest, files.weights))
+    return to_recognition_state_dict(decode_tensors(files.manifest, files.weights))
 
 
 def save(state: Mapping[str, torch.Tensor]) -> bytes:

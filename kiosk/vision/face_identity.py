@@ -5,7 +5,7 @@ port of dlib's face recognition ResNet): one face crop in, a 128-D descriptor ou
 two descriptors of one person lie close in euclidean distance. It costs about 25 ms
 of one core per face, so the pipeline does not run it every frame, only where the
 cheap 16x16 look (`kiosk.vision.appearance`) cannot decide (`VisionPipeline`). The
-network (22 MB of weights) is loaded at the first call, not at start-up: a kiosk
+network (6.5 MB of weights, mostly uint8) is loaded at the first call, not at start-up: a kiosk
 whose looks always decide never loads it.
 
 The crop: the face placed by its eyes and mouth (`identity_box`), as face-api aligns

@@ -38,14 +38,64 @@ INPUT_SIZE = 150
 DESCRIPTOR_SIZE = 128
 
 
-class ConvScale(nn.Module):
-    """conv (with bias) then dlib's affine scale, TF padding ("same" at stride 1,
-    "valid" at stride 2)."""
+def dequantize(q: torch.Tensor, scale: torch.Tensor, minimum: torch.Tensor) -> torch.Tensor:
+    """tfjs' uint8 dequantization `q * scale + min` in float32, a multiply then an add
+    (two roundings, no fused multiply-add), exactly as `kiosk.tools.faceapi_weights`
+    computes it with numpy: the same float32 values the float32 file held. In place
+    on the one new float32 tensor (no further temporaries)."""
+    out = q.to(torch.float32)
+    out.mul_(scale)
+    return out.add_(minimum)
 
-    def __init__(self, cin: int, cout: int, kernel: int, stride: int = 1) -> None:
+
+class QuantizedWeight(nn.Module):
+    """A weight kept as the source file's uint8 values `q` plus its per-tensor float32
+    `scale` and `min`, dequantized at each use (a quarter of the float32 memory; the
+    largest kernel, 256x256x3x3, takes 2.4 MB as float32 for the moment it is used)."""
+
+    def __init__(self, *shape: int) -> None:
         super().__init__()
-        self.conv = nn.Conv2d(cin, cout, kernel, stride,
-                              padding=kernel // 2 if stride == 1 else 0, bias=True)
+        self.q: torch.Tensor
+        self.scale: torch.Tensor
+        self.min: torch.Tensor
+        self.register_buffer("q", torch.zeros(shape, dtype=torch.uint8))
+        self.register_buffer("scale", torch.ones((), dtype=torch.float32))
+        self.register_buffer("min", torch.zeros((), dtype=torch.float32))
+
+    def forward(self) -> torch.Tensor:
+        return dequantize(self.q, self.scale, self.min)
+
+
+def _value(weight: QuantizedWeight | torch.Tensor) -> torch.Tensor:
+    return weight() if isinstance(weight, QuantizedWeight) else weight
+
+
+class Conv(nn.Module):
+    """A conv with bias, TF padding ("same" at stride 1, "valid" at stride 2); its
+    kernel uint8-quantized (`QuantizedWeight`) or, where the source stores it so,
+    float32."""
+
+    def __init__(self, cin: int, cout: int, kernel: int, stride: int, *,
+                 quantized: bool) -> None:
+        super().__init__()
+        self.stride = stride
+        self.padding = kernel // 2 if stride == 1 else 0
+        shape = (cout, cin, kernel, kernel)
+        self.weight: QuantizedWeight | nn.Parameter = (
+            QuantizedWeight(*shape) if quantized else nn.Parameter(torch.zeros(shape)))
+        self.bias = nn.Parameter(torch.zeros(cout))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.conv2d(x, _value(self.weight), self.bias, self.stride, self.padding)
+
+
+class ConvScale(nn.Module):
+    """`Conv` then dlib's affine scale."""
+
+    def __init__(self, cin: int, cout: int, kernel: int, stride: int = 1, *,
+                 quantized: bool = True) -> None:
+        super().__init__()
+        self.conv = Conv(cin, cout, kernel, stride, quantized=quantized)
         self.scale_weight = nn.Parameter(torch.ones(cout))
         self.scale_bias = nn.Parameter(torch.zeros(cout))
 
@@ -57,11 +107,12 @@ class ConvScale(nn.Module):
 class Residual(nn.Module):
     """face-api's `residual` (`down=False`) and `residualDown` (`down=True`)."""
 
-    def __init__(self, cin: int, cout: int, *, down: bool = False) -> None:
+    def __init__(self, cin: int, cout: int, *, down: bool = False,
+                 quantized: bool = True) -> None:
         super().__init__()
         self.down = down
-        self.conv1 = ConvScale(cin, cout, 3, 2 if down else 1)
-        self.conv2 = ConvScale(cout, cout, 3)
+        self.conv1 = ConvScale(cin, cout, 3, 2 if down else 1, quantized=quantized)
+        self.conv2 = ConvScale(cout, cout, 3, quantized=quantized)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         out = self.conv2(F.relu(self.conv1(x)))
@@ -85,18 +136,37 @@ LAYOUT: tuple[tuple[str, int, int, bool], ...] = (
     ("conv256_down", 128, 256, True), ("conv256_1", 256, 256, False),
     ("conv256_2", 256, 256, False), ("conv256_down_out", 256, 256, True),
 )
+# The blocks whose conv kernels face-api's weight file stores as float32 (all else,
+# biases and scales included, is uint8-quantized there).
+FLOAT_KERNELS = frozenset({"conv64_down", "conv64_1", "conv64_2", "conv64_3"})
+
+
+class Linear(nn.Module):
+    """The last linear map, no bias, its weight uint8-quantized."""
+
+    def __init__(self, cin: int, cout: int) -> None:
+        super().__init__()
+        self.weight = QuantizedWeight(cout, cin)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.linear(x, self.weight())
 
 
 class FaceRecognitionNet(nn.Module):
     """(N, 3, 150, 150) normalised RGB -> (N, 128) descriptors (not normalised:
-    dlib's descriptors have a norm of about 1 by training)."""
+    dlib's descriptors have a norm of about 1 by training).
+
+    The conv kernels (but `FLOAT_KERNELS`') and the linear map are held as the weight
+    file's uint8 values (`QuantizedWeight`, dequantized in `forward`): 6.5 MB instead
+    of 22.5 MB, the descriptors bitwise those of the dequantized float32 weights."""
 
     def __init__(self) -> None:
         super().__init__()
         self.conv32_down = ConvScale(3, 32, 7, 2)
         self.blocks = nn.ModuleDict(
-            {name: Residual(cin, cout, down=down) for name, cin, cout, down in LAYOUT})
-        self.fc = nn.Linear(256, DESCRIPTOR_SIZE, bias=False)
+            {name: Residual(cin, cout, down=down, quantized=name not in FLOAT_KERNELS)
+             for name, cin, cout, down in LAYOUT})
+        self.fc = Linear(256, DESCRIPTOR_SIZE)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         out = F.relu(self.conv32_down(x))

@@ -14,10 +14,15 @@ import pytest
 import torch
 
 from kiosk.domain import Box
-from kiosk.tools.faceapi_weights import to_recognition_state_dict
+from kiosk.tools.faceapi_weights import Quantized, to_recognition_state_dict
 from kiosk.vision.device import load_weights
 from kiosk.vision.expression_net import crop_rgb
-from kiosk.vision.recognition_net import FaceRecognitionNet, prepare_rgb
+from kiosk.vision.recognition_net import (
+    FLOAT_KERNELS,
+    FaceRecognitionNet,
+    dequantize,
+    prepare_rgb,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 MODELS = REPO / "resources" / "models"
@@ -52,24 +57,68 @@ def test_the_net_maps_150_px_faces_to_128_numbers() -> None:
 def test_tfjs_names_map_onto_the_torch_net() -> None:
     net = FaceRecognitionNet()
     rng = np.random.default_rng(0)
-    tf: dict[str, np.ndarray] = {}
+    tf: dict[str, np.ndarray | Quantized] = {}
     for key, value in net.state_dict().items():
-        shape = tuple(value.shape)
-        if key == "fc.weight":
-            tf["fc"] = rng.normal(size=shape[::-1]).astype(np.float32)
+        if key.endswith((".scale", ".min")):
             continue
-        name = key.removeprefix("blocks.").replace(".", "/")
-        name = (name.replace("conv/weight", "conv/filters").replace("conv/bias", "conv/bias")
-                .replace("scale_weight", "scale/weights").replace("scale_bias", "scale/biases"))
+        quantized = key.endswith(".q")
+        key = key.removesuffix(".q")
+        shape = tuple(value.shape)
         if len(shape) == 4:  # OIHW -> HWIO
-            tf[name] = rng.normal(size=(shape[2], shape[3], shape[1], shape[0])).astype(np.float32)
+            shape = (shape[2], shape[3], shape[1], shape[0])
+        elif key == "fc.weight":
+            shape = shape[::-1]
+        name = "fc" if key == "fc.weight" else key.removeprefix("blocks.").replace(".", "/")
+        name = (name.replace("conv/weight", "conv/filters")
+                .replace("scale_weight", "scale/weights").replace("scale_bias", "scale/biases"))
+        if quantized:
+            tf[name] = Quantized(rng.integers(0, 256, shape, dtype=np.uint8),
+                                 np.float32(rng.uniform(1e-3, 1e-2)), np.float32(-0.5))
         else:
             tf[name] = rng.normal(size=shape).astype(np.float32)
+    # biases are quantized in face-api's file too; the net keeps these small ones float32
+    bias = tf["conv128_1/conv1/conv/bias"] = Quantized(
+        rng.integers(0, 256, (128,), dtype=np.uint8), np.float32(0.01), np.float32(-1.0))
     state = to_recognition_state_dict(tf)
-    hwio = tf["conv64_1/conv2/conv/filters"]
+    hwio = tf["conv64_1/conv2/conv/filters"]  # float32 in face-api's file: kept so
+    assert isinstance(hwio, np.ndarray)
     assert torch.equal(state["blocks.conv64_1.conv2.conv.weight"],
                        torch.from_numpy(hwio.transpose(3, 2, 0, 1).copy()))
-    assert torch.equal(state["fc.weight"], torch.from_numpy(tf["fc"].T.copy()))
+    fc = tf["fc"]  # uint8-quantized: kept so, transposed, with its scale and min
+    assert isinstance(fc, Quantized)
+    assert state["fc.weight.q"].dtype == torch.uint8
+    assert torch.equal(state["fc.weight.q"], torch.from_numpy(fc.q.T.copy()))
+    assert state["fc.weight.scale"].item() == fc.scale
+    # a small quantized tensor the net keeps as float32 is dequantized as tfjs does
+    assert torch.equal(state["blocks.conv128_1.conv1.conv.bias"],
+                       torch.from_numpy(bias.dequantize()))
+    float_kernel = dict(tf) | {"fc": fc.dequantize()}
+    with pytest.raises(SystemExit, match=r"fc\.weight: .*uint8-quantized"):
+        to_recognition_state_dict(float_kernel)
+
+
+def test_dequantizing_in_torch_gives_the_converters_float32_values_bit_for_bit() -> None:
+    rng = np.random.default_rng(1)
+    for _ in range(20):
+        q = rng.integers(0, 256, (64, 32), dtype=np.uint8)
+        source = Quantized(q, np.float32(rng.uniform(1e-4, 0.1)),
+                           np.float32(rng.uniform(-3, 0)))
+        ours = dequantize(torch.from_numpy(q), torch.tensor(source.scale),
+                          torch.tensor(source.min))
+        assert ours.dtype == torch.float32
+        assert np.array_equal(ours.numpy().view(np.uint32), source.dequantize().view(np.uint32))
+
+
+def test_the_loaded_net_holds_the_sources_uint8_weights(net: FaceRecognitionNet) -> None:
+    tensors = dict(net.state_dict())
+    kernels = {k: v for k, v in tensors.items() if k.endswith((".weight", ".weight.q"))
+               and v.dim() >= 2}
+    uint8 = sorted(k for k, v in kernels.items() if v.dtype == torch.uint8)
+    floats = sorted(k.split(".")[1] for k, v in kernels.items() if v.dtype != torch.uint8)
+    assert len(uint8) == 22 and "fc.weight.q" in uint8 and "conv32_down.conv.weight.q" in uint8
+    assert set(floats) == FLOAT_KERNELS  # face-api's file stores these as float32
+    held = sum(v.numel() * v.element_size() for v in tensors.values())
+    assert held < 7_000_000  # 22.5 MB as float32
 
 
 def test_shipped_weights_match_the_recorded_checksum() -> None:
