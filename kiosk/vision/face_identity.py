@@ -138,8 +138,10 @@ class Describer(Protocol):
 @dataclass(eq=False)
 class Look:
     """One sighting of a face: its 16x16 look (`kiosk.vision.appearance.signature`)
-    and what its descriptor needs (the frame, box and landmarks; the frame is held,
-    not copied), the descriptor made at most once, on the first `descriptor` call."""
+    and what its descriptor needs (an image, a box and landmarks in it), the
+    descriptor made at most once, on the first `descriptor` call. Made by `of`, which
+    keeps a copy of the face's crop only, never the camera frame: the pipeline keeps
+    looks for as long as a track lives and the last one after the face has gone."""
 
     signature: np.ndarray
     image: np.ndarray
@@ -147,6 +149,25 @@ class Look:
     landmarks: tuple[tuple[float, float], ...] = ()
     _descriptor: np.ndarray | None = field(default=None, repr=False)
     _described: bool = field(default=False, repr=False)
+
+    @classmethod
+    def of(cls, signature: np.ndarray, image_bgr: np.ndarray, box: Box,
+           landmarks: Sequence[tuple[float, float]] = ()) -> Look:
+        """The look of the face at `box` (and `landmarks`) of the frame `image_bgr`,
+        holding a copy of the pixels its descriptor reads (`identity_box`, clipped to
+        the frame: `box_rgb` repeats the edge pixels beyond it the same way in the
+        crop) with the box moved into the crop, instead of the whole frame: a 1080p
+        frame is 6 MB, a face's crop tens of kB, and the frame shows everyone in view.
+        The descriptor of the look equals the one made from the frame."""
+        placed = identity_box(box, landmarks)
+        h, w = image_bgr.shape[:2]
+        x1, y1 = max(0, math.floor(placed.x1)), max(0, math.floor(placed.y1))
+        x2, y2 = min(w, math.ceil(placed.x2)), min(h, math.ceil(placed.y2))
+        if x2 <= x1 or y2 <= y1:  # the box lies outside the frame: no descriptor
+            return cls(signature, image_bgr[:0, :0].copy(), placed)
+        crop = image_bgr[y1:y2, x1:x2].copy()
+        moved = Box(placed.x1 - x1, placed.y1 - y1, placed.x2 - x1, placed.y2 - y1)
+        return cls(signature, crop, moved)  # placed already: no landmarks to place it by
 
     def descriptor(self, identity: Describer) -> np.ndarray | None:
         if not self._described:

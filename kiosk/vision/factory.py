@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.vision.pipeline import VisionPipeline
+from kiosk.vision.pipeline import FORGET_LOOK_S, VisionPipeline
 from kiosk.vision.trace_child import TraceChild, choose_trace_folder, needs_traces
 
 if TYPE_CHECKING:
@@ -127,7 +127,9 @@ def pipeline_factory(settings: Settings, *, quiet: bool = False,
             log.error("Rekognition fallback off: %s", exc)
             fallback = None
         pipeline = VisionPipeline(detector, classifier, settings.vision, fallback=fallback,
-                                  identity=identity_for(settings.vision))
+                                  identity=identity_for(settings.vision),
+                                  forget_look_s=max(FORGET_LOOK_S,
+                                                    settings.app.idle_timeout_s + 5.0))
         device = str(detector.device)
         if device == "cpu":
             device = f"cpu, {threads_text(threads)}"

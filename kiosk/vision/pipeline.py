@@ -75,6 +75,13 @@ log = logging.getLogger(__name__)
 # A new face's first readings are averaged plainly, without the hold (see
 # `EmotionSmoother`'s `warmup`): one wrong first look does not stand for seconds.
 FIRST_READINGS = 3
+FORGET_LOOK_S = 60.0
+"""Seconds with no face in view after which the last visitor's look (its 16x16
+thumbnail, face crop and descriptor: what `returning` and `someone_else` compare the
+next face with) is dropped from memory. The kiosk's visit ends after `[app]
+idle_timeout_s` (20 s by default) without a face, and the next face starts a visit of
+its own whatever it looks like, so the look is of no use after that: the factory passes
+the longer of this and the idle timeout plus 5 s."""
 
 FallbackJob = Callable[[], RekognitionResult | None]
 Submit = Callable[[FallbackJob], Future[RekognitionResult | None]]
@@ -181,6 +188,7 @@ class VisionPipeline:
         fallback_after_s: float = 1.0,
         recent_face_s: float = 1.0,
         no_face_after_s: float = 0.2,
+        forget_look_s: float = FORGET_LOOK_S,
     ) -> None:
         self.settings = settings or VisionSettings()
         self._detector = detector
@@ -222,8 +230,11 @@ class VisionPipeline:
         self._others: set[int] = set()  # the bystanders of the visit that ended last
         self.switches = 0  # primary faces taken over by another person (see _check_switch)
         self._new_person = False  # this frame: another person took the primary's place
-        # the primary face's last look, kept across visits until `reset` (`returning`)
+        # the primary face's last look, kept across visits (`returning`) until `reset`
+        # or `forget_look_s` with no face in view
         self._last_look: Look | None = None
+        self._last_look_at = 0.0
+        self._forget_look_s = forget_look_s
         # this frame: the primary's look and the last look before it (`returning`)
         self._gap: tuple[Look, Look] | None = None
 
@@ -262,6 +273,10 @@ class VisionPipeline:
             tracks = self._tracker.tracks
         seen = self._tracker.primary
         self._seen = (seen.id, seen.box) if seen is not None and seen.visible else None
+        if self._seen is not None:
+            self._last_look_at = ts
+        elif self._last_look is not None and ts - self._last_look_at > self._forget_look_s:
+            self._last_look = None  # nobody in view for long: the last face is forgotten
         visit = self._visits.update(self._follow_primary(), ts)
         if visit.ended:
             self._clear_visit_state()
@@ -417,7 +432,7 @@ class VisionPipeline:
         sig = signature(frame.image, primary.box, primary.face.landmarks)
         if sig is None:
             return False
-        now = Look(sig, frame.image, primary.box, primary.face.landmarks)
+        now = Look.of(sig, frame.image, primary.box, primary.face.landmarks)
         before = self._signatures.get(primary.id)
         last, self._last_look = self._last_look, now
         if last is not None and threshold > 0:

@@ -27,6 +27,7 @@ from kiosk.vision.detector import FaceDetector
 from kiosk.vision.face_identity import (
     MODEL_FILE,
     FaceIdentity,
+    Look,
     distance,
     identity_box,
 )
@@ -152,17 +153,23 @@ def test_a_look_alike_after_a_gap_is_someone_else(faces_dir: Path) -> None:
 
 
 class FakeIdentity:
-    """Descriptors by the image shown: `people` maps an image's id to a descriptor;
-    `calls` counts the asks."""
+    """Descriptors by the image shown: `people` pairs each frame with a descriptor;
+    a look's crop (`Look.of`: a copy of part of a frame) gets the descriptor of the
+    frame it was cut from. `calls` counts the asks."""
 
     def __init__(self) -> None:
-        self.people: dict[int, np.ndarray] = {}
+        self.people: list[tuple[np.ndarray, np.ndarray]] = []
         self.calls = 0
 
     def describe(self, image_bgr: np.ndarray, box: Box,
                  landmarks: Sequence[tuple[float, float]] = ()) -> np.ndarray | None:
         self.calls += 1
-        return self.people.get(id(image_bgr))
+        for frame, descriptor in self.people:
+            if (image_bgr.size and image_bgr.shape[0] <= frame.shape[0]
+                    and image_bgr.shape[1] <= frame.shape[1]
+                    and cv2.matchTemplate(frame, image_bgr, cv2.TM_SQDIFF).min() == 0):
+                return descriptor
+        return None
 
 
 def _rig_with(identity: FakeIdentity) -> Rig:
@@ -183,7 +190,7 @@ def test_a_look_alike_in_place_is_told_apart_by_the_descriptors() -> None:
     assert VisionSettings().switch_similarity <= _likeness(alike) < LIKE_SIMILARITY
     identity = FakeIdentity()
     rng = np.random.default_rng(3)
-    identity.people = {id(TEXTURED): _person(rng), id(alike): _person(rng)}
+    identity.people = [(TEXTURED, _person(rng)), (alike, _person(rng))]
     rig = _rig_with(identity)
     first = rig.step(1.0, [CENTRE])
     assert identity.calls == 0  # a steady face never asks the net
@@ -198,7 +205,7 @@ def test_the_same_descriptor_keeps_a_face_whose_look_changed() -> None:
     changed = _blend(0.5)
     identity = FakeIdentity()
     me = _person(np.random.default_rng(4))
-    identity.people = {id(TEXTURED): me, id(changed): me + 0.01}
+    identity.people = [(TEXTURED, me), (changed, me + 0.01)]
     rig = _rig_with(identity)
     rig.step(1.0, [CENTRE])
     rig.image = changed
@@ -217,3 +224,32 @@ def test_without_descriptors_the_looks_decide_as_before() -> None:
     rig.step()
     assert rig.pipeline.switches == 0  # 0.7 alike, over switch_similarity
     rig.pipeline.close()
+
+
+@pytest.mark.parametrize("box, marks", [
+    (Box(150.3, 120.7, 330.2, 340.9), ()),  # inside the frame
+    (Box(-40.5, 300.2, 140.1, 470.6), ()),  # cut by the frame's left and bottom edges
+    (Box(400.0, 60.0, 600.0, 300.0),  # placed by its landmarks, cut by the right edge
+     ((470.2, 150.1), (560.7, 148.3), (515.0, 195.4), (480.9, 240.2), (552.3, 238.8))),
+])
+def test_a_look_keeps_the_face_crop_not_the_frame(
+        box: Box, marks: tuple[tuple[float, float], ...]) -> None:
+    """A look (kept per track, and the last one after the face has gone) holds a copy
+    of its face's crop, not the camera frame, and describes the face as the frame
+    does (the old Look held the frame itself: 6 MB at 1080p, everyone in view)."""
+    frame = np.random.default_rng(7).integers(0, 256, (480, 640, 3), dtype=np.uint8)
+    identity = FaceIdentity(MODELS / MODEL_FILE)
+    look = Look.of(np.zeros(256, np.float32), frame, box, marks)
+    assert look.image.base is None and not np.shares_memory(look.image, frame)
+    assert look.image.size < frame.size // 2
+    want = identity.describe(frame, box, marks)
+    got = look.descriptor(identity)
+    assert want is not None and got is not None
+    np.testing.assert_array_equal(got, want)
+
+
+def test_a_look_outside_the_frame_has_no_descriptor() -> None:
+    frame = np.zeros((120, 160, 3), np.uint8)
+    look = Look.of(np.zeros(256, np.float32), frame, Box(500, 500, 600, 600))
+    assert look.image.size == 0
+    assert look.descriptor(FaceIdentity(MODELS / MODEL_FILE)) is None

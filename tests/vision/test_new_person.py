@@ -258,3 +258,21 @@ def test_a_look_alike_is_a_new_person_on_the_second_look_or_at_once_if_the_box_j
     rig.image = np.roll(TEXTURED, 40, axis=1)  # the first face's look, 40 px on
     moved = rig.step(boxes=[shifted])
     assert moved.new_person and rig.pipeline.switches == 2
+
+
+def test_the_last_face_is_forgotten_after_a_long_time_with_nobody_in_view() -> None:
+    """The last visitor's look (thumbnail, face crop, descriptor) is what a next face
+    is compared with; after `forget_look_s` with no face in view it is dropped from
+    memory: the same face then starts a visit as anyone would (old code: kept until
+    the next face or the admin screen, however long that took)."""
+    rig = Rig()
+    rig.pipeline = VisionPipeline(rig.detector, rig.classifier, VisionSettings(),
+                                  forget_look_s=30.0)
+    rig.step(1.0, [CENTRE])
+    rig.step(20.0, [])  # within 30 s: still compared, and "returning"
+    assert rig.step(boxes=[CENTRE]).returning
+    rig.step(1.0)
+    rig.step(31.0, [])
+    back = rig.step(boxes=[CENTRE])
+    assert back.visit_started and not back.returning and not back.someone_else
+    rig.pipeline.close()
