@@ -169,7 +169,9 @@ class KioskBackend:
 
     def open_events(self) -> Queue | None:
         """Open the event queue (a damaged file is moved aside and a fresh one opened);
-        returns it, or None with `open_error` set when it cannot be opened at all."""
+        returns it, or None with `open_error` set when it cannot be opened at all. Tried
+        at start and again by each like while it is not open (a disk full at start and
+        freed later: before, likes failed until a restart)."""
         if self.queue is not None or self._events_opener is None:
             return self.queue
         try:
@@ -179,9 +181,10 @@ class KioskBackend:
                                f"({exc})")
             log.error("%s", self.open_error)
             return None
-        problem = getattr(self.queue, "problem", "")
-        if problem:
-            self.open_error = problem
+        if self.open_error:  # it failed before (at start: a full disk, since freed)
+            log.warning("the event queue is open now; likes are saved again (uploads, "
+                        "if configured, start at the kiosk's next start)")
+        self.open_error = getattr(self.queue, "problem", "") or ""
         return self.queue
 
     # ------------------------------------------------------------------ the catalog folder
@@ -393,8 +396,10 @@ class KioskBackend:
         """Events thread: commit the like durably (it is a promise) and return it.
         Raises EventsError when the queue is unavailable, locked past its retries or
         the disk is full; then nothing was saved and the screen must not say "Liked"."""
-        if self.queue is None:
-            # opened once, at start: every later like fails the same (not "try again")
+        queue = self.queue or self.open_events()
+        if queue is None:
+            # it could not be opened at start, nor now: a like fails the same until what
+            # stopped it (a full disk, a file newer than this build) is put right
             raise QueueNotOpenError(self.open_error or "likes cannot be saved: the event "
                                     "queue is not open")
         user_id = self.user_filter(user_id)
@@ -409,7 +414,7 @@ class KioskBackend:
             recommendation_id=page.recommendation_id_for(item_id),
         )  # the record adds {"emotion": …} to the properties itself
         started = time.perf_counter()
-        self.queue.record_like(like)
+        queue.record_like(like)
         with self._liked_lock:  # its page's impression rides on the like
             self._liked_pages.add((page.visit_id, page.index))
         log.debug("like %s committed in %.1f ms", like.event_id,

@@ -21,14 +21,14 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
-import torch
 
 from kiosk.domain import Box
-from kiosk.vision.expression_net import box_rgb
-from kiosk.vision.recognition_net import FaceRecognitionNet, prepare_rgb
+
+if TYPE_CHECKING:  # torch is imported by the vision thread, after the window shows
+    from kiosk.vision.recognition_net import FaceRecognitionNet
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,10 @@ class FaceIdentity:
     def _model(self) -> FaceRecognitionNet:
         with self._lock:
             if self._net is None:
+                import torch
+
                 from kiosk.vision.device import load_weights
+                from kiosk.vision.recognition_net import FaceRecognitionNet
 
                 with torch.device("meta"):  # no weights of its own: it takes the file's
                     empty = FaceRecognitionNet()
@@ -111,6 +114,11 @@ class FaceIdentity:
                  landmarks: Sequence[tuple[float, float]] = ()) -> np.ndarray | None:
         """(128,) float32 descriptor of the face in `box` (placed by `landmarks` when
         it has them, `identity_box`); None when the crop holds no pixels."""
+        import torch
+
+        from kiosk.vision.expression_net import box_rgb
+        from kiosk.vision.recognition_net import prepare_rgb
+
         try:
             rgb = box_rgb(image_bgr, identity_box(box, landmarks))
         except ValueError:

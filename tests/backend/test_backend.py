@@ -152,12 +152,18 @@ def test_like_listeners_hear_each_saved_like_once(backend: KioskBackend) -> None
     page = backend.page(1, "v1", Emotion.SAD, None, RecommendMode.AUTO, 3).page
     like = backend.commit_like(page, page.item_ids[0], 1_700_000_000.0, None)  # still saved
     assert heard == [like.item_id] and kinds(backend) == {"event": 1}
-    queue, backend.queue = backend.queue, None
+    queue = backend.queue
+    assert queue is not None
+
+    def refused(_like: object) -> int:
+        raise EventsError("the disk is full")
+
+    saving, queue.record_like = queue.record_like, refused  # type: ignore[method-assign,assignment]
     try:
         with pytest.raises(EventsError):
             backend.commit_like(page, page.item_ids[1], 1_700_000_001.0, None)
     finally:
-        backend.queue = queue
+        queue.record_like = saving  # type: ignore[method-assign]
     assert heard == [like.item_id]  # a like that was not saved is not heard
 
 
@@ -189,3 +195,29 @@ def test_a_like_with_a_queue_that_never_opened_fails_as_lasting(backend: KioskBa
     assert fresh.open_events() is None
     with pytest.raises(QueueNotOpenError, match="newer than this kiosk"):
         fresh.commit_like(page, page.item_ids[0], 1_700_000_000.0, None)
+
+
+def test_a_queue_that_could_not_open_at_start_is_opened_by_a_later_like(
+        backend: KioskBackend, tmp_path: Path) -> None:
+    """A disk full when the kiosk starts, freed later: the next like opens the queue
+    and is saved (old code: every like of the run failed until a restart, while the
+    admin panel said the disk was OK; fresh tester round 9)."""
+    from kiosk.events import QueueNotOpenError
+
+    full = [True]
+
+    def opener() -> EventQueue:
+        if full[0]:
+            raise EventsError("the disk is full (0 MB free)")
+        return EventQueue(tmp_path / "events.sqlite3")
+
+    page = backend.page(1, "v1", Emotion.HAPPY, None, RecommendMode.AUTO, 3).page
+    fresh = KioskBackend(events_opener=opener)
+    assert fresh.open_events() is None
+    with pytest.raises(QueueNotOpenError, match="0 MB free"):
+        fresh.commit_like(page, page.item_ids[0], 1_700_000_000.0, None)
+    full[0] = False  # space freed
+    like = fresh.commit_like(page, page.item_ids[0], 1_700_000_001.0, None)
+    assert fresh.queue is not None and fresh.open_error == ""
+    assert fresh.queue.counts().pending.get("event") == 1 and like.item_id == page.item_ids[0]
+    fresh.queue.close()
