@@ -347,7 +347,7 @@ class MainWindow(QWidget):
         """`message` is the technical reason (log, admin panel) unless it is a
         `notices.VisitorText`; the visitor reads a short translated sentence, for
         `LIKE_NOTICE_MS`: "try again", or, when the cause lasts (`lasting`: a full disk,
-        a read-only queue) and a retry would fail too, that staff have been told."""
+        a read-only queue) and a retry would fail too, to tell a member of staff."""
         self.main.set_like_state(item_id, "idle")
         if isinstance(message, notices.VisitorText):
             self.show_notice(message, LIKE_NOTICE_MS)

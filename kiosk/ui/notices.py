@@ -31,9 +31,11 @@ def like_not_saved() -> VisitorText:
 
 def likes_unavailable() -> VisitorText:
     """A like failed for a cause that a retry cannot fix (the disk is full, the queue
-    read-only): no "try again", which would fail every time."""
-    return VisitorText(translate("Notices", "Likes can't be saved right now. Staff have "
-                                            "been told."))
+    read-only): no "try again", which would fail every time. It asks the visitor to
+    tell staff rather than saying staff know: the log and the admin panel's Disk tile
+    say it, but nobody is alerted unless fleet alarms are set up."""
+    return VisitorText(translate("Notices", "Likes can't be saved right now. Please "
+                                            "tell a member of staff."))
 
 
 def page_not_shown() -> VisitorText:

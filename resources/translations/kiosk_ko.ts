@@ -209,85 +209,85 @@
         <translation>오류로 인한 중단</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="261"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="263"/>
         <source>%1 free</source>
         <translation>%1 남음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="275"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="282"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="277"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="284"/>
         <source>Full</source>
         <translation>가득 참</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="276"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="278"/>
         <source>Likes and visits are not being saved: free some space.</source>
         <translation>좋아요와 방문 기록이 저장되지 않고 있어요. 공간을 확보해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="279"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="281"/>
         <source>Space freed</source>
         <translation>공간 확보됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="280"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="282"/>
         <source>Saving resumes with the next like or visit.</source>
         <translation>다음 좋아요나 방문부터 다시 저장돼요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="283"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="285"/>
         <source>OK</source>
         <translation>정상</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="289"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="290"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="291"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="292"/>
         <source>Recommendations</source>
         <translation>추천</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="291"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="293"/>
         <source>Problem</source>
         <translation>문제</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="292"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="294"/>
         <source>Images skipped</source>
         <translation>건너뛴 이미지</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="297"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="299"/>
         <source>Last problem</source>
         <translation>마지막 문제</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="293"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="295"/>
         <source>Last Personalize fallback</source>
         <translation>마지막 Personalize 대체 응답</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="294"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="296"/>
         <source>Last upload error</source>
         <translation>마지막 업로드 오류</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="269"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="295"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="271"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="297"/>
         <source>Disk</source>
         <translation>디스크</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="300"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="302"/>
         <source>on this device</source>
         <translation>이 기기에서</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="301"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="303"/>
         <source>Amazon Personalize</source>
         <translation>Amazon Personalize</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="318"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="320"/>
         <source>Other</source>
         <translation>기타</translation>
     </message>
@@ -393,27 +393,27 @@
 <context>
     <name>AttractScreen</name>
     <message>
-        <location filename="../../kiosk/ui/attract.py" line="188"/>
+        <location filename="../../kiosk/ui/attract.py" line="222"/>
         <source>Step closer — we&apos;ll pick images for your mood</source>
         <translation>가까이 와 보세요 — 기분에 맞는 이미지를 골라 드릴게요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/attract.py" line="189"/>
+        <location filename="../../kiosk/ui/attract.py" line="223"/>
         <source>Look at the screen for a moment, or tap to start.</source>
         <translation>잠시 화면을 바라보시거나, 화면을 눌러 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/attract.py" line="191"/>
+        <location filename="../../kiosk/ui/attract.py" line="225"/>
         <source>Tell us your mood — we&apos;ll pick images for it</source>
         <translation>지금 기분을 알려 주세요 — 어울리는 이미지를 골라 드릴게요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/attract.py" line="192"/>
+        <location filename="../../kiosk/ui/attract.py" line="226"/>
         <source>Tap anywhere to start.</source>
         <translation>아무 곳이나 눌러 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/attract.py" line="193"/>
+        <location filename="../../kiosk/ui/attract.py" line="227"/>
         <source>Choose my mood</source>
         <translation>기분 직접 고르기</translation>
     </message>
@@ -864,32 +864,32 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>EmotionBadge</name>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="104"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="106"/>
         <source>Looking for you…</source>
         <translation>고객님을 찾고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="106"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="108"/>
         <source>Or choose your mood below</source>
         <translation>아래에서 기분을 직접 고르셔도 돼요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="107"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="109"/>
         <source>Look at the camera</source>
         <translation>카메라를 바라봐 주세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="112"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="114"/>
         <source>Your choice</source>
         <translation>직접 고르신 기분</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="114"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="116"/>
         <source>Not sure yet</source>
         <translation>아직 확실하지 않아요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="117"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="119"/>
         <source>%1 confidence</source>
         <translation>확신도 %1</translation>
     </message>
@@ -897,27 +897,27 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>ImageCard</name>
     <message>
-        <location filename="../../kiosk/ui/cards.py" line="151"/>
+        <location filename="../../kiosk/ui/cards.py" line="216"/>
         <source>Liked</source>
         <translation>좋아요 완료</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/cards.py" line="150"/>
+        <location filename="../../kiosk/ui/cards.py" line="215"/>
         <source>Saving…</source>
         <translation>저장 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/cards.py" line="150"/>
+        <location filename="../../kiosk/ui/cards.py" line="215"/>
         <source>Like</source>
         <translation>좋아요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/cards.py" line="158"/>
+        <location filename="../../kiosk/ui/cards.py" line="223"/>
         <source>Also for you</source>
         <translation>이것도 맞춤 추천</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/cards.py" line="159"/>
+        <location filename="../../kiosk/ui/cards.py" line="224"/>
         <source>Another mood</source>
         <translation>다른 기분</translation>
     </message>
@@ -925,98 +925,98 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>MainScreen</name>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="336"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="354"/>
         <source>Like a few images first, then “For you” opens up.</source>
         <translation>이미지 몇 개에 좋아요를 누르시면 ‘맞춤 추천’이 열려요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="395"/>
-        <location filename="../../kiosk/ui/main_screen.py" line="400"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="413"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="418"/>
         <source>Finding images for you…</source>
         <translation>이미지를 고르고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="400"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="418"/>
         <source>This takes only a moment.</source>
         <translation>잠시만 기다려 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="404"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="422"/>
         <source>For you</source>
         <translation>맞춤 추천</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="372"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="390"/>
         <source>For you · %1</source>
         <translation>맞춤 추천 · %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="374"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="392"/>
         <source>Picked from what you liked, to suit this mood.</source>
         <translation>좋아요를 누르신 이미지를 바탕으로 지금 기분에 맞게 골랐어요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="386"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="404"/>
         <source>Tell us your mood — we&apos;ll pick images for it</source>
         <translation>지금 기분을 알려 주세요 — 어울리는 이미지를 골라 드릴게요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="387"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="405"/>
         <source>Tap “Choose my mood”.</source>
         <translation>“기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="389"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="407"/>
         <source>Step closer — we&apos;ll pick images for your mood</source>
         <translation>가까이 와 보세요 — 기분에 맞는 이미지를 골라 드릴게요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="390"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="408"/>
         <source>Or tap “Choose my mood”.</source>
         <translation>또는 “기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="392"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="410"/>
         <source>Still reading your mood…</source>
         <translation>기분을 읽고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="393"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="411"/>
         <source>Look at the camera, or tap “Choose my mood”.</source>
         <translation>카메라를 바라보시거나 “기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="396"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="414"/>
         <source>This is taking longer than usual. Tap Next to try again.</source>
         <translation>평소보다 오래 걸리고 있어요. 다음을 눌러 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="398"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="416"/>
         <source>These images could not be shown</source>
         <translation>이미지를 보여 드리지 못했어요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="399"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="417"/>
         <source>Tap Next to try again, or choose another mood.</source>
         <translation>다음을 눌러 다시 시도하시거나 다른 기분을 골라 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="381"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="399"/>
         <source>Tap Like on the images you love, or Next for more.</source>
         <translation>마음에 드는 이미지에 좋아요를 누르거나, 다음을 눌러 더 보세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="403"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="421"/>
         <source>Emotion</source>
         <translation>감정</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="405"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="423"/>
         <source>Next</source>
         <translation>다음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="406"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="424"/>
         <source>Choose my mood</source>
         <translation>기분 직접 고르기</translation>
     </message>
@@ -1057,27 +1057,27 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
         <translation>좋아요를 저장하지 못했어요. 다시 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="35"/>
-        <source>Likes can&apos;t be saved right now. Staff have been told.</source>
-        <translation>지금은 좋아요를 저장할 수 없어요. 직원에게 알렸어요.</translation>
+        <location filename="../../kiosk/ui/notices.py" line="37"/>
+        <source>Likes can&apos;t be saved right now. Please tell a member of staff.</source>
+        <translation>지금은 좋아요를 저장할 수 없어요. 직원에게 알려 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="42"/>
+        <location filename="../../kiosk/ui/notices.py" line="44"/>
         <source>No new images could be shown just now. Please try again in a moment.</source>
         <translation>지금은 새 이미지를 보여 드리지 못했어요. 잠시 후 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="47"/>
+        <location filename="../../kiosk/ui/notices.py" line="49"/>
         <source>Something went wrong. Please try again.</source>
         <translation>잠시 문제가 생겼어요. 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="52"/>
+        <location filename="../../kiosk/ui/notices.py" line="54"/>
         <source>No camera here: you choose your mood.</source>
         <translation>이 키오스크에는 카메라가 없어요: 기분을 직접 골라 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="57"/>
+        <location filename="../../kiosk/ui/notices.py" line="59"/>
         <source>The camera is taking a break. You can pick your mood instead.</source>
         <translation>카메라가 잠시 쉬고 있어요. 대신 지금 기분을 골라 주세요.</translation>
     </message>

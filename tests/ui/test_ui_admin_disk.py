@@ -41,6 +41,8 @@ def test_the_disk_tile_is_red_while_full_and_clears_when_space_is_freed(
     assert "Disk" not in win.admin.tiles["other"].detail.text()  # a tile of its own
     # space freed: the next refresh (every 2 s) says so, though the queue's line stays
     # until its next save works
+    win.set_status(_status(DISK_FULL, 4.0))  # a small partition: 4 MB is room enough
+    assert tile.value.text() == ("공간 확보됨" if ko else "Space freed")
     win.set_status(_status(DISK_FULL, 850.0))
     assert tile.value.text() == ("공간 확보됨" if ko else "Space freed")
     assert theme.DANGER.name() not in tile.value.styleSheet()

@@ -161,8 +161,8 @@ def test_a_like_no_retry_can_save_says_so_long_enough_and_clear_of_the_buttons(
     toast = win.toast
     assert toast.isVisible()
     assert toast.text() == (
-        "지금은 좋아요를 저장할 수 없어요. 직원에게 알렸어요." if language == "ko"
-        else "Likes can't be saved right now. Staff have been told.")
+        "지금은 좋아요를 저장할 수 없어요. 직원에게 알려 주세요." if language == "ko"
+        else "Likes can't be saved right now. Please tell a member of staff.")
     assert_no_internals(toast.text())
     timer = toast.findChild(QTimer, "toast-timer")
     assert timer is not None and timer.interval() >= 4000
