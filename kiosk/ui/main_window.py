@@ -256,6 +256,7 @@ class MainWindow(QWidget):
 
     def show_page(self, page: Page, images: Mapping[str, QImage]) -> None:
         self.main.show_page(page, images)
+        self._drop_page_notice()  # a new page came: "no new images" is out of date
 
     def set_mode(self, mode: RecommendMode, personalization_ready: bool) -> None:
         self.main.set_mode(mode, personalization_ready)
@@ -335,6 +336,14 @@ class MainWindow(QWidget):
         """No page for this visitor (`MainScreen.clear_page`): placeholders, and the
         header says why."""
         self.main.clear_page()
+        self._drop_page_notice()  # the header says it now: not two messages at once
+
+    def _drop_page_notice(self) -> None:
+        """Hide the toast if it is Next's "No new images could be shown just now"
+        (`show_page_not_changed`): a page drawn, or the header saying these images
+        could not be shown, supersedes it (fresh tester round 9: both on screen)."""
+        if self.toast.isVisible() and self.toast.text() == str(notices.page_not_shown()):
+            self.toast.hide()
 
     def show_page_not_changed(self) -> None:
         """The page asked for could not be made: the visitor is told (a toast)."""

@@ -177,3 +177,21 @@ def test_a_like_no_retry_can_save_says_so_long_enough_and_clear_of_the_buttons(
     # a passing failure still invites a retry
     win.show_like_failed(item, DB_DETAIL)
     assert "다시 눌러" in toast.text() if language == "ko" else "try again" in toast.text()
+
+
+def test_the_no_new_images_notice_goes_when_the_page_changes(make_window: Any) -> None:
+    """Next's "No new images could be shown just now" is superseded by the header that
+    says these images could not be shown (a new mood, the catalog away) and by a page
+    drawn; a like's notice is not (old code: both messages on screen, tester round 9)."""
+    win = make_window()
+    win._show("main")
+    win.show_page_not_changed()
+    assert win.toast.isVisible() and win.toast.text() == str(notices.page_not_shown())
+    win.clear_page()
+    assert not win.toast.isVisible()
+    win.show_page_not_changed()
+    win.show_page(*make_page())
+    assert not win.toast.isVisible()
+    win.show_like_failed("emotions/happy/a.jpg", "disk I/O error")
+    win.clear_page()
+    assert win.toast.isVisible()  # the like's notice stays its time
