@@ -20,6 +20,7 @@ from kiosk.app import Kiosk
 from kiosk.backend import KioskBackend, PageResult
 from kiosk.config import load_settings
 from kiosk.controllers.visit import VisitController
+from kiosk.events.errors import EventsError
 from kiosk.fleet.metrics import bucket_datums
 from kiosk.testing import FakeClock
 from tests.test_controller import QueuedWorker
@@ -109,11 +110,17 @@ def test_a_like_that_is_not_saved_is_not_counted(
                                  backend)
     controller.on_mood_picked("calm")
     assert controller.page is not None
-    queue, backend.queue = backend.queue, None  # likes cannot be saved now
+    queue = backend.queue
+    assert queue is not None
+
+    def refused(_like: object) -> int:  # likes cannot be saved now (the disk is full)
+        raise EventsError("the disk is full")
+
+    saving, queue.record_like = queue.record_like, refused  # type: ignore[method-assign,assignment]
     try:
         controller.on_like(controller.page.item_ids[0])
     finally:
-        backend.queue = queue
+        queue.record_like = saving  # type: ignore[method-assign]
     assert rec.snapshot().likes == 0
 
 
