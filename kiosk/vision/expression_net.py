@@ -199,11 +199,13 @@ def resize_bilinear_tf(image: np.ndarray, size: int) -> np.ndarray:
     return top
 
 
-def prepare_rgb(rgb: np.ndarray) -> np.ndarray:
-    """An RGB face crop (H, W, 3) -> network input (3, 112, 112) float32."""
+def prepare_rgb(rgb: np.ndarray, size: int = INPUT_SIZE) -> np.ndarray:
+    """An RGB face crop (H, W, 3) -> network input (3, size, size) float32, as
+    face-api's `toBatchTensor(size, true)` + `normalize` + `/ 255` (112 here; the
+    recognition net's 150, `kiosk.vision.recognition_net.prepare_rgb`)."""
     square = pad_to_square(rgb)
-    if square.shape[0] != INPUT_SIZE:
-        resized = resize_bilinear_tf(square, INPUT_SIZE)
+    if square.shape[0] != size:
+        resized = resize_bilinear_tf(square, size)
     else:
         resized = square.astype(np.float32)
     x = (resized - np.asarray(MEAN_RGB, np.float32)) / np.float32(255.0)

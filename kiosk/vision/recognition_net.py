@@ -32,7 +32,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from kiosk.vision.expression_net import MEAN_RGB, pad_to_square, resize_bilinear_tf
+from kiosk.vision import expression_net
 
 INPUT_SIZE = 150
 DESCRIPTOR_SIZE = 128
@@ -178,11 +178,6 @@ class FaceRecognitionNet(nn.Module):
 
 def prepare_rgb(rgb: np.ndarray) -> np.ndarray:
     """An RGB face crop (H, W, 3) -> network input (3, 150, 150) float32, as
-    face-api's `toBatchTensor(150, true)` + `normalize` + `/ 255`."""
-    square = pad_to_square(rgb)
-    if square.shape[0] != INPUT_SIZE:
-        resized = resize_bilinear_tf(square, INPUT_SIZE)
-    else:
-        resized = square.astype(np.float32)
-    x = (resized - np.asarray(MEAN_RGB, np.float32)) / np.float32(255.0)
-    return np.ascontiguousarray(x.transpose(2, 0, 1))
+    face-api's `toBatchTensor(150, true)` + `normalize` + `/ 255`: the expression
+    net's preparation at this net's size."""
+    return expression_net.prepare_rgb(rgb, INPUT_SIZE)
