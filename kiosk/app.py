@@ -377,6 +377,11 @@ class Kiosk:
         self.cleanups.register("settings check", self.settings_check.stop, inline=True)
         self.events_worker.start()
         self.events_worker.submit(self.backend.open_events, on_result=self._start_uploader)
+        # a queue that could not be opened now (a full disk) is opened later by a like:
+        # its uploads start then, not at the next start (the events worker's bridge
+        # brings it to this thread)
+        self.backend.late_open_listeners.append(
+            self.events_worker.on_result(self._start_uploader))
         # stopped after the recommend worker (clean-ups run in reverse), so the last
         # page's impression still reaches it; its queued likes are saved, not dropped
         self.cleanups.register("events worker", self._stop_events, 25.0)
@@ -417,9 +422,10 @@ class Kiosk:
         return self.worker.stop(6.0, last=self.backend.close)
 
     def _start_uploader(self, queue: Queue | None) -> None:
-        """GUI thread, once the queue is open: build and start the uploader (its own
-        thread) with its own stop budget, registered after the events worker so it
-        stops first."""
+        """GUI thread, once the queue is open (at start, or later by a like when it
+        could not be opened at start): build and start the uploader (its own thread),
+        once, with its own stop budget, registered after the events worker so it stops
+        first."""
         if queue is None or self.uploader is not None:
             return
         from kiosk.events.queue import EventQueue
