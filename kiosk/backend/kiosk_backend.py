@@ -318,7 +318,8 @@ class KioskBackend:
             self._recommender.close()
 
     def close_events(self) -> None:
-        """Events-thread clean-up, after the uploader stopped: close the queue."""
+        """Events-thread clean-up: wait for the uploader (asked to stop first by the
+        shutdown, so its call in flight has mostly ended by now), then close the queue."""
         if self.uploader is not None:  # its own wait: the call in flight and its ack
             self.uploader.stop()
         if self.queue is not None:
