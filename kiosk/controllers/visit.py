@@ -325,6 +325,16 @@ class VisitController(QObject):
         elif not self._mood_hold.holds(reading.emotion, first=self.emotion is None
                                        or self.page is None, last_tap=self._visit_tap()):
             self._set_emotion(reading)
+        elif self.page is not None:
+            self._show_page_mood(self.page)
+
+    def _show_page_mood(self, page: Page) -> None:
+        """A new mood is held back from the shopper's page: the badge keeps the page's
+        mood (never another beside its headline), without a figure. Before, it kept
+        that mood's last live confidence, read as the face changed ("Happy, 13 %
+        confidence" beside an angry face: tester round 10)."""
+        self._unshown_reading = None  # a reading of a mood the camera no longer reads
+        self.view.show_page_mood(page.emotion)
 
     def _visit_tap(self) -> float:
         """This visit's last touch of the screen (-inf without one): the previous
@@ -703,6 +713,8 @@ class VisitController(QObject):
         if unshown is not None and unshown.emotion is result.page.emotion:
             self._unshown_reading = None
             self.view.show_emotion(unshown)  # the new mood, beside its page
+        elif self._mood_hold.held is not None and not self.manual and self._face_in_view:
+            self._show_page_mood(result.page)  # Next while a new mood is held
         for item_id in result.page.item_ids:
             if item_id in self._liked_saved:  # liked earlier this visit: say so
                 self.view.show_like_confirmed(item_id)
