@@ -47,7 +47,6 @@ from kiosk.heap import release_free_heap
 from kiosk.imaging import ImageError, load_image
 from kiosk.recommend import features as feats
 from kiosk.recommend.catalog_names import (  # noqa: F401 (item_id, MAX_ITEM_ID: the API)
-    CONTROL_PROBLEM,
     ID_PREFIX,
     MAX_ITEM_ID,
     assign_ids,
