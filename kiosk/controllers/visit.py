@@ -355,13 +355,13 @@ class VisitController(QObject):
     def _someone_else_came(self, result: VisionResult) -> bool:
         """A face starts vision's visit after the visitor's ended (out of view longer
         than `vision.visit_grace_s`), and it is known to be someone else
-        (`VisionResult.someone_else`: its face descriptor over 0.6 from theirs before the
+        (`VisionResult.someone_else`: its face descriptor over 0.5 from theirs before the
         gap, `kiosk.vision.face_identity`; with `vision.identity_check` off, looks under
         `vision.switch_similarity`), and nobody touched the screen while they were out of
         view (the toucher's face is theirs, as for a picked mood, within
-        `MANUAL_ADOPT_S`). A face not known either way goes on in the visit, read
-        afresh: ending the visit of the same person back in another pose or light
-        would lose their likes' "For you". Within the grace, vision asks the
+        `MANUAL_ADOPT_S`). Without descriptors, a face not known either way by its looks
+        goes on in the visit, read afresh: the looks of one person after a head turn
+        and of two people overlap too much to end a visit on them. Within the grace, vision asks the
         same of a face that follows the visitor's lost track (`new_person`); before,
         past it any face went on in the visit and saw "For you" pages made from the
         previous shopper's likes. A picked mood's owner is `_face_after_pick`'s to
