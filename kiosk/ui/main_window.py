@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.camera.capture import CameraState
 from kiosk.config import Settings
-from kiosk.domain import EmotionReading, Page, RecommendMode
+from kiosk.domain import Emotion, EmotionReading, Page, RecommendMode
 from kiosk.ui import card_layout, notices, theme
 from kiosk.ui.admin_panel import AdminPanel
 from kiosk.ui.attract import AttractScreen
@@ -256,6 +256,9 @@ class MainWindow(QWidget):
 
     def show_emotion(self, reading: EmotionReading | None) -> None:
         self.main.show_emotion(reading)
+
+    def show_page_mood(self, emotion: Emotion) -> None:
+        self.main.show_page_mood(emotion)
 
     def show_page(self, page: Page, images: Mapping[str, QImage]) -> None:
         self.main.show_page(page, images)
