@@ -14,7 +14,8 @@ and loads the models on its own thread; the periodic catalog sync; identity) →
 controllers. Nothing slow runs on the GUI thread, and torch is not imported before
 the window shows: the camera preview is up in about a second and the rest fills in
 as the parts report ready (`kiosk.startup` logs the figures). Shutdown runs the
-registered clean-ups in reverse order, each with a time budget.
+registered clean-ups in reverse order, each with a time budget, all of them within
+`kiosk.lifecycle.SHUTDOWN_BUDGET_S` (systemd's TimeoutStopSec less a margin).
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ from kiosk.controllers.seams import View
 from kiosk.controllers.visit import VisitController
 from kiosk.domain import Emotion
 from kiosk.events.uploader import MAX_STOP_WAIT_S, UploaderState
-from kiosk.lifecycle import Cleanups
+from kiosk.lifecycle import SHUTDOWN_BUDGET_S, Cleanups
 from kiosk.recommend.pacing import IndexPacer
 from kiosk.startup import StartupWatch
 from kiosk.status import AppStatus, KioskStatus, QueueStatus
@@ -262,9 +263,15 @@ class Kiosk:
                 rec.add_counts_listener(publisher.on_counts)  # a restart leaves at once
 
             rec.call_on_thread(open_fleet)
-            # stop() waits for a PutMetricData in flight and its ack (the read timeout)
-            self.cleanups.register("fleet metrics", lambda: all([p.stop() for p in fleet]),
-                                   MAX_STOP_WAIT_S + 1.0)
+
+            def stop_fleet() -> bool:
+                # waits for a PutMetricData in flight and its ack (connect + read
+                # timeout + 1 s, at most 10 s), within what is left of the shutdown's
+                # budget (the uploader's call in flight may have taken some of it)
+                return all([p.stop(self.cleanups.share(p.uploader.stop_wait_s))
+                            for p in fleet])
+
+            self.cleanups.register("fleet metrics", stop_fleet, MAX_STOP_WAIT_S + 1.0)
         # a restart only after an unclean end (crash, kill, watchdog), as in the panel
         rec.started(unclean_previous_exit=bool(self.history and self.history.after_unclean))
         self.window.mood_picked.connect(lambda _value: rec.mood_picked())
@@ -377,6 +384,11 @@ class Kiosk:
         self.cleanups.register("settings check", self.settings_check.stop, inline=True)
         self.events_worker.start()
         self.events_worker.submit(self.backend.open_events, on_result=self._start_uploader)
+        # a queue that could not be opened now (a full disk) is opened later by a like:
+        # its uploads start then, not at the next start (the events worker's bridge
+        # brings it to this thread)
+        self.backend.late_open_listeners.append(
+            self.events_worker.on_result(self._start_uploader))
         # stopped after the recommend worker (clean-ups run in reverse), so the last
         # page's impression still reaches it; its queued likes are saved, not dropped
         self.cleanups.register("events worker", self._stop_events, 25.0)
@@ -417,9 +429,10 @@ class Kiosk:
         return self.worker.stop(6.0, last=self.backend.close)
 
     def _start_uploader(self, queue: Queue | None) -> None:
-        """GUI thread, once the queue is open: build and start the uploader (its own
-        thread) with its own stop budget, registered after the events worker so it
-        stops first."""
+        """GUI thread, once the queue is open (at start, or later by a like when it
+        could not be opened at start): build and start the uploader (its own thread),
+        once, with its own stop budget, registered after the events worker so it stops
+        first."""
         if queue is None or self.uploader is not None:
             return
         from kiosk.events.queue import EventQueue
@@ -433,8 +446,11 @@ class Kiosk:
             return
         uploader.start()
         self.uploader = self.backend.uploader = uploader
-        # stop() waits for the call in flight and its ack (the current read timeout)
-        self.cleanups.register("uploader", uploader.stop, MAX_STOP_WAIT_S + 1.0)
+        # the first clean-up (registered last): asked to stop at once, its call in flight
+        # ends while the other parts stop (before, its wait, up to 11 s, came first and
+        # the fleet metrics' wait added to it); the events worker's last job
+        # (`KioskBackend.close_events`) waits for it before the queue closes
+        self.cleanups.register("uploader", uploader.request_stop, inline=True)
 
     def _stop_events(self) -> bool:
         # save every like still queued (a lock is retried within its bound), then
@@ -496,7 +512,8 @@ class Kiosk:
     def shutdown(self) -> list[str]:
         """Run the clean-ups; returns the names of those that did not finish."""
         log.info("shutting down")
-        failed = self.cleanups.run()
+        # every wait together within one budget that fits systemd's TimeoutStopSec
+        failed = self.cleanups.run(SHUTDOWN_BUDGET_S)
         if failed:
             log.warning("shutdown: %s did not stop cleanly", ", ".join(failed))
         return failed

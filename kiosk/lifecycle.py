@@ -11,6 +11,13 @@ counts as not finished, like one that overran: `run()` names it, so the caller k
 thread may still be inside native code (torch, an image decoder, a driver) and must not
 let the interpreter finalize around it (that aborts: "terminate called without an
 active exception").
+
+One budget bounds the whole shutdown (`run(budget_s)`, the app's `SHUTDOWN_BUDGET_S`):
+each clean-up waits at most its own budget and never past the shutdown's deadline, so
+the budgets, which add up to far more, cannot take the shutdown past systemd's
+`TimeoutStopSec` (build/systemd/kiosk.service), after which systemd SIGKILLs the kiosk
+mid-shutdown. A clean-up that needs a timeout of its own (a stop that waits for a call
+in flight) asks `share(wanted)` for what is left.
 """
 
 from __future__ import annotations
@@ -22,10 +29,39 @@ from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
+# The whole shutdown's waits together, in seconds: systemd's TimeoutStopSec (20 s in
+# build/systemd/kiosk.service; tests/test_lifecycle.py checks) less 5 s for what comes
+# before and after the clean-ups (the event loop's end, closing the window, the logs,
+# the interpreter's exit). Before, the event uploader's wait for its call in flight (up
+# to 11 s) and the fleet metrics' (up to 11 s) ran one after the other, among others.
+SHUTDOWN_BUDGET_S = 15.0
+SHUTDOWN_MARGIN_S = 5.0  # TimeoutStopSec at least SHUTDOWN_BUDGET_S plus this
+
+
+def _join(thread: threading.Thread, timeout_s: float) -> None:
+    thread.join(timeout_s)
+
 
 class Cleanups:
-    def __init__(self) -> None:
+    """`clock` and `join` are the monotonic clock and `Thread.join`; a test passes fakes
+    to add up the waits without waiting."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic,
+                 join: Callable[[threading.Thread, float], None] = _join) -> None:
         self._items: list[tuple[str, Callable[[], object], float, bool]] = []
+        self._clock = clock
+        self._join = join
+        self._deadline: float | None = None  # while `run` runs with a budget
+
+    def time_left(self) -> float:
+        """Seconds left of the running shutdown's budget (inf outside a budgeted `run`)."""
+        deadline = self._deadline
+        return float("inf") if deadline is None else max(0.0, deadline - self._clock())
+
+    def share(self, wanted_s: float) -> float:
+        """`wanted_s`, or what is left of the shutdown's budget when that is less: the
+        timeout for a wait inside a clean-up (a call in flight)."""
+        return min(wanted_s, self.time_left())
 
     def names(self) -> list[str]:
         """The registered clean-ups' names, in registration order (run in reverse)."""
@@ -35,9 +71,18 @@ class Cleanups:
                  *, inline: bool = False) -> None:
         self._items.append((name, fn, timeout_s, inline))
 
-    def run(self) -> list[str]:
+    def run(self, budget_s: float | None = None) -> list[str]:
         """Run every clean-up, newest first; returns the names that failed, timed out or
-        returned False (their thread did not stop)."""
+        returned False (their thread did not stop). With `budget_s`, the waits of all of
+        them together end within it: each waits at most its own budget or what is left,
+        whichever is less (one reached with nothing left is started, not waited for)."""
+        self._deadline = None if budget_s is None else self._clock() + budget_s
+        try:
+            return self._run_all()
+        finally:
+            self._deadline = None
+
+    def _run_all(self) -> list[str]:
         failed: list[str] = []
         while self._items:
             name, fn, timeout_s, inline = self._items.pop()
@@ -65,10 +110,16 @@ class Cleanups:
 
             runner = threading.Thread(target=call, name=f"kiosk-cleanup-{name}", daemon=True)
             runner.start()
-            runner.join(timeout_s)
+            wait_s = self.share(timeout_s)
+            self._join(runner, wait_s)
             took = time.monotonic() - started
             if runner.is_alive():
-                log.warning("shutdown: %s did not finish within %.1f s; moving on", name, timeout_s)
+                if wait_s < timeout_s:
+                    log.warning("shutdown: %s did not finish within the %.1f s left of the "
+                                "shutdown's budget; moving on", name, wait_s)
+                else:
+                    log.warning("shutdown: %s did not finish within %.1f s; moving on",
+                                name, timeout_s)
                 failed.append(name)
             elif errors:
                 log.error("shutdown: %s failed: %s", name, errors[0])

@@ -157,6 +157,9 @@ class FakeView(View):
     def show_emotion(self, reading: EmotionReading | None) -> None:
         self._record("show_emotion", reading)
 
+    def show_page_mood(self, emotion: Emotion) -> None:
+        self._record("show_page_mood", emotion)
+
     def show_page(self, page: Page, images: dict[str, Any]) -> None:
         self._record("show_page", page, images)
 

@@ -188,12 +188,30 @@ def counts_only(b: BucketStats) -> BucketStats:
     return out
 
 
+def early_part(b: BucketStats) -> BucketStats:
+    """`counts_only(b)` with its camera seconds: what an early write of an open bucket
+    puts in the store. Camera seconds add up within a bucket as counts do, so a report
+    of the store (`kiosk-admin report`) has the open bucket's camera time too; the
+    fleet, which takes camera time only from a closed bucket, gets `counts_only`."""
+    out = counts_only(b)
+    out.camera_s = dict(b.camera_s)
+    return out
+
+
+def has_camera_time(b: BucketStats) -> bool:
+    """Whether `b` holds any camera seconds."""
+    return any(v > 0 for v in b.camera_s.values())
+
+
 def minus_counts(b: BucketStats, saved: BucketStats) -> BucketStats:
-    """`b` (gauges and all) less the counts of `saved`, an earlier `counts_only` copy
-    of the same bucket: the part not yet written."""
+    """`b` (gauges and all) less the counts and camera seconds of `saved`, an earlier
+    `counts_only` or `early_part` copy of the same bucket: the part not yet written."""
+    camera = {state: seconds - saved.camera_s.get(state, 0.0)
+              for state, seconds in b.camera_s.items()}
     out = BucketStats(b.start, b.span_s, dwell_hist=[
         n - m for n, m in zip(b.dwell_hist, saved.dwell_hist, strict=True)],
-        camera_s=dict(b.camera_s), fps_mean=b.fps_mean, vision_p95_ms=b.vision_p95_ms,
+        camera_s={state: seconds for state, seconds in camera.items() if seconds > 1e-9},
+        fps_mean=b.fps_mean, vision_p95_ms=b.vision_p95_ms,
         queue_depth=b.queue_depth, queue_delta=b.queue_delta, dead_letters=b.dead_letters,
         disk_free_mb=b.disk_free_mb, suppressed_visits=b.suppressed_visits)
     for name in COUNT_FIELDS:

@@ -41,6 +41,8 @@ from kiosk.analytics.bucket import (
     BucketStats,
     Mix,
     counts_only,
+    early_part,
+    has_camera_time,
     has_counts,
     minus_counts,
     percentile,
@@ -335,7 +337,9 @@ class Recorder:
         """Write the open bucket's counts gained since its last early write now, to the
         store only (the listeners get the whole bucket when it closes), so a kiosk
         that crashes before the bucket's end still reports its visits, likes, crashes
-        and restarts. The analytics thread does this each minute and after a like or a
+        and restarts; the camera's seconds up to now go with them, so a report of the
+        store has the open bucket's camera time (the counts listeners get no camera
+        time: `counts_only`). The analytics thread does this each minute and after a like or a
         start after a crash; when the bucket closes only the rest is written (the
         store adds rows of the same start), so nothing is counted twice."""
         with self._lock:
@@ -354,9 +358,11 @@ class Recorder:
             closed, self._closed = self._closed, []
         for counts in early:
             self._write_early(counts)
+            if not has_counts(counts):  # camera seconds only: the store's, not the fleet's
+                continue
             for listener in list(self._early_listeners):
                 try:
-                    listener(counts)
+                    listener(counts_only(counts))
                 except Exception:
                     log.exception("analytics counts listener %r failed", listener)
         for bucket, mix, saved in closed:
@@ -441,12 +447,16 @@ class Recorder:
     # ------------------------------------------------------------------ internals (locked)
 
     def _save_counts(self) -> None:
-        """Queue the open bucket's counts gained since its last early write (locked)."""
+        """Queue the open bucket's counts and camera seconds gained since its last early
+        write (locked). The camera's time in its current state counts up to now, as
+        `unsaved` and a closed bucket count it: before, the store had no camera time for
+        the open bucket, so `kiosk-admin report` showed none for it."""
         o = self._open
+        self._account_camera(self._clock())
         counts = o.stats if o.saved is None else minus_counts(o.stats, o.saved)
-        if has_counts(counts):
-            self._early.append(counts_only(counts))
-            o.saved = counts_only(o.stats)
+        if has_counts(counts) or has_camera_time(counts):
+            self._early.append(early_part(counts))
+            o.saved = early_part(o.stats)
 
     def _align(self, t: float) -> float:
         return t - (t % self.bucket_s)

@@ -98,6 +98,9 @@ class KioskBackend:
         # called with each like once it is durably queued (events thread): the audience
         # analytics count a like here, once, never from what the screen shows
         self.like_listeners: list[Callable[[Like], None]] = []
+        # called with the queue when one that could not be opened at start opens later
+        # (a like opened it; events thread): kiosk.app starts the uploader then
+        self.late_open_listeners: list[Callable[[Queue], None]] = []
 
     @property
     def recommender(self) -> Recommender:
@@ -171,7 +174,8 @@ class KioskBackend:
         """Open the event queue (a damaged file is moved aside and a fresh one opened);
         returns it, or None with `open_error` set when it cannot be opened at all. Tried
         at start and again by each like while it is not open (a disk full at start and
-        freed later: before, likes failed until a restart)."""
+        freed later: before, likes failed until a restart); a late open tells
+        `late_open_listeners` (kiosk.app starts the uploader then)."""
         if self.queue is not None or self._events_opener is None:
             return self.queue
         try:
@@ -181,10 +185,16 @@ class KioskBackend:
                                f"({exc})")
             log.error("%s", self.open_error)
             return None
-        if self.open_error:  # it failed before (at start: a full disk, since freed)
-            log.warning("the event queue is open now; likes are saved again (uploads, "
-                        "if configured, start at the kiosk's next start)")
+        late = bool(self.open_error)  # it failed before (at start: a full disk, since freed)
         self.open_error = getattr(self.queue, "problem", "") or ""
+        if late:
+            log.warning("the event queue is open now; likes are saved again (uploads, "
+                        "if configured, start now)")
+            for listener in list(self.late_open_listeners):
+                try:
+                    listener(self.queue)
+                except Exception:  # the queue is open and the like goes on regardless
+                    log.exception("late-open listener %r failed", listener)
         return self.queue
 
     # ------------------------------------------------------------------ the catalog folder
@@ -308,7 +318,8 @@ class KioskBackend:
             self._recommender.close()
 
     def close_events(self) -> None:
-        """Events-thread clean-up, after the uploader stopped: close the queue."""
+        """Events-thread clean-up: wait for the uploader (asked to stop first by the
+        shutdown, so its call in flight has mostly ended by now), then close the queue."""
         if self.uploader is not None:  # its own wait: the call in flight and its ack
             self.uploader.stop()
         if self.queue is not None:

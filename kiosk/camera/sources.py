@@ -63,7 +63,11 @@ class FrameSource(Protocol):
 
     Optional: `fingerprint() -> object`, a cheap, never-raising summary of whether
     and how the source is there (None: unknown). While LOST, Capture reopens as
-    soon as it changes, so a source that comes back is LIVE within a second."""
+    soon as it changes, so a source that comes back is LIVE within a second.
+
+    Optional: `lost_advice() -> str`, what the operator should check when the source
+    is lost ("check the video file /x.mp4: …"); without it, a camera's (cable, power,
+    another program using it)."""
 
     name: str
     nominal_fps: float
@@ -281,6 +285,11 @@ class VideoFileSource:
         backend does not say)."""
         return None if self._cap is None else int(self._cap.get(cv2.CAP_PROP_N_THREADS))
 
+    def lost_advice(self) -> str:
+        """What to check when the file is lost (not a camera's cable)."""
+        return (f"check the video file {self.path} (is it still there and readable? its "
+                "disk or network share mounted?) and [camera] source")
+
     def fingerprint(self) -> object:
         """The file's size and modification time (None while it is missing)."""
         try:
@@ -345,6 +354,12 @@ class PendingPathSource:
     def close(self) -> None:
         if self.inner is not None:
             self.inner.close()
+
+    def lost_advice(self) -> str:
+        if self.inner is not None:
+            return self.inner.lost_advice()
+        return (f"check {self.path}, a video file or a folder of images (is it there and "
+                "readable? its USB stick or network share mounted?) and [camera] source")
 
     def fingerprint(self) -> object:
         """The inner source's fingerprint; None while the path is missing."""

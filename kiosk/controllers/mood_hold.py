@@ -37,6 +37,11 @@ class MoodHold:
         self._clock = clock
         self._held: tuple[Emotion, float] | None = None  # the new mood, and since when
 
+    @property
+    def held(self) -> Emotion | None:
+        """The new mood held back now, or None."""
+        return self._held[0] if self._held is not None else None
+
     def reset(self) -> None:
         """The page's mood came back, changed, or the visit ended: nothing is held."""
         self._held = None

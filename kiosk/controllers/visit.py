@@ -325,6 +325,16 @@ class VisitController(QObject):
         elif not self._mood_hold.holds(reading.emotion, first=self.emotion is None
                                        or self.page is None, last_tap=self._visit_tap()):
             self._set_emotion(reading)
+        elif self.page is not None:
+            self._show_page_mood(self.page)
+
+    def _show_page_mood(self, page: Page) -> None:
+        """A new mood is held back from the shopper's page: the badge keeps the page's
+        mood (never another beside its headline), without a figure. Before, it kept
+        that mood's last live confidence, read as the face changed ("Happy, 13 %
+        confidence" beside an angry face: tester round 10)."""
+        self._unshown_reading = None  # a reading of a mood the camera no longer reads
+        self.view.show_page_mood(page.emotion)
 
     def _visit_tap(self) -> float:
         """This visit's last touch of the screen (-inf without one): the previous
@@ -345,13 +355,13 @@ class VisitController(QObject):
     def _someone_else_came(self, result: VisionResult) -> bool:
         """A face starts vision's visit after the visitor's ended (out of view longer
         than `vision.visit_grace_s`), and it is known to be someone else
-        (`VisionResult.someone_else`: its face descriptor over 0.6 from theirs before the
+        (`VisionResult.someone_else`: its face descriptor over 0.5 from theirs before the
         gap, `kiosk.vision.face_identity`; with `vision.identity_check` off, looks under
         `vision.switch_similarity`), and nobody touched the screen while they were out of
         view (the toucher's face is theirs, as for a picked mood, within
-        `MANUAL_ADOPT_S`). A face not known either way goes on in the visit, read
-        afresh: ending the visit of the same person back in another pose or light
-        would lose their likes' "For you". Within the grace, vision asks the
+        `MANUAL_ADOPT_S`). Without descriptors, a face not known either way by its looks
+        goes on in the visit, read afresh: the looks of one person after a head turn
+        and of two people overlap too much to end a visit on them. Within the grace, vision asks the
         same of a face that follows the visitor's lost track (`new_person`); before,
         past it any face went on in the visit and saw "For you" pages made from the
         previous shopper's likes. A picked mood's owner is `_face_after_pick`'s to
@@ -703,6 +713,8 @@ class VisitController(QObject):
         if unshown is not None and unshown.emotion is result.page.emotion:
             self._unshown_reading = None
             self.view.show_emotion(unshown)  # the new mood, beside its page
+        elif self._mood_hold.held is not None and not self.manual and self._face_in_view:
+            self._show_page_mood(result.page)  # Next while a new mood is held
         for item_id in result.page.item_ids:
             if item_id in self._liked_saved:  # liked earlier this visit: say so
                 self.view.show_like_confirmed(item_id)

@@ -35,7 +35,8 @@ lasts one call) and lets it go when idle or waiting to retry; the other waits fo
 out) sends nothing more: the other one sends those rows.
 
 `stop()` waits for the call in flight (connect + the current read timeout) and its
-ack, at most `MAX_STOP_WAIT_S` (the kiosk must stop within systemd's TimeoutStopSec);
+ack, at most `MAX_STOP_WAIT_S` (the kiosk must stop within systemd's TimeoutStopSec;
+its shutdown calls `request_stop` first, so that wait overlaps the other parts' stops);
 rows of a call still unanswered then are sent again at the next start, with the same
 event ids, which Personalize ignores.
 With `record_status` (the kiosk's) the state, last error and next try are written to the
@@ -214,14 +215,20 @@ class Uploader:
         return min(MAX_STOP_WAIT_S,
                    self._aws.connect_timeout_s + self._aws.read_timeout_s + ACK_WAIT_S)
 
+    def request_stop(self) -> None:
+        """Ask the thread to stop after the call in flight (and its ack), without
+        waiting: the kiosk's shutdown asks first, so that the call ends while the other
+        parts stop, and `stop` (the events worker's last job) then waits for the rest."""
+        self.queue.remove_listener(self.wake)
+        self._stop.set()
+        self._wake.set()
+
     def stop(self, timeout: float | None = None) -> bool:
         """Stop the thread (an in-flight call finishes or times out first, and its rows
         are acked); True when it ended within `timeout` (None: `stop_wait_s`)."""
         if timeout is None:
             timeout = self.stop_wait_s
-        self.queue.remove_listener(self.wake)
-        self._stop.set()
-        self._wake.set()
+        self.request_stop()
         thread, stopped = self._thread, True
         if thread is not None:
             thread.join(timeout)

@@ -76,6 +76,9 @@ class ViewAdapter:
     def show_emotion(self, reading: EmotionReading | None) -> None:
         self.window.show_emotion(reading)
 
+    def show_page_mood(self, emotion: Emotion) -> None:
+        self.window.show_page_mood(emotion)
+
     def show_page(self, page: Page, images: Mapping[str, np.ndarray]) -> None:
         self.window.show_page(page, {k: shared_rgb_qimage(v) for k, v in images.items()})
 

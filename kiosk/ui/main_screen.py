@@ -54,6 +54,7 @@ class EmotionBadge(QWidget):
         super().__init__(parent)
         self._metrics = theme.Metrics()
         self._reading: EmotionReading | None = None
+        self._live = True  # the reading is the camera's now (not only the page's mood)
         self._camera_off = False
         self.face = FaceIcon(self)
         self.name = _label(self, "emotion-name")
@@ -76,8 +77,11 @@ class EmotionBadge(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.retranslate()
 
-    def set_reading(self, reading: EmotionReading | None) -> None:
+    def set_reading(self, reading: EmotionReading | None, *, live: bool = True) -> None:
+        """`live` False: `reading` is the page's mood while the camera reads another
+        (`MainScreen.show_page_mood`): no confidence, no bar."""
         self._reading = reading
+        self._live = live
         self.retranslate()
 
     def set_camera_off(self, off: bool) -> None:
@@ -112,6 +116,8 @@ class EmotionBadge(QWidget):
             self.name.setText(texts.emotion_name(r.emotion))
             if r.source == "manual":
                 self.detail.setText(self.tr("Your choice"))
+            elif not self._live:
+                self.detail.setText(self.tr("Mood of these images"))
             elif r.uncertain:
                 self.detail.setText(self.tr("Not sure yet"))
             else:
@@ -151,7 +157,7 @@ class EmotionBadge(QWidget):
         p.setBrush(theme.SURFACE)
         p.drawRoundedRect(rect, m.radius * 0.75, m.radius * 0.75)
         r = self._reading
-        if r is not None and r.source != "manual":
+        if r is not None and r.source != "manual" and self._live:
             inset = m.px(22)
             bar_h = m.px(8)
             track = QRectF(rect.left() + inset, rect.bottom() - inset * 0.75 - bar_h,
@@ -247,6 +253,14 @@ class MainScreen(QWidget):
     def show_emotion(self, reading: EmotionReading | None) -> None:
         self._reading = reading
         self.badge.set_reading(reading)
+        self._apply_accent()
+        self._refresh_header()
+
+    def show_page_mood(self, emotion: Emotion) -> None:
+        """The badge shows the page's mood without a confidence: the camera reads
+        another mood now, held back from the shopper's page."""
+        self._reading = EmotionReading(emotion, 0.0, {})
+        self.badge.set_reading(self._reading, live=False)
         self._apply_accent()
         self._refresh_header()
 

@@ -27,6 +27,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
+    QLabel,
     QLayout,
     QSizePolicy,
     QStackedWidget,
@@ -36,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.camera.capture import CameraState
 from kiosk.config import Settings
-from kiosk.domain import EmotionReading, Page, RecommendMode
+from kiosk.domain import Emotion, EmotionReading, Page, RecommendMode
 from kiosk.ui import notices, theme
 from kiosk.ui.admin_panel import AdminPanel
 from kiosk.ui.attract import AttractScreen
@@ -254,6 +255,9 @@ class MainWindow(QWidget):
     def show_emotion(self, reading: EmotionReading | None) -> None:
         self.main.show_emotion(reading)
 
+    def show_page_mood(self, emotion: Emotion) -> None:
+        self.main.show_page_mood(emotion)
+
     def show_page(self, page: Page, images: Mapping[str, QImage]) -> None:
         self.main.show_page(page, images)
         self._drop_page_notice()  # a new page came: "no new images" is out of date
@@ -403,13 +407,26 @@ class MainWindow(QWidget):
 
     def show_notice(self, text: str, duration_ms: int = NOTICE_MS) -> None:
         """Show `text` in the toast as is (it must be visitor-friendly), clear of the
-        current screen's buttons (Next, "Choose my mood", Like: `Toast.show_text`)."""
+        current screen's buttons (Next, "Choose my mood", Like) and of every privacy
+        notice on screen (the main screen's, the attract screen's, the footer's): the
+        toast never hides what happens to the visitor's face. Where there is room it
+        keeps off the screen's other text too (headline, the read emotion, a title):
+        `Toast.show_text`."""
         self.toast.set_metrics(self._metrics)
         screen = self.stack.currentWidget()
-        shown = screen.findChildren(QAbstractButton) if screen is not None else []
-        buttons = [QRect(b.mapTo(self, QPoint(0, 0)), b.size())
-                   for b in shown if b.isVisibleTo(self)]
-        self.toast.show_text(text, duration_ms, avoid=buttons)
+        must: list[QWidget] = [self.privacy]  # the footer's, under screens without one
+        rather: list[QWidget] = []
+        if screen is not None:
+            must += screen.findChildren(QAbstractButton)
+            must += screen.findChildren(PrivacyNotice)
+            rather += screen.findChildren(QLabel)
+        self.toast.show_text(text, duration_ms, avoid=self._rects(must),
+                             rather_avoid=self._rects(rather))
+
+    def _rects(self, widgets: Sequence[QWidget]) -> list[QRect]:
+        """The shown ones' rectangles, in this window's coordinates."""
+        return [QRect(w.mapTo(self, QPoint(0, 0)), w.size())
+                for w in widgets if w.isVisibleTo(self)]
 
     def clear_visitor_notice(self) -> None:
         """The visit ended (a newcomer, the attract screen): a toast on a visitor screen

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QHBoxLayout, QSizeP
 from kiosk.ui import theme
 from kiosk.ui.icons import Painter
 from kiosk.ui.label_fit import GAP_SHARE, ICON_SHARE, LabelLayout, fit_label
+from kiosk.ui.placement import free_spot
 
 
 class TouchButton(QAbstractButton):
@@ -346,6 +347,7 @@ class Toast(QWidget):
         super().__init__(parent)
         self._text = ""
         self._avoid: list[QRect] = []
+        self._rather_avoid: list[QRect] = []
         self._metrics = theme.Metrics()
         self._timer = QTimer(self)
         self._timer.setObjectName("toast-timer")
@@ -363,35 +365,57 @@ class Toast(QWidget):
             self._place()
 
     def show_text(self, text: str, duration_ms: int = 3500, *,
-                  avoid: Sequence[QRect] = ()) -> None:
-        """Show `text` for `duration_ms`, at the bottom unless that covers one of the
-        `avoid` rectangles (the screen's buttons, in the parent's coordinates): then as
-        low as it goes without covering any."""
+                  avoid: Sequence[QRect] = (), rather_avoid: Sequence[QRect] = ()) -> None:
+        """Show `text` for `duration_ms`, clear of the `avoid` rectangles (the screen's
+        buttons and privacy notice, in the parent's coordinates) and, where there is
+        room, of `rather_avoid` (the screen's other text): as low as it goes, then as
+        near the middle, then as wide (`kiosk.ui.placement.free_spot`)."""
         self._text = text
         self._avoid = list(avoid)
+        self._rather_avoid = list(rather_avoid)
         self._place()
         self.show()
         self.raise_()
         self.update()
         self._timer.start(duration_ms)
 
+    def _height_for(self, width: int) -> int:
+        m = self._metrics
+        fm = QFontMetrics(theme.font(m.body, QFont.Weight.DemiBold))
+        text_rect = fm.boundingRect(
+            0, 0, max(1, width - 2 - 2 * m.margin), 10_000, int(Qt.TextFlag.TextWordWrap),
+            self._text)
+        return text_rect.height() + m.gap * 2 + 2
+
     def _place(self) -> None:
         parent = self.parentWidget()
         if parent is None:
             return
         m = self._metrics
-        f = theme.font(m.body, QFont.Weight.DemiBold)
-        fm = QFontMetrics(f)
+        fm = QFontMetrics(theme.font(m.body, QFont.Weight.DemiBold))
         max_w = int(parent.width() * 0.8)
-        text_rect = fm.boundingRect(
-            0, 0, max_w - 2 * m.margin, 10_000, int(Qt.TextFlag.TextWordWrap), self._text
-        )
-        w = min(max_w, text_rect.width() + 2 * m.margin)
-        h = text_rect.height() + m.gap * 2
-        x, y = (parent.width() - w) // 2, parent.height() - h - m.margin * 3
-        free = next((top for top in range(y, -1, -max(1, m.gap // 2))
-                     if not any(QRect(x, top, w, h).intersects(r) for r in self._avoid)), None)
-        self.setGeometry(x, y if free is None else free, w, h)
+        one_line = fm.boundingRect(self._text).width() + 2 * m.margin + 2
+        longest_word = max((fm.horizontalAdvance(word) for word in self._text.split()),
+                           default=0) + 2 * m.margin + 2
+        # the whole line if it fits, else 80 % of the window down to 30 % (more lines)
+        widths = [min(max_w, one_line)] + [
+            w for w in (int(parent.width() * f) for f in (0.7, 0.6, 0.5, 0.4, 0.3))
+            if longest_word <= w < min(max_w, one_line)]
+        # two lines of text before three, three before more (a tall, narrow box)
+        line = max(1, fm.boundingRect(0, 0, 100_000, 10_000, 0, self._text).height())
+        chrome = m.gap * 2 + 2
+        spot = None
+        for keep_clear in (self._avoid + self._rather_avoid, self._avoid):
+            spot = free_spot(parent.rect(), widths, self._height_for, keep_clear,
+                             clearance=m.gap // 2, step=max(1, m.gap // 2),
+                             tier=lambda h: min(4, max(2, round((h - chrome) / line))))
+            if spot is not None:
+                break
+        if spot is None:  # nothing is free: the old place, low in the middle
+            w = widths[0]
+            h = self._height_for(w)
+            spot = QRect((parent.width() - w) // 2, parent.height() - h - m.margin * 3, w, h)
+        self.setGeometry(spot)
 
     def hideEvent(self, event: QHideEvent) -> None:
         self._timer.stop()

@@ -46,8 +46,10 @@ OTHER_DISTANCE = 0.6
 """Descriptors farther apart than this are two people (dlib's and face-api's own line;
 dlib trained its net to put each person in a ball of radius 0.6). Two people: 97.3 %
 over it; two photos of one person: 34 % (the looks called 94 % of them someone else).
-Between `SAME_DISTANCE` and this: not known either way (read afresh, the visit goes
-on): 45 % of one person's photo pairs, 2.6 % of two people's."""
+Between `SAME_DISTANCE` and this: not known either way by the distance alone (45 % of
+one person's photo pairs, 2.6 % of two people's; `judge` says "unsure"). The pipeline
+counts it as another person, both in place and after a gap (`VisionPipeline._compare`):
+a stranger kept in the visit would see the previous shopper's "For you" pages."""
 
 
 def identity_box(box: Box, landmarks: Sequence[tuple[float, float]] = ()) -> Box:

@@ -137,9 +137,9 @@ class VisionResult:
     `kiosk.vision.face_identity.SAME_DISTANCE` (0.5) apart (without descriptors: their
     looks at least `kiosk.vision.appearance.RETURNING_SIMILARITY`, 0.8, alike).
     `someone_else`: on the frame a visit starts, the face is known to be another
-    person than that last face: descriptors over `OTHER_DISTANCE` (0.6) apart
-    (without: looks under `switch_similarity`, 0.6). Neither flag (0.5-0.6; looks
-    0.6-0.8; no look to compare): not known either way (`_compare`)."""
+    person than that last face: descriptors over `SAME_DISTANCE` apart (without:
+    looks under `switch_similarity`, 0.6). Neither flag (only without descriptors:
+    looks 0.6-0.8, or no look to compare): not known either way (`_compare`)."""
 
     frame_seq: int
     timestamp: float
@@ -492,8 +492,8 @@ class VisionPipeline:
                 if look == "other":  # someone else came back: a new person, read afresh
                     self._new_person = True
                     self.switches += 1
-                # "unsure": not known to be the visitor, not known to be someone else:
-                # the visit goes on, the emotion is read afresh
+                # "unsure" (looks only, no descriptors): not known to be the visitor,
+                # not known to be someone else: the visit goes on, read afresh
             elif old is not None and self._smoothers.move(old, primary.id):
                 self._renamed[old] = primary.id
             self._primary_id = primary.id
@@ -517,16 +517,24 @@ class VisionPipeline:
     def _compare(self, before: Look, now: Look) -> str:
         """Is the face of look `now` the face of look `before`, seen before a gap?
         "same", "other" (another person) or "unsure" (read afresh, but the visit goes
-        on). By the face descriptors when there are (`kiosk.vision.face_identity.judge`:
-        one person at most `SAME_DISTANCE` apart, two people over `OTHER_DISTANCE`);
-        else by the looks: "same" at `returning`'s likeness (`looks_back`, 0.8),
-        "other" under the switch check's `switch_similarity` (0.6). Across a gap two
-        different people's looks scored up to 0.65, while one person after a head turn
-        or under load scored 0.75: the looks alone leave a wide "unsure" band."""
+        on). By the face descriptors when there are (`kiosk.vision.face_identity.judge`):
+        one person at most `SAME_DISTANCE` (0.5) apart, else another person. Their
+        "not known either way" band (0.5-0.6) counts as another person here, as in the
+        switch check (`_check_switch`): a wrong "same" gives a stranger the previous
+        shopper's "For you" pages and files the stranger's likes in that visit, a wrong
+        "other" only has the visitor like a few images again for "For you"; the same
+        person back within seconds, in the same light, is close (one photo 0.02-0.26
+        apart), while the band held the fresh tester's two people (round 10:
+        Carlos_Moya_0002 -> Juan_Ignacio_Chela_0002, 0.57-0.60 apart after 2-4 s).
+        Without descriptors, by the looks: "same" at `returning`'s likeness
+        (`looks_back`, 0.8), "other" under the switch check's `switch_similarity` (0.6).
+        Across a gap two different people's looks scored up to 0.65, while one person
+        after a head turn or under load scored 0.75: the looks alone leave a wide
+        "unsure" band."""
         if self._identity is not None:
             verdict = judge(self._identity, before, now)
             if verdict is not None:
-                return verdict
+                return "same" if verdict == "same" else "other"
         if looks_back(before.signature, now.signature):
             return "same"
         if similarity(before.signature, now.signature) < self.settings.switch_similarity:

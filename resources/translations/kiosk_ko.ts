@@ -884,6 +884,11 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
         <translation>직접 고르신 기분</translation>
     </message>
     <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="119"/>
+        <source>Mood of these images</source>
+        <translation>지금 이미지의 기분</translation>
+    </message>
+    <message>
         <location filename="../../kiosk/ui/main_screen.py" line="116"/>
         <source>Not sure yet</source>
         <translation>아직 확실하지 않아요</translation>

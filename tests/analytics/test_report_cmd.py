@@ -91,3 +91,37 @@ def test_summary_prints_measured_numbers(tmp_path: Path,
     assert main(["report", "--since", "2h", "--data-dir", str(tmp_path)]) == 0
     line = capsys.readouterr().out
     assert "12 pages, 6 likes, dwell p50 " in line and " s, camera LIVE 100 %, 0 crashes" in line
+
+
+def test_the_open_bucket_has_its_camera_time_in_the_report(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`kiosk-admin report` reads only the store: the running kiosk's open bucket is
+    there as its early writes (each minute, `Recorder.save_counts`), which had no camera
+    time (old code: camera LIVE "--" for a kiosk live the whole open bucket, as a
+    closed bucket would not say). Now each early write takes the camera's seconds up
+    to then, and the bucket's close writes only the rest."""
+    from kiosk.analytics import Recorder
+    from kiosk.testing import FakeClock
+
+    data = tmp_path / "data"
+    now = time.time()
+    clock = FakeClock(now - (now % 300) - 600)  # a bucket boundary, 10 min ago
+    store = AnalyticsStore(data / "analytics.sqlite3", k=5)
+    rec = Recorder(store, bucket_s=300, clock=clock)
+    rec.started()
+    rec.camera_state("OPENING")
+    clock.now += 2
+    rec.camera_state("LIVE")
+    clock.now += 58
+    rec.save_counts()  # the analytics thread, each minute
+    assert main(["report", "--since", "1h", "--json", "--data-dir", str(data)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["camera_s"]["OPENING"] == 2.0 and report["camera_s"]["LIVE"] == 58.0
+    assert report["totals"]["camera_live_pct"] == pytest.approx(96.67)
+    clock.now += 30
+    rec.save_counts()  # the next minute adds only the seconds since
+    clock.now += 10
+    rec.close_all()  # the close writes the rest: nothing counted twice
+    [bucket] = store.buckets()
+    assert bucket.camera_s == {"OPENING": 2.0, "LIVE": 98.0}
+    store.close()

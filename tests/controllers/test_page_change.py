@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -171,6 +172,45 @@ def test_the_badge_shows_a_new_mood_with_its_page(queued: Queued) -> None:
     worker.run()
     assert view.last("show_emotion")[0].emotion is Emotion.SAD
     assert view.last("show_page")[0].emotion is Emotion.SAD
+
+
+def badge_calls(view: FakeView, since: int = 0) -> list[tuple[str, tuple[Any, ...]]]:
+    return [(n, a) for n, a in view.calls[since:] if n in ("show_emotion", "show_page_mood")]
+
+
+def test_a_held_mood_leaves_the_badge_without_a_live_figure(queued: Queued) -> None:
+    """Tester round 10: after likes and Next an angry face was held back from the
+    shopper's happy page and the badge said "Happy, 13 % confidence" (that mood's last
+    live figure, read as the face changed). Old code left that reading up; now the
+    badge says the page's mood without a figure while another mood is held, and the
+    live reading comes back with the page's mood or the new mood's page."""
+    controller, view, _, clock, worker = queued
+    clock.advance(1.0)
+    controller.on_next()  # the shopper uses the grid
+    worker.run()
+    since = len(view.calls)
+    controller.on_vision_result(result("v1", Emotion.ANGRY))  # settled, held
+    assert controller.page is not None and controller.page.emotion is Emotion.HAPPY
+    assert badge_calls(view, since) == [("show_page_mood", (Emotion.HAPPY,))]
+    clock.advance(0.5)
+    controller.on_next()  # Next while held: the new page's badge has no figure either
+    worker.run()
+    assert view.last("show_page")[0].emotion is Emotion.HAPPY
+    assert badge_calls(view, since)[-1] == ("show_page_mood", (Emotion.HAPPY,))
+    # the face is read happy again: the live reading is back
+    controller.on_vision_result(result("v1", Emotion.HAPPY))
+    name, args = badge_calls(view, since)[-1]
+    assert name == "show_emotion" and args[0].emotion is Emotion.HAPPY
+    # a real change: once its page is drawn, the new mood shows with its figure
+    clock.advance(1.0)
+    controller.on_vision_result(result("v1", Emotion.ANGRY))
+    assert badge_calls(view, since)[-1] == ("show_page_mood", (Emotion.HAPPY,))
+    clock.advance(EMOTION_HOLD_S + TOUCH_QUIET_S)
+    controller.on_vision_result(result("v1", Emotion.ANGRY))
+    worker.run()
+    assert view.last("show_page")[0].emotion is Emotion.ANGRY
+    name, args = badge_calls(view, since)[-1]
+    assert name == "show_emotion" and args[0].emotion is Emotion.ANGRY
 
 
 def test_a_page_passed_over_at_once_gets_no_impression(queued: Queued) -> None:

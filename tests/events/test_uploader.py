@@ -566,3 +566,26 @@ def test_the_back_end_closes_the_queue_after_the_uploaders_own_wait(queue: Event
     backend = KioskBackend(queue=queue, uploader=Uploader_())  # type: ignore[arg-type]
     backend.close_events()
     assert asked == [None]  # before: a fixed 3.0, whatever the read timeout
+
+
+def test_a_stop_request_does_not_wait_and_the_call_in_flight_is_acked(
+    queue: EventQueue, make_uploader: Callable[..., Uploader], new_like: Callable[..., Like],
+) -> None:
+    """The kiosk's shutdown asks the uploader to stop first and waits for it only in the
+    events worker's last job, so its call in flight ends while the other parts stop
+    (old code: its wait, up to 11 s, came first, and the fleet metrics' wait came on top;
+    no `request_stop`)."""
+    with FakePersonalizeEvents(Mode.SLOW, slow_s=60.0) as endpoint:
+        ids = _record(queue, [new_like()])
+        uploader = make_uploader(url=endpoint.url, timeout_s=60.0)
+        uploader.start()
+        assert endpoint.wait_for(lambda e: bool(e.calls()), timeout=10.0)
+        thread = uploader._thread
+        assert thread is not None
+        uploader.request_stop()  # returns with the call still in flight
+        assert thread.is_alive()
+        endpoint.release_stalled()  # answered
+        thread.join(10.0)
+        assert not thread.is_alive() and endpoint.accepted_event_ids == ids
+        assert queue.counts().pending.get("event", 0) == 0  # its rows acked
+        assert uploader.stop()

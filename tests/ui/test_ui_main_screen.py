@@ -162,6 +162,12 @@ def test_show_emotion_label_icon_and_confidence(window: MainWindow) -> None:
     page, images = make_page(3, Emotion.CALM)
     window.show_page(page, images)
     assert window.main.headline.text() == "Because you feel calm"
+    # the page's mood while the camera reads another: no figure (tester round 10 saw
+    # "Happy, 13 % confidence" beside an angry face), and no confidence bar
+    window.show_emotion(reading(Emotion.HAPPY, 0.13))
+    window.show_page_mood(Emotion.HAPPY)
+    assert (badge.name.text(), badge.detail.text()) == ("Happy", "Mood of these images")
+    assert badge.face.emotion() is Emotion.HAPPY and "%" not in badge.detail.text()
 
 
 def test_preview_is_mirrored_cached_and_creates_no_widgets(window: MainWindow) -> None:

@@ -113,6 +113,9 @@ def test_korean_translation_applies(make_window: Any, korean: None) -> None:
     assert window.main.headline.text() == "행복해 보이셔서 골랐어요"
     assert window.main.badge.name.text() == "행복"
     assert window.main.badge.detail.text() == "확신도 87%"
+    window.show_page_mood(Emotion.HAPPY)  # another mood held back from the page
+    assert window.main.badge.name.text() == "행복"
+    assert window.main.badge.detail.text() == "지금 이미지의 기분"
     assert window.main.grid.cards()[0].like_button.text() == "좋아요"
     assert window.mood.tile(Emotion.CALM).text() == "평온"
     assert "Amazon Rekognition" not in window.main.privacy.text() or "분석" in (
