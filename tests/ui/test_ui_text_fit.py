@@ -66,6 +66,8 @@ def _states(window: MainWindow, overlay: ConsentOverlay) -> Iterator[str]:
     window.show_emotion(make_reading(Emotion.CONFUSED, 0.87))
     window.show_page(page, images)
     yield "main, emotion page"
+    window.show_page_mood(Emotion.CONFUSED)  # another mood held back: no figure
+    yield "main, emotion page, the page's mood without a figure"
     window.set_mode(RecommendMode.EMOTION, personalization_ready=True)
     window.show_page(*make_page(3, Emotion.DISGUSTED, mode=RecommendMode.PERSONALIZED, off=1))
     yield "main, for you (one image of another mood)"
