@@ -24,6 +24,7 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QMouseEvent, 
 from PySide6.QtWidgets import QWidget
 
 from kiosk.ui.input_filters import InputFilters
+from kiosk.ui.screens import screen_of
 from kiosk.ui.stay_on_top import StayOnTop
 
 log = logging.getLogger(__name__)
@@ -119,7 +120,7 @@ def show_windowed(window: QWidget, width: int = 1280, height: int = 800) -> QRec
     shrunk to its available area and centred on it (`windowed_geometry`), so no part
     (the privacy notice, Next) lies off a smaller or portrait screen when no window
     manager places it. Returns the geometry it was given."""
-    screen = window.screen() or QGuiApplication.primaryScreen()
+    screen = screen_of(window)
     area = screen.availableGeometry() if screen is not None else QRect(0, 0, width, height)
     rect = windowed_geometry(area, width, height)
     window.setGeometry(rect)
@@ -149,7 +150,7 @@ def apply_exhibit_mode(window: QWidget, *, keep_awake: bool = True,
         app.installEventFilter(guard)
     if keep_awake:
         keep_screen_awake()
-    screen = window.screen() or QGuiApplication.primaryScreen()
+    screen = screen_of(window)
     if screen is not None:
         # Without a window manager (a bare X session) fullscreen is only a hint:
         # cover the screen explicitly so the kiosk never comes up as a small window.

@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QWidget
 
 from kiosk.domain import Emotion
+from kiosk.ui.screens import screen_of
 
 # --------------------------------------------------------------------------- colours
 
@@ -170,7 +171,7 @@ def metrics_for(width: int, height: int, dpi: float = 96.0) -> Metrics:
 
 
 def metrics_for_widget(widget: QWidget) -> Metrics:
-    screen = widget.screen()
+    screen = screen_of(widget)
     dpi = screen.logicalDotsPerInch() if screen is not None else 96.0
     return metrics_for(widget.width(), widget.height(), dpi)
 

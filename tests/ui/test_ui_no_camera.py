@@ -12,6 +12,7 @@ from kiosk.camera.capture import CameraState
 from kiosk.ui.admin_status import camera_tile, model_tile
 from kiosk.ui.exhibit import show_windowed
 from kiosk.ui.main_window import MainWindow
+from kiosk.ui.screens import screen_of
 
 
 def test_the_header_asks_for_a_mood_not_a_step_closer_when_the_camera_is_off(
@@ -73,7 +74,8 @@ def test_the_model_tile_says_the_models_wait_for_the_camera() -> None:
 def test_a_window_is_shrunk_to_the_screen_and_centred(qtbot: Any) -> None:
     window = QWidget()
     qtbot.addWidget(window)
-    screen = window.screen()
+    screen = screen_of(window)
+    assert screen is not None
     area = screen.availableGeometry()
     rect = show_windowed(window, area.width() + 400, area.height() + 300)
     assert area.contains(rect)
