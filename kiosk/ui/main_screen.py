@@ -290,12 +290,17 @@ class MainScreen(QWidget):
         """Forget the page (a new visit): placeholder cards until the next one."""
         self._page = None
         self.grid.set_likes_open(True)
-        self.grid.set_placeholders(self._page_size)
+        # as many as a page will have (`cards_that_fit`): not an overflow said each visit
+        self.grid.set_placeholders(self.grid.fit_count(self._page_size))
         self._apply_accent()
         self._refresh_header()
 
     def page(self) -> Page | None:
         return self._page
+
+    def cards_that_fit(self, asked: int) -> int:
+        """How many cards of a page of `asked` the grid shows at its size now."""
+        return self.grid.fit_count(asked)
 
     def set_mode(self, mode: RecommendMode, personalization_ready: bool) -> None:
         """Which toggle segment is lit (EMOTION or PERSONALIZED; AUTO changes nothing)
