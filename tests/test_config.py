@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -347,3 +348,64 @@ def test_a_toml_syntax_error_never_shows_the_pin_hash(tmp_path: Path) -> None:
         load_settings(write(tmp_path, f"[ui]\nadmin_pin_hash = {stored}\n"), env={})
     assert "line 2: admin_pin_hash = (not shown)" in str(err.value)
     assert stored.split("$")[-1] not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("origin", "where"),
+    [("file", "ui.language"), ("env", "environment"), ("command line", "command line")],
+)
+def test_a_key_of_another_section_says_which(tmp_path: Path, origin: str, where: str) -> None:
+    """Tester round 10: `[ui] language = "ko"` said only "unknown key; keys of [ui]: …"
+    (the key is app.language). Every origin goes through the same check."""
+    with pytest.raises(ConfigError) as err:
+        if origin == "file":
+            load_settings(write(tmp_path, '[ui]\nlanguage = "ko"\n'), env={})
+        elif origin == "env":
+            load_settings(env={"KIOSK_UI_LANGUAGE": "ko"})
+        else:
+            load_settings(env={}, overrides={"ui.language": "ko"})
+    message = str(err.value)
+    assert where in message
+    assert "unknown key 'ui.language' (did you mean app.language?)" in message
+    assert "keys of [ui]: " in message and "admin_pin_hash" in message  # the list stays
+    assert err.value.key == "ui.language"
+
+
+def test_a_key_of_several_other_sections_names_them_all(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_settings(env={}, overrides={"camera.enabled": "true"})
+    others = [f"{name}.enabled" for name, cls in config.SECTIONS.items()
+              if "enabled" in {f.name for f in dataclasses.fields(cls)}]
+    assert len(others) >= 2
+    assert f"(did you mean {' or '.join(others)}?)" in str(err.value)
+
+
+def test_an_unknown_key_found_nowhere_has_no_guess(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_settings(env={}, overrides={"camera.sorce": "1"})
+    assert "did you mean" not in str(err.value) and "keys of [camera]: " in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "fragments"),
+    [  # tester round 10: only "not valid TOML: 'utf-8' codec can't decode byte 0xff…"
+        ('[app]\nlanguage = "ko"\n'.encode("utf-16"),
+         ['it is UTF-16, what Windows Notepad calls "Unicode"']),
+        ('[app]\nlanguage = "ko"\n# 한국어 설정\n'.encode("euc-kr"),
+         ["it looks like Korean text in EUC-KR / CP949"]),
+        (b'[app]\nlanguage = "ko"\n# caf\xe9\n', ["byte 0xe9 is not UTF-8"]),
+    ],
+)
+def test_a_settings_file_not_in_utf8_says_to_save_it_as_utf8(
+        tmp_path: Path, raw: bytes, fragments: list[str]) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_bytes(raw)
+    with pytest.raises(ConfigError) as err:
+        load_settings(path, env={})
+    message = str(err.value)
+    assert message.startswith(f"{path}: not UTF-8 text (")
+    assert "save it as UTF-8" in message and "codec" not in message
+    for fragment in fragments:
+        assert fragment in message
+    assert err.value.file == str(path)
+    assert err.value.line == (1 if raw.startswith(b"\xff\xfe") else 3)

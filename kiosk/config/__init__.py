@@ -8,6 +8,7 @@
 | `rules` | rules that span fields, checked at the end of loading; notes worth logging |
 | `output` | the effective settings as TOML (`--print-config`), secrets redacted |
 | `pin` | the admin PIN's salted hash |
+| `toml_hint`, `encoding_hint` | what to say about a TOML syntax error / a file not in UTF-8 |
 
 Every public name is importable from `kiosk.config`.
 

@@ -25,6 +25,7 @@ from typing import Any, get_type_hints
 
 import platformdirs
 
+from kiosk.config.encoding_hint import not_utf8
 from kiosk.config.rules import check_settings
 from kiosk.config.schema import APP_NAME, ENV_PREFIX, SECTIONS, ConfigError, Settings
 from kiosk.config.toml_hint import syntax_hint
@@ -176,8 +177,9 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
             line = raw[:exc.start].count(b"\n") + 1
         else:
             line = None
-        hint = (syntax_hint(text, line, str(exc), _SECRET_KEYS)
-                if isinstance(exc, tomllib.TOMLDecodeError) else "")
+        if isinstance(exc, UnicodeDecodeError):  # Notepad's "Unicode", Korean "ANSI"
+            raise ConfigError(not_utf8(path, raw, exc), file=where, line=line) from None
+        hint = syntax_hint(text, line, str(exc), _SECRET_KEYS)
         raise ConfigError(f"{path}: not valid TOML: {exc}{hint}", file=where,
                           line=line) from None
     flat: dict[str, Any] = {}
@@ -234,7 +236,8 @@ def apply_values(settings: Settings, values: Mapping[str, Any], origin: str) -> 
         spec = {f.name: f for f in fields(cls)}
         if key not in spec:
             raise ConfigError(
-                f"{origin}: unknown key {dotted!r}; keys of [{section}]: {', '.join(spec)}",
+                f"{origin}: unknown key {dotted!r}{_elsewhere(section, key)}; "
+                f"keys of [{section}]: {', '.join(spec)}",
                 key=dotted,
             )
         hint = get_type_hints(cls)[key]
@@ -248,6 +251,14 @@ def apply_values(settings: Settings, values: Mapping[str, Any], origin: str) -> 
             settings, **{section: dataclasses.replace(getattr(settings, section), **kv)}
         )
     return settings
+
+
+def _elsewhere(section: str, key: str) -> str:
+    """" (did you mean app.language?)" when `key` is a key of other sections (`[ui]
+    language = "ko"`: the tester's round 10), else ""."""
+    found = [f"{name}.{key}" for name, cls in SECTIONS.items()
+             if name != section and key in {f.name for f in fields(cls)}]
+    return f" (did you mean {' or '.join(found)}?)" if found else ""
 
 
 def _coerce(raw: Any, hint: Any, meta: Mapping[str, Any], where: str) -> Any:

@@ -29,6 +29,7 @@ PART_SUFFIX = ".part"
 # Replaced in a file name: path separators, and what Windows, exFAT and FAT refuse (a
 # catalog copied to a USB stick); control and format characters go by category below.
 _UNSAFE = re.compile(r'[/\\<>:"|?*]+')
+_LEGACY_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")  # `legacy_stem`
 _DASHES = re.compile(r"-{2,}")
 _SPACES = re.compile(r"\s+")
 _REPLACED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
@@ -110,14 +111,31 @@ def safe_stem(name: str) -> str:
     return stem[:MAX_STEM].rstrip(". ") or "image"
 
 
+def legacy_stem(name: str) -> str:
+    """`safe_stem` as builds before readable names had it (ASCII letters, digits and
+    `._-` only): an approval those builds left half done named its file so."""
+    stem = _LEGACY_UNSAFE.sub("-", Path(name).stem).strip(".-_")
+    return stem[:MAX_STEM].rstrip(".-_") or "image"
+
+
 def unique_path(folder: Path, stem: str, ext: str, tag: str) -> Path:
-    """`folder/stem.ext`, or with `-tag` (then a counter) when that name is taken."""
+    """`folder/stem.ext`, or with `-tag` (then a counter) when that name is taken. A name
+    is taken in any Unicode form too: on Linux `고양이.jpg` written decomposed (by a Mac) is
+    another file, but the catalog gives both the one item id."""
+    try:
+        taken = {unicodedata.normalize("NFC", p.name) for p in folder.iterdir()}
+    except OSError:
+        taken = set()
+
+    def free(path: Path) -> bool:
+        return not path.exists() and unicodedata.normalize("NFC", path.name) not in taken
+
     candidate = folder / f"{stem}{ext}"
-    if not candidate.exists():
+    if free(candidate):
         return candidate
     candidate = folder / f"{stem}-{tag}{ext}"
     n = 2
-    while candidate.exists():
+    while not free(candidate):
         candidate = folder / f"{stem}-{tag}-{n}{ext}"
         n += 1
     return candidate

@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.aws import Backoff, Cancelled, ErrorKind, error_code, make_client, retry_call
-from kiosk.config import Settings
+from kiosk.config import Settings, read_text_bytes
+from kiosk.config.encoding_hint import not_utf8
 from kiosk.curation.errors import CurationError, DiskFullError, GenerationError, RejectedImage
 from kiosk.curation.pool import PendingImage, PendingPool
 from kiosk.domain import Emotion
@@ -66,10 +67,14 @@ def load_prompts(path: str | Path | None = None) -> dict[Emotion, Prompt]:
     """The prompt of every emotion; GenerationError names the file and what is wrong."""
     path = Path(path) if path is not None else default_prompts_path()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        raw = path.read_bytes()
     except OSError as exc:
         raise GenerationError(f"cannot read the prompts file {path}: {exc.strerror}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    try:
+        data = tomllib.loads(read_text_bytes(raw))
+    except UnicodeDecodeError as exc:  # Notepad's "Unicode", Korean "ANSI"
+        raise GenerationError(not_utf8(path, raw, exc)) from None
+    except tomllib.TOMLDecodeError as exc:
         raise GenerationError(f"{path}: not valid TOML: {exc}") from None
     allowed = ", ".join(e.folder for e in Emotion)
     prompts: dict[Emotion, Prompt] = {}

@@ -12,6 +12,7 @@ being recommended because the kiosk filters recommendations by its catalog.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +42,8 @@ def is_item_ref(ref: str) -> bool:
 def find_item(catalog: Catalog, ref: str) -> Item:
     ref = ref.strip().strip("/")
     key = ref if ref.startswith(ID_PREFIX + "/") else f"{ID_PREFIX}/{ref}"
-    item = catalog.get(key)
+    # a name typed on a Mac comes decomposed; a new file's id is NFC (`item_id`)
+    item = catalog.get(key) or catalog.get(unicodedata.normalize("NFC", key))
     if item is None:
         raise NotFoundError(f"no catalog item {ref!r}; ids look like emotions/happy/sunrise.jpg "
                             "(see `kiosk-admin catalog list --catalog`)")
@@ -81,7 +83,7 @@ def retag_item(
     files.fsync_dir(folder)
     files.fsync_dir(src.parent)
     catalog.rescan()
-    new = catalog.get(item_id(emotion, dest.name))
+    new = catalog.item_at(dest)
     warnings: list[str] = []
     queued = False
     if new is None:

@@ -25,9 +25,11 @@ import contextlib
 import hashlib
 import json
 import logging
+import re
 import sqlite3
 import threading
 import time
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -359,7 +361,7 @@ class PendingPool:
             files.copy_atomic(src, dest, what=f"approve {entry.id} into {folder}")
         self._forget(entry)
         key_id = item_id(entry.emotion, dest.name)
-        item, warnings = self._refresh_catalog(key_id)
+        item, warnings = self._refresh_catalog(dest, key_id)
         queued = False
         if item is None:
             item = Item(key_id, entry.emotion, str(dest), entry.checksum, time.time())
@@ -393,17 +395,17 @@ class PendingPool:
         return self.get(entry.id)
 
     def _approved_path(self, entry: PendingImage, folder: Path) -> Path:
-        """The catalog file for `entry`: its own readable name (`files.safe_stem`: the
-        id a copy by hand of that name gets), or an existing identical file (a crash
-        after the copy), or the name with a short tag (8 hex digits of its checksum,
-        as `live.retag_item` does) appended when taken."""
+        """The catalog file for `entry`: an identical file already there under a name an
+        approval of it gives (a crash after the copy, `_earlier_copy`), else its own
+        readable name (`files.safe_stem`: the id a copy by hand of that name gets), or
+        the name with a short tag (8 hex digits of its checksum, as `live.retag_item`
+        does) appended when taken."""
         ext = Path(entry.path).suffix
         stem = files.safe_stem(entry.source_name)
         tag = entry.checksum[:8]
-        for candidate in (folder / f"{stem}{ext}", folder / f"{stem}-{tag}{ext}"):
-            if candidate.is_file() and files.sha256_file(candidate) == entry.checksum:
-                return candidate
-        return files.unique_path(folder, stem, ext, tag)
+        earlier = _earlier_copy(entry, folder, ext, [
+            (stem, tag), (files.legacy_stem(entry.source_name), entry.id)])
+        return earlier or files.unique_path(folder, stem, ext, tag)
 
     def _forget(self, entry: PendingImage) -> None:
         with self._lock, self._db:
@@ -411,15 +413,18 @@ class PendingPool:
         with contextlib.suppress(FileNotFoundError):
             Path(entry.path).unlink()
 
-    def _refresh_catalog(self, key: str) -> tuple[Item | None, list[str]]:
+    def _refresh_catalog(self, dest: Path, key: str) -> tuple[Item | None, list[str]]:
+        """The catalog's item for the approved file `dest` after a rescan: by its path
+        (a file an earlier approval left keeps the id the manifest gave it), else `key`."""
         try:
             self.catalog.rescan()
         except CatalogError as exc:
             return None, [f"the catalog could not be rescanned: {exc}"]
-        item = self.catalog.get(key)
+        item = self.catalog.item_at(dest) or self.catalog.get(key)
         if item is not None:
             return item, []
-        reasons = [s.reason for s in self.catalog.skipped if key.endswith("/" + s.path)]
+        rel = f"{dest.parent.name}/{dest.name}"
+        reasons = [s.reason for s in self.catalog.skipped if s.path == rel]
         why = reasons[0] if reasons else "disabled or filtered"
         return None, [f"the catalog did not take {key}: {why}"]
 
@@ -431,3 +436,31 @@ class PendingPool:
             width=int(width), height=int(height), added_at=float(added), origin=origin,
             meta=json.loads(meta or "{}"),
         )
+
+
+def _earlier_copy(entry: PendingImage, folder: Path, ext: str,
+                  rules: list[tuple[str, str]]) -> Path | None:
+    """The file in `folder` identical to `entry` (sha256) that an approval of it left
+    there before a crash, or None: its name is `<stem><ext>`, `<stem>-<tag><ext>` or
+    `<stem>-<tag>-<n><ext>` for one of the `rules` (stem, tag) — this build's name and
+    tag, and the name builds before readable names gave with the pool id
+    (`files.legacy_stem`) — in any Unicode form (a Mac writes names decomposed). Without
+    it, an approval that crashed under the previous build would go live a second time
+    under the new name: two item ids for one image."""
+    patterns = [re.compile(rf"{re.escape(stem)}(?:-{re.escape(tag)}(?:-\d+)?)?{re.escape(ext)}")
+                for stem, tag in rules]
+    try:
+        names = [p.name for p in folder.iterdir()]
+    except OSError:
+        return None
+    matches = sorted((n for n in names if not n.startswith(".") and any(
+        p.fullmatch(unicodedata.normalize("NFC", n)) for p in patterns)), key=lambda n: (len(n), n))
+    for name in matches:
+        path = folder / name
+        try:
+            if (path.is_file() and path.stat().st_size == entry.size
+                    and files.sha256_file(path) == entry.checksum):
+                return path
+        except OSError:
+            continue
+    return None

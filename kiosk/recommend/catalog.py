@@ -1,7 +1,8 @@
 """The image catalog: `<root>/<emotion>/<file>` on disk, mirrored by a SQLite manifest.
 
 Item ids are `emotions/<emotion>/<file>`, the key the AWS sample used in S3 and
-Amazon Personalize, so a fleet of kiosks can share one items dataset.
+Amazon Personalize, so a fleet of kiosks can share one items dataset; a new file's id
+is its name NFC-normalised and an indexed image keeps its id (`catalog_names`).
 
 `rescan()` keeps the manifest (`catalog.sqlite3` in the data folder) in step with
 the folder. It is incremental: a file whose size and modification time match the
@@ -33,7 +34,6 @@ import os
 import sqlite3
 import threading
 import time
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -46,6 +46,17 @@ from kiosk.errors import KioskError
 from kiosk.heap import release_free_heap
 from kiosk.imaging import ImageError, load_image
 from kiosk.recommend import features as feats
+from kiosk.recommend.catalog_names import (  # noqa: F401 (item_id, MAX_ITEM_ID: the API)
+    ID_PREFIX,
+    MAX_ITEM_ID,
+    assign_ids,
+    by_form,
+    has_control,
+    id_problem,
+    item_id,
+    representable,
+    shown,
+)
 from kiosk.recommend.errors import CatalogError
 from kiosk.recommend.pacing import IndexPacer
 from kiosk.storage.sqlite import (
@@ -61,8 +72,6 @@ log = logging.getLogger(__name__)
 
 SHOWN_NAMES = 3  # names per kind in a `RescanReport`'s log line
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
-ID_PREFIX = "emotions"
-MAX_ITEM_ID = 256  # characters of an Amazon Personalize itemId (kiosk.events.records.MAX_ID)
 MIN_SIDE = 256  # px: `kiosk-admin catalog import` refuses a smaller side; a rescan names them
 
 _SCHEMA = """
@@ -161,11 +170,6 @@ class _Scan:
     unchanged: int = 0
 
 
-def item_id(emotion: Emotion, filename: str) -> str:
-    """`emotions/<emotion>/<file>`: the item key shared with S3 and Personalize."""
-    return f"{ID_PREFIX}/{emotion.folder}/{filename}"
-
-
 def folder_emotion(name: str) -> tuple[Emotion | None, str]:
     """The emotion of the catalog's sub-folder `name`, or (None, why it is ignored):
     not an emotion, or not lower case (`Fear/`). Hidden folders are the caller's."""
@@ -176,20 +180,6 @@ def folder_emotion(name: str) -> tuple[Emotion | None, str]:
     if name != emotion.folder:
         return None, f"emotion folders are lower case ({emotion.folder})"
     return emotion, ""
-
-
-def id_problem(key: str) -> str:
-    """Why `key` (`item_id`'s) cannot be an item id, "" when it can: longer than a
-    Personalize itemId may be, or a file name with control characters (a log line or a
-    CSV row it would break). The file name is the id, so the cure is renaming the file;
-    `kiosk-admin catalog import` names files so that they never have these problems
-    (`kiosk.curation.files.safe_stem`)."""
-    if len(key) > MAX_ITEM_ID:
-        return (f"file name too long for an item id ({len(key)} characters with "
-                f"{ID_PREFIX}/<emotion>/, at most {MAX_ITEM_ID}); rename it shorter")
-    if any(unicodedata.category(ch) == "Cc" for ch in key):
-        return "file name has control characters (tab, new line, …); rename it"
-    return ""
 
 
 class Catalog:
@@ -299,18 +289,23 @@ class Catalog:
         if not self.root.is_dir():
             raise CatalogError(missing_message(self.root))
         with self._rescanning, self._lock:
-            known = {
-                row[0]: (row[1], row[2], row[3], row[4])
-                for row in self._db.execute(
-                    "SELECT id, size, mtime_ns, checksum, features_version FROM items"
-                )
-            }
+            known: dict[str, tuple[int, int, str, int]] = {}
+            paths: dict[str, str] = {}  # id → path
+            for key, size, mtime_ns, checksum, version, rel in self._db.execute(
+                "SELECT id, size, mtime_ns, checksum, features_version, path FROM items"
+            ):
+                known[key] = (size, mtime_ns, checksum, version)
+                paths[key] = rel
+            by_path = {rel: key for key, rel in paths.items()}
+            forms = by_form(paths)
             bad = {
                 row[0]: (row[1], row[2], row[3])
                 for row in self._db.execute("SELECT path, size, mtime_ns, reason FROM skipped")
             }
+            # an empty manifest: a first index, or one rebuilt after its file was deleted
+            first_index = not known and not bad
             scan = _Scan()
-            seen: set[str] = set()
+            seen: dict[str, str] = {}  # id → the path that holds it in this scan
             seen_bad: set[str] = set()
             ignored = []
             cancelled = False  # the pacer was cancelled (shutdown): keep what is indexed
@@ -326,10 +321,28 @@ class Catalog:
                     ignored.append(folder.name)
                     log.log(self._level, "catalog: ignoring folder %s: %s", folder, why)
                     continue
-                for path in _image_files(folder):
+                images = list(_image_files(folder))
+                claims = assign_ids(emotion, (p.name for p in images if representable(p.name)),
+                                    by_path, paths, forms)
+                for path in images:
                     rel = f"{emotion.folder}/{path.name}"
-                    key = item_id(emotion, path.name)
-                    seen.add(key)
+                    claim = claims.get(path.name)
+                    if claim is None:  # not valid UTF-8: no id, no row in the manifest
+                        rel = shown(rel)
+                        self._skip(scan, rel, Path(shown(str(path))),
+                                   id_problem(item_id(emotion, path.name)))
+                        seen_bad.add(rel)
+                        continue
+                    if claim.twin:  # not remembered: it is shown once its twin is gone
+                        self._skip(scan, rel, path, twin_problem(emotion, claim.twin))
+                        seen_bad.add(rel)
+                        continue
+                    key = claim.key
+                    seen[key] = rel
+                    if claim.moved:
+                        self._db.execute("UPDATE items SET path = ? WHERE id = ?", (rel, key))
+                        log.info("catalog: %s keeps its id %s (the same name as the file it "
+                                 "replaces, in another Unicode form)", path, key)
                     try:
                         stat = path.stat()
                     except OSError as exc:
@@ -337,11 +350,17 @@ class Catalog:
                         seen_bad.add(rel)
                         continue
                     old = known.get(key)
-                    problem = "" if old is not None else id_problem(key)
+                    problem = "" if old is not None else id_problem(key, first_index=first_index)
                     if problem:  # a live image keeps its id: a store's history is keyed by it
                         self._skip(scan, rel, path, problem, stat.st_size, stat.st_mtime_ns)
                         seen_bad.add(rel)
                         continue
+                    if old is None and has_control(key):  # kept: it may have been live
+                        log.log(self._level, "catalog: %r has control characters in its "
+                                "name (tab, new line, …); it is shown under that name, as a "
+                                "manifest that held it did (a store's history is keyed by "
+                                "its id); rename the file for a clean id (a new item: its "
+                                "history starts again)", str(path))
                     if (
                         old is not None and old[0] == stat.st_size and old[1] == stat.st_mtime_ns
                         and old[3] == feats.FEATURE_VERSION
@@ -367,9 +386,9 @@ class Catalog:
                          "images; the rest is indexed at the next start",
                          len(scan.added) + len(scan.updated))
             else:
-                removed = sorted(set(known) - seen)
+                removed = sorted(set(known) - set(seen))
                 # Files that turned bad leave the manifest too: they are not shown any more.
-                removed += sorted(k for k in set(known) & seen if _rel(k) in seen_bad)
+                removed += sorted(k for k in set(known) & set(seen) if seen[k] in seen_bad)
                 for rel in set(bad) - seen_bad:
                     self._db.execute("DELETE FROM skipped WHERE path = ?", (rel,))
             for key in removed:
@@ -491,6 +510,19 @@ class Catalog:
             rows = self._db.execute(sql, args).fetchall()
         return [self._item(*row) for row in rows]
 
+    def item_at(self, path: str | Path) -> Item | None:
+        """The item of the file at `path` (under `root`), whatever its id: an image the
+        manifest held before keeps its id (a name written decomposed, control characters)."""
+        try:
+            rel = Path(path).relative_to(self.root).as_posix()
+        except ValueError:
+            return None
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id, emotion, path, checksum, added_at FROM items WHERE path = ?", (rel,)
+            ).fetchone()
+        return self._item(*row) if row else None
+
     def get(self, key: str) -> Item | None:
         with self._lock:
             row = self._db.execute(
@@ -544,6 +576,13 @@ class Catalog:
             id=key, emotion=Emotion.parse(emotion), path=str(self.root / rel),
             checksum=checksum, added_at=float(added_at),
         )
+
+
+def twin_problem(emotion: Emotion, twin: str) -> str:
+    """Why a file is not shown whose name is `twin`'s in another Unicode form."""
+    return (f"the same name as {emotion.folder}/{twin} in another Unicode form (a Mac writes "
+            "names decomposed): both would be one item id, which that file keeps; remove "
+            "one of the two files (or rename this one)")
 
 
 def shown_names(names: Iterable[str], limit: int = SHOWN_NAMES) -> str:
@@ -628,10 +667,6 @@ def _image_files(folder: Path) -> Iterator[Path]:
             yield path
         else:
             log.debug("catalog: ignoring %s: not a jpg/png/webp file", path)
-
-
-def _rel(key: str) -> str:
-    return key.split("/", 1)[1] if key.startswith(ID_PREFIX + "/") else key
 
 
 def storage_problem(path: Path, exc: BaseException, what: str) -> str:

@@ -202,6 +202,17 @@ def test_prompts_file_errors_name_the_problem(tmp_path: Path, text: str, message
         load_prompts(path)
 
 
+def test_a_prompts_file_not_in_utf8_says_to_save_it_as_utf8(tmp_path: Path) -> None:
+    """Saved by Notepad as "Unicode" (UTF-16): old code said only "not valid TOML:
+    'utf-8' codec can't decode byte 0xff…" (tester round 10, for the settings file)."""
+    path = tmp_path / "p.toml"
+    path.write_bytes("[happy]\nprompt = 'x'\n".encode("utf-16"))
+    with pytest.raises(GenerationError) as err:
+        load_prompts(path)
+    assert str(err.value).startswith(f"{path}: not UTF-8 text (it is UTF-16")
+    assert "save it as UTF-8" in str(err.value) and "codec" not in str(err.value)
+
+
 def test_options_are_checked() -> None:
     with pytest.raises(ValueError, match="multiple of 8"):
         Options(width=500)

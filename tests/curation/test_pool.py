@@ -223,6 +223,48 @@ def test_approve_keeps_korean_names_as_a_copy_by_hand_would(
     assert catalog.get("emotions/sad/행복한 고양이 사진 1.jpg") is not None
 
 
+def test_approve_and_a_copy_by_hand_from_a_mac_give_one_id(
+    pool: PendingPool, catalog: Catalog, catalog_root: Path, write_image: Any
+) -> None:
+    """A Mac writes `고양이.jpg` decomposed (NFD). A copy by hand got the NFD id, an
+    approval of that name the NFC id; and on Linux the two forms are two files."""
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", "고양이.jpg")
+    (catalog_root / "sad" / nfd).write_bytes(image_bytes(seed=60))
+    catalog.rescan()
+    by_hand = catalog.item_at(catalog_root / "sad" / nfd)
+    assert by_hand is not None and by_hand.id == "emotions/sad/고양이.jpg"
+    # approving another image of that name: the name is taken (in its other form)
+    entry = pool.add_file(write_image("고양이.jpg", seed=61), Emotion.SAD)
+    done = pool.approve(entry.id)
+    assert done.item.id == f"emotions/sad/고양이-{entry.checksum[:8]}.jpg" and not done.warnings
+    assert catalog.get(by_hand.id) == by_hand  # the copy by hand keeps its id
+
+
+@pytest.mark.parametrize("rescanned", [False, True])
+def test_an_approval_that_crashed_under_the_previous_build_goes_live_once(
+    pool: PendingPool, catalog: Catalog, catalog_root: Path, write_image: Any,
+    queue: EventQueue, rescanned: bool
+) -> None:
+    """The previous build named an approved file ASCII only (`행복한 고양이 사진 1.jpg` →
+    `1.jpg`, a taken name with the pool id); a crash after its copy left the pool entry.
+    Approving it again under the readable names copied it a second time (two ids for one
+    image) or, once the kiosk had rescanned, refused it ("already in the catalog")."""
+    (catalog_root / "happy" / "image.jpg").write_bytes(image_bytes(seed=70))  # taken
+    first = pool.add_file(write_image("행복한 고양이 사진 1.jpg", seed=71), Emotion.HAPPY)
+    second = pool.add_file(write_image("강아지.jpg", seed=72), Emotion.HAPPY)
+    shutil.copy(first.path, catalog_root / "happy" / "1.jpg")  # the previous build's copies
+    shutil.copy(second.path, catalog_root / "happy" / f"image-{second.id}.jpg")
+    if rescanned:
+        catalog.rescan()
+    assert pool.approve(first.id).item.id == "emotions/happy/1.jpg"
+    assert pool.approve(second.id).item.id == f"emotions/happy/image-{second.id}.jpg"
+    assert visible_files(catalog_root / "happy") == sorted(
+        ["image.jpg", "1.jpg", f"image-{second.id}.jpg"])
+    assert len(catalog.items(Emotion.HAPPY)) == 3 and pool.entries() == []
+
+
 def test_safe_stem_replaces_only_what_is_unsafe() -> None:
     import unicodedata
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
+import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +16,7 @@ import pytest
 
 from kiosk.domain import Emotion
 from kiosk.recommend import catalog as catalog_mod
+from kiosk.recommend import catalog_names
 from kiosk.recommend.catalog import Catalog
 from kiosk.recommend.errors import CatalogError
 from kiosk.recommend.features import FEATURE_DIM
@@ -289,6 +293,7 @@ def test_a_new_file_whose_name_cannot_be_an_item_id_is_skipped_but_live_ids_stay
 ) -> None:
     """The file name is the item id (a Personalize itemId: at most 256 characters); the
     import names files within that rule (`safe_stem`), a copy by hand is checked here."""
+    catalog.rescan()  # an indexed catalog: the files below are new
     long_name = "x" * 238 + ".jpg"  # emotions/happy/ + 242: 257 characters
     write_image(catalog_dir / "happy" / long_name, 10)
     write_image(catalog_dir / "happy" / "tab\there.jpg", 20)
@@ -304,14 +309,130 @@ def test_a_new_file_whose_name_cannot_be_an_item_id_is_skipped_but_live_ids_stay
     catalog.close()
     other = Catalog(catalog_dir, catalog_dir.parent / "other.sqlite3")
     try:
-        monkeypatch.setattr(catalog_mod, "MAX_ITEM_ID", 1000)
-        other.rescan()
+        monkeypatch.setattr(catalog_names, "MAX_ITEM_ID", 1000)
+        other.rescan()  # a first index keeps control characters (it may be a rebuild)
         monkeypatch.undo()
         report = other.rescan()
-        assert [s.path for s in report.skipped] == ["happy/tab\there.jpg"]  # no control chars
+        assert not report.skipped and not report.changed
         assert other.get(f"emotions/happy/{long_name}") is not None
+        assert other.get("emotions/happy/tab\there.jpg") is not None
     finally:
         other.close()
+
+
+def _rebuild(catalog: Catalog) -> Catalog:
+    """The manifest deleted (as its error messages advise) and indexed again."""
+    catalog.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{catalog.db_path}{suffix}").unlink(missing_ok=True)
+    return Catalog(catalog.root, catalog.db_path)
+
+
+def test_a_rebuilt_manifest_keeps_live_images_with_control_characters_in_their_name(
+    catalog: Catalog, catalog_dir: Path, write_image: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Images live under an id with a tab or \\x01 (a manifest from before the id rule
+    keeps them) vanished from the kiosk when the manifest was rebuilt from scratch."""
+    names = ["tab\there.jpg", "bell\x01.png"]
+    for hue, name in enumerate(names):
+        write_image(catalog_dir / "happy" / name, 100 + hue * 20)
+    catalog.rescan()
+    live = {i.id for i in catalog.items()}
+    assert {f"emotions/happy/{n}" for n in names} <= live and len(live) == 18
+    rebuilt = _rebuild(catalog)
+    try:
+        caplog.set_level(logging.WARNING, "kiosk.recommend.catalog")
+        caplog.clear()
+        report = rebuilt.rescan()
+        assert {i.id for i in rebuilt.items()} == live and not report.skipped
+        warned = [r.getMessage() for r in caplog.records if "control characters" in r.getMessage()]
+        assert len(warned) == 2 and all("rename" in w for w in warned)
+        assert any(repr(str(catalog_dir / "happy" / "tab\there.jpg")) in w for w in warned)
+        caplog.clear()
+        assert not rebuilt.rescan().changed
+        assert not [r for r in caplog.records if "control" in r.getMessage()]  # said once
+        # a file with a control character copied into an indexed catalog is still refused
+        write_image(catalog_dir / "sad" / "new\tline.jpg", 50)
+        assert [s.path for s in rebuilt.rescan().skipped] == ["sad/new\tline.jpg"]
+    finally:
+        rebuilt.close()
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="a Mac refuses names that are not UTF-8")
+def test_a_file_name_that_is_not_utf8_is_skipped_with_its_name_not_a_crash(
+    catalog: Catalog, catalog_dir: Path, write_image: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Python shows such a name with lone surrogates, which SQLite cannot store: the whole
+    rescan failed with UnicodeEncodeError."""
+    folder = os.fsencode(catalog_dir / "happy")
+    data = (catalog_dir / "happy" / "happy-1.jpg").read_bytes()
+    with open(folder + b"/caf\xe9.jpg", "wb") as fh:  # Latin-1, not UTF-8
+        fh.write(data[:-10] + b"\0" * 10)  # another checksum
+    caplog.set_level(logging.WARNING, "kiosk.recommend.catalog")
+    for _ in range(2):
+        report = catalog.rescan()
+        assert [s.path for s in report.skipped] == ["happy/caf\\xe9.jpg"]
+        assert "not valid UTF-8" in report.skipped[0].reason
+        assert "rename it" in report.skipped[0].reason
+        assert len(catalog.items()) == 16
+    assert any("caf\\xe9.jpg" in r.getMessage() for r in caplog.records)
+
+
+def _nfd(name: str) -> str:
+    return unicodedata.normalize("NFD", name)
+
+
+def test_a_name_written_decomposed_by_a_mac_gets_the_nfc_id_and_keeps_it(
+    catalog: Catalog, catalog_dir: Path, write_image: Any
+) -> None:
+    """A Mac writes `고양이 café.jpg` decomposed (NFD); approve names files NFC: the id of
+    one name was two strings, and `catalog.get` of the NFC id found nothing."""
+    name = "고양이 café.jpg"
+    assert _nfd(name) != name
+    write_image(catalog_dir / "happy" / _nfd(name), 200)
+    assert f"emotions/happy/{name}" in catalog.rescan().added
+    item = catalog.get(f"emotions/happy/{name}")
+    assert item is not None and Path(item.path).name == _nfd(name)
+    assert catalog.item_at(item.path) == item
+    _bump_mtime(catalog_dir / "happy" / _nfd(name))
+    report = catalog.rescan()  # the same id at every rescan: likes keep pointing at it
+    assert not report.changed and catalog.get(f"emotions/happy/{name}") is not None
+
+    # the previous build gave the file its NFD id: a store's history is keyed by it, so
+    # the upgrade keeps it (rather than removing it and adding the NFC id)
+    old_id = f"emotions/happy/{_nfd(name)}"
+    with contextlib.closing(sqlite3.connect(catalog.db_path)) as db, db:
+        db.execute("UPDATE items SET id = ? WHERE id = ?", (old_id, f"emotions/happy/{name}"))
+    report = catalog.rescan()
+    assert not report.changed and catalog.get(old_id) is not None
+
+
+def test_a_name_in_both_unicode_forms_is_one_id_and_a_clear_line(
+    catalog: Catalog, catalog_dir: Path, write_image: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """On Linux `고양이.jpg` and its NFD twin are two files; the catalog gives them one id."""
+    caplog.set_level(logging.WARNING, "kiosk.recommend.catalog")
+    nfc_id = "emotions/happy/고양이.jpg"
+    write_image(catalog_dir / "happy" / _nfd("고양이.jpg"), 200)
+    write_image(catalog_dir / "happy" / "고양이.jpg", 220)
+    report = catalog.rescan()  # neither indexed yet: the NFC file holds the id
+    assert nfc_id in report.added and len(report.added) == 17
+    assert [s.path for s in report.skipped] == [f"happy/{_nfd('고양이.jpg')}"]
+    assert "another Unicode form" in report.skipped[0].reason
+    assert "remove one of the two files" in report.skipped[0].reason
+    assert Path(catalog.get(nfc_id).path).name == "고양이.jpg"  # type: ignore[union-attr]
+    assert any("another Unicode form" in r.getMessage() for r in caplog.records)
+
+    # the file holding the id goes: its twin takes the id over (likes keep pointing at it)
+    (catalog_dir / "happy" / "고양이.jpg").unlink()
+    report = catalog.rescan()
+    assert report.updated == (nfc_id,) and not report.added and not report.removed
+    assert Path(catalog.get(nfc_id).path).name == _nfd("고양이.jpg")  # type: ignore[union-attr]
+    # a twin copied next to an indexed file is skipped, the indexed one keeps the id
+    write_image(catalog_dir / "happy" / "고양이.jpg", 240)
+    report = catalog.rescan()
+    assert not report.changed and [s.path for s in report.skipped] == ["happy/고양이.jpg"]
+    assert Path(catalog.get(nfc_id).path).name == _nfd("고양이.jpg")  # type: ignore[union-attr]
 
 
 def test_images_under_the_import_minimum_are_shown_and_named(
