@@ -371,7 +371,7 @@ class Capture:
         elif now >= self._next_remind_at:
             lost_for = now - (self._lost_since if self._lost_since is not None else now)
             log.warning("camera still lost after %s: %s%s", duration_text(lost_for), message,
-                        _what_to_do(message))
+                        _what_to_do(message, self.source))
             self._remind_every = min(REMIND_MAX_S, self._remind_every * 2)
             self._next_remind_at = now + self._remind_every
         else:
@@ -405,7 +405,7 @@ class Capture:
         if not changed:
             return
         if state is CameraState.LOST and not self._ended:
-            log.warning("camera lost: %s%s", message, _what_to_do(message))
+            log.warning("camera lost: %s%s", message, _what_to_do(message, self.source))
         else:
             quiet = state in (CameraState.LIVE, CameraState.OPENING)
             level = logging.INFO if quiet else logging.WARNING
@@ -424,12 +424,17 @@ class Capture:
             log.exception("closing %s failed", self.source.name)
 
 
-def _what_to_do(message: str) -> str:
-    """What the operator can do about a loss, unless its message says it already."""
+CAMERA_ADVICE = "check the camera (cable, power, another program using it) and [camera] source"
+
+
+def _what_to_do(message: str, source: object) -> str:
+    """What the operator can do about a loss, unless its message says it already: for a
+    video file or an image folder, its own `lost_advice()` (its path: is it still
+    there, readable?), not a camera's cable (tester round 10)."""
     parts = []
     if "check" not in message:
-        parts.append("check the camera (cable, power, another program using it) and "
-                     "[camera] source")
+        advice = getattr(source, "lost_advice", None)
+        parts.append(advice() if advice is not None else CAMERA_ADVICE)
     if "keeps trying" not in message:
         parts.append("the kiosk keeps retrying, with the mood picker meanwhile")
     return "".join(f"; {p}" for p in parts)

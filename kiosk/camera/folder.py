@@ -127,6 +127,11 @@ class ImageFolderSource:
         self._reasons.pop(path, None)
         return image
 
+    def lost_advice(self) -> str:
+        """What to check when the folder is lost (not a camera's cable)."""
+        return (f"check the image folder {self.path} (is it still there and readable, with "
+                "images in it? its disk or network share mounted?) and [camera] source")
+
     def fingerprint(self) -> object:
         """A cheap summary of the folder (names, sizes, times of its images); it
         changes when files appear, vanish or change. Never raises."""

@@ -20,6 +20,7 @@ import numpy as np
 from kiosk.camera.errors import CameraError, SourceEnded
 from kiosk.camera.fake import FakeSource
 from kiosk.camera.folder import ImageFolderSource
+from kiosk.camera.video_decode import open_video, wants_threads
 from kiosk.config import CameraSettings
 from kiosk.imaging import DEFAULT_POLICY, IMAGE_SUFFIXES, ImageError, conform_frame
 
@@ -62,7 +63,11 @@ class FrameSource(Protocol):
 
     Optional: `fingerprint() -> object`, a cheap, never-raising summary of whether
     and how the source is there (None: unknown). While LOST, Capture reopens as
-    soon as it changes, so a source that comes back is LIVE within a second."""
+    soon as it changes, so a source that comes back is LIVE within a second.
+
+    Optional: `lost_advice() -> str`, what the operator should check when the source
+    is lost ("check the video file /x.mp4: …"); without it, a camera's (cable, power,
+    another program using it)."""
 
     name: str
     nominal_fps: float
@@ -181,7 +186,8 @@ class VideoFileSource:
     """A video file played at its own frame rate (paced on a monotonic clock).
 
     When it falls behind it skips frames (up to `max_catch_up`) to stay in real
-    time. At the end it loops, or raises SourceEnded when `loop` is off."""
+    time. At the end it loops, or raises SourceEnded when `loop` is off. FFmpeg
+    decodes it on one thread up to 1920x1080 (`kiosk.camera.video_decode`)."""
 
     expect_sensor_noise = False  # a still scene in a file repeats exactly
 
@@ -199,12 +205,14 @@ class VideoFileSource:
         self._t0 = 0.0  # clock time of frame slot 0
         self._played = 0  # slots played (shown or skipped) since _t0
         self._frames_since_start = 0
+        self._one_thread = True  # off for frames over 1920x1080 (kiosk.camera.video_decode)
 
     def open(self) -> None:
         self.close()
         if not self.path.is_file():
             raise CameraError(f"video file not found: {self.path}")
-        cap = cv2.VideoCapture(str(self.path))
+        self._one_thread = True
+        cap = open_video(self.path)
         if not cap.isOpened():
             cap.release()
             raise CameraError(f"cannot play {self.path}: not a video OpenCV can decode")
@@ -216,6 +224,13 @@ class VideoFileSource:
             except ImageError as exc:
                 cap.release()
                 raise CameraError(str(exc)) from None
+        if wants_threads(width, height):  # large frames: OpenCV's decoding threads
+            cap.release()
+            self._one_thread = False
+            cap = open_video(self.path, one_thread=False)
+            if not cap.isOpened():
+                cap.release()
+                raise CameraError(f"cannot play {self.path}: not a video OpenCV can decode")
         fps = cap.get(cv2.CAP_PROP_FPS)
         self.nominal_fps = float(fps) if 0 < fps <= 1000 else 30.0
         self._cap = cap
@@ -251,7 +266,7 @@ class VideoFileSource:
             raise SourceEnded(f"{self.name} ended (camera.loop is off)")
         # Seeking is unreliable for some codecs; reopening always rewinds.
         self._cap.release()
-        self._cap = cv2.VideoCapture(str(self.path))
+        self._cap = open_video(self.path, self._one_thread)
         self._frames_since_start = 0
         ok, image = self._cap.read()
         if not ok or image is None:
@@ -263,6 +278,17 @@ class VideoFileSource:
         if self._cap is not None:
             self._cap.release()
             self._cap = None
+
+    @property
+    def decode_threads(self) -> int | None:
+        """FFmpeg's decoding threads for the open file (None when closed; 0 where the
+        backend does not say)."""
+        return None if self._cap is None else int(self._cap.get(cv2.CAP_PROP_N_THREADS))
+
+    def lost_advice(self) -> str:
+        """What to check when the file is lost (not a camera's cable)."""
+        return (f"check the video file {self.path} (is it still there and readable? its "
+                "disk or network share mounted?) and [camera] source")
 
     def fingerprint(self) -> object:
         """The file's size and modification time (None while it is missing)."""
@@ -328,6 +354,12 @@ class PendingPathSource:
     def close(self) -> None:
         if self.inner is not None:
             self.inner.close()
+
+    def lost_advice(self) -> str:
+        if self.inner is not None:
+            return self.inner.lost_advice()
+        return (f"check {self.path}, a video file or a folder of images (is it there and "
+                "readable? its USB stick or network share mounted?) and [camera] source")
 
     def fingerprint(self) -> object:
         """The inner source's fingerprint; None while the path is missing."""

@@ -138,6 +138,43 @@ def test_video_without_loop_reports_its_end(video_path: Path) -> None:
     source.close()
 
 
+def mpeg4_video(path: Path, size: tuple[int, int], frames: int) -> Path:
+    """An MPEG-4 (mp4v) file: a codec FFmpeg decodes with frame threads (MJPEG has none)."""
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), VIDEO_FPS, size)
+    if not writer.isOpened():
+        pytest.skip("this OpenCV build cannot write MPEG-4")
+    for level in VIDEO_LEVELS[:frames]:
+        writer.write(np.full((size[1], size[0], 3), level, dtype=np.uint8))
+    writer.release()
+    return path
+
+
+def test_video_decodes_on_one_thread_also_after_looping(tmp_path: Path) -> None:
+    # OpenCV's FFmpeg backend decodes with one thread per core (8 on an 8-core kiosk:
+    # 8-42 MB more, kiosk.camera.video_decode); the old open took that default
+    clock = FakeClock(50.0)
+    source = VideoFileSource(mpeg4_video(tmp_path / "clip.mp4", (64, 48), 5), clock=clock)
+    source.open()
+    assert source.decode_threads == 1
+    got = []
+    for _ in range(len(VIDEO_LEVELS) + 2):  # past the end: reopened to rewind
+        got.append(level_of(source.read()))
+        clock.now += 0.1
+    assert got == [*VIDEO_LEVELS, *VIDEO_LEVELS[:2]]
+    assert source.decode_threads == 1
+    source.close()
+    assert source.decode_threads is None
+
+
+def test_video_over_1920x1080_keeps_opencvs_decoding_threads(tmp_path: Path) -> None:
+    source = VideoFileSource(mpeg4_video(tmp_path / "big.mp4", (1936, 1090), 1),
+                             clock=FakeClock(50.0))
+    source.open()
+    assert source.decode_threads == cv2.getNumberOfCPUs()
+    assert source.read() is not None
+    source.close()
+
+
 def test_video_errors_name_the_file(tmp_path: Path) -> None:
     with pytest.raises(CameraError, match=r"video file not found: .*gone\.avi"):
         VideoFileSource(tmp_path / "gone.avi").open()

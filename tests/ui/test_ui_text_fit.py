@@ -66,6 +66,8 @@ def _states(window: MainWindow, overlay: ConsentOverlay) -> Iterator[str]:
     window.show_emotion(make_reading(Emotion.CONFUSED, 0.87))
     window.show_page(page, images)
     yield "main, emotion page"
+    window.show_page_mood(Emotion.CONFUSED)  # another mood held back: no figure
+    yield "main, emotion page, the page's mood without a figure"
     window.set_mode(RecommendMode.EMOTION, personalization_ready=True)
     window.show_page(*make_page(3, Emotion.DISGUSTED, mode=RecommendMode.PERSONALIZED, off=1))
     yield "main, for you (one image of another mood)"
@@ -185,7 +187,7 @@ def test_every_like_label_fits_whole_for_every_page_size(
         for _ in range(3):
             QCoreApplication.processEvents()
         cards = window.main.grid.cards()
-        assert len(cards) == n
+        assert 1 <= len(cards) <= n  # the ones usable at this size (test_ui_card_grid)
         for state in LIKE_STATES:
             for card in cards:
                 card.set_like_state(state)
