@@ -57,10 +57,11 @@ from PySide6.QtGui import (
     QResizeEvent,
     QShowEvent,
 )
-from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from kiosk.domain import RecommendMode
 from kiosk.ui import icons, theme
+from kiosk.ui.card_layout import capacity, card_parts, choose_grid, usual_columns
 from kiosk.ui.widgets import TouchButton
 
 LIKE_STATES = ("idle", "pending", "confirmed")
@@ -106,6 +107,7 @@ class ImageCard(QWidget):
         self._state = "idle"
         self._likes_open = True  # False while the page is being replaced
         self._burst = 0.0  # 0..1 progress of the heart burst over the image
+        self._fits_cache: dict[tuple[int, int, int, str, str, str], bool] = {}
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.like_button = TouchButton(
             "", icon=icons.heart_icon(False), variant="secondary", size="big", parent=self
@@ -225,6 +227,24 @@ class ImageCard(QWidget):
         )
         self.caption.show()
         self._place_caption()
+
+    def labels_key(self) -> tuple[int, str, str, str]:
+        """What `like_fits` depends on besides the size: the font size and the words."""
+        return (self.like_button.font().pixelSize(), self.tr("Like"), self.tr("Saving…"),
+                self.tr("Liked"))
+
+    def like_fits(self, width: int, height: int) -> bool:
+        """Whether Like, Saving… and Liked each fit whole on a Like button of this size
+        (`TouchButton.fit_in`), in the current language."""
+        key = (width, height, *self.labels_key())
+        fits = self._fits_cache.get(key)
+        if fits is None:
+            fits = all(self.like_button.fit_in(text, width, height) is not None
+                       for text in (self.tr("Like"), self.tr("Saving…"), self.tr("Liked")))
+            if len(self._fits_cache) > 256:
+                self._fits_cache.clear()
+            self._fits_cache[key] = fits
+        return fits
 
     def stop_animations(self) -> None:
         """Stop the pop and end the guard (hide, close, shutdown): a card shown again
@@ -348,31 +368,17 @@ class ImageCard(QWidget):
 
     # ------------------------------------------------------------------ layout
 
-    def _horizontal(self) -> bool:
-        return self.width() > self.height() * 1.55
-
     def _image_rect(self) -> QRectF:
-        m = self._metrics
-        pad = m.px(14)
-        r = QRectF(self.rect()).adjusted(pad, pad, -pad, -pad)
-        bh = self.like_button.height()
-        if self._horizontal():
-            return QRectF(r.left(), r.top(), r.width() * 0.62, r.height())
-        return QRectF(r.left(), r.top(), r.width(), r.height() - bh - pad)
+        return card_parts(self.width(), self.height(), self._metrics)[0]
+
+    def image_rect(self) -> QRectF:
+        """Where the image is drawn, in the card's coordinates."""
+        return self._image_rect()
 
     def _place_button(self) -> None:
-        m = self._metrics
-        pad = m.px(14)
-        # a short card (many images on a page): the button keeps to the card, never
-        # below a touch target's side
-        h = max(m.min_touch, min(m.big_button_h, self.height() - 2 * pad))
-        if self._horizontal():
-            img = self._image_rect()
-            left = int(img.right()) + pad
-            w = self.width() - left - pad
-            self.like_button.setGeometry(left, (self.height() - h) // 2, w, h)
-        else:
-            self.like_button.setGeometry(pad, self.height() - h - pad, self.width() - 2 * pad, h)
+        # a short card (many images on a page): the button gives the image its
+        # minimum first, never going below a touch target's side (kiosk.ui.card_layout)
+        self.like_button.setGeometry(card_parts(self.width(), self.height(), self._metrics)[1])
 
     def _style_caption(self) -> None:
         m = self._metrics
@@ -471,14 +477,20 @@ class ImageCard(QWidget):
 
 
 class CardGrid(QWidget):
-    """The page's cards: one row in landscape, a column (or 2 columns for more
-    than three) in portrait. Card widgets are reused from page to page.
+    """The page's cards in rows × columns chosen for the area (`kiosk.ui.card_layout`):
+    one row in landscape, a column (or 2 columns for more than three) in portrait, or
+    whatever keeps every card's image and Like usable. A page with more cards than can
+    be usable there shows the first ones that are and says so (`overflow`). Card
+    widgets are reused from page to page.
 
     Signals:
         like_requested(str item_id)
+        overflow(int asked, int shown): a page of `asked` cards does not fit usable;
+            `shown` are (emitted while shown, once per change).
     """
 
     like_requested = Signal(str)
+    overflow = Signal(int, int)
 
     def __init__(
         self,
@@ -491,17 +503,27 @@ class CardGrid(QWidget):
         self._clock = clock
         self._guard_s = guard_s
         self._cards: list[ImageCard] = []
-        self._count = 0
+        self._count = 0  # cards on the page
+        self._shown = 0  # of them, the ones that fit usable (the first ones)
+        self._columns = 1
+        self._told: tuple[int, int] | None = None  # the overflow said last
+        self._plans: dict[tuple[object, ...], tuple[int, int]] = {}  # see _plan
         self._likes_open = True
         self._portrait = False
         self._metrics = theme.Metrics()
-        self._grid = QGridLayout(self)
-        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._tell = QTimer(self)
+        self._tell.setObjectName("grid-overflow")
+        self._tell.setSingleShot(True)
+        self._tell.setInterval(0)
+        self._tell.timeout.connect(self._say_overflow)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def cards(self) -> list[ImageCard]:
-        """The visible cards, in page order."""
-        return self._cards[: self._count]
+        """The cards on screen, in page order (the first `shown_count` of the page)."""
+        return self._cards[: self._shown]
+
+    def shown_count(self) -> int:
+        return self._shown
 
     def card(self, item_id: str) -> ImageCard | None:
         for card in self.cards():
@@ -515,6 +537,7 @@ class CardGrid(QWidget):
             card.set_likes_open(self._likes_open)
             card.set_metrics(self._metrics)
             card.like_clicked.connect(self.like_requested)
+            card.hide()
             self._cards.append(card)
         for card, (item_id, image) in zip(self._cards, items, strict=False):
             card.set_item(item_id, image)
@@ -547,31 +570,76 @@ class CardGrid(QWidget):
 
     def set_metrics(self, metrics: theme.Metrics) -> None:
         self._metrics = metrics
-        self._grid.setSpacing(metrics.gap)
+        self._relayout()
 
     def stop_animations(self) -> None:
         for card in self._cards:
             card.stop_animations()
 
+    def refit(self) -> None:
+        """Lay the cards out again: the Like's words changed (a new language)."""
+        self._relayout()
+
     def columns(self) -> int:
-        n = max(1, self._count)
-        if self._portrait:
-            return 1 if n <= 3 else 2 if n <= 8 else 3
-        return n if n <= 4 else math.ceil(math.sqrt(n * 1.8))
+        """The columns the cards are in (as laid out at the grid's size)."""
+        return self._columns
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._relayout()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._relayout()  # an overflow found while hidden is said now
+
+    def _plan(self, w: int, h: int, n: int) -> tuple[int, int]:
+        """(cards shown, columns) for `n` cards in `w`×`h` (kept: a page of many cards
+        that does not fit takes ~10 ms to work out, and every page and resize asks)."""
+        m, portrait = self._metrics, self._portrait
+        card = self._cards[0]
+        key = (w, h, n, portrait, m, card.labels_key())
+        plan = self._plans.get(key)
+        if plan is None:
+            fits = card.like_fits
+            shown = n
+            choice = choose_grid(n, w, h, m, portrait=portrait, label_fits=fits)
+            if choice is None:
+                # not one card would be usable: an area not laid out yet (a hidden
+                # screen) or absurdly small; all of them then, the usual arrangement
+                shown = capacity(w, h, m, portrait=portrait, most=n, label_fits=fits) or n
+                choice = choose_grid(shown, w, h, m, portrait=portrait, label_fits=fits)
+            cols = choice.columns if choice is not None else min(n, usual_columns(n, portrait))
+            if len(self._plans) > 64:
+                self._plans.clear()
+            plan = self._plans[key] = (shown, cols)
+        return plan
 
     def _relayout(self) -> None:
-        for card in self._cards:
-            self._grid.removeWidget(card)
-        cols = self.columns()
-        for r in range(self._grid.rowCount()):
-            self._grid.setRowStretch(r, 0)
-        for c in range(self._grid.columnCount()):
-            self._grid.setColumnStretch(c, 0)
+        m = self._metrics
+        w, h, n = self.width(), self.height(), self._count
+        shown, cols = n, min(max(1, n), usual_columns(n, self._portrait))
+        if n:
+            shown, cols = self._plan(w, h, n)
+        rows = max(1, math.ceil(shown / cols))
+        gap = m.gap
+        cw = max(1, (w - (cols - 1) * gap) // cols)
+        ch = max(1, (h - (rows - 1) * gap) // rows)
+        self._shown, self._columns = shown, cols
         for i, card in enumerate(self._cards):
-            if i < self._count:
-                self._grid.addWidget(card, i // cols, i % cols)
-                self._grid.setRowStretch(i // cols, 1)
-                self._grid.setColumnStretch(i % cols, 1)
+            if i < shown:
+                card.setGeometry((i % cols) * (cw + gap), (i // cols) * (ch + gap), cw, ch)
                 card.show()
             else:
                 card.hide()
+        if self.isVisible():
+            self._tell.start()  # once the layout has settled: not a passing size
+
+    def _say_overflow(self) -> None:
+        told = (self._count, self._shown) if self._shown < self._count else None
+        if self.isVisible() and told != self._told:
+            self._told = told
+            if told is not None:
+                self.overflow.emit(*told)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._tell.stop()
+        super().hideEvent(event)

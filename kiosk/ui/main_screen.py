@@ -440,6 +440,7 @@ class MainScreen(QWidget):
         self.privacy.retranslate()
         for card in self.grid.cards():
             card.retranslate()
+        self.grid.refit()  # the words on Like may need other card sizes now
         if self.camera.is_unavailable():  # its line in the new language
             self.set_camera_state(self._camera_state, self.camera_detail)
         self._refresh_header()

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QCloseEvent,
     QHideEvent,
@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from kiosk.camera.capture import CameraState
 from kiosk.config import Settings
 from kiosk.domain import Emotion, EmotionReading, Page, RecommendMode
-from kiosk.ui import notices, theme
+from kiosk.ui import card_layout, notices, theme
 from kiosk.ui.admin_panel import AdminPanel
 from kiosk.ui.attract import AttractScreen
 from kiosk.ui.audience_view import AudienceView
@@ -155,6 +155,7 @@ class MainWindow(QWidget):
         self._metrics_applied = False
         self._last_activity = -1e9
         self._pending_attract = False
+        self._page_size = page_size
 
         self.attract = AttractScreen(self, clock=clock)
         self.main = MainScreen(self, page_size=page_size, clock=clock,
@@ -232,6 +233,7 @@ class MainWindow(QWidget):
         self.main.mode_selected.connect(self.mode_requested)
         self.main.mood_clicked.connect(self.open_mood_picker)
         self.main.message.connect(self.show_notice)
+        self.main.grid.overflow.connect(self._page_too_big)
         self.attract.touched.connect(self.wake)
         self.attract.mood_clicked.connect(self.open_mood_picker)
         self.mood.picked.connect(self._on_mood_picked)
@@ -434,6 +436,20 @@ class MainWindow(QWidget):
         operator's toast (admin, review, audience screens) stays."""
         if self.toast.isVisible() and self.current_screen() not in OPERATOR_SCREENS:
             self.toast.hide()
+
+    @Slot(int, int)
+    def _page_too_big(self, asked: int, shown: int) -> None:
+        """A page of `asked` images does not fit this screen with every image and Like
+        usable (`kiosk.ui.card_layout`): the first `shown` are on screen. Said to the
+        operator (log, admin panel's "Last problem"), naming the setting and the fix."""
+        m = self._metrics
+        detail = (f"[recommend] page_size = {max(asked, self._page_size)} does not fit this "
+                  f"{self.width()}x{self.height()} screen: at most {shown} images per page "
+                  f"keep an image of {card_layout.min_image_side(m)} px and a Like of "
+                  f"{m.min_touch} px with its words whole, so a page of {asked} shows its "
+                  f"first {shown}; set [recommend] page_size to {shown} or less")
+        log.warning("%s", detail)
+        self.last_problem = detail
 
     def _record_problem(self, detail: str) -> None:
         log.warning("not shown to the visitor: %s", detail)

@@ -120,12 +120,18 @@ class TouchButton(QAbstractButton):
         key = (self.text(), self.font().pixelSize(), rect.width(), rect.height(), padding,
                self._icon is not None, self._metrics.caption)
         if self._fitted is None or self._fitted[0] != key:
-            layout = fit_label(self.font(), self.text(), icon=self._icon is not None,
-                               width=rect.width(), height=rect.height(), padding=padding,
-                               tight_padding=min(padding, self._metrics.px(10)),
-                               min_size=max(12, round(self._metrics.caption * 0.7)))
-            self._fitted = (key, layout)
+            self._fitted = (key, self.fit_in(self.text(), self.width(), self.height()))
         return self._fitted[1]
+
+    def fit_in(self, text: str, width: int, height: int) -> LabelLayout | None:
+        """How `text` would be drawn in fit mode on this button at `width`×`height`
+        (None: it would not fit): a grid asks this before making its cards that size."""
+        rect = QRectF(0, 0, width, height).adjusted(1.5, 1.5, -1.5, -1.5)
+        padding = min(rect.height() * 0.6, self._metrics.px(64))
+        return fit_label(self.font(), text, icon=self._icon is not None,
+                         width=rect.width(), height=rect.height(), padding=padding,
+                         tight_padding=min(padding, self._metrics.px(10)),
+                         min_size=max(12, round(self._metrics.caption * 0.7)))
 
     def set_radius(self, radius: int | None) -> None:
         """Corner radius in pixels; None: a pill."""
