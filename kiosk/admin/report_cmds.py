@@ -89,6 +89,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         print()
     elif args.out is None:
         print(summary_line(report))
+    note = report["held_back"]["note"]
+    if note and not args.json:  # the like rates and top items leave these out: why
+        print(f"held back: {note}")
     return 0
 
 
