@@ -187,16 +187,9 @@ class AnalyticsStore:
         a smaller one is returned and stays until the recorder replaces it (its next
         early write or close), so a second crash before then does not lose it either."""
         with self._tx() as conn:
-            row = conn.execute(
-                "SELECT start, end, visits, emotions, pages_by_emotion, likes_by_emotion, items"
-                " FROM mix_pending").fetchone()
-            if row is None:
-                return None
-            mix = _mix(row)
-            if mix.visits < self.k:
-                return mix
-            _insert_mix(conn, "mix", mix)
-            conn.execute("DELETE FROM mix_pending")
+            mix = settle_pending(conn, self.k)
+        if mix is None or mix.visits < self.k:
+            return mix
         log.info("analytics: the mix of %d visits a stopped run left is written", mix.visits)
         return None
 
@@ -232,6 +225,22 @@ class AnalyticsStore:
 
 
 # ---------------------------------------------------------------------- rows
+
+
+def settle_pending(conn: sqlite3.Connection, k: int) -> Mix | None:
+    """Inside a transaction on `conn`: the pending mix (None: none); one of at least
+    `k` visits is written out as a mix and its row deleted, as a start does
+    (`AnalyticsStore.take_pending`, `kiosk.analytics.downgrade`)."""
+    row = conn.execute(
+        "SELECT start, end, visits, emotions, pages_by_emotion, likes_by_emotion, items"
+        " FROM mix_pending").fetchone()
+    if row is None:
+        return None
+    mix = _mix(row)
+    if mix.visits >= k:
+        _insert_mix(conn, "mix", mix)
+        conn.execute("DELETE FROM mix_pending")
+    return mix
 
 
 def _write_bucket(conn: sqlite3.Connection, bucket: BucketStats) -> None:
