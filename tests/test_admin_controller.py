@@ -185,3 +185,21 @@ def test_a_pool_that_cannot_open_is_a_message(admin: Admin, monkeypatch: pytest.
     curation.open_review()
     assert view.last("show_operator_result") == ("image review needs the kiosk's catalog", True)
     assert view.count("show_curation") == 0
+
+
+def test_the_reload_summary_names_an_image_copied_into_a_second_folder(
+        qapp: QCoreApplication) -> None:
+    """Fresh tester round 10: the same bytes in `calm/` and `happy/` were two items and
+    Reload catalog said nothing."""
+    from kiosk.controllers.curation import reload_summary
+    from kiosk.recommend.catalog import Duplicate
+
+    report = RescanReport(added=("emotions/calm/cmyk.jpg",),
+                          duplicates=(Duplicate("calm/cmyk.jpg", "emotions/happy/cmyk.jpg"),))
+    assert reload_summary(report).endswith(
+        " The same image as another item, shown twice (remove the copy unless it is meant to "
+        "be there): calm/cmyk.jpg (same image as emotions/happy/cmyk.jpg).")
+    with korean(qapp):
+        text = reload_summary(report)
+    assert text.endswith("사본을 삭제하세요): calm/cmyk.jpg(emotions/happy/cmyk.jpg와(과) "
+                         "같은 이미지).")

@@ -34,6 +34,7 @@ from kiosk.domain import Emotion
 from kiosk.errors import KioskError
 from kiosk.events.queue import EventQueue
 from kiosk.recommend.catalog import IMAGE_SUFFIXES, MIN_SIDE, Catalog, folder_emotion
+from kiosk.recommend.catalog_names import escaped
 
 OPERATOR_ERRORS = (KioskError,)
 
@@ -207,11 +208,14 @@ def cmd_list(args: argparse.Namespace) -> int:
                 items = catalog.items(args.emotion, enabled=None)
             finally:
                 catalog.close()
-            lines = [i.id for i in items] + [f"{len(items)} image(s) in {catalog.root}"]
+            # an id with invisible characters (a byte order mark) escaped: `\ufeffx.jpg`
+            lines = [escaped(i.id) for i in items] + [
+                f"{len(items)} image(s) in {catalog.root}"]
             notes = [f"{n} {what}" for n, what in (
                 (len(scan.skipped), "skipped"),
                 (len(scan.ignored_folders), "folder(s) ignored"),
-                (len(scan.small), f"under {MIN_SIDE} px")) if n]
+                (len(scan.small), f"under {MIN_SIDE} px"),
+                (len(scan.duplicates), "the same image as another")) if n]
             if notes:
                 lines.append(f"({', '.join(notes)}: see `kiosk-admin catalog rescan`)")
             _emit(args, [{"id": i.id, "emotion": i.emotion.folder, "path": i.path}
@@ -368,12 +372,15 @@ def cmd_rescan(args: argparse.Namespace) -> int:
         lines = [f"catalog {catalog.root}: {len(scan.added)} added, {len(scan.updated)} updated,"
                  f" {len(scan.removed)} removed, {scan.unchanged} unchanged, "
                  f"{len(scan.skipped)} skipped"]
-        lines += [f"  skipped {s.path}: {s.reason}" for s in scan.skipped]
+        lines += [f"  skipped {escaped(s.path)}: {s.reason}" for s in scan.skipped]
         lines += [f"  ignored folder {name}: {folder_emotion(name)[1]}"
                   for name in scan.ignored_folders]
         lines += [f"  small   {s.path}: {s.width}×{s.height} pixels, under the {MIN_SIDE} a "
                   "side that catalog import takes; shown upscaled (blurry): replace it with "
                   "a larger image" for s in scan.small]
+        lines += [f"  same    {escaped(d.path)}: the same image (bytes) as {escaped(d.same_as)}, "
+                  "shown twice; remove the copy unless it is meant to be there"
+                  for d in scan.duplicates]
         lines.append("  " + ", ".join(f"{k} {v}" for k, v in counts.items()))
         _emit(args, {"root": str(catalog.root), "added": list(scan.added),
                      "ignored_folders": list(scan.ignored_folders),
@@ -381,7 +388,9 @@ def cmd_rescan(args: argparse.Namespace) -> int:
                      "unchanged": scan.unchanged, "counts": counts,
                      "skipped": [{"path": s.path, "reason": s.reason} for s in scan.skipped],
                      "small": [{"path": s.path, "width": s.width, "height": s.height}
-                               for s in scan.small]},
+                               for s in scan.small],
+                     "duplicates": [{"path": d.path, "same_as": d.same_as}
+                                    for d in scan.duplicates]},
               lines)
         if catalog.read_only:  # indexed in memory only: the manifest on disk is unchanged
             _error(f"the manifest was not saved: {catalog.read_only}")

@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 from kiosk.config import Settings
@@ -59,23 +60,29 @@ def register(subparsers: Any) -> None:
     add_downgrade(sub, "the event queue", cmd_downgrade)
 
 
-def add_downgrade(sub: Any, what: str, func: Any) -> None:
-    """The `downgrade [--to N]` command of `events` and `fleet`."""
+def add_downgrade(sub: Any, what: str, func: Any, oldest: int = OLDEST,
+                  keeps: str = "keeping every pending and dead-lettered record") -> None:
+    """The `downgrade [--to N]` command of `events`, `fleet` and `analytics`."""
     down = sub.add_parser(
         "downgrade", help=f"rewrite {what} for an older kiosk (a rollback)",
         description=f"Before installing an older kiosk, with this one stopped: rewrite {what} "
-        "to the older version, keeping every pending and dead-lettered record (an older "
-        "kiosk refuses a newer file).")
-    down.add_argument("--to", type=int, default=OLDEST, metavar="VERSION",
-                      help=f"the schema version the older kiosk knows (default {OLDEST}, "
+        f"to the older version, {keeps} (an older kiosk refuses a newer file).")
+    down.add_argument("--to", type=int, default=oldest, metavar="VERSION",
+                      help=f"the schema version the older kiosk knows (default {oldest}, "
                       "as its 'knows up to' message says)")
     down.set_defaults(func=func)
 
 
 def run_downgrade(command: str, path: Any, what: str, to: int) -> int:
-    """`kiosk-admin <command>`: downgrade the file at `path`, print what it did."""
+    """`kiosk-admin <command>`: downgrade the queue file at `path`, print what it did."""
+    return report_downgrade(command, lambda: downgrade(path, to, what))
+
+
+def report_downgrade(command: str, down: Callable[[], Any]) -> int:
+    """`kiosk-admin <command>`: run `down` (a downgrade), print its summary, or its
+    error on stderr (exit status 1)."""
     try:
-        print(downgrade(path, to, what).summary())
+        print(down().summary())
     except KioskError as exc:
         print(f"kiosk-admin {command}: {exc}", file=sys.stderr)
         return 1

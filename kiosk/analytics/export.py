@@ -28,8 +28,13 @@ EMOTION_COLORS = {
 
 
 def write_csv(report: dict[str, Any], out: Path) -> list[Path]:
-    """`buckets.csv`, `by_emotion.csv`, `top_items.csv`, `totals.csv` in `out`."""
+    """`buckets.csv`, `by_emotion.csv`, `top_items.csv`, `totals.csv` in `out`. When the
+    mix leaves pages or likes out (`held_back`), `by_emotion.csv` and `top_items.csv`
+    end with a "held back (k = 5)" row whose `note` says how many and why."""
     out.mkdir(parents=True, exist_ok=True)
+    held = report.get("held_back") or {}
+    note = held.get("note", "")
+    label = f"held back (k = {report['k']})"
     written = []
     rows = report["buckets"]
     path = out / "buckets.csv"
@@ -42,17 +47,21 @@ def write_csv(report: dict[str, Any], out: Path) -> list[Path]:
     path = out / "by_emotion.csv"
     with path.open("w", newline="", encoding="utf-8") as f:
         writer2 = csv.writer(f)
-        writer2.writerow(["emotion", "settled_readings", "like_rate"])
+        writer2.writerow(["emotion", "settled_readings", "like_rate", "note"])
         emotions = sorted(set(report["emotion_mix"]) | set(report["like_rate_by_emotion"]))
         for e in emotions:
             writer2.writerow([e, report["emotion_mix"].get(e, 0),
-                              report["like_rate_by_emotion"].get(e, "")])
+                              report["like_rate_by_emotion"].get(e, ""), ""])
+        if note:
+            writer2.writerow([label, "", "", note])
     written.append(path)
     path = out / "top_items.csv"
     with path.open("w", newline="", encoding="utf-8") as f:
         writer2 = csv.writer(f)
-        writer2.writerow(["item", "likes"])
-        writer2.writerows([t["item"], t["likes"]] for t in report["top_items"])
+        writer2.writerow(["item", "likes", "note"])
+        writer2.writerows([t["item"], t["likes"], ""] for t in report["top_items"])
+        if note:
+            writer2.writerow([label, held.get("likes", ""), note])
     written.append(path)
     path = out / "totals.csv"
     with path.open("w", newline="", encoding="utf-8") as f:
@@ -68,6 +77,8 @@ def write_html(report: dict[str, Any], out: Path, title: str = "Kiosk audience")
     out.mkdir(parents=True, exist_ok=True)
     charts = render_charts(report)
     t = report["totals"]
+    note = (report.get("held_back") or {}).get("note", "")
+    held = f"<p><b>Held back</b>: {html.escape(note)}.</p>" if note else ""
     parts = [
         "<!doctype html><html lang='en'><meta charset='utf-8'>",
         f"<title>{html.escape(title)}</title>",
@@ -81,6 +92,7 @@ def write_html(report: dict[str, Any], out: Path, title: str = "Kiosk audience")
         f"hours of day and bucket times in {html.escape(_zone(report))}. "
         f"Emotion mix, like rates and items cover at least k = {report['k']} visits each; "
         f"smaller groups were merged or suppressed ({t['suppressed_visits']} visits).</p>",
+        held,
         "<h2>Totals</h2>", _table(["name", "value"], list(t.items())),
     ]
     if charts:
@@ -96,8 +108,10 @@ def write_html(report: dict[str, Any], out: Path, title: str = "Kiosk audience")
     parts += [
         "<h2>Like rate by emotion</h2>",
         _table(["emotion", "like rate"], list(report["like_rate_by_emotion"].items())),
+        held,
         "<h2>Top items</h2>",
         _table(["item", "likes"], [(i["item"], i["likes"]) for i in report["top_items"]]),
+        held,
         f"<h2>Visits by hour ({html.escape(_zone(report))})</h2>",
         _table(["hour", "visits"], list(report["visits_by_hour"].items())),
         "</html>",

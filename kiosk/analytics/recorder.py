@@ -17,7 +17,10 @@ Privacy by construction:
 - the emotion mix, pages and likes by emotion and liked items (`Mix`) are written
   only when they cover at least `k` visits; a smaller mix is merged with the next
   buckets until it does, and dropped (counted as `suppressed_visits`) after
-  `max_merge_s` or at shutdown.
+  `max_merge_s` or at shutdown. Until it is written or dropped, the mix held (the
+  carried one and the open bucket's) is saved with the early writes as the store's
+  pending mix, never reported, so a crash does not lose it: the next start takes it
+  over (a mix of k visits is written at once, a smaller one is carried on).
 
 Clock jumps: bucket times are wall-clock (epoch) times, but every duration (dwell, camera
 seconds) is measured on the monotonic clock, so a step of the wall clock (NTP's first
@@ -116,6 +119,10 @@ class Recorder:
         self._visit_emotion: dict[str, str] = {}
         self._carry: Mix | None = None
         self._carry_visitors: set[str] = set()
+        self._carry_extra = 0  # visits of a carry a stopped run left (their ids are gone)
+        self._write_lock = threading.RLock()  # one writer at a time: pending mix order
+        self._adopted = False  # the store's pending mix from a stopped run taken over
+        self._pending_saved: Mix | None = None  # the store's pending mix, as last written
         self._camera_state: str | None = None
         self._camera_since = 0.0
         self._listeners: list[BucketListener] = []
@@ -324,6 +331,7 @@ class Recorder:
 
     def close_all(self) -> None:
         """Close the open bucket now and write it with everything pending (shutdown)."""
+        self._ensure_store()  # a stopped run's held mix is taken over before the close
         with self._lock:
             self._roll()  # a bucket whose time is up is closed once, here, not again below
             now, mono = self._clock(), self._monotonic()
@@ -331,6 +339,8 @@ class Recorder:
                 self._open.stats.add_visit(max(0.0, mono - started), self.attention_s)
             self._visits.clear()
             self._close_open(min(now, self._open.stats.end), final=True)
+            # counting after this goes into a new bucket, never into the closed one again
+            self._open = self._new(self._open.stats.start)
         self.write_pending()
 
     def save_counts(self) -> None:
@@ -341,7 +351,8 @@ class Recorder:
         store has the open bucket's camera time (the counts listeners get no camera
         time: `counts_only`). The analytics thread does this each minute and after a like or a
         start after a crash; when the bucket closes only the rest is written (the
-        store adds rows of the same start), so nothing is counted twice."""
+        store adds rows of the same start), so nothing is counted twice. The mix held
+        (below k, and the open bucket's) goes with it as the store's pending mix."""
         with self._lock:
             self._roll()
             self._save_counts()
@@ -351,11 +362,16 @@ class Recorder:
         """Close a bucket whose time is up, then write the closed ones (the analytics
         thread does this; tests and the bench call it directly). Returns how many
         closed buckets were written; early counts (`save_counts`) are written first."""
+        with self._write_lock:
+            return self._write_pending()
+
+    def _write_pending(self) -> int:
         self._ensure_store()
         with self._lock:
             self._roll()
             early, self._early = self._early, []
             closed, self._closed = self._closed, []
+            pending = self._pending_now()  # what is held once `closed` is written
         for counts in early:
             self._write_early(counts)
             if not has_counts(counts):  # camera seconds only: the store's, not the fleet's
@@ -365,20 +381,65 @@ class Recorder:
                     listener(counts_only(counts))
                 except Exception:
                     log.exception("analytics counts listener %r failed", listener)
-        for bucket, mix, saved in closed:
-            if self.store is not None:
-                rest = bucket if saved is None else minus_counts(bucket, saved)
-                try:
-                    self.store.write(rest, mix)
-                except AnalyticsError as exc:
-                    self.write_errors += 1
-                    log.error("analytics: bucket at %.0f not written: %s", bucket.start, exc)
+        self._write_closed(closed, pending)
+        for bucket, mix, _saved in closed:
             for callback in list(self._listeners):
                 try:
                     callback(bucket, mix)
                 except Exception:
                     log.exception("analytics bucket listener %r failed", callback)
         return len(closed)
+
+    def _write_closed(self, closed: list[tuple[BucketStats, Mix | None, BucketStats | None]],
+                      pending: Mix | None) -> None:
+        """Write the closed buckets (less what was written early) and their mixes, with
+        the pending mix that is left, in one transaction: a mix is never both in the
+        store's mixes and in its pending mix, so a crash counts nothing twice."""
+        store = self.store
+        if store is None:
+            return
+        rows = [(bucket if saved is None else minus_counts(bucket, saved), mix)
+                for bucket, mix, saved in closed]
+        save_pending = self._adopted and pending != self._pending_saved
+        if not rows and not save_pending:
+            return
+        try:
+            if save_pending:
+                store.write_many(rows, pending)
+                self._pending_saved = pending
+            else:
+                store.write_many(rows)
+        except AnalyticsError as exc:
+            self.write_errors += 1
+            for bucket, _mix, _saved in closed:
+                log.error("analytics: bucket at %.0f not written: %s", bucket.start, exc)
+            if not closed:
+                log.error("analytics: the mix held below k not saved yet: %s", exc)
+
+    def _adopt_pending(self) -> None:
+        """Take over the pending mix a stopped run left in the store (once, when the
+        store is open): the store writes one of k visits at once; a smaller one is
+        carried on with this run's visits, as that run would have."""
+        store = self.store
+        if self._adopted or store is None:
+            return
+        try:
+            left = store.take_pending()
+        except AnalyticsError as exc:  # tried again at the next write; nothing overwritten
+            log.error("analytics: the mix a stopped run left cannot be read yet: %s", exc)
+            return
+        self._adopted = True
+        self._pending_saved = left
+        if left is None:
+            return
+        log.info("analytics: the mix of %d visit(s) a stopped run held below k=%d goes on",
+                 left.visits, self.k)
+        with self._lock:
+            if self._carry is None:
+                self._carry, self._carry_visitors, self._carry_extra = left, set(), left.visits
+            else:
+                self._carry.merge(left)
+                self._carry_extra += left.visits
 
     def _write_early(self, counts: BucketStats) -> None:
         """Write early counts; when that fails they are given back to their bucket,
@@ -406,13 +467,14 @@ class Recorder:
 
     def _ensure_store(self) -> None:
         with self._open_lock:
-            if self.store is not None or self._open_store is None:
-                return
-            opener, self._open_store = self._open_store, None
-            try:
-                self.store = opener()
-            except AnalyticsError as exc:
-                log.error("audience analytics are not saved: %s", exc)
+            if self.store is None and self._open_store is not None:
+                opener, self._open_store = self._open_store, None
+                try:
+                    self.store = opener()
+                except AnalyticsError as exc:
+                    log.error("audience analytics are not saved: %s", exc)
+        with self._write_lock:
+            self._adopt_pending()
 
     def _run(self) -> None:
         self._ensure_store()
@@ -457,6 +519,17 @@ class Recorder:
         if has_counts(counts) or has_camera_time(counts):
             self._early.append(early_part(counts))
             o.saved = early_part(o.stats)
+
+    def _pending_now(self) -> Mix | None:
+        """The mix held and not written (locked): the carried one and the open bucket's,
+        with their visits; None when there is none."""
+        o = self._open
+        held = Mix(o.mix.start, o.mix.end)
+        if self._carry is not None:
+            held.merge(self._carry)
+        held.merge(o.mix)
+        held.visits = len(self._carry_visitors | o.visitors) + self._carry_extra
+        return None if held.empty else held
 
     def _align(self, t: float) -> float:
         return t - (t % self.bucket_s)
@@ -515,13 +588,14 @@ class Recorder:
         s.vision_p95_ms = percentile(o.latency, 0.95)
         if o.queue_first is not None and o.queue_last is not None:
             s.queue_delta = o.queue_last - o.queue_first
-        mix, visitors = o.mix, set(o.visitors)
+        mix, visitors, extra = o.mix, set(o.visitors), 0
         if self._carry is not None:
             self._carry.merge(mix)
             mix, visitors = self._carry, self._carry_visitors | visitors
-        mix.visits = len(visitors)
+            extra = self._carry_extra
+        mix.visits = len(visitors) + extra
         written: Mix | None = None
-        self._carry, self._carry_visitors = None, set()
+        self._carry, self._carry_visitors, self._carry_extra = None, set(), 0
         if mix.visits >= self.k:
             written = mix
         elif mix.empty:
@@ -530,7 +604,7 @@ class Recorder:
             s.suppressed_visits += mix.visits
             log.info("analytics: mix of %d visit(s) below k=%d suppressed", mix.visits, self.k)
         else:
-            self._carry, self._carry_visitors = mix, visitors
+            self._carry, self._carry_visitors, self._carry_extra = mix, visitors, extra
         self._closed.append((s, written, o.saved))
 
 

@@ -11,7 +11,14 @@
      "buckets": [BucketStats.as_row() + "time": ISO, …],
      "visits_by_hour": {"0".."23": n}, "emotion_mix": {EMOTION: n},
      "emotion_by_hour": {"0".."23": {EMOTION: n}}, "like_rate_by_emotion": {EMOTION: rate},
-     "top_items": [{"item": id, "likes": n}, …], "camera_s": {STATE: seconds}}
+     "top_items": [{"item": id, "likes": n}, …], "camera_s": {STATE: seconds},
+     "held_back": {"k", "pages", "likes", "suppressed_visits", "waiting_visits", "note"}}
+
+"held_back" says what the emotion mix, like rates and top items do not cover: the
+pages and likes of the period's buckets that are in no mix, because a group below k
+visits is held back (`waiting_visits`: the store's pending mix, still merging; then
+`suppressed_visits`) or was lost when a kiosk stopped before saving it; "note" says so
+in words ("" when the mix covers every page and like).
 
 Times ("since", "until", a bucket's "time") are UTC ISO; the hours of day
 ("visits_by_hour", "emotion_by_hour") and a bucket's "local_time" are in the store's
@@ -72,11 +79,13 @@ def build_report(store: AnalyticsStore, since: float, until: float | None = None
     until = time.time() if until is None else until
     buckets = store.buckets(since, until) + list(extra or [])
     mixes = store.mixes(since, until)
-    return summarize(buckets, mixes, since, until, store.k, zone)
+    held = store.pending()
+    waiting = held.visits if held is not None and held.end > since and held.start < until else 0
+    return summarize(buckets, mixes, since, until, store.k, zone, waiting_visits=waiting)
 
 
 def summarize(buckets: list[BucketStats], mixes: list[Mix], since: float, until: float,
-              k: int, zone: tzinfo | None = None) -> dict[str, Any]:
+              k: int, zone: tzinfo | None = None, waiting_visits: int = 0) -> dict[str, Any]:
     zone = store_zone() if zone is None else zone
     visits = sum(b.visits for b in buckets)
     pages = sum(b.pages for b in buckets)
@@ -143,7 +152,40 @@ def summarize(buckets: list[BucketStats], mixes: list[Mix], since: float, until:
         "like_rate_by_emotion": like_rate,
         "top_items": [{"item": item, "likes": n} for item, n in top],
         "camera_s": {s: round(v, 1) for s, v in camera.items()},
+        "held_back": held_back(totals, total_mix, k, waiting_visits),
     }
+
+
+def held_back(totals: dict[str, Any], mix: Mix, k: int, waiting_visits: int) -> dict[str, Any]:
+    """What the mix (like rates by emotion, top items) leaves out of the totals, and why.
+    Before, a kiosk killed before its mix reached k visits left 6 likes in the totals
+    and like rate 0.0 for every mood with no word of the likes left out."""
+    pages = max(0, totals["pages"] - sum(mix.pages_by_emotion.values()))
+    likes = max(0, totals["likes"] - sum(mix.likes_by_emotion.values()))
+    suppressed = int(totals["suppressed_visits"])
+    note = ""
+    if pages or likes:
+        why = []
+        if waiting_visits:
+            why.append(f"{waiting_visits} {_plural(waiting_visits, 'visit')} held back until "
+                       f"their group covers at least k = {k} visits")
+        if suppressed:
+            why.append(f"{suppressed} {_plural(suppressed, 'visit')} suppressed: their group "
+                       f"stayed below k = {k} visits")
+        if totals["crashes"]:
+            why.append(f"lost when the kiosk was stopped before saving them "
+                       f"({totals['crashes']} {_plural(totals['crashes'], 'crash', 'crashes')})")
+        if not why:
+            why.append(f"held back below k = {k} visits")
+        note = (f"{pages} of {totals['pages']} {_plural(totals['pages'], 'page')} and "
+                f"{likes} of {totals['likes']} {_plural(totals['likes'], 'like')} are not in "
+                f"the like rates by emotion or the top items: {'; '.join(why)}")
+    return {"k": k, "pages": pages, "likes": likes, "suppressed_visits": suppressed,
+            "waiting_visits": waiting_visits, "note": note}
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return one if n == 1 else many or one + "s"
 
 
 def _iso(epoch: float) -> str:

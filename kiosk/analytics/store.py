@@ -1,13 +1,18 @@
 """The analytics database: closed buckets and k-anonymous mixes in SQLite (WAL).
 
 Tables (opened by `kiosk.storage.sqlite`; schema version in `PRAGMA user_version`,
-1: the two tables, 2: `buckets.uploads_failing`):
+1: the two tables, 2: `buckets.uploads_failing`, 3: `mix_pending`):
 - `buckets`: one row per closed bucket, keyed by its start (epoch seconds); the
   numbers of `BucketStats` (dwell as a histogram, camera seconds per state as JSON).
   A bucket written twice (two processes, a restart within one bucket) adds up.
 - `mix`: emotion mix, pages and likes by emotion and liked items over `[start, end)`,
   written only when it covers at least k visits (the recorder enforces it; the store
   refuses smaller ones too, so no code path can write one).
+- `mix_pending`: at most one row, the mix the recorder holds and has not written yet
+  (the open bucket's and any carried below k), as its last early write left it, so a
+  crash does not lose it: the next start takes it over (`take_pending`). No report
+  reads its figures, only its visits ("waiting for k"). It is replaced in the same
+  transaction that writes a mix out of it, so nothing is counted twice.
 
 Only the analytics thread writes; `kiosk-admin report` and the admin panel's
 Audience view read through their own connections.
@@ -16,6 +21,7 @@ Audience view read through their own connections.
 from __future__ import annotations
 
 import contextlib
+import enum
 import json
 import logging
 import sqlite3
@@ -51,7 +57,15 @@ CREATE TABLE IF NOT EXISTS mix (
 CREATE INDEX IF NOT EXISTS mix_by_start ON mix (start);
 """
 _V2 = "ALTER TABLE buckets ADD COLUMN uploads_failing INTEGER NOT NULL DEFAULT 0"
-SCHEMA = Schema("the analytics database", (_V1, _V2),
+_V3 = """
+CREATE TABLE IF NOT EXISTS mix_pending (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    start REAL NOT NULL, end REAL NOT NULL, visits INTEGER NOT NULL,
+    emotions TEXT NOT NULL, pages_by_emotion TEXT NOT NULL,
+    likes_by_emotion TEXT NOT NULL, items TEXT NOT NULL
+);
+"""
+SCHEMA = Schema("the analytics database", (_V1, _V2, _V3),
                 remedy="move the file aside (the kiosk then starts an empty one)")
 _BUCKET_COLS = (
     "start", "span_s", "visits", "engaged", "dwell_hist", "dwell_sum_s", "pages", "likes",
@@ -59,6 +73,15 @@ _BUCKET_COLS = (
     "queue_depth", "queue_delta", "dead_letters", "disk_free_mb", "crashes", "restarts",
     "suppressed_visits", "uploads_failing",
 )
+
+
+class Keep(enum.Enum):
+    """`AnalyticsStore.write(pending=KEEP)`: leave the pending mix as it is."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
 
 
 class AnalyticsError(KioskError):
@@ -121,27 +144,54 @@ class AnalyticsStore:
 
     # ------------------------------------------------------------------ writing
 
-    def write(self, bucket: BucketStats, mix: Mix | None = None) -> None:
+    def write(self, bucket: BucketStats, mix: Mix | None = None,
+              pending: Mix | Keep | None = KEEP) -> None:
         """Commit a closed bucket (added to any row already there for its start) and,
-        when it covers at least k visits, a mix. Raises AnalyticsError."""
-        if mix is not None and mix.visits < self.k:
-            raise ValueError(f"a mix of {mix.visits} visits is below k={self.k}")
+        when it covers at least k visits, a mix; `pending` (None: none) replaces the
+        pending mix in the same transaction (default: left as it is). Raises
+        AnalyticsError."""
+        self.write_many([(bucket, mix)], pending)
+
+    def write_many(self, rows: list[tuple[BucketStats, Mix | None]],
+                   pending: Mix | Keep | None = KEEP) -> None:
+        """`write` of several buckets and `pending` in one transaction."""
+        for _bucket, mix in rows:
+            if mix is not None and mix.visits < self.k:
+                raise ValueError(f"a mix of {mix.visits} visits is below k={self.k}")
         with self._tx() as conn:
-            old = conn.execute(
-                f"SELECT {', '.join(_BUCKET_COLS)} FROM buckets WHERE start = ?", (bucket.start,)
-            ).fetchone()
-            merged = _merge(_from_row(old), bucket) if old else bucket
-            values = _to_row(merged)
-            conn.execute(
-                f"INSERT OR REPLACE INTO buckets ({', '.join(_BUCKET_COLS)})"
-                f" VALUES ({', '.join('?' * len(_BUCKET_COLS))})", values,
-            )
-            if mix is not None and not mix.empty:
-                conn.execute(
-                    "INSERT INTO mix VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (mix.start, mix.end, mix.visits, _j(mix.emotions),
-                     _j(mix.pages_by_emotion), _j(mix.likes_by_emotion), _j(mix.items)),
-                )
+            for bucket, mix in rows:
+                _write_bucket(conn, bucket)
+                if mix is not None and not mix.empty:
+                    _insert_mix(conn, "mix", mix)
+            if not isinstance(pending, Keep):
+                conn.execute("DELETE FROM mix_pending")
+                if pending is not None and not pending.empty:
+                    _insert_mix(conn, "mix_pending (id, start, end, visits, emotions,"
+                                " pages_by_emotion, likes_by_emotion, items)", pending, row_id=1)
+
+    def set_pending(self, pending: Mix | None) -> None:
+        """Replace the pending mix (None: none). Raises AnalyticsError."""
+        self.write_many([], pending)
+
+    def pending(self) -> Mix | None:
+        """The pending mix (what a recorder holds below k or in its open bucket, as its
+        last early write left it), or None."""
+        row = self._conn().execute(
+            "SELECT start, end, visits, emotions, pages_by_emotion, likes_by_emotion, items"
+            " FROM mix_pending").fetchone()
+        return None if row is None else _mix(row)
+
+    def take_pending(self) -> Mix | None:
+        """At a start: the pending mix a previous run (killed before it wrote it) left.
+        One of at least k visits is written out as a mix now, and None returned;
+        a smaller one is returned and stays until the recorder replaces it (its next
+        early write or close), so a second crash before then does not lose it either."""
+        with self._tx() as conn:
+            mix = settle_pending(conn, self.k)
+        if mix is None or mix.visits < self.k:
+            return mix
+        log.info("analytics: the mix of %d visits a stopped run left is written", mix.visits)
+        return None
 
     def purge(self, retention_days: float, now: float | None = None) -> int:
         """Delete buckets and mixes older than the retention; returns rows deleted."""
@@ -149,6 +199,7 @@ class AnalyticsStore:
         with self._tx() as conn:
             n = conn.execute("DELETE FROM buckets WHERE start < ?", (cutoff,)).rowcount
             n += conn.execute("DELETE FROM mix WHERE end <= ?", (cutoff,)).rowcount
+            n += conn.execute("DELETE FROM mix_pending WHERE end <= ?", (cutoff,)).rowcount
         if n:
             log.info("analytics: %d rows older than %.0f days deleted", n, retention_days)
         return int(n)
@@ -170,11 +221,50 @@ class AnalyticsStore:
             " FROM mix WHERE end > ? AND start < ? ORDER BY start",
             (since, until if until is not None else float("inf")),
         ).fetchall()
-        return [Mix(float(r[0]), float(r[1]), int(r[2]), json.loads(r[3]), json.loads(r[4]),
-                    json.loads(r[5]), json.loads(r[6])) for r in rows]
+        return [_mix(r) for r in rows]
 
 
 # ---------------------------------------------------------------------- rows
+
+
+def settle_pending(conn: sqlite3.Connection, k: int) -> Mix | None:
+    """Inside a transaction on `conn`: the pending mix (None: none); one of at least
+    `k` visits is written out as a mix and its row deleted, as a start does
+    (`AnalyticsStore.take_pending`, `kiosk.analytics.downgrade`)."""
+    row = conn.execute(
+        "SELECT start, end, visits, emotions, pages_by_emotion, likes_by_emotion, items"
+        " FROM mix_pending").fetchone()
+    if row is None:
+        return None
+    mix = _mix(row)
+    if mix.visits >= k:
+        _insert_mix(conn, "mix", mix)
+        conn.execute("DELETE FROM mix_pending")
+    return mix
+
+
+def _write_bucket(conn: sqlite3.Connection, bucket: BucketStats) -> None:
+    old = conn.execute(
+        f"SELECT {', '.join(_BUCKET_COLS)} FROM buckets WHERE start = ?", (bucket.start,)
+    ).fetchone()
+    merged = _merge(_from_row(old), bucket) if old else bucket
+    conn.execute(
+        f"INSERT OR REPLACE INTO buckets ({', '.join(_BUCKET_COLS)})"
+        f" VALUES ({', '.join('?' * len(_BUCKET_COLS))})", _to_row(merged),
+    )
+
+
+def _insert_mix(conn: sqlite3.Connection, table: str, mix: Mix, row_id: int | None = None) -> None:
+    values: tuple[Any, ...] = (mix.start, mix.end, mix.visits, _j(mix.emotions),
+                               _j(mix.pages_by_emotion), _j(mix.likes_by_emotion), _j(mix.items))
+    if row_id is not None:
+        values = (row_id, *values)
+    conn.execute(f"INSERT INTO {table} VALUES ({', '.join('?' * len(values))})", values)
+
+
+def _mix(r: Any) -> Mix:
+    return Mix(float(r[0]), float(r[1]), int(r[2]), json.loads(r[3]), json.loads(r[4]),
+               json.loads(r[5]), json.loads(r[6]))
 
 
 def _j(value: Any) -> str:

@@ -13,9 +13,9 @@ The admin panel's buttons reach it through `kiosk.controllers.admin.AdminControl
 `kiosk.app`.
 
 The operator reads a short translated summary of a rescan (`reload_summary`: counts and
-the first few skipped files, ignored folders and too-small images by name, never the
-report's repr: staff at a touchscreen cannot read the log) or, when it fails, what
-failed and what to do (`reload_failed`). Their strings are in
+the first few skipped files, ignored folders, too-small images and copies of another
+item's image by name, never the report's repr: staff at a touchscreen cannot read the
+log) or, when it fails, what failed and what to do (`reload_failed`). Their strings are in
 `resources/translations/kiosk_ko.ts` under the context "CurationController" (lupdate
 reads this file too, see `kiosk.ui.i18n`).
 
@@ -34,6 +34,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from kiosk.controllers.seams import CurationBackend, CurationView, Jobs
 from kiosk.recommend.catalog import MIN_SIDE
+from kiosk.recommend.catalog_names import escaped
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,13 @@ def _names(report: object, name: str, label: Callable[[Any], str]) -> str:
     return text
 
 
+def _duplicate(d: Any) -> str:
+    """`calm/x.jpg (same image as emotions/happy/x.jpg)`, translated."""
+    return QCoreApplication.translate("CurationController", "%1 (same image as %2)").replace(
+        "%1", escaped(str(getattr(d, "path", d)))).replace(
+        "%2", escaped(str(getattr(d, "same_as", ""))))
+
+
 def reload_summary(report: object) -> str:
     """The operator's line after "Reload catalog", translated: the counts, then the
     first few files skipped, folders ignored and images too small, by name (e.g.
@@ -65,8 +73,8 @@ def reload_summary(report: object) -> str:
     too large or badly named; replace or rename them): happy/x.gif.").
 
     `report` is a `kiosk.recommend.catalog.RescanReport` (its `added`, `updated`,
-    `removed`, `skipped` tuples are counted; `skipped`, `ignored_folders` and `small`
-    named); a missing field counts as 0. Never raises."""
+    `removed`, `skipped` tuples are counted; `skipped`, `ignored_folders`, `small` and
+    `duplicates` named); a missing field counts as 0. Never raises."""
     text = QCoreApplication.translate(
         "CurationController", "Catalog reloaded: %1 added, %2 updated, %3 removed, %4 skipped")
     for i, name in enumerate(("added", "updated", "removed", "skipped"), start=1):
@@ -83,6 +91,10 @@ def reload_summary(report: object) -> str:
             "CurationController",
             "Smaller than %2 pixels a side, shown blurry (replace them): %1.",
         ).replace("%2", str(MIN_SIDE))),
+        ("duplicates", _duplicate, QCoreApplication.translate(
+            "CurationController",
+            "The same image as another item, shown twice (remove the copy unless it is meant "
+            "to be there): %1.")),
     )
     for name, label, sentence in details:
         names = _names(report, name, label)

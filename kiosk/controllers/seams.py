@@ -61,6 +61,11 @@ class VisitView(Protocol):
         confidence: the camera reads another mood now, held back from the shopper's
         page (`kiosk.controllers.mood_hold`), so no live figure belongs to it."""
     def show_page(self, page: Page, images: dict[str, np.ndarray]) -> None: ...
+    def cards_that_fit(self, asked: int) -> int:
+        """How many images of a page of `asked` the screen shows (the first ones; fewer
+        when `[recommend] page_size` is more than fit usable): the controller asks for
+        only these, so only images a shopper saw count as shown (impressions)."""
+        return asked
     def set_mode(self, mode: RecommendMode, personalization_ready: bool) -> None: ...
     def set_camera_state(self, state: CameraState, message: str) -> None: ...
     def set_vision_ready(self, ready: bool) -> None:

@@ -635,9 +635,13 @@ class VisitController(QObject):
         if self._waiting_since is None or self._waiting == "failed":
             self._waiting_since = self._clock()
         self._set_waiting("")
+        # only the images the screen can show: the page is what counts as shown (its
+        # impression, for the learner and Personalize), so none may be off screen
+        size = self.settings.recommend.page_size
+        size = max(1, min(size, self.view.cards_that_fit(size)))
         self.worker.submit(
             self.backend.page, self._request, self.visit_id, self.emotion, self.user_id, self.mode,
-            self.settings.recommend.page_size, on_result=self._on_page,
+            size, on_result=self._on_page,
             on_error=functools.partial(self._on_page_failed, self._request),
         )
 

@@ -12,7 +12,6 @@ being recommended because the kiosk filters recommendations by its catalog.
 from __future__ import annotations
 
 import logging
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from kiosk.domain import Emotion, Item
 from kiosk.events.errors import EventsError
 from kiosk.events.queue import EventQueue
 from kiosk.recommend.catalog import ID_PREFIX, Catalog, item_id
+from kiosk.recommend.catalog_names import escaped
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +42,17 @@ def is_item_ref(ref: str) -> bool:
 def find_item(catalog: Catalog, ref: str) -> Item:
     ref = ref.strip().strip("/")
     key = ref if ref.startswith(ID_PREFIX + "/") else f"{ID_PREFIX}/{ref}"
-    # a name typed on a Mac comes decomposed; a new file's id is NFC (`item_id`)
-    item = catalog.get(key) or catalog.get(unicodedata.normalize("NFC", key))
-    if item is None:
+    # a name typed on a Mac comes decomposed; an id indexed with a byte order mark is
+    # typed as it looks, or escaped as `catalog list --live` shows it (`Catalog.find`)
+    found = catalog.find(key)
+    if len(found) > 1:
+        raise NotFoundError(
+            f"{ref!r} names {len(found)} catalog items whose ids differ only in invisible "
+            f"characters: {', '.join(escaped(i.id) for i in found)}; give one as written here")
+    if not found:
         raise NotFoundError(f"no catalog item {ref!r}; ids look like emotions/happy/sunrise.jpg "
                             "(see `kiosk-admin catalog list --catalog`)")
-    return item
+    return found[0]
 
 
 def remove_item(catalog: Catalog, ref: str) -> Item:

@@ -12,12 +12,12 @@ every pending event, dead letter, stored backoff and total (4 -> 3 drops the
 It runs only while no other process has the file open (a running kiosk, `kiosk-admin
 events flush`): leaving the write-ahead log mode, which it asks first, needs the only
 connection. The steps and the version are one transaction, so a failure leaves the
-file as it was. The next start of a newer build upgrades it again.
+file as it was (`kiosk.storage.downgrade`, shared with `kiosk-admin analytics
+downgrade`). The next start of a newer build upgrades it again.
 """
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,12 +25,12 @@ from pathlib import Path
 from kiosk.events.errors import EventsError, QueueBusyError, SchemaError
 from kiosk.events.schema import LATEST, WHAT
 from kiosk.storage import sqlite as store
+from kiosk.storage.downgrade import IN_USE_WAIT_S, STOP_FIRST, only_connection, step_down
 
 DOWNGRADES: dict[int, tuple[str, ...]] = {
     4: ("DROP TABLE IF EXISTS uploader",),  # the upload lease and the uploader's status
 }
 OLDEST = min(DOWNGRADES) - 1  # the oldest version a file can be taken back to
-IN_USE_WAIT_S = 2.0  # how long a busy file is waited for before it counts as in use
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,13 +78,11 @@ def downgrade(path: str | Path, to: int = OLDEST, what: str = WHAT) -> Downgrade
                 f"{what} {path} is version {found}, newer than this kiosk (knows up to "
                 f"{LATEST}); downgrade it with the kiosk that wrote it")
         if found > to:
-            _only_connection(conn, path, what)
-            with store.immediate(conn):
-                for version in range(found, to, -1):
-                    for statement in DOWNGRADES[version]:
-                        conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {int(to)}")
-            conn.execute("PRAGMA journal_mode=WAL")  # as the kiosk keeps it
+            if not only_connection(conn):
+                raise QueueBusyError(
+                    f"{what} {path} is in use by another process (the kiosk, or "
+                    f"kiosk-admin events flush): {STOP_FIRST}")
+            step_down(conn, found, to, DOWNGRADES)
         pending, dead = (int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
                          for table in ("records", "dead"))
         return Downgraded(what, path, found, min(found, to), pending, dead)
@@ -93,20 +91,3 @@ def downgrade(path: str | Path, to: int = OLDEST, what: str = WHAT) -> Downgrade
     finally:
         conn.close()
 
-
-def _only_connection(conn: sqlite3.Connection, path: Path, what: str) -> None:
-    """Raise QueueBusyError unless `conn` is the file's only connection: leaving WAL
-    mode is refused ("database is locked") while another one is open."""
-    try:
-        mode = str(conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]).lower()
-    except sqlite3.OperationalError as exc:
-        if "locked" not in str(exc) and "busy" not in str(exc):
-            raise
-        mode = "wal"
-    if mode == "wal":
-        with contextlib.suppress(sqlite3.Error):
-            conn.execute("PRAGMA journal_mode=WAL")
-        raise QueueBusyError(
-            f"{what} {path} is in use by another process (the kiosk, or kiosk-admin "
-            "events flush): stop the kiosk first (systemctl --user stop kiosk), then "
-            "run this again")

@@ -34,6 +34,7 @@ import os
 import sqlite3
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -51,11 +52,14 @@ from kiosk.recommend.catalog_names import (  # noqa: F401 (item_id, MAX_ITEM_ID:
     MAX_ITEM_ID,
     assign_ids,
     by_form,
+    escaped,
     has_control,
     id_problem,
     item_id,
+    loose,
     representable,
     shown,
+    unescaped,
 )
 from kiosk.recommend.errors import CatalogError
 from kiosk.recommend.pacing import IndexPacer
@@ -126,6 +130,19 @@ class SmallImage:
 
 
 @dataclass(frozen=True, slots=True)
+class Duplicate:
+    """A catalog image whose bytes are another item's (sha256): a file copied by hand
+    into a second folder. It is shown (an operator may mean it); `catalog import` would
+    have refused it."""
+
+    path: str  # relative to the catalog root
+    same_as: str  # the id of the item indexed first with these bytes
+
+    def __str__(self) -> str:
+        return f"{escaped(self.path)} (same image as {escaped(self.same_as)})"
+
+
+@dataclass(frozen=True, slots=True)
 class RescanReport:
     """What one rescan changed."""
 
@@ -137,6 +154,7 @@ class RescanReport:
     ignored_folders: tuple[str, ...] = ()
     seconds: float = 0.0
     small: tuple[SmallImage, ...] = ()  # live images under MIN_SIDE, all of them
+    duplicates: tuple[Duplicate, ...] = ()  # live images whose bytes another item has
 
     @property
     def changed(self) -> bool:
@@ -159,6 +177,8 @@ class RescanReport:
             parts.append(f"{len(self.ignored_folders)} folders ignored")
         if self.small:
             parts.append(f"{len(self.small)} under {MIN_SIDE} px")
+        if self.duplicates:
+            parts.append(f"{len(self.duplicates)} the same image as another")
         return ", ".join(parts) + f" ({self.seconds:.2f} s)"
 
 
@@ -372,6 +392,12 @@ class Catalog:
                         seen_bad.add(rel)
                         self._skip(scan, rel, path, prior_bad[2])
                         continue
+                    if old is None and loose(path.name) != unicodedata.normalize(
+                            "NFC", path.name):  # a byte order mark, a zero-width space
+                        log.warning("catalog: %s has invisible characters in its name "
+                                    "(%s); its item id is %s, as `catalog import` "
+                                    "names it; rename the file to that name", path,
+                                    escaped(path.name), key)
                     imported = self._import(scan, key, emotion, rel, path, stat, old)
                     if self.pacer is not None:
                         self._pause(self.pacer)  # returns at once once vision is settled
@@ -397,6 +423,7 @@ class Catalog:
             small = tuple(SmallImage(rel, int(w), int(h)) for rel, w, h in self._db.execute(
                 "SELECT path, width, height FROM items WHERE width > 0 AND height > 0 "
                 "AND min(width, height) < ? ORDER BY path", (MIN_SIDE,)))
+            duplicates = self._duplicates()
             self._skipped = tuple(scan.skipped)
             report = RescanReport(
                 added=tuple(scan.added),
@@ -407,6 +434,7 @@ class Catalog:
                 ignored_folders=tuple(ignored),
                 seconds=time.perf_counter() - start,
                 small=small,
+                duplicates=duplicates,
             )
             self._last_report = report
         if report.added or report.updated:  # images were decoded: see kiosk.heap
@@ -420,7 +448,28 @@ class Catalog:
             log.log(self._level, "catalog: %d images are smaller than %d px on a side and "
                     "shown upscaled (blurry): %s; replace them with larger ones",
                     len(report.small), MIN_SIDE, shown_names(map(str, report.small)))
+        if report.duplicates:
+            log.log(self._level, "catalog: %d images are the same image (the same bytes) as "
+                    "another item, each shown twice: %s; remove the copy unless it is meant "
+                    "to be there", len(report.duplicates),
+                    shown_names(map(str, report.duplicates)))
         return report
+
+    def _duplicates(self) -> tuple[Duplicate, ...]:
+        """Items whose checksum an item indexed before them has: from the manifest's
+        stored sha256, no file read (a rescan of unchanged files stays fast)."""
+        first: dict[str, str] = {}
+        out = []
+        for key, rel, checksum in self._db.execute(
+            "SELECT id, path, checksum FROM items WHERE checksum IN (SELECT checksum FROM "
+            "items WHERE checksum != '' GROUP BY checksum HAVING count(*) > 1) "
+            "ORDER BY checksum, added_at, id"
+        ):
+            if checksum in first:
+                out.append(Duplicate(rel, first[checksum]))
+            else:
+                first[checksum] = key
+        return tuple(sorted(out, key=lambda d: d.path))
 
     def _pause(self, pacer: IndexPacer) -> None:
         """The pacer's pause between two images, without the manifest's lock: another
@@ -530,6 +579,19 @@ class Catalog:
             ).fetchone()
         return self._item(*row) if row else None
 
+    def find(self, ref: str) -> list[Item]:
+        """The items id `ref` names as an operator types it: the id itself, else the id
+        with `\\ufeff`-style escapes read back (`catalog list --live` shows ids so), else
+        every item whose id looks the same (NFC, invisible format characters dropped:
+        `emotions/calm/bom.jpg` finds an id an earlier build indexed with a byte order
+        mark). More than one: ids that differ only in invisible characters."""
+        for key in dict.fromkeys((ref, unescaped(ref), unicodedata.normalize("NFC", ref))):
+            item = self.get(key)
+            if item is not None:
+                return [item]
+        wanted = loose(unescaped(ref))
+        return [i for i in self.items(enabled=None) if loose(i.id) == wanted]
+
     def features(self, ids: list[str] | tuple[str, ...]) -> np.ndarray:
         """Feature vectors (len(ids) × FEATURE_DIM) in the order of `ids`; zeros if unknown."""
         with self._lock:
@@ -579,10 +641,12 @@ class Catalog:
 
 
 def twin_problem(emotion: Emotion, twin: str) -> str:
-    """Why a file is not shown whose name is `twin`'s in another Unicode form."""
-    return (f"the same name as {emotion.folder}/{twin} in another Unicode form (a Mac writes "
-            "names decomposed): both would be one item id, which that file keeps; remove "
-            "one of the two files (or rename this one)")
+    """Why a file is not shown whose name is `twin`'s in another Unicode form or with
+    invisible characters (`catalog_names.same_name`)."""
+    return (f"the same name as {emotion.folder}/{escaped(twin)} in another Unicode form (a Mac "
+            "writes names decomposed) or with invisible characters (a byte order mark): both "
+            "would be one item id, which that file keeps; remove one of the two files (or "
+            "rename this one)")
 
 
 def shown_names(names: Iterable[str], limit: int = SHOWN_NAMES) -> str:

@@ -4,15 +4,21 @@ used in S3 and Amazon Personalize, so a fleet of kiosks can share one items data
 The id of a NEW file is its name NFC-normalised: a Mac writes names decomposed (NFD:
 Hangul as jamo, `é` as `e` + accent), so a copy by hand from a Mac, a copy from
 elsewhere and `kiosk-admin catalog approve` (`kiosk.curation.files.safe_stem`, NFC too)
-give one id for one name. An image the manifest already holds keeps its id, found by
+give one id for one name. Invisible format characters (a byte order mark U+FEFF that
+Windows tools put at the start of a name, zero-width spaces, direction marks) go as
+`safe_stem` treats them (`visible`): `\ufeffbom.jpg` is `bom.jpg`, the name the operator
+sees and types. An image the manifest already holds keeps its id, found by
 its path: a store's history (likes, Personalize events) is keyed by it. `assign_ids`
 applies both rules to one folder and finds two files whose names differ only in their
-Unicode form (possible on Linux; a Mac's disk treats them as one name): the first
-keeps the id, the other is skipped with what to do.
+Unicode form or in invisible characters (possible on Linux; a Mac's disk treats the
+Unicode forms as one name): the first keeps the id, the other is skipped with what to do.
+An id indexed by an earlier build with such characters is found by its visible form
+(`loose`) and shown escaped (`escaped`).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -26,8 +32,67 @@ CONTROL_PROBLEM = "file name has control characters (tab, new line, …); rename
 
 def item_id(emotion: Emotion, filename: str) -> str:
     """`emotions/<emotion>/<file>`: the item key shared with S3 and Personalize, the
-    file name NFC-normalised (the same id for a name written decomposed by a Mac)."""
-    return f"{ID_PREFIX}/{emotion.folder}/{unicodedata.normalize('NFC', filename)}"
+    file name NFC-normalised (the same id for a name written decomposed by a Mac) and
+    its invisible format characters as `catalog import` treats them (`visible`)."""
+    return f"{ID_PREFIX}/{emotion.folder}/{visible(unicodedata.normalize('NFC', filename))}"
+
+
+def _invisible(ch: str) -> bool:
+    return unicodedata.category(ch) == "Cf"
+
+
+def visible(name: str) -> str:
+    """File name `name` with its invisible format characters (category Cf: U+FEFF, the
+    byte order mark Windows tools write at the start; zero-width spaces; direction
+    marks) as `kiosk.curation.files.safe_stem` treats them: dropped at the start, a run
+    elsewhere one "-" (with the dashes beside it). `\ufeffbom.jpg` → `bom.jpg`, `a\u200bb.jpg`
+    → `a-b.jpg`. A name with none is returned as it is."""
+    if not any(_invisible(ch) for ch in name):
+        return name
+    dot = name.rfind(".")
+    stem, ext = (name[:dot], name[dot:]) if dot > 0 else (name, "")
+    marked = "".join("\0" if _invisible(ch) else ch for ch in stem)
+    # a run of them with the dashes beside it: one "-", none at the start (a BOM)
+    stem = _RUN.sub(lambda m: "" if m.start() == 0 else "-", marked)
+    return stem + "".join(ch for ch in ext if not _invisible(ch))
+
+
+_RUN = re.compile("-*\0[\0-]*")
+
+
+def loose(key: str) -> str:
+    """`key` NFC-normalised without invisible format characters: an id typed as it looks
+    (`emotions/calm/bom.jpg`) matches one indexed with a byte order mark or a name
+    written decomposed."""
+    return "".join(ch for ch in unicodedata.normalize("NFC", key) if not _invisible(ch))
+
+
+_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
+_ESCAPE = re.compile(r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))")
+
+
+def escaped(text: str) -> str:
+    """`text` with characters that do not show (control, format, private use, line
+    separators) as `\\xNN`, `\\uNNNN`: an id as the operator can see and type it
+    (`unescaped` reads it back). Other text, Korean included, is left as it is."""
+    if not any(unicodedata.category(ch) in _HIDDEN for ch in text):
+        return text
+    out = []
+    for ch in text:
+        if unicodedata.category(ch) not in _HIDDEN:
+            out.append(ch)
+        elif ord(ch) <= 0xFF:
+            out.append(f"\\x{ord(ch):02x}")
+        elif ord(ch) <= 0xFFFF:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(f"\\U{ord(ch):08x}")
+    return "".join(out)
+
+
+def unescaped(text: str) -> str:
+    """`escaped`'s text read back: `\\ufeff` → U+FEFF."""
+    return _ESCAPE.sub(lambda m: chr(int(next(g for g in m.groups() if g), 16)), text)
 
 
 def representable(name: str) -> bool:
@@ -62,6 +127,8 @@ def id_problem(key: str, *, first_index: bool = False) -> str:
                 f"{ID_PREFIX}/<emotion>/, at most {MAX_ITEM_ID}); rename it shorter")
     if not first_index and any(unicodedata.category(ch) == "Cc" for ch in key):
         return CONTROL_PROBLEM
+    if key.rsplit("/", 1)[-1].startswith("."):  # `\ufeff.jpg`: nothing visible is left
+        return "file name has only invisible characters before its extension; rename it"
     return ""
 
 
@@ -81,9 +148,16 @@ class Claim:
     twin: str = ""
 
 
+def same_name(key: str) -> str:
+    """The id a new file named as `key`'s file would get: NFC, invisible characters as
+    `visible` has them. Two ids with one `same_name` are one name to the operator."""
+    head, _, name = key.rpartition("/")
+    return f"{head}/{visible(unicodedata.normalize('NFC', name))}"
+
+
 def by_form(paths: Mapping[str, str]) -> dict[str, str]:
-    """The manifest's ids (`paths`: id → path) by their NFC form, for `assign_ids`."""
-    return {unicodedata.normalize("NFC", k): k for k in paths}
+    """The manifest's ids (`paths`: id → path) by `same_name`, for `assign_ids`."""
+    return {same_name(k): k for k in paths}
 
 
 def assign_ids(emotion: Emotion, names: Iterable[str], by_path: Mapping[str, str],
@@ -91,20 +165,21 @@ def assign_ids(emotion: Emotion, names: Iterable[str], by_path: Mapping[str, str
     """The id of each file `names` of `emotion`'s folder (all valid UTF-8): the id the
     manifest holds for its path (`by_path`: path → id), else `item_id`'s, which is the
     id of a file gone from the folder whose name differs only in its Unicode form
-    (`forms`: NFC id → id, `paths`: id → path) or a new id. Two files with one NFC name
-    get one id: the one the manifest holds, else the one whose name is NFC."""
+    (`forms`: `same_name` → id, `paths`: id → path) or a new id. Two files with one
+    `same_name` (Unicode form, invisible characters) get one id: the one the manifest
+    holds, else the one whose name is already that id's."""
     folder = emotion.folder
     names = list(names)
     present = {f"{folder}/{n}" for n in names}
     out: dict[str, Claim] = {}
-    holder: dict[str, str] = {}  # NFC id → the file name holding it
+    holder: dict[str, str] = {}  # `same_name` → the file name holding it
     for name in names:
         key = by_path.get(f"{folder}/{name}")
         if key is not None:
             out[name] = Claim(key)
-            holder.setdefault(unicodedata.normalize("NFC", key), name)
+            holder.setdefault(same_name(key), name)
     new = sorted((n for n in names if n not in out),
-                 key=lambda n: (unicodedata.normalize("NFC", n) != n, n))
+                 key=lambda n: (visible(unicodedata.normalize("NFC", n)) != n, n))
     for name in new:
         key = item_id(emotion, name)
         if key in holder:

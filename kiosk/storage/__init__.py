@@ -1,5 +1,6 @@
 """Storage helpers shared by every package that keeps a file: the one way to open a
-SQLite store (`kiosk.storage.sqlite`)."""
+SQLite store (`kiosk.storage.sqlite`), and the steps of rolling one back for an older
+build (`kiosk.storage.downgrade`)."""
 
 from kiosk.storage.sqlite import (
     NewerStoreError,

@@ -79,6 +79,9 @@ class ViewAdapter:
     def show_page_mood(self, emotion: Emotion) -> None:
         self.window.show_page_mood(emotion)
 
+    def cards_that_fit(self, asked: int) -> int:
+        return self.window.cards_that_fit(asked)
+
     def show_page(self, page: Page, images: Mapping[str, np.ndarray]) -> None:
         self.window.show_page(page, {k: shared_rgb_qimage(v) for k, v in images.items()})
 

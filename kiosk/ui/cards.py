@@ -525,6 +525,14 @@ class CardGrid(QWidget):
     def shown_count(self) -> int:
         return self._shown
 
+    def fit_count(self, asked: int) -> int:
+        """How many of a page of `asked` cards this grid would show at its size now
+        (the first ones that fit usable); `asked` while it is not laid out yet."""
+        asked = max(1, asked)
+        if not self._cards or self.width() <= 0 or self.height() <= 0:
+            return asked
+        return min(asked, self._plan(self.width(), self.height(), asked)[0])
+
     def card(self, item_id: str) -> ImageCard | None:
         for card in self.cards():
             if card.item_id == item_id:

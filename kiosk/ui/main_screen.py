@@ -37,6 +37,8 @@ from kiosk.ui.widgets import SegmentedControl, TouchButton
 NEXT_DEBOUNCE_S = 0.4
 log = logging.getLogger(__name__)
 _SHOWN_MODES = (RecommendMode.EMOTION, RecommendMode.PERSONALIZED)  # a toggle segment each
+PRIVACY_MIN_SHARE = 0.75  # the landscape privacy text shrinks to this share of `small`…
+PRIVACY_MIN_PX = 14  # …and never under this (see MainScreen._fit_sidebar)
 
 
 def _label(parent: QWidget, name: str) -> QLabel:
@@ -290,12 +292,17 @@ class MainScreen(QWidget):
         """Forget the page (a new visit): placeholder cards until the next one."""
         self._page = None
         self.grid.set_likes_open(True)
-        self.grid.set_placeholders(self._page_size)
+        # as many as a page will have (`cards_that_fit`): not an overflow said each visit
+        self.grid.set_placeholders(self.grid.fit_count(self._page_size))
         self._apply_accent()
         self._refresh_header()
 
     def page(self) -> Page | None:
         return self._page
+
+    def cards_that_fit(self, asked: int) -> int:
+        """How many cards of a page of `asked` the grid shows at its size now."""
+        return self.grid.fit_count(asked)
 
     def set_mode(self, mode: RecommendMode, personalization_ready: bool) -> None:
         """Which toggle segment is lit (EMOTION or PERSONALIZED; AUTO changes nothing)
@@ -324,11 +331,13 @@ class MainScreen(QWidget):
         else:
             self.camera.set_unavailable(None)
         self.privacy.set_camera_active(not off)
+        self._size_fixed_parts()  # the notice's text changed
         self.badge.set_camera_off(off)
         self._refresh_header()  # "Step closer" would ask for what the camera cannot see
 
     def set_privacy(self, flags: Mapping[str, object]) -> None:
         self.privacy.set_flags(flags)
+        self._size_fixed_parts()  # more lines may need a shorter preview, smaller text
 
     def set_page_leaving(self, leaving: bool) -> None:
         """The page is being replaced (True): its Like buttons are dimmed and take no
@@ -438,6 +447,7 @@ class MainScreen(QWidget):
         self.mood_button.setText(self.tr("Choose my mood"))
         self.badge.retranslate()
         self.privacy.retranslate()
+        self._size_fixed_parts()  # the notice in another language: another height
         for card in self.grid.cards():
             card.retranslate()
         self.grid.refit()  # the words on Like may need other card sizes now
@@ -468,7 +478,11 @@ class MainScreen(QWidget):
             w = int(min(width * 0.42, m.px(480)))
         else:
             w = int(min(width * 0.27, m.px(560)))
-        self.camera.setFixedSize(w, w * 3 // 4)
+        if self._portrait:
+            self.camera.setFixedSize(w, w * 3 // 4)
+            self.privacy.set_text_px(None)
+        else:
+            self._fit_sidebar(w)
         if not self._portrait:
             self.badge.setFixedWidth(w)
             self.privacy.setFixedWidth(w)
@@ -483,6 +497,33 @@ class MainScreen(QWidget):
             self.mood_button.setMaximumWidth(16_777_215)
             self.next_button.setMinimumWidth(0)
             self.next_button.setMaximumWidth(16_777_215)
+
+    def _fit_sidebar(self, w: int) -> None:
+        """The landscape sidebar (preview, emotion, privacy, "Choose my mood") within the
+        window's height: with every privacy option on, the notice at its usual size ran
+        under "Choose my mood" and off the screen (548 px tall at 1920×1080). The
+        preview gets shorter first (4:3 down to 16:9, a centre crop), then the
+        notice's text smaller, to `PRIVACY_MIN_SHARE` of its size (and `PRIVACY_MIN_PX`):
+        the notice stays complete and readable."""
+        m = self._metrics
+        tall = w * 3 // 4
+        short = w * 9 // 16
+        room = (self.window().height() - 2 * m.margin - self.badge.height()
+                - self.mood_button.sizeHint().height() - 3 * m.gap)
+        usual = m.small
+        least = max(PRIVACY_MIN_PX, round(usual * PRIVACY_MIN_SHARE))
+        steps = 4
+        tries = [(tall - (tall - short) * i // steps, usual) for i in range(steps + 1)]
+        tries += [(short, px) for px in range(usual - 1, least - 1, -1)]
+        camera_h, px = tries[-1]
+        for camera_h, px in tries:
+            if self.privacy.height_for(w, px) <= room - camera_h:
+                break
+        else:
+            log.debug("the privacy notice needs %d px, the sidebar has %d",
+                      self.privacy.height_for(w, px), room - camera_h)
+        self.camera.setFixedSize(w, camera_h)
+        self.privacy.set_text_px(None if px == usual else px)
 
     def _relayout(self, portrait: bool, force: bool = False) -> None:
         if portrait == self._portrait and not force:

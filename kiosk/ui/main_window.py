@@ -156,6 +156,7 @@ class MainWindow(QWidget):
         self._last_activity = -1e9
         self._pending_attract = False
         self._page_size = page_size
+        self._fit_said: tuple[int, int, int, int] | None = None  # see cards_that_fit
 
         self.attract = AttractScreen(self, clock=clock)
         self.main = MainScreen(self, page_size=page_size, clock=clock,
@@ -259,6 +260,17 @@ class MainWindow(QWidget):
 
     def show_page_mood(self, emotion: Emotion) -> None:
         self.main.show_page_mood(emotion)
+
+    def cards_that_fit(self, asked: int) -> int:
+        """How many images of a page of `asked` the main screen shows at this size (the
+        controller asks for no more: only images on screen count as shown). Fewer than
+        `asked` is said to the operator as a grid overflow is (`_page_too_big`)."""
+        fit = self.main.cards_that_fit(asked)
+        said = (asked, fit, self.width(), self.height())
+        if fit < asked and said != self._fit_said:  # once, not for every page
+            self._page_too_big(asked, fit)
+        self._fit_said = said
+        return fit
 
     def show_page(self, page: Page, images: Mapping[str, QImage]) -> None:
         self.main.show_page(page, images)

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QResizeEvent
+from PySide6.QtCore import QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from kiosk.ui import theme
@@ -62,6 +62,7 @@ class PrivacyNotice(QWidget):
         self._recommend = False
         self._events = False
         self._active = True
+        self._text_px: int | None = None  # the text's pixel size when set (set_text_px)
         self._metrics = theme.Metrics()
         self._icon = IconBox(draw_lock, theme.TEXT_MUTED, self)
         self.label = QLabel(self)
@@ -100,9 +101,30 @@ class PrivacyNotice(QWidget):
         self._layout.setContentsMargins(pad, pad, pad, pad)
         self._layout.setSpacing(metrics.px(16))
         self._icon.set_side(metrics.px(30))
-        self.label.setFont(theme.font(metrics.small))
+        self.label.setFont(theme.font(self._text_px or metrics.small))
         self.label.setStyleSheet(f"color: {theme.TEXT_MUTED.name()}; background: transparent;")
         self._fit_height()
+
+    def set_text_px(self, px: int | None) -> None:
+        """The text's pixel size; None: the theme's `small` (see `height_for`)."""
+        if px != self._text_px:
+            self._text_px = px
+            self.label.setFont(theme.font(px or self._metrics.small))
+            self._fit_height()
+
+    def text_px(self) -> int:
+        return self.label.font().pixelSize()
+
+    def height_for(self, width: int, px: int) -> int:
+        """The notice's height at `width` with its text at `px` pixels, all of it
+        wrapped (the landscape sidebar picks the largest text that fits its room)."""
+        margins = self._layout.contentsMargins()
+        text_w = (width - margins.left() - margins.right()
+                  - self._icon.width() - self._layout.spacing())
+        metrics = QFontMetrics(theme.font(px))
+        box = metrics.boundingRect(QRect(0, 0, max(1, text_w), 1_000_000),
+                                   int(Qt.TextFlag.TextWordWrap), self.label.text())
+        return box.height() + margins.top() + margins.bottom()
 
     def retranslate(self) -> None:
         if not self._active:

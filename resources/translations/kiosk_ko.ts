@@ -693,6 +693,16 @@
         <translation>한 변이 %2픽셀보다 작아 흐리게 보이는 이미지(더 큰 이미지로 교체하세요): %1.</translation>
     </message>
     <message>
+        <location filename="../../kiosk/controllers/curation.py" line="92"/>
+        <source>The same image as another item, shown twice (remove the copy unless it is meant to be there): %1.</source>
+        <translation>다른 항목과 같은 이미지라 두 번 보이는 이미지(일부러 둔 것이 아니면 사본을 삭제하세요): %1.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/curation.py" line="62"/>
+        <source>%1 (same image as %2)</source>
+        <translation>%1(%2와(과) 같은 이미지)</translation>
+    </message>
+    <message>
         <location filename="../../kiosk/controllers/curation.py" line="98"/>
         <source>Could not reload the catalog: %1. Check the catalog folder and the log, then try again.</source>
         <translation>카탈로그를 다시 불러오지 못했습니다: %1. 카탈로그 폴더와 로그를 확인한 뒤 다시 시도하세요.</translation>

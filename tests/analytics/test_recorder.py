@@ -66,7 +66,10 @@ def test_no_visit_id_or_single_visit_time_reaches_the_database(tmp_path: Path) -
     assert b"secret-visit" not in raw
     with sqlite3.connect(tmp_path / "analytics.sqlite3") as conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert tables == {"buckets", "mix"}
+        held = conn.execute("SELECT COUNT(*) FROM mix_pending").fetchone()[0]
+    conn.close()
+    assert tables == {"buckets", "mix", "mix_pending"}
+    assert held == 0  # a clean stop writes or drops the mix it held: none is left
 
 
 def test_small_mix_is_merged_into_a_longer_bucket_until_k(tmp_path: Path) -> None:

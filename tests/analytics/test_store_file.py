@@ -14,7 +14,7 @@ from kiosk.errors import KioskError
 
 T0 = 1_700_000_000.0
 # The tables as the store created them before versioned steps (version 1; version 2
-# added buckets.uploads_failing with an ALTER TABLE).
+# added buckets.uploads_failing with an ALTER TABLE; version 3 the mix_pending table).
 _TODAY_V1 = """
 CREATE TABLE buckets (
     start REAL PRIMARY KEY, span_s REAL NOT NULL,
@@ -70,7 +70,7 @@ def test_a_database_written_before_versioned_steps_keeps_its_rows(
     finally:
         store.close()
     with sqlite3.connect(path) as check:
-        assert check.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert check.execute("PRAGMA user_version").fetchone()[0] == 3
         assert check.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     check.close()
 

@@ -3,8 +3,10 @@ plus retag/remove of live images."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -290,3 +292,59 @@ def test_list_live_points_at_rescan_instead_of_logging_its_warnings(
     code, out, _ = run("catalog", "list")
     assert code == 0 and "0 image(s) waiting for review" in out
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_a_name_with_a_byte_order_mark_is_listed_found_and_removed_as_it_looks(
+        run: Any, catalog_root: Path, data_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Fresh tester round 10: `\\ufeffbom_name.jpg` copied by hand (Windows tools write a
+    byte order mark) went live as `emotions/calm/\\ufeffbom_name.jpg`: `catalog list
+    --live` showed `emotions/calm/bom_name.jpg`, `catalog remove` of that said "no
+    catalog item" (rc 1), and the id with the mark went to Personalize."""
+    caplog.set_level(logging.WARNING, logger="kiosk.recommend.catalog")
+    (catalog_root / "calm" / "\ufeffbom_name.jpg").write_bytes(image_bytes(seed=40))
+    code, out, _ = run("catalog", "list", "--live")
+    assert code == 0 and "emotions/calm/bom_name.jpg" in out.splitlines()
+    assert "\ufeff" not in out
+    assert any("invisible characters" in r.getMessage() and "\\ufeffbom_name.jpg"
+               in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+    code, out, _ = run("catalog", "remove", "emotions/calm/bom_name.jpg")
+    assert code == 0 and "removed emotions/calm/bom_name.jpg from the catalog" in out
+    assert visible_files(catalog_root / "calm") == []
+
+    # an earlier build indexed such a file with the mark in its id (likes point at it):
+    # it keeps the id, listed escaped, and is found as it looks or as listed
+    for n, name in enumerate(("old.jpg", "older.jpg")):
+        (catalog_root / "calm" / f"\ufeff{name}").write_bytes(image_bytes(seed=50 + n))
+    assert run("catalog", "rescan")[0] == 0
+    with contextlib.closing(sqlite3.connect(data_dir / "catalog.sqlite3")) as db, db:
+        for name in ("old.jpg", "older.jpg"):
+            db.execute("UPDATE items SET id = ? WHERE id = ?",
+                       (f"emotions/calm/\ufeff{name}", f"emotions/calm/{name}"))
+    code, out, _ = run("catalog", "list", "--live")
+    assert code == 0 and "emotions/calm/\\ufeffold.jpg" in out.splitlines()
+    assert "\ufeff" not in out
+    code, out, _ = run("catalog", "remove", "emotions/calm/old.jpg")
+    assert code == 0 and "removed emotions/calm/\ufeffold.jpg" in out
+    code, out, _ = run("catalog", "remove", "emotions/calm/\\ufeffolder.jpg")  # as listed
+    assert code == 0 and visible_files(catalog_root / "calm") == []
+
+
+def test_the_same_image_copied_into_a_second_folder_is_named_by_rescan(
+        run: Any, catalog_root: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Fresh tester round 10: `calm/cmyk.jpg` copied by hand while `happy/cmyk.jpg` was
+    live (the same bytes) was added silently as a second item; import refuses it."""
+    data = image_bytes(seed=40)
+    (catalog_root / "happy" / "cmyk.jpg").write_bytes(data)
+    assert run("catalog", "rescan")[0] == 0
+    (catalog_root / "calm" / "cmyk.jpg").write_bytes(data)
+    code, out, _ = run("catalog", "rescan")
+    assert code == 0 and "1 added" in out  # kept: an operator may mean it
+    assert ("  same    calm/cmyk.jpg: the same image (bytes) as emotions/happy/cmyk.jpg, "
+            "shown twice; remove the copy unless it is meant to be there") in out
+    # unchanged since: still named (the kiosk may have indexed it first)
+    code, out, _ = run("catalog", "rescan", "--json")
+    assert _json(out)["duplicates"] == [{"path": "calm/cmyk.jpg",
+                                         "same_as": "emotions/happy/cmyk.jpg"}]
+    code, out, _ = run("catalog", "list", "--live")
+    assert out.splitlines()[-1] == ("(1 the same image as another: see "
+                                    "`kiosk-admin catalog rescan`)")

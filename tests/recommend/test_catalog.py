@@ -450,3 +450,70 @@ def test_images_under_the_import_minimum_are_shown_and_named(
     assert "1 under 256 px" in str(report)
     assert "sad/tiny.png (32×32)" in caplog.text and "upscaled" in caplog.text
     assert [str(s) for s in catalog.rescan().small] == ["sad/tiny.png (32×32)"]  # unchanged
+
+
+@pytest.mark.parametrize("name", ["\ufeffbom_name.jpg", "a\u200bb.jpg", "bom\ufeff.jpg",
+                                  "\u200e고양이\u200f 사진.png", "a-\u200b-b.jpg"])
+def test_invisible_characters_in_a_new_name_go_as_catalog_import_names_it(name: str) -> None:
+    """A copy by hand and `catalog import` of one name give one id: `\\ufeffx.jpg` had the
+    byte order mark in its id (invisible in a list, not found when typed)."""
+    from kiosk.curation.files import safe_stem
+
+    key = catalog_names.item_id(Emotion.CALM, name)
+    assert key == f"emotions/calm/{safe_stem(name)}{Path(name).suffix}"
+    assert catalog_names.escaped(key) == key  # nothing left that does not show
+    assert catalog_names.item_id(Emotion.CALM, "plain name.jpg") == "emotions/calm/plain name.jpg"
+
+
+def test_a_name_with_invisible_characters_gets_the_visible_id_and_keeps_an_old_one(
+    catalog: Catalog, catalog_dir: Path, write_image: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, "kiosk.recommend.catalog")
+    write_image(catalog_dir / "calm" / "\ufeffbom.jpg", 200)
+    assert "emotions/calm/bom.jpg" in catalog.rescan().added
+    assert [r.getMessage() for r in caplog.records if "\\ufeffbom.jpg" in r.getMessage()
+            and "invisible characters" in r.getMessage()]
+    # the same name without the mark is one name to the operator: the indexed file keeps it
+    write_image(catalog_dir / "calm" / "bom.jpg", 210)
+    report = catalog.rescan()
+    assert not report.added and [s.path for s in report.skipped] == ["calm/bom.jpg"]
+    assert "calm/\\ufeffbom.jpg in another Unicode form" in report.skipped[0].reason
+    assert "invisible characters" in report.skipped[0].reason
+    (catalog_dir / "calm" / "bom.jpg").unlink()
+
+    # an earlier build's id with the mark is kept (likes point at it) and found as it looks
+    old_id = "emotions/calm/\ufeffbom.jpg"
+    with contextlib.closing(sqlite3.connect(catalog.db_path)) as db, db:
+        db.execute("UPDATE items SET id = ? WHERE id = ?", (old_id, "emotions/calm/bom.jpg"))
+    _bump_mtime(catalog_dir / "calm" / "\ufeffbom.jpg")
+    assert not catalog.rescan().changed and catalog.get(old_id) is not None
+    assert [i.id for i in catalog.find("emotions/calm/bom.jpg")] == [old_id]
+    assert [i.id for i in catalog.find("emotions/calm/\\ufeffbom.jpg")] == [old_id]
+    assert catalog.find("emotions/calm/nothing.jpg") == []
+
+
+def test_the_same_bytes_in_a_second_folder_are_kept_and_named_without_decoding_again(
+    catalog: Catalog, catalog_dir: Path, caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fresh tester round 10: `calm/cmyk.jpg` with `happy/cmyk.jpg`'s bytes was a second
+    item, silently. It stays (an operator may mean it), named at every rescan from the
+    manifest's checksums: unchanged files are not read or decoded for it."""
+    catalog.rescan()
+    (catalog_dir / "calm" / "cmyk.jpg").write_bytes((catalog_dir / "happy" / "happy-1.jpg")
+                                                    .read_bytes())
+    with caplog.at_level(logging.WARNING, logger="kiosk.recommend.catalog"):
+        report = catalog.rescan()
+    assert report.added == ("emotions/calm/cmyk.jpg",)
+    assert [str(d) for d in report.duplicates] == [
+        "calm/cmyk.jpg (same image as emotions/happy/happy-1.jpg)"]
+    assert "1 the same image as another" in str(report)
+    assert "calm/cmyk.jpg (same image as emotions/happy/happy-1.jpg)" in caplog.text
+
+    def no_decode(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("an unchanged file was decoded")
+
+    monkeypatch.setattr(catalog_mod, "decode_checked", no_decode)
+    monkeypatch.setattr(Path, "read_bytes", no_decode)
+    again = catalog.rescan()
+    assert again.unchanged == 17 and [d.path for d in again.duplicates] == ["calm/cmyk.jpg"]
