@@ -241,8 +241,9 @@ def check_events_db(settings: Settings) -> Check:
     from kiosk.status import QueueStatus
 
     name = "event queue"
-    try:
-        queue = EventQueue.from_settings(settings, recover=False)
+    try:  # an existing file is read as it is: a queue rolled back for an older build stays so
+        queue = EventQueue.from_settings(settings, recover=False,
+                                         upgrade=not settings.events_db.is_file())
     except KioskError as exc:
         return Check(name, "FAIL", f"{exc}")
     try:

@@ -12,6 +12,7 @@ import json
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from kiosk.config import Settings
@@ -78,6 +79,22 @@ def run_downgrade(command: str, path: Any, what: str, to: int) -> int:
     return report_downgrade(command, lambda: downgrade(path, to, what))
 
 
+def no_file_to_roll_back(command: str, path: Path, what: str, data_dir: Path,
+                         off: str = "") -> int | None:
+    """None when `path` is there (downgrade it); else the exit status after saying why
+    not: a data folder that does not exist is a wrong --data-dir / --config (1); a
+    folder without the file has nothing to roll back (0: an older kiosk starts a new
+    one). `off`: why the kiosk keeps no such file ("fleet is off"), if it does not."""
+    if path.is_file():
+        return None
+    if not data_dir.is_dir():
+        print(f"kiosk-admin {command}: the data folder {data_dir} does not exist; check "
+              "--data-dir / --config", file=sys.stderr)
+        return 1
+    print(f"no {what} at {path}{f' ({off})' if off else ''}: nothing to roll back")
+    return 0
+
+
 def report_downgrade(command: str, down: Callable[[], Any]) -> int:
     """`kiosk-admin <command>`: run `down` (a downgrade), print its summary, or its
     error on stderr (exit status 1)."""
@@ -98,9 +115,11 @@ class NoQueueError(KioskError):
     """The data folder has no event queue (a mistyped --data-dir, or a kiosk never run)."""
 
 
-def _open(args: argparse.Namespace) -> EventQueue:
+def _open(args: argparse.Namespace, *, upgrade: bool = True) -> EventQueue:
     """The queue, never moved aside from here (the kiosk may have it open): a damaged
     file is reported (CorruptQueueError) and replaced by the kiosk's next start.
+    `upgrade=False` for a command that only reads: the file is opened read-only at its
+    own version, so a queue rolled back for an older kiosk stays rolled back.
 
     Raises NoQueueError when the file does not exist: an operator command never creates
     an empty queue in a folder the kiosk does not use."""
@@ -109,7 +128,7 @@ def _open(args: argparse.Namespace) -> EventQueue:
         raise NoQueueError(
             f"no event queue at {settings.events_db}; check --data-dir / --config "
             "(the kiosk creates the queue on its first start)")
-    return EventQueue.from_settings(settings, recover=False)
+    return EventQueue.from_settings(settings, recover=False, upgrade=upgrade)
 
 
 def _print_json(data: Any) -> None:
@@ -124,7 +143,7 @@ def cmd_downgrade(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     settings = _settings(args)
     try:
-        with _open(args) as queue:
+        with _open(args, upgrade=False) as queue:
             status = queue.status()
             status.update(_uploads(queue.uploader_record(Uploader.name)))
     except KioskError as exc:
@@ -188,7 +207,7 @@ def cmd_flush(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     try:
-        with _open(args) as queue:
+        with _open(args, upgrade=False) as queue:
             written = queue.export(sys.stdout if args.file == "-" else args.file,
                                    pending=args.pending)
     except (KioskError, OSError) as exc:

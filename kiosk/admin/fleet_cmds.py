@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from kiosk.admin.events_cmds import add_downgrade, run_downgrade
+from kiosk.admin.events_cmds import add_downgrade, no_file_to_roll_back, run_downgrade
 from kiosk.config import Settings
 
 if TYPE_CHECKING:
@@ -99,9 +99,11 @@ def _no_queue(settings: Settings) -> str | None:
             "[fleet] enabled = true (check --config / --data-dir)")
 
 
-def _on_queue(command: str, settings: Settings, use: Callable[[EventQueue], R]) -> R | None:
+def _on_queue(command: str, settings: Settings, use: Callable[[EventQueue], R],
+              *, upgrade: bool = True) -> R | None:
     """`use(queue)` on this kiosk's metrics queue; None after saying why it could not
-    (`kiosk-admin fleet COMMAND: ...` on stderr: no file, or the queue's error)."""
+    (`kiosk-admin fleet COMMAND: ...` on stderr: no file, or the queue's error).
+    `upgrade=False`: read it as it is (read-only, never upgraded)."""
     from kiosk.events.errors import EventsError
     from kiosk.fleet.publisher import open_metrics_queue
 
@@ -110,7 +112,7 @@ def _on_queue(command: str, settings: Settings, use: Callable[[EventQueue], R]) 
         print(f"kiosk-admin fleet {command}: {problem}", file=sys.stderr)
         return None
     try:
-        with open_metrics_queue(settings) as queue:
+        with open_metrics_queue(settings, upgrade=upgrade) as queue:
             return use(queue)
     except EventsError as exc:
         print(f"kiosk-admin fleet {command}: {exc}", file=sys.stderr)
@@ -119,7 +121,7 @@ def _on_queue(command: str, settings: Settings, use: Callable[[EventQueue], R]) 
 
 def cmd_queue(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    status = _on_queue("queue", settings, lambda queue: queue.status())
+    status = _on_queue("queue", settings, lambda queue: queue.status(), upgrade=False)
     if status is None:
         return 1
     status["fleet_enabled"] = settings.fleet.enabled
@@ -139,5 +141,10 @@ def cmd_retry_dead(args: argparse.Namespace) -> int:
 
 
 def cmd_downgrade(args: argparse.Namespace) -> int:
-    return run_downgrade("fleet downgrade", _settings(args).metrics_db, "the metrics queue",
-                         args.to)
+    settings = _settings(args)
+    missing = no_file_to_roll_back(
+        "fleet downgrade", settings.metrics_db, "metrics queue", settings.data_dir,
+        "" if settings.fleet.enabled else "fleet is off")
+    if missing is not None:
+        return missing
+    return run_downgrade("fleet downgrade", settings.metrics_db, "the metrics queue", args.to)

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.admin.events_cmds import add_downgrade, report_downgrade
+from kiosk.admin.events_cmds import add_downgrade, no_file_to_roll_back, report_downgrade
 from kiosk.config import Settings
 
 
@@ -80,7 +80,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         return _fail(args, f"no analytics database at {path}; run the kiosk first, or point "
                      "--data-dir / --config at the data folder it used", 1)
     try:
-        store = AnalyticsStore(path, k=settings.analytics.k_anonymity)
+        store = AnalyticsStore(path, k=settings.analytics.k_anonymity, read_only=True)
     except AnalyticsError as exc:
         return _fail(args, str(exc), 1)
     try:
@@ -112,6 +112,11 @@ def cmd_downgrade(args: argparse.Namespace) -> int:
     from kiosk.analytics.downgrade import downgrade
 
     settings = settings_of(args)
+    missing = no_file_to_roll_back(
+        "analytics downgrade", settings.analytics_db, "analytics database", settings.data_dir,
+        "" if settings.analytics.enabled else "analytics is off")
+    if missing is not None:
+        return missing
     return report_downgrade("analytics downgrade", lambda: downgrade(
         settings.analytics_db, args.to, k=settings.analytics.k_anonymity))
 

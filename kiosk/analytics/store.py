@@ -33,7 +33,7 @@ from typing import Any
 
 from kiosk.analytics.bucket import BucketStats, Mix, merge_histograms
 from kiosk.errors import KioskError
-from kiosk.storage.sqlite import Schema, connect, immediate, open_store
+from kiosk.storage.sqlite import Schema, connect, immediate, open_store, user_version
 
 log = logging.getLogger(__name__)
 
@@ -89,14 +89,28 @@ class AnalyticsError(KioskError):
 
 
 class AnalyticsStore:
-    """Read and write buckets and mixes in `path`; one connection per thread."""
+    """Read and write buckets and mixes in `path`; one connection per thread.
 
-    def __init__(self, path: str | Path, k: int = 5) -> None:
+    `read_only=True` (a report): the file is opened read-only at its own version, never
+    created or upgraded, so a file rolled back for an older kiosk stays rolled back;
+    version 2 has no pending mix (read as none), version 1 no `uploads_failing` (0)."""
+
+    def __init__(self, path: str | Path, k: int = 5, *, read_only: bool = False) -> None:
         self.path = Path(path).expanduser()
         self.k = int(k)
+        self.read_only = read_only
         self._local = threading.local()
         self._lock = threading.Lock()
         self._conns: list[sqlite3.Connection] = []
+        self.version = SCHEMA.version
+        if read_only:
+            try:
+                conn = open_store(self.path, SCHEMA, read_only=True)
+                self.version = user_version(conn)
+            except KioskError as exc:  # missing, newer, damaged
+                raise AnalyticsError(str(exc)) from exc
+            self._keep(conn)
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -113,7 +127,8 @@ class AnalyticsStore:
         if conn is not None:
             return conn
         try:
-            conn = connect(self.path, SCHEMA.what, synchronous="NORMAL")
+            conn = connect(self.path, SCHEMA.what, read_only=self.read_only,
+                           synchronous="NORMAL")
         except KioskError as exc:
             raise AnalyticsError(str(exc)) from None
         self._keep(conn)
@@ -175,7 +190,9 @@ class AnalyticsStore:
 
     def pending(self) -> Mix | None:
         """The pending mix (what a recorder holds below k or in its open bucket, as its
-        last early write left it), or None."""
+        last early write left it), or None (always for a version-2 file)."""
+        if self.version < 3:  # read-only, as it is: no `mix_pending` table yet
+            return None
         row = self._conn().execute(
             "SELECT start, end, visits, emotions, pages_by_emotion, likes_by_emotion, items"
             " FROM mix_pending").fetchone()
@@ -208,8 +225,9 @@ class AnalyticsStore:
 
     def buckets(self, since: float = 0.0, until: float | None = None) -> list[BucketStats]:
         """Buckets starting in `[since, until)`, oldest first."""
+        cols = _BUCKET_COLS if self.version >= 2 else (*_BUCKET_COLS[:-1], "0")
         rows = self._conn().execute(
-            f"SELECT {', '.join(_BUCKET_COLS)} FROM buckets WHERE start >= ? AND start < ?"
+            f"SELECT {', '.join(cols)} FROM buckets WHERE start >= ? AND start < ?"
             " ORDER BY start", (since, until if until is not None else float("inf")),
         ).fetchall()
         return [_from_row(r) for r in rows]

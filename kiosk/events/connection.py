@@ -73,8 +73,13 @@ class QueueConnection:
         on_connect: Callable[[sqlite3.Connection], None] | None = None,
         name: str = "event queue",
         kinds: tuple[RecordKind, ...] = EVENT_KINDS,
+        upgrade: bool = True,
     ) -> None:
         self.path = Path(path).expanduser()
+        # False: a command that only reads (`kiosk-admin events status`): the file is
+        # read as it is, never created, written or upgraded (a rolled-back file stays
+        # at the version the older kiosk knows)
+        self.upgrade = upgrade
         self.name = name  # in log lines and messages: "event queue", "metrics queue"
         self.kinds = kinds  # what it holds: its counts list these, and any other found
         self.max_records = int(max_records)
@@ -118,9 +123,12 @@ class QueueConnection:
             raise EventsError(f"cannot create the folder for the {self.name} {self.path}: "
                               f"{exc.strerror}; check events.db_path / app.data_dir") from None
         try:
-            cannot_write = write_problem(self.path.parent)
-            if cannot_write:
-                self._open_read_only(cannot_write)
+            if not self.upgrade:
+                self._open_as_is()
+            else:
+                cannot_write = write_problem(self.path.parent)
+                if cannot_write:
+                    self._open_read_only(cannot_write)
             self._open_checked()
         except CorruptQueueError as exc:
             if not self._recover_enabled or self.read_only:
@@ -148,6 +156,18 @@ class QueueConnection:
         self.read_only = read_only_message(self.path, why, self.name)
         log.error("%s [reading it %s]", self.read_only, self._snapshot.how)
 
+    def _open_as_is(self) -> None:
+        """`upgrade=False`: read the file read-only at its own version (a file
+        another process has open is read through its write-ahead log)."""
+        if not self.path.is_file():
+            raise EventsError(f"no {self.name} at {self.path}; check --data-dir / --config")
+        try:
+            self._snapshot = open_snapshot(self.path, self.name)
+        except store.StoreError as exc:
+            raise self._from_store(exc) from None
+        except OSError as exc:
+            raise EventsError(f"cannot read the {self.name} {self.path}: {exc}") from None
+
     def _open_checked(self) -> None:
         """Connect, check the file's integrity and bring the schema up to date."""
         try:
@@ -158,6 +178,13 @@ class QueueConnection:
             if self._snapshot is None:
                 schema.migrate(conn, path=str(self.path), what=f"the {self.name}")
             elif not schema.READ_ONLY_OLDEST <= schema.version(conn) <= schema.LATEST:
+                if not self.upgrade:
+                    raise SchemaError(
+                        f"the {self.name} {self.path} is version {schema.version(conn)}; "
+                        f"this command reads versions {schema.READ_ONLY_OLDEST} to "
+                        f"{schema.LATEST} without changing the file (a newer file: use the "
+                        "kiosk-admin of the kiosk that wrote it; an older one: start the "
+                        "kiosk once, it upgrades the file)")
                 raise SchemaError(
                     f"the {self.name} {self.path} is version {schema.version(conn)} (this "
                     f"kiosk reads {schema.READ_ONLY_OLDEST} to {schema.LATEST}) and its folder "

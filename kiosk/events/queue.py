@@ -96,6 +96,7 @@ class EventQueue(RecordingMixin, UploadSideMixin, UploadLeaseMixin, UploaderStat
         on_connect: Callable[[sqlite3.Connection], None] | None = None,
         name: str = "event queue",
         kinds: tuple[RecordKind, ...] = EVENT_KINDS,
+        upgrade: bool = True,
     ) -> None:
         super().__init__(
             path, max_records=max_records, max_bytes=max_bytes, event_type=event_type,
@@ -103,6 +104,7 @@ class EventQueue(RecordingMixin, UploadSideMixin, UploadLeaseMixin, UploaderStat
             busy_timeout_s=busy_timeout_s,
             lock_wait_s=LOCK_WAIT_S if lock_wait_s is None else lock_wait_s,
             recover=recover, on_connect=on_connect, name=name, kinds=kinds,
+            upgrade=upgrade,
         )
         self._open()
         self.refresh_counts()

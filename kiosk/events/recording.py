@@ -70,7 +70,7 @@ class RecordingMixin(EvictionMixin):
 
     def _ingest_spool(self) -> int:
         """Queue the records a lock kept in the spool file; returns how many."""
-        if not self.spool_path.exists():
+        if not self.spool_path.exists() or not self.upgrade:  # a reader leaves it
             return 0
         if self.read_only:
             log.warning("%s: the spool %s stays for a start with a writable "

@@ -91,7 +91,7 @@ class UploaderStatusMixin(QueueConnection):
                 "SELECT status, written_at, holder, lease_until FROM uploader WHERE name = ?",
                 (name,)).fetchone()
         except sqlite3.OperationalError as exc:
-            if self.read_only and "no such table" in str(exc):
+            if self._snapshot is not None and "no such table" in str(exc):
                 return None
             raise self._translate(exc) from exc
         except sqlite3.DatabaseError as exc:

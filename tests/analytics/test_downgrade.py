@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import pytest
 from kiosk.admin import report_cmds
 from kiosk.analytics.bucket import BucketStats, Mix
 from kiosk.analytics.downgrade import AnalyticsBusyError, downgrade
-from kiosk.analytics.store import SCHEMA, AnalyticsError, AnalyticsStore
+from kiosk.analytics.store import SCHEMA, AnalyticsError, AnalyticsStore, _to_row
 from kiosk.config import load_settings
 from kiosk.storage.sqlite import NewerStoreError, Schema, open_store
 
@@ -148,3 +149,48 @@ def test_kiosk_admin_analytics_downgrade(tmp_path: Path,
     out = capsys.readouterr().out
     assert f"the analytics database {path}: version 3 -> 2, no pending mix" in out
     assert _version(path) == 2
+
+
+def test_kiosk_admin_report_leaves_a_rolled_back_store_at_version_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`report` after `analytics downgrade` put the file back to version 3 (it opened it
+    for writing), so the older kiosk refused it again. It reads it read-only now."""
+    path = _v3(tmp_path / "analytics.sqlite3", _pending(3))
+    db = {"analytics.db_path": str(path), "analytics.k_anonymity": "5"}
+    assert _admin(["analytics", "downgrade"], **db) == 0
+    capsys.readouterr()
+    assert _admin(["report", "--json", "--since", "2023-01-01"], **db) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["totals"]["visits"] == 6
+    assert _version(path) == 2
+    open_store(path, V2).close()  # the older kiosk still opens it
+
+
+def test_a_version_1_store_is_reported_as_it_is(tmp_path: Path) -> None:
+    """A file from before `uploads_failing` is read without upgrading it (read as 0)."""
+    path = tmp_path / "analytics.sqlite3"
+    with contextlib.closing(open_store(path, Schema(SCHEMA.what, SCHEMA.steps[:1]))) as conn:
+        row = _to_row(BucketStats(T0, 300, visits=4, pages=2))[:-1]
+        conn.execute(f"INSERT INTO buckets VALUES ({', '.join('?' * len(row))})", row)
+    store = AnalyticsStore(path, read_only=True)
+    try:
+        assert [(b.visits, b.uploads_failing) for b in store.buckets()] == [(4, 0)]
+        assert store.pending() is None
+    finally:
+        store.close()
+    assert _version(path) == 1
+    with pytest.raises(AnalyticsError, match="does not exist"):
+        AnalyticsStore(tmp_path / "missing.sqlite3", read_only=True)
+    assert not (tmp_path / "missing.sqlite3").exists()
+
+
+def test_analytics_downgrade_without_a_file_has_nothing_to_roll_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert _admin(["analytics", "downgrade"], **{"app.data_dir": str(tmp_path)}) == 0
+    assert "nothing to roll back" in capsys.readouterr().out
+    assert not (tmp_path / "analytics.sqlite3").exists()
+    missing = tmp_path / "elsewhere"
+    assert _admin(["analytics", "downgrade"], **{"app.data_dir": str(missing)}) == 1
+    assert f"the data folder {missing} does not exist" in capsys.readouterr().err
