@@ -137,8 +137,10 @@ class BucketStats:
     def dwell_p(self, q: float) -> float | None:
         return histogram_percentile(self.dwell_hist, q)
 
-    def add_visit(self, dwell_s: float, attention_s: float) -> None:
-        self.visits += 1
+    def add_visit(self, dwell_s: float, attention_s: float, *, counted: bool = False) -> None:
+        """A visit ended after `dwell_s`; `counted`: its visit was already counted (an
+        early write counted it while in progress), so only its dwell is added."""
+        self.visits += int(not counted)
         self.engaged += int(dwell_s >= attention_s)
         self.dwell_hist[dwell_bin(dwell_s)] += 1
         self.dwell_sum_s += max(0.0, dwell_s)

@@ -13,7 +13,9 @@ Privacy by construction:
   record_visits`), which go on through a look-away, and end when another person steps
   straight into the visitor's place (vision's `new_person`); the dwell is the
   visitor's time at the kiosk, not the idle wait after them;
-- a visit adds its dwell to a histogram bin, never a row of its own;
+- a visit adds its dwell to a histogram bin, never a row of its own; a visit in
+  progress at an early write is counted there (its dwell at its end), so a crash
+  during a visit does not lose the visit while its pages and likes are kept;
 - the emotion mix, pages and likes by emotion and liked items (`Mix`) are written
   only when they cover at least `k` visits; a smaller mix is merged with the next
   buckets until it does, and dropped (counted as `suppressed_visits`) after
@@ -117,6 +119,7 @@ class Recorder:
         self._early: list[BucketStats] = []  # counts of the open bucket, to write now
         self._visits: dict[str, float] = {}  # visit id -> monotonic start (memory only)
         self._visit_emotion: dict[str, str] = {}
+        self._counted: set[str] = set()  # visits in progress already counted early
         self._carry: Mix | None = None
         self._carry_visitors: set[str] = set()
         self._carry_extra = 0  # visits of a carry a stopped run left (their ids are gone)
@@ -160,9 +163,11 @@ class Recorder:
             o = self._roll()
             started = self._visits.pop(visit_id, None)
             self._visit_emotion.pop(visit_id, None)
+            counted = visit_id in self._counted
+            self._counted.discard(visit_id)
             if started is not None:
                 dwell = self._monotonic() - started if dwell_s is None else dwell_s
-                o.stats.add_visit(max(0.0, dwell), self.attention_s)
+                o.stats.add_visit(max(0.0, dwell), self.attention_s, counted=counted)
 
     def emotion_settled(self, visit_id: str, emotion: str) -> None:
         """A visit's settled emotion changed (counted once per change, not per frame)."""
@@ -335,9 +340,11 @@ class Recorder:
         with self._lock:
             self._roll()  # a bucket whose time is up is closed once, here, not again below
             now, mono = self._clock(), self._monotonic()
-            for _visit_id, started in list(self._visits.items()):
-                self._open.stats.add_visit(max(0.0, mono - started), self.attention_s)
+            for visit_id, started in list(self._visits.items()):
+                self._open.stats.add_visit(max(0.0, mono - started), self.attention_s,
+                                           counted=visit_id in self._counted)
             self._visits.clear()
+            self._counted.clear()
             self._close_open(min(now, self._open.stats.end), final=True)
             # counting after this goes into a new bucket, never into the closed one again
             self._open = self._new(self._open.stats.start)
@@ -512,9 +519,19 @@ class Recorder:
         """Queue the open bucket's counts and camera seconds gained since its last early
         write (locked). The camera's time in its current state counts up to now, as
         `unsaved` and a closed bucket count it: before, the store had no camera time for
-        the open bucket, so `kiosk-admin report` showed none for it."""
+        the open bucket, so `kiosk-admin report` showed none for it.
+
+        A visit in progress is counted here (once: its end then adds only its dwell),
+        in the bucket open at this write, as its pages and likes are: before, a kill
+        during a visit left its pages and likes in the store (and its visitor in the
+        held mix, later suppressed) but not the visit, so the report said "1 visit"
+        and "2 visits suppressed" after 2 visits. Its dwell and engagement are counted
+        at its end, so a visit a crash ends has no dwell."""
         o = self._open
         self._account_camera(self._clock())
+        for visit_id in self._visits.keys() - self._counted:
+            o.stats.visits += 1
+            self._counted.add(visit_id)
         counts = o.stats if o.saved is None else minus_counts(o.stats, o.saved)
         if has_counts(counts) or has_camera_time(counts):
             self._early.append(early_part(counts))

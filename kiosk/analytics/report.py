@@ -165,23 +165,34 @@ def held_back(totals: dict[str, Any], mix: Mix, k: int, waiting_visits: int) -> 
     suppressed = int(totals["suppressed_visits"])
     note = ""
     if pages or likes:
-        why = []
-        if waiting_visits:
-            why.append(f"{waiting_visits} {_plural(waiting_visits, 'visit')} held back until "
-                       f"their group covers at least k = {k} visits")
-        if suppressed:
-            why.append(f"{suppressed} {_plural(suppressed, 'visit')} suppressed: their group "
-                       f"stayed below k = {k} visits")
-        if totals["crashes"]:
-            why.append(f"lost when the kiosk was stopped before saving them "
-                       f"({totals['crashes']} {_plural(totals['crashes'], 'crash', 'crashes')})")
-        if not why:
-            why.append(f"held back below k = {k} visits")
         note = (f"{pages} of {totals['pages']} {_plural(totals['pages'], 'page')} and "
                 f"{likes} of {totals['likes']} {_plural(totals['likes'], 'like')} are not in "
-                f"the like rates by emotion or the top items: {'; '.join(why)}")
+                f"the like rates by emotion or the top items because "
+                f"{_why_held(k, suppressed, waiting_visits, int(totals['crashes']))}.")
     return {"k": k, "pages": pages, "likes": likes, "suppressed_visits": suppressed,
             "waiting_visits": waiting_visits, "note": note}
+
+
+def _why_held(k: int, suppressed: int, waiting: int, crashes: int) -> str:
+    """Why pages and likes are left out of the mix, in plain words (one clause).
+    Before, the note listed "N visits suppressed: ..." and "lost when the kiosk was
+    stopped before saving them (1 crash)" side by side, which a store manager could
+    not tell apart, and named a crash even when k explained everything."""
+    groups = f"groups of fewer than {k} visits are never shown, to keep visitors anonymous"
+    dropped = f"{suppressed} {_plural(suppressed, 'visit')}"
+    waits = f"{waiting} {_plural(waiting, 'visit')}"
+    if suppressed and waiting:
+        return (f"{groups}: {dropped} stayed in such groups, and {waits} "
+                f"{_plural(waiting, 'waits', 'wait')} until {k} visits have come")
+    if suppressed:
+        return f"{groups}, and {dropped} stayed in such groups"
+    if waiting:
+        last = "the last visit is" if waiting == 1 else f"the last {waiting} visits are"
+        return f"{last} shown only once {k} visits have come, to keep visitors anonymous"
+    if crashes:
+        return (f"the kiosk stopped unexpectedly ({crashes} "
+                f"{_plural(crashes, 'time', 'times')}) before it saved them")
+    return groups
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:

@@ -157,6 +157,7 @@ class MainWindow(QWidget):
         self._pending_attract = False
         self._page_size = page_size
         self._fit_said: tuple[int, int, int, int] | None = None  # see cards_that_fit
+        self._too_big_said: tuple[int, int, int, int] | None = None  # see _page_too_big
 
         self.attract = AttractScreen(self, clock=clock)
         self.main = MainScreen(self, page_size=page_size, clock=clock,
@@ -454,6 +455,10 @@ class MainWindow(QWidget):
         """A page of `asked` images does not fit this screen with every image and Like
         usable (`kiosk.ui.card_layout`): the first `shown` are on screen. Said to the
         operator (log, admin panel's "Last problem"), naming the setting and the fix."""
+        said = (asked, shown, self.width(), self.height())
+        if said == self._too_big_said:  # the grid and the controller both report it
+            return
+        self._too_big_said = said
         m = self._metrics
         detail = (f"[recommend] page_size = {max(asked, self._page_size)} does not fit this "
                   f"{self.width()}x{self.height()} screen: at most {shown} images per page "

@@ -105,3 +105,22 @@ def test_the_usual_arrangement_stays_when_it_is_usable() -> None:
     most = card_layout.choose_grid(fits, 914, 524, small, portrait=False)
     assert most is not None
     assert card_layout.usable(most.card_width, most.card_height, small)
+
+
+def test_an_overflow_found_by_the_controller_and_the_grid_is_said_once(
+    make_window: Any, caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Fresh tester round 11 (black box, 1366x768, page_size 25): the same WARNING was
+    # logged twice 50 ms apart, once by the controller's `cards_that_fit` and once by
+    # the grid's own `overflow` when the page was drawn.
+    win: MainWindow = make_window(1366, 768, page_size=25)
+    win.wake()
+    win.show_emotion(make_reading(Emotion.HAPPY, 0.9))
+    with caplog.at_level(logging.WARNING, logger="kiosk.ui.main_window"):
+        fit = win.cards_that_fit(25)
+        assert fit < 25
+        win.show_page(*make_page(25, Emotion.HAPPY, off=2))
+        _settle()
+        win.main.grid.overflow.emit(25, fit)
+    said = [r.getMessage() for r in caplog.records if "page_size" in r.getMessage()]
+    assert len(said) == 1, said
