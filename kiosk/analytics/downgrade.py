@@ -23,7 +23,7 @@ from pathlib import Path
 from kiosk.analytics.bucket import Mix
 from kiosk.analytics.store import SCHEMA, AnalyticsError, settle_pending
 from kiosk.storage import sqlite as store
-from kiosk.storage.downgrade import IN_USE_WAIT_S, STOP_FIRST, only_connection, step_down
+from kiosk.storage.downgrade import Refused, open_for_step_down, require_only, step_down
 
 LATEST = SCHEMA.version
 OLDEST = 2  # the oldest version a file can be taken back to (3 -> 2 is the only step)
@@ -73,27 +73,17 @@ def downgrade(path: str | Path, to: int = OLDEST, k: int = 5) -> Downgraded:
     the kiosk first) or unreadable."""
     path = Path(path).expanduser()
     what = SCHEMA.what
-    if not path.is_file():
-        raise AnalyticsError(f"{what} {path} does not exist; check --data-dir / --config")
-    if not OLDEST <= to <= LATEST:
-        raise AnalyticsError(f"{what} can be taken back to version {OLDEST} at the oldest "
-                             f"(asked: {to}); move {path} aside for an older kiosk")
     try:
-        conn = store.connect(path, what, busy_timeout_s=IN_USE_WAIT_S, require_wal=False)
-    except store.StoreError as exc:
+        conn, found = open_for_step_down(path, what, to, OLDEST, LATEST)
+    except Refused as exc:
         raise AnalyticsError(str(exc)) from None
     try:
-        found = store.user_version(conn)
-        if found > LATEST:
-            raise AnalyticsError(
-                f"{what} {path} is version {found}, newer than this kiosk (knows up to "
-                f"{LATEST}); downgrade it with the kiosk that wrote it")
         if found <= to:
             return Downgraded(path, found, found, k)
-        if not only_connection(conn):
-            raise AnalyticsBusyError(
-                f"{what} {path} is in use by another process (the kiosk, or kiosk-admin "
-                f"report): {STOP_FIRST}")
+        try:
+            require_only(conn, what, path, "the kiosk, or kiosk-admin report")
+        except Refused as exc:
+            raise AnalyticsBusyError(str(exc)) from None
         pending: list[Mix | None] = [None]
 
         def settle(c: sqlite3.Connection) -> None:

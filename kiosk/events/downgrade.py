@@ -25,12 +25,13 @@ from pathlib import Path
 from kiosk.events.errors import EventsError, QueueBusyError, SchemaError
 from kiosk.events.schema import LATEST, WHAT
 from kiosk.storage import sqlite as store
-from kiosk.storage.downgrade import IN_USE_WAIT_S, STOP_FIRST, only_connection, step_down
+from kiosk.storage.downgrade import Refused, open_for_step_down, require_only, step_down
 
 DOWNGRADES: dict[int, tuple[str, ...]] = {
     4: ("DROP TABLE IF EXISTS uploader",),  # the upload lease and the uploader's status
 }
 OLDEST = min(DOWNGRADES) - 1  # the oldest version a file can be taken back to
+_ERRORS: dict[str, type[EventsError]] = {"newer": SchemaError}  # else EventsError
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,26 +63,16 @@ def downgrade(path: str | Path, to: int = OLDEST, what: str = WHAT) -> Downgrade
     does not know (too new, or `to` older than `OLDEST`), the file in use
     (QueueBusyError: stop the kiosk first) or unreadable."""
     path = Path(path).expanduser()
-    if not path.is_file():
-        raise EventsError(f"{what} {path} does not exist; check --data-dir / --config")
-    if not OLDEST <= to <= LATEST:
-        raise EventsError(f"{what} can be taken back to version {OLDEST} at the oldest "
-                          f"(asked: {to}); move {path} aside for an older kiosk")
     try:
-        conn = store.connect(path, what, busy_timeout_s=IN_USE_WAIT_S, require_wal=False)
-    except store.StoreError as exc:
-        raise EventsError(str(exc)) from None
+        conn, found = open_for_step_down(path, what, to, OLDEST, LATEST)
+    except Refused as exc:
+        raise _ERRORS.get(exc.kind, EventsError)(str(exc)) from None
     try:
-        found = store.user_version(conn)
-        if found > LATEST:
-            raise SchemaError(
-                f"{what} {path} is version {found}, newer than this kiosk (knows up to "
-                f"{LATEST}); downgrade it with the kiosk that wrote it")
         if found > to:
-            if not only_connection(conn):
-                raise QueueBusyError(
-                    f"{what} {path} is in use by another process (the kiosk, or "
-                    f"kiosk-admin events flush): {STOP_FIRST}")
+            try:
+                require_only(conn, what, path, "the kiosk, or kiosk-admin events flush")
+            except Refused as exc:
+                raise QueueBusyError(str(exc)) from None
             step_down(conn, found, to, DOWNGRADES)
         pending, dead = (int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
                          for table in ("records", "dead"))

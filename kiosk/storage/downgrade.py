@@ -14,12 +14,60 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
+from kiosk.storage import sqlite as store
 from kiosk.storage.sqlite import Step, immediate
 
 # the end of every "in use" refusal: what the operator does about it
 STOP_FIRST = "stop the kiosk first (systemctl --user stop kiosk), then run this again"
 IN_USE_WAIT_S = 2.0  # how long a busy file is waited for before it counts as in use
+
+
+class Refused(Exception):
+    """A downgrade this file cannot have, with what to do; `kind` says which check:
+    "missing" (no such file), "version" (`to` out of reach), "unreadable", "newer"
+    (a version this build does not know) or "busy" (another process has it open).
+    Each store's `downgrade` turns it into its own error type."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def open_for_step_down(path: Path, what: str, to: int, oldest: int,
+                       latest: int) -> tuple[sqlite3.Connection, int]:
+    """The file at `path` opened for `step_down` to version `to`, and its version.
+    Raises Refused: no such file, `to` outside `oldest`..`latest`, unreadable, or a
+    version newer than `latest`. The caller closes the connection, and before
+    stepping down asks `require_only(conn, …)`."""
+    if not path.is_file():
+        raise Refused(f"{what} {path} does not exist; check --data-dir / --config", "missing")
+    if not oldest <= to <= latest:
+        raise Refused(f"{what} can be taken back to version {oldest} at the oldest "
+                      f"(asked: {to}); move {path} aside for an older kiosk", "version")
+    try:
+        conn = store.connect(path, what, busy_timeout_s=IN_USE_WAIT_S, require_wal=False)
+    except store.StoreError as exc:
+        raise Refused(str(exc), "unreadable") from None
+    try:
+        found = store.user_version(conn)
+    except sqlite3.Error as exc:
+        conn.close()
+        raise Refused(str(store.translate(exc, path, what)), "unreadable") from None
+    if found > latest:
+        conn.close()
+        raise Refused(f"{what} {path} is version {found}, newer than this kiosk (knows up "
+                      f"to {latest}); downgrade it with the kiosk that wrote it", "newer")
+    return conn, found
+
+
+def require_only(conn: sqlite3.Connection, what: str, path: Path, users: str) -> None:
+    """Raise Refused ("busy") unless `conn` is the file's only connection
+    (`only_connection`); `users` names who else may hold it open."""
+    if not only_connection(conn):
+        raise Refused(f"{what} {path} is in use by another process ({users}): {STOP_FIRST}",
+                      "busy")
 
 
 def only_connection(conn: sqlite3.Connection) -> bool:
