@@ -68,3 +68,18 @@ def test_a_bundle_that_is_not_built_is_named(tmp_path: Path) -> None:
         pytest.skip("no real faces")
     result = memory.run(["--variant", "bundle", "--bundle", str(tmp_path / "kiosk")])
     assert "not built" in result["error"]
+
+
+def test_a_measured_kiosk_gets_its_own_settings_and_folders(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kiosk.bench.isolation import isolated_env
+
+    monkeypatch.setenv("KIOSK_CONFIG", "/etc/kiosk.toml")
+    monkeypatch.setenv("KIOSK_APP__LANGUAGE", "ko")
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    env = isolated_env(tmp_path, "xcb", drop=("PYTHONDONTWRITEBYTECODE",), DISPLAY=":9")
+    assert env["KIOSK_CONFIG"] == str(tmp_path / "kiosk.toml")
+    assert "KIOSK_APP__LANGUAGE" not in env and "PYTHONDONTWRITEBYTECODE" not in env
+    assert env["QT_QPA_PLATFORM"] == "xcb" and env["DISPLAY"] == ":9"
+    assert all(env[f"XDG_{k}_HOME"].startswith(str(tmp_path))
+               for k in ("DATA", "STATE", "CONFIG", "CACHE"))

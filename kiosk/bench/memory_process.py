@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiosk.bench.isolation import isolated_env
+
 VISIT_STARTED = re.compile(r"kiosk\.controllers\.visit: visit \w+ started")
 VISIT_ENDED = re.compile(r"kiosk\.controllers\.visit: visit \w+ ended")
 PAGE_SHOWN = re.compile(r"kiosk\.controllers\.visit: page (\d+) shown")
@@ -150,17 +152,7 @@ class VirtualScreen:
 
 def kiosk_env(home: Path, display: str) -> dict[str, str]:
     """The kiosk's environment: its own settings file and folders under `home`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
-    env.update(
-        DISPLAY=display,
-        QT_QPA_PLATFORM="xcb",
-        KIOSK_CONFIG=str(home / "kiosk.toml"),
-        XDG_DATA_HOME=str(home / "data"),
-        XDG_STATE_HOME=str(home / "state"),
-        XDG_CONFIG_HOME=str(home / "config"),
-        XDG_CACHE_HOME=str(home / "cache"),
-    )
-    return env
+    return isolated_env(home, "xcb", DISPLAY=display)
 
 
 def drive(command: list[str], home: Path, camera: Path, screen: VirtualScreen, *,

@@ -63,6 +63,8 @@ from typing import Any
 
 import numpy as np
 
+from kiosk.bench.isolation import isolated_env
+
 REPO = Path(__file__).resolve().parents[2]
 BUNDLE = REPO / "dist" / "kiosk" / ("kiosk.exe" if sys.platform == "win32" else "kiosk")
 SHARED_FACES = REPO.parent / "shared" / "data" / "faces" / "images"
@@ -136,16 +138,8 @@ def measure(command: list[str], camera: Path, quit_after: float, timeout_s: floa
           else tempfile.TemporaryDirectory(prefix="kiosk-bench-")) as tmp:
         home = Path(tmp)
         (home / "kiosk.toml").write_text("")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")
-               and not (compiled and k == "PYTHONDONTWRITEBYTECODE")}
-        env.update(
-            QT_QPA_PLATFORM="offscreen",
-            KIOSK_CONFIG=str(home / "kiosk.toml"),
-            XDG_DATA_HOME=str(home / "data"),
-            XDG_STATE_HOME=str(home / "state"),
-            XDG_CONFIG_HOME=str(home / "config"),
-            XDG_CACHE_HOME=str(home / "cache"),
-        )
+        env = isolated_env(home, "offscreen",
+                           drop=("PYTHONDONTWRITEBYTECODE",) if compiled else ())
         args = [*command, "--windowed", "--quit-after", str(quit_after),
                 "--camera", str(camera), "--data-dir", str(home / "data")]
         started = time.perf_counter()
