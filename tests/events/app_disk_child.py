@@ -135,7 +135,11 @@ def main(argv: list[str]) -> int:
                     state["done"][card.item_id] = "FAILED"
                     say(f"FAILED {card.item_id} {window.toast.text()}")
         if mode == "readonly" and state["done"]:
-            if status().get("queue_depth") == 0:
+            # Both, not depth alone: the uploader deletes the sent rows before it
+            # sets itself back to "idle", so depth 0 can be read while it still says
+            # "sending" (CI on 64d6dd0 did, once).
+            now = status()
+            if now.get("queue_depth") == 0 and now.get("uploader") == "idle":
                 say("DRAINED")
                 finish()
         elif len(state["done"]) == len(cards):
