@@ -12,6 +12,9 @@ arrives as signals, and the preview polls the capture's newest frame on a timer.
 Flow:
 * a face appears → a visit starts (its id is the Personalize sessionId);
 * the settled emotion changes → a fresh page for that emotion (in "For you" too);
+  a fresh face's emotion only once it is steady (`VisionResult.reading_steady`: its
+  first readings, which may still flip it at once, are in; 0.2 s at 10 fps), so a
+  newcomer's first page is not replaced before they could see it;
   for a shopper using the grid, once the new mood has held a while and their finger
   is away (`kiosk.controllers.mood_hold`); the badge shows the mood of the page on
   screen, so a new mood shows on both when its page is drawn;
@@ -29,11 +32,13 @@ Flow:
   view; a face not known either way goes on in the visit;
 * nobody in view and no touch for `idle_timeout_s` → the visit ends (likes and
   "For you" are forgotten), vision state is reset and the attract screen shows;
-* Next → the next page (no repeats within the visit; a page passed over within
-  `GLANCE_S` of being drawn gets no impression-only event); with no emotion yet →
+* Next → the next page (no repeats within the visit); with no emotion yet →
   the mood picker; Like → the card shows "Saving…" until the event queue commit
   returns, then "Liked" (or the like is reported not saved and can be tapped
   again), then it is learned; a second tap is ignored;
+* a page that leaves the screen within `GLANCE_S` (1 s) of being drawn (Next, a new
+  mood, the toggle, a newcomer, the visit's end) was not looked at: no
+  impression-only event for it (a liked page's impression rides on its like);
 * no page after `WAIT_EXPLAIN_S` on the main screen → the view is told why
   (`show_waiting`: nobody in view, mood not read yet, slow, or failed);
 * vision's models still loading `VISION_GRACE_S` after start (a first start under
@@ -125,10 +130,12 @@ MANUAL_ADOPT_S = 15.0
 picked with nobody in view is taken to be the picker's (the camera sees them now);
 a face arriving later is a newcomer, read by the camera."""
 GLANCE_S = 1.0
-"""A page the shopper replaces with Next within this many seconds of it being drawn
-(rapid taps: such pages are on screen about 0.4 s) was passed over, not looked at: it
-is not queued as an impression-only event. Personalize reads an impression as items
-shown and not chosen, so a flashed page would count as three rejections."""
+"""A page that leaves the screen within this many seconds of being drawn (Next tapped
+at once: rapid taps leave a page on screen about 0.4 s; a new mood, the toggle, a
+newcomer, the visit's end) was not looked at: it is not queued as an impression-only
+event. Personalize reads an impression as items shown and not chosen, so a flashed
+page would count as three rejections. 1 s is the IAB/MRC viewable-impression rule
+(continuous time on screen); a liked page counts at once (its like carries it)."""
 VISION_GRACE_S = 10.0
 """Seconds from start during which the attract screen invites visitors to step closer
 while vision's models load (ready in 2-6.3 s on a normal start, so no text flickers);
@@ -317,7 +324,11 @@ class VisitController(QObject):
         if (not camera_visit or not in_view or result.visit_id is None
                 or result.visit_id != self._vision_visit):
             return
-        if reading is None:
+        if reading is None or not result.reading_steady:
+            # A fresh face's first readings may still change its mood at once (the
+            # smoother's warmup): no page, no badge until it is steady, so a newcomer's
+            # first page is the one their mood stays on. Before, a page for the first
+            # look was drawn and replaced ~40 ms later: a flash, counted as an impression.
             return
         if reading.emotion == self.emotion:
             self._mood_hold.reset()  # a misread that did not last: the page stays
@@ -481,10 +492,6 @@ class VisitController(QObject):
             if self._in_flight is not None:
                 log.debug("Next while a page loads: the page on its way answers it")
                 return
-            if self.page is not None and self._clock() - self._page_drawn_at < GLANCE_S:
-                # passed over, not looked at: no impression (runs before the next page)
-                log.debug("page %d passed over with Next: no impression", self.page.index)
-                self.worker.submit(self.backend.discard_page, self.page)
             self._request_page()
         else:
             log.info("Next with no mood yet: the mood picker")
@@ -570,8 +577,10 @@ class VisitController(QObject):
             # newcomer saw the last shopper's page and "Liked" hearts for minutes.
             self.view.clear_page()
             log.info("visit %s ended", self.visit_id)
-            # the page on screen: one still loading gets no impression (issue 18)
-            self.worker.submit(self.backend.end_visit, self.visit_id, self.page)
+            # the page on screen: one still loading gets no impression (issue 18), nor
+            # one drawn less than GLANCE_S ago (a newcomer stepped in at once)
+            self.worker.submit(self.backend.end_visit, self.visit_id,
+                               None if self._glanced() else self.page)
             if self.identity is not None:
                 self.identity.visit_ended()
             self._count_visit_end()
@@ -623,6 +632,7 @@ class VisitController(QObject):
 
     def _request_page(self) -> None:
         assert self.visit_id is not None and self.emotion is not None
+        self._pass_over_glanced()
         self._leave_page()
         if self._in_flight is not None:
             self._again = True  # asked for once the page on its way is back
@@ -644,6 +654,19 @@ class VisitController(QObject):
             size, on_result=self._on_page,
             on_error=functools.partial(self._on_page_failed, self._request),
         )
+
+    def _glanced(self) -> bool:
+        """The page on screen was drawn less than `GLANCE_S` ago (not looked at)."""
+        return self.page is not None and self._clock() - self._page_drawn_at < GLANCE_S
+
+    def _pass_over_glanced(self) -> None:
+        """The page on screen is being replaced: one drawn less than `GLANCE_S` ago gets
+        no impression (the discard runs before the next page, which would queue it)."""
+        if self._glanced() and not self._page_leaving:
+            assert self.page is not None
+            log.debug("page %d left within %.0f s of being drawn: no impression",
+                      self.page.index, GLANCE_S)
+            self.worker.submit(self.backend.discard_page, self.page)
 
     def _leave_page(self) -> None:
         """The page on screen is about to be replaced (Next, a new mood, the toggle,

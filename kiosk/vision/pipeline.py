@@ -139,7 +139,11 @@ class VisionResult:
     `someone_else`: on the frame a visit starts, the face is known to be another
     person than that last face: descriptors over `SAME_DISTANCE` apart (without:
     looks under `switch_similarity`, 0.6). Neither flag (only without descriptors:
-    looks 0.6-0.8, or no look to compare): not known either way (`_compare`)."""
+    looks 0.6-0.8, or no look to compare): not known either way (`_compare`).
+    `reading_steady`: `reading` is past its face's first readings, which may still
+    change it at once (`EmotionSmoother.steady`: the smoother's warmup, `FIRST_READINGS`,
+    is in, or the emotion has stood 0.5 s); the kiosk asks for a page only for a steady
+    reading. True by default, so a result made without it acts on every reading."""
 
     frame_seq: int
     timestamp: float
@@ -163,6 +167,7 @@ class VisionResult:
     new_person: bool = False
     returning: bool = False
     someone_else: bool = False
+    reading_steady: bool = True
 
 
 @dataclass(slots=True)
@@ -352,6 +357,7 @@ class VisionPipeline:
             new_person=(self._new_person and not visit.started) or other_start,
             returning=back == "same",
             someone_else=back == "other",
+            reading_steady=smoother is not None and smoother.steady(ts),
         )
 
     def reset(self) -> str | None:

@@ -32,6 +32,15 @@ under load one wrong first look (a borderline face, the mirror view the models
 like less) used to stand for three or four more readings, 1.5 s and more, before
 the capped readings and the hold let the right emotion through.
 
+So a face's first settled emotion may still change with its next reading or two (a
+real face video: SURPRISED 54 % on the first reading, HAPPY 38 % 43 ms later).
+`steady(now)` says when it no longer can without the hold: once the warmup readings
+are in, or once the settled emotion has stood `steady_s` (0.5 s of reading time: a
+face that gives one certain reading and then only uncertain ones). The kiosk asks
+for a page only for a steady emotion (`VisionResult.reading_steady`,
+`kiosk.controllers.visit`): before, a new visitor's first page could be replaced
+about 40 ms after it was drawn, a flash that also counted as an impression.
+
 The Rekognition fallback's answer is exempt from both (`update(..., guarded=False)`):
 it is asked only after a second with no certain local reading, so it stands for that
 whole second, and its rate limit already keeps it from flickering the screen.
@@ -58,12 +67,14 @@ class EmotionSmoother:
     same timestamp (a local one and a Rekognition one folded in the same frame)
     both count, each like one frame at 30 fps; `max_dt_s` the most (module
     docstring). `hold_s`: how long a challenger must lead before it takes over.
-    `warmup`: the first readings after a reset that are averaged plainly, no hold."""
+    `warmup`: the first readings after a reset that are averaged plainly, no hold.
+    `steady_s`: how long a settled emotion stands before it is `steady` even within
+    the warmup."""
 
     def __init__(
         self, smoothing_s: float = 0.4, hysteresis: float = 0.10, *,
         hold_s: float = 0.2, max_dt_s: float = 0.15, min_dt_s: float = 1 / 30,
-        warmup: int = 0,
+        warmup: int = 0, steady_s: float = 0.5,
     ) -> None:
         if smoothing_s <= 0:
             raise ValueError("smoothing_s must be positive")
@@ -75,9 +86,11 @@ class EmotionSmoother:
         self.max_dt_s = max_dt_s
         self.min_dt_s = min_dt_s
         self.warmup = warmup
+        self.steady_s = steady_s
         self._count = 0  # certain readings folded in since the last reset
         self._probs: dict[Emotion, float] | None = None
         self._settled: Emotion | None = None
+        self._settled_at = 0.0  # reading time the settled emotion took over
         self._last_ts: float | None = None
         self._source: str | None = None
         self._challenger: Emotion | None = None
@@ -110,6 +123,14 @@ class EmotionSmoother:
     @property
     def updated_at(self) -> float | None:
         return self._last_ts
+
+    def steady(self, now: float) -> bool:
+        """Whether the settled emotion can change now only by the hold: the warmup
+        readings are in, or it has stood `steady_s` by `now` (reading time). False
+        before the first certain reading (module docstring)."""
+        if self._settled is None:
+            return False
+        return self._count >= self.warmup or now - self._settled_at >= self.steady_s - 1e-9
 
     def reading(self) -> EmotionReading | None:
         """The settled state as an `EmotionReading`, or None before any."""
@@ -165,7 +186,7 @@ class EmotionSmoother:
 
         top = max(EMOTIONS, key=self._probs.__getitem__)
         if self._settled is None:
-            self._settled = top
+            self._settled, self._settled_at = top, timestamp
             return True
         if top == self._settled or (
             self._probs[top] - self._probs[self._settled] < self.hysteresis
@@ -177,7 +198,7 @@ class EmotionSmoother:
         held = timestamp - self._leads_since >= self.hold_s - 1e-9  # float sums of times
         if guarded and not held and not young:
             return False
-        self._settled, self._challenger = top, None
+        self._settled, self._challenger, self._settled_at = top, None, timestamp
         return True
 
 

@@ -44,6 +44,15 @@ stands for ``1 / fps`` seconds. Metrics (all times in seconds):
   `segments` lists every face segment: label, image, model_read, the share of its
   frames read right raw (`raw_right`) and shown right (`shown_right`), settle_s
   (None: never) and its flips.
+* `first_moods`: what a fresh face's first settled emotion (a new visitor, or another
+  person in the visitor's place: a settled emotion on a primary track that had none,
+  not yet `steady`) would do to the page. `faces` counts them; `flashed_at_settle`:
+  those whose settled emotion changed within `FIRST_LOOK_S` (1 s) of the first one, so
+  a page asked for at once (the kiosk before) was replaced before it could be seen;
+  `flashed_when_steady`: the same from the first frame whose reading is steady
+  (`VisionResult.reading_steady`: when the kiosk asks for the first page now);
+  `steady_after_s` {p50, p95}: the wait from the first settled emotion to steady (the
+  first page's added latency); `never_steady`: faces that left first (no page asked).
 """
 
 from __future__ import annotations
@@ -69,6 +78,9 @@ from kiosk.vision.pipeline import VisionPipeline, VisionResult
 log = logging.getLogger(__name__)
 
 ABSENT = "absent"
+FIRST_LOOK_S = 1.0
+"""A page replaced within this many seconds of being drawn was not looked at: the
+IAB/MRC viewable-impression rule (1 s on screen), the kiosk's `GLANCE_S`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +183,7 @@ class FrameRecord:
     visit_ended: bool
     raw: str | None = None
     track: int | None = None
+    steady: bool = True  # the settled emotion is steady (`VisionResult.reading_steady`)
 
 
 def record(result: VisionResult) -> FrameRecord:
@@ -178,7 +191,7 @@ def record(result: VisionResult) -> FrameRecord:
     raw = result.raw_reading
     return FrameRecord(result.timestamp, shown, result.visit_started, result.visit_ended,
                        EMOTION_TO_FER.get(raw.emotion) if raw is not None else None,
-                       result.primary_track_id)
+                       result.primary_track_id, result.reading_steady)
 
 
 def run_pipeline(pipeline: VisionPipeline, frames: Iterator[Frame],
@@ -219,7 +232,8 @@ def run_loaded(pipeline: VisionPipeline, frames: Iterator[Frame], fps: float,
         out.append(FrameRecord(j / fps, current.shown if current is not None else None,
                                any(r.visit_started for r in new),
                                any(r.visit_ended for r in new), raw_at.get(j),
-                               current.track if current is not None else None))
+                               current.track if current is not None else None,
+                               current.steady if current is not None else True))
         before = upto
     return out, len(processed)
 
@@ -318,8 +332,44 @@ def score(timeline: Timeline, records: Sequence[FrameRecord], visit_grace_s: flo
         "visit_end_s": _pct(visit_end),
         "false_visits": false_visits,
         "per_label": labels,
+        "first_moods": first_moods(records),
         "segments": rows,
     }
+
+
+def first_moods(records: Sequence[FrameRecord]) -> dict[str, Any]:
+    """The `first_moods` figures of the module docstring."""
+    faces = flashed_at_settle = flashed_when_steady = never_steady = 0
+    waits: list[float] = []
+    for i, rec in enumerate(records):
+        before = records[i - 1] if i else None
+        fresh = rec.shown is not None and not rec.steady and (
+            before is None or before.shown is None or before.track != rec.track)
+        if not fresh:
+            continue
+        faces += 1
+        # this face's frames: until its settled emotion goes or another track is primary
+        end = next((k for k in range(i, len(records))
+                    if records[k].shown is None or records[k].track != rec.track),
+                   len(records))
+        flashed_at_settle += _changes_within(records, i, end)
+        steady = next((k for k in range(i, end) if records[k].steady), None)
+        if steady is None:
+            never_steady += 1
+            continue
+        waits.append(records[steady].t - rec.t)
+        flashed_when_steady += _changes_within(records, steady, end)
+    return {"faces": faces, "flashed_at_settle": flashed_at_settle,
+            "flashed_when_steady": flashed_when_steady, "steady_after_s": _pct(waits),
+            "never_steady": never_steady}
+
+
+def _changes_within(records: Sequence[FrameRecord], start: int, end: int) -> bool:
+    """Whether the settled emotion shown at `start` changes before `end` and within
+    `FIRST_LOOK_S` of it."""
+    first = records[start]
+    return any(r.shown != first.shown for r in records[start:end]
+               if r.t < first.t + FIRST_LOOK_S - 1e-9)
 
 
 def _model_read(recs: Sequence[FrameRecord], label: str) -> str | None:

@@ -13,7 +13,7 @@ import pytest
 
 from kiosk.config import VisionSettings
 from kiosk.domain import Box, Emotion, EmotionReading, Face, Frame
-from kiosk.vision.pipeline import VisionPipeline
+from kiosk.vision.pipeline import FIRST_READINGS, VisionPipeline
 from kiosk.vision.rekognition import RekognitionResult
 
 FPS = 15.0
@@ -379,3 +379,11 @@ def test_the_same_face_moving_keeps_its_track() -> None:
                               CENTRE.y2 + i)]
         ids.add(pipeline.process(Frame(TEXTURED, i, i / FPS)).primary_track_id)
     assert len(ids) == 1 and pipeline.switches == 0
+
+
+def test_a_fresh_faces_reading_is_steady_once_its_first_readings_are_in(rig: Rig) -> None:
+    """`reading_steady` (the kiosk asks for a page only then) follows the primary's
+    smoother: False for its first FIRST_READINGS - 1 readings, which may still flip it."""
+    results = [rig.step(boxes=[CENTRE]) for _ in range(FIRST_READINGS)]
+    assert all(r.reading is not None for r in results)
+    assert [r.reading_steady for r in results] == [False] * (FIRST_READINGS - 1) + [True]

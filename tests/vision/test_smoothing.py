@@ -314,3 +314,26 @@ def test_after_the_warmup_the_hold_and_the_cap_apply_again() -> None:
     smoother.reset()  # a reset face is fresh again
     smoother.update(peaked(Emotion.HAPPY, 0.6), 4.0)
     assert smoother.update(peaked(Emotion.SAD, 0.9), 4.4)
+
+
+def test_a_fresh_faces_emotion_is_steady_once_its_warmup_readings_are_in() -> None:
+    # The real face video: SURPRISED 54 % on the first reading, HAPPY 43 ms later.
+    smoother = EmotionSmoother(0.4, 0.1, hold_s=0.2, max_dt_s=0.15, warmup=3)
+    assert not smoother.steady(0.0)  # nothing settled yet
+    smoother.update(peaked(Emotion.SURPRISED, 0.54), 0.0)
+    assert smoother.emotion is Emotion.SURPRISED and not smoother.steady(0.0)
+    assert smoother.update(peaked(Emotion.HAPPY, 0.9), 0.043)  # takes over at once
+    assert not smoother.steady(0.043)
+    smoother.update(peaked(Emotion.HAPPY, 0.9), 0.086)
+    assert smoother.emotion is Emotion.HAPPY and smoother.steady(0.086)
+    smoother.reset()
+    assert not smoother.steady(0.2)
+
+
+def test_one_reading_that_stands_long_enough_is_steady() -> None:
+    """A face that gives one certain reading and then only uncertain ones is not kept
+    from its page for long: its emotion is steady after `steady_s` of reading time."""
+    smoother = EmotionSmoother(0.4, 0.1, warmup=3, steady_s=0.5)
+    smoother.update(peaked(Emotion.SAD), 1.0)
+    smoother.update(reading({Emotion.HAPPY: 1.0}, uncertain=True), 1.2)  # ignored
+    assert not smoother.steady(1.49) and smoother.steady(1.5)

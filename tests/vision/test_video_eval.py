@@ -18,6 +18,7 @@ from kiosk.vision.video_eval import (
     Timeline,
     TimelineSegment,
     evaluate_video,
+    first_moods,
     load_timeline,
     read_frames,
     score,
@@ -226,3 +227,25 @@ def test_switches_are_counted_by_person_missed_and_false() -> None:
     assert [r["new_tracks"] for r in missed["segments"]] == [1, 0, 1]
     right = score(tl, with_tracks([1] * 10 + [2] * 20), visit_grace_s=3.0)
     assert (right["switches_missed"], right["false_switches"]) == (0, 0)
+
+
+def test_a_fresh_faces_first_mood_that_flips_at_once_is_counted_as_a_flash() -> None:
+    """`first_moods`: a page asked for at the first settled emotion (the kiosk before)
+    would have flashed; asked for once the reading is steady, it stays."""
+    def rec(i: int, shown: str | None, track: int | None, steady: bool) -> FrameRecord:
+        return FrameRecord(i / FPS, shown, False, False, shown, track, steady)
+
+    recs = [rec(0, None, None, False),
+            # visitor 1: surprise on the first reading, happy on the second, then steady
+            rec(1, "surprise", 1, False), rec(2, "happy", 1, False),
+            *[rec(i, "happy", 1, True) for i in range(3, 20)],
+            # visitor 2 in their place: read sad throughout, steady on the third reading
+            rec(20, "sad", 2, False), rec(21, "sad", 2, False),
+            *[rec(i, "sad", 2, True) for i in range(22, 40)],
+            # visitor 3 leaves before their mood is steady
+            rec(40, "angry", 3, False), rec(41, None, None, False)]
+    out = first_moods(recs)
+    assert (out["faces"], out["flashed_at_settle"], out["flashed_when_steady"],
+            out["never_steady"]) == (3, 1, 0, 1)
+    assert out["steady_after_s"] == {"p50": 0.2, "p95": 0.2}
+    assert first_moods(records(["happy"] * 5))["faces"] == 0  # steady all along
