@@ -165,6 +165,7 @@ def check_catalog(settings: Settings) -> Check:
         item_id,
         shown_names,
     )
+    from kiosk.recommend.catalog_names import escaped
 
     root = Path(settings.recommend.catalog_dir) if settings.recommend.catalog_dir else (
         resource_path("catalog", must_exist=False)
@@ -175,7 +176,8 @@ def check_catalog(settings: Settings) -> Check:
     usable: dict[str, int] = {}
     bad: list[str] = []
     small: list[str] = []
-    ignored = [f"{p.name}/ ({folder_emotion(p.name)[1]})" for p in sorted(root.iterdir())
+    ignored = [f"{escaped(p.name)}/ ({folder_emotion(p.name)[1]})"
+               for p in sorted(root.iterdir())
                if p.is_dir() and not p.name.startswith(".") and folder_emotion(p.name)[0] is None]
     for emotion in Emotion:
         folder = root / emotion.folder
@@ -189,11 +191,12 @@ def check_catalog(settings: Settings) -> Check:
                     raise CatalogError(problem)
                 image = decode_checked(path.read_bytes(), name=path.name)
             except (CatalogError, OSError) as exc:
-                bad.append(f"{emotion.folder}/{path.name}: {exc}")
+                bad.append(f"{emotion.folder}/{escaped(path.name)}: {escaped(str(exc))}")
             else:
                 usable[emotion.folder] += 1
                 if min(image.size) < MIN_SIDE:
-                    small.append(f"{emotion.folder}/{path.name} ({image.width}×{image.height})")
+                    small.append(f"{emotion.folder}/{escaped(path.name)} "
+                                 f"({image.width}×{image.height})")
                 image.close()
     empty = [e for e, n in usable.items() if n == 0]
     total = sum(usable.values())

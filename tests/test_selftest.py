@@ -103,6 +103,27 @@ def test_the_catalog_check_names_small_images_and_ignored_folders(tmp_path: Path
     assert ".git" not in check.detail
 
 
+def test_the_catalog_check_names_files_and_folders_escaped(tmp_path: Path) -> None:
+    """A name with a right-to-left override, a byte order mark or a line break was put
+    in the check's line as it was (read backwards, or broken over lines); it is shown
+    as `kiosk-admin catalog list --live` shows ids (`catalog_names.escaped`)."""
+    from PIL import Image
+
+    from kiosk.selftest import check_catalog
+
+    root = tmp_path / "catalog"
+    _catalog(root)
+    Image.new("RGB", (32, 32), (0, 80, 40)).save(root / "sad" / "a\u202etiny.png")
+    Image.new("RGB", (300, 300), (0, 80, 40)).save(root / "calm" / "line\nbreak.jpg")
+    (root / "\ufeffFear").mkdir()
+    check = check_catalog(load_settings(env={}, overrides={"recommend.catalog_dir": str(root)}))
+    assert check.status == "WARN"
+    assert "\n" not in check.detail and not {"\u202e", "\ufeff"} & set(check.detail)
+    assert "sad/a\\u202etiny.png (32×32)" in check.detail
+    assert "e.g. calm/line\\x0abreak.jpg: " in check.detail
+    assert "ignored folders: \\ufeffFear/ (" in check.detail
+
+
 def test_a_catalog_of_only_broken_images_fails(tmp_path: Path) -> None:
     from kiosk.selftest import check_catalog
 

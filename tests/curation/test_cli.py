@@ -348,3 +348,16 @@ def test_the_same_image_copied_into_a_second_folder_is_named_by_rescan(
     code, out, _ = run("catalog", "list", "--live")
     assert out.splitlines()[-1] == ("(1 the same image as another: see "
                                     "`kiosk-admin catalog rescan`)")
+
+
+def test_rescan_shows_ignored_folders_and_small_images_escaped(
+        run: Any, catalog_root: Path) -> None:
+    """`catalog rescan` escaped skipped and duplicate names but put an ignored folder's
+    and a small image's name as it was: a right-to-left override read the rest of the
+    line backwards, a byte order mark hid. Shown as `catalog list --live` shows ids."""
+    (catalog_root / "calm" / "a\u202etiny.jpg").write_bytes(image_bytes(32, 32, seed=60))
+    (catalog_root / "\ufeffFear").mkdir()
+    code, out, _ = run("catalog", "rescan")
+    assert code == 0 and not {"\u202e", "\ufeff"} & set(out)
+    assert "  small   calm/a\\u202etiny.jpg: 32×32 pixels" in out
+    assert "  ignored folder \\ufeffFear: not an emotion" in out
