@@ -419,6 +419,89 @@
     </message>
 </context>
 <context>
+    <name>AudienceNote</name>
+    <message>
+        <location filename="../../kiosk/ui/audience_note.py" line="32"/>
+        <source>%1 of %2 page</source>
+        <translation>페이지 %2개 중 %1개</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_note.py" line="33"/>
+        <source>%1 of %2 pages</source>
+        <translation>페이지 %2개 중 %1개</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_note.py" line="34"/>
+        <source>%1 of %2 like</source>
+        <translation>좋아요 %2개 중 %1개</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_note.py" line="35"/>
+        <source>%1 of %2 likes</source>
+        <translation>좋아요 %2개 중 %1개</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_note.py" line="36"/>
+        <source>%1 and %2 are not in the like rates by emotion or the top items because %3.</source>
+        <translation>%1와 %2는 감정별 좋아요 비율과 인기 이미지에 들어가지 않았습니다. %3.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_note.py" line="48"/>
+        <source>groups of fewer than %1 visits are never shown, to keep visitors anonymous</source>
+        <translation>방문객을 익명으로 지키기 위해 방문 %1회 미만의 묶음은 보여 주지 않습니다</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_note.py" line="53"/>
+        <source>%1 visit waits</source>
+        <translation>%1회</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_note.py" line="54"/>
+        <source>%1 visits wait</source>
+        <translation>%1회</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_note.py" line="55"/>
+        <source>%1: %2 stayed in such groups, and %3 until %4 visits have come</source>
+        <translation>%1. 그런 묶음에 남은 방문이 %2이고, 방문이 %4회 모일 때까지 기다리는 방문이 %3입니다</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_note.py" line="59"/>
+        <source>%1, and %2 stayed in such groups</source>
+        <translation>%1. 그런 묶음에 남은 방문은 %2입니다</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_note.py" line="63"/>
+        <source>the last visit is shown only once %1 visits have come, to keep visitors anonymous</source>
+        <translation>방문객을 익명으로 지키기 위해 마지막 방문은 방문이 %1회 모인 뒤에야 보여 줍니다</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_note.py" line="66"/>
+        <source>the last %1 visits are shown only once %2 visits have come, to keep visitors anonymous</source>
+        <translation>방문객을 익명으로 지키기 위해 마지막 방문 %1회는 방문이 %2회 모인 뒤에야 보여 줍니다</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_note.py" line="70"/>
+        <source>the kiosk stopped unexpectedly (%1 time) before it saved them</source>
+        <translation>키오스크가 저장하기 전에 예기치 않게 종료되었습니다(%1회)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_note.py" line="72"/>
+        <source>the kiosk stopped unexpectedly (%1 times) before it saved them</source>
+        <translation>키오스크가 저장하기 전에 예기치 않게 종료되었습니다(%1회)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_note.py" line="79"/>
+        <source>%1 visit</source>
+        <translation>%1회</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_note.py" line="80"/>
+        <source>%1 visits</source>
+        <translation>%1회</translation>
+    </message>
+</context>
+<context>
     <name>AudienceView</name>
     <message>
         <location filename="../../kiosk/ui/audience_view.py" line="177"/>
