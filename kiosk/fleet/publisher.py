@@ -10,6 +10,10 @@ datums, well under 1 MB) per PutMetricData, oldest first, the same rate limit, b
 with jitter, OFFLINE probing and dead-letter rules. Rows older than CloudWatch's two
 weeks are dead-lettered as `Expired` instead of sent.
 
+A bucket the metrics queue refuses (a full disk) is held in memory and queued,
+oldest first, before the next bucket once the queue takes rows again (at most
+`HELD_BUCKETS`; the oldest is lost beyond that, all of them if the kiosk stops).
+
 A bucket normally leaves once, when it closes. A run that starts after an unclean end
 (or notes a crash) may not live to see its bucket close — a crash-looping kiosk never
 does — so `FleetPublisher.on_counts` queues the early counts that hold a restart or a
