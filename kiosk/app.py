@@ -537,6 +537,14 @@ class Kiosk:
         state, why = self._no_camera_state()
         return f"{state} ({why})" if why else state.value
 
+    def _camera_trouble_detail(self) -> str:
+        """The capture's reason while it is STALLED or LOST ("" otherwise: then the
+        panel keeps the screen's own detail, e.g. why vision stopped)."""
+        camera = self.camera
+        if camera is None or camera.trouble_s() is None:
+            return ""
+        return camera.message
+
     def app_status(self) -> AppStatus:
         """GUI-thread part of the status (cheap attribute reads and one statvfs, as
         `_sample_gauges`; `kiosk.status`)."""
@@ -551,6 +559,8 @@ class Kiosk:
             history=self.history.as_status() if self.history is not None else {},
             camera_state=self._camera_state_text(),
             camera_fps=round(self.camera.fps(), 1) if self.camera is not None else None,
+            camera_detail=self._camera_trouble_detail(),
+            camera_trouble_s=self.camera.trouble_s() if self.camera is not None else None,
             inference_ms=round(latency.get("total_ms", 0.0), 1) if latency else None,
             # AWS features at a glance (memory reads only): reachable, breaker, budget, owed
             rekognition=fallback.summary() if fallback is not None else "",

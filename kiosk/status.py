@@ -108,6 +108,10 @@ class AppStatus:
     uploads_configured: bool = False
     camera_state: str = ""  # a CameraState value; "LOST (<why>)" for a bad camera.source
     camera_fps: float | None = None
+    # while STALLED/LOST: the capture's reason now (the state signal repeats only a
+    # change of state, so the panel's copy can be a retry behind) and for how long (s)
+    camera_detail: str = ""
+    camera_trouble_s: float | None = None
     inference_ms: float | None = None
     history: Mapping[str, object] = field(default_factory=dict)  # CrashInfo.as_status()
     rekognition: str = ""  # the fallback's one-liner ("" when off)
@@ -122,6 +126,10 @@ class AppStatus:
         out["camera_state"] = self.camera_state
         if self.camera_fps is not None:
             out["camera_fps"] = self.camera_fps
+        if self.camera_detail:
+            out["camera_detail"] = self.camera_detail
+        if self.camera_trouble_s is not None:
+            out["camera_trouble_s"] = round(self.camera_trouble_s, 1)
         if self.inference_ms is not None:
             out["inference_ms"] = self.inference_ms
         if self.rekognition:
