@@ -83,6 +83,7 @@ if TYPE_CHECKING:
     from kiosk.curation.periodic import PeriodicSync
     from kiosk.curation.s3sync import S3Sync, SyncReport
     from kiosk.events.uploader import Uploader
+    from kiosk.fleet.publisher import FleetPublisher
     from kiosk.identity.service import IdentityService
 
 log = logging.getLogger(__name__)
@@ -109,6 +110,7 @@ class Kiosk:
         self.crashes = 0
         self.history: crashlog.CrashInfo | None = None  # restarts/unclean exits, last hour
         self.camera: CameraBridge | None = None
+        self.fleet_publisher: FleetPublisher | None = None  # set on the analytics thread
         self.vision: VisionWorker | None = None
         self.camera_error = ""
         self.vision_device = ""
@@ -259,6 +261,7 @@ class Kiosk:
                     publisher.publish_unsent(rec.store, rec.snapshot().start, rec.bucket_s)
                 publisher.start()
                 fleet.append(publisher)
+                self.fleet_publisher = publisher  # for the panel's line (`app_status`)
                 rec.add_bucket_listener(publisher.on_bucket)
                 rec.add_counts_listener(publisher.on_counts)  # a restart leaves at once
 
@@ -567,7 +570,17 @@ class Kiosk:
             identity=(self.identity_service.summary() if self.identity_service is not None
                       else ""),
             disk_free_mb=free_mb(self.settings.data_dir),
+            fleet=self._fleet_line(),
         )
+
+    def _fleet_line(self) -> str:
+        """The fleet metrics uploader's one-liner ("" when [fleet] is off or not open
+        yet): the panel said nothing while CloudWatch could not be reached (tester
+        round 12), only Personalize's last upload error."""
+        from kiosk.events.upload_status import summary_line
+
+        publisher = self.fleet_publisher
+        return "" if publisher is None else summary_line(publisher.uploader.status())
 
     def status(self) -> KioskStatus:
         """A status snapshot from the GUI thread (the back end's part read here too:

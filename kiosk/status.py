@@ -116,6 +116,7 @@ class AppStatus:
     history: Mapping[str, object] = field(default_factory=dict)  # CrashInfo.as_status()
     rekognition: str = ""  # the fallback's one-liner ("" when off)
     identity: str = ""  # the identity service's one-liner ("" when off)
+    fleet: str = ""  # the fleet metrics uploader's one-liner ("" when [fleet] is off)
     disk_free_mb: float | None = None  # the data folder's disk (one statvfs), None: unknown
 
     def as_dict(self) -> dict[str, object]:
@@ -136,6 +137,8 @@ class AppStatus:
             out["Rekognition"] = self.rekognition
         if self.identity:
             out["identity"] = self.identity
+        if self.fleet:
+            out["fleet metrics"] = self.fleet
         if self.disk_free_mb is not None:
             out["disk_free_mb"] = round(self.disk_free_mb, 1)
         return out

@@ -319,6 +319,7 @@ OTHER_CAPTIONS: dict[str, Callable[[], str]] = {
     "last Personalize fallback": lambda: translate("Admin", "Last Personalize fallback"),
     "last upload error": lambda: translate("Admin", "Last upload error"),
     "disk": lambda: translate("Admin", "Disk"),
+    "fleet metrics": lambda: translate("Admin", "Fleet metrics (CloudWatch)"),
     # what a visitor's toast left out (MainWindow keeps it from the screen)
     "last_problem": lambda: translate("Admin", "Last problem"),
 }

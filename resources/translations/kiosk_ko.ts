@@ -276,7 +276,12 @@
         <translation>건너뛴 이미지</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="323"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="322"/>
+        <source>Fleet metrics (CloudWatch)</source>
+        <translation>원격 모니터링 지표 (CloudWatch)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="324"/>
         <source>Last problem</source>
         <translation>마지막 문제</translation>
     </message>
@@ -297,17 +302,17 @@
         <translation>디스크</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="326"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="327"/>
         <source>on this device</source>
         <translation>이 기기에서</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="327"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="328"/>
         <source>Amazon Personalize</source>
         <translation>Amazon Personalize</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="344"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="345"/>
         <source>Other</source>
         <translation>기타</translation>
     </message>
