@@ -25,6 +25,7 @@ CAMERA_LIVE_MIN_PCT = 50.0  # CameraDownAlarm: LIVE under 50 % of a bucket
 DISK_LOW_MB = 1024.0  # DiskLowAlarm's DiskLowMB default
 SILENT_BUCKETS = 2  # NoHeartbeatAlarm: no heartbeat in two buckets in a row
 MAX_BUCKET_S = 3600  # [analytics] bucket_min is at most 60
+TRUSTED_GAPS = 3  # heartbeat gaps whose divisor is taken over the settings' bucket
 
 
 @dataclass(frozen=True)
@@ -66,11 +67,19 @@ def local_time(epoch: float, now: float, zone: tzinfo | None) -> str:
 def bucket_length(stamps: Sequence[float], default_s: float) -> float:
     """The kiosk's bucket in seconds: bucket starts are multiples of it, so it is the
     greatest common divisor of the gaps between its heartbeats (read at a 60-s period);
-    `default_s` (`[analytics] bucket_min` of the settings read) with fewer than two."""
+    `default_s` (`[analytics] bucket_min` of the settings read) with fewer than two.
+
+    A kiosk that was off between its heartbeats leaves a gap of several buckets; with
+    only one or two gaps their divisor can be that outage, and a bucket read too long
+    makes a silent kiosk's age read too short. So below `TRUSTED_GAPS` gaps the
+    length is at most `default_s`: an age then errs long (an operator looks once too
+    often), never short (a dead kiosk passes for live)."""
     points = sorted({round(t) for t in stamps})
     gaps = [b - a for a, b in pairwise(points)]
     found = reduce(math.gcd, gaps, 0)
-    return float(found) if 0 < found <= MAX_BUCKET_S else default_s
+    if not 0 < found <= MAX_BUCKET_S:
+        return default_s
+    return float(found) if len(gaps) >= TRUSTED_GAPS else min(float(found), default_s)
 
 
 def heartbeat_age(stamps: Sequence[float], bucket_s: float, now: float) -> float | None:

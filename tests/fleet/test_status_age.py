@@ -94,6 +94,17 @@ def test_one_heartbeat_uses_the_settings_bucket() -> None:
     assert (line.heartbeat_age_s, line.bucket_min) == (480.0, 2.0)
 
 
+def test_two_heartbeats_an_outage_apart_do_not_make_a_long_bucket() -> None:
+    """A 5-min kiosk that ran one bucket, was off 40 min, ran one more and stopped 12
+    min ago: the one gap (45 min) is the outage, not its bucket. Taken as the bucket,
+    the age read 0 s ("live"); at most the settings' 5 min it errs long, not short."""
+    raw = {("mall", "k1", "Heartbeat"): [(NOW - 3600, 1.0), (NOW - 900, 1.0)]}
+    (line,) = status(raw, NOW + 12 * 60 - 600, bucket_s=300.0)
+    assert line.bucket_min == 5.0
+    assert line.heartbeat_age_s == 12 * 60 - 600 + 900 - 300
+    assert [p.kind for p in line.problems] == ["no_heartbeat"]
+
+
 def test_a_kiosk_silent_for_hours_gets_its_age_from_the_day() -> None:
     # nothing in the last 3 hours: the 5-minute points of the last 24 hours
     (line,) = status({("mall", "k1", "Heartbeat"): beats(NOW - 5 * 3600 - 300, 300.0)}, NOW)
