@@ -153,18 +153,25 @@ def check_catalog(settings: Settings) -> Check:
     files WARN with a count and the first reason, an emotion with no usable image
     WARNs, and no usable image at all FAILs. The same rules as `kiosk-admin catalog
     rescan`: a folder that is not an emotion (`Fear/`: lower case only) is named, a new
-    file whose name cannot be an item id is unusable, and images under `MIN_SIDE`
-    pixels (shown upscaled; the import refuses them) WARN with their names."""
+    file whose name cannot be an item id is unusable, images under `MIN_SIDE`
+    pixels (shown upscaled; the import refuses them) WARN with their names, and so do
+    images whose bytes another image has (a copy in a second mood folder, shown twice):
+    the sha256 of the bytes already read for decoding, as the manifest keeps it, no
+    file read or decoded again."""
+    import hashlib
+
     from kiosk.recommend.catalog import (
         IMAGE_SUFFIXES,
         MIN_SIDE,
         CatalogError,
+        Duplicate,
         decode_checked,
         folder_emotion,
         id_problem,
         item_id,
         shown_names,
     )
+    from kiosk.recommend.catalog_names import escaped
 
     root = Path(settings.recommend.catalog_dir) if settings.recommend.catalog_dir else (
         resource_path("catalog", must_exist=False)
@@ -175,7 +182,10 @@ def check_catalog(settings: Settings) -> Check:
     usable: dict[str, int] = {}
     bad: list[str] = []
     small: list[str] = []
-    ignored = [f"{p.name}/ ({folder_emotion(p.name)[1]})" for p in sorted(root.iterdir())
+    first: dict[str, str] = {}  # sha256 → the item id of the first image with those bytes
+    copies: list[Duplicate] = []
+    ignored = [f"{escaped(p.name)}/ ({folder_emotion(p.name)[1]})"
+               for p in sorted(root.iterdir())
                if p.is_dir() and not p.name.startswith(".") and folder_emotion(p.name)[0] is None]
     for emotion in Emotion:
         folder = root / emotion.folder
@@ -183,17 +193,23 @@ def check_catalog(settings: Settings) -> Check:
                        and p.is_file() and not p.name.startswith(".")) if folder.is_dir() else []
         usable[emotion.folder] = 0
         for path in files:
+            key = item_id(emotion, path.name)
             try:
-                problem = id_problem(item_id(emotion, path.name))
+                problem = id_problem(key)
                 if problem:  # a live image keeps its id; the self-test cannot tell
                     raise CatalogError(problem)
-                image = decode_checked(path.read_bytes(), name=path.name)
+                data = path.read_bytes()
+                image = decode_checked(data, name=path.name)
             except (CatalogError, OSError) as exc:
-                bad.append(f"{emotion.folder}/{path.name}: {exc}")
+                bad.append(f"{emotion.folder}/{escaped(path.name)}: {escaped(str(exc))}")
             else:
                 usable[emotion.folder] += 1
+                same_as = first.setdefault(hashlib.sha256(data).hexdigest(), key)
+                if same_as != key:
+                    copies.append(Duplicate(f"{emotion.folder}/{path.name}", same_as))
                 if min(image.size) < MIN_SIDE:
-                    small.append(f"{emotion.folder}/{path.name} ({image.width}×{image.height})")
+                    small.append(f"{emotion.folder}/{escaped(path.name)} "
+                                 f"({image.width}×{image.height})")
                 image.close()
     empty = [e for e, n in usable.items() if n == 0]
     total = sum(usable.values())
@@ -203,7 +219,7 @@ def check_catalog(settings: Settings) -> Check:
         if bad:
             detail += f" ({len(bad)} unusable, e.g. {bad[0]})"
         return Check("catalog", "FAIL", detail)
-    status = "WARN" if empty or bad or small or ignored else "PASS"
+    status = "WARN" if empty or bad or small or ignored or copies else "PASS"
     detail = f"{total} images in {root}"
     if bad:
         detail += (f"; {len(bad)} unusable and skipped, e.g. {bad[0]}; replace or remove "
@@ -211,6 +227,10 @@ def check_catalog(settings: Settings) -> Check:
     if small:
         detail += (f"; {len(small)} smaller than {MIN_SIDE} px on a side, shown upscaled "
                    f"(blurry): {shown_names(small)}; replace them with larger images")
+    if copies:
+        detail += (f"; {len(copies)} the same image as another, shown twice: "
+                   f"{shown_names(map(str, copies))}; remove the copy unless it is meant "
+                   "to be there")
     if ignored:
         detail += f"; ignored folders: {shown_names(ignored)}"
     if empty:

@@ -203,3 +203,23 @@ def test_the_reload_summary_names_an_image_copied_into_a_second_folder(
         text = reload_summary(report)
     assert text.endswith("사본을 삭제하세요): calm/cmyk.jpg(emotions/happy/cmyk.jpg와(과) "
                          "같은 이미지).")
+
+
+def test_the_reload_summary_shows_names_escaped_as_catalog_list_does(
+        qapp: QCoreApplication) -> None:
+    """A file name with a line break, a byte order mark or a right-to-left override was
+    put in the operator's line as it was: the list broke over lines, or read backwards
+    from the mark on (`gpj.evil` shown for `\\u202elive.jpg`). Names are shown the way
+    `kiosk-admin catalog list --live` shows ids (`catalog_names.escaped`)."""
+    from kiosk.controllers.curation import reload_summary
+    from kiosk.recommend.catalog import SkippedFile, SmallImage
+
+    report = RescanReport(
+        skipped=(SkippedFile("happy/a\nb.jpg", "file name has control characters"),
+                 SkippedFile("happy/\u202egpj.exe", "unreadable")),
+        ignored_folders=("\ufeffFear",), small=(SmallImage("sad/\u200btiny.png", 32, 32),))
+    text = reload_summary(report)
+    assert "\n" not in text and not {"\u202e", "\ufeff", "\u200b"} & set(text)
+    assert ": happy/a\\x0ab.jpg, happy/\\u202egpj.exe." in text
+    assert "…): \\ufeffFear/." in text
+    assert text.endswith("(replace them): sad/\\u200btiny.png (32×32).")

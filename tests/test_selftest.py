@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -60,9 +61,10 @@ def _catalog(root: Path) -> None:
 
     from kiosk.domain import Emotion
 
-    for emotion in Emotion:
+    for n, emotion in enumerate(Emotion):  # one colour each: no image is another's copy
         (root / emotion.folder).mkdir(parents=True)
-        Image.new("RGB", (256, 256), (120, 80, 40)).save(root / emotion.folder / "ok.jpg")
+        image = Image.new("RGB", (256, 256), (120, 80, 10 + 20 * n))
+        image.save(root / emotion.folder / "ok.jpg")
 
 
 def test_the_catalog_check_decodes_each_image_and_names_unusable_ones(tmp_path: Path) -> None:
@@ -101,6 +103,27 @@ def test_the_catalog_check_names_small_images_and_ignored_folders(tmp_path: Path
     assert "sad/tiny.png (32×32)" in check.detail
     assert "ignored folders: Fear/ (emotion folders are lower case (fear))" in check.detail
     assert ".git" not in check.detail
+
+
+def test_the_catalog_check_names_files_and_folders_escaped(tmp_path: Path) -> None:
+    """A name with a right-to-left override, a byte order mark or a line break was put
+    in the check's line as it was (read backwards, or broken over lines); it is shown
+    as `kiosk-admin catalog list --live` shows ids (`catalog_names.escaped`)."""
+    from PIL import Image
+
+    from kiosk.selftest import check_catalog
+
+    root = tmp_path / "catalog"
+    _catalog(root)
+    Image.new("RGB", (32, 32), (0, 80, 40)).save(root / "sad" / "a\u202etiny.png")
+    Image.new("RGB", (300, 300), (0, 80, 40)).save(root / "calm" / "line\nbreak.jpg")
+    (root / "\ufeffFear").mkdir()
+    check = check_catalog(load_settings(env={}, overrides={"recommend.catalog_dir": str(root)}))
+    assert check.status == "WARN"
+    assert "\n" not in check.detail and not {"\u202e", "\ufeff"} & set(check.detail)
+    assert "sad/a\\u202etiny.png (32×32)" in check.detail
+    assert "e.g. calm/line\\x0abreak.jpg: " in check.detail
+    assert "ignored folders: \\ufeffFear/ (" in check.detail
 
 
 def test_a_catalog_of_only_broken_images_fails(tmp_path: Path) -> None:
@@ -169,3 +192,35 @@ def test_the_display_check_warns_without_failing(monkeypatch: pytest.MonkeyPatch
     assert check.status == "WARN" and "DISPLAY is not set" in check.detail
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     assert check_display(load_settings(env={})).status == "PASS"
+
+
+def test_the_catalog_check_names_the_same_image_in_two_mood_folders(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`kiosk-admin catalog rescan` names an image copied into a second folder (shown
+    twice); the self-test passed it without a word. From the bytes it reads anyway:
+    each file is still read and decoded once."""
+    from PIL import Image
+
+    from kiosk.recommend import catalog as catalog_mod
+    from kiosk.selftest import check_catalog
+
+    root = tmp_path / "catalog"
+    _catalog(root)
+    settings = load_settings(env={}, overrides={"recommend.catalog_dir": str(root)})
+    assert check_catalog(settings).status == "PASS"  # eight different images
+    Image.new("RGB", (300, 300), (10, 200, 40)).save(root / "happy" / "cmyk.jpg")
+    (root / "calm" / "cmyk.jpg").write_bytes((root / "happy" / "cmyk.jpg").read_bytes())
+    decoded: list[str] = []
+    real = catalog_mod.decode_checked
+
+    def counting(data: bytes, **kwargs: Any) -> Any:
+        decoded.append(kwargs.get("name", ""))
+        return real(data, **kwargs)
+
+    monkeypatch.setattr(catalog_mod, "decode_checked", counting)
+    check = check_catalog(settings)
+    assert check.status == "WARN" and check.detail.startswith("10 images")
+    assert ("; 1 the same image as another, shown twice: calm/cmyk.jpg (same image as "
+            "emotions/happy/cmyk.jpg); remove the copy unless it is meant to be there"
+            ) in check.detail
+    assert len(decoded) == 10  # ten files, each decoded once

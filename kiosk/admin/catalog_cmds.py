@@ -373,11 +373,11 @@ def cmd_rescan(args: argparse.Namespace) -> int:
                  f" {len(scan.removed)} removed, {scan.unchanged} unchanged, "
                  f"{len(scan.skipped)} skipped"]
         lines += [f"  skipped {escaped(s.path)}: {s.reason}" for s in scan.skipped]
-        lines += [f"  ignored folder {name}: {folder_emotion(name)[1]}"
+        lines += [f"  ignored folder {escaped(name)}: {folder_emotion(name)[1]}"
                   for name in scan.ignored_folders]
-        lines += [f"  small   {s.path}: {s.width}×{s.height} pixels, under the {MIN_SIDE} a "
-                  "side that catalog import takes; shown upscaled (blurry): replace it with "
-                  "a larger image" for s in scan.small]
+        lines += [f"  small   {escaped(s.path)}: {s.width}×{s.height} pixels, under the "
+                  f"{MIN_SIDE} a side that catalog import takes; shown upscaled (blurry): "
+                  "replace it with a larger image" for s in scan.small]
         lines += [f"  same    {escaped(d.path)}: the same image (bytes) as {escaped(d.same_as)}, "
                   "shown twice; remove the copy unless it is meant to be there"
                   for d in scan.duplicates]

@@ -136,8 +136,13 @@ def _print_json(data: Any) -> None:
 
 
 def cmd_downgrade(args: argparse.Namespace) -> int:
-    return run_downgrade("events downgrade", _settings(args).events_db, "the event queue",
-                         args.to)
+    settings = _settings(args)
+    missing = no_file_to_roll_back(
+        "events downgrade", settings.events_db, "event queue", settings.data_dir,
+        "the kiosk creates it on its first start")
+    if missing is not None:
+        return missing
+    return run_downgrade("events downgrade", settings.events_db, "the event queue", args.to)
 
 
 def cmd_status(args: argparse.Namespace) -> int:

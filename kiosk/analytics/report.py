@@ -12,13 +12,15 @@
      "visits_by_hour": {"0".."23": n}, "emotion_mix": {EMOTION: n},
      "emotion_by_hour": {"0".."23": {EMOTION: n}}, "like_rate_by_emotion": {EMOTION: rate},
      "top_items": [{"item": id, "likes": n}, …], "camera_s": {STATE: seconds},
-     "held_back": {"k", "pages", "likes", "suppressed_visits", "waiting_visits", "note"}}
+     "held_back": {"k", "pages", "likes", "suppressed_visits", "waiting_visits", "reason",
+                   "note"}}
 
 "held_back" says what the emotion mix, like rates and top items do not cover: the
 pages and likes of the period's buckets that are in no mix, because a group below k
 visits is held back (`waiting_visits`: the store's pending mix, still merging; then
-`suppressed_visits`) or was lost when a kiosk stopped before saving it; "note" says so
-in words ("" when the mix covers every page and like).
+`suppressed_visits`) or was lost when a kiosk stopped before saving it; "reason" says
+which (`HELD_REASONS`) and "note" says so in words ("" for both when the mix covers
+every page and like; the Audience screen says the note in the operator's language).
 
 Times ("since", "until", a bucket's "time") are UTC ISO; the hours of day
 ("visits_by_hour", "emotion_by_hour") and a bucket's "local_time" are in the store's
@@ -163,17 +165,36 @@ def held_back(totals: dict[str, Any], mix: Mix, k: int, waiting_visits: int) -> 
     pages = max(0, totals["pages"] - sum(mix.pages_by_emotion.values()))
     likes = max(0, totals["likes"] - sum(mix.likes_by_emotion.values()))
     suppressed = int(totals["suppressed_visits"])
-    note = ""
+    crashes = int(totals["crashes"])
+    note = reason = ""
     if pages or likes:
+        reason = held_reason(suppressed, waiting_visits, crashes)
         note = (f"{pages} of {totals['pages']} {_plural(totals['pages'], 'page')} and "
                 f"{likes} of {totals['likes']} {_plural(totals['likes'], 'like')} are not in "
                 f"the like rates by emotion or the top items because "
-                f"{_why_held(k, suppressed, waiting_visits, int(totals['crashes']))}.")
+                f"{_why_held(reason, k, suppressed, waiting_visits, crashes)}.")
     return {"k": k, "pages": pages, "likes": likes, "suppressed_visits": suppressed,
-            "waiting_visits": waiting_visits, "note": note}
+            "waiting_visits": waiting_visits, "reason": reason, "note": note}
 
 
-def _why_held(k: int, suppressed: int, waiting: int, crashes: int) -> str:
+# Why pages and likes are left out of the mix (`held_back`'s "reason"): the Audience
+# screen words the note from it in the operator's language (kiosk.ui.audience_note).
+HELD_REASONS = ("suppressed_and_waiting", "suppressed", "waiting", "crashes", "groups")
+
+
+def held_reason(suppressed: int, waiting: int, crashes: int) -> str:
+    """Which of `HELD_REASONS` explains what the mix leaves out; a crash is named only
+    when neither k reason (visits suppressed, or waiting for k) explains it."""
+    if suppressed and waiting:
+        return "suppressed_and_waiting"
+    if suppressed:
+        return "suppressed"
+    if waiting:
+        return "waiting"
+    return "crashes" if crashes else "groups"
+
+
+def _why_held(reason: str, k: int, suppressed: int, waiting: int, crashes: int) -> str:
     """Why pages and likes are left out of the mix, in plain words (one clause).
     Before, the note listed "N visits suppressed: ..." and "lost when the kiosk was
     stopped before saving them (1 crash)" side by side, which a store manager could
@@ -181,15 +202,15 @@ def _why_held(k: int, suppressed: int, waiting: int, crashes: int) -> str:
     groups = f"groups of fewer than {k} visits are never shown, to keep visitors anonymous"
     dropped = f"{suppressed} {_plural(suppressed, 'visit')}"
     waits = f"{waiting} {_plural(waiting, 'visit')}"
-    if suppressed and waiting:
+    if reason == "suppressed_and_waiting":
         return (f"{groups}: {dropped} stayed in such groups, and {waits} "
                 f"{_plural(waiting, 'waits', 'wait')} until {k} visits have come")
-    if suppressed:
+    if reason == "suppressed":
         return f"{groups}, and {dropped} stayed in such groups"
-    if waiting:
+    if reason == "waiting":
         last = "the last visit is" if waiting == 1 else f"the last {waiting} visits are"
         return f"{last} shown only once {k} visits have come, to keep visitors anonymous"
-    if crashes:
+    if reason == "crashes":
         return (f"the kiosk stopped unexpectedly ({crashes} "
                 f"{_plural(crashes, 'time', 'times')}) before it saved them")
     return groups

@@ -74,20 +74,23 @@ def reload_summary(report: object) -> str:
 
     `report` is a `kiosk.recommend.catalog.RescanReport` (its `added`, `updated`,
     `removed`, `skipped` tuples are counted; `skipped`, `ignored_folders`, `small` and
-    `duplicates` named); a missing field counts as 0. Never raises."""
+    `duplicates` named, escaped as `kiosk-admin catalog list --live` shows ids
+    (`kiosk.recommend.catalog_names.escaped`: a control character, byte order mark or
+    direction mark in a file name is `\\ufeff`, never a line break or reversed text in
+    the list); a missing field counts as 0. Never raises."""
     text = QCoreApplication.translate(
         "CurationController", "Catalog reloaded: %1 added, %2 updated, %3 removed, %4 skipped")
     for i, name in enumerate(("added", "updated", "removed", "skipped"), start=1):
         text = text.replace(f"%{i}", str(_count(report, name)))
     details = (
-        ("skipped", lambda s: str(getattr(s, "path", s)), QCoreApplication.translate(
+        ("skipped", lambda s: escaped(str(getattr(s, "path", s))), QCoreApplication.translate(
             "CurationController",
             "Skipped (unreadable, too large or badly named; replace or rename them): %1.")),
-        ("ignored_folders", lambda f: f"{f}/", QCoreApplication.translate(
+        ("ignored_folders", lambda f: f"{escaped(str(f))}/", QCoreApplication.translate(
             "CurationController",
             "Folders ignored (emotion folders have lower-case English names: happy, sad, "
             "…): %1.")),
-        ("small", str, QCoreApplication.translate(
+        ("small", lambda s: escaped(str(s)), QCoreApplication.translate(
             "CurationController",
             "Smaller than %2 pixels a side, shown blurry (replace them): %1.",
         ).replace("%2", str(MIN_SIDE))),

@@ -25,15 +25,12 @@ from typing import BinaryIO
 from kiosk.curation.errors import KEPT, CurationError, DiskFullError, is_disk_full
 from kiosk.diskspace import fsync_dir
 
+# the stem rule lives with the item ids it makes; MAX_STEM re-exported for callers here
+from kiosk.recommend.catalog_names import MAX_STEM as MAX_STEM
+from kiosk.recommend.catalog_names import readable_stem
+
 PART_SUFFIX = ".part"
-# Replaced in a file name: path separators, and what Windows, exFAT and FAT refuse (a
-# catalog copied to a USB stick); control and format characters go by category below.
-_UNSAFE = re.compile(r'[/\\<>:"|?*]+')
 _LEGACY_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")  # `legacy_stem`
-_DASHES = re.compile(r"-{2,}")
-_SPACES = re.compile(r"\s+")
-_REPLACED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
-MAX_STEM = 80  # characters: `emotions/<emotion>/<stem>-<tag>-<n>.webp` stays far below 256
 
 
 def temp_name(dest: Path) -> Path:
@@ -95,20 +92,10 @@ def safe_stem(name: str) -> str:
     `emotions/<emotion>/<stem><ext>` (a Personalize itemId, at most 256 characters), so
     a name copied by hand and the same name imported give the same id.
 
-    Unicode is kept (Korean, accents, spaces), NFC-normalised (a Mac writes Hangul
-    decomposed); a path (`/` or `\\`) gives its last part; only what is unsafe is
-    replaced by "-": `<>:"|?*` (refused by Windows and exFAT: a catalog copied to a USB
-    stick), control and invisible format characters. Runs of white space become one
-    space; leading dots (a hidden file), dashes and spaces and trailing dots and spaces
-    (Windows drops them) are stripped; at most `MAX_STEM` characters; "image" when
-    nothing is left."""
-    text = unicodedata.normalize("NFC", name.replace("\\", "/"))
-    stem = Path(text.rsplit("/", 1)[-1]).stem
-    stem = "".join("-" if unicodedata.category(ch) in _REPLACED_CATEGORIES and not ch.isspace()
-                   else ch for ch in stem)
-    stem = _DASHES.sub("-", _UNSAFE.sub("-", _SPACES.sub(" ", stem)))
-    stem = stem.lstrip(".-_ ").rstrip(". ")
-    return stem[:MAX_STEM].rstrip(". ") or "image"
+    `kiosk.recommend.catalog_names.readable_stem` (the one rule: a name copied by hand
+    with invisible characters gets this stem as its id too), "image" when nothing is
+    left."""
+    return readable_stem(name) or "image"
 
 
 def legacy_stem(name: str) -> str:

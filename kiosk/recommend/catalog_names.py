@@ -4,11 +4,13 @@ used in S3 and Amazon Personalize, so a fleet of kiosks can share one items data
 The id of a NEW file is its name NFC-normalised: a Mac writes names decomposed (NFD:
 Hangul as jamo, `é` as `e` + accent), so a copy by hand from a Mac, a copy from
 elsewhere and `kiosk-admin catalog approve` (`kiosk.curation.files.safe_stem`, NFC too)
-give one id for one name. Invisible format characters (a byte order mark U+FEFF that
-Windows tools put at the start of a name, zero-width spaces, direction marks) go as
-`safe_stem` treats them (`visible`): `\ufeffbom.jpg` is `bom.jpg`, the name the operator
-sees and types. An image the manifest already holds keeps its id, found by
-its path: a store's history (likes, Personalize events) is keyed by it. `assign_ids`
+give one id for one name. A name with invisible format characters (a byte order mark
+U+FEFF that Windows tools put at the start of a name, zero-width spaces, direction
+marks) gets the name import gives it (`visible`: `readable_stem`, the one rule of
+import, rescan and a manifest rebuilt from the folder): `\ufeffbom.jpg` is `bom.jpg`,
+`\ufeff photo.jpg` is `photo.jpg`, the name the operator sees and types. An image the
+manifest already holds keeps its id, found by its path: a store's history (likes,
+Personalize events) is keyed by it. `assign_ids`
 applies both rules to one folder and finds two files whose names differ only in their
 Unicode form or in invisible characters (possible on Linux; a Mac's disk treats the
 Unicode forms as one name): the first keeps the id, the other is skipped with what to do.
@@ -22,6 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from kiosk.domain import Emotion
 
@@ -42,22 +45,48 @@ def _invisible(ch: str) -> bool:
 
 
 def visible(name: str) -> str:
-    """File name `name` with its invisible format characters (category Cf: U+FEFF, the
-    byte order mark Windows tools write at the start; zero-width spaces; direction
-    marks) as `kiosk.curation.files.safe_stem` treats them: dropped at the start, a run
-    elsewhere one "-" (with the dashes beside it). `\ufeffbom.jpg` → `bom.jpg`, `a\u200bb.jpg`
-    → `a-b.jpg`. A name with none is returned as it is."""
+    """File name `name` as `kiosk-admin catalog import` names it when it has invisible
+    format characters (category Cf: U+FEFF, the byte order mark Windows tools write at
+    the start; zero-width spaces; direction marks): `readable_stem`, the stem an
+    approval gives the file, and the extension without them. `\ufeffbom.jpg` →
+    `bom.jpg`, `a\u200bb.jpg` → `a-b.jpg`, `\ufeff photo.jpg` → `photo.jpg` (the space
+    the mark hid is stripped as import strips it). Nothing visible before the extension
+    gives `.jpg` (`id_problem`: rename it). A name with none is returned as it is: a
+    copy by hand keeps its own name as its id."""
     if not any(_invisible(ch) for ch in name):
         return name
-    dot = name.rfind(".")
-    stem, ext = (name[:dot], name[dot:]) if dot > 0 else (name, "")
-    marked = "".join("\0" if _invisible(ch) else ch for ch in stem)
-    # a run of them with the dashes beside it: one "-", none at the start (a BOM)
-    stem = _RUN.sub(lambda m: "" if m.start() == 0 else "-", marked)
-    return stem + "".join(ch for ch in ext if not _invisible(ch))
+    ext = PurePosixPath(name.replace("\\", "/").rsplit("/", 1)[-1]).suffix
+    return readable_stem(name) + "".join(ch for ch in ext if not _invisible(ch))
 
 
-_RUN = re.compile("-*\0[\0-]*")
+# Replaced in a file name: path separators, and what Windows, exFAT and FAT refuse (a
+# catalog copied to a USB stick); control and format characters go by category below.
+_UNSAFE = re.compile(r'[/\\<>:"|?*]+')
+_DASHES = re.compile(r"-{2,}")
+_SPACES = re.compile(r"\s+")
+_REPLACED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
+MAX_STEM = 80  # characters: `emotions/<emotion>/<stem>-<tag>-<n>.webp` stays far below 256
+
+
+def readable_stem(name: str) -> str:
+    """The stem `kiosk-admin catalog import` gives file name `name`
+    (`kiosk.curation.files.safe_stem`, which says "image" for ""), and the id's stem
+    of a file copied by hand with invisible characters in its name (`visible`).
+
+    Unicode is kept (Korean, accents, spaces), NFC-normalised (a Mac writes Hangul
+    decomposed); a path (`/` or `\\`) gives its last part; only what is unsafe is
+    replaced by "-": `<>:"|?*` (refused by Windows and exFAT: a catalog copied to a USB
+    stick), control and invisible format characters. Runs of white space become one
+    space; leading dots (a hidden file), dashes and spaces and trailing dots and spaces
+    (Windows drops them) are stripped; at most `MAX_STEM` characters; "" when nothing
+    is left."""
+    text = unicodedata.normalize("NFC", name.replace("\\", "/"))
+    stem = PurePosixPath(text.rsplit("/", 1)[-1]).stem
+    stem = "".join("-" if unicodedata.category(ch) in _REPLACED_CATEGORIES and not ch.isspace()
+                   else ch for ch in stem)
+    stem = _DASHES.sub("-", _UNSAFE.sub("-", _SPACES.sub(" ", stem)))
+    stem = stem.lstrip(".-_ ").rstrip(". ")
+    return stem[:MAX_STEM].rstrip(". ")
 
 
 def loose(key: str) -> str:

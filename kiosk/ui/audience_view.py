@@ -1,4 +1,6 @@
-"""The admin panel's "Audience" screen: today's numbers and three small charts.
+"""The admin panel's "Audience" screen: today's numbers and three small charts, and
+what the like rates and top items hold back below k visits (`kiosk.ui.audience_note`,
+the sentence `kiosk-admin report` prints, in the operator's language).
 
 `set_report` takes the plain dict of `kiosk.analytics.report` (built on a worker
 thread), so this module needs no analytics types. The charts are bars drawn with
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import QBoxLayout, QGridLayout, QLabel, QSizePolicy, QVBo
 from kiosk.domain import Emotion
 from kiosk.ui import theme
 from kiosk.ui.admin_panel import StatusTile
+from kiosk.ui.audience_note import held_back_text
 from kiosk.ui.texts import emotion_name
 from kiosk.ui.widgets import TouchButton
 
@@ -58,7 +61,8 @@ class BarChart(QWidget):
 
     def set_metrics(self, m: theme.Metrics) -> None:
         self._metrics = m
-        self.setMinimumHeight(m.px(260))
+        # 220: room for the held-back sentence (3 lines in Korean) at 1366x768 and 1280x800
+        self.setMinimumHeight(m.px(220))
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -124,6 +128,12 @@ class AudienceView(QWidget):
         self.title.setWordWrap(True)  # a long zone name (America/Los_Angeles) on a portrait screen
         self.note = QLabel(self)
         self.note.setWordWrap(True)
+        # what the like rates and top items leave out, as `kiosk-admin report` says it
+        self.held_back = QLabel(self)
+        self.held_back.setObjectName("audience-held-back")
+        self.held_back.setWordWrap(True)
+        self.held_back.setTextFormat(Qt.TextFormat.PlainText)
+        self.held_back.hide()
         self.tiles = {key: StatusTile(f"audience-{key}", self) for key in
                       ("visits", "attention", "dwell", "likes", "mood", "camera")}
         self._tile_grid = QGridLayout()
@@ -143,6 +153,7 @@ class AudienceView(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.addWidget(self.title)
         self._layout.addWidget(self.note)
+        self._layout.addWidget(self.held_back)
         self._layout.addLayout(self._tile_grid)
         self._layout.addLayout(self._charts_box, 1)
         self._layout.addWidget(self.top_items)
@@ -180,6 +191,9 @@ class AudienceView(QWidget):
             "Counted on this kiosk only, without images or per-person records. Emotions, "
             "like rates and items cover at least %1 visits; smaller groups are merged or "
             "left out.").replace("%1", str(r.get("k", 5))))
+        held = held_back_text(r)
+        self.held_back.setText(held)
+        self.held_back.setVisible(bool(held))
         self.tiles["visits"].set_values(self.tr("Visits"), str(visits),
                                         self.tr("%1 passers-by").replace(
                                             "%1", str(t.get("passers_by", 0) or 0)))
@@ -235,7 +249,7 @@ class AudienceView(QWidget):
         self._charts_box.setSpacing(m.gap)
         self.title.setFont(theme.font(m.headline, QFont.Weight.Bold))
         self.title.setStyleSheet(f"color: {theme.TEXT.name()};")
-        for label in (self.note, self.top_items):
+        for label in (self.note, self.held_back, self.top_items):
             label.setFont(theme.font(m.small))
             label.setStyleSheet(f"color: {theme.TEXT_MUTED.name()};")
 

@@ -348,3 +348,58 @@ def test_the_same_image_copied_into_a_second_folder_is_named_by_rescan(
     code, out, _ = run("catalog", "list", "--live")
     assert out.splitlines()[-1] == ("(1 the same image as another: see "
                                     "`kiosk-admin catalog rescan`)")
+
+
+def test_rescan_shows_ignored_folders_and_small_images_escaped(
+        run: Any, catalog_root: Path) -> None:
+    """`catalog rescan` escaped skipped and duplicate names but put an ignored folder's
+    and a small image's name as it was: a right-to-left override read the rest of the
+    line backwards, a byte order mark hid. Shown as `catalog list --live` shows ids."""
+    (catalog_root / "calm" / "a\u202etiny.jpg").write_bytes(image_bytes(32, 32, seed=60))
+    (catalog_root / "\ufeffFear").mkdir()
+    code, out, _ = run("catalog", "rescan")
+    assert code == 0 and not {"\u202e", "\ufeff"} & set(out)
+    assert "  small   calm/a\\u202etiny.jpg: 32×32 pixels" in out
+    assert "  ignored folder \\ufeffFear: not an emotion" in out
+
+
+# A byte order mark hid what `catalog import` strips at the start of a name (a space,
+# `_`, a dot) and a space before the extension: import gave `photo.jpg` while a copy by
+# hand (rescan, and a manifest rebuilt from the folder) gave ` photo.jpg`, `_u.jpg`, or
+# skipped `.dot.jpg` as "only invisible characters". One rule now
+# (`catalog_names.readable_stem`), checked at each entry point.
+BOM_NAMES = {"\ufeff photo.jpg": "emotions/calm/photo.jpg",
+             "\ufeff_under.jpg": "emotions/calm/under.jpg",
+             "\ufeff.dot.jpg": "emotions/calm/dot.jpg",
+             "tail \ufeff .jpg": "emotions/calm/tail -.jpg"}
+
+
+def _ids(run: Any) -> set[str]:
+    code, out, _ = run("catalog", "list", "--live", "--json")
+    assert code == 0
+    return {i["id"] for i in _json(out)}
+
+
+@pytest.mark.parametrize("entry", ["import", "rescan", "rebuild"])
+def test_a_name_with_a_byte_order_mark_gets_one_id_at_every_entry_point(
+        entry: str, run: Any, write_image: Any, catalog_root: Path, data_dir: Path) -> None:
+    (catalog_root / "calm" / "seed.jpg").write_bytes(image_bytes(seed=69))
+    assert run("catalog", "rescan")[0] == 0  # an indexed catalog: the new files are new
+    if entry == "import":
+        paths = [write_image(name, seed=70 + n) for n, name in enumerate(BOM_NAMES)]
+        assert run("catalog", "import", *map(str, paths), "--emotion", "calm")[0] == 0
+        code, out, _ = run("catalog", "list", "--json")
+        pending = [e["id"] for e in _json(out)]
+        code, out, _ = run("catalog", "approve", *pending, "--json")
+        assert code == 0 and {a["item_id"] for a in _json(out)} == set(BOM_NAMES.values())
+    else:
+        for n, name in enumerate(BOM_NAMES):  # copied by hand
+            (catalog_root / "calm" / name).write_bytes(image_bytes(seed=70 + n))
+        assert run("catalog", "rescan")[0] == 0
+        if entry == "rebuild":  # the manifest deleted, as its error messages advise
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{data_dir / 'catalog.sqlite3'}{suffix}").unlink(missing_ok=True)
+            code, out, _ = run("catalog", "rescan", "--json")
+            added = set(_json(out)["added"])
+            assert code == 0 and added == {*BOM_NAMES.values(), "emotions/calm/seed.jpg"}
+    assert _ids(run) == {*BOM_NAMES.values(), "emotions/calm/seed.jpg"}

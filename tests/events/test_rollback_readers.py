@@ -125,6 +125,22 @@ def test_fleet_downgrade_without_a_metrics_queue_has_nothing_to_roll_back(
     assert f"the data folder {missing} does not exist" in capsys.readouterr().err
 
 
+def test_events_downgrade_without_a_queue_has_nothing_to_roll_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A data folder with no events.sqlite3 (a kiosk never started there): like `fleet
+    downgrade` and `analytics downgrade`, exit 0 and say so, instead of "does not exist;
+    check --data-dir" (exit 1) that stopped the README's rollback steps."""
+    assert _admin(events_cmds, ["events", "downgrade"], tmp_path) == 0
+    captured = capsys.readouterr()
+    assert f"no event queue at {tmp_path / 'events.sqlite3'}" in captured.out
+    assert "nothing to roll back" in captured.out and not captured.err
+    assert not (tmp_path / "events.sqlite3").exists()
+    missing = tmp_path / "no-such-folder"
+    assert _admin(events_cmds, ["events", "downgrade"], missing) == 1
+    assert f"the data folder {missing} does not exist" in capsys.readouterr().err
+
+
 def test_the_self_test_checks_a_rolled_back_queue_without_upgrading_it(
     rolled_back: Path,
 ) -> None:

@@ -453,7 +453,10 @@ def test_images_under_the_import_minimum_are_shown_and_named(
 
 
 @pytest.mark.parametrize("name", ["\ufeffbom_name.jpg", "a\u200bb.jpg", "bom\ufeff.jpg",
-                                  "\u200e고양이\u200f 사진.png", "a-\u200b-b.jpg"])
+                                  "\u200e고양이\u200f 사진.png", "a-\u200b-b.jpg",
+                                  # what the mark hid, stripped as import strips it
+                                  "\ufeff photo.jpg", "\ufeff_u.jpg", "\ufeff.dot.jpg",
+                                  "tail \ufeff .jpg", "\ufeff\u200ba:b.jpg"])
 def test_invisible_characters_in_a_new_name_go_as_catalog_import_names_it(name: str) -> None:
     """A copy by hand and `catalog import` of one name give one id: `\\ufeffx.jpg` had the
     byte order mark in its id (invisible in a list, not found when typed)."""

@@ -94,3 +94,92 @@ def test_empty_day_shows_no_data_text(make_window: Any, qtbot: QtBot) -> None:
     assert window.audience.tiles["visits"].value.text() == "0"
     assert window.audience.charts["emotions"].values == []
     window.audience.charts["emotions"].grab()  # paints the empty text without error
+
+
+def held_report(pages: int = 3, likes: int = 2, suppressed: int = 0, waiting: int = 0,
+                crashes: int = 0) -> dict[str, Any]:
+    """A day whose pages and likes are in no mix (below k), for one held-back case."""
+    b = BucketStats(T0, 300, pages=pages, likes=likes, crashes=crashes,
+                    suppressed_visits=suppressed)
+    b.add_visit(5.0, 4.0)
+    return summarize([b], [], T0, T0 + 86400, 5, ZoneInfo("Asia/Seoul"),
+                     waiting_visits=waiting)
+
+
+HELD_CASES = {  # (pages, likes, suppressed, waiting, crashes): every wording and plural
+    "suppressed and waiting": (3, 2, 2, 3, 0),
+    "one suppressed, one waiting": (1, 1, 1, 1, 0),
+    "suppressed": (2, 1, 4, 0, 1),
+    "one waiting": (1, 2, 0, 1, 0),
+    "waiting": (4, 1, 0, 2, 0),
+    "a crash": (1, 1, 0, 0, 1),
+    "crashes": (2, 2, 0, 0, 3),
+    "groups": (2, 0, 0, 0, 0),
+}
+
+
+@pytest.mark.parametrize("case", HELD_CASES)
+def test_the_held_back_note_is_the_sentence_kiosk_admin_report_prints(
+        case: str, make_window: Any, qtbot: QtBot) -> None:
+    """Fresh tester: `kiosk-admin report` said why likes were left out of the like rates
+    ("held back: …"); the Audience screen showed the rates without a word."""
+    from kiosk.ui.audience_note import held_back_text
+
+    r = held_report(*HELD_CASES[case])
+    note = r["held_back"]["note"]
+    assert note and held_back_text(r) == note  # word for word, every case and plural
+    window: MainWindow = make_window(1366, 768)
+    window.wake()
+    window._open_admin()
+    window.show_audience(r)
+    label = window.audience.held_back
+    assert label.isVisibleTo(window.audience) and label.text() == note
+    window.show_audience(report())  # every like in a mix: nothing held back, no line
+    assert not window.audience.held_back.isVisibleTo(window.audience)
+
+
+def test_the_held_back_note_in_korean(make_window: Any, qtbot: QtBot, korean: None) -> None:
+    window: MainWindow = make_window(1366, 768)
+    window.wake()
+    window._open_admin()
+    for case in HELD_CASES.values():
+        r = held_report(*case)
+        window.show_audience(r)
+        text = window.audience.held_back.text()
+        assert text and text != r["held_back"]["note"]
+        assert not any("a" <= ch.lower() <= "z" for ch in text), text  # all translated
+        assert f"페이지 {r['totals']['pages']}개 중 {r['held_back']['pages']}개" in text
+        if r["held_back"]["reason"] != "crashes":
+            assert "5회" in text  # k
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1080, 1920), (1366, 768),
+                                               (1280, 800)])
+def test_the_held_back_note_fits_at_the_four_sizes(
+        make_window: Any, qtbot: QtBot, qapp: QCoreApplication, language: str, width: int,
+        height: int) -> None:
+    """The longest note (visits suppressed and waiting) with the rest of the screen: in
+    Korean at 1366x768 and 1280x800 it ran the screen 16 and 25 px past the bottom
+    before the charts' minimum went from 260 to 220 px (scaled)."""
+    from kiosk.ui.i18n import install_translator
+
+    assert install_translator(qapp, language) or language == "en"
+    try:
+        window: MainWindow = make_window(width, height)
+        window.wake()
+        window._open_admin()
+        window.show_audience(held_report(*HELD_CASES["suppressed and waiting"]))
+        QCoreApplication.processEvents()
+        view = window.audience
+        hint = view.minimumSizeHint()
+        assert hint.width() <= width and hint.height() <= height, (hint, width, height)
+        label = view.held_back
+        assert label.isVisibleTo(view)
+        assert label.height() >= label.heightForWidth(label.width())  # every line shown
+        assert label.geometry().bottom() <= view.height()
+        for chart in view.charts.values():
+            assert chart.height() >= 100 and chart.geometry().bottom() <= view.height()
+        assert view.back_button.geometry().bottom() <= view.height()
+    finally:
+        install_translator(qapp, "en")
