@@ -83,6 +83,7 @@ if TYPE_CHECKING:
     from kiosk.curation.periodic import PeriodicSync
     from kiosk.curation.s3sync import S3Sync, SyncReport
     from kiosk.events.uploader import Uploader
+    from kiosk.fleet.publisher import FleetPublisher
     from kiosk.identity.service import IdentityService
 
 log = logging.getLogger(__name__)
@@ -109,6 +110,7 @@ class Kiosk:
         self.crashes = 0
         self.history: crashlog.CrashInfo | None = None  # restarts/unclean exits, last hour
         self.camera: CameraBridge | None = None
+        self.fleet_publisher: FleetPublisher | None = None  # set on the analytics thread
         self.vision: VisionWorker | None = None
         self.camera_error = ""
         self.vision_device = ""
@@ -259,6 +261,7 @@ class Kiosk:
                     publisher.publish_unsent(rec.store, rec.snapshot().start, rec.bucket_s)
                 publisher.start()
                 fleet.append(publisher)
+                self.fleet_publisher = publisher  # for the panel's line (`app_status`)
                 rec.add_bucket_listener(publisher.on_bucket)
                 rec.add_counts_listener(publisher.on_counts)  # a restart leaves at once
 
@@ -537,6 +540,14 @@ class Kiosk:
         state, why = self._no_camera_state()
         return f"{state} ({why})" if why else state.value
 
+    def _camera_trouble_detail(self) -> str:
+        """The capture's reason while it is STALLED or LOST ("" otherwise: then the
+        panel keeps the screen's own detail, e.g. why vision stopped)."""
+        camera = self.camera
+        if camera is None or camera.trouble_s() is None:
+            return ""
+        return camera.message
+
     def app_status(self) -> AppStatus:
         """GUI-thread part of the status (cheap attribute reads and one statvfs, as
         `_sample_gauges`; `kiosk.status`)."""
@@ -551,13 +562,25 @@ class Kiosk:
             history=self.history.as_status() if self.history is not None else {},
             camera_state=self._camera_state_text(),
             camera_fps=round(self.camera.fps(), 1) if self.camera is not None else None,
+            camera_detail=self._camera_trouble_detail(),
+            camera_trouble_s=self.camera.trouble_s() if self.camera is not None else None,
             inference_ms=round(latency.get("total_ms", 0.0), 1) if latency else None,
             # AWS features at a glance (memory reads only): reachable, breaker, budget, owed
             rekognition=fallback.summary() if fallback is not None else "",
             identity=(self.identity_service.summary() if self.identity_service is not None
                       else ""),
             disk_free_mb=free_mb(self.settings.data_dir),
+            fleet=self._fleet_line(),
         )
+
+    def _fleet_line(self) -> str:
+        """The fleet metrics uploader's one-liner ("" when [fleet] is off or not open
+        yet): the panel said nothing while CloudWatch could not be reached (tester
+        round 12), only Personalize's last upload error."""
+        from kiosk.events.upload_status import summary_line
+
+        publisher = self.fleet_publisher
+        return "" if publisher is None else summary_line(publisher.uploader.status())
 
     def status(self) -> KioskStatus:
         """A status snapshot from the GUI thread (the back end's part read here too:

@@ -108,10 +108,15 @@ class AppStatus:
     uploads_configured: bool = False
     camera_state: str = ""  # a CameraState value; "LOST (<why>)" for a bad camera.source
     camera_fps: float | None = None
+    # while STALLED/LOST: the capture's reason now (the state signal repeats only a
+    # change of state, so the panel's copy can be a retry behind) and for how long (s)
+    camera_detail: str = ""
+    camera_trouble_s: float | None = None
     inference_ms: float | None = None
     history: Mapping[str, object] = field(default_factory=dict)  # CrashInfo.as_status()
     rekognition: str = ""  # the fallback's one-liner ("" when off)
     identity: str = ""  # the identity service's one-liner ("" when off)
+    fleet: str = ""  # the fleet metrics uploader's one-liner ("" when [fleet] is off)
     disk_free_mb: float | None = None  # the data folder's disk (one statvfs), None: unknown
 
     def as_dict(self) -> dict[str, object]:
@@ -122,12 +127,18 @@ class AppStatus:
         out["camera_state"] = self.camera_state
         if self.camera_fps is not None:
             out["camera_fps"] = self.camera_fps
+        if self.camera_detail:
+            out["camera_detail"] = self.camera_detail
+        if self.camera_trouble_s is not None:
+            out["camera_trouble_s"] = round(self.camera_trouble_s, 1)
         if self.inference_ms is not None:
             out["inference_ms"] = self.inference_ms
         if self.rekognition:
             out["Rekognition"] = self.rekognition
         if self.identity:
             out["identity"] = self.identity
+        if self.fleet:
+            out["fleet metrics"] = self.fleet
         if self.disk_free_mb is not None:
             out["disk_free_mb"] = round(self.disk_free_mb, 1)
         return out

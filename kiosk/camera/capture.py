@@ -137,6 +137,7 @@ class Capture:
         self._next_probe_at = float("-inf")
         self.last_backoff_s = 0.0
         self._lost_since: float | None = None  # when the current loss began
+        self._trouble_since: float | None = None  # when STALLED/LOST began (any mix)
         self._lost_reason = ""  # the loss's reason as last logged (numbers masked)
         self._remind_every = REMIND_FIRST_S
         self._next_remind_at = float("inf")
@@ -169,6 +170,14 @@ class Capture:
     def message(self) -> str:
         """Why the camera is in its state (e.g. "camera 0 not found")."""
         return self._message
+
+    def trouble_s(self) -> float | None:
+        """Seconds (the capture's clock) since the camera last gave frames, while it is
+        STALLED or LOST (a stall that became a loss counts from the stall); None
+        while it is OPENING or LIVE. For the admin panel's "since" (tester round 12:
+        the tile named no time)."""
+        since = self._trouble_since
+        return None if since is None else max(0.0, self._clock() - since)
 
     def latest(self) -> Frame | None:
         """The newest frame, without waiting (None before the first one)."""
@@ -401,6 +410,11 @@ class Capture:
                    note: str = "") -> None:
         """`note`: said in the log only (the callbacks get `message`)."""
         changed = announce or state is not self._state
+        if state in (CameraState.STALLED, CameraState.LOST):
+            if self._trouble_since is None:
+                self._trouble_since = self._clock()
+        else:
+            self._trouble_since = None
         self._state, self._message = state, message
         if not changed:
             return

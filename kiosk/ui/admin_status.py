@@ -11,6 +11,7 @@ translated caption. A key not listed here is shown as `key: value`; add it to
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,7 @@ TILE_KEYS = frozenset(
         "camera_state",
         "camera_fps",
         "camera_detail",
+        "camera_trouble_s",
         "model_device",
         "inference_ms",
         "online",
@@ -117,12 +119,34 @@ def camera_tile(s: Mapping[str, Any]) -> TileText:
     extra = str(s.get("camera_detail", "") or reason)
     if extra:
         detail.append(extra)
+    alert = state.upper() in (CameraState.LOST, CameraState.STALLED)
+    trouble = s.get("camera_trouble_s")
+    if alert and isinstance(trouble, int | float):
+        detail.append(since_text(float(trouble)))
     return TileText(
         translate("Admin", "Camera"),
         camera_state_name(state) if state else NA,
         "\n".join(detail),
-        alert=state.upper() in (CameraState.LOST, CameraState.STALLED),
+        alert=alert,
     )
+
+
+def span_text(seconds: float) -> str:
+    """A span for the panel, translated: "45 s" below 2 min, "12 min" below 2 h,
+    else "3.5 h" (the log's `kiosk.logs.duration_text`, in the panel's language)."""
+    if seconds < 120:
+        return translate("Admin", "%1 s").replace("%1", f"{seconds:.0f}")
+    if seconds < 7200:
+        return translate("Admin", "%1 min").replace("%1", f"{seconds / 60:.0f}")
+    return translate("Admin", "%1 h").replace("%1", f"{seconds / 3600:.1f}")
+
+
+def since_text(ago_s: float, now: float | None = None) -> str:
+    """"since 14:05 (12 min)": the local clock time `ago_s` seconds before `now`
+    (epoch seconds; the wall clock when None), and the span."""
+    at = time.localtime((time.time() if now is None else now) - max(0.0, ago_s))
+    return (translate("Admin", "since %1 (%2)")
+            .replace("%1", time.strftime("%H:%M", at)).replace("%2", span_text(ago_s)))
 
 
 def model_tile(s: Mapping[str, Any]) -> TileText:
@@ -295,6 +319,7 @@ OTHER_CAPTIONS: dict[str, Callable[[], str]] = {
     "last Personalize fallback": lambda: translate("Admin", "Last Personalize fallback"),
     "last upload error": lambda: translate("Admin", "Last upload error"),
     "disk": lambda: translate("Admin", "Disk"),
+    "fleet metrics": lambda: translate("Admin", "Fleet metrics (CloudWatch)"),
     # what a visitor's toast left out (MainWindow keeps it from the screen)
     "last_problem": lambda: translate("Admin", "Last problem"),
 }

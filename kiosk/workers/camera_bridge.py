@@ -47,6 +47,16 @@ class CameraBridge(QObject):
     def fps(self) -> float:
         return self.capture.fps()
 
+    @property
+    def message(self) -> str:
+        """The capture's current reason (memory read: it follows a loss whose reason
+        changed, which `state_changed` does not repeat)."""
+        return self.capture.message
+
+    def trouble_s(self) -> float | None:
+        """`Capture.trouble_s`: seconds STALLED or LOST, None while it gives frames."""
+        return self.capture.trouble_s()
+
     def _on_state(self, state: CameraState, message: str) -> None:
         log.info("camera %s: %s", state.value, message)
         self.state_changed.emit(state.value, message)

@@ -4,290 +4,315 @@
 <context>
     <name>Admin</name>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="80"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="82"/>
         <source>Starting</source>
         <translation>시작하는 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="81"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="83"/>
         <source>Live</source>
         <translation>작동 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="82"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="84"/>
         <source>Stalled</source>
         <translation>멈춤</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="83"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="85"/>
         <source>Not found</source>
         <translation>찾을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="84"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="86"/>
         <source>Off — none configured</source>
         <translation>꺼짐 — 설정된 카메라 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="115"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="117"/>
         <source>[camera] source is empty: the mood picker only</source>
         <translation>[camera] source가 비어 있습니다: 기분 선택만 사용</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="135"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="159"/>
         <source>Not needed without a camera</source>
         <translation>카메라가 없으면 필요 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="97"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="99"/>
         <source>Processor (CPU)</source>
         <translation>프로세서(CPU)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="98"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="100"/>
         <source>Graphics card (CUDA)</source>
         <translation>그래픽 카드(CUDA)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="99"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="101"/>
         <source>Apple graphics (MPS)</source>
         <translation>애플 그래픽(MPS)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="103"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="105"/>
         <source>%1 thread</source>
         <translation>스레드 %1개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="104"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="106"/>
         <source>%1 threads</source>
         <translation>스레드 %1개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="116"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="118"/>
         <source>%1 fps</source>
         <translation>%1 fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="114"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="121"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="116"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="127"/>
         <source>Camera</source>
         <translation>카메라</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="133"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="140"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="145"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="157"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="164"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="169"/>
         <source>Model</source>
         <translation>모델</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="134"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="141"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="158"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="165"/>
         <source>Not loaded</source>
         <translation>불러오지 않음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="142"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="166"/>
         <source>The models load when the camera gives pictures</source>
         <translation>카메라 영상이 들어오면 모델을 불러옵니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="146"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="170"/>
         <source>Loading…</source>
         <translation>불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="147"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="171"/>
         <source>%1 ms per face</source>
         <translation>얼굴당 %1 ms</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="154"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="166"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="178"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="190"/>
         <source>Network</source>
         <translation>네트워크</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="155"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="179"/>
         <source>Not needed</source>
         <translation>필요 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="156"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="180"/>
         <source>AWS is not configured: the kiosk works offline</source>
         <translation>AWS가 설정되지 않았습니다. 키오스크는 오프라인으로 작동합니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="162"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="186"/>
         <source>Online</source>
         <translation>온라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="164"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="188"/>
         <source>Offline</source>
         <translation>오프라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="173"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="197"/>
         <source>kept for later: uploads not configured</source>
         <translation>보관 중: 업로드가 설정되지 않음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="176"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="200"/>
         <source>kept for later: offline, sent when the network is back</source>
         <translation>보관 중: 오프라인, 네트워크가 돌아오면 전송</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="178"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="202"/>
         <source>kept for later: AWS refused the credentials (see the log)</source>
         <translation>보관 중: AWS가 자격 증명을 거부함(로그 참고)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="184"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="208"/>
         <source>kept for later: AWS is busy, retrying soon</source>
         <translation>보관 중: AWS가 바쁨, 곧 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="182"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="206"/>
         <source>kept for later: AWS is busy, next try in %1 s</source>
         <translation>보관 중: AWS가 바쁨, %1초 후 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="186"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="138"/>
+        <source>%1 s</source>
+        <translation>%1초</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="140"/>
+        <source>%1 min</source>
+        <translation>%1분</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="141"/>
+        <source>%1 h</source>
+        <translation>%1시간</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="148"/>
+        <source>since %1 (%2)</source>
+        <translation>%1부터 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="210"/>
         <source>everything is sent</source>
         <translation>모두 전송됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="187"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="211"/>
         <source>being sent now</source>
         <translation>지금 전송 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="196"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="220"/>
         <source>%1 could not be sent (dead letters)</source>
         <translation>%1건 전송 실패(전송 불가 이벤트)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="199"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="223"/>
         <source>Event queue</source>
         <translation>이벤트 대기열</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="200"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="224"/>
         <source>%1 waiting</source>
         <translation>%1건 대기 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="220"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="244"/>
         <source>Catalog</source>
         <translation>카탈로그</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="221"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="245"/>
         <source>%1 images</source>
         <translation>이미지 %1개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="232"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="256"/>
         <source>Restarts in the last hour: %1</source>
         <translation>지난 1시간 동안 재시작: %1회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="238"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="262"/>
         <source>Unclean exits in the last hour: %1</source>
         <translation>지난 1시간 동안 비정상 종료: %1회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="243"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="267"/>
         <source>Restarting again and again: look at the log</source>
         <translation>재시작이 반복되고 있습니다. 로그를 확인하세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="245"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="269"/>
         <source>Crashes</source>
         <translation>오류로 인한 중단</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="263"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="287"/>
         <source>%1 free</source>
         <translation>%1 남음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="277"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="284"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="301"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="308"/>
         <source>Full</source>
         <translation>가득 참</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="278"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="302"/>
         <source>Likes and visits are not being saved: free some space.</source>
         <translation>좋아요와 방문 기록이 저장되지 않고 있어요. 공간을 확보해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="281"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="305"/>
         <source>Space freed</source>
         <translation>공간 확보됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="282"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="306"/>
         <source>Saving resumes with the next like or visit.</source>
         <translation>다음 좋아요나 방문부터 다시 저장돼요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="285"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="309"/>
         <source>OK</source>
         <translation>정상</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="291"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="292"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="315"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="316"/>
         <source>Recommendations</source>
         <translation>추천</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="293"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="317"/>
         <source>Problem</source>
         <translation>문제</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="294"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="318"/>
         <source>Images skipped</source>
         <translation>건너뛴 이미지</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="299"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="322"/>
+        <source>Fleet metrics (CloudWatch)</source>
+        <translation>원격 모니터링 지표 (CloudWatch)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="324"/>
         <source>Last problem</source>
         <translation>마지막 문제</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="295"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="319"/>
         <source>Last Personalize fallback</source>
         <translation>마지막 Personalize 대체 응답</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="296"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="320"/>
         <source>Last upload error</source>
         <translation>마지막 업로드 오류</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="271"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="297"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="295"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="321"/>
         <source>Disk</source>
         <translation>디스크</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="302"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="327"/>
         <source>on this device</source>
         <translation>이 기기에서</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="303"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="328"/>
         <source>Amazon Personalize</source>
         <translation>Amazon Personalize</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="320"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="345"/>
         <source>Other</source>
         <translation>기타</translation>
     </message>
@@ -504,118 +529,118 @@
 <context>
     <name>AudienceView</name>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="177"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="188"/>
         <source>Audience today</source>
         <translation>오늘의 관객</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="176"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="187"/>
         <source>Audience today (%1)</source>
         <translation>오늘의 관객 (%1)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="157"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="168"/>
         <source>Back</source>
         <translation>뒤로</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="180"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="191"/>
         <source>Counted on this kiosk only, without images or per-person records. Emotions, like rates and items cover at least %1 visits; smaller groups are merged or left out.</source>
         <translation>이 키오스크 안에서만 집계하며 이미지나 개인별 기록은 남기지 않습니다. 감정, 좋아요 비율, 이미지는 최소 %1회 방문을 묶어 보여 주며, 그보다 작은 묶음은 합치거나 제외합니다.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="183"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="197"/>
         <source>Visits</source>
         <translation>방문</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="184"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="198"/>
         <source>%1 passers-by</source>
         <translation>지나간 사람 %1명</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="188"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="202"/>
         <source>Attention</source>
         <translation>관심</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="189"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="203"/>
         <source>%1 stayed</source>
         <translation>%1명 머묾</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="192"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="206"/>
         <source>Dwell time</source>
         <translation>머문 시간</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="192"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="206"/>
         <source>%1 s</source>
         <translation>%1초</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="194"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="208"/>
         <source>90 % under %1 s</source>
         <translation>90%가 %1초 미만</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="197"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="211"/>
         <source>Likes</source>
         <translation>좋아요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="198"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="212"/>
         <source>%1 pages, %2 % liked</source>
         <translation>%1페이지, %2% 좋아요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="201"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="215"/>
         <source>Mood picker</source>
         <translation>기분 선택</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="202"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="216"/>
         <source>Consent %1 yes, %2 no</source>
         <translation>동의 %1, 거절 %2</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="206"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="220"/>
         <source>Camera live</source>
         <translation>카메라 작동</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="207"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="221"/>
         <source>%1 crashes</source>
         <translation>오류 %1회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="211"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="225"/>
         <source>Visits by hour</source>
         <translation>시간대별 방문</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="211"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="225"/>
         <source>No visits yet</source>
         <translation>아직 방문이 없습니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="216"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="230"/>
         <source>Emotions</source>
         <translation>감정</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="217"/>
-        <location filename="../../kiosk/ui/audience_view.py" line="223"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="231"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="237"/>
         <source>Not enough visits yet</source>
         <translation>아직 방문이 충분하지 않습니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="222"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="236"/>
         <source>Like rate by emotion</source>
         <translation>감정별 좋아요 비율</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_view.py" line="227"/>
+        <location filename="../../kiosk/ui/audience_view.py" line="241"/>
         <source>Top items: %1</source>
         <translation>인기 이미지: %1</translation>
     </message>
@@ -751,42 +776,42 @@
 <context>
     <name>CurationController</name>
     <message>
-        <location filename="../../kiosk/controllers/curation.py" line="56"/>
+        <location filename="../../kiosk/controllers/curation.py" line="57"/>
         <source>, … %1 more</source>
         <translation>, … 외 %1개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/curation.py" line="70"/>
+        <location filename="../../kiosk/controllers/curation.py" line="81"/>
         <source>Catalog reloaded: %1 added, %2 updated, %3 removed, %4 skipped</source>
         <translation>카탈로그를 다시 불러왔습니다: 추가 %1개, 변경 %2개, 삭제 %3개, 건너뜀 %4개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/curation.py" line="75"/>
+        <location filename="../../kiosk/controllers/curation.py" line="86"/>
         <source>Skipped (unreadable, too large or badly named; replace or rename them): %1.</source>
         <translation>건너뛴 파일(읽을 수 없거나 너무 크거나 이름이 맞지 않음: 교체하거나 이름을 바꾸세요): %1.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/curation.py" line="78"/>
+        <location filename="../../kiosk/controllers/curation.py" line="89"/>
         <source>Folders ignored (emotion folders have lower-case English names: happy, sad, …): %1.</source>
         <translation>무시한 폴더(감정 폴더 이름은 영어 소문자입니다: happy, sad, …): %1.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/curation.py" line="82"/>
+        <location filename="../../kiosk/controllers/curation.py" line="93"/>
         <source>Smaller than %2 pixels a side, shown blurry (replace them): %1.</source>
         <translation>한 변이 %2픽셀보다 작아 흐리게 보이는 이미지(더 큰 이미지로 교체하세요): %1.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/curation.py" line="92"/>
+        <location filename="../../kiosk/controllers/curation.py" line="97"/>
         <source>The same image as another item, shown twice (remove the copy unless it is meant to be there): %1.</source>
         <translation>다른 항목과 같은 이미지라 두 번 보이는 이미지(일부러 둔 것이 아니면 사본을 삭제하세요): %1.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/curation.py" line="62"/>
+        <location filename="../../kiosk/controllers/curation.py" line="64"/>
         <source>%1 (same image as %2)</source>
         <translation>%1(%2와(과) 같은 이미지)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/curation.py" line="98"/>
+        <location filename="../../kiosk/controllers/curation.py" line="113"/>
         <source>Could not reload the catalog: %1. Check the catalog folder and the log, then try again.</source>
         <translation>카탈로그를 다시 불러오지 못했습니다: %1. 카탈로그 폴더와 로그를 확인한 뒤 다시 시도하세요.</translation>
     </message>
@@ -957,37 +982,37 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>EmotionBadge</name>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="106"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="112"/>
         <source>Looking for you…</source>
         <translation>고객님을 찾고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="108"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="114"/>
         <source>Or choose your mood below</source>
         <translation>아래에서 기분을 직접 고르셔도 돼요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="109"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="115"/>
         <source>Look at the camera</source>
         <translation>카메라를 바라봐 주세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="114"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="120"/>
         <source>Your choice</source>
         <translation>직접 고르신 기분</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="119"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="122"/>
         <source>Mood of these images</source>
         <translation>지금 이미지의 기분</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="116"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="124"/>
         <source>Not sure yet</source>
         <translation>아직 확실하지 않아요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="119"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="127"/>
         <source>%1 confidence</source>
         <translation>확신도 %1</translation>
     </message>
@@ -995,27 +1020,33 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>ImageCard</name>
     <message>
-        <location filename="../../kiosk/ui/cards.py" line="216"/>
+        <location filename="../../kiosk/ui/cards.py" line="218"/>
+        <location filename="../../kiosk/ui/cards.py" line="234"/>
+        <location filename="../../kiosk/ui/cards.py" line="243"/>
         <source>Liked</source>
         <translation>좋아요 완료</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/cards.py" line="215"/>
+        <location filename="../../kiosk/ui/cards.py" line="217"/>
+        <location filename="../../kiosk/ui/cards.py" line="233"/>
+        <location filename="../../kiosk/ui/cards.py" line="243"/>
         <source>Saving…</source>
         <translation>저장 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/cards.py" line="215"/>
+        <location filename="../../kiosk/ui/cards.py" line="217"/>
+        <location filename="../../kiosk/ui/cards.py" line="233"/>
+        <location filename="../../kiosk/ui/cards.py" line="243"/>
         <source>Like</source>
         <translation>좋아요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/cards.py" line="223"/>
+        <location filename="../../kiosk/ui/cards.py" line="225"/>
         <source>Also for you</source>
         <translation>이것도 맞춤 추천</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/cards.py" line="224"/>
+        <location filename="../../kiosk/ui/cards.py" line="226"/>
         <source>Another mood</source>
         <translation>다른 기분</translation>
     </message>
@@ -1023,98 +1054,98 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>MainScreen</name>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="354"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="377"/>
         <source>Like a few images first, then “For you” opens up.</source>
         <translation>이미지 몇 개에 좋아요를 누르시면 ‘맞춤 추천’이 열려요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="413"/>
-        <location filename="../../kiosk/ui/main_screen.py" line="418"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="436"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="441"/>
         <source>Finding images for you…</source>
         <translation>이미지를 고르고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="418"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="441"/>
         <source>This takes only a moment.</source>
         <translation>잠시만 기다려 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="422"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="445"/>
         <source>For you</source>
         <translation>맞춤 추천</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="390"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="413"/>
         <source>For you · %1</source>
         <translation>맞춤 추천 · %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="392"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="415"/>
         <source>Picked from what you liked, to suit this mood.</source>
         <translation>좋아요를 누르신 이미지를 바탕으로 지금 기분에 맞게 골랐어요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="404"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="427"/>
         <source>Tell us your mood — we&apos;ll pick images for it</source>
         <translation>지금 기분을 알려 주세요 — 어울리는 이미지를 골라 드릴게요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="405"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="428"/>
         <source>Tap “Choose my mood”.</source>
         <translation>“기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="407"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="430"/>
         <source>Step closer — we&apos;ll pick images for your mood</source>
         <translation>가까이 와 보세요 — 기분에 맞는 이미지를 골라 드릴게요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="408"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="431"/>
         <source>Or tap “Choose my mood”.</source>
         <translation>또는 “기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="410"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="433"/>
         <source>Still reading your mood…</source>
         <translation>기분을 읽고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="411"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="434"/>
         <source>Look at the camera, or tap “Choose my mood”.</source>
         <translation>카메라를 바라보시거나 “기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="414"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="437"/>
         <source>This is taking longer than usual. Tap Next to try again.</source>
         <translation>평소보다 오래 걸리고 있어요. 다음을 눌러 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="416"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="439"/>
         <source>These images could not be shown</source>
         <translation>이미지를 보여 드리지 못했어요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="417"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="440"/>
         <source>Tap Next to try again, or choose another mood.</source>
         <translation>다음을 눌러 다시 시도하시거나 다른 기분을 골라 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="399"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="422"/>
         <source>Tap Like on the images you love, or Next for more.</source>
         <translation>마음에 드는 이미지에 좋아요를 누르거나, 다음을 눌러 더 보세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="421"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="444"/>
         <source>Emotion</source>
         <translation>감정</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="423"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="446"/>
         <source>Next</source>
         <translation>다음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="424"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="447"/>
         <source>Choose my mood</source>
         <translation>기분 직접 고르기</translation>
     </message>
@@ -1269,49 +1300,49 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>PrivacyNotice</name>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="109"/>
+        <location filename="../../kiosk/ui/privacy.py" line="131"/>
         <source>The camera is off. Nothing is analysed.</source>
         <translation>카메라가 꺼져 있어요. 아무것도 분석하지 않아요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="113"/>
+        <location filename="../../kiosk/ui/privacy.py" line="135"/>
         <source>Your facial expression is read on this device to pick images.</source>
         <translation>이미지를 고르기 위해 이 기기 안에서 표정을 분석해요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="114"/>
+        <location filename="../../kiosk/ui/privacy.py" line="136"/>
         <source>No image is stored.</source>
         <translation>사진은 저장하지 않아요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="117"/>
+        <location filename="../../kiosk/ui/privacy.py" line="139"/>
         <source>Visits are counted only as totals, never one by one.</source>
         <translation>방문은 개인별 기록 없이 합계로만 집계됩니다.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="119"/>
+        <location filename="../../kiosk/ui/privacy.py" line="141"/>
         <source>When the device is unsure, a face crop may be sent to Amazon Rekognition (AWS) for analysis.</source>
         <translation>분석이 확실하지 않을 때는 얼굴 부분 이미지를 Amazon Rekognition(AWS)으로 보내 분석할 수 있어요.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kiosk/ui/privacy.py" line="121"/>
+        <location filename="../../kiosk/ui/privacy.py" line="143"/>
         <source>Only if you agree to be remembered, a face crop is sent once to Amazon Rekognition (AWS), which keeps a face vector (not a picture) for %n day(s).</source>
         <translation>
             <numerusform>기억에 동의하신 경우에만 얼굴 사진 한 장을 Amazon Rekognition(AWS)으로 한 번 보내고, 그곳에 얼굴 벡터(사진이 아니에요)를 %n일 동안 보관해요.</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="123"/>
+        <location filename="../../kiosk/ui/privacy.py" line="145"/>
         <source>To pick images, your mood and a random ID are sent to Amazon Personalize (AWS).</source>
         <translation>이미지를 고르기 위해 기분과 임의의 ID를 Amazon Personalize(AWS)로 보내요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="125"/>
+        <location filename="../../kiosk/ui/privacy.py" line="147"/>
         <source>Your likes and the images shown are sent to Amazon Personalize (AWS) with a random ID.</source>
         <translation>좋아요와 보여 드린 이미지는 임의의 ID와 함께 Amazon Personalize(AWS)로 보내요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="127"/>
+        <location filename="../../kiosk/ui/privacy.py" line="149"/>
         <source>Nothing is sent to the cloud.</source>
         <translation>클라우드로는 아무것도 보내지 않아요.</translation>
     </message>

@@ -297,3 +297,43 @@ def test_content_key_is_exact_on_a_subsample() -> None:
     noisy[::10, ::10] ^= 1  # one-level sensor noise on the sampled grid
     assert content_key(noisy) != content_key(image)
     assert content_key(image[:240]) != content_key(image)
+
+
+def test_trouble_time_counts_from_the_stall_through_the_loss_and_clears_when_live(
+        clock, states) -> None:
+    """The admin panel's "since" (tester round 12: the camera tile named no time)."""
+    source = FakeSource()
+    capture = make(source, clock, states)
+    capture.step(), capture.step()
+    assert capture.state is LIVE and capture.trouble_s() is None
+    source.stall()
+    run_for(capture, clock, 2.0)
+    assert capture.state is STALLED and capture.trouble_s() == pytest.approx(0.0)
+    run_for(capture, clock, 5.0)
+    assert capture.state is LOST
+    assert capture.trouble_s() == pytest.approx(5.0)  # from the stall, not from the loss
+    source.resume()
+    reopen(capture, clock)
+    assert capture.state is LIVE and capture.trouble_s() is None
+
+
+def test_a_loss_whose_reason_changes_keeps_its_start_and_reads_the_new_reason(
+        clock, states) -> None:
+    source = FakeSource()
+    capture = make(source, clock, states)
+    capture.step(), capture.step()
+    source.disappear()
+    capture.step()
+    assert capture.state is LOST
+    first = capture.message
+    lost_at = clock.now
+    source.come_back()
+    source.stall()  # it opens again but gives nothing: a new reason, the same loss
+    for _ in range(3):
+        reopen(capture, clock)
+        run_for(capture, clock, 7.5)
+    assert capture.state is LOST and capture.message != first
+    assert "after reopening" in capture.message
+    assert capture.trouble_s() == pytest.approx(clock.now - lost_at)
+    # the state callback told only the change of state; the message is read live
+    assert [s for s, _ in states.history].count(LOST) == 1

@@ -68,6 +68,12 @@ def test_shutdown_queues_the_last_bucket(qtbot: QtBot, tmp_path: Path,
         # the restart is queued long before the bucket closes: a kiosk killed now still
         # reports it (CrashLoop), the rest of the bucket follows when it closes
         qtbot.waitUntil(lambda: queued_sum(tmp_path / "d", "Restarts") == 1.0, timeout=10000)
+        # the admin panel says the metrics cannot go out (tester round 12: it did not)
+        def fleet_line() -> str:
+            return str(kiosk.status().as_dict().get("fleet metrics", ""))
+
+        qtbot.waitUntil(lambda: "no upload since this start" in fleet_line(), timeout=10000)
+        assert "waiting" in fleet_line() and "last error:" in fleet_line()
         # the back end (catalog scan, the picked mood's page) is done before shutdown
         qtbot.waitUntil(lambda: kiosk.controller.page is not None, timeout=90000)
     finally:

@@ -4,6 +4,7 @@ sentence, while the technical detail goes to the log and the admin panel."""
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from PySide6.QtCore import QCoreApplication, QPoint, QRect, QTimer
 
 from kiosk.camera.capture import CameraState
 from kiosk.domain import Emotion
-from kiosk.ui import notices
+from kiosk.ui import admin_status, notices
 from kiosk.ui.i18n import install_translator
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.testing import make_page, make_reading
@@ -54,6 +55,35 @@ def test_camera_tile_is_friendly_and_the_admin_panel_has_the_detail(
     assert visible_camera_line(win) in ("Starting the camera…", "카메라를 켜는 중이에요…")
     win.set_camera_state(CameraState.LIVE, "camera 0 live (640x480)")
     assert win.main.camera.unavailable_text() is None
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_camera_tile_follows_a_loss_whose_reason_changed_and_says_since_when(
+    make_window: Any, language: str, request: pytest.FixtureRequest
+) -> None:
+    """Tester round 12: a video file deleted while running. The state signal said
+    LOST once ("cannot read frames … after rewinding"); the reason moved on ("video
+    file not found") but the tile kept the first one and named no time."""
+    if language == "ko":
+        request.getfixturevalue("korean")
+    win = make_window()
+    win.set_camera_state(CameraState.LOST, "cannot read frames from /v/b.avi after rewinding")
+    now = "video file not found: /v/b.avi"
+    win.set_status({"camera_state": "LOST", "camera_fps": 0.0, "camera_detail": now,
+                    "camera_trouble_s": 245.0})
+    detail = win.admin.tiles["camera"].detail.text()
+    assert now in detail and "after rewinding" not in detail
+    since = admin_status.since_text(245.0, now=1_800_000_000.0)
+    at = time.strftime("%H:%M", time.localtime(1_800_000_000.0 - 245.0))
+    assert since in (f"since {at} (4 min)", f"{at}부터 (4분)")
+    assert admin_status.span_text(245.0) in ("4 min", "4분")
+    assert admin_status.span_text(45.0) in ("45 s", "45초")
+    assert admin_status.span_text(3 * 3600) in ("3.0 h", "3.0시간")
+    assert ("since " if language == "en" else "부터") in detail
+    assert admin_status.span_text(245.0) in detail
+    # live again: no "since" (the status has no trouble time then)
+    win.set_status({"camera_state": "LIVE", "camera_fps": 29.8})
+    assert admin_status.span_text(245.0) not in win.admin.tiles["camera"].detail.text()
 
 
 def test_camera_line_follows_a_language_switch(make_window: Any, qapp: Any) -> None:
