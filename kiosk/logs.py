@@ -11,6 +11,7 @@ import logging.handlers
 import os
 import sys
 from collections.abc import MutableMapping
+from datetime import datetime
 from pathlib import Path
 
 FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
@@ -26,6 +27,12 @@ def duration_text(seconds: float) -> str:
     if seconds < 7200:
         return f"{seconds / 60:.0f} min"
     return f"{seconds / 3600:.1f} h"
+
+
+def local_time(epoch: float) -> str:
+    """An instant for a log line: ISO 8601 in this machine's zone, to the second
+    ("2026-12-02T10:05:00+09:00"), as the log's own timestamps are local."""
+    return datetime.fromtimestamp(epoch).astimezone().isoformat(timespec="seconds")
 
 
 def quiet_opencv(environ: MutableMapping[str, str] | None = None) -> None:

@@ -30,9 +30,13 @@ def register(subparsers: Any) -> None:
         description="Read the fleet's latest metrics (GetMetricData).",
     )
     sub = fleet.add_subparsers(dest="fleet_command", metavar="COMMAND", required=True)
-    status = sub.add_parser("status", help="one line per kiosk: heartbeat age, camera, "
-                            "queue, dead letters, crashes, visits today")
+    status = sub.add_parser("status", help="one line per kiosk: what is wrong and since "
+                            "when, heartbeat age, camera, queue, dead letters, crashes, "
+                            "visits today")
     status.add_argument("--json", action="store_true", help="print the lines as JSON")
+    status.add_argument("--disk-low-mb", type=float, default=None, metavar="MB",
+                        help="free space under which a kiosk's disk is low (default 1024, "
+                        "as the DiskLowMB of build/aws/fleet.yaml)")
     status.add_argument("--namespace", help="CloudWatch namespace (default: [fleet] namespace)")
     status.set_defaults(func=cmd_status)
     queue = sub.add_parser("queue", help="this kiosk's metrics queue as JSON")
@@ -51,10 +55,14 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_status(args: argparse.Namespace, client: Any = None) -> int:
     from kiosk.aws import make_client
     from kiosk.config.timezone import store_zone, zone_label
-    from kiosk.fleet.status import FleetError, fleet_status
+    from kiosk.fleet.problems import CAMERA_LIVE_MIN_PCT, DISK_LOW_MB, SILENT_BUCKETS
+    from kiosk.fleet.status import HEARTBEAT_MEANS, FleetError, fleet_status
 
     settings = _settings(args)
     namespace = args.namespace or settings.fleet.namespace
+    bucket_min = settings.analytics.bucket_min
+    disk_low_mb = getattr(args, "disk_low_mb", None)
+    disk_low_mb = DISK_LOW_MB if disk_low_mb is None else disk_low_mb
     try:  # checked when the settings were loaded; a missing tz database shows here too
         zone = store_zone(settings.analytics.timezone)
     except ValueError as exc:
@@ -66,7 +74,8 @@ def cmd_status(args: argparse.Namespace, client: Any = None) -> int:
         if client is None:
             client = make_client("cloudwatch", settings.aws,
                                  endpoint_url=settings.fleet.endpoint_url)
-        lines = fleet_status(client, namespace, zone=zone)
+        lines = fleet_status(client, namespace, zone=zone, bucket_s=bucket_min * 60.0,
+                             disk_low_mb=disk_low_mb)
     except FleetError as exc:
         print(f"kiosk-admin fleet status: {exc}", file=sys.stderr)
         if args.json:  # stdout stays JSON
@@ -74,13 +83,20 @@ def cmd_status(args: argparse.Namespace, client: Any = None) -> int:
         return 1
     if args.json:
         json.dump({"namespace": namespace, "timezone": zone_label(zone),
+                   "heartbeat_age_means": HEARTBEAT_MEANS, "bucket_min": bucket_min,
+                   "disk_low_mb": disk_low_mb,
                    "kiosks": [line.to_dict() for line in lines]}, sys.stdout, indent=2)
         print()
     elif not lines:
         print(f"no kiosk has sent a heartbeat to {namespace!r} yet "
               "(is [fleet] enabled on the kiosks, with the same namespace?)")
     else:
-        print(f"today: since midnight {zone_label(zone)} ([analytics] timezone)")
+        print(f"today: since midnight {zone_label(zone)} ([analytics] timezone); "
+              f"heartbeat: {HEARTBEAT_MEANS}")
+        print(f"[problems] in each kiosk's newest buckets: no heartbeat for {SILENT_BUCKETS} "
+              f"buckets, camera lost (LIVE under {CAMERA_LIVE_MIN_PCT:.0f}%), uploads "
+              f"failing, disk low (under {disk_low_mb:.0f} MB free); a kiosk's bucket is read "
+              f"from its points, else [analytics] bucket_min = {bucket_min}")
         for line in lines:
             print(line.text())
     return 0

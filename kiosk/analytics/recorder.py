@@ -54,6 +54,7 @@ from kiosk.analytics.bucket import (
 )
 from kiosk.analytics.store import AnalyticsError, AnalyticsStore
 from kiosk.config import Settings
+from kiosk.logs import local_time
 
 log = logging.getLogger(__name__)
 
@@ -419,7 +420,8 @@ class Recorder:
         except AnalyticsError as exc:
             self.write_errors += 1
             for bucket, _mix, _saved in closed:
-                log.error("analytics: bucket at %.0f not written: %s", bucket.start, exc)
+                log.error("analytics: bucket at %s not written: %s", local_time(bucket.start),
+                          exc)
             if not closed:
                 log.error("analytics: the mix held below k not saved yet: %s", exc)
 
@@ -458,8 +460,8 @@ class Recorder:
             self.store.write(counts)
         except AnalyticsError as exc:
             self.write_errors += 1
-            log.error("analytics: counts of the bucket at %.0f not written yet: %s",
-                      counts.start, exc)
+            log.error("analytics: counts of the bucket at %s not written yet: %s",
+                      local_time(counts.start), exc)
             self._unsave(counts)
 
     def _unsave(self, counts: BucketStats) -> None:

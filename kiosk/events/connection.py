@@ -74,6 +74,7 @@ class QueueConnection:
         name: str = "event queue",
         kinds: tuple[RecordKind, ...] = EVENT_KINDS,
         upgrade: bool = True,
+        kept: str = KEPT,
     ) -> None:
         self.path = Path(path).expanduser()
         # False: a command that only reads (`kiosk-admin events status`): the file is
@@ -81,6 +82,7 @@ class QueueConnection:
         # at the version the older kiosk knows)
         self.upgrade = upgrade
         self.name = name  # in log lines and messages: "event queue", "metrics queue"
+        self.kept = kept  # what a full disk leaves safe, in its DiskFullError
         self.kinds = kinds  # what it holds: its counts list these, and any other found
         self.max_records = int(max_records)
         self.max_bytes = int(max_bytes)
@@ -119,7 +121,7 @@ class QueueConnection:
         except OSError as exc:
             if is_disk_full(exc):
                 raise DiskFullError(self.path.parent, f"create the folder for the {self.name}",
-                                    kept=KEPT, detail=str(exc)) from None
+                                    kept=self.kept, detail=str(exc)) from None
             raise EventsError(f"cannot create the folder for the {self.name} {self.path}: "
                               f"{exc.strerror}; check events.db_path / app.data_dir") from None
         try:
@@ -280,7 +282,7 @@ class QueueConnection:
             return self._went_read_only(exc)
         kind = store.translate(exc, self.path, f"the {self.name}")
         if isinstance(kind, DiskFullError):
-            error = DiskFullError(self.path, f"save to the {self.name}", kept=KEPT,
+            error = DiskFullError(self.path, f"save to the {self.name}", kept=self.kept,
                                   detail=str(exc))
             if not self._disk_full:
                 log.error("%s", error)

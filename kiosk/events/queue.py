@@ -46,6 +46,7 @@ from typing import IO, Any
 
 from kiosk.config import Settings
 from kiosk.events import schema
+from kiosk.events.errors import KEPT
 from kiosk.events.recording import RecordingMixin
 from kiosk.events.records import (
     DEFAULT_IMPRESSION_EVENT_TYPE,
@@ -97,6 +98,7 @@ class EventQueue(RecordingMixin, UploadSideMixin, UploadLeaseMixin, UploaderStat
         name: str = "event queue",
         kinds: tuple[RecordKind, ...] = EVENT_KINDS,
         upgrade: bool = True,
+        kept: str = KEPT,
     ) -> None:
         super().__init__(
             path, max_records=max_records, max_bytes=max_bytes, event_type=event_type,
@@ -104,7 +106,7 @@ class EventQueue(RecordingMixin, UploadSideMixin, UploadLeaseMixin, UploaderStat
             busy_timeout_s=busy_timeout_s,
             lock_wait_s=LOCK_WAIT_S if lock_wait_s is None else lock_wait_s,
             recover=recover, on_connect=on_connect, name=name, kinds=kinds,
-            upgrade=upgrade,
+            upgrade=upgrade, kept=kept,
         )
         self._open()
         self.refresh_counts()

@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 from kiosk.domain import Emotion, Item, Like
 from kiosk.errors import KioskError, is_disk_full
 from kiosk.events.errors import (
-    KEPT,
     DiskFullError,
     EventsError,
     QueueBusyError,
@@ -61,7 +60,7 @@ class RecordingMixin(EvictionMixin):
         except OSError as exc:
             if is_disk_full(exc):
                 raise DiskFullError(self.spool_path, f"keep the {record.kind.value} while "
-                                    f"the {self.name} is locked", kept=KEPT,
+                                    f"the {self.name} is locked", kept=self.kept,
                                     detail=str(error)) from None
             raise EventsError(f"{error}; keeping it in {self.spool_path} failed too "
                               f"({exc.strerror})") from None

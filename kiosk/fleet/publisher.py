@@ -10,6 +10,10 @@ datums, well under 1 MB) per PutMetricData, oldest first, the same rate limit, b
 with jitter, OFFLINE probing and dead-letter rules. Rows older than CloudWatch's two
 weeks are dead-lettered as `Expired` instead of sent.
 
+A bucket the metrics queue refuses (a full disk) is held in memory and queued,
+oldest first, before the next bucket once the queue takes rows again (at most
+`HELD_BUCKETS`; the oldest is lost beyond that, all of them if the kiosk stops).
+
 A bucket normally leaves once, when it closes. A run that starts after an unclean end
 (or notes a crash) may not live to see its bucket close — a crash-looping kiosk never
 does — so `FleetPublisher.on_counts` queues the early counts that hold a restart or a
@@ -32,6 +36,7 @@ import logging
 import sqlite3
 import time
 import uuid
+from collections import deque
 from functools import partial
 from typing import Any
 
@@ -45,6 +50,7 @@ from kiosk.events.records import Record, RecordKind, Targets
 from kiosk.events.uploader import Uploader
 from kiosk.fleet import ledger
 from kiosk.fleet.metrics import MAX_AGE_S, bucket_datums, default_kiosk_id, to_api
+from kiosk.logs import local_time
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +66,10 @@ def metric_record(datums: list[dict[str, Any]], created_at: float) -> Record:
 
 
 METRICS_QUEUE = "metrics queue"  # its name in log lines and messages
+# what a full disk leaves safe (its DiskFullError); the event queue's says likes
+METRICS_KEPT = ("the metric buckets already in the metrics queue are kept and will still be "
+                "sent to CloudWatch.")
+HELD_BUCKETS = 6  # closed buckets kept in memory while the metrics queue cannot take them
 
 
 def open_metrics_queue(settings: Settings, **kwargs: Any) -> EventQueue:
@@ -68,7 +78,7 @@ def open_metrics_queue(settings: Settings, **kwargs: Any) -> EventQueue:
     first. Raises EventsError."""
     return EventQueue(settings.metrics_db, max_records=100_000, max_bytes=64 * 1024 * 1024,
                       synchronous="NORMAL", name=METRICS_QUEUE, kinds=(RecordKind.METRIC,),
-                      **kwargs)
+                      kept=METRICS_KEPT, **kwargs)
 
 
 class MetricsUploader(Uploader):
@@ -116,6 +126,10 @@ class FleetPublisher:
         self.profile = profile
         # bucket start -> early counts already queued for it (this run only)
         self._sent_early: dict[float, list[BucketStats]] = {}
+        # closed buckets the metrics queue could not take (a full disk), oldest first:
+        # queued before the next bucket, at most HELD_BUCKETS (this run only)
+        self._held: deque[BucketStats] = deque()
+        self._record_error = ""  # why the metrics queue refused the last row
 
     @classmethod
     def from_settings(cls, settings: Settings, **uploader_kwargs: Any) -> FleetPublisher:
@@ -130,13 +144,45 @@ class FleetPublisher:
 
     def on_bucket(self, bucket: BucketStats, mix: Mix | None = None) -> None:
         """A closed bucket (analytics thread): commit its datums, less the counts that
-        `on_counts` already queued for it; the uploader is woken."""
+        `on_counts` already queued for it; the uploader is woken. When the metrics queue
+        cannot take it (a full disk) it is held in memory and queued, after the buckets
+        held before it, when a later bucket closes and the queue takes rows again (at
+        most `HELD_BUCKETS`; beyond that the oldest is lost, and all of them if the
+        kiosk stops first)."""
         rest = bucket
         for sent in self._sent_early.pop(bucket.start, []):
             rest = minus_counts(rest, sent)
         for start in [s for s in self._sent_early if s < bucket.start]:
             del self._sent_early[start]  # a bucket that never reached this listener
-        self._record(rest)
+        if self._queue_held() and self._record(rest, quiet=True) is not None:
+            return
+        self._hold(rest)
+
+    def _queue_held(self) -> bool:
+        """Queue the held buckets, oldest first; True when none is left."""
+        queued = 0
+        while self._held:
+            if self._record(self._held[0], quiet=True) is None:
+                return False
+            self._held.popleft()
+            queued += 1
+        if queued:
+            log.info("fleet: %d bucket(s) held while the %s could not take them queued now",
+                     queued, METRICS_QUEUE)
+        return True
+
+    def _hold(self, bucket: BucketStats) -> None:
+        error = self._record_error
+        lost = ""
+        if len(self._held) >= HELD_BUCKETS:
+            dropped = self._held.popleft()
+            lost = (f"; the bucket at {local_time(dropped.start)}, the oldest of the "
+                    f"{HELD_BUCKETS} held, is lost")
+        self._held.append(bucket)
+        log.error("fleet metrics of the bucket at %s not queued; kept in memory and queued "
+                  "once the %s takes rows again (%d held, at most %d; lost if the kiosk "
+                  "stops first)%s: %s", local_time(bucket.start), METRICS_QUEUE,
+                  len(self._held), HELD_BUCKETS, lost, error)
 
     def on_counts(self, counts: BucketStats) -> None:
         """Early counts of the open bucket (analytics thread, `Recorder.add_counts_listener`):
@@ -182,9 +228,9 @@ class FleetPublisher:
                     rest = ledger.unsent(stored, old)
                     if has_counts(rest) and self._record(rest):
                         queued += 1
-                        log.info("fleet: the bucket at %.0f was not sent before the kiosk "
+                        log.info("fleet: the bucket at %s was not sent before the kiosk "
                                  "stopped; queued now (visits %d, likes %d, pages %d)",
-                                 rest.start, rest.visits, rest.likes, rest.pages)
+                                 local_time(rest.start), rest.visits, rest.likes, rest.pages)
             self.queue.transact("mark the fleet ledger", mark)
         except CATCH_UP_ERRORS as exc:
             log.warning("fleet: the previous run's unsent buckets were not checked: %s "
@@ -194,9 +240,10 @@ class FleetPublisher:
                         reading, type(exc).__name__, exc, reading)
         return queued
 
-    def _record(self, bucket: BucketStats) -> bool:
+    def _record(self, bucket: BucketStats, *, quiet: bool = False) -> bool | None:
         """Commit `bucket`'s datums as one row, entered in the ledger in the same
-        transaction; False when none was queued."""
+        transaction. True: queued; False: nothing to queue; None: the queue refused it
+        (logged unless `quiet`; the error is kept in `_record_error`)."""
         datums = bucket_datums(bucket, self.site, self.kiosk_id, self.profile)
         if not datums:
             return False
@@ -204,8 +251,11 @@ class FleetPublisher:
             self.queue.record(metric_record(datums, bucket.start),
                               also=lambda conn: ledger.add(conn, bucket))
         except (EventsError, KioskError) as exc:
-            log.error("fleet metrics of the bucket at %.0f not queued: %s", bucket.start, exc)
-            return False
+            self._record_error = str(exc)
+            if not quiet:
+                log.error("fleet metrics of the bucket at %s not queued: %s",
+                          local_time(bucket.start), exc)
+            return None
         return True
 
     def start(self) -> None:

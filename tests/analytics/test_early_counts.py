@@ -4,6 +4,7 @@ its crashes, restarts and likes; when the bucket closes only the rest is written
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -79,7 +80,7 @@ def test_a_bucket_saved_early_is_counted_once_when_it_closes(tmp_path: Path) -> 
 
 
 def test_counts_whose_early_write_failed_are_written_when_the_bucket_closes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     store, clock = AnalyticsStore(tmp_path / "a.sqlite3", k=2), FakeClock(T0)
     rec = _recorder(store, clock)
@@ -96,6 +97,8 @@ def test_counts_whose_early_write_failed_are_written_when_the_bucket_closes(
     rec.liked("v", "HAPPY", "emotions/happy/a.jpg")
     rec.write_pending()
     assert store.buckets() == [] and rec.write_errors == 2
+    local = datetime.fromtimestamp(T0).astimezone().isoformat(timespec="seconds")
+    assert f"counts of the bucket at {local} not written yet" in caplog.text  # not epoch s
     fail[0] = False
     clock.advance(300)
     rec.close_all()

@@ -13,7 +13,7 @@ from botocore.stub import ANY, Stubber
 
 from kiosk.admin.fleet_cmds import cmd_status
 from kiosk.config import Settings
-from kiosk.fleet.status import COLUMNS, FleetError, fleet_status
+from kiosk.fleet.status import COLUMNS, RECENT, FleetError, fleet_status
 
 NOW = 1_800_000_000.0
 TODAY = NOW - 6 * 3600
@@ -63,6 +63,24 @@ def stub_fleet(stub: Stubber) -> None:
     stub.add_response("get_metric_data", {"MetricDataResults": results}, {
         "MetricDataQueries": expected_queries, "StartTime": ANY, "EndTime": ANY,
         "ScanBy": "TimestampDescending"})
+    # the last 3 hours at 60-s periods: each point a bucket, at its start
+    recent: dict[str, tuple[list[float], list[float]]] = {
+        "r0_0": ([NOW - 540, NOW - 840], [1.0, 1.0]),  # its newest bucket ended 4 min ago
+        "r0_1": ([NOW - 540], [100.0]),
+        "r1_0": ([NOW - 7500], [1.0]),  # one bucket: [analytics] bucket_min's 5 minutes
+    }
+    recent_queries = [
+        {"Id": f"r{i}_{j}", "ReturnData": True,
+         "MetricStat": {"Metric": {"Namespace": "Kiosk/Fleet", "MetricName": metric,
+                                   "Dimensions": dims(site, kid)},
+                        "Period": 60, "Stat": stat}}
+        for i, (site, kid) in enumerate([("airport", "k1"), ("mall", "k2")])
+        for j, (metric, stat) in enumerate(RECENT.values())]
+    stub.add_response("get_metric_data", {"MetricDataResults": [
+        {"Id": qid, "Timestamps": [at(t) for t in ts], "Values": vs, "StatusCode": "Complete"}
+        for qid, (ts, vs) in recent.items()]}, {
+        "MetricDataQueries": recent_queries, "StartTime": at(NOW - 3 * 3600),
+        "EndTime": at(NOW + 300), "ScanBy": "TimestampDescending"})
 
 
 def test_one_line_per_kiosk() -> None:
@@ -75,7 +93,8 @@ def test_one_line_per_kiosk() -> None:
     assert (first.site, first.kiosk_id, first.heartbeat_age_s) == ("airport", "k1", 240.0)
     assert (first.camera_live_pct, first.queue_depth, first.dead_letters) == (100.0, 3.0, 0.0)
     assert (first.crashes_today, first.visits_today, first.restarts_today) == (1.0, 10.0, None)
-    assert "heartbeat 4 min ago, camera LIVE 100%, queue 3, dead letters 0" in first.text()
+    assert ("airport/k1 [ok]: heartbeat 4 min ago, camera LIVE 100%, queue 3, dead letters 0"
+            in first.text())
     assert second.heartbeat_age_s == 7200.0 and second.camera_live_pct is None
     assert "heartbeat 2.0 h ago, camera ?" in second.text()
 
@@ -88,8 +107,10 @@ def test_command_json_and_access_denied(capsys: pytest.CaptureFixture[str]) -> N
         stub.add_response("list_metrics", {"Metrics": []},
                           {"Namespace": "Kiosk/Fleet", "MetricName": "Heartbeat"})
         assert cmd_status(args, client=client) == 0
-        assert json.loads(capsys.readouterr().out) == {
-            "namespace": "Kiosk/Fleet", "timezone": "Asia/Seoul", "kiosks": []}
+        out = json.loads(capsys.readouterr().out)
+        assert {k: out[k] for k in ("namespace", "timezone", "kiosks", "bucket_min")} == {
+            "namespace": "Kiosk/Fleet", "timezone": "Asia/Seoul", "kiosks": [],
+            "bucket_min": 5}
         stub.add_client_error("list_metrics", "AccessDenied", "no", http_status_code=403)
         assert cmd_status(args, client=client) == 1
         assert "cloudwatch:ListMetrics and cloudwatch:GetMetricData" in capsys.readouterr().err

@@ -1,0 +1,127 @@
+"""What is wrong with a kiosk now, and since when, from its newest buckets in CloudWatch
+(the problem column of `kiosk-admin fleet status`).
+
+A kiosk sends each metric once per bucket, stamped with the bucket's start
+(`kiosk.fleet.metrics`); read at a 60-second period (CloudWatch's finest standard
+resolution, and a whole minute divides every bucket) each point is one bucket of the
+kiosk, at its own start. A series here is such points, oldest first: (bucket start,
+value). The thresholds are the fleet alarms' (build/aws/fleet.yaml), so this column
+names what the alarms would, but at once and with the time it began.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from functools import reduce
+from itertools import pairwise
+from typing import Any
+
+Series = Sequence[tuple[float, float]]
+
+CAMERA_LIVE_MIN_PCT = 50.0  # CameraDownAlarm: LIVE under 50 % of a bucket
+DISK_LOW_MB = 1024.0  # DiskLowAlarm's DiskLowMB default
+SILENT_BUCKETS = 2  # NoHeartbeatAlarm: no heartbeat in two buckets in a row
+MAX_BUCKET_S = 3600  # [analytics] bucket_min is at most 60
+TRUSTED_GAPS = 3  # heartbeat gaps whose divisor is taken over the settings' bucket
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a kiosk. `since`: epoch seconds it began (the start of the
+    first bad bucket of the newest run of them; for `no_heartbeat`, the end of the newest
+    bucket the kiosk sent), None when not timed; `since_before`: that run reaches back
+    to the oldest point read, so it began then or earlier."""
+
+    kind: str  # "no_heartbeat", "camera_lost", "uploads_failing", "disk_low"
+    since: float | None = None
+    since_before: bool = False
+    free_mb: float | None = None  # disk_low only
+
+    def text(self, now: float, zone: tzinfo | None) -> str:
+        when = ("" if self.since is None else
+                f" since {'before ' if self.since_before else ''}"
+                f"{local_time(self.since, now, zone)}")
+        if self.kind == "disk_low":
+            return f"disk low: {self.free_mb:.0f} MB free"
+        return f"{self.kind.replace('_', ' ')}{when}"
+
+    def to_dict(self, now: float, zone: tzinfo | None) -> dict[str, Any]:
+        return {"kind": self.kind, "since": self.since, "since_before": self.since_before,
+                "since_local": (None if self.since is None else
+                                datetime.fromtimestamp(self.since, zone).isoformat(
+                                    timespec="seconds")),
+                "free_mb": self.free_mb, "text": self.text(now, zone)}
+
+
+def local_time(epoch: float, now: float, zone: tzinfo | None) -> str:
+    """"HH:MM" in `zone` on the day of `now` there, else "YYYY-MM-DD HH:MM"."""
+    when = datetime.fromtimestamp(epoch, zone)
+    if when.date() == datetime.fromtimestamp(now, zone).date():
+        return when.strftime("%H:%M")
+    return when.strftime("%Y-%m-%d %H:%M")
+
+
+def bucket_length(stamps: Sequence[float], default_s: float) -> float:
+    """The kiosk's bucket in seconds: bucket starts are multiples of it, so it is the
+    greatest common divisor of the gaps between its heartbeats (read at a 60-s period);
+    `default_s` (`[analytics] bucket_min` of the settings read) with fewer than two.
+
+    A kiosk that was off between its heartbeats leaves a gap of several buckets; with
+    only one or two gaps their divisor can be that outage, and a bucket read too long
+    makes a silent kiosk's age read too short. So below `TRUSTED_GAPS` gaps the
+    length is at most `default_s`: an age then errs long (an operator looks once too
+    often), never short (a dead kiosk passes for live)."""
+    points = sorted({round(t) for t in stamps})
+    gaps = [b - a for a, b in pairwise(points)]
+    found = reduce(math.gcd, gaps, 0)
+    if not 0 < found <= MAX_BUCKET_S:
+        return default_s
+    return float(found) if len(gaps) >= TRUSTED_GAPS else min(float(found), default_s)
+
+
+def heartbeat_age(stamps: Sequence[float], bucket_s: float, now: float) -> float | None:
+    """Seconds since the end of the newest bucket with a heartbeat (a kiosk sends a
+    bucket when it ends: a live one reads under one bucket, plus the upload's delay);
+    0 for a bucket still open (an early row after a restart); None without one."""
+    return None if not stamps else max(0.0, now - (max(stamps) + bucket_s))
+
+
+def streak(series: Series, bad: Callable[[float], bool]) -> tuple[float, bool] | None:
+    """(start of the oldest bucket, reaches the oldest point) of the newest run of bad
+    buckets; None when the newest bucket is fine or there is none."""
+    ordered = sorted(series)
+    since: float | None = None
+    for stamp, value in reversed(ordered):
+        if not bad(value):
+            break
+        since = stamp
+    return None if since is None else (since, since == ordered[0][0])
+
+
+def problems(*, now: float, age_s: float | None, bucket_s: float, camera: Series,
+             uploads_failing: Series, disk_free_mb: Series, window_start: float,
+             disk_low_mb: float = DISK_LOW_MB) -> list[Problem]:
+    """A kiosk's problems, worst first: no heartbeat for `SILENT_BUCKETS` buckets (since
+    the end of its newest bucket), then the newest buckets' camera, uploads and disk.
+    `window_start`: where the series read began (a run of bad buckets starting within a
+    bucket of it may have begun earlier)."""
+    out: list[Problem] = []
+    if age_s is not None and age_s >= SILENT_BUCKETS * bucket_s:
+        out.append(Problem("no_heartbeat", now - age_s))
+
+    def timed(kind: str, series: Series, bad: Callable[[float], bool]) -> None:
+        run = streak(series, bad)
+        if run is not None:
+            since, oldest = run
+            out.append(Problem(kind, since, oldest and since < window_start + bucket_s))
+
+    timed("camera_lost", camera, lambda pct: pct < CAMERA_LIVE_MIN_PCT)
+    timed("uploads_failing", uploads_failing, lambda n: n > 0)
+    if disk_free_mb:
+        free = sorted(disk_free_mb)[-1][1]
+        if free < disk_low_mb:
+            out.append(Problem("disk_low", free_mb=free))
+    return out
