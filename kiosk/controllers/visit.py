@@ -28,8 +28,9 @@ Flow:
   `vision.visit_grace_s` only bounds how long a smoothed emotion is kept); a face
   back after that grace that is known to be someone else (`VisionResult.someone_else`:
   face descriptors apart, `kiosk.vision.face_identity`) is a newcomer, with a visit
-  of their own (as below), unless the screen was touched while they were out of
-  view; a face not known either way goes on in the visit;
+  of their own (as below), touched or not: a touch keeps the visit from ending while
+  nobody is in view, it never makes a new face the visitor's; a face not known either
+  way goes on in the visit;
 * nobody in view and no touch for `idle_timeout_s` → the visit ends (likes and
   "For you" are forgotten), vision state is reset and the attract screen shows;
 * Next → the next page (no repeats within the visit); with no emotion yet →
@@ -223,7 +224,6 @@ class VisitController(QObject):
         self._page_drawn_at = float("-inf")  # when the page on screen was drawn
         self._last_activity = clock()
         self._last_tap = float("-inf")  # the last touch of the screen (not a face)
-        self._visitor_seen_at = float("-inf")  # the last result with the primary in view
         self._last_seq = -1
         self._boxes: list[tuple[float, float, float, float, bool]] = []
         self._attract_images: list[np.ndarray] = []  # only around the attract screen
@@ -314,8 +314,6 @@ class VisitController(QObject):
             # vision's visit goes on): a newcomer, with a visit of their own.
             self._next_person(result.visit_id)
         in_view = self._primary_in_view(result)
-        if in_view:
-            self._visitor_seen_at = self._clock()
         camera_visit = self.visit_id is not None and not self.manual
         if camera_visit and not in_view and self._face_in_view:
             self.view.show_emotion(None)  # "Looking for you…", not a stale reading
@@ -368,26 +366,26 @@ class VisitController(QObject):
         than `vision.visit_grace_s`), and it is known to be someone else
         (`VisionResult.someone_else`: its face descriptor over 0.5 from theirs before the
         gap, `kiosk.vision.face_identity`; with `vision.identity_check` off, looks under
-        `vision.switch_similarity`), and nobody touched the screen while they were out of
-        view (the toucher's face is theirs, as for a picked mood, within
-        `MANUAL_ADOPT_S`). Without descriptors, a face not known either way by its looks
-        goes on in the visit, read afresh: the looks of one person after a head turn
-        and of two people overlap too much to end a visit on them. Within the grace, vision asks the
-        same of a face that follows the visitor's lost track (`new_person`); before,
-        past it any face went on in the visit and saw "For you" pages made from the
-        previous shopper's likes. A picked mood's owner is `_face_after_pick`'s to
-        decide; with the switch check off the camera cannot tell faces apart, except a
-        face vision saw beside the visitor (a bystander who stayed: `new_person` on
-        the frame its vision visit starts)."""
+        `vision.switch_similarity`), whether or not the screen was touched while nobody
+        was in view: a touch keeps the visit from ending (`_check_idle`), but says
+        nothing of whose face comes next. (Until 2026-12-02 a touch within
+        `MANUAL_ADOPT_S` made any face the toucher's: with Next tapped every 2.3 s, three
+        different people shared one visit, its likes and its "For you" pages, and the
+        taps held each newcomer's mood off the page.) Without descriptors, a face not
+        known either way by its looks goes on in the visit, read afresh: the looks of
+        one person after a head turn and of two people overlap too much to end a visit
+        on them. Within the grace, vision asks the same of a face that follows the
+        visitor's lost track (`new_person`); before, past it any face went on in the
+        visit and saw "For you" pages made from the previous shopper's likes. A picked
+        mood's owner is `_face_after_pick`'s to decide; with the switch check off the
+        camera cannot tell faces apart, except a face vision saw beside the visitor (a
+        bystander who stayed: `new_person` on the frame its vision visit starts)."""
         if self.manual:
             return False
         if result.new_person:  # vision saw this face beside the visitor: not them back
             return True
-        if self.settings.vision.switch_similarity <= 0 or not result.someone_else:
-            return False  # not known to be someone else: the visit goes on, read afresh
-        touched_unseen = (self._last_tap > self._visitor_seen_at
-                          and self._clock() - self._last_tap <= MANUAL_ADOPT_S)
-        return not touched_unseen
+        # not known to be someone else: the visit goes on, read afresh
+        return self.settings.vision.switch_similarity > 0 and result.someone_else
 
     def _face_after_pick(self, vision_visit: str, returning: bool) -> None:
         """A face arrived that is not the one in view when the mood was picked: the

@@ -2,9 +2,10 @@
 vision starts a visit of its own for it) goes on in the visitor's visit only when it
 is not known to be someone else: a face clearly unlike theirs before the gap
 (`someone_else`) is a newcomer, with a visit of their own, so they never see "For you"
-pages made from the previous shopper's likes, unless the screen was touched while they
-were out of view. A face only somewhat like theirs (neither `returning` nor
-`someone_else`: one person after a head turn can score 0.75) goes on in the visit."""
+pages made from the previous shopper's likes, even when the screen was touched while
+nobody was in view (`tests/controllers/test_taps_and_newcomers.py`). A face only
+somewhat like theirs (neither `returning` nor `someone_else`: one person after a head
+turn can score 0.75) goes on in the visit."""
 
 from __future__ import annotations
 
@@ -84,18 +85,6 @@ def test_the_visitor_back_looking_like_themselves_keeps_the_visit(parts: Parts) 
     assert controller.visit_id == a and backend.ended == []
     controller.on_next()
     assert backend.pages[-1][0] == a and view.last("set_mode")[1]  # For you still open
-
-
-def test_a_face_after_a_touch_while_nobody_was_in_view_is_the_toucher(parts: Parts) -> None:
-    """Someone touched the screen while the camera saw nobody: the face that comes next
-    is taken to be theirs (as for a picked mood, `MANUAL_ADOPT_S`), even in another pose."""
-    controller, _, backend, clock = parts
-    a = a_likes_then_leaves(parts)
-    clock.now += 1
-    controller.on_next()
-    clock.now += 2
-    controller.on_vision_result(result("a2", None, started=True, someone_else=True))
-    assert controller.visit_id == a and backend.ended == []
 
 
 def test_a_face_only_somewhat_like_the_visitor_goes_on_in_the_visit(parts: Parts) -> None:
