@@ -344,6 +344,7 @@ class Kiosk:
         w.mode_requested.connect(c.on_mode)
         w.mood_picked.connect(c.on_mood_picked)
         w.user_activity.connect(c.on_user_activity)
+        w.main_screen_visible.connect(c.on_main_screen_visible)
         # a visitor can pick a mood by hand before vision is ready: a touch ends the
         # indexing's pauses, so that page does not wait on them
         w.user_activity.connect(self.index_pacer.settle)

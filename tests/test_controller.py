@@ -223,6 +223,9 @@ class FakeView(View):
     def open_mood_picker(self) -> None:
         self._record("open_mood_picker")
 
+    def close_mood_picker(self) -> None:
+        self._record("close_mood_picker")
+
     def last(self, name: str) -> tuple[Any, ...]:
         """The arguments of the last call of `name` (IndexError if it was never called)."""
         return [args for n, args in self.calls if n == name][-1]

@@ -99,6 +99,11 @@ class VisitView(Protocol):
         "something went wrong") goes, so the next person never reads it."""
     def show_waiting(self, reason: str) -> None: ...
     def open_mood_picker(self) -> None: ...
+    def close_mood_picker(self) -> None:
+        """The mood picker, if it is on screen, gives way to the main screen (the visit's
+        page): the camera read the mood Next opened it for, its visit ended, or nobody
+        touched the screen for `[app] idle_timeout_s`. It stays while it is the only way
+        to a page (no camera, or vision cannot read moods yet)."""
 
 
 class AdminView(Protocol):

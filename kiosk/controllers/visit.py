@@ -34,12 +34,17 @@ Flow:
 * nobody in view and no touch for `idle_timeout_s` → the visit ends (likes and
   "For you" are forgotten), vision state is reset and the attract screen shows;
 * Next → the next page (no repeats within the visit); with no emotion yet →
-  the mood picker; Like → the card shows "Saving…" until the event queue commit
-  returns, then "Liked" (or the like is reported not saved and can be tapped
-  again), then it is learned; a second tap is ignored;
+  the mood picker, which gives way to the page when the camera reads the mood; any
+  picker closes when its visit ends (a newcomer sees their own page) or after
+  `idle_timeout_s` with no touch (`VisitView.close_mood_picker`); Like → the card
+  shows "Saving…" until the event queue commit returns, then "Liked" (or the like is
+  reported not saved and can be tapped again), then it is learned; a second tap is
+  ignored;
 * a page that leaves the screen within `GLANCE_S` (1 s) of being drawn (Next, a new
   mood, the toggle, a newcomer, the visit's end) was not looked at: no
-  impression-only event for it (a liked page's impression rides on its like);
+  impression-only event for it (a liked page's impression rides on its like); the
+  second counts only while the main screen shows the page (`on_main_screen_visible`:
+  not behind the mood picker or the admin panel);
 * no page after `WAIT_EXPLAIN_S` on the main screen → the view is told why
   (`show_waiting`: nobody in view, mood not read yet, slow, or failed);
 * vision's models still loading `VISION_GRACE_S` after start (a first start under
@@ -221,7 +226,15 @@ class VisitController(QObject):
         # the page on screen is being replaced (a page was asked for): its cards take
         # no likes, so none is saved for an image that then leaves unconfirmed
         self._page_leaving = False
-        self._page_drawn_at = float("-inf")  # when the page on screen was drawn
+        # impressions: a page counts once on screen (the main screen shown, not covered
+        # by the mood picker or the admin panel) for `GLANCE_S` at a stretch
+        self._main_visible = True  # the view's main screen is on screen
+        self._page_on_screen_since: float | None = None  # this stretch (None: hidden)
+        self._page_looked_at = False  # an earlier stretch lasted `GLANCE_S`
+        # the picker was opened by Next before the camera read a mood: that reading
+        # closes it (`_set_emotion`)
+        self._picker_for_mood = False
+        self._picker_idle_closed = False  # closed after no touch (until the next touch)
         self._last_activity = clock()
         self._last_tap = float("-inf")  # the last touch of the screen (not a face)
         self._last_seq = -1
@@ -478,6 +491,7 @@ class VisitController(QObject):
             self._begin_visit(uuid.uuid4().hex)
         self.manual = True
         self._manual_face = self._vision_visit  # None: picked with nobody in view
+        self._picker_for_mood = False
         self._shown_ask = None  # the picker left the main screen without its page
         self._wake()
         self._set_emotion(EmotionReading(emotion, 1.0, {emotion: 1.0}, source="manual"))
@@ -493,6 +507,7 @@ class VisitController(QObject):
             self._request_page()
         else:
             log.info("Next with no mood yet: the mood picker")
+            self._picker_for_mood = True  # the camera may read it a moment later
             self.view.open_mood_picker()
 
     @Slot(str)
@@ -574,6 +589,8 @@ class VisitController(QObject):
             # replaced it, and when none came (the catalog folder unmounted) the
             # newcomer saw the last shopper's page and "Liked" hearts for minutes.
             self.view.clear_page()
+            # a picker opened in this visit is not the next visitor's: their page shows
+            self.view.close_mood_picker()
             log.info("visit %s ended", self.visit_id)
             # the page on screen: one still loading gets no impression (issue 18), nor
             # one drawn less than GLANCE_S ago (a newcomer stepped in at once)
@@ -588,6 +605,7 @@ class VisitController(QObject):
         self.page = None
         self.manual = False
         self._manual_face = None
+        self._picker_for_mood = False
         self._mood_hold.reset()
         self._unshown_reading = None
         self._page_leaving = False  # no page on screen (cleared above) to take likes
@@ -626,6 +644,14 @@ class VisitController(QObject):
         if self.visit_id is not None:
             self.emotion_changed.emit(self.visit_id, reading.emotion.value)
         self._show_reading(reading)
+        if self._picker_for_mood and reading.source != "manual":
+            # Next opened the picker a moment before the mood settled: the page of the
+            # read mood is the answer (before, the picker stayed the whole visit, and the
+            # next visitor's first tap picked a mood)
+            log.info("the camera read the mood Next opened the picker for: the picker "
+                     "gives way to the page")
+            self._picker_for_mood = False
+            self.view.close_mood_picker()
         self._request_page()
 
     def _request_page(self) -> None:
@@ -654,8 +680,29 @@ class VisitController(QObject):
         )
 
     def _glanced(self) -> bool:
-        """The page on screen was drawn less than `GLANCE_S` ago (not looked at)."""
-        return self.page is not None and self._clock() - self._page_drawn_at < GLANCE_S
+        """The page on screen was not looked at: never on screen for `GLANCE_S` at a
+        stretch (drawn less than that ago, or behind the mood picker or the admin panel
+        and replaced, or left, before the main screen was shown long enough)."""
+        if self.page is None or self._page_looked_at:
+            return False
+        since = self._page_on_screen_since
+        return since is None or self._clock() - since < GLANCE_S
+
+    @Slot(bool)
+    def on_main_screen_visible(self, visible: bool) -> None:
+        """The view's main screen came on screen, or another (the mood picker, the admin
+        panel, the attract screen) covers it: a page's time on screen, which makes it an
+        impression (`_glanced`), counts only while it is shown. Before, a page drawn
+        behind the picker or the admin panel was queued as an impression (items shown
+        and not chosen) though nobody could see it."""
+        if visible == self._main_visible:
+            return
+        self._main_visible = visible
+        if visible:
+            self._page_on_screen_since = self._clock() if self.page is not None else None
+            return
+        self._page_looked_at = self.page is not None and not self._glanced()
+        self._page_on_screen_since = None
 
     def _pass_over_glanced(self) -> None:
         """The page on screen is being replaced: one drawn less than `GLANCE_S` ago gets
@@ -728,9 +775,12 @@ class VisitController(QObject):
         self._page_error = ""
         self.page = result.page
         self._shown_ask = self._asked
-        self._page_drawn_at = self._clock()
+        self._page_on_screen_since = self._clock() if self._main_visible else None
+        self._page_looked_at = False
         self._page_leaving = False  # the view's new page takes likes
-        log.info("page %d shown: %s, %s, %d items%s", result.page.index,
+        log.info("page %d %s: %s, %s, %d items%s", result.page.index,
+                 "shown" if self._main_visible
+                 else "drawn behind another screen (seen once the main screen shows)",
                  result.page.emotion.value, result.page.mode, len(result.page.items),
                  f" ({result.page.note})" if result.page.note else "")
         self.view.show_page(result.page, result.images)
@@ -890,6 +940,7 @@ class VisitController(QObject):
         """The screen was touched (activity, and who picked a mood is near)."""
         self._touch()
         self._last_tap = self._last_activity
+        self._picker_idle_closed = False
 
     def _wake(self) -> None:
         if self.attract:
@@ -937,6 +988,11 @@ class VisitController(QObject):
             self._enter_attract()
         elif not self._attract_images and self._attract_due():
             self._fetch_attract()  # ready when the idle timeout brings the attract screen
+        if (not self.attract and not self._picker_idle_closed
+                and self._clock() - self._last_tap >= self.settings.app.idle_timeout_s):
+            # a picker nobody touches (faces in view keep the visit, not the picker)
+            self._picker_idle_closed = True
+            self.view.close_mood_picker()
         self._check_vision_grace()
         self._check_waiting()
 

@@ -149,3 +149,6 @@ class ViewAdapter:
 
     def open_mood_picker(self) -> None:
         self.window.open_mood_picker()
+
+    def close_mood_picker(self) -> None:
+        self.window.close_mood_picker()

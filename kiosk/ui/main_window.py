@@ -108,6 +108,8 @@ class MainWindow(QWidget):
                                           (toggle); "auto" is never emitted by the toggle
         mood_picked(str emotion)          Emotion value, e.g. "HAPPY"
         mood_picker_requested()           the visitor opened the mood picker
+        main_screen_visible(bool)         the main screen (the visitor's page) came on
+                                          screen (True) or another covers it (False)
         admin_action_requested(str)       AdminAction value ("exit", "restart",
                                           "reload_catalog", "flush_events",
                                           "review_images", "audience")
@@ -125,6 +127,7 @@ class MainWindow(QWidget):
     mode_requested = Signal(str)
     mood_picked = Signal(str)
     mood_picker_requested = Signal()
+    main_screen_visible = Signal(bool)
     admin_action_requested = Signal(str)
     approve_requested = Signal(str)
     reject_requested = Signal(str)
@@ -489,6 +492,8 @@ class MainWindow(QWidget):
 
     def _on_screen_changed(self, _index: int) -> None:
         self.touch_guard.screen_changed()
+        # a page counts as seen only while the main screen shows it (impressions)
+        self.main_screen_visible.emit(self.current_screen() is Screen.MAIN)
         # main and attract carry their own notice; every other screen shows the footer
         self._footer.setVisible(self.current_screen() not in OWN_PRIVACY_NOTICE)
         self._fit_footer()
@@ -510,6 +515,15 @@ class MainWindow(QWidget):
             self._mood_return = here
         self._show(Screen.MOOD)
         self.mood_picker_requested.emit()
+
+    def close_mood_picker(self) -> None:
+        """The picker gives way to the main screen, where the visit's page is (the
+        camera read the mood, the visit ended, nobody touched it for a while): not while
+        only the picker works (no camera, or no mood reading yet), nor on another screen.
+        Before, a picker nobody closed stayed on top for whole visits of other people,
+        their pages drawn unseen behind it and their first tap taken as a mood."""
+        if self.current_screen() is Screen.MOOD and not self._mood_only():
+            self._show(Screen.MAIN)
 
     def _on_mood_picked(self, emotion: str) -> None:
         self.main.clear_page()

@@ -1,0 +1,127 @@
+"""The mood picker does not outlive its visit, and a page hidden behind it (or the admin
+panel) is no impression until the shopper can see it.
+
+Tester round 13: Next tapped 0.2 s into a newcomer's visit, before their mood settled,
+opened the picker; the mood settled 0.1 s later, its page was drawn behind the picker,
+which stayed the whole visit and the next one; the next person's first tap picked a
+mood. Those hidden pages were queued as impressions (items shown and not chosen)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk.config import load_settings
+from kiosk.controllers.visit import GLANCE_S, VisitController
+from kiosk.domain import Emotion, Page
+from kiosk.testing import FakeClock
+from tests.controllers.test_picked_mood_owner import swapped
+from tests.test_controller import FakeBackend, FakeView, Parts, SyncWorker, result
+
+
+class Backend(FakeBackend):
+    """Keeps the page each visit ended with (None: no impression for it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ended_with: list[Page | None] = []
+
+    def end_visit(self, visit_id: str, shown: Page | None) -> None:
+        super().end_visit(visit_id, shown)
+        self.ended_with.append(shown)
+
+
+@pytest.fixture
+def parts(qtbot: QtBot) -> Iterator[Parts]:
+    settings = load_settings(env={}, overrides={"app.idle_timeout_s": "20"})
+    view, backend, clock = FakeView(), Backend(), FakeClock()
+    controller = VisitController(settings, view, SyncWorker(), backend, clock=clock)
+    controller.start()
+    yield controller, view, backend, clock
+    controller.stop()
+
+
+def test_a_picker_opened_by_next_gives_way_when_the_camera_reads_the_mood(
+        parts: Parts) -> None:
+    controller, view, backend, clock = parts
+    controller.on_vision_result(result("v1", None, started=True))  # mood not read yet
+    clock.advance(0.2)
+    controller.on_next()
+    assert view.count("open_mood_picker") == 1
+    closed = view.count("close_mood_picker")
+    clock.advance(0.1)
+    controller.on_vision_result(result("v1", Emotion.SAD))
+    assert view.count("close_mood_picker") == closed + 1  # old code: the picker stayed
+    assert backend.pages[-1][1] is Emotion.SAD
+    # a later mood change does not close a picker the visitor opened themselves
+    closed = view.count("close_mood_picker")
+    clock.advance(3)
+    controller.on_user_activity()  # "Choose my mood" (the window opens the picker)
+    controller.on_vision_result(result("v1", Emotion.HAPPY))
+    assert view.count("close_mood_picker") == closed
+
+
+def test_a_new_visitor_closes_the_picker_of_the_visit_before(parts: Parts) -> None:
+    controller, view, _backend, clock = parts
+    controller.on_vision_result(result("v1", Emotion.CALM, started=True))
+    controller.on_user_activity()  # "Choose my mood", then the visitor walks away
+    closed = view.count("close_mood_picker")
+    clock.advance(4)
+    controller.on_vision_result(swapped("v1", Emotion.SURPRISED))  # someone else
+    assert controller.visit_id != "v1"
+    assert view.count("close_mood_picker") == closed + 1  # old code: stayed on top
+
+
+def test_a_picker_nobody_touches_closes_after_the_idle_timeout(parts: Parts) -> None:
+    """Faces in view keep the visit going, not an untouched picker."""
+    controller, view, _backend, clock = parts
+    controller.on_vision_result(result("v1", Emotion.CALM, started=True))
+    controller.on_user_activity()  # "Choose my mood"
+    closed = view.count("close_mood_picker")
+    for _ in range(19):
+        clock.advance(1)
+        controller.on_vision_result(result("v1", Emotion.CALM))
+        controller._check_idle()
+    assert view.count("close_mood_picker") == closed
+    clock.advance(1)
+    controller._check_idle()
+    assert view.count("close_mood_picker") == closed + 1  # old code: never
+    assert controller.visit_id == "v1"  # the visit goes on, its page shown
+    clock.advance(5)
+    controller._check_idle()
+    assert view.count("close_mood_picker") == closed + 1  # once, until the next touch
+
+
+def test_a_page_drawn_behind_another_screen_counts_from_when_it_shows(
+        parts: Parts) -> None:
+    controller, _view, backend, clock = parts
+    controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
+    first = controller.page
+    clock.advance(5)
+    controller.on_main_screen_visible(False)  # the admin panel (or the picker)
+    controller.on_vision_result(result("v1", Emotion.SAD))
+    hidden = controller.page
+    assert hidden is not None and hidden is not first
+    assert first not in backend.discarded  # seen 5 s: its impression stands
+    clock.advance(30)  # 30 s drawn, none of it on screen
+    controller.on_main_screen_visible(True)
+    clock.advance(GLANCE_S / 2)
+    controller.on_vision_result(result("v1", Emotion.CALM))
+    assert hidden in backend.discarded  # old code: an impression (drawn 30 s before)
+    seen = controller.page
+    clock.advance(GLANCE_S * 2)  # on screen long enough, then covered and back
+    controller.on_main_screen_visible(False)
+    clock.advance(10)
+    controller.on_main_screen_visible(True)
+    clock.advance(GLANCE_S / 4)
+    controller.on_next()
+    assert seen is not None and seen not in backend.discarded
+    # the visit ends with its page hidden since it was drawn: no impression
+    controller.on_main_screen_visible(False)
+    clock.advance(5)
+    controller.on_vision_result(result("v1", Emotion.ANGRY))
+    clock.advance(60)
+    controller._end_visit(keep_screen=False)
+    assert isinstance(backend, Backend) and backend.ended_with == [None]  # old code: the page
