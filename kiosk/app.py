@@ -571,17 +571,15 @@ class Kiosk:
             identity=(self.identity_service.summary() if self.identity_service is not None
                       else ""),
             disk_free_mb=free_mb(self.settings.data_dir),
-            fleet=self._fleet_line(),
+            fleet=self._fleet_status(),
         )
 
-    def _fleet_line(self) -> str:
-        """The fleet metrics uploader's one-liner ("" when [fleet] is off or not open
-        yet): the panel said nothing while CloudWatch could not be reached (tester
-        round 12), only Personalize's last upload error."""
-        from kiosk.events.upload_status import summary_line
-
+    def _fleet_status(self) -> dict[str, object] | None:
+        """The fleet metrics uploader's status (None when [fleet] is off or not open
+        yet; memory reads): the panel said nothing while CloudWatch could not be
+        reached (tester round 12), only Personalize's last upload error."""
         publisher = self.fleet_publisher
-        return "" if publisher is None else summary_line(publisher.uploader.status())
+        return None if publisher is None else publisher.uploader.status().to_dict()
 
     def status(self) -> KioskStatus:
         """A status snapshot from the GUI thread (the back end's part read here too:

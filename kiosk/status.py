@@ -116,7 +116,9 @@ class AppStatus:
     history: Mapping[str, object] = field(default_factory=dict)  # CrashInfo.as_status()
     rekognition: str = ""  # the fallback's one-liner ("" when off)
     identity: str = ""  # the identity service's one-liner ("" when off)
-    fleet: str = ""  # the fleet metrics uploader's one-liner ("" when [fleet] is off)
+    # the fleet metrics uploader's `UploaderStatus.to_dict()` (None when [fleet] is off);
+    # the panel words it (`kiosk.ui.admin_status.fleet_text`)
+    fleet: Mapping[str, object] | None = None
     disk_free_mb: float | None = None  # the data folder's disk (one statvfs), None: unknown
 
     def as_dict(self) -> dict[str, object]:
@@ -137,8 +139,8 @@ class AppStatus:
             out["Rekognition"] = self.rekognition
         if self.identity:
             out["identity"] = self.identity
-        if self.fleet:
-            out["fleet metrics"] = self.fleet
+        if self.fleet is not None:
+            out["fleet metrics"] = dict(self.fleet)
         if self.disk_free_mb is not None:
             out["disk_free_mb"] = round(self.disk_free_mb, 1)
         return out

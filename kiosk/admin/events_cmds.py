@@ -21,6 +21,7 @@ from kiosk.events.downgrade import OLDEST, downgrade
 from kiosk.events.queue import EventQueue
 from kiosk.events.records import RecordKind
 from kiosk.events.uploader import Uploader
+from kiosk.storage import sqlite as store
 
 
 def register(subparsers: Any) -> None:
@@ -74,9 +75,10 @@ def add_downgrade(sub: Any, what: str, func: Any, oldest: int = OLDEST,
     down.set_defaults(func=func)
 
 
-def run_downgrade(command: str, path: Any, what: str, to: int) -> int:
-    """`kiosk-admin <command>`: downgrade the queue file at `path`, print what it did."""
-    return report_downgrade(command, lambda: downgrade(path, to, what))
+def run_downgrade(command: str, path: Any, what: str, to: int, users: str) -> int:
+    """`kiosk-admin <command>`: downgrade the queue file at `path`, print what it did;
+    `users`: who else may have it open (named when it is in use)."""
+    return report_downgrade(command, lambda: downgrade(path, to, what, users))
 
 
 def no_file_to_roll_back(command: str, path: Path, what: str, data_dir: Path,
@@ -84,14 +86,17 @@ def no_file_to_roll_back(command: str, path: Path, what: str, data_dir: Path,
     """None when `path` is there (downgrade it); else the exit status after saying why
     not: a data folder that does not exist is a wrong --data-dir / --config (1); a
     folder without the file has nothing to roll back (0: an older kiosk starts a new
-    one). `off`: why the kiosk keeps no such file ("fleet is off"), if it does not."""
+    one). `off`: the setting that is false in these settings, so the kiosk keeps no
+    such file ("[fleet] enabled"); "" when it is on. The three downgrades say the same."""
     if path.is_file():
         return None
     if not data_dir.is_dir():
         print(f"kiosk-admin {command}: the data folder {data_dir} does not exist; check "
               "--data-dir / --config", file=sys.stderr)
         return 1
-    print(f"no {what} at {path}{f' ({off})' if off else ''}: nothing to roll back")
+    why = (f"the kiosk keeps none: {off} = false in these settings" if off
+           else "the kiosk creates it at its first start")
+    print(f"no {what} at {path}: nothing to roll back ({why})")
     return 0
 
 
@@ -121,13 +126,18 @@ def _open(args: argparse.Namespace, *, upgrade: bool = True) -> EventQueue:
     `upgrade=False` for a command that only reads: the file is opened read-only at its
     own version, so a queue rolled back for an older kiosk stays rolled back.
 
-    Raises NoQueueError when the file does not exist: an operator command never creates
-    an empty queue in a folder the kiosk does not use."""
+    Raises NoQueueError when the file does not exist, or is empty (0 bytes: it holds
+    nothing, and is left so): an operator command never creates or sets up a queue in
+    a folder the kiosk does not use."""
     settings = _settings(args)
     if not settings.events_db.is_file():
         raise NoQueueError(
             f"no event queue at {settings.events_db}; check --data-dir / --config "
             "(the kiosk creates the queue on its first start)")
+    if store.is_empty(settings.events_db):
+        raise NoQueueError(
+            f"the event queue {settings.events_db} is empty (0 bytes): nothing queued; "
+            "the kiosk sets it up at its next start (check --data-dir / --config)")
     return EventQueue.from_settings(settings, recover=False, upgrade=upgrade)
 
 
@@ -138,11 +148,11 @@ def _print_json(data: Any) -> None:
 def cmd_downgrade(args: argparse.Namespace) -> int:
     settings = _settings(args)
     missing = no_file_to_roll_back(
-        "events downgrade", settings.events_db, "event queue", settings.data_dir,
-        "the kiosk creates it on its first start")
+        "events downgrade", settings.events_db, "event queue", settings.data_dir)
     if missing is not None:
         return missing
-    return run_downgrade("events downgrade", settings.events_db, "the event queue", args.to)
+    return run_downgrade("events downgrade", settings.events_db, "the event queue", args.to,
+                         "the kiosk, or kiosk-admin events flush")
 
 
 def cmd_status(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from kiosk.admin.events_cmds import add_downgrade, no_file_to_roll_back, run_downgrade
 from kiosk.config import Settings
+from kiosk.storage.sqlite import is_empty
 
 if TYPE_CHECKING:
     from kiosk.events.queue import EventQueue
@@ -107,6 +108,10 @@ def _no_queue(settings: Settings) -> str | None:
     commands never create it (an empty file in a folder the kiosk does not use)."""
     path = settings.metrics_db
     if path.is_file():
+        if is_empty(path):  # left as it is: opening it would write a header into it
+            return (f"the metrics queue {path} is empty (0 bytes): nothing queued; the "
+                    "kiosk sets it up at its next start with [fleet] enabled = true "
+                    "(check --config / --data-dir)")
         return None
     if not settings.fleet.enabled:
         return (f"no metrics queue at {path}: [fleet] enabled = false in these settings, so "
@@ -160,7 +165,8 @@ def cmd_downgrade(args: argparse.Namespace) -> int:
     settings = _settings(args)
     missing = no_file_to_roll_back(
         "fleet downgrade", settings.metrics_db, "metrics queue", settings.data_dir,
-        "" if settings.fleet.enabled else "fleet is off")
+        "" if settings.fleet.enabled else "[fleet] enabled")
     if missing is not None:
         return missing
-    return run_downgrade("fleet downgrade", settings.metrics_db, "the metrics queue", args.to)
+    return run_downgrade("fleet downgrade", settings.metrics_db, "the metrics queue", args.to,
+                         "the kiosk, or kiosk-admin fleet queue / retry-dead")

@@ -19,6 +19,7 @@ from typing import Any
 
 from kiosk.admin.events_cmds import add_downgrade, no_file_to_roll_back, report_downgrade
 from kiosk.config import Settings
+from kiosk.storage.sqlite import is_empty
 
 
 def register(subparsers: Any) -> None:
@@ -79,6 +80,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not path.is_file():
         return _fail(args, f"no analytics database at {path}; run the kiosk first, or point "
                      "--data-dir / --config at the data folder it used", 1)
+    if is_empty(path):  # left as it is: opening it may write a header into it
+        return _fail(args, f"the analytics database {path} is empty (0 bytes): nothing "
+                     "recorded yet; the kiosk sets it up at its next start", 1)
     try:
         store = AnalyticsStore(path, k=settings.analytics.k_anonymity, read_only=True)
     except AnalyticsError as exc:
@@ -114,7 +118,7 @@ def cmd_downgrade(args: argparse.Namespace) -> int:
     settings = settings_of(args)
     missing = no_file_to_roll_back(
         "analytics downgrade", settings.analytics_db, "analytics database", settings.data_dir,
-        "" if settings.analytics.enabled else "analytics is off")
+        "" if settings.analytics.enabled else "[analytics] enabled")
     if missing is not None:
         return missing
     return report_downgrade("analytics downgrade", lambda: downgrade(

@@ -43,9 +43,12 @@ class Downgraded:
     version: int
     k: int
     pending: Mix | None = None
+    nothing: str = ""  # why the file holds nothing to roll back (empty), if it does not
 
     def summary(self) -> str:
         """The line `kiosk-admin analytics downgrade` prints."""
+        if self.nothing:
+            return self.nothing
         what = SCHEMA.what
         if self.found == self.version:
             return f"{what} {self.path} is version {self.found} already: nothing to do"
@@ -67,7 +70,8 @@ class Downgraded:
 
 def downgrade(path: str | Path, to: int = OLDEST, k: int = 5) -> Downgraded:
     """Take the analytics database at `path` back to version `to` (one already there
-    or older is left alone: `found` says); `k` is `[analytics] k_anonymity`. Raises
+    or older is left alone: `found` says; one that holds nothing, not even opened:
+    `nothing` says); `k` is `[analytics] k_anonymity`. Raises
     AnalyticsError with what to do: no such file, a version this build does not know
     (too new, or `to` older than `OLDEST`), the file in use (AnalyticsBusyError: stop
     the kiosk first) or unreadable."""
@@ -76,6 +80,8 @@ def downgrade(path: str | Path, to: int = OLDEST, k: int = 5) -> Downgraded:
     try:
         conn, found = open_for_step_down(path, what, to, OLDEST, LATEST)
     except Refused as exc:
+        if exc.kind == "empty":
+            return Downgraded(path, 0, 0, k, nothing=str(exc))
         raise AnalyticsError(str(exc)) from None
     try:
         if found <= to:

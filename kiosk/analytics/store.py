@@ -88,6 +88,15 @@ class AnalyticsError(KioskError):
     """The analytics database cannot be opened or written; the message says what to do."""
 
 
+def _has_buckets(conn: sqlite3.Connection) -> bool:
+    """Whether the file has the `buckets` table (a version-0 file of older code does)."""
+    try:
+        return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                            "name = 'buckets'").fetchone() is not None
+    except sqlite3.Error:
+        return True  # the reads themselves name the problem
+
+
 class AnalyticsStore:
     """Read and write buckets and mixes in `path`; one connection per thread.
 
@@ -109,6 +118,11 @@ class AnalyticsStore:
                 self.version = user_version(conn)
             except KioskError as exc:  # missing, newer, damaged
                 raise AnalyticsError(str(exc)) from exc
+            if self.version == 0 and not _has_buckets(conn):  # nothing to read
+                conn.close()
+                raise AnalyticsError(
+                    f"{SCHEMA.what} {self.path} has no tables (version 0): nothing recorded "
+                    "yet; the kiosk sets it up at its next start")
             self._keep(conn)
             return
         try:

@@ -44,9 +44,12 @@ class Downgraded:
     version: int
     pending: int
     dead: int
+    nothing: str = ""  # why the file holds nothing to roll back (empty), if it does not
 
     def summary(self) -> str:
         """The line `kiosk-admin … downgrade` prints."""
+        if self.nothing:
+            return self.nothing
         kept = f"{self.pending} pending and {self.dead} dead-lettered record(s)"
         if self.found == self.version:
             return (f"{self.what} {self.path} is version {self.found} already: nothing "
@@ -56,9 +59,12 @@ class Downgraded:
                 "at its next start)")
 
 
-def downgrade(path: str | Path, to: int = OLDEST, what: str = WHAT) -> Downgraded:
+def downgrade(path: str | Path, to: int = OLDEST, what: str = WHAT,
+              users: str = "the kiosk, or kiosk-admin events flush") -> Downgraded:
     """Take the queue file at `path` back to version `to` (one already there or older
-    is left alone: `found` says). `what` names it in messages ("the metrics queue").
+    is left alone: `found` says; one that holds nothing, not even opened: `nothing`
+    says). `what` names it in messages ("the metrics queue"), `users` who else may
+    hold it open ("the kiosk, or kiosk-admin fleet retry-dead").
     Raises EventsError with what to do: no such file, a version this build
     does not know (too new, or `to` older than `OLDEST`), the file in use
     (QueueBusyError: stop the kiosk first) or unreadable."""
@@ -66,11 +72,13 @@ def downgrade(path: str | Path, to: int = OLDEST, what: str = WHAT) -> Downgrade
     try:
         conn, found = open_for_step_down(path, what, to, OLDEST, LATEST)
     except Refused as exc:
+        if exc.kind == "empty":
+            return Downgraded(what, path, 0, 0, 0, 0, nothing=str(exc))
         raise _ERRORS.get(exc.kind, EventsError)(str(exc)) from None
     try:
         if found > to:
             try:
-                require_only(conn, what, path, "the kiosk, or kiosk-admin events flush")
+                require_only(conn, what, path, users)
             except Refused as exc:
                 raise QueueBusyError(str(exc)) from None
             step_down(conn, found, to, DOWNGRADES)

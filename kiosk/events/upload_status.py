@@ -63,39 +63,6 @@ class UploaderStatus:
         return out
 
 
-def summary_line(status: UploaderStatus) -> str:
-    """One line for the admin panel's "Other" list (memory only): what is waiting and
-    whether it goes out, e.g. "all sent (last 14:05)", "3 waiting; offline, no upload
-    since 14:05; last error: …", "blocked (credentials or permissions): …"."""
-    def clock(at: float | None) -> str:
-        return time.strftime("%H:%M", time.localtime(at)) if at else "this start"
-
-    parts: list[str] = []
-    if status.disk_full:
-        parts.append(f"cannot queue: {status.disk_full}")
-    failing = status.last_error is not None and (
-        status.last_success_at is None
-        or (status.last_error_at or 0.0) > status.last_success_at)
-    if status.pending == 0 and not failing:
-        sent = "all sent" + (f" (last {clock(status.last_success_at)})"
-                             if status.last_success_at else "")
-        return "; ".join([sent, *parts])
-    parts.insert(0, f"{status.pending} waiting" if status.pending else "nothing waiting")
-    if status.state is UploaderState.BLOCKED:
-        parts.append("blocked (credentials or permissions): an operator must act")
-    elif failing:
-        how = {UploaderState.OFFLINE: "offline", UploaderState.BACKOFF: "retrying"}.get(
-            status.state, "failing")
-        if status.retry_in_s:
-            how += f" in {status.retry_in_s:.0f} s"
-        parts.append(f"{how}, no upload since {clock(status.last_success_at)}")
-    else:
-        parts.append(str(status.state.value))
-    if failing and status.last_error:
-        parts.append(f"last error: {status.last_error}")
-    return "; ".join(parts)
-
-
 class UploaderStatusMixin(QueueConnection):
     """The status record's side of the queue; see the module docstring."""
 

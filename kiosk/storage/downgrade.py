@@ -7,6 +7,10 @@ leaving the write-ahead log mode needs the only connection, so asking for it is 
 test. `step_down` applies the steps and sets the version in one transaction, so a
 failure leaves the file as it was, and puts the file back in WAL mode as the kiosk
 keeps it. The next start of a newer build upgrades the file again.
+
+A file that holds nothing (0 bytes, or a database without a table: version 0) has
+nothing to roll back; a 0-byte file is never opened (SQLite would write its header
+into it), so it is left exactly as it was (`Refused`, kind "empty").
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ IN_USE_WAIT_S = 2.0  # how long a busy file is waited for before it counts as in
 
 class Refused(Exception):
     """A downgrade this file cannot have, with what to do; `kind` says which check:
-    "missing" (no such file), "version" (`to` out of reach), "unreadable", "newer"
+    "missing" (no such file), "empty" (it holds nothing: nothing to roll back, not an
+    error), "version" (`to` out of reach), "unreadable", "newer"
     (a version this build does not know) or "busy" (another process has it open).
     Each store's `downgrade` turns it into its own error type."""
 
@@ -39,10 +44,12 @@ def open_for_step_down(path: Path, what: str, to: int, oldest: int,
                        latest: int) -> tuple[sqlite3.Connection, int]:
     """The file at `path` opened for `step_down` to version `to`, and its version.
     Raises Refused: no such file, `to` outside `oldest`..`latest`, unreadable, or a
-    version newer than `latest`. The caller closes the connection, and before
-    stepping down asks `require_only(conn, …)`."""
+    version newer than `latest`, or "empty" (0 bytes, or no table). The caller closes
+    the connection, and before stepping down asks `require_only(conn, …)`."""
     if not path.is_file():
         raise Refused(f"{what} {path} does not exist; check --data-dir / --config", "missing")
+    if store.is_empty(path):  # before connecting: that writes a header into the file
+        raise Refused(f"{what} {path} is empty (0 bytes): nothing to roll back", "empty")
     if not oldest <= to <= latest:
         raise Refused(f"{what} can be taken back to version {oldest} at the oldest "
                       f"(asked: {to}); move {path} aside for an older kiosk", "version")
@@ -55,11 +62,23 @@ def open_for_step_down(path: Path, what: str, to: int, oldest: int,
     except sqlite3.Error as exc:
         conn.close()
         raise Refused(str(store.translate(exc, path, what)), "unreadable") from None
+    if found == 0 and not _has_tables(conn):
+        conn.close()
+        raise Refused(f"{what} {path} has no tables (version 0): nothing to roll back",
+                      "empty")
     if found > latest:
         conn.close()
         raise Refused(f"{what} {path} is version {found}, newer than this kiosk (knows up "
                       f"to {latest}); downgrade it with the kiosk that wrote it", "newer")
     return conn, found
+
+
+def _has_tables(conn: sqlite3.Connection) -> bool:
+    try:
+        return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                            "LIMIT 1").fetchone() is not None
+    except sqlite3.Error:
+        return True  # the caller's own statements name the problem
 
 
 def require_only(conn: sqlite3.Connection, what: str, path: Path, users: str) -> None:

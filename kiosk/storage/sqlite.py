@@ -233,6 +233,16 @@ def open_store(
     return conn
 
 
+def is_empty(path: str | Path) -> bool:
+    """Whether `path` is a 0-byte file: it holds nothing (SQLite takes it as a new
+    database and writes a header into it at the first connection that may write), so a
+    command that only reads or rolls back leaves it alone."""
+    try:
+        return Path(path).stat().st_size == 0
+    except OSError:
+        return False
+
+
 def user_version(conn: sqlite3.Connection) -> int:
     """The schema version stored in the file (`PRAGMA user_version`)."""
     return int(conn.execute("PRAGMA user_version").fetchone()[0])

@@ -173,6 +173,18 @@ def model_tile(s: Mapping[str, Any]) -> TileText:
 
 
 def network_tile(s: Mapping[str, Any]) -> TileText:
+    fleet = s.get("fleet metrics")
+    if not uploads_configured(s) and isinstance(fleet, Mapping):
+        # Personalize off, [fleet] on: the network is needed for CloudWatch (tester
+        # round 13: the tile said "Not needed" while the fleet could not send)
+        reached = fleet.get("online")
+        return TileText(
+            translate("Admin", "Network"),
+            NA if reached is None else (translate("Admin", "Online") if reached
+                                        else translate("Admin", "Offline")),
+            translate("Admin", "for the fleet metrics (CloudWatch); likes stay on this device"),
+            alert=reached is False,
+        )
     if not uploads_configured(s):
         return TileText(
             translate("Admin", "Network"),
@@ -329,6 +341,48 @@ OTHER_VALUES: dict[str, Callable[[], str]] = {
 }
 
 
+def _clock(at: Any) -> str:
+    """Local HH:MM of epoch seconds `at`."""
+    return time.strftime("%H:%M", time.localtime(float(at)))
+
+
+def fleet_text(f: Mapping[str, Any]) -> str:
+    """The fleet metrics uploader's status (`UploaderStatus.to_dict()`) in one line:
+    "all sent (last 14:05)", or what waits and why: "3 waiting · offline, next try in
+    20 s · nothing sent since 14:05 · last error: …". The error is AWS's own text."""
+    pending = int(f.get("pending") or 0)
+    state = str(f.get("state") or "")
+    error, error_at, sent_at = f.get("last_error"), f.get("last_error_at"), f.get("last_success_at")
+    failing = bool(error) and (sent_at is None or float(error_at or 0.0) > float(sent_at))
+    parts: list[str] = []
+    if pending == 0 and not failing:
+        parts.append(translate("Admin", "all sent (last %1)").replace("%1", _clock(sent_at))
+                     if sent_at else translate("Admin", "all sent"))
+    else:
+        parts.append(translate("Admin", "%1 waiting").replace("%1", str(pending)))
+        if state == "blocked":
+            parts.append(translate("Admin", "AWS refused the credentials or permissions"))
+        elif failing:
+            how = {"offline": translate("Admin", "offline"),
+                   "backoff": translate("Admin", "AWS answers with errors")}.get(
+                state, translate("Admin", "not sent"))
+            retry = f.get("retry_in_s")
+            if isinstance(retry, int | float) and retry > 0:
+                how += ", " + translate("Admin", "next try in %1 s").replace("%1", f"{retry:.0f}")
+            parts.append(how)
+            parts.append(translate("Admin", "nothing sent since %1").replace("%1", _clock(sent_at))
+                         if sent_at else translate("Admin", "nothing sent since the start"))
+    if f.get("disk_full"):
+        parts.append(translate("Admin", "cannot be queued: the disk is full"))
+    if failing:
+        parts.append(translate("Admin", "last error: %1").replace("%1", str(error)))
+    return " · ".join(parts)
+
+
+# Values that are a mapping, worded by their key's function (else `str(value)`).
+OTHER_FORMATS: dict[str, Callable[[Mapping[str, Any]], str]] = {"fleet metrics": fleet_text}
+
+
 def other_lines(s: Mapping[str, Any]) -> list[str]:
     lines = []
     for key, value in s.items():
@@ -336,7 +390,11 @@ def other_lines(s: Mapping[str, Any]) -> list[str]:
             continue
         caption = OTHER_CAPTIONS.get(key)
         shown_value = OTHER_VALUES.get(str(value))
-        text = shown_value() if shown_value is not None else str(value)
+        fmt = OTHER_FORMATS.get(key)
+        if fmt is not None and isinstance(value, Mapping):
+            text = fmt(value)
+        else:
+            text = shown_value() if shown_value is not None else str(value)
         lines.append(f"{caption() if caption else key}: {text}")
     return lines
 

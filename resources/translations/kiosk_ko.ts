@@ -103,53 +103,56 @@
         <translation>얼굴당 %1 ms</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="178"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="182"/>
         <location filename="../../kiosk/ui/admin_status.py" line="190"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="202"/>
         <source>Network</source>
         <translation>네트워크</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="179"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="191"/>
         <source>Not needed</source>
         <translation>필요 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="180"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="192"/>
         <source>AWS is not configured: the kiosk works offline</source>
         <translation>AWS가 설정되지 않았습니다. 키오스크는 오프라인으로 작동합니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="186"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="183"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="198"/>
         <source>Online</source>
         <translation>온라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="188"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="184"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="200"/>
         <source>Offline</source>
         <translation>오프라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="197"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="209"/>
         <source>kept for later: uploads not configured</source>
         <translation>보관 중: 업로드가 설정되지 않음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="200"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="212"/>
         <source>kept for later: offline, sent when the network is back</source>
         <translation>보관 중: 오프라인, 네트워크가 돌아오면 전송</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="202"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="214"/>
         <source>kept for later: AWS refused the credentials (see the log)</source>
         <translation>보관 중: AWS가 자격 증명을 거부함(로그 참고)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="208"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="220"/>
         <source>kept for later: AWS is busy, retrying soon</source>
         <translation>보관 중: AWS가 바쁨, 곧 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="206"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="218"/>
         <source>kept for later: AWS is busy, next try in %1 s</source>
         <translation>보관 중: AWS가 바쁨, %1초 후 다시 시도</translation>
     </message>
@@ -174,145 +177,206 @@
         <translation>%1부터 (%2)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="210"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="185"/>
+        <source>for the fleet metrics (CloudWatch); likes stay on this device</source>
+        <translation>원격 모니터링 지표(CloudWatch)에 필요해요. 좋아요는 이 기기에 저장돼요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="222"/>
         <source>everything is sent</source>
         <translation>모두 전송됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="211"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="223"/>
         <source>being sent now</source>
         <translation>지금 전송 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="220"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="232"/>
         <source>%1 could not be sent (dead letters)</source>
         <translation>%1건 전송 실패(전송 불가 이벤트)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="223"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="235"/>
         <source>Event queue</source>
         <translation>이벤트 대기열</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="224"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="236"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="362"/>
         <source>%1 waiting</source>
         <translation>%1건 대기 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="244"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="256"/>
         <source>Catalog</source>
         <translation>카탈로그</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="245"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="257"/>
         <source>%1 images</source>
         <translation>이미지 %1개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="256"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="268"/>
         <source>Restarts in the last hour: %1</source>
         <translation>지난 1시간 동안 재시작: %1회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="262"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="274"/>
         <source>Unclean exits in the last hour: %1</source>
         <translation>지난 1시간 동안 비정상 종료: %1회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="267"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="279"/>
         <source>Restarting again and again: look at the log</source>
         <translation>재시작이 반복되고 있습니다. 로그를 확인하세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="269"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="281"/>
         <source>Crashes</source>
         <translation>오류로 인한 중단</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="287"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="299"/>
         <source>%1 free</source>
         <translation>%1 남음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="301"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="308"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="313"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="320"/>
         <source>Full</source>
         <translation>가득 참</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="302"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="314"/>
         <source>Likes and visits are not being saved: free some space.</source>
         <translation>좋아요와 방문 기록이 저장되지 않고 있어요. 공간을 확보해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="305"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="317"/>
         <source>Space freed</source>
         <translation>공간 확보됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="306"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="318"/>
         <source>Saving resumes with the next like or visit.</source>
         <translation>다음 좋아요나 방문부터 다시 저장돼요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="309"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="321"/>
         <source>OK</source>
         <translation>정상</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="315"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="316"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="327"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="328"/>
         <source>Recommendations</source>
         <translation>추천</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="317"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="329"/>
         <source>Problem</source>
         <translation>문제</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="318"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="330"/>
         <source>Images skipped</source>
         <translation>건너뛴 이미지</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="322"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="334"/>
         <source>Fleet metrics (CloudWatch)</source>
         <translation>원격 모니터링 지표 (CloudWatch)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="324"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="336"/>
         <source>Last problem</source>
         <translation>마지막 문제</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="319"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="331"/>
         <source>Last Personalize fallback</source>
         <translation>마지막 Personalize 대체 응답</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="320"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="332"/>
         <source>Last upload error</source>
         <translation>마지막 업로드 오류</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="295"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="321"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="307"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="333"/>
         <source>Disk</source>
         <translation>디스크</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="327"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="339"/>
         <source>on this device</source>
         <translation>이 기기에서</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="328"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="340"/>
         <source>Amazon Personalize</source>
         <translation>Amazon Personalize</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="345"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="359"/>
+        <source>all sent (last %1)</source>
+        <translation>모두 전송됨 (마지막 %1)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="360"/>
+        <source>all sent</source>
+        <translation>모두 전송됨</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="364"/>
+        <source>AWS refused the credentials or permissions</source>
+        <translation>AWS가 자격 증명 또는 권한을 거부함</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="366"/>
+        <source>offline</source>
+        <translation>오프라인</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="367"/>
+        <source>AWS answers with errors</source>
+        <translation>AWS가 오류로 응답함</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="368"/>
+        <source>not sent</source>
+        <translation>전송 안 됨</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="371"/>
+        <source>next try in %1 s</source>
+        <translation>%1초 후 다시 시도</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="373"/>
+        <source>nothing sent since %1</source>
+        <translation>%1 이후 전송 없음</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="374"/>
+        <source>nothing sent since the start</source>
+        <translation>시작 후 전송 없음</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="376"/>
+        <source>cannot be queued: the disk is full</source>
+        <translation>대기열에 넣을 수 없음: 디스크가 가득 참</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="378"/>
+        <source>last error: %1</source>
+        <translation>마지막 오류: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="403"/>
         <source>Other</source>
         <translation>기타</translation>
     </message>

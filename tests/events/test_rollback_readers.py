@@ -118,7 +118,8 @@ def test_fleet_downgrade_without_a_metrics_queue_has_nothing_to_roll_back(
     "does not exist; check --data-dir" (exit 1)."""
     assert _admin(fleet_cmds, ["fleet", "downgrade"], tmp_path, **{"fleet.enabled": "false"}) == 0
     out = capsys.readouterr().out
-    assert "no metrics queue" in out and "(fleet is off): nothing to roll back" in out
+    assert "no metrics queue" in out and ("nothing to roll back (the kiosk keeps none: "
+                                          "[fleet] enabled = false in these settings)") in out
     assert not (tmp_path / "metrics.sqlite3").exists()
     missing = tmp_path / "no-such-folder"
     assert _admin(fleet_cmds, ["fleet", "downgrade"], missing) == 1

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.app import Kiosk
 from kiosk.config import load_settings
 from kiosk.crashlog import CrashInfo
+from kiosk.ui import admin_status
 
 
 def queued_sum(data_dir: Path, metric: str) -> float:
@@ -70,10 +71,14 @@ def test_shutdown_queues_the_last_bucket(qtbot: QtBot, tmp_path: Path,
         qtbot.waitUntil(lambda: queued_sum(tmp_path / "d", "Restarts") == 1.0, timeout=10000)
         # the admin panel says the metrics cannot go out (tester round 12: it did not)
         def fleet_line() -> str:
-            return str(kiosk.status().as_dict().get("fleet metrics", ""))
+            fleet = kiosk.status().as_dict().get("fleet metrics")
+            return admin_status.fleet_text(fleet) if isinstance(fleet, dict) else ""
 
-        qtbot.waitUntil(lambda: "no upload since this start" in fleet_line(), timeout=10000)
+        qtbot.waitUntil(lambda: "nothing sent since the start" in fleet_line(), timeout=10000)
         assert "waiting" in fleet_line() and "last error:" in fleet_line()
+        # and the Network tile says it is needed, and offline (tester round 13)
+        tile = admin_status.network_tile(kiosk.status().as_dict())
+        assert (tile.value, tile.alert) == ("Offline", True) and "CloudWatch" in tile.detail
         # the back end (catalog scan, the picked mood's page) is done before shutdown
         qtbot.waitUntil(lambda: kiosk.controller.page is not None, timeout=90000)
     finally:
