@@ -700,6 +700,9 @@ class VisitController(QObject):
         self._main_visible = visible
         if visible:
             self._page_on_screen_since = self._clock() if self.page is not None else None
+            # the picker Next opened is gone (backed out of, or given way): a picker the
+            # visitor opens later is theirs, and the camera's reading must not close it
+            self._picker_for_mood = False
             return
         self._page_looked_at = self.page is not None and not self._glanced()
         self._page_on_screen_since = None

@@ -63,6 +63,23 @@ def test_a_picker_opened_by_next_gives_way_when_the_camera_reads_the_mood(
     assert view.count("close_mood_picker") == closed
 
 
+def test_a_picker_the_visitor_opens_after_backing_out_of_next_s_stays(parts: Parts) -> None:
+    """Next opened the picker, the visitor went back to the main screen, then opened
+    the picker themselves ("Choose my mood"): the camera's reading must not close the
+    picker they chose (before, Next's marker outlived the picker it was for)."""
+    controller, view, _backend, clock = parts
+    controller.on_vision_result(result("v1", None, started=True))
+    controller.on_next()  # no mood yet: the picker
+    controller.on_main_screen_visible(False)
+    clock.advance(1)
+    controller.on_main_screen_visible(True)  # the visitor backed out of it
+    controller.on_user_activity()  # then "Choose my mood" (the window opens it)
+    controller.on_main_screen_visible(False)
+    closed = view.count("close_mood_picker")
+    controller.on_vision_result(result("v1", Emotion.SAD))
+    assert view.count("close_mood_picker") == closed
+
+
 def test_a_new_visitor_closes_the_picker_of_the_visit_before(parts: Parts) -> None:
     controller, view, _backend, clock = parts
     controller.on_vision_result(result("v1", Emotion.CALM, started=True))
