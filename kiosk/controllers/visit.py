@@ -237,6 +237,9 @@ class VisitController(QObject):
         self._picker_idle_closed = False  # closed after no touch (until the next touch)
         self._last_activity = clock()
         self._last_tap = float("-inf")  # the last touch of the screen (not a face)
+        # when the visitor's face was last lost (None while it is in view): a touch
+        # after it, with nobody in view, is the next face's (`_picker_is_newcomers`)
+        self._visitor_gone_at: float | None = None
         self._last_seq = -1
         self._boxes: list[tuple[float, float, float, float, bool]] = []
         self._attract_images: list[np.ndarray] = []  # only around the attract screen
@@ -304,6 +307,7 @@ class VisitController(QObject):
             # ends only with the attract screen); a returning face is read afresh.
             log.info("face of visit %s gone; the visit stays until idle", self.visit_id)
             self._vision_visit = None
+            self._visitor_gone_at = self._clock()
             if self.identity is not None:
                 # Consent and a recognised identity belong to the face that gave it:
                 # whoever appears next is asked afresh (likes and pages stay).
@@ -321,6 +325,7 @@ class VisitController(QObject):
                 if self.identity is not None:
                     self.identity.visit_began(self.visit_id)
             self._vision_visit = result.visit_id
+            self._visitor_gone_at = None  # someone is in view again (after the checks)
         elif (result.new_person and self.visit_id is not None and result.visit_id is not None
                 and result.visit_id == self._vision_visit):
             # Someone stepped straight into the visitor's place (no empty frames, so
@@ -589,8 +594,14 @@ class VisitController(QObject):
             # replaced it, and when none came (the catalog folder unmounted) the
             # newcomer saw the last shopper's page and "Liked" hearts for minutes.
             self.view.clear_page()
-            # a picker opened in this visit is not the next visitor's: their page shows
-            self.view.close_mood_picker()
+            # a picker opened in this visit is not the next visitor's: their page shows;
+            # unless it was opened just now with nobody in view: then it is theirs
+            keep_picker = self._picker_is_newcomers()
+            if keep_picker:
+                log.info("the mood picker was opened just before this face came, with "
+                         "nobody in view: it stays, for them")
+            else:
+                self.view.close_mood_picker()
             log.info("visit %s ended", self.visit_id)
             # the page on screen: one still loading gets no impression (issue 18), nor
             # one drawn less than GLANCE_S ago (a newcomer stepped in at once)
@@ -605,7 +616,8 @@ class VisitController(QObject):
         self.page = None
         self.manual = False
         self._manual_face = None
-        self._picker_for_mood = False
+        self._picker_for_mood = self._picker_for_mood and self._picker_is_newcomers()
+        self._visitor_gone_at = None
         self._mood_hold.reset()
         self._unshown_reading = None
         self._page_leaving = False  # no page on screen (cleared above) to take likes
@@ -938,6 +950,16 @@ class VisitController(QObject):
 
     def _touch(self) -> None:
         self._last_activity = self._clock()
+
+    def _picker_is_newcomers(self) -> bool:
+        """The screen was touched after the visitor's face was lost, with nobody in
+        view, within `MANUAL_ADOPT_S`: whoever opened the mood picker then is the face
+        that comes next (they walked up from the side), so a visit ending for that face
+        keeps it open (black box 2026-12-02: "Choose my mood" tapped 0.5 s before the
+        camera saw the tapper, and their picker closed under their finger)."""
+        gone = self._visitor_gone_at
+        return (gone is not None and self._last_tap > gone
+                and self._clock() - self._last_tap <= MANUAL_ADOPT_S)
 
     def _tap(self) -> None:
         """The screen was touched (activity, and who picked a mood is near)."""

@@ -91,6 +91,40 @@ def test_a_new_visitor_closes_the_picker_of_the_visit_before(parts: Parts) -> No
     assert view.count("close_mood_picker") == closed + 1  # old code: stayed on top
 
 
+def test_a_picker_opened_with_nobody_in_view_stays_for_the_face_that_comes(
+        parts: Parts) -> None:
+    """Black box (2026-12-02, real video, xdotool): "Choose my mood" tapped in the gap
+    after one shopper left, 0.5 s before the camera saw the tapper: their visit began
+    and the picker closed under their finger."""
+    controller, view, _backend, clock = parts
+    controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
+    clock.advance(5)
+    controller.on_vision_result(result(None, None, ended="v1", face=False))  # gone
+    clock.advance(0.7)
+    controller.on_user_activity()  # "Choose my mood", nobody in view
+    controller.on_main_screen_visible(False)
+    closed = view.count("close_mood_picker")
+    clock.advance(0.5)
+    controller.on_vision_result(result("v2", Emotion.SAD, started=True, someone_else=True))
+    assert controller.visit_id != "v1"  # a visit of their own
+    assert view.count("close_mood_picker") == closed  # old code: closed
+
+
+def test_a_picker_opened_while_the_visitor_was_in_view_closes_for_the_next(
+        parts: Parts) -> None:
+    controller, view, _backend, clock = parts
+    controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
+    controller.on_user_activity()  # v1 opens the picker, then walks away
+    controller.on_main_screen_visible(False)
+    clock.advance(5)
+    controller.on_vision_result(result(None, None, ended="v1", face=False))
+    closed = view.count("close_mood_picker")
+    clock.advance(4)
+    controller.on_vision_result(result("v2", Emotion.SAD, started=True, someone_else=True))
+    assert controller.visit_id != "v1"
+    assert view.count("close_mood_picker") == closed + 1
+
+
 def test_a_picker_nobody_touches_closes_after_the_idle_timeout(parts: Parts) -> None:
     """Faces in view keep the visit going, not an untouched picker."""
     controller, view, _backend, clock = parts
