@@ -240,6 +240,9 @@ class VisitController(QObject):
         # when the visitor's face was last lost (None while it is in view): a touch
         # after it, with nobody in view, is the next face's (`_picker_is_newcomers`)
         self._visitor_gone_at: float | None = None
+        # the mood was picked with nobody in view after the visitor's face was lost: the
+        # picker may be them back or a stranger, for the next face's descriptor to say
+        self._picked_after_leave = False
         self._last_seq = -1
         self._boxes: list[tuple[float, float, float, float, bool]] = []
         self._attract_images: list[np.ndarray] = []  # only around the attract screen
@@ -314,7 +317,8 @@ class VisitController(QObject):
                 self.identity.visit_ended()
         if result.visit_started and result.visit_id:
             if self.manual and result.visit_id != self._manual_face:
-                self._face_after_pick(result.visit_id, result.returning)
+                self._face_after_pick(result.visit_id, result.returning,
+                                      self._known_other(result))
             if self.visit_id is None:
                 self._begin_visit(result.visit_id)
             elif self._vision_visit is None and self._someone_else_came(result):
@@ -400,12 +404,18 @@ class VisitController(QObject):
         bystander who stayed: `new_person` on the frame its vision visit starts)."""
         if self.manual:
             return False
+        return self._known_other(result)
+
+    def _known_other(self, result: VisionResult) -> bool:
+        """The face starting vision's visit is known not to be the visitor's before the
+        gap (`_someone_else_came`'s test, whatever the picked mood)."""
         if result.new_person:  # vision saw this face beside the visitor: not them back
             return True
         # not known to be someone else: the visit goes on, read afresh
         return self.settings.vision.switch_similarity > 0 and result.someone_else
 
-    def _face_after_pick(self, vision_visit: str, returning: bool) -> None:
+    def _face_after_pick(self, vision_visit: str, returning: bool,
+                         other: bool = False) -> None:
         """A face arrived that is not the one in view when the mood was picked: the
         picker back after a look-away (vision: `returning`, it looks like the picker's
         face before the gap), the picker seen at last (nobody was in view, a touch
@@ -415,6 +425,9 @@ class VisitController(QObject):
             self._manual_face = vision_visit
             return
         if self._manual_face is None and self._clock() - self._last_tap <= MANUAL_ADOPT_S:
+            if self._picked_after_leave and other:
+                self._picker_of_their_own(vision_visit)
+                return
             log.info("a face arrived just after a mood was picked unseen: the picker's")
             self._manual_face = vision_visit
             return
@@ -430,6 +443,21 @@ class VisitController(QObject):
         self._begin_visit(uuid.uuid4().hex)
         self._vision_visit = vision_visit
         self._waiting_since = self._clock()  # "Finding images for you…" says why, if long
+
+    def _picker_of_their_own(self, vision_visit: str) -> None:
+        """The mood was picked with nobody in view after the visitor left, and the face
+        that came is known to be someone else: the picker, with a visit of their own and
+        their picked mood; the visitor's likes and "For you" stay the visitor's. (Tester
+        round 14: the pick went into the visitor's open visit and the stranger who made
+        it was shown "For you" from the last shopper's likes, their likes filed there.)"""
+        picked = self.emotion
+        self._next_person(vision_visit,
+                          "a face unlike the visitor's picked a mood after they left")
+        if picked is None:
+            return
+        self.manual = True
+        self._manual_face = vision_visit
+        self._set_emotion(EmotionReading(picked, 1.0, {picked: 1.0}, source="manual"))
 
     def _newcomer_after_pick(self, vision_visit: str) -> None:
         """Not the picker: a newcomer, with a visit of their own (as `_next_person`):
@@ -494,6 +522,8 @@ class VisitController(QObject):
         emotion = Emotion.parse(value)
         if self.visit_id is None:
             self._begin_visit(uuid.uuid4().hex)
+        self._picked_after_leave = (self._vision_visit is None
+                                    and self._visitor_gone_at is not None)
         self.manual = True
         self._manual_face = self._vision_visit  # None: picked with nobody in view
         self._picker_for_mood = False
@@ -597,7 +627,7 @@ class VisitController(QObject):
             # a picker opened in this visit is not the next visitor's: their page shows;
             # unless it was opened just now with nobody in view: then it is theirs
             keep_picker = self._picker_is_newcomers()
-            if keep_picker:
+            if keep_picker and not self._main_visible:  # a picker (or panel) is up
                 log.info("the mood picker was opened just before this face came, with "
                          "nobody in view: it stays, for them")
             else:
@@ -618,6 +648,7 @@ class VisitController(QObject):
         self._manual_face = None
         self._picker_for_mood = self._picker_for_mood and self._picker_is_newcomers()
         self._visitor_gone_at = None
+        self._picked_after_leave = False
         self._mood_hold.reset()
         self._unshown_reading = None
         self._page_leaving = False  # no page on screen (cleared above) to take likes

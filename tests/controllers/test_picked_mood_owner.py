@@ -262,3 +262,37 @@ def test_a_newcomer_after_a_pick_gets_a_visit_of_their_own(parts: Parts) -> None
     controller.on_vision_result(result("b", Emotion.SURPRISED))
     assert backend.pages[-1][:2] == (b, Emotion.SURPRISED)
     assert controller.page is not None and controller.page.mode == RecommendMode.EMOTION
+
+
+def _pick_in_the_gap(parts: Parts, *, other: bool) -> str:
+    """A shops (visit `a`), their face is lost; 0.4 s later a mood is picked with nobody
+    in view; 1.7 s later a face arrives, `other`: known not to be A. Returns A's visit."""
+    controller, _view, _backend, clock = parts
+    controller.on_vision_result(result("a", Emotion.SAD, started=True))
+    first = controller.visit_id
+    assert first is not None
+    clock.now += 5
+    controller.on_vision_result(result(None, None, ended="a", face=False))  # A gone
+    clock.now += 0.4
+    controller.on_mood_picked("CALM")
+    clock.now += 1.7
+    controller.on_vision_result(result("b", Emotion.HAPPY, started=True, someone_else=other))
+    return first
+
+
+def test_a_stranger_who_picked_in_the_gap_gets_a_visit_of_their_own(parts: Parts) -> None:
+    """Tester round 14 (2 of 2): the pick went into A's open visit and the stranger who
+    made it was shown "For you · Calm" from A's likes, their own likes filed under A's
+    session. Now: their own visit, their picked mood, A's likes stay A's."""
+    controller, _view, backend, _clock = parts
+    first = _pick_in_the_gap(parts, other=True)
+    assert controller.visit_id != first  # old code: A's visit went on
+    assert controller.manual and controller.emotion is Emotion.CALM
+    assert backend.pages[-1][:2] == (controller.visit_id, Emotion.CALM)
+
+
+def test_the_visitor_back_after_picking_in_the_gap_goes_on(parts: Parts) -> None:
+    controller, _view, _backend, _clock = parts
+    first = _pick_in_the_gap(parts, other=False)  # not known to be someone else
+    assert controller.visit_id == first
+    assert controller.manual and controller.emotion is Emotion.CALM

@@ -110,6 +110,24 @@ def test_a_picker_opened_with_nobody_in_view_stays_for_the_face_that_comes(
     assert view.count("close_mood_picker") == closed  # old code: closed
 
 
+def test_no_picker_line_for_a_touch_in_the_gap_without_a_picker(
+        parts: Parts, caplog: pytest.LogCaptureFixture) -> None:
+    """Tester round 14: a Like tapped on the old page in the gap logged "the mood picker
+    was opened just before this face came … it stays" with no picker open."""
+    controller, _view, _backend, clock = parts
+    controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
+    clock.advance(5)
+    controller.on_vision_result(result(None, None, ended="v1", face=False))
+    clock.advance(0.4)
+    controller.on_user_activity()  # a Like on the page still on screen: no picker
+    clock.advance(1)
+    with caplog.at_level("INFO", logger="kiosk.controllers.visit"):
+        controller.on_vision_result(result("v2", Emotion.SAD, started=True,
+                                           someone_else=True))
+    assert controller.visit_id != "v1"
+    assert not [r for r in caplog.records if "it stays, for them" in r.getMessage()]
+
+
 def test_a_picker_opened_while_the_visitor_was_in_view_closes_for_the_next(
         parts: Parts) -> None:
     controller, view, _backend, clock = parts
