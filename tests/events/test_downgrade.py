@@ -4,7 +4,6 @@ no other process has it open."""
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import sqlite3
 import time
@@ -22,6 +21,7 @@ from kiosk.events.errors import EventsError, QueueBusyError, SchemaError
 from kiosk.events.queue import EventQueue
 from kiosk.events.schema import LATEST, migrate
 from kiosk.fleet.publisher import open_metrics_queue
+from tests.admin_run import run_admin
 
 
 def _db(path: Path) -> contextlib.closing[sqlite3.Connection]:
@@ -116,26 +116,19 @@ def test_a_newer_queue_is_refused_naming_the_downgrade(upgraded: Path) -> None:
         EventQueue(upgraded)
 
 
-def _admin(module: Any, argv: list[str], **overrides: str) -> int:
-    parser = argparse.ArgumentParser(prog="kiosk-admin")
-    module.register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    args.settings = load_settings(overrides=overrides)
-    result: int = args.func(args)
-    return result
 
 
 def test_kiosk_admin_events_and_fleet_downgrade(
     upgraded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert _admin(events_cmds, ["events", "downgrade"], **{"events.db_path": str(upgraded)}) == 0
+    assert run_admin(events_cmds, ["events", "downgrade"], **{"events.db_path": str(upgraded)}) == 0
     out = capsys.readouterr().out
     assert f"the event queue {upgraded}: version 4 -> 3, 2 pending and 1 dead-lettered" in out
 
     metrics = tmp_path / "metrics.sqlite3"
     settings = load_settings(overrides={"fleet.db_path": str(metrics)})
     open_metrics_queue(settings).close()
-    assert _admin(fleet_cmds, ["fleet", "downgrade", "--to", "3"],
+    assert run_admin(fleet_cmds, ["fleet", "downgrade", "--to", "3"],
                   **{"fleet.db_path": str(metrics)}) == 0
     assert "the metrics queue" in capsys.readouterr().out and _version(metrics) == 3
 
@@ -143,5 +136,5 @@ def test_kiosk_admin_events_and_fleet_downgrade(
         conn.execute("PRAGMA user_version = 5")
     with pytest.raises(SchemaError, match=r"kiosk-admin fleet downgrade --to 4\)"):
         open_metrics_queue(settings)
-    assert _admin(fleet_cmds, ["fleet", "downgrade"], **{"fleet.db_path": str(metrics)}) == 1
+    assert run_admin(fleet_cmds, ["fleet", "downgrade"], **{"fleet.db_path": str(metrics)}) == 1
     assert "newer than this kiosk" in capsys.readouterr().err

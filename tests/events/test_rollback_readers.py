@@ -6,13 +6,11 @@ whole run (no like saved)."""
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -22,6 +20,7 @@ from kiosk.domain import Emotion, Like
 from kiosk.events.queue import EventQueue
 from kiosk.events.schema import LATEST
 from kiosk.fleet.publisher import open_metrics_queue
+from tests.admin_run import run_admin
 
 
 def _version(path: Path) -> int:
@@ -29,13 +28,6 @@ def _version(path: Path) -> int:
         return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def _admin(module: Any, argv: list[str], data_dir: Path, **overrides: str) -> int:
-    parser = argparse.ArgumentParser(prog="kiosk-admin")
-    module.register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    args.settings = load_settings(overrides={"app.data_dir": str(data_dir), **overrides})
-    result: int = args.func(args)
-    return result
 
 
 @pytest.fixture
@@ -47,7 +39,7 @@ def rolled_back(db_path: Path, new_like: Callable[..., Like],
         q.record_user("user-1", Emotion.HAPPY)
         q.dead_letter(rows[:1], "InvalidInputException", "bad item")
     assert _version(db_path) == LATEST == 4
-    assert _admin(events_cmds, ["events", "downgrade"], db_path.parent) == 0
+    assert run_admin(events_cmds, ["events", "downgrade"], db_path.parent) == 0
     assert "version 4 -> 3" in capsys.readouterr().out
     assert _version(db_path) == 3
     return db_path.parent
@@ -56,7 +48,7 @@ def rolled_back(db_path: Path, new_like: Callable[..., Like],
 def test_events_status_reads_a_rolled_back_queue_without_upgrading_it(
     rolled_back: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert _admin(events_cmds, ["events", "status"], rolled_back) == 0
+    assert run_admin(events_cmds, ["events", "status"], rolled_back) == 0
     status = json.loads(capsys.readouterr().out)
     assert (status["schema_version"], status["pending"], status["dead"]) == (3, 3, 1)
     assert status["read_only"] is None  # not "the folder cannot be written"
@@ -68,7 +60,7 @@ def test_events_export_reads_a_rolled_back_queue_without_upgrading_it(
     rolled_back: Path, tmp_path: Path,
 ) -> None:
     out = tmp_path / "export.jsonl"
-    assert _admin(events_cmds, ["events", "export", "--pending", str(out)], rolled_back) == 0
+    assert run_admin(events_cmds, ["events", "export", "--pending", str(out)], rolled_back) == 0
     assert len(out.read_text(encoding="utf-8").splitlines()) == 4
     assert _version(rolled_back / "events.sqlite3") == 3
 
@@ -77,11 +69,11 @@ def test_a_writing_command_still_upgrades_and_a_too_old_file_is_named(
     rolled_back: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
     path = rolled_back / "events.sqlite3"
-    assert _admin(events_cmds, ["events", "retry-dead"], rolled_back) == 0
+    assert run_admin(events_cmds, ["events", "retry-dead"], rolled_back) == 0
     assert _version(path) == 4  # retry-dead writes: it may upgrade
     with contextlib.closing(sqlite3.connect(path)) as conn:
         conn.execute("PRAGMA user_version = 2")
-    assert _admin(events_cmds, ["events", "status"], rolled_back) == 1
+    assert run_admin(events_cmds, ["events", "status"], rolled_back) == 1
     assert "is version 2; this command reads versions 3 to 4" in capsys.readouterr().err
     assert _version(path) == 2
 
@@ -91,7 +83,7 @@ def test_status_reads_a_queue_the_kiosk_has_open(
 ) -> None:
     with EventQueue(db_path) as kiosk:
         kiosk.record_like(new_like())
-        assert _admin(events_cmds, ["events", "status"], db_path.parent) == 0
+        assert run_admin(events_cmds, ["events", "status"], db_path.parent) == 0
         assert json.loads(capsys.readouterr().out)["pending"] == 1
         kiosk.record_like(new_like())  # the kiosk still writes after it
         assert kiosk.refresh_counts().pending_total == 2
@@ -103,10 +95,10 @@ def test_fleet_queue_reads_a_rolled_back_metrics_queue_without_upgrading_it(
     on = {"fleet.enabled": "true"}
     open_metrics_queue(load_settings(overrides={"app.data_dir": str(tmp_path), **on})).close()
     metrics = tmp_path / "metrics.sqlite3"
-    assert _admin(fleet_cmds, ["fleet", "downgrade"], tmp_path, **on) == 0
+    assert run_admin(fleet_cmds, ["fleet", "downgrade"], tmp_path, **on) == 0
     assert _version(metrics) == 3
     capsys.readouterr()
-    assert _admin(fleet_cmds, ["fleet", "queue"], tmp_path, **on) == 0
+    assert run_admin(fleet_cmds, ["fleet", "queue"], tmp_path, **on) == 0
     assert json.loads(capsys.readouterr().out)["schema_version"] == 3
     assert _version(metrics) == 3
 
@@ -116,13 +108,14 @@ def test_fleet_downgrade_without_a_metrics_queue_has_nothing_to_roll_back(
 ) -> None:
     """Fleet off, so no metrics.sqlite3: the rollback steps go on (exit 0), instead of
     "does not exist; check --data-dir" (exit 1)."""
-    assert _admin(fleet_cmds, ["fleet", "downgrade"], tmp_path, **{"fleet.enabled": "false"}) == 0
+    off = {"fleet.enabled": "false"}
+    assert run_admin(fleet_cmds, ["fleet", "downgrade"], tmp_path, **off) == 0
     out = capsys.readouterr().out
     assert "no metrics queue" in out and ("nothing to roll back (the kiosk keeps none: "
                                           "[fleet] enabled = false in these settings)") in out
     assert not (tmp_path / "metrics.sqlite3").exists()
     missing = tmp_path / "no-such-folder"
-    assert _admin(fleet_cmds, ["fleet", "downgrade"], missing) == 1
+    assert run_admin(fleet_cmds, ["fleet", "downgrade"], missing) == 1
     assert f"the data folder {missing} does not exist" in capsys.readouterr().err
 
 
@@ -132,13 +125,13 @@ def test_events_downgrade_without_a_queue_has_nothing_to_roll_back(
     """A data folder with no events.sqlite3 (a kiosk never started there): like `fleet
     downgrade` and `analytics downgrade`, exit 0 and say so, instead of "does not exist;
     check --data-dir" (exit 1) that stopped the README's rollback steps."""
-    assert _admin(events_cmds, ["events", "downgrade"], tmp_path) == 0
+    assert run_admin(events_cmds, ["events", "downgrade"], tmp_path) == 0
     captured = capsys.readouterr()
     assert f"no event queue at {tmp_path / 'events.sqlite3'}" in captured.out
     assert "nothing to roll back" in captured.out and not captured.err
     assert not (tmp_path / "events.sqlite3").exists()
     missing = tmp_path / "no-such-folder"
-    assert _admin(events_cmds, ["events", "downgrade"], missing) == 1
+    assert run_admin(events_cmds, ["events", "downgrade"], missing) == 1
     assert f"the data folder {missing} does not exist" in capsys.readouterr().err
 
 

@@ -11,7 +11,6 @@ every file is left exactly as it was, with no `-wal` or `-shm` beside it."""
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import sqlite3
 from pathlib import Path
@@ -22,18 +21,12 @@ import pytest
 from kiosk.admin import events_cmds, fleet_cmds, report_cmds
 from kiosk.config import load_settings
 from kiosk.fleet.publisher import open_metrics_queue
+from tests.admin_run import run_admin
 
 FILES = ("events.sqlite3", "analytics.sqlite3", "metrics.sqlite3")
 ON = {"fleet.enabled": "true", "analytics.enabled": "true"}
 
 
-def _admin(module: Any, argv: list[str], data_dir: Path, **overrides: str) -> int:
-    parser = argparse.ArgumentParser(prog="kiosk-admin")
-    module.register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    args.settings = load_settings(overrides={"app.data_dir": str(data_dir), **overrides})
-    result: int = args.func(args)
-    return result
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -57,7 +50,7 @@ def test_a_downgrade_of_a_0_byte_file_has_nothing_to_roll_back_and_leaves_it(
     touched: Path, capsys: pytest.CaptureFixture[str],
     module: Any, argv: list[str], what: str, name: str,
 ) -> None:
-    assert _admin(module, argv, touched, **ON) == 0
+    assert run_admin(module, argv, touched, **ON) == 0
     captured = capsys.readouterr()
     assert captured.out.strip() == (f"{what} {touched / name} is empty (0 bytes): nothing "
                                     "to roll back")
@@ -80,7 +73,7 @@ def test_other_commands_say_a_0_byte_file_is_empty_and_leave_it(
     touched: Path, capsys: pytest.CaptureFixture[str],
     module: Any, argv: list[str], name: str,
 ) -> None:
-    assert _admin(module, argv, touched, **ON) == 1
+    assert run_admin(module, argv, touched, **ON) == 1
     err = capsys.readouterr().err
     assert f"{touched / name} is empty (0 bytes): nothing" in err
     assert "the kiosk sets it up at its next start" in err
@@ -98,13 +91,13 @@ def test_a_database_with_no_table_has_nothing_to_roll_back_or_report(
             conn.execute("PRAGMA journal_mode=WAL")
     before = _snapshot(tmp_path)
     for module, argv, what, name in DOWNGRADES:
-        assert _admin(module, argv, tmp_path, **ON) == 0
+        assert run_admin(module, argv, tmp_path, **ON) == 0
         captured = capsys.readouterr()
         assert captured.out.strip() == (f"{what} {tmp_path / name} has no tables "
                                         "(version 0): nothing to roll back")
         assert not captured.err
     assert _snapshot(tmp_path) == before
-    assert _admin(report_cmds, ["report"], tmp_path, **ON) == 1
+    assert run_admin(report_cmds, ["report"], tmp_path, **ON) == 1
     assert ("has no tables (version 0): nothing recorded yet"
             in capsys.readouterr().err)
 
@@ -116,14 +109,14 @@ def test_the_three_say_the_same_without_a_file(
     start, and only the fleet's said "(fleet is off)"."""
     for module, argv, what, name in DOWNGRADES:
         kind = what.removeprefix("the ")
-        assert _admin(module, argv, tmp_path, **ON) == 0
+        assert run_admin(module, argv, tmp_path, **ON) == 0
         assert capsys.readouterr().out.strip() == (
             f"no {kind} at {tmp_path / name}: nothing to roll back (the kiosk creates it "
             "at its first start)")
     off = {"fleet.enabled": "false", "analytics.enabled": "false"}
     for module, argv, section in ((fleet_cmds, ["fleet", "downgrade"], "fleet"),
                                   (report_cmds, ["analytics", "downgrade"], "analytics")):
-        assert _admin(module, argv, tmp_path, **off) == 0
+        assert run_admin(module, argv, tmp_path, **off) == 0
         assert capsys.readouterr().out.strip().endswith(
             f": nothing to roll back (the kiosk keeps none: [{section}] enabled = false in "
             "these settings)")
@@ -137,7 +130,7 @@ def test_fleet_downgrade_while_in_use_names_the_fleet_commands(
     metrics.sqlite3."""
     settings = load_settings(overrides={"app.data_dir": str(tmp_path), **ON})
     with open_metrics_queue(settings):  # the kiosk's connection, held open
-        assert _admin(fleet_cmds, ["fleet", "downgrade"], tmp_path, **ON) == 1
+        assert run_admin(fleet_cmds, ["fleet", "downgrade"], tmp_path, **ON) == 1
     err = capsys.readouterr().err
     assert "in use by another process (the kiosk, or kiosk-admin fleet queue / retry-dead)" in err
     assert "events flush" not in err
