@@ -220,6 +220,9 @@ class FakeView(View):
     def show_waiting(self, reason: str) -> None:
         self._record("show_waiting", reason)
 
+    def set_headline_pending(self, reason: str) -> None:
+        self._record("set_headline_pending", reason)
+
     def open_mood_picker(self) -> None:
         self._record("open_mood_picker")
 

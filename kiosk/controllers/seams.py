@@ -98,6 +98,14 @@ class VisitView(Protocol):
         """A visit ended: a notice shown to its visitor (a failed like's "try again",
         "something went wrong") goes, so the next person never reads it."""
     def show_waiting(self, reason: str) -> None: ...
+    def set_headline_pending(self, reason: str) -> None:
+        """Whose mood the page on screen answers is not known to be whoever is in
+        front: "no_face" (the visitor's face has been gone for `vision.visit_grace_s`:
+        whoever comes next is read afresh) or "unsure" (a face not known to be the
+        visitor's, its mood not read yet) puts that reason's waiting text in the header
+        ("Step closer…", "Still reading your mood…") over the page, which stays; ""
+        gives the page its headline back ("Because you look happy"). A new page or
+        `clear_page` does not end it: the controller says "" when it ends."""
     def open_mood_picker(self) -> None: ...
     def close_mood_picker(self) -> None:
         """The mood picker, if it is on screen, gives way to the main screen (the visit's

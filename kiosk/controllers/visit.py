@@ -23,6 +23,13 @@ Flow:
   image that leaves before it could say "Liked";
 * the face leaves → its box goes and the emotion card says the kiosk is looking
   for the visitor; the page, the likes and "For you" stay;
+* the face gone for `vision.visit_grace_s` → the page stays, but its headline
+  ("Because you look happy") gives way to "Step closer…" (`set_headline_pending`):
+  whoever comes next is read afresh, and vision's verdict on them comes a step after
+  the camera tile shows them; the visitor recognised back (`VisionResult.returning`)
+  gets it back at once, a face not known either way reads "Still reading your mood…"
+  until its first steady mood (the headline again when the page answers it, else with
+  the page of their mood), and someone else gets a visit of their own (below);
 * the face returns, or the screen is touched, within `[app] idle_timeout_s` →
   the same visit goes on (vision may have started a new reading for the face:
   `vision.visit_grace_s` only bounds how long a smoothed emotion is kept); a face
@@ -226,6 +233,13 @@ class VisitController(QObject):
         # the page on screen is being replaced (a page was asked for): its cards take
         # no likes, so none is saved for an image that then leaves unconfirmed
         self._page_leaving = False
+        # the page's headline waits for whoever is in front (`_set_headline_pending`):
+        # "no_face" once the visitor's face has been gone for vision's grace, "unsure"
+        # while a face not known to be theirs is read; "" the page's own headline
+        self._headline_pending = ""
+        # whoever is in front has a mood of their own now (read steady, or picked): the
+        # page drawn next answers them, and ends the wait
+        self._pending_ends_with_page = False
         # impressions: a page counts once on screen (the main screen shown, not covered
         # by the mood picker or the admin panel) for `GLANCE_S` at a stretch
         self._main_visible = True  # the view's main screen is on screen
@@ -311,6 +325,10 @@ class VisitController(QObject):
             log.info("face of visit %s gone; the visit stays until idle", self.visit_id)
             self._vision_visit = None
             self._visitor_gone_at = self._clock()
+            if self.visit_id is not None and not self.manual:
+                # whoever comes next is read afresh: the page stays, its headline ("you
+                # look happy") waits for them to be the visitor, or to have that mood
+                self._set_headline_pending("no_face")
             if self.identity is not None:
                 # Consent and a recognised identity belong to the face that gave it:
                 # whoever appears next is asked afresh (likes and pages stay).
@@ -328,6 +346,9 @@ class VisitController(QObject):
                 log.info("visitor back in view: visit %s goes on", self.visit_id)
                 if self.identity is not None:
                     self.identity.visit_began(self.visit_id)
+                if self._headline_pending:  # their headline at once; else once read
+                    self._set_headline_pending(
+                        "" if result.returning or self.manual else "unsure")
             self._vision_visit = result.visit_id
             self._visitor_gone_at = None  # someone is in view again (after the checks)
         elif (result.new_person and self.visit_id is not None and result.visit_id is not None
@@ -350,11 +371,19 @@ class VisitController(QObject):
             # first page is the one their mood stays on. Before, a page for the first
             # look was drawn and replaced ~40 ms later: a flash, counted as an impression.
             return
+        fresh = self._headline_pending != ""  # a face not known to be the visitor's
+        if fresh:
+            # their own first steady mood: the page's headline is theirs if it answers
+            # it, else once the page of their mood is drawn
+            self._pending_ends_with_page = True
+            if self.page is not None and reading.emotion is self.page.emotion:
+                self._set_headline_pending("")
         if reading.emotion == self.emotion:
             self._mood_hold.reset()  # a misread that did not last: the page stays
             self._show_reading(reading)
         elif not self._mood_hold.holds(reading.emotion, first=self.emotion is None
-                                       or self.page is None, last_tap=self._visit_tap()):
+                                       or self.page is None or fresh,
+                                       last_tap=self._visit_tap()):
             self._set_emotion(reading)
         elif self.page is not None:
             self._show_page_mood(self.page)
@@ -652,6 +681,7 @@ class VisitController(QObject):
         self._mood_hold.reset()
         self._unshown_reading = None
         self._page_leaving = False  # no page on screen (cleared above) to take likes
+        self._set_headline_pending("")  # the next visitor's page has its own headline
         self._shown_ask = None
         self._liked.clear()
         self._liked_saved.clear()
@@ -683,6 +713,7 @@ class VisitController(QObject):
                  reading.confidence * 100, reading.source)
         self.emotion = reading.emotion
         self._mood_hold.reset()
+        self._pending_ends_with_page = self._headline_pending != ""  # theirs: read or picked
         self._emotion_changed_at = self._clock()
         if self.visit_id is not None:
             self.emotion_changed.emit(self.visit_id, reading.emotion.value)
@@ -830,6 +861,8 @@ class VisitController(QObject):
                  result.page.emotion.value, result.page.mode, len(result.page.items),
                  f" ({result.page.note})" if result.page.note else "")
         self.view.show_page(result.page, result.images)
+        if self._pending_ends_with_page:  # the page of their own mood: its headline too
+            self._set_headline_pending("")
         unshown = self._unshown_reading
         if unshown is not None and unshown.emotion is result.page.emotion:
             self._unshown_reading = None
@@ -1006,6 +1039,19 @@ class VisitController(QObject):
             self._attract_images = []  # fetched again shortly before the visit ends
             self._attract_wanted.clear()  # a fetch still queued is not decoded
             self.view.drop_attract()
+
+    def _set_headline_pending(self, reason: str) -> None:
+        """The page's headline waits for whoever is in front (`reason`: "no_face",
+        "unsure"; `VisitView.set_headline_pending`), or is shown again (""). Vision's
+        verdict on a new face comes a step after the camera tile shows it (0.1-0.3 s
+        on the black box, the first time with the identity net's load): before, the
+        previous shopper's "You look happy" stood over the newcomer until then, and
+        over a face not known either way until its first steady mood."""
+        if reason == "":
+            self._pending_ends_with_page = False
+        if reason != self._headline_pending:
+            self._headline_pending = reason
+            self.view.set_headline_pending(reason)
 
     def _set_waiting(self, reason: str) -> None:
         if reason != self._waiting:

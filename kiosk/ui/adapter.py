@@ -147,6 +147,9 @@ class ViewAdapter:
     def show_waiting(self, reason: str) -> None:
         self.window.show_waiting(reason)
 
+    def set_headline_pending(self, reason: str) -> None:
+        self.window.set_headline_pending(reason)
+
     def open_mood_picker(self) -> None:
         self.window.open_mood_picker()
 

@@ -209,6 +209,7 @@ class MainScreen(QWidget):
         self._mode = RecommendMode.EMOTION
         self._ready = False
         self._waiting = ""
+        self._headline_pending = ""  # `set_headline_pending`: over a page, not its headline
         self._camera_off = False
         self._camera_state = CameraState.OPENING
         self.camera_detail = ""  # the technical reason, for the admin panel
@@ -286,6 +287,15 @@ class MainScreen(QWidget):
         """Why there is no page yet, shown while there is none: "" (finding images),
         "no_face" (nobody in view), "unsure" (mood not read yet), "slow", "failed"."""
         self._waiting = reason
+        self._refresh_header()
+
+    def set_headline_pending(self, reason: str) -> None:
+        """Whose mood the page on screen answers is not known to be whoever is in front:
+        "no_face" (the visitor's face has been gone for vision's grace) or "unsure" (a
+        face not known to be theirs, its mood not read yet) puts that reason's waiting
+        text in the header over the page, which stays; "" gives the page its own
+        headline back ("Because you look happy"). Without a page, `show_waiting` says."""
+        self._headline_pending = reason
         self._refresh_header()
 
     def clear_page(self) -> None:
@@ -402,8 +412,9 @@ class MainScreen(QWidget):
 
     def _refresh_header(self) -> None:
         page = self._page
-        if page is None:
-            headline, subline = self._waiting_texts()
+        if page is None or self._headline_pending:
+            headline, subline = self._waiting_texts(
+                self._waiting if page is None else self._headline_pending)
             self.headline.setText(headline)
             self.subline.setText(subline)
             return
@@ -421,8 +432,7 @@ class MainScreen(QWidget):
         )
         self.subline.setText(self.tr("Tap Like on the images you love, or Next for more."))
 
-    def _waiting_texts(self) -> tuple[str, str]:
-        reason = self._waiting
+    def _waiting_texts(self, reason: str) -> tuple[str, str]:
         if reason == "no_face" and self._camera_off:
             return (self.tr("Tell us your mood — we'll pick images for it"),
                     self.tr("Tap “Choose my mood”."))

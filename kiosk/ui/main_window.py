@@ -91,6 +91,7 @@ class MainWindow(QWidget):
         show_emotion(reading: EmotionReading | None)
         show_page(page: Page, images: Mapping[str item_id, QImage])
         show_waiting(reason: str)   # "", "no_face", "unsure", "slow", "failed"
+        set_headline_pending(reason: str)   # "", "no_face", "unsure": over a page
         open_mood_picker()
         set_mode(mode: RecommendMode, personalization_ready: bool)
         set_camera_state(state: CameraState, message: str)
@@ -286,6 +287,11 @@ class MainWindow(QWidget):
     def show_waiting(self, reason: str) -> None:
         """Why the main screen has no page yet (see `MainScreen.show_waiting`)."""
         self.main.show_waiting(reason)
+
+    def set_headline_pending(self, reason: str) -> None:
+        """The page's headline waits for whoever is in front (see
+        `MainScreen.set_headline_pending`)."""
+        self.main.set_headline_pending(reason)
 
     def set_camera_state(self, state: CameraState, message: str) -> None:
         off = state.off
