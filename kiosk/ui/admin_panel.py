@@ -28,8 +28,8 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QFont, QPainter, QPaintEvent, QPen, QResizeEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -108,13 +108,7 @@ class StatusTile(QWidget):
             self.setMinimumHeight(need)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        m = self._metrics
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        p.setPen(QPen(theme.OUTLINE, max(1.0, m.scale * 2)))
-        p.setBrush(theme.SURFACE)
-        p.drawRoundedRect(QRectF(self.rect()).adjusted(1, 1, -1, -1), m.radius, m.radius)
-        p.end()
+        theme.paint_card(self, self._metrics)
 
 
 class AdminPanel(QWidget):

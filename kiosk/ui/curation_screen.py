@@ -20,7 +20,6 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPaintEvent,
-    QPen,
     QPixmap,
     QResizeEvent,
 )
@@ -218,13 +217,7 @@ class PendingTile(QWidget):
         return buttons + m.px(12) + 2 * m.px(16)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        m = self._metrics
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        p.setPen(QPen(theme.OUTLINE, max(1.0, m.scale * 2)))
-        p.setBrush(theme.SURFACE)
-        p.drawRoundedRect(QRectF(self.rect()).adjusted(1, 1, -1, -1), m.radius, m.radius)
-        p.end()
+        theme.paint_card(self, self._metrics)
 
 
 class CurationScreen(QWidget):

@@ -14,7 +14,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from kiosk.domain import Emotion
@@ -184,3 +185,15 @@ def font(pixel_size: int, weight: QFont.Weight = QFont.Weight.Normal) -> QFont:
     f.setWeight(weight)
     f.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
     return f
+
+
+def paint_card(widget: QWidget, m: Metrics) -> None:
+    """Fill `widget` as a card: the surface colour in a rounded rectangle of `m.radius`
+    with a 2 dp outline (the admin panel's status tiles, the review screen's tiles).
+    Call from the widget's `paintEvent`."""
+    p = QPainter(widget)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    p.setPen(QPen(OUTLINE, max(1.0, m.scale * 2)))
+    p.setBrush(SURFACE)
+    p.drawRoundedRect(QRectF(widget.rect()).adjusted(1, 1, -1, -1), m.radius, m.radius)
+    p.end()
