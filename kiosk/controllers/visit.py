@@ -517,7 +517,9 @@ class VisitController(QObject):
         # and the admin panel (via the camera state's message), not for a toast.
         log.error("vision stopped: %s", message)
         self.vision_state = "failed"
-        self.view.set_camera_state(CameraState.LOST, message)
+        # not the camera's LOST: the camera is still on (and shown), and the screens
+        # must not say it is off (tester round 15)
+        self.view.set_vision_failed(message)
         # for good: a camera that reports LIVE later still reads no moods
         self._show_vision_ready(False)
 

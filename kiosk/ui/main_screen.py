@@ -210,7 +210,8 @@ class MainScreen(QWidget):
         self._ready = False
         self._waiting = ""
         self._headline_pending = ""  # `set_headline_pending`: over a page, not its headline
-        self._camera_off = False
+        self._camera_off = False  # no mood from the camera: off, or reading off
+        self._mood_reading = True  # False: vision failed, the camera reads no moods
         self._camera_state = CameraState.OPENING
         self.camera_detail = ""  # the technical reason, for the admin panel
         self._portrait: bool | None = None
@@ -330,7 +331,7 @@ class MainScreen(QWidget):
         """`message` is technical (for the admin panel, kept in `camera_detail`);
         the tile shows a short translated line instead."""
         off = state.off
-        self._camera_off = off
+        self._camera_off = off or not self._mood_reading
         self._camera_state, self.camera_detail = state, message
         if state is CameraState.NONE:
             self.camera.set_unavailable(notices.no_camera())
@@ -342,8 +343,17 @@ class MainScreen(QWidget):
             self.camera.set_unavailable(None)
         self.privacy.set_camera_active(not off)
         self._size_fixed_parts()  # the notice's text changed
-        self.badge.set_camera_off(off)
+        self.badge.set_camera_off(self._camera_off)
         self._refresh_header()  # "Step closer" would ask for what the camera cannot see
+
+    def set_mood_reading(self, on: bool) -> None:
+        """False: vision failed, no mood is read from the camera. The camera may
+        still be on: its tile keeps the picture and the privacy notice says nothing is
+        analysed, while the badge and the headlines ask for a mood by hand, as with
+        the camera off."""
+        self._mood_reading = on
+        self.privacy.set_mood_reading(on)
+        self.set_camera_state(self._camera_state, self.camera_detail)
 
     def set_privacy(self, flags: Mapping[str, object]) -> None:
         self.privacy.set_flags(flags)

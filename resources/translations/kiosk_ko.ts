@@ -384,97 +384,97 @@
 <context>
     <name>AdminPanel</name>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="323"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="317"/>
         <source>Admin</source>
         <translation>관리자</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="267"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="261"/>
         <source>Exit</source>
         <translation>종료</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="267"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="261"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="268"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="262"/>
         <source>Reload catalog</source>
         <translation>카탈로그 새로고침</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="269"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="263"/>
         <source>Flush events</source>
         <translation>이벤트 바로 전송</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="270"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="264"/>
         <source>Review images</source>
         <translation>이미지 검토</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="271"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="265"/>
         <source>Audience</source>
         <translation>관객</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="306"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="300"/>
         <source>Uploads are not configured, so nothing is sent: the events stay on this kiosk. Set [personalize] tracking_id to send them.</source>
         <translation>업로드가 설정되지 않아 아무것도 전송하지 않습니다. 이벤트는 이 키오스크에 보관됩니다. 전송하려면 [personalize] tracking_id를 설정하세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="310"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="304"/>
         <source>Offline: the queued events are sent when the network is back.</source>
         <translation>오프라인입니다. 대기 중인 이벤트는 네트워크가 돌아오면 전송됩니다.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="311"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="305"/>
         <source>Uploading the queued events now.</source>
         <translation>대기 중인 이벤트를 지금 업로드합니다.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="313"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="307"/>
         <source>Restarting the kiosk…</source>
         <translation>키오스크를 다시 시작하는 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="314"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="308"/>
         <source>Reloading the catalog…</source>
         <translation>카탈로그를 다시 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="315"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="309"/>
         <source>Opening the images waiting for review…</source>
         <translation>검토를 기다리는 이미지를 여는 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="316"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="310"/>
         <source>Closing the kiosk…</source>
         <translation>키오스크를 종료하는 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="325"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="319"/>
         <source>The staff PIN is still the factory PIN 0000: anyone can open this panel. Set your own with kiosk-admin pin.</source>
         <translation>직원 PIN이 아직 공장 초기값 0000입니다. 누구나 이 화면을 열 수 있습니다. kiosk-admin pin으로 새 PIN을 설정하세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="330"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="324"/>
         <source>Close</source>
         <translation>닫기</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="332"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="326"/>
         <source>Exit the kiosk? The screen stays dark until it is started again.</source>
         <translation>키오스크를 종료할까요? 다시 시작할 때까지 화면이 꺼진 상태로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="334"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="328"/>
         <source>Keep running</source>
         <translation>계속 실행</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="335"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="329"/>
         <source>Exit now</source>
         <translation>지금 종료</translation>
     </message>
@@ -883,34 +883,34 @@
 <context>
     <name>CurationScreen</name>
     <message>
-        <location filename="../../kiosk/ui/curation_screen.py" line="321"/>
+        <location filename="../../kiosk/ui/curation_screen.py" line="314"/>
         <source>Review new images</source>
         <translation>새 이미지 검토</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/curation_screen.py" line="322"/>
+        <location filename="../../kiosk/ui/curation_screen.py" line="315"/>
         <source>%1 waiting</source>
         <translation>%1개 대기 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/curation_screen.py" line="324"/>
+        <location filename="../../kiosk/ui/curation_screen.py" line="317"/>
         <source>No images are waiting for review.
 Import images with kiosk-admin catalog import, or make new ones with kiosk-admin generate.</source>
         <translation>검토를 기다리는 이미지가 없어요.
 kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate로 새로 만들어 보세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/curation_screen.py" line="327"/>
+        <location filename="../../kiosk/ui/curation_screen.py" line="320"/>
         <source>Close</source>
         <translation>닫기</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/curation_screen.py" line="328"/>
+        <location filename="../../kiosk/ui/curation_screen.py" line="321"/>
         <source>Approve</source>
         <translation>승인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/curation_screen.py" line="328"/>
+        <location filename="../../kiosk/ui/curation_screen.py" line="321"/>
         <source>Reject</source>
         <translation>거절</translation>
     </message>
@@ -1118,98 +1118,98 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>MainScreen</name>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="377"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="397"/>
         <source>Like a few images first, then “For you” opens up.</source>
         <translation>이미지 몇 개에 좋아요를 누르시면 ‘맞춤 추천’이 열려요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="436"/>
-        <location filename="../../kiosk/ui/main_screen.py" line="441"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="456"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="461"/>
         <source>Finding images for you…</source>
         <translation>이미지를 고르고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="441"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="461"/>
         <source>This takes only a moment.</source>
         <translation>잠시만 기다려 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="445"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="465"/>
         <source>For you</source>
         <translation>맞춤 추천</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="413"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="434"/>
         <source>For you · %1</source>
         <translation>맞춤 추천 · %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="415"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="436"/>
         <source>Picked from what you liked, to suit this mood.</source>
         <translation>좋아요를 누르신 이미지를 바탕으로 지금 기분에 맞게 골랐어요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="427"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="447"/>
         <source>Tell us your mood — we&apos;ll pick images for it</source>
         <translation>지금 기분을 알려 주세요 — 어울리는 이미지를 골라 드릴게요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="428"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="448"/>
         <source>Tap “Choose my mood”.</source>
         <translation>“기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="430"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="450"/>
         <source>Step closer — we&apos;ll pick images for your mood</source>
         <translation>가까이 와 보세요 — 기분에 맞는 이미지를 골라 드릴게요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="431"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="451"/>
         <source>Or tap “Choose my mood”.</source>
         <translation>또는 “기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="433"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="453"/>
         <source>Still reading your mood…</source>
         <translation>기분을 읽고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="434"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="454"/>
         <source>Look at the camera, or tap “Choose my mood”.</source>
         <translation>카메라를 바라보시거나 “기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="437"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="457"/>
         <source>This is taking longer than usual. Tap Next to try again.</source>
         <translation>평소보다 오래 걸리고 있어요. 다음을 눌러 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="439"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="459"/>
         <source>These images could not be shown</source>
         <translation>이미지를 보여 드리지 못했어요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="440"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="460"/>
         <source>Tap Next to try again, or choose another mood.</source>
         <translation>다음을 눌러 다시 시도하시거나 다른 기분을 골라 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="422"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="443"/>
         <source>Tap Like on the images you love, or Next for more.</source>
         <translation>마음에 드는 이미지에 좋아요를 누르거나, 다음을 눌러 더 보세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="444"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="464"/>
         <source>Emotion</source>
         <translation>감정</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="446"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="466"/>
         <source>Next</source>
         <translation>다음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="447"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="467"/>
         <source>Choose my mood</source>
         <translation>기분 직접 고르기</translation>
     </message>
@@ -1217,22 +1217,27 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>MoodPicker</name>
     <message>
-        <location filename="../../kiosk/ui/mood_picker.py" line="151"/>
+        <location filename="../../kiosk/ui/mood_picker.py" line="158"/>
         <source>Back</source>
         <translation>뒤로</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/mood_picker.py" line="152"/>
+        <location filename="../../kiosk/ui/mood_picker.py" line="159"/>
         <source>How are you feeling?</source>
         <translation>지금 기분이 어떠세요?</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/mood_picker.py" line="154"/>
+        <location filename="../../kiosk/ui/mood_picker.py" line="161"/>
         <source>The camera is unavailable right now — just tap your mood.</source>
         <translation>지금은 카메라를 사용할 수 없어요 — 기분을 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/mood_picker.py" line="156"/>
+        <location filename="../../kiosk/ui/mood_picker.py" line="163"/>
+        <source>Mood reading is off right now — just tap your mood.</source>
+        <translation>지금은 기분을 읽지 않아요 — 기분을 눌러 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/mood_picker.py" line="165"/>
         <source>Tap your mood and we&apos;ll pick images for it.</source>
         <translation>기분을 누르시면 어울리는 이미지를 골라 드릴게요.</translation>
     </message>
@@ -1364,49 +1369,54 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>PrivacyNotice</name>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="131"/>
+        <location filename="../../kiosk/ui/privacy.py" line="145"/>
         <source>The camera is off. Nothing is analysed.</source>
         <translation>카메라가 꺼져 있어요. 아무것도 분석하지 않아요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="135"/>
+        <location filename="../../kiosk/ui/privacy.py" line="149"/>
         <source>Your facial expression is read on this device to pick images.</source>
         <translation>이미지를 고르기 위해 이 기기 안에서 표정을 분석해요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="136"/>
+        <location filename="../../kiosk/ui/privacy.py" line="151"/>
+        <source>The camera is on, but nothing is analysed right now: mood reading is off.</source>
+        <translation>카메라는 켜져 있지만 지금은 아무것도 분석하지 않아요: 기분 읽기가 꺼져 있어요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/privacy.py" line="152"/>
         <source>No image is stored.</source>
         <translation>사진은 저장하지 않아요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="139"/>
+        <location filename="../../kiosk/ui/privacy.py" line="156"/>
         <source>Visits are counted only as totals, never one by one.</source>
         <translation>방문은 개인별 기록 없이 합계로만 집계됩니다.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="141"/>
+        <location filename="../../kiosk/ui/privacy.py" line="158"/>
         <source>When the device is unsure, a face crop may be sent to Amazon Rekognition (AWS) for analysis.</source>
         <translation>분석이 확실하지 않을 때는 얼굴 부분 이미지를 Amazon Rekognition(AWS)으로 보내 분석할 수 있어요.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kiosk/ui/privacy.py" line="143"/>
+        <location filename="../../kiosk/ui/privacy.py" line="160"/>
         <source>Only if you agree to be remembered, a face crop is sent once to Amazon Rekognition (AWS), which keeps a face vector (not a picture) for %n day(s).</source>
         <translation>
             <numerusform>기억에 동의하신 경우에만 얼굴 사진 한 장을 Amazon Rekognition(AWS)으로 한 번 보내고, 그곳에 얼굴 벡터(사진이 아니에요)를 %n일 동안 보관해요.</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="145"/>
+        <location filename="../../kiosk/ui/privacy.py" line="162"/>
         <source>To pick images, your mood and a random ID are sent to Amazon Personalize (AWS).</source>
         <translation>이미지를 고르기 위해 기분과 임의의 ID를 Amazon Personalize(AWS)로 보내요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="147"/>
+        <location filename="../../kiosk/ui/privacy.py" line="164"/>
         <source>Your likes and the images shown are sent to Amazon Personalize (AWS) with a random ID.</source>
         <translation>좋아요와 보여 드린 이미지는 임의의 ID와 함께 Amazon Personalize(AWS)로 보내요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="149"/>
+        <location filename="../../kiosk/ui/privacy.py" line="166"/>
         <source>Nothing is sent to the cloud.</source>
         <translation>클라우드로는 아무것도 보내지 않아요.</translation>
     </message>
