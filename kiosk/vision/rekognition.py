@@ -266,9 +266,9 @@ class RekognitionFallback:
         used, budget = self.calls_this_hour, self.settings.hourly_budget
         left = self.pause_left_s()
         if self._pause_reason == REFUSED and left > 0:
-            state = (f"stopped: AWS refused the calls ({self._refused_code}); grant the "
-                     "kiosk's IAM identity rekognition:DetectFaces or fix the [aws] "
-                     f"credentials, then restart the kiosk (next try in {left / 60:.0f} min)")
+            # what to do is the panel's own translated line (AppStatus.rekognition_refused)
+            state = (f"stopped: AWS refused the calls ({self._refused_code}), "
+                     f"next try in {left / 60:.0f} min")
         elif self._pause_reason == THROTTLED and left > 0:
             state = f"throttled by AWS (next call in {left:.0f} s)"
         elif self._breaker.is_open:

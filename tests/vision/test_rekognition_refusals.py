@@ -88,9 +88,7 @@ def test_a_refusal_stops_the_calls_for_half_an_hour(
     text = errors[0].getMessage()
     assert code in text and "rekognition:DetectFaces" in text and "[aws]" in text
     line = fallback.summary()
-    assert line.startswith(f"stopped: AWS refused the calls ({code})")
-    assert "rekognition:DetectFaces" in line and "[aws] credentials" in line
-    assert "next try in 20 min" in line
+    assert line.startswith(f"stopped: AWS refused the calls ({code}), next try in 20 min")
     assert fallback.status()["paused"] == "refused by AWS"
 
     clock.now += REFUSED_PAUSE_S - 600.0  # half an hour after the refusal: one more try
