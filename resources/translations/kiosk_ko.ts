@@ -223,7 +223,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_status.py" line="260"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="395"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="396"/>
         <source>%1 waiting</source>
         <translation>%1건 대기 중</translation>
     </message>
@@ -310,7 +310,17 @@
         <translation>원격 모니터링 지표 (CloudWatch)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="369"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="368"/>
+        <source>Rekognition stopped</source>
+        <translation>Rekognition 호출 중지됨</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="418"/>
+        <source>AWS refused the calls (%1): give the kiosk&apos;s IAM user or role the permission rekognition:DetectFaces, or fix the [aws] credentials, then restart the kiosk</source>
+        <translation>AWS가 호출을 거부했습니다 (%1): 키오스크의 IAM 사용자 또는 역할에 rekognition:DetectFaces 권한을 주거나 [aws] 자격 증명을 고친 다음 키오스크를 다시 시작하세요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="370"/>
         <source>Last problem</source>
         <translation>마지막 문제</translation>
     </message>
@@ -331,72 +341,72 @@
         <translation>디스크</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="372"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="373"/>
         <source>on this device</source>
         <translation>이 기기에서</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="373"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="374"/>
         <source>Amazon Personalize</source>
         <translation>Amazon Personalize</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="392"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="393"/>
         <source>all sent (last %1)</source>
         <translation>모두 전송됨 (마지막 %1)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="393"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="394"/>
         <source>all sent</source>
         <translation>모두 전송됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="397"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="398"/>
         <source>AWS refused the credentials or permissions</source>
         <translation>AWS가 자격 증명 또는 권한을 거부함</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="399"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="400"/>
         <source>offline</source>
         <translation>오프라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="400"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="401"/>
         <source>AWS answers with errors</source>
         <translation>AWS가 오류로 응답함</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="401"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="402"/>
         <source>not sent</source>
         <translation>전송 안 됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="404"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="405"/>
         <source>next try in %1 s</source>
         <translation>%1초 후 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="406"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="407"/>
         <source>nothing sent since %1</source>
         <translation>%1 이후 전송 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="407"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="408"/>
         <source>nothing sent since the start</source>
         <translation>시작 후 전송 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="409"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="410"/>
         <source>cannot be queued: the disk is full</source>
         <translation>대기열에 넣을 수 없음: 디스크가 가득 참</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="411"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="412"/>
         <source>last error: %1</source>
         <translation>마지막 오류: %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="436"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="450"/>
         <source>Other</source>
         <translation>기타</translation>
     </message>
