@@ -292,7 +292,7 @@ class QueueConnection:
             return QueueBusyError(
                 f"the {self.name} {self.path} is locked by another program ({exc}); "
                 "close any tool that has it open (an sqlite3 shell, a backup, a second "
-                "kiosk); nothing was lost")
+                "kiosk); nothing was written")
         if isinstance(kind, store.NotADatabaseError):
             return CorruptQueueError(self._corrupt_message(exc))
         return EventsError(f"{self.name} {self.path}: {exc}")
