@@ -235,6 +235,9 @@ class VisionPipeline:
         self._others: set[int] = set()  # the bystanders of the visit that ended last
         self.switches = 0  # primary faces taken over by another person (see _check_switch)
         self._new_person = False  # this frame: another person took the primary's place
+        # this frame: the primary got a fresh track and reading (another person, or the
+        # same face in a look too unlike its last one: `_check_switch`)
+        self._fresh_reading = False
         # the primary face's last look, kept across visits (`returning`) until `reset`
         # or `forget_look_s` with no face in view
         self._last_look: Look | None = None
@@ -263,6 +266,7 @@ class VisionPipeline:
         t0 = time.perf_counter()
         ts = frame.timestamp
         self._new_person = False
+        self._fresh_reading = False
         self._gap = None
         look = self._focus.plan(self._tracker.primary)
         if self._regions is None:
@@ -307,8 +311,10 @@ class VisionPipeline:
             self._last_image = frame.image
             self._asked_for_loss = False
         # A scan step does not classify (`kiosk.vision.focus`), unless it found another
-        # person in the primary's place: their fresh smoother has nothing to show yet.
-        if primary is not None and visible and (look.classify or self._new_person):
+        # person (or a new look) in the primary's place: the fresh smoother has nothing
+        # to show yet.
+        if primary is not None and visible and (
+                look.classify or self._new_person or self._fresh_reading):
             t1 = time.perf_counter()
             raw, reason = self._classify(frame, primary)
             classify_ms = (time.perf_counter() - t1) * 1000.0
@@ -419,11 +425,19 @@ class VisionPipeline:
         a fresh smoothing state instead of the previous person's emotion.
 
         With face descriptors (`identity`, `kiosk.vision.face_identity`): a look at least
-        `LIKE_SIMILARITY` (0.8) alike is the same face; under `DOUBT_SIMILARITY` (0.3)
-        another person; in between the descriptors of the two looks decide (one
-        person at most `SAME_DISTANCE` apart; else another person), as the looks alone
-        cannot: a direct switch between two look-alike people scored 0.69-0.72, a
-        steady face under load 0.755.
+        `LIKE_SIMILARITY` (0.8) alike is the same face; in between that and
+        `DOUBT_SIMILARITY` (0.3) the descriptors of the two looks decide (one person at
+        most `SAME_DISTANCE` apart; else another person), as the looks alone cannot: a
+        direct switch between two look-alike people scored 0.69-0.72, a steady face
+        under load 0.755. Under `DOUBT_SIMILARITY` the face gets a fresh track and
+        reading whatever the descriptors say (the picture changed too much for the
+        smoothed emotion to be kept), but it is another person (`new_person`: a visit
+        of their own) only when the descriptors do not call it the same face, the rule
+        a face after a gap is judged by (`_compare`). Before 2026-12-02 such a look was
+        another person without asking: one person whose picture changed (a fresh
+        tester's video of one person's photos, one per expression) got a new visit at
+        each change, and lost their "For you", while the same two photos a gap apart
+        were "the visitor back".
 
         Without descriptors, a look under `switch_similarity` is another person, but
         a look only somewhat unlike (at least `DOUBT_SIMILARITY`) of a face seen in the
@@ -459,15 +473,25 @@ class VisionPipeline:
                 and self._in_place(primary)):
             self._doubted.add(primary.id)  # the look before stays the reference
             return False
+        same_face = (verdict is None and self._identity is not None and before is not None
+                     and alike < DOUBT_SIMILARITY
+                     and judge(self._identity, before, now) == "same")
         new = self._tracker.restart(primary.id, frame.timestamp)
         if new is None:
             return False
-        log.debug("primary face %d looks like someone else now: track %d", primary.id, new.id)
-        self._smoothers.drop(primary.id)  # not handed over: this is someone else
+        if same_face:
+            log.info("the visitor's face changed too much to keep its reading (looks %.2f "
+                     "alike, the descriptors say the same face): read afresh, the visit "
+                     "goes on", alike)
+        else:
+            log.debug("primary face %d looks like someone else now: track %d",
+                      primary.id, new.id)
+        self._smoothers.drop(primary.id)  # not handed over: a fresh reading
         self._signatures.pop(primary.id, None)
         self._signatures[new.id] = now
         self.switches += 1
-        self._new_person = True
+        self._fresh_reading = True
+        self._new_person = not same_face
         return True
 
     def _in_place(self, primary: Track) -> bool:

@@ -22,7 +22,7 @@ import pytest
 from kiosk.config import VisionSettings
 from kiosk.domain import Box, Emotion, EmotionReading, Frame
 from kiosk.tools.face_video import background, render_frame
-from kiosk.vision.appearance import LIKE_SIMILARITY
+from kiosk.vision.appearance import DOUBT_SIMILARITY, LIKE_SIMILARITY
 from kiosk.vision.detector import FaceDetector
 from kiosk.vision.face_identity import (
     MODEL_FILE,
@@ -226,6 +226,45 @@ def test_the_same_descriptor_keeps_a_face_whose_look_changed() -> None:
     results = [rig.step() for _ in range(5)]
     assert rig.pipeline.switches == 0 and not any(r.new_person for r in results)
     assert identity.calls == 2  # the changed look is the reference from then on
+    rig.pipeline.close()
+
+
+def test_a_face_whose_picture_changed_past_doubt_is_read_afresh_in_the_same_visit() -> None:
+    # A fresh tester's video of one person, one photo per expression (round 15): the
+    # looks of two photos fell under DOUBT_SIMILARITY, and each change was "another
+    # person stepped into the visitor's place" (a visit of their own, "For you" locked
+    # again), while the same two photos a gap apart were "the visitor back".
+    changed = _blend(0.0)
+    assert _likeness(changed) < DOUBT_SIMILARITY
+    identity = FakeIdentity()
+    me = _person(np.random.default_rng(6))
+    identity.people = [(TEXTURED, me), (changed, me + 0.01)]
+    rig = _rig_with(identity)
+    first = rig.step(1.0, [CENTRE])
+    rig.image = changed
+    results = [rig.step() for _ in range(5)]
+    assert rig.pipeline.switches == 1  # a fresh track and reading, as before
+    assert not any(r.new_person for r in results)  # ...but not someone else
+    assert all(r.visit_id == first.visit_id for r in results)
+    assert identity.calls == 2
+    rig.pipeline.close()
+
+
+@pytest.mark.parametrize("descriptor", ["other", "none"])
+def test_a_picture_past_doubt_is_someone_else_unless_the_descriptors_say_same(
+        descriptor: str) -> None:
+    changed = _blend(0.0)
+    identity = FakeIdentity()
+    rng = np.random.default_rng(7)
+    identity.people = [(TEXTURED, _person(rng))]
+    if descriptor == "other":
+        identity.people.append((changed, _person(rng)))
+    rig = _rig_with(identity)
+    first = rig.step(1.0, [CENTRE])
+    rig.image = changed
+    swapped = rig.step()
+    assert swapped.new_person and rig.pipeline.switches == 1
+    assert swapped.visit_id == first.visit_id  # vision's visit; the controller splits it
     rig.pipeline.close()
 
 
