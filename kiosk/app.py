@@ -551,8 +551,8 @@ class Kiosk:
 
     def app_status(self) -> AppStatus:
         """GUI-thread part of the status (cheap attribute reads and one statvfs, as
-        `_sample_gauges`; `kiosk.status`)."""
-        from kiosk.diskspace import free_mb
+        `_sample_gauges`, and one more statvfs for a read-only mount; `kiosk.status`)."""
+        from kiosk.diskspace import free_mb, mounted_read_only
 
         vision = self.vision
         fallback = vision.pipeline.fallback if vision is not None and vision.pipeline else None
@@ -571,6 +571,7 @@ class Kiosk:
             identity=(self.identity_service.summary() if self.identity_service is not None
                       else ""),
             disk_free_mb=free_mb(self.settings.data_dir),
+            data_read_only=mounted_read_only(self.settings.data_dir),
             fleet=self._fleet_status(),
         )
 

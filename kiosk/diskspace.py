@@ -1,5 +1,6 @@
 """The disk under a path: free space (for "disk full" messages and the self-test),
-whether it looks full, and making a rename in a folder durable."""
+whether it looks full or is mounted read-only, and making a rename in a folder
+durable."""
 
 from __future__ import annotations
 
@@ -30,6 +31,22 @@ def looks_full(path: Path) -> bool:
     cannot be examined)."""
     free = free_mb(path)
     return free is not None and free < FULL_BELOW_MB
+
+
+def mounted_read_only(path: Path) -> bool:
+    """True when the disk of `path` (or of its nearest existing parent) is mounted
+    read-only (statvfs ST_RDONLY: a `mount -o ro`, a read-only bind mount, a disk the
+    kernel remounted read-only after I/O errors). False when it cannot be examined, and
+    on Windows (no statvfs)."""
+    statvfs = getattr(os, "statvfs", None)
+    if statvfs is None:
+        return False
+    for candidate in (path, *path.parents):
+        try:
+            return bool(statvfs(candidate).f_flag & os.ST_RDONLY)
+        except OSError:
+            continue
+    return False
 
 
 def fsync_dir(folder: Path) -> None:

@@ -2,9 +2,9 @@
 place per thread instead of dicts assembled in several.
 
 * `QueueStatus.of(queue)` is the one place that turns the event queue's in-memory
-  counts into what an operator reads (depth, dead letters, a full disk). The admin
-  panel (through `BackendStatus`), the audience/fleet gauges (`kiosk.app`) and
-  `--self-test` (`kiosk.selftest`) all use it.
+  counts into what an operator reads (depth, dead letters, a full disk, why a like
+  is refused now). The admin panel (through `BackendStatus`), the audience/fleet
+  gauges (`kiosk.app`) and `--self-test` (`kiosk.selftest`) all use it.
 * `BackendStatus` is the recommend thread's part (`KioskBackend.status`): catalog,
   recommender, queue, uploader, problems.
 * `AppStatus` is the GUI thread's part (`Kiosk.app_status`): camera, model, crashes,
@@ -15,8 +15,8 @@ place per thread instead of dicts assembled in several.
   lines under "Other" ("last upload error", "Rekognition", ...). Only the keys that
   apply are present, back-end keys first.
 
-No Qt, no I/O but one statvfs (`AppStatus.disk_free_mb`): every other field is a memory
-read, so building a snapshot never waits.
+No Qt, no I/O but two statvfs (`AppStatus.disk_free_mb`, `AppStatus.data_read_only`):
+every other field is a memory read, so building a snapshot never waits.
 """
 
 from __future__ import annotations
@@ -47,12 +47,20 @@ class QueueStatus:
     depth: int
     dead_letters: int
     disk_full: str = ""
+    # why a new like is refused now: "read_only" (the folder cannot be written),
+    # "disk_full" (the last save found no room), "locked" (another program kept the
+    # lock through every retry of the last write), or "" when saves work
+    refusing: str = ""
 
     @classmethod
     def of(cls, queue: CountingQueue) -> QueueStatus:
-        """From the queue's in-memory counts (never waits on its lock's SQLite)."""
+        """From the queue's in-memory counts and state (never waits on its SQLite)."""
         counts = queue.counts()
-        return cls(counts.pending_total, counts.dead, str(getattr(queue, "disk_full", "") or ""))
+        disk_full = str(getattr(queue, "disk_full", "") or "")
+        refusing = next((name for name, why in (
+            ("read_only", getattr(queue, "read_only", "")), ("disk_full", disk_full),
+            ("locked", getattr(queue, "locked", ""))) if why), "")
+        return cls(counts.pending_total, counts.dead, disk_full, refusing)
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,8 @@ class BackendStatus:
             out["dead_letters"] = self.queue.dead_letters
             if self.queue.disk_full:
                 out["disk"] = self.queue.disk_full
+            if self.queue.refusing:
+                out["queue_refusing"] = self.queue.refusing
         if self.uploader:
             out["online"] = bool(self.online)
             out["uploader"] = self.uploader
@@ -120,6 +130,7 @@ class AppStatus:
     # the panel words it (`kiosk.ui.admin_status.fleet_text`)
     fleet: Mapping[str, object] | None = None
     disk_free_mb: float | None = None  # the data folder's disk (one statvfs), None: unknown
+    data_read_only: bool = False  # the data folder's disk is mounted read-only (statvfs)
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {"crash_count": self.crash_count,
@@ -143,6 +154,8 @@ class AppStatus:
             out["fleet metrics"] = dict(self.fleet)
         if self.disk_free_mb is not None:
             out["disk_free_mb"] = round(self.disk_free_mb, 1)
+        if self.data_read_only:
+            out["data_read_only"] = True
         return out
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from kiosk.config import Settings
 from kiosk.errors import KioskError
+from kiosk.events import health
 from kiosk.events.downgrade import OLDEST, downgrade
 from kiosk.events.queue import EventQueue
 from kiosk.events.records import RecordKind
@@ -36,7 +37,9 @@ def register(subparsers: Any) -> None:
         "status", help="print the queue's state and the kiosk's uploads as JSON",
         description="The queue's counts, and what the kiosk's uploader recorded last: "
         "uploader_state, online, last_error(_at), last_success_at, retry_in_s, "
-        "uploader_recorded_at (null: no kiosk has uploaded from this queue).")
+        "uploader_recorded_at (null: no kiosk has uploaded from this queue); "
+        "disk_full, read_only, locked and problem (checked now: null when a like "
+        "can be saved). Exit status 1, with the reason on stderr, when it cannot.")
     status.add_argument("--json", action="store_true",
                         help="accepted for symmetry with other commands: the output is JSON")
     status.set_defaults(func=cmd_status)
@@ -156,6 +159,10 @@ def cmd_downgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    """The queue's state as JSON; exit 1, with each reason on stderr, when a like could
+    not be saved now (a full disk, a folder that cannot be written, a lock another
+    program holds: checked for real, as this command only reads the file), or when the
+    file cannot be read at all (then nothing on stdout)."""
     settings = _settings(args)
     try:
         with _open(args, upgrade=False) as queue:
@@ -164,13 +171,21 @@ def cmd_status(args: argparse.Namespace) -> int:
     except KioskError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    now = health.check(settings.events_db)
+    status["disk_full"] = status.get("disk_full") or now.disk_full or None
+    status["read_only"] = status.get("read_only") or now.read_only or None
+    status["locked"] = now.locked or None
+    problems = [p for p in (status.get("problem"), *now.problems()) if p]
+    status["problem"] = "; ".join(problems) or None
     status["upload_configured"] = {
         "events": bool(settings.personalize.tracking_id),
         "users": bool(settings.personalize.dataset_arn_users),
         "items": bool(settings.personalize.dataset_arn_items),
     }
     _print_json(status)
-    return 0
+    for problem in now.problems():
+        print(f"kiosk-admin events status: {problem}", file=sys.stderr)
+    return 1 if now.problems() else 0
 
 
 def _uploads(record: dict[str, Any] | None) -> dict[str, Any]:

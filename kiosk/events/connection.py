@@ -105,6 +105,7 @@ class QueueConnection:
         self._listeners: list[Callable[[], None]] = []
         self._closed = False
         self._disk_full = ""
+        self._locked = ""  # the last write given up for another program's lock, or ""
         self._pending: dict[str, int] = {}
         self._dead = 0
         self._totals: dict[str, int] = {}
@@ -315,12 +316,15 @@ class QueueConnection:
         recovered = False
         while True:
             try:
-                return fn()
-            except QueueBusyError:
+                result = fn()
+                self._locked = ""
+                return result
+            except QueueBusyError as exc:
                 tries += 1
                 if time.monotonic() >= deadline or self._closing.is_set():
                     log.error("%s: could not %s: still locked after %d tries in "
                               "%.0f s", self.name, what, tries, self.lock_wait_s)
+                    self._locked = str(exc)
                     raise
                 if tries == 1:
                     log.warning("%s %s is locked by another program; retrying to %s for "
@@ -441,6 +445,12 @@ class QueueConnection:
     def disk_full(self) -> str:
         """The operator message of the last failed save, '' once a save succeeds again."""
         return self._disk_full
+
+    @property
+    def locked(self) -> str:
+        """Why the last write was given up (another program held the lock through every
+        retry), '' once a write succeeds again."""
+        return self._locked
 
     def _forget(self, kinds: list[str]) -> None:
         for kind in kinds:

@@ -351,6 +351,39 @@ def write_refused(conn: sqlite3.Connection, path: str | Path, what: str
     return None
 
 
+def write_lock_held(path: str | Path, wait_s: float) -> bool:
+    """True when another connection holds `path`'s write lock for longer than `wait_s`
+    (an sqlite3 shell in `BEGIN EXCLUSIVE`, a stuck tool): a save would wait for it.
+    Asks with `BEGIN IMMEDIATE` at once rolled back, so it holds the lock for no longer
+    than that and a writer waiting meanwhile (the kiosk, with its busy timeout) goes on.
+    Never creates the file (`mode=rw`), and never opens a WAL file nobody has open (no
+    `-wal` beside it: no one can hold its lock). False on any other error: the caller's
+    other checks (full disk, read-only folder, damaged file) say what it is."""
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(20)
+    except OSError:
+        return False
+    wal_mode = len(header) == 20 and header[18] == 2  # the file's read/write versions
+    if wal_mode and not Path(f"{path}-wal").exists():
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=rw", uri=True,
+                               timeout=wait_s, isolation_level=None)
+    except sqlite3.Error:
+        return False
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+    except sqlite3.Error as exc:
+        code = int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+        return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    finally:
+        conn.close()
+    return False
+
+
 class _RolledBack(Exception):
     """`write_refused`'s stand-in write is never committed."""
 

@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 
 from kiosk.camera.capture import CameraState
+from kiosk.diskspace import FULL_BELOW_MB
 from kiosk.domain import Emotion
 from kiosk.ui import texts
 
@@ -50,6 +51,8 @@ TILE_KEYS = frozenset(
         "crash_loop",
         "disk",
         "disk_free_mb",
+        "data_read_only",
+        "queue_refusing",
     }
 )
 
@@ -223,10 +226,31 @@ def queue_reason(s: Mapping[str, Any]) -> str:
     return translate("Admin", "being sent now")
 
 
+def likes_refused(s: Mapping[str, Any]) -> str:
+    """Why a new like cannot be saved now, in the operator's words ("" when it can):
+    the queue's own state (`queue_refusing`: its folder read-only, its last save out of
+    room, its last write kept out by another program's lock), the data folder's mount
+    (read-only) and the Disk tile's "Full" (before a like has failed)."""
+    refusing = str(s.get("queue_refusing", "") or "")
+    if refusing == "read_only" or s.get("data_read_only"):
+        why = translate("Admin", "the data folder is read-only")
+    elif disk_is_full(s):  # the queue's failed save included, until space is back
+        why = translate("Admin", "disk full")
+    elif refusing == "locked":
+        why = translate("Admin", "the queue is locked by another program")
+    else:
+        return ""
+    return translate("Admin", "new likes cannot be saved: %1").replace("%1", why)
+
+
 def events_tile(s: Mapping[str, Any]) -> TileText:
+    """Depth, why it waits, and first (in red) when a new like cannot be saved: "0
+    waiting" alone read as healthy while likes were refused (tester round 15)."""
     dead = int(s.get("dead_letters", 0) or 0)
     depth = s.get("queue_depth")
-    lines = [queue_reason(s)]
+    refused = likes_refused(s)
+    lines = [refused] if refused else []
+    lines.append(queue_reason(s))
     if dead:
         lines.append(
             translate("Admin", "%1 could not be sent (dead letters)").replace("%1", str(dead))
@@ -235,7 +259,7 @@ def events_tile(s: Mapping[str, Any]) -> TileText:
         translate("Admin", "Event queue"),
         translate("Admin", "%1 waiting").replace("%1", NA if depth is None else str(int(depth))),
         "\n".join(lines),
-        alert=dead > 0,
+        alert=dead > 0 or bool(refused),
     )
 
 
@@ -299,6 +323,15 @@ def _free_text(free: object) -> str:
     return translate("Admin", "%1 free").replace("%1", amount)
 
 
+def disk_is_full(s: Mapping[str, Any]) -> bool:
+    """The Disk tile's red "Full": a save failed for lack of space and no room came back
+    since (or it cannot be told), or less than `FULL_BELOW_MB` free now."""
+    free = s.get("disk_free_mb")
+    if not isinstance(free, int | float):
+        return bool(s.get("disk"))
+    return free < (FREED_MB if s.get("disk") else FULL_BELOW_MB)
+
+
 def disk_tile(s: Mapping[str, Any]) -> TileText:
     """The data folder's disk: red "Full" while saves fail for lack of space (read
     afresh every refresh, so it turns back as soon as space is freed)."""
@@ -316,7 +349,7 @@ def disk_tile(s: Mapping[str, Any]) -> TileText:
     if failed:
         return TileText(caption, translate("Admin", "Space freed"), "\n".join([
             room, translate("Admin", "Saving resumes with the next like or visit.")]))
-    if isinstance(free, int | float) and free < 1.0:
+    if disk_is_full(s):
         return TileText(caption, translate("Admin", "Full"), room, alert=True)
     return TileText(caption, translate("Admin", "OK") if free is not None else NA, room)
 

@@ -30,6 +30,7 @@ from kiosk.domain import Emotion, EmotionReading, Page, RecommendMode
 from kiosk.ui import icons, notices, texts, theme
 from kiosk.ui.camera_view import CameraView, FaceBoxes
 from kiosk.ui.cards import LIKE_GUARD_S, CardGrid
+from kiosk.ui.header_text import HeaderText
 from kiosk.ui.icons import FaceIcon
 from kiosk.ui.privacy import PrivacyNotice
 from kiosk.ui.widgets import SegmentedControl, TouchButton
@@ -220,8 +221,9 @@ class MainScreen(QWidget):
         self.camera = CameraView(self, clock=clock)
         self.badge = EmotionBadge(self)
         self.privacy = PrivacyNotice(self)
-        self.headline = _label(self, "headline")
-        self.subline = _label(self, "subline")
+        self.header_text = HeaderText(self._header_candidates, self)
+        self.headline = self.header_text.headline
+        self.subline = self.header_text.subline
         self.mode_toggle = SegmentedControl(self)
         self.mode_toggle.add_segment(RecommendMode.EMOTION, "")
         self.mode_toggle.add_segment(RecommendMode.PERSONALIZED, "", icons.draw_sparkle)
@@ -330,7 +332,9 @@ class MainScreen(QWidget):
         """`message` is technical (for the admin panel, kept in `camera_detail`);
         the tile shows a short translated line instead."""
         off = state.off
-        self._camera_off = off
+        if off != self._camera_off:
+            self._camera_off = off
+            self.header_text.refit()  # "Tell us your mood" instead of "Step closer"
         self._camera_state, self.camera_detail = state, message
         if state is CameraState.NONE:
             self.camera.set_unavailable(notices.no_camera())
@@ -432,6 +436,19 @@ class MainScreen(QWidget):
         )
         self.subline.setText(self.tr("Tap Like on the images you love, or Next for more."))
 
+    def _header_candidates(self) -> list[tuple[str, str]]:
+        """Every (headline, subline) pair `_refresh_header` may show in this language
+        and camera mode (`HeaderText` is as tall as the tallest)."""
+        pairs = [self._waiting_texts(r) for r in ("", "no_face", "unsure", "slow", "failed")]
+        tap = self.tr("Tap Like on the images you love, or Next for more.")
+        for_you = self.tr("For you · %1")
+        picked = self.tr("Picked from what you liked, to suit this mood.")
+        for emotion in Emotion:
+            pairs += [(texts.because_you_look(emotion), tap),
+                      (texts.because_you_chose(emotion), tap),
+                      (for_you.replace("%1", texts.emotion_name(emotion)), picked)]
+        return pairs
+
     def _waiting_texts(self, reason: str) -> tuple[str, str]:
         if reason == "no_face" and self._camera_off:
             return (self.tr("Tell us your mood — we'll pick images for it"),
@@ -463,6 +480,7 @@ class MainScreen(QWidget):
         self.grid.refit()  # the words on Like may need other card sizes now
         if self.camera.is_unavailable():  # its line in the new language
             self.set_camera_state(self._camera_state, self.camera_detail)
+        self.header_text.refit()  # the texts in another language: another height
         self._refresh_header()
 
     # ------------------------------------------------------------------ layout
@@ -473,6 +491,7 @@ class MainScreen(QWidget):
         self.headline.setStyleSheet(f"color: {theme.TEXT.name()}; background: transparent;")
         self.subline.setFont(theme.font(m.body))
         self.subline.setStyleSheet(f"color: {theme.TEXT_MUTED.name()}; background: transparent;")
+        self.header_text.refit()
         self._relayout(portrait=self._portrait or False, force=True)
 
     def set_portrait(self, portrait: bool) -> None:
@@ -549,15 +568,12 @@ class MainScreen(QWidget):
             QSizePolicy.Policy.Expanding if portrait else QSizePolicy.Policy.Fixed,
             QSizePolicy.Policy.Fixed,
         )
-        header_text = QVBoxLayout()
-        header_text.setSpacing(m.px(8))
-        header_text.addWidget(self.headline)
-        header_text.addWidget(self.subline)
+        self.header_text.set_spacing(m.px(8))
 
         root: QBoxLayout
         if portrait:
             root = QVBoxLayout(body)
-            root.addLayout(header_text)
+            root.addWidget(self.header_text)
             top = QHBoxLayout()
             top.setSpacing(m.gap)
             top.addWidget(self.camera, 0, Qt.AlignmentFlag.AlignTop)
@@ -590,7 +606,7 @@ class MainScreen(QWidget):
             content = QVBoxLayout()
             content.setSpacing(m.gap)
             header = QHBoxLayout()
-            header.addLayout(header_text, 1)
+            header.addWidget(self.header_text, 1)
             header.addWidget(self.mode_toggle, 0, Qt.AlignmentFlag.AlignTop)
             content.addLayout(header)
             content.addWidget(self.grid, 1)

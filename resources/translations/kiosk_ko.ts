@@ -182,6 +182,26 @@
         <translation>원격 모니터링 지표(CloudWatch)에 필요해요. 좋아요는 이 기기에 저장돼요</translation>
     </message>
     <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="243"/>
+        <source>new likes cannot be saved: %1</source>
+        <translation>새 좋아요를 저장할 수 없음: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="236"/>
+        <source>the data folder is read-only</source>
+        <translation>데이터 폴더가 읽기 전용임</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="238"/>
+        <source>disk full</source>
+        <translation>디스크가 가득 참</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="240"/>
+        <source>the queue is locked by another program</source>
+        <translation>다른 프로그램이 대기열을 잠금</translation>
+    </message>
+    <message>
         <location filename="../../kiosk/ui/admin_status.py" line="222"/>
         <source>everything is sent</source>
         <translation>모두 전송됨</translation>

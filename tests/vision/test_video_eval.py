@@ -179,6 +179,7 @@ def test_a_segment_the_model_misreads_is_told_apart_from_a_slow_settle() -> None
     assert out["misread_segments"] == 1
     assert out["settle_s"]["p95"] == pytest.approx(0.76)  # of 0.0 and 0.8 s
     assert out["settle_s_read_right"] == {"p50": 0.0, "p95": 0.0}
+    assert out["settle_s_settled"]["p95"] == pytest.approx(0.76)  # both got there
     sad = out["segments"][1]
     assert (sad["model_read"], sad["raw_right"], sad["shown_right"]) == ("angry", 0.3, 0.2)
     assert sad["settle_s"] == pytest.approx(0.8)
@@ -249,3 +250,13 @@ def test_a_fresh_faces_first_mood_that_flips_at_once_is_counted_as_a_flash() -> 
             out["never_steady"]) == (3, 1, 0, 1)
     assert out["steady_after_s"] == {"p50": 0.2, "p95": 0.2}
     assert first_moods(records(["happy"] * 5))["faces"] == 0  # steady all along
+
+
+def test_a_segment_that_never_settles_is_left_out_of_settle_s_settled_only() -> None:
+    tl = timeline((0, 1, "happy"), (1, 3, "sad", "b.jpg"))
+    recs = [FrameRecord(i / FPS, "happy", i == 0, False, "happy") for i in range(10)]
+    recs += [FrameRecord(1 + i / FPS, "angry", False, False, "angry") for i in range(20)]
+    out = score(tl, recs, visit_grace_s=3.0)
+    assert out["unsettled_segments"] == 1
+    assert out["settle_s"]["p95"] == pytest.approx(1.9)  # 0.0 and the sad one's 2 s
+    assert out["settle_s_settled"] == {"p50": 0.0, "p95": 0.0}
