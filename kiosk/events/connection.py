@@ -235,7 +235,7 @@ class QueueConnection:
         if isinstance(exc, store.NotADatabaseError):
             return CorruptQueueError(self._corrupt_message(exc))
         if isinstance(exc, store.StoreBusyError):
-            return QueueBusyError(f"{exc}; nothing was lost")
+            return QueueBusyError(f"{exc}; nothing was written")
         if isinstance(exc, store.NewerStoreError):
             return SchemaError(str(exc))
         if isinstance(exc, store.ReadOnlyStoreError):
