@@ -568,6 +568,7 @@ class Kiosk:
             inference_ms=round(latency.get("total_ms", 0.0), 1) if latency else None,
             # AWS features at a glance (memory reads only): reachable, breaker, budget, owed
             rekognition=fallback.summary() if fallback is not None else "",
+            rekognition_refused=(fallback.refused or "") if fallback is not None else "",
             identity=(self.identity_service.summary() if self.identity_service is not None
                       else ""),
             disk_free_mb=free_mb(self.settings.data_dir),

@@ -125,6 +125,9 @@ class AppStatus:
     inference_ms: float | None = None
     history: Mapping[str, object] = field(default_factory=dict)  # CrashInfo.as_status()
     rekognition: str = ""  # the fallback's one-liner ("" when off)
+    # the code AWS refused DetectFaces with while the fallback's calls are stopped for it
+    # ("" otherwise); the panel says what to do in the kiosk's language
+    rekognition_refused: str = ""
     identity: str = ""  # the identity service's one-liner ("" when off)
     # the fleet metrics uploader's `UploaderStatus.to_dict()` (None when [fleet] is off);
     # the panel words it (`kiosk.ui.admin_status.fleet_text`)
@@ -148,6 +151,8 @@ class AppStatus:
             out["inference_ms"] = self.inference_ms
         if self.rekognition:
             out["Rekognition"] = self.rekognition
+        if self.rekognition_refused:
+            out["Rekognition refused"] = self.rekognition_refused
         if self.identity:
             out["identity"] = self.identity
         if self.fleet is not None:

@@ -365,6 +365,7 @@ OTHER_CAPTIONS: dict[str, Callable[[], str]] = {
     "last upload error": lambda: translate("Admin", "Last upload error"),
     "disk": lambda: translate("Admin", "Disk"),
     "fleet metrics": lambda: translate("Admin", "Fleet metrics (CloudWatch)"),
+    "Rekognition refused": lambda: translate("Admin", "Rekognition stopped"),
     # what a visitor's toast left out (MainWindow keeps it from the screen)
     "last_problem": lambda: translate("Admin", "Last problem"),
 }
@@ -412,8 +413,18 @@ def fleet_text(f: Mapping[str, Any]) -> str:
     return " · ".join(parts)
 
 
+def rekognition_refused_text(code: str) -> str:
+    """Why the Rekognition fallback stopped calling and what to do (the code is AWS's)."""
+    return translate(
+        "Admin", "AWS refused the calls (%1): give the kiosk's IAM user or role the "
+        "permission rekognition:DetectFaces, or fix the [aws] credentials, then restart "
+        "the kiosk").replace("%1", code)
+
+
 # Values that are a mapping, worded by their key's function (else `str(value)`).
 OTHER_FORMATS: dict[str, Callable[[Mapping[str, Any]], str]] = {"fleet metrics": fleet_text}
+# Plain values worded by their key's function.
+OTHER_TEXTS: dict[str, Callable[[str], str]] = {"Rekognition refused": rekognition_refused_text}
 
 
 def other_lines(s: Mapping[str, Any]) -> list[str]:
@@ -424,8 +435,11 @@ def other_lines(s: Mapping[str, Any]) -> list[str]:
         caption = OTHER_CAPTIONS.get(key)
         shown_value = OTHER_VALUES.get(str(value))
         fmt = OTHER_FORMATS.get(key)
+        wording = OTHER_TEXTS.get(key)
         if fmt is not None and isinstance(value, Mapping):
             text = fmt(value)
+        elif wording is not None:
+            text = wording(str(value))
         else:
             text = shown_value() if shown_value is not None else str(value)
         lines.append(f"{caption() if caption else key}: {text}")

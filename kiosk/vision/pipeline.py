@@ -102,6 +102,8 @@ class Fallback(Protocol):
     def analyze(self, face_crop_jpeg: bytes, /) -> RekognitionResult | None: ...
     def cancel(self) -> None: ...
     def summary(self) -> str: ...  # the admin panel's line (kiosk.status.AppStatus)
+    @property
+    def refused(self) -> str | None: ...  # the code AWS refused the calls with, if stopped
 
 
 @dataclass(frozen=True, slots=True)

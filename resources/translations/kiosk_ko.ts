@@ -310,6 +310,16 @@
         <translation>원격 모니터링 지표 (CloudWatch)</translation>
     </message>
     <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="367"/>
+        <source>Rekognition stopped</source>
+        <translation>Rekognition 호출 중지됨</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="417"/>
+        <source>AWS refused the calls (%1): give the kiosk&apos;s IAM user or role the permission rekognition:DetectFaces, or fix the [aws] credentials, then restart the kiosk</source>
+        <translation>AWS가 호출을 거부했습니다 (%1): 키오스크의 IAM 사용자 또는 역할에 rekognition:DetectFaces 권한을 주거나 [aws] 자격 증명을 고친 다음 키오스크를 다시 시작하세요</translation>
+    </message>
+    <message>
         <location filename="../../kiosk/ui/admin_status.py" line="336"/>
         <source>Last problem</source>
         <translation>마지막 문제</translation>

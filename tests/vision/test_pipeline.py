@@ -63,6 +63,10 @@ class FakeFallback:
     def summary(self) -> str:
         return "reachable (test)"
 
+    @property
+    def refused(self) -> str | None:
+        return None
+
     def analyze(self, face_crop_jpeg: bytes) -> RekognitionResult | None:
         self.threads.append(threading.current_thread().name)
         self.jpegs.append(face_crop_jpeg)
