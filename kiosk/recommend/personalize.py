@@ -13,7 +13,13 @@ timeout, an error, throttling or no network, the embedded recommender answers th
 page; `Page.note` and `status()` say why, and Personalize is left alone for the
 kiosk's shared backoff (`kiosk.aws.Backoff`: full jitter under a ceiling that
 doubles per failure, `backoff_initial_s` … `backoff_max_s`), so a dead network
-does not cost a timeout on every page. Failures are sorted by `kiosk.aws.classify`.
+does not cost a timeout on every page. Failures are sorted by `kiosk.aws.classify`:
+an answer that only an operator can change (a campaign or recommender that does not
+exist in this account and region, a malformed request, refused credentials or
+permissions) pauses Personalize for `SETTINGS_RETRY_S` (10 min) at once, with one
+ERROR naming the settings to check; before 2026-12-02 it was retried with the
+shared backoff, an ERROR every few seconds, and a wait that seemed not to grow
+(full jitter).
 Items Personalize knows but the local catalog does not are dropped; items already
 shown in the visit are skipped; items outside the emotion's folder are kept only
 within the embedded recommender's off-pool budget (`RankerParams.explore_share` /
@@ -42,6 +48,11 @@ from kiosk.aws import Backoff, ErrorKind, classify, error_code
 from kiosk.config import PersonalizeSettings
 from kiosk.domain import Emotion, Item, Page, RecommendMode
 from kiosk.recommend.embedded import ADJACENT, MODES, EmbeddedRecommender
+
+SETTINGS_RETRY_S = 600.0
+"""Seconds Personalize is left alone after an answer only an operator can change
+(`ErrorKind.PERMANENT` or `REFUSED`): the settings or IAM may be fixed while the kiosk
+runs, so it is asked again after this, not never."""
 
 log = logging.getLogger(__name__)
 
@@ -270,18 +281,29 @@ class PersonalizeRecommender:
         return ""
 
     def _failed(self, reason: str, exc: BaseException | None) -> str:
+        transient = exc is None or classify(exc).transient
         with self._lock:
             self._failures += 1
-            delay = self._backoff.delay(self._failures)
+            delay = (self._backoff.delay(self._failures) if transient
+                     else max(SETTINGS_RETRY_S, self._backoff.delay(self._failures)))
             self._retry_at = self._clock() + delay
             self._last_error = reason
-        transient = exc is None or classify(exc).transient
-        log.log(
-            logging.WARNING if transient else logging.ERROR,
-            "personalize: GetRecommendations %s; using the embedded recommender, "
-            "retrying in %.0f s", reason, delay,
-        )
+        if transient:
+            log.warning("personalize: GetRecommendations %s; using the embedded recommender, "
+                        "retrying in %.0f s", reason, delay)
+        else:
+            log.error("personalize: GetRecommendations %s; using the embedded recommender "
+                      "and asking again in %.0f min. Check %s and [aws] region (the ARN's "
+                      "region must be it), and that the kiosk's IAM user or role may call "
+                      "personalize:GetRecommendations on it", reason, delay / 60.0,
+                      self._target_setting())
         return reason
+
+    def _target_setting(self) -> str:
+        """The setting naming what is asked: "[personalize] recommender_arn = '…'"."""
+        if self.settings.recommender_arn:
+            return f"[personalize] recommender_arn = {self.settings.recommender_arn!r}"
+        return f"[personalize] campaign_arn = {self.settings.campaign_arn!r}"
 
     def _succeeded(self) -> None:
         with self._lock:

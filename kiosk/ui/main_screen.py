@@ -36,6 +36,7 @@ from kiosk.ui.privacy import PrivacyNotice
 from kiosk.ui.widgets import SegmentedControl, TouchButton
 
 NEXT_DEBOUNCE_S = 0.4
+FACE_SEEN_HOLD_S = 0.5  # the badge's "Reading your mood…" outlasts a face missed this long
 log = logging.getLogger(__name__)
 _SHOWN_MODES = (RecommendMode.EMOTION, RecommendMode.PERSONALIZED)  # a toggle segment each
 PRIVACY_MIN_SHARE = 0.75  # the landscape privacy text shrinks to this share of `small`…
@@ -59,6 +60,7 @@ class EmotionBadge(QWidget):
         self._reading: EmotionReading | None = None
         self._live = True  # the reading is the camera's now (not only the page's mood)
         self._camera_off = False
+        self._face_seen = False  # the visitor's face is boxed in the preview
         self.face = FaceIcon(self)
         self.name = _label(self, "emotion-name")
         self.detail = _label(self, "emotion-detail")
@@ -91,6 +93,14 @@ class EmotionBadge(QWidget):
         self._camera_off = off
         self.retranslate()
 
+    def set_face_seen(self, seen: bool) -> None:
+        """The visitor's face is in the preview (boxed): with no reading yet the badge
+        says their mood is being read, not "Looking for you…" under a boxed face."""
+        if seen != self._face_seen:
+            self._face_seen = seen
+            if self._reading is None:
+                self.retranslate()
+
     def set_metrics(self, m: theme.Metrics) -> None:
         self._metrics = m
         pad = m.px(22)
@@ -109,7 +119,10 @@ class EmotionBadge(QWidget):
     def retranslate(self) -> None:
         r = self._reading
         self.face.set_emotion(r.emotion if r is not None else None)
-        if r is None:
+        if r is None and self._face_seen and not self._camera_off:
+            self.name.setText(self.tr("Reading your mood…"))
+            self.detail.setText(self.tr("Hold still a moment"))
+        elif r is None:
             self.name.setText(self.tr("Looking for you…"))
             self.detail.setText(
                 self.tr("Or choose your mood below") if self._camera_off
@@ -217,6 +230,7 @@ class MainScreen(QWidget):
         self.camera_detail = ""  # the technical reason, for the admin panel
         self._portrait: bool | None = None
         self._last_next = -1e9
+        self._face_seen_at = -1e9  # the last preview frame with the visitor's face boxed
         self._metrics = theme.Metrics()
 
         self.camera = CameraView(self, clock=clock)
@@ -255,6 +269,11 @@ class MainScreen(QWidget):
 
     def show_frame(self, image: QImage, face_boxes: FaceBoxes) -> None:
         self.camera.show_frame(image, face_boxes)
+        now = self._clock()
+        if any(primary for _, primary in face_boxes):
+            self._face_seen_at = now
+        # a face missed in a frame or two does not flip the badge back and forth
+        self.badge.set_face_seen(now - self._face_seen_at < FACE_SEEN_HOLD_S)
 
     def show_emotion(self, reading: EmotionReading | None) -> None:
         self._reading = reading

@@ -1076,37 +1076,47 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>EmotionBadge</name>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="113"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="123"/>
+        <source>Reading your mood…</source>
+        <translation>기분을 읽고 있어요…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="124"/>
+        <source>Hold still a moment</source>
+        <translation>잠시 그대로 있어 주세요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="126"/>
         <source>Looking for you…</source>
         <translation>고객님을 찾고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="115"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="128"/>
         <source>Or choose your mood below</source>
         <translation>아래에서 기분을 직접 고르셔도 돼요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="116"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="129"/>
         <source>Look at the camera</source>
         <translation>카메라를 바라봐 주세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="121"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="134"/>
         <source>Your choice</source>
         <translation>직접 고르신 기분</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="123"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="136"/>
         <source>Mood of these images</source>
         <translation>지금 이미지의 기분</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="125"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="138"/>
         <source>Not sure yet</source>
         <translation>아직 확실하지 않아요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="128"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="141"/>
         <source>%1 confidence</source>
         <translation>확신도 %1</translation>
     </message>
@@ -1148,101 +1158,101 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>MainScreen</name>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="405"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="421"/>
         <source>Like a few images first, then “For you” opens up.</source>
         <translation>이미지 몇 개에 좋아요를 누르시면 ‘맞춤 추천’이 열려요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="477"/>
-        <location filename="../../kiosk/ui/main_screen.py" line="482"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="493"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="498"/>
         <source>Finding images for you…</source>
         <translation>이미지를 고르고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="482"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="498"/>
         <source>This takes only a moment.</source>
         <translation>잠시만 기다려 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="486"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="502"/>
         <source>For you</source>
         <translation>맞춤 추천</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="442"/>
         <location filename="../../kiosk/ui/main_screen.py" line="458"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="474"/>
         <source>For you · %1</source>
         <translation>맞춤 추천 · %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="444"/>
-        <location filename="../../kiosk/ui/main_screen.py" line="459"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="460"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="475"/>
         <source>Picked from what you liked, to suit this mood.</source>
         <translation>좋아요를 누르신 이미지를 바탕으로 지금 기분에 맞게 골랐어요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="468"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="484"/>
         <source>Tell us your mood — we&apos;ll pick images for it</source>
         <translation>지금 기분을 알려 주세요 — 어울리는 이미지를 골라 드릴게요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="469"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="485"/>
         <source>Tap “Choose my mood”.</source>
         <translation>“기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="471"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="487"/>
         <source>Step closer — we&apos;ll pick images for your mood</source>
         <translation>가까이 와 보세요 — 기분에 맞는 이미지를 골라 드릴게요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="472"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="488"/>
         <source>Or tap “Choose my mood”.</source>
         <translation>또는 “기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="474"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="490"/>
         <source>Still reading your mood…</source>
         <translation>기분을 읽고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="475"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="491"/>
         <source>Look at the camera, or tap “Choose my mood”.</source>
         <translation>카메라를 바라보시거나 “기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="478"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="494"/>
         <source>This is taking longer than usual. Tap Next to try again.</source>
         <translation>평소보다 오래 걸리고 있어요. 다음을 눌러 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="480"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="496"/>
         <source>These images could not be shown</source>
         <translation>이미지를 보여 드리지 못했어요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="481"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="497"/>
         <source>Tap Next to try again, or choose another mood.</source>
         <translation>다음을 눌러 다시 시도하시거나 다른 기분을 골라 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="451"/>
-        <location filename="../../kiosk/ui/main_screen.py" line="457"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="467"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="473"/>
         <source>Tap Like on the images you love, or Next for more.</source>
         <translation>마음에 드는 이미지에 좋아요를 누르거나, 다음을 눌러 더 보세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="485"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="501"/>
         <source>Emotion</source>
         <translation>감정</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="487"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="503"/>
         <source>Next</source>
         <translation>다음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="488"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="504"/>
         <source>Choose my mood</source>
         <translation>기분 직접 고르기</translation>
     </message>
