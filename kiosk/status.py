@@ -124,7 +124,9 @@ class AppStatus:
     camera_trouble_s: float | None = None
     inference_ms: float | None = None
     history: Mapping[str, object] = field(default_factory=dict)  # CrashInfo.as_status()
-    rekognition: str = ""  # the fallback's one-liner ("" when off)
+    # the fallback's `RekognitionFallback.status()` (None when off); the panel words it
+    # in its language (`kiosk.ui.admin_status.rekognition_text`)
+    rekognition: Mapping[str, object] | None = None
     # the code AWS refused DetectFaces with while the fallback's calls are stopped for it
     # ("" otherwise); the panel says what to do in the kiosk's language
     rekognition_refused: str = ""
@@ -149,8 +151,8 @@ class AppStatus:
             out["camera_trouble_s"] = round(self.camera_trouble_s, 1)
         if self.inference_ms is not None:
             out["inference_ms"] = self.inference_ms
-        if self.rekognition:
-            out["Rekognition"] = self.rekognition
+        if self.rekognition is not None:
+            out["Rekognition"] = dict(self.rekognition)
         if self.rekognition_refused:
             out["Rekognition refused"] = self.rekognition_refused
         if self.identity:

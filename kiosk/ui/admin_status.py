@@ -422,7 +422,41 @@ def rekognition_refused_text(code: str) -> str:
 
 
 # Values that are a mapping, worded by their key's function (else `str(value)`).
-OTHER_FORMATS: dict[str, Callable[[Mapping[str, Any]], str]] = {"fleet metrics": fleet_text}
+def rekognition_text(r: Mapping[str, Any]) -> str:
+    """The Rekognition fallback's `status()` in one line, in the panel's language:
+    reachable, stopped (AWS refused the calls), throttled or paused by the breaker,
+    calls used against the hourly budget, the latest error (AWS's own text)."""
+    used, budget = int(r.get("calls_this_hour") or 0), int(r.get("hourly_budget") or 0)
+    left = float(r.get("pause_left_s") or 0.0)
+    if r.get("refused_code") and left > 0:
+        state = translate("Admin", "stopped: AWS refused the calls (%1), next try in %2 min"
+                          ).replace("%1", str(r.get("refused_code") or "")).replace(
+                              "%2", f"{left / 60:.0f}")
+    elif r.get("paused") == "throttled" and left > 0:
+        state = translate("Admin", "throttled by AWS, next call in %1 s").replace(
+            "%1", f"{left:.0f}")
+    elif r.get("breaker_open"):
+        state = translate("Admin", "paused after network failures, next try in %1 s").replace(
+            "%1", f"{float(r.get('breaker_retry_in_s') or 0.0):.0f}")
+    elif r.get("last_error"):
+        state = translate("Admin", "answering with errors")
+    elif r.get("last_outcome") not in (None, "idle"):
+        state = translate("Admin", "reachable")
+    elif used:  # the hour's calls were an earlier run's (the budget file)
+        state = translate("Admin", "not called since the start")
+    else:
+        state = translate("Admin", "not called yet")
+    parts = [state, translate("Admin", "%1/%2 calls this hour").replace(
+        "%1", str(used)).replace("%2", str(budget))]
+    if budget and used >= budget:
+        parts[-1] += " " + translate("Admin", "(budget used)")
+    if r.get("last_error"):
+        parts.append(translate("Admin", "last error: %1").replace("%1", str(r["last_error"])))
+    return "; ".join(parts)
+
+
+OTHER_FORMATS: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "fleet metrics": fleet_text, "Rekognition": rekognition_text}
 # Plain values worded by their key's function.
 OTHER_TEXTS: dict[str, Callable[[str], str]] = {"Rekognition refused": rekognition_refused_text}
 

@@ -257,6 +257,9 @@ class RekognitionFallback:
             "last_error": self._last_error,
             "paused": self._pause_reason,
             "pause_left_s": round(self.pause_left_s(), 1),
+            "refused_code": self.refused,
+            "breaker_retry_in_s": round(self._breaker.retry_in_s(), 1) if self.breaker_open
+            else 0.0,
         }
 
     def summary(self) -> str:
@@ -276,7 +279,10 @@ class RekognitionFallback:
         elif self._last_error is not None:
             state = "answering with errors"
         else:
-            state = "reachable" if self._last_outcome != "idle" else "not called yet"
+            # the hour's calls may be an earlier run's (the budget file): "not called yet"
+            # beside "78/200 calls this hour" read as a contradiction (tester round 16)
+            state = ("reachable" if self._last_outcome != "idle"
+                     else "not called since the start" if used else "not called yet")
         line = f"{state}; {used}/{budget} calls this hour"
         if used >= budget:
             line += " (budget used)"

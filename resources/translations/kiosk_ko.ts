@@ -402,11 +402,57 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_status.py" line="412"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="454"/>
         <source>last error: %1</source>
         <translation>마지막 오류: %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="450"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="432"/>
+        <source>stopped: AWS refused the calls (%1), next try in %2 min</source>
+        <translation>중지됨: AWS가 호출을 거부했습니다 (%1), %2분 뒤 다시 시도</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="436"/>
+        <source>throttled by AWS, next call in %1 s</source>
+        <translation>AWS 호출 한도 초과, %1초 뒤 다음 호출</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="439"/>
+        <source>paused after network failures, next try in %1 s</source>
+        <translation>네트워크 오류로 일시 중지, %1초 뒤 다시 시도</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="442"/>
+        <source>answering with errors</source>
+        <translation>오류로 응답 중</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="444"/>
+        <source>reachable</source>
+        <translation>연결됨</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="446"/>
+        <source>not called since the start</source>
+        <translation>시작 후 호출 없음</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="448"/>
+        <source>not called yet</source>
+        <translation>아직 호출 없음</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="449"/>
+        <source>%1/%2 calls this hour</source>
+        <translation>이번 시간 호출 %1/%2회</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="452"/>
+        <source>(budget used)</source>
+        <translation>(한도 소진)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="484"/>
         <source>Other</source>
         <translation>기타</translation>
     </message>

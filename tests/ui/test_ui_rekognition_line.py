@@ -23,7 +23,7 @@ def refused_status() -> dict[str, Any]:
     with Stubber(client) as stub:
         stub.add_client_error("detect_faces", "AccessDeniedException", "not authorized", 400)
         fallback.detect(b"\xff\xd8fake\xff\xd9")
-    return AppStatus(rekognition=fallback.summary(),
+    return AppStatus(rekognition=fallback.status(),
                      rekognition_refused=fallback.refused or "").as_dict()
 
 
@@ -43,5 +43,37 @@ def test_the_refusal_line_in_korean(korean: None) -> None:
 
 
 def test_no_refusal_no_line() -> None:
-    flat = AppStatus(rekognition="reachable; 1/600 calls this hour").as_dict()
+    flat = AppStatus(rekognition={"calls_this_hour": 1, "hourly_budget": 600,
+                                  "last_outcome": "ok"}).as_dict()
     assert "Rekognition refused" not in flat
+
+
+def _line(status: dict[str, Any]) -> str:
+    flat = AppStatus(rekognition=status).as_dict()
+    return next(x for x in admin_status.other_lines(flat) if x.startswith("Rekognition:"))
+
+
+def test_the_rekognition_line_in_korean(korean: None) -> None:
+    # A fresh tester (round 16): in the Korean panel the line was English, built by
+    # the fallback itself ("not called yet; 78/200 calls this hour; last error: …").
+    line = _line({"calls_this_hour": 78, "hourly_budget": 200, "last_outcome": "error",
+                  "last_error": "InternalServerError (boom)", "breaker_open": False})
+    assert "calls this hour" not in line and "answering" not in line
+    assert "78/200" in line and "InternalServerError (boom)" in line  # AWS's own words
+
+
+def test_calls_from_an_earlier_run_are_not_called_yet() -> None:
+    # the budget file keeps the hour's calls across a restart: "not called yet" beside
+    # "78/200 calls this hour" read as a contradiction
+    line = _line({"calls_this_hour": 78, "hourly_budget": 200, "last_outcome": "idle"})
+    assert line == "Rekognition: not called since the start; 78/200 calls this hour"
+    assert _line({"calls_this_hour": 0, "hourly_budget": 200, "last_outcome": "idle"}) == (
+        "Rekognition: not called yet; 0/200 calls this hour")
+
+
+def test_a_refusal_and_throttling_say_when_the_next_call_is() -> None:
+    refused = _line(dict(refused_status()["Rekognition"]))
+    assert "stopped: AWS refused the calls (AccessDeniedException), next try in" in refused
+    throttled = _line({"calls_this_hour": 3, "hourly_budget": 200, "paused": "throttled",
+                       "pause_left_s": 8.0, "last_outcome": "throttled"})
+    assert throttled.startswith("Rekognition: throttled by AWS, next call in 8 s")

@@ -63,6 +63,9 @@ class FakeFallback:
     def summary(self) -> str:
         return "reachable (test)"
 
+    def status(self) -> dict[str, Any]:
+        return {"last_outcome": "ok", "calls_this_hour": 0}
+
     @property
     def refused(self) -> str | None:
         return None
