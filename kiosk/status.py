@@ -72,6 +72,8 @@ class BackendStatus:
     recommender: str = ""  # "embedded" or "personalize"
     skipped_images: int = 0
     last_personalize_fallback: str = ""  # until a Personalize answer comes after it
+    # the same in parts (`kiosk.domain.FallbackReason.as_dict`), for the panel to word
+    personalize_fallback: Mapping[str, object] | None = None
     queue: QueueStatus | None = None  # None: the queue is not open (yet)
     online: bool | None = None  # the uploader's view; None: no uploader
     uploader: str = ""  # its state ("idle", "backoff", "offline", ...)
@@ -88,7 +90,9 @@ class BackendStatus:
             out["recommender"] = self.recommender
             if self.skipped_images:
                 out["skipped images"] = self.skipped_images
-            if self.last_personalize_fallback:
+            if self.personalize_fallback is not None and self.last_personalize_fallback:
+                out["last Personalize fallback"] = dict(self.personalize_fallback)
+            elif self.last_personalize_fallback:
                 out["last Personalize fallback"] = self.last_personalize_fallback
         if self.queue is not None:
             out["queue_depth"] = self.queue.depth

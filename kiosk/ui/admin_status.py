@@ -455,8 +455,38 @@ def rekognition_text(r: Mapping[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def personalize_fallback_text(r: Mapping[str, Any]) -> str:
+    """Why the last page came from this device instead of Amazon Personalize
+    (`kiosk.domain.FallbackReason.as_dict()`), in the panel's language; AWS's error
+    code and message as they came."""
+    kind, code, message = str(r.get("kind") or ""), str(r.get("code") or ""), str(
+        r.get("message") or "")
+    aws = code + (f" ({message})" if message and kind == "failed" else "")
+    if kind == "timeout":
+        why = translate("Admin", "no answer in time")
+    elif kind == "offline":
+        why = translate("Admin", "no network")
+    elif kind == "no_credentials":
+        why = translate("Admin", "no AWS credentials: set them in the [aws] settings")
+    elif kind == "throttled":
+        why = translate("Admin", "throttled by AWS")
+    elif kind == "paused":
+        why = translate("Admin", "paused after an error, next try in %1 s").replace(
+            "%1", f"{float(r.get('retry_in_s') or 0.0):.0f}")
+    elif kind == "busy":
+        why = translate("Admin", "still waiting for an earlier answer")
+    elif kind == "closed":
+        why = translate("Admin", "stopped")
+    else:
+        why = translate("Admin", "AWS answered with an error")
+    if aws and kind not in ("no_credentials", "busy", "closed"):
+        why += f" ({aws})" if kind != "failed" else f": {aws}"
+    return translate("Admin", "%1; pages from this device's recommender").replace("%1", why)
+
+
 OTHER_FORMATS: dict[str, Callable[[Mapping[str, Any]], str]] = {
-    "fleet metrics": fleet_text, "Rekognition": rekognition_text}
+    "fleet metrics": fleet_text, "Rekognition": rekognition_text,
+    "last Personalize fallback": personalize_fallback_text}
 # Plain values worded by their key's function.
 OTHER_TEXTS: dict[str, Callable[[str], str]] = {"Rekognition refused": rekognition_refused_text}
 

@@ -452,7 +452,52 @@
         <translation>(한도 소진)</translation>
     </message>
     <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="466"/>
+        <source>no answer in time</source>
+        <translation>제시간에 응답 없음</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="468"/>
+        <source>no network</source>
+        <translation>네트워크 없음</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="470"/>
+        <source>no AWS credentials: set them in the [aws] settings</source>
+        <translation>AWS 자격 증명 없음: [aws] 설정에 넣어 주세요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="472"/>
+        <source>throttled by AWS</source>
+        <translation>AWS 호출 한도 초과</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="474"/>
+        <source>paused after an error, next try in %1 s</source>
+        <translation>오류 후 일시 중지, %1초 뒤 다시 시도</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="477"/>
+        <source>still waiting for an earlier answer</source>
+        <translation>이전 요청의 응답을 기다리는 중</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="479"/>
+        <source>stopped</source>
+        <translation>중지됨</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="481"/>
+        <source>AWS answered with an error</source>
+        <translation>AWS가 오류로 응답</translation>
+    </message>
+    <message>
         <location filename="../../kiosk/ui/admin_status.py" line="484"/>
+        <source>%1; pages from this device&apos;s recommender</source>
+        <translation>%1; 이 기기의 추천으로 페이지를 만들었습니다</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="514"/>
         <source>Other</source>
         <translation>기타</translation>
     </message>

@@ -339,3 +339,20 @@ def test_the_fallback_keeps_the_emotion_too(embedded: Any, clock: FakeClock) -> 
     rec.close()
     assert all(p.source == "embedded" for p in pages)
     assert all(i.emotion is Emotion.SAD for p in pages for i in p.items)
+
+
+def test_a_fallback_page_carries_why_in_parts_for_the_panel(
+        embedded: Any, client: Any, clock: FakeClock) -> None:
+    rec = make(embedded, client, clock)
+    with Stubber(client) as stub:
+        stub.add_client_error("get_recommendations", "InternalServerError", "boom", 500)
+        failed = rec.page("v", HAPPY)
+        paused = rec.page("v", HAPPY)
+    rec.close()
+    assert failed.fallback is not None and paused.fallback is not None
+    assert (failed.fallback.kind, failed.fallback.code, failed.fallback.message) == (
+        "failed", "InternalServerError", "boom")
+    assert failed.note == ("Personalize failed: InternalServerError (boom); embedded "
+                           "recommender used")  # the log's English note as before
+    assert paused.fallback.kind == "paused" and paused.fallback.code == "InternalServerError"
+    assert paused.fallback.retry_in_s > 0
