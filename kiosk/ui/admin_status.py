@@ -202,7 +202,30 @@ def network_tile(s: Mapping[str, Any]) -> TileText:
         if online
         else translate("Admin", "Offline")
     )
+    failing = aws_failing(s) if online else []
+    if failing:
+        # reached, but answering with errors (a fresh tester, round 16: "Online" while
+        # every call got a 500 and nothing said which service)
+        return TileText(translate("Admin", "Network"), value, translate(
+            "Admin", "AWS answers with errors: %1").replace("%1", ", ".join(failing)),
+            alert=True)
     return TileText(translate("Admin", "Network"), value, alert=online is False)
+
+
+def aws_failing(s: Mapping[str, Any]) -> list[str]:
+    """The AWS services whose latest calls failed although the network is up: the
+    event uploads (busy or refused), Personalize's recommendations (its last page came
+    from this device for an AWS error), the Rekognition fallback (its last call)."""
+    names = []
+    if str(s.get("uploader") or "") in ("backoff", "blocked"):
+        names.append(translate("Admin", "likes upload (Personalize events)"))
+    why = s.get("last Personalize fallback")
+    if isinstance(why, Mapping) and why.get("kind") in ("failed", "throttled", "paused"):
+        names.append(translate("Admin", "Personalize recommendations"))
+    rek = s.get("Rekognition")
+    if isinstance(rek, Mapping) and (rek.get("last_error") or rek.get("refused_code")):
+        names.append("Rekognition")
+    return names
 
 
 def queue_reason(s: Mapping[str, Any]) -> str:

@@ -105,7 +105,8 @@
     <message>
         <location filename="../../kiosk/ui/admin_status.py" line="185"/>
         <location filename="../../kiosk/ui/admin_status.py" line="193"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="205"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="209"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="212"/>
         <source>Network</source>
         <translation>네트워크</translation>
     </message>
@@ -132,27 +133,27 @@
         <translation>오프라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="212"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="235"/>
         <source>kept for later: uploads not configured</source>
         <translation>보관 중: 업로드가 설정되지 않음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="215"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="238"/>
         <source>kept for later: offline, sent when the network is back</source>
         <translation>보관 중: 오프라인, 네트워크가 돌아오면 전송</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="217"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="240"/>
         <source>kept for later: AWS refused the credentials (see the log)</source>
         <translation>보관 중: AWS가 자격 증명을 거부함(로그 참고)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="223"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="246"/>
         <source>kept for later: AWS is busy, retrying soon</source>
         <translation>보관 중: AWS가 바쁨, 곧 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="221"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="244"/>
         <source>kept for later: AWS is busy, next try in %1 s</source>
         <translation>보관 중: AWS가 바쁨, %1초 후 다시 시도</translation>
     </message>
@@ -182,322 +183,337 @@
         <translation>원격 모니터링 지표(CloudWatch)에 필요해요. 좋아요는 이 기기에 저장돼요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="243"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="266"/>
         <source>new likes cannot be saved: %1</source>
         <translation>새 좋아요를 저장할 수 없음: %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="236"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="259"/>
         <source>the data folder is read-only</source>
         <translation>데이터 폴더가 읽기 전용임</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="238"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="261"/>
         <source>disk full</source>
         <translation>디스크가 가득 참</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="240"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="263"/>
         <source>the queue is locked by another program</source>
         <translation>다른 프로그램이 대기열을 잠금</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="225"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="248"/>
         <source>everything is sent</source>
         <translation>모두 전송됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="226"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="249"/>
         <source>being sent now</source>
         <translation>지금 전송 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="256"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="279"/>
         <source>%1 could not be sent (dead letters)</source>
         <translation>%1건 전송 실패(전송 불가 이벤트)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="259"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="282"/>
         <source>Event queue</source>
         <translation>이벤트 대기열</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="260"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="396"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="283"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="419"/>
         <source>%1 waiting</source>
         <translation>%1건 대기 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="280"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="303"/>
         <source>Catalog</source>
         <translation>카탈로그</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="281"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="304"/>
         <source>%1 images</source>
         <translation>이미지 %1개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="292"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="315"/>
         <source>Restarts in the last hour: %1</source>
         <translation>지난 1시간 동안 재시작: %1회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="298"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="321"/>
         <source>Unclean exits in the last hour: %1</source>
         <translation>지난 1시간 동안 비정상 종료: %1회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="303"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="326"/>
         <source>Restarting again and again: look at the log</source>
         <translation>재시작이 반복되고 있습니다. 로그를 확인하세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="305"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="328"/>
         <source>Crashes</source>
         <translation>오류로 인한 중단</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="323"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="346"/>
         <source>%1 free</source>
         <translation>%1 남음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="346"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="353"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="369"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="376"/>
         <source>Full</source>
         <translation>가득 참</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="347"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="370"/>
         <source>Likes and visits are not being saved: free some space.</source>
         <translation>좋아요와 방문 기록이 저장되지 않고 있어요. 공간을 확보해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="350"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="373"/>
         <source>Space freed</source>
         <translation>공간 확보됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="351"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="374"/>
         <source>Saving resumes with the next like or visit.</source>
         <translation>다음 좋아요나 방문부터 다시 저장돼요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="354"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="377"/>
         <source>OK</source>
         <translation>정상</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="360"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="361"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="383"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="384"/>
         <source>Recommendations</source>
         <translation>추천</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="362"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="385"/>
         <source>Problem</source>
         <translation>문제</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="363"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="386"/>
         <source>Images skipped</source>
         <translation>건너뛴 이미지</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="367"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="390"/>
         <source>Fleet metrics (CloudWatch)</source>
         <translation>원격 모니터링 지표 (CloudWatch)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="368"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="391"/>
         <source>Rekognition stopped</source>
         <translation>Rekognition 호출 중지됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="418"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="441"/>
         <source>AWS refused the calls (%1): give the kiosk&apos;s IAM user or role the permission rekognition:DetectFaces, or fix the [aws] credentials, then restart the kiosk</source>
         <translation>AWS가 호출을 거부했습니다 (%1): 키오스크의 IAM 사용자 또는 역할에 rekognition:DetectFaces 권한을 주거나 [aws] 자격 증명을 고친 다음 키오스크를 다시 시작하세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="370"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="393"/>
         <source>Last problem</source>
         <translation>마지막 문제</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="364"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="387"/>
         <source>Last Personalize fallback</source>
         <translation>마지막 Personalize 대체 응답</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="365"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="388"/>
         <source>Last upload error</source>
         <translation>마지막 업로드 오류</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="340"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="366"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="363"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="389"/>
         <source>Disk</source>
         <translation>디스크</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="373"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="209"/>
+        <source>AWS answers with errors: %1</source>
+        <translation>AWS가 오류로 응답: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="221"/>
+        <source>likes upload (Personalize events)</source>
+        <translation>좋아요 전송 (Personalize 이벤트)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="224"/>
+        <source>Personalize recommendations</source>
+        <translation>Personalize 추천</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="396"/>
         <source>on this device</source>
         <translation>이 기기에서</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="374"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="397"/>
         <source>Amazon Personalize</source>
         <translation>Amazon Personalize</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="393"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="416"/>
         <source>all sent (last %1)</source>
         <translation>모두 전송됨 (마지막 %1)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="394"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="417"/>
         <source>all sent</source>
         <translation>모두 전송됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="398"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="421"/>
         <source>AWS refused the credentials or permissions</source>
         <translation>AWS가 자격 증명 또는 권한을 거부함</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="400"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="423"/>
         <source>offline</source>
         <translation>오프라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="401"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="424"/>
         <source>AWS answers with errors</source>
         <translation>AWS가 오류로 응답함</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="402"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="425"/>
         <source>not sent</source>
         <translation>전송 안 됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="405"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="428"/>
         <source>next try in %1 s</source>
         <translation>%1초 후 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="407"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="430"/>
         <source>nothing sent since %1</source>
         <translation>%1 이후 전송 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="408"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="431"/>
         <source>nothing sent since the start</source>
         <translation>시작 후 전송 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="410"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="433"/>
         <source>cannot be queued: the disk is full</source>
         <translation>대기열에 넣을 수 없음: 디스크가 가득 참</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="412"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="454"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="435"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="477"/>
         <source>last error: %1</source>
         <translation>마지막 오류: %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="432"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="455"/>
         <source>stopped: AWS refused the calls (%1), next try in %2 min</source>
         <translation>중지됨: AWS가 호출을 거부했습니다 (%1), %2분 뒤 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="436"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="459"/>
         <source>throttled by AWS, next call in %1 s</source>
         <translation>AWS 호출 한도 초과, %1초 뒤 다음 호출</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="439"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="462"/>
         <source>paused after network failures, next try in %1 s</source>
         <translation>네트워크 오류로 일시 중지, %1초 뒤 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="442"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="465"/>
         <source>answering with errors</source>
         <translation>오류로 응답 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="444"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="467"/>
         <source>reachable</source>
         <translation>연결됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="446"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="469"/>
         <source>not called since the start</source>
         <translation>시작 후 호출 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="448"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="471"/>
         <source>not called yet</source>
         <translation>아직 호출 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="449"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="472"/>
         <source>%1/%2 calls this hour</source>
         <translation>이번 시간 호출 %1/%2회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="452"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="475"/>
         <source>(budget used)</source>
         <translation>(한도 소진)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="466"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="489"/>
         <source>no answer in time</source>
         <translation>제시간에 응답 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="468"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="491"/>
         <source>no network</source>
         <translation>네트워크 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="470"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="493"/>
         <source>no AWS credentials: set them in the [aws] settings</source>
         <translation>AWS 자격 증명 없음: [aws] 설정에 넣어 주세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="472"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="495"/>
         <source>throttled by AWS</source>
         <translation>AWS 호출 한도 초과</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="474"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="497"/>
         <source>paused after an error, next try in %1 s</source>
         <translation>오류 후 일시 중지, %1초 뒤 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="477"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="500"/>
         <source>still waiting for an earlier answer</source>
         <translation>이전 요청의 응답을 기다리는 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="479"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="502"/>
         <source>stopped</source>
         <translation>중지됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="481"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="504"/>
         <source>AWS answered with an error</source>
         <translation>AWS가 오류로 응답</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="484"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="507"/>
         <source>%1; pages from this device&apos;s recommender</source>
         <translation>%1; 이 기기의 추천으로 페이지를 만들었습니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="514"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="537"/>
         <source>Other</source>
         <translation>기타</translation>
     </message>

@@ -43,3 +43,17 @@ def test_without_parts_the_note_is_shown_as_before() -> None:
                                                    "used").as_dict()
     assert flat["last Personalize fallback"] == ("Personalize closed; embedded recommender "
                                                  "used")
+
+
+def test_the_network_tile_names_the_aws_services_answering_with_errors(korean: None) -> None:
+    # "Online" (온라인) while every call got a 500 (a fresh tester, round 16)
+    status = {"uploads_configured": True, "online": True, "uploader": "backoff",
+              "last Personalize fallback": {"kind": "failed", "code": "InternalServerError"},
+              "Rekognition": {"last_error": "InternalServerError (boom)"}}
+    tile = admin_status.network_tile(status)
+    assert tile.value == "온라인" and tile.alert
+    assert "Personalize 이벤트" in tile.detail and "Personalize 추천" in tile.detail
+    assert "Rekognition" in tile.detail
+    calm = admin_status.network_tile({"uploads_configured": True, "online": True,
+                                      "uploader": "idle"})
+    assert not calm.alert and not calm.detail
