@@ -7,15 +7,20 @@ one of them wraps onto a second line where another does not: in Korean at 1080×
 the cards under them moved down a line when the visitor left and back up when the
 next one came. `HeaderText` is as tall as the tallest pair of texts it may show at
 its width (`candidates`), the texts at its top: the layout under it stays put.
+
+It places its two labels itself, without a layout: Qt asks a widget with a layout
+for that layout's height-for-width, never the widget's own (`QWidgetItem`), and a
+minimum height set after a resize left the cards under it laid out for a stale
+height until the next layout pass (the impressions counted cards not drawn).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QEvent, QRect, QSize, Qt
 from PySide6.QtGui import QFontMetrics, QResizeEvent
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 Candidates = Callable[[], Sequence[tuple[str, str]]]
 """() -> every (headline, subline) pair the screen may show now."""
@@ -26,7 +31,7 @@ _UNBOUNDED = 1_000_000
 def _wrapped_height(label: QLabel, text: str, width: int) -> int:
     """Height of `text` in `label`'s font word-wrapped at `width` pixels, as a plain
     text QLabel lays it out (`QFontMetrics.boundingRect` with `TextWordWrap`)."""
-    if not text:
+    if not text or width <= 0:
         return 0
     flags = int(Qt.TextFlag.TextWordWrap) | int(label.alignment())
     rect = QFontMetrics(label.font()).boundingRect(QRect(0, 0, width, _UNBOUNDED), flags, text)
@@ -43,40 +48,68 @@ def _label(parent: QWidget, name: str) -> QLabel:
 
 
 class HeaderText(QWidget):
-    """`headline` over `subline`, at least as tall as the tallest of `candidates` at
-    this widget's width; call `refit` when the candidates or the fonts change (a
-    resize refits by itself)."""
+    """`headline` over `subline`, as tall as the tallest of `candidates` (and of what
+    it shows) at the width its layout gives it (`heightForWidth`); call `refit` when
+    the candidates or the fonts change."""
 
     def __init__(self, candidates: Candidates, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._candidates = candidates
+        self._spacing = 0
         self.headline = _label(self, "headline")
         self.subline = _label(self, "subline")
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._layout.addWidget(self.headline)
-        self._layout.addWidget(self.subline)
-        self._layout.addStretch(1)  # a shorter pair keeps to the top
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
 
     def set_spacing(self, px: int) -> None:
-        self._layout.setSpacing(px)
+        self._spacing = max(0, px)
         self.refit()
+
+    def _pair_height(self, headline: str, subline: str, width: int) -> int:
+        return (_wrapped_height(self.headline, headline, width) + self._spacing
+                + _wrapped_height(self.subline, subline, width))
 
     def needed_height(self, width: int) -> int:
         """The tallest candidate pair at `width` pixels, with the spacing between."""
         if width <= 0:
             return 0
-        gap = self._layout.spacing()
-        return max((_wrapped_height(self.headline, headline, width) + max(gap, 0)
-                    + _wrapped_height(self.subline, subline, width)
-                    for headline, subline in self._candidates()), default=0)
+        return max((self._pair_height(h, s, width) for h, s in self._candidates()),
+                   default=0)
 
     def refit(self) -> None:
-        need = self.needed_height(self.width())
-        if need > 0 and need != self.minimumHeight():
-            self.setMinimumHeight(need)
+        """The candidates or fonts changed: the layout asks `heightForWidth` again."""
+        self._place()
+        self.updateGeometry()
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        shown = self._pair_height(self.headline.text(), self.subline.text(), width)
+        return max(shown, self.needed_height(width))
+
+    def sizeHint(self) -> QSize:
+        width = max(self.width(), 200)
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, self.heightForWidth(max(self.width(), 1)))
+
+    def _place(self) -> None:
+        """The headline at the top, the subline under it, both as wide as this."""
+        width = self.width()
+        head = _wrapped_height(self.headline, self.headline.text(), width)
+        sub = _wrapped_height(self.subline, self.subline.text(), width)
+        self.headline.setGeometry(0, 0, width, head)
+        self.subline.setGeometry(0, head + self._spacing, width, sub)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if event.size().width() != event.oldSize().width():
-            self.refit()
+        self._place()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:  # a label's text changed
+            self._place()
+            self.updateGeometry()  # a text that is not a candidate may need more room
+        return super().event(event)
