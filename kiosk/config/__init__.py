@@ -32,6 +32,7 @@ from kiosk.config.rules import (
     ENDPOINT_KEYS,
     check_settings,
     endpoint_url_problem,
+    origin_of,
     settings_notes,
 )
 from kiosk.config.schema import (
@@ -64,6 +65,6 @@ __all__ = [
     "RekognitionSettings", "Settings", "SyncSettings", "UiSettings", "VisionSettings",
     "apply_values", "check_pin", "check_settings", "default_config_path", "describe",
     "endpoint_url_problem", "find_key_line", "hash_pin", "is_factory_pin", "load_settings",
-    "peek_setting", "read_text", "read_text_bytes", "schema_docs", "setting", "settings_notes",
-    "settings_path", "toml_value",
+    "origin_of", "peek_setting", "read_text", "read_text_bytes", "schema_docs", "setting",
+    "settings_notes", "settings_path", "toml_value",
 ]
