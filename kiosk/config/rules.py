@@ -1,9 +1,9 @@
 """Rules that span fields, checked at the end of `load_settings`, so the app,
 `--self-test` and `kiosk-admin` refuse the same contradictions with the same message:
 an endpoint URL without an http(s) scheme and host, identity on without a collection
-id, the Personalize back end without a campaign or recommender ARN, a time zone that
-is not in the tz database. Each problem names where its values came from
-(`Settings.origins`).
+id, the Personalize back end without a campaign or recommender ARN, an ARN that is not a
+Personalize ARN of its kind (`kiosk.config.arn`), a time zone that is not in the tz
+database. Each problem names where its values came from (`Settings.origins`).
 `settings_notes` lists what is allowed but worth saying (both ARNs set: which one is
 used), for the start-up log and the self-test.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 import urllib.parse
 from collections.abc import Mapping
 
+from kiosk.config.arn import arn_problems
 from kiosk.config.pin import pin_hash_problem
 from kiosk.config.schema import ConfigError, Settings
 from kiosk.config.timezone import zone_problem
@@ -106,6 +107,8 @@ def check_settings(settings: Settings, lines: Mapping[str, int] | None = None) -
     if endpoint_url_problem(fleet_url):
         problems.append((("fleet.endpoint_url",), f"fleet.endpoint_url = {fleet_url!r}: "
                          f"{endpoint_url_problem(fleet_url)}"))
+    for key, problem in arn_problems(settings):
+        problems.append(((key,), problem))
     if settings.identity.enabled and not settings.identity.collection_id.strip():
         keys: tuple[str, ...] = ("identity.enabled", "identity.collection_id")
         problems.append((keys, "identity.enabled = true needs identity.collection_id (the "
