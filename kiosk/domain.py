@@ -163,6 +163,27 @@ class Item:
 
 
 @dataclass(frozen=True, slots=True)
+class FallbackReason:
+    """Why Amazon Personalize did not answer a page, in parts the admin panel words in
+    its language (`kiosk.ui.admin_status.personalize_fallback_text`).
+
+    `kind`: "timeout" (no answer within the time budget, or a network timeout),
+    "offline" (no network), "no_credentials", "throttled", "failed" (AWS answered with
+    an error), "paused" (not asked: waiting after a failure), "busy" (an earlier call
+    still runs) or "closed". `code` and `message` are AWS's own, "" when none;
+    `retry_in_s` is the wait left for "paused"."""
+
+    kind: str
+    code: str = ""
+    message: str = ""
+    retry_in_s: float = 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {"kind": self.kind, "code": self.code, "message": self.message,
+                "retry_in_s": self.retry_in_s}
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     """One page of recommendations as shown to a visitor."""
 
@@ -174,6 +195,7 @@ class Page:
     source: str = "embedded"  # "embedded" or "personalize"
     recommendation_id: str | None = None  # Personalize's, when some items came from it
     note: str = ""  # why a fallback happened, for the status screen
+    fallback: FallbackReason | None = None  # the same, for the admin panel to word
     # The items that came from the Personalize answer `recommendation_id` names (not the
     # ones the embedded recommender filled in): only their likes carry the id.
     recommended: frozenset[str] = frozenset()

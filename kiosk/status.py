@@ -72,6 +72,8 @@ class BackendStatus:
     recommender: str = ""  # "embedded" or "personalize"
     skipped_images: int = 0
     last_personalize_fallback: str = ""  # until a Personalize answer comes after it
+    # the same in parts (`kiosk.domain.FallbackReason.as_dict`), for the panel to word
+    personalize_fallback: Mapping[str, object] | None = None
     queue: QueueStatus | None = None  # None: the queue is not open (yet)
     online: bool | None = None  # the uploader's view; None: no uploader
     uploader: str = ""  # its state ("idle", "backoff", "offline", ...)
@@ -88,7 +90,9 @@ class BackendStatus:
             out["recommender"] = self.recommender
             if self.skipped_images:
                 out["skipped images"] = self.skipped_images
-            if self.last_personalize_fallback:
+            if self.personalize_fallback is not None and self.last_personalize_fallback:
+                out["last Personalize fallback"] = dict(self.personalize_fallback)
+            elif self.last_personalize_fallback:
                 out["last Personalize fallback"] = self.last_personalize_fallback
         if self.queue is not None:
             out["queue_depth"] = self.queue.depth
@@ -124,7 +128,12 @@ class AppStatus:
     camera_trouble_s: float | None = None
     inference_ms: float | None = None
     history: Mapping[str, object] = field(default_factory=dict)  # CrashInfo.as_status()
-    rekognition: str = ""  # the fallback's one-liner ("" when off)
+    # the fallback's `RekognitionFallback.status()` (None when off); the panel words it
+    # in its language (`kiosk.ui.admin_status.rekognition_text`)
+    rekognition: Mapping[str, object] | None = None
+    # the code AWS refused DetectFaces with while the fallback's calls are stopped for it
+    # ("" otherwise); the panel says what to do in the kiosk's language
+    rekognition_refused: str = ""
     identity: str = ""  # the identity service's one-liner ("" when off)
     # the fleet metrics uploader's `UploaderStatus.to_dict()` (None when [fleet] is off);
     # the panel words it (`kiosk.ui.admin_status.fleet_text`)
@@ -146,8 +155,10 @@ class AppStatus:
             out["camera_trouble_s"] = round(self.camera_trouble_s, 1)
         if self.inference_ms is not None:
             out["inference_ms"] = self.inference_ms
-        if self.rekognition:
-            out["Rekognition"] = self.rekognition
+        if self.rekognition is not None:
+            out["Rekognition"] = dict(self.rekognition)
+        if self.rekognition_refused:
+            out["Rekognition refused"] = self.rekognition_refused
         if self.identity:
             out["identity"] = self.identity
         if self.fleet is not None:

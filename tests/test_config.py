@@ -343,6 +343,46 @@ def test_a_toml_syntax_error_shows_the_line_and_the_cure(
     assert err.value.line == int(fragments[0].split("line ")[1].split(":")[0])
 
 
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [  # black box 2026-12-02: `idle_timeout_s = thirty` was told to add quotes, and
+       # the quoted value then said "expected a number": the hint fits the type
+        ("[app]\nidle_timeout_s = thirty\n",
+         "line 2: idle_timeout_s = thirty; expected a number, e.g. idle_timeout_s = 20"),
+        ("[app]\nidle_timeout_s = 30s\n",
+         "line 2: idle_timeout_s = 30s; expected a number, e.g. idle_timeout_s = 20"),
+        ("[vision]\nthreads = four\n", "expected a whole number, e.g. threads = 0"),
+        ("app.idle_timeout_s = x\n", "expected a number, e.g. app.idle_timeout_s = 20"),
+        ("[app]\nkiosk_mode = yes\n", "expected true or false, e.g. kiosk_mode = false"),
+    ],
+)
+def test_a_bare_word_for_a_number_setting_is_told_to_be_a_number(
+    tmp_path: Path, text: str, fragment: str
+) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_settings(write(tmp_path, text), env={})
+    assert fragment in str(err.value)
+    assert "need quotes" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "line"),
+    [  # black box 2026-12-02: only "Cannot overwrite a value (at line 3, column 16)"
+        ("[app]\nidle_timeout_s = 30\nidle_timeout_s = 40\n",
+         "idle_timeout_s is set twice in [app] (first on line 2): keep one", 3),
+        ("[camera]\nfps = 10\n\n[app]\nlanguage = 'en'\n# again\nlanguage = 'ko'\n",
+         "language is set twice in [app] (first on line 5): keep one", 7),
+        ("[app]\nlanguage = 'en'\n[camera]\nfps = 10\n[app]\nkiosk_mode = true\n",
+         "[app] appears twice (first on line 1): keep one, with all its keys", 5),
+    ],
+)
+def test_a_key_set_twice_says_so(tmp_path: Path, text: str, fragment: str, line: int) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_settings(write(tmp_path, text), env={})
+    assert fragment in str(err.value)
+    assert err.value.line == line
+
+
 def test_a_toml_syntax_error_never_shows_the_pin_hash(tmp_path: Path) -> None:
     stored = hash_pin("2468")
     with pytest.raises(ConfigError) as err:

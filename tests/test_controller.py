@@ -172,6 +172,9 @@ class FakeView(View):
     def set_vision_ready(self, ready: bool) -> None:
         self._record("set_vision_ready", ready)
 
+    def set_vision_failed(self, message: str) -> None:
+        self._record("set_vision_failed", message)
+
     def show_attract(self, images: list[Any]) -> None:
         self._record("show_attract", images)
 

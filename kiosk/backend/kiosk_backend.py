@@ -22,7 +22,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -514,6 +514,7 @@ class KioskBackend:
             problems.append(gone)
         catalog: dict[str, int] | None = None
         recommender, skipped, fallback = "", 0, ""
+        fallback_reason: Mapping[str, object] | None = None
         if self._recommender is not None:
             rec = self._recommender.status()
             if rec.get("storage_problem"):  # full disk or read-only data folder
@@ -524,6 +525,8 @@ class KioskBackend:
             if rec.get("last_fallback") and _newer(rec.get("last_fallback_at"), (
                     rec.get("personalize") or {}).get("last_success_at")):
                 fallback = str(rec["last_fallback"])  # until it recovers
+                why = rec.get("last_fallback_reason")
+                fallback_reason = why if isinstance(why, Mapping) else None
         read_only = str(getattr(self.queue, "read_only", "") or "")
         if read_only and read_only not in problems:  # likes refused; uploads go on
             problems.append(read_only)
@@ -543,6 +546,7 @@ class KioskBackend:
         return BackendStatus(
             problem="; ".join(problems), catalog_counts=catalog, recommender=recommender,
             skipped_images=skipped, last_personalize_fallback=fallback,
+            personalize_fallback=fallback_reason,
             queue=QueueStatus.of(self.queue) if self.queue is not None else None,
             online=online, uploader=state, last_upload_error=upload_error,
             retry_in_s=retry_in_s, uploads_off=uploads_off,

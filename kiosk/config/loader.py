@@ -157,6 +157,8 @@ def find_key_line(text: str, dotted: str) -> int | None:
 _TOML_LINE_RE = re.compile(r"at line (\d+)")
 _SECRET_KEYS = frozenset(f.name for cls in SECTIONS.values() for f in fields(cls)
                          if f.metadata.get("secret"))
+_KINDS = {f"{name}.{f.name}": (get_type_hints(cls)[f.name], f.default)
+          for name, cls in SECTIONS.items() for f in fields(cls)}
 
 
 def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
@@ -184,7 +186,7 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
             line = None
         if isinstance(exc, UnicodeDecodeError):  # Notepad's "Unicode", Korean "ANSI"
             raise ConfigError(not_utf8(path, raw, exc), file=where, line=line) from None
-        hint = syntax_hint(text, line, str(exc), _SECRET_KEYS)
+        hint = syntax_hint(text, line, str(exc), _SECRET_KEYS, _KINDS)
         raise ConfigError(f"{path}: not valid TOML: {exc}{hint}", file=where,
                           line=line) from None
     flat: dict[str, Any] = {}

@@ -72,6 +72,11 @@ class VisitView(Protocol):
         """False: the camera cannot read moods now (its models are still loading after
         `kiosk.controllers.visit.VISION_GRACE_S`, or failed): the attract screen invites
         to the mood picker, and a touch opens it. True again once vision is ready."""
+    def set_vision_failed(self, message: str) -> None:
+        """Vision stopped for good (`message`: why, for the admin panel): no mood is
+        read from the camera, which may still be on and shown. The screens offer the
+        mood picker as with no camera, but say the camera is on and nothing is
+        analysed, not that it is off (tester round 15)."""
     def show_attract(self, images: list[np.ndarray]) -> None: ...
     def drop_attract(self) -> None:
         """Let go of the attract images (off screen until the next `show_attract`)."""

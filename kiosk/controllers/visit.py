@@ -40,6 +40,12 @@ Flow:
   way goes on in the visit;
 * nobody in view and no touch for `idle_timeout_s` → the visit ends (likes and
   "For you" are forgotten), vision state is reset and the attract screen shows;
+  while one of the visit's likes is still being saved the visit waits for its answer
+  (at most `LIKE_SAVE_WAIT_S` from the tap: the queue's own retries), and the idle
+  wait counts from that answer, so the visitor reads "Liked" or "not saved" (the
+  visitor waiting on "Saving…" is not idle; black box 2026-12-02: a like held by a
+  locked queue showed "Saving…" until the visit ended under it, and its failure went
+  only to the log);
 * Next → the next page (no repeats within the visit); with no emotion yet →
   the mood picker, which gives way to the page when the camera reads the mood; any
   picker closes when its visit ends (a newcomer sees their own page) or after
@@ -120,6 +126,7 @@ from kiosk.controllers.seams import Jobs, VisitBackend, VisitView
 from kiosk.domain import Emotion, EmotionReading, Frame, Like, Page, RecommendMode
 from kiosk.errors import DiskFullError, KioskError
 from kiosk.events import QueueNotOpenError, QueueReadOnlyError
+from kiosk.events.rows import LOCK_WAIT_S
 
 if TYPE_CHECKING:
     import numpy as np
@@ -135,6 +142,10 @@ WAITING_REASONS = ("", "no_face", "unsure", "slow", "failed")
 """`VisitView.show_waiting` reasons: "" none (a page is on screen or just asked for);
 "no_face" nobody in view; "unsure" a face, but no mood read yet; "slow" the page
 was asked for long ago; "failed" the page could not be made (Next retries)."""
+LIKE_SAVE_WAIT_S = LOCK_WAIT_S + 5.0
+"""Seconds from a Like tap the idle timeout waits for that like's answer: the event
+queue retries a locked write for `LOCK_WAIT_S`, each try waiting up to its busy timeout
+(2 s), so an answer comes within this unless the events worker is stuck."""
 ATTRACT_PREFETCH_S = 5.0
 """Seconds before `[app] idle_timeout_s` runs out at which the attract images are
 fetched again (decoding 8 takes about 0.1 s of the recommend worker)."""
@@ -208,6 +219,11 @@ class VisitController(QObject):
         self.camera_state = CameraState.OPENING
         self._liked: set[str] = set()  # tapped this visit (being saved, or saved)
         self._liked_saved: set[str] = set()  # of those, saved
+        # of those, still being saved: item id -> when tapped (clock); the idle timeout
+        # waits for their answers (`_idle_for`)
+        self._likes_saving: dict[str, float] = {}
+        self._like_answered_at = float("-inf")  # the last answer to one of them
+        self._idle_waits_logged = False  # "the visit waits for a like" said once
         self._request = 0
         # One page request at a time: Next taps while a page loads are answered by that
         # page; other reasons to re-rank (mood, mode, identity) ask once it is back,
@@ -517,7 +533,9 @@ class VisitController(QObject):
         # and the admin panel (via the camera state's message), not for a toast.
         log.error("vision stopped: %s", message)
         self.vision_state = "failed"
-        self.view.set_camera_state(CameraState.LOST, message)
+        # not the camera's LOST: the camera is still on (and shown), and the screens
+        # must not say it is off (tester round 15)
+        self.view.set_vision_failed(message)
         # for good: a camera that reports LIVE later still reads no moods
         self._show_vision_ready(False)
 
@@ -605,6 +623,7 @@ class VisitController(QObject):
                 self.view.show_like_confirmed(item_id)
             return
         self._liked.add(item_id)
+        self._likes_saving[item_id] = self._clock()
         tapped_at = time.time()
         user_id = self.user_id
         self.events_worker.submit(
@@ -644,8 +663,10 @@ class VisitController(QObject):
         self.page = None
         self._liked.clear()
         self._liked_saved.clear()
+        self._forget_likes_saving(None)
 
     def _end_visit(self, keep_screen: bool) -> None:
+        ended = self.visit_id
         if self.visit_id is not None:
             # The ended visit's page, headline and likes are not the next person's:
             # placeholders until theirs is drawn, or the screen says why none came.
@@ -678,6 +699,7 @@ class VisitController(QObject):
         self._picker_for_mood = self._picker_for_mood and self._picker_is_newcomers()
         self._visitor_gone_at = None
         self._picked_after_leave = False
+        self._forget_likes_saving(ended)
         self._mood_hold.reset()
         self._unshown_reading = None
         self._page_leaving = False  # no page on screen (cleared above) to take likes
@@ -910,6 +932,7 @@ class VisitController(QObject):
         like of a visit that has ended meanwhile is learnt, but its "Liked" is not shown
         on the next visitor's screen (their card of that image is theirs)."""
         if like.visit_id == self.visit_id:
+            self._like_answered(like.item_id)
             self._liked_saved.add(like.item_id)
             self.view.show_like_confirmed(like.item_id)
         self.worker.submit(self.backend.learn_like, like, on_result=self._on_liked)
@@ -925,11 +948,15 @@ class VisitController(QObject):
         has ended (a newcomer, the attract screen) nobody is: the notice belongs to the
         visitor who tapped, and the failure is in the log."""
         if visit_id != self.visit_id:
-            log.error("like of %s (visit %s, ended since) not recorded: %s", item_id,
-                      visit_id, exc)
+            # likes are not spooled: this one is gone, and its visitor was not told
+            log.error("like of %s (visit %s, ended since) was not saved and is lost (likes "
+                      "are not kept elsewhere; its visit had ended, so nobody was told): %s",
+                      item_id, visit_id, exc)
             return
+        self._like_answered(item_id)
         self._liked.discard(item_id)
-        log.error("like of %s not recorded: %s", item_id, exc)
+        log.error("like of %s was not saved (the visitor is told and may tap it again): "
+                  "%s", item_id, exc)
         # a full disk, a read-only queue or one that never opened fails every retry: the
         # visitor is not asked to
         self.view.show_like_failed(item_id, str(exc), isinstance(
@@ -985,7 +1012,7 @@ class VisitController(QObject):
 
     def _attract_due(self) -> bool:
         """Not on the attract screen, but it is less than `ATTRACT_PREFETCH_S` away."""
-        idle_for = self._clock() - self._last_activity
+        idle_for = self._idle_for()
         return (not self.attract
                 and idle_for >= self.settings.app.idle_timeout_s - ATTRACT_PREFETCH_S)
 
@@ -1082,11 +1109,47 @@ class VisitController(QObject):
         if not self._attract_images:
             self._fetch_attract()  # shown when they come
 
+    def _like_answered(self, item_id: str) -> None:
+        """A like of this visit came back (saved, or not): the idle wait counts from now."""
+        if self._likes_saving.pop(item_id, None) is not None:
+            self._like_answered_at = self._clock()
+
+    def _forget_likes_saving(self, visit_id: str | None) -> None:
+        """`visit_id` ended: answers still to come are the log's (`_on_like_failed`)."""
+        if self._likes_saving:
+            log.warning("visit %s ends with %d like(s) still being saved (%s): their "
+                        "answers go to the log only", visit_id,
+                        len(self._likes_saving), ", ".join(self._likes_saving))
+        self._likes_saving.clear()
+        self._like_answered_at = float("-inf")
+        self._idle_waits_logged = False
+
+    def _like_awaited(self) -> bool:
+        """One of the visit's likes is being saved, tapped less than `LIKE_SAVE_WAIT_S` ago."""
+        now = self._clock()
+        return any(now - tapped < LIKE_SAVE_WAIT_S for tapped in self._likes_saving.values())
+
+    def _idle_for(self) -> float:
+        """Seconds the visit has been idle: since the visitor was last seen or touched
+        the screen, or since the answer to one of their likes, whichever is later (a
+        visitor waiting on "Saving…" is not idle); 0 while a like is still awaited."""
+        if self._like_awaited():
+            return 0.0
+        return self._clock() - max(self._last_activity, self._like_answered_at)
+
     def _check_idle(self) -> None:
-        idle_for = self._clock() - self._last_activity
+        idle_for = self._idle_for()
+        no_one_for = self._clock() - self._last_activity
+        if (not self.attract and self._likes_saving and not self._idle_waits_logged
+                and no_one_for >= self.settings.app.idle_timeout_s):
+            self._idle_waits_logged = True
+            log.info("nobody in view and no touch for %.0f s, but a like of visit %s is "
+                     "still being saved: the visit waits for its answer (up to %.0f s "
+                     "from the tap)", no_one_for, self.visit_id, LIKE_SAVE_WAIT_S)
         if not self.attract and idle_for >= self.settings.app.idle_timeout_s:
-            log.info("nobody in view and no touch for %.0f s: the visit ends, attract mode",
-                     idle_for)
+            log.info("nobody in view and no touch for %.0f s%s: the visit ends, attract mode",
+                     no_one_for, f" ({idle_for:.0f} s since a like's answer)"
+                     if idle_for < no_one_for else "")
             self._enter_attract()
         elif not self._attract_images and self._attract_due():
             self._fetch_attract()  # ready when the idle timeout brings the attract screen

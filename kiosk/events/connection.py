@@ -235,7 +235,7 @@ class QueueConnection:
         if isinstance(exc, store.NotADatabaseError):
             return CorruptQueueError(self._corrupt_message(exc))
         if isinstance(exc, store.StoreBusyError):
-            return QueueBusyError(f"{exc}; nothing was lost")
+            return QueueBusyError(f"{exc}; nothing was written")
         if isinstance(exc, store.NewerStoreError):
             return SchemaError(str(exc))
         if isinstance(exc, store.ReadOnlyStoreError):
@@ -293,7 +293,7 @@ class QueueConnection:
             return QueueBusyError(
                 f"the {self.name} {self.path} is locked by another program ({exc}); "
                 "close any tool that has it open (an sqlite3 shell, a backup, a second "
-                "kiosk); nothing was lost")
+                "kiosk); nothing was written")
         if isinstance(kind, store.NotADatabaseError):
             return CorruptQueueError(self._corrupt_message(exc))
         return EventsError(f"{self.name} {self.path}: {exc}")

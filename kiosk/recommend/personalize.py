@@ -13,7 +13,13 @@ timeout, an error, throttling or no network, the embedded recommender answers th
 page; `Page.note` and `status()` say why, and Personalize is left alone for the
 kiosk's shared backoff (`kiosk.aws.Backoff`: full jitter under a ceiling that
 doubles per failure, `backoff_initial_s` … `backoff_max_s`), so a dead network
-does not cost a timeout on every page. Failures are sorted by `kiosk.aws.classify`.
+does not cost a timeout on every page. Failures are sorted by `kiosk.aws.classify`:
+an answer that only an operator can change (a campaign or recommender that does not
+exist in this account and region, a malformed request, refused credentials or
+permissions) pauses Personalize for `SETTINGS_RETRY_S` (10 min) at once, with one
+ERROR naming the settings to check; before 2026-12-02 it was retried with the
+shared backoff, an ERROR every few seconds, and a wait that seemed not to grow
+(full jitter).
 Items Personalize knows but the local catalog does not are dropped; items already
 shown in the visit are skipped; items outside the emotion's folder are kept only
 within the embedded recommender's off-pool budget (`RankerParams.explore_share` /
@@ -40,8 +46,13 @@ from typing import Any
 
 from kiosk.aws import Backoff, ErrorKind, classify, error_code
 from kiosk.config import PersonalizeSettings
-from kiosk.domain import Emotion, Item, Page, RecommendMode
+from kiosk.domain import Emotion, FallbackReason, Item, Page, RecommendMode
 from kiosk.recommend.embedded import ADJACENT, MODES, EmbeddedRecommender
+
+SETTINGS_RETRY_S = 600.0
+"""Seconds Personalize is left alone after an answer only an operator can change
+(`ErrorKind.PERMANENT` or `REFUSED`): the settings or IAM may be fixed while the kiosk
+runs, so it is asked again after this, not never."""
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +98,7 @@ class PersonalizeRecommender:
         self._retry_at = 0.0
         self._last_error = ""
         self._last_fallback = ""
+        self._last_reason: FallbackReason | None = None  # the latest failure's parts
         self._last_success_at: float | None = None  # time.time() of the latest answer
         self._calls = 0
         self._fallbacks = 0
@@ -114,19 +126,21 @@ class PersonalizeRecommender:
         )
         with self._lock:
             reason = self._blocked_reason()
-            if reason:
+            if reason is not None:
                 future = None
             else:
                 request = self.request(visit_id, emotion, user_id, personalized, gender,
                                        min(MAX_RESULTS, max(25, len(shown) + 3 * size)))
                 future = self._submit(request)
         if future is None:
+            assert reason is not None
             return self._fallback_page(visit_id, emotion, index, size, mode, reason)
         budget_s = self.settings.time_budget_ms / 1000.0
         try:
             response = future.result(timeout=budget_s)
         except cf.TimeoutError:
-            reason = self._failed(f"timed out after {self.settings.time_budget_ms} ms", None)
+            reason = self._failed(FallbackReason(
+                "timeout", message=f"after {self.settings.time_budget_ms} ms"), None)
             return self._fallback_page(visit_id, emotion, index, size, mode, reason)
         except Exception as exc:  # boto3/botocore raise many types; all mean "not now"
             reason = self._failed(_describe(exc), exc)
@@ -228,18 +242,18 @@ class PersonalizeRecommender:
             recommended=answered if recommendation_id else frozenset(),
         )
 
-    def _fallback_page(
-        self, visit_id: str, emotion: Emotion, index: int, size: int, mode: str, reason: str
-    ) -> Page:
+    def _fallback_page(self, visit_id: str, emotion: Emotion, index: int, size: int,
+                       mode: str, reason: FallbackReason) -> Page:
         items, personalized = self.fallback.rank(visit_id, size, mode)
         self.fallback.mark_shown(visit_id, [i.id for i in items])
-        note = f"Personalize {reason}; embedded recommender used"
+        note = f"Personalize {reason_text(reason)}; embedded recommender used"
         with self._lock:
             self._fallbacks += 1
             self._last_fallback = note
         return Page(
             items=tuple(items), emotion=emotion, visit_id=visit_id, index=index,
             mode=RecommendMode.of_page(personalized), source="embedded", note=note,
+            fallback=reason,
         )
 
     # ------------------------------------------------------------------ the call
@@ -259,29 +273,45 @@ class PersonalizeRecommender:
             self._client = self._client_factory()
         return dict(self._client.get_recommendations(**request))
 
-    def _blocked_reason(self) -> str:
+    def _blocked_reason(self) -> FallbackReason | None:
+        """Why Personalize is not asked now (None: it is)."""
         if self._closed:
-            return "closed"
+            return FallbackReason("closed")
         if self._inflight is not None and not self._inflight.done():
-            return "still busy with an earlier request"
+            return FallbackReason("busy")
         now = self._clock()
         if now < self._retry_at:
-            return f"paused after: {self._last_error} (retry in {self._retry_at - now:.0f} s)"
-        return ""
+            last = self._last_reason
+            return FallbackReason("paused", last.code if last else "", self._last_error,
+                                  retry_in_s=round(self._retry_at - now, 1))
+        return None
 
-    def _failed(self, reason: str, exc: BaseException | None) -> str:
+    def _failed(self, failure: FallbackReason, exc: BaseException | None) -> FallbackReason:
+        transient = exc is None or classify(exc).transient
+        reason = reason_text(failure)
         with self._lock:
             self._failures += 1
-            delay = self._backoff.delay(self._failures)
+            delay = (self._backoff.delay(self._failures) if transient
+                     else max(SETTINGS_RETRY_S, self._backoff.delay(self._failures)))
             self._retry_at = self._clock() + delay
             self._last_error = reason
-        transient = exc is None or classify(exc).transient
-        log.log(
-            logging.WARNING if transient else logging.ERROR,
-            "personalize: GetRecommendations %s; using the embedded recommender, "
-            "retrying in %.0f s", reason, delay,
-        )
-        return reason
+            self._last_reason = failure
+        if transient:
+            log.warning("personalize: GetRecommendations %s; using the embedded recommender, "
+                        "retrying in %.0f s", reason, delay)
+        else:
+            log.error("personalize: GetRecommendations %s; using the embedded recommender "
+                      "and asking again in %.0f min. Check %s and [aws] region (the ARN's "
+                      "region must be it), and that the kiosk's IAM user or role may call "
+                      "personalize:GetRecommendations on it", reason, delay / 60.0,
+                      self._target_setting())
+        return failure
+
+    def _target_setting(self) -> str:
+        """The setting naming what is asked: "[personalize] recommender_arn = '…'"."""
+        if self.settings.recommender_arn:
+            return f"[personalize] recommender_arn = {self.settings.recommender_arn!r}"
+        return f"[personalize] campaign_arn = {self.settings.campaign_arn!r}"
 
     def _succeeded(self) -> None:
         with self._lock:
@@ -335,20 +365,41 @@ class PersonalizeRecommender:
         executor.shutdown(wait=True)
 
 
-def _describe(exc: BaseException) -> str:
-    """A short reason for the status screen: what failed, in an operator's words."""
+def _describe(exc: BaseException) -> FallbackReason:
+    """What failed, in parts (`FallbackReason`); `reason_text` words it for the log."""
     from botocore.exceptions import NoCredentialsError
 
     code = error_code(exc)
     kind = classify(exc)
     if kind is ErrorKind.OFFLINE:
         if isinstance(exc, TimeoutError) or "Timeout" in code:
-            return f"timed out ({code})"
-        return f"unreachable, no network ({code})"
+            return FallbackReason("timeout", code)
+        return FallbackReason("offline", code)
     if isinstance(exc, NoCredentialsError):
-        return "has no AWS credentials (NoCredentialsError)"
+        return FallbackReason("no_credentials", "NoCredentialsError")
     if kind is ErrorKind.THROTTLED:
-        return f"throttled ({code})"
+        return FallbackReason("throttled", code)
     response = getattr(exc, "response", None)
     message = response.get("Error", {}).get("Message", "") if isinstance(response, dict) else ""
-    return f"failed: {code}" + (f" ({message})" if message else "")
+    return FallbackReason("failed", code, str(message))
+
+
+def reason_text(r: FallbackReason) -> str:
+    """A short English reason for the log and `Page.note`: "timed out after 800 ms",
+    "failed: ResourceNotFoundException (no such campaign)", "paused after: … (retry in
+    5 s)" (the admin panel words `FallbackReason` itself, in its language)."""
+    if r.kind == "timeout":
+        return f"timed out {r.message}" if r.message else f"timed out ({r.code})"
+    if r.kind == "offline":
+        return f"unreachable, no network ({r.code})"
+    if r.kind == "no_credentials":
+        return "has no AWS credentials (NoCredentialsError)"
+    if r.kind == "throttled":
+        return f"throttled ({r.code})"
+    if r.kind == "paused":
+        return f"paused after: {r.message} (retry in {r.retry_in_s:.0f} s)"
+    if r.kind == "busy":
+        return "still busy with an earlier request"
+    if r.kind == "closed":
+        return "closed"
+    return f"failed: {r.code}" + (f" ({r.message})" if r.message else "")

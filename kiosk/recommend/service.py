@@ -102,6 +102,7 @@ class RecommendationService:
         self._lock = threading.RLock()
         self._visits: OrderedDict[str, _VisitInfo] = OrderedDict()
         self._last_fallback: str | None = None
+        self._last_fallback_reason: dict[str, object] | None = None  # FallbackReason's
         self._last_fallback_at: float | None = None
         self._closed = False
         # `pacer`: the indexing yields to the model load (kiosk.recommend.pacing)
@@ -267,6 +268,8 @@ class RecommendationService:
         with self._lock:
             if page.source == "embedded" and page.note:
                 self._last_fallback, self._last_fallback_at = page.note, time.time()
+                self._last_fallback_reason = (page.fallback.as_dict() if page.fallback
+                                              else None)
         if record_impression:
             self.impression(page)
         return page
@@ -336,6 +339,7 @@ class RecommendationService:
                 "seconds": round(report.seconds, 3),
             },
             "last_fallback": self._last_fallback,
+            "last_fallback_reason": self._last_fallback_reason,
             "last_fallback_at": self._last_fallback_at,
             "personalize": personalize,
             "cache": self.cache.stats(),

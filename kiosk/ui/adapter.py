@@ -94,6 +94,9 @@ class ViewAdapter:
     def set_vision_ready(self, ready: bool) -> None:
         self.window.set_vision_ready(ready)
 
+    def set_vision_failed(self, message: str) -> None:
+        self.window.set_vision_failed(message)
+
     def show_attract(self, images: Sequence[np.ndarray]) -> None:
         pixels = [_pixels(i) for i in images]
         self.window.show_attract(

@@ -202,7 +202,30 @@ def network_tile(s: Mapping[str, Any]) -> TileText:
         if online
         else translate("Admin", "Offline")
     )
+    failing = aws_failing(s) if online else []
+    if failing:
+        # reached, but answering with errors (a fresh tester, round 16: "Online" while
+        # every call got a 500 and nothing said which service)
+        return TileText(translate("Admin", "Network"), value, translate(
+            "Admin", "AWS answers with errors: %1").replace("%1", ", ".join(failing)),
+            alert=True)
     return TileText(translate("Admin", "Network"), value, alert=online is False)
+
+
+def aws_failing(s: Mapping[str, Any]) -> list[str]:
+    """The AWS services whose latest calls failed although the network is up: the
+    event uploads (busy or refused), Personalize's recommendations (its last page came
+    from this device for an AWS error), the Rekognition fallback (its last call)."""
+    names = []
+    if str(s.get("uploader") or "") in ("backoff", "blocked"):
+        names.append(translate("Admin", "likes upload (Personalize events)"))
+    why = s.get("last Personalize fallback")
+    if isinstance(why, Mapping) and why.get("kind") in ("failed", "throttled", "paused"):
+        names.append(translate("Admin", "Personalize recommendations"))
+    rek = s.get("Rekognition")
+    if isinstance(rek, Mapping) and (rek.get("last_error") or rek.get("refused_code")):
+        names.append("Rekognition")
+    return names
 
 
 def queue_reason(s: Mapping[str, Any]) -> str:
@@ -365,6 +388,7 @@ OTHER_CAPTIONS: dict[str, Callable[[], str]] = {
     "last upload error": lambda: translate("Admin", "Last upload error"),
     "disk": lambda: translate("Admin", "Disk"),
     "fleet metrics": lambda: translate("Admin", "Fleet metrics (CloudWatch)"),
+    "Rekognition refused": lambda: translate("Admin", "Rekognition stopped"),
     # what a visitor's toast left out (MainWindow keeps it from the screen)
     "last_problem": lambda: translate("Admin", "Last problem"),
 }
@@ -412,8 +436,82 @@ def fleet_text(f: Mapping[str, Any]) -> str:
     return " · ".join(parts)
 
 
+def rekognition_refused_text(code: str) -> str:
+    """Why the Rekognition fallback stopped calling and what to do (the code is AWS's)."""
+    return translate(
+        "Admin", "AWS refused the calls (%1): give the kiosk's IAM user or role the "
+        "permission rekognition:DetectFaces, or fix the [aws] credentials, then restart "
+        "the kiosk").replace("%1", code)
+
+
 # Values that are a mapping, worded by their key's function (else `str(value)`).
-OTHER_FORMATS: dict[str, Callable[[Mapping[str, Any]], str]] = {"fleet metrics": fleet_text}
+def rekognition_text(r: Mapping[str, Any]) -> str:
+    """The Rekognition fallback's `status()` in one line, in the panel's language:
+    reachable, stopped (AWS refused the calls), throttled or paused by the breaker,
+    calls used against the hourly budget, the latest error (AWS's own text)."""
+    used, budget = int(r.get("calls_this_hour") or 0), int(r.get("hourly_budget") or 0)
+    left = float(r.get("pause_left_s") or 0.0)
+    if r.get("refused_code") and left > 0:
+        state = translate("Admin", "stopped: AWS refused the calls (%1), next try in %2 min"
+                          ).replace("%1", str(r.get("refused_code") or "")).replace(
+                              "%2", f"{left / 60:.0f}")
+    elif r.get("paused") == "throttled" and left > 0:
+        state = translate("Admin", "throttled by AWS, next call in %1 s").replace(
+            "%1", f"{left:.0f}")
+    elif r.get("breaker_open"):
+        state = translate("Admin", "paused after network failures, next try in %1 s").replace(
+            "%1", f"{float(r.get('breaker_retry_in_s') or 0.0):.0f}")
+    elif r.get("last_error"):
+        state = translate("Admin", "answering with errors")
+    elif r.get("last_outcome") not in (None, "idle"):
+        state = translate("Admin", "reachable")
+    elif used:  # the hour's calls were an earlier run's (the budget file)
+        state = translate("Admin", "not called since the start")
+    else:
+        state = translate("Admin", "not called yet")
+    parts = [state, translate("Admin", "%1/%2 calls this hour").replace(
+        "%1", str(used)).replace("%2", str(budget))]
+    if budget and used >= budget:
+        parts[-1] += " " + translate("Admin", "(budget used)")
+    if r.get("last_error"):
+        parts.append(translate("Admin", "last error: %1").replace("%1", str(r["last_error"])))
+    return "; ".join(parts)
+
+
+def personalize_fallback_text(r: Mapping[str, Any]) -> str:
+    """Why the last page came from this device instead of Amazon Personalize
+    (`kiosk.domain.FallbackReason.as_dict()`), in the panel's language; AWS's error
+    code and message as they came."""
+    kind, code, message = str(r.get("kind") or ""), str(r.get("code") or ""), str(
+        r.get("message") or "")
+    aws = code + (f" ({message})" if message and kind == "failed" else "")
+    if kind == "timeout":
+        why = translate("Admin", "no answer in time")
+    elif kind == "offline":
+        why = translate("Admin", "no network")
+    elif kind == "no_credentials":
+        why = translate("Admin", "no AWS credentials: set them in the [aws] settings")
+    elif kind == "throttled":
+        why = translate("Admin", "throttled by AWS")
+    elif kind == "paused":
+        why = translate("Admin", "paused after an error, next try in %1 s").replace(
+            "%1", f"{float(r.get('retry_in_s') or 0.0):.0f}")
+    elif kind == "busy":
+        why = translate("Admin", "still waiting for an earlier answer")
+    elif kind == "closed":
+        why = translate("Admin", "stopped")
+    else:
+        why = translate("Admin", "AWS answered with an error")
+    if aws and kind not in ("no_credentials", "busy", "closed"):
+        why += f" ({aws})" if kind != "failed" else f": {aws}"
+    return translate("Admin", "%1; pages from this device's recommender").replace("%1", why)
+
+
+OTHER_FORMATS: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "fleet metrics": fleet_text, "Rekognition": rekognition_text,
+    "last Personalize fallback": personalize_fallback_text}
+# Plain values worded by their key's function.
+OTHER_TEXTS: dict[str, Callable[[str], str]] = {"Rekognition refused": rekognition_refused_text}
 
 
 def other_lines(s: Mapping[str, Any]) -> list[str]:
@@ -424,8 +522,11 @@ def other_lines(s: Mapping[str, Any]) -> list[str]:
         caption = OTHER_CAPTIONS.get(key)
         shown_value = OTHER_VALUES.get(str(value))
         fmt = OTHER_FORMATS.get(key)
+        wording = OTHER_TEXTS.get(key)
         if fmt is not None and isinstance(value, Mapping):
             text = fmt(value)
+        elif wording is not None:
+            text = wording(str(value))
         else:
             text = shown_value() if shown_value is not None else str(value)
         lines.append(f"{caption() if caption else key}: {text}")

@@ -36,6 +36,7 @@ from kiosk.ui.privacy import PrivacyNotice
 from kiosk.ui.widgets import SegmentedControl, TouchButton
 
 NEXT_DEBOUNCE_S = 0.4
+FACE_SEEN_HOLD_S = 0.5  # the badge's "Reading your mood…" outlasts a face missed this long
 log = logging.getLogger(__name__)
 _SHOWN_MODES = (RecommendMode.EMOTION, RecommendMode.PERSONALIZED)  # a toggle segment each
 PRIVACY_MIN_SHARE = 0.75  # the landscape privacy text shrinks to this share of `small`…
@@ -59,6 +60,7 @@ class EmotionBadge(QWidget):
         self._reading: EmotionReading | None = None
         self._live = True  # the reading is the camera's now (not only the page's mood)
         self._camera_off = False
+        self._face_seen = False  # the visitor's face is boxed in the preview
         self.face = FaceIcon(self)
         self.name = _label(self, "emotion-name")
         self.detail = _label(self, "emotion-detail")
@@ -91,6 +93,14 @@ class EmotionBadge(QWidget):
         self._camera_off = off
         self.retranslate()
 
+    def set_face_seen(self, seen: bool) -> None:
+        """The visitor's face is in the preview (boxed): with no reading yet the badge
+        says their mood is being read, not "Looking for you…" under a boxed face."""
+        if seen != self._face_seen:
+            self._face_seen = seen
+            if self._reading is None:
+                self.retranslate()
+
     def set_metrics(self, m: theme.Metrics) -> None:
         self._metrics = m
         pad = m.px(22)
@@ -109,7 +119,10 @@ class EmotionBadge(QWidget):
     def retranslate(self) -> None:
         r = self._reading
         self.face.set_emotion(r.emotion if r is not None else None)
-        if r is None:
+        if r is None and self._face_seen and not self._camera_off:
+            self.name.setText(self.tr("Reading your mood…"))
+            self.detail.setText(self.tr("Hold still a moment"))
+        elif r is None:
             self.name.setText(self.tr("Looking for you…"))
             self.detail.setText(
                 self.tr("Or choose your mood below") if self._camera_off
@@ -211,11 +224,13 @@ class MainScreen(QWidget):
         self._ready = False
         self._waiting = ""
         self._headline_pending = ""  # `set_headline_pending`: over a page, not its headline
-        self._camera_off = False
+        self._camera_off = False  # no mood from the camera: off, or reading off
+        self._mood_reading = True  # False: vision failed, the camera reads no moods
         self._camera_state = CameraState.OPENING
         self.camera_detail = ""  # the technical reason, for the admin panel
         self._portrait: bool | None = None
         self._last_next = -1e9
+        self._face_seen_at = -1e9  # the last preview frame with the visitor's face boxed
         self._metrics = theme.Metrics()
 
         self.camera = CameraView(self, clock=clock)
@@ -254,6 +269,11 @@ class MainScreen(QWidget):
 
     def show_frame(self, image: QImage, face_boxes: FaceBoxes) -> None:
         self.camera.show_frame(image, face_boxes)
+        now = self._clock()
+        if any(primary for _, primary in face_boxes):
+            self._face_seen_at = now
+        # a face missed in a frame or two does not flip the badge back and forth
+        self.badge.set_face_seen(now - self._face_seen_at < FACE_SEEN_HOLD_S)
 
     def show_emotion(self, reading: EmotionReading | None) -> None:
         self._reading = reading
@@ -332,8 +352,9 @@ class MainScreen(QWidget):
         """`message` is technical (for the admin panel, kept in `camera_detail`);
         the tile shows a short translated line instead."""
         off = state.off
-        if off != self._camera_off:
-            self._camera_off = off
+        hand_only = off or not self._mood_reading  # no mood from the camera
+        if hand_only != self._camera_off:
+            self._camera_off = hand_only
             self.header_text.refit()  # "Tell us your mood" instead of "Step closer"
         self._camera_state, self.camera_detail = state, message
         if state is CameraState.NONE:
@@ -346,8 +367,17 @@ class MainScreen(QWidget):
             self.camera.set_unavailable(None)
         self.privacy.set_camera_active(not off)
         self._size_fixed_parts()  # the notice's text changed
-        self.badge.set_camera_off(off)
+        self.badge.set_camera_off(self._camera_off)
         self._refresh_header()  # "Step closer" would ask for what the camera cannot see
+
+    def set_mood_reading(self, on: bool) -> None:
+        """False: vision failed, no mood is read from the camera. The camera may
+        still be on: its tile keeps the picture and the privacy notice says nothing is
+        analysed, while the badge and the headlines ask for a mood by hand, as with
+        the camera off."""
+        self._mood_reading = on
+        self.privacy.set_mood_reading(on)
+        self.set_camera_state(self._camera_state, self.camera_detail)
 
     def set_privacy(self, flags: Mapping[str, object]) -> None:
         self.privacy.set_flags(flags)

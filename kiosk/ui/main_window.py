@@ -95,6 +95,7 @@ class MainWindow(QWidget):
         open_mood_picker()
         set_mode(mode: RecommendMode, personalization_ready: bool)
         set_camera_state(state: CameraState, message: str)
+        set_vision_ready(ready: bool);  set_vision_failed(message: str)
         set_privacy(text_flags: Mapping[str, bool])   # cloud_fallback, identity
         show_attract(images: Sequence[QImage]);  wake();  drop_attract()
         set_status(status: Mapping[str, Any])      # see kiosk.ui.admin_panel
@@ -151,7 +152,9 @@ class MainWindow(QWidget):
         self.setWindowTitle("Kiosk")
         self._clock = clock
         self._metrics = theme.Metrics()
-        self._camera_off = False
+        self._camera_off = False  # no mood from the camera: it is off, or vision failed
+        self._camera_state, self._camera_message = CameraState.OPENING, ""
+        self._vision_failed: str | None = None  # why vision stopped (set_vision_failed)
         self._vision_ready = True  # False: moods cannot be read yet (set_vision_ready)
         self.last_problem = ""  # the last detail kept from a visitor (admin panel)
         self._return_to = Screen.ATTRACT
@@ -294,15 +297,39 @@ class MainWindow(QWidget):
         self.main.set_headline_pending(reason)
 
     def set_camera_state(self, state: CameraState, message: str) -> None:
-        off = state.off
+        self._camera_state, self._camera_message = state, message
+        self._show_camera()
+
+    def set_vision_failed(self, message: str) -> None:
+        """Vision stopped for good: only the mood picker works, as with the camera off,
+        but a camera that is on stays shown and the texts say it is on and that
+        nothing is analysed (tester round 15: "The camera is off" over a live
+        picture). `message` is for the admin panel."""
+        self._vision_failed = message
+        self._show_camera()
+
+    def _show_camera(self) -> None:
+        """The camera's state and vision's, together, on every screen."""
+        state, message = self._camera_state, self._camera_message
+        reading = self._vision_failed is None
+        was_off = self._camera_off
+        off = state.off or not reading
         self._camera_off = off
+        if not reading and not state.off:
+            message = self._vision_failed or message  # the operator's reason: vision's
+        self.main.set_mood_reading(reading)
         self.main.set_camera_state(state, message)
-        self.attract.set_camera_available(not off)
-        self.privacy.set_camera_active(not off)
+        self.attract.set_camera_available(not state.off)
+        for notice in (self.attract.privacy, self.privacy):
+            notice.set_mood_reading(reading)
+        self.privacy.set_camera_active(not state.off)
         self._fit_footer()
         # no camera on purpose (NONE) is no fault: the picker just invites a choice
         self.mood.set_camera_off(state is CameraState.LOST)
-        if off and self.current_screen() is Screen.MAIN:
+        self.mood.set_reading_off(not reading and not state.off)
+        # a lost camera sends the visitor to the picker; failed vision once, not again
+        # at each later camera report (they may have picked a mood since)
+        if off and (state.off or not was_off) and self.current_screen() is Screen.MAIN:
             self._show(Screen.MOOD)
 
     def set_vision_ready(self, ready: bool) -> None:

@@ -92,6 +92,7 @@ class MoodPicker(QWidget):
         super().__init__(parent)
         self._metrics = theme.Metrics()
         self._camera_off = False
+        self._reading_off = False  # the camera is on, vision failed (set_reading_off)
         self._portrait: bool | None = None
         self._offered = frozenset(Emotion)  # the moods with images (set_moods_with_images)
         self.back_button = TouchButton(
@@ -127,6 +128,12 @@ class MoodPicker(QWidget):
         self._camera_off = off
         self.retranslate()
 
+    def set_reading_off(self, off: bool) -> None:
+        """`off`: the camera is on but reads no moods (vision's models failed): the
+        picker says mood reading is off, not that the camera is (tester round 15)."""
+        self._reading_off = off
+        self.retranslate()
+
     def set_moods_with_images(self, moods: frozenset[Emotion]) -> None:
         """Offer only the moods the catalog has images for (tester round 8, finding 6:
         a picked Scared with no fear images gave other moods' images under a Scared
@@ -153,6 +160,8 @@ class MoodPicker(QWidget):
         self.subtitle.setText(
             self.tr("The camera is unavailable right now — just tap your mood.")
             if self._camera_off
+            else self.tr("Mood reading is off right now — just tap your mood.")
+            if self._reading_off
             else self.tr("Tap your mood and we'll pick images for it.")
         )
         for tile in self.tiles:

@@ -13,6 +13,12 @@ settings, in plain words a shopper reads in a glance:
 * `personalize_events`: likes and the images shown go to Amazon Personalize with a
   random ID;
 * none of them: nothing is sent to the cloud.
+
+With the camera off (lost, or none on purpose) it says so and that nothing is
+analysed. With the camera on but mood reading off (vision's models failed to load:
+`set_mood_reading`) it says the camera is on and nothing is analysed: no
+expression is read and no face crop can be sent, so only what goes with a mood
+picked by hand (Personalize) is listed.
 """
 
 from __future__ import annotations
@@ -62,6 +68,7 @@ class PrivacyNotice(QWidget):
         self._recommend = False
         self._events = False
         self._active = True
+        self._reading = True  # False: the camera is on but reads no moods (set_mood_reading)
         self._text_px: int | None = None  # the text's pixel size when set (set_text_px)
         self._metrics = theme.Metrics()
         self._icon = IconBox(draw_lock, theme.TEXT_MUTED, self)
@@ -90,6 +97,13 @@ class PrivacyNotice(QWidget):
 
     def set_camera_active(self, active: bool) -> None:
         self._active = active
+        self.retranslate()
+
+    def set_mood_reading(self, on: bool) -> None:
+        """False: vision is unavailable (its models failed), so nothing the camera sees
+        is analysed, though the camera may be on (tester round 15: "The camera is off"
+        over a live preview)."""
+        self._reading = on
         self.retranslate()
 
     def text(self) -> str:
@@ -132,20 +146,23 @@ class PrivacyNotice(QWidget):
             self._fit_height()
             return
         lines = [
-            self.tr("Your facial expression is read on this device to pick images."),
+            self.tr("Your facial expression is read on this device to pick images.")
+            if self._reading
+            else self.tr("The camera is on, but nothing is analysed right now: mood reading is off."),  # noqa: E501
             self.tr("No image is stored."),
         ]
+        crops = self._reading and (self._cloud or self._identity)  # no reading: no face crop
         if self._analytics:
             lines.append(self.tr("Visits are counted only as totals, never one by one."))
-        if self._cloud:
+        if crops and self._cloud:
             lines.append(self.tr("When the device is unsure, a face crop may be sent to Amazon Rekognition (AWS) for analysis."))  # noqa: E501
-        if self._identity:
+        if crops and self._identity:
             lines.append(self.tr("Only if you agree to be remembered, a face crop is sent once to Amazon Rekognition (AWS), which keeps a face vector (not a picture) for %n day(s).", "", self._retention_days))  # noqa: E501
         if self._recommend:
             lines.append(self.tr("To pick images, your mood and a random ID are sent to Amazon Personalize (AWS)."))  # noqa: E501
         if self._events:
             lines.append(self.tr("Your likes and the images shown are sent to Amazon Personalize (AWS) with a random ID."))  # noqa: E501
-        if not (self._cloud or self._identity or self._recommend or self._events):
+        if not (crops or self._recommend or self._events):
             lines.append(self.tr("Nothing is sent to the cloud."))
         self.label.setText(" ".join(lines))
         self._fit_height()

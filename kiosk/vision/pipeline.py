@@ -47,7 +47,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -101,7 +101,10 @@ class Fallback(Protocol):
     def ready(self) -> bool: ...
     def analyze(self, face_crop_jpeg: bytes, /) -> RekognitionResult | None: ...
     def cancel(self) -> None: ...
-    def summary(self) -> str: ...  # the admin panel's line (kiosk.status.AppStatus)
+    def summary(self) -> str: ...  # one English line (logs)
+    def status(self) -> dict[str, Any]: ...  # the admin panel's (kiosk.status.AppStatus)
+    @property
+    def refused(self) -> str | None: ...  # the code AWS refused the calls with, if stopped
 
 
 @dataclass(frozen=True, slots=True)

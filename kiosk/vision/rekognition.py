@@ -21,7 +21,18 @@ Policy, so a network problem or a busy account never costs more than it must:
   consecutive network failures (connection refused, timeouts, 5xx after retries)
   the breaker opens for `breaker_cooldown_s`; then one trial call is let through,
   which closes it on any answer from the service or opens it again on another
-  network failure.
+  network failure. An answer that is not a DetectFaces answer (a `200 OK` from a
+  captive portal or proxy: no `FaceDetails`) is a network failure too, never a sign
+  that the service is up;
+* refused (`ErrorKind.REFUSED`: AccessDenied, UnrecognizedClient, InvalidSignature,
+  expired token, no credentials): no retry will help, an operator must act. Calls
+  stop for `REFUSED_PAUSE_S` (30 min) or until the kiosk restarts with new settings or
+  credentials, so no face crop leaves the kiosk meanwhile; one ERROR names the IAM
+  permission (`rekognition:DetectFaces`) and the `[aws]` credentials, and the admin
+  line says the same;
+* throttled (after its inline retries): the next call waits too, exponentially longer
+  with each throttled call in a row (`throttle_backoff`: 4-8 s, then 8-16 s, ... up to
+  5-10 min), until a call gets an answer that is not throttled.
 
 Errors are classified by `kiosk.aws.classify`, the kiosk's one classifier.
 """
@@ -64,6 +75,15 @@ NEVER_RETRY = frozenset(
     {"InvalidImageFormatException", "ImageTooLargeException", "InvalidParameterException"}
 )
 RETRY_KINDS = frozenset({ErrorKind.THROTTLED, ErrorKind.SERVER})  # not OFFLINE: no waiting
+REFUSED_PAUSE_S = 1800.0  # refused by AWS: an operator must act; one trial call after this
+REFUSED = "refused by AWS"
+THROTTLED = "throttled"
+GARBLED_CODE = "NotADetectFacesAnswer"
+
+
+def default_throttle_backoff() -> Backoff:
+    """The backoff between calls after throttling (`RekognitionFallback._throttle`)."""
+    return Backoff(base_s=8.0, cap_s=600.0)
 
 
 
@@ -154,6 +174,7 @@ class RekognitionFallback:
         backoff_s: float = 0.5,
         max_retries: int = 2,
         budget_path: str | os.PathLike[str] | None = None,
+        throttle_backoff: Backoff | None = None,
     ) -> None:
         self._client = client
         self.settings = settings or RekognitionSettings()
@@ -174,6 +195,12 @@ class RekognitionFallback:
         self._last_outcome = "idle"
         self._last_gender: str | None = None
         self._logged_code: str | None = None
+        # a pause between calls: refused by AWS (an operator must act) or throttled
+        self._throttle_backoff = throttle_backoff or default_throttle_backoff()
+        self._throttled = 0  # throttled calls in a row
+        self._pause_reason: str | None = None  # REFUSED or THROTTLED while paused
+        self._pause_until = 0.0
+        self._refused_code: str | None = None
 
     # ------------------------------------------------------------------ status
 
@@ -185,7 +212,7 @@ class RekognitionFallback:
     @property
     def last_outcome(self) -> str:
         """What the latest `analyze` did: ok, no face, rate limited, budget used,
-        breaker open, cancelled, or error."""
+        breaker open, refused by AWS, throttled (waiting), cancelled, or error."""
         return self._last_outcome
 
     @property
@@ -195,6 +222,20 @@ class RekognitionFallback:
     @property
     def breaker_open(self) -> bool:
         return self._breaker.is_open
+
+    @property
+    def refused(self) -> str | None:
+        """The error code AWS refused the calls with (AccessDeniedException, ...) while
+        calls are stopped for it, else None."""
+        with self._lock:
+            return self._refused_code if self._pause_reason == REFUSED else None
+
+    def pause_left_s(self) -> float:
+        """Seconds until a call is allowed again after a refusal or throttling (0: none)."""
+        with self._lock:
+            if self._pause_reason is None:
+                return 0.0
+            return max(0.0, self._pause_until - self._clock())
 
     @property
     def calls_this_hour(self) -> int:
@@ -214,18 +255,34 @@ class RekognitionFallback:
             "hourly_budget": self.settings.hourly_budget,
             "last_outcome": self._last_outcome,
             "last_error": self._last_error,
+            "paused": self._pause_reason,
+            "pause_left_s": round(self.pause_left_s(), 1),
+            "refused_code": self.refused,
+            "breaker_retry_in_s": round(self._breaker.retry_in_s(), 1) if self.breaker_open
+            else 0.0,
         }
 
     def summary(self) -> str:
-        """One line for the admin panel (cheap: memory only): reachable or paused by the
-        breaker, calls used against the hourly budget, the latest error."""
+        """One line for the admin panel (cheap: memory only): reachable, stopped because
+        AWS refused the calls (and what to do), throttled, or paused by the breaker,
+        calls used against the hourly budget, the latest error."""
         used, budget = self.calls_this_hour, self.settings.hourly_budget
-        if self._breaker.is_open:
+        left = self.pause_left_s()
+        if self._pause_reason == REFUSED and left > 0:
+            # what to do is the panel's own translated line (AppStatus.rekognition_refused)
+            state = (f"stopped: AWS refused the calls ({self._refused_code}), "
+                     f"next try in {left / 60:.0f} min")
+        elif self._pause_reason == THROTTLED and left > 0:
+            state = f"throttled by AWS (next call in {left:.0f} s)"
+        elif self._breaker.is_open:
             state = f"paused by the breaker (retry in {self._breaker.retry_in_s():.0f} s)"
         elif self._last_error is not None:
             state = "answering with errors"
         else:
-            state = "reachable" if self._last_outcome != "idle" else "not called yet"
+            # the hour's calls may be an earlier run's (the budget file): "not called yet"
+            # beside "78/200 calls this hour" read as a contradiction (tester round 16)
+            state = ("reachable" if self._last_outcome != "idle"
+                     else "not called since the start" if used else "not called yet")
         line = f"{state}; {used}/{budget} calls this hour"
         if used >= budget:
             line += " (budget used)"
@@ -248,6 +305,8 @@ class RekognitionFallback:
     def _refusal(self, now: float) -> str | None:
         if self._cancel.is_set():
             return "cancelled"
+        if self._pause_reason is not None and now < self._pause_until:
+            return self._pause_reason
         refusal = self._breaker.refusal()
         if refusal is not None:
             return refusal
@@ -333,24 +392,90 @@ class RekognitionFallback:
             self._last_outcome = "hourly budget used"
             return None
         except Exception as exc:
-            kind = classify(exc)
-            code = error_code(exc)
-            if kind.unreachable:
-                detail = (f"network: {type(exc).__name__}: {exc}" if kind is ErrorKind.OFFLINE
-                          else f"{code}: {error_message(exc)} (after {self.max_retries} retries)")
-                self._fail(exc, detail)
-                self._breaker.record_failure()
-            elif http_status(exc) is not None:  # the service answered: it is up
-                suffix = f" (after {self.max_retries} retries)" if kind in RETRY_KINDS else ""
-                self._fail(exc, f"{code}: {error_message(exc)}{suffix}")
-                self._breaker.record_success()
-            else:  # no credentials, bad region, ...: no verdict about the service
-                self._fail(exc, f"{type(exc).__name__}: {exc}")
+            self._failed_call(exc)
             return None
 
+    def _failed_call(self, exc: Exception) -> None:
+        """Record a call that failed (after its retries): log, breaker, pauses."""
+        kind = classify(exc)
+        code = error_code(exc)
+        if kind is not ErrorKind.THROTTLED:
+            self._end_throttling()
+        if kind.unreachable:
+            detail = (f"network: {type(exc).__name__}: {exc}" if kind is ErrorKind.OFFLINE
+                      else f"{code}: {error_message(exc)} (after {self.max_retries} retries)")
+            self._fail(exc, detail)
+            self._breaker.record_failure()
+        elif kind is ErrorKind.REFUSED:
+            self._refuse(exc, code)
+            if http_status(exc) is not None:  # the service answered: it is up
+                self._breaker.record_success()
+            else:  # no credentials, ...: no verdict about the service
+                self._breaker.release_trial()
+        elif http_status(exc) is not None:  # the service answered: it is up
+            suffix = f" (after {self.max_retries} retries)" if kind in RETRY_KINDS else ""
+            self._fail(exc, f"{code}: {error_message(exc)}{suffix}")
+            self._breaker.record_success()
+            if kind is ErrorKind.THROTTLED:
+                self._throttle()
+        else:  # bad region, a bug, ...: no verdict about the service
+            self._fail(exc, f"{type(exc).__name__}: {exc}")
+
+    def _refuse(self, exc: BaseException, code: str) -> None:
+        """AWS refused the credentials or permissions: stop calling (module docstring)."""
+        message = error_message(exc)
+        self._last_outcome = "error"
+        self._last_error = f"{code}: {message}"
+        with self._lock:
+            again = self._refused_code == code
+            self._refused_code = code
+            self._pause_reason = REFUSED
+            self._pause_until = self._clock() + REFUSED_PAUSE_S
+        self._logged_code = code
+        if again:
+            log.info("Rekognition DetectFaces still refused (%s); no calls for another %.0f min",
+                     code, REFUSED_PAUSE_S / 60)
+            return
+        log.error("Rekognition DetectFaces refused by AWS (%s: %s): no face crops are sent "
+                  "for %.0f min. Grant the kiosk's IAM user or role the permission "
+                  "rekognition:DetectFaces, or fix the [aws] credentials (profile, keys, "
+                  "clock), then restart the kiosk; or set [rekognition] enabled = false",
+                  code, message, REFUSED_PAUSE_S / 60)
+
+    def _throttle(self) -> None:
+        with self._lock:
+            self._throttled += 1
+            # after n throttled calls in a row, wait uniformly in [c/2, c] with
+            # c = min(10 min, 8 s * 2**(n-1)): always longer, still jittered
+            ceiling = self._throttle_backoff.ceiling(self._throttled)
+            delay = max(ceiling / 2 + self._throttle_backoff.rng.uniform(0.0, ceiling / 2),
+                        self.settings.min_interval_s)
+            self._pause_reason = THROTTLED
+            self._pause_until = self._clock() + delay
+        log.info("Rekognition DetectFaces throttled %d time(s) in a row; next call in %.1f s",
+                 self._throttled, delay)
+
+    def _end_throttling(self) -> None:
+        """An answer that is not throttling: the next call need not wait for it."""
+        with self._lock:
+            self._throttled = 0
+            if self._pause_reason == THROTTLED:
+                self._pause_reason = None
+
+    def _end_refusal(self) -> None:
+        with self._lock:
+            self._refused_code = None
+            if self._pause_reason == REFUSED:
+                self._pause_reason = None
+
     def _parse(self, response: dict[str, Any]) -> RekognitionResult | None:
+        if not isinstance(response.get("FaceDetails"), list):
+            self._garbled(response)
+            return None
         self._breaker.record_success()
-        details = response.get("FaceDetails") or []
+        self._end_throttling()
+        self._end_refusal()
+        details = response["FaceDetails"]
         if not details:
             self._succeed("no face")
             return None
@@ -366,6 +491,17 @@ class RekognitionFallback:
             self._last_gender = gender
         self._succeed("ok")
         return RekognitionResult(reading, gender, confidence)
+
+    def _garbled(self, response: dict[str, Any]) -> None:
+        """A `200 OK` that is not a DetectFaces answer (no `FaceDetails`): a captive
+        portal or a proxy answered, not Rekognition. A network failure for the breaker."""
+        meta = response.get("ResponseMetadata") or {}
+        status = meta.get("HTTPStatusCode", "?")
+        content_type = (meta.get("HTTPHeaders") or {}).get("content-type", "unknown")
+        self._fail(_Garbled(), f"{GARBLED_CODE}: HTTP {status} with content type "
+                   f"{content_type} and no FaceDetails; something other than Rekognition "
+                   "answered (a Wi-Fi login page or a proxy?): check the kiosk's network")
+        self._breaker.record_failure()
 
     def _succeed(self, outcome: str) -> None:
         self._last_outcome = outcome
@@ -403,6 +539,14 @@ def make_fallback(
 def _box_area(detail: dict[str, Any]) -> float:
     box = detail.get("BoundingBox") or {}
     return float(box.get("Width", 0.0)) * float(box.get("Height", 0.0))
+
+
+class _Garbled(Exception):
+    """Stands for an answer that was not a DetectFaces answer (logging only)."""
+
+    def __init__(self) -> None:
+        super().__init__(GARBLED_CODE)
+        self.response = {"Error": {"Code": GARBLED_CODE}}
 
 
 class _BudgetUsed(Exception):

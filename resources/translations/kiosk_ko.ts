@@ -4,399 +4,516 @@
 <context>
     <name>Admin</name>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="82"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="85"/>
         <source>Starting</source>
         <translation>시작하는 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="83"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="86"/>
         <source>Live</source>
         <translation>작동 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="84"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="87"/>
         <source>Stalled</source>
         <translation>멈춤</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="85"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="88"/>
         <source>Not found</source>
         <translation>찾을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="86"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="89"/>
         <source>Off — none configured</source>
         <translation>꺼짐 — 설정된 카메라 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="117"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="120"/>
         <source>[camera] source is empty: the mood picker only</source>
         <translation>[camera] source가 비어 있습니다: 기분 선택만 사용</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="159"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="162"/>
         <source>Not needed without a camera</source>
         <translation>카메라가 없으면 필요 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="99"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="102"/>
         <source>Processor (CPU)</source>
         <translation>프로세서(CPU)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="100"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="103"/>
         <source>Graphics card (CUDA)</source>
         <translation>그래픽 카드(CUDA)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="101"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="104"/>
         <source>Apple graphics (MPS)</source>
         <translation>애플 그래픽(MPS)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="105"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="108"/>
         <source>%1 thread</source>
         <translation>스레드 %1개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="106"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="109"/>
         <source>%1 threads</source>
         <translation>스레드 %1개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="118"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="121"/>
         <source>%1 fps</source>
         <translation>%1 fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="116"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="127"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="119"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="130"/>
         <source>Camera</source>
         <translation>카메라</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="157"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="164"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="169"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="160"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="167"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="172"/>
         <source>Model</source>
         <translation>모델</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="158"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="165"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="161"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="168"/>
         <source>Not loaded</source>
         <translation>불러오지 않음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="166"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="169"/>
         <source>The models load when the camera gives pictures</source>
         <translation>카메라 영상이 들어오면 모델을 불러옵니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="170"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="173"/>
         <source>Loading…</source>
         <translation>불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="171"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="174"/>
         <source>%1 ms per face</source>
         <translation>얼굴당 %1 ms</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="182"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="190"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="202"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="185"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="193"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="209"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="212"/>
         <source>Network</source>
         <translation>네트워크</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="191"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="194"/>
         <source>Not needed</source>
         <translation>필요 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="192"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="195"/>
         <source>AWS is not configured: the kiosk works offline</source>
         <translation>AWS가 설정되지 않았습니다. 키오스크는 오프라인으로 작동합니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="183"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="198"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="186"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="201"/>
         <source>Online</source>
         <translation>온라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="184"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="200"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="187"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="203"/>
         <source>Offline</source>
         <translation>오프라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="209"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="235"/>
         <source>kept for later: uploads not configured</source>
         <translation>보관 중: 업로드가 설정되지 않음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="212"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="238"/>
         <source>kept for later: offline, sent when the network is back</source>
         <translation>보관 중: 오프라인, 네트워크가 돌아오면 전송</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="214"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="240"/>
         <source>kept for later: AWS refused the credentials (see the log)</source>
         <translation>보관 중: AWS가 자격 증명을 거부함(로그 참고)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="220"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="246"/>
         <source>kept for later: AWS is busy, retrying soon</source>
         <translation>보관 중: AWS가 바쁨, 곧 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="218"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="244"/>
         <source>kept for later: AWS is busy, next try in %1 s</source>
         <translation>보관 중: AWS가 바쁨, %1초 후 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="138"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="141"/>
         <source>%1 s</source>
         <translation>%1초</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="140"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="143"/>
         <source>%1 min</source>
         <translation>%1분</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="141"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="144"/>
         <source>%1 h</source>
         <translation>%1시간</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="148"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="151"/>
         <source>since %1 (%2)</source>
         <translation>%1부터 (%2)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="185"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="188"/>
         <source>for the fleet metrics (CloudWatch); likes stay on this device</source>
         <translation>원격 모니터링 지표(CloudWatch)에 필요해요. 좋아요는 이 기기에 저장돼요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="243"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="266"/>
         <source>new likes cannot be saved: %1</source>
         <translation>새 좋아요를 저장할 수 없음: %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="236"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="259"/>
         <source>the data folder is read-only</source>
         <translation>데이터 폴더가 읽기 전용임</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="238"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="261"/>
         <source>disk full</source>
         <translation>디스크가 가득 참</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="240"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="263"/>
         <source>the queue is locked by another program</source>
         <translation>다른 프로그램이 대기열을 잠금</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="222"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="248"/>
         <source>everything is sent</source>
         <translation>모두 전송됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="223"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="249"/>
         <source>being sent now</source>
         <translation>지금 전송 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="232"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="279"/>
         <source>%1 could not be sent (dead letters)</source>
         <translation>%1건 전송 실패(전송 불가 이벤트)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="235"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="282"/>
         <source>Event queue</source>
         <translation>이벤트 대기열</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="236"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="362"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="283"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="419"/>
         <source>%1 waiting</source>
         <translation>%1건 대기 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="256"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="303"/>
         <source>Catalog</source>
         <translation>카탈로그</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="257"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="304"/>
         <source>%1 images</source>
         <translation>이미지 %1개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="268"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="315"/>
         <source>Restarts in the last hour: %1</source>
         <translation>지난 1시간 동안 재시작: %1회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="274"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="321"/>
         <source>Unclean exits in the last hour: %1</source>
         <translation>지난 1시간 동안 비정상 종료: %1회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="279"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="326"/>
         <source>Restarting again and again: look at the log</source>
         <translation>재시작이 반복되고 있습니다. 로그를 확인하세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="281"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="328"/>
         <source>Crashes</source>
         <translation>오류로 인한 중단</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="299"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="346"/>
         <source>%1 free</source>
         <translation>%1 남음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="313"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="320"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="369"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="376"/>
         <source>Full</source>
         <translation>가득 참</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="314"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="370"/>
         <source>Likes and visits are not being saved: free some space.</source>
         <translation>좋아요와 방문 기록이 저장되지 않고 있어요. 공간을 확보해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="317"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="373"/>
         <source>Space freed</source>
         <translation>공간 확보됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="318"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="374"/>
         <source>Saving resumes with the next like or visit.</source>
         <translation>다음 좋아요나 방문부터 다시 저장돼요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="321"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="377"/>
         <source>OK</source>
         <translation>정상</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="327"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="328"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="383"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="384"/>
         <source>Recommendations</source>
         <translation>추천</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="329"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="385"/>
         <source>Problem</source>
         <translation>문제</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="330"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="386"/>
         <source>Images skipped</source>
         <translation>건너뛴 이미지</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="334"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="390"/>
         <source>Fleet metrics (CloudWatch)</source>
         <translation>원격 모니터링 지표 (CloudWatch)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="336"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="391"/>
+        <source>Rekognition stopped</source>
+        <translation>Rekognition 호출 중지됨</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="441"/>
+        <source>AWS refused the calls (%1): give the kiosk&apos;s IAM user or role the permission rekognition:DetectFaces, or fix the [aws] credentials, then restart the kiosk</source>
+        <translation>AWS가 호출을 거부했습니다 (%1): 키오스크의 IAM 사용자 또는 역할에 rekognition:DetectFaces 권한을 주거나 [aws] 자격 증명을 고친 다음 키오스크를 다시 시작하세요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="393"/>
         <source>Last problem</source>
         <translation>마지막 문제</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="331"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="387"/>
         <source>Last Personalize fallback</source>
         <translation>마지막 Personalize 대체 응답</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="332"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="388"/>
         <source>Last upload error</source>
         <translation>마지막 업로드 오류</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="307"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="333"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="363"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="389"/>
         <source>Disk</source>
         <translation>디스크</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="339"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="209"/>
+        <source>AWS answers with errors: %1</source>
+        <translation>AWS가 오류로 응답: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="221"/>
+        <source>likes upload (Personalize events)</source>
+        <translation>좋아요 전송 (Personalize 이벤트)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="224"/>
+        <source>Personalize recommendations</source>
+        <translation>Personalize 추천</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="396"/>
         <source>on this device</source>
         <translation>이 기기에서</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="340"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="397"/>
         <source>Amazon Personalize</source>
         <translation>Amazon Personalize</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="359"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="416"/>
         <source>all sent (last %1)</source>
         <translation>모두 전송됨 (마지막 %1)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="360"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="417"/>
         <source>all sent</source>
         <translation>모두 전송됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="364"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="421"/>
         <source>AWS refused the credentials or permissions</source>
         <translation>AWS가 자격 증명 또는 권한을 거부함</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="366"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="423"/>
         <source>offline</source>
         <translation>오프라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="367"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="424"/>
         <source>AWS answers with errors</source>
         <translation>AWS가 오류로 응답함</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="368"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="425"/>
         <source>not sent</source>
         <translation>전송 안 됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="371"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="428"/>
         <source>next try in %1 s</source>
         <translation>%1초 후 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="373"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="430"/>
         <source>nothing sent since %1</source>
         <translation>%1 이후 전송 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="374"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="431"/>
         <source>nothing sent since the start</source>
         <translation>시작 후 전송 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="376"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="433"/>
         <source>cannot be queued: the disk is full</source>
         <translation>대기열에 넣을 수 없음: 디스크가 가득 참</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="378"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="435"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="477"/>
         <source>last error: %1</source>
         <translation>마지막 오류: %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="403"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="455"/>
+        <source>stopped: AWS refused the calls (%1), next try in %2 min</source>
+        <translation>중지됨: AWS가 호출을 거부했습니다 (%1), %2분 뒤 다시 시도</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="459"/>
+        <source>throttled by AWS, next call in %1 s</source>
+        <translation>AWS 호출 한도 초과, %1초 뒤 다음 호출</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="462"/>
+        <source>paused after network failures, next try in %1 s</source>
+        <translation>네트워크 오류로 일시 중지, %1초 뒤 다시 시도</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="465"/>
+        <source>answering with errors</source>
+        <translation>오류로 응답 중</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="467"/>
+        <source>reachable</source>
+        <translation>연결됨</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="469"/>
+        <source>not called since the start</source>
+        <translation>시작 후 호출 없음</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="471"/>
+        <source>not called yet</source>
+        <translation>아직 호출 없음</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="472"/>
+        <source>%1/%2 calls this hour</source>
+        <translation>이번 시간 호출 %1/%2회</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="475"/>
+        <source>(budget used)</source>
+        <translation>(한도 소진)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="489"/>
+        <source>no answer in time</source>
+        <translation>제시간에 응답 없음</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="491"/>
+        <source>no network</source>
+        <translation>네트워크 없음</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="493"/>
+        <source>no AWS credentials: set them in the [aws] settings</source>
+        <translation>AWS 자격 증명 없음: [aws] 설정에 넣어 주세요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="495"/>
+        <source>throttled by AWS</source>
+        <translation>AWS 호출 한도 초과</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="497"/>
+        <source>paused after an error, next try in %1 s</source>
+        <translation>오류 후 일시 중지, %1초 뒤 다시 시도</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="500"/>
+        <source>still waiting for an earlier answer</source>
+        <translation>이전 요청의 응답을 기다리는 중</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="502"/>
+        <source>stopped</source>
+        <translation>중지됨</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="504"/>
+        <source>AWS answered with an error</source>
+        <translation>AWS가 오류로 응답</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="507"/>
+        <source>%1; pages from this device&apos;s recommender</source>
+        <translation>%1; 이 기기의 추천으로 페이지를 만들었습니다</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="537"/>
         <source>Other</source>
         <translation>기타</translation>
     </message>
@@ -404,97 +521,97 @@
 <context>
     <name>AdminPanel</name>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="323"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="317"/>
         <source>Admin</source>
         <translation>관리자</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="267"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="261"/>
         <source>Exit</source>
         <translation>종료</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="267"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="261"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="268"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="262"/>
         <source>Reload catalog</source>
         <translation>카탈로그 새로고침</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="269"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="263"/>
         <source>Flush events</source>
         <translation>이벤트 바로 전송</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="270"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="264"/>
         <source>Review images</source>
         <translation>이미지 검토</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="271"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="265"/>
         <source>Audience</source>
         <translation>관객</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="306"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="300"/>
         <source>Uploads are not configured, so nothing is sent: the events stay on this kiosk. Set [personalize] tracking_id to send them.</source>
         <translation>업로드가 설정되지 않아 아무것도 전송하지 않습니다. 이벤트는 이 키오스크에 보관됩니다. 전송하려면 [personalize] tracking_id를 설정하세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="310"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="304"/>
         <source>Offline: the queued events are sent when the network is back.</source>
         <translation>오프라인입니다. 대기 중인 이벤트는 네트워크가 돌아오면 전송됩니다.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="311"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="305"/>
         <source>Uploading the queued events now.</source>
         <translation>대기 중인 이벤트를 지금 업로드합니다.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="313"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="307"/>
         <source>Restarting the kiosk…</source>
         <translation>키오스크를 다시 시작하는 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="314"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="308"/>
         <source>Reloading the catalog…</source>
         <translation>카탈로그를 다시 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="315"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="309"/>
         <source>Opening the images waiting for review…</source>
         <translation>검토를 기다리는 이미지를 여는 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="316"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="310"/>
         <source>Closing the kiosk…</source>
         <translation>키오스크를 종료하는 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="325"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="319"/>
         <source>The staff PIN is still the factory PIN 0000: anyone can open this panel. Set your own with kiosk-admin pin.</source>
         <translation>직원 PIN이 아직 공장 초기값 0000입니다. 누구나 이 화면을 열 수 있습니다. kiosk-admin pin으로 새 PIN을 설정하세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="330"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="324"/>
         <source>Close</source>
         <translation>닫기</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="332"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="326"/>
         <source>Exit the kiosk? The screen stays dark until it is started again.</source>
         <translation>키오스크를 종료할까요? 다시 시작할 때까지 화면이 꺼진 상태로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="334"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="328"/>
         <source>Keep running</source>
         <translation>계속 실행</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_panel.py" line="335"/>
+        <location filename="../../kiosk/ui/admin_panel.py" line="329"/>
         <source>Exit now</source>
         <translation>지금 종료</translation>
     </message>
@@ -903,34 +1020,34 @@
 <context>
     <name>CurationScreen</name>
     <message>
-        <location filename="../../kiosk/ui/curation_screen.py" line="321"/>
+        <location filename="../../kiosk/ui/curation_screen.py" line="314"/>
         <source>Review new images</source>
         <translation>새 이미지 검토</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/curation_screen.py" line="322"/>
+        <location filename="../../kiosk/ui/curation_screen.py" line="315"/>
         <source>%1 waiting</source>
         <translation>%1개 대기 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/curation_screen.py" line="324"/>
+        <location filename="../../kiosk/ui/curation_screen.py" line="317"/>
         <source>No images are waiting for review.
 Import images with kiosk-admin catalog import, or make new ones with kiosk-admin generate.</source>
         <translation>검토를 기다리는 이미지가 없어요.
 kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate로 새로 만들어 보세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/curation_screen.py" line="327"/>
+        <location filename="../../kiosk/ui/curation_screen.py" line="320"/>
         <source>Close</source>
         <translation>닫기</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/curation_screen.py" line="328"/>
+        <location filename="../../kiosk/ui/curation_screen.py" line="321"/>
         <source>Approve</source>
         <translation>승인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/curation_screen.py" line="328"/>
+        <location filename="../../kiosk/ui/curation_screen.py" line="321"/>
         <source>Reject</source>
         <translation>거절</translation>
     </message>
@@ -1066,37 +1183,47 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>EmotionBadge</name>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="112"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="123"/>
+        <source>Reading your mood…</source>
+        <translation>기분을 읽고 있어요…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="124"/>
+        <source>Hold still a moment</source>
+        <translation>잠시 그대로 있어 주세요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="126"/>
         <source>Looking for you…</source>
         <translation>고객님을 찾고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="114"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="128"/>
         <source>Or choose your mood below</source>
         <translation>아래에서 기분을 직접 고르셔도 돼요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="115"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="129"/>
         <source>Look at the camera</source>
         <translation>카메라를 바라봐 주세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="120"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="134"/>
         <source>Your choice</source>
         <translation>직접 고르신 기분</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="122"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="136"/>
         <source>Mood of these images</source>
         <translation>지금 이미지의 기분</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="124"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="138"/>
         <source>Not sure yet</source>
         <translation>아직 확실하지 않아요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="127"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="141"/>
         <source>%1 confidence</source>
         <translation>확신도 %1</translation>
     </message>
@@ -1138,98 +1265,101 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>MainScreen</name>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="377"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="421"/>
         <source>Like a few images first, then “For you” opens up.</source>
         <translation>이미지 몇 개에 좋아요를 누르시면 ‘맞춤 추천’이 열려요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="436"/>
-        <location filename="../../kiosk/ui/main_screen.py" line="441"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="493"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="498"/>
         <source>Finding images for you…</source>
         <translation>이미지를 고르고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="441"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="498"/>
         <source>This takes only a moment.</source>
         <translation>잠시만 기다려 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="445"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="502"/>
         <source>For you</source>
         <translation>맞춤 추천</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="413"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="458"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="474"/>
         <source>For you · %1</source>
         <translation>맞춤 추천 · %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="415"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="460"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="475"/>
         <source>Picked from what you liked, to suit this mood.</source>
         <translation>좋아요를 누르신 이미지를 바탕으로 지금 기분에 맞게 골랐어요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="427"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="484"/>
         <source>Tell us your mood — we&apos;ll pick images for it</source>
         <translation>지금 기분을 알려 주세요 — 어울리는 이미지를 골라 드릴게요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="428"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="485"/>
         <source>Tap “Choose my mood”.</source>
         <translation>“기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="430"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="487"/>
         <source>Step closer — we&apos;ll pick images for your mood</source>
         <translation>가까이 와 보세요 — 기분에 맞는 이미지를 골라 드릴게요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="431"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="488"/>
         <source>Or tap “Choose my mood”.</source>
         <translation>또는 “기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="433"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="490"/>
         <source>Still reading your mood…</source>
         <translation>기분을 읽고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="434"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="491"/>
         <source>Look at the camera, or tap “Choose my mood”.</source>
         <translation>카메라를 바라보시거나 “기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="437"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="494"/>
         <source>This is taking longer than usual. Tap Next to try again.</source>
         <translation>평소보다 오래 걸리고 있어요. 다음을 눌러 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="439"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="496"/>
         <source>These images could not be shown</source>
         <translation>이미지를 보여 드리지 못했어요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="440"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="497"/>
         <source>Tap Next to try again, or choose another mood.</source>
         <translation>다음을 눌러 다시 시도하시거나 다른 기분을 골라 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="422"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="467"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="473"/>
         <source>Tap Like on the images you love, or Next for more.</source>
         <translation>마음에 드는 이미지에 좋아요를 누르거나, 다음을 눌러 더 보세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="444"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="501"/>
         <source>Emotion</source>
         <translation>감정</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="446"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="503"/>
         <source>Next</source>
         <translation>다음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="447"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="504"/>
         <source>Choose my mood</source>
         <translation>기분 직접 고르기</translation>
     </message>
@@ -1237,22 +1367,27 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>MoodPicker</name>
     <message>
-        <location filename="../../kiosk/ui/mood_picker.py" line="151"/>
+        <location filename="../../kiosk/ui/mood_picker.py" line="158"/>
         <source>Back</source>
         <translation>뒤로</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/mood_picker.py" line="152"/>
+        <location filename="../../kiosk/ui/mood_picker.py" line="159"/>
         <source>How are you feeling?</source>
         <translation>지금 기분이 어떠세요?</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/mood_picker.py" line="154"/>
+        <location filename="../../kiosk/ui/mood_picker.py" line="161"/>
         <source>The camera is unavailable right now — just tap your mood.</source>
         <translation>지금은 카메라를 사용할 수 없어요 — 기분을 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/mood_picker.py" line="156"/>
+        <location filename="../../kiosk/ui/mood_picker.py" line="163"/>
+        <source>Mood reading is off right now — just tap your mood.</source>
+        <translation>지금은 기분을 읽지 않아요 — 기분을 눌러 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/mood_picker.py" line="165"/>
         <source>Tap your mood and we&apos;ll pick images for it.</source>
         <translation>기분을 누르시면 어울리는 이미지를 골라 드릴게요.</translation>
     </message>
@@ -1384,49 +1519,54 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>PrivacyNotice</name>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="131"/>
+        <location filename="../../kiosk/ui/privacy.py" line="145"/>
         <source>The camera is off. Nothing is analysed.</source>
         <translation>카메라가 꺼져 있어요. 아무것도 분석하지 않아요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="135"/>
+        <location filename="../../kiosk/ui/privacy.py" line="149"/>
         <source>Your facial expression is read on this device to pick images.</source>
         <translation>이미지를 고르기 위해 이 기기 안에서 표정을 분석해요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="136"/>
+        <location filename="../../kiosk/ui/privacy.py" line="151"/>
+        <source>The camera is on, but nothing is analysed right now: mood reading is off.</source>
+        <translation>카메라는 켜져 있지만 지금은 아무것도 분석하지 않아요: 기분 읽기가 꺼져 있어요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/privacy.py" line="152"/>
         <source>No image is stored.</source>
         <translation>사진은 저장하지 않아요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="139"/>
+        <location filename="../../kiosk/ui/privacy.py" line="156"/>
         <source>Visits are counted only as totals, never one by one.</source>
         <translation>방문은 개인별 기록 없이 합계로만 집계됩니다.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="141"/>
+        <location filename="../../kiosk/ui/privacy.py" line="158"/>
         <source>When the device is unsure, a face crop may be sent to Amazon Rekognition (AWS) for analysis.</source>
         <translation>분석이 확실하지 않을 때는 얼굴 부분 이미지를 Amazon Rekognition(AWS)으로 보내 분석할 수 있어요.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kiosk/ui/privacy.py" line="143"/>
+        <location filename="../../kiosk/ui/privacy.py" line="160"/>
         <source>Only if you agree to be remembered, a face crop is sent once to Amazon Rekognition (AWS), which keeps a face vector (not a picture) for %n day(s).</source>
         <translation>
             <numerusform>기억에 동의하신 경우에만 얼굴 사진 한 장을 Amazon Rekognition(AWS)으로 한 번 보내고, 그곳에 얼굴 벡터(사진이 아니에요)를 %n일 동안 보관해요.</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="145"/>
+        <location filename="../../kiosk/ui/privacy.py" line="162"/>
         <source>To pick images, your mood and a random ID are sent to Amazon Personalize (AWS).</source>
         <translation>이미지를 고르기 위해 기분과 임의의 ID를 Amazon Personalize(AWS)로 보내요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="147"/>
+        <location filename="../../kiosk/ui/privacy.py" line="164"/>
         <source>Your likes and the images shown are sent to Amazon Personalize (AWS) with a random ID.</source>
         <translation>좋아요와 보여 드린 이미지는 임의의 ID와 함께 Amazon Personalize(AWS)로 보내요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="149"/>
+        <location filename="../../kiosk/ui/privacy.py" line="166"/>
         <source>Nothing is sent to the cloud.</source>
         <translation>클라우드로는 아무것도 보내지 않아요.</translation>
     </message>

@@ -74,7 +74,8 @@ def test_one_status_snapshot_keeps_the_panel_keys_and_order() -> None:
                             queue=QueueStatus(depth=4, dead_letters=1, disk_full="disk full"),
                             online=False, uploader="offline")
     app = AppStatus(crash_count=2, model_device="cpu", camera_state="LIVE", camera_fps=29.8,
-                    history={"restarts_last_hour": 1}, rekognition="reachable")
+                    history={"restarts_last_hour": 1},
+                    rekognition={"calls_this_hour": 0, "last_outcome": "ok"})
     flat = KioskStatus(backend, app).as_dict()
     assert list(flat) == ["catalog_counts", "recommender", "queue_depth", "dead_letters", "disk",
                           "online", "uploader", "crash_count", "model_device",

@@ -133,9 +133,13 @@ def test_a_locked_queue_is_waited_on_then_refused_with_a_plain_message(
         other.execute("BEGIN IMMEDIATE")
         try:
             started = time.monotonic()
-            with pytest.raises(QueueBusyError, match="locked by another program"):
+            with pytest.raises(QueueBusyError, match="locked by another program") as err:
                 q.record_like(new_like())
             assert time.monotonic() - started < 5.0  # bounded
+            # true for a like too (likes are not spooled: a refused one is gone); old
+            # text said "nothing was lost"
+            assert "nothing was lost" not in str(err.value)
+            assert "nothing was written" in str(err.value)
         finally:
             other.execute("ROLLBACK")
             other.close()

@@ -3,6 +3,7 @@ recommendationId, unknown items, throttling, slow answers, no network and backof
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -18,7 +19,7 @@ from botocore.stub import Stubber
 from kiosk.config import PersonalizeSettings
 from kiosk.domain import Emotion
 from kiosk.recommend.embedded import EmbeddedRecommender
-from kiosk.recommend.personalize import PersonalizeRecommender, PersonalizeState
+from kiosk.recommend.personalize import SETTINGS_RETRY_S, PersonalizeRecommender, PersonalizeState
 from kiosk.testing import FakeClock
 
 CAMPAIGN = "arn:aws:personalize:us-east-1:123456789012:campaign/kiosk-images"
@@ -220,16 +221,40 @@ def test_throttling_falls_back_and_backs_off(embedded: Any, client: Any,
 def test_backoff_doubles_per_failure(embedded: Any, client: Any, clock: FakeClock) -> None:
     rec = make(embedded, client, clock)
     with Stubber(client) as stub:
-        stub.add_client_error("get_recommendations", "ResourceNotFoundException",
-                              "campaign not found", 404)
+        stub.add_client_error("get_recommendations", "ServiceUnavailable", "busy", 503)
         stub.add_client_error("get_recommendations", "InternalServerError", "", 500)
         first = rec.page("v", HAPPY)
-        assert "failed: ResourceNotFoundException (campaign not found)" in first.note
+        assert "failed: ServiceUnavailable (busy)" in first.note
         clock.now += 5.1
         rec.page("v", HAPPY)
         assert 1.0 <= rec.status()["retry_in_s"] <= 10.0  # the ceiling doubled to 10 s
         assert rec.status()["last_error"] == "failed: InternalServerError"
     rec.close()
+
+
+@pytest.mark.parametrize(("code", "status"), [("ResourceNotFoundException", 404),
+                                              ("AccessDeniedException", 403)])
+def test_an_answer_only_an_operator_can_change_pauses_for_ten_minutes(
+        embedded: Any, client: Any, clock: FakeClock, caplog: pytest.LogCaptureFixture,
+        code: str, status: int) -> None:
+    # A fresh tester (round 16): a campaign that does not exist was asked again every
+    # 3-5 s, each with an ERROR line that named no setting.
+    rec = make(embedded, client, clock)
+    with Stubber(client) as stub, caplog.at_level(logging.ERROR, "kiosk.recommend"):
+        stub.add_client_error("get_recommendations", code, "no such campaign", status)
+        first = rec.page("v", HAPPY)
+        assert first.source == "embedded" and code in first.note
+        assert rec.status()["retry_in_s"] >= SETTINGS_RETRY_S - 1
+        clock.now += 60  # past any backoff ceiling: still not asked (no answer stubbed)
+        assert rec.page("v", HAPPY).source == "embedded"
+        assert rec.status()["calls"] == 1
+        stub.add_response("get_recommendations", answer(*happy(9, 10, 11)))
+        clock.now += SETTINGS_RETRY_S
+        assert rec.page("v", HAPPY).source == "personalize"  # fixed meanwhile: asked again
+    rec.close()
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and "[personalize] campaign_arn" in errors[0]
+    assert "personalize:GetRecommendations" in errors[0]
 
 
 def test_no_network_falls_back(embedded: Any, clock: FakeClock) -> None:
@@ -314,3 +339,20 @@ def test_the_fallback_keeps_the_emotion_too(embedded: Any, clock: FakeClock) -> 
     rec.close()
     assert all(p.source == "embedded" for p in pages)
     assert all(i.emotion is Emotion.SAD for p in pages for i in p.items)
+
+
+def test_a_fallback_page_carries_why_in_parts_for_the_panel(
+        embedded: Any, client: Any, clock: FakeClock) -> None:
+    rec = make(embedded, client, clock)
+    with Stubber(client) as stub:
+        stub.add_client_error("get_recommendations", "InternalServerError", "boom", 500)
+        failed = rec.page("v", HAPPY)
+        paused = rec.page("v", HAPPY)
+    rec.close()
+    assert failed.fallback is not None and paused.fallback is not None
+    assert (failed.fallback.kind, failed.fallback.code, failed.fallback.message) == (
+        "failed", "InternalServerError", "boom")
+    assert failed.note == ("Personalize failed: InternalServerError (boom); embedded "
+                           "recommender used")  # the log's English note as before
+    assert paused.fallback.kind == "paused" and paused.fallback.code == "InternalServerError"
+    assert paused.fallback.retry_in_s > 0

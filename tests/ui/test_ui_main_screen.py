@@ -234,3 +234,26 @@ def test_page_images_are_decoded_at_the_size_the_cards_show(make_window: Any) ->
     assert side[0] == side[1]
     assert max(needed) <= side[0]  # never upscaled on screen
     assert max(needed) >= 0.9 * side[0]  # nor decoded much larger than shown
+
+
+def test_a_boxed_face_with_no_reading_yet_is_being_read_not_looked_for(
+        window: MainWindow, clock: FakeClock) -> None:
+    # Two fresh testers (rounds 15, 16): the badge said "Looking for you… Look at the
+    # camera" under the visitor's boxed face while their first reading settled, or
+    # while the models stayed unsure.
+    badge = window.main.badge
+    frame = solid_image("gray", 640, 480)
+    window.show_emotion(None)
+    window.main.show_frame(frame, [(Box(100, 100, 200, 200), True)])
+    assert badge.name.text() == "Reading your mood…"
+    clock.now += 0.2  # a frame or two without the box: no flip back
+    window.main.show_frame(frame, [])
+    assert badge.name.text() == "Reading your mood…"
+    clock.now += 0.5
+    window.main.show_frame(frame, [])
+    assert badge.name.text() == "Looking for you…"
+    window.main.show_frame(frame, [(Box(100, 100, 200, 200), False)])  # a bystander
+    assert badge.name.text() == "Looking for you…"
+    window.main.show_frame(frame, [(Box(100, 100, 200, 200), True)])
+    window.show_emotion(reading(Emotion.HAPPY, 0.87))
+    assert badge.name.text() == "Happy"  # a reading wins

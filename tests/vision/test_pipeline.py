@@ -63,6 +63,13 @@ class FakeFallback:
     def summary(self) -> str:
         return "reachable (test)"
 
+    def status(self) -> dict[str, Any]:
+        return {"last_outcome": "ok", "calls_this_hour": 0}
+
+    @property
+    def refused(self) -> str | None:
+        return None
+
     def analyze(self, face_crop_jpeg: bytes) -> RekognitionResult | None:
         self.threads.append(threading.current_thread().name)
         self.jpegs.append(face_crop_jpeg)
