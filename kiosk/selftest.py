@@ -46,6 +46,7 @@ def run_self_test(settings: Settings, out: TextIO | None = None, camera_timeout_
         lambda s: check_folder("log folder", s.log_dir),
         check_events_db,
         check_aws,
+        check_aws_region,
         check_fleet,
         check_sync,
         lambda s: check_camera(s, camera_timeout_s),
@@ -306,6 +307,48 @@ def check_aws(settings: Settings) -> Check:
     return Check("AWS", "PASS", f"{', '.join(wanted)} enabled; credentials present; region "
                  f"{region} (fleet metrics and catalog sync are contacted below; the others "
                  "are not)")
+
+
+def check_aws_region(settings: Settings) -> Check:
+    """`aws.region` against botocore's endpoint data (offline) and the Personalize ARNs'
+    regions against `aws.region`: a campaign of another region does not exist where the
+    kiosk asks (FAIL; WARN when that service's endpoint is set, e.g. a test double). The
+    ARNs' shape was checked when the settings loaded (`kiosk.config.arn`)."""
+    import botocore
+
+    from kiosk.aws.regions import known_regions, service_regions
+    from kiosk.config.arn import ARN_KEYS, arn_region_mismatches
+
+    name = "AWS region"
+    region = settings.aws.region
+    p = settings.personalize
+    arns = [key for key in ARN_KEYS if getattr(p, key.partition(".")[2])]
+    personalize = settings.recommend.backend == "personalize" or bool(p.tracking_id or arns)
+    fails: list[str] = []
+    warns: list[str] = []
+    for key, arn_region, endpoint in arn_region_mismatches(settings):
+        text = (f"{key} is an ARN of {arn_region} but aws.region = {region!r}: the kiosk asks "
+                f"Personalize in {region}, where it does not exist; set aws.region = "
+                f"{arn_region!r}, or use the one made in {region}")
+        if getattr(settings.aws, endpoint.partition(".")[2]):
+            warns.append(f"{text} (fine only for the test double at {endpoint})")
+        else:
+            fails.append(text)
+    if region and region not in known_regions():
+        warns.append(f"aws.region = {region!r} is not a region botocore {botocore.__version__} "
+                     "knows; check its spelling (e.g. us-east-1, ap-northeast-2), or update "
+                     "botocore if the region is new")
+    elif region and personalize and region not in service_regions("personalize"):
+        offered = ", ".join(sorted(service_regions("personalize")))
+        warns.append(f"Amazon Personalize is not offered in aws.region = {region!r} "
+                     f"(botocore {botocore.__version__}: {offered})")
+    if fails or warns:
+        return Check(name, "FAIL" if fails else "WARN", "; ".join(fails + warns))
+    if not region:
+        return Check(name, "PASS", "aws.region not set: boto3's default chain chooses"
+                     + ("; the ARNs' regions are not compared" if arns else ""))
+    compared = f"; the {len(arns)} Personalize ARN(s) are of it" if arns else ""
+    return Check(name, "PASS", f"aws.region = {region!r} is known{compared}")
 
 
 def check_fleet(settings: Settings, client: Any = None) -> Check:

@@ -271,11 +271,12 @@ def test_valid_endpoints_and_a_complete_identity_section_load(tmp_path: Path) ->
 
 def test_both_personalize_arns_say_which_is_used(tmp_path: Path) -> None:
     path = write(tmp_path, "[recommend]\nbackend = 'personalize'\n[personalize]\n"
-                 "campaign_arn = 'arn:aws:personalize:eu-west-1:1:campaign/c'\n"
-                 "recommender_arn = 'arn:aws:personalize:eu-west-1:1:recommender/r'\n")
+                 "campaign_arn = 'arn:aws:personalize:eu-west-1:000000000000:campaign/c'\n"
+                 "recommender_arn = 'arn:aws:personalize:eu-west-1:000000000000:recommender/r'\n")
     notes = config.settings_notes(load_settings(path, env={}))
     assert len(notes) == 1
-    assert "recommender arn:aws:personalize:eu-west-1:1:recommender/r is used" in notes[0]
+    assert ("recommender arn:aws:personalize:eu-west-1:000000000000:recommender/r is used"
+            in notes[0])
     assert "campaign is ignored" in notes[0]
 
 

@@ -11,6 +11,9 @@ image generation, S3 sync, the event uploader) uses the same four pieces:
 * `kiosk.aws.breaker` - `CircuitBreaker`: stop calling a service that does not answer,
   one trial call after a cooldown.
 
+`kiosk.aws.regions` says which regions exist and where a service is offered, from
+botocore's endpoint data (offline; `--self-test`).
+
 `kiosk.aws.errors` holds `AwsError` (a `KioskError`) and `Cancelled`. Each package still
 turns failures into its own error class with a message a store operator can act on.
 """

@@ -9,6 +9,9 @@ an unknown command-line override are errors (`ConfigError` naming the origin and
 the allowed keys): a typo must never leave a setting silently at its default.
 Environment variables whose second word is not a section (`KIOSK_CONFIG`,
 `KIOSK_HOME`, ...) are not settings and are ignored.
+
+`Settings.origins` records where each value came from, so an error found by the rules
+names the file (and its line), "environment" or "command line" as the case may be.
 """
 
 from __future__ import annotations
@@ -59,10 +62,12 @@ def load_settings(
     settings = apply_values(settings, _from_env(env), "environment")
     if overrides:
         settings = apply_values(settings, overrides, "command line")
+    lines = {key: line for key in settings.origins
+             if (line := find_key_line(text, key)) is not None} if text else {}
     try:
-        check_settings(settings)
+        check_settings(settings, lines)
     except ConfigError as exc:
-        if path is None:
+        if path is None or exc.file is None:  # the environment or the command line
             raise
         raise _in_file(exc, path, text) from None
     return settings
@@ -252,6 +257,9 @@ def apply_values(settings: Settings, values: Mapping[str, Any], origin: str) -> 
         settings = dataclasses.replace(
             settings, **{section: dataclasses.replace(getattr(settings, section), **kv)}
         )
+    if values:  # so the rules that span fields name where each value came from
+        origins = {**settings.origins, **dict.fromkeys(values, origin)}
+        settings = dataclasses.replace(settings, origins=origins)
     return settings
 
 

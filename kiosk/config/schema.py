@@ -445,6 +445,9 @@ class Settings:
     analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)
     fleet: FleetSettings = field(default_factory=FleetSettings)
     source_file: str = ""  # the TOML file read, if any (for messages)
+    # `section.key -> where its value came from` (the file's path, "environment",
+    # "command line"), for the values not left at their defaults; `apply_values` keeps it
+    origins: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     # ------------------------------------------------------------------ derived paths
     @property
