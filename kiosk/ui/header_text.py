@@ -56,11 +56,21 @@ class HeaderText(QWidget):
         super().__init__(parent)
         self._candidates = candidates
         self._spacing = 0
+        self._reserve = True  # reserve the tallest candidate (`set_reserve`)
         self.headline = _label(self, "headline")
         self.subline = _label(self, "subline")
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
+
+    def set_reserve(self, reserve: bool) -> None:
+        """Reserve the tallest candidate's height (True), or only what is shown: the
+        main screen reserves in portrait, where the header sits above the preview with
+        room to spare; in landscape the cards beside the sidebar need the height (at
+        800x800 a reserved header left room for 2 of a page's 3 cards)."""
+        if reserve != self._reserve:
+            self._reserve = reserve
+            self.refit()
 
     def set_spacing(self, px: int) -> None:
         self._spacing = max(0, px)
@@ -71,8 +81,9 @@ class HeaderText(QWidget):
                 + _wrapped_height(self.subline, subline, width))
 
     def needed_height(self, width: int) -> int:
-        """The tallest candidate pair at `width` pixels, with the spacing between."""
-        if width <= 0:
+        """The tallest candidate pair at `width` pixels, with the spacing between (0
+        when not reserving)."""
+        if width <= 0 or not self._reserve:
             return 0
         return max((self._pair_height(h, s, width) for h, s in self._candidates()),
                    default=0)

@@ -599,6 +599,7 @@ class MainScreen(QWidget):
             QSizePolicy.Policy.Fixed,
         )
         self.header_text.set_spacing(m.px(8))
+        self.header_text.set_reserve(portrait)  # see HeaderText.set_reserve
 
         root: QBoxLayout
         if portrait:

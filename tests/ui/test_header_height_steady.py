@@ -1,8 +1,9 @@
-"""The main screen's header keeps its height whatever it says: at 1080x1920 in Korean
-"Step closer — …" wrapped onto a second line where "Because you look happy" did not,
-so the preview and the cards moved down a line when the visitor left and back up when
-the next one came (the header-pending change, 2026-12-02). `HeaderText` reserves the
-tallest of the texts it may show."""
+"""The main screen's header keeps its height whatever it says, in portrait: at 1080x1920
+in Korean "Step closer — …" wrapped onto a second line where "Because you look happy"
+did not, so the preview and the cards moved down a line when the visitor left and back
+up when the next one came (the header-pending change, 2026-12-02). `HeaderText`
+reserves the tallest of the texts it may show there; in landscape the cards need the
+height (see `HeaderText.set_reserve`)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from kiosk.ui.main_window import MainWindow
 from tests.test_controller import FakeBackend, SyncWorker, result
 
 
-@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080), (1366, 768), (1280, 800)])
+@pytest.mark.parametrize("size", [(1080, 1920), (1080, 1700)])  # portrait (set_reserve)
 @pytest.mark.parametrize("language", ["en", "ko"])
 def test_the_cards_stay_put_when_the_header_text_changes(
         qtbot: QtBot, qapp: QCoreApplication, language: str, size: tuple[int, int]) -> None:
@@ -67,3 +68,12 @@ def test_the_cards_stay_put_when_the_header_text_changes(
         window.attract.stop()
         window.close()
         install_translator(qapp, "en")
+
+
+def test_landscape_keeps_the_cards_the_header_would_take(make_window: object) -> None:
+    # CI on the first version, which reserved in landscape too: at 800x800 a page of 3
+    # showed 2 cards (tests/test_app_flow.py)
+    win = make_window(800, 800, page_size=3)  # type: ignore[operator]
+    win.wake()
+    assert win.main.cards_that_fit(3) == 3
+    assert not win.main.header_text.needed_height(win.main.header_text.width())
