@@ -241,6 +241,18 @@ class FakeView(View):
 
 
 Parts = tuple[VisitController, FakeView, FakeBackend, FakeClock]
+
+
+def running_controller(idle_timeout_s: float = 20, backend: Any = None) -> Iterator[Parts]:
+    """The body of a `parts` fixture: a started `VisitController` on a `FakeView`, a
+    `FakeBackend` (or `backend`) and a `FakeClock`, stopped after the test."""
+    settings = load_settings(env={}, overrides={"app.idle_timeout_s": str(idle_timeout_s)})
+    view, clock = FakeView(), FakeClock()
+    backend = backend if backend is not None else FakeBackend()
+    controller = VisitController(settings, view, SyncWorker(), backend, clock=clock)
+    controller.start()
+    yield controller, view, backend, clock
+    controller.stop()
 """What the `parts` fixture yields."""
 
 

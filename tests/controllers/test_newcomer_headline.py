@@ -23,17 +23,19 @@ from kiosk.testing import FakeClock
 from kiosk.ui import texts
 from kiosk.ui.i18n import install_translator
 from kiosk.ui.main_window import MainWindow
-from tests.test_controller import FakeBackend, FakeView, Parts, SyncWorker, result
+from tests.test_controller import (
+    FakeBackend,
+    FakeView,
+    Parts,
+    SyncWorker,
+    result,
+    running_controller,
+)
 
 
 @pytest.fixture
 def parts(qtbot: QtBot) -> Iterator[Parts]:
-    settings = load_settings(env={}, overrides={"app.idle_timeout_s": "20"})
-    view, backend, clock = FakeView(), FakeBackend(), FakeClock()
-    controller = VisitController(settings, view, SyncWorker(), backend, clock=clock)
-    controller.start()
-    yield controller, view, backend, clock
-    controller.stop()
+    yield from running_controller()
 
 
 def pending(view: FakeView) -> str:

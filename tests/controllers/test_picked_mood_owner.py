@@ -9,23 +9,20 @@ from dataclasses import replace
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.config import load_settings
-from kiosk.controllers.visit import MANUAL_ADOPT_S, VisitController
+from kiosk.controllers.visit import MANUAL_ADOPT_S
 from kiosk.domain import Emotion, RecommendMode
-from kiosk.testing import FakeClock
 from kiosk.vision.pipeline import VisionResult
-from tests.test_controller import FakeBackend, FakeView, Parts, SyncWorker, result
+from tests.test_controller import (
+    Parts,
+    result,
+    running_controller,
+)
 
 
 @pytest.fixture
 def parts(qtbot: QtBot) -> Iterator[Parts]:
     """The tester's kiosk: a visit lasts 2 min 40 s after the last sign of anyone."""
-    settings = load_settings(env={}, overrides={"app.idle_timeout_s": "160"})
-    view, backend, clock = FakeView(), FakeBackend(), FakeClock()
-    controller = VisitController(settings, view, SyncWorker(), backend, clock=clock)
-    controller.start()
-    yield controller, view, backend, clock
-    controller.stop()
+    yield from running_controller(160)
 
 
 def test_a_newcomer_after_a_picked_mood_is_read_by_the_camera(parts: Parts) -> None:

@@ -13,12 +13,15 @@ from collections.abc import Iterator
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.config import load_settings
-from kiosk.controllers.visit import GLANCE_S, VisitController
+from kiosk.controllers.visit import GLANCE_S
 from kiosk.domain import Emotion, Page
-from kiosk.testing import FakeClock
 from tests.controllers.test_picked_mood_owner import swapped
-from tests.test_controller import FakeBackend, FakeView, Parts, SyncWorker, result
+from tests.test_controller import (
+    FakeBackend,
+    Parts,
+    result,
+    running_controller,
+)
 
 
 class Backend(FakeBackend):
@@ -35,12 +38,7 @@ class Backend(FakeBackend):
 
 @pytest.fixture
 def parts(qtbot: QtBot) -> Iterator[Parts]:
-    settings = load_settings(env={}, overrides={"app.idle_timeout_s": "20"})
-    view, backend, clock = FakeView(), Backend(), FakeClock()
-    controller = VisitController(settings, view, SyncWorker(), backend, clock=clock)
-    controller.start()
-    yield controller, view, backend, clock
-    controller.stop()
+    yield from running_controller(backend=Backend())
 
 
 def test_a_picker_opened_by_next_gives_way_when_the_camera_reads_the_mood(

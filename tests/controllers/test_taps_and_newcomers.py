@@ -18,11 +18,12 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.config import load_settings
-from kiosk.controllers.visit import VisitController
 from kiosk.domain import Emotion
-from kiosk.testing import FakeClock
-from tests.test_controller import FakeBackend, FakeView, Parts, SyncWorker, result
+from tests.test_controller import (
+    Parts,
+    result,
+    running_controller,
+)
 
 FRAME_S = 0.25  # vision results every 0.25 s
 GRACE_S = 3.0  # vision.visit_grace_s: vision's visit ends after this long unseen
@@ -31,12 +32,7 @@ TAP_S = 2.3  # the tester's Next taps
 
 @pytest.fixture
 def parts(qtbot: QtBot) -> Iterator[Parts]:
-    settings = load_settings(env={}, overrides={"app.idle_timeout_s": "20"})
-    view, backend, clock = FakeView(), FakeBackend(), FakeClock()
-    controller = VisitController(settings, view, SyncWorker(), backend, clock=clock)
-    controller.start()
-    yield controller, view, backend, clock
-    controller.stop()
+    yield from running_controller()
 
 
 def play(parts: Parts, script: list[tuple[Emotion | None, float]], *,
