@@ -57,6 +57,7 @@ class HeaderText(QWidget):
         self._candidates = candidates
         self._spacing = 0
         self._reserve = True  # reserve the tallest candidate (`set_reserve`)
+        self._needed: dict[int, int] = {}  # width -> needed_height (until `refit`)
         self.headline = _label(self, "headline")
         self.subline = _label(self, "subline")
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
@@ -85,11 +86,14 @@ class HeaderText(QWidget):
         when not reserving)."""
         if width <= 0 or not self._reserve:
             return 0
-        return max((self._pair_height(h, s, width) for h, s in self._candidates()),
-                   default=0)
+        if width not in self._needed:  # layouts ask often; the texts change rarely
+            self._needed[width] = max((self._pair_height(h, s, width)
+                                       for h, s in self._candidates()), default=0)
+        return self._needed[width]
 
     def refit(self) -> None:
         """The candidates or fonts changed: the layout asks `heightForWidth` again."""
+        self._needed.clear()
         self._place()
         self.updateGeometry()
 
