@@ -33,9 +33,9 @@ without a local record that `identity export`, purge and retention can see.
 
 Refused and throttled (`kiosk.identity.calls`): when AWS refuses the credentials or
 permissions, all identity calls stop for 30 min (one ERROR saying what to do; the admin
-panel's "Identity stopped" line too) and a consenting visit stays anonymous with the
-reason "refused by AWS" without its face crop even being encoded; deletions stay
-pending and are retried after the pause. Throttling past the retries holds the calls
+panel's "Returning visitors stopped" line too) and a consenting visit stays anonymous
+with the reason "refused by AWS" without its face crop even being encoded; deletions
+stay pending and are retried after the pause. Throttling past the retries holds the calls
 back for a growing wait (4-8 s, doubling up to 5-10 min) the same way.
 
 `on_forget` hooks receive the user ids whose data must go (recommender history,
