@@ -1280,18 +1280,28 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
         <translation>이미지 몇 개에 좋아요를 누르시면 ‘맞춤 추천’이 열려요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="493"/>
-        <location filename="../../kiosk/ui/main_screen.py" line="498"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="488"/>
+        <source>Step closer</source>
+        <translation>가까이 와 보세요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="489"/>
+        <source>Images for your mood — or tap “Choose my mood”.</source>
+        <translation>기분에 맞는 이미지를 골라 드려요. “기분 직접 고르기”도 돼요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="494"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="499"/>
         <source>Finding images for you…</source>
         <translation>이미지를 고르고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="498"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="499"/>
         <source>This takes only a moment.</source>
         <translation>잠시만 기다려 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="502"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="503"/>
         <source>For you</source>
         <translation>맞춤 추천</translation>
     </message>
@@ -1318,37 +1328,27 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
         <translation>“기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="487"/>
-        <source>Step closer — we&apos;ll pick images for your mood</source>
-        <translation>가까이 와 보세요 — 기분에 맞는 이미지를 골라 드릴게요</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="488"/>
-        <source>Or tap “Choose my mood”.</source>
-        <translation>또는 “기분 직접 고르기”를 눌러 주세요.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="490"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="491"/>
         <source>Still reading your mood…</source>
         <translation>기분을 읽고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="491"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="492"/>
         <source>Look at the camera, or tap “Choose my mood”.</source>
         <translation>카메라를 바라보시거나 “기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="494"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="495"/>
         <source>This is taking longer than usual. Tap Next to try again.</source>
         <translation>평소보다 오래 걸리고 있어요. 다음을 눌러 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="496"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="497"/>
         <source>These images could not be shown</source>
         <translation>이미지를 보여 드리지 못했어요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="497"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="498"/>
         <source>Tap Next to try again, or choose another mood.</source>
         <translation>다음을 눌러 다시 시도하시거나 다른 기분을 골라 주세요.</translation>
     </message>
@@ -1359,17 +1359,17 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
         <translation>마음에 드는 이미지에 좋아요를 누르거나, 다음을 눌러 더 보세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="501"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="502"/>
         <source>Emotion</source>
         <translation>감정</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="503"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="504"/>
         <source>Next</source>
         <translation>다음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="504"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="505"/>
         <source>Choose my mood</source>
         <translation>기분 직접 고르기</translation>
     </message>
