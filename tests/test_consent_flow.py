@@ -26,6 +26,7 @@ class FakeService:
         self.answers: list[IdentityResult] = []
         self.offline = False  # DeleteFaces cannot reach the collection
         self.owed: dict[str, int] = {}
+        self.refused: str | None = None  # AWS refuses the calls (IdentityService.refused)
 
     def identify_in_frame(self, image: Any, box: Any, emotion: Emotion, *, grant: Any,
                           gender: str | None = None) -> IdentityResult:
@@ -117,6 +118,19 @@ def test_yes_looks_up_once_and_the_user_id_flows_into_pages_and_likes(parts: Any
     controller.on_next()
     assert service.calls == ["identify"]  # one lookup per visit
     assert prompt.calls.count("ask 30") == 1  # asked once per visit
+
+
+def test_nobody_is_asked_while_aws_refuses_the_collection(parts: Any) -> None:
+    # a "yes" could only end in "that did not work" (the calls are stopped for 30 min)
+    controller, _flow, service, prompt, _backend = parts
+    service.refused = "AccessDeniedException"
+    controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
+    controller.on_next()
+    assert prompt.calls == []
+    assert service.calls == []
+    service.refused = None  # the pause is over (or the credentials were fixed)
+    controller.on_next()
+    assert prompt.calls == ["ask 30"]
 
 
 def test_no_or_timeout_makes_no_collection_call(parts: Any) -> None:

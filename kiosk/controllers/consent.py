@@ -8,7 +8,9 @@ on-screen consent card together. With identity off (the default) it never asks a
 never calls the collection.
 
 * After the first page of a camera visit, with a primary face visible, the
-  visitor is asked; no answer means no. The decision is for this visit only.
+  visitor is asked; no answer means no. The decision is for this visit only. While
+  AWS refuses the collection's calls (`IdentityService.refused`: bad credentials or
+  permissions, 30 min at a time) nobody is asked: a "yes" could only fail.
 * "Yes": one lookup (SearchFacesByImage, else IndexFaces + a queued PutUsers)
   with the primary face crop of the newest frame, encoded on the worker thread.
   A match or an enrolment gives the visit a user id: `user_changed` fires and
@@ -64,6 +66,8 @@ class Identity(Protocol):
 
     @property
     def owed(self) -> Mapping[str, int]: ...
+    @property
+    def refused(self) -> str | None: ...  # AWS's code while it refuses the calls (30 min)
     def identify_in_frame(self, image_bgr: np.ndarray, box: Box, emotion: Emotion, /, *,
                           grant: LookupGrant | None, gender: str | None = None
                           ) -> IdentityResult: ...
@@ -112,6 +116,7 @@ class ConsentFlow(QObject):
         self.retry_timer.timeout.connect(self.purge_now)
         self.retry_backoff = RETRY_BACKOFF
         self._retry_failures = 0
+        self._refusal_logged = False  # "not asking" logged for this refusal
 
     @property
     def user_id(self) -> str | None:
@@ -167,10 +172,19 @@ class ConsentFlow(QObject):
             self.user_changed.emit("")
 
     def page_shown(self, manual: bool) -> None:
-        """Ask once per camera visit and person, after a page, with a face in view."""
+        """Ask once per camera visit and person, after a page, with a face in view;
+        not while AWS refuses the collection's calls (the lookup could only fail)."""
         r = self._last_result
         if manual or r is None or r.primary_box is None or not self.consent.should_ask():
             return
+        refused = self.service.refused if self.service is not None else None
+        if refused is not None:
+            if not self._refusal_logged:
+                self._refusal_logged = True
+                log.info("identity: not asking visitors while AWS refuses the collection's "
+                         "calls (%s; see the ERROR above)", refused)
+            return
+        self._refusal_logged = False
         self.consent.ask()
         self._person_track = r.primary_track_id
         self.prompt.ask(self.retention_days)
