@@ -121,3 +121,27 @@ def test_the_backend_passes_the_tap_to_the_queue(locked: Locked) -> None:
     with pytest.raises(QueueBusyError):
         backend.commit_like(page, "emotions/happy/a.jpg", 1_700_000_000.0, None, tap)
     assert clock.now == tap + LOCK_WAIT_S  # old code: 19 s + its own 20 s
+
+
+def test_no_try_waits_for_the_lock_past_the_likes_bound(db_path: Path) -> None:
+    # each try's wait for the lock is capped to what is left (here nothing: one try
+    # that SQLite answers at once), then the queue's own busy timeout is back
+    clock = FakeClock(1000.0)
+    statements: list[str] = []
+    queue = EventQueue(db_path, busy_timeout_s=30.0, clock=clock, pause=clock.advance,
+                       on_connect=lambda conn: conn.set_trace_callback(statements.append))
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        tap = clock.now
+        clock.advance(LOCK_WAIT_S)
+        statements.clear()
+        with pytest.raises(QueueBusyError):
+            queue.record_like(make_like(), tap_monotonic=tap)
+        tries = [s for s in statements if s.startswith(("PRAGMA busy_timeout", "BEGIN"))]
+        assert tries == ["PRAGMA busy_timeout = 0", "BEGIN IMMEDIATE",
+                         "PRAGMA busy_timeout = 30000"]
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        queue.close()
