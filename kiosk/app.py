@@ -571,6 +571,8 @@ class Kiosk:
             rekognition_refused=(fallback.refused or "") if fallback is not None else "",
             identity=(self.identity_service.summary() if self.identity_service is not None
                       else ""),
+            identity_refused=(self.identity_service.refused or ""
+                              if self.identity_service is not None else ""),
             disk_free_mb=free_mb(self.settings.data_dir),
             data_read_only=mounted_read_only(self.settings.data_dir),
             fleet=self._fleet_status(),

@@ -135,6 +135,9 @@ class AppStatus:
     # ("" otherwise); the panel says what to do in the kiosk's language
     rekognition_refused: str = ""
     identity: str = ""  # the identity service's one-liner ("" when off)
+    # the code AWS refused the identity calls with while they are stopped for it (""
+    # otherwise); the panel says what to do in the kiosk's language
+    identity_refused: str = ""
     # the fleet metrics uploader's `UploaderStatus.to_dict()` (None when [fleet] is off);
     # the panel words it (`kiosk.ui.admin_status.fleet_text`)
     fleet: Mapping[str, object] | None = None
@@ -161,6 +164,8 @@ class AppStatus:
             out["Rekognition refused"] = self.rekognition_refused
         if self.identity:
             out["identity"] = self.identity
+        if self.identity_refused:
+            out["Identity refused"] = self.identity_refused
         if self.fleet is not None:
             out["fleet metrics"] = dict(self.fleet)
         if self.disk_free_mb is not None:

@@ -11,6 +11,10 @@ image generation, S3 sync, the event uploader) uses the same four pieces:
 * `kiosk.aws.breaker` - `CircuitBreaker`: stop calling a service that does not answer,
   one trial call after a cooldown.
 
+`kiosk.aws.pause` - `CallPause`: stop calling for 30 min after AWS refused the
+credentials or permissions, and space the calls after throttling (Rekognition fallback,
+identity).
+
 `kiosk.aws.regions` says which regions exist and where a service is offered, from
 botocore's endpoint data (offline; `--self-test`).
 
@@ -30,11 +34,16 @@ from kiosk.aws.classify import (
 )
 from kiosk.aws.client import make_client
 from kiosk.aws.errors import AwsError, Cancelled
+from kiosk.aws.pause import REFUSED, REFUSED_PAUSE_S, THROTTLED, CallPause
 
 __all__ = [
+    "REFUSED",
+    "REFUSED_PAUSE_S",
+    "THROTTLED",
     "AwsError",
     "Backoff",
     "BreakerState",
+    "CallPause",
     "Cancelled",
     "CircuitBreaker",
     "ErrorKind",

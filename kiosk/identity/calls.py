@@ -10,6 +10,21 @@ visit simply stays anonymous. A circuit breaker (`kiosk.aws.CircuitBreaker`) sto
 calling after `breaker_failures` network failures in a row for `breaker_cooldown_s`,
 so a dead network costs a visitor no timeout at all; calls refused by it raise
 `Paused`. Parameters (the face crop's bytes) are never logged.
+
+Answers no retry fixes hold all identity calls back (`kiosk.aws.CallPause`, shared with
+the Rekognition fallback), so identify, enrol, delete and reconcile all stop together:
+
+* refused (`ErrorKind.REFUSED`: AccessDenied, UnrecognizedClient, InvalidSignature, an
+  expired token, no credentials): no call for `REFUSED_PAUSE_S` (30 min), then one
+  trial; one ERROR per refusal episode names `rekognition:<Operation>`, the collection
+  and what to do; calls meanwhile raise `Paused` with reason "refused by AWS";
+* throttled after the retries: the next calls wait too, longer with each throttled
+  call in a row (4-8 s, 8-16 s, ... up to 5-10 min), until an answer that is not
+  throttling; calls meanwhile raise `Paused` with reason "throttled".
+
+A `200 OK` that is not the operation's answer (none of its fields: a captive portal or
+a proxy answered) raises `NotAnAnswer` and counts as a network failure for the breaker;
+in particular a DeleteFaces "answer" from a Wi-Fi login page never counts as deleted.
 """
 
 from __future__ import annotations
@@ -21,12 +36,17 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from kiosk.aws import (
+    REFUSED,
+    REFUSED_PAUSE_S,
+    THROTTLED,
     Backoff,
+    CallPause,
     Cancelled,
     CircuitBreaker,
     ErrorKind,
     classify,
     error_code,
+    error_message,
     http_status,
     retry_call,
 )
@@ -37,20 +57,51 @@ log = logging.getLogger(__name__)
 DELETE_CHUNK = 1000  # DeleteFaces takes at most 4096 face ids
 
 _HINTS = {
-    "AccessDeniedException": "; allow rekognition:SearchFacesByImage, IndexFaces and "
-    "DeleteFaces on the collection for the kiosk's credentials",
     "ResourceNotFoundException": "; create the collection "
     "(`aws rekognition create-collection`) or fix [identity] collection_id",
 }
+PERMISSIONS = ("rekognition:SearchFacesByImage, rekognition:IndexFaces, "
+               "rekognition:DeleteFaces and rekognition:ListFaces")
+# An answer of each operation has at least one of these fields; a `200 OK` with none of
+# them came from something else (a captive portal, a proxy)
+ANSWER_FIELDS = {
+    "search_faces_by_image": ("FaceMatches", "SearchedFaceBoundingBox",
+                              "SearchedFaceConfidence", "FaceModelVersion"),
+    "index_faces": ("FaceRecords", "UnindexedFaces", "FaceModelVersion",
+                    "OrientationCorrection"),
+    "delete_faces": ("DeletedFaces", "UnsuccessfulFaceDeletions"),
+    "list_faces": ("Faces", "NextToken", "FaceModelVersion"),
+}
+NOT_AN_ANSWER = "NotARekognitionAnswer"
 
 
 RETRY_KINDS = frozenset({ErrorKind.THROTTLED, ErrorKind.SERVER})
 
-__all__ = ["Cancelled", "Paused", "RekognitionCalls"]
+__all__ = ["Cancelled", "NotAnAnswer", "Paused", "RekognitionCalls", "api_name"]
 
 
 class Paused(IdentityError):
-    """The circuit breaker refuses calls: Rekognition was unreachable just now."""
+    """No call was made: the circuit breaker is open (Rekognition was unreachable just
+    now; `reason` "paused"), AWS refused the calls ("refused by AWS") or throttled them
+    ("throttled")."""
+
+    def __init__(self, message: str, reason: str = "paused") -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class NotAnAnswer(IdentityError):
+    """A `200 OK` that is not the operation's answer (a captive portal or a proxy)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.response = {"Error": {"Code": NOT_AN_ANSWER, "Message": message}}
+
+
+def api_name(operation: str) -> str:
+    """boto3's method name as the API and IAM say it: search_faces_by_image ->
+    SearchFacesByImage."""
+    return "".join(part[:1].upper() + part[1:] for part in operation.split("_"))
 
 
 class RekognitionCalls:
@@ -65,6 +116,7 @@ class RekognitionCalls:
         breaker_failures: int = 3,
         breaker_cooldown_s: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
+        throttle_backoff: Backoff | None = None,
     ) -> None:
         if client is None and client_factory is None:
             raise ValueError("give a Rekognition client or a client_factory")
@@ -78,6 +130,7 @@ class RekognitionCalls:
         self.backoff = Backoff(base_s=backoff_s, cap_s=max(backoff_s, max_backoff_s))
         self.breaker = CircuitBreaker("identity (Rekognition)", failures=breaker_failures,
                                       cooldown_s=breaker_cooldown_s, clock=clock)
+        self.pause = CallPause(clock=clock, throttle_backoff=throttle_backoff)
         self.last_error = ""
         self.last_ok_at: float | None = None  # time.time() of the last answer from the service
 
@@ -99,10 +152,23 @@ class RekognitionCalls:
         if callable(closer):
             closer()
 
+    def held(self) -> str | None:
+        """Why a call would not be made now ("refused by AWS", "throttled", "paused"
+        by the breaker), or None. No side effects."""
+        paused = self.pause.refusal()
+        if paused is not None:
+            return paused
+        return "paused" if self.breaker.refusal() is not None else None
+
     def __call__(self, operation: str, **params: Any) -> dict[str, Any]:
         """One API call with bounded retries of throttling and 5xx answers; other
         errors are raised (botocore's) for the caller to turn into a `reason`.
-        Raises `Cancelled` after `cancel()` and `Paused` while the breaker is open."""
+        Raises `Cancelled` after `cancel()`, `Paused` while calls are held back
+        (module docstring) and `NotAnAnswer` for a `200 OK` from something else."""
+        paused = self.pause.refusal()
+        if paused is not None:
+            raise Paused(f"Rekognition {paused} (next try in {self.pause.left_s():.0f} s)",
+                         paused)
         refusal = self.breaker.admit()
         if refusal is not None:
             raise Paused(f"Rekognition {refusal} (retry in {self.breaker.retry_in_s():.0f} s)")
@@ -116,15 +182,50 @@ class RekognitionCalls:
             self.breaker.release_trial()
             raise
         except Exception as exc:
-            if classify(exc).unreachable:
+            kind = classify(exc)
+            if kind is not ErrorKind.THROTTLED:
+                self.pause.end_throttling()
+            if kind.unreachable:
                 self.breaker.record_failure()
             elif http_status(exc) is not None:
                 self._answered()
+                if kind is not ErrorKind.REFUSED:  # it took the credentials
+                    self.pause.end_refusal()
             else:
                 self.breaker.release_trial()
+            if kind is ErrorKind.REFUSED:
+                self._refused(exc, operation, params.get("CollectionId"))
+            elif kind is ErrorKind.THROTTLED and http_status(exc) is not None:
+                self._throttled(operation)
             raise
+        fields = ANSWER_FIELDS.get(operation)
+        if fields is not None and not any(f in response for f in fields):
+            self.breaker.record_failure()
+            raise NotAnAnswer(_not_an_answer(operation, response))
         self._answered()
+        self.pause.answered()
         return response
+
+    def _refused(self, exc: BaseException, operation: str, collection: object) -> None:
+        """AWS refused the credentials or permissions: no identity call for 30 min."""
+        code = error_code(exc)
+        if not self.pause.refuse(code):
+            log.info("identity: rekognition:%s still refused (%s); no identity calls for "
+                     "another %.0f min", api_name(operation), code, REFUSED_PAUSE_S / 60)
+            return
+        log.error("identity: rekognition:%s on collection %s refused by AWS (%s: %s): no "
+                  "face lookups, enrolments or deletions for %.0f min (deletions stay "
+                  "pending and are retried after). Grant the kiosk's IAM user or role %s on "
+                  "the collection, or fix the [aws] credentials (profile, keys, clock), then "
+                  "restart the kiosk; or set [identity] enabled = false",
+                  api_name(operation), collection or "?", code, error_message(exc),
+                  REFUSED_PAUSE_S / 60, PERMISSIONS)
+
+    def _throttled(self, operation: str) -> None:
+        delay = self.pause.throttle()
+        log.info("identity: rekognition:%s throttled %d time(s) in a row after %d retries; "
+                 "no identity calls for %.1f s", api_name(operation),
+                 self.pause.throttled_in_a_row, self.max_retries, delay)
 
     def _answered(self) -> None:
         self.breaker.record_success()
@@ -162,10 +263,6 @@ class RekognitionCalls:
                 error = "cancelled"
                 pending.extend(chunk)
                 continue
-            except Paused as exc:
-                error = self.failure(exc, "delete")
-                pending.extend(chunk)
-                continue
             except Exception as exc:
                 error = self.failure(exc, "delete")
                 pending.extend(chunk)
@@ -186,25 +283,33 @@ class RekognitionCalls:
 
     def failure(self, exc: BaseException, what: str) -> str:
         """A short reason for a result ("offline", "throttled", "service unavailable",
-        "paused", "no AWS credentials", "error: <code>"), and a log line an operator
-        can act on."""
+        "paused", "refused by AWS", "error: <code>"), and a log line an operator can act
+        on (a refusal was logged by the call: once per episode)."""
         if isinstance(exc, Paused):
-            reason = "paused"
-            log.info("identity %s: %s", what, exc)
-            self.last_error = f"{what}: {reason}"
+            reason = exc.reason
+            # a refusal was logged as an ERROR once; each call held back is only DEBUG
+            log.log(logging.DEBUG if reason == REFUSED else logging.INFO,
+                    "identity %s: %s", what, exc)
+            if reason != REFUSED or not self.last_error:
+                self.last_error = f"{what}: {reason}"
             return reason
+        if isinstance(exc, NotAnAnswer):
+            log.warning("identity %s: %s", what, exc)
+            self.last_error = f"{what}: {NOT_AN_ANSWER}"
+            return "offline"
         kind = classify(exc)
         code = error_code(exc)
         if kind is ErrorKind.OFFLINE:
             reason = "offline"
             log.warning("identity %s: Rekognition unreachable (%s)", what, type(exc).__name__)
         elif kind is ErrorKind.THROTTLED:
-            reason = "throttled"
+            reason = THROTTLED
         elif kind is ErrorKind.SERVER:
             reason = "service unavailable"
-        elif kind is ErrorKind.REFUSED and http_status(exc) is None:
-            reason = "no AWS credentials"
-            log.error("identity %s: %s; set up AWS credentials for the kiosk", what, code)
+        elif kind is ErrorKind.REFUSED:
+            reason = REFUSED
+            self.last_error = f"{what}: {reason} ({code})"
+            return reason
         else:
             reason = f"error: {code}"
         if kind in (ErrorKind.THROTTLED, ErrorKind.SERVER) or (
@@ -216,3 +321,12 @@ class RekognitionCalls:
             log.error("identity %s failed: %s", what, code, exc_info=exc)
         self.last_error = f"{what}: {reason}"
         return reason
+
+
+def _not_an_answer(operation: str, response: dict[str, Any]) -> str:
+    meta = response.get("ResponseMetadata") or {}
+    content_type = (meta.get("HTTPHeaders") or {}).get("content-type", "unknown")
+    return (f"{NOT_AN_ANSWER}: HTTP {meta.get('HTTPStatusCode', '?')} with content type "
+            f"{content_type} and none of {api_name(operation)}'s fields; something other "
+            "than Rekognition answered (a Wi-Fi login page or a proxy?): check the kiosk's "
+            "network")

@@ -31,6 +31,13 @@ service may still have indexed the face), the row stays, and `reconcile` (part o
 call is `ORPHAN_AGE_S` old, and deletes them; a face can never sit in the collection
 without a local record that `identity export`, purge and retention can see.
 
+Refused and throttled (`kiosk.identity.calls`): when AWS refuses the credentials or
+permissions, all identity calls stop for 30 min (one ERROR saying what to do; the admin
+panel's "Returning visitors stopped" line too) and a consenting visit stays anonymous
+with the reason "refused by AWS" without its face crop even being encoded; deletions
+stay pending and are retried after the pause. Throttling past the retries holds the calls
+back for a growing wait (4-8 s, doubling up to 5-10 min) the same way.
+
 `on_forget` hooks receive the user ids whose data must go (recommender history,
 queued events) when a visitor is forgotten or purged.
 """
@@ -38,6 +45,7 @@ queued events) when a visitor is forgotten or purged.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -45,7 +53,15 @@ from typing import Any
 
 import numpy as np
 
-from kiosk.aws import ErrorKind, classify, error_code, http_status, make_client
+from kiosk.aws import (
+    REFUSED,
+    THROTTLED,
+    ErrorKind,
+    classify,
+    error_code,
+    http_status,
+    make_client,
+)
 from kiosk.config import Settings
 from kiosk.domain import Box, Emotion
 from kiosk.identity.calls import Cancelled, Paused, RekognitionCalls
@@ -91,6 +107,7 @@ class IdentityService:
         backoff_s: float = 0.5,
         max_backoff_s: float = 4.0,
         new_user_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.register = register
         self.collection_id = collection_id
@@ -98,7 +115,8 @@ class IdentityService:
         self.retention_days = retention_days
         self.gender_segment = gender_segment
         self._calls = RekognitionCalls(client, client_factory, max_retries=max_retries,
-                                       backoff_s=backoff_s, max_backoff_s=max_backoff_s)
+                                       backoff_s=backoff_s, max_backoff_s=max_backoff_s,
+                                       clock=clock)
         self._record_user = record_user
         self._on_forget = list(on_forget)
         self._new_user_id = new_user_id
@@ -145,6 +163,12 @@ class IdentityService:
     def last_outcome(self) -> str:
         return self._outcome.last
 
+    @property
+    def refused(self) -> str | None:
+        """The code AWS refused the identity calls with (AccessDeniedException, ...)
+        while they are stopped for it, else None."""
+        return self._calls.pause.refused_code if self._calls.pause.left_s() > 0 else None
+
     def status(self) -> dict[str, Any]:
         """A snapshot for the status screen (no AWS call)."""
         try:
@@ -158,6 +182,9 @@ class IdentityService:
             "pending_deletions": pending,
             "unsettled_enrolments": self._owed.get("unsettled_enrolments", 0),
             "breaker": self._calls.breaker.state.value,
+            "paused": self._calls.held(),  # "refused by AWS", "throttled", "paused", None
+            "pause_left_s": round(self._calls.pause.left_s(), 1),
+            "refused_code": self.refused,
             "retention_days": self.retention_days,
             "last_outcome": self._outcome.last,
             "last_error": self._calls.last_error or self._outcome.error,
@@ -165,10 +192,18 @@ class IdentityService:
         }
 
     def summary(self) -> str:
-        """One line for the admin panel (cheap: memory only): reachable, paused by the
-        breaker or failing, and the deletions still owed to the collection."""
-        breaker = self._calls.breaker
-        if breaker.is_open:
+        """One line for the admin panel (cheap: memory only): reachable, stopped because
+        AWS refused the calls, throttled, paused by the breaker or failing, and the
+        deletions still owed to the collection."""
+        breaker, pause = self._calls.breaker, self._calls.pause
+        left = pause.left_s()
+        if pause.reason == REFUSED and left > 0:
+            # what to do is the panel's own translated line (AppStatus.identity_refused)
+            state = (f"stopped: AWS refused the calls ({pause.refused_code}), "
+                     f"next try in {left / 60:.0f} min")
+        elif pause.reason == THROTTLED and left > 0:
+            state = f"throttled by AWS (next call in {left:.0f} s)"
+        elif breaker.is_open:
             state = f"paused by the breaker (retry in {breaker.retry_in_s():.0f} s)"
         elif self._calls.last_error:
             state = f"last call failed ({self._calls.last_error})"
@@ -221,6 +256,9 @@ class IdentityService:
         on the worker thread. The JPEG lives only in memory."""
         if grant is None or not grant.valid:
             return self._done(IdentityResult(None, reason="no consent"))
+        held = self._held()
+        if held is not None:  # not even encoded: nothing would be sent
+            return self._done(held)
         try:
             jpeg = encode_face_crop(image_bgr, box)
         except VisionError as exc:
@@ -244,6 +282,9 @@ class IdentityService:
             return self._done(IdentityResult(None, reason="no face"))
         if not self.collection_id:
             return self._done(IdentityResult(None, reason="no collection configured"))
+        held = self._held()
+        if held is not None:
+            return self._done(held)
         try:
             result = self._identify(face_crop_jpeg, emotion, grant, gender)
         except Cancelled:
@@ -255,6 +296,15 @@ class IdentityService:
         except Exception as exc:  # never raised to the worker: the visit stays anonymous
             result = IdentityResult(None, reason=self._calls.failure(exc, "lookup"))
         return self._done(result)
+
+    def _held(self) -> IdentityResult | None:
+        """An anonymous result while calls are held back (refused by AWS, throttled,
+        paused by the breaker), else None."""
+        reason = self._calls.held()
+        if reason is None:
+            return None
+        log.debug("identity: lookup skipped: %s", reason)
+        return IdentityResult(None, reason=reason)
 
     def _identify(
         self, jpeg: bytes, emotion: Emotion, grant: LookupGrant, gender: str | None

@@ -389,6 +389,7 @@ OTHER_CAPTIONS: dict[str, Callable[[], str]] = {
     "disk": lambda: translate("Admin", "Disk"),
     "fleet metrics": lambda: translate("Admin", "Fleet metrics (CloudWatch)"),
     "Rekognition refused": lambda: translate("Admin", "Rekognition stopped"),
+    "Identity refused": lambda: translate("Admin", "Returning visitors stopped"),
     # what a visitor's toast left out (MainWindow keeps it from the screen)
     "last_problem": lambda: translate("Admin", "Last problem"),
 }
@@ -442,6 +443,16 @@ def rekognition_refused_text(code: str) -> str:
         "Admin", "AWS refused the calls (%1): give the kiosk's IAM user or role the "
         "permission rekognition:DetectFaces, or fix the [aws] credentials, then restart "
         "the kiosk").replace("%1", code)
+
+
+def identity_refused_text(code: str) -> str:
+    """Why the identity service stopped calling its collection and what to do (the code
+    is AWS's)."""
+    return translate(
+        "Admin", "AWS refused the calls (%1): no visitor is looked up, enrolled or deleted "
+        "(deletions wait). Give the kiosk's IAM user or role the permissions "
+        "rekognition:SearchFacesByImage, IndexFaces, DeleteFaces and ListFaces on the "
+        "collection, or fix the [aws] credentials, then restart the kiosk").replace("%1", code)
 
 
 # Values that are a mapping, worded by their key's function (else `str(value)`).
@@ -511,7 +522,8 @@ OTHER_FORMATS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "fleet metrics": fleet_text, "Rekognition": rekognition_text,
     "last Personalize fallback": personalize_fallback_text}
 # Plain values worded by their key's function.
-OTHER_TEXTS: dict[str, Callable[[str], str]] = {"Rekognition refused": rekognition_refused_text}
+OTHER_TEXTS: dict[str, Callable[[str], str]] = {"Rekognition refused": rekognition_refused_text,
+                                                "Identity refused": identity_refused_text}
 
 
 def other_lines(s: Mapping[str, Any]) -> list[str]:

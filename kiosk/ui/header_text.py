@@ -12,6 +12,16 @@ It places its two labels itself, without a layout: Qt asks a widget with a layou
 for that layout's height-for-width, never the widget's own (`QWidgetItem`), and a
 minimum height set after a resize left the cards under it laid out for a stale
 height until the next layout pass (the impressions counted cards not drawn).
+
+In landscape the cards beside the sidebar need the height, so the tallest text is
+not reserved there (`set_reserve(False)`); the labels fit instead (`set_fit`): a
+text wider than the header is set in a smaller font, down to `HEADLINE_FLOOR` (the
+headline) or `SUBLINE_FLOOR` (the line under it) of the normal size, on the one
+line the normal font takes, and wraps only when it does not fit even then. At
+1920x1080 in Korean "Because you look surprised" took one line and "Step closer…" two,
+so the cards moved down 76 px and shrank when the visitor left, and back when the
+next one came (2026-12-02); at 1366x768 in English "Because you look surprised"
+and "…happy" alone moved them 44 px.
 """
 
 from __future__ import annotations
@@ -19,22 +29,29 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt
-from PySide6.QtGui import QFontMetrics, QResizeEvent
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+from kiosk.ui.label_fit import one_line_font
 
 Candidates = Callable[[], Sequence[tuple[str, str]]]
 """() -> every (headline, subline) pair the screen may show now."""
 
 _UNBOUNDED = 1_000_000
+# The smallest share of the normal font size a fitted text is set in (`set_fit`): the
+# headline stays clearly a headline (52 px at 1080p: 36 px, above the 28 px body), the
+# line under it readable from a metre (28 px: 24 px, the theme's `small`).
+HEADLINE_FLOOR = 0.7
+SUBLINE_FLOOR = 0.84
 
 
-def _wrapped_height(label: QLabel, text: str, width: int) -> int:
-    """Height of `text` in `label`'s font word-wrapped at `width` pixels, as a plain
-    text QLabel lays it out (`QFontMetrics.boundingRect` with `TextWordWrap`)."""
+def _wrapped_height(font: QFont, text: str, width: int) -> int:
+    """Height of `text` in `font` word-wrapped at `width` pixels, as a plain text
+    QLabel lays it out (`QFontMetrics.boundingRect` with `TextWordWrap`)."""
     if not text or width <= 0:
         return 0
-    flags = int(Qt.TextFlag.TextWordWrap) | int(label.alignment())
-    rect = QFontMetrics(label.font()).boundingRect(QRect(0, 0, width, _UNBOUNDED), flags, text)
+    flags = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft)
+    rect = QFontMetrics(font).boundingRect(QRect(0, 0, width, _UNBOUNDED), flags, text)
     return rect.height()
 
 
@@ -49,37 +66,71 @@ def _label(parent: QWidget, name: str) -> QLabel:
 
 class HeaderText(QWidget):
     """`headline` over `subline`, as tall as the tallest of `candidates` (and of what
-    it shows) at the width its layout gives it (`heightForWidth`); call `refit` when
-    the candidates or the fonts change."""
+    it shows) at the width its layout gives it (`heightForWidth`), or, fitting
+    (`set_fit`), each text on one line of its normal font's height where it can be.
+    Set the fonts with `set_fonts`; call `refit` when the candidates change."""
 
     def __init__(self, candidates: Candidates, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._candidates = candidates
         self._spacing = 0
         self._reserve = True  # reserve the tallest candidate (`set_reserve`)
+        self._fit = False  # shrink a text to fit one line (`set_fit`)
         self._needed: dict[int, int] = {}  # width -> needed_height (until `refit`)
         self.headline = _label(self, "headline")
         self.subline = _label(self, "subline")
+        self._fonts = (self.headline.font(), self.subline.font())
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
+
+    def set_fonts(self, headline: QFont, subline: QFont) -> None:
+        """The labels' normal fonts (fitting sets smaller copies of them)."""
+        self._fonts = (QFont(headline), QFont(subline))
+        self.headline.setFont(headline)
+        self.subline.setFont(subline)
+        self.refit()
 
     def set_reserve(self, reserve: bool) -> None:
         """Reserve the tallest candidate's height (True), or only what is shown: the
         main screen reserves in portrait, where the header sits above the preview with
         room to spare; in landscape the cards beside the sidebar need the height (at
-        800x800 a reserved header left room for 2 of a page's 3 cards)."""
+        800x800 a reserved header left room for 2 of a page's 3 cards), and it fits
+        the texts instead (`set_fit`)."""
         if reserve != self._reserve:
             self._reserve = reserve
+            self.refit()
+
+    def set_fit(self, fit: bool) -> None:
+        """Set a text too wide for one line in a smaller font, down to
+        `HEADLINE_FLOOR` / `SUBLINE_FLOOR` of the normal size, in a line as tall as
+        the normal font's (True); else each text wraps in the normal font."""
+        if fit != self._fit:
+            self._fit = fit
+            align = Qt.AlignmentFlag.AlignVCenter if fit else Qt.AlignmentFlag.AlignTop
+            for label in (self.headline, self.subline):
+                label.setAlignment(Qt.AlignmentFlag.AlignLeft | align)
             self.refit()
 
     def set_spacing(self, px: int) -> None:
         self._spacing = max(0, px)
         self.refit()
 
+    def _line(self, which: int, text: str, width: int) -> tuple[QFont, int]:
+        """The font `text` is set in at `width` pixels on the headline (0) or the
+        subline (1), and the height its label takes."""
+        base = self._fonts[which]
+        if not self._fit or not text or width <= 0:
+            return base, _wrapped_height(base, text, width)
+        floor = HEADLINE_FLOOR if which == 0 else SUBLINE_FLOOR
+        font = one_line_font(base, text, width, floor)
+        # the normal font's one line: a shrunk text does not make the header shorter
+        return font, max(_wrapped_height(base, text, _UNBOUNDED),
+                         _wrapped_height(font, text, width))
+
     def _pair_height(self, headline: str, subline: str, width: int) -> int:
-        return (_wrapped_height(self.headline, headline, width) + self._spacing
-                + _wrapped_height(self.subline, subline, width))
+        return (self._line(0, headline, width)[1] + self._spacing
+                + self._line(1, subline, width)[1])
 
     def needed_height(self, width: int) -> int:
         """The tallest candidate pair at `width` pixels, with the spacing between (0
@@ -112,12 +163,16 @@ class HeaderText(QWidget):
         return QSize(0, self.heightForWidth(max(self.width(), 1)))
 
     def _place(self) -> None:
-        """The headline at the top, the subline under it, both as wide as this."""
+        """The headline at the top, the subline under it, both as wide as this, each
+        in its (fitted) font."""
         width = self.width()
-        head = _wrapped_height(self.headline, self.headline.text(), width)
-        sub = _wrapped_height(self.subline, self.subline.text(), width)
-        self.headline.setGeometry(0, 0, width, head)
-        self.subline.setGeometry(0, head + self._spacing, width, sub)
+        top = 0
+        for which, label in enumerate((self.headline, self.subline)):
+            font, height = self._line(which, label.text(), width)
+            if label.font() != font:
+                label.setFont(font)
+            label.setGeometry(0, top, width, height)
+            top += height + self._spacing
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

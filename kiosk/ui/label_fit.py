@@ -10,10 +10,14 @@ reads as "still saving". `fit_label` finds, for a box, the biggest font size (do
    lines beside the icon, the icon above one line, the icon above two lines.
 
 None: it does not fit even at `min_size` (the caller elides, and `clipped_texts` says so).
+
+`one_line_font` is the plain text's case (the main screen's headline, `HeaderText`):
+the font, shrunk down to a floor, in which a text fits one line of a width.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from PySide6.QtGui import QFont, QFontMetrics
@@ -78,3 +82,20 @@ def fit_label(font: QFont, text: str, *, icon: bool, width: float, height: float
             if _fits(font, size, lines, stacked, icon, width, height, tight_padding):
                 return LabelLayout(size, lines, stacked, tight_padding)
     return None
+
+
+def one_line_font(base: QFont, text: str, width: int, floor: float) -> QFont:
+    """`base`, or a copy at a smaller pixel size (not below `floor` times it) in which
+    `text` fits on one line of `width` pixels; at the floor when even that is too
+    wide (the text then wraps)."""
+    advance = QFontMetrics(base).horizontalAdvance(text)
+    if not text or width <= 0 or advance <= width or base.pixelSize() <= 0:
+        return base
+    size = base.pixelSize()
+    fitted = QFont(base)
+    fitted.setPixelSize(max(1, math.ceil(size * floor), math.floor(size * width / advance)))
+    # rounding and kerning: step down until it fits, or the floor is reached
+    while (fitted.pixelSize() > math.ceil(size * floor)
+           and QFontMetrics(fitted).horizontalAdvance(text) > width):
+        fitted.setPixelSize(fitted.pixelSize() - 1)
+    return fitted

@@ -484,8 +484,9 @@ class MainScreen(QWidget):
             return (self.tr("Tell us your mood — we'll pick images for it"),
                     self.tr("Tap “Choose my mood”."))
         if reason == "no_face":
-            return (self.tr("Step closer — we'll pick images for your mood"),
-                    self.tr("Or tap “Choose my mood”."))
+            # short enough for one line in landscape (`HeaderText.set_fit`)
+            return (self.tr("Step closer"),
+                    self.tr("Images for your mood — or tap “Choose my mood”."))
         if reason == "unsure":
             return (self.tr("Still reading your mood…"),
                     self.tr("Look at the camera, or tap “Choose my mood”."))
@@ -517,11 +518,9 @@ class MainScreen(QWidget):
 
     def set_metrics(self, m: theme.Metrics) -> None:
         self._metrics = m
-        self.headline.setFont(theme.font(m.headline, QFont.Weight.Bold))
         self.headline.setStyleSheet(f"color: {theme.TEXT.name()}; background: transparent;")
-        self.subline.setFont(theme.font(m.body))
         self.subline.setStyleSheet(f"color: {theme.TEXT_MUTED.name()}; background: transparent;")
-        self.header_text.refit()
+        self.header_text.set_fonts(theme.font(m.headline, QFont.Weight.Bold), theme.font(m.body))
         self._relayout(portrait=self._portrait or False, force=True)
 
     def set_portrait(self, portrait: bool) -> None:
@@ -600,6 +599,7 @@ class MainScreen(QWidget):
         )
         self.header_text.set_spacing(m.px(8))
         self.header_text.set_reserve(portrait)  # see HeaderText.set_reserve
+        self.header_text.set_fit(not portrait)
 
         root: QBoxLayout
         if portrait:

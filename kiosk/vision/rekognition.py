@@ -34,6 +34,9 @@ Policy, so a network problem or a busy account never costs more than it must:
   with each throttled call in a row (`throttle_backoff`: 4-8 s, then 8-16 s, ... up to
   5-10 min), until a call gets an answer that is not throttled.
 
+The refused and throttled pauses are `kiosk.aws.CallPause`, shared with the identity
+service.
+
 Errors are classified by `kiosk.aws.classify`, the kiosk's one classifier.
 """
 
@@ -51,8 +54,12 @@ import cv2
 import numpy as np
 
 from kiosk.aws import (
+    REFUSED,
+    REFUSED_PAUSE_S,
+    THROTTLED,
     Backoff,
     BreakerState,
+    CallPause,
     Cancelled,
     CircuitBreaker,
     ErrorKind,
@@ -75,16 +82,11 @@ NEVER_RETRY = frozenset(
     {"InvalidImageFormatException", "ImageTooLargeException", "InvalidParameterException"}
 )
 RETRY_KINDS = frozenset({ErrorKind.THROTTLED, ErrorKind.SERVER})  # not OFFLINE: no waiting
-REFUSED_PAUSE_S = 1800.0  # refused by AWS: an operator must act; one trial call after this
-REFUSED = "refused by AWS"
-THROTTLED = "throttled"
 GARBLED_CODE = "NotADetectFacesAnswer"
 
-
-def default_throttle_backoff() -> Backoff:
-    """The backoff between calls after throttling (`RekognitionFallback._throttle`)."""
-    return Backoff(base_s=8.0, cap_s=600.0)
-
+__all__ = ["REFUSED", "REFUSED_PAUSE_S", "THROTTLED", "BreakerState", "RekognitionFallback",
+           "RekognitionResult", "encode_face_crop", "make_fallback",
+           "reading_from_face_detail"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,11 +198,7 @@ class RekognitionFallback:
         self._last_gender: str | None = None
         self._logged_code: str | None = None
         # a pause between calls: refused by AWS (an operator must act) or throttled
-        self._throttle_backoff = throttle_backoff or default_throttle_backoff()
-        self._throttled = 0  # throttled calls in a row
-        self._pause_reason: str | None = None  # REFUSED or THROTTLED while paused
-        self._pause_until = 0.0
-        self._refused_code: str | None = None
+        self._pause = CallPause(clock=clock, throttle_backoff=throttle_backoff)
 
     # ------------------------------------------------------------------ status
 
@@ -227,15 +225,11 @@ class RekognitionFallback:
     def refused(self) -> str | None:
         """The error code AWS refused the calls with (AccessDeniedException, ...) while
         calls are stopped for it, else None."""
-        with self._lock:
-            return self._refused_code if self._pause_reason == REFUSED else None
+        return self._pause.refused_code
 
     def pause_left_s(self) -> float:
         """Seconds until a call is allowed again after a refusal or throttling (0: none)."""
-        with self._lock:
-            if self._pause_reason is None:
-                return 0.0
-            return max(0.0, self._pause_until - self._clock())
+        return self._pause.left_s()
 
     @property
     def calls_this_hour(self) -> int:
@@ -255,7 +249,7 @@ class RekognitionFallback:
             "hourly_budget": self.settings.hourly_budget,
             "last_outcome": self._last_outcome,
             "last_error": self._last_error,
-            "paused": self._pause_reason,
+            "paused": self._pause.reason,
             "pause_left_s": round(self.pause_left_s(), 1),
             "refused_code": self.refused,
             "breaker_retry_in_s": round(self._breaker.retry_in_s(), 1) if self.breaker_open
@@ -268,11 +262,11 @@ class RekognitionFallback:
         calls used against the hourly budget, the latest error."""
         used, budget = self.calls_this_hour, self.settings.hourly_budget
         left = self.pause_left_s()
-        if self._pause_reason == REFUSED and left > 0:
+        if self._pause.reason == REFUSED and left > 0:
             # what to do is the panel's own translated line (AppStatus.rekognition_refused)
-            state = (f"stopped: AWS refused the calls ({self._refused_code}), "
+            state = (f"stopped: AWS refused the calls ({self._pause.refused_code}), "
                      f"next try in {left / 60:.0f} min")
-        elif self._pause_reason == THROTTLED and left > 0:
+        elif self._pause.reason == THROTTLED and left > 0:
             state = f"throttled by AWS (next call in {left:.0f} s)"
         elif self._breaker.is_open:
             state = f"paused by the breaker (retry in {self._breaker.retry_in_s():.0f} s)"
@@ -305,8 +299,9 @@ class RekognitionFallback:
     def _refusal(self, now: float) -> str | None:
         if self._cancel.is_set():
             return "cancelled"
-        if self._pause_reason is not None and now < self._pause_until:
-            return self._pause_reason
+        paused = self._pause.refusal()
+        if paused is not None:
+            return paused
         refusal = self._breaker.refusal()
         if refusal is not None:
             return refusal
@@ -400,7 +395,7 @@ class RekognitionFallback:
         kind = classify(exc)
         code = error_code(exc)
         if kind is not ErrorKind.THROTTLED:
-            self._end_throttling()
+            self._pause.end_throttling()
         if kind.unreachable:
             detail = (f"network: {type(exc).__name__}: {exc}" if kind is ErrorKind.OFFLINE
                       else f"{code}: {error_message(exc)} (after {self.max_retries} retries)")
@@ -426,13 +421,9 @@ class RekognitionFallback:
         message = error_message(exc)
         self._last_outcome = "error"
         self._last_error = f"{code}: {message}"
-        with self._lock:
-            again = self._refused_code == code
-            self._refused_code = code
-            self._pause_reason = REFUSED
-            self._pause_until = self._clock() + REFUSED_PAUSE_S
+        new = self._pause.refuse(code)
         self._logged_code = code
-        if again:
+        if not new:
             log.info("Rekognition DetectFaces still refused (%s); no calls for another %.0f min",
                      code, REFUSED_PAUSE_S / 60)
             return
@@ -443,38 +434,16 @@ class RekognitionFallback:
                   code, message, REFUSED_PAUSE_S / 60)
 
     def _throttle(self) -> None:
-        with self._lock:
-            self._throttled += 1
-            # after n throttled calls in a row, wait uniformly in [c/2, c] with
-            # c = min(10 min, 8 s * 2**(n-1)): always longer, still jittered
-            ceiling = self._throttle_backoff.ceiling(self._throttled)
-            delay = max(ceiling / 2 + self._throttle_backoff.rng.uniform(0.0, ceiling / 2),
-                        self.settings.min_interval_s)
-            self._pause_reason = THROTTLED
-            self._pause_until = self._clock() + delay
+        delay = self._pause.throttle(min_s=self.settings.min_interval_s)
         log.info("Rekognition DetectFaces throttled %d time(s) in a row; next call in %.1f s",
-                 self._throttled, delay)
-
-    def _end_throttling(self) -> None:
-        """An answer that is not throttling: the next call need not wait for it."""
-        with self._lock:
-            self._throttled = 0
-            if self._pause_reason == THROTTLED:
-                self._pause_reason = None
-
-    def _end_refusal(self) -> None:
-        with self._lock:
-            self._refused_code = None
-            if self._pause_reason == REFUSED:
-                self._pause_reason = None
+                 self._pause.throttled_in_a_row, delay)
 
     def _parse(self, response: dict[str, Any]) -> RekognitionResult | None:
         if not isinstance(response.get("FaceDetails"), list):
             self._garbled(response)
             return None
         self._breaker.record_success()
-        self._end_throttling()
-        self._end_refusal()
+        self._pause.answered()
         details = response["FaceDetails"]
         if not details:
             self._succeed("no face")

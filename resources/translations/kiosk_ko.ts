@@ -224,7 +224,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_status.py" line="283"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="419"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="420"/>
         <source>%1 waiting</source>
         <translation>%1건 대기 중</translation>
     </message>
@@ -316,12 +316,12 @@
         <translation>Rekognition 호출 중지됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="441"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="442"/>
         <source>AWS refused the calls (%1): give the kiosk&apos;s IAM user or role the permission rekognition:DetectFaces, or fix the [aws] credentials, then restart the kiosk</source>
         <translation>AWS가 호출을 거부했습니다 (%1): 키오스크의 IAM 사용자 또는 역할에 rekognition:DetectFaces 권한을 주거나 [aws] 자격 증명을 고친 다음 키오스크를 다시 시작하세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="393"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="394"/>
         <source>Last problem</source>
         <translation>마지막 문제</translation>
     </message>
@@ -357,163 +357,173 @@
         <translation>Personalize 추천</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="396"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="392"/>
+        <source>Returning visitors stopped</source>
+        <translation>재방문 고객 인식 중지됨</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="397"/>
         <source>on this device</source>
         <translation>이 기기에서</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="397"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="398"/>
         <source>Amazon Personalize</source>
         <translation>Amazon Personalize</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="416"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="417"/>
         <source>all sent (last %1)</source>
         <translation>모두 전송됨 (마지막 %1)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="417"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="418"/>
         <source>all sent</source>
         <translation>모두 전송됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="421"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="422"/>
         <source>AWS refused the credentials or permissions</source>
         <translation>AWS가 자격 증명 또는 권한을 거부함</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="423"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="424"/>
         <source>offline</source>
         <translation>오프라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="424"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="425"/>
         <source>AWS answers with errors</source>
         <translation>AWS가 오류로 응답함</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="425"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="426"/>
         <source>not sent</source>
         <translation>전송 안 됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="428"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="429"/>
         <source>next try in %1 s</source>
         <translation>%1초 후 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="430"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="431"/>
         <source>nothing sent since %1</source>
         <translation>%1 이후 전송 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="431"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="432"/>
         <source>nothing sent since the start</source>
         <translation>시작 후 전송 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="433"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="434"/>
         <source>cannot be queued: the disk is full</source>
         <translation>대기열에 넣을 수 없음: 디스크가 가득 참</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="435"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="477"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="436"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="488"/>
         <source>last error: %1</source>
         <translation>마지막 오류: %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="455"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="451"/>
+        <source>AWS refused the calls (%1): no visitor is looked up, enrolled or deleted (deletions wait). Give the kiosk&apos;s IAM user or role the permissions rekognition:SearchFacesByImage, IndexFaces, DeleteFaces and ListFaces on the collection, or fix the [aws] credentials, then restart the kiosk</source>
+        <translation>AWS가 호출을 거부했습니다 (%1): 방문객을 조회·등록·삭제하지 않습니다(삭제는 대기합니다). 키오스크의 IAM 사용자 또는 역할에 컬렉션에 대한 rekognition:SearchFacesByImage, IndexFaces, DeleteFaces, ListFaces 권한을 주거나 [aws] 자격 증명을 고친 다음 키오스크를 다시 시작하세요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="466"/>
         <source>stopped: AWS refused the calls (%1), next try in %2 min</source>
         <translation>중지됨: AWS가 호출을 거부했습니다 (%1), %2분 뒤 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="459"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="470"/>
         <source>throttled by AWS, next call in %1 s</source>
         <translation>AWS 호출 한도 초과, %1초 뒤 다음 호출</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="462"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="473"/>
         <source>paused after network failures, next try in %1 s</source>
         <translation>네트워크 오류로 일시 중지, %1초 뒤 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="465"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="476"/>
         <source>answering with errors</source>
         <translation>오류로 응답 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="467"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="478"/>
         <source>reachable</source>
         <translation>연결됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="469"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="480"/>
         <source>not called since the start</source>
         <translation>시작 후 호출 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="471"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="482"/>
         <source>not called yet</source>
         <translation>아직 호출 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="472"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="483"/>
         <source>%1/%2 calls this hour</source>
         <translation>이번 시간 호출 %1/%2회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="475"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="486"/>
         <source>(budget used)</source>
         <translation>(한도 소진)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="489"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="500"/>
         <source>no answer in time</source>
         <translation>제시간에 응답 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="491"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="502"/>
         <source>no network</source>
         <translation>네트워크 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="493"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="504"/>
         <source>no AWS credentials: set them in the [aws] settings</source>
         <translation>AWS 자격 증명 없음: [aws] 설정에 넣어 주세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="495"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="506"/>
         <source>throttled by AWS</source>
         <translation>AWS 호출 한도 초과</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="497"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="508"/>
         <source>paused after an error, next try in %1 s</source>
         <translation>오류 후 일시 중지, %1초 뒤 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="500"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="511"/>
         <source>still waiting for an earlier answer</source>
         <translation>이전 요청의 응답을 기다리는 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="502"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="513"/>
         <source>stopped</source>
         <translation>중지됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="504"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="515"/>
         <source>AWS answered with an error</source>
         <translation>AWS가 오류로 응답</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="507"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="518"/>
         <source>%1; pages from this device&apos;s recommender</source>
         <translation>%1; 이 기기의 추천으로 페이지를 만들었습니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="537"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="549"/>
         <source>Other</source>
         <translation>기타</translation>
     </message>
@@ -1270,18 +1280,28 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
         <translation>이미지 몇 개에 좋아요를 누르시면 ‘맞춤 추천’이 열려요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="493"/>
-        <location filename="../../kiosk/ui/main_screen.py" line="498"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="488"/>
+        <source>Step closer</source>
+        <translation>가까이 와 보세요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="489"/>
+        <source>Images for your mood — or tap “Choose my mood”.</source>
+        <translation>기분에 맞는 이미지를 골라 드려요. “기분 직접 고르기”도 돼요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/main_screen.py" line="494"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="499"/>
         <source>Finding images for you…</source>
         <translation>이미지를 고르고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="498"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="499"/>
         <source>This takes only a moment.</source>
         <translation>잠시만 기다려 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="502"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="503"/>
         <source>For you</source>
         <translation>맞춤 추천</translation>
     </message>
@@ -1308,37 +1328,27 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
         <translation>“기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="487"/>
-        <source>Step closer — we&apos;ll pick images for your mood</source>
-        <translation>가까이 와 보세요 — 기분에 맞는 이미지를 골라 드릴게요</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="488"/>
-        <source>Or tap “Choose my mood”.</source>
-        <translation>또는 “기분 직접 고르기”를 눌러 주세요.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="490"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="491"/>
         <source>Still reading your mood…</source>
         <translation>기분을 읽고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="491"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="492"/>
         <source>Look at the camera, or tap “Choose my mood”.</source>
         <translation>카메라를 바라보시거나 “기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="494"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="495"/>
         <source>This is taking longer than usual. Tap Next to try again.</source>
         <translation>평소보다 오래 걸리고 있어요. 다음을 눌러 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="496"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="497"/>
         <source>These images could not be shown</source>
         <translation>이미지를 보여 드리지 못했어요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="497"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="498"/>
         <source>Tap Next to try again, or choose another mood.</source>
         <translation>다음을 눌러 다시 시도하시거나 다른 기분을 골라 주세요.</translation>
     </message>
@@ -1349,17 +1359,17 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
         <translation>마음에 드는 이미지에 좋아요를 누르거나, 다음을 눌러 더 보세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="501"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="502"/>
         <source>Emotion</source>
         <translation>감정</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="503"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="504"/>
         <source>Next</source>
         <translation>다음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="504"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="505"/>
         <source>Choose my mood</source>
         <translation>기분 직접 고르기</translation>
     </message>

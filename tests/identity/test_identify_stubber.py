@@ -204,7 +204,7 @@ def test_access_denied_is_anonymous_with_an_operator_hint(
                           http_status_code=400, expected_params=search_params(jpeg))
     with caplog.at_level(logging.WARNING, logger="kiosk.identity"):
         result = make_service().identify(jpeg, Emotion.HAPPY, grant=grant)
-    assert (result.user_id, result.reason) == (None, "error: AccessDeniedException")
+    assert (result.user_id, result.reason) == (None, "refused by AWS")
     assert "rekognition:SearchFacesByImage" in caplog.text
 
 
