@@ -83,10 +83,10 @@ class Pages(FakeBackend):
         self.users.append(user_id)
         return super().page(request, visit_id, emotion, user_id, mode, page_size)
 
-    def commit_like(self, page: Any, item_id: str, tapped_at: float, user_id: str | None
-                    ) -> Any:
+    def commit_like(self, page: Any, item_id: str, tapped_at: float, user_id: str | None,
+                    tap_monotonic: float | None = None) -> Any:
         self.like_users.append(user_id)
-        return super().commit_like(page, item_id, tapped_at, user_id)
+        return super().commit_like(page, item_id, tapped_at, user_id, tap_monotonic)
 
 
 @pytest.fixture

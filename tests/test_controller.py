@@ -92,8 +92,8 @@ class FakeBackend(Backend):
     def _ready(self, visit_id: str) -> bool:
         return sum(1 for v, _ in self.likes if v == visit_id) >= self.ready_after
 
-    def commit_like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None
-                    ) -> Like:
+    def commit_like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None,
+                    tap_monotonic: float | None = None) -> Like:
         if isinstance(self.fail_like, Exception):
             raise self.fail_like
         if self.fail_like:

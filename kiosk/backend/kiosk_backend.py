@@ -402,11 +402,14 @@ class KioskBackend:
         """`commit_like` then `learn_like` on the calling thread (tools and tests)."""
         return self.learn_like(self.commit_like(page, item_id, tapped_at, user_id))
 
-    def commit_like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None
-                    ) -> Like:
+    def commit_like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None,
+                    tap_monotonic: float | None = None) -> Like:
         """Events thread: commit the like durably (it is a promise) and return it.
         Raises EventsError when the queue is unavailable, locked past its retries or
-        the disk is full; then nothing was saved and the screen must not say "Liked"."""
+        the disk is full; then nothing was saved and the screen must not say "Liked".
+        `tap_monotonic` (`time.monotonic` at the tap): a locked queue is retried until
+        `lock_wait_s` after the tap, not after this write began (a like queued behind
+        another, or behind an impression, is answered in time)."""
         queue = self.queue or self.open_events()
         if queue is None:
             # it could not be opened at start, nor now: a like fails the same until what
@@ -425,7 +428,7 @@ class KioskBackend:
             recommendation_id=page.recommendation_id_for(item_id),
         )  # the record adds {"emotion": …} to the properties itself
         started = time.perf_counter()
-        queue.record_like(like)
+        queue.record_like(like, tap_monotonic=tap_monotonic)
         with self._liked_lock:  # its page's impression rides on the like
             self._liked_pages.add((page.visit_id, page.index))
         log.debug("like %s committed in %.1f ms", like.event_id,

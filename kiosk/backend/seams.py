@@ -48,7 +48,7 @@ class Recommender(Protocol):
 class Queue(Protocol):
     """`kiosk.events.queue.EventQueue`, or a test's fake."""
 
-    def record_like(self, like: Like) -> int: ...
+    def record_like(self, like: Like, *, tap_monotonic: float | None = None) -> int: ...
     def record_impression(
         self, visit_id: str, impression: Sequence[str], *, emotion: Emotion | None = None,
         user_id: str | None = None, recommendation_id: str | None = None,

@@ -144,8 +144,12 @@ WAITING_REASONS = ("", "no_face", "unsure", "slow", "failed")
 was asked for long ago; "failed" the page could not be made (Next retries)."""
 LIKE_SAVE_WAIT_S = LOCK_WAIT_S + 5.0
 """Seconds from a Like tap the idle timeout waits for that like's answer: the event
-queue retries a locked write for `LOCK_WAIT_S`, each try waiting up to its busy timeout
-(2 s), so an answer comes within this unless the events worker is stuck."""
+queue retries a locked like until `LOCK_WAIT_S` after its own tap (the tap is passed
+with the write), however long it waited behind another like or an impression on the
+events worker, and no try's wait for the lock runs past that, so an answer comes
+within this unless the events worker is stuck. (Before, each write got its own
+`LOCK_WAIT_S` from when it began: a second like during one lock was answered up to
+~40 s after its tap, after its visit had ended, and its failure went to the log only.)"""
 ATTRACT_PREFETCH_S = 5.0
 """Seconds before `[app] idle_timeout_s` runs out at which the attract images are
 fetched again (decoding 8 takes about 0.1 s of the recommend worker)."""
@@ -200,7 +204,7 @@ class VisitController(QObject):
         self._latest_frame = latest_frame
         self._reset_vision = reset_vision
         self.identity = identity  # kiosk.controllers.consent.ConsentFlow, or None (identity off)
-        self._clock = clock
+        self._clock = clock  # time.monotonic: a like's tap on it also bounds its write
         # vision's models: "loading" (until on_vision_ready/on_vision_failed), "ready",
         # "failed", or "none" (no camera, so no vision: the camera state says so)
         self.vision_state = "loading" if vision_loads else "none"
@@ -623,11 +627,12 @@ class VisitController(QObject):
                 self.view.show_like_confirmed(item_id)
             return
         self._liked.add(item_id)
-        self._likes_saving[item_id] = self._clock()
+        tapped = self._clock()  # the queue's clock too: its retries end LOCK_WAIT_S after
+        self._likes_saving[item_id] = tapped
         tapped_at = time.time()
         user_id = self.user_id
         self.events_worker.submit(
-            self.backend.commit_like, page, item_id, tapped_at, user_id,
+            self.backend.commit_like, page, item_id, tapped_at, user_id, tapped,
             on_result=self._on_like_committed,
             on_error=functools.partial(self._on_like_failed, page.visit_id, item_id),
         )

@@ -75,6 +75,8 @@ class QueueConnection:
         kinds: tuple[RecordKind, ...] = EVENT_KINDS,
         upgrade: bool = True,
         kept: str = KEPT,
+        clock: Callable[[], float] = time.monotonic,
+        pause: Callable[[float], object] | None = None,
     ) -> None:
         self.path = Path(path).expanduser()
         # False: a command that only reads (`kiosk-admin events status`): the file is
@@ -94,10 +96,14 @@ class QueueConnection:
         self._synchronous = cast(store.Synchronous, synchronous.upper())
         self._busy_timeout_s = busy_timeout_s
         self.lock_wait_s = lock_wait_s
+        # the time a write's retries are bounded on (a like's tap is read on it: the
+        # visit controller's clock, `time.monotonic`), and the wait between tries
+        self._clock = clock
         self._recover_enabled = recover
         self._on_connect = on_connect
         self._gen = 0  # bumped when a damaged file is replaced: threads reconnect
         self._closing = threading.Event()
+        self._pause: Callable[[float], object] = pause or self._closing.wait
         self.problem = ""  # what an operator should know (a damaged file moved aside)
         self._local = threading.local()
         self._lock = threading.RLock()
@@ -307,34 +313,64 @@ class QueueConnection:
             log.error("%s [%s]", self.read_only, exc)
         return QueueReadOnlyError(self.read_only)
 
-    def _retrying(self, what: str, fn: Callable[[], Any]) -> Any:
+    def _retrying(self, what: str, fn: Callable[[], Any], deadline: float | None = None) -> Any:
         """Run a write, retrying while another process holds the lock (each try waits
         up to `busy_timeout_s`) until `lock_wait_s` has passed; a damaged file is
-        replaced once (when `recover`) and the write tried again."""
-        deadline = time.monotonic() + self.lock_wait_s
+        replaced once (when `recover`) and the write tried again.
+
+        `deadline` (on the queue's clock): a write that must be answered by then however
+        long it waited for this thread, such as a like queued behind another like on the
+        events worker (`record_like(..., tap_monotonic=...)`): each try waits for the
+        lock only until then and none begins after it. One try is always made (without
+        waiting when the deadline has passed), so a lock let go meanwhile still saves it."""
+        end = self._clock() + self.lock_wait_s if deadline is None else deadline
         tries = 0
         recovered = False
         while True:
             try:
-                result = fn()
+                with self._busy_until(deadline):
+                    result = fn()
                 self._locked = ""
                 return result
             except QueueBusyError as exc:
                 tries += 1
-                if time.monotonic() >= deadline or self._closing.is_set():
+                left = end - self._clock()
+                if left <= 0 or self._closing.is_set():
                     log.error("%s: could not %s: still locked after %d tries in "
-                              "%.0f s", self.name, what, tries, self.lock_wait_s)
+                              "%.0f s%s", self.name, what, tries, self.lock_wait_s,
+                              "" if deadline is None else " from its tap")
                     self._locked = str(exc)
                     raise
                 if tries == 1:
                     log.warning("%s %s is locked by another program; retrying to %s for "
-                                "up to %.0f s", self.name, self.path, what, self.lock_wait_s)
-                self._closing.wait(min(0.05 * 2 ** tries, 0.5))
+                                "up to %.0f s", self.name, self.path, what,
+                                self.lock_wait_s if deadline is None else left)
+                backoff = min(0.05 * 2 ** tries, 0.5)
+                self._pause(backoff if deadline is None else min(backoff, left))
             except CorruptQueueError as exc:
                 if recovered or not self._recover_enabled or self.read_only:
                     raise
                 self._replace_damaged(exc)
                 recovered = True
+
+    @contextlib.contextmanager
+    def _busy_until(self, deadline: float | None) -> Iterator[None]:
+        """One try's wait for another program's lock: `busy_timeout_s`, or only what is
+        left until `deadline` (none when it has passed: SQLite answers busy at once)."""
+        left = None if deadline is None else max(0.0, deadline - self._clock())
+        if left is None or left >= self._busy_timeout_s:
+            yield
+            return
+        conn = self._conn()
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(left * 1000)}")
+        except sqlite3.DatabaseError as exc:
+            raise self._translate(exc) from exc
+        try:
+            yield
+        finally:
+            with contextlib.suppress(sqlite3.Error):  # closed: a damaged file replaced
+                conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_s * 1000)}")
 
     # ------------------------------------------------------------------ damage
 

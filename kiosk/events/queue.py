@@ -16,7 +16,10 @@ what was committed stays.
 Faults:
 - another process holding the write lock: a write waits at most `busy_timeout_s` per
   try and is retried until `lock_wait_s` has passed, then `QueueBusyError` (the caller
-  shows the like as not saved; nothing is half-written);
+  shows the like as not saved; nothing is half-written). A like's retries are bounded
+  from its tap (`record_like(..., tap_monotonic=...)`), not from when its write
+  began: one queued behind another like or an impression on the events thread gets
+  only what is left of its own `lock_wait_s`, so its visitor is answered in time;
 - a damaged file (truncated, bad header, bad pages; found by `PRAGMA quick_check` at
   open or by any later query): with `recover=True` the file is moved aside (kept,
   named in the log and in `problem`), every row still readable is copied into a fresh
@@ -40,6 +43,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -80,7 +84,9 @@ class EventQueue(RecordingMixin, UploadSideMixin, UploadLeaseMixin, UploaderStat
 
     Its parts, one job each: `connection` (file, connections, errors, damage,
     counts), `recording` (+ `eviction`), `upload_side`, `upload_lease`, `upload_status`,
-    `salvage` (and export)."""
+    `salvage` (and export). `clock` is what a write's retries are bounded on (the
+    monotonic clock a like's tap is read on) and `pause(seconds)` the wait between
+    tries (default: a wait that `close` cuts short); tests pass a fake clock's."""
 
     def __init__(
         self,
@@ -99,6 +105,8 @@ class EventQueue(RecordingMixin, UploadSideMixin, UploadLeaseMixin, UploaderStat
         kinds: tuple[RecordKind, ...] = EVENT_KINDS,
         upgrade: bool = True,
         kept: str = KEPT,
+        clock: Callable[[], float] = time.monotonic,
+        pause: Callable[[float], object] | None = None,
     ) -> None:
         super().__init__(
             path, max_records=max_records, max_bytes=max_bytes, event_type=event_type,
@@ -106,7 +114,7 @@ class EventQueue(RecordingMixin, UploadSideMixin, UploadLeaseMixin, UploaderStat
             busy_timeout_s=busy_timeout_s,
             lock_wait_s=LOCK_WAIT_S if lock_wait_s is None else lock_wait_s,
             recover=recover, on_connect=on_connect, name=name, kinds=kinds,
-            upgrade=upgrade, kept=kept,
+            upgrade=upgrade, kept=kept, clock=clock, pause=pause,
         )
         self._open()
         self.refresh_counts()

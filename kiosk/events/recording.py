@@ -67,8 +67,9 @@ class RecordingMixin(EvictionMixin):
         log.warning("%s: %s %s kept in %s (%s); it is queued at the next start", self.name,
                     record.kind.value, record.record_id, self.spool_path, error)
 
-    def _ingest_spool(self) -> int:
-        """Queue the records a lock kept in the spool file; returns how many."""
+    def _ingest_spool(self, deadline: float | None = None) -> int:
+        """Queue the records a lock kept in the spool file; returns how many. After a
+        like, within that like's `deadline` (a lock then leaves the spool for later)."""
         if not self.spool_path.exists() or not self.upgrade:  # a reader leaves it
             return 0
         if self.read_only:
@@ -93,7 +94,7 @@ class RecordingMixin(EvictionMixin):
                 log.error("%s: unreadable spool line skipped (%s): %.200s", self.name, exc, line)
         try:
             for record in records:
-                self.record(record, _from_spool=True)
+                self.record(record, _from_spool=True, deadline=deadline)
         except KioskError as exc:  # still locked or full: keep the whole spool for later
             log.warning("%s: spool not queued yet: %s", self.name, exc)
             with contextlib.suppress(OSError), self.spool_path.open("a", encoding="utf-8") as fh:
@@ -105,10 +106,14 @@ class RecordingMixin(EvictionMixin):
             log.info("%s: %d record(s) from the spool queued", self.name, len(records))
         return len(records)
 
-    def record_like(self, like: Like) -> int:
+    def record_like(self, like: Like, *, tap_monotonic: float | None = None) -> int:
         """Commit a like (its id and tap time come with it); returns the row id. Recording
-        the same event id twice keeps one row. Raises DiskFullError when there is no room."""
-        return self.record(like_record(like, self.event_type))
+        the same event id twice keeps one row. Raises DiskFullError when there is no room.
+        `tap_monotonic`: the tap on the queue's clock (`time.monotonic`): under another
+        program's lock the write is given up `lock_wait_s` after the tap, however long it
+        waited behind other writes on this thread (QueueBusyError; None: from now)."""
+        deadline = None if tap_monotonic is None else tap_monotonic + self.lock_wait_s
+        return self.record(like_record(like, self.event_type), deadline=deadline)
 
     def record_impression(
         self,
@@ -156,14 +161,16 @@ class RecordingMixin(EvictionMixin):
         return result
 
     def record(self, record: Record, *, spool: bool = False, also: Also | None = None,
-               _from_spool: bool = False) -> int:
+               deadline: float | None = None, _from_spool: bool = False) -> int:
         """Commit one record durably; returns its row id. Raises DiskFullError,
         QueueBusyError (still locked after `lock_wait_s`), CorruptQueueError or
         EventsError; when it raises, nothing was written. With `spool`, a record the
         lock kept out is kept in the spool file instead (returns 0). `also(conn)` runs
         in the same transaction when the record is new (not for a record id already
         queued, nor a spooled record): a caller's bookkeeping of what it queued (the
-        fleet's ledger), committed with the row or not at all."""
+        fleet's ledger), committed with the row or not at all. `deadline` (the queue's
+        clock): retries under a lock end then instead of `lock_wait_s` from now (a like,
+        bounded from its tap; see `_retrying`)."""
         if self.read_only:
             raise QueueReadOnlyError(self.read_only)
         body = json.dumps(record.body, separators=(",", ":"), ensure_ascii=False)
@@ -187,7 +194,7 @@ class RecordingMixin(EvictionMixin):
                 return int(row[0]), False
 
         try:
-            row_id, inserted = self._retrying(f"save a {record.kind.value}", insert)
+            row_id, inserted = self._retrying(f"save a {record.kind.value}", insert, deadline)
         except QueueBusyError as exc:
             if not spool:
                 raise
@@ -206,5 +213,5 @@ class RecordingMixin(EvictionMixin):
             log.info("%s: %s %s already queued as row %d", self.name,
                      record.kind.value, record.record_id, row_id)
         if not _from_spool and self.spool_path.exists():
-            self._ingest_spool()
+            self._ingest_spool(deadline)
         return row_id

@@ -116,7 +116,7 @@ def test_a_like_that_is_not_saved_is_not_counted(
     queue = backend.queue
     assert queue is not None
 
-    def refused(_like: object) -> int:  # likes cannot be saved now (the disk is full)
+    def refused(_like: object, **_: object) -> int:  # likes cannot be saved now (the disk is full)
         raise EventsError("the disk is full")
 
     saving, queue.record_like = queue.record_like, refused  # type: ignore[method-assign,assignment]

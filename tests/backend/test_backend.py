@@ -155,7 +155,7 @@ def test_like_listeners_hear_each_saved_like_once(backend: KioskBackend) -> None
     queue = backend.queue
     assert queue is not None
 
-    def refused(_like: object) -> int:
+    def refused(_like: object, **_: object) -> int:
         raise EventsError("the disk is full")
 
     saving, queue.record_like = queue.record_like, refused  # type: ignore[method-assign,assignment]

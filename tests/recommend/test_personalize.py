@@ -168,7 +168,7 @@ def test_a_like_carries_the_recommendation_id_only_for_an_answered_item(
         def __init__(self) -> None:
             self.likes: list[Any] = []
 
-        def record_like(self, like: Any) -> int:
+        def record_like(self, like: Any, *, tap_monotonic: float | None = None) -> int:
             self.likes.append(like)
             return 1
 

@@ -67,8 +67,8 @@ class GatedBackend:
         return PageResult(Page(items, emotion, visit_id, index=self.n),
                           {i.id: np.zeros((4, 4, 3), np.uint8) for i in items}, False, request)
 
-    def commit_like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None
-                    ) -> Like:
+    def commit_like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None,
+                    tap_monotonic: float | None = None) -> Like:
         assert self.commit_gate.wait(30)
         self.committed.append(item_id)
         return Like("evt", tapped_at, page.visit_id, item_id, page.emotion, user_id)

@@ -1,0 +1,147 @@
+"""A like's write under another program's lock is bounded from its own tap, not from
+when its write began: the events worker writes one thing at a time, so a second like
+tapped during one lock waited behind the first (up to `LOCK_WAIT_S`) and then retried
+for its own `LOCK_WAIT_S`: answered up to ~40 s after its tap, after its visit had
+ended. The other writers (impressions, users) keep their whole wait, and what they
+spool is kept.
+
+The lock is a second connection in `BEGIN EXCLUSIVE` (an sqlite3 shell); time is a
+`FakeClock` the queue's retries read and advance (`clock`, `pause`): no sleeping."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.backend import KioskBackend
+from kiosk.domain import Emotion, Item, Page
+from kiosk.events import QueueBusyError
+from kiosk.events.queue import EventQueue
+from kiosk.events.rows import LOCK_WAIT_S
+from kiosk.testing import FakeClock
+from tests.events.conftest import make_like
+
+Locked = tuple[EventQueue, FakeClock, sqlite3.Connection]
+
+
+@pytest.fixture
+def locked(db_path: Path) -> Iterator[Locked]:
+    clock = FakeClock(1000.0)
+    queue = EventQueue(db_path, busy_timeout_s=0.001, clock=clock, pause=clock.advance)
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    yield queue, clock, holder
+    if holder.in_transaction:
+        holder.execute("ROLLBACK")
+    holder.close()
+    queue.close()
+
+
+def event_ids(db_path: Path) -> set[str]:
+    with sqlite3.connect(db_path) as conn:
+        return {str(r[0]) for r in conn.execute("SELECT record_id FROM records")}
+
+
+def test_a_like_queued_behind_another_is_given_up_within_its_own_bound(
+        locked: Locked) -> None:
+    queue, clock, _ = locked
+    first, second = make_like(item="emotions/happy/a.jpg"), make_like(item="emotions/happy/b.jpg")
+    first_tap = clock.now
+    second_tap = clock.advance(3.0)  # tapped while the first is being retried
+    with pytest.raises(QueueBusyError, match="locked by another program"):
+        queue.record_like(first, tap_monotonic=first_tap)
+    assert clock.now == first_tap + LOCK_WAIT_S  # its own bound, no try begun past it
+    with pytest.raises(QueueBusyError, match="nothing was written"):
+        queue.record_like(second, tap_monotonic=second_tap)
+    # only what was left of its own LOCK_WAIT_S (3 s); old code: 20 s more from here,
+    # 37 s after its tap, when its visit (idle 20 s from the first's answer) had ended
+    assert clock.now == second_tap + LOCK_WAIT_S
+    assert queue.refresh_counts().pending_total == 0  # nothing half-written
+    assert queue.locked  # the admin panel says why
+
+
+def test_a_like_past_its_bound_behind_another_still_gets_one_try(
+        locked: Locked, db_path: Path) -> None:
+    # two quick taps: when the first gives up, the second's bound has passed too; the
+    # other program lets go just then: one try without waiting saves it (not refused
+    # unseen), and it answers at once
+    queue, clock, holder = locked
+    first, second = make_like(item="emotions/happy/a.jpg"), make_like(item="emotions/happy/b.jpg")
+    tap = clock.now
+    with pytest.raises(QueueBusyError):
+        queue.record_like(first, tap_monotonic=tap)
+    holder.execute("ROLLBACK")
+    given_up = clock.now
+    assert queue.record_like(second, tap_monotonic=tap) > 0
+    assert clock.now == given_up
+    assert event_ids(db_path) == {second.event_id}
+    assert not queue.locked
+
+
+def test_a_like_past_its_bound_under_the_lock_is_refused_without_waiting(
+        locked: Locked) -> None:
+    queue, clock, _ = locked
+    tap = clock.now
+    clock.advance(LOCK_WAIT_S + 2)  # it waited behind another write all this time
+    with pytest.raises(QueueBusyError):
+        queue.record_like(make_like(), tap_monotonic=tap)
+    assert clock.now == tap + LOCK_WAIT_S + 2  # one try, no retries
+
+
+def test_other_writers_keep_their_whole_wait_and_what_they_spool(
+        locked: Locked, db_path: Path) -> None:
+    # an impression (spooled, never dropped) and a new user get LOCK_WAIT_S from when
+    # their write begins, however long ago anything was tapped: no deadline is theirs
+    queue, clock, holder = locked
+    started = clock.advance(30.0)
+    assert queue.record_impression("visit-1", ["emotions/happy/a.jpg"], sent_at=1.0) == 0
+    assert clock.now >= started + LOCK_WAIT_S
+    assert queue.spool_path.is_file()
+    started = clock.now
+    with pytest.raises(QueueBusyError):
+        queue.record_user("user-1", Emotion.HAPPY)
+    assert clock.now >= started + LOCK_WAIT_S
+    holder.execute("ROLLBACK")
+    like = make_like()
+    queue.record_like(like, tap_monotonic=clock.now)  # saved; the spool comes with it
+    assert queue.refresh_counts().pending == {"event": 1, "impression": 1, "user": 0,
+                                              "item": 0}
+    assert not queue.spool_path.exists()
+
+
+def test_the_backend_passes_the_tap_to_the_queue(locked: Locked) -> None:
+    queue, clock, _ = locked
+    backend = KioskBackend(queue=queue)
+    page = Page((Item("emotions/happy/a.jpg", Emotion.HAPPY, "x"),), Emotion.HAPPY, "v1")
+    tap = clock.now
+    clock.advance(LOCK_WAIT_S - 1)  # queued behind another write for 19 s
+    with pytest.raises(QueueBusyError):
+        backend.commit_like(page, "emotions/happy/a.jpg", 1_700_000_000.0, None, tap)
+    assert clock.now == tap + LOCK_WAIT_S  # old code: 19 s + its own 20 s
+
+
+def test_no_try_waits_for_the_lock_past_the_likes_bound(db_path: Path) -> None:
+    # each try's wait for the lock is capped to what is left (here nothing: one try
+    # that SQLite answers at once), then the queue's own busy timeout is back
+    clock = FakeClock(1000.0)
+    statements: list[str] = []
+    queue = EventQueue(db_path, busy_timeout_s=30.0, clock=clock, pause=clock.advance,
+                       on_connect=lambda conn: conn.set_trace_callback(statements.append))
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        tap = clock.now
+        clock.advance(LOCK_WAIT_S)
+        statements.clear()
+        with pytest.raises(QueueBusyError):
+            queue.record_like(make_like(), tap_monotonic=tap)
+        tries = [s for s in statements if s.startswith(("PRAGMA busy_timeout", "BEGIN"))]
+        assert tries == ["PRAGMA busy_timeout = 0", "BEGIN IMMEDIATE",
+                         "PRAGMA busy_timeout = 30000"]
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        queue.close()
