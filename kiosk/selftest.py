@@ -128,7 +128,10 @@ def check_models(settings: Settings) -> Check:
     loaded = (f"face detector and emotion model loaded on {detector.device} "
               f"({threads_text(threads)}) in {load_s:.2f} s")
     status, timing = detection_verdict(detect_ms, settings.camera.fps)
-    return Check("models", status, f"{loaded}; {timing}")
+    reach = (f"faces from about {detector.smallest_face_px(settings.camera.width)} px wide "
+             f"on {settings.camera.width}-px frames ([vision] detect_width "
+             f"{settings.vision.detect_width})")
+    return Check("models", status, f"{loaded}; {timing}; {reach}")
 
 
 DETECTION_RUNS = 3

@@ -22,6 +22,7 @@ from kiosk.vision.video_eval import (
     load_timeline,
     read_frames,
     score,
+    uncovered_face_s,
 )
 
 FPS = 10.0
@@ -88,6 +89,19 @@ def test_load_timeline_rejects_bad_files_with_the_reason(tmp_path: Path) -> None
         load_timeline(path)
     with pytest.raises(ValueError, match="cannot read"):
         load_timeline(tmp_path / "missing.json")
+    # a null label was reported as "label 'none' is not one of …" (black box, round 18)
+    path.write_text(json.dumps({"fps": 15, "segments": [
+        {"start_s": 0, "end_s": 1, "label": None}]}))
+    with pytest.raises(ValueError, match=r"segment 0 needs .*label \(text\)"):
+        load_timeline(path)
+
+
+def test_face_time_past_the_videos_end_is_counted_and_named() -> None:
+    tl = timeline((0.0, 1.0, "absent"), (1.0, 4.0, "happy"), (4.0, 6.0, "absent"),
+                  (6.0, 10.0, "sad"))
+    assert uncovered_face_s(tl, 10.0) == 0.0
+    assert uncovered_face_s(tl, 2.5) == pytest.approx(1.5 + 4.0)
+    assert uncovered_face_s(tl, 5.0) == pytest.approx(4.0)  # an absence is no face time
 
 
 def test_parse_script_pins_images_and_rejects_nonsense() -> None:
@@ -140,6 +154,28 @@ def test_evaluate_video_runs_the_pipeline_on_the_video_clock(
     # The grace runs from the last frame with the face (0.1 s before the absence).
     assert out["visit_end_s"]["p50"] == pytest.approx(2.9)
     assert out["false_visits"] == 0 and "note" not in out
+    assert out["uncovered_face_s"] == 0.0
+
+
+@pytest.mark.faces
+def test_a_timeline_longer_than_its_video_warns_with_the_face_time_left_out(
+    tmp_path: Path, faces_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # round 18: 16 s of faces past a 24 s video were dropped with rc 0 and no warning
+    script = [Segment(None, 0.5), Segment("happy", 1.0)]
+    video = write_face_video(tmp_path / "v.avi", faces_dir, script, fps=10,
+                             timeline=tmp_path / "v.json")
+    data = json.loads((tmp_path / "v.json").read_text())
+    data["segments"].append({"start_s": 1.5, "end_s": 5.5, "label": "sad"})
+    (tmp_path / "long.json").write_text(json.dumps(data))
+    pipeline = VisionPipeline(BoxDetector(), MeanClassifier(), VisionSettings())
+    with caplog.at_level("WARNING", logger="kiosk.vision.video_eval"):
+        out = evaluate_video(video, load_timeline(tmp_path / "long.json"), pipeline)
+    assert out["uncovered_face_s"] == pytest.approx(4.0)
+    assert out["face_s"] == pytest.approx(1.0)
+    assert "timeline ends at 5.50 s" in out["note"]
+    assert any("4.0 s of face time" in r.getMessage() and "not scored" in r.getMessage()
+               for r in caplog.records)
 
 
 @pytest.mark.faces
