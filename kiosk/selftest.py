@@ -115,10 +115,11 @@ def check_models(settings: Settings) -> Check:
     started = time.perf_counter()
     detector = FaceDetector.from_settings(settings.vision)
     classifier = EmotionEnsemble.from_settings(settings.vision)
-    detector.warmup(settings.camera.height, settings.camera.width)
+    width, height = settings.camera.frame_size  # turned by [camera] rotate
+    detector.warmup(height, width)
     classifier.warmup()
     load_s = time.perf_counter() - started
-    frame = np.zeros((settings.camera.height, settings.camera.width, 3), np.uint8)
+    frame = np.zeros((height, width, 3), np.uint8)
     timings = []
     for _ in range(DETECTION_RUNS):
         started = time.perf_counter()

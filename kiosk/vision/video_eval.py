@@ -76,7 +76,7 @@ import cv2
 import numpy as np
 
 from kiosk.domain import Frame
-from kiosk.imaging import ImageError, conform_frame
+from kiosk.imaging import ImageError, conform_frame, rotate_frame
 from kiosk.vision.emotion_model import EMOTION_TO_FER
 from kiosk.vision.loaded_loop import LoadedLoop, shown_upto
 from kiosk.vision.mini_xception import FER_LABELS
@@ -151,9 +151,11 @@ def load_timeline(path: Path) -> Timeline:
     return Timeline(float(fps), tuple(segments))
 
 
-def read_frames(video: Path, fps: float) -> Iterator[Frame]:
-    """Frames of `video` stamped ``index / fps`` (the timeline's clock, not the wall's).
-    ValueError when the file cannot be opened or holds no frame."""
+def read_frames(video: Path, fps: float, rotate: int = 0) -> Iterator[Frame]:
+    """Frames of `video` stamped ``index / fps`` (the timeline's clock, not the wall's),
+    turned `rotate` degrees clockwise as the kiosk's capture turns them (`[camera]
+    rotate`). ValueError when the file cannot be opened or holds no frame."""
+    rotate_frame(np.zeros((1, 1, 3), np.uint8), rotate)  # a bad angle: before any work
     if not Path(video).is_file():
         raise ValueError(f"{video}: no such file")
     cap = cv2.VideoCapture(str(video))
@@ -173,6 +175,7 @@ def read_frames(video: Path, fps: float) -> Iterator[Frame]:
                 image = conform_frame(image, str(video))
             except ImageError as exc:
                 raise ValueError(str(exc)) from None
+            image = rotate_frame(image, rotate)
             yield Frame(image=image, seq=seq, timestamp=seq / fps, source=str(video))
             seq += 1
         if seq == 0:
@@ -479,10 +482,11 @@ def _visits(timeline: Timeline, by_seg: Sequence[Sequence[FrameRecord]],
 
 
 def evaluate_video(video: Path, timeline: Timeline, pipeline: VisionPipeline,
-                   load: LoadedLoop | None = None) -> dict[str, Any]:
+                   load: LoadedLoop | None = None, rotate: int = 0) -> dict[str, Any]:
     """Run `pipeline` over `video` at the timeline's clock and score it; with `load`,
-    as a loaded machine would (only the frames its slow loop takes)."""
-    frames = read_frames(video, timeline.fps)
+    as a loaded machine would (only the frames its slow loop takes); with `rotate`,
+    on frames turned that many degrees clockwise (a video from a sideways camera)."""
+    frames = read_frames(video, timeline.fps, rotate)
     processed = None
     if load is None:
         records = run_pipeline(pipeline, frames)
@@ -492,6 +496,8 @@ def evaluate_video(video: Path, timeline: Timeline, pipeline: VisionPipeline,
     if load is not None:
         result["load"] = {**load.describe(),
                           "processed_frames": processed}
+    if rotate:
+        result["rotate"] = rotate
     last_end = timeline.segments[-1].end_s
     video_s = len(records) / timeline.fps
     uncovered = uncovered_face_s(timeline, video_s)
