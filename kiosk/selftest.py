@@ -115,10 +115,11 @@ def check_models(settings: Settings) -> Check:
     started = time.perf_counter()
     detector = FaceDetector.from_settings(settings.vision)
     classifier = EmotionEnsemble.from_settings(settings.vision)
-    detector.warmup(settings.camera.height, settings.camera.width)
+    width, height = settings.camera.frame_size  # turned by [camera] rotate
+    detector.warmup(height, width)
     classifier.warmup()
     load_s = time.perf_counter() - started
-    frame = np.zeros((settings.camera.height, settings.camera.width, 3), np.uint8)
+    frame = np.zeros((height, width, 3), np.uint8)
     timings = []
     for _ in range(DETECTION_RUNS):
         started = time.perf_counter()
@@ -128,7 +129,10 @@ def check_models(settings: Settings) -> Check:
     loaded = (f"face detector and emotion model loaded on {detector.device} "
               f"({threads_text(threads)}) in {load_s:.2f} s")
     status, timing = detection_verdict(detect_ms, settings.camera.fps)
-    return Check("models", status, f"{loaded}; {timing}")
+    reach = (f"faces from about {detector.smallest_face_px(settings.camera.width)} px wide "
+             f"on {settings.camera.width}-px frames ([vision] detect_width "
+             f"{settings.vision.detect_width})")
+    return Check("models", status, f"{loaded}; {timing}; {reach}")
 
 
 DETECTION_RUNS = 3

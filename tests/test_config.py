@@ -63,6 +63,8 @@ def test_platform_config_file_is_read(tmp_path: Path) -> None:
         ("[camera]\nsorce = '1'\n", ["camera.sorce", "unknown key", "source"]),
         ("[cameras]\nsource = '1'\n", ["[cameras]", "unknown section", "camera"]),
         ("[recommend]\npage_size = 2.5\n", ["recommend.page_size", "whole number"]),
+        ("[camera]\nrotate = 45\n", ["camera.rotate", "45", "allowed values are 0, 90, 180, 270"]),
+        ("[camera]\nrotate = 'left'\n", ["camera.rotate", "'left'", "whole number"]),
         ("[camera\nsource=1", ["not valid TOML"]),
     ],
 )
@@ -86,6 +88,20 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 def test_bad_env_value_names_the_environment() -> None:
     with pytest.raises(ConfigError, match=r"environment: rekognition.enabled = 'maybe'"):
         load_settings(env={"KIOSK_REKOGNITION_ENABLED": "maybe"})
+
+
+def test_camera_rotate_turns_the_frame_size_for_a_sideways_camera(tmp_path: Path) -> None:
+    """A portrait kiosk's webcam mounted sideways: `[camera] rotate` (degrees clockwise)
+    from the file or the environment; the detector is warmed up for the turned size."""
+    assert load_settings(env={}).camera.rotate == 0
+    path = write(tmp_path, "[camera]\nrotate = 90\nwidth = 1280\nheight = 720\n")
+    camera = load_settings(path, env={}).camera
+    assert (camera.rotate, camera.frame_size) == (90, (720, 1280))
+    camera = load_settings(path, env={"KIOSK_CAMERA_ROTATE": "180"}).camera
+    assert (camera.rotate, camera.frame_size) == (180, (1280, 720))
+    with pytest.raises(ConfigError, match=r"environment: camera.rotate = '-90': allowed values "
+                       r"are 0, 90, 180, 270"):
+        load_settings(env={"KIOSK_CAMERA_ROTATE": "-90"})
 
 
 def test_bool_and_number_coercion_from_strings() -> None:

@@ -10,7 +10,9 @@ status is 1 when any file failed, 0 otherwise.
 `eval-video VIDEO TIMELINE_JSON` runs the whole vision path (Rekognition off) over a
 video at its own timestamps and prints what the shopper would have seen, scored
 against the timeline (see `kiosk.vision.video_eval`); `--step-ms MS [--jitter S]
-[--seed N]` replays it as a loaded machine would (`kiosk.vision.loaded_loop`).
+[--seed N]` replays it as a loaded machine would (`kiosk.vision.loaded_loop`). Its
+frames are turned as the kiosk's camera frames are: `[camera] rotate` of the settings,
+or `--rotate DEG` (a video recorded from a camera mounted sideways or upside down).
 
 `eval` reads an `image,emotion` CSV (FER labels: angry, disgust, fear, happy, sad,
 surprise, neutral; paths relative to the CSV) and prints detection rate, accuracy,
@@ -53,6 +55,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "default 0.5)")
     p.add_argument("--seed", type=int, default=0,
                    help="with --step-ms: seed of the step times (default 0)")
+    p.add_argument("--rotate", type=int, choices=(0, 90, 180, 270), metavar="DEG",
+                   help="turn every frame DEG degrees clockwise (0, 90, 180 or 270) to "
+                   "make it upright; over [camera] rotate")
     p.set_defaults(handler=_eval_video)
 
 
@@ -131,7 +136,8 @@ def _eval_video(args: argparse.Namespace) -> int:
         pipeline = VisionPipeline(detector, classifier, args.settings.vision,
                                   identity=identity_for(args.settings.vision))
         try:
-            result = evaluate_video(args.video, timeline, pipeline, load)
+            rotate = args.settings.camera.rotate if args.rotate is None else args.rotate
+            result = evaluate_video(args.video, timeline, pipeline, load, rotate)
         finally:
             pipeline.close()
     except (VisionError, ValueError) as exc:

@@ -37,6 +37,7 @@ from kiosk.camera.errors import SourceEnded
 from kiosk.camera.sources import FrameSource
 from kiosk.config import CameraSettings
 from kiosk.domain import Frame
+from kiosk.imaging import ROTATIONS, rotate_frame
 from kiosk.logs import duration_text
 
 __all__ = ["CameraState", "Capture", "StateCallback", "backoff_delay", "content_key"]
@@ -92,7 +93,9 @@ class Capture:
     newest frame with `latest()` or block with `wait_newer(seq, timeout)`.
 
     Frames are `domain.Frame` with `seq` 1, 2, 3, … and a `clock()` timestamp;
-    their images are read-only. `clock` is injectable, and `step()` runs one loop
+    their images are read-only, turned `rotate` degrees clockwise (`[camera] rotate`:
+    a camera mounted sideways or upside down) so that every consumer sees them
+    upright, at the turned size. `clock` is injectable, and `step()` runs one loop
     iteration synchronously, so tests can drive the state machine without a thread."""
 
     def __init__(
@@ -103,10 +106,15 @@ class Capture:
         lost_after_s: float = 5.0,
         reopen_backoff_max_s: float = 5.0,
         reopen_backoff_initial_s: float = 0.5,
+        rotate: int = 0,
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
     ) -> None:
+        if rotate not in ROTATIONS:
+            raise ValueError(f"rotate must be one of {ROTATIONS} (degrees clockwise), "
+                             f"not {rotate!r}")
         self.source = source
+        self.rotate = rotate
         self.stall_after_s = stall_after_s
         self.lost_after_s = lost_after_s
         self.backoff_max_s = reopen_backoff_max_s
@@ -156,6 +164,7 @@ class Capture:
             stall_after_s=settings.stall_after_s,
             lost_after_s=settings.lost_after_s,
             reopen_backoff_max_s=settings.reopen_backoff_max_s,
+            rotate=settings.rotate,
             clock=clock,
             rng=rng,
         )
@@ -387,7 +396,7 @@ class Capture:
             log.debug("%s; next try in %.1f s", message, delay)
 
     def _publish(self, image: np.ndarray, now: float) -> None:
-        view = image.view()
+        view = rotate_frame(image, self.rotate).view()  # 0: the source's own array
         view.flags.writeable = False
         with self._cond:
             self._seq += 1
@@ -399,7 +408,7 @@ class Capture:
         self._last_new_at = now
         if self._state is not CameraState.LIVE:
             self._attempt = 0
-            h, w = image.shape[:2]
+            h, w = view.shape[:2]
             back = ""
             if self._lost_since is not None:
                 back = f" (back after {duration_text(now - self._lost_since)} lost)"

@@ -311,5 +311,5 @@ def _coerce(raw: Any, hint: Any, meta: Mapping[str, Any], where: str) -> Any:
     if (lo is not None and value < lo) or (hi is not None and value > hi):
         raise ConfigError(f"{where} = {shown}: must be between {lo} and {hi}")
     if choices and value not in choices:
-        raise ConfigError(f"{where} = {shown}: allowed values are {', '.join(choices)}")
+        raise ConfigError(f"{where} = {shown}: allowed values are {', '.join(map(str, choices))}")
     return value

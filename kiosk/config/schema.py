@@ -51,7 +51,7 @@ def setting(
     *,
     min: float | None = None,  # noqa: A002 - mirrors the schema vocabulary
     max: float | None = None,  # noqa: A002
-    choices: tuple[str, ...] | None = None,
+    choices: tuple[str, ...] | tuple[int, ...] | None = None,
     secret: bool = False,
 ) -> Any:
     """Declare one setting with its docs and constraints."""
@@ -96,6 +96,12 @@ class CameraSettings:
     width: int = setting(640, "Requested capture width in pixels.", min=160, max=7680)
     height: int = setting(480, "Requested capture height in pixels.", min=120, max=4320)
     fps: float = setting(30.0, "Requested capture rate (frames per second).", min=1, max=240)
+    rotate: int = setting(
+        0, "Turn every frame this many degrees clockwise to make it upright, for a camera "
+        "mounted sideways (90 or 270) or upside down (180). width and height stay the "
+        "camera's own; the preview, the face reading and eval-video see the turned picture.",
+        choices=(0, 90, 180, 270),
+    )
     loop: bool = setting(True, "Loop a video file when it ends.")
     slideshow_interval_s: float = setting(
         2.0, "Seconds each image of an image folder is shown.", min=0.05, max=3600
@@ -110,6 +116,15 @@ class CameraSettings:
     reopen_backoff_max_s: float = setting(
         5.0, "Longest wait between reopen attempts (doubles from 0.5 s).", min=0.5, max=3600
     )
+
+    @property
+    def frame_size(self) -> tuple[int, int]:
+        """(width, height) of the frames the kiosk works on: the requested size, turned by
+        `rotate` (a camera mounted sideways gives portrait frames). What the detector is
+        warmed up and traced for."""
+        if self.rotate in (90, 270):
+            return self.height, self.width
+        return self.width, self.height
 
 
 @dataclass(frozen=True)

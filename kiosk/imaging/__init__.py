@@ -18,7 +18,7 @@ from kiosk.imaging.decode import (
 )
 from kiosk.imaging.errors import KINDS, ImageError
 from kiosk.imaging.files import IMAGE_SUFFIXES, expand_image_args, image_files, is_image_name
-from kiosk.imaging.frames import FRAME_MAX_SIDE, conform_frame
+from kiosk.imaging.frames import FRAME_MAX_SIDE, ROTATIONS, conform_frame, rotate_frame
 from kiosk.imaging.policy import DEFAULT_POLICY, MAX_ASPECT, MAX_PIXELS, ImagePolicy
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "KINDS",
     "MAX_ASPECT",
     "MAX_PIXELS",
+    "ROTATIONS",
     "ImageError",
     "ImageInfo",
     "ImagePolicy",
@@ -40,5 +41,6 @@ __all__ = [
     "load_rgb",
     "probe",
     "read_bytes",
+    "rotate_frame",
     "to_rgb",
 ]

@@ -16,6 +16,22 @@ from kiosk.imaging.errors import ImageError
 from kiosk.imaging.policy import DEFAULT_POLICY, ImagePolicy
 
 FRAME_MAX_SIDE = 1920  # camera frames (and folder-camera images) are at most this wide or tall
+ROTATIONS = (0, 90, 180, 270)  # `[camera] rotate`: degrees clockwise
+_ROTATE_CODES = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180,
+                 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+
+
+def rotate_frame(image: np.ndarray, degrees: int) -> np.ndarray:
+    """`image` turned `degrees` clockwise (0, 90, 180 or 270; `[camera] rotate`): a
+    sideways camera's frame made upright, its width and height swapped for 90 and 270.
+    0 returns `image` itself; ValueError for any other angle."""
+    if degrees == 0:
+        return image
+    code = _ROTATE_CODES.get(degrees)
+    if code is None:
+        raise ValueError(f"rotate = {degrees!r}: allowed values are "
+                         f"{', '.join(map(str, ROTATIONS))} (degrees clockwise)")
+    return cv2.rotate(image, code)
 
 
 def conform_frame(image: np.ndarray, name: str, *, max_side: int = FRAME_MAX_SIDE,

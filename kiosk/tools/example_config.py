@@ -36,7 +36,7 @@ def render() -> str:
             out.append(f"# {meta['doc']}")
             limits = []
             if meta.get("choices"):
-                limits.append("one of: " + ", ".join(meta["choices"]))
+                limits.append("one of: " + ", ".join(map(str, meta["choices"])))
             if meta.get("min") is not None or meta.get("max") is not None:
                 limits.append(f"range: {meta.get('min')} … {meta.get('max')}")
             if limits:

@@ -44,6 +44,11 @@ log = logging.getLogger(__name__)
 MODEL_FILE = "retinaface_mobilenet025.pt"
 # Input (width, height) of `detect_region` (see kiosk.vision.focus for the measurements).
 ROI_SIZE = (144, 192)
+# Width (px) a face needs at the network's input to be found reliably: 19 faces of
+# ../shared/data/faces scaled onto a 640x480 grey frame, detected at width 320, were
+# found 0/19 at 20 px, 3/19 at 24, 10/19 at 28, 13/19 at 32 and 14/19 at 40-48 px
+# (2026-12-02). A face narrower than `smallest_face_px` in the frame is not found.
+MIN_INPUT_FACE_PX = 32
 # BGR_MEAN as an OpenCV scalar: (B, G, R, unused), a float64 4-vector.
 _MEAN_SCALAR = np.array((*BGR_MEAN, 0.0))
 
@@ -125,6 +130,7 @@ class FaceDetector:
         self._forward = FrozenForward(self.model, self.device)
         self._mean_bgr = np.array([round(v) for v in BGR_MEAN], np.uint8)
         self._priors: dict[tuple[int, int], np.ndarray] = {}
+        self._sizes_told = False  # the smallest face found was logged (`detect`)
         log.info("face detector loaded from %s on %s (detect width %d)",
                  self.model_path, self.device, self.detect_width)
 
@@ -138,6 +144,15 @@ class FaceDetector:
             model_path = resource_path("models", MODEL_FILE, must_exist=False)
         return cls(model_path, device=select_device(vision.device),
                    detect_width=vision.detect_width, threshold=vision.detect_threshold)
+
+    def smallest_face_px(self, frame_width: int) -> int:
+        """About the narrowest face (frame pixels) found on frames `frame_width` px
+        wide: `MIN_INPUT_FACE_PX` at the detector's input, scaled up by the frame's
+        width over `detect_width` (64 px on 640-wide frames at width 320, 192 px on
+        1920-wide ones). A visitor farther away is not seen until a region step follows
+        them (`detect_region` looks at the tracked face at its own scale)."""
+        return math.ceil(MIN_INPUT_FACE_PX * max(frame_width, self.detect_width)
+                         / self.detect_width)
 
     def _input_size(self, height: int, width: int) -> tuple[int, int]:
         scale = self.detect_width / width
@@ -154,6 +169,15 @@ class FaceDetector:
         image = as_bgr(image_bgr)
         height, width = image.shape[:2]
         in_h, in_w = self._input_size(height, width)
+        if not self._sizes_told and height > 1 and width > 1:
+            self._sizes_told = True  # once: an evaluation over photos has many sizes
+            log.info("faces are looked for on %dx%d frames scaled to %dx%d "
+                     "([vision] detect_width %d): a face narrower than about %d px (%.0f %% "
+                     "of the frame's width) is not found; raise detect_width for visitors "
+                     "farther from the camera (a whole-frame search at twice the width "
+                     "costs about 4 times as much)", width, height, in_w, in_h, self.detect_width,
+                     self.smallest_face_px(width),
+                     100.0 * self.smallest_face_px(width) / width)
         interp = cv2.INTER_AREA if in_w < width else cv2.INTER_LINEAR
         resized = cv2.resize(image, (in_w, in_h), interpolation=interp)
         return self._faces(resized, (0.0, 0.0), (width, height))
@@ -245,4 +269,5 @@ class FaceDetector:
             example = torch.zeros((1, 3, *shape), device=self.device)
             self._forward.prepare(example.contiguous(memory_format=torch.channels_last))
         self.detect(blank)
+        self._sizes_told = False  # the camera's real frames tell their own size
         self.detect_region(blank, Box(0, 0, min(width, height), min(width, height)))

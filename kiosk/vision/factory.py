@@ -115,7 +115,8 @@ def pipeline_factory(settings: Settings, *, quiet: bool = False,
         if child is not None:
             child.wait(stop)  # what it did not save is traced below, as without it
             check()
-        detector.warmup(settings.camera.height, settings.camera.width, trace_cache=traces)
+        width, height = settings.camera.frame_size  # turned by [camera] rotate
+        detector.warmup(height, width, trace_cache=traces)
         check()
         classifier.warmup(traces)
         check()

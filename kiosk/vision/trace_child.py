@@ -131,7 +131,7 @@ def done_mark(settings: Settings) -> str:
     (the kiosk's version and program, the vision settings, the camera's size)."""
     h = hashlib.sha256()
     for part in (__version__, sys.executable, repr(settings.vision),
-                 f"{settings.camera.width}x{settings.camera.height}"):
+                 "{}x{}".format(*settings.camera.frame_size)):
         h.update(part.encode())
         h.update(b"\0")
     return f"{DONE_PREFIX}{h.hexdigest()[:20]}"
@@ -243,7 +243,8 @@ def build_traces(settings: Settings, folder: Path | None = None) -> int:
     configure_threads(settings.vision.threads)
     traces = TraceCache(folder or trace_folder(settings))
     detector = FaceDetector.from_settings(settings.vision)
-    detector.warmup(settings.camera.height, settings.camera.width, trace_cache=traces)
+    width, height = settings.camera.frame_size
+    detector.warmup(height, width, trace_cache=traces)
     classifier = EmotionEnsemble.from_settings(settings.vision)
     classifier.warmup(traces)
     return len(list(traces.folder.glob(f"*{SUFFIX}")))

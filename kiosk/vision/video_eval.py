@@ -57,6 +57,9 @@ stands for ``1 / fps`` seconds. Metrics (all times in seconds):
   (`VisionResult.reading_steady`: when the kiosk asks for the first page now);
   `steady_after_s` {p50, p95}: the wait from the first settled emotion to steady (the
   first page's added latency); `never_steady`: faces that left first (no page asked).
+* `uncovered_face_s`: face time of the timeline after the video's last frame (a
+  timeline longer than its video, or its `fps` not the video's): not scored by any
+  metric above; when it is not 0, a warning says so and `note` gives both lengths.
 """
 
 from __future__ import annotations
@@ -73,7 +76,7 @@ import cv2
 import numpy as np
 
 from kiosk.domain import Frame
-from kiosk.imaging import ImageError, conform_frame
+from kiosk.imaging import ImageError, conform_frame, rotate_frame
 from kiosk.vision.emotion_model import EMOTION_TO_FER
 from kiosk.vision.loaded_loop import LoadedLoop, shown_upto
 from kiosk.vision.mini_xception import FER_LABELS
@@ -129,10 +132,13 @@ def load_timeline(path: Path) -> Timeline:
     allowed = (*FER_LABELS, ABSENT)
     for i, raw in enumerate(data["segments"]):
         try:
+            if not isinstance(raw["label"], str):
+                raise TypeError
             seg = TimelineSegment(float(raw["start_s"]), float(raw["end_s"]),
-                                  str(raw["label"]).lower(), raw.get("image"))
+                                  raw["label"].lower(), raw.get("image"))
         except (KeyError, TypeError, ValueError):
-            raise ValueError(f"{path}: segment {i} needs start_s, end_s and label") from None
+            raise ValueError(f"{path}: segment {i} needs start_s, end_s (numbers) and "
+                             "label (text)") from None
         if seg.label not in allowed:
             raise ValueError(f"{path}: segment {i} label {seg.label!r} is not one of "
                              f"{', '.join(allowed)}")
@@ -145,9 +151,11 @@ def load_timeline(path: Path) -> Timeline:
     return Timeline(float(fps), tuple(segments))
 
 
-def read_frames(video: Path, fps: float) -> Iterator[Frame]:
-    """Frames of `video` stamped ``index / fps`` (the timeline's clock, not the wall's).
-    ValueError when the file cannot be opened or holds no frame."""
+def read_frames(video: Path, fps: float, rotate: int = 0) -> Iterator[Frame]:
+    """Frames of `video` stamped ``index / fps`` (the timeline's clock, not the wall's),
+    turned `rotate` degrees clockwise as the kiosk's capture turns them (`[camera]
+    rotate`). ValueError when the file cannot be opened or holds no frame."""
+    rotate_frame(np.zeros((1, 1, 3), np.uint8), rotate)  # a bad angle: before any work
     if not Path(video).is_file():
         raise ValueError(f"{video}: no such file")
     cap = cv2.VideoCapture(str(video))
@@ -167,6 +175,7 @@ def read_frames(video: Path, fps: float) -> Iterator[Frame]:
                 image = conform_frame(image, str(video))
             except ImageError as exc:
                 raise ValueError(str(exc)) from None
+            image = rotate_frame(image, rotate)
             yield Frame(image=image, seq=seq, timestamp=seq / fps, source=str(video))
             seq += 1
         if seq == 0:
@@ -473,10 +482,11 @@ def _visits(timeline: Timeline, by_seg: Sequence[Sequence[FrameRecord]],
 
 
 def evaluate_video(video: Path, timeline: Timeline, pipeline: VisionPipeline,
-                   load: LoadedLoop | None = None) -> dict[str, Any]:
+                   load: LoadedLoop | None = None, rotate: int = 0) -> dict[str, Any]:
     """Run `pipeline` over `video` at the timeline's clock and score it; with `load`,
-    as a loaded machine would (only the frames its slow loop takes)."""
-    frames = read_frames(video, timeline.fps)
+    as a loaded machine would (only the frames its slow loop takes); with `rotate`,
+    on frames turned that many degrees clockwise (a video from a sideways camera)."""
+    frames = read_frames(video, timeline.fps, rotate)
     processed = None
     if load is None:
         records = run_pipeline(pipeline, frames)
@@ -486,9 +496,25 @@ def evaluate_video(video: Path, timeline: Timeline, pipeline: VisionPipeline,
     if load is not None:
         result["load"] = {**load.describe(),
                           "processed_frames": processed}
+    if rotate:
+        result["rotate"] = rotate
     last_end = timeline.segments[-1].end_s
     video_s = len(records) / timeline.fps
+    uncovered = uncovered_face_s(timeline, video_s)
+    result["uncovered_face_s"] = round(uncovered, 3)
     if abs(video_s - last_end) > 2.0 / timeline.fps:
         result["note"] = (f"the video lasts {video_s:.2f} s but the timeline ends at "
                           f"{last_end:.2f} s")
+        if uncovered > 0:
+            log.warning("%s: the timeline's faces after %.2f s (%.1f s of face time) lie "
+                        "past the video's end and are not scored (face_s %.1f); check "
+                        "the timeline's fps (%g) and its segments against the video",
+                        video, video_s, uncovered, result["face_s"], timeline.fps)
     return result
+
+
+def uncovered_face_s(timeline: Timeline, video_s: float) -> float:
+    """Seconds of the timeline's face segments after `video_s` (the video's end): time
+    with no frame to score, left out of `face_s` and every metric."""
+    return sum(max(0.0, seg.end_s - max(seg.start_s, video_s))
+               for seg in timeline.segments if seg.face)

@@ -337,3 +337,26 @@ def test_a_loss_whose_reason_changes_keeps_its_start_and_reads_the_new_reason(
     assert capture.trouble_s() == pytest.approx(clock.now - lost_at)
     # the state callback told only the change of state; the message is read live
     assert [s for s, _ in states.history].count(LOST) == 1
+
+
+@pytest.mark.parametrize(("degrees", "k"), [(90, -1), (180, 2), (270, 1)])
+def test_a_sideways_camera_gives_upright_frames_of_the_turned_size(
+    clock, states, degrees: int, k: int
+) -> None:
+    """`[camera] rotate`: every frame is turned clockwise before anyone sees it (the
+    preview, the vision loop, Rekognition crops), and LIVE names the turned size."""
+    source_frame = numbered_frame(3, height=24, width=32)
+    settings = CameraSettings(rotate=degrees)
+    capture = Capture.from_settings(FakeSource([source_frame]), settings, clock=clock)
+    capture.on_state(states)
+    capture.step(), capture.step()
+    frame = newest(capture)
+    np.testing.assert_array_equal(frame.image, np.rot90(source_frame, k))  # k<0: clockwise
+    assert not frame.image.flags.writeable
+    size = "24x32" if degrees in (90, 270) else "32x24"
+    assert states.history[-1] == (LIVE, f"fake camera live ({size})")
+
+
+def test_an_unknown_rotation_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"rotate must be one of \(0, 90, 180, 270\)"):
+        Capture(FakeSource(), rotate=45)

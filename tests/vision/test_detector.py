@@ -207,3 +207,19 @@ def test_auto_threads_leave_a_core_for_the_gui(
         assert configure_threads(1) == 1 and torch.get_num_threads() == 1
     finally:
         torch.set_num_threads(before)
+
+
+def test_the_smallest_face_found_scales_with_the_frame_over_detect_width(
+        caplog: pytest.LogCaptureFixture) -> None:
+    # round 18: a 1920x1080 camera never saw a visitor whose face was 140 px wide, and
+    # nothing said that faces under about 190 px are not found at detect_width 320
+    det = FaceDetector(MODELS / MODEL_FILE, detect_width=320)
+    assert det.smallest_face_px(640) == 64
+    assert det.smallest_face_px(1920) == 192
+    assert FaceDetector(MODELS / MODEL_FILE, detect_width=640).smallest_face_px(1920) == 96
+    det.warmup(480, 640)  # a blank frame of the settings' size says nothing
+    with caplog.at_level("INFO", logger="kiosk.vision.detector"):
+        det.detect(np.zeros((1080, 1920, 3), np.uint8))
+        det.detect(np.zeros((1080, 1920, 3), np.uint8))
+    told = [r.getMessage() for r in caplog.records if "narrower than" in r.getMessage()]
+    assert len(told) == 1 and "1920x1080" in told[0] and "192 px" in told[0]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import cv2
 import numpy as np
 import pytest
 
@@ -22,6 +24,7 @@ from kiosk.vision.video_eval import (
     load_timeline,
     read_frames,
     score,
+    uncovered_face_s,
 )
 
 FPS = 10.0
@@ -88,6 +91,19 @@ def test_load_timeline_rejects_bad_files_with_the_reason(tmp_path: Path) -> None
         load_timeline(path)
     with pytest.raises(ValueError, match="cannot read"):
         load_timeline(tmp_path / "missing.json")
+    # a null label was reported as "label 'none' is not one of …" (black box, round 18)
+    path.write_text(json.dumps({"fps": 15, "segments": [
+        {"start_s": 0, "end_s": 1, "label": None}]}))
+    with pytest.raises(ValueError, match=r"segment 0 needs .*label \(text\)"):
+        load_timeline(path)
+
+
+def test_face_time_past_the_videos_end_is_counted_and_named() -> None:
+    tl = timeline((0.0, 1.0, "absent"), (1.0, 4.0, "happy"), (4.0, 6.0, "absent"),
+                  (6.0, 10.0, "sad"))
+    assert uncovered_face_s(tl, 10.0) == 0.0
+    assert uncovered_face_s(tl, 2.5) == pytest.approx(1.5 + 4.0)
+    assert uncovered_face_s(tl, 5.0) == pytest.approx(4.0)  # an absence is no face time
 
 
 def test_parse_script_pins_images_and_rejects_nonsense() -> None:
@@ -140,6 +156,28 @@ def test_evaluate_video_runs_the_pipeline_on_the_video_clock(
     # The grace runs from the last frame with the face (0.1 s before the absence).
     assert out["visit_end_s"]["p50"] == pytest.approx(2.9)
     assert out["false_visits"] == 0 and "note" not in out
+    assert out["uncovered_face_s"] == 0.0
+
+
+@pytest.mark.faces
+def test_a_timeline_longer_than_its_video_warns_with_the_face_time_left_out(
+    tmp_path: Path, faces_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # round 18: 16 s of faces past a 24 s video were dropped with rc 0 and no warning
+    script = [Segment(None, 0.5), Segment("happy", 1.0)]
+    video = write_face_video(tmp_path / "v.avi", faces_dir, script, fps=10,
+                             timeline=tmp_path / "v.json")
+    data = json.loads((tmp_path / "v.json").read_text())
+    data["segments"].append({"start_s": 1.5, "end_s": 5.5, "label": "sad"})
+    (tmp_path / "long.json").write_text(json.dumps(data))
+    pipeline = VisionPipeline(BoxDetector(), MeanClassifier(), VisionSettings())
+    with caplog.at_level("WARNING", logger="kiosk.vision.video_eval"):
+        out = evaluate_video(video, load_timeline(tmp_path / "long.json"), pipeline)
+    assert out["uncovered_face_s"] == pytest.approx(4.0)
+    assert out["face_s"] == pytest.approx(1.0)
+    assert "timeline ends at 5.50 s" in out["note"]
+    assert any("4.0 s of face time" in r.getMessage() and "not scored" in r.getMessage()
+               for r in caplog.records)
 
 
 @pytest.mark.faces
@@ -260,3 +298,73 @@ def test_a_segment_that_never_settles_is_left_out_of_settle_s_settled_only() -> 
     assert out["unsettled_segments"] == 1
     assert out["settle_s"]["p95"] == pytest.approx(1.9)  # 0.0 and the sad one's 2 s
     assert out["settle_s_settled"] == {"p50": 0.0, "p95": 0.0}
+
+
+class UprightBoxDetector(BoxDetector):
+    """Like a detector trained on upright faces: finds nothing in a sideways frame."""
+
+    def detect(self, image_bgr: np.ndarray) -> list[Face]:
+        height, width = image_bgr.shape[:2]
+        return super().detect(image_bgr) if width > height else []
+
+
+def turned_copy(video: Path, out: Path, code: int, fps: float = FPS) -> Path:
+    """`video` as a camera mounted sideways would have filmed it (`cv2.rotate` code)."""
+    frames = [cv2.rotate(f.image, code) for f in read_frames(video, fps)]
+    height, width = frames[0].shape[:2]
+    writer = cv2.VideoWriter(str(out), cv2.VideoWriter.fourcc(*"MJPG"), fps, (width, height))
+    for image in frames:
+        writer.write(image)
+    writer.release()
+    return out
+
+
+@pytest.mark.faces
+def test_a_video_from_a_sideways_camera_scores_like_the_upright_one_when_turned_back(
+    tmp_path: Path, faces_dir: Path
+) -> None:
+    """`[camera] rotate` / `--rotate` (tester round 18: a portrait-mounted camera gave
+    on_screen_accuracy 0.145 instead of 0.795, with false visits and switches)."""
+    script = [Segment(None, 0.5), Segment("happy", 1.0), Segment(None, 3.5)]
+    plain = write_face_video(tmp_path / "v.avi", faces_dir, script, fps=10,
+                             timeline=tmp_path / "v.json")
+    sideways = turned_copy(plain, tmp_path / "rot90.avi", cv2.ROTATE_90_CLOCKWISE)
+    tl = load_timeline(tmp_path / "v.json")
+    settings = VisionSettings(visit_grace_s=3.0)
+
+    def run(video: Path, rotate: int = 0) -> dict[str, Any]:
+        pipeline = VisionPipeline(UprightBoxDetector(), MeanClassifier(), settings)
+        return evaluate_video(video, tl, pipeline, rotate=rotate)
+
+    upright = run(plain)
+    assert upright["on_screen_accuracy"] > 0.5 and upright["visit_start_s"]["p50"] == 0.0
+    assert run(sideways)["on_screen_accuracy"] == 0.0  # no face found sideways
+    turned = run(sideways, rotate=270)  # turned 270° clockwise = back upright
+    assert turned.pop("rotate") == 270
+    assert turned == upright
+    assert [f.image.shape for f in read_frames(sideways, FPS, rotate=270)][:1] == [(480, 640, 3)]
+    with pytest.raises(ValueError, match="allowed values are 0, 90, 180, 270"):
+        next(read_frames(sideways, FPS, rotate=45))
+
+
+@pytest.mark.faces
+@pytest.mark.slow
+def test_eval_video_turns_frames_by_the_settings_or_the_flag(
+    tmp_path: Path, faces_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    photo = "images/Michael_Sheehan_0001.jpg"  # a clear smile
+    write_face_video(tmp_path / "v.avi", faces_dir, [Segment("happy", 1.0, photo)], fps=10,
+                     timeline=tmp_path / "v.json")
+    turned_copy(tmp_path / "v.avi", tmp_path / "upside.avi", cv2.ROTATE_180)
+    config = tmp_path / "kiosk.toml"
+    config.write_text("[camera]\nrotate = 180\n", encoding="utf-8")
+    args = ["eval-video", str(tmp_path / "upside.avi"), str(tmp_path / "v.json")]
+    assert admin_main(["--config", str(config), *args]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["rotate"] == 180 and out["on_screen_accuracy"] >= 0.8
+    assert admin_main([*args, "--rotate", "180"]) == 0
+    assert json.loads(capsys.readouterr().out)["on_screen_accuracy"] >= 0.8
+    with pytest.raises(SystemExit) as exit_info:
+        admin_main([*args, "--rotate", "45"])
+    assert exit_info.value.code == 2
+    assert "--rotate: invalid choice: 45" in capsys.readouterr().err
