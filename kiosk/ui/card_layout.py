@@ -25,6 +25,7 @@ from kiosk.ui import theme
 
 HORIZONTAL = 1.55  # a card wider than this × its height has its Like beside the image
 IMAGE_SHARE = 0.62  # of a horizontal card's inner width
+HORIZONTAL_IMAGE_ASPECT = 1.3  # at most this wide over tall, beside the Like
 MAX_IMAGE_ASPECT = 3.0
 MIN_IMAGE_DP = 96.0  # two touch targets: a picture a shopper can make out at arm's length
 MAX_CARDS = 25  # `[recommend] page_size` allows 1-25
@@ -45,7 +46,8 @@ def card_parts(width: int, height: int, m: theme.Metrics) -> tuple[QRectF, QRect
     pad = card_pad(m)
     inner_w, inner_h = width - 2 * pad, height - 2 * pad
     if width > height * HORIZONTAL:
-        image = QRectF(pad, pad, inner_w * IMAGE_SHARE, inner_h)
+        image = QRectF(pad, pad, min(inner_w * IMAGE_SHARE, inner_h * HORIZONTAL_IMAGE_ASPECT),
+                       inner_h)
         h = max(m.min_touch, min(m.big_button_h, inner_h))
         left = int(image.right()) + pad
         return image, QRect(left, (height - h) // 2, width - left - pad, h)

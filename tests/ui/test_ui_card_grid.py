@@ -107,6 +107,18 @@ def test_the_usual_arrangement_stays_when_it_is_usable() -> None:
     assert card_layout.usable(most.card_width, most.card_height, small)
 
 
+def test_a_card_with_its_like_beside_the_image_shows_most_of_a_square_picture() -> None:
+    # round 19: at 1080x1920 the three cards' images were 602x312 boxes, so half of each
+    # (square) catalog picture was cut off: the rocket's nose, the tree tops
+    portrait = theme.metrics_for(1080, 1920)
+    column = card_layout.choose_grid(3, 1000, 1095, portrait, portrait=True)
+    assert column is not None
+    image, like = card_layout.card_parts(column.card_width, column.card_height, portrait)
+    assert image.width() <= card_layout.HORIZONTAL_IMAGE_ASPECT * image.height() + 0.5
+    assert image.height() / image.width() >= 0.75  # of a square picture, 3/4 shows
+    assert like.left() > image.right() and like.width() >= portrait.min_touch
+
+
 def test_an_overflow_found_by_the_controller_and_the_grid_is_said_once(
     make_window: Any, caplog: pytest.LogCaptureFixture,
 ) -> None:
