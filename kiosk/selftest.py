@@ -418,4 +418,36 @@ def check_camera(settings: Settings, timeout_s: float) -> Check:
     if frame is None or (state is not CameraState.LIVE and state is not CameraState.OPENING):
         reason = message or f"no frame from camera source {settings.camera.source!r}"
         return Check("camera", "FAIL", f"{reason} — the kiosk still runs, with the mood picker")
-    return Check("camera", "PASS", f"{source.name}: {frame.width}x{frame.height} frame received")
+    received = f"{source.name}: {frame.width}x{frame.height} frame received"
+    light = light_verdict(frame.image)
+    if light:
+        return Check("camera", "WARN", f"{received}, but {light}")
+    return Check("camera", "PASS", received)
+
+
+DARK_FRAME = 50.0
+BRIGHT_FRAME = 230.0
+
+
+def light_verdict(image: Any) -> str:
+    """"" for a camera frame in usable light, else what is wrong and what to do. By
+    the frame's mean luminance (0-255): under `DARK_FRAME` (50) or over `BRIGHT_FRAME`
+    (230). The tester's videos (round 18, `eval-video` on_screen_accuracy before
+    2026-12-02): frame mean 17, 28, 47 read 0.0, 0.03, 0.40, and 249 (over-exposed)
+    0.55 / 0.29, against 0.80 at 161 and 0.49 / 0.79 at 63 (dim but usable)."""
+    import cv2
+    import numpy as np
+
+    array = np.asarray(image)
+    if array.size == 0:
+        return ""
+    gray = cv2.cvtColor(array, cv2.COLOR_BGR2GRAY) if array.ndim == 3 else array
+    mean = float(gray.mean())
+    if mean < DARK_FRAME:
+        return (f"the picture is very dark (mean luminance {mean:.0f}/255): faces may not "
+                "be read; light the visitor's side, or raise the camera's exposure or gain")
+    if mean > BRIGHT_FRAME:
+        return (f"the picture is very bright (mean luminance {mean:.0f}/255): faces may "
+                "not be read; lower the camera's exposure, or keep bright light off the "
+                "lens")
+    return ""

@@ -199,8 +199,9 @@ class FakeView(View):
     def show_like_confirmed(self, item_id: str) -> None:
         self._record("show_like_confirmed", item_id)
 
-    def show_like_failed(self, item_id: str, message: str, lasting: bool = False) -> None:
-        self._record("show_like_failed", item_id, message, lasting)
+    def show_like_failed(self, item_id: str, message: str, lasting: bool = False,
+                         on_screen: bool = True) -> None:
+        self._record("show_like_failed", item_id, message, lasting, on_screen)
 
     def clear_visitor_notice(self) -> None:
         self._record("clear_visitor_notice")
@@ -484,7 +485,7 @@ def test_a_like_that_no_retry_can_save_is_reported_as_lasting(
     item = view.last("show_page")[0].item_ids[0]
     backend.fail_like = error
     controller.on_like(item)
-    assert view.last("show_like_failed") == (item, str(error), True)
+    assert view.last("show_like_failed") == (item, str(error), True, True)
 
 
 def test_a_like_answer_after_its_visit_ended_is_not_shown_to_the_next_person(

@@ -165,6 +165,8 @@ def test_a_camera_device_that_is_there_is_waited_for(
 ) -> None:
     """A node that exists may be a camera slow to give its first frame: the check does
     start a capture for it (here a fake, answering at once)."""
+    import numpy as np
+
     from kiosk.camera import Capture, DeviceSource, FakeSource
 
     monkeypatch.setattr(DeviceSource, "node", lambda self: tmp_path)  # "it exists"
@@ -173,7 +175,9 @@ def test_a_camera_device_that_is_there_is_waited_for(
 
     def fake_capture(source: object, settings: object, **kwargs: object) -> Capture:
         started.append(source)
-        return real(FakeSource(), settings)  # type: ignore[arg-type]
+        # a normally lit picture (the default numbered frames are dark: a WARN now)
+        lit = np.full((24, 32, 3), 128, np.uint8)
+        return real(FakeSource([lit]), settings)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Capture, "from_settings", fake_capture)
     check = check_camera(load_settings(env={}, overrides={"camera.source": "7"}), timeout_s=30)
@@ -224,3 +228,29 @@ def test_the_catalog_check_names_the_same_image_in_two_mood_folders(
             "emotions/happy/cmyk.jpg); remove the copy unless it is meant to be there"
             ) in check.detail
     assert len(decoded) == 10  # ten files, each decoded once
+
+
+@pytest.mark.parametrize(("level", "status", "words"), [
+    (17, "WARN", "very dark (mean luminance 17/255)"),
+    (120, "PASS", "frame received"),
+    (249, "WARN", "very bright (mean luminance 249/255)"),
+])
+def test_the_camera_check_warns_about_a_very_dark_or_bright_picture(
+        tmp_path: Path, level: int, status: str, words: str) -> None:
+    """Round 18: a camera whose picture was dark (mean 17/255) passed the self-test,
+    and its visitors' faces were never read. The check names the light and what to do."""
+    import cv2
+    import numpy as np
+
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    image = np.full((120, 160, 3), level, np.int16)
+    image[::2] += 2  # a faint pattern: a picture, of the mean `level`
+    image[1::2] -= 2
+    image = image.astype(np.uint8)
+    assert cv2.imwrite(str(folder / "frame.png"), image)
+    check = check_camera(load_settings(env={}, overrides={"camera.source": str(folder)}),
+                         timeout_s=30)
+    assert check.status == status and words in check.detail, check.detail
+    if status == "WARN":
+        assert "exposure" in check.detail and "frame received" in check.detail

@@ -152,7 +152,9 @@ class VisionSettings:
         40, "Faces smaller than this (side, in frame pixels) are 'uncertain'.", min=8, max=2000
     )
     min_sharpness: float = setting(
-        15.0, "Variance of the Laplacian below which a face crop is too blurred.", min=0, max=10000
+        15.0, "Variance of the Laplacian of the face crop, scaled to a normal face's "
+        "contrast (so a dark picture does not lower it), below which the face is too "
+        "blurred.", min=0, max=10000
     )
     min_confidence: float = setting(
         0.45, "Local emotion confidence below which the reading is uncertain "

@@ -95,7 +95,12 @@ class VisitView(Protocol):
         was there already): a short notice tells the visitor, so Next is never a dead
         button."""
     def show_like_confirmed(self, item_id: str) -> None: ...
-    def show_like_failed(self, item_id: str, message: str, lasting: bool = False) -> None: ...
+    def show_like_failed(self, item_id: str, message: str, lasting: bool = False,
+                         on_screen: bool = True) -> None:
+        """A like was not saved (`message`: why, for the log). `lasting`: a retry would
+        fail too (a full disk, a read-only queue). `on_screen` False: its page was
+        replaced while it was Saving…, so the notice names an earlier page, not a card
+        on screen."""
     def set_moods_with_images(self, moods: frozenset[Emotion]) -> None:
         """The moods the catalog has images for: the mood picker offers only these
         (all of them while none has: its pages then say they could not be shown)."""

@@ -147,8 +147,11 @@ LIKE_SAVE_WAIT_S = LOCK_WAIT_S + 5.0
 """Seconds from a Like tap the idle timeout waits for that like's answer: the event
 queue retries a locked like until `LOCK_WAIT_S` after its own tap (the tap is passed
 with the write), however long it waited behind another like or an impression on the
-events worker, and no try's wait for the lock runs past that, so an answer comes
-within this unless the events worker is stuck. (Before, each write got its own
+events worker (an impression waits for the lock at most `SPOOL_LOCK_WAIT_S`, 2 s, and
+none once the queue was found locked, then goes to the spool), and no try's wait for
+the lock runs past that, so an answer comes within this unless the events worker is
+stuck. (Before 2026-12-02 round 19, an impression retried for 20 s of its own ahead of
+a like: answered 27-37 s after its tap.) (Before, each write got its own
 `LOCK_WAIT_S` from when it began: a second like during one lock was answered up to
 ~40 s after its tap, after its visit had ended, and its failure went to the log only.)"""
 ATTRACT_PREFETCH_S = 5.0
@@ -950,7 +953,8 @@ class VisitController(QObject):
     def _on_like_failed(self, visit_id: str, item_id: str, exc: BaseException) -> None:
         """The like was not saved: its visitor is told ("try again", or "Likes can't be
         saved right now" when a retry cannot help: a full disk, a read-only queue, a queue
-        that did not open at start); once their visit
+        that did not open at start; "A like on an earlier page…" when its card is no
+        longer on screen); once their visit
         has ended (a newcomer, the attract screen) nobody is: the notice belongs to the
         visitor who tapped, and the failure is in the log."""
         if visit_id != self.visit_id:
@@ -961,12 +965,17 @@ class VisitController(QObject):
             return
         self._like_answered(item_id)
         self._liked.discard(item_id)
-        log.error("like of %s was not saved (the visitor is told and may tap it again): "
-                  "%s", item_id, exc)
+        # its page may have been replaced meanwhile (Next while it was Saving…): then the
+        # notice names an earlier page, never a card on screen (black box 2026-12-02: "not
+        # saved" shown beside the only card Saving…, a later like that was then saved)
+        on_screen = self.page is not None and item_id in self.page.item_ids
+        log.error("like of %s was not saved (the visitor is told%s): %s", item_id,
+                  " and may tap it again" if on_screen else ", its page is no longer shown",
+                  exc)
         # a full disk, a read-only queue or one that never opened fails every retry: the
         # visitor is not asked to
         self.view.show_like_failed(item_id, str(exc), isinstance(
-            exc, DiskFullError | QueueReadOnlyError | QueueNotOpenError))
+            exc, DiskFullError | QueueReadOnlyError | QueueNotOpenError), on_screen)
 
     def _check_catalog(self) -> None:
         """Ask the back end whether the catalog folder came back (one check at a time)."""

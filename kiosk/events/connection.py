@@ -323,7 +323,8 @@ class QueueConnection:
         events worker (`record_like(..., tap_monotonic=...)`): each try waits for the
         lock only until then and none begins after it. One try is always made (without
         waiting when the deadline has passed), so a lock let go meanwhile still saves it."""
-        end = self._clock() + self.lock_wait_s if deadline is None else deadline
+        began = self._clock()
+        end = began + self.lock_wait_s if deadline is None else deadline
         tries = 0
         recovered = False
         while True:
@@ -337,14 +338,12 @@ class QueueConnection:
                 left = end - self._clock()
                 if left <= 0 or self._closing.is_set():
                     log.error("%s: could not %s: still locked after %d tries in "
-                              "%.0f s%s", self.name, what, tries, self.lock_wait_s,
-                              "" if deadline is None else " from its tap")
+                              "%.1f s", self.name, what, tries, self._clock() - began)
                     self._locked = str(exc)
                     raise
                 if tries == 1:
                     log.warning("%s %s is locked by another program; retrying to %s for "
-                                "up to %.0f s", self.name, self.path, what,
-                                self.lock_wait_s if deadline is None else left)
+                                "up to %.1f s", self.name, self.path, what, left)
                 backoff = min(0.05 * 2 ** tries, 0.5)
                 self._pause(backoff if deadline is None else min(backoff, left))
             except CorruptQueueError as exc:

@@ -32,11 +32,13 @@ Faults:
   keeps working: acks, dead letters and failed tries are kept in memory for this run,
   so nothing is offered twice; the next start with a writable folder sends what this
   run sent again (same event ids);
-- `record(..., spool=True)` (impressions, PutItems of an approved image): when the
-  lock outlasts the retries, the record is appended (fsync'd) to `<queue>.spool`
-  instead, and queued from there at the next open or the next successful write, so
-  nothing accepted is dropped. Likes are not spooled: a like that cannot be saved is
-  refused visibly.
+- `record(..., spool=True)` (impressions, PutItems of an approved image): nobody
+  waits on these, so they wait for the lock at most `SPOOL_LOCK_WAIT_S` (2 s; one try
+  without waiting while the last write found the queue locked), then the record is
+  appended (fsync'd) to `<queue>.spool` instead, and queued from there at the next open
+  or the next successful write, so nothing accepted is dropped, and a like queued
+  behind an impression on the events thread keeps its own bound. Likes are not
+  spooled: a like that cannot be saved is refused visibly.
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ from kiosk.events.records import (
     like_record,
     user_record,
 )
+from kiosk.events.rows import SPOOL_LOCK_WAIT_S
 
 log = logging.getLogger(__name__)
 
@@ -170,9 +171,15 @@ class RecordingMixin(EvictionMixin):
         queued, nor a spooled record): a caller's bookkeeping of what it queued (the
         fleet's ledger), committed with the row or not at all. `deadline` (the queue's
         clock): retries under a lock end then instead of `lock_wait_s` from now (a like,
-        bounded from its tap; see `_retrying`)."""
+        bounded from its tap; see `_retrying`). A record with `spool` and no `deadline`
+        waits for the lock at most `SPOOL_LOCK_WAIT_S`, and not at all (one try) while
+        the last write found the queue locked: nobody waits on it, and a like queued
+        behind it on the same thread must be answered within its own bound."""
         if self.read_only:
             raise QueueReadOnlyError(self.read_only)
+        if spool and deadline is None:
+            deadline = self._clock() + (
+                0.0 if self._locked else min(SPOOL_LOCK_WAIT_S, self.lock_wait_s))
         body = json.dumps(record.body, separators=(",", ":"), ensure_ascii=False)
 
         def insert() -> tuple[int, bool]:
@@ -194,7 +201,8 @@ class RecordingMixin(EvictionMixin):
                 return int(row[0]), False
 
         try:
-            row_id, inserted = self._retrying(f"save a {record.kind.value}", insert, deadline)
+            row_id, inserted = self._retrying(f"save {_a(record.kind.value)}", insert,
+                                              deadline)
         except QueueBusyError as exc:
             if not spool:
                 raise
@@ -215,3 +223,8 @@ class RecordingMixin(EvictionMixin):
         if not _from_spool and self.spool_path.exists():
             self._ingest_spool(deadline)
         return row_id
+
+
+def _a(noun: str) -> str:
+    """'an impression', 'an event', 'a user' (log lines)."""
+    return f"{'an' if noun[:1] in 'aeio' else 'a'} {noun}"

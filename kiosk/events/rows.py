@@ -20,6 +20,10 @@ MB = 1024 * 1024
 
 
 LOCK_WAIT_S = 20.0  # default bound on retrying a write while another process holds the lock
+# a spooled write's (impression, approved image's PutItems) bound: nobody waits on it, and
+# it must not hold its thread (the events worker, a like queued behind it) for LOCK_WAIT_S;
+# what the lock keeps out goes to the spool (durable, queued later)
+SPOOL_LOCK_WAIT_S = 2.0
 
 
 WAL_LIMIT_BYTES = 4 * MB

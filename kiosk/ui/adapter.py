@@ -125,8 +125,9 @@ class ViewAdapter:
     def show_like_confirmed(self, item_id: str) -> None:
         self.window.show_like_confirmed(item_id)
 
-    def show_like_failed(self, item_id: str, message: str, lasting: bool = False) -> None:
-        self.window.show_like_failed(item_id, message, lasting)
+    def show_like_failed(self, item_id: str, message: str, lasting: bool = False,
+                         on_screen: bool = True) -> None:
+        self.window.show_like_failed(item_id, message, lasting, on_screen)
 
     def clear_visitor_notice(self) -> None:
         self.window.clear_visitor_notice()

@@ -99,7 +99,8 @@ class MainWindow(QWidget):
         set_privacy(text_flags: Mapping[str, bool])   # cloud_fallback, identity
         show_attract(images: Sequence[QImage]);  wake();  drop_attract()
         set_status(status: Mapping[str, Any])      # see kiosk.ui.admin_panel
-        show_like_confirmed(item_id: str);  show_like_failed(item_id: str, message: str)
+        show_like_confirmed(item_id: str)
+        show_like_failed(item_id: str, message: str, lasting: bool, on_screen: bool)
         show_message(text: str)
         show_operator_result(text: str, failed: bool)   # an admin action's outcome
 
@@ -407,16 +408,22 @@ class MainWindow(QWidget):
     def show_like_confirmed(self, item_id: str) -> None:
         self.main.set_like_state(item_id, "confirmed")
 
-    def show_like_failed(self, item_id: str, message: str, lasting: bool = False) -> None:
+    def show_like_failed(self, item_id: str, message: str, lasting: bool = False,
+                         on_screen: bool = True) -> None:
         """`message` is the technical reason (log, admin panel) unless it is a
         `notices.VisitorText`; the visitor reads a short translated sentence, for
         `LIKE_NOTICE_MS`: "try again", or, when the cause lasts (`lasting`: a full disk,
-        a read-only queue) and a retry would fail too, to tell a member of staff."""
-        self.main.set_like_state(item_id, "idle")
+        a read-only queue) and a retry would fail too, to tell a member of staff. A like
+        whose card is no longer on screen (`on_screen` False: its page was replaced while
+        it was Saving…) is told as "A like on an earlier page could not be saved.", so no
+        card on screen (another like still Saving…) reads as the one that failed."""
+        if on_screen:
+            self.main.set_like_state(item_id, "idle")
         if isinstance(message, notices.VisitorText):
             self.show_notice(message, LIKE_NOTICE_MS)
             return
-        told = notices.likes_unavailable() if lasting else notices.like_not_saved()
+        told = (notices.likes_unavailable() if lasting else notices.like_not_saved()
+                if on_screen else notices.earlier_like_not_saved())
         if message:
             log.warning("like of %s not saved (%s); the visitor was told %r", item_id, message,
                         str(told))

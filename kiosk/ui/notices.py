@@ -29,6 +29,12 @@ def like_not_saved() -> VisitorText:
     return VisitorText(translate("Notices", "Your like could not be saved. Please try again."))
 
 
+def earlier_like_not_saved() -> VisitorText:
+    """A like whose page was replaced while it was being saved (Next during a lock):
+    its card is gone, so the notice must not read as about a card on screen."""
+    return VisitorText(translate("Notices", "A like on an earlier page could not be saved."))
+
+
 def likes_unavailable() -> VisitorText:
     """A like failed for a cause that a retry cannot fix (the disk is full, the queue
     read-only): no "try again", which would fail every time. It asks the visitor to

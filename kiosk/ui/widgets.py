@@ -291,6 +291,7 @@ class SegmentedControl(QWidget):
         self._group = QButtonGroup(self)
         self._group.setExclusive(True)
         self._buttons: dict[str, TouchButton] = {}
+        self._current: str | None = None  # the segment shown as chosen
         self._accent = QColor(theme.NEUTRAL_ACCENT)
         self._metrics = theme.Metrics()
         self._layout = QHBoxLayout(self)
@@ -320,6 +321,7 @@ class SegmentedControl(QWidget):
         """Show `key` as current without emitting `selected`."""
         if key in self._buttons:
             self._buttons[key].setChecked(True)
+            self._current = key
 
     def set_accent(self, color: QColor) -> None:
         self._accent = QColor(color)
@@ -334,6 +336,13 @@ class SegmentedControl(QWidget):
         self.updateGeometry()
 
     def _on_clicked(self, key: str) -> None:
+        # A checked button of an exclusive group stays checked when tapped: only a
+        # segment that was not current before the tap is a choice (a tap on the
+        # current one reloaded the page, and the visitor lost the images they were
+        # looking at: black box, round 19).
+        if key == self._current:
+            return
+        self._current = key
         self.selected.emit(key)
 
     def paintEvent(self, event: QPaintEvent) -> None:

@@ -64,10 +64,11 @@ from kiosk.vision.appearance import (
 from kiosk.vision.errors import VisionError
 from kiosk.vision.face_identity import Describer, Look, judge
 from kiosk.vision.focus import FocusSchedule, RegionDetector, find_faces
-from kiosk.vision.quality import QualityGate
+from kiosk.vision.quality import FaceQuality, QualityGate
 from kiosk.vision.rekognition import RekognitionResult, encode_face_crop
 from kiosk.vision.smoothing import TrackSmoothers
 from kiosk.vision.tracking import IouTracker, Track
+from kiosk.vision.unread import UnreadLog, describe
 from kiosk.vision.visits import VisitTracker
 
 log = logging.getLogger(__name__)
@@ -211,6 +212,8 @@ class VisionPipeline:
         self._regions = detector if isinstance(detector, RegionDetector) else None
         self._focus = FocusSchedule(self.settings.scan_every if self._regions else 1)
         self._quality = QualityGate(self.settings.min_face_px, self.settings.min_sharpness)
+        self._face_quality: FaceQuality | None = None  # the primary's, at its last reading
+        self._unread = UnreadLog()  # says once per visit why a face in view is not read
         self._smoothers = TrackSmoothers(
             self.settings.smoothing_s, self.settings.hysteresis,
             hold_s=self.settings.hold_s, max_dt_s=self.settings.max_reading_s,
@@ -327,6 +330,10 @@ class VisionPipeline:
                 self._uncertain_since = None
             elif self._uncertain_since is None:
                 self._uncertain_since = ts
+            self._unread.update(ts, reason and describe(
+                reason, self._face_quality, raw, self.settings))
+        elif not visible:
+            self._unread.lost()
         self._maybe_ask_fallback(frame, primary if visible else None, bool(reason))
 
         alive = {t.id for t in tracks}
@@ -411,6 +418,7 @@ class VisionPipeline:
 
     def _clear_visit_state(self) -> None:
         self._smoothers.clear()
+        self._unread.reset()
         self._primary_id = None
         self._renamed = {}
         self._uncertain_since = None
@@ -576,7 +584,7 @@ class VisionPipeline:
         return "unsure"
 
     def _classify(self, frame: Frame, primary: Track) -> tuple[EmotionReading | None, str]:
-        quality = self._quality.check(frame.image, primary.box)
+        quality = self._face_quality = self._quality.check(frame.image, primary.box)
         if not quality.ok:
             return None, quality.reason
         raw = self._classifier.classify(frame.image, primary.box)

@@ -1415,27 +1415,32 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
         <translation>좋아요를 저장하지 못했어요. 다시 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="37"/>
+        <location filename="../../kiosk/ui/notices.py" line="35"/>
+        <source>A like on an earlier page could not be saved.</source>
+        <translation>이전 페이지의 좋아요를 저장하지 못했어요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="43"/>
         <source>Likes can&apos;t be saved right now. Please tell a member of staff.</source>
         <translation>지금은 좋아요를 저장할 수 없어요. 직원에게 알려 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="44"/>
+        <location filename="../../kiosk/ui/notices.py" line="50"/>
         <source>No new images could be shown just now. Please try again in a moment.</source>
         <translation>지금은 새 이미지를 보여 드리지 못했어요. 잠시 후 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="49"/>
+        <location filename="../../kiosk/ui/notices.py" line="55"/>
         <source>Something went wrong. Please try again.</source>
         <translation>잠시 문제가 생겼어요. 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="54"/>
+        <location filename="../../kiosk/ui/notices.py" line="60"/>
         <source>No camera here: you choose your mood.</source>
         <translation>이 키오스크에는 카메라가 없어요: 기분을 직접 골라 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="59"/>
+        <location filename="../../kiosk/ui/notices.py" line="65"/>
         <source>The camera is taking a break. You can pick your mood instead.</source>
         <translation>카메라가 잠시 쉬고 있어요. 대신 지금 기분을 골라 주세요.</translation>
     </message>

@@ -139,6 +139,11 @@ def test_mode_toggle_emits_and_locks_until_ready(window: MainWindow, qtbot: QtBo
     with qtbot.waitSignal(window.mode_requested, timeout=1000) as blocker:
         qtbot.mouseClick(window.main.mode_toggle.button("emotion"), Qt.MouseButton.LeftButton)
     assert blocker.args == ["emotion"]
+    # a tap on the segment already chosen keeps the page (it reloaded it, like Next:
+    # the visitor lost the images they were looking at; black box, round 19)
+    seen.clear()
+    qtbot.mouseClick(window.main.mode_toggle.button("emotion"), Qt.MouseButton.LeftButton)
+    assert seen == [] and window.main.mode_toggle.current() == "emotion"
 
     page, images = make_page(3, mode=RecommendMode.PERSONALIZED)
     window.show_page(page, images)

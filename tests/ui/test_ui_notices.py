@@ -121,6 +121,37 @@ def test_a_failed_like_shows_a_sentence_and_keeps_the_detail_for_the_operator(
     assert other.startswith("마지막 문제: " if language == "ko" else "Last problem: ")
 
 
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_a_failed_like_whose_page_was_replaced_names_an_earlier_page(
+    make_window: Any, language: str, request: pytest.FixtureRequest,
+) -> None:
+    """Black box, round 19: a like Saving… under a lock, Next, a like on the new page
+    (Saving…); the first failed and "Your like could not be saved. Please try again."
+    showed beside the only card Saving…, the second like's, which was then saved. A like
+    whose card left with its page (`on_screen` False) is told as one on an earlier page,
+    and no card on screen changes (old code: no such case, the on-screen wording)."""
+    if language == "ko":
+        request.getfixturevalue("korean")
+    win = make_window()
+    win.wake()
+    win.show_page(*make_page(3, Emotion.HAPPY))
+    QCoreApplication.processEvents()
+    saving = win.main.grid.cards()[0]
+    saving.set_like_state("pending")
+    win.show_like_failed("emotions/happy/left-with-its-page.jpg", DB_DETAIL, False, False)
+    assert win.toast.isVisible()
+    assert win.toast.text() == ("이전 페이지의 좋아요를 저장하지 못했어요." if language == "ko"
+                                else "A like on an earlier page could not be saved.")
+    assert saving.like_state() == "pending"  # still Saving…: not implied
+    # the same image on the new page (a new mood ranks afresh): its card is not reset
+    win.show_like_failed(saving.item_id, DB_DETAIL, False, False)
+    assert saving.like_state() == "pending"
+    assert win.toast.text() == str(notices.earlier_like_not_saved())
+    # a full disk still says so, wherever the card is
+    win.show_like_failed("emotions/happy/left-with-its-page.jpg", DB_DETAIL, True, False)
+    assert win.toast.text() == str(notices.likes_unavailable())
+
+
 def test_raw_messages_are_replaced_on_visitor_screens_only(make_window: Any) -> None:
     win = make_window()
     for screen in ("attract", "main", "mood"):

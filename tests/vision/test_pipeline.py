@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
@@ -394,3 +395,29 @@ def test_a_fresh_faces_reading_is_steady_once_its_first_readings_are_in(rig: Rig
     results = [rig.step(boxes=[CENTRE]) for _ in range(FIRST_READINGS)]
     assert all(r.reading is not None for r in results)
     assert [r.reading_steady for r in results] == [False] * (FIRST_READINGS - 1) + [True]
+
+
+def test_a_face_kept_unread_is_explained_once_in_the_log(
+        rig: Rig, caplog: pytest.LogCaptureFixture) -> None:
+    # Round 18: a dark camera's faces stayed "too blurred" for whole visits, and
+    # nothing in the log (even DEBUG) said so.
+    caplog.set_level(logging.DEBUG, logger="kiosk.vision")
+    rig.image = FLAT
+    assert rig.step(2.5, [CENTRE]).uncertain_reason == "too blurred"
+    assert not [r for r in caplog.records if "not read" in r.getMessage()]
+    rig.step(3.0, [CENTRE])
+    told = [r for r in caplog.records if "not read" in r.getMessage()]
+    assert len(told) == 1 and told[0].levelno == logging.INFO
+    message = told[0].getMessage()
+    assert message.startswith("face in view 3.") and "too blurred (sharpness 0.0 < 15)" in message
+    rig.step(3.0, [])  # the visit ends; the next one is told again
+    rig.step(3.5, [CENTRE])
+    assert len([r for r in caplog.records if "not read" in r.getMessage()]) == 2
+
+
+def test_a_dark_but_sharp_face_is_read(rig: Rig) -> None:
+    # The tester's dark.avi (frame mean 17/255) was never read: "too blurred".
+    rig.image = np.clip(TEXTURED.astype(np.float32) * 0.03, 0, 255).round().astype(np.uint8)
+    result = rig.step(1.0, [CENTRE])
+    assert not result.uncertain, result.uncertain_reason
+    assert result.reading is not None and result.reading.emotion is Emotion.HAPPY
