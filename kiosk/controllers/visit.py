@@ -13,8 +13,9 @@ Flow:
 * a face appears → a visit starts (its id is the Personalize sessionId);
 * the settled emotion changes → a fresh page for that emotion (in "For you" too);
   a fresh face's emotion only once it is steady (`VisionResult.reading_steady`: its
-  first readings, which may still flip it at once, are in; 0.2 s at 10 fps), so a
-  newcomer's first page is not replaced before they could see it;
+  first readings, which may still flip it at once, are in and leave it clearly ahead;
+  0.2 s at 10 fps for a clear face), so a newcomer's first page is not replaced before
+  they could see it;
   for a shopper using the grid, once the new mood has held a while and their finger
   is away (`kiosk.controllers.mood_hold`); the badge shows the mood of the page on
   screen, so a new mood shows on both when its page is drawn;

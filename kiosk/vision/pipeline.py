@@ -144,10 +144,11 @@ class VisionResult:
     person than that last face: descriptors over `SAME_DISTANCE` apart (without:
     looks under `switch_similarity`, 0.6). Neither flag (only without descriptors:
     looks 0.6-0.8, or no look to compare): not known either way (`_compare`).
-    `reading_steady`: `reading` is past its face's first readings, which may still
-    change it at once (`EmotionSmoother.steady`: the smoother's warmup, `FIRST_READINGS`,
-    is in, or the emotion has stood 0.5 s); the kiosk asks for a page only for a steady
-    reading. True by default, so a result made without it acts on every reading."""
+    `reading_steady`: `reading` is unlikely to change without a real change of face
+    (`EmotionSmoother.steady`: its last `FIRST_READINGS` certain readings each left it
+    ahead by the hysteresis, or the last one did and it has stood 1.5 s, or it has stood
+    3 s); the kiosk asks for a page only for a steady reading. True by default, so a
+    result made without it acts on every reading."""
 
     frame_seq: int
     timestamp: float

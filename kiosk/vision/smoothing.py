@@ -34,12 +34,22 @@ the capped readings and the hold let the right emotion through.
 
 So a face's first settled emotion may still change with its next reading or two (a
 real face video: SURPRISED 54 % on the first reading, HAPPY 38 % 43 ms later).
-`steady(now)` says when it no longer can without the hold: once the warmup readings
-are in, or once the settled emotion has stood `steady_s` (0.5 s of reading time: a
-face that gives one certain reading and then only uncertain ones). The kiosk asks
-for a page only for a steady emotion (`VisionResult.reading_steady`,
-`kiosk.controllers.visit`): before, a new visitor's first page could be replaced
-about 40 ms after it was drawn, a flash that also counted as an impression.
+`steady(now)` says when it is unlikely to change without a real change of face: the
+last `warmup` certain readings (3) each left it ahead of every other emotion by the
+hysteresis; or the last one did and it has stood `steady_s` (`STEADY_S`, 1.5 s of
+reading time: a face that gives one clear reading and then only uncertain ones); or
+it has stood twice that (a face read unclearly all along is not kept from its page for
+ever). The kiosk asks for a page only for a steady emotion
+(`VisionResult.reading_steady`, `kiosk.controllers.visit`): before, a new visitor's
+first page could be replaced about 40 ms after it was drawn, a flash that also counted
+as an impression.
+
+The clear lead is what the three readings alone missed (2026-12-02): a sad man whose
+plain view reads SAD 0.42-0.55 and whose mirrored view reads CALM 0.40-0.47 gave
+CALM, CALM, SAD as his first certain readings (the SAD looks under 0.45 are uncertain),
+a mean with CALM 0.07 ahead; that was steady, the kiosk showed a CALM page and queued
+its impression, and SAD took over 1-4 s later (`tests/vision/test_first_steady.py` has
+the readings). Until then a warmup count and 0.5 s were enough.
 
 The Rekognition fallback's answer is exempt from both (`update(..., guarded=False)`):
 it is asked only after a second with no certain local reading, so it stands for that
@@ -58,6 +68,7 @@ from typing import Any
 from kiosk.domain import Emotion, EmotionReading
 
 EMOTIONS: tuple[Emotion, ...] = tuple(Emotion)
+STEADY_S = 1.5  # `EmotionSmoother.steady`: a clear lead that stood this long is steady
 
 
 class EmotionSmoother:
@@ -68,13 +79,13 @@ class EmotionSmoother:
     both count, each like one frame at 30 fps; `max_dt_s` the most (module
     docstring). `hold_s`: how long a challenger must lead before it takes over.
     `warmup`: the first readings after a reset that are averaged plainly, no hold.
-    `steady_s`: how long a settled emotion stands before it is `steady` even within
-    the warmup."""
+    `steady_s`: how long a settled emotion with a clear lead stands before it is
+    `steady` without `warmup` clear readings in a row (any emotion: twice that)."""
 
     def __init__(
         self, smoothing_s: float = 0.4, hysteresis: float = 0.10, *,
         hold_s: float = 0.2, max_dt_s: float = 0.15, min_dt_s: float = 1 / 30,
-        warmup: int = 0, steady_s: float = 0.5,
+        warmup: int = 0, steady_s: float = STEADY_S,
     ) -> None:
         if smoothing_s <= 0:
             raise ValueError("smoothing_s must be positive")
@@ -88,6 +99,7 @@ class EmotionSmoother:
         self.warmup = warmup
         self.steady_s = steady_s
         self._count = 0  # certain readings folded in since the last reset
+        self._clear = 0  # certain readings in a row that left the settled one clearly ahead
         self._probs: dict[Emotion, float] | None = None
         self._settled: Emotion | None = None
         self._settled_at = 0.0  # reading time the settled emotion took over
@@ -125,12 +137,18 @@ class EmotionSmoother:
         return self._last_ts
 
     def steady(self, now: float) -> bool:
-        """Whether the settled emotion can change now only by the hold: the warmup
-        readings are in, or it has stood `steady_s` by `now` (reading time). False
-        before the first certain reading (module docstring)."""
+        """Whether the settled emotion is unlikely to change without a real change of
+        face (module docstring): the last `warmup` certain readings each left it ahead
+        of every other emotion by the hysteresis; or the last one did and it has stood
+        `steady_s` by `now` (reading time); or it has stood twice that (a face read
+        unclearly is not kept from its page for ever). False before the first certain
+        reading."""
         if self._settled is None:
             return False
-        return self._count >= self.warmup or now - self._settled_at >= self.steady_s - 1e-9
+        stood = now - self._settled_at + 1e-9  # float sums of times
+        return (self._clear >= max(1, self.warmup)
+                or (self._clear >= 1 and stood >= self.steady_s)
+                or stood >= 2 * self.steady_s)
 
     def reading(self) -> EmotionReading | None:
         """The settled state as an `EmotionReading`, or None before any."""
@@ -150,6 +168,7 @@ class EmotionSmoother:
         self._source = None
         self._challenger = None
         self._count = 0
+        self._clear = 0
 
     # ------------------------------------------------------------------ update
 
@@ -184,6 +203,16 @@ class EmotionSmoother:
         self._last_ts = timestamp if self._last_ts is None else max(timestamp, self._last_ts)
         self._source = reading.source
 
+        changed = self._settle(timestamp, guarded=guarded, young=young)
+        assert self._settled is not None
+        lead = self._probs[self._settled] - max(
+            p for e, p in self._probs.items() if e is not self._settled)
+        self._clear = self._clear + 1 if lead >= self.hysteresis - 1e-9 else 0
+        return changed
+
+    def _settle(self, timestamp: float, *, guarded: bool, young: bool) -> bool:
+        """The hysteresis and the hold over the new average (`update`)."""
+        assert self._probs is not None
         top = max(EMOTIONS, key=self._probs.__getitem__)
         if self._settled is None:
             self._settled, self._settled_at = top, timestamp
