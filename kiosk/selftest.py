@@ -129,9 +129,8 @@ def check_models(settings: Settings) -> Check:
     loaded = (f"face detector and emotion model loaded on {detector.device} "
               f"({threads_text(threads)}) in {load_s:.2f} s")
     status, timing = detection_verdict(detect_ms, settings.camera.fps)
-    reach = (f"faces from about {detector.smallest_face_px(settings.camera.width)} px wide "
-             f"on {settings.camera.width}-px frames ([vision] detect_width "
-             f"{settings.vision.detect_width})")
+    reach = (f"faces from about {detector.smallest_face_px(width)} px wide on "
+             f"{width}-px-wide frames ([vision] detect_width {settings.vision.detect_width})")
     return Check("models", status, f"{loaded}; {timing}; {reach}")
 
 

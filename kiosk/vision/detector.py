@@ -268,6 +268,9 @@ class FaceDetector:
         for shape in ((in_h, in_w), (self.roi_size[1], self.roi_size[0])):
             example = torch.zeros((1, 3, *shape), device=self.device)
             self._forward.prepare(example.contiguous(memory_format=torch.channels_last))
+        # Not logged: this is the settings' size, and a camera delivering another one
+        # gave two contradicting lines (black box, round 20); the real frames tell theirs.
+        told, self._sizes_told = self._sizes_told, True
         self.detect(blank)
-        self._sizes_told = False  # the camera's real frames tell their own size
+        self._sizes_told = told
         self.detect_region(blank, Box(0, 0, min(width, height), min(width, height)))

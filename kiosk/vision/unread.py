@@ -1,4 +1,5 @@
-"""Why the visitor's face is in view but not read: one INFO line per visit.
+"""Why the visitor's face is in view but not read: one line per visit (a WARNING when
+the light is the cause).
 
 A face that the quality gate (`kiosk.vision.quality`) or the confidence floor keeps
 uncertain leaves the card at "Reading your mood… Hold still"; before 2026-12-02 nothing
@@ -85,5 +86,7 @@ class UnreadLog:
             return None
         self._told = True
         line = f"face in view {waited:.1f} s but not read: {why}"
-        log.info(line)
+        # the light is the operator's to fix: a WARNING (round 20: an INFO line was all)
+        log.log(logging.WARNING if ("too dark" in why or "too bright" in why)
+                else logging.INFO, line)
         return line

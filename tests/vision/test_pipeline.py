@@ -15,6 +15,7 @@ import pytest
 from kiosk.config import VisionSettings
 from kiosk.domain import Box, Emotion, EmotionReading, Face, Frame
 from kiosk.vision.pipeline import FIRST_READINGS, VisionPipeline
+from kiosk.vision.quality import crop
 from kiosk.vision.rekognition import RekognitionResult
 
 FPS = 15.0
@@ -44,9 +45,11 @@ class FakeClassifier:
     def __init__(self) -> None:
         self.reading = peaked(Emotion.HAPPY)
         self.boxes: list[Box] = []
+        self.face_means: list[float] = []  # the face's mean gray level the models saw
 
     def classify(self, image_bgr: np.ndarray, box: Box) -> EmotionReading:
         self.boxes.append(box)
+        self.face_means.append(float(crop(image_bgr, box).mean()))
         return self.reading
 
 
@@ -421,3 +424,12 @@ def test_a_dark_but_sharp_face_is_read(rig: Rig) -> None:
     result = rig.step(1.0, [CENTRE])
     assert not result.uncertain, result.uncertain_reason
     assert result.reading is not None and result.reading.emotion is Emotion.HAPPY
+    # and the models see it brightened to a normal face's light (round 20: a dark
+    # camera's happy visitor was read SAD all visit)
+    assert rig.classifier.face_means and min(rig.classifier.face_means) > 80
+
+
+def test_a_face_in_normal_light_is_read_as_it_is(rig: Rig) -> None:
+    rig.step(1.0, [CENTRE])
+    plain = float(crop(TEXTURED, CENTRE).mean())
+    assert rig.classifier.face_means and set(rig.classifier.face_means) == {plain}
