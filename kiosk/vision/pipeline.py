@@ -65,6 +65,7 @@ from kiosk.vision.appearance import (
 from kiosk.vision.errors import VisionError
 from kiosk.vision.face_identity import Describer, Look, judge
 from kiosk.vision.focus import FocusSchedule, RegionDetector, find_faces
+from kiosk.vision.orientation import OrientationHint
 from kiosk.vision.quality import FaceQuality, QualityGate
 from kiosk.vision.rekognition import RekognitionResult, encode_face_crop
 from kiosk.vision.smoothing import TrackSmoothers
@@ -220,6 +221,7 @@ class VisionPipeline:
         self._identity = identity if self.settings.switch_similarity > 0 else None
         self._regions = detector if isinstance(detector, RegionDetector) else None
         self._focus = FocusSchedule(self.settings.scan_every if self._regions else 1)
+        self._orientation = OrientationHint()
         self._quality = QualityGate(self.settings.min_face_px, self.settings.min_sharpness)
         self._face_quality: FaceQuality | None = None  # the primary's, at its last reading
         self._unread = UnreadLog()  # says once per visit why a face in view is not read
@@ -290,6 +292,7 @@ class VisionPipeline:
         else:
             faces = tuple(find_faces(self._regions, frame.image, look))
         detect_ms = (time.perf_counter() - t0) * 1000.0
+        self._orientation.observe(faces)  # a sideways camera: one WARNING naming the turn
 
         tracks = self._tracker.update(faces, ts, (frame.width, frame.height), look.region,
                                       self._bystanders)
