@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -82,6 +83,25 @@ log = logging.getLogger(__name__)
 # gain55 0.60 -> 0.695, gain40 0.37 -> 0.405, backlit 0.545 -> 0.56, the darkest (frame
 # mean 17) 0.50 -> 0.40; faces in normal light are not touched (base, b2: unchanged).
 TARGET_FACE_MEAN = 110.0
+
+
+
+def lit_face(image: np.ndarray, box: Box, gain: float) -> tuple[np.ndarray, Box]:
+    """The square about `box` that the emotion models crop (side max(w, h), centred,
+    2 px to spare; clipped to the frame like their crops), its pixels times `gain`
+    (saturating), and `box` in its coordinates: the models read the same pixels as from
+    a brightened frame, for the face's share of the work (a 1920x1080 frame scaled
+    whole took about 2 ms)."""
+    h, w = image.shape[:2]
+    half = max(box.width, box.height) / 2.0 + 2.0
+    cx, cy = box.center
+    x0, y0 = max(0, math.floor(cx - half)), max(0, math.floor(cy - half))
+    x1, y1 = min(w, math.ceil(cx + half)), min(h, math.ceil(cy + half))
+    if x1 <= x0 or y1 <= y0:
+        return image, box  # off the frame: the models say so themselves
+    region = cv2.convertScaleAbs(image[y0:y1, x0:x1], alpha=gain)
+    return region, Box(box.x1 - x0, box.y1 - y0, box.x2 - x0, box.y2 - y0)
+
 
 # A new face's first readings are averaged plainly, without the hold (see
 # `EmotionSmoother`'s `warmup`): one wrong first look does not stand for seconds.
@@ -599,10 +619,10 @@ class VisionPipeline:
         quality = self._face_quality = self._quality.check(frame.image, primary.box)
         if not quality.ok:
             return None, quality.reason
-        image = frame.image
+        image, box = frame.image, primary.box
         if 0 < quality.brightness < DARK_FACE:  # see TARGET_FACE_MEAN
-            image = cv2.convertScaleAbs(image, alpha=TARGET_FACE_MEAN / quality.brightness)
-        raw = self._classifier.classify(image, primary.box)
+            image, box = lit_face(image, box, TARGET_FACE_MEAN / quality.brightness)
+        raw = self._classifier.classify(image, box)
         if raw.uncertain:
             return raw, "uncertain"
         if raw.confidence < self.settings.min_confidence:

@@ -433,3 +433,22 @@ def test_a_face_in_normal_light_is_read_as_it_is(rig: Rig) -> None:
     rig.step(1.0, [CENTRE])
     plain = float(crop(TEXTURED, CENTRE).mean())
     assert rig.classifier.face_means and set(rig.classifier.face_means) == {plain}
+
+
+@pytest.mark.parametrize("box", [Box(200, 150, 330, 310), Box(-20, -10, 90, 120),
+                                 Box(560, 400, 700, 530)])  # inside, off two edges
+def test_a_dark_face_is_brightened_around_itself_as_in_the_whole_frame(box: Box) -> None:
+    # the models' inputs are the same as from the whole frame scaled (what it did first)
+    import cv2
+
+    from kiosk.vision.emotion_model import preprocess
+    from kiosk.vision.expression_net import prepare_input
+    from kiosk.vision.pipeline import lit_face
+
+    rng = np.random.default_rng(3)
+    frame = rng.integers(0, 40, (480, 640, 3), dtype=np.uint8)
+    whole = cv2.convertScaleAbs(frame, alpha=2.7)
+    region, moved = lit_face(frame, box, 2.7)
+    assert region.shape[0] < 480 and region.shape[1] < 640
+    np.testing.assert_array_equal(preprocess(region, moved), preprocess(whole, box))
+    np.testing.assert_array_equal(prepare_input(region, moved), prepare_input(whole, box))

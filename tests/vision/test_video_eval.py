@@ -34,6 +34,13 @@ def timeline(*segs: tuple[float, float, str] | tuple[float, float, str, str]) ->
     return Timeline(FPS, tuple(TimelineSegment(*s) for s in segs))
 
 
+def smile_video(tmp_path: Path, faces_dir: Path) -> None:
+    """v.avi and v.json in `tmp_path`: one second of a clear smile at 10 fps."""
+    photo = "images/Michael_Sheehan_0001.jpg"
+    write_face_video(tmp_path / "v.avi", faces_dir, [Segment("happy", 1.0, photo)], fps=10,
+                     timeline=tmp_path / "v.json")
+
+
 def records(shown: list[str | None], starts: tuple[int, ...] = (), ends: tuple[int, ...] = ()
             ) -> list[FrameRecord]:
     return [FrameRecord(i / FPS, s, i in starts, i in ends) for i, s in enumerate(shown)]
@@ -185,9 +192,7 @@ def test_a_timeline_longer_than_its_video_warns_with_the_face_time_left_out(
 def test_eval_video_command_on_a_real_face(
     tmp_path: Path, faces_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    photo = "images/Michael_Sheehan_0001.jpg"  # a clear smile
-    write_face_video(tmp_path / "v.avi", faces_dir, [Segment("happy", 1.0, photo)], fps=10,
-                     timeline=tmp_path / "v.json")
+    smile_video(tmp_path, faces_dir)
     assert admin_main(["eval-video", str(tmp_path / "v.avi"), str(tmp_path / "v.json")]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["frames"] == 10
@@ -352,9 +357,7 @@ def test_a_video_from_a_sideways_camera_scores_like_the_upright_one_when_turned_
 def test_eval_video_turns_frames_by_the_settings_or_the_flag(
     tmp_path: Path, faces_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    photo = "images/Michael_Sheehan_0001.jpg"  # a clear smile
-    write_face_video(tmp_path / "v.avi", faces_dir, [Segment("happy", 1.0, photo)], fps=10,
-                     timeline=tmp_path / "v.json")
+    smile_video(tmp_path, faces_dir)
     turned_copy(tmp_path / "v.avi", tmp_path / "upside.avi", cv2.ROTATE_180)
     config = tmp_path / "kiosk.toml"
     config.write_text("[camera]\nrotate = 180\n", encoding="utf-8")
