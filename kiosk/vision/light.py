@@ -10,15 +10,17 @@ of them (eval-video on the tester's gain40 video: on-screen accuracy 0.405 again
 in normal light) and neither the log nor the panel said the light was the cause.
 
 `LightMonitor` takes the primary face's mean gray level at each of its readings
-(`observe`) and, at each visit's end (`visit_ended`), that visit's median. The light
-is *dark* (or *bright*) once `BAD_VISITS` (2) of the last `WINDOW` (3) visits with
-at least `MIN_READINGS` (3) readings had a median under `DARK_FACE` (over
-`BRIGHT_FACE`), and it is lit again once the last `BAD_VISITS` visits were both
-in range: one visitor's dark skin, a hood or a face turned from the lamp is not a
-camera problem; two of three visitors are. The shared faces in a normal frame have a
-mean of 75-154 (p5-p95), so a lit face is well clear of 50.
+(`observe`) and judges a visit's median when the face is done (`face_done`: the
+visit ended, or another person took the visitor's place with no gap, as in a busy
+store; a visit of `MAX_READINGS` readings is judged then and goes on as the next).
+The light is *dark* (or *bright*) once `BAD_VISITS` (2) of the last `WINDOW` (3)
+visits with at least `MIN_READINGS` (3) readings had a median under `DARK_FACE`
+(over `BRIGHT_FACE`), and it is lit again once the last `BAD_VISITS` visits were
+both in range: one visitor's dark skin, a hood or a face turned from the lamp is not
+a camera problem; two of three visitors are. The shared faces in a normal frame have
+a mean of 75-154 (p5-p95), so a lit face is well clear of 50.
 
-No Qt. Owned by the vision thread (`observe`, `visit_ended`); `problem` and
+No Qt. Owned by the vision thread (`observe`, `face_done`); `problem` and
 `face_mean` are plain attribute reads that the GUI thread may do at any time (each
 is replaced whole, never mutated).
 """
@@ -36,7 +38,7 @@ log = logging.getLogger(__name__)
 WINDOW = 3  # the last visits judged
 BAD_VISITS = 2  # of them, this many out of range: the light is wrong
 MIN_READINGS = 3  # a visit with fewer face readings says nothing of the light
-MAX_READINGS = 200  # kept per visit (the median of a long visit's first 200 readings)
+MAX_READINGS = 300  # a visit this long is judged then (20-60 s of readings)
 
 DARK = "dark"
 BRIGHT = "bright"
@@ -63,11 +65,14 @@ class LightMonitor:
     def observe(self, face_mean: float) -> None:
         """The primary face's mean gray level (0-255) at one of its readings; 0 (not
         measured: a face too small to measure) is ignored."""
-        if face_mean > 0 and len(self._readings) < MAX_READINGS:
+        if face_mean > 0:
             self._readings.append(float(face_mean))
+            if len(self._readings) >= MAX_READINGS:
+                self.face_done()
 
-    def visit_ended(self) -> None:
-        """The visit is over: judge its light with the visits before it."""
+    def face_done(self) -> None:
+        """The face read since the last call is gone (its visit ended, another
+        person took its place): judge its light with the visits before it."""
         readings, self._readings = self._readings, []
         if len(readings) < MIN_READINGS:
             return

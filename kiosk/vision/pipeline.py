@@ -321,6 +321,7 @@ class VisionPipeline:
         self._focus.observed(look, self._tracker.primary)
         if self._check_switch(frame):
             tracks = self._tracker.tracks
+            self.light.face_done()  # another face in the visitor's place
         seen = self._tracker.primary
         self._seen = (seen.id, seen.box) if seen is not None and seen.visible else None
         if self._seen is not None:
@@ -451,7 +452,7 @@ class VisionPipeline:
     # ------------------------------------------------------------------ steps
 
     def _clear_visit_state(self) -> None:
-        self.light.visit_ended()
+        self.light.face_done()
         self._smoothers.clear()
         self._unread.reset()
         self._primary_id = None

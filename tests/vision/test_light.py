@@ -15,7 +15,7 @@ from tests.vision.test_pipeline import CENTRE, TEXTURED, Rig
 def visit(monitor: LightMonitor, face_mean: float, readings: int = 10) -> None:
     for _ in range(readings):
         monitor.observe(face_mean)
-    monitor.visit_ended()
+    monitor.face_done()
 
 
 def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -83,3 +83,29 @@ def test_the_pipeline_judges_its_visits_faces() -> None:
         assert rig.pipeline.light.problem == ""
     finally:
         rig.pipeline.close()
+
+
+def test_people_taking_turns_without_a_gap_are_judged_too() -> None:
+    # a busy store: the pipeline's visit never ends, each person replaces the last
+    rig = Rig()
+    try:
+        dark = np.clip(TEXTURED.astype(np.float32) * 0.1, 0, 255).round().astype(np.uint8)
+        other = np.clip(np.random.default_rng(9).integers(0, 256, TEXTURED.shape)
+                        * 0.1, 0, 255).astype(np.uint8)
+        visits = set()
+        for image in (dark, other, dark, other):
+            rig.image = image
+            visits.add(rig.step(1.0, [CENTRE]).visit_id)
+        assert len(visits) == 1  # one vision visit all along
+        assert rig.pipeline.light.problem == DARK
+    finally:
+        rig.pipeline.close()
+
+
+def test_a_long_visit_is_judged_while_it_lasts() -> None:
+    from kiosk.vision.light import MAX_READINGS
+
+    monitor = LightMonitor()
+    for _ in range(2 * MAX_READINGS):
+        monitor.observe(20)
+    assert monitor.problem == DARK
