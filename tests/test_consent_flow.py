@@ -28,6 +28,9 @@ class FakeService:
         self.owed: dict[str, int] = {}
         self.refused: str | None = None  # AWS refuses the calls (IdentityService.refused)
 
+    def held_back(self) -> tuple[str, float] | None:
+        return None  # tests/identity/test_retry_pause.py: the real service's pauses
+
     def identify_in_frame(self, image: Any, box: Any, emotion: Emotion, *, grant: Any,
                           gender: str | None = None) -> IdentityResult:
         self.calls.append("identify")

@@ -28,7 +28,11 @@ never calls the collection.
 * Expired enrolments are purged hourly (and once at start). A deletion the
   collection could not confirm (offline), or an enrolment to reconcile, is retried
   while the kiosk runs with the shared backoff (`kiosk.aws.Backoff`: 5 s doubling
-  to 5 min, full jitter), so "as soon as the kiosk is back online" holds.
+  to 5 min, full jitter), so "as soon as the kiosk is back online" holds. While AWS's
+  answers hold the identity calls back (`IdentityService.held_back`: refused, 30 min;
+  throttled, 4 s to 10 min) the next retry is due the moment that pause ends, not
+  counted as a failure: a backoff climbing to 5 min meanwhile woke the timer for
+  nothing and could keep the owed deletions waiting up to 5 min after the pause.
 
 Signals:
     user_changed(str user_id): "" when the visit became anonymous again.
@@ -38,10 +42,11 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from kiosk.aws import Backoff
 from kiosk.controllers.seams import Jobs
@@ -68,6 +73,7 @@ class Identity(Protocol):
     def owed(self) -> Mapping[str, int]: ...
     @property
     def refused(self) -> str | None: ...  # AWS's code while it refuses the calls (30 min)
+    def held_back(self) -> tuple[str, float] | None: ...  # (why, seconds left) or None
     def identify_in_frame(self, image_bgr: np.ndarray, box: Box, emotion: Emotion, /, *,
                           grant: LookupGrant | None, gender: str | None = None
                           ) -> IdentityResult: ...
@@ -113,10 +119,13 @@ class ConsentFlow(QObject):
         self.retry_timer = QTimer(self)  # pending deletions / orphans, with backoff
         self.retry_timer.setObjectName("identity-retry")
         self.retry_timer.setSingleShot(True)
+        # a coarse timer may fire up to 5 % early: 90 s before a 30-min pause ends
+        self.retry_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.retry_timer.timeout.connect(self.purge_now)
         self.retry_backoff = RETRY_BACKOFF
         self._retry_failures = 0
         self._refusal_logged = False  # "not asking" logged for this refusal
+        self._held_logged: str | None = None  # the pause the retries wait for, logged
 
     @property
     def user_id(self) -> str | None:
@@ -253,9 +262,22 @@ class ConsentFlow(QObject):
             self._schedule_retry()
         else:
             self._retry_failures = 0
+            self._held_logged = None
 
     def _schedule_retry(self) -> None:
-        """Another try after the shared backoff (one timer: never more than one due)."""
+        """Another try (one timer: never more than one due): when the pause ends while
+        AWS's answers hold the calls back, else after the shared backoff."""
+        held = self.service.held_back() if self.service is not None else None
+        if held is not None:
+            why, left_s = held
+            if self._held_logged != why:  # once per pause, however many times it renews
+                self._held_logged = why
+                log.info("identity: deletion pending while the calls are held back (%s); "
+                         "retrying when that ends, in %.0f s", why, left_s)
+            # not a failure: the backoff does not climb; restarted, as it may be due later
+            self.retry_timer.start(max(1, math.ceil(left_s * 1000)))
+            return
+        self._held_logged = None
         self._retry_failures += 1
         delay = self.retry_backoff.delay(self._retry_failures)
         if not self.retry_timer.isActive():

@@ -160,6 +160,13 @@ class RekognitionCalls:
             return paused
         return "paused" if self.breaker.refusal() is not None else None
 
+    def held_back(self) -> tuple[str, float] | None:
+        """(REFUSED or THROTTLED, seconds left) while AWS's answers hold the calls back,
+        else None. The breaker's pause is not one: it is about the network, whose return
+        nothing announces, so the callers keep their own backoff for it."""
+        reason = self.pause.refusal()
+        return None if reason is None else (reason, self.pause.left_s())
+
     def __call__(self, operation: str, **params: Any) -> dict[str, Any]:
         """One API call with bounded retries of throttling and 5xx answers; other
         errors are raised (botocore's) for the caller to turn into a `reason`.

@@ -169,6 +169,12 @@ class IdentityService:
         while they are stopped for it, else None."""
         return self._calls.pause.refused_code if self._calls.pause.left_s() > 0 else None
 
+    def held_back(self) -> tuple[str, float] | None:
+        """("refused by AWS" or "throttled", seconds left) while AWS's answers hold every
+        identity call back, else None: `ConsentFlow` retries the owed deletions when that
+        ends instead of on its backoff (no call could go out before)."""
+        return self._calls.held_back()
+
     def status(self) -> dict[str, Any]:
         """A snapshot for the status screen (no AWS call)."""
         try:
