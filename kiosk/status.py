@@ -131,6 +131,8 @@ class AppStatus:
     # judged visit's median face gray level (0-255)
     camera_light: str = ""
     camera_face_mean: float | None = None
+    # the clockwise turn the faces say `[camera] rotate` lacks (90/180/270), else None
+    camera_turn: int | None = None
     inference_ms: float | None = None
     history: Mapping[str, object] = field(default_factory=dict)  # CrashInfo.as_status()
     # the fallback's `RekognitionFallback.status()` (None when off); the panel words it
@@ -165,6 +167,8 @@ class AppStatus:
             out["camera_light"] = self.camera_light
         if self.camera_face_mean is not None:
             out["camera_face_mean"] = self.camera_face_mean
+        if self.camera_turn:
+            out["camera_turn"] = self.camera_turn
         if self.inference_ms is not None:
             out["inference_ms"] = self.inference_ms
         if self.rekognition is not None:

@@ -37,6 +37,7 @@ TILE_KEYS = frozenset(
         "camera_trouble_s",
         "camera_light",
         "camera_face_mean",
+        "camera_turn",
         "model_device",
         "inference_ms",
         "online",
@@ -128,16 +129,26 @@ def camera_tile(s: Mapping[str, Any]) -> TileText:
     trouble = s.get("camera_trouble_s")
     if alert and isinstance(trouble, int | float):
         detail.append(since_text(float(trouble)))
-    light = light_text(s)
-    if light:
-        detail.append(light)
-        alert = True
+    for trouble_text in (turn_text(s), light_text(s)):
+        if trouble_text:
+            detail.append(trouble_text)
+            alert = True
     return TileText(
         translate("Admin", "Camera"),
         camera_state_name(state) if state else NA,
         "\n".join(detail),
         alert=alert,
     )
+
+
+def turn_text(s: Mapping[str, Any]) -> str:
+    """The faces look turned ("" otherwise): the camera is mounted sideways or upside
+    down and `[camera] rotate` lacks the turn (`kiosk.vision.orientation`)."""
+    turn = s.get("camera_turn")
+    if not isinstance(turn, int) or turn % 360 == 0:
+        return ""
+    return (translate("Admin", "Faces look turned: moods are misread. Add %1 to [camera] "
+                      "rotate in the settings, or turn the camera.").replace("%1", str(turn)))
 
 
 def light_text(s: Mapping[str, Any]) -> str:

@@ -67,7 +67,7 @@ from kiosk.vision.errors import VisionError
 from kiosk.vision.face_identity import Describer, Look, judge
 from kiosk.vision.focus import FocusSchedule, RegionDetector, find_faces
 from kiosk.vision.light import LightMonitor
-from kiosk.vision.orientation import OrientationHint
+from kiosk.vision.orientation import OrientationHint, UpsideDownProbe
 from kiosk.vision.quality import FaceQuality, QualityGate
 from kiosk.vision.rekognition import RekognitionResult, encode_face_crop
 from kiosk.vision.smoothing import TrackSmoothers
@@ -243,6 +243,7 @@ class VisionPipeline:
         self._regions = detector if isinstance(detector, RegionDetector) else None
         self._focus = FocusSchedule(self.settings.scan_every if self._regions else 1)
         self._orientation = OrientationHint()
+        self._upside_down = UpsideDownProbe()  # a camera mounted upside down
         self._quality = QualityGate(self.settings.min_face_px, self.settings.min_sharpness)
         self._face_quality: FaceQuality | None = None  # the primary's, at its last reading
         self._unread = UnreadLog()  # says once per visit why a face in view is not read
@@ -293,6 +294,13 @@ class VisionPipeline:
         return self._visits.visit_id
 
     @property
+    def camera_turn(self) -> int | None:
+        """The clockwise turn (90, 180, 270 degrees) the faces seen so far say
+        `[camera] rotate` lacks (`kiosk.vision.orientation`), None when they look
+        upright or too few were seen. A plain read: any thread."""
+        return self._upside_down.told or self._orientation.told
+
+    @property
     def fallback(self) -> Fallback | None:
         """The Rekognition fallback, if any (for its status line)."""
         return self._fallback
@@ -314,7 +322,10 @@ class VisionPipeline:
         else:
             faces = tuple(find_faces(self._regions, frame.image, look))
         detect_ms = (time.perf_counter() - t0) * 1000.0
-        self._orientation.observe(faces)  # a sideways camera: one WARNING naming the turn
+        if look.region is None and self._upside_down.due(ts):  # a whole-frame step
+            self._upside_down.probe(ts, frame.image, faces, self._detector.detect)
+        # a sideways camera: one WARNING naming the turn, once upside down is ruled out
+        self._orientation.observe(faces, hold=not self._upside_down.rules_out())
 
         tracks = self._tracker.update(faces, ts, (frame.width, frame.height), look.region,
                                       self._bystanders)

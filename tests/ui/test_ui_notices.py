@@ -110,6 +110,10 @@ def test_the_camera_tile_says_when_faces_are_too_dark_or_too_bright(
     lit = admin_status.camera_tile({"camera_state": "LIVE", "camera_fps": 15.0,
                                     "camera_face_mean": 110})
     assert not lit.alert and "110" not in lit.detail
+    # a camera mounted upside down (or sideways): the turn `[camera] rotate` lacks
+    turned = admin_status.camera_tile({"camera_state": "LIVE", "camera_turn": 180})
+    assert turned.alert and "[camera] rotate" in turned.detail and "180" in turned.detail
+    assert {"camera_turn"} <= admin_status.TILE_KEYS
 
 
 def test_camera_line_follows_a_language_switch(make_window: Any, qapp: Any) -> None:

@@ -41,14 +41,19 @@ class RegionFake:
     def __init__(self) -> None:
         self.scans: list[int] = []
         self.calls = 0
+        self._last: np.ndarray | None = None
 
     def detect(self, image_bgr: np.ndarray) -> list[Face]:
+        if self._last is not None and np.array_equal(image_bgr, self._last[::-1, ::-1]):
+            return [Face(CENTRE, 0.99)]  # the upside-down probe's look: the same step
         self.calls += 1
         self.scans.append(self.calls)
+        self._last = image_bgr
         return [Face(CENTRE, 0.99)]
 
     def detect_region(self, image_bgr: np.ndarray, region: Box) -> list[Face]:
         self.calls += 1
+        self._last = image_bgr
         return [Face(CENTRE, 0.99)]
 
 
