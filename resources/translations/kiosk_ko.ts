@@ -224,7 +224,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_status.py" line="283"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="420"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="422"/>
         <source>%1 waiting</source>
         <translation>%1건 대기 중</translation>
     </message>
@@ -312,16 +312,17 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_status.py" line="391"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="393"/>
         <source>Rekognition stopped</source>
         <translation>Rekognition 호출 중지됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="442"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="444"/>
         <source>AWS refused the calls (%1): give the kiosk&apos;s IAM user or role the permission rekognition:DetectFaces, or fix the [aws] credentials, then restart the kiosk</source>
         <translation>AWS가 호출을 거부했습니다 (%1): 키오스크의 IAM 사용자 또는 역할에 rekognition:DetectFaces 권한을 주거나 [aws] 자격 증명을 고친 다음 키오스크를 다시 시작하세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="394"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="396"/>
         <source>Last problem</source>
         <translation>마지막 문제</translation>
     </message>
@@ -358,172 +359,188 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_status.py" line="392"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="394"/>
         <source>Returning visitors stopped</source>
         <translation>재방문 고객 인식 중지됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="397"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="399"/>
         <source>on this device</source>
         <translation>이 기기에서</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="398"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="400"/>
         <source>Amazon Personalize</source>
         <translation>Amazon Personalize</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="417"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="419"/>
         <source>all sent (last %1)</source>
         <translation>모두 전송됨 (마지막 %1)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="418"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="420"/>
         <source>all sent</source>
         <translation>모두 전송됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="422"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="424"/>
         <source>AWS refused the credentials or permissions</source>
         <translation>AWS가 자격 증명 또는 권한을 거부함</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="424"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="426"/>
         <source>offline</source>
         <translation>오프라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="425"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="427"/>
         <source>AWS answers with errors</source>
         <translation>AWS가 오류로 응답함</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="426"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="428"/>
         <source>not sent</source>
         <translation>전송 안 됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="429"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="431"/>
         <source>next try in %1 s</source>
         <translation>%1초 후 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="431"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="433"/>
         <source>nothing sent since %1</source>
         <translation>%1 이후 전송 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="432"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="434"/>
         <source>nothing sent since the start</source>
         <translation>시작 후 전송 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="434"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="436"/>
         <source>cannot be queued: the disk is full</source>
         <translation>대기열에 넣을 수 없음: 디스크가 가득 참</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="436"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="488"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="438"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="514"/>
         <source>last error: %1</source>
         <translation>마지막 오류: %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="451"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="453"/>
         <source>AWS refused the calls (%1): no visitor is looked up, enrolled or deleted (deletions wait). Give the kiosk&apos;s IAM user or role the permissions rekognition:SearchFacesByImage, IndexFaces, DeleteFaces and ListFaces on the collection, or fix the [aws] credentials, then restart the kiosk</source>
         <translation>AWS가 호출을 거부했습니다 (%1): 방문객을 조회·등록·삭제하지 않습니다(삭제는 대기합니다). 키오스크의 IAM 사용자 또는 역할에 컬렉션에 대한 rekognition:SearchFacesByImage, IndexFaces, DeleteFaces, ListFaces 권한을 주거나 [aws] 자격 증명을 고친 다음 키오스크를 다시 시작하세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="466"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="463"/>
+        <source>AWS refused the [aws] credentials (%1) on a returning-visitor call, and the fallback uses the same ones: no face crop is sent. Fix the [aws] credentials (profile, keys, the clock), then restart the kiosk</source>
+        <translation>재방문 고객 인식 호출에서 AWS가 [aws] 자격 증명을 거부했습니다 (%1). 대체 인식도 같은 자격 증명을 쓰므로 얼굴 이미지를 보내지 않습니다. [aws] 자격 증명(프로필, 키, 시계)을 고친 다음 키오스크를 다시 시작하세요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="472"/>
+        <source>AWS refused the [aws] credentials (%1) on a Rekognition fallback call, and identity uses the same ones: no visitor is looked up, enrolled or deleted (deletions wait). Fix the [aws] credentials (profile, keys, the clock), then restart the kiosk</source>
+        <translation>Rekognition 대체 인식 호출에서 AWS가 [aws] 자격 증명을 거부했습니다 (%1). 재방문 고객 인식도 같은 자격 증명을 쓰므로 방문객을 조회·등록·삭제하지 않습니다(삭제는 대기합니다). [aws] 자격 증명(프로필, 키, 시계)을 고친 다음 키오스크를 다시 시작하세요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="487"/>
+        <source>stopped: AWS refused the [aws] credentials (%1) on a returning-visitor call, next try in %2 min</source>
+        <translation>중지됨: 재방문 고객 인식 호출에서 AWS가 [aws] 자격 증명을 거부했습니다 (%1), %2분 뒤 다시 시도</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="492"/>
         <source>stopped: AWS refused the calls (%1), next try in %2 min</source>
         <translation>중지됨: AWS가 호출을 거부했습니다 (%1), %2분 뒤 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="470"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="496"/>
         <source>throttled by AWS, next call in %1 s</source>
         <translation>AWS 호출 한도 초과, %1초 뒤 다음 호출</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="473"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="499"/>
         <source>paused after network failures, next try in %1 s</source>
         <translation>네트워크 오류로 일시 중지, %1초 뒤 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="476"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="502"/>
         <source>answering with errors</source>
         <translation>오류로 응답 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="478"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="504"/>
         <source>reachable</source>
         <translation>연결됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="480"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="506"/>
         <source>not called since the start</source>
         <translation>시작 후 호출 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="482"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="508"/>
         <source>not called yet</source>
         <translation>아직 호출 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="483"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="509"/>
         <source>%1/%2 calls this hour</source>
         <translation>이번 시간 호출 %1/%2회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="486"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="512"/>
         <source>(budget used)</source>
         <translation>(한도 소진)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="500"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="526"/>
         <source>no answer in time</source>
         <translation>제시간에 응답 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="502"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="528"/>
         <source>no network</source>
         <translation>네트워크 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="504"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="530"/>
         <source>no AWS credentials: set them in the [aws] settings</source>
         <translation>AWS 자격 증명 없음: [aws] 설정에 넣어 주세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="506"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="532"/>
         <source>throttled by AWS</source>
         <translation>AWS 호출 한도 초과</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="508"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="534"/>
         <source>paused after an error, next try in %1 s</source>
         <translation>오류 후 일시 중지, %1초 뒤 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="511"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="537"/>
         <source>still waiting for an earlier answer</source>
         <translation>이전 요청의 응답을 기다리는 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="513"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="539"/>
         <source>stopped</source>
         <translation>중지됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="515"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="541"/>
         <source>AWS answered with an error</source>
         <translation>AWS가 오류로 응답</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="518"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="544"/>
         <source>%1; pages from this device&apos;s recommender</source>
         <translation>%1; 이 기기의 추천으로 페이지를 만들었습니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="549"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="579"/>
         <source>Other</source>
         <translation>기타</translation>
     </message>
