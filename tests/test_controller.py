@@ -19,7 +19,7 @@ from kiosk.config import Settings, load_settings
 from kiosk.controllers.admin import RESTART_EXIT_CODE, AdminController
 from kiosk.controllers.curation import CurationController
 from kiosk.controllers.seams import Backend, View
-from kiosk.controllers.visit import VisitController
+from kiosk.controllers.visit import LIKE_NOTICE_SEEN_S, NEWCOMER_WAIT_S, VisitController
 from kiosk.domain import Box, Emotion, EmotionReading, Face, Item, Like, Page, RecommendMode
 from kiosk.errors import DiskFullError
 from kiosk.events import QueueNotOpenError, QueueReadOnlyError
@@ -503,6 +503,8 @@ def test_a_like_answer_after_its_visit_ended_is_not_shown_to_the_next_person(
         controller.on_like(first[0])  # both answered only once the newcomer is here
         controller.on_like(first[1])
         controller._next_person("v2")
+        clock.now += NEWCOMER_WAIT_S  # the newcomer waited for their answers in vain
+        controller._check_held_switch()
         controller.on_vision_result(result("v2", Emotion.HAPPY))
         assert controller.visit_id not in (None, "v1") and controller.page is not None
         backend.fail_like = True  # a read-only data disk
@@ -521,7 +523,7 @@ def test_a_visitor_notice_is_cleared_when_the_next_person_comes(on_screen: OnScr
     does not read it. Old code left the toast up for its 3.5 s."""
     from kiosk.ui import notices
 
-    controller, window, backend, _ = on_screen
+    controller, window, backend, clock = on_screen
     controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
     page = controller.page
     assert page is not None
@@ -529,6 +531,9 @@ def test_a_visitor_notice_is_cleared_when_the_next_person_comes(on_screen: OnScr
     controller.on_like(page.item_ids[0])
     assert window.toast.isVisible() and window.toast.text() == notices.like_not_saved()
     controller._next_person("v2")
+    assert window.toast.isVisible()  # the tapper reads it first (`LIKE_NOTICE_SEEN_S`)
+    clock.now += LIKE_NOTICE_SEEN_S
+    controller._check_held_switch()
     assert not window.toast.isVisible()
     controller.on_like(page.item_ids[0])  # ignored: not on screen any more
     controller.on_vision_result(result("v2", Emotion.SAD))

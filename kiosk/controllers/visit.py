@@ -77,6 +77,16 @@ Flow:
   likes and "For you" stay its own) and the newcomer's begins, read by the camera;
   so does a face vision saw beside the visitor that is still there when vision's
   visit of the visitor ends (`new_person` on the frame its own vision visit starts);
+  a newcomer (any of the ways above) who comes while one of the visit's likes is being
+  saved, or less than `LIKED_SEEN_S` after its "Liked" came (`LIKE_NOTICE_SEEN_S` after
+  "not saved"), begins their visit once that answer has been on screen that long
+  (waiting at most `NEWCOMER_WAIT_S` for it): the finger that tapped gets its answer
+  on the card it tapped. Meanwhile the page takes no likes and asks for no page, the
+  newcomer's face feeds no mood to it, a mood picked ends the wait at once (it is the
+  newcomer's), and a newcomer gone again before their visit began leaves the visit as
+  it was (nobody in view). (Before, a Like tapped 50 ms before a newcomer stepped in was
+  saved for the departed visit, but the page cleared under the finger at once and no
+  card ever said "Liked"; issue 15.)
 * only the visitor's (primary) face counts as someone in view: a bystander in the
   background keeps neither the visit nor its dwell going;
 * every `CHECK_S` (2 s) the back end checks the catalog folder (`check_catalog`, one
@@ -110,6 +120,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import threading
 import time
 import uuid
@@ -168,6 +179,20 @@ newcomer, the visit's end) was not looked at: it is not queued as an impression-
 event. Personalize reads an impression as items shown and not chosen, so a flashed
 page would count as three rejections. 1 s is the IAB/MRC viewable-impression rule
 (continuous time on screen); a liked page counts at once (its like carries it)."""
+LIKED_SEEN_S = 0.8
+"""Seconds a like's "Liked" stays on its card before a newcomer's visit clears the page
+(the heart fills at the answer; a word of five letters and an icon are read in about
+0.3-0.6 s): a newcomer who steps in while the visitor's like is being saved, or just
+after its "Liked" came, begins their visit once it has been on screen this long."""
+LIKE_NOTICE_SEEN_S = 2.0
+"""As `LIKED_SEEN_S` for a like that was not saved: its notice is a sentence ("Your like
+could not be saved. Please try again.": 9 words, about 2 s at 250 words a minute)."""
+NEWCOMER_WAIT_S = 2.0
+"""Seconds from a newcomer's arrival their visit waits, at most, for the answer to a like
+of the visitor's still being saved (a commit answers in milliseconds unless the event
+queue is locked, when it may take `LIKE_SAVE_WAIT_S`); an answer within it is then shown
+for its `LIKED_SEEN_S` or `LIKE_NOTICE_SEEN_S`, so a newcomer sees the previous page for
+4 s at the very most, and for about 0.8 s after a like tapped as they came."""
 VISION_GRACE_S = 10.0
 """Seconds from start during which the attract screen invites visitors to step closer
 while vision's models load (ready in 2-6.3 s on a normal start, so no text flickers);
@@ -232,6 +257,13 @@ class VisitController(QObject):
         self._likes_saving: dict[str, float] = {}
         self._like_answered_at = float("-inf")  # the last answer to one of them
         self._idle_waits_logged = False  # "the visit waits for a like" said once
+        # until when the last answer to one of them ("Liked", "not saved") is being read:
+        # a newcomer's visit waits for it (`_next_person`)
+        self._answer_seen_until = float("-inf")
+        # a newcomer's visit held for such an answer: (their vision visit, why, what to do
+        # once it began), and when they came
+        self._held_switch: tuple[str, str, Callable[[], None] | None] | None = None
+        self._switch_held_at = 0.0
         self._request = 0
         # One page request at a time: Next taps while a page loads are answered by that
         # page; other reasons to re-rank (mood, mode, identity) ask once it is back,
@@ -302,6 +334,10 @@ class VisitController(QObject):
         self.catalog_timer.setObjectName("catalog check")
         self.catalog_timer.setInterval(int(CHECK_S * 1000))
         self.catalog_timer.timeout.connect(self._check_catalog)
+        self.switch_timer = QTimer(self)  # the end of a newcomer's wait (`_hold_switch`)
+        self.switch_timer.setObjectName("newcomer wait")
+        self.switch_timer.setSingleShot(True)
+        self.switch_timer.timeout.connect(self._check_held_switch)
         self._catalog_generation: int | None = None  # the back end's, last answer
         self._catalog_checking = False
 
@@ -320,7 +356,8 @@ class VisitController(QObject):
         self._enter_attract()
 
     def stop(self) -> None:
-        for timer in (self.preview_timer, self.idle_timer, self.catalog_timer):
+        for timer in (self.preview_timer, self.idle_timer, self.catalog_timer,
+                      self.switch_timer):
             timer.stop()
         # a visit open at shutdown: the analytics (stopped after this) count its dwell
         # up to the visitor's last face or touch, as any visit's, not up to now
@@ -343,6 +380,11 @@ class VisitController(QObject):
             self._touch()
             if self.attract:
                 self._wake()
+        held = self._held_switch
+        if result.visit_ended and held is not None and result.ended_visit_id == held[0]:
+            log.info("the newcomer (vision visit %s) left before their visit began: visit "
+                     "%s goes on", held[0], self.visit_id)
+            self._drop_held_switch(keep_page=True)
         if result.visit_ended and result.ended_visit_id == self._vision_visit:
             # Vision lost the face for longer than its grace: the visit goes on (it
             # ends only with the attract screen); a returning face is read afresh.
@@ -385,6 +427,8 @@ class VisitController(QObject):
         if camera_visit and not in_view and self._face_in_view:
             self.view.show_emotion(None)  # "Looking for you…", not a stale reading
         self._face_in_view = in_view
+        if self._held_switch is not None:
+            return  # the newcomer's face: read for their own visit, once it begins
         reading: EmotionReading | None = result.reading
         if (not camera_visit or not in_view or result.visit_id is None
                 or result.visit_id != self._vision_visit):
@@ -487,15 +531,98 @@ class VisitController(QObject):
         self._newcomer_after_pick(vision_visit)
 
     def _next_person(self, vision_visit: str,
-                     why: str = "another person stepped into the visitor's place") -> None:
+                     why: str = "another person stepped into the visitor's place",
+                     then: Callable[[], None] | None = None) -> None:
         """Another person took the visitor's place: the visit ends (its page gets its
         impression, its likes and "For you" stay its own) and the newcomer's begins,
-        read by the camera, with "For you" locked until their own likes open it."""
+        read by the camera, with "For you" locked until their own likes open it; then
+        `then` runs. While a like of the visit waits for its answer, or its answer is
+        being read, that waits first (`_hold_switch`)."""
+        held = self._held_switch
+        if held is not None:  # already waiting: the newest face is the newcomer
+            if held[0] != vision_visit:
+                log.info("%s (vision visit %s) while a newcomer waited: theirs is the "
+                         "visit that begins", why, vision_visit)
+                self._held_switch = (vision_visit, why, then)
+            self._vision_visit = vision_visit
+            return
+        if self._likes_saving or self._clock() < self._answer_seen_until:
+            self._hold_switch(vision_visit, why, then)
+            return
+        self._switch_visit(vision_visit, why, then)
+
+    def _switch_visit(self, vision_visit: str, why: str,
+                      then: Callable[[], None] | None) -> None:
         log.info("%s: a visit of their own", why)
         self._end_visit(keep_screen=False)
         self._begin_visit(uuid.uuid4().hex)
         self._vision_visit = vision_visit
         self._waiting_since = self._clock()  # "Finding images for you…" says why, if long
+        if then is not None:
+            then()
+
+    def _hold_switch(self, vision_visit: str, why: str,
+                     then: Callable[[], None] | None) -> None:
+        """A newcomer came while a like of the visit is being saved, or its answer was
+        shown just now: their visit begins once that answer has been on screen for
+        `LIKED_SEEN_S` ("not saved": `LIKE_NOTICE_SEEN_S`), waiting at most
+        `NEWCOMER_WAIT_S` for it. Meanwhile the face in front is theirs (it feeds this
+        visit no mood), and the page takes no likes (a tap now may be theirs) and
+        gets no other page (one on its way is dropped: it would take the card away)."""
+        self._held_switch = (vision_visit, why, then)
+        self._switch_held_at = self._clock()
+        self._vision_visit = vision_visit
+        self._leave_page()
+        self._request += 1  # a page on its way is not drawn (`_on_page`: superseded)
+        self._again = False
+        if self._likes_saving:
+            log.info("%s, while %d like(s) of visit %s are being saved: their visit begins "
+                     "once the visitor has read the answer (waiting at most %.1f s for it)",
+                     why, len(self._likes_saving), self.visit_id, NEWCOMER_WAIT_S)
+        else:
+            log.info("%s, %.2f s after a like of visit %s was answered: their visit begins "
+                     "once the visitor has read it", why,
+                     self._clock() - self._like_answered_at, self.visit_id)
+        self._check_held_switch()
+
+    def _switch_wait_s(self) -> float:
+        """Seconds the held newcomer's visit waits still (0: it begins now)."""
+        now = self._clock()
+        if self._likes_saving and now - self._switch_held_at < NEWCOMER_WAIT_S:
+            return NEWCOMER_WAIT_S - (now - self._switch_held_at)  # or until the answer
+        return max(0.0, self._answer_seen_until - now)
+
+    def _check_held_switch(self) -> None:
+        """The held newcomer's visit begins if its wait is over (`switch_timer`, a like's
+        answer, the idle tick), else the timer is set for the rest."""
+        held = self._held_switch
+        if held is None:
+            return
+        left = self._switch_wait_s()
+        if left > 0.0:
+            self.switch_timer.start(max(1, math.ceil(left * 1000)))
+            return
+        self._release_held_switch("the like's answer was read" if not self._likes_saving
+                                  else "no answer in time")
+
+    def _release_held_switch(self, reason: str) -> None:
+        held = self._held_switch
+        assert held is not None
+        self._drop_held_switch()
+        log.info("the newcomer's visit begins %.2f s after they came (%s)",
+                 self._clock() - self._switch_held_at, reason)
+        # the visitor's time here ends when the newcomer came: the face in view since
+        # (which counts as activity) was the newcomer's
+        self._last_activity = min(self._last_activity, self._switch_held_at)
+        self._switch_visit(*held)
+
+    def _drop_held_switch(self, keep_page: bool = False) -> None:
+        """No newcomer waits any more: their visit begins, or the visit ends, or they
+        left before it began (`keep_page`: the page stays, and takes likes again)."""
+        self._held_switch = None
+        self.switch_timer.stop()
+        if keep_page:
+            self._keep_page()
 
     def _picker_of_their_own(self, vision_visit: str) -> None:
         """The mood was picked with nobody in view after the visitor left, and the face
@@ -505,9 +632,12 @@ class VisitController(QObject):
         it was shown "For you" from the last shopper's likes, their likes filed there.)"""
         picked = self.emotion
         self._next_person(vision_visit,
-                          "a face unlike the visitor's picked a mood after they left")
-        if picked is None:
-            return
+                          "a face unlike the visitor's picked a mood after they left",
+                          None if picked is None
+                          else functools.partial(self._adopt_pick, vision_visit, picked))
+
+    def _adopt_pick(self, vision_visit: str, picked: Emotion) -> None:
+        """The newcomer's visit began: the mood they picked is theirs."""
         self.manual = True
         self._manual_face = vision_visit
         self._set_emotion(EmotionReading(picked, 1.0, {picked: 1.0}, source="manual"))
@@ -575,6 +705,8 @@ class VisitController(QObject):
     def on_mood_picked(self, value: str) -> None:
         self._tap()
         emotion = Emotion.parse(value)
+        if self._held_switch is not None:  # picked by the newcomer in front
+            self._release_held_switch("they picked a mood")
         if self.visit_id is None:
             self._begin_visit(uuid.uuid4().hex)
         self._picked_after_leave = (self._vision_visit is None
@@ -676,6 +808,10 @@ class VisitController(QObject):
 
     def _end_visit(self, keep_screen: bool) -> None:
         ended = self.visit_id
+        if self._held_switch is not None:  # the attract screen: nobody's visit begins
+            log.info("visit %s ends while a newcomer waited (vision visit %s): the next "
+                     "face is read afresh", ended, self._held_switch[0])
+            self._drop_held_switch()
         if self.visit_id is not None:
             # The ended visit's page, headline and likes are not the next person's:
             # placeholders until theirs is drawn, or the screen says why none came.
@@ -761,6 +897,12 @@ class VisitController(QObject):
 
     def _request_page(self) -> None:
         assert self.visit_id is not None and self.emotion is not None
+        if self._held_switch is not None:
+            # Next, the toggle, identity: the page is the visitor's a moment longer, and
+            # the tap may be the newcomer's, whose own page comes with their mood
+            log.debug("no page for visit %s while a newcomer waits for its like's answer",
+                      self.visit_id)
+            return
         self._pass_over_glanced()
         self._leave_page()
         if self._in_flight is not None:
@@ -941,10 +1083,11 @@ class VisitController(QObject):
         like of a visit that has ended meanwhile is learnt, but its "Liked" is not shown
         on the next visitor's screen (their card of that image is theirs)."""
         if like.visit_id == self.visit_id:
-            self._like_answered(like.item_id)
+            self._like_answered(like.item_id, LIKED_SEEN_S)
             self._liked_saved.add(like.item_id)
             self.view.show_like_confirmed(like.item_id)
         self.worker.submit(self.backend.learn_like, like, on_result=self._on_liked)
+        self._check_held_switch()  # a newcomer waiting for this answer: theirs soon
 
     def _on_liked(self, result: LikeResult) -> None:
         if self.page is not None:
@@ -963,7 +1106,7 @@ class VisitController(QObject):
                       "are not kept elsewhere; its visit had ended, so nobody was told): %s",
                       item_id, visit_id, exc)
             return
-        self._like_answered(item_id)
+        self._like_answered(item_id, LIKE_NOTICE_SEEN_S)
         self._liked.discard(item_id)
         # its page may have been replaced meanwhile (Next while it was Saving…): then the
         # notice names an earlier page, never a card on screen (black box 2026-12-02: "not
@@ -976,6 +1119,7 @@ class VisitController(QObject):
         # visitor is not asked to
         self.view.show_like_failed(item_id, str(exc), isinstance(
             exc, DiskFullError | QueueReadOnlyError | QueueNotOpenError), on_screen)
+        self._check_held_switch()  # a newcomer waiting for this answer: theirs once read
 
     def _check_catalog(self) -> None:
         """Ask the back end whether the catalog folder came back (one check at a time)."""
@@ -1124,10 +1268,12 @@ class VisitController(QObject):
         if not self._attract_images:
             self._fetch_attract()  # shown when they come
 
-    def _like_answered(self, item_id: str) -> None:
-        """A like of this visit came back (saved, or not): the idle wait counts from now."""
+    def _like_answered(self, item_id: str, read_s: float) -> None:
+        """A like of this visit came back (saved, or not): the idle wait counts from now,
+        and a newcomer's visit waits `read_s` for the visitor to read the answer."""
         if self._likes_saving.pop(item_id, None) is not None:
             self._like_answered_at = self._clock()
+        self._answer_seen_until = max(self._answer_seen_until, self._clock() + read_s)
 
     def _forget_likes_saving(self, visit_id: str | None) -> None:
         """`visit_id` ended: answers still to come are the log's (`_on_like_failed`)."""
@@ -1137,6 +1283,7 @@ class VisitController(QObject):
                         len(self._likes_saving), ", ".join(self._likes_saving))
         self._likes_saving.clear()
         self._like_answered_at = float("-inf")
+        self._answer_seen_until = float("-inf")
         self._idle_waits_logged = False
 
     def _like_awaited(self) -> bool:
@@ -1153,6 +1300,7 @@ class VisitController(QObject):
         return self._clock() - max(self._last_activity, self._like_answered_at)
 
     def _check_idle(self) -> None:
+        self._check_held_switch()  # the timer's job; the tick in case the clock jumped
         idle_for = self._idle_for()
         no_one_for = self._clock() - self._last_activity
         if (not self.attract and self._likes_saving and not self._idle_waits_logged

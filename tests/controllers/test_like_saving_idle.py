@@ -14,7 +14,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import load_settings
-from kiosk.controllers.visit import LIKE_SAVE_WAIT_S, VisitController
+from kiosk.controllers.visit import LIKE_SAVE_WAIT_S, NEWCOMER_WAIT_S, VisitController
 from kiosk.domain import Emotion
 from kiosk.events import QueueBusyError
 from kiosk.testing import FakeClock
@@ -122,17 +122,24 @@ def test_the_wait_for_a_like_is_bounded_and_its_late_failure_logged_truly(
     assert "nothing was lost" not in caplog.text
 
 
-def test_a_newcomer_ends_the_visit_at_once_and_the_like_is_logged_as_lost(
+def test_a_newcomer_waits_for_a_stuck_like_at_most_newcomer_wait_s(
         likes: Likes, caplog: pytest.LogCaptureFixture) -> None:
-    # someone else stepping straight in is not waited on: the like's failure is the
-    # log's, worded as what it is (old code: "not recorded: …; nothing was lost")
-    controller, view, backend, _, events = likes
+    # someone else stepping straight in waits for the like's answer, but not for a
+    # stuck save: then the like's failure is the log's, worded as what it is (old
+    # code: "not recorded: …; nothing was lost")
+    controller, view, backend, clock, events = likes
     controller.on_vision_result(result("v1", Emotion.HAPPY, started=True))
     item = view.last("show_page")[0].item_ids[0]
     controller.on_like(item)
+    visit = controller.visit_id
     with caplog.at_level(logging.WARNING, logger="kiosk.controllers.visit"):
         controller._next_person("v2")
-        assert controller.visit_id not in (None, "v1")
+        clock.now += NEWCOMER_WAIT_S - 0.1
+        controller._check_held_switch()
+        assert controller.visit_id == visit  # still waiting for the answer
+        clock.now += 0.1
+        controller._check_held_switch()
+        assert controller.visit_id not in (None, visit)
         backend.fail_like = BUSY
         events.run_one()
     assert view.count("show_like_failed") == 0  # not the newcomer's to read

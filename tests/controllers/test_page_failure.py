@@ -40,6 +40,7 @@ def shown(qtbot: QtBot, settings: Settings) -> Iterator[Parts]:
     assert page is not None
     controller.on_like(page.item_ids[0])
     assert view.last("show_like_confirmed") == (page.item_ids[0],)
+    clock.now += 5  # the visitor read "Liked" (a newcomer now is not held for it)
     yield controller, view, backend, clock
     controller.stop()
 
