@@ -557,6 +557,7 @@ class Kiosk:
         vision = self.vision
         fallback = vision.pipeline.fallback if vision is not None and vision.pipeline else None
         latency = vision.last_latency if vision is not None else None
+        light = vision.pipeline.light if vision is not None and vision.pipeline else None
         return AppStatus(
             crash_count=self.crashes, model_device=self.vision_device,
             uploads_configured=self.settings.aws_events_enabled,
@@ -565,6 +566,8 @@ class Kiosk:
             camera_fps=round(self.camera.fps(), 1) if self.camera is not None else None,
             camera_detail=self._camera_trouble_detail(),
             camera_trouble_s=self.camera.trouble_s() if self.camera is not None else None,
+            camera_light=light.problem if light is not None else "",
+            camera_face_mean=light.face_mean if light is not None else None,
             inference_ms=round(latency.get("total_ms", 0.0), 1) if latency else None,
             # AWS features at a glance (memory reads only): reachable, breaker, budget, owed
             rekognition=fallback.status() if fallback is not None else None,

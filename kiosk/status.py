@@ -126,6 +126,11 @@ class AppStatus:
     # change of state, so the panel's copy can be a retry behind) and for how long (s)
     camera_detail: str = ""
     camera_trouble_s: float | None = None
+    # the faces' light over the last visits (`kiosk.vision.light.LightMonitor`): "dark"
+    # or "bright" while wrong for reading moods ("" when lit or not known), and the last
+    # judged visit's median face gray level (0-255)
+    camera_light: str = ""
+    camera_face_mean: float | None = None
     inference_ms: float | None = None
     history: Mapping[str, object] = field(default_factory=dict)  # CrashInfo.as_status()
     # the fallback's `RekognitionFallback.status()` (None when off); the panel words it
@@ -156,6 +161,10 @@ class AppStatus:
             out["camera_detail"] = self.camera_detail
         if self.camera_trouble_s is not None:
             out["camera_trouble_s"] = round(self.camera_trouble_s, 1)
+        if self.camera_light:
+            out["camera_light"] = self.camera_light
+        if self.camera_face_mean is not None:
+            out["camera_face_mean"] = self.camera_face_mean
         if self.inference_ms is not None:
             out["inference_ms"] = self.inference_ms
         if self.rekognition is not None:

@@ -35,6 +35,8 @@ TILE_KEYS = frozenset(
         "camera_fps",
         "camera_detail",
         "camera_trouble_s",
+        "camera_light",
+        "camera_face_mean",
         "model_device",
         "inference_ms",
         "online",
@@ -126,12 +128,33 @@ def camera_tile(s: Mapping[str, Any]) -> TileText:
     trouble = s.get("camera_trouble_s")
     if alert and isinstance(trouble, int | float):
         detail.append(since_text(float(trouble)))
+    light = light_text(s)
+    if light:
+        detail.append(light)
+        alert = True
     return TileText(
         translate("Admin", "Camera"),
         camera_state_name(state) if state else NA,
         "\n".join(detail),
         alert=alert,
     )
+
+
+def light_text(s: Mapping[str, Any]) -> str:
+    """The faces' light when it is wrong for reading moods ("" otherwise): the camera
+    works, but 2 of the last 3 visitors' faces were too dark or too bright
+    (`kiosk.vision.light`), and what to do."""
+    light = str(s.get("camera_light", "") or "")
+    mean = num(s.get("camera_face_mean"), "{:.0f}")
+    if light == "dark":
+        return (translate("Admin", "Faces too dark (%1 of 255): moods are misread. Light "
+                          "the visitor's face, or raise the camera's exposure or gain.")
+                .replace("%1", mean))
+    if light == "bright":
+        return (translate("Admin", "Faces too bright (%1 of 255): moods are misread. Less "
+                          "light on the face or behind the camera, or lower the "
+                          "camera's exposure.").replace("%1", mean))
+    return ""
 
 
 def span_text(seconds: float) -> str:

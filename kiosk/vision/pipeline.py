@@ -66,6 +66,7 @@ from kiosk.vision.appearance import (
 from kiosk.vision.errors import VisionError
 from kiosk.vision.face_identity import Describer, Look, judge
 from kiosk.vision.focus import FocusSchedule, RegionDetector, find_faces
+from kiosk.vision.light import LightMonitor
 from kiosk.vision.orientation import OrientationHint
 from kiosk.vision.quality import FaceQuality, QualityGate
 from kiosk.vision.rekognition import RekognitionResult, encode_face_crop
@@ -245,6 +246,7 @@ class VisionPipeline:
         self._quality = QualityGate(self.settings.min_face_px, self.settings.min_sharpness)
         self._face_quality: FaceQuality | None = None  # the primary's, at its last reading
         self._unread = UnreadLog()  # says once per visit why a face in view is not read
+        self.light = LightMonitor()  # the faces' light over the last visits (the panel's)
         self._smoothers = TrackSmoothers(
             self.settings.smoothing_s, self.settings.hysteresis,
             hold_s=self.settings.hold_s, max_dt_s=self.settings.max_reading_s,
@@ -319,6 +321,7 @@ class VisionPipeline:
         self._focus.observed(look, self._tracker.primary)
         if self._check_switch(frame):
             tracks = self._tracker.tracks
+            self.light.face_done()  # another face in the visitor's place
         seen = self._tracker.primary
         self._seen = (seen.id, seen.box) if seen is not None and seen.visible else None
         if self._seen is not None:
@@ -449,6 +452,7 @@ class VisionPipeline:
     # ------------------------------------------------------------------ steps
 
     def _clear_visit_state(self) -> None:
+        self.light.face_done()
         self._smoothers.clear()
         self._unread.reset()
         self._primary_id = None
@@ -617,6 +621,7 @@ class VisionPipeline:
 
     def _classify(self, frame: Frame, primary: Track) -> tuple[EmotionReading | None, str]:
         quality = self._face_quality = self._quality.check(frame.image, primary.box)
+        self.light.observe(quality.brightness)
         if not quality.ok:
             return None, quality.reason
         image, box = frame.image, primary.box

@@ -86,6 +86,32 @@ def test_the_camera_tile_follows_a_loss_whose_reason_changed_and_says_since_when
     assert admin_status.span_text(245.0) not in win.admin.tiles["camera"].detail.text()
 
 
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_camera_tile_says_when_faces_are_too_dark_or_too_bright(
+    make_window: Any, language: str, request: pytest.FixtureRequest
+) -> None:
+    """A dark camera's faces are read from a brightened copy and misread; the panel
+    said "Live, 15 fps" (round 20's gain40 video: on-screen accuracy 0.405)."""
+    if language == "ko":
+        request.getfixturevalue("korean")
+    win = make_window()
+    win.set_status({"camera_state": "LIVE", "camera_fps": 15.0, "camera_light": "dark",
+                    "camera_face_mean": 17.2})
+    tile = admin_status.camera_tile({"camera_state": "LIVE", "camera_fps": 15.0,
+                                     "camera_light": "dark", "camera_face_mean": 17.2})
+    assert tile.alert and tile.detail in win.admin.tiles["camera"].detail.text()
+    assert "17" in tile.detail
+    assert ("too dark" in tile.detail if language == "en" else "어두워" in tile.detail)
+    assert {"camera_light", "camera_face_mean"} <= admin_status.TILE_KEYS  # not "Other"
+    bright = admin_status.camera_tile({"camera_state": "LIVE", "camera_light": "bright",
+                                       "camera_face_mean": 241})
+    assert bright.alert and "241" in bright.detail
+    assert ("too bright" in bright.detail if language == "en" else "밝아" in bright.detail)
+    lit = admin_status.camera_tile({"camera_state": "LIVE", "camera_fps": 15.0,
+                                    "camera_face_mean": 110})
+    assert not lit.alert and "110" not in lit.detail
+
+
 def test_camera_line_follows_a_language_switch(make_window: Any, qapp: Any) -> None:
     win = make_window()
     win.set_camera_state(CameraState.LOST, CAMERA_DETAIL)
