@@ -1302,101 +1302,101 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>MainScreen</name>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="421"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="425"/>
         <source>Like a few images first, then “For you” opens up.</source>
         <translation>이미지 몇 개에 좋아요를 누르시면 ‘맞춤 추천’이 열려요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="488"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="492"/>
         <source>Step closer</source>
         <translation>가까이 와 보세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="489"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="493"/>
         <source>Images for your mood — or tap “Choose my mood”.</source>
         <translation>기분에 맞는 이미지를 골라 드려요. “기분 직접 고르기”도 돼요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="494"/>
-        <location filename="../../kiosk/ui/main_screen.py" line="499"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="498"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="503"/>
         <source>Finding images for you…</source>
         <translation>이미지를 고르고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="499"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="503"/>
         <source>This takes only a moment.</source>
         <translation>잠시만 기다려 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="503"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="507"/>
         <source>For you</source>
         <translation>맞춤 추천</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="458"/>
-        <location filename="../../kiosk/ui/main_screen.py" line="474"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="462"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="478"/>
         <source>For you · %1</source>
         <translation>맞춤 추천 · %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="460"/>
-        <location filename="../../kiosk/ui/main_screen.py" line="475"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="464"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="479"/>
         <source>Picked from what you liked, to suit this mood.</source>
         <translation>좋아요를 누르신 이미지를 바탕으로 지금 기분에 맞게 골랐어요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="484"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="488"/>
         <source>Tell us your mood — we&apos;ll pick images for it</source>
         <translation>지금 기분을 알려 주세요 — 어울리는 이미지를 골라 드릴게요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="485"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="489"/>
         <source>Tap “Choose my mood”.</source>
         <translation>“기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="491"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="495"/>
         <source>Still reading your mood…</source>
         <translation>기분을 읽고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="492"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="496"/>
         <source>Look at the camera, or tap “Choose my mood”.</source>
         <translation>카메라를 바라보시거나 “기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="495"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="499"/>
         <source>This is taking longer than usual. Tap Next to try again.</source>
         <translation>평소보다 오래 걸리고 있어요. 다음을 눌러 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="497"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="501"/>
         <source>These images could not be shown</source>
         <translation>이미지를 보여 드리지 못했어요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="498"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="502"/>
         <source>Tap Next to try again, or choose another mood.</source>
         <translation>다음을 눌러 다시 시도하시거나 다른 기분을 골라 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="467"/>
-        <location filename="../../kiosk/ui/main_screen.py" line="473"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="471"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="477"/>
         <source>Tap Like on the images you love, or Next for more.</source>
         <translation>마음에 드는 이미지에 좋아요를 누르거나, 다음을 눌러 더 보세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="502"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="506"/>
         <source>Emotion</source>
         <translation>감정</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="504"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="508"/>
         <source>Next</source>
         <translation>다음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="505"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="509"/>
         <source>Choose my mood</source>
         <translation>기분 직접 고르기</translation>
     </message>
