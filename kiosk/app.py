@@ -78,6 +78,7 @@ from kiosk.workers.vision_worker import VisionWorker
 
 if TYPE_CHECKING:
     from kiosk.analytics import Recorder
+    from kiosk.aws import CredentialsRefusal
     from kiosk.backend import Queue
     from kiosk.controllers.consent import ConsentFlow
     from kiosk.curation.periodic import PeriodicSync
@@ -132,6 +133,7 @@ class Kiosk:
         self.index_pacer = IndexPacer()
         self.backend = KioskBackend.from_settings(settings, pacer=self.index_pacer)
         self.backend.defer_event = self.events_worker.submit
+        self.aws_credentials = self._shared_credentials()
         self._build_camera()
         self.analytics = self._build_analytics()
         self.identity_worker: SerialWorker | None = None
@@ -188,7 +190,23 @@ class Kiosk:
         self.camera = CameraBridge(Capture.from_settings(source, self.settings.camera))
         self.vision = VisionWorker(self.camera.capture,
                                    pipeline_factory(self.settings, quiet=True,
-                                                    trace_in_child=True))
+                                                    trace_in_child=True,
+                                                    credentials=self.aws_credentials))
+
+    def _shared_credentials(self) -> CredentialsRefusal | None:
+        """One refusal of the `[aws]` credentials for the Rekognition fallback and the
+        identity service, when both call (`kiosk.aws.credentials`): their clients come
+        from the same `[aws]` settings (`make_client("rekognition", aws)`: profile or
+        keys, region, `endpoint_rekognition`), so a refusal of the credentials that one
+        gets holds for the other. None with one of them off."""
+        from kiosk.identity.service import should_schedule_purge
+
+        s = self.settings
+        if not (s.rekognition.enabled and s.camera.source.strip() and should_schedule_purge(s)):
+            return None
+        from kiosk.aws import CredentialsRefusal
+
+        return CredentialsRefusal()
 
     def _build_identity(self) -> ConsentFlow | None:
         """The opt-in identity flow, or None. Built when identity is on, and also when
@@ -211,7 +229,8 @@ class Kiosk:
             return queue.record_user(user_id, emotion, properties)
 
         try:  # an AWS feature that cannot start never takes the local kiosk down
-            service = IdentityService.from_settings(s, record_user=record_user)
+            service = IdentityService.from_settings(s, record_user=record_user,
+                                                    credentials=self.aws_credentials)
         except IdentityError as exc:
             log.error("identity off: %s", exc)
             return None
@@ -575,10 +594,13 @@ class Kiosk:
             # AWS features at a glance (memory reads only): reachable, breaker, budget, owed
             rekognition=fallback.status() if fallback is not None else None,
             rekognition_refused=(fallback.refused or "") if fallback is not None else "",
+            rekognition_refused_by=(fallback.refused_by or "") if fallback is not None else "",
             identity=(self.identity_service.summary() if self.identity_service is not None
                       else ""),
             identity_refused=(self.identity_service.refused or ""
                               if self.identity_service is not None else ""),
+            identity_refused_by=(self.identity_service.refused_by or ""
+                                 if self.identity_service is not None else ""),
             disk_free_mb=free_mb(self.settings.data_dir),
             data_read_only=mounted_read_only(self.settings.data_dir),
             fleet=self._fleet_status(),

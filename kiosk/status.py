@@ -141,10 +141,15 @@ class AppStatus:
     # the code AWS refused DetectFaces with while the fallback's calls are stopped for it
     # ("" otherwise); the panel says what to do in the kiosk's language
     rekognition_refused: str = ""
+    # "identity" while that code refused the shared [aws] credentials on an identity call
+    # and the fallback stopped for it without an answer of its own (kiosk.aws.credentials)
+    rekognition_refused_by: str = ""
     identity: str = ""  # the identity service's one-liner ("" when off)
     # the code AWS refused the identity calls with while they are stopped for it (""
     # otherwise); the panel says what to do in the kiosk's language
     identity_refused: str = ""
+    # "rekognition" likewise: the fallback's call got the refusal of the shared credentials
+    identity_refused_by: str = ""
     # the fleet metrics uploader's `UploaderStatus.to_dict()` (None when [fleet] is off);
     # the panel words it (`kiosk.ui.admin_status.fleet_text`)
     fleet: Mapping[str, object] | None = None
@@ -174,11 +179,15 @@ class AppStatus:
         if self.rekognition is not None:
             out["Rekognition"] = dict(self.rekognition)
         if self.rekognition_refused:
-            out["Rekognition refused"] = self.rekognition_refused
+            key = "Rekognition refused"
+            out[key + " (credentials)" if self.rekognition_refused_by else key] = (
+                self.rekognition_refused)
         if self.identity:
             out["identity"] = self.identity
         if self.identity_refused:
-            out["Identity refused"] = self.identity_refused
+            key = "Identity refused"
+            out[key + " (credentials)" if self.identity_refused_by else key] = (
+                self.identity_refused)
         if self.fleet is not None:
             out["fleet metrics"] = dict(self.fleet)
         if self.disk_free_mb is not None:

@@ -13,7 +13,9 @@ image generation, S3 sync, the event uploader) uses the same four pieces:
 
 `kiosk.aws.pause` - `CallPause`: stop calling for 30 min after AWS refused the
 credentials or permissions, and space the calls after throttling (Rekognition fallback,
-identity).
+identity). `kiosk.aws.credentials` - `CredentialsRefusal`: a refusal of the `[aws]`
+credentials themselves, which one of those parts learns, holds the other back too (one
+object, built by the composition root).
 
 `kiosk.aws.regions` says which regions exist and where a service is offered, from
 botocore's endpoint data (offline; `--self-test`).
@@ -26,6 +28,7 @@ from kiosk.aws.backoff import Backoff, retry_call
 from kiosk.aws.breaker import BreakerState, CircuitBreaker
 from kiosk.aws.classify import (
     ErrorKind,
+    about_credentials,
     classify,
     error_code,
     error_message,
@@ -33,12 +36,15 @@ from kiosk.aws.classify import (
     is_transient,
 )
 from kiosk.aws.client import make_client
+from kiosk.aws.credentials import IDENTITY, REKOGNITION, CredentialsRefusal, Refusal
 from kiosk.aws.errors import AwsError, Cancelled
 from kiosk.aws.pause import REFUSED, REFUSED_PAUSE_S, THROTTLED, CallPause
 
 __all__ = [
+    "IDENTITY",
     "REFUSED",
     "REFUSED_PAUSE_S",
+    "REKOGNITION",
     "THROTTLED",
     "AwsError",
     "Backoff",
@@ -46,7 +52,10 @@ __all__ = [
     "CallPause",
     "Cancelled",
     "CircuitBreaker",
+    "CredentialsRefusal",
     "ErrorKind",
+    "Refusal",
+    "about_credentials",
     "classify",
     "error_code",
     "error_message",

@@ -10,7 +10,9 @@ into one `ErrorKind`, which decides what a caller does next:
 * THROTTLED - HTTP 429, `ThrottlingException`, `ProvisionedThroughputExceededException`,
   `SlowDown`. Retry with backoff; the service is up, so the breaker stays closed.
 * REFUSED - no credentials, HTTP 401/403, `AccessDeniedException`, an expired token.
-  Do not retry soon: an operator must fix credentials or permissions.
+  Do not retry soon: an operator must fix credentials or permissions. `about_credentials`
+  tells the refusals of the credentials themselves (any call with them is refused) from
+  those of one action's permission (AccessDenied: IAM decides per action).
 * PERMANENT - other 4xx (`InvalidParameterException`, `ResourceNotFoundException`, ...),
   parameter validation, bugs. Never retry the same request.
 
@@ -63,6 +65,22 @@ REFUSED_CODES = frozenset({
     "ExpiredTokenException", "InvalidClientTokenId", "AccessDenied", "AccessDeniedException",
     "MissingAuthenticationTokenException", "IncompleteSignature", "UnauthorizedOperation",
 })
+
+# The refusals that are about the credentials themselves (a subset of REFUSED_CODES): they
+# hold for every client made from the same `[aws]` settings (`kiosk.aws.credentials`).
+# Not AccessDenied / UnauthorizedOperation: IAM allows or denies each action on its own.
+CREDENTIAL_CODES = frozenset({
+    "NoCredentialsError", "PartialCredentialsError", "CredentialRetrievalError",
+    "ProfileNotFound", "UnrecognizedClientException", "InvalidSignatureException",
+    "SignatureDoesNotMatch", "ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId",
+    "MissingAuthenticationTokenException", "IncompleteSignature",
+})
+
+
+def about_credentials(code: str) -> bool:
+    """A refusal with this error code (`error_code`) says the credentials are wrong,
+    missing or expired, not that one action is not allowed."""
+    return code in CREDENTIAL_CODES
 
 
 def error_code(exc: BaseException) -> str:

@@ -10,7 +10,8 @@ never calls the collection.
 * After the first page of a camera visit, with a primary face visible, the
   visitor is asked; no answer means no. The decision is for this visit only. While
   AWS refuses the collection's calls (`IdentityService.refused`: bad credentials or
-  permissions, 30 min at a time) nobody is asked: a "yes" could only fail.
+  permissions, 30 min at a time; also the Rekognition fallback's refusal of the shared
+  `[aws]` credentials) nobody is asked: a "yes" could only fail.
 * "Yes": one lookup (SearchFacesByImage, else IndexFaces + a queued PutUsers)
   with the primary face crop of the newest frame, encoded on the worker thread.
   A match or an enrolment gives the visit a user id: `user_changed` fires and

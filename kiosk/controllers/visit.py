@@ -385,6 +385,9 @@ class VisitController(QObject):
             log.info("the newcomer (vision visit %s) left before their visit began: visit "
                      "%s goes on", held[0], self.visit_id)
             self._drop_held_switch(keep_page=True)
+            if self.emotion is not None and (self.emotion, self.mode) != self._shown_ask:
+                # the toggle tapped meanwhile, or a page then on its way (dropped)
+                self._request_page()
         if result.visit_ended and result.ended_visit_id == self._vision_visit:
             # Vision lost the face for longer than its grace: the visit goes on (it
             # ends only with the attract screen); a returning face is read afresh.

@@ -22,6 +22,11 @@ the Rekognition fallback), so identify, enrol, delete and reconcile all stop tog
   call in a row (4-8 s, 8-16 s, ... up to 5-10 min), until an answer that is not
   throttling; calls meanwhile raise `Paused` with reason "throttled".
 
+A refusal of the `[aws]` credentials themselves (not of one action's permission) is also
+told to the `kiosk.aws.CredentialsRefusal` shared with the Rekognition fallback, which
+uses the same credentials: while the fallback learned one, no identity call goes out
+either (`Paused`, "refused by AWS"), and one ERROR covers both parts.
+
 A `200 OK` that is not the operation's answer (none of its fields: a captive portal or
 a proxy answered) raises `NotAnAnswer` and counts as a network failure for the breaker;
 in particular a DeleteFaces "answer" from a Wi-Fi login page never counts as deleted.
@@ -36,6 +41,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from kiosk.aws import (
+    IDENTITY,
     REFUSED,
     REFUSED_PAUSE_S,
     THROTTLED,
@@ -43,7 +49,10 @@ from kiosk.aws import (
     CallPause,
     Cancelled,
     CircuitBreaker,
+    CredentialsRefusal,
     ErrorKind,
+    Refusal,
+    about_credentials,
     classify,
     error_code,
     error_message,
@@ -117,6 +126,7 @@ class RekognitionCalls:
         breaker_cooldown_s: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
         throttle_backoff: Backoff | None = None,
+        credentials: CredentialsRefusal | None = None,
     ) -> None:
         if client is None and client_factory is None:
             raise ValueError("give a Rekognition client or a client_factory")
@@ -131,6 +141,7 @@ class RekognitionCalls:
         self.breaker = CircuitBreaker("identity (Rekognition)", failures=breaker_failures,
                                       cooldown_s=breaker_cooldown_s, clock=clock)
         self.pause = CallPause(clock=clock, throttle_backoff=throttle_backoff)
+        self.credentials = credentials  # shared with the Rekognition fallback (kiosk.app)
         self.last_error = ""
         self.last_ok_at: float | None = None  # time.time() of the last answer from the service
 
@@ -158,14 +169,26 @@ class RekognitionCalls:
         paused = self.pause.refusal()
         if paused is not None:
             return paused
+        if self.credentials_refused() is not None:
+            return REFUSED
         return "paused" if self.breaker.refusal() is not None else None
 
     def held_back(self) -> tuple[str, float] | None:
-        """(REFUSED or THROTTLED, seconds left) while AWS's answers hold the calls back,
-        else None. The breaker's pause is not one: it is about the network, whose return
-        nothing announces, so the callers keep their own backoff for it."""
+        """(REFUSED or THROTTLED, seconds left) while AWS's answers hold the calls back
+        (its own, or the fallback's refusal of the shared credentials), else None. The
+        breaker's pause is not one: it is about the network, whose return nothing
+        announces, so the callers keep their own backoff for it."""
         reason = self.pause.refusal()
-        return None if reason is None else (reason, self.pause.left_s())
+        left = self.pause.left_s() if reason is not None else 0.0
+        shared = self.credentials_refused()
+        if shared is not None and shared.left_s > left:
+            return REFUSED, shared.left_s
+        return None if reason is None else (reason, left)
+
+    def credentials_refused(self) -> Refusal | None:
+        """The refusal of the shared `[aws]` credentials that another part (the
+        Rekognition fallback) got, while it holds these calls back; else None."""
+        return self.credentials.holding(IDENTITY) if self.credentials is not None else None
 
     def __call__(self, operation: str, **params: Any) -> dict[str, Any]:
         """One API call with bounded retries of throttling and 5xx answers; other
@@ -176,6 +199,11 @@ class RekognitionCalls:
         if paused is not None:
             raise Paused(f"Rekognition {paused} (next try in {self.pause.left_s():.0f} s)",
                          paused)
+        shared = self.credentials_refused()
+        if shared is not None:
+            raise Paused(f"Rekognition {REFUSED}: the [aws] credentials were refused "
+                         f"({shared.code}) on a Rekognition fallback call (next try in "
+                         f"{shared.left_s:.0f} s)", REFUSED)
         refusal = self.breaker.admit()
         if refusal is not None:
             raise Paused(f"Rekognition {refusal} (retry in {self.breaker.retry_in_s():.0f} s)")
@@ -198,6 +226,8 @@ class RekognitionCalls:
                 self._answered()
                 if kind is not ErrorKind.REFUSED:  # it took the credentials
                     self.pause.end_refusal()
+                if not about_credentials(error_code(exc)):  # AccessDenied too: signed right
+                    self._credentials_work()
             else:
                 self.breaker.release_trial()
             if kind is ErrorKind.REFUSED:
@@ -211,22 +241,34 @@ class RekognitionCalls:
             raise NotAnAnswer(_not_an_answer(operation, response))
         self._answered()
         self.pause.answered()
+        self._credentials_work()
         return response
+
+    def _credentials_work(self) -> None:
+        if self.credentials is not None:
+            self.credentials.accepted()
 
     def _refused(self, exc: BaseException, operation: str, collection: object) -> None:
         """AWS refused the credentials or permissions: no identity call for 30 min."""
         code = error_code(exc)
-        if not self.pause.refuse(code):
+        new = self.pause.refuse(code)
+        shared = self.credentials is not None and about_credentials(code)
+        if shared:
+            assert self.credentials is not None
+            new = self.credentials.refuse(code, IDENTITY)  # one ERROR for both parts
+        if not new:
             log.info("identity: rekognition:%s still refused (%s); no identity calls for "
                      "another %.0f min", api_name(operation), code, REFUSED_PAUSE_S / 60)
             return
         log.error("identity: rekognition:%s on collection %s refused by AWS (%s: %s): no "
                   "face lookups, enrolments or deletions for %.0f min (deletions stay "
-                  "pending and are retried after). Grant the kiosk's IAM user or role %s on "
-                  "the collection, or fix the [aws] credentials (profile, keys, clock), then "
-                  "restart the kiosk; or set [identity] enabled = false",
+                  "pending and are retried after)%s. Grant the kiosk's IAM user or role %s "
+                  "on the collection, or fix the [aws] credentials (profile, keys, clock), "
+                  "then restart the kiosk; or set [identity] enabled = false",
                   api_name(operation), collection or "?", code, error_message(exc),
-                  REFUSED_PAUSE_S / 60, PERMISSIONS)
+                  REFUSED_PAUSE_S / 60,
+                  "; the Rekognition fallback uses the same [aws] credentials and sends no "
+                  "face crops either" if shared else "", PERMISSIONS)
 
     def _throttled(self, operation: str) -> None:
         delay = self.pause.throttle()

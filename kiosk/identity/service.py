@@ -36,7 +36,10 @@ permissions, all identity calls stop for 30 min (one ERROR saying what to do; th
 panel's "Returning visitors stopped" line too) and a consenting visit stays anonymous
 with the reason "refused by AWS" without its face crop even being encoded; deletions
 stay pending and are retried after the pause. Throttling past the retries holds the calls
-back for a growing wait (4-8 s, doubling up to 5-10 min) the same way.
+back for a growing wait (4-8 s, doubling up to 5-10 min) the same way. A refusal of the
+`[aws]` credentials themselves holds the Rekognition fallback back too, and one it got
+holds these calls back (`credentials`: `kiosk.aws.CredentialsRefusal`, from `kiosk.app`);
+`refused_by` then names the part that got the answer.
 
 `on_forget` hooks receive the user ids whose data must go (recommender history,
 queued events) when a visitor is forgotten or purged.
@@ -56,6 +59,7 @@ import numpy as np
 from kiosk.aws import (
     REFUSED,
     THROTTLED,
+    CredentialsRefusal,
     ErrorKind,
     classify,
     error_code,
@@ -108,6 +112,7 @@ class IdentityService:
         max_backoff_s: float = 4.0,
         new_user_id: Callable[[], str] = lambda: uuid.uuid4().hex,
         clock: Callable[[], float] = time.monotonic,
+        credentials: CredentialsRefusal | None = None,
     ) -> None:
         self.register = register
         self.collection_id = collection_id
@@ -116,7 +121,7 @@ class IdentityService:
         self.gender_segment = gender_segment
         self._calls = RekognitionCalls(client, client_factory, max_retries=max_retries,
                                        backoff_s=backoff_s, max_backoff_s=max_backoff_s,
-                                       clock=clock)
+                                       clock=clock, credentials=credentials)
         self._record_user = record_user
         self._on_forget = list(on_forget)
         self._new_user_id = new_user_id
@@ -166,8 +171,22 @@ class IdentityService:
     @property
     def refused(self) -> str | None:
         """The code AWS refused the identity calls with (AccessDeniedException, ...)
-        while they are stopped for it, else None."""
-        return self._calls.pause.refused_code if self._calls.pause.left_s() > 0 else None
+        while they are stopped for it, else None; also the code of a refusal of the shared
+        `[aws]` credentials that the Rekognition fallback got (`refused_by`)."""
+        own = self._calls.pause.refused_code if self._calls.pause.left_s() > 0 else None
+        if own is not None:
+            return own
+        shared = self._calls.credentials_refused()
+        return shared.code if shared is not None else None
+
+    @property
+    def refused_by(self) -> str | None:
+        """`kiosk.aws.REKOGNITION` while the calls are stopped only because the fallback
+        got a refusal of the shared credentials; None otherwise (the answer was its own)."""
+        if self._calls.pause.refused_code is not None and self._calls.pause.left_s() > 0:
+            return None
+        shared = self._calls.credentials_refused()
+        return shared.by if shared is not None else None
 
     def held_back(self) -> tuple[str, float] | None:
         """("refused by AWS" or "throttled", seconds left) while AWS's answers hold every
@@ -182,6 +201,7 @@ class IdentityService:
             pending: int | str = len(self.register.pending())
         except RegisterError as exc:
             enrolled = pending = f"unavailable: {exc}"
+        held = self._calls.held_back()
         return {
             "collection_id": self.collection_id,
             "enrolled": enrolled,
@@ -189,8 +209,9 @@ class IdentityService:
             "unsettled_enrolments": self._owed.get("unsettled_enrolments", 0),
             "breaker": self._calls.breaker.state.value,
             "paused": self._calls.held(),  # "refused by AWS", "throttled", "paused", None
-            "pause_left_s": round(self._calls.pause.left_s(), 1),
+            "pause_left_s": round(held[1] if held is not None else 0.0, 1),
             "refused_code": self.refused,
+            "refused_by": self.refused_by,
             "retention_days": self.retention_days,
             "last_outcome": self._outcome.last,
             "last_error": self._calls.last_error or self._outcome.error,
@@ -203,7 +224,12 @@ class IdentityService:
         deletions still owed to the collection."""
         breaker, pause = self._calls.breaker, self._calls.pause
         left = pause.left_s()
-        if pause.reason == REFUSED and left > 0:
+        shared = self._calls.credentials_refused()
+        if shared is not None and not (pause.reason == REFUSED and left > 0):
+            # the panel's own translated line says what to do (AppStatus.identity_refused_by)
+            state = (f"stopped: AWS refused the [aws] credentials ({shared.code}) on a "
+                     f"Rekognition fallback call, next try in {shared.left_s / 60:.0f} min")
+        elif pause.reason == REFUSED and left > 0:
             # what to do is the panel's own translated line (AppStatus.identity_refused)
             state = (f"stopped: AWS refused the calls ({pause.refused_code}), "
                      f"next try in {left / 60:.0f} min")

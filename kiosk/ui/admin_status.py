@@ -424,6 +424,8 @@ OTHER_CAPTIONS: dict[str, Callable[[], str]] = {
     "fleet metrics": lambda: translate("Admin", "Fleet metrics (CloudWatch)"),
     "Rekognition refused": lambda: translate("Admin", "Rekognition stopped"),
     "Identity refused": lambda: translate("Admin", "Returning visitors stopped"),
+    "Rekognition refused (credentials)": lambda: translate("Admin", "Rekognition stopped"),
+    "Identity refused (credentials)": lambda: translate("Admin", "Returning visitors stopped"),
     # what a visitor's toast left out (MainWindow keeps it from the screen)
     "last_problem": lambda: translate("Admin", "Last problem"),
 }
@@ -489,6 +491,25 @@ def identity_refused_text(code: str) -> str:
         "collection, or fix the [aws] credentials, then restart the kiosk").replace("%1", code)
 
 
+def rekognition_credentials_text(code: str) -> str:
+    """Why the Rekognition fallback stopped although AWS never answered it: an identity
+    call's answer refused the `[aws]` credentials, which the fallback uses too."""
+    return translate(
+        "Admin", "AWS refused the [aws] credentials (%1) on a returning-visitor call, and "
+        "the fallback uses the same ones: no face crop is sent. Fix the [aws] credentials "
+        "(profile, keys, the clock), then restart the kiosk").replace("%1", code)
+
+
+def identity_credentials_text(code: str) -> str:
+    """Why identity stopped although AWS never answered it: a Rekognition fallback
+    call's answer refused the `[aws]` credentials, which identity uses too."""
+    return translate(
+        "Admin", "AWS refused the [aws] credentials (%1) on a Rekognition fallback call, "
+        "and identity uses the same ones: no visitor is looked up, enrolled or deleted "
+        "(deletions wait). Fix the [aws] credentials (profile, keys, the clock), then "
+        "restart the kiosk").replace("%1", code)
+
+
 # Values that are a mapping, worded by their key's function (else `str(value)`).
 def rekognition_text(r: Mapping[str, Any]) -> str:
     """The Rekognition fallback's `status()` in one line, in the panel's language:
@@ -496,7 +517,12 @@ def rekognition_text(r: Mapping[str, Any]) -> str:
     calls used against the hourly budget, the latest error (AWS's own text)."""
     used, budget = int(r.get("calls_this_hour") or 0), int(r.get("hourly_budget") or 0)
     left = float(r.get("pause_left_s") or 0.0)
-    if r.get("refused_code") and left > 0:
+    if r.get("refused_by") and r.get("refused_code") and left > 0:
+        state = translate("Admin", "stopped: AWS refused the [aws] credentials (%1) on a "
+                          "returning-visitor call, next try in %2 min").replace(
+                              "%1", str(r.get("refused_code") or "")).replace(
+                              "%2", f"{left / 60:.0f}")
+    elif r.get("refused_code") and left > 0:
         state = translate("Admin", "stopped: AWS refused the calls (%1), next try in %2 min"
                           ).replace("%1", str(r.get("refused_code") or "")).replace(
                               "%2", f"{left / 60:.0f}")
@@ -556,8 +582,12 @@ OTHER_FORMATS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "fleet metrics": fleet_text, "Rekognition": rekognition_text,
     "last Personalize fallback": personalize_fallback_text}
 # Plain values worded by their key's function.
-OTHER_TEXTS: dict[str, Callable[[str], str]] = {"Rekognition refused": rekognition_refused_text,
-                                                "Identity refused": identity_refused_text}
+OTHER_TEXTS: dict[str, Callable[[str], str]] = {
+    "Rekognition refused": rekognition_refused_text,
+    "Identity refused": identity_refused_text,
+    "Rekognition refused (credentials)": rekognition_credentials_text,
+    "Identity refused (credentials)": identity_credentials_text,
+}
 
 
 def other_lines(s: Mapping[str, Any]) -> list[str]:

@@ -197,6 +197,8 @@ class MainScreen(QWidget):
     mode_selected(str): "emotion" or "personalized" from the toggle.
     mood_clicked(): "Choose my mood".
     message(str): something to tell the visitor in a toast.
+    toggle_notice(str): why the toggle did not change ("For you" is locked until the
+        visitor's likes open it), for a toast beside the toggle.
     """
 
     next_clicked = Signal()
@@ -204,6 +206,7 @@ class MainScreen(QWidget):
     mode_selected = Signal(str)
     mood_clicked = Signal()
     message = Signal(str)
+    toggle_notice = Signal(str)
 
     def __init__(
         self,
@@ -418,7 +421,8 @@ class MainScreen(QWidget):
     def _on_mode(self, key: str) -> None:
         if key == RecommendMode.PERSONALIZED and not self._ready:
             self.mode_toggle.set_current(self._mode)
-            self.message.emit(self.tr("Like a few images first, then “For you” opens up."))
+            self.toggle_notice.emit(
+                self.tr("Like a few images first, then “For you” opens up."))
             return
         self._mode = RecommendMode(key)
         self._apply_accent()

@@ -243,6 +243,7 @@ class MainWindow(QWidget):
         self.main.mode_selected.connect(self.mode_requested)
         self.main.mood_clicked.connect(self.open_mood_picker)
         self.main.message.connect(self.show_notice)
+        self.main.toggle_notice.connect(self.show_toggle_notice)
         self.main.grid.overflow.connect(self._page_too_big)
         self.attract.touched.connect(self.wake)
         self.attract.mood_clicked.connect(self.open_mood_picker)
@@ -480,6 +481,27 @@ class MainWindow(QWidget):
             rather += screen.findChildren(QLabel)
         self.toast.show_text(text, duration_ms, avoid=self._rects(must),
                              rather_avoid=self._rects(rather))
+
+    def show_toggle_notice(self, text: str) -> None:
+        """A notice about the main screen's toggle ("Like a few images first, then
+        “For you” opens up."): beside the toggle where it fits (landscape: over the
+        header's text, for its 3.5 s), else over the toggle itself (portrait, where the
+        toggle spans the screen between the privacy notice and the first card), so it
+        reads as the toggle's answer (`kiosk.ui.placement.near_spot`); never over a
+        card (its picture, Like and caption), a button, a privacy notice, the camera
+        tile or the mood badge. Taps go through it (`Toast`) to the toggle. Before, it
+        went where any notice goes (as low as it fits): at 1080x1920 over the top of the
+        third picture, far below the toggle tapped, and at the landscape sizes in the
+        bottom row, the width of the screen away from it."""
+        self.toast.set_metrics(self._metrics)
+        main = self.main
+        must: list[QWidget] = [self.privacy, main.camera, main.badge]
+        must += main.findChildren(QAbstractButton)
+        must += main.findChildren(PrivacyNotice)
+        must += main.grid.cards()
+        toggle = self._rects([main.mode_toggle])
+        self.toast.show_text(text, NOTICE_MS, avoid=self._rects(must),
+                             near=toggle[0] if toggle else None)
 
     def _rects(self, widgets: Sequence[QWidget]) -> list[QRect]:
         """The shown ones' rectangles, in this window's coordinates."""

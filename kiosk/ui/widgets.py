@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QHBoxLayout, QSizeP
 from kiosk.ui import theme
 from kiosk.ui.icons import Painter
 from kiosk.ui.label_fit import GAP_SHARE, ICON_SHARE, LabelLayout, fit_label
-from kiosk.ui.placement import free_spot
+from kiosk.ui.placement import free_spot, near_spot
 
 
 class TouchButton(QAbstractButton):
@@ -363,6 +363,7 @@ class Toast(QWidget):
         self._text = ""
         self._avoid: list[QRect] = []
         self._rather_avoid: list[QRect] = []
+        self._near: QRect | None = None
         self._metrics = theme.Metrics()
         self._timer = QTimer(self)
         self._timer.setObjectName("toast-timer")
@@ -380,14 +381,18 @@ class Toast(QWidget):
             self._place()
 
     def show_text(self, text: str, duration_ms: int = 3500, *,
-                  avoid: Sequence[QRect] = (), rather_avoid: Sequence[QRect] = ()) -> None:
+                  avoid: Sequence[QRect] = (), rather_avoid: Sequence[QRect] = (),
+                  near: QRect | None = None) -> None:
         """Show `text` for `duration_ms`, clear of the `avoid` rectangles (the screen's
         buttons and privacy notice, in the parent's coordinates) and, where there is
         room, of `rather_avoid` (the screen's other text): as low as it goes, then as
-        near the middle, then as wide (`kiosk.ui.placement.free_spot`)."""
+        near the middle, then as wide (`kiosk.ui.placement.free_spot`). A notice about
+        one control (`near`, its rectangle) goes as near it as it can instead
+        (`kiosk.ui.placement.near_spot`), clear of `avoid` only."""
         self._text = text
         self._avoid = list(avoid)
         self._rather_avoid = list(rather_avoid)
+        self._near = near
         self._place()
         self.show()
         self.raise_()
@@ -419,13 +424,19 @@ class Toast(QWidget):
         # two lines of text before three, three before more (a tall, narrow box)
         line = max(1, fm.boundingRect(0, 0, 100_000, 10_000, 0, self._text).height())
         chrome = m.gap * 2 + 2
+
+        def lines(h: int) -> int:
+            return min(4, max(2, round((h - chrome) / line)))
+
         spot = None
+        if self._near is not None:
+            spot = near_spot(parent.rect(), widths, self._height_for, self._avoid,
+                             self._near, clearance=m.gap // 2, tier=lines)
         for keep_clear in (self._avoid + self._rather_avoid, self._avoid):
-            spot = free_spot(parent.rect(), widths, self._height_for, keep_clear,
-                             clearance=m.gap // 2, step=max(1, m.gap // 2),
-                             tier=lambda h: min(4, max(2, round((h - chrome) / line))))
             if spot is not None:
                 break
+            spot = free_spot(parent.rect(), widths, self._height_for, keep_clear,
+                             clearance=m.gap // 2, step=max(1, m.gap // 2), tier=lines)
         if spot is None:  # nothing is free: the old place, low in the middle
             w = widths[0]
             h = self._height_for(w)

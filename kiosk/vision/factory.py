@@ -33,6 +33,7 @@ from kiosk.vision.pipeline import FORGET_LOOK_S, VisionPipeline
 from kiosk.vision.trace_child import TraceChild, choose_trace_folder, needs_traces
 
 if TYPE_CHECKING:
+    from kiosk.aws import CredentialsRefusal
     from kiosk.config import Settings, VisionSettings
     from kiosk.vision.face_identity import FaceIdentity
 
@@ -59,11 +60,14 @@ def identity_for(vision: VisionSettings) -> FaceIdentity | None:
 
 
 def pipeline_factory(settings: Settings, *, quiet: bool = False,
-                     trace_in_child: bool = False) -> PipelineFactory:
+                     trace_in_child: bool = False,
+                     credentials: CredentialsRefusal | None = None) -> PipelineFactory:
     """Build detector, classifier, fallback and pipeline from the settings, on the
     vision thread (torch loading and warm-up stay off the GUI thread). `quiet`:
     no full garbage collection and a 1 ms switch interval until the load ends;
-    `trace_in_child`: missing traces are made by a child process (above)."""
+    `trace_in_child`: missing traces are made by a child process (above);
+    `credentials`: the refusal of the `[aws]` credentials the fallback shares with the
+    identity service (`kiosk.aws.CredentialsRefusal`, built by `kiosk.app`)."""
 
     def build(stop: threading.Event) -> tuple[VisionPipeline, str]:
         if not quiet:
@@ -123,7 +127,8 @@ def pipeline_factory(settings: Settings, *, quiet: bool = False,
         release_free_heap("loading the models")  # above all a first start's tracing
         try:  # an AWS feature that cannot start never takes local vision down
             fallback = make_fallback(settings.rekognition, settings.aws,
-                                     budget_path=settings.data_dir / BUDGET_FILE)
+                                     budget_path=settings.data_dir / BUDGET_FILE,
+                                     credentials=credentials)
         except VisionError as exc:
             log.error("Rekognition fallback off: %s", exc)
             fallback = None

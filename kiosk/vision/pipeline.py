@@ -137,6 +137,8 @@ class Fallback(Protocol):
     def status(self) -> dict[str, Any]: ...  # the admin panel's (kiosk.status.AppStatus)
     @property
     def refused(self) -> str | None: ...  # the code AWS refused the calls with, if stopped
+    @property
+    def refused_by(self) -> str | None: ...  # the part that got it (shared credentials)
 
 
 @dataclass(frozen=True, slots=True)

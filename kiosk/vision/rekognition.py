@@ -34,8 +34,12 @@ Policy, so a network problem or a busy account never costs more than it must:
   with each throttled call in a row (`throttle_backoff`: 4-8 s, then 8-16 s, ... up to
   5-10 min), until a call gets an answer that is not throttled.
 
-The refused and throttled pauses are `kiosk.aws.CallPause`, shared with the identity
-service.
+The refused and throttled pauses are `kiosk.aws.CallPause`, as the identity service's.
+A refusal of the `[aws]` credentials themselves (not of the DetectFaces permission) is
+also told to the `kiosk.aws.CredentialsRefusal` shared with the identity service, which
+makes its client from the same `[aws]` settings: while identity learned one, no face crop
+is sent either ("refused by AWS"; `refused_by` names the part that got the answer), and
+one ERROR covers both parts.
 
 Errors are classified by `kiosk.aws.classify`, the kiosk's one classifier.
 """
@@ -56,13 +60,17 @@ import numpy as np
 from kiosk.aws import (
     REFUSED,
     REFUSED_PAUSE_S,
+    REKOGNITION,
     THROTTLED,
     Backoff,
     BreakerState,
     CallPause,
     Cancelled,
     CircuitBreaker,
+    CredentialsRefusal,
     ErrorKind,
+    Refusal,
+    about_credentials,
     classify,
     error_code,
     error_message,
@@ -177,6 +185,7 @@ class RekognitionFallback:
         max_retries: int = 2,
         budget_path: str | os.PathLike[str] | None = None,
         throttle_backoff: Backoff | None = None,
+        credentials: CredentialsRefusal | None = None,
     ) -> None:
         self._client = client
         self.settings = settings or RekognitionSettings()
@@ -199,6 +208,7 @@ class RekognitionFallback:
         self._logged_code: str | None = None
         # a pause between calls: refused by AWS (an operator must act) or throttled
         self._pause = CallPause(clock=clock, throttle_backoff=throttle_backoff)
+        self._credentials = credentials  # shared with the identity service (kiosk.app)
 
     # ------------------------------------------------------------------ status
 
@@ -224,12 +234,33 @@ class RekognitionFallback:
     @property
     def refused(self) -> str | None:
         """The error code AWS refused the calls with (AccessDeniedException, ...) while
-        calls are stopped for it, else None."""
-        return self._pause.refused_code
+        calls are stopped for it, else None; also the code of a refusal of the shared
+        `[aws]` credentials that the identity service got (`refused_by`)."""
+        own = self._pause.refused_code
+        if own is not None and self._pause.left_s() > 0:
+            return own
+        shared = self._credentials_refused()
+        return shared.code if shared is not None else own
+
+    @property
+    def refused_by(self) -> str | None:
+        """`kiosk.aws.IDENTITY` while the calls are stopped only because the identity
+        service got a refusal of the shared credentials; None otherwise."""
+        if self._pause.refused_code is not None and self._pause.left_s() > 0:
+            return None
+        shared = self._credentials_refused()
+        return shared.by if shared is not None else None
+
+    def _credentials_refused(self) -> Refusal | None:
+        """The refusal of the shared credentials that another part got, while it holds."""
+        if self._credentials is None:
+            return None
+        return self._credentials.holding(REKOGNITION)
 
     def pause_left_s(self) -> float:
         """Seconds until a call is allowed again after a refusal or throttling (0: none)."""
-        return self._pause.left_s()
+        shared = self._credentials_refused()
+        return max(self._pause.left_s(), shared.left_s if shared is not None else 0.0)
 
     @property
     def calls_this_hour(self) -> int:
@@ -249,9 +280,10 @@ class RekognitionFallback:
             "hourly_budget": self.settings.hourly_budget,
             "last_outcome": self._last_outcome,
             "last_error": self._last_error,
-            "paused": self._pause.reason,
+            "paused": REFUSED if self.refused_by else self._pause.reason,
             "pause_left_s": round(self.pause_left_s(), 1),
             "refused_code": self.refused,
+            "refused_by": self.refused_by,
             "breaker_retry_in_s": round(self._breaker.retry_in_s(), 1) if self.breaker_open
             else 0.0,
         }
@@ -262,7 +294,11 @@ class RekognitionFallback:
         calls used against the hourly budget, the latest error."""
         used, budget = self.calls_this_hour, self.settings.hourly_budget
         left = self.pause_left_s()
-        if self._pause.reason == REFUSED and left > 0:
+        if self.refused_by is not None:
+            # the panel's own translated line says what to do (AppStatus.rekognition_refused_by)
+            state = (f"stopped: AWS refused the [aws] credentials ({self.refused}) on an "
+                     f"identity call, next try in {left / 60:.0f} min")
+        elif self._pause.reason == REFUSED and left > 0:
             # what to do is the panel's own translated line (AppStatus.rekognition_refused)
             state = (f"stopped: AWS refused the calls ({self._pause.refused_code}), "
                      f"next try in {left / 60:.0f} min")
@@ -302,6 +338,8 @@ class RekognitionFallback:
         paused = self._pause.refusal()
         if paused is not None:
             return paused
+        if self._credentials_refused() is not None:
+            return REFUSED
         refusal = self._breaker.refusal()
         if refusal is not None:
             return refusal
@@ -405,9 +443,12 @@ class RekognitionFallback:
             self._refuse(exc, code)
             if http_status(exc) is not None:  # the service answered: it is up
                 self._breaker.record_success()
+                if not about_credentials(code):  # AccessDenied: signed right
+                    self._credentials_work()
             else:  # no credentials, ...: no verdict about the service
                 self._breaker.release_trial()
         elif http_status(exc) is not None:  # the service answered: it is up
+            self._credentials_work()
             suffix = f" (after {self.max_retries} retries)" if kind in RETRY_KINDS else ""
             self._fail(exc, f"{code}: {error_message(exc)}{suffix}")
             self._breaker.record_success()
@@ -422,6 +463,10 @@ class RekognitionFallback:
         self._last_outcome = "error"
         self._last_error = f"{code}: {message}"
         new = self._pause.refuse(code)
+        shared = self._credentials is not None and about_credentials(code)
+        if shared:
+            assert self._credentials is not None
+            new = self._credentials.refuse(code, REKOGNITION)  # one ERROR for both parts
         self._logged_code = code
         if not new:
             log.info("Rekognition DetectFaces still refused (%s); no calls for another %.0f min",
@@ -430,8 +475,14 @@ class RekognitionFallback:
         log.error("Rekognition DetectFaces refused by AWS (%s: %s): no face crops are sent "
                   "for %.0f min. Grant the kiosk's IAM user or role the permission "
                   "rekognition:DetectFaces, or fix the [aws] credentials (profile, keys, "
-                  "clock), then restart the kiosk; or set [rekognition] enabled = false",
-                  code, message, REFUSED_PAUSE_S / 60)
+                  "clock), then restart the kiosk; or set [rekognition] enabled = false%s",
+                  code, message, REFUSED_PAUSE_S / 60,
+                  ". Identity uses the same [aws] credentials: no visitor is looked up, "
+                  "enrolled or deleted meanwhile either" if shared else "")
+
+    def _credentials_work(self) -> None:
+        if self._credentials is not None:
+            self._credentials.accepted()
 
     def _throttle(self) -> None:
         delay = self._pause.throttle(min_s=self.settings.min_interval_s)
@@ -444,6 +495,7 @@ class RekognitionFallback:
             return None
         self._breaker.record_success()
         self._pause.answered()
+        self._credentials_work()
         details = response["FaceDetails"]
         if not details:
             self._succeed("no face")

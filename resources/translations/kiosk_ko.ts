@@ -224,7 +224,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_status.py" line="317"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="454"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="456"/>
         <source>%1 waiting</source>
         <translation>%1건 대기 중</translation>
     </message>
@@ -312,16 +312,17 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_status.py" line="425"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="427"/>
         <source>Rekognition stopped</source>
         <translation>Rekognition 호출 중지됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="476"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="478"/>
         <source>AWS refused the calls (%1): give the kiosk&apos;s IAM user or role the permission rekognition:DetectFaces, or fix the [aws] credentials, then restart the kiosk</source>
         <translation>AWS가 호출을 거부했습니다 (%1): 키오스크의 IAM 사용자 또는 역할에 rekognition:DetectFaces 권한을 주거나 [aws] 자격 증명을 고친 다음 키오스크를 다시 시작하세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="428"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="430"/>
         <source>Last problem</source>
         <translation>마지막 문제</translation>
     </message>
@@ -373,172 +374,188 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_status.py" line="426"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="428"/>
         <source>Returning visitors stopped</source>
         <translation>재방문 고객 인식 중지됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="431"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="433"/>
         <source>on this device</source>
         <translation>이 기기에서</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="432"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="434"/>
         <source>Amazon Personalize</source>
         <translation>Amazon Personalize</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="451"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="453"/>
         <source>all sent (last %1)</source>
         <translation>모두 전송됨 (마지막 %1)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="452"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="454"/>
         <source>all sent</source>
         <translation>모두 전송됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="456"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="458"/>
         <source>AWS refused the credentials or permissions</source>
         <translation>AWS가 자격 증명 또는 권한을 거부함</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="458"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="460"/>
         <source>offline</source>
         <translation>오프라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="459"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="461"/>
         <source>AWS answers with errors</source>
         <translation>AWS가 오류로 응답함</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="460"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="462"/>
         <source>not sent</source>
         <translation>전송 안 됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="463"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="465"/>
         <source>next try in %1 s</source>
         <translation>%1초 후 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="465"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="467"/>
         <source>nothing sent since %1</source>
         <translation>%1 이후 전송 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="466"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="468"/>
         <source>nothing sent since the start</source>
         <translation>시작 후 전송 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="468"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="470"/>
         <source>cannot be queued: the disk is full</source>
         <translation>대기열에 넣을 수 없음: 디스크가 가득 참</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="470"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="522"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="472"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="548"/>
         <source>last error: %1</source>
         <translation>마지막 오류: %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="485"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="487"/>
         <source>AWS refused the calls (%1): no visitor is looked up, enrolled or deleted (deletions wait). Give the kiosk&apos;s IAM user or role the permissions rekognition:SearchFacesByImage, IndexFaces, DeleteFaces and ListFaces on the collection, or fix the [aws] credentials, then restart the kiosk</source>
         <translation>AWS가 호출을 거부했습니다 (%1): 방문객을 조회·등록·삭제하지 않습니다(삭제는 대기합니다). 키오스크의 IAM 사용자 또는 역할에 컬렉션에 대한 rekognition:SearchFacesByImage, IndexFaces, DeleteFaces, ListFaces 권한을 주거나 [aws] 자격 증명을 고친 다음 키오스크를 다시 시작하세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="500"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="497"/>
+        <source>AWS refused the [aws] credentials (%1) on a returning-visitor call, and the fallback uses the same ones: no face crop is sent. Fix the [aws] credentials (profile, keys, the clock), then restart the kiosk</source>
+        <translation>재방문 고객 인식 호출에서 AWS가 [aws] 자격 증명을 거부했습니다 (%1). 대체 인식도 같은 자격 증명을 쓰므로 얼굴 이미지를 보내지 않습니다. [aws] 자격 증명(프로필, 키, 시계)을 고친 다음 키오스크를 다시 시작하세요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="506"/>
+        <source>AWS refused the [aws] credentials (%1) on a Rekognition fallback call, and identity uses the same ones: no visitor is looked up, enrolled or deleted (deletions wait). Fix the [aws] credentials (profile, keys, the clock), then restart the kiosk</source>
+        <translation>Rekognition 대체 인식 호출에서 AWS가 [aws] 자격 증명을 거부했습니다 (%1). 재방문 고객 인식도 같은 자격 증명을 쓰므로 방문객을 조회·등록·삭제하지 않습니다(삭제는 대기합니다). [aws] 자격 증명(프로필, 키, 시계)을 고친 다음 키오스크를 다시 시작하세요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="521"/>
+        <source>stopped: AWS refused the [aws] credentials (%1) on a returning-visitor call, next try in %2 min</source>
+        <translation>중지됨: 재방문 고객 인식 호출에서 AWS가 [aws] 자격 증명을 거부했습니다 (%1), %2분 뒤 다시 시도</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="526"/>
         <source>stopped: AWS refused the calls (%1), next try in %2 min</source>
         <translation>중지됨: AWS가 호출을 거부했습니다 (%1), %2분 뒤 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="504"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="530"/>
         <source>throttled by AWS, next call in %1 s</source>
         <translation>AWS 호출 한도 초과, %1초 뒤 다음 호출</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="507"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="533"/>
         <source>paused after network failures, next try in %1 s</source>
         <translation>네트워크 오류로 일시 중지, %1초 뒤 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="510"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="536"/>
         <source>answering with errors</source>
         <translation>오류로 응답 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="512"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="538"/>
         <source>reachable</source>
         <translation>연결됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="514"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="540"/>
         <source>not called since the start</source>
         <translation>시작 후 호출 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="516"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="542"/>
         <source>not called yet</source>
         <translation>아직 호출 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="517"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="543"/>
         <source>%1/%2 calls this hour</source>
         <translation>이번 시간 호출 %1/%2회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="520"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="546"/>
         <source>(budget used)</source>
         <translation>(한도 소진)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="534"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="560"/>
         <source>no answer in time</source>
         <translation>제시간에 응답 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="536"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="562"/>
         <source>no network</source>
         <translation>네트워크 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="538"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="564"/>
         <source>no AWS credentials: set them in the [aws] settings</source>
         <translation>AWS 자격 증명 없음: [aws] 설정에 넣어 주세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="540"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="566"/>
         <source>throttled by AWS</source>
         <translation>AWS 호출 한도 초과</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="542"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="568"/>
         <source>paused after an error, next try in %1 s</source>
         <translation>오류 후 일시 중지, %1초 뒤 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="545"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="571"/>
         <source>still waiting for an earlier answer</source>
         <translation>이전 요청의 응답을 기다리는 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="547"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="573"/>
         <source>stopped</source>
         <translation>중지됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="549"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="575"/>
         <source>AWS answered with an error</source>
         <translation>AWS가 오류로 응답</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="552"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="578"/>
         <source>%1; pages from this device&apos;s recommender</source>
         <translation>%1; 이 기기의 추천으로 페이지를 만들었습니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="583"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="613"/>
         <source>Other</source>
         <translation>기타</translation>
     </message>
@@ -1290,101 +1307,101 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>MainScreen</name>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="421"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="425"/>
         <source>Like a few images first, then “For you” opens up.</source>
         <translation>이미지 몇 개에 좋아요를 누르시면 ‘맞춤 추천’이 열려요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="488"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="492"/>
         <source>Step closer</source>
         <translation>가까이 와 보세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="489"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="493"/>
         <source>Images for your mood — or tap “Choose my mood”.</source>
         <translation>기분에 맞는 이미지를 골라 드려요. “기분 직접 고르기”도 돼요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="494"/>
-        <location filename="../../kiosk/ui/main_screen.py" line="499"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="498"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="503"/>
         <source>Finding images for you…</source>
         <translation>이미지를 고르고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="499"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="503"/>
         <source>This takes only a moment.</source>
         <translation>잠시만 기다려 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="503"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="507"/>
         <source>For you</source>
         <translation>맞춤 추천</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="458"/>
-        <location filename="../../kiosk/ui/main_screen.py" line="474"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="462"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="478"/>
         <source>For you · %1</source>
         <translation>맞춤 추천 · %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="460"/>
-        <location filename="../../kiosk/ui/main_screen.py" line="475"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="464"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="479"/>
         <source>Picked from what you liked, to suit this mood.</source>
         <translation>좋아요를 누르신 이미지를 바탕으로 지금 기분에 맞게 골랐어요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="484"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="488"/>
         <source>Tell us your mood — we&apos;ll pick images for it</source>
         <translation>지금 기분을 알려 주세요 — 어울리는 이미지를 골라 드릴게요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="485"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="489"/>
         <source>Tap “Choose my mood”.</source>
         <translation>“기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="491"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="495"/>
         <source>Still reading your mood…</source>
         <translation>기분을 읽고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="492"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="496"/>
         <source>Look at the camera, or tap “Choose my mood”.</source>
         <translation>카메라를 바라보시거나 “기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="495"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="499"/>
         <source>This is taking longer than usual. Tap Next to try again.</source>
         <translation>평소보다 오래 걸리고 있어요. 다음을 눌러 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="497"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="501"/>
         <source>These images could not be shown</source>
         <translation>이미지를 보여 드리지 못했어요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="498"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="502"/>
         <source>Tap Next to try again, or choose another mood.</source>
         <translation>다음을 눌러 다시 시도하시거나 다른 기분을 골라 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="467"/>
-        <location filename="../../kiosk/ui/main_screen.py" line="473"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="471"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="477"/>
         <source>Tap Like on the images you love, or Next for more.</source>
         <translation>마음에 드는 이미지에 좋아요를 누르거나, 다음을 눌러 더 보세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="502"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="506"/>
         <source>Emotion</source>
         <translation>감정</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="504"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="508"/>
         <source>Next</source>
         <translation>다음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="505"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="509"/>
         <source>Choose my mood</source>
         <translation>기분 직접 고르기</translation>
     </message>

@@ -195,6 +195,23 @@ def test_the_newcomer_gone_again_before_their_visit_leaves_the_visit_as_it_was(
     assert controller.visit_id == visit and view.count("clear_page") == 0
 
 
+def test_the_toggle_tapped_while_a_newcomer_waits_is_answered_if_they_leave(
+        likes: Likes) -> None:
+    controller, view, backend, _, _ = likes
+    visit = controller.visit_id
+    backend.ready_after = 0  # "For you" open
+    liked(controller, view)
+    controller.on_vision_result(result(None, None, face=False, ended="a"))
+    controller.on_vision_result(result("b", None, started=True, someone_else=True))
+    pages = len(backend.pages)
+    controller.on_mode("personalized")  # the visitor's tap, or b's: no page yet
+    assert len(backend.pages) == pages and controller.visit_id == visit
+    controller.on_vision_result(result(None, None, face=False, ended="b"))
+    assert backend.pages[-1] == (visit, Emotion.HAPPY, "personalized")
+    page = view.last("show_page")[0]
+    assert page.visit_id == visit and page.mode == "personalized"
+
+
 def test_a_mood_picked_while_the_newcomer_waits_is_theirs(likes: Likes) -> None:
     controller, view, _, _, _ = likes
     visit = controller.visit_id

@@ -77,3 +77,28 @@ def test_a_refusal_and_throttling_say_when_the_next_call_is() -> None:
     throttled = _line({"calls_this_hour": 3, "hourly_budget": 200, "paused": "throttled",
                        "pause_left_s": 8.0, "last_outcome": "throttled"})
     assert throttled.startswith("Rekognition: throttled by AWS, next call in 8 s")
+
+
+def test_credentials_refused_on_an_identity_call_in_korean(korean: None) -> None:
+    # the fallback stopped without an answer of its own (kiosk.aws.credentials): its lines
+    # name the [aws] credentials and the returning-visitor call, not DetectFaces
+    from kiosk.aws import IDENTITY, CredentialsRefusal
+
+    clock = FakeClock()
+    shared = CredentialsRefusal(clock=clock)
+    fallback = RekognitionFallback(boto3.client("rekognition", region_name="us-east-1"),
+                                   RekognitionSettings(enabled=True), clock=clock,
+                                   credentials=shared)
+    shared.refuse("UnrecognizedClientException", IDENTITY)
+    lines = admin_status.other_lines(AppStatus(
+        rekognition=fallback.status(), rekognition_refused=fallback.refused or "",
+        rekognition_refused_by=fallback.refused_by or "").as_dict())
+    assert ("Rekognition 호출 중지됨: 재방문 고객 인식 호출에서 AWS가 [aws] 자격 증명을 "
+            "거부했습니다 (UnrecognizedClientException). 대체 인식도 같은 자격 증명을 "
+            "쓰므로 얼굴 이미지를 보내지 않습니다. [aws] 자격 증명(프로필, 키, 시계)을 "
+            "고친 다음 키오스크를 다시 시작하세요") in lines
+    assert any(x.startswith("Rekognition: 중지됨: 재방문 고객 인식 호출에서 AWS가 [aws] "
+                            "자격 증명을 거부했습니다 (UnrecognizedClientException), 30분 뒤 "
+                            "다시 시도")
+               for x in lines)
+    assert not any("DetectFaces" in x for x in lines)

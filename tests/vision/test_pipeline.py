@@ -74,6 +74,10 @@ class FakeFallback:
     def refused(self) -> str | None:
         return None
 
+    @property
+    def refused_by(self) -> str | None:
+        return None
+
     def analyze(self, face_crop_jpeg: bytes) -> RekognitionResult | None:
         self.threads.append(threading.current_thread().name)
         self.jpegs.append(face_crop_jpeg)
