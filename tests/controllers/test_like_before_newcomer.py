@@ -256,3 +256,22 @@ def test_the_idle_timeout_during_the_wait_ends_it(likes: Likes) -> None:
     controller._enter_attract()
     assert controller._held_switch is None and not controller.switch_timer.isActive()
     assert controller.attract and controller.visit_id is None
+
+
+def test_the_newcomers_last_reading_brings_their_page_when_their_visit_begins(
+        likes: Likes) -> None:
+    # Their face was read during the wait; before, their page waited for the next
+    # vision step (none came with the camera gone: test_app_catalog_gone hung 60 s)
+    controller, view, _, clock, events = likes
+    visit = controller.visit_id
+    liked(controller, view)
+    controller.on_vision_result(swapped("a", Emotion.SAD))
+    events.run_one()
+    pages = view.count("show_page")
+    wait(controller, clock, LIKED_SEEN_S)
+    began = controller.visit_id
+    assert began not in (None, visit)
+    assert controller.emotion is Emotion.SAD  # no further vision result
+    assert view.count("show_page") == pages + 1
+    page = view.last("show_page")[0]
+    assert page.visit_id == began and page.emotion is Emotion.SAD
