@@ -500,8 +500,10 @@ class MainWindow(QWidget):
         must += main.findChildren(PrivacyNotice)
         must += main.grid.cards()
         toggle = self._rects([main.mode_toggle])
+        header = self._rects([main.header_text])  # landscape: the notice covers it whole
         self.toast.show_text(text, NOTICE_MS, avoid=self._rects(must),
-                             near=toggle[0] if toggle else None)
+                             near=toggle[0] if toggle else None,
+                             cover=header[0] if header else None)
 
     def _rects(self, widgets: Sequence[QWidget]) -> list[QRect]:
         """The shown ones' rectangles, in this window's coordinates."""

@@ -8,6 +8,7 @@ touchscreen has no hover. Widgets that size themselves from the window take a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from PySide6.QtCore import QRect, QRectF, QSize, Qt, QTimer, Signal
@@ -364,6 +365,7 @@ class Toast(QWidget):
         self._avoid: list[QRect] = []
         self._rather_avoid: list[QRect] = []
         self._near: QRect | None = None
+        self._cover: QRect | None = None
         self._metrics = theme.Metrics()
         self._timer = QTimer(self)
         self._timer.setObjectName("toast-timer")
@@ -382,17 +384,20 @@ class Toast(QWidget):
 
     def show_text(self, text: str, duration_ms: int = 3500, *,
                   avoid: Sequence[QRect] = (), rather_avoid: Sequence[QRect] = (),
-                  near: QRect | None = None) -> None:
+                  near: QRect | None = None, cover: QRect | None = None) -> None:
         """Show `text` for `duration_ms`, clear of the `avoid` rectangles (the screen's
         buttons and privacy notice, in the parent's coordinates) and, where there is
         room, of `rather_avoid` (the screen's other text): as low as it goes, then as
         near the middle, then as wide (`kiosk.ui.placement.free_spot`). A notice about
         one control (`near`, its rectangle) goes as near it as it can instead
-        (`kiosk.ui.placement.near_spot`), clear of `avoid` only."""
+        (`kiosk.ui.placement.near_spot`), clear of `avoid` only. `cover`: a block of
+        text the notice, if it overlaps it, covers whole (no clipped words peeking out
+        around it) where that stays clear of `avoid` and `near`."""
         self._text = text
         self._avoid = list(avoid)
         self._rather_avoid = list(rather_avoid)
         self._near = near
+        self._cover = cover
         self._place()
         self.show()
         self.raise_()
@@ -432,6 +437,18 @@ class Toast(QWidget):
         if self._near is not None:
             spot = near_spot(parent.rect(), widths, self._height_for, self._avoid,
                              self._near, clearance=m.gap // 2, tier=lines)
+        beside = spot is not None and self._near is not None and not spot.intersects(
+            self._near)  # not standing in the control's place (portrait)
+        if beside and spot is not None and self._cover is not None and spot.intersects(
+                self._cover):
+            pad = math.ceil(0.3 * m.radius) + 1  # the rounded corners show no text
+            blockers = [*self._avoid, self._near]
+            for cover in (self._cover.adjusted(-pad, -pad, pad, pad), self._cover):
+                whole = spot.united(cover)
+                if parent.rect().contains(whole) and not any(
+                        r is not None and whole.intersects(r) for r in blockers):
+                    spot = whole
+                    break
         for keep_clear in (self._avoid + self._rather_avoid, self._avoid):
             if spot is not None:
                 break

@@ -8,6 +8,7 @@ row, the width of the screen away from the toggle tapped."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -21,6 +22,8 @@ from kiosk.ui.main_window import MainWindow
 from kiosk.ui.placement import near_spot
 from kiosk.ui.privacy import PrivacyNotice
 from kiosk.ui.testing import COLORS, make_page, make_reading, settle
+
+SHOTS = os.environ.get("KIOSK_TEST_SHOTS", "")  # a folder to save the grabs in, to look at
 
 SIZES = [(1080, 1920), (1920, 1080), (1366, 768), (1280, 800)]
 LOCKED = {"en": "Like a few images first, then “For you” opens up.",
@@ -94,6 +97,24 @@ def test_the_for_you_notice_is_at_the_toggle_and_covers_no_picture_or_button(
     gap = max(0, toggle.left() - toast.right(), toast.left() - toggle.right(),
               toggle.top() - toast.bottom(), toast.top() - toggle.bottom())
     assert gap <= win._metrics.gap + 1 or toast.contains(toggle), (toast, toggle)
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+@pytest.mark.parametrize("size", [s for s in SIZES if s[0] > s[1]], ids=lambda v: f"{v[0]}x{v[1]}")
+def test_in_landscape_the_notice_covers_the_header_whole(
+    make_window: Any, language: str, size: tuple[int, int], request: pytest.FixtureRequest,
+) -> None:
+    """Beside the toggle the notice lies over the header's text; it covers it whole, so
+    no clipped words peek out around it ("Becaus", a subtitle's last word)."""
+    if language == "ko":
+        request.getfixturevalue("korean")
+    win = make_window(*size)
+    _tap_for_you(win)
+    if SHOTS:
+        win.grab().save(f"{SHOTS}/toast_{language}_{size[0]}x{size[1]}.png")
+    toast, header = win.toast.geometry(), _rect(win, win.main.header_text)
+    assert toast.contains(header), (toast.getRect(), header.getRect())
+    assert not toast.intersects(_rect(win, win.main.mode_toggle))
 
 
 def test_a_tap_on_the_toggle_under_the_notice_still_reaches_it(make_window: Any) -> None:
