@@ -125,6 +125,8 @@ class Kiosk:
             "retention_days": settings.identity.retention_days,
             "personalize_recommend": settings.recommend.backend == "personalize",
             "personalize_events": settings.aws_events_enabled,
+            # the fleet publishes the analytics buckets, so it sends nothing without them
+            "fleet": settings.fleet.enabled and settings.analytics.enabled,
         })
         self.worker = SerialWorker("recommend")
         self.events_worker = SerialWorker("events")  # likes never wait behind pages
@@ -622,7 +624,7 @@ class Kiosk:
         yet; memory reads): the panel said nothing while CloudWatch could not be
         reached (tester round 12), only Personalize's last upload error."""
         publisher = self.fleet_publisher
-        return None if publisher is None else publisher.uploader.status().to_dict()
+        return None if publisher is None else publisher.status()
 
     def status(self) -> KioskStatus:
         """A status snapshot from the GUI thread (the back end's part read here too:

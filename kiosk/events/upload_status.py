@@ -56,6 +56,9 @@ class UploaderStatus:
     disk_full: str | None = None
     retry_in_s: float | None = None
     slow_endpoint: str | None = None  # the read timeout had to grow (kiosk.events.uploader)
+    # the queue itself failed on the last try (a full disk, a lock, damage), not AWS: the
+    # panel must not say "AWS answers with errors" (tester round 21); None: it worked
+    queue_error: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)

@@ -168,6 +168,7 @@ class Uploader:
         self._offline_tries = 0  # connection failures in a row: the offline probe
         self._retry_at = 0.0
         self._skip_stored_wait = False  # notify_online() / retry_now(): try now
+        self._queue_error = ""  # the queue failed on the last pass (not AWS); "" when not
         self._last_emit = 0.0
         self._lease = UploadLease(queue, self.name, self._log)
         self._recorder = StatusRecorder(queue, self.name, self._lease.holder,
@@ -301,6 +302,7 @@ class Uploader:
             retry_in_s=(round(retry, 3) if retry > 0 and (self._failures or self._offline_tries)
                         else None),
             slow_endpoint=self._read_timeout.slow_endpoint,
+            queue_error=self._queue_error or None,
         )
 
     # ------------------------------------------------------------------ the loop
@@ -335,6 +337,7 @@ class Uploader:
                 progressed = self._pass(ticket, flushing or now)
             except KioskError as exc:  # the queue itself failed (locked, damaged, disk full)
                 self._log.error("%s: %s", self.name, exc)
+                self._queue_error = str(exc)
                 self._fail(str(exc))
                 self._backoff(UploaderState.BACKOFF, self._online)
                 progressed = False
@@ -356,6 +359,7 @@ class Uploader:
             self._wake.wait(LEASE_POLL_S)
             return True
         batch = self.queue.next_batch(self.kinds)
+        self._queue_error = ""  # the lease and the read worked
         if batch is None:
             self._let_go()
             self._answer_flush(True, ticket)

@@ -23,6 +23,7 @@ Series = Sequence[tuple[float, float]]
 
 CAMERA_LIVE_MIN_PCT = 50.0  # CameraDownAlarm: LIVE under 50 % of a bucket
 DISK_LOW_MB = 1024.0  # DiskLowAlarm's DiskLowMB default
+DISK_FULL_MB = 1.0  # under a megabyte free: "disk full" (a full disk reads 0 MB)
 SILENT_BUCKETS = 2  # NoHeartbeatAlarm: no heartbeat in two buckets in a row
 MAX_BUCKET_S = 3600  # [analytics] bucket_min is at most 60
 TRUSTED_GAPS = 3  # heartbeat gaps whose divisor is taken over the settings' bucket
@@ -45,7 +46,9 @@ class Problem:
                 f" since {'before ' if self.since_before else ''}"
                 f"{local_time(self.since, now, zone)}")
         if self.kind == "disk_low":
-            return f"disk low: {self.free_mb:.0f} MB free"
+            free = self.free_mb or 0.0
+            full = free < DISK_FULL_MB  # likes, visits and metrics cannot be saved
+            return f"disk {'full' if full else 'low'}: {free:.0f} MB free"
         return f"{self.kind.replace('_', ' ')}{when}"
 
     def to_dict(self, now: float, zone: tzinfo | None) -> dict[str, Any]:

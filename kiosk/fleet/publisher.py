@@ -13,6 +13,12 @@ weeks are dead-lettered as `Expired` instead of sent.
 A bucket the metrics queue refuses (a full disk) is held in memory and queued,
 oldest first, before the next bucket once the queue takes rows again (at most
 `HELD_BUCKETS`; the oldest is lost beyond that, all of them if the kiosk stops).
+Meanwhile the metrics uploader sends the held buckets straight from memory (one
+PutMetricData, no queue, no lease: nothing else can send them), so a live kiosk on a
+full disk keeps its heartbeat and reports DiskFreeMB 0 centrally; before, `fleet
+status` showed it as "no heartbeat since …; disk low: 36 MB free" (its last queued
+bucket's figure), like a killed one (tester round 21). A bucket sent this way is not
+queued again; one whose call fails goes back to the held ones.
 
 A bucket normally leaves once, when it closes. A run that starts after an unclean end
 (or notes a crash) may not live to see its bucket close — a crash-looping kiosk never
@@ -34,6 +40,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 import time
 import uuid
 from collections import deque
@@ -97,6 +104,42 @@ class MetricsUploader(Uploader):
         self.kinds = (RecordKind.METRIC,)
         self.namespace = namespace
         self.endpoint_url = endpoint_url  # `[fleet] endpoint_url`
+        self.held: HeldBuckets | None = None  # sent from memory first (FleetPublisher)
+
+    def send_held(self) -> None:
+        """A bucket is held in memory: send it now, whatever the retry wait (the wait
+        comes from the queue that cannot be written, not from CloudWatch)."""
+        self.retry_now()
+
+    def _pass(self, ticket: int, now: bool) -> bool:
+        held = self.held
+        taken = held.take() if held is not None else []
+        if held is None or not taken:
+            return super()._pass(ticket, now)
+        if (self._client is None and not self._make_client()) or not self._send_held(taken):
+            held.restore(taken)
+            return False
+        return True
+
+    def _send_held(self, taken: list[tuple[BucketStats, list[dict[str, Any]]]]) -> bool:
+        """One PutMetricData for the held buckets (at most HELD_BUCKETS, ≤ 600
+        datums), straight from memory: no lease, no ack (no other uploader has them)."""
+        wait = self._limiter.reserve()
+        if wait > 0 and self._stop.wait(wait):
+            return False
+        data = [to_api(d) for _, datums in taken for d in datums]
+        started = time.monotonic()
+        try:
+            self._client.put_metric_data(Namespace=self.namespace, MetricData=data)
+        except Exception as exc:
+            self._on_error(None, exc)
+            return False
+        self._log.info("%s: %d bucket(s) the %s could not take sent from memory (%s)",
+                       self.name, len(taken), METRICS_QUEUE,
+                       ", ".join(local_time(b.start) for b, _ in taken))
+        self._on_success(time.monotonic() - started)
+        return True
+
 
     def _send(self, batch: Batch) -> bool:
         now = time.time()
@@ -114,6 +157,40 @@ class MetricsUploader(Uploader):
                           {"Namespace": self.namespace, "MetricData": data})
 
 
+class HeldBuckets:
+    """Closed buckets the metrics queue could not take (a full disk), oldest first, at
+    most HELD_BUCKETS, each with its datums. The analytics thread holds and queues them
+    (`FleetPublisher`), the metrics uploader's thread takes them to send from memory;
+    a bucket taken is in neither place twice, so it is never both sent and queued."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: deque[tuple[BucketStats, list[dict[str, Any]]]] = deque()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
+
+    def add(self, bucket: BucketStats, datums: list[dict[str, Any]]) -> BucketStats | None:
+        """Hold `bucket`; returns the oldest one dropped to make room, if any."""
+        with self._lock:
+            dropped = self._items.popleft()[0] if len(self._items) >= HELD_BUCKETS else None
+            self._items.append((bucket, datums))
+            return dropped
+
+    def take(self) -> list[tuple[BucketStats, list[dict[str, Any]]]]:
+        with self._lock:
+            taken = list(self._items)
+            self._items.clear()
+            return taken
+
+    def restore(self, taken: list[tuple[BucketStats, list[dict[str, Any]]]]) -> None:
+        """A send failed: they are held again, before any held since (the newest
+        HELD_BUCKETS kept)."""
+        with self._lock:
+            items = taken + list(self._items)
+            self._items = deque(items[-HELD_BUCKETS:])
+
 class FleetPublisher:
     """Queues each bucket's datums and runs the metrics uploader."""
 
@@ -127,8 +204,10 @@ class FleetPublisher:
         # bucket start -> early counts already queued for it (this run only)
         self._sent_early: dict[float, list[BucketStats]] = {}
         # closed buckets the metrics queue could not take (a full disk), oldest first:
-        # queued before the next bucket, at most HELD_BUCKETS (this run only)
-        self._held: deque[BucketStats] = deque()
+        # queued before the next bucket, at most HELD_BUCKETS (this run only); the
+        # uploader sends them from memory meanwhile
+        self._held = HeldBuckets()
+        uploader.held = self._held
         self._record_error = ""  # why the metrics queue refused the last row
 
     @classmethod
@@ -160,29 +239,32 @@ class FleetPublisher:
 
     def _queue_held(self) -> bool:
         """Queue the held buckets, oldest first; True when none is left."""
-        queued = 0
-        while self._held:
-            if self._record(self._held[0], quiet=True) is None:
-                return False
-            self._held.popleft()
+        queued, taken = 0, self._held.take()  # taken: the uploader cannot send them too
+        for held, _ in taken:
+            if self._record(held, quiet=True) is None:
+                self._held.restore(taken[queued:])
+                break
             queued += 1
         if queued:
             log.info("fleet: %d bucket(s) held while the %s could not take them queued now",
                      queued, METRICS_QUEUE)
-        return True
+        return queued == len(taken)
 
     def _hold(self, bucket: BucketStats) -> None:
         error = self._record_error
         lost = ""
-        if len(self._held) >= HELD_BUCKETS:
-            dropped = self._held.popleft()
+        datums = bucket_datums(bucket, self.site, self.kiosk_id, self.profile)
+        if not datums:
+            return
+        dropped = self._held.add(bucket, datums)
+        if dropped is not None:
             lost = (f"; the bucket at {local_time(dropped.start)}, the oldest of the "
                     f"{HELD_BUCKETS} held, is lost")
-        self._held.append(bucket)
-        log.error("fleet metrics of the bucket at %s not queued; kept in memory and queued "
-                  "once the %s takes rows again (%d held, at most %d; lost if the kiosk "
-                  "stops first)%s: %s", local_time(bucket.start), METRICS_QUEUE,
+        log.error("fleet metrics of the bucket at %s not queued; kept in memory, sent from "
+                  "there and queued once the %s takes rows again (%d held, at most %d; lost "
+                  "if the kiosk stops first)%s: %s", local_time(bucket.start), METRICS_QUEUE,
                   len(self._held), HELD_BUCKETS, lost, error)
+        self.uploader.send_held()
 
     def on_counts(self, counts: BucketStats) -> None:
         """Early counts of the open bucket (analytics thread, `Recorder.add_counts_listener`):
@@ -278,4 +360,5 @@ class FleetPublisher:
         return stopped
 
     def status(self) -> dict[str, Any]:
-        return self.uploader.status().to_dict()
+        """The uploader's status with `held`: buckets kept in memory now."""
+        return self.uploader.status().to_dict() | {"held": len(self._held)}

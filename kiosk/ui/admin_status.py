@@ -441,31 +441,42 @@ def _clock(at: Any) -> str:
 
 
 def fleet_text(f: Mapping[str, Any]) -> str:
-    """The fleet metrics uploader's status (`UploaderStatus.to_dict()`) in one line:
-    "all sent (last 14:05)", or what waits and why: "3 waiting · offline, next try in
-    20 s · nothing sent since 14:05 · last error: …". The error is AWS's own text."""
-    pending = int(f.get("pending") or 0)
+    """The fleet metrics uploader's status (`FleetPublisher.status()`: the uploader's
+    `UploaderStatus.to_dict()` and `held`, buckets kept in memory) in one line: "all
+    sent (last 14:05)", or what waits and why: "3 waiting · offline, next try in 20 s ·
+    nothing sent since 14:05 · last error: …". The error is AWS's own text, or the
+    metrics queue's when that failed (`queue_error`: a full disk), which is then named
+    as the cause: before, a full disk read "AWS answers with errors" though AWS never
+    answered with one (tester round 21)."""
+    held = int(f.get("held") or 0)  # sent from memory meanwhile (kiosk.fleet.publisher)
+    pending = int(f.get("pending") or 0) + held
     state = str(f.get("state") or "")
     error, error_at, sent_at = f.get("last_error"), f.get("last_error_at"), f.get("last_success_at")
     failing = bool(error) and (sent_at is None or float(error_at or 0.0) > float(sent_at))
+    queue_error = bool(f.get("queue_error"))
     parts: list[str] = []
     if pending == 0 and not failing:
         parts.append(translate("Admin", "all sent (last %1)").replace("%1", _clock(sent_at))
                      if sent_at else translate("Admin", "all sent"))
     else:
         parts.append(translate("Admin", "%1 waiting").replace("%1", str(pending)))
-        if state == "blocked":
+        if state == "blocked" and not queue_error:
             parts.append(translate("Admin", "AWS refused the credentials or permissions"))
         elif failing:
-            how = {"offline": translate("Admin", "offline"),
-                   "backoff": translate("Admin", "AWS answers with errors")}.get(
-                state, translate("Admin", "not sent"))
+            how = (translate("Admin", "the metrics queue cannot be written") if queue_error
+                   else {"offline": translate("Admin", "offline"),
+                         "backoff": translate("Admin", "AWS answers with errors")}.get(
+                state, translate("Admin", "not sent")))
             retry = f.get("retry_in_s")
             if isinstance(retry, int | float) and retry > 0:
                 how += ", " + translate("Admin", "next try in %1 s").replace("%1", f"{retry:.0f}")
             parts.append(how)
-            parts.append(translate("Admin", "nothing sent since %1").replace("%1", _clock(sent_at))
-                         if sent_at else translate("Admin", "nothing sent since the start"))
+            if queue_error and sent_at:  # held buckets still go, from memory
+                parts.append(translate("Admin", "last sent %1").replace("%1", _clock(sent_at)))
+            else:
+                parts.append(translate("Admin", "nothing sent since %1").replace(
+                    "%1", _clock(sent_at)) if sent_at else translate(
+                    "Admin", "nothing sent since the start"))
     if f.get("disk_full"):
         parts.append(translate("Admin", "cannot be queued: the disk is full"))
     if failing:

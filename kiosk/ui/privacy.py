@@ -12,6 +12,10 @@ settings, in plain words a shopper reads in a glance:
   Personalize;
 * `personalize_events`: likes and the images shown go to Amazon Personalize with a
   random ID;
+* `fleet` (`[fleet] enabled` with audience analytics on): per-bucket visit totals
+  (Visits, Engaged, DwellP50, Likes, ...) go to Amazon CloudWatch; alone it reads "Only
+  visit totals go to the cloud (Amazon CloudWatch), never an image." (tester round 21:
+  the notice said "Nothing is sent to the cloud." while those figures were sent);
 * none of them: nothing is sent to the cloud.
 
 With the camera off (lost, or none on purpose) it says so and that nothing is
@@ -67,6 +71,7 @@ class PrivacyNotice(QWidget):
         self._retention_days = 30
         self._recommend = False
         self._events = False
+        self._fleet = False  # visit totals go to CloudWatch ([fleet] with analytics on)
         self._active = True
         self._reading = True  # False: the camera is on but reads no moods (set_mood_reading)
         self._text_px: int | None = None  # the text's pixel size when set (set_text_px)
@@ -93,6 +98,7 @@ class PrivacyNotice(QWidget):
         self._retention_days = max(1, int(days)) if isinstance(days, int | float) else 30
         self._recommend = bool(flags.get("personalize_recommend", False))
         self._events = bool(flags.get("personalize_events", False))
+        self._fleet = bool(flags.get("fleet", False))
         self.retranslate()
 
     def set_camera_active(self, active: bool) -> None:
@@ -162,7 +168,12 @@ class PrivacyNotice(QWidget):
             lines.append(self.tr("To pick images, your mood and a random ID are sent to Amazon Personalize (AWS)."))  # noqa: E501
         if self._events:
             lines.append(self.tr("Your likes and the images shown are sent to Amazon Personalize (AWS) with a random ID."))  # noqa: E501
-        if not (crops or self._recommend or self._events):
+        others = crops or self._recommend or self._events
+        if self._fleet and others:
+            lines.append(self.tr("Visit totals are sent to Amazon CloudWatch (AWS)."))
+        elif self._fleet:
+            lines.append(self.tr("Only visit totals go to the cloud (Amazon CloudWatch), never an image."))  # noqa: E501
+        if not (others or self._fleet):
             lines.append(self.tr("Nothing is sent to the cloud."))
         self.label.setText(" ".join(lines))
         self._fit_height()

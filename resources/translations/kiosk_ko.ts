@@ -224,7 +224,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_status.py" line="317"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="456"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="462"/>
         <source>%1 waiting</source>
         <translation>%1건 대기 중</translation>
     </message>
@@ -317,7 +317,7 @@
         <translation>Rekognition 호출 중지됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="478"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="489"/>
         <source>AWS refused the calls (%1): give the kiosk&apos;s IAM user or role the permission rekognition:DetectFaces, or fix the [aws] credentials, then restart the kiosk</source>
         <translation>AWS가 호출을 거부했습니다 (%1): 키오스크의 IAM 사용자 또는 역할에 rekognition:DetectFaces 권한을 주거나 [aws] 자격 증명을 고친 다음 키오스크를 다시 시작하세요</translation>
     </message>
@@ -389,173 +389,183 @@
         <translation>Amazon Personalize</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="453"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="459"/>
         <source>all sent (last %1)</source>
         <translation>모두 전송됨 (마지막 %1)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="454"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="460"/>
         <source>all sent</source>
         <translation>모두 전송됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="458"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="464"/>
         <source>AWS refused the credentials or permissions</source>
         <translation>AWS가 자격 증명 또는 권한을 거부함</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="460"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="466"/>
+        <source>the metrics queue cannot be written</source>
+        <translation>지표 대기열에 쓸 수 없음</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="467"/>
         <source>offline</source>
         <translation>오프라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="461"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="468"/>
         <source>AWS answers with errors</source>
         <translation>AWS가 오류로 응답함</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="462"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="469"/>
         <source>not sent</source>
         <translation>전송 안 됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="465"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="472"/>
         <source>next try in %1 s</source>
         <translation>%1초 후 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="467"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="475"/>
+        <source>last sent %1</source>
+        <translation>마지막 전송 %1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="477"/>
         <source>nothing sent since %1</source>
         <translation>%1 이후 전송 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="468"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="478"/>
         <source>nothing sent since the start</source>
         <translation>시작 후 전송 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="470"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="481"/>
         <source>cannot be queued: the disk is full</source>
         <translation>대기열에 넣을 수 없음: 디스크가 가득 참</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="472"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="548"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="483"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="559"/>
         <source>last error: %1</source>
         <translation>마지막 오류: %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="487"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="498"/>
         <source>AWS refused the calls (%1): no visitor is looked up, enrolled or deleted (deletions wait). Give the kiosk&apos;s IAM user or role the permissions rekognition:SearchFacesByImage, IndexFaces, DeleteFaces and ListFaces on the collection, or fix the [aws] credentials, then restart the kiosk</source>
         <translation>AWS가 호출을 거부했습니다 (%1): 방문객을 조회·등록·삭제하지 않습니다(삭제는 대기합니다). 키오스크의 IAM 사용자 또는 역할에 컬렉션에 대한 rekognition:SearchFacesByImage, IndexFaces, DeleteFaces, ListFaces 권한을 주거나 [aws] 자격 증명을 고친 다음 키오스크를 다시 시작하세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="497"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="508"/>
         <source>AWS refused the [aws] credentials (%1) on a returning-visitor call, and the fallback uses the same ones: no face crop is sent. Fix the [aws] credentials (profile, keys, the clock), then restart the kiosk</source>
         <translation>재방문 고객 인식 호출에서 AWS가 [aws] 자격 증명을 거부했습니다 (%1). 대체 인식도 같은 자격 증명을 쓰므로 얼굴 이미지를 보내지 않습니다. [aws] 자격 증명(프로필, 키, 시계)을 고친 다음 키오스크를 다시 시작하세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="506"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="517"/>
         <source>AWS refused the [aws] credentials (%1) on a Rekognition fallback call, and identity uses the same ones: no visitor is looked up, enrolled or deleted (deletions wait). Fix the [aws] credentials (profile, keys, the clock), then restart the kiosk</source>
         <translation>Rekognition 대체 인식 호출에서 AWS가 [aws] 자격 증명을 거부했습니다 (%1). 재방문 고객 인식도 같은 자격 증명을 쓰므로 방문객을 조회·등록·삭제하지 않습니다(삭제는 대기합니다). [aws] 자격 증명(프로필, 키, 시계)을 고친 다음 키오스크를 다시 시작하세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="521"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="532"/>
         <source>stopped: AWS refused the [aws] credentials (%1) on a returning-visitor call, next try in %2 min</source>
         <translation>중지됨: 재방문 고객 인식 호출에서 AWS가 [aws] 자격 증명을 거부했습니다 (%1), %2분 뒤 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="526"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="537"/>
         <source>stopped: AWS refused the calls (%1), next try in %2 min</source>
         <translation>중지됨: AWS가 호출을 거부했습니다 (%1), %2분 뒤 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="530"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="541"/>
         <source>throttled by AWS, next call in %1 s</source>
         <translation>AWS 호출 한도 초과, %1초 뒤 다음 호출</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="533"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="544"/>
         <source>paused after network failures, next try in %1 s</source>
         <translation>네트워크 오류로 일시 중지, %1초 뒤 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="536"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="547"/>
         <source>answering with errors</source>
         <translation>오류로 응답 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="538"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="549"/>
         <source>reachable</source>
         <translation>연결됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="540"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="551"/>
         <source>not called since the start</source>
         <translation>시작 후 호출 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="542"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="553"/>
         <source>not called yet</source>
         <translation>아직 호출 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="543"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="554"/>
         <source>%1/%2 calls this hour</source>
         <translation>이번 시간 호출 %1/%2회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="546"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="557"/>
         <source>(budget used)</source>
         <translation>(한도 소진)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="560"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="571"/>
         <source>no answer in time</source>
         <translation>제시간에 응답 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="562"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="573"/>
         <source>no network</source>
         <translation>네트워크 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="564"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="575"/>
         <source>no AWS credentials: set them in the [aws] settings</source>
         <translation>AWS 자격 증명 없음: [aws] 설정에 넣어 주세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="566"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="577"/>
         <source>throttled by AWS</source>
         <translation>AWS 호출 한도 초과</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="568"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="579"/>
         <source>paused after an error, next try in %1 s</source>
         <translation>오류 후 일시 중지, %1초 뒤 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="571"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="582"/>
         <source>still waiting for an earlier answer</source>
         <translation>이전 요청의 응답을 기다리는 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="573"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="584"/>
         <source>stopped</source>
         <translation>중지됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="575"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="586"/>
         <source>AWS answered with an error</source>
         <translation>AWS가 오류로 응답</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="578"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="589"/>
         <source>%1; pages from this device&apos;s recommender</source>
         <translation>%1; 이 기기의 추천으로 페이지를 만들었습니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="613"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="624"/>
         <source>Other</source>
         <translation>기타</translation>
     </message>
@@ -1566,54 +1576,64 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>PrivacyNotice</name>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="145"/>
+        <location filename="../../kiosk/ui/privacy.py" line="151"/>
         <source>The camera is off. Nothing is analysed.</source>
         <translation>카메라가 꺼져 있어요. 아무것도 분석하지 않아요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="149"/>
+        <location filename="../../kiosk/ui/privacy.py" line="155"/>
         <source>Your facial expression is read on this device to pick images.</source>
         <translation>이미지를 고르기 위해 이 기기 안에서 표정을 분석해요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="151"/>
+        <location filename="../../kiosk/ui/privacy.py" line="157"/>
         <source>The camera is on, but nothing is analysed right now: mood reading is off.</source>
         <translation>카메라는 켜져 있지만 지금은 아무것도 분석하지 않아요: 기분 읽기가 꺼져 있어요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="152"/>
+        <location filename="../../kiosk/ui/privacy.py" line="158"/>
         <source>No image is stored.</source>
         <translation>사진은 저장하지 않아요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="156"/>
+        <location filename="../../kiosk/ui/privacy.py" line="162"/>
         <source>Visits are counted only as totals, never one by one.</source>
         <translation>방문은 개인별 기록 없이 합계로만 집계됩니다.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="158"/>
+        <location filename="../../kiosk/ui/privacy.py" line="164"/>
         <source>When the device is unsure, a face crop may be sent to Amazon Rekognition (AWS) for analysis.</source>
         <translation>분석이 확실하지 않을 때는 얼굴 부분 이미지를 Amazon Rekognition(AWS)으로 보내 분석할 수 있어요.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kiosk/ui/privacy.py" line="160"/>
+        <location filename="../../kiosk/ui/privacy.py" line="166"/>
         <source>Only if you agree to be remembered, a face crop is sent once to Amazon Rekognition (AWS), which keeps a face vector (not a picture) for %n day(s).</source>
         <translation>
             <numerusform>기억에 동의하신 경우에만 얼굴 사진 한 장을 Amazon Rekognition(AWS)으로 한 번 보내고, 그곳에 얼굴 벡터(사진이 아니에요)를 %n일 동안 보관해요.</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="162"/>
+        <location filename="../../kiosk/ui/privacy.py" line="168"/>
         <source>To pick images, your mood and a random ID are sent to Amazon Personalize (AWS).</source>
         <translation>이미지를 고르기 위해 기분과 임의의 ID를 Amazon Personalize(AWS)로 보내요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="164"/>
+        <location filename="../../kiosk/ui/privacy.py" line="170"/>
         <source>Your likes and the images shown are sent to Amazon Personalize (AWS) with a random ID.</source>
         <translation>좋아요와 보여 드린 이미지는 임의의 ID와 함께 Amazon Personalize(AWS)로 보내요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/privacy.py" line="166"/>
+        <location filename="../../kiosk/ui/privacy.py" line="173"/>
+        <source>Visit totals are sent to Amazon CloudWatch (AWS).</source>
+        <translation>방문 합계는 Amazon CloudWatch(AWS)로 보내요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/privacy.py" line="175"/>
+        <source>Only visit totals go to the cloud (Amazon CloudWatch), never an image.</source>
+        <translation>클라우드(Amazon CloudWatch)로는 방문 합계만 보내고, 이미지는 보내지 않아요.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/privacy.py" line="177"/>
         <source>Nothing is sent to the cloud.</source>
         <translation>클라우드로는 아무것도 보내지 않아요.</translation>
     </message>

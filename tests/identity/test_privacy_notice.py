@@ -1,5 +1,6 @@
 """The privacy notice says what is sent, to whom and when, for every combination of
-the cloud settings (issue 18: identity on must never read "Nothing is sent")."""
+the cloud settings (issue 18: identity on must never read "Nothing is sent"; tester
+round 21: nor the fleet's visit totals going to CloudWatch)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.ui.i18n import install_translator
 from kiosk.ui.privacy import PrivacyNotice
 
-FLAGS = ("cloud_fallback", "identity", "personalize_recommend", "personalize_events")
+FLAGS = ("cloud_fallback", "identity", "personalize_recommend", "personalize_events", "fleet")
 
 
 @pytest.fixture
@@ -24,9 +25,9 @@ def notice(qtbot: QtBot) -> Iterator[PrivacyNotice]:
     yield widget
 
 
-@pytest.mark.parametrize("on", list(itertools.product((False, True), repeat=4)))
+@pytest.mark.parametrize("on", list(itertools.product((False, True), repeat=len(FLAGS))))
 def test_every_combination_names_what_goes_where(
-    notice: PrivacyNotice, on: tuple[bool, bool, bool, bool]
+    notice: PrivacyNotice, on: tuple[bool, ...]
 ) -> None:
     flags = dict(zip(FLAGS, on, strict=True))
     notice.set_flags({**flags, "retention_days": 30})
@@ -40,6 +41,11 @@ def test_every_combination_names_what_goes_where(
         flags["personalize_recommend"])
     assert ("Your likes and the images shown are sent to Amazon Personalize" in text) is (
         flags["personalize_events"])
+    others = any(on[:4])
+    assert ("Only visit totals go to the cloud (Amazon CloudWatch), never an image."
+            in text) is (flags["fleet"] and not others)
+    assert ("Visit totals are sent to Amazon CloudWatch (AWS)." in text) is (
+        flags["fleet"] and others)
     assert ("Nothing is sent to the cloud" in text) is (not any(on))
 
 
@@ -61,6 +67,10 @@ def test_korean_has_every_sentence(qtbot: QtBot, qapp: QCoreApplication,
         korean = notice.text()
         assert korean != english
         assert "Amazon Personalize(AWS)" in korean and "Amazon Rekognition(AWS)" in korean
+        assert "방문 합계는 Amazon CloudWatch(AWS)로 보내요." in korean
+        notice.set_flags({"fleet": True})
+        assert "클라우드(Amazon CloudWatch)로는 방문 합계만 보내고, 이미지는 보내지 않아요." \
+            in notice.text()
         assert "30일" in korean
     finally:
         install_translator(qapp, "en")

@@ -22,7 +22,7 @@ from kiosk.ui.widgets import TouchButton
 LANDSCAPE = [(1920, 1080), (1366, 768), (1280, 800)]
 EVERY_OPTION: dict[str, object] = {"cloud_fallback": True, "identity": True, "analytics": True,
                 "retention_days": 30, "personalize_recommend": True,
-                "personalize_events": True}
+                "personalize_events": True, "fleet": True}
 
 
 def _in_window(window: MainWindow, widget: QWidget) -> QRect:
@@ -52,6 +52,7 @@ def test_every_privacy_option_on_keeps_the_notice_whole_on_screen(
     label = window.main.privacy.label
     text = _in_window(window, label)
     assert "Personalize" in label.text() and "Rekognition" in label.text()
+    assert "CloudWatch" in label.text()  # the longest notice: the fleet's line too
     assert window.rect().contains(text), f"{text} leaves the {size} screen"
     for button in window.main.findChildren(TouchButton):
         if button.isVisible():
