@@ -60,7 +60,7 @@ from kiosk.events.uploader import MAX_STOP_WAIT_S, UploaderState
 from kiosk.lifecycle import SHUTDOWN_BUDGET_S, Cleanups
 from kiosk.recommend.pacing import IndexPacer
 from kiosk.startup import StartupWatch
-from kiosk.status import AppStatus, KioskStatus, QueueStatus
+from kiosk.status import AppStatus, KioskStatus, QueueStatus, awaiting_upload
 from kiosk.ui.adapter import ViewAdapter
 from kiosk.ui.exhibit import apply_exhibit_mode, show_windowed
 from kiosk.ui.i18n import install_translator
@@ -345,11 +345,22 @@ class Kiosk:
         counts = QueueStatus.of(queue) if queue is not None else None
         self.analytics.gauges(
             fps=self.camera.fps() if self.camera is not None else None,
-            queue_depth=counts.depth if counts is not None else None,
+            # rows waiting for a configured upload, not those kept with nowhere to go
+            queue_depth=(awaiting_upload(queue, self._upload_kinds)
+                         if queue is not None else None),
             dead_letters=counts.dead_letters if counts is not None else None,
             disk_free_mb=free_mb(self.settings.data_dir),
             uploads_failing=self._uploads_failing(),
         )
+
+    @functools.cached_property
+    def _upload_kinds(self) -> tuple[str, ...]:
+        """The event-queue record kinds an upload is configured for (none without
+        Personalize): what the QueueDepth and QueueGrowth gauges count."""
+        from kiosk.events.records import Targets
+
+        p = self.settings.personalize
+        return tuple(Targets(p.tracking_id, p.dataset_arn_users, p.dataset_arn_items).sendable())
 
     def _uploads_failing(self) -> bool:
         uploader = self.uploader  # status(): attribute reads, in-memory counts

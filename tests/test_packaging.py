@@ -373,3 +373,24 @@ def test_systemd_unit_does_not_restart_what_a_restart_cannot_fix() -> None:
     from kiosk.restart import RESTART_EXIT_CODE
 
     assert str(RESTART_EXIT_CODE) not in service["RestartPreventExitStatus"][0].split()
+
+
+def test_the_bundle_carries_kiosk_admin_as_the_messages_name_it(tmp_path: Path) -> None:
+    """The log, self-test and admin panel say `kiosk-admin pin` (tester round 21: the
+    bundle had only `kiosk admin`). package.sh writes a launcher beside `kiosk`; it
+    must pass every argument on, also when run through a link on the path."""
+    script = (REPO / "build" / "dev" / "package.sh").read_text(encoding="utf-8")
+    launcher = script.split("<<'LAUNCHER'\n", 1)[1].split("\nLAUNCHER\n", 1)[0]
+    bundle = tmp_path / "opt" / "kiosk"
+    bundle.mkdir(parents=True)
+    (bundle / "kiosk").write_text('#!/bin/sh\nprintf "%s|" "$@"\n', encoding="utf-8")
+    (bundle / "kiosk-admin").write_text(launcher + "\n", encoding="utf-8")
+    for name in ("kiosk", "kiosk-admin"):
+        (bundle / name).chmod(0o755)
+    (tmp_path / "kiosk-admin").symlink_to(bundle / "kiosk-admin")  # /usr/local/bin
+    out = subprocess.run([str(tmp_path / "kiosk-admin"), "pin", "--stdin", "a b"],
+                         capture_output=True, text=True, check=True).stdout
+    assert out == "admin|pin|--stdin|a b|"
+    assert '"$DIST/kiosk-admin" pin --help' in script  # and the build checks it runs
+    if BUNDLE.exists():
+        assert (BUNDLE.parent / "kiosk-admin").exists()

@@ -65,6 +65,14 @@ if [ "$BUILD" = 1 ]; then
   echo "package: size after the spec's trim     = $trimmed_mb MB"
 fi
 [ -x "$DIST/kiosk" ] || { echo "package: $DIST/kiosk not found; build first" >&2; exit 1; }
+# The log, the self-test and the admin panel name the operator's commands `kiosk-admin …`
+# (as a source install has them): the bundle carries that name too, beside `kiosk`.
+cat > "$DIST/kiosk-admin" <<'LAUNCHER'
+#!/bin/sh
+# The kiosk's operator commands: the same as `kiosk admin …` (see README, "Packaging").
+exec "$(dirname "$(readlink -f "$0")")/kiosk" admin "$@"
+LAUNCHER
+chmod 755 "$DIST/kiosk-admin"
 
 # --- 3. strip chosen libraries ----------------------------------------------------------------
 # Only libraries built without auditwheel/patchelf rewriting: stripping numpy's and
@@ -149,6 +157,10 @@ export XDG_DATA_HOME="$SMOKE/data" XDG_STATE_HOME="$SMOKE/state" XDG_CONFIG_HOME
 echo "package: $DIST/kiosk --self-test"
 QT_QPA_PLATFORM=offscreen "$DIST/kiosk" --self-test --camera "$SMOKE/camera.avi" \
   --data-dir "$SMOKE/data"
+
+echo "package: $DIST/kiosk-admin pin --help"
+"$DIST/kiosk-admin" pin --help > /dev/null \
+  || { echo "package: kiosk-admin in the bundle does not run" >&2; exit 1; }
 
 # --- 6. windowed smoke run --------------------------------------------------------------------
 echo "package: $DIST/kiosk --windowed --quit-after 5 (offscreen)"

@@ -149,6 +149,7 @@ class Recorder:
         self._visits: dict[str, float] = {}  # visit id -> monotonic start (memory only)
         self._visit_emotion: dict[str, str] = {}
         self._counted: set[str] = set()  # visits in progress already counted early
+        self._liked_visits: set[str] = set()  # visits in progress that liked an image
         self._carry: Mix | None = None
         self._carry_visitors: set[str] = set()
         self._carry_extra = 0  # visits of a carry a stopped run left (their ids are gone)
@@ -195,9 +196,12 @@ class Recorder:
             self._visit_emotion.pop(visit_id, None)
             counted = visit_id in self._counted
             self._counted.discard(visit_id)
+            liked = visit_id in self._liked_visits
+            self._liked_visits.discard(visit_id)
             if started is not None:
                 dwell = self._monotonic() - started if dwell_s is None else dwell_s
-                o.stats.add_visit(max(0.0, dwell), self.attention_s, counted=counted)
+                o.stats.add_visit(max(0.0, dwell), self.attention_s, counted=counted,
+                                  liked=liked)
 
     def emotion_settled(self, visit_id: str, emotion: str) -> None:
         """A visit's settled emotion changed (counted once per change, not per frame)."""
@@ -221,6 +225,8 @@ class Recorder:
             o = self._roll()
             o.stats.likes += 1
             o.visitors.add(visit_id)
+            if visit_id in self._visits:  # a visit that liked is engaged, however short
+                self._liked_visits.add(visit_id)
             o.mix.likes_by_emotion[emotion] = o.mix.likes_by_emotion.get(emotion, 0) + 1
             o.mix.items[item_id] = o.mix.items.get(item_id, 0) + 1
             self._save_counts()  # a like is worth saving now: the thread writes it

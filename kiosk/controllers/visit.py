@@ -1326,9 +1326,13 @@ class VisitController(QObject):
                      "still being saved: the visit waits for its answer (up to %.0f s "
                      "from the tap)", no_one_for, self.visit_id, LIKE_SAVE_WAIT_S)
         if not self.attract and idle_for >= self.settings.app.idle_timeout_s:
-            log.info("nobody in view and no touch for %.0f s%s: the visit ends, attract mode",
-                     no_one_for, f" ({idle_for:.0f} s since a like's answer)"
-                     if idle_for < no_one_for else "")
+            # the answer is named only when it is what the visit waited for (tester round
+            # 21: every idle-out said "(8 s since a like's answer)": two clock reads apart)
+            answer = (f" ({idle_for:.0f} s since a like's answer)"
+                      if self._like_answered_at > self._last_activity else "")
+            log.info("nobody in view and no touch for %.0f s%s: %s", no_one_for, answer,
+                     "the visit ends, attract mode" if self.visit_id is not None
+                     else "attract mode")
             self._enter_attract()
         elif not self._attract_images and self._attract_due():
             self._fetch_attract()  # ready when the idle timeout brings the attract screen

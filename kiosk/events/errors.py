@@ -8,8 +8,8 @@ __all__ = ["KEPT", "CorruptQueueError", "DiskFullError", "EventsError", "QueueBu
            "QueueNotOpenError", "QueueReadOnlyError", "SchemaError"]
 
 # DiskFullError(kept=…) for the queue
-KEPT = ("likes already saved are kept and will still be uploaded (to cap the queue's own "
-        "size, lower events.max_mb).")
+KEPT = ("likes already saved are kept, and uploaded where uploads are configured (to cap "
+        "the queue's own size, lower events.max_mb).")
 
 
 class EventsError(KioskError):

@@ -10,8 +10,8 @@ the timestamp of its bucket's start, so history sent late lands where it happene
 | CameraLive | Percent | share of the bucket the camera was LIVE | yes |
 | PreviewFps | Count/Second | mean preview frame rate | |
 | VisionLatencyP95 | Milliseconds | p95 of face detection + emotion model | |
-| QueueDepth | Count | largest event-queue depth | |
-| QueueGrowth | Count | queue depth at the end minus at the start | yes |
+| QueueDepth | Count | largest upload backlog (event-queue rows an upload is configured for) | |
+| QueueGrowth | Count | upload backlog at the end minus at the start | yes |
 | DeadLetters | Count | dead-lettered events | yes |
 | UploadsFailing | Count | health samples with the uploader failing | |
 | Crashes | Count | uncaught errors and unclean exits | |
@@ -21,7 +21,9 @@ the timestamp of its bucket's start, so history sent late lands where it happene
 | DwellP50 | Seconds | median dwell | |
 | Pages, Likes | Count | pages shown, likes | |
 
-Only aggregates leave the kiosk; the emotion mix and item counts stay local.
+Only aggregates leave the kiosk; the emotion mix and item counts stay local. The upload
+backlog leaves out rows kept with no upload target (`kiosk.status.awaiting_upload`): a
+kiosk without Personalize reports 0, not every page it showed.
 """
 
 from __future__ import annotations

@@ -69,6 +69,8 @@ class RecommenderStore:
 
     def __init__(self, db_path: str | Path = ":memory:"):
         self.read_only = ""  # why the database cannot be written (full disk, read-only)
+        self._path = str(db_path)
+        self._save_failing = False  # the last flush failed: its ERROR is out (once)
         self._pending_stats: dict[tuple[str, str], list[int]] = {}
         self._pending_colikes: dict[tuple[str, str], int] = {}
         self._pending_users: list[tuple[str, str, str, float]] = []
@@ -195,8 +197,17 @@ class RecommenderStore:
                     self._pending_users,
                 )
         except sqlite3.Error as exc:
-            log.error("recommender: cannot save counts: %s (kept in memory, retried)", exc)
+            # once per failing spell (tester round 21: an ERROR every 20-30 s while the
+            # disk stayed full, without the file's name); the retries at DEBUG
+            log.log(logging.DEBUG if self._save_failing else logging.ERROR,
+                    "recommender: cannot save counts to %s: %s (kept in memory and retried "
+                    "at each flush; free space on its disk%s)", self._path, exc,
+                    "" if self._save_failing else "; said once until it saves again")
+            self._save_failing = True
             return
+        if self._save_failing:
+            self._save_failing = False
+            log.info("recommender: counts saved to %s again", self._path)
         self._pending_stats.clear()
         self._pending_colikes.clear()
         self._pending_users.clear()

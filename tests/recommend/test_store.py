@@ -3,6 +3,7 @@ files it must not touch."""
 
 from __future__ import annotations
 
+import logging
 import shutil
 import sqlite3
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 
 from kiosk.domain import Emotion
 from kiosk.recommend.embedded import EmbeddedRecommender
-from kiosk.recommend.store import SCHEMA
+from kiosk.recommend.store import SCHEMA, RecommenderStore
 
 # Written by the recommender before its schema was versioned (user_version 0):
 # angry/001 and angry/002 liked together by user u7, angry/003 passed over,
@@ -98,3 +99,46 @@ def test_a_damaged_file_is_named_and_not_overwritten(world: Any, tmp_path: Path)
     finally:
         rec.close()
     assert path.read_bytes() == b"not a database at all" * 100
+
+
+class _FullDisk:
+    """A connection whose writes fail as SQLite's do on a full disk."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db, self.full = db, True
+
+    def __enter__(self) -> _FullDisk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def executemany(self, sql: str, rows: object) -> object:
+        if self.full:
+            raise sqlite3.OperationalError("database or disk is full")
+        with self.db:
+            return self.db.executemany(sql, rows)  # type: ignore[arg-type]
+
+
+def test_a_full_disk_is_said_once_naming_the_file_until_counts_save_again(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # tester round 21: an ERROR every 20-30 s while the disk stayed full, naming no file
+    path = tmp_path / "recommender.sqlite3"
+    store = RecommenderStore(path)
+    full = _FullDisk(store._db)
+    store._db = full  # type: ignore[assignment]
+    with caplog.at_level(logging.DEBUG, logger="kiosk.recommend.store"):
+        for _ in range(5):
+            store.add_stats("emotions/happy/a.jpg", "happy", (1, 1, 0, 0))
+            store.flush()
+        errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+        assert len(errors) == 1 and str(path) in errors[0] and "disk is full" in errors[0]
+        assert store.pending > 0  # kept in memory
+        full.full = False
+        store.flush()
+    assert store.pending == 0
+    assert any("saved to" in r.getMessage() and "again" in r.getMessage()
+               for r in caplog.records if r.levelno == logging.INFO)
+    store._db = full.db
+    assert store.stats("emotions/happy/a.jpg", "happy") == (5, 5)
+    store.close()
