@@ -31,6 +31,18 @@ never makes a negative dwell nor fills the gap with time that never happened. Wh
 wall clock moves against the monotonic one by more than `JUMP_S`, the open bucket is
 closed at the jump (its camera time ends there) and counting goes on in the bucket of
 the new time; visits in progress go on, their dwell still monotonic.
+
+Retention (`purge`, hourly on the analytics thread) never goes by a wall clock it cannot
+confirm: it deletes what is older than `retention_days` at `kiosk.wallclock.SteadyNow`'s
+time, the wall clock read at a trusted point carried forward on the monotonic clock when
+the wall clock is ahead of that (a step forward in this run), so a jump deletes nothing
+(before, a +100-day step deleted 41 rows 3 ms later, and `kiosk-admin report --since 7d`
+showed 0 visits once the clock was right again). The trusted point is the start-up
+clock, unless it reads more than `START_AHEAD_S` after the newest bucket a stopped run
+wrote (a kiosk started with a wrong clock, or one that was switched off for months): then
+that bucket's end is, until the run has lived `TRUST_AFTER_S` without a jump (NTP would
+have stepped a wrong clock by then), and the start-up clock after. Rows held that the
+wall clock calls old are named in one WARNING.
 """
 
 from __future__ import annotations
@@ -55,6 +67,7 @@ from kiosk.analytics.bucket import (
 from kiosk.analytics.store import AnalyticsError, AnalyticsStore
 from kiosk.config import Settings
 from kiosk.logs import local_time
+from kiosk.wallclock import SteadyNow
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +75,14 @@ BucketListener = Callable[[BucketStats, "Mix | None"], None]
 CountsListener = Callable[[BucketStats], None]
 MAX_SAMPLES = 20_000  # latency/fps samples kept per bucket (about 1 MB at worst)
 JUMP_S = 5.0  # the wall clock moved this far against the monotonic clock: a jump
+PURGE_EVERY_S = 3600.0  # the retention purge's period (monotonic)
+# a start-up clock this far after the newest stored bucket is not trusted for deletion
+# (a weekend off is under it: 3 days; a dead RTC or a wrong year is far over it)...
+START_AHEAD_S = 7 * 86400.0
+# ...until the run has lived this long with no jump: NTP's first sync steps a wrong clock
+# within minutes of the network coming up; a kiosk really switched off for months then
+# deletes its old rows a day late
+TRUST_AFTER_S = 86400.0
 
 
 @dataclass
@@ -112,6 +133,14 @@ class Recorder:
         if monotonic is None:
             monotonic = time.monotonic if clock is time.time else clock
         self._monotonic = monotonic
+        real = clock is time.time  # then the steady clock's own: CLOCK_BOOTTIME
+        self._steady = SteadyNow(None if real else clock, None if real else monotonic)
+        self._start_reading = self._steady.trusted  # the start-up clock, trusted or not
+        self._start_mono = monotonic()
+        self._start_checked = False  # the start-up clock checked against the stored buckets
+        self._trust_start_at: float | None = None  # monotonic: trust the start-up clock then
+        self._distrust = ""  # why the wall clock is not trusted for deletion (logged once)
+        self._held_logged = ""  # the `_distrust` a WARNING already named
         self._offset = clock() - monotonic()  # wall minus monotonic; moves at a jump
         self.clock_jumps = 0
         self._lock = threading.Lock()
@@ -121,6 +150,7 @@ class Recorder:
         self._visits: dict[str, float] = {}  # visit id -> monotonic start (memory only)
         self._visit_emotion: dict[str, str] = {}
         self._counted: set[str] = set()  # visits in progress already counted early
+        self._liked_visits: set[str] = set()  # visits in progress that liked an image
         self._carry: Mix | None = None
         self._carry_visitors: set[str] = set()
         self._carry_extra = 0  # visits of a carry a stopped run left (their ids are gone)
@@ -134,9 +164,10 @@ class Recorder:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._last_purge = 0.0
+        self._last_purge: float | None = None  # monotonic
         self.write_errors = 0
         self._open = self._new(self._align(clock()))
+        self._first_start = self._open.stats.start  # buckets before it: a stopped run's
 
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: Any) -> Recorder:
@@ -166,9 +197,12 @@ class Recorder:
             self._visit_emotion.pop(visit_id, None)
             counted = visit_id in self._counted
             self._counted.discard(visit_id)
+            liked = visit_id in self._liked_visits
+            self._liked_visits.discard(visit_id)
             if started is not None:
                 dwell = self._monotonic() - started if dwell_s is None else dwell_s
-                o.stats.add_visit(max(0.0, dwell), self.attention_s, counted=counted)
+                o.stats.add_visit(max(0.0, dwell), self.attention_s, counted=counted,
+                                  liked=liked)
 
     def emotion_settled(self, visit_id: str, emotion: str) -> None:
         """A visit's settled emotion changed (counted once per change, not per frame)."""
@@ -192,6 +226,8 @@ class Recorder:
             o = self._roll()
             o.stats.likes += 1
             o.visitors.add(visit_id)
+            if visit_id in self._visits:  # a visit that liked is engaged, however short
+                self._liked_visits.add(visit_id)
             o.mix.likes_by_emotion[emotion] = o.mix.likes_by_emotion.get(emotion, 0) + 1
             o.mix.items[item_id] = o.mix.items.get(item_id, 0) + 1
             self._save_counts()  # a like is worth saving now: the thread writes it
@@ -506,14 +542,64 @@ class Recorder:
             log.exception("analytics thread stopped by an unexpected error")
 
     def _maybe_purge(self) -> None:
-        now = self._clock()
-        if self.store is None or now - self._last_purge < 3600:
+        mono = self._monotonic()
+        if self.store is None or (self._last_purge is not None
+                                  and mono - self._last_purge < PURGE_EVERY_S):
             return
-        self._last_purge = now
+        self._last_purge = mono
         try:
-            self.store.purge(self.retention_days, now)
+            self.purge()
         except AnalyticsError as exc:
             log.error("analytics: retention purge failed: %s", exc)
+
+    def purge(self) -> int:
+        """Delete the rows older than `retention_days` at the time the monotonic clock
+        confirms (module docstring); returns rows deleted. The analytics thread runs it
+        each `PURGE_EVERY_S`. Raises AnalyticsError."""
+        store = self.store
+        if store is None:
+            return 0
+        if not self._start_checked:
+            self._check_start(store)
+        if self._trust_start_at is not None and self._monotonic() >= self._trust_start_at:
+            self._trust_start_at = None
+            self._steady.trust(*self._start_reading)
+            log.info("analytics: the start-up clock is trusted for the retention purge: "
+                     "%.0f h without a clock jump", TRUST_AFTER_S / 3600)
+        now, wall = self._steady.now(), self._clock()
+        if wall > now:
+            held = (store.count_older(self.retention_days, wall)
+                    - store.count_older(self.retention_days, now))
+            if held > 0 and self._held_logged != self._distrust:
+                self._held_logged = self._distrust
+                log.warning(
+                    "analytics: the retention purge keeps %d row(s) the wall clock calls "
+                    "older than %.0f days: the wall clock (%s UTC) is %.1f days ahead of the "
+                    "time the monotonic clock confirms (%s UTC) since %s; they are deleted "
+                    "once that much time has passed, or at a start with a trusted clock",
+                    held, self.retention_days, _utc(wall), (wall - now) / 86400, _utc(now),
+                    self._distrust or "the start")
+        return store.purge(self.retention_days, now)
+
+    def _check_start(self, store: AnalyticsStore) -> None:
+        """Trust the start-up clock for deletion unless it reads more than `START_AHEAD_S`
+        after the newest bucket a stopped run wrote: then trust that bucket's end as the
+        start's time, and the start-up clock once the run has lived `TRUST_AFTER_S`
+        without a jump."""
+        newest = store.newest_end(self._first_start)
+        self._start_checked = True
+        wall, at = self._start_reading
+        if newest is None or wall - newest <= START_AHEAD_S:
+            return
+        self._steady.trust(newest, at)
+        with self._lock:
+            if self.clock_jumps:  # the start-up clock was stepped already: never trusted
+                return
+            self._trust_start_at = self._start_mono + TRUST_AFTER_S
+            self._distrust = (f"the start, whose clock read {_utc(wall)} UTC, "
+                              f"{(wall - newest) / 86400:.1f} days after the newest stored "
+                              f"bucket ({_utc(newest)} UTC): the clock is trusted after "
+                              f"{TRUST_AFTER_S / 3600:.0f} h without a jump")
 
     # ------------------------------------------------------------------ internals (locked)
 
@@ -580,6 +666,9 @@ class Recorder:
         open one at `before`), and counting goes on in the bucket of `now`. Nothing of
         the gap is counted: no camera seconds, no empty buckets."""
         self.clock_jumps += 1
+        self._trust_start_at = None  # a start-up clock that was stepped is never trusted
+        self._distrust = (f"the wall clock jumped {now - before:+.0f} s at {_utc(now)} UTC "
+                          f"(jump {self.clock_jumps} of this run)")
         log.warning("analytics: the wall clock jumped %+.0f s (from %s to %s UTC); the "
                     "bucket open at the jump is closed there and counting goes on from "
                     "the new time", now - before, _utc(before), _utc(now))

@@ -67,6 +67,8 @@ CREATE TABLE IF NOT EXISTS mix_pending (
 """
 SCHEMA = Schema("the analytics database", (_V1, _V2, _V3),
                 remedy="move the file aside (the kiosk then starts an empty one)")
+# what the retention purge deletes: (table, rows older than the cutoff)
+_OLDER = (("buckets", "start < ?"), ("mix", "end <= ?"), ("mix_pending", "end <= ?"))
 _BUCKET_COLS = (
     "start", "span_s", "visits", "engaged", "dwell_hist", "dwell_sum_s", "pages", "likes",
     "mood_picks", "consent_yes", "consent_no", "camera_s", "fps_mean", "vision_p95_ms",
@@ -225,15 +227,36 @@ class AnalyticsStore:
         return None
 
     def purge(self, retention_days: float, now: float | None = None) -> int:
-        """Delete buckets and mixes older than the retention; returns rows deleted."""
+        """Delete buckets and mixes older than the retention at `now` (default: the wall
+        clock; the recorder passes the time it can confirm, `kiosk.wallclock`); returns
+        rows deleted."""
         cutoff = (time.time() if now is None else now) - retention_days * 86400.0
         with self._tx() as conn:
-            n = conn.execute("DELETE FROM buckets WHERE start < ?", (cutoff,)).rowcount
-            n += conn.execute("DELETE FROM mix WHERE end <= ?", (cutoff,)).rowcount
-            n += conn.execute("DELETE FROM mix_pending WHERE end <= ?", (cutoff,)).rowcount
+            n = sum(conn.execute(f"DELETE FROM {table} WHERE {where}", (cutoff,)).rowcount
+                    for table, where in _OLDER)
         if n:
             log.info("analytics: %d rows older than %.0f days deleted", n, retention_days)
         return int(n)
+
+    def count_older(self, retention_days: float, now: float) -> int:
+        """How many rows `purge(retention_days, now)` would delete."""
+        cutoff = now - retention_days * 86400.0
+        conn = self._conn()
+        try:
+            return sum(int(conn.execute(f"SELECT COUNT(*) FROM {table} WHERE {where}",
+                                        (cutoff,)).fetchone()[0]) for table, where in _OLDER)
+        except sqlite3.Error as exc:
+            raise AnalyticsError(f"analytics database {self.path}: {exc}") from exc
+
+    def newest_end(self, before: float) -> float | None:
+        """The end of the newest bucket that starts before `before` (None: none): what a
+        stopped run wrote last, when `before` is this run's first bucket."""
+        try:
+            row = self._conn().execute("SELECT MAX(start + span_s) FROM buckets WHERE start < ?",
+                                       (before,)).fetchone()
+        except sqlite3.Error as exc:
+            raise AnalyticsError(f"analytics database {self.path}: {exc}") from exc
+        return None if row is None or row[0] is None else float(row[0])
 
     # ------------------------------------------------------------------ reading
 

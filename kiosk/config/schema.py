@@ -396,7 +396,8 @@ class AnalyticsSettings:
         min=0.1, max=168,
     )
     attention_s: float = setting(
-        4.0, "A visit at least this long counts as attention (shorter: passer-by).",
+        4.0, "A visit at least this long, or one that liked an image, counts as attention "
+        "(else: passer-by).",
         min=0.5, max=600,
     )
     retention_days: int = setting(90, "Days of buckets kept.", min=1, max=3650)
