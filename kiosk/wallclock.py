@@ -21,6 +21,10 @@ import time
 from collections.abc import Callable
 
 
+def _wall_clock() -> float:
+    return time.time()
+
+
 def _boottime() -> float:
     return time.clock_gettime(time.CLOCK_BOOTTIME)
 
@@ -34,12 +38,14 @@ class SteadyNow:
     wall clock as read at its creation; `trust(wall, at)` moves the trusted reading (the
     recorder uses it for a start-up clock it does not trust yet)."""
 
-    def __init__(self, clock: Callable[[], float] = time.time,
+    def __init__(self, clock: Callable[[], float] | None = None,
                  monotonic: Callable[[], float] | None = None) -> None:
-        self._clock = clock
-        self._monotonic = monotonic if monotonic is not None else (
-            DEFAULT_MONOTONIC if clock is time.time else clock)
-        self._wall = clock()
+        """`clock`: the wall clock (default `time.time`, looked up at each call, as a
+        test's patch of it is); `monotonic`: default `CLOCK_BOOTTIME` with the default
+        clock, `clock` itself with any other (a test's fake time)."""
+        self._clock: Callable[[], float] = clock or _wall_clock
+        self._monotonic = monotonic or (DEFAULT_MONOTONIC if clock is None else clock)
+        self._wall = self._clock()
         self._at = self._monotonic()
 
     def trust(self, wall: float, at: float | None = None) -> None:

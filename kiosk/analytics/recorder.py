@@ -133,7 +133,8 @@ class Recorder:
         if monotonic is None:
             monotonic = time.monotonic if clock is time.time else clock
         self._monotonic = monotonic
-        self._steady = SteadyNow(clock, None if clock is time.time else monotonic)
+        real = clock is time.time  # then the steady clock's own: CLOCK_BOOTTIME
+        self._steady = SteadyNow(None if real else clock, None if real else monotonic)
         self._start_reading = self._steady.trusted  # the start-up clock, trusted or not
         self._start_mono = monotonic()
         self._start_checked = False  # the start-up clock checked against the stored buckets

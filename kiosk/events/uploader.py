@@ -8,7 +8,8 @@ Failures:
 - throttling, 5xx, timeouts and refused connections are transient: retried with
   exponential backoff and full jitter up to `max_backoff_s` for as long as the batch's
   oldest record is younger than `max_event_age_s`; only then does it go to the dead
-  letters (code `EventTooOld`). Connection failures (OFFLINE) are not the service
+  letters (code `EventTooOld`; the age goes by `kiosk.wallclock.SteadyNow`, so a wall
+  clock that jumps forward ages no row). Connection failures (OFFLINE) are not the service
   being busy: they are probed every `offline_retry_s` at most, on a count of their own,
   and neither grow the rows' attempt count nor the service backoff, so the first try
   after the network returns waits at most `offline_retry_s` and a 500 then starts the
@@ -24,8 +25,8 @@ Failures:
 - credential or permission errors: BLOCKED (an operator must fix them); retried at the
   same capped backoff, rows kept;
 - `InvalidInputException`, `ResourceNotFoundException` and other 4xx: the rows go to the
-  dead-letter table with the error (a batch refused as invalid is split so one bad row
-  does not take nine good ones with it).
+  dead-letter table with the error (a batch refused as invalid, `split_codes`, is split
+  so one bad row does not take nine good ones with it).
 
 Two uploaders of one queue (the kiosk's and `kiosk-admin events flush`) never send at
 the same time: each claims the queue's upload lease before it takes a batch, renews it
@@ -69,6 +70,7 @@ from kiosk.events.read_timeout import STEP_DOWN_AFTER, ReadTimeout
 from kiosk.events.records import Targets, build_request
 from kiosk.events.upload_lease import LEASE_POLL_S, UploadLease
 from kiosk.events.upload_status import StatusRecorder, UploaderState, UploaderStatus
+from kiosk.wallclock import SteadyNow
 
 __all__ = ["STEP_DOWN_AFTER", "RateLimiter", "Uploader", "UploaderState", "UploaderStatus"]
 
@@ -115,6 +117,8 @@ class Uploader:
     logger_name = __name__
     service = "personalize-events"  # the boto3 client `_make_client` makes
     endpoint_url = ""  # "": the configured one (`aws.endpoint_personalize_events`)
+    # a batch refused with one of these is sent again one row at a time (`_split`)
+    split_codes: frozenset[str] = frozenset({"InvalidInputException"})
 
     def __init__(
         self,
@@ -133,8 +137,10 @@ class Uploader:
         rng: random.Random | None = None,
         max_read_timeout_s: float = 30.0,
         record_status: bool = True,
+        steady: SteadyNow | None = None,
     ) -> None:
         self.queue = queue
+        self._steady = steady or SteadyNow()  # the time rows age by (module docstring)
         self.targets = targets
         self.kinds = targets.sendable()
         self._aws = aws or AwsSettings()
@@ -451,7 +457,7 @@ class Uploader:
             return False
         # permanent: the service answered and refused these records
         self._online = True
-        if code == "InvalidInputException" and len(batch) > 1:
+        if code in self.split_codes and len(batch) > 1:
             return self._split(batch)
         self.queue.dead_letter(batch.ids, code, str(exc))
         self._failures = 0
@@ -461,7 +467,7 @@ class Uploader:
     def _retry_later(self, batch: Batch, code: str, online: bool) -> bool:
         """A transient failure: keep the rows with their attempt count and next try
         time, or dead-letter them once too old for Personalize; True when they went."""
-        age = time.time() - batch.oldest
+        age = self._steady.now() - batch.oldest
         if age > self.max_event_age_s:
             self.queue.dead_letter(
                 batch.ids, TOO_OLD, f"still failing after {age / DAY_S:.1f} days, older "

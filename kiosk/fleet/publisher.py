@@ -8,7 +8,14 @@ dead letters) in a file of its own, so metrics can never crowd out likes. It is 
 "kiosk-metrics-uploader", "metrics uploader: …" lines): up to 10 rows (≤ 1,000
 datums, well under 1 MB) per PutMetricData, oldest first, the same rate limit, backoff
 with jitter, OFFLINE probing and dead-letter rules. Rows older than CloudWatch's two
-weeks are dead-lettered as `Expired` instead of sent.
+weeks are dead-lettered as `Expired` instead of sent. Their age goes by
+`kiosk.wallclock.SteadyNow` (the wall clock at the uploader's start plus monotonic time,
+when the wall clock is ahead of that), so a jump expires nothing: before, a +20-day step
+dead-lettered 2-minute-old rows as `Expired` and raised the DeadLetters alarm. A row that
+is too old all the same (its stamp from a clock that was behind) is refused by
+CloudWatch with `InvalidParameterValue`, which refuses the whole call: such a batch is
+sent again one row at a time, so only the rows CloudWatch refuses are dead-lettered,
+with its code (before, the 9 good rows of the batch went with it).
 
 A bucket the metrics queue refuses (a full disk) is held in memory and queued,
 oldest first, before the next bucket once the queue takes rows again (at most
@@ -41,6 +48,7 @@ from functools import partial
 from typing import Any
 
 from kiosk.analytics.bucket import BucketStats, Mix, has_counts, minus_counts
+from kiosk.analytics.recorder import JUMP_S
 from kiosk.analytics.store import AnalyticsError, AnalyticsStore
 from kiosk.config import AwsSettings, Settings
 from kiosk.errors import KioskError
@@ -90,17 +98,23 @@ class MetricsUploader(Uploader):
     thread_name = "kiosk-metrics-uploader"
     logger_name = __name__
     service = "cloudwatch"
+    # CloudWatch refuses a whole call for one bad datum (a timestamp over two weeks old)
+    split_codes = frozenset({"InvalidParameterValue", "InvalidParameterValueException",
+                             "InvalidParameterCombination",
+                             "InvalidParameterCombinationException"})
 
     def __init__(self, queue: EventQueue, namespace: str, *, endpoint_url: str = "",
                  aws: AwsSettings | None = None, **kwargs: Any) -> None:
         super().__init__(queue, Targets(), aws=aws, **kwargs)
         self.kinds = (RecordKind.METRIC,)
+        self._held_ahead_s = 0.0  # how far ahead the wall clock was at the last WARNING
         self.namespace = namespace
         self.endpoint_url = endpoint_url  # `[fleet] endpoint_url`
 
     def _send(self, batch: Batch) -> bool:
-        now = time.time()
+        now = self._steady.now()
         expired = [r.id for r in batch.rows if now - r.created_at > MAX_AGE_S]
+        self._note_held(batch, now, len(expired))
         if expired:
             self.queue.dead_letter(expired, "Expired",
                                    "older than two weeks: CloudWatch no longer accepts it")
@@ -112,6 +126,24 @@ class MetricsUploader(Uploader):
             return True
         return self._call(batch, "put_metric_data",
                           {"Namespace": self.namespace, "MetricData": data})
+
+    def _note_held(self, batch: Batch, now: float, expired: int) -> None:
+        """One WARNING when the wall clock, ahead of what the monotonic clock confirms,
+        would have expired rows that are sent instead (again after a further jump)."""
+        ahead = self._steady.ahead_s()
+        if ahead <= 0 or abs(ahead - self._held_ahead_s) < JUMP_S:
+            return
+        wall = now + ahead
+        held = sum(1 for r in batch.rows if wall - r.created_at > MAX_AGE_S) - expired
+        if held <= 0:
+            return
+        self._held_ahead_s = ahead
+        self._log.warning(
+            "%s: %d row(s) the wall clock calls older than two weeks are sent, not "
+            "expired: the wall clock (%s) is %.1f days ahead of the time the monotonic "
+            "clock confirms since this uploader started (%s), a clock jump; CloudWatch "
+            "refuses any that are too old", self.name, held, local_time(wall),
+            ahead / 86400, local_time(now))
 
 
 class FleetPublisher:
