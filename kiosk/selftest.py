@@ -421,7 +421,43 @@ def check_camera(settings: Settings, timeout_s: float) -> Check:
     light = light_verdict(frame.image)
     if light:
         return Check("camera", "WARN", f"{received}, but {light}")
+    turn = orientation_verdict(frame.image, settings)
+    if turn:
+        return Check("camera", "WARN", f"{received}, but {turn}")
     return Check("camera", "PASS", received)
+
+
+def orientation_verdict(image: Any, settings: Settings) -> str:
+    """"" unless a face in the frame is found better turned (a camera mounted sideways
+    or upside down, `[camera] rotate` not set for it): then the turn to add. The kiosk
+    tells it in its log after a while (`kiosk.vision.orientation`); an installer
+    checking with the self-test and a face in view learns it at once (tester round 22:
+    an upside-down camera passed). One detection per turn of this one frame; "" when
+    the models cannot load (the models check says why) or no face is in view."""
+    import cv2
+
+    from kiosk.vision.detector import FaceDetector
+    from kiosk.vision.errors import VisionError
+    from kiosk.vision.orientation import SCORE_MARGIN, best_score, upright
+
+    try:
+        detector = FaceDetector.from_settings(settings.vision)
+    except (VisionError, OSError, RuntimeError):
+        return ""
+    turns = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180,
+             270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+    plain = best_score(detector.detect(image))
+    best_turn, best = 0, plain
+    for turn, code in turns.items():
+        faces = detector.detect(cv2.rotate(image, code))
+        score = best_score(faces)
+        if score > best + SCORE_MARGIN and upright(max(faces, key=lambda f: f.score)):
+            best_turn, best = turn, score
+    if not best_turn:
+        return ""
+    return (f"the face in view is found upright only turned {best_turn} degrees clockwise: "
+            f"the camera seems mounted turned; add {best_turn} to [camera] rotate (now "
+            f"{settings.camera.rotate}), or turn the camera")
 
 
 DARK_FRAME = 50.0

@@ -345,7 +345,7 @@
     <message>
         <location filename="../../kiosk/ui/admin_status.py" line="150"/>
         <source>Faces look turned: moods are misread. Add %1 to [camera] rotate in the settings, or turn the camera.</source>
-        <translation>얼굴이 돌아가 보여요: 기분을 잘못 읽습니다. 설정의 [camera] rotate에 %1을(를) 더하거나 카메라를 돌려 놓으세요.</translation>
+        <translation>얼굴이 돌아가 보여요: 기분을 잘못 읽습니다. 설정의 [camera] rotate에 %1을 더하거나 카메라를 돌려 놓으세요.</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_status.py" line="161"/>

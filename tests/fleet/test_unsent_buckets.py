@@ -164,7 +164,7 @@ def test_the_catch_up_row_reaches_put_metric_data(tmp_path: Path) -> None:
     finally:
         store.close()
     b = BucketStats(T0, B, pages=2, likes=1)
-    b.add_visit(3.0, 4.0)
+    b.add_visit(3.0, 4.0, liked=True)  # the first visit liked: engaged, however short
     b.add_visit(3.0, 4.0)
     expected = [{**d, "Timestamp": datetime.fromtimestamp(T0, tz=UTC)}
                 for d in bucket_datums(b, "lab", "k1")]
