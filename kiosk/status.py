@@ -104,6 +104,9 @@ class BackendStatus:
     last_upload_error: str = ""  # until an upload succeeds after it
     retry_in_s: float | None = None  # when the uploader tries again; None: not waiting
     uploads_off: str = ""  # why nothing is uploaded, when no uploader runs
+    # the uploader's last try failed on the event queue itself (a full disk, a lock),
+    # not on AWS: the panel must not say AWS is busy or answers with errors
+    upload_queue_error: str = ""
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {}
@@ -128,6 +131,8 @@ class BackendStatus:
         if self.uploader:
             out["online"] = bool(self.online)
             out["uploader"] = self.uploader
+            if self.upload_queue_error:
+                out["uploader_queue_error"] = self.upload_queue_error
             if self.last_upload_error:
                 out["last upload error"] = self.last_upload_error
             if self.retry_in_s is not None:

@@ -535,10 +535,11 @@ class KioskBackend:
             problems.append(read_only)
         online: bool | None = None
         retry_in_s: float | None = None
-        state = upload_error = uploads_off = ""
+        state = upload_error = uploads_off = queue_error = ""
         if self.uploader is not None:
             up = self.uploader.status()
             online, state, retry_in_s = bool(up.online), up.state.value, up.retry_in_s
+            queue_error = up.queue_error or ""
             if up.last_error and _newer(up.last_error_at, up.last_success_at):
                 upload_error = up.last_error  # cleared by the next success
         elif self.queue is None and self._settings is not None and getattr(
@@ -552,7 +553,7 @@ class KioskBackend:
             personalize_fallback=fallback_reason,
             queue=QueueStatus.of(self.queue) if self.queue is not None else None,
             online=online, uploader=state, last_upload_error=upload_error,
-            retry_in_s=retry_in_s, uploads_off=uploads_off,
+            retry_in_s=retry_in_s, uploads_off=uploads_off, upload_queue_error=queue_error,
         )
 
     def rescan(self) -> object:

@@ -48,6 +48,7 @@ TILE_KEYS = frozenset(
         "uploads",
         "uploads_configured",
         "uploader",
+        "uploader_queue_error",
         "retry_in_s",
         "restarts_last_hour",
         "unclean_exits_last_hour",
@@ -251,7 +252,9 @@ def aws_failing(s: Mapping[str, Any]) -> list[str]:
     event uploads (busy or refused), Personalize's recommendations (its last page came
     from this device for an AWS error), the Rekognition fallback (its last call)."""
     names = []
-    if str(s.get("uploader") or "") in ("backoff", "blocked"):
+    # a queue that cannot be written (a full disk) is no AWS error (tester round 21)
+    if str(s.get("uploader") or "") in ("backoff", "blocked") and not s.get(
+            "uploader_queue_error"):
         names.append(translate("Admin", "likes upload (Personalize events)"))
     why = s.get("last Personalize fallback")
     if isinstance(why, Mapping) and why.get("kind") in ("failed", "throttled", "paused"):
@@ -268,6 +271,8 @@ def queue_reason(s: Mapping[str, Any]) -> str:
     if not uploads_configured(s):
         return translate("Admin", "kept for later: uploads not configured")
     state = str(s.get("uploader", "") or "")
+    if s.get("uploader_queue_error"):  # the queue itself failed, not AWS
+        return translate("Admin", "kept for later: the queue cannot be written (see the log)")
     if s.get("online") is False or state == "offline":
         return translate("Admin", "kept for later: offline, sent when the network is back")
     if state == "blocked":

@@ -14,11 +14,12 @@ from typing import Any
 from botocore.exceptions import EndpointConnectionError
 
 from kiosk.analytics import BucketStats
+from kiosk.backend import KioskBackend
 from kiosk.events.queue import EventQueue
-from kiosk.events.upload_status import UploaderStatus
+from kiosk.events.upload_status import UploaderState, UploaderStatus
 from kiosk.fleet.problems import Problem, problems
 from kiosk.fleet.publisher import FleetPublisher, MetricsUploader
-from kiosk.ui.admin_status import fleet_text
+from kiosk.ui.admin_status import aws_failing, fleet_text, network_tile, queue_reason
 from tests.fleet.test_disk_full_buckets import free_room, full_queue, queued_starts
 
 T0 = 1_800_000_000.0
@@ -132,3 +133,25 @@ def test_the_panel_does_not_blame_aws_for_a_full_metrics_queue() -> None:
     aws = fleet_text({"state": "backoff", "pending": 2, "last_error": "InternalFailure: x",
                       "last_error_at": T0, "last_success_at": None})
     assert "AWS answers with errors" in aws
+
+
+def test_the_event_queue_failing_is_not_blamed_on_aws_either() -> None:
+    """The same for the likes' uploader (Personalize configured): a full event queue
+    read "kept for later: AWS is busy" and "AWS answers with errors: likes upload"."""
+    error = "cannot save to the event queue: the disk holding /d/events.sqlite3 is full"
+
+    class Uploader:
+        def status(self) -> UploaderStatus:
+            return UploaderStatus(state=UploaderState.BACKOFF, online=True, last_error=error,
+                                  last_error_at=T0, last_success_at=None, pending=4,
+                                  retry_in_s=20.0, queue_error=error)
+
+    backend = KioskBackend(uploader=Uploader())  # type: ignore[arg-type]
+    status = backend.status().as_dict() | {"uploads_configured": True}
+    assert status["uploader_queue_error"] == error
+    assert queue_reason(status) == "kept for later: the queue cannot be written (see the log)"
+    assert aws_failing(status) == []
+    assert not network_tile(status).alert
+    aws = status | {"uploader_queue_error": ""}  # AWS's own errors still read as such
+    assert queue_reason(aws).startswith("kept for later: AWS is busy")
+    assert aws_failing(aws) == ["likes upload (Personalize events)"]
