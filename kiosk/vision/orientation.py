@@ -11,7 +11,7 @@ down, the detector finds few faces and their landmarks point either way (40 shar
 faces in 640x480 frames turned 180 degrees: 17 found, angles from -102 to 162), so the
 landmarks cannot tell that case.
 
-`UpsideDownProbe` tells it by asking the detector: every `PROBE_S` (2 s of frame
+`UpsideDownProbe` tells it by asking the detector: every `PROBE_S` (4 s of frame
 time) on a whole-frame step, it also detects the frame turned 180 degrees and
 compares the best face scores; a difference of at most `SCORE_MARGIN` (0.005) is a
 tie and no vote. On 100 shared faces drawn as `kiosk.tools.face_video` draws them
@@ -23,7 +23,8 @@ of the last `VOTES_KEPT` (10) favour the turned frame, one WARNING names
 upright by the landmarks: a camera turned 90 degrees counter-clockwise gave faces that
 scored higher turned 180 (still sideways, the other way) in 4 of 5 probes, and was
 told "upside down" before this check. A probe costs one
-whole-frame detection (about 10 ms on one core) every 2 s while it matters; after
+whole-frame detection (about 10 ms on one core) every 4 s while it matters (at 15 fps
+about 1.7 % of the steps: the step's p95 is not the probe's); after
 `SETTLED_VOTES` (20) votes for upright it probes once a minute. The sideways hint
 waits until the probe's first votes rule upside down out (`rules_out`): upside
 down, the landmarks' median can look sideways.
@@ -106,7 +107,7 @@ class OrientationHint:
         return turn
 
 
-PROBE_S = 2.0  # frame time between probes while the camera's way up is not settled
+PROBE_S = 4.0  # frame time between probes while the camera's way up is not settled
 SETTLED_PROBE_S = 60.0  # between probes once it is (upright, or told)
 MIN_VOTES = 5
 RULED_OUT_VOTES = 3  # votes enough to say a camera is not upside down
