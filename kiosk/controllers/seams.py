@@ -152,8 +152,10 @@ class VisitBackend(Protocol):
     """Pages and likes. Every method runs on a worker thread, never on the GUI thread
     (`commit_like` on the events worker, the rest on the recommend worker); errors
     arrive through the worker's `on_error`. `commit_like`'s `tap_monotonic` is the tap
-    on `time.monotonic`: a locked queue's retries of that like end `LOCK_WAIT_S` after
-    it, however long the like waited behind other writes on the events worker."""
+    on `time.monotonic`: under another program's lock the queue waits for that like
+    until `SPOOL_LOCK_WAIT_S` after it (however long the like waited behind other writes
+    on the events worker), then keeps it in its spool and `commit_like` returns it as
+    saved; it raises only when neither can take the like."""
 
     def attract_images(self, count: int) -> list[np.ndarray]: ...
     def page(self, request: int, visit_id: str, emotion: Emotion, user_id: str | None,

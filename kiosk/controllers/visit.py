@@ -42,7 +42,7 @@ Flow:
 * nobody in view and no touch for `idle_timeout_s` → the visit ends (likes and
   "For you" are forgotten), vision state is reset and the attract screen shows;
   while one of the visit's likes is still being saved the visit waits for its answer
-  (at most `LIKE_SAVE_WAIT_S` from the tap: the queue's own retries), and the idle
+  (at most `LIKE_SAVE_WAIT_S` from the tap: the queue's own wait), and the idle
   wait counts from that answer, so the visitor reads "Liked" or "not saved" (the
   visitor waiting on "Saving…" is not idle; black box 2026-12-02: a like held by a
   locked queue showed "Saving…" until the visit ended under it, and its failure went
@@ -138,7 +138,7 @@ from kiosk.controllers.seams import Jobs, VisitBackend, VisitView
 from kiosk.domain import Emotion, EmotionReading, Frame, Like, Page, RecommendMode
 from kiosk.errors import DiskFullError, KioskError
 from kiosk.events import QueueNotOpenError, QueueReadOnlyError
-from kiosk.events.rows import LOCK_WAIT_S
+from kiosk.events.rows import SPOOL_LOCK_WAIT_S
 
 if TYPE_CHECKING:
     import numpy as np
@@ -154,17 +154,18 @@ WAITING_REASONS = ("", "no_face", "unsure", "slow", "failed")
 """`VisitView.show_waiting` reasons: "" none (a page is on screen or just asked for);
 "no_face" nobody in view; "unsure" a face, but no mood read yet; "slow" the page
 was asked for long ago; "failed" the page could not be made (Next retries)."""
-LIKE_SAVE_WAIT_S = LOCK_WAIT_S + 5.0
-"""Seconds from a Like tap the idle timeout waits for that like's answer: the event
-queue retries a locked like until `LOCK_WAIT_S` after its own tap (the tap is passed
-with the write), however long it waited behind another like or an impression on the
-events worker (an impression waits for the lock at most `SPOOL_LOCK_WAIT_S`, 2 s, and
-none once the queue was found locked, then goes to the spool), and no try's wait for
-the lock runs past that, so an answer comes within this unless the events worker is
-stuck. (Before 2026-12-02 round 19, an impression retried for 20 s of its own ahead of
-a like: answered 27-37 s after its tap.) (Before, each write got its own
-`LOCK_WAIT_S` from when it began: a second like during one lock was answered up to
-~40 s after its tap, after its visit had ended, and its failure went to the log only.)"""
+LIKE_SAVE_WAIT_S = SPOOL_LOCK_WAIT_S + 5.0
+"""Seconds from a Like tap the idle timeout waits for that like's answer: under another
+program's lock the event queue waits for a like until `SPOOL_LOCK_WAIT_S` (2 s) after
+its own tap (the tap is passed with the write), however long it waited behind another
+like or an impression on the events worker (an impression waits at most as long, and
+not at all once the queue was found locked), then keeps it in its spool (fsync'd) and
+answers "Liked"; so an answer comes within this unless the events worker is stuck.
+(Before round 22 a locked like was retried until `LOCK_WAIT_S`, 20 s, after its tap and
+then refused, and this was 25 s: a like tapped as a newcomer came was answered after
+their visit began, and logged as lost. Before round 19, an impression retried for 20 s
+of its own ahead of a like: answered 27-37 s after its tap; before that, a second like
+during one lock was answered up to ~40 s after its tap.)"""
 ATTRACT_PREFETCH_S = 5.0
 """Seconds before `[app] idle_timeout_s` runs out at which the attract images are
 fetched again (decoding 8 takes about 0.1 s of the recommend worker)."""
@@ -187,12 +188,14 @@ after its "Liked" came, begins their visit once it has been on screen this long.
 LIKE_NOTICE_SEEN_S = 2.0
 """As `LIKED_SEEN_S` for a like that was not saved: its notice is a sentence ("Your like
 could not be saved. Please try again.": 9 words, about 2 s at 250 words a minute)."""
-NEWCOMER_WAIT_S = 2.0
+NEWCOMER_WAIT_S = SPOOL_LOCK_WAIT_S + 0.5
 """Seconds from a newcomer's arrival their visit waits, at most, for the answer to a like
 of the visitor's still being saved (a commit answers in milliseconds unless the event
-queue is locked, when it may take `LIKE_SAVE_WAIT_S`); an answer within it is then shown
-for its `LIKED_SEEN_S` or `LIKE_NOTICE_SEEN_S`, so a newcomer sees the previous page for
-4 s at the very most, and for about 0.8 s after a like tapped as they came."""
+queue is locked; then the like waits for the lock `SPOOL_LOCK_WAIT_S` from its tap,
+which was before the newcomer came, and is kept in the spool: the 0.5 s is for that
+append and fsync); an answer within it is then shown for its `LIKED_SEEN_S` or
+`LIKE_NOTICE_SEEN_S`, so a newcomer sees the previous page for 4.5 s at the very most,
+and for about 0.8 s after a like tapped as they came (2.8 s under a lock)."""
 VISION_GRACE_S = 10.0
 """Seconds from start during which the attract screen invites visitors to step closer
 while vision's models load (ready in 2-6.3 s on a normal start, so no text flickers);
@@ -779,7 +782,7 @@ class VisitController(QObject):
                 self.view.show_like_confirmed(item_id)
             return
         self._liked.add(item_id)
-        tapped = self._clock()  # the queue's clock too: its retries end LOCK_WAIT_S after
+        tapped = self._clock()  # the queue's clock too: its wait for a lock ends from it
         self._likes_saving[item_id] = tapped
         tapped_at = time.time()
         user_id = self.user_id
@@ -1117,10 +1120,11 @@ class VisitController(QObject):
         has ended (a newcomer, the attract screen) nobody is: the notice belongs to the
         visitor who tapped, and the failure is in the log."""
         if visit_id != self.visit_id:
-            # likes are not spooled: this one is gone, and its visitor was not told
-            log.error("like of %s (visit %s, ended since) was not saved and is lost (likes "
-                      "are not kept elsewhere; its visit had ended, so nobody was told): %s",
-                      item_id, visit_id, exc)
+            # neither the queue nor its spool took it (a full disk, a read-only folder, a
+            # queue not open, a stuck events worker): gone, and its visitor was not told
+            log.error("like of %s (visit %s, ended since) was not saved and is lost "
+                      "(neither the queue nor its spool could take it; its visit had "
+                      "ended, so nobody was told): %s", item_id, visit_id, exc)
             return
         self._like_answered(item_id, LIKE_NOTICE_SEEN_S)
         self._liked.discard(item_id)
