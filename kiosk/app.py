@@ -312,9 +312,14 @@ class Kiosk:
             camera.state_changed.connect(
                 lambda state, _msg: rec.camera_state(state, getattr(camera, "trouble", None)))
             self.vision.result.connect(lambda result: record_vision_result(rec, result))
+        elif self.camera is None:
+            # NONE for no camera on purpose (no camera time: CameraLive is not sent, so
+            # the fleet reads no "camera lost"), LOST for a bad camera.source (before:
+            # LOST for both, and a kiosk without a camera read "camera lost" centrally)
+            state, _why = self._no_camera_state()
+            rec.camera_state(state, CameraTrouble.BAD_SOURCE if self.camera_error else None)
         else:
-            rec.camera_state(CameraState.LOST,
-                             CameraTrouble.BAD_SOURCE if self.camera_error else None)
+            rec.camera_state(CameraState.LOST)
         self._gauge_timer = QTimer()
         self._gauge_timer.setObjectName("analytics-gauges")
         self._gauge_timer.timeout.connect(self._sample_gauges)

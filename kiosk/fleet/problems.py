@@ -132,21 +132,34 @@ def stopped_at(markers: Series, beats: Sequence[float]) -> float | None:
     return stamp
 
 
+def started_at(markers: Series) -> float | None:
+    """When the kiosk's newest run started, if its newest `Stopped` point is a start."""
+    if not markers:
+        return None
+    stamp, value = max(markers)
+    return stamp if value < 1 else None
+
+
 def problems(*, now: float, age_s: float | None, bucket_s: float, camera: Series,
              uploads_failing: Series, disk_free_mb: Series, window_start: float,
              disk_low_mb: float = DISK_LOW_MB, stopped: float | None = None,
-             camera_trouble: Series = (), restarts: Series = ()) -> list[Problem]:
+             camera_trouble: Series = (), restarts: Series = (),
+             started: float | None = None) -> list[Problem]:
     """A kiosk's problems, worst first: stopped cleanly at `stopped` (then never "no
     heartbeat": it is silent on purpose), else no heartbeat for `SILENT_BUCKETS`
     buckets (since the end of its newest bucket), then the newest buckets' camera (with
     the reason of the newest `camera_trouble` point of the run), uploads and disk, and
-    the newest start after an unclean end (`restarts` above 0). `window_start`: where
+    the newest start after an unclean end (`restarts` above 0). A run `started` after
+    the newest bucket ended is not silent until `SILENT_BUCKETS` buckets after its start
+    (a run sends its first bucket when it closes). `window_start`: where
     the series read began (a run of bad buckets starting within a bucket of it may have
     begun earlier)."""
     out: list[Problem] = []
     if stopped is not None:
         out.append(Problem("stopped", stopped))
-    elif age_s is not None and age_s >= SILENT_BUCKETS * bucket_s:
+    elif age_s is not None and age_s >= SILENT_BUCKETS * bucket_s and not (
+            started is not None and started >= now - age_s
+            and now - started < SILENT_BUCKETS * bucket_s):
         out.append(Problem("no_heartbeat", now - age_s))
 
     def timed(kind: str, series: Series, bad: Callable[[float], bool]) -> Problem | None:

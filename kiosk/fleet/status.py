@@ -36,6 +36,7 @@ from kiosk.fleet.problems import (
     bucket_length,
     heartbeat_age,
     problems,
+    started_at,
     stopped_at,
 )
 from kiosk.logs import duration_text
@@ -189,7 +190,8 @@ def _line(kiosk: tuple[str, str], day: dict[str, float | None], recent: dict[str
     found = problems(now=now, age_s=age, bucket_s=bucket_s, camera=camera,
                      uploads_failing=recent["uploads_failing"], disk_free_mb=disk,
                      window_start=recent_start, disk_low_mb=disk_low_mb, stopped=stopped,
-                     camera_trouble=recent["camera_trouble"], restarts=recent["restarts"])
+                     camera_trouble=recent["camera_trouble"], restarts=recent["restarts"],
+                     started=started_at(recent["stopped"]))
     return KioskLine(
         kiosk[0], kiosk[1], age,
         camera_live_pct=max(camera)[1] if camera else day["camera_live_pct"],

@@ -98,3 +98,16 @@ def test_through_moto_the_kiosks_own_datums() -> None:
     assert [p.kind for p in stopped.problems] == ["stopped"]
     assert stopped.problems[0].since == newest
     assert [p.kind for p in silent.problems] == ["no_heartbeat"]
+
+
+def test_a_run_started_after_a_silence_is_not_silent_before_its_first_bucket() -> None:
+    """Stopped at 07:42, started at 07:58: its first bucket is sent when it closes, so
+    for two buckets after the start it is not "no heartbeat since 07:45 (crashed, …)"
+    (its start says it is up); after that it is."""
+    last = NOW - 4 * B  # the newest bucket 07:40-07:45
+    raw = {("mall", "k1", "Heartbeat"): beats(last, B),
+           ("mall", "k1", "Stopped"): [(last + 120, 1.0), (NOW - 120, 0.0)]}
+    (line,) = status(raw, NOW + 10)
+    assert line.problems == ()
+    (line,) = status(raw, NOW + 2 * B)
+    assert line.problem_text() == "no heartbeat since 07:45 (crashed, or lost power or network)"
