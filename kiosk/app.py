@@ -44,6 +44,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk import __version__, crashlog, restart
 from kiosk.backend import KioskBackend
 from kiosk.camera.capture import CameraState
+from kiosk.camera.trouble import CameraTrouble
 from kiosk.config import (
     ConfigError,
     Settings,
@@ -110,6 +111,7 @@ class Kiosk:
         self.cleanups = Cleanups()
         self.crashes = 0
         self.history: crashlog.CrashInfo | None = None  # restarts/unclean exits, last hour
+        self.orderly_stop = False  # set by `shutdown`: the fleet's stop is a clean one
         self.camera: CameraBridge | None = None
         self.fleet_publisher: FleetPublisher | None = None  # set on the analytics thread
         self.vision: VisionWorker | None = None
@@ -280,6 +282,7 @@ class Kiosk:
                 publisher = FleetPublisher.from_settings(self.settings)
                 if rec.store is not None:  # before the thread's first write of this run
                     publisher.publish_unsent(rec.store, rec.snapshot().start, rec.bucket_s)
+                publisher.note_start()  # a kiosk stopped cleanly reads as running again
                 publisher.start()
                 fleet.append(publisher)
                 self.fleet_publisher = publisher  # for the panel's line (`app_status`)
@@ -291,9 +294,11 @@ class Kiosk:
             def stop_fleet() -> bool:
                 # waits for a PutMetricData in flight and its ack (connect + read
                 # timeout + 1 s, at most 10 s), within what is left of the shutdown's
-                # budget (the uploader's call in flight may have taken some of it)
-                return all([p.stop(self.cleanups.share(p.uploader.stop_wait_s))
-                            for p in fleet])
+                # budget (the uploader's call in flight may have taken some of it). An
+                # orderly stop first queues the stop and sends what is queued, within
+                # the same wait (at most FINAL_SEND_S of it; not at all while offline)
+                return all([p.stop(self.cleanups.share(p.uploader.stop_wait_s),
+                                   clean=self.orderly_stop) for p in fleet])
 
             self.cleanups.register("fleet metrics", stop_fleet, MAX_STOP_WAIT_S + 1.0)
         # a restart only after an unclean end (crash, kill, watchdog), as in the panel
@@ -301,9 +306,18 @@ class Kiosk:
         self.window.mood_picked.connect(lambda _value: rec.mood_picked())
         record_visits(rec, self.controller)  # a visit is the shopper's, not vision's
         if self.camera is not None and self.vision is not None:
-            rec.camera_state(self.camera.state)
-            self.camera.state_changed.connect(lambda state, _msg: rec.camera_state(state))
+            camera = self.camera
+            # the reason as a code, for the fleet (a test's stand-in may have none)
+            rec.camera_state(camera.state, getattr(camera, "trouble", None))
+            camera.state_changed.connect(
+                lambda state, _msg: rec.camera_state(state, getattr(camera, "trouble", None)))
             self.vision.result.connect(lambda result: record_vision_result(rec, result))
+        elif self.camera is None:
+            # NONE for no camera on purpose (no camera time: CameraLive is not sent, so
+            # the fleet reads no "camera lost"), LOST for a bad camera.source (before:
+            # LOST for both, and a kiosk without a camera read "camera lost" centrally)
+            state, _why = self._no_camera_state()
+            rec.camera_state(state, CameraTrouble.BAD_SOURCE if self.camera_error else None)
         else:
             rec.camera_state(CameraState.LOST)
         self._gauge_timer = QTimer()
@@ -545,9 +559,12 @@ class Kiosk:
             self.identity_service.close()
         return stopped
 
-    def shutdown(self) -> list[str]:
-        """Run the clean-ups; returns the names of those that did not finish."""
+    def shutdown(self, orderly: bool = True) -> list[str]:
+        """Run the clean-ups; returns the names of those that did not finish.
+        `orderly`: the event loop ended (quit, Exit, Restart, SIGTERM): the fleet then
+        reports a clean stop, not a kiosk gone silent."""
         log.info("shutting down")
+        self.orderly_stop = orderly
         # every wait together within one budget that fits systemd's TimeoutStopSec
         failed = self.cleanups.run(SHUTDOWN_BUDGET_S)
         if failed:
@@ -789,7 +806,7 @@ def run_app(settings: Settings, quit_after: float | None = None) -> int:
         ended = True
     finally:
         wakeup.stop()
-        stuck = kiosk.shutdown()
+        stuck = kiosk.shutdown(orderly=ended)
         sys.excepthook = previous_hook
         kiosk.window.close()
         if ended:  # the last step: a kill or a crash before it leaves the run unmarked

@@ -11,8 +11,10 @@ import logging.handlers
 import os
 import sys
 from collections.abc import MutableMapping
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
+
+from kiosk.config.timezone import store_zone, zone_label
 
 FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
 LOG_FILE = "kiosk.log"
@@ -29,10 +31,27 @@ def duration_text(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-def local_time(epoch: float) -> str:
-    """An instant for a log line: ISO 8601 in this machine's zone, to the second
-    ("2026-12-02T10:05:00+09:00"), as the log's own timestamps are local."""
-    return datetime.fromtimestamp(epoch).astimezone().isoformat(timespec="seconds")
+def local_time(epoch: float, zone: tzinfo | None = None) -> str:
+    """An instant for a log line (a bucket's start): ISO 8601 in `zone`, to the second,
+    with the zone named ("2026-12-02T10:05:00+09:00 (Asia/Seoul)"). The kiosk passes
+    the store's zone (`[analytics] timezone`), the one `kiosk-admin fleet status` and
+    `report` name their hours in, so a bucket has the same hour in the log and
+    centrally; None: the machine's zone (what `[analytics] timezone = ""` means).
+    Before, the log used the machine's zone unnamed: on a kiosk set to UTC in a Seoul
+    store, "01:05+00:00" in the log was "10:05" centrally."""
+    if zone is None:
+        zone = store_zone()
+    when = datetime.fromtimestamp(epoch, zone).isoformat(timespec="seconds")
+    return f"{when} ({zone_label(zone)})"
+
+
+def log_zone(name: str) -> tzinfo | None:
+    """The zone for `local_time` of `[analytics] timezone` (`name`); None (the machine's)
+    when the tz database cannot give it (the settings' check said so at load)."""
+    try:
+        return store_zone(name)
+    except ValueError:
+        return None
 
 
 def quiet_opencv(environ: MutableMapping[str, str] | None = None) -> None:

@@ -94,10 +94,13 @@ def cmd_status(args: argparse.Namespace, client: Any = None) -> int:
     else:
         print(f"today: since midnight {zone_label(zone)} ([analytics] timezone); "
               f"heartbeat: {HEARTBEAT_MEANS}")
-        print(f"[problems] in each kiosk's newest buckets: no heartbeat for {SILENT_BUCKETS} "
-              f"buckets, camera lost (LIVE under {CAMERA_LIVE_MIN_PCT:.0f}%), uploads "
-              f"failing, disk low (under {disk_low_mb:.0f} MB free); a kiosk's bucket is read "
-              f"from its points, else [analytics] bucket_min = {bucket_min}")
+        print(f"[problems] in each kiosk's newest buckets: stopped cleanly (SIGTERM, Exit "
+              f"or Restart), else no heartbeat for {SILENT_BUCKETS} buckets (a crash, a "
+              f"power or network loss), camera lost (LIVE under "
+              f"{CAMERA_LIVE_MIN_PCT:.0f}%, with the kiosk's reason), uploads failing, disk "
+              f"low (under {disk_low_mb:.0f} MB free), a restart after a crash or power "
+              f"loss in the last 3 hours; a kiosk's bucket is read from its points, else "
+              f"[analytics] bucket_min = {bucket_min}")
         for line in lines:
             print(line.text())
     return 0

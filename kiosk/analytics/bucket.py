@@ -123,6 +123,9 @@ class BucketStats:
     restarts: int = 0
     suppressed_visits: int = 0  # visits whose mix was dropped for k-anonymity
     uploads_failing: int = 0  # health samples that found the event uploader failing
+    # why the camera was STALLED or LOST, the newest such time of the bucket: a
+    # `kiosk.camera.CameraTrouble` code (the fleet's CameraTrouble); not stored
+    camera_trouble: int | None = None
 
     @property
     def end(self) -> float:
@@ -219,7 +222,8 @@ def minus_counts(b: BucketStats, saved: BucketStats) -> BucketStats:
         camera_s={state: seconds for state, seconds in camera.items() if seconds > 1e-9},
         fps_mean=b.fps_mean, vision_p95_ms=b.vision_p95_ms,
         queue_depth=b.queue_depth, queue_delta=b.queue_delta, dead_letters=b.dead_letters,
-        disk_free_mb=b.disk_free_mb, suppressed_visits=b.suppressed_visits)
+        disk_free_mb=b.disk_free_mb, suppressed_visits=b.suppressed_visits,
+        camera_trouble=b.camera_trouble)
     for name in COUNT_FIELDS:
         setattr(out, name, getattr(b, name) - getattr(saved, name))
     return out

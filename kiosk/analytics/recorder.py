@@ -52,6 +52,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import tzinfo
 from typing import Any
 
 from kiosk.analytics.bucket import (
@@ -66,7 +67,7 @@ from kiosk.analytics.bucket import (
 )
 from kiosk.analytics.store import AnalyticsError, AnalyticsStore
 from kiosk.config import Settings
-from kiosk.logs import local_time
+from kiosk.logs import local_time, log_zone
 from kiosk.wallclock import SteadyNow
 
 log = logging.getLogger(__name__)
@@ -119,8 +120,10 @@ class Recorder:
         retention_days: float = 90.0,
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] | None = None,
+        zone: tzinfo | None = None,
     ) -> None:
         self.store = store
+        self.zone = zone  # the store's: bucket times in log lines (`kiosk.logs.local_time`)
         self._open_store = open_store
         self._open_lock = threading.Lock()
         self._on_start: list[Callable[[], None]] = []
@@ -158,6 +161,7 @@ class Recorder:
         self._adopted = False  # the store's pending mix from a stopped run taken over
         self._pending_saved: Mix | None = None  # the store's pending mix, as last written
         self._camera_state: str | None = None
+        self._camera_trouble: int | None = None  # why the camera is STALLED or LOST
         self._camera_since = 0.0
         self._listeners: list[BucketListener] = []
         self._early_listeners: list[CountsListener] = []
@@ -178,7 +182,8 @@ class Recorder:
         return cls(None, open_store=lambda: AnalyticsStore(path, k=a.k_anonymity),
                    bucket_s=a.bucket_min * 60.0, k=a.k_anonymity,
                    max_merge_s=a.max_merge_h * 3600.0, attention_s=a.attention_s,
-                   retention_days=a.retention_days, **kwargs)
+                   retention_days=a.retention_days,
+                   **({"zone": log_zone(a.timezone)} | kwargs))
 
     # ------------------------------------------------------------------ notes (any thread)
 
@@ -246,7 +251,9 @@ class Recorder:
             else:
                 o.stats.consent_no += 1
 
-    def camera_state(self, state: str) -> None:
+    def camera_state(self, state: str, trouble: int | None = None) -> None:
+        """The camera's new state; `trouble`: why it is STALLED or LOST
+        (`kiosk.camera.CameraTrouble`), kept as the bucket's `camera_trouble`."""
         with self._lock:
             self._roll()
             now = self._clock()
@@ -256,6 +263,7 @@ class Recorder:
             # so CameraLive is not reported (not 0 %: the fleet's CameraNotLive alarm
             # would fire for a kiosk that never had a camera)
             self._camera_state = None if name == "NONE" else name
+            self._camera_trouble = None if name in ("LIVE", "OPENING", "NONE") else trouble
             self._camera_since = now
 
     def gauges(self, *, fps: float | None = None, queue_depth: int | None = None,
@@ -456,8 +464,8 @@ class Recorder:
         except AnalyticsError as exc:
             self.write_errors += 1
             for bucket, _mix, _saved in closed:
-                log.error("analytics: bucket at %s not written: %s", local_time(bucket.start),
-                          exc)
+                log.error("analytics: bucket at %s not written: %s",
+                          local_time(bucket.start, self.zone), exc)
             if not closed:
                 log.error("analytics: the mix held below k not saved yet: %s", exc)
 
@@ -497,7 +505,7 @@ class Recorder:
         except AnalyticsError as exc:
             self.write_errors += 1
             log.error("analytics: counts of the bucket at %s not written yet: %s",
-                      local_time(counts.start), exc)
+                      local_time(counts.start, self.zone), exc)
             self._unsave(counts)
 
     def _unsave(self, counts: BucketStats) -> None:
@@ -686,6 +694,8 @@ class Recorder:
         if self._camera_state is not None and until > self._camera_since:
             cam = self._open.stats.camera_s
             cam[self._camera_state] = cam.get(self._camera_state, 0.0) + until - self._camera_since
+            if self._camera_trouble is not None:
+                self._open.stats.camera_trouble = self._camera_trouble
             self._camera_since = until
 
     def _close_open(self, at: float, final: bool) -> None:

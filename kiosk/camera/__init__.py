@@ -11,10 +11,12 @@ from kiosk.camera.sources import (
     VideoFileSource,
     source_from_setting,
 )
+from kiosk.camera.trouble import CameraTrouble, trouble_text
 
 __all__ = [
     "CameraError",
     "CameraState",
+    "CameraTrouble",
     "Capture",
     "DeviceSource",
     "FakeSource",
@@ -24,4 +26,5 @@ __all__ = [
     "SourceEnded",
     "VideoFileSource",
     "source_from_setting",
+    "trouble_text",
 ]

@@ -30,11 +30,13 @@ import time
 import zlib
 from collections import deque
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
 from kiosk.camera.errors import SourceEnded
 from kiosk.camera.sources import FrameSource
+from kiosk.camera.trouble import CameraTrouble
 from kiosk.config import CameraSettings
 from kiosk.domain import Frame
 from kiosk.imaging import ROTATIONS, rotate_frame
@@ -147,6 +149,7 @@ class Capture:
         self._lost_since: float | None = None  # when the current loss began
         self._trouble_since: float | None = None  # when STALLED/LOST began (any mix)
         self._lost_reason = ""  # the loss's reason as last logged (numbers masked)
+        self._trouble: CameraTrouble | None = None  # why STALLED/LOST, as a code
         self._remind_every = REMIND_FIRST_S
         self._next_remind_at = float("inf")
 
@@ -179,6 +182,12 @@ class Capture:
     def message(self) -> str:
         """Why the camera is in its state (e.g. "camera 0 not found")."""
         return self._message
+
+    @property
+    def trouble(self) -> CameraTrouble | None:
+        """Why the camera is STALLED or LOST, as a code (`kiosk.camera.trouble`: what
+        the fleet reports centrally); None while it is OPENING or LIVE."""
+        return self._trouble
 
     def trouble_s(self) -> float | None:
         """Seconds (the capture's clock) since the camera last gave frames, while it is
@@ -272,7 +281,8 @@ class Capture:
                     delay = self.step()
                 except Exception as exc:  # the loop must outlive any bug in a source
                     log.exception("capture loop error")
-                    delay = self._lose(self._clock(), f"{self.source.name}: {exc}")
+                    delay = self._lose(self._clock(), f"{self.source.name}: {exc}",
+                                       self._gone_or(CameraTrouble.READ_FAILED))
                 if delay > 0:
                     self._stop.wait(delay)
         finally:
@@ -297,10 +307,11 @@ class Capture:
         except SourceEnded as exc:
             self._ended = True
             self._close()
-            self._set_state(CameraState.LOST, str(exc))
+            self._set_state(CameraState.LOST, str(exc), trouble=CameraTrouble.ENDED)
             return 3600.0
         except Exception as exc:
-            return self._lose(now, str(exc) or f"{self.source.name} read failed")
+            return self._lose(now, str(exc) or f"{self.source.name} read failed",
+                              self._gone_or(CameraTrouble.READ_FAILED))
         if image is not None:
             key = content_key(image) if self.source.expect_sensor_noise else None
             if key is None or key != self._last_key:
@@ -319,7 +330,8 @@ class Capture:
             self.source.open()
         except Exception as exc:
             self._close()
-            return self._lose(now, str(exc) or f"{self.source.name} could not be opened")
+            return self._lose(now, str(exc) or f"{self.source.name} could not be opened",
+                              self._gone_or(CameraTrouble.CANNOT_OPEN))
         self._is_open = True
         # _last_key survives a reopen: a "new" frame equal to the last one is stale.
         self._opened_at = self._last_new_at = now
@@ -330,15 +342,41 @@ class Capture:
         state = self._state
         if state in (CameraState.OPENING, CameraState.LIVE) and idle >= self.stall_after_s:
             self._stalled_since = now
-            self._set_state(CameraState.STALLED, self._stall_reason(idle))
+            self._set_state(CameraState.STALLED, self._stall_reason(idle),
+                            trouble=self._gone_or(self._stall_trouble()))
         elif state is CameraState.STALLED and now - self._stalled_since >= self.lost_after_s:
-            return self._lose(now, f"{self._stall_reason(idle)}; reopening {self.source.name}")
+            return self._lose(now, f"{self._stall_reason(idle)}; reopening {self.source.name}",
+                              self._gone_or(self._stall_trouble()))
         elif state is CameraState.LOST and now - self._opened_at >= (
             self.stall_after_s + self.lost_after_s
         ):
-            return self._lose(now, f"{self._stall_reason(idle)} after reopening")
+            return self._lose(now, f"{self._stall_reason(idle)} after reopening",
+                              self._gone_or(self._stall_trouble()))
         poll = 0.25 / max(self.source.nominal_fps, 1.0)
         return min(max(poll, 0.001), 0.02)
+
+    def _stall_trouble(self) -> CameraTrouble:
+        frozen = self._last_dup_at >= self._last_new_at
+        return CameraTrouble.FROZEN if frozen else CameraTrouble.NO_FRAMES
+
+    def _gone_or(self, trouble: CameraTrouble) -> CameraTrouble:
+        """DEVICE_GONE when the source is known to be absent (a camera's device node,
+        a video file or image folder, a configured path that never appeared), else
+        `trouble`. OpenCV repeats a stale frame or fails a read after an unplug, so a
+        stall or a failed read is first checked against the device being there."""
+        source = self.source
+        inner = getattr(source, "inner", source)  # a PendingPathSource's file or folder
+        try:
+            if inner is None:  # a configured path that has not appeared
+                return CameraTrouble.DEVICE_GONE
+            path = getattr(inner, "path", None)
+            if path is not None:
+                return trouble if Path(path).exists() else CameraTrouble.DEVICE_GONE
+            missing = getattr(inner, "missing_message", None)
+            return CameraTrouble.DEVICE_GONE if missing is not None and missing() else trouble
+        except Exception:  # a hint only: it must never break the loop
+            log.debug("checking whether %s is there failed", source.name, exc_info=True)
+            return trouble
 
     def _stall_reason(self, idle: float) -> str:
         if self._last_dup_at >= self._last_new_at:
@@ -361,7 +399,7 @@ class Capture:
         current = self._fingerprint()
         return current is not None and current != self._lost_fingerprint
 
-    def _lose(self, now: float, message: str) -> float:
+    def _lose(self, now: float, message: str, trouble: CameraTrouble) -> float:
         """Close the source, go LOST and schedule the next open with backoff."""
         self._close()
         self._lost_fingerprint = self._fingerprint()
@@ -376,7 +414,7 @@ class Capture:
             self._lost_since, self._lost_reason = now, _reason_key(message)
             self._remind_every = REMIND_FIRST_S
             self._next_remind_at = now + REMIND_FIRST_S
-        self._set_state(CameraState.LOST, message)
+        self._set_state(CameraState.LOST, message, trouble=trouble)
         return delay
 
     def _log_retry(self, now: float, message: str, delay: float) -> None:
@@ -416,14 +454,17 @@ class Capture:
             self._set_state(CameraState.LIVE, f"{self.source.name} live ({w}x{h})", note=back)
 
     def _set_state(self, state: CameraState, message: str, *, announce: bool = False,
-                   note: str = "") -> None:
-        """`note`: said in the log only (the callbacks get `message`)."""
+                   note: str = "", trouble: CameraTrouble | None = None) -> None:
+        """`note`: said in the log only (the callbacks get `message`); `trouble`: why,
+        for STALLED and LOST."""
         changed = announce or state is not self._state
         if state in (CameraState.STALLED, CameraState.LOST):
             if self._trouble_since is None:
                 self._trouble_since = self._clock()
+            self._trouble = trouble
         else:
             self._trouble_since = None
+            self._trouble = None
         self._state, self._message = state, message
         if not changed:
             return

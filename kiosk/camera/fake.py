@@ -127,6 +127,11 @@ class FakeSource:
                 self._last = image
             return image
 
+    def missing_message(self) -> str:
+        """Why it is known to be absent ("" while plugged in), as `DeviceSource`'s."""
+        with self._lock:
+            return f"{self.name} not found: unplugged" if self._gone else ""
+
     def fingerprint(self) -> object:
         """"here" or "gone" when watchable; None (unknown) otherwise."""
         if not self.watchable:

@@ -149,7 +149,9 @@ class VisionSettings:
         0.8, "Minimum face-detector score.", min=0.05, max=0.999
     )
     min_face_px: int = setting(
-        40, "Faces smaller than this (side, in frame pixels) are 'uncertain'.", min=8, max=2000
+        40, "Faces smaller than this (side, in frame pixels) are 'uncertain'. While no face "
+        "is followed, parts of the frame are searched for faces down to about this width "
+        "(kiosk.vision.far).", min=8, max=2000
     )
     min_sharpness: float = setting(
         15.0, "Variance of the Laplacian of the face crop, scaled to a normal face's "

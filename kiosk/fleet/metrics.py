@@ -17,9 +17,18 @@ the timestamp of its bucket's start, so history sent late lands where it happene
 | Crashes | Count | uncaught errors and unclean exits | |
 | Restarts | Count | starts after an unclean end (crash, kill, watchdog) | yes |
 | DiskFreeMB | Megabytes | lowest free space of the data folder | yes |
+| CameraTrouble | None | why the camera was STALLED or LOST (a `CameraTrouble` code) | yes |
 | Visits, Engaged | Count | visits; visits of at least attention_s | Visits |
 | DwellP50 | Seconds | median dwell | |
 | Pages, Likes | Count | pages shown, likes | |
+
+Besides the buckets, a run sends `Stopped` (unit None, in every profile), stamped with
+the moment itself, not a bucket's start: 0 when it starts, 1 when it stops cleanly
+(SIGTERM, the admin panel's Exit or Restart), so `kiosk-admin fleet status` can tell a
+kiosk stopped on purpose from one that went silent (a crash, a power or network loss
+sends nothing). The camera's reason goes as a number, one metric whatever the reason
+(a `Reason` dimension would make one metric per reason and kiosk); the words are
+`kiosk.camera.trouble`'s, on the operator's side.
 
 Only aggregates leave the kiosk; the emotion mix and item counts stay local. The upload
 backlog leaves out rows kept with no upload target (`kiosk.status.awaiting_upload`): a
@@ -54,6 +63,7 @@ METRICS: dict[str, tuple[str, Any]] = {
     "Crashes": ("Count", lambda b: b.crashes),
     "Restarts": ("Count", lambda b: b.restarts),
     "DiskFreeMB": ("Megabytes", lambda b: b.disk_free_mb),
+    "CameraTrouble": ("None", lambda b: b.camera_trouble),
     "Visits": ("Count", lambda b: b.visits),
     "Engaged": ("Count", lambda b: b.engaged),
     "DwellP50": ("Seconds", lambda b: b.dwell_p(0.5)),
@@ -61,7 +71,8 @@ METRICS: dict[str, tuple[str, Any]] = {
     "Likes": ("Count", lambda b: b.likes),
 }
 LEAN = ("Heartbeat", "CameraLive", "QueueGrowth", "DeadLetters", "Restarts", "DiskFreeMB",
-        "Visits")
+        "CameraTrouble", "Visits")
+STOPPED = "Stopped"  # a run's start (0) and clean stop (1), stamped with the moment
 PROFILES: Mapping[str, tuple[str, ...]] = {"default": tuple(METRICS), "lean": LEAN}
 
 
@@ -87,6 +98,12 @@ def bucket_datums(bucket: BucketStats, site: str, kiosk_id: str,
         out.append({"MetricName": name, "Dimensions": dims, "Timestamp": bucket.start,
                     "Value": float(value), "Unit": unit})
     return out[:MAX_DATUMS_PER_ROW]
+
+
+def run_datum(site: str, kiosk_id: str, at: float, *, stopped: bool) -> dict[str, Any]:
+    """The `Stopped` datum of a run's start (0) or clean stop (1) at `at` (JSON-ready)."""
+    return {"MetricName": STOPPED, "Dimensions": dimensions(site, kiosk_id),
+            "Timestamp": float(at), "Value": 1.0 if stopped else 0.0, "Unit": "None"}
 
 
 def to_api(datum: Mapping[str, Any]) -> dict[str, Any]:

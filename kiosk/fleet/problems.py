@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from functools import reduce
 from itertools import pairwise
 from typing import Any
+
+from kiosk.camera.trouble import trouble_text
 
 Series = Sequence[tuple[float, float]]
 
@@ -36,19 +38,32 @@ class Problem:
     bucket the kiosk sent), None when not timed; `since_before`: that run reaches back
     to the oldest point read, so it began then or earlier."""
 
-    kind: str  # "no_heartbeat", "camera_lost", "uploads_failing", "disk_low"
+    # "stopped" (a clean stop: SIGTERM, the panel's Exit or Restart; `since` is when),
+    # "no_heartbeat" (silent without one: a crash, a power or network loss),
+    # "camera_lost", "uploads_failing", "disk_low", "unclean_restart" (`since`: the start
+    # of the bucket of a start after an unclean end)
+    kind: str
     since: float | None = None
     since_before: bool = False
     free_mb: float | None = None  # disk_low only
+    reason_code: int | None = None  # camera_lost: a `kiosk.camera.CameraTrouble` code
 
     def text(self, now: float, zone: tzinfo | None) -> str:
+        at = "" if self.since is None else local_time(self.since, now, zone)
         when = ("" if self.since is None else
-                f" since {'before ' if self.since_before else ''}"
-                f"{local_time(self.since, now, zone)}")
+                f" since {'before ' if self.since_before else ''}{at}")
         if self.kind == "disk_low":
             free = self.free_mb or 0.0
             full = free < DISK_FULL_MB  # likes, visits and metrics cannot be saved
             return f"disk {'full' if full else 'low'}: {free:.0f} MB free"
+        if self.kind == "stopped":
+            return f"stopped cleanly at {at}"
+        if self.kind == "no_heartbeat":
+            return f"no heartbeat{when} (crashed, or lost power or network)"
+        if self.kind == "unclean_restart":
+            return f"restarted after a crash or power loss (bucket of {at})"
+        if self.kind == "camera_lost" and self.reason_code is not None:
+            return f"camera lost{when}: {trouble_text(self.reason_code)}"
         return f"{self.kind.replace('_', ' ')}{when}"
 
     def to_dict(self, now: float, zone: tzinfo | None) -> dict[str, Any]:
@@ -56,7 +71,8 @@ class Problem:
                 "since_local": (None if self.since is None else
                                 datetime.fromtimestamp(self.since, zone).isoformat(
                                     timespec="seconds")),
-                "free_mb": self.free_mb, "text": self.text(now, zone)}
+                "free_mb": self.free_mb, "reason_code": self.reason_code,
+                "reason": trouble_text(self.reason_code), "text": self.text(now, zone)}
 
 
 def local_time(epoch: float, now: float, zone: tzinfo | None) -> str:
@@ -104,27 +120,68 @@ def streak(series: Series, bad: Callable[[float], bool]) -> tuple[float, bool] |
     return None if since is None else (since, since == ordered[0][0])
 
 
+def stopped_at(markers: Series, beats: Sequence[float]) -> float | None:
+    """When the kiosk stopped cleanly, if it is stopped now: its newest `Stopped`
+    point (minimum per minute: a start in the minute of a stop wins, as after the
+    panel's Restart) is a stop (1) and no bucket began after it; else None."""
+    if not markers:
+        return None
+    stamp, value = max(markers)
+    if value < 1 or (beats and max(beats) > stamp):
+        return None
+    return stamp
+
+
+def started_at(markers: Series) -> float | None:
+    """When the kiosk's newest run started, if its newest `Stopped` point is a start."""
+    if not markers:
+        return None
+    stamp, value = max(markers)
+    return stamp if value < 1 else None
+
+
 def problems(*, now: float, age_s: float | None, bucket_s: float, camera: Series,
              uploads_failing: Series, disk_free_mb: Series, window_start: float,
-             disk_low_mb: float = DISK_LOW_MB) -> list[Problem]:
-    """A kiosk's problems, worst first: no heartbeat for `SILENT_BUCKETS` buckets (since
-    the end of its newest bucket), then the newest buckets' camera, uploads and disk.
-    `window_start`: where the series read began (a run of bad buckets starting within a
-    bucket of it may have begun earlier)."""
+             disk_low_mb: float = DISK_LOW_MB, stopped: float | None = None,
+             camera_trouble: Series = (), restarts: Series = (),
+             started: float | None = None) -> list[Problem]:
+    """A kiosk's problems, worst first: stopped cleanly at `stopped` (then never "no
+    heartbeat": it is silent on purpose), else no heartbeat for `SILENT_BUCKETS`
+    buckets (since the end of its newest bucket), then the newest buckets' camera (with
+    the reason of the newest `camera_trouble` point of the run), uploads and disk, and
+    the newest start after an unclean end (`restarts` above 0). A run `started` after
+    the newest bucket ended is not silent until `SILENT_BUCKETS` buckets after its start
+    (a run sends its first bucket when it closes). `window_start`: where
+    the series read began (a run of bad buckets starting within a bucket of it may have
+    begun earlier)."""
     out: list[Problem] = []
-    if age_s is not None and age_s >= SILENT_BUCKETS * bucket_s:
+    if stopped is not None:
+        out.append(Problem("stopped", stopped))
+    elif age_s is not None and age_s >= SILENT_BUCKETS * bucket_s and not (
+            started is not None and started >= now - age_s
+            and now - started < SILENT_BUCKETS * bucket_s):
         out.append(Problem("no_heartbeat", now - age_s))
 
-    def timed(kind: str, series: Series, bad: Callable[[float], bool]) -> None:
+    def timed(kind: str, series: Series, bad: Callable[[float], bool]) -> Problem | None:
         run = streak(series, bad)
-        if run is not None:
-            since, oldest = run
-            out.append(Problem(kind, since, oldest and since < window_start + bucket_s))
+        if run is None:
+            return None
+        since, oldest = run
+        found = Problem(kind, since, oldest and since < window_start + bucket_s)
+        out.append(found)
+        return found
 
-    timed("camera_lost", camera, lambda pct: pct < CAMERA_LIVE_MIN_PCT)
+    lost = timed("camera_lost", camera, lambda pct: pct < CAMERA_LIVE_MIN_PCT)
+    if lost is not None and lost.since is not None:
+        why = [(t, v) for t, v in camera_trouble if t >= lost.since]
+        if why:
+            out[-1] = replace(lost, reason_code=int(max(why)[1]))
     timed("uploads_failing", uploads_failing, lambda n: n > 0)
     if disk_free_mb:
         free = sorted(disk_free_mb)[-1][1]
         if free < disk_low_mb:
             out.append(Problem("disk_low", free_mb=free))
+    unclean = [t for t, v in restarts if v > 0]
+    if unclean:
+        out.append(Problem("unclean_restart", max(unclean)))
     return out

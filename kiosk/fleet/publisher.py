@@ -51,6 +51,7 @@ import threading
 import time
 import uuid
 from collections import deque
+from datetime import tzinfo
 from functools import partial
 from typing import Any
 
@@ -62,10 +63,17 @@ from kiosk.errors import KioskError
 from kiosk.events.errors import EventsError
 from kiosk.events.queue import Batch, EventQueue
 from kiosk.events.records import Record, RecordKind, Targets
+from kiosk.events.upload_status import UploaderState
 from kiosk.events.uploader import Uploader
 from kiosk.fleet import ledger
-from kiosk.fleet.metrics import MAX_AGE_S, bucket_datums, default_kiosk_id, to_api
-from kiosk.logs import local_time
+from kiosk.fleet.metrics import (
+    MAX_AGE_S,
+    bucket_datums,
+    default_kiosk_id,
+    run_datum,
+    to_api,
+)
+from kiosk.logs import local_time, log_zone
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +93,9 @@ METRICS_QUEUE = "metrics queue"  # its name in log lines and messages
 METRICS_KEPT = ("the metric buckets already in the metrics queue are kept and will still be "
                 "sent to CloudWatch.")
 HELD_BUCKETS = 6  # closed buckets kept in memory while the metrics queue cannot take them
+# a clean stop's last send (the last bucket and the stop) waits at most this long for
+# its call before the stop goes on: a dead network must not hold up the shutdown
+FINAL_SEND_S = 3.0
 
 
 def open_metrics_queue(settings: Settings, **kwargs: Any) -> EventQueue:
@@ -111,8 +122,10 @@ class MetricsUploader(Uploader):
                              "InvalidParameterCombinationException"})
 
     def __init__(self, queue: EventQueue, namespace: str, *, endpoint_url: str = "",
-                 aws: AwsSettings | None = None, **kwargs: Any) -> None:
+                 aws: AwsSettings | None = None, zone: tzinfo | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(queue, Targets(), aws=aws, **kwargs)
+        self.zone = zone  # the store's: bucket times in log lines
         self.kinds = (RecordKind.METRIC,)
         self._held_ahead_s = 0.0  # how far ahead the wall clock was at the last WARNING
         self.namespace = namespace
@@ -149,7 +162,7 @@ class MetricsUploader(Uploader):
             return False
         self._log.info("%s: %d bucket(s) the %s could not take sent from memory (%s)",
                        self.name, len(taken), METRICS_QUEUE,
-                       ", ".join(local_time(b.start) for b, _ in taken))
+                       ", ".join(local_time(b.start, self.zone) for b, _ in taken))
         self._on_success(time.monotonic() - started)
         return True
 
@@ -185,8 +198,8 @@ class MetricsUploader(Uploader):
             "%s: %d row(s) the wall clock calls older than two weeks are sent, not "
             "expired: the wall clock (%s) is %.1f days ahead of the time the monotonic "
             "clock confirms since this uploader started (%s), a clock jump; CloudWatch "
-            "refuses any that are too old", self.name, held, local_time(wall),
-            ahead / 86400, local_time(now))
+            "refuses any that are too old", self.name, held, local_time(wall, self.zone),
+            ahead / 86400, local_time(now, self.zone))
 
 
 class HeldBuckets:
@@ -229,6 +242,8 @@ class FleetPublisher:
     def __init__(self, queue: EventQueue, uploader: MetricsUploader, *, site: str,
                  kiosk_id: str, profile: str = "default") -> None:
         self.queue = queue
+        # the store's zone: bucket times in log lines (a test's stand-in may have none)
+        self.zone: tzinfo | None = getattr(uploader, "zone", None)
         self.uploader = uploader
         self.site = site
         self.kiosk_id = kiosk_id
@@ -248,6 +263,7 @@ class FleetPublisher:
         queue = open_metrics_queue(settings)
         uploader_kwargs.setdefault("max_backoff_s", settings.events.max_backoff_s)
         uploader_kwargs.setdefault("max_requests_per_s", 10.0)
+        uploader_kwargs.setdefault("zone", log_zone(settings.analytics.timezone))
         uploader = MetricsUploader(queue, f.namespace, endpoint_url=f.endpoint_url,
                                    aws=settings.aws, **uploader_kwargs)
         return cls(queue, uploader, site=f.site, kiosk_id=f.kiosk_id or default_kiosk_id(),
@@ -290,12 +306,12 @@ class FleetPublisher:
             return
         dropped = self._held.add(bucket, datums)
         if dropped is not None:
-            lost = (f"; the bucket at {local_time(dropped.start)}, the oldest of the "
-                    f"{HELD_BUCKETS} held, is lost")
+            lost = (f"; the bucket at {local_time(dropped.start, self.zone)}, the oldest "
+                    f"of the {HELD_BUCKETS} held, is lost")
         log.error("fleet metrics of the bucket at %s not queued; kept in memory, sent from "
                   "there and queued once the %s takes rows again (%d held, at most %d; lost "
-                  "if the kiosk stops first)%s: %s", local_time(bucket.start), METRICS_QUEUE,
-                  len(self._held), HELD_BUCKETS, lost, error)
+                  "if the kiosk stops first)%s: %s", local_time(bucket.start, self.zone),
+                  METRICS_QUEUE, len(self._held), HELD_BUCKETS, lost, error)
         self.uploader.send_held()
 
     def on_counts(self, counts: BucketStats) -> None:
@@ -344,7 +360,8 @@ class FleetPublisher:
                         queued += 1
                         log.info("fleet: the bucket at %s was not sent before the kiosk "
                                  "stopped; queued now (visits %d, likes %d, pages %d)",
-                                 local_time(rest.start), rest.visits, rest.likes, rest.pages)
+                                 local_time(rest.start, self.zone), rest.visits, rest.likes,
+                                 rest.pages)
             self.queue.transact("mark the fleet ledger", mark)
         except CATCH_UP_ERRORS as exc:
             log.warning("fleet: the previous run's unsent buckets were not checked: %s "
@@ -368,20 +385,50 @@ class FleetPublisher:
             self._record_error = str(exc)
             if not quiet:
                 log.error("fleet metrics of the bucket at %s not queued: %s",
-                          local_time(bucket.start), exc)
+                          local_time(bucket.start, self.zone), exc)
             return None
+        return True
+
+    def note_start(self, at: float | None = None) -> None:
+        """Queue this run's start (`Stopped` 0 at `at`), so that a kiosk stopped
+        cleanly and started again reads as running at once, not a bucket later."""
+        self._record_run(time.time() if at is None else at, stopped=False)
+
+    def _record_run(self, at: float, *, stopped: bool) -> bool:
+        """Queue a `Stopped` datum as a row of its own (no ledger entry: it holds no
+        counts); False when the queue refused it (logged)."""
+        try:
+            self.queue.record(metric_record([run_datum(self.site, self.kiosk_id, at,
+                                                       stopped=stopped)], at))
+        except (EventsError, KioskError) as exc:
+            log.error("fleet: the %s of this run not queued: %s",
+                      "clean stop" if stopped else "start", exc)
+            return False
         return True
 
     def start(self) -> None:
         self.uploader.start()
 
-    def stop(self, timeout: float | None = None) -> bool:
+    def stop(self, timeout: float | None = None, *, clean: bool = False,
+             at: float | None = None) -> bool:
         """Stop the uploader: a PutMetricData in flight is waited for (None: the
         uploader's `stop_wait_s`, connect + read timeout + 1 s, at most 10 s) and its
         rows are marked sent, so the next start does not send them again (CloudWatch
         would count them twice). The queue is closed once the uploader has stopped;
         when it has not, it is left open for that call's ack (the process exit closes
-        it). True when the uploader stopped in time."""
+        it). True when the uploader stopped in time.
+
+        `clean` (an orderly shutdown, after the analytics recorder queued the last
+        bucket): the stop (`Stopped` 1 at `at`, default now) is queued first, so it is
+        never lost, then what is queued is sent for at most `FINAL_SEND_S` (not at all
+        while the uploader is offline: a dead network holds nothing up); what does not
+        go now goes at the next start, as before. The whole stays within `timeout`."""
+        if clean:
+            timeout = self.uploader.stop_wait_s if timeout is None else timeout
+            deadline = time.monotonic() + timeout
+            if self._record_run(time.time() if at is None else at, stopped=True):
+                self._final_send(min(FINAL_SEND_S, timeout))
+            timeout = max(0.0, deadline - time.monotonic())
         stopped = self.uploader.stop(timeout)
         if stopped:
             self.queue.close()
@@ -390,6 +437,19 @@ class FleetPublisher:
                         "in flight; its rows are sent again at the next start unless it "
                         "answers first", METRICS_QUEUE)
         return stopped
+
+    def _final_send(self, wait_s: float) -> None:
+        status = self.uploader.status()
+        if status.state is UploaderState.OFFLINE or status.online is False:
+            log.info("fleet: the clean stop is queued, not sent: offline (it goes at the "
+                     "next start)")
+            return
+        if self.uploader.flush(wait_s):
+            log.info("fleet: the clean stop and the last bucket sent to CloudWatch")
+        else:
+            log.info("fleet: the clean stop is queued; not all of the %s was sent within "
+                     "%.1f s (%s); the rest goes at the next start", METRICS_QUEUE, wait_s,
+                     self.uploader.status().last_error or "no answer yet")
 
     def status(self) -> dict[str, Any]:
         """The uploader's status with `held`: buckets kept in memory now."""

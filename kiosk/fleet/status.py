@@ -8,10 +8,13 @@ Heartbeat metric); GetMetricData (≤ 500 queries a call) reads, per kiosk:
   midnight in `[analytics] timezone`, the store's zone);
 - at 60-second periods over the last `RECENT_S` (3 hours, what the alarms look back):
   one point per bucket the kiosk sent, at the bucket's own start, of Heartbeat,
-  CameraLive, UploadsFailing and DiskFreeMB. From them: the kiosk's bucket length, the
-  heartbeat age (time since the end of the newest bucket it sent: a live kiosk reads
-  under one bucket) and the problem column (`kiosk.fleet.problems`). A kiosk silent
-  for longer has its age from the 5-minute points (to 5 minutes).
+  CameraLive, UploadsFailing, DiskFreeMB, CameraTrouble and Restarts, and the run
+  markers (`Stopped`: 0 at a start, 1 at a clean stop, at the minute they happened).
+  From them: the kiosk's bucket length, the heartbeat age (time since the end of the
+  newest bucket it sent: a live kiosk reads under one bucket) and the problem column
+  (`kiosk.fleet.problems`): a kiosk stopped cleanly reads "stopped cleanly at HH:MM",
+  never "no heartbeat". A kiosk silent for longer has its age, and its clean stop, from
+  the 5-minute points (to 5 minutes).
 
 Errors become `FleetError` with a message an operator can act on.
 """
@@ -33,6 +36,8 @@ from kiosk.fleet.problems import (
     bucket_length,
     heartbeat_age,
     problems,
+    started_at,
+    stopped_at,
 )
 from kiosk.logs import duration_text
 
@@ -50,6 +55,8 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "crashes_today": ("Crashes", "Sum", "today"),
     "restarts_today": ("Restarts", "Sum", "today"),
     "visits_today": ("Visits", "Sum", "today"),
+    # a clean stop older than RECENT_S: when (to 5 minutes), if the newest marker is one
+    "stopped_at": ("Stopped", "Minimum", "stopped_at"),
 }
 # series -> (metric, statistic), per bucket over the last RECENT_S; a bucket that reached
 # CloudWatch twice (a retried call) has the same value twice, so no statistic sums
@@ -58,6 +65,11 @@ RECENT: dict[str, tuple[str, str]] = {
     "camera": ("CameraLive", "Average"),
     "uploads_failing": ("UploadsFailing", "Maximum"),
     "disk_free_mb": ("DiskFreeMB", "Minimum"),
+    # the run's start (0) and clean stop (1), at the minute they happened: a start in the
+    # minute of a stop (the panel's Restart) reads as running
+    "stopped": ("Stopped", "Minimum"),
+    "camera_trouble": ("CameraTrouble", "Maximum"),
+    "restarts": ("Restarts", "Maximum"),
 }
 HEARTBEAT_MEANS = ("time since the end of the newest bucket the kiosk sent (a kiosk sends "
                    "a bucket when it ends: a live one reads under one bucket)")
@@ -169,9 +181,17 @@ def _line(kiosk: tuple[str, str], day: dict[str, float | None], recent: dict[str
         age = max(0.0, day["heartbeat"] - bucket_s)
     camera = recent["camera"]
     disk = recent["disk_free_mb"]
+    if recent["stopped"]:
+        stopped = stopped_at(recent["stopped"], beats)
+    else:  # no start or stop in RECENT_S: the 5-minute points (a heartbeat's likewise)
+        old_stop, old_beat = day["stopped_at"], day["heartbeat"]
+        stopped = (old_stop if old_stop is not None and not beats
+                   and (old_beat is None or now - old_beat <= old_stop) else None)
     found = problems(now=now, age_s=age, bucket_s=bucket_s, camera=camera,
                      uploads_failing=recent["uploads_failing"], disk_free_mb=disk,
-                     window_start=recent_start, disk_low_mb=disk_low_mb)
+                     window_start=recent_start, disk_low_mb=disk_low_mb, stopped=stopped,
+                     camera_trouble=recent["camera_trouble"], restarts=recent["restarts"],
+                     started=started_at(recent["stopped"]))
     return KioskLine(
         kiosk[0], kiosk[1], age,
         camera_live_pct=max(camera)[1] if camera else day["camera_live_pct"],
@@ -249,6 +269,9 @@ def _reduce(how: str, stamps: list[float], vals: list[float], now: float, today:
         return max(0.0, now - max(stamps))
     if how == "last":
         return vals[stamps.index(max(stamps))]
+    if how == "stopped_at":  # the newest marker's time when it is a stop
+        newest = max(stamps)
+        return newest if vals[stamps.index(newest)] >= 1 else None
     return sum(v for t, v in zip(stamps, vals, strict=False) if t >= today)
 
 

@@ -47,6 +47,8 @@ log = logging.getLogger(__name__)
 
 FILENAME = "identity.sqlite3"
 DAY_S = 86_400.0
+# An enrolment dated this far after now (seconds) is taken as made with the clock ahead.
+FUTURE_TOLERANCE_S = DAY_S
 _V1 = """
 CREATE TABLE IF NOT EXISTS enrolments (
     user_id TEXT PRIMARY KEY,
@@ -233,24 +235,42 @@ class IdentityRegister:
         return [Enrolment(*r) for r in rows]
 
     def count_expired(self, older_than_days: float, now: float | None = None) -> int:
-        """How many enrolments are older than the cutoff (one indexed query)."""
-        cutoff = self._cutoff(older_than_days, now)
+        """How many enrolments are older than the cutoff, or dated in the future (see
+        `purge_older_than`); two indexed range scans."""
+        cutoff, future = self._cutoffs(older_than_days, now)
         with self._connect() as conn:
             row = conn.execute(
-                "SELECT COUNT(*) FROM enrolments WHERE enrolled_at < ?", (cutoff,)
+                "SELECT COUNT(*) FROM enrolments WHERE enrolled_at < ? OR enrolled_at > ?",
+                (cutoff, future),
             ).fetchone()
         return int(row[0])
 
     def purge_older_than(self, days: float, now: float | None = None) -> list[Enrolment]:
         """Remove the enrolments made more than `days` ago and return them; their faces
-        become pending deletions (same transaction) until the collection confirms."""
-        cutoff = self._cutoff(days, now)
+        become pending deletions (same transaction) until the collection confirms.
+
+        An enrolment dated more than `FUTURE_TOLERANCE_S` after now was made while the
+        clock ran ahead (a kiosk without a battery-backed clock, corrected later by
+        NTP): its age cannot be known, and kept by its date it would outlive the
+        retention by as long as the clock was ahead (years, for a clock that started
+        in 2030). It is removed with the expired ones, with a WARNING; a clock that
+        jumps ahead only removes faces early, which privacy allows."""
+        cutoff, future = self._cutoffs(days, now)
         with self._connect() as conn:
             rows = [Enrolment(*r) for r in conn.execute(
                 "SELECT user_id, face_id, enrolled_at, last_seen_at FROM enrolments"
-                " WHERE enrolled_at < ? ORDER BY enrolled_at", (cutoff,),
+                " WHERE enrolled_at < ? OR enrolled_at > ? ORDER BY enrolled_at",
+                (cutoff, future),
             ).fetchall()]
             self._move_to_pending(conn, rows, "retention")
+        ahead = [r for r in rows if r.enrolled_at > future]
+        if ahead:
+            log.warning("identity: %d enrolment(s) dated up to %.0f days in the future (the "
+                        "clock was ahead when they were made, or went back since): their age "
+                        "cannot be known, so they are removed with the expired ones; check the "
+                        "system clock (NTP)", len(ahead),
+                        (max(r.enrolled_at for r in ahead) - (future - FUTURE_TOLERANCE_S))
+                        / DAY_S)
         return rows
 
     def forget(self, user_id: str, extra_face_ids: Iterable[str] = ()) -> list[str]:
@@ -351,10 +371,12 @@ class IdentityRegister:
                 for t in tables
             }
 
-    def _cutoff(self, days: float, now: float | None) -> float:
+    def _cutoffs(self, days: float, now: float | None) -> tuple[float, float]:
+        """(expired before, dated in the future after), in epoch seconds."""
         if days < 0:
             raise ValueError("days must be zero or more")
-        return (self._clock() if now is None else now) - days * DAY_S
+        at = self._clock() if now is None else now
+        return at - days * DAY_S, at + FUTURE_TOLERANCE_S
 
 
 def register_path(settings: Settings) -> Path:

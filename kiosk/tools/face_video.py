@@ -8,6 +8,10 @@ segment may pin its photo: `sad:4:images/Dwarakish_2.jpg` (path relative to DIR)
 e.g. to show the same person changing expression. `--bystander images/X.jpg` adds a
 second, smaller face in the background (about 100 px tall, upper left) to every frame,
 empty scenes included: someone who stays in view while visitors come and go.
+`--face-height PX` draws the visitor's photo PX tall instead of `FACE_SIDE` (240; the
+shared photos are cropped close: the detector's face box is about 0.79 times the
+photo's height wide, so 60 gives a face about 48 px wide, a visitor about 1.4 m from a
+~70 degree webcam at 640x480), and `--size WxH` sets the frame size (640x480).
 
 `--timeline OUT.json` also writes the ground truth `kiosk-admin eval-video` reads:
 ``{"fps": F, "segments": [{"start_s", "end_s", "label", "image"}]}`` with
@@ -59,6 +63,18 @@ def parse_script(text: str) -> list[Segment]:
     return out
 
 
+def parse_size(text: str) -> tuple[int, int]:
+    """"WxH" -> (w, h); ValueError unless both are 64 to 4096."""
+    width, sep, height = text.lower().partition("x")
+    try:
+        size = (int(width), int(height))
+    except ValueError:
+        size = (0, 0)
+    if not sep or not all(64 <= v <= 4096 for v in size):
+        raise ValueError(f"--size {text!r}: expected WxH, e.g. 640x480 (64 to 4096 each)")
+    return size
+
+
 def faces_by_label(faces_dir: Path) -> dict[str, list[Path]]:
     table: dict[str, list[Path]] = {}
     with (faces_dir / "labels.csv").open(newline="", encoding="utf-8-sig") as fh:
@@ -78,13 +94,15 @@ def background(width: int, height: int) -> np.ndarray:
     return base.astype(np.uint8)
 
 
+FACE_SIDE = 240
+"""The visitor's photo height (px) by default: a face about 190 px wide."""
 BYSTANDER_SIDE = 100
 BYSTANDER_CENTRE = (110, 110)
 """Where the background face sits (x, y): upper left, clear of the visitor's box."""
 
 
 def render_frame(bg: np.ndarray, face: np.ndarray | None, t: float, rng: np.random.Generator,
-                 face_side: int = 240, bystander: np.ndarray | None = None) -> np.ndarray:
+                 face_side: int = FACE_SIDE, bystander: np.ndarray | None = None) -> np.ndarray:
     """One frame at time `t` (s): `face` (BGR photo, any aspect) scaled to about
     `face_side` px tall, keeping its aspect ratio as a camera would (a stretched face
     reads as another expression), drifting gently over `bg`, plus sensor noise.
@@ -125,13 +143,14 @@ def write_face_video(path: str | Path, faces_dir: Path, script: Sequence[Segment
                      fps: int = 15, size: tuple[int, int] = (640, 480), seed: int = 0,
                      chosen: dict[str, Path] | None = None,
                      timeline: str | Path | None = None,
-                     bystander: str | None = None) -> Path:
+                     bystander: str | None = None, face_side: int = FACE_SIDE) -> Path:
     """Write the scripted video (MJPG in .avi, which the headless OpenCV can write).
     `chosen` pins the photo used for a label, a segment's `image` pins its own (else
     one is drawn at random). `timeline`: also write the ground-truth JSON there
     (segment times are those of the frames written: frame i is at i / fps).
     `bystander`: a photo (relative to `faces_dir`) drawn small in the background of
-    every frame (`render_frame`); ValueError when it cannot be read."""
+    every frame (`render_frame`); ValueError when it cannot be read. `face_side`: the
+    visitor's photo height (px)."""
     path = Path(path)
     rows: list[dict[str, object]] = []
     table = faces_by_label(faces_dir)
@@ -167,7 +186,8 @@ def write_face_video(path: str | Path, faces_dir: Path, script: Sequence[Segment
                 face = image
             start = n
             for _ in range(max(1, round(segment.seconds * fps))):
-                writer.write(render_frame(bg, face, t, rng, bystander=background_face))
+                writer.write(render_frame(bg, face, t, rng, face_side,
+                                          bystander=background_face))
                 n += 1
                 t = n / fps
             rows.append({
@@ -203,14 +223,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bystander", metavar="IMAGE",
                         help="a second, smaller face in the background of every frame "
                         "(photo path relative to --faces)")
+    parser.add_argument("--face-height", type=int, default=FACE_SIDE, metavar="PX",
+                        help=f"the visitor's photo height in px (default {FACE_SIDE}; "
+                        "60: a face about 48 px wide, a visitor far from the camera)")
+    parser.add_argument("--size", default="640x480", metavar="WxH",
+                        help="frame size (default 640x480)")
     args = parser.parse_args(argv)
     try:
         script = parse_script(args.script)
+        size = parse_size(args.size)
     except ValueError as exc:
         parser.error(str(exc))
+    if not 8 <= args.face_height <= size[1]:
+        parser.error(f"--face-height {args.face_height}: expected 8 to {size[1]} px "
+                     "(the frame's height)")
     try:
-        out = write_face_video(args.out, args.faces, script, args.fps, seed=args.seed,
-                               timeline=args.timeline, bystander=args.bystander)
+        out = write_face_video(args.out, args.faces, script, args.fps, size, seed=args.seed,
+                               timeline=args.timeline, bystander=args.bystander,
+                               face_side=args.face_height)
     except ValueError as exc:
         parser.error(str(exc))
     print(out)

@@ -21,6 +21,15 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QRect
 
 
+def _inset(bounds: QRect, avoid: Sequence[QRect], clearance: int
+           ) -> tuple[list[QRect], tuple[int, int, int, int]]:
+    """The rectangles to avoid grown by `clearance`, and the room `clearance` leaves
+    inside `bounds`: (left, top, right, bottom), right and bottom exclusive."""
+    grown = [r.adjusted(-clearance, -clearance, clearance, clearance) for r in avoid]
+    return grown, (bounds.left() + clearance, bounds.top() + clearance,
+                   bounds.right() + 1 - clearance, bounds.bottom() + 1 - clearance)
+
+
 def free_spot(bounds: QRect, widths: Sequence[int], height_for: Callable[[int], int],
               avoid: Sequence[QRect], *, clearance: int = 0, step: int = 8,
               bottom_gap: int = 0, tier: Callable[[int], int] | None = None
@@ -30,8 +39,7 @@ def free_spot(bounds: QRect, widths: Sequence[int], height_for: Callable[[int], 
     `clearance`: the space kept from each rectangle to avoid and from the edges of
     `bounds`; `bottom_gap`: extra space kept above the bottom edge; `step`: how far
     the box moves up per try; `tier`: see the module."""
-    grown = [r.adjusted(-clearance, -clearance, clearance, clearance) for r in avoid]
-    left, right = bounds.left() + clearance, bounds.right() + 1 - clearance
+    grown, (left, top, right, bottom) = _inset(bounds, avoid, clearance)
     best: tuple[tuple[int, int, int, int], QRect] | None = None
     for w in widths:
         w = min(w, right - left)
@@ -39,8 +47,8 @@ def free_spot(bounds: QRect, widths: Sequence[int], height_for: Callable[[int], 
             continue
         h = height_for(w)
         centre = bounds.left() + (bounds.width() - w) // 2
-        y = bounds.bottom() + 1 - clearance - bottom_gap - h
-        while y >= bounds.top() + clearance:
+        y = bottom - bottom_gap - h
+        while y >= top:
             band = [r for r in grown if r.top() < y + h and r.bottom() >= y]
             xs = {centre}
             for r in band:
@@ -96,9 +104,7 @@ def _nearest(bounds: QRect, widths: Sequence[int], height_for: Callable[[int], i
     gap to `near`, then by how far the centres are apart, then the widest. A nearest
     box touches an edge of `bounds` or of a rectangle to avoid, or lines up with
     `near` (above, below, beside, centred), so only those places are tried."""
-    grown = [r.adjusted(-clearance, -clearance, clearance, clearance) for r in avoid]
-    left, right = bounds.left() + clearance, bounds.right() + 1 - clearance
-    top, bottom = bounds.top() + clearance, bounds.bottom() + 1 - clearance
+    grown, (left, top, right, bottom) = _inset(bounds, avoid, clearance)
     best: tuple[tuple[int, int, int, int], QRect] | None = None
     for w in widths:
         w = min(w, right - left)

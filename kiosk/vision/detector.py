@@ -47,7 +47,8 @@ ROI_SIZE = (144, 192)
 # Width (px) a face needs at the network's input to be found reliably: 19 faces of
 # ../shared/data/faces scaled onto a 640x480 grey frame, detected at width 320, were
 # found 0/19 at 20 px, 3/19 at 24, 10/19 at 28, 13/19 at 32 and 14/19 at 40-48 px
-# (2026-12-02). A face narrower than `smallest_face_px` in the frame is not found.
+# (2026-12-02). A face narrower than `smallest_face_px` in the frame is not found by a
+# whole-frame search (`kiosk.vision.far` looks for it in tiles).
 MIN_INPUT_FACE_PX = 32
 # BGR_MEAN as an OpenCV scalar: (B, G, R, unused), a float64 4-vector.
 _MEAN_SCALAR = np.array((*BGR_MEAN, 0.0))
@@ -149,8 +150,9 @@ class FaceDetector:
         """About the narrowest face (frame pixels) found on frames `frame_width` px
         wide: `MIN_INPUT_FACE_PX` at the detector's input, scaled up by the frame's
         width over `detect_width` (64 px on 640-wide frames at width 320, 192 px on
-        1920-wide ones). A visitor farther away is not seen until a region step follows
-        them (`detect_region` looks at the tracked face at its own scale)."""
+        1920-wide ones). A visitor farther away is found by the far search's tiles
+        (`kiosk.vision.far`) and then followed by region steps (`detect_region` looks at
+        the tracked face at its own scale)."""
         return math.ceil(MIN_INPUT_FACE_PX * max(frame_width, self.detect_width)
                          / self.detect_width)
 
@@ -173,20 +175,22 @@ class FaceDetector:
             self._sizes_told = True  # once: an evaluation over photos has many sizes
             log.info("faces are looked for on %dx%d frames scaled to %dx%d "
                      "([vision] detect_width %d): a face narrower than about %d px (%.0f %% "
-                     "of the frame's width) is not found; raise detect_width for visitors "
-                     "farther from the camera (a whole-frame search at twice the width "
-                     "costs about 4 times as much)", width, height, in_w, in_h, self.detect_width,
-                     self.smallest_face_px(width),
+                     "of the frame's width) is not found by this whole-frame search (while "
+                     "no face is followed, the kiosk searches parts of the frame at a higher "
+                     "scale: see the 'far faces' line)", width, height, in_w, in_h,
+                     self.detect_width, self.smallest_face_px(width),
                      100.0 * self.smallest_face_px(width) / width)
         interp = cv2.INTER_AREA if in_w < width else cv2.INTER_LINEAR
         resized = cv2.resize(image, (in_w, in_h), interpolation=interp)
         return self._faces(resized, (0.0, 0.0), (width, height))
 
-    def detect_region(self, image_bgr: np.ndarray, region: Box) -> list[Face]:
+    def detect_region(self, image_bgr: np.ndarray, region: Box,
+                      size: tuple[int, int] | None = None) -> list[Face]:
         """Faces inside `region` (frame pixels; it may reach past the frame edges),
         best first, in frame pixels.
 
-        The region is scaled, aspect kept, to fit the `roi_size` (width, height)
+        The region is scaled, aspect kept, to fit the `size` (width, height; default
+        `roi_size`; the far search's tiles: `kiosk.vision.far.TILE_SIZE`)
         input (the rest, and whatever lies outside the frame, is the detector's mean
         colour: zeros after the subtraction), so every call runs the network on one
         input shape, whatever the region's size. `kiosk.vision.focus` asks for a
@@ -195,7 +199,7 @@ class FaceDetector:
         region holds no pixels of the frame."""
         image = as_bgr(image_bgr)
         height, width = image.shape[:2]
-        size_w, size_h = self.roi_size
+        size_w, size_h = size or self.roi_size
         if region.width <= 0 or region.height <= 0:
             return []
         x0, y0 = math.floor(region.x1), math.floor(region.y1)

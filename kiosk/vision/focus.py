@@ -23,6 +23,19 @@ input whatever its size in the frame).
   them as they were at the last scan instead of counting a miss
   (`IouTracker.update(region=...)`).
 
+Far faces (`kiosk.vision.far`), with a detector that says how small a face its scan
+finds (`FarDetector`, the real one):
+
+* Once there has been no primary track for `FAR_AFTER_STEPS` steps, two steps in three
+  search one tile of the frame at a higher scale (`FarSearch`) instead of the whole
+  frame: a visitor too far for the
+  scan is found there, and followed by region steps like any face.
+* A scan while the primary face is small (`FarSearch.small`: under twice the
+  narrowest face the scan finds) also searches the region about it (`Look.also`), and
+  its faces replace the scan's where they overlap: the scan, blind or half blind to
+  the face, does not lose it, and the face's size is refreshed from the region's box
+  (for faces of 32-80 px it is the whole-frame box within 1 %, median).
+
 `scan_every = 1`, or a detector without `detect_region` (test fakes), searches the
 whole frame and classifies at every step, as before.
 """
@@ -36,6 +49,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from kiosk.domain import Box, Face
+from kiosk.vision.far import TILE_SIZE, FarSearch
 from kiosk.vision.tracking import Track
 
 # Region size over the tracked face's size (at least, in both directions).
@@ -44,6 +58,8 @@ MARGIN = 1.5
 ASPECT = 0.75
 # How far (share of the region's side) a kept face may reach past the region's edge.
 EDGE_TOLERANCE = 0.05
+# A scan's face overlapping a face of its `also` region this much (IoU) is that face.
+OVERLAP_IOU = 0.3
 
 
 @runtime_checkable
@@ -54,16 +70,33 @@ class RegionDetector(Protocol):
     def detect_region(self, image_bgr: np.ndarray, region: Box, /) -> list[Face]: ...
 
 
+@runtime_checkable
+class FarDetector(Protocol):
+    """A region detector that also takes the region's input size, and says the
+    narrowest face (frame px) its whole-frame search finds (`FaceDetector`)."""
+
+    detect_width: int
+
+    def detect(self, image_bgr: np.ndarray, /) -> list[Face]: ...
+    def detect_region(self, image_bgr: np.ndarray, region: Box,
+                      size: tuple[int, int] | None = None, /) -> list[Face]: ...
+    def smallest_face_px(self, frame_width: int, /) -> int: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Look:
     """What one step does: search `region` (frame pixels), or the whole frame when
     None (a scan); and whether it classifies the primary face. `size`: the primary
     face's (width, height) at the last scan, given to the face found nearest the
-    region's centre (see the module docstring)."""
+    region's centre (see the module docstring). `tile`: `region` is a tile of the far
+    search, searched at this input (w, h) size. `also`: a scan also searches this
+    region about a small primary face."""
 
     region: Box | None
     classify: bool
     size: tuple[float, float] | None = None
+    tile: tuple[int, int] | None = None
+    also: Box | None = None
 
     @property
     def scan(self) -> bool:
@@ -89,11 +122,13 @@ def inside(box: Box, region: Box, tolerance: float = EDGE_TOLERANCE) -> bool:
 class FocusSchedule:
     """Plans each step's `Look` (module docstring). One inference thread owns it."""
 
-    def __init__(self, scan_every: int = 5, margin: float = MARGIN) -> None:
+    def __init__(self, scan_every: int = 5, margin: float = MARGIN,
+                 far: FarSearch | None = None) -> None:
         if scan_every < 1:
             raise ValueError(f"scan_every must be at least 1, got {scan_every}")
         self.scan_every = int(scan_every)
         self.margin = float(margin)
+        self.far = far if scan_every > 1 else None
         self._since_scan = 0
         self._size: tuple[float, float] | None = None
 
@@ -101,35 +136,57 @@ class FocusSchedule:
         """The next step scans."""
         self._since_scan = self.scan_every
 
-    def plan(self, primary: Track | None) -> Look:
-        """The next step's look, from the primary track as the last step left it."""
+    def plan(self, primary: Track | None, frame_size: tuple[int, int] = (0, 0)) -> Look:
+        """The next step's look, from the primary track as the last step left it, on
+        frames of `frame_size` (w, h; the far search's tiles)."""
         if self.scan_every == 1:
             return Look(None, classify=True)
         following = primary is not None and primary.visible
+        also = None
+        if self.far is not None and primary is not None and self.far.small(
+                primary.box, frame_size[0]):
+            also = region_around(primary.box, self.margin)
+        if self.far is not None and primary is not None:
+            self.far.followed()
         if not following:
             self._since_scan = 0
-            return Look(None, classify=True)
+            if primary is None and self.far is not None:
+                tile = self.far.next_tile(frame_size)
+                if tile is not None:
+                    return Look(tile, classify=True, tile=TILE_SIZE)
+            return Look(None, classify=True, also=also)
         if self._since_scan >= self.scan_every - 1:
             self._since_scan = 0
-            return Look(None, classify=False)
+            return Look(None, classify=False, also=also)
         assert primary is not None
         self._since_scan += 1
         return Look(region_around(primary.box, self.margin), classify=True, size=self._size)
 
     def observed(self, look: Look, primary: Track | None) -> None:
-        """After the tracker took the step's faces: a scan that saw the primary face
-        sets the size its region steps give it."""
-        if look.scan:
+        """After the tracker took the step's faces: a scan (or a far search's tile)
+        that saw the primary face sets the size its region steps give it."""
+        if look.scan or look.tile is not None:
             seen = primary is not None and primary.visible
             self._size = (primary.box.width, primary.box.height) if primary and seen else None
 
 
 def find_faces(detector: RegionDetector, image_bgr: np.ndarray, look: Look) -> list[Face]:
-    """The faces of one step: the whole frame's on a scan, else those inside the
-    region, best first."""
+    """The faces of one step: the whole frame's on a scan (with those of its `also`
+    region in place of the ones they overlap), else those inside the region, best
+    first."""
     if look.region is None:
-        return detector.detect(image_bgr)
+        faces = detector.detect(image_bgr)
+        if look.also is None:
+            return faces
+        near = [f for f in detector.detect_region(image_bgr, look.also)
+                if inside(f.box, look.also)]
+        rest = [f for f in faces if all(f.box.iou(n.box) < OVERLAP_IOU for n in near)]
+        return sorted(near + rest, key=lambda f: -f.score)
     region = look.region
+    if look.tile is not None:
+        assert isinstance(detector, FarDetector)
+        return [f for f in detector.detect_region(image_bgr, region, look.tile)
+                if inside(f.box, region)]
     faces = [f for f in detector.detect_region(image_bgr, region) if inside(f.box, region)]
     if look.size is None or not faces:
         return faces

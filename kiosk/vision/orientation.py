@@ -74,6 +74,13 @@ def turn_needed(angle: float) -> int:
     return round(((UPRIGHT_DEG - angle) % 360.0) / 90.0) % 4 * 90
 
 
+def turn_words(turn: int) -> str:
+    """How the camera's picture lies, for the clockwise `turn` that makes it upright."""
+    return {90: "on their side, turned a quarter turn counter-clockwise",
+            180: "upside down",
+            270: "on their side, turned a quarter turn clockwise"}.get(turn, "turned")
+
+
 class OrientationHint:
     """Watches face angles and says once when faces are not upright (module docstring)."""
 
@@ -100,10 +107,12 @@ class OrientationHint:
         if turn == 0:
             return None
         self.told = turn
-        log.warning("the faces the camera shows are turned about %.0f degrees (median of the "
-                    "last %d): the emotion models read faces upright only. If the camera is "
-                    "mounted sideways or upside down, add %d to [camera] rotate (degrees "
-                    "clockwise, modulo 360)", -off if off < 0 else off, len(offsets), turn)
+        log.warning("the faces the camera shows are not upright: %s (their landmarks lean "
+                    "%.0f degrees %s, the median of the last %d; sideways faces' landmarks "
+                    "read short of 90): the emotion models read faces upright only. If the "
+                    "camera is mounted that way, add %d to [camera] rotate (degrees "
+                    "clockwise, modulo 360)", turn_words(turn), abs(off),
+                    "counter-clockwise" if off < 0 else "clockwise", len(offsets), turn)
         return turn
 
 

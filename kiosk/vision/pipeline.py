@@ -6,7 +6,9 @@ worker calls `process()` on its thread, one frame at a time. Only the primary
 visitor's face is classified. With a detector that can search a region
 (`FaceDetector`), the whole frame is searched every `[vision] scan_every` steps and
 in between only around the primary face, and scan steps do not classify
-(`kiosk.vision.focus`). The optional Rekognition
+(`kiosk.vision.focus`); once nobody has been followed for a while, parts of the frame
+are searched at a higher scale for a visitor too far for the whole-frame search
+(`kiosk.vision.far`). The optional Rekognition
 fallback never blocks `process()`: the face crop is encoded on the calling thread,
 the call runs through `submit` (by default a one-thread executor named
 "kiosk-rekognition" that the pipeline owns; `close()` stops it), and its answer is
@@ -65,7 +67,8 @@ from kiosk.vision.appearance import (
 )
 from kiosk.vision.errors import VisionError
 from kiosk.vision.face_identity import Describer, Look, judge
-from kiosk.vision.focus import FocusSchedule, RegionDetector, find_faces
+from kiosk.vision.far import FarSearch
+from kiosk.vision.focus import FarDetector, FocusSchedule, RegionDetector, find_faces
 from kiosk.vision.light import LightMonitor
 from kiosk.vision.orientation import OrientationHint, UpsideDownProbe
 from kiosk.vision.quality import FaceQuality, QualityGate
@@ -243,7 +246,10 @@ class VisionPipeline:
         # face descriptors where the looks cannot decide (`kiosk.vision.face_identity`)
         self._identity = identity if self.settings.switch_similarity > 0 else None
         self._regions = detector if isinstance(detector, RegionDetector) else None
-        self._focus = FocusSchedule(self.settings.scan_every if self._regions else 1)
+        far = None  # the far search needs the real detector's figures (`FarDetector`)
+        if isinstance(detector, FarDetector):
+            far = FarSearch(self.settings.min_face_px, detector.smallest_face_px)
+        self._focus = FocusSchedule(self.settings.scan_every if self._regions else 1, far=far)
         self._orientation = OrientationHint()
         self._upside_down = UpsideDownProbe()  # a camera mounted upside down
         self._quality = QualityGate(self.settings.min_face_px, self.settings.min_sharpness)
@@ -318,7 +324,7 @@ class VisionPipeline:
         self._new_person = False
         self._fresh_reading = False
         self._gap = None
-        look = self._focus.plan(self._tracker.primary)
+        look = self._focus.plan(self._tracker.primary, (frame.width, frame.height))
         if self._regions is None:
             faces = tuple(self._detector.detect(frame.image))
         else:

@@ -16,7 +16,7 @@ import logging
 
 from PySide6.QtCore import QObject, Signal
 
-from kiosk.camera import CameraState, Capture
+from kiosk.camera import CameraState, CameraTrouble, Capture
 from kiosk.domain import Frame
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,11 @@ class CameraBridge(QObject):
         """The capture's current reason (memory read: it follows a loss whose reason
         changed, which `state_changed` does not repeat)."""
         return self.capture.message
+
+    @property
+    def trouble(self) -> CameraTrouble | None:
+        """`Capture.trouble`: why it is STALLED or LOST, as a code (None otherwise)."""
+        return self.capture.trouble
 
     def trouble_s(self) -> float | None:
         """`Capture.trouble_s`: seconds STALLED or LOST, None while it gives frames."""

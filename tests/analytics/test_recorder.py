@@ -243,3 +243,29 @@ def test_no_camera_on_purpose_reports_no_camera_time(tmp_path: Path) -> None:
     assert bucket.camera_s == {} and bucket.camera_live_pct is None
     assert METRICS["CameraLive"][1](bucket) is None
 
+
+
+def test_the_camera_reason_reaches_the_closed_bucket_and_its_fleet_datum(tmp_path: Path) -> None:
+    """The reason (a `CameraTrouble` code) goes with the bucket to the fleet listener: the
+    newest of the bucket, and none for a bucket the camera was LIVE throughout."""
+    from kiosk.camera.trouble import CameraTrouble
+    from kiosk.fleet.metrics import bucket_datums
+
+    rec, store, clock = make(tmp_path)
+    got: list[BucketStats] = []
+    rec.add_bucket_listener(lambda bucket, _mix: got.append(bucket))
+    rec.camera_state("LIVE")
+    clock.now += 100
+    rec.camera_state("STALLED", CameraTrouble.FROZEN)
+    clock.now += 50
+    rec.camera_state("LOST", CameraTrouble.DEVICE_GONE)
+    clock.now = T0 + 300 + 120  # still lost in the next bucket
+    rec.camera_state("LIVE")
+    clock.now = T0 + 900  # a bucket LIVE throughout
+    rec.write_pending()
+    assert [b.camera_trouble for b in got] == [CameraTrouble.DEVICE_GONE,
+                                               CameraTrouble.DEVICE_GONE, None]
+    by_name = {d["MetricName"]: d["Value"] for d in bucket_datums(got[0], "s", "k", "lean")}
+    assert by_name["CameraTrouble"] == 1.0
+    assert "CameraTrouble" not in {d["MetricName"] for d in bucket_datums(got[2], "s", "k")}
+    store.close()

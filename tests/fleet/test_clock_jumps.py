@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
 from kiosk.events.queue import EventQueue
 from kiosk.fleet.publisher import FleetPublisher, MetricsUploader
+from tests.fleet.stubbed import cloudwatch, drain
 from tests.fleet.test_publisher import NS, bucket
 
 DAY = 86400.0
@@ -42,22 +42,19 @@ def test_a_jump_forward_expires_no_fresh_row(queue: EventQueue, days: int,
     """2 buckets queued 3 and 2 minutes ago, then the clock steps forward: a 503 keeps
     them (before, `_send` expired them; and past `max_event_age_s`, 30 days, a
     transient failure dead-lettered them as EventTooOld), the next call sends them."""
-    client = boto3.client("cloudwatch", region_name="us-east-1")
+    client = cloudwatch()
     pub = _publisher(queue, client)
     real = time.time
     pub.on_bucket(bucket(real() - 180))
     pub.on_bucket(bucket(real() - 120))
     monkeypatch.setattr(time, "time", lambda: real() + days * DAY)
-    with Stubber(client) as stub:
+
+    def busy_then_taken(stub: Stubber) -> None:
         stub.add_client_error("put_metric_data", "ServiceUnavailable", "busy",
                               http_status_code=503)
         stub.add_response("put_metric_data", {}, {"Namespace": NS, "MetricData": ANY})
-        pub.start()
-        try:
-            assert any(pub.uploader.flush(10.0) for _ in range(3))
-        finally:
-            pub.stop()
-        stub.assert_no_pending_responses()
+
+    drain(pub, client, busy_then_taken, tries=3)
     status = EventQueue(queue.path).status()
     assert (status["dead"], status["pending"], status["sent_total"]) == (0, 0, 2)
     held = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING
@@ -70,24 +67,21 @@ def test_cloudwatch_refusing_one_row_keeps_the_others(queue: EventQueue) -> None
     by a clock that was behind, which the kiosk cannot tell is old): the batch is sent
     again row by row, so only that row is dead-lettered, with CloudWatch's code (before,
     all 3 were)."""
-    client = boto3.client("cloudwatch", region_name="us-east-1")
+    client = cloudwatch()
     pub = _publisher(queue, client)
     for age in (600, 400, 200):
         pub.on_bucket(bucket(time.time() - age))
     refused = ("The parameter MetricData.member.1.Timestamp must specify a time within "
                "the past two weeks.")
-    with Stubber(client) as stub:
+
+    def refuse_one_row(stub: Stubber) -> None:
         for _ in range(2):  # the batch of 3, then its first row alone
             stub.add_client_error("put_metric_data", "InvalidParameterValue", refused,
                                   http_status_code=400)
         for _ in range(2):
             stub.add_response("put_metric_data", {}, {"Namespace": NS, "MetricData": ANY})
-        pub.start()
-        try:
-            assert pub.uploader.flush(10.0)
-        finally:
-            pub.stop()
-        stub.assert_no_pending_responses()
+
+    drain(pub, client, refuse_one_row)
     status = EventQueue(queue.path).status()
     assert (status["dead"], status["pending"], status["sent_total"]) == (1, 0, 2)
     assert status["dead_by_error"] == {"InvalidParameterValue": 1}

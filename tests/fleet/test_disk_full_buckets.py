@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -57,7 +57,8 @@ def full_queue(tmp_path: Path) -> EventQueue:
 
 
 def publisher(queue: EventQueue) -> FleetPublisher:
-    up = MetricsUploader(queue, "Kiosk/Test", client=object())
+    # the store's zone, as `from_settings` gives it: log lines name bucket times in it
+    up = MetricsUploader(queue, "Kiosk/Test", client=object(), zone=ZoneInfo("Asia/Seoul"))
     return FleetPublisher(queue, up, site="s", kiosk_id="k1", profile="lean")
 
 
@@ -85,8 +86,10 @@ def test_a_bucket_the_full_disk_refused_is_queued_when_there_is_room(
         pub.on_bucket(bucket(1))
         failed = [r.getMessage() for r in caplog.records
                   if r.getMessage().startswith("fleet metrics of the bucket at ")]
-        local = datetime.fromtimestamp(T0).astimezone().isoformat(timespec="seconds")
-        assert failed[0].startswith(f"fleet metrics of the bucket at {local} not queued; ")
+        # 08:00 UTC is 17:00 in the store's zone, whatever the machine's (before: the
+        # machine's zone, unnamed, an hour `fleet status` never showed)
+        assert failed[0].startswith("fleet metrics of the bucket at 2027-01-15T17:00:00+09:00 "
+                                    "(Asia/Seoul) not queued; ")
         assert "the metric buckets already in the metrics queue are kept" in failed[0]
         assert "likes" not in failed[0] and f"{T0:.0f}" not in failed[0]
         assert ("kept in memory, sent from there and queued once the metrics queue takes "

@@ -17,11 +17,12 @@ import pytest
 from botocore.stub import Stubber
 
 from kiosk.analytics import BucketStats
+from kiosk.camera.trouble import CameraTrouble
 from kiosk.config import AwsSettings, load_settings
 from kiosk.events.queue import EventQueue
 from kiosk.fleet.metrics import LEAN, METRICS, bucket_datums
 from kiosk.fleet.publisher import FleetPublisher, MetricsUploader
-from tests.fleet.stubbed import publish_once
+from tests.fleet.stubbed import cloudwatch, publish_once
 
 NS = "Kiosk/Test"
 
@@ -29,7 +30,8 @@ NS = "Kiosk/Test"
 def bucket(start: float, visits: int = 2) -> BucketStats:
     b = BucketStats(start, 300, pages=3, likes=1, camera_s={"LIVE": 240.0, "STALLED": 60.0},
                     fps_mean=15.0, vision_p95_ms=42.0, queue_depth=4, queue_delta=2,
-                    dead_letters=0, disk_free_mb=5000.0, restarts=1)
+                    dead_letters=0, disk_free_mb=5000.0, restarts=1,
+                    camera_trouble=CameraTrouble.NO_FRAMES)
     for _ in range(visits):
         b.add_visit(6.0, 4.0)
     return b
@@ -50,7 +52,8 @@ def test_datums_default_and_lean() -> None:
                                    {"Name": "KioskId", "Value": "k1"}] for d in default)
     assert all(d["Timestamp"] == b.start for d in default)
     lean = bucket_datums(b, "store-1", "k1", "lean")
-    assert tuple(d["MetricName"] for d in lean) == LEAN and len(LEAN) == 7
+    assert tuple(d["MetricName"] for d in lean) == LEAN and len(LEAN) == 8
+    assert by_name["CameraTrouble"]["Value"] == 2.0  # NO_FRAMES, the camera's reason
     # a gauge without samples is left out, not sent as 0
     assert "PreviewFps" not in {d["MetricName"] for d in
                                 bucket_datums(BucketStats(0.0, 300), "s", "k")}
@@ -61,10 +64,6 @@ def queue(tmp_path: Path) -> Iterator[EventQueue]:
     q = EventQueue(tmp_path / "metrics.sqlite3", synchronous="NORMAL")
     yield q
     q.close()
-
-
-def cloudwatch() -> Any:
-    return boto3.client("cloudwatch", region_name="us-east-1")
 
 
 def publisher(queue: EventQueue, client: Any, **kwargs: Any) -> FleetPublisher:

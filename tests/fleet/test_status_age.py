@@ -20,12 +20,12 @@ from botocore.stub import Stubber
 from kiosk.admin.fleet_cmds import cmd_status
 from kiosk.config import Settings
 from kiosk.fleet.status import COLUMNS, KioskLine, fleet_status
+from kiosk.fleet.status import RECENT as RECENT_SERIES
 from tests.fleet.cloudwatch_model import Raw, query, stub_call
 
 NOW = 1_800_000_000.0  # a whole 5 minutes
 DAY = 86400.0
-RECENT = [("Heartbeat", "Maximum"), ("CameraLive", "Average"), ("UploadsFailing", "Maximum"),
-          ("DiskFreeMB", "Minimum")]
+RECENT = list(RECENT_SERIES.values())
 
 
 def stub_status(stub: Stubber, raw: Raw, now: float, today: float) -> None:
@@ -86,7 +86,8 @@ def test_live_and_dead_kiosks_differ() -> None:
     assert (live.heartbeat_age_s, dead.heartbeat_age_s) == (30.0, 270.0)
     assert live.problems == () and "mall/k1 [ok]: heartbeat 30 s ago" in live.text()
     assert [p.kind for p in dead.problems] == ["no_heartbeat"]  # two buckets missed
-    assert "mall/k2 [no heartbeat since 07:56]: heartbeat 4 min ago" in dead.text()
+    assert ("mall/k2 [no heartbeat since 07:56 (crashed, or lost power or network)]: "
+            "heartbeat 4 min ago") in dead.text()
 
 
 def test_one_heartbeat_uses_the_settings_bucket() -> None:
@@ -109,7 +110,7 @@ def test_a_kiosk_silent_for_hours_gets_its_age_from_the_day() -> None:
     # nothing in the last 3 hours: the 5-minute points of the last 24 hours
     (line,) = status({("mall", "k1", "Heartbeat"): beats(NOW - 5 * 3600 - 300, 300.0)}, NOW)
     assert line.heartbeat_age_s == 5 * 3600
-    assert line.problem_text() == "no heartbeat since 03:00"
+    assert line.problem_text() == "no heartbeat since 03:00 (crashed, or lost power or network)"
 
 
 def test_problems_say_what_and_since_when() -> None:
@@ -170,6 +171,7 @@ def test_json_has_the_problems(capsys: pytest.CaptureFixture[str],
         60.0, 1.0, 500.0)
     assert kiosk["problems"] == [{"kind": "disk_low", "since": None, "since_before": False,
                                   "since_local": None, "free_mb": 500.0,
+                                  "reason_code": None, "reason": "",
                                   "text": "disk low: 500 MB free"}]
 
 

@@ -72,6 +72,28 @@ def test_purge_older_than_returns_and_removes_only_old_rows(
     assert register.purge_older_than(30) == []  # idempotent
 
 
+def test_an_enrolment_dated_in_the_future_is_purged_with_a_warning(
+    register: IdentityRegister, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    # the clock ran a year ahead when "ahead" enrolled; NTP then set it right. By its
+    # date it would stay a year past the retention: its age cannot be known.
+    clock.advance_days(365)
+    register.add("ahead", face_id())
+    clock.advance_days(-365)
+    register.add("now", face_id())
+    clock.advance_days(0.5)  # within the tolerance: a small correction is not a jump
+    register.add("slightly-ahead", face_id())
+    clock.advance_days(-0.5)
+    assert register.count_expired(30) == 1
+    with caplog.at_level("WARNING", logger="kiosk.identity.register"):
+        purged = register.purge_older_than(30)
+    assert [r.user_id for r in purged] == ["ahead"]
+    assert sorted(e.user_id for e in register.enrolments()) == ["now", "slightly-ahead"]
+    assert [p.reason for p in register.pending()] == ["retention"]
+    assert "in the future" in caplog.text and "365 days" in caplog.text
+    assert register.purge_older_than(30) == [] and register.count_expired(30) == 0
+
+
 def test_a_touch_does_not_extend_retention(register: IdentityRegister, clock: Clock) -> None:
     register.add("u1", face_id())
     clock.advance_days(29)

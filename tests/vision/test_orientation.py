@@ -42,15 +42,19 @@ def test_an_upright_face_points_down() -> None:
         0, 270, 90, 180)
 
 
-@pytest.mark.parametrize(("angle", "turn"), [(165.0, 270), (18.0, 90)])
+@pytest.mark.parametrize(("angle", "turn", "how"), [
+    (165.0, 270, "a quarter turn clockwise"), (18.0, 90, "a quarter turn counter-clockwise")])
 def test_sideways_faces_are_told_once_with_the_turn(
-        angle: float, turn: int, caplog: pytest.LogCaptureFixture) -> None:
+        angle: float, turn: int, how: str, caplog: pytest.LogCaptureFixture) -> None:
     hint = OrientationHint()
     with caplog.at_level(logging.WARNING, logger="kiosk.vision.orientation"):
         told = [hint.observe([face_pointing(angle + (i % 3) * 5)]) for i in range(3 * MIN_FACES)]
     assert [t for t in told if t is not None] == [turn]
     lines = [r.getMessage() for r in caplog.records]
     assert len(lines) == 1 and f"add {turn} to [camera] rotate" in lines[0]
+    # the picture's quarter turn in words, not the landmarks' short median ("about 65
+    # degrees" for a camera turned 90, tester round 22)
+    assert how in lines[0] and "not upright" in lines[0]
 
 
 def test_upright_faces_and_a_few_odd_ones_say_nothing(caplog: pytest.LogCaptureFixture) -> None:
