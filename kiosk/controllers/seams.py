@@ -85,6 +85,11 @@ class VisitView(Protocol):
         """True: the page on screen is being replaced (Next, a new mood, the toggle, the
         picker, a new visitor): its Like buttons take no taps, visibly, until the next
         `show_page`. False: no new page came, the one on screen takes likes again."""
+    def set_page_held(self, held: bool) -> None:
+        """True: a newcomer waits for the answer to the visitor's like (the newcomer
+        hold, `kiosk.controllers.visit.NEWCOMER_WAIT_S`): Next and the Emotion / For you
+        toggle take no taps, visibly (dimmed, as the page's Like buttons are then), until
+        the newcomer's visit begins or the visit goes on (False)."""
     def clear_page(self) -> None:
         """The controller has no page for this visitor (a new visit, or the page asked
         for could not be made for the mood or mode on screen): placeholder cards, and

@@ -81,12 +81,14 @@ Flow:
   saved, or less than `LIKED_SEEN_S` after its "Liked" came (`LIKE_NOTICE_SEEN_S` after
   "not saved"), begins their visit once that answer has been on screen that long
   (waiting at most `NEWCOMER_WAIT_S` for it): the finger that tapped gets its answer
-  on the card it tapped. Meanwhile the page takes no likes and asks for no page, the
-  newcomer's face feeds no mood to it, a mood picked ends the wait at once (it is the
-  newcomer's), and a newcomer gone again before their visit began leaves the visit as
-  it was (nobody in view). (Before, a Like tapped 50 ms before a newcomer stepped in was
-  saved for the departed visit, but the page cleared under the finger at once and no
-  card ever said "Liked"; issue 15.)
+  on the card it tapped. Meanwhile the page takes no likes and asks for no page (its
+  Like buttons, Next and the toggle are dimmed and take no taps: before, round 22's
+  D3/D4, the toggle changed under a tap with no page to match and Next did nothing
+  visible), the newcomer's face feeds no mood to it, a mood picked ends the wait at
+  once (it is the newcomer's), and a newcomer gone again before their visit began
+  leaves the visit as it was (nobody in view). (Before, a Like tapped 50 ms before a
+  newcomer stepped in was saved for the departed visit, but the page cleared under the
+  finger at once and no card ever said "Liked"; issue 15.)
 * only the visitor's (primary) face counts as someone in view: a bystander in the
   background keeps neither the visit nor its dwell going;
 * every `CHECK_S` (2 s) the back end checks the catalog folder (`check_catalog`, one
@@ -266,6 +268,7 @@ class VisitController(QObject):
         # a newcomer's visit held for such an answer: (their vision visit, why, what to do
         # once it began), and when they came
         self._held_switch: tuple[str, str, Callable[[], None] | None] | None = None
+        self._ready_shown = False  # "For you" open on the toggle, as last told
         self._switch_held_at = 0.0
         self._held_result: VisionResult | None = None  # the held newcomer's last result
         self._request = 0
@@ -587,6 +590,7 @@ class VisitController(QObject):
         self._switch_held_at = self._clock()
         self._vision_visit = vision_visit
         self._leave_page()
+        self.view.set_page_held(True)  # Next and the toggle too: a tap may be theirs
         self._request += 1  # a page on its way is not drawn (`_on_page`: superseded)
         self._again = False
         if self._likes_saving:
@@ -637,6 +641,8 @@ class VisitController(QObject):
     def _drop_held_switch(self, keep_page: bool = False) -> None:
         """No newcomer waits any more: their visit begins, or the visit ends, or they
         left before it began (`keep_page`: the page stays, and takes likes again)."""
+        if self._held_switch is not None:
+            self.view.set_page_held(False)
         self._held_switch = None
         self._held_result = None
         self.switch_timer.stop()
@@ -739,8 +745,14 @@ class VisitController(QObject):
 
     @Slot()
     def on_next(self) -> None:
-        """The next page; with no mood to answer yet, the mood picker (never nothing)."""
+        """The next page; with no mood to answer yet, the mood picker (never nothing).
+        Not while a newcomer waits for the visitor's like's answer: Next is dimmed then
+        (`VisitView.set_page_held`), and their own page comes with their visit."""
         self._tap()
+        if self._held_switch is not None:
+            log.info("Next while a newcomer waits for a like's answer: not taken (their "
+                     "page comes when their visit begins)")
+            return
         if self.visit_id is not None and self.emotion is not None:
             if self._in_flight is not None:
                 log.debug("Next while a page loads: the page on its way answers it")
@@ -753,8 +765,16 @@ class VisitController(QObject):
 
     @Slot(str)
     def on_mode(self, mode: str) -> None:
-        """`mode`: a `RecommendMode` value (the toggle sends "emotion"/"personalized")."""
+        """`mode`: a `RecommendMode` value (the toggle sends "emotion"/"personalized").
+        Not while a newcomer waits for the visitor's like's answer: the toggle is dimmed
+        then (`VisitView.set_page_held`), and one that changed anyway is set back."""
         self._tap()
+        if self._held_switch is not None:
+            log.info("toggle (%s) while a newcomer waits for a like's answer: not taken",
+                     mode)
+            if self.page is not None:
+                self._show_mode(self._shown_mode(self.page.mode), self._ready_shown)
+            return
         try:
             self.mode = RecommendMode(mode)
         except ValueError:
@@ -878,7 +898,7 @@ class VisitController(QObject):
         # The next visitor starts from the configured mode, with "For you" locked
         # until their own likes open it (a lock they can see, not a dead toggle).
         self.mode = RecommendMode(self.settings.recommend.mode)
-        self.view.set_mode(self._shown_mode(RecommendMode.EMOTION), False)
+        self._show_mode(self._shown_mode(RecommendMode.EMOTION), False)
         # A notice for the visitor ("Your like could not be saved…") is theirs: the
         # next person, or the attract screen, does not see it.
         self.view.clear_visitor_notice()
@@ -1064,7 +1084,7 @@ class VisitController(QObject):
         for item_id in result.page.item_ids:
             if item_id in self._liked_saved:  # liked earlier this visit: say so
                 self.view.show_like_confirmed(item_id)
-        self.view.set_mode(self._shown_mode(result.page.mode), result.personalization_ready)
+        self._show_mode(self._shown_mode(result.page.mode), result.personalization_ready)
         if self.identity is not None:
             self.identity.page_shown(self.manual)
         if self._emotion_changed_at is not None:
@@ -1110,7 +1130,7 @@ class VisitController(QObject):
 
     def _on_liked(self, result: LikeResult) -> None:
         if self.page is not None:
-            self.view.set_mode(self._shown_mode(self.page.mode), result.personalization_ready)
+            self._show_mode(self._shown_mode(self.page.mode), result.personalization_ready)
 
     def _on_like_failed(self, visit_id: str, item_id: str, exc: BaseException) -> None:
         """The like was not saved: its visitor is told ("try again", or "Likes can't be
@@ -1213,6 +1233,10 @@ class VisitController(QObject):
 
     def _on_attract_failed(self, exc: BaseException) -> None:
         self._attract_fetching = False  # the worker logged it; the next attract asks again
+
+    def _show_mode(self, mode: RecommendMode, personalization_ready: bool) -> None:
+        self._ready_shown = personalization_ready  # what the toggle was last told
+        self.view.set_mode(mode, personalization_ready)
 
     def _shown_mode(self, page_mode: str) -> RecommendMode:
         """The toggle's segment: the mode asked for, or in AUTO what the page is."""
