@@ -56,6 +56,7 @@ import logging
 import sqlite3
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -161,12 +162,16 @@ class EventQueue(RecordingMixin, UploadSideMixin, UploadLeaseMixin, UploaderStat
             dead_by_error = self.dead_summary()
             used = self.used_bytes()
             version = schema.version(self._conn())
+            spooled = Counter(r.kind.value for r in self._spool.waiting_records(self._conn()))
         except sqlite3.DatabaseError as exc:
             raise self._translate(exc) from exc
         return {
             "path": str(self.path),
             "pending": counts.pending_total,
             "pending_by_kind": dict(counts.pending),
+            # kept in the spool while a lock kept them out; queued at the next write
+            "spooled": sum(spooled.values()),
+            "spooled_by_kind": dict(spooled),
             "dead": counts.dead,
             "dead_by_error": dead_by_error,
             "sent_total": counts.sent_total,

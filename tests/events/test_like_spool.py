@@ -261,8 +261,13 @@ def test_an_export_of_the_pending_records_lists_the_spooled_like_once(
     with EventQueue(locked.db, upgrade=False) as reader:
         assert [(r["state"], r["recordId"], r["entry"]["eventId"]) for r in pending(reader)] \
             == [("spooled", like.event_id, like.event_id)]
+        # `kiosk-admin events status` counts it too (before: only the export showed it)
+        status = reader.status()
+        assert (status["spooled"], status["spooled_by_kind"]) == (1, {"event": 1})
     locked.release()
     assert locked.queue.ingest_spool() == 1
     with EventQueue(locked.db, upgrade=False) as reader:
         assert [(r["state"], r["recordId"]) for r in pending(reader)] == [
             ("pending", like.event_id)]
+        status = reader.status()
+        assert (status["spooled"], status["pending_by_kind"]["event"]) == (0, 1)
