@@ -13,6 +13,8 @@ against the timeline (see `kiosk.vision.video_eval`); `--step-ms MS [--jitter S]
 [--seed N]` replays it as a loaded machine would (`kiosk.vision.loaded_loop`). Its
 frames are turned as the kiosk's camera frames are: `[camera] rotate` of the settings,
 or `--rotate DEG` (a video recorded from a camera mounted sideways or upside down).
+Its JSON ends with `camera_turn` (the turn the orientation watch told `[camera] rotate`
+lacks, null when it told none) and `camera_turn_at_s` (the video time it told it at).
 
 `eval` reads an `image,emotion` CSV (FER labels: angry, disgust, fear, happy, sad,
 surprise, neutral; paths relative to the CSV) and prints detection rate, accuracy,
@@ -138,6 +140,10 @@ def _eval_video(args: argparse.Namespace) -> int:
         try:
             rotate = args.settings.camera.rotate if args.rotate is None else args.rotate
             result = evaluate_video(args.video, timeline, pipeline, load, rotate)
+            # what the orientation watch told (`kiosk.vision.orientation`): the turn
+            # `rotate` lacks and the video time it was told at, None for upright
+            result["camera_turn"] = pipeline.camera_turn
+            result["camera_turn_at_s"] = pipeline.camera_turn_at_s
         finally:
             pipeline.close()
     except (VisionError, ValueError) as exc:

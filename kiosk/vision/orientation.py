@@ -1,4 +1,4 @@
-"""Does the camera show faces upright? A hint for `[camera] rotate`, from the landmarks.
+"""Does the camera show faces upright? A hint for `[camera] rotate`, from the detector.
 
 A camera mounted sideways gives sideways faces: the detector still finds them, but the
 emotion models misread them (round 20 black box: every face SURPRISED, a visitor split
@@ -11,28 +11,29 @@ down, the detector finds few faces and their landmarks point either way (40 shar
 faces in 640x480 frames turned 180 degrees: 17 found, angles from -102 to 162), so the
 landmarks cannot tell that case.
 
-`UpsideDownProbe` tells it by asking the detector: every `PROBE_S` (4 s of frame
-time) on a whole-frame step, it also detects the frame turned 180 degrees and
-compares the best face scores; a difference of at most `SCORE_MARGIN` (0.005) is a
-tie and no vote. On 100 shared faces drawn as `kiosk.tools.face_video` draws them
-(640x480), the turned frame won 0 of 100 upright frames and 97 of 100 upside-down
-ones (3 ties; on 60 faces on a flat frame, 29 upside-down ones had no face found at
-all unturned). Once `MIN_VOTES` (5) votes are in and at least `UPSIDE_SHARE` (0.8)
-of the last `VOTES_KEPT` (10) favour the turned frame, one WARNING names
-`[camera] rotate = 180`. A vote for the turned frame also needs its best face
-upright by the landmarks: a camera turned 90 degrees counter-clockwise gave faces that
-scored higher turned 180 (still sideways, the other way) in 4 of 5 probes, and was
-told "upside down" before this check. A probe costs one
-whole-frame detection (about 10 ms on one core) every 4 s while it matters (at 15 fps
-about 1.7 % of the steps: the step's p95 is not the probe's); after
-`SETTLED_VOTES` (20) votes for upright it probes once a minute. The sideways hint
-waits until the probe's first votes rule upside down out (`rules_out`): upside
-down, the landmarks' median can look sideways.
-
-`OrientationHint` keeps the angles of the last `WINDOW` faces; once it has `MIN_FACES`
-and their median is more than `OFF_DEG` from upright, it logs one WARNING for the run
-naming the turn that would make them upright. Pure arithmetic on the detector's output:
-no cost to speak of, on the inference thread.
+So the kiosk asks the detector (`TurnProbe`): every `PROBE_S` (4 s of frame time) on a
+whole-frame step, it also detects the frame turned by one of 90, 180, 270 degrees and
+compares the best face scores; a difference of at most `SCORE_MARGIN` (0.005) is a tie
+and no vote. Landmarks alone were not enough sideways either (tester round 23: a face
+video turned 90 degrees clockwise gave landmarks 26-45 degrees off upright, under the
+60 the landmark hint needed: no warning in 90 s; turned the other way 52-89; another
+video 66 / -62: little margin either way). On 60 shared faces drawn as
+`kiosk.tools.face_video` draws them (640x480), each turned 0/90/180/270, the turn that
+makes them upright won 51, 57 and 50 of 60 (cameras turned 90, 180, 270), a wrong turn at most
+7 of 60, and no turn won on any upright frame. A vote for a turn also needs the turned
+frame's best face upright by the landmarks: a camera turned 90 degrees
+counter-clockwise gave faces that scored higher turned 180 (still sideways, the other
+way) in 4 of 5 probes. Which turn a probe tries (`TurnProbe.next_turn`): one whose
+votes so far are at least half wins (to confirm it), else the turn the landmarks lean
+to (`OrientationHint`: the median of the last `WINDOW` faces' angles more than
+`LEAN_DEG` (20) off upright, the way they lean) while it has no vote, else the three
+in turn. Once one turn has `MIN_VOTES` (5) votes and at least `TURN_SHARE` (0.8) of
+its last `VOTES_KEPT` (10) favour the turned frame, one WARNING names it ("add N to
+[camera] rotate"); `LEANED_VOTES` (3) do when the landmarks' median leans to the same
+turn by more than `OFF_DEG` (60, the old landmark hint's own threshold). A probe costs one whole-frame detection (about 10 ms on one core)
+every 4 s while it matters (at 15 fps about 1.7 % of the steps: the step's p95 is not
+the probe's); after `SETTLED_VOTES` (20) votes for the plain frame and none for a turn
+it probes once a minute.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ log = logging.getLogger(__name__)
 WINDOW = 30
 MIN_FACES = 15
 OFF_DEG = 60.0
+LEAN_DEG = 20.0
 UPRIGHT_DEG = 90.0
 
 
@@ -82,45 +84,53 @@ def turn_words(turn: int) -> str:
 
 
 class OrientationHint:
-    """Watches face angles and says once when faces are not upright (module docstring)."""
+    """Keeps the angles of the last `WINDOW` faces and says which way they lean: a
+    hint for `TurnProbe`'s order, never a WARNING of its own (module docstring)."""
 
     def __init__(self) -> None:
         self._angles: deque[float] = deque(maxlen=WINDOW)
-        self.told: int | None = None  # the turn logged, once per run
 
-    def observe(self, faces: Iterable[Face], hold: bool = False) -> int | None:
-        """The faces of one step; returns the clockwise turn logged now, else None.
-        `hold`: collect, but say nothing yet (the camera may be upside down, whose
-        landmarks point either way: `UpsideDownProbe.rules_out`)."""
+    def observe(self, faces: Iterable[Face]) -> int | None:
+        """The faces of one step; returns `leaning`."""
         for face in faces:
             angle = face_angle(face)
             if angle is not None:
                 self._angles.append(angle)
-        if hold or self.told is not None or len(self._angles) < MIN_FACES:
+        return self.leaning
+
+    def offset(self) -> float | None:
+        """The median of the last faces' offsets from upright (degrees, (-180, 180],
+        positive: turned clockwise) once `MIN_FACES` were seen, else None."""
+        if len(self._angles) < MIN_FACES:
             return None
-        # the median of the angles' offsets from upright, wrapped to (-180, 180]
         offsets = sorted((a - UPRIGHT_DEG + 180.0) % 360.0 - 180.0 for a in self._angles)
-        off = offsets[len(offsets) // 2]
-        if abs(off) <= OFF_DEG:
+        return offsets[len(offsets) // 2]
+
+    @property
+    def leaning(self) -> int | None:
+        """The clockwise turn (90, 180, 270) that the median `offset` points to when it
+        is more than `LEAN_DEG` from upright, else None: a sideways face's landmarks
+        read short of 90 (26-45 degrees, tester round 23), so the way they lean
+        counts, not the nearest quarter turn."""
+        off = self.offset()
+        if off is None or abs(off) <= LEAN_DEG:
             return None
-        turn = turn_needed(off + UPRIGHT_DEG)
-        if turn == 0:
-            return None
-        self.told = turn
-        log.warning("the faces the camera shows are not upright: %s (their landmarks lean "
-                    "%.0f degrees %s, the median of the last %d; sideways faces' landmarks "
-                    "read short of 90): the emotion models read faces upright only. If the "
-                    "camera is mounted that way, add %d to [camera] rotate (degrees "
-                    "clockwise, modulo 360)", turn_words(turn), abs(off),
-                    "counter-clockwise" if off < 0 else "clockwise", len(offsets), turn)
-        return turn
+        if abs(off) > 135.0:
+            return 180
+        return 270 if off > 0 else 90
+
+    @property
+    def far(self) -> bool:
+        """Whether the median `offset` is more than `OFF_DEG` from upright."""
+        off = self.offset()
+        return off is not None and abs(off) > OFF_DEG
 
 
 PROBE_S = 4.0  # frame time between probes while the camera's way up is not settled
 SETTLED_PROBE_S = 60.0  # between probes once it is (upright, or told)
-MIN_VOTES = 5
-RULED_OUT_VOTES = 3  # votes enough to say a camera is not upside down
-UPSIDE_SHARE = 0.8
+MIN_VOTES = 5  # of one turn
+LEANED_VOTES = 3  # of the turn the landmarks lean to, more than OFF_DEG off
+TURN_SHARE = 0.8
 SETTLED_VOTES = 20
 VOTES_KEPT = 10
 SCORE_MARGIN = 0.005  # a difference of best scores under this is no vote (a tie)
@@ -137,54 +147,82 @@ def best_score(faces: Iterable[Face]) -> float:
     return max((face.score for face in faces), default=0.0)
 
 
-class UpsideDownProbe:
-    """Finds a camera mounted upside down by detecting a frame turned 180 degrees
-    now and then (module docstring). `told` is 180 once the WARNING was logged."""
+TURNS = (90, 180, 270)
+ROTATE_CODES = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180,
+                270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+
+
+class TurnProbe:
+    """Finds a camera mounted sideways or upside down by detecting the frame turned
+    90, 180 or 270 degrees now and then, one turn a probe (module docstring). `told`
+    is the turn once the WARNING was logged, `told_at` the frame time then."""
 
     def __init__(self) -> None:
-        self._votes: deque[bool] = deque(maxlen=VOTES_KEPT)  # True: the turned frame won
-        self._upright = 0  # votes for upright, all told
+        # per turn, True where the frame turned so won (its best face scored higher)
+        self._votes: dict[int, deque[bool]] = {t: deque(maxlen=VOTES_KEPT) for t in TURNS}
+        self._lost = 0  # votes for the plain frame, all told
+        self._cycle = 0  # the next turn to try when no turn stands out
         self._next = 0.0  # frame time of the next probe
+        self.hint = OrientationHint()  # the landmarks' lean: which turn to try first
         self.told: int | None = None
+        self.told_at: float | None = None
 
-    def rules_out(self) -> bool:
-        """Whether the votes so far say the camera is not upside down (at least
-        `RULED_OUT_VOTES`, most of them for the plain frame): the landmark hint for a
-        sideways camera may speak then. Upside down, the landmarks point either way
-        and their median can look sideways (a held-out video turned 180 degrees:
-        "add 270" from a median of 62 degrees)."""
-        votes = len(self._votes)
-        return votes >= RULED_OUT_VOTES and sum(self._votes) < votes / 2
+    def observe(self, faces: Iterable[Face]) -> None:
+        """Every step's faces (their landmarks: `OrientationHint`)."""
+        self.hint.observe(faces)
 
     def due(self, ts: float) -> bool:
         """Whether the whole-frame step at `ts` (frame time, s) should probe."""
         return ts >= self._next
 
+    def _share(self, turn: int) -> float:
+        votes = self._votes[turn]
+        return sum(votes) / len(votes) if votes else 0.0
+
+    def _settled(self) -> bool:
+        return self.told is not None or (
+            self._lost >= SETTLED_VOTES and not any(any(v) for v in self._votes.values()))
+
+    def next_turn(self) -> int:
+        """The turn the next probe tries: one whose turned frames won at least half
+        its votes (the best such), else the landmarks' lean while that turn has no
+        vote yet, else the next of 90, 180, 270 in turn."""
+        winning = [t for t in TURNS if self._share(t) >= 0.5]
+        if winning:
+            return max(winning, key=lambda t: (self._share(t), len(self._votes[t])))
+        lean = self.hint.leaning
+        if lean is not None and not self._votes[lean]:
+            return lean
+        return TURNS[self._cycle % len(TURNS)]
+
     def probe(self, ts: float, image: np.ndarray, faces: Sequence[Face],
               detect: Callable[[np.ndarray], Sequence[Face]]) -> int | None:
         """`faces`: the whole frame's at `ts`; `detect` the same detector's whole-frame
-        call. Returns 180 when the WARNING is logged now, else None."""
-        settled = self.told is not None or self._upright >= SETTLED_VOTES
-        self._next = ts + (SETTLED_PROBE_S if settled else PROBE_S)
+        call. Returns the turn when the WARNING is logged now, else None."""
+        self._next = ts + (SETTLED_PROBE_S if self._settled() else PROBE_S)
+        turn = self.next_turn()
+        if turn == TURNS[self._cycle % len(TURNS)]:
+            self._cycle += 1
         plain = best_score(faces)
-        turned_faces = detect(cv2.rotate(image, cv2.ROTATE_180))
+        turned_faces = detect(cv2.rotate(image, ROTATE_CODES[turn]))
         turned = best_score(turned_faces)
         if abs(turned - plain) <= SCORE_MARGIN:
             return None  # a tie (nobody in view, or both saturated): no vote
-        # the turned frame wins with an upright face only: a sideways camera's faces,
-        # turned, are sideways the other way, and sometimes score higher so
+        # the turned frame wins with an upright face only: a sideways camera's faces
+        # turned 180 are sideways the other way, and sometimes score higher so
         won = turned > plain and upright(max(turned_faces, key=lambda f: f.score))
-        self._votes.append(won)
-        self._upright += not won
-        if self.told is not None or len(self._votes) < MIN_VOTES:
+        votes = self._votes[turn]
+        votes.append(won)
+        self._lost += not won
+        # fewer votes do where the landmarks lean far the same way (a second signal)
+        enough = LEANED_VOTES if self.hint.leaning == turn and self.hint.far else MIN_VOTES
+        if self.told is not None or len(votes) < enough or self._share(turn) < TURN_SHARE:
             return None
-        share = sum(self._votes) / len(self._votes)
-        if share < UPSIDE_SHARE:
-            return None
-        self.told = 180
-        log.warning("faces are found better in the picture turned upside down (%d of the "
-                    "last %d checks): the camera seems mounted upside down, and the emotion "
-                    "models read faces upright only. Add 180 to [camera] rotate (degrees "
-                    "clockwise, modulo 360), or turn the camera", sum(self._votes),
-                    len(self._votes))
-        return 180
+        self.told, self.told_at = turn, ts
+        log.warning("faces are found better in the picture turned %d degrees clockwise (%d "
+                    "of the last %d checks of that turn): the faces the camera shows are "
+                    "not upright, %s, and the emotion models read faces upright only. If "
+                    "the camera is mounted that way, add %d to [camera] rotate (degrees "
+                    "clockwise, modulo 360), or turn the camera", turn, sum(votes),
+                    len(votes), turn_words(turn), turn)
+        return turn

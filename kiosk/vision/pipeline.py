@@ -70,7 +70,7 @@ from kiosk.vision.face_identity import Describer, Look, judge
 from kiosk.vision.far import FarSearch
 from kiosk.vision.focus import FarDetector, FocusSchedule, RegionDetector, find_faces
 from kiosk.vision.light import LightMonitor
-from kiosk.vision.orientation import OrientationHint, UpsideDownProbe
+from kiosk.vision.orientation import TurnProbe
 from kiosk.vision.quality import FaceQuality, QualityGate
 from kiosk.vision.rekognition import RekognitionResult, encode_face_crop
 from kiosk.vision.smoothing import TrackSmoothers
@@ -250,8 +250,7 @@ class VisionPipeline:
         if isinstance(detector, FarDetector):
             far = FarSearch(self.settings.min_face_px, detector.smallest_face_px)
         self._focus = FocusSchedule(self.settings.scan_every if self._regions else 1, far=far)
-        self._orientation = OrientationHint()
-        self._upside_down = UpsideDownProbe()  # a camera mounted upside down
+        self._turns = TurnProbe()  # a camera mounted sideways or upside down
         self._quality = QualityGate(self.settings.min_face_px, self.settings.min_sharpness)
         self._face_quality: FaceQuality | None = None  # the primary's, at its last reading
         self._unread = UnreadLog()  # says once per visit why a face in view is not read
@@ -306,7 +305,12 @@ class VisionPipeline:
         """The clockwise turn (90, 180, 270 degrees) the faces seen so far say
         `[camera] rotate` lacks (`kiosk.vision.orientation`), None when they look
         upright or too few were seen. A plain read: any thread."""
-        return self._upside_down.told or self._orientation.told
+        return self._turns.told
+
+    @property
+    def camera_turn_at_s(self) -> float | None:
+        """The frame time (s) `camera_turn` was told at, None before."""
+        return self._turns.told_at
 
     @property
     def fallback(self) -> Fallback | None:
@@ -330,10 +334,9 @@ class VisionPipeline:
         else:
             faces = tuple(find_faces(self._regions, frame.image, look))
         detect_ms = (time.perf_counter() - t0) * 1000.0
-        if look.region is None and self._upside_down.due(ts):  # a whole-frame step
-            self._upside_down.probe(ts, frame.image, faces, self._detector.detect)
-        # a sideways camera: one WARNING naming the turn, once upside down is ruled out
-        self._orientation.observe(faces, hold=not self._upside_down.rules_out())
+        self._turns.observe(faces)  # the landmarks: which turn to probe first
+        if look.region is None and self._turns.due(ts):  # a whole-frame step
+            self._turns.probe(ts, frame.image, faces, self._detector.detect)
 
         tracks = self._tracker.update(faces, ts, (frame.width, frame.height), look.region,
                                       self._bystanders)

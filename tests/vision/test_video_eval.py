@@ -198,6 +198,8 @@ def test_eval_video_command_on_a_real_face(
     assert out["frames"] == 10
     assert out["on_screen_accuracy"] >= 0.8
     assert out["settle_s"]["p95"] <= 0.2
+    # what the orientation watch told: nothing on an upright video
+    assert out["camera_turn"] is None and out["camera_turn_at_s"] is None
 
 
 def test_eval_video_command_names_a_missing_file(
