@@ -187,6 +187,9 @@ class FakeView(View):
     def set_page_leaving(self, leaving: bool) -> None:
         self._record("set_page_leaving", leaving)
 
+    def set_page_held(self, held: bool) -> None:
+        self._record("set_page_held", held)
+
     def clear_page(self) -> None:
         self._record("clear_page")
 

@@ -404,11 +404,14 @@ class KioskBackend:
 
     def commit_like(self, page: Page, item_id: str, tapped_at: float, user_id: str | None,
                     tap_monotonic: float | None = None) -> Like:
-        """Events thread: commit the like durably (it is a promise) and return it.
-        Raises EventsError when the queue is unavailable, locked past its retries or
-        the disk is full; then nothing was saved and the screen must not say "Liked".
-        `tap_monotonic` (`time.monotonic` at the tap): a locked queue is retried until
-        `lock_wait_s` after the tap, not after this write began (a like queued behind
+        """Events thread: commit the like durably (it is a promise) and return it: in
+        the queue, or, when another program holds the queue's lock past
+        `SPOOL_LOCK_WAIT_S` from the tap, in its spool (fsync'd; queued from there once
+        the lock goes), either way saved: the card says "Liked", the like is learnt and
+        counted. Raises EventsError when neither can take it (the queue unavailable or
+        read-only, no room for the spool either); then nothing was saved and the screen
+        must not say "Liked". `tap_monotonic` (`time.monotonic` at the tap): the wait is
+        bounded from the tap, not from when this write began (a like queued behind
         another, or behind an impression, is answered in time)."""
         queue = self.queue or self.open_events()
         if queue is None:

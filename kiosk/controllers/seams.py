@@ -85,6 +85,11 @@ class VisitView(Protocol):
         """True: the page on screen is being replaced (Next, a new mood, the toggle, the
         picker, a new visitor): its Like buttons take no taps, visibly, until the next
         `show_page`. False: no new page came, the one on screen takes likes again."""
+    def set_page_held(self, held: bool) -> None:
+        """True: a newcomer waits for the answer to the visitor's like (the newcomer
+        hold, `kiosk.controllers.visit.NEWCOMER_WAIT_S`): Next and the Emotion / For you
+        toggle take no taps, visibly (dimmed, as the page's Like buttons are then), until
+        the newcomer's visit begins or the visit goes on (False)."""
     def clear_page(self) -> None:
         """The controller has no page for this visitor (a new visit, or the page asked
         for could not be made for the mood or mode on screen): placeholder cards, and
@@ -152,8 +157,10 @@ class VisitBackend(Protocol):
     """Pages and likes. Every method runs on a worker thread, never on the GUI thread
     (`commit_like` on the events worker, the rest on the recommend worker); errors
     arrive through the worker's `on_error`. `commit_like`'s `tap_monotonic` is the tap
-    on `time.monotonic`: a locked queue's retries of that like end `LOCK_WAIT_S` after
-    it, however long the like waited behind other writes on the events worker."""
+    on `time.monotonic`: under another program's lock the queue waits for that like
+    until `SPOOL_LOCK_WAIT_S` after it (however long the like waited behind other writes
+    on the events worker), then keeps it in its spool and `commit_like` returns it as
+    saved; it raises only when neither can take the like."""
 
     def attract_images(self, count: int) -> list[np.ndarray]: ...
     def page(self, request: int, visit_id: str, emotion: Emotion, user_id: str | None,

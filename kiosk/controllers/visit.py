@@ -42,7 +42,7 @@ Flow:
 * nobody in view and no touch for `idle_timeout_s` → the visit ends (likes and
   "For you" are forgotten), vision state is reset and the attract screen shows;
   while one of the visit's likes is still being saved the visit waits for its answer
-  (at most `LIKE_SAVE_WAIT_S` from the tap: the queue's own retries), and the idle
+  (at most `LIKE_SAVE_WAIT_S` from the tap: the queue's own wait), and the idle
   wait counts from that answer, so the visitor reads "Liked" or "not saved" (the
   visitor waiting on "Saving…" is not idle; black box 2026-12-02: a like held by a
   locked queue showed "Saving…" until the visit ended under it, and its failure went
@@ -81,12 +81,14 @@ Flow:
   saved, or less than `LIKED_SEEN_S` after its "Liked" came (`LIKE_NOTICE_SEEN_S` after
   "not saved"), begins their visit once that answer has been on screen that long
   (waiting at most `NEWCOMER_WAIT_S` for it): the finger that tapped gets its answer
-  on the card it tapped. Meanwhile the page takes no likes and asks for no page, the
-  newcomer's face feeds no mood to it, a mood picked ends the wait at once (it is the
-  newcomer's), and a newcomer gone again before their visit began leaves the visit as
-  it was (nobody in view). (Before, a Like tapped 50 ms before a newcomer stepped in was
-  saved for the departed visit, but the page cleared under the finger at once and no
-  card ever said "Liked"; issue 15.)
+  on the card it tapped. Meanwhile the page takes no likes and asks for no page (its
+  Like buttons, Next and the toggle are dimmed and take no taps: before, round 22's
+  D3/D4, the toggle changed under a tap with no page to match and Next did nothing
+  visible), the newcomer's face feeds no mood to it, a mood picked ends the wait at
+  once (it is the newcomer's), and a newcomer gone again before their visit began
+  leaves the visit as it was (nobody in view). (Before, a Like tapped 50 ms before a
+  newcomer stepped in was saved for the departed visit, but the page cleared under the
+  finger at once and no card ever said "Liked"; issue 15.)
 * only the visitor's (primary) face counts as someone in view: a bystander in the
   background keeps neither the visit nor its dwell going;
 * every `CHECK_S` (2 s) the back end checks the catalog folder (`check_catalog`, one
@@ -138,7 +140,7 @@ from kiosk.controllers.seams import Jobs, VisitBackend, VisitView
 from kiosk.domain import Emotion, EmotionReading, Frame, Like, Page, RecommendMode
 from kiosk.errors import DiskFullError, KioskError
 from kiosk.events import QueueNotOpenError, QueueReadOnlyError
-from kiosk.events.rows import LOCK_WAIT_S
+from kiosk.events.rows import SPOOL_LOCK_WAIT_S
 
 if TYPE_CHECKING:
     import numpy as np
@@ -154,17 +156,18 @@ WAITING_REASONS = ("", "no_face", "unsure", "slow", "failed")
 """`VisitView.show_waiting` reasons: "" none (a page is on screen or just asked for);
 "no_face" nobody in view; "unsure" a face, but no mood read yet; "slow" the page
 was asked for long ago; "failed" the page could not be made (Next retries)."""
-LIKE_SAVE_WAIT_S = LOCK_WAIT_S + 5.0
-"""Seconds from a Like tap the idle timeout waits for that like's answer: the event
-queue retries a locked like until `LOCK_WAIT_S` after its own tap (the tap is passed
-with the write), however long it waited behind another like or an impression on the
-events worker (an impression waits for the lock at most `SPOOL_LOCK_WAIT_S`, 2 s, and
-none once the queue was found locked, then goes to the spool), and no try's wait for
-the lock runs past that, so an answer comes within this unless the events worker is
-stuck. (Before 2026-12-02 round 19, an impression retried for 20 s of its own ahead of
-a like: answered 27-37 s after its tap.) (Before, each write got its own
-`LOCK_WAIT_S` from when it began: a second like during one lock was answered up to
-~40 s after its tap, after its visit had ended, and its failure went to the log only.)"""
+LIKE_SAVE_WAIT_S = SPOOL_LOCK_WAIT_S + 5.0
+"""Seconds from a Like tap the idle timeout waits for that like's answer: under another
+program's lock the event queue waits for a like until `SPOOL_LOCK_WAIT_S` (2 s) after
+its own tap (the tap is passed with the write), however long it waited behind another
+like or an impression on the events worker (an impression waits at most as long, and
+not at all once the queue was found locked), then keeps it in its spool (fsync'd) and
+answers "Liked"; so an answer comes within this unless the events worker is stuck.
+(Before round 22 a locked like was retried until `LOCK_WAIT_S`, 20 s, after its tap and
+then refused, and this was 25 s: a like tapped as a newcomer came was answered after
+their visit began, and logged as lost. Before round 19, an impression retried for 20 s
+of its own ahead of a like: answered 27-37 s after its tap; before that, a second like
+during one lock was answered up to ~40 s after its tap.)"""
 ATTRACT_PREFETCH_S = 5.0
 """Seconds before `[app] idle_timeout_s` runs out at which the attract images are
 fetched again (decoding 8 takes about 0.1 s of the recommend worker)."""
@@ -187,12 +190,14 @@ after its "Liked" came, begins their visit once it has been on screen this long.
 LIKE_NOTICE_SEEN_S = 2.0
 """As `LIKED_SEEN_S` for a like that was not saved: its notice is a sentence ("Your like
 could not be saved. Please try again.": 9 words, about 2 s at 250 words a minute)."""
-NEWCOMER_WAIT_S = 2.0
+NEWCOMER_WAIT_S = SPOOL_LOCK_WAIT_S + 0.5
 """Seconds from a newcomer's arrival their visit waits, at most, for the answer to a like
 of the visitor's still being saved (a commit answers in milliseconds unless the event
-queue is locked, when it may take `LIKE_SAVE_WAIT_S`); an answer within it is then shown
-for its `LIKED_SEEN_S` or `LIKE_NOTICE_SEEN_S`, so a newcomer sees the previous page for
-4 s at the very most, and for about 0.8 s after a like tapped as they came."""
+queue is locked; then the like waits for the lock `SPOOL_LOCK_WAIT_S` from its tap,
+which was before the newcomer came, and is kept in the spool: the 0.5 s is for that
+append and fsync); an answer within it is then shown for its `LIKED_SEEN_S` or
+`LIKE_NOTICE_SEEN_S`, so a newcomer sees the previous page for 4.5 s at the very most,
+and for about 0.8 s after a like tapped as they came (2.8 s under a lock)."""
 VISION_GRACE_S = 10.0
 """Seconds from start during which the attract screen invites visitors to step closer
 while vision's models load (ready in 2-6.3 s on a normal start, so no text flickers);
@@ -263,6 +268,7 @@ class VisitController(QObject):
         # a newcomer's visit held for such an answer: (their vision visit, why, what to do
         # once it began), and when they came
         self._held_switch: tuple[str, str, Callable[[], None] | None] | None = None
+        self._ready_shown = False  # "For you" open on the toggle, as last told
         self._switch_held_at = 0.0
         self._held_result: VisionResult | None = None  # the held newcomer's last result
         self._request = 0
@@ -584,6 +590,7 @@ class VisitController(QObject):
         self._switch_held_at = self._clock()
         self._vision_visit = vision_visit
         self._leave_page()
+        self.view.set_page_held(True)  # Next and the toggle too: a tap may be theirs
         self._request += 1  # a page on its way is not drawn (`_on_page`: superseded)
         self._again = False
         if self._likes_saving:
@@ -634,6 +641,8 @@ class VisitController(QObject):
     def _drop_held_switch(self, keep_page: bool = False) -> None:
         """No newcomer waits any more: their visit begins, or the visit ends, or they
         left before it began (`keep_page`: the page stays, and takes likes again)."""
+        if self._held_switch is not None:
+            self.view.set_page_held(False)
         self._held_switch = None
         self._held_result = None
         self.switch_timer.stop()
@@ -736,8 +745,14 @@ class VisitController(QObject):
 
     @Slot()
     def on_next(self) -> None:
-        """The next page; with no mood to answer yet, the mood picker (never nothing)."""
+        """The next page; with no mood to answer yet, the mood picker (never nothing).
+        Not while a newcomer waits for the visitor's like's answer: Next is dimmed then
+        (`VisitView.set_page_held`), and their own page comes with their visit."""
         self._tap()
+        if self._held_switch is not None:
+            log.info("Next while a newcomer waits for a like's answer: not taken (their "
+                     "page comes when their visit begins)")
+            return
         if self.visit_id is not None and self.emotion is not None:
             if self._in_flight is not None:
                 log.debug("Next while a page loads: the page on its way answers it")
@@ -750,8 +765,16 @@ class VisitController(QObject):
 
     @Slot(str)
     def on_mode(self, mode: str) -> None:
-        """`mode`: a `RecommendMode` value (the toggle sends "emotion"/"personalized")."""
+        """`mode`: a `RecommendMode` value (the toggle sends "emotion"/"personalized").
+        Not while a newcomer waits for the visitor's like's answer: the toggle is dimmed
+        then (`VisitView.set_page_held`), and one that changed anyway is set back."""
         self._tap()
+        if self._held_switch is not None:
+            log.info("toggle (%s) while a newcomer waits for a like's answer: not taken",
+                     mode)
+            if self.page is not None:
+                self._show_mode(self._shown_mode(self.page.mode), self._ready_shown)
+            return
         try:
             self.mode = RecommendMode(mode)
         except ValueError:
@@ -779,7 +802,7 @@ class VisitController(QObject):
                 self.view.show_like_confirmed(item_id)
             return
         self._liked.add(item_id)
-        tapped = self._clock()  # the queue's clock too: its retries end LOCK_WAIT_S after
+        tapped = self._clock()  # the queue's clock too: its wait for a lock ends from it
         self._likes_saving[item_id] = tapped
         tapped_at = time.time()
         user_id = self.user_id
@@ -875,7 +898,7 @@ class VisitController(QObject):
         # The next visitor starts from the configured mode, with "For you" locked
         # until their own likes open it (a lock they can see, not a dead toggle).
         self.mode = RecommendMode(self.settings.recommend.mode)
-        self.view.set_mode(self._shown_mode(RecommendMode.EMOTION), False)
+        self._show_mode(self._shown_mode(RecommendMode.EMOTION), False)
         # A notice for the visitor ("Your like could not be saved…") is theirs: the
         # next person, or the attract screen, does not see it.
         self.view.clear_visitor_notice()
@@ -1061,7 +1084,7 @@ class VisitController(QObject):
         for item_id in result.page.item_ids:
             if item_id in self._liked_saved:  # liked earlier this visit: say so
                 self.view.show_like_confirmed(item_id)
-        self.view.set_mode(self._shown_mode(result.page.mode), result.personalization_ready)
+        self._show_mode(self._shown_mode(result.page.mode), result.personalization_ready)
         if self.identity is not None:
             self.identity.page_shown(self.manual)
         if self._emotion_changed_at is not None:
@@ -1107,7 +1130,7 @@ class VisitController(QObject):
 
     def _on_liked(self, result: LikeResult) -> None:
         if self.page is not None:
-            self.view.set_mode(self._shown_mode(self.page.mode), result.personalization_ready)
+            self._show_mode(self._shown_mode(self.page.mode), result.personalization_ready)
 
     def _on_like_failed(self, visit_id: str, item_id: str, exc: BaseException) -> None:
         """The like was not saved: its visitor is told ("try again", or "Likes can't be
@@ -1117,10 +1140,11 @@ class VisitController(QObject):
         has ended (a newcomer, the attract screen) nobody is: the notice belongs to the
         visitor who tapped, and the failure is in the log."""
         if visit_id != self.visit_id:
-            # likes are not spooled: this one is gone, and its visitor was not told
-            log.error("like of %s (visit %s, ended since) was not saved and is lost (likes "
-                      "are not kept elsewhere; its visit had ended, so nobody was told): %s",
-                      item_id, visit_id, exc)
+            # neither the queue nor its spool took it (a full disk, a read-only folder, a
+            # queue not open, a stuck events worker): gone, and its visitor was not told
+            log.error("like of %s (visit %s, ended since) was not saved and is lost "
+                      "(neither the queue nor its spool could take it; its visit had "
+                      "ended, so nobody was told): %s", item_id, visit_id, exc)
             return
         self._like_answered(item_id, LIKE_NOTICE_SEEN_S)
         self._liked.discard(item_id)
@@ -1209,6 +1233,10 @@ class VisitController(QObject):
 
     def _on_attract_failed(self, exc: BaseException) -> None:
         self._attract_fetching = False  # the worker logged it; the next attract asks again
+
+    def _show_mode(self, mode: RecommendMode, personalization_ready: bool) -> None:
+        self._ready_shown = personalization_ready  # what the toggle was last told
+        self.view.set_mode(mode, personalization_ready)
 
     def _shown_mode(self, page_mode: str) -> RecommendMode:
         """The toggle's segment: the mode asked for, or in AUTO what the page is."""

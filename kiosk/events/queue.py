@@ -14,12 +14,16 @@ logged and counted. A full disk raises `DiskFullError` and shows in `status()`;
 what was committed stays.
 
 Faults:
-- another process holding the write lock: a write waits at most `busy_timeout_s` per
-  try and is retried until `lock_wait_s` has passed, then `QueueBusyError` (the caller
-  shows the like as not saved; nothing is half-written). A like's retries are bounded
-  from its tap (`record_like(..., tap_monotonic=...)`), not from when its write
-  began: one queued behind another like or an impression on the events thread gets
-  only what is left of its own `lock_wait_s`, so its visitor is answered in time;
+- another process holding the write lock (an sqlite3 shell, an operator's export): a
+  write waits at most `busy_timeout_s` per try and is retried until `lock_wait_s` has
+  passed, then `QueueBusyError` (nothing is half-written). That is for records that
+  are not spooled (new users, the fleet's metrics). A like waits for the lock until
+  `SPOOL_LOCK_WAIT_S` (2 s) after its tap (`record_like(..., tap_monotonic=...)`), not
+  after its write began: one queued behind another like or an impression on the events
+  thread gets only what is left of its own 2 s; then it is kept in the spool (below)
+  and `record_like` returns as for any saved like, so its visitor reads "Liked" within
+  about 2 s of the tap however long the lock is held. A like is refused (visibly) only
+  when the spool cannot be written either (no room, a read-only folder);
 - a damaged file (truncated, bad header, bad pages; found by `PRAGMA quick_check` at
   open or by any later query): with `recover=True` the file is moved aside (kept,
   named in the log and in `problem`), every row still readable is copied into a fresh
@@ -32,20 +36,27 @@ Faults:
   keeps working: acks, dead letters and failed tries are kept in memory for this run,
   so nothing is offered twice; the next start with a writable folder sends what this
   run sent again (same event ids);
-- `record(..., spool=True)` (impressions, PutItems of an approved image): nobody
-  waits on these, so they wait for the lock at most `SPOOL_LOCK_WAIT_S` (2 s; one try
-  without waiting while the last write found the queue locked), then the record is
-  appended (fsync'd) to `<queue>.spool` instead, and queued from there at the next open
-  or the next successful write, so nothing accepted is dropped, and a like queued
-  behind an impression on the events thread keeps its own bound. Likes are not
-  spooled: a like that cannot be saved is refused visibly.
+- the spool (`kiosk.events.spool`): a like after its wait, and `record(...,
+  spool=True)` (impressions, PutItems of an approved image: nobody waits on these, so
+  they wait for the lock at most `SPOOL_LOCK_WAIT_S`, and make one try without waiting
+  while the last write found the queue locked, so a like queued behind one on the events
+  thread keeps its own bound) go to `<queue>.spool`, appended and fsync'd, as durable as
+  a committed row. They are queued from there, each exactly once and with its own
+  record id, session, user and sent time (`ingest_spool`: one transaction per taken
+  file, its name written with its rows, so a second ingest, a second process or a
+  crash at any point queues nothing twice), by the next write that succeeds, the
+  uploader's next pass (every `uploader.SPOOL_RETRY_S` while idle) or the next start;
+  then they are uploaded like any other. Nothing accepted is dropped.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
+import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -70,6 +81,7 @@ from kiosk.events.rows import (
     QueuedRow,
 )
 from kiosk.events.salvage import export_rows
+from kiosk.events.spool import Spool, spooled_line
 from kiosk.events.upload_lease import UploadLeaseMixin
 from kiosk.events.upload_side import UploadSideMixin
 from kiosk.events.upload_status import UploaderStatusMixin
@@ -118,9 +130,11 @@ class EventQueue(RecordingMixin, UploadSideMixin, UploadLeaseMixin, UploaderStat
             recover=recover, on_connect=on_connect, name=name, kinds=kinds,
             upgrade=upgrade, kept=kept, clock=clock, pause=pause,
         )
+        self._spool = Spool(self.path.with_name(self.path.name + ".spool"), self.name)
+        self._ingesting = threading.Lock()
         self._open()
         self.refresh_counts()
-        self._ingest_spool()
+        self.ingest_spool()
 
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: Any) -> EventQueue:
@@ -148,12 +162,16 @@ class EventQueue(RecordingMixin, UploadSideMixin, UploadLeaseMixin, UploaderStat
             dead_by_error = self.dead_summary()
             used = self.used_bytes()
             version = schema.version(self._conn())
+            spooled = Counter(r.kind.value for r in self._spool.waiting_records(self._conn()))
         except sqlite3.DatabaseError as exc:
             raise self._translate(exc) from exc
         return {
             "path": str(self.path),
             "pending": counts.pending_total,
             "pending_by_kind": dict(counts.pending),
+            # kept in the spool while a lock kept them out; queued at the next write
+            "spooled": sum(spooled.values()),
+            "spooled_by_kind": dict(spooled),
             "dead": counts.dead,
             "dead_by_error": dead_by_error,
             "sent_total": counts.sent_total,
@@ -180,8 +198,9 @@ class EventQueue(RecordingMixin, UploadSideMixin, UploadLeaseMixin, UploaderStat
     # ------------------------------------------------------------------ export
 
     def export(self, target: str | Path | IO[str], *, pending: bool = False) -> int:
-        """Write the dead letters (and with `pending`, the queued rows too) as JSON lines;
-        returns the number written. A file is written whole or not at all."""
+        """Write the dead letters (and with `pending`, the queued rows too, then the
+        records waiting in the spool, `"state": "spooled"`) as JSON lines; returns the
+        number written. A file is written whole or not at all."""
         if isinstance(target, str | Path):
             path = Path(target)
             tmp = path.with_name(path.name + ".part")
@@ -189,5 +208,11 @@ class EventQueue(RecordingMixin, UploadSideMixin, UploadLeaseMixin, UploaderStat
                 written = self.export(out, pending=pending)
             tmp.replace(path)
             return written
-        return export_rows(self._conn(), target, pending=pending)
+        conn = self._conn()
+        written = export_rows(conn, target, pending=pending)
+        if pending:
+            for record in self._spool.waiting_records(conn):
+                target.write(json.dumps(spooled_line(record), ensure_ascii=False) + "\n")
+                written += 1
+        return written
 

@@ -1,15 +1,16 @@
 """The record side of the queue: likes, impressions, users and catalog items committed
-durably (one INSERT, `synchronous=FULL`), and the spool that keeps an impression or a
-PutItems record a lock kept out until the next write or start.
+durably (one INSERT, `synchronous=FULL`), and the spool (`kiosk.events.spool`) that
+keeps a like, an impression or a PutItems record another program's lock kept out,
+until the next write, the uploader's next pass or the next start queues it.
 """
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import json
 import logging
-import os
 import sqlite3
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,13 +26,14 @@ from kiosk.events.errors import (
 from kiosk.events.eviction import EvictionMixin
 from kiosk.events.records import (
     Record,
-    RecordKind,
     impression_record,
     item_record,
     like_record,
     user_record,
 )
 from kiosk.events.rows import SPOOL_LOCK_WAIT_S
+from kiosk.events.spool import MARKER, Spool
+from kiosk.events.spool import marker as spool_marker
 
 log = logging.getLogger(__name__)
 
@@ -40,81 +42,144 @@ Also = Callable[[sqlite3.Connection], None]
 
 
 class RecordingMixin(EvictionMixin):
-    """`record` and its typed forms; see `kiosk.events.queue`."""
+    """`record` and its typed forms; see `kiosk.events.queue`. The queue sets `_spool`
+    (its `Spool`, `<queue>.spool`) and `_ingesting` before it opens the file."""
+
+    _spool: Spool
+    _ingesting: threading.Lock  # one ingest at a time in this process
 
     @property
     def spool_path(self) -> Path:
         """Where records wait that a lock kept out of the database (JSON lines)."""
-        return self.path.with_name(self.path.name + ".spool")
+        return self._spool.path
 
-    def _spool(self, record: Record, error: Exception) -> None:
-        line = json.dumps({
-            "kind": record.kind.value, "record_id": record.record_id, "body": record.body,
-            "session_id": record.session_id, "user_id": record.user_id,
-            "created_at": record.created_at,
-        }, ensure_ascii=False)
+    def _keep_in_spool(self, record: Record, error: Exception) -> None:
+        """Append `record` to the spool (fsync'd); raises DiskFullError or EventsError
+        (then it is nowhere) when that cannot be written either."""
         try:
-            with self.spool_path.open("a", encoding="utf-8") as fh:
-                fh.write(line + "\n")
-                fh.flush()
-                os.fsync(fh.fileno())
+            self._spool.append(record)
         except OSError as exc:
             if is_disk_full(exc):
                 raise DiskFullError(self.spool_path, f"keep the {record.kind.value} while "
                                     f"the {self.name} is locked", kept=self.kept,
                                     detail=str(error)) from None
             raise EventsError(f"{error}; keeping it in {self.spool_path} failed too "
-                              f"({exc.strerror})") from None
-        log.warning("%s: %s %s kept in %s (%s); it is queued at the next start", self.name,
-                    record.kind.value, record.record_id, self.spool_path, error)
+                              f"({exc.strerror or exc})") from None
+        log.warning("%s: %s %s kept in %s (%s); it is queued when the lock is let go",
+                    self.name, record.kind.value, record.record_id, self.spool_path, error)
 
-    def _ingest_spool(self, deadline: float | None = None) -> int:
-        """Queue the records a lock kept in the spool file; returns how many. After a
-        like, within that like's `deadline` (a lock then leaves the spool for later)."""
-        if not self.spool_path.exists() or not self.upgrade:  # a reader leaves it
+    def spool_waiting(self) -> bool:
+        """Whether records may wait in the spool (the uploader then tries `ingest_spool`
+        on each pass)."""
+        return self.upgrade and not self.read_only and self._spool.waiting()
+
+    def ingest_spool(self, deadline: float | None = None) -> int:
+        """Queue the records a lock kept in the spool; returns how many were new. Each
+        taken file is committed whole in one transaction with its marker (see
+        `kiosk.events.spool`): exactly once however often this runs, in however many
+        threads or processes, and across a crash at any point. Waits for the lock until
+        `deadline` (the queue's clock; None: `SPOOL_LOCK_WAIT_S`, or one try while the
+        last write found the queue locked); a lock then leaves the files for later."""
+        if not self.spool_waiting():
             return 0
-        if self.read_only:
-            log.warning("%s: the spool %s stays for a start with a writable "
-                        "folder", self.name, self.spool_path)
-            return 0
-        taking = self.spool_path.with_name(f"{self.spool_path.name}.{os.getpid()}")
+        if not self._ingesting.acquire(blocking=False):
+            return 0  # another thread of this process is at it
         try:
-            self.spool_path.replace(taking)
-            lines = taking.read_text(encoding="utf-8").splitlines()
+            return self._ingest_taken(deadline)
+        finally:
+            self._ingesting.release()
+
+    def _ingest_taken(self, deadline: float | None) -> int:
+        if deadline is None:
+            deadline = self._clock() + (
+                0.0 if self._locked else min(SPOOL_LOCK_WAIT_S, self.lock_wait_s))
+        try:
+            taken = self._spool.take()
         except OSError as exc:
-            log.warning("%s: cannot read the spool %s: %s", self.name, self.spool_path, exc)
+            log.warning("%s: cannot take the spool %s: %s", self.name, self.spool_path, exc)
             return 0
-        records = []
-        for line in lines:
+        queued = 0
+        for path in taken:
             try:
-                raw = json.loads(line)
-                records.append(Record(RecordKind(raw["kind"]), str(raw["record_id"]),
-                                      raw["body"], str(raw.get("session_id") or ""),
-                                      raw.get("user_id"), float(raw["created_at"])))
-            except (ValueError, KeyError, TypeError) as exc:
-                log.error("%s: unreadable spool line skipped (%s): %.200s", self.name, exc, line)
-        try:
+                records = self._spool.read(path)
+            except FileNotFoundError:
+                self._spool.done(path)  # another process queued it meanwhile
+                continue
+            except OSError as exc:  # left for the next ingest
+                log.warning("%s: cannot read the spool %s: %s", self.name, path, exc)
+                continue
+            try:
+                added = self._retrying("queue the spool",
+                                       functools.partial(self._commit_taken, path, records),
+                                       deadline)
+            except KioskError as exc:  # still locked, or full: the files stay for later
+                log.warning("%s: spool %s not queued yet (kept for later): %s", self.name,
+                            path.name, exc)
+                break
+            self._spool.done(path)
+            if added is None:
+                continue  # queued before (a crash before its file was deleted)
+            queued += sum(added.values())
+            with self._lock:
+                for kind, n in added.items():
+                    self._pending[kind] = self._pending.get(kind, 0) + n
+            log.info("%s: %d record(s) from the spool queued (%d already were)", self.name,
+                     sum(added.values()), len(records) - sum(added.values()))
+        if queued:
+            try:
+                self._enforce_bounds()
+            except EventsError as exc:
+                log.error("%s: could not make room after the spool: %s", self.name, exc)
+            self._notify()
+        return queued
+
+    def _commit_taken(self, path: Path, records: list[Record]) -> dict[str, int] | None:
+        """One transaction: `path`'s records (each once: a record id already queued is
+        kept as it is) and its marker; None, writing nothing, when its marker says it was
+        committed before or another process has queued and deleted it."""
+        with self._write() as conn:
+            name = spool_marker(path)
+            if not path.exists() or conn.execute(
+                    "SELECT 1 FROM counters WHERE name = ?", (name,)).fetchone():
+                return None
+            for (old,) in conn.execute("SELECT name FROM counters WHERE name LIKE ?",
+                                       (f"{MARKER}%",)).fetchall():
+                if not path.with_name(str(old)[len(MARKER):]).exists():  # its file is gone
+                    conn.execute("DELETE FROM counters WHERE name = ?", (old,))
+            added: dict[str, int] = {}
             for record in records:
-                self.record(record, _from_spool=True, deadline=deadline)
-        except KioskError as exc:  # still locked or full: keep the whole spool for later
-            log.warning("%s: spool not queued yet: %s", self.name, exc)
-            with contextlib.suppress(OSError), self.spool_path.open("a", encoding="utf-8") as fh:
-                fh.write("".join(f"{line}\n" for line in lines))
-            taking.unlink(missing_ok=True)
-            return 0
-        taking.unlink(missing_ok=True)
-        if records:
-            log.info("%s: %d record(s) from the spool queued", self.name, len(records))
-        return len(records)
+                if self._insert(conn, record) is not None:
+                    added[record.kind.value] = added.get(record.kind.value, 0) + 1
+            conn.execute("INSERT INTO counters (name, value) VALUES (?, ?)",
+                         (name, len(records)))
+            return added
+
+    @staticmethod
+    def _insert(conn: sqlite3.Connection, record: Record) -> int | None:
+        """INSERT `record` unless its record id is queued already; its new row id."""
+        body = json.dumps(record.body, separators=(",", ":"), ensure_ascii=False)
+        row = conn.execute(
+            "INSERT INTO records (kind, record_id, grp, session_id, user_id,"
+            " created_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (record_id) DO NOTHING RETURNING id",
+            (record.kind.value, record.record_id, record.group, record.session_id,
+             record.user_id, record.created_at, body),
+        ).fetchone()
+        return None if row is None else int(row[0])
 
     def record_like(self, like: Like, *, tap_monotonic: float | None = None) -> int:
-        """Commit a like (its id and tap time come with it); returns the row id. Recording
-        the same event id twice keeps one row. Raises DiskFullError when there is no room.
-        `tap_monotonic`: the tap on the queue's clock (`time.monotonic`): under another
-        program's lock the write is given up `lock_wait_s` after the tap, however long it
-        waited behind other writes on this thread (QueueBusyError; None: from now)."""
-        deadline = None if tap_monotonic is None else tap_monotonic + self.lock_wait_s
-        return self.record(like_record(like, self.event_type), deadline=deadline)
+        """Keep a like durably (its id and tap time come with it); returns the row id, or
+        0 when another program's lock kept it in the spool (fsync'd, as durable; queued
+        from there, exactly once, when the lock is let go). Recording the same event id
+        twice keeps one row. `tap_monotonic`: the tap on the queue's clock
+        (`time.monotonic`): under a lock the like waits for it until
+        `SPOOL_LOCK_WAIT_S` after the tap, however long it waited behind other writes
+        on this thread (None: from now), so its visitor reads "Liked" within that. Raises
+        DiskFullError or EventsError only when neither the queue nor the spool can take
+        it (no room, a read-only folder): then it is nowhere, and must be shown so."""
+        start = self._clock() if tap_monotonic is None else tap_monotonic
+        return self.record(like_record(like, self.event_type), spool=True,
+                           deadline=start + min(SPOOL_LOCK_WAIT_S, self.lock_wait_s))
 
     def record_impression(
         self,
@@ -162,39 +227,34 @@ class RecordingMixin(EvictionMixin):
         return result
 
     def record(self, record: Record, *, spool: bool = False, also: Also | None = None,
-               deadline: float | None = None, _from_spool: bool = False) -> int:
+               deadline: float | None = None) -> int:
         """Commit one record durably; returns its row id. Raises DiskFullError,
         QueueBusyError (still locked after `lock_wait_s`), CorruptQueueError or
         EventsError; when it raises, nothing was written. With `spool`, a record the
-        lock kept out is kept in the spool file instead (returns 0). `also(conn)` runs
-        in the same transaction when the record is new (not for a record id already
-        queued, nor a spooled record): a caller's bookkeeping of what it queued (the
-        fleet's ledger), committed with the row or not at all. `deadline` (the queue's
-        clock): retries under a lock end then instead of `lock_wait_s` from now (a like,
-        bounded from its tap; see `_retrying`). A record with `spool` and no `deadline`
-        waits for the lock at most `SPOOL_LOCK_WAIT_S`, and not at all (one try) while
-        the last write found the queue locked: nobody waits on it, and a like queued
-        behind it on the same thread must be answered within its own bound."""
+        lock kept out is kept in the spool file instead (fsync'd; returns 0), and queued
+        from there by the next write, the uploader's next pass or the next start.
+        `also(conn)` runs in the same transaction when the record is new (not for a
+        record id already queued, nor a spooled record): a caller's bookkeeping of what
+        it queued (the fleet's ledger), committed with the row or not at all. `deadline`
+        (the queue's clock): retries under a lock end then instead of `lock_wait_s` from
+        now (a like, bounded from its tap; see `_retrying`). A record with `spool` and
+        no `deadline` waits for the lock at most `SPOOL_LOCK_WAIT_S`, and not at all
+        (one try) while the last write found the queue locked: nobody waits on it, and
+        a like queued behind it on the same thread must be answered within its own
+        bound."""
         if self.read_only:
             raise QueueReadOnlyError(self.read_only)
         if spool and deadline is None:
             deadline = self._clock() + (
                 0.0 if self._locked else min(SPOOL_LOCK_WAIT_S, self.lock_wait_s))
-        body = json.dumps(record.body, separators=(",", ":"), ensure_ascii=False)
 
         def insert() -> tuple[int, bool]:
             with self._write() as conn:
-                row = conn.execute(
-                    "INSERT INTO records (kind, record_id, grp, session_id, user_id,"
-                    " created_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT (record_id) DO NOTHING RETURNING id",
-                    (record.kind.value, record.record_id, record.group, record.session_id,
-                     record.user_id, record.created_at, body),
-                ).fetchone()
-                if row is not None:
+                row_id = self._insert(conn, record)
+                if row_id is not None:
                     if also is not None:
                         also(conn)
-                    return int(row[0]), True
+                    return row_id, True
                 row = conn.execute(
                     "SELECT id FROM records WHERE record_id = ?", (record.record_id,)
                 ).fetchone()
@@ -206,7 +266,7 @@ class RecordingMixin(EvictionMixin):
         except QueueBusyError as exc:
             if not spool:
                 raise
-            self._spool(record, exc)
+            self._keep_in_spool(record, exc)
             return 0
         self._disk_full = ""
         if inserted:
@@ -220,8 +280,8 @@ class RecordingMixin(EvictionMixin):
         else:
             log.info("%s: %s %s already queued as row %d", self.name,
                      record.kind.value, record.record_id, row_id)
-        if not _from_spool and self.spool_path.exists():
-            self._ingest_spool(deadline)
+        if self._spool.waiting():  # the lock is gone: what it kept out comes in now
+            self.ingest_spool(deadline)
         return row_id
 
 

@@ -19,10 +19,13 @@ from kiosk.events.records import (
 MB = 1024 * 1024
 
 
-LOCK_WAIT_S = 20.0  # default bound on retrying a write while another process holds the lock
-# a spooled write's (impression, approved image's PutItems) bound: nobody waits on it, and
-# it must not hold its thread (the events worker, a like queued behind it) for LOCK_WAIT_S;
-# what the lock keeps out goes to the spool (durable, queued later)
+# default bound on retrying a write while another process holds the lock (records that
+# are not spooled: new users, the fleet's metrics)
+LOCK_WAIT_S = 20.0
+# a spooled write's bound: a like's from its tap (its visitor waits on "Saving…"), an
+# impression's or an approved image's PutItems from its write (nobody waits on it, and it
+# must not hold the events worker, a like queued behind it, for LOCK_WAIT_S); what the lock
+# keeps out goes to the spool (fsync'd, queued once the lock goes: `kiosk.events.spool`)
 SPOOL_LOCK_WAIT_S = 2.0
 
 

@@ -43,6 +43,11 @@ event ids, which Personalize ignores.
 With `record_status` (the kiosk's) the state, last error and next try are written to the
 queue, so `kiosk-admin events status` shows them (`kiosk.events.upload_status`).
 
+Records another program's lock kept in the queue's spool (likes among them) are queued
+from it at the start of each pass (`EventQueue.ingest_spool`, exactly once; while the
+lock holds, a pass makes one try without waiting, and an idle uploader looks again every
+`SPOOL_RETRY_S`), then sent like any other.
+
 The loop waits on a `threading.Event` (new record, flush, stop), never sleeps blindly.
 No error ends the thread: a queue that fails (locked, damaged, disk full) or any
 unexpected exception is logged, shown in the status and retried after a backoff.
@@ -85,6 +90,7 @@ TOO_OLD = "EventTooOld"
 DAY_S = 86400.0
 ACK_WAIT_S = 1.0  # what `stop` allows for the ack after the call in flight
 MAX_STOP_WAIT_S = 10.0  # `stop`'s wait at most, however long the read timeout grew
+SPOOL_RETRY_S = 2.0  # while records wait in the queue's spool: how often a pass looks
 
 
 class RateLimiter:
@@ -359,6 +365,8 @@ class Uploader:
         """One step: make the client, take the next batch, wait out its stored backoff
         (unless `now`: a flush) or send it. True when it made progress (or had nothing
         to do)."""
+        if self.queue.spool_waiting():  # a lock kept records out: in once it is gone
+            self.queue.ingest_spool()
         if self._client is None and not self._make_client():
             return False
         if not self._claim():
@@ -370,7 +378,10 @@ class Uploader:
             self._let_go()
             self._answer_flush(True, ticket)
             self._set_state(UploaderState.IDLE)
-            if not self._wake.wait(self.idle_poll_s):
+            idle = self.idle_poll_s
+            if self.queue.spool_waiting():  # still locked: look again soon
+                idle = min(idle, SPOOL_RETRY_S)
+            if not self._wake.wait(idle):
                 self.queue.refresh_counts()  # another process may have queued rows
             return True
         stored_wait = min(batch.retry_at - time.time(), self.max_backoff_s)

@@ -113,6 +113,9 @@ class ViewAdapter:
     def set_page_leaving(self, leaving: bool) -> None:
         self.window.set_page_leaving(leaving)
 
+    def set_page_held(self, held: bool) -> None:
+        self.window.set_page_held(held)
+
     def clear_page(self) -> None:
         self.window.clear_page()
 

@@ -391,6 +391,12 @@ class MainScreen(QWidget):
         taps until the next `show_page`; False: it stays after all, likes reopen."""
         self.grid.set_likes_open(not leaving)
 
+    def set_page_held(self, held: bool) -> None:
+        """A newcomer waits for the visitor's like's answer (True): Next and the toggle
+        are dimmed and take no taps until their visit begins (False: taps again)."""
+        self.next_button.setEnabled(not held)
+        self.mode_toggle.setEnabled(not held)
+
     def set_like_state(self, item_id: str, state: str) -> bool:
         card = self.grid.card(item_id)
         if card is None:

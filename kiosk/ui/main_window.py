@@ -389,6 +389,11 @@ class MainWindow(QWidget):
         """The page is being replaced: its Like buttons close (`MainScreen.set_page_leaving`)."""
         self.main.set_page_leaving(leaving)
 
+    def set_page_held(self, held: bool) -> None:
+        """A newcomer waits for a like's answer: Next and the toggle are dimmed
+        (`MainScreen.set_page_held`)."""
+        self.main.set_page_held(held)
+
     def clear_page(self) -> None:
         """No page for this visitor (`MainScreen.clear_page`): placeholders, and the
         header says why."""

@@ -19,7 +19,7 @@ from kiosk.controllers.visit import (
     NEWCOMER_WAIT_S,
     VisitController,
 )
-from kiosk.domain import Emotion
+from kiosk.domain import Emotion, RecommendMode
 from kiosk.testing import FakeClock
 from tests.controllers.test_picked_mood_owner import swapped
 from tests.test_controller import FakeBackend, FakeView, QueuedWorker, SyncWorker, result
@@ -195,18 +195,27 @@ def test_the_newcomer_gone_again_before_their_visit_leaves_the_visit_as_it_was(
     assert controller.visit_id == visit and view.count("clear_page") == 0
 
 
-def test_the_toggle_tapped_while_a_newcomer_waits_is_answered_if_they_leave(
+def test_the_toggle_tapped_while_a_newcomer_waits_is_not_taken_and_works_if_they_leave(
         likes: Likes) -> None:
+    # Until round 22 (D3) a toggle tap during the hold was kept silently (the toggle
+    # changed, no page) and answered only if the newcomer left. Now the toggle is dimmed
+    # during the hold, a tap that comes anyway is set back, and once the newcomer has
+    # left, the visitor's tap on it works at once.
     controller, view, backend, _, _ = likes
     visit = controller.visit_id
     backend.ready_after = 0  # "For you" open
     liked(controller, view)
     controller.on_vision_result(result(None, None, face=False, ended="a"))
     controller.on_vision_result(result("b", None, started=True, someone_else=True))
+    assert view.last("set_page_held") == (True,)
     pages = len(backend.pages)
-    controller.on_mode("personalized")  # the visitor's tap, or b's: no page yet
+    controller.on_mode("personalized")  # the visitor's tap, or b's: not taken
     assert len(backend.pages) == pages and controller.visit_id == visit
+    assert view.last("set_mode")[0] is not RecommendMode.PERSONALIZED  # set back
     controller.on_vision_result(result(None, None, face=False, ended="b"))
+    assert len(backend.pages) == pages  # b left: nothing was asked for meanwhile
+    assert view.last("set_page_held") == (False,)
+    controller.on_mode("personalized")  # the toggle takes taps again
     assert backend.pages[-1] == (visit, Emotion.HAPPY, "personalized")
     page = view.last("show_page")[0]
     assert page.visit_id == visit and page.mode == "personalized"
@@ -275,3 +284,46 @@ def test_the_newcomers_last_reading_brings_their_page_when_their_visit_begins(
     assert view.count("show_page") == pages + 1
     page = view.last("show_page")[0]
     assert page.visit_id == began and page.emotion is Emotion.SAD
+
+
+def test_next_and_the_toggle_during_the_hold_are_visibly_not_taken(
+        likes: Likes, caplog: pytest.LogCaptureFixture) -> None:
+    """Tester round 22, D3/D4: during the ~0.8 s hold a tap on "For you" changed the
+    toggle with no page to match, and Next did nothing visible until the newcomer's page
+    came. Now the hold dims Next and the toggle with the Like buttons
+    (`set_page_held`), a tap that reaches the controller anyway asks for no page and
+    sets the toggle back, and both take taps again when the newcomer's visit begins."""
+    controller, view, backend, clock, events = likes
+    visit = controller.visit_id
+    item = liked(controller, view)
+    controller.on_vision_result(swapped("a", Emotion.SAD))  # b in a's place: held
+    assert view.last("set_page_held") == (True,)
+    events.run_one()
+    assert view.last("show_like_confirmed") == (item,)
+    pages, modes = len(backend.pages), view.count("set_mode")
+    with caplog.at_level(logging.INFO, logger="kiosk.controllers.visit"):
+        controller.on_mode("personalized")
+        controller.on_next()
+    assert len(backend.pages) == pages  # no page asked for the leaving visit
+    assert controller.mode is not RecommendMode.PERSONALIZED
+    assert view.count("set_mode") == modes + 1  # the toggle set back, visibly
+    assert view.last("set_mode")[0] is controller._shown_mode(view.last("show_page")[0].mode)
+    assert view.count("open_mood_picker") == 0
+    assert "toggle (personalized) while a newcomer waits" in caplog.text
+    assert "Next while a newcomer waits" in caplog.text
+    wait(controller, clock, LIKED_SEEN_S)
+    assert controller.visit_id not in (None, visit)  # b's visit
+    assert view.last("set_page_held") == (False,)  # Next and the toggle take taps again
+    controller.on_next()  # b's Next, with b's mood: b's page
+    assert view.count("open_mood_picker") + len(backend.pages) > pages
+
+
+def test_a_newcomer_gone_before_their_visit_gives_the_controls_back(likes: Likes) -> None:
+    controller, view, _, _, _ = likes
+    visit = controller.visit_id
+    liked(controller, view)
+    controller.on_vision_result(swapped("a", Emotion.SAD))
+    assert view.last("set_page_held") == (True,)
+    controller.on_vision_result(result(None, None, ended="a", face=False))  # b left
+    assert controller.visit_id == visit
+    assert view.last("set_page_held") == (False,)

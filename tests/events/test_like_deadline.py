@@ -2,8 +2,10 @@
 when its write began: the events worker writes one thing at a time, so a second like
 tapped during one lock waited behind the first (up to `LOCK_WAIT_S`) and then retried
 for its own `LOCK_WAIT_S`: answered up to ~40 s after its tap, after its visit had
-ended. The other writers (impressions, users) keep their whole wait, and what they
-spool is kept.
+ended. Since round 22 that bound is `SPOOL_LOCK_WAIT_S` (2 s) from the tap, and a like
+that reaches it is kept in the spool (saved, queued later) instead of refused
+(`tests/events/test_like_spool.py`). New users keep their whole `LOCK_WAIT_S`, and what
+impressions spool is kept.
 
 The lock is a second connection in `BEGIN EXCLUSIVE` (an sqlite3 shell); time is a
 `FakeClock` the queue's retries read and advance (`clock`, `pause`): no sleeping."""
@@ -17,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.backend import KioskBackend
-from kiosk.domain import Emotion, Item, Page
+from kiosk.domain import Emotion, Item, Like, Page
 from kiosk.events import QueueBusyError
 from kiosk.events.queue import EventQueue
 from kiosk.events.rows import LOCK_WAIT_S, SPOOL_LOCK_WAIT_S
@@ -45,21 +47,21 @@ def event_ids(db_path: Path) -> set[str]:
         return {str(r[0]) for r in conn.execute("SELECT record_id FROM records")}
 
 
-def test_a_like_queued_behind_another_is_given_up_within_its_own_bound(
-        locked: Locked) -> None:
+def test_a_like_queued_behind_another_is_spooled_within_its_own_bound(
+        locked: Locked, db_path: Path) -> None:
     queue, clock, _ = locked
     first, second = make_like(item="emotions/happy/a.jpg"), make_like(item="emotions/happy/b.jpg")
     first_tap = clock.now
-    second_tap = clock.advance(3.0)  # tapped while the first is being retried
-    with pytest.raises(QueueBusyError, match="locked by another program"):
-        queue.record_like(first, tap_monotonic=first_tap)
-    assert clock.now == first_tap + LOCK_WAIT_S  # its own bound, no try begun past it
-    with pytest.raises(QueueBusyError, match="nothing was written"):
-        queue.record_like(second, tap_monotonic=second_tap)
-    # only what was left of its own LOCK_WAIT_S (3 s); old code: 20 s more from here,
-    # 37 s after its tap, when its visit (idle 20 s from the first's answer) had ended
-    assert clock.now == second_tap + LOCK_WAIT_S
-    assert queue.refresh_counts().pending_total == 0  # nothing half-written
+    second_tap = clock.advance(1.5)  # tapped while the first is being retried
+    assert queue.record_like(first, tap_monotonic=first_tap) == 0  # kept in the spool
+    assert clock.now == first_tap + SPOOL_LOCK_WAIT_S  # its own bound, no try begun past it
+    assert queue.record_like(second, tap_monotonic=second_tap) == 0
+    # only what was left of its own wait (1.5 s); old code: refused after 20 s, then
+    # the second refused 20 s after its own tap
+    assert clock.now == second_tap + SPOOL_LOCK_WAIT_S
+    assert event_ids(db_path) == set()  # nothing half-written in the file
+    spooled = queue.spool_path.read_text()
+    assert first.event_id in spooled and second.event_id in spooled
     assert queue.locked  # the admin panel says why
 
 
@@ -71,24 +73,25 @@ def test_a_like_past_its_bound_behind_another_still_gets_one_try(
     queue, clock, holder = locked
     first, second = make_like(item="emotions/happy/a.jpg"), make_like(item="emotions/happy/b.jpg")
     tap = clock.now
-    with pytest.raises(QueueBusyError):
-        queue.record_like(first, tap_monotonic=tap)
+    assert queue.record_like(first, tap_monotonic=tap) == 0  # spooled
     holder.execute("ROLLBACK")
     given_up = clock.now
     assert queue.record_like(second, tap_monotonic=tap) > 0
     assert clock.now == given_up
-    assert event_ids(db_path) == {second.event_id}
-    assert not queue.locked
+    # the first came in from the spool with it
+    assert event_ids(db_path) == {first.event_id, second.event_id}
+    assert not queue.locked and not queue.spool_waiting()
 
 
-def test_a_like_past_its_bound_under_the_lock_is_refused_without_waiting(
+def test_a_like_past_its_bound_under_the_lock_is_spooled_without_waiting(
         locked: Locked) -> None:
     queue, clock, _ = locked
     tap = clock.now
-    clock.advance(LOCK_WAIT_S + 2)  # it waited behind another write all this time
-    with pytest.raises(QueueBusyError):
-        queue.record_like(make_like(), tap_monotonic=tap)
-    assert clock.now == tap + LOCK_WAIT_S + 2  # one try, no retries
+    clock.advance(SPOOL_LOCK_WAIT_S + 2)  # it waited behind another write all this time
+    like = make_like()
+    assert queue.record_like(like, tap_monotonic=tap) == 0  # old code: QueueBusyError
+    assert clock.now == tap + SPOOL_LOCK_WAIT_S + 2  # one try, no retries
+    assert like.event_id in queue.spool_path.read_text()
 
 
 def test_other_writers_keep_their_whole_wait_and_what_they_spool(
@@ -114,14 +117,19 @@ def test_other_writers_keep_their_whole_wait_and_what_they_spool(
 
 
 def test_the_backend_passes_the_tap_to_the_queue(locked: Locked) -> None:
+    # and a like kept in the spool is a saved like: returned, counted by the listeners
+    # (the audience analytics, the fleet's Likes), its page's impression riding on it
     queue, clock, _ = locked
     backend = KioskBackend(queue=queue)
+    heard: list[Like] = []
+    backend.like_listeners.append(heard.append)
     page = Page((Item("emotions/happy/a.jpg", Emotion.HAPPY, "x"),), Emotion.HAPPY, "v1")
     tap = clock.now
-    clock.advance(LOCK_WAIT_S - 1)  # queued behind another write for 19 s
-    with pytest.raises(QueueBusyError):
-        backend.commit_like(page, "emotions/happy/a.jpg", 1_700_000_000.0, None, tap)
-    assert clock.now == tap + LOCK_WAIT_S  # old code: 19 s + its own 20 s
+    clock.advance(SPOOL_LOCK_WAIT_S - 1)  # queued behind another write for 1 s
+    like = backend.commit_like(page, "emotions/happy/a.jpg", 1_700_000_000.0, None, tap)
+    assert clock.now == tap + SPOOL_LOCK_WAIT_S  # old code: 1 s + its own 20 s, refused
+    assert heard == [like] and like.event_id in queue.spool_path.read_text()
+    assert (page.visit_id, page.index) in backend._liked_pages
 
 
 def test_no_try_waits_for_the_lock_past_the_likes_bound(db_path: Path) -> None:
@@ -135,10 +143,9 @@ def test_no_try_waits_for_the_lock_past_the_likes_bound(db_path: Path) -> None:
     holder.execute("BEGIN EXCLUSIVE")
     try:
         tap = clock.now
-        clock.advance(LOCK_WAIT_S)
+        clock.advance(SPOOL_LOCK_WAIT_S)
         statements.clear()
-        with pytest.raises(QueueBusyError):
-            queue.record_like(make_like(), tap_monotonic=tap)
+        assert queue.record_like(make_like(), tap_monotonic=tap) == 0  # then spooled
         tries = [s for s in statements if s.startswith(("PRAGMA busy_timeout", "BEGIN"))]
         assert tries == ["PRAGMA busy_timeout = 0", "BEGIN IMMEDIATE",
                          "PRAGMA busy_timeout = 30000"]
@@ -151,30 +158,29 @@ def test_no_try_waits_for_the_lock_past_the_likes_bound(db_path: Path) -> None:
 def test_a_like_behind_an_impression_is_answered_within_its_own_bound(
         locked: Locked, db_path: Path) -> None:
     """Black box, round 19: like (t=0), Next (t=1.1: the page's impression is queued on
-    the events worker behind the like), like on the new page (t=3.2). The first like is
+    the events worker behind the like), like on the new page (t=1.5). The first like was
     refused at t=20; the impression then retried for 20 s of its own, so the second like
-    got its one late try at t=40, 36.8 s after its tap (its bound: 20 s; the visit
-    controller waits 25 s). Now the impression, written right after a write found the
-    queue locked, makes one try and goes to the spool: the second like has the rest of
-    its own 20 s, and the impression is queued with the next write that succeeds."""
+    got its one late try at t=40 (its bound then: 20 s; the visit controller waited
+    25 s). Now the first like is spooled at t=2, the impression, written right after a
+    write found the queue locked, makes one try and goes to the spool, the second like
+    has the rest of its own 2 s, and all three are queued once the lock goes."""
     queue, clock, holder = locked
     first, second = make_like(item="emotions/happy/a.jpg"), make_like(item="emotions/happy/b.jpg")
     first_tap = clock.now
-    second_tap = first_tap + 3.2
-    with pytest.raises(QueueBusyError):
-        queue.record_like(first, tap_monotonic=first_tap)
-    assert clock.now == first_tap + LOCK_WAIT_S
+    second_tap = first_tap + 1.5
+    assert queue.record_like(first, tap_monotonic=first_tap) == 0
+    assert clock.now == first_tap + SPOOL_LOCK_WAIT_S
     assert queue.record_impression("visit-1", ["emotions/happy/a.jpg"], sent_at=1.0) == 0
-    assert clock.now == first_tap + LOCK_WAIT_S  # no wait: the queue was just found locked
-    with pytest.raises(QueueBusyError):
-        queue.record_like(second, tap_monotonic=second_tap)
-    assert clock.now == second_tap + LOCK_WAIT_S  # old code: first_tap + 40
+    assert clock.now == first_tap + SPOOL_LOCK_WAIT_S  # no wait: just found locked
+    assert queue.record_like(second, tap_monotonic=second_tap) == 0
+    # what was left of its own 2 s (old code: refused at first_tap + 40)
+    assert clock.now == second_tap + SPOOL_LOCK_WAIT_S
     holder.execute("ROLLBACK")
-    queue.record_like(second, tap_monotonic=clock.now)  # tapped again: saved
-    assert queue.refresh_counts().pending == {"event": 1, "impression": 1, "user": 0,
+    assert queue.ingest_spool() == 3
+    assert queue.refresh_counts().pending == {"event": 2, "impression": 1, "user": 0,
                                               "item": 0}
     assert not queue.spool_path.exists()
-    assert event_ids(db_path) >= {second.event_id}
+    assert event_ids(db_path) >= {first.event_id, second.event_id}
 
 
 def test_an_impression_under_a_lock_waits_only_briefly_then_is_spooled(

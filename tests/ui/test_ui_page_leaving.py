@@ -42,3 +42,31 @@ def test_like_buttons_close_while_the_page_is_replaced(window: MainWindow, qtbot
     card = window.main.grid.cards()[1]
     qtbot.mouseClick(card.like_button, Qt.MouseButton.LeftButton)
     assert liked == [page.items[0].id, new.items[1].id]
+
+
+def test_next_and_the_toggle_are_dimmed_while_a_newcomer_waits(
+        window: MainWindow, qtbot: QtBot) -> None:
+    # tester round 22, D3/D4: during the newcomer hold a tap on the toggle changed the
+    # toggle (no page came to match) and Next did nothing visible; now both are dimmed
+    # and take no taps, as the page's Like buttons, until the newcomer's visit begins
+    page, images = make_page(3)
+    window.wake()
+    settle(window)
+    window.show_page(page, images)
+    settle(window)
+    nexts: list[bool] = []
+    modes: list[str] = []
+    window.main.next_clicked.connect(lambda: nexts.append(True))
+    window.main.mode_selected.connect(modes.append)
+    toggle = window.main.mode_toggle
+    before = toggle.current()
+    window.set_page_held(True)
+    assert not window.main.next_button.isEnabled()
+    assert not any(toggle.button(k).isEnabled() for k in ("emotion", "personalized"))
+    qtbot.mouseClick(window.main.next_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(toggle.button("personalized"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(toggle.button("emotion"), Qt.MouseButton.LeftButton)
+    assert nexts == [] and modes == [] and toggle.current() == before
+    window.set_page_held(False)  # the newcomer's visit began (or the visit went on)
+    assert window.main.next_button.isEnabled()
+    assert toggle.button("personalized").isEnabled()
