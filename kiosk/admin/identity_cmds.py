@@ -149,6 +149,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     except IdentityError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    ahead = sum(1 for e in data["enrolments"] if e.get("dated_in_future"))
+    if ahead:
+        print(f"note: {ahead} enrolment(s) dated in the future (made while the clock ran "
+              "ahead): the next purge removes them; check the system clock (NTP)",
+              file=sys.stderr)
     if args.file == "-":
         _print_json(data)
         return 0

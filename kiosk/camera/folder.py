@@ -10,6 +10,7 @@ camera is LOST, so it reopens at once instead of waiting for its backoff.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import time
 from collections.abc import Callable
@@ -93,10 +94,24 @@ class ImageFolderSource:
     def _advance(self, now: float) -> None:
         if self._index + 1 >= len(self._files) and self._current is not None:
             self._refresh()  # a full round shown: pick up added and removed files
-        for _ in range(len(self._files)):
+        relisted = False
+        tries = len(self._files)
+        while tries > 0:
+            tries -= 1
             self._index = (self._index + 1) % len(self._files)
             path = self._files[self._index]
             if path in self._bad:
+                continue
+            if not relisted and not path.exists():
+                # removed while shown (a folder emptied or replaced): list it afresh
+                # once, instead of a warning for each file that is gone; an emptied
+                # or vanished folder then says so (`_list`'s CameraError)
+                relisted = True
+                self._current = None
+                self._refresh()
+                # on from where the show was (the listing is sorted by path)
+                self._index = bisect.bisect_left(self._files, path) - 1
+                tries = len(self._files)
                 continue
             image = self._load(path)
             if image is None:

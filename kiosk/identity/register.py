@@ -350,10 +350,18 @@ class IdentityRegister:
     # ------------------------------------------------------------------ export
 
     def export(self) -> dict[str, Any]:
-        """Everything held, for `kiosk-admin identity export`."""
+        """Everything held, for `kiosk-admin identity export`. An enrolment dated in the
+        future (see `purge_older_than`) carries `"dated_in_future": true`."""
+        _, future = self._cutoffs(0.0, None)
+        enrolments = []
+        for e in self.enrolments():
+            row = e.as_json()
+            if e.enrolled_at > future:  # the next purge removes it: its age is unknown
+                row["dated_in_future"] = True
+            enrolments.append(row)
         return {
             "register": str(self.path),
-            "enrolments": [e.as_json() for e in self.enrolments()],
+            "enrolments": enrolments,
             "pending_deletions": [p.as_json() for p in self.pending()],
             "pending_enrolments": [
                 {"user_id": u, "requested_at": _iso(t)} for u, t in self.unsettled()

@@ -39,7 +39,10 @@ visitor in front never pays for it. Once a far face is followed, the region step
 find it at their own scale (`kiosk.vision.focus`: every face of the set above, 32 to
 80 px, in a region 1.5 times it), and a scan while the primary face is narrower than
 `SMALL_FACTOR` (2) times `smallest_face_px` also searches that region
-(`FocusSchedule`), so the periodic scan, blind to the face, does not lose it.
+(`FocusSchedule`), so the periodic scan, blind to the face, does not lose it. While
+such a face is followed, every step is such a scan (a near visitor coming is found at
+once), and a near face that takes its place starts a visit of its own; the far face
+then stays a bystander where it stands (`kiosk.vision.pipeline`).
 """
 
 from __future__ import annotations

@@ -35,6 +35,13 @@ finds (`FarDetector`, the real one):
   its faces replace the scan's where they overlap: the scan, blind or half blind to
   the face, does not lose it, and the face's size is refreshed from the region's box
   (for faces of 32-80 px it is the whole-frame box within 1 %, median).
+* While the primary face is small, the steps between those scans are such scans too
+  (they classify, and give the face the size of the last periodic scan, as region
+  steps do): a visitor walking up close to the kiosk while a far face (a bystander in
+  the background) is followed is found on their first frame, not at the next scan.
+  With region steps alone they were found up to `scan_every - 1` steps late, the far
+  face's emotion shown meanwhile (`kiosk-admin eval-video` with `face_video
+  --bystander`: a flip and a second track per visitor).
 
 `scan_every = 1`, or a detector without `detect_region` (test fakes), searches the
 whole frame and classifies at every step, as before.
@@ -88,9 +95,9 @@ class Look:
     """What one step does: search `region` (frame pixels), or the whole frame when
     None (a scan); and whether it classifies the primary face. `size`: the primary
     face's (width, height) at the last scan, given to the face found nearest the
-    region's centre (see the module docstring). `tile`: `region` is a tile of the far
-    search, searched at this input (w, h) size. `also`: a scan also searches this
-    region about a small primary face."""
+    centre of `region` (or of `also`; see the module docstring). `tile`: `region` is
+    a tile of the far search, searched at this input (w, h) size. `also`: a scan also
+    searches this region about a small primary face."""
 
     region: Box | None
     classify: bool
@@ -160,12 +167,14 @@ class FocusSchedule:
             return Look(None, classify=False, also=also)
         assert primary is not None
         self._since_scan += 1
+        if also is not None:  # a small face: the whole frame too, for a near face coming
+            return Look(None, classify=True, size=self._size, also=also)
         return Look(region_around(primary.box, self.margin), classify=True, size=self._size)
 
     def observed(self, look: Look, primary: Track | None) -> None:
         """After the tracker took the step's faces: a scan (or a far search's tile)
         that saw the primary face sets the size its region steps give it."""
-        if look.scan or look.tile is not None:
+        if (look.scan and look.size is None) or look.tile is not None:
             seen = primary is not None and primary.visible
             self._size = (primary.box.width, primary.box.height) if primary and seen else None
 
@@ -178,8 +187,8 @@ def find_faces(detector: RegionDetector, image_bgr: np.ndarray, look: Look) -> l
         faces = detector.detect(image_bgr)
         if look.also is None:
             return faces
-        near = [f for f in detector.detect_region(image_bgr, look.also)
-                if inside(f.box, look.also)]
+        near = sized([f for f in detector.detect_region(image_bgr, look.also)
+                      if inside(f.box, look.also)], look.also, look.size)
         rest = [f for f in faces if all(f.box.iou(n.box) < OVERLAP_IOU for n in near)]
         return sorted(near + rest, key=lambda f: -f.score)
     region = look.region
@@ -188,12 +197,18 @@ def find_faces(detector: RegionDetector, image_bgr: np.ndarray, look: Look) -> l
         return [f for f in detector.detect_region(image_bgr, region, look.tile)
                 if inside(f.box, region)]
     faces = [f for f in detector.detect_region(image_bgr, region) if inside(f.box, region)]
-    if look.size is None or not faces:
+    return sized(faces, region, look.size)
+
+
+def sized(faces: list[Face], region: Box, size: tuple[float, float] | None) -> list[Face]:
+    """`faces` found in `region`, the one nearest its centre given the (width, height)
+    `size` (None: as found)."""
+    if size is None or not faces:
         return faces
     cx, cy = region.center
     nearest = min(range(len(faces)), key=lambda i: math.dist(faces[i].box.center, (cx, cy)))
     face = faces[nearest]
-    faces[nearest] = replace(face, box=resized(face.box, look.size))
+    faces[nearest] = replace(face, box=resized(face.box, size))
     return faces
 
 

@@ -38,6 +38,20 @@ and kept the visit open for as long as they stayed; the visitor back within the
 grace is now re-detected as themselves. A bystander who takes the place of a
 primary still in view (a much larger face, see `kiosk.vision.tracking`) is another
 person stepping in, as before.
+
+Except from a far face (`kiosk.vision.far`: one the whole-frame scan may miss, found
+by the far search while nobody was followed): a face the scan sees taking its place
+(`_near_over_far`) is the visitor walking up to the kiosk, and starts a visit of its
+own on that frame (`visit_ended` for the far face's, `visit_started`, no
+`new_person`). The far face is a bystander from then on: a face where it stood does
+not become primary (a visit of its own) again until a tile of the far search holding
+that place finds no face there (`FAR_BYSTANDER_IOU`). Before (2026-12-02, 5b85b4d), a
+bystander about 80 px wide in the background of `face_video --bystander` was found by
+the far search and started a visit; each visitor then took over that visit with a
+second track and the bystander's emotion shown first, and the bystander started a new
+visit after each visitor left (`kiosk-admin eval-video`: flips 2, false switches 2,
+false visits 3; now 0, 0, 1: the bystander's first, alone in view, is a far visitor's
+as far as anything here can tell).
 """
 
 from __future__ import annotations
@@ -68,7 +82,7 @@ from kiosk.vision.appearance import (
 from kiosk.vision.errors import VisionError
 from kiosk.vision.face_identity import Describer, Look, judge
 from kiosk.vision.far import FarSearch
-from kiosk.vision.focus import FarDetector, FocusSchedule, RegionDetector, find_faces
+from kiosk.vision.focus import FarDetector, FocusSchedule, RegionDetector, find_faces, inside
 from kiosk.vision.light import LightMonitor
 from kiosk.vision.orientation import OrientationHint, UpsideDownProbe
 from kiosk.vision.quality import FaceQuality, QualityGate
@@ -106,6 +120,12 @@ def lit_face(image: np.ndarray, box: Box, gain: float) -> tuple[np.ndarray, Box]
     region = cv2.convertScaleAbs(image[y0:y1, x0:x1], alpha=gain)
     return region, Box(box.x1 - x0, box.y1 - y0, box.x2 - x0, box.y2 - y0)
 
+
+# A far face a near one took the primary's place from stays barred from becoming primary
+# (a visit of its own) while a face this much like its box (IoU) is there: a tile of the
+# far search holding its place and no such face forgets it. At most this many places.
+FAR_BYSTANDER_IOU = 0.3
+MAX_FAR_BYSTANDERS = 4
 
 # A new face's first readings are averaged plainly, without the hold (see
 # `EmotionSmoother`'s `warmup`): one wrong first look does not stand for seconds.
@@ -282,6 +302,8 @@ class VisionPipeline:
         self._seen: tuple[int, Box] | None = None  # the primary seen in the last frame, its box
         self._bystanders: set[int] = set()  # tracks seen beside this visit's primary
         self._others: set[int] = set()  # the bystanders of the visit that ended last
+        # where far faces stood when a near face took their place (`_near_over_far`)
+        self._far_bystanders: list[Box] = []
         self.switches = 0  # primary faces taken over by another person (see _check_switch)
         self._new_person = False  # this frame: another person took the primary's place
         # this frame: the primary got a fresh track and reading (another person, or the
@@ -335,8 +357,12 @@ class VisionPipeline:
         # a sideways camera: one WARNING naming the turn, once upside down is ruled out
         self._orientation.observe(faces, hold=not self._upside_down.rules_out())
 
+        if look.tile is not None and self._far_bystanders:
+            assert look.region is not None
+            self._far_bystanders = [b for b in self._far_bystanders if not inside(b, look.region)
+                                    or any(f.box.iou(b) >= FAR_BYSTANDER_IOU for f in faces)]
         tracks = self._tracker.update(faces, ts, (frame.width, frame.height), look.region,
-                                      self._bystanders)
+                                      self._bystanders, self._far_bystanders)
         self._focus.observed(look, self._tracker.primary)
         if self._check_switch(frame):
             tracks = self._tracker.tracks
@@ -347,10 +373,21 @@ class VisionPipeline:
             self._last_look_at = ts
         elif self._last_look is not None and ts - self._last_look_at > self._forget_look_s:
             self._last_look = None  # nobody in view for long: the last face is forgotten
+        far_ended = None  # a near face took the place of a far one: a visit of its own
+        if self._near_over_far(frame.width):
+            assert self._primary_id is not None
+            far_face = self._tracker.get(self._primary_id)
+            if far_face is not None:
+                self._far_bystanders = [far_face.box, *self._far_bystanders][:MAX_FAR_BYSTANDERS]
+            far_ended = self._visits.end()
+            self._clear_visit_state()
+            self._fresh_reading = True  # read on this step, a periodic scan included
         visit = self._visits.update(self._follow_primary(), ts)
         if visit.ended:
             self._clear_visit_state()
             self._follow_primary()  # a new visit may start with this very frame
+        elif far_ended is not None:
+            visit = replace(visit, ended=True, ended_visit_id=far_ended)
         # a visit's start: is its face the last primary face before it?
         back = self._compare(*self._gap) if visit.started and self._gap is not None else None
         primary = self._tracker.primary
@@ -436,6 +473,7 @@ class VisionPipeline:
         Rekognition answer still in flight is dropped. Returns the ended visit's id."""
         self._tracker.reset()
         self._focus.reset()
+        self._far_bystanders = []
         self._signatures.clear()
         self._doubted.clear()
         self._seen = None
@@ -565,6 +603,20 @@ class VisionPipeline:
         """`primary` was seen in the last frame, its box about where it is now."""
         return (self._seen is not None and self._seen[0] == primary.id
                 and self._seen[1].iou(primary.box) >= STILL_IOU)
+
+    def _near_over_far(self, frame_width: int) -> bool:
+        """In this step a face the whole-frame scan sees took the primary's place from a
+        small face (`FarSearch.small`: one found and followed by the far search) still
+        in view: the visitor in front of the kiosk, not another person in the far face's
+        visit (see the module docstring)."""
+        far = self._focus.far
+        primary = self._tracker.primary
+        if far is None or primary is None or self._primary_id in (None, primary.id):
+            return False
+        assert self._primary_id is not None
+        old = self._tracker.get(self._primary_id)
+        return (old is not None and old.visible and far.small(old.box, frame_width)
+                and not far.small(primary.box, frame_width))
 
     def _follow_primary(self) -> bool:
         """Note primary changes; return whether the primary face is visible now.

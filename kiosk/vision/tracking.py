@@ -20,7 +20,8 @@ dropout) unless a visible track scores more than ``stickiness`` (1.5) times as m
 a passer-by never steals the screen from the visitor standing in front of it. A
 caller can bar tracks from becoming primary when there is none (`update`'s
 `barred`: the pipeline bars the faces seen beside the visitor, so a bystander does
-not carry on the visitor's visit).
+not carry on the visitor's visit; `barred_at`: faces at these places, where a far
+bystander stood).
 """
 
 from __future__ import annotations
@@ -131,6 +132,7 @@ class IouTracker:
     def update(
         self, faces: Sequence[Face], timestamp: float, frame_size: tuple[int, int],
         region: Box | None = None, barred: Collection[int] = (),
+        barred_at: Sequence[Box] = (),
     ) -> list[Track]:
         """Fold one frame's detections in; return the live tracks.
 
@@ -138,7 +140,8 @@ class IouTracker:
         (`kiosk.vision.focus`); a track whose centre lies outside it was not looked
         for, so it neither misses nor expires: it stays as it was. `barred`: track
         ids that do not become primary when there is none (a current primary is
-        still taken over as the module docstring says)."""
+        still taken over as the module docstring says); `barred_at`: nor do tracks whose
+        box overlaps one of these boxes (IoU at least `iou_threshold`)."""
         self._frame_size = frame_size
         tracks = list(self._tracks.values())
         pairs = sorted(
@@ -181,14 +184,15 @@ class IouTracker:
                 new = Track(next(self._ids), face.box, face, timestamp, timestamp)
                 self._tracks[new.id] = new
 
-        self._choose_primary(barred)
+        self._choose_primary(barred, barred_at)
         return self.tracks
 
-    def _choose_primary(self, barred: Collection[int]) -> None:
+    def _choose_primary(self, barred: Collection[int], barred_at: Sequence[Box]) -> None:
         visible = [t for t in self._tracks.values() if t.visible]
         current = self.primary
         if current is None:
-            free = [t for t in visible if t.id not in barred]
+            free = [t for t in visible if t.id not in barred and all(
+                t.box.iou(b) < self.iou_threshold for b in barred_at)]
             best = max(free, key=self.score, default=None)
             self._primary_id = best.id if best is not None else None
             return

@@ -253,6 +253,34 @@ def test_image_folder_repeats_the_image_at_its_frame_rate(image_folder: Path) ->
     assert image is not None and int(image.mean()) == 120  # next image after the interval
 
 
+def test_image_folder_emptied_while_shown_says_so_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # tester round 23: emptying a 30-image folder logged 30 "skipping unreadable image
+    # ... no such file" WARNINGs in one millisecond, then "no readable images"
+    caplog.set_level(logging.WARNING, logger="kiosk.camera")
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    for i in range(30):
+        write_image(folder / f"f{i:02}.png", i)
+    clock = FakeClock(50.0)
+    source = ImageFolderSource(folder, interval_s=1.0, fps=4.0, clock=clock)
+    source.open()
+    assert source.read() is not None
+    for i in range(1, 30, 2):  # half of them moved away: the rest go on, unremarked
+        (folder / f"f{i:02}.png").unlink()
+    clock.now += 1.0
+    image = source.read()
+    assert image is not None and source.current_file is not None
+    assert source.current_file.name == "f02.png"
+    for path in folder.iterdir():
+        path.unlink()
+    clock.now += 1.0
+    with pytest.raises(CameraError, match=r"has no images .*changed while shown"):
+        source.read()
+    assert not [r for r in caplog.records if "skipping unreadable" in r.getMessage()]
+
+
 def test_image_folder_errors(tmp_path: Path) -> None:
     with pytest.raises(CameraError, match="image folder not found"):
         ImageFolderSource(tmp_path / "nope").open()

@@ -67,6 +67,19 @@ def test_export_lists_what_is_held(
     assert "no image" in data["held"]
 
 
+def test_export_flags_an_enrolment_dated_in_the_future(
+    settings: Settings, held: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # made while the clock ran a year ahead (tester round 23: listed without comment)
+    held[0].add("ahead", face_id(), enrolled_at=time.time() + 365 * 86_400)
+    assert run(settings, "identity", "export") == 0
+    out = capsys.readouterr()
+    flagged = [e["user_id"] for e in json.loads(out.out)["enrolments"]
+               if e.get("dated_in_future")]
+    assert flagged == ["ahead"]
+    assert "1 enrolment(s) dated in the future" in out.err and "NTP" in out.err
+
+
 def test_export_to_a_file(settings: Settings, held: Any, tmp_path: Path) -> None:
     out = tmp_path / "held.json"
     assert run(settings, "identity", "export", str(out)) == 0

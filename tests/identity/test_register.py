@@ -85,6 +85,8 @@ def test_an_enrolment_dated_in_the_future_is_purged_with_a_warning(
     register.add("slightly-ahead", face_id())
     clock.advance_days(-0.5)
     assert register.count_expired(30) == 1
+    flagged = {e["user_id"]: e.get("dated_in_future") for e in register.export()["enrolments"]}
+    assert flagged == {"ahead": True, "now": None, "slightly-ahead": None}  # the export says so
     with caplog.at_level("WARNING", logger="kiosk.identity.register"):
         purged = register.purge_older_than(30)
     assert [r.user_id for r in purged] == ["ahead"]

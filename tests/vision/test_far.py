@@ -17,7 +17,7 @@ from kiosk.tools.face_video import background, render_frame
 from kiosk.vision.detector import MODEL_FILE, FaceDetector
 from kiosk.vision.far import FAR_AFTER_STEPS, MAX_TILES, TILE_SIZE, FarSearch, plan_tiles
 from kiosk.vision.focus import FarDetector, FocusSchedule
-from kiosk.vision.pipeline import VisionPipeline
+from kiosk.vision.pipeline import VisionPipeline, VisionResult
 
 MODELS = Path(__file__).resolve().parents[2] / "resources" / "models"
 FAR = Box(296, 210, 344, 270)  # 48 px wide in a 640x480 frame: a visitor at ~1.4 m
@@ -160,3 +160,50 @@ def test_a_real_48_px_face_is_found_and_followed(faces_dir: Path) -> None:
     first = seen.index(True)
     assert first < CYCLE_STEPS and all(seen[first:]) and visits == 1
     assert 38 < float(np.median(widths)) < 60
+
+
+BYSTANDER = Box(70, 60, 126, 128)  # 56 px wide, upper left: a far face that stays there
+
+
+def test_a_near_visitor_beside_a_followed_far_face_has_a_visit_of_its_own() -> None:
+    """A visitor walking up while a far face in the background is followed: found on
+    their first frame (region steps only would find them at the next scan), primary at
+    once, in a visit of their own, not "another person" in the far face's visit; after
+    they leave, the far face, still there, does not start a visit again, until its
+    place was seen empty (5b85b4d: the visitor took the far face's visit with a second
+    track and its shown emotion, and the far face started a visit after each visitor)."""
+    detector = ScaleDetector([BYSTANDER])
+    pipeline = VisionPipeline(detector, Happy(), VisionSettings(scan_every=5))
+    frame = np.zeros((480, 640, 3), np.uint8)
+    step = iter(range(10_000))
+
+    def process() -> VisionResult:
+        i = next(step)
+        return pipeline.process(Frame(frame, i, i / 15))
+
+    try:
+        results = [process() for _ in range(CYCLE_STEPS)]
+        assert sum(r.visit_started for r in results) == 1  # the far face: a far visitor
+        assert results[-1].primary_box == BYSTANDER
+        for turn in range(5):  # the near face comes at each turn of the steps
+            detector.faces = [BYSTANDER, NEAR]
+            first = process()
+            assert first.primary_box == NEAR, "the near face is not found at once"
+            assert first.visit_started and first.visit_ended and not first.new_person
+            assert first.raw_reading or first.uncertain  # read at once, whatever the step
+            assert first.visit_id != results[-1].visit_id
+            later = [process() for _ in range(20)]
+            assert all(r.primary_box == NEAR and not r.visit_started for r in later)
+            detector.faces = [BYSTANDER]  # the visitor leaves; the far face stays
+            after = [process() for _ in range(CYCLE_STEPS + 60)]
+            assert sum(r.visit_ended for r in after) == 1
+            assert not any(r.visit_started for r in after)
+            assert after[-1].primary_track_id is None
+            detector.faces = []
+            [process() for _ in range(CYCLE_STEPS)]  # its place searched empty: forgotten
+            detector.faces = [BYSTANDER]
+            back = [process() for _ in range(CYCLE_STEPS)]
+            assert sum(r.visit_started for r in back) == 1  # served as a far visitor
+            results = back + [process() for _ in range(turn)]
+    finally:
+        pipeline.close()
