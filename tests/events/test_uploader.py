@@ -528,7 +528,7 @@ def test_stop_waits_for_the_call_in_flight_at_the_current_read_timeout(
     """The kiosk stopped the uploader with a fixed 4 s (the back end 3 s) while a call
     could wait up to 32 s for its answer: rows sent were not acked before the queue
     closed. `stop()` now waits connect + read timeout + the ack, at most 10 s."""
-    from kiosk.events.uploader import MAX_STOP_WAIT_S
+    from kiosk.events.uploader import MAX_STOP_WAIT_S, OFFLINE_STOP_WAIT_S
 
     uploader = Uploader(queue, Targets(TRACKING_ID), client=object(),
                         aws=AwsSettings(connect_timeout_s=2.0, read_timeout_s=2.0))
@@ -549,8 +549,14 @@ def test_stop_waits_for_the_call_in_flight_at_the_current_read_timeout(
             return False
 
     uploader._thread = Thread()  # type: ignore[assignment]
+    # offline (the last calls got no answer): the call in flight is a probe into a dead
+    # network, waited for OFFLINE_STOP_WAIT_S only (tester round 23, L1)
     assert uploader.stop()
-    assert waited == [10.0]
+    uploader._on_success(1.0)  # an answer came: the grown wait is the endpoint's pace
+    assert uploader.stop_wait_s == 10.0
+    uploader._thread = Thread()  # type: ignore[assignment]
+    assert uploader.stop()
+    assert waited == [OFFLINE_STOP_WAIT_S, 10.0]
 
 
 def test_the_back_end_closes_the_queue_after_the_uploaders_own_wait(queue: EventQueue) -> None:
