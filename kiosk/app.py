@@ -311,6 +311,9 @@ class Kiosk:
             rec.camera_state(camera.state, getattr(camera, "trouble", None))
             camera.state_changed.connect(
                 lambda state, _msg: rec.camera_state(state, getattr(camera, "trouble", None)))
+            trouble_changed = getattr(camera, "trouble_changed", None)  # stand-ins lack it
+            if trouble_changed is not None:  # LOST -> LOST for a new reason (round 23, M1)
+                trouble_changed.connect(rec.camera_trouble)
             self.vision.result.connect(lambda result: record_vision_result(rec, result))
         elif self.camera is None:
             # NONE for no camera on purpose (no camera time: CameraLive is not sent, so

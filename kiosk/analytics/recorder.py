@@ -266,6 +266,16 @@ class Recorder:
             self._camera_trouble = None if name in ("LIVE", "OPENING", "NONE") else trouble
             self._camera_since = now
 
+    def camera_trouble(self, trouble: int | None) -> None:
+        """The camera's reason changed while its state stayed (LOST, then LOST for
+        another reason): the bucket's `camera_trouble` follows the newest (before, it
+        kept the first reason of a loss for as long as the loss lasted)."""
+        with self._lock:
+            self._roll()
+            if self._camera_state in ("STALLED", "LOST"):
+                self._account_camera(self._clock())
+                self._camera_trouble = trouble or None
+
     def gauges(self, *, fps: float | None = None, queue_depth: int | None = None,
                dead_letters: int | None = None, disk_free_mb: float | None = None,
                uploads_failing: bool = False) -> None:

@@ -35,11 +35,12 @@ from pathlib import Path
 import numpy as np
 
 from kiosk.camera.errors import SourceEnded
+from kiosk.camera.folder import ImageFolderSource
 from kiosk.camera.sources import FrameSource
 from kiosk.camera.trouble import CameraTrouble
 from kiosk.config import CameraSettings
 from kiosk.domain import Frame
-from kiosk.imaging import ROTATIONS, rotate_frame
+from kiosk.imaging import ROTATIONS, image_files, rotate_frame
 from kiosk.logs import duration_text
 
 __all__ = ["CameraState", "Capture", "StateCallback", "backoff_delay", "content_key"]
@@ -130,6 +131,7 @@ class Capture:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._callbacks: list[StateCallback] = []
+        self._trouble_callbacks: list[Callable[[CameraTrouble | None], None]] = []
         self._state = CameraState.OPENING
         self._message = ""
         self._announced = False
@@ -235,6 +237,19 @@ class Capture:
         def unsubscribe() -> None:
             if callback in self._callbacks:
                 self._callbacks.remove(callback)
+
+        return unsubscribe
+
+    def on_trouble(self, callback: Callable[[CameraTrouble | None], None]) -> Callable[[], None]:
+        """Call `callback(trouble)` when the reason changes while the state stays (LOST
+        with one reason, then LOST with another: `on_state` is not called again, and the
+        fleet's CameraTrouble must follow the newest reason). From the capture thread.
+        Returns an unsubscribe function."""
+        self._trouble_callbacks.append(callback)
+
+        def unsubscribe() -> None:
+            if callback in self._trouble_callbacks:
+                self._trouble_callbacks.remove(callback)
 
         return unsubscribe
 
@@ -360,18 +375,25 @@ class Capture:
         return CameraTrouble.FROZEN if frozen else CameraTrouble.NO_FRAMES
 
     def _gone_or(self, trouble: CameraTrouble) -> CameraTrouble:
-        """DEVICE_GONE when the source is known to be absent (a camera's device node,
-        a video file or image folder, a configured path that never appeared), else
+        """What is gone, by kind of source, when the source is known to be absent:
+        DEVICE_GONE (a camera's device node), VIDEO_GONE / FOLDER_GONE (a file or
+        folder that was there), FOLDER_EMPTY (a folder left with no images),
+        SOURCE_MISSING (a configured path that has not existed in this run); else
         `trouble`. OpenCV repeats a stale frame or fails a read after an unplug, so a
-        stall or a failed read is first checked against the device being there."""
+        stall or a failed read is first checked against the source being there."""
         source = self.source
         inner = getattr(source, "inner", source)  # a PendingPathSource's file or folder
         try:
             if inner is None:  # a configured path that has not appeared
-                return CameraTrouble.DEVICE_GONE
+                return CameraTrouble.SOURCE_MISSING
             path = getattr(inner, "path", None)
             if path is not None:
-                return trouble if Path(path).exists() else CameraTrouble.DEVICE_GONE
+                path = Path(path)
+                if isinstance(inner, ImageFolderSource):
+                    if not path.is_dir():
+                        return CameraTrouble.FOLDER_GONE
+                    return trouble if image_files(path) else CameraTrouble.FOLDER_EMPTY
+                return trouble if path.exists() else CameraTrouble.VIDEO_GONE
             missing = getattr(inner, "missing_message", None)
             return CameraTrouble.DEVICE_GONE if missing is not None and missing() else trouble
         except Exception:  # a hint only: it must never break the loop
@@ -458,6 +480,7 @@ class Capture:
         """`note`: said in the log only (the callbacks get `message`); `trouble`: why,
         for STALLED and LOST."""
         changed = announce or state is not self._state
+        before = self._trouble
         if state in (CameraState.STALLED, CameraState.LOST):
             if self._trouble_since is None:
                 self._trouble_since = self._clock()
@@ -467,6 +490,12 @@ class Capture:
             self._trouble = None
         self._state, self._message = state, message
         if not changed:
+            if self._trouble != before:  # same state, a new reason (tester round 23, M1)
+                for on_trouble in list(self._trouble_callbacks):
+                    try:
+                        on_trouble(self._trouble)
+                    except Exception:
+                        log.exception("camera trouble callback failed")
             return
         if state is CameraState.LOST and not self._ended:
             log.warning("camera lost: %s%s", message, _what_to_do(message, self.source))

@@ -75,6 +75,7 @@ from kiosk.events.read_timeout import STEP_DOWN_AFTER, ReadTimeout
 from kiosk.events.records import Targets, build_request
 from kiosk.events.upload_lease import LEASE_POLL_S, UploadLease
 from kiosk.events.upload_status import StatusRecorder, UploaderState, UploaderStatus
+from kiosk.logs import duration_text
 from kiosk.wallclock import SteadyNow
 
 __all__ = ["STEP_DOWN_AFTER", "RateLimiter", "Uploader", "UploaderState", "UploaderStatus"]
@@ -89,7 +90,17 @@ READ_TIMEOUT_CODES = frozenset({"ReadTimeoutError", "ReadTimeout"})
 TOO_OLD = "EventTooOld"
 DAY_S = 86400.0
 ACK_WAIT_S = 1.0  # what `stop` allows for the ack after the call in flight
+# a failure that goes on (the same state: offline, throttled, blocked) is logged when it
+# begins and then at most this often, with how long and how many tries; "back online"
+# once when a call goes through again (tester round 23, L5: 28 INFO lines in 2.5 min
+# offline, so a weekend offline pushed the crash context out of the log rotation)
+FAILURE_LOG_EVERY_S = 300.0
 MAX_STOP_WAIT_S = 10.0  # `stop`'s wait at most, however long the read timeout grew
+# `stop`'s wait for a call in flight while offline (the last call failed to connect or
+# got no answer): a probe into a dead network is not waited for its whole read timeout
+# (tester round 23, L1: SIGTERM took 12 s against an endpoint that never answers).
+# Abandoning it loses nothing: its rows stay pending until a call is acked
+OFFLINE_STOP_WAIT_S = 2.0
 SPOOL_RETRY_S = 2.0  # while records wait in the queue's spool: how often a pass looks
 
 
@@ -178,6 +189,12 @@ class Uploader:
         self._last_success_at: float | None = None
         self._failures = 0  # service failures in a row (throttling, 5xx): the backoff
         self._offline_tries = 0  # connection failures in a row: the offline probe
+        # the failure being logged sparingly (`FAILURE_LOG_EVERY_S`): its state, when it
+        # began (monotonic), the tries since, and when its last line was logged
+        self._failing: UploaderState | None = None
+        self._failing_since = 0.0
+        self._failing_tries = 0
+        self._failing_logged_at = 0.0
         self._retry_at = 0.0
         self._skip_stored_wait = False  # notify_online() / retry_now(): try now
         self._queue_error = ""  # the queue failed on the last pass (not AWS); "" when not
@@ -241,6 +258,8 @@ class Uploader:
         are acked); True when it ended within `timeout` (None: `stop_wait_s`)."""
         if timeout is None:
             timeout = self.stop_wait_s
+        if self._online is False:  # a call in flight now is a probe into a dead network
+            timeout = min(timeout, OFFLINE_STOP_WAIT_S)
         self.request_stop()
         thread, stopped = self._thread, True
         if thread is not None:
@@ -441,6 +460,13 @@ class Uploader:
         return True
 
     def _on_success(self, answered_in_s: float = 0.0) -> None:
+        if self._failing is not None:
+            back = ("back online" if self._failing is UploaderState.OFFLINE
+                    else "calls go through again")
+            self._log.info("%s: %s after %s %s (%d failed tries)", self.name, back,
+                           duration_text(time.monotonic() - self._failing_since),
+                           self._failing.value, self._failing_tries)
+            self._failing = None
         self._failures = 0
         self._wait_shorter(answered_in_s)
         self._offline_tries = 0
@@ -542,10 +568,31 @@ class Uploader:
         self._retry_at = time.monotonic() + delay
         if online is not None:
             self._online = online
-        self._log.info("%s: %s; retry in %.2f s", self.name, self._last_error, delay)
+        self._log_failure(state, delay)
         self._set_state(state)
         self._write_status(force=True)
         return delay
+
+    def _log_failure(self, state: UploaderState, delay: float) -> None:
+        """The first try of a failure (a new state) at INFO, then at most one line per
+        `FAILURE_LOG_EVERY_S` while it goes on; the tries between at DEBUG."""
+        now = time.monotonic()
+        if state is not self._failing:
+            self._failing, self._failing_since, self._failing_tries = state, now, 0
+            self._failing_logged_at = now
+            self._failing_tries += 1
+            self._log.info("%s: %s; retry in %.2f s (while this goes on, logged every "
+                           "%s)", self.name, self._last_error, delay,
+                           duration_text(FAILURE_LOG_EVERY_S))
+            return
+        self._failing_tries += 1
+        if now - self._failing_logged_at >= FAILURE_LOG_EVERY_S:
+            self._failing_logged_at = now
+            self._log.info("%s: still %s after %s (%d tries): %s; retry in %.2f s",
+                           self.name, state.value, duration_text(now - self._failing_since),
+                           self._failing_tries, self._last_error, delay)
+        else:
+            self._log.debug("%s: %s; retry in %.2f s", self.name, self._last_error, delay)
 
     def _fail(self, message: str) -> None:
         self._last_error = message

@@ -29,6 +29,9 @@ DISK_FULL_MB = 1.0  # under a megabyte free: "disk full" (a full disk reads 0 MB
 SILENT_BUCKETS = 2  # NoHeartbeatAlarm: no heartbeat in two buckets in a row
 MAX_BUCKET_S = 3600  # [analytics] bucket_min is at most 60
 TRUSTED_GAPS = 3  # heartbeat gaps whose divisor is taken over the settings' bucket
+# a clean stop with nothing since for this many buckets reads "nothing since": a kiosk
+# that restarted without network sends nothing either (tester round 23, M4)
+QUIET_STOP_BUCKETS = 3
 
 
 @dataclass(frozen=True)
@@ -47,16 +50,25 @@ class Problem:
     since_before: bool = False
     free_mb: float | None = None  # disk_low only
     reason_code: int | None = None  # camera_lost: a `kiosk.camera.CameraTrouble` code
+    # stopped: nothing came for `QUIET_STOP_BUCKETS` buckets after the stop
+    quiet: bool = False
+    # the kiosk is stopped: this was so at the stop, not now (a camera lost then)
+    at_stop: bool = False
 
     def text(self, now: float, zone: tzinfo | None) -> str:
         at = "" if self.since is None else local_time(self.since, now, zone)
         when = ("" if self.since is None else
                 f" since {'before ' if self.since_before else ''}{at}")
+        if self.at_stop:
+            return "when it stopped: " + replace(self, at_stop=False).text(now, zone)
         if self.kind == "disk_low":
             free = self.free_mb or 0.0
             full = free < DISK_FULL_MB  # likes, visits and metrics cannot be saved
             return f"disk {'full' if full else 'low'}: {free:.0f} MB free"
         if self.kind == "stopped":
+            if self.quiet:
+                return (f"stopped cleanly at {at}, nothing since (not restarted, or "
+                        "restarted without network)")
             return f"stopped cleanly at {at}"
         if self.kind == "no_heartbeat":
             return f"no heartbeat{when} (crashed, or lost power or network)"
@@ -72,7 +84,8 @@ class Problem:
                                 datetime.fromtimestamp(self.since, zone).isoformat(
                                     timespec="seconds")),
                 "free_mb": self.free_mb, "reason_code": self.reason_code,
-                "reason": trouble_text(self.reason_code), "text": self.text(now, zone)}
+                "reason": trouble_text(self.reason_code), "nothing_since": self.quiet,
+                "at_stop": self.at_stop, "text": self.text(now, zone)}
 
 
 def local_time(epoch: float, now: float, zone: tzinfo | None) -> str:
@@ -146,17 +159,19 @@ def problems(*, now: float, age_s: float | None, bucket_s: float, camera: Series
              camera_trouble: Series = (), restarts: Series = (),
              started: float | None = None) -> list[Problem]:
     """A kiosk's problems, worst first: stopped cleanly at `stopped` (then never "no
-    heartbeat": it is silent on purpose), else no heartbeat for `SILENT_BUCKETS`
-    buckets (since the end of its newest bucket), then the newest buckets' camera (with
-    the reason of the newest `camera_trouble` point of the run), uploads and disk, and
-    the newest start after an unclean end (`restarts` above 0). A run `started` after
-    the newest bucket ended is not silent until `SILENT_BUCKETS` buckets after its start
-    (a run sends its first bucket when it closes). `window_start`: where
-    the series read began (a run of bad buckets starting within a bucket of it may have
-    begun earlier)."""
+    heartbeat": it is silent on purpose; "nothing since" after `QUIET_STOP_BUCKETS`
+    buckets; the camera, uploads and disk then read as they were at the stop), else no
+    heartbeat for `SILENT_BUCKETS` buckets (since the end of its newest bucket), then
+    the newest buckets' camera (with the reason of the newest `camera_trouble` point of
+    the run), uploads and disk, and the newest start after an unclean end (`restarts`
+    above 0). A run `started` after the newest bucket ended is not silent until
+    `SILENT_BUCKETS` buckets after its start (a run sends its first bucket when it
+    closes). `window_start`: where the series read began (a run of bad buckets starting
+    within a bucket of it may have begun earlier)."""
     out: list[Problem] = []
     if stopped is not None:
-        out.append(Problem("stopped", stopped))
+        out.append(Problem("stopped", stopped,
+                           quiet=now - stopped >= QUIET_STOP_BUCKETS * bucket_s))
     elif age_s is not None and age_s >= SILENT_BUCKETS * bucket_s and not (
             started is not None and started >= now - age_s
             and now - started < SILENT_BUCKETS * bucket_s):
@@ -181,6 +196,8 @@ def problems(*, now: float, age_s: float | None, bucket_s: float, camera: Series
         free = sorted(disk_free_mb)[-1][1]
         if free < disk_low_mb:
             out.append(Problem("disk_low", free_mb=free))
+    if stopped is not None:  # the newest buckets are the stopped run's: history now
+        out[1:] = [replace(p, at_stop=True) for p in out[1:]]
     unclean = [t for t, v in restarts if v > 0]
     if unclean:
         out.append(Problem("unclean_restart", max(unclean)))

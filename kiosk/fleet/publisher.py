@@ -96,6 +96,7 @@ HELD_BUCKETS = 6  # closed buckets kept in memory while the metrics queue cannot
 # a clean stop's last send (the last bucket and the stop) waits at most this long for
 # its call before the stop goes on: a dead network must not hold up the shutdown
 FINAL_SEND_S = 3.0
+OFFLINE_RETRY_S = 60.0  # the metrics uploader's offline probe, at most this far apart
 
 
 def open_metrics_queue(settings: Settings, **kwargs: Any) -> EventQueue:
@@ -263,6 +264,9 @@ class FleetPublisher:
         queue = open_metrics_queue(settings)
         uploader_kwargs.setdefault("max_backoff_s", settings.events.max_backoff_s)
         uploader_kwargs.setdefault("max_requests_per_s", 10.0)
+        # offline, probe up to every OFFLINE_RETRY_S, not the events' 10 s: a bucket is
+        # minutes long, and a weekend offline is thousands of probes fewer (round 23, L5)
+        uploader_kwargs.setdefault("offline_retry_s", OFFLINE_RETRY_S)
         uploader_kwargs.setdefault("zone", log_zone(settings.analytics.timezone))
         uploader = MetricsUploader(queue, f.namespace, endpoint_url=f.endpoint_url,
                                    aws=settings.aws, **uploader_kwargs)
@@ -429,9 +433,14 @@ class FleetPublisher:
             if self._record_run(time.time() if at is None else at, stopped=True):
                 self._final_send(min(FINAL_SEND_S, timeout))
             timeout = max(0.0, deadline - time.monotonic())
+        offline = self.uploader.status().online is False  # waits OFFLINE_STOP_WAIT_S
         stopped = self.uploader.stop(timeout)
         if stopped:
             self.queue.close()
+        elif offline:
+            log.warning("fleet: offline, so the metrics uploader's call in flight was "
+                        "not waited for; its rows stay in the %s and go at the next "
+                        "start", METRICS_QUEUE)
         else:
             log.warning("fleet: the %s stays open for the metrics uploader's call still "
                         "in flight; its rows are sent again at the next start unless it "

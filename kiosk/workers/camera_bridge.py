@@ -8,6 +8,8 @@ Signals:
     state_changed(str state, str message): a `CameraState` value (OPENING, LIVE,
         STALLED, LOST; a plain str on the wire, `CameraState(state)` again), emitted
         from the capture thread and delivered queued on the GUI thread.
+    trouble_changed(int code): the reason (`CameraTrouble`, 0 for none) changed while
+        the state stayed (LOST for one reason, then for another).
 """
 
 from __future__ import annotations
@@ -24,17 +26,21 @@ log = logging.getLogger(__name__)
 
 class CameraBridge(QObject):
     state_changed = Signal(str, str)
+    trouble_changed = Signal(int)
 
     def __init__(self, capture: Capture, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.capture = capture
         self._unsubscribe = capture.on_state(self._on_state)
+        self._unsubscribe_trouble = capture.on_trouble(
+            lambda trouble: self.trouble_changed.emit(int(trouble or 0)))
 
     def start(self) -> None:
         self.capture.start()
 
     def stop(self, timeout: float = 3.0) -> bool:
         self._unsubscribe()
+        self._unsubscribe_trouble()
         return self.capture.stop(timeout)
 
     def latest(self) -> Frame | None:

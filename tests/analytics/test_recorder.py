@@ -269,3 +269,26 @@ def test_the_camera_reason_reaches_the_closed_bucket_and_its_fleet_datum(tmp_pat
     assert by_name["CameraTrouble"] == 1.0
     assert "CameraTrouble" not in {d["MetricName"] for d in bucket_datums(got[2], "s", "k")}
     store.close()
+
+
+def test_a_new_reason_while_the_camera_stays_lost_replaces_the_old(tmp_path: Path) -> None:
+    """Tester round 23, M1: LOST for "reading frames failed", then LOST for "the image
+    folder is gone": the bucket (and CloudWatch's CameraTrouble) kept the first for good."""
+    from kiosk.camera.trouble import CameraTrouble
+
+    rec, store, clock = make(tmp_path)
+    got: list[BucketStats] = []
+    rec.add_bucket_listener(lambda bucket, _mix: got.append(bucket))
+    rec.camera_state("LOST", CameraTrouble.READ_FAILED)
+    clock.now += 100
+    rec.camera_trouble(CameraTrouble.FOLDER_GONE)
+    clock.now = T0 + 300 + 120
+    rec.camera_trouble(CameraTrouble.SOURCE_MISSING)  # state unchanged, a later bucket
+    clock.now = T0 + 600
+    rec.camera_state("LIVE")
+    rec.camera_trouble(CameraTrouble.READ_FAILED)  # not LOST: ignored
+    clock.now = T0 + 900
+    rec.write_pending()
+    assert [b.camera_trouble for b in got] == [CameraTrouble.FOLDER_GONE,
+                                               CameraTrouble.SOURCE_MISSING, None]
+    store.close()

@@ -528,7 +528,7 @@ def test_stop_waits_for_the_call_in_flight_at_the_current_read_timeout(
     """The kiosk stopped the uploader with a fixed 4 s (the back end 3 s) while a call
     could wait up to 32 s for its answer: rows sent were not acked before the queue
     closed. `stop()` now waits connect + read timeout + the ack, at most 10 s."""
-    from kiosk.events.uploader import MAX_STOP_WAIT_S
+    from kiosk.events.uploader import MAX_STOP_WAIT_S, OFFLINE_STOP_WAIT_S
 
     uploader = Uploader(queue, Targets(TRACKING_ID), client=object(),
                         aws=AwsSettings(connect_timeout_s=2.0, read_timeout_s=2.0))
@@ -549,8 +549,14 @@ def test_stop_waits_for_the_call_in_flight_at_the_current_read_timeout(
             return False
 
     uploader._thread = Thread()  # type: ignore[assignment]
+    # offline (the last calls got no answer): the call in flight is a probe into a dead
+    # network, waited for OFFLINE_STOP_WAIT_S only (tester round 23, L1)
     assert uploader.stop()
-    assert waited == [10.0]
+    uploader._on_success(1.0)  # an answer came: the grown wait is the endpoint's pace
+    assert uploader.stop_wait_s == 10.0
+    uploader._thread = Thread()  # type: ignore[assignment]
+    assert uploader.stop()
+    assert waited == [OFFLINE_STOP_WAIT_S, 10.0]
 
 
 def test_the_back_end_closes_the_queue_after_the_uploaders_own_wait(queue: EventQueue) -> None:
@@ -589,3 +595,40 @@ def test_a_stop_request_does_not_wait_and_the_call_in_flight_is_acked(
         assert not thread.is_alive() and endpoint.accepted_event_ids == ids
         assert queue.counts().pending.get("event", 0) == 0  # its rows acked
         assert uploader.stop()
+
+
+def test_a_failure_that_goes_on_is_logged_once_then_sparingly_and_its_end_once(
+    queue: EventQueue, endpoint: FakePersonalizeEvents,
+    make_uploader: Callable[..., Uploader], new_like: Callable[..., Like],
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Tester round 23, L5: offline, each probe logged an INFO "… retry in N s" (28 lines
+    in 2.5 min). Now: the first, then one line per FAILURE_LOG_EVERY_S with how long and
+    how many tries, and "back online" once."""
+    import logging
+
+    import kiosk.events.uploader as uploader_mod
+
+    _record(queue, [new_like()])
+    uploader = make_uploader()
+    endpoint.set_mode(Mode.REFUSE)
+    uploader.start()
+
+    def infos() -> list[str]:
+        return [r.getMessage() for r in caplog.records
+                if r.name == uploader_mod.__name__ and r.levelno >= logging.INFO]
+
+    with caplog.at_level(logging.INFO, logger=uploader_mod.__name__):
+        for _ in range(6):
+            assert not uploader.flush(10.0)
+        assert len(infos()) == 1, infos()
+        assert "retry in" in infos()[0] and "logged every 5 min" in infos()[0]
+        monkeypatch.setattr(uploader_mod, "FAILURE_LOG_EVERY_S", 0.0)  # the reminder due
+        assert not uploader.flush(10.0)
+        assert not uploader.flush(10.0)  # due again at once: the reminder, not a new start
+        reminders = [m for m in infos() if "still offline after" in m]
+        assert len(reminders) >= 1 and "tries)" in reminders[-1], infos()
+        endpoint.set_mode(Mode.SUCCEED)
+        assert uploader.flush(10.0)
+        back = [m for m in infos() if "back online" in m]
+        assert len(back) == 1 and "failed tries" in back[0], infos()

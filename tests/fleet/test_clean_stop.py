@@ -19,6 +19,7 @@ from botocore.stub import ANY, Stubber
 from kiosk.config import AwsSettings
 from kiosk.events.queue import EventQueue
 from kiosk.events.upload_status import UploaderState, UploaderStatus
+from kiosk.events.uploader import OFFLINE_STOP_WAIT_S
 from kiosk.fleet.publisher import FINAL_SEND_S, FleetPublisher, MetricsUploader
 from tests.fleet.stubbed import cloudwatch
 from tests.fleet.test_publisher import NS, bucket, publisher
@@ -73,10 +74,11 @@ def test_a_stop_that_is_not_clean_sends_no_stop(queue: EventQueue) -> None:
         assert again.counts().pending_total == 0
 
 
-def _uploader_to(queue: EventQueue, url: str) -> FleetPublisher:
-    aws = AwsSettings(region="us-east-1", connect_timeout_s=0.5, read_timeout_s=0.5)
+def _uploader_to(queue: EventQueue, url: str, read_timeout_s: float = 0.5,
+                 offline_retry_s: float = 60.0) -> FleetPublisher:
+    aws = AwsSettings(region="us-east-1", connect_timeout_s=0.5, read_timeout_s=read_timeout_s)
     up = MetricsUploader(queue, NS, endpoint_url=url, base_backoff_s=0.01,
-                         offline_retry_s=60.0, aws=aws)
+                         offline_retry_s=offline_retry_s, aws=aws)
     return FleetPublisher(queue, up, site="store-1", kiosk_id="k1", profile="lean")
 
 
@@ -125,6 +127,45 @@ def test_an_endpoint_that_never_answers_holds_the_stop_within_its_bound(
         if thread is not None:  # a call still in flight: let its read time out
             thread.join(10.0)
     assert took < timeout + 0.5
+    with EventQueue(queue.path) as again:
+        counts = again.counts()
+    assert (counts.pending_total, counts.sent_total) == (2, 0)
+
+
+def test_offline_a_probe_hanging_in_flight_is_abandoned_not_waited_for(
+        queue: EventQueue) -> None:
+    """Tester round 23, L1: offline, with a call in flight to an endpoint that takes the
+    connection and never answers, SIGTERM waited the call's whole bound (10 s, 12 s in
+    all). Now it waits OFFLINE_STOP_WAIT_S; the bucket and the stop stay pending (the
+    call was never acked), so nothing is lost and nothing was counted as sent."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))  # not listening yet: refused, so OFFLINE
+        url = f"http://127.0.0.1:{server.getsockname()[1]}"
+        pub = _uploader_to(queue, url, read_timeout_s=5.0, offline_retry_s=0.05)
+        assert pub.uploader.stop_wait_s > 5.0  # what the stop waited before
+        offline = threading.Event()
+
+        def note(status: UploaderStatus) -> None:
+            if status.state is UploaderState.OFFLINE:
+                offline.set()
+
+        pub.uploader.add_listener(note)
+        pub.on_bucket(bucket(time.time() - 300))
+        pub.start()
+        assert offline.wait(10.0)
+        server.listen(8)
+        server.settimeout(10.0)
+        conn, _ = server.accept()  # the next probe is in flight; nobody answers
+        with conn:
+            started = time.monotonic()
+            stopped = pub.stop(clean=True)
+            took = time.monotonic() - started
+        # the connection closed: the abandoned call fails at once, and acks nothing
+        thread = pub.uploader._thread
+        if thread is not None:
+            thread.join(10.0)
+    assert not stopped
+    assert took < OFFLINE_STOP_WAIT_S + 0.5
     with EventQueue(queue.path) as again:
         counts = again.counts()
     assert (counts.pending_total, counts.sent_total) == (2, 0)

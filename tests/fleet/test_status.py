@@ -139,3 +139,34 @@ def test_queue_and_retry_dead_commands(tmp_path: Any, capsys: pytest.CaptureFixt
     with EventQueue(tmp_path / "metrics.sqlite3") as queue:
         assert queue.counts().pending == {"event": 0, "impression": 0, "user": 0, "item": 0,
                                           "metric": 1}
+
+
+def test_one_read_timeout_is_tried_again_and_two_name_the_setting() -> None:
+    """Tester round 23, L2: `fleet status` failed outright on one read timeout (2 s)."""
+    from botocore.exceptions import ReadTimeoutError
+
+    class SlowOnce:  # the stubbed client, whose calls time out while `timeouts` last
+        def __init__(self, client: Any, timeouts: int) -> None:
+            self.client, self.timeouts, self.calls = client, timeouts, 0
+
+        def __getattr__(self, name: str) -> Any:
+            method = getattr(self.client, name)
+
+            def call(**kwargs: Any) -> Any:
+                self.calls += 1
+                if self.timeouts > 0:
+                    self.timeouts -= 1
+                    raise ReadTimeoutError(endpoint_url="https://monitoring.example")
+                return method(**kwargs)
+
+            return call
+
+    client = boto3.client("cloudwatch", region_name="us-east-1")
+    with Stubber(client) as stub:
+        stub_fleet(stub)
+        slow = SlowOnce(client, timeouts=1)
+        lines = fleet_status(slow, "Kiosk/Fleet", now=NOW, today_start=TODAY)
+        stub.assert_no_pending_responses()
+    assert len(lines) == 2
+    with pytest.raises(FleetError, match=r"\[aws\] read_timeout_s"):
+        fleet_status(SlowOnce(client, timeouts=2), "Kiosk/Fleet", now=NOW)

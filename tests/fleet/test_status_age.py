@@ -172,6 +172,7 @@ def test_json_has_the_problems(capsys: pytest.CaptureFixture[str],
     assert kiosk["problems"] == [{"kind": "disk_low", "since": None, "since_before": False,
                                   "since_local": None, "free_mb": 500.0,
                                   "reason_code": None, "reason": "",
+                                  "nothing_since": False, "at_stop": False,
                                   "text": "disk low: 500 MB free"}]
 
 

@@ -46,7 +46,9 @@ def test_a_stop_older_than_the_recent_window_still_reads_stopped() -> None:
            ("mall", "k2", "Heartbeat"): beats(last, B)}
     k1, k2 = status(raw, NOW)
     assert [p.kind for p in k1.problems] == ["stopped"]
-    assert k1.problem_text() == "stopped cleanly at 03:00"  # to the 5-minute window
+    assert k1.problem_text() == (  # to the 5-minute window; nothing came since
+        "stopped cleanly at 03:00, nothing since (not restarted, or restarted without "
+        "network)")
     assert [p.kind for p in k2.problems] == ["no_heartbeat"]
 
 
@@ -72,10 +74,11 @@ def test_camera_lost_says_why_and_a_crash_restart_is_named() -> None:
     }
     (line,) = status(raw, NOW + 10)
     assert line.problem_text() == (
-        "camera lost since 07:45: the device disappeared (unplugged?); "
+        "camera lost since 07:45: the camera device disappeared (unplugged?); "
         "restarted after a crash or power loss (bucket of 07:30)")
     lost = line.to_dict()["problems"][0]
-    assert (lost["reason_code"], lost["reason"]) == (1, "the device disappeared (unplugged?)")
+    assert (lost["reason_code"], lost["reason"]) == (
+        1, "the camera device disappeared (unplugged?)")
 
 
 def test_through_moto_the_kiosks_own_datums() -> None:
@@ -111,3 +114,26 @@ def test_a_run_started_after_a_silence_is_not_silent_before_its_first_bucket() -
     assert line.problems == ()
     (line,) = status(raw, NOW + 2 * B)
     assert line.problem_text() == "no heartbeat since 07:45 (crashed, or lost power or network)"
+
+
+def test_a_stop_with_nothing_since_says_so_and_its_camera_is_history() -> None:
+    """Tester round 23: M4, a kiosk that restarted without network read "stopped cleanly
+    at 00:36" all day; L4, a stopped kiosk's "camera lost since …" read as current; L3,
+    just stopped, it read "heartbeat 0 s ago" (its partial bucket's end lies ahead)."""
+    last = NOW - B  # the newest bucket 07:55-08:00; stopped in it at 07:56
+    stop = last + 60
+    raw = {("mall", "k1", "Heartbeat"): beats(last, B),
+           ("mall", "k1", "CameraLive"): [(last - B, 0.0), (last, 0.0)],
+           ("mall", "k1", "CameraTrouble"): [(last, float(CameraTrouble.VIDEO_GONE))],
+           ("mall", "k1", "Stopped"): [(NOW - 2 * 3600, 0.0), (stop, 1.0)]}
+    (line,) = status(raw, stop + 90)  # 90 s after the stop, the bucket's end 2.5 min ahead
+    assert line.heartbeat_age_s == 90.0
+    assert line.problem_text() == (
+        "stopped cleanly at 07:56; when it stopped: camera lost since 07:50: the video file "
+        "is gone (moved or deleted?)")
+    assert line.to_dict()["problems"][1]["at_stop"] is True
+    (line,) = status(raw, stop + 3 * B)  # three buckets of nothing
+    assert line.problem_text().startswith(
+        "stopped cleanly at 07:56, nothing since (not restarted, or restarted without "
+        "network); when it stopped: camera lost")
+    assert line.to_dict()["problems"][0]["nothing_since"] is True
