@@ -70,12 +70,23 @@ def _main(argv: list[str]) -> int:
 
         return run_self_test(settings)
 
-    code = _no_display()
-    if code is not None:
-        return code
-    from kiosk.app import run_app
+    # before the crash log judges the previous run and anything opens a database
+    from kiosk import instance
 
-    return run_app(settings, quit_after=args.quit_after)
+    try:
+        held = instance.take(settings.data_dir)
+    except instance.AlreadyRunning as exc:
+        logging.getLogger("kiosk").error("not starting: %s", exc)
+        return instance.ALREADY_RUNNING_EXIT_CODE
+    try:
+        code = _no_display()
+        if code is not None:
+            return code
+        from kiosk.app import run_app
+
+        return run_app(settings, quit_after=args.quit_after)
+    finally:
+        held.release()
 
 
 def _no_display() -> int | None:

@@ -21,7 +21,8 @@ Usage (the composition root):
     ...
     crashlog.mark_clean_exit()                         # last thing of the shutdown
 
-One kiosk process per data folder is assumed (as for the event queue). Every
+One kiosk process per data folder (`kiosk.instance` refuses a second before this
+reads the record; before, a second kiosk judged the live first a crash). Every
 failure to read or write the file is logged and ignored: the record is a
 diagnostic, never a reason not to start.
 """
