@@ -313,7 +313,8 @@ class QueueConnection:
             log.error("%s [%s]", self.read_only, exc)
         return QueueReadOnlyError(self.read_only)
 
-    def _retrying(self, what: str, fn: Callable[[], Any], deadline: float | None = None) -> Any:
+    def _retrying(self, what: str, fn: Callable[[], Any], deadline: float | None = None,
+                  fallback: bool = False) -> Any:
         """Run a write, retrying while another process holds the lock (each try waits
         up to `busy_timeout_s`) until `lock_wait_s` has passed; a damaged file is
         replaced once (when `recover`) and the write tried again.
@@ -322,7 +323,9 @@ class QueueConnection:
         long it waited for this thread, such as a like queued behind another like on the
         events worker (`record_like(..., tap_monotonic=...)`): each try waits for the
         lock only until then and none begins after it. One try is always made (without
-        waiting when the deadline has passed), so a lock let go meanwhile still saves it."""
+        waiting when the deadline has passed), so a lock let go meanwhile still saves it.
+        `fallback`: the caller keeps the write elsewhere when the lock outlasts the wait
+        (the spool), so giving up is logged at INFO, not as an ERROR: nothing is lost."""
         began = self._clock()
         end = began + self.lock_wait_s if deadline is None else deadline
         tries = 0
@@ -337,8 +340,9 @@ class QueueConnection:
                 tries += 1
                 left = end - self._clock()
                 if left <= 0 or self._closing.is_set():
-                    log.error("%s: could not %s: still locked after %d tries in "
-                              "%.1f s", self.name, what, tries, self._clock() - began)
+                    log.log(logging.INFO if fallback else logging.ERROR,
+                            "%s: could not %s: still locked after %d tries in %.1f s",
+                            self.name, what, tries, self._clock() - began)
                     self._locked = str(exc)
                     raise
                 if tries == 1:

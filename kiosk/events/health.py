@@ -71,6 +71,8 @@ def check(path: Path, name: str = "event queue", kept: str = KEPT) -> QueueHealt
 
 def locked_message(path: Path, name: str = "event queue") -> str:
     """The operator sentence for a queue another program keeps locked."""
-    return (f"the {name} {path} is locked by another program: {what_is_lost(name)} "
-            "while it holds the lock (nothing queued is lost). Close any tool that has it "
-            "open (an sqlite3 shell, a backup, a second kiosk or kiosk-admin)")
+    kept = (f"new likes and impressions are kept in its spool file ({path.name}.spool) and "
+            "queued when it lets go, so none is lost" if name == "event queue"
+            else f"{what_is_lost(name)} while it holds the lock (nothing queued is lost)")
+    return (f"the {name} {path} is locked by another program: {kept}. Close any tool "
+            "that has it open (an sqlite3 shell, a backup, a second kiosk or kiosk-admin)")

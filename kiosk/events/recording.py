@@ -262,7 +262,7 @@ class RecordingMixin(EvictionMixin):
 
         try:
             row_id, inserted = self._retrying(f"save {_a(record.kind.value)}", insert,
-                                              deadline)
+                                              deadline, fallback=spool)
         except QueueBusyError as exc:
             if not spool:
                 raise

@@ -298,11 +298,19 @@ def likes_refused(s: Mapping[str, Any]) -> str:
         why = translate("Admin", "the data folder is read-only")
     elif disk_is_full(s):  # the queue's failed save included, until space is back
         why = translate("Admin", "disk full")
-    elif refusing == "locked":
-        why = translate("Admin", "the queue is locked by another program")
-    else:
+    else:  # a lock is not a refusal: likes go to the spool (`queue_locked`)
         return ""
     return translate("Admin", "new likes cannot be saved: %1").replace("%1", why)
+
+
+def queue_locked(s: Mapping[str, Any]) -> str:
+    """The queue's last write was kept out by another program's lock ("" when not):
+    new likes are saved in the spool file meanwhile and queued when it lets go, so the
+    tile says so (in red: something holds the lock) instead of "cannot be saved"."""
+    if str(s.get("queue_refusing", "") or "") != "locked" or likes_refused(s):
+        return ""
+    return translate("Admin", "locked by another program: new likes are kept aside and "
+                              "queued when it lets go")
 
 
 def events_tile(s: Mapping[str, Any]) -> TileText:
@@ -310,7 +318,7 @@ def events_tile(s: Mapping[str, Any]) -> TileText:
     waiting" alone read as healthy while likes were refused (tester round 15)."""
     dead = int(s.get("dead_letters", 0) or 0)
     depth = s.get("queue_depth")
-    refused = likes_refused(s)
+    refused = likes_refused(s) or queue_locked(s)
     lines = [refused] if refused else []
     lines.append(queue_reason(s))
     if dead:

@@ -183,7 +183,7 @@
         <translation>원격 모니터링 지표(CloudWatch)에 필요해요. 좋아요는 이 기기에 저장돼요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="305"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="303"/>
         <source>new likes cannot be saved: %1</source>
         <translation>새 좋아요를 저장할 수 없음: %1</translation>
     </message>
@@ -198,11 +198,6 @@
         <translation>디스크가 가득 참</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="302"/>
-        <source>the queue is locked by another program</source>
-        <translation>다른 프로그램이 대기열을 잠금</translation>
-    </message>
-    <message>
         <location filename="../../kiosk/ui/admin_status.py" line="287"/>
         <source>everything is sent</source>
         <translation>모두 전송됨</translation>
@@ -213,132 +208,132 @@
         <translation>지금 전송 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="318"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="326"/>
         <source>%1 could not be sent (dead letters)</source>
         <translation>%1건 전송 실패(전송 불가 이벤트)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="321"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="329"/>
         <source>Event queue</source>
         <translation>이벤트 대기열</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="322"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="467"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="330"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="475"/>
         <source>%1 waiting</source>
         <translation>%1건 대기 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="342"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="350"/>
         <source>Catalog</source>
         <translation>카탈로그</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="343"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="351"/>
         <source>%1 images</source>
         <translation>이미지 %1개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="354"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="362"/>
         <source>Restarts in the last hour: %1</source>
         <translation>지난 1시간 동안 재시작: %1회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="360"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="368"/>
         <source>Unclean exits in the last hour: %1</source>
         <translation>지난 1시간 동안 비정상 종료: %1회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="365"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="373"/>
         <source>Restarting again and again: look at the log</source>
         <translation>재시작이 반복되고 있습니다. 로그를 확인하세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="367"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="375"/>
         <source>Crashes</source>
         <translation>오류로 인한 중단</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="385"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="393"/>
         <source>%1 free</source>
         <translation>%1 남음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="408"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="415"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="416"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="423"/>
         <source>Full</source>
         <translation>가득 참</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="409"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="417"/>
         <source>Likes and visits are not being saved: free some space.</source>
         <translation>좋아요와 방문 기록이 저장되지 않고 있어요. 공간을 확보해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="412"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="420"/>
         <source>Space freed</source>
         <translation>공간 확보됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="413"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="421"/>
         <source>Saving resumes with the next like or visit.</source>
         <translation>다음 좋아요나 방문부터 다시 저장돼요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="416"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="424"/>
         <source>OK</source>
         <translation>정상</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="422"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="423"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="430"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="431"/>
         <source>Recommendations</source>
         <translation>추천</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="424"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="432"/>
         <source>Problem</source>
         <translation>문제</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="425"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="433"/>
         <source>Images skipped</source>
         <translation>건너뛴 이미지</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="429"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="437"/>
         <source>Fleet metrics (CloudWatch)</source>
         <translation>원격 모니터링 지표 (CloudWatch)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="430"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="432"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="438"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="440"/>
         <source>Rekognition stopped</source>
         <translation>Rekognition 호출 중지됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="494"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="502"/>
         <source>AWS refused the calls (%1): give the kiosk&apos;s IAM user or role the permission rekognition:DetectFaces, or fix the [aws] credentials, then restart the kiosk</source>
         <translation>AWS가 호출을 거부했습니다 (%1): 키오스크의 IAM 사용자 또는 역할에 rekognition:DetectFaces 권한을 주거나 [aws] 자격 증명을 고친 다음 키오스크를 다시 시작하세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="435"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="443"/>
         <source>Last problem</source>
         <translation>마지막 문제</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="426"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="434"/>
         <source>Last Personalize fallback</source>
         <translation>마지막 Personalize 대체 응답</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="427"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="435"/>
         <source>Last upload error</source>
         <translation>마지막 업로드 오류</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="402"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="428"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="410"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="436"/>
         <source>Disk</source>
         <translation>디스크</translation>
     </message>
@@ -378,199 +373,204 @@
         <translation>보관 중: 대기열에 쓸 수 없음 (로그 참조)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="431"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="433"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="312"/>
+        <source>locked by another program: new likes are kept aside and queued when it lets go</source>
+        <translation>다른 프로그램이 잠금: 새 좋아요는 따로 보관했다가 잠금이 풀리면 대기열에 넣어요</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="439"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="441"/>
         <source>Returning visitors stopped</source>
         <translation>재방문 고객 인식 중지됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="438"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="446"/>
         <source>on this device</source>
         <translation>이 기기에서</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="439"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="447"/>
         <source>Amazon Personalize</source>
         <translation>Amazon Personalize</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="464"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="472"/>
         <source>all sent (last %1)</source>
         <translation>모두 전송됨 (마지막 %1)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="465"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="473"/>
         <source>all sent</source>
         <translation>모두 전송됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="469"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="477"/>
         <source>AWS refused the credentials or permissions</source>
         <translation>AWS가 자격 증명 또는 권한을 거부함</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="471"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="479"/>
         <source>the metrics queue cannot be written</source>
         <translation>지표 대기열에 쓸 수 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="472"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="480"/>
         <source>offline</source>
         <translation>오프라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="473"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="481"/>
         <source>AWS answers with errors</source>
         <translation>AWS가 오류로 응답함</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="474"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="482"/>
         <source>not sent</source>
         <translation>전송 안 됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="477"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="485"/>
         <source>next try in %1 s</source>
         <translation>%1초 후 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="480"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="488"/>
         <source>last sent %1</source>
         <translation>마지막 전송 %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="482"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="490"/>
         <source>nothing sent since %1</source>
         <translation>%1 이후 전송 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="483"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="491"/>
         <source>nothing sent since the start</source>
         <translation>시작 후 전송 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="486"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="494"/>
         <source>cannot be queued: the disk is full</source>
         <translation>대기열에 넣을 수 없음: 디스크가 가득 참</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="488"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="564"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="496"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="572"/>
         <source>last error: %1</source>
         <translation>마지막 오류: %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="503"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="511"/>
         <source>AWS refused the calls (%1): no visitor is looked up, enrolled or deleted (deletions wait). Give the kiosk&apos;s IAM user or role the permissions rekognition:SearchFacesByImage, IndexFaces, DeleteFaces and ListFaces on the collection, or fix the [aws] credentials, then restart the kiosk</source>
         <translation>AWS가 호출을 거부했습니다 (%1): 방문객을 조회·등록·삭제하지 않습니다(삭제는 대기합니다). 키오스크의 IAM 사용자 또는 역할에 컬렉션에 대한 rekognition:SearchFacesByImage, IndexFaces, DeleteFaces, ListFaces 권한을 주거나 [aws] 자격 증명을 고친 다음 키오스크를 다시 시작하세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="513"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="521"/>
         <source>AWS refused the [aws] credentials (%1) on a returning-visitor call, and the fallback uses the same ones: no face crop is sent. Fix the [aws] credentials (profile, keys, the clock), then restart the kiosk</source>
         <translation>재방문 고객 인식 호출에서 AWS가 [aws] 자격 증명을 거부했습니다 (%1). 대체 인식도 같은 자격 증명을 쓰므로 얼굴 이미지를 보내지 않습니다. [aws] 자격 증명(프로필, 키, 시계)을 고친 다음 키오스크를 다시 시작하세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="522"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="530"/>
         <source>AWS refused the [aws] credentials (%1) on a Rekognition fallback call, and identity uses the same ones: no visitor is looked up, enrolled or deleted (deletions wait). Fix the [aws] credentials (profile, keys, the clock), then restart the kiosk</source>
         <translation>Rekognition 대체 인식 호출에서 AWS가 [aws] 자격 증명을 거부했습니다 (%1). 재방문 고객 인식도 같은 자격 증명을 쓰므로 방문객을 조회·등록·삭제하지 않습니다(삭제는 대기합니다). [aws] 자격 증명(프로필, 키, 시계)을 고친 다음 키오스크를 다시 시작하세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="537"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="545"/>
         <source>stopped: AWS refused the [aws] credentials (%1) on a returning-visitor call, next try in %2 min</source>
         <translation>중지됨: 재방문 고객 인식 호출에서 AWS가 [aws] 자격 증명을 거부했습니다 (%1), %2분 뒤 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="542"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="550"/>
         <source>stopped: AWS refused the calls (%1), next try in %2 min</source>
         <translation>중지됨: AWS가 호출을 거부했습니다 (%1), %2분 뒤 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="546"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="554"/>
         <source>throttled by AWS, next call in %1 s</source>
         <translation>AWS 호출 한도 초과, %1초 뒤 다음 호출</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="549"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="557"/>
         <source>paused after network failures, next try in %1 s</source>
         <translation>네트워크 오류로 일시 중지, %1초 뒤 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="552"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="560"/>
         <source>answering with errors</source>
         <translation>오류로 응답 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="554"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="562"/>
         <source>reachable</source>
         <translation>연결됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="556"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="564"/>
         <source>not called since the start</source>
         <translation>시작 후 호출 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="558"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="566"/>
         <source>not called yet</source>
         <translation>아직 호출 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="559"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="567"/>
         <source>%1/%2 calls this hour</source>
         <translation>이번 시간 호출 %1/%2회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="562"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="570"/>
         <source>(budget used)</source>
         <translation>(한도 소진)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="576"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="584"/>
         <source>no answer in time</source>
         <translation>제시간에 응답 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="578"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="586"/>
         <source>no network</source>
         <translation>네트워크 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="580"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="588"/>
         <source>no AWS credentials: set them in the [aws] settings</source>
         <translation>AWS 자격 증명 없음: [aws] 설정에 넣어 주세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="582"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="590"/>
         <source>throttled by AWS</source>
         <translation>AWS 호출 한도 초과</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="584"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="592"/>
         <source>paused after an error, next try in %1 s</source>
         <translation>오류 후 일시 중지, %1초 뒤 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="587"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="595"/>
         <source>still waiting for an earlier answer</source>
         <translation>이전 요청의 응답을 기다리는 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="589"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="597"/>
         <source>stopped</source>
         <translation>중지됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="591"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="599"/>
         <source>AWS answered with an error</source>
         <translation>AWS가 오류로 응답</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="594"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="602"/>
         <source>%1; pages from this device&apos;s recommender</source>
         <translation>%1; 이 기기의 추천으로 페이지를 만들었습니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="629"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="637"/>
         <source>Other</source>
         <translation>기타</translation>
     </message>
@@ -1322,101 +1322,101 @@ kiosk-admin catalog import로 이미지를 가져오거나 kiosk-admin generate�
 <context>
     <name>MainScreen</name>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="425"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="431"/>
         <source>Like a few images first, then “For you” opens up.</source>
         <translation>이미지 몇 개에 좋아요를 누르시면 ‘맞춤 추천’이 열려요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="492"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="498"/>
         <source>Step closer</source>
         <translation>가까이 와 보세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="493"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="499"/>
         <source>Images for your mood — or tap “Choose my mood”.</source>
         <translation>기분에 맞는 이미지를 골라 드려요. “기분 직접 고르기”도 돼요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="498"/>
-        <location filename="../../kiosk/ui/main_screen.py" line="503"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="504"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="509"/>
         <source>Finding images for you…</source>
         <translation>이미지를 고르고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="503"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="509"/>
         <source>This takes only a moment.</source>
         <translation>잠시만 기다려 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="507"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="513"/>
         <source>For you</source>
         <translation>맞춤 추천</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="462"/>
-        <location filename="../../kiosk/ui/main_screen.py" line="478"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="468"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="484"/>
         <source>For you · %1</source>
         <translation>맞춤 추천 · %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="464"/>
-        <location filename="../../kiosk/ui/main_screen.py" line="479"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="470"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="485"/>
         <source>Picked from what you liked, to suit this mood.</source>
         <translation>좋아요를 누르신 이미지를 바탕으로 지금 기분에 맞게 골랐어요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="488"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="494"/>
         <source>Tell us your mood — we&apos;ll pick images for it</source>
         <translation>지금 기분을 알려 주세요 — 어울리는 이미지를 골라 드릴게요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="489"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="495"/>
         <source>Tap “Choose my mood”.</source>
         <translation>“기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="495"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="501"/>
         <source>Still reading your mood…</source>
         <translation>기분을 읽고 있어요…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="496"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="502"/>
         <source>Look at the camera, or tap “Choose my mood”.</source>
         <translation>카메라를 바라보시거나 “기분 직접 고르기”를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="499"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="505"/>
         <source>This is taking longer than usual. Tap Next to try again.</source>
         <translation>평소보다 오래 걸리고 있어요. 다음을 눌러 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="501"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="507"/>
         <source>These images could not be shown</source>
         <translation>이미지를 보여 드리지 못했어요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="502"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="508"/>
         <source>Tap Next to try again, or choose another mood.</source>
         <translation>다음을 눌러 다시 시도하시거나 다른 기분을 골라 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="471"/>
         <location filename="../../kiosk/ui/main_screen.py" line="477"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="483"/>
         <source>Tap Like on the images you love, or Next for more.</source>
         <translation>마음에 드는 이미지에 좋아요를 누르거나, 다음을 눌러 더 보세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="506"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="512"/>
         <source>Emotion</source>
         <translation>감정</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="508"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="514"/>
         <source>Next</source>
         <translation>다음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_screen.py" line="509"/>
+        <location filename="../../kiosk/ui/main_screen.py" line="515"/>
         <source>Choose my mood</source>
         <translation>기분 직접 고르기</translation>
     </message>

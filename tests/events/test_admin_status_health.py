@@ -93,6 +93,9 @@ def test_a_lock_another_program_holds_is_named_and_released_for_the_kiosk(
         holder.close()
     assert code == 1
     assert "locked by another program" in status["locked"]
+    # likes are kept in the spool meanwhile: no "likes cannot be saved" (new user's trial)
+    assert "kept in its spool file" in status["locked"]
+    assert "cannot be saved" not in status["locked"]
     assert status["problem"] == status["locked"] and "sqlite3 shell" in err
     # the probe's own lock is gone with it: the kiosk saves at once, and so says status
     code, status, err = _status(made, capsys)

@@ -80,6 +80,18 @@ def spooled_ids(queue: EventQueue) -> list[str]:
     return [r.record_id for f in files if f.is_file() for r in Spool(f).read(f)]
 
 
+def test_a_like_kept_in_the_spool_logs_no_error(
+        locked: Locked, caplog: pytest.LogCaptureFixture) -> None:
+    # new user's trial: every spooled like logged "ERROR … could not save an event:
+    # still locked", then a WARNING that it was kept: an ERROR for nothing lost
+    like = make_like()
+    with caplog.at_level("INFO", logger="kiosk.events"):
+        assert locked.queue.record_like(like, tap_monotonic=locked.clock.now) == 0
+    assert spooled_ids(locked.queue) == [like.event_id]
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    assert "kept in" in caplog.text
+
+
 def test_a_like_under_a_long_lock_is_saved_in_the_spool_within_its_wait(
         locked: Locked) -> None:
     queue, clock = locked.queue, locked.clock

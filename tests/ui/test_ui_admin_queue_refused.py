@@ -57,8 +57,6 @@ def test_the_event_queue_tile_says_new_likes_cannot_be_saved_and_why(
          "데이터 폴더가 읽기 전용임" if ko else "the data folder is read-only"),
         (_status(QueueStatus(0, 0), read_only=True),  # the mount, seen by the app
          "데이터 폴더가 읽기 전용임" if ko else "the data folder is read-only"),
-        (_status(QueueStatus(0, 0, "", "locked")),
-         "다른 프로그램이 대기열을 잠금" if ko else "the queue is locked by another program"),
     ]
     for status, why in cases:
         win.set_status(status)
@@ -68,6 +66,14 @@ def test_the_event_queue_tile_says_new_likes_cannot_be_saved_and_why(
         assert theme.DANGER.name() in tile.value.styleSheet()
         assert "queue_refusing" not in win.admin.tiles["other"].detail.text()
         assert not text_problems(win)  # nothing elided or clipped at 1366x768
+    # a lock is no refusal: likes go to the spool meanwhile, and the tile says so, in
+    # red (before: "new likes cannot be saved: the queue is locked", new user's trial)
+    win.set_status(_status(QueueStatus(0, 0, "", "locked")))
+    QCoreApplication.processEvents()
+    assert tile.detail.text().splitlines()[0] == (
+        "다른 프로그램이 잠금: 새 좋아요는 따로 보관했다가 잠금이 풀리면 대기열에 넣어요" if ko
+        else "locked by another program: new likes are kept aside and queued when it lets go")
+    assert theme.DANGER.name() in tile.value.styleSheet() and not text_problems(win)
     # space freed (the queue's line stays until its next save): the Disk tile says
     # "Space freed", so the queue tile does not say "disk full" any more
     win.set_status(_status(QueueStatus(0, 0, DISK_FULL, "disk_full"), 850.0))
