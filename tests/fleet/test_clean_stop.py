@@ -82,13 +82,8 @@ def _uploader_to(queue: EventQueue, url: str, read_timeout_s: float = 0.5,
     return FleetPublisher(queue, up, site="store-1", kiosk_id="k1", profile="lean")
 
 
-def test_offline_the_stop_is_queued_not_waited_for(queue: EventQueue) -> None:
-    """A port nothing listens on (the network is down): the uploader is OFFLINE, so the
-    stop sends nothing and does not wait; the bucket and the stop stay queued."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        url = f"http://127.0.0.1:{s.getsockname()[1]}"
-    pub = _uploader_to(queue, url)
+def _offline_event(pub: FleetPublisher) -> threading.Event:
+    """Set once `pub`'s uploader reports OFFLINE."""
     offline = threading.Event()
 
     def note(status: UploaderStatus) -> None:
@@ -96,6 +91,17 @@ def test_offline_the_stop_is_queued_not_waited_for(queue: EventQueue) -> None:
             offline.set()
 
     pub.uploader.add_listener(note)
+    return offline
+
+
+def test_offline_the_stop_is_queued_not_waited_for(queue: EventQueue) -> None:
+    """A port nothing listens on (the network is down): the uploader is OFFLINE, so the
+    stop sends nothing and does not wait; the bucket and the stop stay queued."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{s.getsockname()[1]}"
+    pub = _uploader_to(queue, url)
+    offline = _offline_event(pub)
     pub.on_bucket(bucket(time.time() - 300))
     pub.start()
     assert offline.wait(10.0)
@@ -143,13 +149,7 @@ def test_offline_a_probe_hanging_in_flight_is_abandoned_not_waited_for(
         url = f"http://127.0.0.1:{server.getsockname()[1]}"
         pub = _uploader_to(queue, url, read_timeout_s=5.0, offline_retry_s=0.05)
         assert pub.uploader.stop_wait_s > 5.0  # what the stop waited before
-        offline = threading.Event()
-
-        def note(status: UploaderStatus) -> None:
-            if status.state is UploaderState.OFFLINE:
-                offline.set()
-
-        pub.uploader.add_listener(note)
+        offline = _offline_event(pub)
         pub.on_bucket(bucket(time.time() - 300))
         pub.start()
         assert offline.wait(10.0)
