@@ -132,8 +132,8 @@ def check_models(settings: Settings) -> Check:
     status, timing = detection_verdict(detect_ms, settings.camera.fps)
     reach = (f"faces from about {detector.smallest_face_px(width)} px wide on "
              f"{width}-px-wide frames ([vision] detect_width {settings.vision.detect_width})")
-    far = FarSearch(settings.vision.min_face_px,
-                    detector.smallest_face_px).smallest_px((width, height))
+    far = FarSearch(settings.vision.min_face_px, detector.smallest_face_px,
+                    detector.scan_input).smallest_px((width, height))
     if far is not None and settings.vision.scan_every > 1:
         reach += f", from about {far} px while no face is followed (kiosk.vision.far)"
     return Check("models", status, f"{loaded}; {timing}; {reach}")

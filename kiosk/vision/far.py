@@ -9,8 +9,9 @@ the scan at 320 found 3 / 0 / 21 / 43 / 72 %.
 
 Once nobody has been followed (no primary track) for `FAR_AFTER_STEPS` (30: 2 s at
 15 fps) steps, `FarSearch` turns two steps in every `SCAN_TURN` (3) into *tile* steps:
-one part of the frame, `TILE_SIZE` (320x240, the input of a 640x480 frame's scan: the
-same cost, the same frozen trace) at `scale` input pixels per frame pixel, searched
+one part of the frame, the size of the scan's input (`FaceDetector.scan_input`: 320x240
+for a 640x480 frame, 320x180 for 1280x720: the same cost, the same frozen trace) at
+`scale` input pixels per frame pixel, searched
 with `FaceDetector.detect_region`; the next tile at the next tile step, round the
 frame. The third step stays a whole-frame
 scan, so a visitor walking up close is found within 3 steps. The first 30 steps stay
@@ -27,12 +28,19 @@ the tiles at scale 0.8 / 1.0 / 1.33 / 1.6 (40 faces from 1.0 on):
 
 (a whole-frame search at width 512, scale 0.8, found 33 / 51 / 61 / 87 %). Tiles
 overlap by `smallest_face_px` across and 1.2 times that down, so a face the scan
-may miss lies whole in one of them; at most `MAX_TILES` (16) tiles, a lower scale
-where more would be needed. A 640x480 frame: 4x4 tiles of 242x181 frame pixels at
-scale 1.33, the frame searched in 24 steps (1.6 s at 15 fps); 1280x720: 16 tiles at
-scale 0.75 (faces from about 70 px). The scan and one round of tiles found 90 / 93 /
-98 / 100 / 100 % of the widths above on 640x480 (60 faces; the scan alone 2 / 0 / 10 /
-28 / 65 %), 33 / 57 / 68 / 78 / 95 % on 1280x720 (the scan alone none).
+may miss lies whole in one of them; at the scale where at most `MAX_TILES` (16) tiles
+of 320x240 would do, a lower one where more would be needed (a scan input of another
+shape takes the tiles that cover the frame at that scale). A 640x480 frame: 4x4
+tiles of 242x181 frame pixels at scale 1.33, the frame searched in 24 steps (1.6 s
+at 15 fps); 1280x720: 28 tiles of 320x180 (its scan's input) at scale 0.75 (faces
+from about 70 px), searched in 42 steps (2.8 s; 320x240 tiles, 16 of them, made the
+detector trace a second input shape: 11 MB more resident for good). The scan and one
+round of tiles found 90 / 93 / 98 / 100 / 100 % of the widths above on 640x480 (60
+faces; the scan alone 2 / 0 / 10 / 28 / 65 %), 33 / 57 / 68 / 78 / 95 % on 1280x720
+(the scan alone none). Measured again for the 320x180 tiles (2026-12-02, 59 faces found
+in every 4th shared photo, pasted at random places in 1280x720 frames, found by the
+scan or by one tile): 56 / 78 / 76 / 86 / 97 %, against 61 / 83 / 81 / 88 / 98 % with
+the 16 tiles of 320x240 on the same frames.
 
 A tile step costs what a scan does and happens only while no face is followed, so a
 visitor in front never pays for it. Once a far face is followed, the region steps
@@ -55,7 +63,10 @@ from kiosk.domain import Box
 
 log = logging.getLogger(__name__)
 
-# Input (w, h) of a tile: a 640x480 frame's scan input, whose trace the detector has.
+# The input (w, h) the tile count `MAX_TILES` is for (a 640x480 frame's scan input at
+# detect_width 320); a tile is the scan's own input, whose frozen trace the detector
+# has: another shape would cost a trace of its own (11 MB resident, 28 MB on the step
+# that traces it; `FaceDetector.detect_windows`).
 TILE_SIZE = (320, 240)
 # Width (px) a face is looked for at, at the tile's input, when it is `min_face_px`
 # wide in the frame (the module docstring: about 90 % found at 53 px).
@@ -84,12 +95,13 @@ def starts(length: float, tile: float, overlap: float) -> list[float]:
     return [i * (length - tile) / (n - 1) for i in range(n)]
 
 
-def tiles(frame_size: tuple[int, int], scale: float, reach: float) -> list[Box]:
-    """The tiles (frame pixels, row by row) of a `frame_size` (w, h) frame at
-    `scale`, overlapping by `reach` across and `OVERLAP_DOWN` x `reach` down; [] when
-    a tile cannot hold that overlap."""
+def tiles(frame_size: tuple[int, int], scale: float, reach: float,
+          tile_size: tuple[int, int] = TILE_SIZE) -> list[Box]:
+    """The tiles (frame pixels, row by row) of a `frame_size` (w, h) frame, each
+    `tile_size` (w, h) input pixels at `scale`, overlapping by `reach` across and
+    `OVERLAP_DOWN` x `reach` down; [] when a tile cannot hold that overlap."""
     width, height = frame_size
-    tw, th = TILE_SIZE[0] / scale, TILE_SIZE[1] / scale
+    tw, th = tile_size[0] / scale, tile_size[1] / scale
     try:
         xs = starts(width, tw, reach)
         ys = starts(height, th, OVERLAP_DOWN * reach)
@@ -98,17 +110,24 @@ def tiles(frame_size: tuple[int, int], scale: float, reach: float) -> list[Box]:
     return [Box(x, y, x + tw, y + th) for y in ys for x in xs]
 
 
-def plan_tiles(frame_size: tuple[int, int], min_face_px: float, reach: float
-               ) -> tuple[float, list[Box]]:
-    """(scale, tiles) of the far search on `frame_size` frames: the scale that makes a
-    `min_face_px` face `FAR_INPUT_FACE_PX` wide, lowered in 5 % steps until at most
-    `MAX_TILES` tiles cover the frame. (0.0, []) when the tiles would not find faces
-    narrower than `reach`, the narrowest the whole-frame scan finds."""
+def plan_tiles(frame_size: tuple[int, int], min_face_px: float, reach: float,
+               tile_size: tuple[int, int] = TILE_SIZE) -> tuple[float, list[Box]]:
+    """(scale, tiles) of the far search on `frame_size` frames with tiles of
+    `tile_size` input pixels (the scan's input): the scale that makes a `min_face_px`
+    face `FAR_INPUT_FACE_PX` wide, lowered in 5 % steps until at most `MAX_TILES` tiles
+    of `TILE_SIZE` would cover the frame; then as many tiles of `tile_size` as cover it
+    at that scale, so the faces found do not depend on the input's shape (a 1280x720
+    frame: 28 tiles of 320x180, where 16 of 320x240 would do, each a quarter cheaper).
+    (0.0, []) when the tiles would not find faces narrower than `reach`, the narrowest
+    the whole-frame scan finds."""
     scale = FAR_INPUT_FACE_PX / max(1.0, float(min_face_px))
     while scale * reach > FAR_INPUT_FACE_PX:
         found = tiles(frame_size, scale, reach)
         if found and len(found) <= MAX_TILES:
-            return scale, found
+            own = found if tile_size == TILE_SIZE else tiles(frame_size, scale, reach,
+                                                             tile_size)
+            if own:
+                return scale, own
         scale *= 0.95
     return 0.0, []
 
@@ -117,12 +136,17 @@ class FarSearch:
     """The far search's turns (module docstring). One inference thread owns it.
 
     `reach(frame_width)`: the narrowest face (frame px) the whole-frame scan finds
-    (`FaceDetector.smallest_face_px`)."""
+    (`FaceDetector.smallest_face_px`); `scan_input(frame_size)`: the whole-frame scan's
+    input (w, h) for frames of that size (`FaceDetector.scan_input`), each tile's input
+    (`tile_size`)."""
 
-    def __init__(self, min_face_px: float, reach: Callable[[int], int]) -> None:
+    def __init__(self, min_face_px: float, reach: Callable[[int], int],
+                 scan_input: Callable[[tuple[int, int]], tuple[int, int]]) -> None:
         self.min_face_px = float(min_face_px)
         self._reach = reach
+        self._scan_input = scan_input
         self._frame_size = (0, 0)
+        self.tile_size = TILE_SIZE
         self.scale = 0.0
         self._tiles: list[Box] = []
         self._turn = SCAN_TURN - 1  # the first tile comes after a scan
@@ -138,8 +162,9 @@ class FarSearch:
         """The tiles of `frame_size` frames (planned once per frame size)."""
         if frame_size != self._frame_size:
             self._frame_size = frame_size
+            self.tile_size = self._scan_input(frame_size)
             self.scale, self._tiles = plan_tiles(
-                frame_size, self.min_face_px, self._reach(frame_size[0]))
+                frame_size, self.min_face_px, self._reach(frame_size[0]), self.tile_size)
             self._next = 0
             if self._tiles:
                 log.info("far faces: while no face is followed, %d parts of the %dx%d frame "

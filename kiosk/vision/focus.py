@@ -56,7 +56,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from kiosk.domain import Box, Face
-from kiosk.vision.far import TILE_SIZE, FarSearch
+from kiosk.vision.far import FarSearch
 from kiosk.vision.tracking import Track
 
 # Region size over the tracked face's size (at least, in both directions).
@@ -79,8 +79,9 @@ class RegionDetector(Protocol):
 
 @runtime_checkable
 class FarDetector(Protocol):
-    """A region detector that also takes the region's input size, and says the
-    narrowest face (frame px) its whole-frame search finds (`FaceDetector`)."""
+    """A region detector that also takes the region's input size, says the
+    narrowest face (frame px) its whole-frame search finds and that search's input
+    size, and searches an image of another shape as that search would (`FaceDetector`)."""
 
     detect_width: int
 
@@ -88,6 +89,9 @@ class FarDetector(Protocol):
     def detect_region(self, image_bgr: np.ndarray, region: Box,
                       size: tuple[int, int] | None = None, /) -> list[Face]: ...
     def smallest_face_px(self, frame_width: int, /) -> int: ...
+    def scan_input(self, frame_size: tuple[int, int], /) -> tuple[int, int]: ...
+    def detect_windows(self, image_bgr: np.ndarray, frame_size: tuple[int, int], /
+                       ) -> list[Face]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +164,7 @@ class FocusSchedule:
             if primary is None and self.far is not None:
                 tile = self.far.next_tile(frame_size)
                 if tile is not None:
-                    return Look(tile, classify=True, tile=TILE_SIZE)
+                    return Look(tile, classify=True, tile=self.far.tile_size)
             return Look(None, classify=True, also=also)
         if self._since_scan >= self.scan_every - 1:
             self._since_scan = 0

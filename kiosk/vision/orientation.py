@@ -32,9 +32,12 @@ its last `VOTES_KEPT` (10) favour the turned frame, one WARNING names it ("add N
 [camera] rotate"); `LEANED_VOTES` (3) do when the landmarks' median leans to the same
 turn by more than `OFF_DEG` (60, the old landmark hint's own threshold). A probe
 costs one whole-frame detection (about 10 ms on one core) every 4 s while it matters
-(at 15 fps about 1.7 % of the steps: the step's p95 is not the probe's; a quarter
-turn's portrait frame gets its own frozen trace, once); after `SETTLED_VOTES` (20)
-votes for the plain frame and none for a turn it probes once a minute.
+(at 15 fps about 1.7 % of the steps: the step's p95 is not the probe's); a quarter
+turn's portrait frame is searched in two windows of the frame's shape at the scan's
+scale (`FaceDetector.detect_windows`: the scan's frozen trace; a trace of the
+portrait shape kept 11 MB more resident, 28 MB the time it was made); after
+`SETTLED_VOTES` (20) votes for the plain frame and none for a turn it probes once a
+minute.
 """
 
 from __future__ import annotations

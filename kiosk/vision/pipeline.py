@@ -267,8 +267,10 @@ class VisionPipeline:
         self._identity = identity if self.settings.switch_similarity > 0 else None
         self._regions = detector if isinstance(detector, RegionDetector) else None
         far = None  # the far search needs the real detector's figures (`FarDetector`)
+        self._scan_like = detector if isinstance(detector, FarDetector) else None
         if isinstance(detector, FarDetector):
-            far = FarSearch(self.settings.min_face_px, detector.smallest_face_px)
+            far = FarSearch(self.settings.min_face_px, detector.smallest_face_px,
+                            detector.scan_input)
         self._focus = FocusSchedule(self.settings.scan_every if self._regions else 1, far=far)
         self._turns = TurnProbe()  # a camera mounted sideways or upside down
         self._quality = QualityGate(self.settings.min_face_px, self.settings.min_sharpness)
@@ -358,7 +360,7 @@ class VisionPipeline:
         detect_ms = (time.perf_counter() - t0) * 1000.0
         self._turns.observe(faces)  # the landmarks: which turn to probe first
         if look.region is None and self._turns.due(ts):  # a whole-frame step
-            self._turns.probe(ts, frame.image, faces, self._detector.detect)
+            self._turns.probe(ts, frame.image, faces, self._turned_detect(frame))
 
         if look.tile is not None and self._far_bystanders:
             assert look.region is not None
@@ -526,6 +528,15 @@ class VisionPipeline:
         self._others = self._bystanders  # the next visit may be theirs
         self._bystanders = set()
         self._generation += 1  # a fallback answer for the old visit is dropped
+
+    def _turned_detect(self, frame: Frame) -> Callable[[np.ndarray], list[Face]]:
+        """The detection `TurnProbe` runs on `frame` turned: through the scan's input
+        shape (`FaceDetector.detect_windows`), so no frozen trace of its own."""
+        scan_like = self._scan_like
+        if scan_like is None:
+            return self._detector.detect
+        size = (frame.width, frame.height)
+        return lambda image: scan_like.detect_windows(image, size)
 
     def _check_switch(self, frame: Frame) -> bool:
         """A visible primary face that looks unlike itself one visible frame ago is

@@ -15,7 +15,13 @@ from kiosk.config import VisionSettings
 from kiosk.domain import Box, Emotion, EmotionReading, Face, Frame
 from kiosk.tools.face_video import background, render_frame
 from kiosk.vision.detector import MODEL_FILE, FaceDetector
-from kiosk.vision.far import FAR_AFTER_STEPS, MAX_TILES, TILE_SIZE, FarSearch, plan_tiles
+from kiosk.vision.far import (
+    FAR_AFTER_STEPS,
+    MAX_TILES,
+    TILE_SIZE,
+    FarSearch,
+    plan_tiles,
+)
 from kiosk.vision.focus import FarDetector, FocusSchedule
 from kiosk.vision.pipeline import VisionPipeline, VisionResult
 
@@ -29,6 +35,10 @@ CYCLE_STEPS = FAR_AFTER_STEPS + math.ceil(MAX_TILES * 3 / 2)
 
 def reach(width: int) -> int:
     return math.ceil(32 * width / 320)
+
+
+def scan_input(frame_size: tuple[int, int]) -> tuple[int, int]:
+    return 320, round(frame_size[1] * 320 / frame_size[0])
 
 
 def test_tiles_cover_a_640x480_frame_at_the_scale_for_min_face_px() -> None:
@@ -45,9 +55,9 @@ def test_tiles_cover_a_640x480_frame_at_the_scale_for_min_face_px() -> None:
     hd_scale, hd = plan_tiles((1280, 720), 40, reach(1280))
     assert len(hd) <= MAX_TILES and 0.5 < hd_scale < scale
     assert plan_tiles((640, 480), 60, 32) == (0.0, [])  # detect_width 640
-    far = FarSearch(40, reach)
+    far = FarSearch(40, reach, scan_input)
     assert far.smallest_px((640, 480)) == 40 and far.smallest_px((1280, 720)) == 70
-    assert FarSearch(80, reach).smallest_px((640, 480)) is None  # the scan sees 64
+    assert FarSearch(80, reach, scan_input).smallest_px((640, 480)) is None  # the scan sees 64
 
 
 class ScaleDetector:
@@ -63,6 +73,13 @@ class ScaleDetector:
 
     def smallest_face_px(self, frame_width: int) -> int:
         return reach(frame_width)
+
+    def scan_input(self, frame_size: tuple[int, int]) -> tuple[int, int]:
+        return self.detect_width, round(frame_size[1] * self.detect_width / frame_size[0])
+
+    def detect_windows(self, image_bgr: np.ndarray, frame_size: tuple[int, int]
+                       ) -> list[Face]:
+        return self.detect(image_bgr)
 
     def detect(self, image_bgr: np.ndarray) -> list[Face]:
         self.calls.append(None)
@@ -123,7 +140,7 @@ def test_a_normal_face_is_searched_as_before_without_tiles() -> None:
 
 
 def test_nobody_in_view_alternates_a_scan_with_two_tiles() -> None:
-    far = FarSearch(40, reach)
+    far = FarSearch(40, reach, scan_input)
     schedule = FocusSchedule(5, far=far)
     looks = [schedule.plan(None, (640, 480)) for _ in range(FAR_AFTER_STEPS + 9)]
     assert all(look.scan for look in looks[:FAR_AFTER_STEPS])  # a close face comes back
@@ -134,6 +151,23 @@ def test_nobody_in_view_alternates_a_scan_with_two_tiles() -> None:
     assert all(look.classify for look in looks)
     # the far search needs a detector that says its reach: test fakes go on as before
     assert not isinstance(object(), FarDetector)
+
+
+def test_a_16_9_camera_s_tiles_are_its_scan_s_input_so_no_new_trace() -> None:
+    # 320x240 tiles on a 1280x720 camera (scan input 320x180) made the detector trace
+    # a second shape the first time the far search ran: 11 MB more resident for good
+    far = FarSearch(40, reach, scan_input)
+    schedule = FocusSchedule(5, far=far)
+    looks = [schedule.plan(None, (1280, 720)) for _ in range(FAR_AFTER_STEPS + 60)]
+    tiles = [look for look in looks if not look.scan]
+    assert tiles and all(look.tile == (320, 180) for look in tiles)
+    assert {look.region for look in tiles} == set(far.tiles_for((1280, 720)))
+    # the same scale, so the same faces found, as 320x240 tiles: more of them
+    assert far.scale == plan_tiles((1280, 720), 40, reach(1280))[0]
+    assert far.smallest_px((1280, 720)) == 70 and len(far.tiles_for((1280, 720))) == 28
+    # each tile is of the frame's aspect, at the planned scale
+    assert all(t.width / t.height == pytest.approx(16 / 9, rel=0.01)
+               and t.width == pytest.approx(320 / far.scale) for t in far.tiles_for((1280, 720)))
 
 
 @pytest.mark.faces

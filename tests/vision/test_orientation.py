@@ -211,3 +211,41 @@ def _detector(settings: VisionSettings) -> FaceDetector:
     if settings not in _DETECTORS:
         _DETECTORS[settings] = FaceDetector.from_settings(settings)
     return _DETECTORS[settings]
+
+
+def test_a_quarter_turn_probe_runs_through_the_scan_s_trace() -> None:
+    # the probe's portrait frame (480x640 turned from 640x480) was an input shape of its
+    # own: the detector traced it at its second probe, 28 MB resident on that step and
+    # 11 MB for good when loaded from the trace cache (measured 2026-12-02)
+    from kiosk.domain import Frame
+    from kiosk.vision.pipeline import VisionPipeline
+    from tests.vision.test_face_identity import SureClassifier
+
+    settings = VisionSettings(scan_every=1)
+    detector = FaceDetector.from_settings(settings)
+    pipeline = VisionPipeline(detector, SureClassifier(), settings)
+    blank = np.zeros((480, 640, 3), np.uint8)
+    try:
+        for n, t in enumerate((0.0, 5.0, 10.0)):  # nobody in view: 90, 180, 270 in turn
+            pipeline.process(Frame(blank, n, t))
+    finally:
+        pipeline.close()
+    assert detector._forward.traced_shapes == [(1, 3, 240, 320)]
+
+
+@pytest.mark.faces
+def test_a_quarter_turn_s_windows_find_the_face_the_portrait_frame_shows(
+        faces_dir: Path) -> None:
+    # a face anywhere down the portrait frame lies whole in one window of the frame's shape
+    from tests.vision.test_face_identity import read_color
+
+    detector = _detector(VisionSettings(scan_every=1))
+    face = cv2.resize(read_color(faces_dir / "images" / "Laura_Bush_0008.jpg"), (200, 200))
+    for top in (0, 220, 440):
+        portrait = np.full((640, 480, 3), 96, np.uint8)
+        portrait[top:top + 200, 140:340] = face
+        found = detector.detect_windows(portrait, (640, 480))
+        assert found and 140 <= found[0].box.center[0] <= 340, top
+        assert top <= found[0].box.center[1] <= top + 200, top
+        assert found[0].score == pytest.approx(
+            max(f.score for f in found)), "best first"
