@@ -39,6 +39,16 @@ and the process-wide unit's types are dropped (`release_traced_types`) once noth
 made by the tracer is referenced: the module that runs is the one a normal start
 would load. A first start now peaks 12-15 MB lower (the README's start-up table).
 
+TorchScript runs the traces with its simple (legacy) graph executor, not the default
+profiling one (`use_simple_executor`, called once at import): a frozen trace has one
+input shape and no control flow, so profiling it buys nothing, while the profiling
+executor kept the profiled and specialised copies of each graph. Measured 2026-12-02
+(the kiosk's vision path alone over 300 steps of the start-up benchmark's video, 4
+traces): resident 385-386 -> 379 MB; the detector's and both emotion models' outputs
+on 40 frames bit-identical; `python -m kiosk.bench vision --threads 1 --no-peer`
+three interleaved pairs, default path total p95 10.0 / 11.5 / 12.7 ms (profiling)
+against 12.6 / 10.4 / 9.4 ms (simple), the same within the machine's noise.
+
 Not thread-safe: one inference thread owns an instance, like the network itself.
 """
 
@@ -59,7 +69,7 @@ from kiosk.vision.trace_cache import TraceCache
 log = logging.getLogger(__name__)
 
 TRACED_DEVICES = frozenset({"cpu", "cuda"})
-# The first calls of a TorchScript module profile and optimise its graph.
+# The first calls of a TorchScript module optimise its graph (warm-up runs).
 _PROFILING_RUNS = 2
 # One trace at a time in the process: TorchScript's tracer keeps global state.
 _TRACE_LOCK = threading.Lock()
@@ -67,6 +77,20 @@ _TRACE_LOCK = threading.Lock()
 # (the same entry is in pyproject's pytest filterwarnings: pytest resets per test).
 DEPRECATION_MESSAGE = r"`torch\.jit\.\w+` is deprecated"
 warnings.filterwarnings("ignore", message=DEPRECATION_MESSAGE, category=DeprecationWarning)
+
+
+def use_simple_executor() -> bool:
+    """Run TorchScript graphs with the simple executor, process-wide (the module
+    docstring says why); True when this torch has the switch (`torch._C`'s
+    `_jit_set_profiling_executor`), False where it has not (the default executor runs)."""
+    switch = getattr(torch._C, "_jit_set_profiling_executor", None)
+    if switch is None:
+        return False
+    switch(False)
+    return True
+
+
+use_simple_executor()
 
 
 class FrozenForward:

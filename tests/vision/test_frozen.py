@@ -192,3 +192,27 @@ def test_a_fresh_trace_leaves_nothing_in_torchs_process_wide_unit() -> None:
     assert len(concrete_type_store.methods_compiled) == compiled
     with torch.inference_mode():
         torch.testing.assert_close(frozen(x), model(x), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("index", [0, 1, 2], ids=["mini-xception", "face-api", "retinaface"])
+def test_the_simple_executor_gives_the_profiling_executor_s_outputs(index: int) -> None:
+    # kiosk.vision.frozen runs traces with TorchScript's simple executor (6 MB less
+    # resident in the kiosk): set at its import, and the outputs are those of the
+    # default profiling executor (bit-identical on the 2-core machine)
+    switch = torch._C._jit_set_profiling_executor
+    assert switch(False) is False, "kiosk.vision.frozen leaves the profiling executor on"
+    _, model, shape = _networks()[index]
+    x = _cl(torch.randn(shape, generator=torch.Generator().manual_seed(7 + index)) * 50)
+    outputs = {}
+    try:
+        for profiling in (True, False):
+            switch(profiling)
+            frozen = FrozenForward(model, "cpu")
+            assert frozen.prepare(x)
+            for _ in range(3):  # past the profiling runs: the optimised plan
+                out = frozen(x)
+            outputs[profiling] = out if isinstance(out, tuple) else (out,)
+    finally:
+        switch(False)
+    for a, b in zip(outputs[True], outputs[False], strict=True):
+        torch.testing.assert_close(b, a, rtol=1e-5, atol=1e-5)
