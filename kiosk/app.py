@@ -307,13 +307,12 @@ class Kiosk:
         record_visits(rec, self.controller)  # a visit is the shopper's, not vision's
         if self.camera is not None and self.vision is not None:
             camera = self.camera
-            # the reason as a code, for the fleet (a test's stand-in may have none)
-            rec.camera_state(camera.state, getattr(camera, "trouble", None))
+            # the reason as a code, for the fleet
+            rec.camera_state(camera.state, camera.trouble)
             camera.state_changed.connect(
-                lambda state, _msg: rec.camera_state(state, getattr(camera, "trouble", None)))
-            trouble_changed = getattr(camera, "trouble_changed", None)  # stand-ins lack it
-            if trouble_changed is not None:  # LOST -> LOST for a new reason (round 23, M1)
-                trouble_changed.connect(rec.camera_trouble)
+                lambda state, _msg: rec.camera_state(state, camera.trouble))
+            # LOST -> LOST for a new reason (round 23, M1)
+            camera.trouble_changed.connect(rec.camera_trouble)
             self.vision.result.connect(lambda result: record_vision_result(rec, result))
         elif self.camera is None:
             # NONE for no camera on purpose (no camera time: CameraLive is not sent, so
