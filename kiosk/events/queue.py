@@ -44,9 +44,11 @@ Faults:
   a committed row. They are queued from there, each exactly once and with its own
   record id, session, user and sent time (`ingest_spool`: one transaction per taken
   file, its name written with its rows, so a second ingest, a second process or a
-  crash at any point queues nothing twice), by the next write that succeeds, the
-  uploader's next pass (every `uploader.SPOOL_RETRY_S` while idle) or the next start;
-  then they are uploaded like any other. Nothing accepted is dropped.
+  crash at any point queues nothing twice), by the kiosk's spool drain (woken by the
+  spool, then every `rows.SPOOL_RETRY_S` until it is empty, uploads on or off:
+  `kiosk.events.spool_drain`), the next write that succeeds, the uploader's next pass
+  or the next start; then they are uploaded like any other. Nothing accepted is
+  dropped.
 """
 
 from __future__ import annotations
@@ -132,6 +134,7 @@ class EventQueue(RecordingMixin, UploadSideMixin, UploadLeaseMixin, UploaderStat
         )
         self._spool = Spool(self.path.with_name(self.path.name + ".spool"), self.name)
         self._ingesting = threading.Lock()
+        self._spool_listeners = []
         self._open()
         self.refresh_counts()
         self.ingest_spool()

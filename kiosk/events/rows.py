@@ -27,6 +27,9 @@ LOCK_WAIT_S = 20.0
 # must not hold the events worker, a like queued behind it, for LOCK_WAIT_S); what the lock
 # keeps out goes to the spool (fsync'd, queued once the lock goes: `kiosk.events.spool`)
 SPOOL_LOCK_WAIT_S = 2.0
+# while records wait in the spool: how often the spool drain (`kiosk.events.spool_drain`)
+# and an idle uploader try to queue them (one try each, without waiting for the lock)
+SPOOL_RETRY_S = 2.0
 
 
 WAL_LIMIT_BYTES = 4 * MB

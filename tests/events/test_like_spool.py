@@ -13,10 +13,7 @@ same files."""
 from __future__ import annotations
 
 import errno
-import io
-import json
-import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,54 +27,7 @@ from kiosk.events.rows import LOCK_WAIT_S, SPOOL_LOCK_WAIT_S
 from kiosk.events.spool import Spool
 from kiosk.events.testing import FakePersonalizeEvents
 from kiosk.events.uploader import Uploader
-from kiosk.testing import FakeClock
-from tests.events.conftest import make_like
-
-
-class Locked:
-    """A queue on a fake clock, its file held by another connection."""
-
-    def __init__(self, db: Path) -> None:
-        self.db = db
-        self.clock = FakeClock(1000.0)
-        self.queue = self.open()
-        self.holder = sqlite3.connect(db, isolation_level=None)
-        self.holder.execute("BEGIN EXCLUSIVE")
-
-    def open(self) -> EventQueue:
-        return EventQueue(self.db, busy_timeout_s=0.001, clock=self.clock,
-                          pause=self.clock.advance)
-
-    def release(self) -> None:
-        if self.holder.in_transaction:
-            self.holder.execute("ROLLBACK")
-
-
-@pytest.fixture
-def locked(db_path: Path) -> Iterator[Locked]:
-    lk = Locked(db_path)
-    yield lk
-    lk.release()
-    lk.holder.close()
-    lk.queue.close()
-
-
-def pending(queue: EventQueue) -> list[dict[str, Any]]:
-    """`kiosk-admin events export --pending`, as JSON objects."""
-    out = io.StringIO()
-    queue.export(out, pending=True)
-    return [json.loads(line) for line in out.getvalue().splitlines()]
-
-
-def rows_of(db: Path, event_id: str) -> int:
-    with sqlite3.connect(db) as conn:
-        return int(conn.execute("SELECT count(*) FROM records WHERE record_id = ?",
-                                (event_id,)).fetchone()[0])
-
-
-def spooled_ids(queue: EventQueue) -> list[str]:
-    files = [queue.spool_path, *queue.spool_path.parent.glob(queue.spool_path.name + ".*")]
-    return [r.record_id for f in files if f.is_file() for r in Spool(f).read(f)]
+from tests.events.conftest import Locked, make_like, pending, rows_of, spooled_ids
 
 
 def test_a_like_kept_in_the_spool_logs_no_error(
