@@ -1,7 +1,7 @@
 """The record side of the queue: likes, impressions, users and catalog items committed
 durably (one INSERT, `synchronous=FULL`), and the spool (`kiosk.events.spool`) that
-keeps a like, an impression or a PutItems record another program's lock kept out,
-until the next write, the kiosk's spool drain (`kiosk.events.spool_drain`,
+keeps a like, an impression, a PutUsers or a PutItems record another program's lock
+kept out, until the next write, the kiosk's spool drain (`kiosk.events.spool_drain`,
 every `SPOOL_RETRY_S` while the spool is not empty), the uploader's next pass or the
 next start queues it.
 """
@@ -234,7 +234,13 @@ class RecordingMixin(EvictionMixin):
     def record_user(
         self, user_id: str, emotion: Emotion, properties: Mapping[str, Any] | None = None
     ) -> int:
-        return self.record(user_record(user_id, emotion, properties))
+        """PutUsers for a visitor identity has just enrolled (its face is in the
+        Rekognition collection by now); spooled under a lock as a like is (returns 0),
+        queued from there exactly once, with its user id (so "Forget me" finds it).
+        Before, it was retried for `LOCK_WAIT_S` on the identity thread and then
+        refused, and the caller only logged it: the enrolment stood, the record was
+        lost."""
+        return self.record(user_record(user_id, emotion, properties), spool=True)
 
     def record_item(self, item: Item, properties: Mapping[str, Any] | None = None,
                     *, spool: bool = True) -> int:
