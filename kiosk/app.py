@@ -84,6 +84,7 @@ if TYPE_CHECKING:
     from kiosk.controllers.consent import ConsentFlow
     from kiosk.curation.periodic import PeriodicSync
     from kiosk.curation.s3sync import S3Sync, SyncReport
+    from kiosk.events.spool_drain import SpoolDrain
     from kiosk.events.uploader import Uploader
     from kiosk.fleet.publisher import FleetPublisher
     from kiosk.identity.service import IdentityService
@@ -112,12 +113,14 @@ class Kiosk:
         self.crashes = 0
         self.history: crashlog.CrashInfo | None = None  # restarts/unclean exits, last hour
         self.orderly_stop = False  # set by `shutdown`: the fleet's stop is a clean one
+        self.shutting_down = False  # set by `shutdown`: nothing more is started
         self.camera: CameraBridge | None = None
         self.fleet_publisher: FleetPublisher | None = None  # set on the analytics thread
         self.vision: VisionWorker | None = None
         self.camera_error = ""
         self.vision_device = ""
         self.uploader: Uploader | None = None
+        self.spool_drain: SpoolDrain | None = None  # once the queue is open
 
         self.window = MainWindow.from_settings(settings)
         self.window.set_privacy({  # what is sent, to whom, when (kiosk.ui.privacy)
@@ -307,13 +310,12 @@ class Kiosk:
         record_visits(rec, self.controller)  # a visit is the shopper's, not vision's
         if self.camera is not None and self.vision is not None:
             camera = self.camera
-            # the reason as a code, for the fleet (a test's stand-in may have none)
-            rec.camera_state(camera.state, getattr(camera, "trouble", None))
+            # the reason as a code, for the fleet
+            rec.camera_state(camera.state, camera.trouble)
             camera.state_changed.connect(
-                lambda state, _msg: rec.camera_state(state, getattr(camera, "trouble", None)))
-            trouble_changed = getattr(camera, "trouble_changed", None)  # stand-ins lack it
-            if trouble_changed is not None:  # LOST -> LOST for a new reason (round 23, M1)
-                trouble_changed.connect(rec.camera_trouble)
+                lambda state, _msg: rec.camera_state(state, camera.trouble))
+            # LOST -> LOST for a new reason (round 23, M1)
+            camera.trouble_changed.connect(rec.camera_trouble)
             self.vision.result.connect(lambda result: record_vision_result(rec, result))
         elif self.camera is None:
             # NONE for no camera on purpose (no camera time: CameraLive is not sent, so
@@ -436,12 +438,12 @@ class Kiosk:
         self.settings_check.start()
         self.cleanups.register("settings check", self.settings_check.stop, inline=True)
         self.events_worker.start()
-        self.events_worker.submit(self.backend.open_events, on_result=self._start_uploader)
+        self.events_worker.submit(self.backend.open_events, on_result=self._queue_opened)
         # a queue that could not be opened now (a full disk) is opened later by a like:
         # its uploads start then, not at the next start (the events worker's bridge
         # brings it to this thread)
         self.backend.late_open_listeners.append(
-            self.events_worker.on_result(self._start_uploader))
+            self.events_worker.on_result(self._queue_opened))
         # stopped after the recommend worker (clean-ups run in reverse), so the last
         # page's impression still reaches it; its queued likes are saved, not dropped
         self.cleanups.register("events worker", self._stop_events, 25.0)
@@ -481,18 +483,26 @@ class Kiosk:
         self.index_pacer.cancel()
         return self.worker.stop(6.0, last=self.backend.close)
 
-    def _start_uploader(self, queue: Queue | None) -> None:
+    def _queue_opened(self, queue: Queue | None) -> None:
         """GUI thread, once the queue is open (at start, or later by a like when it
-        could not be opened at start): build and start the uploader (its own thread),
-        once, with its own stop budget, registered after the events worker so it stops
-        first."""
-        if queue is None or self.uploader is not None:
-            return
+        could not be opened at start): start the spool drain and, when uploads are
+        configured, the uploader (each its own thread), once, each with its own stop
+        budget, registered after the events worker so they stop before it closes the
+        queue."""
+        if queue is None or self.spool_drain is not None or self.shutting_down:
+            return  # (a queue opened as the kiosk stops: its clean-ups have run)
         from kiosk.events.queue import EventQueue
+        from kiosk.events.spool_drain import SpoolDrain
         from kiosk.events.uploader import Uploader
 
-        if not isinstance(queue, EventQueue):  # a test's stand-in: nothing to upload
+        if not isinstance(queue, EventQueue):  # a test's stand-in: nothing to drain
             return
+        # what a lock keeps in the spool is queued once it goes, uploads on or off
+        # (before: with uploads off, only at the next write or start)
+        drain = self.spool_drain = SpoolDrain(queue)
+        drain.start()
+        self.cleanups.register("spool drain", lambda: drain.stop(self.cleanups.share(3.0)),
+                               4.0)
         uploader = Uploader.from_settings(queue, self.settings)
         if not uploader.enabled:
             log.info("uploads off: personalize.tracking_id and dataset ARNs are empty")
@@ -567,6 +577,7 @@ class Kiosk:
         `orderly`: the event loop ended (quit, Exit, Restart, SIGTERM): the fleet then
         reports a clean stop, not a kiosk gone silent."""
         log.info("shutting down")
+        self.shutting_down = True
         self.orderly_stop = orderly
         # every wait together within one budget that fits systemd's TimeoutStopSec
         failed = self.cleanups.run(SHUTDOWN_BUDGET_S)

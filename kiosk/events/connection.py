@@ -314,7 +314,7 @@ class QueueConnection:
         return QueueReadOnlyError(self.read_only)
 
     def _retrying(self, what: str, fn: Callable[[], Any], deadline: float | None = None,
-                  fallback: bool = False) -> Any:
+                  fallback: bool = False, quiet: bool = False) -> Any:
         """Run a write, retrying while another process holds the lock (each try waits
         up to `busy_timeout_s`) until `lock_wait_s` has passed; a damaged file is
         replaced once (when `recover`) and the write tried again.
@@ -325,7 +325,8 @@ class QueueConnection:
         lock only until then and none begins after it. One try is always made (without
         waiting when the deadline has passed), so a lock let go meanwhile still saves it.
         `fallback`: the caller keeps the write elsewhere when the lock outlasts the wait
-        (the spool), so giving up is logged at INFO, not as an ERROR: nothing is lost."""
+        (the spool), so giving up is logged at INFO, not as an ERROR: nothing is lost;
+        `quiet`: a periodic retry of something already logged (the spool's), at DEBUG."""
         began = self._clock()
         end = began + self.lock_wait_s if deadline is None else deadline
         tries = 0
@@ -340,7 +341,8 @@ class QueueConnection:
                 tries += 1
                 left = end - self._clock()
                 if left <= 0 or self._closing.is_set():
-                    log.log(logging.INFO if fallback else logging.ERROR,
+                    log.log(logging.DEBUG if quiet else logging.INFO if fallback
+                            else logging.ERROR,
                             "%s: could not %s: still locked after %d tries in %.1f s",
                             self.name, what, tries, self._clock() - began)
                     self._locked = str(exc)

@@ -17,7 +17,7 @@ Faults:
 - another process holding the write lock (an sqlite3 shell, an operator's export): a
   write waits at most `busy_timeout_s` per try and is retried until `lock_wait_s` has
   passed, then `QueueBusyError` (nothing is half-written). That is for records that
-  are not spooled (new users, the fleet's metrics). A like waits for the lock until
+  are not spooled (the fleet's metrics, `transact`). A like waits for the lock until
   `SPOOL_LOCK_WAIT_S` (2 s) after its tap (`record_like(..., tap_monotonic=...)`), not
   after its write began: one queued behind another like or an impression on the events
   thread gets only what is left of its own 2 s; then it is kept in the spool (below)
@@ -37,16 +37,19 @@ Faults:
   so nothing is offered twice; the next start with a writable folder sends what this
   run sent again (same event ids);
 - the spool (`kiosk.events.spool`): a like after its wait, and `record(...,
-  spool=True)` (impressions, PutItems of an approved image: nobody waits on these, so
-  they wait for the lock at most `SPOOL_LOCK_WAIT_S`, and make one try without waiting
-  while the last write found the queue locked, so a like queued behind one on the events
-  thread keeps its own bound) go to `<queue>.spool`, appended and fsync'd, as durable as
-  a committed row. They are queued from there, each exactly once and with its own
-  record id, session, user and sent time (`ingest_spool`: one transaction per taken
-  file, its name written with its rows, so a second ingest, a second process or a
-  crash at any point queues nothing twice), by the next write that succeeds, the
-  uploader's next pass (every `uploader.SPOOL_RETRY_S` while idle) or the next start;
-  then they are uploaded like any other. Nothing accepted is dropped.
+  spool=True)` (impressions, a new visitor's PutUsers, PutItems of an approved image:
+  nobody waits on these, so they wait for the lock at most `SPOOL_LOCK_WAIT_S`, and make
+  one try without waiting while the last write found the queue locked, so a like queued
+  behind one on the events thread keeps its own bound) go to `<queue>.spool`, appended
+  and fsync'd, as durable as a committed row. They are queued from there, each exactly
+  once and with its own record id, session, user and sent time (`ingest_spool`: one
+  transaction per taken file, its name written with its rows, so a second ingest, a
+  second process or a crash at any point queues nothing twice), by the kiosk's spool
+  drain (woken by the spool, then every `rows.SPOOL_RETRY_S` until it is empty, uploads
+  on or off: `kiosk.events.spool_drain`), the next write that succeeds, the uploader's
+  next pass or the next start; then they are uploaded like any other. Nothing accepted
+  is dropped; `forget_users` queues the spool first, so what waits there of a forgotten
+  user is deleted with the rest.
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ import sqlite3
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
 
@@ -132,6 +135,7 @@ class EventQueue(RecordingMixin, UploadSideMixin, UploadLeaseMixin, UploaderStat
         )
         self._spool = Spool(self.path.with_name(self.path.name + ".spool"), self.name)
         self._ingesting = threading.Lock()
+        self._spool_listeners = []
         self._open()
         self.refresh_counts()
         self.ingest_spool()
@@ -145,6 +149,17 @@ class EventQueue(RecordingMixin, UploadSideMixin, UploadLeaseMixin, UploaderStat
             event_type=settings.personalize.event_type,
             **({"recover": True} | kwargs),
         )
+
+    def forget_users(self, user_ids: Iterable[str]) -> int:
+        """"Forget me" / retention (`UploadSideMixin.forget_users`), with what a lock
+        kept in the spool queued first, so their records waiting there (a like, their
+        PutUsers) are deleted with the rest instead of being queued after it and
+        uploaded. An ingest on another thread of this process (the spool drain's) ends
+        before this one, and none begins until the delete is committed."""
+        with self._ingesting:
+            if self.spool_waiting():
+                self._ingest_taken(None)
+            return super().forget_users(user_ids)
 
     # ------------------------------------------------------------------ status
 

@@ -1,11 +1,14 @@
 """The record side of the queue: likes, impressions, users and catalog items committed
 durably (one INSERT, `synchronous=FULL`), and the spool (`kiosk.events.spool`) that
-keeps a like, an impression or a PutItems record another program's lock kept out,
-until the next write, the uploader's next pass or the next start queues it.
+keeps a like, an impression, a PutUsers or a PutItems record another program's lock
+kept out, until the next write, the kiosk's spool drain (`kiosk.events.spool_drain`,
+every `SPOOL_RETRY_S` while the spool is not empty), the uploader's next pass or the
+next start queues it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
@@ -43,10 +46,22 @@ Also = Callable[[sqlite3.Connection], None]
 
 class RecordingMixin(EvictionMixin):
     """`record` and its typed forms; see `kiosk.events.queue`. The queue sets `_spool`
-    (its `Spool`, `<queue>.spool`) and `_ingesting` before it opens the file."""
+    (its `Spool`, `<queue>.spool`), `_ingesting` and `_spool_listeners` before it opens
+    the file."""
 
     _spool: Spool
     _ingesting: threading.Lock  # one ingest at a time in this process
+    _spool_listeners: list[Callable[[], None]]  # told when a record goes to the spool
+
+    def add_spool_listener(self, callback: Callable[[], None]) -> None:
+        """`callback()` (on the recording thread) after each record kept in the spool:
+        the spool drain wakes up to queue it once the lock goes."""
+        with self._lock:
+            self._spool_listeners.append(callback)
+
+    def remove_spool_listener(self, callback: Callable[[], None]) -> None:
+        with self._lock, contextlib.suppress(ValueError):
+            self._spool_listeners.remove(callback)
 
     @property
     def spool_path(self) -> Path:
@@ -67,29 +82,40 @@ class RecordingMixin(EvictionMixin):
                               f"({exc.strerror or exc})") from None
         log.warning("%s: %s %s kept in %s (%s); it is queued when the lock is let go",
                     self.name, record.kind.value, record.record_id, self.spool_path, error)
+        with self._lock:
+            listeners = list(self._spool_listeners)
+        for callback in listeners:
+            try:
+                callback()
+            except Exception:  # the record is kept: a listener's failure must not unsay it
+                log.exception("%s spool listener %r failed", self.name, callback)
 
     def spool_waiting(self) -> bool:
-        """Whether records may wait in the spool (the uploader then tries `ingest_spool`
-        on each pass)."""
+        """Whether records may wait in the spool (the spool drain and the uploader then
+        try `ingest_spool` every `SPOOL_RETRY_S`). One stat: cheap."""
         return self.upgrade and not self.read_only and self._spool.waiting()
 
-    def ingest_spool(self, deadline: float | None = None) -> int:
+    def ingest_spool(self, deadline: float | None = None, *, retry: bool = False) -> int:
         """Queue the records a lock kept in the spool; returns how many were new. Each
         taken file is committed whole in one transaction with its marker (see
         `kiosk.events.spool`): exactly once however often this runs, in however many
         threads or processes, and across a crash at any point. Waits for the lock until
         `deadline` (the queue's clock; None: `SPOOL_LOCK_WAIT_S`, or one try while the
-        last write found the queue locked); a lock then leaves the files for later."""
+        last write found the queue locked); a lock then leaves the files for later.
+        `retry`: one of the periodic tries (the spool drain's, the uploader's): one try
+        without waiting, and a lock that still holds is logged at DEBUG only (the
+        record's own WARNING said it was kept; before, each try every 2 s logged an
+        ERROR and a WARNING for as long as the lock held)."""
         if not self.spool_waiting():
             return 0
         if not self._ingesting.acquire(blocking=False):
             return 0  # another thread of this process is at it
         try:
-            return self._ingest_taken(deadline)
+            return self._ingest_taken(self._clock() if retry else deadline, quiet=retry)
         finally:
             self._ingesting.release()
 
-    def _ingest_taken(self, deadline: float | None) -> int:
+    def _ingest_taken(self, deadline: float | None, quiet: bool = False) -> int:
         if deadline is None:
             deadline = self._clock() + (
                 0.0 if self._locked else min(SPOOL_LOCK_WAIT_S, self.lock_wait_s))
@@ -111,10 +137,14 @@ class RecordingMixin(EvictionMixin):
             try:
                 added = self._retrying("queue the spool",
                                        functools.partial(self._commit_taken, path, records),
-                                       deadline)
+                                       deadline, fallback=True, quiet=quiet)
             except KioskError as exc:  # still locked, or full: the files stay for later
-                log.warning("%s: spool %s not queued yet (kept for later): %s", self.name,
-                            path.name, exc)
+                # a periodic retry: the lock, or the full disk (logged by the queue
+                # when it filled), is said once, not every SPOOL_RETRY_S
+                level = (logging.DEBUG if quiet and isinstance(
+                    exc, QueueBusyError | DiskFullError) else logging.WARNING)
+                log.log(level, "%s: spool %s not queued yet (kept for later): %s",
+                        self.name, path.name, exc)
                 break
             self._spool.done(path)
             if added is None:
@@ -204,7 +234,13 @@ class RecordingMixin(EvictionMixin):
     def record_user(
         self, user_id: str, emotion: Emotion, properties: Mapping[str, Any] | None = None
     ) -> int:
-        return self.record(user_record(user_id, emotion, properties))
+        """PutUsers for a visitor identity has just enrolled (its face is in the
+        Rekognition collection by now); spooled under a lock as a like is (returns 0),
+        queued from there exactly once, with its user id (so "Forget me" finds it).
+        Before, it was retried for `LOCK_WAIT_S` on the identity thread and then
+        refused, and the caller only logged it: the enrolment stood, the record was
+        lost."""
+        return self.record(user_record(user_id, emotion, properties), spool=True)
 
     def record_item(self, item: Item, properties: Mapping[str, Any] | None = None,
                     *, spool: bool = True) -> int:

@@ -20,13 +20,17 @@ MB = 1024 * 1024
 
 
 # default bound on retrying a write while another process holds the lock (records that
-# are not spooled: new users, the fleet's metrics)
+# are not spooled: the fleet's metrics, `transact`)
 LOCK_WAIT_S = 20.0
 # a spooled write's bound: a like's from its tap (its visitor waits on "Saving…"), an
-# impression's or an approved image's PutItems from its write (nobody waits on it, and it
-# must not hold the events worker, a like queued behind it, for LOCK_WAIT_S); what the lock
-# keeps out goes to the spool (fsync'd, queued once the lock goes: `kiosk.events.spool`)
+# impression's, a new visitor's PutUsers or an approved image's PutItems from its write
+# (nobody waits on it, and it must not hold the events worker, a like queued behind it,
+# nor the identity thread, for LOCK_WAIT_S); what the lock keeps out goes to the spool
+# (fsync'd, queued once the lock goes: `kiosk.events.spool`)
 SPOOL_LOCK_WAIT_S = 2.0
+# while records wait in the spool: how often the spool drain (`kiosk.events.spool_drain`)
+# and an idle uploader try to queue them (one try each, without waiting for the lock)
+SPOOL_RETRY_S = 2.0
 
 
 WAL_LIMIT_BYTES = 4 * MB

@@ -1,7 +1,7 @@
 """The spool: records another program's lock kept out of the queue's database (a like
-after its short wait, an impression, an approved image's PutItems), waiting in an
-append-only file beside it (`<queue>.spool`, one JSON line each) until the queue can
-take them.
+after its short wait, an impression, a new visitor's PutUsers, an approved image's
+PutItems), waiting in an append-only file beside it (`<queue>.spool`, one JSON line
+each) until the queue can take them.
 
 An append is fsync'd before it returns (and the folder too when it creates the file),
 so a record in the spool is as durable as a committed row. It is taken for queueing

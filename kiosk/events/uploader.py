@@ -44,9 +44,10 @@ With `record_status` (the kiosk's) the state, last error and next try are writte
 queue, so `kiosk-admin events status` shows them (`kiosk.events.upload_status`).
 
 Records another program's lock kept in the queue's spool (likes among them) are queued
-from it at the start of each pass (`EventQueue.ingest_spool`, exactly once; while the
-lock holds, a pass makes one try without waiting, and an idle uploader looks again every
-`SPOOL_RETRY_S`), then sent like any other.
+from it at the start of each pass (`EventQueue.ingest_spool(retry=True)`, exactly once:
+one try without waiting for the lock, and an idle uploader looks again every
+`SPOOL_RETRY_S`), then sent like any other. In the kiosk the spool drain
+(`kiosk.events.spool_drain`) does the same whether uploads are on or off.
 
 The loop waits on a `threading.Event` (new record, flush, stop), never sleeps blindly.
 No error ends the thread: a queue that fails (locked, damaged, disk full) or any
@@ -73,6 +74,7 @@ from kiosk.errors import KioskError
 from kiosk.events.queue import Batch, EventQueue
 from kiosk.events.read_timeout import STEP_DOWN_AFTER, ReadTimeout
 from kiosk.events.records import Targets, build_request
+from kiosk.events.rows import SPOOL_RETRY_S
 from kiosk.events.upload_lease import LEASE_POLL_S, UploadLease
 from kiosk.events.upload_status import StatusRecorder, UploaderState, UploaderStatus
 from kiosk.logs import duration_text
@@ -101,7 +103,6 @@ MAX_STOP_WAIT_S = 10.0  # `stop`'s wait at most, however long the read timeout g
 # (tester round 23, L1: SIGTERM took 12 s against an endpoint that never answers).
 # Abandoning it loses nothing: its rows stay pending until a call is acked
 OFFLINE_STOP_WAIT_S = 2.0
-SPOOL_RETRY_S = 2.0  # while records wait in the queue's spool: how often a pass looks
 
 
 class RateLimiter:
@@ -385,7 +386,7 @@ class Uploader:
         (unless `now`: a flush) or send it. True when it made progress (or had nothing
         to do)."""
         if self.queue.spool_waiting():  # a lock kept records out: in once it is gone
-            self.queue.ingest_spool()
+            self.queue.ingest_spool(retry=True)
         if self._client is None and not self._make_client():
             return False
         if not self._claim():

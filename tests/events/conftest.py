@@ -1,9 +1,13 @@
-"""Fixtures for the event queue and uploader: a fresh queue, the local fake endpoint,
-uploaders with short timeouts and backoffs (always stopped), and a status watcher."""
+"""Fixtures for the event queue and uploader: a fresh queue, a queue another connection
+holds locked (`locked`), the local fake endpoint, uploaders with short timeouts and
+backoffs (always stopped), and a status watcher."""
 
 from __future__ import annotations
 
+import io
+import json
 import random
+import sqlite3
 import threading
 import time
 import uuid
@@ -18,8 +22,10 @@ from kiosk.config import AwsSettings
 from kiosk.domain import Emotion, Like
 from kiosk.events.queue import EventQueue
 from kiosk.events.records import Targets
+from kiosk.events.spool import Spool
 from kiosk.events.testing import FakePersonalizeEvents
 from kiosk.events.uploader import Uploader, UploaderStatus
+from kiosk.testing import FakeClock
 
 TRACKING_ID = "test-tracker"
 USERS_ARN = "arn:aws:personalize:us-east-1:123456789012:dataset/kiosk/USERS"
@@ -122,3 +128,51 @@ class StatusWatch:
 @pytest.fixture
 def watch() -> Callable[[Uploader], StatusWatch]:
     return StatusWatch
+
+
+class Locked:
+    """A queue on a fake clock, its file held by another connection."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.clock = FakeClock(1000.0)
+        self.queue = self.open()
+        self.holder = sqlite3.connect(db, isolation_level=None)
+        self.holder.execute("BEGIN EXCLUSIVE")
+
+    def open(self) -> EventQueue:
+        return EventQueue(self.db, busy_timeout_s=0.001, clock=self.clock,
+                          pause=self.clock.advance)
+
+    def release(self) -> None:
+        if self.holder.in_transaction:
+            self.holder.execute("ROLLBACK")
+
+
+@pytest.fixture
+def locked(db_path: Path) -> Iterator[Locked]:
+    lk = Locked(db_path)
+    yield lk
+    lk.release()
+    lk.holder.close()
+    lk.queue.close()
+
+
+def pending(queue: EventQueue) -> list[dict[str, Any]]:
+    """`kiosk-admin events export --pending`, as JSON objects."""
+    out = io.StringIO()
+    queue.export(out, pending=True)
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def rows_of(db: Path, event_id: str) -> int:
+    """How many rows of the queue file `db` hold `event_id`."""
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute("SELECT count(*) FROM records WHERE record_id = ?",
+                                (event_id,)).fetchone()[0])
+
+
+def spooled_ids(queue: EventQueue) -> list[str]:
+    """The record ids in the spool file and in any taken file beside it."""
+    files = [queue.spool_path, *queue.spool_path.parent.glob(queue.spool_path.name + ".*")]
+    return [r.record_id for f in files if f.is_file() for r in Spool(f).read(f)]

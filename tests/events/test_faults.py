@@ -19,7 +19,7 @@ from kiosk.config import load_settings
 from kiosk.domain import Emotion, Like
 from kiosk.events.errors import CorruptQueueError, QueueBusyError
 from kiosk.events.queue import CORRUPT_ROW, EventQueue
-from kiosk.events.records import RecordKind
+from kiosk.events.records import RecordKind, user_record
 from kiosk.events.salvage import salvage
 from kiosk.events.testing import FakePersonalizeEvents, Mode
 from kiosk.events.uploader import Uploader, UploaderState
@@ -128,9 +128,9 @@ def test_unreadable_row_is_dead_lettered_not_blocking(
 def test_a_locked_queue_is_waited_on_then_refused_with_a_plain_message(
     db_path: Path, new_like: Callable[..., Like]
 ) -> None:
-    # a record that is not spooled (a new user) is refused after its bounded wait; a
-    # like is not refused: after its own short wait it is kept in the spool (since round
-    # 22; before, it was refused like the user, and gone)
+    # a record that is not spooled (`record` without spool: the fleet's metrics) is
+    # refused after its bounded wait; a like is not refused: after its own short wait it
+    # is kept in the spool (since round 22; before, it was refused too, and gone)
     with EventQueue(db_path, busy_timeout_s=0.05, lock_wait_s=0.3) as q:
         other = sqlite3.connect(db_path, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")
@@ -138,7 +138,7 @@ def test_a_locked_queue_is_waited_on_then_refused_with_a_plain_message(
         try:
             started = time.monotonic()
             with pytest.raises(QueueBusyError, match="locked by another program") as err:
-                q.record_user("user-1", Emotion.HAPPY)
+                q.record(user_record("user-1", Emotion.HAPPY))
             assert time.monotonic() - started < 5.0  # bounded
             # old text said "nothing was lost"
             assert "nothing was lost" not in str(err.value)

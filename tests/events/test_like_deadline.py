@@ -22,6 +22,7 @@ from kiosk.backend import KioskBackend
 from kiosk.domain import Emotion, Item, Like, Page
 from kiosk.events import QueueBusyError
 from kiosk.events.queue import EventQueue
+from kiosk.events.records import user_record
 from kiosk.events.rows import LOCK_WAIT_S, SPOOL_LOCK_WAIT_S
 from kiosk.testing import FakeClock
 from tests.events.conftest import make_like
@@ -97,8 +98,9 @@ def test_a_like_past_its_bound_under_the_lock_is_spooled_without_waiting(
 def test_other_writers_keep_their_whole_wait_and_what_they_spool(
         locked: Locked, db_path: Path) -> None:
     # an impression is kept in the spool (never dropped) after a short wait: nobody
-    # waits on it, and a like may be queued behind it; a new user (not spooled) gets
-    # LOCK_WAIT_S from when its write begins, however long ago anything was tapped
+    # waits on it, and a like may be queued behind it; a record that is not spooled
+    # (`record` without spool: the fleet's metrics) gets LOCK_WAIT_S from when its write
+    # begins, however long ago anything was tapped
     queue, clock, holder = locked
     started = clock.advance(30.0)
     assert queue.record_impression("visit-1", ["emotions/happy/a.jpg"], sent_at=1.0) == 0
@@ -106,7 +108,7 @@ def test_other_writers_keep_their_whole_wait_and_what_they_spool(
     assert queue.spool_path.is_file()
     started = clock.now
     with pytest.raises(QueueBusyError):
-        queue.record_user("user-1", Emotion.HAPPY)
+        queue.record(user_record("user-1", Emotion.HAPPY))
     assert clock.now >= started + LOCK_WAIT_S
     holder.execute("ROLLBACK")
     like = make_like()

@@ -13,10 +13,7 @@ same files."""
 from __future__ import annotations
 
 import errno
-import io
-import json
-import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,59 +22,12 @@ import pytest
 from kiosk.domain import Emotion
 from kiosk.events.errors import DiskFullError, EventsError
 from kiosk.events.queue import EventQueue
-from kiosk.events.records import RecordKind
-from kiosk.events.rows import LOCK_WAIT_S, SPOOL_LOCK_WAIT_S
+from kiosk.events.records import RecordKind, user_record
+from kiosk.events.rows import SPOOL_LOCK_WAIT_S
 from kiosk.events.spool import Spool
 from kiosk.events.testing import FakePersonalizeEvents
 from kiosk.events.uploader import Uploader
-from kiosk.testing import FakeClock
-from tests.events.conftest import make_like
-
-
-class Locked:
-    """A queue on a fake clock, its file held by another connection."""
-
-    def __init__(self, db: Path) -> None:
-        self.db = db
-        self.clock = FakeClock(1000.0)
-        self.queue = self.open()
-        self.holder = sqlite3.connect(db, isolation_level=None)
-        self.holder.execute("BEGIN EXCLUSIVE")
-
-    def open(self) -> EventQueue:
-        return EventQueue(self.db, busy_timeout_s=0.001, clock=self.clock,
-                          pause=self.clock.advance)
-
-    def release(self) -> None:
-        if self.holder.in_transaction:
-            self.holder.execute("ROLLBACK")
-
-
-@pytest.fixture
-def locked(db_path: Path) -> Iterator[Locked]:
-    lk = Locked(db_path)
-    yield lk
-    lk.release()
-    lk.holder.close()
-    lk.queue.close()
-
-
-def pending(queue: EventQueue) -> list[dict[str, Any]]:
-    """`kiosk-admin events export --pending`, as JSON objects."""
-    out = io.StringIO()
-    queue.export(out, pending=True)
-    return [json.loads(line) for line in out.getvalue().splitlines()]
-
-
-def rows_of(db: Path, event_id: str) -> int:
-    with sqlite3.connect(db) as conn:
-        return int(conn.execute("SELECT count(*) FROM records WHERE record_id = ?",
-                                (event_id,)).fetchone()[0])
-
-
-def spooled_ids(queue: EventQueue) -> list[str]:
-    files = [queue.spool_path, *queue.spool_path.parent.glob(queue.spool_path.name + ".*")]
-    return [r.record_id for f in files if f.is_file() for r in Spool(f).read(f)]
+from tests.events.conftest import Locked, make_like, pending, rows_of, spooled_ids
 
 
 def test_a_like_kept_in_the_spool_logs_no_error(
@@ -234,18 +184,40 @@ def test_an_append_racing_a_take_lands_in_the_new_spool(locked: Locked) -> None:
     assert [r.record_id for r in spool.read(spool.path)] == [second.event_id]
 
 
-def test_impressions_and_new_users_keep_their_contract(locked: Locked) -> None:
-    # an impression is still spooled after its short wait; a new user (not spooled)
-    # still waits LOCK_WAIT_S and is refused
+def test_impressions_and_new_users_are_spooled_and_queued_once(locked: Locked) -> None:
+    # an impression is still spooled after its short wait. A new user (identity's
+    # PutUsers, its face already enrolled in Rekognition) is too: before, it was retried
+    # for LOCK_WAIT_S and refused, and identity only logged it (the record was lost)
     queue, clock = locked.queue, locked.clock
     assert queue.record_impression("visit-1", ["emotions/happy/a.jpg"], sent_at=1.0) == 0
     started = clock.now
-    with pytest.raises(EventsError, match="locked by another program"):
-        queue.record_user("user-1", Emotion.HAPPY)
-    assert clock.now >= started + LOCK_WAIT_S
+    assert queue.record_user("user-1", Emotion.HAPPY, {"gender": "f"}) == 0
+    assert clock.now < started + SPOOL_LOCK_WAIT_S + 0.5  # old: QueueBusyError after 20 s
+    assert len(spooled_ids(queue)) == 2
     locked.release()
-    assert queue.ingest_spool() == 1
-    assert queue.refresh_counts().pending["impression"] == 1
+    assert queue.ingest_spool() == 2
+    assert queue.ingest_spool() == 0 and spooled_ids(queue) == []
+    assert queue.refresh_counts().pending == {"event": 0, "impression": 1, "user": 1,
+                                              "item": 0}
+    [user] = [r for r in pending(queue) if r["kind"] == "user"]
+    assert (user["userId"], user["entry"]["userId"]) == ("user-1", "user-1")
+    assert user["entry"] == user_record("user-1", Emotion.HAPPY, {"gender": "f"}).body
+
+
+def test_forget_me_also_forgets_what_waits_in_the_spool(locked: Locked) -> None:
+    # a visitor's like and PutUsers were kept in the spool; they tap "Forget me" after
+    # the lock went, before anything queued the spool: what was spooled is queued first
+    # and deleted with the rest (before, it was queued after the forget and uploaded)
+    queue = locked.queue
+    assert queue.record_user("user-1", Emotion.HAPPY) == 0
+    assert queue.record_like(make_like(user_id="user-1"),
+                             tap_monotonic=locked.clock.now) == 0
+    assert queue.record_like(make_like(user_id="user-2"),
+                             tap_monotonic=locked.clock.now) == 0
+    locked.release()
+    assert queue.forget_users(["user-1"]) == 2
+    assert queue.ingest_spool() == 0 and spooled_ids(queue) == []
+    assert [r["userId"] for r in pending(queue)] == ["user-2"]
 
 
 def test_the_uploader_queues_the_spool_when_the_lock_goes_and_sends_it_once(

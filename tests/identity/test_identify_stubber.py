@@ -5,6 +5,7 @@ service does with each answer."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -116,6 +117,36 @@ def test_put_users_through_the_real_queue(
         assert batch is not None and batch.operation == "PutUsers"
         assert batch.bodies[0]["userId"] == "user0001"
         assert "gender" not in batch.bodies[0]["properties"]
+
+
+def test_put_users_under_another_programs_lock_is_kept_then_queued_once(
+    make_service: Make, stub: Stubber, grant: LookupGrant, jpeg: bytes, tmp_path: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # an sqlite3 shell holds the queue while a visitor is enrolled: the face is in the
+    # collection, so its PutUsers goes to the spool (answered within the spool's short
+    # wait) and is queued once the lock goes. Before, it was retried for 20 s on the
+    # identity thread, refused, logged "new user not queued for PutUsers" and lost
+    from kiosk.events.queue import EventQueue
+
+    db = tmp_path / "events.sqlite3"
+    with EventQueue(db, busy_timeout_s=0.01, lock_wait_s=0.05) as queue:
+        holder = sqlite3.connect(db, isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        stub.add_response("search_faces_by_image", NO_MATCH, search_params(jpeg))
+        stub.add_response("index_faces",
+                          {"FaceRecords": [face_record(face_id(), "user0001")]},
+                          index_params(jpeg, "user0001"))
+        result = make_service(record_user=queue.record_user).identify(
+            jpeg, Emotion.HAPPY, grant=grant)
+        assert result.enrolled
+        assert "not queued" not in caplog.text
+        holder.execute("ROLLBACK")
+        holder.close()
+        assert queue.ingest_spool() == 1 and queue.ingest_spool() == 0
+        batch = queue.next_batch(["user"])
+        assert batch is not None and batch.operation == "PutUsers"
+        assert [b["userId"] for b in batch.bodies] == ["user0001"]
 
 
 def test_low_quality_face_is_not_enrolled(
