@@ -621,8 +621,7 @@ class Kiosk:
         fallback = vision.pipeline.fallback if vision is not None and vision.pipeline else None
         latency = vision.last_latency if vision is not None else None
         pipeline = vision.pipeline if vision is not None else None
-        # a test's stand-in pipeline may lack the light and orientation watchers
-        light = getattr(pipeline, "light", None)
+        light = pipeline.light if pipeline is not None else None
         return AppStatus(
             crash_count=self.crashes, model_device=self.vision_device,
             uploads_configured=self.settings.aws_events_enabled,
@@ -633,7 +632,7 @@ class Kiosk:
             camera_trouble_s=self.camera.trouble_s() if self.camera is not None else None,
             camera_light=light.problem if light is not None else "",
             camera_face_mean=light.face_mean if light is not None else None,
-            camera_turn=getattr(pipeline, "camera_turn", None),
+            camera_turn=pipeline.camera_turn if pipeline is not None else None,
             inference_ms=round(latency.get("total_ms", 0.0), 1) if latency else None,
             # AWS features at a glance (memory reads only): reachable, breaker, budget, owed
             rekognition=fallback.status() if fallback is not None else None,

@@ -89,6 +89,8 @@ class BrokenPipeline:
     """Stands in for the vision pipeline: every frame fails."""
 
     fallback = None
+    light = None  # no light or orientation watcher: the admin panel shows neither
+    camera_turn = None
 
     def process(self, frame: object) -> object:
         raise RuntimeError("classifier returned NaN")

@@ -24,6 +24,10 @@ from kiosk.workers.vision_worker import VisionWorker
 
 
 class Pipeline:
+    fallback = None
+    light = None
+    camera_turn = None
+
     def __init__(self) -> None:
         self.closed = False
 
