@@ -51,7 +51,13 @@ the far search and started a visit; each visitor then took over that visit with 
 second track and the bystander's emotion shown first, and the bystander started a new
 visit after each visitor left (`kiosk-admin eval-video`: flips 2, false switches 2,
 false visits 3; now 0, 0, 1: the bystander's first, alone in view, is a far visitor's
-as far as anything here can tell).
+as far as anything here can tell). "A face the scan sees" is at least the scan's reach
+wide and 1.5 times the far face's width (`FarSearch.nearer`): on a 1280x720 camera
+(reach 128 px) "not small" meant at least 256 px, so a visitor 200 px wide took over
+a far bystander's visit and the bystander started a visit after every visitor
+(tester round 24, `face_video --size 1280x720 --bystander`: false visits 3, no
+visitor's own visit; now 1, each visitor's visit started 0.067 s after they came;
+640x480 and the held-out videos unchanged).
 """
 
 from __future__ import annotations
@@ -630,7 +636,7 @@ class VisionPipeline:
         assert self._primary_id is not None
         old = self._tracker.get(self._primary_id)
         return (old is not None and old.visible and far.small(old.box, frame_width)
-                and not far.small(primary.box, frame_width))
+                and far.nearer(primary.box, old.box, frame_width))
 
     def _follow_primary(self) -> bool:
         """Note primary changes; return whether the primary face is visible now.

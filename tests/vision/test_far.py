@@ -197,18 +197,28 @@ def test_a_real_48_px_face_is_found_and_followed(faces_dir: Path) -> None:
 
 
 BYSTANDER = Box(70, 60, 126, 128)  # 56 px wide, upper left: a far face that stays there
+# 1280x720 (the scan's reach 128 px): a bystander 80 px wide, a visitor 200 px wide, both
+# under twice the reach (`FarSearch.small`): the visitor took over the bystander's visit
+# and the bystander started one after every visitor (tester round 24: 3 false visits)
+HD_BYSTANDER = Box(73, 20, 153, 117)  # whole in every tile that holds it (the fake cuts)
+HD_NEAR = Box(540, 240, 740, 470)
 
 
-def test_a_near_visitor_beside_a_followed_far_face_has_a_visit_of_its_own() -> None:
+@pytest.mark.parametrize(("size", "bystander", "near"), [
+    ((640, 480), BYSTANDER, NEAR), ((1280, 720), HD_BYSTANDER, HD_NEAR)], ids=["vga", "hd"])
+def test_a_near_visitor_beside_a_followed_far_face_has_a_visit_of_its_own(
+        size: tuple[int, int], bystander: Box, near: Box) -> None:
     """A visitor walking up while a far face in the background is followed: found on
     their first frame (region steps only would find them at the next scan), primary at
     once, in a visit of their own, not "another person" in the far face's visit; after
     they leave, the far face, still there, does not start a visit again, until its
     place was seen empty (5b85b4d: the visitor took the far face's visit with a second
     track and its shown emotion, and the far face started a visit after each visitor)."""
-    detector = ScaleDetector([BYSTANDER])
+    detector = ScaleDetector([bystander])
     pipeline = VisionPipeline(detector, Happy(), VisionSettings(scan_every=5))
-    frame = np.zeros((480, 640, 3), np.uint8)
+    frame = np.zeros((size[1], size[0], 3), np.uint8)
+    tiles = FarSearch(40, reach, scan_input).tiles_for(size)
+    cycle = FAR_AFTER_STEPS + math.ceil(len(tiles) * 3 / 2)
     step = iter(range(10_000))
 
     def process() -> VisionResult:
@@ -216,27 +226,27 @@ def test_a_near_visitor_beside_a_followed_far_face_has_a_visit_of_its_own() -> N
         return pipeline.process(Frame(frame, i, i / 15))
 
     try:
-        results = [process() for _ in range(CYCLE_STEPS)]
+        results = [process() for _ in range(cycle)]
         assert sum(r.visit_started for r in results) == 1  # the far face: a far visitor
-        assert results[-1].primary_box == BYSTANDER
+        assert results[-1].primary_box == bystander
         for turn in range(5):  # the near face comes at each turn of the steps
-            detector.faces = [BYSTANDER, NEAR]
+            detector.faces = [bystander, near]
             first = process()
-            assert first.primary_box == NEAR, "the near face is not found at once"
+            assert first.primary_box == near, "the near face is not found at once"
             assert first.visit_started and first.visit_ended and not first.new_person
             assert first.raw_reading or first.uncertain  # read at once, whatever the step
             assert first.visit_id != results[-1].visit_id
             later = [process() for _ in range(20)]
-            assert all(r.primary_box == NEAR and not r.visit_started for r in later)
-            detector.faces = [BYSTANDER]  # the visitor leaves; the far face stays
-            after = [process() for _ in range(CYCLE_STEPS + 60)]
+            assert all(r.primary_box == near and not r.visit_started for r in later)
+            detector.faces = [bystander]  # the visitor leaves; the far face stays
+            after = [process() for _ in range(cycle + 60)]
             assert sum(r.visit_ended for r in after) == 1
             assert not any(r.visit_started for r in after)
             assert after[-1].primary_track_id is None
             detector.faces = []
-            [process() for _ in range(CYCLE_STEPS)]  # its place searched empty: forgotten
-            detector.faces = [BYSTANDER]
-            back = [process() for _ in range(CYCLE_STEPS)]
+            [process() for _ in range(cycle)]  # its place searched empty: forgotten
+            detector.faces = [bystander]
+            back = [process() for _ in range(cycle)]
             assert sum(r.visit_started for r in back) == 1  # served as a far visitor
             results = back + [process() for _ in range(turn)]
     finally:
