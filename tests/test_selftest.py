@@ -284,3 +284,22 @@ def test_the_camera_check_names_the_turn_of_a_camera_mounted_turned(
     else:
         assert check.status == "WARN" and f"add {add} to [camera] rotate" in check.detail, (
             check.detail)
+
+
+def test_a_camera_of_another_size_gets_the_reach_of_its_own_frames(tmp_path: Path) -> None:
+    # tester round 24: a 1280x720 camera's self-test said "faces from about 64 px wide
+    # on 640-px-wide frames" (the configured size); the kiosk then logged 128 px
+    import cv2
+    import numpy as np
+
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    for i in range(3):
+        cv2.imwrite(str(folder / f"f{i}.png"), np.full((720, 1280, 3), 120, np.uint8))
+    settings = load_settings(env={}, overrides={"camera.source": str(folder)})
+    assert settings.camera.frame_size == (640, 480)
+    check = check_camera(settings, timeout_s=5.0)
+    assert "1280x720 frame received (not the 640x480 of [camera] width and height" in \
+        check.detail
+    assert "faces from about 128 px wide on 1280x720 frames" in check.detail
+    assert "from about 70 px while no face is followed" in check.detail
