@@ -165,8 +165,9 @@ def detection_verdict(detect_ms: float, fps: float) -> tuple[str, str]:
 
 def check_catalog(settings: Settings) -> Check:
     """Every catalog image is decoded as the catalog will decode it (the one image
-    policy: size limits, truncation, EXIF; `kiosk.recommend.catalog.decode_checked`),
-    so a folder of cut-short or oversized files is not reported as fine: unusable
+    policy: size limits, truncation, EXIF, formats, empty images;
+    `kiosk.recommend.catalog.decode_checked`), so a folder of cut-short or oversized
+    files, or of files the kiosk does not show (a `.gif`), is not reported as fine: unusable
     files WARN with a count and the first reason, an emotion with no usable image
     WARNs, and no usable image at all FAILs. The same rules as `kiosk-admin catalog
     rescan`: a folder that is not an emotion (`Fear/`: lower case only) is named, a new
@@ -180,12 +181,14 @@ def check_catalog(settings: Settings) -> Check:
     from kiosk.recommend.catalog import (
         IMAGE_SUFFIXES,
         MIN_SIDE,
+        SYSTEM_FILES,
         CatalogError,
         Duplicate,
         decode_checked,
         folder_emotion,
         id_problem,
         item_id,
+        not_shown,
         shown_names,
     )
     from kiosk.recommend.catalog_names import escaped
@@ -206,10 +209,13 @@ def check_catalog(settings: Settings) -> Check:
                if p.is_dir() and not p.name.startswith(".") and folder_emotion(p.name)[0] is None]
     for emotion in Emotion:
         folder = root / emotion.folder
-        files = sorted(p for p in folder.glob("*") if p.suffix.lower() in IMAGE_SUFFIXES
-                       and p.is_file() and not p.name.startswith(".")) if folder.is_dir() else []
+        files = sorted(p for p in folder.glob("*") if p.is_file() and not p.name.startswith(".")
+                       and p.name.lower() not in SYSTEM_FILES) if folder.is_dir() else []
         usable[emotion.folder] = 0
         for path in files:
+            if path.suffix.lower() not in IMAGE_SUFFIXES:  # a .gif, a .txt: as a rescan says
+                bad.append(f"{emotion.folder}/{escaped(path.name)}: {not_shown(path)}")
+                continue
             key = item_id(emotion, path.name)
             try:
                 problem = id_problem(key)

@@ -64,6 +64,7 @@ def _catalog(root: Path) -> None:
     for n, emotion in enumerate(Emotion):  # one colour each: no image is another's copy
         (root / emotion.folder).mkdir(parents=True)
         image = Image.new("RGB", (256, 256), (120, 80, 10 + 20 * n))
+        image.paste((250, 250, 250), (0, 0, 64, 64))  # not one flat colour: not empty
         image.save(root / emotion.folder / "ok.jpg")
 
 
@@ -93,7 +94,9 @@ def test_the_catalog_check_names_small_images_and_ignored_folders(tmp_path: Path
 
     root = tmp_path / "catalog"
     _catalog(root)
-    Image.new("RGB", (32, 32), (0, 80, 40)).save(root / "sad" / "tiny.png")
+    tiny = Image.new("RGB", (32, 32), (0, 80, 40))
+    tiny.paste((250, 250, 250), (0, 0, 12, 12))
+    tiny.save(root / "sad" / "tiny.png")
     (root / "Fear").mkdir()
     Image.new("RGB", (300, 300), (0, 80, 40)).save(root / "Fear" / "scary.jpg")
     (root / ".git").mkdir()  # hidden: not named
@@ -115,7 +118,9 @@ def test_the_catalog_check_names_files_and_folders_escaped(tmp_path: Path) -> No
 
     root = tmp_path / "catalog"
     _catalog(root)
-    Image.new("RGB", (32, 32), (0, 80, 40)).save(root / "sad" / "a\u202etiny.png")
+    tiny = Image.new("RGB", (32, 32), (0, 80, 40))
+    tiny.paste((250, 250, 250), (0, 0, 12, 12))
+    tiny.save(root / "sad" / "a\u202etiny.png")
     Image.new("RGB", (300, 300), (0, 80, 40)).save(root / "calm" / "line\nbreak.jpg")
     (root / "\ufeffFear").mkdir()
     check = check_catalog(load_settings(env={}, overrides={"recommend.catalog_dir": str(root)}))
@@ -212,7 +217,9 @@ def test_the_catalog_check_names_the_same_image_in_two_mood_folders(
     _catalog(root)
     settings = load_settings(env={}, overrides={"recommend.catalog_dir": str(root)})
     assert check_catalog(settings).status == "PASS"  # eight different images
-    Image.new("RGB", (300, 300), (10, 200, 40)).save(root / "happy" / "cmyk.jpg")
+    copy = Image.new("RGB", (300, 300), (10, 200, 40))
+    copy.paste((250, 250, 250), (0, 0, 64, 64))
+    copy.save(root / "happy" / "cmyk.jpg")
     (root / "calm" / "cmyk.jpg").write_bytes((root / "happy" / "cmyk.jpg").read_bytes())
     decoded: list[str] = []
     real = catalog_mod.decode_checked
@@ -303,3 +310,19 @@ def test_a_camera_of_another_size_gets_the_reach_of_its_own_frames(tmp_path: Pat
         check.detail
     assert "faces from about 128 px wide on 1280x720 frames" in check.detail
     assert "from about 70 px while no face is followed" in check.detail
+
+
+def test_the_catalog_check_counts_files_the_kiosk_does_not_show(tmp_path: Path) -> None:
+    """Tester round 25 D7/D8: the self-test passed a GIF, a TIFF and a text file without
+    a word (they were not looked at) and counted a fully transparent PNG as usable."""
+    from kiosk.imaging.testing import CATALOG_ODD, make_catalog_odd_files
+    from kiosk.selftest import check_catalog
+
+    root = tmp_path / "catalog"
+    _catalog(root)
+    make_catalog_odd_files(root / "happy")
+    check = check_catalog(load_settings(env={}, overrides={"recommend.catalog_dir": str(root)}))
+    unusable = sum(what in ("empty", "format") for what in CATALOG_ODD.values())
+    assert check.status == "WARN" and check.detail.startswith("10 images")  # 8 + logo, exif
+    assert f"; {unusable} unusable and skipped, e.g. happy/anim.gif: .gif files are not " \
+        "shown by the kiosk" in check.detail

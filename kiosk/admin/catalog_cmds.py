@@ -33,7 +33,7 @@ from kiosk.curation.s3sync import S3Sync
 from kiosk.domain import Emotion
 from kiosk.errors import KioskError
 from kiosk.events.queue import EventQueue
-from kiosk.recommend.catalog import IMAGE_SUFFIXES, MIN_SIDE, Catalog, folder_emotion
+from kiosk.recommend.catalog import MIN_SIDE, SYSTEM_FILES, Catalog, folder_emotion
 from kiosk.recommend.catalog_names import escaped
 
 OPERATOR_ERRORS = (KioskError,)
@@ -161,13 +161,16 @@ def _emit(args: argparse.Namespace, data: Any, lines: list[str]) -> None:
 
 
 def _expand(paths: list[str]) -> list[Path]:
+    """Files as given, and a folder's visible files: one the kiosk does not show (a
+    `.gif`, a `.txt`) is rejected by name in the report, never passed over without a
+    word. Hidden files and those Windows writes by itself are left out."""
     out: list[Path] = []
     for raw in paths:
         path = Path(raw).expanduser()
         if path.is_dir():
             out.extend(p for p in sorted(path.iterdir())
-                       if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
-                       and not p.name.startswith("."))
+                       if p.is_file() and not p.name.startswith(".")
+                       and p.name.lower() not in SYSTEM_FILES)
         else:
             out.append(path)
     return out
@@ -342,6 +345,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         data = report.to_dict()
         lines = [f"sync {report.summary()}"]
         lines += [f"  failed {f.path}: {f.reason}" for f in report.failed]
+        lines += [f"  skipped {f.path}: {f.reason}" for f in report.skipped]
         if report.ignored:
             lines.append(f"  ignored folders (not emotions): {', '.join(report.ignored)}")
         if report.changed:
@@ -381,6 +385,7 @@ def cmd_rescan(args: argparse.Namespace) -> int:
         lines += [f"  same    {escaped(d.path)}: the same image (bytes) as {escaped(d.same_as)}, "
                   "shown twice; remove the copy unless it is meant to be there"
                   for d in scan.duplicates]
+        lines += [f"  note    {escaped(n.path)}: {n.reason}" for n in scan.notes]
         lines.append("  " + ", ".join(f"{k} {v}" for k, v in counts.items()))
         _emit(args, {"root": str(catalog.root), "added": list(scan.added),
                      "ignored_folders": list(scan.ignored_folders),
@@ -390,7 +395,8 @@ def cmd_rescan(args: argparse.Namespace) -> int:
                      "small": [{"path": s.path, "width": s.width, "height": s.height}
                                for s in scan.small],
                      "duplicates": [{"path": d.path, "same_as": d.same_as}
-                                    for d in scan.duplicates]},
+                                    for d in scan.duplicates],
+                     "notes": [{"path": n.path, "note": n.reason} for n in scan.notes]},
               lines)
         if catalog.read_only:  # indexed in memory only: the manifest on disk is unchanged
             _error(f"the manifest was not saved: {catalog.read_only}")

@@ -26,7 +26,8 @@ class CurationError(KioskError):
 class RejectedImage(CurationError):
     """An image was not taken into the pending pool. `reason` is a short code
     (`unreadable`, `unsupported`, `too_small`, `too_large`, `bad_shape` (a sliver,
-    see `kiosk.imaging.MAX_ASPECT`), `duplicate`, `unknown_emotion`) for scripts;
+    see `kiosk.imaging.MAX_ASPECT`), `empty_image` (fully transparent or one flat
+    colour), `duplicate`, `unknown_emotion`) for scripts;
     the message is for people."""
 
     def __init__(self, reason: str, message: str) -> None:

@@ -4,9 +4,10 @@ An image is taken only when it is a complete JPEG, PNG or WebP that decodes unde
 the one image policy (`kiosk.imaging`: header limits before any pixel is decoded,
 then a checked full decode), is at most `recommend.max_image_mb` megabytes, and has
 each side between `min_side` and `max_side` pixels and at most `max_pixels` pixels
-in all. A refusal is a `RejectedImage` whose `reason` is a short code for scripts
-and whose message names the file, what is wrong and what to do. Duplicates are
-the pool's check (they need the pool and the catalog), not this module's.
+in all, and shows something (not fully transparent or one flat colour, judged on the
+card's colour: `kiosk.imaging.blank`). A refusal is a `RejectedImage` whose `reason`
+is a short code for scripts and whose message names the file, what is wrong and
+what to do. Duplicates are the pool's check (they need the pool and the catalog).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from pathlib import Path
 
 from kiosk.curation.errors import RejectedImage
 from kiosk.domain import Emotion
-from kiosk.imaging import MAX_PIXELS, ImageError, ImagePolicy, load_image, probe
-from kiosk.recommend.catalog import MIN_SIDE  # a catalog rescan names smaller live images
+from kiosk.imaging import MAX_PIXELS, ImageError, ImagePolicy, blank, load_image, probe
+from kiosk.recommend.catalog import EMPTY_IMAGE, MIN_SIDE  # a rescan names smaller live images
+from kiosk.recommend.images import CARD_BACKGROUND
 
 __all__ = ["FORMATS", "MAX_SIDE", "MIN_SIDE", "IntakeLimits", "parse_emotion", "rejected"]
 
@@ -50,15 +52,17 @@ class IntakeLimits:
         except OSError as exc:
             raise RejectedImage("unreadable", f"{path}: cannot read ({exc.strerror})") from None
 
-    def check(self, data: bytes, source: str) -> tuple[str, int, int]:
+    def check(self, data: bytes, source: str,
+              notes: list[str] | None = None) -> tuple[str, int, int]:
         """(format, width, height) of an image the pool accepts, the size as shown (EXIF
         orientation applied: a phone's portrait photo stored 800×600 is 600×800);
-        RejectedImage naming `source` otherwise."""
+        RejectedImage naming `source` otherwise. Damaged EXIF data (the image is
+        taken) is a line in `notes`."""
         if not data:
             raise RejectedImage("unreadable", f"{source}: empty file")
         if len(data) > self.max_bytes:
             raise RejectedImage("too_large", f"{source}: {self.too_big(len(data))}")
-        policy = ImagePolicy(max_pixels=self.max_pixels)
+        policy = ImagePolicy(max_pixels=self.max_pixels, background=CARD_BACKGROUND)
         try:
             info = probe(data, name=source, policy=policy)
         except ImageError as exc:
@@ -75,10 +79,13 @@ class IntakeLimits:
                 "too_large", f"{source}: {width}×{height} pixels is too large (at most "
                 f"{self.max_side} per side and {self.max_pixels:,} pixels); scale it down")
         try:
-            with load_image(data, name=source, policy=policy) as image:
+            with load_image(data, name=source, policy=policy, notes=notes) as image:
                 width, height = image.size  # upright, as the catalog records it
+                empty = blank(image)
         except ImageError as exc:
             raise rejected(exc, source) from None
+        if empty:
+            raise RejectedImage("empty_image", f"{source}: {EMPTY_IMAGE}")
         return fmt, width, height
 
     def too_big(self, size: int) -> str:

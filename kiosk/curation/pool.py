@@ -48,6 +48,7 @@ from kiosk.events.queue import EventQueue
 from kiosk.imaging import MAX_PIXELS, ImageError, load_image
 from kiosk.recommend.catalog import Catalog, item_id, open_read_only, storage_problem
 from kiosk.recommend.errors import CatalogError
+from kiosk.recommend.images import CARD_POLICY
 from kiosk.storage.sqlite import NewerStoreError, NotADatabaseError, Schema, open_store
 
 log = logging.getLogger(__name__)
@@ -224,7 +225,10 @@ class PendingPool:
         if origin not in ORIGINS:
             raise ValueError(f"origin {origin!r}; allowed: {', '.join(ORIGINS)}")
         emo = parse_emotion(emotion)
-        fmt, width, height = self.intake.check(data, source_name)
+        notes: list[str] = []
+        fmt, width, height = self.intake.check(data, source_name, notes)
+        for note in notes:  # damaged EXIF data: taken, with the kiosk's line (no raw warning)
+            log.warning("pool: %s", note)
         checksum = hashlib.sha256(data).hexdigest()
         with self._lock:
             self._check_duplicate(checksum, source_name)
@@ -319,8 +323,8 @@ class PendingPool:
         An image that cannot be read any more gets a 1×1 grey placeholder."""
         out = []
         for entry in self.entries(emotion):
-            try:  # upright (EXIF), transparency on white, JPEGs decoded at a lower scale
-                rgb = load_image(entry.path, max_side=max_side)
+            try:  # upright (EXIF), transparency on the card's colour, JPEGs at a lower scale
+                rgb = load_image(entry.path, max_side=max_side, policy=CARD_POLICY)
                 array = np.asarray(rgb, dtype=np.uint8)
             except ImageError as exc:
                 log.warning("pool: cannot show a thumbnail: %s", exc)

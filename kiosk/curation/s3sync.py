@@ -17,7 +17,9 @@ each file so an interrupted run resumes where it stopped) records which catalog
 files the sync wrote, with their size and modification time. Only those files
 are ever replaced or deleted; an operator's own files, or a synced file an
 operator has since edited, are left alone (a local file identical to the object
-is adopted). Unknown emotion folders and non-image keys are ignored with a log line.
+is adopted). Unknown emotion folders are ignored with a log line; a key the kiosk does
+not show (`happy/x.gif`, `happy/notes.txt`) is not downloaded and is named in `skipped`
+(a warning, not a failure: the run is still ok).
 A listing that finds no images while the sync owns files deletes nothing unless
 `allow_empty` is set, so a mistyped prefix cannot wipe a kiosk's catalog. The
 state is opened by `kiosk.storage.sqlite` (schema version 1).
@@ -46,7 +48,7 @@ from kiosk.curation.errors import KEPT, DiskFullError, SyncError, is_disk_full
 from kiosk.curation.locations import catalog_root, sync_state_db
 from kiosk.domain import Emotion
 from kiosk.errors import KioskError
-from kiosk.recommend.catalog import IMAGE_SUFFIXES
+from kiosk.recommend.catalog import IMAGE_SUFFIXES, SYSTEM_FILES, not_shown
 from kiosk.storage.sqlite import Schema, open_store
 
 log = logging.getLogger(__name__)
@@ -113,6 +115,7 @@ class SyncReport:
     unchanged: int = 0
     failed: tuple[SyncFailure, ...] = ()
     ignored: tuple[str, ...] = ()
+    skipped: tuple[SyncFailure, ...] = ()  # keys the kiosk does not show: not downloaded
     bytes_downloaded: int = 0
     seconds: float = 0.0
     stopped: bool = False
@@ -128,7 +131,9 @@ class SyncReport:
     def summary(self) -> str:
         text = (f"{self.source}: {len(self.downloaded)} downloaded, {len(self.updated)} updated, "
                 f"{len(self.deleted)} deleted, {self.unchanged} unchanged, "
-                f"{len(self.failed)} failed ({self.bytes_downloaded / 1e6:.1f} MB, "
+                f"{len(self.failed)} failed"
+                + (f", {len(self.skipped)} skipped" if self.skipped else "")
+                + f" ({self.bytes_downloaded / 1e6:.1f} MB, "
                 f"{self.seconds:.1f} s)")
         return text + (" — stopped early" if self.stopped else "")
 
@@ -138,6 +143,7 @@ class SyncReport:
             "updated": list(self.updated), "deleted": list(self.deleted),
             "unchanged": self.unchanged, "ignored": list(self.ignored),
             "failed": [{"path": f.path, "reason": f.reason} for f in self.failed],
+            "skipped": [{"path": f.path, "reason": f.reason} for f in self.skipped],
             "bytes_downloaded": self.bytes_downloaded, "seconds": round(self.seconds, 3),
             "stopped": self.stopped,
         }
@@ -156,6 +162,7 @@ class _Run:
     updated: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     failed: list[SyncFailure] = field(default_factory=list)
+    skipped: list[SyncFailure] = field(default_factory=list)
     unchanged: int = 0
     bytes: int = 0
 
@@ -243,12 +250,14 @@ class S3Sync:
         report = SyncReport(
             source=loc.url, downloaded=tuple(run.downloaded), updated=tuple(run.updated),
             deleted=tuple(run.deleted), unchanged=run.unchanged, failed=tuple(run.failed),
-            ignored=tuple(ignored), bytes_downloaded=run.bytes,
+            ignored=tuple(ignored), skipped=tuple(run.skipped), bytes_downloaded=run.bytes,
             seconds=time.perf_counter() - started, stopped=stopped,
         )
         log.info("s3 sync %s", report.summary())
         for failure in report.failed:
             log.warning("s3 sync: %s: %s", failure.path, failure.reason)
+        for skip in report.skipped:
+            log.warning("s3 sync: skipping %s: %s", skip.path, skip.reason)
         return report
 
     def _list(self, loc: S3Location) -> tuple[dict[str, _Remote], list[str], _Run]:
@@ -307,8 +316,10 @@ class S3Sync:
                 log.info("s3 sync: ignoring %s%s/: not an emotion folder (allowed: %s)",
                          loc.prefix, folder, ", ".join(e.folder for e in Emotion))
             return None
-        if Path(name).suffix.lower() not in IMAGE_SUFFIXES:
-            log.debug("s3 sync: ignoring %s: not a jpg/png/webp file", key)
+        if name.lower() in SYSTEM_FILES:  # Thumbs.db of a Windows upload
+            return None
+        if Path(name).suffix.lower() not in IMAGE_SUFFIXES:  # not downloaded, but named
+            run.skipped.append(SyncFailure(key, not_shown(Path(name))))
             return None
         if _BAD_NAME.search(name):
             run.failed.append(SyncFailure(key, "the name cannot be a local file name"))

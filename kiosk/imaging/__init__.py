@@ -4,11 +4,16 @@ Camera frames (device, video, image folder), `kiosk-admin classify`, catalog
 import and rescan, S3 sync, generated images, review thumbnails and the grid all
 decode through `load_image` / `load_rgb` / `load_bgr` (files and bytes) or
 `conform_frame` (frames OpenCV already decoded), so limits, truncation checks,
-EXIF orientation and transparency handling are the same everywhere.
+EXIF orientation (damaged EXIF data: a line for the caller, never a raw warning)
+and transparency handling are the same everywhere; `blank` tells an image that
+shows nothing (fully transparent, one flat colour).
 """
 
 from kiosk.imaging.decode import (
+    EXIF_DAMAGED,
+    NOT_READABLE,
     ImageInfo,
+    blank,
     load_bgr,
     load_image,
     load_rgb,
@@ -23,15 +28,18 @@ from kiosk.imaging.policy import DEFAULT_POLICY, MAX_ASPECT, MAX_PIXELS, ImagePo
 
 __all__ = [
     "DEFAULT_POLICY",
+    "EXIF_DAMAGED",
     "FRAME_MAX_SIDE",
     "IMAGE_SUFFIXES",
     "KINDS",
     "MAX_ASPECT",
     "MAX_PIXELS",
+    "NOT_READABLE",
     "ROTATIONS",
     "ImageError",
     "ImageInfo",
     "ImagePolicy",
+    "blank",
     "conform_frame",
     "expand_image_args",
     "image_files",

@@ -12,6 +12,11 @@ a truncated file (JPEG without its end marker, PNG without IEND or cut inside
 the pixel data) is an error, never a grey-filled picture that gets classified.
 Thread-safe: nothing global is changed (Pillow's LOAD_TRUNCATED_IMAGES is read,
 never set).
+
+Damaged EXIF data never prints Pillow's raw warning ("Corrupt EXIF data. Expecting
+to read 12 bytes but only got 4."): a filter added once at import silences exactly
+those messages, and `kiosk.imaging.exif` finds the fault for a line naming the file
+(`EXIF_DAMAGED`, in the caller's `notes`); the picture is still used.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from kiosk.imaging.errors import ImageError
+from kiosk.imaging.exif import EXIF_WARNINGS, exif_problem
 from kiosk.imaging.policy import DEFAULT_POLICY, ImagePolicy
 
 log = logging.getLogger(__name__)
@@ -36,6 +42,13 @@ log = logging.getLogger(__name__)
 Source = str | Path | bytes
 _SIXTEEN_BIT = frozenset({"I;16", "I;16B", "I;16L", "I;16N", "I"})
 _ALPHA_MODES = frozenset({"RGBA", "LA", "PA", "RGBa", "La"})
+NOT_READABLE = "not an image the kiosk can read; use JPEG, PNG or WebP"
+EXIF_DAMAGED = ("its EXIF data (camera details, orientation) is damaged ({}); the image is "
+                "still used; save it again in an image editor to mend it")
+BLANK_SPREAD = 8  # levels (0-255): an image whose 64-px thumbnail spans no more is blank
+# Once, not per decode (see kiosk.imaging.exif); the same entry is in pyproject's pytest
+# filterwarnings (pytest resets the filters per test).
+warnings.filterwarnings("ignore", message=EXIF_WARNINGS, category=UserWarning)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,15 +99,18 @@ def probe(source: Source, *, name: str | None = None,
 
 
 def load_image(source: Source, *, name: str | None = None, max_side: int | None = None,
-               draft_side: int | None = None,
-               policy: ImagePolicy = DEFAULT_POLICY) -> Image.Image:
+               draft_side: int | None = None, policy: ImagePolicy = DEFAULT_POLICY,
+               notes: list[str] | None = None) -> Image.Image:
     """The image as a fully loaded, upright 8-bit RGB PIL image.
 
     `max_side` (pixels) shrinks it to fit a max_side × max_side box, keeping the
     aspect ratio; JPEGs are then decoded at a reduced scale by libjpeg, so a
     24 MP photo for a 512-pixel thumbnail never exists at full size in memory.
     `draft_side` asks for that reduced JPEG decode alone (both sides kept at least
-    `draft_side` pixels), for callers that crop or scale themselves."""
+    `draft_side` pixels), for callers that crop or scale themselves. What is wrong
+    but does not lose the picture (damaged EXIF data) is appended to `notes` as one
+    line naming the file, for the caller's report; without `notes` it is logged at
+    DEBUG (a grid or camera decode would repeat it at every decode)."""
     if max_side is not None and max_side < 1:
         raise ValueError(f"max_side must be positive, not {max_side}")
     if draft_side is None:
@@ -109,7 +125,7 @@ def load_image(source: Source, *, name: str | None = None, max_side: int | None 
             if draft_side is not None and draft_side > 0:
                 image.draft(None, (draft_side, draft_side))
         _load_pixels(image, label)
-        upright = _exif_upright(image, label)
+        upright = _exif_upright(image, label, notes)
     rgb = to_rgb(upright, policy.background)
     if max_side is not None and max(rgb.size) > max_side:
         rgb.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
@@ -169,8 +185,7 @@ def _opened(data: bytes, label: str, policy: ImagePolicy) -> Iterator[Image.Imag
         ) from None
     except UnidentifiedImageError:
         raise ImageError(
-            label, "not_image", "not an image the kiosk can read; use JPEG, PNG or WebP"
-        ) from None
+            label, "not_image", NOT_READABLE) from None
     except Exception as exc:  # Pillow raises many types for a damaged header
         raise ImageError(label, "corrupt", f"damaged image header ({exc})") from None
     # Not closed on the way out: it reads from memory (no file handle), and the
@@ -218,11 +233,30 @@ def _check_jpeg_end(data: bytes, label: str) -> None:
         raise ImageError(label, "truncated", _TRUNCATED)
 
 
-def _exif_upright(image: Image.Image, label: str) -> Image.Image:
-    """The image turned as its EXIF orientation says (damaged EXIF: as stored).
+def _exif_upright(image: Image.Image, label: str, notes: list[str] | None) -> Image.Image:
+    """The image turned as its EXIF orientation says (what Pillow could read of a
+    damaged block; none: as stored), with a line in `notes` when the block is damaged.
     In place: the image is ours, and a copy of every decoded image costs time."""
+    problem = exif_problem(image.info.get("exif"))
     try:
         ImageOps.exif_transpose(image, in_place=True)
     except Exception as exc:  # a damaged EXIF block must not lose the picture
-        log.debug("%s: EXIF orientation ignored (%s)", label, exc)
+        problem = problem or f"{type(exc).__name__}: {exc}"
+    if problem:
+        note = f"{label}: {EXIF_DAMAGED.format(problem)}"
+        if notes is None:
+            log.debug("%s", note)
+        else:
+            notes.append(note)
     return image
+
+
+def blank(image: Image.Image) -> bool:
+    """True when `image` shows nothing: every pixel one colour (a fully transparent
+    image composited on its background is one too), within `BLANK_SPREAD` levels on
+    a 64-pixel thumbnail, so JPEG noise or a stray pixel does not make a flat card
+    a picture, while a thin line drawing still is one."""
+    small = image.resize((min(64, image.width), min(64, image.height)), Image.Resampling.BOX)
+    extrema = small.getextrema()
+    bands = extrema if isinstance(extrema[0], tuple) else (extrema,)
+    return all(float(hi) - float(lo) <= BLANK_SPREAD for lo, hi in bands)

@@ -11,7 +11,13 @@ or changed files are read once: checksummed (sha256), validated by decoding them
 under the one image policy (`kiosk.imaging.load_image`), and their content features
 (`features.image_features`) computed and stored. Unreadable and oversized files
 are skipped with a log line naming the file and counted for the status screen;
-they are remembered too, so an unchanged bad file is not decoded again.
+they are remembered too, so an unchanged bad file is not decoded again. So are
+files the kiosk does not show: another format (`.gif`, `.tif`, `.txt`; by name, never
+decoded, and a file of another format named `.jpg`), and an image that shows nothing
+(fully transparent, one flat colour: `kiosk.imaging.blank`, judged on the card's
+colour that transparent pixels are composited on). Only hidden files and the files
+Windows writes by itself (`SYSTEM_FILES`) are passed over without a word. Damaged EXIF
+data in an image that is used is a note in the report (`RescanReport.notes`).
 
 An operator can disable an item (`set_enabled`); a rescan keeps that choice.
 Thread-safe: one connection guarded by a lock. The manifest is opened by
@@ -35,7 +41,7 @@ import sqlite3
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -45,7 +51,7 @@ from PIL import Image
 from kiosk.domain import Emotion, Item
 from kiosk.errors import KioskError
 from kiosk.heap import release_free_heap
-from kiosk.imaging import ImageError, load_image
+from kiosk.imaging import NOT_READABLE, ImageError, blank, load_image, probe
 from kiosk.recommend import features as feats
 from kiosk.recommend.catalog_names import (  # noqa: F401 (item_id, MAX_ITEM_ID: the API)
     ID_PREFIX,
@@ -62,6 +68,7 @@ from kiosk.recommend.catalog_names import (  # noqa: F401 (item_id, MAX_ITEM_ID:
     unescaped,
 )
 from kiosk.recommend.errors import CatalogError
+from kiosk.recommend.images import CARD_POLICY
 from kiosk.recommend.pacing import IndexPacer
 from kiosk.storage.sqlite import (
     NewerStoreError,
@@ -76,6 +83,9 @@ log = logging.getLogger(__name__)
 
 SHOWN_NAMES = 3  # names per kind in a `RescanReport`'s log line
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
+FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP"})  # what Pillow calls the formats shown
+SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini"})  # Windows writes them into folders
+EMPTY_IMAGE = "the image is empty (fully transparent or one flat colour); replace it"
 MIN_SIDE = 256  # px: `kiosk-admin catalog import` refuses a smaller side; a rescan names them
 
 _SCHEMA = """
@@ -155,6 +165,7 @@ class RescanReport:
     seconds: float = 0.0
     small: tuple[SmallImage, ...] = ()  # live images under MIN_SIDE, all of them
     duplicates: tuple[Duplicate, ...] = ()  # live images whose bytes another item has
+    notes: tuple[SkippedFile, ...] = ()  # images decoded now and used, with a fault
 
     @property
     def changed(self) -> bool:
@@ -179,6 +190,8 @@ class RescanReport:
             parts.append(f"{len(self.small)} under {MIN_SIDE} px")
         if self.duplicates:
             parts.append(f"{len(self.duplicates)} the same image as another")
+        if self.notes:
+            parts.append(f"{len(self.notes)} with damaged EXIF data")
         return ", ".join(parts) + f" ({self.seconds:.2f} s)"
 
 
@@ -187,6 +200,7 @@ class _Scan:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
+    notes: list[SkippedFile] = field(default_factory=list)
     unchanged: int = 0
 
 
@@ -341,7 +355,17 @@ class Catalog:
                     ignored.append(folder.name)
                     log.log(self._level, "catalog: ignoring folder %s: %s", folder, why)
                     continue
-                images = list(_image_files(folder))
+                images, others = _folder_files(folder)
+                for path in others:  # by name: not decoded, remembered like a bad file
+                    rel = shown(f"{emotion.folder}/{path.name}")
+                    try:
+                        stat = path.stat()
+                    except OSError as exc:
+                        self._skip(scan, rel, path, f"unreadable ({exc.strerror})")
+                    else:
+                        self._skip(scan, rel, Path(shown(str(path))), not_shown(path),
+                                   stat.st_size, stat.st_mtime_ns)
+                    seen_bad.add(rel)
                 claims = assign_ids(emotion, (p.name for p in images if representable(p.name)),
                                     by_path, paths, forms)
                 for path in images:
@@ -431,6 +455,7 @@ class Catalog:
                 removed=tuple(removed),
                 unchanged=scan.unchanged,
                 skipped=tuple(scan.skipped),
+                notes=tuple(scan.notes),
                 ignored_folders=tuple(ignored),
                 seconds=time.perf_counter() - start,
                 small=small,
@@ -448,6 +473,8 @@ class Catalog:
             log.log(self._level, "catalog: %d images are smaller than %d px on a side and "
                     "shown upscaled (blurry): %s; replace them with larger ones",
                     len(report.small), MIN_SIDE, shown_names(map(str, report.small)))
+        for note in report.notes:
+            log.log(self._level, "catalog: %s: %s", self.root / note.path, note.reason)
         if report.duplicates:
             log.log(self._level, "catalog: %d images are the same image (the same bytes) as "
                     "another item, each shown twice: %s; remove the copy unless it is meant "
@@ -504,11 +531,14 @@ class Catalog:
             )
             scan.unchanged += 1
             return True
+        notes: list[str] = []
         try:
-            image = decode_checked(data, str(path))
+            image = decode_checked(data, str(path), notes)
         except CatalogError as exc:
             self._skip(scan, rel, path, str(exc), size, mtime_ns)
             return False
+        prefix = f"{path}: "
+        scan.notes += [SkippedFile(rel, n.removeprefix(prefix)) for n in notes]
         vector = feats.image_features(image)
         self._db.execute(
             """INSERT INTO items (id, emotion, path, size, mtime_ns, checksum, added_at, enabled,
@@ -711,26 +741,48 @@ def folder_stamp(root: Path) -> FolderStamp:
     return tuple(sorted(out))
 
 
-def decode_checked(data: bytes, name: str = "image") -> Image.Image:
+def decode_checked(data: bytes, name: str = "image",
+                   notes: list[str] | None = None) -> Image.Image:
     """Decode image bytes fully under the one image policy (`kiosk.imaging`: size
     and shape limits before decoding, truncation check, EXIF orientation,
-    transparency on white) as an RGB image, or raise CatalogError saying why
-    they cannot be shown: "oversized (…)", "wrong shape (…)" or "unreadable (…)"."""
+    transparency on the card's colour) as an RGB image, or raise CatalogError saying
+    why they cannot be shown: "oversized (…)", "wrong shape (…)", "unreadable (…)",
+    another format than JPEG, PNG or WebP (whatever the name says), or `EMPTY_IMAGE`.
+    Damaged EXIF data (the image is used) is a line in `notes` (`load_image`)."""
     try:
-        return load_image(data, name=name)
+        image = load_image(data, name=name, policy=CARD_POLICY, notes=notes)
+        fmt = probe(data, name=name).format  # the header again: no pixel decoded
     except ImageError as exc:
         label = {"too_large": "oversized", "aspect": "wrong shape"}.get(exc.kind, "unreadable")
         raise CatalogError(f"{label} ({exc.detail})") from None
+    if fmt not in FORMATS:
+        raise CatalogError(f"a {fmt} image, which the kiosk does not show, whatever its name "
+                           "says; convert it to JPEG, PNG or WebP")
+    if blank(image):
+        raise CatalogError(EMPTY_IMAGE)
+    return image
 
 
-def _image_files(folder: Path) -> Iterator[Path]:
+def not_shown(path: Path) -> str:
+    """Why the file at `path` is not shown, by its name alone (not one of
+    `IMAGE_SUFFIXES`): an image format the kiosk does not show (`.gif`, `.tif`), or
+    not an image it can read."""
+    suffix = path.suffix.lower()
+    if suffix in Image.registered_extensions():
+        return f"{suffix} files are not shown by the kiosk; convert it to JPEG, PNG or WebP"
+    return NOT_READABLE
+
+
+def _folder_files(folder: Path) -> tuple[list[Path], list[Path]]:
+    """The visible files of an emotion folder: (images by their name, the others).
+    Hidden files and `SYSTEM_FILES` are left out without a word."""
+    images: list[Path] = []
+    others: list[Path] = []
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or not path.is_file():
+        if path.name.startswith(".") or path.name.lower() in SYSTEM_FILES or not path.is_file():
             continue
-        if path.suffix.lower() in IMAGE_SUFFIXES:
-            yield path
-        else:
-            log.debug("catalog: ignoring %s: not a jpg/png/webp file", path)
+        (images if path.suffix.lower() in IMAGE_SUFFIXES else others).append(path)
+    return images, others
 
 
 def storage_problem(path: Path, exc: BaseException, what: str) -> str:

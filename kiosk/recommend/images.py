@@ -17,12 +17,17 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from kiosk.domain import Item
-from kiosk.imaging import ImageError, load_image
+from kiosk.imaging import ImageError, ImagePolicy, load_image
 from kiosk.recommend.errors import CatalogError
 
 log = logging.getLogger(__name__)
 
 FIT_MODES = ("cover", "contain")
+# The card an image is drawn on (kiosk.ui.theme.SURFACE; a test keeps the two equal):
+# transparent pixels are composited on it, so a logo on a transparent PNG sits on the
+# card instead of in a white box, and `kiosk.imaging.blank` judges what a visitor sees.
+CARD_BACKGROUND = (0x18, 0x1C, 0x24)
+CARD_POLICY = ImagePolicy(background=CARD_BACKGROUND)
 
 
 class ImageCache:
@@ -127,7 +132,7 @@ class ImageCache:
 def decode_scaled(path: str | Path, size: tuple[int, int] | None, fit: str = "cover",
                   *, enlarge: bool = True) -> np.ndarray:
     """Decode one image file under the one image policy (`kiosk.imaging`: limits,
-    truncation check, EXIF orientation, transparency on white) and scale it
+    truncation check, EXIF orientation, transparency on the card's colour) and scale it
     (high-quality downsampling). With `enlarge` False an image smaller than `size`
     is not scaled up: the box shrinks to the image, keeping its aspect ratio (an
     upscaled copy holds no more detail, only more bytes: 800x800 RGB is 1.9 MB, the
@@ -135,7 +140,7 @@ def decode_scaled(path: str | Path, size: tuple[int, int] | None, fit: str = "co
     try:
         # libjpeg may decode at a reduced scale when the target is much smaller.
         draft = 2 * max(size) if size is not None else None
-        image = load_image(path, draft_side=draft)
+        image = load_image(path, draft_side=draft, policy=CARD_POLICY)
     except ImageError as exc:
         raise CatalogError(f"cannot decode image {exc}") from exc
     if size is not None and not enlarge:

@@ -107,7 +107,9 @@ def test_review_and_approve_a_pending_image(tmp_path: Path) -> None:
     b.open()
     try:
         new = tmp_path / "sunrise.png"
-        Image.new("RGB", (640, 480), (250, 180, 90)).save(new)
+        sunrise = Image.new("RGB", (640, 480), (250, 180, 90))
+        sunrise.paste((40, 40, 120), (0, 300, 640, 480))  # not one flat colour: not empty
+        sunrise.save(new)
         pool = b._pending_pool()
         assert isinstance(pool, PendingPool)
         entry = pool.add_file(new, Emotion.HAPPY)

@@ -58,7 +58,10 @@ def test_import_list_approve_reject_round_trip(run: Any, write_image: Any, tmp_p
     code, out, err = run("catalog", "import", str(folder), str(bad), "--emotion", "calm")
     assert code == 1, err  # one file was rejected
     assert "added    " in out and "beach.jpg (calm, 320×256)" in out
-    assert f"rejected {bad}: " in out and "2 added to the pending pool, 1 rejected" in out
+    assert f"rejected {bad}: " in out and "2 added to the pending pool, 2 rejected" in out
+    # a folder's other files are named too (tester round 25 D7: passed over without a word)
+    assert (f"rejected {folder / 'notes.txt'}: notes.txt: not an image the kiosk can read; "
+            "use JPEG, PNG or WebP") in out
 
     code, out, _ = run("catalog", "list", "--json")
     listed = _json(out)

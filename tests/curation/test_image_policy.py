@@ -27,8 +27,17 @@ from kiosk.curation.generate import Generator, load_prompts
 from kiosk.curation.pool import PendingPool
 from kiosk.curation.s3sync import S3Sync
 from kiosk.domain import Emotion
-from kiosk.imaging.testing import BAD, GOOD, GOOD_PIXEL, make_odd_files, odd_bytes
-from kiosk.recommend.catalog import Catalog
+from kiosk.imaging.testing import (
+    BAD,
+    CATALOG_ODD,
+    GOOD,
+    good_pixel,
+    make_catalog_odd_files,
+    make_odd_files,
+    odd_bytes,
+)
+from kiosk.recommend.catalog import EMPTY_IMAGE, Catalog
+from kiosk.recommend.images import CARD_BACKGROUND
 
 POOL_REASON = {  # imaging kind -> the pool's reason code
     "truncated": "unreadable", "aspect": "bad_shape", "too_large": "too_large",
@@ -49,7 +58,7 @@ def test_pool_takes_every_good_odd_file_and_shows_it_upright(
     ((shown, thumb),) = pool.thumbnails(max_side=160)
     assert shown.id == entry.id
     assert thumb.shape == (128, 160, 3)  # landscape, EXIF orientation honoured
-    expected = GOOD_PIXEL[name]
+    expected = good_pixel(name, CARD_BACKGROUND)  # shown as on the visitor's card
     if expected is not None:
         assert tuple(int(v) for v in thumb[64, 80]) == pytest.approx(expected, abs=4)
 
@@ -121,7 +130,7 @@ def test_generated_odd_images_are_judged_per_image(pool: PendingPool) -> None:
     assert "cut short" in report.failed[0].message
     assert len(report.made) == 2
     thumbs = pool.thumbnails(max_side=64)
-    assert all(tuple(t[0, 0]) in ((255, 255, 255), (255, 0, 0)) for _, t in thumbs)
+    assert all(tuple(t[0, 0]) in (CARD_BACKGROUND, (255, 0, 0)) for _, t in thumbs)
 
 
 # ---------------------------------------------------------------------- S3 sync
@@ -164,3 +173,34 @@ def test_s3_synced_odd_files_are_skipped_by_the_catalog_with_the_reason(
     assert skipped["bomb.png"].startswith("oversized")
     assert skipped["tall.png"].startswith("wrong shape")
     assert len(scan.added) == len(GOOD)
+
+
+def test_catalog_import_names_each_file_the_kiosk_does_not_show(
+    settings: Settings, tmp_path: Path, data_dir: Path, catalog_root: Path,
+    capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Tester round 25 D7/D8: a folder's GIF, TIFF and text files were passed over
+    without a word, and a fully transparent or one-colour PNG was taken."""
+    folder = tmp_path / "odd"
+    make_catalog_odd_files(folder)
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[app]\ndata_dir = "{data_dir.as_posix()}"\n'
+                      f'[recommend]\ncatalog_dir = "{catalog_root.as_posix()}"\n')
+    code = admin_main(["--config", str(config), "catalog", "import", "--emotion", "happy",
+                       str(folder), "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert sorted(e["source_name"] for e in out["added"]) == ["bad_exif.jpg", "logo.png"]
+    reasons = {Path(r["source"]).name: r["reason"] for r in out["rejected"]}
+    expected = {"anim.gif": "unsupported", "pages.tif": "unsupported",
+                "photo.tiff": "unsupported", "gif_named.png": "unsupported",
+                "notes.txt": "unreadable", "clear.png": "empty_image",
+                "faint.png": "empty_image", "flat.png": "empty_image",
+                "flat.jpg": "empty_image"}
+    assert reasons == expected
+    assert {n for n, what in CATALOG_ODD.items() if what in ("empty", "format")} == set(expected)
+    message = {Path(r["source"]).name: r["message"] for r in out["rejected"]}
+    assert message["clear.png"] == f"clear.png: {EMPTY_IMAGE}"
+    assert message["anim.gif"] == ("anim.gif: GIF images are not shown by the kiosk; convert "
+                                   "it to JPEG, PNG or WebP")
+    assert "bad_exif.jpg: its EXIF data (camera details, orientation) is damaged" in caplog.text

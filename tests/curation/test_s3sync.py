@@ -20,7 +20,8 @@ from kiosk.aws import make_client
 from kiosk.config import AwsSettings
 from kiosk.curation.errors import SyncError
 from kiosk.curation.periodic import PeriodicSync
-from kiosk.curation.s3sync import S3Sync, parse_s3_url
+from kiosk.curation.s3sync import S3Sync, SyncFailure, parse_s3_url
+from kiosk.imaging import NOT_READABLE
 from kiosk.recommend.catalog import Catalog
 
 from .conftest import all_files, image_bytes, visible_files
@@ -105,6 +106,8 @@ def test_mirror_download_unchanged_changed_deleted(
     first = syncer.sync(url)
     assert first.downloaded == ("calm/c.jpg", "happy/a.jpg", "sad/b.png")
     assert first.ignored == ("bored",) and first.failed == () and first.ok
+    # named, not downloaded, and no failure (tester round 25 D7: it was passed over)
+    assert first.skipped == (SyncFailure("emotions/happy/notes.txt", NOT_READABLE),)
     assert first.bytes_downloaded == len(a) + len(b) + len(c)
     assert (catalog_root / "happy" / "a.jpg").read_bytes() == a
     assert (catalog_root / "calm" / "c.jpg").read_bytes() == c
