@@ -80,7 +80,8 @@ def test_a_reloaded_catalog_is_reported_and_refreshes_the_status(admin: Admin) -
     assert "RescanReport(" not in text and "seconds" not in text  # counts, not the repr
     # the skipped files by name: staff at the touchscreen cannot read the log (round 8)
     assert text == ("Catalog reloaded: 1 added, 0 updated, 1 removed, 3 skipped. Skipped "
-                    "(unreadable, too large or badly named; replace or rename them): "
+                    "(unreadable, empty, another format, too large or badly named; replace "
+                    "or rename them): "
                     "emotions/sad/x.gif, emotions/sad/x.gif, emotions/sad/x.gif.")
     assert not failed
     assert view.count("set_status") == 1  # through `catalog_reloaded`

@@ -18,7 +18,8 @@
 "held_back" says what the emotion mix, like rates and top items do not cover: the
 pages and likes of the period's buckets that are in no mix, because a group below k
 visits is held back (`waiting_visits`: the store's pending mix, still merging; then
-`suppressed_visits`) or was lost when a kiosk stopped before saving it; "reason" says
+`suppressed_visits`), is in the time period not closed yet (`waiting_visits` of k or
+more), or was lost when a kiosk stopped before saving it; "reason" says
 which (`HELD_REASONS`) and "note" says so in words ("" for both when the mix covers
 every page and like; the Audience screen says the note in the operator's language).
 
@@ -168,7 +169,7 @@ def held_back(totals: dict[str, Any], mix: Mix, k: int, waiting_visits: int) -> 
     crashes = int(totals["crashes"])
     note = reason = ""
     if pages or likes:
-        reason = held_reason(suppressed, waiting_visits, crashes)
+        reason = held_reason(suppressed, waiting_visits, crashes, k)
         note = (f"{pages} of {totals['pages']} {_plural(totals['pages'], 'page')} and "
                 f"{likes} of {totals['likes']} {_plural(totals['likes'], 'like')} are not in "
                 f"the like rates by emotion or the top items because "
@@ -179,18 +180,24 @@ def held_back(totals: dict[str, Any], mix: Mix, k: int, waiting_visits: int) -> 
 
 # Why pages and likes are left out of the mix (`held_back`'s "reason"): the Audience
 # screen words the note from it in the operator's language (kiosk.ui.audience_note).
-HELD_REASONS = ("suppressed_and_waiting", "suppressed", "waiting", "crashes", "groups")
+# "waiting": the last visits are fewer than k (a privacy minimum); "open": they are k or
+# more, in the time period the recorder has not closed yet (nothing to do with k).
+HELD_REASONS = ("suppressed_and_waiting", "suppressed_and_open", "suppressed", "waiting",
+                "open", "crashes", "groups")
 
 
-def held_reason(suppressed: int, waiting: int, crashes: int) -> str:
+def held_reason(suppressed: int, waiting: int, crashes: int, k: int) -> str:
     """Which of `HELD_REASONS` explains what the mix leaves out; a crash is named only
-    when neither k reason (visits suppressed, or waiting for k) explains it."""
-    if suppressed and waiting:
-        return "suppressed_and_waiting"
+    when neither k reason (visits suppressed, or the last visits held) explains it.
+    The last `waiting` visits (the store's pending mix) are held below `k` for privacy,
+    and at `k` or more only because their time period is still open."""
+    held = "" if not waiting else ("open" if waiting >= k else "waiting")
+    if suppressed and held:
+        return f"suppressed_and_{held}"
     if suppressed:
         return "suppressed"
-    if waiting:
-        return "waiting"
+    if held:
+        return held
     return "crashes" if crashes else "groups"
 
 
@@ -198,18 +205,25 @@ def _why_held(reason: str, k: int, suppressed: int, waiting: int, crashes: int) 
     """Why pages and likes are left out of the mix, in plain words (one clause).
     Before, the note listed "N visits suppressed: ..." and "lost when the kiosk was
     stopped before saving them (1 crash)" side by side, which a store manager could
-    not tell apart, and named a crash even when k explained everything."""
+    not tell apart, and named a crash even when k explained everything; and 21 visits
+    in the open period read "the last 21 visits are shown only once 5 visits have
+    come", which k does not explain at all."""
     groups = f"groups of fewer than {k} visits are never shown, to keep visitors anonymous"
     dropped = f"{suppressed} {_plural(suppressed, 'visit')}"
-    waits = f"{waiting} {_plural(waiting, 'visit')}"
+    held = (f"the last visit is held back until at least {k} visits have come" if waiting == 1
+            else f"the last {waiting} visits are held back until at least {k} visits have come")
+    period = (f"the time period of the last {waiting} visits is still open; they are added "
+              "when it closes")
     if reason == "suppressed_and_waiting":
-        return (f"{groups}: {dropped} stayed in such groups, and {waits} "
-                f"{_plural(waiting, 'waits', 'wait')} until {k} visits have come")
+        return f"{groups}: {dropped} stayed in such groups, and {held}"
+    if reason == "suppressed_and_open":
+        return f"{groups}: {dropped} stayed in such groups, and {period}"
     if reason == "suppressed":
         return f"{groups}, and {dropped} stayed in such groups"
     if reason == "waiting":
-        last = "the last visit is" if waiting == 1 else f"the last {waiting} visits are"
-        return f"{last} shown only once {k} visits have come, to keep visitors anonymous"
+        return f"{groups}; {held}"
+    if reason == "open":
+        return period
     if reason == "crashes":
         return (f"the kiosk stopped unexpectedly ({crashes} "
                 f"{_plural(crashes, 'time', 'times')}) before it saved them")

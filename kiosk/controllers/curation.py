@@ -70,7 +70,8 @@ def reload_summary(report: object) -> str:
     """The operator's line after "Reload catalog", translated: the counts, then the
     first few files skipped, folders ignored and images too small, by name (e.g.
     "Catalog reloaded: 0 added, 0 updated, 1 removed, 1 skipped. Skipped (unreadable,
-    too large or badly named; replace or rename them): happy/x.gif.").
+    empty, another format, too large or badly named; replace or rename them):
+    happy/x.gif.").
 
     `report` is a `kiosk.recommend.catalog.RescanReport` (its `added`, `updated`,
     `removed`, `skipped` tuples are counted; `skipped`, `ignored_folders`, `small` and
@@ -85,7 +86,8 @@ def reload_summary(report: object) -> str:
     details = (
         ("skipped", lambda s: escaped(str(getattr(s, "path", s))), QCoreApplication.translate(
             "CurationController",
-            "Skipped (unreadable, too large or badly named; replace or rename them): %1.")),
+            "Skipped (unreadable, empty, another format, too large or badly named; replace or "
+            "rename them): %1.")),
         ("ignored_folders", lambda f: f"{escaped(str(f))}/", QCoreApplication.translate(
             "CurationController",
             "Folders ignored (emotion folders have lower-case English names: happy, sad, "

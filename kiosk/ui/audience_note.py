@@ -49,23 +49,24 @@ def _why(reason: str, k: int, suppressed: int, waiting: int, crashes: int) -> st
         "AudienceNote",
         "groups of fewer than %1 visits are never shown, to keep visitors anonymous"), k)
     dropped = _fill(_visits(suppressed), suppressed)
-    if reason == "suppressed_and_waiting":
-        waits = (translate("AudienceNote", "%1 visit waits") if waiting == 1
-                 else translate("AudienceNote", "%1 visits wait"))
-        return _fill(translate(
-            "AudienceNote", "%1: %2 stayed in such groups, and %3 until %4 visits have come"),
-            groups, dropped, _fill(waits, waiting), k)
+    if waiting == 1:  # below k (k is at least 2): held for privacy
+        held = _fill(translate("AudienceNote", "the last visit is held back until at least "
+                               "%1 visits have come"), k)
+    else:
+        held = _fill(translate("AudienceNote", "the last %1 visits are held back until at "
+                               "least %2 visits have come"), waiting, k)
+    period = _fill(translate("AudienceNote", "the time period of the last %1 visits is still "
+                             "open; they are added when it closes"), waiting)
+    if reason in ("suppressed_and_waiting", "suppressed_and_open"):
+        return _fill(translate("AudienceNote", "%1: %2 stayed in such groups, and %3"),
+                     groups, dropped, held if reason == "suppressed_and_waiting" else period)
     if reason == "suppressed":
         return _fill(translate("AudienceNote", "%1, and %2 stayed in such groups"),
                      groups, dropped)
     if reason == "waiting":
-        if waiting == 1:
-            return _fill(translate(
-                "AudienceNote", "the last visit is shown only once %1 visits have come, to "
-                "keep visitors anonymous"), k)
-        return _fill(translate(
-            "AudienceNote", "the last %1 visits are shown only once %2 visits have come, to "
-            "keep visitors anonymous"), waiting, k)
+        return _fill(translate("AudienceNote", "%1; %2"), groups, held)
+    if reason == "open":
+        return period
     if reason == "crashes":
         stopped = (translate("AudienceNote", "the kiosk stopped unexpectedly (%1 time) before "
                              "it saved them") if crashes == 1

@@ -735,51 +735,51 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/audience_note.py" line="53"/>
-        <source>%1 visit waits</source>
-        <translation>%1회</translation>
+        <source>the last visit is held back until at least %1 visits have come</source>
+        <translation>마지막 방문은 방문이 %1회 이상 모일 때까지 보류됩니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_note.py" line="54"/>
-        <source>%1 visits wait</source>
-        <translation>%1회</translation>
+        <location filename="../../kiosk/ui/audience_note.py" line="56"/>
+        <source>the last %1 visits are held back until at least %2 visits have come</source>
+        <translation>마지막 방문 %1회는 방문이 %2회 이상 모일 때까지 보류됩니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_note.py" line="55"/>
-        <source>%1: %2 stayed in such groups, and %3 until %4 visits have come</source>
-        <translation>%1. 그런 묶음에 남은 방문이 %2이고, 방문이 %4회 모일 때까지 기다리는 방문이 %3입니다</translation>
+        <location filename="../../kiosk/ui/audience_note.py" line="58"/>
+        <source>the time period of the last %1 visits is still open; they are added when it closes</source>
+        <translation>마지막 방문 %1회의 집계 구간이 아직 끝나지 않았습니다. 구간이 끝나면 더해집니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_note.py" line="59"/>
+        <location filename="../../kiosk/ui/audience_note.py" line="61"/>
+        <source>%1: %2 stayed in such groups, and %3</source>
+        <translation>%1. 그런 묶음에 남은 방문이 %2이고, %3</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_note.py" line="67"/>
+        <source>%1; %2</source>
+        <translation>%1. %2</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/audience_note.py" line="64"/>
         <source>%1, and %2 stayed in such groups</source>
         <translation>%1. 그런 묶음에 남은 방문은 %2입니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_note.py" line="63"/>
-        <source>the last visit is shown only once %1 visits have come, to keep visitors anonymous</source>
-        <translation>방문객을 익명으로 지키기 위해 마지막 방문은 방문이 %1회 모인 뒤에야 보여 줍니다</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/audience_note.py" line="66"/>
-        <source>the last %1 visits are shown only once %2 visits have come, to keep visitors anonymous</source>
-        <translation>방문객을 익명으로 지키기 위해 마지막 방문 %1회는 방문이 %2회 모인 뒤에야 보여 줍니다</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/audience_note.py" line="70"/>
+        <location filename="../../kiosk/ui/audience_note.py" line="71"/>
         <source>the kiosk stopped unexpectedly (%1 time) before it saved them</source>
         <translation>키오스크가 저장하기 전에 예기치 않게 종료되었습니다(%1회)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_note.py" line="72"/>
+        <location filename="../../kiosk/ui/audience_note.py" line="73"/>
         <source>the kiosk stopped unexpectedly (%1 times) before it saved them</source>
         <translation>키오스크가 저장하기 전에 예기치 않게 종료되었습니다(%1회)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_note.py" line="79"/>
+        <location filename="../../kiosk/ui/audience_note.py" line="80"/>
         <source>%1 visit</source>
         <translation>%1회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/audience_note.py" line="80"/>
+        <location filename="../../kiosk/ui/audience_note.py" line="81"/>
         <source>%1 visits</source>
         <translation>%1회</translation>
     </message>
@@ -1039,27 +1039,22 @@
         <translation>, … 외 %1개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/curation.py" line="81"/>
+        <location filename="../../kiosk/controllers/curation.py" line="82"/>
         <source>Catalog reloaded: %1 added, %2 updated, %3 removed, %4 skipped</source>
         <translation>카탈로그를 다시 불러왔습니다: 추가 %1개, 변경 %2개, 삭제 %3개, 건너뜀 %4개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/curation.py" line="86"/>
-        <source>Skipped (unreadable, too large or badly named; replace or rename them): %1.</source>
-        <translation>건너뛴 파일(읽을 수 없거나 너무 크거나 이름이 맞지 않음: 교체하거나 이름을 바꾸세요): %1.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/controllers/curation.py" line="89"/>
+        <location filename="../../kiosk/controllers/curation.py" line="91"/>
         <source>Folders ignored (emotion folders have lower-case English names: happy, sad, …): %1.</source>
         <translation>무시한 폴더(감정 폴더 이름은 영어 소문자입니다: happy, sad, …): %1.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/curation.py" line="93"/>
+        <location filename="../../kiosk/controllers/curation.py" line="95"/>
         <source>Smaller than %2 pixels a side, shown blurry (replace them): %1.</source>
         <translation>한 변이 %2픽셀보다 작아 흐리게 보이는 이미지(더 큰 이미지로 교체하세요): %1.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/curation.py" line="97"/>
+        <location filename="../../kiosk/controllers/curation.py" line="99"/>
         <source>The same image as another item, shown twice (remove the copy unless it is meant to be there): %1.</source>
         <translation>다른 항목과 같은 이미지라 두 번 보이는 이미지(일부러 둔 것이 아니면 사본을 삭제하세요): %1.</translation>
     </message>
@@ -1069,7 +1064,12 @@
         <translation>%1(%2와(과) 같은 이미지)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/controllers/curation.py" line="113"/>
+        <location filename="../../kiosk/controllers/curation.py" line="87"/>
+        <source>Skipped (unreadable, empty, another format, too large or badly named; replace or rename them): %1.</source>
+        <translation>건너뛴 파일(읽을 수 없거나, 비었거나, 다른 형식이거나, 너무 크거나, 이름이 맞지 않음: 교체하거나 이름을 바꾸세요): %1.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/controllers/curation.py" line="115"/>
         <source>Could not reload the catalog: %1. Check the catalog folder and the log, then try again.</source>
         <translation>카탈로그를 다시 불러오지 못했습니다: %1. 카탈로그 폴더와 로그를 확인한 뒤 다시 시도하세요.</translation>
     </message>

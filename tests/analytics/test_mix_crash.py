@@ -120,8 +120,9 @@ def test_what_is_held_below_k_is_named_in_json_csv_and_html(
     held = _report(data, capsys)["held_back"]
     assert (held["k"], held["pages"], held["likes"], held["waiting_visits"]) == (5, 2, 1, 2)
     assert held["note"] == ("2 of 2 pages and 1 of 1 like are not in the like rates by emotion "
-                            "or the top items because the last 2 visits are shown only once "
-                            "5 visits have come, to keep visitors anonymous.")
+                            "or the top items because groups of fewer than 5 visits are never "
+                            "shown, to keep visitors anonymous; the last 2 visits are held back "
+                            "until at least 5 visits have come.")
 
     out = tmp_path / "out"
     assert main(["report", "--since", "2h", "--out", str(out), "--data-dir", str(data)]) == 0

@@ -112,6 +112,8 @@ HELD_CASES = {  # (pages, likes, suppressed, waiting, crashes): every wording an
     "suppressed": (2, 1, 4, 0, 1),
     "one waiting": (1, 2, 0, 1, 0),
     "waiting": (4, 1, 0, 2, 0),
+    "open period": (9, 3, 0, 21, 0),  # k visits or more: not held for k at all
+    "suppressed and open period": (9, 3, 2, 6, 0),
     "a crash": (1, 1, 0, 0, 1),
     "crashes": (2, 2, 0, 0, 3),
     "groups": (2, 0, 0, 0, 0),
@@ -149,7 +151,7 @@ def test_the_held_back_note_in_korean(make_window: Any, qtbot: QtBot, korean: No
         assert text and text != r["held_back"]["note"]
         assert not any("a" <= ch.lower() <= "z" for ch in text), text  # all translated
         assert f"페이지 {r['totals']['pages']}개 중 {r['held_back']['pages']}개" in text
-        if r["held_back"]["reason"] != "crashes":
+        if r["held_back"]["reason"] not in ("crashes", "open"):
             assert "5회" in text  # k
 
 
