@@ -156,8 +156,9 @@ class AppStatus:
     camera_detail: str = ""
     camera_trouble_s: float | None = None
     # the faces' light over the last visits (`kiosk.vision.light.LightMonitor`): "dark"
-    # or "bright" while wrong for reading moods ("" when lit or not known), and the last
-    # judged visit's median face gray level (0-255)
+    # or "bright" while wrong for reading moods ("" when lit or not known), and its
+    # figure: the median face gray level (0-255) its WARNING named (while lit, the last
+    # judged visit's)
     camera_light: str = ""
     camera_face_mean: float | None = None
     # the clockwise turn the faces say `[camera] rotate` lacks (90/180/270), else None

@@ -116,6 +116,10 @@ def device_name(raw: str) -> str:
 
 
 def camera_tile(s: Mapping[str, Any]) -> TileText:
+    """State, fps, why and since when it is in trouble, and what the faces say of the
+    light and the mount, but not while the camera is lost: those were judged from the
+    frames of a camera that is gone (black box: "Faces too dark (111 of 255)" under
+    "Not found"); they come back from the frames after it is back."""
     raw = str(s.get("camera_state", "") or "")
     state, _, reason = raw.partition(" (")  # "LOST (camera 0 not found (…))"
     reason = reason[:-1] if reason.endswith(")") else reason
@@ -130,7 +134,8 @@ def camera_tile(s: Mapping[str, Any]) -> TileText:
     trouble = s.get("camera_trouble_s")
     if alert and isinstance(trouble, int | float):
         detail.append(since_text(float(trouble)))
-    for trouble_text in (turn_text(s), light_text(s)):
+    judged = () if state.upper() == CameraState.LOST else (turn_text(s), light_text(s))
+    for trouble_text in judged:
         if trouble_text:
             detail.append(trouble_text)
             alert = True
