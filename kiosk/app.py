@@ -199,6 +199,11 @@ class Kiosk:
                                    pipeline_factory(self.settings, quiet=True,
                                                     trace_in_child=True,
                                                     credentials=self.aws_credentials))
+        vision = self.vision
+        # from the capture thread, at once: the light judged from the lost camera's
+        # frames is forgotten before a frame of the camera that is back is read
+        self.camera.capture.on_state(
+            lambda state, _why: vision.camera_lost() if state is CameraState.LOST else None)
 
     def _shared_credentials(self) -> CredentialsRefusal | None:
         """One refusal of the `[aws]` credentials for the Rekognition fallback and the

@@ -33,6 +33,8 @@ class _Counts(Protocol):
     def pending_total(self) -> int: ...
     @property
     def dead(self) -> int: ...
+    @property
+    def spooled(self) -> int: ...
 
 
 class CountingQueue(Protocol):
@@ -66,7 +68,9 @@ def awaiting_upload(queue: KindCountingQueue, kinds: Iterable[str]) -> int:
 @dataclass(frozen=True)
 class QueueStatus:
     """The event queue for an operator: rows waiting for upload (`depth`), rows that
-    failed for good (`dead_letters`), and the full-disk line ("" when writes work)."""
+    failed for good (`dead_letters`), the full-disk line ("" when writes work), and the
+    records another program's lock kept in the spool file (`spooled`: waiting too, to
+    be queued; the panel said "0 waiting" with a like there, black box)."""
 
     depth: int
     dead_letters: int
@@ -75,16 +79,18 @@ class QueueStatus:
     # "disk_full" (the last save found no room), "locked" (another program kept the
     # lock through every retry of the last write), or "" when saves work
     refusing: str = ""
+    spooled: int = 0
 
     @classmethod
     def of(cls, queue: CountingQueue) -> QueueStatus:
-        """From the queue's in-memory counts and state (never waits on its SQLite)."""
+        """From the queue's in-memory counts and state (never waits on its SQLite nor
+        reads its spool: the threads that write it count it)."""
         counts = queue.counts()
         disk_full = str(getattr(queue, "disk_full", "") or "")
         refusing = next((name for name, why in (
             ("read_only", getattr(queue, "read_only", "")), ("disk_full", disk_full),
             ("locked", getattr(queue, "locked", ""))) if why), "")
-        return cls(counts.pending_total, counts.dead, disk_full, refusing)
+        return cls(counts.pending_total, counts.dead, disk_full, refusing, counts.spooled)
 
 
 @dataclass(frozen=True)
@@ -128,6 +134,8 @@ class BackendStatus:
                 out["disk"] = self.queue.disk_full
             if self.queue.refusing:
                 out["queue_refusing"] = self.queue.refusing
+            if self.queue.spooled:
+                out["queue_spooled"] = self.queue.spooled
         if self.uploader:
             out["online"] = bool(self.online)
             out["uploader"] = self.uploader
@@ -156,8 +164,9 @@ class AppStatus:
     camera_detail: str = ""
     camera_trouble_s: float | None = None
     # the faces' light over the last visits (`kiosk.vision.light.LightMonitor`): "dark"
-    # or "bright" while wrong for reading moods ("" when lit or not known), and the last
-    # judged visit's median face gray level (0-255)
+    # or "bright" while wrong for reading moods ("" when lit or not known), and its
+    # figure: the median face gray level (0-255) its WARNING named (while lit, the last
+    # judged visit's)
     camera_light: str = ""
     camera_face_mean: float | None = None
     # the clockwise turn the faces say `[camera] rotate` lacks (90/180/270), else None

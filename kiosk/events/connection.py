@@ -114,6 +114,7 @@ class QueueConnection:
         self._locked = ""  # the last write given up for another program's lock, or ""
         self._pending: dict[str, int] = {}
         self._dead = 0
+        self._spooled = 0  # records in the spool (counted by `RecordingMixin`)
         self._totals: dict[str, int] = {}
         self._page_size = 4096  # the file's, read at open
         self.read_only = ""  # why nothing can be saved (a read-only data folder), or ""
@@ -480,6 +481,7 @@ class QueueConnection:
                 sent_total=self._totals.get("sent", 0),
                 evicted_total=self._totals.get("evicted", 0),
                 dead_total=self._totals.get("dead", 0),
+                spooled=self._spooled,
             )
 
     @property

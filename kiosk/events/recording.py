@@ -34,7 +34,7 @@ from kiosk.events.records import (
     like_record,
     user_record,
 )
-from kiosk.events.rows import SPOOL_LOCK_WAIT_S
+from kiosk.events.rows import SPOOL_LOCK_WAIT_S, QueueCounts
 from kiosk.events.spool import MARKER, Spool
 from kiosk.events.spool import marker as spool_marker
 
@@ -82,6 +82,7 @@ class RecordingMixin(EvictionMixin):
                               f"({exc.strerror or exc})") from None
         log.warning("%s: %s %s kept in %s (%s); it is queued when the lock is let go",
                     self.name, record.kind.value, record.record_id, self.spool_path, error)
+        self._count_spool()
         with self._lock:
             listeners = list(self._spool_listeners)
         for callback in listeners:
@@ -89,6 +90,29 @@ class RecordingMixin(EvictionMixin):
                 callback()
             except Exception:  # the record is kept: a listener's failure must not unsay it
                 log.exception("%s spool listener %r failed", self.name, callback)
+
+    def _count_spool(self) -> None:
+        """Count the records waiting in the spool for `counts().spooled` (the admin
+        panel's "waiting"), as `status()`'s "spooled" does. Reads the spool's files, so
+        only on the threads that write, take or recount (never the GUI thread: its
+        `counts()` is a memory read); a failure keeps the last count. Counted also where
+        this queue cannot queue them (read-only, a reader): they wait all the same."""
+        if not self._spool.waiting():
+            n = 0
+        else:
+            try:
+                n = len(self._spool.waiting_records(self._conn()))
+            except (OSError, sqlite3.Error, KioskError) as exc:
+                log.debug("%s: spool not counted: %s", self.name, exc)
+                return
+        with self._lock:
+            self._spooled = n
+
+    def refresh_counts(self) -> QueueCounts:
+        """Recount from the database and the spool (another process may have changed
+        them)."""
+        self._count_spool()
+        return super().refresh_counts()
 
     def spool_waiting(self) -> bool:
         """Whether records may wait in the spool (the spool drain and the uploader then
@@ -155,6 +179,7 @@ class RecordingMixin(EvictionMixin):
                     self._pending[kind] = self._pending.get(kind, 0) + n
             log.info("%s: %d record(s) from the spool queued (%d already were)", self.name,
                      sum(added.values()), len(records) - sum(added.values()))
+        self._count_spool()  # what is left (a lock that still holds), before listeners
         if queued:
             try:
                 self._enforce_bounds()

@@ -112,13 +112,16 @@ class Batch:
 
 @dataclass(frozen=True, slots=True)
 class QueueCounts:
-    """Pending rows per kind, dead rows, and the totals kept across restarts."""
+    """Pending rows per kind, dead rows, the totals kept across restarts, and the
+    records another program's lock kept in the spool (`spooled`: waiting to be queued,
+    counted when the spool is written, taken or the counts are refreshed)."""
 
     pending: Mapping[str, int]
     dead: int
     sent_total: int
     evicted_total: int
     dead_total: int
+    spooled: int = 0
 
     @property
     def pending_total(self) -> int:

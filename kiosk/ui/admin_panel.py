@@ -6,7 +6,7 @@
     camera_detail: str (the technical reason, for the operator)
     model_device: str ("cpu, 2 threads", "cuda:0")    inference_ms: float
     online: bool      uploads_configured: bool        uploader: str (state)
-    queue_depth: int  dead_letters: int
+    queue_depth: int  dead_letters: int  queue_spooled: int (kept in the spool file)
     catalog_counts: Mapping[str emotion, int] or int (total)
     crash_count: int  restarts_last_hour, unclean_exits_last_hour: int  crash_loop: bool
 

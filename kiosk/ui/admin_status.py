@@ -57,6 +57,7 @@ TILE_KEYS = frozenset(
         "disk_free_mb",
         "data_read_only",
         "queue_refusing",
+        "queue_spooled",
     }
 )
 
@@ -116,6 +117,10 @@ def device_name(raw: str) -> str:
 
 
 def camera_tile(s: Mapping[str, Any]) -> TileText:
+    """State, fps, why and since when it is in trouble, and what the faces say of the
+    light and the mount, but not while the camera is lost: those were judged from the
+    frames of a camera that is gone (black box: "Faces too dark (111 of 255)" under
+    "Not found"); they come back from the frames after it is back."""
     raw = str(s.get("camera_state", "") or "")
     state, _, reason = raw.partition(" (")  # "LOST (camera 0 not found (…))"
     reason = reason[:-1] if reason.endswith(")") else reason
@@ -130,7 +135,8 @@ def camera_tile(s: Mapping[str, Any]) -> TileText:
     trouble = s.get("camera_trouble_s")
     if alert and isinstance(trouble, int | float):
         detail.append(since_text(float(trouble)))
-    for trouble_text in (turn_text(s), light_text(s)):
+    judged = () if state.upper() == CameraState.LOST else (turn_text(s), light_text(s))
+    for trouble_text in judged:
         if trouble_text:
             detail.append(trouble_text)
             alert = True
@@ -283,9 +289,22 @@ def queue_reason(s: Mapping[str, Any]) -> str:
             return translate("Admin", "kept for later: AWS is busy, next try in %1 s").replace(
                 "%1", str(max(1, round(retry))))
         return translate("Admin", "kept for later: AWS is busy, retrying soon")
+    if depth == 0 and s.get("queue_spooled"):
+        return ""  # only what the spool keeps waits: `spooled_text` says why
     if depth == 0:
         return translate("Admin", "everything is sent")
     return translate("Admin", "being sent now")
+
+
+def spooled_text(s: Mapping[str, Any]) -> str:
+    """How many of the waiting records another program's lock kept in the spool file
+    ("" for none): they are queued when it lets go (the spool drain tries every few
+    seconds), then sent as the rest."""
+    spooled = int(s.get("queue_spooled", 0) or 0)
+    if not spooled:
+        return ""
+    return translate("Admin", "%1 of them kept aside until the lock lets go").replace(
+        "%1", str(spooled))
 
 
 def likes_refused(s: Mapping[str, Any]) -> str:
@@ -314,20 +333,23 @@ def queue_locked(s: Mapping[str, Any]) -> str:
 
 
 def events_tile(s: Mapping[str, Any]) -> TileText:
-    """Depth, why it waits, and first (in red) when a new like cannot be saved: "0
-    waiting" alone read as healthy while likes were refused (tester round 15)."""
+    """Depth (the rows queued and the records the spool keeps: "0 waiting" with a like
+    in the spool, black box), why it waits, and first (in red) when a new like cannot
+    be saved: "0 waiting" alone read as healthy while likes were refused (tester round
+    15)."""
     dead = int(s.get("dead_letters", 0) or 0)
     depth = s.get("queue_depth")
+    spooled = int(s.get("queue_spooled", 0) or 0)
     refused = likes_refused(s) or queue_locked(s)
-    lines = [refused] if refused else []
-    lines.append(queue_reason(s))
+    lines = [line for line in (refused, spooled_text(s), queue_reason(s)) if line]
     if dead:
         lines.append(
             translate("Admin", "%1 could not be sent (dead letters)").replace("%1", str(dead))
         )
     return TileText(
         translate("Admin", "Event queue"),
-        translate("Admin", "%1 waiting").replace("%1", NA if depth is None else str(int(depth))),
+        translate("Admin", "%1 waiting").replace(
+            "%1", NA if depth is None else str(int(depth) + spooled)),
         "\n".join(lines),
         alert=dead > 0 or bool(refused),
     )

@@ -20,6 +20,13 @@ both in range: one visitor's dark skin, a hood or a face turned from the lamp is
 a camera problem; two of three visitors are. The shared faces in a normal frame have
 a mean of 75-154 (p5-p95), so a lit face is well clear of 50.
 
+While the light is wrong, `face_mean` (the panel's figure) stays the median the
+WARNING named: before 2026-12-03 it was always the last visit's, so one lit visitor
+after the warning (not enough to clear it) made the panel say "too dark (111 of 255)"
+while the log said 49 (black box). `reset` forgets every visit: the vision thread calls
+it when the camera is lost (`kiosk.workers.vision_worker`), so a warning comes back only
+from the visits after the camera is back.
+
 No Qt. Owned by the vision thread (`observe`, `face_done`); `problem` and
 `face_mean` are plain attribute reads that the GUI thread may do at any time (each
 is replaced whole, never mutated).
@@ -60,7 +67,9 @@ class LightMonitor:
         self._readings: list[float] = []
         self._visits: deque[float] = deque(maxlen=WINDOW)  # medians, oldest first
         self.problem = ""  # DARK, BRIGHT or "" (lit, or not known yet)
-        self.face_mean: float | None = None  # the last judged visit's median (0-255)
+        # the panel's figure (0-255): while `problem` is on, the visit median its WARNING
+        # named; otherwise the last judged visit's median
+        self.face_mean: float | None = None
 
     def observe(self, face_mean: float) -> None:
         """The primary face's mean gray level (0-255) at one of its readings; 0 (not
@@ -78,15 +87,19 @@ class LightMonitor:
             return
         median = statistics.median(readings)
         self._visits.append(median)
-        self.face_mean = round(median, 1)
         lights = [light_of(m) for m in self._visits]
         was = self.problem
+        # unrounded, as the log's: the panel's "%.0f" then reads as the log's figure
+        if not was:
+            self.face_mean = median
         if was and all(not light for light in lights[-BAD_VISITS:]):
             self.problem = ""
+            self.face_mean = median
             log.info("faces are lit again (face mean %.0f/255 in the last visits)", median)
             return
         for light in (DARK, BRIGHT):
             if light != was and lights.count(light) >= BAD_VISITS:
+                self.face_mean = median  # the WARNING's figure (below), then the light
                 self.problem = light
                 log.warning("faces too %s in %d of the last %d visits (face mean %.0f/255; "
                             "a lit face: 75-154): %s; moods are misread in this light",
@@ -94,7 +107,11 @@ class LightMonitor:
                 return
 
     def reset(self) -> None:
-        """Forget every visit (a new camera, a restart of the vision thread)."""
+        """Forget every visit (a new camera, a restart of the vision thread, the camera
+        lost: its light is judged afresh from the frames after it is back)."""
+        if self.problem:
+            log.info("faces' light forgotten (was too %s): judged afresh from the next "
+                     "visits", self.problem)
         self._readings = []
         self._visits.clear()
         self.problem = ""

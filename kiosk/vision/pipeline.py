@@ -479,6 +479,13 @@ class VisionPipeline:
             reading_steady=smoother is not None and smoother.steady(ts),
         )
 
+    def camera_lost(self) -> None:
+        """The camera was lost: what its frames said of the light is forgotten
+        (`LightMonitor.reset`), so the panel's light warning comes back only from the
+        visits after it is back (black box: "too dark" stayed on the Camera tile of a
+        camera that had disappeared)."""
+        self.light.reset()
+
     def reset(self) -> str | None:
         """Forget tracks, emotions and the visit (e.g. after the admin screen); a
         Rekognition answer still in flight is dropped. Returns the ended visit's id."""

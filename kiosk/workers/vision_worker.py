@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 
 LOAD_STOP_WAIT_S = 0.2
 """Seconds a stop during the model load waits for it to end at one of its checks."""
+WAIT_S = 0.25
+"""Seconds the loop waits for a new frame before it looks at its flags again."""
 
 
 class VisionWorker(QObject):
@@ -56,6 +58,7 @@ class VisionWorker(QObject):
         self._factory = factory
         self._stop = threading.Event()
         self._reset = threading.Event()
+        self._camera_lost = threading.Event()
         self._thread = threading.Thread(target=self._run, name="kiosk-vision", daemon=True)
         self.pipeline: VisionPipeline | None = None
         self.device = ""
@@ -70,6 +73,13 @@ class VisionWorker(QObject):
     def request_reset(self) -> None:
         """End the current visit at the next frame (attract mode, forced reset)."""
         self._reset.set()
+
+    def camera_lost(self) -> None:
+        """The camera was lost (any thread: the composition root calls it from
+        `Capture.on_state`): the vision thread forgets what the lost camera's frames said
+        of the light (`VisionPipeline.camera_lost`) within `WAIT_S`, before the next
+        frame, so the panel's light warning comes back only from frames after it."""
+        self._camera_lost.set()
 
     def stop(self, timeout: float = 3.0) -> bool:
         self._stop.set()
@@ -111,7 +121,10 @@ class VisionWorker(QObject):
         last_seq = -1
         consecutive_errors = 0
         while not self._stop.is_set():
-            frame = self._capture.wait_newer(last_seq, timeout=0.25)
+            frame = self._capture.wait_newer(last_seq, timeout=WAIT_S)
+            if self._camera_lost.is_set():  # before a frame of the camera that is back
+                self._camera_lost.clear()
+                self.pipeline.camera_lost()
             if frame is None or self._stop.is_set():
                 continue
             last_seq = frame.seq

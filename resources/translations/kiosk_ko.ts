@@ -4,573 +4,578 @@
 <context>
     <name>Admin</name>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="89"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="90"/>
         <source>Starting</source>
         <translation>시작하는 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="90"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="91"/>
         <source>Live</source>
         <translation>작동 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="91"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="92"/>
         <source>Stalled</source>
         <translation>멈춤</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="92"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="93"/>
         <source>Not found</source>
         <translation>찾을 수 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="93"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="94"/>
         <source>Off — none configured</source>
         <translation>꺼짐 — 설정된 카메라 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="124"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="129"/>
         <source>[camera] source is empty: the mood picker only</source>
         <translation>[camera] source가 비어 있습니다: 기분 선택만 사용</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="197"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="203"/>
         <source>Not needed without a camera</source>
         <translation>카메라가 없으면 필요 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="106"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="107"/>
         <source>Processor (CPU)</source>
         <translation>프로세서(CPU)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="107"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="108"/>
         <source>Graphics card (CUDA)</source>
         <translation>그래픽 카드(CUDA)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="108"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="109"/>
         <source>Apple graphics (MPS)</source>
         <translation>애플 그래픽(MPS)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="112"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="113"/>
         <source>%1 thread</source>
         <translation>스레드 %1개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="113"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="114"/>
         <source>%1 threads</source>
         <translation>스레드 %1개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="125"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="130"/>
         <source>%1 fps</source>
         <translation>%1 fps</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="123"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="138"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="128"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="144"/>
         <source>Camera</source>
         <translation>카메라</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="195"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="202"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="207"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="201"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="208"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="213"/>
         <source>Model</source>
         <translation>모델</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="196"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="203"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="202"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="209"/>
         <source>Not loaded</source>
         <translation>불러오지 않음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="204"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="210"/>
         <source>The models load when the camera gives pictures</source>
         <translation>카메라 영상이 들어오면 모델을 불러옵니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="208"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="214"/>
         <source>Loading…</source>
         <translation>불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="209"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="215"/>
         <source>%1 ms per face</source>
         <translation>얼굴당 %1 ms</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="220"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="228"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="244"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="247"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="226"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="234"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="250"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="253"/>
         <source>Network</source>
         <translation>네트워크</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="229"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="235"/>
         <source>Not needed</source>
         <translation>필요 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="230"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="236"/>
         <source>AWS is not configured: the kiosk works offline</source>
         <translation>AWS가 설정되지 않았습니다. 키오스크는 오프라인으로 작동합니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="221"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="236"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="227"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="242"/>
         <source>Online</source>
         <translation>온라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="222"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="238"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="228"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="244"/>
         <source>Offline</source>
         <translation>오프라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="272"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="278"/>
         <source>kept for later: uploads not configured</source>
         <translation>보관 중: 업로드가 설정되지 않음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="277"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="283"/>
         <source>kept for later: offline, sent when the network is back</source>
         <translation>보관 중: 오프라인, 네트워크가 돌아오면 전송</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="279"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="285"/>
         <source>kept for later: AWS refused the credentials (see the log)</source>
         <translation>보관 중: AWS가 자격 증명을 거부함(로그 참고)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="285"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="291"/>
         <source>kept for later: AWS is busy, retrying soon</source>
         <translation>보관 중: AWS가 바쁨, 곧 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="283"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="289"/>
         <source>kept for later: AWS is busy, next try in %1 s</source>
         <translation>보관 중: AWS가 바쁨, %1초 후 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="176"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="182"/>
         <source>%1 s</source>
         <translation>%1초</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="178"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="184"/>
         <source>%1 min</source>
         <translation>%1분</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="179"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="185"/>
         <source>%1 h</source>
         <translation>%1시간</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="186"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="192"/>
         <source>since %1 (%2)</source>
         <translation>%1부터 (%2)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="223"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="229"/>
         <source>for the fleet metrics (CloudWatch); likes stay on this device</source>
         <translation>원격 모니터링 지표(CloudWatch)에 필요해요. 좋아요는 이 기기에 저장돼요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="303"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="322"/>
         <source>new likes cannot be saved: %1</source>
         <translation>새 좋아요를 저장할 수 없음: %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="298"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="317"/>
         <source>the data folder is read-only</source>
         <translation>데이터 폴더가 읽기 전용임</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="300"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="319"/>
         <source>disk full</source>
         <translation>디스크가 가득 참</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="287"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="295"/>
         <source>everything is sent</source>
         <translation>모두 전송됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="288"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="296"/>
         <source>being sent now</source>
         <translation>지금 전송 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="326"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="347"/>
         <source>%1 could not be sent (dead letters)</source>
         <translation>%1건 전송 실패(전송 불가 이벤트)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="329"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="350"/>
         <source>Event queue</source>
         <translation>이벤트 대기열</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="330"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="475"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="351"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="497"/>
         <source>%1 waiting</source>
         <translation>%1건 대기 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="350"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="372"/>
         <source>Catalog</source>
         <translation>카탈로그</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="351"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="373"/>
         <source>%1 images</source>
         <translation>이미지 %1개</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="362"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="384"/>
         <source>Restarts in the last hour: %1</source>
         <translation>지난 1시간 동안 재시작: %1회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="368"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="390"/>
         <source>Unclean exits in the last hour: %1</source>
         <translation>지난 1시간 동안 비정상 종료: %1회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="373"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="395"/>
         <source>Restarting again and again: look at the log</source>
         <translation>재시작이 반복되고 있습니다. 로그를 확인하세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="375"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="397"/>
         <source>Crashes</source>
         <translation>오류로 인한 중단</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="393"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="415"/>
         <source>%1 free</source>
         <translation>%1 남음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="416"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="423"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="438"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="445"/>
         <source>Full</source>
         <translation>가득 참</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="417"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="439"/>
         <source>Likes and visits are not being saved: free some space.</source>
         <translation>좋아요와 방문 기록이 저장되지 않고 있어요. 공간을 확보해 주세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="420"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="442"/>
         <source>Space freed</source>
         <translation>공간 확보됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="421"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="443"/>
         <source>Saving resumes with the next like or visit.</source>
         <translation>다음 좋아요나 방문부터 다시 저장돼요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="424"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="446"/>
         <source>OK</source>
         <translation>정상</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="430"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="431"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="452"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="453"/>
         <source>Recommendations</source>
         <translation>추천</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="432"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="454"/>
         <source>Problem</source>
         <translation>문제</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="433"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="455"/>
         <source>Images skipped</source>
         <translation>건너뛴 이미지</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="437"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="459"/>
         <source>Fleet metrics (CloudWatch)</source>
         <translation>원격 모니터링 지표 (CloudWatch)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="438"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="440"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="460"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="462"/>
         <source>Rekognition stopped</source>
         <translation>Rekognition 호출 중지됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="502"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="524"/>
         <source>AWS refused the calls (%1): give the kiosk&apos;s IAM user or role the permission rekognition:DetectFaces, or fix the [aws] credentials, then restart the kiosk</source>
         <translation>AWS가 호출을 거부했습니다 (%1): 키오스크의 IAM 사용자 또는 역할에 rekognition:DetectFaces 권한을 주거나 [aws] 자격 증명을 고친 다음 키오스크를 다시 시작하세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="443"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="465"/>
         <source>Last problem</source>
         <translation>마지막 문제</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="434"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="456"/>
         <source>Last Personalize fallback</source>
         <translation>마지막 Personalize 대체 응답</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="435"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="457"/>
         <source>Last upload error</source>
         <translation>마지막 업로드 오류</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="410"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="436"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="432"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="458"/>
         <source>Disk</source>
         <translation>디스크</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="151"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="157"/>
         <source>Faces look turned: moods are misread. Add %1 to [camera] rotate in the settings, or turn the camera.</source>
         <translation>얼굴이 돌아가 보여요: 기분을 잘못 읽습니다. 설정의 [camera] rotate에 %1을 더하거나 카메라를 돌려 놓으세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="162"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="168"/>
         <source>Faces too dark (%1 of 255): moods are misread. Light the visitor&apos;s face, or raise the camera&apos;s exposure or gain.</source>
         <translation>얼굴이 너무 어두워요(255 중 %1): 기분을 잘못 읽습니다. 방문객의 얼굴에 조명을 비추거나 카메라의 노출이나 게인을 높이세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="166"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="172"/>
         <source>Faces too bright (%1 of 255): moods are misread. Less light on the face or behind the camera, or lower the camera&apos;s exposure.</source>
         <translation>얼굴이 너무 밝아요(255 중 %1): 기분을 잘못 읽습니다. 얼굴이나 카메라 뒤의 조명을 줄이거나 카메라의 노출을 낮추세요.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="244"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="250"/>
         <source>AWS answers with errors: %1</source>
         <translation>AWS가 오류로 응답: %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="258"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="264"/>
         <source>likes upload (Personalize events)</source>
         <translation>좋아요 전송 (Personalize 이벤트)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="261"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="267"/>
         <source>Personalize recommendations</source>
         <translation>Personalize 추천</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="275"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="281"/>
         <source>kept for later: the queue cannot be written (see the log)</source>
         <translation>보관 중: 대기열에 쓸 수 없음 (로그 참조)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="312"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="306"/>
+        <source>%1 of them kept aside until the lock lets go</source>
+        <translation>그중 %1건은 잠금이 풀릴 때까지 따로 보관 중</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_status.py" line="331"/>
         <source>locked by another program: new likes are kept aside and queued when it lets go</source>
         <translation>다른 프로그램이 잠금: 새 좋아요는 따로 보관했다가 잠금이 풀리면 대기열에 넣어요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="439"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="441"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="461"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="463"/>
         <source>Returning visitors stopped</source>
         <translation>재방문 고객 인식 중지됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="446"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="468"/>
         <source>on this device</source>
         <translation>이 기기에서</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="447"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="469"/>
         <source>Amazon Personalize</source>
         <translation>Amazon Personalize</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="472"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="494"/>
         <source>all sent (last %1)</source>
         <translation>모두 전송됨 (마지막 %1)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="473"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="495"/>
         <source>all sent</source>
         <translation>모두 전송됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="477"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="499"/>
         <source>AWS refused the credentials or permissions</source>
         <translation>AWS가 자격 증명 또는 권한을 거부함</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="479"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="501"/>
         <source>the metrics queue cannot be written</source>
         <translation>지표 대기열에 쓸 수 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="480"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="502"/>
         <source>offline</source>
         <translation>오프라인</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="481"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="503"/>
         <source>AWS answers with errors</source>
         <translation>AWS가 오류로 응답함</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="482"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="504"/>
         <source>not sent</source>
         <translation>전송 안 됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="485"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="507"/>
         <source>next try in %1 s</source>
         <translation>%1초 후 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="488"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="510"/>
         <source>last sent %1</source>
         <translation>마지막 전송 %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="490"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="512"/>
         <source>nothing sent since %1</source>
         <translation>%1 이후 전송 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="491"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="513"/>
         <source>nothing sent since the start</source>
         <translation>시작 후 전송 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="494"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="516"/>
         <source>cannot be queued: the disk is full</source>
         <translation>대기열에 넣을 수 없음: 디스크가 가득 참</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="496"/>
-        <location filename="../../kiosk/ui/admin_status.py" line="572"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="518"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="594"/>
         <source>last error: %1</source>
         <translation>마지막 오류: %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="511"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="533"/>
         <source>AWS refused the calls (%1): no visitor is looked up, enrolled or deleted (deletions wait). Give the kiosk&apos;s IAM user or role the permissions rekognition:SearchFacesByImage, IndexFaces, DeleteFaces and ListFaces on the collection, or fix the [aws] credentials, then restart the kiosk</source>
         <translation>AWS가 호출을 거부했습니다 (%1): 방문객을 조회·등록·삭제하지 않습니다(삭제는 대기합니다). 키오스크의 IAM 사용자 또는 역할에 컬렉션에 대한 rekognition:SearchFacesByImage, IndexFaces, DeleteFaces, ListFaces 권한을 주거나 [aws] 자격 증명을 고친 다음 키오스크를 다시 시작하세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="521"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="543"/>
         <source>AWS refused the [aws] credentials (%1) on a returning-visitor call, and the fallback uses the same ones: no face crop is sent. Fix the [aws] credentials (profile, keys, the clock), then restart the kiosk</source>
         <translation>재방문 고객 인식 호출에서 AWS가 [aws] 자격 증명을 거부했습니다 (%1). 대체 인식도 같은 자격 증명을 쓰므로 얼굴 이미지를 보내지 않습니다. [aws] 자격 증명(프로필, 키, 시계)을 고친 다음 키오스크를 다시 시작하세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="530"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="552"/>
         <source>AWS refused the [aws] credentials (%1) on a Rekognition fallback call, and identity uses the same ones: no visitor is looked up, enrolled or deleted (deletions wait). Fix the [aws] credentials (profile, keys, the clock), then restart the kiosk</source>
         <translation>Rekognition 대체 인식 호출에서 AWS가 [aws] 자격 증명을 거부했습니다 (%1). 재방문 고객 인식도 같은 자격 증명을 쓰므로 방문객을 조회·등록·삭제하지 않습니다(삭제는 대기합니다). [aws] 자격 증명(프로필, 키, 시계)을 고친 다음 키오스크를 다시 시작하세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="545"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="567"/>
         <source>stopped: AWS refused the [aws] credentials (%1) on a returning-visitor call, next try in %2 min</source>
         <translation>중지됨: 재방문 고객 인식 호출에서 AWS가 [aws] 자격 증명을 거부했습니다 (%1), %2분 뒤 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="550"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="572"/>
         <source>stopped: AWS refused the calls (%1), next try in %2 min</source>
         <translation>중지됨: AWS가 호출을 거부했습니다 (%1), %2분 뒤 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="554"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="576"/>
         <source>throttled by AWS, next call in %1 s</source>
         <translation>AWS 호출 한도 초과, %1초 뒤 다음 호출</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="557"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="579"/>
         <source>paused after network failures, next try in %1 s</source>
         <translation>네트워크 오류로 일시 중지, %1초 뒤 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="560"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="582"/>
         <source>answering with errors</source>
         <translation>오류로 응답 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="562"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="584"/>
         <source>reachable</source>
         <translation>연결됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="564"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="586"/>
         <source>not called since the start</source>
         <translation>시작 후 호출 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="566"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="588"/>
         <source>not called yet</source>
         <translation>아직 호출 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="567"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="589"/>
         <source>%1/%2 calls this hour</source>
         <translation>이번 시간 호출 %1/%2회</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="570"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="592"/>
         <source>(budget used)</source>
         <translation>(한도 소진)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="584"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="606"/>
         <source>no answer in time</source>
         <translation>제시간에 응답 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="586"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="608"/>
         <source>no network</source>
         <translation>네트워크 없음</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="588"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="610"/>
         <source>no AWS credentials: set them in the [aws] settings</source>
         <translation>AWS 자격 증명 없음: [aws] 설정에 넣어 주세요</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="590"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="612"/>
         <source>throttled by AWS</source>
         <translation>AWS 호출 한도 초과</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="592"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="614"/>
         <source>paused after an error, next try in %1 s</source>
         <translation>오류 후 일시 중지, %1초 뒤 다시 시도</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="595"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="617"/>
         <source>still waiting for an earlier answer</source>
         <translation>이전 요청의 응답을 기다리는 중</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="597"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="619"/>
         <source>stopped</source>
         <translation>중지됨</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="599"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="621"/>
         <source>AWS answered with an error</source>
         <translation>AWS가 오류로 응답</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="602"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="624"/>
         <source>%1; pages from this device&apos;s recommender</source>
         <translation>%1; 이 기기의 추천으로 페이지를 만들었습니다</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_status.py" line="637"/>
+        <location filename="../../kiosk/ui/admin_status.py" line="659"/>
         <source>Other</source>
         <translation>기타</translation>
     </message>

@@ -255,3 +255,18 @@ def test_an_export_of_the_pending_records_lists_the_spooled_like_once(
             ("pending", like.event_id)]
         status = reader.status()
         assert (status["spooled"], status["pending_by_kind"]["event"]) == (0, 1)
+
+
+def test_the_counts_include_what_waits_in_the_spool(locked: Locked) -> None:
+    # black box: the admin panel's Event queue tile said "0 waiting" while `kiosk-admin
+    # events status` said `spooled 1`: the counts it reads (in memory) had no spool
+    like = make_like()
+    assert locked.queue.record_like(like, tap_monotonic=locked.clock.now) == 0
+    counts = locked.queue.counts()  # a memory read, as the panel's QueueStatus.of does
+    assert (counts.pending_total, counts.spooled) == (0, 1)
+    locked.queue.close()  # the kiosk stops with the like in the spool, the lock held
+    locked.queue = queue = locked.open()  # its start cannot queue it: counted all the same
+    assert (queue.counts().pending_total, queue.counts().spooled) == (0, 1)
+    locked.release()
+    assert queue.ingest_spool() == 1
+    assert (queue.counts().pending_total, queue.counts().spooled) == (1, 0)

@@ -110,3 +110,47 @@ def test_a_queue_on_a_read_only_folder_is_refusing(
     with EventQueue(db) as queue:
         assert QueueStatus.of(queue).refusing == "read_only"
         assert "queue_refusing" in BackendStatus(queue=QueueStatus.of(queue)).as_dict()
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_a_like_kept_in_the_spool_is_counted_as_waiting(
+    make_window: Any, language: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """Black box: a like another program's lock kept in the spool file (`kiosk-admin
+    events status`: `spooled 1`) left the tile at "0 waiting", with "everything is sent"
+    under it for a kiosk with uploads on."""
+    if language == "ko":
+        request.getfixturevalue("korean")
+    ko = language == "ko"
+    db = tmp_path / "events.sqlite3"
+    queue = EventQueue(db, busy_timeout_s=0.01, lock_wait_s=0.0)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        assert queue.record_like(make_like()) == 0  # kept in the spool
+        spooled = QueueStatus.of(queue)  # the back end's read: memory only
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert spooled == QueueStatus(0, 0, "", "locked", spooled=1)
+    win = make_window(1366, 768)
+    win.open_pin_pad()
+    for digit in "0000":
+        win.pin.press_digit(digit)
+    win.pin.submit()
+    tile = win.admin.tiles["events"]
+    win.set_status(_status(spooled))
+    QCoreApplication.processEvents()
+    assert tile.value.text() == ("1건 대기 중" if ko else "1 waiting")
+    assert tile.detail.text().splitlines()[1] == (
+        "그중 1건은 잠금이 풀릴 때까지 따로 보관 중" if ko
+        else "1 of them kept aside until the lock lets go")
+    assert ("모두 전송됨" if ko else "everything is sent") not in tile.detail.text()
+    assert "queue_spooled" not in win.admin.tiles["other"].detail.text()
+    assert not text_problems(win)  # nothing elided or clipped at 1366x768
+    # the lock let go: queued, then sent as any like
+    queue.ingest_spool()
+    win.set_status(_status(QueueStatus.of(queue)))
+    assert tile.value.text() == ("1건 대기 중" if ko else "1 waiting")
+    assert tile.detail.text() == ("지금 전송 중" if ko else "being sent now")
+    queue.close()

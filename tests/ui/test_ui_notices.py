@@ -12,7 +12,7 @@ from PySide6.QtCore import QCoreApplication, QPoint, QRect, QTimer
 
 from kiosk.camera.capture import CameraState
 from kiosk.domain import Emotion
-from kiosk.ui import admin_status, notices
+from kiosk.ui import admin_status, notices, theme
 from kiosk.ui.i18n import install_translator
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.testing import make_page, make_reading
@@ -114,6 +114,31 @@ def test_the_camera_tile_says_when_faces_are_too_dark_or_too_bright(
     turned = admin_status.camera_tile({"camera_state": "LIVE", "camera_turn": 180})
     assert turned.alert and "[camera] rotate" in turned.detail and "180" in turned.detail
     assert {"camera_turn"} <= admin_status.TILE_KEYS
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_a_lost_camera_tile_shows_no_light_of_the_frames_before(
+    make_window: Any, language: str, request: pytest.FixtureRequest
+) -> None:
+    """Black box: with the camera gone the Camera tile still said "Faces too dark (111 of
+    255)", judged from the frames before; it says the camera is lost, why and since
+    when, and the light (and the turn) come back only with frames."""
+    if language == "ko":
+        request.getfixturevalue("korean")
+    win = make_window()
+    judged = {"camera_light": "dark", "camera_face_mean": 111.0, "camera_turn": 180}
+    lost = {"camera_state": "LOST", "camera_fps": 0.0, "camera_detail": CAMERA_DETAIL,
+            "camera_trouble_s": 245.0, **judged}
+    win.set_status(lost)
+    tile = win.admin.tiles["camera"]
+    assert tile.value.text() == ("찾을 수 없음" if language == "ko" else "Not found")
+    detail = tile.detail.text()
+    assert CAMERA_DETAIL in detail and admin_status.span_text(245.0) in detail
+    assert "111" not in detail and "[camera] rotate" not in detail  # old code: both
+    assert admin_status.light_text(judged) not in detail
+    assert theme.DANGER.name() in tile.value.styleSheet()  # lost: red all the same
+    win.set_status({**lost, "camera_state": "LIVE", "camera_fps": 15.0})  # frames again
+    assert admin_status.light_text(judged) in win.admin.tiles["camera"].detail.text()
 
 
 def test_camera_line_follows_a_language_switch(make_window: Any, qapp: Any) -> None:

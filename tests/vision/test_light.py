@@ -54,6 +54,51 @@ def test_two_dark_visits_of_three_warn_once_and_lit_again_clears(
     assert any("lit again" in r.getMessage() for r in caplog.records)
 
 
+def test_the_panels_figure_is_the_one_the_warning_logged(
+        caplog: pytest.LogCaptureFixture) -> None:
+    # black box: one lit visitor after the warning (not enough to clear it) made the
+    # Camera tile say "Faces too dark (111 of 255)" while the log's WARNING said 49
+    monitor = LightMonitor()
+    visit(monitor, 20)
+    visit(monitor, 49)
+    [told] = warnings_of(caplog)
+    assert "(face mean 49/255" in told and monitor.face_mean == 49
+    visit(monitor, 111)
+    assert monitor.problem == DARK and monitor.face_mean == 49  # old code: 111
+    visit(monitor, 30)  # dark again: no new WARNING, so the figure stays the logged one
+    assert monitor.problem == DARK and monitor.face_mean == 49
+    assert len(warnings_of(caplog)) == 1
+    visit(monitor, 100)
+    visit(monitor, 105)
+    assert monitor.problem == "" and monitor.face_mean == 105  # lit again: the last visit
+
+
+def test_a_lost_camera_forgets_the_light_until_new_visits_say_it_again(
+        caplog: pytest.LogCaptureFixture) -> None:
+    # black box: the Camera tile kept "too dark" for a camera that had disappeared; the
+    # vision thread now forgets the light when the camera is lost (`camera_lost`)
+    caplog.set_level(logging.INFO, logger="kiosk.vision.light")
+    rig = Rig()
+    try:
+        rig.image = np.clip(TEXTURED.astype(np.float32) * 0.1, 0, 255).round().astype(
+            np.uint8)
+        for _ in range(2):
+            rig.step(1.0, [CENTRE])
+            rig.step(4.0, [])
+        assert rig.pipeline.light.problem == DARK
+        rig.pipeline.camera_lost()
+        assert rig.pipeline.light.problem == "" and rig.pipeline.light.face_mean is None
+        assert "light forgotten (was too dark)" in caplog.text
+        rig.step(1.0, [CENTRE])  # the camera is back, still dark: one visit is not enough
+        rig.step(4.0, [])
+        assert rig.pipeline.light.problem == ""
+        rig.step(1.0, [CENTRE])
+        rig.step(4.0, [])
+        assert rig.pipeline.light.problem == DARK and len(warnings_of(caplog)) == 2
+    finally:
+        rig.pipeline.close()
+
+
 def test_too_bright_and_short_visits() -> None:
     monitor = LightMonitor()
     visit(monitor, 240)

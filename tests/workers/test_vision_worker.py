@@ -78,3 +78,40 @@ def test_the_source_lines_imports_left_are_released_once_vision_is_ready(
         worker.start()
     assert worker.stop(5.0)
     assert __file__ not in linecache.cache
+
+
+def test_a_lost_camera_is_forgotten_on_the_vision_thread_without_a_frame(
+        qtbot: QtBot) -> None:
+    """`camera_lost` (from the capture thread) reaches the pipeline on the vision thread
+    (which owns its light monitor) while no frame comes, not with the next frame."""
+
+    class NoFrames:
+        def __init__(self) -> None:
+            self.never = threading.Event()
+
+        def wait_newer(self, seq: int, timeout: float) -> None:
+            self.never.wait(timeout)
+
+    forgotten = threading.Event()
+    on: list[str] = []
+
+    class Pipeline:
+        def camera_lost(self) -> None:
+            on.append(threading.current_thread().name)
+            forgotten.set()
+
+        def close(self, timeout: float) -> None:
+            pass
+
+    def load(stop: threading.Event) -> tuple[VisionPipeline, str]:
+        return cast(VisionPipeline, Pipeline()), "cpu, 1 threads"
+
+    worker = VisionWorker(cast(Capture, NoFrames()), load)
+    with qtbot.waitSignal(worker.ready, timeout=5000):
+        worker.start()
+    try:
+        worker.camera_lost()
+        assert forgotten.wait(5.0)
+    finally:
+        assert worker.stop(5.0)
+    assert on == ["kiosk-vision"]
