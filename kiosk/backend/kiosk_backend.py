@@ -31,6 +31,7 @@ import numpy as np
 from kiosk.backend.catalog_watch import RELOAD, RESCAN, CatalogWatch
 from kiosk.backend.results import LikeResult, PageResult, Thumbnail
 from kiosk.backend.seams import Queue, Recommender, UploaderControl
+from kiosk.code_pages import release_code_pages
 from kiosk.domain import Emotion, Item, Like, Page, RecommendMode
 from kiosk.errors import KioskError
 from kiosk.events.errors import QueueNotOpenError
@@ -472,8 +473,10 @@ class KioskBackend:
             self._unliked_page = None
         self._flush_impression()
         self.recommender.end_visit(visit_id)
-        # the visit's page decodes are freed now; give their pages back (kiosk.heap)
+        # the visit's page decodes are freed now; give their pages back (kiosk.heap),
+        # and the code pages only rarely used since the last visit (kiosk.code_pages)
         release_free_heap("a visit")
+        release_code_pages("a visit")
 
     def _flush_impression(self) -> None:
         page, self._unliked_page = self._unliked_page, None

@@ -3,10 +3,10 @@
 `startup` measures the peak of a 14 s run; a kiosk runs for hours, and what it keeps
 (decoded page images, the attract slideshow's pixmaps, the camera's frames) fills
 over minutes. This runs the whole app in-process on Qt's offscreen platform, in a
-window of `--size` (1920x1080), for `--seconds` (150), with a camera video made from
-real faces (../shared/data/faces) that loops: `--absent` seconds (30) with nobody
-in view, so the visit ends after `[app] idle_timeout_s` and the attract slideshow
-returns, then 12 faces of four expressions for `--segment` seconds (5) each. While a
+window of `--size` (1920x1080), for `--seconds` (150), with a camera video of
+`--camera-size` frames (640x480) made from real faces (../shared/data/faces) that
+loops: `--absent` seconds (30) with nobody in view, so the visit ends after
+`[app] idle_timeout_s` and the attract slideshow returns, then 12 faces of four expressions for `--segment` seconds (5) each. While a
 face is in view the shopper taps Next every `--next` seconds (2), so new pages keep
 being decoded.
 
@@ -72,6 +72,9 @@ def run(argv: list[str]) -> dict[str, Any]:
     parser.add_argument("--segment", type=float, default=5.0,
                         help="seconds each of the 12 faces stays in view")
     parser.add_argument("--size", default="1920x1080", help="window WIDTHxHEIGHT")
+    parser.add_argument("--camera-size", default="640x480", metavar="WxH",
+                        help="the camera video's frame size (640x480; 1280x720 for an HD "
+                             "webcam, whose frames and far-face tiles cost more)")
     parser.add_argument("--faces", type=Path, default=FACES)
     parser.add_argument("--variant", choices=("source", "bundle", "inprocess"),
                         default="source", help="whose memory (see the module docstring)")
@@ -103,6 +106,8 @@ def run(argv: list[str]) -> dict[str, Any]:
     if not (args.faces / "labels.csv").is_file():
         return {"error": f"real faces not found in {args.faces} (../shared beside the repo)"}
     width, height = (int(v) for v in args.size.lower().split("x"))
+    cw, ch = (int(v) for v in args.camera_size.lower().split("x"))
+    camera = (cw, ch)
 
     from kiosk.tools.face_video import Segment, faces_by_label, write_face_video
 
@@ -121,7 +126,8 @@ def run(argv: list[str]) -> dict[str, Any]:
         if args.variant == "bundle" and not args.bundle.is_file():
             return {"error": f"{args.bundle} not built; run `make package` first"}
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-memory-") as tmp:
-        video = write_face_video(Path(tmp) / "faces.avi", args.faces, script, fps=15)
+        video = write_face_video(Path(tmp) / "faces.avi", args.faces, script, fps=15,
+                                 size=camera)
         if args.variant == "inprocess":
             result = _measure(video, Path(tmp), args, (width, height))
         else:
@@ -129,7 +135,7 @@ def run(argv: list[str]) -> dict[str, Any]:
     result.update(variant=args.variant, settings=args.sets, seconds=args.seconds,
                   **({"env": args.envs, "platform": args.platform}
                      if args.variant != "inprocess" else {}),
-                  size=args.size,
+                  size=args.size, camera_size=args.camera_size,
                   absent_s=args.absent,
                   segment_s=args.segment,
                   next_every_s=args.next, target_mb=TARGET_MB)

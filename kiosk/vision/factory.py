@@ -93,6 +93,7 @@ def pipeline_factory(settings: Settings, *, quiet: bool = False,
 
     def load_models(stop: threading.Event, child: TraceChild | None, folder: Path | None
                     ) -> tuple[VisionPipeline, str]:
+        from kiosk.code_pages import release_code_pages
         from kiosk.heap import release_free_heap
         from kiosk.vision.preload import preload_torch_libraries
 
@@ -110,6 +111,8 @@ def pipeline_factory(settings: Settings, *, quiet: bool = False,
                 raise LoadStopped
 
         threads = configure_threads(settings.vision.threads)
+        # torch's operator registrations ran at its import: their code is not used again
+        release_code_pages("importing torch")
         check()
         detector = FaceDetector.from_settings(settings.vision)
         check()
@@ -125,6 +128,7 @@ def pipeline_factory(settings: Settings, *, quiet: bool = False,
         classifier.warmup(traces)
         check()
         release_free_heap("loading the models")  # above all a first start's tracing
+        release_code_pages("loading the models")  # torch's start-up code (kiosk.code_pages)
         try:  # an AWS feature that cannot start never takes local vision down
             fallback = make_fallback(settings.rekognition, settings.aws,
                                      budget_path=settings.data_dir / BUDGET_FILE,

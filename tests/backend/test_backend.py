@@ -176,10 +176,12 @@ def test_the_end_of_a_visit_gives_the_free_heap_back(
 
     trims: list[str] = []
     monkeypatch.setattr(kiosk_backend, "release_free_heap", lambda why="": trims.append(why))
+    monkeypatch.setattr(kiosk_backend, "release_code_pages",
+                        lambda why="": trims.append(f"code pages after {why}") or 0)
     page = backend.page(1, "v1", Emotion.CALM, None, RecommendMode.AUTO, 3).page
     assert trims == []  # not per page
     backend.end_visit("v1", page)
-    assert trims == ["a visit"]
+    assert trims == ["a visit", "code pages after a visit"]
 
 
 def test_a_like_with_a_queue_that_never_opened_fails_as_lasting(backend: KioskBackend) -> None:
