@@ -7,8 +7,8 @@ window of `--size` (1920x1080), for `--seconds` (150), with a camera video of
 `--camera-size` frames (640x480) made from real faces (../shared/data/faces) that
 loops: `--absent` seconds (30) with nobody in view, so the visit ends after
 `[app] idle_timeout_s` and the attract slideshow returns, then 12 faces of four
-expressions for `--segment` seconds (5) each. While a face is in view the shopper taps Next every `--next` seconds (2), so new pages keep
-being decoded.
+expressions for `--segment` seconds (5) each. While a face is in view the shopper
+taps Next every `--next` seconds (2), so new pages keep being decoded.
 
 Every `--every` seconds (10) it samples the process's /proc/self/status (Linux):
 `rss_mb` (VmRSS), `hwm_mb` (VmHWM, the peak so far), `anon_mb` (RssAnon), `file_mb`
