@@ -12,11 +12,15 @@ empty scenes included: someone who stays in view while visitors come and go.
 shared photos are cropped close: the detector's face box is about 0.79 times the
 photo's height wide, so 60 gives a face about 48 px wide, a visitor about 1.4 m from a
 ~70 degree webcam at 640x480), and `--size WxH` sets the frame size (640x480).
+`--turned DEG --turned-at S`: from S seconds on, the frames are those of a camera knocked
+round in service, needing `[camera] rotate` DEG (90, 180, 270) to be upright again: the
+scene drawn upright (portrait for a quarter turn) and turned DEG counter-clockwise, the
+frame size unchanged (`kiosk-admin eval-video --rotate DEG` turns it back).
 
 `--timeline OUT.json` also writes the ground truth `kiosk-admin eval-video` reads:
 ``{"fps": F, "segments": [{"start_s", "end_s", "label", "image"}]}`` with
 `label` "absent" (and `image` null) for an empty scene ("absent": no visitor; a
-bystander is named by the top-level `"bystander"`).
+bystander is named by the top-level `"bystander"`, a turn by `"turned"`: {"rotate", "at_s"}).
 Used by the UI tests, `python -m kiosk.bench ui`, `eval-video` and the packaging
 smoke runs.
 """
@@ -128,6 +132,11 @@ def render_frame(bg: np.ndarray, face: np.ndarray | None, t: float, rng: np.rand
     return np.clip(frame.astype(np.int16) + noise, 0, 255).astype(np.uint8)
 
 
+CAMERA_TURNS = {90: cv2.ROTATE_90_COUNTERCLOCKWISE, 180: cv2.ROTATE_180,
+                270: cv2.ROTATE_90_CLOCKWISE}
+"""A camera that needs `[camera] rotate` DEG shows the scene turned DEG counter-clockwise."""
+
+
 def _paste(frame: np.ndarray, photo: np.ndarray, side: int, cx: float, cy: float) -> None:
     """`photo` scaled to `side` px tall (its aspect kept), centred at (cx, cy)."""
     h, w = frame.shape[:2]
@@ -143,14 +152,16 @@ def write_face_video(path: str | Path, faces_dir: Path, script: Sequence[Segment
                      fps: int = 15, size: tuple[int, int] = (640, 480), seed: int = 0,
                      chosen: dict[str, Path] | None = None,
                      timeline: str | Path | None = None,
-                     bystander: str | None = None, face_side: int = FACE_SIDE) -> Path:
+                     bystander: str | None = None, face_side: int = FACE_SIDE,
+                     turned: tuple[int, float] | None = None) -> Path:
     """Write the scripted video (MJPG in .avi, which the headless OpenCV can write).
     `chosen` pins the photo used for a label, a segment's `image` pins its own (else
     one is drawn at random). `timeline`: also write the ground-truth JSON there
     (segment times are those of the frames written: frame i is at i / fps).
     `bystander`: a photo (relative to `faces_dir`) drawn small in the background of
     every frame (`render_frame`); ValueError when it cannot be read. `face_side`: the
-    visitor's photo height (px)."""
+    visitor's photo height (px). `turned`: (DEG, S): from S seconds of video time on,
+    the frames of a camera needing `[camera] rotate` DEG (module docstring)."""
     path = Path(path)
     rows: list[dict[str, object]] = []
     table = faces_by_label(faces_dir)
@@ -158,6 +169,10 @@ def write_face_video(path: str | Path, faces_dir: Path, script: Sequence[Segment
         table[label] = [photo]
     rng = np.random.default_rng(seed)
     bg = background(*size)
+    turn, turn_at = turned if turned is not None else (0, math.inf)
+    if turn not in (0, *CAMERA_TURNS):
+        raise ValueError(f"turned {turn}: expected 90, 180 or 270 degrees")
+    scene = background(size[1], size[0]) if turn in (90, 270) else bg  # what it now sees
     background_face = None
     if bystander is not None:
         background_face = cv2.imread(str(faces_dir / bystander))
@@ -186,8 +201,13 @@ def write_face_video(path: str | Path, faces_dir: Path, script: Sequence[Segment
                 face = image
             start = n
             for _ in range(max(1, round(segment.seconds * fps))):
-                writer.write(render_frame(bg, face, t, rng, face_side,
-                                          bystander=background_face))
+                if t < turn_at:
+                    writer.write(render_frame(bg, face, t, rng, face_side,
+                                              bystander=background_face))
+                else:
+                    writer.write(cv2.rotate(render_frame(scene, face, t, rng, face_side,
+                                                         bystander=background_face),
+                                            CAMERA_TURNS[turn]))
                 n += 1
                 t = n / fps
             rows.append({
@@ -201,6 +221,8 @@ def write_face_video(path: str | Path, faces_dir: Path, script: Sequence[Segment
         data: dict[str, object] = {"fps": fps, "segments": rows}
         if bystander is not None:
             data["bystander"] = bystander
+        if turned is not None:
+            data["turned"] = {"rotate": turn, "at_s": turn_at}
         Path(timeline).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     return path
 
@@ -228,6 +250,11 @@ def main(argv: list[str] | None = None) -> int:
                         "60: a face about 48 px wide, a visitor far from the camera)")
     parser.add_argument("--size", default="640x480", metavar="WxH",
                         help="frame size (default 640x480)")
+    parser.add_argument("--turned", type=int, choices=sorted(CAMERA_TURNS), metavar="DEG",
+                        help="with --turned-at: the camera is knocked round, needing "
+                        "[camera] rotate DEG (90, 180, 270) from then on")
+    parser.add_argument("--turned-at", type=float, default=0.0, metavar="S",
+                        help="with --turned: the video time (s) the camera turns at")
     args = parser.parse_args(argv)
     try:
         script = parse_script(args.script)
@@ -240,7 +267,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         out = write_face_video(args.out, args.faces, script, args.fps, size, seed=args.seed,
                                timeline=args.timeline, bystander=args.bystander,
-                               face_side=args.face_height)
+                               face_side=args.face_height,
+                               turned=(args.turned, args.turned_at) if args.turned else None)
     except ValueError as exc:
         parser.error(str(exc))
     print(out)

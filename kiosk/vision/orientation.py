@@ -38,6 +38,28 @@ scale (`FaceDetector.detect_windows`: the scan's frozen trace; a trace of the
 portrait shape kept 11 MB more resident, 28 MB the time it was made); after
 `SETTLED_VOTES` (20) votes for the plain frame and none for a turn it probes once a
 minute.
+
+In service (black box D3): a camera knocked upside down after that was told about 110
+s later, with some 35 false visitor switches meanwhile (an upside-down face is found
+in about a third of the frames, scoring 0.80-0.88: each find a "new" face), and the
+votes from before the turn outweighed those after it. Now the steps' faces raise a
+doubt (`TurnProbe.observe`): a step with no face within `WATCH_S` (15 s) of one that
+had one, or a whole-frame step whose best face scores under `DOUBT_SCORE` (0.92; the
+upright faces of 5 long `face_video` runs scored at least 0.94, those of a camera
+turned in service 0.80-0.97) or whose landmarks lean. A doubt, at most one every
+`DOUBT_EVERY_S` (5 s), probes each turn `QUICK_PROBE_S` (1 s) apart; a win, too, is
+confirmed by up to `MIN_VOTES` - 1 probes that far apart, so 5 votes take 5 s, not 20;
+and a turn that wins after the plain frame won every vote so far (at least
+`MIN_VOTES`) wipes the votes before. A turn's first win is checked against the other
+two turns, the vote going to the best upright one: the detector finds upside-down faces
+with landmarks reading upright, so a camera needing 90 was told 270 (turned 270, its
+faces scored 0.84-0.88; turned 90, 0.999), and a sideways face turned 180 read 73
+degrees, "upright". Measured (`face_video --turned DEG --turned-at 110`, turned after
+the probe settled, `kiosk.tools.face_video`): 640x480 upside down told after 6.3 s
+(4 false switches meanwhile; before: not in the 57 s left, 53), sideways 4.0 s;
+1280x720 14-16 s (its visitor at the turn is missed even upright: 5-7 s after the
+next face). On upright videos no WARNING (5 of 127 s, the 30 held-out ones), and a
+doubt costs up to three probes where a visitor leaves (122 -> 193 probes on the five).
 """
 
 from __future__ import annotations
@@ -138,6 +160,11 @@ TURN_SHARE = 0.8
 SETTLED_VOTES = 20
 VOTES_KEPT = 10
 SCORE_MARGIN = 0.005  # a difference of best scores under this is no vote (a tie)
+# A camera knocked round in service (module docstring, "In service"):
+DOUBT_SCORE = 0.92  # a whole-frame step whose best face scores under this is a doubt
+DOUBT_EVERY_S = 5.0  # frame time between doubts that count
+WATCH_S = 15.0  # steps with no face this soon after one (s) are doubts
+QUICK_PROBE_S = 1.0  # between probes after a doubt, and while a fresh win builds up
 
 
 def upright(face: Face) -> bool:
@@ -170,10 +197,39 @@ class TurnProbe:
         self.hint = OrientationHint()  # the landmarks' lean: which turn to try first
         self.told: int | None = None
         self.told_at: float | None = None
+        self._last = -math.inf  # frame time of the last probe
+        self._quick = 0  # probes still to run `QUICK_PROBE_S` apart (after a doubt)
+        self._doubt_next = -math.inf  # frame time from which a doubt counts again
+        self._face_at: float | None = None  # frame time of the last step with a face
+        self.doubts = 0  # doubts that counted (quick probes armed)
 
-    def observe(self, faces: Iterable[Face]) -> None:
-        """Every step's faces (their landmarks: `OrientationHint`)."""
+    def observe(self, faces: Sequence[Face], ts: float | None = None,
+                whole: bool = False) -> None:
+        """Every step's faces (their landmarks: `OrientationHint`); with `ts` (frame
+        time, s), whether they cast doubt on the camera's way up: faces lost (this step
+        found none within `WATCH_S` of a step that did), or on a whole-frame step
+        (`whole`) the best face under `DOUBT_SCORE` or the landmarks leaning
+        (`OrientationHint.leaning`)."""
         self.hint.observe(faces)
+        if ts is None or self.told is not None:
+            return
+        seen, self._face_at = self._face_at, ts if faces else self._face_at
+        if faces:
+            doubt = whole and (best_score(faces) < DOUBT_SCORE or self.hint.leaning is not None)
+        else:
+            doubt = seen is not None and ts - seen <= WATCH_S
+        if doubt:
+            self.doubt(ts)
+
+    def doubt(self, ts: float) -> None:
+        """The picture may have turned: probe each turn `QUICK_PROBE_S` apart from the
+        next whole-frame step on, at most once per `DOUBT_EVERY_S`."""
+        if ts < self._doubt_next or self.told is not None:
+            return
+        self._doubt_next = ts + DOUBT_EVERY_S
+        self._quick = len(TURNS)
+        self._next = min(self._next, max(ts, self._last + QUICK_PROBE_S))
+        self.doubts += 1
 
     def due(self, ts: float) -> bool:
         """Whether the whole-frame step at `ts` (frame time, s) should probe."""
@@ -186,6 +242,13 @@ class TurnProbe:
     def _settled(self) -> bool:
         return self.told is not None or (
             self._lost >= SETTLED_VOTES and not any(any(v) for v in self._votes.values()))
+
+    def _interval(self) -> float:
+        """Frame time to the next probe: `QUICK_PROBE_S` for the few after a doubt or a
+        win; else `PROBE_S`, or `SETTLED_PROBE_S` once settled."""
+        if self.told is None and self._quick:
+            return QUICK_PROBE_S
+        return SETTLED_PROBE_S if self._settled() else PROBE_S
 
     def next_turn(self) -> int:
         """The turn the next probe tries: one whose turned frames won at least half
@@ -203,7 +266,9 @@ class TurnProbe:
               detect: Callable[[np.ndarray], Sequence[Face]]) -> int | None:
         """`faces`: the whole frame's at `ts`; `detect` the same detector's whole-frame
         call. Returns the turn when the WARNING is logged now, else None."""
-        self._next = ts + (SETTLED_PROBE_S if self._settled() else PROBE_S)
+        self._last = ts
+        self._quick = max(0, self._quick - 1)
+        self._next = ts + self._interval()
         turn = self.next_turn()
         if turn == TURNS[self._cycle % len(TURNS)]:
             self._cycle += 1
@@ -215,14 +280,38 @@ class TurnProbe:
         # the turned frame wins with an upright face only: a sideways camera's faces
         # turned 180 are sideways the other way, and sometimes score higher so
         won = turned > plain and upright(max(turned_faces, key=lambda f: f.score))
+        tried = turn
+        if won and not any(self._votes[tried]):
+            # a turn's first win is checked against the other turns: an upside-down face
+            # can score and read upright (a camera needing 90 gave faces turned 270
+            # scoring 0.84-0.88, landmarks 84-89 degrees), a sideways one nearly so
+            # (turned 180: 73 degrees); the frame turned the right way scored 0.999
+            for other in (t for t in TURNS if t != tried):
+                other_faces = detect(cv2.rotate(image, ROTATE_CODES[other]))
+                score = best_score(other_faces)
+                if score > turned + SCORE_MARGIN and upright(
+                        max(other_faces, key=lambda f: f.score)):
+                    turn, turned = other, score
+        if won and self._lost >= MIN_VOTES and not any(any(v) for v in self._votes.values()):
+            # the plain frame won every vote so far: the camera was upright, and a
+            # turn wins now: it was knocked round, the votes before count no longer
+            for kept in self._votes.values():
+                kept.clear()
+            self._lost = 0
+        if turn != tried:
+            self._votes[tried].append(False)  # beaten by another turn
         votes = self._votes[turn]
         votes.append(won)
         self._lost += not won
+        if won:  # confirmed (or not) at once: `MIN_VOTES` - 1 more probes, quickly
+            self._quick = max(self._quick, MIN_VOTES - 1)
+            self._next = ts + self._interval()
         # fewer votes do where the landmarks lean far the same way (a second signal)
         enough = LEANED_VOTES if self.hint.leaning == turn and self.hint.far else MIN_VOTES
         if self.told is not None or len(votes) < enough or self._share(turn) < TURN_SHARE:
             return None
         self.told, self.told_at = turn, ts
+        self._next = ts + SETTLED_PROBE_S
         log.warning("faces are found better in the picture turned %d degrees clockwise (%d "
                     "of the last %d checks of that turn): the faces the camera shows are "
                     "not upright, %s, and the emotion models read faces upright only. If "

@@ -364,7 +364,8 @@ class VisionPipeline:
         else:
             faces = tuple(find_faces(self._regions, frame.image, look))
         detect_ms = (time.perf_counter() - t0) * 1000.0
-        self._turns.observe(faces)  # the landmarks: which turn to probe first
+        # the landmarks (which turn to probe first), and doubts: faces lost or weak
+        self._turns.observe(faces, ts, whole=look.region is None)
         if look.region is None and self._turns.due(ts):  # a whole-frame step
             self._turns.probe(ts, frame.image, faces, self._turned_detect(frame))
 

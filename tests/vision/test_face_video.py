@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import cv2
@@ -47,3 +48,22 @@ def test_a_face_taller_than_the_frame_is_refused(tmp_path: Path,
         main([str(tmp_path / "x.avi"), "--faces", str(faces(tmp_path)), "--size", "320x240",
               "--face-height", "300"])
     assert "--face-height 300" in capsys.readouterr().err
+
+
+def test_turned_makes_the_frames_of_a_camera_knocked_round_in_service(tmp_path: Path) -> None:
+    # D3: a camera turned in service keeps its frame size; what it shows turns
+    out = tmp_path / "turned.avi"
+    timeline = tmp_path / "turned.json"
+    assert main([str(out), "--faces", str(faces(tmp_path)), "--script", "none:1", "--fps", "4",
+                 "--turned", "90", "--turned-at", "0.5", "--timeline", str(timeline)]) == 0
+    video = cv2.VideoCapture(str(out))
+    frames = [video.read()[1] for _ in range(4)]
+    video.release()
+    assert all(f.shape[:2] == (480, 640) for f in frames)
+    # the backdrop's shelf line: a dark row band upright, a dark column band turned
+    # (its bottom on the right: `[camera] rotate 90` turns it back)
+    shelf = [(int(f.mean(axis=(1, 2)).argmin()), int(f.mean(axis=(0, 2)).argmin()))
+             for f in frames]
+    assert all(370 <= row <= 385 for row, _ in shelf[:2])
+    assert all(495 <= column <= 515 for _, column in shelf[2:])
+    assert json.loads(timeline.read_text())["turned"] == {"rotate": 90, "at_s": 0.5}
