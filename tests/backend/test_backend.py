@@ -176,8 +176,11 @@ def test_the_end_of_a_visit_gives_the_free_heap_back(
 
     trims: list[str] = []
     monkeypatch.setattr(kiosk_backend, "release_free_heap", lambda why="": trims.append(why))
-    monkeypatch.setattr(kiosk_backend, "release_code_pages",
-                        lambda why="": trims.append(f"code pages after {why}") or 0)
+    def release_code_pages(why: str = "") -> int:
+        trims.append(f"code pages after {why}")
+        return 0
+
+    monkeypatch.setattr(kiosk_backend, "release_code_pages", release_code_pages)
     page = backend.page(1, "v1", Emotion.CALM, None, RecommendMode.AUTO, 3).page
     assert trims == []  # not per page
     backend.end_visit("v1", page)
