@@ -88,18 +88,24 @@ def test_thumbnail_of_a_file_damaged_after_import_is_a_placeholder(
     assert "cut short" in caplog.text and entry.path in caplog.text
 
 
+def _import_happy(folder: Path, tmp_path: Path, data_dir: Path, catalog_root: Path,
+                  capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, Any]]:
+    """`kiosk-admin catalog import --emotion happy FOLDER --json`: its exit code and JSON."""
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[app]\ndata_dir = "{data_dir.as_posix()}"\n'
+                      f'[recommend]\ncatalog_dir = "{catalog_root.as_posix()}"\n')
+    code = admin_main(["--config", str(config), "catalog", "import", "--emotion", "happy",
+                       str(folder), "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
 def test_catalog_import_command_reports_each_odd_file_and_goes_on(
     settings: Settings, tmp_path: Path, data_dir: Path, catalog_root: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     folder = tmp_path / "odd"
     make_odd_files(folder)
-    config = tmp_path / "kiosk.toml"
-    config.write_text(f'[app]\ndata_dir = "{data_dir.as_posix()}"\n'
-                      f'[recommend]\ncatalog_dir = "{catalog_root.as_posix()}"\n')
-    code = admin_main(["--config", str(config), "catalog", "import", "--emotion", "happy",
-                       str(folder), "--json"])
-    out = json.loads(capsys.readouterr().out)
+    code, out = _import_happy(folder, tmp_path, data_dir, catalog_root, capsys)
     assert code == 1
     assert len(out["added"]) == len(GOOD)
     rejected = {Path(r["source"]).name: r for r in out["rejected"]}
@@ -183,12 +189,7 @@ def test_catalog_import_names_each_file_the_kiosk_does_not_show(
     without a word, and a fully transparent or one-colour PNG was taken."""
     folder = tmp_path / "odd"
     make_catalog_odd_files(folder)
-    config = tmp_path / "kiosk.toml"
-    config.write_text(f'[app]\ndata_dir = "{data_dir.as_posix()}"\n'
-                      f'[recommend]\ncatalog_dir = "{catalog_root.as_posix()}"\n')
-    code = admin_main(["--config", str(config), "catalog", "import", "--emotion", "happy",
-                       str(folder), "--json"])
-    out = json.loads(capsys.readouterr().out)
+    code, out = _import_happy(folder, tmp_path, data_dir, catalog_root, capsys)
     assert code == 1
     assert sorted(e["source_name"] for e in out["added"]) == ["bad_exif.jpg", "logo.png"]
     reasons = {Path(r["source"]).name: r["reason"] for r in out["rejected"]}
